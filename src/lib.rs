@@ -1,0 +1,12 @@
+//! kombat: a terminal game for practising Kubernetes incident response as a team.
+//!
+//! # Layout
+//!
+//! * [`sim`]: the simulated cluster (objects, controllers, traffic) and its `kubectl` console;
+//!   pure and deterministic.
+//! * [`scenario`]: the RON scenario format, its validation, and the built-in scenarios.
+//! * [`cli`]: the command-line shell around them (`kombat scenario …`, `kombat console`).
+
+pub mod cli;
+pub mod scenario;
+pub mod sim;

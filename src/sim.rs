@@ -1,0 +1,20 @@
+//! The simulated cluster: pure and deterministic. No I/O, no clock, no threads; time moves only
+//! through [`Cluster::advance`], and all randomness comes from the seeded RNGs in [`Cluster`].
+
+pub mod apply;
+pub mod apps;
+pub mod change;
+pub mod cluster;
+pub mod controllers;
+pub mod kind;
+pub mod kubectl;
+pub mod manifest;
+pub mod network;
+pub mod objects;
+pub mod predicate;
+pub mod quantity;
+pub mod traffic;
+
+pub use change::{ApiError, Change, Object};
+pub use cluster::Cluster;
+pub use kind::Kind;

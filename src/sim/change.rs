@@ -1,0 +1,127 @@
+//! The vocabulary of changes to the cluster. Console commands, scenario faults and (later) the
+//! customer's mishaps are all `Change`s, applied through one path with admission, so a fault
+//! leaves the same traces (rollout history, events) as a person typing it would.
+
+use serde::{Deserialize, Serialize};
+
+use super::kind::Kind;
+use super::objects::{
+    ConfigMap, Deployment, Hpa, Ingress, LimitRange, Namespace, NetworkPolicy, Node,
+    PersistentVolume, Pdb, Pod, Probe, Pvc, ResourceList, ResourceQuota, Role, RoleBinding, Secret,
+    Service, ServiceAccount, StorageClass, Taint, TaintEffect, WebhookConfiguration,
+};
+
+/// Any object, for creating it (scenario baselines are lists of these).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Object {
+    Namespace(Namespace),
+    Node(Node),
+    Deployment(Deployment),
+    Pod(Pod),
+    Service(Service),
+    ConfigMap(ConfigMap),
+    Secret(Secret),
+    Pvc(Pvc),
+    Pv(PersistentVolume),
+    StorageClass(StorageClass),
+    Ingress(Ingress),
+    NetworkPolicy(NetworkPolicy),
+    Hpa(Hpa),
+    ResourceQuota(ResourceQuota),
+    LimitRange(LimitRange),
+    Pdb(Pdb),
+    ServiceAccount(ServiceAccount),
+    Role(Role),
+    RoleBinding(RoleBinding),
+    Webhook(WebhookConfiguration),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProbeKind {
+    Liveness,
+    Readiness,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PatchType {
+    Strategic,
+    Merge,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Change {
+    Create(Object),
+    Delete { kind: Kind, namespace: String, name: String },
+    /// `container` of `None` means every container.
+    SetImage { namespace: String, deployment: String, container: Option<String>, image: String },
+    /// `value` of `None` removes the variable (`KEY-`).
+    SetEnv { namespace: String, deployment: String, container: Option<String>, name: String, value: Option<String> },
+    SetResources { namespace: String, deployment: String, container: Option<String>, requests: ResourceList, limits: ResourceList },
+    SetCommand { namespace: String, deployment: String, container: String, command: Vec<String> },
+    SetProbe { namespace: String, deployment: String, container: String, probe_kind: ProbeKind, probe: Option<Probe> },
+    Scale { kind: Kind, namespace: String, name: String, replicas: u32 },
+    RolloutRestart { namespace: String, deployment: String },
+    RolloutUndo { namespace: String, deployment: String, to_revision: Option<u32> },
+    RolloutPause { namespace: String, deployment: String, paused: bool },
+    /// A patch in JSON text, applied to the object's manifest.
+    Patch { kind: Kind, namespace: String, name: String, patch_type: PatchType, patch: String },
+    /// Sets (`Some`) or removes (`None`) labels.
+    Label { kind: Kind, namespace: String, name: String, labels: Vec<(String, Option<String>)>, overwrite: bool },
+    Annotate { kind: Kind, namespace: String, name: String, annotations: Vec<(String, Option<String>)>, overwrite: bool },
+    Cordon { node: String, unschedulable: bool },
+    Taint { node: String, taint: Taint },
+    Untaint { node: String, key: String, effect: Option<TaintEffect> },
+    /// Evicts a pod through the eviction API, which honours disruption budgets.
+    Evict { namespace: String, pod: String },
+    SetServiceSelector { namespace: String, service: String, selector: std::collections::BTreeMap<String, String> },
+    SetServiceTargetPort { namespace: String, service: String, port: u16, target_port: u16 },
+    SetIngressBackend { namespace: String, ingress: String, service: String, port: u16 },
+    SetHpaLimits { namespace: String, hpa: String, min: Option<u32>, max: Option<u32> },
+    SetConfigData { namespace: String, config_map: String, key: String, value: Option<String> },
+    SetSecretData { namespace: String, secret: String, key: String, value: Option<String> },
+    /// Stops (`running: false`) or starts the kubelet on a node.
+    Kubelet { node: String, running: bool },
+    /// Writes a file of this size on a node's disk (the disk-pressure fault).
+    WriteFile { node: String, path: String, gib: u32 },
+    RemoveFile { node: String, path: String },
+}
+
+impl Change {
+    /// Whether the change is destructive enough to count as collateral damage when misused.
+    pub fn is_destructive(&self) -> bool {
+        matches!(self, Change::Delete { .. } | Change::Evict { .. } | Change::RemoveFile { .. })
+    }
+}
+
+/// Why the API refused a change, worded as the API server words it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("Error from server (NotFound): {kind} \"{name}\" not found")]
+    NotFound { kind: String, name: String },
+    #[error("Error from server (NotFound): namespaces \"{0}\" not found")]
+    NamespaceNotFound(String),
+    #[error("Error from server (AlreadyExists): {kind} \"{name}\" already exists")]
+    AlreadyExists { kind: String, name: String },
+    #[error("Error from server (Invalid): {0}")]
+    Invalid(String),
+    #[error("Error from server (BadRequest): {0}")]
+    BadRequest(String),
+    #[error("Error from server (Forbidden): {0}")]
+    Forbidden(String),
+    #[error("Error from server (InternalError): Internal error occurred: {0}")]
+    Internal(String),
+    #[error("Error from server (TooManyRequests): {0}")]
+    TooManyRequests(String),
+    #[error("error: {0}")]
+    Client(String),
+}
+
+impl ApiError {
+    pub fn not_found(kind: Kind, name: &str) -> Self {
+        ApiError::NotFound {
+            kind: kind.qualified_plural(),
+            name: name.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The cluster state: every object, the registry and app profiles, events, incident time and the
+//! seeded randomness. Controllers and the console read and change it; nothing here does I/O.
+
+use std::collections::BTreeMap;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::apps::{AppProfile, Registry};
+use super::objects::{
+    ConfigMap, Deployment, Endpoints, Hpa, Ingress, LimitRange, Meta, Namespace, NetworkPolicy,
+    Node, PersistentVolume, Pdb, Pod, Pvc, ReplicaSet, ResourceQuota, Role, RoleBinding, Secret,
+    Service, ServiceAccount, StorageClass, WebhookConfiguration,
+};
+use super::traffic::{Entrypoint, TrafficState};
+
+/// Objects of one kind by `(namespace, name)`; cluster-scoped kinds use an empty namespace.
+pub type Store<T> = BTreeMap<(String, String), T>;
+
+pub fn key(namespace: &str, name: &str) -> (String, String) {
+    (namespace.to_owned(), name.to_owned())
+}
+
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    /// Incident time in seconds since the incident began.
+    pub now: i64,
+    pub seed: u64,
+    /// Outcome randomness (timing jitter).
+    pub rng: ChaCha8Rng,
+    /// Cosmetic randomness (name suffixes), a separate stream so flavour cannot change outcomes.
+    pub names: ChaCha8Rng,
+    pub registry: Registry,
+    pub apps: BTreeMap<String, AppProfile>,
+    pub nodes: BTreeMap<String, Node>,
+    pub namespaces: BTreeMap<String, Namespace>,
+    pub deployments: Store<Deployment>,
+    pub replicasets: Store<ReplicaSet>,
+    pub pods: Store<Pod>,
+    pub services: Store<Service>,
+    pub endpoints: Store<Endpoints>,
+    pub configmaps: Store<ConfigMap>,
+    pub secrets: Store<Secret>,
+    pub pvcs: Store<Pvc>,
+    pub pvs: BTreeMap<String, PersistentVolume>,
+    pub storageclasses: BTreeMap<String, StorageClass>,
+    pub ingresses: Store<Ingress>,
+    pub netpols: Store<NetworkPolicy>,
+    pub hpas: Store<Hpa>,
+    pub quotas: Store<ResourceQuota>,
+    pub limitranges: Store<LimitRange>,
+    pub pdbs: Store<Pdb>,
+    pub serviceaccounts: Store<ServiceAccount>,
+    pub roles: Store<Role>,
+    pub rolebindings: Store<RoleBinding>,
+    pub webhooks: BTreeMap<String, WebhookConfiguration>,
+    /// Webhook configurations as the scenario wrote them, for apps that restore them.
+    pub webhook_originals: BTreeMap<String, WebhookConfiguration>,
+    pub events: Vec<Event>,
+    pub entrypoints: Vec<Entrypoint>,
+    pub traffic: TrafficState,
+    /// Data volumes that were destroyed (by deleting a claim), as `namespace/claim`.
+    pub data_lost: Vec<String>,
+    /// Audit of changes made through the API, newest last: (time, who, what).
+    pub audit: Vec<(i64, String, String)>,
+    next_uid: u64,
+    next_service_ip: u32,
+}
+
+/// A Kubernetes event, deduplicated by object, reason and message like the real event recorder.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub namespace: String,
+    /// `Pod`, `Deployment`, `ReplicaSet`, `Node`, …
+    pub kind: String,
+    pub name: String,
+    pub warning: bool,
+    pub reason: String,
+    pub message: String,
+    pub source: String,
+    pub first: i64,
+    pub last: i64,
+    pub count: u32,
+}
+
+impl Cluster {
+    pub fn new(seed: u64) -> Self {
+        Cluster {
+            now: 0,
+            seed,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            names: ChaCha8Rng::seed_from_u64(seed ^ 0x6e61_6d65_735f_7631),
+            registry: Registry::default(),
+            apps: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            namespaces: BTreeMap::new(),
+            deployments: Store::new(),
+            replicasets: Store::new(),
+            pods: Store::new(),
+            services: Store::new(),
+            endpoints: Store::new(),
+            configmaps: Store::new(),
+            secrets: Store::new(),
+            pvcs: Store::new(),
+            pvs: BTreeMap::new(),
+            storageclasses: BTreeMap::new(),
+            ingresses: Store::new(),
+            netpols: Store::new(),
+            hpas: Store::new(),
+            quotas: Store::new(),
+            limitranges: Store::new(),
+            pdbs: Store::new(),
+            serviceaccounts: Store::new(),
+            roles: Store::new(),
+            rolebindings: Store::new(),
+            webhooks: BTreeMap::new(),
+            webhook_originals: BTreeMap::new(),
+            events: Vec::new(),
+            entrypoints: Vec::new(),
+            traffic: TrafficState::default(),
+            data_lost: Vec::new(),
+            audit: Vec::new(),
+            next_uid: 1,
+            next_service_ip: 1,
+        }
+    }
+
+    /// Stamps a new object's metadata: uid and creation time.
+    pub fn stamp(&mut self, meta: &mut Meta) {
+        meta.uid = self.next_uid;
+        self.next_uid += 1;
+        meta.created = match meta.age_minutes {
+            Some(m) => self.now - i64::from(m) * 60,
+            None if self.now == 0 => -30 * 24 * 3600,
+            None => self.now,
+        };
+    }
+
+    pub fn allocate_service_ip(&mut self) -> String {
+        let n = self.next_service_ip;
+        self.next_service_ip += 1;
+        format!("10.96.{}.{}", (n / 250) % 256, 10 + n % 240)
+    }
+
+    /// Records an event, folding repeats into a count as the event recorder does.
+    pub fn record(&mut self, namespace: &str, kind: &str, name: &str, warning: bool, reason: &str, message: &str, source: &str) {
+        let now = self.now;
+        if let Some(e) = self.events.iter_mut().rev().take(64).find(|e| {
+            e.name == name && e.reason == reason && e.message == message && e.kind == kind && e.namespace == namespace
+        }) {
+            e.count += 1;
+            e.last = now;
+            return;
+        }
+        self.events.push(Event {
+            namespace: namespace.to_owned(),
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+            warning,
+            reason: reason.to_owned(),
+            message: message.to_owned(),
+            source: source.to_owned(),
+            first: now,
+            last: now,
+            count: 1,
+        });
+        // Events expire after an hour in a real cluster; keep the store bounded the same way.
+        if self.events.len() > 5000 {
+            let cutoff = now - 3600;
+            self.events.retain(|e| e.last >= cutoff);
+        }
+    }
+
+    /// Events about one object, oldest first.
+    pub fn events_for(&self, namespace: &str, kind: &str, name: &str) -> Vec<&Event> {
+        self.events
+            .iter()
+            .filter(|e| e.namespace == namespace && e.kind == kind && e.name == name)
+            .collect()
+    }
+
+    /// Five random lowercase alphanumerics, like a pod name suffix.
+    pub fn name_suffix(&mut self, len: usize) -> String {
+        use rand::RngExt;
+        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        (0..len)
+            .map(|_| char::from(ALPHABET[self.names.random_range(0..ALPHABET.len())]))
+            .collect()
+    }
+
+    pub fn app_for_image(&self, image: &str) -> Option<&AppProfile> {
+        match self.registry.resolve(image) {
+            super::apps::ImageLookup::Found { profile, .. } => self.apps.get(profile),
+            _ => None,
+        }
+    }
+
+    pub fn namespace_exists(&self, ns: &str) -> bool {
+        self.namespaces.contains_key(ns)
+    }
+}

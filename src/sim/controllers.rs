@@ -1,0 +1,1 @@
+//! TODO(skeleton): the controllers that run each step.

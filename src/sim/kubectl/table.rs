@@ -1,0 +1,89 @@
+//! Column layout as kubectl prints tables: left-aligned columns separated by three spaces, and
+//! ages as `45s`, `5m12s`, `3h`, `12d`.
+
+/// Formats rows under a header, padding every column but the last.
+pub fn render(header: &[&str], rows: &[Vec<String>], no_headers: bool) -> String {
+    let cols = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(cols) {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, cell) in cells.enumerate() {
+            if i + 1 < cols {
+                s.push_str(cell);
+                s.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count() + 3));
+            } else {
+                s.push_str(cell);
+            }
+        }
+        out.push_str(s.trim_end());
+        out.push('\n');
+    };
+    if !no_headers {
+        line(&mut header.iter().copied());
+    }
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out.pop();
+    out
+}
+
+/// kubectl's human-readable duration (`HumanDuration`).
+pub fn age(seconds: i64) -> String {
+    let s = seconds.max(0);
+    if s < 120 {
+        return format!("{s}s");
+    }
+    let m = s / 60;
+    if m < 10 {
+        let rem = s % 60;
+        return if rem == 0 { format!("{m}m") } else { format!("{m}m{rem}s") };
+    }
+    if m < 180 {
+        return format!("{m}m");
+    }
+    let h = s / 3600;
+    if h < 8 {
+        let rem = m % 60;
+        return if rem == 0 { format!("{h}h") } else { format!("{h}h{rem}m") };
+    }
+    if h < 48 {
+        return format!("{h}h");
+    }
+    let d = h / 24;
+    if d < 8 {
+        let rem = h % 24;
+        return if rem == 0 { format!("{d}d") } else { format!("{d}d{rem}h") };
+    }
+    if d < 365 * 2 {
+        return format!("{d}d");
+    }
+    format!("{}y", d / 365)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_like_kubectl() {
+        assert_eq!(age(45), "45s");
+        assert_eq!(age(119), "119s");
+        assert_eq!(age(312), "5m12s");
+        assert_eq!(age(600), "10m");
+        assert_eq!(age(3 * 3600 + 120), "3h2m");
+        assert_eq!(age(30 * 24 * 3600), "30d");
+    }
+
+    #[test]
+    fn columns_are_padded_by_three_spaces() {
+        let t = render(&["NAME", "READY"], &[vec!["web-1".into(), "1/1".into()]], false);
+        assert_eq!(t, "NAME    READY\nweb-1   1/1");
+    }
+}

@@ -1,0 +1,465 @@
+//! Deployments, replica sets and pods: the specs authors write and the statuses the controllers
+//! and the kubelet compute.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Labels, Meta};
+use crate::sim::quantity::{Mebibytes, Millicores};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deployment {
+    pub meta: Meta,
+    #[serde(default = "one")]
+    pub replicas: u32,
+    /// `matchLabels`; defaults to the template's labels.
+    #[serde(default)]
+    pub selector: Labels,
+    pub template: PodTemplate,
+    #[serde(default)]
+    pub strategy: Strategy,
+    #[serde(default = "default_deadline")]
+    pub progress_deadline_seconds: u32,
+    #[serde(default)]
+    pub paused: bool,
+    #[serde(skip)]
+    pub status: DeploymentStatus,
+}
+
+fn one() -> u32 {
+    1
+}
+fn default_deadline() -> u32 {
+    600
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Strategy {
+    /// `maxSurge` and `maxUnavailable` as percentages or counts, like `"25%"` or `"1"`.
+    RollingUpdate { max_surge: String, max_unavailable: String },
+    Recreate,
+}
+
+impl Default for Strategy {
+    fn default() -> Self {
+        Strategy::RollingUpdate {
+            max_surge: "25%".to_owned(),
+            max_unavailable: "25%".to_owned(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentStatus {
+    /// The revision the template currently corresponds to.
+    pub revision: u32,
+    pub replicas: u32,
+    pub updated: u32,
+    pub ready: u32,
+    pub available: u32,
+    pub conditions: Vec<DeploymentCondition>,
+    /// When the current rollout started or last made progress.
+    pub last_progress: i64,
+    pub observed_generation: u64,
+    pub generation: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentCondition {
+    pub kind: String,
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+    pub since: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodTemplate {
+    #[serde(default)]
+    pub labels: Labels,
+    #[serde(default)]
+    pub annotations: Labels,
+    pub spec: PodSpec,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaSet {
+    pub meta: Meta,
+    pub replicas: u32,
+    pub selector: Labels,
+    pub template: PodTemplate,
+    pub revision: u32,
+    #[serde(skip)]
+    pub ready: u32,
+    #[serde(skip)]
+    pub available: u32,
+    #[serde(skip)]
+    pub current: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodSpec {
+    pub containers: Vec<Container>,
+    #[serde(default)]
+    pub init_containers: Vec<Container>,
+    #[serde(default)]
+    pub node_selector: Labels,
+    #[serde(default)]
+    pub node_name: Option<String>,
+    #[serde(default)]
+    pub tolerations: Vec<Toleration>,
+    #[serde(default = "default_sa")]
+    pub service_account: String,
+    #[serde(default)]
+    pub image_pull_secrets: Vec<String>,
+    #[serde(default)]
+    pub volumes: Vec<Volume>,
+    #[serde(default)]
+    pub scheduler_name: Option<String>,
+}
+
+fn default_sa() -> String {
+    "default".to_owned()
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub ports: Vec<u16>,
+    #[serde(default)]
+    pub env: Vec<EnvVar>,
+    #[serde(default)]
+    pub env_from: Vec<EnvFrom>,
+    #[serde(default)]
+    pub resources: Resources,
+    #[serde(default)]
+    pub liveness: Option<Probe>,
+    #[serde(default)]
+    pub readiness: Option<Probe>,
+    #[serde(default)]
+    pub volume_mounts: Vec<VolumeMount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvVar {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub config_map_key: Option<KeyRef>,
+    #[serde(default)]
+    pub secret_key: Option<KeyRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyRef {
+    pub name: String,
+    pub key: String,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum EnvFrom {
+    ConfigMap(String),
+    Secret(String),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    #[serde(default)]
+    pub requests: ResourceList,
+    #[serde(default)]
+    pub limits: ResourceList,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceList {
+    #[serde(default)]
+    pub cpu: Option<Millicores>,
+    #[serde(default)]
+    pub memory: Option<Mebibytes>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Probe {
+    /// HTTP GET path; `None` means a TCP socket probe.
+    #[serde(default)]
+    pub path: Option<String>,
+    pub port: u16,
+    #[serde(default)]
+    pub initial_delay_seconds: u32,
+    #[serde(default = "default_period")]
+    pub period_seconds: u32,
+    #[serde(default = "default_threshold")]
+    pub failure_threshold: u32,
+}
+
+fn default_period() -> u32 {
+    10
+}
+fn default_threshold() -> u32 {
+    3
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum VolumeSource {
+    ConfigMap(String),
+    Secret(String),
+    Pvc(String),
+    EmptyDir,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeMount {
+    pub name: String,
+    pub mount_path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Toleration {
+    pub key: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub effect: Option<super::TaintEffect>,
+    /// How long a `NoExecute` taint is tolerated, like the default 300 s for `unreachable`.
+    #[serde(default)]
+    pub seconds: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IntOrString {
+    Int(u16),
+    Str(String),
+}
+
+impl std::fmt::Display for IntOrString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntOrString::Int(n) => write!(f, "{n}"),
+            IntOrString::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A pod. Bare pods (no owner) may be written in a scenario; the rest are made by replica sets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pod {
+    pub meta: Meta,
+    pub spec: PodSpec,
+    #[serde(skip)]
+    pub status: PodStatus,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PodPhase {
+    #[default]
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PodStatus {
+    pub phase: PodPhase,
+    pub node: Option<String>,
+    pub pod_ip: Option<String>,
+    pub host_ip: Option<String>,
+    /// Set for evicted pods: `Evicted` and why.
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    pub scheduled_at: Option<i64>,
+    pub started_at: Option<i64>,
+    /// Set while the pod is being deleted; it is gone at this time.
+    pub terminating_until: Option<i64>,
+    pub init_statuses: Vec<ContainerStatus>,
+    pub containers: Vec<ContainerStatus>,
+    /// Set while volumes cannot be mounted.
+    pub volume_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContainerStatus {
+    pub name: String,
+    pub image: String,
+    pub state: ContainerState,
+    pub last_state: Option<ContainerState>,
+    pub ready: bool,
+    pub restart_count: u32,
+    /// The container may next be (re)started at this time (back-off).
+    pub next_start: i64,
+    pub backoff_seconds: u32,
+    pub liveness_failures: u32,
+    pub log: Vec<String>,
+    pub previous_log: Vec<String>,
+}
+
+impl ContainerStatus {
+    pub fn new(name: &str, image: &str) -> Self {
+        ContainerStatus {
+            name: name.to_owned(),
+            image: image.to_owned(),
+            state: ContainerState::Waiting {
+                reason: "ContainerCreating".to_owned(),
+                message: String::new(),
+            },
+            last_state: None,
+            ready: false,
+            restart_count: 0,
+            next_start: 0,
+            backoff_seconds: 0,
+            liveness_failures: 0,
+            log: Vec::new(),
+            previous_log: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ContainerState {
+    Waiting { reason: String, message: String },
+    Running { started_at: i64 },
+    Terminated { reason: String, exit_code: i32, message: String, started_at: i64, finished_at: i64 },
+}
+
+impl Pod {
+    /// The STATUS column of `kubectl get pods`.
+    pub fn status_text(&self, now: i64) -> String {
+        let _ = now;
+        if self.status.terminating_until.is_some() {
+            return "Terminating".to_owned();
+        }
+        if let Some(reason) = &self.status.reason {
+            return reason.clone();
+        }
+        let inits = &self.status.init_statuses;
+        for (i, c) in inits.iter().enumerate() {
+            match &c.state {
+                ContainerState::Terminated { exit_code: 0, .. } => {}
+                ContainerState::Waiting { reason, .. } if reason != "PodInitializing" => {
+                    return if reason == "ContainerCreating" {
+                        format!("Init:{i}/{}", inits.len())
+                    } else {
+                        format!("Init:{reason}")
+                    };
+                }
+                ContainerState::Terminated { .. } => return "Init:Error".to_owned(),
+                _ => return format!("Init:{i}/{}", inits.len()),
+            }
+        }
+        if self.status.node.is_none() {
+            return "Pending".to_owned();
+        }
+        for c in &self.status.containers {
+            match &c.state {
+                ContainerState::Waiting { reason, .. } => return reason.clone(),
+                ContainerState::Terminated { reason, .. } => return reason.clone(),
+                ContainerState::Running { .. } => {}
+            }
+        }
+        self.status.phase.as_str().to_owned()
+    }
+
+    pub fn restarts(&self) -> u32 {
+        self.status.containers.iter().map(|c| c.restart_count).sum()
+    }
+
+    pub fn ready_count(&self) -> usize {
+        self.status.containers.iter().filter(|c| c.ready).count()
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.status.terminating_until.is_none()
+            && !self.status.containers.is_empty()
+            && self.status.containers.iter().all(|c| c.ready)
+    }
+
+    pub fn is_active(&self) -> bool {
+        !matches!(self.status.phase, PodPhase::Failed | PodPhase::Succeeded)
+            && self.status.terminating_until.is_none()
+    }
+
+    /// Total requests of the pod's containers, as the scheduler and quota count them.
+    pub fn requests(&self) -> (Millicores, Mebibytes) {
+        self.spec.requests()
+    }
+}
+
+impl PodSpec {
+    pub fn requests(&self) -> (Millicores, Mebibytes) {
+        let cpu = self
+            .containers
+            .iter()
+            .map(|c| c.resources.requests.cpu.or(c.resources.limits.cpu).unwrap_or_default().0)
+            .sum();
+        let mem = self
+            .containers
+            .iter()
+            .map(|c| {
+                c.resources
+                    .requests
+                    .memory
+                    .or(c.resources.limits.memory)
+                    .unwrap_or_default()
+                    .0
+            })
+            .sum();
+        (Millicores(cpu), Mebibytes(mem))
+    }
+
+    pub fn limits(&self) -> (Millicores, Mebibytes) {
+        let cpu = self.containers.iter().map(|c| c.resources.limits.cpu.unwrap_or_default().0).sum();
+        let mem = self.containers.iter().map(|c| c.resources.limits.memory.unwrap_or_default().0).sum();
+        (Millicores(cpu), Mebibytes(mem))
+    }
+}
+
+/// A map of annotations or env that keeps a stable order for output.
+pub type StringMap = BTreeMap<String, String>;
+
+impl Deployment {
+    pub fn condition(&self, kind: &str) -> Option<&DeploymentCondition> {
+        self.status.conditions.iter().find(|c| c.kind == kind)
+    }
+}

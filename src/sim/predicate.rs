@@ -1,0 +1,1 @@
+//! TODO(skeleton): win and lose predicates over the cluster.

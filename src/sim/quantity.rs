@@ -1,0 +1,127 @@
+//! Resource quantities as Kubernetes writes them (`100m`, `0.5`, `256Mi`, `1Gi`), as newtypes
+//! so CPU and memory can never be mixed up.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// CPU in thousandths of a core.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Millicores(pub u64);
+
+/// Memory (or storage) in mebibytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Mebibytes(pub u64);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")]
+pub struct QuantityError;
+
+impl FromStr for Millicores {
+    type Err = QuantityError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(m) = s.strip_suffix('m') {
+            return m.parse::<u64>().map(Millicores).map_err(|_| QuantityError);
+        }
+        let cores: f64 = s.parse().map_err(|_| QuantityError)?;
+        if !cores.is_finite() || cores < 0.0 || cores > 1.0e6 {
+            return Err(QuantityError);
+        }
+        Ok(Millicores((cores * 1000.0).round() as u64))
+    }
+}
+
+impl FromStr for Mebibytes {
+    type Err = QuantityError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
+        let (num, unit) = s.split_at(split);
+        let n: f64 = num.parse().map_err(|_| QuantityError)?;
+        if !n.is_finite() || n < 0.0 || n > 1.0e12 {
+            return Err(QuantityError);
+        }
+        const MI: f64 = 1024.0 * 1024.0;
+        let bytes_per_unit = match unit {
+            "" => 1.0,
+            "Ki" => 1024.0,
+            "Mi" => MI,
+            "Gi" => MI * 1024.0,
+            "Ti" => MI * 1024.0 * 1024.0,
+            "k" | "K" => 1000.0,
+            "M" => 1.0e6,
+            "G" => 1.0e9,
+            "T" => 1.0e12,
+            _ => return Err(QuantityError),
+        };
+        Ok(Mebibytes((n * bytes_per_unit / MI).ceil() as u64))
+    }
+}
+
+impl fmt::Display for Millicores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 % 1000 == 0 {
+            write!(f, "{}", self.0 / 1000)
+        } else {
+            write!(f, "{}m", self.0)
+        }
+    }
+}
+
+impl fmt::Display for Mebibytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 != 0 && self.0 % (1024 * 1024) == 0 {
+            write!(f, "{}Ti", self.0 / (1024 * 1024))
+        } else if self.0 != 0 && self.0 % 1024 == 0 {
+            write!(f, "{}Gi", self.0 / 1024)
+        } else {
+            write!(f, "{}Mi", self.0)
+        }
+    }
+}
+
+impl TryFrom<String> for Millicores {
+    type Error = QuantityError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+impl TryFrom<String> for Mebibytes {
+    type Error = QuantityError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+impl From<Millicores> for String {
+    fn from(q: Millicores) -> Self {
+        q.to_string()
+    }
+}
+impl From<Mebibytes> for String {
+    fn from(q: Mebibytes) -> Self {
+        q.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_kubernetes_quantities() {
+        assert_eq!("100m".parse(), Ok(Millicores(100)));
+        assert_eq!("0.5".parse(), Ok(Millicores(500)));
+        assert_eq!("2".parse(), Ok(Millicores(2000)));
+        assert_eq!("256Mi".parse(), Ok(Mebibytes(256)));
+        assert_eq!("1Gi".parse(), Ok(Mebibytes(1024)));
+        assert_eq!(Mebibytes(1024).to_string(), "1Gi");
+        assert_eq!(Mebibytes(300).to_string(), "300Mi");
+        assert_eq!(Millicores(1500).to_string(), "1500m");
+        assert_eq!("12Qi".parse::<Mebibytes>(), Err(QuantityError));
+        assert_eq!("-1".parse::<Millicores>(), Err(QuantityError));
+    }
+}
