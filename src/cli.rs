@@ -1,1 +1,200 @@
-//! TODO(skeleton): CLI.
+//! The command line: `kombat scenario list|show|validate|test` and `kombat console`. This is the
+//! imperative shell: it reads files and stdin and prints; everything it runs is pure.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::scenario::{self, LineResult, Session};
+
+#[derive(Parser, Debug)]
+#[command(name = "kombat", version, about = "Practise Kubernetes incident response as a team, in your terminal.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List, show, validate and test scenarios.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+    /// Play a scenario in line mode: one kubectl command per line on stdin.
+    Console {
+        /// A built-in scenario id or a path to a .ron file (default: the first incident).
+        scenario: Option<String>,
+        /// Seed for the cluster's randomness (same seed and commands, same transcript).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScenarioCommand {
+    /// List the built-in scenarios.
+    List,
+    /// Show a scenario's briefing.
+    Show {
+        /// A built-in id or a .ron file.
+        scenario: String,
+        /// Also print the reference solution, one command per line.
+        #[arg(long)]
+        solution: bool,
+    },
+    /// Check scenario files and report every problem with its position.
+    Validate {
+        /// Scenario files (.ron).
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Prove scenarios fair: not won at start or by waiting, won by the solution, not by wrong fixes.
+    Test {
+        /// Built-in ids or files (default: every built-in scenario).
+        scenarios: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => console(scenario::DEFAULT_ID, 1),
+        Some(Command::Console { scenario, seed }) => console(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed),
+        Some(Command::Scenario(cmd)) => run_scenario_command(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kombat: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ScenarioCommand::List => {
+            let mut rows = Vec::new();
+            for (id, _) in scenario::builtin_sources() {
+                let s = scenario::builtin(id).ok_or_else(|| anyhow::anyhow!("missing built-in {id}"))??;
+                rows.push(vec![s.id, s.title, s.difficulty.as_str().to_owned(), s.tags.join(",")]);
+            }
+            println!("{}", crate::sim::kubectl::table::render(&["ID", "TITLE", "DIFFICULTY", "TAGS"], &rows, false));
+            Ok(ExitCode::SUCCESS)
+        }
+        ScenarioCommand::Show { scenario: arg, solution } => {
+            let (_, s) = scenario::resolve(&arg)?;
+            println!("{} ({})", s.title, s.id);
+            println!("Difficulty: {}   Tags: {}", s.difficulty.as_str(), s.tags.join(", "));
+            println!("Turns: {} of {} minutes   SLO: {}%", s.turn_limit, s.minutes_per_turn, s.slo.objective);
+            if let Some(m) = s.expected_minutes {
+                println!("Expected time: about {m} minutes");
+            }
+            println!("\n{}", s.summary);
+            if solution {
+                println!("\nReference solution:");
+                for line in &s.solution {
+                    println!("{line}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ScenarioCommand::Validate { files } => {
+            let mut failed = false;
+            for file in files {
+                let text = match std::fs::read_to_string(&file) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        println!("{file}: {e}");
+                        failed = true;
+                        continue;
+                    }
+                };
+                match scenario::parse(&file, &text) {
+                    Err(e) => {
+                        println!("{e}");
+                        failed = true;
+                    }
+                    Ok(s) => {
+                        let problems = scenario::validate(&s);
+                        if problems.is_empty() {
+                            println!("{file}: ok");
+                        }
+                        for p in problems {
+                            println!("{file}: {p}");
+                            failed = true;
+                        }
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        ScenarioCommand::Test { scenarios, seed } => {
+            let targets: Vec<String> =
+                if scenarios.is_empty() { scenario::builtin_sources().map(|(id, _)| id.to_owned()).collect() } else { scenarios };
+            let mut rows = Vec::new();
+            let mut failed = false;
+            for arg in targets {
+                let s = match scenario::resolve(&arg) {
+                    Ok((_, s)) => s,
+                    Err(e) => {
+                        rows.push(vec![arg.clone(), "loads".to_owned(), "FAIL".to_owned(), e.to_string()]);
+                        failed = true;
+                        continue;
+                    }
+                };
+                for step in scenario::prove(&s, seed).steps {
+                    failed |= !step.passed;
+                    rows.push(vec![s.id.clone(), step.name, if step.passed { "ok" } else { "FAIL" }.to_owned(), step.detail]);
+                }
+            }
+            println!("{}", crate::sim::kubectl::table::render(&["SCENARIO", "CHECK", "RESULT", "DETAIL"], &rows, false));
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+    }
+}
+
+fn console(arg: &str, seed: u64) -> anyhow::Result<ExitCode> {
+    let (_, s) = scenario::resolve(arg)?;
+    let problems = scenario::validate(&s);
+    if let Some(p) = problems.first() {
+        anyhow::bail!("scenario {arg} is invalid: {p}");
+    }
+    let interactive = std::io::stdin().is_terminal();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "== {} ==\n{}\n", s.title, s.summary)?;
+    writeln!(out, "Each line is a kubectl command (or /wait, /status, /help, /quit).\n")?;
+    let mut session = Session::new(s, seed).map_err(|e| anyhow::anyhow!("cannot build the scenario's cluster: {e}"))?;
+    writeln!(out, "{}\n", session.status())?;
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    loop {
+        if interactive {
+            write!(out, "kubectl> ")?;
+            out.flush()?;
+        }
+        let Some(line) = lines.next() else { break };
+        let line = line?;
+        if !interactive {
+            writeln!(out, "$ {line}")?;
+        }
+        match session.run_line(&line) {
+            LineResult::Quit => break,
+            LineResult::Text(t) | LineResult::Error(t) => {
+                if !t.is_empty() {
+                    writeln!(out, "{t}")?;
+                }
+            }
+        }
+        if session.ending.is_some() {
+            writeln!(out, "\n{}", session.status())?;
+            break;
+        }
+    }
+    Ok(match session.ending {
+        Some(scenario::Ending::Won { .. }) | None => ExitCode::SUCCESS,
+        Some(scenario::Ending::Lost { .. }) => ExitCode::from(2),
+    })
+}

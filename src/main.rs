@@ -1,1 +1,5 @@
-fn main() {}
+//! The `kombat` binary: see [`kombat::cli`].
+
+fn main() -> std::process::ExitCode {
+    kombat::cli::main()
+}

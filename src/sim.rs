@@ -13,6 +13,7 @@ pub mod network;
 pub mod objects;
 pub mod predicate;
 pub mod quantity;
+pub mod rbac;
 pub mod traffic;
 
 pub use change::{ApiError, Change, Object};

@@ -1,13 +1,908 @@
-//! Applying a [`Change`] the way the API server would: validation, admission (webhooks, quota),
-//! then the write, with the rollout bookkeeping a real Deployment does.
+//! Applying a [`Change`] the way the API server would: validation, admission (webhooks, quota,
+//! limit ranges), then the write. Rollout bookkeeping follows from the write: the deployment
+//! controller notices a changed pod template and starts a new revision.
 
-use super::change::{ApiError, Change};
-use super::cluster::Cluster;
+use super::change::{ApiError, Change, Object, ProbeKind};
+use super::cluster::{Cluster, key};
+use super::kind::Kind;
+use super::objects::{
+    ContainerStatus, Deployment, EnvVar, FailurePolicy, KubeletState, Pod, PodPhase, PodStatus,
+    WebhookKind, WebhookMutation,
+};
+use super::quantity::{Mebibytes, Millicores};
+
+/// Seconds a deleted pod stays `Terminating` while its node is healthy.
+pub const GRACE_SECONDS: i64 = 5;
 
 impl Cluster {
-    /// Applies one change on behalf of `actor` (`kubectl`, `customer`, …).
+    /// Applies one change on behalf of `actor` (`kubectl`, `customer`, `scenario`, …).
     pub fn apply(&mut self, change: Change, actor: &str) -> Result<(), ApiError> {
-        let _ = (change, actor);
-        Err(ApiError::BadRequest("not implemented".to_owned()))
+        let summary = summarize(&change);
+        self.apply_inner(change)?;
+        let now = self.now;
+        self.audit.push((now, actor.to_owned(), summary));
+        Ok(())
+    }
+
+    fn apply_inner(&mut self, change: Change) -> Result<(), ApiError> {
+        match change {
+            Change::Create(object) => self.create(object),
+            Change::Delete { kind, namespace, name } => self.delete(kind, &namespace, &name),
+            Change::SetImage { namespace, deployment, container, image } => {
+                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| c.image.clone_from(&image))
+            }
+            Change::SetEnv { namespace, deployment, container, name, value } => {
+                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| {
+                    c.env.retain(|e| e.name != name);
+                    if let Some(v) = &value {
+                        c.env.push(EnvVar { name: name.clone(), value: Some(v.clone()), config_map_key: None, secret_key: None });
+                    }
+                })
+            }
+            Change::SetResources { namespace, deployment, container, requests, limits } => {
+                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| {
+                    let r = &mut c.resources;
+                    r.requests.cpu = requests.cpu.or(r.requests.cpu);
+                    r.requests.memory = requests.memory.or(r.requests.memory);
+                    r.limits.cpu = limits.cpu.or(r.limits.cpu);
+                    r.limits.memory = limits.memory.or(r.limits.memory);
+                })
+            }
+            Change::SetCommand { namespace, deployment, container, command } => {
+                self.edit_containers(&namespace, &deployment, Some(&container), |c| c.command.clone_from(&command))
+            }
+            Change::SetProbe { namespace, deployment, container, probe_kind, probe } => {
+                self.edit_containers(&namespace, &deployment, Some(&container), |c| match probe_kind {
+                    ProbeKind::Liveness => c.liveness.clone_from(&probe),
+                    ProbeKind::Readiness => c.readiness.clone_from(&probe),
+                })
+            }
+            Change::Scale { kind, namespace, name, replicas } => self.scale(kind, &namespace, &name, replicas),
+            Change::RolloutRestart { namespace, deployment } => {
+                let now = self.now;
+                self.edit_deployment(&namespace, &deployment, |d| {
+                    d.template
+                        .annotations
+                        .insert("kubectl.kubernetes.io/restartedAt".to_owned(), super::cluster::timestamp(now));
+                    Ok(())
+                })
+            }
+            Change::RolloutUndo { namespace, deployment, to_revision } => self.undo(&namespace, &deployment, to_revision),
+            Change::RolloutPause { namespace, deployment, paused } => {
+                self.edit_deployment(&namespace, &deployment, |d| {
+                    d.paused = paused;
+                    Ok(())
+                })
+            }
+            Change::Patch { kind, namespace, name, patch_type, patch } => {
+                if kind == Kind::Deployment {
+                    self.admit_write(&namespace, "deployments")?;
+                }
+                super::manifest::patch(self, kind, &namespace, &name, patch_type, &patch)?;
+                if let Some(d) = self.deployments.get_mut(&key(&namespace, &name)) {
+                    d.status.generation += 1;
+                }
+                Ok(())
+            }
+            Change::Label { kind, namespace, name, labels, overwrite } => {
+                self.edit_meta(kind, &namespace, &name, |meta| set_map(&mut meta.labels, &labels, overwrite))
+            }
+            Change::Annotate { kind, namespace, name, annotations, overwrite } => {
+                self.edit_meta(kind, &namespace, &name, |meta| set_map(&mut meta.annotations, &annotations, overwrite))
+            }
+            Change::Cordon { node, unschedulable } => {
+                self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?.unschedulable = unschedulable;
+                Ok(())
+            }
+            Change::Taint { node, taint } => {
+                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.taints.retain(|t| !(t.key == taint.key && t.effect == taint.effect));
+                n.taints.push(taint);
+                Ok(())
+            }
+            Change::Untaint { node, key: taint_key, effect } => {
+                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let before = n.taints.len();
+                n.taints.retain(|t| !(t.key == taint_key && effect.is_none_or(|e| e == t.effect)));
+                if n.taints.len() == before {
+                    return Err(ApiError::Client(format!("taint {taint_key:?} not found")));
+                }
+                Ok(())
+            }
+            Change::Evict { namespace, pod } => self.evict(&namespace, &pod),
+            Change::SetServiceSelector { namespace, service, selector } => {
+                self.service_mut(&namespace, &service)?.selector = selector;
+                Ok(())
+            }
+            Change::SetServiceTargetPort { namespace, service, port, target_port } => {
+                let svc = self.service_mut(&namespace, &service)?;
+                let p = svc.ports.iter_mut().find(|p| p.port == port).ok_or_else(|| {
+                    ApiError::Invalid(format!("Service \"{service}\" has no port {port}"))
+                })?;
+                p.target_port = super::objects::IntOrString::Int(target_port);
+                Ok(())
+            }
+            Change::SetIngressBackend { namespace, ingress, service, port } => {
+                let ing = self
+                    .ingresses
+                    .get_mut(&key(&namespace, &ingress))
+                    .ok_or_else(|| ApiError::not_found(Kind::Ingress, &ingress))?;
+                for rule in &mut ing.rules {
+                    for path in &mut rule.paths {
+                        path.backend.service.clone_from(&service);
+                        path.backend.port = port;
+                    }
+                }
+                Ok(())
+            }
+            Change::SetHpaLimits { namespace, hpa, min, max } => {
+                let h = self.hpas.get_mut(&key(&namespace, &hpa)).ok_or_else(|| ApiError::not_found(Kind::Hpa, &hpa))?;
+                h.min_replicas = min.unwrap_or(h.min_replicas);
+                h.max_replicas = max.unwrap_or(h.max_replicas);
+                Ok(())
+            }
+            Change::SetConfigData { namespace, config_map, key: data_key, value } => {
+                let cm = self
+                    .configmaps
+                    .get_mut(&key(&namespace, &config_map))
+                    .ok_or_else(|| ApiError::not_found(Kind::ConfigMap, &config_map))?;
+                match value {
+                    Some(v) => cm.data.insert(data_key, v),
+                    None => cm.data.remove(&data_key),
+                };
+                Ok(())
+            }
+            Change::SetSecretData { namespace, secret, key: data_key, value } => {
+                let s = self
+                    .secrets
+                    .get_mut(&key(&namespace, &secret))
+                    .ok_or_else(|| ApiError::not_found(Kind::Secret, &secret))?;
+                match value {
+                    Some(v) => s.data.insert(data_key, v),
+                    None => s.data.remove(&data_key),
+                };
+                Ok(())
+            }
+            Change::Kubelet { node, running } => {
+                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.kubelet = if running { KubeletState::Running } else { KubeletState::Stopped };
+                Ok(())
+            }
+            Change::WriteFile { node, path, gib } => {
+                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.files.retain(|f| f.path != path);
+                n.files.push(super::objects::DiskFile { path, gib });
+                Ok(())
+            }
+            Change::RemoveFile { node, path } => {
+                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let before = n.files.len();
+                let prefix = path.trim_end_matches('*').trim_end_matches('/').to_owned();
+                n.files.retain(|f| !(f.path == path || (path.ends_with('*') && f.path.starts_with(&prefix))));
+                if n.files.len() == before {
+                    return Err(ApiError::Client(format!("rm: cannot remove '{path}': No such file or directory")));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn service_mut(&mut self, namespace: &str, name: &str) -> Result<&mut super::objects::Service, ApiError> {
+        self.services.get_mut(&key(namespace, name)).ok_or_else(|| ApiError::not_found(Kind::Service, name))
+    }
+
+    fn edit_deployment(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        edit: impl FnOnce(&mut Deployment) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        if !self.deployments.contains_key(&key(namespace, name)) {
+            return Err(ApiError::not_found(Kind::Deployment, name));
+        }
+        self.admit_write(namespace, "deployments")?;
+        let d = self
+            .deployments
+            .get_mut(&key(namespace, name))
+            .ok_or_else(|| ApiError::not_found(Kind::Deployment, name))?;
+        let mut edited = d.clone();
+        edit(&mut edited)?;
+        edited.status.generation += 1;
+        *d = edited;
+        Ok(())
+    }
+
+    fn edit_containers(
+        &mut self,
+        namespace: &str,
+        deployment: &str,
+        container: Option<&str>,
+        mut edit: impl FnMut(&mut super::objects::Container),
+    ) -> Result<(), ApiError> {
+        self.edit_deployment(namespace, deployment, |d| {
+            let mut found = false;
+            for c in &mut d.template.spec.containers {
+                if container.is_none_or(|n| n == "*" || n == c.name) {
+                    edit(c);
+                    found = true;
+                }
+            }
+            if found {
+                Ok(())
+            } else {
+                Err(ApiError::Client(format!(
+                    "unable to find container named \"{}\"",
+                    container.unwrap_or_default()
+                )))
+            }
+        })
+    }
+
+    fn scale(&mut self, kind: Kind, namespace: &str, name: &str, replicas: u32) -> Result<(), ApiError> {
+        match kind {
+            Kind::Deployment => self.edit_deployment(namespace, name, |d| {
+                d.replicas = replicas;
+                Ok(())
+            }),
+            Kind::ReplicaSet => {
+                let rs = self
+                    .replicasets
+                    .get_mut(&key(namespace, name))
+                    .ok_or_else(|| ApiError::not_found(Kind::ReplicaSet, name))?;
+                rs.replicas = replicas;
+                Ok(())
+            }
+            other => Err(ApiError::Client(format!(
+                "cannot scale {}: the resource does not have a scale subresource",
+                other.qualified_plural()
+            ))),
+        }
+    }
+
+    fn undo(&mut self, namespace: &str, deployment: &str, to_revision: Option<u32>) -> Result<(), ApiError> {
+        let current = self
+            .deployments
+            .get(&key(namespace, deployment))
+            .ok_or_else(|| ApiError::not_found(Kind::Deployment, deployment))?
+            .status
+            .revision;
+        let mut owned: Vec<_> = self
+            .replicasets
+            .values()
+            .filter(|rs| rs.meta.namespace == namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == deployment))
+            .map(|rs| (rs.revision, rs.template.clone()))
+            .collect();
+        owned.sort_by_key(|(r, _)| *r);
+        let target = match to_revision {
+            Some(0) | None => owned.iter().rev().find(|(r, _)| *r != current),
+            Some(n) => owned.iter().find(|(r, _)| *r == n),
+        };
+        let Some((_, template)) = target.cloned() else {
+            return Err(match to_revision {
+                Some(n) if n > 0 => ApiError::Client(format!("unable to find specified revision {n} in history")),
+                _ => ApiError::Client("no rollout history found for deployment \"".to_owned() + deployment + "\""),
+            });
+        };
+        self.edit_deployment(namespace, deployment, |d| {
+            d.template = template;
+            Ok(())
+        })
+    }
+
+    fn edit_meta(
+        &mut self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        edit: impl FnOnce(&mut super::objects::Meta) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        let k = key(namespace, name);
+        let meta = match kind {
+            Kind::Pod => self.pods.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Deployment => self.deployments.get_mut(&k).map(|o| &mut o.meta),
+            Kind::ReplicaSet => self.replicasets.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Service => self.services.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Node => self.nodes.get_mut(name).map(|o| &mut o.meta),
+            Kind::Namespace => self.namespaces.get_mut(name).map(|o| &mut o.meta),
+            Kind::ConfigMap => self.configmaps.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Secret => self.secrets.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Pvc => self.pvcs.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Pv => self.pvs.get_mut(name).map(|o| &mut o.meta),
+            Kind::StorageClass => self.storageclasses.get_mut(name).map(|o| &mut o.meta),
+            Kind::Ingress => self.ingresses.get_mut(&k).map(|o| &mut o.meta),
+            Kind::NetworkPolicy => self.netpols.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Hpa => self.hpas.get_mut(&k).map(|o| &mut o.meta),
+            Kind::ResourceQuota => self.quotas.get_mut(&k).map(|o| &mut o.meta),
+            Kind::LimitRange => self.limitranges.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Pdb => self.pdbs.get_mut(&k).map(|o| &mut o.meta),
+            Kind::ServiceAccount => self.serviceaccounts.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Role | Kind::RoleBinding | Kind::ClusterRole | Kind::ClusterRoleBinding => {
+                let ns = if kind.namespaced() { namespace } else { "" };
+                if matches!(kind, Kind::Role | Kind::ClusterRole) {
+                    self.roles.get_mut(&key(ns, name)).map(|o| &mut o.meta)
+                } else {
+                    self.rolebindings.get_mut(&key(ns, name)).map(|o| &mut o.meta)
+                }
+            }
+            Kind::ValidatingWebhook | Kind::MutatingWebhook => self.webhooks.get_mut(name).map(|o| &mut o.meta),
+            Kind::Endpoints => self.endpoints.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Event => None,
+        };
+        edit(meta.ok_or_else(|| ApiError::not_found(kind, name))?)
+    }
+
+    /// Validating/mutating webhooks that intercept writes to `resource` in `namespace` and whose
+    /// backend is down refuse the write when their failure policy is `Fail`.
+    pub fn admit_write(&self, namespace: &str, resource: &str) -> Result<(), ApiError> {
+        for config in self.webhooks.values() {
+            for hook in &config.webhooks {
+                let applies = hook.resources.iter().any(|r| r == resource || r == "*")
+                    && (hook.namespaces.is_empty() || hook.namespaces.iter().any(|n| n == namespace));
+                if !applies || hook.failure_policy == FailurePolicy::Ignore {
+                    continue;
+                }
+                if let Err(reason) = self.webhook_reachable(&hook.service, hook.port) {
+                    let (svc_ns, svc_name) = hook.service.split_once('/').unwrap_or(("default", &hook.service));
+                    let verb = if config.kind == WebhookKind::Mutating { "mutate" } else { "validate" };
+                    return Err(ApiError::Internal(format!(
+                        "failed calling webhook \"{}\": failed to call webhook: Post \"https://{svc_name}.{svc_ns}.svc:{}/{verb}?timeout=10s\": {reason}",
+                        hook.name, hook.port
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a webhook's service answers, and if not, the dial error.
+    fn webhook_reachable(&self, service: &str, port: u16) -> Result<(), String> {
+        let (ns, name) = service.split_once('/').unwrap_or(("default", service));
+        let Some(svc) = self.services.get(&key(ns, name)) else {
+            return Err(format!("service \"{name}\" not found"));
+        };
+        let has_endpoints = self.endpoints.get(&key(ns, name)).is_some_and(|e| !e.ready.is_empty());
+        if has_endpoints {
+            Ok(())
+        } else {
+            Err(format!("dial tcp {}:{port}: connect: connection refused", svc.cluster_ip))
+        }
+    }
+
+    /// Admission for a new pod: webhooks (which may refuse or mutate it), limit-range defaults
+    /// and quota. Returns the pod as it will be stored.
+    pub fn admit_pod(&self, mut pod: Pod) -> Result<Pod, ApiError> {
+        let ns = pod.meta.namespace.clone();
+        self.admit_write(&ns, "pods")?;
+        for config in self.webhooks.values().filter(|c| c.kind == WebhookKind::Mutating) {
+            for hook in &config.webhooks {
+                let applies = hook.resources.iter().any(|r| r == "pods" || r == "*")
+                    && (hook.namespaces.is_empty() || hook.namespaces.contains(&ns));
+                if !applies || self.webhook_reachable(&hook.service, hook.port).is_err() {
+                    continue;
+                }
+                match &hook.mutation {
+                    Some(WebhookMutation::SetImage { container, image }) => {
+                        for c in pod.spec.containers.iter_mut().filter(|c| &c.name == container) {
+                            c.image.clone_from(image);
+                        }
+                    }
+                    Some(WebhookMutation::AddLabels(labels)) => {
+                        pod.meta.labels.extend(labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                    None => {}
+                }
+            }
+        }
+        for lr in self.limitranges.values().filter(|l| l.meta.namespace == ns) {
+            for c in &mut pod.spec.containers {
+                let r = &mut c.resources;
+                r.limits.cpu = r.limits.cpu.or(lr.default_cpu);
+                r.limits.memory = r.limits.memory.or(lr.default_memory);
+                r.requests.cpu = r.requests.cpu.or(lr.default_request_cpu).or(r.limits.cpu);
+                r.requests.memory = r.requests.memory.or(lr.default_request_memory).or(r.limits.memory);
+                if let (Some(max), Some(lim)) = (lr.max_memory, r.limits.memory)
+                    && lim > max
+                {
+                    return Err(ApiError::Forbidden(format!(
+                        "pods \"{}\" is forbidden: maximum memory usage per Container is {max}, but limit is {lim}",
+                        pod.meta.name
+                    )));
+                }
+            }
+        }
+        self.check_quota(&pod)?;
+        Ok(pod)
+    }
+
+    fn check_quota(&self, pod: &Pod) -> Result<(), ApiError> {
+        let ns = &pod.meta.namespace;
+        let (cpu, mem) = pod.spec.requests();
+        let (lcpu, lmem) = pod.spec.limits();
+        for q in self.quotas.values().filter(|q| &q.meta.namespace == ns) {
+            let name = &q.meta.name;
+            let active: Vec<&Pod> = self.pods.values().filter(|p| &p.meta.namespace == ns && p.is_active()).collect();
+            let used_pods = active.len() as u32;
+            let used_cpu: u64 = active.iter().map(|p| p.spec.requests().0.0).sum();
+            let used_mem: u64 = active.iter().map(|p| p.spec.requests().1.0).sum();
+            let used_lcpu: u64 = active.iter().map(|p| p.spec.limits().0.0).sum();
+            let used_lmem: u64 = active.iter().map(|p| p.spec.limits().1.0).sum();
+            let mut missing = Vec::new();
+            let every = |f: &dyn Fn(&super::objects::Container) -> bool| pod.spec.containers.iter().all(f);
+            if q.requests_cpu.is_some() && !every(&|c| c.resources.requests.cpu.is_some() || c.resources.limits.cpu.is_some()) {
+                missing.push("requests.cpu");
+            }
+            if q.requests_memory.is_some() && !every(&|c| c.resources.requests.memory.is_some() || c.resources.limits.memory.is_some()) {
+                missing.push("requests.memory");
+            }
+            if q.limits_cpu.is_some() && !every(&|c| c.resources.limits.cpu.is_some()) {
+                missing.push("limits.cpu");
+            }
+            if q.limits_memory.is_some() && !every(&|c| c.resources.limits.memory.is_some()) {
+                missing.push("limits.memory");
+            }
+            if !missing.is_empty() {
+                return Err(ApiError::Forbidden(format!(
+                    "pods \"{}\" is forbidden: failed quota: {name}: must specify {}",
+                    pod.meta.name,
+                    missing.join(",")
+                )));
+            }
+            let mut over = Vec::new();
+            if let Some(hard) = q.pods
+                && used_pods + 1 > hard
+            {
+                over.push(("pods".to_owned(), "1".to_owned(), used_pods.to_string(), hard.to_string()));
+            }
+            let cpu_checks = [("requests.cpu", q.requests_cpu, used_cpu, cpu.0), ("limits.cpu", q.limits_cpu, used_lcpu, lcpu.0)];
+            for (label, hard, used, want) in cpu_checks {
+                if let Some(hard) = hard
+                    && used + want > hard.0
+                {
+                    over.push((label.to_owned(), Millicores(want).to_string(), Millicores(used).to_string(), hard.to_string()));
+                }
+            }
+            let mem_checks = [("requests.memory", q.requests_memory, used_mem, mem.0), ("limits.memory", q.limits_memory, used_lmem, lmem.0)];
+            for (label, hard, used, want) in mem_checks {
+                if let Some(hard) = hard
+                    && used + want > hard.0
+                {
+                    over.push((label.to_owned(), Mebibytes(want).to_string(), Mebibytes(used).to_string(), hard.to_string()));
+                }
+            }
+            if !over.is_empty() {
+                let list = |i: usize| {
+                    over.iter()
+                        .map(|o| {
+                            let v = match i {
+                                1 => &o.1,
+                                2 => &o.2,
+                                _ => &o.3,
+                            };
+                            format!("{}={v}", o.0)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                return Err(ApiError::Forbidden(format!(
+                    "pods \"{}\" is forbidden: exceeded quota: {name}, requested: {}, used: {}, limited: {}",
+                    pod.meta.name,
+                    list(1),
+                    list(2),
+                    list(3)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn evict(&mut self, namespace: &str, pod_name: &str) -> Result<(), ApiError> {
+        let pod = self
+            .pods
+            .get(&key(namespace, pod_name))
+            .ok_or_else(|| ApiError::not_found(Kind::Pod, pod_name))?;
+        if pod.status.terminating_until.is_some() {
+            return Ok(());
+        }
+        for pdb in self.pdbs.values().filter(|p| p.meta.namespace == namespace) {
+            let selector = super::objects::Selector::from_labels(&pdb.selector);
+            if !selector.matches(&pod.meta.labels) {
+                continue;
+            }
+            let matching: Vec<&Pod> =
+                self.pods.values().filter(|p| p.meta.namespace == namespace && selector.matches(&p.meta.labels) && p.is_active()).collect();
+            let healthy = matching.iter().filter(|p| p.is_ready()).count() as i64;
+            let expected = matching.len() as i64;
+            let allowed = match (pdb.min_available, pdb.max_unavailable) {
+                (Some(min), _) => healthy - i64::from(min),
+                (None, Some(max)) => healthy - (expected - i64::from(max)),
+                (None, None) => healthy,
+            };
+            if pod.is_ready() && allowed < 1 {
+                return Err(ApiError::TooManyRequests(
+                    "Cannot evict pod as it would violate the pod's disruption budget.".to_owned(),
+                ));
+            }
+        }
+        self.terminate_pod(namespace, pod_name);
+        Ok(())
+    }
+
+    /// Starts graceful deletion of a pod; it disappears once its kubelet confirms.
+    pub fn terminate_pod(&mut self, namespace: &str, pod_name: &str) {
+        let now = self.now;
+        if let Some(pod) = self.pods.get_mut(&key(namespace, pod_name))
+            && pod.status.terminating_until.is_none()
+        {
+            pod.status.terminating_until = Some(now + GRACE_SECONDS);
+            for c in &mut pod.status.containers {
+                c.ready = false;
+            }
+            let name = pod.meta.name.clone();
+            let container_names: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
+            for c in container_names {
+                self.record(namespace, "Pod", &name, false, "Killing", &format!("Stopping container {c}"), "kubelet");
+            }
+        }
+    }
+
+    fn create(&mut self, object: Object) -> Result<(), ApiError> {
+        macro_rules! insert_namespaced {
+            ($store:ident, $obj:ident, $kind:expr) => {{
+                let mut o = $obj;
+                self.require_namespace(&o.meta.namespace)?;
+                if self.$store.contains_key(&o.meta.key()) {
+                    return Err(ApiError::AlreadyExists { kind: $kind.qualified_plural(), name: o.meta.name });
+                }
+                self.stamp(&mut o.meta);
+                self.$store.insert(o.meta.key(), o);
+                Ok(())
+            }};
+        }
+        macro_rules! insert_cluster {
+            ($store:ident, $obj:ident, $kind:expr) => {{
+                let mut o = $obj;
+                if self.$store.contains_key(&o.meta.name) {
+                    return Err(ApiError::AlreadyExists { kind: $kind.qualified_plural(), name: o.meta.name });
+                }
+                o.meta.namespace = String::new();
+                self.stamp(&mut o.meta);
+                self.$store.insert(o.meta.name.clone(), o);
+                Ok(())
+            }};
+        }
+        match object {
+            Object::Namespace(ns) => insert_cluster!(namespaces, ns, Kind::Namespace),
+            Object::Node(mut node) => {
+                node.index = self.nodes.len() as u32;
+                node.internal_ip = format!("192.168.49.{}", node.index + 2);
+                node.last_heartbeat = self.now;
+                insert_cluster!(nodes, node, Kind::Node)
+            }
+            Object::StorageClass(sc) => insert_cluster!(storageclasses, sc, Kind::StorageClass),
+            Object::Pv(pv) => insert_cluster!(pvs, pv, Kind::Pv),
+            Object::Webhook(w) => {
+                let kind = if w.kind == WebhookKind::Mutating { Kind::MutatingWebhook } else { Kind::ValidatingWebhook };
+                self.webhook_originals.entry(w.meta.name.clone()).or_insert_with(|| w.clone());
+                insert_cluster!(webhooks, w, kind)
+            }
+            Object::Deployment(mut d) => {
+                if d.template.labels.is_empty() {
+                    d.template.labels.insert("app".to_owned(), d.meta.name.clone());
+                }
+                if d.selector.is_empty() {
+                    d.selector = d.template.labels.clone();
+                }
+                if !super::objects::Selector::from_labels(&d.selector).matches(&d.template.labels) {
+                    return Err(ApiError::Invalid(format!(
+                        "Deployment.apps \"{}\" is invalid: spec.template.metadata.labels: Invalid value: {:?}: `selector` does not match template `labels`",
+                        d.meta.name, d.template.labels
+                    )));
+                }
+                self.admit_write(&d.meta.namespace, "deployments")?;
+                d.status.generation = 1;
+                insert_namespaced!(deployments, d, Kind::Deployment)
+            }
+            Object::Pod(pod) => {
+                self.require_namespace(&pod.meta.namespace)?;
+                if self.pods.contains_key(&pod.meta.key()) {
+                    return Err(ApiError::AlreadyExists { kind: "pods".to_owned(), name: pod.meta.name });
+                }
+                let mut pod = self.admit_pod(pod)?;
+                self.stamp(&mut pod.meta);
+                pod.status = new_pod_status(&pod);
+                if let Some(node) = pod.spec.node_name.clone() {
+                    pod.status.node = Some(node);
+                }
+                self.pods.insert(pod.meta.key(), pod);
+                Ok(())
+            }
+            Object::Service(mut svc) => {
+                svc.cluster_ip = if svc.meta.name == "kube-dns" && svc.meta.namespace == "kube-system" {
+                    super::network::DNS_IP.to_owned()
+                } else if svc.meta.name == "kubernetes" && svc.meta.namespace == "default" {
+                    "10.96.0.1".to_owned()
+                } else {
+                    self.allocate_service_ip()
+                };
+                insert_namespaced!(services, svc, Kind::Service)
+            }
+            Object::ConfigMap(o) => insert_namespaced!(configmaps, o, Kind::ConfigMap),
+            Object::Secret(o) => insert_namespaced!(secrets, o, Kind::Secret),
+            Object::Pvc(o) => insert_namespaced!(pvcs, o, Kind::Pvc),
+            Object::Ingress(o) => insert_namespaced!(ingresses, o, Kind::Ingress),
+            Object::NetworkPolicy(o) => insert_namespaced!(netpols, o, Kind::NetworkPolicy),
+            Object::Hpa(o) => insert_namespaced!(hpas, o, Kind::Hpa),
+            Object::ResourceQuota(o) => insert_namespaced!(quotas, o, Kind::ResourceQuota),
+            Object::LimitRange(o) => insert_namespaced!(limitranges, o, Kind::LimitRange),
+            Object::Pdb(o) => insert_namespaced!(pdbs, o, Kind::Pdb),
+            Object::ServiceAccount(o) => insert_namespaced!(serviceaccounts, o, Kind::ServiceAccount),
+            Object::Role(mut o) => {
+                if o.cluster {
+                    o.meta.namespace = String::new();
+                    let k = if o.cluster { Kind::ClusterRole } else { Kind::Role };
+                    if self.roles.contains_key(&o.meta.key()) {
+                        return Err(ApiError::AlreadyExists { kind: k.qualified_plural(), name: o.meta.name });
+                    }
+                    self.stamp(&mut o.meta);
+                    self.roles.insert(o.meta.key(), o);
+                    Ok(())
+                } else {
+                    insert_namespaced!(roles, o, Kind::Role)
+                }
+            }
+            Object::RoleBinding(mut o) => {
+                if o.cluster {
+                    o.meta.namespace = String::new();
+                    if self.rolebindings.contains_key(&o.meta.key()) {
+                        return Err(ApiError::AlreadyExists { kind: Kind::ClusterRoleBinding.qualified_plural(), name: o.meta.name });
+                    }
+                    self.stamp(&mut o.meta);
+                    self.rolebindings.insert(o.meta.key(), o);
+                    Ok(())
+                } else {
+                    insert_namespaced!(rolebindings, o, Kind::RoleBinding)
+                }
+            }
+        }
+    }
+
+    fn require_namespace(&self, namespace: &str) -> Result<(), ApiError> {
+        if self.namespaces.contains_key(namespace) {
+            Ok(())
+        } else {
+            Err(ApiError::NamespaceNotFound(namespace.to_owned()))
+        }
+    }
+
+    fn delete(&mut self, kind: Kind, namespace: &str, name: &str) -> Result<(), ApiError> {
+        let k = key(namespace, name);
+        let missing = || ApiError::not_found(kind, name);
+        match kind {
+            Kind::Pod => {
+                if !self.pods.contains_key(&k) {
+                    return Err(missing());
+                }
+                self.terminate_pod(namespace, name);
+            }
+            Kind::Deployment => {
+                self.deployments.remove(&k).ok_or_else(missing)?;
+                let owned: Vec<String> = self
+                    .replicasets
+                    .values()
+                    .filter(|rs| rs.meta.namespace == namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == name))
+                    .map(|rs| rs.meta.name.clone())
+                    .collect();
+                for rs in owned {
+                    self.delete(Kind::ReplicaSet, namespace, &rs)?;
+                }
+            }
+            Kind::ReplicaSet => {
+                self.replicasets.remove(&k).ok_or_else(missing)?;
+                let owned: Vec<String> = self
+                    .pods
+                    .values()
+                    .filter(|p| p.meta.namespace == namespace && p.meta.owner.as_ref().is_some_and(|o| o.name == name))
+                    .map(|p| p.meta.name.clone())
+                    .collect();
+                for p in owned {
+                    self.terminate_pod(namespace, &p);
+                }
+            }
+            Kind::Service => {
+                self.services.remove(&k).ok_or_else(missing)?;
+                self.endpoints.remove(&k);
+            }
+            Kind::Endpoints => {
+                self.endpoints.remove(&k).ok_or_else(missing)?;
+            }
+            Kind::Node => {
+                self.nodes.remove(name).ok_or_else(missing)?;
+                let on_node: Vec<(String, String)> =
+                    self.pods.values().filter(|p| p.status.node.as_deref() == Some(name)).map(|p| p.meta.key()).collect();
+                for k in on_node {
+                    self.pods.remove(&k);
+                }
+            }
+            Kind::Namespace => {
+                if matches!(name, "default" | "kube-system" | "kube-public") {
+                    return Err(ApiError::Forbidden(format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted")));
+                }
+                self.namespaces.remove(name).ok_or_else(missing)?;
+                self.delete_namespace_contents(name);
+            }
+            Kind::ConfigMap => drop(self.configmaps.remove(&k).ok_or_else(missing)?),
+            Kind::Secret => drop(self.secrets.remove(&k).ok_or_else(missing)?),
+            Kind::Pvc => {
+                let pvc = self.pvcs.remove(&k).ok_or_else(missing)?;
+                if let Some(volume) = pvc.volume {
+                    let delete = self.pvs.get(&volume).is_some_and(|pv| pv.reclaim_policy == "Delete");
+                    if delete {
+                        self.pvs.remove(&volume);
+                        self.data_lost.push(format!("{namespace}/{name}"));
+                    } else if let Some(pv) = self.pvs.get_mut(&volume) {
+                        pv.released = true;
+                    }
+                }
+            }
+            Kind::Pv => drop(self.pvs.remove(name).ok_or_else(missing)?),
+            Kind::StorageClass => drop(self.storageclasses.remove(name).ok_or_else(missing)?),
+            Kind::Ingress => drop(self.ingresses.remove(&k).ok_or_else(missing)?),
+            Kind::NetworkPolicy => drop(self.netpols.remove(&k).ok_or_else(missing)?),
+            Kind::Hpa => drop(self.hpas.remove(&k).ok_or_else(missing)?),
+            Kind::ResourceQuota => drop(self.quotas.remove(&k).ok_or_else(missing)?),
+            Kind::LimitRange => drop(self.limitranges.remove(&k).ok_or_else(missing)?),
+            Kind::Pdb => drop(self.pdbs.remove(&k).ok_or_else(missing)?),
+            Kind::ServiceAccount => drop(self.serviceaccounts.remove(&k).ok_or_else(missing)?),
+            Kind::Role => drop(self.roles.remove(&k).ok_or_else(missing)?),
+            Kind::RoleBinding => drop(self.rolebindings.remove(&k).ok_or_else(missing)?),
+            Kind::ClusterRole => drop(self.roles.remove(&key("", name)).ok_or_else(missing)?),
+            Kind::ClusterRoleBinding => drop(self.rolebindings.remove(&key("", name)).ok_or_else(missing)?),
+            Kind::ValidatingWebhook | Kind::MutatingWebhook => {
+                let want = if kind == Kind::MutatingWebhook { WebhookKind::Mutating } else { WebhookKind::Validating };
+                if self.webhooks.get(name).is_none_or(|w| w.kind != want) {
+                    return Err(missing());
+                }
+                self.webhooks.remove(name);
+            }
+            Kind::Event => {
+                let before = self.events.len();
+                self.events.retain(|e| !(e.namespace == namespace && e.name == name));
+                if self.events.len() == before {
+                    return Err(missing());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn delete_namespace_contents(&mut self, ns: &str) {
+        let in_ns = |k: &(String, String)| k.0 != ns;
+        self.deployments.retain(|k, _| in_ns(k));
+        self.replicasets.retain(|k, _| in_ns(k));
+        self.pods.retain(|k, _| in_ns(k));
+        self.services.retain(|k, _| in_ns(k));
+        self.endpoints.retain(|k, _| in_ns(k));
+        self.configmaps.retain(|k, _| in_ns(k));
+        self.secrets.retain(|k, _| in_ns(k));
+        let lost: Vec<String> = self.pvcs.keys().filter(|k| k.0 == ns).map(|k| format!("{}/{}", k.0, k.1)).collect();
+        self.data_lost.extend(lost);
+        self.pvcs.retain(|k, _| in_ns(k));
+        self.ingresses.retain(|k, _| in_ns(k));
+        self.netpols.retain(|k, _| in_ns(k));
+        self.hpas.retain(|k, _| in_ns(k));
+        self.quotas.retain(|k, _| in_ns(k));
+        self.limitranges.retain(|k, _| in_ns(k));
+        self.pdbs.retain(|k, _| in_ns(k));
+        self.serviceaccounts.retain(|k, _| in_ns(k));
+        self.roles.retain(|k, _| in_ns(k));
+        self.rolebindings.retain(|k, _| in_ns(k));
+    }
+}
+
+/// The status a pod starts with, before scheduling.
+pub fn new_pod_status(pod: &Pod) -> PodStatus {
+    PodStatus {
+        phase: PodPhase::Pending,
+        init_statuses: pod.spec.init_containers.iter().map(|c| ContainerStatus::new(&c.name, &c.image)).collect(),
+        containers: pod.spec.containers.iter().map(|c| ContainerStatus::new(&c.name, &c.image)).collect(),
+        ..PodStatus::default()
+    }
+}
+
+fn set_map(
+    map: &mut std::collections::BTreeMap<String, String>,
+    changes: &[(String, Option<String>)],
+    overwrite: bool,
+) -> Result<(), ApiError> {
+    for (k, v) in changes {
+        if let (Some(new), Some(old)) = (v, map.get(k))
+            && !overwrite
+            && new != old
+        {
+            return Err(ApiError::Client(format!("'{k}' already has a value ({old}), and --overwrite is false")));
+        }
+    }
+    for (k, v) in changes {
+        match v {
+            Some(v) => map.insert(k.clone(), v.clone()),
+            None => map.remove(k),
+        };
+    }
+    Ok(())
+}
+
+/// One line describing a change, for the audit trail and the postmortem timeline.
+pub fn summarize(change: &Change) -> String {
+    match change {
+        Change::Create(o) => format!("create {}", object_label(o)),
+        Change::Delete { kind, namespace, name } => format!("delete {}/{name} -n {namespace}", kind.singular()),
+        Change::SetImage { namespace, deployment, image, .. } => format!("set image deployment/{deployment} -n {namespace} to {image}"),
+        Change::SetEnv { namespace, deployment, name, value, .. } => match value {
+            Some(_) => format!("set env {name} on deployment/{deployment} -n {namespace}"),
+            None => format!("remove env {name} from deployment/{deployment} -n {namespace}"),
+        },
+        Change::Scale { kind, namespace, name, replicas } => format!("scale {}/{name} -n {namespace} to {replicas}", kind.singular()),
+        other => format!("{other:?}").chars().take(160).collect(),
+    }
+}
+
+fn object_label(o: &Object) -> String {
+    let meta = o.meta();
+    format!("{}/{} -n {}", o.kind().singular(), meta.name, meta.namespace)
+}
+
+impl Object {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Object::Namespace(_) => Kind::Namespace,
+            Object::Node(_) => Kind::Node,
+            Object::Deployment(_) => Kind::Deployment,
+            Object::Pod(_) => Kind::Pod,
+            Object::Service(_) => Kind::Service,
+            Object::ConfigMap(_) => Kind::ConfigMap,
+            Object::Secret(_) => Kind::Secret,
+            Object::Pvc(_) => Kind::Pvc,
+            Object::Pv(_) => Kind::Pv,
+            Object::StorageClass(_) => Kind::StorageClass,
+            Object::Ingress(_) => Kind::Ingress,
+            Object::NetworkPolicy(_) => Kind::NetworkPolicy,
+            Object::Hpa(_) => Kind::Hpa,
+            Object::ResourceQuota(_) => Kind::ResourceQuota,
+            Object::LimitRange(_) => Kind::LimitRange,
+            Object::Pdb(_) => Kind::Pdb,
+            Object::ServiceAccount(_) => Kind::ServiceAccount,
+            Object::Role(r) if r.cluster => Kind::ClusterRole,
+            Object::Role(_) => Kind::Role,
+            Object::RoleBinding(b) if b.cluster => Kind::ClusterRoleBinding,
+            Object::RoleBinding(_) => Kind::RoleBinding,
+            Object::Webhook(w) if w.kind == WebhookKind::Mutating => Kind::MutatingWebhook,
+            Object::Webhook(_) => Kind::ValidatingWebhook,
+        }
+    }
+
+    /// The object's metadata.
+    pub fn meta(&self) -> &super::objects::Meta {
+        match self {
+            Object::Namespace(x) => &x.meta,
+            Object::Node(x) => &x.meta,
+            Object::Deployment(x) => &x.meta,
+            Object::Pod(x) => &x.meta,
+            Object::Service(x) => &x.meta,
+            Object::ConfigMap(x) => &x.meta,
+            Object::Secret(x) => &x.meta,
+            Object::Pvc(x) => &x.meta,
+            Object::Pv(x) => &x.meta,
+            Object::StorageClass(x) => &x.meta,
+            Object::Ingress(x) => &x.meta,
+            Object::NetworkPolicy(x) => &x.meta,
+            Object::Hpa(x) => &x.meta,
+            Object::ResourceQuota(x) => &x.meta,
+            Object::LimitRange(x) => &x.meta,
+            Object::Pdb(x) => &x.meta,
+            Object::ServiceAccount(x) => &x.meta,
+            Object::Role(x) => &x.meta,
+            Object::RoleBinding(x) => &x.meta,
+            Object::Webhook(x) => &x.meta,
+        }
     }
 }

@@ -125,3 +125,15 @@ impl ApiError {
         }
     }
 }
+
+impl ApiError {
+    /// The message without kubectl's `Error from server (Reason): ` prefix, as controllers put it
+    /// in events (`Error creating: pods "x" is forbidden: …`).
+    pub fn reason_text(&self) -> String {
+        let full = self.to_string();
+        match full.split_once("): ") {
+            Some((head, rest)) if head.starts_with("Error from server (") => rest.to_owned(),
+            _ => full.strip_prefix("error: ").unwrap_or(&full).to_owned(),
+        }
+    }
+}

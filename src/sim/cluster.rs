@@ -64,6 +64,8 @@ pub struct Cluster {
     pub data_lost: Vec<String>,
     /// Audit of changes made through the API, newest last: (time, who, what).
     pub audit: Vec<(i64, String, String)>,
+    /// Counter for pod IPs, so addresses are not reused while a pod might still hold one.
+    pub next_pod_ip: u32,
     next_uid: u64,
     next_service_ip: u32,
 }
@@ -121,6 +123,7 @@ impl Cluster {
             traffic: TrafficState::default(),
             data_lost: Vec::new(),
             audit: Vec::new(),
+            next_pod_ip: 0,
             next_uid: 1,
             next_service_ip: 1,
         }
@@ -198,5 +201,43 @@ impl Cluster {
 
     pub fn namespace_exists(&self, ns: &str) -> bool {
         self.namespaces.contains_key(ns)
+    }
+}
+
+/// The wall-clock moment the incident starts, for timestamps in output.
+pub const INCIDENT_START_UNIX: i64 = 1_795_338_000; // 2026-11-22T09:00:00Z
+
+/// Incident time as an RFC 3339 UTC timestamp (`2026-11-22T09:05:00Z`).
+pub fn timestamp(incident_seconds: i64) -> String {
+    let t = INCIDENT_START_UNIX + incident_seconds;
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timestamp;
+
+    #[test]
+    fn incident_time_maps_to_utc_timestamps() {
+        assert_eq!(timestamp(0), "2026-11-22T09:00:00Z");
+        assert_eq!(timestamp(-30 * 86_400), "2026-10-23T09:00:00Z");
+        assert_eq!(timestamp(3_661), "2026-11-22T10:01:01Z");
     }
 }

@@ -2,7 +2,9 @@
 //! and network policy. The traffic model, `exec … curl`, `nslookup` and app logs all ask here,
 //! so a fix that changes the world changes every one of them.
 
-use super::cluster::Cluster;
+use super::apps::AppRole;
+use super::cluster::{Cluster, key};
+use super::objects::{Labels, NetworkPolicy, Pod, PolicyPeer, PolicyRule, PolicyType, Selector};
 
 /// Where a request starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,14 +43,419 @@ pub enum Lookup {
 
 pub const DNS_IP: &str = "10.96.0.10";
 
+/// Where a name or address points inside the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    Service { namespace: String, name: String },
+    Pod { namespace: String, name: String },
+    /// The ingress controller, by an ingress host name.
+    IngressHost(String),
+}
+
+impl<'a> Source<'a> {
+    fn namespace(self) -> &'a str {
+        match self {
+            Source::Pod { namespace, .. } | Source::Debug { namespace } => namespace,
+            Source::Ingress => "ingress-nginx",
+        }
+    }
+}
+
+/// Whether cluster DNS answers queries from `source`.
+fn dns_answers(cluster: &Cluster, source: Source<'_>) -> bool {
+    let Some(eps) = cluster.endpoints.get(&key("kube-system", "kube-dns")) else {
+        return false;
+    };
+    eps.ready.iter().any(|addr| {
+        let Some(dns_pod) = cluster.pods.get(&key("kube-system", &addr.pod)) else {
+            return false;
+        };
+        let serves_dns = dns_pod
+            .spec
+            .containers
+            .iter()
+            .any(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.role == AppRole::Dns));
+        serves_dns && policy_allows(cluster, source, dns_pod, 53)
+    })
+}
+
 /// Resolves `host` as a pod in `namespace` would (search path `ns.svc.cluster.local`, …).
 pub fn lookup(cluster: &Cluster, namespace: &str, host: &str) -> Lookup {
-    let _ = (cluster, namespace, host);
-    Lookup::Timeout
+    lookup_from(cluster, Source::Debug { namespace }, host)
+}
+
+fn lookup_from(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
+    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Lookup::Address { fqdn: host.to_owned(), ip: host.to_owned() };
+    }
+    if !dns_answers(cluster, source) {
+        return Lookup::Timeout;
+    }
+    match resolve_name(cluster, source.namespace(), host) {
+        Some((fqdn, Target::Service { namespace, name })) => {
+            let ip = cluster.services.get(&key(&namespace, &name)).map(|s| s.cluster_ip.clone()).unwrap_or_default();
+            Lookup::Address { fqdn, ip }
+        }
+        Some((fqdn, Target::IngressHost(_))) => Lookup::Address { fqdn, ip: "192.168.49.2".to_owned() },
+        Some((fqdn, Target::Pod { namespace, name })) => {
+            let ip = cluster.pods.get(&key(&namespace, &name)).and_then(|p| p.status.pod_ip.clone()).unwrap_or_default();
+            Lookup::Address { fqdn, ip }
+        }
+        None => Lookup::NoSuchHost,
+    }
+}
+
+/// Applies the resolv.conf search path: `web`, `web.shop`, `web.shop.svc`,
+/// `web.shop.svc.cluster.local`; ingress hosts resolve to the ingress controller.
+fn resolve_name(cluster: &Cluster, namespace: &str, host: &str) -> Option<(String, Target)> {
+    let host = host.trim_end_matches('.');
+    let trimmed = host.strip_suffix(".cluster.local").unwrap_or(host);
+    let trimmed = trimmed.strip_suffix(".svc").unwrap_or(trimmed);
+    let parts: Vec<&str> = trimmed.split('.').collect();
+    let (svc, ns) = match parts.as_slice() {
+        [svc] => (*svc, namespace),
+        [svc, ns] => (*svc, *ns),
+        _ => ("", ""),
+    };
+    if cluster.services.contains_key(&key(ns, svc)) {
+        return Some((format!("{svc}.{ns}.svc.cluster.local"), Target::Service { namespace: ns.to_owned(), name: svc.to_owned() }));
+    }
+    if cluster.ingresses.values().any(|i| i.rules.iter().any(|r| r.host == host)) {
+        return Some((host.to_owned(), Target::IngressHost(host.to_owned())));
+    }
+    None
+}
+
+/// Finds what an IP address belongs to.
+fn target_for_ip(cluster: &Cluster, ip: &str) -> Option<Target> {
+    if let Some(s) = cluster.services.values().find(|s| s.cluster_ip == ip) {
+        return Some(Target::Service { namespace: s.meta.namespace.clone(), name: s.meta.name.clone() });
+    }
+    cluster
+        .pods
+        .values()
+        .find(|p| p.status.pod_ip.as_deref() == Some(ip) && p.status.terminating_until.is_none())
+        .map(|p| Target::Pod { namespace: p.meta.namespace.clone(), name: p.meta.name.clone() })
 }
 
 /// Sends one HTTP GET to `url` from `source`.
 pub fn http_get(cluster: &Cluster, source: Source<'_>, url: &str) -> HttpOutcome {
-    let _ = (cluster, source);
-    HttpOutcome::Timeout { addr: url.to_owned() }
+    let Some((scheme, host, port, path)) = parse_url(url) else {
+        return HttpOutcome::DnsError { host: url.to_owned(), message: format!("bad address '{url}'") };
+    };
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let port = port.unwrap_or(default_port);
+    let target = if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        match target_for_ip(cluster, &host) {
+            Some(t) => t,
+            None => return HttpOutcome::Timeout { addr: format!("{host}:{port}") },
+        }
+    } else {
+        match lookup_from(cluster, source, &host) {
+            Lookup::Timeout => {
+                return HttpOutcome::DnsError {
+                    host: host.clone(),
+                    message: format!("dial tcp: lookup {host} on {DNS_IP}:53: read udp: i/o timeout"),
+                };
+            }
+            Lookup::NoSuchHost => {
+                return HttpOutcome::DnsError { host: host.clone(), message: format!("dial tcp: lookup {host} on {DNS_IP}:53: no such host") };
+            }
+            Lookup::Address { .. } => match resolve_name(cluster, source.namespace(), &host) {
+                Some((_, t)) => t,
+                None => return HttpOutcome::DnsError { host: host.clone(), message: format!("no such host {host}") },
+            },
+        }
+    };
+    match target {
+        Target::Pod { namespace, name } => match cluster.pods.get(&key(&namespace, &name)) {
+            Some(pod) => request_pod(cluster, source, pod, port, &path),
+            None => HttpOutcome::Timeout { addr: format!("{host}:{port}") },
+        },
+        Target::Service { namespace, name } => request_service(cluster, source, &namespace, &name, port, &path, 0),
+        Target::IngressHost(h) => request_ingress(cluster, &h, &path),
+    }
+}
+
+/// A request to a service's cluster IP: kube-proxy picks a ready endpoint. The model answers
+/// with the first endpoint in a stable order that would answer, so repeated requests agree.
+pub fn request_service(
+    cluster: &Cluster,
+    source: Source<'_>,
+    namespace: &str,
+    name: &str,
+    port: u16,
+    path: &str,
+    depth: u8,
+) -> HttpOutcome {
+    let _ = depth;
+    let Some(svc) = cluster.services.get(&key(namespace, name)) else {
+        return HttpOutcome::Timeout { addr: format!("{name}:{port}") };
+    };
+    let addr = format!("{}:{port}", svc.cluster_ip);
+    let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
+        // No rule in kube-proxy for this port: the packet goes nowhere.
+        return HttpOutcome::Refused { addr };
+    };
+    let target_port = match &sp.target_port {
+        super::objects::IntOrString::Int(n) => *n,
+        super::objects::IntOrString::Str(s) => s.parse().unwrap_or(port),
+    };
+    let ready = cluster.endpoints.get(&key(namespace, name)).map(|e| e.ready.clone()).unwrap_or_default();
+    if ready.is_empty() {
+        return HttpOutcome::Refused { addr };
+    }
+    let mut last = HttpOutcome::Refused { addr: addr.clone() };
+    for ep in &ready {
+        let Some(pod) = cluster.pods.get(&key(namespace, &ep.pod)) else { continue };
+        let outcome = request_pod(cluster, source, pod, target_port, path);
+        match outcome {
+            HttpOutcome::Response { status, .. } if status < 500 => return outcome,
+            HttpOutcome::Refused { .. } => last = HttpOutcome::Refused { addr: addr.clone() },
+            HttpOutcome::Timeout { .. } => last = HttpOutcome::Timeout { addr: addr.clone() },
+            other => last = other,
+        }
+    }
+    last
+}
+
+/// A request straight to a pod's port.
+pub fn request_pod(cluster: &Cluster, source: Source<'_>, pod: &Pod, port: u16, path: &str) -> HttpOutcome {
+    let ip = pod.status.pod_ip.clone().unwrap_or_default();
+    let addr = format!("{ip}:{port}");
+    if !policy_allows(cluster, source, pod, port) {
+        return HttpOutcome::Timeout { addr };
+    }
+    let Some((container, app)) = pod.spec.containers.iter().zip(&pod.status.containers).find_map(|(spec, status)| {
+        let app = cluster.app_for_image(&status.image)?;
+        let running = matches!(status.state, super::objects::ContainerState::Running { .. });
+        (running && app.port == Some(port)).then_some((spec, app))
+    }) else {
+        return HttpOutcome::Refused { addr };
+    };
+    let _ = container;
+    if app.role == AppRole::IngressController {
+        return HttpOutcome::Response { status: 404, body: "404 Not Found".to_owned(), pod: Some(pod.meta.name.clone()) };
+    }
+    if !path_served(&app.paths, path) {
+        return HttpOutcome::Response { status: 404, body: "404 page not found".to_owned(), pod: Some(pod.meta.name.clone()) };
+    }
+    let from = Source::Pod { namespace: &pod.meta.namespace, name: &pod.meta.name };
+    for dep in &app.dependencies {
+        if let Some(error) = dependency_error(cluster, from, dep) {
+            return HttpOutcome::Response { status: 500, body: format!("500 Internal Server Error: {error}"), pod: Some(pod.meta.name.clone()) };
+        }
+    }
+    HttpOutcome::Response { status: 200, body: format!("200 OK ({})", pod.meta.name), pod: Some(pod.meta.name.clone()) }
+}
+
+/// Why a pod cannot reach one of its dependencies (`host:port`), worded as a Go app logs it.
+pub fn dependency_error(cluster: &Cluster, from: Source<'_>, dependency: &str) -> Option<String> {
+    let (host, port) = match dependency.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().unwrap_or(80)),
+        None => (dependency, 80),
+    };
+    match lookup_from(cluster, from, host) {
+        Lookup::Timeout => return Some(format!("dial tcp: lookup {host} on {DNS_IP}:53: read udp: i/o timeout")),
+        Lookup::NoSuchHost => return Some(format!("dial tcp: lookup {host} on {DNS_IP}:53: no such host")),
+        Lookup::Address { .. } => {}
+    }
+    let Some((_, Target::Service { namespace, name })) = resolve_name(cluster, from.namespace(), host) else {
+        return None;
+    };
+    match dependency_reach(cluster, from, &namespace, &name, port) {
+        HttpOutcome::Refused { addr } => Some(format!("dial tcp {addr}: connect: connection refused")),
+        HttpOutcome::Timeout { addr } => Some(format!("dial tcp {addr}: i/o timeout")),
+        _ => None,
+    }
+}
+
+/// Whether a TCP connection to a service reaches a listening pod (no HTTP, no recursion).
+fn dependency_reach(cluster: &Cluster, from: Source<'_>, namespace: &str, name: &str, port: u16) -> HttpOutcome {
+    let Some(svc) = cluster.services.get(&key(namespace, name)) else {
+        return HttpOutcome::Timeout { addr: format!("{name}:{port}") };
+    };
+    let addr = format!("{}:{port}", svc.cluster_ip);
+    let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
+        return HttpOutcome::Refused { addr };
+    };
+    let target_port = match &sp.target_port {
+        super::objects::IntOrString::Int(n) => *n,
+        super::objects::IntOrString::Str(s) => s.parse().unwrap_or(port),
+    };
+    let ready = cluster.endpoints.get(&key(namespace, name)).map(|e| e.ready.clone()).unwrap_or_default();
+    let mut outcome = HttpOutcome::Refused { addr: addr.clone() };
+    for ep in &ready {
+        let Some(pod) = cluster.pods.get(&key(namespace, &ep.pod)) else { continue };
+        if !policy_allows(cluster, from, pod, target_port) {
+            outcome = HttpOutcome::Timeout { addr: addr.clone() };
+            continue;
+        }
+        let listening = pod.status.containers.iter().any(|s| {
+            matches!(s.state, super::objects::ContainerState::Running { .. })
+                && cluster.app_for_image(&s.image).is_some_and(|a| a.port == Some(target_port))
+        });
+        if listening {
+            return HttpOutcome::Response { status: 200, body: String::new(), pod: Some(pod.meta.name.clone()) };
+        }
+    }
+    outcome
+}
+
+/// User traffic: the ingress controller routes `host` + `path` by ingress rules.
+pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome {
+    let controller_up = cluster.pods.values().any(|p| {
+        p.is_ready()
+            && p.status.containers.iter().any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
+    });
+    if !controller_up {
+        return HttpOutcome::Refused { addr: format!("{host}:443") };
+    }
+    let Some((ns, backend)) = route(cluster, host, path) else {
+        return HttpOutcome::Response { status: 404, body: "404 Not Found (nginx)".to_owned(), pod: None };
+    };
+    if !cluster.services.contains_key(&key(&ns, &backend.0)) {
+        return HttpOutcome::Response { status: 503, body: "503 Service Temporarily Unavailable (nginx)".to_owned(), pod: None };
+    }
+    match request_service(cluster, Source::Ingress, &ns, &backend.0, backend.1, path, 0) {
+        HttpOutcome::Refused { .. } => {
+            let has_endpoints = cluster.endpoints.get(&key(&ns, &backend.0)).is_some_and(|e| !e.ready.is_empty());
+            if has_endpoints {
+                HttpOutcome::Response { status: 502, body: "502 Bad Gateway (nginx)".to_owned(), pod: None }
+            } else {
+                HttpOutcome::Response { status: 503, body: "503 Service Temporarily Unavailable (nginx)".to_owned(), pod: None }
+            }
+        }
+        HttpOutcome::Timeout { .. } => HttpOutcome::Response { status: 504, body: "504 Gateway Time-out (nginx)".to_owned(), pod: None },
+        other => other,
+    }
+}
+
+/// The ingress rule for a host and path: (namespace, (service, port)), longest prefix first.
+pub fn route(cluster: &Cluster, host: &str, path: &str) -> Option<(String, (String, u16))> {
+    let mut best: Option<(usize, String, (String, u16))> = None;
+    for ing in cluster.ingresses.values() {
+        for rule in ing.rules.iter().filter(|r| r.host == host || r.host.is_empty()) {
+            for p in &rule.paths {
+                let matches = if p.path_type == "Exact" { p.path == path } else { path_served(std::slice::from_ref(&p.path), path) };
+                if matches && best.as_ref().is_none_or(|b| p.path.len() > b.0) {
+                    best = Some((p.path.len(), ing.meta.namespace.clone(), (p.backend.service.clone(), p.backend.port)));
+                }
+            }
+        }
+    }
+    best.map(|(_, ns, b)| (ns, b))
+}
+
+/// Prefix matching by path element, as `pathType: Prefix` does (`/` serves everything).
+fn path_served(paths: &[String], path: &str) -> bool {
+    paths.iter().any(|p| {
+        let p = p.trim_end_matches('/');
+        p.is_empty() || path == p || path.starts_with(&format!("{p}/"))
+    })
+}
+
+/// Splits `scheme://host[:port]/path`; bare `host/path` is http.
+pub fn parse_url(url: &str) -> Option<(String, String, Option<u16>, String)> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("http".to_owned(), url),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].to_owned()),
+        None => (rest, "/".to_owned()),
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h.to_owned(), Some(p.parse().ok()?)),
+        None => (authority.to_owned(), None),
+    };
+    if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+        return None;
+    }
+    Some((scheme, host, port, path))
+}
+
+/// Labels and namespace of a traffic source, for policy matching.
+fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> (&'a str, Option<&'a Labels>) {
+    match source {
+        Source::Pod { namespace, name } => (namespace, cluster.pods.get(&key(namespace, name)).map(|p| &p.meta.labels)),
+        Source::Debug { namespace } => (namespace, None),
+        Source::Ingress => {
+            let pod = cluster.pods.values().find(|p| {
+                p.status.containers.iter().any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
+            });
+            match pod {
+                Some(p) => (p.meta.namespace.as_str(), Some(&p.meta.labels)),
+                None => ("ingress-nginx", None),
+            }
+        }
+    }
+}
+
+/// Whether network policy lets `source` reach `dest` on `port` (egress at the source, then
+/// ingress at the destination).
+pub fn policy_allows(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u16) -> bool {
+    let empty = Labels::new();
+    let (src_ns, src_labels) = source_identity(cluster, source);
+    let src_labels = src_labels.unwrap_or(&empty);
+    let dest_ns = dest.meta.namespace.as_str();
+    // Egress from the source pod.
+    let egress: Vec<&NetworkPolicy> = cluster
+        .netpols
+        .values()
+        .filter(|p| p.meta.namespace == src_ns && p.policy_types.contains(&PolicyType::Egress) && selects(p, src_labels))
+        .collect();
+    if !egress.is_empty()
+        && !egress.iter().any(|p| p.egress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, dest_ns, &dest.meta.labels, port)))
+    {
+        return false;
+    }
+    let ingress: Vec<&NetworkPolicy> = cluster
+        .netpols
+        .values()
+        .filter(|p| p.meta.namespace == dest_ns && p.policy_types.contains(&PolicyType::Ingress) && selects(p, &dest.meta.labels))
+        .collect();
+    ingress.is_empty() || ingress.iter().any(|p| p.ingress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, src_ns, src_labels, port)))
+}
+
+fn selects(policy: &NetworkPolicy, labels: &Labels) -> bool {
+    Selector::from_labels(&policy.pod_selector).matches(labels)
+}
+
+fn rule_allows(cluster: &Cluster, rule: &PolicyRule, policy_ns: &str, peer_ns: &str, peer_labels: &Labels, port: u16) -> bool {
+    let port_ok = rule.ports.is_empty() || rule.ports.iter().any(|p| p.port == port);
+    let peer_ok = rule.peers.is_empty() || rule.peers.iter().any(|peer| peer_matches(cluster, peer, policy_ns, peer_ns, peer_labels));
+    port_ok && peer_ok
+}
+
+fn peer_matches(cluster: &Cluster, peer: &PolicyPeer, policy_ns: &str, peer_ns: &str, peer_labels: &Labels) -> bool {
+    let ns_ok = match &peer.namespace_selector {
+        None => peer_ns == policy_ns,
+        Some(sel) => {
+            let empty = Labels::new();
+            let mut ns_labels = cluster.namespaces.get(peer_ns).map_or(&empty, |n| &n.meta.labels).clone();
+            ns_labels.insert("kubernetes.io/metadata.name".to_owned(), peer_ns.to_owned());
+            Selector::from_labels(sel).matches(&ns_labels)
+        }
+    };
+    let pod_ok = peer.pod_selector.as_ref().is_none_or(|sel| Selector::from_labels(sel).matches(peer_labels));
+    ns_ok && pod_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_into_parts() {
+        assert_eq!(
+            parse_url("https://shop.example.com/checkout"),
+            Some(("https".into(), "shop.example.com".into(), None, "/checkout".into()))
+        );
+        assert_eq!(parse_url("web:8080"), Some(("http".into(), "web".into(), Some(8080), "/".into())));
+        assert_eq!(parse_url("http://"), None);
+        assert!(path_served(&["/".to_owned()], "/anything"));
+        assert!(path_served(&["/api".to_owned()], "/api/v1"));
+        assert!(!path_served(&["/api".to_owned()], "/apix"));
+    }
 }

@@ -1,8 +1,6 @@
 //! Deployments, replica sets and pods: the specs authors write and the statuses the controllers
 //! and the kubelet compute.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::{Labels, Meta};
@@ -57,6 +55,8 @@ pub struct DeploymentStatus {
     pub revision: u32,
     pub replicas: u32,
     pub updated: u32,
+    /// Updated pods that are available, to notice progress.
+    pub updated_available: u32,
     pub ready: u32,
     pub available: u32,
     pub conditions: Vec<DeploymentCondition>,
@@ -99,6 +99,9 @@ pub struct ReplicaSet {
     pub available: u32,
     #[serde(skip)]
     pub current: u32,
+    /// Why the last pod creation was refused (quota, webhook), for `ReplicaFailure`.
+    #[serde(skip)]
+    pub create_error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -347,7 +350,7 @@ impl ContainerStatus {
             last_state: None,
             ready: false,
             restart_count: 0,
-            next_start: 0,
+            next_start: i64::MIN,
             backoff_seconds: 0,
             liveness_failures: 0,
             log: Vec::new(),
@@ -454,9 +457,6 @@ impl PodSpec {
         (Millicores(cpu), Mebibytes(mem))
     }
 }
-
-/// A map of annotations or env that keeps a stable order for output.
-pub type StringMap = BTreeMap<String, String>;
 
 impl Deployment {
     pub fn condition(&self, kind: &str) -> Option<&DeploymentCondition> {

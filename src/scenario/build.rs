@@ -1,0 +1,177 @@
+//! Building the incident's cluster from a scenario: the healthy baseline, settled as if it had
+//! been running for days, then each fault applied at its moment by its author, then time run
+//! forward to the moment the incident is noticed.
+
+use crate::sim::change::{Change, Object};
+use crate::sim::cluster::Cluster;
+use crate::sim::kind::Kind;
+use crate::sim::objects::ContainerState;
+
+use super::format::Scenario;
+use super::system;
+
+/// Seconds the baseline runs before the first fault, to reach its steady state.
+const SETTLE_SECONDS: i64 = 180;
+/// How old the baseline's pods look at the start of the incident.
+const BASELINE_POD_AGE: i64 = 2 * 24 * 3600;
+
+/// Why a scenario's cluster could not be built: a field path and the API's refusal.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct BuildError {
+    pub path: String,
+    pub message: String,
+}
+
+fn creation_rank(o: &Object) -> u8 {
+    match o {
+        Object::Namespace(_) => 0,
+        Object::Node(_) | Object::StorageClass(_) | Object::Pv(_) => 1,
+        Object::ConfigMap(_) | Object::Secret(_) | Object::ServiceAccount(_) | Object::Role(_) | Object::RoleBinding(_) => 2,
+        Object::Service(_) | Object::Pvc(_) | Object::ResourceQuota(_) | Object::LimitRange(_) => 3,
+        _ => 4,
+    }
+}
+
+/// Builds the cluster as it stands when the incident begins (incident time 0).
+pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildError> {
+    let mut cluster = Cluster::new(seed);
+    let base = &scenario.cluster;
+    cluster.registry = base.registry.clone();
+    cluster.apps = base.apps.clone();
+    cluster.entrypoints = base.entrypoints.clone();
+    let mut objects: Vec<(String, Object)> = Vec::new();
+    if base.system {
+        cluster.registry.images.extend(system::images());
+        for (name, app) in system::apps() {
+            cluster.apps.entry(name).or_insert(app);
+        }
+        let declared: Vec<String> = base
+            .objects
+            .iter()
+            .filter_map(|o| if let Object::Namespace(n) = o { Some(n.meta.name.clone()) } else { None })
+            .collect();
+        for o in system::objects() {
+            if matches!(&o, Object::Namespace(n) if declared.contains(&n.meta.name)) {
+                continue;
+            }
+            objects.push(("<system>".to_owned(), o));
+        }
+    }
+    objects.extend(base.objects.iter().enumerate().map(|(i, o)| (format!("cluster.objects[{i}]"), o.clone())));
+    objects.sort_by_key(|(_, o)| creation_rank(o));
+    let first_fault = scenario.faults.iter().map(|f| i64::from(f.at_minute) * 60).min().unwrap_or(0).min(0);
+    let start = first_fault - SETTLE_SECONDS;
+    cluster.now = start;
+    for (path, object) in objects {
+        let is_namespace = matches!(object, Object::Namespace(_));
+        let ns_name = object.meta().name.clone();
+        cluster.apply(Change::Create(object), "scenario").map_err(|e| BuildError { path: path.clone(), message: e.to_string() })?;
+        if is_namespace {
+            ensure_default_account(&mut cluster, &ns_name);
+        }
+    }
+    cluster.advance_seconds(SETTLE_SECONDS);
+    backdate(&mut cluster, start);
+    cluster.events.clear();
+    cluster.audit.clear();
+    let total_rps: f64 = cluster.entrypoints.iter().map(|e| e.rps).sum();
+    let allowed = (1.0 - scenario.slo.objective / 100.0).max(0.0) * total_rps * f64::from(scenario.slo.window_days) * 86_400.0;
+    cluster.traffic.budget_total = allowed;
+    cluster.traffic.budget_burned = allowed * (1.0 - scenario.slo.budget_left.clamp(0.0, 1.0));
+    let mut faults: Vec<(usize, &super::format::Fault)> = scenario.faults.iter().enumerate().collect();
+    faults.sort_by_key(|(_, f)| f.at_minute);
+    for (i, fault) in faults {
+        let at = i64::from(fault.at_minute) * 60;
+        if at > cluster.now {
+            cluster.advance_seconds(at - cluster.now);
+        }
+        if let (Some(cause), Some((ns, name))) = (&fault.change_cause, deployment_of(&fault.change))
+            && let Some(d) = cluster.deployments.get_mut(&(ns, name))
+        {
+            d.meta.annotations.insert("kubernetes.io/change-cause".to_owned(), cause.clone());
+        }
+        cluster
+            .apply(fault.change.clone(), &fault.by)
+            .map_err(|e| BuildError { path: format!("faults[{i}].change"), message: e.to_string() })?;
+    }
+    if cluster.now < 0 {
+        cluster.advance_seconds(-cluster.now);
+    }
+    cluster.now = 0;
+    Ok(cluster)
+}
+
+fn ensure_default_account(cluster: &mut Cluster, namespace: &str) {
+    let sa = crate::sim::objects::ServiceAccount {
+        meta: crate::sim::objects::Meta::new("default", namespace),
+        image_pull_secrets: Vec::new(),
+    };
+    if !cluster.serviceaccounts.contains_key(&(namespace.to_owned(), "default".to_owned())) {
+        let _ = cluster.apply(Change::Create(Object::ServiceAccount(sa)), "scenario");
+    }
+}
+
+fn deployment_of(change: &Change) -> Option<(String, String)> {
+    match change {
+        Change::SetImage { namespace, deployment, .. }
+        | Change::SetEnv { namespace, deployment, .. }
+        | Change::SetResources { namespace, deployment, .. }
+        | Change::SetCommand { namespace, deployment, .. }
+        | Change::SetProbe { namespace, deployment, .. }
+        | Change::RolloutRestart { namespace, deployment }
+        | Change::RolloutUndo { namespace, deployment, .. } => Some((namespace.clone(), deployment.clone())),
+        Change::Patch { kind: Kind::Deployment, namespace, name, .. } => Some((namespace.clone(), name.clone())),
+        _ => None,
+    }
+}
+
+/// Makes what the settling run created look as old as a cluster that has been up for days.
+fn backdate(cluster: &mut Cluster, start: i64) {
+    let shift = |t: i64| if t >= start { t - BASELINE_POD_AGE } else { t };
+    for pod in cluster.pods.values_mut() {
+        pod.meta.created = shift(pod.meta.created);
+        pod.status.started_at = pod.status.started_at.map(shift);
+        pod.status.scheduled_at = pod.status.scheduled_at.map(shift);
+        for c in pod.status.containers.iter_mut().chain(pod.status.init_statuses.iter_mut()) {
+            if let ContainerState::Running { started_at } = &mut c.state {
+                *started_at = shift(*started_at);
+            }
+            if let ContainerState::Terminated { started_at, finished_at, .. } = &mut c.state {
+                *started_at = shift(*started_at);
+                *finished_at = shift(*finished_at);
+            }
+            c.log.clear();
+        }
+    }
+    for rs in cluster.replicasets.values_mut() {
+        rs.meta.created = shift(rs.meta.created);
+    }
+    for pv in cluster.pvs.values_mut() {
+        pv.meta.created = shift(pv.meta.created);
+    }
+    for ep in cluster.endpoints.values_mut() {
+        ep.meta.created = shift(ep.meta.created);
+    }
+    // Re-log the start-up lines so current logs read as a healthy process's.
+    let now = cluster.now;
+    let mut relog = Vec::new();
+    for (k, pod) in &cluster.pods {
+        for (i, c) in pod.status.containers.iter().enumerate() {
+            if let ContainerState::Running { started_at } = c.state
+                && let Some(app) = cluster.app_for_image(&c.image)
+            {
+                let mut lines: Vec<String> = app.start_logs.iter().map(|l| format!("{} {l}", crate::sim::cluster::timestamp(started_at))).collect();
+                if let Some(serve) = &app.serve_log {
+                    lines.push(format!("{} {serve}", crate::sim::cluster::timestamp(now - 60)));
+                }
+                relog.push((k.clone(), i, lines));
+            }
+        }
+    }
+    for (k, i, lines) in relog {
+        if let Some(c) = cluster.pods.get_mut(&k).and_then(|p| p.status.containers.get_mut(i)) {
+            c.log = lines;
+        }
+    }
+}

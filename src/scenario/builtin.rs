@@ -1,0 +1,22 @@
+//! The scenarios shipped in `scenarios/`, embedded in the binary so kombat runs from anywhere.
+
+use super::format::Scenario;
+use super::load::{LoadError, parse};
+
+/// The first incident a newcomer gets.
+pub const DEFAULT_ID: &str = "first-deploy";
+
+/// (id, RON text) of every built-in scenario, in the order the list shows them.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("first-deploy", include_str!("../../scenarios/first-deploy.ron")),
+];
+
+/// The raw sources, for `scenario validate` of the built-ins and tests.
+pub fn builtin_sources() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILTIN.iter().copied()
+}
+
+/// A built-in scenario by id, parsed.
+pub fn builtin(id: &str) -> Option<Result<Scenario, LoadError>> {
+    BUILTIN.iter().find(|(i, _)| *i == id).map(|(i, text)| parse(&format!("scenarios/{i}.ron"), text))
+}

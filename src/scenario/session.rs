@@ -1,0 +1,187 @@
+//! A solo session on a scenario without the game layer: console commands, turns of incident
+//! time, and win/lose checks. `kombat console` and `kombat scenario test` both drive it.
+
+use crate::sim::cluster::Cluster;
+use crate::sim::kubectl;
+
+use super::build::{BuildError, build_cluster};
+use super::format::Scenario;
+
+/// How a session ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Won { turn: u32 },
+    Lost { turn: u32, reason: String },
+}
+
+pub struct Session {
+    pub scenario: Scenario,
+    pub cluster: Cluster,
+    /// Turns completed.
+    pub turn: u32,
+    /// Consecutive turn ends at which every win condition held.
+    pub held: u32,
+    pub ending: Option<Ending>,
+}
+
+/// What the end of a turn brought.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnReport {
+    pub turn: u32,
+    pub minute: i64,
+    pub ending: Option<Ending>,
+}
+
+impl Session {
+    pub fn new(scenario: Scenario, seed: u64) -> Result<Self, BuildError> {
+        let cluster = build_cluster(&scenario, seed)?;
+        Ok(Session { scenario, cluster, turn: 0, held: 0, ending: None })
+    }
+
+    /// Runs one console command.
+    pub fn command(&mut self, line: &str) -> kubectl::Outcome {
+        if let Some(ending) = &self.ending {
+            return kubectl::Outcome { output: format!("The incident is over ({}).", ending_text(ending)), changed: false, cost: 0, ok: false };
+        }
+        kubectl::run(&mut self.cluster, line)
+    }
+
+    /// Whether every win condition holds right now.
+    pub fn win_conditions(&self) -> Vec<(String, bool)> {
+        self.scenario.win.all.iter().map(|p| (p.describe(), p.holds(&self.cluster))).collect()
+    }
+
+    /// Ends the turn: incident time moves on and the outcome is checked.
+    pub fn end_turn(&mut self) -> TurnReport {
+        if self.ending.is_none() {
+            self.cluster.advance_seconds(i64::from(self.scenario.minutes_per_turn) * 60);
+            self.turn += 1;
+            self.ending = self.check();
+        }
+        TurnReport { turn: self.turn, minute: self.cluster.now / 60, ending: self.ending.clone() }
+    }
+
+    fn check(&mut self) -> Option<Ending> {
+        let turn = self.turn;
+        if !self.cluster.data_lost.is_empty() {
+            return Some(Ending::Lost { turn, reason: format!("data was destroyed ({})", self.cluster.data_lost.join(", ")) });
+        }
+        if self.cluster.traffic.budget_remaining() <= 0.0 {
+            return Some(Ending::Lost { turn, reason: "the error budget is exhausted".to_owned() });
+        }
+        if let Some(p) = self.scenario.lose.iter().find(|p| p.holds(&self.cluster)) {
+            return Some(Ending::Lost { turn, reason: p.describe() });
+        }
+        if self.scenario.win.all.iter().all(|p| p.holds(&self.cluster)) {
+            self.held += 1;
+        } else {
+            self.held = 0;
+        }
+        if self.held >= self.scenario.win.hold_turns.max(1) {
+            return Some(Ending::Won { turn });
+        }
+        if turn >= self.scenario.turn_limit {
+            return Some(Ending::Lost { turn, reason: "the turn limit was reached".to_owned() });
+        }
+        None
+    }
+
+    /// Turn, clock, SLO, error budget, what users see, and the win conditions.
+    pub fn status(&self) -> String {
+        let c = &self.cluster;
+        let mut out = format!(
+            "Turn {}/{}  incident time {}  ({} min per turn)\nSLO {}%  error budget left {:.1}%\n",
+            self.turn,
+            self.scenario.turn_limit,
+            clock(c.now),
+            self.scenario.minutes_per_turn,
+            self.scenario.slo.objective,
+            c.traffic.budget_remaining() * 100.0
+        );
+        for r in &c.traffic.results {
+            let failure = r.failure.as_deref().map(|f| format!("  ({f})")).unwrap_or_default();
+            out.push_str(&format!("  {:<20} {:>6.1}% ok  {:>5} ms  {:.0} req/s{failure}\n", r.name, r.success * 100.0, r.latency_ms, r.rps));
+        }
+        out.push_str("Win conditions:\n");
+        for (text, holds) in self.win_conditions() {
+            out.push_str(&format!("  [{}] {text}\n", if holds { "x" } else { " " }));
+        }
+        match &self.ending {
+            Some(e) => out.push_str(&format!("Outcome: {}\n", ending_text(e))),
+            None if self.held > 0 => out.push_str(&format!(
+                "All conditions held at the last turn end ({}/{} turns needed).\n",
+                self.held,
+                self.scenario.win.hold_turns
+            )),
+            None => {}
+        }
+        out.pop();
+        out
+    }
+
+    /// Runs a console line: a command, or `/wait [N]` / `/status`. Returns the text to show.
+    pub fn run_line(&mut self, line: &str) -> LineResult {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return LineResult::Text(String::new());
+        }
+        let mut words = line.split_whitespace();
+        match words.next() {
+            Some("/wait") => {
+                let n = match words.next().map(str::parse::<u32>) {
+                    None => 1,
+                    Some(Ok(n)) if (1..=1000).contains(&n) => n,
+                    Some(_) => return LineResult::Error("usage: /wait [N]   (N turns, 1 to 1000)".to_owned()),
+                };
+                let mut out = Vec::new();
+                for _ in 0..n {
+                    let report = self.end_turn();
+                    out.push(format!("-- turn {} ends; incident time {} --", report.turn, clock(self.cluster.now)));
+                    if report.ending.is_some() {
+                        break;
+                    }
+                }
+                if let Some(e) = &self.ending {
+                    out.push(ending_text(e));
+                }
+                LineResult::Text(out.join("\n"))
+            }
+            Some("/status") => LineResult::Text(self.status()),
+            Some("/quit" | "/exit") => LineResult::Quit,
+            Some("/help") => LineResult::Text(CONSOLE_HELP.to_owned()),
+            Some(w) if w.starts_with('/') => LineResult::Error(format!("unknown console command {w}; try /help")),
+            _ => {
+                let outcome = self.command(line);
+                if outcome.ok { LineResult::Text(outcome.output) } else { LineResult::Error(outcome.output) }
+            }
+        }
+    }
+}
+
+/// What a console line produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineResult {
+    Text(String),
+    Error(String),
+    Quit,
+}
+
+pub const CONSOLE_HELP: &str = "Type kubectl commands (the `kubectl` prefix is optional), or:
+  /wait [N]   let N turns of incident time pass (default 1)
+  /status     turn, clock, SLO, error budget, what users see, win conditions
+  /help       this text
+  /quit       leave";
+
+pub fn ending_text(e: &Ending) -> String {
+    match e {
+        Ending::Won { turn } => format!("RESOLVED at turn {turn}: the root cause is fixed and service is healthy."),
+        Ending::Lost { turn, reason } => format!("LOST at turn {turn}: {reason}."),
+    }
+}
+
+/// Incident time as `+12m00s`.
+pub fn clock(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "+" };
+    let s = seconds.abs();
+    format!("{sign}{}m{:02}s", s / 60, s % 60)
+}

@@ -1,0 +1,161 @@
+//! The components every cluster has: default namespaces, CoreDNS behind the `kube-dns`
+//! service, and an ingress controller. Scenarios get them unless they set `system: false`, and
+//! may break them like anything else.
+
+use std::collections::BTreeMap;
+
+use crate::sim::apps::{AppProfile, AppRole, Image};
+use crate::sim::change::Object;
+use crate::sim::objects::{
+    Container, Deployment, IntOrString, Meta, Namespace, PodSpec, PodTemplate, Probe, Service,
+    ServicePort, ServiceType, Strategy,
+};
+use crate::sim::quantity::{Mebibytes, Millicores};
+
+pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
+pub const INGRESS_IMAGE: &str = "registry.k8s.io/ingress-nginx/controller:v1.11.2";
+
+pub fn images() -> Vec<Image> {
+    vec![
+        Image {
+            repository: "registry.k8s.io/coredns/coredns".to_owned(),
+            tags: BTreeMap::from([("v1.11.3".to_owned(), "coredns".to_owned())]),
+            private: false,
+        },
+        Image {
+            repository: "registry.k8s.io/ingress-nginx/controller".to_owned(),
+            tags: BTreeMap::from([("v1.11.2".to_owned(), "ingress-nginx".to_owned())]),
+            private: false,
+        },
+    ]
+}
+
+pub fn apps() -> BTreeMap<String, AppProfile> {
+    BTreeMap::from([
+        (
+            "coredns".to_owned(),
+            AppProfile {
+                port: Some(53),
+                paths: vec!["/health".to_owned(), "/ready".to_owned()],
+                executables: vec!["/coredns".to_owned()],
+                startup_seconds: 2,
+                memory: Mebibytes(20),
+                cpu: Millicores(3),
+                cpu_per_rps: 0.0,
+                capacity_rps: 10_000.0,
+                start_logs: vec![
+                    ".:53".to_owned(),
+                    "[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908".to_owned(),
+                    "CoreDNS-1.11.3".to_owned(),
+                    "linux/amd64, go1.21.11, a6338e9".to_owned(),
+                ],
+                role: AppRole::Dns,
+                ..AppProfile::default()
+            },
+        ),
+        (
+            "ingress-nginx".to_owned(),
+            AppProfile {
+                port: Some(80),
+                paths: vec!["/healthz".to_owned()],
+                executables: vec!["/nginx-ingress-controller".to_owned()],
+                startup_seconds: 3,
+                memory: Mebibytes(90),
+                cpu: Millicores(5),
+                cpu_per_rps: 0.05,
+                capacity_rps: 20_000.0,
+                start_logs: vec![
+                    "NGINX Ingress controller".to_owned(),
+                    "  Release:       v1.11.2".to_owned(),
+                    "I1122 09:00:01.000000       7 controller.go:213] \"Backend successfully reloaded\"".to_owned(),
+                ],
+                role: AppRole::IngressController,
+                ..AppProfile::default()
+            },
+        ),
+    ])
+}
+
+fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels: &[(&str, &str)]) -> Deployment {
+    let labels: BTreeMap<String, String> = labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    Deployment {
+        meta: Meta { labels: labels.clone(), ..Meta::new(name, ns) },
+        replicas,
+        selector: labels.clone(),
+        template: PodTemplate {
+            labels,
+            annotations: BTreeMap::new(),
+            spec: PodSpec { containers: vec![container], service_account: name.to_owned(), ..PodSpec::default() },
+        },
+        strategy: Strategy::default(),
+        progress_deadline_seconds: 600,
+        paused: false,
+        status: Default::default(),
+    }
+}
+
+/// The system namespaces a scenario may not have declared.
+pub const NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease", "ingress-nginx"];
+
+pub fn objects() -> Vec<Object> {
+    let mut out: Vec<Object> = NAMESPACES.iter().map(|n| Object::Namespace(Namespace { meta: Meta::new(*n, "") })).collect();
+    let mut dns_container = Container {
+        name: "coredns".to_owned(),
+        image: COREDNS_IMAGE.to_owned(),
+        args: vec!["-conf".to_owned(), "/etc/coredns/Corefile".to_owned()],
+        ports: vec![53],
+        ..Container::default()
+    };
+    dns_container.resources.requests.cpu = Some(Millicores(100));
+    dns_container.resources.requests.memory = Some(Mebibytes(70));
+    dns_container.resources.limits.memory = Some(Mebibytes(170));
+    dns_container.readiness = Some(Probe { path: None, port: 53, initial_delay_seconds: 0, period_seconds: 10, failure_threshold: 3 });
+    out.push(Object::Deployment(deployment("coredns", "kube-system", 2, dns_container, &[("k8s-app", "kube-dns")])));
+    out.push(Object::Service(Service {
+        meta: Meta { labels: BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]), ..Meta::new("kube-dns", "kube-system") },
+        kind: ServiceType::ClusterIP,
+        selector: BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]),
+        ports: vec![
+            ServicePort { name: Some("dns".to_owned()), port: 53, target_port: IntOrString::Int(53), protocol: "UDP".to_owned() },
+            ServicePort { name: Some("dns-tcp".to_owned()), port: 53, target_port: IntOrString::Int(53), protocol: "TCP".to_owned() },
+        ],
+        cluster_ip: String::new(),
+    }));
+    out.push(Object::Service(Service {
+        meta: Meta::new("kubernetes", "default"),
+        kind: ServiceType::ClusterIP,
+        selector: BTreeMap::new(),
+        ports: vec![ServicePort { name: Some("https".to_owned()), port: 443, target_port: IntOrString::Int(6443), protocol: "TCP".to_owned() }],
+        cluster_ip: String::new(),
+    }));
+    let mut ingress = Container {
+        name: "controller".to_owned(),
+        image: INGRESS_IMAGE.to_owned(),
+        args: vec!["/nginx-ingress-controller".to_owned(), "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".to_owned()],
+        ports: vec![80, 443],
+        ..Container::default()
+    };
+    ingress.resources.requests.cpu = Some(Millicores(100));
+    ingress.resources.requests.memory = Some(Mebibytes(90));
+    out.push(Object::Deployment(deployment(
+        "ingress-nginx-controller",
+        "ingress-nginx",
+        1,
+        ingress,
+        &[("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller")],
+    )));
+    out.push(Object::Service(Service {
+        meta: Meta::new("ingress-nginx-controller", "ingress-nginx"),
+        kind: ServiceType::LoadBalancer,
+        selector: BTreeMap::from([
+            ("app.kubernetes.io/name".to_owned(), "ingress-nginx".to_owned()),
+            ("app.kubernetes.io/component".to_owned(), "controller".to_owned()),
+        ]),
+        ports: vec![
+            ServicePort { name: Some("http".to_owned()), port: 80, target_port: IntOrString::Int(80), protocol: "TCP".to_owned() },
+            ServicePort { name: Some("https".to_owned()), port: 443, target_port: IntOrString::Int(443), protocol: "TCP".to_owned() },
+        ],
+        cluster_ip: String::new(),
+    }));
+    out
+}

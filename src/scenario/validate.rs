@@ -1,0 +1,147 @@
+//! Semantic validation of a parsed scenario: every problem with the field path it sits at, e.g.
+//! `faults[0].change: Error from server (NotFound): deployments.apps "web" not found`.
+
+use std::collections::BTreeSet;
+
+use crate::sim::apps::ImageLookup;
+use crate::sim::change::Object;
+use crate::sim::predicate::object_exists;
+
+use super::build::build_cluster;
+use super::format::Scenario;
+use super::system;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem { path: path.into(), message: message.into() }
+}
+
+/// Every problem found; empty means the scenario is valid.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if s.id.is_empty() || !s.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        out.push(problem("id", format!("{:?} must be lowercase letters, digits and dashes", s.id)));
+    }
+    if s.title.trim().is_empty() {
+        out.push(problem("title", "must not be empty"));
+    }
+    if !(1..=60).contains(&s.minutes_per_turn) {
+        out.push(problem("minutes_per_turn", format!("{} is outside 1..=60", s.minutes_per_turn)));
+    }
+    if !(1..=500).contains(&s.turn_limit) {
+        out.push(problem("turn_limit", format!("{} is outside 1..=500", s.turn_limit)));
+    }
+    if !(s.slo.objective > 0.0 && s.slo.objective < 100.0) {
+        out.push(problem("slo.objective", format!("{} must be a percentage between 0 and 100, like 99.9", s.slo.objective)));
+    }
+    if !(0.0..=1.0).contains(&s.slo.budget_left) {
+        out.push(problem("slo.budget_left", format!("{} must be a fraction between 0 and 1", s.slo.budget_left)));
+    }
+    for (i, img) in s.cluster.registry.images.iter().enumerate() {
+        for (tag, app) in &img.tags {
+            if !s.cluster.apps.contains_key(app) && !system::apps().contains_key(app) {
+                out.push(problem(format!("cluster.registry.images[{i}].tags[{tag:?}]"), format!("app profile {app:?} is not defined in cluster.apps")));
+            }
+        }
+    }
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    if s.cluster.system {
+        declared.extend(system::NAMESPACES.iter().map(|n| (*n).to_owned()));
+    }
+    for o in &s.cluster.objects {
+        if let Object::Namespace(n) = o {
+            declared.insert(n.meta.name.clone());
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut registry = s.cluster.registry.clone();
+    if s.cluster.system {
+        registry.images.extend(system::images());
+    }
+    for (i, o) in s.cluster.objects.iter().enumerate() {
+        let path = format!("cluster.objects[{i}]");
+        let meta = o.meta();
+        let kind = o.kind();
+        if kind.namespaced() && !declared.contains(&meta.namespace) {
+            out.push(problem(format!("{path}.meta.namespace"), format!("namespace {:?} is not declared", meta.namespace)));
+        }
+        if !seen.insert((kind, meta.namespace.clone(), meta.name.clone())) {
+            out.push(problem(format!("{path}.meta.name"), format!("duplicate {} {:?}", kind.singular(), meta.name)));
+        }
+        let containers = match o {
+            Object::Deployment(d) => d.template.spec.containers.iter().chain(d.template.spec.init_containers.iter()).collect(),
+            Object::Pod(p) => p.spec.containers.iter().chain(p.spec.init_containers.iter()).collect(),
+            _ => Vec::new(),
+        };
+        for (j, c) in containers.into_iter().enumerate() {
+            if matches!(registry.resolve(&c.image), ImageLookup::NoRepository | ImageLookup::NoTag) {
+                out.push(problem(format!("{path}.containers[{j}].image"), format!("{:?} is not in cluster.registry (the baseline must be healthy)", c.image)));
+            }
+        }
+    }
+    for (i, ep) in s.cluster.entrypoints.iter().enumerate() {
+        if crate::sim::network::parse_url(&ep.url).is_none() {
+            out.push(problem(format!("cluster.entrypoints[{i}].url"), format!("{:?} is not a URL", ep.url)));
+        }
+        if !(ep.rps > 0.0 && ep.rps.is_finite()) {
+            out.push(problem(format!("cluster.entrypoints[{i}].rps"), "must be a positive number"));
+        }
+    }
+    if s.cluster.entrypoints.is_empty() {
+        out.push(problem("cluster.entrypoints", "needs at least one user-facing endpoint"));
+    }
+    if s.faults.is_empty() {
+        out.push(problem("faults", "a scenario needs at least one fault"));
+    }
+    if s.win.all.is_empty() {
+        out.push(problem("win.all", "needs at least one condition"));
+    }
+    if s.solution.iter().all(|l| l.trim().is_empty() || l.trim().starts_with('#')) {
+        out.push(problem("solution", "needs at least one command"));
+    }
+    for (i, line) in s.solution.iter().enumerate() {
+        if shlex::split(line).is_none() {
+            out.push(problem(format!("solution[{i}]"), "unterminated quote"));
+        }
+    }
+    if s.wrong_fixes.is_empty() {
+        out.push(problem("wrong_fixes", "needs at least one wrong fix that must not win"));
+    }
+    let names: BTreeSet<&str> = s.cluster.entrypoints.iter().map(|e| e.name.as_str()).collect();
+    for (i, p) in s.win.all.iter().enumerate() {
+        for name in p.entrypoints() {
+            if !names.contains(name.as_str()) {
+                out.push(problem(format!("win.all[{i}]"), format!("no entrypoint named {name:?}")));
+            }
+        }
+    }
+    if !out.is_empty() {
+        return out;
+    }
+    // Building the cluster checks every fault against the world it meets.
+    match build_cluster(s, 1) {
+        Err(e) => out.push(problem(e.path, e.message)),
+        Ok(cluster) => {
+            for (i, p) in s.win.all.iter().enumerate() {
+                for (kind, ns, name) in p.references() {
+                    if !object_exists(&cluster, kind, &ns, &name) {
+                        let shown = if ns.is_empty() { name } else { format!("{ns}/{name}") };
+                        out.push(problem(format!("win.all[{i}]"), format!("{} {shown:?} does not exist", kind.singular())));
+                    }
+                }
+            }
+        }
+    }
+    out
+}

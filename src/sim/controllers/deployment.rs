@@ -1,0 +1,288 @@
+//! The deployment controller: finds or creates the replica set for the current pod template
+//! (a new revision), scales new and old replica sets within `maxSurge`/`maxUnavailable`, and
+//! keeps the status and the `Available`/`Progressing`/`ReplicaFailure` conditions.
+
+use crate::sim::cluster::{Cluster, key};
+use crate::sim::objects::{
+    Deployment, DeploymentCondition, Meta, OwnerRef, PodTemplate, ReplicaSet, Strategy,
+};
+
+pub fn step(cluster: &mut Cluster) {
+    let keys: Vec<(String, String)> = cluster.deployments.keys().cloned().collect();
+    for k in keys {
+        reconcile(cluster, &k);
+    }
+}
+
+/// A stable hash of a pod template, spelled like `pod-template-hash` (`6d4cf56db6`).
+pub fn template_hash(template: &PodTemplate) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let text = serde_json::to_string(template).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..10)
+        .map(|i| {
+            let idx = ((h >> (i * 6)) % ALPHABET.len() as u64) as usize;
+            char::from(ALPHABET[idx])
+        })
+        .collect()
+}
+
+fn owned_sets(cluster: &Cluster, d: &Deployment) -> Vec<(String, String)> {
+    cluster
+        .replicasets
+        .values()
+        .filter(|rs| rs.meta.namespace == d.meta.namespace && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name))
+        .map(|rs| rs.meta.key())
+        .collect()
+}
+
+fn parse_bound(spec: &str, total: u32, round_up: bool) -> u32 {
+    if let Some(pct) = spec.strip_suffix('%') {
+        let pct: u32 = pct.trim().parse().unwrap_or(25);
+        let scaled = u64::from(total) * u64::from(pct);
+        (if round_up { scaled.div_ceil(100) } else { scaled / 100 }) as u32
+    } else {
+        spec.trim().parse().unwrap_or(1)
+    }
+}
+
+fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
+    let Some(d) = cluster.deployments.get(k).cloned() else { return };
+    let sets = owned_sets(cluster, &d);
+    let mut template = d.template.clone();
+    let hash = template_hash(&d.template);
+    template.labels.insert("pod-template-hash".to_owned(), hash.clone());
+    let max_revision = sets.iter().filter_map(|s| cluster.replicasets.get(s)).map(|rs| rs.revision).max().unwrap_or(0);
+    let rs_name = format!("{}-{hash}", d.meta.name);
+    let new_key = key(&d.meta.namespace, &rs_name);
+    if d.paused && cluster.replicasets.get(&new_key).is_none() && !sets.is_empty() {
+        return;
+    }
+    match cluster.replicasets.get_mut(&new_key) {
+        Some(rs) => {
+            if rs.revision != max_revision {
+                // Rolling back to an old template makes its replica set the newest revision.
+                rs.revision = max_revision + 1;
+                if let Some(dep) = cluster.deployments.get_mut(k) {
+                    dep.status.last_progress = cluster.now;
+                }
+            }
+        }
+        None => {
+            let mut meta = Meta::new(rs_name.clone(), d.meta.namespace.clone());
+            meta.labels = template.labels.clone();
+            meta.owner = Some(OwnerRef { kind: "Deployment".to_owned(), name: d.meta.name.clone() });
+            if let Some(cause) = d.meta.annotations.get("kubernetes.io/change-cause") {
+                meta.annotations.insert("kubernetes.io/change-cause".to_owned(), cause.clone());
+            }
+            let mut selector = d.selector.clone();
+            selector.insert("pod-template-hash".to_owned(), hash.clone());
+            let mut rs = ReplicaSet {
+                meta,
+                replicas: 0,
+                selector,
+                template,
+                revision: max_revision + 1,
+                ready: 0,
+                available: 0,
+                current: 0,
+                create_error: None,
+            };
+            rs.meta.age_minutes = None;
+            cluster.stamp(&mut rs.meta);
+            rs.meta.created = cluster.now;
+            cluster.replicasets.insert(new_key.clone(), rs);
+            if let Some(dep) = cluster.deployments.get_mut(k) {
+                dep.status.last_progress = cluster.now;
+            }
+        }
+    }
+    let revision = cluster.replicasets.get(&new_key).map_or(0, |rs| rs.revision);
+    if let Some(dep) = cluster.deployments.get_mut(k) {
+        dep.status.revision = revision;
+    }
+    if d.paused {
+        return;
+    }
+    let old: Vec<(String, String)> = sets.into_iter().filter(|s| *s != new_key).collect();
+    let desired = d.replicas;
+    let replicas_of = |c: &Cluster, s: &(String, String)| c.replicasets.get(s).map_or(0, |rs| rs.replicas);
+    let available_of = |c: &Cluster, s: &(String, String)| c.replicasets.get(s).map_or(0, |rs| rs.available);
+    let mut scale_events = Vec::new();
+    match &d.strategy {
+        Strategy::Recreate => {
+            let old_pods: u32 = old.iter().map(|s| replicas_of(cluster, s) + current_pods(cluster, s)).sum();
+            for s in &old {
+                scale_to(cluster, s, 0, &mut scale_events);
+            }
+            if old_pods == 0 {
+                scale_to(cluster, &new_key, desired, &mut scale_events);
+            }
+        }
+        Strategy::RollingUpdate { max_surge, max_unavailable } => {
+            let surge = parse_bound(max_surge, desired, true);
+            let mut unavailable = parse_bound(max_unavailable, desired, false);
+            if surge == 0 && unavailable == 0 {
+                unavailable = 1;
+            }
+            let new_replicas = replicas_of(cluster, &new_key);
+            let old_total: u32 = old.iter().map(|s| replicas_of(cluster, s)).sum();
+            if old_total == 0 {
+                scale_to(cluster, &new_key, desired, &mut scale_events);
+            } else {
+                let total = new_replicas + old_total;
+                let room = (desired + surge).saturating_sub(total);
+                let target_new = desired.min(new_replicas + room);
+                if target_new != new_replicas {
+                    scale_to(cluster, &new_key, target_new, &mut scale_events);
+                }
+                // Scale old replica sets down: unavailable old pods go first, available ones only
+                // while enough pods stay available.
+                let total = target_new + old_total;
+                let mut excess = total.saturating_sub(desired);
+                let available: u32 = available_of(cluster, &new_key) + old.iter().map(|s| available_of(cluster, s)).sum::<u32>();
+                let mut can_remove_available = available.saturating_sub(desired.saturating_sub(unavailable));
+                let mut ordered = old.clone();
+                ordered.sort_by_key(|s| cluster.replicasets.get(s).map_or(0, |rs| rs.revision));
+                for s in &ordered {
+                    if excess == 0 {
+                        break;
+                    }
+                    let r = replicas_of(cluster, s);
+                    let unavailable_here = r.saturating_sub(available_of(cluster, s));
+                    let remove_unavailable = unavailable_here.min(excess);
+                    let remove_available = (r - remove_unavailable).min(excess - remove_unavailable).min(can_remove_available);
+                    let remove = remove_unavailable + remove_available;
+                    if remove > 0 {
+                        can_remove_available -= remove_available;
+                        excess -= remove;
+                        scale_to(cluster, s, r - remove, &mut scale_events);
+                    }
+                }
+            }
+        }
+    }
+    for message in scale_events {
+        cluster.record(&d.meta.namespace, "Deployment", &d.meta.name, false, "ScalingReplicaSet", &message, "deployment-controller");
+    }
+}
+
+fn current_pods(cluster: &Cluster, s: &(String, String)) -> u32 {
+    cluster.replicasets.get(s).map_or(0, |rs| rs.current)
+}
+
+fn scale_to(cluster: &mut Cluster, s: &(String, String), replicas: u32, events: &mut Vec<String>) {
+    if let Some(rs) = cluster.replicasets.get_mut(s)
+        && rs.replicas != replicas
+    {
+        let from = rs.replicas;
+        rs.replicas = replicas;
+        events.push(if replicas > from {
+            format!("Scaled up replica set {} to {replicas} from {from}", rs.meta.name)
+        } else {
+            format!("Scaled down replica set {} to {replicas} from {from}", rs.meta.name)
+        });
+    }
+}
+
+/// Recomputes replica counts and conditions from the pods, after the kubelets ran.
+pub fn update_status(cluster: &mut Cluster) {
+    let now = cluster.now;
+    // Replica set counts first.
+    let mut counts: std::collections::BTreeMap<(String, String), (u32, u32)> = std::collections::BTreeMap::new();
+    for p in cluster.pods.values().filter(|p| p.is_active()) {
+        if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == "ReplicaSet") {
+            let e = counts.entry(key(&p.meta.namespace, &owner.name)).or_default();
+            e.0 += 1;
+            if p.is_ready() {
+                e.1 += 1;
+            }
+        }
+    }
+    for (k, rs) in &mut cluster.replicasets {
+        let (current, ready) = counts.get(k).copied().unwrap_or_default();
+        rs.current = current;
+        rs.ready = ready;
+        rs.available = ready;
+    }
+    let keys: Vec<(String, String)> = cluster.deployments.keys().cloned().collect();
+    for k in keys {
+        let Some(d) = cluster.deployments.get(&k) else { continue };
+        let sets: Vec<&ReplicaSet> = cluster
+            .replicasets
+            .values()
+            .filter(|rs| rs.meta.namespace == d.meta.namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == d.meta.name))
+            .collect();
+        let newest = sets.iter().find(|rs| rs.revision == d.status.revision);
+        let replicas: u32 = sets.iter().map(|rs| rs.current).sum();
+        let updated = newest.map_or(0, |rs| rs.current);
+        let updated_ready = newest.map_or(0, |rs| rs.available);
+        let ready: u32 = sets.iter().map(|rs| rs.ready).sum();
+        let available: u32 = sets.iter().map(|rs| rs.available).sum();
+        let new_name = newest.map(|rs| rs.meta.name.clone()).unwrap_or_default();
+        let failure = sets.iter().find_map(|rs| rs.create_error.clone());
+        let unavailable_allowed = match &d.strategy {
+            Strategy::RollingUpdate { max_unavailable, .. } => parse_bound(max_unavailable, d.replicas, false),
+            Strategy::Recreate => 0,
+        };
+        let complete = updated == d.replicas && updated_ready == d.replicas && replicas == d.replicas;
+        let progressed = updated_ready > d.status.updated_available || updated > d.status.updated;
+        let deadline = i64::from(d.progress_deadline_seconds);
+        let paused = d.paused;
+        let Some(d) = cluster.deployments.get_mut(&k) else { continue };
+        if progressed || complete {
+            d.status.last_progress = now;
+        }
+        d.status.replicas = replicas;
+        d.status.updated = updated;
+        d.status.updated_available = updated_ready;
+        d.status.ready = ready;
+        d.status.available = available;
+        d.status.observed_generation = d.status.generation;
+        let min_available = d.replicas.saturating_sub(unavailable_allowed);
+        let (status, reason, message) = if available >= min_available {
+            ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.".to_owned())
+        } else {
+            ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".to_owned())
+        };
+        set_condition(&mut d.status.conditions, "Available", status, reason, &message, now);
+        let (status, reason, message) = if paused {
+            ("Unknown", "DeploymentPaused", "Deployment is paused".to_owned())
+        } else if complete {
+            ("True", "NewReplicaSetAvailable", format!("ReplicaSet \"{new_name}\" has successfully progressed."))
+        } else if now - d.status.last_progress > deadline {
+            ("False", "ProgressDeadlineExceeded", format!("ReplicaSet \"{new_name}\" has timed out progressing."))
+        } else {
+            ("True", "ReplicaSetUpdated", format!("ReplicaSet \"{new_name}\" is progressing."))
+        };
+        set_condition(&mut d.status.conditions, "Progressing", status, reason, &message, now);
+        match failure {
+            Some(message) => set_condition(&mut d.status.conditions, "ReplicaFailure", "True", "FailedCreate", &message, now),
+            None => d.status.conditions.retain(|c| c.kind != "ReplicaFailure"),
+        }
+    }
+}
+
+fn set_condition(conditions: &mut Vec<DeploymentCondition>, kind: &str, status: &str, reason: &str, message: &str, now: i64) {
+    match conditions.iter_mut().find(|c| c.kind == kind) {
+        Some(c) => {
+            if c.status != status || c.reason != reason {
+                c.since = now;
+            }
+            c.status = status.to_owned();
+            c.reason = reason.to_owned();
+            c.message = message.to_owned();
+        }
+        None => conditions.push(DeploymentCondition {
+            kind: kind.to_owned(),
+            status: status.to_owned(),
+            reason: reason.to_owned(),
+            message: message.to_owned(),
+            since: now,
+        }),
+    }
+}

@@ -1,0 +1,161 @@
+//! Node lifecycle: heartbeats and the `Ready` condition, `unreachable` taints and eviction of
+//! pods from lost nodes after their toleration, and the kubelet's disk-pressure eviction.
+
+use crate::sim::cluster::Cluster;
+use crate::sim::objects::{KubeletState, NodeCondition, PodPhase, Taint, TaintEffect};
+
+const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+const DISK_PRESSURE: &str = "node.kubernetes.io/disk-pressure";
+/// How long pods tolerate an unreachable node by default.
+const DEFAULT_TOLERATION: i64 = 300;
+const GRACE_PERIOD: i64 = 40;
+
+pub fn step(cluster: &mut Cluster) {
+    let now = cluster.now;
+    let names: Vec<String> = cluster.nodes.keys().cloned().collect();
+    for name in names {
+        let mut events = Vec::new();
+        let Some(node) = cluster.nodes.get_mut(&name) else { continue };
+        let running = node.kubelet == KubeletState::Running;
+        if running {
+            node.last_heartbeat = now;
+        }
+        let lost = now - node.last_heartbeat > GRACE_PERIOD;
+        let disk_pct = u64::from(node.disk_used_gib()) * 100 / u64::from(node.disk_gib.max(1));
+        let pressure = running && disk_pct >= 85;
+        let ready = if lost {
+            ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+        } else {
+            ("True", "KubeletReady", "kubelet is posting ready status")
+        };
+        let disk = if lost {
+            ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+        } else if pressure {
+            ("True", "KubeletHasDiskPressure", "kubelet has disk pressure")
+        } else {
+            ("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure")
+        };
+        let memory = if lost {
+            ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+        } else {
+            ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available")
+        };
+        let pid = if lost {
+            ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+        } else {
+            ("False", "KubeletHasSufficientPID", "kubelet has sufficient PID available")
+        };
+        let was_ready = node.is_ready() || node.conditions.is_empty();
+        for (kind, (status, reason, message)) in
+            [("MemoryPressure", memory), ("DiskPressure", disk), ("PIDPressure", pid), ("Ready", ready)]
+        {
+            set_condition(&mut node.conditions, kind, status, reason, message, now);
+        }
+        set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoSchedule, lost);
+        set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoExecute, lost);
+        set_taint(&mut node.taints, DISK_PRESSURE, TaintEffect::NoSchedule, pressure);
+        if lost && was_ready {
+            events.push((true, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), "node-controller"));
+        } else if !lost && !was_ready {
+            events.push((false, "NodeReady", format!("Node {name} status is now: NodeReady"), "kubelet"));
+        }
+        if pressure {
+            events.push((true, "EvictionThresholdMet", "Attempting to reclaim ephemeral-storage".to_owned(), "kubelet"));
+        }
+        let lost_since = node.condition("Ready").map_or(now, |c| c.since);
+        let free_gib = node.disk_gib.saturating_sub(node.disk_used_gib());
+        for (warning, reason, message, source) in events {
+            cluster.record("", "Node", &name, warning, reason, &message, source);
+        }
+        if lost && now - lost_since >= DEFAULT_TOLERATION {
+            evict_lost_pods(cluster, &name);
+        }
+        if pressure {
+            evict_for_disk(cluster, &name, free_gib);
+        }
+    }
+}
+
+fn set_condition(conditions: &mut Vec<NodeCondition>, kind: &str, status: &str, reason: &str, message: &str, now: i64) {
+    match conditions.iter_mut().find(|c| c.kind == kind) {
+        Some(c) if c.status == status => {
+            c.reason = reason.to_owned();
+            c.message = message.to_owned();
+        }
+        Some(c) => {
+            *c = NodeCondition { kind: kind.to_owned(), status: status.to_owned(), reason: reason.to_owned(), message: message.to_owned(), since: now };
+        }
+        None => conditions.push(NodeCondition {
+            kind: kind.to_owned(),
+            status: status.to_owned(),
+            reason: reason.to_owned(),
+            message: message.to_owned(),
+            since: now,
+        }),
+    }
+}
+
+fn set_taint(taints: &mut Vec<Taint>, key: &str, effect: TaintEffect, present: bool) {
+    let has = taints.iter().any(|t| t.key == key && t.effect == effect);
+    if present && !has {
+        taints.push(Taint { key: key.to_owned(), value: None, effect });
+    } else if !present && has {
+        taints.retain(|t| !(t.key == key && t.effect == effect));
+    }
+}
+
+/// The taint-eviction controller: pods on a node unreachable past their toleration are deleted
+/// (and, with no kubelet to confirm, stay `Terminating`).
+fn evict_lost_pods(cluster: &mut Cluster, node: &str) {
+    let victims: Vec<(String, String)> = cluster
+        .pods
+        .values()
+        .filter(|p| p.status.node.as_deref() == Some(node) && p.status.terminating_until.is_none())
+        .filter(|p| {
+            !p.spec.tolerations.iter().any(|t| {
+                t.key.as_deref() == Some(UNREACHABLE) && t.effect.is_none_or(|e| e == TaintEffect::NoExecute) && t.seconds.is_none()
+            })
+        })
+        .map(|p| p.meta.key())
+        .collect();
+    for (ns, name) in victims {
+        cluster.record(&ns, "Pod", &name, false, "TaintManagerEviction", &format!("Marking for deletion Pod {ns}/{name}"), "taint-eviction-controller");
+        cluster.terminate_pod(&ns, &name);
+    }
+}
+
+/// The kubelet evicts one pod per step while the node is under disk pressure, best-effort pods
+/// (no requests) first.
+fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32) {
+    let now = cluster.now;
+    let victim = cluster
+        .pods
+        .values()
+        .filter(|p| p.status.node.as_deref() == Some(node) && p.is_active() && p.meta.namespace != "kube-system")
+        .min_by_key(|p| {
+            let (cpu, mem) = p.spec.requests();
+            (cpu.0 + mem.0 > 0, p.meta.created, p.meta.name.clone())
+        })
+        .map(|p| p.meta.key());
+    let Some((ns, name)) = victim else { return };
+    let message = format!(
+        "The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: {free_gib}Gi. "
+    );
+    if let Some(pod) = cluster.pods.get_mut(&(ns.clone(), name.clone())) {
+        pod.status.phase = PodPhase::Failed;
+        pod.status.reason = Some("Evicted".to_owned());
+        pod.status.message = Some(message.clone());
+        pod.status.pod_ip = None;
+        for c in &mut pod.status.containers {
+            c.ready = false;
+            c.state = crate::sim::objects::ContainerState::Terminated {
+                reason: "ContainerStatusUnknown".to_owned(),
+                exit_code: 137,
+                message: "The container could not be located when the pod was terminated".to_owned(),
+                started_at: now,
+                finished_at: now,
+            };
+        }
+    }
+    cluster.record(&ns, "Pod", &name, true, "Evicted", message.trim_end(), "kubelet");
+}

@@ -1,0 +1,86 @@
+//! The persistent volume controller: binds claims to volumes, provisions volumes through storage
+//! classes, and assigns the default class to claims that name none.
+
+use crate::sim::cluster::Cluster;
+use crate::sim::objects::{Meta, PersistentVolume, PvcPhase};
+
+pub fn step(cluster: &mut Cluster) {
+    let pending: Vec<(String, String)> =
+        cluster.pvcs.iter().filter(|(_, c)| c.phase == PvcPhase::Pending).map(|(k, _)| k.clone()).collect();
+    for k in pending {
+        bind(cluster, &k);
+    }
+}
+
+fn bind(cluster: &mut Cluster, k: &(String, String)) {
+    let Some(claim) = cluster.pvcs.get(k).cloned() else { return };
+    let claim_ref = format!("{}/{}", k.0, k.1);
+    // A volume already reserved for this claim, or a free static volume that fits.
+    let static_pv = cluster
+        .pvs
+        .values()
+        .find(|pv| pv.claim.as_deref() == Some(claim_ref.as_str()))
+        .or_else(|| {
+            cluster.pvs.values().find(|pv| {
+                pv.claim.is_none() && !pv.released && pv.size >= claim.size && pv.storage_class == claim.storage_class
+            })
+        })
+        .map(|pv| pv.meta.name.clone());
+    if let Some(pv_name) = static_pv {
+        finish(cluster, k, &pv_name, &claim_ref);
+        return;
+    }
+    let class = claim.storage_class.clone().or_else(|| {
+        cluster.storageclasses.values().find(|sc| sc.is_default).map(|sc| sc.meta.name.clone())
+    });
+    let Some(class) = class else {
+        cluster.record(&k.0, "PersistentVolumeClaim", &k.1, false, "FailedBinding", "no persistent volumes available for this claim and no storage class is set", "persistentvolume-controller");
+        return;
+    };
+    if !cluster.storageclasses.contains_key(&class) {
+        cluster.record(&k.0, "PersistentVolumeClaim", &k.1, true, "ProvisioningFailed", &format!("storageclass.storage.k8s.io \"{class}\" not found"), "persistentvolume-controller");
+        return;
+    }
+    let reclaim = cluster.storageclasses.get(&class).map_or_else(|| "Delete".to_owned(), |sc| sc.reclaim_policy.clone());
+    let provisioner = cluster.storageclasses.get(&class).map_or_else(String::new, |sc| sc.provisioner.clone());
+    let pv_name = format!("pvc-{}", uuid_like(cluster));
+    let mut meta = Meta::new(pv_name.clone(), "");
+    cluster.stamp(&mut meta);
+    meta.created = cluster.now;
+    meta.namespace = String::new();
+    cluster.pvs.insert(
+        pv_name.clone(),
+        PersistentVolume {
+            meta,
+            size: claim.size,
+            storage_class: Some(class.clone()),
+            access_mode: claim.access_mode.clone(),
+            reclaim_policy: reclaim,
+            claim: Some(claim_ref.clone()),
+            released: false,
+        },
+    );
+    if let Some(c) = cluster.pvcs.get_mut(k) {
+        c.storage_class = Some(class);
+    }
+    cluster.record(&k.0, "PersistentVolumeClaim", &k.1, false, "ProvisioningSucceeded", &format!("Successfully provisioned volume {pv_name} using {provisioner}"), &provisioner);
+    finish(cluster, k, &pv_name, &claim_ref);
+}
+
+fn finish(cluster: &mut Cluster, k: &(String, String), pv_name: &str, claim_ref: &str) {
+    if let Some(pv) = cluster.pvs.get_mut(pv_name) {
+        pv.claim = Some(claim_ref.to_owned());
+    }
+    if let Some(c) = cluster.pvcs.get_mut(k) {
+        c.phase = PvcPhase::Bound;
+        c.volume = Some(pv_name.to_owned());
+    }
+}
+
+fn uuid_like(cluster: &mut Cluster) -> String {
+    let a = cluster.name_suffix(8);
+    let b = cluster.name_suffix(4);
+    let c = cluster.name_suffix(4);
+    let d = cluster.name_suffix(12);
+    format!("{a}-{b}-{c}-{d}")
+}
