@@ -1,1 +1,91 @@
-fn main() {}
+//! Benchmarks of the simulation core on a 1,000-pod cluster: advancing one turn, `kubectl get
+//! pods -A`, and parsing plus validating a scenario. Targets (release): advance ≤ 1 ms, a command
+//! ≤ 1 ms, parse + validate ≤ 5 ms. Figures go in docs/performance.md.
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use kombat::scenario::{self, Scenario};
+use kombat::sim::{Cluster, Object, kubectl};
+
+/// The default scenario grown to 20 deployments × 50 replicas on 10 large nodes.
+pub fn large_scenario() -> Scenario {
+    let mut s = scenario::builtin(scenario::DEFAULT_ID).expect("default exists").expect("parses");
+    let template = s
+        .cluster
+        .objects
+        .iter()
+        .find_map(|o| if let Object::Deployment(d) = o { Some(d.clone()) } else { None })
+        .expect("the default has a deployment");
+    let service = s
+        .cluster
+        .objects
+        .iter()
+        .find_map(|o| if let Object::Service(x) = o { Some(x.clone()) } else { None })
+        .expect("the default has a service");
+    let node = s
+        .cluster
+        .objects
+        .iter()
+        .find_map(|o| if let Object::Node(n) = o { Some(n.clone()) } else { None })
+        .expect("the default has a node");
+    s.cluster.objects.retain(|o| !matches!(o, Object::Node(_)));
+    for i in 0..10 {
+        let mut n = node.clone();
+        n.meta.name = format!("node-{i}");
+        n.cpu = "64".parse().expect("quantity");
+        n.memory = "256Gi".parse().expect("quantity");
+        s.cluster.objects.push(Object::Node(n));
+    }
+    for i in 0..20 {
+        let mut d = template.clone();
+        d.meta.name = format!("svc-{i}");
+        d.replicas = 50;
+        d.template.labels.insert("app".to_owned(), format!("svc-{i}"));
+        d.selector = d.template.labels.clone();
+        s.cluster.objects.push(Object::Deployment(d));
+        let mut svc = service.clone();
+        svc.meta.name = format!("svc-{i}");
+        svc.selector.insert("app".to_owned(), format!("svc-{i}"));
+        s.cluster.objects.push(Object::Service(svc));
+    }
+    s
+}
+
+/// The large cluster, run for a few turns so it is in its steady state.
+fn large_cluster() -> Cluster {
+    let mut c = scenario::build_cluster(&large_scenario(), 1).expect("builds");
+    c.advance_seconds(240);
+    let pods = c.pods.len();
+    assert!(pods >= 1000, "the large cluster has {pods} pods");
+    c
+}
+
+fn benches(c: &mut Criterion) {
+    let cluster = large_cluster();
+    let turn_seconds = 120;
+    c.bench_function("advance one turn, 1000 pods", |b| {
+        b.iter_batched_ref(|| cluster.clone(), |cl| cl.advance_seconds(turn_seconds), BatchSize::LargeInput);
+    });
+    // The heavier case: a 50-pod rollout in progress changes the world at every step.
+    let mut rolling = cluster.clone();
+    let restart = kubectl::run(&mut rolling, "rollout restart deployment/svc-3 -n shop");
+    assert!(restart.ok, "{}", restart.output);
+    c.bench_function("advance one turn during a rollout, 1000 pods", |b| {
+        b.iter_batched_ref(|| rolling.clone(), |cl| cl.advance_seconds(turn_seconds), BatchSize::LargeInput);
+    });
+    c.bench_function("get pods -A, 1000 pods", |b| {
+        b.iter_batched_ref(|| cluster.clone(), |cl| kubectl::run(cl, "get pods -A"), BatchSize::LargeInput);
+    });
+    c.bench_function("describe deployment, 1000 pods", |b| {
+        b.iter_batched_ref(|| cluster.clone(), |cl| kubectl::run(cl, "describe deployment svc-3 -n shop"), BatchSize::LargeInput);
+    });
+    let text = scenario::BUILTIN[0].1;
+    c.bench_function("parse + validate the default scenario", |b| {
+        b.iter(|| {
+            let s = scenario::parse("first-deploy.ron", text).expect("parses");
+            scenario::validate(&s)
+        });
+    });
+}
+
+criterion_group!(sim, benches);
+criterion_main!(sim);

@@ -19,6 +19,7 @@ impl Cluster {
     pub fn apply(&mut self, change: Change, actor: &str) -> Result<(), ApiError> {
         let summary = summarize(&change);
         self.apply_inner(change)?;
+        self.touch();
         let now = self.now;
         self.audit.push((now, actor.to_owned(), summary));
         Ok(())
@@ -88,6 +89,20 @@ impl Cluster {
                 self.edit_meta(kind, &namespace, &name, |meta| set_map(&mut meta.labels, &labels, overwrite))
             }
             Change::Annotate { kind, namespace, name, annotations, overwrite } => {
+                if kind == Kind::StorageClass
+                    && let Some(sc) = self.storageclasses.get_mut(&name)
+                {
+                    // The default-class annotation is kept as `is_default`, as the manifest reads it.
+                    const DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
+                    let mut map = sc.meta.annotations.clone();
+                    if sc.is_default {
+                        map.insert(DEFAULT_CLASS.to_owned(), "true".to_owned());
+                    }
+                    set_map(&mut map, &annotations, overwrite)?;
+                    sc.is_default = map.remove(DEFAULT_CLASS).is_some_and(|v| v == "true");
+                    sc.meta.annotations = map;
+                    return Ok(());
+                }
                 self.edit_meta(kind, &namespace, &name, |meta| set_map(&mut meta.annotations, &annotations, overwrite))
             }
             Change::Cordon { node, unschedulable } => {
@@ -533,6 +548,7 @@ impl Cluster {
         if let Some(pod) = self.pods.get_mut(&key(namespace, pod_name))
             && pod.status.terminating_until.is_none()
         {
+            self.world += 1;
             pod.status.terminating_until = Some(now + GRACE_SECONDS);
             for c in &mut pod.status.containers {
                 c.ready = false;

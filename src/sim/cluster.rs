@@ -66,6 +66,11 @@ pub struct Cluster {
     pub audit: Vec<(i64, String, String)>,
     /// Counter for pod IPs, so addresses are not reused while a pod might still hold one.
     pub next_pod_ip: u32,
+    /// Bumped whenever something other pods or controllers depend on changes (an API write, a
+    /// pod's readiness, endpoints, load). Controllers with nothing new to see skip their work.
+    pub world: u64,
+    /// The `world` the level-triggered controllers last reconciled.
+    pub reconciled_world: u64,
     next_uid: u64,
     next_service_ip: u32,
 }
@@ -124,9 +129,16 @@ impl Cluster {
             data_lost: Vec::new(),
             audit: Vec::new(),
             next_pod_ip: 0,
+            world: 1,
+            reconciled_world: 0,
             next_uid: 1,
             next_service_ip: 1,
         }
+    }
+
+    /// Notes that the world changed, so every controller looks again.
+    pub fn touch(&mut self) {
+        self.world += 1;
     }
 
     /// Stamps a new object's metadata: uid and creation time.

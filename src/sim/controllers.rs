@@ -31,18 +31,32 @@ impl Cluster {
     /// Runs every controller once and moves time forward by one step.
     pub fn step(&mut self) {
         self.now += STEP_SECONDS;
+        // Level-triggered controllers only look again when the world changed; deployment status
+        // also once a minute, for what time alone changes (progress deadlines).
+        let minute_tick = self.now % 60 == 0;
+        let seen = self.reconciled_world;
         nodes::step(self);
         actors::step(self);
         hpa::step(self);
-        deployment::step(self);
-        replicaset::step(self);
-        storage::step(self);
-        scheduler::step(self);
+        // Changes made later in this step are seen by these controllers in the next one.
+        let at_start = self.world;
+        if at_start != seen {
+            deployment::step(self);
+            replicaset::step(self);
+            storage::step(self);
+            scheduler::step(self);
+        }
         kubelet::step(self);
         collect_garbage(self);
-        endpoints::step(self);
-        deployment::update_status(self);
-        super::traffic::step(self);
+        let changed = self.world != seen;
+        if changed {
+            endpoints::step(self);
+        }
+        if changed || (minute_tick && deployment::deadline_passing(self)) {
+            deployment::update_status(self);
+        }
+        super::traffic::step(self, changed);
+        self.reconciled_world = at_start;
     }
 
     /// Brings a freshly built cluster to a steady state before the incident: runs the
@@ -60,13 +74,20 @@ impl Cluster {
 /// Removes pods whose graceful deletion finished (their kubelet confirmed) and old events.
 fn collect_garbage(cluster: &mut Cluster) {
     let now = cluster.now;
-    let ready_nodes: std::collections::BTreeSet<String> =
-        cluster.nodes.values().filter(|n| n.is_ready()).map(|n| n.meta.name.clone()).collect();
-    cluster.pods.retain(|_, p| match p.status.terminating_until {
-        // A pod on a dead node stays Terminating: nobody can confirm it stopped.
-        Some(t) => t > now || p.status.node.as_ref().is_some_and(|n| !ready_nodes.contains(n)),
-        None => true,
-    });
+    let due = cluster.pods.values().any(|p| p.status.terminating_until.is_some_and(|t| t <= now));
+    if due {
+        let ready_nodes: std::collections::BTreeSet<String> =
+            cluster.nodes.values().filter(|n| n.is_ready()).map(|n| n.meta.name.clone()).collect();
+        let before = cluster.pods.len();
+        cluster.pods.retain(|_, p| match p.status.terminating_until {
+            // A pod on a dead node stays Terminating: nobody can confirm it stopped.
+            Some(t) => t > now || p.status.node.as_ref().is_some_and(|n| !ready_nodes.contains(n)),
+            None => true,
+        });
+        if cluster.pods.len() != before {
+            cluster.touch();
+        }
+    }
     // Evicted (Failed) pods of a replica set beyond a handful are cleaned up, as the pod GC does.
     let cutoff = now - 3600;
     cluster.events.retain(|e| e.last >= cutoff);

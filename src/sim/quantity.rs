@@ -17,19 +17,19 @@ pub struct Millicores(pub u64);
 pub struct Mebibytes(pub u64);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")]
-pub struct QuantityError;
+#[error("invalid quantity {0:?}: expected a number with an optional unit, like 100m, 0.5, 256Mi or 1Gi")]
+pub struct QuantityError(pub String);
 
 impl FromStr for Millicores {
     type Err = QuantityError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if let Some(m) = s.strip_suffix('m') {
-            return m.parse::<u64>().map(Millicores).map_err(|_| QuantityError);
+            return m.parse::<u64>().map(Millicores).map_err(|_| QuantityError(s.to_owned()));
         }
-        let cores: f64 = s.parse().map_err(|_| QuantityError)?;
+        let cores: f64 = s.parse().map_err(|_| QuantityError(s.to_owned()))?;
         if !cores.is_finite() || cores < 0.0 || cores > 1.0e6 {
-            return Err(QuantityError);
+            return Err(QuantityError(s.to_owned()));
         }
         Ok(Millicores((cores * 1000.0).round() as u64))
     }
@@ -41,9 +41,9 @@ impl FromStr for Mebibytes {
         let s = s.trim();
         let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
         let (num, unit) = s.split_at(split);
-        let n: f64 = num.parse().map_err(|_| QuantityError)?;
+        let n: f64 = num.parse().map_err(|_| QuantityError(s.to_owned()))?;
         if !n.is_finite() || n < 0.0 || n > 1.0e12 {
-            return Err(QuantityError);
+            return Err(QuantityError(s.to_owned()));
         }
         const MI: f64 = 1024.0 * 1024.0;
         let bytes_per_unit = match unit {
@@ -56,7 +56,7 @@ impl FromStr for Mebibytes {
             "M" => 1.0e6,
             "G" => 1.0e9,
             "T" => 1.0e12,
-            _ => return Err(QuantityError),
+            _ => return Err(QuantityError(s.to_owned())),
         };
         Ok(Mebibytes((n * bytes_per_unit / MI).ceil() as u64))
     }
@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(Mebibytes(1024).to_string(), "1Gi");
         assert_eq!(Mebibytes(300).to_string(), "300Mi");
         assert_eq!(Millicores(1500).to_string(), "1500m");
-        assert_eq!("12Qi".parse::<Mebibytes>(), Err(QuantityError));
-        assert_eq!("-1".parse::<Millicores>(), Err(QuantityError));
+        assert_eq!("12Qi".parse::<Mebibytes>(), Err(QuantityError("12Qi".to_owned())));
+        assert_eq!("-1".parse::<Millicores>(), Err(QuantityError("-1".to_owned())));
     }
 }

@@ -29,6 +29,8 @@ pub struct TrafficState {
     pub budget_burned: f64,
     /// Requests per second each pod serves, by (namespace, pod).
     pub pod_load: std::collections::BTreeMap<(String, String), f64>,
+    /// Each entrypoint's load factor when the figures were computed.
+    pub factors: Vec<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,8 +66,22 @@ use super::objects::IntOrString;
 type Load = std::collections::BTreeMap<(String, String), f64>;
 
 /// Runs one step of user traffic: results per entrypoint, load per pod, budget burn.
-pub fn step(cluster: &mut Cluster) {
+pub fn step(cluster: &mut Cluster, world_changed: bool) {
     let minute = cluster.now.max(0) / 60;
+    let factors: Vec<f64> = cluster
+        .entrypoints
+        .iter()
+        .map(|ep| ep.load.iter().filter(|(m, _)| i64::from(*m) <= minute).last().map_or(1.0, |(_, f)| *f))
+        .collect();
+    if !world_changed && factors == cluster.traffic.factors && cluster.traffic.results.len() == cluster.entrypoints.len() {
+        // Nothing that routes or serves requests changed: the last figures still hold.
+        let burned: f64 = cluster.traffic.results.iter().map(|r| r.rps * (1.0 - r.success) * STEP_SECONDS as f64).sum();
+        if cluster.now > 0 {
+            cluster.traffic.budget_burned += burned;
+        }
+        return;
+    }
+    cluster.traffic.factors = factors;
     let mut load = Load::new();
     let mut results = Vec::with_capacity(cluster.entrypoints.len());
     let mut burned = 0.0;
@@ -77,7 +93,11 @@ pub fn step(cluster: &mut Cluster) {
         results.push(result);
     }
     cluster.traffic.results = results;
-    cluster.traffic.pod_load = load;
+    if cluster.traffic.pod_load != load {
+        // Load changes memory and CPU use, which kubelets and autoscalers must see.
+        cluster.traffic.pod_load = load;
+        cluster.touch();
+    }
     if cluster.now > 0 {
         cluster.traffic.budget_burned += burned;
     }

@@ -8,6 +8,9 @@ use crate::sim::kind::Kind;
 use crate::sim::objects::ContainerState;
 
 pub fn step(cluster: &mut Cluster) {
+    if cluster.apps.values().all(|a| a.actions.is_empty()) {
+        return;
+    }
     let mut todo = Vec::new();
     for pod in cluster.pods.values().filter(|p| p.is_active()) {
         for status in &pod.status.containers {

@@ -51,10 +51,15 @@ fn parse_bound(spec: &str, total: u32, round_up: bool) -> u32 {
 }
 
 fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
-    let Some(d) = cluster.deployments.get(k).cloned() else { return };
+    let Some(dep) = cluster.deployments.get_mut(k) else { return };
+    if dep.status.hashed_generation != dep.status.generation || dep.status.template_hash.is_empty() {
+        dep.status.template_hash = template_hash(&dep.template);
+        dep.status.hashed_generation = dep.status.generation;
+    }
+    let d = dep.clone();
     let sets = owned_sets(cluster, &d);
     let mut template = d.template.clone();
-    let hash = template_hash(&d.template);
+    let hash = d.status.template_hash.clone();
     template.labels.insert("pod-template-hash".to_owned(), hash.clone());
     let max_revision = sets.iter().filter_map(|s| cluster.replicasets.get(s)).map(|rs| rs.revision).max().unwrap_or(0);
     let rs_name = format!("{}-{hash}", d.meta.name);
@@ -176,35 +181,49 @@ fn current_pods(cluster: &Cluster, s: &(String, String)) -> u32 {
 }
 
 fn scale_to(cluster: &mut Cluster, s: &(String, String), replicas: u32, events: &mut Vec<String>) {
+    let mut changed = false;
     if let Some(rs) = cluster.replicasets.get_mut(s)
         && rs.replicas != replicas
     {
         let from = rs.replicas;
         rs.replicas = replicas;
+        changed = true;
         events.push(if replicas > from {
             format!("Scaled up replica set {} to {replicas} from {from}", rs.meta.name)
         } else {
             format!("Scaled down replica set {} to {replicas} from {from}", rs.meta.name)
         });
     }
+    if changed {
+        cluster.touch();
+    }
+}
+
+/// Whether some rollout just ran past its progress deadline, which only time changes.
+pub fn deadline_passing(cluster: &Cluster) -> bool {
+    cluster.deployments.values().any(|d| {
+        d.condition("Progressing").is_some_and(|c| c.reason == "ReplicaSetUpdated")
+            && cluster.now - d.status.last_progress > i64::from(d.progress_deadline_seconds)
+    })
 }
 
 /// Recomputes replica counts and conditions from the pods, after the kubelets ran.
 pub fn update_status(cluster: &mut Cluster) {
     let now = cluster.now;
-    // Replica set counts first.
-    let mut counts: std::collections::BTreeMap<(String, String), (u32, u32)> = std::collections::BTreeMap::new();
+    // Replica set counts first, from one pass over the pods.
+    let mut counts: std::collections::HashMap<(&str, &str), (u32, u32)> = std::collections::HashMap::new();
     for p in cluster.pods.values().filter(|p| p.is_active()) {
         if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == "ReplicaSet") {
-            let e = counts.entry(key(&p.meta.namespace, &owner.name)).or_default();
+            let e = counts.entry((p.meta.namespace.as_str(), owner.name.as_str())).or_default();
             e.0 += 1;
             if p.is_ready() {
                 e.1 += 1;
             }
         }
     }
-    for (k, rs) in &mut cluster.replicasets {
-        let (current, ready) = counts.get(k).copied().unwrap_or_default();
+    let per_set: Vec<(u32, u32)> =
+        cluster.replicasets.keys().map(|k| counts.get(&(k.0.as_str(), k.1.as_str())).copied().unwrap_or_default()).collect();
+    for (rs, (current, ready)) in cluster.replicasets.values_mut().zip(per_set) {
         rs.current = current;
         rs.ready = ready;
         rs.available = ready;

@@ -39,16 +39,24 @@ pub fn step(cluster: &mut Cluster) {
         fresh.push((k.clone(), ready, not_ready, ports));
     }
     let now = cluster.now;
+    let mut changed = false;
     for (k, ready, not_ready, ports) in fresh {
         let entry = cluster.endpoints.entry(k.clone()).or_insert_with(|| {
             let mut meta = Meta::new(k.1.clone(), k.0.clone());
             meta.created = now;
             Endpoints { meta, ready: Vec::new(), not_ready: Vec::new(), ports: Vec::new() }
         });
-        entry.ready = ready;
-        entry.not_ready = not_ready;
-        entry.ports = ports;
+        if entry.ready != ready || entry.not_ready != not_ready || entry.ports != ports {
+            entry.ready = ready;
+            entry.not_ready = not_ready;
+            entry.ports = ports;
+            changed = true;
+        }
     }
     let services = &cluster.services;
+    let before = cluster.endpoints.len();
     cluster.endpoints.retain(|k, _| services.contains_key(k));
+    if changed || cluster.endpoints.len() != before {
+        cluster.touch();
+    }
 }

@@ -89,13 +89,22 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     }
     let mut last_scale = hpa.status.last_scale;
     if desired != current {
-        let direction = if desired > current { "above" } else { "below" };
+        // The reasons the HPA controller gives (horizontal.go).
+        let reason = if current > hpa.max_replicas {
+            "Current number of replicas above Spec.MaxReplicas"
+        } else if current < hpa.min_replicas {
+            "Current number of replicas below Spec.MinReplicas"
+        } else if desired > current {
+            "cpu resource utilization (percentage of request) above target"
+        } else {
+            "All metrics below target"
+        };
         let ok = cluster
             .apply(Change::Scale { kind: Kind::Deployment, namespace: ns.clone(), name: hpa.target.clone(), replicas: desired }, "system:serviceaccount:kube-system:horizontal-pod-autoscaler")
             .is_ok();
         if ok {
             last_scale = Some(now);
-            cluster.record(ns, "HorizontalPodAutoscaler", &k.1, false, "SuccessfulRescale", &format!("New size: {desired}; reason: cpu resource utilization (percentage of request) {direction} target"), "horizontal-pod-autoscaler");
+            cluster.record(ns, "HorizontalPodAutoscaler", &k.1, false, "SuccessfulRescale", &format!("New size: {desired}; reason: {reason}"), "horizontal-pod-autoscaler");
         }
     }
     set(cluster, k, Some(utilization), current, desired, conditions);

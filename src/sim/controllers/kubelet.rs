@@ -23,25 +23,31 @@ pub fn step(cluster: &mut Cluster) {
         .filter(|n| n.kubelet == KubeletState::Running)
         .map(|n| n.meta.name.clone())
         .collect();
+    let (world, now) = (cluster.world, cluster.now);
+    // A settled pod sleeps until the world changes or its next timed transition.
     let keys: Vec<(String, String)> = cluster
         .pods
         .iter()
+        .filter(|(_, p)| p.status.synced_world != world || now >= p.status.wake_at)
         .filter(|(_, p)| p.is_active() && p.status.node.as_ref().is_some_and(|n| live_nodes.contains(n)))
         .map(|(k, _)| k.clone())
         .collect();
     for k in keys {
-        sync_pod(cluster, &k);
+        sync_pod(cluster, &k, world);
     }
 }
 
-fn sync_pod(cluster: &mut Cluster, k: &(String, String)) {
+fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
     let Some(pod) = cluster.pods.get(k) else { return };
     let mut events = container::Events::default();
+    let retry_at = cluster.now + crate::sim::controllers::STEP_SECONDS;
     if let Some(error) = env::volume_error(cluster, pod) {
         events.warn("FailedMount", error.clone());
         let pod = cluster.pods.get_mut(k);
         if let Some(pod) = pod {
             pod.status.volume_error = Some(error);
+            pod.status.synced_world = world;
+            pod.status.wake_at = retry_at;
         }
         flush(cluster, k, events);
         return;
@@ -55,6 +61,7 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String)) {
             pod.status.pod_ip = Some(format!("10.244.{}.{}", node_index, 2 + n % 250));
             pod.status.volume_error = None;
         }
+        cluster.touch();
     }
     let Some(pod) = cluster.pods.get(k) else { return };
     let mut updated = pod.clone();
@@ -99,10 +106,36 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String)) {
     if updated.status.phase == PodPhase::Running && updated.status.started_at.is_none() {
         updated.status.started_at = Some(cluster.now);
     }
+    let before = &pod.status;
+    let readiness_changed = before.phase != updated.status.phase
+        || before.containers.iter().zip(&updated.status.containers).any(|(a, b)| a.ready != b.ready);
+    updated.status.synced_world = world;
+    updated.status.wake_at = before.wake_at;
+    let unchanged = *before == updated.status;
+    let settled = unchanged && init_done && container::settled(cluster, &updated);
+    updated.status.wake_at = if settled { i64::MAX } else { next_wake(&updated.status, retry_at) };
     if let Some(slot) = cluster.pods.get_mut(k) {
         *slot = updated;
     }
+    if readiness_changed {
+        cluster.touch();
+    }
     flush(cluster, k, events);
+}
+
+/// A pod whose containers all sit in back-off sleeps until the first back-off ends.
+fn next_wake(status: &crate::sim::objects::PodStatus, retry_at: i64) -> i64 {
+    let backing_off = |c: &crate::sim::objects::ContainerStatus| {
+        matches!(&c.state, ContainerState::Waiting { reason, .. } if reason == "ImagePullBackOff" || reason == "CrashLoopBackOff")
+            && c.next_start >= retry_at
+    };
+    let waiting: Vec<&crate::sim::objects::ContainerStatus> =
+        status.init_statuses.iter().chain(&status.containers).filter(|c| !matches!(c.state, ContainerState::Terminated { exit_code: 0, .. })).collect();
+    if !waiting.is_empty() && waiting.iter().all(|c| backing_off(c)) {
+        waiting.iter().map(|c| c.next_start).min().unwrap_or(retry_at)
+    } else {
+        retry_at
+    }
 }
 
 fn flush(cluster: &mut Cluster, k: &(String, String), events: container::Events) {

@@ -46,6 +46,10 @@ pub fn step(cluster: &mut Cluster) {
             ("False", "KubeletHasSufficientPID", "kubelet has sufficient PID available")
         };
         let was_ready = node.is_ready() || node.conditions.is_empty();
+        let fingerprint = |n: &crate::sim::objects::Node| {
+            n.conditions.iter().fold(n.taints.len() as u64, |h, c| h.wrapping_mul(31).wrapping_add(c.since as u64) ^ c.status.len() as u64)
+        };
+        let before = fingerprint(node);
         for (kind, (status, reason, message)) in
             [("MemoryPressure", memory), ("DiskPressure", disk), ("PIDPressure", pid), ("Ready", ready)]
         {
@@ -54,6 +58,8 @@ pub fn step(cluster: &mut Cluster) {
         set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoSchedule, lost);
         set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoExecute, lost);
         set_taint(&mut node.taints, DISK_PRESSURE, TaintEffect::NoSchedule, pressure);
+        let after = fingerprint(node);
+        let changed = before != after;
         if lost && was_ready {
             events.push((true, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), "node-controller"));
         } else if !lost && !was_ready {
@@ -64,14 +70,22 @@ pub fn step(cluster: &mut Cluster) {
         }
         let lost_since = node.condition("Ready").map_or(now, |c| c.since);
         let free_gib = node.disk_gib.saturating_sub(node.disk_used_gib());
+        // Pressure starts at 85 % used: the eviction threshold is 15 % of the disk available.
+        let threshold_gib = node.disk_gib.saturating_mul(15) / 100;
         for (warning, reason, message, source) in events {
             cluster.record("", "Node", &name, warning, reason, &message, source);
+        }
+        if changed {
+            cluster.touch();
+        }
+        if lost {
+            mark_pods_not_ready(cluster, &name);
         }
         if lost && now - lost_since >= DEFAULT_TOLERATION {
             evict_lost_pods(cluster, &name);
         }
         if pressure {
-            evict_for_disk(cluster, &name, free_gib);
+            evict_for_disk(cluster, &name, free_gib, threshold_gib);
         }
     }
 }
@@ -79,8 +93,10 @@ pub fn step(cluster: &mut Cluster) {
 fn set_condition(conditions: &mut Vec<NodeCondition>, kind: &str, status: &str, reason: &str, message: &str, now: i64) {
     match conditions.iter_mut().find(|c| c.kind == kind) {
         Some(c) if c.status == status => {
-            c.reason = reason.to_owned();
-            c.message = message.to_owned();
+            if c.reason != reason || c.message != message {
+                c.reason = reason.to_owned();
+                c.message = message.to_owned();
+            }
         }
         Some(c) => {
             *c = NodeCondition { kind: kind.to_owned(), status: status.to_owned(), reason: reason.to_owned(), message: message.to_owned(), since: now };
@@ -101,6 +117,21 @@ fn set_taint(taints: &mut Vec<Taint>, key: &str, effect: TaintEffect, present: b
         taints.push(Taint { key: key.to_owned(), value: None, effect });
     } else if !present && has {
         taints.retain(|t| !(t.key == key && t.effect == effect));
+    }
+}
+
+/// The node lifecycle controller marks the pods of a node that stopped posting status not ready
+/// (`MarkPodsNotReady`); its kubelet re-evaluates them once it is back.
+fn mark_pods_not_ready(cluster: &mut Cluster, node: &str) {
+    let mut changed = false;
+    for pod in cluster.pods.values_mut().filter(|p| p.status.node.as_deref() == Some(node)) {
+        for c in pod.status.containers.iter_mut().filter(|c| c.ready) {
+            c.ready = false;
+            changed = true;
+        }
+    }
+    if changed {
+        cluster.touch();
     }
 }
 
@@ -126,7 +157,7 @@ fn evict_lost_pods(cluster: &mut Cluster, node: &str) {
 
 /// The kubelet evicts one pod per step while the node is under disk pressure, best-effort pods
 /// (no requests) first.
-fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32) {
+fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32, threshold_gib: u32) {
     let now = cluster.now;
     let victim = cluster
         .pods
@@ -139,7 +170,7 @@ fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32) {
         .map(|p| p.meta.key());
     let Some((ns, name)) = victim else { return };
     let message = format!(
-        "The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: {free_gib}Gi. "
+        "The node was low on resource: ephemeral-storage. Threshold quantity: {threshold_gib}Gi, available: {free_gib}Gi. "
     );
     if let Some(pod) = cluster.pods.get_mut(&(ns.clone(), name.clone())) {
         pod.status.phase = PodPhase::Failed;
@@ -158,4 +189,5 @@ fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32) {
         }
     }
     cluster.record(&ns, "Pod", &name, true, "Evicted", message.trim_end(), "kubelet");
+    cluster.touch();
 }

@@ -9,21 +9,29 @@ use crate::sim::objects::{Meta, OwnerRef, Pod};
 const BURST: u32 = 100;
 
 pub fn step(cluster: &mut Cluster) {
-    let keys: Vec<(String, String)> = cluster.replicasets.keys().cloned().collect();
-    for k in keys {
-        reconcile(cluster, &k);
+    // Active pods per owning replica set, counted once per step.
+    let mut active: std::collections::HashMap<(&str, &str), u32> = std::collections::HashMap::new();
+    for p in cluster.pods.values().filter(|p| p.is_active()) {
+        if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == "ReplicaSet") {
+            *active.entry((p.meta.namespace.as_str(), owner.name.as_str())).or_default() += 1;
+        }
+    }
+    let work: Vec<((String, String), u32)> = cluster
+        .replicasets
+        .iter()
+        .filter_map(|(k, rs)| {
+            let n = active.get(&(k.0.as_str(), k.1.as_str())).copied().unwrap_or(0);
+            (n != rs.replicas || rs.create_error.is_some()).then(|| (k.clone(), n))
+        })
+        .collect();
+    for (k, n) in work {
+        reconcile(cluster, &k, n);
     }
 }
 
-fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
+fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
     let Some(rs) = cluster.replicasets.get(k) else { return };
     let (ns, name) = k.clone();
-    let owned: Vec<&Pod> = cluster
-        .pods
-        .values()
-        .filter(|p| p.meta.namespace == ns && p.is_active() && p.meta.owner.as_ref().is_some_and(|o| o.kind == "ReplicaSet" && o.name == name))
-        .collect();
-    let active = owned.len() as u32;
     let want = rs.replicas;
     if active < want {
         let template = rs.template.clone();
@@ -41,6 +49,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
                     pod.meta.created = cluster.now;
                     pod.status = new_pod_status(&pod);
                     cluster.pods.insert(key(&ns, &pod_name), pod);
+                    cluster.touch();
                     cluster.record(&ns, "ReplicaSet", &name, false, "SuccessfulCreate", &format!("Created pod: {pod_name}"), "replicaset-controller");
                 }
                 Err(e) => {

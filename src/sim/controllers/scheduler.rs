@@ -73,6 +73,7 @@ pub fn step(cluster: &mut Cluster) {
                     p.status.host_ip = host_ip;
                     p.status.scheduled_at = Some(now);
                 }
+                cluster.touch();
                 cluster.record(&k.0, "Pod", &k.1, false, "Scheduled", &format!("Successfully assigned {}/{} to {node_name}", k.0, k.1), "default-scheduler");
             }
             None => {

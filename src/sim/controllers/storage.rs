@@ -75,6 +75,7 @@ fn finish(cluster: &mut Cluster, k: &(String, String), pv_name: &str, claim_ref:
         c.phase = PvcPhase::Bound;
         c.volume = Some(pv_name.to_owned());
     }
+    cluster.touch();
 }
 
 fn uuid_like(cluster: &mut Cluster) -> String {

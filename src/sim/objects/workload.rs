@@ -64,6 +64,9 @@ pub struct DeploymentStatus {
     pub last_progress: i64,
     pub observed_generation: u64,
     pub generation: u64,
+    /// `pod-template-hash` of the template, cached for `hashed_generation`.
+    pub template_hash: String,
+    pub hashed_generation: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -320,6 +323,10 @@ pub struct PodStatus {
     pub containers: Vec<ContainerStatus>,
     /// Set while volumes cannot be mounted.
     pub volume_error: Option<String>,
+    /// The cluster `world` this pod was last synced against by its kubelet.
+    pub synced_world: u64,
+    /// The kubelet has nothing to do for this pod before this time unless the world changes.
+    pub wake_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -42,6 +42,20 @@ pub fn container_usage(cluster: &Cluster, pod: &Pod, container: &str) -> (Millic
     (Millicores(cpu.round() as u64), Mebibytes(mem.round() as u64))
 }
 
+/// Whether a pod's containers are all running, ready and past every timed transition, so the
+/// kubelet has nothing to do until something in the world changes.
+pub fn settled(cluster: &Cluster, pod: &Pod) -> bool {
+    pod.spec.containers.iter().zip(&pod.status.containers).all(|(spec, status)| {
+        let ContainerState::Running { started_at } = status.state else { return false };
+        let Some(app) = cluster.app_for_image(&spec.image) else { return status.ready };
+        let past_probes = [&spec.liveness, &spec.readiness]
+            .iter()
+            .all(|p| p.as_ref().is_none_or(|p| cluster.now - started_at > i64::from(p.initial_delay_seconds)));
+        let fits = spec.resources.limits.memory.is_none_or(|limit| container_usage(cluster, pod, &spec.name).1 <= limit);
+        status.ready && status.liveness_failures == 0 && past_probes && fits && app.exits_after.is_none()
+    })
+}
+
 fn status_mut(pod: &mut Pod, index: usize, init: bool) -> Option<&mut ContainerStatus> {
     if init { pod.status.init_statuses.get_mut(index) } else { pod.status.containers.get_mut(index) }
 }
@@ -66,8 +80,7 @@ pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: 
     let Some(status) = status_mut(pod, index, init) else { return };
     match status.state.clone() {
         ContainerState::Running { started_at } => {
-            let snapshot = pod.clone();
-            run(cluster, &snapshot, pod, index, init, &spec, started_at, events);
+            run(cluster, pod, index, init, &spec, started_at, events);
         }
         ContainerState::Terminated { exit_code: 0, .. } if init => {}
         ContainerState::Terminated { .. } | ContainerState::Waiting { .. } if status.next_start > now => {
@@ -106,7 +119,7 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
     let ns = pod.meta.namespace.clone();
     let pull_error = pull(cluster, pod, spec);
     let env_result = env::resolve_env(cluster, &ns, spec);
-    let app = cluster.app_for_image(&spec.image).cloned();
+    let app = cluster.app_for_image(&spec.image);
     let Some(status) = status_mut(pod, index, init) else { return };
     let restarting = match &status.state {
         ContainerState::Terminated { .. } => true,
@@ -143,7 +156,7 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
         status.previous_log = std::mem::take(&mut status.log);
         status.restart_count += 1;
     }
-    let executables = app.as_ref().map(|a| a.executables.clone()).unwrap_or_default();
+    let executables: &[String] = app.map_or(&[], |a| &a.executables);
     if let Some(cmd) = spec.command.first()
         && !executables.is_empty()
         && !executables.iter().any(|e| e == cmd || e.rsplit('/').next() == Some(cmd.as_str()))
@@ -163,7 +176,7 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
     status.state = ContainerState::Running { started_at: now };
     status.ready = false;
     status.liveness_failures = 0;
-    if let Some(app) = &app {
+    if let Some(app) = app {
         for line in &app.start_logs {
             log(status, now, line);
         }
@@ -206,21 +219,49 @@ fn jitter(pod: &Pod, restarts: u32, span: u32) -> i64 {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run(cluster: &Cluster, snapshot: &Pod, pod: &mut Pod, index: usize, init: bool, spec: &Container, started_at: i64, events: &mut Events) {
+fn run(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Container, started_at: i64, events: &mut Events) {
     let now = cluster.now;
-    let ip = snapshot.status.pod_ip.clone().unwrap_or_default();
-    let app = cluster.app_for_image(&spec.image).cloned().unwrap_or_default();
-    let env = env::resolve_env(cluster, &snapshot.meta.namespace, spec).unwrap_or_default();
+    let default_app;
+    let app = match cluster.app_for_image(&spec.image) {
+        Some(a) => a,
+        None => {
+            default_app = AppProfile::default();
+            &default_app
+        }
+    };
+    let view: &Pod = pod;
+    let ip = view.status.pod_ip.clone().unwrap_or_default();
     let up_for = now - started_at;
     let started = up_for >= i64::from(app.startup_seconds);
-    let source = Source::Pod { namespace: &snapshot.meta.namespace, name: &snapshot.meta.name };
-    let restarts = snapshot.status.containers.get(index).map_or(0, |c| c.restart_count);
-    let user = format!("system:serviceaccount:{}:{}", snapshot.meta.namespace, snapshot.spec.service_account);
-    let usage = if init { Mebibytes(0) } else { container_usage(cluster, snapshot, &spec.name).1 };
+    // The environment is read once, at start.
+    let missing_env = up_for <= STEP_SECONDS
+        && !app.required_env.is_empty()
+        && env::resolve_env(cluster, &view.meta.namespace, spec).is_ok_and(|env| app.required_env.iter().any(|k| !env.contains_key(k)));
+    let missing_file = app.required_files.iter().find(|f| !env::file_present(cluster, view, spec, f)).cloned();
+    let restarts = view.status.containers.get(index).map_or(0, |c| c.restart_count);
+    let oom_due = !init
+        && spec.resources.limits.memory.is_some_and(|limit| container_usage(cluster, view, &spec.name).1 > limit)
+        && up_for >= i64::from(app.startup_seconds) + 5 + jitter(view, restarts, 40);
+    let source = Source::Pod { namespace: &view.meta.namespace, name: &view.meta.name };
     let dependency_errors: Vec<String> = if started || app.exits_after.is_some() {
         app.dependencies.iter().filter_map(|d| network::dependency_error(cluster, source, d)).collect()
     } else {
         Vec::new()
+    };
+    let api_errors: Vec<String> = if app.api_calls.is_empty() {
+        Vec::new()
+    } else {
+        let ns = &view.meta.namespace;
+        let user = format!("system:serviceaccount:{ns}:{}", view.spec.service_account);
+        app.api_calls
+            .iter()
+            .filter_map(|call| {
+                let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
+                (!crate::sim::rbac::allowed(cluster, &user, verb, resource, ns)).then(|| {
+                    format!("E reflector.go:158] Failed to watch: failed to list: {}", crate::sim::rbac::forbidden_message(&user, verb, resource, ns))
+                })
+            })
+            .collect()
     };
     let Some(status) = status_mut(pod, index, init) else { return };
     let crash = |status: &mut ContainerStatus, reason: &str, code: i32| {
@@ -232,29 +273,25 @@ fn run(cluster: &Cluster, snapshot: &Pod, pod: &mut Pod, index: usize, init: boo
         let backoff = next_backoff(status);
         status.next_start = now + i64::from(backoff);
     };
-    // Missing configuration: the app logged why at start and exits.
-    if app.required_env.iter().any(|k| !env.contains_key(k)) {
+    // Missing configuration: the app logged why at start and exits. A process reads its
+    // environment once, at start, so a config change later does not kill a running container.
+    if missing_env {
         crash(status, "Error", 1);
         return;
     }
-    if let Some(file) = app.required_files.iter().find(|f| !env::file_present(cluster, snapshot, spec, f)) {
+    if let Some(file) = missing_file {
         log(status, now, &format!("FATAL: open {file}: no such file or directory"));
         crash(status, "Error", 1);
         return;
     }
-    if let Some(limit) = spec.resources.limits.memory
-        && usage > limit
-        && up_for >= i64::from(app.startup_seconds) + 5 + jitter(snapshot, restarts, 40)
-    {
+    if oom_due {
         crash(status, "OOMKilled", 137);
         return;
     }
-    for call in &app.api_calls {
-        let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
-        if !crate::sim::rbac::allowed(cluster, &user, verb, resource, &snapshot.meta.namespace) {
-            let line = format!("E reflector.go:158] Failed to watch: failed to list: {}", crate::sim::rbac::forbidden_message(&user, verb, resource, &snapshot.meta.namespace));
-            log(status, now, &line);
-        }
+    // An app refused by the API server logs the refusal instead of doing its work.
+    let refused = !api_errors.is_empty();
+    for line in &api_errors {
+        log(status, now, line);
     }
     if let Some(after) = app.exits_after {
         if up_for >= i64::from(app.startup_seconds + after) {
@@ -272,6 +309,7 @@ fn run(cluster: &Cluster, snapshot: &Pod, pod: &mut Pod, index: usize, init: boo
         log(status, now, &format!("ERROR request failed: {error}"));
     }
     if dependency_errors.is_empty()
+        && !refused
         && started
         && let Some(line) = &app.serve_log
         && now % 60 < STEP_SECONDS
@@ -280,7 +318,7 @@ fn run(cluster: &Cluster, snapshot: &Pod, pod: &mut Pod, index: usize, init: boo
     }
     if let Some(probe) = &spec.liveness
         && up_for >= i64::from(probe.initial_delay_seconds)
-        && let Err(why) = probe_result(&app, probe, &ip, started)
+        && let Err(why) = probe_result(app, probe, &ip, started)
     {
         let period = i64::from(probe.period_seconds.max(1));
         status.liveness_failures += (STEP_SECONDS / period).max(1) as u32;
@@ -298,7 +336,7 @@ fn run(cluster: &Cluster, snapshot: &Pod, pod: &mut Pod, index: usize, init: boo
     status.ready = match &spec.readiness {
         None => started,
         Some(probe) if up_for < i64::from(probe.initial_delay_seconds) => false,
-        Some(probe) => match probe_result(&app, probe, &ip, started) {
+        Some(probe) => match probe_result(app, probe, &ip, started) {
             Ok(()) => true,
             Err(why) => {
                 events.warn("Unhealthy", format!("Readiness probe failed: {why}"));

@@ -1,0 +1,339 @@
+//! Services, endpoints, ingresses and network policies as manifests, and back.
+
+use serde_json::{Value, json};
+
+use super::read::{self, Bad, R, field, index, join};
+use super::{labels, meta, node_port, nonempty};
+use crate::sim::cluster::{Cluster, key};
+use crate::sim::kind::Kind;
+use crate::sim::objects::{
+    EndpointAddress, IngressBackend, IngressPath, IngressRule, IngressTls, IntOrString, PolicyPeer,
+    PolicyPort, PolicyRule, PolicyType, ServicePort, ServiceType,
+};
+
+pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value> {
+    let id = key(ns, name);
+    match kind {
+        Kind::Service => {
+            let s = cluster.services.get(&id)?;
+            let with_node_port = s.kind != ServiceType::ClusterIP;
+            let ports: Vec<Value> = s
+                .ports
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let target = match &p.target_port {
+                        IntOrString::Int(n) => json!(n),
+                        IntOrString::Str(t) => json!(t),
+                    };
+                    json!({
+                        "name": p.name, "port": p.port, "targetPort": target, "protocol": p.protocol,
+                        "nodePort": with_node_port.then(|| node_port(s.meta.uid, i)),
+                    })
+                })
+                .collect();
+            Some(json!({
+                "metadata": meta(cluster, kind, &s.meta),
+                "spec": {
+                    "type": s.kind.as_str(),
+                    "selector": if s.selector.is_empty() { Value::Null } else { labels(&s.selector) },
+                    "ports": ports,
+                    "clusterIP": s.cluster_ip,
+                    "clusterIPs": [s.cluster_ip],
+                    "sessionAffinity": "None",
+                    "ipFamilies": ["IPv4"],
+                    "ipFamilyPolicy": "SingleStack",
+                    "internalTrafficPolicy": "Cluster",
+                },
+                "status": {"loadBalancer": {}},
+            }))
+        }
+        Kind::Endpoints => {
+            let e = cluster.endpoints.get(&id)?;
+            let address = |a: &EndpointAddress| json!({"ip": a.ip, "nodeName": a.node, "targetRef": {"kind": "Pod", "name": a.pod, "namespace": ns}});
+            let subsets = if e.ready.is_empty() && e.not_ready.is_empty() {
+                Value::Null
+            } else {
+                json!([{
+                    "addresses": nonempty(e.ready.iter().map(address).collect()),
+                    "notReadyAddresses": nonempty(e.not_ready.iter().map(address).collect()),
+                    "ports": nonempty(e.ports.iter().map(|(n, p)| json!({"name": n, "port": p, "protocol": "TCP"})).collect()),
+                }])
+            };
+            Some(json!({"metadata": meta(cluster, kind, &e.meta), "subsets": subsets}))
+        }
+        Kind::Ingress => {
+            let i = cluster.ingresses.get(&id)?;
+            let rules: Vec<Value> = i
+                .rules
+                .iter()
+                .map(|r| json!({
+                    "host": if r.host.is_empty() || r.host == "*" { None } else { Some(&r.host) },
+                    "http": {"paths": r.paths.iter().map(|p| json!({
+                        "path": p.path,
+                        "pathType": p.path_type,
+                        "backend": {"service": {"name": p.backend.service, "port": {"number": p.backend.port}}},
+                    })).collect::<Vec<_>>()},
+                }))
+                .collect();
+            let address = cluster
+                .nodes
+                .values()
+                .next()
+                .map(|n| json!({"ingress": [{"ip": n.internal_ip}]}));
+            Some(json!({
+                "metadata": meta(cluster, kind, &i.meta),
+                "spec": {
+                    "ingressClassName": i.class,
+                    "rules": rules,
+                    "tls": nonempty(i.tls.iter().map(|t| json!({"hosts": t.hosts, "secretName": t.secret_name})).collect()),
+                },
+                "status": {"loadBalancer": address.unwrap_or_else(|| json!({}))},
+            }))
+        }
+        Kind::NetworkPolicy => {
+            let p = cluster.netpols.get(&id)?;
+            let rules = |rs: &[PolicyRule], peer_key: &str| -> Value {
+                nonempty(
+                    rs.iter()
+                        .map(|r| {
+                            let peers: Vec<Value> = r.peers.iter().map(peer).collect();
+                            let mut o = json!({"ports": nonempty(r.ports.iter().map(|p| json!({"port": p.port, "protocol": p.protocol})).collect())});
+                            o[peer_key] = nonempty(peers);
+                            o
+                        })
+                        .collect(),
+                )
+            };
+            let types: Vec<&str> = p
+                .policy_types
+                .iter()
+                .map(|t| match t {
+                    PolicyType::Ingress => "Ingress",
+                    PolicyType::Egress => "Egress",
+                })
+                .collect();
+            Some(json!({
+                "metadata": meta(cluster, kind, &p.meta),
+                "spec": {
+                    "podSelector": selector(&p.pod_selector),
+                    "policyTypes": types,
+                    "ingress": rules(&p.ingress, "from"),
+                    "egress": rules(&p.egress, "to"),
+                },
+            }))
+        }
+        _ => None,
+    }
+}
+
+fn selector(l: &crate::sim::objects::Labels) -> Value {
+    if l.is_empty() {
+        json!({})
+    } else {
+        json!({"matchLabels": labels(l)})
+    }
+}
+
+fn peer(p: &PolicyPeer) -> Value {
+    json!({
+        "podSelector": p.pod_selector.as_ref().map(selector),
+        "namespaceSelector": p.namespace_selector.as_ref().map(selector),
+    })
+}
+
+pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value) -> R<()> {
+    let id = key(ns, name);
+    let spec = read::obj(m, "spec", "")?;
+    match kind {
+        Kind::Service => {
+            let Some(old) = cluster.services.get(&id) else {
+                return Ok(());
+            };
+            let mut s = old.clone();
+            s.meta = read::meta(m, &old.meta, &[])?;
+            s.kind = match read::opt_str(spec, "type", "spec")?.as_deref() {
+                None | Some("ClusterIP") => ServiceType::ClusterIP,
+                Some("NodePort") => ServiceType::NodePort,
+                Some("LoadBalancer") => ServiceType::LoadBalancer,
+                Some(other) => {
+                    return Err(Bad::unsupported(
+                        "spec.type",
+                        &json!(other),
+                        &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+                    ));
+                }
+            };
+            s.selector = read::string_map(spec, "selector", "spec")?;
+            let ports = read::list(spec, "ports", "spec")?;
+            s.ports = ports
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let pp = index("spec.ports", i);
+                    let port = read::req_port(p, "port", &pp)?;
+                    Ok(ServicePort {
+                        name: read::opt_str(p, "name", &pp)?,
+                        port,
+                        target_port: read::int_or_string(p, "targetPort", &pp)?
+                            .unwrap_or(IntOrString::Int(port)),
+                        protocol: read::opt_str(p, "protocol", &pp)?
+                            .unwrap_or_else(|| "TCP".to_owned()),
+                    })
+                })
+                .collect::<R<Vec<_>>>()?;
+            if s.ports.is_empty() {
+                return Err(Bad::required("spec.ports"));
+            }
+            if let Some(ip) = read::opt_str(spec, "clusterIP", "spec")?
+                && ip != old.cluster_ip
+            {
+                return Err(Bad::invalid(
+                    "spec.clusterIPs[0]",
+                    &json!(ip),
+                    "may not change once set",
+                ));
+            }
+            cluster.services.insert(id, s);
+        }
+        Kind::Endpoints => {
+            let Some(old) = cluster.endpoints.get(&id) else {
+                return Ok(());
+            };
+            let meta = read::meta(m, &old.meta, &[])?;
+            if let Some(e) = cluster.endpoints.get_mut(&id) {
+                e.meta = meta;
+            }
+        }
+        Kind::Ingress => {
+            let Some(old) = cluster.ingresses.get(&id) else {
+                return Ok(());
+            };
+            let mut i = old.clone();
+            i.meta = read::meta(m, &old.meta, &[])?;
+            i.class = read::opt_str(spec, "ingressClassName", "spec")?
+                .unwrap_or_else(|| old.class.clone());
+            i.rules = read::list(spec, "rules", "spec")?
+                .into_iter()
+                .enumerate()
+                .map(|(n, r)| read_rule(r, &index("spec.rules", n)))
+                .collect::<R<Vec<_>>>()?;
+            i.tls = read::list(spec, "tls", "spec")?
+                .into_iter()
+                .enumerate()
+                .map(|(n, t)| {
+                    let p = index("spec.tls", n);
+                    Ok(IngressTls {
+                        hosts: read::str_list(t, "hosts", &p)?,
+                        secret_name: read::opt_str(t, "secretName", &p)?.unwrap_or_default(),
+                    })
+                })
+                .collect::<R<Vec<_>>>()?;
+            cluster.ingresses.insert(id, i);
+        }
+        Kind::NetworkPolicy => {
+            let Some(old) = cluster.netpols.get(&id) else {
+                return Ok(());
+            };
+            let mut p = old.clone();
+            p.meta = read::meta(m, &old.meta, &[])?;
+            p.pod_selector = read::match_labels(spec, "podSelector", "spec")?;
+            p.policy_types = read::str_list(spec, "policyTypes", "spec")?
+                .iter()
+                .enumerate()
+                .map(|(i, t)| match t.as_str() {
+                    "Ingress" => Ok(PolicyType::Ingress),
+                    "Egress" => Ok(PolicyType::Egress),
+                    other => Err(Bad::unsupported(
+                        &index("spec.policyTypes", i),
+                        &json!(other),
+                        &["Ingress", "Egress"],
+                    )),
+                })
+                .collect::<R<Vec<_>>>()?;
+            p.ingress = read_policy_rules(spec, "ingress", "from")?;
+            p.egress = read_policy_rules(spec, "egress", "to")?;
+            if p.policy_types.is_empty() {
+                p.policy_types.push(PolicyType::Ingress);
+                if !p.egress.is_empty() {
+                    p.policy_types.push(PolicyType::Egress);
+                }
+            }
+            cluster.netpols.insert(id, p);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn read_rule(r: &Value, path: &str) -> R<IngressRule> {
+    let http = read::obj(r, "http", path)?;
+    let hp = join(path, "http");
+    let paths = read::list(http, "paths", &hp)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let pp = index(&join(&hp, "paths"), i);
+            let svc = read::obj(
+                read::obj(p, "backend", &pp)?,
+                "service",
+                &join(&pp, "backend"),
+            )?;
+            let sp = join(&pp, "backend.service");
+            let port = read::obj(svc, "port", &sp)?;
+            Ok(IngressPath {
+                path: read::opt_str(p, "path", &pp)?.unwrap_or_else(|| "/".to_owned()),
+                path_type: read::opt_str(p, "pathType", &pp)?
+                    .unwrap_or_else(|| "Prefix".to_owned()),
+                backend: IngressBackend {
+                    service: read::req_str(svc, "name", &sp)?,
+                    port: read::req_port(port, "number", &join(&sp, "port"))?,
+                },
+            })
+        })
+        .collect::<R<Vec<_>>>()?;
+    Ok(IngressRule {
+        host: read::opt_str(r, "host", path)?.unwrap_or_default(),
+        paths,
+    })
+}
+
+fn read_policy_rules(spec: &Value, key: &str, peer_key: &str) -> R<Vec<PolicyRule>> {
+    read::list(spec, key, "spec")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let rp = index(&join("spec", key), i);
+            let peers = read::list(r, peer_key, &rp)?
+                .into_iter()
+                .enumerate()
+                .map(|(j, p)| {
+                    let pp = index(&join(&rp, peer_key), j);
+                    let sel = |k: &str| -> R<Option<crate::sim::objects::Labels>> {
+                        if field(p, k).is_none() {
+                            return Ok(None);
+                        }
+                        read::match_labels(p, k, &pp).map(Some)
+                    };
+                    Ok(PolicyPeer {
+                        pod_selector: sel("podSelector")?,
+                        namespace_selector: sel("namespaceSelector")?,
+                    })
+                })
+                .collect::<R<Vec<_>>>()?;
+            let ports = read::list(r, "ports", &rp)?
+                .into_iter()
+                .enumerate()
+                .map(|(j, p)| {
+                    let pp = index(&join(&rp, "ports"), j);
+                    Ok(PolicyPort {
+                        port: read::req_port(p, "port", &pp)?,
+                        protocol: read::opt_str(p, "protocol", &pp)?
+                            .unwrap_or_else(|| "TCP".to_owned()),
+                    })
+                })
+                .collect::<R<Vec<_>>>()?;
+            Ok(PolicyRule { peers, ports })
+        })
+        .collect()
+}
