@@ -115,6 +115,8 @@ pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
     match result {
         Ok(done) => {
             let output = apply_filters(&done.output, &filters);
+            // A change costs a change whatever verb made it (`ssh … systemctl stop kubelet`).
+            let cost = if done.changed { CHANGE_COST } else { cost };
             Outcome { output, changed: done.changed, cost, ok: true }
         }
         Err(e) => failure(e.to_string(), cost),

@@ -1,8 +1,374 @@
-//! TODO(skeleton): `auth` commands.
+//! `kubectl auth can-i` and `auth whoami`, over the cluster's Role/RoleBinding model. The
+//! permission check itself, [`allowed`], is what apps calling the API with their service account
+//! go through too, so `can-i` and the app's `forbidden` log line always agree.
 
-use super::{Done, KubectlError};
+use super::args::{Args, FlagSpec};
+use super::{Done, KubectlError, table};
 use crate::sim::cluster::Cluster;
+use crate::sim::kind::Kind;
 
-pub fn run(_cluster: &mut Cluster, _args: &[String]) -> Result<Done, KubectlError> {
-    Err(KubectlError::msg("error: not implemented yet"))
+pub use crate::sim::rbac::{ADMIN_USER, allowed};
+use crate::sim::rbac::{groups, subject_matches};
+
+const KNOWN_VERBS: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "use",
+    "bind",
+    "escalate",
+    "impersonate",
+    "*",
+];
+
+const FLAGS: &[FlagSpec] = &[
+    FlagSpec::value("as", None),
+    FlagSpec::value("as-group", None),
+    FlagSpec::switch("list", None),
+    FlagSpec::switch("quiet", Some('q')),
+    FlagSpec::value("subresource", None),
+    FlagSpec::switch("no-headers", None),
+];
+
+/// Runs `kubectl auth …`.
+pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let cluster: &Cluster = cluster;
+    let Some((sub, rest)) = args.split_first() else {
+        return Err(KubectlError::msg(
+            "Inspect authorization.\n\nAvailable Commands:\n  can-i           Check whether an action is allowed\n  whoami          Experimental: Check self subject attributes\n\nUsage:\n  kubectl auth [flags] [options]",
+        ));
+    };
+    let args = Args::parse(rest, FLAGS)?;
+    let user = args.value("as").unwrap_or(ADMIN_USER).to_owned();
+    match sub.as_str() {
+        "can-i" => can_i(cluster, &args, &user),
+        "whoami" => {
+            let groups = groups(&user);
+            let rows = vec![
+                vec!["Username".to_owned(), user.clone()],
+                vec!["Groups".to_owned(), format!("[{}]", groups.join(" "))],
+            ];
+            Done::read(table::render(
+                &["ATTRIBUTE", "VALUE"],
+                &rows,
+                args.switch("no-headers"),
+            ))
+        }
+        "reconcile" => Err(KubectlError::msg(
+            "error: auth reconcile needs manifests, which this console does not take",
+        )),
+        other => Err(KubectlError::msg(format!(
+            "error: unknown command \"{other}\" for \"kubectl auth\""
+        ))),
+    }
+}
+
+fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlError> {
+    let ns = if args.all_namespaces() {
+        ""
+    } else {
+        args.namespace()
+    };
+    if args.switch("list") {
+        return Done::read(list(cluster, user, ns));
+    }
+    let (Some(verb), Some(target)) = (args.positional.first(), args.positional.get(1)) else {
+        return Err(KubectlError::msg(
+            "error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples",
+        ));
+    };
+    let mut warnings = Vec::new();
+    if !KNOWN_VERBS.contains(&verb.as_str()) {
+        warnings.push(format!("Warning: verb '{verb}' is not a known verb"));
+    }
+    let (resource, _name) = match target.split_once('/') {
+        Some((r, n))
+            if Kind::parse(r).is_some()
+                && !n.is_empty()
+                && !["log", "exec", "status", "scale", "eviction", "portforward"].contains(&n) =>
+        {
+            (r.to_owned(), Some(n))
+        }
+        _ => (target.clone(), None),
+    };
+    let resource = match args.value("subresource") {
+        Some(s) => format!("{resource}/{s}"),
+        None => resource,
+    };
+    let base = resource.split('/').next().unwrap_or("");
+    let kind = Kind::parse(base);
+    if kind.is_none() && base != "*" {
+        warnings.push(format!(
+            "Warning: the server doesn't have a resource type '{base}'"
+        ));
+    }
+    let ns = if kind.is_some_and(|k| !k.namespaced()) {
+        ""
+    } else {
+        ns
+    };
+    let yes = allowed(cluster, user, verb, &resource, ns);
+    if args.switch("quiet") {
+        return Done::read(warnings.join("\n"));
+    }
+    warnings.push(if yes { "yes" } else { "no" }.to_owned());
+    Done::read(warnings.join("\n"))
+}
+
+/// `can-i --list`: the rules that apply to the user in the namespace.
+fn list(cluster: &Cluster, user: &str, ns: &str) -> String {
+    let header = ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if user == ADMIN_USER {
+        rows.push(vec![
+            "*.*".to_owned(),
+            "[]".to_owned(),
+            "[]".to_owned(),
+            "[*]".to_owned(),
+        ]);
+        rows.push(vec![
+            String::new(),
+            "[*]".to_owned(),
+            "[]".to_owned(),
+            "[*]".to_owned(),
+        ]);
+        return table::render(&header, &rows, false);
+    }
+    let groups = groups(user);
+    for b in cluster.rolebindings.values() {
+        let applies = b.cluster || (!ns.is_empty() && b.meta.namespace == ns);
+        if !applies
+            || !b
+                .subjects
+                .iter()
+                .any(|s| subject_matches(s, b, user, &groups))
+        {
+            continue;
+        }
+        let role = if b.role.kind == "ClusterRole" {
+            cluster
+                .roles
+                .values()
+                .find(|r| r.cluster && r.meta.name == b.role.name)
+        } else {
+            cluster.roles.values().find(|r| {
+                !r.cluster && r.meta.name == b.role.name && r.meta.namespace == b.meta.namespace
+            })
+        };
+        for rule in role.map(|r| r.rules.as_slice()).unwrap_or_default() {
+            let groups: Vec<&str> = if rule.api_groups.is_empty() {
+                vec![""]
+            } else {
+                rule.api_groups.iter().map(String::as_str).collect()
+            };
+            for r in &rule.resources {
+                for g in &groups {
+                    let name = if g.is_empty() {
+                        r.clone()
+                    } else {
+                        format!("{r}.{g}")
+                    };
+                    rows.push(vec![
+                        name,
+                        "[]".to_owned(),
+                        "[]".to_owned(),
+                        format!("[{}]", rule.verbs.join(" ")),
+                    ]);
+                }
+            }
+        }
+    }
+    rows.push(vec![
+        "selfsubjectreviews.authentication.k8s.io".to_owned(),
+        "[]".to_owned(),
+        "[]".to_owned(),
+        "[create]".to_owned(),
+    ]);
+    rows.push(vec![
+        "selfsubjectaccessreviews.authorization.k8s.io".to_owned(),
+        "[]".to_owned(),
+        "[]".to_owned(),
+        "[create]".to_owned(),
+    ]);
+    rows.push(vec![
+        "selfsubjectrulesreviews.authorization.k8s.io".to_owned(),
+        "[]".to_owned(),
+        "[]".to_owned(),
+        "[create]".to_owned(),
+    ]);
+    rows.sort();
+    rows.dedup();
+    table::render(&header, &rows, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::cluster::key;
+    use crate::sim::objects::{Meta, PolicyRuleSpec, Role, RoleBinding, RoleRef, Subject};
+
+    fn rbac_cluster() -> Cluster {
+        let mut c = Cluster::new(1);
+        c.roles.insert(
+            key("shop", "pod-reader"),
+            Role {
+                meta: Meta::new("pod-reader", "shop"),
+                cluster: false,
+                rules: vec![PolicyRuleSpec {
+                    verbs: vec!["get".into(), "list".into(), "watch".into()],
+                    resources: vec!["pods".into()],
+                    api_groups: vec![String::new()],
+                }],
+            },
+        );
+        c.roles.insert(
+            key("", "deploy-scaler"),
+            Role {
+                meta: Meta::new("deploy-scaler", ""),
+                cluster: true,
+                rules: vec![PolicyRuleSpec {
+                    verbs: vec!["patch".into()],
+                    resources: vec!["deployments".into(), "deployments/scale".into()],
+                    api_groups: vec!["apps".into()],
+                }],
+            },
+        );
+        c.rolebindings.insert(
+            key("shop", "read-pods"),
+            RoleBinding {
+                meta: Meta::new("read-pods", "shop"),
+                cluster: false,
+                role: RoleRef {
+                    kind: "Role".into(),
+                    name: "pod-reader".into(),
+                },
+                subjects: vec![Subject {
+                    kind: "ServiceAccount".into(),
+                    name: "shipper".into(),
+                    namespace: Some("shop".into()),
+                }],
+            },
+        );
+        c.rolebindings.insert(
+            key("shop", "scale"),
+            RoleBinding {
+                meta: Meta::new("scale", "shop"),
+                cluster: false,
+                role: RoleRef {
+                    kind: "ClusterRole".into(),
+                    name: "deploy-scaler".into(),
+                },
+                subjects: vec![Subject {
+                    kind: "ServiceAccount".into(),
+                    name: "shipper".into(),
+                    namespace: None,
+                }],
+            },
+        );
+        c
+    }
+
+    fn run_line(c: &mut Cluster, line: &str) -> String {
+        let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        match run(c, &args) {
+            Ok(d) => d.output,
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn can_i_answers_for_a_service_account() {
+        let mut c = rbac_cluster();
+        let sa = "--as=system:serviceaccount:shop:shipper";
+        assert_eq!(
+            run_line(&mut c, &format!("can-i list pods -n shop {sa}")),
+            "yes"
+        );
+        assert_eq!(
+            run_line(&mut c, &format!("can-i list po -n shop {sa}")),
+            "yes"
+        );
+        assert_eq!(
+            run_line(&mut c, &format!("can-i get pods/web-1 -n shop {sa}")),
+            "yes"
+        );
+        assert_eq!(
+            run_line(&mut c, &format!("can-i delete pods -n shop {sa}")),
+            "no"
+        );
+        assert_eq!(
+            run_line(&mut c, &format!("can-i list pods -n default {sa}")),
+            "no"
+        );
+        assert_eq!(run_line(&mut c, &format!("can-i list pods -A {sa}")), "no");
+        assert_eq!(
+            run_line(
+                &mut c,
+                &format!("can-i patch deployments.apps -n shop {sa}")
+            ),
+            "yes"
+        );
+        assert_eq!(
+            run_line(&mut c, &format!("can-i patch deploy -n default {sa}")),
+            "no"
+        );
+        assert_eq!(run_line(&mut c, &format!("can-i list nodes {sa}")), "no");
+        assert_eq!(run_line(&mut c, "can-i delete nodes"), "yes");
+        assert_eq!(
+            run_line(
+                &mut c,
+                "can-i list pods --as=system:serviceaccount:shop:other -n shop"
+            ),
+            "no"
+        );
+        assert_eq!(
+            run_line(&mut c, &format!("can-i frob foos -n shop {sa}")),
+            "Warning: verb 'frob' is not a known verb\nWarning: the server doesn't have a resource type 'foos'\nno"
+        );
+    }
+
+    #[test]
+    fn allowed_is_the_shared_check() {
+        let c = rbac_cluster();
+        assert!(allowed(
+            &c,
+            "system:serviceaccount:shop:shipper",
+            "watch",
+            "pods",
+            "shop"
+        ));
+        assert!(!allowed(
+            &c,
+            "system:serviceaccount:shop:shipper",
+            "create",
+            "pods",
+            "shop"
+        ));
+        assert!(allowed(
+            &c,
+            "system:serviceaccount:shop:shipper",
+            "patch",
+            "deployments/scale",
+            "shop"
+        ));
+        assert!(allowed(&c, ADMIN_USER, "delete", "namespaces", ""));
+    }
+
+    #[test]
+    fn whoami_prints_the_admin_identity() {
+        let mut c = rbac_cluster();
+        assert_eq!(
+            run_line(&mut c, "whoami"),
+            "ATTRIBUTE   VALUE\nUsername    kubernetes-admin\nGroups      [kubeadm:cluster-admins system:authenticated]"
+        );
+        assert_eq!(
+            run_line(&mut c, "can-i"),
+            "error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples"
+        );
+    }
 }

@@ -1,12 +1,361 @@
-//! TODO(skeleton): `logs` commands.
+//! `kubectl logs` (from the container statuses the kubelet fills) and `kubectl top` (usage
+//! derived from each running app's profile and the traffic it serves).
 
+pub mod top;
+
+pub use top::top;
+
+use std::fmt::Write as _;
+
+use super::args::{Args, FlagSpec};
+use super::describe::clock;
 use super::{Done, KubectlError};
-use crate::sim::cluster::Cluster;
+use crate::sim::change::ApiError;
+use crate::sim::cluster::{Cluster, key};
+use crate::sim::kind::Kind;
+use crate::sim::objects::{ContainerState, ContainerStatus, Labels, Pod, Selector};
 
-pub fn run(_cluster: &mut Cluster, _args: &[String]) -> Result<Done, KubectlError> {
-    Err(KubectlError::msg("error: not implemented yet"))
+const FLAGS: &[FlagSpec] = &[
+    FlagSpec::switch("previous", Some('p')),
+    FlagSpec::value("container", Some('c')),
+    FlagSpec::value("tail", None),
+    FlagSpec::value("selector", Some('l')),
+    FlagSpec::switch("all-containers", None),
+    FlagSpec::switch("timestamps", None),
+    FlagSpec::switch("follow", Some('f')),
+    FlagSpec::switch("prefix", None),
+    FlagSpec::switch("ignore-errors", None),
+    FlagSpec::value("since", None),
+    FlagSpec::value("since-time", None),
+    FlagSpec::value("limit-bytes", None),
+    FlagSpec::value("max-log-requests", None),
+    FlagSpec::value("pod-running-timeout", None),
+];
+
+const USAGE: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples";
+
+/// What to print for each pod.
+struct Options<'a> {
+    container: Option<&'a str>,
+    all_containers: bool,
+    previous: bool,
+    tail: Option<usize>,
+    timestamps: bool,
+    prefix: bool,
 }
 
-pub fn top(_cluster: &mut Cluster, _args: &[String]) -> Result<Done, KubectlError> {
-    Err(KubectlError::msg("error: not implemented yet"))
+/// Runs `kubectl logs`.
+pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, FLAGS)?;
+    let cluster: &Cluster = cluster;
+    if args.switch("follow") {
+        return Err(KubectlError::msg(
+            "error: --follow is not supported in this console: logs show what was written until now; run the command again to see new lines",
+        ));
+    }
+    let ns = args.namespace();
+    let tail: Option<i64> = args.number("tail")?;
+    let selector = args.value("selector");
+    let default_tail = if selector.is_some() { 10 } else { -1 };
+    let tail = tail.unwrap_or(default_tail);
+    let mut opts = Options {
+        container: args.value("container"),
+        all_containers: args.switch("all-containers"),
+        previous: args.switch("previous"),
+        tail: usize::try_from(tail).ok(),
+        timestamps: args.switch("timestamps"),
+        prefix: args.switch("prefix"),
+    };
+    if let Some(sel) = selector {
+        if !args.positional.is_empty() {
+            return Err(KubectlError::msg(
+                "error: only one of -l or POD may be specified",
+            ));
+        }
+        let sel = Selector::parse(sel).map_err(|e| KubectlError::msg(format!("error: {e}")))?;
+        let mut pods: Vec<&Pod> = cluster
+            .pods
+            .values()
+            .filter(|p| p.meta.namespace == ns && sel.matches(&p.meta.labels))
+            .collect();
+        if pods.is_empty() {
+            return Done::read(format!("No resources found in {ns} namespace."));
+        }
+        pods.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+        let mut out: Vec<String> = Vec::new();
+        for pod in pods {
+            match pod_logs(pod, &opts, false) {
+                Ok((_, lines)) => out.extend(lines),
+                Err(e) if args.switch("ignore-errors") => {
+                    let _ = e;
+                }
+                Err(e) => {
+                    out.push(e.to_string());
+                    return Err(KubectlError::msg(out.join("\n")));
+                }
+            }
+        }
+        return Done::read(out.join("\n"));
+    }
+    let Some(target) = args.positional.first() else {
+        return Err(KubectlError::msg(USAGE));
+    };
+    if let Some(c) = args.positional.get(1) {
+        if opts.container.is_some() {
+            return Err(KubectlError::msg(format!(
+                "error: only one of -c or an inline [CONTAINER] arg is allowed\nSee 'kubectl logs -h' for help and examples (got {c})"
+            )));
+        }
+        opts.container = Some(c.as_str());
+    }
+    let (pod, mut notes) = resolve_pod(cluster, ns, target)?;
+    let (more_notes, lines) = pod_logs(pod, &opts, true)?;
+    notes.extend(more_notes);
+    notes.extend(lines);
+    Done::read(notes.join("\n"))
 }
+
+/// Picks the pod `logs`/`exec` talks to: `NAME`, `pod/NAME`, or the first pod of a
+/// deployment, replica set or service (with kubectl's `Found N pods, using pod/…` note).
+pub(crate) fn resolve_pod<'a>(
+    cluster: &'a Cluster,
+    ns: &str,
+    target: &str,
+) -> Result<(&'a Pod, Vec<String>), KubectlError> {
+    let (kind, name) = match target.split_once('/') {
+        None => (Kind::Pod, target),
+        Some((t, n)) => (
+            Kind::parse(t).ok_or_else(|| {
+                KubectlError::msg(format!(
+                    "error: the server doesn't have a resource type \"{t}\""
+                ))
+            })?,
+            n,
+        ),
+    };
+    let selector: Labels = match kind {
+        Kind::Pod => {
+            return cluster
+                .pods
+                .get(&key(ns, name))
+                .map(|p| (p, Vec::new()))
+                .ok_or_else(|| ApiError::not_found(Kind::Pod, name).into());
+        }
+        Kind::Deployment => {
+            let d = cluster
+                .deployments
+                .get(&key(ns, name))
+                .ok_or_else(|| ApiError::not_found(kind, name))?;
+            if d.selector.is_empty() {
+                d.template.labels.clone()
+            } else {
+                d.selector.clone()
+            }
+        }
+        Kind::ReplicaSet => cluster
+            .replicasets
+            .get(&key(ns, name))
+            .ok_or_else(|| ApiError::not_found(kind, name))?
+            .selector
+            .clone(),
+        Kind::Service => cluster
+            .services
+            .get(&key(ns, name))
+            .ok_or_else(|| ApiError::not_found(kind, name))?
+            .selector
+            .clone(),
+        other => {
+            return Err(KubectlError::msg(format!(
+                "error: cannot get the logs from {}",
+                other.qualified_plural()
+            )));
+        }
+    };
+    let sel = Selector::from_labels(&selector);
+    let mut pods: Vec<&Pod> = cluster
+        .pods
+        .values()
+        .filter(|p| p.meta.namespace == ns && !selector.is_empty() && sel.matches(&p.meta.labels))
+        .collect();
+    // Like kubectl's ByLogging: running and ready pods first, then older ones.
+    pods.sort_by_key(|p| {
+        (
+            !p.is_ready(),
+            p.status.node.is_none(),
+            p.meta.created,
+            p.meta.name.clone(),
+        )
+    });
+    let Some(first) = pods.first() else {
+        return Err(KubectlError::msg(format!(
+            "error: timed out waiting for the condition (no pods match {target})"
+        )));
+    };
+    let notes = if pods.len() > 1 {
+        vec![format!(
+            "Found {} pods, using pod/{}",
+            pods.len(),
+            first.meta.name
+        )]
+    } else {
+        Vec::new()
+    };
+    Ok((first, notes))
+}
+
+/// The container `logs`/`exec` use when none is named, and the note kubectl prints.
+pub(crate) fn default_container(pod: &Pod) -> (Option<&str>, Option<String>) {
+    let named = pod
+        .meta
+        .annotations
+        .get("kubectl.kubernetes.io/default-container")
+        .map(String::as_str);
+    let first = named.or_else(|| pod.spec.containers.first().map(|c| c.name.as_str()));
+    let total = pod.spec.containers.len() + pod.spec.init_containers.len();
+    let note = match first {
+        Some(f) if total > 1 && named.is_none() => {
+            let mut names: Vec<String> =
+                pod.spec.containers.iter().map(|c| c.name.clone()).collect();
+            names.extend(
+                pod.spec
+                    .init_containers
+                    .iter()
+                    .map(|c| format!("{} (init)", c.name)),
+            );
+            Some(format!(
+                "Defaulted container \"{f}\" out of: {}",
+                names.join(", ")
+            ))
+        }
+        _ => None,
+    };
+    (first, note)
+}
+
+fn status_of<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
+    pod.status
+        .containers
+        .iter()
+        .chain(&pod.status.init_statuses)
+        .find(|s| s.name == container)
+}
+
+fn bad_request(text: String) -> KubectlError {
+    KubectlError::Api(ApiError::BadRequest(text))
+}
+
+/// Notes and log lines of the chosen containers of one pod.
+fn pod_logs(
+    pod: &Pod,
+    opts: &Options<'_>,
+    with_notes: bool,
+) -> Result<(Vec<String>, Vec<String>), KubectlError> {
+    let pod_name = &pod.meta.name;
+    let mut notes = Vec::new();
+    let containers: Vec<&str> = if let Some(c) = opts.container {
+        let exists = pod
+            .spec
+            .containers
+            .iter()
+            .chain(&pod.spec.init_containers)
+            .any(|x| x.name == c);
+        if !exists {
+            return Err(KubectlError::msg(format!(
+                "error: container {c} is not valid for pod {pod_name}"
+            )));
+        }
+        vec![c]
+    } else if opts.all_containers {
+        pod.spec
+            .init_containers
+            .iter()
+            .chain(&pod.spec.containers)
+            .map(|c| c.name.as_str())
+            .collect()
+    } else {
+        let (first, note) = default_container(pod);
+        if let (Some(n), true) = (note, with_notes) {
+            notes.push(n);
+        }
+        first.into_iter().collect()
+    };
+    let mut lines = Vec::new();
+    for c in containers {
+        let status = status_of(pod, c);
+        let (log, started) = container_log(pod, c, status, opts.previous)?;
+        let skip = opts.tail.map_or(0, |n| log.len().saturating_sub(n));
+        for line in &log[skip..] {
+            let mut l = String::new();
+            if opts.prefix {
+                let _ = write!(l, "[pod/{pod_name}/{c}] ");
+            }
+            if opts.timestamps {
+                l.push_str(&clock::rfc3339_nano(started));
+                l.push(' ');
+            }
+            l.push_str(line);
+            lines.push(l);
+        }
+    }
+    Ok((notes, lines))
+}
+
+/// The log lines and start time of one container, or the API server's refusal.
+fn container_log<'a>(
+    pod: &Pod,
+    container: &str,
+    status: Option<&'a ContainerStatus>,
+    previous: bool,
+) -> Result<(&'a [String], i64), KubectlError> {
+    let pod_name = &pod.meta.name;
+    let Some(status) = status else {
+        let reason = if pod.status.init_statuses.is_empty()
+            || pod.spec.init_containers.iter().any(|c| c.name == container)
+        {
+            "ContainerCreating"
+        } else {
+            "PodInitializing"
+        };
+        return Err(bad_request(format!(
+            "container \"{container}\" in pod \"{pod_name}\" is waiting to start: {reason}"
+        )));
+    };
+    if previous {
+        return match &status.last_state {
+            Some(ContainerState::Terminated { started_at, .. }) => {
+                Ok((&status.previous_log, *started_at))
+            }
+            _ => Err(bad_request(format!(
+                "previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
+            ))),
+        };
+    }
+    match &status.state {
+        ContainerState::Running { started_at } => Ok((&status.log, *started_at)),
+        ContainerState::Terminated { started_at, .. } => Ok((&status.log, *started_at)),
+        ContainerState::Waiting { reason, .. } => {
+            let ran_before =
+                status.restart_count > 0 || status.last_state.is_some() || !status.log.is_empty();
+            if ran_before {
+                let started = match &status.last_state {
+                    Some(ContainerState::Terminated { started_at, .. }) => *started_at,
+                    _ => pod.status.started_at.unwrap_or(0),
+                };
+                return Ok((&status.log, started));
+            }
+            let why = match reason.as_str() {
+                "ImagePullBackOff" | "ErrImagePull" | "ErrImageNeverPull" | "InvalidImageName" => {
+                    "trying and failing to pull image"
+                }
+                "" => "ContainerCreating",
+                other => other,
+            };
+            Err(bad_request(format!(
+                "container \"{container}\" in pod \"{pod_name}\" is waiting to start: {why}"
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,8 +1,289 @@
-//! TODO(skeleton): `node_shell` commands.
+//! `ssh NODE -- CMD`: a root shell on a node, for what kubectl cannot reach: the kubelet service
+//! and its journal, the disk, the container runtime and the kubelet's configuration. Starting
+//! or stopping the kubelet and deleting files are changes applied through the cluster API.
 
+mod disk;
+mod kubelet;
+
+use std::fmt::Write as _;
+
+use super::describe::{hex_id, tabwriter};
 use super::{Done, KubectlError};
+use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
+use crate::sim::objects::{ContainerState, KubeletState, Node, PodPhase};
 
-pub fn run(_cluster: &mut Cluster, _args: &[String]) -> Result<Done, KubectlError> {
-    Err(KubectlError::msg("error: not implemented yet"))
+/// What a command on the node did.
+#[derive(Debug, PartialEq)]
+pub enum Shell {
+    Out(String),
+    /// Output and a non-zero exit code.
+    Fail(String, i32),
+    /// Changes to apply, then the output to show.
+    Apply(Vec<Change>, String),
 }
+
+/// Runs `ssh NODE -- CMD` (or `ssh NODE CMD…`).
+pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let Some((target, rest)) = args.split_first() else {
+        return Err(KubectlError::msg("usage: ssh NODE -- COMMAND"));
+    };
+    let host = target.rsplit('@').next().unwrap_or(target);
+    let Some(node) = cluster
+        .nodes
+        .values()
+        .find(|n| n.meta.name == host || (!n.internal_ip.is_empty() && n.internal_ip == host))
+    else {
+        return Err(KubectlError::msg(format!(
+            "ssh: Could not resolve hostname {host}: Name or service not known"
+        )));
+    };
+    let argv = command_words(rest);
+    if argv.is_empty() {
+        return Err(KubectlError::msg(format!(
+            "error: interactive sessions are not available in this console; run one command, e.g. ssh {host} -- systemctl status kubelet"
+        )));
+    }
+    match execute(cluster, node, &argv) {
+        Shell::Out(text) => Done::read(text),
+        Shell::Fail(text, _) => Err(KubectlError::msg(text)),
+        Shell::Apply(changes, text) => {
+            let changed = !changes.is_empty();
+            for change in changes {
+                cluster.apply(change, "kubectl")?;
+            }
+            if changed {
+                Done::changed(text)
+            } else {
+                Done::read(text)
+            }
+        }
+    }
+}
+
+/// The command after `--`, split again if it came as one quoted word, without `sudo`.
+fn command_words(rest: &[String]) -> Vec<String> {
+    let mut words: Vec<String> = match rest.first() {
+        Some(d) if d == "--" => rest[1..].to_vec(),
+        _ => rest.to_vec(),
+    };
+    if words.len() == 1 && words[0].contains(' ') {
+        words = shlex::split(&words[0]).unwrap_or_default();
+    }
+    while words
+        .first()
+        .is_some_and(|w| w == "sudo" || w == "-i" || w == "-s")
+    {
+        words.remove(0);
+    }
+    words
+}
+
+/// Runs one command on `node`, read-only: changes come back as [`Shell::Apply`].
+pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
+    let Some((cmd, args)) = argv.split_first() else {
+        return Shell::Out(String::new());
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match cmd.as_str() {
+        "systemctl" => kubelet::systemctl(cluster, node, &args),
+        "journalctl" => kubelet::journalctl(cluster, node, &args),
+        "service" => match args.as_slice() {
+            ["kubelet", action] => kubelet::systemctl(cluster, node, &[action, "kubelet"]),
+            _ => Shell::Fail("Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]".to_owned(), 1),
+        },
+        "df" => disk::df(node, &args),
+        "du" => disk::du(node, &args),
+        "ls" => disk::ls(node, &args),
+        "rm" => disk::rm(node, &args),
+        "truncate" => disk::truncate(node, &args),
+        "crictl" => crictl(cluster, node, &args),
+        "cat" => cat(node, &args),
+        "hostname" => Shell::Out(node.meta.name.clone()),
+        "whoami" => Shell::Out("root".to_owned()),
+        "uptime" => Shell::Out(" 09:00:00 up 30 days,  2:14,  1 user,  load average: 0.42, 0.37, 0.31".to_owned()),
+        "free" => free(node, &args),
+        "swapoff" | "sync" | "true" => Shell::Out(String::new()),
+        "ps" => Shell::Out(ps(node)),
+        "echo" => Shell::Out(args.join(" ")),
+        other => Shell::Fail(format!("bash: {other}: command not found"), 127),
+    }
+}
+
+fn free(node: &Node, args: &[&str]) -> Shell {
+    let total = node.memory.0;
+    let used = 600 + total / 20;
+    let (unit, scale) = if args.contains(&"-g") {
+        ("", 1024)
+    } else if args.contains(&"-h") {
+        ("Mi", 1)
+    } else {
+        ("", 1)
+    };
+    let f = |v: u64| format!("{}{unit}", v / scale);
+    let text = format!(
+        "               total        used        free      shared  buff/cache   available\nMem:    {:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\nSwap:   {:>12}{:>12}{:>12}",
+        f(total),
+        f(used),
+        f(total.saturating_sub(used) * 6 / 10),
+        f(12),
+        f(total.saturating_sub(used) * 4 / 10),
+        f(total.saturating_sub(used)),
+        f(0),
+        f(0),
+        f(0)
+    );
+    Shell::Out(text)
+}
+
+fn ps(node: &Node) -> String {
+    let mut lines = vec![
+        "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND".to_owned(),
+        "root           1  0.0  0.1 167744 13120 ?        Ss   Oct23   0:41 /sbin/init".to_owned(),
+        "root         512  0.4  0.8 1876544 71232 ?       Ssl  Oct23 182:10 /usr/bin/containerd"
+            .to_owned(),
+    ];
+    if node.kubelet == KubeletState::Running {
+        lines.push(format!(
+            "root        {:>4}  1.9  1.2 2012340 98304 ?       Ssl  Oct23 801:33 /usr/bin/kubelet {}",
+            kubelet::pid(node),
+            kubelet::FLAGS
+        ));
+    }
+    lines.join("\n")
+}
+
+fn cat(node: &Node, args: &[&str]) -> Shell {
+    let mut out = Vec::new();
+    for path in args.iter().filter(|a| !a.starts_with('-')) {
+        match *path {
+            "/var/lib/kubelet/config.yaml" => out.push(kubelet::config_yaml(node)),
+            "/etc/hostname" => out.push(node.meta.name.clone()),
+            "/etc/os-release" => out.push("PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu".to_owned()),
+            p => match node.files.iter().find(|f| f.path == p) {
+                Some(f) => out.push(format!("[{} GiB of data; too large to print here — try: du -sh {p}]", f.gib)),
+                None => return Shell::Fail(format!("cat: {p}: No such file or directory"), 1),
+            },
+        }
+    }
+    Shell::Out(out.join("\n"))
+}
+
+/// go-units' `HumanDuration`, as crictl prints `CREATED`.
+fn human_duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (m, h) = (s / 60, (s + 1800) / 3600);
+    match () {
+        () if s < 1 => "Less than a second".to_owned(),
+        () if s == 1 => "1 second".to_owned(),
+        () if s < 60 => format!("{s} seconds"),
+        () if m == 1 => "About a minute".to_owned(),
+        () if m < 60 => format!("{m} minutes"),
+        () if h == 1 => "About an hour".to_owned(),
+        () if h < 48 => format!("{h} hours"),
+        () if h < 24 * 7 * 2 => format!("{} days", h / 24),
+        () if h < 24 * 30 * 2 => format!("{} weeks", h / 24 / 7),
+        () if h < 24 * 365 * 2 => format!("{} months", h / 24 / 30),
+        () => format!("{} years", h / 24 / 365),
+    }
+}
+
+fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
+    let pods: Vec<_> = cluster
+        .pods
+        .values()
+        .filter(|p| {
+            p.status.node.as_deref() == Some(node.meta.name.as_str())
+                && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed)
+        })
+        .collect();
+    let now = cluster.now;
+    let mut text = String::new();
+    match args.first().copied() {
+        Some("ps") => {
+            let all = args.contains(&"-a") || args.contains(&"--all");
+            text.push_str("CONTAINER\tIMAGE\tCREATED\tSTATE\tNAME\tATTEMPT\tPOD ID\tPOD");
+            for p in &pods {
+                let pod_id = hex_id(
+                    &format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid),
+                    13,
+                );
+                for s in &p.status.containers {
+                    let (state, started) = match &s.state {
+                        ContainerState::Running { started_at } => ("Running", *started_at),
+                        ContainerState::Terminated { started_at, .. } => ("Exited", *started_at),
+                        ContainerState::Waiting { .. } => match &s.last_state {
+                            Some(ContainerState::Terminated { started_at, .. }) if all => {
+                                ("Exited", *started_at)
+                            }
+                            _ => continue,
+                        },
+                    };
+                    if state == "Exited" && !all {
+                        continue;
+                    }
+                    let id = hex_id(
+                        &format!(
+                            "ctr/{}/{}/{}/{}",
+                            p.meta.namespace, p.meta.name, s.name, s.restart_count
+                        ),
+                        13,
+                    );
+                    let _ = write!(
+                        text,
+                        "\n{id}\t{}\t{} ago\t{state}\t{}\t{}\t{pod_id}\t{}",
+                        hex_id(&s.image, 13),
+                        human_duration(now - started),
+                        s.name,
+                        s.restart_count,
+                        p.meta.name
+                    );
+                }
+            }
+        }
+        Some("pods") => {
+            text.push_str("POD ID\tCREATED\tSTATE\tNAME\tNAMESPACE\tATTEMPT\tRUNTIME");
+            for p in &pods {
+                let _ = write!(
+                    text,
+                    "\n{}\t{} ago\t{}\t{}\t{}\t0\t(default)",
+                    hex_id(
+                        &format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid),
+                        13
+                    ),
+                    human_duration(now - p.status.scheduled_at.unwrap_or(p.meta.created)),
+                    if p.status.pod_ip.is_some() {
+                        "Ready"
+                    } else {
+                        "NotReady"
+                    },
+                    p.meta.name,
+                    p.meta.namespace
+                );
+            }
+        }
+        Some("images") => {
+            text.push_str("IMAGE\tTAG\tIMAGE ID\tSIZE");
+            let mut images: Vec<&str> = pods
+                .iter()
+                .flat_map(|p| p.status.containers.iter().map(|s| s.image.as_str()))
+                .collect();
+            images.sort_unstable();
+            images.dedup();
+            for i in images {
+                let (repo, tag) = crate::sim::apps::split_image(i);
+                let _ = write!(text, "\n{repo}\t{tag}\t{}\t48.2MB", hex_id(i, 13));
+            }
+        }
+        _ => {
+            return Shell::Fail(
+                "NAME:\n   crictl - client for CRI\n\nCOMMANDS:\n   images   List images\n   pods     List pods\n   ps       List containers".to_owned(),
+                1,
+            );
+        }
+    }
+    Shell::Out(tabwriter::align(&text, 20, 3))
+}
+
+#[cfg(test)]
+mod tests;

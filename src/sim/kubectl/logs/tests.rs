@@ -1,0 +1,272 @@
+//! Tests for `logs` and `top`.
+
+use crate::sim::apps::{AppProfile, Image};
+use crate::sim::cluster::{Cluster, key};
+use crate::sim::kubectl::describe::fixture::{cluster, running_status};
+use crate::sim::objects::{Container, ContainerState, ContainerStatus};
+use crate::sim::quantity::{Mebibytes, Millicores};
+
+const CRASHING: &str = "web-6d4cf56db6-x7k2p";
+const HEALTHY: &str = "web-6d4cf56db6-4xk2p";
+
+fn logs(c: &mut Cluster, line: &str) -> Result<String, String> {
+    let args: Vec<String> = shlex::split(line).unwrap_or_default();
+    super::run(c, &args)
+        .map(|d| d.output)
+        .map_err(|e| e.to_string())
+}
+
+fn top(c: &mut Cluster, line: &str) -> Result<String, String> {
+    let args: Vec<String> = shlex::split(line).unwrap_or_default();
+    super::top(c, &args)
+        .map(|d| d.output)
+        .map_err(|e| e.to_string())
+}
+
+fn with_logs() -> Cluster {
+    let mut c = cluster();
+    for (name, _) in [(HEALTHY, 0), ("web-6d4cf56db6-9zqtw", 1)] {
+        if let Some(p) = c.pods.get_mut(&key("default", name)) {
+            p.status.containers[0].log = (1..=12)
+                .map(|i| format!("{name} GET /checkout 200 ({i})"))
+                .collect();
+        }
+    }
+    c
+}
+
+fn set_waiting(c: &mut Cluster, reason: &str) {
+    if let Some(p) = c.pods.get_mut(&key("default", HEALTHY)) {
+        p.status.containers[0] = ContainerStatus {
+            state: ContainerState::Waiting {
+                reason: reason.to_owned(),
+                message: String::new(),
+            },
+            ..ContainerStatus::new("web", "shop/web:1.4.2")
+        };
+    }
+}
+
+#[test]
+fn previous_shows_the_last_terminated_run() {
+    let mut c = with_logs();
+    assert_eq!(
+        logs(&mut c, &format!("{CRASHING} --previous")),
+        Ok("starting web 1.4.2\nlistening on :8080\nloading catalog into memory".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{CRASHING} -p --tail=1")),
+        Ok("loading catalog into memory".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("pod/{CRASHING} --tail 2 -c web -p")),
+        Ok("listening on :8080\nloading catalog into memory".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --previous")),
+        Err(format!(
+            "Error from server (BadRequest): previous terminated container \"web\" in pod \"{HEALTHY}\" not found"
+        ))
+    );
+}
+
+#[test]
+fn waiting_containers_have_no_logs_yet() {
+    for (reason, why) in [
+        ("ImagePullBackOff", "trying and failing to pull image"),
+        ("ErrImagePull", "trying and failing to pull image"),
+        ("ContainerCreating", "ContainerCreating"),
+        ("CreateContainerConfigError", "CreateContainerConfigError"),
+    ] {
+        let mut c = with_logs();
+        set_waiting(&mut c, reason);
+        assert_eq!(
+            logs(&mut c, HEALTHY),
+            Err(format!(
+                "Error from server (BadRequest): container \"web\" in pod \"{HEALTHY}\" is waiting to start: {why}"
+            )),
+            "{reason}"
+        );
+    }
+}
+
+#[test]
+fn logs_errors_match_kubectl() {
+    let mut c = with_logs();
+    assert_eq!(
+        logs(&mut c, "nope"),
+        Err("Error from server (NotFound): pods \"nope\" not found".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, "deploy/nope"),
+        Err("Error from server (NotFound): deployments.apps \"nope\" not found".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} -c db")),
+        Err(format!(
+            "error: container db is not valid for pod {HEALTHY}"
+        ))
+    );
+    assert!(
+        logs(&mut c, &format!("{HEALTHY} -f"))
+            .is_err_and(|e| e.starts_with("error: --follow is not supported"))
+    );
+    assert!(logs(&mut c, "").is_err_and(|e| {
+        e.starts_with("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.")
+    }));
+    assert_eq!(logs(&mut c, "--tail=x web"), Err("error: invalid argument \"x\" for \"--tail\" flag: strconv.ParseInt: parsing \"x\": invalid syntax".to_owned()));
+}
+
+#[test]
+fn multi_container_pods_default_to_the_first_container() {
+    let mut c = with_logs();
+    if let Some(p) = c.pods.get_mut(&key("default", HEALTHY)) {
+        p.spec.containers.push(Container {
+            name: "sidecar".to_owned(),
+            image: "envoy:1.30".to_owned(),
+            ..Container::default()
+        });
+        let mut side = running_status("sidecar", "envoy:1.30", 305);
+        side.log = vec!["envoy ready".to_owned()];
+        p.status.containers.push(side);
+    }
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --tail=1")),
+        Ok(format!(
+            "Defaulted container \"web\" out of: web, sidecar\n{HEALTHY} GET /checkout 200 (12)"
+        ))
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} sidecar")),
+        Ok("envoy ready".to_owned())
+    );
+    assert_eq!(
+        logs(
+            &mut c,
+            &format!("{HEALTHY} --all-containers --tail=1 --prefix")
+        ),
+        Ok(format!(
+            "[pod/{HEALTHY}/web] {HEALTHY} GET /checkout 200 (12)\n[pod/{HEALTHY}/sidecar] envoy ready"
+        ))
+    );
+}
+
+#[test]
+fn selectors_and_workloads_pick_pods() {
+    let mut c = with_logs();
+    let out = logs(&mut c, "-l app=web").unwrap_or_default();
+    let lines: Vec<&str> = out.lines().collect();
+    // Ten lines per pod by default, without prefixes, pods in name order.
+    assert_eq!(lines.len(), 21);
+    assert_eq!(lines[0], format!("{HEALTHY} GET /checkout 200 (3)"));
+    assert_eq!(lines[20], "listening on :8080");
+    assert_eq!(
+        logs(&mut c, "deploy/web --tail=1"),
+        Ok(format!(
+            "Found 3 pods, using pod/{HEALTHY}\n{HEALTHY} GET /checkout 200 (12)"
+        ))
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --tail=1 --timestamps")),
+        Ok(format!(
+            "2026-11-22T09:05:05.000000000Z {HEALTHY} GET /checkout 200 (12)"
+        ))
+    );
+    assert_eq!(
+        logs(&mut c, "-l app=nothing"),
+        Ok("No resources found in default namespace.".to_owned())
+    );
+}
+
+fn with_apps() -> Cluster {
+    let mut c = cluster();
+    c.registry.images.push(Image {
+        repository: "shop/web".to_owned(),
+        tags: [("1.4.2".to_owned(), "web".to_owned())].into(),
+        private: false,
+    });
+    c.apps.insert(
+        "web".to_owned(),
+        AppProfile {
+            cpu: Millicores(12),
+            cpu_per_rps: 1.0,
+            memory: Mebibytes(100),
+            memory_per_rps: 2.0,
+            ..AppProfile::default()
+        },
+    );
+    c.traffic
+        .pod_load
+        .insert(("default".to_owned(), HEALTHY.to_owned()), 10.0);
+    c
+}
+
+#[test]
+fn top_pods_follows_the_app_profile_and_load() {
+    let mut c = with_apps();
+    assert_eq!(
+        top(&mut c, "pods"),
+        Ok("NAME                   CPU(cores)   MEMORY(bytes)\nweb-6d4cf56db6-4xk2p   22m          120Mi\nweb-6d4cf56db6-9zqtw   12m          100Mi".to_owned())
+    );
+    assert_eq!(
+        top(&mut c, "pod -A --sort-by=memory --containers"),
+        Ok("NAMESPACE   POD                    NAME   CPU(cores)   MEMORY(bytes)\ndefault     web-6d4cf56db6-4xk2p   web    22m          120Mi\ndefault     web-6d4cf56db6-9zqtw   web    12m          100Mi".to_owned())
+    );
+    // A heavier load runs into the 128Mi memory limit.
+    c.traffic
+        .pod_load
+        .insert(("default".to_owned(), HEALTHY.to_owned()), 50.0);
+    let pod = c.pods.get(&key("default", HEALTHY)).cloned();
+    assert_eq!(
+        pod.map(|p| super::top::container_usage(&c, &p, "web")),
+        Some((Millicores(62), Mebibytes(128)))
+    );
+}
+
+#[test]
+fn top_nodes_adds_system_use() {
+    let mut c = with_apps();
+    assert_eq!(
+        top(&mut c, "nodes"),
+        Ok("NAME     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)\nnode-1   134m         3%       1229Mi          15%".to_owned())
+    );
+    if let Some(n) = c.nodes.get_mut("node-1") {
+        n.kubelet = crate::sim::objects::KubeletState::Stopped;
+    }
+    assert_eq!(
+        top(&mut c, "nodes"),
+        Ok("NAME     CPU(cores)   CPU(%)      MEMORY(bytes)   MEMORY(%)\nnode-1   <unknown>    <unknown>   <unknown>       <unknown>".to_owned())
+    );
+}
+
+#[test]
+fn top_without_running_pods_explains_itself() {
+    let mut c = with_apps();
+    for p in c.pods.values_mut() {
+        p.status.containers[0].state = ContainerState::Waiting {
+            reason: "CrashLoopBackOff".to_owned(),
+            message: String::new(),
+        };
+    }
+    assert_eq!(
+        top(&mut c, "pods"),
+        Err(
+            "error: Metrics not available for pod default/web-6d4cf56db6-4xk2p, age: 5m0s"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        top(&mut c, &format!("pod {CRASHING}")),
+        Err(format!(
+            "error: Metrics not available for pod default/{CRASHING}, age: 5m0s"
+        ))
+    );
+    assert_eq!(
+        top(&mut c, "pods -n shop"),
+        Ok("No resources found in shop namespace.".to_owned())
+    );
+    assert_eq!(
+        top(&mut c, "pod nope"),
+        Err("Error from server (NotFound): pods \"nope\" not found".to_owned())
+    );
+}

@@ -1,0 +1,354 @@
+//! The kubelet as systemd runs it: `systemctl`, `journalctl -u kubelet` and its config file.
+
+use super::Shell;
+use crate::sim::change::Change;
+use crate::sim::cluster::Cluster;
+use crate::sim::kubectl::describe::clock;
+use crate::sim::objects::{ContainerState, KubeletState, Node};
+
+pub const FLAGS: &str = "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10";
+
+/// The kubelet's process id on a node (stable per node).
+pub fn pid(node: &Node) -> u32 {
+    let h = node
+        .meta
+        .name
+        .bytes()
+        .fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    700 + h % 800
+}
+
+/// When the kubelet last started: its latest `Starting` event, else the node's creation.
+fn started_at(cluster: &Cluster, node: &Node) -> i64 {
+    cluster
+        .events
+        .iter()
+        .filter(|e| e.kind == "Node" && e.name == node.meta.name && e.reason == "Starting")
+        .map(|e| e.last)
+        .max()
+        .unwrap_or(node.meta.created)
+}
+
+/// systemd's relative time: `4 weeks 2 days ago`, `2h 5min ago`, `3min 12s ago`.
+pub fn ago(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (min, h, d) = (s / 60, s / 3600, s / 86_400);
+    if s >= 2_629_744 {
+        let months = s / 2_629_744;
+        let days = (s - months * 2_629_744) / 86_400;
+        return format!(
+            "{months} month{} {days} days ago",
+            if months == 1 { "" } else { "s" }
+        );
+    }
+    if d >= 7 {
+        let w = d / 7;
+        let rem = d % 7;
+        let weeks = format!("{w} week{}", if w == 1 { "" } else { "s" });
+        return if rem == 0 {
+            format!("{weeks} ago")
+        } else {
+            format!("{weeks} {rem} day{} ago", if rem == 1 { "" } else { "s" })
+        };
+    }
+    if d >= 2 {
+        return format!("{d} days ago");
+    }
+    if h >= 25 {
+        return format!("1 day {}h ago", h - 24);
+    }
+    if h >= 6 {
+        return format!("{h}h ago");
+    }
+    if h >= 1 {
+        return format!("{h}h {}min ago", min % 60);
+    }
+    if min >= 5 {
+        return format!("{min}min ago");
+    }
+    if min >= 1 {
+        return format!("{min}min {}s ago", s % 60);
+    }
+    format!("{s}s ago")
+}
+
+fn status(cluster: &Cluster, node: &Node) -> String {
+    let pid = pid(node);
+    let now = cluster.now;
+    let head = "     Loaded: loaded (/usr/lib/systemd/system/kubelet.service; enabled; preset: enabled)\n    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf";
+    match node.kubelet {
+        KubeletState::Running => {
+            let since = started_at(cluster, node);
+            format!(
+                "● kubelet.service - kubelet: The Kubernetes Node Agent\n{head}\n     Active: active (running) since {}; {}\n       Docs: https://kubernetes.io/docs/\n   Main PID: {pid} (kubelet)\n      Tasks: 14 (limit: 9387)\n     Memory: 61.4M (peak: 64.2M)\n        CPU: 3min 12.406s\n     CGroup: /system.slice/kubelet.service\n             └─{pid} /usr/bin/kubelet {FLAGS}",
+                clock::systemd(since),
+                ago(now - since)
+            )
+        }
+        KubeletState::Stopped => {
+            let since = node.last_heartbeat;
+            format!(
+                "○ kubelet.service - kubelet: The Kubernetes Node Agent\n{head}\n     Active: inactive (dead) since {}; {}\n   Duration: 30d 2h 14min 9.120s\n       Docs: https://kubernetes.io/docs/\n    Process: {pid} ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS (code=killed, signal=TERM)\n   Main PID: {pid} (code=killed, signal=TERM)\n        CPU: 3min 12.406s\n\n{} {} systemd[1]: Stopping kubelet.service - kubelet: The Kubernetes Node Agent...\n{} {} systemd[1]: kubelet.service: Deactivated successfully.\n{} {} systemd[1]: Stopped kubelet.service - kubelet: The Kubernetes Node Agent.",
+                clock::systemd(since),
+                ago(now - since),
+                clock::journal(since),
+                node.meta.name,
+                clock::journal(since),
+                node.meta.name,
+                clock::journal(since),
+                node.meta.name,
+            )
+        }
+    }
+}
+
+pub fn systemctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
+    let words: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let running = node.kubelet == KubeletState::Running;
+    let change = |on: bool| Change::Kubelet {
+        node: node.meta.name.clone(),
+        running: on,
+    };
+    match words.as_slice() {
+        ["daemon-reload"] => Shell::Out(String::new()),
+        [verb, unit] => {
+            let unit = unit.trim_end_matches(".service");
+            if unit == "containerd" {
+                return match *verb {
+                    "status" | "is-active" => Shell::Out(if *verb == "status" {
+                        "● containerd.service - containerd container runtime\n     Active: active (running)".to_owned()
+                    } else {
+                        "active".to_owned()
+                    }),
+                    _ => Shell::Out(String::new()),
+                };
+            }
+            if unit != "kubelet" {
+                return Shell::Fail(format!("Unit {unit}.service could not be found."), 4);
+            }
+            match *verb {
+                "status" => Shell::Out(status(cluster, node)),
+                "is-active" => Shell::Out(if running { "active" } else { "inactive" }.to_owned()),
+                "is-enabled" => Shell::Out("enabled".to_owned()),
+                "start" if running => Shell::Out(String::new()),
+                "start" | "restart" => Shell::Apply(vec![change(true)], String::new()),
+                "stop" if running => Shell::Apply(vec![change(false)], String::new()),
+                "stop" | "enable" | "disable" | "reload" => Shell::Out(String::new()),
+                other => Shell::Fail(format!("Unknown command verb '{other}'."), 1),
+            }
+        }
+        _ => Shell::Fail("Too few arguments.".to_owned(), 1),
+    }
+}
+
+pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
+    if args.contains(&"-f") || args.contains(&"--follow") {
+        return Shell::Fail(
+            "journalctl: --follow is not supported in this console; run it again to see new lines"
+                .to_owned(),
+            1,
+        );
+    }
+    let mut unit = None;
+    let mut lines_wanted: Option<usize> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match *a {
+            "-u" | "--unit" => unit = it.next().copied(),
+            "-n" | "--lines" => lines_wanted = it.next().and_then(|n| n.parse().ok()),
+            other => {
+                if let Some(u) = other
+                    .strip_prefix("--unit=")
+                    .or_else(|| other.strip_prefix("-u"))
+                    .filter(|u| !u.is_empty())
+                {
+                    unit = Some(u);
+                } else if let Some(n) = other
+                    .strip_prefix("--lines=")
+                    .or_else(|| other.strip_prefix("-n"))
+                {
+                    lines_wanted = n.parse().ok();
+                }
+            }
+        }
+    }
+    let Some(unit) = unit.map(|u| u.trim_end_matches(".service")) else {
+        return Shell::Fail(
+            "journalctl: this console keeps the journal per unit; try: journalctl -u kubelet"
+                .to_owned(),
+            1,
+        );
+    };
+    if unit != "kubelet" {
+        return Shell::Out("-- No entries --".to_owned());
+    }
+    let host = &node.meta.name;
+    let pid = pid(node);
+    let start = started_at(cluster, node);
+    let k = |t: i64, level: char, src: &str, msg: &str| {
+        format!(
+            "{} {host} kubelet[{pid}]: {} {pid:>7} {src}] {msg}",
+            clock::journal(t),
+            clock::klog(level, t)
+        )
+    };
+    let mut out = vec![
+        format!(
+            "{} {host} systemd[1]: Started kubelet.service - kubelet: The Kubernetes Node Agent.",
+            clock::journal(start)
+        ),
+        k(
+            start,
+            'I',
+            "server.go:486",
+            "\"Kubelet version\" kubeletVersion=\"v1.31.0\"",
+        ),
+        k(
+            start + 1,
+            'I',
+            "kubelet_node_status.go:72",
+            &format!("\"Attempting to register node\" node=\"{host}\""),
+        ),
+        k(
+            start + 1,
+            'I',
+            "kubelet_node_status.go:75",
+            &format!("\"Successfully registered node\" node=\"{host}\""),
+        ),
+    ];
+    let until = if node.kubelet == KubeletState::Running {
+        cluster.now
+    } else {
+        node.last_heartbeat
+    };
+    let mut pods: Vec<_> = cluster
+        .pods
+        .values()
+        .filter(|p| p.status.node.as_deref() == Some(host.as_str()))
+        .collect();
+    pods.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    for p in pods {
+        for s in &p.status.containers {
+            if let ContainerState::Waiting { reason, message } = &s.state
+                && matches!(
+                    reason.as_str(),
+                    "CrashLoopBackOff"
+                        | "ImagePullBackOff"
+                        | "ErrImagePull"
+                        | "CreateContainerConfigError"
+                )
+            {
+                {
+                    let detail = if message.is_empty() {
+                        reason.clone()
+                    } else {
+                        message.clone()
+                    };
+                    out.push(k(
+                        until,
+                        'E',
+                        "pod_workers.go:1301",
+                        &format!(
+                            "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"{}\\\" with {reason}: \\\"{detail}\\\"\" pod=\"{}/{}\"",
+                            s.name, p.meta.namespace, p.meta.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if node
+        .condition("DiskPressure")
+        .is_some_and(|c| c.status == "True")
+    {
+        out.push(k(
+            until,
+            'W',
+            "eviction_manager.go:366",
+            "\"Eviction manager: attempting to reclaim\" resourceName=\"ephemeral-storage\"",
+        ));
+        out.push(k(
+            until,
+            'I',
+            "eviction_manager.go:377",
+            "\"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"ephemeral-storage\"",
+        ));
+    }
+    if node.kubelet == KubeletState::Stopped {
+        let t = node.last_heartbeat;
+        out.push(format!("{} {host} systemd[1]: Stopping kubelet.service - kubelet: The Kubernetes Node Agent...", clock::journal(t)));
+        out.push(format!(
+            "{} {host} systemd[1]: kubelet.service: Deactivated successfully.",
+            clock::journal(t)
+        ));
+        out.push(format!(
+            "{} {host} systemd[1]: Stopped kubelet.service - kubelet: The Kubernetes Node Agent.",
+            clock::journal(t)
+        ));
+    }
+    let keep = lines_wanted.unwrap_or(50);
+    let skip = out.len().saturating_sub(keep);
+    Shell::Out(out[skip..].join("\n"))
+}
+
+/// `/var/lib/kubelet/config.yaml` as kubeadm writes it.
+pub fn config_yaml(node: &Node) -> String {
+    format!(
+        "apiVersion: kubelet.config.k8s.io/v1beta1
+authentication:
+  anonymous:
+    enabled: false
+  webhook:
+    cacheTTL: 0s
+    enabled: true
+  x509:
+    clientCAFile: /etc/kubernetes/pki/ca.crt
+authorization:
+  mode: Webhook
+  webhook:
+    cacheAuthorizedTTL: 0s
+    cacheUnauthorizedTTL: 0s
+cgroupDriver: systemd
+clusterDNS:
+- 10.96.0.10
+clusterDomain: cluster.local
+containerRuntimeEndpoint: \"\"
+cpuManagerReconcilePeriod: 0s
+evictionHard:
+  imagefs.available: 15%
+  memory.available: 100Mi
+  nodefs.available: 10%
+  nodefs.inodesFree: 5%
+evictionPressureTransitionPeriod: 0s
+fileCheckFrequency: 0s
+healthzBindAddress: 127.0.0.1
+healthzPort: 10248
+httpCheckFrequency: 0s
+imageMinimumGCAge: 0s
+kind: KubeletConfiguration
+logging:
+  flushFrequency: 0
+  options:
+    json:
+      infoBufferSize: \"0\"
+  verbosity: 0
+maxPods: {}
+memorySwap: {{}}
+nodeStatusReportFrequency: 0s
+nodeStatusUpdateFrequency: 0s
+resolvConf: /run/systemd/resolve/resolv.conf
+rotateCertificates: true
+runtimeRequestTimeout: 0s
+shutdownGracePeriod: 0s
+shutdownGracePeriodCriticalPods: 0s
+staticPodPath: /etc/kubernetes/manifests
+streamingConnectionIdleTimeout: 0s
+syncFrequency: 0s
+volumeStatsAggPeriod: 0s",
+        node.max_pods
+    )
+}
