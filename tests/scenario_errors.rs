@@ -7,7 +7,7 @@ use kombat::scenario;
 fn messages(label: &str, text: &str) -> String {
     match scenario::parse(label, text) {
         Err(e) => format!("{e}\n"),
-        Ok(s) => scenario::validate(&s).iter().map(|p| format!("{label}: {p}\n")).collect(),
+        Ok(s) => scenario::validate(&s).iter().map(|p| format!("{label}: {p}\n")).collect::<Vec<_>>().concat(),
     }
 }
 

@@ -39,7 +39,7 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
     let base = &scenario.cluster;
     cluster.registry = base.registry.clone();
     cluster.apps = base.apps.clone();
-    cluster.entrypoints = base.entrypoints.clone();
+    cluster.entrypoints.clone_from(&base.entrypoints);
     let mut objects: Vec<(String, Object)> = Vec::new();
     if base.system {
         cluster.registry.images.extend(system::images());

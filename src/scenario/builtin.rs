@@ -9,6 +9,11 @@ pub const DEFAULT_ID: &str = "first-deploy";
 /// (id, RON text) of every built-in scenario, in the order the list shows them.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("first-deploy", include_str!("../../scenarios/first-deploy.ron")),
+    ("config-drift", include_str!("../../scenarios/config-drift.ron")),
+    ("memory-leak-friday", include_str!("../../scenarios/memory-leak-friday.ron")),
+    ("two-problems", include_str!("../../scenarios/two-problems.ron")),
+    ("dns-cleanup-job", include_str!("../../scenarios/dns-cleanup-job.ron")),
+    ("black-friday-scale", include_str!("../../scenarios/black-friday-scale.ron")),
 ];
 
 /// The raw sources, for `scenario validate` of the built-ins and tests.

@@ -90,7 +90,7 @@ fn one() -> f64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
-    /// Add the usual system components: CoreDNS, the ingress controller, default namespaces.
+    /// Add the usual system components: `CoreDNS`, the ingress controller, default namespaces.
     #[serde(default = "yes")]
     pub system: bool,
     pub registry: Registry,

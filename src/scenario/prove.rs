@@ -62,11 +62,10 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
 
 fn run_script(name: &str, mut session: Session, lines: &[String], should_win: bool) -> ProofStep {
     for (i, line) in lines.iter().enumerate() {
-        if let LineResult::Error(e) = session.run_line(line) {
-            if should_win {
+        if let LineResult::Error(e) = session.run_line(line)
+            && should_win {
                 return ProofStep { name: name.to_owned(), passed: false, detail: format!("line {} `{line}` failed: {e}", i + 1) };
             }
-        }
         if session.ending.is_some() {
             break;
         }

@@ -1,6 +1,8 @@
 //! A solo session on a scenario without the game layer: console commands, turns of incident
 //! time, and win/lose checks. `kombat console` and `kombat scenario test` both drive it.
 
+use std::fmt::Write as _;
+
 use crate::sim::cluster::Cluster;
 use crate::sim::kubectl;
 
@@ -100,19 +102,23 @@ impl Session {
         );
         for r in &c.traffic.results {
             let failure = r.failure.as_deref().map(|f| format!("  ({f})")).unwrap_or_default();
-            out.push_str(&format!("  {:<20} {:>6.1}% ok  {:>5} ms  {:.0} req/s{failure}\n", r.name, r.success * 100.0, r.latency_ms, r.rps));
+            let _ = writeln!(out, "  {:<20} {:>6.1}% ok  {:>5} ms  {:.0} req/s{failure}", r.name, r.success * 100.0, r.latency_ms, r.rps);
         }
         out.push_str("Win conditions:\n");
         for (text, holds) in self.win_conditions() {
-            out.push_str(&format!("  [{}] {text}\n", if holds { "x" } else { " " }));
+            let _ = writeln!(out, "  [{}] {text}", if holds { "x" } else { " " });
         }
         match &self.ending {
-            Some(e) => out.push_str(&format!("Outcome: {}\n", ending_text(e))),
-            None if self.held > 0 => out.push_str(&format!(
-                "All conditions held at the last turn end ({}/{} turns needed).\n",
-                self.held,
-                self.scenario.win.hold_turns
-            )),
+            Some(e) => {
+                let _ = writeln!(out, "Outcome: {}", ending_text(e));
+            }
+            None if self.held > 0 => {
+                let _ = writeln!(
+                    out,
+                    "All conditions held at the last turn end ({}/{} turns needed).",
+                    self.held, self.scenario.win.hold_turns
+                );
+            }
             None => {}
         }
         out.pop();

@@ -1,4 +1,4 @@
-//! The components every cluster has: default namespaces, CoreDNS behind the `kube-dns`
+//! The components every cluster has: default namespaces, `CoreDNS` behind the `kube-dns`
 //! service, and an ingress controller. Scenarios get them unless they set `system: false`, and
 //! may break them like anything else.
 
@@ -90,7 +90,7 @@ fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels:
         strategy: Strategy::default(),
         progress_deadline_seconds: 600,
         paused: false,
-        status: Default::default(),
+        status: crate::sim::objects::DeploymentStatus::default(),
     }
 }
 

@@ -104,7 +104,7 @@ impl Default for AppProfile {
 pub enum AppRole {
     #[default]
     App,
-    /// Answers DNS for the cluster (CoreDNS).
+    /// Answers DNS for the cluster (`CoreDNS`).
     Dns,
     /// Terminates user traffic and routes it by ingress rules.
     IngressController,

@@ -159,6 +159,7 @@ impl Cluster {
     }
 
     /// Records an event, folding repeats into a count as the event recorder does.
+    #[allow(clippy::too_many_arguments, reason = "the fields of an event, as the event recorder takes them")]
     pub fn record(&mut self, namespace: &str, kind: &str, name: &str, warning: bool, reason: &str, message: &str, source: &str) {
         let now = self.now;
         if let Some(e) = self.events.iter_mut().rev().take(64).find(|e| {

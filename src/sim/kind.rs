@@ -34,7 +34,9 @@ pub enum Kind {
 }
 
 /// (kind, plural, singular, short names, group, Kind as the API spells it, namespaced)
-const TABLE: &[(Kind, &str, &str, &[&str], &str, &str, bool)] = &[
+type Row = (Kind, &'static str, &'static str, &'static [&'static str], &'static str, &'static str, bool);
+
+const TABLE: &[Row] = &[
     (Kind::Pod, "pods", "pod", &["po"], "", "Pod", true),
     (Kind::Deployment, "deployments", "deployment", &["deploy"], "apps", "Deployment", true),
     (Kind::ReplicaSet, "replicasets", "replicaset", &["rs"], "apps", "ReplicaSet", true),
@@ -72,7 +74,7 @@ impl Kind {
         Kind::RoleBinding, Kind::ClusterRoleBinding, Kind::ValidatingWebhook, Kind::MutatingWebhook,
     ];
 
-    fn row(self) -> &'static (Kind, &'static str, &'static str, &'static [&'static str], &'static str, &'static str, bool) {
+    fn row(self) -> &'static Row {
         TABLE.iter().find(|r| r.0 == self).unwrap_or(&TABLE[0])
     }
 

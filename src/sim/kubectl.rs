@@ -72,9 +72,8 @@ const CHANGING: &[&str] = &[
 /// Runs one console line against the cluster.
 pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
     let (command, filters) = split_pipes(line);
-    let tokens = match shlex::split(command) {
-        Some(t) => t,
-        None => return failure("error: unterminated quote in command line".to_owned(), READ_COST),
+    let Some(tokens) = shlex::split(command) else {
+        return failure("error: unterminated quote in command line".to_owned(), READ_COST);
     };
     let mut tokens: &[String] = &tokens;
     if tokens.first().is_some_and(|t| t == "kubectl" || t == "k") {

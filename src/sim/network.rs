@@ -1,4 +1,4 @@
-//! Reachability inside the cluster: DNS through CoreDNS, services to ready endpoints, pod ports,
+//! Reachability inside the cluster: DNS through `CoreDNS`, services to ready endpoints, pod ports,
 //! and network policy. The traffic model, `exec … curl`, `nslookup` and app logs all ask here,
 //! so a fix that changes the world changes every one of them.
 
@@ -37,11 +37,17 @@ pub enum Lookup {
     Address { fqdn: String, ip: String },
     /// NXDOMAIN.
     NoSuchHost,
-    /// The DNS server did not answer (CoreDNS down or unreachable).
+    /// The DNS server did not answer (`CoreDNS` down or unreachable).
     Timeout,
 }
 
 pub const DNS_IP: &str = "10.96.0.10";
+
+/// Whether text is a dotted-quad IPv4 address.
+pub fn is_ipv4(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 4 && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
+}
 
 /// Where a name or address points inside the cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +91,7 @@ pub fn lookup(cluster: &Cluster, namespace: &str, host: &str) -> Lookup {
 }
 
 fn lookup_from(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
-    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+    if is_ipv4(host) {
         return Lookup::Address { fqdn: host.to_owned(), ip: host.to_owned() };
     }
     if !dns_answers(cluster, source) {
@@ -145,7 +151,7 @@ pub fn http_get(cluster: &Cluster, source: Source<'_>, url: &str) -> HttpOutcome
     };
     let default_port = if scheme == "https" { 443 } else { 80 };
     let port = port.unwrap_or(default_port);
-    let target = if host.parse::<std::net::Ipv4Addr>().is_ok() {
+    let target = if is_ipv4(&host) {
         match target_for_ip(cluster, &host) {
             Some(t) => t,
             None => return HttpOutcome::Timeout { addr: format!("{host}:{port}") },

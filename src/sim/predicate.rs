@@ -122,8 +122,8 @@ impl Predicate {
             Predicate::MemoryLimitFits { namespace, deployment, container } => format!("deployment {namespace}/{deployment} container {container} has a memory limit that fits its use"),
             Predicate::MemoryLimitAtLeast { namespace, deployment, container, memory } => format!("deployment {namespace}/{deployment} container {container} memory limit at least {memory}"),
             Predicate::NoRecentRestarts { namespace, minutes, .. } => format!("no restarts in {namespace} in the last {minutes} minutes"),
-            Predicate::ObjectExists { kind, namespace, name } => format!("{} {namespace}/{name} exists", kind.singular()),
-            Predicate::ObjectAbsent { kind, namespace, name } => format!("{} {namespace}/{name} is gone", kind.singular()),
+            Predicate::ObjectExists { kind, namespace, name } => format!("{} {} exists", kind.singular(), qualified(namespace, name)),
+            Predicate::ObjectAbsent { kind, namespace, name } => format!("{} {} is gone", kind.singular(), qualified(namespace, name)),
             Predicate::NodeReady { name } => format!("node {name} is Ready"),
             Predicate::NodeSchedulable { name } => format!("node {name} is schedulable"),
             Predicate::NodeDrained { name } => format!("node {name} is drained"),
@@ -174,6 +174,11 @@ impl Predicate {
     }
 }
 
+/// `namespace/name`, or just `name` for cluster-scoped objects.
+fn qualified(namespace: &str, name: &str) -> String {
+    if namespace.is_empty() { name.to_owned() } else { format!("{namespace}/{name}") }
+}
+
 fn deployment_healthy(cluster: &Cluster, namespace: &str, name: &str) -> bool {
     let Some(d) = cluster.deployments.get(&key(namespace, name)) else { return false };
     d.replicas > 0 && d.status.updated == d.replicas && d.status.available == d.replicas && d.status.replicas == d.replicas
@@ -191,10 +196,31 @@ fn memory_fits(cluster: &Cluster, namespace: &str, deployment: &str, container: 
         .values()
         .filter(|p| p.meta.namespace == namespace && selector.matches(&p.meta.labels))
         .map(|p| cluster.traffic.pod_rps(namespace, &p.meta.name))
-        .fold(0.0, f64::max);
+        .fold(0.0, f64::max)
+        .max(expected_pod_rps(cluster, d));
     let _ = container_usage;
     let need = app.memory.0 as f64 + app.memory_per_rps * peak_rps;
     limit.0 as f64 >= need * 1.1
+}
+
+/// The user traffic each replica would serve with every replica ready: what ingress routes to
+/// services selecting the deployment's pods, spread over its replicas. Pods that are down
+/// (OOM-killed, crash-looping) serve nothing, so their observed load alone would say "fits".
+fn expected_pod_rps(cluster: &Cluster, d: &super::objects::Deployment) -> f64 {
+    let mut total = 0.0;
+    for ep in &cluster.entrypoints {
+        let Some((_, host, _, path)) = super::network::parse_url(&ep.url) else { continue };
+        let Some((ns, (service, _))) = super::network::route(cluster, &host, &path) else { continue };
+        let selects = ns == d.meta.namespace
+            && cluster
+                .services
+                .get(&key(&ns, &service))
+                .is_some_and(|s| !s.selector.is_empty() && Selector::from_labels(&s.selector).matches(&d.template.labels));
+        if selects {
+            total += cluster.traffic.results.iter().find(|r| r.name == ep.name).map_or(ep.rps, |r| r.rps);
+        }
+    }
+    total / f64::from(d.replicas.max(1))
 }
 
 fn exists(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> bool {

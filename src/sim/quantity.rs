@@ -28,12 +28,14 @@ impl FromStr for Millicores {
             return m.parse::<u64>().map(Millicores).map_err(|_| QuantityError(s.to_owned()));
         }
         let cores: f64 = s.parse().map_err(|_| QuantityError(s.to_owned()))?;
-        if !cores.is_finite() || cores < 0.0 || cores > 1.0e6 {
+        if !cores.is_finite() || !(0.0..=1.0e6).contains(&cores) {
             return Err(QuantityError(s.to_owned()));
         }
         Ok(Millicores((cores * 1000.0).round() as u64))
     }
 }
+
+const MI: f64 = 1024.0 * 1024.0;
 
 impl FromStr for Mebibytes {
     type Err = QuantityError;
@@ -42,10 +44,9 @@ impl FromStr for Mebibytes {
         let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
         let (num, unit) = s.split_at(split);
         let n: f64 = num.parse().map_err(|_| QuantityError(s.to_owned()))?;
-        if !n.is_finite() || n < 0.0 || n > 1.0e12 {
+        if !n.is_finite() || !(0.0..=1.0e12).contains(&n) {
             return Err(QuantityError(s.to_owned()));
         }
-        const MI: f64 = 1024.0 * 1024.0;
         let bytes_per_unit = match unit {
             "" => 1.0,
             "Ki" => 1024.0,
@@ -64,7 +65,7 @@ impl FromStr for Mebibytes {
 
 impl fmt::Display for Millicores {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 1000 == 0 {
+        if self.0.is_multiple_of(1000) {
             write!(f, "{}", self.0 / 1000)
         } else {
             write!(f, "{}m", self.0)
@@ -74,9 +75,9 @@ impl fmt::Display for Millicores {
 
 impl fmt::Display for Mebibytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 != 0 && self.0 % (1024 * 1024) == 0 {
+        if self.0 != 0 && self.0.is_multiple_of(1024 * 1024) {
             write!(f, "{}Ti", self.0 / (1024 * 1024))
-        } else if self.0 != 0 && self.0 % 1024 == 0 {
+        } else if self.0 != 0 && self.0.is_multiple_of(1024) {
             write!(f, "{}Gi", self.0 / 1024)
         } else {
             write!(f, "{}Mi", self.0)

@@ -71,7 +71,7 @@ pub fn step(cluster: &mut Cluster, world_changed: bool) {
     let factors: Vec<f64> = cluster
         .entrypoints
         .iter()
-        .map(|ep| ep.load.iter().filter(|(m, _)| i64::from(*m) <= minute).last().map_or(1.0, |(_, f)| *f))
+        .map(|ep| ep.load.iter().rfind(|(m, _)| i64::from(*m) <= minute).map_or(1.0, |(_, f)| *f))
         .collect();
     if !world_changed && factors == cluster.traffic.factors && cluster.traffic.results.len() == cluster.entrypoints.len() {
         // Nothing that routes or serves requests changed: the last figures still hold.
@@ -86,7 +86,7 @@ pub fn step(cluster: &mut Cluster, world_changed: bool) {
     let mut results = Vec::with_capacity(cluster.entrypoints.len());
     let mut burned = 0.0;
     for ep in &cluster.entrypoints {
-        let factor = ep.load.iter().filter(|(m, _)| i64::from(*m) <= minute).last().map_or(1.0, |(_, f)| *f);
+        let factor = ep.load.iter().rfind(|(m, _)| i64::from(*m) <= minute).map_or(1.0, |(_, f)| *f);
         let rps = ep.rps * factor;
         let result = evaluate(cluster, ep, rps, &mut load);
         burned += rps * (1.0 - result.success) * STEP_SECONDS as f64;

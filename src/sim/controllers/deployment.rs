@@ -64,46 +64,43 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     let max_revision = sets.iter().filter_map(|s| cluster.replicasets.get(s)).map(|rs| rs.revision).max().unwrap_or(0);
     let rs_name = format!("{}-{hash}", d.meta.name);
     let new_key = key(&d.meta.namespace, &rs_name);
-    if d.paused && cluster.replicasets.get(&new_key).is_none() && !sets.is_empty() {
+    if d.paused && !cluster.replicasets.contains_key(&new_key) && !sets.is_empty() {
         return;
     }
-    match cluster.replicasets.get_mut(&new_key) {
-        Some(rs) => {
-            if rs.revision != max_revision {
-                // Rolling back to an old template makes its replica set the newest revision.
-                rs.revision = max_revision + 1;
-                if let Some(dep) = cluster.deployments.get_mut(k) {
-                    dep.status.last_progress = cluster.now;
-                }
-            }
-        }
-        None => {
-            let mut meta = Meta::new(rs_name.clone(), d.meta.namespace.clone());
-            meta.labels = template.labels.clone();
-            meta.owner = Some(OwnerRef { kind: "Deployment".to_owned(), name: d.meta.name.clone() });
-            if let Some(cause) = d.meta.annotations.get("kubernetes.io/change-cause") {
-                meta.annotations.insert("kubernetes.io/change-cause".to_owned(), cause.clone());
-            }
-            let mut selector = d.selector.clone();
-            selector.insert("pod-template-hash".to_owned(), hash.clone());
-            let mut rs = ReplicaSet {
-                meta,
-                replicas: 0,
-                selector,
-                template,
-                revision: max_revision + 1,
-                ready: 0,
-                available: 0,
-                current: 0,
-                create_error: None,
-            };
-            rs.meta.age_minutes = None;
-            cluster.stamp(&mut rs.meta);
-            rs.meta.created = cluster.now;
-            cluster.replicasets.insert(new_key.clone(), rs);
+    if let Some(rs) = cluster.replicasets.get_mut(&new_key) {
+        if rs.revision != max_revision {
+            // Rolling back to an old template makes its replica set the newest revision.
+            rs.revision = max_revision + 1;
             if let Some(dep) = cluster.deployments.get_mut(k) {
                 dep.status.last_progress = cluster.now;
             }
+        }
+    } else {
+        let mut meta = Meta::new(rs_name.clone(), d.meta.namespace.clone());
+        meta.labels = template.labels.clone();
+        meta.owner = Some(OwnerRef { kind: "Deployment".to_owned(), name: d.meta.name.clone() });
+        if let Some(cause) = d.meta.annotations.get("kubernetes.io/change-cause") {
+            meta.annotations.insert("kubernetes.io/change-cause".to_owned(), cause.clone());
+        }
+        let mut selector = d.selector.clone();
+        selector.insert("pod-template-hash".to_owned(), hash.clone());
+        let mut rs = ReplicaSet {
+            meta,
+            replicas: 0,
+            selector,
+            template,
+            revision: max_revision + 1,
+            ready: 0,
+            available: 0,
+            current: 0,
+            create_error: None,
+        };
+        rs.meta.age_minutes = None;
+        cluster.stamp(&mut rs.meta);
+        rs.meta.created = cluster.now;
+        cluster.replicasets.insert(new_key.clone(), rs);
+        if let Some(dep) = cluster.deployments.get_mut(k) {
+            dep.status.last_progress = cluster.now;
         }
     }
     let revision = cluster.replicasets.get(&new_key).map_or(0, |rs| rs.revision);
@@ -292,9 +289,9 @@ fn set_condition(conditions: &mut Vec<DeploymentCondition>, kind: &str, status: 
             if c.status != status || c.reason != reason {
                 c.since = now;
             }
-            c.status = status.to_owned();
-            c.reason = reason.to_owned();
-            c.message = message.to_owned();
+            status.clone_into(&mut c.status);
+            reason.clone_into(&mut c.reason);
+            message.clone_into(&mut c.message);
         }
         None => conditions.push(DeploymentCondition {
             kind: kind.to_owned(),

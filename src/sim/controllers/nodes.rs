@@ -94,8 +94,8 @@ fn set_condition(conditions: &mut Vec<NodeCondition>, kind: &str, status: &str, 
     match conditions.iter_mut().find(|c| c.kind == kind) {
         Some(c) if c.status == status => {
             if c.reason != reason || c.message != message {
-                c.reason = reason.to_owned();
-                c.message = message.to_owned();
+                reason.clone_into(&mut c.reason);
+                message.clone_into(&mut c.message);
             }
         }
         Some(c) => {

@@ -42,7 +42,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
             meta.labels = template.labels.clone();
             meta.annotations = template.annotations.clone();
             meta.owner = Some(OwnerRef { kind: "ReplicaSet".to_owned(), name: name.clone() });
-            let pod = Pod { meta, spec: template.spec.clone(), status: Default::default() };
+            let pod = Pod { meta, spec: template.spec.clone(), status: crate::sim::objects::PodStatus::default() };
             match cluster.admit_pod(pod) {
                 Ok(mut pod) => {
                     cluster.stamp(&mut pod.meta);

@@ -60,37 +60,34 @@ pub fn step(cluster: &mut Cluster) {
                 }
             }
         }
-        match best {
-            Some((_, node_name)) => {
-                let host_ip = cluster.nodes.get(&node_name).map(|n| n.internal_ip.clone());
-                let e = used.entry(node_name.clone()).or_default();
-                e.0 += cpu.0;
-                e.1 += mem.0;
-                e.2 += 1;
-                let now = cluster.now;
-                if let Some(p) = cluster.pods.get_mut(&k) {
-                    p.status.node = Some(node_name.clone());
-                    p.status.host_ip = host_ip;
-                    p.status.scheduled_at = Some(now);
-                }
-                cluster.touch();
-                cluster.record(&k.0, "Pod", &k.1, false, "Scheduled", &format!("Successfully assigned {}/{} to {node_name}", k.0, k.1), "default-scheduler");
+        if let Some((_, node_name)) = best {
+            let host_ip = cluster.nodes.get(&node_name).map(|n| n.internal_ip.clone());
+            let e = used.entry(node_name.clone()).or_default();
+            e.0 += cpu.0;
+            e.1 += mem.0;
+            e.2 += 1;
+            let now = cluster.now;
+            if let Some(p) = cluster.pods.get_mut(&k) {
+                p.status.node = Some(node_name.clone());
+                p.status.host_ip = host_ip;
+                p.status.scheduled_at = Some(now);
             }
-            None => {
-                let total = cluster.nodes.len();
-                let listed: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-                let preemption = if resource_failures > 0 {
-                    format!("{total} No preemption victims found for incoming pod")
-                } else {
-                    format!("{total} Preemption is not helpful for scheduling")
-                };
-                let message = if total == 0 {
-                    "no nodes available to schedule pods".to_owned()
-                } else {
-                    format!("0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {preemption}.", listed.join(", "))
-                };
-                cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
-            }
+            cluster.touch();
+            cluster.record(&k.0, "Pod", &k.1, false, "Scheduled", &format!("Successfully assigned {}/{} to {node_name}", k.0, k.1), "default-scheduler");
+        } else {
+            let total = cluster.nodes.len();
+            let listed: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            let preemption = if resource_failures > 0 {
+                format!("{total} No preemption victims found for incoming pod")
+            } else {
+                format!("{total} Preemption is not helpful for scheduling")
+            };
+            let message = if total == 0 {
+                "no nodes available to schedule pods".to_owned()
+            } else {
+                format!("0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {preemption}.", listed.join(", "))
+            };
+            cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
         }
     }
 }

@@ -61,15 +61,12 @@ impl Args {
                     .find(|s| s.long == name)
                     .ok_or_else(|| KubectlError::msg(format!("error: unknown flag: --{name}\nSee 'kubectl --help' for usage.")))?;
                 let value = if spec.takes_value {
-                    match inline {
-                        Some(v) => v,
-                        None => {
-                            let v = tokens.get(i).ok_or_else(|| {
-                                KubectlError::msg(format!("error: flag needs an argument: --{name}"))
-                            })?;
-                            i += 1;
-                            v.clone()
-                        }
+                    if let Some(v) = inline { v } else {
+                        let v = tokens.get(i).ok_or_else(|| {
+                            KubectlError::msg(format!("error: flag needs an argument: --{name}"))
+                        })?;
+                        i += 1;
+                        v.clone()
                     }
                 } else {
                     match inline.as_deref() {
@@ -85,8 +82,8 @@ impl Args {
                 args.flags.entry(spec.long).or_default().push(value);
             } else if tok.len() > 1 && tok.starts_with('-') && !is_negative_number(tok) {
                 let body = &tok[1..];
-                let mut chars = body.char_indices();
-                while let Some((pos, c)) = chars.next() {
+                let chars = body.char_indices();
+                for (pos, c) in chars {
                     let spec = all().find(|s| s.short == Some(c)).ok_or_else(|| {
                         KubectlError::msg(format!(
                             "error: unknown shorthand flag: '{c}' in -{body}\nSee 'kubectl --help' for usage."

@@ -1,8 +1,235 @@
-//! TODO(skeleton): `mutate` commands.
+//! The console commands that change the cluster: `set`, `scale`, `patch`, `label`, `annotate`,
+//! `delete`, `cordon`, `uncordon`, `drain`, `taint` and `create`. Each command parses its line
+//! into a [`Plan`] of typed [`Change`]s (testable without the API), then [`execute`] applies them
+//! through [`Cluster::apply`] and prints what kubectl prints.
+
+mod create;
+mod delete;
+mod drain;
+mod edit;
+#[cfg(test)]
+pub(super) mod fixture;
+mod label;
+mod node;
+mod set;
+pub(super) mod target;
 
 use super::{Done, KubectlError};
+use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
 
-pub fn run(_cluster: &mut Cluster, _verb: &str, _args: &[String]) -> Result<Done, KubectlError> {
-    Err(KubectlError::msg("error: not implemented yet"))
+/// Who the audit log names for console changes.
+pub(super) const ACTOR: &str = "kubectl";
+
+pub fn run(cluster: &mut Cluster, verb: &str, args: &[String]) -> Result<Done, KubectlError> {
+    refuse_dry_run(args)?;
+    match verb {
+        "set" => set::run(cluster, args),
+        "scale" => edit::scale(cluster, args),
+        "patch" => edit::patch(cluster, args),
+        "label" => label::label(cluster, args, label::MetaField::Labels),
+        "annotate" => label::label(cluster, args, label::MetaField::Annotations),
+        "delete" => delete::run(cluster, args),
+        "cordon" => node::cordon(cluster, args, true),
+        "uncordon" => node::cordon(cluster, args, false),
+        "drain" => drain::run(cluster, args),
+        "taint" => node::taint(cluster, args),
+        "create" => create::run(cluster, args),
+        other => Err(KubectlError::msg(format!(
+            "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+        ))),
+    }
+}
+
+/// One change and the line kubectl prints once it succeeds (if any). A step without a change
+/// only prints (`pod/x not labeled`).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Step {
+    pub change: Option<Change>,
+    pub line: Option<String>,
+}
+
+impl Step {
+    pub fn new(change: Change, line: impl Into<String>) -> Self {
+        Step { change: Some(change), line: Some(line.into()) }
+    }
+
+    pub fn print(line: impl Into<String>) -> Self {
+        Step { change: None, line: Some(line.into()) }
+    }
+}
+
+/// What a command will do: lines printed before any change (warnings), then the steps.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Plan {
+    pub preamble: Vec<String>,
+    pub steps: Vec<Step>,
+    /// Printed after the steps (or alone, when there is nothing to change).
+    pub epilogue: Vec<String>,
+    /// Errors found while planning (objects not found), printed last as kubectl's aggregated
+    /// error; the command fails if nothing was changed.
+    pub errors: Vec<String>,
+    /// Whether a refused change ends the command (a batch on one object) or only that object
+    /// (commands that visit several objects, which kubectl continues through).
+    pub keep_going: bool,
+}
+
+impl Plan {
+    /// A plan of one change printing one line.
+    pub fn single(change: Change, line: impl Into<String>) -> Self {
+        Plan { steps: vec![Step::new(change, line)], ..Plan::default() }
+    }
+
+    /// Several changes that together print one line (after the last).
+    pub fn batch(changes: Vec<Change>, line: impl Into<String>) -> Self {
+        let n = changes.len();
+        let line = line.into();
+        let steps = changes
+            .into_iter()
+            .enumerate()
+            .map(|(i, change)| Step { change: Some(change), line: (i + 1 == n).then(|| line.clone()) })
+            .collect();
+        Plan { steps, ..Plan::default() }
+    }
+
+    /// A plan that changes nothing and prints `line`.
+    pub fn nothing(line: impl Into<String>) -> Self {
+        Plan { epilogue: vec![line.into()], ..Plan::default() }
+    }
+
+    /// A plan over several objects: a refusal for one does not stop the others.
+    pub fn per_object() -> Self {
+        Plan { keep_going: true, ..Plan::default() }
+    }
+
+    pub fn changes(&self) -> Vec<Change> {
+        self.steps.iter().filter_map(|s| s.change.clone()).collect()
+    }
+}
+
+/// Applies a plan's changes in order and prints the lines of those that went through. A refusal
+/// ends a batch; in a per-object plan it is kept and printed at the end with the planning
+/// errors, as kubectl prints its aggregated error after working through every object. The
+/// command fails when it printed errors and changed nothing.
+pub(super) fn execute(cluster: &mut Cluster, plan: Plan) -> Result<Done, KubectlError> {
+    let mut out = plan.preamble;
+    let mut errors = plan.errors;
+    let mut applied = 0;
+    for step in plan.steps {
+        let Some(change) = step.change else {
+            out.extend(step.line);
+            continue;
+        };
+        match cluster.apply(change, ACTOR) {
+            Ok(()) => {
+                applied += 1;
+                out.extend(step.line);
+            }
+            Err(e) if out.is_empty() && errors.is_empty() && !plan.keep_going => {
+                return Err(e.into());
+            }
+            Err(e) => {
+                errors.push(e.to_string());
+                if !plan.keep_going {
+                    break;
+                }
+            }
+        }
+    }
+    out.extend(plan.epilogue);
+    let failed = !errors.is_empty();
+    out.extend(errors);
+    let output = out.join("\n");
+    if failed && applied == 0 {
+        return Err(KubectlError::msg(output));
+    }
+    Ok(Done { output, changed: applied > 0 })
+}
+
+/// `--dry-run=client|server` would have to print manifests rather than change anything; this
+/// console refuses it instead of quietly making the change.
+pub(super) fn refuse_dry_run(args: &[String]) -> Result<(), KubectlError> {
+    let dry = args
+        .iter()
+        .take_while(|t| *t != "--")
+        .any(|t| t == "--dry-run" || t.strip_prefix("--dry-run=").is_some_and(|v| v != "none"));
+    if dry {
+        return Err(KubectlError::msg("error: --dry-run is not supported in this console (nothing was changed)"));
+    }
+    Ok(())
+}
+
+/// The API's message without kubectl's `Error from server (Reason): ` prefix, as `%v` of a
+/// status error prints inside other messages.
+pub(super) fn api_message(e: &ApiError) -> String {
+    match e {
+        ApiError::NotFound { kind, name } => format!("{kind} \"{name}\" not found"),
+        ApiError::NamespaceNotFound(ns) => format!("namespaces \"{ns}\" not found"),
+        ApiError::AlreadyExists { kind, name } => format!("{kind} \"{name}\" already exists"),
+        ApiError::Internal(m) => format!("Internal error occurred: {m}"),
+        ApiError::Invalid(m)
+        | ApiError::BadRequest(m)
+        | ApiError::Forbidden(m)
+        | ApiError::TooManyRequests(m)
+        | ApiError::Client(m) => m.clone(),
+    }
+}
+
+/// kubectl's error when a command needs a resource and got none.
+pub(super) fn no_resources_error() -> KubectlError {
+    KubectlError::msg(
+        "error: You must provide one or more resources by argument or filename.\n\
+         Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+    )
+}
+
+/// cobra's answer to an unknown subcommand of a command group.
+pub(super) fn unknown_subcommand(group: &str, word: &str) -> KubectlError {
+    KubectlError::msg(format!("error: unknown command \"{word}\"\nSee 'kubectl {group} -h' for help and examples"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_messages_drop_the_server_prefix() {
+        let e =
+            ApiError::TooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.".to_owned());
+        assert_eq!(api_message(&e), "Cannot evict pod as it would violate the pod's disruption budget.");
+        let e = ApiError::not_found(crate::sim::kind::Kind::Pod, "web-x");
+        assert_eq!(api_message(&e), "pods \"web-x\" not found");
+    }
+
+    #[test]
+    fn batches_print_their_line_once_after_the_last_change() {
+        let changes = vec![
+            Change::Cordon { node: "a".into(), unschedulable: true },
+            Change::Cordon { node: "b".into(), unschedulable: true },
+        ];
+        let plan = Plan::batch(changes.clone(), "done");
+        assert_eq!(plan.changes(), changes);
+        assert_eq!(plan.steps[0].line, None);
+        assert_eq!(plan.steps[1].line.as_deref(), Some("done"));
+    }
+
+    #[test]
+    fn dry_runs_are_refused_rather_than_applied() {
+        let mut c = fixture::cluster();
+        let toks: Vec<String> =
+            ["deployment", "x", "--image=nginx", "--dry-run=client", "-o", "yaml"].map(str::to_owned).to_vec();
+        let e = run(&mut c, "create", &toks).err().map(|e| e.to_string());
+        assert_eq!(e.as_deref(), Some("error: --dry-run is not supported in this console (nothing was changed)"));
+        assert!(refuse_dry_run(&["--dry-run=none".to_owned()]).is_ok());
+    }
+
+    #[test]
+    fn unknown_verbs_get_kubectls_error() {
+        let mut c = Cluster::new(1);
+        let e = run(&mut c, "frob", &[]).err();
+        assert_eq!(
+            e,
+            Some(KubectlError::msg("error: unknown command \"frob\" for \"kubectl\"\nRun 'kubectl --help' for usage."))
+        );
+    }
 }

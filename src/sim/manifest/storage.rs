@@ -142,7 +142,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                 "metadata": m,
                 "provisioner": s.provisioner,
                 "reclaimPolicy": s.reclaim_policy,
-                "volumeBindingMode": "WaitForFirstConsumer",
+                "volumeBindingMode": "Immediate",
             }))
         }
         _ => None,

@@ -222,12 +222,9 @@ fn jitter(pod: &Pod, restarts: u32, span: u32) -> i64 {
 fn run(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Container, started_at: i64, events: &mut Events) {
     let now = cluster.now;
     let default_app;
-    let app = match cluster.app_for_image(&spec.image) {
-        Some(a) => a,
-        None => {
-            default_app = AppProfile::default();
-            &default_app
-        }
+    let app = if let Some(a) = cluster.app_for_image(&spec.image) { a } else {
+        default_app = AppProfile::default();
+        &default_app
     };
     let view: &Pod = pod;
     let ip = view.status.pod_ip.clone().unwrap_or_default();

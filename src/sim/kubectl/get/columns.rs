@@ -449,7 +449,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 shown,
                 s.provisioner.clone(),
                 s.reclaim_policy.clone(),
-                "WaitForFirstConsumer".to_owned(),
+                "Immediate".to_owned(),
                 "false".to_owned(),
                 age_s,
             ]

@@ -1,0 +1,189 @@
+//! `kubectl delete TYPE NAME… | TYPE/NAME… | TYPE -l SEL | TYPE --all`, with `--force
+//! --grace-period=0` and `--ignore-not-found`.
+
+use super::target::{Resources, find, no_name_error, resolve, scope, select};
+use super::{Plan, Step, execute};
+use crate::sim::change::{ApiError, Change};
+use crate::sim::cluster::Cluster;
+use crate::sim::kind::Kind;
+use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
+
+const FLAGS: &[FlagSpec] = &[
+    FlagSpec::switch("all", None),
+    FlagSpec::value("selector", Some('l')),
+    FlagSpec::value("grace-period", None),
+    FlagSpec::switch("force", None),
+    FlagSpec::switch("now", None),
+    FlagSpec::switch("wait", None),
+    FlagSpec::switch("ignore-not-found", None),
+    FlagSpec::value("cascade", None),
+    FlagSpec::value("timeout", None),
+    FlagSpec::value("output", Some('o')),
+    FlagSpec::value("dry-run", None),
+    FlagSpec::value("filename", Some('f')),
+    FlagSpec::switch("recursive", Some('R')),
+];
+
+pub const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.";
+
+pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(tokens, FLAGS)?;
+    let plan = plan_delete(cluster, &args)?;
+    execute(cluster, plan)
+}
+
+pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
+    if args.value("filename").is_some() {
+        return Err(KubectlError::msg("error: this console has no manifest files; name the resources to delete"));
+    }
+    if args.positional.is_empty() {
+        return Err(super::no_resources_error());
+    }
+    let grace = args.number::<i64>("grace-period")?;
+    let force = args.switch("force") && grace.is_none_or(|g| g == 0);
+    let as_name = args.value("output") == Some("name");
+    let ns = args.namespace();
+    let line = |kind: Kind, name: &str| {
+        if as_name {
+            format!("{}/{name}", kind.qualified())
+        } else if force {
+            format!("{} \"{name}\" force deleted", kind.qualified())
+        } else {
+            format!("{} \"{name}\" deleted", kind.qualified())
+        }
+    };
+    let mut plan = Plan::per_object();
+    if force {
+        plan.preamble.push(FORCE_WARNING.to_owned());
+    }
+    match resolve(&args.positional)? {
+        Resources::Named(named) => {
+            if args.value("selector").is_some() {
+                return Err(KubectlError::msg("error: name cannot be provided when a selector is specified"));
+            }
+            for (kind, name) in named {
+                match find(cluster, kind, ns, &name) {
+                    Some(meta) => plan.steps.push(Step::new(
+                        Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: name.clone() },
+                        line(kind, &name),
+                    )),
+                    None if args.switch("ignore-not-found") => {}
+                    None => plan.errors.push(ApiError::not_found(kind, &name).to_string()),
+                }
+            }
+        }
+        Resources::Kinds(kinds) => {
+            if !args.switch("all") && args.value("selector").is_none() {
+                return Err(no_name_error());
+            }
+            for kind in kinds {
+                for meta in select(cluster, kind, args)? {
+                    plan.steps.push(Step::new(
+                        Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: meta.name.clone() },
+                        line(kind, &meta.name),
+                    ));
+                }
+            }
+            if plan.steps.is_empty() {
+                return Ok(Plan::nothing("No resources found"));
+            }
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+
+    fn args(line: &str) -> Args {
+        let toks: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        Args::parse(&toks, FLAGS).expect("parses")
+    }
+
+    fn del(kind: Kind, ns: &str, name: &str) -> Change {
+        Change::Delete { kind, namespace: ns.into(), name: name.into() }
+    }
+
+    fn lines(plan: &Plan) -> Vec<String> {
+        plan.preamble.iter().cloned().chain(plan.steps.iter().filter_map(|s| s.line.clone())).collect()
+    }
+
+    #[test]
+    fn delete_by_name_in_every_form() {
+        let c = fixture::cluster();
+        let plan = plan_delete(&c, &args("pod web-7c9b-aaaaa web-7c9b-bbbbb -n shop")).expect("plan");
+        assert_eq!(
+            plan.changes(),
+            vec![del(Kind::Pod, "shop", "web-7c9b-aaaaa"), del(Kind::Pod, "shop", "web-7c9b-bbbbb")]
+        );
+        assert_eq!(lines(&plan), ["pod \"web-7c9b-aaaaa\" deleted", "pod \"web-7c9b-bbbbb\" deleted"]);
+        let plan = plan_delete(&c, &args("deploy/web cm/app-config -n shop")).expect("slash");
+        assert_eq!(lines(&plan), ["deployment.apps \"web\" deleted", "configmap \"app-config\" deleted"]);
+        let plan = plan_delete(&c, &args("node n1")).expect("node");
+        assert_eq!(plan.changes(), vec![del(Kind::Node, "", "n1")]);
+    }
+
+    #[test]
+    fn force_deletion_warns_and_says_force_deleted() {
+        let c = fixture::cluster();
+        let plan = plan_delete(&c, &args("pod web-7c9b-aaaaa --grace-period=0 --force -n shop")).expect("plan");
+        assert_eq!(lines(&plan), [FORCE_WARNING.to_owned(), "pod \"web-7c9b-aaaaa\" force deleted".to_owned()]);
+    }
+
+    #[test]
+    fn delete_by_selector_and_all() {
+        let c = fixture::cluster();
+        let plan = plan_delete(&c, &args("pods -l app=web -n shop --wait=false")).expect("sel");
+        assert_eq!(plan.changes().len(), 3);
+        let plan = plan_delete(&c, &args("pods -l app=nope -n shop")).expect("none");
+        assert_eq!(plan, Plan::nothing("No resources found"));
+        let plan = plan_delete(&c, &args("cm --all -n shop")).expect("all");
+        assert_eq!(plan.changes(), vec![del(Kind::ConfigMap, "shop", "app-config")]);
+        assert_eq!(
+            plan_delete(&c, &args("pods -n shop")).err().map(|e| e.to_string()).as_deref(),
+            Some("error: resource(s) were provided, but no name was specified")
+        );
+    }
+
+    #[test]
+    fn missing_objects_are_reported_per_name() {
+        let mut c = fixture::cluster();
+        let plan = plan_delete(&c, &args("pod web-7c9b-aaaaa nope -n shop")).expect("plan");
+        assert_eq!(lines(&plan), ["pod \"web-7c9b-aaaaa\" deleted"]);
+        assert_eq!(plan.errors, ["Error from server (NotFound): pods \"nope\" not found"]);
+        let plan = plan_delete(&c, &args("pod nope --ignore-not-found -n shop")).expect("plan");
+        assert!(plan.steps.is_empty() && plan.errors.is_empty());
+        let toks: Vec<String> = ["deploy", "nope", "-n", "shop"].map(str::to_owned).to_vec();
+        let out = run(&mut c, &toks);
+        assert_eq!(
+            out.err().map(|e| e.to_string()).as_deref(),
+            Some("Error from server (NotFound): deployments.apps \"nope\" not found")
+        );
+        assert_eq!(
+            run(&mut c, &[]).err().map(|e| e.to_string()).map(|s| s.lines().next().map(str::to_owned)),
+            Some(Some("error: You must provide one or more resources by argument or filename.".to_owned()))
+        );
+    }
+
+    #[test]
+    fn delete_continues_past_refusals_and_reports_them_last() {
+        let mut c = fixture::cluster();
+        let out = crate::sim::kubectl::run(&mut c, "kubectl delete pod nope web-7c9b-aaaaa -n shop");
+        assert_eq!(out.output, "pod \"web-7c9b-aaaaa\" deleted\nError from server (NotFound): pods \"nope\" not found");
+        assert!(out.changed);
+        let out = crate::sim::kubectl::run(&mut c, "kubectl delete ns --all");
+        assert!(out.output.contains("namespace \"shop\" deleted"), "{}", out.output);
+        assert!(out.output.ends_with("this namespace may not be deleted"), "{}", out.output);
+    }
+
+    #[test]
+    fn delete_end_to_end() {
+        let mut c = fixture::cluster();
+        let out = crate::sim::kubectl::run(&mut c, "kubectl delete cm app-config -n shop");
+        assert_eq!(out.output, "configmap \"app-config\" deleted");
+        assert!(out.changed);
+        assert!(c.configmaps.is_empty());
+    }
+}

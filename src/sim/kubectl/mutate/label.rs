@@ -1,0 +1,273 @@
+//! `kubectl label` and `kubectl annotate`: adding, changing and removing metadata entries,
+//! with kubectl's `--overwrite` rule and its `labeled`/`unlabeled`/`not labeled` wording.
+
+use std::collections::BTreeMap;
+
+use super::target::{objects, scope, slash_name};
+use super::{Plan, Step, execute};
+use crate::sim::change::Change;
+use crate::sim::cluster::Cluster;
+use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
+use crate::sim::objects::Meta;
+
+const LABEL_FLAGS: &[FlagSpec] = &[
+    FlagSpec::switch("overwrite", None),
+    FlagSpec::switch("all", None),
+    FlagSpec::value("selector", Some('l')),
+    FlagSpec::switch("list", None),
+    FlagSpec::switch("local", None),
+    FlagSpec::value("dry-run", None),
+    FlagSpec::value("output", Some('o')),
+    FlagSpec::value("resource-version", None),
+];
+
+/// Which metadata map `label` or `annotate` edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetaField {
+    Labels,
+    Annotations,
+}
+
+impl MetaField {
+    fn noun(self) -> &'static str {
+        match self {
+            MetaField::Labels => "label",
+            MetaField::Annotations => "annotation",
+        }
+    }
+}
+
+pub fn label(cluster: &mut Cluster, tokens: &[String], field: MetaField) -> Result<Done, KubectlError> {
+    let args = Args::parse(tokens, LABEL_FLAGS)?;
+    if args.switch("list") {
+        return Done::read(list_labels(cluster, &args, field)?);
+    }
+    let plan = plan_label(cluster, &args, field)?;
+    execute(cluster, plan)
+}
+
+fn is_pair(w: &str) -> bool {
+    w.contains('=') || (w.ends_with('-') && w.len() > 1)
+}
+
+/// A label value as the API validates it (annotations take anything).
+fn valid_label_value(v: &str) -> bool {
+    v.is_empty()
+        || (v.len() <= 63
+            && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && v.ends_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
+type Edits = Vec<(String, Option<String>)>;
+
+fn parse_pairs(pairs: &[String], field: MetaField) -> Result<Edits, KubectlError> {
+    let noun = field.noun();
+    let mut edits: Edits = Vec::new();
+    for p in pairs {
+        let edit = match p.split_once('=') {
+            Some((k, v)) => {
+                if k.is_empty() || (field == MetaField::Labels && v.contains('=')) {
+                    return Err(KubectlError::msg(format!("error: invalid {noun} spec: {p}")));
+                }
+                if field == MetaField::Labels && !valid_label_value(v) {
+                    return Err(KubectlError::msg(format!(
+                        "error: invalid label value: \"{p}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+                    )));
+                }
+                (k.to_owned(), Some(v.to_owned()))
+            }
+            None => (p.trim_end_matches('-').to_owned(), None),
+        };
+        if edits.iter().any(|(k, v)| *k == edit.0 && v.is_some() != edit.1.is_some()) {
+            return Err(KubectlError::msg(format!(
+                "error: can not both modify and remove {} in the same command",
+                if field == MetaField::Labels { "a label" } else { "an annotation" }
+            )));
+        }
+        edits.push(edit);
+    }
+    Ok(edits)
+}
+
+fn field_of(meta: &Meta, field: MetaField) -> &BTreeMap<String, String> {
+    match field {
+        MetaField::Labels => &meta.labels,
+        MetaField::Annotations => &meta.annotations,
+    }
+}
+
+pub fn plan_label(cluster: &Cluster, args: &Args, field: MetaField) -> Result<Plan, KubectlError> {
+    let (pairs, words): (Vec<String>, Vec<String>) = args.positional.iter().cloned().partition(|w| is_pair(w));
+    if words.is_empty() {
+        return Err(super::no_resources_error());
+    }
+    if pairs.is_empty() {
+        return Err(KubectlError::msg(format!("error: at least one {} update is required", field.noun())));
+    }
+    let edits = parse_pairs(&pairs, field)?;
+    let overwrite = args.switch("overwrite");
+    let found = objects(cluster, args, &words)?;
+    if found.is_empty() {
+        return Ok(Plan::nothing("No resources found"));
+    }
+    let mut plan = Plan::per_object();
+    for (kind, meta) in found {
+        let old = field_of(&meta, field);
+        if !overwrite {
+            for (k, v) in &edits {
+                if let (Some(v), Some(cur)) = (v, old.get(k))
+                    && v != cur
+                {
+                    return Err(KubectlError::msg(format!(
+                        "error: '{k}' already has a value ({cur}), and --overwrite is false"
+                    )));
+                }
+            }
+        }
+        let mut new = old.clone();
+        for (k, v) in &edits {
+            match v {
+                Some(v) => {
+                    new.insert(k.clone(), v.clone());
+                }
+                None => {
+                    if new.remove(k).is_none() && field == MetaField::Labels {
+                        plan.steps.push(Step::print(format!("label \"{k}\" not found.")));
+                    }
+                }
+            }
+        }
+        let target = slash_name(kind, &meta.name);
+        let line = match field {
+            MetaField::Annotations => format!("{target} annotated"),
+            MetaField::Labels if new == *old => format!("{target} not labeled"),
+            MetaField::Labels if !overwrite && json_len(&new) < json_len(old) => {
+                format!("{target} unlabeled")
+            }
+            MetaField::Labels => format!("{target} labeled"),
+        };
+        if new == *old {
+            plan.steps.push(Step::print(line));
+            continue;
+        }
+        let (namespace, name) = (scope(kind, &meta.namespace), meta.name.clone());
+        let change = match field {
+            MetaField::Labels => Change::Label { kind, namespace, name, labels: edits.clone(), overwrite },
+            MetaField::Annotations => Change::Annotate { kind, namespace, name, annotations: edits.clone(), overwrite },
+        };
+        plan.steps.push(Step::new(change, line));
+    }
+    Ok(plan)
+}
+
+/// kubectl tells `unlabeled` from `labeled` by whether the object's JSON got shorter.
+fn json_len(map: &BTreeMap<String, String>) -> usize {
+    if map.is_empty() {
+        return 0;
+    }
+    serde_json::to_string(map).map_or(0, |s| s.len())
+}
+
+/// `label --list`: the object's labels (or annotations) as `key=value` lines.
+fn list_labels(cluster: &Cluster, args: &Args, field: MetaField) -> Result<String, KubectlError> {
+    let words: Vec<String> = args.positional.iter().filter(|w| !is_pair(w)).cloned().collect();
+    if words.is_empty() {
+        return Err(super::no_resources_error());
+    }
+    let mut out = Vec::new();
+    for (kind, meta) in objects(cluster, args, &words)? {
+        out.push(format!("Listing {}s on {}:", field.noun(), slash_name(kind, &meta.name)));
+        out.extend(field_of(&meta, field).iter().map(|(k, v)| format!("{k}={v}")));
+    }
+    Ok(out.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+    use crate::sim::cluster::key;
+    use crate::sim::kind::Kind;
+
+    fn args(line: &str, specs: &[FlagSpec]) -> Args {
+        let toks: Vec<String> = shlex::split(line).expect("quotes");
+        Args::parse(&toks, specs).expect("parses")
+    }
+
+    fn err(r: Result<Plan, KubectlError>) -> String {
+        r.err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn label_adds_removes_and_refuses_overwrites() {
+        let c = fixture::cluster();
+        let plan = plan_label(&c, &args("pod web-7c9b-aaaaa tier=front -n shop", LABEL_FLAGS), MetaField::Labels)
+            .expect("plan");
+        assert_eq!(
+            plan.changes(),
+            vec![Change::Label {
+                kind: Kind::Pod,
+                namespace: "shop".into(),
+                name: "web-7c9b-aaaaa".into(),
+                labels: vec![("tier".into(), Some("front".into()))],
+                overwrite: false,
+            }]
+        );
+        assert_eq!(plan.steps[0].line.as_deref(), Some("pod/web-7c9b-aaaaa labeled"));
+        let plan =
+            plan_label(&c, &args("pod/web-7c9b-aaaaa app- -n shop", LABEL_FLAGS), MetaField::Labels).expect("rm");
+        assert_eq!(plan.steps[0].line.as_deref(), Some("pod/web-7c9b-aaaaa unlabeled"));
+        let plan =
+            plan_label(&c, &args("pod/web-7c9b-aaaaa app=web -n shop", LABEL_FLAGS), MetaField::Labels).expect("same");
+        assert!(plan.changes().is_empty());
+        assert_eq!(plan.steps[0].line.as_deref(), Some("pod/web-7c9b-aaaaa not labeled"));
+        assert_eq!(
+            err(plan_label(&c, &args("pod/web-7c9b-aaaaa app=api -n shop", LABEL_FLAGS), MetaField::Labels)),
+            "error: 'app' already has a value (web), and --overwrite is false"
+        );
+        let plan =
+            plan_label(&c, &args("pod/web-7c9b-aaaaa app=api --overwrite -n shop", LABEL_FLAGS), MetaField::Labels)
+                .expect("overwrite");
+        assert_eq!(plan.steps[0].line.as_deref(), Some("pod/web-7c9b-aaaaa labeled"));
+        assert_eq!(
+            err(plan_label(&c, &args("pod/web-7c9b-aaaaa -n shop", LABEL_FLAGS), MetaField::Labels)),
+            "error: at least one label update is required"
+        );
+    }
+
+    #[test]
+    fn label_by_selector_and_annotate() {
+        let c = fixture::cluster();
+        let plan =
+            plan_label(&c, &args("pods -l app=web tier=front -n shop", LABEL_FLAGS), MetaField::Labels).expect("sel");
+        assert_eq!(plan.changes().len(), 3);
+        let plan = plan_label(&c, &args("node n1 zone=a", LABEL_FLAGS), MetaField::Labels).expect("node");
+        assert_eq!(plan.steps[0].line.as_deref(), Some("node/n1 labeled"));
+        let plan =
+            plan_label(&c, &args("deploy web note=hello -n shop", LABEL_FLAGS), MetaField::Annotations).expect("ann");
+        assert_eq!(
+            plan.changes(),
+            vec![Change::Annotate {
+                kind: Kind::Deployment,
+                namespace: "shop".into(),
+                name: "web".into(),
+                annotations: vec![("note".into(), Some("hello".into()))],
+                overwrite: false,
+            }]
+        );
+        assert_eq!(plan.steps[0].line.as_deref(), Some("deployment.apps/web annotated"));
+        assert_eq!(
+            err(plan_label(&c, &args("pods tier=x -n shop", LABEL_FLAGS), MetaField::Labels)),
+            "error: resource(s) were provided, but no name was specified"
+        );
+    }
+
+    #[test]
+    fn label_end_to_end() {
+        let mut c = fixture::cluster();
+        let out = crate::sim::kubectl::run(&mut c, "kubectl label pod web-7c9b-aaaaa tier=front -n shop");
+        assert_eq!(out.output, "pod/web-7c9b-aaaaa labeled");
+        assert_eq!(c.pods[&key("shop", "web-7c9b-aaaaa")].meta.labels.get("tier").map(String::as_str), Some("front"));
+    }
+}
