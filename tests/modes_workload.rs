@@ -21,6 +21,10 @@ const FIXTURES: &[&str] = &[
     "modes/m11-secret-key-missing.ron",
     "modes/m12-config-volume-missing.ron",
     "modes/m13-secret-missing.ron",
+    "modes/m14-service-selector-mismatch.ron",
+    "modes/m15-service-target-port.ron",
+    "modes/m16-stray-pod.ron",
+    "modes/m17-default-deny-netpol.ron",
 ];
 
 /// Lets turns pass until every win condition holds at a turn end (the session is not over yet
@@ -394,6 +398,100 @@ fn m13_secret_missing() {
     let pods = expect(&mut s, "kubectl get pods -n shop", &["1/1", "Running"]);
     assert!(!pods.contains("CreateContainerConfigError"), "{pods}");
     expect(&mut s, "/status", &["100.0% ok"]);
+    assert_wins(&mut s);
+}
+
+#[test]
+fn m14_service_selector_mismatch() {
+    let mut s = session("modes/m14-service-selector-mismatch.ron");
+    expect(&mut s, "/status", &["Storefront", "0.0% ok", "503"]);
+    // Everything looks green…
+    let pods = expect(&mut s, "kubectl get pods -n shop --show-labels", &["1/1", "Running", "app=web"]);
+    assert!(!pods.contains("0/1"), "{pods}");
+    assert_eq!(restarts(&pods), 0, "{pods}");
+    // …but the service selects nothing, and nothing complains.
+    expect(&mut s, "kubectl get endpoints web -n shop", &["<none>"]);
+    expect(&mut s, "kubectl describe service web -n shop", &["Selector:                 app=storefront", "Endpoints:                <none>"]);
+    expect(&mut s, "kubectl get events -n shop", &["No resources found in shop namespace."]);
+
+    ok(&mut s, r#"kubectl patch service web -n shop -p '{"spec":{"selector":{"app":"web"}}}'"#);
+    settle(&mut s, 2);
+    expect(&mut s, "kubectl get endpoints web -n shop", &["10.244.", ":8080"]);
+    expect(&mut s, "kubectl describe service web -n shop", &["Selector:                 app=web"]);
+    expect(&mut s, "/status", &["100.0% ok"]);
+    assert_wins(&mut s);
+}
+
+#[test]
+fn m15_service_target_port() {
+    let mut s = session("modes/m15-service-target-port.ron");
+    expect(&mut s, "/status", &["Storefront", "0.0% ok", "502 Bad Gateway"]);
+    let pods = expect(&mut s, "kubectl get pods -n shop -o wide", &["1/1", "Running", "10.244."]);
+    assert!(!pods.contains("0/1"), "{pods}");
+    // Endpoints exist, on the wrong port; the containers listen on 8080.
+    let eps = expect(&mut s, "kubectl get endpoints web -n shop", &["10.244."]);
+    assert!(eps.contains(":80,") || eps.contains(":80 "), "{eps}");
+    assert!(!eps.contains(":8080"), "{eps}");
+    expect(&mut s, "kubectl describe service web -n shop", &["TargetPort:               80/TCP"]);
+    expect(&mut s, "kubectl describe pod -n shop -l app=web", &["Port:           8080/TCP"]);
+    expect(&mut s, "kubectl get events -n shop", &["No resources found in shop namespace."]);
+
+    ok(&mut s, r#"kubectl patch service web -n shop -p '{"spec":{"ports":[{"port":80,"targetPort":8080}]}}'"#);
+    settle(&mut s, 2);
+    expect(&mut s, "kubectl get endpoints web -n shop", &[":8080"]);
+    expect(&mut s, "kubectl describe service web -n shop", &["TargetPort:               8080/TCP"]);
+    expect(&mut s, "/status", &["100.0% ok"]);
+    expect_not(&mut s, "/status", &["502"]);
+    assert_wins(&mut s);
+}
+
+#[test]
+fn m16_stray_pod() {
+    let mut s = session("modes/m16-stray-pod.ron");
+    // A third of the requests land on the stray pod's broken build.
+    expect(&mut s, "/status", &["Storefront", "66.7% ok", "wrong or stale page"]);
+    expect(&mut s, "kubectl get deployment web -n shop", &["2/2"]);
+    let pods = expect(&mut s, "kubectl get pods -n shop -l app=web -o wide", &["web-debug", "1/1", "Running"]);
+    assert_eq!(pods.lines().count(), 4, "two replicas and the stray pod:\n{pods}");
+    let eps = run(&mut s, "kubectl get endpoints web -n shop");
+    assert_eq!(eps.matches(":8080").count(), 3, "{eps}");
+    // The clue: it has no owner and runs another image.
+    let stray = expect(&mut s, "kubectl describe pod web-debug -n shop", &["Labels:           app=web", "registry.example.com/shop/web:1.9.0-debug"]);
+    assert!(!stray.contains("Controlled By"), "{stray}");
+    expect(&mut s, "kubectl describe pod -n shop -l pod-template-hash", &["Controlled By:  ReplicaSet/web-"]);
+
+    ok(&mut s, "kubectl delete pod web-debug -n shop");
+    settle(&mut s, 2);
+    let pods = run(&mut s, "kubectl get pods -n shop -l app=web");
+    assert!(!pods.contains("web-debug"), "{pods}");
+    let eps = run(&mut s, "kubectl get endpoints web -n shop");
+    assert_eq!(eps.matches(":8080").count(), 2, "{eps}");
+    expect(&mut s, "/status", &["100.0% ok"]);
+    expect_not(&mut s, "/status", &["stale"]);
+    assert_wins(&mut s);
+}
+
+#[test]
+fn m17_default_deny_netpol() {
+    let mut s = session("modes/m17-default-deny-netpol.ron");
+    expect(&mut s, "/status", &["Storefront", "0.0% ok", "504 Gateway Time-out"]);
+    let pods = expect(&mut s, "kubectl get pods -n shop", &["1/1", "Running"]);
+    assert!(!pods.contains("0/1"), "{pods}");
+    expect(&mut s, "kubectl get endpoints web -n shop", &["10.244.", ":8080"]);
+    expect(&mut s, "kubectl get events -n shop", &["No resources found in shop namespace."]);
+    // The clue: a policy with an innocent name that isolates every pod in the namespace.
+    expect(&mut s, "kubectl get networkpolicies -A", &["shop", "allow-all-ingress", "<none>"]);
+    expect(
+        &mut s,
+        "kubectl describe networkpolicy allow-all-ingress -n shop",
+        &["PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)", "Policy Types: Ingress"],
+    );
+
+    ok(&mut s, "kubectl delete networkpolicy allow-all-ingress -n shop");
+    settle(&mut s, 2);
+    expect(&mut s, "kubectl get networkpolicies -n shop", &["No resources found in shop namespace."]);
+    expect(&mut s, "/status", &["100.0% ok"]);
+    expect_not(&mut s, "/status", &["504"]);
     assert_wins(&mut s);
 }
 

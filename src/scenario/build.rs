@@ -12,6 +12,8 @@ use super::system;
 
 /// Seconds the baseline runs before the first fault, to reach its steady state.
 const SETTLE_SECONDS: i64 = 180;
+/// How old the baseline's objects look at the start of the incident, unless they say otherwise.
+const BASELINE_AGE: i64 = 30 * 24 * 3600;
 /// How old the baseline's pods look at the start of the incident.
 const BASELINE_POD_AGE: i64 = 2 * 24 * 3600;
 
@@ -63,6 +65,7 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
     let first_fault = scenario.faults.iter().map(|f| i64::from(f.at_minute) * 60).min().unwrap_or(0).min(0);
     let start = first_fault - SETTLE_SECONDS;
     cluster.now = start;
+    cluster.baseline_age = Some(BASELINE_AGE);
     for (path, object) in objects {
         let is_namespace = matches!(object, Object::Namespace(_));
         let ns_name = object.meta().name.clone();
@@ -71,6 +74,7 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
             ensure_default_account(&mut cluster, &ns_name);
         }
     }
+    cluster.baseline_age = None;
     cluster.advance_seconds(SETTLE_SECONDS);
     backdate(&mut cluster, start);
     cluster.events.clear();

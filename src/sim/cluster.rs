@@ -64,6 +64,8 @@ pub struct Cluster {
     pub data_lost: Vec<String>,
     /// Audit of changes made through the API, newest last: (time, who, what).
     pub audit: Vec<(i64, String, String)>,
+    /// While a scenario's baseline is being created: how old its objects look (seconds).
+    pub baseline_age: Option<i64>,
     /// Counter for pod IPs, so addresses are not reused while a pod might still hold one.
     pub next_pod_ip: u32,
     /// Bumped whenever something other pods or controllers depend on changes (an API write, a
@@ -128,6 +130,7 @@ impl Cluster {
             traffic: TrafficState::default(),
             data_lost: Vec::new(),
             audit: Vec::new(),
+            baseline_age: None,
             next_pod_ip: 0,
             world: 1,
             reconciled_world: 0,
@@ -145,10 +148,10 @@ impl Cluster {
     pub fn stamp(&mut self, meta: &mut Meta) {
         meta.uid = self.next_uid;
         self.next_uid += 1;
-        meta.created = match meta.age_minutes {
-            Some(m) => self.now - i64::from(m) * 60,
-            None if self.now == 0 => -30 * 24 * 3600,
-            None => self.now,
+        meta.created = match (meta.age_minutes, self.baseline_age) {
+            (Some(m), _) => self.now - i64::from(m) * 60,
+            (None, Some(age)) => -age,
+            (None, None) => self.now,
         };
     }
 
@@ -222,7 +225,7 @@ pub const INCIDENT_START_UNIX: i64 = 1_795_338_000; // 2026-11-22T09:00:00Z
 
 /// Incident time as an RFC 3339 UTC timestamp (`2026-11-22T09:05:00Z`).
 pub fn timestamp(incident_seconds: i64) -> String {
-    let t = INCIDENT_START_UNIX + incident_seconds;
+    let t = INCIDENT_START_UNIX.saturating_add(incident_seconds.clamp(-1_000_000_000_000, 1_000_000_000_000));
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).

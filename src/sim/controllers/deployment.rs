@@ -168,6 +168,12 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
             }
         }
     }
+    if !scale_events.is_empty()
+        && let Some(dep) = cluster.deployments.get_mut(k)
+    {
+        // Scaling is progress: the deadline counts from here.
+        dep.status.last_progress = cluster.now;
+    }
     for message in scale_events {
         cluster.record(&d.meta.namespace, "Deployment", &d.meta.name, false, "ScalingReplicaSet", &message, "deployment-controller");
     }

@@ -84,7 +84,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         pods.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
         let mut out: Vec<String> = Vec::new();
         for pod in pods {
-            match pod_logs(pod, &opts, false) {
+            match pod_logs(cluster, pod, &opts, false) {
                 Ok((_, lines)) => out.extend(lines),
                 Err(e) if args.switch("ignore-errors") => {
                     let _ = e;
@@ -109,7 +109,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         opts.container = Some(c.as_str());
     }
     let (pod, mut notes) = resolve_pod(cluster, ns, target)?;
-    let (more_notes, lines) = pod_logs(pod, &opts, true)?;
+    let (more_notes, lines) = pod_logs(cluster, pod, &opts, true)?;
     notes.extend(more_notes);
     notes.extend(lines);
     Done::read(notes.join("\n"))
@@ -246,6 +246,7 @@ fn bad_request(text: String) -> KubectlError {
 
 /// Notes and log lines of the chosen containers of one pod.
 fn pod_logs(
+    cluster: &Cluster,
     pod: &Pod,
     opts: &Options<'_>,
     with_notes: bool,
@@ -283,6 +284,12 @@ fn pod_logs(
     for c in containers {
         let status = status_of(pod, c);
         let (log, started) = container_log(pod, c, status, opts.previous)?;
+        let mut log: Vec<String> = log.to_vec();
+        if !opts.previous
+            && let Some(status) = status
+        {
+            log.extend(serving_lines(cluster, status, log.last()));
+        }
         let skip = opts.tail.map_or(0, |n| log.len().saturating_sub(n));
         for line in &log[skip..] {
             let mut l = String::new();
@@ -298,6 +305,28 @@ fn pod_logs(
         }
     }
     Ok((notes, lines))
+}
+
+/// What a healthy serving app has written since its last recorded line: its request log once a
+/// minute. The kubelet leaves settled pods alone, so these are produced when read.
+fn serving_lines(cluster: &Cluster, status: &ContainerStatus, last: Option<&String>) -> Vec<String> {
+    let Some(app) = cluster.app_for_image(&status.image) else { return Vec::new() };
+    let (Some(line), ContainerState::Running { started_at }, true) = (&app.serve_log, &status.state, status.ready) else {
+        return Vec::new();
+    };
+    let last_time = last
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(crate::sim::manifest::parse_timestamp)
+        .unwrap_or(*started_at)
+        .max(*started_at);
+    let first = (last_time / 60 + 1) * 60;
+    let mut out = Vec::new();
+    let mut t = first.max(cluster.now - 20 * 60);
+    while t <= cluster.now {
+        out.push(format!("{} {line}", crate::sim::cluster::timestamp(t)));
+        t += 60;
+    }
+    out
 }
 
 /// The log lines and start time of one container, or the API server's refusal.

@@ -76,7 +76,7 @@ fn log(status: &mut ContainerStatus, now: i64, line: &str) {
 pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: &mut Events) {
     let now = cluster.now;
     let Some(spec) = spec_of(pod, index, init).cloned() else { return };
-    let pod_id = format!("{}_{}({})", pod.meta.name, pod.meta.namespace, pod.meta.uid);
+    let pod_id = format!("{}_{}({})", pod.meta.name, pod.meta.namespace, crate::sim::manifest::uid(pod.meta.uid));
     let Some(status) = status_mut(pod, index, init) else { return };
     match status.state.clone() {
         ContainerState::Running { started_at } => {
@@ -309,7 +309,7 @@ fn run(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Contai
         && !refused
         && started
         && let Some(line) = &app.serve_log
-        && now % 60 < STEP_SECONDS
+        && now.rem_euclid(60) < STEP_SECONDS
     {
         log(status, now, line);
     }
