@@ -39,10 +39,41 @@ fn settle(s: &mut kombat::scenario::Session, max_turns: u32) {
     assert!(s.held > 0 && s.ending.is_none(), "the fix did not settle within {max_turns} turns:\n{}", s.status());
 }
 
+/// The catalog rows this file covers (row 9, the stuck finalizer, lives elsewhere).
+const MODES: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17];
+
+/// `kombat scenario test` passes for every fixture: not won at start or by waiting, won by the
+/// reference solution, not won by any wrong fix.
 #[test]
 fn every_mode_fixture_is_proven() {
     for f in FIXTURES {
         assert_proven(f);
+    }
+}
+
+/// Every `mNN-*.ron` file for these modes is listed above (so it is proven), one per mode.
+#[test]
+fn every_mode_has_exactly_one_listed_fixture() {
+    let dir = format!("{}/tests/fixtures/modes", env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| {
+            let Some(number) = n.strip_prefix('m').and_then(|r| r.get(..2)).and_then(|d| d.parse::<u32>().ok()) else {
+                return false;
+            };
+            std::path::Path::new(n).extension().is_some_and(|x| x == "ron") && MODES.contains(&number)
+        })
+        .map(|n| format!("modes/{n}"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = FIXTURES.iter().map(|f| (*f).to_owned()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    for (mode, fixture) in MODES.iter().zip(FIXTURES) {
+        assert!(fixture.starts_with(&format!("modes/m{mode:02}-")), "{fixture} is not mode {mode}");
+        let s = common::load(fixture);
+        assert_eq!(s.modes, vec![*mode], "{fixture}");
     }
 }
 
@@ -102,7 +133,11 @@ fn m02_private_image_no_pull_secret() {
     settle(&mut s, 4);
     let pods = expect(&mut s, "kubectl get pods -n shop", &["1/1", "Running"]);
     assert!(!pods.contains("ImagePull"), "{pods}");
-    expect(&mut s, "kubectl get events -n shop", &["Successfully pulled image \"registry.example.com/private/web:1.5.0\""]);
+    expect(
+        &mut s,
+        "kubectl get events -n shop",
+        &["Successfully pulled image \"registry.example.com/private/web:1.5.0\""],
+    );
     expect(&mut s, "/status", &["100.0% ok"]);
     assert_wins(&mut s);
 }
@@ -180,7 +215,13 @@ fn m05_memory_limit_too_low() {
     expect(
         &mut s,
         "kubectl describe pod -n shop -l app=web",
-        &["Last State:     Terminated", "Reason:       OOMKilled", "Exit Code:    137", "memory:  128Mi", "Back-off restarting failed container web"],
+        &[
+            "Last State:     Terminated",
+            "Reason:       OOMKilled",
+            "Exit Code:    137",
+            "memory:  128Mi",
+            "Back-off restarting failed container web",
+        ],
     );
     // Restarting is symptom relief at best: the new pods are killed the same way.
     ok(&mut s, "kubectl rollout restart deployment/web -n shop");
@@ -367,7 +408,11 @@ fn m12_config_volume_missing() {
     expect(
         &mut s,
         "kubectl describe pod -n shop -l app=web",
-        &["/etc/web from config", "FailedMount", "MountVolume.SetUp failed for volume \"config\" : configmap \"web-config\" not found"],
+        &[
+            "/etc/web from config",
+            "FailedMount",
+            "MountVolume.SetUp failed for volume \"config\" : configmap \"web-config\" not found",
+        ],
     );
     expect_not(&mut s, "kubectl get configmaps -n shop", &["web-config"]);
 
@@ -411,7 +456,11 @@ fn m14_service_selector_mismatch() {
     assert_eq!(restarts(&pods), 0, "{pods}");
     // …but the service selects nothing, and nothing complains.
     expect(&mut s, "kubectl get endpoints web -n shop", &["<none>"]);
-    expect(&mut s, "kubectl describe service web -n shop", &["Selector:                 app=storefront", "Endpoints:                <none>"]);
+    expect(
+        &mut s,
+        "kubectl describe service web -n shop",
+        &["Selector:                 app=storefront", "Endpoints:                <none>"],
+    );
     expect(&mut s, "kubectl get events -n shop", &["No resources found in shop namespace."]);
 
     ok(&mut s, r#"kubectl patch service web -n shop -p '{"spec":{"selector":{"app":"web"}}}'"#);
@@ -456,7 +505,11 @@ fn m16_stray_pod() {
     let eps = run(&mut s, "kubectl get endpoints web -n shop");
     assert_eq!(eps.matches(":8080").count(), 3, "{eps}");
     // The clue: it has no owner and runs another image.
-    let stray = expect(&mut s, "kubectl describe pod web-debug -n shop", &["Labels:           app=web", "registry.example.com/shop/web:1.9.0-debug"]);
+    let stray = expect(
+        &mut s,
+        "kubectl describe pod web-debug -n shop",
+        &["Labels:           app=web", "registry.example.com/shop/web:1.9.0-debug"],
+    );
     assert!(!stray.contains("Controlled By"), "{stray}");
     expect(&mut s, "kubectl describe pod -n shop -l pod-template-hash", &["Controlled By:  ReplicaSet/web-"]);
 
@@ -484,7 +537,10 @@ fn m17_default_deny_netpol() {
     expect(
         &mut s,
         "kubectl describe networkpolicy allow-all-ingress -n shop",
-        &["PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)", "Policy Types: Ingress"],
+        &[
+            "PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)",
+            "Policy Types: Ingress",
+        ],
     );
 
     ok(&mut s, "kubectl delete networkpolicy allow-all-ingress -n shop");
@@ -497,9 +553,5 @@ fn m17_default_deny_netpol() {
 
 /// The RESTARTS column summed over the rows of `get pods`.
 fn restarts(table: &str) -> u32 {
-    table
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split_whitespace().nth(3)?.parse::<u32>().ok())
-        .sum()
+    table.lines().skip(1).filter_map(|l| l.split_whitespace().nth(3)?.parse::<u32>().ok()).sum()
 }
