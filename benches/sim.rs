@@ -2,6 +2,10 @@
 //! pods -A`, and parsing plus validating a scenario. Targets (release): advance ≤ 1 ms, a command
 //! ≤ 1 ms, parse + validate ≤ 5 ms. Figures go in docs/performance.md.
 
+// Measure with the allocator the binary ships with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use kombat::scenario::{self, Scenario};
 use kombat::sim::{Cluster, Object, kubectl};

@@ -113,7 +113,13 @@ pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
     };
     match result {
         Ok(done) => {
-            let output = apply_filters(&done.output, &filters);
+            let output = if filters.is_empty() {
+                let mut out = done.output;
+                out.truncate(out.trim_end_matches('\n').len());
+                out
+            } else {
+                apply_filters(&done.output, &filters)
+            };
             // A change costs a change whatever verb made it (`ssh … systemctl stop kubelet`).
             let cost = if done.changed { CHANGE_COST } else { cost };
             Outcome { output, changed: done.changed, cost, ok: true }

@@ -33,7 +33,19 @@ pub fn step(cluster: &mut Cluster) {
         .map(|(k, _)| k.clone())
         .collect();
     for k in keys {
-        sync_pod(cluster, &k, world);
+        // A settled pod woken only because the world changed stays settled unless the change
+        // reaches it (a dependency, its config, its load): then it gets a full sync.
+        let untouched = cluster
+            .pods
+            .get(&k)
+            .is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
+        if untouched {
+            if let Some(p) = cluster.pods.get_mut(&k) {
+                p.status.synced_world = world;
+            }
+        } else {
+            sync_pod(cluster, &k, world);
+        }
     }
 }
 

@@ -45,14 +45,16 @@ const ALL: &[Kind] = &[
 
 /// One object found, with what filtering and tables need.
 #[derive(Clone, Debug)]
-pub struct Item {
+pub struct Item<'a> {
     pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
-    pub labels: Labels,
+    pub namespace: std::borrow::Cow<'a, str>,
+    pub name: std::borrow::Cow<'a, str>,
+    pub labels: std::borrow::Cow<'a, Labels>,
     pub created: i64,
     /// Index into `cluster.events` for events.
     pub event: Option<usize>,
+    /// The pod itself, for pods, so rows need no second lookup.
+    pub pod: Option<&'a crate::sim::objects::Pod>,
 }
 
 enum Output {
@@ -380,7 +382,7 @@ fn tables(cluster: &Cluster, items: &[Item], wide: bool, a: &Args, all_ns: bool)
                     *first = format!("{}/{first}", kind.qualified());
                 }
                 if ns_col {
-                    row.insert(0, i.namespace.clone());
+                    row.insert(0, i.namespace.to_string());
                 }
                 row.extend(
                     label_columns
@@ -399,11 +401,11 @@ fn tables(cluster: &Cluster, items: &[Item], wide: bool, a: &Args, all_ns: bool)
 }
 
 fn label_text(item: &Item) -> String {
-    let mut labels = item.labels.clone();
+    let mut labels = item.labels.clone().into_owned();
     if item.kind == Kind::Namespace {
         labels
             .entry("kubernetes.io/metadata.name".to_owned())
-            .or_insert_with(|| item.name.clone());
+            .or_insert_with(|| item.name.to_string());
     }
     if labels.is_empty() {
         return "<none>".to_owned();

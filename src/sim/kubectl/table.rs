@@ -1,27 +1,29 @@
 //! Column layout as kubectl prints tables: left-aligned columns separated by three spaces, and
 //! ages as `45s`, `5m12s`, `3h`, `12d`.
 
-/// Formats rows under a header, padding every column but the last.
+/// Formats rows under a header, padding every column but the last. With `no_headers` the
+/// header neither prints nor widens the columns.
 pub fn render(header: &[&str], rows: &[Vec<String>], no_headers: bool) -> String {
     let cols = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    let width = |cell: &str| if cell.is_ascii() { cell.len() } else { cell.chars().count() };
+    let mut widths: Vec<usize> = header.iter().map(|h| if no_headers { 0 } else { h.len() }).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate().take(cols) {
-            widths[i] = widths[i].max(cell.chars().count());
+            widths[i] = widths[i].max(width(cell));
         }
     }
-    let mut out = String::new();
+    let line_len: usize = widths.iter().map(|w| w + 3).sum();
+    let mut out = String::with_capacity(line_len * (rows.len() + 1));
     let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut s = String::new();
-        for (i, cell) in cells.enumerate() {
+        let start = out.len();
+        for (i, cell) in cells.enumerate().take(cols) {
+            out.push_str(cell);
             if i + 1 < cols {
-                s.push_str(cell);
-                s.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count() + 3));
-            } else {
-                s.push_str(cell);
+                pad(&mut out, widths[i] - width(cell) + 3);
             }
         }
-        out.push_str(s.trim_end());
+        let trimmed = out[start..].trim_end().len();
+        out.truncate(start + trimmed);
         out.push('\n');
     };
     if !no_headers {
@@ -32,6 +34,15 @@ pub fn render(header: &[&str], rows: &[Vec<String>], no_headers: bool) -> String
     }
     out.pop();
     out
+}
+
+fn pad(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// kubectl's human-readable duration (`HumanDuration`).

@@ -56,6 +56,25 @@ pub fn settled(cluster: &Cluster, pod: &Pod) -> bool {
     })
 }
 
+/// Whether a settled pod is unaffected by a change in the world: still settled, and nothing it
+/// depends on (dependencies, API permissions, mounted files) fails for it now.
+pub fn unaffected(cluster: &Cluster, pod: &Pod) -> bool {
+    if !settled(cluster, pod) {
+        return false;
+    }
+    let source = Source::Pod { namespace: &pod.meta.namespace, name: &pod.meta.name };
+    let user = format!("system:serviceaccount:{}:{}", pod.meta.namespace, pod.spec.service_account);
+    pod.spec.containers.iter().all(|spec| {
+        let Some(app) = cluster.app_for_image(&spec.image) else { return true };
+        app.dependencies.iter().all(|d| network::dependency_error(cluster, source, d).is_none())
+            && app.api_calls.iter().all(|call| {
+                let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
+                crate::sim::rbac::allowed(cluster, &user, verb, resource, &pod.meta.namespace)
+            })
+            && app.required_files.iter().all(|f| env::file_present(cluster, pod, spec, f))
+    })
+}
+
 fn status_mut(pod: &mut Pod, index: usize, init: bool) -> Option<&mut ContainerStatus> {
     if init { pod.status.init_statuses.get_mut(index) } else { pod.status.containers.get_mut(index) }
 }

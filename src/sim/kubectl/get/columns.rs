@@ -187,12 +187,12 @@ fn access(mode: &str) -> &str {
 /// One table row (without NAMESPACE or LABELS, which the caller adds).
 pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
     let now = cluster.now;
-    let id = key(&item.namespace, &item.name);
-    let name = item.name.clone();
+    let id = || key(&item.namespace, &item.name);
+    let name = item.name.to_string();
     let age_s = age(now - item.created);
     let mut r: Vec<String> = match item.kind {
         Kind::Pod => {
-            let Some(p) = cluster.pods.get(&id) else {
+            let Some(p) = item.pod.or_else(|| cluster.pods.get(&id())) else {
                 return vec![name];
             };
             let mut r = vec![
@@ -222,7 +222,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Deployment => {
-            let Some(d) = cluster.deployments.get(&id) else {
+            let Some(d) = cluster.deployments.get(&id()) else {
                 return vec![name];
             };
             let s = &d.status;
@@ -252,7 +252,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::ReplicaSet => {
-            let Some(rs) = cluster.replicasets.get(&id) else {
+            let Some(rs) = cluster.replicasets.get(&id()) else {
                 return vec![name];
             };
             let mut r = vec![
@@ -281,7 +281,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Service => {
-            let Some(s) = cluster.services.get(&id) else {
+            let Some(s) = cluster.services.get(&id()) else {
                 return vec![name];
             };
             let ports = s
@@ -318,13 +318,13 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Endpoints => {
-            let Some(e) = cluster.endpoints.get(&id) else {
+            let Some(e) = cluster.endpoints.get(&id()) else {
                 return vec![name];
             };
             vec![name, endpoints_text(e), age_s]
         }
         Kind::Node => {
-            let Some(n) = cluster.nodes.get(&item.name) else {
+            let Some(n) = cluster.nodes.get(item.name.as_ref()) else {
                 return vec![name];
             };
             let mut status = match n.condition("Ready") {
@@ -367,7 +367,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Namespace => {
-            let Some(n) = cluster.namespaces.get(&item.name) else {
+            let Some(n) = cluster.namespaces.get(item.name.as_ref()) else {
                 return vec![name];
             };
             let status = if n.meta.deleted.is_some() {
@@ -378,17 +378,17 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             vec![name, status.to_owned(), age_s]
         }
         Kind::ConfigMap => {
-            let n = cluster.configmaps.get(&id).map_or(0, |c| c.data.len());
+            let n = cluster.configmaps.get(&id()).map_or(0, |c| c.data.len());
             vec![name, n.to_string(), age_s]
         }
         Kind::Secret => {
-            let Some(s) = cluster.secrets.get(&id) else {
+            let Some(s) = cluster.secrets.get(&id()) else {
                 return vec![name];
             };
             vec![name, s.kind.clone(), s.data.len().to_string(), age_s]
         }
         Kind::Pvc => {
-            let Some(p) = cluster.pvcs.get(&id) else {
+            let Some(p) = cluster.pvcs.get(&id()) else {
                 return vec![name];
             };
             let bound = p.phase == crate::sim::objects::PvcPhase::Bound;
@@ -416,7 +416,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Pv => {
-            let Some(v) = cluster.pvs.get(&item.name) else {
+            let Some(v) = cluster.pvs.get(item.name.as_ref()) else {
                 return vec![name];
             };
             let mut r = vec![
@@ -437,7 +437,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::StorageClass => {
-            let Some(s) = cluster.storageclasses.get(&item.name) else {
+            let Some(s) = cluster.storageclasses.get(item.name.as_ref()) else {
                 return vec![name];
             };
             let shown = if s.is_default {
@@ -455,7 +455,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             ]
         }
         Kind::Ingress => {
-            let Some(i) = cluster.ingresses.get(&id) else {
+            let Some(i) = cluster.ingresses.get(&id()) else {
                 return vec![name];
             };
             let hosts: Vec<&str> = i
@@ -486,13 +486,13 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             ]
         }
         Kind::NetworkPolicy => {
-            let Some(p) = cluster.netpols.get(&id) else {
+            let Some(p) = cluster.netpols.get(&id()) else {
                 return vec![name];
             };
             vec![name, or_none(selector_text(&p.pod_selector)), age_s]
         }
         Kind::Hpa => {
-            let Some(h) = cluster.hpas.get(&id) else {
+            let Some(h) = cluster.hpas.get(&id()) else {
                 return vec![name];
             };
             let current = h
@@ -510,7 +510,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             ]
         }
         Kind::ResourceQuota => {
-            let Some(q) = cluster.quotas.get(&id) else {
+            let Some(q) = cluster.quotas.get(&id()) else {
                 return vec![name];
             };
             let usage = crate::sim::manifest::quota_usage(cluster, q);
@@ -526,7 +526,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
         }
         Kind::LimitRange | Kind::Role | Kind::ClusterRole => vec![name, timestamp(item.created)],
         Kind::Pdb => {
-            let Some(p) = cluster.pdbs.get(&id) else {
+            let Some(p) = cluster.pdbs.get(&id()) else {
                 return vec![name];
             };
             let (_, _, _, allowed) = crate::sim::manifest::pdb_status(cluster, p);
@@ -599,7 +599,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
             let n = cluster
                 .webhooks
-                .get(&item.name)
+                .get(item.name.as_ref())
                 .map_or(0, |w| w.webhooks.len());
             vec![name, n.to_string(), age_s]
         }

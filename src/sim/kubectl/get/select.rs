@@ -11,52 +11,53 @@ use crate::sim::manifest::{event_name, to_manifest};
 use crate::sim::objects::Labels;
 
 /// Every object of a kind in a namespace (`None`: all namespaces), in kubectl's order.
-pub fn list(cluster: &Cluster, kind: Kind, namespace: Option<&str>) -> Vec<Item> {
+pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Vec<Item<'a>> {
     let in_ns = |ns: &str| !kind.namespaced() || namespace.is_none_or(|n| n == ns);
-    let mut out = Vec::new();
-    let mut push = |m: &crate::sim::objects::Meta| {
+    let mut out = Vec::with_capacity(if kind == Kind::Pod { cluster.pods.len() } else { 16 });
+    let mut push = |m: &'a crate::sim::objects::Meta, pod: Option<&'a crate::sim::objects::Pod>| {
         if in_ns(&m.namespace) {
             out.push(Item {
                 kind,
                 namespace: if kind.namespaced() {
-                    m.namespace.clone()
+                    std::borrow::Cow::Borrowed(m.namespace.as_str())
                 } else {
-                    String::new()
+                    std::borrow::Cow::Borrowed("")
                 },
-                name: m.name.clone(),
-                labels: m.labels.clone(),
+                name: std::borrow::Cow::Borrowed(m.name.as_str()),
+                labels: std::borrow::Cow::Borrowed(&m.labels),
                 created: m.created,
                 event: None,
+                pod,
             });
         }
     };
     match kind {
-        Kind::Pod => cluster.pods.values().for_each(|o| push(&o.meta)),
-        Kind::Deployment => cluster.deployments.values().for_each(|o| push(&o.meta)),
-        Kind::ReplicaSet => cluster.replicasets.values().for_each(|o| push(&o.meta)),
-        Kind::Service => cluster.services.values().for_each(|o| push(&o.meta)),
-        Kind::Endpoints => cluster.endpoints.values().for_each(|o| push(&o.meta)),
-        Kind::Node => cluster.nodes.values().for_each(|o| push(&o.meta)),
-        Kind::Namespace => cluster.namespaces.values().for_each(|o| push(&o.meta)),
-        Kind::ConfigMap => cluster.configmaps.values().for_each(|o| push(&o.meta)),
-        Kind::Secret => cluster.secrets.values().for_each(|o| push(&o.meta)),
-        Kind::Pvc => cluster.pvcs.values().for_each(|o| push(&o.meta)),
-        Kind::Pv => cluster.pvs.values().for_each(|o| push(&o.meta)),
-        Kind::StorageClass => cluster.storageclasses.values().for_each(|o| push(&o.meta)),
-        Kind::Ingress => cluster.ingresses.values().for_each(|o| push(&o.meta)),
-        Kind::NetworkPolicy => cluster.netpols.values().for_each(|o| push(&o.meta)),
-        Kind::Hpa => cluster.hpas.values().for_each(|o| push(&o.meta)),
-        Kind::ResourceQuota => cluster.quotas.values().for_each(|o| push(&o.meta)),
-        Kind::LimitRange => cluster.limitranges.values().for_each(|o| push(&o.meta)),
-        Kind::Pdb => cluster.pdbs.values().for_each(|o| push(&o.meta)),
-        Kind::ServiceAccount => cluster.serviceaccounts.values().for_each(|o| push(&o.meta)),
+        Kind::Pod => cluster.pods.values().for_each(|o| push(&o.meta, Some(o))),
+        Kind::Deployment => cluster.deployments.values().for_each(|o| push(&o.meta, None)),
+        Kind::ReplicaSet => cluster.replicasets.values().for_each(|o| push(&o.meta, None)),
+        Kind::Service => cluster.services.values().for_each(|o| push(&o.meta, None)),
+        Kind::Endpoints => cluster.endpoints.values().for_each(|o| push(&o.meta, None)),
+        Kind::Node => cluster.nodes.values().for_each(|o| push(&o.meta, None)),
+        Kind::Namespace => cluster.namespaces.values().for_each(|o| push(&o.meta, None)),
+        Kind::ConfigMap => cluster.configmaps.values().for_each(|o| push(&o.meta, None)),
+        Kind::Secret => cluster.secrets.values().for_each(|o| push(&o.meta, None)),
+        Kind::Pvc => cluster.pvcs.values().for_each(|o| push(&o.meta, None)),
+        Kind::Pv => cluster.pvs.values().for_each(|o| push(&o.meta, None)),
+        Kind::StorageClass => cluster.storageclasses.values().for_each(|o| push(&o.meta, None)),
+        Kind::Ingress => cluster.ingresses.values().for_each(|o| push(&o.meta, None)),
+        Kind::NetworkPolicy => cluster.netpols.values().for_each(|o| push(&o.meta, None)),
+        Kind::Hpa => cluster.hpas.values().for_each(|o| push(&o.meta, None)),
+        Kind::ResourceQuota => cluster.quotas.values().for_each(|o| push(&o.meta, None)),
+        Kind::LimitRange => cluster.limitranges.values().for_each(|o| push(&o.meta, None)),
+        Kind::Pdb => cluster.pdbs.values().for_each(|o| push(&o.meta, None)),
+        Kind::ServiceAccount => cluster.serviceaccounts.values().for_each(|o| push(&o.meta, None)),
         Kind::Role | Kind::ClusterRole => {
             let want = kind == Kind::ClusterRole;
             cluster
                 .roles
                 .values()
                 .filter(|r| r.cluster == want)
-                .for_each(|o| push(&o.meta));
+                .for_each(|o| push(&o.meta, None));
         }
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
             let want = kind == Kind::ClusterRoleBinding;
@@ -64,7 +65,7 @@ pub fn list(cluster: &Cluster, kind: Kind, namespace: Option<&str>) -> Vec<Item>
                 .rolebindings
                 .values()
                 .filter(|r| r.cluster == want)
-                .for_each(|o| push(&o.meta));
+                .for_each(|o| push(&o.meta, None));
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
             let want = if kind == Kind::MutatingWebhook {
@@ -76,7 +77,7 @@ pub fn list(cluster: &Cluster, kind: Kind, namespace: Option<&str>) -> Vec<Item>
                 .webhooks
                 .values()
                 .filter(|w| w.kind == want)
-                .for_each(|o| push(&o.meta));
+                .for_each(|o| push(&o.meta, None));
         }
         Kind::Event => {
             let mut events: Vec<Item> = cluster
@@ -87,11 +88,12 @@ pub fn list(cluster: &Cluster, kind: Kind, namespace: Option<&str>) -> Vec<Item>
                 .filter_map(|(i, e)| {
                     Some(Item {
                         kind,
-                        namespace: e.namespace.clone(),
-                        name: event_name(cluster, i)?,
-                        labels: Labels::new(),
+                        namespace: std::borrow::Cow::Borrowed(e.namespace.as_str()),
+                        name: std::borrow::Cow::Owned(event_name(cluster, i)?),
+                        labels: std::borrow::Cow::Owned(Labels::new()),
                         created: e.first,
                         event: Some(i),
+                        pod: None,
                     })
                 })
                 .collect();
