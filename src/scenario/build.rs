@@ -38,6 +38,7 @@ fn creation_rank(o: &Object) -> u8 {
 /// Builds the cluster as it stands when the incident begins (incident time 0).
 pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildError> {
     let mut cluster = Cluster::new(seed);
+    cluster.salt_names(&scenario.id);
     let base = &scenario.cluster;
     cluster.registry = base.registry.clone();
     cluster.apps = base.apps.clone();

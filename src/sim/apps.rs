@@ -114,6 +114,7 @@ pub enum AppRole {
 
 /// Something a running app does to the cluster: the rogue actors of failure modes 36 and 45.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum AppAction {
     /// Keeps a deployment at this replica count (`kubectl scale` in a loop).
     ScaleDeployment { namespace: String, name: String, replicas: u32 },

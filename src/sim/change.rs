@@ -51,6 +51,7 @@ pub enum PatchType {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[allow(clippy::large_enum_variant, reason = "changes are short-lived values; boxing would only add noise to scenarios")]
+#[serde(deny_unknown_fields)]
 pub enum Change {
     Create(Object),
     Delete { kind: Kind, namespace: String, name: String },

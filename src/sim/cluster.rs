@@ -139,6 +139,17 @@ impl Cluster {
         }
     }
 
+    /// Gives the cosmetic name stream its own salt (a scenario's id), so two scenarios played with
+    /// the same seed do not name their pods alike.
+    pub fn salt_names(&mut self, salt: &str) {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in salt.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.names = ChaCha8Rng::seed_from_u64(self.seed ^ 0x6e61_6d65_735f_7631 ^ h);
+    }
+
     /// Notes that the world changed, so every controller looks again.
     pub fn touch(&mut self) {
         self.world += 1;

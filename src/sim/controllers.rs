@@ -11,6 +11,8 @@ mod nodes;
 mod replicaset;
 mod scheduler;
 mod storage;
+#[cfg(test)]
+mod test_support;
 
 pub use kubelet::container_usage;
 

@@ -11,6 +11,7 @@ use super::objects::{ContainerState, Labels, PvcPhase, Selector};
 use super::quantity::Mebibytes;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Predicate {
     /// Every desired replica runs the current template, is ready, and no old pods remain.
     DeploymentHealthy { namespace: String, name: String },

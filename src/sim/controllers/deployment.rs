@@ -308,3 +308,165 @@ fn set_condition(conditions: &mut Vec<DeploymentCondition>, kind: &str, status: 
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::Cluster;
+    use crate::sim::controllers::test_support::{apply, cluster_with, deployment, get_deployment, messages, node, web_app};
+    use crate::sim::objects::{Pod, Strategy};
+
+    /// A deployment `web` of `replicas` pods running `web:v1`, settled for a minute.
+    fn web(replicas: u32, strategy: Strategy) -> Cluster {
+        let mut d = deployment("default", "web", "web:v1", replicas);
+        d.strategy = strategy;
+        let apps = [("web:v1", web_app()), ("web:v2", web_app())];
+        let mut c = cluster_with(vec![node("node-1")], &apps, vec![Object::Deployment(d)]);
+        c.advance_seconds(60);
+        c
+    }
+
+    fn set_image(c: &mut Cluster, image: &str) {
+        apply(
+            c,
+            Change::SetImage {
+                namespace: "default".to_owned(),
+                deployment: "web".to_owned(),
+                container: None,
+                image: image.to_owned(),
+            },
+        );
+    }
+
+    /// The replica sets of `web` as (revision, name, replicas), oldest revision first.
+    fn sets(c: &Cluster) -> Vec<(u32, String, u32)> {
+        let mut v: Vec<_> = c.replicasets.values().map(|rs| (rs.revision, rs.meta.name.clone(), rs.replicas)).collect();
+        v.sort();
+        v
+    }
+
+    fn hash_of(pod: &Pod) -> &str {
+        pod.meta.labels.get("pod-template-hash").map_or("", String::as_str)
+    }
+
+    fn active(c: &Cluster) -> Vec<&Pod> {
+        c.pods.values().filter(|p| p.is_active()).collect()
+    }
+
+    fn ready(c: &Cluster) -> usize {
+        c.pods.values().filter(|p| p.is_ready()).count()
+    }
+
+    #[test]
+    fn rolling_update_respects_max_surge_and_max_unavailable() {
+        let mut c = web(4, Strategy::default());
+        assert_eq!(get_deployment(&c, "default", "web").status.available, 4);
+        let old = sets(&c)[0].1.clone();
+        set_image(&mut c, "web:v2");
+        for _ in 0..30 {
+            c.step();
+            let (pods, available) = (active(&c).len(), ready(&c));
+            assert!(pods <= 5, "t={}: {pods} pods exceed 4 + maxSurge 1", c.now);
+            assert!(available >= 3, "t={}: only {available} available, below 4 - maxUnavailable 1", c.now);
+        }
+        let new = sets(&c)[1].1.clone();
+        assert_eq!(sets(&c), vec![(1, old.clone(), 0), (2, new.clone(), 4)]);
+        let d = get_deployment(&c, "default", "web");
+        assert_eq!((d.status.replicas, d.status.updated, d.status.ready, d.status.available), (4, 4, 4, 4));
+        let progressing = d.condition("Progressing").expect("Progressing condition");
+        assert_eq!(progressing.reason, "NewReplicaSetAvailable");
+        assert_eq!(progressing.message, format!("ReplicaSet \"{new}\" has successfully progressed."));
+        assert!(active(&c).iter().all(|p| format!("web-{}", hash_of(p)) == new));
+        assert_eq!(
+            messages(&c, "Deployment", "web", "ScalingReplicaSet"),
+            vec![
+                format!("Scaled up replica set {old} to 4 from 0"),
+                format!("Scaled up replica set {new} to 1 from 0"),
+                format!("Scaled down replica set {old} to 3 from 4"),
+                format!("Scaled up replica set {new} to 2 from 1"),
+                format!("Scaled down replica set {old} to 2 from 3"),
+                format!("Scaled up replica set {new} to 3 from 2"),
+                format!("Scaled down replica set {old} to 1 from 2"),
+                format!("Scaled up replica set {new} to 4 from 3"),
+                format!("Scaled down replica set {old} to 0 from 1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_image_rollout_stalls_with_old_pods_serving_then_exceeds_its_deadline() {
+        let mut c = web(4, Strategy::default());
+        let old = sets(&c)[0].1.clone();
+        set_image(&mut c, "web:v9");
+        c.advance_seconds(540);
+        let new = sets(&c)[1].1.clone();
+        assert_eq!(sets(&c), vec![(1, old.clone(), 3), (2, new.clone(), 1)]);
+        let serving: Vec<&Pod> = c.pods.values().filter(|p| p.is_ready()).collect();
+        assert_eq!(serving.len(), 3);
+        assert!(serving.iter().all(|p| format!("web-{}", hash_of(p)) == old));
+        let d = get_deployment(&c, "default", "web");
+        assert_eq!((d.status.replicas, d.status.updated, d.status.available), (4, 1, 3));
+        let progressing = d.condition("Progressing").expect("Progressing condition");
+        assert_eq!(
+            (progressing.status.as_str(), progressing.reason.as_str(), progressing.message.clone()),
+            ("True", "ReplicaSetUpdated", format!("ReplicaSet \"{new}\" is progressing."))
+        );
+        // The rollout's last progress was at t=70; the deadline is 600 s and checked each minute.
+        c.advance_seconds(120);
+        let d = get_deployment(&c, "default", "web");
+        let progressing = d.condition("Progressing").expect("Progressing condition");
+        assert_eq!(
+            (progressing.status.as_str(), progressing.reason.as_str(), progressing.message.clone()),
+            ("False", "ProgressDeadlineExceeded", format!("ReplicaSet \"{new}\" has timed out progressing."))
+        );
+        assert_eq!(d.condition("Available").map(|a| a.status.as_str()), Some("True"));
+        assert_eq!(sets(&c), vec![(1, old, 3), (2, new, 1)]);
+    }
+
+    #[test]
+    fn rollout_undo_makes_the_old_replica_set_the_newest_revision() {
+        let mut c = web(4, Strategy::default());
+        let old = sets(&c)[0].1.clone();
+        set_image(&mut c, "web:v9");
+        c.advance_seconds(60);
+        let bad = sets(&c)[1].1.clone();
+        apply(
+            &mut c,
+            Change::RolloutUndo { namespace: "default".to_owned(), deployment: "web".to_owned(), to_revision: None },
+        );
+        c.advance_seconds(60);
+        assert_eq!(sets(&c), vec![(2, bad, 0), (3, old.clone(), 4)]);
+        let d = get_deployment(&c, "default", "web");
+        assert_eq!((d.status.revision, d.status.updated, d.status.available), (3, 4, 4));
+        assert_eq!(d.template.spec.containers[0].image, "web:v1");
+        assert_eq!(active(&c).len(), 4);
+        assert!(active(&c).iter().all(|p| format!("web-{}", hash_of(p)) == old && p.is_ready()));
+    }
+
+    #[test]
+    fn recreate_scales_the_old_replica_set_to_zero_before_new_pods_start() {
+        let mut c = web(2, Strategy::Recreate);
+        let old = sets(&c)[0].1.clone();
+        set_image(&mut c, "web:v2");
+        c.step();
+        let new = sets(&c)[1].1.clone();
+        assert_eq!(sets(&c), vec![(1, old.clone(), 0), (2, new.clone(), 0)]);
+        assert!(c.pods.values().all(|p| format!("web-{}", hash_of(p)) == old && !p.is_active()));
+        for _ in 0..6 {
+            c.step();
+            let old_left = c.pods.values().any(|p| format!("web-{}", hash_of(p)) == old);
+            let new_started = c.pods.values().any(|p| format!("web-{}", hash_of(p)) == new);
+            assert!(!(old_left && new_started), "t={}: old and new pods side by side", c.now);
+        }
+        assert_eq!(sets(&c), vec![(1, old.clone(), 0), (2, new.clone(), 2)]);
+        assert_eq!(ready(&c), 2);
+        assert_eq!(
+            messages(&c, "Deployment", "web", "ScalingReplicaSet"),
+            vec![
+                format!("Scaled up replica set {old} to 2 from 0"),
+                format!("Scaled down replica set {old} to 0 from 2"),
+                format!("Scaled up replica set {new} to 2 from 0"),
+            ]
+        );
+    }
+}

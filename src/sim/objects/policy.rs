@@ -190,6 +190,7 @@ impl FailurePolicy {
 
 /// What a mutating webhook does to the pods it admits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum WebhookMutation {
     /// Pins the image of containers with this name.
     SetImage { container: String, image: String },

@@ -34,6 +34,7 @@ fn default_deadline() -> u32 {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Strategy {
     /// `maxSurge` and `maxUnavailable` as percentages or counts, like `"25%"` or `"1"`.
     RollingUpdate { max_surge: String, max_unavailable: String },

@@ -1,0 +1,192 @@
+//! Fixtures shared by the controller tests: small clusters built through the API (so admission
+//! and stamping apply), the apps their images run, and short-hands for reading the results.
+
+use crate::sim::apps::{AppProfile, Image, split_image};
+use crate::sim::change::{Change, Object};
+use crate::sim::cluster::{Cluster, key};
+use crate::sim::objects::{
+    Container, ContainerState, Deployment, IntOrString, Labels, Meta, Namespace, Node, Pod, PodSpec, PodTemplate,
+    Service, ServicePort,
+};
+use crate::sim::quantity::{Mebibytes, Millicores};
+
+/// A cluster at incident time 0 with the `default` and `kube-system` namespaces, the given
+/// nodes, apps (by image reference, like `web:v1`; each is its own registry tag) and objects.
+pub fn cluster_with(nodes: Vec<Node>, apps: &[(&str, AppProfile)], objects: Vec<Object>) -> Cluster {
+    let mut c = Cluster::new(7);
+    for (image, profile) in apps {
+        let (repo, tag) = split_image(image);
+        c.apps.insert((*image).to_owned(), profile.clone());
+        match c.registry.images.iter_mut().find(|i| i.repository == repo) {
+            Some(i) => {
+                i.tags.insert(tag.to_owned(), (*image).to_owned());
+            }
+            None => c.registry.images.push(Image {
+                repository: repo.to_owned(),
+                tags: [(tag.to_owned(), (*image).to_owned())].into(),
+                private: false,
+            }),
+        }
+    }
+    for ns in ["default", "kube-system"] {
+        create(&mut c, Object::Namespace(Namespace { meta: Meta::new(ns, "") }));
+    }
+    for n in nodes {
+        create(&mut c, Object::Node(n));
+    }
+    for o in objects {
+        create(&mut c, o);
+    }
+    c
+}
+
+/// Creates an object through the API, failing the test if the API refuses it.
+pub fn create(c: &mut Cluster, object: Object) {
+    apply(c, Change::Create(object));
+}
+
+/// Applies a change as `kubectl` would, failing the test if the API refuses it.
+pub fn apply(c: &mut Cluster, change: Change) {
+    let what = format!("{change:?}");
+    if let Err(e) = c.apply(change, "kubectl") {
+        panic!("{what} was refused: {e}");
+    }
+}
+
+pub fn namespace(name: &str) -> Object {
+    Object::Namespace(Namespace { meta: Meta::new(name, "") })
+}
+
+/// A node with 4 CPUs and 8 GiB of memory.
+pub fn node(name: &str) -> Node {
+    sized_node(name, 4000, 8192)
+}
+
+pub fn sized_node(name: &str, cpu: u64, memory: u64) -> Node {
+    let mut meta = Meta::new(name, "");
+    meta.labels.insert("kubernetes.io/hostname".to_owned(), name.to_owned());
+    Node {
+        meta,
+        cpu: Millicores(cpu),
+        memory: Mebibytes(memory),
+        max_pods: 110,
+        taints: Vec::new(),
+        unschedulable: false,
+        disk_gib: 100,
+        files: Vec::new(),
+        kubelet: crate::sim::objects::KubeletState::Running,
+        internal_ip: String::new(),
+        index: 0,
+        last_heartbeat: 0,
+        conditions: Vec::new(),
+    }
+}
+
+/// An app listening on 8080 that is ready 5 s after it starts.
+pub fn web_app() -> AppProfile {
+    AppProfile::default()
+}
+
+pub fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+pub fn container(name: &str, image: &str) -> Container {
+    Container { name: name.to_owned(), image: image.to_owned(), ..Container::default() }
+}
+
+/// A deployment whose pods (labelled `app: NAME`) run one container named after it.
+pub fn deployment(ns: &str, name: &str, image: &str, replicas: u32) -> Deployment {
+    Deployment {
+        meta: Meta::new(name, ns),
+        replicas,
+        selector: labels(&[("app", name)]),
+        template: PodTemplate {
+            labels: labels(&[("app", name)]),
+            annotations: Labels::new(),
+            spec: PodSpec { containers: vec![container(name, image)], service_account: "default".to_owned(), ..PodSpec::default() },
+        },
+        strategy: crate::sim::objects::Strategy::default(),
+        progress_deadline_seconds: 600,
+        paused: false,
+        status: crate::sim::objects::DeploymentStatus::default(),
+    }
+}
+
+/// A bare pod (no owner) running one container.
+pub fn pod(ns: &str, name: &str, spec: PodSpec) -> Pod {
+    let mut meta = Meta::new(name, ns);
+    meta.labels = labels(&[("app", name)]);
+    Pod { meta, spec, status: crate::sim::objects::PodStatus::default() }
+}
+
+pub fn pod_spec(containers: Vec<Container>) -> PodSpec {
+    PodSpec { containers, service_account: "default".to_owned(), ..PodSpec::default() }
+}
+
+/// A service selecting `app: NAME` on `port`, forwarding to `target`.
+pub fn service(ns: &str, name: &str, port: u16, target: u16) -> Service {
+    Service {
+        meta: Meta::new(name, ns),
+        kind: crate::sim::objects::ServiceType::ClusterIP,
+        selector: labels(&[("app", name)]),
+        ports: vec![ServicePort { name: None, port, target_port: IntOrString::Int(target), protocol: "TCP".to_owned() }],
+        cluster_ip: String::new(),
+    }
+}
+
+/// Cluster DNS: a `coredns` deployment and the `kube-dns` service in `kube-system`. Add
+/// [`DNS_IMAGE`] with [`dns_app`] to the apps.
+pub fn dns_objects() -> Vec<Object> {
+    let mut d = deployment("kube-system", "coredns", DNS_IMAGE, 1);
+    d.template.labels = labels(&[("k8s-app", "kube-dns")]);
+    d.selector = d.template.labels.clone();
+    let mut svc = service("kube-system", "kube-dns", 53, 53);
+    svc.selector = labels(&[("k8s-app", "kube-dns")]);
+    vec![Object::Deployment(d), Object::Service(svc)]
+}
+
+pub const DNS_IMAGE: &str = "coredns:1.11";
+
+pub fn dns_app() -> AppProfile {
+    AppProfile { port: Some(53), role: crate::sim::apps::AppRole::Dns, ..AppProfile::default() }
+}
+
+/// Pods in a namespace whose name starts with `prefix`, in name order.
+pub fn pods<'a>(c: &'a Cluster, ns: &str, prefix: &str) -> Vec<&'a Pod> {
+    c.pods.values().filter(|p| p.meta.namespace == ns && p.meta.name.starts_with(prefix)).collect()
+}
+
+/// The only pod whose name starts with `prefix`.
+pub fn only_pod<'a>(c: &'a Cluster, ns: &str, prefix: &str) -> &'a Pod {
+    let found = pods(c, ns, prefix);
+    assert_eq!(found.len(), 1, "pods starting with {prefix}: {:?}", found.iter().map(|p| &p.meta.name).collect::<Vec<_>>());
+    found[0]
+}
+
+pub fn get_pod<'a>(c: &'a Cluster, ns: &str, name: &str) -> &'a Pod {
+    c.pods.get(&key(ns, name)).unwrap_or_else(|| panic!("pod {ns}/{name} exists"))
+}
+
+pub fn get_deployment<'a>(c: &'a Cluster, ns: &str, name: &str) -> &'a Deployment {
+    c.deployments.get(&key(ns, name)).unwrap_or_else(|| panic!("deployment {ns}/{name} exists"))
+}
+
+/// Messages of the events with this reason about one object, oldest first.
+pub fn messages(c: &Cluster, kind: &str, name: &str, reason: &str) -> Vec<String> {
+    c.events.iter().filter(|e| e.kind == kind && e.name == name && e.reason == reason).map(|e| e.message.clone()).collect()
+}
+
+/// Messages of every event with this reason, oldest first.
+pub fn all_messages(c: &Cluster, reason: &str) -> Vec<String> {
+    c.events.iter().filter(|e| e.reason == reason).map(|e| e.message.clone()).collect()
+}
+
+/// The waiting reason (or `Running`/terminated reason) of a pod's first container.
+pub fn state_of(pod: &Pod) -> String {
+    match pod.status.containers.first().map(|s| &s.state) {
+        Some(ContainerState::Waiting { reason, .. } | ContainerState::Terminated { reason, .. }) => reason.clone(),
+        Some(ContainerState::Running { .. }) => "Running".to_owned(),
+        None => "none".to_owned(),
+    }
+}
