@@ -28,7 +28,7 @@ impl Cluster {
     fn apply_inner(&mut self, change: Change) -> Result<(), ApiError> {
         match change {
             Change::Create(object) => self.create(object),
-            Change::Delete { kind, namespace, name } => self.delete(kind, &namespace, &name),
+            Change::Delete { kind, namespace, name, force } => self.delete(kind, &namespace, &name, force),
             Change::SetImage { namespace, deployment, container, image } => {
                 self.edit_containers(&namespace, &deployment, container.as_deref(), |c| c.image.clone_from(&image))
             }
@@ -690,7 +690,7 @@ impl Cluster {
         }
     }
 
-    fn delete(&mut self, kind: Kind, namespace: &str, name: &str) -> Result<(), ApiError> {
+    fn delete(&mut self, kind: Kind, namespace: &str, name: &str, force: bool) -> Result<(), ApiError> {
         let k = key(namespace, name);
         let missing = || ApiError::not_found(kind, name);
         match kind {
@@ -698,7 +698,11 @@ impl Cluster {
                 if !self.pods.contains_key(&k) {
                     return Err(missing());
                 }
-                self.terminate_pod(namespace, name);
+                if force {
+                    self.pods.remove(&k);
+                } else {
+                    self.terminate_pod(namespace, name);
+                }
             }
             Kind::Deployment => {
                 self.deployments.remove(&k).ok_or_else(missing)?;
@@ -709,7 +713,7 @@ impl Cluster {
                     .map(|rs| rs.meta.name.clone())
                     .collect();
                 for rs in owned {
-                    self.delete(Kind::ReplicaSet, namespace, &rs)?;
+                    self.delete(Kind::ReplicaSet, namespace, &rs, false)?;
                 }
             }
             Kind::ReplicaSet => {
@@ -851,7 +855,7 @@ fn set_map(
 pub fn summarize(change: &Change) -> String {
     match change {
         Change::Create(o) => format!("create {}", object_label(o)),
-        Change::Delete { kind, namespace, name } => format!("delete {}/{name} -n {namespace}", kind.singular()),
+        Change::Delete { kind, namespace, name, .. } => format!("delete {}/{name} -n {namespace}", kind.singular()),
         Change::SetImage { namespace, deployment, image, .. } => format!("set image deployment/{deployment} -n {namespace} to {image}"),
         Change::SetEnv { namespace, deployment, name, value, .. } => match value {
             Some(_) => format!("set env {name} on deployment/{deployment} -n {namespace}"),

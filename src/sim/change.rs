@@ -54,7 +54,14 @@ pub enum PatchType {
 #[serde(deny_unknown_fields)]
 pub enum Change {
     Create(Object),
-    Delete { kind: Kind, namespace: String, name: String },
+    /// `force` removes a pod at once, without waiting for its kubelet (`--force --grace-period=0`).
+    Delete {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        #[serde(default)]
+        force: bool,
+    },
     /// `container` of `None` means every container.
     SetImage { namespace: String, deployment: String, container: Option<String>, image: String },
     /// `value` of `None` removes the variable (`KEY-`).

@@ -52,14 +52,17 @@ impl KubectlError {
 pub struct Done {
     pub output: String,
     pub changed: bool,
+    /// Part of the command failed after other parts changed the cluster (a drain that cordoned
+    /// but could not evict): the exit status is an error, and the change still costs.
+    pub failed: bool,
 }
 
 impl Done {
     pub fn read(output: impl Into<String>) -> Result<Done, KubectlError> {
-        Ok(Done { output: output.into(), changed: false })
+        Ok(Done { output: output.into(), changed: false, failed: false })
     }
     pub fn changed(output: impl Into<String>) -> Result<Done, KubectlError> {
-        Ok(Done { output: output.into(), changed: true })
+        Ok(Done { output: output.into(), changed: true, failed: false })
     }
 }
 
@@ -122,7 +125,7 @@ pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
             };
             // A change costs a change whatever verb made it (`ssh … systemctl stop kubelet`).
             let cost = if done.changed { CHANGE_COST } else { cost };
-            Outcome { output, changed: done.changed, cost, ok: true }
+            Outcome { output, changed: done.changed, cost, ok: !done.failed }
         }
         Err(e) => failure(e.to_string(), cost),
     }

@@ -143,7 +143,7 @@ pub(super) fn execute(cluster: &mut Cluster, plan: Plan) -> Result<Done, Kubectl
     if failed && applied == 0 {
         return Err(KubectlError::msg(output));
     }
-    Ok(Done { output, changed: applied > 0 })
+    Ok(Done { output, changed: applied > 0, failed })
 }
 
 /// `--dry-run=client|server` would have to print manifests rather than change anything; this

@@ -64,7 +64,7 @@ pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError>
             for (kind, name) in named {
                 match find(cluster, kind, ns, &name) {
                     Some(meta) => plan.steps.push(Step::new(
-                        Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: name.clone() },
+                        Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: name.clone(), force },
                         line(kind, &name),
                     )),
                     None if args.switch("ignore-not-found") => {}
@@ -79,7 +79,7 @@ pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError>
             for kind in kinds {
                 for meta in select(cluster, kind, args)? {
                     plan.steps.push(Step::new(
-                        Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: meta.name.clone() },
+                        Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: meta.name.clone(), force },
                         line(kind, &meta.name),
                     ));
                 }
@@ -103,7 +103,7 @@ mod tests {
     }
 
     fn del(kind: Kind, ns: &str, name: &str) -> Change {
-        Change::Delete { kind, namespace: ns.into(), name: name.into() }
+        Change::Delete { kind, namespace: ns.into(), name: name.into(), force: false }
     }
 
     fn lines(plan: &Plan) -> Vec<String> {

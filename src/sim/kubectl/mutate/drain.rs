@@ -202,7 +202,7 @@ fn evict_pass(
     let mut changed = false;
     for (ns, name) in pods {
         let change = if opts.disable_eviction {
-            Change::Delete { kind: crate::sim::kind::Kind::Pod, namespace: ns.clone(), name: name.clone() }
+            Change::Delete { kind: crate::sim::kind::Kind::Pod, namespace: ns.clone(), name: name.clone(), force: false }
         } else {
             started.push(format!("evicting pod {ns}/{name}"));
             Change::Evict { namespace: ns.clone(), pod: name.clone() }
@@ -298,7 +298,7 @@ pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlErro
     if failed && !changed {
         return Err(KubectlError::msg(output));
     }
-    Ok(Done { output, changed })
+    Ok(Done { output, changed, failed })
 }
 
 #[cfg(test)]
