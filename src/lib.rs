@@ -5,8 +5,10 @@
 //! * [`sim`]: the simulated cluster (objects, controllers, traffic) and its `kubectl` console;
 //!   pure and deterministic.
 //! * [`scenario`]: the RON scenario format, its validation, and the built-in scenarios.
+//! * [`game`]: roles, turns, the customer, hidden information; pure like `sim`.
 //! * [`cli`]: the command-line shell around them (`kombat scenario …`, `kombat console`).
 
 pub mod cli;
+pub mod game;
 pub mod scenario;
 pub mod sim;

@@ -12,7 +12,7 @@ mod session;
 mod system;
 mod validate;
 
-pub use build::build_cluster;
+pub use build::{BuildError, build_cluster};
 pub use builtin::{BUILTIN, DEFAULT_ID, builtin, builtin_sources};
 pub use format::{Baseline, Difficulty, Fault, Scenario, Slo, Win, WrongFix};
 pub use load::{LoadError, parse, resolve};

@@ -43,6 +43,9 @@ pub struct Scenario {
     pub solution: Vec<String>,
     /// Plausible fixes that must not win (symptom relief, the wrong cause).
     pub wrong_fixes: Vec<WrongFix>,
+    /// The people side: customer, clues, root-cause options, alerts, injects, hints, debrief.
+    #[serde(default)]
+    pub game: crate::game::GameLayer,
 }
 
 fn default_minutes_per_turn() -> u32 {

@@ -72,6 +72,25 @@ const CHANGING: &[&str] = &[
     "create", "autoscale", "edit", "apply", "replace",
 ];
 
+fn verb_cost(verb: &str, rest: &[String]) -> u32 {
+    let is_change_verb = CHANGING.contains(&verb)
+        || (verb == "rollout" && rest.first().is_some_and(|s| s != "status" && s != "history"))
+        || (verb == "ssh" && rest.iter().any(|w| matches!(w.as_str(), "start" | "stop" | "restart" | "rm" | "truncate")));
+    if is_change_verb { CHANGE_COST } else { READ_COST }
+}
+
+/// What a line will cost before it runs: reads are cheap, changes dearer.
+pub fn cost_of(line: &str) -> u32 {
+    let (command, _) = split_pipes(line);
+    let Some(tokens) = shlex::split(command) else { return READ_COST };
+    let tokens: &[String] =
+        if tokens.first().is_some_and(|t| t == "kubectl" || t == "k") { &tokens[1..] } else { &tokens };
+    match tokens.split_first() {
+        Some((verb, rest)) => verb_cost(verb, rest),
+        None => 0,
+    }
+}
+
 /// Runs one console line against the cluster.
 pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
     let (command, filters) = split_pipes(line);
@@ -86,9 +105,7 @@ pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
         return Outcome { output: String::new(), changed: false, cost: 0, ok: true };
     };
     let rest = &tokens[1..];
-    let is_change_verb = CHANGING.contains(&verb.as_str())
-        || (verb == "rollout" && rest.first().is_some_and(|s| s != "status" && s != "history"));
-    let cost = if is_change_verb { CHANGE_COST } else { READ_COST };
+    let cost = verb_cost(verb, rest);
     let result = match verb.as_str() {
         "get" => get::run(cluster, rest),
         "describe" => describe::run(cluster, rest),

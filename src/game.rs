@@ -1,0 +1,20 @@
+//! The game around the cluster: seats and roles, turns and action points, the customer (human or
+//! scripted), hidden information, clues, alerts, injects and hints. Pure and deterministic like
+//! `sim`: an action goes through `rules::check`, `rules::execute` turns it into events, and state
+//! changes only by `Game::apply`.
+
+pub mod action;
+pub mod event;
+pub mod format;
+pub mod npc;
+pub mod rules;
+pub mod seat;
+pub mod state;
+pub mod text;
+
+pub use action::{Action, IncidentState, Severity};
+pub use event::{Channel, Event, Outcome, Stamped};
+pub use format::GameLayer;
+pub use rules::RuleError;
+pub use seat::{Role, Seat};
+pub use state::{Game, HoldOff, Phase};

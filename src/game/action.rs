@@ -1,0 +1,75 @@
+//! Everything a player can do, as one vocabulary: the TUI, the console and the network all send
+//! these. Which seat may send which is decided by the rules (`rules::check`).
+
+use serde::{Deserialize, Serialize};
+
+/// An incident's public status, as on a status page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum IncidentState {
+    Investigating,
+    Identified,
+    Monitoring,
+    Resolved,
+}
+
+impl IncidentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentState::Investigating => "investigating",
+            IncidentState::Identified => "identified",
+            IncidentState::Monitoring => "monitoring",
+            IncidentState::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "investigating" => Some(IncidentState::Investigating),
+            "identified" => Some(IncidentState::Identified),
+            "monitoring" => Some(IncidentState::Monitoring),
+            "resolved" => Some(IncidentState::Resolved),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    Sev1,
+    Sev2,
+    Sev3,
+    Sev4,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    // Responders.
+    /// Team chat (liaison and troubleshooters).
+    TeamChat(String),
+    /// The liaison (or game master) writes to the customer.
+    CustomerChat(String),
+    /// A troubleshooter runs a console command.
+    Command(String),
+    StatusUpdate { state: IncidentState, text: String },
+    SetSeverity(Severity),
+    /// Ask the customer to hold off making changes.
+    AskHoldOff,
+    /// Declare the root cause, by option id.
+    DeclareRootCause(String),
+    RequestHint,
+    EndTurn,
+    // Customer.
+    /// The customer writes to the liaison.
+    Reply(String),
+    /// Rates a status update (index into the status page) from 1 to 5.
+    RateUpdate { update: usize, stars: u8 },
+    CauseMishap(String),
+    AnswerHoldOff { accept: bool },
+    // Game master.
+    Pause,
+    Resume,
+    FireInject(String),
+    GrantHint,
+    SpeakAsCustomer(String),
+    EndGame,
+}

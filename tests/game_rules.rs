@@ -1,0 +1,159 @@
+//! The game rules on the default scenario: the communication topology, action points, turn
+//! resolution, the scripted customer (reveals, nags, mood, mishaps, hold-off), root-cause
+//! declarations, hints and the end of the game, with the exact events each action produces.
+
+use kombat::game::{Action, Channel, Event, Game, IncidentState, Outcome, Phase, RuleError, Seat};
+use kombat::scenario;
+
+fn game() -> Game {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    g.seat(Seat::Liaison, "Lee");
+    g.seat(Seat::Troubleshooter(0), "Tam");
+    g.start();
+    g
+}
+
+fn events(stamped: &[kombat::game::Stamped]) -> Vec<Event> {
+    stamped.iter().map(|s| s.event.clone()).collect()
+}
+
+fn end_turn(g: &mut Game) -> Vec<Event> {
+    let mut out = events(&g.act(Seat::Liaison, &Action::EndTurn).expect("liaison ends"));
+    out.extend(events(&g.act(Seat::Troubleshooter(0), &Action::EndTurn).expect("troubleshooter ends")));
+    out
+}
+
+#[test]
+fn the_customer_opens_the_game() {
+    let g = game();
+    assert_eq!(g.phase, Phase::Playing);
+    assert_eq!(g.customer_chat.len(), 1);
+    assert!(g.customer_chat[0].text.starts_with("Hi, this is Dana"));
+    assert!(g.alerts.contains("storefront-errors"), "the outage alert fires from the start");
+}
+
+#[test]
+fn troubleshooters_cannot_reach_the_customer() {
+    let mut g = game();
+    let err = g.act(Seat::Troubleshooter(0), &Action::CustomerChat("hello".into())).expect_err("refused");
+    assert_eq!(err, RuleError::NotYourRole("troubleshooter".into()));
+    let err = g.act(Seat::Liaison, &Action::Command("get pods -A".into())).expect_err("refused");
+    assert_eq!(err, RuleError::NotYourRole("liaison".into()));
+    let err = g.act(Seat::Customer(0), &Action::Reply("hi".into())).expect_err("no such seat");
+    assert_eq!(err, RuleError::NoSeat);
+}
+
+#[test]
+fn asking_what_changed_reveals_the_clue() {
+    let mut g = game();
+    let got = events(&g.act(Seat::Liaison, &Action::CustomerChat("Hi Dana, what changed recently?".into())).expect("ok"));
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert!(matches!(&got[0], Event::Chat { channel: Channel::Customer, from, .. } if from == "Lee"));
+    assert!(matches!(&got[1], Event::Chat { from, text, .. } if from == "Dana (Shop team)" && text.contains("by hand")));
+    assert_eq!(got[2], Event::DialogueSaid { line: 0 });
+    assert!(matches!(&got[3], Event::ClueFound { id, .. } if id == "hand-typed-tag"));
+    // Said once: asking again gets no second answer.
+    let again = events(&g.act(Seat::Liaison, &Action::CustomerChat("what changed?".into())).expect("ok"));
+    assert_eq!(again.len(), 1);
+}
+
+#[test]
+fn commands_cost_action_points_and_find_clues() {
+    let mut g = game();
+    let got = events(&g.act(Seat::Troubleshooter(0), &Action::Command("describe pods -n shop -l app=web".into())).expect("ok"));
+    assert_eq!(got[0], Event::Command { line: "describe pods -n shop -l app=web".into() });
+    assert!(got.iter().any(|e| matches!(e, Event::ClueFound { id, .. } if id == "image-pull")), "{got:?}");
+    assert_eq!(g.points[&Seat::Troubleshooter(0)], 3);
+    g.act(Seat::Troubleshooter(0), &Action::Command("set image deploy/web web=registry.example.com/shop/web:1.4.2 -n shop".into()))
+        .expect("a change costs 2");
+    assert_eq!(g.points[&Seat::Troubleshooter(0)], 1);
+    let err = g.act(Seat::Troubleshooter(0), &Action::Command("rollout restart deploy/web -n shop".into())).expect_err("too dear");
+    assert_eq!(err, RuleError::NoPoints { needed: 2, left: 1 });
+}
+
+#[test]
+fn a_turn_ends_when_every_responder_ends_it() {
+    let mut g = game();
+    let first = events(&g.act(Seat::Liaison, &Action::EndTurn).expect("ok"));
+    assert_eq!(first, vec![Event::TurnEnded]);
+    assert_eq!(g.act(Seat::Liaison, &Action::EndTurn).expect_err("twice"), RuleError::AlreadyEnded);
+    let second = events(&g.act(Seat::Troubleshooter(0), &Action::EndTurn).expect("ok"));
+    assert_eq!(second[0], Event::TurnEnded);
+    assert_eq!(second[1], Event::TurnAdvanced { turn: 1 });
+    assert_eq!(g.turn(), 1);
+    assert_eq!(g.points[&Seat::Troubleshooter(0)], 4, "points refill");
+}
+
+#[test]
+fn an_ignored_customer_nags_loses_patience_and_reruns_the_deploy() {
+    let mut g = game();
+    let mut all = Vec::new();
+    for _ in 0..3 {
+        all.extend(end_turn(&mut g));
+    }
+    assert!(all.iter().any(|e| matches!(e, Event::Chat { text, .. } if text.contains("update") || text.contains("ETA"))), "nags: {all:?}");
+    assert!(g.mood < 70, "mood dropped to {}", g.mood);
+    assert!(all.contains(&Event::Mishap { id: "rerun-pipeline".into() }), "{all:?}");
+    assert!(g.session.cluster.audit.iter().any(|(_, who, what)| who == "customer" && what.contains("1.4.2x")));
+}
+
+#[test]
+fn a_customer_asked_to_hold_off_does_not_rerun_the_deploy() {
+    let mut g = game();
+    let got = events(&g.act(Seat::Liaison, &Action::AskHoldOff).expect("ok"));
+    assert_eq!(got[0], Event::HoldOffAsked);
+    assert_eq!(got[1], Event::HoldOffAnswered { accepted: true });
+    let mut all = Vec::new();
+    for _ in 0..4 {
+        g.act(Seat::Liaison, &Action::StatusUpdate { state: IncidentState::Investigating, text: "We are looking into the errors.".into() })
+            .expect("ok");
+        all.extend(end_turn(&mut g));
+    }
+    assert!(!all.iter().any(|e| matches!(e, Event::Mishap { .. })), "{all:?}");
+}
+
+#[test]
+fn root_cause_declarations_are_checked_against_the_options() {
+    let mut g = game();
+    let got = events(&g.act(Seat::Liaison, &Action::DeclareRootCause("registry-down".into())).expect("ok"));
+    assert_eq!(got, vec![Event::RootCauseDeclared { option: "registry-down".into(), correct: false }]);
+    let got = events(&g.act(Seat::Troubleshooter(0), &Action::DeclareRootCause("image-tag-typo".into())).expect("ok"));
+    assert_eq!(got, vec![Event::RootCauseDeclared { option: "image-tag-typo".into(), correct: true }]);
+    assert!(matches!(g.act(Seat::Liaison, &Action::DeclareRootCause("aliens".into())), Err(RuleError::UnknownOption(..))));
+}
+
+#[test]
+fn hints_come_in_tiers_and_run_out() {
+    let mut g = game();
+    for tier in 1..=3 {
+        let got = events(&g.act(Seat::Liaison, &Action::RequestHint).expect("ok"));
+        assert!(matches!(&got[0], Event::Hint { tier: t, .. } if *t == tier));
+    }
+    assert_eq!(g.act(Seat::Liaison, &Action::RequestHint).expect_err("none left"), RuleError::NoHints);
+}
+
+#[test]
+fn fixing_the_cause_wins_the_game() {
+    let mut g = game();
+    g.act(Seat::Troubleshooter(0), &Action::Command("set image deploy/web web=registry.example.com/shop/web:1.4.2 -n shop".into()))
+        .expect("ok");
+    let mut all = Vec::new();
+    for _ in 0..3 {
+        if matches!(g.phase, Phase::Ended(_)) {
+            break;
+        }
+        all.extend(end_turn(&mut g));
+    }
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
+    assert!(all.iter().any(|e| matches!(e, Event::Alert { id, firing: false, .. } if id == "storefront-errors")));
+    assert_eq!(g.act(Seat::Liaison, &Action::EndTurn).expect_err("over"), RuleError::Over);
+}
+
+#[test]
+fn chat_is_sanitized_and_bounded() {
+    let mut g = game();
+    let got = events(&g.act(Seat::Liaison, &Action::TeamChat("look \u{1b}[2J here\u{202e}".into())).expect("ok"));
+    assert_eq!(got, vec![Event::Chat { channel: Channel::Team, from: "Lee".into(), text: "look [2J here".into() }]);
+    assert_eq!(g.act(Seat::Liaison, &Action::TeamChat("\u{1b}\u{7}".into())).expect_err("empty"), RuleError::Empty);
+}
