@@ -126,6 +126,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             }
         }
     }
+    out.extend(validate_game(s));
     if !out.is_empty() {
         return out;
     }
@@ -141,6 +142,60 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                     }
                 }
             }
+        }
+    }
+    out
+}
+
+/// The game layer: references between clues, dialogue, alerts and options hold together.
+fn validate_game(s: &Scenario) -> Vec<Problem> {
+    use crate::game::format::AlertRule;
+    let g = &s.game;
+    let mut out = Vec::new();
+    let clue_ids: BTreeSet<&str> = g.clues.iter().map(|c| c.id.as_str()).collect();
+    if clue_ids.len() != g.clues.len() {
+        out.push(problem("game.clues", "clue ids must be unique"));
+    }
+    for (i, line) in g.customer.npc.lines.iter().enumerate() {
+        if line.when.iter().all(|w| w.trim().is_empty()) {
+            out.push(problem(format!("game.customer.npc.lines[{i}].when"), "needs at least one trigger phrase"));
+        }
+        if let Some(id) = &line.reveals
+            && !clue_ids.contains(id.as_str())
+        {
+            out.push(problem(format!("game.customer.npc.lines[{i}].reveals"), format!("no clue with id {id:?}")));
+        }
+    }
+    if !g.root_causes.is_empty() && !g.root_causes.iter().any(|r| r.correct) {
+        out.push(problem("game.root_causes", "at least one option must be marked correct"));
+    }
+    let mut tiers: Vec<u8> = g.hints.iter().map(|h| h.tier).collect();
+    tiers.sort_unstable();
+    if !g.hints.is_empty() && tiers != [1, 2, 3] {
+        out.push(problem("game.hints", format!("hints come in three tiers 1, 2 and 3; found {tiers:?}")));
+    }
+    let entrypoints: BTreeSet<&str> = s.cluster.entrypoints.iter().map(|e| e.name.as_str()).collect();
+    for (i, a) in g.alerts.iter().enumerate() {
+        let named = match &a.rule {
+            AlertRule::SuccessBelow { entrypoint, .. } | AlertRule::LatencyAbove { entrypoint, .. } => Some(entrypoint),
+            _ => None,
+        };
+        if let Some(e) = named
+            && !entrypoints.contains(e.as_str())
+        {
+            out.push(problem(format!("game.alerts[{i}].rule"), format!("no entrypoint named {e:?}")));
+        }
+    }
+    let mut mishaps = BTreeSet::new();
+    for (i, m) in g.customer.npc.mishaps.iter().enumerate() {
+        if !mishaps.insert(m.id.as_str()) {
+            out.push(problem(format!("game.customer.npc.mishaps[{i}].id"), format!("duplicate mishap {:?}", m.id)));
+        }
+    }
+    let mut injects = BTreeSet::new();
+    for (i, inj) in g.injects.iter().enumerate() {
+        if !injects.insert(inj.id.as_str()) {
+            out.push(problem(format!("game.injects[{i}].id"), format!("duplicate inject {:?}", inj.id)));
         }
     }
     out
