@@ -300,6 +300,8 @@ impl Cluster {
         };
         self.edit_deployment(namespace, deployment, |d| {
             d.template = template;
+            // As kubectl does on rollback: the replica set's hash label is not part of the template.
+            d.template.labels.remove("pod-template-hash");
             Ok(())
         })
     }

@@ -12,7 +12,7 @@ mod replicaset;
 mod scheduler;
 mod storage;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use kubelet::container_usage;
 

@@ -464,4 +464,49 @@ mod tests {
         assert!(path_served(&["/api".to_owned()], "/api/v1"));
         assert!(!path_served(&["/api".to_owned()], "/apix"));
     }
+
+    use crate::sim::change::{Change, Object};
+    use crate::sim::controllers::test_support::{apply, labels, pods, shop};
+    use crate::sim::objects::{PolicyPort, PolicyRule as Rule};
+
+    fn policy(name: &str, rules: Vec<Rule>) -> Object {
+        Object::NetworkPolicy(NetworkPolicy {
+            meta: crate::sim::objects::Meta::new(name, "shop"),
+            pod_selector: labels(&[("app", "db")]),
+            policy_types: vec![PolicyType::Ingress],
+            ingress: rules,
+            egress: Vec::new(),
+        })
+    }
+
+    fn from_web() -> Rule {
+        Rule {
+            peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), namespace_selector: None }],
+            ports: vec![PolicyPort { port: 5432, protocol: "TCP".to_owned() }],
+        }
+    }
+
+    #[test]
+    fn default_deny_ingress_times_out_a_dependency_until_its_source_is_allowed() {
+        let mut c = shop();
+        let web = pods(&c, "shop", "web-")[0].meta.name.clone();
+        let source = Source::Pod { namespace: "shop", name: &web };
+        let db_ip = c.services.get(&key("shop", "db")).map(|s| s.cluster_ip.clone()).unwrap_or_default();
+        assert_eq!(dependency_error(&c, source, "db:5432"), None);
+        assert!(matches!(request_ingress(&c, "shop.example.com", "/"), HttpOutcome::Response { status: 200, .. }));
+        apply(&mut c, Change::Create(policy("default-deny", Vec::new())));
+        let source = Source::Pod { namespace: "shop", name: &web };
+        let timeout = format!("dial tcp {db_ip}:5432: i/o timeout");
+        assert_eq!(dependency_error(&c, source, "db:5432"), Some(timeout.clone()));
+        let HttpOutcome::Response { status, body, .. } = request_ingress(&c, "shop.example.com", "/") else {
+            panic!("the ingress answers");
+        };
+        assert_eq!((status, body), (500, format!("500 Internal Server Error: {timeout}")));
+        // Allowing web on 5432 lets web in, and nobody else.
+        apply(&mut c, Change::Create(policy("allow-web", vec![from_web()])));
+        let source = Source::Pod { namespace: "shop", name: &web };
+        assert_eq!(dependency_error(&c, source, "db:5432"), None);
+        assert_eq!(dependency_error(&c, Source::Debug { namespace: "shop" }, "db:5432"), Some(timeout));
+        assert!(matches!(request_ingress(&c, "shop.example.com", "/"), HttpOutcome::Response { status: 200, .. }));
+    }
 }

@@ -215,3 +215,90 @@ fn add_dependency_load(cluster: &Cluster, namespace: &str, dependency: &str, rps
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::Cluster;
+    use crate::sim::controllers::test_support::{apply, labels, pods, shop};
+    use crate::sim::kind::Kind;
+    use crate::sim::network::{HttpOutcome, request_ingress};
+    use crate::sim::objects::{Meta, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType};
+
+    fn result(c: &Cluster) -> (f64, Option<String>) {
+        let r = &c.traffic.results[0];
+        (r.success, r.failure.clone())
+    }
+
+    fn ingress_status(c: &Cluster) -> (u16, String) {
+        match request_ingress(c, "shop.example.com", "/") {
+            HttpOutcome::Response { status, body, .. } => (status, body),
+            other => panic!("no answer from the ingress: {other:?}"),
+        }
+    }
+
+    fn db_policy(name: &str, rules: Vec<PolicyRule>) -> Object {
+        Object::NetworkPolicy(NetworkPolicy {
+            meta: Meta::new(name, "shop"),
+            pod_selector: labels(&[("app", "db")]),
+            policy_types: vec![PolicyType::Ingress],
+            ingress: rules,
+            egress: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_healthy_shop_serves_every_request() {
+        let c = shop();
+        assert_eq!(result(&c), (1.0, None));
+        assert_eq!(c.traffic.results[0].latency_ms, 40);
+        // The load is spread: 10 rps over the two web pods, and their calls on to db.
+        let web = pods(&c, "shop", "web-")[0].meta.key();
+        let db = pods(&c, "shop", "db-")[0].meta.key();
+        assert_eq!((c.traffic.pod_load.get(&web), c.traffic.pod_load.get(&db)), (Some(&5.0), Some(&10.0)));
+    }
+
+    #[test]
+    fn a_default_deny_policy_on_a_dependency_fails_the_entrypoint_until_the_source_is_allowed() {
+        let mut c = shop();
+        let burned = c.traffic.budget_burned;
+        apply(&mut c, Change::Create(db_policy("default-deny", Vec::new())));
+        c.step();
+        assert_eq!(result(&c), (0.0, Some("500 Internal Server Error".to_owned())));
+        // Every one of 10 requests per second failed for 10 s.
+        assert!((c.traffic.budget_burned - burned - 100.0).abs() < 1e-9);
+        let db_ip = c.services.values().find(|s| s.meta.name == "db").map(|s| s.cluster_ip.clone()).unwrap_or_default();
+        let web = pods(&c, "shop", "web-")[0];
+        let line = format!("2026-11-22T09:01:10Z ERROR request failed: dial tcp {db_ip}:5432: i/o timeout");
+        assert_eq!(web.status.containers[0].log.last(), Some(&line));
+        let allow = PolicyRule {
+            peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), namespace_selector: None }],
+            ports: vec![PolicyPort { port: 5432, protocol: "TCP".to_owned() }],
+        };
+        apply(&mut c, Change::Create(db_policy("allow-web", vec![allow])));
+        c.step();
+        assert_eq!(result(&c), (1.0, None));
+    }
+
+    #[test]
+    fn no_ready_endpoints_is_503() {
+        let mut c = shop();
+        let (namespace, name) = ("shop".to_owned(), "web".to_owned());
+        apply(&mut c, Change::Scale { kind: Kind::Deployment, namespace, name, replicas: 0 });
+        c.advance_seconds(20);
+        assert_eq!(result(&c), (0.0, Some("503 Service Temporarily Unavailable".to_owned())));
+        assert_eq!(ingress_status(&c), (503, "503 Service Temporarily Unavailable (nginx)".to_owned()));
+    }
+
+    #[test]
+    fn a_wrong_target_port_is_502() {
+        let mut c = shop();
+        let (namespace, service) = ("shop".to_owned(), "web".to_owned());
+        apply(&mut c, Change::SetServiceTargetPort { namespace, service, port: 80, target_port: 9090 });
+        c.step();
+        assert_eq!(result(&c), (0.0, Some("502 Bad Gateway".to_owned())));
+        assert_eq!(ingress_status(&c), (502, "502 Bad Gateway (nginx)".to_owned()));
+        let eps = c.endpoints.values().find(|e| e.meta.name == "web").expect("endpoints web");
+        assert_eq!((eps.ready.len(), eps.ports.clone()), (2, vec![(None, 9090)]));
+    }
+}

@@ -60,3 +60,89 @@ pub fn step(cluster: &mut Cluster) {
         cluster.touch();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::apps::AppProfile;
+    use crate::sim::change::Object;
+    use crate::sim::cluster::{Cluster, key};
+    use crate::sim::controllers::test_support::{
+        cluster_with, container, get_pod, labels, node, pod, pod_spec, service,
+    };
+    use crate::sim::objects::{EndpointAddress, Endpoints, Probe};
+
+    /// Service `web` over pods `web-a` (ready) and `web-b` (its readiness probe gets a 404), and
+    /// service `api` whose selector matches nothing.
+    fn two_pods() -> Cluster {
+        let mut a = pod("default", "web-a", pod_spec(vec![container("web", "web:v1")]));
+        let mut probed = container("web", "web:v1");
+        probed.readiness = Some(Probe {
+            path: Some("/missing".to_owned()),
+            port: 8080,
+            initial_delay_seconds: 0,
+            period_seconds: 10,
+            failure_threshold: 3,
+        });
+        let mut b = pod("default", "web-b", pod_spec(vec![probed]));
+        a.meta.labels = labels(&[("app", "web")]);
+        b.meta.labels = labels(&[("app", "web")]);
+        let objects = vec![
+            Object::Pod(a),
+            Object::Pod(b),
+            Object::Service(service("default", "web", 80, 8080)),
+            Object::Service(service("default", "api", 80, 8080)),
+        ];
+        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", AppProfile::default())], objects);
+        c.advance_seconds(40);
+        c
+    }
+
+    fn address(c: &Cluster, pod: &str) -> EndpointAddress {
+        let p = get_pod(c, "default", pod);
+        EndpointAddress {
+            ip: p.status.pod_ip.clone().unwrap_or_default(),
+            pod: pod.to_owned(),
+            node: "node-1".to_owned(),
+        }
+    }
+
+    fn endpoints<'a>(c: &'a Cluster, name: &str) -> &'a Endpoints {
+        c.endpoints.get(&key("default", name)).unwrap_or_else(|| panic!("endpoints {name}"))
+    }
+
+    #[test]
+    fn addresses_are_split_by_readiness() {
+        let c = two_pods();
+        let eps = endpoints(&c, "web");
+        assert_eq!(eps.ready, [address(&c, "web-a")]);
+        assert_eq!(eps.not_ready, [address(&c, "web-b")]);
+        assert_eq!(eps.ports, [(None, 8080)]);
+        assert!(eps.ready[0].ip.starts_with("10.244.0."));
+    }
+
+    #[test]
+    fn a_selector_matching_nothing_has_no_addresses() {
+        let c = two_pods();
+        let eps = endpoints(&c, "api");
+        assert!(eps.ready.is_empty() && eps.not_ready.is_empty());
+        assert_eq!(eps.ports, [(None, 8080)]);
+    }
+
+    #[test]
+    fn the_world_moves_only_when_endpoints_change() {
+        let mut c = two_pods();
+        let world = c.world;
+        super::step(&mut c);
+        assert_eq!(c.world, world);
+        if let Some(p) = c.pods.get_mut(&key("default", "web-a")) {
+            p.status.containers[0].ready = false;
+        }
+        super::step(&mut c);
+        assert_eq!(c.world, world + 1);
+        let eps = endpoints(&c, "web");
+        assert!(eps.ready.is_empty());
+        assert_eq!(eps.not_ready, [address(&c, "web-a"), address(&c, "web-b")]);
+        super::step(&mut c);
+        assert_eq!(c.world, world + 1);
+    }
+}

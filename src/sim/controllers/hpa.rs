@@ -125,3 +125,117 @@ fn set(cluster: &mut Cluster, k: &(String, String), cpu: Option<u32>, current: u
         h.status.conditions = conditions;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::apps::AppProfile;
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::{Cluster, key};
+    use crate::sim::controllers::test_support::{
+        apply, cluster_with, deployment, get_deployment, messages, node, pods,
+    };
+    use crate::sim::objects::{Hpa, HpaStatus, Meta};
+    use crate::sim::quantity::Millicores;
+
+    /// Deployment `web` of 2 pods, each using 150m CPU of a `request` (none when `None`), ready
+    /// for 30 s, then an autoscaler targeting 50 % with this maximum, run for one step.
+    fn autoscaled(request: Option<u64>, max: u32) -> Cluster {
+        let app = AppProfile { cpu: Millicores(150), ..AppProfile::default() };
+        let mut d = deployment("default", "web", "web:v1", 2);
+        d.template.spec.containers[0].resources.requests.cpu = request.map(Millicores);
+        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", app)], vec![Object::Deployment(d)]);
+        c.advance_seconds(30);
+        let hpa = Hpa {
+            meta: Meta::new("web", "default"),
+            target: "web".to_owned(),
+            min_replicas: 1,
+            max_replicas: max,
+            target_cpu_percent: 50,
+            status: HpaStatus::default(),
+        };
+        apply(&mut c, Change::Create(Object::Hpa(hpa)));
+        c.step();
+        c
+    }
+
+    fn status(c: &Cluster) -> &HpaStatus {
+        &c.hpas.get(&key("default", "web")).expect("hpa web").status
+    }
+
+    /// A condition's (status, reason, message); all empty when it is missing.
+    fn condition(c: &Cluster, kind: &str) -> (String, String, String) {
+        status(c)
+            .conditions
+            .iter()
+            .find(|x| x.0 == kind)
+            .map(|x| (x.1.clone(), x.2.clone(), x.3.clone()))
+            .unwrap_or_default()
+    }
+
+    fn triple(a: &str, b: &str, c: &str) -> (String, String, String) {
+        (a.to_owned(), b.to_owned(), c.to_owned())
+    }
+
+    const ABOVE: &str = "cpu resource utilization (percentage of request) above target";
+
+    #[test]
+    fn scales_up_to_ceil_of_current_times_utilisation_over_target() {
+        let c = autoscaled(Some(100), 10);
+        // 2 pods at 150 % of their request, target 50 %: ceil(2 × 150 / 50) = 6.
+        assert_eq!(status(&c).current_cpu_percent, Some(150));
+        assert_eq!((status(&c).current_replicas, status(&c).desired_replicas), (2, 6));
+        assert_eq!(get_deployment(&c, "default", "web").replicas, 6);
+        assert_eq!(
+            messages(&c, "HorizontalPodAutoscaler", "web", "SuccessfulRescale"),
+            [format!("New size: 6; reason: {ABOVE}")]
+        );
+        assert_eq!(
+            condition(&c, "ScalingLimited"),
+            triple("False", "DesiredWithinRange", "the desired count is within the acceptable range")
+        );
+    }
+
+    #[test]
+    fn caps_at_max_replicas_with_scaling_limited() {
+        let mut c = autoscaled(Some(100), 4);
+        assert_eq!((status(&c).current_replicas, status(&c).desired_replicas), (2, 4));
+        assert_eq!(
+            condition(&c, "ScalingLimited"),
+            triple("True", "TooManyReplicas", "the desired replica count is more than the maximum replica count")
+        );
+        c.advance_seconds(60);
+        assert_eq!(get_deployment(&c, "default", "web").replicas, 4);
+        assert_eq!(get_deployment(&c, "default", "web").status.available, 4);
+        assert_eq!((status(&c).current_replicas, status(&c).desired_replicas), (4, 4));
+        assert_eq!(
+            condition(&c, "ScalingLimited"),
+            triple("True", "TooManyReplicas", "the desired replica count is more than the maximum replica count")
+        );
+        assert_eq!(
+            messages(&c, "HorizontalPodAutoscaler", "web", "SuccessfulRescale"),
+            [format!("New size: 4; reason: {ABOVE}")]
+        );
+    }
+
+    #[test]
+    fn a_container_without_a_cpu_request_leaves_the_metric_unknown() {
+        let c = autoscaled(None, 10);
+        let first = pods(&c, "default", "web-")[0].meta.name.clone();
+        let why = format!("failed to get cpu utilization: missing request for cpu in container web of Pod {first}");
+        assert_eq!(status(&c).current_cpu_percent, None);
+        assert_eq!(
+            messages(&c, "HorizontalPodAutoscaler", "web", "FailedGetResourceMetric"),
+            std::slice::from_ref(&why)
+        );
+        assert!(c.events.iter().filter(|e| e.reason == "FailedGetResourceMetric").all(|e| e.warning));
+        assert_eq!(
+            condition(&c, "ScalingActive"),
+            triple(
+                "False",
+                "FailedGetResourceMetric",
+                &format!("the HPA was unable to compute the replica count: {why}")
+            )
+        );
+        assert_eq!(get_deployment(&c, "default", "web").replicas, 2);
+    }
+}

@@ -155,3 +155,320 @@ fn flush(cluster: &mut Cluster, k: &(String, String), events: container::Events)
         cluster.record(&k.0, "Pod", &k.1, warning, reason, &message, "kubelet");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::apps::AppProfile;
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::Cluster;
+    use crate::sim::controllers::test_support::{
+        apply, cluster_with, container, get_pod, messages, node, pod, pod_spec, state_of, web_app,
+    };
+    use crate::sim::objects::{
+        ConfigMap, Container, ContainerState, ContainerStatus, EnvVar, KeyRef, Meta, Volume, VolumeMount, VolumeSource,
+    };
+    use crate::sim::quantity::Mebibytes;
+
+    /// One node and a bare pod `web` running these containers; `apps` by image.
+    fn run_pod(apps: &[(&str, AppProfile)], containers: Vec<Container>, extra: Vec<Object>) -> Cluster {
+        let mut objects = extra;
+        objects.push(Object::Pod(pod("default", "web", pod_spec(containers))));
+        cluster_with(vec![node("node-1")], apps, objects)
+    }
+
+    fn status(c: &Cluster) -> &ContainerStatus {
+        &get_pod(c, "default", "web").status.containers[0]
+    }
+
+    fn events(c: &Cluster) -> Vec<(bool, String, String)> {
+        c.events_for("default", "Pod", "web").iter().map(|e| (e.warning, e.reason.clone(), e.message.clone())).collect()
+    }
+
+    fn ev(warning: bool, reason: &str, message: &str) -> (bool, String, String) {
+        (warning, reason.to_owned(), message.to_owned())
+    }
+
+    #[test]
+    fn a_missing_tag_is_err_image_pull_then_image_pull_back_off() {
+        let mut c = run_pod(&[("web:v1", web_app())], vec![container("web", "web:v9")], Vec::new());
+        c.step();
+        let pull =
+            "failed to pull and unpack image \"web:v9\": failed to resolve reference \"web:v9\": web:v9: not found";
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "ErrImagePull");
+        assert_eq!(
+            status(&c).state,
+            ContainerState::Waiting {
+                reason: "ErrImagePull".to_owned(),
+                message: format!("rpc error: code = NotFound desc = {pull}")
+            }
+        );
+        assert_eq!(
+            events(&c),
+            vec![
+                ev(false, "Scheduled", "Successfully assigned default/web to node-1"),
+                ev(false, "Pulling", "Pulling image \"web:v9\""),
+                ev(true, "Failed", &format!("Failed to pull image \"web:v9\": {pull}")),
+                ev(true, "Failed", "Error: ErrImagePull"),
+            ]
+        );
+        c.advance_seconds(20);
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "ImagePullBackOff");
+        assert_eq!(
+            status(&c).state,
+            ContainerState::Waiting {
+                reason: "ImagePullBackOff".to_owned(),
+                message: "Back-off pulling image \"web:v9\"".to_owned()
+            }
+        );
+        let back_off = events(&c);
+        assert!(back_off.contains(&ev(false, "BackOff", "Back-off pulling image \"web:v9\"")));
+        assert!(back_off.contains(&ev(true, "Failed", "Error: ImagePullBackOff")));
+        assert!(!status(&c).ready);
+    }
+
+    fn crashing_app() -> AppProfile {
+        AppProfile {
+            required_env: vec!["DATABASE_URL".to_owned()],
+            start_logs: vec!["starting web".to_owned()],
+            ..AppProfile::default()
+        }
+    }
+
+    #[test]
+    fn crash_loop_back_off_doubles_from_10_s_to_at_most_300_s() {
+        let mut c = run_pod(&[("web:v1", crashing_app())], vec![container("web", "web:v1")], Vec::new());
+        // (finished, next start) of each dead instance, and when each instance started.
+        let mut deaths: Vec<(i64, i64)> = Vec::new();
+        let mut starts: Vec<i64> = Vec::new();
+        while c.now < 1400 {
+            c.step();
+            match status(&c).state {
+                ContainerState::Terminated { finished_at, .. } if deaths.last().is_none_or(|d| d.0 != finished_at) => {
+                    deaths.push((finished_at, status(&c).next_start));
+                }
+                ContainerState::Running { started_at } if starts.last() != Some(&started_at) => starts.push(started_at),
+                _ => {}
+            }
+        }
+        let delays: Vec<i64> = deaths.iter().map(|(died, next)| next - died).collect();
+        assert_eq!(delays, [10, 20, 40, 80, 160, 300, 300, 300, 300]);
+        // Each restart happens exactly when its back-off ends.
+        let restarts: Vec<i64> = deaths.iter().map(|d| d.1).collect();
+        assert_eq!(starts[1..], restarts[..starts.len() - 1]);
+        assert_eq!(starts[..4], [10, 30, 60, 110]);
+        assert_eq!(status(&c).restart_count, starts.len() as u32 - 1);
+    }
+
+    #[test]
+    fn a_crashed_instance_leaves_its_log_and_last_state_behind() {
+        let mut c = run_pod(&[("web:v1", crashing_app())], vec![container("web", "web:v1")], Vec::new());
+        c.advance_seconds(20);
+        assert_eq!(
+            status(&c).state,
+            ContainerState::Terminated {
+                reason: "Error".to_owned(),
+                exit_code: 1,
+                message: String::new(),
+                started_at: 10,
+                finished_at: 20
+            }
+        );
+        c.advance_seconds(30);
+        let uid = crate::sim::manifest::uid(get_pod(&c, "default", "web").meta.uid);
+        let s = status(&c);
+        assert_eq!(s.restart_count, 1);
+        assert_eq!(
+            s.previous_log,
+            [
+                "2026-11-22T09:00:10Z starting web",
+                "2026-11-22T09:00:10Z FATAL: environment variable DATABASE_URL is not set"
+            ]
+        );
+        assert_eq!(
+            s.log,
+            [
+                "2026-11-22T09:00:30Z starting web",
+                "2026-11-22T09:00:30Z FATAL: environment variable DATABASE_URL is not set"
+            ]
+        );
+        // The second instance died at 40 and waits 20 s, until 60.
+        assert_eq!(
+            s.last_state,
+            Some(ContainerState::Terminated {
+                reason: "Error".to_owned(),
+                exit_code: 1,
+                message: String::new(),
+                started_at: 30,
+                finished_at: 40
+            })
+        );
+        assert_eq!(
+            s.state,
+            ContainerState::Waiting {
+                reason: "CrashLoopBackOff".to_owned(),
+                message: format!("back-off 20s restarting failed container=web pod=web_default({uid})"),
+            }
+        );
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "CrashLoopBackOff");
+        assert_eq!(
+            messages(&c, "Pod", "web", "BackOff"),
+            [format!("Back-off restarting failed container web in pod web_default({uid})")]
+        );
+    }
+
+    fn hungry_container(limit: u64) -> Container {
+        let mut web = container("web", "web:v1");
+        web.resources.limits.memory = Some(Mebibytes(limit));
+        web
+    }
+
+    #[test]
+    fn usage_over_the_memory_limit_is_oom_killed_with_exit_code_137() {
+        let app = AppProfile { memory: Mebibytes(300), ..AppProfile::default() };
+        let mut c = run_pod(&[("web:v1", app.clone())], vec![hungry_container(256)], Vec::new());
+        let mut killed = None;
+        for _ in 0..8 {
+            c.step();
+            if let ContainerState::Terminated { reason, exit_code, started_at, finished_at, .. } = &status(&c).state {
+                killed = Some((reason.clone(), *exit_code, *started_at, *finished_at));
+                break;
+            }
+        }
+        let (reason, code, started, finished) = killed.expect("the container is killed within 80 s");
+        assert_eq!((reason.as_str(), code, started), ("OOMKilled", 137, 10));
+        assert!(finished - started >= 10, "killed after it started ({finished})");
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "OOMKilled");
+        c.advance_seconds(20);
+        let s = status(&c);
+        assert_eq!(s.restart_count, 1);
+        assert!(
+            matches!(&s.last_state, Some(ContainerState::Terminated { reason, exit_code: 137, .. }) if reason == "OOMKilled")
+        );
+        // Under a limit it fits, it runs on.
+        let mut c = run_pod(&[("web:v1", app)], vec![hungry_container(512)], Vec::new());
+        c.advance_seconds(300);
+        assert_eq!(
+            (state_of(get_pod(&c, "default", "web")), status(&c).restart_count, status(&c).ready),
+            ("Running".to_owned(), 0, true)
+        );
+    }
+
+    fn with_config_key(map: &str, key: &str) -> Container {
+        let mut web = container("web", "web:v1");
+        web.env.push(EnvVar {
+            name: "DB_URL".to_owned(),
+            value: None,
+            config_map_key: Some(KeyRef { name: map.to_owned(), key: key.to_owned(), optional: false }),
+            secret_key: None,
+        });
+        web
+    }
+
+    fn config_map(name: &str, pairs: &[(&str, &str)]) -> ConfigMap {
+        ConfigMap {
+            meta: Meta::new(name, "default"),
+            data: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        }
+    }
+
+    #[test]
+    fn missing_config_is_create_container_config_error() {
+        let mut c = run_pod(&[("web:v1", web_app())], vec![with_config_key("app-config", "DB_URL")], Vec::new());
+        c.step();
+        let config_error = |message: &str| ContainerState::Waiting {
+            reason: "CreateContainerConfigError".to_owned(),
+            message: message.to_owned(),
+        };
+        assert_eq!(status(&c).state, config_error("configmap \"app-config\" not found"));
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "CreateContainerConfigError");
+        assert_eq!(messages(&c, "Pod", "web", "Failed"), ["Error: configmap \"app-config\" not found"]);
+        // The map appears with a differently named key.
+        apply(
+            &mut c,
+            Change::Create(Object::ConfigMap(config_map("app-config", &[("DATABASE_URL", "postgres://db")]))),
+        );
+        c.step();
+        let missing_key = "couldn't find key DB_URL in ConfigMap default/app-config";
+        assert_eq!(status(&c).state, config_error(missing_key));
+        assert_eq!(
+            messages(&c, "Pod", "web", "Failed").last().map(String::as_str),
+            Some(format!("Error: {missing_key}").as_str())
+        );
+        // Adding the key lets the container start.
+        let (namespace, config_map) = ("default".to_owned(), "app-config".to_owned());
+        let value = Some("postgres://db".to_owned());
+        apply(&mut c, Change::SetConfigData { namespace, config_map, key: "DB_URL".to_owned(), value });
+        c.advance_seconds(20);
+        assert_eq!(state_of(get_pod(&c, "default", "web")), "Running");
+        assert!(status(&c).ready);
+    }
+
+    #[test]
+    fn init_containers_complete_before_the_main_container_starts() {
+        let migrate = AppProfile { port: None, exits_after: Some(10), ..AppProfile::default() };
+        let mut spec = pod_spec(vec![container("web", "web:v1")]);
+        spec.init_containers.push(container("migrate", "migrate:v1"));
+        let apps = [("web:v1", web_app()), ("migrate:v1", migrate)];
+        let mut c = cluster_with(vec![node("node-1")], &apps, vec![Object::Pod(pod("default", "web", spec))]);
+        let mut seen_initializing = 0;
+        loop {
+            c.step();
+            let p = get_pod(&c, "default", "web");
+            if let ContainerState::Terminated { exit_code: 0, finished_at, reason, .. } =
+                &p.status.init_statuses[0].state
+            {
+                assert_eq!(reason, "Completed");
+                let ContainerState::Running { started_at } = p.status.containers[0].state else {
+                    panic!("main container not started after init: {:?}", p.status.containers[0].state)
+                };
+                assert!(started_at >= *finished_at);
+                assert_eq!(*finished_at, 30);
+                break;
+            }
+            assert_eq!(state_of(p), "PodInitializing");
+            assert_eq!(p.status_text(c.now), "Init:0/1");
+            seen_initializing += 1;
+            assert!(c.now < 100, "init container never completed");
+        }
+        assert_eq!(seen_initializing, 2);
+        assert_eq!(get_pod(&c, "default", "web").status.init_statuses[0].log, ["2026-11-22T09:00:30Z done"]);
+        c.step();
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "Running");
+    }
+
+    #[test]
+    fn a_settled_pod_sleeps_until_its_config_map_changes() {
+        let app = AppProfile { required_files: vec!["/etc/app/config.yaml".to_owned()], ..AppProfile::default() };
+        let mut web = container("web", "web:v1");
+        web.volume_mounts.push(VolumeMount { name: "config".to_owned(), mount_path: "/etc/app".to_owned() });
+        let mut spec = pod_spec(vec![web]);
+        spec.volumes
+            .push(Volume { name: "config".to_owned(), source: VolumeSource::ConfigMap("app-config".to_owned()) });
+        let objects = vec![
+            Object::ConfigMap(config_map("app-config", &[("config.yaml", "port: 8080")])),
+            Object::Pod(pod("default", "web", spec)),
+        ];
+        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", app)], objects);
+        c.advance_seconds(40);
+        let settled = get_pod(&c, "default", "web").status.clone();
+        assert_eq!(settled.wake_at, i64::MAX);
+        assert!(settled.containers[0].ready);
+        // A change elsewhere in the world leaves it asleep and untouched.
+        apply(&mut c, Change::Create(Object::ConfigMap(config_map("other", &[("a", "b")]))));
+        c.advance_seconds(30);
+        let now = get_pod(&c, "default", "web").status.clone();
+        assert_eq!(now.synced_world, c.world);
+        assert_eq!(crate::sim::objects::PodStatus { synced_world: settled.synced_world, ..now }, settled);
+        // Removing the file it reads wakes it: it fails to open it and exits.
+        let (namespace, config_map) = ("default".to_owned(), "app-config".to_owned());
+        apply(&mut c, Change::SetConfigData { namespace, config_map, key: "config.yaml".to_owned(), value: None });
+        c.step();
+        let s = status(&c);
+        assert!(matches!(&s.state, ContainerState::Terminated { reason, exit_code: 1, .. } if reason == "Error"));
+        assert_eq!(
+            s.log.last().map(String::as_str),
+            Some("2026-11-22T09:01:20Z FATAL: open /etc/app/config.yaml: no such file or directory")
+        );
+        assert_ne!(get_pod(&c, "default", "web").status.wake_at, i64::MAX);
+    }
+}

@@ -191,3 +191,114 @@ fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32, threshold_gi
     cluster.record(&ns, "Pod", &name, true, "Evicted", message.trim_end(), "kubelet");
     cluster.touch();
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::Cluster;
+    use crate::sim::controllers::test_support::{
+        apply, cluster_with, container, deployment, get_pod, messages, node, pod, pod_spec, web_app,
+    };
+    use crate::sim::objects::{Node, PodPhase, Taint, TaintEffect};
+
+    fn node_1(c: &Cluster) -> &Node {
+        c.nodes.get("node-1").expect("node-1")
+    }
+
+    fn condition(c: &Cluster, kind: &str) -> (String, String, String) {
+        let cond = node_1(c).condition(kind).expect("condition");
+        (cond.status.clone(), cond.reason.clone(), cond.message.clone())
+    }
+
+    fn triple(a: &str, b: &str, c: &str) -> (String, String, String) {
+        (a.to_owned(), b.to_owned(), c.to_owned())
+    }
+
+    fn taint(key: &str, effect: TaintEffect) -> Taint {
+        Taint { key: key.to_owned(), value: None, effect }
+    }
+
+    #[test]
+    fn a_stopped_kubelet_makes_the_node_unknown_then_its_pods_are_evicted() {
+        let objects = vec![Object::Pod(pod("default", "web", pod_spec(vec![container("web", "web:v1")])))];
+        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", web_app())], objects);
+        c.advance_seconds(30);
+        assert!(get_pod(&c, "default", "web").is_ready());
+        apply(&mut c, Change::Kubelet { node: "node-1".to_owned(), running: false });
+        // The last heartbeat was at 30; the node is lost once it is more than 40 s old.
+        c.advance_seconds(40);
+        assert_eq!(condition(&c, "Ready"), triple("True", "KubeletReady", "kubelet is posting ready status"));
+        c.step();
+        let lost = triple("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.");
+        for kind in ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"] {
+            assert_eq!(condition(&c, kind), lost, "{kind}");
+        }
+        assert_eq!(
+            node_1(&c).taints,
+            [
+                taint("node.kubernetes.io/unreachable", TaintEffect::NoSchedule),
+                taint("node.kubernetes.io/unreachable", TaintEffect::NoExecute)
+            ]
+        );
+        assert_eq!(messages(&c, "Node", "node-1", "NodeNotReady"), ["Node node-1 status is now: NodeNotReady"]);
+        assert!(!get_pod(&c, "default", "web").is_ready());
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "Running");
+        // Pods tolerate an unreachable node for 300 s, then they are deleted; with no kubelet
+        // to confirm they stay Terminating.
+        c.advance_seconds(290);
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "Running");
+        c.step();
+        assert_eq!(c.now, 380);
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "Terminating");
+        assert_eq!(messages(&c, "Pod", "web", "TaintManagerEviction"), ["Marking for deletion Pod default/web"]);
+        c.advance_seconds(60);
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "Terminating");
+        // The kubelet comes back: the node is Ready again and the deletion completes.
+        apply(&mut c, Change::Kubelet { node: "node-1".to_owned(), running: true });
+        c.advance_seconds(20);
+        assert_eq!(condition(&c, "Ready"), triple("True", "KubeletReady", "kubelet is posting ready status"));
+        assert!(node_1(&c).taints.is_empty());
+        assert_eq!(messages(&c, "Node", "node-1", "NodeReady"), ["Node node-1 status is now: NodeReady"]);
+        assert!(c.pods.is_empty());
+    }
+
+    #[test]
+    fn a_full_disk_is_disk_pressure_with_a_taint_and_an_eviction() {
+        let objects = vec![Object::Deployment(deployment("default", "web", "web:v1", 2))];
+        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", web_app())], objects);
+        c.advance_seconds(30);
+        assert_eq!(
+            condition(&c, "DiskPressure"),
+            triple("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure")
+        );
+        // 20 GiB of system files plus 70 GiB of logs: 90 % of 100 GiB.
+        let (node, path) = ("node-1".to_owned(), "/var/log/app/huge.log".to_owned());
+        apply(&mut c, Change::WriteFile { node: node.clone(), path: path.clone(), gib: 70 });
+        c.step();
+        assert_eq!(
+            condition(&c, "DiskPressure"),
+            triple("True", "KubeletHasDiskPressure", "kubelet has disk pressure")
+        );
+        assert_eq!(node_1(&c).taints, [taint("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule)]);
+        assert_eq!(messages(&c, "Node", "node-1", "EvictionThresholdMet"), ["Attempting to reclaim ephemeral-storage"]);
+        let evicted: Vec<_> = c.pods.values().filter(|p| p.status.reason.as_deref() == Some("Evicted")).collect();
+        assert_eq!(evicted.len(), 1);
+        let why = "The node was low on resource: ephemeral-storage. Threshold quantity: 15Gi, available: 10Gi.";
+        assert_eq!(evicted[0].status.phase, PodPhase::Failed);
+        assert_eq!(evicted[0].status_text(c.now), "Evicted");
+        assert_eq!(evicted[0].status.message.as_deref(), Some(format!("{why} ").as_str()));
+        let victim = evicted[0].meta.name.clone();
+        assert_eq!(messages(&c, "Pod", &victim, "Evicted"), [why]);
+        // Freeing the space clears the pressure and the taint; the replacement pod runs.
+        apply(&mut c, Change::RemoveFile { node, path });
+        c.step();
+        assert_eq!(
+            condition(&c, "DiskPressure"),
+            triple("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure")
+        );
+        assert!(node_1(&c).taints.is_empty());
+        c.advance_seconds(30);
+        assert_eq!(c.pods.values().filter(|p| p.is_ready()).count(), 2);
+        assert_eq!(c.pods.values().filter(|p| p.status.reason.as_deref() == Some("Evicted")).count(), 1);
+    }
+}

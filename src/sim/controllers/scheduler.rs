@@ -39,7 +39,7 @@ pub fn step(cluster: &mut Cluster) {
         }
         let (cpu, mem) = pod.spec.requests();
         let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
-        let mut resource_failures = 0;
+        let mut resource_failures: u32 = 0;
         let mut best: Option<(u64, String)> = None;
         for node in cluster.nodes.values() {
             let (ucpu, umem, upods) = used.get(&node.meta.name).copied().unwrap_or_default();
@@ -51,10 +51,11 @@ pub fn step(cluster: &mut Cluster) {
                     }
                 }
                 Err(why) => {
+                    // Preemption could only help a node that lacks resources.
+                    if why.iter().any(|w| w.starts_with("Insufficient") || w == "Too many pods") {
+                        resource_failures += 1;
+                    }
                     for w in why {
-                        if w.starts_with("Insufficient") || w == "Too many pods" {
-                            resource_failures += 1;
-                        }
                         *reasons.entry(w).or_default() += 1;
                     }
                 }
@@ -76,12 +77,19 @@ pub fn step(cluster: &mut Cluster) {
             cluster.record(&k.0, "Pod", &k.1, false, "Scheduled", &format!("Successfully assigned {}/{} to {node_name}", k.0, k.1), "default-scheduler");
         } else {
             let total = cluster.nodes.len();
-            let listed: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-            let preemption = if resource_failures > 0 {
-                format!("{total} No preemption victims found for incoming pod")
-            } else {
-                format!("{total} Preemption is not helpful for scheduling")
-            };
+            // The scheduler sorts the "count reason" strings as a whole, as it does for preemption.
+            let mut listed: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            listed.sort();
+            let not_helpful = (total as u32).saturating_sub(resource_failures);
+            let mut preemption = Vec::new();
+            if resource_failures > 0 {
+                preemption.push(format!("{resource_failures} No preemption victims found for incoming pod"));
+            }
+            if not_helpful > 0 {
+                preemption.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
+            }
+            preemption.sort();
+            let preemption = preemption.join(", ");
             let message = if total == 0 {
                 "no nodes available to schedule pods".to_owned()
             } else {
@@ -142,4 +150,158 @@ fn tolerated(taint: &Taint, tolerations: &[Toleration]) -> bool {
         let effect_ok = t.effect.is_none_or(|e| e == taint.effect);
         key_ok && value_ok && effect_ok
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::Cluster;
+    use crate::sim::controllers::test_support::{
+        apply, cluster_with, container, get_pod, labels, messages, node, pod, pod_spec, web_app,
+    };
+    use crate::sim::objects::{
+        Meta, Node, PodSpec, Pvc, PvcPhase, Taint, TaintEffect, Toleration, Volume, VolumeSource,
+    };
+    use crate::sim::quantity::Mebibytes;
+
+    fn gpu_taint() -> Taint {
+        Taint { key: "dedicated".to_owned(), value: Some("gpu".to_owned()), effect: TaintEffect::NoSchedule }
+    }
+
+    fn tainted(name: &str) -> Node {
+        let mut n = node(name);
+        n.taints.push(gpu_taint());
+        n
+    }
+
+    fn spec() -> PodSpec {
+        pod_spec(vec![container("web", "web:v1")])
+    }
+
+    /// Two nodes, then one step with pod `web` of this spec pending.
+    fn schedule(nodes: Vec<Node>, spec: PodSpec, extra: Vec<Object>) -> Cluster {
+        let mut objects = extra;
+        objects.push(Object::Pod(pod("default", "web", spec)));
+        let mut c = cluster_with(nodes, &[("web:v1", web_app())], objects);
+        c.step();
+        c
+    }
+
+    fn failed(c: &Cluster) -> Vec<String> {
+        messages(c, "Pod", "web", "FailedScheduling")
+    }
+
+    fn placed(c: &Cluster) -> Option<String> {
+        get_pod(c, "default", "web").status.node.clone()
+    }
+
+    #[test]
+    fn requests_larger_than_any_node_leave_the_pod_pending() {
+        let mut s = spec();
+        s.containers[0].resources.requests.memory = Some(Mebibytes(16 * 1024));
+        let c = schedule(vec![node("node-1"), node("node-2")], s, Vec::new());
+        assert_eq!(placed(&c), None);
+        assert_eq!(get_pod(&c, "default", "web").status_text(c.now), "Pending");
+        assert_eq!(
+            failed(&c),
+            [
+                "0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+            ]
+        );
+    }
+
+    #[test]
+    fn untolerated_taints_are_named() {
+        let c = schedule(vec![tainted("node-1"), tainted("node-2")], spec(), Vec::new());
+        assert_eq!(placed(&c), None);
+        assert_eq!(
+            failed(&c),
+            [
+                "0/2 nodes are available: 2 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+            ]
+        );
+    }
+
+    #[test]
+    fn mixed_reasons_are_counted_per_node_and_sorted() {
+        let mut s = spec();
+        s.containers[0].resources.requests.memory = Some(Mebibytes(16 * 1024));
+        let c = schedule(vec![tainted("node-1"), node("node-2"), node("node-3")], s, Vec::new());
+        assert_eq!(
+            failed(&c),
+            [
+                "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient memory. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_node_selector_nobody_matches_is_reported() {
+        let mut s = spec();
+        s.node_selector = labels(&[("disktype", "ssd")]);
+        let c = schedule(vec![node("node-1"), node("node-2")], s, Vec::new());
+        assert_eq!(placed(&c), None);
+        assert_eq!(
+            failed(&c),
+            [
+                "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_matching_toleration_lets_the_pod_onto_a_tainted_node() {
+        let mut s = spec();
+        s.tolerations.push(Toleration {
+            key: Some("dedicated".to_owned()),
+            value: Some("gpu".to_owned()),
+            effect: Some(TaintEffect::NoSchedule),
+            seconds: None,
+        });
+        let c = schedule(vec![tainted("node-1"), tainted("node-2")], s, Vec::new());
+        assert_eq!(placed(&c).as_deref(), Some("node-1"));
+        assert!(failed(&c).is_empty());
+        assert_eq!(messages(&c, "Pod", "web", "Scheduled"), ["Successfully assigned default/web to node-1"]);
+    }
+
+    #[test]
+    fn cordoned_nodes_are_skipped() {
+        let mut c = cluster_with(vec![node("node-1"), node("node-2")], &[("web:v1", web_app())], Vec::new());
+        apply(&mut c, Change::Cordon { node: "node-1".to_owned(), unschedulable: true });
+        apply(&mut c, Change::Create(Object::Pod(pod("default", "web", spec()))));
+        c.step();
+        assert_eq!(placed(&c).as_deref(), Some("node-2"));
+        assert_eq!(messages(&c, "Pod", "web", "Scheduled"), ["Successfully assigned default/web to node-2"]);
+        apply(&mut c, Change::Cordon { node: "node-2".to_owned(), unschedulable: true });
+        apply(&mut c, Change::Create(Object::Pod(pod("default", "api", spec()))));
+        c.step();
+        assert_eq!(
+            messages(&c, "Pod", "api", "FailedScheduling"),
+            [
+                "0/2 nodes are available: 2 node(s) were unschedulable. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pod_waits_for_its_unbound_claim() {
+        let claim = Pvc {
+            meta: Meta::new("data", "default"),
+            storage_class: None,
+            size: Mebibytes(1024),
+            access_mode: "ReadWriteOnce".to_owned(),
+            phase: PvcPhase::Pending,
+            volume: None,
+        };
+        let mut s = spec();
+        s.volumes.push(Volume { name: "data".to_owned(), source: VolumeSource::Pvc("data".to_owned()) });
+        let c = schedule(vec![node("node-1"), node("node-2")], s, vec![Object::Pvc(claim)]);
+        assert_eq!(placed(&c), None);
+        assert_eq!(
+            failed(&c),
+            [
+                "0/2 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+            ]
+        );
+    }
 }

@@ -85,3 +85,96 @@ fn uuid_like(cluster: &mut Cluster) -> String {
     let d = cluster.name_suffix(12);
     format!("{a}-{b}-{c}-{d}")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::{Cluster, key};
+    use crate::sim::controllers::test_support::{apply, cluster_with, messages, node};
+    use crate::sim::kind::Kind;
+    use crate::sim::objects::{Meta, Pvc, PvcPhase, StorageClass};
+    use crate::sim::quantity::Mebibytes;
+
+    fn claim(class: Option<&str>) -> Object {
+        Object::Pvc(Pvc {
+            meta: Meta::new("data", "default"),
+            storage_class: class.map(str::to_owned),
+            size: Mebibytes(1024),
+            access_mode: "ReadWriteOnce".to_owned(),
+            phase: PvcPhase::Pending,
+            volume: None,
+        })
+    }
+
+    fn standard() -> Object {
+        Object::StorageClass(StorageClass {
+            meta: Meta::new("standard", ""),
+            provisioner: "rancher.io/local-path".to_owned(),
+            is_default: false,
+            reclaim_policy: "Delete".to_owned(),
+        })
+    }
+
+    fn data(c: &Cluster) -> &Pvc {
+        c.pvcs.get(&key("default", "data")).expect("claim data")
+    }
+
+    fn assert_provisioned(c: &Cluster) {
+        let pvc = data(c);
+        assert_eq!((pvc.phase, pvc.storage_class.as_deref()), (PvcPhase::Bound, Some("standard")));
+        let volume = pvc.volume.clone().expect("bound to a volume");
+        let pv = c.pvs.get(&volume).expect("the volume exists");
+        assert_eq!(pv.claim.as_deref(), Some("default/data"));
+        assert_eq!(
+            (pv.size, pv.storage_class.as_deref(), pv.reclaim_policy.as_str()),
+            (Mebibytes(1024), Some("standard"), "Delete")
+        );
+        assert!(volume.starts_with("pvc-") && volume.len() == 4 + 8 + 1 + 4 + 1 + 4 + 1 + 12, "{volume}");
+        assert_eq!(
+            messages(c, "PersistentVolumeClaim", "data", "ProvisioningSucceeded"),
+            [format!("Successfully provisioned volume {volume} using rancher.io/local-path")]
+        );
+    }
+
+    #[test]
+    fn a_claim_naming_a_class_is_provisioned_and_bound() {
+        let mut c = cluster_with(vec![node("node-1")], &[], vec![standard(), claim(Some("standard"))]);
+        c.step();
+        assert_provisioned(&c);
+    }
+
+    #[test]
+    fn a_claim_naming_a_missing_class_fails_to_provision() {
+        let mut c = cluster_with(vec![node("node-1")], &[], vec![standard(), claim(Some("fast"))]);
+        c.step();
+        assert_eq!(data(&c).phase, PvcPhase::Pending);
+        assert_eq!(
+            messages(&c, "PersistentVolumeClaim", "data", "ProvisioningFailed"),
+            ["storageclass.storage.k8s.io \"fast\" not found"]
+        );
+        assert!(c.pvs.is_empty());
+    }
+
+    #[test]
+    fn without_a_class_or_a_default_the_claim_waits_until_a_class_is_made_default() {
+        let mut c = cluster_with(vec![node("node-1")], &[], vec![standard(), claim(None)]);
+        c.advance_seconds(30);
+        assert_eq!((data(&c).phase, data(&c).volume.as_deref()), (PvcPhase::Pending, None));
+        let failed: Vec<_> = c.events.iter().filter(|e| e.reason == "FailedBinding").collect();
+        assert_eq!(failed.len(), 1);
+        assert!(!failed[0].warning);
+        assert_eq!(failed[0].message, "no persistent volumes available for this claim and no storage class is set");
+        apply(
+            &mut c,
+            Change::Annotate {
+                kind: Kind::StorageClass,
+                namespace: String::new(),
+                name: "standard".to_owned(),
+                annotations: vec![("storageclass.kubernetes.io/is-default-class".to_owned(), Some("true".to_owned()))],
+                overwrite: false,
+            },
+        );
+        c.step();
+        assert_provisioned(&c);
+    }
+}

@@ -104,7 +104,11 @@ pub fn deployment(ns: &str, name: &str, image: &str, replicas: u32) -> Deploymen
         template: PodTemplate {
             labels: labels(&[("app", name)]),
             annotations: Labels::new(),
-            spec: PodSpec { containers: vec![container(name, image)], service_account: "default".to_owned(), ..PodSpec::default() },
+            spec: PodSpec {
+                containers: vec![container(name, image)],
+                service_account: "default".to_owned(),
+                ..PodSpec::default()
+            },
         },
         strategy: crate::sim::objects::Strategy::default(),
         progress_deadline_seconds: 600,
@@ -130,7 +134,12 @@ pub fn service(ns: &str, name: &str, port: u16, target: u16) -> Service {
         meta: Meta::new(name, ns),
         kind: crate::sim::objects::ServiceType::ClusterIP,
         selector: labels(&[("app", name)]),
-        ports: vec![ServicePort { name: None, port, target_port: IntOrString::Int(target), protocol: "TCP".to_owned() }],
+        ports: vec![ServicePort {
+            name: None,
+            port,
+            target_port: IntOrString::Int(target),
+            protocol: "TCP".to_owned(),
+        }],
         cluster_ip: String::new(),
     }
 }
@@ -157,13 +166,6 @@ pub fn pods<'a>(c: &'a Cluster, ns: &str, prefix: &str) -> Vec<&'a Pod> {
     c.pods.values().filter(|p| p.meta.namespace == ns && p.meta.name.starts_with(prefix)).collect()
 }
 
-/// The only pod whose name starts with `prefix`.
-pub fn only_pod<'a>(c: &'a Cluster, ns: &str, prefix: &str) -> &'a Pod {
-    let found = pods(c, ns, prefix);
-    assert_eq!(found.len(), 1, "pods starting with {prefix}: {:?}", found.iter().map(|p| &p.meta.name).collect::<Vec<_>>());
-    found[0]
-}
-
 pub fn get_pod<'a>(c: &'a Cluster, ns: &str, name: &str) -> &'a Pod {
     c.pods.get(&key(ns, name)).unwrap_or_else(|| panic!("pod {ns}/{name} exists"))
 }
@@ -174,12 +176,11 @@ pub fn get_deployment<'a>(c: &'a Cluster, ns: &str, name: &str) -> &'a Deploymen
 
 /// Messages of the events with this reason about one object, oldest first.
 pub fn messages(c: &Cluster, kind: &str, name: &str, reason: &str) -> Vec<String> {
-    c.events.iter().filter(|e| e.kind == kind && e.name == name && e.reason == reason).map(|e| e.message.clone()).collect()
-}
-
-/// Messages of every event with this reason, oldest first.
-pub fn all_messages(c: &Cluster, reason: &str) -> Vec<String> {
-    c.events.iter().filter(|e| e.reason == reason).map(|e| e.message.clone()).collect()
+    c.events
+        .iter()
+        .filter(|e| e.kind == kind && e.name == name && e.reason == reason)
+        .map(|e| e.message.clone())
+        .collect()
 }
 
 /// The waiting reason (or `Running`/terminated reason) of a pod's first container.
@@ -189,4 +190,49 @@ pub fn state_of(pod: &Pod) -> String {
         Some(ContainerState::Running { .. }) => "Running".to_owned(),
         None => "none".to_owned(),
     }
+}
+
+/// A small shop: an ingress controller, cluster DNS, `web` (2 pods on 8080 behind service `web`
+/// port 80, calling `db:5432`) and `db` (1 pod behind service `db` port 5432) in namespace
+/// `shop`, an ingress for `shop.example.com` and an entrypoint `Shop` at 10 requests per second,
+/// settled for a minute.
+pub fn shop() -> Cluster {
+    use crate::sim::apps::AppRole;
+    use crate::sim::objects::{Ingress, IngressBackend, IngressPath, IngressRule};
+    let web = AppProfile { dependencies: vec!["db:5432".to_owned()], ..AppProfile::default() };
+    let db = AppProfile { port: Some(5432), ..AppProfile::default() };
+    let nginx = AppProfile { port: Some(80), role: AppRole::IngressController, ..AppProfile::default() };
+    let apps = [("web:v1", web), ("db:v1", db), ("ingress-nginx:v1", nginx), (DNS_IMAGE, dns_app())];
+    let ingress = Ingress {
+        meta: Meta::new("shop", "shop"),
+        class: "nginx".to_owned(),
+        rules: vec![IngressRule {
+            host: "shop.example.com".to_owned(),
+            paths: vec![IngressPath {
+                path: "/".to_owned(),
+                path_type: "Prefix".to_owned(),
+                backend: IngressBackend { service: "web".to_owned(), port: 80 },
+            }],
+        }],
+        tls: Vec::new(),
+    };
+    let mut objects = vec![namespace("shop"), namespace("ingress-nginx")];
+    objects.extend(dns_objects());
+    objects.extend([
+        Object::Deployment(deployment("ingress-nginx", "ingress-nginx-controller", "ingress-nginx:v1", 1)),
+        Object::Deployment(deployment("shop", "web", "web:v1", 2)),
+        Object::Service(service("shop", "web", 80, 8080)),
+        Object::Deployment(deployment("shop", "db", "db:v1", 1)),
+        Object::Service(service("shop", "db", 5432, 5432)),
+        Object::Ingress(ingress),
+    ]);
+    let mut c = cluster_with(vec![node("node-1")], &apps, objects);
+    c.entrypoints.push(crate::sim::traffic::Entrypoint {
+        name: "Shop".to_owned(),
+        url: "https://shop.example.com/".to_owned(),
+        rps: 10.0,
+        load: Vec::new(),
+    });
+    c.advance_seconds(60);
+    c
 }
