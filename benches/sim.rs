@@ -7,52 +7,12 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use kombat::scenario::{self, Scenario};
-use kombat::sim::{Cluster, Object, kubectl};
+use kombat::scenario;
+use kombat::sim::{Cluster, kubectl};
 
-/// The default scenario grown to 20 deployments × 50 replicas on 10 large nodes.
-pub fn large_scenario() -> Scenario {
-    let mut s = scenario::builtin(scenario::DEFAULT_ID).expect("default exists").expect("parses");
-    let template = s
-        .cluster
-        .objects
-        .iter()
-        .find_map(|o| if let Object::Deployment(d) = o { Some(d.clone()) } else { None })
-        .expect("the default has a deployment");
-    let service = s
-        .cluster
-        .objects
-        .iter()
-        .find_map(|o| if let Object::Service(x) = o { Some(x.clone()) } else { None })
-        .expect("the default has a service");
-    let node = s
-        .cluster
-        .objects
-        .iter()
-        .find_map(|o| if let Object::Node(n) = o { Some(n.clone()) } else { None })
-        .expect("the default has a node");
-    s.cluster.objects.retain(|o| !matches!(o, Object::Node(_)));
-    for i in 0..10 {
-        let mut n = node.clone();
-        n.meta.name = format!("node-{i}");
-        n.cpu = "64".parse().expect("quantity");
-        n.memory = "256Gi".parse().expect("quantity");
-        s.cluster.objects.push(Object::Node(n));
-    }
-    for i in 0..20 {
-        let mut d = template.clone();
-        d.meta.name = format!("svc-{i}");
-        d.replicas = 50;
-        d.template.labels.insert("app".to_owned(), format!("svc-{i}"));
-        d.selector = d.template.labels.clone();
-        s.cluster.objects.push(Object::Deployment(d));
-        let mut svc = service.clone();
-        svc.meta.name = format!("svc-{i}");
-        svc.selector.insert("app".to_owned(), format!("svc-{i}"));
-        s.cluster.objects.push(Object::Service(svc));
-    }
-    s
-}
+#[path = "support/large.rs"]
+mod large;
+use large::large_scenario;
 
 /// The large cluster, run for a few turns so it is in its steady state.
 fn large_cluster() -> Cluster {
@@ -80,7 +40,11 @@ fn benches(c: &mut Criterion) {
         b.iter_batched_ref(|| cluster.clone(), |cl| kubectl::run(cl, "get pods -A"), BatchSize::LargeInput);
     });
     c.bench_function("describe deployment, 1000 pods", |b| {
-        b.iter_batched_ref(|| cluster.clone(), |cl| kubectl::run(cl, "describe deployment svc-3 -n shop"), BatchSize::LargeInput);
+        b.iter_batched_ref(
+            || cluster.clone(),
+            |cl| kubectl::run(cl, "describe deployment svc-3 -n shop"),
+            BatchSize::LargeInput,
+        );
     });
     let text = scenario::BUILTIN[0].1;
     c.bench_function("parse + validate the default scenario", |b| {

@@ -1,12 +1,16 @@
-//! The command line: `kombat scenario list|show|validate|test` and `kombat console`. This is the
-//! imperative shell: it reads files and stdin and prints; everything it runs is pure.
+//! The command line: `kombat scenario list|show|validate|test`, `kombat console` (a solo game
+//! through a room) and `kombat replay`. This is the imperative shell: it reads files and stdin,
+//! runs the clock and prints; everything it runs is pure.
 
-use std::io::{BufRead, IsTerminal, Write};
+mod console;
+mod replay;
+pub mod transcript;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::scenario::{self, LineResult, Session};
+use crate::scenario;
 
 #[derive(Parser, Debug)]
 #[command(name = "kombat", version, about = "Practise Kubernetes incident response as a team, in your terminal.")]
@@ -20,13 +24,25 @@ pub enum Command {
     /// List, show, validate and test scenarios.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
-    /// Play a scenario in line mode: one kubectl command per line on stdin.
+    /// Play a scenario solo in line mode, as liaison and troubleshooter: kubectl commands and
+    /// /commands on stdin (/help lists them).
     Console {
         /// A built-in scenario id or a path to a .ron file (default: the first incident).
         scenario: Option<String>,
-        /// Seed for the cluster's randomness (same seed and commands, same transcript).
+        /// Seed for the cluster's randomness (same seed and input, same transcript).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// End every turn after this many seconds of real time (default: turns end with /end).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        turn_seconds: Option<u64>,
+    },
+    /// Play a game's journal again: the same transcript, the same postmortem.
+    Replay {
+        /// A journal file (kombat keeps them under its data directory, in journals/).
+        file: String,
+        /// The scenario file the game was played on, when it is not a built-in one.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<String>,
     },
 }
 
@@ -60,8 +76,11 @@ pub enum ScenarioCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => console(scenario::DEFAULT_ID, 1),
-        Some(Command::Console { scenario, seed }) => console(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed),
+        None => console::run(scenario::DEFAULT_ID, 1, None),
+        Some(Command::Console { scenario, seed, turn_seconds }) => {
+            console::run(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed, turn_seconds)
+        }
+        Some(Command::Replay { file, scenario }) => replay::run(&file, scenario.as_deref()),
         Some(Command::Scenario(cmd)) => run_scenario_command(cmd),
     };
     match result {
@@ -132,8 +151,11 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         ScenarioCommand::Test { scenarios, seed } => {
-            let targets: Vec<String> =
-                if scenarios.is_empty() { scenario::builtin_sources().map(|(id, _)| id.to_owned()).collect() } else { scenarios };
+            let targets: Vec<String> = if scenarios.is_empty() {
+                scenario::builtin_sources().map(|(id, _)| id.to_owned()).collect()
+            } else {
+                scenarios
+            };
             let mut rows = Vec::new();
             let mut failed = false;
             for arg in targets {
@@ -147,54 +169,19 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
                 };
                 for step in scenario::prove(&s, seed).steps {
                     failed |= !step.passed;
-                    rows.push(vec![s.id.clone(), step.name, if step.passed { "ok" } else { "FAIL" }.to_owned(), step.detail]);
+                    rows.push(vec![
+                        s.id.clone(),
+                        step.name,
+                        if step.passed { "ok" } else { "FAIL" }.to_owned(),
+                        step.detail,
+                    ]);
                 }
             }
-            println!("{}", crate::sim::kubectl::table::render(&["SCENARIO", "CHECK", "RESULT", "DETAIL"], &rows, false));
+            println!(
+                "{}",
+                crate::sim::kubectl::table::render(&["SCENARIO", "CHECK", "RESULT", "DETAIL"], &rows, false)
+            );
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
     }
-}
-
-fn console(arg: &str, seed: u64) -> anyhow::Result<ExitCode> {
-    let (_, s) = scenario::resolve(arg)?;
-    let problems = scenario::validate(&s);
-    if let Some(p) = problems.first() {
-        anyhow::bail!("scenario {arg} is invalid: {p}");
-    }
-    let interactive = std::io::stdin().is_terminal();
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "== {} ==\n{}\n", s.title, s.summary)?;
-    writeln!(out, "Each line is a kubectl command (or /wait, /status, /help, /quit).\n")?;
-    let mut session = Session::new(s, seed).map_err(|e| anyhow::anyhow!("cannot build the scenario's cluster: {e}"))?;
-    writeln!(out, "{}\n", session.status())?;
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    loop {
-        if interactive {
-            write!(out, "kubectl> ")?;
-            out.flush()?;
-        }
-        let Some(line) = lines.next() else { break };
-        let line = line?;
-        if !interactive {
-            writeln!(out, "$ {line}")?;
-        }
-        match session.run_line(&line) {
-            LineResult::Quit => break,
-            LineResult::Text(t) | LineResult::Error(t) => {
-                if !t.is_empty() {
-                    writeln!(out, "{t}")?;
-                }
-            }
-        }
-        if session.ending.is_some() {
-            writeln!(out, "\n{}", session.status())?;
-            break;
-        }
-    }
-    Ok(match session.ending {
-        Some(scenario::Ending::Won { .. }) | None => ExitCode::SUCCESS,
-        Some(scenario::Ending::Lost { .. }) => ExitCode::from(2),
-    })
 }

@@ -6,11 +6,15 @@
 pub mod action;
 pub mod event;
 pub mod format;
+pub mod journal;
 pub mod npc;
+pub mod postmortem;
 pub mod rules;
+pub mod score;
 pub mod seat;
 pub mod state;
 pub mod text;
+pub mod view;
 
 pub use action::{Action, IncidentState, Severity};
 pub use event::{Channel, Event, Outcome, Stamped};

@@ -6,9 +6,12 @@
 //!   pure and deterministic.
 //! * [`scenario`]: the RON scenario format, its validation, and the built-in scenarios.
 //! * [`game`]: roles, turns, the customer, hidden information; pure like `sim`.
+//! * [`room`]: the actor that owns a running game: seats, the turn timer, the journal file, the
+//!   postmortem; solo and multiplayer play both go through it.
 //! * [`cli`]: the command-line shell around them (`kombat scenario …`, `kombat console`).
 
 pub mod cli;
 pub mod game;
+pub mod room;
 pub mod scenario;
 pub mod sim;

@@ -44,7 +44,13 @@ fn transcript(seed: u64, lines: &[&str]) -> String {
 
 #[test]
 fn a_played_game_replays_byte_for_byte() {
-    let lines = ["get pods -n shop", "set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop", "/wait 3", "get pods -n shop", "get events -n shop"];
+    let lines = [
+        "get pods -n shop",
+        "set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop",
+        "/wait 3",
+        "get pods -n shop",
+        "get events -n shop",
+    ];
     let a = transcript(42, &lines);
     assert_eq!(a, transcript(42, &lines));
     assert!(a.contains("RESOLVED") || a.contains("web-"), "the transcript shows the game:\n{a}");
@@ -63,7 +69,20 @@ proptest! {
 /// The functional core must stay pure: no I/O, clock, threads or async runtime in `src/sim`.
 #[test]
 fn the_simulation_does_no_io() {
-    let forbidden = ["std::fs", "std::net", "std::time", "std::thread", "std::process", "tokio", "println!", "eprintln!", "SystemTime", "Instant::now", "thread_rng", "rand::rng()"];
+    let forbidden = [
+        "std::fs",
+        "std::net",
+        "std::time",
+        "std::thread",
+        "std::process",
+        "tokio",
+        "println!",
+        "eprintln!",
+        "SystemTime",
+        "Instant::now",
+        "thread_rng",
+        "rand::rng()",
+    ];
     let root = format!("{}/src/sim", env!("CARGO_MANIFEST_DIR"));
     let mut stack = vec![std::path::PathBuf::from(&root)];
     let mut files = 0;

@@ -47,10 +47,13 @@ fn troubleshooters_cannot_reach_the_customer() {
 #[test]
 fn asking_what_changed_reveals_the_clue() {
     let mut g = game();
-    let got = events(&g.act(Seat::Liaison, &Action::CustomerChat("Hi Dana, what changed recently?".into())).expect("ok"));
+    let got =
+        events(&g.act(Seat::Liaison, &Action::CustomerChat("Hi Dana, what changed recently?".into())).expect("ok"));
     assert_eq!(got.len(), 4, "{got:?}");
     assert!(matches!(&got[0], Event::Chat { channel: Channel::Customer, from, .. } if from == "Lee"));
-    assert!(matches!(&got[1], Event::Chat { from, text, .. } if from == "Dana (Shop team)" && text.contains("by hand")));
+    assert!(
+        matches!(&got[1], Event::Chat { from, text, .. } if from == "Dana (Shop team)" && text.contains("by hand"))
+    );
     assert_eq!(got[2], Event::DialogueSaid { line: 0 });
     assert!(matches!(&got[3], Event::ClueFound { id, .. } if id == "hand-typed-tag"));
     // Said once: asking again gets no second answer.
@@ -61,14 +64,21 @@ fn asking_what_changed_reveals_the_clue() {
 #[test]
 fn commands_cost_action_points_and_find_clues() {
     let mut g = game();
-    let got = events(&g.act(Seat::Troubleshooter(0), &Action::Command("describe pods -n shop -l app=web".into())).expect("ok"));
+    let got = events(
+        &g.act(Seat::Troubleshooter(0), &Action::Command("describe pods -n shop -l app=web".into())).expect("ok"),
+    );
     assert_eq!(got[0], Event::Command { line: "describe pods -n shop -l app=web".into() });
     assert!(got.iter().any(|e| matches!(e, Event::ClueFound { id, .. } if id == "image-pull")), "{got:?}");
     assert_eq!(g.points[&Seat::Troubleshooter(0)], 3);
-    g.act(Seat::Troubleshooter(0), &Action::Command("set image deploy/web web=registry.example.com/shop/web:1.4.2 -n shop".into()))
-        .expect("a change costs 2");
+    g.act(
+        Seat::Troubleshooter(0),
+        &Action::Command("set image deploy/web web=registry.example.com/shop/web:1.4.2 -n shop".into()),
+    )
+    .expect("a change costs 2");
     assert_eq!(g.points[&Seat::Troubleshooter(0)], 1);
-    let err = g.act(Seat::Troubleshooter(0), &Action::Command("rollout restart deploy/web -n shop".into())).expect_err("too dear");
+    let err = g
+        .act(Seat::Troubleshooter(0), &Action::Command("rollout restart deploy/web -n shop".into()))
+        .expect_err("too dear");
     assert_eq!(err, RuleError::NoPoints { needed: 2, left: 1 });
 }
 
@@ -92,7 +102,10 @@ fn an_ignored_customer_nags_loses_patience_and_reruns_the_deploy() {
     for _ in 0..3 {
         all.extend(end_turn(&mut g));
     }
-    assert!(all.iter().any(|e| matches!(e, Event::Chat { text, .. } if text.contains("update") || text.contains("ETA"))), "nags: {all:?}");
+    assert!(
+        all.iter().any(|e| matches!(e, Event::Chat { text, .. } if text.contains("update") || text.contains("ETA"))),
+        "nags: {all:?}"
+    );
     assert!(g.mood < 70, "mood dropped to {}", g.mood);
     assert!(all.contains(&Event::Mishap { id: "rerun-pipeline".into() }), "{all:?}");
     assert!(g.session.cluster.audit.iter().any(|(_, who, what)| who == "customer" && what.contains("1.4.2x")));
@@ -106,8 +119,14 @@ fn a_customer_asked_to_hold_off_does_not_rerun_the_deploy() {
     assert_eq!(got[1], Event::HoldOffAnswered { accepted: true });
     let mut all = Vec::new();
     for _ in 0..4 {
-        g.act(Seat::Liaison, &Action::StatusUpdate { state: IncidentState::Investigating, text: "We are looking into the errors.".into() })
-            .expect("ok");
+        g.act(
+            Seat::Liaison,
+            &Action::StatusUpdate {
+                state: IncidentState::Investigating,
+                text: "We are looking into the errors.".into(),
+            },
+        )
+        .expect("ok");
         all.extend(end_turn(&mut g));
     }
     assert!(!all.iter().any(|e| matches!(e, Event::Mishap { .. })), "{all:?}");
@@ -120,7 +139,10 @@ fn root_cause_declarations_are_checked_against_the_options() {
     assert_eq!(got, vec![Event::RootCauseDeclared { option: "registry-down".into(), correct: false }]);
     let got = events(&g.act(Seat::Troubleshooter(0), &Action::DeclareRootCause("image-tag-typo".into())).expect("ok"));
     assert_eq!(got, vec![Event::RootCauseDeclared { option: "image-tag-typo".into(), correct: true }]);
-    assert!(matches!(g.act(Seat::Liaison, &Action::DeclareRootCause("aliens".into())), Err(RuleError::UnknownOption(..))));
+    assert!(matches!(
+        g.act(Seat::Liaison, &Action::DeclareRootCause("aliens".into())),
+        Err(RuleError::UnknownOption(..))
+    ));
 }
 
 #[test]
@@ -136,8 +158,11 @@ fn hints_come_in_tiers_and_run_out() {
 #[test]
 fn fixing_the_cause_wins_the_game() {
     let mut g = game();
-    g.act(Seat::Troubleshooter(0), &Action::Command("set image deploy/web web=registry.example.com/shop/web:1.4.2 -n shop".into()))
-        .expect("ok");
+    g.act(
+        Seat::Troubleshooter(0),
+        &Action::Command("set image deploy/web web=registry.example.com/shop/web:1.4.2 -n shop".into()),
+    )
+    .expect("ok");
     let mut all = Vec::new();
     for _ in 0..3 {
         if matches!(g.phase, Phase::Ended(_)) {

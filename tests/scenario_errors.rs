@@ -21,7 +21,8 @@ fn every_invalid_fixture_gets_its_exact_message() {
         let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name").to_owned();
         let label = format!("tests/fixtures/invalid/{name}");
         let text = std::fs::read_to_string(&path).expect("read fixture");
-        let expected = std::fs::read_to_string(path.with_extension("expected")).expect("every fixture has a .expected file");
+        let expected =
+            std::fs::read_to_string(path.with_extension("expected")).expect("every fixture has a .expected file");
         let got = messages(&label, &text);
         assert!(!got.is_empty(), "{name} should be rejected");
         assert_eq!(got, expected, "{name}");

@@ -50,7 +50,10 @@ pub enum Action {
     CustomerChat(String),
     /// A troubleshooter runs a console command.
     Command(String),
-    StatusUpdate { state: IncidentState, text: String },
+    StatusUpdate {
+        state: IncidentState,
+        text: String,
+    },
     SetSeverity(Severity),
     /// Ask the customer to hold off making changes.
     AskHoldOff,
@@ -62,9 +65,14 @@ pub enum Action {
     /// The customer writes to the liaison.
     Reply(String),
     /// Rates a status update (index into the status page) from 1 to 5.
-    RateUpdate { update: usize, stars: u8 },
+    RateUpdate {
+        update: usize,
+        stars: u8,
+    },
     CauseMishap(String),
-    AnswerHoldOff { accept: bool },
+    AnswerHoldOff {
+        accept: bool,
+    },
     // Game master.
     Pause,
     Resume,

@@ -17,33 +17,77 @@ pub enum Channel {
 /// How a game ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
-    Won { turn: u32 },
-    Lost { turn: u32, reason: String },
+    Won {
+        turn: u32,
+    },
+    Lost {
+        turn: u32,
+        reason: String,
+    },
     /// The game master ended it.
-    Stopped { turn: u32 },
+    Stopped {
+        turn: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Event {
-    Chat { channel: Channel, from: String, text: String },
+    Chat {
+        channel: Channel,
+        from: String,
+        text: String,
+    },
     /// A console command; it runs against the cluster when applied.
-    Command { line: String },
-    StatusUpdate { state: IncidentState, text: String },
+    Command {
+        line: String,
+    },
+    StatusUpdate {
+        state: IncidentState,
+        text: String,
+    },
     Severity(Severity),
     HoldOffAsked,
-    HoldOffAnswered { accepted: bool },
-    RootCauseDeclared { option: String, correct: bool },
-    Hint { tier: u8, text: String },
+    HoldOffAnswered {
+        accepted: bool,
+    },
+    RootCauseDeclared {
+        option: String,
+        correct: bool,
+    },
+    Hint {
+        tier: u8,
+        text: String,
+    },
     TurnEnded,
     /// Incident time moves on by a turn; the cluster advances when applied.
-    TurnAdvanced { turn: u32 },
-    Alert { id: String, title: String, firing: bool },
-    Mood { value: u32 },
-    ClueFound { id: String, text: String },
-    DialogueSaid { line: usize },
-    Mishap { id: String },
-    Inject { id: String },
-    Rated { update: usize, stars: u8 },
+    TurnAdvanced {
+        turn: u32,
+    },
+    Alert {
+        id: String,
+        title: String,
+        firing: bool,
+    },
+    Mood {
+        value: u32,
+    },
+    ClueFound {
+        id: String,
+        text: String,
+    },
+    DialogueSaid {
+        line: usize,
+    },
+    Mishap {
+        id: String,
+    },
+    Inject {
+        id: String,
+    },
+    Rated {
+        update: usize,
+        stars: u8,
+    },
     Paused,
     Resumed,
     Ended(Outcome),

@@ -73,7 +73,15 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
     if !game.seats.contains_key(&seat) {
         return Err(RuleError::NoSeat);
     }
-    let gm_only = matches!(action, Action::Pause | Action::Resume | Action::FireInject(_) | Action::GrantHint | Action::SpeakAsCustomer(_) | Action::EndGame);
+    let gm_only = matches!(
+        action,
+        Action::Pause
+            | Action::Resume
+            | Action::FireInject(_)
+            | Action::GrantHint
+            | Action::SpeakAsCustomer(_)
+            | Action::EndGame
+    );
     match &game.phase {
         Phase::Lobby => return Err(RuleError::NotStarted),
         Phase::Ended(_) => return Err(RuleError::Over),
@@ -89,8 +97,12 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
             matches!(role, Role::Liaison | Role::GameMaster)
         }
         Action::Command(_) => matches!(role, Role::Troubleshooter | Role::GameMaster),
-        Action::SetSeverity(_) | Action::DeclareRootCause(_) | Action::RequestHint | Action::EndTurn => seat.is_responder(),
-        Action::Reply(_) | Action::RateUpdate { .. } | Action::CauseMishap(_) | Action::AnswerHoldOff { .. } => role == Role::Customer,
+        Action::SetSeverity(_) | Action::DeclareRootCause(_) | Action::RequestHint | Action::EndTurn => {
+            seat.is_responder()
+        }
+        Action::Reply(_) | Action::RateUpdate { .. } | Action::CauseMishap(_) | Action::AnswerHoldOff { .. } => {
+            role == Role::Customer
+        }
         _ if gm_only => role == Role::GameMaster,
         _ => false,
     };
@@ -117,11 +129,18 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
             if options.iter().any(|o| &o.id == option) {
                 Ok(())
             } else {
-                Err(RuleError::UnknownOption(option.clone(), options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", ")))
+                Err(RuleError::UnknownOption(
+                    option.clone(),
+                    options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "),
+                ))
             }
         }
         Action::RequestHint | Action::GrantHint => {
-            if usize::from(game.hints_given) < game.scenario().game.hints.len() { Ok(()) } else { Err(RuleError::NoHints) }
+            if usize::from(game.hints_given) < game.scenario().game.hints.len() {
+                Ok(())
+            } else {
+                Err(RuleError::NoHints)
+            }
         }
         Action::RateUpdate { update, stars } => {
             if *update >= game.status_page.len() {
@@ -182,7 +201,10 @@ pub fn execute(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
         Action::RequestHint | Action::GrantHint => {
             let mut hints = game.scenario().game.hints.clone();
             hints.sort_by_key(|h| h.tier);
-            hints.get(usize::from(game.hints_given)).map(|h| vec![Event::Hint { tier: h.tier, text: h.text.clone() }]).unwrap_or_default()
+            hints
+                .get(usize::from(game.hints_given))
+                .map(|h| vec![Event::Hint { tier: h.tier, text: h.text.clone() }])
+                .unwrap_or_default()
         }
         Action::EndTurn => {
             let mut events = vec![Event::TurnEnded];
@@ -193,7 +215,9 @@ pub fn execute(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
             events
         }
         Action::Reply(t) => vec![Event::Chat { channel: Channel::Customer, from, text: sanitize(t) }],
-        Action::SpeakAsCustomer(t) => vec![Event::Chat { channel: Channel::Customer, from: game.customer_name(), text: sanitize(t) }],
+        Action::SpeakAsCustomer(t) => {
+            vec![Event::Chat { channel: Channel::Customer, from: game.customer_name(), text: sanitize(t) }]
+        }
         Action::RateUpdate { update, stars } => vec![Event::Rated { update: *update, stars: *stars }],
         Action::CauseMishap(id) => vec![Event::Mishap { id: id.clone() }],
         Action::AnswerHoldOff { accept } => vec![Event::HoldOffAnswered { accepted: *accept }],
@@ -250,12 +274,18 @@ fn alert_events(game: &Game) -> Vec<Event> {
         .iter()
         .filter_map(|a| {
             let firing = match &a.rule {
-                AlertRule::SuccessBelow { entrypoint, fraction } => result(entrypoint).is_some_and(|r| r.success < *fraction),
+                AlertRule::SuccessBelow { entrypoint, fraction } => {
+                    result(entrypoint).is_some_and(|r| r.success < *fraction)
+                }
                 AlertRule::LatencyAbove { entrypoint, ms } => result(entrypoint).is_some_and(|r| r.latency_ms > *ms),
                 AlertRule::BudgetBelow(f) => cluster.traffic.budget_remaining() < *f,
                 AlertRule::Cluster(p) => p.holds(cluster),
             };
-            (firing != game.alerts.contains(&a.id)).then(|| Event::Alert { id: a.id.clone(), title: a.title.clone(), firing })
+            (firing != game.alerts.contains(&a.id)).then(|| Event::Alert {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                firing,
+            })
         })
         .collect()
 }
@@ -289,7 +319,8 @@ impl Game {
         }
         self.phase = Phase::Playing;
         let points = self.points_per_turn();
-        let troubleshooters: Vec<Seat> = self.seats.keys().copied().filter(|s| matches!(s, Seat::Troubleshooter(_))).collect();
+        let troubleshooters: Vec<Seat> =
+            self.seats.keys().copied().filter(|s| matches!(s, Seat::Troubleshooter(_))).collect();
         for s in troubleshooters {
             self.points.insert(s, points);
         }

@@ -55,6 +55,7 @@ pub struct StatusEntry {
     pub rating: Option<u8>,
 }
 
+#[derive(Clone)]
 pub struct Game {
     pub session: Session,
     pub phase: Phase,

@@ -29,7 +29,11 @@ fn creation_rank(o: &Object) -> u8 {
     match o {
         Object::Namespace(_) => 0,
         Object::Node(_) | Object::StorageClass(_) | Object::Pv(_) => 1,
-        Object::ConfigMap(_) | Object::Secret(_) | Object::ServiceAccount(_) | Object::Role(_) | Object::RoleBinding(_) => 2,
+        Object::ConfigMap(_)
+        | Object::Secret(_)
+        | Object::ServiceAccount(_)
+        | Object::Role(_)
+        | Object::RoleBinding(_) => 2,
         Object::Service(_) | Object::Pvc(_) | Object::ResourceQuota(_) | Object::LimitRange(_) => 3,
         _ => 4,
     }
@@ -70,7 +74,9 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
     for (path, object) in objects {
         let is_namespace = matches!(object, Object::Namespace(_));
         let ns_name = object.meta().name.clone();
-        cluster.apply(Change::Create(object), "scenario").map_err(|e| BuildError { path: path.clone(), message: e.to_string() })?;
+        cluster
+            .apply(Change::Create(object), "scenario")
+            .map_err(|e| BuildError { path: path.clone(), message: e.to_string() })?;
         if is_namespace {
             ensure_default_account(&mut cluster, &ns_name);
         }
@@ -81,7 +87,8 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
     cluster.events.clear();
     cluster.audit.clear();
     let total_rps: f64 = cluster.entrypoints.iter().map(|e| e.rps).sum();
-    let allowed = (1.0 - scenario.slo.objective / 100.0).max(0.0) * total_rps * f64::from(scenario.slo.window_days) * 86_400.0;
+    let allowed =
+        (1.0 - scenario.slo.objective / 100.0).max(0.0) * total_rps * f64::from(scenario.slo.window_days) * 86_400.0;
     cluster.traffic.budget_total = allowed;
     cluster.traffic.budget_burned = allowed * (1.0 - scenario.slo.budget_left.clamp(0.0, 1.0));
     let mut faults: Vec<(usize, &super::format::Fault)> = scenario.faults.iter().enumerate().collect();
@@ -166,7 +173,11 @@ fn backdate(cluster: &mut Cluster, start: i64) {
             if let ContainerState::Running { started_at } = c.state
                 && let Some(app) = cluster.app_for_image(&c.image)
             {
-                let mut lines: Vec<String> = app.start_logs.iter().map(|l| format!("{} {l}", crate::sim::cluster::timestamp(started_at))).collect();
+                let mut lines: Vec<String> = app
+                    .start_logs
+                    .iter()
+                    .map(|l| format!("{} {l}", crate::sim::cluster::timestamp(started_at)))
+                    .collect();
                 if let Some(serve) = &app.serve_log {
                     lines.push(format!("{} {serve}", crate::sim::cluster::timestamp(now - 60)));
                 }

@@ -39,6 +39,7 @@ pub fn resolve(arg: &str) -> Result<(String, Scenario), LoadError> {
     if !path.exists() {
         return Err(LoadError::Unknown(arg.to_owned()));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io { file: arg.to_owned(), message: e.to_string() })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| LoadError::Io { file: arg.to_owned(), message: e.to_string() })?;
     Ok((arg.to_owned(), parse(arg, &text)?))
 }

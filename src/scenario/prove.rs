@@ -1,8 +1,14 @@
 //! `kombat scenario test`: proves a scenario fair. Not won at the start, not won by waiting out
-//! the turn limit, won by its reference solution, not won by any of its wrong fixes.
+//! the turn limit, won by its reference solution, not won by any of its wrong fixes. For the game
+//! around it: the scenario has game content, asking the customer the canonical question reveals
+//! the key clue, and ignoring the customer long enough makes them cause a mishap.
 
 use super::format::Scenario;
 use super::session::{Ending, LineResult, Session};
+use crate::game::{Action, Event, Game, Phase, Seat};
+
+/// The name of the step that fails for a scenario without a game layer.
+pub const GAME_CONTENT: &str = "has game content";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProofStep {
@@ -37,7 +43,11 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
     steps.push(ProofStep {
         name: "not won at start".to_owned(),
         passed: !already,
-        detail: if already { "every win condition already holds".to_owned() } else { "some win condition fails".to_owned() },
+        detail: if already {
+            "every win condition already holds".to_owned()
+        } else {
+            "some win condition fails".to_owned()
+        },
     });
     let mut waiting = session;
     while waiting.ending.is_none() {
@@ -57,15 +67,21 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
             steps.push(run_script(&format!("not won by wrong fix: {}", fix.name), session, &fix.commands, false));
         }
     }
+    steps.extend(prove_game(scenario, seed));
     Proof { steps }
 }
 
 fn run_script(name: &str, mut session: Session, lines: &[String], should_win: bool) -> ProofStep {
     for (i, line) in lines.iter().enumerate() {
         if let LineResult::Error(e) = session.run_line(line)
-            && should_win {
-                return ProofStep { name: name.to_owned(), passed: false, detail: format!("line {} `{line}` failed: {e}", i + 1) };
-            }
+            && should_win
+        {
+            return ProofStep {
+                name: name.to_owned(),
+                passed: false,
+                detail: format!("line {} `{line}` failed: {e}", i + 1),
+            };
+        }
         if session.ending.is_some() {
             break;
         }
@@ -76,4 +92,187 @@ fn run_script(name: &str, mut session: Session, lines: &[String], should_win: bo
     let won = matches!(session.ending, Some(Ending::Won { .. }));
     let detail = session.ending.as_ref().map(super::session::ending_text).unwrap_or_default();
     ProofStep { name: name.to_owned(), passed: won == should_win, detail }
+}
+
+/// The game layer's checks: content exists, the canonical question reveals the key clue, and
+/// ignoring the customer leads to a mishap.
+fn prove_game(scenario: &Scenario, seed: u64) -> Vec<ProofStep> {
+    let layer = &scenario.game;
+    let npc = &layer.customer.npc;
+    if npc.lines.is_empty() {
+        return vec![step(
+            GAME_CONTENT,
+            false,
+            "no customer dialogue: add a `game:` section with the customer, clues and hints".to_owned(),
+        )];
+    }
+    let mut steps = vec![step(
+        GAME_CONTENT,
+        true,
+        [
+            count(npc.lines.len(), "dialogue line"),
+            count(layer.clues.len(), "clue"),
+            count(layer.root_causes.len(), "root-cause option"),
+            count(layer.hints.len(), "hint"),
+            count(npc.mishaps.len(), "mishap"),
+        ]
+        .join(", "),
+    )];
+    steps.push(canonical_question(scenario, seed));
+    steps.push(ignored_customer(scenario, seed));
+    steps
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+fn step(name: &str, passed: bool, detail: String) -> ProofStep {
+    ProofStep { name: name.to_owned(), passed, detail }
+}
+
+/// A started game with a liaison and one troubleshooter.
+fn new_game(scenario: &Scenario, seed: u64) -> Result<Game, String> {
+    let mut game = Game::new(scenario.clone(), seed).map_err(|e| e.to_string())?;
+    game.seat(Seat::Liaison, "liaison");
+    game.seat(Seat::Troubleshooter(0), "troubleshooter");
+    game.start();
+    Ok(game)
+}
+
+/// The canonical question is the first trigger phrase of the first dialogue line that reveals a
+/// clue; asking it at the start must make the customer reveal that clue.
+fn canonical_question(scenario: &Scenario, seed: u64) -> ProofStep {
+    const NAME: &str = "asking the canonical question reveals the key clue";
+    let line = scenario.game.customer.npc.lines.iter().find(|l| l.reveals.is_some());
+    let Some((question, clue)) = line.and_then(|l| Some((l.when.first()?, l.reveals.as_ref()?))) else {
+        return step(NAME, false, "no dialogue line reveals a clue".to_owned());
+    };
+    let mut game = match new_game(scenario, seed) {
+        Ok(g) => g,
+        Err(e) => return step(NAME, false, e),
+    };
+    match game.act(Seat::Liaison, &Action::CustomerChat(question.clone())) {
+        Ok(events) => {
+            let found = events.iter().any(|s| matches!(&s.event, Event::ClueFound { id, .. } if id == clue));
+            let detail = if found {
+                format!("{question:?} reveals {clue}")
+            } else {
+                format!("{question:?} did not reveal {clue}")
+            };
+            step(NAME, found, detail)
+        }
+        Err(e) => step(NAME, false, format!("{question:?} was refused: {e}")),
+    }
+}
+
+/// Only ending turns, never talking to the customer, must lead to one of their mishaps before the
+/// game ends.
+fn ignored_customer(scenario: &Scenario, seed: u64) -> ProofStep {
+    const NAME: &str = "ignoring the customer leads to a mishap";
+    if scenario.game.customer.npc.mishaps.is_empty() {
+        return step(NAME, false, "the customer has no mishaps".to_owned());
+    }
+    let mut game = match new_game(scenario, seed) {
+        Ok(g) => g,
+        Err(e) => return step(NAME, false, e),
+    };
+    while game.phase == Phase::Playing && game.turn() < scenario.turn_limit {
+        for seat in [Seat::Liaison, Seat::Troubleshooter(0)] {
+            if game.phase != Phase::Playing {
+                break;
+            }
+            match game.act(seat, &Action::EndTurn) {
+                Ok(events) => {
+                    if let Some(id) = events.iter().find_map(|s| match &s.event {
+                        Event::Mishap { id } => Some(id),
+                        _ => None,
+                    }) {
+                        return step(NAME, true, format!("{id} at turn {}", game.turn()));
+                    }
+                }
+                Err(e) => return step(NAME, false, format!("ending turn {} failed: {e}", game.turn())),
+            }
+        }
+    }
+    let end = match &game.phase {
+        Phase::Ended(outcome) => format!("{outcome:?}"),
+        _ => format!("turn {}", game.turn()),
+    };
+    step(NAME, false, format!("no mishap before the game ended ({end})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::format::MishapWhen;
+
+    fn first_deploy() -> Scenario {
+        crate::scenario::builtin("first-deploy").and_then(Result::ok).expect("the default scenario parses")
+    }
+
+    fn summary(steps: &[ProofStep]) -> Vec<(String, bool, String)> {
+        steps.iter().map(|s| (s.name.clone(), s.passed, s.detail.clone())).collect()
+    }
+
+    #[test]
+    fn the_default_scenario_proves_its_game_layer() {
+        let steps = prove_game(&first_deploy(), 1);
+        assert_eq!(
+            summary(&steps),
+            vec![
+                (
+                    GAME_CONTENT.to_owned(),
+                    true,
+                    "4 dialogue lines, 4 clues, 4 root-cause options, 3 hints, 1 mishap".to_owned()
+                ),
+                (
+                    "asking the canonical question reveals the key clue".to_owned(),
+                    true,
+                    "\"what changed\" reveals hand-typed-tag".to_owned()
+                ),
+                ("ignoring the customer leads to a mishap".to_owned(), true, "rerun-pipeline at turn 3".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scenario_without_game_content_fails() {
+        let mut s = first_deploy();
+        s.game = crate::game::GameLayer::default();
+        let proof = prove(&s, 1);
+        assert!(!proof.passed());
+        let failed: Vec<&str> = proof.steps.iter().filter(|p| !p.passed).map(|p| p.name.as_str()).collect();
+        assert_eq!(failed, vec![GAME_CONTENT], "only the game layer is missing: {:#?}", proof.steps);
+    }
+
+    #[test]
+    fn a_gated_canonical_answer_fails() {
+        let mut s = first_deploy();
+        s.game.customer.npc.lines[0].from_turn = Some(2);
+        let step = canonical_question(&s, 1);
+        assert!(!step.passed);
+        assert_eq!(step.detail, "\"what changed\" did not reveal hand-typed-tag");
+    }
+
+    #[test]
+    fn a_customer_without_reveals_fails() {
+        let mut s = first_deploy();
+        for line in &mut s.game.customer.npc.lines {
+            line.reveals = None;
+        }
+        let step = canonical_question(&s, 1);
+        assert_eq!((step.passed, step.detail.as_str()), (false, "no dialogue line reveals a clue"));
+    }
+
+    #[test]
+    fn a_mishap_that_comes_too_late_fails() {
+        let mut s = first_deploy();
+        s.game.customer.npc.mishaps[0].when = MishapWhen::NotHeldOffBy(99);
+        let step = ignored_customer(&s, 1);
+        assert!(!step.passed);
+        assert!(step.detail.starts_with("no mishap before the game ended (Lost"), "{}", step.detail);
+        s.game.customer.npc.mishaps.clear();
+        assert_eq!(ignored_customer(&s, 1).detail, "the customer has no mishaps");
+    }
 }

@@ -16,6 +16,7 @@ pub enum Ending {
     Lost { turn: u32, reason: String },
 }
 
+#[derive(Clone)]
 pub struct Session {
     pub scenario: Scenario,
     pub cluster: Cluster,
@@ -43,7 +44,12 @@ impl Session {
     /// Runs one console command.
     pub fn command(&mut self, line: &str) -> kubectl::Outcome {
         if let Some(ending) = &self.ending {
-            return kubectl::Outcome { output: format!("The incident is over ({}).", ending_text(ending)), changed: false, cost: 0, ok: false };
+            return kubectl::Outcome {
+                output: format!("The incident is over ({}).", ending_text(ending)),
+                changed: false,
+                cost: 0,
+                ok: false,
+            };
         }
         kubectl::run(&mut self.cluster, line)
     }
@@ -66,7 +72,10 @@ impl Session {
     fn check(&mut self) -> Option<Ending> {
         let turn = self.turn;
         if !self.cluster.data_lost.is_empty() {
-            return Some(Ending::Lost { turn, reason: format!("data was destroyed ({})", self.cluster.data_lost.join(", ")) });
+            return Some(Ending::Lost {
+                turn,
+                reason: format!("data was destroyed ({})", self.cluster.data_lost.join(", ")),
+            });
         }
         if self.cluster.traffic.budget_remaining() <= 0.0 {
             return Some(Ending::Lost { turn, reason: "the error budget is exhausted".to_owned() });
@@ -102,7 +111,14 @@ impl Session {
         );
         for r in &c.traffic.results {
             let failure = r.failure.as_deref().map(|f| format!("  ({f})")).unwrap_or_default();
-            let _ = writeln!(out, "  {:<20} {:>6.1}% ok  {:>5} ms  {:.0} req/s{failure}", r.name, r.success * 100.0, r.latency_ms, r.rps);
+            let _ = writeln!(
+                out,
+                "  {:<20} {:>6.1}% ok  {:>5} ms  {:.0} req/s{failure}",
+                r.name,
+                r.success * 100.0,
+                r.latency_ms,
+                r.rps
+            );
         }
         out.push_str("Win conditions:\n");
         for (text, holds) in self.win_conditions() {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use crate::sim::apps::{AppProfile, AppRole, Image};
 use crate::sim::change::Object;
 use crate::sim::objects::{
-    Container, Deployment, IntOrString, Meta, Namespace, PodSpec, PodTemplate, Probe, Service,
-    ServicePort, ServiceType, Strategy,
+    Container, Deployment, IntOrString, Meta, Namespace, PodSpec, PodTemplate, Probe, Service, ServicePort,
+    ServiceType, Strategy,
 };
 use crate::sim::quantity::{Mebibytes, Millicores};
 
@@ -98,7 +98,8 @@ fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels:
 pub const NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease", "ingress-nginx"];
 
 pub fn objects() -> Vec<Object> {
-    let mut out: Vec<Object> = NAMESPACES.iter().map(|n| Object::Namespace(Namespace { meta: Meta::new(*n, "") })).collect();
+    let mut out: Vec<Object> =
+        NAMESPACES.iter().map(|n| Object::Namespace(Namespace { meta: Meta::new(*n, "") })).collect();
     let mut dns_container = Container {
         name: "coredns".to_owned(),
         image: COREDNS_IMAGE.to_owned(),
@@ -109,15 +110,29 @@ pub fn objects() -> Vec<Object> {
     dns_container.resources.requests.cpu = Some(Millicores(100));
     dns_container.resources.requests.memory = Some(Mebibytes(70));
     dns_container.resources.limits.memory = Some(Mebibytes(170));
-    dns_container.readiness = Some(Probe { path: None, port: 53, initial_delay_seconds: 0, period_seconds: 10, failure_threshold: 3 });
+    dns_container.readiness =
+        Some(Probe { path: None, port: 53, initial_delay_seconds: 0, period_seconds: 10, failure_threshold: 3 });
     out.push(Object::Deployment(deployment("coredns", "kube-system", 2, dns_container, &[("k8s-app", "kube-dns")])));
     out.push(Object::Service(Service {
-        meta: Meta { labels: BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]), ..Meta::new("kube-dns", "kube-system") },
+        meta: Meta {
+            labels: BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]),
+            ..Meta::new("kube-dns", "kube-system")
+        },
         kind: ServiceType::ClusterIP,
         selector: BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]),
         ports: vec![
-            ServicePort { name: Some("dns".to_owned()), port: 53, target_port: IntOrString::Int(53), protocol: "UDP".to_owned() },
-            ServicePort { name: Some("dns-tcp".to_owned()), port: 53, target_port: IntOrString::Int(53), protocol: "TCP".to_owned() },
+            ServicePort {
+                name: Some("dns".to_owned()),
+                port: 53,
+                target_port: IntOrString::Int(53),
+                protocol: "UDP".to_owned(),
+            },
+            ServicePort {
+                name: Some("dns-tcp".to_owned()),
+                port: 53,
+                target_port: IntOrString::Int(53),
+                protocol: "TCP".to_owned(),
+            },
         ],
         cluster_ip: String::new(),
     }));
@@ -125,13 +140,21 @@ pub fn objects() -> Vec<Object> {
         meta: Meta::new("kubernetes", "default"),
         kind: ServiceType::ClusterIP,
         selector: BTreeMap::new(),
-        ports: vec![ServicePort { name: Some("https".to_owned()), port: 443, target_port: IntOrString::Int(6443), protocol: "TCP".to_owned() }],
+        ports: vec![ServicePort {
+            name: Some("https".to_owned()),
+            port: 443,
+            target_port: IntOrString::Int(6443),
+            protocol: "TCP".to_owned(),
+        }],
         cluster_ip: String::new(),
     }));
     let mut ingress = Container {
         name: "controller".to_owned(),
         image: INGRESS_IMAGE.to_owned(),
-        args: vec!["/nginx-ingress-controller".to_owned(), "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".to_owned()],
+        args: vec![
+            "/nginx-ingress-controller".to_owned(),
+            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".to_owned(),
+        ],
         ports: vec![80, 443],
         ..Container::default()
     };
@@ -152,8 +175,18 @@ pub fn objects() -> Vec<Object> {
             ("app.kubernetes.io/component".to_owned(), "controller".to_owned()),
         ]),
         ports: vec![
-            ServicePort { name: Some("http".to_owned()), port: 80, target_port: IntOrString::Int(80), protocol: "TCP".to_owned() },
-            ServicePort { name: Some("https".to_owned()), port: 443, target_port: IntOrString::Int(443), protocol: "TCP".to_owned() },
+            ServicePort {
+                name: Some("http".to_owned()),
+                port: 80,
+                target_port: IntOrString::Int(80),
+                protocol: "TCP".to_owned(),
+            },
+            ServicePort {
+                name: Some("https".to_owned()),
+                port: 443,
+                target_port: IntOrString::Int(443),
+                protocol: "TCP".to_owned(),
+            },
         ],
         cluster_ip: String::new(),
     }));

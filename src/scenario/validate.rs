@@ -43,7 +43,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         out.push(problem("turn_limit", format!("{} is outside 1..=500", s.turn_limit)));
     }
     if !(s.slo.objective > 0.0 && s.slo.objective < 100.0) {
-        out.push(problem("slo.objective", format!("{} must be a percentage between 0 and 100, like 99.9", s.slo.objective)));
+        out.push(problem(
+            "slo.objective",
+            format!("{} must be a percentage between 0 and 100, like 99.9", s.slo.objective),
+        ));
     }
     if !(0.0..=1.0).contains(&s.slo.budget_left) {
         out.push(problem("slo.budget_left", format!("{} must be a fraction between 0 and 1", s.slo.budget_left)));
@@ -51,7 +54,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     for (i, img) in s.cluster.registry.images.iter().enumerate() {
         for (tag, app) in &img.tags {
             if !s.cluster.apps.contains_key(app) && !system::apps().contains_key(app) {
-                out.push(problem(format!("cluster.registry.images[{i}].tags[{tag:?}]"), format!("app profile {app:?} is not defined in cluster.apps")));
+                out.push(problem(
+                    format!("cluster.registry.images[{i}].tags[{tag:?}]"),
+                    format!("app profile {app:?} is not defined in cluster.apps"),
+                ));
             }
         }
     }
@@ -74,19 +80,27 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         let meta = o.meta();
         let kind = o.kind();
         if kind.namespaced() && !declared.contains(&meta.namespace) {
-            out.push(problem(format!("{path}.meta.namespace"), format!("namespace {:?} is not declared", meta.namespace)));
+            out.push(problem(
+                format!("{path}.meta.namespace"),
+                format!("namespace {:?} is not declared", meta.namespace),
+            ));
         }
         if !seen.insert((kind, meta.namespace.clone(), meta.name.clone())) {
             out.push(problem(format!("{path}.meta.name"), format!("duplicate {} {:?}", kind.singular(), meta.name)));
         }
         let containers = match o {
-            Object::Deployment(d) => d.template.spec.containers.iter().chain(d.template.spec.init_containers.iter()).collect(),
+            Object::Deployment(d) => {
+                d.template.spec.containers.iter().chain(d.template.spec.init_containers.iter()).collect()
+            }
             Object::Pod(p) => p.spec.containers.iter().chain(p.spec.init_containers.iter()).collect(),
             _ => Vec::new(),
         };
         for (j, c) in containers.into_iter().enumerate() {
             if matches!(registry.resolve(&c.image), ImageLookup::NoRepository | ImageLookup::NoTag) {
-                out.push(problem(format!("{path}.containers[{j}].image"), format!("{:?} is not in cluster.registry (the baseline must be healthy)", c.image)));
+                out.push(problem(
+                    format!("{path}.containers[{j}].image"),
+                    format!("{:?} is not in cluster.registry (the baseline must be healthy)", c.image),
+                ));
             }
         }
     }
@@ -138,7 +152,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                 for (kind, ns, name) in p.references() {
                     if !object_exists(&cluster, kind, &ns, &name) {
                         let shown = if ns.is_empty() { name } else { format!("{ns}/{name}") };
-                        out.push(problem(format!("win.all[{i}]"), format!("{} {shown:?} does not exist", kind.singular())));
+                        out.push(problem(
+                            format!("win.all[{i}]"),
+                            format!("{} {shown:?} does not exist", kind.singular()),
+                        ));
                     }
                 }
             }

@@ -6,8 +6,8 @@ use super::change::{ApiError, Change, Object, ProbeKind};
 use super::cluster::{Cluster, key};
 use super::kind::Kind;
 use super::objects::{
-    ContainerStatus, Deployment, EnvVar, FailurePolicy, KubeletState, Pod, PodPhase, PodStatus,
-    WebhookKind, WebhookMutation,
+    ContainerStatus, Deployment, EnvVar, FailurePolicy, KubeletState, Pod, PodPhase, PodStatus, WebhookKind,
+    WebhookMutation,
 };
 use super::quantity::{Mebibytes, Millicores};
 
@@ -36,7 +36,12 @@ impl Cluster {
                 self.edit_containers(&namespace, &deployment, container.as_deref(), |c| {
                     c.env.retain(|e| e.name != name);
                     if let Some(v) = &value {
-                        c.env.push(EnvVar { name: name.clone(), value: Some(v.clone()), config_map_key: None, secret_key: None });
+                        c.env.push(EnvVar {
+                            name: name.clone(),
+                            value: Some(v.clone()),
+                            config_map_key: None,
+                            secret_key: None,
+                        });
                     }
                 })
             }
@@ -68,7 +73,9 @@ impl Cluster {
                     Ok(())
                 })
             }
-            Change::RolloutUndo { namespace, deployment, to_revision } => self.undo(&namespace, &deployment, to_revision),
+            Change::RolloutUndo { namespace, deployment, to_revision } => {
+                self.undo(&namespace, &deployment, to_revision)
+            }
             Change::RolloutPause { namespace, deployment, paused } => {
                 self.edit_deployment(&namespace, &deployment, |d| {
                     d.paused = paused;
@@ -106,7 +113,8 @@ impl Cluster {
                 self.edit_meta(kind, &namespace, &name, |meta| set_map(&mut meta.annotations, &annotations, overwrite))
             }
             Change::Cordon { node, unschedulable } => {
-                self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?.unschedulable = unschedulable;
+                self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?.unschedulable =
+                    unschedulable;
                 Ok(())
             }
             Change::Taint { node, taint } => {
@@ -131,9 +139,11 @@ impl Cluster {
             }
             Change::SetServiceTargetPort { namespace, service, port, target_port } => {
                 let svc = self.service_mut(&namespace, &service)?;
-                let p = svc.ports.iter_mut().find(|p| p.port == port).ok_or_else(|| {
-                    ApiError::Invalid(format!("Service \"{service}\" has no port {port}"))
-                })?;
+                let p = svc
+                    .ports
+                    .iter_mut()
+                    .find(|p| p.port == port)
+                    .ok_or_else(|| ApiError::Invalid(format!("Service \"{service}\" has no port {port}")))?;
                 p.target_port = super::objects::IntOrString::Int(target_port);
                 Ok(())
             }
@@ -151,7 +161,8 @@ impl Cluster {
                 Ok(())
             }
             Change::SetHpaLimits { namespace, hpa, min, max } => {
-                let h = self.hpas.get_mut(&key(&namespace, &hpa)).ok_or_else(|| ApiError::not_found(Kind::Hpa, &hpa))?;
+                let h =
+                    self.hpas.get_mut(&key(&namespace, &hpa)).ok_or_else(|| ApiError::not_found(Kind::Hpa, &hpa))?;
                 h.min_replicas = min.unwrap_or(h.min_replicas);
                 h.max_replicas = max.unwrap_or(h.max_replicas);
                 Ok(())
@@ -245,10 +256,7 @@ impl Cluster {
             if found {
                 Ok(())
             } else {
-                Err(ApiError::Client(format!(
-                    "unable to find container named \"{}\"",
-                    container.unwrap_or_default()
-                )))
+                Err(ApiError::Client(format!("unable to find container named \"{}\"", container.unwrap_or_default())))
             }
         })
     }
@@ -445,10 +453,14 @@ impl Cluster {
             let used_lmem: u64 = active.iter().map(|p| p.spec.limits().1.0).sum();
             let mut missing = Vec::new();
             let every = |f: &dyn Fn(&super::objects::Container) -> bool| pod.spec.containers.iter().all(f);
-            if q.requests_cpu.is_some() && !every(&|c| c.resources.requests.cpu.is_some() || c.resources.limits.cpu.is_some()) {
+            if q.requests_cpu.is_some()
+                && !every(&|c| c.resources.requests.cpu.is_some() || c.resources.limits.cpu.is_some())
+            {
                 missing.push("requests.cpu");
             }
-            if q.requests_memory.is_some() && !every(&|c| c.resources.requests.memory.is_some() || c.resources.limits.memory.is_some()) {
+            if q.requests_memory.is_some()
+                && !every(&|c| c.resources.requests.memory.is_some() || c.resources.limits.memory.is_some())
+            {
                 missing.push("requests.memory");
             }
             if q.limits_cpu.is_some() && !every(&|c| c.resources.limits.cpu.is_some()) {
@@ -470,20 +482,34 @@ impl Cluster {
             {
                 over.push(("pods".to_owned(), "1".to_owned(), used_pods.to_string(), hard.to_string()));
             }
-            let cpu_checks = [("requests.cpu", q.requests_cpu, used_cpu, cpu.0), ("limits.cpu", q.limits_cpu, used_lcpu, lcpu.0)];
+            let cpu_checks =
+                [("requests.cpu", q.requests_cpu, used_cpu, cpu.0), ("limits.cpu", q.limits_cpu, used_lcpu, lcpu.0)];
             for (label, hard, used, want) in cpu_checks {
                 if let Some(hard) = hard
                     && used + want > hard.0
                 {
-                    over.push((label.to_owned(), Millicores(want).to_string(), Millicores(used).to_string(), hard.to_string()));
+                    over.push((
+                        label.to_owned(),
+                        Millicores(want).to_string(),
+                        Millicores(used).to_string(),
+                        hard.to_string(),
+                    ));
                 }
             }
-            let mem_checks = [("requests.memory", q.requests_memory, used_mem, mem.0), ("limits.memory", q.limits_memory, used_lmem, lmem.0)];
+            let mem_checks = [
+                ("requests.memory", q.requests_memory, used_mem, mem.0),
+                ("limits.memory", q.limits_memory, used_lmem, lmem.0),
+            ];
             for (label, hard, used, want) in mem_checks {
                 if let Some(hard) = hard
                     && used + want > hard.0
                 {
-                    over.push((label.to_owned(), Mebibytes(want).to_string(), Mebibytes(used).to_string(), hard.to_string()));
+                    over.push((
+                        label.to_owned(),
+                        Mebibytes(want).to_string(),
+                        Mebibytes(used).to_string(),
+                        hard.to_string(),
+                    ));
                 }
             }
             if !over.is_empty() {
@@ -513,10 +539,7 @@ impl Cluster {
     }
 
     fn evict(&mut self, namespace: &str, pod_name: &str) -> Result<(), ApiError> {
-        let pod = self
-            .pods
-            .get(&key(namespace, pod_name))
-            .ok_or_else(|| ApiError::not_found(Kind::Pod, pod_name))?;
+        let pod = self.pods.get(&key(namespace, pod_name)).ok_or_else(|| ApiError::not_found(Kind::Pod, pod_name))?;
         if pod.status.terminating_until.is_some() {
             return Ok(());
         }
@@ -525,8 +548,11 @@ impl Cluster {
             if !selector.matches(&pod.meta.labels) {
                 continue;
             }
-            let matching: Vec<&Pod> =
-                self.pods.values().filter(|p| p.meta.namespace == namespace && selector.matches(&p.meta.labels) && p.is_active()).collect();
+            let matching: Vec<&Pod> = self
+                .pods
+                .values()
+                .filter(|p| p.meta.namespace == namespace && selector.matches(&p.meta.labels) && p.is_active())
+                .collect();
             let healthy = matching.iter().filter(|p| p.is_ready()).count() as i64;
             let expected = matching.len() as i64;
             let allowed = match (pdb.min_available, pdb.max_unavailable) {
@@ -599,7 +625,8 @@ impl Cluster {
             Object::StorageClass(sc) => insert_cluster!(storageclasses, sc, Kind::StorageClass),
             Object::Pv(pv) => insert_cluster!(pvs, pv, Kind::Pv),
             Object::Webhook(w) => {
-                let kind = if w.kind == WebhookKind::Mutating { Kind::MutatingWebhook } else { Kind::ValidatingWebhook };
+                let kind =
+                    if w.kind == WebhookKind::Mutating { Kind::MutatingWebhook } else { Kind::ValidatingWebhook };
                 self.webhook_originals.entry(w.meta.name.clone()).or_insert_with(|| w.clone());
                 insert_cluster!(webhooks, w, kind)
             }
@@ -672,7 +699,10 @@ impl Cluster {
                 if o.cluster {
                     o.meta.namespace = String::new();
                     if self.rolebindings.contains_key(&o.meta.key()) {
-                        return Err(ApiError::AlreadyExists { kind: Kind::ClusterRoleBinding.qualified_plural(), name: o.meta.name });
+                        return Err(ApiError::AlreadyExists {
+                            kind: Kind::ClusterRoleBinding.qualified_plural(),
+                            name: o.meta.name,
+                        });
                     }
                     self.stamp(&mut o.meta);
                     self.rolebindings.insert(o.meta.key(), o);
@@ -711,7 +741,9 @@ impl Cluster {
                 let owned: Vec<String> = self
                     .replicasets
                     .values()
-                    .filter(|rs| rs.meta.namespace == namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == name))
+                    .filter(|rs| {
+                        rs.meta.namespace == namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == name)
+                    })
                     .map(|rs| rs.meta.name.clone())
                     .collect();
                 for rs in owned {
@@ -739,15 +771,21 @@ impl Cluster {
             }
             Kind::Node => {
                 self.nodes.remove(name).ok_or_else(missing)?;
-                let on_node: Vec<(String, String)> =
-                    self.pods.values().filter(|p| p.status.node.as_deref() == Some(name)).map(|p| p.meta.key()).collect();
+                let on_node: Vec<(String, String)> = self
+                    .pods
+                    .values()
+                    .filter(|p| p.status.node.as_deref() == Some(name))
+                    .map(|p| p.meta.key())
+                    .collect();
                 for k in on_node {
                     self.pods.remove(&k);
                 }
             }
             Kind::Namespace => {
                 if matches!(name, "default" | "kube-system" | "kube-public") {
-                    return Err(ApiError::Forbidden(format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted")));
+                    return Err(ApiError::Forbidden(format!(
+                        "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+                    )));
                 }
                 self.namespaces.remove(name).ok_or_else(missing)?;
                 self.delete_namespace_contents(name);
@@ -858,12 +896,16 @@ pub fn summarize(change: &Change) -> String {
     match change {
         Change::Create(o) => format!("create {}", object_label(o)),
         Change::Delete { kind, namespace, name, .. } => format!("delete {}/{name} -n {namespace}", kind.singular()),
-        Change::SetImage { namespace, deployment, image, .. } => format!("set image deployment/{deployment} -n {namespace} to {image}"),
+        Change::SetImage { namespace, deployment, image, .. } => {
+            format!("set image deployment/{deployment} -n {namespace} to {image}")
+        }
         Change::SetEnv { namespace, deployment, name, value, .. } => match value {
             Some(_) => format!("set env {name} on deployment/{deployment} -n {namespace}"),
             None => format!("remove env {name} from deployment/{deployment} -n {namespace}"),
         },
-        Change::Scale { kind, namespace, name, replicas } => format!("scale {}/{name} -n {namespace} to {replicas}", kind.singular()),
+        Change::Scale { kind, namespace, name, replicas } => {
+            format!("scale {}/{name} -n {namespace} to {replicas}", kind.singular())
+        }
         other => format!("{other:?}").chars().take(160).collect(),
     }
 }

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::Kind;
 use super::objects::{
-    ConfigMap, Deployment, Hpa, Ingress, LimitRange, Namespace, NetworkPolicy, Node,
-    PersistentVolume, Pdb, Pod, Probe, Pvc, ResourceList, ResourceQuota, Role, RoleBinding, Secret,
-    Service, ServiceAccount, StorageClass, Taint, TaintEffect, WebhookConfiguration,
+    ConfigMap, Deployment, Hpa, Ingress, LimitRange, Namespace, NetworkPolicy, Node, Pdb, PersistentVolume, Pod, Probe,
+    Pvc, ResourceList, ResourceQuota, Role, RoleBinding, Secret, Service, ServiceAccount, StorageClass, Taint,
+    TaintEffect, WebhookConfiguration,
 };
 
 /// Any object, for creating it (scenario baselines are lists of these).
@@ -50,7 +50,10 @@ pub enum PatchType {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[allow(clippy::large_enum_variant, reason = "changes are short-lived values; boxing would only add noise to scenarios")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "changes are short-lived values; boxing would only add noise to scenarios"
+)]
 #[serde(deny_unknown_fields)]
 pub enum Change {
     Create(Object),
@@ -63,37 +66,151 @@ pub enum Change {
         force: bool,
     },
     /// `container` of `None` means every container.
-    SetImage { namespace: String, deployment: String, container: Option<String>, image: String },
+    SetImage {
+        namespace: String,
+        deployment: String,
+        container: Option<String>,
+        image: String,
+    },
     /// `value` of `None` removes the variable (`KEY-`).
-    SetEnv { namespace: String, deployment: String, container: Option<String>, name: String, value: Option<String> },
-    SetResources { namespace: String, deployment: String, container: Option<String>, requests: ResourceList, limits: ResourceList },
-    SetCommand { namespace: String, deployment: String, container: String, command: Vec<String> },
-    SetProbe { namespace: String, deployment: String, container: String, probe_kind: ProbeKind, probe: Option<Probe> },
-    Scale { kind: Kind, namespace: String, name: String, replicas: u32 },
-    RolloutRestart { namespace: String, deployment: String },
-    RolloutUndo { namespace: String, deployment: String, to_revision: Option<u32> },
-    RolloutPause { namespace: String, deployment: String, paused: bool },
+    SetEnv {
+        namespace: String,
+        deployment: String,
+        container: Option<String>,
+        name: String,
+        value: Option<String>,
+    },
+    SetResources {
+        namespace: String,
+        deployment: String,
+        container: Option<String>,
+        requests: ResourceList,
+        limits: ResourceList,
+    },
+    SetCommand {
+        namespace: String,
+        deployment: String,
+        container: String,
+        command: Vec<String>,
+    },
+    SetProbe {
+        namespace: String,
+        deployment: String,
+        container: String,
+        probe_kind: ProbeKind,
+        probe: Option<Probe>,
+    },
+    Scale {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        replicas: u32,
+    },
+    RolloutRestart {
+        namespace: String,
+        deployment: String,
+    },
+    RolloutUndo {
+        namespace: String,
+        deployment: String,
+        to_revision: Option<u32>,
+    },
+    RolloutPause {
+        namespace: String,
+        deployment: String,
+        paused: bool,
+    },
     /// A patch in JSON text, applied to the object's manifest.
-    Patch { kind: Kind, namespace: String, name: String, patch_type: PatchType, patch: String },
+    Patch {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        patch_type: PatchType,
+        patch: String,
+    },
     /// Sets (`Some`) or removes (`None`) labels.
-    Label { kind: Kind, namespace: String, name: String, labels: Vec<(String, Option<String>)>, overwrite: bool },
-    Annotate { kind: Kind, namespace: String, name: String, annotations: Vec<(String, Option<String>)>, overwrite: bool },
-    Cordon { node: String, unschedulable: bool },
-    Taint { node: String, taint: Taint },
-    Untaint { node: String, key: String, effect: Option<TaintEffect> },
+    Label {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        labels: Vec<(String, Option<String>)>,
+        overwrite: bool,
+    },
+    Annotate {
+        kind: Kind,
+        namespace: String,
+        name: String,
+        annotations: Vec<(String, Option<String>)>,
+        overwrite: bool,
+    },
+    Cordon {
+        node: String,
+        unschedulable: bool,
+    },
+    Taint {
+        node: String,
+        taint: Taint,
+    },
+    Untaint {
+        node: String,
+        key: String,
+        effect: Option<TaintEffect>,
+    },
     /// Evicts a pod through the eviction API, which honours disruption budgets.
-    Evict { namespace: String, pod: String },
-    SetServiceSelector { namespace: String, service: String, selector: std::collections::BTreeMap<String, String> },
-    SetServiceTargetPort { namespace: String, service: String, port: u16, target_port: u16 },
-    SetIngressBackend { namespace: String, ingress: String, service: String, port: u16 },
-    SetHpaLimits { namespace: String, hpa: String, min: Option<u32>, max: Option<u32> },
-    SetConfigData { namespace: String, config_map: String, key: String, value: Option<String> },
-    SetSecretData { namespace: String, secret: String, key: String, value: Option<String> },
+    Evict {
+        namespace: String,
+        pod: String,
+    },
+    SetServiceSelector {
+        namespace: String,
+        service: String,
+        selector: std::collections::BTreeMap<String, String>,
+    },
+    SetServiceTargetPort {
+        namespace: String,
+        service: String,
+        port: u16,
+        target_port: u16,
+    },
+    SetIngressBackend {
+        namespace: String,
+        ingress: String,
+        service: String,
+        port: u16,
+    },
+    SetHpaLimits {
+        namespace: String,
+        hpa: String,
+        min: Option<u32>,
+        max: Option<u32>,
+    },
+    SetConfigData {
+        namespace: String,
+        config_map: String,
+        key: String,
+        value: Option<String>,
+    },
+    SetSecretData {
+        namespace: String,
+        secret: String,
+        key: String,
+        value: Option<String>,
+    },
     /// Stops (`running: false`) or starts the kubelet on a node.
-    Kubelet { node: String, running: bool },
+    Kubelet {
+        node: String,
+        running: bool,
+    },
     /// Writes a file of this size on a node's disk (the disk-pressure fault).
-    WriteFile { node: String, path: String, gib: u32 },
-    RemoveFile { node: String, path: String },
+    WriteFile {
+        node: String,
+        path: String,
+        gib: u32,
+    },
+    RemoveFile {
+        node: String,
+        path: String,
+    },
 }
 
 impl Change {
@@ -128,10 +245,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn not_found(kind: Kind, name: &str) -> Self {
-        ApiError::NotFound {
-            kind: kind.qualified_plural(),
-            name: name.to_owned(),
-        }
+        ApiError::NotFound { kind: kind.qualified_plural(), name: name.to_owned() }
     }
 }
 

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::apps::{AppProfile, Registry};
 use super::objects::{
-    ConfigMap, Deployment, Endpoints, Hpa, Ingress, LimitRange, Meta, Namespace, NetworkPolicy,
-    Node, PersistentVolume, Pdb, Pod, Pvc, ReplicaSet, ResourceQuota, Role, RoleBinding, Secret,
-    Service, ServiceAccount, StorageClass, WebhookConfiguration,
+    ConfigMap, Deployment, Endpoints, Hpa, Ingress, LimitRange, Meta, Namespace, NetworkPolicy, Node, Pdb,
+    PersistentVolume, Pod, Pvc, ReplicaSet, ResourceQuota, Role, RoleBinding, Secret, Service, ServiceAccount,
+    StorageClass, WebhookConfiguration,
 };
 use super::traffic::{Entrypoint, TrafficState};
 
@@ -174,7 +174,16 @@ impl Cluster {
 
     /// Records an event, folding repeats into a count as the event recorder does.
     #[allow(clippy::too_many_arguments, reason = "the fields of an event, as the event recorder takes them")]
-    pub fn record(&mut self, namespace: &str, kind: &str, name: &str, warning: bool, reason: &str, message: &str, source: &str) {
+    pub fn record(
+        &mut self,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+        warning: bool,
+        reason: &str,
+        message: &str,
+        source: &str,
+    ) {
         let now = self.now;
         if let Some(e) = self.events.iter_mut().rev().take(64).find(|e| {
             e.name == name && e.reason == reason && e.message == message && e.kind == kind && e.namespace == namespace
@@ -204,19 +213,14 @@ impl Cluster {
 
     /// Events about one object, oldest first.
     pub fn events_for(&self, namespace: &str, kind: &str, name: &str) -> Vec<&Event> {
-        self.events
-            .iter()
-            .filter(|e| e.namespace == namespace && e.kind == kind && e.name == name)
-            .collect()
+        self.events.iter().filter(|e| e.namespace == namespace && e.kind == kind && e.name == name).collect()
     }
 
     /// Five random lowercase alphanumerics, like a pod name suffix.
     pub fn name_suffix(&mut self, len: usize) -> String {
         use rand::RngExt;
         const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        (0..len)
-            .map(|_| char::from(ALPHABET[self.names.random_range(0..ALPHABET.len())]))
-            .collect()
+        (0..len).map(|_| char::from(ALPHABET[self.names.random_range(0..ALPHABET.len())])).collect()
     }
 
     pub fn app_for_image(&self, image: &str) -> Option<&AppProfile> {
@@ -249,12 +253,7 @@ pub fn timestamp(incident_seconds: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, (secs % 3600) / 60, secs % 60)
 }
 
 #[cfg(test)]

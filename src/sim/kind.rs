@@ -51,7 +51,15 @@ const TABLE: &[Row] = &[
     (Kind::StorageClass, "storageclasses", "storageclass", &["sc"], "storage.k8s.io", "StorageClass", false),
     (Kind::Ingress, "ingresses", "ingress", &["ing"], "networking.k8s.io", "Ingress", true),
     (Kind::NetworkPolicy, "networkpolicies", "networkpolicy", &["netpol"], "networking.k8s.io", "NetworkPolicy", true),
-    (Kind::Hpa, "horizontalpodautoscalers", "horizontalpodautoscaler", &["hpa"], "autoscaling", "HorizontalPodAutoscaler", true),
+    (
+        Kind::Hpa,
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        &["hpa"],
+        "autoscaling",
+        "HorizontalPodAutoscaler",
+        true,
+    ),
     (Kind::ResourceQuota, "resourcequotas", "resourcequota", &["quota"], "", "ResourceQuota", true),
     (Kind::LimitRange, "limitranges", "limitrange", &["limits"], "", "LimitRange", true),
     (Kind::Pdb, "poddisruptionbudgets", "poddisruptionbudget", &["pdb"], "policy", "PodDisruptionBudget", true),
@@ -60,18 +68,63 @@ const TABLE: &[Row] = &[
     (Kind::Role, "roles", "role", &[], "rbac.authorization.k8s.io", "Role", true),
     (Kind::ClusterRole, "clusterroles", "clusterrole", &[], "rbac.authorization.k8s.io", "ClusterRole", false),
     (Kind::RoleBinding, "rolebindings", "rolebinding", &[], "rbac.authorization.k8s.io", "RoleBinding", true),
-    (Kind::ClusterRoleBinding, "clusterrolebindings", "clusterrolebinding", &[], "rbac.authorization.k8s.io", "ClusterRoleBinding", false),
-    (Kind::ValidatingWebhook, "validatingwebhookconfigurations", "validatingwebhookconfiguration", &[], "admissionregistration.k8s.io", "ValidatingWebhookConfiguration", false),
-    (Kind::MutatingWebhook, "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", &[], "admissionregistration.k8s.io", "MutatingWebhookConfiguration", false),
+    (
+        Kind::ClusterRoleBinding,
+        "clusterrolebindings",
+        "clusterrolebinding",
+        &[],
+        "rbac.authorization.k8s.io",
+        "ClusterRoleBinding",
+        false,
+    ),
+    (
+        Kind::ValidatingWebhook,
+        "validatingwebhookconfigurations",
+        "validatingwebhookconfiguration",
+        &[],
+        "admissionregistration.k8s.io",
+        "ValidatingWebhookConfiguration",
+        false,
+    ),
+    (
+        Kind::MutatingWebhook,
+        "mutatingwebhookconfigurations",
+        "mutatingwebhookconfiguration",
+        &[],
+        "admissionregistration.k8s.io",
+        "MutatingWebhookConfiguration",
+        false,
+    ),
 ];
 
 impl Kind {
     pub const ALL: [Kind; 26] = [
-        Kind::Pod, Kind::Deployment, Kind::ReplicaSet, Kind::Service, Kind::Endpoints, Kind::Node,
-        Kind::Namespace, Kind::ConfigMap, Kind::Secret, Kind::Pvc, Kind::Pv, Kind::StorageClass,
-        Kind::Ingress, Kind::NetworkPolicy, Kind::Hpa, Kind::ResourceQuota, Kind::LimitRange,
-        Kind::Pdb, Kind::Event, Kind::ServiceAccount, Kind::Role, Kind::ClusterRole,
-        Kind::RoleBinding, Kind::ClusterRoleBinding, Kind::ValidatingWebhook, Kind::MutatingWebhook,
+        Kind::Pod,
+        Kind::Deployment,
+        Kind::ReplicaSet,
+        Kind::Service,
+        Kind::Endpoints,
+        Kind::Node,
+        Kind::Namespace,
+        Kind::ConfigMap,
+        Kind::Secret,
+        Kind::Pvc,
+        Kind::Pv,
+        Kind::StorageClass,
+        Kind::Ingress,
+        Kind::NetworkPolicy,
+        Kind::Hpa,
+        Kind::ResourceQuota,
+        Kind::LimitRange,
+        Kind::Pdb,
+        Kind::Event,
+        Kind::ServiceAccount,
+        Kind::Role,
+        Kind::ClusterRole,
+        Kind::RoleBinding,
+        Kind::ClusterRoleBinding,
+        Kind::ValidatingWebhook,
+        Kind::MutatingWebhook,
     ];
 
     fn row(self) -> &'static Row {
@@ -84,9 +137,7 @@ impl Kind {
         let base = lower.split('.').next().unwrap_or("");
         TABLE
             .iter()
-            .find(|r| {
-                r.1 == base || r.2 == base || r.3.contains(&base) || r.5.eq_ignore_ascii_case(base)
-            })
+            .find(|r| r.1 == base || r.2 == base || r.3.contains(&base) || r.5.eq_ignore_ascii_case(base))
             .map(|r| r.0)
     }
 
@@ -121,11 +172,7 @@ impl Kind {
 
     /// `deployments.apps`, `pods`, as kubectl prints in error messages.
     pub fn qualified_plural(self) -> String {
-        if self.group().is_empty() {
-            self.plural().to_owned()
-        } else {
-            format!("{}.{}", self.plural(), self.group())
-        }
+        if self.group().is_empty() { self.plural().to_owned() } else { format!("{}.{}", self.plural(), self.group()) }
     }
 
     pub fn api_version(self) -> String {
@@ -133,11 +180,7 @@ impl Kind {
             Kind::Hpa => "v2",
             _ => "v1",
         };
-        if self.group().is_empty() {
-            version.to_owned()
-        } else {
-            format!("{}/{version}", self.group())
-        }
+        if self.group().is_empty() { version.to_owned() } else { format!("{}/{version}", self.group()) }
     }
 }
 

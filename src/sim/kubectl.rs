@@ -68,14 +68,28 @@ impl Done {
 
 /// Commands whose success changes the cluster, for costing a command before it runs.
 const CHANGING: &[&str] = &[
-    "set", "scale", "patch", "label", "annotate", "delete", "cordon", "uncordon", "drain", "taint",
-    "create", "autoscale", "edit", "apply", "replace",
+    "set",
+    "scale",
+    "patch",
+    "label",
+    "annotate",
+    "delete",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "create",
+    "autoscale",
+    "edit",
+    "apply",
+    "replace",
 ];
 
 fn verb_cost(verb: &str, rest: &[String]) -> u32 {
     let is_change_verb = CHANGING.contains(&verb)
         || (verb == "rollout" && rest.first().is_some_and(|s| s != "status" && s != "history"))
-        || (verb == "ssh" && rest.iter().any(|w| matches!(w.as_str(), "start" | "stop" | "restart" | "rm" | "truncate")));
+        || (verb == "ssh"
+            && rest.iter().any(|w| matches!(w.as_str(), "start" | "stop" | "restart" | "rm" | "truncate")));
     if is_change_verb { CHANGE_COST } else { READ_COST }
 }
 
@@ -117,14 +131,14 @@ pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
         "curl" | "wget" | "nslookup" => exec::debug_pod(cluster, tokens),
         "ssh" => node_shell::run(cluster, rest),
         "rollout" => rollout::run(cluster, rest),
-        "set" | "scale" | "patch" | "label" | "annotate" | "delete" | "cordon" | "uncordon"
-        | "drain" | "taint" | "create" => mutate::run(cluster, verb, rest),
+        "set" | "scale" | "patch" | "label" | "annotate" | "delete" | "cordon" | "uncordon" | "drain" | "taint"
+        | "create" => mutate::run(cluster, verb, rest),
         "edit" => Err(KubectlError::msg(
             "error: edit needs an editor, which this console does not have; use patch, set or scale",
         )),
-        "apply" | "replace" => Err(KubectlError::msg(
-            "error: no manifests to apply here; use create, patch, set or scale",
-        )),
+        "apply" | "replace" => {
+            Err(KubectlError::msg("error: no manifests to apply here; use create, patch, set or scale"))
+        }
         "version" => Done::read("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0"),
         "help" | "--help" | "-h" => Done::read(HELP),
         other => Err(KubectlError::msg(format!(
@@ -170,10 +184,7 @@ fn split_pipes(line: &str) -> (&str, Vec<Vec<String>>) {
     match cut {
         None => (line, Vec::new()),
         Some(i) => {
-            let filters = line[i + 1..]
-                .split('|')
-                .map(|f| shlex::split(f).unwrap_or_default())
-                .collect();
+            let filters = line[i + 1..].split('|').map(|f| shlex::split(f).unwrap_or_default()).collect();
             (&line[..i], filters)
         }
     }

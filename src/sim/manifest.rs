@@ -30,19 +30,13 @@ pub use yaml::to_yaml;
 /// `namespace`.
 pub fn to_manifest(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Option<Value> {
     let body = match kind {
-        Kind::Pod | Kind::Deployment | Kind::ReplicaSet => {
-            workload::emit(cluster, kind, namespace, name)
-        }
+        Kind::Pod | Kind::Deployment | Kind::ReplicaSet => workload::emit(cluster, kind, namespace, name),
         Kind::Service | Kind::Endpoints | Kind::Ingress | Kind::NetworkPolicy => {
             network::emit(cluster, kind, namespace, name)
         }
-        Kind::Node
-        | Kind::Namespace
-        | Kind::ConfigMap
-        | Kind::Secret
-        | Kind::Pvc
-        | Kind::Pv
-        | Kind::StorageClass => storage::emit(cluster, kind, namespace, name),
+        Kind::Node | Kind::Namespace | Kind::ConfigMap | Kind::Secret | Kind::Pvc | Kind::Pv | Kind::StorageClass => {
+            storage::emit(cluster, kind, namespace, name)
+        }
         _ => policy::emit(cluster, kind, namespace, name),
     }?;
     let mut out = Map::new();
@@ -78,10 +72,9 @@ pub fn patch(
     patch_type: PatchType,
     patch: &str,
 ) -> Result<(), ApiError> {
-    let before = to_manifest(cluster, kind, namespace, name)
-        .ok_or_else(|| ApiError::not_found(kind, name))?;
-    let doc: Value = serde_json::from_str(patch)
-        .map_err(|e| ApiError::Client(format!("unable to parse \"{patch}\": {e}")))?;
+    let before = to_manifest(cluster, kind, namespace, name).ok_or_else(|| ApiError::not_found(kind, name))?;
+    let doc: Value =
+        serde_json::from_str(patch).map_err(|e| ApiError::Client(format!("unable to parse \"{patch}\": {e}")))?;
     let after = match patch_type {
         PatchType::Merge => {
             require_object(&doc, patch)?;
@@ -104,8 +97,7 @@ pub fn patch(
         let new_ns = after.pointer("/metadata/namespace").and_then(Value::as_str);
         if new_ns != Some(namespace) {
             return Err(ApiError::BadRequest(
-                "the namespace of the provided object does not match the namespace sent on the request"
-                    .to_owned(),
+                "the namespace of the provided object does not match the namespace sent on the request".to_owned(),
             ));
         }
     }
@@ -117,13 +109,7 @@ pub fn patch(
         Kind::Service | Kind::Endpoints | Kind::Ingress | Kind::NetworkPolicy => {
             network::write(cluster, kind, namespace, name, &after).map_err(invalid)
         }
-        Kind::Node
-        | Kind::Namespace
-        | Kind::ConfigMap
-        | Kind::Secret
-        | Kind::Pvc
-        | Kind::Pv
-        | Kind::StorageClass => {
+        Kind::Node | Kind::Namespace | Kind::ConfigMap | Kind::Secret | Kind::Pvc | Kind::Pv | Kind::StorageClass => {
             storage::write(cluster, kind, namespace, name, &after).map_err(invalid)
         }
         _ => policy::write(cluster, kind, namespace, name, &after).map_err(invalid),
@@ -134,9 +120,7 @@ fn require_object(doc: &Value, text: &str) -> Result<(), ApiError> {
     if doc.is_object() {
         Ok(())
     } else {
-        Err(ApiError::Client(format!(
-            "unable to parse \"{text}\": a patch must be a JSON object"
-        )))
+        Err(ApiError::Client(format!("unable to parse \"{text}\": a patch must be a JSON object")))
     }
 }
 
@@ -185,10 +169,7 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
@@ -247,10 +228,7 @@ pub fn uid(n: u64) -> String {
 
 /// The node port a `NodePort`/`LoadBalancer` service gets for its `index`-th port.
 pub fn node_port(service_uid: u64, index: usize) -> u16 {
-    let spread = service_uid
-        .wrapping_mul(7919)
-        .wrapping_add(index as u64 * 131)
-        % 2768;
+    let spread = service_uid.wrapping_mul(7919).wrapping_add(index as u64 * 131) % 2768;
     30000 + spread as u16
 }
 
@@ -269,10 +247,7 @@ fn meta(cluster: &Cluster, kind: Kind, m: &Meta) -> Value {
         o.insert("namespace".into(), m.namespace.clone().into());
     }
     o.insert("uid".into(), uid(m.uid).into());
-    o.insert(
-        "resourceVersion".into(),
-        (1000 + m.uid * 17).to_string().into(),
-    );
+    o.insert("resourceVersion".into(), (1000 + m.uid * 17).to_string().into());
     o.insert("creationTimestamp".into(), timestamp(m.created).into());
     if !m.labels.is_empty() {
         o.insert("labels".into(), labels(&m.labels));
@@ -283,24 +258,9 @@ fn meta(cluster: &Cluster, kind: Kind, m: &Meta) -> Value {
     if let Some(owner) = &m.owner {
         let owner_key = (m.namespace.clone(), owner.name.clone());
         let (api, owner_uid) = match owner.kind.as_str() {
-            "ReplicaSet" => (
-                "apps/v1",
-                cluster
-                    .replicasets
-                    .get(&owner_key)
-                    .map_or(0, |r| r.meta.uid),
-            ),
-            "Deployment" => (
-                "apps/v1",
-                cluster
-                    .deployments
-                    .get(&owner_key)
-                    .map_or(0, |d| d.meta.uid),
-            ),
-            "Node" => (
-                "v1",
-                cluster.nodes.get(&owner.name).map_or(0, |n| n.meta.uid),
-            ),
+            "ReplicaSet" => ("apps/v1", cluster.replicasets.get(&owner_key).map_or(0, |r| r.meta.uid)),
+            "Deployment" => ("apps/v1", cluster.deployments.get(&owner_key).map_or(0, |d| d.meta.uid)),
+            "Node" => ("v1", cluster.nodes.get(&owner.name).map_or(0, |n| n.meta.uid)),
             _ => ("v1", 0),
         };
         o.insert(
@@ -323,20 +283,12 @@ fn meta(cluster: &Cluster, kind: Kind, m: &Meta) -> Value {
 }
 
 fn labels(l: &Labels) -> Value {
-    Value::Object(
-        l.iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect(),
-    )
+    Value::Object(l.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
 }
 
 /// `Some(list)` unless empty, so empty lists do not print.
 fn nonempty(items: Vec<Value>) -> Value {
-    if items.is_empty() {
-        Value::Null
-    } else {
-        Value::Array(items)
-    }
+    if items.is_empty() { Value::Null } else { Value::Array(items) }
 }
 
 /// A label map unless empty.

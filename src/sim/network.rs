@@ -52,8 +52,14 @@ pub fn is_ipv4(text: &str) -> bool {
 /// Where a name or address points inside the cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Target {
-    Service { namespace: String, name: String },
-    Pod { namespace: String, name: String },
+    Service {
+        namespace: String,
+        name: String,
+    },
+    Pod {
+        namespace: String,
+        name: String,
+    },
     /// The ingress controller, by an ingress host name.
     IngressHost(String),
 }
@@ -104,7 +110,8 @@ fn lookup_from(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
         }
         Some((fqdn, Target::IngressHost(_))) => Lookup::Address { fqdn, ip: "192.168.49.2".to_owned() },
         Some((fqdn, Target::Pod { namespace, name })) => {
-            let ip = cluster.pods.get(&key(&namespace, &name)).and_then(|p| p.status.pod_ip.clone()).unwrap_or_default();
+            let ip =
+                cluster.pods.get(&key(&namespace, &name)).and_then(|p| p.status.pod_ip.clone()).unwrap_or_default();
             Lookup::Address { fqdn, ip }
         }
         None => Lookup::NoSuchHost,
@@ -124,7 +131,10 @@ fn resolve_name(cluster: &Cluster, namespace: &str, host: &str) -> Option<(Strin
         _ => ("", ""),
     };
     if cluster.services.contains_key(&key(ns, svc)) {
-        return Some((format!("{svc}.{ns}.svc.cluster.local"), Target::Service { namespace: ns.to_owned(), name: svc.to_owned() }));
+        return Some((
+            format!("{svc}.{ns}.svc.cluster.local"),
+            Target::Service { namespace: ns.to_owned(), name: svc.to_owned() },
+        ));
     }
     if cluster.ingresses.values().any(|i| i.rules.iter().any(|r| r.host == host)) {
         return Some((host.to_owned(), Target::IngressHost(host.to_owned())));
@@ -165,7 +175,10 @@ pub fn http_get(cluster: &Cluster, source: Source<'_>, url: &str) -> HttpOutcome
                 };
             }
             Lookup::NoSuchHost => {
-                return HttpOutcome::DnsError { host: host.clone(), message: format!("dial tcp: lookup {host} on {DNS_IP}:53: no such host") };
+                return HttpOutcome::DnsError {
+                    host: host.clone(),
+                    message: format!("dial tcp: lookup {host} on {DNS_IP}:53: no such host"),
+                };
             }
             Lookup::Address { .. } => match resolve_name(cluster, source.namespace(), &host) {
                 Some((_, t)) => t,
@@ -241,15 +254,27 @@ pub fn request_pod(cluster: &Cluster, source: Source<'_>, pod: &Pod, port: u16, 
     };
     let _ = container;
     if app.role == AppRole::IngressController {
-        return HttpOutcome::Response { status: 404, body: "404 Not Found".to_owned(), pod: Some(pod.meta.name.clone()) };
+        return HttpOutcome::Response {
+            status: 404,
+            body: "404 Not Found".to_owned(),
+            pod: Some(pod.meta.name.clone()),
+        };
     }
     if !path_served(&app.paths, path) {
-        return HttpOutcome::Response { status: 404, body: "404 page not found".to_owned(), pod: Some(pod.meta.name.clone()) };
+        return HttpOutcome::Response {
+            status: 404,
+            body: "404 page not found".to_owned(),
+            pod: Some(pod.meta.name.clone()),
+        };
     }
     let from = Source::Pod { namespace: &pod.meta.namespace, name: &pod.meta.name };
     for dep in &app.dependencies {
         if let Some(error) = dependency_error(cluster, from, dep) {
-            return HttpOutcome::Response { status: 500, body: format!("500 Internal Server Error: {error}"), pod: Some(pod.meta.name.clone()) };
+            return HttpOutcome::Response {
+                status: 500,
+                body: format!("500 Internal Server Error: {error}"),
+                pod: Some(pod.meta.name.clone()),
+            };
         }
     }
     HttpOutcome::Response { status: 200, body: format!("200 OK ({})", pod.meta.name), pod: Some(pod.meta.name.clone()) }
@@ -312,7 +337,10 @@ fn dependency_reach(cluster: &Cluster, from: Source<'_>, namespace: &str, name: 
 pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome {
     let controller_up = cluster.pods.values().any(|p| {
         p.is_ready()
-            && p.status.containers.iter().any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
+            && p.status
+                .containers
+                .iter()
+                .any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
     });
     if !controller_up {
         return HttpOutcome::Refused { addr: format!("{host}:443") };
@@ -321,7 +349,11 @@ pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome
         return HttpOutcome::Response { status: 404, body: "404 Not Found (nginx)".to_owned(), pod: None };
     };
     if !cluster.services.contains_key(&key(&ns, &backend.0)) {
-        return HttpOutcome::Response { status: 503, body: "503 Service Temporarily Unavailable (nginx)".to_owned(), pod: None };
+        return HttpOutcome::Response {
+            status: 503,
+            body: "503 Service Temporarily Unavailable (nginx)".to_owned(),
+            pod: None,
+        };
     }
     match request_service(cluster, Source::Ingress, &ns, &backend.0, backend.1, path, 0) {
         HttpOutcome::Refused { .. } => {
@@ -329,10 +361,16 @@ pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome
             if has_endpoints {
                 HttpOutcome::Response { status: 502, body: "502 Bad Gateway (nginx)".to_owned(), pod: None }
             } else {
-                HttpOutcome::Response { status: 503, body: "503 Service Temporarily Unavailable (nginx)".to_owned(), pod: None }
+                HttpOutcome::Response {
+                    status: 503,
+                    body: "503 Service Temporarily Unavailable (nginx)".to_owned(),
+                    pod: None,
+                }
             }
         }
-        HttpOutcome::Timeout { .. } => HttpOutcome::Response { status: 504, body: "504 Gateway Time-out (nginx)".to_owned(), pod: None },
+        HttpOutcome::Timeout { .. } => {
+            HttpOutcome::Response { status: 504, body: "504 Gateway Time-out (nginx)".to_owned(), pod: None }
+        }
         other => other,
     }
 }
@@ -343,9 +381,14 @@ pub fn route(cluster: &Cluster, host: &str, path: &str) -> Option<(String, (Stri
     for ing in cluster.ingresses.values() {
         for rule in ing.rules.iter().filter(|r| r.host == host || r.host.is_empty()) {
             for p in &rule.paths {
-                let matches = if p.path_type == "Exact" { p.path == path } else { path_served(std::slice::from_ref(&p.path), path) };
+                let matches = if p.path_type == "Exact" {
+                    p.path == path
+                } else {
+                    path_served(std::slice::from_ref(&p.path), path)
+                };
                 if matches && best.as_ref().is_none_or(|b| p.path.len() > b.0) {
-                    best = Some((p.path.len(), ing.meta.namespace.clone(), (p.backend.service.clone(), p.backend.port)));
+                    best =
+                        Some((p.path.len(), ing.meta.namespace.clone(), (p.backend.service.clone(), p.backend.port)));
                 }
             }
         }
@@ -388,7 +431,10 @@ fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> (&'a str, Op
         Source::Debug { namespace } => (namespace, None),
         Source::Ingress => {
             let pod = cluster.pods.values().find(|p| {
-                p.status.containers.iter().any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
+                p.status
+                    .containers
+                    .iter()
+                    .any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
             });
             match pod {
                 Some(p) => (p.meta.namespace.as_str(), Some(&p.meta.labels)),
@@ -409,28 +455,47 @@ pub fn policy_allows(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u1
     let egress: Vec<&NetworkPolicy> = cluster
         .netpols
         .values()
-        .filter(|p| p.meta.namespace == src_ns && p.policy_types.contains(&PolicyType::Egress) && selects(p, src_labels))
+        .filter(|p| {
+            p.meta.namespace == src_ns && p.policy_types.contains(&PolicyType::Egress) && selects(p, src_labels)
+        })
         .collect();
     if !egress.is_empty()
-        && !egress.iter().any(|p| p.egress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, dest_ns, &dest.meta.labels, port)))
+        && !egress.iter().any(|p| {
+            p.egress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, dest_ns, &dest.meta.labels, port))
+        })
     {
         return false;
     }
     let ingress: Vec<&NetworkPolicy> = cluster
         .netpols
         .values()
-        .filter(|p| p.meta.namespace == dest_ns && p.policy_types.contains(&PolicyType::Ingress) && selects(p, &dest.meta.labels))
+        .filter(|p| {
+            p.meta.namespace == dest_ns
+                && p.policy_types.contains(&PolicyType::Ingress)
+                && selects(p, &dest.meta.labels)
+        })
         .collect();
-    ingress.is_empty() || ingress.iter().any(|p| p.ingress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, src_ns, src_labels, port)))
+    ingress.is_empty()
+        || ingress
+            .iter()
+            .any(|p| p.ingress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, src_ns, src_labels, port)))
 }
 
 fn selects(policy: &NetworkPolicy, labels: &Labels) -> bool {
     Selector::from_labels(&policy.pod_selector).matches(labels)
 }
 
-fn rule_allows(cluster: &Cluster, rule: &PolicyRule, policy_ns: &str, peer_ns: &str, peer_labels: &Labels, port: u16) -> bool {
+fn rule_allows(
+    cluster: &Cluster,
+    rule: &PolicyRule,
+    policy_ns: &str,
+    peer_ns: &str,
+    peer_labels: &Labels,
+    port: u16,
+) -> bool {
     let port_ok = rule.ports.is_empty() || rule.ports.iter().any(|p| p.port == port);
-    let peer_ok = rule.peers.is_empty() || rule.peers.iter().any(|peer| peer_matches(cluster, peer, policy_ns, peer_ns, peer_labels));
+    let peer_ok = rule.peers.is_empty()
+        || rule.peers.iter().any(|peer| peer_matches(cluster, peer, policy_ns, peer_ns, peer_labels));
     port_ok && peer_ok
 }
 

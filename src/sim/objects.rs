@@ -11,19 +11,17 @@ mod workload;
 
 pub use meta::{Labels, Meta, Namespace, OwnerRef, Selector, SelectorOp, SelectorTerm};
 pub use network::{
-    Endpoints, EndpointAddress, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls,
-    NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort,
-    ServiceType,
+    EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,
+    PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,
 };
 pub use node::{DiskFile, KubeletState, Node, NodeCondition, Taint, TaintEffect};
 pub use policy::{
-    FailurePolicy, Hpa, HpaStatus, LimitRange, Pdb, PolicyRuleSpec, ResourceQuota, Role,
-    RoleBinding, RoleRef, ServiceAccount, Subject, Webhook, WebhookConfiguration, WebhookKind,
-    WebhookMutation,
+    FailurePolicy, Hpa, HpaStatus, LimitRange, Pdb, PolicyRuleSpec, ResourceQuota, Role, RoleBinding, RoleRef,
+    ServiceAccount, Subject, Webhook, WebhookConfiguration, WebhookKind, WebhookMutation,
 };
 pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageClass};
 pub use workload::{
-    Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus,
-    EnvFrom, EnvVar, IntOrString, KeyRef, PodPhase, PodSpec, PodStatus, PodTemplate, Pod, Probe,
-    ReplicaSet, Resources, ResourceList, Strategy, Toleration, Volume, VolumeMount, VolumeSource,
+    Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus, EnvFrom, EnvVar,
+    IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources,
+    Strategy, Toleration, Volume, VolumeMount, VolumeSource,
 };

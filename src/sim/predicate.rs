@@ -14,33 +14,98 @@ use super::quantity::Mebibytes;
 #[serde(deny_unknown_fields)]
 pub enum Predicate {
     /// Every desired replica runs the current template, is ready, and no old pods remain.
-    DeploymentHealthy { namespace: String, name: String },
-    DeploymentReplicasAtLeast { namespace: String, name: String, replicas: u32 },
-    ServiceHasEndpoints { namespace: String, name: String },
+    DeploymentHealthy {
+        namespace: String,
+        name: String,
+    },
+    DeploymentReplicasAtLeast {
+        namespace: String,
+        name: String,
+        replicas: u32,
+    },
+    ServiceHasEndpoints {
+        namespace: String,
+        name: String,
+    },
     /// A user-facing entrypoint serves at least this fraction of requests (default 0.99).
-    EntrypointHealthy { name: String, #[serde(default)] min_success: Option<f64> },
+    EntrypointHealthy {
+        name: String,
+        #[serde(default)]
+        min_success: Option<f64>,
+    },
     AllEntrypointsHealthy,
-    ContainerImage { namespace: String, deployment: String, container: String, image: String },
+    ContainerImage {
+        namespace: String,
+        deployment: String,
+        container: String,
+        image: String,
+    },
     /// The container's memory limit covers what the app actually uses under load.
-    MemoryLimitFits { namespace: String, deployment: String, container: String },
-    MemoryLimitAtLeast { namespace: String, deployment: String, container: String, memory: Mebibytes },
+    MemoryLimitFits {
+        namespace: String,
+        deployment: String,
+        container: String,
+    },
+    MemoryLimitAtLeast {
+        namespace: String,
+        deployment: String,
+        container: String,
+        memory: Mebibytes,
+    },
     /// No container of pods matching the labels restarted in the last N minutes.
-    NoRecentRestarts { namespace: String, selector: Labels, minutes: u32 },
-    ObjectExists { kind: Kind, namespace: String, name: String },
-    ObjectAbsent { kind: Kind, namespace: String, name: String },
-    NodeReady { name: String },
-    NodeSchedulable { name: String },
+    NoRecentRestarts {
+        namespace: String,
+        selector: Labels,
+        minutes: u32,
+    },
+    ObjectExists {
+        kind: Kind,
+        namespace: String,
+        name: String,
+    },
+    ObjectAbsent {
+        kind: Kind,
+        namespace: String,
+        name: String,
+    },
+    NodeReady {
+        name: String,
+    },
+    NodeSchedulable {
+        name: String,
+    },
     /// No pods other than DaemonSet-like system pods run on the node.
-    NodeDrained { name: String },
-    NoDiskPressure { name: String },
-    PvcBound { namespace: String, name: String },
+    NodeDrained {
+        name: String,
+    },
+    NoDiskPressure {
+        name: String,
+    },
+    PvcBound {
+        namespace: String,
+        name: String,
+    },
     /// No persistent data was destroyed.
     NoDataLost,
-    HpaMaxAtLeast { namespace: String, name: String, replicas: u32 },
-    HpaHasMetrics { namespace: String, name: String },
+    HpaMaxAtLeast {
+        namespace: String,
+        name: String,
+        replicas: u32,
+    },
+    HpaHasMetrics {
+        namespace: String,
+        name: String,
+    },
     /// RBAC lets this user (e.g. `system:serviceaccount:shop:app`) do this.
-    Allowed { user: String, verb: String, resource: String, namespace: String },
-    BudgetRemaining { at_least: f64 },
+    Allowed {
+        user: String,
+        verb: String,
+        resource: String,
+        namespace: String,
+    },
+    BudgetRemaining {
+        at_least: f64,
+    },
     All(Vec<Predicate>),
     Any(Vec<Predicate>),
     Not(Box<Predicate>),
@@ -50,9 +115,10 @@ impl Predicate {
     pub fn holds(&self, cluster: &Cluster) -> bool {
         match self {
             Predicate::DeploymentHealthy { namespace, name } => deployment_healthy(cluster, namespace, name),
-            Predicate::DeploymentReplicasAtLeast { namespace, name, replicas } => {
-                cluster.deployments.get(&key(namespace, name)).is_some_and(|d| d.replicas >= *replicas && d.status.available >= *replicas)
-            }
+            Predicate::DeploymentReplicasAtLeast { namespace, name, replicas } => cluster
+                .deployments
+                .get(&key(namespace, name))
+                .is_some_and(|d| d.replicas >= *replicas && d.status.available >= *replicas),
             Predicate::ServiceHasEndpoints { namespace, name } => {
                 cluster.endpoints.get(&key(namespace, name)).is_some_and(|e| !e.ready.is_empty())
             }
@@ -68,7 +134,9 @@ impl Predicate {
                 .get(&key(namespace, deployment))
                 .and_then(|d| d.template.spec.containers.iter().find(|c| &c.name == container))
                 .is_some_and(|c| &c.image == image),
-            Predicate::MemoryLimitFits { namespace, deployment, container } => memory_fits(cluster, namespace, deployment, container),
+            Predicate::MemoryLimitFits { namespace, deployment, container } => {
+                memory_fits(cluster, namespace, deployment, container)
+            }
             Predicate::MemoryLimitAtLeast { namespace, deployment, container, memory } => cluster
                 .deployments
                 .get(&key(namespace, deployment))
@@ -77,13 +145,17 @@ impl Predicate {
             Predicate::NoRecentRestarts { namespace, selector, minutes } => {
                 let sel = Selector::from_labels(selector);
                 let since = cluster.now - i64::from(*minutes) * 60;
-                cluster.pods.values().filter(|p| &p.meta.namespace == namespace && p.is_active() && sel.matches(&p.meta.labels)).all(|p| {
-                    p.status.containers.iter().all(|c| match (&c.state, &c.last_state) {
-                        (ContainerState::Running { started_at }, Some(_)) => *started_at < since,
-                        (ContainerState::Running { .. }, None) => true,
-                        _ => false,
+                cluster
+                    .pods
+                    .values()
+                    .filter(|p| &p.meta.namespace == namespace && p.is_active() && sel.matches(&p.meta.labels))
+                    .all(|p| {
+                        p.status.containers.iter().all(|c| match (&c.state, &c.last_state) {
+                            (ContainerState::Running { started_at }, Some(_)) => *started_at < since,
+                            (ContainerState::Running { .. }, None) => true,
+                            _ => false,
+                        })
                     })
-                })
             }
             Predicate::ObjectExists { kind, namespace, name } => exists(cluster, *kind, namespace, name),
             Predicate::ObjectAbsent { kind, namespace, name } => !exists(cluster, *kind, namespace, name),
@@ -97,13 +169,19 @@ impl Predicate {
                 .nodes
                 .get(name)
                 .is_some_and(|n| n.condition("DiskPressure").is_some_and(|c| c.status == "False")),
-            Predicate::PvcBound { namespace, name } => cluster.pvcs.get(&key(namespace, name)).is_some_and(|c| c.phase == PvcPhase::Bound),
+            Predicate::PvcBound { namespace, name } => {
+                cluster.pvcs.get(&key(namespace, name)).is_some_and(|c| c.phase == PvcPhase::Bound)
+            }
             Predicate::NoDataLost => cluster.data_lost.is_empty(),
-            Predicate::HpaMaxAtLeast { namespace, name, replicas } => cluster.hpas.get(&key(namespace, name)).is_some_and(|h| h.max_replicas >= *replicas),
+            Predicate::HpaMaxAtLeast { namespace, name, replicas } => {
+                cluster.hpas.get(&key(namespace, name)).is_some_and(|h| h.max_replicas >= *replicas)
+            }
             Predicate::HpaHasMetrics { namespace, name } => {
                 cluster.hpas.get(&key(namespace, name)).is_some_and(|h| h.status.current_cpu_percent.is_some())
             }
-            Predicate::Allowed { user, verb, resource, namespace } => super::rbac::allowed(cluster, user, verb, resource, namespace),
+            Predicate::Allowed { user, verb, resource, namespace } => {
+                super::rbac::allowed(cluster, user, verb, resource, namespace)
+            }
             Predicate::BudgetRemaining { at_least } => cluster.traffic.budget_remaining() >= *at_least,
             Predicate::All(ps) => ps.iter().all(|p| p.holds(cluster)),
             Predicate::Any(ps) => ps.iter().any(|p| p.holds(cluster)),
@@ -114,29 +192,57 @@ impl Predicate {
     /// A short human description, for `/status` and the debrief.
     pub fn describe(&self) -> String {
         match self {
-            Predicate::DeploymentHealthy { namespace, name } => format!("deployment {namespace}/{name} fully rolled out and available"),
-            Predicate::DeploymentReplicasAtLeast { namespace, name, replicas } => format!("deployment {namespace}/{name} has at least {replicas} available replicas"),
-            Predicate::ServiceHasEndpoints { namespace, name } => format!("service {namespace}/{name} has ready endpoints"),
-            Predicate::EntrypointHealthy { name, min_success } => format!("{name} serves at least {:.1}% of requests", min_success.unwrap_or(0.99) * 100.0),
+            Predicate::DeploymentHealthy { namespace, name } => {
+                format!("deployment {namespace}/{name} fully rolled out and available")
+            }
+            Predicate::DeploymentReplicasAtLeast { namespace, name, replicas } => {
+                format!("deployment {namespace}/{name} has at least {replicas} available replicas")
+            }
+            Predicate::ServiceHasEndpoints { namespace, name } => {
+                format!("service {namespace}/{name} has ready endpoints")
+            }
+            Predicate::EntrypointHealthy { name, min_success } => {
+                format!("{name} serves at least {:.1}% of requests", min_success.unwrap_or(0.99) * 100.0)
+            }
             Predicate::AllEntrypointsHealthy => "every user-facing endpoint serves at least 99% of requests".to_owned(),
-            Predicate::ContainerImage { namespace, deployment, container, image } => format!("deployment {namespace}/{deployment} container {container} runs {image}"),
-            Predicate::MemoryLimitFits { namespace, deployment, container } => format!("deployment {namespace}/{deployment} container {container} has a memory limit that fits its use"),
-            Predicate::MemoryLimitAtLeast { namespace, deployment, container, memory } => format!("deployment {namespace}/{deployment} container {container} memory limit at least {memory}"),
-            Predicate::NoRecentRestarts { namespace, minutes, .. } => format!("no restarts in {namespace} in the last {minutes} minutes"),
-            Predicate::ObjectExists { kind, namespace, name } => format!("{} {} exists", kind.singular(), qualified(namespace, name)),
-            Predicate::ObjectAbsent { kind, namespace, name } => format!("{} {} is gone", kind.singular(), qualified(namespace, name)),
+            Predicate::ContainerImage { namespace, deployment, container, image } => {
+                format!("deployment {namespace}/{deployment} container {container} runs {image}")
+            }
+            Predicate::MemoryLimitFits { namespace, deployment, container } => format!(
+                "deployment {namespace}/{deployment} container {container} has a memory limit that fits its use"
+            ),
+            Predicate::MemoryLimitAtLeast { namespace, deployment, container, memory } => {
+                format!("deployment {namespace}/{deployment} container {container} memory limit at least {memory}")
+            }
+            Predicate::NoRecentRestarts { namespace, minutes, .. } => {
+                format!("no restarts in {namespace} in the last {minutes} minutes")
+            }
+            Predicate::ObjectExists { kind, namespace, name } => {
+                format!("{} {} exists", kind.singular(), qualified(namespace, name))
+            }
+            Predicate::ObjectAbsent { kind, namespace, name } => {
+                format!("{} {} is gone", kind.singular(), qualified(namespace, name))
+            }
             Predicate::NodeReady { name } => format!("node {name} is Ready"),
             Predicate::NodeSchedulable { name } => format!("node {name} is schedulable"),
             Predicate::NodeDrained { name } => format!("node {name} is drained"),
             Predicate::NoDiskPressure { name } => format!("node {name} has no disk pressure"),
             Predicate::PvcBound { namespace, name } => format!("claim {namespace}/{name} is bound"),
             Predicate::NoDataLost => "no data was lost".to_owned(),
-            Predicate::HpaMaxAtLeast { namespace, name, replicas } => format!("autoscaler {namespace}/{name} may scale to at least {replicas}"),
+            Predicate::HpaMaxAtLeast { namespace, name, replicas } => {
+                format!("autoscaler {namespace}/{name} may scale to at least {replicas}")
+            }
             Predicate::HpaHasMetrics { namespace, name } => format!("autoscaler {namespace}/{name} has CPU metrics"),
-            Predicate::Allowed { user, verb, resource, namespace } => format!("{user} may {verb} {resource} in {namespace}"),
-            Predicate::BudgetRemaining { at_least } => format!("at least {:.0}% of the error budget left", at_least * 100.0),
+            Predicate::Allowed { user, verb, resource, namespace } => {
+                format!("{user} may {verb} {resource} in {namespace}")
+            }
+            Predicate::BudgetRemaining { at_least } => {
+                format!("at least {:.0}% of the error budget left", at_least * 100.0)
+            }
             Predicate::All(ps) => ps.iter().map(Predicate::describe).collect::<Vec<_>>().join(" and "),
-            Predicate::Any(ps) => format!("any of: {}", ps.iter().map(Predicate::describe).collect::<Vec<_>>().join("; ")),
+            Predicate::Any(ps) => {
+                format!("any of: {}", ps.iter().map(Predicate::describe).collect::<Vec<_>>().join("; "))
+            }
             Predicate::Not(p) => format!("not ({})", p.describe()),
         }
     }
@@ -144,14 +250,22 @@ impl Predicate {
     /// The objects a predicate names, for validation: (kind, namespace, name).
     pub fn references(&self) -> Vec<(Kind, String, String)> {
         match self {
-            Predicate::DeploymentHealthy { namespace, name } | Predicate::DeploymentReplicasAtLeast { namespace, name, .. } => {
+            Predicate::DeploymentHealthy { namespace, name }
+            | Predicate::DeploymentReplicasAtLeast { namespace, name, .. } => {
                 vec![(Kind::Deployment, namespace.clone(), name.clone())]
             }
             Predicate::ContainerImage { namespace, deployment, .. }
             | Predicate::MemoryLimitFits { namespace, deployment, .. }
-            | Predicate::MemoryLimitAtLeast { namespace, deployment, .. } => vec![(Kind::Deployment, namespace.clone(), deployment.clone())],
-            Predicate::ServiceHasEndpoints { namespace, name } => vec![(Kind::Service, namespace.clone(), name.clone())],
-            Predicate::NodeReady { name } | Predicate::NodeSchedulable { name } | Predicate::NodeDrained { name } | Predicate::NoDiskPressure { name } => {
+            | Predicate::MemoryLimitAtLeast { namespace, deployment, .. } => {
+                vec![(Kind::Deployment, namespace.clone(), deployment.clone())]
+            }
+            Predicate::ServiceHasEndpoints { namespace, name } => {
+                vec![(Kind::Service, namespace.clone(), name.clone())]
+            }
+            Predicate::NodeReady { name }
+            | Predicate::NodeSchedulable { name }
+            | Predicate::NodeDrained { name }
+            | Predicate::NoDiskPressure { name } => {
                 vec![(Kind::Node, String::new(), name.clone())]
             }
             Predicate::PvcBound { namespace, name } => vec![(Kind::Pvc, namespace.clone(), name.clone())],
@@ -182,7 +296,10 @@ fn qualified(namespace: &str, name: &str) -> String {
 
 fn deployment_healthy(cluster: &Cluster, namespace: &str, name: &str) -> bool {
     let Some(d) = cluster.deployments.get(&key(namespace, name)) else { return false };
-    d.replicas > 0 && d.status.updated == d.replicas && d.status.available == d.replicas && d.status.replicas == d.replicas
+    d.replicas > 0
+        && d.status.updated == d.replicas
+        && d.status.available == d.replicas
+        && d.status.replicas == d.replicas
 }
 
 /// The app's working set under its current load fits the limit with some headroom.
@@ -213,10 +330,9 @@ fn expected_pod_rps(cluster: &Cluster, d: &super::objects::Deployment) -> f64 {
         let Some((_, host, _, path)) = super::network::parse_url(&ep.url) else { continue };
         let Some((ns, (service, _))) = super::network::route(cluster, &host, &path) else { continue };
         let selects = ns == d.meta.namespace
-            && cluster
-                .services
-                .get(&key(&ns, &service))
-                .is_some_and(|s| !s.selector.is_empty() && Selector::from_labels(&s.selector).matches(&d.template.labels));
+            && cluster.services.get(&key(&ns, &service)).is_some_and(|s| {
+                !s.selector.is_empty() && Selector::from_labels(&s.selector).matches(&d.template.labels)
+            });
         if selects {
             total += cluster.traffic.results.iter().find(|r| r.name == ep.name).map_or(ep.rps, |r| r.rps);
         }
@@ -247,7 +363,11 @@ fn exists(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> bool {
         Kind::Pdb => cluster.pdbs.contains_key(&k),
         Kind::ServiceAccount => cluster.serviceaccounts.contains_key(&k),
         Kind::Role | Kind::RoleBinding => {
-            if kind == Kind::Role { cluster.roles.contains_key(&k) } else { cluster.rolebindings.contains_key(&k) }
+            if kind == Kind::Role {
+                cluster.roles.contains_key(&k)
+            } else {
+                cluster.rolebindings.contains_key(&k)
+            }
         }
         Kind::ClusterRole => cluster.roles.contains_key(&key("", name)),
         Kind::ClusterRoleBinding => cluster.rolebindings.contains_key(&key("", name)),

@@ -11,10 +11,7 @@ pub const ADMIN_USER: &str = "kubernetes-admin";
 /// The groups a user is in, as the authenticator reports them.
 pub fn groups(user: &str) -> Vec<String> {
     if user == ADMIN_USER {
-        return vec![
-            "kubeadm:cluster-admins".to_owned(),
-            "system:authenticated".to_owned(),
-        ];
+        return vec!["kubeadm:cluster-admins".to_owned(), "system:authenticated".to_owned()];
     }
     let mut g = Vec::new();
     if let Some(rest) = user.strip_prefix("system:serviceaccount:") {
@@ -42,9 +39,7 @@ pub fn subject_matches(s: &Subject, binding: &RoleBinding, user: &str, groups: &
 /// Splits `deployments.apps` / `pods/log` into (resource, subresource, group), resolving short
 /// names (`deploy`, `po`) the way discovery does.
 fn normalize(resource: &str) -> (String, Option<String>, String) {
-    let (res, sub) = resource
-        .split_once('/')
-        .map_or((resource, None), |(r, s)| (r, Some(s.to_owned())));
+    let (res, sub) = resource.split_once('/').map_or((resource, None), |(r, s)| (r, Some(s.to_owned())));
     if res == "*" {
         return ("*".to_owned(), sub, "*".to_owned());
     }
@@ -66,14 +61,9 @@ pub fn full_name(resource: &str) -> String {
 
 pub fn rule_allows(rule: &PolicyRuleSpec, verb: &str, resource: &str, group: &str) -> bool {
     let verb_ok = rule.verbs.iter().any(|v| v == "*" || v == verb);
-    let res_ok = rule
-        .resources
-        .iter()
-        .any(|r| r == "*" || full_name(r) == resource);
+    let res_ok = rule.resources.iter().any(|r| r == "*" || full_name(r) == resource);
     // Scenario authors often omit apiGroups; treat that as any group.
-    let group_ok = rule.api_groups.is_empty()
-        || group == "*"
-        || rule.api_groups.iter().any(|g| g == "*" || g == group);
+    let group_ok = rule.api_groups.is_empty() || group == "*" || rule.api_groups.iter().any(|g| g == "*" || g == group);
     verb_ok && res_ok && group_ok
 }
 
@@ -94,33 +84,24 @@ pub fn allowed(cluster: &Cluster, user: &str, verb: &str, resource: &str, namesp
     };
     cluster.rolebindings.values().any(|b| {
         let applies = b.cluster || (!namespace.is_empty() && b.meta.namespace == namespace);
-        if !applies
-            || !b
-                .subjects
-                .iter()
-                .any(|s| subject_matches(s, b, user, &groups))
-        {
+        if !applies || !b.subjects.iter().any(|s| subject_matches(s, b, user, &groups)) {
             return false;
         }
         let role = if b.role.kind == "ClusterRole" {
+            cluster.roles.values().find(|r| r.cluster && r.meta.name == b.role.name)
+        } else {
             cluster
                 .roles
                 .values()
-                .find(|r| r.cluster && r.meta.name == b.role.name)
-        } else {
-            cluster.roles.values().find(|r| {
-                !r.cluster && r.meta.name == b.role.name && r.meta.namespace == b.meta.namespace
-            })
+                .find(|r| !r.cluster && r.meta.name == b.role.name && r.meta.namespace == b.meta.namespace)
         };
-        role.is_some_and(|r| {
-            r.rules
-                .iter()
-                .any(|rule| rule_allows(rule, verb, &full, &group))
-        })
+        role.is_some_and(|r| r.rules.iter().any(|rule| rule_allows(rule, verb, &full, &group)))
     })
 }
 
 /// The API server's refusal, as an app logs it.
 pub fn forbidden_message(user: &str, verb: &str, resource: &str, namespace: &str) -> String {
-    format!("{resource} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"\" in the namespace \"{namespace}\"")
+    format!(
+        "{resource} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"\" in the namespace \"{namespace}\""
+    )
 }

@@ -73,7 +73,10 @@ pub fn step(cluster: &mut Cluster, world_changed: bool) {
         .iter()
         .map(|ep| ep.load.iter().rfind(|(m, _)| i64::from(*m) <= minute).map_or(1.0, |(_, f)| *f))
         .collect();
-    if !world_changed && factors == cluster.traffic.factors && cluster.traffic.results.len() == cluster.entrypoints.len() {
+    if !world_changed
+        && factors == cluster.traffic.factors
+        && cluster.traffic.results.len() == cluster.entrypoints.len()
+    {
         // Nothing that routes or serves requests changed: the last figures still hold.
         let burned: f64 = cluster.traffic.results.iter().map(|r| r.rps * (1.0 - r.success) * STEP_SECONDS as f64).sum();
         if cluster.now > 0 {
@@ -114,7 +117,13 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
     let controllers: Vec<&super::objects::Pod> = cluster
         .pods
         .values()
-        .filter(|p| p.is_ready() && p.status.containers.iter().any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController)))
+        .filter(|p| {
+            p.is_ready()
+                && p.status
+                    .containers
+                    .iter()
+                    .any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
+        })
         .collect();
     if controllers.is_empty() {
         return failed(ep, rps, "connection refused (the site is down)");
@@ -146,10 +155,15 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
     for addr in &ready {
         let Some(pod) = cluster.pods.get(&key(&ns, &addr.pod)) else { continue };
         *load.entry(pod.meta.key()).or_default() += share;
-        let app = pod.spec.containers.iter().find_map(|c| cluster.app_for_image(&c.image).filter(|a| a.port == Some(target_port)));
+        let app = pod
+            .spec
+            .containers
+            .iter()
+            .find_map(|c| cluster.app_for_image(&c.image).filter(|a| a.port == Some(target_port)));
         match network::request_pod(cluster, Source::Ingress, pod, target_port, &path) {
             HttpOutcome::Response { status, .. } if status < 400 => {
-                let (capacity, base, error_rate) = app.map_or((100.0, 50.0, 0.0), |a| (a.capacity_rps, f64::from(a.latency_ms), a.error_rate));
+                let (capacity, base, error_rate) =
+                    app.map_or((100.0, 50.0, 0.0), |a| (a.capacity_rps, f64::from(a.latency_ms), a.error_rate));
                 let utilization = share / capacity.max(0.001);
                 let served = if utilization > 1.0 { 1.0 / utilization } else { 1.0 };
                 let slow = if utilization > 0.7 { 1.0 + 12.0 * (utilization - 0.7) } else { 1.0 };
@@ -166,11 +180,13 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
             }
             HttpOutcome::Response { status, .. } => {
                 latency += 30.0;
-                *failures.entry(match status {
-                    404 => "404 Not Found",
-                    500 => "500 Internal Server Error",
-                    _ => "502 Bad Gateway",
-                }).or_default() += 1;
+                *failures
+                    .entry(match status {
+                        404 => "404 Not Found",
+                        500 => "500 Internal Server Error",
+                        _ => "502 Bad Gateway",
+                    })
+                    .or_default() += 1;
             }
             HttpOutcome::Refused { .. } | HttpOutcome::DnsError { .. } => {
                 *failures.entry("502 Bad Gateway").or_default() += 1;
@@ -183,7 +199,8 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
     }
     let n = ready.len() as f64;
     let success = (success / n).clamp(0.0, 1.0);
-    let failure = if success >= 0.999 { None } else { failures.iter().max_by_key(|(_, c)| **c).map(|(f, _)| (*f).to_owned()) };
+    let failure =
+        if success >= 0.999 { None } else { failures.iter().max_by_key(|(_, c)| **c).map(|(f, _)| (*f).to_owned()) };
     EntrypointResult { name: ep.name.clone(), rps, success, latency_ms: (latency / n).round() as u32, failure }
 }
 

@@ -70,8 +70,10 @@ pub fn assert_wins(s: &mut Session) {
     assert!(matches!(s.ending, Some(Ending::Won { .. })), "expected a win, got {:?}\n{}", s.ending, s.status());
 }
 
-/// Asserts `kombat scenario test` passes for a fixture.
+/// Asserts `kombat scenario test` passes for a fixture. Fixtures test the cluster only, so the
+/// step that demands a game layer (which shipped scenarios must have) does not count.
 pub fn assert_proven(relative: &str) {
     let proof = scenario::prove(&load(relative), SEED);
-    assert!(proof.passed(), "{relative}: {:#?}", proof.steps);
+    let failed: Vec<_> = proof.steps.iter().filter(|s| !s.passed && s.name != "has game content").collect();
+    assert!(failed.is_empty(), "{relative}: {failed:#?}");
 }

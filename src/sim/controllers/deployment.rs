@@ -3,9 +3,7 @@
 //! keeps the status and the `Available`/`Progressing`/`ReplicaFailure` conditions.
 
 use crate::sim::cluster::{Cluster, key};
-use crate::sim::objects::{
-    Deployment, DeploymentCondition, Meta, OwnerRef, PodTemplate, ReplicaSet, Strategy,
-};
+use crate::sim::objects::{Deployment, DeploymentCondition, Meta, OwnerRef, PodTemplate, ReplicaSet, Strategy};
 
 pub fn step(cluster: &mut Cluster) {
     let keys: Vec<(String, String)> = cluster.deployments.keys().cloned().collect();
@@ -39,7 +37,10 @@ fn owned_sets(cluster: &Cluster, d: &Deployment) -> Vec<(String, String)> {
     cluster
         .replicasets
         .values()
-        .filter(|rs| rs.meta.namespace == d.meta.namespace && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name))
+        .filter(|rs| {
+            rs.meta.namespace == d.meta.namespace
+                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name)
+        })
         .map(|rs| rs.meta.key())
         .collect()
 }
@@ -150,7 +151,8 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
                 // while enough pods stay available.
                 let total = target_new + old_total;
                 let mut excess = total.saturating_sub(desired);
-                let available: u32 = available_of(cluster, &new_key) + old.iter().map(|s| available_of(cluster, s)).sum::<u32>();
+                let available: u32 =
+                    available_of(cluster, &new_key) + old.iter().map(|s| available_of(cluster, s)).sum::<u32>();
                 let mut can_remove_available = available.saturating_sub(desired.saturating_sub(unavailable));
                 let mut ordered = old.clone();
                 ordered.sort_by_key(|s| cluster.replicasets.get(s).map_or(0, |rs| rs.revision));
@@ -161,7 +163,8 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
                     let r = replicas_of(cluster, s);
                     let unavailable_here = r.saturating_sub(available_of(cluster, s));
                     let remove_unavailable = unavailable_here.min(excess);
-                    let remove_available = (r - remove_unavailable).min(excess - remove_unavailable).min(can_remove_available);
+                    let remove_available =
+                        (r - remove_unavailable).min(excess - remove_unavailable).min(can_remove_available);
                     let remove = remove_unavailable + remove_available;
                     if remove > 0 {
                         can_remove_available -= remove_available;
@@ -179,7 +182,15 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
         dep.status.last_progress = cluster.now;
     }
     for message in scale_events {
-        cluster.record(&d.meta.namespace, "Deployment", &d.meta.name, false, "ScalingReplicaSet", &message, "deployment-controller");
+        cluster.record(
+            &d.meta.namespace,
+            "Deployment",
+            &d.meta.name,
+            false,
+            "ScalingReplicaSet",
+            &message,
+            "deployment-controller",
+        );
     }
 }
 
@@ -228,8 +239,11 @@ pub fn update_status(cluster: &mut Cluster) {
             }
         }
     }
-    let per_set: Vec<(u32, u32)> =
-        cluster.replicasets.keys().map(|k| counts.get(&(k.0.as_str(), k.1.as_str())).copied().unwrap_or_default()).collect();
+    let per_set: Vec<(u32, u32)> = cluster
+        .replicasets
+        .keys()
+        .map(|k| counts.get(&(k.0.as_str(), k.1.as_str())).copied().unwrap_or_default())
+        .collect();
     for (rs, (current, ready)) in cluster.replicasets.values_mut().zip(per_set) {
         rs.current = current;
         rs.ready = ready;
@@ -241,7 +255,9 @@ pub fn update_status(cluster: &mut Cluster) {
         let sets: Vec<&ReplicaSet> = cluster
             .replicasets
             .values()
-            .filter(|rs| rs.meta.namespace == d.meta.namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == d.meta.name))
+            .filter(|rs| {
+                rs.meta.namespace == d.meta.namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == d.meta.name)
+            })
             .collect();
         let newest = sets.iter().find(|rs| rs.revision == d.status.revision);
         let replicas: u32 = sets.iter().map(|rs| rs.current).sum();
@@ -287,13 +303,22 @@ pub fn update_status(cluster: &mut Cluster) {
         };
         set_condition(&mut d.status.conditions, "Progressing", status, reason, &message, now);
         match failure {
-            Some(message) => set_condition(&mut d.status.conditions, "ReplicaFailure", "True", "FailedCreate", &message, now),
+            Some(message) => {
+                set_condition(&mut d.status.conditions, "ReplicaFailure", "True", "FailedCreate", &message, now);
+            }
             None => d.status.conditions.retain(|c| c.kind != "ReplicaFailure"),
         }
     }
 }
 
-fn set_condition(conditions: &mut Vec<DeploymentCondition>, kind: &str, status: &str, reason: &str, message: &str, now: i64) {
+fn set_condition(
+    conditions: &mut Vec<DeploymentCondition>,
+    kind: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    now: i64,
+) {
     match conditions.iter_mut().find(|c| c.kind == kind) {
         Some(c) => {
             if c.status != status || c.reason != reason {

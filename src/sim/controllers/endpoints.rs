@@ -16,8 +16,17 @@ pub fn step(cluster: &mut Cluster) {
                     continue;
                 }
                 let Some(ip) = &pod.status.pod_ip else { continue };
-                let node_ready = pod.status.node.as_ref().and_then(|n| cluster.nodes.get(n)).is_some_and(crate::sim::objects::Node::is_ready);
-                let addr = EndpointAddress { ip: ip.clone(), pod: pod.meta.name.clone(), node: pod.status.node.clone().unwrap_or_default() };
+                let node_ready = pod
+                    .status
+                    .node
+                    .as_ref()
+                    .and_then(|n| cluster.nodes.get(n))
+                    .is_some_and(crate::sim::objects::Node::is_ready);
+                let addr = EndpointAddress {
+                    ip: ip.clone(),
+                    pod: pod.meta.name.clone(),
+                    node: pod.status.node.clone().unwrap_or_default(),
+                };
                 if pod.is_ready() && node_ready {
                     ready.push(addr);
                 } else {

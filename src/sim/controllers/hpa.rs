@@ -20,7 +20,22 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     let Some(hpa) = cluster.hpas.get(k).cloned() else { return };
     let ns = &k.0;
     let Some(deploy) = cluster.deployments.get(&key(ns, &hpa.target)).cloned() else {
-        set(cluster, k, None, 0, 0, vec![cond("AbleToScale", "False", "FailedGetScale", &format!("the HPA controller was unable to get the target's current scale: deployments/scale.apps \"{}\" not found", hpa.target))]);
+        set(
+            cluster,
+            k,
+            None,
+            0,
+            0,
+            vec![cond(
+                "AbleToScale",
+                "False",
+                "FailedGetScale",
+                &format!(
+                    "the HPA controller was unable to get the target's current scale: deployments/scale.apps \"{}\" not found",
+                    hpa.target
+                ),
+            )],
+        );
         return;
     };
     let selector = crate::sim::objects::Selector::from_labels(&deploy.selector);
@@ -39,21 +54,59 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
             .map(|c| (c.name.clone(), p.meta.name.clone()))
     });
     if let Some((container, pod)) = missing {
-        let message = format!("failed to get cpu utilization: missing request for cpu in container {container} of Pod {pod}");
-        cluster.record(ns, "HorizontalPodAutoscaler", &k.1, true, "FailedGetResourceMetric", &message, "horizontal-pod-autoscaler");
+        let message =
+            format!("failed to get cpu utilization: missing request for cpu in container {container} of Pod {pod}");
+        cluster.record(
+            ns,
+            "HorizontalPodAutoscaler",
+            &k.1,
+            true,
+            "FailedGetResourceMetric",
+            &message,
+            "horizontal-pod-autoscaler",
+        );
         let message = format!("the HPA was unable to compute the replica count: {message}");
-        set(cluster, k, None, current, current, vec![
-            cond("AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale"),
-            cond("ScalingActive", "False", "FailedGetResourceMetric", &message),
-        ]);
+        set(
+            cluster,
+            k,
+            None,
+            current,
+            current,
+            vec![
+                cond(
+                    "AbleToScale",
+                    "True",
+                    "SucceededGetScale",
+                    "the HPA controller was able to get the target's current scale",
+                ),
+                cond("ScalingActive", "False", "FailedGetResourceMetric", &message),
+            ],
+        );
         return;
     }
     let running: Vec<&&Pod> = pods.iter().filter(|p| p.is_ready()).collect();
     if running.is_empty() {
-        set(cluster, k, None, current, current, vec![
-            cond("AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale"),
-            cond("ScalingActive", "False", "FailedGetResourceMetric", "the HPA was unable to compute the replica count: failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)"),
-        ]);
+        set(
+            cluster,
+            k,
+            None,
+            current,
+            current,
+            vec![
+                cond(
+                    "AbleToScale",
+                    "True",
+                    "SucceededGetScale",
+                    "the HPA controller was able to get the target's current scale",
+                ),
+                cond(
+                    "ScalingActive",
+                    "False",
+                    "FailedGetResourceMetric",
+                    "the HPA was unable to compute the replica count: failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)",
+                ),
+            ],
+        );
         return;
     }
     let mut total_pct = 0u64;
@@ -68,19 +121,40 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     }
     let utilization = (total_pct / running.len() as u64) as u32;
     let ratio = f64::from(utilization) / f64::from(hpa.target_cpu_percent.max(1));
-    let mut desired = if (ratio - 1.0).abs() <= 0.1 { current } else { (f64::from(running.len() as u32) * ratio).ceil() as u32 };
+    let mut desired =
+        if (ratio - 1.0).abs() <= 0.1 { current } else { (f64::from(running.len() as u32) * ratio).ceil() as u32 };
     let mut conditions = vec![
         cond("AbleToScale", "True", "ReadyForNewScale", "recommended size matches current size"),
-        cond("ScalingActive", "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)"),
+        cond(
+            "ScalingActive",
+            "True",
+            "ValidMetricFound",
+            "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)",
+        ),
     ];
     if desired > hpa.max_replicas {
-        conditions.push(cond("ScalingLimited", "True", "TooManyReplicas", "the desired replica count is more than the maximum replica count"));
+        conditions.push(cond(
+            "ScalingLimited",
+            "True",
+            "TooManyReplicas",
+            "the desired replica count is more than the maximum replica count",
+        ));
         desired = hpa.max_replicas;
     } else if desired < hpa.min_replicas {
-        conditions.push(cond("ScalingLimited", "True", "TooFewReplicas", "the desired replica count is less than the minimum replica count"));
+        conditions.push(cond(
+            "ScalingLimited",
+            "True",
+            "TooFewReplicas",
+            "the desired replica count is less than the minimum replica count",
+        ));
         desired = hpa.min_replicas;
     } else {
-        conditions.push(cond("ScalingLimited", "False", "DesiredWithinRange", "the desired count is within the acceptable range"));
+        conditions.push(cond(
+            "ScalingLimited",
+            "False",
+            "DesiredWithinRange",
+            "the desired count is within the acceptable range",
+        ));
     }
     let now = cluster.now;
     let recently = hpa.status.last_scale.is_some_and(|t| now - t < DOWNSCALE_WINDOW);
@@ -100,11 +174,27 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
             "All metrics below target"
         };
         let ok = cluster
-            .apply(Change::Scale { kind: Kind::Deployment, namespace: ns.clone(), name: hpa.target.clone(), replicas: desired }, "system:serviceaccount:kube-system:horizontal-pod-autoscaler")
+            .apply(
+                Change::Scale {
+                    kind: Kind::Deployment,
+                    namespace: ns.clone(),
+                    name: hpa.target.clone(),
+                    replicas: desired,
+                },
+                "system:serviceaccount:kube-system:horizontal-pod-autoscaler",
+            )
             .is_ok();
         if ok {
             last_scale = Some(now);
-            cluster.record(ns, "HorizontalPodAutoscaler", &k.1, false, "SuccessfulRescale", &format!("New size: {desired}; reason: {reason}"), "horizontal-pod-autoscaler");
+            cluster.record(
+                ns,
+                "HorizontalPodAutoscaler",
+                &k.1,
+                false,
+                "SuccessfulRescale",
+                &format!("New size: {desired}; reason: {reason}"),
+                "horizontal-pod-autoscaler",
+            );
         }
     }
     set(cluster, k, Some(utilization), current, desired, conditions);
@@ -117,7 +207,14 @@ fn cond(kind: &str, status: &str, reason: &str, message: &str) -> (String, Strin
     (kind.to_owned(), status.to_owned(), reason.to_owned(), message.to_owned())
 }
 
-fn set(cluster: &mut Cluster, k: &(String, String), cpu: Option<u32>, current: u32, desired: u32, conditions: Vec<(String, String, String, String)>) {
+fn set(
+    cluster: &mut Cluster,
+    k: &(String, String),
+    cpu: Option<u32>,
+    current: u32,
+    desired: u32,
+    conditions: Vec<(String, String, String, String)>,
+) {
     if let Some(h) = cluster.hpas.get_mut(k) {
         h.status.current_cpu_percent = cpu;
         h.status.current_replicas = current;

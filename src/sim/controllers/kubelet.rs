@@ -17,12 +17,8 @@ pub const MAX_BACKOFF: u32 = 300;
 pub const LOG_LINES: usize = 200;
 
 pub fn step(cluster: &mut Cluster) {
-    let live_nodes: std::collections::BTreeSet<String> = cluster
-        .nodes
-        .values()
-        .filter(|n| n.kubelet == KubeletState::Running)
-        .map(|n| n.meta.name.clone())
-        .collect();
+    let live_nodes: std::collections::BTreeSet<String> =
+        cluster.nodes.values().filter(|n| n.kubelet == KubeletState::Running).map(|n| n.meta.name.clone()).collect();
     let (world, now) = (cluster.world, cluster.now);
     // A settled pod sleeps until the world changes or its next timed transition.
     let keys: Vec<(String, String)> = cluster
@@ -35,10 +31,8 @@ pub fn step(cluster: &mut Cluster) {
     for k in keys {
         // A settled pod woken only because the world changed stays settled unless the change
         // reaches it (a dependency, its config, its load): then it gets a full sync.
-        let untouched = cluster
-            .pods
-            .get(&k)
-            .is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
+        let untouched =
+            cluster.pods.get(&k).is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
         if untouched {
             if let Some(p) = cluster.pods.get_mut(&k) {
                 p.status.synced_world = world;
@@ -80,12 +74,18 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
     // Init containers run one at a time, each to completion.
     let mut init_done = true;
     for i in 0..updated.spec.init_containers.len() {
-        let completed = matches!(updated.status.init_statuses.get(i).map(|s| &s.state), Some(ContainerState::Terminated { exit_code: 0, .. }));
+        let completed = matches!(
+            updated.status.init_statuses.get(i).map(|s| &s.state),
+            Some(ContainerState::Terminated { exit_code: 0, .. })
+        );
         if completed {
             continue;
         }
         container::sync(cluster, &mut updated, i, true, &mut events);
-        let completed = matches!(updated.status.init_statuses.get(i).map(|s| &s.state), Some(ContainerState::Terminated { exit_code: 0, .. }));
+        let completed = matches!(
+            updated.status.init_statuses.get(i).map(|s| &s.state),
+            Some(ContainerState::Terminated { exit_code: 0, .. })
+        );
         if !completed {
             init_done = false;
         }
@@ -100,14 +100,17 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
             c.state = ContainerState::Waiting { reason: "PodInitializing".to_owned(), message: String::new() };
         }
     }
-    let ever_started = updated
-        .status
-        .containers
-        .iter()
-        .any(|c| c.restart_count > 0 || matches!(c.state, ContainerState::Running { .. }) || c.last_state.is_some());
+    let ever_started =
+        updated.status.containers.iter().any(|c| {
+            c.restart_count > 0 || matches!(c.state, ContainerState::Running { .. }) || c.last_state.is_some()
+        });
     let all_done = !updated.status.containers.is_empty()
         && updated.status.containers.iter().all(|c| matches!(c.state, ContainerState::Terminated { exit_code: 0, .. }))
-        && updated.spec.containers.iter().all(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.exits_after.is_some()));
+        && updated
+            .spec
+            .containers
+            .iter()
+            .all(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.exits_after.is_some()));
     updated.status.phase = if all_done {
         PodPhase::Succeeded
     } else if init_done && ever_started {
@@ -141,8 +144,12 @@ fn next_wake(status: &crate::sim::objects::PodStatus, retry_at: i64) -> i64 {
         matches!(&c.state, ContainerState::Waiting { reason, .. } if reason == "ImagePullBackOff" || reason == "CrashLoopBackOff")
             && c.next_start >= retry_at
     };
-    let waiting: Vec<&crate::sim::objects::ContainerStatus> =
-        status.init_statuses.iter().chain(&status.containers).filter(|c| !matches!(c.state, ContainerState::Terminated { exit_code: 0, .. })).collect();
+    let waiting: Vec<&crate::sim::objects::ContainerStatus> = status
+        .init_statuses
+        .iter()
+        .chain(&status.containers)
+        .filter(|c| !matches!(c.state, ContainerState::Terminated { exit_code: 0, .. }))
+        .collect();
     if !waiting.is_empty() && waiting.iter().all(|c| backing_off(c)) {
         waiting.iter().map(|c| c.next_start).min().unwrap_or(retry_at)
     } else {

@@ -47,7 +47,9 @@ pub fn step(cluster: &mut Cluster) {
         };
         let was_ready = node.is_ready() || node.conditions.is_empty();
         let fingerprint = |n: &crate::sim::objects::Node| {
-            n.conditions.iter().fold(n.taints.len() as u64, |h, c| h.wrapping_mul(31).wrapping_add(c.since as u64) ^ c.status.len() as u64)
+            n.conditions.iter().fold(n.taints.len() as u64, |h, c| {
+                h.wrapping_mul(31).wrapping_add(c.since as u64) ^ c.status.len() as u64
+            })
         };
         let before = fingerprint(node);
         for (kind, (status, reason, message)) in
@@ -66,7 +68,12 @@ pub fn step(cluster: &mut Cluster) {
             events.push((false, "NodeReady", format!("Node {name} status is now: NodeReady"), "kubelet"));
         }
         if pressure {
-            events.push((true, "EvictionThresholdMet", "Attempting to reclaim ephemeral-storage".to_owned(), "kubelet"));
+            events.push((
+                true,
+                "EvictionThresholdMet",
+                "Attempting to reclaim ephemeral-storage".to_owned(),
+                "kubelet",
+            ));
         }
         let lost_since = node.condition("Ready").map_or(now, |c| c.since);
         let free_gib = node.disk_gib.saturating_sub(node.disk_used_gib());
@@ -99,7 +106,13 @@ fn set_condition(conditions: &mut Vec<NodeCondition>, kind: &str, status: &str, 
             }
         }
         Some(c) => {
-            *c = NodeCondition { kind: kind.to_owned(), status: status.to_owned(), reason: reason.to_owned(), message: message.to_owned(), since: now };
+            *c = NodeCondition {
+                kind: kind.to_owned(),
+                status: status.to_owned(),
+                reason: reason.to_owned(),
+                message: message.to_owned(),
+                since: now,
+            };
         }
         None => conditions.push(NodeCondition {
             kind: kind.to_owned(),
@@ -144,13 +157,23 @@ fn evict_lost_pods(cluster: &mut Cluster, node: &str) {
         .filter(|p| p.status.node.as_deref() == Some(node) && p.status.terminating_until.is_none())
         .filter(|p| {
             !p.spec.tolerations.iter().any(|t| {
-                t.key.as_deref() == Some(UNREACHABLE) && t.effect.is_none_or(|e| e == TaintEffect::NoExecute) && t.seconds.is_none()
+                t.key.as_deref() == Some(UNREACHABLE)
+                    && t.effect.is_none_or(|e| e == TaintEffect::NoExecute)
+                    && t.seconds.is_none()
             })
         })
         .map(|p| p.meta.key())
         .collect();
     for (ns, name) in victims {
-        cluster.record(&ns, "Pod", &name, false, "TaintManagerEviction", &format!("Marking for deletion Pod {ns}/{name}"), "taint-eviction-controller");
+        cluster.record(
+            &ns,
+            "Pod",
+            &name,
+            false,
+            "TaintManagerEviction",
+            &format!("Marking for deletion Pod {ns}/{name}"),
+            "taint-eviction-controller",
+        );
         cluster.terminate_pod(&ns, &name);
     }
 }

@@ -50,7 +50,15 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
                     pod.status = new_pod_status(&pod);
                     cluster.pods.insert(key(&ns, &pod_name), pod);
                     cluster.touch();
-                    cluster.record(&ns, "ReplicaSet", &name, false, "SuccessfulCreate", &format!("Created pod: {pod_name}"), "replicaset-controller");
+                    cluster.record(
+                        &ns,
+                        "ReplicaSet",
+                        &name,
+                        false,
+                        "SuccessfulCreate",
+                        &format!("Created pod: {pod_name}"),
+                        "replicaset-controller",
+                    );
                 }
                 Err(e) => {
                     let message = format!("Error creating: {}", e.reason_text());
@@ -71,13 +79,25 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
             let mut victims: Vec<(bool, bool, i64, String)> = cluster
                 .pods
                 .values()
-                .filter(|p| p.meta.namespace == ns && p.is_active() && p.meta.owner.as_ref().is_some_and(|o| o.kind == "ReplicaSet" && o.name == name))
+                .filter(|p| {
+                    p.meta.namespace == ns
+                        && p.is_active()
+                        && p.meta.owner.as_ref().is_some_and(|o| o.kind == "ReplicaSet" && o.name == name)
+                })
                 .map(|p| (p.status.node.is_some(), p.is_ready(), -p.meta.created, p.meta.name.clone()))
                 .collect();
             victims.sort();
             for (_, _, _, pod) in victims.into_iter().take((active - want) as usize) {
                 cluster.terminate_pod(&ns, &pod);
-                cluster.record(&ns, "ReplicaSet", &name, false, "SuccessfulDelete", &format!("Deleted pod: {pod}"), "replicaset-controller");
+                cluster.record(
+                    &ns,
+                    "ReplicaSet",
+                    &name,
+                    false,
+                    "SuccessfulDelete",
+                    &format!("Deleted pod: {pod}"),
+                    "replicaset-controller",
+                );
             }
         }
     }

@@ -33,7 +33,9 @@ pub fn step(cluster: &mut Cluster) {
         let Some(pod) = cluster.pods.get(&k) else { continue };
         if let Err(reason) = claims_ready(cluster, pod) {
             let total = cluster.nodes.len();
-            let message = format!("0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
+            let message = format!(
+                "0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+            );
             cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
             continue;
         }
@@ -74,7 +76,15 @@ pub fn step(cluster: &mut Cluster) {
                 p.status.scheduled_at = Some(now);
             }
             cluster.touch();
-            cluster.record(&k.0, "Pod", &k.1, false, "Scheduled", &format!("Successfully assigned {}/{} to {node_name}", k.0, k.1), "default-scheduler");
+            cluster.record(
+                &k.0,
+                "Pod",
+                &k.1,
+                false,
+                "Scheduled",
+                &format!("Successfully assigned {}/{} to {node_name}", k.0, k.1),
+                "default-scheduler",
+            );
         } else {
             let total = cluster.nodes.len();
             // The scheduler sorts the "count reason" strings as a whole, as it does for preemption.
@@ -93,7 +103,10 @@ pub fn step(cluster: &mut Cluster) {
             let message = if total == 0 {
                 "no nodes available to schedule pods".to_owned()
             } else {
-                format!("0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {preemption}.", listed.join(", "))
+                format!(
+                    "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {preemption}.",
+                    listed.join(", ")
+                )
             };
             cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
         }
@@ -105,7 +118,9 @@ fn claims_ready(cluster: &Cluster, pod: &Pod) -> Result<(), String> {
         if let VolumeSource::Pvc(claim) = &v.source {
             match cluster.pvcs.get(&key(&pod.meta.namespace, claim)) {
                 None => return Err(format!("persistentvolumeclaim \"{claim}\" not found")),
-                Some(c) if c.phase != PvcPhase::Bound => return Err("pod has unbound immediate PersistentVolumeClaims".to_owned()),
+                Some(c) if c.phase != PvcPhase::Bound => {
+                    return Err("pod has unbound immediate PersistentVolumeClaims".to_owned());
+                }
                 Some(_) => {}
             }
         }
@@ -114,11 +129,18 @@ fn claims_ready(cluster: &Cluster, pod: &Pod) -> Result<(), String> {
 }
 
 /// Why a node cannot take the pod, in the scheduler's words; empty means it fits.
-fn filter(node: &Node, pod: &Pod, (cpu, mem): (u64, u64), (ucpu, umem, upods): (u64, u64, u32)) -> Result<(), Vec<String>> {
+fn filter(
+    node: &Node,
+    pod: &Pod,
+    (cpu, mem): (u64, u64),
+    (ucpu, umem, upods): (u64, u64, u32),
+) -> Result<(), Vec<String>> {
     if node.unschedulable {
         return Err(vec!["node(s) were unschedulable".to_owned()]);
     }
-    if let Some(t) = node.taints.iter().find(|t| t.effect != TaintEffect::PreferNoSchedule && !tolerated(t, &pod.spec.tolerations)) {
+    if let Some(t) =
+        node.taints.iter().find(|t| t.effect != TaintEffect::PreferNoSchedule && !tolerated(t, &pod.spec.tolerations))
+    {
         let value = t.value.clone().unwrap_or_default();
         return Err(vec![format!("node(s) had untolerated taint {{{}: {value}}}", t.key)]);
     }

@@ -30,18 +30,36 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
         finish(cluster, k, &pv_name, &claim_ref);
         return;
     }
-    let class = claim.storage_class.clone().or_else(|| {
-        cluster.storageclasses.values().find(|sc| sc.is_default).map(|sc| sc.meta.name.clone())
-    });
+    let class = claim
+        .storage_class
+        .clone()
+        .or_else(|| cluster.storageclasses.values().find(|sc| sc.is_default).map(|sc| sc.meta.name.clone()));
     let Some(class) = class else {
-        cluster.record(&k.0, "PersistentVolumeClaim", &k.1, false, "FailedBinding", "no persistent volumes available for this claim and no storage class is set", "persistentvolume-controller");
+        cluster.record(
+            &k.0,
+            "PersistentVolumeClaim",
+            &k.1,
+            false,
+            "FailedBinding",
+            "no persistent volumes available for this claim and no storage class is set",
+            "persistentvolume-controller",
+        );
         return;
     };
     if !cluster.storageclasses.contains_key(&class) {
-        cluster.record(&k.0, "PersistentVolumeClaim", &k.1, true, "ProvisioningFailed", &format!("storageclass.storage.k8s.io \"{class}\" not found"), "persistentvolume-controller");
+        cluster.record(
+            &k.0,
+            "PersistentVolumeClaim",
+            &k.1,
+            true,
+            "ProvisioningFailed",
+            &format!("storageclass.storage.k8s.io \"{class}\" not found"),
+            "persistentvolume-controller",
+        );
         return;
     }
-    let reclaim = cluster.storageclasses.get(&class).map_or_else(|| "Delete".to_owned(), |sc| sc.reclaim_policy.clone());
+    let reclaim =
+        cluster.storageclasses.get(&class).map_or_else(|| "Delete".to_owned(), |sc| sc.reclaim_policy.clone());
     let provisioner = cluster.storageclasses.get(&class).map_or_else(String::new, |sc| sc.provisioner.clone());
     let pv_name = format!("pvc-{}", uuid_like(cluster));
     let mut meta = Meta::new(pv_name.clone(), "");
@@ -63,7 +81,15 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
     if let Some(c) = cluster.pvcs.get_mut(k) {
         c.storage_class = Some(class);
     }
-    cluster.record(&k.0, "PersistentVolumeClaim", &k.1, false, "ProvisioningSucceeded", &format!("Successfully provisioned volume {pv_name} using {provisioner}"), &provisioner);
+    cluster.record(
+        &k.0,
+        "PersistentVolumeClaim",
+        &k.1,
+        false,
+        "ProvisioningSucceeded",
+        &format!("Successfully provisioned volume {pv_name} using {provisioner}"),
+        &provisioner,
+    );
     finish(cluster, k, &pv_name, &claim_ref);
 }
 

@@ -57,14 +57,16 @@ impl Args {
                     Some((n, v)) => (n, Some(v.to_owned())),
                     None => (long, None),
                 };
-                let spec = all()
-                    .find(|s| s.long == name)
-                    .ok_or_else(|| KubectlError::msg(format!("error: unknown flag: --{name}\nSee 'kubectl --help' for usage.")))?;
+                let spec = all().find(|s| s.long == name).ok_or_else(|| {
+                    KubectlError::msg(format!("error: unknown flag: --{name}\nSee 'kubectl --help' for usage."))
+                })?;
                 let value = if spec.takes_value {
-                    if let Some(v) = inline { v } else {
-                        let v = tokens.get(i).ok_or_else(|| {
-                            KubectlError::msg(format!("error: flag needs an argument: --{name}"))
-                        })?;
+                    if let Some(v) = inline {
+                        v
+                    } else {
+                        let v = tokens
+                            .get(i)
+                            .ok_or_else(|| KubectlError::msg(format!("error: flag needs an argument: --{name}")))?;
                         i += 1;
                         v.clone()
                     }
@@ -94,9 +96,7 @@ impl Args {
                         let rest = rest.strip_prefix('=').unwrap_or(rest);
                         let value = if rest.is_empty() {
                             let v = tokens.get(i).ok_or_else(|| {
-                                KubectlError::msg(format!(
-                                    "error: flag needs an argument: '{c}' in -{c}"
-                                ))
+                                KubectlError::msg(format!("error: flag needs an argument: '{c}' in -{c}"))
                             })?;
                             i += 1;
                             v.clone()

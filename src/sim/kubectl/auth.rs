@@ -53,27 +53,17 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
                 vec!["Username".to_owned(), user.clone()],
                 vec!["Groups".to_owned(), format!("[{}]", groups.join(" "))],
             ];
-            Done::read(table::render(
-                &["ATTRIBUTE", "VALUE"],
-                &rows,
-                args.switch("no-headers"),
-            ))
+            Done::read(table::render(&["ATTRIBUTE", "VALUE"], &rows, args.switch("no-headers")))
         }
-        "reconcile" => Err(KubectlError::msg(
-            "error: auth reconcile needs manifests, which this console does not take",
-        )),
-        other => Err(KubectlError::msg(format!(
-            "error: unknown command \"{other}\" for \"kubectl auth\""
-        ))),
+        "reconcile" => {
+            Err(KubectlError::msg("error: auth reconcile needs manifests, which this console does not take"))
+        }
+        other => Err(KubectlError::msg(format!("error: unknown command \"{other}\" for \"kubectl auth\""))),
     }
 }
 
 fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlError> {
-    let ns = if args.all_namespaces() {
-        ""
-    } else {
-        args.namespace()
-    };
+    let ns = if args.all_namespaces() { "" } else { args.namespace() };
     if args.switch("list") {
         return Done::read(list(cluster, user, ns));
     }
@@ -103,15 +93,9 @@ fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlErro
     let base = resource.split('/').next().unwrap_or("");
     let kind = Kind::parse(base);
     if kind.is_none() && base != "*" {
-        warnings.push(format!(
-            "Warning: the server doesn't have a resource type '{base}'"
-        ));
+        warnings.push(format!("Warning: the server doesn't have a resource type '{base}'"));
     }
-    let ns = if kind.is_some_and(|k| !k.namespaced()) {
-        ""
-    } else {
-        ns
-    };
+    let ns = if kind.is_some_and(|k| !k.namespaced()) { "" } else { ns };
     let yes = allowed(cluster, user, verb, &resource, ns);
     if args.switch("quiet") {
         return Done::read(warnings.join("\n"));
@@ -125,40 +109,23 @@ fn list(cluster: &Cluster, user: &str, ns: &str) -> String {
     let header = ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"];
     let mut rows: Vec<Vec<String>> = Vec::new();
     if user == ADMIN_USER {
-        rows.push(vec![
-            "*.*".to_owned(),
-            "[]".to_owned(),
-            "[]".to_owned(),
-            "[*]".to_owned(),
-        ]);
-        rows.push(vec![
-            String::new(),
-            "[*]".to_owned(),
-            "[]".to_owned(),
-            "[*]".to_owned(),
-        ]);
+        rows.push(vec!["*.*".to_owned(), "[]".to_owned(), "[]".to_owned(), "[*]".to_owned()]);
+        rows.push(vec![String::new(), "[*]".to_owned(), "[]".to_owned(), "[*]".to_owned()]);
         return table::render(&header, &rows, false);
     }
     let groups = groups(user);
     for b in cluster.rolebindings.values() {
         let applies = b.cluster || (!ns.is_empty() && b.meta.namespace == ns);
-        if !applies
-            || !b
-                .subjects
-                .iter()
-                .any(|s| subject_matches(s, b, user, &groups))
-        {
+        if !applies || !b.subjects.iter().any(|s| subject_matches(s, b, user, &groups)) {
             continue;
         }
         let role = if b.role.kind == "ClusterRole" {
+            cluster.roles.values().find(|r| r.cluster && r.meta.name == b.role.name)
+        } else {
             cluster
                 .roles
                 .values()
-                .find(|r| r.cluster && r.meta.name == b.role.name)
-        } else {
-            cluster.roles.values().find(|r| {
-                !r.cluster && r.meta.name == b.role.name && r.meta.namespace == b.meta.namespace
-            })
+                .find(|r| !r.cluster && r.meta.name == b.role.name && r.meta.namespace == b.meta.namespace)
         };
         for rule in role.map(|r| r.rules.as_slice()).unwrap_or_default() {
             let groups: Vec<&str> = if rule.api_groups.is_empty() {
@@ -168,17 +135,8 @@ fn list(cluster: &Cluster, user: &str, ns: &str) -> String {
             };
             for r in &rule.resources {
                 for g in &groups {
-                    let name = if g.is_empty() {
-                        r.clone()
-                    } else {
-                        format!("{r}.{g}")
-                    };
-                    rows.push(vec![
-                        name,
-                        "[]".to_owned(),
-                        "[]".to_owned(),
-                        format!("[{}]", rule.verbs.join(" ")),
-                    ]);
+                    let name = if g.is_empty() { r.clone() } else { format!("{r}.{g}") };
+                    rows.push(vec![name, "[]".to_owned(), "[]".to_owned(), format!("[{}]", rule.verbs.join(" "))]);
                 }
             }
         }
@@ -243,10 +201,7 @@ mod tests {
             RoleBinding {
                 meta: Meta::new("read-pods", "shop"),
                 cluster: false,
-                role: RoleRef {
-                    kind: "Role".into(),
-                    name: "pod-reader".into(),
-                },
+                role: RoleRef { kind: "Role".into(), name: "pod-reader".into() },
                 subjects: vec![Subject {
                     kind: "ServiceAccount".into(),
                     name: "shipper".into(),
@@ -259,15 +214,8 @@ mod tests {
             RoleBinding {
                 meta: Meta::new("scale", "shop"),
                 cluster: false,
-                role: RoleRef {
-                    kind: "ClusterRole".into(),
-                    name: "deploy-scaler".into(),
-                },
-                subjects: vec![Subject {
-                    kind: "ServiceAccount".into(),
-                    name: "shipper".into(),
-                    namespace: None,
-                }],
+                role: RoleRef { kind: "ClusterRole".into(), name: "deploy-scaler".into() },
+                subjects: vec![Subject { kind: "ServiceAccount".into(), name: "shipper".into(), namespace: None }],
             },
         );
         c
@@ -285,47 +233,17 @@ mod tests {
     fn can_i_answers_for_a_service_account() {
         let mut c = rbac_cluster();
         let sa = "--as=system:serviceaccount:shop:shipper";
-        assert_eq!(
-            run_line(&mut c, &format!("can-i list pods -n shop {sa}")),
-            "yes"
-        );
-        assert_eq!(
-            run_line(&mut c, &format!("can-i list po -n shop {sa}")),
-            "yes"
-        );
-        assert_eq!(
-            run_line(&mut c, &format!("can-i get pods/web-1 -n shop {sa}")),
-            "yes"
-        );
-        assert_eq!(
-            run_line(&mut c, &format!("can-i delete pods -n shop {sa}")),
-            "no"
-        );
-        assert_eq!(
-            run_line(&mut c, &format!("can-i list pods -n default {sa}")),
-            "no"
-        );
+        assert_eq!(run_line(&mut c, &format!("can-i list pods -n shop {sa}")), "yes");
+        assert_eq!(run_line(&mut c, &format!("can-i list po -n shop {sa}")), "yes");
+        assert_eq!(run_line(&mut c, &format!("can-i get pods/web-1 -n shop {sa}")), "yes");
+        assert_eq!(run_line(&mut c, &format!("can-i delete pods -n shop {sa}")), "no");
+        assert_eq!(run_line(&mut c, &format!("can-i list pods -n default {sa}")), "no");
         assert_eq!(run_line(&mut c, &format!("can-i list pods -A {sa}")), "no");
-        assert_eq!(
-            run_line(
-                &mut c,
-                &format!("can-i patch deployments.apps -n shop {sa}")
-            ),
-            "yes"
-        );
-        assert_eq!(
-            run_line(&mut c, &format!("can-i patch deploy -n default {sa}")),
-            "no"
-        );
+        assert_eq!(run_line(&mut c, &format!("can-i patch deployments.apps -n shop {sa}")), "yes");
+        assert_eq!(run_line(&mut c, &format!("can-i patch deploy -n default {sa}")), "no");
         assert_eq!(run_line(&mut c, &format!("can-i list nodes {sa}")), "no");
         assert_eq!(run_line(&mut c, "can-i delete nodes"), "yes");
-        assert_eq!(
-            run_line(
-                &mut c,
-                "can-i list pods --as=system:serviceaccount:shop:other -n shop"
-            ),
-            "no"
-        );
+        assert_eq!(run_line(&mut c, "can-i list pods --as=system:serviceaccount:shop:other -n shop"), "no");
         assert_eq!(
             run_line(&mut c, &format!("can-i frob foos -n shop {sa}")),
             "Warning: verb 'frob' is not a known verb\nWarning: the server doesn't have a resource type 'foos'\nno"
@@ -335,27 +253,9 @@ mod tests {
     #[test]
     fn allowed_is_the_shared_check() {
         let c = rbac_cluster();
-        assert!(allowed(
-            &c,
-            "system:serviceaccount:shop:shipper",
-            "watch",
-            "pods",
-            "shop"
-        ));
-        assert!(!allowed(
-            &c,
-            "system:serviceaccount:shop:shipper",
-            "create",
-            "pods",
-            "shop"
-        ));
-        assert!(allowed(
-            &c,
-            "system:serviceaccount:shop:shipper",
-            "patch",
-            "deployments/scale",
-            "shop"
-        ));
+        assert!(allowed(&c, "system:serviceaccount:shop:shipper", "watch", "pods", "shop"));
+        assert!(!allowed(&c, "system:serviceaccount:shop:shipper", "create", "pods", "shop"));
+        assert!(allowed(&c, "system:serviceaccount:shop:shipper", "patch", "deployments/scale", "shop"));
         assert!(allowed(&c, ADMIN_USER, "delete", "namespaces", ""));
     }
 

@@ -102,12 +102,7 @@ impl W {
 /// `45s`, or `2m (x5 over 4m)` for a repeated event.
 pub(crate) fn event_age(now: i64, e: &Event) -> String {
     if e.count > 1 {
-        format!(
-            "{} (x{} over {})",
-            table::age(now - e.last),
-            e.count,
-            table::age(now - e.first)
-        )
+        format!("{} (x{} over {})", table::age(now - e.last), e.count, table::age(now - e.first))
     } else {
         table::age(now - e.first)
     }
@@ -120,11 +115,7 @@ pub(crate) fn cpu(q: Millicores) -> String {
 
 /// Memory as a quantity string (`0`, `128Mi`, `1Gi`).
 pub(crate) fn mem(q: Mebibytes) -> String {
-    if q.0 == 0 {
-        "0".to_owned()
-    } else {
-        q.to_string()
-    }
+    if q.0 == 0 { "0".to_owned() } else { q.to_string() }
 }
 
 /// `a=b,c=d`, or `<none>`.
@@ -132,11 +123,7 @@ pub(crate) fn selector_text(labels: &Labels) -> String {
     if labels.is_empty() {
         return "<none>".to_owned();
     }
-    labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
 /// A deterministic lowercase hex id derived from `seed` (container ids, machine ids, exec ids).
@@ -168,22 +155,10 @@ struct Target {
 fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
     macro_rules! rows {
         ($store:expr) => {
-            $store
-                .values()
-                .map(|o| {
-                    (
-                        o.meta.namespace.as_str(),
-                        o.meta.name.as_str(),
-                        &o.meta.labels,
-                    )
-                })
-                .collect()
+            $store.values().map(|o| (o.meta.namespace.as_str(), o.meta.name.as_str(), &o.meta.labels)).collect()
         };
         ($store:expr, cluster) => {
-            $store
-                .values()
-                .map(|o| ("", o.meta.name.as_str(), &o.meta.labels))
-                .collect()
+            $store.values().map(|o| ("", o.meta.name.as_str(), &o.meta.labels)).collect()
         };
     }
     match kind {
@@ -212,13 +187,7 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
                 .roles
                 .values()
                 .filter(|r| r.cluster == want)
-                .map(|r| {
-                    (
-                        if want { "" } else { r.meta.namespace.as_str() },
-                        r.meta.name.as_str(),
-                        &r.meta.labels,
-                    )
-                })
+                .map(|r| (if want { "" } else { r.meta.namespace.as_str() }, r.meta.name.as_str(), &r.meta.labels))
                 .collect()
         }
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
@@ -227,13 +196,7 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
                 .rolebindings
                 .values()
                 .filter(|r| r.cluster == want)
-                .map(|r| {
-                    (
-                        if want { "" } else { r.meta.namespace.as_str() },
-                        r.meta.name.as_str(),
-                        &r.meta.labels,
-                    )
-                })
+                .map(|r| (if want { "" } else { r.meta.namespace.as_str() }, r.meta.name.as_str(), &r.meta.labels))
                 .collect()
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
@@ -254,11 +217,8 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
 }
 
 fn parse_kind(text: &str) -> Result<Kind, KubectlError> {
-    Kind::parse(text).ok_or_else(|| {
-        KubectlError::msg(format!(
-            "error: the server doesn't have a resource type \"{text}\""
-        ))
-    })
+    Kind::parse(text)
+        .ok_or_else(|| KubectlError::msg(format!("error: the server doesn't have a resource type \"{text}\"")))
 }
 
 /// Runs `kubectl describe`.
@@ -289,10 +249,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             requests.push((parse_kind(t)?, Some(n.to_owned())));
         }
     } else {
-        let kinds = first
-            .split(',')
-            .map(parse_kind)
-            .collect::<Result<Vec<_>, _>>()?;
+        let kinds = first.split(',').map(parse_kind).collect::<Result<Vec<_>, _>>()?;
         for kind in kinds {
             if args.positional.len() == 1 {
                 requests.push((kind, None));
@@ -304,9 +261,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         }
     }
     if all_ns && requests.iter().any(|r| r.1.is_some()) {
-        return Err(KubectlError::msg(
-            "error: a resource cannot be retrieved by name across all namespaces",
-        ));
+        return Err(KubectlError::msg("error: a resource cannot be retrieved by name across all namespaces"));
     }
     let mut outputs: Vec<String> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
@@ -315,9 +270,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         let in_scope = |o_ns: &str| !kind.namespaced() || all_ns || o_ns == ns;
         let objects: Vec<(&str, &str, &Labels)> = list(cluster, kind)
             .into_iter()
-            .filter(|(o_ns, _, labels)| {
-                in_scope(o_ns) && selector.as_ref().is_none_or(|s| s.matches(labels))
-            })
+            .filter(|(o_ns, _, labels)| in_scope(o_ns) && selector.as_ref().is_none_or(|s| s.matches(labels)))
             .collect();
         let mut targets: Vec<Target> = Vec::new();
         let to_target = |(o_ns, o_name, _): &(&str, &str, &Labels)| Target {
@@ -331,23 +284,14 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
                 targets.extend(objects.iter().map(to_target));
             }
             Some(n) => {
-                let exact: Vec<Target> =
-                    objects.iter().filter(|o| o.1 == n).map(to_target).collect();
+                let exact: Vec<Target> = objects.iter().filter(|o| o.1 == n).map(to_target).collect();
                 if exact.is_empty() {
-                    targets.extend(
-                        objects
-                            .iter()
-                            .filter(|o| o.1.starts_with(n.as_str()))
-                            .map(to_target),
-                    );
+                    targets.extend(objects.iter().filter(|o| o.1.starts_with(n.as_str())).map(to_target));
                 } else {
                     targets.extend(exact);
                 }
                 if targets.is_empty() {
-                    errors.push(format!(
-                        "Error from server (NotFound): {} \"{n}\" not found",
-                        kind.qualified_plural()
-                    ));
+                    errors.push(format!("Error from server (NotFound): {} \"{n}\" not found", kind.qualified_plural()));
                 }
             }
         }
@@ -373,19 +317,10 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
 }
 
 /// Events about one object, by the `Kind` the API spells (`Pod`, `Node`, …).
-pub(crate) fn events_about<'a>(
-    cluster: &'a Cluster,
-    namespace: &str,
-    kind: &str,
-    name: &str,
-) -> Vec<&'a Event> {
+pub(crate) fn events_about<'a>(cluster: &'a Cluster, namespace: &str, kind: &str, name: &str) -> Vec<&'a Event> {
     if namespace.is_empty() {
         // Cluster-scoped objects: the recorder files them under `default` or no namespace.
-        cluster
-            .events
-            .iter()
-            .filter(|e| e.kind == kind && e.name == name)
-            .collect()
+        cluster.events.iter().filter(|e| e.kind == kind && e.name == name).collect()
     } else {
         cluster.events_for(namespace, kind, name)
     }
@@ -464,9 +399,7 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
         )));
     }
     if let Some(p) = args.positional.first() {
-        return Err(KubectlError::msg(format!(
-            "error: unknown command \"{p}\" for \"kubectl events\""
-        )));
+        return Err(KubectlError::msg(format!("error: unknown command \"{p}\" for \"kubectl events\"")));
     }
     let all_ns = args.all_namespaces();
     let ns = args.namespace();
@@ -474,9 +407,7 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
         None => None,
         Some(f) => {
             let Some((t, n)) = f.split_once('/') else {
-                return Err(KubectlError::msg(format!(
-                    "error: --for must be in resource/name form, got \"{f}\""
-                )));
+                return Err(KubectlError::msg(format!("error: --for must be in resource/name form, got \"{f}\"")));
             };
             Some((parse_kind(t)?.api_kind(), n.to_owned()))
         }
@@ -488,9 +419,7 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
                 "warning" => types.push(true),
                 "normal" => types.push(false),
                 _ => {
-                    return Err(KubectlError::msg(format!(
-                        "error: valid --types are Normal or Warning, got \"{t}\""
-                    )));
+                    return Err(KubectlError::msg(format!("error: valid --types are Normal or Warning, got \"{t}\"")));
                 }
             }
         }
@@ -499,15 +428,9 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
         .events
         .iter()
         .filter(|e| {
-            let e_ns = if e.namespace.is_empty() {
-                "default"
-            } else {
-                e.namespace.as_str()
-            };
+            let e_ns = if e.namespace.is_empty() { "default" } else { e.namespace.as_str() };
             (all_ns || e_ns == ns)
-                && target
-                    .as_ref()
-                    .is_none_or(|(k, n)| e.kind == *k && e.name == *n)
+                && target.as_ref().is_none_or(|(k, n)| e.kind == *k && e.name == *n)
                 && (types.is_empty() || types.contains(&e.warning))
         })
         .collect();
@@ -524,11 +447,7 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
         .map(|e| {
             let mut row = Vec::new();
             if all_ns {
-                row.push(if e.namespace.is_empty() {
-                    "default".to_owned()
-                } else {
-                    e.namespace.clone()
-                });
+                row.push(if e.namespace.is_empty() { "default".to_owned() } else { e.namespace.clone() });
             }
             row.push(event_age(cluster.now, e));
             row.push(if e.warning { "Warning" } else { "Normal" }.to_owned());

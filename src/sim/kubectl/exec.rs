@@ -35,13 +35,8 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     pub fn source(&self) -> Source<'_> {
         match self.pod {
-            Some(p) => Source::Pod {
-                namespace: &p.meta.namespace,
-                name: &p.meta.name,
-            },
-            None => Source::Debug {
-                namespace: self.namespace,
-            },
+            Some(p) => Source::Pod { namespace: &p.meta.namespace, name: &p.meta.name },
+            None => Source::Debug { namespace: self.namespace },
         }
     }
 
@@ -50,9 +45,7 @@ impl Ctx<'_> {
     }
 
     pub fn pod_ip(&self) -> &str {
-        self.pod
-            .and_then(|p| p.status.pod_ip.as_deref())
-            .unwrap_or("10.244.0.250")
+        self.pod.and_then(|p| p.status.pod_ip.as_deref()).unwrap_or("10.244.0.250")
     }
 }
 
@@ -72,9 +65,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     let cluster: &Cluster = cluster;
     let ns = args.namespace();
     let Some(target) = args.positional.first() else {
-        return Err(KubectlError::msg(
-            "error: pod, type/name or --filename must be specified",
-        ));
+        return Err(KubectlError::msg("error: pod, type/name or --filename must be specified"));
     };
     if args.positional.len() > 1 {
         return Err(KubectlError::msg(
@@ -82,9 +73,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         ));
     }
     if args.after_dashdash.is_empty() {
-        return Err(KubectlError::msg(
-            "error: you must specify at least one command for the container",
-        ));
+        return Err(KubectlError::msg("error: you must specify at least one command for the container"));
     }
     let (pod, mut notes) = resolve_pod(cluster, ns, target)?;
     let container = if let Some(c) = args.value("container") {
@@ -92,12 +81,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             .containers
             .iter()
             .find(|x| x.name == c)
-            .ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "container {c} is not valid for pod {}",
-                    pod.meta.name
-                ))
-            })?
+            .ok_or_else(|| ApiError::BadRequest(format!("container {c} is not valid for pod {}", pod.meta.name)))?
     } else {
         let (first, note) = default_container(pod);
         if let (Some(n), false) = (note, args.switch("quiet")) {
@@ -107,9 +91,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             .containers
             .iter()
             .find(|c| Some(c.name.as_str()) == first)
-            .ok_or_else(|| {
-                KubectlError::msg(format!("error: pod {} has no containers", pod.meta.name))
-            })?
+            .ok_or_else(|| KubectlError::msg(format!("error: pod {} has no containers", pod.meta.name)))?
     };
     if matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed) {
         return Err(KubectlError::msg(format!(
@@ -128,25 +110,14 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             container.name
         )));
     }
-    let ctx = Ctx {
-        cluster,
-        namespace: &pod.meta.namespace,
-        pod: Some(pod),
-        container: Some(container),
-    };
+    let ctx = Ctx { cluster, namespace: &pod.meta.namespace, pod: Some(pod), container: Some(container) };
     let exit = run_argv(&ctx, &args.after_dashdash);
-    let prefix = if notes.is_empty() {
-        String::new()
-    } else {
-        format!("{}\n", notes.join("\n"))
-    };
+    let prefix = if notes.is_empty() { String::new() } else { format!("{}\n", notes.join("\n")) };
     match exit {
         Exit::Ok(out) => Done::read(format!("{prefix}{out}")),
         Exit::Fail(out, code) => {
             let sep = if out.is_empty() { "" } else { "\n" };
-            Err(KubectlError::msg(format!(
-                "{prefix}{out}{sep}command terminated with exit code {code}"
-            )))
+            Err(KubectlError::msg(format!("{prefix}{out}{sep}command terminated with exit code {code}")))
         }
         Exit::NotFound(exe) => Err(KubectlError::msg(format!(
             "{prefix}error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{exe}\": executable file not found in $PATH: unknown",
@@ -163,10 +134,7 @@ pub fn debug_pod(cluster: &mut Cluster, args: &[String]) -> Result<Done, Kubectl
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "-n" || a == "--namespace" {
-            ns = it
-                .next()
-                .cloned()
-                .ok_or_else(|| KubectlError::msg("error: flag needs an argument: 'n' in -n"))?;
+            ns = it.next().cloned().ok_or_else(|| KubectlError::msg("error: flag needs an argument: 'n' in -n"))?;
         } else if let Some(v) = a.strip_prefix("--namespace=") {
             v.clone_into(&mut ns);
         } else {
@@ -176,12 +144,7 @@ pub fn debug_pod(cluster: &mut Cluster, args: &[String]) -> Result<Done, Kubectl
     if !cluster.namespace_exists(&ns) {
         return Err(ApiError::NamespaceNotFound(ns).into());
     }
-    let ctx = Ctx {
-        cluster,
-        namespace: &ns,
-        pod: None,
-        container: None,
-    };
+    let ctx = Ctx { cluster, namespace: &ns, pod: None, container: None };
     match run_argv(&ctx, &argv) {
         Exit::Ok(out) => Done::read(out),
         Exit::Fail(out, code) => Err(KubectlError::msg(if out.is_empty() {
@@ -230,16 +193,8 @@ pub(crate) fn run_argv(ctx: &Ctx<'_>, argv: &[String]) -> Exit {
             let in_image = ctx
                 .container
                 .and_then(|c| ctx.cluster.app_for_image(&c.image))
-                .is_some_and(|a| {
-                    a.executables
-                        .iter()
-                        .any(|e| e.rsplit('/').next() == Some(exe))
-                });
-            if in_image {
-                Exit::Ok(String::new())
-            } else {
-                Exit::NotFound(first.clone())
-            }
+                .is_some_and(|a| a.executables.iter().any(|e| e.rsplit('/').next() == Some(exe)));
+            if in_image { Exit::Ok(String::new()) } else { Exit::NotFound(first.clone()) }
         }
     };
     match out {
@@ -311,44 +266,24 @@ fn filter_output(text: &str, filter: &str) -> Exit {
             let Some(pat) = args.iter().find(|a| !a.starts_with('-')) else {
                 return Exit::Fail("BusyBox v1.36.1 multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] PATTERN/-e PATTERN.../-f FILE [FILE]...".to_owned(), 2);
             };
-            let pat = if insensitive {
-                pat.to_lowercase()
-            } else {
-                pat.clone()
-            };
+            let pat = if insensitive { pat.to_lowercase() } else { pat.clone() };
             let kept: Vec<&str> = text
                 .lines()
                 .filter(|l| {
-                    let hay = if insensitive {
-                        l.to_lowercase()
-                    } else {
-                        (*l).to_owned()
-                    };
+                    let hay = if insensitive { l.to_lowercase() } else { (*l).to_owned() };
                     hay.contains(&pat) != invert
                 })
                 .collect();
-            if kept.is_empty() {
-                Exit::Fail(String::new(), 1)
-            } else {
-                Exit::Ok(kept.join("\n"))
-            }
+            if kept.is_empty() { Exit::Fail(String::new(), 1) } else { Exit::Ok(kept.join("\n")) }
         }
         "head" | "tail" => {
             let n = args
                 .iter()
-                .find_map(|a| {
-                    a.trim_start_matches("-n")
-                        .trim_start_matches('-')
-                        .parse::<usize>()
-                        .ok()
-                })
+                .find_map(|a| a.trim_start_matches("-n").trim_start_matches('-').parse::<usize>().ok())
                 .unwrap_or(10);
             let lines: Vec<&str> = text.lines().collect();
-            let kept = if cmd == "head" {
-                &lines[..n.min(lines.len())]
-            } else {
-                &lines[lines.len().saturating_sub(n)..]
-            };
+            let kept =
+                if cmd == "head" { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
             Exit::Ok(kept.join("\n"))
         }
         "wc" => Exit::Ok(text.lines().count().to_string()),

@@ -35,13 +35,7 @@ const FLAGS: &[FlagSpec] = &[
 ];
 
 /// What `get all` lists, in kubectl's order.
-const ALL: &[Kind] = &[
-    Kind::Pod,
-    Kind::Service,
-    Kind::Deployment,
-    Kind::ReplicaSet,
-    Kind::Hpa,
-];
+const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet, Kind::Hpa];
 
 /// One object found, with what filtering and tables need.
 #[derive(Clone, Debug)]
@@ -79,9 +73,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     let cluster: &Cluster = cluster;
     let a = Args::parse(args, FLAGS)?;
     if a.switch("watch") || a.switch("watch-only") {
-        return Err(msg(
-            "error: watch is not supported in this console; run the command again",
-        ));
+        return Err(msg("error: watch is not supported in this console; run the command again"));
     }
     let output = parse_output(a.value("output"))?;
     let requests = resolve(&a.positional)?;
@@ -93,26 +85,17 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     };
     let named = requests.iter().any(|r| !r.names.is_empty());
     if named && selector.is_some() {
-        return Err(msg(
-            "error: name cannot be provided when a selector is specified",
-        ));
+        return Err(msg("error: name cannot be provided when a selector is specified"));
     }
     if named && all_ns {
-        return Err(msg(
-            "error: a resource cannot be retrieved by name across all namespaces",
-        ));
+        return Err(msg("error: a resource cannot be retrieved by name across all namespaces"));
     }
     let fields = match a.value("field-selector") {
         Some(f) => parse_fields(f)?,
         None => Vec::new(),
     };
     for r in &requests {
-        check_fields(
-            r.kind,
-            &fields,
-            a.value("selector").unwrap_or(""),
-            a.value("field-selector").unwrap_or(""),
-        )?;
+        check_fields(r.kind, &fields, a.value("selector").unwrap_or(""), a.value("field-selector").unwrap_or(""))?;
     }
 
     let mut items = Vec::new();
@@ -121,15 +104,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         if r.names.is_empty() {
             let scope = (!all_ns).then_some(ns);
             items.extend(list(cluster, r.kind, scope).into_iter().filter(|i| {
-                selector.as_ref().is_none_or(|s| s.matches(&i.labels))
-                    && fields_match(cluster, i, &fields)
+                selector.as_ref().is_none_or(|s| s.matches(&i.labels)) && fields_match(cluster, i, &fields)
             }));
         } else {
             for name in &r.names {
-                match list(cluster, r.kind, Some(ns))
-                    .into_iter()
-                    .find(|i| &i.name == name)
-                {
+                match list(cluster, r.kind, Some(ns)).into_iter().find(|i| &i.name == name) {
                     Some(i) => items.push(i),
                     None if a.switch("ignore-not-found") => {}
                     None => errors.push(ApiError::not_found(r.kind, name).to_string()),
@@ -153,15 +132,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             }
             tables(cluster, &items, *wide, &a, all_ns)
         }
-        Output::Name => items
-            .iter()
-            .map(|i| format!("{}/{}", i.kind.qualified(), i.name))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Output::Name => {
+            items.iter().map(|i| format!("{}/{}", i.kind.qualified(), i.name)).collect::<Vec<_>>().join("\n")
+        }
         Output::Json => to_json(&document(cluster, &items, single)),
-        Output::Yaml => to_yaml(&document(cluster, &items, single))
-            .trim_end()
-            .to_owned(),
+        Output::Yaml => to_yaml(&document(cluster, &items, single)).trim_end().to_owned(),
         Output::JsonPath(t) => t.render(&document(cluster, &items, single)),
         Output::Columns(cols) => custom_columns(cluster, &items, cols, a.switch("no-headers")),
     };
@@ -169,11 +144,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         Done::read(text)
     } else {
         let errs = errors.join("\n");
-        Err(msg(if text.is_empty() {
-            errs
-        } else {
-            format!("{text}\n{errs}")
-        }))
+        Err(msg(if text.is_empty() { errs } else { format!("{text}\n{errs}") }))
     }
 }
 
@@ -196,10 +167,7 @@ fn parse_output(value: Option<&str>) -> Result<Output, KubectlError> {
         "json" => Output::Json,
         "yaml" => Output::Yaml,
         _ => {
-            if let Some(t) = v
-                .strip_prefix("jsonpath=")
-                .or_else(|| v.strip_prefix("jsonpath-as-json="))
-            {
+            if let Some(t) = v.strip_prefix("jsonpath=").or_else(|| v.strip_prefix("jsonpath-as-json=")) {
                 Output::JsonPath(template(t)?)
             } else if let Some(spec) = v.strip_prefix("custom-columns=") {
                 let mut cols = Vec::new();
@@ -213,9 +181,7 @@ fn parse_output(value: Option<&str>) -> Result<Output, KubectlError> {
                 }
                 Output::Columns(cols)
             } else if v == "jsonpath" || v == "custom-columns" {
-                return Err(msg(
-                    "error: template format specified but no template given",
-                ));
+                return Err(msg("error: template format specified but no template given"));
             } else {
                 return Err(msg(format!(
                     "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml"
@@ -226,9 +192,7 @@ fn parse_output(value: Option<&str>) -> Result<Output, KubectlError> {
 }
 
 fn unknown_type(t: &str) -> KubectlError {
-    msg(format!(
-        "error: the server doesn't have a resource type \"{t}\""
-    ))
+    msg(format!("error: the server doesn't have a resource type \"{t}\""))
 }
 
 fn resolve(positional: &[String]) -> Result<Vec<Request>, KubectlError> {
@@ -263,17 +227,12 @@ fn resolve(positional: &[String]) -> Result<Vec<Request>, KubectlError> {
                 ));
             };
             if t.is_empty() || name.is_empty() || t.contains(',') || t == "all" {
-                return Err(msg(
-                    "error: arguments in resource/name form must have a single resource and name",
-                ));
+                return Err(msg("error: arguments in resource/name form must have a single resource and name"));
             }
             let kind = Kind::parse(t).ok_or_else(|| unknown_type(t))?;
             match out.iter_mut().find(|r| r.kind == kind) {
                 Some(r) => r.names.push(name.to_owned()),
-                None => out.push(Request {
-                    kind,
-                    names: vec![name.to_owned()],
-                }),
+                None => out.push(Request { kind, names: vec![name.to_owned()] }),
             }
         }
         return Ok(out);
@@ -286,13 +245,7 @@ fn resolve(positional: &[String]) -> Result<Vec<Request>, KubectlError> {
     }
     let mut kinds = kinds_of(first)?;
     kinds.dedup();
-    Ok(kinds
-        .into_iter()
-        .map(|kind| Request {
-            kind,
-            names: names.clone(),
-        })
-        .collect())
+    Ok(kinds.into_iter().map(|kind| Request { kind, names: names.clone() }).collect())
 }
 
 fn sort_items(cluster: &Cluster, items: &mut Vec<Item>, path: &str) -> Result<(), KubectlError> {
@@ -306,14 +259,8 @@ fn sort_items(cluster: &Cluster, items: &mut Vec<Item>, path: &str) -> Result<()
         })
         .collect();
     if !keyed.is_empty() && keyed.iter().all(|(v, _)| v.is_none()) {
-        let shown = if path.contains('{') {
-            path.to_owned()
-        } else {
-            format!("{{{path}}}")
-        };
-        return Err(msg(format!(
-            "error: couldn't find any field with path \"{shown}\" in the list of objects"
-        )));
+        let shown = if path.contains('{') { path.to_owned() } else { format!("{{{path}}}") };
+        return Err(msg(format!("error: couldn't find any field with path \"{shown}\" in the list of objects")));
     }
     keyed.sort_by(|(a, _), (b, _)| compare(a.as_ref(), b.as_ref()));
     items.extend(keyed.into_iter().map(|(_, i)| i));
@@ -326,11 +273,9 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
-        (Some(Value::Number(x)), Some(Value::Number(y))) => x
-            .as_f64()
-            .unwrap_or(0.0)
-            .partial_cmp(&y.as_f64().unwrap_or(0.0))
-            .unwrap_or(Ordering::Equal),
+        (Some(Value::Number(x)), Some(Value::Number(y))) => {
+            x.as_f64().unwrap_or(0.0).partial_cmp(&y.as_f64().unwrap_or(0.0)).unwrap_or(Ordering::Equal)
+        }
         (Some(x), Some(y)) => jsonpath::text(x).cmp(&jsonpath::text(y)),
     }
 }
@@ -354,19 +299,12 @@ fn tables(cluster: &Cluster, items: &[Item], wide: bool, a: &Args, all_ns: bool)
     }
     let mut out = Vec::new();
     for kind in kinds {
-        let mut header: Vec<String> = columns::headers(kind, wide)
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let mut header: Vec<String> = columns::headers(kind, wide).into_iter().map(str::to_owned).collect();
         let ns_col = all_ns && kind.namespaced();
         if ns_col {
             header.insert(0, "NAMESPACE".to_owned());
         }
-        header.extend(
-            label_columns
-                .iter()
-                .map(|l| l.rsplit('/').next().unwrap_or(l).to_uppercase()),
-        );
+        header.extend(label_columns.iter().map(|l| l.rsplit('/').next().unwrap_or(l).to_uppercase()));
         if show_labels {
             header.push("LABELS".to_owned());
         }
@@ -384,11 +322,7 @@ fn tables(cluster: &Cluster, items: &[Item], wide: bool, a: &Args, all_ns: bool)
                 if ns_col {
                     row.insert(0, i.namespace.to_string());
                 }
-                row.extend(
-                    label_columns
-                        .iter()
-                        .map(|l| i.labels.get(l).cloned().unwrap_or_default()),
-                );
+                row.extend(label_columns.iter().map(|l| i.labels.get(l).cloned().unwrap_or_default()));
                 if show_labels {
                     row.push(label_text(i));
                 }
@@ -403,25 +337,17 @@ fn tables(cluster: &Cluster, items: &[Item], wide: bool, a: &Args, all_ns: bool)
 fn label_text(item: &Item) -> String {
     let mut labels = item.labels.clone().into_owned();
     if item.kind == Kind::Namespace {
-        labels
-            .entry("kubernetes.io/metadata.name".to_owned())
-            .or_insert_with(|| item.name.to_string());
+        labels.entry("kubernetes.io/metadata.name".to_owned()).or_insert_with(|| item.name.to_string());
     }
     if labels.is_empty() {
         return "<none>".to_owned();
     }
-    labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
 fn document(cluster: &Cluster, items: &[Item], single: bool) -> Value {
-    let manifests: Vec<Value> = items
-        .iter()
-        .filter_map(|i| to_manifest(cluster, i.kind, &i.namespace, &i.name))
-        .collect();
+    let manifests: Vec<Value> =
+        items.iter().filter_map(|i| to_manifest(cluster, i.kind, &i.namespace, &i.name)).collect();
     if single {
         if let Some(m) = manifests.into_iter().next() {
             return m;
@@ -431,12 +357,7 @@ fn document(cluster: &Cluster, items: &[Item], single: bool) -> Value {
     json!({"apiVersion": "v1", "items": manifests, "kind": "List", "metadata": {"resourceVersion": ""}})
 }
 
-fn custom_columns(
-    cluster: &Cluster,
-    items: &[Item],
-    cols: &[(String, Template)],
-    no_headers: bool,
-) -> String {
+fn custom_columns(cluster: &Cluster, items: &[Item], cols: &[(String, Template)], no_headers: bool) -> String {
     let header: Vec<String> = cols.iter().map(|(h, _)| h.clone()).collect();
     let rows: Vec<Vec<String>> = items
         .iter()
@@ -448,10 +369,7 @@ fn custom_columns(
                     if vals.is_empty() {
                         "<none>".to_owned()
                     } else {
-                        vals.iter()
-                            .map(jsonpath::text)
-                            .collect::<Vec<_>>()
-                            .join(",")
+                        vals.iter().map(jsonpath::text).collect::<Vec<_>>().join(",")
                     }
                 })
                 .collect()
@@ -462,10 +380,7 @@ fn custom_columns(
 
 /// `table::render`, except that without headers the header does not widen the columns.
 fn render(header: &[String], rows: &[Vec<String>], no_headers: bool) -> String {
-    let header: Vec<&str> = header
-        .iter()
-        .map(|h| if no_headers { "" } else { h.as_str() })
-        .collect();
+    let header: Vec<&str> = header.iter().map(|h| if no_headers { "" } else { h.as_str() }).collect();
     table::render(&header, rows, no_headers)
 }
 

@@ -68,16 +68,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     };
     if let Some(sel) = selector {
         if !args.positional.is_empty() {
-            return Err(KubectlError::msg(
-                "error: only one of -l or POD may be specified",
-            ));
+            return Err(KubectlError::msg("error: only one of -l or POD may be specified"));
         }
         let sel = Selector::parse(sel).map_err(|e| KubectlError::msg(format!("error: {e}")))?;
-        let mut pods: Vec<&Pod> = cluster
-            .pods
-            .values()
-            .filter(|p| p.meta.namespace == ns && sel.matches(&p.meta.labels))
-            .collect();
+        let mut pods: Vec<&Pod> =
+            cluster.pods.values().filter(|p| p.meta.namespace == ns && sel.matches(&p.meta.labels)).collect();
         if pods.is_empty() {
             return Done::read(format!("No resources found in {ns} namespace."));
         }
@@ -125,11 +120,8 @@ pub(crate) fn resolve_pod<'a>(
     let (kind, name) = match target.split_once('/') {
         None => (Kind::Pod, target),
         Some((t, n)) => (
-            Kind::parse(t).ok_or_else(|| {
-                KubectlError::msg(format!(
-                    "error: the server doesn't have a resource type \"{t}\""
-                ))
-            })?,
+            Kind::parse(t)
+                .ok_or_else(|| KubectlError::msg(format!("error: the server doesn't have a resource type \"{t}\"")))?,
             n,
         ),
     };
@@ -142,33 +134,17 @@ pub(crate) fn resolve_pod<'a>(
                 .ok_or_else(|| ApiError::not_found(Kind::Pod, name).into());
         }
         Kind::Deployment => {
-            let d = cluster
-                .deployments
-                .get(&key(ns, name))
-                .ok_or_else(|| ApiError::not_found(kind, name))?;
-            if d.selector.is_empty() {
-                d.template.labels.clone()
-            } else {
-                d.selector.clone()
-            }
+            let d = cluster.deployments.get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?;
+            if d.selector.is_empty() { d.template.labels.clone() } else { d.selector.clone() }
         }
-        Kind::ReplicaSet => cluster
-            .replicasets
-            .get(&key(ns, name))
-            .ok_or_else(|| ApiError::not_found(kind, name))?
-            .selector
-            .clone(),
-        Kind::Service => cluster
-            .services
-            .get(&key(ns, name))
-            .ok_or_else(|| ApiError::not_found(kind, name))?
-            .selector
-            .clone(),
+        Kind::ReplicaSet => {
+            cluster.replicasets.get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
+        Kind::Service => {
+            cluster.services.get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
         other => {
-            return Err(KubectlError::msg(format!(
-                "error: cannot get the logs from {}",
-                other.qualified_plural()
-            )));
+            return Err(KubectlError::msg(format!("error: cannot get the logs from {}", other.qualified_plural())));
         }
     };
     let sel = Selector::from_labels(&selector);
@@ -178,25 +154,12 @@ pub(crate) fn resolve_pod<'a>(
         .filter(|p| p.meta.namespace == ns && !selector.is_empty() && sel.matches(&p.meta.labels))
         .collect();
     // Like kubectl's ByLogging: running and ready pods first, then older ones.
-    pods.sort_by_key(|p| {
-        (
-            !p.is_ready(),
-            p.status.node.is_none(),
-            p.meta.created,
-            p.meta.name.clone(),
-        )
-    });
+    pods.sort_by_key(|p| (!p.is_ready(), p.status.node.is_none(), p.meta.created, p.meta.name.clone()));
     let Some(first) = pods.first() else {
-        return Err(KubectlError::msg(format!(
-            "error: timed out waiting for the condition (no pods match {target})"
-        )));
+        return Err(KubectlError::msg(format!("error: timed out waiting for the condition (no pods match {target})")));
     };
     let notes = if pods.len() > 1 {
-        vec![format!(
-            "Found {} pods, using pod/{}",
-            pods.len(),
-            first.meta.name
-        )]
+        vec![format!("Found {} pods, using pod/{}", pods.len(), first.meta.name)]
     } else {
         Vec::new()
     };
@@ -205,27 +168,14 @@ pub(crate) fn resolve_pod<'a>(
 
 /// The container `logs`/`exec` use when none is named, and the note kubectl prints.
 pub(crate) fn default_container(pod: &Pod) -> (Option<&str>, Option<String>) {
-    let named = pod
-        .meta
-        .annotations
-        .get("kubectl.kubernetes.io/default-container")
-        .map(String::as_str);
+    let named = pod.meta.annotations.get("kubectl.kubernetes.io/default-container").map(String::as_str);
     let first = named.or_else(|| pod.spec.containers.first().map(|c| c.name.as_str()));
     let total = pod.spec.containers.len() + pod.spec.init_containers.len();
     let note = match first {
         Some(f) if total > 1 && named.is_none() => {
-            let mut names: Vec<String> =
-                pod.spec.containers.iter().map(|c| c.name.clone()).collect();
-            names.extend(
-                pod.spec
-                    .init_containers
-                    .iter()
-                    .map(|c| format!("{} (init)", c.name)),
-            );
-            Some(format!(
-                "Defaulted container \"{f}\" out of: {}",
-                names.join(", ")
-            ))
+            let mut names: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
+            names.extend(pod.spec.init_containers.iter().map(|c| format!("{} (init)", c.name)));
+            Some(format!("Defaulted container \"{f}\" out of: {}", names.join(", ")))
         }
         _ => None,
     };
@@ -233,11 +183,7 @@ pub(crate) fn default_container(pod: &Pod) -> (Option<&str>, Option<String>) {
 }
 
 fn status_of<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
-    pod.status
-        .containers
-        .iter()
-        .chain(&pod.status.init_statuses)
-        .find(|s| s.name == container)
+    pod.status.containers.iter().chain(&pod.status.init_statuses).find(|s| s.name == container)
 }
 
 fn bad_request(text: String) -> KubectlError {
@@ -254,25 +200,13 @@ fn pod_logs(
     let pod_name = &pod.meta.name;
     let mut notes = Vec::new();
     let containers: Vec<&str> = if let Some(c) = opts.container {
-        let exists = pod
-            .spec
-            .containers
-            .iter()
-            .chain(&pod.spec.init_containers)
-            .any(|x| x.name == c);
+        let exists = pod.spec.containers.iter().chain(&pod.spec.init_containers).any(|x| x.name == c);
         if !exists {
-            return Err(KubectlError::msg(format!(
-                "error: container {c} is not valid for pod {pod_name}"
-            )));
+            return Err(KubectlError::msg(format!("error: container {c} is not valid for pod {pod_name}")));
         }
         vec![c]
     } else if opts.all_containers {
-        pod.spec
-            .init_containers
-            .iter()
-            .chain(&pod.spec.containers)
-            .map(|c| c.name.as_str())
-            .collect()
+        pod.spec.init_containers.iter().chain(&pod.spec.containers).map(|c| c.name.as_str()).collect()
     } else {
         let (first, note) = default_container(pod);
         if let (Some(n), true) = (note, with_notes) {
@@ -311,7 +245,8 @@ fn pod_logs(
 /// minute. The kubelet leaves settled pods alone, so these are produced when read.
 fn serving_lines(cluster: &Cluster, status: &ContainerStatus, last: Option<&String>) -> Vec<String> {
     let Some(app) = cluster.app_for_image(&status.image) else { return Vec::new() };
-    let (Some(line), ContainerState::Running { started_at }, true) = (&app.serve_log, &status.state, status.ready) else {
+    let (Some(line), ContainerState::Running { started_at }, true) = (&app.serve_log, &status.state, status.ready)
+    else {
         return Vec::new();
     };
     let last_time = last
@@ -338,22 +273,19 @@ fn container_log<'a>(
 ) -> Result<(&'a [String], i64), KubectlError> {
     let pod_name = &pod.meta.name;
     let Some(status) = status else {
-        let reason = if pod.status.init_statuses.is_empty()
-            || pod.spec.init_containers.iter().any(|c| c.name == container)
-        {
-            "ContainerCreating"
-        } else {
-            "PodInitializing"
-        };
+        let reason =
+            if pod.status.init_statuses.is_empty() || pod.spec.init_containers.iter().any(|c| c.name == container) {
+                "ContainerCreating"
+            } else {
+                "PodInitializing"
+            };
         return Err(bad_request(format!(
             "container \"{container}\" in pod \"{pod_name}\" is waiting to start: {reason}"
         )));
     };
     if previous {
         return match &status.last_state {
-            Some(ContainerState::Terminated { started_at, .. }) => {
-                Ok((&status.previous_log, *started_at))
-            }
+            Some(ContainerState::Terminated { started_at, .. }) => Ok((&status.previous_log, *started_at)),
             _ => Err(bad_request(format!(
                 "previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
             ))),
@@ -363,8 +295,7 @@ fn container_log<'a>(
         ContainerState::Running { started_at } => Ok((&status.log, *started_at)),
         ContainerState::Terminated { started_at, .. } => Ok((&status.log, *started_at)),
         ContainerState::Waiting { reason, .. } => {
-            let ran_before =
-                status.restart_count > 0 || status.last_state.is_some() || !status.log.is_empty();
+            let ran_before = status.restart_count > 0 || status.last_state.is_some() || !status.log.is_empty();
             if ran_before {
                 let started = match &status.last_state {
                     Some(ContainerState::Terminated { started_at, .. }) => *started_at,
@@ -379,9 +310,7 @@ fn container_log<'a>(
                 "" => "ContainerCreating",
                 other => other,
             };
-            Err(bad_request(format!(
-                "container \"{container}\" in pod \"{pod_name}\" is waiting to start: {why}"
-            )))
+            Err(bad_request(format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: {why}")))
         }
     }
 }

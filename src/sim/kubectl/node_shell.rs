@@ -29,14 +29,10 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         return Err(KubectlError::msg("usage: ssh NODE -- COMMAND"));
     };
     let host = target.rsplit('@').next().unwrap_or(target);
-    let Some(node) = cluster
-        .nodes
-        .values()
-        .find(|n| n.meta.name == host || (!n.internal_ip.is_empty() && n.internal_ip == host))
+    let Some(node) =
+        cluster.nodes.values().find(|n| n.meta.name == host || (!n.internal_ip.is_empty() && n.internal_ip == host))
     else {
-        return Err(KubectlError::msg(format!(
-            "ssh: Could not resolve hostname {host}: Name or service not known"
-        )));
+        return Err(KubectlError::msg(format!("ssh: Could not resolve hostname {host}: Name or service not known")));
     };
     let argv = command_words(rest);
     if argv.is_empty() {
@@ -52,11 +48,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             for change in changes {
                 cluster.apply(change, "kubectl")?;
             }
-            if changed {
-                Done::changed(text)
-            } else {
-                Done::read(text)
-            }
+            if changed { Done::changed(text) } else { Done::read(text) }
         }
     }
 }
@@ -70,10 +62,7 @@ fn command_words(rest: &[String]) -> Vec<String> {
     if words.len() == 1 && words[0].contains(' ') {
         words = shlex::split(&words[0]).unwrap_or_default();
     }
-    while words
-        .first()
-        .is_some_and(|w| w == "sudo" || w == "-i" || w == "-s")
-    {
+    while words.first().is_some_and(|w| w == "sudo" || w == "-i" || w == "-s") {
         words.remove(0);
     }
     words
@@ -90,7 +79,10 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "journalctl" => kubelet::journalctl(cluster, node, &args),
         "service" => match args.as_slice() {
             ["kubelet", action] => kubelet::systemctl(cluster, node, &[action, "kubelet"]),
-            _ => Shell::Fail("Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]".to_owned(), 1),
+            _ => Shell::Fail(
+                "Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]".to_owned(),
+                1,
+            ),
         },
         "df" => disk::df(node, &args),
         "du" => disk::du(node, &args),
@@ -140,8 +132,7 @@ fn ps(node: &Node) -> String {
     let mut lines = vec![
         "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND".to_owned(),
         "root           1  0.0  0.1 167744 13120 ?        Ss   Oct23   0:41 /sbin/init".to_owned(),
-        "root         512  0.4  0.8 1876544 71232 ?       Ssl  Oct23 182:10 /usr/bin/containerd"
-            .to_owned(),
+        "root         512  0.4  0.8 1876544 71232 ?       Ssl  Oct23 182:10 /usr/bin/containerd".to_owned(),
     ];
     if node.kubelet == KubeletState::Running {
         lines.push(format!(
@@ -159,7 +150,9 @@ fn cat(node: &Node, args: &[&str]) -> Shell {
         match *path {
             "/var/lib/kubelet/config.yaml" => out.push(kubelet::config_yaml(node)),
             "/etc/hostname" => out.push(node.meta.name.clone()),
-            "/etc/os-release" => out.push("PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu".to_owned()),
+            "/etc/os-release" => out.push(
+                "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu".to_owned(),
+            ),
             p => match node.files.iter().find(|f| f.path == p) {
                 Some(f) => out.push(format!("[{} GiB of data; too large to print here — try: du -sh {p}]", f.gib)),
                 None => return Shell::Fail(format!("cat: {p}: No such file or directory"), 1),
@@ -204,31 +197,21 @@ fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             let all = args.contains(&"-a") || args.contains(&"--all");
             text.push_str("CONTAINER\tIMAGE\tCREATED\tSTATE\tNAME\tATTEMPT\tPOD ID\tPOD");
             for p in &pods {
-                let pod_id = hex_id(
-                    &format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid),
-                    13,
-                );
+                let pod_id = hex_id(&format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid), 13);
                 for s in &p.status.containers {
                     let (state, started) = match &s.state {
                         ContainerState::Running { started_at } => ("Running", *started_at),
                         ContainerState::Terminated { started_at, .. } => ("Exited", *started_at),
                         ContainerState::Waiting { .. } => match &s.last_state {
-                            Some(ContainerState::Terminated { started_at, .. }) if all => {
-                                ("Exited", *started_at)
-                            }
+                            Some(ContainerState::Terminated { started_at, .. }) if all => ("Exited", *started_at),
                             _ => continue,
                         },
                     };
                     if state == "Exited" && !all {
                         continue;
                     }
-                    let id = hex_id(
-                        &format!(
-                            "ctr/{}/{}/{}/{}",
-                            p.meta.namespace, p.meta.name, s.name, s.restart_count
-                        ),
-                        13,
-                    );
+                    let id =
+                        hex_id(&format!("ctr/{}/{}/{}/{}", p.meta.namespace, p.meta.name, s.name, s.restart_count), 13);
                     let _ = write!(
                         text,
                         "\n{id}\t{}\t{} ago\t{state}\t{}\t{}\t{pod_id}\t{}",
@@ -247,16 +230,9 @@ fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
                 let _ = write!(
                     text,
                     "\n{}\t{} ago\t{}\t{}\t{}\t0\t(default)",
-                    hex_id(
-                        &format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid),
-                        13
-                    ),
+                    hex_id(&format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid), 13),
                     human_duration(now - p.status.scheduled_at.unwrap_or(p.meta.created)),
-                    if p.status.pod_ip.is_some() {
-                        "Ready"
-                    } else {
-                        "NotReady"
-                    },
+                    if p.status.pod_ip.is_some() { "Ready" } else { "NotReady" },
                     p.meta.name,
                     p.meta.namespace
                 );
@@ -264,10 +240,8 @@ fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
         }
         Some("images") => {
             text.push_str("IMAGE\tTAG\tIMAGE ID\tSIZE");
-            let mut images: Vec<&str> = pods
-                .iter()
-                .flat_map(|p| p.status.containers.iter().map(|s| s.image.as_str()))
-                .collect();
+            let mut images: Vec<&str> =
+                pods.iter().flat_map(|p| p.status.containers.iter().map(|s| s.image.as_str())).collect();
             images.sort_unstable();
             images.dedup();
             for i in images {

@@ -3,11 +3,10 @@
 use crate::sim::cluster::Cluster;
 use crate::sim::cluster::key;
 use crate::sim::objects::{
-    Container, ContainerState, ContainerStatus, Deployment, DeploymentStatus, EndpointAddress,
-    Endpoints, EnvVar, FailurePolicy, Hpa, HpaStatus, IntOrString, KeyRef, Namespace, Node,
-    NodeCondition, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList,
-    Resources, Secret, Service, ServicePort, ServiceType, Strategy, Webhook, WebhookConfiguration,
-    WebhookKind,
+    Container, ContainerState, ContainerStatus, Deployment, DeploymentStatus, EndpointAddress, Endpoints, EnvVar,
+    FailurePolicy, Hpa, HpaStatus, IntOrString, KeyRef, Namespace, Node, NodeCondition, Pod, PodPhase, PodSpec,
+    PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources, Secret, Service, ServicePort, ServiceType,
+    Strategy, Webhook, WebhookConfiguration, WebhookKind,
 };
 use crate::sim::objects::{Labels, Meta};
 use crate::sim::quantity::{Mebibytes, Millicores};
@@ -16,10 +15,7 @@ fn meta_at(name: &str, ns: &str, uid_n: u64, created: i64, labels: &[(&str, &str
     let mut m = Meta::new(name, ns);
     m.uid = uid_n;
     m.created = created;
-    m.labels = labels
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
+    m.labels = labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     m
 }
 
@@ -31,22 +27,12 @@ fn web_container(name: &str, image: &str) -> Container {
         env: vec![EnvVar {
             name: "DB_HOST".to_owned(),
             value: None,
-            config_map_key: Some(KeyRef {
-                name: "app-config".to_owned(),
-                key: "db_host".to_owned(),
-                optional: false,
-            }),
+            config_map_key: Some(KeyRef { name: "app-config".to_owned(), key: "db_host".to_owned(), optional: false }),
             secret_key: None,
         }],
         resources: Resources {
-            requests: ResourceList {
-                cpu: Some(Millicores(100)),
-                memory: None,
-            },
-            limits: ResourceList {
-                cpu: None,
-                memory: Some(Mebibytes(256)),
-            },
+            requests: ResourceList { cpu: Some(Millicores(100)), memory: None },
+            limits: ResourceList { cpu: None, memory: Some(Mebibytes(256)) },
         },
         readiness: Some(Probe {
             path: Some("/healthz".to_owned()),
@@ -76,12 +62,7 @@ fn node(name: &str, uid_n: u64, ready: bool, ip: &str) -> Node {
         conditions: vec![NodeCondition {
             kind: "Ready".to_owned(),
             status: if ready { "True" } else { "Unknown" }.to_owned(),
-            reason: if ready {
-                "KubeletReady"
-            } else {
-                "NodeStatusUnknown"
-            }
-            .to_owned(),
+            reason: if ready { "KubeletReady" } else { "NodeStatusUnknown" }.to_owned(),
             message: String::new(),
             since: -30 * 86_400,
         }],
@@ -115,10 +96,8 @@ fn pod(
     }
     let mut meta = meta_at(name, "shop", uid_n, created, &[("app", app)]);
     if app == "web" {
-        meta.owner = Some(crate::sim::objects::OwnerRef {
-            kind: "ReplicaSet".to_owned(),
-            name: "web-7d4b9c8f6b".to_owned(),
-        });
+        meta.owner =
+            Some(crate::sim::objects::OwnerRef { kind: "ReplicaSet".to_owned(), name: "web-7d4b9c8f6b".to_owned() });
     }
     Pod {
         meta,
@@ -145,28 +124,12 @@ fn pod(
 pub(crate) fn fixture() -> Cluster {
     let mut c = Cluster::new(7);
     c.now = 600;
-    c.namespaces.insert(
-        "shop".to_owned(),
-        Namespace {
-            meta: meta_at("shop", "", 1, -30 * 86_400, &[]),
-        },
-    );
-    c.namespaces.insert(
-        "default".to_owned(),
-        Namespace {
-            meta: meta_at("default", "", 2, -30 * 86_400, &[]),
-        },
-    );
+    c.namespaces.insert("shop".to_owned(), Namespace { meta: meta_at("shop", "", 1, -30 * 86_400, &[]) });
+    c.namespaces.insert("default".to_owned(), Namespace { meta: meta_at("default", "", 2, -30 * 86_400, &[]) });
     let mut n1 = node("node-1", 3, true, "192.168.49.2");
-    n1.meta.labels.insert(
-        "node-role.kubernetes.io/control-plane".to_owned(),
-        String::new(),
-    );
+    n1.meta.labels.insert("node-role.kubernetes.io/control-plane".to_owned(), String::new());
     c.nodes.insert("node-1".to_owned(), n1);
-    c.nodes.insert(
-        "node-2".to_owned(),
-        node("node-2", 4, false, "192.168.49.3"),
-    );
+    c.nodes.insert("node-2".to_owned(), node("node-2", 4, false, "192.168.49.3"));
     let labels: Labels = [("app".to_owned(), "web".to_owned())].into();
     let template = PodTemplate {
         labels: labels.clone(),
@@ -174,11 +137,7 @@ pub(crate) fn fixture() -> Cluster {
         spec: PodSpec {
             containers: vec![
                 web_container("web", "registry.example.com/shop/web:1.4.2"),
-                Container {
-                    name: "proxy".to_owned(),
-                    image: "envoy:1.30".to_owned(),
-                    ..Container::default()
-                },
+                Container { name: "proxy".to_owned(), image: "envoy:1.30".to_owned(), ..Container::default() },
             ],
             service_account: "default".to_owned(),
             ..PodSpec::default()
@@ -227,43 +186,13 @@ pub(crate) fn fixture() -> Cluster {
     };
     c.pods.insert(
         key("shop", "web-7d4b9c8f6b-x2x4k"),
-        pod(
-            "web-7d4b9c8f6b-x2x4k",
-            20,
-            300,
-            "web",
-            "node-1",
-            "10.244.1.5",
-            running.clone(),
-            0,
-        ),
+        pod("web-7d4b9c8f6b-x2x4k", 20, 300, "web", "node-1", "10.244.1.5", running.clone(), 0),
     );
     c.pods.insert(
         key("shop", "web-7d4b9c8f6b-zq9pl"),
-        pod(
-            "web-7d4b9c8f6b-zq9pl",
-            21,
-            300,
-            "web",
-            "node-2",
-            "10.244.2.3",
-            crashing,
-            3,
-        ),
+        pod("web-7d4b9c8f6b-zq9pl", 21, 300, "web", "node-2", "10.244.2.3", crashing, 3),
     );
-    c.pods.insert(
-        key("shop", "db-0"),
-        pod(
-            "db-0",
-            22,
-            -2 * 86_400,
-            "db",
-            "node-1",
-            "10.244.1.9",
-            running,
-            0,
-        ),
-    );
+    c.pods.insert(key("shop", "db-0"), pod("db-0", 22, -2 * 86_400, "db", "node-1", "10.244.1.9", running, 0));
     c.services.insert(
         key("shop", "web"),
         Service {

@@ -26,9 +26,7 @@ pub fn merge_patch(target: &Value, patch: &Value) -> Value {
 /// The key a list under `field` merges by in a strategic merge patch, if it merges at all.
 fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "env" | "volumes" | "imagePullSecrets" | "webhooks" => {
-            Some("name")
-        }
+        "containers" | "initContainers" | "env" | "volumes" | "imagePullSecrets" | "webhooks" => Some("name"),
         "volumeMounts" => Some("mountPath"),
         "ports" => {
             if items.iter().any(|i| i.get("containerPort").is_some()) {
@@ -76,11 +74,7 @@ fn strategic(target: &Value, patch: &Value) -> Value {
                 None => v.clone(),
             },
             (Value::Array(items), _) => Value::Array(
-                items
-                    .iter()
-                    .filter(|i| i.get("$patch").is_none())
-                    .map(|i| strategic(&Value::Null, i))
-                    .collect(),
+                items.iter().filter(|i| i.get("$patch").is_none()).map(|i| strategic(&Value::Null, i)).collect(),
             ),
             (Value::Object(_), _) => strategic(&current, v),
             _ => v.clone(),
@@ -111,27 +105,14 @@ fn merge_list(existing: &[Value], items: &[Value], key: &str) -> Value {
 /// RFC 6902 JSON patch. Errors read like the API server's.
 pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, String> {
     let Value::Array(ops) = ops else {
-        return Err(
-            "json: cannot unmarshal object into Go value of type jsonpatch.Patch".to_owned(),
-        );
+        return Err("json: cannot unmarshal object into Go value of type jsonpatch.Patch".to_owned());
     };
     let mut doc = target.clone();
     for op in ops {
         let name = op.get("op").and_then(Value::as_str).unwrap_or("");
-        let path = op
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("{name} operation missing path"))?;
-        let value = || {
-            op.get("value")
-                .cloned()
-                .ok_or_else(|| format!("{name} operation missing value"))
-        };
-        let from = || {
-            op.get("from")
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("{name} operation missing from"))
-        };
+        let path = op.get("path").and_then(Value::as_str).ok_or_else(|| format!("{name} operation missing path"))?;
+        let value = || op.get("value").cloned().ok_or_else(|| format!("{name} operation missing value"));
+        let from = || op.get("from").and_then(Value::as_str).ok_or_else(|| format!("{name} operation missing from"));
         match name {
             "add" => add(&mut doc, path, value()?)?,
             "remove" => {
@@ -149,9 +130,7 @@ pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, String> {
             }
             "copy" => {
                 let v = doc.pointer(&pointer(from()?)?).cloned().ok_or_else(|| {
-                    format!(
-                        "jsonpatch copy operation does not apply: doc is missing from path: {path}"
-                    )
+                    format!("jsonpatch copy operation does not apply: doc is missing from path: {path}")
                 })?;
                 add(&mut doc, path, v)?;
             }
@@ -172,9 +151,7 @@ fn pointer(path: &str) -> Result<String, String> {
     if path.is_empty() || path.starts_with('/') {
         Ok(path.to_owned())
     } else {
-        Err(format!(
-            "JSON pointer must be empty or start with a \"/\": {path}"
-        ))
+        Err(format!("JSON pointer must be empty or start with a \"/\": {path}"))
     }
 }
 
@@ -183,19 +160,12 @@ fn split(path: &str) -> Result<(String, String), String> {
     let Some((parent, last)) = path.rsplit_once('/') else {
         return Err("jsonpatch: cannot operate on the document root".to_owned());
     };
-    Ok((
-        parent.to_owned(),
-        last.replace("~1", "/").replace("~0", "~"),
-    ))
+    Ok((parent.to_owned(), last.replace("~1", "/").replace("~0", "~")))
 }
 
 fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
     let (parent, last) = split(path)?;
-    let missing = || {
-        format!(
-            "jsonpatch add operation does not apply: doc is missing path: \"{path}\": missing value"
-        )
-    };
+    let missing = || format!("jsonpatch add operation does not apply: doc is missing path: \"{path}\": missing value");
     let target = doc.pointer_mut(&parent).ok_or_else(missing)?;
     match target {
         Value::Object(m) => {
@@ -203,11 +173,7 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
             Ok(())
         }
         Value::Array(a) => {
-            let i = if last == "-" {
-                a.len()
-            } else {
-                last.parse::<usize>().map_err(|_| missing())?
-            };
+            let i = if last == "-" { a.len() } else { last.parse::<usize>().map_err(|_| missing())? };
             if i > a.len() {
                 return Err(format!(
                     "add operation does not apply: doc is missing path: \"{path}\": invalid index referenced: {i}"
@@ -222,11 +188,8 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
 
 fn remove(doc: &mut Value, path: &str) -> Result<Value, String> {
     let (parent, last) = split(path)?;
-    let missing = || {
-        format!(
-            "jsonpatch remove operation does not apply: doc is missing path: \"{path}\": missing value"
-        )
-    };
+    let missing =
+        || format!("jsonpatch remove operation does not apply: doc is missing path: \"{path}\": missing value");
     let target = doc.pointer_mut(&parent).ok_or_else(missing)?;
     match target {
         Value::Object(m) => m.remove(&last).ok_or_else(missing),

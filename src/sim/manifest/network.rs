@@ -7,8 +7,8 @@ use super::{labels, meta, node_port, nonempty};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::objects::{
-    EndpointAddress, IngressBackend, IngressPath, IngressRule, IngressTls, IntOrString, PolicyPeer,
-    PolicyPort, PolicyRule, PolicyType, ServicePort, ServiceType,
+    EndpointAddress, IngressBackend, IngressPath, IngressRule, IngressTls, IntOrString, PolicyPeer, PolicyPort,
+    PolicyRule, PolicyType, ServicePort, ServiceType,
 };
 
 pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value> {
@@ -67,20 +67,18 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             let rules: Vec<Value> = i
                 .rules
                 .iter()
-                .map(|r| json!({
-                    "host": if r.host.is_empty() || r.host == "*" { None } else { Some(&r.host) },
-                    "http": {"paths": r.paths.iter().map(|p| json!({
-                        "path": p.path,
-                        "pathType": p.path_type,
-                        "backend": {"service": {"name": p.backend.service, "port": {"number": p.backend.port}}},
-                    })).collect::<Vec<_>>()},
-                }))
+                .map(|r| {
+                    json!({
+                        "host": if r.host.is_empty() || r.host == "*" { None } else { Some(&r.host) },
+                        "http": {"paths": r.paths.iter().map(|p| json!({
+                            "path": p.path,
+                            "pathType": p.path_type,
+                            "backend": {"service": {"name": p.backend.service, "port": {"number": p.backend.port}}},
+                        })).collect::<Vec<_>>()},
+                    })
+                })
                 .collect();
-            let address = cluster
-                .nodes
-                .values()
-                .next()
-                .map(|n| json!({"ingress": [{"ip": n.internal_ip}]}));
+            let address = cluster.nodes.values().next().map(|n| json!({"ingress": [{"ip": n.internal_ip}]}));
             Some(json!({
                 "metadata": meta(cluster, kind, &i.meta),
                 "spec": {
@@ -128,11 +126,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
 }
 
 fn selector(l: &crate::sim::objects::Labels) -> Value {
-    if l.is_empty() {
-        json!({})
-    } else {
-        json!({"matchLabels": labels(l)})
-    }
+    if l.is_empty() { json!({}) } else { json!({"matchLabels": labels(l)}) }
 }
 
 fn peer(p: &PolicyPeer) -> Value {
@@ -175,10 +169,8 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                     Ok(ServicePort {
                         name: read::opt_str(p, "name", &pp)?,
                         port,
-                        target_port: read::int_or_string(p, "targetPort", &pp)?
-                            .unwrap_or(IntOrString::Int(port)),
-                        protocol: read::opt_str(p, "protocol", &pp)?
-                            .unwrap_or_else(|| "TCP".to_owned()),
+                        target_port: read::int_or_string(p, "targetPort", &pp)?.unwrap_or(IntOrString::Int(port)),
+                        protocol: read::opt_str(p, "protocol", &pp)?.unwrap_or_else(|| "TCP".to_owned()),
                     })
                 })
                 .collect::<R<Vec<_>>>()?;
@@ -188,11 +180,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             if let Some(ip) = read::opt_str(spec, "clusterIP", "spec")?
                 && ip != old.cluster_ip
             {
-                return Err(Bad::invalid(
-                    "spec.clusterIPs[0]",
-                    &json!(ip),
-                    "may not change once set",
-                ));
+                return Err(Bad::invalid("spec.clusterIPs[0]", &json!(ip), "may not change once set"));
             }
             cluster.services.insert(id, s);
         }
@@ -211,8 +199,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             };
             let mut i = old.clone();
             i.meta = read::meta(m, &old.meta, &[])?;
-            i.class = read::opt_str(spec, "ingressClassName", "spec")?
-                .unwrap_or_else(|| old.class.clone());
+            i.class = read::opt_str(spec, "ingressClassName", "spec")?.unwrap_or_else(|| old.class.clone());
             i.rules = read::list(spec, "rules", "spec")?
                 .into_iter()
                 .enumerate()
@@ -244,11 +231,9 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 .map(|(i, t)| match t.as_str() {
                     "Ingress" => Ok(PolicyType::Ingress),
                     "Egress" => Ok(PolicyType::Egress),
-                    other => Err(Bad::unsupported(
-                        &index("spec.policyTypes", i),
-                        &json!(other),
-                        &["Ingress", "Egress"],
-                    )),
+                    other => {
+                        Err(Bad::unsupported(&index("spec.policyTypes", i), &json!(other), &["Ingress", "Egress"]))
+                    }
                 })
                 .collect::<R<Vec<_>>>()?;
             p.ingress = read_policy_rules(spec, "ingress", "from")?;
@@ -274,17 +259,12 @@ fn read_rule(r: &Value, path: &str) -> R<IngressRule> {
         .enumerate()
         .map(|(i, p)| {
             let pp = index(&join(&hp, "paths"), i);
-            let svc = read::obj(
-                read::obj(p, "backend", &pp)?,
-                "service",
-                &join(&pp, "backend"),
-            )?;
+            let svc = read::obj(read::obj(p, "backend", &pp)?, "service", &join(&pp, "backend"))?;
             let sp = join(&pp, "backend.service");
             let port = read::obj(svc, "port", &sp)?;
             Ok(IngressPath {
                 path: read::opt_str(p, "path", &pp)?.unwrap_or_else(|| "/".to_owned()),
-                path_type: read::opt_str(p, "pathType", &pp)?
-                    .unwrap_or_else(|| "Prefix".to_owned()),
+                path_type: read::opt_str(p, "pathType", &pp)?.unwrap_or_else(|| "Prefix".to_owned()),
                 backend: IngressBackend {
                     service: read::req_str(svc, "name", &sp)?,
                     port: read::req_port(port, "number", &join(&sp, "port"))?,
@@ -292,10 +272,7 @@ fn read_rule(r: &Value, path: &str) -> R<IngressRule> {
             })
         })
         .collect::<R<Vec<_>>>()?;
-    Ok(IngressRule {
-        host: read::opt_str(r, "host", path)?.unwrap_or_default(),
-        paths,
-    })
+    Ok(IngressRule { host: read::opt_str(r, "host", path)?.unwrap_or_default(), paths })
 }
 
 fn read_policy_rules(spec: &Value, key: &str, peer_key: &str) -> R<Vec<PolicyRule>> {
@@ -315,10 +292,7 @@ fn read_policy_rules(spec: &Value, key: &str, peer_key: &str) -> R<Vec<PolicyRul
                         }
                         read::match_labels(p, k, &pp).map(Some)
                     };
-                    Ok(PolicyPeer {
-                        pod_selector: sel("podSelector")?,
-                        namespace_selector: sel("namespaceSelector")?,
-                    })
+                    Ok(PolicyPeer { pod_selector: sel("podSelector")?, namespace_selector: sel("namespaceSelector")? })
                 })
                 .collect::<R<Vec<_>>>()?;
             let ports = read::list(r, "ports", &rp)?
@@ -328,8 +302,7 @@ fn read_policy_rules(spec: &Value, key: &str, peer_key: &str) -> R<Vec<PolicyRul
                     let pp = index(&join(&rp, "ports"), j);
                     Ok(PolicyPort {
                         port: read::req_port(p, "port", &pp)?,
-                        protocol: read::opt_str(p, "protocol", &pp)?
-                            .unwrap_or_else(|| "TCP".to_owned()),
+                        protocol: read::opt_str(p, "protocol", &pp)?.unwrap_or_else(|| "TCP".to_owned()),
                     })
                 })
                 .collect::<R<Vec<_>>>()?;

@@ -9,17 +9,14 @@ use super::{event_name, labels, meta, nonempty, timestamp, uid};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::objects::{
-    FailurePolicy, Pdb, PolicyRuleSpec, ResourceQuota, Role, RoleBinding, RoleRef, Selector,
-    Subject, Webhook, WebhookConfiguration, WebhookKind,
+    FailurePolicy, Pdb, PolicyRuleSpec, ResourceQuota, Role, RoleBinding, RoleRef, Selector, Subject, Webhook,
+    WebhookConfiguration, WebhookKind,
 };
 
 /// Quota lines as (resource, hard, used), sorted by resource name like the API.
 pub fn quota_usage(cluster: &Cluster, q: &ResourceQuota) -> Vec<(String, String, String)> {
-    let pods: Vec<_> = cluster
-        .pods
-        .values()
-        .filter(|p| p.meta.namespace == q.meta.namespace && p.is_active())
-        .collect();
+    let pods: Vec<_> =
+        cluster.pods.values().filter(|p| p.meta.namespace == q.meta.namespace && p.is_active()).collect();
     let req = pods.iter().fold((0, 0), |(c, m), p| {
         let (pc, pm) = p.requests();
         (c + pc.0, m + pm.0)
@@ -30,11 +27,7 @@ pub fn quota_usage(cluster: &Cluster, q: &ResourceQuota) -> Vec<(String, String,
     });
     let cpu = |v: u64| crate::sim::quantity::Millicores(v).to_string();
     let mem = |v: u64| {
-        if v == 0 {
-            "0".to_owned()
-        } else {
-            crate::sim::quantity::Mebibytes(v).to_string()
-        }
+        if v == 0 { "0".to_owned() } else { crate::sim::quantity::Mebibytes(v).to_string() }
     };
     let mut out = Vec::new();
     if let Some(h) = q.limits_cpu {
@@ -61,9 +54,7 @@ pub fn pdb_status(cluster: &Cluster, p: &Pdb) -> (u32, u32, u32, u32) {
     let matching: Vec<_> = cluster
         .pods
         .values()
-        .filter(|x| {
-            x.meta.namespace == p.meta.namespace && x.is_active() && sel.matches(&x.meta.labels)
-        })
+        .filter(|x| x.meta.namespace == p.meta.namespace && x.is_active() && sel.matches(&x.meta.labels))
         .collect();
     let expected = matching.len() as u32;
     let healthy = matching.iter().filter(|x| x.is_ready()).count() as u32;
@@ -75,60 +66,29 @@ pub fn pdb_status(cluster: &Cluster, p: &Pdb) -> (u32, u32, u32, u32) {
     (expected, healthy, desired, healthy.saturating_sub(desired))
 }
 
-fn find_role<'a>(
-    cluster: &'a Cluster,
-    cluster_scoped: bool,
-    ns: &str,
-    name: &str,
-) -> Option<&'a Role> {
+fn find_role<'a>(cluster: &'a Cluster, cluster_scoped: bool, ns: &str, name: &str) -> Option<&'a Role> {
     if cluster_scoped {
-        cluster
-            .roles
-            .values()
-            .find(|r| r.cluster && r.meta.name == name)
+        cluster.roles.values().find(|r| r.cluster && r.meta.name == name)
     } else {
         cluster.roles.get(&key(ns, name)).filter(|r| !r.cluster)
     }
 }
 
-fn find_binding<'a>(
-    cluster: &'a Cluster,
-    cluster_scoped: bool,
-    ns: &str,
-    name: &str,
-) -> Option<&'a RoleBinding> {
+fn find_binding<'a>(cluster: &'a Cluster, cluster_scoped: bool, ns: &str, name: &str) -> Option<&'a RoleBinding> {
     if cluster_scoped {
-        cluster
-            .rolebindings
-            .values()
-            .find(|r| r.cluster && r.meta.name == name)
+        cluster.rolebindings.values().find(|r| r.cluster && r.meta.name == name)
     } else {
-        cluster
-            .rolebindings
-            .get(&key(ns, name))
-            .filter(|r| !r.cluster)
+        cluster.rolebindings.get(&key(ns, name)).filter(|r| !r.cluster)
     }
 }
 
-fn find_webhook<'a>(
-    cluster: &'a Cluster,
-    kind: Kind,
-    name: &str,
-) -> Option<&'a WebhookConfiguration> {
-    let want = if kind == Kind::MutatingWebhook {
-        WebhookKind::Mutating
-    } else {
-        WebhookKind::Validating
-    };
+fn find_webhook<'a>(cluster: &'a Cluster, kind: Kind, name: &str) -> Option<&'a WebhookConfiguration> {
+    let want = if kind == Kind::MutatingWebhook { WebhookKind::Mutating } else { WebhookKind::Validating };
     cluster.webhooks.get(name).filter(|w| w.kind == want)
 }
 
 fn rule(r: &PolicyRuleSpec) -> Value {
-    let groups = if r.api_groups.is_empty() {
-        vec![String::new()]
-    } else {
-        r.api_groups.clone()
-    };
+    let groups = if r.api_groups.is_empty() { vec![String::new()] } else { r.api_groups.clone() };
     json!({"apiGroups": groups, "resources": r.resources, "verbs": r.verbs})
 }
 
@@ -163,14 +123,8 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
         Kind::ResourceQuota => {
             let q = cluster.quotas.get(&id)?;
             let usage = quota_usage(cluster, q);
-            let hard: serde_json::Map<String, Value> = usage
-                .iter()
-                .map(|(r, h, _)| (r.clone(), json!(h)))
-                .collect();
-            let used: serde_json::Map<String, Value> = usage
-                .iter()
-                .map(|(r, _, u)| (r.clone(), json!(u)))
-                .collect();
+            let hard: serde_json::Map<String, Value> = usage.iter().map(|(r, h, _)| (r.clone(), json!(h))).collect();
+            let used: serde_json::Map<String, Value> = usage.iter().map(|(r, _, u)| (r.clone(), json!(u))).collect();
             Some(json!({
                 "metadata": meta(cluster, kind, &q.meta),
                 "spec": {"hard": hard},
@@ -179,8 +133,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
         }
         Kind::LimitRange => {
             let l = cluster.limitranges.get(&id)?;
-            let pair = |c: Option<crate::sim::quantity::Millicores>,
-                        m: Option<crate::sim::quantity::Mebibytes>| {
+            let pair = |c: Option<crate::sim::quantity::Millicores>, m: Option<crate::sim::quantity::Mebibytes>| {
                 if c.is_none() && m.is_none() {
                     Value::Null
                 } else {
@@ -207,9 +160,11 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::Event => {
-            let (i, e) = cluster.events.iter().enumerate().find(|(i, e)| {
-                e.namespace == ns && event_name(cluster, *i).as_deref() == Some(name)
-            })?;
+            let (i, e) = cluster
+                .events
+                .iter()
+                .enumerate()
+                .find(|(i, e)| e.namespace == ns && event_name(cluster, *i).as_deref() == Some(name))?;
             Some(json!({
                 "metadata": {
                     "name": name, "namespace": ns, "uid": uid(1_000_000 + i as u64),
@@ -246,12 +201,14 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             let subjects: Vec<Value> = b
                 .subjects
                 .iter()
-                .map(|s| json!({
-                    "kind": s.kind,
-                    "name": s.name,
-                    "namespace": s.namespace,
-                    "apiGroup": if s.kind == "ServiceAccount" { None } else { Some("rbac.authorization.k8s.io") },
-                }))
+                .map(|s| {
+                    json!({
+                        "kind": s.kind,
+                        "name": s.name,
+                        "namespace": s.namespace,
+                        "apiGroup": if s.kind == "ServiceAccount" { None } else { Some("rbac.authorization.k8s.io") },
+                    })
+                })
                 .collect();
             Some(json!({
                 "metadata": meta(cluster, kind, &b.meta),
@@ -300,8 +257,8 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             let mut h = old.clone();
             h.meta = read::meta(m, &old.meta, &[])?;
             h.min_replicas = read::opt_u32(spec, "minReplicas", "spec")?.unwrap_or(1);
-            h.max_replicas = read::opt_u32(spec, "maxReplicas", "spec")?
-                .ok_or_else(|| Bad::required("spec.maxReplicas"))?;
+            h.max_replicas =
+                read::opt_u32(spec, "maxReplicas", "spec")?.ok_or_else(|| Bad::required("spec.maxReplicas"))?;
             if h.min_replicas < 1 {
                 return Err(Bad::invalid(
                     "spec.minReplicas",
@@ -321,11 +278,8 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             let metrics = read::list(spec, "metrics", "spec")?;
             if let Some(first) = metrics.first() {
                 let p = "spec.metrics[0].resource.target";
-                let t = read::obj(
-                    read::obj(first, "resource", "spec.metrics[0]")?,
-                    "target",
-                    "spec.metrics[0].resource",
-                )?;
+                let t =
+                    read::obj(read::obj(first, "resource", "spec.metrics[0]")?, "target", "spec.metrics[0].resource")?;
                 h.target_cpu_percent = read::opt_u32(t, "averageUtilization", p)?
                     .ok_or_else(|| Bad::required(&join(p, "averageUtilization")))?;
             }
@@ -340,14 +294,13 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             let hard = read::obj(spec, "hard", "spec")?;
             let p = "spec.hard";
             q.pods = match field(hard, "pods") {
-                Some(Value::String(s)) => Some(s.parse().map_err(|_| {
-                    Bad::invalid("spec.hard.pods", &json!(s), "must be an integer")
-                })?),
+                Some(Value::String(s)) => {
+                    Some(s.parse().map_err(|_| Bad::invalid("spec.hard.pods", &json!(s), "must be an integer"))?)
+                }
                 _ => read::opt_u32(hard, "pods", p)?,
             };
             q.requests_cpu = read::cpu(hard, "requests.cpu", p)?.or(read::cpu(hard, "cpu", p)?);
-            q.requests_memory =
-                read::memory(hard, "requests.memory", p)?.or(read::memory(hard, "memory", p)?);
+            q.requests_memory = read::memory(hard, "requests.memory", p)?.or(read::memory(hard, "memory", p)?);
             q.limits_cpu = read::cpu(hard, "limits.cpu", p)?;
             q.limits_memory = read::memory(hard, "limits.memory", p)?;
             cluster.quotas.insert(id, q);
@@ -417,17 +370,15 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                     Ok(PolicyRuleSpec {
                         verbs: read::str_list(x, "verbs", &p)?,
                         resources: read::str_list(x, "resources", &p)?,
-                        api_groups: read::str_list(x, "apiGroups", &p)?
-                            .into_iter()
-                            .filter(|g| !g.is_empty())
-                            .collect(),
+                        api_groups: read::str_list(x, "apiGroups", &p)?.into_iter().filter(|g| !g.is_empty()).collect(),
                     })
                 })
                 .collect::<R<Vec<_>>>()?;
             let store_key = r.meta.key();
-            let slot = cluster.roles.iter_mut().find(|(sk, v)| {
-                v.cluster == scoped && v.meta.name == name && (scoped || **sk == store_key)
-            });
+            let slot = cluster
+                .roles
+                .iter_mut()
+                .find(|(sk, v)| v.cluster == scoped && v.meta.name == name && (scoped || **sk == store_key));
             if let Some((_, v)) = slot {
                 *v = r;
             }
@@ -440,10 +391,8 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             let mut b = old.clone();
             b.meta = read::meta(m, &old.meta, &[])?;
             let rr = read::obj(m, "roleRef", "")?;
-            let role = RoleRef {
-                kind: read::req_str(rr, "kind", "roleRef")?,
-                name: read::req_str(rr, "name", "roleRef")?,
-            };
+            let role =
+                RoleRef { kind: read::req_str(rr, "kind", "roleRef")?, name: read::req_str(rr, "name", "roleRef")? };
             if role != old.role {
                 return Err(Bad::invalid(
                     "roleRef",
@@ -464,9 +413,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 })
                 .collect::<R<Vec<_>>>()?;
             let store_key = b.meta.key();
-            let slot = cluster.rolebindings.iter_mut().find(|(sk, v)| {
-                v.cluster == scoped && v.meta.name == name && (scoped || **sk == store_key)
-            });
+            let slot = cluster
+                .rolebindings
+                .iter_mut()
+                .find(|(sk, v)| v.cluster == scoped && v.meta.name == name && (scoped || **sk == store_key));
             if let Some((_, v)) = slot {
                 *v = b;
             }
@@ -492,11 +442,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
 fn read_webhook(x: &Value, path: &str, old: &WebhookConfiguration) -> R<Webhook> {
     let name = read::req_str(x, "name", path)?;
     let prior = old.webhooks.iter().find(|w| w.name == name);
-    let svc = read::obj(
-        read::obj(x, "clientConfig", path)?,
-        "service",
-        &join(path, "clientConfig"),
-    )?;
+    let svc = read::obj(read::obj(x, "clientConfig", path)?, "service", &join(path, "clientConfig"))?;
     let sp = join(path, "clientConfig.service");
     let service = format!(
         "{}/{}",
@@ -507,27 +453,16 @@ fn read_webhook(x: &Value, path: &str, old: &WebhookConfiguration) -> R<Webhook>
         None | Some("Fail") => FailurePolicy::Fail,
         Some("Ignore") => FailurePolicy::Ignore,
         Some(other) => {
-            return Err(Bad::unsupported(
-                &join(path, "failurePolicy"),
-                &json!(other),
-                &["Fail", "Ignore"],
-            ));
+            return Err(Bad::unsupported(&join(path, "failurePolicy"), &json!(other), &["Fail", "Ignore"]));
         }
     };
     let mut resources = Vec::new();
     for (i, r) in read::list(x, "rules", path)?.into_iter().enumerate() {
-        resources.extend(read::str_list(
-            r,
-            "resources",
-            &index(&join(path, "rules"), i),
-        )?);
+        resources.extend(read::str_list(r, "resources", &index(&join(path, "rules"), i))?);
     }
     let nsel = read::obj(x, "namespaceSelector", path)?;
     let mut namespaces = Vec::new();
-    for (i, e) in read::list(nsel, "matchExpressions", &join(path, "namespaceSelector"))?
-        .into_iter()
-        .enumerate()
-    {
+    for (i, e) in read::list(nsel, "matchExpressions", &join(path, "namespaceSelector"))?.into_iter().enumerate() {
         let ep = index(&join(path, "namespaceSelector.matchExpressions"), i);
         if read::opt_str(e, "key", &ep)?.as_deref() == Some("kubernetes.io/metadata.name") {
             namespaces.extend(read::str_list(e, "values", &ep)?);

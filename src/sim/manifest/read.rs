@@ -17,36 +17,20 @@ pub struct Bad {
 
 impl Bad {
     pub fn required(path: &str) -> Bad {
-        Bad {
-            path: path.to_owned(),
-            detail: "Required value".to_owned(),
-        }
+        Bad { path: path.to_owned(), detail: "Required value".to_owned() }
     }
 
     pub fn invalid(path: &str, value: &Value, why: &str) -> Bad {
-        Bad {
-            path: path.to_owned(),
-            detail: format!("Invalid value: {value}: {why}"),
-        }
+        Bad { path: path.to_owned(), detail: format!("Invalid value: {value}: {why}") }
     }
 
     pub fn unsupported(path: &str, value: &Value, supported: &[&str]) -> Bad {
-        let list = supported
-            .iter()
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Bad {
-            path: path.to_owned(),
-            detail: format!("Unsupported value: {value}: supported values: {list}"),
-        }
+        let list = supported.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
+        Bad { path: path.to_owned(), detail: format!("Unsupported value: {value}: supported values: {list}") }
     }
 
     pub fn forbidden(path: &str, why: &str) -> Bad {
-        Bad {
-            path: path.to_owned(),
-            detail: format!("Forbidden: {why}"),
-        }
+        Bad { path: path.to_owned(), detail: format!("Forbidden: {why}") }
     }
 
     fn wrong_type(path: &str, value: &Value, ty: &str) -> Bad {
@@ -60,21 +44,14 @@ impl Bad {
         } else {
             format!("{}.{}", kind.api_kind(), kind.group())
         };
-        ApiError::Invalid(format!(
-            "{what} \"{name}\" is invalid: {}: {}",
-            self.path, self.detail
-        ))
+        ApiError::Invalid(format!("{what} \"{name}\" is invalid: {}: {}", self.path, self.detail))
     }
 }
 
 pub type R<T> = Result<T, Bad>;
 
 pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
 }
 
 pub fn index(path: &str, i: usize) -> String {
@@ -123,15 +100,11 @@ pub fn opt_u32(v: &Value, key: &str, path: &str) -> R<Option<u32>> {
         None => Ok(None),
         Some(x @ Value::Number(n)) => {
             if let Some(u) = n.as_u64() {
-                u32::try_from(u).map(Some).map_err(|_| {
-                    Bad::invalid(&join(path, key), x, "must be no more than 2147483647")
-                })
+                u32::try_from(u)
+                    .map(Some)
+                    .map_err(|_| Bad::invalid(&join(path, key), x, "must be no more than 2147483647"))
             } else if n.as_i64().is_some() || n.as_f64().is_some_and(|f| f < 0.0) {
-                Err(Bad::invalid(
-                    &join(path, key),
-                    x,
-                    "must be greater than or equal to 0",
-                ))
+                Err(Bad::invalid(&join(path, key), x, "must be greater than or equal to 0"))
             } else {
                 Err(Bad::wrong_type(&join(path, key), x, "integer"))
             }
@@ -149,19 +122,11 @@ pub fn opt_port(v: &Value, key: &str, path: &str) -> R<Option<u16>> {
         Some(x @ Value::Number(n)) => match n.as_u64() {
             Some(u) if (1..=65535).contains(&u) => Ok(Some(u as u16)),
             Some(_) => Err(range(x)),
-            None => Err(if n.as_i64().is_some() {
-                range(x)
-            } else {
-                Bad::wrong_type(&p, x, "integer")
-            }),
+            None => Err(if n.as_i64().is_some() { range(x) } else { Bad::wrong_type(&p, x, "integer") }),
         },
         Some(x @ Value::String(s)) => match s.parse::<u16>() {
             Ok(n) if n > 0 => Ok(Some(n)),
-            _ => Err(Bad::invalid(
-                &p,
-                x,
-                "named ports are not supported in this cluster; use the port number",
-            )),
+            _ => Err(Bad::invalid(&p, x, "named ports are not supported in this cluster; use the port number")),
         },
         Some(x) => Err(Bad::wrong_type(&p, x, "integer")),
     }
@@ -227,27 +192,20 @@ fn quantity_text(x: &Value) -> Option<String> {
     }
 }
 
-const QUANTITY: &str =
-    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const QUANTITY: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 pub fn cpu(v: &Value, key: &str, path: &str) -> R<Option<Millicores>> {
     let Some(x) = field(v, key) else {
         return Ok(None);
     };
-    quantity_text(x)
-        .and_then(|t| t.parse().ok())
-        .map(Some)
-        .ok_or_else(|| Bad::invalid(&join(path, key), x, QUANTITY))
+    quantity_text(x).and_then(|t| t.parse().ok()).map(Some).ok_or_else(|| Bad::invalid(&join(path, key), x, QUANTITY))
 }
 
 pub fn memory(v: &Value, key: &str, path: &str) -> R<Option<Mebibytes>> {
     let Some(x) = field(v, key) else {
         return Ok(None);
     };
-    quantity_text(x)
-        .and_then(|t| t.parse().ok())
-        .map(Some)
-        .ok_or_else(|| Bad::invalid(&join(path, key), x, QUANTITY))
+    quantity_text(x).and_then(|t| t.parse().ok()).map(Some).ok_or_else(|| Bad::invalid(&join(path, key), x, QUANTITY))
 }
 
 /// Labels and annotations from `metadata` onto a copy of the old meta. `drop` lists annotation

@@ -28,11 +28,13 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             let conditions: Vec<Value> = n
                 .conditions
                 .iter()
-                .map(|c| json!({
-                    "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
-                    "lastTransitionTime": timestamp(c.since),
-                    "lastHeartbeatTime": timestamp(n.last_heartbeat.max(c.since)),
-                }))
+                .map(|c| {
+                    json!({
+                        "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
+                        "lastTransitionTime": timestamp(c.since),
+                        "lastHeartbeatTime": timestamp(n.last_heartbeat.max(c.since)),
+                    })
+                })
                 .collect();
             Some(json!({
                 "metadata": meta(cluster, kind, &n.meta),
@@ -64,14 +66,8 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             if !n.meta.labels.contains_key(NS_LABEL) {
                 m["labels"][NS_LABEL] = json!(name);
             }
-            let phase = if n.meta.deleted.is_some() {
-                "Terminating"
-            } else {
-                "Active"
-            };
-            Some(
-                json!({"metadata": m, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": phase}}),
-            )
+            let phase = if n.meta.deleted.is_some() { "Terminating" } else { "Active" };
+            Some(json!({"metadata": m, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": phase}}))
         }
         Kind::ConfigMap => {
             let c = cluster.configmaps.get(&id)?;
@@ -81,11 +77,8 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
         }
         Kind::Secret => {
             let s = cluster.secrets.get(&id)?;
-            let data: serde_json::Map<String, Value> = s
-                .data
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(base64_encode(v.as_bytes()))))
-                .collect();
+            let data: serde_json::Map<String, Value> =
+                s.data.iter().map(|(k, v)| (k.clone(), Value::String(base64_encode(v.as_bytes())))).collect();
             Some(json!({
                 "metadata": meta(cluster, kind, &s.meta),
                 "type": s.kind,
@@ -197,9 +190,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 return Ok(());
             };
             let mut meta = read::meta(m, &old.meta, &[])?;
-            if !old.meta.labels.contains_key(NS_LABEL)
-                && meta.labels.get(NS_LABEL).is_some_and(|v| v == name)
-            {
+            if !old.meta.labels.contains_key(NS_LABEL) && meta.labels.get(NS_LABEL).is_some_and(|v| v == name) {
                 meta.labels.remove(NS_LABEL);
             }
             if let Some(n) = cluster.namespaces.get_mut(name) {
@@ -229,9 +220,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             for (key, encoded) in read::string_map(m, "data", "")? {
                 let bytes = base64_decode(&encoded).map_err(|at| Bad {
                     path: join("data", &key),
-                    detail: format!(
-                        "Invalid value: \"{encoded}\": illegal base64 data at input byte {at}"
-                    ),
+                    detail: format!("Invalid value: \"{encoded}\": illegal base64 data at input byte {at}"),
                 })?;
                 data.insert(key, String::from_utf8_lossy(&bytes).into_owned());
             }
@@ -246,21 +235,12 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             let mut p = old.clone();
             p.meta = read::meta(m, &old.meta, &[])?;
             let class = read::opt_str(spec, "storageClassName", "spec")?;
-            let requests = read::obj(
-                read::obj(spec, "resources", "spec")?,
-                "requests",
-                "spec.resources",
-            )?;
+            let requests = read::obj(read::obj(spec, "resources", "spec")?, "requests", "spec.resources")?;
             let size = read::memory(requests, "storage", "spec.resources.requests")?
                 .ok_or_else(|| Bad::required("spec.resources.requests.storage"))?;
             let modes = read::str_list(spec, "accessModes", "spec")?;
-            let mode = modes
-                .first()
-                .cloned()
-                .ok_or_else(|| Bad::required("spec.accessModes"))?;
-            if old.phase == PvcPhase::Bound
-                && (class != old.storage_class || mode != old.access_mode)
-            {
+            let mode = modes.first().cloned().ok_or_else(|| Bad::required("spec.accessModes"))?;
+            if old.phase == PvcPhase::Bound && (class != old.storage_class || mode != old.access_mode) {
                 return Err(Bad::forbidden(
                     "spec",
                     "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
@@ -283,8 +263,8 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             };
             let mut v = old.clone();
             v.meta = read::meta(m, &old.meta, &[])?;
-            let policy = read::opt_str(spec, "persistentVolumeReclaimPolicy", "spec")?
-                .unwrap_or_else(|| "Retain".to_owned());
+            let policy =
+                read::opt_str(spec, "persistentVolumeReclaimPolicy", "spec")?.unwrap_or_else(|| "Retain".to_owned());
             if !matches!(policy.as_str(), "Retain" | "Delete" | "Recycle") {
                 return Err(Bad::unsupported(
                     "spec.persistentVolumeReclaimPolicy",
@@ -299,8 +279,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 None => None,
                 Some(n) => Some(format!(
                     "{}/{n}",
-                    read::opt_str(claim, "namespace", "spec.claimRef")?
-                        .unwrap_or_else(|| "default".to_owned())
+                    read::opt_str(claim, "namespace", "spec.claimRef")?.unwrap_or_else(|| "default".to_owned())
                 )),
             };
             cluster.pvs.insert(name.to_owned(), v);
@@ -311,25 +290,14 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             };
             let mut s = old.clone();
             s.meta = read::meta(m, &old.meta, &[])?;
-            s.is_default = s
-                .meta
-                .annotations
-                .remove(DEFAULT_CLASS)
-                .is_some_and(|v| v == "true");
+            s.is_default = s.meta.annotations.remove(DEFAULT_CLASS).is_some_and(|v| v == "true");
             let provisioner = read::opt_str(m, "provisioner", "")?.unwrap_or_default();
-            let policy =
-                read::opt_str(m, "reclaimPolicy", "")?.unwrap_or_else(|| "Delete".to_owned());
+            let policy = read::opt_str(m, "reclaimPolicy", "")?.unwrap_or_else(|| "Delete".to_owned());
             if provisioner != old.provisioner {
-                return Err(Bad::forbidden(
-                    "provisioner",
-                    "updates to provisioner are forbidden.",
-                ));
+                return Err(Bad::forbidden("provisioner", "updates to provisioner are forbidden."));
             }
             if policy != old.reclaim_policy {
-                return Err(Bad::forbidden(
-                    "reclaimPolicy",
-                    "updates to reclaimPolicy are forbidden.",
-                ));
+                return Err(Bad::forbidden("reclaimPolicy", "updates to reclaimPolicy are forbidden."));
             }
             cluster.storageclasses.insert(name.to_owned(), s);
         }

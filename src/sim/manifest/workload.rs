@@ -9,8 +9,8 @@ use super::{labels, meta, nonempty, nonempty_map, timestamp};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::objects::{
-    Container, ContainerState, ContainerStatus, EnvFrom, KeyRef, Pod, PodSpec, PodTemplate, Probe,
-    ResourceList, Strategy, TaintEffect, Toleration, Volume, VolumeSource,
+    Container, ContainerState, ContainerStatus, EnvFrom, KeyRef, Pod, PodSpec, PodTemplate, Probe, ResourceList,
+    Strategy, TaintEffect, Toleration, Volume, VolumeSource,
 };
 
 mod spec_read;
@@ -40,10 +40,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             m["generation"] = d.status.generation.max(1).into();
             let strategy = match &d.strategy {
                 Strategy::Recreate => json!({"type": "Recreate"}),
-                Strategy::RollingUpdate {
-                    max_surge,
-                    max_unavailable,
-                } => json!({
+                Strategy::RollingUpdate { max_surge, max_unavailable } => json!({
                     "type": "RollingUpdate",
                     "rollingUpdate": {"maxSurge": int_or_percent(max_surge), "maxUnavailable": int_or_percent(max_unavailable)},
                 }),
@@ -52,10 +49,12 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             let conditions: Vec<Value> = s
                 .conditions
                 .iter()
-                .map(|c| json!({
-                    "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
-                    "lastTransitionTime": timestamp(c.since), "lastUpdateTime": timestamp(c.since),
-                }))
+                .map(|c| {
+                    json!({
+                        "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
+                        "lastTransitionTime": timestamp(c.since), "lastUpdateTime": timestamp(c.since),
+                    })
+                })
                 .collect();
             let unavailable = d.replicas.saturating_sub(s.available);
             Some(json!({
@@ -109,8 +108,7 @@ fn nonzero(n: u32) -> Value {
 }
 
 fn int_or_percent(s: &str) -> Value {
-    s.parse::<u32>()
-        .map_or_else(|_| Value::String(s.to_owned()), Value::from)
+    s.parse::<u32>().map_or_else(|_| Value::String(s.to_owned()), Value::from)
 }
 
 fn template(t: &PodTemplate) -> Value {
@@ -226,10 +224,7 @@ fn pod_status(p: &Pod) -> Value {
     let ready = p.is_ready();
     let tf = |b: bool| if b { "True" } else { "False" };
     let since = s.started_at.or(s.scheduled_at).unwrap_or(p.meta.created);
-    let inits_done = s
-        .init_statuses
-        .iter()
-        .all(|c| matches!(c.state, ContainerState::Terminated { exit_code: 0, .. }));
+    let inits_done = s.init_statuses.iter().all(|c| matches!(c.state, ContainerState::Terminated { exit_code: 0, .. }));
     let conditions = if s.node.is_some() {
         json!([
             {"type": "Initialized", "status": tf(inits_done), "lastTransitionTime": timestamp(since)},
@@ -268,10 +263,8 @@ fn qos_class(spec: &PodSpec) -> &'static str {
         {
             none = false;
         }
-        let cpu_ok =
-            r.limits.cpu.is_some() && r.requests.cpu.is_none_or(|q| Some(q) == r.limits.cpu);
-        let mem_ok = r.limits.memory.is_some()
-            && r.requests.memory.is_none_or(|q| Some(q) == r.limits.memory);
+        let cpu_ok = r.limits.cpu.is_some() && r.requests.cpu.is_none_or(|q| Some(q) == r.limits.cpu);
+        let mem_ok = r.limits.memory.is_some() && r.requests.memory.is_none_or(|q| Some(q) == r.limits.memory);
         guaranteed &= cpu_ok && mem_ok;
     }
     if none {
@@ -292,13 +285,7 @@ fn state(s: &ContainerState) -> Value {
         ContainerState::Running { started_at } => {
             json!({"running": {"startedAt": timestamp(*started_at)}})
         }
-        ContainerState::Terminated {
-            reason,
-            exit_code,
-            message,
-            started_at,
-            finished_at,
-        } => json!({"terminated": {
+        ContainerState::Terminated { reason, exit_code, message, started_at, finished_at } => json!({"terminated": {
             "reason": reason,
             "exitCode": exit_code,
             "message": if message.is_empty() { None } else { Some(message) },
@@ -353,11 +340,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             for (c, o) in check.containers.iter_mut().zip(&old.spec.containers) {
                 c.image.clone_from(&o.image);
             }
-            for (c, o) in check
-                .init_containers
-                .iter_mut()
-                .zip(&old.spec.init_containers)
-            {
+            for (c, o) in check.init_containers.iter_mut().zip(&old.spec.init_containers) {
                 c.image.clone_from(&o.image);
             }
             check.node_name.clone_from(&old.spec.node_name);
@@ -383,8 +366,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             d.selector = read::match_labels(spec, "selector", "spec")?;
             d.template = read_template(spec, &old.template)?;
             d.strategy = read_strategy(spec)?;
-            d.progress_deadline_seconds =
-                read::opt_u32(spec, "progressDeadlineSeconds", "spec")?.unwrap_or(600);
+            d.progress_deadline_seconds = read::opt_u32(spec, "progressDeadlineSeconds", "spec")?.unwrap_or(600);
             d.paused = read::opt_bool(spec, "paused", "spec")?.unwrap_or(false);
             check_selector(&d.selector, &old.selector, &d.template)?;
             cluster.deployments.insert(id, d);
@@ -406,20 +388,12 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
     Ok(())
 }
 
-fn check_selector(
-    new: &crate::sim::objects::Labels,
-    old: &crate::sim::objects::Labels,
-    t: &PodTemplate,
-) -> R<()> {
+fn check_selector(new: &crate::sim::objects::Labels, old: &crate::sim::objects::Labels, t: &PodTemplate) -> R<()> {
     if new.is_empty() {
         return Err(Bad::required("spec.selector"));
     }
     if new != old {
-        return Err(Bad::invalid(
-            "spec.selector",
-            &json!({"matchLabels": labels(new)}),
-            "field is immutable",
-        ));
+        return Err(Bad::invalid("spec.selector", &json!({"matchLabels": labels(new)}), "field is immutable"));
     }
     if !new.iter().all(|(k, v)| t.labels.get(k) == Some(v)) {
         return Err(Bad::invalid(
@@ -450,16 +424,9 @@ fn read_strategy(spec: &Value) -> R<Strategy> {
                     )),
                 }
             };
-            Ok(Strategy::RollingUpdate {
-                max_surge: part("maxSurge")?,
-                max_unavailable: part("maxUnavailable")?,
-            })
+            Ok(Strategy::RollingUpdate { max_surge: part("maxSurge")?, max_unavailable: part("maxUnavailable")? })
         }
-        Some(other) => Err(Bad::unsupported(
-            "spec.strategy.type",
-            &json!(other),
-            &["Recreate", "RollingUpdate"],
-        )),
+        Some(other) => Err(Bad::unsupported("spec.strategy.type", &json!(other), &["Recreate", "RollingUpdate"])),
     }
 }
 
@@ -469,10 +436,6 @@ fn read_template(spec: &Value, old: &PodTemplate) -> R<PodTemplate> {
     Ok(PodTemplate {
         labels: read::string_map(tm, "labels", "spec.template.metadata")?,
         annotations: read::string_map(tm, "annotations", "spec.template.metadata")?,
-        spec: read_pod_spec(
-            read::obj(t, "spec", "spec.template")?,
-            "spec.template.spec",
-            &old.spec,
-        )?,
+        spec: read_pod_spec(read::obj(t, "spec", "spec.template")?, "spec.template.spec", &old.spec)?,
     })
 }

@@ -99,11 +99,7 @@ fn literal_block(s: &str, indent: usize) -> Option<String> {
         _ => "+",
     };
     let mut out = format!(" |{chomp}\n");
-    let text = if trailing > 1 {
-        s.strip_suffix('\n').unwrap_or(s)
-    } else {
-        body
-    };
+    let text = if trailing > 1 { s.strip_suffix('\n').unwrap_or(s) } else { body };
     for line in text.split('\n') {
         if !line.is_empty() {
             pad(&mut out, indent);
@@ -168,24 +164,7 @@ fn plain_ok(s: &str) -> bool {
     if matches!(first, '?' | ':' | '-') && second.is_none_or(|c| c == ' ') {
         return false;
     }
-    if matches!(
-        first,
-        ',' | '['
-            | ']'
-            | '{'
-            | '}'
-            | '#'
-            | '&'
-            | '*'
-            | '!'
-            | '|'
-            | '>'
-            | '\''
-            | '"'
-            | '%'
-            | '@'
-            | '`'
-    ) {
+    if matches!(first, ',' | '[' | ']' | '{' | '}' | '#' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`') {
         return false;
     }
     !(s.contains(": ") || s.contains(" #"))
@@ -194,9 +173,9 @@ fn plain_ok(s: &str) -> bool {
 /// Whether YAML 1.1 (as go-yaml v2 resolves it) would read the plain text as a non-string.
 fn resolves_to_non_string(s: &str) -> bool {
     const WORDS: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
-        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
-        ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", ".inf", ".Inf", ".INF", "-.inf", "-.Inf",
+        "-.INF", "+.inf", ".nan", ".NaN", ".NAN",
     ];
     if WORDS.contains(&s) || is_timestamp(s) {
         return true;
@@ -215,11 +194,7 @@ fn resolves_to_non_string(s: &str) -> bool {
     if body.contains(':') {
         let parts: Vec<&str> = body.split(':').collect();
         return parts[0].chars().next().is_some_and(|c| c.is_ascii_digit())
-            && parts.iter().all(|p| {
-                !p.is_empty()
-                    && p.chars()
-                        .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
-            });
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_'));
     }
     let (mantissa, exponent) = match body.find(['e', 'E']) {
         Some(i) => (&body[..i], Some(&body[i + 1..])),
@@ -227,9 +202,7 @@ fn resolves_to_non_string(s: &str) -> bool {
     };
     let digits = mantissa.chars().filter(char::is_ascii_digit).count();
     let mantissa_ok = digits > 0
-        && mantissa
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_')
         && mantissa.matches('.').count() <= 1;
     let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
@@ -244,12 +217,8 @@ fn is_timestamp(s: &str) -> bool {
     let (Some(y), Some(m), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    let day_len = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    let digits = |t: &str, lo: usize, hi: usize| {
-        (lo..=hi).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit())
-    };
+    let day_len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits = |t: &str, lo: usize, hi: usize| (lo..=hi).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit());
     digits(y, 4, 4)
         && digits(m, 1, 2)
         && digits(&rest[..day_len], 1, 2)

@@ -87,13 +87,7 @@ pub enum SelectorOp {
 impl Selector {
     pub fn from_labels(labels: &Labels) -> Self {
         Selector {
-            terms: labels
-                .iter()
-                .map(|(k, v)| SelectorTerm {
-                    key: k.clone(),
-                    op: SelectorOp::Eq(v.clone()),
-                })
-                .collect(),
+            terms: labels.iter().map(|(k, v)| SelectorTerm { key: k.clone(), op: SelectorOp::Eq(v.clone()) }).collect(),
         }
     }
 
@@ -157,18 +151,13 @@ impl Selector {
 fn valid_key(k: &str) -> bool {
     !k.is_empty()
         && k.len() <= 253
-        && k
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
 }
 
 fn parse_term(part: &str) -> Option<SelectorTerm> {
     let term = |key: &str, op| {
         let key = key.trim();
-        valid_key(key).then(|| SelectorTerm {
-            key: key.to_owned(),
-            op,
-        })
+        valid_key(key).then(|| SelectorTerm { key: key.to_owned(), op })
     };
     if let Some((k, v)) = part.split_once("!=") {
         return term(k, SelectorOp::NotEq(v.trim().to_owned()));

@@ -125,10 +125,6 @@ impl Node {
     }
 
     pub fn role(&self) -> &str {
-        if self.meta.labels.contains_key("node-role.kubernetes.io/control-plane") {
-            "control-plane"
-        } else {
-            "<none>"
-        }
+        if self.meta.labels.contains_key("node-role.kubernetes.io/control-plane") { "control-plane" } else { "<none>" }
     }
 }

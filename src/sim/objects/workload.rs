@@ -37,16 +37,16 @@ fn default_deadline() -> u32 {
 #[serde(deny_unknown_fields)]
 pub enum Strategy {
     /// `maxSurge` and `maxUnavailable` as percentages or counts, like `"25%"` or `"1"`.
-    RollingUpdate { max_surge: String, max_unavailable: String },
+    RollingUpdate {
+        max_surge: String,
+        max_unavailable: String,
+    },
     Recreate,
 }
 
 impl Default for Strategy {
     fn default() -> Self {
-        Strategy::RollingUpdate {
-            max_surge: "25%".to_owned(),
-            max_unavailable: "25%".to_owned(),
-        }
+        Strategy::RollingUpdate { max_surge: "25%".to_owned(), max_unavailable: "25%".to_owned() }
     }
 }
 
@@ -351,10 +351,7 @@ impl ContainerStatus {
         ContainerStatus {
             name: name.to_owned(),
             image: image.to_owned(),
-            state: ContainerState::Waiting {
-                reason: "ContainerCreating".to_owned(),
-                message: String::new(),
-            },
+            state: ContainerState::Waiting { reason: "ContainerCreating".to_owned(), message: String::new() },
             last_state: None,
             ready: false,
             restart_count: 0,
@@ -427,8 +424,7 @@ impl Pod {
     }
 
     pub fn is_active(&self) -> bool {
-        !matches!(self.status.phase, PodPhase::Failed | PodPhase::Succeeded)
-            && self.status.terminating_until.is_none()
+        !matches!(self.status.phase, PodPhase::Failed | PodPhase::Succeeded) && self.status.terminating_until.is_none()
     }
 
     /// Total requests of the pod's containers, as the scheduler and quota count them.
@@ -447,14 +443,7 @@ impl PodSpec {
         let mem = self
             .containers
             .iter()
-            .map(|c| {
-                c.resources
-                    .requests
-                    .memory
-                    .or(c.resources.limits.memory)
-                    .unwrap_or_default()
-                    .0
-            })
+            .map(|c| c.resources.requests.memory.or(c.resources.limits.memory).unwrap_or_default().0)
             .sum();
         (Millicores(cpu), Mebibytes(mem))
     }

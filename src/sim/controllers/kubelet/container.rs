@@ -51,7 +51,8 @@ pub fn settled(cluster: &Cluster, pod: &Pod) -> bool {
         let past_probes = [&spec.liveness, &spec.readiness]
             .iter()
             .all(|p| p.as_ref().is_none_or(|p| cluster.now - started_at > i64::from(p.initial_delay_seconds)));
-        let fits = spec.resources.limits.memory.is_none_or(|limit| container_usage(cluster, pod, &spec.name).1 <= limit);
+        let fits =
+            spec.resources.limits.memory.is_none_or(|limit| container_usage(cluster, pod, &spec.name).1 <= limit);
         status.ready && status.liveness_failures == 0 && past_probes && fits && app.exits_after.is_none()
     })
 }
@@ -104,13 +105,18 @@ pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: 
         ContainerState::Terminated { exit_code: 0, .. } if init => {}
         ContainerState::Terminated { .. } | ContainerState::Waiting { .. } if status.next_start > now => {
             let waiting = match &status.state {
-                ContainerState::Waiting { reason, .. } if reason == "ImagePullBackOff" || reason == "ErrImagePull" => "ImagePullBackOff",
+                ContainerState::Waiting { reason, .. } if reason == "ImagePullBackOff" || reason == "ErrImagePull" => {
+                    "ImagePullBackOff"
+                }
                 ContainerState::Waiting { reason, .. } if reason == "CrashLoopBackOff" => "CrashLoopBackOff",
                 ContainerState::Terminated { .. } => "CrashLoopBackOff",
                 _ => "",
             };
             if waiting == "ImagePullBackOff" {
-                status.state = ContainerState::Waiting { reason: "ImagePullBackOff".to_owned(), message: format!("Back-off pulling image \"{}\"", spec.image) };
+                status.state = ContainerState::Waiting {
+                    reason: "ImagePullBackOff".to_owned(),
+                    message: format!("Back-off pulling image \"{}\"", spec.image),
+                };
                 events.normal("BackOff", format!("Back-off pulling image \"{}\"", spec.image));
                 events.warn("Failed", "Error: ImagePullBackOff".to_owned());
             } else if waiting == "CrashLoopBackOff" {
@@ -119,7 +125,10 @@ pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: 
                 }
                 status.state = ContainerState::Waiting {
                     reason: "CrashLoopBackOff".to_owned(),
-                    message: format!("back-off {}s restarting failed container={} pod={pod_id}", status.backoff_seconds, spec.name),
+                    message: format!(
+                        "back-off {}s restarting failed container={} pod={pod_id}",
+                        status.backoff_seconds, spec.name
+                    ),
                 };
                 events.warn("BackOff", format!("Back-off restarting failed container {} in pod {pod_id}", spec.name));
             }
@@ -129,7 +138,8 @@ pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: 
 }
 
 fn next_backoff(status: &mut ContainerStatus) -> u32 {
-    status.backoff_seconds = if status.backoff_seconds == 0 { 10 } else { (status.backoff_seconds * 2).min(MAX_BACKOFF) };
+    status.backoff_seconds =
+        if status.backoff_seconds == 0 { 10 } else { (status.backoff_seconds * 2).min(MAX_BACKOFF) };
     status.backoff_seconds
 }
 
@@ -149,14 +159,24 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
         events.normal("Pulling", format!("Pulling image \"{}\"", spec.image));
         events.warn("Failed", format!("Failed to pull image \"{}\": {message}", spec.image));
         events.warn("Failed", "Error: ErrImagePull".to_owned());
-        status.state = ContainerState::Waiting { reason: "ErrImagePull".to_owned(), message: format!("rpc error: code = NotFound desc = {message}") };
+        status.state = ContainerState::Waiting {
+            reason: "ErrImagePull".to_owned(),
+            message: format!("rpc error: code = NotFound desc = {message}"),
+        };
         let backoff = next_backoff(status);
         status.next_start = now + i64::from(backoff);
         return;
     }
-    if matches!(&status.state, ContainerState::Waiting { reason, .. } if reason == "ContainerCreating" || reason == "ErrImagePull" || reason == "ImagePullBackOff") {
+    if matches!(&status.state, ContainerState::Waiting { reason, .. } if reason == "ContainerCreating" || reason == "ErrImagePull" || reason == "ImagePullBackOff")
+    {
         events.normal("Pulling", format!("Pulling image \"{}\"", spec.image));
-        events.normal("Pulled", format!("Successfully pulled image \"{}\" in 1.204s (1.204s including waiting). Image size: 48213507 bytes.", spec.image));
+        events.normal(
+            "Pulled",
+            format!(
+                "Successfully pulled image \"{}\" in 1.204s (1.204s including waiting). Image size: 48213507 bytes.",
+                spec.image
+            ),
+        );
         status.backoff_seconds = 0;
     }
     let env = match env_result {
@@ -185,7 +205,13 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
         );
         events.normal("Created", format!("Created container: {}", spec.name));
         events.warn("Failed", format!("Error: {message}"));
-        status.state = ContainerState::Terminated { reason: "StartError".to_owned(), exit_code: 128, message, started_at: now, finished_at: now };
+        status.state = ContainerState::Terminated {
+            reason: "StartError".to_owned(),
+            exit_code: 128,
+            message,
+            started_at: now,
+            finished_at: now,
+        };
         let backoff = next_backoff(status);
         status.next_start = now + i64::from(backoff);
         return;
@@ -225,10 +251,16 @@ fn pull(cluster: &Cluster, pod: &Pod, spec: &Container) -> Result<(), String> {
 
 fn has_pull_secret(cluster: &Cluster, pod: &Pod) -> bool {
     let ns = &pod.meta.namespace;
-    let from_sa = cluster.serviceaccounts.get(&key(ns, &pod.spec.service_account)).map(|sa| sa.image_pull_secrets.clone()).unwrap_or_default();
-    pod.spec.image_pull_secrets.iter().chain(from_sa.iter()).any(|name| {
-        cluster.secrets.get(&key(ns, name)).is_some_and(|s| s.kind == "kubernetes.io/dockerconfigjson")
-    })
+    let from_sa = cluster
+        .serviceaccounts
+        .get(&key(ns, &pod.spec.service_account))
+        .map(|sa| sa.image_pull_secrets.clone())
+        .unwrap_or_default();
+    pod.spec
+        .image_pull_secrets
+        .iter()
+        .chain(from_sa.iter())
+        .any(|name| cluster.secrets.get(&key(ns, name)).is_some_and(|s| s.kind == "kubernetes.io/dockerconfigjson"))
 }
 
 /// Deterministic jitter in seconds from a pod's identity, so replicas do not die in lockstep.
@@ -238,10 +270,20 @@ fn jitter(pod: &Pod, restarts: u32, span: u32) -> i64 {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Container, started_at: i64, events: &mut Events) {
+fn run(
+    cluster: &Cluster,
+    pod: &mut Pod,
+    index: usize,
+    init: bool,
+    spec: &Container,
+    started_at: i64,
+    events: &mut Events,
+) {
     let now = cluster.now;
     let default_app;
-    let app = if let Some(a) = cluster.app_for_image(&spec.image) { a } else {
+    let app = if let Some(a) = cluster.app_for_image(&spec.image) {
+        a
+    } else {
         default_app = AppProfile::default();
         &default_app
     };
@@ -252,7 +294,8 @@ fn run(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Contai
     // The environment is read once, at start.
     let missing_env = up_for <= STEP_SECONDS
         && !app.required_env.is_empty()
-        && env::resolve_env(cluster, &view.meta.namespace, spec).is_ok_and(|env| app.required_env.iter().any(|k| !env.contains_key(k)));
+        && env::resolve_env(cluster, &view.meta.namespace, spec)
+            .is_ok_and(|env| app.required_env.iter().any(|k| !env.contains_key(k)));
     let missing_file = app.required_files.iter().find(|f| !env::file_present(cluster, view, spec, f)).cloned();
     let restarts = view.status.containers.get(index).map_or(0, |c| c.restart_count);
     let oom_due = !init
@@ -274,14 +317,23 @@ fn run(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Contai
             .filter_map(|call| {
                 let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
                 (!crate::sim::rbac::allowed(cluster, &user, verb, resource, ns)).then(|| {
-                    format!("E reflector.go:158] Failed to watch: failed to list: {}", crate::sim::rbac::forbidden_message(&user, verb, resource, ns))
+                    format!(
+                        "E reflector.go:158] Failed to watch: failed to list: {}",
+                        crate::sim::rbac::forbidden_message(&user, verb, resource, ns)
+                    )
                 })
             })
             .collect()
     };
     let Some(status) = status_mut(pod, index, init) else { return };
     let crash = |status: &mut ContainerStatus, reason: &str, code: i32| {
-        status.state = ContainerState::Terminated { reason: reason.to_owned(), exit_code: code, message: String::new(), started_at, finished_at: now };
+        status.state = ContainerState::Terminated {
+            reason: reason.to_owned(),
+            exit_code: code,
+            message: String::new(),
+            started_at,
+            finished_at: now,
+        };
         status.ready = false;
         if up_for >= 600 {
             status.backoff_seconds = 0;
@@ -316,7 +368,13 @@ fn run(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Contai
                 crash(status, "Error", 1);
             } else {
                 log(status, now, "done");
-                status.state = ContainerState::Terminated { reason: "Completed".to_owned(), exit_code: 0, message: String::new(), started_at, finished_at: now };
+                status.state = ContainerState::Terminated {
+                    reason: "Completed".to_owned(),
+                    exit_code: 0,
+                    message: String::new(),
+                    started_at,
+                    finished_at: now,
+                };
             }
         }
         return;
@@ -368,11 +426,15 @@ fn probe_result(app: &AppProfile, probe: &Probe, ip: &str, started: bool) -> Res
     let listening = started && app.port == Some(probe.port);
     if !listening {
         return Err(match &probe.path {
-            Some(_) => format!("Get \"http://{ip}:{}{path}\": dial tcp {ip}:{}: connect: connection refused", probe.port, probe.port),
+            Some(_) => format!(
+                "Get \"http://{ip}:{}{path}\": dial tcp {ip}:{}: connect: connection refused",
+                probe.port, probe.port
+            ),
             None => format!("dial tcp {ip}:{}: connect: connection refused", probe.port),
         });
     }
-    if probe.path.is_some() && !app.paths.iter().any(|p| p == &path || (p != "/" && path.starts_with(&format!("{p}/")))) {
+    if probe.path.is_some() && !app.paths.iter().any(|p| p == &path || (p != "/" && path.starts_with(&format!("{p}/"))))
+    {
         return Err("HTTP probe failed with statuscode: 404".to_owned());
     }
     Ok(())

@@ -7,16 +7,24 @@ use crate::sim::cluster::{Cluster, key};
 use crate::sim::objects::{Container, EnvFrom, Pod, VolumeSource};
 
 /// The environment a container would start with, or the config error that stops it.
-pub fn resolve_env(cluster: &Cluster, namespace: &str, container: &Container) -> Result<BTreeMap<String, String>, String> {
+pub fn resolve_env(
+    cluster: &Cluster,
+    namespace: &str,
+    container: &Container,
+) -> Result<BTreeMap<String, String>, String> {
     let mut env = BTreeMap::new();
     for source in &container.env_from {
         match source {
             EnvFrom::ConfigMap(name) => {
-                let cm = cluster.configmaps.get(&key(namespace, name)).ok_or_else(|| format!("configmap \"{name}\" not found"))?;
+                let cm = cluster
+                    .configmaps
+                    .get(&key(namespace, name))
+                    .ok_or_else(|| format!("configmap \"{name}\" not found"))?;
                 env.extend(cm.data.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             EnvFrom::Secret(name) => {
-                let s = cluster.secrets.get(&key(namespace, name)).ok_or_else(|| format!("secret \"{name}\" not found"))?;
+                let s =
+                    cluster.secrets.get(&key(namespace, name)).ok_or_else(|| format!("secret \"{name}\" not found"))?;
                 env.extend(s.data.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
         }
@@ -75,8 +83,12 @@ pub fn file_present(cluster: &Cluster, pod: &Pod, container: &Container, path: &
         let file = rest.trim_start_matches('/');
         let Some(volume) = pod.spec.volumes.iter().find(|v| v.name == m.name) else { return false };
         match &volume.source {
-            VolumeSource::ConfigMap(name) => cluster.configmaps.get(&key(&pod.meta.namespace, name)).is_some_and(|c| c.data.contains_key(file)),
-            VolumeSource::Secret(name) => cluster.secrets.get(&key(&pod.meta.namespace, name)).is_some_and(|s| s.data.contains_key(file)),
+            VolumeSource::ConfigMap(name) => {
+                cluster.configmaps.get(&key(&pod.meta.namespace, name)).is_some_and(|c| c.data.contains_key(file))
+            }
+            VolumeSource::Secret(name) => {
+                cluster.secrets.get(&key(&pod.meta.namespace, name)).is_some_and(|s| s.data.contains_key(file))
+            }
             VolumeSource::Pvc(_) | VolumeSource::EmptyDir => true,
         }
     })

@@ -4,9 +4,7 @@
 
 use crate::sim::cluster::INCIDENT_START_UNIX as BASE_UNIX;
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 
 /// A UTC calendar moment.
@@ -61,51 +59,25 @@ impl Civil {
 /// Go's `time.RFC1123Z`, as describe prints times: `Tue, 04 Jun 2024 09:00:00 +0000`.
 pub fn rfc1123z(t: i64) -> String {
     let c = civil(t);
-    format!(
-        "{}, {:02} {} {} {} +0000",
-        c.weekday_name(),
-        c.day,
-        c.month_name(),
-        c.year,
-        c.hms()
-    )
+    format!("{}, {:02} {} {} {} +0000", c.weekday_name(), c.day, c.month_name(), c.year, c.hms())
 }
 
 /// Go's `time.Time.String()` for UTC: `2024-06-04 09:00:00 +0000 UTC`.
 pub fn go_string(t: i64) -> String {
     let c = civil(t);
-    format!(
-        "{}-{:02}-{:02} {} +0000 UTC",
-        c.year,
-        c.month,
-        c.day,
-        c.hms()
-    )
+    format!("{}-{:02}-{:02} {} +0000 UTC", c.year, c.month, c.day, c.hms())
 }
 
 /// RFC 3339 with nanoseconds, as `kubectl logs --timestamps` prints: `2024-06-04T09:00:00.000000000Z`.
 pub fn rfc3339_nano(t: i64) -> String {
     let c = civil(t);
-    format!(
-        "{}-{:02}-{:02}T{}.000000000Z",
-        c.year,
-        c.month,
-        c.day,
-        c.hms()
-    )
+    format!("{}-{:02}-{:02}T{}.000000000Z", c.year, c.month, c.day, c.hms())
 }
 
 /// systemd's timestamp: `Tue 2024-06-04 09:00:00 UTC`.
 pub fn systemd(t: i64) -> String {
     let c = civil(t);
-    format!(
-        "{} {}-{:02}-{:02} {} UTC",
-        c.weekday_name(),
-        c.year,
-        c.month,
-        c.day,
-        c.hms()
-    )
+    format!("{} {}-{:02}-{:02} {} UTC", c.weekday_name(), c.year, c.month, c.day, c.hms())
 }
 
 /// The journal's short prefix: `Jun 04 09:00:00`.

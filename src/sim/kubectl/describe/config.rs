@@ -63,50 +63,22 @@ pub fn pvc(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     };
     w.line(0, &format!("Name:\t{}", c.meta.name));
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(
-        0,
-        &format!(
-            "StorageClass:\t{}",
-            c.storage_class.clone().unwrap_or_default()
-        ),
-    );
+    w.line(0, &format!("StorageClass:\t{}", c.storage_class.clone().unwrap_or_default()));
     w.line(0, &format!("Status:\t{}", c.phase.as_str()));
-    w.line(
-        0,
-        &format!("Volume:\t{}", c.volume.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Volume:\t{}", c.volume.clone().unwrap_or_default()));
     w.labels("Labels", &c.meta.labels);
     w.annotations("Annotations", &c.meta.annotations);
     w.line(0, "Finalizers:\t[kubernetes.io/pvc-protection]");
     let bound = c.volume.is_some();
-    w.line(
-        0,
-        &format!(
-            "Capacity:\t{}",
-            if bound { mem(c.size) } else { String::new() }
-        ),
-    );
-    w.line(
-        0,
-        &format!(
-            "Access Modes:\t{}",
-            if bound {
-                access_mode(&c.access_mode)
-            } else {
-                ""
-            }
-        ),
-    );
+    w.line(0, &format!("Capacity:\t{}", if bound { mem(c.size) } else { String::new() }));
+    w.line(0, &format!("Access Modes:\t{}", if bound { access_mode(&c.access_mode) } else { "" }));
     w.line(0, "VolumeMode:\tFilesystem");
     let users: Vec<String> = cluster
         .pods
         .values()
         .filter(|p| {
             p.meta.namespace == ns
-                && p.spec
-                    .volumes
-                    .iter()
-                    .any(|v| matches!(&v.source, VolumeSource::Pvc(n) if n == name))
+                && p.spec.volumes.iter().any(|v| matches!(&v.source, VolumeSource::Pvc(n) if n == name))
         })
         .map(|p| p.meta.name.clone())
         .collect();
@@ -121,28 +93,16 @@ pub fn pv(cluster: &Cluster, name: &str, w: &mut W) {
     w.labels("Labels", &v.meta.labels);
     w.annotations("Annotations", &v.meta.annotations);
     w.line(0, "Finalizers:\t[kubernetes.io/pv-protection]");
-    w.line(
-        0,
-        &format!(
-            "StorageClass:\t{}",
-            v.storage_class.clone().unwrap_or_default()
-        ),
-    );
+    w.line(0, &format!("StorageClass:\t{}", v.storage_class.clone().unwrap_or_default()));
     let status = match (&v.claim, v.released) {
         (_, true) => "Released",
         (Some(_), false) => "Bound",
         (None, false) => "Available",
     };
     w.line(0, &format!("Status:\t{status}"));
-    w.line(
-        0,
-        &format!("Claim:\t{}", v.claim.clone().unwrap_or_default()),
-    );
+    w.line(0, &format!("Claim:\t{}", v.claim.clone().unwrap_or_default()));
     w.line(0, &format!("Reclaim Policy:\t{}", v.reclaim_policy));
-    w.line(
-        0,
-        &format!("Access Modes:\t{}", access_mode(&v.access_mode)),
-    );
+    w.line(0, &format!("Access Modes:\t{}", access_mode(&v.access_mode)));
     w.line(0, "VolumeMode:\tFilesystem");
     w.line(0, &format!("Capacity:\t{}", mem(v.size)));
     w.line(0, "Node Affinity:\t<none>");
@@ -158,25 +118,12 @@ pub fn storageclass(cluster: &Cluster, name: &str, w: &mut W) {
         return;
     };
     w.line(0, &format!("Name:\t{name}"));
-    w.line(
-        0,
-        &format!(
-            "IsDefaultClass:\t{}",
-            if sc.is_default { "Yes" } else { "No" }
-        ),
-    );
+    w.line(0, &format!("IsDefaultClass:\t{}", if sc.is_default { "Yes" } else { "No" }));
     let mut annotations = sc.meta.annotations.clone();
     if sc.is_default {
-        annotations.insert(
-            "storageclass.kubernetes.io/is-default-class".to_owned(),
-            "true".to_owned(),
-        );
+        annotations.insert("storageclass.kubernetes.io/is-default-class".to_owned(), "true".to_owned());
     }
-    let text = annotations
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let text = annotations.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
     w.line(0, &format!("Annotations:\t{text}"));
     w.line(0, &format!("Provisioner:\t{}", sc.provisioner));
     w.line(0, "Parameters:\t<none>");
@@ -205,10 +152,7 @@ pub fn quota_rows(cluster: &Cluster, q: &ResourceQuota) -> Vec<(&'static str, St
     let pods: Vec<_> = cluster
         .pods
         .values()
-        .filter(|p| {
-            &p.meta.namespace == ns
-                && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed)
-        })
+        .filter(|p| &p.meta.namespace == ns && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
         .collect();
     let (mut rc, mut rm, mut lc, mut lm) = (0, 0, 0, 0);
     for p in &pods {
@@ -262,8 +206,7 @@ fn limit_rows(lr: &LimitRange) -> Vec<String> {
             dash(lr.default_cpu.map(cpu))
         ));
     }
-    if lr.default_memory.is_some() || lr.default_request_memory.is_some() || lr.max_memory.is_some()
-    {
+    if lr.default_memory.is_some() || lr.default_request_memory.is_some() || lr.max_memory.is_some() {
         rows.push(format!(
             "Container\tmemory\t-\t{}\t{}\t{}\t-",
             dash(lr.max_memory.map(mem)),
@@ -280,14 +223,8 @@ pub fn limitrange(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     };
     w.line(0, &format!("Name:\t{}", lr.meta.name));
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(
-        0,
-        "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio",
-    );
-    w.line(
-        0,
-        "----\t--------\t---\t---\t---------------\t-------------\t-----------------------",
-    );
+    w.line(0, "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio");
+    w.line(0, "----\t--------\t---\t---\t---------------\t-------------\t-----------------------");
     for row in limit_rows(lr) {
         w.line(0, &row);
     }
@@ -299,28 +236,12 @@ pub fn namespace(cluster: &Cluster, name: &str, w: &mut W) {
     };
     w.line(0, &format!("Name:\t{name}"));
     let mut labels = n.meta.labels.clone();
-    labels
-        .entry("kubernetes.io/metadata.name".to_owned())
-        .or_insert_with(|| name.to_owned());
+    labels.entry("kubernetes.io/metadata.name".to_owned()).or_insert_with(|| name.to_owned());
     w.labels("Labels", &labels);
     w.annotations("Annotations", &n.meta.annotations);
-    w.line(
-        0,
-        &format!(
-            "Status:\t{}",
-            if n.meta.deleted.is_some() {
-                "Terminating"
-            } else {
-                "Active"
-            }
-        ),
-    );
+    w.line(0, &format!("Status:\t{}", if n.meta.deleted.is_some() { "Terminating" } else { "Active" }));
     w.line(0, "");
-    let quotas: Vec<_> = cluster
-        .quotas
-        .values()
-        .filter(|q| q.meta.namespace == name)
-        .collect();
+    let quotas: Vec<_> = cluster.quotas.values().filter(|q| q.meta.namespace == name).collect();
     if quotas.is_empty() {
         w.line(0, "No resource quota.");
     } else {
@@ -335,23 +256,13 @@ pub fn namespace(cluster: &Cluster, name: &str, w: &mut W) {
         }
     }
     w.line(0, "");
-    let ranges: Vec<_> = cluster
-        .limitranges
-        .values()
-        .filter(|l| l.meta.namespace == name)
-        .collect();
+    let ranges: Vec<_> = cluster.limitranges.values().filter(|l| l.meta.namespace == name).collect();
     if ranges.is_empty() {
         w.line(0, "No LimitRange resource.");
     } else {
         w.line(0, "Resource Limits");
-        w.line(
-            0,
-            " Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio",
-        );
-        w.line(
-            0,
-            " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------",
-        );
+        w.line(0, " Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio");
+        w.line(0, " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------");
         for lr in ranges {
             for row in limit_rows(lr) {
                 w.line(0, &format!(" {row}"));

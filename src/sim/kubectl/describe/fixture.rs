@@ -3,19 +3,16 @@
 
 use crate::sim::cluster::{Cluster, Event, key};
 use crate::sim::objects::{
-    ConfigMap, Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition,
-    EndpointAddress, Endpoints, EnvVar, IntOrString, KeyRef, KubeletState, Meta, Namespace, Node,
-    NodeCondition, OwnerRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet,
-    ResourceList, Resources, Service, ServicePort, ServiceType, Strategy, Taint, TaintEffect,
+    ConfigMap, Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, EndpointAddress, Endpoints,
+    EnvVar, IntOrString, KeyRef, KubeletState, Meta, Namespace, Node, NodeCondition, OwnerRef, Pod, PodPhase, PodSpec,
+    PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources, Service, ServicePort, ServiceType, Strategy,
+    Taint, TaintEffect,
 };
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 pub(crate) fn node(name: &str, index: u32) -> Node {
     Node {
-        meta: Meta {
-            created: -30 * 86_400,
-            ..Meta::new(name, "")
-        },
+        meta: Meta { created: -30 * 86_400, ..Meta::new(name, "") },
         cpu: Millicores(4000),
         memory: Mebibytes(8192),
         max_pods: 110,
@@ -28,30 +25,10 @@ pub(crate) fn node(name: &str, index: u32) -> Node {
         index,
         last_heartbeat: 590,
         conditions: vec![
-            cond(
-                "MemoryPressure",
-                "False",
-                "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available",
-            ),
-            cond(
-                "DiskPressure",
-                "False",
-                "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure",
-            ),
-            cond(
-                "PIDPressure",
-                "False",
-                "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available",
-            ),
-            cond(
-                "Ready",
-                "True",
-                "KubeletReady",
-                "kubelet is posting ready status",
-            ),
+            cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
         ],
     }
 }
@@ -74,22 +51,12 @@ pub(crate) fn web_container() -> Container {
         env: vec![EnvVar {
             name: "DB_URL".to_owned(),
             value: None,
-            config_map_key: Some(KeyRef {
-                name: "app-config".to_owned(),
-                key: "DB_URL".to_owned(),
-                optional: false,
-            }),
+            config_map_key: Some(KeyRef { name: "app-config".to_owned(), key: "DB_URL".to_owned(), optional: false }),
             secret_key: None,
         }],
         resources: Resources {
-            requests: ResourceList {
-                cpu: Some(Millicores(100)),
-                memory: Some(Mebibytes(128)),
-            },
-            limits: ResourceList {
-                cpu: None,
-                memory: Some(Mebibytes(128)),
-            },
+            requests: ResourceList { cpu: Some(Millicores(100)), memory: Some(Mebibytes(128)) },
+            limits: ResourceList { cpu: None, memory: Some(Mebibytes(128)) },
         },
         liveness: Some(Probe {
             path: Some("/healthz".to_owned()),
@@ -103,17 +70,12 @@ pub(crate) fn web_container() -> Container {
 }
 
 pub(crate) fn labels(pairs: &[(&str, &str)]) -> crate::sim::objects::Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
 pub(crate) fn running_status(name: &str, image: &str, started: i64) -> ContainerStatus {
     ContainerStatus {
-        state: ContainerState::Running {
-            started_at: started,
-        },
+        state: ContainerState::Running { started_at: started },
         ready: true,
         ..ContainerStatus::new(name, image)
     }
@@ -124,10 +86,7 @@ pub(crate) fn web_pod(name: &str, ip: &str) -> Pod {
     Pod {
         meta: Meta {
             labels: labels(&[("app", "web"), ("pod-template-hash", "6d4cf56db6")]),
-            owner: Some(OwnerRef {
-                kind: "ReplicaSet".to_owned(),
-                name: "web-6d4cf56db6".to_owned(),
-            }),
+            owner: Some(OwnerRef { kind: "ReplicaSet".to_owned(), name: "web-6d4cf56db6".to_owned() }),
             created: 300,
             ..Meta::new(name, "default")
         },
@@ -150,12 +109,7 @@ pub(crate) fn web_pod(name: &str, ip: &str) -> Pod {
 }
 
 /// An event in `default`; `times` is (first, last, count).
-fn event(
-    object: (&str, &str),
-    warning: bool,
-    what: (&str, &str, &str),
-    times: (i64, i64, u32),
-) -> Event {
+fn event(object: (&str, &str), warning: bool, what: (&str, &str, &str), times: (i64, i64, u32)) -> Event {
     Event {
         namespace: "default".to_owned(),
         kind: object.0.to_owned(),
@@ -175,12 +129,7 @@ fn event(
 pub(crate) fn cluster() -> Cluster {
     let mut c = Cluster::new(7);
     c.now = 600;
-    c.namespaces.insert(
-        "default".to_owned(),
-        Namespace {
-            meta: Meta::new("default", ""),
-        },
-    );
+    c.namespaces.insert("default".to_owned(), Namespace { meta: Meta::new("default", "") });
     c.nodes.insert("node-1".to_owned(), node("node-1", 1));
     c.configmaps.insert(
         key("default", "app-config"),
@@ -199,11 +148,7 @@ pub(crate) fn cluster() -> Cluster {
         },
     };
     let mut d = Deployment {
-        meta: Meta {
-            labels: labels(&[("app", "web")]),
-            created: -86_400,
-            ..Meta::new("web", "default")
-        },
+        meta: Meta { labels: labels(&[("app", "web")]), created: -86_400, ..Meta::new("web", "default") },
         replicas: 3,
         selector: labels(&[("app", "web")]),
         template: template.clone(),
@@ -237,10 +182,7 @@ pub(crate) fn cluster() -> Cluster {
     let rs = ReplicaSet {
         meta: Meta {
             labels: labels(&[("app", "web"), ("pod-template-hash", "6d4cf56db6")]),
-            owner: Some(OwnerRef {
-                kind: "Deployment".to_owned(),
-                name: "web".to_owned(),
-            }),
+            owner: Some(OwnerRef { kind: "Deployment".to_owned(), name: "web".to_owned() }),
             ..Meta::new("web-6d4cf56db6", "default")
         },
         replicas: 3,
@@ -253,10 +195,7 @@ pub(crate) fn cluster() -> Cluster {
         create_error: None,
     };
     c.replicasets.insert(key("default", "web-6d4cf56db6"), rs);
-    for (name, ip) in [
-        ("web-6d4cf56db6-4xk2p", "10.244.1.5"),
-        ("web-6d4cf56db6-9zqtw", "10.244.1.6"),
-    ] {
+    for (name, ip) in [("web-6d4cf56db6-4xk2p", "10.244.1.5"), ("web-6d4cf56db6-9zqtw", "10.244.1.6")] {
         c.pods.insert(key("default", name), web_pod(name, ip));
     }
     let mut crashing = web_pod("web-6d4cf56db6-x7k2p", "10.244.1.7");
@@ -282,8 +221,7 @@ pub(crate) fn cluster() -> Cluster {
         ],
         ..ContainerStatus::new("web", "shop/web:1.4.2")
     };
-    c.pods
-        .insert(key("default", "web-6d4cf56db6-x7k2p"), crashing);
+    c.pods.insert(key("default", "web-6d4cf56db6-x7k2p"), crashing);
     c.services.insert(
         key("default", "web"),
         Service {
@@ -303,17 +241,14 @@ pub(crate) fn cluster() -> Cluster {
         key("default", "web"),
         Endpoints {
             meta: Meta::new("web", "default"),
-            ready: [
-                ("10.244.1.5", "web-6d4cf56db6-4xk2p"),
-                ("10.244.1.6", "web-6d4cf56db6-9zqtw"),
-            ]
-            .iter()
-            .map(|(ip, pod)| EndpointAddress {
-                ip: (*ip).to_owned(),
-                pod: (*pod).to_owned(),
-                node: "node-1".to_owned(),
-            })
-            .collect(),
+            ready: [("10.244.1.5", "web-6d4cf56db6-4xk2p"), ("10.244.1.6", "web-6d4cf56db6-9zqtw")]
+                .iter()
+                .map(|(ip, pod)| EndpointAddress {
+                    ip: (*ip).to_owned(),
+                    pod: (*pod).to_owned(),
+                    node: "node-1".to_owned(),
+                })
+                .collect(),
             not_ready: Vec::new(),
             ports: vec![(None, 8080)],
         },
@@ -322,32 +257,13 @@ pub(crate) fn cluster() -> Cluster {
     let scheduled = format!("Successfully assigned default/{pod} to node-1");
     let backoff = format!("Back-off restarting failed container web in pod {pod}_default(3)");
     let pulled = "Container image \"shop/web:1.4.2\" already present on machine";
-    c.events.push(event(
-        ("Pod", pod),
-        false,
-        ("Scheduled", &scheduled, "default-scheduler"),
-        (300, 300, 1),
-    ));
-    c.events.push(event(
-        ("Pod", pod),
-        false,
-        ("Pulled", pulled, "kubelet"),
-        (302, 540, 6),
-    ));
-    c.events.push(event(
-        ("Pod", pod),
-        true,
-        ("BackOff", &backoff, "kubelet"),
-        (360, 590, 9),
-    ));
+    c.events.push(event(("Pod", pod), false, ("Scheduled", &scheduled, "default-scheduler"), (300, 300, 1)));
+    c.events.push(event(("Pod", pod), false, ("Pulled", pulled, "kubelet"), (302, 540, 6)));
+    c.events.push(event(("Pod", pod), true, ("BackOff", &backoff, "kubelet"), (360, 590, 9)));
     c.events.push(event(
         ("Deployment", "web"),
         false,
-        (
-            "ScalingReplicaSet",
-            "Scaled up replica set web-6d4cf56db6 to 3",
-            "deployment-controller",
-        ),
+        ("ScalingReplicaSet", "Scaled up replica set web-6d4cf56db6 to 3", "deployment-controller"),
         (290, 290, 1),
     ));
     c
@@ -360,21 +276,9 @@ pub(crate) fn not_ready_node(c: &mut Cluster) {
         n.kubelet = KubeletState::Stopped;
         n.last_heartbeat = 420;
         n.taints = vec![
-            Taint {
-                key: "node.kubernetes.io/unreachable".to_owned(),
-                value: None,
-                effect: TaintEffect::NoSchedule,
-            },
-            Taint {
-                key: "node.kubernetes.io/unreachable".to_owned(),
-                value: None,
-                effect: TaintEffect::NoExecute,
-            },
-            Taint {
-                key: "dedicated".to_owned(),
-                value: Some("gpu".to_owned()),
-                effect: TaintEffect::NoSchedule,
-            },
+            Taint { key: "node.kubernetes.io/unreachable".to_owned(), value: None, effect: TaintEffect::NoSchedule },
+            Taint { key: "node.kubernetes.io/unreachable".to_owned(), value: None, effect: TaintEffect::NoExecute },
+            Taint { key: "dedicated".to_owned(), value: Some("gpu".to_owned()), effect: TaintEffect::NoSchedule },
         ];
         for cond in &mut n.conditions {
             cond.status = "Unknown".to_owned();

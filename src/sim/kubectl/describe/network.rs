@@ -5,12 +5,7 @@ use crate::sim::cluster::{Cluster, key};
 use crate::sim::objects::{IntOrString, Labels, PolicyRule, PolicyType, ServiceType};
 
 /// Ready `ip:port` pairs behind a service port, as `formatEndpointSlices` prints them.
-pub fn endpoints_text(
-    cluster: &Cluster,
-    ns: &str,
-    service: &str,
-    port_name: Option<&str>,
-) -> String {
+pub fn endpoints_text(cluster: &Cluster, ns: &str, service: &str, port_name: Option<&str>) -> String {
     let Some(ep) = cluster.endpoints.get(&key(ns, service)) else {
         return "<none>".to_owned();
     };
@@ -18,22 +13,12 @@ pub fn endpoints_text(
         .ports
         .iter()
         .find(|(n, _)| n.as_deref() == port_name)
-        .or_else(|| {
-            if ep.ports.len() == 1 {
-                ep.ports.first()
-            } else {
-                None
-            }
-        })
+        .or_else(|| if ep.ports.len() == 1 { ep.ports.first() } else { None })
         .map(|(_, p)| *p);
     let Some(port) = port else {
         return "<none>".to_owned();
     };
-    let all: Vec<String> = ep
-        .ready
-        .iter()
-        .map(|a| format!("{}:{port}", a.ip))
-        .collect();
+    let all: Vec<String> = ep.ready.iter().map(|a| format!("{}:{port}", a.ip)).collect();
     if all.is_empty() {
         return "<none>".to_owned();
     }
@@ -64,13 +49,7 @@ pub fn service(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
             IntOrString::Int(p) => w.line(0, &format!("TargetPort:\t{p}/{}", sp.protocol)),
             IntOrString::Str(s) => w.line(0, &format!("TargetPort:\t{s}/{}", sp.protocol)),
         }
-        w.line(
-            0,
-            &format!(
-                "Endpoints:\t{}",
-                endpoints_text(cluster, ns, &svc.meta.name, sp.name.as_deref())
-            ),
-        );
+        w.line(0, &format!("Endpoints:\t{}", endpoints_text(cluster, ns, &svc.meta.name, sp.name.as_deref())));
     }
     w.line(0, "Session Affinity:\tNone");
     if svc.kind != ServiceType::ClusterIP {
@@ -93,10 +72,7 @@ pub fn endpoints(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
             if list.is_empty() {
                 "<none>".to_owned()
             } else {
-                list.iter()
-                    .map(|a| a.ip.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
+                list.iter().map(|a| a.ip.as_str()).collect::<Vec<_>>().join(",")
             }
         };
         w.line(1, &format!("Addresses:\t{}", join(&ep.ready)));
@@ -106,10 +82,7 @@ pub fn endpoints(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
             w.line(2, "Name\tPort\tProtocol");
             w.line(2, "----\t----\t--------");
             for (n, p) in &ep.ports {
-                w.line(
-                    2,
-                    &format!("{}\t{p}\tTCP", n.as_deref().unwrap_or("<unset>")),
-                );
+                w.line(2, &format!("{}\t{p}\tTCP", n.as_deref().unwrap_or("<unset>")));
             }
         }
         w.line(0, "");
@@ -121,15 +94,8 @@ pub fn backend_text(cluster: &Cluster, ns: &str, service: &str, port: u16) -> St
     let Some(svc) = cluster.services.get(&key(ns, service)) else {
         return format!("{service}:{port} (<error: endpoints \"{service}\" not found>)");
     };
-    let port_name = svc
-        .ports
-        .iter()
-        .find(|p| p.port == port)
-        .and_then(|p| p.name.as_deref());
-    format!(
-        "{service}:{port} ({})",
-        endpoints_text(cluster, ns, service, port_name)
-    )
+    let port_name = svc.ports.iter().find(|p| p.port == port).and_then(|p| p.name.as_deref());
+    format!("{service}:{port} ({})", endpoints_text(cluster, ns, service, port_name))
 }
 
 pub fn ingress(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
@@ -145,31 +111,17 @@ pub fn ingress(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     if !ing.tls.is_empty() {
         w.line(0, "TLS:");
         for t in &ing.tls {
-            w.line(
-                1,
-                &format!("{} terminates {}", t.secret_name, t.hosts.join(",")),
-            );
+            w.line(1, &format!("{} terminates {}", t.secret_name, t.hosts.join(",")));
         }
     }
     w.line(0, "Rules:");
     w.line(1, "Host\tPath\tBackends");
     w.line(1, "----\t----\t--------");
     for rule in &ing.rules {
-        let host = if rule.host.is_empty() {
-            "*"
-        } else {
-            rule.host.as_str()
-        };
+        let host = if rule.host.is_empty() { "*" } else { rule.host.as_str() };
         w.line(1, &format!("{host}\t"));
         for p in &rule.paths {
-            w.line(
-                2,
-                &format!(
-                    "\t{} \t{}",
-                    p.path,
-                    backend_text(cluster, ns, &p.backend.service, p.backend.port)
-                ),
-            );
+            w.line(2, &format!("\t{} \t{}", p.path, backend_text(cluster, ns, &p.backend.service, p.backend.port)));
         }
     }
     if ing.rules.is_empty() {
@@ -188,27 +140,17 @@ pub fn netpol(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     };
     w.line(0, &format!("Name:\t{}", np.meta.name));
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(
-        0,
-        &format!("Created on:\t{}", clock::go_string(np.meta.created)),
-    );
+    w.line(0, &format!("Created on:\t{}", clock::go_string(np.meta.created)));
     w.labels("Labels", &np.meta.labels);
     w.annotations("Annotations", &np.meta.annotations);
     w.line(0, "Spec:");
     if np.pod_selector.is_empty() {
-        w.line(
-            1,
-            "PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)",
-        );
+        w.line(1, "PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)");
     } else {
-        w.line(
-            1,
-            &format!("PodSelector:     {}", label_selector(&np.pod_selector)),
-        );
+        w.line(1, &format!("PodSelector:     {}", label_selector(&np.pod_selector)));
     }
     let ingress = np.policy_types.is_empty() || np.policy_types.contains(&PolicyType::Ingress);
-    let egress = np.policy_types.contains(&PolicyType::Egress)
-        || (np.policy_types.is_empty() && !np.egress.is_empty());
+    let egress = np.policy_types.contains(&PolicyType::Egress) || (np.policy_types.is_empty() && !np.egress.is_empty());
     if ingress {
         w.line(1, "Allowing ingress traffic:");
         rules(w, &np.ingress, "ingress", "From", "source");
@@ -242,36 +184,24 @@ pub fn netpol(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 fn rules(w: &mut W, list: &[PolicyRule], direction: &str, peer_word: &str, any_word: &str) {
     let indent = "    ";
     if list.is_empty() {
-        w.line(
-            0,
-            &format!("{indent}<none> (Selected pods are isolated for {direction} connectivity)"),
-        );
+        w.line(0, &format!("{indent}<none> (Selected pods are isolated for {direction} connectivity)"));
         return;
     }
     for (i, rule) in list.iter().enumerate() {
         if rule.ports.is_empty() {
-            w.line(
-                0,
-                &format!("{indent}To Port: <any> (traffic allowed to all ports)"),
-            );
+            w.line(0, &format!("{indent}To Port: <any> (traffic allowed to all ports)"));
         } else {
             for p in &rule.ports {
                 w.line(0, &format!("{indent}To Port: {}/{}", p.port, p.protocol));
             }
         }
         if rule.peers.is_empty() {
-            w.line(
-                0,
-                &format!("{indent}{peer_word}: <any> (traffic not restricted by {any_word})"),
-            );
+            w.line(0, &format!("{indent}{peer_word}: <any> (traffic not restricted by {any_word})"));
         } else {
             for peer in &rule.peers {
                 w.line(0, &format!("{indent}{peer_word}:"));
                 if let Some(n) = &peer.namespace_selector {
-                    w.line(
-                        1,
-                        &format!("{indent}NamespaceSelector: {}", label_selector(n)),
-                    );
+                    w.line(1, &format!("{indent}NamespaceSelector: {}", label_selector(n)));
                 }
                 if let Some(p) = &peer.pod_selector {
                     w.line(1, &format!("{indent}PodSelector: {}", label_selector(p)));

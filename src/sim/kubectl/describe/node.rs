@@ -46,11 +46,7 @@ pub fn roles(node: &Node) -> String {
         .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
         .filter(|r| !r.is_empty())
         .collect();
-    if roles.is_empty() {
-        "<none>".to_owned()
-    } else {
-        roles.join(",")
-    }
+    if roles.is_empty() { "<none>".to_owned() } else { roles.join(",") }
 }
 
 pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
@@ -61,41 +57,21 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, &format!("Roles:\t{}", roles(node)));
     w.labels("Labels", &node.meta.labels);
     w.annotations("Annotations", &node.meta.annotations);
-    w.line(
-        0,
-        &format!("CreationTimestamp:\t{}", clock::rfc1123z(node.meta.created)),
-    );
+    w.line(0, &format!("CreationTimestamp:\t{}", clock::rfc1123z(node.meta.created)));
     let mut taints = node.taints.clone();
     taints.sort_by(|a, b| (a.effect.as_str(), &a.key).cmp(&(b.effect.as_str(), &b.key)));
-    w.multiline(
-        "Taints",
-        taints.iter().map(crate::sim::objects::Taint::to_display),
-    );
+    w.multiline("Taints", taints.iter().map(crate::sim::objects::Taint::to_display));
     w.line(0, &format!("Unschedulable:\t{}", node.unschedulable));
     w.line(0, "Lease:");
     w.line(1, &format!("HolderIdentity:\t{name}"));
     w.line(1, "AcquireTime:\t<unset>");
-    w.line(
-        1,
-        &format!("RenewTime:\t{}", clock::rfc1123z(node.last_heartbeat)),
-    );
+    w.line(1, &format!("RenewTime:\t{}", clock::rfc1123z(node.last_heartbeat)));
     if !node.conditions.is_empty() {
         let mut conds: Vec<_> = node.conditions.iter().collect();
-        conds.sort_by_key(|c| {
-            CONDITION_ORDER
-                .iter()
-                .position(|k| *k == c.kind)
-                .unwrap_or(CONDITION_ORDER.len())
-        });
+        conds.sort_by_key(|c| CONDITION_ORDER.iter().position(|k| *k == c.kind).unwrap_or(CONDITION_ORDER.len()));
         w.line(0, "Conditions:");
-        w.line(
-            1,
-            "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
-        );
-        w.line(
-            1,
-            "----\t------\t-----------------\t------------------\t------\t-------",
-        );
+        w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
+        w.line(1, "----\t------\t-----------------\t------------------\t------\t-------");
         for c in conds {
             w.line(
                 1,
@@ -117,46 +93,23 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
     for title in ["Capacity", "Allocatable"] {
         w.line(0, &format!("{title}:"));
         w.line(1, &format!("cpu:\t{}", cpu(node.cpu)));
-        w.line(
-            1,
-            &format!(
-                "ephemeral-storage:\t{}Ki",
-                u64::from(node.disk_gib) * 1024 * 1024
-            ),
-        );
+        w.line(1, &format!("ephemeral-storage:\t{}Ki", u64::from(node.disk_gib) * 1024 * 1024));
         w.line(1, "hugepages-1Gi:\t0");
         w.line(1, "hugepages-2Mi:\t0");
         w.line(1, &format!("memory:\t{}Ki", node.memory.0 * 1024));
         w.line(1, &format!("pods:\t{}", node.max_pods));
     }
     w.line(0, "System Info:");
-    w.line(
-        1,
-        &format!("Machine ID:\t{}", hex_id(&format!("machine/{name}"), 32)),
-    );
+    w.line(1, &format!("Machine ID:\t{}", hex_id(&format!("machine/{name}"), 32)));
     let uuid = hex_id(&format!("uuid/{name}"), 32);
     w.line(
         1,
-        &format!(
-            "System UUID:\t{}-{}-{}-{}-{}",
-            &uuid[..8],
-            &uuid[8..12],
-            &uuid[12..16],
-            &uuid[16..20],
-            &uuid[20..]
-        ),
+        &format!("System UUID:\t{}-{}-{}-{}-{}", &uuid[..8], &uuid[8..12], &uuid[12..16], &uuid[16..20], &uuid[20..]),
     );
     let boot = hex_id(&format!("boot/{name}"), 32);
     w.line(
         1,
-        &format!(
-            "Boot ID:\t{}-{}-{}-{}-{}",
-            &boot[..8],
-            &boot[8..12],
-            &boot[12..16],
-            &boot[16..20],
-            &boot[20..]
-        ),
+        &format!("Boot ID:\t{}-{}-{}-{}-{}", &boot[..8], &boot[8..12], &boot[12..16], &boot[16..20], &boot[20..]),
     );
     w.line(1, "Kernel Version:\t6.8.0-45-generic");
     w.line(1, "OS Image:\tUbuntu 24.04.1 LTS");
@@ -169,18 +122,9 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, &format!("PodCIDRs:\t10.244.{}.0/24", node.index));
     let pods = pods_on(cluster, name);
     let (alloc_cpu, alloc_mem) = (node.cpu.0, node.memory.0);
-    w.line(
-        0,
-        &format!("Non-terminated Pods:\t({} in total)", pods.len()),
-    );
-    w.line(
-        1,
-        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge",
-    );
-    w.line(
-        1,
-        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---",
-    );
+    w.line(0, &format!("Non-terminated Pods:\t({} in total)", pods.len()));
+    w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
+    w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---");
     let (mut trc, mut trm, mut tlc, mut tlm) = (0, 0, 0, 0);
     for p in &pods {
         let (rc, rm, lc, lm) = pod_requests_limits(p);
@@ -207,10 +151,7 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
         );
     }
     w.line(0, "Allocated resources:");
-    w.line(
-        1,
-        "(Total limits may be over 100 percent, i.e., overcommitted.)",
-    );
+    w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
     w.line(1, "Resource\tRequests\tLimits");
     w.line(1, "--------\t--------\t------");
     w.line(

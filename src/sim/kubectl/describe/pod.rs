@@ -6,8 +6,8 @@ use super::{W, clock, cpu, mem};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kubectl::table;
 use crate::sim::objects::{
-    Container, ContainerState, ContainerStatus, Pod, PodPhase, PodTemplate, Probe, ResourceList,
-    Toleration, Volume, VolumeSource,
+    Container, ContainerState, ContainerStatus, Pod, PodPhase, PodTemplate, Probe, ResourceList, Toleration, Volume,
+    VolumeSource,
 };
 
 pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
@@ -17,10 +17,7 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.line(0, &format!("Name:\t{}", pod.meta.name));
     w.line(0, &format!("Namespace:\t{ns}"));
     w.line(0, "Priority:\t0");
-    w.line(
-        0,
-        &format!("Service Account:\t{}", pod.spec.service_account),
-    );
+    w.line(0, &format!("Service Account:\t{}", pod.spec.service_account));
     match pod.spec.node_name.as_ref().or(pod.status.node.as_ref()) {
         None => w.line(0, "Node:\t<none>"),
         Some(n) => {
@@ -41,13 +38,7 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     let terminal = matches!(pod.status.phase, PodPhase::Failed | PodPhase::Succeeded);
     if pod.status.terminating_until.is_some() && !terminal {
         let since = pod.meta.deleted.unwrap_or(cluster.now);
-        w.line(
-            0,
-            &format!(
-                "Status:\tTerminating (lasts {})",
-                table::age(cluster.now - since)
-            ),
-        );
+        w.line(0, &format!("Status:\tTerminating (lasts {})", table::age(cluster.now - since)));
         w.line(0, "Termination Grace Period:\t30s");
     } else {
         w.line(0, &format!("Status:\t{}", pod.status.phase.as_str()));
@@ -70,30 +61,13 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
         w.line(0, &format!("Controlled By:\t{}/{}", owner.kind, owner.name));
     }
     if !pod.spec.init_containers.is_empty() {
-        containers(
-            w,
-            "Init Containers",
-            &pod.spec.init_containers,
-            Some(&pod.status.init_statuses),
-            "",
-            true,
-        );
+        containers(w, "Init Containers", &pod.spec.init_containers, Some(&pod.status.init_statuses), "", true);
     }
-    containers(
-        w,
-        "Containers",
-        &pod.spec.containers,
-        Some(&pod.status.containers),
-        "",
-        true,
-    );
+    containers(w, "Containers", &pod.spec.containers, Some(&pod.status.containers), "", true);
     w.line(0, "Conditions:");
     w.line(1, "Type\tStatus");
     for (kind, ok) in conditions(pod) {
-        w.line(
-            1,
-            &format!("{kind} \t{} ", if ok { "True" } else { "False" }),
-        );
+        w.line(1, &format!("{kind} \t{} ", if ok { "True" } else { "False" }));
     }
     volumes(w, &pod.spec.volumes, "");
     w.line(0, &format!("QoS Class:\t{}", qos_class(pod)));
@@ -107,13 +81,9 @@ pub fn conditions(pod: &Pod) -> Vec<(&'static str, bool)> {
         return vec![("PodScheduled", false)];
     }
     let sandbox = pod.status.volume_error.is_none() && pod.status.phase != PodPhase::Failed;
-    let initialized = pod
-        .status
-        .init_statuses
-        .iter()
-        .all(|s| matches!(s.state, ContainerState::Terminated { exit_code: 0, .. }));
-    let containers_ready =
-        !pod.status.containers.is_empty() && pod.status.containers.iter().all(|c| c.ready);
+    let initialized =
+        pod.status.init_statuses.iter().all(|s| matches!(s.state, ContainerState::Terminated { exit_code: 0, .. }));
+    let containers_ready = !pod.status.containers.is_empty() && pod.status.containers.iter().all(|c| c.ready);
     let ready = containers_ready && pod.status.terminating_until.is_none();
     vec![
         ("PodReadyToStartContainers", sandbox),
@@ -142,11 +112,7 @@ pub fn qos_class(pod: &Pod) -> &'static str {
         if req.cpu.is_some() || req.memory.is_some() || lim.cpu.is_some() || lim.memory.is_some() {
             any = true;
         }
-        if lim.cpu.is_none()
-            || lim.memory.is_none()
-            || req.cpu != lim.cpu
-            || req.memory != lim.memory
-        {
+        if lim.cpu.is_none() || lim.memory.is_none() || req.cpu != lim.cpu || req.memory != lim.memory {
             guaranteed = false;
         }
     }
@@ -180,17 +146,8 @@ pub fn containers(
             w.line(2, &format!("Ports:\t{}", ports.join(", ")));
             w.line(2, &format!("Host Ports:\t{}", host_ports.join(", ")));
         } else {
-            w.line(
-                2,
-                &format!("Port:\t{}", ports.first().map_or("<none>", String::as_str)),
-            );
-            w.line(
-                2,
-                &format!(
-                    "Host Port:\t{}",
-                    host_ports.first().copied().unwrap_or("<none>")
-                ),
-            );
+            w.line(2, &format!("Port:\t{}", ports.first().map_or("<none>", String::as_str)));
+            w.line(2, &format!("Host Port:\t{}", host_ports.first().copied().unwrap_or("<none>")));
         }
         for (title, words) in [("Command", &c.command), ("Args", &c.args)] {
             if !words.is_empty() {
@@ -207,17 +164,10 @@ pub fn containers(
             if let Some(last @ ContainerState::Terminated { .. }) = &status.last_state {
                 state(w, "Last State", last);
             }
-            w.line(
-                2,
-                &format!("Ready:\t{}", if status.ready { "True" } else { "False" }),
-            );
+            w.line(2, &format!("Ready:\t{}", if status.ready { "True" } else { "False" }));
             w.line(2, &format!("Restart Count:\t{}", status.restart_count));
         }
-        let requests = if default_requests {
-            effective_requests(c)
-        } else {
-            c.resources.requests.clone()
-        };
+        let requests = if default_requests { effective_requests(c) } else { c.resources.requests.clone() };
         for (title, list) in [("Limits", &c.resources.limits), ("Requests", &requests)] {
             if list.cpu.is_some() || list.memory.is_some() {
                 w.line(2, &format!("{title}:"));
@@ -303,13 +253,7 @@ fn state(w: &mut W, title: &str, s: &ContainerState) {
                 w.line(3, &format!("Reason:\t{reason}"));
             }
         }
-        ContainerState::Terminated {
-            reason,
-            exit_code,
-            message,
-            started_at,
-            finished_at,
-        } => {
+        ContainerState::Terminated { reason, exit_code, message, started_at, finished_at } => {
             w.line(2, &format!("{title}:\tTerminated"));
             if !reason.is_empty() {
                 w.line(3, &format!("Reason:\t{reason}"));
@@ -358,15 +302,15 @@ pub fn volumes(w: &mut W, list: &[Volume], space: &str) {
                 w.line(2, "Optional:\tfalse");
             }
             VolumeSource::Pvc(n) => {
-                w.line(2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
+                w.line(
+                    2,
+                    "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+                );
                 w.line(2, &format!("ClaimName:\t{n}"));
                 w.line(2, "ReadOnly:\tfalse");
             }
             VolumeSource::EmptyDir => {
-                w.line(
-                    2,
-                    "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)",
-                );
+                w.line(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)");
                 w.line(2, "Medium:\t");
                 w.line(2, "SizeLimit:\t<unset>");
             }
@@ -378,10 +322,7 @@ pub fn volumes(w: &mut W, list: &[Volume], space: &str) {
 pub fn tolerations(w: &mut W, title: &str, list: &[Toleration], with_defaults: bool) {
     let mut all: Vec<Toleration> = list.to_vec();
     if with_defaults {
-        for k in [
-            "node.kubernetes.io/not-ready",
-            "node.kubernetes.io/unreachable",
-        ] {
+        for k in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
             if !all.iter().any(|t| t.key.as_deref() == Some(k)) {
                 all.push(Toleration {
                     key: Some(k.to_owned()),
@@ -406,11 +347,7 @@ fn toleration(t: &Toleration) -> String {
         s.push_str(e.as_str());
     }
     if t.value.is_none() {
-        s.push_str(if s.is_empty() {
-            "op=Exists"
-        } else {
-            " op=Exists"
-        });
+        s.push_str(if s.is_empty() { "op=Exists" } else { " op=Exists" });
     }
     if let Some(secs) = t.seconds {
         let _ = write!(s, " for {secs}s");
@@ -429,14 +366,7 @@ pub fn template(w: &mut W, t: &PodTemplate) {
         w.line(1, &format!("Service Account:\t{}", t.spec.service_account));
     }
     if !t.spec.init_containers.is_empty() {
-        containers(
-            w,
-            "Init Containers",
-            &t.spec.init_containers,
-            None,
-            "  ",
-            false,
-        );
+        containers(w, "Init Containers", &t.spec.init_containers, None, "  ", false);
     }
     containers(w, "Containers", &t.spec.containers, None, "  ", false);
     volumes(w, &t.spec.volumes, "  ");

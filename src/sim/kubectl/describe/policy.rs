@@ -13,41 +13,24 @@ pub fn hpa(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.line(0, &format!("Namespace:\t{ns}"));
     w.labels("Labels", &h.meta.labels);
     w.annotations("Annotations", &h.meta.annotations);
-    w.line(
-        0,
-        &format!("CreationTimestamp:\t{}", clock::rfc1123z(h.meta.created)),
-    );
+    w.line(0, &format!("CreationTimestamp:\t{}", clock::rfc1123z(h.meta.created)));
     w.line(0, &format!("Reference:\tDeployment/{}", h.target));
     w.line(0, "Metrics:\t( current / target )");
     let current = match h.status.current_cpu_percent {
         None => "<unknown>".to_owned(),
         Some(p) => {
             let request: u64 = cluster.deployments.get(&key(ns, &h.target)).map_or(0, |d| {
-                d.template
-                    .spec
-                    .containers
-                    .iter()
-                    .map(|c| effective_requests(c).cpu.unwrap_or_default().0)
-                    .sum()
+                d.template.spec.containers.iter().map(|c| effective_requests(c).cpu.unwrap_or_default().0).sum()
             });
             format!("{p}% ({}m)", u64::from(p) * request / 100)
         }
     };
-    w.line(
-        1,
-        &format!(
-            "resource cpu on pods  (as a percentage of request):\t{current} / {}%",
-            h.target_cpu_percent
-        ),
-    );
+    w.line(1, &format!("resource cpu on pods  (as a percentage of request):\t{current} / {}%", h.target_cpu_percent));
     w.line(0, &format!("Min replicas:\t{}", h.min_replicas));
     w.line(0, &format!("Max replicas:\t{}", h.max_replicas));
     w.line(
         0,
-        &format!(
-            "Deployment pods:\t{} current / {} desired",
-            h.status.current_replicas, h.status.desired_replicas
-        ),
+        &format!("Deployment pods:\t{} current / {} desired", h.status.current_replicas, h.status.desired_replicas),
     );
     if !h.status.conditions.is_empty() {
         w.line(0, "Conditions:");
@@ -107,11 +90,10 @@ pub fn pdb(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 
 fn find_role<'a>(cluster: &'a Cluster, kind: Kind, ns: &str, name: &str) -> Option<&'a Role> {
     let cluster_scoped = kind == Kind::ClusterRole;
-    cluster.roles.values().find(|r| {
-        r.cluster == cluster_scoped
-            && r.meta.name == name
-            && (cluster_scoped || r.meta.namespace == ns)
-    })
+    cluster
+        .roles
+        .values()
+        .find(|r| r.cluster == cluster_scoped && r.meta.name == name && (cluster_scoped || r.meta.namespace == ns))
 }
 
 pub fn role(cluster: &Cluster, kind: Kind, ns: &str, name: &str, w: &mut W) {
@@ -127,18 +109,11 @@ pub fn role(cluster: &Cluster, kind: Kind, ns: &str, name: &str, w: &mut W) {
     // Broken down per resource and group, verbs merged, as kubectl compacts rules.
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     for rule in &r.rules {
-        let groups: Vec<&str> = if rule.api_groups.is_empty() {
-            vec![""]
-        } else {
-            rule.api_groups.iter().map(String::as_str).collect()
-        };
+        let groups: Vec<&str> =
+            if rule.api_groups.is_empty() { vec![""] } else { rule.api_groups.iter().map(String::as_str).collect() };
         for res in &rule.resources {
             for g in &groups {
-                let combined = if g.is_empty() {
-                    res.clone()
-                } else {
-                    format!("{res}.{g}")
-                };
+                let combined = if g.is_empty() { res.clone() } else { format!("{res}.{g}") };
                 let i = if let Some(i) = rows.iter().position(|(n, _)| *n == combined) {
                     i
                 } else {
@@ -160,18 +135,12 @@ pub fn role(cluster: &Cluster, kind: Kind, ns: &str, name: &str, w: &mut W) {
     }
 }
 
-fn find_binding<'a>(
-    cluster: &'a Cluster,
-    kind: Kind,
-    ns: &str,
-    name: &str,
-) -> Option<&'a RoleBinding> {
+fn find_binding<'a>(cluster: &'a Cluster, kind: Kind, ns: &str, name: &str) -> Option<&'a RoleBinding> {
     let cluster_scoped = kind == Kind::ClusterRoleBinding;
-    cluster.rolebindings.values().find(|r| {
-        r.cluster == cluster_scoped
-            && r.meta.name == name
-            && (cluster_scoped || r.meta.namespace == ns)
-    })
+    cluster
+        .rolebindings
+        .values()
+        .find(|r| r.cluster == cluster_scoped && r.meta.name == name && (cluster_scoped || r.meta.namespace == ns))
 }
 
 pub fn rolebinding(cluster: &Cluster, kind: Kind, ns: &str, name: &str, w: &mut W) {
@@ -188,15 +157,7 @@ pub fn rolebinding(cluster: &Cluster, kind: Kind, ns: &str, name: &str, w: &mut 
     w.line(1, "Kind\tName\tNamespace");
     w.line(1, "----\t----\t---------");
     for s in &b.subjects {
-        w.line(
-            1,
-            &format!(
-                "{}\t{}\t{}",
-                s.kind,
-                s.name,
-                s.namespace.clone().unwrap_or_default()
-            ),
-        );
+        w.line(1, &format!("{}\t{}\t{}", s.kind, s.name, s.namespace.clone().unwrap_or_default()));
     }
 }
 
@@ -215,17 +176,11 @@ pub fn webhook(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, "API Version:\tadmissionregistration.k8s.io/v1");
     w.line(0, &format!("Kind:\t{kind}"));
     w.line(0, "Metadata:");
-    w.line(
-        1,
-        &format!("Creation Timestamp:\t{}", clock_rfc3339(cfg.meta.created)),
-    );
+    w.line(1, &format!("Creation Timestamp:\t{}", clock_rfc3339(cfg.meta.created)));
     w.line(1, &format!("Generation:\t{}", 1));
     w.line(0, "Webhooks:");
     for hook in &cfg.webhooks {
-        let (svc_ns, svc_name) = hook
-            .service
-            .split_once('/')
-            .unwrap_or(("default", hook.service.as_str()));
+        let (svc_ns, svc_name) = hook.service.split_once('/').unwrap_or(("default", hook.service.as_str()));
         w.line(1, "Admission Review Versions:");
         w.line(2, "v1");
         w.line(1, "Client Config:");
@@ -234,10 +189,7 @@ pub fn webhook(cluster: &Cluster, name: &str, w: &mut W) {
         w.line(3, &format!("Namespace:\t{svc_ns}"));
         w.line(3, "Path:\t/");
         w.line(3, &format!("Port:\t{}", hook.port));
-        w.line(
-            1,
-            &format!("Failure Policy:\t{}", hook.failure_policy.as_str()),
-        );
+        w.line(1, &format!("Failure Policy:\t{}", hook.failure_policy.as_str()));
         w.line(1, "Match Policy:\tEquivalent");
         w.line(1, &format!("Name:\t{}", hook.name));
         w.line(1, "Namespace Selector:");
@@ -271,8 +223,5 @@ pub fn webhook(cluster: &Cluster, name: &str, w: &mut W) {
 
 fn clock_rfc3339(t: i64) -> String {
     let c = clock::civil(t);
-    format!(
-        "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    format!("{}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day, c.hour, c.minute, c.second)
 }

@@ -48,13 +48,7 @@ fn format(
     write_lines(lines, start, line1, widths, out);
 }
 
-fn write_lines(
-    lines: &[Vec<&str>],
-    from: usize,
-    to: usize,
-    widths: &[usize],
-    out: &mut Vec<String>,
-) {
+fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut Vec<String>) {
     for line in &lines[from..to] {
         let mut s = String::new();
         for (j, cell) in line.iter().enumerate() {
@@ -107,8 +101,7 @@ mod tests {
 
     #[test]
     fn later_columns_align_within_their_own_blocks() {
-        let text =
-            "  Host\tPath\tBackends\n  ----\t----\t--------\n  a.example.com\t\n    \t/ \tweb:80";
+        let text = "  Host\tPath\tBackends\n  ----\t----\t--------\n  a.example.com\t\n    \t/ \tweb:80";
         assert_eq!(
             align(text, 0, 2),
             "  Host           Path  Backends\n  ----           ----  --------\n  a.example.com\n                 /   web:80"
@@ -117,9 +110,6 @@ mod tests {
 
     #[test]
     fn tabs_expand_to_stops_of_eight() {
-        assert_eq!(
-            expand_tabs("Server:\t\t10.96.0.10\nName:\tx"),
-            "Server:         10.96.0.10\nName:   x"
-        );
+        assert_eq!(expand_tabs("Server:\t\t10.96.0.10\nName:\tx"), "Server:         10.96.0.10\nName:   x");
     }
 }

@@ -245,14 +245,8 @@ fn describe_pod_shows_the_crash_loop_and_its_events() {
     assert_eq!(run(&mut c, "pod web-6d4cf56db6-x7k2p"), POD);
     assert_eq!(run(&mut c, "pods/web-6d4cf56db6-x7k2p"), POD);
     // A name that is not exact describes every object it prefixes.
-    assert_eq!(
-        run(&mut c, "po web-6d4cf56db6-x7").lines().next(),
-        Some("Name:             web-6d4cf56db6-x7k2p")
-    );
-    assert_eq!(
-        run(&mut c, "pods -l app=web").matches("\nName:  ").count() + 1,
-        3
-    );
+    assert_eq!(run(&mut c, "po web-6d4cf56db6-x7").lines().next(), Some("Name:             web-6d4cf56db6-x7k2p"));
+    assert_eq!(run(&mut c, "pods -l app=web").matches("\nName:  ").count() + 1, 3);
 }
 
 #[test]
@@ -287,41 +281,20 @@ fn describe_hpa_at_its_maximum() {
         h.status.current_cpu_percent = None;
     }
     assert!(
-        run(&mut c, "hpa web")
-            .contains("  resource cpu on pods  (as a percentage of request):  <unknown> / 50%\n")
+        run(&mut c, "hpa web").contains("  resource cpu on pods  (as a percentage of request):  <unknown> / 50%\n")
     );
 }
 
 #[test]
 fn describe_errors_read_like_kubectl() {
     let mut c = cluster();
-    assert_eq!(
-        run(&mut c, "pod nope"),
-        "Error from server (NotFound): pods \"nope\" not found"
-    );
-    assert_eq!(
-        run(&mut c, "deploy/nope"),
-        "Error from server (NotFound): deployments.apps \"nope\" not found"
-    );
-    assert_eq!(
-        run(&mut c, "foos x"),
-        "error: the server doesn't have a resource type \"foos\""
-    );
-    assert_eq!(
-        run(&mut c, "pods -n shop"),
-        "No resources found in shop namespace."
-    );
-    assert_eq!(
-        run(&mut c, "pod x -A"),
-        "error: a resource cannot be retrieved by name across all namespaces"
-    );
-    assert!(
-        run(&mut c, "").starts_with("error: You must specify the type of resource to describe.")
-    );
-    assert_eq!(
-        run(&mut c, "pods --bogus"),
-        "error: unknown flag: --bogus\nSee 'kubectl --help' for usage."
-    );
+    assert_eq!(run(&mut c, "pod nope"), "Error from server (NotFound): pods \"nope\" not found");
+    assert_eq!(run(&mut c, "deploy/nope"), "Error from server (NotFound): deployments.apps \"nope\" not found");
+    assert_eq!(run(&mut c, "foos x"), "error: the server doesn't have a resource type \"foos\"");
+    assert_eq!(run(&mut c, "pods -n shop"), "No resources found in shop namespace.");
+    assert_eq!(run(&mut c, "pod x -A"), "error: a resource cannot be retrieved by name across all namespaces");
+    assert!(run(&mut c, "").starts_with("error: You must specify the type of resource to describe."));
+    assert_eq!(run(&mut c, "pods --bogus"), "error: unknown flag: --bogus\nSee 'kubectl --help' for usage.");
 }
 
 #[test]
@@ -348,11 +321,7 @@ fn secrets_show_sizes_not_values() {
         crate::sim::objects::Secret {
             meta: Meta::new("db", "default"),
             kind: "Opaque".to_owned(),
-            data: [
-                ("password".to_owned(), "hunter22".to_owned()),
-                ("user".to_owned(), "shop".to_owned()),
-            ]
-            .into(),
+            data: [("password".to_owned(), "hunter22".to_owned()), ("user".to_owned(), "shop".to_owned())].into(),
         },
     );
     assert_eq!(
@@ -376,25 +345,19 @@ fn events_lists_and_filters() {
     assert!(all.starts_with("NAMESPACE   LAST SEEN             TYPE      REASON              OBJECT                     MESSAGE\ndefault     5m10s                 Normal    ScalingReplicaSet   Deployment/web"));
     assert_eq!(all.lines().count(), 5);
     assert_eq!(ev(&mut c, "-n shop"), "No events found in shop namespace.");
-    assert_eq!(
-        ev(&mut c, "--types=Bad"),
-        "error: valid --types are Normal or Warning, got \"Bad\""
-    );
+    assert_eq!(ev(&mut c, "--types=Bad"), "error: valid --types are Normal or Warning, got \"Bad\"");
 }
 
 fn network_cluster() -> Cluster {
     use crate::sim::objects::{
-        Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy, PolicyPeer,
-        PolicyPort, PolicyRule, PolicyType, ResourceQuota,
+        Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy, PolicyPeer, PolicyPort,
+        PolicyRule, PolicyType, ResourceQuota,
     };
     let mut c = cluster();
     let path = |service: &str| IngressPath {
         path: "/".to_owned(),
         path_type: "Prefix".to_owned(),
-        backend: IngressBackend {
-            service: service.to_owned(),
-            port: 80,
-        },
+        backend: IngressBackend { service: service.to_owned(), port: 80 },
     };
     c.ingresses.insert(
         key("default", "shop"),
@@ -402,19 +365,10 @@ fn network_cluster() -> Cluster {
             meta: Meta::new("shop", "default"),
             class: "nginx".to_owned(),
             rules: vec![
-                IngressRule {
-                    host: "shop.example.com".to_owned(),
-                    paths: vec![path("web")],
-                },
-                IngressRule {
-                    host: "api.example.com".to_owned(),
-                    paths: vec![path("api")],
-                },
+                IngressRule { host: "shop.example.com".to_owned(), paths: vec![path("web")] },
+                IngressRule { host: "api.example.com".to_owned(), paths: vec![path("api")] },
             ],
-            tls: vec![IngressTls {
-                hosts: vec!["shop.example.com".to_owned()],
-                secret_name: "shop-tls".to_owned(),
-            }],
+            tls: vec![IngressTls { hosts: vec!["shop.example.com".to_owned()], secret_name: "shop-tls".to_owned() }],
         },
     );
     c.netpols.insert(
@@ -434,14 +388,8 @@ fn network_cluster() -> Cluster {
             pod_selector: labels(&[("app", "db")]),
             policy_types: vec![PolicyType::Ingress, PolicyType::Egress],
             ingress: vec![PolicyRule {
-                peers: vec![PolicyPeer {
-                    pod_selector: Some(labels(&[("app", "web")])),
-                    namespace_selector: None,
-                }],
-                ports: vec![PolicyPort {
-                    port: 5432,
-                    protocol: "TCP".to_owned(),
-                }],
+                peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), namespace_selector: None }],
+                ports: vec![PolicyPort { port: 5432, protocol: "TCP".to_owned() }],
             }],
             egress: Vec::new(),
         },

@@ -11,11 +11,7 @@ pub fn owned_replicasets<'a>(cluster: &'a Cluster, d: &Deployment) -> Vec<&'a Re
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace
-                && rs
-                    .meta
-                    .owner
-                    .as_ref()
-                    .is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name)
+                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name)
         })
         .collect();
     list.sort_by_key(|rs| (rs.revision, rs.meta.created));
@@ -29,12 +25,7 @@ pub fn new_replicaset<'a>(cluster: &'a Cluster, d: &Deployment) -> Option<&'a Re
         .iter()
         .rev()
         .find(|rs| rs.template.spec == d.template.spec)
-        .or_else(|| {
-            owned
-                .iter()
-                .rev()
-                .find(|rs| rs.revision == d.status.revision && d.status.revision > 0)
-        })
+        .or_else(|| owned.iter().rev().find(|rs| rs.revision == d.status.revision && d.status.revision > 0))
         .copied()
 }
 
@@ -43,12 +34,7 @@ fn rs_summary(list: &[&ReplicaSet]) -> String {
         return "<none>".to_owned();
     }
     list.iter()
-        .map(|rs| {
-            format!(
-                "{} ({}/{} replicas created)",
-                rs.meta.name, rs.current, rs.replicas
-            )
-        })
+        .map(|rs| format!("{} ({}/{} replicas created)", rs.meta.name, rs.current, rs.replicas))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -59,10 +45,7 @@ pub fn deployment(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     };
     w.line(0, &format!("Name:\t{}", d.meta.name));
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(
-        0,
-        &format!("CreationTimestamp:\t{}", clock::rfc1123z(d.meta.created)),
-    );
+    w.line(0, &format!("CreationTimestamp:\t{}", clock::rfc1123z(d.meta.created)));
     w.labels("Labels", &d.meta.labels);
     let mut annotations = d.meta.annotations.clone();
     if d.status.revision > 0 {
@@ -71,11 +54,7 @@ pub fn deployment(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
             .or_insert_with(|| d.status.revision.to_string());
     }
     w.annotations("Annotations", &annotations);
-    let selector = if d.selector.is_empty() {
-        &d.template.labels
-    } else {
-        &d.selector
-    };
+    let selector = if d.selector.is_empty() { &d.template.labels } else { &d.selector };
     w.line(0, &format!("Selector:\t{}", selector_text(selector)));
     let s = &d.status;
     w.line(
@@ -90,10 +69,7 @@ pub fn deployment(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
         ),
     );
     match &d.strategy {
-        Strategy::RollingUpdate {
-            max_surge,
-            max_unavailable,
-        } => {
+        Strategy::RollingUpdate { max_surge, max_unavailable } => {
             w.line(0, "StrategyType:\tRollingUpdate");
             w.line(0, "MinReadySeconds:\t0");
             w.line(0, &format!("RollingUpdateStrategy:\t{max_unavailable} max unavailable, {max_surge} max surge"));
@@ -116,18 +92,11 @@ pub fn deployment(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     let old: Vec<&ReplicaSet> = owned_replicasets(cluster, d)
         .into_iter()
         .filter(|rs| {
-            Some(rs.meta.name.as_str()) != newest.map(|n| n.meta.name.as_str())
-                && (rs.replicas > 0 || rs.current > 0)
+            Some(rs.meta.name.as_str()) != newest.map(|n| n.meta.name.as_str()) && (rs.replicas > 0 || rs.current > 0)
         })
         .collect();
     w.line(0, &format!("OldReplicaSets:\t{}", rs_summary(&old)));
-    w.line(
-        0,
-        &format!(
-            "NewReplicaSet:\t{}",
-            rs_summary(&newest.into_iter().collect::<Vec<_>>())
-        ),
-    );
+    w.line(0, &format!("NewReplicaSet:\t{}", rs_summary(&newest.into_iter().collect::<Vec<_>>())));
 }
 
 pub fn replicaset(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
@@ -139,27 +108,16 @@ pub fn replicaset(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.line(0, &format!("Selector:\t{}", selector_text(&rs.selector)));
     w.labels("Labels", &rs.meta.labels);
     let mut annotations = rs.meta.annotations.clone();
-    annotations
-        .entry("deployment.kubernetes.io/revision".to_owned())
-        .or_insert_with(|| rs.revision.to_string());
+    annotations.entry("deployment.kubernetes.io/revision".to_owned()).or_insert_with(|| rs.revision.to_string());
     w.annotations("Annotations", &annotations);
     if let Some(owner) = &rs.meta.owner {
         w.line(0, &format!("Controlled By:\t{}/{}", owner.kind, owner.name));
     }
-    w.line(
-        0,
-        &format!(
-            "Replicas:\t{} current / {} desired",
-            rs.current, rs.replicas
-        ),
-    );
+    w.line(0, &format!("Replicas:\t{} current / {} desired", rs.current, rs.replicas));
     let mut counts = [0u32; 4];
     for p in cluster.pods.values().filter(|p| {
         p.meta.namespace == ns
-            && p.meta
-                .owner
-                .as_ref()
-                .is_some_and(|o| o.kind == "ReplicaSet" && o.name == rs.meta.name)
+            && p.meta.owner.as_ref().is_some_and(|o| o.kind == "ReplicaSet" && o.name == rs.meta.name)
     }) {
         let i = match p.status.phase {
             PodPhase::Running => 0,

@@ -8,8 +8,8 @@ use crate::sim::objects::{EnvFrom, VolumeSource};
 
 const SA_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 const ROOT_DIRS: &[&str] = &[
-    "bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin",
-    "srv", "sys", "tmp", "usr", "var",
+    "bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp",
+    "usr", "var",
 ];
 
 /// `/etc/resolv.conf` as the kubelet writes it for a pod in `namespace`.
@@ -41,23 +41,13 @@ fn mounts(ctx: &Ctx<'_>) -> Vec<(String, Vec<(String, String)>)> {
     c.volume_mounts
         .iter()
         .map(|m| {
-            let source = pod
-                .spec
-                .volumes
-                .iter()
-                .find(|v| v.name == m.name)
-                .map(|v| &v.source);
+            let source = pod.spec.volumes.iter().find(|v| v.name == m.name).map(|v| &v.source);
             let files: Vec<(String, String)> = match source {
                 Some(VolumeSource::ConfigMap(n)) => ctx
                     .cluster
                     .configmaps
                     .get(&key(ns, n))
-                    .map(|cm| {
-                        cm.data
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect()
-                    })
+                    .map(|cm| cm.data.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),
                 Some(VolumeSource::Secret(n)) => ctx
                     .cluster
@@ -73,45 +63,27 @@ fn mounts(ctx: &Ctx<'_>) -> Vec<(String, Vec<(String, String)>)> {
 }
 
 fn lookup(ctx: &Ctx<'_>, path: &str) -> Option<Node> {
-    let path = if path.len() > 1 {
-        path.trim_end_matches('/')
-    } else {
-        path
-    };
+    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
     match path {
         "/etc/resolv.conf" => return Some(Node::File(resolv_conf(ctx.namespace))),
         "/etc/hosts" => return Some(Node::File(hosts(ctx.pod_ip(), ctx.hostname()))),
         "/etc/hostname" => return Some(Node::File(ctx.hostname().to_owned())),
         "/" => {
-            return Some(Node::Dir(
-                ROOT_DIRS.iter().map(|s| (*s).to_owned()).collect(),
-            ));
+            return Some(Node::Dir(ROOT_DIRS.iter().map(|s| (*s).to_owned()).collect()));
         }
         "/etc" => {
             return Some(Node::Dir(
-                [
-                    "group",
-                    "hostname",
-                    "hosts",
-                    "os-release",
-                    "passwd",
-                    "resolv.conf",
-                    "ssl",
-                ]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+                ["group", "hostname", "hosts", "os-release", "passwd", "resolv.conf", "ssl"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect(),
             ));
         }
         _ => {}
     }
     if ctx.pod.is_some() {
         if path == SA_DIR {
-            return Some(Node::Dir(vec![
-                "ca.crt".to_owned(),
-                "namespace".to_owned(),
-                "token".to_owned(),
-            ]));
+            return Some(Node::Dir(vec!["ca.crt".to_owned(), "namespace".to_owned(), "token".to_owned()]));
         }
         if let Some(file) = path.strip_prefix(SA_DIR).and_then(|p| p.strip_prefix('/')) {
             return match file {
@@ -128,14 +100,8 @@ fn lookup(ctx: &Ctx<'_>, path: &str) -> Option<Node> {
             names.sort();
             return Some(Node::Dir(names));
         }
-        if let Some(name) = path
-            .strip_prefix(mount.as_str())
-            .and_then(|p| p.strip_prefix('/'))
-        {
-            return files
-                .into_iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| Node::File(v));
+        if let Some(name) = path.strip_prefix(mount.as_str()).and_then(|p| p.strip_prefix('/')) {
+            return files.into_iter().find(|(k, _)| k == name).map(|(_, v)| Node::File(v));
         }
     }
     None
@@ -152,27 +118,17 @@ pub fn cat(ctx: &Ctx<'_>, args: &[String]) -> Exit {
                 failed = true;
             }
             None => {
-                out.push(format!(
-                    "cat: can't open '{path}': No such file or directory"
-                ));
+                out.push(format!("cat: can't open '{path}': No such file or directory"));
                 failed = true;
             }
         }
     }
-    if failed {
-        Exit::Fail(out.join("\n"), 1)
-    } else {
-        Exit::Ok(out.join("\n"))
-    }
+    if failed { Exit::Fail(out.join("\n"), 1) } else { Exit::Ok(out.join("\n")) }
 }
 
 pub fn ls(ctx: &Ctx<'_>, args: &[String]) -> Exit {
     let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let paths: Vec<&str> = if paths.is_empty() {
-        vec!["/"]
-    } else {
-        paths.iter().map(|s| s.as_str()).collect()
-    };
+    let paths: Vec<&str> = if paths.is_empty() { vec!["/"] } else { paths.iter().map(|s| s.as_str()).collect() };
     let mut out = Vec::new();
     let mut failed = false;
     for path in &paths {
@@ -190,11 +146,7 @@ pub fn ls(ctx: &Ctx<'_>, args: &[String]) -> Exit {
             }
         }
     }
-    if failed {
-        Exit::Fail(out.join("\n"), 1)
-    } else {
-        Exit::Ok(out.join("\n"))
-    }
+    if failed { Exit::Fail(out.join("\n"), 1) } else { Exit::Ok(out.join("\n")) }
 }
 
 fn service_var(name: &str) -> String {
@@ -205,16 +157,10 @@ fn service_var(name: &str) -> String {
 /// links for the namespace's services and the API server, as the kubelet sets them.
 pub fn env(ctx: &Ctx<'_>) -> Vec<(String, String)> {
     let mut vars: Vec<(String, String)> = vec![
-        (
-            "PATH".to_owned(),
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned(),
-        ),
+        ("PATH".to_owned(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned()),
         ("HOSTNAME".to_owned(), ctx.hostname().to_owned()),
     ];
-    let set = |vars: &mut Vec<(String, String)>, k: String, v: String| match vars
-        .iter_mut()
-        .find(|(n, _)| *n == k)
-    {
+    let set = |vars: &mut Vec<(String, String)>, k: String, v: String| match vars.iter_mut().find(|(n, _)| *n == k) {
         Some(slot) => slot.1 = v,
         None => vars.push((k, v)),
     };
@@ -232,17 +178,9 @@ pub fn env(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         }
         for e in &c.env {
             let value = if let Some(r) = &e.config_map_key {
-                cluster
-                    .configmaps
-                    .get(&key(ns, &r.name))
-                    .and_then(|x| x.data.get(&r.key))
-                    .cloned()
+                cluster.configmaps.get(&key(ns, &r.name)).and_then(|x| x.data.get(&r.key)).cloned()
             } else if let Some(r) = &e.secret_key {
-                cluster
-                    .secrets
-                    .get(&key(ns, &r.name))
-                    .and_then(|x| x.data.get(&r.key))
-                    .cloned()
+                cluster.secrets.get(&key(ns, &r.name)).and_then(|x| x.data.get(&r.key)).cloned()
             } else {
                 Some(e.value.clone().unwrap_or_default())
             };
@@ -258,16 +196,8 @@ pub fn env(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         let n = service_var(&svc.meta.name);
         let ip = &svc.cluster_ip;
         set(&mut vars, format!("{n}_SERVICE_HOST"), ip.clone());
-        set(
-            &mut vars,
-            format!("{n}_SERVICE_PORT"),
-            port.port.to_string(),
-        );
-        set(
-            &mut vars,
-            format!("{n}_PORT"),
-            format!("tcp://{ip}:{}", port.port),
-        );
+        set(&mut vars, format!("{n}_SERVICE_PORT"), port.port.to_string());
+        set(&mut vars, format!("{n}_PORT"), format!("tcp://{ip}:{}", port.port));
     }
     for (k, v) in [
         ("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
@@ -286,11 +216,7 @@ pub fn env(ctx: &Ctx<'_>) -> Vec<(String, String)> {
 }
 
 pub fn env_text(ctx: &Ctx<'_>) -> String {
-    env(ctx)
-        .into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    env(ctx).into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("\n")
 }
 
 pub fn printenv(ctx: &Ctx<'_>, args: &[String]) -> Exit {
@@ -298,15 +224,9 @@ pub fn printenv(ctx: &Ctx<'_>, args: &[String]) -> Exit {
         return Exit::Ok(env_text(ctx));
     }
     let vars = env(ctx);
-    let found: Vec<String> = args
-        .iter()
-        .filter_map(|a| vars.iter().find(|(k, _)| k == a).map(|(_, v)| v.clone()))
-        .collect();
-    if found.len() == args.len() {
-        Exit::Ok(found.join("\n"))
-    } else {
-        Exit::Fail(found.join("\n"), 1)
-    }
+    let found: Vec<String> =
+        args.iter().filter_map(|a| vars.iter().find(|(k, _)| k == a).map(|(_, v)| v.clone())).collect();
+    if found.len() == args.len() { Exit::Ok(found.join("\n")) } else { Exit::Fail(found.join("\n"), 1) }
 }
 
 /// `BusyBox` `ps`: the container's main process and `ps` itself.
@@ -316,16 +236,9 @@ pub fn ps(ctx: &Ctx<'_>) -> String {
         Some(c) => {
             let mut words: Vec<String> = c.command.clone();
             if words.is_empty() {
-                let entry = ctx
-                    .cluster
-                    .app_for_image(&c.image)
-                    .and_then(|a| a.entrypoint().map(str::to_owned));
-                let image_name = crate::sim::apps::split_image(&c.image)
-                    .0
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("app")
-                    .to_owned();
+                let entry = ctx.cluster.app_for_image(&c.image).and_then(|a| a.entrypoint().map(str::to_owned));
+                let image_name =
+                    crate::sim::apps::split_image(&c.image).0.rsplit('/').next().unwrap_or("app").to_owned();
                 words.push(entry.unwrap_or_else(|| format!("/usr/local/bin/{image_name}")));
             }
             words.extend(c.args.iter().cloned());

@@ -47,11 +47,7 @@ fn address(ctx: &Ctx<'_>, host: &str) -> String {
 }
 
 fn ok_or_fail(text: String, code: i32) -> Exit {
-    if code == 0 {
-        Exit::Ok(text)
-    } else {
-        Exit::Fail(text, code)
-    }
+    if code == 0 { Exit::Ok(text) } else { Exit::Fail(text, code) }
 }
 
 /// `BusyBox` `nslookup NAME` output for a lookup result, and its exit code.
@@ -59,14 +55,8 @@ pub fn format_nslookup(name: &str, lookup: &Lookup) -> (String, i32) {
     let header = format!("Server:\t\t{DNS_IP}\nAddress:\t{DNS_IP}:53\n");
     match lookup {
         Lookup::Address { fqdn, ip } => (format!("{header}\nName:\t{fqdn}\nAddress: {ip}"), 0),
-        Lookup::NoSuchHost => (
-            format!("{header}\n** server can't find {name}: NXDOMAIN"),
-            1,
-        ),
-        Lookup::Timeout => (
-            ";; connection timed out; no servers could be reached".to_owned(),
-            1,
-        ),
+        Lookup::NoSuchHost => (format!("{header}\n** server can't find {name}: NXDOMAIN"), 1),
+        Lookup::Timeout => (";; connection timed out; no servers could be reached".to_owned(), 1),
     }
 }
 
@@ -102,10 +92,7 @@ fn parse_curl(args: &[String]) -> Result<CurlOpts, String> {
         i += 1;
         let value = |i: &mut usize, inline: &str| -> Result<String, String> {
             if inline.is_empty() {
-                let v = args
-                    .get(*i)
-                    .cloned()
-                    .ok_or_else(|| format!("curl: option {a}: requires parameter"))?;
+                let v = args.get(*i).cloned().ok_or_else(|| format!("curl: option {a}: requires parameter"))?;
                 *i += 1;
                 Ok(v)
             } else {
@@ -124,8 +111,7 @@ fn parse_curl(args: &[String]) -> Result<CurlOpts, String> {
                 "location" | "insecure" | "compressed" | "http1.1" | "no-progress-meter" => {}
                 "max-time" | "connect-timeout" => {
                     o.max_time = Some(value(&mut i, inline)?.parse().map_err(|_| {
-                        "curl: (2) option --max-time: expected a proper numerical parameter"
-                            .to_owned()
+                        "curl: (2) option --max-time: expected a proper numerical parameter".to_owned()
                     })?);
                 }
                 "output" => o.output = Some(value(&mut i, inline)?),
@@ -147,8 +133,7 @@ fn parse_curl(args: &[String]) -> Result<CurlOpts, String> {
                     match c {
                         'm' => {
                             o.max_time = Some(v.parse().map_err(|_| {
-                                "curl: (2) option -m: expected a proper numerical parameter"
-                                    .to_owned()
+                                "curl: (2) option -m: expected a proper numerical parameter".to_owned()
                             })?);
                         }
                         'o' => o.output = Some(v),
@@ -210,10 +195,7 @@ pub fn format_curl(o: &CurlOpts, url: &Url, ip: &str, outcome: &HttpOutcome) -> 
         }
         HttpOutcome::Timeout { .. } => {
             let ms = u64::from(o.max_time.unwrap_or(5)) * 1000 + 1;
-            let (text, code) = error(
-                28,
-                format!("curl: (28) Connection timed out after {ms} milliseconds"),
-            );
+            let (text, code) = error(28, format!("curl: (28) Connection timed out after {ms} milliseconds"));
             out.push(text);
             (join(&out), code)
         }
@@ -225,19 +207,12 @@ pub fn format_curl(o: &CurlOpts, url: &Url, ip: &str, outcome: &HttpOutcome) -> 
                 format!("content-length: {}", body.len() + 1),
             ];
             if o.verbose {
-                out.push(format!(
-                    "* Connected to {} ({ip}) port {}",
-                    url.host, url.port
-                ));
+                out.push(format!("* Connected to {} ({ip}) port {}", url.host, url.port));
                 let method = if o.head { "HEAD" } else { "GET" };
                 out.push(format!("> {method} {} HTTP/1.1", url.path));
                 out.push(format!(
                     "> Host: {}",
-                    if url.port == 80 {
-                        url.host.clone()
-                    } else {
-                        format!("{}:{}", url.host, url.port)
-                    }
+                    if url.port == 80 { url.host.clone() } else { format!("{}:{}", url.host, url.port) }
                 ));
                 out.push("> User-Agent: curl/8.5.0".to_owned());
                 out.push("> Accept: */*".to_owned());
@@ -246,10 +221,7 @@ pub fn format_curl(o: &CurlOpts, url: &Url, ip: &str, outcome: &HttpOutcome) -> 
                 out.push("<".to_owned());
             }
             if o.fail && *status >= 400 {
-                let (text, code) = error(
-                    22,
-                    format!("curl: (22) The requested URL returned error: {status}"),
-                );
+                let (text, code) = error(22, format!("curl: (22) The requested URL returned error: {status}"));
                 out.push(text);
                 return (join(&out), code);
             }
@@ -268,9 +240,7 @@ pub fn format_curl(o: &CurlOpts, url: &Url, ip: &str, outcome: &HttpOutcome) -> 
             let mut text = join(&out);
             if let Some(w) = &o.write_out {
                 text.push_str(
-                    &w.replace("%{http_code}", &status.to_string())
-                        .replace("%{remote_ip}", ip)
-                        .replace("\\n", "\n"),
+                    &w.replace("%{http_code}", &status.to_string()).replace("%{remote_ip}", ip).replace("\\n", "\n"),
                 );
             }
             (text, 0)
@@ -295,15 +265,14 @@ pub fn curl(ctx: &Ctx<'_>, args: &[String]) -> Exit {
         Err(e) => return Exit::Fail(e, 2),
     };
     let Some(raw) = &o.url else {
-        return Exit::Fail("curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information".to_owned(), 2);
+        return Exit::Fail(
+            "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information".to_owned(),
+            2,
+        );
     };
     let Some(url) = parse(raw) else {
         return Exit::Fail(
-            if o.silent && !o.show_error {
-                String::new()
-            } else {
-                "curl: (3) URL rejected: Bad hostname".to_owned()
-            },
+            if o.silent && !o.show_error { String::new() } else { "curl: (3) URL rejected: Bad hostname".to_owned() },
             3,
         );
     };
@@ -335,10 +304,7 @@ fn parse_wget(args: &[String]) -> Result<WgetOpts, String> {
                 "spider" => o.spider = true,
                 "output-document" => {
                     o.output = Some(if inline.is_empty() {
-                        let v = args
-                            .get(i)
-                            .cloned()
-                            .ok_or("wget: option requires an argument -- 'O'")?;
+                        let v = args.get(i).cloned().ok_or("wget: option requires an argument -- 'O'")?;
                         i += 1;
                         v
                     } else {
@@ -362,9 +328,10 @@ fn parse_wget(args: &[String]) -> Result<WgetOpts, String> {
                     'O' | 'T' | 'U' | 'Y' | 'P' | 'o' => {
                         let rest = &body[pos + 1..];
                         let v = if rest.is_empty() {
-                            let v = args.get(i).cloned().ok_or_else(|| {
-                                format!("wget: option requires an argument -- '{c}'")
-                            })?;
+                            let v = args
+                                .get(i)
+                                .cloned()
+                                .ok_or_else(|| format!("wget: option requires an argument -- '{c}'"))?;
                             i += 1;
                             v
                         } else {
@@ -397,9 +364,7 @@ pub fn format_wget(o: &WgetOpts, url: &Url, ip: &str, outcome: &HttpOutcome) -> 
             }
             let host = addr.rsplit_once(':').map_or(addr.as_str(), |(h, _)| h);
             let host = if host.is_empty() { ip } else { host };
-            out.push(format!(
-                "wget: can't connect to remote host ({host}): Connection refused"
-            ));
+            out.push(format!("wget: can't connect to remote host ({host}): Connection refused"));
             (out.join("\n"), 1)
         }
         HttpOutcome::Timeout { .. } => {
@@ -414,10 +379,7 @@ pub fn format_wget(o: &WgetOpts, url: &Url, ip: &str, outcome: &HttpOutcome) -> 
                 out.push(connecting);
             }
             if *status >= 400 {
-                out.push(format!(
-                    "wget: server returned error: HTTP/1.1 {status} {}",
-                    reason(*status)
-                ));
+                out.push(format!("wget: server returned error: HTTP/1.1 {status} {}", reason(*status)));
                 return (out.join("\n"), 1);
             }
             if o.spider {
@@ -434,20 +396,15 @@ pub fn format_wget(o: &WgetOpts, url: &Url, ip: &str, outcome: &HttpOutcome) -> 
                     }
                     out.push(body.trim_end_matches('\n').to_owned());
                     if !o.quiet {
-                        out.push(format!("-                    100% |********************************| {len:>5}  0:00:00 ETA"));
+                        out.push(format!(
+                            "-                    100% |********************************| {len:>5}  0:00:00 ETA"
+                        ));
                         out.push("written to stdout".to_owned());
                     }
                 }
                 other => {
                     let file = other.map_or_else(
-                        || {
-                            url.path
-                                .rsplit('/')
-                                .next()
-                                .filter(|s| !s.is_empty())
-                                .unwrap_or("index.html")
-                                .to_owned()
-                        },
+                        || url.path.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or("index.html").to_owned(),
                         str::to_owned,
                     );
                     if !o.quiet {

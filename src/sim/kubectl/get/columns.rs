@@ -10,54 +10,24 @@ use crate::sim::objects::{ContainerState, Labels, Pod, ServiceType};
 /// Column headers for a kind (`wide` adds the `-o wide` ones).
 pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
     let (base, extra): (&[&str], &[&str]) = match kind {
-        Kind::Pod => (
-            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
-            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
-        ),
-        Kind::Deployment => (
-            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::ReplicaSet => (
-            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::Service => (
-            &[
-                "NAME",
-                "TYPE",
-                "CLUSTER-IP",
-                "EXTERNAL-IP",
-                "PORT(S)",
-                "AGE",
-            ],
-            &["SELECTOR"],
-        ),
+        Kind::Pod => {
+            (&["NAME", "READY", "STATUS", "RESTARTS", "AGE"], &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"])
+        }
+        Kind::Deployment => {
+            (&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"])
+        }
+        Kind::ReplicaSet => (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
+        Kind::Service => (&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], &["SELECTOR"]),
         Kind::Endpoints => (&["NAME", "ENDPOINTS", "AGE"], &[]),
         Kind::Node => (
             &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            &[
-                "INTERNAL-IP",
-                "EXTERNAL-IP",
-                "OS-IMAGE",
-                "KERNEL-VERSION",
-                "CONTAINER-RUNTIME",
-            ],
+            &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
         ),
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::Secret => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
         Kind::Pvc => (
-            &[
-                "NAME",
-                "STATUS",
-                "VOLUME",
-                "CAPACITY",
-                "ACCESS MODES",
-                "STORAGECLASS",
-                "VOLUMEATTRIBUTESCLASS",
-                "AGE",
-            ],
+            &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"],
             &["VOLUMEMODE"],
         ),
         Kind::Pv => (
@@ -75,52 +45,23 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
             ],
             &["VOLUMEMODE"],
         ),
-        Kind::StorageClass => (
-            &[
-                "NAME",
-                "PROVISIONER",
-                "RECLAIMPOLICY",
-                "VOLUMEBINDINGMODE",
-                "ALLOWVOLUMEEXPANSION",
-                "AGE",
-            ],
-            &[],
-        ),
+        Kind::StorageClass => {
+            (&["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], &[])
+        }
         Kind::Ingress => (&["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], &[]),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
-        Kind::Hpa => (
-            &[
-                "NAME",
-                "REFERENCE",
-                "TARGETS",
-                "MINPODS",
-                "MAXPODS",
-                "REPLICAS",
-                "AGE",
-            ],
-            &[],
-        ),
+        Kind::Hpa => (&["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], &[]),
         Kind::ResourceQuota => (&["NAME", "AGE", "REQUEST", "LIMIT"], &[]),
         Kind::LimitRange | Kind::Role | Kind::ClusterRole => (&["NAME", "CREATED AT"], &[]),
-        Kind::Pdb => (
-            &[
-                "NAME",
-                "MIN AVAILABLE",
-                "MAX UNAVAILABLE",
-                "ALLOWED DISRUPTIONS",
-                "AGE",
-            ],
-            &[],
-        ),
+        Kind::Pdb => (&["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], &[]),
         Kind::Event => (
             &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
             &["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"],
         ),
         Kind::ServiceAccount => (&["NAME", "SECRETS", "AGE"], &[]),
-        Kind::RoleBinding | Kind::ClusterRoleBinding => (
-            &["NAME", "ROLE", "AGE"],
-            &["USERS", "GROUPS", "SERVICEACCOUNTS"],
-        ),
+        Kind::RoleBinding | Kind::ClusterRoleBinding => {
+            (&["NAME", "ROLE", "AGE"], &["USERS", "GROUPS", "SERVICEACCOUNTS"])
+        }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => (&["NAME", "WEBHOOKS", "AGE"], &[]),
     };
     let mut out = base.to_vec();
@@ -151,10 +92,7 @@ fn or_none(s: String) -> String {
 }
 
 pub fn selector_text(l: &Labels) -> String {
-    l.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
 fn restarts(p: &Pod, now: i64) -> String {
@@ -203,18 +141,9 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 age_s,
             ];
             if wide {
+                r.push(p.status.pod_ip.clone().unwrap_or_else(|| "<none>".to_owned()));
                 r.push(
-                    p.status
-                        .pod_ip
-                        .clone()
-                        .unwrap_or_else(|| "<none>".to_owned()),
-                );
-                r.push(
-                    p.status
-                        .node
-                        .clone()
-                        .or_else(|| p.spec.node_name.clone())
-                        .unwrap_or_else(|| "<none>".to_owned()),
+                    p.status.node.clone().or_else(|| p.spec.node_name.clone()).unwrap_or_else(|| "<none>".to_owned()),
                 );
                 r.push("<none>".to_owned());
                 r.push("<none>".to_owned());
@@ -235,18 +164,8 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             ];
             if wide {
                 let c = &d.template.spec.containers;
-                r.push(
-                    c.iter()
-                        .map(|c| c.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
-                r.push(
-                    c.iter()
-                        .map(|c| c.image.as_str())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
+                r.push(c.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","));
+                r.push(c.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(","));
                 r.push(or_none(selector_text(&d.selector)));
             }
             r
@@ -255,27 +174,11 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             let Some(rs) = cluster.replicasets.get(&id()) else {
                 return vec![name];
             };
-            let mut r = vec![
-                name,
-                rs.replicas.to_string(),
-                rs.current.to_string(),
-                rs.ready.to_string(),
-                age_s,
-            ];
+            let mut r = vec![name, rs.replicas.to_string(), rs.current.to_string(), rs.ready.to_string(), age_s];
             if wide {
                 let c = &rs.template.spec.containers;
-                r.push(
-                    c.iter()
-                        .map(|c| c.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
-                r.push(
-                    c.iter()
-                        .map(|c| c.image.as_str())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
+                r.push(c.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","));
+                r.push(c.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(","));
                 r.push(or_none(selector_text(&rs.selector)));
             }
             r
@@ -294,24 +197,9 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 })
                 .collect::<Vec<_>>()
                 .join(",");
-            let external = if s.kind == ServiceType::LoadBalancer {
-                "<pending>"
-            } else {
-                "<none>"
-            };
-            let ip = if s.cluster_ip.is_empty() {
-                "<none>".to_owned()
-            } else {
-                s.cluster_ip.clone()
-            };
-            let mut r = vec![
-                name,
-                s.kind.as_str().to_owned(),
-                ip,
-                external.to_owned(),
-                or_none(ports),
-                age_s,
-            ];
+            let external = if s.kind == ServiceType::LoadBalancer { "<pending>" } else { "<none>" };
+            let ip = if s.cluster_ip.is_empty() { "<none>".to_owned() } else { s.cluster_ip.clone() };
+            let mut r = vec![name, s.kind.as_str().to_owned(), ip, external.to_owned(), or_none(ports), age_s];
             if wide {
                 r.push(or_none(selector_text(&s.selector)));
             }
@@ -345,23 +233,11 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 })
                 .filter(|r| !r.is_empty())
                 .collect();
-            let mut r = vec![
-                name,
-                status,
-                or_none(roles.join(",")),
-                age_s,
-                "v1.31.0".to_owned(),
-            ];
+            let mut r = vec![name, status, or_none(roles.join(",")), age_s, "v1.31.0".to_owned()];
             if wide {
                 r.push(or_none(n.internal_ip.clone()));
                 r.extend(
-                    [
-                        "<none>",
-                        "Ubuntu 22.04.4 LTS",
-                        "5.15.0-105-generic",
-                        "containerd://1.7.13",
-                    ]
-                    .map(str::to_owned),
+                    ["<none>", "Ubuntu 22.04.4 LTS", "5.15.0-105-generic", "containerd://1.7.13"].map(str::to_owned),
                 );
             }
             r
@@ -370,11 +246,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             let Some(n) = cluster.namespaces.get(item.name.as_ref()) else {
                 return vec![name];
             };
-            let status = if n.meta.deleted.is_some() {
-                "Terminating"
-            } else {
-                "Active"
-            };
+            let status = if n.meta.deleted.is_some() { "Terminating" } else { "Active" };
             vec![name, status.to_owned(), age_s]
         }
         Kind::ConfigMap => {
@@ -396,16 +268,8 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 name,
                 p.phase.as_str().to_owned(),
                 p.volume.clone().unwrap_or_default(),
-                if bound {
-                    p.size.to_string()
-                } else {
-                    String::new()
-                },
-                if bound {
-                    access(&p.access_mode).to_owned()
-                } else {
-                    String::new()
-                },
+                if bound { p.size.to_string() } else { String::new() },
+                if bound { access(&p.access_mode).to_owned() } else { String::new() },
                 p.storage_class.clone().unwrap_or_default(),
                 "<unset>".to_owned(),
                 age_s,
@@ -440,11 +304,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             let Some(s) = cluster.storageclasses.get(item.name.as_ref()) else {
                 return vec![name];
             };
-            let shown = if s.is_default {
-                format!("{name} (default)")
-            } else {
-                name
-            };
+            let shown = if s.is_default { format!("{name} (default)") } else { name };
             vec![
                 shown,
                 s.provisioner.clone(),
@@ -458,32 +318,11 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             let Some(i) = cluster.ingresses.get(&id()) else {
                 return vec![name];
             };
-            let hosts: Vec<&str> = i
-                .rules
-                .iter()
-                .map(|r| {
-                    if r.host.is_empty() {
-                        "*"
-                    } else {
-                        r.host.as_str()
-                    }
-                })
-                .collect();
-            let address = cluster
-                .nodes
-                .values()
-                .next()
-                .map(|n| n.internal_ip.clone())
-                .unwrap_or_default();
+            let hosts: Vec<&str> =
+                i.rules.iter().map(|r| if r.host.is_empty() { "*" } else { r.host.as_str() }).collect();
+            let address = cluster.nodes.values().next().map(|n| n.internal_ip.clone()).unwrap_or_default();
             let ports = if i.tls.is_empty() { "80" } else { "80, 443" };
-            vec![
-                name,
-                i.class.clone(),
-                or_none(hosts.join(",")),
-                address,
-                ports.to_owned(),
-                age_s,
-            ]
+            vec![name, i.class.clone(), or_none(hosts.join(",")), address, ports.to_owned(), age_s]
         }
         Kind::NetworkPolicy => {
             let Some(p) = cluster.netpols.get(&id()) else {
@@ -495,10 +334,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             let Some(h) = cluster.hpas.get(&id()) else {
                 return vec![name];
             };
-            let current = h
-                .status
-                .current_cpu_percent
-                .map_or_else(|| "<unknown>".to_owned(), |c| format!("{c}%"));
+            let current = h.status.current_cpu_percent.map_or_else(|| "<unknown>".to_owned(), |c| format!("{c}%"));
             vec![
                 name,
                 format!("Deployment/{}", h.target),
@@ -531,13 +367,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             };
             let (_, _, _, allowed) = crate::sim::manifest::pdb_status(cluster, p);
             let na = |v: Option<u32>| v.map_or_else(|| "N/A".to_owned(), |n| n.to_string());
-            vec![
-                name,
-                na(p.min_available),
-                na(p.max_unavailable),
-                allowed.to_string(),
-                age_s,
-            ]
+            vec![name, na(p.min_available), na(p.max_unavailable), allowed.to_string(), age_s]
         }
         Kind::Event => {
             let Some(e) = item.event.and_then(|i| cluster.events.get(i)) else {
@@ -560,13 +390,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                     name,
                 ]
             } else {
-                vec![
-                    last,
-                    ty.to_owned(),
-                    e.reason.clone(),
-                    object,
-                    e.message.clone(),
-                ]
+                vec![last, ty.to_owned(), e.reason.clone(), object, e.message.clone()]
             }
         }
         Kind::ServiceAccount => vec![name, "0".to_owned(), age_s],
@@ -597,10 +421,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
-            let n = cluster
-                .webhooks
-                .get(item.name.as_ref())
-                .map_or(0, |w| w.webhooks.len());
+            let n = cluster.webhooks.get(item.name.as_ref()).map_or(0, |w| w.webhooks.len());
             vec![name, n.to_string(), age_s]
         }
     };
@@ -629,9 +450,5 @@ fn endpoints_text(e: &crate::sim::objects::Endpoints) -> String {
         }
     }
     let shown = list.join(",");
-    if count > 3 {
-        format!("{shown} + {} more...", count - 3)
-    } else {
-        shown
-    }
+    if count > 3 { format!("{shown} + {} more...", count - 3) } else { shown }
 }

@@ -10,11 +10,7 @@ enum Step {
     Wildcard,
     Index(i64),
     Slice(Option<i64>, Option<i64>),
-    Filter {
-        path: Vec<Step>,
-        op: FilterOp,
-        literal: String,
-    },
+    Filter { path: Vec<Step>, op: FilterOp, literal: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,11 +36,7 @@ pub struct Template {
 impl Template {
     /// Parses `{.spec.replicas}`, `text {.a}{"\n"}`, or a bare path like `.metadata.name`.
     pub fn parse(text: &str) -> Result<Template, String> {
-        let source = if text.contains('{') {
-            text.to_owned()
-        } else {
-            format!("{{{text}}}")
-        };
+        let source = if text.contains('{') { text.to_owned() } else { format!("{{{text}}}") };
         let err = |why: &str| format!("error parsing jsonpath {source}, {why}");
         let mut stack: Vec<(Vec<Step>, Vec<Node>)> = Vec::new();
         let mut nodes = Vec::new();
@@ -61,14 +53,9 @@ impl Template {
             let inner = rest[open + 1..close].trim();
             rest = &rest[close + 1..];
             if let Some(path) = inner.strip_prefix("range ") {
-                stack.push((
-                    parse_path(path.trim()).map_err(|e| err(&e))?,
-                    std::mem::take(&mut nodes),
-                ));
+                stack.push((parse_path(path.trim()).map_err(|e| err(&e))?, std::mem::take(&mut nodes)));
             } else if inner == "end" {
-                let (path, outer) = stack
-                    .pop()
-                    .ok_or_else(|| err("not in range, nothing to end"))?;
+                let (path, outer) = stack.pop().ok_or_else(|| err("not in range, nothing to end"))?;
                 let body = std::mem::replace(&mut nodes, outer);
                 nodes.push(Node::Range(path, body));
             } else if let Some(lit) = quoted(inner) {
@@ -257,32 +244,16 @@ fn parse_bracket(inner: &str) -> Result<Step, String> {
         }
         let rhs = rhs.trim();
         let literal = quoted(rhs).unwrap_or(rhs).to_owned();
-        return Ok(Step::Filter {
-            path: parse_path(lhs)?,
-            op,
-            literal,
-        });
+        return Ok(Step::Filter { path: parse_path(lhs)?, op, literal });
     }
     if let Some((a, b)) = inner.split_once(':') {
         let num = |s: &str| -> Result<Option<i64>, String> {
             let s = s.trim();
-            if s.is_empty() {
-                Ok(None)
-            } else {
-                s.parse()
-                    .map(Some)
-                    .map_err(|_| format!("invalid array index {s}"))
-            }
+            if s.is_empty() { Ok(None) } else { s.parse().map(Some).map_err(|_| format!("invalid array index {s}")) }
         };
-        return Ok(Step::Slice(
-            num(a)?,
-            num(b.split(':').next().unwrap_or(""))?,
-        ));
+        return Ok(Step::Slice(num(a)?, num(b.split(':').next().unwrap_or(""))?));
     }
-    inner
-        .parse::<i64>()
-        .map(Step::Index)
-        .map_err(|_| format!("invalid array index {inner}"))
+    inner.parse::<i64>().map(Step::Index).map_err(|_| format!("invalid array index {inner}"))
 }
 
 fn eval(steps: &[Step], root: &Value) -> Vec<Value> {
@@ -413,17 +384,8 @@ mod tests {
         assert_eq!(run("{.items[0].metadata.name}", &v), "a");
         assert_eq!(run("{.items[-1].metadata.name}", &v), "b");
         assert_eq!(run("{..image}", &v), "web:1 side:2 web:2");
-        assert_eq!(
-            run("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &v),
-            "a\nb\n"
-        );
-        assert_eq!(
-            run(
-                "{.items[?(@.status.conditions[0].status==\"False\")].metadata.name}",
-                &v
-            ),
-            "b"
-        );
+        assert_eq!(run("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &v), "a\nb\n");
+        assert_eq!(run("{.items[?(@.status.conditions[0].status==\"False\")].metadata.name}", &v), "b");
         assert_eq!(run("{.items[0].metadata}", &v), "{\"name\":\"a\"}");
         assert_eq!(run("name: {.items[1].metadata.name}", &v), "name: b");
         assert_eq!(run(".items[1].metadata.name", &v), "b");

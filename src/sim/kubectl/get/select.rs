@@ -53,19 +53,11 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
         Kind::ServiceAccount => cluster.serviceaccounts.values().for_each(|o| push(&o.meta, None)),
         Kind::Role | Kind::ClusterRole => {
             let want = kind == Kind::ClusterRole;
-            cluster
-                .roles
-                .values()
-                .filter(|r| r.cluster == want)
-                .for_each(|o| push(&o.meta, None));
+            cluster.roles.values().filter(|r| r.cluster == want).for_each(|o| push(&o.meta, None));
         }
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
             let want = kind == Kind::ClusterRoleBinding;
-            cluster
-                .rolebindings
-                .values()
-                .filter(|r| r.cluster == want)
-                .for_each(|o| push(&o.meta, None));
+            cluster.rolebindings.values().filter(|r| r.cluster == want).for_each(|o| push(&o.meta, None));
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
             let want = if kind == Kind::MutatingWebhook {
@@ -73,11 +65,7 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
             } else {
                 crate::sim::objects::WebhookKind::Validating
             };
-            cluster
-                .webhooks
-                .values()
-                .filter(|w| w.kind == want)
-                .for_each(|o| push(&o.meta, None));
+            cluster.webhooks.values().filter(|w| w.kind == want).for_each(|o| push(&o.meta, None));
         }
         Kind::Event => {
             let mut events: Vec<Item> = cluster
@@ -97,11 +85,7 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
                     })
                 })
                 .collect();
-            events.sort_by_key(|i| {
-                i.event
-                    .and_then(|x| cluster.events.get(x))
-                    .map_or(0, |e| e.last)
-            });
+            events.sort_by_key(|i| i.event.and_then(|x| cluster.events.get(x)).map_or(0, |e| e.last));
             if namespace.is_none() {
                 events.sort_by(|a, b| a.namespace.cmp(&b.namespace));
             }
@@ -124,15 +108,9 @@ pub fn parse_fields(text: &str) -> Result<Vec<(String, bool, String)>, KubectlEr
         } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
             (k, true, v)
         } else {
-            return Err(msg(format!(
-                "error: invalid selector: '{text}'; can't understand '{term}'"
-            )));
+            return Err(msg(format!("error: invalid selector: '{text}'; can't understand '{term}'")));
         };
-        out.push((
-            parsed.0.trim().to_owned(),
-            parsed.1,
-            parsed.2.trim().to_owned(),
-        ));
+        out.push((parsed.0.trim().to_owned(), parsed.1, parsed.2.trim().to_owned()));
     }
     Ok(out)
 }
@@ -172,11 +150,7 @@ pub fn check_fields(
     for (f, _, _) in fields {
         if f != "metadata.name" && f != "metadata.namespace" && !extra.contains(&f.as_str()) {
             let version = kind.api_version();
-            let gv = if version.contains('/') {
-                version
-            } else {
-                format!("/{version}")
-            };
+            let gv = if version.contains('/') { version } else { format!("/{version}") };
             return Err(ApiError::BadRequest(format!(
                 "Unable to find \"{gv}, Resource={}\" that match label selector \"{labels}\", field selector \"{text}\": field label not supported: {f}",
                 kind.plural()
@@ -200,11 +174,7 @@ pub fn fields_match(cluster: &Cluster, item: &Item, fields: &[(String, bool, Str
             None | Some(Value::Null) => String::new(),
             Some(v) => jsonpath::text(v),
         };
-        let got = if f == "spec.unschedulable" && got.is_empty() {
-            "false".to_owned()
-        } else {
-            got
-        };
+        let got = if f == "spec.unschedulable" && got.is_empty() { "false".to_owned() } else { got };
         (got == *want) == *eq
     })
 }

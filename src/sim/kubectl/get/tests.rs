@@ -72,24 +72,16 @@ NAME                   READY   STATUS    RESTARTS   AGE
 db-0                   1/1     Running   0          2d
 web-7d4b9c8f6b-x2x4k   1/1     Running   0          5m"
     );
+    assert_eq!(get("get pods -n shop --field-selector status.phase!=Running"), "No resources found in shop namespace.");
     assert_eq!(
-        get("get pods -n shop --field-selector status.phase!=Running"),
-        "No resources found in shop namespace."
-    );
-    assert_eq!(
-        get(
-            "get pods -n shop --field-selector status.phase=Running,metadata.name=db-0 --no-headers"
-        ),
+        get("get pods -n shop --field-selector status.phase=Running,metadata.name=db-0 --no-headers"),
         "db-0   1/1   Running   0   2d"
     );
     assert_eq!(
         get_err("get pods -n shop --field-selector foo=bar"),
         "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"foo=bar\": field label not supported: foo"
     );
-    assert_eq!(
-        get_err("get pods -n shop -l 'a b'"),
-        "error: unable to parse requirement: \"a b\""
-    );
+    assert_eq!(get_err("get pods -n shop -l 'a b'"), "error: unable to parse requirement: \"a b\"");
 }
 
 #[test]
@@ -102,10 +94,7 @@ web-7d4b9c8f6b-x2x4k   1/1     Running            0             5m
 db-0                   1/1     Running            0             2d
 web-7d4b9c8f6b-zq9pl   0/1     CrashLoopBackOff   3 (45s ago)   5m"
     );
-    assert_eq!(
-        get("get pods -n shop --sort-by=.status.containerStatuses[0].restartCount"),
-        PODS
-    );
+    assert_eq!(get("get pods -n shop --sort-by=.status.containerStatuses[0].restartCount"), PODS);
     assert_eq!(
         get("get pods -n shop --sort-by {.metadata.creationTimestamp} -o name"),
         "pod/db-0\npod/web-7d4b9c8f6b-x2x4k\npod/web-7d4b9c8f6b-zq9pl"
@@ -138,10 +127,7 @@ fn terminating_pods_still_show() {
         p.status.terminating_until = Some(630);
     }
     let (_, out) = get_in(&mut c, "get pod db-0 -n shop");
-    assert_eq!(
-        out,
-        "NAME   READY   STATUS        RESTARTS   AGE\ndb-0   1/1     Terminating   0          2d"
-    );
+    assert_eq!(out, "NAME   READY   STATUS        RESTARTS   AGE\ndb-0   1/1     Terminating   0          2d");
 }
 
 #[test]
@@ -167,32 +153,21 @@ web    1/2     2            1           30d   web,proxy    registry.example.com/
     );
     let all = get("get all -n shop");
     assert!(
-        all.starts_with(
-            "NAME                       READY   STATUS             RESTARTS      AGE\npod/db-0 "
-        ),
+        all.starts_with("NAME                       READY   STATUS             RESTARTS      AGE\npod/db-0 "),
         "{all}"
     );
     assert!(all.contains("\n\nNAME                             DESIRED   CURRENT   READY   AGE\nreplicaset.apps/web-7d4b9c8f6b   2         2         1       5m\n"), "{all}");
-    assert!(
-        all.contains("horizontalpodautoscaler.autoscaling/web   Deployment/web   cpu: 250%/50%"),
-        "{all}"
-    );
+    assert!(all.contains("horizontalpodautoscaler.autoscaling/web   Deployment/web   cpu: 250%/50%"), "{all}");
 }
 
 #[test]
 fn endpoints_nodes_hpa_events_and_others() {
-    assert_eq!(
-        get("get ep -n shop"),
-        "NAME   ENDPOINTS         AGE\nweb    10.244.1.5:8080   30d"
-    );
+    assert_eq!(get("get ep -n shop"), "NAME   ENDPOINTS         AGE\nweb    10.244.1.5:8080   30d");
     let mut c = fixture();
     if let Some(e) = c.endpoints.get_mut(&("shop".to_owned(), "web".to_owned())) {
         let a = e.ready[0].clone();
         e.ready = (1..=5)
-            .map(|i| crate::sim::objects::EndpointAddress {
-                ip: format!("10.244.1.{i}"),
-                ..a.clone()
-            })
+            .map(|i| crate::sim::objects::EndpointAddress { ip: format!("10.244.1.{i}"), ..a.clone() })
             .collect();
     }
     assert_eq!(
@@ -203,10 +178,7 @@ fn endpoints_nodes_hpa_events_and_others() {
         e.ready.clear();
         e.not_ready.clear();
     }
-    assert_eq!(
-        get_in(&mut c, "get ep -n shop").1,
-        "NAME   ENDPOINTS   AGE\nweb    <none>      30d"
-    );
+    assert_eq!(get_in(&mut c, "get ep -n shop").1, "NAME   ENDPOINTS   AGE\nweb    <none>      30d");
     assert_eq!(
         get("get nodes"),
         "\
@@ -232,10 +204,7 @@ LAST SEEN   TYPE      REASON              OBJECT                     MESSAGE
 60s         Warning   BackOff             pod/web-7d4b9c8f6b-zq9pl   Back-off restarting failed container web in pod web-7d4b9c8f6b-zq9pl_shop
 40s         Normal    ScalingReplicaSet   deployment/web             Scaled up replica set web-7d4b9c8f6b to 2"
     );
-    assert_eq!(
-        get("get secrets -n shop"),
-        "NAME       TYPE     DATA   AGE\ndb-creds   Opaque   1      30d"
-    );
+    assert_eq!(get("get secrets -n shop"), "NAME       TYPE     DATA   AGE\ndb-creds   Opaque   1      30d");
     assert_eq!(
         get("get ns --show-labels"),
         "\
@@ -247,10 +216,7 @@ shop      Active   30d   kubernetes.io/metadata.name=shop"
         get("get validatingwebhookconfigurations"),
         "NAME           WEBHOOKS   AGE\npolicy-check   1          24h"
     );
-    assert_eq!(
-        get("get mutatingwebhookconfigurations"),
-        "No resources found"
-    );
+    assert_eq!(get("get mutatingwebhookconfigurations"), "No resources found");
 }
 
 #[test]
@@ -288,28 +254,13 @@ spec:
     );
     assert!(yaml.ends_with("  podIP: 10.244.1.9\n  podIPs:\n  - ip: 10.244.1.9\n  qosClass: Burstable\n  startTime: \"2026-11-20T09:00:00Z\""), "{yaml}");
     let list = get("get pods -n shop -l app=web -o yaml");
-    assert!(
-        list.starts_with("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n"),
-        "{list}"
-    );
-    assert!(
-        list.ends_with("kind: List\nmetadata:\n  resourceVersion: \"\""),
-        "{list}"
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(&get("get deploy web -n shop -o json")).expect("json");
+    assert!(list.starts_with("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n"), "{list}");
+    assert!(list.ends_with("kind: List\nmetadata:\n  resourceVersion: \"\""), "{list}");
+    let json: serde_json::Value = serde_json::from_str(&get("get deploy web -n shop -o json")).expect("json");
     assert_eq!(json["spec"]["replicas"], 2);
-    assert!(
-        get("get deploy web -n shop -o json").starts_with("{\n    \"apiVersion\": \"apps/v1\",\n")
-    );
-    assert_eq!(
-        get("get deploy web -n shop -o jsonpath={..image}"),
-        "registry.example.com/shop/web:1.4.2 envoy:1.30"
-    );
-    assert_eq!(
-        get("get deploy web -n shop -o jsonpath='{.spec.replicas}'"),
-        "2"
-    );
+    assert!(get("get deploy web -n shop -o json").starts_with("{\n    \"apiVersion\": \"apps/v1\",\n"));
+    assert_eq!(get("get deploy web -n shop -o jsonpath={..image}"), "registry.example.com/shop/web:1.4.2 envoy:1.30");
+    assert_eq!(get("get deploy web -n shop -o jsonpath='{.spec.replicas}'"), "2");
     assert_eq!(
         get("get pods -n shop -o jsonpath={.items[*].metadata.name}"),
         "db-0 web-7d4b9c8f6b-x2x4k web-7d4b9c8f6b-zq9pl"
@@ -321,10 +272,7 @@ spec:
         // The console drops the final newline of every output.
         "web-7d4b9c8f6b-x2x4k\t0\nweb-7d4b9c8f6b-zq9pl\t3"
     );
-    assert_eq!(
-        get("get secret db-creds -n shop -o jsonpath={.data.password}"),
-        "aHVudGVyMg=="
-    );
+    assert_eq!(get("get secret db-creds -n shop -o jsonpath={.data.password}"), "aHVudGVyMg==");
     assert_eq!(
         get("get pods -n shop -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName"),
         "NAME                   NODE\ndb-0                   node-1\nweb-7d4b9c8f6b-x2x4k   node-1\nweb-7d4b9c8f6b-zq9pl   node-2"
@@ -333,58 +281,31 @@ spec:
 
 #[test]
 fn errors_read_like_kubectl() {
-    assert_eq!(
-        get_err("get foos"),
-        "error: the server doesn't have a resource type \"foos\""
-    );
-    assert_eq!(
-        get_err("get pods,foos"),
-        "error: the server doesn't have a resource type \"foos\""
-    );
-    assert_eq!(
-        get_err("get deploy nope -n shop"),
-        "Error from server (NotFound): deployments.apps \"nope\" not found"
-    );
-    assert_eq!(
-        get_err("get nodes node-9"),
-        "Error from server (NotFound): nodes \"node-9\" not found"
-    );
+    assert_eq!(get_err("get foos"), "error: the server doesn't have a resource type \"foos\"");
+    assert_eq!(get_err("get pods,foos"), "error: the server doesn't have a resource type \"foos\"");
+    assert_eq!(get_err("get deploy nope -n shop"), "Error from server (NotFound): deployments.apps \"nope\" not found");
+    assert_eq!(get_err("get nodes node-9"), "Error from server (NotFound): nodes \"node-9\" not found");
     assert_eq!(
         get_err("get pods db-0 nope -n shop"),
         "NAME   READY   STATUS    RESTARTS   AGE\ndb-0   1/1     Running   0          2d\nError from server (NotFound): pods \"nope\" not found"
     );
     assert_eq!(get("get pods nope -n shop --ignore-not-found"), "");
-    assert_eq!(
-        get("get pods -n empty"),
-        "No resources found in empty namespace."
-    );
+    assert_eq!(get("get pods -n empty"), "No resources found in empty namespace.");
     assert_eq!(get("get pvc -A"), "No resources found");
     assert_eq!(get("get pv"), "No resources found");
-    assert_eq!(
-        get_err("get pods -w"),
-        "error: watch is not supported in this console; run the command again"
-    );
+    assert_eq!(get_err("get pods -w"), "error: watch is not supported in this console; run the command again");
     assert_eq!(
         get_err("get pods --watch -n shop"),
         "error: watch is not supported in this console; run the command again"
     );
-    assert_eq!(
-        get_err("get pods --foo"),
-        "error: unknown flag: --foo\nSee 'kubectl --help' for usage."
-    );
+    assert_eq!(get_err("get pods --foo"), "error: unknown flag: --foo\nSee 'kubectl --help' for usage.");
     assert!(get_err("get").starts_with("You must specify the type of resource to get."));
     assert!(
         get_err("get pods -o foo")
             .starts_with("error: unable to match a printer suitable for the output format \"foo\"")
     );
-    assert_eq!(
-        get_err("get pods db-0 -A"),
-        "error: a resource cannot be retrieved by name across all namespaces"
-    );
-    assert_eq!(
-        get_err("get pods db-0 -l app=db"),
-        "error: name cannot be provided when a selector is specified"
-    );
+    assert_eq!(get_err("get pods db-0 -A"), "error: a resource cannot be retrieved by name across all namespaces");
+    assert_eq!(get_err("get pods db-0 -l app=db"), "error: name cannot be provided when a selector is specified");
     assert!(get_err("get pods -o jsonpath={.items[}").starts_with("error: error parsing jsonpath"));
 }
 

@@ -11,25 +11,19 @@ const HEALTHY: &str = "web-6d4cf56db6-4xk2p";
 
 fn logs(c: &mut Cluster, line: &str) -> Result<String, String> {
     let args: Vec<String> = shlex::split(line).unwrap_or_default();
-    super::run(c, &args)
-        .map(|d| d.output)
-        .map_err(|e| e.to_string())
+    super::run(c, &args).map(|d| d.output).map_err(|e| e.to_string())
 }
 
 fn top(c: &mut Cluster, line: &str) -> Result<String, String> {
     let args: Vec<String> = shlex::split(line).unwrap_or_default();
-    super::top(c, &args)
-        .map(|d| d.output)
-        .map_err(|e| e.to_string())
+    super::top(c, &args).map(|d| d.output).map_err(|e| e.to_string())
 }
 
 fn with_logs() -> Cluster {
     let mut c = cluster();
     for (name, _) in [(HEALTHY, 0), ("web-6d4cf56db6-9zqtw", 1)] {
         if let Some(p) = c.pods.get_mut(&key("default", name)) {
-            p.status.containers[0].log = (1..=12)
-                .map(|i| format!("{name} GET /checkout 200 ({i})"))
-                .collect();
+            p.status.containers[0].log = (1..=12).map(|i| format!("{name} GET /checkout 200 ({i})")).collect();
         }
     }
     c
@@ -38,10 +32,7 @@ fn with_logs() -> Cluster {
 fn set_waiting(c: &mut Cluster, reason: &str) {
     if let Some(p) = c.pods.get_mut(&key("default", HEALTHY)) {
         p.status.containers[0] = ContainerStatus {
-            state: ContainerState::Waiting {
-                reason: reason.to_owned(),
-                message: String::new(),
-            },
+            state: ContainerState::Waiting { reason: reason.to_owned(), message: String::new() },
             ..ContainerStatus::new("web", "shop/web:1.4.2")
         };
     }
@@ -54,10 +45,7 @@ fn previous_shows_the_last_terminated_run() {
         logs(&mut c, &format!("{CRASHING} --previous")),
         Ok("starting web 1.4.2\nlistening on :8080\nloading catalog into memory".to_owned())
     );
-    assert_eq!(
-        logs(&mut c, &format!("{CRASHING} -p --tail=1")),
-        Ok("loading catalog into memory".to_owned())
-    );
+    assert_eq!(logs(&mut c, &format!("{CRASHING} -p --tail=1")), Ok("loading catalog into memory".to_owned()));
     assert_eq!(
         logs(&mut c, &format!("pod/{CRASHING} --tail 2 -c web -p")),
         Ok("listening on :8080\nloading catalog into memory".to_owned())
@@ -93,28 +81,25 @@ fn waiting_containers_have_no_logs_yet() {
 #[test]
 fn logs_errors_match_kubectl() {
     let mut c = with_logs();
-    assert_eq!(
-        logs(&mut c, "nope"),
-        Err("Error from server (NotFound): pods \"nope\" not found".to_owned())
-    );
+    assert_eq!(logs(&mut c, "nope"), Err("Error from server (NotFound): pods \"nope\" not found".to_owned()));
     assert_eq!(
         logs(&mut c, "deploy/nope"),
         Err("Error from server (NotFound): deployments.apps \"nope\" not found".to_owned())
     );
     assert_eq!(
         logs(&mut c, &format!("{HEALTHY} -c db")),
-        Err(format!(
-            "error: container db is not valid for pod {HEALTHY}"
-        ))
+        Err(format!("error: container db is not valid for pod {HEALTHY}"))
     );
+    assert!(logs(&mut c, &format!("{HEALTHY} -f")).is_err_and(|e| e.starts_with("error: --follow is not supported")));
     assert!(
-        logs(&mut c, &format!("{HEALTHY} -f"))
-            .is_err_and(|e| e.starts_with("error: --follow is not supported"))
+        logs(&mut c, "")
+            .is_err_and(|e| { e.starts_with("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.") })
     );
-    assert!(logs(&mut c, "").is_err_and(|e| {
-        e.starts_with("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.")
-    }));
-    assert_eq!(logs(&mut c, "--tail=x web"), Err("error: invalid argument \"x\" for \"--tail\" flag: strconv.ParseInt: parsing \"x\": invalid syntax".to_owned()));
+    assert_eq!(
+        logs(&mut c, "--tail=x web"),
+        Err("error: invalid argument \"x\" for \"--tail\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"
+            .to_owned())
+    );
 }
 
 #[test]
@@ -132,22 +117,12 @@ fn multi_container_pods_default_to_the_first_container() {
     }
     assert_eq!(
         logs(&mut c, &format!("{HEALTHY} --tail=1")),
-        Ok(format!(
-            "Defaulted container \"web\" out of: web, sidecar\n{HEALTHY} GET /checkout 200 (12)"
-        ))
+        Ok(format!("Defaulted container \"web\" out of: web, sidecar\n{HEALTHY} GET /checkout 200 (12)"))
     );
+    assert_eq!(logs(&mut c, &format!("{HEALTHY} sidecar")), Ok("envoy ready".to_owned()));
     assert_eq!(
-        logs(&mut c, &format!("{HEALTHY} sidecar")),
-        Ok("envoy ready".to_owned())
-    );
-    assert_eq!(
-        logs(
-            &mut c,
-            &format!("{HEALTHY} --all-containers --tail=1 --prefix")
-        ),
-        Ok(format!(
-            "[pod/{HEALTHY}/web] {HEALTHY} GET /checkout 200 (12)\n[pod/{HEALTHY}/sidecar] envoy ready"
-        ))
+        logs(&mut c, &format!("{HEALTHY} --all-containers --tail=1 --prefix")),
+        Ok(format!("[pod/{HEALTHY}/web] {HEALTHY} GET /checkout 200 (12)\n[pod/{HEALTHY}/sidecar] envoy ready"))
     );
 }
 
@@ -162,20 +137,13 @@ fn selectors_and_workloads_pick_pods() {
     assert_eq!(lines[20], "listening on :8080");
     assert_eq!(
         logs(&mut c, "deploy/web --tail=1"),
-        Ok(format!(
-            "Found 3 pods, using pod/{HEALTHY}\n{HEALTHY} GET /checkout 200 (12)"
-        ))
+        Ok(format!("Found 3 pods, using pod/{HEALTHY}\n{HEALTHY} GET /checkout 200 (12)"))
     );
     assert_eq!(
         logs(&mut c, &format!("{HEALTHY} --tail=1 --timestamps")),
-        Ok(format!(
-            "2026-11-22T09:05:05.000000000Z {HEALTHY} GET /checkout 200 (12)"
-        ))
+        Ok(format!("2026-11-22T09:05:05.000000000Z {HEALTHY} GET /checkout 200 (12)"))
     );
-    assert_eq!(
-        logs(&mut c, "-l app=nothing"),
-        Ok("No resources found in default namespace.".to_owned())
-    );
+    assert_eq!(logs(&mut c, "-l app=nothing"), Ok("No resources found in default namespace.".to_owned()));
 }
 
 fn with_apps() -> Cluster {
@@ -195,9 +163,7 @@ fn with_apps() -> Cluster {
             ..AppProfile::default()
         },
     );
-    c.traffic
-        .pod_load
-        .insert(("default".to_owned(), HEALTHY.to_owned()), 10.0);
+    c.traffic.pod_load.insert(("default".to_owned(), HEALTHY.to_owned()), 10.0);
     c
 }
 
@@ -213,14 +179,9 @@ fn top_pods_follows_the_app_profile_and_load() {
         Ok("NAMESPACE   POD                    NAME   CPU(cores)   MEMORY(bytes)\ndefault     web-6d4cf56db6-4xk2p   web    22m          120Mi\ndefault     web-6d4cf56db6-9zqtw   web    12m          100Mi".to_owned())
     );
     // A heavier load runs into the 128Mi memory limit.
-    c.traffic
-        .pod_load
-        .insert(("default".to_owned(), HEALTHY.to_owned()), 50.0);
+    c.traffic.pod_load.insert(("default".to_owned(), HEALTHY.to_owned()), 50.0);
     let pod = c.pods.get(&key("default", HEALTHY)).cloned();
-    assert_eq!(
-        pod.map(|p| super::top::container_usage(&c, &p, "web")),
-        Some((Millicores(62), Mebibytes(128)))
-    );
+    assert_eq!(pod.map(|p| super::top::container_usage(&c, &p, "web")), Some((Millicores(62), Mebibytes(128))));
 }
 
 #[test]
@@ -243,30 +204,17 @@ fn top_nodes_adds_system_use() {
 fn top_without_running_pods_explains_itself() {
     let mut c = with_apps();
     for p in c.pods.values_mut() {
-        p.status.containers[0].state = ContainerState::Waiting {
-            reason: "CrashLoopBackOff".to_owned(),
-            message: String::new(),
-        };
+        p.status.containers[0].state =
+            ContainerState::Waiting { reason: "CrashLoopBackOff".to_owned(), message: String::new() };
     }
     assert_eq!(
         top(&mut c, "pods"),
-        Err(
-            "error: Metrics not available for pod default/web-6d4cf56db6-4xk2p, age: 5m0s"
-                .to_owned()
-        )
+        Err("error: Metrics not available for pod default/web-6d4cf56db6-4xk2p, age: 5m0s".to_owned())
     );
     assert_eq!(
         top(&mut c, &format!("pod {CRASHING}")),
-        Err(format!(
-            "error: Metrics not available for pod default/{CRASHING}, age: 5m0s"
-        ))
+        Err(format!("error: Metrics not available for pod default/{CRASHING}, age: 5m0s"))
     );
-    assert_eq!(
-        top(&mut c, "pods -n shop"),
-        Ok("No resources found in shop namespace.".to_owned())
-    );
-    assert_eq!(
-        top(&mut c, "pod nope"),
-        Err("Error from server (NotFound): pods \"nope\" not found".to_owned())
-    );
+    assert_eq!(top(&mut c, "pods -n shop"), Ok("No resources found in shop namespace.".to_owned()));
+    assert_eq!(top(&mut c, "pod nope"), Err("Error from server (NotFound): pods \"nope\" not found".to_owned()));
 }

@@ -25,7 +25,13 @@ const METRICS_DELAY: i64 = 120;
 /// the pod serves, never more than its limits (the kernel throttles CPU and kills on memory).
 pub fn container_usage(cluster: &Cluster, pod: &Pod, container: &str) -> (Millicores, Mebibytes) {
     let (mut cpu, mut mem) = crate::sim::controllers::container_usage(cluster, pod, container);
-    let limits = pod.spec.containers.iter().chain(&pod.spec.init_containers).find(|c| c.name == container).map(|c| &c.resources.limits);
+    let limits = pod
+        .spec
+        .containers
+        .iter()
+        .chain(&pod.spec.init_containers)
+        .find(|c| c.name == container)
+        .map(|c| &c.resources.limits);
     if let Some(limits) = limits {
         cpu = limits.cpu.map_or(cpu, |l| cpu.min(l));
         mem = limits.memory.map_or(mem, |l| mem.min(l));
@@ -49,18 +55,11 @@ fn pod_metrics(cluster: &Cluster, pod: &Pod) -> Option<Vec<(String, Millicores, 
             (s.name.clone(), c, m)
         })
         .collect();
-    if running.is_empty() {
-        None
-    } else {
-        Some(running)
-    }
+    if running.is_empty() { None } else { Some(running) }
 }
 
 fn no_metrics(cluster: &Cluster, pods: &[&Pod]) -> KubectlError {
-    match pods
-        .iter()
-        .find(|p| cluster.now - p.meta.created > METRICS_DELAY)
-    {
+    match pods.iter().find(|p| cluster.now - p.meta.created > METRICS_DELAY) {
         Some(p) => KubectlError::msg(format!(
             "error: Metrics not available for pod {}/{}, age: {}",
             p.meta.namespace,
@@ -83,9 +82,7 @@ pub fn top(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     match what.as_str() {
         "pod" | "pods" | "po" => top_pods(cluster, &args),
         "node" | "nodes" | "no" => top_nodes(cluster, &args),
-        other => Err(KubectlError::msg(format!(
-            "error: unknown command \"{other}\" for \"kubectl top\""
-        ))),
+        other => Err(KubectlError::msg(format!("error: unknown command \"{other}\" for \"kubectl top\""))),
     }
 }
 
@@ -95,9 +92,7 @@ fn sort_rows(rows: &mut [(Vec<String>, u64, u64)], by: Option<&str>) -> Result<(
         Some("cpu") => rows.sort_by_key(|r| std::cmp::Reverse(r.1)),
         Some("memory") => rows.sort_by_key(|r| std::cmp::Reverse(r.2)),
         Some(other) => {
-            return Err(KubectlError::msg(format!(
-                "error: --sort-by accepts only cpu or memory, got \"{other}\""
-            )));
+            return Err(KubectlError::msg(format!("error: --sort-by accepts only cpu or memory, got \"{other}\"")));
         }
     }
     Ok(())
@@ -112,16 +107,16 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
     };
     let name = args.positional.get(1);
     let pods: Vec<&Pod> = match name {
-        Some(n) => vec![cluster.pods.get(&key(ns, n)).ok_or_else(|| {
-            crate::sim::change::ApiError::not_found(crate::sim::kind::Kind::Pod, n)
-        })?],
+        Some(n) => vec![
+            cluster
+                .pods
+                .get(&key(ns, n))
+                .ok_or_else(|| crate::sim::change::ApiError::not_found(crate::sim::kind::Kind::Pod, n))?,
+        ],
         None => cluster
             .pods
             .values()
-            .filter(|p| {
-                (all || p.meta.namespace == ns)
-                    && selector.as_ref().is_none_or(|s| s.matches(&p.meta.labels))
-            })
+            .filter(|p| (all || p.meta.namespace == ns) && selector.as_ref().is_none_or(|s| s.matches(&p.meta.labels)))
             .collect(),
     };
     let containers = args.switch("containers");
@@ -139,12 +134,7 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         if containers {
             for (c, cpu, mem) in metrics {
                 rows.push((
-                    lead(vec![
-                        p.meta.name.clone(),
-                        c,
-                        format!("{}m", cpu.0),
-                        format!("{}Mi", mem.0),
-                    ]),
+                    lead(vec![p.meta.name.clone(), c, format!("{}m", cpu.0), format!("{}Mi", mem.0)]),
                     cpu.0,
                     mem.0,
                 ));
@@ -152,15 +142,7 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         } else {
             let cpu: u64 = metrics.iter().map(|m| m.1.0).sum();
             let mem: u64 = metrics.iter().map(|m| m.2.0).sum();
-            rows.push((
-                lead(vec![
-                    p.meta.name.clone(),
-                    format!("{cpu}m"),
-                    format!("{mem}Mi"),
-                ]),
-                cpu,
-                mem,
-            ));
+            rows.push((lead(vec![p.meta.name.clone(), format!("{cpu}m"), format!("{mem}Mi")]), cpu, mem));
         }
     }
     if rows.is_empty() {
@@ -202,14 +184,15 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         None => None,
     };
     let nodes: Vec<_> = match args.positional.get(1) {
-        Some(n) => vec![cluster.nodes.get(n.as_str()).ok_or_else(|| {
-            crate::sim::change::ApiError::not_found(crate::sim::kind::Kind::Node, n)
-        })?],
-        None => cluster
-            .nodes
-            .values()
-            .filter(|n| selector.as_ref().is_none_or(|s| s.matches(&n.meta.labels)))
-            .collect(),
+        Some(n) => vec![
+            cluster
+                .nodes
+                .get(n.as_str())
+                .ok_or_else(|| crate::sim::change::ApiError::not_found(crate::sim::kind::Kind::Node, n))?,
+        ],
+        None => {
+            cluster.nodes.values().filter(|n| selector.as_ref().is_none_or(|s| s.matches(&n.meta.labels))).collect()
+        }
     };
     if nodes.is_empty() {
         return Done::read("No resources found");
@@ -219,23 +202,13 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
     for n in nodes {
         if n.kubelet != KubeletState::Running || !n.is_ready() {
             let u = "<unknown>".to_owned();
-            unknown.push(vec![
-                n.meta.name.clone(),
-                u.clone(),
-                u.clone(),
-                u.clone(),
-                u,
-            ]);
+            unknown.push(vec![n.meta.name.clone(), u.clone(), u.clone(), u.clone(), u]);
             continue;
         }
         // The OS, kubelet and container runtime use some of every node.
         let mut cpu = 60 + n.cpu.0 / 100;
         let mut mem = 600 + n.memory.0 / 20;
-        for p in cluster
-            .pods
-            .values()
-            .filter(|p| p.status.node.as_deref() == Some(n.meta.name.as_str()))
-        {
+        for p in cluster.pods.values().filter(|p| p.status.node.as_deref() == Some(n.meta.name.as_str())) {
             for (_, c, m) in pod_metrics(cluster, p).unwrap_or_default() {
                 cpu += c.0;
                 mem += m.0;

@@ -79,7 +79,12 @@ pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError>
             for kind in kinds {
                 for meta in select(cluster, kind, args)? {
                     plan.steps.push(Step::new(
-                        Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: meta.name.clone(), force },
+                        Change::Delete {
+                            kind,
+                            namespace: scope(kind, &meta.namespace),
+                            name: meta.name.clone(),
+                            force,
+                        },
                         line(kind, &meta.name),
                     ));
                 }

@@ -202,7 +202,12 @@ fn evict_pass(
     let mut changed = false;
     for (ns, name) in pods {
         let change = if opts.disable_eviction {
-            Change::Delete { kind: crate::sim::kind::Kind::Pod, namespace: ns.clone(), name: name.clone(), force: false }
+            Change::Delete {
+                kind: crate::sim::kind::Kind::Pod,
+                namespace: ns.clone(),
+                name: name.clone(),
+                force: false,
+            }
         } else {
             started.push(format!("evicting pod {ns}/{name}"));
             Change::Evict { namespace: ns.clone(), pod: name.clone() }

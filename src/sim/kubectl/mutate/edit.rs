@@ -106,7 +106,11 @@ fn comparable_manifest(cluster: &Cluster, kind: Kind, namespace: &str, name: &st
 
 /// kubectl says `patched (no change)` when the object came out of the patch as it went in.
 fn patch_outcome(done: Done, unchanged: bool) -> Done {
-    if unchanged { Done { output: format!("{} (no change)", done.output), changed: false, failed: false } } else { done }
+    if unchanged {
+        Done { output: format!("{} (no change)", done.output), changed: false, failed: false }
+    } else {
+        done
+    }
 }
 
 pub fn plan_patch(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
@@ -224,7 +228,8 @@ mod tests {
         assert!(
             matches!(&plan.changes()[0], Change::Patch { namespace, patch_type: PatchType::Strategic, .. } if namespace.is_empty())
         );
-        let done = patch_outcome(Done { output: "deployment.apps/web patched".into(), changed: true, failed: false }, true);
+        let done =
+            patch_outcome(Done { output: "deployment.apps/web patched".into(), changed: true, failed: false }, true);
         assert_eq!(done.output, "deployment.apps/web patched (no change)");
         assert!(!done.changed);
     }

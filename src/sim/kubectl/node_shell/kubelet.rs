@@ -10,11 +10,7 @@ pub const FLAGS: &str = "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubele
 
 /// The kubelet's process id on a node (stable per node).
 pub fn pid(node: &Node) -> u32 {
-    let h = node
-        .meta
-        .name
-        .bytes()
-        .fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let h = node.meta.name.bytes().fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
     700 + h % 800
 }
 
@@ -36,10 +32,7 @@ pub fn ago(seconds: i64) -> String {
     if s >= 2_629_744 {
         let months = s / 2_629_744;
         let days = (s - months * 2_629_744) / 86_400;
-        return format!(
-            "{months} month{} {days} days ago",
-            if months == 1 { "" } else { "s" }
-        );
+        return format!("{months} month{} {days} days ago", if months == 1 { "" } else { "s" });
     }
     if d >= 7 {
         let w = d / 7;
@@ -103,16 +96,9 @@ fn status(cluster: &Cluster, node: &Node) -> String {
 }
 
 pub fn systemctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
-    let words: Vec<&str> = args
-        .iter()
-        .copied()
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let words: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
     let running = node.kubelet == KubeletState::Running;
-    let change = |on: bool| Change::Kubelet {
-        node: node.meta.name.clone(),
-        running: on,
-    };
+    let change = |on: bool| Change::Kubelet { node: node.meta.name.clone(), running: on };
     match words.as_slice() {
         ["daemon-reload"] => Shell::Out(String::new()),
         [verb, unit] => {
@@ -148,8 +134,7 @@ pub fn systemctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
 pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     if args.contains(&"-f") || args.contains(&"--follow") {
         return Shell::Fail(
-            "journalctl: --follow is not supported in this console; run it again to see new lines"
-                .to_owned(),
+            "journalctl: --follow is not supported in this console; run it again to see new lines".to_owned(),
             1,
         );
     }
@@ -161,16 +146,11 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             "-u" | "--unit" => unit = it.next().copied(),
             "-n" | "--lines" => lines_wanted = it.next().and_then(|n| n.parse().ok()),
             other => {
-                if let Some(u) = other
-                    .strip_prefix("--unit=")
-                    .or_else(|| other.strip_prefix("-u"))
-                    .filter(|u| !u.is_empty())
+                if let Some(u) =
+                    other.strip_prefix("--unit=").or_else(|| other.strip_prefix("-u")).filter(|u| !u.is_empty())
                 {
                     unit = Some(u);
-                } else if let Some(n) = other
-                    .strip_prefix("--lines=")
-                    .or_else(|| other.strip_prefix("-n"))
-                {
+                } else if let Some(n) = other.strip_prefix("--lines=").or_else(|| other.strip_prefix("-n")) {
                     lines_wanted = n.parse().ok();
                 }
             }
@@ -178,8 +158,7 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     }
     let Some(unit) = unit.map(|u| u.trim_end_matches(".service")) else {
         return Shell::Fail(
-            "journalctl: this console keeps the journal per unit; try: journalctl -u kubelet"
-                .to_owned(),
+            "journalctl: this console keeps the journal per unit; try: journalctl -u kubelet".to_owned(),
             1,
         );
     };
@@ -190,64 +169,30 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     let pid = pid(node);
     let start = started_at(cluster, node);
     let k = |t: i64, level: char, src: &str, msg: &str| {
-        format!(
-            "{} {host} kubelet[{pid}]: {} {pid:>7} {src}] {msg}",
-            clock::journal(t),
-            clock::klog(level, t)
-        )
+        format!("{} {host} kubelet[{pid}]: {} {pid:>7} {src}] {msg}", clock::journal(t), clock::klog(level, t))
     };
     let mut out = vec![
         format!(
             "{} {host} systemd[1]: Started kubelet.service - kubelet: The Kubernetes Node Agent.",
             clock::journal(start)
         ),
-        k(
-            start,
-            'I',
-            "server.go:486",
-            "\"Kubelet version\" kubeletVersion=\"v1.31.0\"",
-        ),
-        k(
-            start + 1,
-            'I',
-            "kubelet_node_status.go:72",
-            &format!("\"Attempting to register node\" node=\"{host}\""),
-        ),
-        k(
-            start + 1,
-            'I',
-            "kubelet_node_status.go:75",
-            &format!("\"Successfully registered node\" node=\"{host}\""),
-        ),
+        k(start, 'I', "server.go:486", "\"Kubelet version\" kubeletVersion=\"v1.31.0\""),
+        k(start + 1, 'I', "kubelet_node_status.go:72", &format!("\"Attempting to register node\" node=\"{host}\"")),
+        k(start + 1, 'I', "kubelet_node_status.go:75", &format!("\"Successfully registered node\" node=\"{host}\"")),
     ];
-    let until = if node.kubelet == KubeletState::Running {
-        cluster.now
-    } else {
-        node.last_heartbeat
-    };
-    let mut pods: Vec<_> = cluster
-        .pods
-        .values()
-        .filter(|p| p.status.node.as_deref() == Some(host.as_str()))
-        .collect();
+    let until = if node.kubelet == KubeletState::Running { cluster.now } else { node.last_heartbeat };
+    let mut pods: Vec<_> = cluster.pods.values().filter(|p| p.status.node.as_deref() == Some(host.as_str())).collect();
     pods.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     for p in pods {
         for s in &p.status.containers {
             if let ContainerState::Waiting { reason, message } = &s.state
                 && matches!(
                     reason.as_str(),
-                    "CrashLoopBackOff"
-                        | "ImagePullBackOff"
-                        | "ErrImagePull"
-                        | "CreateContainerConfigError"
+                    "CrashLoopBackOff" | "ImagePullBackOff" | "ErrImagePull" | "CreateContainerConfigError"
                 )
             {
                 {
-                    let detail = if message.is_empty() {
-                        reason.clone()
-                    } else {
-                        message.clone()
-                    };
+                    let detail = if message.is_empty() { reason.clone() } else { message.clone() };
                     out.push(k(
                         until,
                         'E',
@@ -261,10 +206,7 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             }
         }
     }
-    if node
-        .condition("DiskPressure")
-        .is_some_and(|c| c.status == "True")
-    {
+    if node.condition("DiskPressure").is_some_and(|c| c.status == "True") {
         out.push(k(
             until,
             'W',
@@ -280,11 +222,11 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     }
     if node.kubelet == KubeletState::Stopped {
         let t = node.last_heartbeat;
-        out.push(format!("{} {host} systemd[1]: Stopping kubelet.service - kubelet: The Kubernetes Node Agent...", clock::journal(t)));
         out.push(format!(
-            "{} {host} systemd[1]: kubelet.service: Deactivated successfully.",
+            "{} {host} systemd[1]: Stopping kubelet.service - kubelet: The Kubernetes Node Agent...",
             clock::journal(t)
         ));
+        out.push(format!("{} {host} systemd[1]: kubelet.service: Deactivated successfully.", clock::journal(t)));
         out.push(format!(
             "{} {host} systemd[1]: Stopped kubelet.service - kubelet: The Kubernetes Node Agent.",
             clock::journal(t)

@@ -9,10 +9,7 @@ use crate::sim::objects::DiskFile;
 fn full_disk() -> Cluster {
     let mut c = cluster();
     if let Some(n) = c.nodes.get_mut("node-1") {
-        n.files = vec![DiskFile {
-            path: "/var/log/app/debug.log".to_owned(),
-            gib: 60,
-        }];
+        n.files = vec![DiskFile { path: "/var/log/app/debug.log".to_owned(), gib: 60 }];
     }
     c
 }
@@ -48,10 +45,7 @@ fn df_reports_the_root_disk() {
     );
     assert_eq!(
         sh(&c, "du -sh /nope"),
-        Shell::Fail(
-            "du: cannot access '/nope': No such file or directory".to_owned(),
-            1
-        )
+        Shell::Fail("du: cannot access '/nope': No such file or directory".to_owned(), 1)
     );
 }
 
@@ -60,9 +54,9 @@ fn systemctl_status_follows_the_kubelet() {
     let mut c = full_disk();
     let running = out(&c, "systemctl status kubelet");
     assert!(running.starts_with("● kubelet.service - kubelet: The Kubernetes Node Agent\n"));
-    assert!(running.contains(
-        "\n     Active: active (running) since Fri 2026-10-23 09:00:00 UTC; 4 weeks 2 days ago\n"
-    ));
+    assert!(
+        running.contains("\n     Active: active (running) since Fri 2026-10-23 09:00:00 UTC; 4 weeks 2 days ago\n")
+    );
     not_ready_node(&mut c);
     assert_eq!(
         out(&c, "systemctl status kubelet"),
@@ -90,112 +84,49 @@ Nov 22 09:07:00 node-1 systemd[1]: Stopped kubelet.service - kubelet: The Kubern
 #[test]
 fn changing_commands_build_changes() {
     let mut c = full_disk();
-    let kubelet = |running| Change::Kubelet {
-        node: "node-1".to_owned(),
-        running,
-    };
-    assert_eq!(
-        sh(&c, "systemctl stop kubelet"),
-        Shell::Apply(vec![kubelet(false)], String::new())
-    );
-    assert_eq!(
-        sh(&c, "systemctl restart kubelet.service"),
-        Shell::Apply(vec![kubelet(true)], String::new())
-    );
+    let kubelet = |running| Change::Kubelet { node: "node-1".to_owned(), running };
+    assert_eq!(sh(&c, "systemctl stop kubelet"), Shell::Apply(vec![kubelet(false)], String::new()));
+    assert_eq!(sh(&c, "systemctl restart kubelet.service"), Shell::Apply(vec![kubelet(true)], String::new()));
     assert_eq!(sh(&c, "systemctl start kubelet"), Shell::Out(String::new()));
     not_ready_node(&mut c);
-    assert_eq!(
-        sh(&c, "systemctl start kubelet"),
-        Shell::Apply(vec![kubelet(true)], String::new())
-    );
-    let removed = Change::RemoveFile {
-        node: "node-1".to_owned(),
-        path: "/var/log/app/debug.log".to_owned(),
-    };
-    assert_eq!(
-        sh(&c, "rm -rf /var/log/app"),
-        Shell::Apply(vec![removed.clone()], String::new())
-    );
-    assert_eq!(
-        sh(&c, "rm /var/log/app/debug.log"),
-        Shell::Apply(vec![removed.clone()], String::new())
-    );
-    assert_eq!(
-        sh(&c, "truncate -s 0 /var/log/app/debug.log"),
-        Shell::Apply(vec![removed], String::new())
-    );
+    assert_eq!(sh(&c, "systemctl start kubelet"), Shell::Apply(vec![kubelet(true)], String::new()));
+    let removed = Change::RemoveFile { node: "node-1".to_owned(), path: "/var/log/app/debug.log".to_owned() };
+    assert_eq!(sh(&c, "rm -rf /var/log/app"), Shell::Apply(vec![removed.clone()], String::new()));
+    assert_eq!(sh(&c, "rm /var/log/app/debug.log"), Shell::Apply(vec![removed.clone()], String::new()));
+    assert_eq!(sh(&c, "truncate -s 0 /var/log/app/debug.log"), Shell::Apply(vec![removed], String::new()));
     assert_eq!(
         sh(&c, "rm /var/log/app"),
-        Shell::Fail(
-            "rm: cannot remove '/var/log/app': Is a directory".to_owned(),
-            1
-        )
+        Shell::Fail("rm: cannot remove '/var/log/app': Is a directory".to_owned(), 1)
     );
-    assert_eq!(
-        sh(&c, "rm /nope"),
-        Shell::Fail(
-            "rm: cannot remove '/nope': No such file or directory".to_owned(),
-            1
-        )
-    );
-    assert_eq!(
-        sh(&c, "rm -f /nope"),
-        Shell::Apply(Vec::new(), String::new())
-    );
+    assert_eq!(sh(&c, "rm /nope"), Shell::Fail("rm: cannot remove '/nope': No such file or directory".to_owned(), 1));
+    assert_eq!(sh(&c, "rm -f /nope"), Shell::Apply(Vec::new(), String::new()));
 }
 
 #[test]
 fn the_node_shell_answers_like_a_node() {
     let mut c = full_disk();
-    assert_eq!(
-        sh(&c, "foo --bar"),
-        Shell::Fail("bash: foo: command not found".to_owned(), 127)
-    );
+    assert_eq!(sh(&c, "foo --bar"), Shell::Fail("bash: foo: command not found".to_owned(), 127));
     assert!(out(&c, "cat /var/lib/kubelet/config.yaml").contains("\nclusterDNS:\n- 10.96.0.10\n"));
     assert!(out(&c, "crictl ps").starts_with("CONTAINER           IMAGE               CREATED             STATE               NAME                ATTEMPT             POD ID              POD\n"));
     let ssh = |c: &mut Cluster, line: &str| {
         let args: Vec<String> = shlex::split(line).unwrap_or_default();
-        super::run(c, &args)
-            .map(|d| d.output)
-            .map_err(|e| e.to_string())
+        super::run(c, &args).map(|d| d.output).map_err(|e| e.to_string())
     };
     assert_eq!(
         ssh(&mut c, "nope -- df -h"),
         Err("ssh: Could not resolve hostname nope: Name or service not known".to_owned())
     );
     assert_eq!(ssh(&mut c, "node-1 hostname"), Ok("node-1".to_owned()));
-    assert_eq!(
-        ssh(
-            &mut c,
-            "root@10.0.0.11 -- 'sudo systemctl is-active kubelet'"
-        ),
-        Ok("active".to_owned())
-    );
+    assert_eq!(ssh(&mut c, "root@10.0.0.11 -- 'sudo systemctl is-active kubelet'"), Ok("active".to_owned()));
     // Through the API: the cluster changes.
     let done = super::run(
         &mut c,
-        &[
-            "node-1".to_owned(),
-            "--".to_owned(),
-            "rm".to_owned(),
-            "-rf".to_owned(),
-            "/var/log/app".to_owned(),
-        ],
+        &["node-1".to_owned(), "--".to_owned(), "rm".to_owned(), "-rf".to_owned(), "/var/log/app".to_owned()],
     );
     assert!(done.is_ok_and(|d| d.changed));
     assert_eq!(c.nodes.get("node-1").map(|n| n.files.len()), Some(0));
-    let done = super::run(
-        &mut c,
-        &[
-            "node-1".to_owned(),
-            "systemctl".to_owned(),
-            "stop".to_owned(),
-            "kubelet".to_owned(),
-        ],
-    );
+    let done =
+        super::run(&mut c, &["node-1".to_owned(), "systemctl".to_owned(), "stop".to_owned(), "kubelet".to_owned()]);
     assert!(done.is_ok_and(|d| d.changed));
-    assert_eq!(
-        c.nodes.get("node-1").map(|n| n.kubelet),
-        Some(crate::sim::objects::KubeletState::Stopped)
-    );
+    assert_eq!(c.nodes.get("node-1").map(|n| n.kubelet), Some(crate::sim::objects::KubeletState::Stopped));
 }

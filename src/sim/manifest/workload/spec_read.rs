@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use crate::sim::manifest::read::{self, Bad, R, field, index, join};
 use crate::sim::objects::{
-    Container, EnvFrom, EnvVar, KeyRef, PodSpec, Probe, ResourceList, Resources, TaintEffect,
-    Toleration, Volume, VolumeMount, VolumeSource,
+    Container, EnvFrom, EnvVar, KeyRef, PodSpec, Probe, ResourceList, Resources, TaintEffect, Toleration, Volume,
+    VolumeMount, VolumeSource,
 };
 
 pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
@@ -52,11 +52,7 @@ fn read_toleration(t: &Value, path: &str) -> R<Toleration> {
         None => None,
         Some(e) if e.is_empty() => None,
         Some(e) => Some(TaintEffect::parse(&e).ok_or_else(|| {
-            Bad::unsupported(
-                &join(path, "effect"),
-                &json!(e),
-                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
-            )
+            Bad::unsupported(&join(path, "effect"), &json!(e), &["NoSchedule", "PreferNoSchedule", "NoExecute"])
         })?),
     };
     Ok(Toleration {
@@ -74,11 +70,7 @@ fn read_volume(v: &Value, path: &str) -> R<Volume> {
     } else if let Some(s) = field(v, "secret") {
         VolumeSource::Secret(read::req_str(s, "secretName", &join(path, "secret"))?)
     } else if let Some(p) = field(v, "persistentVolumeClaim") {
-        VolumeSource::Pvc(read::req_str(
-            p,
-            "claimName",
-            &join(path, "persistentVolumeClaim"),
-        )?)
+        VolumeSource::Pvc(read::req_str(p, "claimName", &join(path, "persistentVolumeClaim"))?)
     } else if field(v, "emptyDir").is_some() {
         VolumeSource::EmptyDir
     } else {
@@ -121,17 +113,9 @@ fn read_container(c: &Value, path: &str) -> R<Container> {
         .map(|(i, e)| {
             let p = index(&join(path, "envFrom"), i);
             if let Some(r) = field(e, "configMapRef") {
-                Ok(EnvFrom::ConfigMap(read::req_str(
-                    r,
-                    "name",
-                    &join(&p, "configMapRef"),
-                )?))
+                Ok(EnvFrom::ConfigMap(read::req_str(r, "name", &join(&p, "configMapRef"))?))
             } else if let Some(r) = field(e, "secretRef") {
-                Ok(EnvFrom::Secret(read::req_str(
-                    r,
-                    "name",
-                    &join(&p, "secretRef"),
-                )?))
+                Ok(EnvFrom::Secret(read::req_str(r, "name", &join(&p, "secretRef"))?))
             } else {
                 Err(Bad::required(&join(&p, "configMapRef")))
             }
@@ -142,20 +126,14 @@ fn read_container(c: &Value, path: &str) -> R<Container> {
     let list = |key: &str| -> R<ResourceList> {
         let l = read::obj(res, key, &rp)?;
         let lp = join(&rp, key);
-        Ok(ResourceList {
-            cpu: read::cpu(l, "cpu", &lp)?,
-            memory: read::memory(l, "memory", &lp)?,
-        })
+        Ok(ResourceList { cpu: read::cpu(l, "cpu", &lp)?, memory: read::memory(l, "memory", &lp)? })
     };
     let mounts = read::list(c, "volumeMounts", path)?
         .into_iter()
         .enumerate()
         .map(|(i, m)| {
             let p = index(&join(path, "volumeMounts"), i);
-            Ok(VolumeMount {
-                name: read::req_str(m, "name", &p)?,
-                mount_path: read::req_str(m, "mountPath", &p)?,
-            })
+            Ok(VolumeMount { name: read::req_str(m, "name", &p)?, mount_path: read::req_str(m, "mountPath", &p)? })
         })
         .collect::<R<Vec<_>>>()?;
     Ok(Container {
@@ -166,10 +144,7 @@ fn read_container(c: &Value, path: &str) -> R<Container> {
         ports,
         env,
         env_from,
-        resources: Resources {
-            requests: list("requests")?,
-            limits: list("limits")?,
-        },
+        resources: Resources { requests: list("requests")?, limits: list("limits")? },
         liveness: read_probe(c, "livenessProbe", path)?,
         readiness: read_probe(c, "readinessProbe", path)?,
         volume_mounts: mounts,
@@ -194,26 +169,15 @@ fn read_env(e: &Value, path: &str) -> R<EnvVar> {
     let config_map_key = key_ref("configMapKeyRef")?;
     let secret_key = key_ref("secretKeyRef")?;
     let value = read::opt_str(e, "value", path)?;
-    if value.as_ref().is_some_and(|v| !v.is_empty())
-        && (config_map_key.is_some() || secret_key.is_some())
-    {
+    if value.as_ref().is_some_and(|v| !v.is_empty()) && (config_map_key.is_some() || secret_key.is_some()) {
         return Err(Bad::invalid(
             &join(path, "valueFrom"),
             &Value::String(String::new()),
             "may not be specified when `value` is not empty",
         ));
     }
-    let value = if config_map_key.is_some() || secret_key.is_some() {
-        None
-    } else {
-        value
-    };
-    Ok(EnvVar {
-        name,
-        value,
-        config_map_key,
-        secret_key,
-    })
+    let value = if config_map_key.is_some() || secret_key.is_some() { None } else { value };
+    Ok(EnvVar { name, value, config_map_key, secret_key })
 }
 
 fn read_probe(c: &Value, key: &str, path: &str) -> R<Option<Probe>> {
@@ -223,27 +187,17 @@ fn read_probe(c: &Value, key: &str, path: &str) -> R<Option<Probe>> {
     let pp = join(path, key);
     let (path_field, port) = if let Some(h) = field(p, "httpGet") {
         let hp = join(&pp, "httpGet");
-        (
-            Some(read::opt_str(h, "path", &hp)?.unwrap_or_else(|| "/".to_owned())),
-            read::req_port(h, "port", &hp)?,
-        )
+        (Some(read::opt_str(h, "path", &hp)?.unwrap_or_else(|| "/".to_owned())), read::req_port(h, "port", &hp)?)
     } else if let Some(t) = field(p, "tcpSocket") {
         (None, read::req_port(t, "port", &join(&pp, "tcpSocket"))?)
     } else {
-        return Err(Bad {
-            path: pp,
-            detail: "Required value: must specify a handler type".to_owned(),
-        });
+        return Err(Bad { path: pp, detail: "Required value: must specify a handler type".to_owned() });
     };
     let threshold = read::opt_u32(p, "failureThreshold", &pp)?.unwrap_or(3);
     let period = read::opt_u32(p, "periodSeconds", &pp)?.unwrap_or(10);
     for (k, n) in [("failureThreshold", threshold), ("periodSeconds", period)] {
         if n == 0 {
-            return Err(Bad::invalid(
-                &join(&pp, k),
-                &json!(0),
-                "must be greater than or equal to 1",
-            ));
+            return Err(Bad::invalid(&join(&pp, k), &json!(0), "must be greater than or equal to 1"));
         }
     }
     Ok(Some(Probe {

@@ -1,0 +1,50 @@
+//! Benchmark of a full game turn on the 1,000-pod cluster: every responder ends the turn, the
+//! cluster advances, alerts, the customer's mood, nags and mishaps and injects resolve, and then
+//! the view of every seat is computed. Target (release): ≤ 1 ms. Figures in docs/performance.md.
+
+// Measure with the allocator the binary ships with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use kombat::game::{Action, Game, Seat, view};
+
+#[path = "support/large.rs"]
+mod large;
+
+const SEATS: [Seat; 4] = [Seat::Liaison, Seat::Troubleshooter(0), Seat::Spectator(0), Seat::GameMaster];
+
+fn game() -> Game {
+    let mut g = Game::new(large::large_scenario(), 1).expect("builds");
+    for (seat, name) in SEATS.iter().zip(["Lee", "Tam", "Sky", "Gil"]) {
+        g.seat(*seat, name);
+    }
+    g.start();
+    // Settle the large cluster, then talk to the customer so the turn has chat and mood to resolve.
+    g.session.cluster.advance_seconds(240);
+    g.act(Seat::Liaison, &Action::CustomerChat("Hi Dana, what changed recently?".into())).expect("liaison may chat");
+    assert!(g.session.cluster.pods.len() >= 1000);
+    g
+}
+
+fn turn(g: &mut Game) -> usize {
+    let mut n = 0;
+    for seat in [Seat::Liaison, Seat::Troubleshooter(0)] {
+        n += g.act(seat, &Action::EndTurn).map_or(0, |e| e.len());
+    }
+    for seat in SEATS {
+        std::hint::black_box(view::for_seat(g, seat));
+        n += 1;
+    }
+    n
+}
+
+fn benches(c: &mut Criterion) {
+    let base = game();
+    c.bench_function("game turn with NPC and views for every seat, 1000 pods", |b| {
+        b.iter_batched_ref(|| base.clone(), turn, BatchSize::LargeInput);
+    });
+}
+
+criterion_group!(game_turn, benches);
+criterion_main!(game_turn);

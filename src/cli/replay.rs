@@ -1,0 +1,66 @@
+//! `kombat replay FILE`: plays a journal again and prints the transcript the console printed, then
+//! writes the postmortem anew (byte for byte the one the game wrote). Errors name the line.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use super::console::{Source, load};
+use super::transcript;
+use crate::game::journal::{self, Journal};
+use crate::game::{Event, Outcome, Phase};
+use crate::room::{self, files};
+use crate::scenario;
+
+pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+    let journal = Journal::parse(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let header = &journal.header;
+    if scenario_file.is_none() && scenario::builtin_sources().all(|(id, _)| id != header.scenario) {
+        anyhow::bail!("{file}: the scenario {:?} is not built in; give its file with --scenario FILE", header.scenario);
+    }
+    let source = load(scenario_file.unwrap_or(&header.scenario))?;
+    let Source { scenario, text: scenario_text } = source;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", transcript::banner(&scenario, header.seed))?;
+    writeln!(out, "Replaying {file}.\n")?;
+    let minutes_per_turn = scenario.minutes_per_turn;
+    let mut failed = None;
+    let game = journal::replay_with(&journal, &scenario_text, |game, events| {
+        if failed.is_some() {
+            return;
+        }
+        let commands = events.iter().filter(|s| matches!(s.event, Event::Command { .. })).count();
+        let outputs = game.console.get(game.console.len().saturating_sub(commands)..).unwrap_or_default();
+        let shown = transcript::render(events, outputs, minutes_per_turn);
+        if !shown.is_empty() {
+            failed = writeln!(out, "{shown}").err();
+        }
+    })
+    .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    writeln!(out, "{}", transcript::closing(&game))?;
+    if matches!(game.phase, Phase::Ended(_)) {
+        let text = room::postmortem_text(&game);
+        match files::data_dir() {
+            Some(data) => {
+                let dir = files::postmortems_dir(&data);
+                match files::write_numbered(&dir, &game.scenario().id, header.seed, "md", &text) {
+                    Ok(path) => writeln!(out, "Postmortem: {}", path.display())?,
+                    Err(e) => eprintln!("kombat: warning: cannot write the postmortem in {}: {e}", dir.display()),
+                }
+            }
+            None => eprintln!(
+                "kombat: warning: no data directory (set {}); the postmortem is not written",
+                files::DATA_DIR_ENV
+            ),
+        }
+    }
+    Ok(match game.phase {
+        Phase::Ended(Outcome::Lost { .. }) => ExitCode::from(2),
+        _ => ExitCode::SUCCESS,
+    })
+}

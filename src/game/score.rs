@@ -1,0 +1,509 @@
+//! The debrief score: how fast the customer heard from the team, how fast the cause was named and
+//! fixed, what the incident cost (error budget, the customer's patience, collateral damage), how
+//! the liaison communicated (cadence, no fix-time promises, impact in the customer's terms, a
+//! workaround where one exists) and how many hints were needed. Every part carries its points and
+//! the reason for them; the grade always comes with that breakdown, never as a bare number.
+//!
+//! Computed purely from the game's event log, its status page and the session (cluster, error
+//! budget, scenario). Times are incident seconds.
+//!
+//! A workaround "exists" when the scenario's postmortem material (summary, root cause,
+//! contributing factors, action items) mentions one ("workaround", "in the meantime"); it is
+//! "offered" when a liaison message or status update says "workaround" or "in the meantime". A
+//! scenario without one does not score that part (its maximum is 0).
+
+mod collateral;
+mod liaison;
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+pub use liaison::{offers_workaround, promises_eta, states_impact};
+
+use super::event::{Channel, Event, Outcome, Stamped};
+use super::seat::Seat;
+use super::state::Game;
+use crate::scenario::clock;
+
+/// A letter grade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Grade {
+    A,
+    B,
+    C,
+    D,
+    F,
+}
+
+impl Grade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::A => "A",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+            Grade::F => "F",
+        }
+    }
+
+    /// The grade for a share of the points, in percent.
+    fn from_percent(percent: u32) -> Grade {
+        match percent {
+            90.. => Grade::A,
+            80..=89 => Grade::B,
+            65..=79 => Grade::C,
+            50..=64 => Grade::D,
+            _ => Grade::F,
+        }
+    }
+}
+
+/// One scored aspect of the response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub name: String,
+    pub points: u32,
+    /// 0 when the part does not apply to this scenario.
+    pub max: u32,
+    /// Why these points, in words.
+    pub detail: String,
+}
+
+impl Part {
+    fn new(name: &str, points: u32, max: u32, detail: impl Into<String>) -> Part {
+        Part { name: name.to_owned(), points: points.min(max), max, detail: detail.into() }
+    }
+
+    /// Whether this part went well (three quarters of its points or more).
+    pub fn went_well(&self) -> bool {
+        self.max > 0 && self.points * 4 >= self.max * 3
+    }
+}
+
+/// The grade with its breakdown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub grade: Grade,
+    pub total: u32,
+    pub max: u32,
+    pub parts: Vec<Part>,
+    /// Why the grade is lower than the points alone would give, if it is.
+    pub note: Option<String>,
+}
+
+/// The best grade an incident that was not resolved can get.
+const UNRESOLVED_CAP: Grade = Grade::D;
+
+impl Score {
+    pub fn part(&self, name: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.name == name)
+    }
+
+    /// The score for the console: grade, points and every part with its reason.
+    pub fn render_text(&self) -> String {
+        let percent = percent(self.total, self.max);
+        let mut out = format!("Grade {}: {} of {} points ({percent}%)\n", self.grade.as_str(), self.total, self.max);
+        let width = self.parts.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
+        for p in &self.parts {
+            let points = if p.max == 0 { "n/a".to_owned() } else { format!("{}/{}", p.points, p.max) };
+            let _ = writeln!(out, "  {:<width$}  {points:>5}  {}", p.name, p.detail);
+        }
+        if let Some(note) = &self.note {
+            let _ = writeln!(out, "{note}");
+        }
+        out.pop();
+        out
+    }
+}
+
+fn percent(total: u32, max: u32) -> u32 {
+    (total * 100).checked_div(max).unwrap_or(100)
+}
+
+/// The names of the parts, in order.
+pub const FIRST_RESPONSE: &str = "First customer response";
+pub const ROOT_CAUSE: &str = "Root cause";
+pub const RESOLUTION: &str = "Resolution";
+pub const BUDGET: &str = "Error budget";
+pub const SATISFACTION: &str = "Customer satisfaction";
+pub const CADENCE: &str = "Update cadence";
+pub const NO_ETA: &str = "No fix-time promises";
+pub const IMPACT: &str = "Impact in the customer's terms";
+pub const WORKAROUND: &str = "Workaround offered";
+pub const COLLATERAL: &str = "Collateral damage";
+pub const MISHAPS: &str = "Customer mishaps prevented";
+pub const HINTS: &str = "Hints";
+
+/// Scores a game (finished or not).
+pub fn score(game: &Game) -> Score {
+    let parts = vec![
+        first_response(game),
+        root_cause(game),
+        resolution(game),
+        budget(game),
+        satisfaction(game),
+        cadence(game),
+        no_eta(game),
+        impact(game),
+        workaround(game),
+        collateral_damage(game),
+        mishaps(game),
+        hints(game),
+    ];
+    let total = parts.iter().map(|p| p.points).sum();
+    let max = parts.iter().map(|p| p.max).sum();
+    let by_points = Grade::from_percent(percent(total, max));
+    let resolved = matches!(ending(game), Some((_, Outcome::Won { .. })));
+    let (grade, note) = if !resolved && by_points < UNRESOLVED_CAP {
+        let note = format!(
+            "The points alone would give {}; an unresolved incident grades {} at best.",
+            by_points.as_str(),
+            UNRESOLVED_CAP.as_str()
+        );
+        (UNRESOLVED_CAP, Some(note))
+    } else {
+        (by_points, None)
+    };
+    Score { grade, total, max, parts, note }
+}
+
+/// The name a seat writes under.
+pub fn display_name(game: &Game, seat: Seat) -> String {
+    game.seats.get(&seat).cloned().unwrap_or_else(|| seat.label())
+}
+
+/// The seat that wrote a chat message. Follow-ups (the scripted customer's answer, a visitor)
+/// carry the seat whose action caused them, so the author is only that seat if the names match.
+pub fn author(game: &Game, stamped: &Stamped) -> Option<Seat> {
+    let Event::Chat { from, .. } = &stamped.event else { return None };
+    stamped.seat.filter(|s| display_name(game, *s) == *from)
+}
+
+/// Messages and status updates the customer received from the responders or the game master, as
+/// (incident second, text).
+pub fn liaison_texts(game: &Game) -> Vec<(i64, &str)> {
+    game.log
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::Chat { channel: Channel::Customer, text, .. }
+                if author(game, s).is_some_and(|a| a.is_responder() || a == Seat::GameMaster) =>
+            {
+                Some((s.second, text.as_str()))
+            }
+            Event::StatusUpdate { text, .. } => Some((s.second, text.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// When and how the game ended.
+pub fn ending(game: &Game) -> Option<(i64, &Outcome)> {
+    game.log.iter().find_map(|s| if let Event::Ended(o) = &s.event { Some((s.second, o)) } else { None })
+}
+
+/// The incident's length so far: to its end, or to now.
+pub fn end_second(game: &Game) -> i64 {
+    ending(game).map_or(game.second(), |(s, _)| s)
+}
+
+/// The time the scenario allows before it is lost.
+fn time_limit(game: &Game) -> i64 {
+    let s = game.scenario();
+    (i64::from(s.turn_limit) * i64::from(s.minutes_per_turn) * 60).max(60)
+}
+
+/// Full points within a quarter of the time limit, then three quarters, half, a quarter.
+fn speed_points(second: i64, limit: i64, max: u32) -> u32 {
+    let limit = limit.max(1);
+    let quarters = (second.max(0).saturating_mul(4).saturating_add(limit - 1) / limit).clamp(1, 4);
+    match quarters {
+        1 => max,
+        2 => max * 3 / 4,
+        3 => max / 2,
+        _ => max / 4,
+    }
+}
+
+fn first_response(game: &Game) -> Part {
+    const MAX: u32 = 10;
+    let Some((second, _)) = liaison_texts(game).into_iter().next() else {
+        return Part::new(FIRST_RESPONSE, 0, MAX, "the customer received no message or status update");
+    };
+    let points = match second {
+        ..=300 => MAX,
+        301..=600 => 7,
+        601..=1200 => 4,
+        _ => 2,
+    };
+    Part::new(
+        FIRST_RESPONSE,
+        points,
+        MAX,
+        format!("first word to the customer at {} (full points within 5 minutes)", clock(second)),
+    )
+}
+
+fn root_cause(game: &Game) -> Part {
+    const MAX: u32 = 10;
+    let declared: Vec<(i64, &str, bool)> = game
+        .log
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::RootCauseDeclared { option, correct } => Some((s.second, option.as_str(), *correct)),
+            _ => None,
+        })
+        .collect();
+    let wrong_before = declared.iter().take_while(|(_, _, c)| !c).count();
+    let Some((second, option, _)) = declared.iter().find(|(_, _, c)| *c) else {
+        let detail = if declared.is_empty() {
+            "no root cause was declared".to_owned()
+        } else {
+            format!("{wrong_before} declaration(s), none of them the root cause")
+        };
+        return Part::new(ROOT_CAUSE, 0, MAX, detail);
+    };
+    let penalty = u32::try_from(wrong_before).unwrap_or(u32::MAX).saturating_mul(2);
+    let points = speed_points(*second, time_limit(game), MAX).saturating_sub(penalty).max(2);
+    let mut detail = format!("`{option}` declared at {}", clock(*second));
+    if wrong_before > 0 {
+        let _ = write!(detail, " after {wrong_before} other hypothesis(es) (-2 each)");
+    }
+    Part::new(ROOT_CAUSE, points, MAX, detail)
+}
+
+fn resolution(game: &Game) -> Part {
+    const MAX: u32 = 20;
+    let (points, detail) = match ending(game) {
+        Some((second, Outcome::Won { turn })) => {
+            let limit = time_limit(game);
+            (
+                speed_points(second, limit, MAX),
+                format!(
+                    "resolved at {} (turn {turn}) of the {} allowed",
+                    clock(second),
+                    clock(limit).trim_start_matches('+')
+                ),
+            )
+        }
+        Some((second, Outcome::Lost { reason, .. })) => (0, format!("lost at {}: {reason}", clock(second))),
+        Some((second, Outcome::Stopped { .. })) => (0, format!("stopped by the game master at {}", clock(second))),
+        None => (0, format!("still open at {}", clock(game.second()))),
+    };
+    Part::new(RESOLUTION, points, MAX, detail)
+}
+
+/// The error budget at the start and now, as fractions of the SLO's whole budget.
+pub fn budget_figures(game: &Game) -> (f64, f64) {
+    let start = game.scenario().slo.budget_left.clamp(0.0, 1.0);
+    (start, game.session.cluster.traffic.budget_remaining())
+}
+
+fn budget(game: &Game) -> Part {
+    const MAX: u32 = 10;
+    let (start, left) = budget_figures(game);
+    let kept = if start > 0.0 { (left / start).clamp(0.0, 1.0) } else { 1.0 };
+    let points = (kept * f64::from(MAX)).round() as u32;
+    let detail = format!(
+        "{:.1}% of the error budget left ({:.1}% at the start, {:.1} points burned)",
+        left * 100.0,
+        start * 100.0,
+        (start - left).max(0.0) * 100.0
+    );
+    Part::new(BUDGET, points, MAX, detail)
+}
+
+fn satisfaction(game: &Game) -> Part {
+    const MAX: u32 = 10;
+    let ratings: Vec<u8> = game.status_page.iter().filter_map(|s| s.rating).collect();
+    let mood = f64::from(game.mood.min(100));
+    if ratings.is_empty() {
+        let points = (mood / 10.0).round() as u32;
+        return Part::new(SATISFACTION, points, MAX, format!("customer mood {}/100; no update was rated", game.mood));
+    }
+    let average = ratings.iter().map(|r| f64::from(*r)).sum::<f64>() / ratings.len() as f64;
+    let points = (mood / 100.0 * 6.0 + average / 5.0 * 4.0).round() as u32;
+    let detail = format!(
+        "customer mood {}/100; updates rated {average:.1}/5 on average ({} rating(s))",
+        game.mood,
+        ratings.len()
+    );
+    Part::new(SATISFACTION, points, MAX, detail)
+}
+
+fn cadence(game: &Game) -> Part {
+    const MAX: u32 = 10;
+    let s = game.scenario();
+    let expected = i64::from(s.game.customer.npc.patience.idle_turns.max(1)) * i64::from(s.minutes_per_turn) * 60;
+    let updates: Vec<i64> = game.status_page.iter().map(|u| u.second).collect();
+    let Some(first) = updates.first() else {
+        return Part::new(CADENCE, 0, MAX, "no status update was posted");
+    };
+    let end = end_second(game).max(*first);
+    let mut longest = end - updates.last().copied().unwrap_or(*first);
+    for pair in updates.windows(2) {
+        longest = longest.max(pair[1] - pair[0]);
+    }
+    let points = match longest {
+        g if g <= expected => MAX,
+        g if g <= 2 * expected => 7,
+        g if g <= 4 * expected => 4,
+        _ => 2,
+    };
+    let per_hour = updates.len() as f64 * 3600.0 / end.max(60) as f64;
+    let detail = format!(
+        "{} status update(s), {per_hour:.1} per incident hour; longest gap {} (the customer expects news every {})",
+        updates.len(),
+        clock(longest).trim_start_matches('+'),
+        clock(expected).trim_start_matches('+')
+    );
+    Part::new(CADENCE, points, MAX, detail)
+}
+
+fn no_eta(game: &Game) -> Part {
+    const MAX: u32 = 5;
+    let texts = liaison_texts(game);
+    if texts.is_empty() {
+        return Part::new(NO_ETA, 0, MAX, "nothing was said to the customer, so there is nothing to credit");
+    }
+    match texts.iter().find(|(_, t)| promises_eta(t)) {
+        Some((second, text)) => {
+            Part::new(NO_ETA, 0, MAX, format!("a fix time was promised at {}: \"{text}\"", clock(*second)))
+        }
+        None => Part::new(NO_ETA, MAX, MAX, format!("no fix-time promise in {} message(s) and update(s)", texts.len())),
+    }
+}
+
+fn impact(game: &Game) -> Part {
+    const MAX: u32 = 5;
+    let entrypoints: Vec<String> = game.session.cluster.entrypoints.iter().map(|e| e.name.clone()).collect();
+    match liaison_texts(game).into_iter().find(|(_, t)| states_impact(t, &entrypoints)) {
+        Some((second, text)) => Part::new(IMPACT, MAX, MAX, format!("at {}: \"{text}\"", clock(second))),
+        None => Part::new(IMPACT, 0, MAX, "no message said what users experience or named an affected service"),
+    }
+}
+
+fn workaround(game: &Game) -> Part {
+    const MAX: u32 = 5;
+    let pm = &game.scenario().game.postmortem;
+    let mut material: Vec<&str> = vec![pm.summary.as_str(), pm.root_cause.as_str()];
+    material.extend(pm.contributing_factors.iter().map(String::as_str));
+    material.extend(pm.action_items.iter().map(String::as_str));
+    if !liaison::workaround_exists(&material) {
+        return Part::new(WORKAROUND, 0, 0, "no workaround exists in this scenario (not scored)");
+    }
+    match liaison_texts(game).into_iter().find(|(_, t)| offers_workaround(t)) {
+        Some((second, _)) => Part::new(WORKAROUND, MAX, MAX, format!("a workaround was offered at {}", clock(second))),
+        None => Part::new(WORKAROUND, 0, MAX, "a workaround existed but none was offered"),
+    }
+}
+
+/// Console commands from the log with the seat that ran them and whether they succeeded.
+pub fn commands(game: &Game) -> Vec<(&Stamped, &str, bool)> {
+    game.log
+        .iter()
+        .filter_map(|s| if let Event::Command { line } = &s.event { Some((s, line.as_str())) } else { None })
+        .enumerate()
+        .map(|(i, (s, line))| (s, line, game.console.get(i).is_none_or(|c| c.ok)))
+        .collect()
+}
+
+fn collateral_damage(game: &Game) -> Part {
+    const MAX: u32 = 5;
+    let scenario = game.scenario();
+    let related = collateral::related_names(scenario);
+    let harmful: Vec<String> = commands(game)
+        .into_iter()
+        .filter(|(s, _, ok)| *ok && s.seat.is_some_and(Seat::is_responder))
+        .filter_map(|(s, line, _)| {
+            collateral::destructive(line, scenario, &related)
+                .map(|why| format!("`{line}` at {} {why}", clock(s.second)))
+        })
+        .collect();
+    let lost = &game.session.cluster.data_lost;
+    if !lost.is_empty() {
+        return Part::new(COLLATERAL, 0, MAX, format!("data was destroyed: {}", lost.join(", ")));
+    }
+    if harmful.is_empty() {
+        return Part::new(COLLATERAL, MAX, MAX, "no destructive command beyond the fix");
+    }
+    let penalty = u32::try_from(harmful.len()).unwrap_or(u32::MAX).saturating_mul(2);
+    Part::new(COLLATERAL, MAX.saturating_sub(penalty), MAX, format!("{} (-2 each)", harmful.join("; ")))
+}
+
+fn mishaps(game: &Game) -> Part {
+    const MAX: u32 = 5;
+    let happened: Vec<String> = game
+        .log
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::Mishap { id } => Some(format!("`{id}` at {}", clock(s.second))),
+            _ => None,
+        })
+        .collect();
+    if happened.is_empty() {
+        if game.scenario().game.customer.npc.mishaps.is_empty() {
+            return Part::new(MISHAPS, 0, 0, "the customer has no risky moves in this scenario (not scored)");
+        }
+        let asked = game.log.iter().find(|s| matches!(s.event, Event::HoldOffAsked));
+        let detail = match asked {
+            Some(s) => format!("no customer-side change; hold-off asked at {}", clock(s.second)),
+            None => "no customer-side change happened".to_owned(),
+        };
+        return Part::new(MISHAPS, MAX, MAX, detail);
+    }
+    let penalty = u32::try_from(happened.len()).unwrap_or(u32::MAX).saturating_mul(3);
+    let detail = format!("the customer changed things during the incident: {} (-3 each)", happened.join(", "));
+    Part::new(MISHAPS, MAX.saturating_sub(penalty), MAX, detail)
+}
+
+fn hints(game: &Game) -> Part {
+    const MAX: u32 = 5;
+    let used = game.log.iter().filter(|s| matches!(s.event, Event::Hint { .. })).count();
+    let penalty = u32::try_from(used).unwrap_or(u32::MAX).saturating_mul(2);
+    let detail = if used == 0 { "no hint used".to_owned() } else { format!("{used} hint(s) used (-2 each)") };
+    Part::new(HINTS, MAX.saturating_sub(penalty), MAX, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grades_follow_the_share_of_points() {
+        assert_eq!(Grade::from_percent(100), Grade::A);
+        assert_eq!(Grade::from_percent(90), Grade::A);
+        assert_eq!(Grade::from_percent(89), Grade::B);
+        assert_eq!(Grade::from_percent(70), Grade::C);
+        assert_eq!(Grade::from_percent(50), Grade::D);
+        assert_eq!(Grade::from_percent(49), Grade::F);
+    }
+
+    #[test]
+    fn faster_is_better_in_quarters_of_the_limit() {
+        assert_eq!(speed_points(0, 1800, 20), 20);
+        assert_eq!(speed_points(450, 1800, 20), 20);
+        assert_eq!(speed_points(451, 1800, 20), 15);
+        assert_eq!(speed_points(1200, 1800, 20), 10);
+        assert_eq!(speed_points(5000, 1800, 20), 5);
+    }
+
+    #[test]
+    fn render_text_shows_every_part_with_its_reason() {
+        let score = Score {
+            grade: Grade::B,
+            total: 8,
+            max: 10,
+            parts: vec![
+                Part::new("Hints", 3, 5, "1 hint(s) used (-2 each)"),
+                Part::new("Root cause", 5, 5, "`x` declared at +4m00s"),
+                Part::new("Workaround offered", 0, 0, "not scored"),
+            ],
+            note: None,
+        };
+        assert_eq!(
+            score.render_text(),
+            "Grade B: 8 of 10 points (80%)\n  Hints                 3/5  1 hint(s) used (-2 each)\n  Root cause            5/5  `x` declared at +4m00s\n  Workaround offered    n/a  not scored"
+        );
+    }
+}

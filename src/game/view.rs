@@ -1,0 +1,336 @@
+//! What each seat may see, as data for a screen to draw: `for_seat` copies out of the game only
+//! the parts that seat's role is allowed (DESIGN §2). A view never carries a flag over shared data;
+//! what a seat may not see is simply not in its view, so sending the view cannot leak it.
+
+mod master;
+
+use serde::{Deserialize, Serialize};
+
+pub use master::{
+    Declaration, GameMasterPanel, MasterClue, MasterCustomer, MasterHint, MasterInject, MasterLine, MasterMishap,
+    MasterOption, SeatPoints,
+};
+
+use super::action::{IncidentState, Severity};
+use super::event::{Event, Outcome};
+use super::seat::Seat;
+use super::state::{ChatLine, ConsoleEntry, Game, HoldOff, Phase, StatusEntry};
+
+/// One seat's view of the game.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoleView {
+    pub seat: Seat,
+    /// The seat's display name (its label when nobody sits there).
+    pub name: String,
+    pub title: String,
+    /// The scenario's public briefing.
+    pub summary: String,
+    /// Turns completed.
+    pub turn: u32,
+    pub turn_limit: u32,
+    /// Incident time in seconds.
+    pub second: i64,
+    pub minutes_per_turn: u32,
+    pub phase: Phase,
+    /// Action points left this turn (troubleshooters only).
+    pub points_left: Option<u32>,
+    /// Whether this seat has ended the current turn.
+    pub ended_turn: bool,
+    /// Who sits at the table.
+    pub table: Vec<Seated>,
+    pub panel: Panel,
+}
+
+/// A player at the table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seated {
+    pub seat: Seat,
+    pub name: String,
+}
+
+/// The part of a view that depends on the role.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Panel {
+    Customer(CustomerPanel),
+    Liaison(LiaisonPanel),
+    Troubleshooter(TroubleshooterPanel),
+    Spectator(Board),
+    GameMaster(Box<GameMasterPanel>),
+}
+
+/// The public board: what a big screen at a game night shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    /// Fraction of the error budget left (0–1).
+    pub budget_left: f64,
+    /// The SLO's target success rate in percent.
+    pub slo_objective: f64,
+    pub alerts: Vec<AlertView>,
+    pub status_page: Vec<StatusEntry>,
+    /// The latest state on the status page.
+    pub incident_state: Option<IncidentState>,
+    pub severity: Option<Severity>,
+    pub timeline: Vec<PublicEvent>,
+}
+
+/// A firing alert.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertView {
+    pub id: String,
+    pub title: String,
+}
+
+/// Something anyone may know happened, with when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicEvent {
+    pub turn: u32,
+    pub second: i64,
+    pub what: Public,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Public {
+    Status { state: IncidentState, text: String },
+    Severity(Severity),
+    Alert { title: String, firing: bool },
+    Turn(u32),
+    Paused,
+    Resumed,
+    Ended(Outcome),
+}
+
+/// The customer: their own site as users experience it, their brief, and their side of the talk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPanel {
+    /// Who they play.
+    pub character: String,
+    pub brief: String,
+    pub secrets: Vec<String>,
+    pub portal: Vec<PortalEndpoint>,
+    pub chat: Vec<ChatLine>,
+    pub status_page: Vec<StatusEntry>,
+    /// Mishaps they may still cause.
+    pub mishaps: Vec<MishapCard>,
+    pub hold_off: HoldOff,
+}
+
+/// One of the customer's user-facing endpoints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalEndpoint {
+    pub name: String,
+    pub url: String,
+    /// Percent of requests that succeed (none before the first figures).
+    pub success_percent: Option<f64>,
+    pub latency_ms: Option<u32>,
+    /// What a user sees when a request fails.
+    pub failure: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MishapCard {
+    pub id: String,
+    /// What they say when they do it.
+    pub say: String,
+}
+
+/// The liaison: both chats, the board, the customer's mood; no console.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiaisonPanel {
+    pub board: Board,
+    pub customer: String,
+    /// The customer's mood out of 100.
+    pub mood: u32,
+    pub hold_off: HoldOff,
+    pub team_chat: Vec<ChatLine>,
+    pub customer_chat: Vec<ChatLine>,
+    pub findings: Findings,
+}
+
+/// A troubleshooter: the console, team chat and the board; never the customer chat.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TroubleshooterPanel {
+    pub board: Board,
+    pub console: Vec<ConsoleEntry>,
+    pub team_chat: Vec<ChatLine>,
+    pub findings: Findings,
+}
+
+/// What the responders know together: clues, the root-cause choices, the hints they got.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Findings {
+    pub clues: Vec<ClueView>,
+    /// The options to choose from; which one is right is not here.
+    pub root_causes: Vec<OptionView>,
+    /// The option the team declared last, if any.
+    pub declared: Option<String>,
+    pub hints: Vec<HintView>,
+    pub hints_left: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClueView {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HintView {
+    pub tier: u8,
+    pub text: String,
+}
+
+/// The view of `seat`: only what its role may see.
+pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
+    let scenario = game.scenario();
+    let panel = match seat {
+        Seat::Customer(_) => Panel::Customer(customer(game)),
+        Seat::Liaison => Panel::Liaison(LiaisonPanel {
+            board: board(game),
+            customer: game.customer_name(),
+            mood: game.mood,
+            hold_off: game.hold_off,
+            team_chat: game.team_chat.clone(),
+            customer_chat: game.customer_chat.clone(),
+            findings: findings(game),
+        }),
+        Seat::Troubleshooter(_) => Panel::Troubleshooter(TroubleshooterPanel {
+            board: board(game),
+            console: game.console.iter().filter(|e| e.seat != Seat::GameMaster).cloned().collect(),
+            team_chat: game.team_chat.clone(),
+            findings: findings(game),
+        }),
+        Seat::Spectator(_) => Panel::Spectator(board(game)),
+        Seat::GameMaster => Panel::GameMaster(Box::new(master::panel(game, board(game)))),
+    };
+    RoleView {
+        seat,
+        name: game.seats.get(&seat).cloned().unwrap_or_else(|| seat.label()),
+        title: scenario.title.clone(),
+        summary: scenario.summary.clone(),
+        turn: game.turn(),
+        turn_limit: scenario.turn_limit,
+        second: game.second(),
+        minutes_per_turn: scenario.minutes_per_turn,
+        phase: game.phase.clone(),
+        points_left: matches!(seat, Seat::Troubleshooter(_)).then(|| game.points.get(&seat).copied().unwrap_or(0)),
+        ended_turn: game.ended.contains(&seat),
+        table: game.seats.iter().map(|(s, n)| Seated { seat: *s, name: n.clone() }).collect(),
+        panel,
+    }
+}
+
+/// The public board.
+pub fn board(game: &Game) -> Board {
+    let traffic = &game.session.cluster.traffic;
+    let alerts = game
+        .scenario()
+        .game
+        .alerts
+        .iter()
+        .filter(|a| game.alerts.contains(&a.id))
+        .map(|a| AlertView { id: a.id.clone(), title: a.title.clone() })
+        .collect();
+    Board {
+        budget_left: traffic.budget_remaining(),
+        slo_objective: game.scenario().slo.objective,
+        alerts,
+        status_page: game.status_page.clone(),
+        incident_state: game.status_page.last().map(|s| s.state),
+        severity: game.severity,
+        timeline: timeline(game),
+    }
+}
+
+/// The public events of the log, oldest first.
+fn timeline(game: &Game) -> Vec<PublicEvent> {
+    game.log
+        .iter()
+        .filter_map(|s| {
+            let what = match &s.event {
+                Event::StatusUpdate { state, text } => Public::Status { state: *state, text: text.clone() },
+                Event::Severity(sev) => Public::Severity(*sev),
+                Event::Alert { title, firing, .. } => Public::Alert { title: title.clone(), firing: *firing },
+                Event::TurnAdvanced { turn } => Public::Turn(*turn),
+                Event::Paused => Public::Paused,
+                Event::Resumed => Public::Resumed,
+                Event::Ended(outcome) => Public::Ended(outcome.clone()),
+                _ => return None,
+            };
+            Some(PublicEvent { turn: s.turn, second: s.second, what })
+        })
+        .collect()
+}
+
+fn customer(game: &Game) -> CustomerPanel {
+    let layer = &game.scenario().game;
+    let cluster = &game.session.cluster;
+    let portal = cluster
+        .entrypoints
+        .iter()
+        .map(|e| {
+            let result = cluster.traffic.results.iter().find(|r| r.name == e.name);
+            PortalEndpoint {
+                name: e.name.clone(),
+                url: e.url.clone(),
+                success_percent: result.map(|r| r.success * 100.0),
+                latency_ms: result.map(|r| r.latency_ms),
+                failure: result.and_then(|r| r.failure.clone()),
+            }
+        })
+        .collect();
+    CustomerPanel {
+        character: game.customer_name(),
+        brief: layer.customer.brief.clone(),
+        secrets: layer.customer.secrets.clone(),
+        portal,
+        chat: game.customer_chat.clone(),
+        status_page: game.status_page.clone(),
+        mishaps: layer
+            .customer
+            .npc
+            .mishaps
+            .iter()
+            .filter(|m| !game.mishaps.contains(&m.id))
+            .map(|m| MishapCard { id: m.id.clone(), say: m.say.clone() })
+            .collect(),
+        hold_off: game.hold_off,
+    }
+}
+
+/// What the responders found and were given so far.
+fn findings(game: &Game) -> Findings {
+    let layer = &game.scenario().game;
+    let clues = game
+        .clues
+        .iter()
+        .map(|id| {
+            let text = layer.clues.iter().find(|c| &c.id == id).map(|c| c.text.clone()).unwrap_or_default();
+            ClueView { id: id.clone(), text }
+        })
+        .collect();
+    let hints = given_hints(game);
+    Findings {
+        clues,
+        root_causes: layer.root_causes.iter().map(|o| OptionView { id: o.id.clone(), text: o.text.clone() }).collect(),
+        declared: game.declared.as_ref().map(|(option, _)| option.clone()),
+        hints_left: layer.hints.len().saturating_sub(hints.len()),
+        hints,
+    }
+}
+
+/// The hints handed out, from the log.
+fn given_hints(game: &Game) -> Vec<HintView> {
+    game.log
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::Hint { tier, text } => Some(HintView { tier: *tier, text: text.clone() }),
+            _ => None,
+        })
+        .collect()
+}

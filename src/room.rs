@@ -1,0 +1,310 @@
+//! A room: the actor that owns one game. One tokio task holds the `Game`; a cloneable
+//! [`RoomHandle`] sends it commands over a channel and gets each reply on a oneshot channel, so
+//! no lock guards the game. The room is the imperative shell around the pure rules: it keeps the
+//! turn timer on the shell's clock (and calls `Game::force_turn` when it runs out), appends every
+//! accepted action to the game's journal as it goes, writes the postmortem when the game ends,
+//! and broadcasts what was applied to whoever subscribed. Solo play and multiplayer share it.
+
+pub mod files;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::time::Instant;
+
+use crate::game::journal::{Entry, Header};
+use crate::game::state::ConsoleEntry;
+use crate::game::view::{self, RoleView};
+use crate::game::{Action, Event, Game, Phase, RuleError, Seat, Stamped};
+
+/// How a room is set up.
+#[derive(Clone, Debug, Default)]
+pub struct RoomConfig {
+    /// The seed the game's cluster was built from (for the journal).
+    pub seed: u64,
+    /// The scenario's RON text (the journal records its hash).
+    pub scenario_text: String,
+    /// Where journals and postmortems go; none keeps nothing on disk.
+    pub data_dir: Option<PathBuf>,
+    /// Ends every turn after this long, for everyone.
+    pub turn_timer: Option<Duration>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RoomError {
+    #[error("the room is closed")]
+    Closed,
+    #[error("the game has already started")]
+    Started,
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+}
+
+/// What a batch of applied events brought.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    pub events: Vec<Stamped>,
+    /// The console entries the batch's commands produced, in order (one per `Event::Command`).
+    pub outputs: Vec<ConsoleEntry>,
+}
+
+/// What subscribers hear.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RoomEvent {
+    Applied(Applied),
+    /// Something the shell could not do (write the journal, the postmortem); the game goes on.
+    Warning(String),
+    /// The postmortem of the ended game was written here.
+    Postmortem(PathBuf),
+}
+
+/// Where the room keeps its records once it closes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Records {
+    pub journal: Option<PathBuf>,
+    pub postmortem: Option<PathBuf>,
+}
+
+type Inspect = Box<dyn FnOnce(&Game) + Send>;
+
+enum Command {
+    Join { seat: Seat, name: String, reply: oneshot::Sender<Result<(), RoomError>> },
+    Start { reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
+    Act { seat: Seat, action: Action, reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
+    Subscribe { reply: oneshot::Sender<broadcast::Receiver<RoomEvent>> },
+    Inspect(Inspect),
+    End { reply: oneshot::Sender<Records> },
+}
+
+/// Talks to a room. Cheap to clone; the room stops when every handle is dropped or on `end`.
+#[derive(Clone, Debug)]
+pub struct RoomHandle {
+    commands: mpsc::Sender<Command>,
+}
+
+impl RoomHandle {
+    /// Starts a room for `game` on the current tokio runtime.
+    pub fn spawn(game: Game, config: RoomConfig) -> RoomHandle {
+        let (commands, inbox) = mpsc::channel(64);
+        let (events, _) = broadcast::channel(1024);
+        let room = Room { game, config, events, journal: None, journal_path: None, postmortem: None, deadline: None };
+        tokio::spawn(room.run(inbox));
+        RoomHandle { commands }
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, RoomError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(make(reply)).await.map_err(|_| RoomError::Closed)?;
+        answer.await.map_err(|_| RoomError::Closed)
+    }
+
+    /// Seats a player (in the lobby only).
+    pub async fn join(&self, seat: Seat, name: &str) -> Result<(), RoomError> {
+        let name = name.to_owned();
+        self.ask(|reply| Command::Join { seat, name, reply }).await?
+    }
+
+    /// Starts the game; returns the opening events.
+    pub async fn start(&self) -> Result<Vec<Stamped>, RoomError> {
+        self.ask(|reply| Command::Start { reply }).await?
+    }
+
+    /// Takes an action for a seat; returns the events it caused.
+    pub async fn act(&self, seat: Seat, action: Action) -> Result<Vec<Stamped>, RoomError> {
+        self.ask(|reply| Command::Act { seat, action, reply }).await?
+    }
+
+    /// Every batch of applied events from now on.
+    pub async fn subscribe(&self) -> Result<broadcast::Receiver<RoomEvent>, RoomError> {
+        self.ask(|reply| Command::Subscribe { reply }).await
+    }
+
+    /// Runs `f` on the game inside the room (read-only) and returns what it computed.
+    pub async fn inspect<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Game) -> R + Send + 'static,
+    ) -> Result<R, RoomError> {
+        let (reply, answer) = oneshot::channel();
+        let job: Inspect = Box::new(move |game| {
+            let _ = reply.send(f(game));
+        });
+        self.commands.send(Command::Inspect(job)).await.map_err(|_| RoomError::Closed)?;
+        answer.await.map_err(|_| RoomError::Closed)
+    }
+
+    /// What `seat` may see now.
+    pub async fn view(&self, seat: Seat) -> Result<RoleView, RoomError> {
+        self.inspect(move |game| view::for_seat(game, seat)).await
+    }
+
+    /// Closes the room and says where its records are.
+    pub async fn end(&self) -> Result<Records, RoomError> {
+        self.ask(|reply| Command::End { reply }).await
+    }
+}
+
+struct Room {
+    game: Game,
+    config: RoomConfig,
+    events: broadcast::Sender<RoomEvent>,
+    journal: Option<files::JournalFile>,
+    journal_path: Option<PathBuf>,
+    postmortem: Option<PathBuf>,
+    /// When the turn timer runs out.
+    deadline: Option<Instant>,
+}
+
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Room {
+    async fn run(mut self, mut inbox: mpsc::Receiver<Command>) {
+        loop {
+            tokio::select! {
+                command = inbox.recv() => {
+                    let Some(command) = command else { break };
+                    if let Command::End { reply } = command {
+                        let _ = reply.send(self.records());
+                        break;
+                    }
+                    self.handle(command);
+                }
+                () = until(self.deadline) => self.timer_ran_out(),
+            }
+        }
+    }
+
+    fn records(&self) -> Records {
+        Records { journal: self.journal_path.clone(), postmortem: self.postmortem.clone() }
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Join { seat, name, reply } => {
+                let result = if self.game.phase == Phase::Lobby {
+                    self.game.seat(seat, &name);
+                    Ok(())
+                } else {
+                    Err(RoomError::Started)
+                };
+                let _ = reply.send(result);
+            }
+            Command::Start { reply } => {
+                if self.game.phase != Phase::Lobby {
+                    let _ = reply.send(Err(RoomError::Started));
+                    return;
+                }
+                self.open_journal();
+                let events = self.game.start();
+                self.after(&events, 0);
+                let _ = reply.send(Ok(events));
+            }
+            Command::Act { seat, action, reply } => {
+                let turn = self.game.turn();
+                let before = self.game.console.len();
+                let result = self.game.act(seat, &action);
+                if let Ok(events) = &result {
+                    self.record(&Entry::Act { turn, seat, action });
+                    self.after(events, before);
+                }
+                let _ = reply.send(result.map_err(RoomError::from));
+            }
+            Command::Subscribe { reply } => {
+                let _ = reply.send(self.events.subscribe());
+            }
+            Command::Inspect(job) => job(&self.game),
+            Command::End { reply } => {
+                let _ = reply.send(self.records());
+            }
+        }
+    }
+
+    fn timer_ran_out(&mut self) {
+        self.deadline = None;
+        let turn = self.game.turn();
+        let before = self.game.console.len();
+        let events = self.game.force_turn();
+        if !events.is_empty() {
+            self.record(&Entry::ForcedTurnEnd { turn });
+        }
+        self.after(&events, before);
+    }
+
+    /// Broadcasts a batch, restarts the turn timer on a new turn, writes the postmortem at the end.
+    fn after(&mut self, events: &[Stamped], console_before: usize) {
+        let new_turn = events.iter().any(|s| matches!(s.event, Event::TurnAdvanced { .. }));
+        if let Some(timer) = self.config.turn_timer
+            && self.game.phase == Phase::Playing
+            && (new_turn || self.deadline.is_none())
+        {
+            self.deadline = Some(Instant::now() + timer);
+        }
+        if events.is_empty() {
+            return;
+        }
+        let outputs = self.game.console.get(console_before..).unwrap_or_default().to_vec();
+        let _ = self.events.send(RoomEvent::Applied(Applied { events: events.to_vec(), outputs }));
+        if matches!(self.game.phase, Phase::Ended(_)) {
+            self.deadline = None;
+            if self.postmortem.is_none() {
+                self.write_postmortem();
+            }
+        }
+    }
+
+    fn warn(&self, text: String) {
+        let _ = self.events.send(RoomEvent::Warning(text));
+    }
+
+    fn open_journal(&mut self) {
+        let Some(dir) = self.config.data_dir.clone() else { return };
+        let header = Header::for_game(&self.game, self.config.seed, &self.config.scenario_text);
+        let opened = files::JournalFile::create(&dir, &self.game.scenario().id, self.config.seed)
+            .and_then(|mut file| file.write_line(&header.to_line()).map(|()| file));
+        match opened {
+            Ok(file) => {
+                self.journal_path = Some(file.path.clone());
+                self.journal = Some(file);
+            }
+            Err(e) => {
+                let dir = files::journals_dir(&dir);
+                self.warn(format!("cannot start the journal in {}: {e}; this game is not recorded", dir.display()));
+            }
+        }
+    }
+
+    fn record(&mut self, entry: &Entry) {
+        let Some(file) = &mut self.journal else { return };
+        if let Err(e) = file.write_line(&entry.to_line()) {
+            let path = file.path.display().to_string();
+            self.journal = None;
+            self.warn(format!("cannot write the journal {path}: {e}; the rest of this game is not recorded"));
+        }
+    }
+
+    fn write_postmortem(&mut self) {
+        let Some(dir) = self.config.data_dir.clone() else { return };
+        let text = postmortem_text(&self.game);
+        let dir = files::postmortems_dir(&dir);
+        match files::write_numbered(&dir, &self.game.scenario().id, self.config.seed, "md", &text) {
+            Ok(path) => {
+                self.postmortem = Some(path.clone());
+                let _ = self.events.send(RoomEvent::Postmortem(path));
+            }
+            Err(e) => self.warn(format!("cannot write the postmortem in {}: {e}", dir.display())),
+        }
+    }
+}
+
+/// The postmortem of an ended game, as `kombat replay` also renders it.
+pub fn postmortem_text(game: &Game) -> String {
+    crate::game::postmortem::render(game, &crate::game::score::score(game))
+}
+
+#[cfg(test)]
+mod tests;

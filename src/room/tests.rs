@@ -1,0 +1,128 @@
+//! The room as an actor: seats, actions and refusals through the handle, broadcasts, the journal it
+//! writes (and that it replays to the same game), the turn timer on paused tokio time.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::*;
+use crate::game::journal::{self, Journal};
+use crate::scenario;
+
+fn source() -> &'static str {
+    scenario::builtin_sources()
+        .find(|(id, _)| *id == scenario::DEFAULT_ID)
+        .map(|(_, text)| text)
+        .expect("default exists")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kombat-room-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn room(dir: &std::path::Path, timer: Option<Duration>) -> RoomHandle {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let game = Game::new(s, 5).expect("builds");
+    let config = RoomConfig {
+        seed: 5,
+        scenario_text: source().to_owned(),
+        data_dir: Some(dir.to_path_buf()),
+        turn_timer: timer,
+    };
+    RoomHandle::spawn(game, config)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_room_plays_journals_and_replays_to_the_same_game() {
+    let dir = temp_dir("play");
+    let handle = room(&dir, None);
+    handle.join(Seat::Liaison, "Lee").await.expect("joins");
+    handle.join(Seat::Troubleshooter(0), "Tam").await.expect("joins");
+    let mut events = handle.subscribe().await.expect("subscribes");
+    let opening = handle.start().await.expect("starts");
+    assert!(matches!(&opening[0].event, Event::Chat { text, .. } if text.starts_with("Hi, this is Dana")));
+    assert_eq!(handle.join(Seat::Spectator(0), "late").await, Err(RoomError::Started));
+    assert_eq!(handle.start().await, Err(RoomError::Started));
+
+    let err = handle.act(Seat::Liaison, Action::Command("get pods".into())).await.expect_err("refused");
+    assert_eq!(err, RoomError::Rule(RuleError::NotYourRole("liaison".into())));
+    handle.act(Seat::Liaison, Action::CustomerChat("what changed?".into())).await.expect("ok");
+    handle.act(Seat::Troubleshooter(0), Action::Command("get pods -n shop".into())).await.expect("ok");
+    handle.act(Seat::Liaison, Action::EndTurn).await.expect("ok");
+    let last = handle.act(Seat::Troubleshooter(0), Action::EndTurn).await.expect("ok");
+    assert!(last.iter().any(|s| s.event == Event::TurnAdvanced { turn: 1 }));
+
+    // Subscribers hear every batch, with the console output of its commands.
+    let mut batches = Vec::new();
+    while let Ok(RoomEvent::Applied(a)) = events.try_recv() {
+        batches.push(a);
+    }
+    assert_eq!(batches.len(), 5, "start, chat, command and two turn ends");
+    assert_eq!(batches[2].outputs.len(), 1);
+    assert!(batches[2].outputs[0].output.starts_with("NAME "), "{:?}", batches[2].outputs);
+
+    let view = handle.view(Seat::Troubleshooter(0)).await.expect("view");
+    assert_eq!(view.turn, 1);
+    let log = handle.inspect(|g| g.log.clone()).await.expect("inspects");
+    let records = handle.end().await.expect("ends");
+    assert_eq!(handle.act(Seat::Liaison, Action::EndTurn).await, Err(RoomError::Closed));
+
+    let path = records.journal.expect("a journal was written");
+    assert_eq!(path, dir.join("journals").join("first-deploy-5-1.jsonl"));
+    let text = std::fs::read_to_string(&path).expect("reads");
+    assert_eq!(text.lines().count(), 5, "the header and four accepted actions:\n{text}");
+    assert_eq!(text.lines().nth(1), Some(r#"{"turn":0,"seat":"Liaison","action":{"CustomerChat":"what changed?"}}"#));
+    let parsed = Journal::parse(&text).expect("parses");
+    let replayed = journal::replay(&parsed, source()).expect("replays");
+    assert_eq!(replayed.log, log);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn the_turn_timer_ends_turns_for_everyone() {
+    let dir = temp_dir("timer");
+    let handle = room(&dir, Some(Duration::from_secs(60)));
+    handle.join(Seat::Liaison, "Lee").await.expect("joins");
+    handle.join(Seat::Troubleshooter(0), "Tam").await.expect("joins");
+    let mut events = handle.subscribe().await.expect("subscribes");
+    handle.start().await.expect("starts");
+    let _ = events.recv().await;
+    tokio::time::sleep(Duration::from_secs(59)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(0), "not yet");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let Ok(RoomEvent::Applied(applied)) = events.recv().await else { panic!("expected a forced turn") };
+    assert_eq!(applied.events[0].event, Event::TurnAdvanced { turn: 1 });
+    assert_eq!(applied.events[0].seat, None);
+    // The timer restarts with the new turn.
+    tokio::time::sleep(Duration::from_secs(61)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(2));
+    let records = handle.end().await.expect("ends");
+    let text = std::fs::read_to_string(records.journal.expect("journal")).expect("reads");
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(lines, vec![r#"{"turn":0,"forced_turn_end":true}"#, r#"{"turn":1,"forced_turn_end":true}"#]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_room_without_a_data_dir_keeps_nothing_on_disk() {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let handle = RoomHandle::spawn(Game::new(s, 1).expect("builds"), RoomConfig::default());
+    handle.join(Seat::Liaison, "Lee").await.expect("joins");
+    handle.start().await.expect("starts");
+    assert_eq!(handle.end().await, Ok(Records::default()));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_unwritable_data_dir_is_reported_not_fatal() {
+    let file = std::env::temp_dir().join(format!("kombat-room-notadir-{}", std::process::id()));
+    std::fs::write(&file, "a file, not a directory").expect("writes");
+    let handle = room(&file, None);
+    handle.join(Seat::Liaison, "Lee").await.expect("joins");
+    let mut events = handle.subscribe().await.expect("subscribes");
+    handle.start().await.expect("starts");
+    let Ok(RoomEvent::Warning(w)) = events.recv().await else { panic!("expected a warning") };
+    assert!(w.starts_with("cannot start the journal in "), "{w}");
+    assert!(handle.act(Seat::Liaison, Action::TeamChat("still playing".into())).await.is_ok());
+    let _ = std::fs::remove_file(&file);
+}

@@ -1,0 +1,387 @@
+//! The game content of every shipped scenario holds together: every clue can be found (through the
+//! console commands listed here or by asking the customer), every reveal names a defined clue,
+//! exactly the real causes are marked correct, hints come in three tiers, and the story plays: a
+//! team that talks to the customer and fixes the root cause wins without mishaps, while a customer
+//! left alone makes things worse.
+
+use std::collections::BTreeSet;
+
+use kombat::game::{Action, Event, Game, IncidentState, Outcome, Phase, RuleError, Seat};
+use kombat::scenario::{self, Scenario};
+
+const SEED: u64 = 1;
+
+/// What this test knows about each shipped scenario: console commands that show every clue with an
+/// output pattern (`/wait N` lets N turns pass), and the root-cause options that are really true.
+struct Known {
+    id: &'static str,
+    commands: &'static [&'static str],
+    correct: &'static [&'static str],
+}
+
+const KNOWN: &[Known] = &[
+    Known {
+        id: "first-deploy",
+        commands: &["describe pod -n shop -l app=web", "rollout history deployment/web -n shop"],
+        correct: &["image-tag-typo"],
+    },
+    Known {
+        id: "config-drift",
+        commands: &[
+            "describe pod -n rentals -l app=booking-api",
+            "get configmap booking-api-config -n rentals -o yaml",
+        ],
+        correct: &["renamed-key"],
+    },
+    Known {
+        id: "memory-leak-friday",
+        commands: &[
+            "describe pod -n shop -l app=checkout",
+            "logs deploy/checkout -n shop",
+            "rollout history deployment/checkout -n shop",
+            "logs deploy/report-generator -n shop",
+        ],
+        correct: &["unbounded-cache"],
+    },
+    Known {
+        id: "two-problems",
+        commands: &[
+            "logs deploy/web -n lockers --tail=5",
+            "describe svc locker-api -n lockers",
+            "logs deploy/locker-api -n lockers --tail=5",
+            "describe networkpolicy allow-ingress-nginx -n lockers",
+            // Fixing the first cause lets the customer notice that the symptom changed.
+            "patch svc locker-api -n lockers -p '{\"spec\":{\"selector\":{\"app.kubernetes.io/name\":\"locker-api\"}}}'",
+            "/wait 1",
+        ],
+        correct: &["selector-typo", "netpol-deny"],
+    },
+    Known {
+        id: "dns-cleanup-job",
+        commands: &[
+            "logs deploy/checkout -n tickets --tail=3",
+            "get events -n kube-system",
+            "logs deploy/cleanup -n platform-tools",
+        ],
+        correct: &["janitor-coredns"],
+    },
+    Known {
+        id: "black-friday-scale",
+        commands: &[
+            "describe hpa web -n storefront",
+            "get quota -n storefront",
+            "patch hpa web -n storefront -p '{\"spec\":{\"maxReplicas\":16}}'",
+            "/wait 1",
+            "describe rs -n storefront -l app=web",
+        ],
+        correct: &["hpa-max", "pod-quota"],
+    },
+];
+
+fn load(id: &str) -> Scenario {
+    scenario::builtin(id).expect("shipped").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A started game with a liaison, one troubleshooter and a game master (who runs the listed
+/// commands without spending action points).
+fn game(s: &Scenario) -> Game {
+    let mut g = Game::new(s.clone(), SEED).expect("builds");
+    g.seat(Seat::Liaison, "Lee");
+    g.seat(Seat::Troubleshooter(0), "Tam");
+    g.seat(Seat::GameMaster, "Gil");
+    g.start();
+    g
+}
+
+/// Runs console lines as the game master; `/wait N` lets N turns pass.
+fn run_commands(g: &mut Game, lines: &[&str]) {
+    for line in lines {
+        if let Some(n) = line.strip_prefix("/wait ") {
+            for _ in 0..n.parse::<u32>().expect("a number") {
+                g.force_turn();
+            }
+        } else {
+            let events =
+                g.act(Seat::GameMaster, &Action::Command((*line).to_owned())).expect("a game master may run commands");
+            assert!(matches!(&events[0].event, Event::Command { .. }), "{line}: {events:?}");
+            let out = g.console.last().expect("ran");
+            assert!(out.ok, "`{line}` failed:\n{}", out.output);
+        }
+    }
+}
+
+fn found(events: &[kombat::game::Stamped], clue: &str) -> bool {
+    events.iter().any(|s| matches!(&s.event, Event::ClueFound { id, .. } if id == clue))
+}
+
+#[test]
+fn every_shipped_scenario_is_known_here() {
+    let shipped: Vec<&str> = scenario::builtin_sources().map(|(id, _)| id).collect();
+    let known: Vec<&str> = KNOWN.iter().map(|k| k.id).collect();
+    assert_eq!(shipped, known, "list the console commands and real causes of every shipped scenario");
+}
+
+#[test]
+fn every_shipped_scenario_has_a_full_game_layer() {
+    for k in KNOWN {
+        let s = load(k.id);
+        let g = &s.game;
+        let npc = &g.customer.npc;
+        assert!(
+            !g.customer.name.is_empty() && !g.customer.brief.is_empty() && !g.customer.secrets.is_empty(),
+            "{}: customer",
+            k.id
+        );
+        assert!(!npc.opening.is_empty() && !npc.nags.is_empty(), "{}: opening and nags", k.id);
+        assert!(npc.lines.len() >= 4, "{}: the canonical question plus at least three more lines", k.id);
+        assert!(!npc.mishaps.is_empty(), "{}: at least one mishap", k.id);
+        assert!(!g.alerts.is_empty(), "{}: alerts", k.id);
+        let pm = &g.postmortem;
+        assert!(!pm.summary.is_empty() && !pm.root_cause.is_empty(), "{}: postmortem summary and root cause", k.id);
+        assert!(
+            !pm.contributing_factors.is_empty() && !pm.action_items.is_empty(),
+            "{}: factors and action items",
+            k.id
+        );
+        let canonical = npc.lines.iter().find(|l| l.reveals.is_some()).expect("a line reveals a clue");
+        assert_eq!(canonical.when[0], "what changed", "{}: the canonical question", k.id);
+        assert!(
+            canonical.from_turn.is_none() && canonical.only_if.is_none(),
+            "{}: the canonical answer is never gated",
+            k.id
+        );
+        let wrong = g.root_causes.iter().filter(|r| !r.correct).count();
+        assert!((3..=4).contains(&wrong), "{}: {wrong} plausible wrong options", k.id);
+    }
+    let visitors = KNOWN
+        .iter()
+        .filter(|k| {
+            load(k.id).game.injects.iter().any(|i| matches!(i.what, kombat::game::format::InjectWhat::Visitor { .. }))
+        })
+        .count();
+    let messages = KNOWN
+        .iter()
+        .filter(|k| {
+            load(k.id).game.injects.iter().any(|i| matches!(i.what, kombat::game::format::InjectWhat::Message(_)))
+        })
+        .count();
+    assert!(visitors >= 1 && messages >= 1, "visitors in {visitors} scenarios, messages in {messages}");
+}
+
+#[test]
+fn every_clue_is_discoverable() {
+    for k in KNOWN {
+        let s = load(k.id);
+        // Through the console: every clue with an output pattern shows up in real output.
+        let mut g = game(&s);
+        run_commands(&mut g, k.commands);
+        let by_console: BTreeSet<String> = g.clues.iter().cloned().collect();
+        for clue in s.game.clues.iter().filter(|c| c.output_contains.is_some()) {
+            assert!(
+                by_console.contains(&clue.id),
+                "{}: no listed command shows clue {:?} ({:?})",
+                k.id,
+                clue.id,
+                clue.output_contains
+            );
+        }
+        // Through the customer: asking a line's first trigger (at its turn, once its condition
+        // holds) reveals its clue, so no earlier line swallows the question.
+        let mut by_npc = BTreeSet::new();
+        for line in s.game.customer.npc.lines.iter().filter(|l| l.reveals.is_some()) {
+            let clue = line.reveals.clone().expect("filtered");
+            let mut g = game(&s);
+            if line.only_if.is_some() {
+                run_commands(&mut g, k.commands);
+            }
+            while g.turn() < line.from_turn.unwrap_or(0) {
+                g.force_turn();
+            }
+            assert_eq!(g.phase, Phase::Playing, "{}: the game is still on", k.id);
+            let events =
+                g.act(Seat::Liaison, &Action::CustomerChat(line.when[0].clone())).expect("the liaison may talk");
+            assert!(found(&events, &clue), "{}: asking {:?} should reveal {clue}: {events:?}", k.id, line.when[0]);
+            by_npc.insert(clue);
+        }
+        for clue in &s.game.clues {
+            assert!(
+                by_console.contains(&clue.id) || by_npc.contains(&clue.id),
+                "{}: clue {:?} cannot be found",
+                k.id,
+                clue.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_reveal_names_a_defined_clue() {
+    for k in KNOWN {
+        let s = load(k.id);
+        let clues: BTreeSet<&str> = s.game.clues.iter().map(|c| c.id.as_str()).collect();
+        for line in &s.game.customer.npc.lines {
+            if let Some(id) = &line.reveals {
+                assert!(clues.contains(id.as_str()), "{}: {:?} reveals unknown clue {id:?}", k.id, line.when);
+            }
+        }
+    }
+}
+
+#[test]
+fn exactly_the_real_causes_are_marked_correct() {
+    for k in KNOWN {
+        let s = load(k.id);
+        let marked: BTreeSet<&str> = s.game.root_causes.iter().filter(|r| r.correct).map(|r| r.id.as_str()).collect();
+        let real: BTreeSet<&str> = k.correct.iter().copied().collect();
+        assert_eq!(marked, real, "{}", k.id);
+    }
+}
+
+#[test]
+fn hints_come_in_tiers_one_two_three() {
+    for k in KNOWN {
+        let s = load(k.id);
+        let tiers: Vec<u8> = s.game.hints.iter().map(|h| h.tier).collect();
+        assert_eq!(tiers, vec![1, 2, 3], "{}", k.id);
+        assert!(s.game.hints.iter().all(|h| !h.text.trim().is_empty()), "{}", k.id);
+    }
+}
+
+#[test]
+fn the_red_herring_is_not_hinted_at() {
+    let s = load("memory-leak-friday");
+    for h in &s.game.hints {
+        let text = h.text.to_lowercase();
+        assert!(
+            !text.contains("report") && !text.contains("reports_bucket"),
+            "tier {} points at the red herring: {}",
+            h.tier,
+            h.text
+        );
+    }
+    let herring = s.game.root_causes.iter().find(|r| r.id == "report-generator").expect("offered as a wrong option");
+    assert!(!herring.correct);
+}
+
+/// Ends the turn for both responders; the liaison posts an honest update first.
+fn next_turn(g: &mut Game) {
+    if g.phase != Phase::Playing {
+        return;
+    }
+    let update = Action::StatusUpdate {
+        state: IncidentState::Investigating,
+        text: "We are working on the problem and will update you again shortly.".into(),
+    };
+    g.act(Seat::Liaison, &update).expect("update");
+    g.act(Seat::Liaison, &Action::EndTurn).expect("liaison ends");
+    g.act(Seat::Troubleshooter(0), &Action::EndTurn).expect("troubleshooter ends");
+}
+
+#[test]
+fn a_team_that_talks_to_the_customer_wins_without_mishaps() {
+    for k in KNOWN {
+        let s = load(k.id);
+        let mut g = Game::new(s.clone(), SEED).expect("builds");
+        g.seat(Seat::Liaison, "Lee");
+        g.seat(Seat::Troubleshooter(0), "Tam");
+        g.start();
+        let events = g
+            .act(Seat::Liaison, &Action::CustomerChat("Hello, we're on it. What changed recently?".into()))
+            .expect("ok");
+        assert!(events.iter().any(|e| matches!(e.event, Event::ClueFound { .. })), "{}: {events:?}", k.id);
+        let events = g.act(Seat::Liaison, &Action::AskHoldOff).expect("ok");
+        assert!(events.iter().any(|e| e.event == Event::HoldOffAnswered { accepted: true }), "{}: {events:?}", k.id);
+        let events = g.act(Seat::Liaison, &Action::DeclareRootCause(k.correct[0].to_owned())).expect("ok");
+        assert!(matches!(&events[0].event, Event::RootCauseDeclared { correct: true, .. }), "{}: {events:?}", k.id);
+        for line in &s.solution {
+            if g.phase != Phase::Playing {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("/wait ") {
+                for _ in 0..n.parse::<u32>().expect("a number") {
+                    next_turn(&mut g);
+                }
+                continue;
+            }
+            let action = Action::Command(line.clone());
+            match g.act(Seat::Troubleshooter(0), &action) {
+                Ok(_) => {}
+                Err(RuleError::NoPoints { .. }) => {
+                    next_turn(&mut g);
+                    if g.phase == Phase::Playing {
+                        g.act(Seat::Troubleshooter(0), &action).expect("points are back");
+                    }
+                }
+                Err(e) => panic!("{}: `{line}` refused: {e}", k.id),
+            }
+        }
+        while g.phase == Phase::Playing {
+            next_turn(&mut g);
+        }
+        assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{}: {:?}", k.id, g.phase);
+        assert!(g.mishaps.is_empty(), "{}: {:?}", k.id, g.mishaps);
+    }
+}
+
+#[test]
+fn a_customer_left_alone_undoes_the_autoscaler_fix() {
+    let s = load("black-friday-scale");
+    let mut g = game(&s);
+    run_commands(&mut g, &["patch hpa web -n storefront -p '{\"spec\":{\"maxReplicas\":16}}'"]);
+    let mut said = Vec::new();
+    while g.turn() < 4 && g.phase == Phase::Playing {
+        said.extend(g.force_turn());
+    }
+    assert!(said.iter().any(|e| e.event == Event::Mishap { id: "reapply-hpa".into() }), "{said:?}");
+    run_commands(&mut g, &["get hpa web -n storefront"]);
+    let out = &g.console.last().expect("ran").output;
+    let at = out.find("MAXPODS").expect("a MAXPODS column");
+    let max = out.lines().nth(1).and_then(|l| l.get(at..)).and_then(|l| l.split_whitespace().next());
+    assert_eq!(max, Some("6"), "maxReplicas is back at 6:\n{out}");
+}
+
+#[test]
+fn a_customer_left_alone_breaks_a_second_key() {
+    let s = load("config-drift");
+    let mut g = game(&s);
+    while g.turn() < 4 && g.phase == Phase::Playing {
+        g.force_turn();
+    }
+    assert!(g.mishaps.contains("finish-rename"));
+    // Putting DB_HOST back is no longer enough.
+    run_commands(
+        &mut g,
+        &[
+            "patch configmap booking-api-config -n rentals --type merge -p '{\"data\":{\"DB_HOST\":\"pgbouncer.rentals.svc:5432\"}}'",
+            "/wait 1",
+            "describe pod -n rentals -l app=booking-api",
+        ],
+    );
+    let out = &g.console.last().expect("ran").output;
+    assert!(out.contains("couldn't find key PAYMENT_GATEWAY_URL in ConfigMap rentals/booking-api-config"), "{out}");
+}
+
+#[test]
+fn a_team_that_talks_but_cannot_fix_meets_every_inject_and_no_mishap() {
+    for k in KNOWN {
+        let s = load(k.id);
+        let mut g = Game::new(s.clone(), SEED).expect("builds");
+        g.seat(Seat::Liaison, "Lee");
+        g.seat(Seat::Troubleshooter(0), "Tam");
+        g.start();
+        g.act(Seat::Liaison, &Action::AskHoldOff).expect("ok");
+        while g.phase == Phase::Playing {
+            next_turn(&mut g);
+        }
+        let expected: BTreeSet<String> = s
+            .game
+            .injects
+            .iter()
+            .filter(|i| !matches!(i.when, kombat::game::format::InjectWhen::Manual))
+            .map(|i| i.id.clone())
+            .collect();
+        assert_eq!(g.injects, expected, "{}", k.id);
+        assert!(g.mishaps.is_empty(), "{}: {:?}", k.id, g.mishaps);
+        assert!(matches!(g.phase, Phase::Ended(Outcome::Lost { .. })), "{}: {:?}", k.id, g.phase);
+    }
+}
