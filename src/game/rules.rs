@@ -246,6 +246,10 @@ fn inject_events(game: &Game, id: &str) -> Vec<Event> {
 /// What the start of a new turn brings: alerts, the customer's turn, injects, the outcome.
 fn resolve_turn(game: &Game) -> Vec<Event> {
     let mut events = alert_events(game);
+    if game.session.ending.is_some() {
+        // The incident is over: nobody nags, nothing more breaks.
+        return events;
+    }
     events.extend(npc::turn(game));
     let turn = game.turn();
     for inject in &game.scenario().game.injects {
