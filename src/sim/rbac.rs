@@ -5,6 +5,23 @@ use super::cluster::Cluster;
 use super::kind::Kind;
 use super::objects::{PolicyRuleSpec, RoleBinding, Subject};
 
+/// The verbs RBAC rules may name.
+pub const VERBS: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "use",
+    "bind",
+    "escalate",
+    "impersonate",
+    "*",
+];
+
 /// The console's own identity, bound to `cluster-admin`.
 pub const ADMIN_USER: &str = "kubernetes-admin";
 

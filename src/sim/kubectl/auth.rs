@@ -10,22 +10,6 @@ use crate::sim::kind::Kind;
 pub use crate::sim::rbac::{ADMIN_USER, allowed};
 use crate::sim::rbac::{groups, subject_matches};
 
-const KNOWN_VERBS: &[&str] = &[
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "use",
-    "bind",
-    "escalate",
-    "impersonate",
-    "*",
-];
-
 const FLAGS: &[FlagSpec] = &[
     FlagSpec::value("as", None),
     FlagSpec::value("as-group", None),
@@ -73,7 +57,7 @@ fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlErro
         ));
     };
     let mut warnings = Vec::new();
-    if !KNOWN_VERBS.contains(&verb.as_str()) {
+    if !crate::sim::rbac::VERBS.contains(&verb.as_str()) {
         warnings.push(format!("Warning: verb '{verb}' is not a known verb"));
     }
     let (resource, _name) = match target.split_once('/') {

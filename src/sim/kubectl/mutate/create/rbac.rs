@@ -7,22 +7,7 @@ use crate::sim::kind::Kind;
 use crate::sim::kubectl::mutate::target::parse_kind;
 use crate::sim::kubectl::{Args, FlagSpec, KubectlError};
 use crate::sim::objects::{Meta, PolicyRuleSpec, Role, RoleBinding, RoleRef, Subject};
-
-const VERBS: &[&str] = &[
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "use",
-    "bind",
-    "impersonate",
-    "escalate",
-    "*",
-];
+use crate::sim::rbac::VERBS;
 
 /// Values of a flag given repeatedly or comma-separated (`--verb=get,list --verb=watch`).
 fn split_values(args: &Args, flag: &str) -> Vec<String> {
