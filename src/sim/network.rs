@@ -191,9 +191,29 @@ pub fn http_get(cluster: &Cluster, source: Source<'_>, url: &str) -> HttpOutcome
             Some(pod) => request_pod(cluster, source, pod, port, &path),
             None => HttpOutcome::Timeout { addr: format!("{host}:{port}") },
         },
-        Target::Service { namespace, name } => request_service(cluster, source, &namespace, &name, port, &path, 0),
+        Target::Service { namespace, name } => request_service(cluster, source, &namespace, &name, port, &path),
         Target::IngressHost(h) => request_ingress(cluster, &h, &path),
     }
+}
+
+/// What kube-proxy knows of a service port: its address, the pod port it forwards to, and the
+/// ready endpoints; or what a client gets when there is no such service or port.
+fn backends(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    port: u16,
+) -> Result<(String, u16, Vec<super::objects::EndpointAddress>), HttpOutcome> {
+    let Some(svc) = cluster.services.get(&key(namespace, name)) else {
+        return Err(HttpOutcome::Timeout { addr: format!("{name}:{port}") });
+    };
+    let addr = format!("{}:{port}", svc.cluster_ip);
+    let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
+        // No rule in kube-proxy for this port: the packet goes nowhere.
+        return Err(HttpOutcome::Refused { addr });
+    };
+    let ready = cluster.endpoints.get(&key(namespace, name)).map(|e| e.ready.clone()).unwrap_or_default();
+    Ok((addr, sp.target(), ready))
 }
 
 /// A request to a service's cluster IP: kube-proxy picks a ready endpoint. The model answers
@@ -205,22 +225,11 @@ pub fn request_service(
     name: &str,
     port: u16,
     path: &str,
-    depth: u8,
 ) -> HttpOutcome {
-    let _ = depth;
-    let Some(svc) = cluster.services.get(&key(namespace, name)) else {
-        return HttpOutcome::Timeout { addr: format!("{name}:{port}") };
+    let (addr, target_port, ready) = match backends(cluster, namespace, name, port) {
+        Ok(b) => b,
+        Err(outcome) => return outcome,
     };
-    let addr = format!("{}:{port}", svc.cluster_ip);
-    let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
-        // No rule in kube-proxy for this port: the packet goes nowhere.
-        return HttpOutcome::Refused { addr };
-    };
-    let target_port = match &sp.target_port {
-        super::objects::IntOrString::Int(n) => *n,
-        super::objects::IntOrString::Str(s) => s.parse().unwrap_or(port),
-    };
-    let ready = cluster.endpoints.get(&key(namespace, name)).map(|e| e.ready.clone()).unwrap_or_default();
     if ready.is_empty() {
         return HttpOutcome::Refused { addr };
     }
@@ -303,18 +312,10 @@ pub fn dependency_error(cluster: &Cluster, from: Source<'_>, dependency: &str) -
 
 /// Whether a TCP connection to a service reaches a listening pod (no HTTP, no recursion).
 fn dependency_reach(cluster: &Cluster, from: Source<'_>, namespace: &str, name: &str, port: u16) -> HttpOutcome {
-    let Some(svc) = cluster.services.get(&key(namespace, name)) else {
-        return HttpOutcome::Timeout { addr: format!("{name}:{port}") };
+    let (addr, target_port, ready) = match backends(cluster, namespace, name, port) {
+        Ok(b) => b,
+        Err(outcome) => return outcome,
     };
-    let addr = format!("{}:{port}", svc.cluster_ip);
-    let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
-        return HttpOutcome::Refused { addr };
-    };
-    let target_port = match &sp.target_port {
-        super::objects::IntOrString::Int(n) => *n,
-        super::objects::IntOrString::Str(s) => s.parse().unwrap_or(port),
-    };
-    let ready = cluster.endpoints.get(&key(namespace, name)).map(|e| e.ready.clone()).unwrap_or_default();
     let mut outcome = HttpOutcome::Refused { addr: addr.clone() };
     for ep in &ready {
         let Some(pod) = cluster.pods.get(&key(namespace, &ep.pod)) else { continue };
@@ -355,7 +356,7 @@ pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome
             pod: None,
         };
     }
-    match request_service(cluster, Source::Ingress, &ns, &backend.0, backend.1, path, 0) {
+    match request_service(cluster, Source::Ingress, &ns, &backend.0, backend.1, path) {
         HttpOutcome::Refused { .. } => {
             let has_endpoints = cluster.endpoints.get(&key(&ns, &backend.0)).is_some_and(|e| !e.ready.is_empty());
             if has_endpoints {

@@ -61,7 +61,6 @@ use super::apps::AppRole;
 use super::cluster::{Cluster, key};
 use super::controllers::STEP_SECONDS;
 use super::network::{self, HttpOutcome, Source};
-use super::objects::IntOrString;
 
 type Load = std::collections::BTreeMap<(String, String), f64>;
 
@@ -140,10 +139,7 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
     let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
         return failed(ep, rps, "503 Service Temporarily Unavailable");
     };
-    let target_port = match &sp.target_port {
-        IntOrString::Int(n) => *n,
-        IntOrString::Str(s) => s.parse().unwrap_or(port),
-    };
+    let target_port = sp.target();
     let ready = cluster.endpoints.get(&key(&ns, &svc_name)).map(|e| e.ready.clone()).unwrap_or_default();
     if ready.is_empty() {
         return failed(ep, rps, "503 Service Temporarily Unavailable");

@@ -2,7 +2,7 @@
 //! matches, split by readiness. A selector that matches nothing leaves `<none>`, silently.
 
 use crate::sim::cluster::Cluster;
-use crate::sim::objects::{EndpointAddress, Endpoints, IntOrString, Meta, Selector};
+use crate::sim::objects::{EndpointAddress, Endpoints, Meta, Selector};
 
 pub fn step(cluster: &mut Cluster) {
     let mut fresh = Vec::new();
@@ -34,17 +34,7 @@ pub fn step(cluster: &mut Cluster) {
                 }
             }
         }
-        let ports = svc
-            .ports
-            .iter()
-            .map(|p| {
-                let target = match &p.target_port {
-                    IntOrString::Int(n) => *n,
-                    IntOrString::Str(s) => s.parse().unwrap_or(p.port),
-                };
-                (p.name.clone(), target)
-            })
-            .collect();
+        let ports = svc.ports.iter().map(|p| (p.name.clone(), p.target())).collect();
         fresh.push((k.clone(), ready, not_ready, ports));
     }
     let now = cluster.now;

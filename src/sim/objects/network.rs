@@ -49,6 +49,16 @@ fn tcp() -> String {
     "TCP".to_owned()
 }
 
+impl ServicePort {
+    /// The pod port traffic goes to; a named target port the model cannot resolve means `port`.
+    pub fn target(&self) -> u16 {
+        match &self.target_port {
+            IntOrString::Int(n) => *n,
+            IntOrString::Str(s) => s.parse().unwrap_or(self.port),
+        }
+    }
+}
+
 /// Computed by the endpoints controller from the service selector and pod readiness.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Endpoints {
