@@ -3,6 +3,7 @@
 //! runs the clock and prints; everything it runs is pure.
 
 mod console;
+mod logging;
 mod replay;
 pub mod transcript;
 
@@ -10,17 +11,29 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::scenario;
+use crate::{scenario, tui};
 
 #[derive(Parser, Debug)]
 #[command(name = "kombat", version, about = "Practise Kubernetes incident response as a team, in your terminal.")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The game screen's colours: dark, light or high-contrast (`NO_COLOR` turns colour off).
+    #[arg(long, value_name = "THEME")]
+    pub theme: Option<String>,
+    /// Seed for every solo game's cluster (default: a fresh one per game).
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Show the key bindings of the game screen and where to change them.
+    Keys {
+        /// Print the default keymap file (with its comments) instead.
+        #[arg(long)]
+        defaults: bool,
+    },
     /// List, show, validate and test scenarios.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -75,8 +88,14 @@ pub enum ScenarioCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init(crate::room::files::data_dir().as_deref());
     let result = match cli.command {
-        None => console::run(scenario::DEFAULT_ID, 1, None),
+        None => tui::launch::run(tui::launch::Options { theme: cli.theme, seed: cli.seed }),
+        Some(Command::Keys { defaults: true }) => {
+            print!("{}", tui::keymap::DEFAULT_KEYMAP);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Keys { defaults: false }) => keys(),
         Some(Command::Console { scenario, seed, turn_seconds }) => {
             console::run(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed, turn_seconds)
         }
@@ -90,6 +109,24 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `kombat keys`: every binding, and the file that changes them.
+fn keys() -> anyhow::Result<ExitCode> {
+    let path = tui::launch::keymap_path();
+    let keymap = tui::keymap::Keymap::load(path.as_deref())?;
+    let width = tui::action::Action::ALL.iter().map(|a| keymap.labels(*a).chars().count()).max().unwrap_or(0);
+    for action in tui::action::Action::ALL {
+        println!("{:<width$}  {}", keymap.labels(action), action.describe());
+    }
+    match path {
+        Some(p) => println!(
+            "\nTo change them, write {} naming only the actions to rebind, e.g. {{ EndTurn: [\"ctrl-n\"] }}.\nThe defaults with their comments: kombat keys --defaults",
+            p.display()
+        ),
+        None => println!("\nNo config directory is known here; set {} to use one.", tui::launch::CONFIG_DIR_ENV),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {

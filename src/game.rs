@@ -4,6 +4,7 @@
 //! changes only by `Game::apply`.
 
 pub mod action;
+pub mod debrief;
 pub mod event;
 pub mod format;
 pub mod journal;

@@ -15,3 +15,4 @@ pub mod game;
 pub mod room;
 pub mod scenario;
 pub mod sim;
+pub mod tui;

@@ -289,7 +289,18 @@ impl Room {
 
     fn write_postmortem(&mut self) {
         let Some(dir) = self.config.data_dir.clone() else { return };
-        let text = postmortem_text(&self.game);
+        let score = crate::game::score::score(&self.game);
+        let result = files::GameResult {
+            scenario: self.game.scenario().id.clone(),
+            seed: self.config.seed,
+            grade: score.grade,
+            total: score.total,
+            max: score.max,
+        };
+        if let Err(e) = files::record_result(&dir, &result) {
+            self.warn(format!("cannot record the result in {}: {e}", files::results_path(&dir).display()));
+        }
+        let text = crate::game::postmortem::render(&self.game, &score);
         let dir = files::postmortems_dir(&dir);
         match files::write_numbered(&dir, &self.game.scenario().id, self.config.seed, "md", &text) {
             Ok(path) => {

@@ -7,13 +7,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use tokio::sync::{broadcast, mpsc};
 
 use super::transcript;
 use crate::game::{Action, Event, Game, IncidentState, Outcome, Phase, RuleError, Seat};
 use crate::room::{RoomConfig, RoomError, RoomEvent, RoomHandle, files};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Source};
 
 /// The player's name at both seats.
 pub const PLAYER: &str = "you";
@@ -35,24 +34,9 @@ pub const HELP: &str = "A line is a kubectl command, run as the troubleshooter (
   /help                        this text
   /quit                        leave";
 
-/// A scenario with the text it was read from (the journal records a hash of it).
-pub struct Source {
-    pub scenario: Scenario,
-    pub text: String,
-}
-
 /// `ID|FILE`: a built-in id first, else a path.
 pub fn load(arg: &str) -> anyhow::Result<Source> {
-    if let Some((id, text)) = scenario::builtin_sources().find(|(id, _)| *id == arg) {
-        let scenario = scenario::parse(&format!("scenarios/{id}.ron"), text)?;
-        return Ok(Source { scenario, text: text.to_owned() });
-    }
-    if !std::path::Path::new(arg).exists() {
-        return Err(scenario::LoadError::Unknown(arg.to_owned()).into());
-    }
-    let text = std::fs::read_to_string(arg).with_context(|| format!("cannot read {arg}"))?;
-    let scenario = scenario::parse(arg, &text)?;
-    Ok(Source { scenario, text })
+    Ok(scenario::source(arg)?)
 }
 
 /// Runs a solo console game on stdin and stdout.

@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use super::console::{Source, load};
+use super::console::load;
 use super::transcript;
 use crate::game::journal::{self, Journal};
 use crate::game::{Event, Outcome, Phase};
 use crate::room::{self, files};
 use crate::scenario;
+use crate::scenario::Source;
 
 pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;

@@ -8,7 +8,7 @@
 //! place events in time, never as the subject of a failure.
 
 mod impact;
-mod timeline;
+pub mod timeline;
 
 use std::fmt::Write as _;
 

@@ -55,6 +55,29 @@ pub struct StatusEntry {
     pub rating: Option<u8>,
 }
 
+/// The user-facing figures at one moment: the start of the incident or of a turn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TurnSample {
+    pub turn: u32,
+    pub second: i64,
+    /// Share of user requests failing (0–1).
+    pub error_rate: f64,
+    /// Share of the error budget left (0–1).
+    pub budget_left: f64,
+}
+
+impl TurnSample {
+    fn of(session: &Session) -> TurnSample {
+        let traffic = &session.cluster.traffic;
+        TurnSample {
+            turn: session.turn,
+            second: session.cluster.now,
+            error_rate: traffic.error_rate(),
+            budget_left: traffic.budget_remaining(),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Game {
     pub session: Session,
@@ -83,6 +106,8 @@ pub struct Game {
     pub said: BTreeSet<usize>,
     pub mishaps: BTreeSet<String>,
     pub injects: BTreeSet<String>,
+    /// The figures at the start and at every turn since, for charts.
+    pub samples: Vec<TurnSample>,
 }
 
 /// Action points a troubleshooter gets per turn unless the scenario says otherwise.
@@ -93,7 +118,9 @@ impl Game {
     pub fn new(scenario: Scenario, seed: u64) -> Result<Self, crate::scenario::BuildError> {
         let mood = scenario.game.customer.npc.patience.start;
         let session = Session::new(scenario, seed)?;
+        let samples = vec![TurnSample::of(&session)];
         Ok(Game {
+            samples,
             session,
             phase: Phase::Lobby,
             seats: BTreeMap::new(),
@@ -195,6 +222,7 @@ impl Game {
             }
             Event::TurnAdvanced { .. } => {
                 self.session.end_turn();
+                self.samples.push(TurnSample::of(&self.session));
                 self.ended.clear();
                 let points = self.points_per_turn();
                 for (seat, p) in &mut self.points {

@@ -12,9 +12,12 @@ pub use master::{
 };
 
 use super::action::{IncidentState, Severity};
+use super::debrief::{self, Debrief};
 use super::event::{Event, Outcome};
 use super::seat::Seat;
-use super::state::{ChatLine, ConsoleEntry, Game, HoldOff, Phase, StatusEntry};
+use super::state::{ChatLine, ConsoleEntry, Game, HoldOff, Phase, StatusEntry, TurnSample};
+use crate::sim::cluster::{Cluster, Store};
+use crate::sim::kind::Kind;
 
 /// One seat's view of the game.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +42,8 @@ pub struct RoleView {
     /// Who sits at the table.
     pub table: Vec<Seated>,
     pub panel: Panel,
+    /// The debrief, once the game is over.
+    pub debrief: Option<Box<Debrief>>,
 }
 
 /// A player at the table.
@@ -71,6 +76,8 @@ pub struct Board {
     pub incident_state: Option<IncidentState>,
     pub severity: Option<Severity>,
     pub timeline: Vec<PublicEvent>,
+    /// Error rate and budget at the start and at every turn since.
+    pub history: Vec<TurnSample>,
 }
 
 /// A firing alert.
@@ -153,6 +160,17 @@ pub struct TroubleshooterPanel {
     pub console: Vec<ConsoleEntry>,
     pub team_chat: Vec<ChatLine>,
     pub findings: Findings,
+    /// Objects in the cluster by kind, for completing names at the prompt.
+    pub names: Vec<ObjectName>,
+}
+
+/// An object the console could name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectName {
+    pub kind: Kind,
+    /// Empty for cluster-scoped objects.
+    pub namespace: String,
+    pub name: String,
 }
 
 /// What the responders know together: clues, the root-cause choices, the hints they got.
@@ -204,6 +222,7 @@ pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
             console: game.console.iter().filter(|e| e.seat != Seat::GameMaster).cloned().collect(),
             team_chat: game.team_chat.clone(),
             findings: findings(game),
+            names: names(&game.session.cluster),
         }),
         Seat::Spectator(_) => Panel::Spectator(board(game)),
         Seat::GameMaster => Panel::GameMaster(Box::new(master::panel(game, board(game)))),
@@ -222,6 +241,7 @@ pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
         ended_turn: game.ended.contains(&seat),
         table: game.seats.iter().map(|(s, n)| Seated { seat: *s, name: n.clone() }).collect(),
         panel,
+        debrief: debrief::for_game(game).map(Box::new),
     }
 }
 
@@ -244,6 +264,7 @@ pub fn board(game: &Game) -> Board {
         incident_state: game.status_page.last().map(|s| s.state),
         severity: game.severity,
         timeline: timeline(game),
+        history: game.samples.clone(),
     }
 }
 
@@ -315,9 +336,13 @@ fn findings(game: &Game) -> Findings {
         })
         .collect();
     let hints = given_hints(game);
+    // Authors tend to write the right answer first; in alphabetical order its place says nothing.
+    let mut root_causes: Vec<OptionView> =
+        layer.root_causes.iter().map(|o| OptionView { id: o.id.clone(), text: o.text.clone() }).collect();
+    root_causes.sort_by(|a, b| a.text.cmp(&b.text));
     Findings {
         clues,
-        root_causes: layer.root_causes.iter().map(|o| OptionView { id: o.id.clone(), text: o.text.clone() }).collect(),
+        root_causes,
         declared: game.declared.as_ref().map(|(option, _)| option.clone()),
         hints_left: layer.hints.len().saturating_sub(hints.len()),
         hints,
@@ -333,4 +358,37 @@ fn given_hints(game: &Game) -> Vec<HintView> {
             _ => None,
         })
         .collect()
+}
+
+/// The names a troubleshooter could type: namespaced objects with their namespace, then nodes,
+/// namespaces and the other cluster-scoped kinds.
+fn names(cluster: &Cluster) -> Vec<ObjectName> {
+    fn of<T>(out: &mut Vec<ObjectName>, kind: Kind, store: &Store<T>) {
+        out.extend(store.keys().map(|(ns, name)| ObjectName { kind, namespace: ns.clone(), name: name.clone() }));
+    }
+    fn global<'a>(out: &mut Vec<ObjectName>, kind: Kind, names: impl Iterator<Item = &'a String>) {
+        out.extend(names.map(|name| ObjectName { kind, namespace: String::new(), name: name.clone() }));
+    }
+    let mut out = Vec::new();
+    of(&mut out, Kind::Pod, &cluster.pods);
+    of(&mut out, Kind::Deployment, &cluster.deployments);
+    of(&mut out, Kind::ReplicaSet, &cluster.replicasets);
+    of(&mut out, Kind::Service, &cluster.services);
+    of(&mut out, Kind::ConfigMap, &cluster.configmaps);
+    of(&mut out, Kind::Secret, &cluster.secrets);
+    of(&mut out, Kind::Pvc, &cluster.pvcs);
+    of(&mut out, Kind::Ingress, &cluster.ingresses);
+    of(&mut out, Kind::NetworkPolicy, &cluster.netpols);
+    of(&mut out, Kind::Hpa, &cluster.hpas);
+    of(&mut out, Kind::ResourceQuota, &cluster.quotas);
+    of(&mut out, Kind::LimitRange, &cluster.limitranges);
+    of(&mut out, Kind::Pdb, &cluster.pdbs);
+    of(&mut out, Kind::ServiceAccount, &cluster.serviceaccounts);
+    of(&mut out, Kind::Role, &cluster.roles);
+    of(&mut out, Kind::RoleBinding, &cluster.rolebindings);
+    global(&mut out, Kind::Node, cluster.nodes.keys());
+    global(&mut out, Kind::Namespace, cluster.namespaces.keys());
+    global(&mut out, Kind::Pv, cluster.pvs.keys());
+    global(&mut out, Kind::StorageClass, cluster.storageclasses.keys());
+    out
 }

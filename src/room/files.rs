@@ -59,6 +59,35 @@ pub fn write_numbered(dir: &Path, scenario: &str, seed: u64, ext: &str, text: &s
     Ok(path)
 }
 
+/// One finished game, as the results file keeps it (for the picker's best grade).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GameResult {
+    pub scenario: String,
+    pub seed: u64,
+    pub grade: crate::game::score::Grade,
+    pub total: u32,
+    pub max: u32,
+}
+
+pub fn results_path(data: &Path) -> PathBuf {
+    data.join("results.jsonl")
+}
+
+/// Appends a finished game to the results file.
+pub fn record_result(data: &Path, result: &GameResult) -> io::Result<()> {
+    std::fs::create_dir_all(data)?;
+    let mut file = OpenOptions::new().create(true).append(true).open(results_path(data))?;
+    let line = serde_json::to_string(result).map_err(io::Error::other)?;
+    file.write_all(format!("{line}\n").as_bytes())?;
+    file.flush()
+}
+
+/// Every result recorded so far; lines that do not read (a hand edit, a torn write) are skipped.
+pub fn read_results(data: &Path) -> Vec<GameResult> {
+    let text = std::fs::read_to_string(results_path(data)).unwrap_or_default();
+    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
 /// A journal being written, one flushed line at a time.
 pub struct JournalFile {
     pub path: PathBuf,
@@ -97,6 +126,13 @@ mod tests {
         assert_eq!(j.path, dir.join("journals").join("___evil_id-1-1.jsonl"));
         j.write_line("{}").expect("writes");
         assert_eq!(std::fs::read_to_string(&j.path).expect("reads"), "{}\n");
+        let result =
+            GameResult { scenario: "a".into(), seed: 1, grade: crate::game::score::Grade::B, total: 8, max: 10 };
+        record_result(&dir, &result).expect("records");
+        std::fs::write(results_path(&dir), std::fs::read_to_string(results_path(&dir)).expect("reads") + "torn{\n")
+            .expect("writes");
+        record_result(&dir, &result).expect("records");
+        assert_eq!(read_results(&dir), vec![result.clone(), result]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

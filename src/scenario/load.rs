@@ -30,6 +30,28 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, LoadError> {
     })
 }
 
+/// A scenario with the text it was read from (a game's journal records a hash of the text).
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub scenario: Scenario,
+    pub text: String,
+}
+
+/// Reads `ID|FILE` with its text: a built-in id first, else a path.
+pub fn source(arg: &str) -> Result<Source, LoadError> {
+    if let Some((id, text)) = super::builtin_sources().find(|(id, _)| *id == arg) {
+        let scenario = parse(&format!("scenarios/{id}.ron"), text)?;
+        return Ok(Source { scenario, text: text.to_owned() });
+    }
+    if !Path::new(arg).exists() {
+        return Err(LoadError::Unknown(arg.to_owned()));
+    }
+    let text =
+        std::fs::read_to_string(arg).map_err(|e| LoadError::Io { file: arg.to_owned(), message: e.to_string() })?;
+    let scenario = parse(arg, &text)?;
+    Ok(Source { scenario, text })
+}
+
 /// Resolves `ID|FILE`: a built-in id first, else a path.
 pub fn resolve(arg: &str) -> Result<(String, Scenario), LoadError> {
     if let Some(s) = builtin(arg) {

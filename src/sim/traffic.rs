@@ -49,6 +49,16 @@ impl TrafficState {
         self.pod_load.get(&(namespace.to_owned(), pod.to_owned())).copied().unwrap_or(0.0)
     }
 
+    /// The share of all user requests that fail now (0–1), weighted by each entrypoint's traffic.
+    pub fn error_rate(&self) -> f64 {
+        let total: f64 = self.results.iter().map(|r| r.rps).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let failing: f64 = self.results.iter().map(|r| r.rps * (1.0 - r.success)).sum();
+        (failing / total).clamp(0.0, 1.0)
+    }
+
     pub fn budget_remaining(&self) -> f64 {
         if self.budget_total <= 0.0 {
             return 1.0;

@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use serde::{Deserialize, Serialize};
+
 use super::super::event::{Channel, Event, Outcome, Stamped};
 use super::super::score::{author, display_name};
 use super::super::seat::Seat;
@@ -113,9 +115,21 @@ fn describe(game: &Game, stamped: &Stamped, console: Option<(bool, &str)>) -> St
     }
 }
 
-/// The timeline as a Markdown table.
-pub fn render(game: &Game) -> String {
-    let mut out = String::from("| Time | UTC | Turn | Seat | What happened |\n|---|---|---|---|---|\n");
+/// One line of the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    /// Incident time: `+12m00s`.
+    pub incident: String,
+    /// The wall clock of the incident, `09:12:00`.
+    pub utc: String,
+    pub turn: u32,
+    pub seat: String,
+    pub what: String,
+}
+
+/// The timeline, oldest first.
+pub fn rows(game: &Game) -> Vec<Row> {
+    let mut out = Vec::new();
     let mut commands = 0;
     let turn_seconds = i64::from(game.scenario().minutes_per_turn) * 60;
     for stamped in &game.log {
@@ -135,11 +149,23 @@ pub fn render(game: &Game) -> String {
             _ => (stamped.second, stamped.turn),
         };
         let (incident, utc) = times(second);
+        out.push(Row { incident, utc, turn, seat: actor(game, stamped), what: describe(game, stamped, console) });
+    }
+    out
+}
+
+/// The timeline as a Markdown table.
+pub fn render(game: &Game) -> String {
+    let mut out = String::from("| Time | UTC | Turn | Seat | What happened |\n|---|---|---|---|---|\n");
+    for row in rows(game) {
         let _ = writeln!(
             out,
-            "| {incident} | {utc} | {turn} | {} | {} |",
-            cell(&actor(game, stamped)),
-            cell(&describe(game, stamped, console))
+            "| {} | {} | {} | {} | {} |",
+            row.incident,
+            row.utc,
+            row.turn,
+            cell(&row.seat),
+            cell(&row.what)
         );
     }
     out

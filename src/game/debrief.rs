@@ -1,0 +1,51 @@
+//! The debrief: what the end screen teaches from a finished game. The grade with its reasons,
+//! the error rate and budget over the turns, when the customer first heard from the team, when
+//! the cause was named and when the incident was resolved, the whole timeline, and what really
+//! happened (the scenario's own root-cause story). Everyone may see it once the game is over.
+
+use serde::{Deserialize, Serialize};
+
+use super::event::{Event, Outcome};
+use super::postmortem::timeline::{self, Row};
+use super::score::{self, Score};
+use super::state::{Game, TurnSample};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Debrief {
+    pub outcome: Outcome,
+    pub score: Score,
+    pub samples: Vec<TurnSample>,
+    /// Incident second of the first word to the customer.
+    pub acknowledged: Option<i64>,
+    /// Incident second the right root cause was declared.
+    pub diagnosed: Option<i64>,
+    /// Incident second the incident was won.
+    pub resolved: Option<i64>,
+    pub timeline: Vec<Row>,
+    /// What happened, in the scenario author's words.
+    pub summary: String,
+    pub root_cause: String,
+    pub action_items: Vec<String>,
+}
+
+/// The debrief of an ended game; none while it is still going.
+pub fn for_game(game: &Game) -> Option<Debrief> {
+    let (end, outcome) = score::ending(game)?;
+    let material = &game.scenario().game.postmortem;
+    let diagnosed = game.log.iter().find_map(|s| match &s.event {
+        Event::RootCauseDeclared { correct: true, .. } => Some(s.second),
+        _ => None,
+    });
+    Some(Debrief {
+        outcome: outcome.clone(),
+        score: score::score(game),
+        samples: game.samples.clone(),
+        acknowledged: score::liaison_texts(game).first().map(|(second, _)| *second),
+        diagnosed,
+        resolved: matches!(outcome, Outcome::Won { .. }).then_some(end),
+        timeline: timeline::rows(game),
+        summary: material.summary.clone(),
+        root_cause: material.root_cause.clone(),
+        action_items: material.action_items.clone(),
+    })
+}

@@ -1,0 +1,128 @@
+//! The whole vocabulary of the TUI: every key binding names one of these, and the help overlay
+//! and the footer hints are generated from the keymap and these descriptions, never written
+//! twice. The game's own `game::Action` is what a seat does; this is what a key asks the
+//! screen to do, which may become a game action.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// Leave the current screen (at the title: quit the program).
+    Quit,
+    /// Show or hide the keys and how to play.
+    Help,
+    /// Close an overlay or go back.
+    Back,
+    /// Move the selection up (in a menu or a list).
+    Up,
+    /// Move the selection down.
+    Down,
+    /// Choose the selection; at the prompt, send the line.
+    Select,
+    /// Switch to the next seat you hold (liaison, troubleshooter).
+    NextSeat,
+    /// Complete the word at the prompt.
+    Complete,
+    /// The previous line from the history.
+    HistoryPrev,
+    /// The next line from the history.
+    HistoryNext,
+    /// Cycle where the prompt sends: console or team chat; customer or team chat.
+    SwitchTarget,
+    /// Scroll the main pane up a page.
+    PageUp,
+    /// Scroll the main pane down a page.
+    PageDown,
+    /// End the turn for every seat you hold.
+    EndTurn,
+    /// Declare the root cause from the scenario's options.
+    Declare,
+    /// Ask for a hint (it costs points).
+    Hint,
+    /// Status update, severity, asking the customer to hold off.
+    Incident,
+    /// Switch between the dark, light and high-contrast themes.
+    Theme,
+    /// After a game: play the same scenario again.
+    PlayAgain,
+    /// After a game: go on to the next scenario.
+    NextScenario,
+}
+
+impl Action {
+    pub const ALL: [Action; 20] = [
+        Action::Help,
+        Action::Quit,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::Select,
+        // Before NextSeat: Tab completes while a command is typed and switches seats otherwise.
+        Action::Complete,
+        Action::NextSeat,
+        Action::HistoryPrev,
+        Action::HistoryNext,
+        Action::SwitchTarget,
+        Action::PageUp,
+        Action::PageDown,
+        Action::EndTurn,
+        Action::Declare,
+        Action::Hint,
+        Action::Incident,
+        Action::Theme,
+        Action::PlayAgain,
+        Action::NextScenario,
+    ];
+
+    /// One or two words for the footer.
+    pub fn short(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Back => "back",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Select => "select",
+            Action::NextSeat => "switch seat",
+            Action::Complete => "complete",
+            Action::HistoryPrev => "history",
+            Action::HistoryNext => "history",
+            Action::SwitchTarget => "send to",
+            Action::PageUp => "scroll up",
+            Action::PageDown => "scroll down",
+            Action::EndTurn => "end turn",
+            Action::Declare => "root cause",
+            Action::Hint => "hint",
+            Action::Incident => "status update",
+            Action::Theme => "theme",
+            Action::PlayAgain => "play again",
+            Action::NextScenario => "next scenario",
+        }
+    }
+
+    /// A sentence for the help overlay.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "Leave this screen; at the title, quit kombat",
+            Action::Help => "Show or hide this help",
+            Action::Back => "Close a window or go back",
+            Action::Up => "Move the selection up",
+            Action::Down => "Move the selection down",
+            Action::Select => "Choose; at the prompt, send the line",
+            Action::NextSeat => "Switch seat: liaison or troubleshooter (Tab completes while you type a command)",
+            Action::Complete => "Complete the verb, resource type, name or flag at the prompt",
+            Action::HistoryPrev => "Previous command from your history",
+            Action::HistoryNext => "Next command from your history",
+            Action::SwitchTarget => "Send the prompt to the console, the team chat or the customer",
+            Action::PageUp => "Scroll back (the mouse wheel works too)",
+            Action::PageDown => "Scroll forward",
+            Action::EndTurn => "End the turn for the seats you hold; the cluster moves on",
+            Action::Declare => "Declare the root cause from the scenario's options",
+            Action::Hint => "Ask for a hint (the debrief counts them)",
+            Action::Incident => "Post a status update, set the severity, ask the customer to hold off changes",
+            Action::Theme => "Switch between the dark, light and high-contrast themes",
+            Action::PlayAgain => "After a game: play the same scenario again",
+            Action::NextScenario => "After a game: go on to the next scenario",
+        }
+    }
+}

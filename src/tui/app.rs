@@ -1,0 +1,488 @@
+//! The TUI's model and its update function (The Elm Architecture). [`App`] is everything a
+//! screen shows; [`update`] takes one [`Msg`] (a key, a mouse wheel, new role views from the
+//! room) and changes the model, returning the [`Effect`]s the shell must carry out (start a
+//! game, send a seat's action to the room, remember a command line). It does no I/O, so every
+//! screen can be driven by synthetic keys in tests; drawing lives in `render`.
+
+mod play;
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use tui_input::Input;
+
+pub use play::{GameScreen, Target, status_template};
+
+use super::action::Action;
+use super::catalog::CatalogEntry;
+use super::keymap::{Key, Keymap};
+use super::theme::Theme;
+use crate::game::view::RoleView;
+use crate::game::{IncidentState, Seat, Severity};
+
+/// The title menu, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MenuItem {
+    Solo,
+    Host,
+    Join,
+    Scenarios,
+    Help,
+    Quit,
+}
+
+impl MenuItem {
+    pub const ALL: [MenuItem; 6] =
+        [MenuItem::Solo, MenuItem::Host, MenuItem::Join, MenuItem::Scenarios, MenuItem::Help, MenuItem::Quit];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MenuItem::Solo => "Solo practice",
+            MenuItem::Host => "Host a game",
+            MenuItem::Join => "Join a game",
+            MenuItem::Scenarios => "Scenarios",
+            MenuItem::Help => "Help",
+            MenuItem::Quit => "Quit",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            MenuItem::Solo => "Play a scenario alone against the scripted customer",
+            MenuItem::Host => "Coming soon: run a game night for several players",
+            MenuItem::Join => "Coming soon: join a hosted game with its code",
+            MenuItem::Scenarios => "Browse the scenarios: difficulty, tags, what to expect",
+            MenuItem::Help => "Keys and how to play",
+            MenuItem::Quit => "Leave kombat",
+        }
+    }
+}
+
+/// The buttons under the debrief, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DebriefButton {
+    PlayAgain,
+    NextScenario,
+    Menu,
+}
+
+impl DebriefButton {
+    pub const ALL: [DebriefButton; 3] = [DebriefButton::PlayAgain, DebriefButton::NextScenario, DebriefButton::Menu];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DebriefButton::PlayAgain => "Play again",
+            DebriefButton::NextScenario => "Next scenario",
+            DebriefButton::Menu => "Menu",
+        }
+    }
+}
+
+/// Which screen is up.
+#[derive(Clone, Debug)]
+pub enum Screen {
+    Title {
+        selected: usize,
+    },
+    /// The scenario list; `browse` when it was opened from "Scenarios" rather than "Solo practice".
+    Picker {
+        selected: usize,
+        browse: bool,
+    },
+    Game(Box<GameScreen>),
+    Debrief(Box<DebriefScreen>),
+}
+
+/// After the game: the ended game's view (with its debrief).
+#[derive(Clone, Debug)]
+pub struct DebriefScreen {
+    pub scenario: String,
+    pub view: RoleView,
+    pub postmortem: Option<PathBuf>,
+    /// Lines scrolled down the timeline.
+    pub scroll: usize,
+    pub selected: usize,
+}
+
+/// A window over the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// The root-cause picker (the game screen's options).
+    Declare {
+        selected: usize,
+    },
+    /// Status update, severity, hold-off.
+    Incident {
+        selected: usize,
+    },
+    /// "Leave the game?"
+    ConfirmLeave,
+}
+
+/// One entry of the incident window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IncidentItem {
+    Update(IncidentState),
+    Severity(Severity),
+    HoldOff,
+}
+
+impl IncidentItem {
+    pub const ALL: [IncidentItem; 9] = [
+        IncidentItem::Update(IncidentState::Investigating),
+        IncidentItem::Update(IncidentState::Identified),
+        IncidentItem::Update(IncidentState::Monitoring),
+        IncidentItem::Update(IncidentState::Resolved),
+        IncidentItem::Severity(Severity::Sev1),
+        IncidentItem::Severity(Severity::Sev2),
+        IncidentItem::Severity(Severity::Sev3),
+        IncidentItem::Severity(Severity::Sev4),
+        IncidentItem::HoldOff,
+    ];
+
+    pub fn label(self) -> String {
+        match self {
+            IncidentItem::Update(state) => format!("Status update: {}", state.as_str()),
+            IncidentItem::Severity(s) => format!("Severity: {}", format!("{s:?}").to_uppercase()),
+            IncidentItem::HoldOff => "Ask the customer to hold off changes".to_owned(),
+        }
+    }
+}
+
+/// A line under the screen: what just happened, or what went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The whole model.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub catalog: Vec<CatalogEntry>,
+    pub notice: Option<Notice>,
+    pub quit: bool,
+}
+
+/// Something that happened.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The mouse wheel: up is true.
+    Wheel {
+        up: bool,
+    },
+    /// The terminal changed size (the next draw uses the new size).
+    Resize,
+    /// Fresh views of the seats the player holds, in the order of `GameScreen::seats`.
+    Views(Vec<RoleView>),
+    /// The command history of the scenario being played, oldest first.
+    History(Vec<String>),
+    /// The room wrote the postmortem here.
+    Postmortem(PathBuf),
+    /// The room refused an action: the rule's reason.
+    Rejected(String),
+    /// The room could not do something (write a file); the game goes on.
+    Warning(String),
+    /// The shell could not start a game.
+    StartFailed(String),
+}
+
+/// What the shell must do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Start a solo game of this scenario; the shell answers with `Msg::Views`.
+    StartSolo {
+        scenario: String,
+    },
+    /// Send an action to the room as `seat`.
+    Act {
+        seat: Seat,
+        action: crate::game::Action,
+    },
+    /// Keep a console line in the scenario's history file.
+    Remember {
+        scenario: String,
+        line: String,
+    },
+    /// Close the current game's room.
+    LeaveGame,
+    Quit,
+}
+
+impl App {
+    pub fn new(keymap: Keymap, theme: Theme, catalog: Vec<CatalogEntry>) -> App {
+        App { screen: Screen::Title { selected: 0 }, overlay: None, keymap, theme, catalog, notice: None, quit: false }
+    }
+
+    /// The actions worth showing in the footer now, in order.
+    pub fn footer_actions(&self) -> Vec<Action> {
+        match (&self.overlay, &self.screen) {
+            (Some(Overlay::Help), _) => vec![Action::Back],
+            (Some(Overlay::ConfirmLeave), _) => vec![Action::Select, Action::Back],
+            (Some(_), _) => vec![Action::Up, Action::Down, Action::Select, Action::Back],
+            (None, Screen::Title { .. }) => vec![Action::Up, Action::Down, Action::Select, Action::Help, Action::Quit],
+            (None, Screen::Picker { .. }) => vec![Action::Up, Action::Down, Action::Select, Action::Back],
+            (None, Screen::Game(_)) => vec![
+                Action::NextSeat,
+                Action::EndTurn,
+                Action::Declare,
+                Action::Hint,
+                Action::Incident,
+                Action::SwitchTarget,
+                Action::Help,
+            ],
+            (None, Screen::Debrief(_)) => {
+                vec![Action::PlayAgain, Action::NextScenario, Action::PageDown, Action::PageUp, Action::Back]
+            }
+        }
+    }
+
+    fn show(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice { text: text.into(), error });
+    }
+}
+
+/// Applies one message to the model.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(key) => on_key(app, &key),
+        Msg::Wheel { up } => {
+            match &mut app.screen {
+                Screen::Game(game) => game.scroll_by(if up { 3 } else { -3 }),
+                Screen::Debrief(d) => d.scroll = if up { d.scroll.saturating_sub(3) } else { d.scroll + 3 },
+                _ => {}
+            }
+            Vec::new()
+        }
+        Msg::Resize => Vec::new(),
+        Msg::Views(views) => {
+            on_views(app, views);
+            Vec::new()
+        }
+        Msg::History(lines) => {
+            if let Screen::Game(game) = &mut app.screen {
+                game.history = super::history::History::new(lines);
+            }
+            Vec::new()
+        }
+        Msg::Postmortem(path) => {
+            match &mut app.screen {
+                Screen::Game(game) => game.postmortem = Some(path),
+                Screen::Debrief(d) => d.postmortem = Some(path),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Msg::Rejected(text) => {
+            app.show(text, true);
+            Vec::new()
+        }
+        Msg::Warning(text) => {
+            app.show(format!("warning: {text}"), true);
+            Vec::new()
+        }
+        Msg::StartFailed(text) => {
+            app.screen = Screen::Picker { selected: 0, browse: false };
+            app.show(format!("cannot start the game: {text}"), true);
+            Vec::new()
+        }
+    }
+}
+
+/// New views: the game screen takes them; once the game has ended, the debrief takes over.
+fn on_views(app: &mut App, views: Vec<RoleView>) {
+    let Screen::Game(game) = &mut app.screen else { return };
+    game.views = views;
+    let ended = game.views.iter().find(|v| v.debrief.is_some()).cloned();
+    if let Some(view) = ended {
+        let debrief = DebriefScreen {
+            scenario: game.scenario.clone(),
+            view,
+            postmortem: game.postmortem.take(),
+            scroll: 0,
+            selected: 0,
+        };
+        app.screen = Screen::Debrief(Box::new(debrief));
+        app.overlay = None;
+    }
+}
+
+fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
+    let Some(key) = Key::from_event(event) else { return Vec::new() };
+    app.notice = None;
+    if app.overlay.is_some() {
+        return on_overlay_key(app, key);
+    }
+    if let Screen::Game(_) = app.screen {
+        return play::on_key(app, key, event);
+    }
+    let actions = app.keymap.actions(key);
+    for action in actions {
+        if let Some(effects) = on_menu_action(app, action) {
+            return effects;
+        }
+    }
+    Vec::new()
+}
+
+/// Title, picker and debrief. None when the action means nothing here.
+fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    let scenarios = app.catalog.len();
+    match (&mut app.screen, action) {
+        (_, Action::Help) => app.overlay = Some(Overlay::Help),
+        (_, Action::Theme) => app.theme = app.theme.next(),
+        (Screen::Title { selected }, Action::Up) => {
+            *selected = selected.checked_sub(1).unwrap_or(MenuItem::ALL.len() - 1);
+        }
+        (Screen::Title { selected }, Action::Down) => *selected = (*selected + 1) % MenuItem::ALL.len(),
+        (Screen::Title { .. }, Action::Quit) => {
+            app.quit = true;
+            return Some(vec![Effect::Quit]);
+        }
+        (Screen::Title { selected }, Action::Select) => {
+            let item = MenuItem::ALL.get(*selected).copied().unwrap_or(MenuItem::Solo);
+            return Some(choose(app, item));
+        }
+        (Screen::Picker { selected, .. }, Action::Up) if scenarios > 0 => {
+            *selected = selected.checked_sub(1).unwrap_or(scenarios - 1);
+        }
+        (Screen::Picker { selected, .. }, Action::Down) if scenarios > 0 => *selected = (*selected + 1) % scenarios,
+        (Screen::Picker { .. }, Action::Back | Action::Quit) => app.screen = Screen::Title { selected: 0 },
+        (Screen::Picker { selected, .. }, Action::Select) => {
+            let entry = app.catalog.get(*selected)?;
+            return Some(start(app, entry.id.clone()));
+        }
+        (Screen::Debrief(d), Action::Up) => d.scroll = d.scroll.saturating_sub(1),
+        (Screen::Debrief(d), Action::Down) => d.scroll += 1,
+        (Screen::Debrief(d), Action::PageUp) => d.scroll = d.scroll.saturating_sub(10),
+        (Screen::Debrief(d), Action::PageDown) => d.scroll += 10,
+        (Screen::Debrief(d), Action::NextSeat) => d.selected = (d.selected + 1) % DebriefButton::ALL.len(),
+        (Screen::Debrief(d), Action::Select) => {
+            let button = DebriefButton::ALL.get(d.selected).copied().unwrap_or(DebriefButton::Menu);
+            return Some(after_debrief(app, button));
+        }
+        (Screen::Debrief(_), Action::PlayAgain) => return Some(after_debrief(app, DebriefButton::PlayAgain)),
+        (Screen::Debrief(_), Action::NextScenario) => return Some(after_debrief(app, DebriefButton::NextScenario)),
+        (Screen::Debrief(_), Action::Back | Action::Quit) => return Some(after_debrief(app, DebriefButton::Menu)),
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
+    match item {
+        MenuItem::Solo => app.screen = Screen::Picker { selected: 0, browse: false },
+        MenuItem::Scenarios => app.screen = Screen::Picker { selected: 0, browse: true },
+        MenuItem::Host | MenuItem::Join => app.show(
+            format!("{}: coming soon. Multiplayer arrives with `kombat host` and `kombat join`.", item.label()),
+            false,
+        ),
+        MenuItem::Help => app.overlay = Some(Overlay::Help),
+        MenuItem::Quit => {
+            app.quit = true;
+            return vec![Effect::Quit];
+        }
+    }
+    Vec::new()
+}
+
+/// Opens the game screen for `scenario` and asks the shell to start it.
+fn start(app: &mut App, scenario: String) -> Vec<Effect> {
+    app.screen = Screen::Game(Box::new(GameScreen::new(scenario.clone())));
+    vec![Effect::StartSolo { scenario }]
+}
+
+fn after_debrief(app: &mut App, button: DebriefButton) -> Vec<Effect> {
+    let Screen::Debrief(d) = &app.screen else { return Vec::new() };
+    let current = d.scenario.clone();
+    let mut effects = vec![Effect::LeaveGame];
+    match button {
+        DebriefButton::PlayAgain => effects.extend(start(app, current)),
+        DebriefButton::NextScenario => {
+            let at = app.catalog.iter().position(|e| e.id == current).map_or(0, |i| i + 1);
+            match app.catalog.get(at % app.catalog.len().max(1)).map(|e| e.id.clone()) {
+                Some(next) => effects.extend(start(app, next)),
+                None => app.screen = Screen::Title { selected: 0 },
+            }
+        }
+        DebriefButton::Menu => app.screen = Screen::Title { selected: 0 },
+    }
+    effects
+}
+
+fn on_overlay_key(app: &mut App, key: Key) -> Vec<Effect> {
+    let actions = app.keymap.actions(key);
+    let Some(overlay) = app.overlay.clone() else { return Vec::new() };
+    match overlay {
+        Overlay::Help => {
+            // Any of these closes the help; other keys are ignored so a stray key cannot act.
+            if actions.iter().any(|a| matches!(a, Action::Help | Action::Back | Action::Quit | Action::Select)) {
+                app.overlay = None;
+            }
+            Vec::new()
+        }
+        Overlay::ConfirmLeave => {
+            if actions.contains(&Action::Select) || key.printable() == Some('y') {
+                app.overlay = None;
+                app.screen = Screen::Title { selected: 0 };
+                return vec![Effect::LeaveGame];
+            }
+            if actions.iter().any(|a| matches!(a, Action::Back | Action::Quit)) || key.printable() == Some('n') {
+                app.overlay = None;
+            }
+            Vec::new()
+        }
+        Overlay::Declare { selected } | Overlay::Incident { selected } => {
+            let count = match &overlay {
+                Overlay::Declare { .. } => play::declare_options(app).len(),
+                _ => IncidentItem::ALL.len(),
+            };
+            for action in actions {
+                let moved = match action {
+                    Action::Up | Action::HistoryPrev => {
+                        Some(selected.checked_sub(1).unwrap_or(count.saturating_sub(1)))
+                    }
+                    Action::Down | Action::HistoryNext => Some((selected + 1) % count.max(1)),
+                    _ => None,
+                };
+                if let Some(moved) = moved {
+                    app.overlay = Some(match overlay {
+                        Overlay::Declare { .. } => Overlay::Declare { selected: moved },
+                        _ => Overlay::Incident { selected: moved },
+                    });
+                    return Vec::new();
+                }
+                match action {
+                    Action::Back | Action::Quit => {
+                        app.overlay = None;
+                        return Vec::new();
+                    }
+                    Action::Select => {
+                        app.overlay = None;
+                        return match overlay {
+                            Overlay::Declare { .. } => play::declare(app, selected),
+                            _ => play::incident(app, selected),
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// A blank line editor, for tests and new screens.
+pub fn empty_input() -> Input {
+    Input::default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,334 @@
+//! The game screen's part of the model: the seats the player holds and their views, the prompt
+//! with its history and completion, where the prompt sends, and the scrollback. Keys become
+//! game actions for the active seat here.
+
+use ratatui::crossterm::event::{Event as TermEvent, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::{App, Effect, IncidentItem, Overlay, Screen};
+use crate::game::view::{OptionView, Panel, RoleView};
+use crate::game::{Action as GameAction, IncidentState, Phase, Seat};
+use crate::tui::action::Action;
+use crate::tui::complete;
+use crate::tui::history::History;
+use crate::tui::keymap::Key;
+
+/// Where the prompt sends a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A kubectl command (troubleshooter).
+    Console,
+    TeamChat,
+    /// A message to the customer (liaison).
+    CustomerChat,
+    /// A status update in this state (liaison); the line is its text.
+    Status(IncidentState),
+}
+
+impl Target {
+    pub fn label(self) -> String {
+        match self {
+            Target::Console => "console".to_owned(),
+            Target::TeamChat => "team chat".to_owned(),
+            Target::CustomerChat => "customer".to_owned(),
+            Target::Status(state) => format!("status update ({})", state.as_str()),
+        }
+    }
+}
+
+/// A ready-made status update a liaison can edit before sending: it states the impact in the
+/// customer's terms and promises the next update, never a fix time.
+pub fn status_template(state: IncidentState) -> &'static str {
+    match state {
+        IncidentState::Investigating => {
+            "We are aware that some of your users are seeing errors and we are investigating. Next update in 15 minutes."
+        }
+        IncidentState::Identified => {
+            "We have found the cause of the errors your users are seeing and are working on a fix. Next update in 15 minutes."
+        }
+        IncidentState::Monitoring => {
+            "A fix is in place and your users' requests are succeeding again; we are watching closely. Next update in 15 minutes."
+        }
+        IncidentState::Resolved => {
+            "Resolved: your users can use the site normally again. A postmortem with what happened and what we will change follows."
+        }
+    }
+}
+
+/// The game screen.
+#[derive(Clone, Debug)]
+pub struct GameScreen {
+    pub scenario: String,
+    /// The seats the player holds; solo: liaison and troubleshooter.
+    pub seats: Vec<Seat>,
+    pub active: usize,
+    /// The latest view of each held seat, in the order of `seats` (empty until the game starts).
+    pub views: Vec<RoleView>,
+    pub input: Input,
+    /// Where the prompt sends, per held seat.
+    pub targets: Vec<Target>,
+    pub history: History,
+    /// Lines scrolled back from the newest in the main pane.
+    pub scroll: usize,
+    /// What the last completion could not decide between.
+    pub candidates: Vec<String>,
+    pub postmortem: Option<std::path::PathBuf>,
+}
+
+impl GameScreen {
+    pub fn new(scenario: String) -> GameScreen {
+        let seats = vec![Seat::Liaison, Seat::Troubleshooter(0)];
+        let targets = seats.iter().map(|s| default_target(*s)).collect();
+        GameScreen {
+            scenario,
+            // A newcomer starts at the console, where the investigation begins.
+            active: 1,
+            seats,
+            views: Vec::new(),
+            input: Input::default(),
+            targets,
+            history: History::default(),
+            scroll: 0,
+            candidates: Vec::new(),
+            postmortem: None,
+        }
+    }
+
+    pub fn seat(&self) -> Seat {
+        self.seats.get(self.active).copied().unwrap_or(Seat::Liaison)
+    }
+
+    /// The active seat's view, once the game has started.
+    pub fn view(&self) -> Option<&RoleView> {
+        self.views.get(self.active)
+    }
+
+    pub fn target(&self) -> Target {
+        self.targets.get(self.active).copied().unwrap_or(Target::TeamChat)
+    }
+
+    fn set_target(&mut self, target: Target) {
+        if let Some(t) = self.targets.get_mut(self.active) {
+            *t = target;
+        }
+    }
+
+    /// Scrolls the main pane, no further back than its text goes (counted generously: drawing
+    /// wraps long lines, so the last screenful stops at the top whatever the width).
+    pub fn scroll_by(&mut self, lines: isize) {
+        let most = self.view().map_or(0, scrollable_rows);
+        self.scroll = self.scroll.saturating_add_signed(lines).min(most);
+    }
+
+    fn switch_seat(&mut self) {
+        self.active = (self.active + 1) % self.seats.len().max(1);
+        self.scroll = 0;
+        self.candidates.clear();
+    }
+}
+
+/// An upper bound on the rows the active seat's main pane can hold: every line, plus one for
+/// each 40 characters a narrow pane might wrap it into.
+fn scrollable_rows(view: &RoleView) -> usize {
+    let rows = |text: &str| text.lines().map(|l| 1 + l.chars().count() / 40).sum::<usize>().max(1);
+    match &view.panel {
+        Panel::Troubleshooter(t) => t.console.iter().map(|e| 1 + rows(&e.line) + rows(&e.output)).sum(),
+        Panel::Liaison(l) => l.customer_chat.iter().map(|c| 1 + rows(&c.text)).sum(),
+        _ => 0,
+    }
+}
+
+fn default_target(seat: Seat) -> Target {
+    match seat {
+        Seat::Troubleshooter(_) => Target::Console,
+        Seat::Liaison => Target::CustomerChat,
+        _ => Target::TeamChat,
+    }
+}
+
+/// The targets a seat can cycle through.
+fn targets_of(seat: Seat) -> &'static [Target] {
+    match seat {
+        Seat::Troubleshooter(_) => &[Target::Console, Target::TeamChat],
+        Seat::Liaison => &[Target::CustomerChat, Target::TeamChat],
+        _ => &[Target::TeamChat],
+    }
+}
+
+fn game_mut(app: &mut App) -> Option<&mut GameScreen> {
+    match &mut app.screen {
+        Screen::Game(game) => Some(game),
+        _ => None,
+    }
+}
+
+pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
+    let input_empty = match &app.screen {
+        Screen::Game(game) => game.input.value().is_empty(),
+        _ => return Vec::new(),
+    };
+    // While typing, printable keys type; only `?` on an empty prompt opens the help.
+    if let Some(c) = key.printable() {
+        let help = app.keymap.actions(key).contains(&Action::Help);
+        if !(help && input_empty && c == '?') {
+            type_key(app, event);
+            return Vec::new();
+        }
+    }
+    for action in app.keymap.actions(key) {
+        if let Some(effects) = on_action(app, action) {
+            return effects;
+        }
+    }
+    type_key(app, event);
+    Vec::new()
+}
+
+fn type_key(app: &mut App, event: &KeyEvent) {
+    if let Some(game) = game_mut(app) {
+        game.input.handle_event(&TermEvent::Key(*event));
+        game.candidates.clear();
+    }
+}
+
+/// One action on the game screen; None when it does not apply here, so the next binding of the
+/// same key gets its turn (Tab completes while typing a command and switches seats otherwise).
+fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    let game = game_mut(app)?;
+    let seat = game.seat();
+    match action {
+        Action::Complete => {
+            if game.target() != Target::Console || game.input.value().is_empty() {
+                return None;
+            }
+            let names = match game.view().map(|v| &v.panel) {
+                Some(Panel::Troubleshooter(t)) => t.names.as_slice(),
+                _ => &[],
+            };
+            let done = complete::complete(game.input.value(), names);
+            game.input = Input::new(done.line);
+            game.candidates = done.candidates;
+        }
+        Action::NextSeat => game.switch_seat(),
+        Action::HistoryPrev => {
+            if let Some(line) = game.history.older(game.input.value()) {
+                game.input = Input::new(line);
+            }
+        }
+        Action::HistoryNext => {
+            if let Some(line) = game.history.newer() {
+                game.input = Input::new(line);
+            }
+        }
+        Action::SwitchTarget => {
+            let options = targets_of(seat);
+            let at = options.iter().position(|t| *t == game.target()).map_or(0, |i| i + 1);
+            let next = options.get(at % options.len()).copied().unwrap_or(Target::TeamChat);
+            game.set_target(next);
+        }
+        Action::PageUp => game.scroll_by(10),
+        Action::PageDown => game.scroll_by(-10),
+        Action::Select => return Some(submit(app)),
+        Action::Back => {
+            if !game.candidates.is_empty() {
+                game.candidates.clear();
+            } else if let Target::Status(_) = game.target() {
+                game.set_target(default_target(seat));
+                game.input = Input::default();
+            } else {
+                app.overlay = Some(Overlay::ConfirmLeave);
+            }
+        }
+        Action::Quit => app.overlay = Some(Overlay::ConfirmLeave),
+        Action::Help => app.overlay = Some(Overlay::Help),
+        Action::Theme => app.theme = app.theme.next(),
+        Action::EndTurn => return Some(end_turn(game)),
+        Action::Hint => return Some(vec![Effect::Act { seat, action: GameAction::RequestHint }]),
+        Action::Declare => {
+            if declare_options(app).is_empty() {
+                app.show("this scenario has no root-cause options to declare", true);
+            } else {
+                app.overlay = Some(Overlay::Declare { selected: 0 });
+            }
+        }
+        Action::Incident => app.overlay = Some(Overlay::Incident { selected: 0 }),
+        Action::Up | Action::Down | Action::PlayAgain | Action::NextScenario => return None,
+    }
+    Some(Vec::new())
+}
+
+/// Ends the turn for every held responder seat that has not ended it yet.
+fn end_turn(game: &GameScreen) -> Vec<Effect> {
+    game.seats
+        .iter()
+        .zip(&game.views)
+        .filter(|(seat, view)| seat.is_responder() && !view.ended_turn && view.phase == Phase::Playing)
+        .map(|(seat, _)| Effect::Act { seat: *seat, action: GameAction::EndTurn })
+        .collect()
+}
+
+fn submit(app: &mut App) -> Vec<Effect> {
+    let Some(game) = game_mut(app) else { return Vec::new() };
+    let line = game.input.value().trim().to_owned();
+    if line.is_empty() {
+        return Vec::new();
+    }
+    let seat = game.seat();
+    let target = game.target();
+    game.input = Input::default();
+    game.candidates.clear();
+    game.scroll = 0;
+    match target {
+        Target::Console => {
+            game.history.push(&line);
+            let scenario = game.scenario.clone();
+            vec![Effect::Act { seat, action: GameAction::Command(line.clone()) }, Effect::Remember { scenario, line }]
+        }
+        Target::TeamChat => vec![Effect::Act { seat, action: GameAction::TeamChat(line) }],
+        Target::CustomerChat => vec![Effect::Act { seat, action: GameAction::CustomerChat(line) }],
+        Target::Status(state) => {
+            game.set_target(default_target(seat));
+            vec![Effect::Act { seat, action: GameAction::StatusUpdate { state, text: line } }]
+        }
+    }
+}
+
+/// The root-cause options in the active seat's findings.
+pub(super) fn declare_options(app: &App) -> Vec<OptionView> {
+    let Screen::Game(game) = &app.screen else { return Vec::new() };
+    let findings = game.views.iter().find_map(|v| match &v.panel {
+        Panel::Liaison(l) => Some(&l.findings),
+        Panel::Troubleshooter(t) => Some(&t.findings),
+        _ => None,
+    });
+    findings.map(|f| f.root_causes.clone()).unwrap_or_default()
+}
+
+pub(super) fn declare(app: &mut App, selected: usize) -> Vec<Effect> {
+    let Some(option) = declare_options(app).get(selected).cloned() else { return Vec::new() };
+    let Some(game) = game_mut(app) else { return Vec::new() };
+    vec![Effect::Act { seat: game.seat(), action: GameAction::DeclareRootCause(option.id) }]
+}
+
+pub(super) fn incident(app: &mut App, selected: usize) -> Vec<Effect> {
+    let Some(item) = IncidentItem::ALL.get(selected).copied() else { return Vec::new() };
+    let Some(game) = game_mut(app) else { return Vec::new() };
+    // Talking to the customer is the liaison's job: these go out from the liaison seat.
+    let liaison = game.seats.iter().position(|s| *s == Seat::Liaison);
+    let speaker = liaison.and_then(|at| game.seats.get(at)).copied().unwrap_or_else(|| game.seat());
+    match item {
+        IncidentItem::Update(state) => {
+            if let Some(at) = liaison {
+                game.active = at;
+            }
+            game.set_target(Target::Status(state));
+            game.input = Input::new(status_template(state).to_owned());
+            Vec::new()
+        }
+        IncidentItem::Severity(severity) => {
+            vec![Effect::Act { seat: speaker, action: GameAction::SetSeverity(severity) }]
+        }
+        IncidentItem::HoldOff => vec![Effect::Act { seat: speaker, action: GameAction::AskHoldOff }],
+    }
+}

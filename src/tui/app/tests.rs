@@ -1,0 +1,514 @@
+//! Synthetic keys through `update`, with views of a real game of `first-deploy`: the title menu,
+//! the picker, the prompt and its targets, the overlays, the end of the game and the debrief.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::game::view::{self, Panel};
+use crate::game::{Action as GameAction, Game, Phase};
+use crate::tui::catalog;
+
+const SCENARIO: &str = "first-deploy";
+const TS: Seat = Seat::Troubleshooter(0);
+
+fn app() -> App {
+    App::new(Keymap::default(), Theme::monochrome(), catalog::builtin(None))
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(app, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        assert_eq!(press(app, KeyCode::Char(c)), Vec::new(), "typing {c:?}");
+    }
+}
+
+/// A started solo game, seated as the TUI seats it.
+fn game() -> Game {
+    let scenario = crate::scenario::builtin(SCENARIO).expect("built in").expect("parses");
+    let mut game = Game::new(scenario, 1).expect("builds");
+    game.seat(Seat::Liaison, "you");
+    game.seat(TS, "you");
+    game.start();
+    game
+}
+
+/// The views the shell sends, in the order of `GameScreen::seats`.
+fn views(game: &Game) -> Vec<RoleView> {
+    [Seat::Liaison, TS].into_iter().map(|seat| view::for_seat(game, seat)).collect()
+}
+
+/// The title, Solo, the first scenario, and the game's first views.
+fn playing(game: &Game) -> App {
+    let mut app = app();
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::StartSolo { scenario: SCENARIO.to_owned() }]);
+    update(&mut app, Msg::Views(views(game)));
+    app
+}
+
+fn screen(app: &App) -> &GameScreen {
+    match &app.screen {
+        Screen::Game(game) => game,
+        other => panic!("not the game screen: {other:?}"),
+    }
+}
+
+fn debrief(app: &App) -> &DebriefScreen {
+    match &app.screen {
+        Screen::Debrief(d) => d,
+        other => panic!("not the debrief: {other:?}"),
+    }
+}
+
+fn input(app: &App) -> &str {
+    screen(app).input.value()
+}
+
+fn act(seat: Seat, action: GameAction) -> Effect {
+    Effect::Act { seat, action }
+}
+
+/// Plays the scenario's solution and ends turns until the game is over.
+fn finished() -> Game {
+    let mut game = game();
+    for line in [
+        "get pods -n shop",
+        "describe pod -n shop -l app=web",
+        "set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop",
+    ] {
+        game.act(TS, &GameAction::Command(line.to_owned())).expect("a legal command");
+    }
+    for _ in 0..60 {
+        if game.phase != Phase::Playing {
+            break;
+        }
+        for seat in [Seat::Liaison, TS] {
+            if !view::for_seat(&game, seat).ended_turn {
+                game.act(seat, &GameAction::EndTurn).expect("ends the turn");
+            }
+        }
+    }
+    assert!(views(&game).iter().any(|v| v.debrief.is_some()), "the game ended with a debrief");
+    game
+}
+
+#[test]
+fn the_title_menu_wraps_and_opens_the_picker() {
+    let mut app = app();
+    assert!(matches!(app.screen, Screen::Title { selected: 0 }));
+    press(&mut app, KeyCode::Up);
+    assert!(matches!(app.screen, Screen::Title { selected } if selected == MenuItem::ALL.len() - 1));
+    press(&mut app, KeyCode::Down);
+    assert!(matches!(app.screen, Screen::Title { selected: 0 }));
+    press(&mut app, KeyCode::Char('j'));
+    assert!(matches!(app.screen, Screen::Title { selected: 1 }));
+    press(&mut app, KeyCode::Char('k'));
+    assert!(matches!(app.screen, Screen::Title { selected: 0 }));
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert!(matches!(app.screen, Screen::Picker { selected: 0, browse: false }));
+    // Esc goes back to the title.
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Title { selected: 0 }));
+}
+
+#[test]
+fn host_is_coming_soon() {
+    let mut app = app();
+    press(&mut app, KeyCode::Down);
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert!(matches!(app.screen, Screen::Title { selected: 1 }));
+    let notice = app.notice.as_ref().expect("a notice");
+    assert!(notice.text.contains("coming soon") && !notice.error, "{notice:?}");
+    // The next key clears it.
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.notice, None);
+}
+
+#[test]
+fn q_and_the_quit_item_quit_from_the_title() {
+    let mut app = app();
+    assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert!(app.quit);
+    let mut app = self::app();
+    press(&mut app, KeyCode::Up);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn the_picker_starts_the_chosen_scenario() {
+    let mut app = app();
+    assert_eq!(app.catalog.first().map(|e| e.id.as_str()), Some(SCENARIO));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::StartSolo { scenario: SCENARIO.to_owned() }]);
+    let game = screen(&app);
+    assert_eq!(game.scenario, SCENARIO);
+    assert_eq!(game.seats, [Seat::Liaison, TS]);
+    assert_eq!(game.seat(), TS, "a newcomer starts at the console");
+    assert!(game.views.is_empty());
+    // The picker wraps too.
+    let mut app = self::app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert!(matches!(app.screen, Screen::Picker { selected, .. } if selected == app.catalog.len() - 1));
+}
+
+#[test]
+fn a_command_goes_to_the_console_and_the_history() {
+    let game = game();
+    let mut app = playing(&game);
+    assert_eq!(screen(&app).views.len(), 2);
+    type_text(&mut app, "get pods");
+    assert_eq!(input(&app), "get pods");
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![
+            act(TS, GameAction::Command("get pods".to_owned())),
+            Effect::Remember { scenario: SCENARIO.to_owned(), line: "get pods".to_owned() },
+        ]
+    );
+    assert_eq!(input(&app), "");
+    assert_eq!(screen(&app).history.entries(), ["get pods"]);
+    // An empty line sends nothing.
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+}
+
+#[test]
+fn tab_completes_a_command_and_switches_seats_on_an_empty_prompt() {
+    let game = game();
+    let mut app = playing(&game);
+    type_text(&mut app, "desc");
+    assert_eq!(press(&mut app, KeyCode::Tab), Vec::new());
+    assert_eq!(input(&app), "describe ", "Tab with text completes");
+    assert_eq!(screen(&app).seat(), TS);
+    // Ambiguous: the alternatives are kept for the screen to list, typing clears them.
+    type_text(&mut app, "deploy");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(screen(&app).candidates, ["deploy", "deployment", "deployments"]);
+    type_text(&mut app, "/");
+    assert!(screen(&app).candidates.is_empty());
+
+    let mut app = playing(&game);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(screen(&app).seat(), Seat::Liaison, "Tab on an empty prompt switches seat");
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(screen(&app).seat(), TS);
+}
+
+#[test]
+fn printable_keys_type_at_the_prompt() {
+    let game = game();
+    let mut app = playing(&game);
+    assert_eq!(press(&mut app, KeyCode::Char('q')), Vec::new());
+    assert_eq!(input(&app), "q");
+    assert!(!app.quit && app.overlay.is_none());
+    for c in ['r', 'n', 'j', 'k'] {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(input(&app), "qrnjk");
+    // `?` types inside text…
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(input(&app), "qrnjk?");
+    assert_eq!(app.overlay, None);
+    // …and opens the help on an empty prompt.
+    let mut app = playing(&game);
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    assert_eq!(input(&app), "");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+    press(&mut app, KeyCode::F(1));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    // Keys other than the closing ones do nothing under the help.
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    press(&mut app, KeyCode::F(1));
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn up_and_down_walk_the_history() {
+    let game = game();
+    let mut app = playing(&game);
+    update(&mut app, Msg::History(vec!["get pods -A".to_owned(), "get nodes".to_owned()]));
+    type_text(&mut app, "des");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "get nodes");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "get pods -A");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "get pods -A", "the oldest line stays");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(input(&app), "get nodes");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(input(&app), "des", "past the newest, the draft comes back");
+}
+
+#[test]
+fn ctrl_t_switches_where_the_prompt_sends() {
+    let game = game();
+    let mut app = playing(&game);
+    assert_eq!(screen(&app).target(), Target::Console);
+    ctrl(&mut app, 't');
+    assert_eq!(screen(&app).target(), Target::TeamChat);
+    type_text(&mut app, "looking at pods");
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![act(TS, GameAction::TeamChat("looking at pods".to_owned()))]);
+    ctrl(&mut app, 't');
+    assert_eq!(screen(&app).target(), Target::Console);
+
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(screen(&app).seat(), Seat::Liaison);
+    assert_eq!(screen(&app).target(), Target::CustomerChat);
+    type_text(&mut app, "hello");
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![act(Seat::Liaison, GameAction::CustomerChat("hello".to_owned()))]);
+    ctrl(&mut app, 't');
+    assert_eq!(screen(&app).target(), Target::TeamChat);
+    ctrl(&mut app, 't');
+    assert_eq!(screen(&app).target(), Target::CustomerChat);
+    // Each seat keeps its own target.
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(screen(&app).target(), Target::Console);
+}
+
+#[test]
+fn a_status_update_goes_out_from_the_liaison() {
+    let game = game();
+    let mut app = playing(&game);
+    assert_eq!(press(&mut app, KeyCode::F(4)), Vec::new());
+    assert_eq!(app.overlay, Some(Overlay::Incident { selected: 0 }));
+    assert_eq!(IncidentItem::ALL[0].label(), "Status update: investigating");
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert_eq!(app.overlay, None);
+    let template = status_template(IncidentState::Investigating);
+    assert_eq!(input(&app), template);
+    assert_eq!(screen(&app).seat(), Seat::Liaison);
+    assert_eq!(screen(&app).target(), Target::Status(IncidentState::Investigating));
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![act(
+            Seat::Liaison,
+            GameAction::StatusUpdate { state: IncidentState::Investigating, text: template.to_owned() }
+        )]
+    );
+    assert_eq!(screen(&app).target(), Target::CustomerChat);
+    // Esc on a status draft drops it rather than leaving the game.
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.overlay, Some(Overlay::Incident { selected: 1 }));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(screen(&app).target(), Target::Status(IncidentState::Identified));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!((screen(&app).target(), input(&app), app.overlay.clone()), (Target::CustomerChat, "", None));
+}
+
+#[test]
+fn the_incident_window_sets_severity_and_asks_to_hold_off() {
+    let game = game();
+    let mut app = playing(&game);
+    let at = |item| IncidentItem::ALL.iter().position(|i| *i == item).expect("listed");
+    press(&mut app, KeyCode::F(4));
+    for _ in 0..at(IncidentItem::Severity(Severity::Sev2)) {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![act(Seat::Liaison, GameAction::SetSeverity(Severity::Sev2))]);
+    // Up from the top wraps to the last item, the hold-off.
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.overlay, Some(Overlay::Incident { selected: at(IncidentItem::HoldOff) }));
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![act(Seat::Liaison, GameAction::AskHoldOff)]);
+    // Esc closes the window without acting.
+    press(&mut app, KeyCode::F(4));
+    assert_eq!(press(&mut app, KeyCode::Esc), Vec::new());
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn the_declare_picker_declares_the_chosen_root_cause() {
+    let game = game();
+    let mut app = playing(&game);
+    let options = match &screen(&app).views[1].panel {
+        Panel::Troubleshooter(t) => t.findings.root_causes.clone(),
+        other => panic!("not a troubleshooter panel: {other:?}"),
+    };
+    assert!(options.len() > 1);
+    press(&mut app, KeyCode::F(2));
+    assert_eq!(app.overlay, Some(Overlay::Declare { selected: 0 }));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![act(TS, GameAction::DeclareRootCause(options[1].id.clone()))]);
+    assert_eq!(app.overlay, None);
+    // ctrl-r opens it too.
+    ctrl(&mut app, 'r');
+    assert_eq!(app.overlay, Some(Overlay::Declare { selected: 0 }));
+}
+
+#[test]
+fn f5_ends_the_turn_for_each_seat_that_has_not() {
+    let mut game = game();
+    let mut app = playing(&game);
+    assert_eq!(
+        press(&mut app, KeyCode::F(5)),
+        vec![act(Seat::Liaison, GameAction::EndTurn), act(TS, GameAction::EndTurn)]
+    );
+    game.act(Seat::Liaison, &GameAction::EndTurn).expect("ends the turn");
+    update(&mut app, Msg::Views(views(&game)));
+    assert!(screen(&app).views[0].ended_turn);
+    assert_eq!(press(&mut app, KeyCode::F(5)), vec![act(TS, GameAction::EndTurn)]);
+    assert_eq!(ctrl(&mut app, 'e'), vec![act(TS, GameAction::EndTurn)]);
+}
+
+#[test]
+fn f3_asks_for_a_hint() {
+    let game = game();
+    let mut app = playing(&game);
+    assert_eq!(press(&mut app, KeyCode::F(3)), vec![act(TS, GameAction::RequestHint)]);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(ctrl(&mut app, 'g'), vec![act(Seat::Liaison, GameAction::RequestHint)]);
+}
+
+#[test]
+fn esc_asks_before_leaving_the_game() {
+    let game = game();
+    let mut app = playing(&game);
+    assert_eq!(press(&mut app, KeyCode::Esc), Vec::new());
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.overlay, None);
+    assert!(matches!(app.screen, Screen::Game(_)));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::LeaveGame]);
+    assert_eq!(app.overlay, None);
+    assert!(matches!(app.screen, Screen::Title { selected: 0 }));
+}
+
+#[test]
+fn the_rooms_messages_show_as_notices() {
+    let game = game();
+    let mut app = playing(&game);
+    update(&mut app, Msg::Rejected("not your turn".to_owned()));
+    assert_eq!(app.notice, Some(Notice { text: "not your turn".to_owned(), error: true }));
+    update(&mut app, Msg::Warning("disk full".to_owned()));
+    assert_eq!(app.notice, Some(Notice { text: "warning: disk full".to_owned(), error: true }));
+    update(&mut app, Msg::StartFailed("no such scenario".to_owned()));
+    assert!(matches!(app.screen, Screen::Picker { .. }));
+    assert!(app.notice.as_ref().is_some_and(|n| n.error && n.text.contains("no such scenario")));
+}
+
+#[test]
+fn the_end_of_the_game_opens_the_debrief() {
+    let game = finished();
+    let mut app = playing(&self::game());
+    press(&mut app, KeyCode::F(4));
+    update(&mut app, Msg::Postmortem("/tmp/postmortem.md".into()));
+    update(&mut app, Msg::Views(views(&game)));
+    let d = debrief(&app);
+    assert_eq!(d.scenario, SCENARIO);
+    assert!(d.view.debrief.is_some());
+    assert_eq!(d.postmortem.as_deref(), Some(std::path::Path::new("/tmp/postmortem.md")));
+    assert_eq!(app.overlay, None, "an overlay of the game does not outlive it");
+
+    assert_eq!(
+        press(&mut app, KeyCode::Char('r')),
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned() }]
+    );
+    assert_eq!(screen(&app).scenario, SCENARIO);
+
+    update(&mut app, Msg::Views(views(&game)));
+    let next = app.catalog[1].id.clone();
+    assert_eq!(
+        press(&mut app, KeyCode::Char('n')),
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: next.clone() }]
+    );
+    assert_eq!(screen(&app).scenario, next);
+
+    // The buttons: Tab moves along them, Enter on Menu goes to the title.
+    update(&mut app, Msg::Views(views(&game)));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(DebriefButton::ALL[debrief(&app).selected], DebriefButton::Menu);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::LeaveGame]);
+    assert!(matches!(app.screen, Screen::Title { .. }));
+}
+
+#[test]
+fn the_last_scenario_is_followed_by_the_first() {
+    let game = finished();
+    let mut app = playing(&self::game());
+    update(&mut app, Msg::Views(views(&game)));
+    let last = app.catalog.last().map(|e| e.id.clone()).expect("scenarios");
+    if let Screen::Debrief(d) = &mut app.screen {
+        d.scenario.clone_from(&last);
+    }
+    assert_eq!(
+        press(&mut app, KeyCode::Char('n')),
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned() }]
+    );
+}
+
+#[test]
+fn paging_and_the_wheel_scroll() {
+    let mut game = game();
+    for line in ["describe pod -n shop -l app=web", "get pods -n shop"] {
+        game.act(TS, &GameAction::Command(line.to_owned())).expect("a legal command");
+    }
+    let mut app = playing(&game);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(screen(&app).scroll, 10);
+    update(&mut app, Msg::Wheel { up: true });
+    assert_eq!(screen(&app).scroll, 13);
+    update(&mut app, Msg::Wheel { up: false });
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(screen(&app).scroll, 0);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(screen(&app).scroll, 0, "never below the newest line");
+    // No further back than the text goes, so the way down is never longer than the way up.
+    for _ in 0..1000 {
+        press(&mut app, KeyCode::PageUp);
+    }
+    let top = screen(&app).scroll;
+    assert!((20..400).contains(&top), "{top}");
+    // Sending a line jumps back to the newest.
+    press(&mut app, KeyCode::PageUp);
+    type_text(&mut app, "get pods");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(screen(&app).scroll, 0);
+
+    update(&mut app, Msg::Views(views(&finished())));
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(debrief(&app).scroll, 10);
+    update(&mut app, Msg::Wheel { up: false });
+    assert_eq!(debrief(&app).scroll, 13);
+    press(&mut app, KeyCode::PageUp);
+    update(&mut app, Msg::Wheel { up: true });
+    assert_eq!(debrief(&app).scroll, 0);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(debrief(&app).scroll, 1);
+}
+
+#[test]
+fn status_templates_state_the_impact_and_promise_no_fix_time() {
+    use crate::game::score::{promises_eta, states_impact};
+    for state in
+        [IncidentState::Investigating, IncidentState::Identified, IncidentState::Monitoring, IncidentState::Resolved]
+    {
+        let text = status_template(state);
+        assert!(!promises_eta(text), "{state:?} promises a fix time: {text}");
+        assert!(states_impact(text, &[]), "{state:?} does not say what users see: {text}");
+    }
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    use ratatui::crossterm::event::KeyEventKind;
+    let mut app = app();
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    assert_eq!(update(&mut app, Msg::Key(release)), Vec::new());
+    assert!(!app.quit);
+}

@@ -1,0 +1,106 @@
+//! Starting the TUI on the local terminal: check that there is a terminal, read the keymap
+//! and pick the theme before touching the screen (so a bad keymap file is a plain error
+//! message), take the terminal over, run the driver until the player quits or a SIGTERM or
+//! SIGHUP arrives, and give the terminal back exactly once.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event as TermEvent};
+use tokio::sync::mpsc;
+
+use super::app::App;
+use super::catalog;
+use super::driver::{self, Settings};
+use super::keymap::Keymap;
+use super::terminal::TerminalGuard;
+use super::theme::{self, Theme};
+use crate::room::files;
+
+/// Overrides the config directory (where `keymap.ron` is read from).
+pub const CONFIG_DIR_ENV: &str = "KOMBAT_CONFIG_DIR";
+
+/// What the command line chose.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub theme: Option<String>,
+    pub seed: Option<u64>,
+}
+
+/// Where kombat reads its settings: `KOMBAT_CONFIG_DIR`, else the platform's config directory.
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "kombat").map(|d| d.config_dir().to_path_buf())
+}
+
+/// The user's keymap file (it may not exist).
+pub fn keymap_path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("keymap.ron"))
+}
+
+/// What to do instead when there is no terminal to draw on.
+pub const NOT_A_TERMINAL: &str = "kombat: the game screen needs a terminal, and this output is not one.
+To play in line mode (pipes, scripts, screen readers), use the console:
+  kombat console                 the default scenario; /help lists the commands
+  kombat console config-drift    another scenario (kombat scenario list shows them all)
+  echo 'get pods -A' | kombat console";
+
+/// Runs the TUI on this terminal.
+pub fn run(options: Options) -> anyhow::Result<ExitCode> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        println!("{NOT_A_TERMINAL}");
+        return Ok(ExitCode::from(2));
+    }
+    let keymap = Keymap::load(keymap_path().as_deref())?;
+    let asked = options.theme.or_else(|| std::env::var("KOMBAT_THEME").ok());
+    if let Some(name) = &asked
+        && Theme::named(name).is_none()
+    {
+        anyhow::bail!("unknown theme `{name}`; the themes are: {}", Theme::names().join(", "));
+    }
+    let theme = Theme::choose(asked.as_deref(), theme::no_color_requested());
+    let data_dir = files::data_dir();
+    let app = App::new(keymap, theme, catalog::builtin(data_dir.as_deref()));
+    let settings = Settings { data_dir, seed: options.seed };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let guard = TerminalGuard::enter()?;
+    let result = runtime.block_on(async {
+        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        driver::run(&mut terminal, app, read_terminal(), settings, signals()).await
+    });
+    drop(guard);
+    result?;
+    tracing::info!("left the TUI");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Terminal events, read on their own thread (crossterm's read blocks). The thread ends with
+/// the process: it is parked in a read when the app quits.
+fn read_terminal() -> mpsc::Receiver<TermEvent> {
+    let (tx, rx) = mpsc::channel(64);
+    std::thread::spawn(move || {
+        while let Ok(event) = event::read() {
+            if tx.blocking_send(event).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Completes on SIGTERM or SIGHUP (the terminal went away).
+async fn signals() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = hup.recv() => {}
+    }
+}

@@ -1,0 +1,354 @@
+//! The game screen, drawn from the active seat's role view only: a header (seats, turn, clock,
+//! action points), the seat's main pane (the troubleshooter's console, the liaison's customer
+//! chat), the prompt with where it sends, and a side column with the board and the findings.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Padding, Widget};
+
+use super::board::{board_height, render_board, render_findings, render_mood, render_strip};
+use super::console::{Chunk, Tail, Voices, chat_rows, entry_rows, tail};
+use super::{pane, text};
+use crate::game::Seat;
+use crate::game::state::ChatLine;
+use crate::game::text::sanitize;
+use crate::game::view::{LiaisonPanel, Panel, RoleView, TroubleshooterPanel};
+use crate::tui::action::Action;
+use crate::tui::app::{App, GameScreen, Target};
+
+/// Where the game screen's parts go; [`render`] and [`cursor`] share it so the cursor always
+/// sits in the prompt that was drawn.
+struct GameLayout {
+    header: Rect,
+    /// The board in two rows over a full-width console (a narrow troubleshooter screen).
+    strip: Option<Rect>,
+    main: Rect,
+    candidates: Option<Rect>,
+    prompt: Rect,
+    /// The board and findings column (none when the strip stands in for it).
+    side: Option<Rect>,
+    /// Enough height for the roomier board.
+    tall: bool,
+}
+
+/// Below this width kubectl's tables would wrap beside a side column, so a troubleshooter gets
+/// the whole width and the board as a strip.
+const SIDE_COLUMN_MIN_WIDTH: u16 = 110;
+
+impl GameLayout {
+    fn of(game: &GameScreen, area: Rect) -> GameLayout {
+        let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let console = matches!(game.view().map(|v| &v.panel), Some(Panel::Troubleshooter(_)));
+        let (strip, left, side) = if console && area.width < SIDE_COLUMN_MIN_WIDTH {
+            let [strip, left] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(body);
+            (Some(strip), left, None)
+        } else {
+            let side_width = (area.width * 30 / 100).clamp(32, 56);
+            let [left, side] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
+            (None, left, Some(side))
+        };
+        let candidate_rows = u16::from(!game.candidates.is_empty());
+        let [main, candidates, prompt] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(candidate_rows), Constraint::Length(3)])
+                .areas(left);
+        GameLayout {
+            header,
+            strip,
+            main,
+            candidates: (candidate_rows > 0).then_some(candidates),
+            prompt,
+            side,
+            tall: area.height >= 40,
+        }
+    }
+}
+
+pub fn render(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let Some(view) = game.view() else {
+        let at = area.centered_vertically(Constraint::Length(1));
+        Line::styled("Starting the incident…", theme.accent).centered().render(at, buf);
+        return;
+    };
+    let layout = GameLayout::of(game, area);
+    render_header(app, game, view, layout.header, buf);
+    match &view.panel {
+        Panel::Troubleshooter(panel) => render_troubleshooter(app, game, view, panel, &layout, buf),
+        Panel::Liaison(panel) => render_liaison(app, game, view, panel, &layout, buf),
+        Panel::Spectator(board) => {
+            if let Some(side) = layout.side {
+                let height = board_height(board, layout.tall, side.width);
+                let [top, _] = Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(side);
+                render_board(board, layout.tall, theme, top, buf);
+            }
+        }
+        Panel::Customer(_) | Panel::GameMaster(_) => {
+            Line::styled("This seat is played from another screen.", theme.muted).render(layout.main, buf);
+        }
+    }
+    if let Some(row) = layout.candidates {
+        let joined = game.candidates.iter().map(|c| sanitize(c)).collect::<Vec<_>>().join("  ");
+        let shown = text::truncate(&joined, usize::from(row.width.saturating_sub(2)));
+        Line::from(vec![Span::raw(" "), Span::styled(shown, theme.muted)]).render(row, buf);
+    }
+    render_prompt(app, game, layout.prompt, buf);
+}
+
+/// Seat tabs and the scenario on the left; turn, clock, action points on the right.
+fn render_header(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let mut right = vec![
+        Span::styled(format!("turn {}/{}", (view.turn + 1).min(view.turn_limit.max(1)), view.turn_limit), theme.text),
+        Span::styled("  ", theme.muted),
+        Span::styled(crate::scenario::clock(view.second), theme.accent),
+    ];
+    if let Some(points) = view.points_left {
+        let style = if points == 0 { theme.warn } else { theme.text };
+        right.push(Span::styled(format!("  {points} AP left"), style));
+    }
+    if view.ended_turn {
+        right.push(Span::styled("  turn ended, waiting", theme.warn));
+    }
+    right.push(Span::raw(" "));
+    let right = Line::from(right);
+    let right_width = right.width() as u16;
+
+    let mut left = Vec::new();
+    let single_troubleshooter = game.seats.iter().filter(|s| matches!(s, Seat::Troubleshooter(_))).count() == 1;
+    for (i, seat) in game.seats.iter().enumerate() {
+        let label = match seat {
+            Seat::Troubleshooter(_) if single_troubleshooter => "troubleshooter".to_owned(),
+            other => other.label(),
+        };
+        if i == game.active {
+            left.push(Span::styled(format!("[ {label} ]"), theme.selected));
+        } else {
+            left.push(Span::styled(format!("  {label}  "), theme.muted));
+        }
+        left.push(Span::raw(" "));
+    }
+    let tabs_width: usize = left.iter().map(Span::width).sum();
+    let room = usize::from(area.width.saturating_sub(right_width)).saturating_sub(tabs_width + 3);
+    if room > 4 {
+        left.push(Span::styled("│ ", theme.border));
+        left.push(Span::styled(text::truncate(&sanitize(&view.title), room), theme.title));
+    }
+    Line::from(left).render(area, buf);
+    let right_area = Rect { x: area.right().saturating_sub(right_width), width: right_width.min(area.width), ..area };
+    right.render(right_area, buf);
+}
+
+fn render_troubleshooter(
+    app: &App,
+    game: &GameScreen,
+    view: &RoleView,
+    panel: &TroubleshooterPanel,
+    layout: &GameLayout,
+    buf: &mut Buffer,
+) {
+    let theme = &app.theme;
+    // The console.
+    let console_focus = game.target() == Target::Console;
+    let width = usize::from(layout.main.width.saturating_sub(2)).max(1);
+    let height = usize::from(layout.main.height.saturating_sub(2));
+    let entries = panel.console.iter().rev().map(|e| move |need| entry_rows(e, width, theme, need));
+    let shown = tail(entries, height, game.scroll);
+    let empty = panel
+        .console
+        .is_empty()
+        .then(|| format!("Type a kubectl command and press {}: try `get pods -A`.", app.keymap.label(Action::Select)));
+    render_scrollback(" Console ", &shown, empty, console_focus, 0, app, layout.main, buf);
+
+    let Some(side) = layout.side else {
+        if let Some(strip) = layout.strip {
+            render_strip(&panel.board, &panel.findings, panel.team_chat.last(), theme, strip, buf);
+        }
+        return;
+    };
+    // Side column: board, team chat, findings.
+    let board_rows = board_height(&panel.board, layout.tall, side.width);
+    let findings_rows = (side.height / 3).max(6);
+    let [board, chat, findings] =
+        Layout::vertical([Constraint::Length(board_rows), Constraint::Fill(1), Constraint::Length(findings_rows)])
+            .areas(side);
+    render_board(&panel.board, layout.tall, theme, board, buf);
+    let voices = Voices { me: &view.name, customer: None, clock: false };
+    render_chat(" Team chat ", &panel.team_chat, &voices, 0, game.target() == Target::TeamChat, app, chat, buf);
+    render_findings(&panel.findings, theme, &app.keymap.label(Action::Declare), findings, buf);
+}
+
+fn render_liaison(
+    app: &App,
+    game: &GameScreen,
+    view: &RoleView,
+    panel: &LiaisonPanel,
+    layout: &GameLayout,
+    buf: &mut Buffer,
+) {
+    let theme = &app.theme;
+    let team_rows = (layout.main.height / 3).max(5);
+    let [customer, team] = Layout::vertical([Constraint::Fill(1), Constraint::Length(team_rows)]).areas(layout.main);
+    let customer_focus = matches!(game.target(), Target::CustomerChat | Target::Status(_));
+    let voices = Voices { me: &view.name, customer: Some(&panel.customer), clock: true };
+    let room = usize::from(customer.width.saturating_sub(22));
+    let title = format!(" Customer: {} ", text::truncate(&sanitize(&panel.customer), room));
+    render_chat(&title, &panel.customer_chat, &voices, game.scroll, customer_focus, app, customer, buf);
+    let voices = Voices { me: &view.name, customer: None, clock: true };
+    render_chat(" Team chat ", &panel.team_chat, &voices, 0, game.target() == Target::TeamChat, app, team, buf);
+
+    let Some(side) = layout.side else { return };
+    let board_rows = board_height(&panel.board, layout.tall, side.width);
+    let [board, mood, findings] =
+        Layout::vertical([Constraint::Length(board_rows), Constraint::Length(4), Constraint::Fill(1)]).areas(side);
+    render_board(&panel.board, layout.tall, theme, board, buf);
+    render_mood(&panel.customer, panel.mood, panel.hold_off, theme, mood, buf);
+    render_findings(&panel.findings, theme, &app.keymap.label(Action::Declare), findings, buf);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_chat(
+    title: &str,
+    lines: &[ChatLine],
+    voices: &Voices<'_>,
+    scroll: usize,
+    focus: bool,
+    app: &App,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let width = usize::from(area.width.saturating_sub(4)).max(1);
+    let height = usize::from(area.height.saturating_sub(2));
+    let messages = lines.iter().rev().map(|l| move |need| Chunk::last(chat_rows(l, width, voices, &app.theme), need));
+    let shown = tail(messages, height, scroll);
+    let empty = lines.is_empty().then(|| "Nothing said yet.".to_owned());
+    render_scrollback(title, &shown, empty, focus, 1, app, area, buf);
+}
+
+/// A bordered scrollback pane with `padding` columns each side; its title says when it is
+/// scrolled back.
+#[allow(clippy::too_many_arguments)]
+fn render_scrollback(
+    title: &str,
+    shown: &Tail<'_>,
+    empty: Option<String>,
+    focus: bool,
+    padding: u16,
+    app: &App,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = &app.theme;
+    let mut block = pane(title.to_owned(), theme, focus).padding(Padding::horizontal(padding));
+    if shown.scroll > 0 {
+        let note = format!(" ↑ {} back · {} ", shown.scroll, app.keymap.label(Action::PageDown));
+        block = block.title(Line::styled(note, theme.warn).right_aligned());
+    } else if shown.more_above {
+        let note = format!(" ↑ {} ", app.keymap.label(Action::PageUp));
+        block = block.title(Line::styled(note, theme.muted).right_aligned());
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if let Some(hint) = empty {
+        Line::styled(hint, theme.muted).render(inner, buf);
+        return;
+    }
+    for (row, line) in inner.rows().zip(&shown.rows) {
+        line.render(row, buf);
+    }
+}
+
+/// Where the prompt sends, and the sign before the text: `console $ `, `team chat > `.
+fn prompt_label(target: Target) -> (String, &'static str) {
+    match target {
+        Target::Console => ("console".to_owned(), "$ "),
+        Target::TeamChat => ("team chat".to_owned(), "> "),
+        Target::CustomerChat => ("to customer".to_owned(), "> "),
+        Target::Status(state) => (format!("status update ({})", state.as_str()), "> "),
+    }
+}
+
+/// How the prompt is laid out: the label before the text when it leaves room to type,
+/// otherwise in the box's title with only the sign before the text.
+struct PromptGeometry {
+    inner: Rect,
+    /// The label (with its sign) or the sign alone, before the text.
+    inline: String,
+    /// The label, when it went to the title.
+    title: Option<String>,
+    /// Columns of the text field, the cursor's last column included.
+    input_width: usize,
+}
+
+fn prompt_geometry(game: &GameScreen, prompt: Rect) -> PromptGeometry {
+    let inner = prompt.inner(ratatui::layout::Margin { horizontal: 1, vertical: 1 });
+    let (label, sign) = prompt_label(game.target());
+    let full = format!("{label} {sign}");
+    let (inline, title) =
+        if text::width(&full) * 3 <= usize::from(inner.width) { (full, None) } else { (sign.to_owned(), Some(label)) };
+    let used = text::width(&inline) as u16;
+    let input_width = usize::from(inner.width.saturating_sub(used).saturating_sub(1)).max(1);
+    PromptGeometry { inner, inline, title, input_width }
+}
+
+fn render_prompt(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let geometry = prompt_geometry(game, area);
+    let label_style = match game.target() {
+        Target::Console => theme.accent,
+        Target::Status(_) => theme.warn,
+        _ => theme.ok,
+    };
+    let title = geometry.title.as_ref().map_or_else(String::new, |t| format!(" {t} "));
+    let block = pane(Line::styled(title, label_style), theme, true);
+    block.render(area, buf);
+    let inner = geometry.inner;
+    Span::styled(geometry.inline.clone(), label_style).render(inner, buf);
+    let used = text::width(&geometry.inline) as u16;
+    let scroll = game.input.visual_scroll(geometry.input_width);
+    let visible = skip_columns(&sanitize_input(game.input.value()), scroll);
+    let field = Rect { x: inner.x + used, width: inner.width.saturating_sub(used), ..inner };
+    Span::styled(visible, theme.text).render(field, buf);
+}
+
+/// The prompt as typed, with anything that is not printable shown as a space (the input widget
+/// keeps what was typed, the screen must not act on it).
+fn sanitize_input(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            let mut tmp = [0u8; 4];
+            if crate::game::text::sanitize_block(c.encode_utf8(&mut tmp)).is_empty() || c == '\n' { ' ' } else { c }
+        })
+        .collect()
+}
+
+/// `text` without its first `columns` columns.
+fn skip_columns(value: &str, columns: usize) -> String {
+    if columns == 0 {
+        return value.to_owned();
+    }
+    let mut used = 0;
+    let mut out = String::new();
+    for c in value.chars() {
+        if used >= columns {
+            out.push(c);
+        } else {
+            let mut tmp = [0u8; 4];
+            used += text::width(c.encode_utf8(&mut tmp));
+        }
+    }
+    out
+}
+
+/// The cursor in the prompt.
+pub fn cursor(game: &GameScreen, area: Rect) -> Option<Position> {
+    game.view()?;
+    let layout = GameLayout::of(game, area);
+    let geometry = prompt_geometry(game, layout.prompt);
+    let inner = geometry.inner;
+    let scroll = game.input.visual_scroll(geometry.input_width);
+    let column = game.input.visual_cursor().saturating_sub(scroll) as u16;
+    let x = (inner.x + text::width(&geometry.inline) as u16 + column).min(inner.right().saturating_sub(1));
+    Some(Position { x, y: inner.y })
+}

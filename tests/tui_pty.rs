@@ -1,0 +1,211 @@
+//! The real binary in a pseudo-terminal, read back through a virtual screen (vt100): a newcomer
+//! opens kombat, picks the default scenario, wins it with keystrokes alone and sees the debrief;
+//! the terminal is given back exactly once, on quitting and on SIGTERM. Waits poll the screen
+//! for text (with a generous deadline), never sleep for a fixed time.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const COLS: u16 = 120;
+const ROWS: u16 = 40;
+/// How long any one thing may take to appear on a slow CI machine.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+const ENTER: &str = "\r";
+const TAB: &str = "\t";
+const DOWN: &str = "\x1b[B";
+const F2: &str = "\x1bOQ";
+const F4: &str = "\x1bOS";
+const F5: &str = "\x1b[15~";
+/// Leaving the alternate screen: written once when the terminal is restored.
+const LEAVE_ALTERNATE: &[u8] = b"\x1b[?1049l";
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _pair: portable_pty::PtyPair,
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kombat-pty-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+impl Session {
+    fn start(dir: &std::path::Path) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+            .expect("a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kombat"));
+        cmd.args(["--seed", "1"]);
+        cmd.env("KOMBAT_DATA_DIR", dir.join("data"));
+        cmd.env("KOMBAT_CONFIG_DIR", dir.join("config"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("kombat starts");
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (screen_in, raw_in) = (Arc::clone(&screen), Arc::clone(&raw));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen_in.lock().expect("screen").process(&buf[..n]);
+                raw_in.lock().expect("raw").extend_from_slice(&buf[..n]);
+            }
+        });
+        Session { screen, raw, writer, child, _pair: pair }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().expect("screen").screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; on timeout, fails with the screen as it is.
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("waited {DEADLINE:?} for {text:?}; the screen shows:\n{}", self.contents());
+    }
+
+    /// Waits until the screen shows one of `texts`; returns the one it showed.
+    fn wait_for_any<'t>(&self, texts: &[&'t str]) -> &'t str {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            let screen = self.contents();
+            if let Some(found) = texts.iter().find(|t| screen.contains(**t)) {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("waited {DEADLINE:?} for any of {texts:?}; the screen shows:\n{}", self.contents());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("keys reach kombat");
+        self.writer.flush().expect("flush");
+    }
+
+    /// Types a line at the prompt and sends it.
+    fn line(&mut self, text: &str) {
+        self.send(text);
+        self.send(ENTER);
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("kombat did not exit; the screen shows:\n{}", self.contents());
+    }
+
+    fn raw_count(&self, needle: &[u8]) -> usize {
+        // The reader thread may still be draining the last bytes.
+        std::thread::sleep(Duration::from_millis(200));
+        let raw = self.raw.lock().expect("raw");
+        raw.windows(needle.len()).filter(|w| *w == needle).count()
+    }
+}
+
+#[test]
+fn a_newcomer_wins_the_default_scenario_with_keys_and_reads_the_debrief() {
+    let dir = temp_dir("win");
+    let mut kombat = Session::start(&dir);
+    kombat.wait_for("Solo practice");
+    kombat.send(ENTER);
+    kombat.wait_for("Friday afternoon release");
+    kombat.send(ENTER);
+    // The game opens at the troubleshooter's console.
+    kombat.wait_for("console");
+    kombat.line("get pods -n shop");
+    kombat.wait_for("ImagePullBackOff");
+    kombat.line("describe pod -n shop -l app=web");
+    kombat.wait_for("1.4.2x");
+    // Over to the liaison: talk to the customer, then a status update from the quick messages.
+    kombat.send(TAB);
+    kombat.wait_for("to customer");
+    kombat.line("Hi Dana, which image tag did you set?");
+    kombat.wait_for("Hi Dana, which image tag");
+    kombat.send(F4);
+    kombat.wait_for("Status update: identified");
+    kombat.send(DOWN);
+    kombat.send(ENTER);
+    kombat.wait_for("status update (identified)");
+    kombat.send(ENTER);
+    // Declare the root cause from the picker (its options are in alphabetical order).
+    kombat.send(F2);
+    kombat.wait_for("image tag that does not exist");
+    let options = kombat.contents();
+    let order = ["A bug in the 1.4.2 code", "The cluster ran out", "The image registry is down", "The release used"];
+    assert!(order.iter().all(|o| options.contains(o)), "{options}");
+    for _ in 0..3 {
+        kombat.send(DOWN);
+    }
+    kombat.send(ENTER);
+    // Back to the console for the fix, then let the turns pass.
+    kombat.send(TAB);
+    kombat.wait_for("console");
+    kombat.line("set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop");
+    kombat.wait_for("image updated");
+    // Each F5 ends a turn for both seats: wait for the next turn (or the end) before the next.
+    for next in 2..8 {
+        kombat.send(F5);
+        if kombat.wait_for_any(&[&format!("turn {next}/15"), "Grade"]) == "Grade" {
+            break;
+        }
+    }
+    kombat.wait_for("Grade");
+    let debrief = kombat.contents();
+    assert!(debrief.contains("Play again"), "{debrief}");
+    kombat.wait_for("postmortems");
+    // Back to the menu, and quit.
+    kombat.send("\x1b");
+    kombat.wait_for("Solo practice");
+    kombat.send("q");
+    let status = kombat.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(kombat.raw_count(LEAVE_ALTERNATE), 1, "the terminal is restored exactly once");
+    let postmortems = std::fs::read_dir(dir.join("data").join("postmortems")).expect("postmortems").count();
+    assert_eq!(postmortems, 1);
+    let history = std::fs::read_to_string(dir.join("data").join("history").join("first-deploy.txt")).expect("history");
+    assert!(history.starts_with("get pods -n shop\n"), "{history}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sigterm_gives_the_terminal_back_once() {
+    let dir = temp_dir("sigterm");
+    let mut kombat = Session::start(&dir);
+    kombat.wait_for("Solo practice");
+    let pid = kombat.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    kombat.wait_exit();
+    assert_eq!(kombat.raw_count(LEAVE_ALTERNATE), 1, "the terminal is restored exactly once");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a screen has a size")
+}
