@@ -134,7 +134,7 @@ fn a_spectator_sees_the_public_board_and_neither_chat() {
         ]
     );
     let text = json(&g, Seat::Spectator(0));
-    for hidden in ["team only", "customer only", OPENING, COMMAND, "\"correct\"", "brief", "secrets"] {
+    for hidden in ["team only", "customer only", OPENING, COMMAND, "\"correct\"", "\"brief\"", "secrets"] {
         assert!(!text.contains(hidden), "{hidden:?} leaked to a spectator");
     }
 }

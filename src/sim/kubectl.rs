@@ -13,7 +13,7 @@ mod node_shell;
 mod rollout;
 pub mod table;
 
-pub use args::{Args, FlagSpec};
+pub use args::{Args, FlagSpec, GLOBAL};
 
 use super::change::ApiError;
 use super::cluster::Cluster;
@@ -102,6 +102,32 @@ pub fn cost_of(line: &str) -> u32 {
     match tokens.split_first() {
         Some((verb, rest)) => verb_cost(verb, rest),
         None => 0,
+    }
+}
+
+/// The flags the console parses a command with, besides [`GLOBAL`]. `path` is the command's
+/// words as typed (`["get"]`, `["rollout", "status"]`, `["create", "secret", "generic"]`); words
+/// past those that choose the table are ignored. `None` when the command parses no flags of its
+/// own, or is a group (`rollout`, `set`) without a subcommand it knows; `create` alone has the
+/// flags all its subcommands share.
+pub fn flags_for(path: &[&str]) -> Option<&'static [FlagSpec]> {
+    let (&verb, rest) = path.split_first()?;
+    match verb {
+        "get" => Some(get::FLAGS),
+        "describe" => Some(describe::FLAGS),
+        "events" => Some(describe::EVENT_FLAGS),
+        "logs" | "log" => Some(logs::FLAGS),
+        "top" => Some(logs::top::FLAGS),
+        "auth" => Some(auth::FLAGS),
+        "exec" => Some(exec::FLAGS),
+        "rollout" => match *rest.first()? {
+            "status" => Some(rollout::STATUS_FLAGS),
+            "history" => Some(rollout::HISTORY_FLAGS),
+            "undo" => Some(rollout::UNDO_FLAGS),
+            "restart" | "pause" | "resume" => Some(rollout::PLAIN_FLAGS),
+            _ => None,
+        },
+        _ => mutate::flags_for(verb, rest),
     }
 }
 

@@ -302,6 +302,12 @@ fn on_views(app: &mut App, views: Vec<RoleView>) {
     game.views = views;
     let ended = game.views.iter().find(|v| v.debrief.is_some()).cloned();
     if let Some(view) = ended {
+        // The room records the result on disk; the picker learns it here without reading it back.
+        if let Some(grade) = view.debrief.as_ref().map(|d| d.score.grade)
+            && let Some(entry) = app.catalog.iter_mut().find(|e| e.id == game.scenario)
+        {
+            entry.best = Some(entry.best.map_or(grade, |best| best.min(grade)));
+        }
         let debrief = DebriefScreen {
             scenario: game.scenario.clone(),
             view,

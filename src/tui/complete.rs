@@ -3,12 +3,12 @@
 //! view, a flag or a flag's value, depending on the words before it. One match is taken with a
 //! trailing space; several extend the word to what they share and are listed.
 //!
-//! The flag tables mirror the console's own (`sim::kubectl` and its submodules keep theirs
-//! private); a test runs every flag here through the console so the two cannot drift apart.
+//! Flags come from the console's own tables ([`kubectl::flags_for`]), so completion offers what
+//! the console parses.
 
 use crate::game::view::ObjectName;
 use crate::sim::kind::Kind;
-use crate::sim::kubectl::FlagSpec;
+use crate::sim::kubectl::{self, FlagSpec};
 
 /// The line after completing its last word, and the alternatives when it was ambiguous.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,252 +65,24 @@ const NODE_COMMANDS: &[&str] = &[
 ];
 const SYSTEMCTL: &[&str] = &["status", "start", "stop", "restart"];
 
-// The flags each command accepts. `--context`, `--request-timeout` and `--dry-run` are left out:
-// the first two change nothing in a one-cluster console and the last is refused.
-const GLOBAL: &[FlagSpec] = &[FlagSpec::value("namespace", Some('n')), FlagSpec::switch("all-namespaces", Some('A'))];
-const GET: &[FlagSpec] = &[
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("field-selector", None),
-    FlagSpec::value("sort-by", None),
-    FlagSpec::switch("show-labels", None),
-    FlagSpec::switch("no-headers", None),
-    FlagSpec::switch("watch", Some('w')),
-    FlagSpec::switch("watch-only", None),
-    FlagSpec::switch("ignore-not-found", None),
-    FlagSpec::value("label-columns", Some('L')),
-    FlagSpec::switch("show-kind", None),
-    FlagSpec::value("chunk-size", None),
-];
-const DESCRIBE: &[FlagSpec] = &[
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("show-events", None),
-    FlagSpec::value("chunk-size", None),
-];
-const EVENTS: &[FlagSpec] = &[
-    FlagSpec::value("for", None),
-    FlagSpec::value("types", None),
-    FlagSpec::switch("watch", Some('w')),
-    FlagSpec::switch("no-headers", None),
-    FlagSpec::value("output", Some('o')),
-];
-const LOGS: &[FlagSpec] = &[
-    FlagSpec::switch("previous", Some('p')),
-    FlagSpec::value("container", Some('c')),
-    FlagSpec::value("tail", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("all-containers", None),
-    FlagSpec::switch("timestamps", None),
-    FlagSpec::switch("follow", Some('f')),
-    FlagSpec::switch("prefix", None),
-    FlagSpec::switch("ignore-errors", None),
-    FlagSpec::value("since", None),
-    FlagSpec::value("since-time", None),
-    FlagSpec::value("limit-bytes", None),
-    FlagSpec::value("max-log-requests", None),
-    FlagSpec::value("pod-running-timeout", None),
-];
-const TOP: &[FlagSpec] = &[
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("containers", None),
-    FlagSpec::value("sort-by", None),
-    FlagSpec::switch("no-headers", None),
-    FlagSpec::switch("sum", None),
-    FlagSpec::switch("use-protocol-buffers", None),
-    FlagSpec::switch("show-capacity", None),
-];
-const AUTH: &[FlagSpec] = &[
-    FlagSpec::value("as", None),
-    FlagSpec::value("as-group", None),
-    FlagSpec::switch("list", None),
-    FlagSpec::switch("quiet", Some('q')),
-    FlagSpec::value("subresource", None),
-    FlagSpec::switch("no-headers", None),
-];
-const EXEC: &[FlagSpec] = &[
-    FlagSpec::switch("stdin", Some('i')),
-    FlagSpec::switch("tty", Some('t')),
-    FlagSpec::value("container", Some('c')),
-    FlagSpec::switch("quiet", Some('q')),
-    FlagSpec::value("pod-running-timeout", None),
-];
-const ROLLOUT_STATUS: &[FlagSpec] =
-    &[FlagSpec::switch("watch", Some('w')), FlagSpec::value("revision", None), FlagSpec::value("timeout", None)];
-const ROLLOUT_HISTORY: &[FlagSpec] = &[FlagSpec::value("revision", None), FlagSpec::value("output", Some('o'))];
-const ROLLOUT_UNDO: &[FlagSpec] = &[FlagSpec::value("to-revision", None)];
-const ROLLOUT_PLAIN: &[FlagSpec] = &[FlagSpec::value("selector", Some('l'))];
-const SET_IMAGE: &[FlagSpec] = &[
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("local", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("record", None),
-];
-const SET_RESOURCES: &[FlagSpec] = &[
-    FlagSpec::value("containers", Some('c')),
-    FlagSpec::value("limits", None),
-    FlagSpec::value("requests", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("output", Some('o')),
-];
-const SET_ENV: &[FlagSpec] = &[
-    FlagSpec::value("containers", Some('c')),
-    FlagSpec::value("env", Some('e')),
-    FlagSpec::switch("list", None),
-    FlagSpec::switch("resolve", None),
-    FlagSpec::switch("overwrite", None),
-    FlagSpec::value("from", None),
-    FlagSpec::value("prefix", None),
-    FlagSpec::value("keys", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("output", Some('o')),
-];
-const SCALE: &[FlagSpec] = &[
-    FlagSpec::value("replicas", None),
-    FlagSpec::value("current-replicas", None),
-    FlagSpec::value("resource-version", None),
-    FlagSpec::value("timeout", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("output", Some('o')),
-];
-const PATCH: &[FlagSpec] = &[
-    FlagSpec::value("patch", Some('p')),
-    FlagSpec::value("patch-file", None),
-    FlagSpec::value("type", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("local", None),
-    FlagSpec::value("subresource", None),
-    FlagSpec::switch("record", None),
-];
-const LABEL: &[FlagSpec] = &[
-    FlagSpec::switch("overwrite", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("list", None),
-    FlagSpec::switch("local", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::value("resource-version", None),
-];
-const DELETE: &[FlagSpec] = &[
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("grace-period", None),
-    FlagSpec::switch("force", None),
-    FlagSpec::switch("now", None),
-    FlagSpec::switch("wait", None),
-    FlagSpec::switch("ignore-not-found", None),
-    FlagSpec::value("cascade", None),
-    FlagSpec::value("timeout", None),
-    FlagSpec::value("output", Some('o')),
-];
-const CORDON: &[FlagSpec] = &[FlagSpec::value("selector", Some('l'))];
-const DRAIN: &[FlagSpec] = &[
-    FlagSpec::switch("ignore-daemonsets", None),
-    FlagSpec::switch("delete-emptydir-data", None),
-    FlagSpec::switch("delete-local-data", None),
-    FlagSpec::switch("force", None),
-    FlagSpec::value("timeout", None),
-    FlagSpec::value("grace-period", None),
-    FlagSpec::switch("disable-eviction", None),
-    FlagSpec::value("pod-selector", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("skip-wait-for-delete-timeout", None),
-    FlagSpec::value("chunk-size", None),
-];
-const TAINT: &[FlagSpec] = &[
-    FlagSpec::switch("overwrite", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("validate", None),
-];
-const CREATE: &[FlagSpec] = &[
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("save-config", None),
-    FlagSpec::value("validate", None),
-    FlagSpec::value("field-manager", None),
-];
-const CREATE_CONFIGMAP: &[FlagSpec] = &[
-    FlagSpec::value("from-literal", None),
-    FlagSpec::value("from-file", None),
-    FlagSpec::value("from-env-file", None),
-    FlagSpec::switch("append-hash", None),
-];
-const CREATE_SECRET: &[FlagSpec] = &[
-    FlagSpec::value("from-literal", None),
-    FlagSpec::value("from-file", None),
-    FlagSpec::value("from-env-file", None),
-    FlagSpec::value("type", None),
-    FlagSpec::switch("append-hash", None),
-    FlagSpec::value("docker-server", None),
-    FlagSpec::value("docker-username", None),
-    FlagSpec::value("docker-password", None),
-    FlagSpec::value("docker-email", None),
-    FlagSpec::value("cert", None),
-    FlagSpec::value("key", None),
-];
-const CREATE_DEPLOYMENT: &[FlagSpec] =
-    &[FlagSpec::value("image", None), FlagSpec::value("replicas", Some('r')), FlagSpec::value("port", None)];
-const CREATE_ROLE: &[FlagSpec] = &[
-    FlagSpec::value("verb", None),
-    FlagSpec::value("resource", None),
-    FlagSpec::value("resource-name", None),
-    FlagSpec::value("non-resource-url", None),
-    FlagSpec::value("aggregation-rule", None),
-];
-const CREATE_BINDING: &[FlagSpec] = &[
-    FlagSpec::value("role", None),
-    FlagSpec::value("clusterrole", None),
-    FlagSpec::value("serviceaccount", None),
-    FlagSpec::value("user", None),
-    FlagSpec::value("group", None),
-];
+/// Flags the console takes that are not worth offering: `--context` and `--request-timeout`
+/// change nothing in a one-cluster console, and `--dry-run` and `--filename` (with its
+/// `--recursive`) are refused.
+const NOT_OFFERED: &[&str] = &["context", "request-timeout", "dry-run", "filename", "recursive"];
 
-/// The flags of `verb` (and its subcommand, for command groups), besides the global ones.
+/// The flags of `verb` (and its subcommand, for command groups), the global ones first.
 fn flags_of(verb: &str, sub: Option<&str>) -> Vec<FlagSpec> {
-    let own: &[FlagSpec] = match (verb, sub) {
-        ("get", _) => GET,
-        ("describe", _) => DESCRIBE,
-        ("events", _) => EVENTS,
-        ("logs", _) => LOGS,
-        ("top", _) => TOP,
-        ("auth", _) => AUTH,
-        ("exec", _) => EXEC,
-        ("rollout", Some("status")) => ROLLOUT_STATUS,
-        ("rollout", Some("history")) => ROLLOUT_HISTORY,
-        ("rollout", Some("undo")) => ROLLOUT_UNDO,
-        ("rollout", Some("restart" | "pause" | "resume")) => ROLLOUT_PLAIN,
-        ("set", Some("image")) => SET_IMAGE,
-        ("set", Some("resources")) => SET_RESOURCES,
-        ("set", Some("env")) => SET_ENV,
-        ("scale", _) => SCALE,
-        ("patch", _) => PATCH,
-        ("label" | "annotate", _) => LABEL,
-        ("delete", _) => DELETE,
-        ("cordon" | "uncordon", _) => CORDON,
-        ("drain", _) => DRAIN,
-        ("taint", _) => TAINT,
-        ("create", _) => CREATE,
-        _ => &[],
+    let own = match sub {
+        Some(sub) => kubectl::flags_for(&[verb, sub]),
+        None => kubectl::flags_for(&[verb]),
     };
-    let extra: &[FlagSpec] = match (verb, sub) {
-        ("create", Some("configmap" | "cm")) => CREATE_CONFIGMAP,
-        ("create", Some("secret")) => CREATE_SECRET,
-        ("create", Some("deployment" | "deploy")) => CREATE_DEPLOYMENT,
-        ("create", Some("role" | "clusterrole")) => CREATE_ROLE,
-        ("create", Some("rolebinding" | "clusterrolebinding")) => CREATE_BINDING,
-        _ => &[],
-    };
-    let global: &[FlagSpec] = match verb {
-        // These parse no flags but `-n`; a node shell parses none.
-        "curl" | "wget" | "nslookup" => &GLOBAL[..1],
-        "ssh" | "version" | "help" => &[],
-        _ => GLOBAL,
-    };
-    global.iter().chain(own).chain(extra).copied().collect()
+    // The debug-pod commands parse no flags but `-n`; a node shell parses none.
+    let global = kubectl::GLOBAL.iter().filter(|spec| match verb {
+        "curl" | "wget" | "nslookup" => spec.long == "namespace",
+        "ssh" | "version" | "help" => false,
+        _ => true,
+    });
+    global.chain(own.unwrap_or_default()).filter(|spec| !NOT_OFFERED.contains(&spec.long)).copied().collect()
 }
 
 /// Completes the last word of `line` (the cursor is taken to be at its end).

@@ -10,7 +10,7 @@ use crate::sim::kind::Kind;
 pub use crate::sim::rbac::{ADMIN_USER, allowed};
 use crate::sim::rbac::{groups, subject_matches};
 
-const FLAGS: &[FlagSpec] = &[
+pub(super) const FLAGS: &[FlagSpec] = &[
     FlagSpec::value("as", None),
     FlagSpec::value("as-group", None),
     FlagSpec::switch("list", None),

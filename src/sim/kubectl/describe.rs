@@ -20,7 +20,7 @@ use crate::sim::kind::Kind;
 use crate::sim::objects::{Labels, Selector};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
-const FLAGS: &[FlagSpec] = &[
+pub(super) const FLAGS: &[FlagSpec] = &[
     FlagSpec::value("selector", Some('l')),
     FlagSpec::switch("show-events", None),
     FlagSpec::value("chunk-size", None),
@@ -376,7 +376,7 @@ fn describe_one(cluster: &Cluster, t: &Target, show_events: bool) -> String {
     w.finish()
 }
 
-const EVENT_FLAGS: &[FlagSpec] = &[
+pub(super) const EVENT_FLAGS: &[FlagSpec] = &[
     FlagSpec::value("for", None),
     FlagSpec::value("types", None),
     FlagSpec::switch("watch", Some('w')),

@@ -15,7 +15,7 @@ use crate::sim::cluster::Cluster;
 use crate::sim::network::Source;
 use crate::sim::objects::{Container, ContainerState, Pod, PodPhase};
 
-const FLAGS: &[FlagSpec] = &[
+pub(super) const FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("stdin", Some('i')),
     FlagSpec::switch("tty", Some('t')),
     FlagSpec::value("container", Some('c')),

@@ -19,7 +19,7 @@ use crate::sim::objects::{Labels, Selector};
 use jsonpath::Template;
 use select::{check_fields, fields_match, list, parse_fields};
 
-const FLAGS: &[FlagSpec] = &[
+pub(super) const FLAGS: &[FlagSpec] = &[
     FlagSpec::value("output", Some('o')),
     FlagSpec::value("selector", Some('l')),
     FlagSpec::value("field-selector", None),

@@ -15,7 +15,7 @@ use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::objects::{ContainerState, ContainerStatus, Labels, Pod, Selector};
 
-const FLAGS: &[FlagSpec] = &[
+pub(super) const FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("previous", Some('p')),
     FlagSpec::value("container", Some('c')),
     FlagSpec::value("tail", None),

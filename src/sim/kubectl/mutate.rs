@@ -14,7 +14,7 @@ mod node;
 mod set;
 pub(super) mod target;
 
-use super::{Done, KubectlError};
+use super::{Done, FlagSpec, KubectlError};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
 
@@ -38,6 +38,25 @@ pub fn run(cluster: &mut Cluster, verb: &str, args: &[String]) -> Result<Done, K
         other => Err(KubectlError::msg(format!(
             "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         ))),
+    }
+}
+
+/// The flags `verb` parses with, as [`super::flags_for`] gives them; `rest` is the words after
+/// the verb.
+pub(super) fn flags_for(verb: &str, rest: &[&str]) -> Option<&'static [FlagSpec]> {
+    match (verb, rest) {
+        ("set", ["image", ..]) => Some(set::IMAGE_FLAGS),
+        ("set", ["resources", ..]) => Some(set::RESOURCES_FLAGS),
+        ("set", ["env", ..]) => Some(set::ENV_FLAGS),
+        ("scale", _) => Some(edit::SCALE_FLAGS),
+        ("patch", _) => Some(edit::PATCH_FLAGS),
+        ("label" | "annotate", _) => Some(label::LABEL_FLAGS),
+        ("delete", _) => Some(delete::FLAGS),
+        ("cordon" | "uncordon", _) => Some(node::CORDON_FLAGS),
+        ("drain", _) => Some(drain::FLAGS),
+        ("taint", _) => Some(node::TAINT_FLAGS),
+        ("create", _) => create::flags_for(rest),
+        _ => None,
     }
 }
 

@@ -13,11 +13,12 @@ use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::objects::{Deployment, PodTemplate, ReplicaSet};
 
-const STATUS_FLAGS: &[FlagSpec] =
+pub(super) const STATUS_FLAGS: &[FlagSpec] =
     &[FlagSpec::switch("watch", Some('w')), FlagSpec::value("revision", None), FlagSpec::value("timeout", None)];
-const HISTORY_FLAGS: &[FlagSpec] = &[FlagSpec::value("revision", None), FlagSpec::value("output", Some('o'))];
-const UNDO_FLAGS: &[FlagSpec] = &[FlagSpec::value("to-revision", None), FlagSpec::value("dry-run", None)];
-const PLAIN_FLAGS: &[FlagSpec] = &[FlagSpec::value("selector", Some('l')), FlagSpec::value("dry-run", None)];
+pub(super) const HISTORY_FLAGS: &[FlagSpec] =
+    &[FlagSpec::value("revision", None), FlagSpec::value("output", Some('o'))];
+pub(super) const UNDO_FLAGS: &[FlagSpec] = &[FlagSpec::value("to-revision", None), FlagSpec::value("dry-run", None)];
+pub(super) const PLAIN_FLAGS: &[FlagSpec] = &[FlagSpec::value("selector", Some('l')), FlagSpec::value("dry-run", None)];
 
 const HELP: &str = "Manage the rollout of one or many resources.
 

@@ -412,6 +412,9 @@ fn the_end_of_the_game_opens_the_debrief() {
     assert!(d.view.debrief.is_some());
     assert_eq!(d.postmortem.as_deref(), Some(std::path::Path::new("/tmp/postmortem.md")));
     assert_eq!(app.overlay, None, "an overlay of the game does not outlive it");
+    let grade = d.view.debrief.as_ref().map(|d| d.score.grade);
+    let entry = app.catalog.iter().find(|e| e.id == SCENARIO).expect("in the catalog");
+    assert_eq!(entry.best, grade, "the picker shows the new best grade at once");
 
     assert_eq!(
         press(&mut app, KeyCode::Char('r')),

@@ -8,7 +8,7 @@ use crate::sim::kubectl::{Done, KubectlError, table};
 use crate::sim::objects::{ContainerState, KubeletState, Pod, Selector};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
-const FLAGS: &[FlagSpec] = &[
+pub(crate) const FLAGS: &[FlagSpec] = &[
     FlagSpec::value("selector", Some('l')),
     FlagSpec::switch("containers", None),
     FlagSpec::value("sort-by", None),

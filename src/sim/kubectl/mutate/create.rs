@@ -15,12 +15,45 @@ use crate::sim::objects::{
     ConfigMap, Container, Deployment, Meta, Namespace, PodSpec, PodTemplate, Secret, ServiceAccount, Strategy,
 };
 
-const COMMON: [FlagSpec; 5] = [
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("save-config", None),
-    FlagSpec::value("validate", None),
-    FlagSpec::value("field-manager", None),
+/// A create subcommand's flags: those every subcommand takes, then its own.
+macro_rules! create_flags {
+    ($($own:expr),* $(,)?) => {
+        &[
+            FlagSpec::value("dry-run", None),
+            FlagSpec::value("output", Some('o')),
+            FlagSpec::switch("save-config", None),
+            FlagSpec::value("validate", None),
+            FlagSpec::value("field-manager", None),
+            $($own),*
+        ]
+    };
+}
+use create_flags;
+
+const COMMON: &[FlagSpec] = create_flags![];
+const CONFIGMAP_FLAGS: &[FlagSpec] = create_flags![
+    FlagSpec::value("from-literal", None),
+    FlagSpec::value("from-file", None),
+    FlagSpec::value("from-env-file", None),
+    FlagSpec::switch("append-hash", None),
+];
+const SECRET_FLAGS: &[FlagSpec] = create_flags![
+    FlagSpec::value("from-literal", None),
+    FlagSpec::value("from-file", None),
+    FlagSpec::value("from-env-file", None),
+    FlagSpec::value("type", None),
+    FlagSpec::switch("append-hash", None),
+    FlagSpec::value("docker-server", None),
+    FlagSpec::value("docker-username", None),
+    FlagSpec::value("docker-password", None),
+    FlagSpec::value("docker-email", None),
+    FlagSpec::value("cert", None),
+    FlagSpec::value("key", None),
+];
+const DEPLOYMENT_FLAGS: &[FlagSpec] = create_flags![
+    FlagSpec::value("image", None),
+    FlagSpec::value("replicas", Some('r')),
+    FlagSpec::value("port", None)
 ];
 
 const SUBCOMMANDS: &str =
@@ -88,8 +121,18 @@ pub fn plan_create(cluster: &Cluster, sub: &str, rest: &[String]) -> Result<Crea
     }
 }
 
-fn flags(extra: &[FlagSpec]) -> Vec<FlagSpec> {
-    COMMON.iter().chain(extra.iter()).copied().collect()
+/// The flags `create SUB …` parses with (`words` starts at the subcommand); `create` alone
+/// has only those every subcommand takes.
+pub(super) fn flags_for(words: &[&str]) -> Option<&'static [FlagSpec]> {
+    match words.first().copied() {
+        None | Some("namespace" | "ns" | "serviceaccount" | "sa") => Some(COMMON),
+        Some("configmap" | "cm") => Some(CONFIGMAP_FLAGS),
+        Some("secret") => Some(SECRET_FLAGS),
+        Some("role" | "clusterrole") => Some(rbac::ROLE_FLAGS),
+        Some("rolebinding" | "clusterrolebinding") => Some(rbac::BINDING_FLAGS),
+        Some("deployment" | "deploy") => Some(DEPLOYMENT_FLAGS),
+        Some(_) => None,
+    }
 }
 
 /// The single NAME a create subcommand takes.
@@ -178,13 +221,7 @@ fn literals(args: &Args, owner: &str, name: &str) -> Result<BTreeMap<String, Str
 }
 
 fn configmap(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> {
-    let specs = flags(&[
-        FlagSpec::value("from-literal", None),
-        FlagSpec::value("from-file", None),
-        FlagSpec::value("from-env-file", None),
-        FlagSpec::switch("append-hash", None),
-    ]);
-    let args = Args::parse(rest, &specs)?;
+    let args = Args::parse(rest, CONFIGMAP_FLAGS)?;
     let name = one_name(&args, "configmap")?;
     let ns = args.namespace();
     let prefix = Some("failed to create configmap");
@@ -200,21 +237,8 @@ fn secret(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> 
             "Create a secret with specified type.\n\nAvailable Commands:\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n  tls               Create a TLS secret\n\nUsage:\n  kubectl create secret (docker-registry | generic | tls) [options]",
         ));
     };
-    let specs = flags(&[
-        FlagSpec::value("from-literal", None),
-        FlagSpec::value("from-file", None),
-        FlagSpec::value("from-env-file", None),
-        FlagSpec::value("type", None),
-        FlagSpec::switch("append-hash", None),
-        FlagSpec::value("docker-server", None),
-        FlagSpec::value("docker-username", None),
-        FlagSpec::value("docker-password", None),
-        FlagSpec::value("docker-email", None),
-        FlagSpec::value("cert", None),
-        FlagSpec::value("key", None),
-    ]);
     let kind = &rest[pos];
-    let args = Args::parse(&without(rest, pos), &specs)?;
+    let args = Args::parse(&without(rest, pos), SECRET_FLAGS)?;
     let sub = format!("secret {kind}");
     let name = one_name(&args, &sub)?;
     let ns = args.namespace();
@@ -277,7 +301,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 fn namespace(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> {
-    let args = Args::parse(rest, &flags(&[]))?;
+    let args = Args::parse(rest, COMMON)?;
     let name = one_name(&args, "namespace")?;
     admit(cluster, Kind::Namespace, "", &name)?;
     let ns = Namespace { meta: Meta::new(&name, "") };
@@ -285,7 +309,7 @@ fn namespace(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlErro
 }
 
 fn service_account(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> {
-    let args = Args::parse(rest, &flags(&[]))?;
+    let args = Args::parse(rest, COMMON)?;
     let name = one_name(&args, "serviceaccount")?;
     let ns = args.namespace();
     let prefix = Some("failed to create serviceaccount");
@@ -303,9 +327,7 @@ fn container_name(image: &str) -> String {
 }
 
 fn deployment(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> {
-    let specs =
-        flags(&[FlagSpec::value("image", None), FlagSpec::value("replicas", Some('r')), FlagSpec::value("port", None)]);
-    let args = Args::parse(rest, &specs)?;
+    let args = Args::parse(rest, DEPLOYMENT_FLAGS)?;
     let name = one_name(&args, "deployment")?;
     let images = args.values("image");
     if images.is_empty() {

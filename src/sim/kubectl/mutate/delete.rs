@@ -8,7 +8,7 @@ use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 
-const FLAGS: &[FlagSpec] = &[
+pub(super) const FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("all", None),
     FlagSpec::value("selector", Some('l')),
     FlagSpec::value("grace-period", None),

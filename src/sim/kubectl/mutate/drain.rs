@@ -9,7 +9,7 @@ use crate::sim::cluster::Cluster;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Pod, PodPhase, Selector, VolumeSource};
 
-const FLAGS: &[FlagSpec] = &[
+pub(super) const FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("ignore-daemonsets", None),
     FlagSpec::switch("delete-emptydir-data", None),
     FlagSpec::switch("delete-local-data", None),

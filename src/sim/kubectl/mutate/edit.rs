@@ -8,7 +8,7 @@ use crate::sim::kind::Kind;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::manifest::to_manifest;
 
-const SCALE_FLAGS: &[FlagSpec] = &[
+pub(super) const SCALE_FLAGS: &[FlagSpec] = &[
     FlagSpec::value("replicas", None),
     FlagSpec::value("current-replicas", None),
     FlagSpec::value("resource-version", None),
@@ -19,7 +19,7 @@ const SCALE_FLAGS: &[FlagSpec] = &[
     FlagSpec::value("output", Some('o')),
 ];
 
-const PATCH_FLAGS: &[FlagSpec] = &[
+pub(super) const PATCH_FLAGS: &[FlagSpec] = &[
     FlagSpec::value("patch", Some('p')),
     FlagSpec::value("patch-file", None),
     FlagSpec::value("type", None),

@@ -10,7 +10,7 @@ use crate::sim::cluster::Cluster;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::Meta;
 
-const LABEL_FLAGS: &[FlagSpec] = &[
+pub(super) const LABEL_FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("overwrite", None),
     FlagSpec::switch("all", None),
     FlagSpec::value("selector", Some('l')),

@@ -8,9 +8,10 @@ use crate::sim::kind::Kind;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Node, Taint, TaintEffect};
 
-const CORDON_FLAGS: &[FlagSpec] = &[FlagSpec::value("selector", Some('l')), FlagSpec::value("dry-run", None)];
+pub(super) const CORDON_FLAGS: &[FlagSpec] =
+    &[FlagSpec::value("selector", Some('l')), FlagSpec::value("dry-run", None)];
 
-const TAINT_FLAGS: &[FlagSpec] = &[
+pub(super) const TAINT_FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("overwrite", None),
     FlagSpec::switch("all", None),
     FlagSpec::value("selector", Some('l')),

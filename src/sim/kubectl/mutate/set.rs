@@ -9,7 +9,7 @@ use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Container, Deployment, ResourceList};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
-const IMAGE_FLAGS: &[FlagSpec] = &[
+pub(super) const IMAGE_FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("all", None),
     FlagSpec::value("selector", Some('l')),
     FlagSpec::switch("local", None),
@@ -18,7 +18,7 @@ const IMAGE_FLAGS: &[FlagSpec] = &[
     FlagSpec::switch("record", None),
 ];
 
-const RESOURCES_FLAGS: &[FlagSpec] = &[
+pub(super) const RESOURCES_FLAGS: &[FlagSpec] = &[
     FlagSpec::value("containers", Some('c')),
     FlagSpec::value("limits", None),
     FlagSpec::value("requests", None),
@@ -28,7 +28,7 @@ const RESOURCES_FLAGS: &[FlagSpec] = &[
     FlagSpec::value("output", Some('o')),
 ];
 
-const ENV_FLAGS: &[FlagSpec] = &[
+pub(super) const ENV_FLAGS: &[FlagSpec] = &[
     FlagSpec::value("containers", Some('c')),
     FlagSpec::value("env", Some('e')),
     FlagSpec::switch("list", None),

@@ -1,6 +1,6 @@
 //! `kubectl create role|clusterrole|rolebinding|clusterrolebinding`.
 
-use super::{Creation, admit, created, flags, one_name};
+use super::{Creation, admit, create_flags, created, one_name};
 use crate::sim::change::Object;
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
@@ -8,6 +8,21 @@ use crate::sim::kubectl::mutate::target::parse_kind;
 use crate::sim::kubectl::{Args, FlagSpec, KubectlError};
 use crate::sim::objects::{Meta, PolicyRuleSpec, Role, RoleBinding, RoleRef, Subject};
 use crate::sim::rbac::VERBS;
+
+pub(super) const ROLE_FLAGS: &[FlagSpec] = create_flags![
+    FlagSpec::value("verb", None),
+    FlagSpec::value("resource", None),
+    FlagSpec::value("resource-name", None),
+    FlagSpec::value("non-resource-url", None),
+    FlagSpec::value("aggregation-rule", None),
+];
+pub(super) const BINDING_FLAGS: &[FlagSpec] = create_flags![
+    FlagSpec::value("role", None),
+    FlagSpec::value("clusterrole", None),
+    FlagSpec::value("serviceaccount", None),
+    FlagSpec::value("user", None),
+    FlagSpec::value("group", None),
+];
 
 /// Values of a flag given repeatedly or comma-separated (`--verb=get,list --verb=watch`).
 fn split_values(args: &Args, flag: &str) -> Vec<String> {
@@ -47,14 +62,7 @@ pub fn rules(verbs: &[String], resources: &[String]) -> Result<Vec<PolicyRuleSpe
 }
 
 pub fn role(cluster: &Cluster, rest: &[String], cluster_wide: bool) -> Result<Creation, KubectlError> {
-    let specs = flags(&[
-        FlagSpec::value("verb", None),
-        FlagSpec::value("resource", None),
-        FlagSpec::value("resource-name", None),
-        FlagSpec::value("non-resource-url", None),
-        FlagSpec::value("aggregation-rule", None),
-    ]);
-    let args = Args::parse(rest, &specs)?;
+    let args = Args::parse(rest, ROLE_FLAGS)?;
     let sub = if cluster_wide { "clusterrole" } else { "role" };
     let name = one_name(&args, sub)?;
     let verbs = split_values(&args, "verb");
@@ -76,14 +84,7 @@ pub fn role(cluster: &Cluster, rest: &[String], cluster_wide: bool) -> Result<Cr
 }
 
 pub fn binding(cluster: &Cluster, rest: &[String], cluster_wide: bool) -> Result<Creation, KubectlError> {
-    let specs = flags(&[
-        FlagSpec::value("role", None),
-        FlagSpec::value("clusterrole", None),
-        FlagSpec::value("serviceaccount", None),
-        FlagSpec::value("user", None),
-        FlagSpec::value("group", None),
-    ]);
-    let args = Args::parse(rest, &specs)?;
+    let args = Args::parse(rest, BINDING_FLAGS)?;
     let sub = if cluster_wide { "clusterrolebinding" } else { "rolebinding" };
     let name = one_name(&args, sub)?;
     let role = match (args.value("role"), args.value("clusterrole"), cluster_wide) {
