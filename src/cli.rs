@@ -28,6 +28,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Host multiplayer games: a server with rooms behind join codes.
+    Host(crate::net::server::HostOptions),
+    /// Join a hosted game with its code.
+    Join(crate::net::client::JoinOptions),
     /// Show the key bindings of the game screen and where to change them.
     Keys {
         /// Print the default keymap file (with its comments) instead.
@@ -91,6 +95,8 @@ pub fn main() -> ExitCode {
     logging::init(crate::room::files::data_dir().as_deref());
     let result = match cli.command {
         None => tui::launch::run(tui::launch::Options { theme: cli.theme, seed: cli.seed }),
+        Some(Command::Host(options)) => crate::net::server::host(options),
+        Some(Command::Join(options)) => crate::net::client::join(options),
         Some(Command::Keys { defaults: true }) => {
             print!("{}", tui::keymap::DEFAULT_KEYMAP);
             Ok(ExitCode::SUCCESS)

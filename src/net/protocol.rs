@@ -1,0 +1,118 @@
+//! The messages of the wire protocol, as serde enums encoded with postcard. Postcard is not
+//! self-describing: adding a field or a variant changes the bytes, so every such change bumps
+//! [`PROTOCOL_VERSION`], and both sides refuse a peer of another version at the handshake.
+//! `docs/protocol.md` describes each message; tests pin their exact bytes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::game::state::ChatLine;
+use crate::game::view::RoleView;
+use crate::game::{Action, Seat};
+
+/// Bumped on every change to the messages below.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// The largest frame either side sends or accepts, header excluded.
+pub const MAX_FRAME: usize = 64 * 1024;
+
+/// The role a player asks for when joining; the server picks the seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleWish {
+    Liaison,
+    Troubleshooter,
+    Customer,
+    GameMaster,
+    Spectator,
+    /// Whatever responder seat is free, else a spectator's.
+    Any,
+}
+
+impl RoleWish {
+    pub fn parse(text: &str) -> Option<RoleWish> {
+        match text.to_ascii_lowercase().replace(['-', '_', ' '], "").as_str() {
+            "liaison" => Some(RoleWish::Liaison),
+            "troubleshooter" | "ts" => Some(RoleWish::Troubleshooter),
+            "customer" => Some(RoleWish::Customer),
+            "gamemaster" | "gm" => Some(RoleWish::GameMaster),
+            "spectator" => Some(RoleWish::Spectator),
+            "any" => Some(RoleWish::Any),
+            _ => None,
+        }
+    }
+}
+
+/// What a client sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    /// The first frame of every connection.
+    Hello { protocol_version: u16 },
+    /// Take a seat in the room with this join code.
+    Join { code: String, name: String, role: RoleWish },
+    /// Take back a seat after a dropped connection: the token from `Joined`, and the last `seq`
+    /// received, so nothing is missed and nothing comes twice.
+    Resume { token: String, last_seq: u64 },
+    /// In the lobby: ready to start or not.
+    Ready(bool),
+    /// In the lobby: a line of chat for everyone in the room.
+    LobbyChat(String),
+    /// Start the game (the game master, or the room's creator when there is none).
+    Start,
+    /// Act as the seat. The id is the client's own; a repeated id is answered again without
+    /// acting twice.
+    Act { id: u64, action: Action },
+    /// The game master removes a player from a seat.
+    Kick { seat: Seat },
+    /// Keeps the connection alive; answered with `Pong`.
+    Ping { nonce: u64 },
+    /// Leaving for good: the seat is freed (in the lobby) or left empty (in a game).
+    Leave,
+}
+
+/// What the server sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    /// The answer to `Hello`.
+    Welcome { protocol_version: u16 },
+    /// The connection is refused or being closed, with why; the server hangs up after it.
+    Refused { reason: String },
+    /// A seat was taken (or resumed). The token resumes it after a dropped connection.
+    Joined { code: String, seat: Seat, token: String },
+    /// New state for this seat, numbered from 1 per seat with no gaps.
+    Update { seq: u64, update: Update },
+    /// The answer to `Act { id, .. }`: done, or the rule's reason it was not.
+    Done { id: u64, result: Result<(), String> },
+    Pong { nonce: u64 },
+    /// Something the player should know that changes nothing (rate limited, a warning).
+    Notice { text: String },
+}
+
+/// A snapshot for one seat: the lobby before the game, the seat's view during and after it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Update {
+    Lobby(LobbyView),
+    View(Box<RoleView>),
+    /// The player was removed from the seat (kicked, or the room closed); the server hangs up.
+    Removed { reason: String },
+}
+
+/// The lobby as every player in the room sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LobbyView {
+    pub code: String,
+    pub title: String,
+    pub summary: String,
+    pub players: Vec<LobbyPlayer>,
+    /// How many of each role the scenario allows.
+    pub limits: Vec<(RoleWish, u8)>,
+    pub chat: Vec<ChatLine>,
+    /// Whether the customer is the scripted NPC (no human took the seat).
+    pub npc_customer: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LobbyPlayer {
+    pub seat: Seat,
+    pub name: String,
+    pub ready: bool,
+    pub connected: bool,
+}
