@@ -4,7 +4,7 @@
 //! trusts a client: every frame is bounded, decoded defensively, rate limited and checked by the
 //! game's rules, and each client receives only its own seat's view.
 
+pub mod client;
 pub mod codec;
 pub mod protocol;
-pub mod client;
 pub mod server;

@@ -72,18 +72,36 @@ pub enum ClientMsg {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ServerMsg {
     /// The answer to `Hello`.
-    Welcome { protocol_version: u16 },
+    Welcome {
+        protocol_version: u16,
+    },
     /// The connection is refused or being closed, with why; the server hangs up after it.
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
     /// A seat was taken (or resumed). The token resumes it after a dropped connection.
-    Joined { code: String, seat: Seat, token: String },
+    Joined {
+        code: String,
+        seat: Seat,
+        token: String,
+    },
     /// New state for this seat, numbered from 1 per seat with no gaps.
-    Update { seq: u64, update: Update },
+    Update {
+        seq: u64,
+        update: Update,
+    },
     /// The answer to `Act { id, .. }`: done, or the rule's reason it was not.
-    Done { id: u64, result: Result<(), String> },
-    Pong { nonce: u64 },
+    Done {
+        id: u64,
+        result: Result<(), String>,
+    },
+    Pong {
+        nonce: u64,
+    },
     /// Something the player should know that changes nothing (rate limited, a warning).
-    Notice { text: String },
+    Notice {
+        text: String,
+    },
 }
 
 /// A snapshot for one seat: the lobby before the game, the seat's view during and after it.
@@ -92,7 +110,9 @@ pub enum Update {
     Lobby(LobbyView),
     View(Box<RoleView>),
     /// The player was removed from the seat (kicked, or the room closed); the server hangs up.
-    Removed { reason: String },
+    Removed {
+        reason: String,
+    },
 }
 
 /// The lobby as every player in the room sees it.

@@ -1,6 +1,41 @@
-//! The game server (being written).
+//! The game server, in mini-redis's shape: a [`Server`] owns the listening socket and runs an
+//! accept loop; each connection gets its own `handler` task (handshake, reads, a writer task
+//! behind a bounded queue); each room is a `table` task that owns who sits where and drives the
+//! room actor that owns the game; a `registry` task maps join codes to tables. Nothing here
+//! waits on a client: a stalled client fills its own queue and is dropped, a panicking room takes
+//! only its own players with it, and shutdown tells every client why before it hangs up.
+//!
+//! `kombat host` is [`host`]; tests and a TUI "Host a game" use [`Server`] directly.
 
+mod bucket;
+mod code;
+mod fit;
+mod handler;
+mod outbox;
+mod registry;
+mod table;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::sync::{Semaphore, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use super::codec;
+use super::protocol::ServerMsg;
+use crate::game::Game;
+use crate::room::RoomConfig;
+use crate::scenario;
+
+pub use bucket::Rate;
+pub use code::{check_name, normalize_code};
+pub use fit::{MAX_OUTPUT, fit_lobby, fit_view};
 
 /// `kombat host`.
 #[derive(clap::Args, Debug, Clone)]
@@ -19,6 +54,276 @@ pub struct HostOptions {
     pub public: bool,
 }
 
-pub fn host(_options: HostOptions) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("hosting is being written")
+/// Every number the server enforces. The defaults suit a game night; tests shrink the deadlines.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// For `Hello`, and again for `Join` or `Resume` after it.
+    pub handshake: Duration,
+    /// A joined client from which nothing arrives for this long is dropped (clients ping every 10 s).
+    pub heartbeat: Duration,
+    /// A frame that cannot be written for this long drops the client.
+    pub write_timeout: Duration,
+    /// Frames waiting to be written to one client; when full, the client is dropped.
+    pub queue: usize,
+    /// Open connections at once; more are turned away.
+    pub max_connections: usize,
+    /// `SO_SNDBUF` of accepted connections (none: the kernel's own sizing).
+    pub send_buffer: Option<u32>,
+    /// Chat per player: lobby chat and every chat-like action (messages, status updates).
+    pub chat: Rate,
+    /// Every other request per player (acts, ready, start, kick).
+    pub acts: Rate,
+    /// Pings per connection; more are ignored.
+    pub pings: Rate,
+    /// Refused requests in a row (rate limited) before a flooding client is dropped.
+    pub flood: u32,
+    /// Act ids remembered per seat, so a resent act is answered without acting twice.
+    pub dedupe: usize,
+    /// Lobby chat lines kept.
+    pub lobby_chat: usize,
+    /// How long shutdown waits for connections to say goodbye.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            handshake: Duration::from_secs(5),
+            heartbeat: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(10),
+            queue: 64,
+            max_connections: 10_000,
+            send_buffer: None,
+            chat: Rate { burst: 5, per: Duration::from_secs(10) },
+            acts: Rate { burst: 20, per: Duration::from_secs(2) },
+            pings: Rate { burst: 5, per: Duration::from_secs(5) },
+            flood: 50,
+            dedupe: 256,
+            lobby_chat: 50,
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// How the server's rooms are set up.
+#[derive(Clone, Debug, Default)]
+pub struct ServerConfig {
+    /// Where rooms keep journals and postmortems; none keeps nothing on disk.
+    pub data_dir: Option<PathBuf>,
+    /// Ends every turn after this long, in every room.
+    pub turn_timer: Option<Duration>,
+    pub limits: Limits,
+}
+
+/// A room just created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRoom {
+    /// The join code, as `XXXXX-XXXXX`.
+    pub code: String,
+    pub scenario: String,
+    pub title: String,
+}
+
+/// Creates rooms on a running server. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Rooms {
+    registry: registry::Registry,
+    config: Arc<ServerConfig>,
+}
+
+impl Rooms {
+    /// A new room in its lobby for `scenario` (a built-in id or a .ron file), with a fresh join code.
+    pub async fn create(&self, scenario: &str) -> anyhow::Result<NewRoom> {
+        let source = scenario::source(scenario)?;
+        if let Some(problem) = scenario::validate(&source.scenario).first() {
+            anyhow::bail!("scenario {scenario} is invalid: {problem}");
+        }
+        let seed = code::random_seed().map_err(|e| anyhow::anyhow!("cannot seed the room: {e}"))?;
+        let id = source.scenario.id.clone();
+        let title = source.scenario.title.clone();
+        let game = Game::new(source.scenario, seed).map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?;
+        let config = RoomConfig {
+            seed,
+            scenario_text: source.text,
+            data_dir: self.config.data_dir.clone(),
+            turn_timer: self.config.turn_timer,
+        };
+        let code = self.registry.create(game, config).await?;
+        tracing::info!(code = %code, scenario = %id, seed, "room created");
+        Ok(NewRoom { code, scenario: id, title })
+    }
+}
+
+/// A bound server with its rooms, not yet accepting.
+pub struct Server {
+    listener: TcpListener,
+    rooms: Rooms,
+}
+
+impl Server {
+    /// Binds `addr` (port 0 picks a free one) and starts the room registry. Async because it
+    /// spawns the registry on the runtime it is called from.
+    #[allow(clippy::unused_async)]
+    pub async fn bind(addr: SocketAddr, config: ServerConfig) -> io::Result<Server> {
+        let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+        socket.set_reuseaddr(true)?;
+        if let Some(size) = config.limits.send_buffer {
+            // Accepted connections inherit it.
+            socket.set_send_buffer_size(size)?;
+        }
+        socket.bind(addr)?;
+        let listener = socket.listen(1024)?;
+        let registry = registry::Registry::spawn(config.limits);
+        Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config) } })
+    }
+
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// A handle that creates rooms, also while the server runs.
+    pub fn rooms(&self) -> Rooms {
+        self.rooms.clone()
+    }
+
+    /// A new room for `scenario`; returns its join code.
+    pub async fn create_room(&self, scenario: &str) -> anyhow::Result<String> {
+        Ok(self.rooms.create(scenario).await?.code)
+    }
+
+    /// Accepts connections until `shutdown` completes, then stops accepting, tells every client
+    /// the server is shutting down, ends the rooms and waits (a bounded while) for connections
+    /// to close.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let Server { listener, rooms } = self;
+        let limits = rooms.config.limits;
+        let stop = CancellationToken::new();
+        // Every handler holds a clone; when all are dropped, every connection is closed.
+        let (alive, mut all_closed) = mpsc::channel::<()>(1);
+        let permits = Arc::new(Semaphore::new(limits.max_connections));
+        let context = Arc::new(handler::Context { registry: rooms.registry.clone(), limits });
+        tokio::pin!(shutdown);
+        loop {
+            let accepted = tokio::select! {
+                () = &mut shutdown => break,
+                accepted = listener.accept() => accepted,
+            };
+            let (socket, peer) = match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                tracing::warn!(%peer, "turned away: {} connections open", limits.max_connections);
+                turn_away(&socket);
+                continue;
+            };
+            let _ = socket.set_nodelay(true);
+            let context = Arc::clone(&context);
+            let stop = stop.clone();
+            let alive = alive.clone();
+            tokio::spawn(async move {
+                handler::serve(socket, peer, context, stop).await;
+                drop(permit);
+                drop(alive);
+            });
+        }
+        drop(listener);
+        tracing::info!("shutting down: no new connections");
+        rooms.registry.shutdown("the server is shutting down").await;
+        stop.cancel();
+        drop(alive);
+        if tokio::time::timeout(limits.shutdown_grace, all_closed.recv()).await.is_err() {
+            tracing::warn!("some connections did not close within {:?}", limits.shutdown_grace);
+        }
+        tracing::info!("server stopped");
+    }
+}
+
+/// Tells a connection the server is full, if its socket takes the frame at once; never waits.
+fn turn_away(socket: &tokio::net::TcpStream) {
+    let refused = ServerMsg::Refused { reason: "the server is full; try again later".to_owned() };
+    if let Ok(payload) = codec::encode(&refused) {
+        let mut frame = u32::try_from(payload.len()).unwrap_or(u32::MAX).to_be_bytes().to_vec();
+        frame.extend_from_slice(&payload);
+        let _ = socket.try_write(&frame);
+    }
+}
+
+/// Whether `kombat host` may bind `addr`: loopback always, anything else only with `--public`.
+pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
+    if addr.ip().is_loopback() || public {
+        Ok(())
+    } else {
+        Err(format!(
+            "{addr} is reachable from other machines, and the game has no passwords or encryption; \
+             add --public to host there anyway (on a network you trust), or bind 127.0.0.1"
+        ))
+    }
+}
+
+/// `kombat host`: one room for `--scenario`, then serve until SIGTERM or ctrl-c.
+pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
+    let HostOptions { bind, scenario, turn_timer, public } = options;
+    check_bind(bind, public).map_err(anyhow::Error::msg)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let config = ServerConfig {
+            data_dir: crate::room::files::data_dir(),
+            turn_timer: turn_timer.map(Duration::from_secs),
+            limits: Limits::default(),
+        };
+        let server = Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let addr = server.local_addr()?;
+        let room = server.rooms().create(&scenario).await?;
+        println!("kombat host: listening on {addr}");
+        println!(
+            "room {}: {} — join with: kombat join {addr} --code {}",
+            room.code,
+            crate::game::text::sanitize(&room.title),
+            room.code
+        );
+        tracing::info!(%addr, "hosting");
+        server.run(signals()).await;
+        println!("kombat host: stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Completes on ctrl-c or SIGTERM.
+async fn signals() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_binds_without_public() {
+        let loopback: SocketAddr = "127.0.0.1:7878".parse().expect("addr");
+        let v6: SocketAddr = "[::1]:7878".parse().expect("addr");
+        let any: SocketAddr = "0.0.0.0:7878".parse().expect("addr");
+        assert_eq!(check_bind(loopback, false), Ok(()));
+        assert_eq!(check_bind(v6, false), Ok(()));
+        let err = check_bind(any, false).expect_err("refused");
+        assert!(err.starts_with("0.0.0.0:7878 is reachable from other machines"), "{err}");
+        assert!(err.contains("--public"), "{err}");
+        assert_eq!(check_bind(any, true), Ok(()));
+    }
 }

@@ -46,6 +46,50 @@ pub struct Scenario {
     /// The people side: customer, clues, root-cause options, alerts, injects, hints, debrief.
     #[serde(default)]
     pub game: crate::game::GameLayer,
+    /// How many players each role seats in a hosted game.
+    #[serde(default)]
+    pub players: Players,
+}
+
+/// Seats per role in a hosted game. The liaison and the game master are one seat each; a role
+/// left at zero customers leaves the customer to the scripted NPC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Players {
+    /// 1–8.
+    #[serde(default = "default_troubleshooters")]
+    pub troubleshooters: u32,
+    /// Human customer seats, 0–4 (with none, the scripted customer always plays).
+    #[serde(default = "default_customers")]
+    pub customers: u32,
+    /// 0–200; spectators watch the public board and may join at any time.
+    #[serde(default = "default_spectators")]
+    pub spectators: u32,
+}
+
+/// The largest seat counts `validate` accepts.
+pub const MAX_TROUBLESHOOTERS: u32 = 8;
+pub const MAX_CUSTOMERS: u32 = 4;
+pub const MAX_SPECTATORS: u32 = 200;
+
+impl Default for Players {
+    fn default() -> Self {
+        Players {
+            troubleshooters: default_troubleshooters(),
+            customers: default_customers(),
+            spectators: default_spectators(),
+        }
+    }
+}
+
+fn default_troubleshooters() -> u32 {
+    3
+}
+fn default_customers() -> u32 {
+    1
+}
+fn default_spectators() -> u32 {
+    50
 }
 
 fn default_minutes_per_turn() -> u32 {

@@ -8,7 +8,7 @@ use crate::sim::change::Object;
 use crate::sim::predicate::object_exists;
 
 use super::build::build_cluster;
-use super::format::Scenario;
+use super::format::{MAX_CUSTOMERS, MAX_SPECTATORS, MAX_TROUBLESHOOTERS, Players, Scenario};
 use super::system;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,6 +141,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
     out.extend(validate_game(s));
+    out.extend(validate_players(&s.players));
     if !out.is_empty() {
         return out;
     }
@@ -159,6 +160,22 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                     }
                 }
             }
+        }
+    }
+    out
+}
+
+/// Seat limits stay within what a table (and a lobby screen) holds.
+fn validate_players(p: &Players) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let ranges = [
+        ("players.troubleshooters", p.troubleshooters, 1, MAX_TROUBLESHOOTERS),
+        ("players.customers", p.customers, 0, MAX_CUSTOMERS),
+        ("players.spectators", p.spectators, 0, MAX_SPECTATORS),
+    ];
+    for (path, value, min, max) in ranges {
+        if !(min..=max).contains(&value) {
+            out.push(problem(path, format!("{value} is outside {min}..={max}")));
         }
     }
     out
@@ -216,4 +233,45 @@ fn validate_game(s: &Scenario) -> Vec<Problem> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_deploy() -> Scenario {
+        crate::scenario::builtin(crate::scenario::DEFAULT_ID).expect("exists").expect("parses")
+    }
+
+    #[test]
+    fn seat_limits_default_and_are_bounded() {
+        let mut s = first_deploy();
+        assert_eq!(s.players, Players { troubleshooters: 3, customers: 1, spectators: 50 });
+        assert!(validate(&s).is_empty());
+        s.players = Players { troubleshooters: 0, customers: 5, spectators: 201 };
+        let got: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "players.troubleshooters: 0 is outside 1..=8",
+                "players.customers: 5 is outside 0..=4",
+                "players.spectators: 201 is outside 0..=200",
+            ]
+        );
+    }
+
+    #[test]
+    fn seat_limits_parse_with_defaults_and_refuse_unknown_fields() {
+        let text = crate::scenario::builtin_sources()
+            .find(|(id, _)| *id == crate::scenario::DEFAULT_ID)
+            .map(|(_, t)| t)
+            .expect("exists");
+        let body = text.trim_end().strip_suffix(')').expect("a RON struct");
+        let with = format!("{body}    players: (troubleshooters: 2),\n)");
+        let s = crate::scenario::parse("with.ron", &with).expect("parses");
+        assert_eq!(s.players, Players { troubleshooters: 2, customers: 1, spectators: 50 });
+        let typo = format!("{body}    players: (troubleshooter: 2),\n)");
+        let err = crate::scenario::parse("typo.ron", &typo).expect_err("unknown field");
+        assert!(err.to_string().contains("troubleshooter"), "{err}");
+    }
 }

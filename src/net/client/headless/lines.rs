@@ -1,0 +1,208 @@
+//! The line-mode vocabulary, the solo console's where it fits: what a typed line asks for, given
+//! the seat. A line is a kubectl command for a troubleshooter (or the game master), team chat for
+//! the liaison and a reply to the liaison for the customer, unless it starts with `/`. Pure.
+
+use crate::game::text::sanitize;
+use crate::game::{Action, IncidentState, Seat, Severity};
+use crate::net::client::ClientCommand;
+
+pub const HELP: &str =
+    "A line is a kubectl command (troubleshooter, game master), team chat (liaison) or a reply to the
+liaison (customer), unless it starts with /:
+  /say TEXT                    write to the team chat
+  /tell TEXT                   write to the customer (liaison, game master)
+  /reply TEXT                  write to the liaison (customer)
+  /update STATE TEXT           post a status update: investigating|identified|monitoring|resolved
+  /hold                        ask the customer to hold off changes
+  /severity 1-4                set the incident's severity
+  /declare [OPTION]            declare the root cause (lists the options when none is given)
+  /hint                        ask for a hint (it costs points in the score)
+  /end                         end your turn
+  /ready [no]                  in the lobby: ready to start (or not)
+  /start                       start the game (the game master, or the room's creator)
+  /lobby TEXT                  write to the lobby chat
+  /rate N STARS                rate status update N with 1-5 stars (customer)
+  /accept, /refuse             answer a request to hold off changes (customer)
+  /mishap ID                   cause a mishap from your cards (customer)
+  /pause, /resume              pause or resume the game (game master)
+  /inject ID                   fire an inject (game master)
+  /grant                       give the team a hint (game master)
+  /as-customer TEXT            speak as the customer (game master)
+  /kick SEAT                   remove a player, e.g. /kick troubleshooter 2 (game master)
+  /endgame                     end the game (game master)
+  /status                      turn, clock, budget, alerts, points, what was found
+  /help                        this text
+  /quit                        leave";
+
+/// What a line asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Intent {
+    Act(Action),
+    Send(ClientCommand),
+    Help,
+    Status,
+    /// The root-cause options.
+    Options,
+    Quit,
+    /// The line is wrong; this says how it should be.
+    Usage(String),
+}
+
+/// What a line means for a player at `seat`; none for a blank line or a `#` comment.
+pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
+    let line = raw.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return None;
+    }
+    if !line.starts_with('/') {
+        return Some(match seat {
+            Seat::Troubleshooter(_) | Seat::GameMaster => Intent::Act(Action::Command(line.to_owned())),
+            Seat::Liaison => Intent::Act(Action::TeamChat(line.to_owned())),
+            Seat::Customer(_) => Intent::Act(Action::Reply(line.to_owned())),
+            Seat::Spectator(_) => Intent::Usage("a spectator watches; /help lists the commands".to_owned()),
+        });
+    }
+    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let rest = rest.trim();
+    let text = |usage: &str, make: fn(String) -> Action| {
+        if rest.is_empty() { Intent::Usage(format!("usage: {usage}")) } else { Intent::Act(make(rest.to_owned())) }
+    };
+    Some(match word {
+        "/say" => text("/say TEXT", Action::TeamChat),
+        "/tell" => text("/tell TEXT", Action::CustomerChat),
+        "/reply" => text("/reply TEXT", Action::Reply),
+        "/as-customer" => text("/as-customer TEXT", Action::SpeakAsCustomer),
+        "/mishap" => text("/mishap ID", Action::CauseMishap),
+        "/inject" => text("/inject ID", Action::FireInject),
+        "/declare" if rest.is_empty() => Intent::Options,
+        "/declare" => Intent::Act(Action::DeclareRootCause(rest.to_owned())),
+        "/update" => {
+            let (state, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            match IncidentState::parse(state) {
+                Some(state) => Intent::Act(Action::StatusUpdate { state, text: text.trim().to_owned() }),
+                None => Intent::Usage("usage: /update investigating|identified|monitoring|resolved TEXT".to_owned()),
+            }
+        }
+        "/hold" => Intent::Act(Action::AskHoldOff),
+        "/severity" | "/sev" => match rest.trim_start_matches(['s', 'S', 'e', 'E', 'v', 'V']) {
+            "1" => Intent::Act(Action::SetSeverity(Severity::Sev1)),
+            "2" => Intent::Act(Action::SetSeverity(Severity::Sev2)),
+            "3" => Intent::Act(Action::SetSeverity(Severity::Sev3)),
+            "4" => Intent::Act(Action::SetSeverity(Severity::Sev4)),
+            _ => Intent::Usage("usage: /severity 1|2|3|4".to_owned()),
+        },
+        "/hint" => Intent::Act(Action::RequestHint),
+        "/end" => Intent::Act(Action::EndTurn),
+        "/rate" => {
+            let mut words = rest.split_whitespace();
+            let update = words.next().and_then(|n| n.parse::<usize>().ok()).filter(|n| *n >= 1);
+            let stars = words.next().and_then(|n| n.parse::<u8>().ok()).filter(|n| (1..=5).contains(n));
+            match (update, stars, words.next()) {
+                (Some(update), Some(stars), None) => Intent::Act(Action::RateUpdate { update: update - 1, stars }),
+                _ => Intent::Usage("usage: /rate N STARS   (status update N, 1 to 5 stars)".to_owned()),
+            }
+        }
+        "/accept" => Intent::Act(Action::AnswerHoldOff { accept: true }),
+        "/refuse" => Intent::Act(Action::AnswerHoldOff { accept: false }),
+        "/pause" => Intent::Act(Action::Pause),
+        "/resume" => Intent::Act(Action::Resume),
+        "/grant" => Intent::Act(Action::GrantHint),
+        "/endgame" => Intent::Act(Action::EndGame),
+        "/ready" => match rest {
+            "" | "yes" | "on" => Intent::Send(ClientCommand::Ready(true)),
+            "no" | "off" => Intent::Send(ClientCommand::Ready(false)),
+            _ => Intent::Usage("usage: /ready [no]".to_owned()),
+        },
+        "/start" => Intent::Send(ClientCommand::Start),
+        "/lobby" if rest.is_empty() => Intent::Usage("usage: /lobby TEXT".to_owned()),
+        "/lobby" => Intent::Send(ClientCommand::LobbyChat(rest.to_owned())),
+        "/kick" => match parse_seat(rest) {
+            Some(seat) => Intent::Send(ClientCommand::Kick(seat)),
+            None => Intent::Usage(
+                "usage: /kick SEAT   (liaison, troubleshooter N, customer N, game-master, spectator N)".to_owned(),
+            ),
+        },
+        "/status" => Intent::Status,
+        "/help" => Intent::Help,
+        "/quit" | "/exit" => Intent::Quit,
+        _ => Intent::Usage(format!("unknown command {}; try /help", sanitize(word))),
+    })
+}
+
+/// A seat as its label reads (`troubleshooter 2`, `customer`, `spectator 3`), numbered from 1.
+pub fn parse_seat(text: &str) -> Option<Seat> {
+    let text = text.trim().to_ascii_lowercase();
+    let split = text.find(|c: char| c.is_ascii_digit()).unwrap_or(text.len());
+    let (word, number) = text.split_at(split);
+    let number = if number.is_empty() { 1 } else { number.trim().parse::<u16>().ok()? };
+    let index = number.checked_sub(1)?;
+    let small = || u8::try_from(index).ok();
+    match word.trim().replace(['-', '_', ' '], "").as_str() {
+        "liaison" if number == 1 => Some(Seat::Liaison),
+        "gamemaster" | "gm" if number == 1 => Some(Seat::GameMaster),
+        "troubleshooter" | "ts" => small().map(Seat::Troubleshooter),
+        "customer" => small().map(Seat::Customer),
+        "spectator" => Some(Seat::Spectator(index)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TS: Seat = Seat::Troubleshooter(0);
+
+    #[test]
+    fn lines_become_actions_for_the_seat() {
+        assert_eq!(parse("  ", TS), None);
+        assert_eq!(parse("# a comment", TS), None);
+        assert_eq!(parse("get pods -n shop", TS), Some(Intent::Act(Action::Command("get pods -n shop".into()))));
+        assert_eq!(parse("hello", Seat::Liaison), Some(Intent::Act(Action::TeamChat("hello".into()))));
+        assert_eq!(parse("hello", Seat::Customer(0)), Some(Intent::Act(Action::Reply("hello".into()))));
+        assert!(matches!(parse("hello", Seat::Spectator(0)), Some(Intent::Usage(_))));
+        assert_eq!(parse("/tell Hi Dana", Seat::Liaison), Some(Intent::Act(Action::CustomerChat("Hi Dana".into()))));
+        assert_eq!(
+            parse("/update identified Found it.", Seat::Liaison),
+            Some(Intent::Act(Action::StatusUpdate { state: IncidentState::Identified, text: "Found it.".into() }))
+        );
+        assert_eq!(parse("/severity sev2", TS), Some(Intent::Act(Action::SetSeverity(Severity::Sev2))));
+        assert_eq!(parse("/declare", TS), Some(Intent::Options));
+        assert_eq!(parse("/declare typo", TS), Some(Intent::Act(Action::DeclareRootCause("typo".into()))));
+        assert_eq!(
+            parse("/rate 1 4", Seat::Customer(0)),
+            Some(Intent::Act(Action::RateUpdate { update: 0, stars: 4 }))
+        );
+        assert!(matches!(parse("/rate 0 4", Seat::Customer(0)), Some(Intent::Usage(_))));
+        assert!(matches!(parse("/rate 1 6", Seat::Customer(0)), Some(Intent::Usage(_))));
+        assert_eq!(parse("/ready", TS), Some(Intent::Send(ClientCommand::Ready(true))));
+        assert_eq!(parse("/ready no", TS), Some(Intent::Send(ClientCommand::Ready(false))));
+        assert_eq!(parse("/lobby hi", TS), Some(Intent::Send(ClientCommand::LobbyChat("hi".into()))));
+        assert_eq!(
+            parse("/kick troubleshooter 2", Seat::GameMaster),
+            Some(Intent::Send(ClientCommand::Kick(Seat::Troubleshooter(1))))
+        );
+        assert_eq!(parse("/endgame", Seat::GameMaster), Some(Intent::Act(Action::EndGame)));
+        assert_eq!(parse("/accept", Seat::Customer(0)), Some(Intent::Act(Action::AnswerHoldOff { accept: true })));
+        assert_eq!(parse("/quit", TS), Some(Intent::Quit));
+        assert!(matches!(parse("/say", TS), Some(Intent::Usage(u)) if u == "usage: /say TEXT"));
+        assert!(
+            matches!(parse("/frob\u{1b}[2J", TS), Some(Intent::Usage(u)) if u == "unknown command /frob[2J; try /help")
+        );
+    }
+
+    #[test]
+    fn seats_read_as_their_labels() {
+        assert_eq!(parse_seat("liaison"), Some(Seat::Liaison));
+        assert_eq!(parse_seat("troubleshooter 2"), Some(Seat::Troubleshooter(1)));
+        assert_eq!(parse_seat("ts1"), Some(Seat::Troubleshooter(0)));
+        assert_eq!(parse_seat("troubleshooter"), Some(Seat::Troubleshooter(0)));
+        assert_eq!(parse_seat("customer"), Some(Seat::Customer(0)));
+        assert_eq!(parse_seat("game-master"), Some(Seat::GameMaster));
+        assert_eq!(parse_seat("spectator 12"), Some(Seat::Spectator(11)));
+        assert_eq!(parse_seat("troubleshooter 0"), None);
+        assert_eq!(parse_seat("troubleshooter 300"), None);
+        assert_eq!(parse_seat("liaison 2"), None);
+        assert_eq!(parse_seat("nobody"), None);
+    }
+}

@@ -1,0 +1,219 @@
+//! One connection, start to end. The handler reads frames with a deadline on each (the handshake
+//! deadline for `Hello` and then `Join` or `Resume`; the heartbeat once joined), answers pings,
+//! and passes everything else to its table. A writer task owns the socket's other half and
+//! writes what the connection's [`Outbox`] queues. A frame that is too long or does not decode
+//! ends this connection only, with a `Refused` saying why where one can still be sent.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedReadHalf;
+use tokio::time::Instant;
+use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
+use tokio_util::sync::CancellationToken;
+
+use super::Limits;
+use super::bucket::Bucket;
+use super::code::{self, check_name, normalize_code};
+use super::outbox::{Outbox, write_loop};
+use super::registry::Registry;
+use super::table::TableHandle;
+use crate::game::Seat;
+use crate::net::codec;
+use crate::net::protocol::{ClientMsg, PROTOCOL_VERSION, RoleWish, ServerMsg};
+
+pub const SHUTTING_DOWN: &str = "the server is shutting down";
+
+/// What every handler shares.
+pub struct Context {
+    pub registry: Registry,
+    pub limits: Limits,
+}
+
+static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
+
+/// Serves one connection until it ends; returns once its socket is closed.
+pub async fn serve(socket: TcpStream, peer: SocketAddr, context: Arc<Context>, stop: CancellationToken) {
+    let conn = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
+    let (read, write) = socket.into_split();
+    let (outbox, queue) = Outbox::new(conn, context.limits.queue);
+    let sink = FramedWrite::new(write, codec::framing());
+    let writer = tokio::spawn(write_loop(sink, queue, outbox.token(), context.limits.write_timeout));
+    let pings = Bucket::new(context.limits.pings, Instant::now());
+    let mut handler = Handler {
+        frames: FramedRead::new(read, codec::framing()),
+        outbox,
+        limits: context.limits,
+        context,
+        stop,
+        conn,
+        pings,
+    };
+    let end = handler.run().await;
+    tracing::info!(%peer, conn, "connection closed: {end}");
+    handler.outbox.close();
+    drop(handler);
+    let _ = writer.await;
+}
+
+struct Handler {
+    frames: FramedRead<OwnedReadHalf, LengthDelimitedCodec>,
+    outbox: Outbox,
+    context: Arc<Context>,
+    limits: Limits,
+    stop: CancellationToken,
+    conn: u64,
+    pings: Bucket,
+}
+
+/// What one read brought.
+enum Read {
+    Message(ClientMsg),
+    /// The client closed the connection.
+    Closed,
+    /// Nothing arrived in time.
+    Silent,
+    /// A frame too long or not a message.
+    Bad(String),
+    /// The server is shutting down.
+    Stopping,
+    /// The table dropped this connection (kicked, replaced, not reading, room closed).
+    Dropped,
+}
+
+impl Handler {
+    async fn read(&mut self, within: Duration) -> Read {
+        tokio::select! {
+            () = self.stop.cancelled() => Read::Stopping,
+            () = self.outbox.closed() => Read::Dropped,
+            next = tokio::time::timeout(within, self.frames.next()) => match next {
+                Err(_) => Read::Silent,
+                Ok(None) => Read::Closed,
+                Ok(Some(Err(e))) => Read::Bad(format!("unreadable frame: {e}")),
+                Ok(Some(Ok(frame))) => match codec::decode::<ClientMsg>(&frame) {
+                    Ok(message) => Read::Message(message),
+                    Err(e) => Read::Bad(e.to_string()),
+                },
+            },
+        }
+    }
+
+    fn refuse(&self, reason: &str) {
+        self.outbox.send(&ServerMsg::Refused { reason: reason.to_owned() });
+    }
+
+    /// Why a read ended the connection, for the log; tells the client where that helps.
+    fn ended(&self, read: Read) -> String {
+        match read {
+            Read::Stopping => {
+                self.refuse(SHUTTING_DOWN);
+                SHUTTING_DOWN.to_owned()
+            }
+            Read::Dropped => "dropped by its room".to_owned(),
+            Read::Silent => "nothing arrived in time".to_owned(),
+            Read::Closed => "closed by the client".to_owned(),
+            Read::Bad(e) => {
+                self.refuse(&format!("{e}; closing the connection"));
+                e
+            }
+            Read::Message(_) => {
+                self.refuse("that message is not expected now; closing the connection");
+                "an unexpected message".to_owned()
+            }
+        }
+    }
+
+    async fn run(&mut self) -> String {
+        let handshake = self.limits.handshake;
+        match self.read(handshake).await {
+            Read::Message(ClientMsg::Hello { protocol_version }) if protocol_version == PROTOCOL_VERSION => {
+                self.outbox.send(&ServerMsg::Welcome { protocol_version: PROTOCOL_VERSION });
+            }
+            Read::Message(ClientMsg::Hello { protocol_version }) => {
+                self.refuse(&format!(
+                    "this server speaks protocol version {PROTOCOL_VERSION} and your client speaks version \
+                     {protocol_version}: use the same kombat release as the host"
+                ));
+                return format!("protocol version {protocol_version}");
+            }
+            other => return self.ended(other),
+        }
+        let joined = match self.read(handshake).await {
+            Read::Message(ClientMsg::Join { code, name, role }) => self.join(&code, &name, role).await,
+            Read::Message(ClientMsg::Resume { token, last_seq }) => self.resume(&token, last_seq).await,
+            other => return self.ended(other),
+        };
+        let (table, seat) = match joined {
+            Ok(pair) => pair,
+            Err(reason) => {
+                self.refuse(&reason);
+                return format!("refused: {reason}");
+            }
+        };
+        let end = self.play(&table, seat).await;
+        table.gone(seat, self.conn).await;
+        end
+    }
+
+    async fn join(&self, code: &str, name: &str, role: RoleWish) -> Result<(TableHandle, Seat), String> {
+        let name = check_name(name)?;
+        let Some(code) = normalize_code(code) else {
+            return Err(format!("no room has the code {}", code::shown(code)));
+        };
+        let table = self.context.registry.find(&code).await.ok_or_else(|| format!("no room has the code {code}"))?;
+        match table.join(name, role, self.outbox.clone()).await {
+            Ok(Ok(seat)) => Ok((table, seat)),
+            Ok(Err(reason)) => Err(reason),
+            Err(_) => Err("that room has closed".to_owned()),
+        }
+    }
+
+    async fn resume(&self, token: &str, last_seq: u64) -> Result<(TableHandle, Seat), String> {
+        let unknown = || "that seat cannot be resumed: the token is not known here".to_owned();
+        let code = code::token_room(token).ok_or_else(unknown)?;
+        let table = self
+            .context
+            .registry
+            .find(&code)
+            .await
+            .ok_or_else(|| "that seat's room is gone (the server may have restarted)".to_owned())?;
+        match table.resume(token.to_owned(), last_seq, self.outbox.clone()).await {
+            Ok(Ok(seat)) => Ok((table, seat)),
+            Ok(Err(reason)) => Err(reason),
+            Err(_) => Err("that room has closed".to_owned()),
+        }
+    }
+
+    /// Joined: pings are answered here, everything else goes to the table.
+    async fn play(&mut self, table: &TableHandle, seat: Seat) -> String {
+        let heartbeat = self.limits.heartbeat;
+        loop {
+            match self.read(heartbeat).await {
+                Read::Message(ClientMsg::Ping { nonce }) => {
+                    if self.pings.take(Instant::now()) && !self.outbox.send(&ServerMsg::Pong { nonce }) {
+                        return "its queue is full".to_owned();
+                    }
+                }
+                Read::Message(ClientMsg::Hello { .. } | ClientMsg::Join { .. } | ClientMsg::Resume { .. }) => {
+                    self.refuse("this connection already has a seat; closing it");
+                    return "a second handshake".to_owned();
+                }
+                Read::Message(ClientMsg::Leave) => {
+                    let _ = table.message(seat, self.conn, ClientMsg::Leave).await;
+                    return "left".to_owned();
+                }
+                Read::Message(message) => {
+                    if table.message(seat, self.conn, message).await.is_err() {
+                        self.refuse("the room has closed");
+                        return "its room has closed".to_owned();
+                    }
+                }
+                other => return self.ended(other),
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The registry: one task that owns the map from join codes to tables. It makes each new room's
+//! code (retrying on the unlikely collision), finds a table for a code, forgets a table when it
+//! ends, and on shutdown closes every table at once.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::Limits;
+use super::code;
+use super::table::TableHandle;
+use crate::game::Game;
+use crate::room::RoomConfig;
+
+enum Command {
+    Create { game: Box<Game>, config: RoomConfig, reply: oneshot::Sender<anyhow::Result<String>> },
+    Find { code: String, reply: oneshot::Sender<Option<TableHandle>> },
+    Shutdown { reason: String, reply: oneshot::Sender<()> },
+}
+
+/// Talks to the registry. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Registry {
+    commands: mpsc::Sender<Command>,
+}
+
+impl Registry {
+    pub fn spawn(limits: Limits) -> Registry {
+        let (commands, inbox) = mpsc::channel(256);
+        tokio::spawn(run(inbox, limits));
+        Registry { commands }
+    }
+
+    /// A table for `game` under a fresh join code.
+    pub async fn create(&self, game: Game, config: RoomConfig) -> anyhow::Result<String> {
+        let (reply, answer) = oneshot::channel();
+        let command = Command::Create { game: Box::new(game), config, reply };
+        self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
+        answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?
+    }
+
+    /// The table with this (canonical) code, if it is open.
+    pub async fn find(&self, code: &str) -> Option<TableHandle> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(Command::Find { code: code.to_owned(), reply }).await.ok()?;
+        answer.await.ok().flatten()
+    }
+
+    /// Closes every table (telling its players `reason`); later lookups find nothing.
+    pub async fn shutdown(&self, reason: &str) {
+        let (reply, answer) = oneshot::channel();
+        if self.commands.send(Command::Shutdown { reason: reason.to_owned(), reply }).await.is_ok() {
+            let _ = answer.await;
+        }
+    }
+}
+
+async fn run(mut inbox: mpsc::Receiver<Command>, limits: Limits) {
+    let mut tables: HashMap<String, TableHandle> = HashMap::new();
+    let (gone_tx, mut gone) = mpsc::unbounded_channel::<String>();
+    let mut open = true;
+    loop {
+        let command = tokio::select! {
+            command = inbox.recv() => command,
+            Some(code) = gone.recv() => {
+                // A table says so once, as it ends; codes are never reused.
+                tables.remove(&code);
+                continue;
+            }
+        };
+        let Some(command) = command else { break };
+        match command {
+            Command::Create { game, config, reply } => {
+                if !open {
+                    let _ = reply.send(Err(anyhow::anyhow!("the server is shutting down")));
+                    continue;
+                }
+                tables.retain(|_, t| !t.is_closed());
+                let code = loop {
+                    match code::new_code() {
+                        Ok(code) if tables.contains_key(&code) => {}
+                        Ok(code) => break Ok(code),
+                        Err(e) => break Err(anyhow::anyhow!("cannot make a join code: {e}")),
+                    }
+                };
+                if let Ok(code) = &code {
+                    let table = TableHandle::spawn(code.clone(), *game, config, limits, gone_tx.clone());
+                    tables.insert(code.clone(), table);
+                }
+                let _ = reply.send(code);
+            }
+            Command::Find { code, reply } => {
+                let table = tables.get(&code).filter(|t| !t.is_closed()).cloned();
+                if table.is_none() {
+                    tables.remove(&code);
+                }
+                let _ = reply.send(table);
+            }
+            Command::Shutdown { reason, reply } => {
+                open = false;
+                let closing = tables.drain().map(|(_, table)| {
+                    let reason = reason.clone();
+                    async move {
+                        let wait = limits.shutdown_grace.max(Duration::from_millis(100));
+                        let _ = tokio::time::timeout(wait, table.shutdown(&reason)).await;
+                    }
+                });
+                futures_util::future::join_all(closing).await;
+                let _ = reply.send(());
+            }
+        }
+    }
+}

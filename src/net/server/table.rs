@@ -1,0 +1,373 @@
+//! A table: the server's side of one room. One task per room owns who sits where (see
+//! `seating`), the lobby and its chat, and drives the room actor that owns the game. Handlers
+//! send it what their clients asked for; it answers through each client's [`Outbox`] with
+//! `try_send` and never waits on a client, so a stalled one is dropped (its seat waits for a
+//! `Resume`) and never slows the room. After every batch the room applies, each connected seat
+//! gets its fresh view; batches that arrive together are covered by one view. When the room
+//! actor dies (a panic), its players are told and the table ends; other tables go on.
+
+mod fanout;
+mod requests;
+mod seating;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::{mpsc, oneshot};
+
+use self::seating::{Member, SeatLimits};
+use super::Limits;
+use super::code;
+use super::outbox::Outbox;
+use crate::game::state::ChatLine;
+use crate::game::{Game, Seat};
+use crate::net::protocol::{ClientMsg, MAX_FRAME, RoleWish, ServerMsg};
+use crate::room::{RoomConfig, RoomError, RoomEvent, RoomHandle};
+
+/// What a snapshot may take so that `Update { seq, .. }` around it still fits in a frame.
+const MAX_SNAPSHOT: usize = MAX_FRAME - 32;
+/// The longest refusal reason sent back in `Done`.
+const MAX_REASON: usize = 2000;
+/// The longest command line passed on to the game.
+const MAX_COMMAND: usize = 1000;
+
+pub const ROOM_FAILED: &str = "the room failed; other rooms go on";
+pub const KICKED: &str = "kicked by the game master";
+
+/// What handlers ask of a table.
+pub enum Command {
+    Join {
+        name: String,
+        role: RoleWish,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Seat, String>>,
+    },
+    Resume {
+        token: String,
+        last_seq: u64,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Seat, String>>,
+    },
+    /// A message from the client on connection `conn` in `seat`.
+    Message {
+        seat: Seat,
+        conn: u64,
+        message: ClientMsg,
+    },
+    /// The connection `conn` closed.
+    Gone {
+        seat: Seat,
+        conn: u64,
+    },
+    Shutdown {
+        reason: String,
+        reply: oneshot::Sender<()>,
+    },
+    /// Runs `f` inside the room actor (tests use it to make the room fail).
+    #[cfg(test)]
+    Room(Box<dyn FnOnce(RoomHandle) + Send>),
+}
+
+/// Talks to a table. Cheap to clone; the table ends when every handle is dropped.
+#[derive(Clone, Debug)]
+pub struct TableHandle {
+    commands: mpsc::Sender<Command>,
+}
+
+/// The table is gone.
+#[derive(Debug)]
+pub struct Closed;
+
+impl TableHandle {
+    /// A table for a game in its lobby; `gone` hears its code when it ends.
+    pub fn spawn(
+        code: String,
+        game: Game,
+        config: RoomConfig,
+        limits: Limits,
+        gone: mpsc::UnboundedSender<String>,
+    ) -> TableHandle {
+        let (commands, inbox) = mpsc::channel(256);
+        let scenario = game.scenario();
+        let table = Table {
+            title: scenario.title.clone(),
+            summary: scenario.summary.clone(),
+            seats: SeatLimits::of(scenario),
+            room: RoomHandle::spawn(game, config),
+            code,
+            members: BTreeMap::new(),
+            started: false,
+            chat: VecDeque::new(),
+            limits,
+            joined: 0,
+        };
+        tokio::spawn(table.run(inbox, gone));
+        TableHandle { commands }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.commands.is_closed()
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, Closed> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(make(reply)).await.map_err(|_| Closed)?;
+        answer.await.map_err(|_| Closed)
+    }
+
+    pub async fn join(&self, name: String, role: RoleWish, outbox: Outbox) -> Result<Result<Seat, String>, Closed> {
+        self.ask(|reply| Command::Join { name, role, outbox, reply }).await
+    }
+
+    pub async fn resume(&self, token: String, last_seq: u64, outbox: Outbox) -> Result<Result<Seat, String>, Closed> {
+        self.ask(|reply| Command::Resume { token, last_seq, outbox, reply }).await
+    }
+
+    pub async fn message(&self, seat: Seat, conn: u64, message: ClientMsg) -> Result<(), Closed> {
+        self.commands.send(Command::Message { seat, conn, message }).await.map_err(|_| Closed)
+    }
+
+    pub async fn gone(&self, seat: Seat, conn: u64) {
+        let _ = self.commands.send(Command::Gone { seat, conn }).await;
+    }
+
+    /// Tells every player why, closes their connections and ends the room.
+    pub async fn shutdown(&self, reason: &str) {
+        let reason = reason.to_owned();
+        let _ = self.ask(|reply| Command::Shutdown { reason, reply }).await;
+    }
+
+    #[cfg(test)]
+    pub async fn with_room(&self, f: impl FnOnce(RoomHandle) + Send + 'static) {
+        let _ = self.commands.send(Command::Room(Box::new(f))).await;
+    }
+}
+
+/// The room actor stopped answering.
+struct RoomGone;
+
+impl From<RoomError> for RoomGone {
+    fn from(_: RoomError) -> Self {
+        RoomGone
+    }
+}
+
+enum Flow {
+    Continue,
+    /// The game changed in a way the room did not broadcast: send fresh views.
+    Refresh,
+    Stop,
+}
+
+struct Table {
+    code: String,
+    title: String,
+    summary: String,
+    seats: SeatLimits,
+    room: RoomHandle,
+    members: BTreeMap<Seat, Member>,
+    started: bool,
+    chat: VecDeque<ChatLine>,
+    limits: Limits,
+    /// Players who joined so far (orders the creator's succession).
+    joined: u64,
+}
+
+impl Table {
+    async fn run(mut self, mut inbox: mpsc::Receiver<Command>, gone: mpsc::UnboundedSender<String>) {
+        let Ok(mut events) = self.room.subscribe().await else {
+            self.fail();
+            let _ = gone.send(self.code);
+            return;
+        };
+        loop {
+            let mut stale = false;
+            tokio::select! {
+                biased;
+                event = events.recv() => match event {
+                    Ok(event) => stale |= self.note(event),
+                    Err(RecvError::Lagged(_)) => stale = true,
+                    Err(RecvError::Closed) => {
+                        self.fail();
+                        break;
+                    }
+                },
+                command = inbox.recv() => {
+                    let Some(command) = command else {
+                        let _ = self.room.end().await;
+                        break;
+                    };
+                    match self.handle(command).await {
+                        Ok(Flow::Continue) => {}
+                        Ok(Flow::Refresh) => stale = true,
+                        Ok(Flow::Stop) => break,
+                        Err(RoomGone) => {
+                            self.fail();
+                            break;
+                        }
+                    }
+                }
+            }
+            // Batches that arrived meanwhile: one fresh view covers them all.
+            let mut failed = false;
+            loop {
+                match events.try_recv() {
+                    Ok(event) => stale |= self.note(event),
+                    Err(TryRecvError::Lagged(_)) => stale = true,
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Closed) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            if failed || (stale && self.started && self.refresh(None).await.is_err()) {
+                self.fail();
+                break;
+            }
+        }
+        tracing::info!(code = %self.code, "room closed");
+        let _ = gone.send(self.code);
+    }
+
+    /// Whether the event calls for fresh views.
+    fn note(&mut self, event: RoomEvent) -> bool {
+        match event {
+            RoomEvent::Applied(_) => true,
+            RoomEvent::Warning(text) => {
+                tracing::warn!(code = %self.code, "{text}");
+                let host = self
+                    .members
+                    .contains_key(&Seat::GameMaster)
+                    .then_some(Seat::GameMaster)
+                    .or_else(|| self.members.iter().find(|(_, m)| m.creator).map(|(s, _)| *s));
+                if let Some(seat) = host {
+                    self.notice(seat, &text);
+                }
+                false
+            }
+            RoomEvent::Postmortem(path) => {
+                tracing::info!(code = %self.code, "postmortem written to {}", path.display());
+                false
+            }
+        }
+    }
+
+    async fn handle(&mut self, command: Command) -> Result<Flow, RoomGone> {
+        match command {
+            Command::Join { name, role, outbox, reply } => self.join(name, role, outbox, reply).await,
+            Command::Resume { token, last_seq, outbox, reply } => self.resume(&token, last_seq, outbox, reply).await,
+            Command::Message { seat, conn, message } => {
+                // The seat's latest connection may still speak after the table stopped writing to
+                // it (it closed while the table was busy): a `Leave` or an act still counts, and a
+                // resent act is answered after a `Resume`. A replaced connection or a removed
+                // player does not speak for the seat.
+                if self.members.get(&seat).is_none_or(|m| m.conn != conn || m.token.is_none()) {
+                    return Ok(Flow::Continue);
+                }
+                self.message(seat, message).await
+            }
+            Command::Gone { seat, conn } => {
+                if let Some(member) = self.members.get_mut(&seat)
+                    && member.outbox.as_ref().is_some_and(|o| o.id == conn)
+                {
+                    member.outbox = None;
+                    tracing::info!(code = %self.code, ?seat, "disconnected; the seat waits");
+                    self.lobby_changed();
+                }
+                Ok(Flow::Continue)
+            }
+            Command::Shutdown { reason, reply } => {
+                for member in self.members.values_mut() {
+                    if let Some(outbox) = member.outbox.take() {
+                        outbox.send(&ServerMsg::Refused { reason: reason.clone() });
+                        outbox.close();
+                    }
+                }
+                let _ = self.room.end().await;
+                let _ = reply.send(());
+                Ok(Flow::Stop)
+            }
+            #[cfg(test)]
+            Command::Room(f) => {
+                f(self.room.clone());
+                Ok(Flow::Continue)
+            }
+        }
+    }
+
+    async fn join(
+        &mut self,
+        name: String,
+        wish: RoleWish,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Seat, String>>,
+    ) -> Result<Flow, RoomGone> {
+        let mut choice = seating::choose(&self.members, self.seats, wish, self.started);
+        if choice.is_err() && matches!(wish, RoleWish::Spectator | RoleWish::Any) {
+            // Spectators who dropped and did not come back make room for new ones.
+            self.members.retain(|seat, m| !matches!(seat, Seat::Spectator(_)) || m.outbox.is_some());
+            self.pass_creator();
+            choice = seating::choose(&self.members, self.seats, wish, self.started);
+        }
+        let seat = match choice {
+            Ok(seat) => seat,
+            Err(reason) => {
+                let _ = reply.send(Err(reason));
+                return Ok(Flow::Continue);
+            }
+        };
+        let Ok(token) = code::new_token(&self.code) else {
+            let _ = reply.send(Err("the server cannot make a resume token right now".to_owned()));
+            return Ok(Flow::Continue);
+        };
+        let creator = !self.members.values().any(|m| m.creator);
+        self.joined += 1;
+        outbox.send(&ServerMsg::Joined { code: self.code.clone(), seat, token: token.clone() });
+        tracing::info!(code = %self.code, ?seat, name = %name, creator, "joined");
+        self.members.insert(seat, Member::new(name, token, creator, self.joined, outbox, &self.limits));
+        let _ = reply.send(Ok(seat));
+        if self.started {
+            self.refresh(Some(seat)).await?;
+        } else {
+            self.lobby_changed();
+        }
+        Ok(Flow::Continue)
+    }
+
+    async fn resume(
+        &mut self,
+        token: &str,
+        last_seq: u64,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Seat, String>>,
+    ) -> Result<Flow, RoomGone> {
+        let found = self.members.iter().find(|(_, m)| m.token.as_deref().is_some_and(|t| code::same_token(t, token)));
+        let Some(seat) = found.map(|(s, _)| *s) else {
+            let _ = reply
+                .send(Err("that seat cannot be resumed: the token is not known here, or the seat was given up".into()));
+            return Ok(Flow::Continue);
+        };
+        let Some(member) = self.members.get_mut(&seat) else { return Ok(Flow::Continue) };
+        if let Some(old) = member.outbox.take() {
+            old.send(&ServerMsg::Refused { reason: "this seat was taken back on another connection".to_owned() });
+            old.close();
+        }
+        // Updates are snapshots: whatever the old connection missed, the next one covers.
+        member.seq = last_seq;
+        outbox.send(&ServerMsg::Joined { code: self.code.clone(), seat, token: token.to_owned() });
+        member.conn = outbox.id;
+        member.outbox = Some(outbox);
+        tracing::info!(code = %self.code, ?seat, last_seq, "resumed");
+        let _ = reply.send(Ok(seat));
+        if self.started {
+            self.refresh(Some(seat)).await?;
+        } else {
+            self.lobby_changed();
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+#[cfg(test)]
+mod tests;

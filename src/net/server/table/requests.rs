@@ -1,0 +1,208 @@
+//! What players ask of a table: readiness and chat in the lobby, starting the game, acting
+//! (deduplicated by id and rate limited), kicking and leaving.
+
+use tokio::time::Instant;
+
+use super::{Flow, KICKED, MAX_COMMAND, MAX_REASON, RoomGone, Table};
+use crate::game::state::ChatLine;
+use crate::game::text::{sanitize, sanitize_block};
+use crate::game::{Action, Seat};
+use crate::net::protocol::{ClientMsg, ServerMsg, Update};
+use crate::room::RoomError;
+
+impl Table {
+    pub(super) async fn message(&mut self, seat: Seat, message: ClientMsg) -> Result<Flow, RoomGone> {
+        match message {
+            ClientMsg::Ready(ready) => {
+                if self.in_lobby(seat) && self.allow(seat, false) {
+                    if let Some(member) = self.members.get_mut(&seat) {
+                        member.ready = ready;
+                    }
+                    self.lobby_changed();
+                }
+            }
+            ClientMsg::LobbyChat(text) => {
+                if self.in_lobby(seat) && self.allow(seat, true) {
+                    let text = sanitize(&text);
+                    if text.is_empty() {
+                        self.notice(seat, "the message is empty");
+                    } else {
+                        let from = self.members.get(&seat).map(|m| m.name.clone()).unwrap_or_default();
+                        self.chat.push_back(ChatLine { turn: 0, second: 0, from, text });
+                        while self.chat.len() > self.limits.lobby_chat {
+                            self.chat.pop_front();
+                        }
+                        self.lobby_changed();
+                    }
+                }
+            }
+            ClientMsg::Start => return self.start(seat).await,
+            ClientMsg::Act { id, action } => return self.act(seat, id, action).await,
+            ClientMsg::Kick { seat: target } => {
+                if !self.allow(seat, false) {
+                    return Ok(Flow::Continue);
+                }
+                if seat != Seat::GameMaster {
+                    self.notice(seat, "only the game master can remove players");
+                } else if target == seat {
+                    self.notice(seat, "the game master cannot remove themselves; leave instead");
+                } else if self.members.get(&target).is_none_or(|m| m.token.is_none()) {
+                    self.notice(seat, &format!("nobody sits in the {} seat", target.label()));
+                } else {
+                    tracing::info!(code = %self.code, ?target, "kicked");
+                    self.remove(target, Some(KICKED));
+                }
+            }
+            ClientMsg::Leave => {
+                tracing::info!(code = %self.code, ?seat, "left");
+                self.remove(seat, None);
+            }
+            // The handler answers these itself.
+            ClientMsg::Hello { .. } | ClientMsg::Join { .. } | ClientMsg::Resume { .. } | ClientMsg::Ping { .. } => {}
+        }
+        Ok(Flow::Continue)
+    }
+
+    pub(super) fn in_lobby(&mut self, seat: Seat) -> bool {
+        if self.started {
+            self.notice(seat, "the game has started: that is for the lobby");
+        }
+        !self.started
+    }
+
+    pub(super) async fn start(&mut self, seat: Seat) -> Result<Flow, RoomGone> {
+        if !self.allow(seat, false) {
+            return Ok(Flow::Continue);
+        }
+        if self.started {
+            self.notice(seat, "the game has already started");
+            return Ok(Flow::Continue);
+        }
+        let may = seat == Seat::GameMaster
+            || (!self.members.contains_key(&Seat::GameMaster) && self.members.get(&seat).is_some_and(|m| m.creator));
+        if !may {
+            self.notice(
+                seat,
+                "only the game master starts the game (or the room's creator, when there is no game master)",
+            );
+            return Ok(Flow::Continue);
+        }
+        // Players take their seats in the game only now, so the lobby can change freely.
+        let players: Vec<(Seat, String)> = self
+            .members
+            .iter()
+            .filter(|(s, _)| !matches!(s, Seat::Spectator(_)))
+            .map(|(s, m)| (*s, m.name.clone()))
+            .collect();
+        for (seat, name) in players {
+            self.room.join(seat, &name).await?;
+        }
+        self.room.start().await?;
+        self.started = true;
+        tracing::info!(code = %self.code, players = self.members.len(), "game started");
+        Ok(Flow::Refresh)
+    }
+
+    pub(super) async fn act(&mut self, seat: Seat, id: u64, action: Action) -> Result<Flow, RoomGone> {
+        if let Some(result) = self.members.get(&seat).and_then(|m| m.recent.get(id)).cloned() {
+            self.send(seat, &ServerMsg::Done { id, result });
+            return Ok(Flow::Continue);
+        }
+        let refusal = if !self.started {
+            Some("the game has not started yet")
+        } else if matches!(seat, Seat::Spectator(_)) {
+            Some("spectators watch the game; they cannot act")
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            self.send(seat, &ServerMsg::Done { id, result: Err(reason.to_owned()) });
+            return Ok(Flow::Continue);
+        }
+        let chatty = matches!(
+            action,
+            Action::TeamChat(_)
+                | Action::CustomerChat(_)
+                | Action::Reply(_)
+                | Action::SpeakAsCustomer(_)
+                | Action::StatusUpdate { .. }
+        );
+        if !self.allow(seat, false) || (chatty && !self.allow(seat, true)) {
+            let reason = "slow down: too many actions at once; this one was not taken".to_owned();
+            self.send(seat, &ServerMsg::Done { id, result: Err(reason) });
+            return Ok(Flow::Continue);
+        }
+        let action = match action {
+            // The game keeps command lines as typed; they reach other screens and the postmortem.
+            Action::Command(line) => {
+                Action::Command(sanitize_block(&line).replace('\n', " ").chars().take(MAX_COMMAND).collect())
+            }
+            other => other,
+        };
+        let result = match self.room.act(seat, action).await {
+            Ok(_) => Ok(()),
+            Err(RoomError::Rule(e)) => Err(e.to_string().chars().take(MAX_REASON).collect()),
+            Err(RoomError::Started) => Err("the game has already started".to_owned()),
+            Err(RoomError::Closed) => return Err(RoomGone),
+        };
+        if let Some(member) = self.members.get_mut(&seat) {
+            member.recent.put(id, result.clone());
+        }
+        self.send(seat, &ServerMsg::Done { id, result });
+        Ok(Flow::Continue)
+    }
+
+    /// Spends one of the seat's tokens for chat or for other requests; says so when there is none.
+    pub(super) fn allow(&mut self, seat: Seat, chat: bool) -> bool {
+        let Some(member) = self.members.get_mut(&seat) else { return false };
+        let now = Instant::now();
+        let ok = if chat { member.chat.take(now) } else { member.acts.take(now) };
+        if ok {
+            member.strikes = 0;
+            return true;
+        }
+        member.strikes += 1;
+        if member.strikes > self.limits.flood {
+            tracing::warn!(code = %self.code, ?seat, "dropped for flooding");
+            if let Some(outbox) = member.outbox.take() {
+                outbox.send(&ServerMsg::Refused { reason: "too many messages; reconnect to go on".to_owned() });
+                outbox.close();
+            }
+            self.lobby_changed();
+        } else {
+            let what = if chat { "chat" } else { "requests" };
+            self.notice(seat, &format!("slow down: too much {what} at once; that was not taken"));
+        }
+        false
+    }
+
+    /// Takes `seat` from its player: freed in the lobby (and for spectators), left empty in a
+    /// game. With a reason, the player is told they were removed.
+    pub(super) fn remove(&mut self, seat: Seat, reason: Option<&str>) {
+        if let Some(reason) = reason {
+            self.push(seat, Update::Removed { reason: reason.to_owned() });
+        }
+        let Some(member) = self.members.get_mut(&seat) else { return };
+        if let Some(outbox) = member.outbox.take() {
+            outbox.close();
+        }
+        if self.started && !matches!(seat, Seat::Spectator(_)) {
+            member.token = None;
+            member.ready = false;
+            return;
+        }
+        self.members.remove(&seat);
+        self.pass_creator();
+        self.lobby_changed();
+    }
+
+    /// When the creator is gone, the earliest player still here becomes the creator.
+    pub(super) fn pass_creator(&mut self) {
+        if self.members.values().any(|m| m.creator) {
+            return;
+        }
+        if let Some(next) = self.members.values_mut().filter(|m| m.token.is_some()).min_by_key(|m| m.order) {
+            next.creator = true;
+        }
+    }
+}

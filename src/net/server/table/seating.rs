@@ -1,0 +1,233 @@
+//! Who sits where at a table: one [`Member`] per seat (name, resume token, readiness, the
+//! sequence number of its updates, the act ids it sent lately, its rate budgets, its
+//! connection if it has one), and the pure choice of a seat for a player's wish within the
+//! scenario's limits.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use tokio::time::Instant;
+
+use super::super::Limits;
+use super::super::bucket::Bucket;
+use super::super::outbox::Outbox;
+use crate::game::Seat;
+use crate::net::protocol::RoleWish;
+use crate::scenario::Scenario;
+
+/// How many seats of each numbered role a room has (one liaison, one game master).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeatLimits {
+    pub troubleshooters: u8,
+    pub customers: u8,
+    pub spectators: u16,
+}
+
+impl SeatLimits {
+    pub fn of(scenario: &Scenario) -> SeatLimits {
+        let p = &scenario.players;
+        SeatLimits {
+            troubleshooters: u8::try_from(p.troubleshooters.max(1)).unwrap_or(u8::MAX),
+            customers: u8::try_from(p.customers).unwrap_or(u8::MAX),
+            spectators: u16::try_from(p.spectators).unwrap_or(u16::MAX),
+        }
+    }
+
+    /// As the lobby shows them.
+    pub fn listed(self) -> Vec<(RoleWish, u8)> {
+        vec![
+            (RoleWish::Liaison, 1),
+            (RoleWish::Troubleshooter, self.troubleshooters),
+            (RoleWish::Customer, self.customers),
+            (RoleWish::GameMaster, 1),
+            (RoleWish::Spectator, u8::try_from(self.spectators).unwrap_or(u8::MAX)),
+        ]
+    }
+}
+
+/// The last act ids of a seat and what each got, so a resent act is answered, not redone.
+#[derive(Clone, Debug)]
+pub struct Recent {
+    capacity: usize,
+    entries: VecDeque<(u64, Result<(), String>)>,
+}
+
+impl Recent {
+    pub fn new(capacity: usize) -> Recent {
+        Recent { capacity, entries: VecDeque::new() }
+    }
+
+    pub fn get(&self, id: u64) -> Option<&Result<(), String>> {
+        self.entries.iter().find(|(i, _)| *i == id).map(|(_, r)| r)
+    }
+
+    pub fn put(&mut self, id: u64, result: Result<(), String>) {
+        if self.capacity == 0 {
+            return;
+        }
+        if self.entries.len() == self.capacity {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((id, result));
+    }
+}
+
+/// A player in a seat.
+#[derive(Debug)]
+pub struct Member {
+    pub name: String,
+    /// Resumes the seat; none once the player left or was removed during a game (the seat
+    /// stays theirs in the game, and nobody can take it back).
+    pub token: Option<String>,
+    pub ready: bool,
+    /// The room's creator: may take the game master's seat, and starts the game without one.
+    pub creator: bool,
+    /// When they joined, among the room's players (the creator's role passes on in this order).
+    pub order: u64,
+    /// The `seq` of the last update queued for this seat.
+    pub seq: u64,
+    pub outbox: Option<Outbox>,
+    /// The id of the seat's latest connection (its outbox may be gone already).
+    pub conn: u64,
+    pub recent: Recent,
+    pub chat: Bucket,
+    pub acts: Bucket,
+    /// Requests refused in a row for going too fast.
+    pub strikes: u32,
+}
+
+impl Member {
+    pub fn new(name: String, token: String, creator: bool, order: u64, outbox: Outbox, limits: &Limits) -> Member {
+        let now = Instant::now();
+        Member {
+            name,
+            token: Some(token),
+            ready: false,
+            creator,
+            order,
+            seq: 0,
+            conn: outbox.id,
+            outbox: Some(outbox),
+            recent: Recent::new(limits.dedupe),
+            chat: Bucket::new(limits.chat, now),
+            acts: Bucket::new(limits.acts, now),
+            strikes: 0,
+        }
+    }
+}
+
+/// The seat for a player who wishes for `wish`, or why there is none.
+pub fn choose<T>(taken: &BTreeMap<Seat, T>, limits: SeatLimits, wish: RoleWish, started: bool) -> Result<Seat, String> {
+    let free = |seat: Seat| !taken.contains_key(&seat);
+    let troubleshooter = || (0..limits.troubleshooters).map(Seat::Troubleshooter).find(|s| free(*s));
+    let spectator = || {
+        let watching = taken.keys().filter(|s| matches!(s, Seat::Spectator(_))).count();
+        if watching >= usize::from(limits.spectators) {
+            return None;
+        }
+        (0..=u16::MAX).map(Seat::Spectator).find(|s| free(*s))
+    };
+    if started && !matches!(wish, RoleWish::Spectator | RoleWish::Any) {
+        return Err("the game has already started: join as a spectator, or resume your seat".to_owned());
+    }
+    let wish = if started { RoleWish::Spectator } else { wish };
+    match wish {
+        RoleWish::Liaison => {
+            if free(Seat::Liaison) {
+                Ok(Seat::Liaison)
+            } else {
+                Err("the liaison's seat is taken".to_owned())
+            }
+        }
+        RoleWish::Troubleshooter => {
+            troubleshooter().ok_or_else(|| format!("all {} troubleshooter seats are taken", limits.troubleshooters))
+        }
+        RoleWish::Customer => {
+            if limits.customers == 0 {
+                return Err("this scenario has no customer seats: the scripted customer plays".to_owned());
+            }
+            (0..limits.customers)
+                .map(Seat::Customer)
+                .find(|s| free(*s))
+                .ok_or_else(|| format!("all {} customer seats are taken", limits.customers))
+        }
+        RoleWish::GameMaster => {
+            if taken.is_empty() {
+                Ok(Seat::GameMaster)
+            } else {
+                Err("only the room's creator (the first to join) may take the game master's seat".to_owned())
+            }
+        }
+        RoleWish::Spectator => {
+            spectator().ok_or_else(|| format!("the room has no spectator seats left (at most {})", limits.spectators))
+        }
+        RoleWish::Any => Some(Seat::Liaison)
+            .filter(|s| free(*s))
+            .or_else(troubleshooter)
+            .or_else(spectator)
+            .ok_or_else(|| "the room is full".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: SeatLimits = SeatLimits { troubleshooters: 2, customers: 1, spectators: 2 };
+
+    fn seated(seats: &[Seat]) -> BTreeMap<Seat, &'static str> {
+        seats.iter().map(|s| (*s, "someone")).collect()
+    }
+
+    #[test]
+    fn wishes_get_the_first_free_seat_of_their_role() {
+        let empty = seated(&[]);
+        assert_eq!(choose(&empty, LIMITS, RoleWish::Liaison, false), Ok(Seat::Liaison));
+        assert_eq!(choose(&empty, LIMITS, RoleWish::GameMaster, false), Ok(Seat::GameMaster));
+        let some = seated(&[Seat::Liaison, Seat::Troubleshooter(0)]);
+        assert_eq!(choose(&some, LIMITS, RoleWish::Troubleshooter, false), Ok(Seat::Troubleshooter(1)));
+        assert_eq!(choose(&some, LIMITS, RoleWish::Any, false), Ok(Seat::Troubleshooter(1)));
+        assert_eq!(choose(&some, LIMITS, RoleWish::Customer, false), Ok(Seat::Customer(0)));
+        assert_eq!(choose(&some, LIMITS, RoleWish::Spectator, false), Ok(Seat::Spectator(0)));
+        assert_eq!(choose(&empty, LIMITS, RoleWish::Any, false), Ok(Seat::Liaison));
+    }
+
+    #[test]
+    fn full_roles_and_late_joins_are_refused_with_a_reason() {
+        let full = seated(&[
+            Seat::Liaison,
+            Seat::Troubleshooter(0),
+            Seat::Troubleshooter(1),
+            Seat::Customer(0),
+            Seat::Spectator(0),
+            Seat::Spectator(1),
+        ]);
+        let refused = |wish, started| choose(&full, LIMITS, wish, started).expect_err("refused");
+        assert_eq!(refused(RoleWish::Liaison, false), "the liaison's seat is taken");
+        assert_eq!(refused(RoleWish::Troubleshooter, false), "all 2 troubleshooter seats are taken");
+        assert_eq!(refused(RoleWish::Customer, false), "all 1 customer seats are taken");
+        assert_eq!(refused(RoleWish::Spectator, false), "the room has no spectator seats left (at most 2)");
+        assert_eq!(refused(RoleWish::Any, false), "the room is full");
+        assert!(refused(RoleWish::GameMaster, false).starts_with("only the room's creator"));
+        assert!(refused(RoleWish::Troubleshooter, true).starts_with("the game has already started"));
+        let none = SeatLimits { customers: 0, ..LIMITS };
+        assert!(choose(&seated(&[]), none, RoleWish::Customer, false).expect_err("none").contains("scripted customer"));
+    }
+
+    #[test]
+    fn after_the_start_spectators_still_join() {
+        let playing = seated(&[Seat::Liaison, Seat::Spectator(0)]);
+        assert_eq!(choose(&playing, LIMITS, RoleWish::Spectator, true), Ok(Seat::Spectator(1)));
+        assert_eq!(choose(&playing, LIMITS, RoleWish::Any, true), Ok(Seat::Spectator(1)));
+    }
+
+    #[test]
+    fn recent_acts_are_remembered_up_to_a_bound() {
+        let mut recent = Recent::new(2);
+        recent.put(1, Ok(()));
+        recent.put(2, Err("no".into()));
+        assert_eq!(recent.get(2), Some(&Err("no".to_owned())));
+        recent.put(3, Ok(()));
+        assert_eq!(recent.get(1), None);
+        assert_eq!(recent.get(3), Some(&Ok(())));
+    }
+}

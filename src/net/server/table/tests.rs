@@ -1,0 +1,74 @@
+//! A table on its own, with outboxes read directly: a room that panics takes only its own
+//! players with it, and they are told.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use tokio::sync::mpsc;
+
+use super::*;
+use crate::game::Action;
+use crate::net::codec;
+use crate::net::protocol::Update;
+use crate::scenario;
+
+fn game() -> Game {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    Game::new(s, 3).expect("builds")
+}
+
+fn table(code: &str, gone: mpsc::UnboundedSender<String>) -> TableHandle {
+    TableHandle::spawn(code.to_owned(), game(), RoomConfig::default(), Limits::default(), gone)
+}
+
+async fn next(queue: &mut mpsc::Receiver<Bytes>) -> ServerMsg {
+    let frame = tokio::time::timeout(Duration::from_secs(10), queue.recv())
+        .await
+        .expect("a message in time")
+        .expect("the queue is open");
+    codec::decode(&BytesMut::from(&frame[..])).expect("decodes")
+}
+
+/// Joins as the liaison and starts the game; returns the connection's outbox and queue.
+async fn play(table: &TableHandle, conn: u64) -> (Outbox, mpsc::Receiver<Bytes>) {
+    let (outbox, mut queue) = Outbox::new(conn, 64);
+    let seat = table.join("Lee".into(), RoleWish::Liaison, outbox.clone()).await.expect("open").expect("seated");
+    assert_eq!(seat, Seat::Liaison);
+    assert!(matches!(next(&mut queue).await, ServerMsg::Joined { seat: Seat::Liaison, .. }));
+    assert!(matches!(next(&mut queue).await, ServerMsg::Update { seq: 1, update: Update::Lobby(_) }));
+    table.message(seat, conn, ClientMsg::Start).await.expect("open");
+    let ServerMsg::Update { seq: 2, update: Update::View(view) } = next(&mut queue).await else { panic!("a view") };
+    assert_eq!(view.phase, crate::game::Phase::Playing);
+    (outbox, queue)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_room_removes_its_players_and_other_rooms_go_on() {
+    let (gone_tx, mut gone) = mpsc::unbounded_channel();
+    let failing = table("AAAAA-AAAAA", gone_tx.clone());
+    let healthy = table("BBBBB-BBBBB", gone_tx);
+    let (outbox_a, mut queue_a) = play(&failing, 1).await;
+    let (_outbox_b, mut queue_b) = play(&healthy, 2).await;
+
+    failing
+        .with_room(|room| {
+            tokio::spawn(async move {
+                let _ = room.inspect(|_| panic!("a bug in the game (this panic is part of the test)")).await;
+            });
+        })
+        .await;
+    let ServerMsg::Update { seq: 3, update: Update::Removed { reason } } = next(&mut queue_a).await else {
+        panic!("the failing room's player is told")
+    };
+    assert_eq!(reason, ROOM_FAILED);
+    tokio::time::timeout(Duration::from_secs(10), outbox_a.closed()).await.expect("and their connection is closed");
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(10), gone.recv()).await.ok().flatten().as_deref(),
+        Some("AAAAA-AAAAA")
+    );
+
+    let act = ClientMsg::Act { id: 1, action: Action::TeamChat("still here".into()) };
+    healthy.message(Seat::Liaison, 2, act).await.expect("the other room is open");
+    assert_eq!(next(&mut queue_b).await, ServerMsg::Done { id: 1, result: Ok(()) });
+    assert!(matches!(next(&mut queue_b).await, ServerMsg::Update { seq: 3, update: Update::View(_) }));
+}
