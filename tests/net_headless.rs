@@ -228,7 +228,7 @@ async fn the_binary_plays_a_troubleshooter_in_line_mode() {
         .spawn()
         .expect("kombat starts");
     let mut out = Transcript::of(&mut child);
-    out.wait(&format!("Joined room {code} as the troubleshooter 1.")).await;
+    out.wait(&format!("Joined room {code} as troubleshooter 1.")).await;
     out.wait(&format!("== lobby {code}: Friday afternoon release ==")).await;
     out.wait("[lobby] players: Lee (liaison), Tam (troubleshooter 1)").await;
     type_line(&mut child, "/lobby hello from a script");

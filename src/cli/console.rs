@@ -3,11 +3,11 @@
 //! What the room applies is printed as it arrives. Piped input gets no prompt, and the same seed
 //! and input give the same transcript.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 
 use super::transcript;
 use crate::game::{Action, Event, Game, IncidentState, Outcome, Phase, RuleError, Seat};
@@ -49,28 +49,6 @@ pub fn run(arg: &str, seed: u64, turn_seconds: Option<u64>) -> anyhow::Result<Ex
     runtime.block_on(play(source, seed, turn_seconds.map(Duration::from_secs)))
 }
 
-/// Lines of stdin, read on their own thread so the room's timer runs while the player thinks.
-fn stdin_lines() -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel(16);
-    std::thread::spawn(move || {
-        let mut stdin = std::io::stdin().lock();
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match stdin.read_until(b'\n', &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_owned();
-                    if tx.blocking_send(line).is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    rx
-}
-
 async fn play(source: Source, seed: u64, timer: Option<Duration>) -> anyhow::Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::stdout();
@@ -100,7 +78,7 @@ async fn play(source: Source, seed: u64, timer: Option<Duration>) -> anyhow::Res
     };
     console.room.start().await?;
     console.drain()?;
-    let mut lines = stdin_lines();
+    let mut lines = crate::net::client::stdin_lines();
     while console.ended.is_none() {
         console.prompt()?;
         tokio::select! {

@@ -11,6 +11,8 @@
 mod connection;
 mod headless;
 mod news;
+
+pub use headless::stdin_lines;
 #[cfg(test)]
 mod tests;
 

@@ -33,7 +33,8 @@ enum Wait {
     View(Instant),
 }
 
-/// Lines of stdin, read on their own thread so the connection runs while the player thinks.
+/// Lines of stdin, read on their own thread so the game (a connection, a room's timer) runs
+/// while the player thinks. `kombat console` reads its input this way too.
 pub fn stdin_lines() -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel(16);
     std::thread::spawn(move || {
@@ -75,7 +76,7 @@ impl<W: Write> Headless<W> {
     async fn run(mut self, mut lines: mpsc::Receiver<String>) -> anyhow::Result<ExitCode> {
         let mut stdin_open = true;
         let seat = self.client.seat();
-        writeln!(self.out, "Joined room {} as the {}.", sanitize(self.client.code()), seat.label())?;
+        writeln!(self.out, "Joined room {} as {}.", sanitize(self.client.code()), seat.label())?;
         self.out.flush()?;
         loop {
             if !stdin_open && self.news.ended() {
