@@ -49,8 +49,8 @@ impl MenuItem {
     pub fn describe(self) -> &'static str {
         match self {
             MenuItem::Solo => "Play a scenario alone against the scripted customer",
-            MenuItem::Host => "Coming soon: run a game night for several players",
-            MenuItem::Join => "Coming soon: join a hosted game with its code",
+            MenuItem::Host => "Run a game night: `kombat host` in a terminal prints a join code",
+            MenuItem::Join => "Join a hosted game: `kombat join HOST --code CODE --headless`",
             MenuItem::Scenarios => "Browse the scenarios: difficulty, tags, what to expect",
             MenuItem::Help => "Keys and how to play",
             MenuItem::Quit => "Leave kombat",
@@ -386,10 +386,11 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
     match item {
         MenuItem::Solo => app.screen = Screen::Picker { selected: 0, browse: false },
         MenuItem::Scenarios => app.screen = Screen::Picker { selected: 0, browse: true },
-        MenuItem::Host | MenuItem::Join => app.show(
-            format!("{}: coming soon. Multiplayer arrives with `kombat host` and `kombat join`.", item.label()),
-            false,
-        ),
+        // Hosted games play in line mode for now; the game screen for them is coming.
+        MenuItem::Host => app.show("Host from a terminal: kombat host (game screen coming soon)", false),
+        MenuItem::Join => {
+            app.show("Join from a terminal: kombat join HOST --code CODE --headless", false);
+        }
         MenuItem::Help => app.overlay = Some(Overlay::Help),
         MenuItem::Quit => {
             app.quit = true;
