@@ -65,48 +65,14 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
             &message,
             "horizontal-pod-autoscaler",
         );
-        let message = format!("the HPA was unable to compute the replica count: {message}");
-        set(
-            cluster,
-            k,
-            None,
-            current,
-            current,
-            vec![
-                cond(
-                    "AbleToScale",
-                    "True",
-                    "SucceededGetScale",
-                    "the HPA controller was able to get the target's current scale",
-                ),
-                cond("ScalingActive", "False", "FailedGetResourceMetric", &message),
-            ],
-        );
+        metrics_failed(cluster, k, current, &message);
         return;
     }
     let running: Vec<&&Pod> = pods.iter().filter(|p| p.is_ready()).collect();
     if running.is_empty() {
-        set(
-            cluster,
-            k,
-            None,
-            current,
-            current,
-            vec![
-                cond(
-                    "AbleToScale",
-                    "True",
-                    "SucceededGetScale",
-                    "the HPA controller was able to get the target's current scale",
-                ),
-                cond(
-                    "ScalingActive",
-                    "False",
-                    "FailedGetResourceMetric",
-                    "the HPA was unable to compute the replica count: failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)",
-                ),
-            ],
-        );
+        let message =
+            "failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)";
+        metrics_failed(cluster, k, current, message);
         return;
     }
     let mut total_pct = 0u64;
@@ -201,6 +167,21 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     if let Some(h) = cluster.hpas.get_mut(k) {
         h.status.last_scale = last_scale;
     }
+}
+
+/// The HPA can scale its target but cannot compute a replica count: it keeps the current one.
+fn metrics_failed(cluster: &mut Cluster, k: &(String, String), current: u32, why: &str) {
+    let message = format!("the HPA was unable to compute the replica count: {why}");
+    let conditions = vec![
+        cond(
+            "AbleToScale",
+            "True",
+            "SucceededGetScale",
+            "the HPA controller was able to get the target's current scale",
+        ),
+        cond("ScalingActive", "False", "FailedGetResourceMetric", &message),
+    ];
+    set(cluster, k, None, current, current, conditions);
 }
 
 fn cond(kind: &str, status: &str, reason: &str, message: &str) -> (String, String, String, String) {
