@@ -327,6 +327,12 @@ impl Table {
         tracing::info!(code = %self.code, ?seat, name = %name, creator, "joined");
         self.members.insert(seat, Member::new(name, token, creator, self.joined, outbox, &self.limits));
         let _ = reply.send(Ok(seat));
+        self.seated(seat).await
+    }
+
+    /// A seat was taken or taken back: its player gets the game as it stands, or everyone in
+    /// the lobby sees the new table.
+    async fn seated(&mut self, seat: Seat) -> Result<Flow, RoomGone> {
         if self.started {
             self.refresh(Some(seat)).await?;
         } else {
@@ -360,12 +366,7 @@ impl Table {
         member.outbox = Some(outbox);
         tracing::info!(code = %self.code, ?seat, last_seq, "resumed");
         let _ = reply.send(Ok(seat));
-        if self.started {
-            self.refresh(Some(seat)).await?;
-        } else {
-            self.lobby_changed();
-        }
-        Ok(Flow::Continue)
+        self.seated(seat).await
     }
 }
 
