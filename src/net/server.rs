@@ -52,6 +52,10 @@ pub struct HostOptions {
     /// Allow binding an address other than loopback (players on other machines).
     #[arg(long)]
     pub public: bool,
+    /// How many rooms to open at start, each with its own join code (more can be made from the
+    /// TUI's "Host a game").
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=10_000))]
+    pub rooms: u16,
 }
 
 /// Every number the server enforces. The defaults suit a game night; tests shrink the deadlines.
@@ -268,7 +272,7 @@ pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
 
 /// `kombat host`: one room for `--scenario`, then serve until SIGTERM or ctrl-c.
 pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
-    let HostOptions { bind, scenario, turn_timer, public } = options;
+    let HostOptions { bind, scenario, turn_timer, public, rooms } = options;
     check_bind(bind, public).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -279,14 +283,16 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
         };
         let server = Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
         let addr = server.local_addr()?;
-        let room = server.rooms().create(&scenario).await?;
         println!("kombat host: listening on {addr}");
-        println!(
-            "room {}: {} — join with: kombat join {addr} --code {}",
-            room.code,
-            crate::game::text::sanitize(&room.title),
-            room.code
-        );
+        for _ in 0..rooms {
+            let room = server.rooms().create(&scenario).await?;
+            println!(
+                "room {}: {} — join with: kombat join {addr} --code {}",
+                room.code,
+                crate::game::text::sanitize(&room.title),
+                room.code
+            );
+        }
         tracing::info!(%addr, "hosting");
         server.run(signals()).await;
         println!("kombat host: stopped");
