@@ -47,10 +47,16 @@ pub enum Action {
     PlayAgain,
     /// After a game: go on to the next scenario.
     NextScenario,
+    /// In a hosted game's lobby: ready to start, or not.
+    Ready,
+    /// In a hosted game's lobby: start the game (the game master, or the room's creator).
+    StartGame,
+    /// In a hosted game's lobby: the game master removes the selected player.
+    Kick,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 23] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -72,6 +78,9 @@ impl Action {
         Action::Theme,
         Action::PlayAgain,
         Action::NextScenario,
+        Action::Ready,
+        Action::StartGame,
+        Action::Kick,
     ];
 
     /// One or two words for the footer.
@@ -97,6 +106,9 @@ impl Action {
             Action::Theme => "theme",
             Action::PlayAgain => "play again",
             Action::NextScenario => "next scenario",
+            Action::Ready => "ready",
+            Action::StartGame => "start",
+            Action::Kick => "kick",
         }
     }
 
@@ -123,6 +135,9 @@ impl Action {
             Action::Theme => "Switch between the dark, light and high-contrast themes",
             Action::PlayAgain => "After a game: play the same scenario again",
             Action::NextScenario => "After a game: go on to the next scenario",
+            Action::Ready => "In a hosted game's lobby: say you are ready to start (again: not ready)",
+            Action::StartGame => "In a hosted game's lobby: start the game (game master or the room's creator)",
+            Action::Kick => "In a hosted game's lobby: remove the selected player (game master)",
         }
     }
 }

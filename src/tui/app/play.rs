@@ -253,7 +253,13 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
         }
         Action::Incident => app.overlay = Some(Overlay::Incident { selected: 0 }),
-        Action::Up | Action::Down | Action::PlayAgain | Action::NextScenario => return None,
+        Action::Up
+        | Action::Down
+        | Action::PlayAgain
+        | Action::NextScenario
+        | Action::Ready
+        | Action::StartGame
+        | Action::Kick => return None,
     }
     Some(Vec::new())
 }
