@@ -94,7 +94,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(crate::room::files::data_dir().as_deref());
     let result = match cli.command {
-        None => tui::launch::run(tui::launch::Options { theme: cli.theme, seed: cli.seed }),
+        None => tui::launch::run(tui::launch::Options { theme: cli.theme, seed: cli.seed, join: None }),
         Some(Command::Host(options)) => crate::net::server::host(options),
         Some(Command::Join(options)) => crate::net::client::join(options),
         Some(Command::Keys { defaults: true }) => {

@@ -6,5 +6,6 @@
 
 pub mod client;
 pub mod codec;
+pub mod lan;
 pub mod protocol;
 pub mod server;

@@ -38,7 +38,7 @@ pub struct JoinOptions {
     /// The role to ask for: liaison, troubleshooter, customer, game-master, spectator, any.
     #[arg(long, default_value = "any")]
     pub role: String,
-    /// Line mode on stdin and stdout, for bots and scripts.
+    /// Line mode on stdin and stdout, for bots and scripts (without it: the game screen).
     #[arg(long)]
     pub headless: bool,
 }
@@ -150,20 +150,18 @@ fn name_for(name: Option<String>) -> String {
     }
 }
 
-/// `kombat join`: line mode with `--headless`; the game screen is still to come.
+/// `kombat join`: the game screen, or line mode with `--headless`.
 pub fn join(options: JoinOptions) -> anyhow::Result<ExitCode> {
     let JoinOptions { server, code, name, role: wish, headless } = options;
     let Some(role) = RoleWish::parse(&wish) else {
         anyhow::bail!("unknown role {wish:?}; choose liaison, troubleshooter, customer, game-master, spectator or any");
     };
+    let name = name_for(name);
     if !headless {
-        eprintln!(
-            "kombat: the game screen for joining a hosted game is coming; today, play in line mode with \
-             --headless:\n  kombat join {server} --code {code} --role {wish} --headless"
-        );
-        return Ok(ExitCode::from(2));
+        let request = crate::tui::app::JoinRequest { server, code: code.trim().to_owned(), name, role };
+        return crate::tui::launch::run(crate::tui::launch::Options { join: Some(request), ..Default::default() });
     }
-    let config = ClientConfig::new(server, code.trim(), name_for(name), role);
+    let config = ClientConfig::new(server, code.trim(), name, role);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let client = Client::connect(config).await?;

@@ -28,6 +28,17 @@ pub enum RoleWish {
 }
 
 impl RoleWish {
+    /// The role a seat belongs to.
+    pub fn of_seat(seat: Seat) -> RoleWish {
+        match seat {
+            Seat::Liaison => RoleWish::Liaison,
+            Seat::Troubleshooter(_) => RoleWish::Troubleshooter,
+            Seat::Customer(_) => RoleWish::Customer,
+            Seat::GameMaster => RoleWish::GameMaster,
+            Seat::Spectator(_) => RoleWish::Spectator,
+        }
+    }
+
     pub fn parse(text: &str) -> Option<RoleWish> {
         match text.to_ascii_lowercase().replace(['-', '_', ' '], "").as_str() {
             "liaison" => Some(RoleWish::Liaison),

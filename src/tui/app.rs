@@ -4,6 +4,7 @@
 //! game, send a seat's action to the room, remember a command line). It does no I/O, so every
 //! screen can be driven by synthetic keys in tests; drawing lives in `render`.
 
+mod lobby;
 mod play;
 
 use std::path::PathBuf;
@@ -11,6 +12,10 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use tui_input::Input;
 
+pub use lobby::{
+    HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, LobbyRequest, LobbyScreen, Link,
+    NetMsg, Origin, default_bind, role_label,
+};
 pub use play::{GameScreen, Target, status_template};
 
 use super::action::Action;
@@ -49,8 +54,8 @@ impl MenuItem {
     pub fn describe(self) -> &'static str {
         match self {
             MenuItem::Solo => "Play a scenario alone against the scripted customer",
-            MenuItem::Host => "Run a game night: `kombat host` in a terminal prints a join code",
-            MenuItem::Join => "Join a hosted game: `kombat join HOST --code CODE --headless`",
+            MenuItem::Host => "Run a game night from here: a room on this machine, with a code to share",
+            MenuItem::Join => "Join a hosted game with the address and code the host gave you",
             MenuItem::Scenarios => "Browse the scenarios: difficulty, tags, what to expect",
             MenuItem::Help => "Keys and how to play",
             MenuItem::Quit => "Leave kombat",
@@ -91,6 +96,12 @@ pub enum Screen {
     },
     Game(Box<GameScreen>),
     Debrief(Box<DebriefScreen>),
+    /// "Join a game": address, code, name, role.
+    Join(Box<JoinForm>),
+    /// "Host a game": scenario, address, name, role.
+    HostSetup(Box<HostForm>),
+    /// A hosted room before its game starts (and while connecting to it).
+    Lobby(Box<LobbyScreen>),
 }
 
 /// After the game: the ended game's view (with its debrief).
@@ -102,6 +113,15 @@ pub struct DebriefScreen {
     /// Lines scrolled down the timeline.
     pub scroll: usize,
     pub selected: usize,
+    /// A hosted game's debrief: there is no playing again from here, only the menu.
+    pub hosted: bool,
+}
+
+impl DebriefScreen {
+    /// The buttons under this debrief.
+    pub fn buttons(&self) -> &'static [DebriefButton] {
+        if self.hosted { &[DebriefButton::Menu] } else { &DebriefButton::ALL }
+    }
 }
 
 /// A window over the screen.
@@ -167,6 +187,10 @@ pub struct App {
     pub catalog: Vec<CatalogEntry>,
     pub notice: Option<Notice>,
     pub quit: bool,
+    /// The name the join and host forms start with.
+    pub player_name: String,
+    /// The hosted room this player sits in, once the server gave a seat.
+    pub hosted: Option<Hosted>,
 }
 
 /// Something that happened.
@@ -191,6 +215,8 @@ pub enum Msg {
     Warning(String),
     /// The shell could not start a game.
     StartFailed(String),
+    /// News from the server of a hosted game.
+    Net(NetMsg),
 }
 
 /// What the shell must do.
@@ -210,14 +236,30 @@ pub enum Effect {
         scenario: String,
         line: String,
     },
-    /// Close the current game's room.
+    /// Close the current game's room, or leave the hosted one.
     LeaveGame,
+    /// Connect to a hosted room and take a seat; the shell answers with `Msg::Net`.
+    Join(JoinRequest),
+    /// Host a room on this machine (starting the server if needed), then join it.
+    Host(HostRequest),
+    /// A request in the hosted room's lobby.
+    Lobby(LobbyRequest),
     Quit,
 }
 
 impl App {
     pub fn new(keymap: Keymap, theme: Theme, catalog: Vec<CatalogEntry>) -> App {
-        App { screen: Screen::Title { selected: 0 }, overlay: None, keymap, theme, catalog, notice: None, quit: false }
+        App {
+            screen: Screen::Title { selected: 0 },
+            overlay: None,
+            keymap,
+            theme,
+            catalog,
+            notice: None,
+            quit: false,
+            player_name: "player".to_owned(),
+            hosted: None,
+        }
     }
 
     /// The actions worth showing in the footer now, in order.
@@ -237,8 +279,15 @@ impl App {
                 Action::SwitchTarget,
                 Action::Help,
             ],
+            (None, Screen::Debrief(d)) if d.hosted => vec![Action::PageDown, Action::PageUp, Action::Back],
             (None, Screen::Debrief(_)) => {
                 vec![Action::PlayAgain, Action::NextScenario, Action::PageDown, Action::PageUp, Action::Back]
+            }
+            (None, Screen::Join(_) | Screen::HostSetup(_)) => {
+                vec![Action::Select, Action::Down, Action::Up, Action::Back, Action::Help]
+            }
+            (None, Screen::Lobby(_)) => {
+                vec![Action::Select, Action::Ready, Action::StartGame, Action::Kick, Action::Back, Action::Help]
             }
         }
     }
@@ -263,9 +312,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize => Vec::new(),
         Msg::Views(views) => {
+            lobby::game_started(app, &views);
             on_views(app, views);
             Vec::new()
         }
+        Msg::Net(msg) => lobby::on_net(app, msg),
         Msg::History(lines) => {
             if let Screen::Game(game) = &mut app.screen {
                 game.history = super::history::History::new(lines);
@@ -303,7 +354,9 @@ fn on_views(app: &mut App, views: Vec<RoleView>) {
     let ended = game.views.iter().find(|v| v.debrief.is_some()).cloned();
     if let Some(view) = ended {
         // The room records the result on disk; the picker learns it here without reading it back.
-        if let Some(grade) = view.debrief.as_ref().map(|d| d.score.grade)
+        let hosted = app.hosted.is_some();
+        if !hosted
+            && let Some(grade) = view.debrief.as_ref().map(|d| d.score.grade)
             && let Some(entry) = app.catalog.iter_mut().find(|e| e.id == game.scenario)
         {
             entry.best = Some(entry.best.map_or(grade, |best| best.min(grade)));
@@ -314,6 +367,7 @@ fn on_views(app: &mut App, views: Vec<RoleView>) {
             postmortem: game.postmortem.take(),
             scroll: 0,
             selected: 0,
+            hosted,
         };
         app.screen = Screen::Debrief(Box::new(debrief));
         app.overlay = None;
@@ -326,8 +380,10 @@ fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
     if app.overlay.is_some() {
         return on_overlay_key(app, key);
     }
-    if let Screen::Game(_) = app.screen {
-        return play::on_key(app, key, event);
+    match app.screen {
+        Screen::Game(_) => return play::on_key(app, key, event),
+        Screen::Join(_) | Screen::HostSetup(_) | Screen::Lobby(_) => return lobby::on_key(app, key, event),
+        _ => {}
     }
     let actions = app.keymap.actions(key);
     for action in actions {
@@ -369,13 +425,17 @@ fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         (Screen::Debrief(d), Action::Down) => d.scroll += 1,
         (Screen::Debrief(d), Action::PageUp) => d.scroll = d.scroll.saturating_sub(10),
         (Screen::Debrief(d), Action::PageDown) => d.scroll += 10,
-        (Screen::Debrief(d), Action::NextSeat) => d.selected = (d.selected + 1) % DebriefButton::ALL.len(),
+        (Screen::Debrief(d), Action::NextSeat) => d.selected = (d.selected + 1) % d.buttons().len(),
         (Screen::Debrief(d), Action::Select) => {
-            let button = DebriefButton::ALL.get(d.selected).copied().unwrap_or(DebriefButton::Menu);
+            let button = d.buttons().get(d.selected).copied().unwrap_or(DebriefButton::Menu);
             return Some(after_debrief(app, button));
         }
-        (Screen::Debrief(_), Action::PlayAgain) => return Some(after_debrief(app, DebriefButton::PlayAgain)),
-        (Screen::Debrief(_), Action::NextScenario) => return Some(after_debrief(app, DebriefButton::NextScenario)),
+        (Screen::Debrief(d), Action::PlayAgain) if !d.hosted => {
+            return Some(after_debrief(app, DebriefButton::PlayAgain));
+        }
+        (Screen::Debrief(d), Action::NextScenario) if !d.hosted => {
+            return Some(after_debrief(app, DebriefButton::NextScenario));
+        }
         (Screen::Debrief(_), Action::Back | Action::Quit) => return Some(after_debrief(app, DebriefButton::Menu)),
         _ => return None,
     }
@@ -386,11 +446,14 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
     match item {
         MenuItem::Solo => app.screen = Screen::Picker { selected: 0, browse: false },
         MenuItem::Scenarios => app.screen = Screen::Picker { selected: 0, browse: true },
-        // Hosted games play in line mode for now; the game screen for them is coming.
-        MenuItem::Host => app.show("Host from a terminal: kombat host (game screen coming soon)", false),
-        MenuItem::Join => {
-            app.show("Join from a terminal: kombat join HOST --code CODE --headless", false);
+        MenuItem::Host => {
+            if app.catalog.is_empty() {
+                app.show("there is no scenario to host", true);
+            } else {
+                app.screen = Screen::HostSetup(Box::new(HostForm::new(&app.player_name)));
+            }
         }
+        MenuItem::Join => app.screen = Screen::Join(Box::new(JoinForm::new(&app.player_name))),
         MenuItem::Help => app.overlay = Some(Overlay::Help),
         MenuItem::Quit => {
             app.quit = true;
@@ -409,6 +472,8 @@ fn start(app: &mut App, scenario: String) -> Vec<Effect> {
 fn after_debrief(app: &mut App, button: DebriefButton) -> Vec<Effect> {
     let Screen::Debrief(d) = &app.screen else { return Vec::new() };
     let current = d.scenario.clone();
+    let button = if d.hosted { DebriefButton::Menu } else { button };
+    app.hosted = None;
     let mut effects = vec![Effect::LeaveGame];
     match button {
         DebriefButton::PlayAgain => effects.extend(start(app, current)),
@@ -439,6 +504,7 @@ fn on_overlay_key(app: &mut App, key: Key) -> Vec<Effect> {
             if actions.contains(&Action::Select) || key.printable() == Some('y') {
                 app.overlay = None;
                 app.screen = Screen::Title { selected: 0 };
+                app.hosted = None;
                 return vec![Effect::LeaveGame];
             }
             if actions.iter().any(|a| matches!(a, Action::Back | Action::Quit)) || key.printable() == Some('n') {

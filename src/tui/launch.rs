@@ -12,7 +12,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event as TermEvent};
 use tokio::sync::mpsc;
 
-use super::app::App;
+use super::app::{App, Effect, JoinForm, JoinRequest, LobbyScreen, Origin, Screen};
 use super::catalog;
 use super::driver::{self, Settings};
 use super::keymap::Keymap;
@@ -28,6 +28,8 @@ pub const CONFIG_DIR_ENV: &str = "KOMBAT_CONFIG_DIR";
 pub struct Options {
     pub theme: Option<String>,
     pub seed: Option<u64>,
+    /// Open on this hosted room's lobby instead of the title (`kombat join`).
+    pub join: Option<JoinRequest>,
 }
 
 /// Where kombat reads its settings: `KOMBAT_CONFIG_DIR`, else the platform's config directory.
@@ -53,7 +55,14 @@ To play in line mode (pipes, scripts, screen readers), use the console:
 /// Runs the TUI on this terminal.
 pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        println!("{NOT_A_TERMINAL}");
+        match &options.join {
+            Some(request) => println!(
+                "kombat: the game screen needs a terminal, and this output is not one. For line mode (bots, \
+                 scripts, screen readers) add --headless:\n  kombat join {} --code {} --headless",
+                request.server, request.code
+            ),
+            None => println!("{NOT_A_TERMINAL}"),
+        }
         return Ok(ExitCode::from(2));
     }
     let keymap = Keymap::load(keymap_path().as_deref())?;
@@ -65,8 +74,15 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     }
     let theme = Theme::choose(asked.as_deref(), theme::no_color_requested());
     let data_dir = files::data_dir();
-    let app = App::new(keymap, theme, catalog::builtin(data_dir.as_deref()));
-    let settings = Settings { data_dir, seed: options.seed };
+    let mut app = App::new(keymap, theme, catalog::builtin(data_dir.as_deref()));
+    app.player_name = crate::net::client::allowed_name(&login_name());
+    let mut first = Vec::new();
+    if let Some(request) = options.join {
+        let origin = Origin::Join(JoinForm::from_request(&request));
+        app.screen = Screen::Lobby(Box::new(LobbyScreen::new(request.clone(), origin)));
+        first.push(Effect::Join(request));
+    }
+    let settings = Settings { data_dir, seed: options.seed, first };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let guard = TerminalGuard::enter()?;
     let result = runtime.block_on(async {
@@ -77,6 +93,11 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     result?;
     tracing::info!("left the TUI");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who is at the keyboard, for the name the forms start with.
+fn login_name() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default()
 }
 
 /// Terminal events, read on their own thread (crossterm's read blocks). The thread ends with

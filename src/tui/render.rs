@@ -8,6 +8,7 @@ mod board;
 mod console;
 mod debrief;
 mod game;
+mod lobby;
 mod menu;
 mod overlay;
 mod text;
@@ -40,6 +41,9 @@ impl Widget for &App {
             Screen::Picker { selected, browse } => menu::render_picker(self, *selected, *browse, regions.body, buf),
             Screen::Game(game) => game::render(self, game, regions.body, buf),
             Screen::Debrief(d) => debrief::render(self, d, regions.body, buf),
+            Screen::Join(form) => lobby::render_join(self, form, regions.body, buf),
+            Screen::HostSetup(form) => lobby::render_host(self, form, regions.body, buf),
+            Screen::Lobby(lobby) => lobby::render_lobby(self, lobby, regions.body, buf),
         }
         if let Some(overlay) = &self.overlay {
             overlay::render(self, overlay, regions.body, buf);
@@ -58,6 +62,9 @@ pub fn cursor(app: &App, area: Rect) -> Option<Position> {
     }
     match &app.screen {
         Screen::Game(game) => game::cursor(game, Regions::of(app, area).body),
+        Screen::Join(form) => lobby::join_cursor(form, Regions::of(app, area).body),
+        Screen::HostSetup(form) => lobby::host_cursor(form, Regions::of(app, area).body),
+        Screen::Lobby(lobby) => lobby::lobby_cursor(lobby, Regions::of(app, area).body),
         _ => None,
     }
 }

@@ -95,6 +95,15 @@ impl GameScreen {
         }
     }
 
+    /// A hosted game's screen: one seat, whichever the server gave.
+    pub fn hosted(scenario: String, seat: Seat) -> GameScreen {
+        let mut game = GameScreen::new(scenario);
+        game.seats = vec![seat];
+        game.targets = vec![default_target(seat)];
+        game.active = 0;
+        game
+    }
+
     pub fn seat(&self) -> Seat {
         self.seats.get(self.active).copied().unwrap_or(Seat::Liaison)
     }

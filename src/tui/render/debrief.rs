@@ -16,7 +16,7 @@ use crate::game::debrief::Debrief;
 use crate::game::score::Grade;
 use crate::game::text::{sanitize, sanitize_block};
 use crate::scenario::clock;
-use crate::tui::app::{App, DebriefButton, DebriefScreen};
+use crate::tui::app::{App, DebriefScreen};
 use crate::tui::theme::Theme;
 
 /// Big letters for the grade, three rows each.
@@ -387,7 +387,7 @@ fn render_postmortem(app: &App, d: &DebriefScreen, area: Rect, buf: &mut Buffer)
 fn render_buttons(app: &App, d: &DebriefScreen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    for (i, button) in DebriefButton::ALL.iter().enumerate() {
+    for (i, button) in d.buttons().iter().enumerate() {
         let style = if i == d.selected { theme.selected } else { theme.accent };
         spans.push(Span::styled(format!("[ {} ]", button.label()), style));
         spans.push(Span::raw("  "));

@@ -1,0 +1,524 @@
+//! The hosted game's part of the model before the game screen: the form to join a room (server,
+//! code, name, role), the form to host one from the TUI (scenario, address, name, role), and the
+//! lobby (who sits where, who is ready, the lobby chat, the code to share) with what the network
+//! says meanwhile. Keys become lobby requests here; the shell carries them to the server.
+
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::{App, Effect, GameScreen, Overlay, Screen};
+use crate::game::Seat;
+use crate::game::view::RoleView;
+use crate::net::client::DEFAULT_PORT;
+use crate::net::protocol::{LobbyView, RoleWish};
+use crate::tui::action::Action;
+use crate::tui::keymap::Key;
+
+/// The roles the join form offers, in the order ←/→ cycles them.
+pub const JOIN_ROLES: [RoleWish; 6] = [
+    RoleWish::Any,
+    RoleWish::Liaison,
+    RoleWish::Troubleshooter,
+    RoleWish::Customer,
+    RoleWish::Spectator,
+    RoleWish::GameMaster,
+];
+
+/// The roles the host form offers; the host usually runs the game.
+pub const HOST_ROLES: [RoleWish; 5] =
+    [RoleWish::GameMaster, RoleWish::Liaison, RoleWish::Troubleshooter, RoleWish::Customer, RoleWish::Spectator];
+
+/// Where a hosted game's server listens unless the host says otherwise.
+pub fn default_bind() -> String {
+    format!("127.0.0.1:{DEFAULT_PORT}")
+}
+
+pub fn role_label(role: RoleWish) -> &'static str {
+    match role {
+        RoleWish::Any => "any free responder seat",
+        RoleWish::Liaison => "liaison",
+        RoleWish::Troubleshooter => "troubleshooter",
+        RoleWish::Customer => "customer",
+        RoleWish::GameMaster => "game master",
+        RoleWish::Spectator => "spectator",
+    }
+}
+
+/// A join request, as the shell needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinRequest {
+    pub server: String,
+    pub code: String,
+    pub name: String,
+    pub role: RoleWish,
+}
+
+/// A request to host a room on this machine and sit in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostRequest {
+    pub scenario: String,
+    pub bind: String,
+    pub name: String,
+    pub role: RoleWish,
+}
+
+/// What the lobby asks of the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LobbyRequest {
+    Ready(bool),
+    Chat(String),
+    Start,
+    Kick(Seat),
+}
+
+/// "Join a game": one field has the focus; Enter on the last field (or anywhere once every
+/// field is filled) joins.
+#[derive(Clone, Debug)]
+pub struct JoinForm {
+    pub server: Input,
+    pub code: Input,
+    pub name: Input,
+    pub role: usize,
+    pub focus: usize,
+}
+
+impl JoinForm {
+    pub const FIELDS: usize = 4;
+
+    pub fn new(name: &str) -> JoinForm {
+        JoinForm {
+            server: Input::new(default_bind()),
+            code: Input::default(),
+            name: Input::new(name.to_owned()),
+            role: 0,
+            // The code is what a newcomer has to type first.
+            focus: 1,
+        }
+    }
+
+    /// The form filled from a request (to try again after a refusal).
+    pub fn from_request(request: &JoinRequest) -> JoinForm {
+        JoinForm {
+            server: Input::new(request.server.clone()),
+            code: Input::new(request.code.clone()),
+            name: Input::new(request.name.clone()),
+            role: JOIN_ROLES.iter().position(|r| *r == request.role).unwrap_or(0),
+            focus: 1,
+        }
+    }
+
+    pub fn role(&self) -> RoleWish {
+        JOIN_ROLES.get(self.role).copied().unwrap_or(RoleWish::Any)
+    }
+
+    /// The request, or what is missing.
+    pub fn request(&self) -> Result<JoinRequest, String> {
+        let server = self.server.value().trim().to_owned();
+        let code = self.code.value().trim().to_owned();
+        let name = self.name.value().trim().to_owned();
+        if server.is_empty() {
+            return Err("give the server's address, as the host printed it (HOST or HOST:PORT)".to_owned());
+        }
+        if code.is_empty() {
+            return Err("give the room's join code (like ABCDE-FGHJK)".to_owned());
+        }
+        if name.is_empty() {
+            return Err("give a name for the table".to_owned());
+        }
+        Ok(JoinRequest { server, code, name, role: self.role() })
+    }
+}
+
+/// "Host a game": the scenario, where to listen, and the host's own name and role.
+#[derive(Clone, Debug)]
+pub struct HostForm {
+    /// Index into the catalog.
+    pub scenario: usize,
+    pub bind: Input,
+    pub name: Input,
+    pub role: usize,
+    pub focus: usize,
+}
+
+impl HostForm {
+    pub const FIELDS: usize = 4;
+
+    pub fn new(name: &str) -> HostForm {
+        HostForm { scenario: 0, bind: Input::new(default_bind()), name: Input::new(name.to_owned()), role: 0, focus: 0 }
+    }
+
+    pub fn role(&self) -> RoleWish {
+        HOST_ROLES.get(self.role).copied().unwrap_or(RoleWish::GameMaster)
+    }
+}
+
+/// How the connection to the server is doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Connected,
+    Reconnecting { attempt: u32, reason: String },
+}
+
+/// Where the lobby was reached from, so a failed join goes back there with the fields kept.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Join(JoinForm),
+    Host(HostForm),
+}
+
+/// The lobby of a hosted room (also shown while connecting).
+#[derive(Clone, Debug)]
+pub struct LobbyScreen {
+    pub request: JoinRequest,
+    pub origin: Origin,
+    /// Set once the server gave a seat.
+    pub seat: Option<Seat>,
+    /// The room's code as the server spells it, once joined.
+    pub code: Option<String>,
+    pub lobby: Option<LobbyView>,
+    /// The line to tell the other players, when this TUI hosts the room.
+    pub share: Option<String>,
+    pub link: Link,
+    pub input: Input,
+    /// The player selected in the list (for the game master's kick).
+    pub selected: usize,
+}
+
+impl LobbyScreen {
+    pub fn new(request: JoinRequest, origin: Origin) -> LobbyScreen {
+        LobbyScreen {
+            request,
+            origin,
+            seat: None,
+            code: None,
+            lobby: None,
+            share: None,
+            link: Link::Connecting,
+            input: Input::default(),
+            selected: 0,
+        }
+    }
+
+    /// Whether this player is ready, as the server last said.
+    pub fn ready(&self) -> bool {
+        let (Some(lobby), Some(seat)) = (&self.lobby, self.seat) else { return false };
+        lobby.players.iter().any(|p| p.seat == seat && p.ready)
+    }
+
+    /// The selected player's seat.
+    pub fn selected_seat(&self) -> Option<Seat> {
+        self.lobby.as_ref()?.players.get(self.selected).map(|p| p.seat)
+    }
+}
+
+/// What the network said, for the model.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NetMsg {
+    /// This TUI now hosts the room; others join with this line.
+    Hosting {
+        share: String,
+    },
+    Joined {
+        seat: Seat,
+        code: String,
+    },
+    Lobby(LobbyView),
+    Notice(String),
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
+    Resumed,
+    /// Joining did not work (refused, unreachable): back to the form.
+    Failed(String),
+    /// The session ended (kicked, room closed, server gone) with why.
+    Closed(String),
+}
+
+/// Everything a hosted session knows once joined: what the game screen and debrief need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hosted {
+    pub code: String,
+    pub seat: Seat,
+}
+
+pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
+    match msg {
+        NetMsg::Hosting { share } => {
+            if let Screen::Lobby(lobby) = &mut app.screen {
+                lobby.share = Some(share);
+            }
+        }
+        NetMsg::Joined { seat, code } => {
+            app.hosted = Some(Hosted { code: code.clone(), seat });
+            if let Screen::Lobby(lobby) = &mut app.screen {
+                lobby.seat = Some(seat);
+                lobby.code = Some(code);
+                lobby.link = Link::Connected;
+            }
+            app.show(format!("you sit in the {} seat", seat.label()), false);
+        }
+        NetMsg::Lobby(view) => {
+            if let Screen::Lobby(lobby) = &mut app.screen {
+                lobby.selected = lobby.selected.min(view.players.len().saturating_sub(1));
+                lobby.lobby = Some(view);
+            }
+        }
+        NetMsg::Notice(text) => app.show(text, false),
+        NetMsg::Reconnecting { attempt, reason } => {
+            if let Screen::Lobby(lobby) = &mut app.screen {
+                lobby.link = Link::Reconnecting { attempt, reason: reason.clone() };
+            }
+            app.show(format!("connection lost ({reason}); reconnecting, attempt {attempt}…"), true);
+        }
+        NetMsg::Resumed => {
+            if let Screen::Lobby(lobby) = &mut app.screen {
+                lobby.link = Link::Connected;
+            }
+            app.show("reconnected: your seat is back", false);
+        }
+        NetMsg::Failed(reason) => {
+            app.hosted = None;
+            if let Screen::Lobby(lobby) = &app.screen {
+                app.screen = match lobby.origin.clone() {
+                    Origin::Join(form) => Screen::Join(Box::new(form)),
+                    Origin::Host(form) => Screen::HostSetup(Box::new(form)),
+                };
+            }
+            app.show(format!("cannot join: {reason}"), true);
+        }
+        NetMsg::Closed(reason) => {
+            app.hosted = None;
+            // The debrief stays up: the game it shows is over anyway.
+            if !matches!(app.screen, Screen::Debrief(_)) {
+                app.screen = Screen::Title { selected: 0 };
+                app.overlay = None;
+            }
+            app.show(format!("left the room: {reason}"), true);
+            return vec![Effect::LeaveGame];
+        }
+    }
+    Vec::new()
+}
+
+/// The first views of a hosted game: the lobby gives way to the seat's game screen.
+pub(super) fn game_started(app: &mut App, views: &[RoleView]) {
+    let Screen::Lobby(lobby) = &app.screen else { return };
+    let Some(seat) = lobby.seat.or_else(|| views.first().map(|v| v.seat)) else { return };
+    let code = lobby.code.clone().unwrap_or_else(|| lobby.request.code.clone());
+    app.screen = Screen::Game(Box::new(GameScreen::hosted(code, seat)));
+    app.overlay = None;
+}
+
+pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
+    let actions = app.keymap.actions(key);
+    let printable = key.printable();
+    // Printable keys always type, so a name or a chat line can hold `q`, `k` or `?`.
+    if printable.is_none() {
+        if actions.contains(&Action::Help) {
+            app.overlay = Some(Overlay::Help);
+            return Vec::new();
+        }
+        if actions.contains(&Action::Theme) {
+            app.theme = app.theme.next();
+            return Vec::new();
+        }
+    }
+    let catalog = app.catalog.len();
+    let step = match &mut app.screen {
+        Screen::Join(form) => {
+            let (choice, field) = match form.focus {
+                0 => (None, Some(&mut form.server)),
+                1 => (None, Some(&mut form.code)),
+                2 => (None, Some(&mut form.name)),
+                _ => (Some((&mut form.role, JOIN_ROLES.len())), None),
+            };
+            form_key(field, choice, &mut form.focus, JoinForm::FIELDS, event, printable, &actions)
+        }
+        Screen::HostSetup(form) => {
+            let (choice, field) = match form.focus {
+                0 => (Some((&mut form.scenario, catalog)), None),
+                1 => (None, Some(&mut form.bind)),
+                2 => (None, Some(&mut form.name)),
+                _ => (Some((&mut form.role, HOST_ROLES.len())), None),
+            };
+            form_key(field, choice, &mut form.focus, HostForm::FIELDS, event, printable, &actions)
+        }
+        Screen::Lobby(_) => return lobby_key(app, event, printable, &actions),
+        _ => return Vec::new(),
+    };
+    match step {
+        FormStep::Stay => Vec::new(),
+        FormStep::Back => {
+            app.screen = Screen::Title { selected: 0 };
+            Vec::new()
+        }
+        FormStep::Submit => submit_form(app),
+    }
+}
+
+/// What a key did on a form.
+enum FormStep {
+    Back,
+    Submit,
+    Stay,
+}
+
+/// One key on a form: the focused text field types, a choice field cycles with ←/→ or space,
+/// ↑/↓/Tab move between fields, Enter submits, Esc leaves.
+fn form_key(
+    field: Option<&mut Input>,
+    choice: Option<(&mut usize, usize)>,
+    focus: &mut usize,
+    fields: usize,
+    event: &KeyEvent,
+    printable: Option<char>,
+    actions: &[Action],
+) -> FormStep {
+    let has = |a: Action| actions.contains(&a);
+    if printable.is_none() {
+        if has(Action::Back) || has(Action::Quit) {
+            return FormStep::Back;
+        }
+        if has(Action::Select) {
+            return FormStep::Submit;
+        }
+        if has(Action::Up) || has(Action::HistoryPrev) {
+            *focus = focus.checked_sub(1).unwrap_or(fields - 1);
+            return FormStep::Stay;
+        }
+        if has(Action::Down) || has(Action::HistoryNext) || has(Action::NextSeat) || has(Action::Complete) {
+            *focus = (*focus + 1) % fields;
+            return FormStep::Stay;
+        }
+    }
+    if let Some((index, count)) = choice {
+        let forward = match (arrow(event), printable) {
+            (Some(right), _) => Some(right),
+            (None, Some(' ')) => Some(true),
+            _ => None,
+        };
+        if let Some(forward) = forward
+            && count > 0
+        {
+            *index = if forward { (*index + 1) % count } else { index.checked_sub(1).unwrap_or(count - 1) };
+        }
+        return FormStep::Stay;
+    }
+    if let Some(input) = field {
+        type_into(input, event);
+    }
+    FormStep::Stay
+}
+
+fn submit_form(app: &mut App) -> Vec<Effect> {
+    match &app.screen {
+        Screen::Join(form) => match form.request() {
+            Ok(request) => {
+                let origin = Origin::Join((**form).clone());
+                app.screen = Screen::Lobby(Box::new(LobbyScreen::new(request.clone(), origin)));
+                vec![Effect::Join(request)]
+            }
+            Err(problem) => {
+                app.show(problem, true);
+                Vec::new()
+            }
+        },
+        Screen::HostSetup(form) => {
+            let Some(scenario) = app.catalog.get(form.scenario).map(|e| e.id.clone()) else {
+                app.show("there is no scenario to host", true);
+                return Vec::new();
+            };
+            let bind = form.bind.value().trim().to_owned();
+            let name = form.name.value().trim().to_owned();
+            if bind.parse::<std::net::SocketAddr>().is_err() {
+                app.show(
+                    format!("{bind:?} is not an address to listen on; give IP:PORT like {}", default_bind()),
+                    true,
+                );
+                return Vec::new();
+            }
+            if name.is_empty() {
+                app.show("give a name for the table", true);
+                return Vec::new();
+            }
+            let role = form.role();
+            let join = JoinRequest { server: bind.clone(), code: String::new(), name: name.clone(), role };
+            let origin = Origin::Host((**form).clone());
+            app.screen = Screen::Lobby(Box::new(LobbyScreen::new(join, origin)));
+            vec![Effect::Host(HostRequest { scenario, bind, name, role })]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn lobby_key(app: &mut App, event: &KeyEvent, printable: Option<char>, actions: &[Action]) -> Vec<Effect> {
+    let Screen::Lobby(lobby) = &mut app.screen else { return Vec::new() };
+    if printable.is_some() {
+        type_into(&mut lobby.input, event);
+        return Vec::new();
+    }
+    let has = |a: Action| actions.contains(&a);
+    let players = lobby.lobby.as_ref().map_or(0, |l| l.players.len());
+    if has(Action::Select) {
+        let line = lobby.input.value().trim().to_owned();
+        lobby.input = Input::default();
+        return if line.is_empty() { Vec::new() } else { vec![Effect::Lobby(LobbyRequest::Chat(line))] };
+    }
+    if has(Action::Ready) {
+        if lobby.seat.is_none() {
+            app.show("not seated yet: wait for the server", true);
+            return Vec::new();
+        }
+        return vec![Effect::Lobby(LobbyRequest::Ready(!lobby.ready()))];
+    }
+    if has(Action::StartGame) {
+        return vec![Effect::Lobby(LobbyRequest::Start)];
+    }
+    if has(Action::Kick) {
+        let target = lobby.selected_seat();
+        return match (lobby.seat, target) {
+            (Some(Seat::GameMaster), Some(target)) if target != Seat::GameMaster => {
+                vec![Effect::Lobby(LobbyRequest::Kick(target))]
+            }
+            (Some(Seat::GameMaster), _) => {
+                app.show("select another player with ↑/↓ first", true);
+                Vec::new()
+            }
+            _ => {
+                app.show("only the game master can remove players", true);
+                Vec::new()
+            }
+        };
+    }
+    if has(Action::Up) || has(Action::HistoryPrev) {
+        lobby.selected = lobby.selected.saturating_sub(1);
+        return Vec::new();
+    }
+    if has(Action::Down) || has(Action::HistoryNext) {
+        lobby.selected = (lobby.selected + 1).min(players.saturating_sub(1));
+        return Vec::new();
+    }
+    if has(Action::Back) || has(Action::Quit) {
+        app.overlay = Some(Overlay::ConfirmLeave);
+        return Vec::new();
+    }
+    type_into(&mut lobby.input, event);
+    Vec::new()
+}
+
+/// Types the key into `input` (printable keys, Backspace, arrows within the line).
+pub(super) fn type_into(input: &mut Input, event: &KeyEvent) {
+    input.handle_event(&TermEvent::Key(*event));
+}
+
+/// Whether the key is the left or right arrow, and which: cycles a choice field.
+pub(super) fn arrow(event: &KeyEvent) -> Option<bool> {
+    match event.code {
+        KeyCode::Left => Some(false),
+        KeyCode::Right => Some(true),
+        _ => None,
+    }
+}
