@@ -14,7 +14,7 @@ use tui_input::Input;
 
 pub use lobby::{
     HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, LobbyRequest, LobbyScreen, Link,
-    NetMsg, Origin, default_bind, role_label,
+    NetMsg, Origin, default_bind, open_lobby, role_label,
 };
 pub use play::{GameScreen, Target, status_template};
 

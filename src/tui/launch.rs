@@ -12,7 +12,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event as TermEvent};
 use tokio::sync::mpsc;
 
-use super::app::{App, Effect, JoinForm, JoinRequest, LobbyScreen, Origin, Screen};
+use super::app::{self, App, JoinRequest};
 use super::catalog;
 use super::driver::{self, Settings};
 use super::keymap::Keymap;
@@ -78,9 +78,7 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     app.player_name = crate::net::client::allowed_name(&login_name());
     let mut first = Vec::new();
     if let Some(request) = options.join {
-        let origin = Origin::Join(JoinForm::from_request(&request));
-        app.screen = Screen::Lobby(Box::new(LobbyScreen::new(request.clone(), origin)));
-        first.push(Effect::Join(request));
+        first.push(app::open_lobby(&mut app, request));
     }
     let settings = Settings { data_dir, seed: options.seed, first };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;

@@ -213,6 +213,15 @@ impl LobbyScreen {
     }
 }
 
+/// Opens the lobby of the room `request` names (`kombat join` starts here); the returned effect
+/// asks the shell to connect.
+pub fn open_lobby(app: &mut App, request: JoinRequest) -> Effect {
+    let origin = Origin::Join(JoinForm::from_request(&request));
+    app.screen = Screen::Lobby(Box::new(LobbyScreen::new(request.clone(), origin)));
+    app.overlay = None;
+    Effect::Join(request)
+}
+
 /// What the network said, for the model.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NetMsg {
@@ -522,3 +531,6 @@ pub(super) fn arrow(event: &KeyEvent) -> Option<bool> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

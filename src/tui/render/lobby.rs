@@ -189,9 +189,7 @@ fn form_cursor(input: &Input, focus: usize, rows: usize, area: Rect) -> Option<P
 
 pub fn render_lobby(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let [head, middle, chat, prompt] =
-        Layout::vertical([Constraint::Length(5), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(3)])
-            .areas(area);
+    let [head, middle, chat, prompt] = lobby_layout(lobby, area);
     render_lobby_head(app, lobby, head, buf);
     let [players, seats] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(middle);
     render_players(app, lobby, players, buf);
@@ -202,6 +200,17 @@ pub fn render_lobby(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffer
     block.render(prompt, buf);
     let (shown, _) = visible(&lobby.input, usize::from(inner.width.saturating_sub(2)));
     Line::from(vec![Span::styled("> ", theme.ok), Span::styled(shown, theme.text)]).render(inner, buf);
+}
+
+/// The head (its height follows the briefing, up to a third of the screen), the players and
+/// seats, the chat, and the prompt.
+fn lobby_layout(lobby: &LobbyScreen, area: Rect) -> [Rect; 4] {
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let summary = lobby.lobby.as_ref().map_or(0, |l| text::wrap(&sanitize(&l.summary), width).len());
+    let rows = 1 + usize::from(lobby.share.is_some()) + summary;
+    let head = (rows as u16 + 2).clamp(4, (area.height / 3).max(4));
+    Layout::vertical([Constraint::Length(head), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(3)])
+        .areas(area)
 }
 
 fn render_lobby_head(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffer) {
@@ -315,9 +324,7 @@ fn render_lobby_chat(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffe
 }
 
 pub fn lobby_cursor(lobby: &LobbyScreen, area: Rect) -> Option<Position> {
-    let [_, _, _, prompt] =
-        Layout::vertical([Constraint::Length(5), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(3)])
-            .areas(area);
+    let [_, _, _, prompt] = lobby_layout(lobby, area);
     let inner = prompt.inner(ratatui::layout::Margin { horizontal: 1, vertical: 1 });
     let (_, column) = visible(&lobby.input, usize::from(inner.width.saturating_sub(2)));
     Some(Position { x: (inner.x + 2 + column).min(inner.right().saturating_sub(1)), y: inner.y })

@@ -1,0 +1,333 @@
+//! The hosted game's screens before the game (the join form, the host form, the lobby) as the
+//! player sees them at 80×24 and 160×48, and the TUI's network session end to end: the real
+//! driver, drawing to a `TestBackend`, joins a room on a real server on 127.0.0.1:0 next to a
+//! library client, readies and starts the game, and a TUI that hosts gets a room to share.
+
+use std::time::Duration;
+
+use insta::assert_snapshot;
+use kombat::game::Seat;
+use kombat::game::state::ChatLine;
+use kombat::net::client::{Client, ClientCommand, ClientConfig, ClientEvent};
+use kombat::net::protocol::{LobbyPlayer, LobbyView, RoleWish};
+use kombat::net::server::{Server, ServerConfig};
+use kombat::tui::app::{App, Effect, HostRequest, JoinRequest, Link, Msg, NetMsg, Screen, update};
+use kombat::tui::catalog;
+use kombat::tui::driver::{self, Settings};
+use kombat::tui::keymap::Keymap;
+use kombat::tui::render;
+use kombat::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn new_app() -> App {
+    let mut app = App::new(Keymap::default(), Theme::choose(None, false), catalog::builtin(None));
+    app.player_name = "alice".to_owned();
+    app
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(key(code)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn text_of(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            let symbol = buffer[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            line.push_str(symbol);
+            skip = ratatui::text::Span::raw(symbol).width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| {
+            frame.render_widget(app, frame.area());
+            if let Some(at) = render::cursor(app, frame.area()) {
+                frame.set_cursor_position(at);
+            }
+        })
+        .expect("draws");
+    text_of(terminal.backend().buffer())
+}
+
+fn snapshot_both(name: &str, app: &App) {
+    for (w, h) in SIZES {
+        assert_snapshot!(format!("{name}_{w}x{h}"), draw(app, w, h));
+    }
+}
+
+/// Down to the menu entry with this label, then Enter.
+fn open_menu(app: &mut App, label: &str) {
+    for _ in 0..10 {
+        if let Screen::Title { selected } = app.screen
+            && kombat::tui::app::MenuItem::ALL.get(selected).is_some_and(|m| m.label() == label)
+        {
+            press(app, KeyCode::Enter);
+            return;
+        }
+        press(app, KeyCode::Down);
+    }
+    panic!("no menu entry {label}");
+}
+
+fn player(seat: Seat, name: &str, ready: bool, connected: bool) -> LobbyPlayer {
+    LobbyPlayer { seat, name: name.to_owned(), ready, connected }
+}
+
+fn lobby_view() -> LobbyView {
+    LobbyView {
+        code: "ABCDE-FGHJK".to_owned(),
+        title: "Friday afternoon release".to_owned(),
+        summary: "The shop team shipped version 1.4.2 of the storefront ten minutes ago. Since then the site \
+                  answers with errors."
+            .to_owned(),
+        players: vec![
+            player(Seat::GameMaster, "alice", true, true),
+            player(Seat::Liaison, "bob", false, true),
+            player(Seat::Troubleshooter(0), "carol\u{1b}]0;pwned\u{7}", true, false),
+        ],
+        limits: vec![
+            (RoleWish::Liaison, 1),
+            (RoleWish::Troubleshooter, 3),
+            (RoleWish::Customer, 1),
+            (RoleWish::GameMaster, 1),
+            (RoleWish::Spectator, 50),
+        ],
+        chat: vec![
+            ChatLine { turn: 0, second: 0, from: "bob".to_owned(), text: "hi all".to_owned() },
+            ChatLine { turn: 0, second: 0, from: "carol".to_owned(), text: "brb \u{1b}[2J\u{202e}coffee".to_owned() },
+        ],
+        npc_customer: true,
+    }
+}
+
+#[test]
+fn the_join_form() {
+    let mut app = new_app();
+    open_menu(&mut app, "Join a game");
+    type_text(&mut app, "ABCDE-FGHJK");
+    snapshot_both("join_form", &app);
+}
+
+#[test]
+fn the_host_form() {
+    let mut app = new_app();
+    open_menu(&mut app, "Host a game");
+    snapshot_both("host_form", &app);
+    press(&mut app, KeyCode::Down);
+    for _ in 0..9 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "0.0.0.0:7878");
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("other machines can join"), "{text}");
+}
+
+#[test]
+fn the_lobby_of_a_hosted_room() {
+    let mut app = new_app();
+    open_menu(&mut app, "Host a game");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::Host(_)]), "{effects:?}");
+    assert!(draw(&app, 80, 24).contains("connecting to 127.0.0.1:7878"));
+    update(&mut app, Msg::Net(NetMsg::Hosting { share: "kombat join 192.0.2.7:7878 --code ABCDE-FGHJK".to_owned() }));
+    update(&mut app, Msg::Net(NetMsg::Joined { seat: Seat::GameMaster, code: "ABCDE-FGHJK".to_owned() }));
+    update(&mut app, Msg::Net(NetMsg::Lobby(lobby_view())));
+    type_text(&mut app, "welcome!");
+    snapshot_both("lobby_host", &app);
+    // Escape, bell and bidi controls never reach a cell; what is left of them is plain text.
+    let text = draw(&app, 160, 48);
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "control characters reached the screen:\n{text}");
+}
+
+#[test]
+fn the_lobby_while_reconnecting() {
+    let mut app = new_app();
+    open_menu(&mut app, "Join a game");
+    type_text(&mut app, "ABCDE-FGHJK");
+    press(&mut app, KeyCode::Enter);
+    update(&mut app, Msg::Net(NetMsg::Joined { seat: Seat::Liaison, code: "ABCDE-FGHJK".to_owned() }));
+    update(&mut app, Msg::Net(NetMsg::Lobby(lobby_view())));
+    update(&mut app, Msg::Net(NetMsg::Reconnecting { attempt: 3, reason: "connection reset by peer".to_owned() }));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("reconnecting, attempt 3"), "{text}");
+}
+
+/// The driver on a `TestBackend`, fed keys through a channel; returns the app when input ends.
+fn spawn_driver(
+    app: App,
+    settings: Settings,
+    width: u16,
+    height: u16,
+) -> (mpsc::Sender<TermEvent>, tokio::task::JoinHandle<(App, String)>) {
+    let (keys, input) = mpsc::channel(64);
+    let task = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        let app =
+            driver::run(&mut terminal, app, input, settings, std::future::pending()).await.expect("the driver runs");
+        let shown = text_of(terminal.backend().buffer());
+        (app, shown)
+    });
+    (keys, task)
+}
+
+async fn send_key(keys: &mpsc::Sender<TermEvent>, code: KeyCode) {
+    keys.send(TermEvent::Key(key(code))).await.expect("the driver listens");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// Events until one matches, within a deadline.
+async fn until(client: &mut Client, what: &str, mut matches: impl FnMut(&ClientEvent) -> bool) -> ClientEvent {
+    let wait = async {
+        loop {
+            match client.next_event().await {
+                Some(event) if matches(&event) => return event,
+                Some(_) => {}
+                None => panic!("the session ended while waiting for {what}"),
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait).await.unwrap_or_else(|_| panic!("no {what} in 10 s"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
+    let server = Server::bind("127.0.0.1:0".parse().expect("addr"), ServerConfig::default()).await.expect("binds");
+    let addr = server.local_addr().expect("addr");
+    let code = server.create_room("first-deploy").await.expect("room");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+
+    // The TUI joins first, so it is the room's creator and may take the game master's seat.
+    let request = JoinRequest {
+        server: addr.to_string(),
+        code: code.clone(),
+        name: "alice".to_owned(),
+        role: RoleWish::GameMaster,
+    };
+    let mut app = new_app();
+    let join = kombat::tui::app::open_lobby(&mut app, request);
+    let settings = Settings { first: vec![join], ..Settings::default() };
+    let (keys, tui) = spawn_driver(app, settings, 120, 40);
+    // The first to join is the room's creator: let the TUI's handshake finish before bob's.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+
+    let config = ClientConfig::new(addr.to_string(), code.clone(), "bob", RoleWish::Troubleshooter);
+    let mut bob = Client::connect(config).await.expect("bob joins");
+    until(&mut bob, "alice in the lobby", |e| {
+        matches!(e, ClientEvent::Lobby(l) if l.players.iter().any(|p| p.name == "alice" && p.seat == Seat::GameMaster))
+    })
+    .await;
+
+    // Lobby chat and ready from the TUI reach bob.
+    for c in "hello bob".chars() {
+        keys.send(TermEvent::Key(key(KeyCode::Char(c)))).await.expect("keys");
+    }
+    send_key(&keys, KeyCode::Enter).await;
+    send_key(&keys, KeyCode::F(5)).await;
+    until(&mut bob, "alice's chat and ready", |e| {
+        matches!(e, ClientEvent::Lobby(l)
+            if l.chat.iter().any(|c| c.text == "hello bob") && l.players.iter().any(|p| p.name == "alice" && p.ready))
+    })
+    .await;
+
+    // F6 starts the game: bob gets his troubleshooter's view.
+    bob.send(ClientCommand::Ready(true)).await.expect("ready");
+    send_key(&keys, KeyCode::F(6)).await;
+    until(&mut bob, "the game's first view", |e| matches!(e, ClientEvent::View(_))).await;
+    // Team chat from the game master's screen (ctrl-t: from the console to the team chat)
+    // reaches bob's view, and bob's reaches the game master's screen.
+    keys.send(TermEvent::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL))).await.expect("keys");
+    bob.act(kombat::game::Action::TeamChat("web pods cannot pull their image".to_owned())).await.expect("bob acts");
+    for c in "look at the web pods".chars() {
+        keys.send(TermEvent::Key(key(KeyCode::Char(c)))).await.expect("keys");
+    }
+    send_key(&keys, KeyCode::Enter).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(keys);
+    let (app, shown) = tui.await.expect("the driver ends");
+    let Screen::Game(game) = &app.screen else { panic!("not on the game screen: {:?}\n{shown}", app.screen) };
+    assert_eq!(game.seats, vec![Seat::GameMaster]);
+    assert_eq!(app.hosted.as_ref().map(|h| h.seat), Some(Seat::GameMaster));
+    assert!(shown.contains("Friday afternoon release"), "{shown}");
+    let seen = game.views.first().map(|v| format!("{:?}", v.panel)).unwrap_or_default();
+    assert!(seen.contains("web pods cannot pull their image"), "bob's chat is not in the view: {seen}");
+    until(
+        &mut bob,
+        "the game master's words",
+        |e| matches!(e, ClientEvent::View(v) if format!("{:?}", v.panel).contains("look at the web pods")),
+    )
+    .await;
+
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(10), serving).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_hosts_a_room_and_sits_in_it() {
+    let dir = std::env::temp_dir().join(format!("kombat-tui-host-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let request = HostRequest {
+        scenario: "first-deploy".to_owned(),
+        bind: "127.0.0.1:0".to_owned(),
+        name: "alice".to_owned(),
+        role: RoleWish::GameMaster,
+    };
+    let settings = Settings { data_dir: Some(dir.clone()), first: vec![Effect::Host(request)], ..Settings::default() };
+    // The driver carries out `first` before it reads keys; the lobby screen is what `Host`
+    // leaves the model on, so put the app there the way the host form does.
+    let (keys, input) = mpsc::channel(8);
+    let mut app = new_app();
+    open_menu(&mut app, "Host a game");
+    press(&mut app, KeyCode::Enter);
+    let task = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        let app = driver::run(&mut terminal, app, input, settings, std::future::pending()).await.expect("runs");
+        (app, text_of(terminal.backend().buffer()))
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    send_key(&keys, KeyCode::Char('x')).await;
+    drop(keys);
+    let (app, shown) = tokio::time::timeout(Duration::from_secs(15), task).await.expect("ends").expect("runs");
+    let Screen::Lobby(lobby) = &app.screen else { panic!("not in the lobby: {:?}", app.screen) };
+    let share = lobby.share.clone().expect("a line to share");
+    let code = lobby.code.clone().expect("joined");
+    assert!(share.starts_with("kombat join 127.0.0.1:") && share.ends_with(&format!("--code {code}")), "{share}");
+    assert_eq!(lobby.seat, Some(Seat::GameMaster));
+    assert_eq!(lobby.link, Link::Connected);
+    let players = lobby.lobby.as_ref().map(|l| l.players.clone()).unwrap_or_default();
+    assert_eq!(players.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["alice"]);
+    assert!(shown.contains(&code), "{shown}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
