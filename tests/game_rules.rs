@@ -182,3 +182,54 @@ fn chat_is_sanitized_and_bounded() {
     assert_eq!(got, vec![Event::Chat { channel: Channel::Team, from: "Lee".into(), text: "look [2J here".into() }]);
     assert_eq!(g.act(Seat::Liaison, &Action::TeamChat("\u{1b}\u{7}".into())).expect_err("empty"), RuleError::Empty);
 }
+
+#[test]
+fn a_responder_who_left_no_longer_holds_up_the_turn() {
+    let mut g = game();
+    let turn = g.turn();
+    let got = events(&g.act(Seat::Liaison, &Action::EndTurn).expect("liaison ends"));
+    assert_eq!(got, vec![Event::TurnEnded], "the troubleshooter has not ended the turn yet");
+    // The troubleshooter's player leaves: everyone left has ended the turn, so it moves on.
+    let got = events(&g.leave(Seat::Troubleshooter(0)));
+    assert_eq!(got.first(), Some(&Event::Left { seat: Seat::Troubleshooter(0) }));
+    assert!(got.contains(&Event::TurnAdvanced { turn: turn + 1 }), "{got:?}");
+    assert_eq!(g.turn(), turn + 1);
+    // From now on the liaison alone ends each turn.
+    let got = events(&g.act(Seat::Liaison, &Action::EndTurn).expect("liaison ends"));
+    assert!(got.contains(&Event::TurnAdvanced { turn: turn + 2 }), "{got:?}");
+    // Leaving twice, or a seat nobody holds, changes nothing.
+    assert_eq!(g.leave(Seat::Troubleshooter(0)), Vec::new());
+    assert_eq!(g.leave(Seat::Troubleshooter(2)), Vec::new());
+}
+
+#[test]
+fn the_scripted_customer_takes_over_from_a_customer_who_left() {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    g.seat(Seat::Liaison, "Lee");
+    g.seat(Seat::Troubleshooter(0), "Tam");
+    g.seat(Seat::Customer(0), "Dee");
+    g.start();
+    assert!(!g.npc, "a human plays the customer");
+    let asked = events(&g.act(Seat::Liaison, &Action::CustomerChat("what changed recently?".into())).expect("ok"));
+    assert_eq!(asked.len(), 1, "nobody scripted answers a human customer's chat: {asked:?}");
+    assert_eq!(events(&g.leave(Seat::Customer(0))), vec![Event::Left { seat: Seat::Customer(0) }]);
+    assert!(g.npc, "the scripted customer plays from now on");
+    let asked = events(&g.act(Seat::Liaison, &Action::CustomerChat("what changed recently?".into())).expect("ok"));
+    assert!(asked.len() > 1, "the scripted customer answers: {asked:?}");
+    let err = g.act(Seat::Customer(0), &Action::Reply("I'm back".into())).expect_err("refused");
+    assert_eq!(err, RuleError::NoSeat, "a departed player's seat does not act");
+}
+
+#[test]
+fn leaving_in_the_lobby_or_after_the_game_changes_nothing() {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    g.seat(Seat::Liaison, "Lee");
+    g.seat(Seat::GameMaster, "Gil");
+    assert_eq!(g.leave(Seat::Liaison), Vec::new());
+    g.start();
+    g.act(Seat::GameMaster, &Action::EndGame).expect("the game master ends the game");
+    assert!(matches!(g.phase, Phase::Ended(_)));
+    assert_eq!(g.leave(Seat::Liaison), Vec::new());
+}

@@ -57,6 +57,7 @@ pub fn render(events: &[Stamped], outputs: &[ConsoleEntry], minutes_per_turn: u3
             Event::Rated { update, stars } => format!("[status page] update {} rated {stars}/5", update + 1),
             Event::Paused => "[game] paused".to_owned(),
             Event::Resumed => "[game] resumed".to_owned(),
+            Event::Left { seat } => format!("[game] the {} left the game", seat.label()),
             Event::Ended(outcome) => format!("== {} ==", outcome_text(outcome)),
         };
         lines.push(line);

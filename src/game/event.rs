@@ -91,6 +91,12 @@ pub enum Event {
     Paused,
     Resumed,
     Ended(Outcome),
+    /// The player in `seat` left the game for good (they left, or the game master removed them):
+    /// the seat no longer holds up the turn, and a customer's seat goes back to the scripted
+    /// customer.
+    Left {
+        seat: Seat,
+    },
 }
 
 /// An event with when it happened and who caused it (none: the world or the NPC).

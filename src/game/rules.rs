@@ -70,7 +70,7 @@ fn text_ok(text: &str) -> Result<(), RuleError> {
 
 /// Whether `seat` may take `action` now. Changes nothing.
 pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> {
-    if !game.seats.contains_key(&seat) {
+    if !game.seats.contains_key(&seat) || game.absent.contains(&seat) {
         return Err(RuleError::NoSeat);
     }
     let gm_only = matches!(
@@ -208,8 +208,7 @@ pub fn execute(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
         }
         Action::EndTurn => {
             let mut events = vec![Event::TurnEnded];
-            let responders: Vec<Seat> = game.seats.keys().copied().filter(|s| s.is_responder()).collect();
-            if responders.iter().all(|s| *s == seat || game.ended.contains(s)) {
+            if game.present_responders().all(|s| s == seat || game.ended.contains(&s)) {
                 events.push(Event::TurnAdvanced { turn: game.turn() + 1 });
             }
             events
@@ -314,6 +313,34 @@ impl Game {
             self.npc = false;
         }
         self.seats.insert(seat, sanitize(name));
+    }
+
+    /// The responders whose players have not left the game.
+    pub fn present_responders(&self) -> impl Iterator<Item = Seat> + '_ {
+        self.seats.keys().copied().filter(|s| s.is_responder() && !self.absent.contains(s))
+    }
+
+    /// The player in `seat` left for good during the game: the seat stops holding up the turn
+    /// (the turn moves on if everyone else has ended it), and a departed customer's seat goes
+    /// back to the scripted customer. Nothing happens in the lobby (the seat is simply freed
+    /// there), after the game, or for a seat nobody holds.
+    pub fn leave(&mut self, seat: Seat) -> Vec<Stamped> {
+        if !matches!(self.phase, Phase::Playing | Phase::Paused)
+            || !self.seats.contains_key(&seat)
+            || self.absent.contains(&seat)
+        {
+            return Vec::new();
+        }
+        let mut events = vec![Event::Left { seat }];
+        let others: Vec<Seat> = self.present_responders().filter(|s| *s != seat).collect();
+        if self.phase == Phase::Playing
+            && seat.is_responder()
+            && !others.is_empty()
+            && others.iter().all(|s| self.ended.contains(s))
+        {
+            events.push(Event::TurnAdvanced { turn: self.turn() + 1 });
+        }
+        self.apply_all(Some(seat), events)
     }
 
     /// Starts the game: the customer's opening message and the first alerts.

@@ -89,6 +89,8 @@ pub struct Game {
     pub points: BTreeMap<Seat, u32>,
     /// Responders who ended the current turn.
     pub ended: BTreeSet<Seat>,
+    /// Seats whose player left the game for good.
+    pub absent: BTreeSet<Seat>,
     pub log: Vec<Stamped>,
     pub console: Vec<ConsoleEntry>,
     pub team_chat: Vec<ChatLine>,
@@ -127,6 +129,7 @@ impl Game {
             npc: true,
             points: BTreeMap::new(),
             ended: BTreeSet::new(),
+            absent: BTreeSet::new(),
             log: Vec::new(),
             console: Vec::new(),
             team_chat: Vec::new(),
@@ -281,6 +284,14 @@ impl Game {
             }
             Event::Paused => self.phase = Phase::Paused,
             Event::Resumed => self.phase = Phase::Playing,
+            Event::Left { seat } => {
+                self.absent.insert(*seat);
+                let customer_here =
+                    self.seats.keys().any(|s| matches!(s, Seat::Customer(_)) && !self.absent.contains(s));
+                if matches!(seat, Seat::Customer(_)) && !customer_here {
+                    self.npc = true;
+                }
+            }
             Event::Ended(outcome) => self.phase = Phase::Ended(outcome.clone()),
         }
         self.log.push(stamped);

@@ -109,6 +109,7 @@ fn describe(game: &Game, stamped: &Stamped, console: Option<(bool, &str)>) -> St
         Event::Rated { update, stars } => format!("Status update #{} rated {stars}/5", update + 1),
         Event::Paused => "Game paused".to_owned(),
         Event::Resumed => "Game resumed".to_owned(),
+        Event::Left { seat } => format!("The {} left the game", seat.label()),
         Event::Ended(Outcome::Won { .. }) => "Incident resolved".to_owned(),
         Event::Ended(Outcome::Lost { reason, .. }) => format!("Incident lost: {reason}"),
         Event::Ended(Outcome::Stopped { .. }) => "Exercise stopped by the game master".to_owned(),
