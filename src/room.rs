@@ -4,6 +4,10 @@
 //! turn timer on the shell's clock (and calls `Game::force_turn` when it runs out), appends every
 //! accepted action to the game's journal as it goes, writes the postmortem when the game ends,
 //! and broadcasts what was applied to whoever subscribed. Solo play and multiplayer share it.
+//!
+//! An action's journal line is written before its caller hears the answer, so an action whose
+//! answer went out is on disk: a server restarted after a crash replays the journal and goes on
+//! appending to it ([`RoomHandle::restore`]).
 
 pub mod files;
 
@@ -71,7 +75,8 @@ type Inspect = Box<dyn FnOnce(&Game) + Send>;
 enum Command {
     Join { seat: Seat, name: String, reply: oneshot::Sender<Result<(), RoomError>> },
     Start { reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
-    Act { seat: Seat, action: Action, reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
+    Act { seat: Seat, action: Action, id: Option<u64>, reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
+    Journal { reply: oneshot::Sender<Option<PathBuf>> },
     Subscribe { reply: oneshot::Sender<broadcast::Receiver<RoomEvent>> },
     Inspect(Inspect),
     End { reply: oneshot::Sender<Records> },
@@ -89,6 +94,18 @@ impl RoomHandle {
         let (commands, inbox) = mpsc::channel(64);
         let (events, _) = broadcast::channel(1024);
         let room = Room { game, config, events, journal: None, journal_path: None, postmortem: None, deadline: None };
+        tokio::spawn(room.run(inbox));
+        RoomHandle { commands }
+    }
+
+    /// Goes on with a game rebuilt from `journal` after a restart: its actions are appended to
+    /// the same file, and the turn timer starts again from now.
+    pub fn restore(game: Game, config: RoomConfig, journal: files::JournalFile) -> RoomHandle {
+        let (commands, inbox) = mpsc::channel(64);
+        let (events, _) = broadcast::channel(1024);
+        let deadline = config.turn_timer.filter(|_| game.phase == Phase::Playing).map(|timer| Instant::now() + timer);
+        let journal_path = Some(journal.path.clone());
+        let room = Room { game, config, events, journal: Some(journal), journal_path, postmortem: None, deadline };
         tokio::spawn(room.run(inbox));
         RoomHandle { commands }
     }
@@ -112,7 +129,18 @@ impl RoomHandle {
 
     /// Takes an action for a seat; returns the events it caused.
     pub async fn act(&self, seat: Seat, action: Action) -> Result<Vec<Stamped>, RoomError> {
-        self.ask(|reply| Command::Act { seat, action, reply }).await?
+        self.act_tagged(seat, action, None).await
+    }
+
+    /// Like [`RoomHandle::act`], with the client's id for the action written in its journal line.
+    pub async fn act_tagged(&self, seat: Seat, action: Action, id: Option<u64>) -> Result<Vec<Stamped>, RoomError> {
+        self.ask(|reply| Command::Act { seat, action, id, reply }).await?
+    }
+
+    /// The journal being written; none before the game starts, without a data directory, or
+    /// once writing it failed (the rest of the game is not recorded).
+    pub async fn journal(&self) -> Result<Option<PathBuf>, RoomError> {
+        self.ask(|reply| Command::Journal { reply }).await
     }
 
     /// Every batch of applied events from now on.
@@ -204,15 +232,19 @@ impl Room {
                 self.after(&events, 0);
                 let _ = reply.send(Ok(events));
             }
-            Command::Act { seat, action, reply } => {
+            Command::Act { seat, action, id, reply } => {
                 let turn = self.game.turn();
                 let before = self.game.console.len();
                 let result = self.game.act(seat, &action);
                 if let Ok(events) = &result {
-                    self.record(&Entry::Act { turn, seat, action });
+                    // Before the reply: an answered action is always on disk.
+                    self.record(&Entry::Act { turn, seat, action, id });
                     self.after(events, before);
                 }
                 let _ = reply.send(result.map_err(RoomError::from));
+            }
+            Command::Journal { reply } => {
+                let _ = reply.send(self.journal.as_ref().map(|file| file.path.clone()));
             }
             Command::Subscribe { reply } => {
                 let _ = reply.send(self.events.subscribe());

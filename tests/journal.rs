@@ -36,11 +36,17 @@ fn new_game(seed: u64) -> Game {
 /// A small journal: the header, two actions and a forced turn end.
 fn sample() -> String {
     let mut j = Journal::new(header(1));
-    j.entries.push(Entry::Act { turn: 0, seat: Seat::Liaison, action: Action::CustomerChat("what changed?".into()) });
+    j.entries.push(Entry::Act {
+        turn: 0,
+        seat: Seat::Liaison,
+        action: Action::CustomerChat("what changed?".into()),
+        id: None,
+    });
     j.entries.push(Entry::Act {
         turn: 0,
         seat: Seat::Troubleshooter(0),
         action: Action::Command("get pods -n shop".into()),
+        id: None,
     });
     j.entries.push(Entry::ForcedTurnEnd { turn: 0 });
     j.to_text()
@@ -91,7 +97,7 @@ fn a_journal_reads_back_what_it_writes() {
     ];
     let mut j = Journal::new(header(9));
     for (i, action) in actions.into_iter().enumerate() {
-        j.entries.push(Entry::Act { turn: i as u32, seat: Seat::GameMaster, action });
+        j.entries.push(Entry::Act { turn: i as u32, seat: Seat::GameMaster, action, id: None });
     }
     assert_eq!(Journal::parse(&j.to_text()), Ok(j));
 }
@@ -142,7 +148,7 @@ fn corrupt_journals_get_their_exact_error_with_the_line() {
         ),
         (
             with_line(2, r#"{"turn":0,"seat":"Liaison","action":"EndTurn","by":"me"}"#),
-            line_error(2, "expected an action: unknown field `by`, expected one of `turn`, `seat`, `action`"),
+            line_error(2, "expected an action: unknown field `by`, expected one of `turn`, `seat`, `action`, `id`"),
         ),
     ];
     for (text, expected) in cases {
@@ -258,7 +264,7 @@ proptest! {
             match step {
                 Some((seat, action)) => {
                     if game.act(seat, &action).is_ok() {
-                        recorded.entries.push(Entry::Act { turn, seat, action });
+                        recorded.entries.push(Entry::Act { turn, seat, action, id: None });
                     }
                 }
                 None => {

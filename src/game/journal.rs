@@ -6,8 +6,13 @@
 //! ```text
 //! {"format":"kombat-journal","version":1,"seed":1,"scenario":"first-deploy","hash":"…","seats":[…]}
 //! {"turn":0,"seat":"Liaison","action":{"CustomerChat":"what changed?"}}
+//! {"turn":0,"seat":{"Troubleshooter":0},"action":{"Command":"get pods"},"id":7}
 //! {"turn":0,"forced_turn_end":true}
 //! ```
+//!
+//! An action sent over the network carries the client's id for it (`"id"`), written in the same
+//! line as the action so that a server restarted after a crash knows which acts it already
+//! answered; replay ignores it, and lines without it (solo games, older journals) read the same.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -96,8 +101,9 @@ impl Header {
 /// One line after the header.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Entry {
-    /// An action the game accepted, taken at `turn`.
-    Act { turn: u32, seat: Seat, action: Action },
+    /// An action the game accepted, taken at `turn`; `id` is the client's id for it, when a
+    /// client over the network sent it.
+    Act { turn: u32, seat: Seat, action: Action, id: Option<u64> },
     /// The room's timer ended turn `turn` for everyone.
     ForcedTurnEnd { turn: u32 },
 }
@@ -108,6 +114,8 @@ struct ActLine {
     turn: u32,
     seat: Seat,
     action: Action,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -121,7 +129,9 @@ impl Entry {
     /// The entry as one JSON line (without the newline).
     pub fn to_line(&self) -> String {
         match self {
-            Entry::Act { turn, seat, action } => to_json(&ActLine { turn: *turn, seat: *seat, action: action.clone() }),
+            Entry::Act { turn, seat, action, id } => {
+                to_json(&ActLine { turn: *turn, seat: *seat, action: action.clone(), id: *id })
+            }
             Entry::ForcedTurnEnd { turn } => to_json(&ForcedLine { turn: *turn, forced_turn_end: true }),
         }
     }
@@ -169,6 +179,14 @@ fn json_message(e: &serde_json::Error) -> String {
 impl Journal {
     pub fn new(header: Header) -> Self {
         Journal { header, entries: Vec::new() }
+    }
+
+    /// The client ids of the accepted actions, with the seat each was taken for, in order.
+    pub fn ids(&self) -> impl Iterator<Item = (Seat, u64)> + '_ {
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::Act { seat, id: Some(id), .. } => Some((*seat, *id)),
+            _ => None,
+        })
     }
 
     /// The whole journal as text, one line each, every line ending in a newline.
@@ -253,7 +271,7 @@ fn parse_entry(line: usize, value: Value) -> Result<Entry, JournalError> {
     }
     let act: ActLine = serde_json::from_value(value)
         .map_err(|e| JournalError::Line { line, message: format!("expected an action: {}", json_message(&e)) })?;
-    Ok(Entry::Act { turn: act.turn, seat: act.seat, action: act.action })
+    Ok(Entry::Act { turn: act.turn, seat: act.seat, action: act.action, id: act.id })
 }
 
 /// Rebuilds a game from its journal and the scenario's text.
@@ -330,8 +348,11 @@ mod tests {
                 + &format!("\"{}\"", content_hash("(id: \"first-deploy\")"))
                 + r#","seats":[{"seat":"Liaison","name":"Lee"}]}"#
         );
-        let act = Entry::Act { turn: 2, seat: Seat::Troubleshooter(0), action: Action::Command("get pods".into()) };
+        let act =
+            Entry::Act { turn: 2, seat: Seat::Troubleshooter(0), action: Action::Command("get pods".into()), id: None };
         assert_eq!(act.to_line(), r#"{"turn":2,"seat":{"Troubleshooter":0},"action":{"Command":"get pods"}}"#);
+        let tagged = Entry::Act { turn: 2, seat: Seat::Liaison, action: Action::EndTurn, id: Some(7) };
+        assert_eq!(tagged.to_line(), r#"{"turn":2,"seat":"Liaison","action":"EndTurn","id":7}"#);
         assert_eq!(Entry::ForcedTurnEnd { turn: 3 }.to_line(), r#"{"turn":3,"forced_turn_end":true}"#);
     }
 
@@ -342,12 +363,55 @@ mod tests {
             turn: 0,
             seat: Seat::Liaison,
             action: Action::CustomerChat("a\nb \"c\"".into()),
+            id: Some(u64::MAX),
         });
         journal.entries.push(Entry::ForcedTurnEnd { turn: 0 });
-        journal.entries.push(Entry::Act { turn: 1, seat: Seat::Liaison, action: Action::EndTurn });
+        journal.entries.push(Entry::Act { turn: 1, seat: Seat::Liaison, action: Action::EndTurn, id: None });
         assert_eq!(Journal::parse(&journal.to_text()), Ok(journal.clone()));
         // A complete last line without its newline still counts.
         let text = journal.to_text();
         assert_eq!(Journal::parse(text.trim_end()), Ok(journal));
+    }
+
+    #[test]
+    fn ids_are_optional_and_replay_ignores_them() {
+        let text = format!(
+            "{}\n{}\n{}\n",
+            header().to_line(),
+            r#"{"turn":0,"seat":"Liaison","action":{"TeamChat":"old line, no id"}}"#,
+            r#"{"turn":0,"seat":"Liaison","action":{"TeamChat":"new line"},"id":42}"#,
+        );
+        let journal = Journal::parse(&text).expect("both kinds of line read");
+        assert_eq!(
+            journal.entries,
+            vec![
+                Entry::Act {
+                    turn: 0,
+                    seat: Seat::Liaison,
+                    action: Action::TeamChat("old line, no id".into()),
+                    id: None
+                },
+                Entry::Act { turn: 0, seat: Seat::Liaison, action: Action::TeamChat("new line".into()), id: Some(42) },
+            ]
+        );
+        assert_eq!(journal.ids().collect::<Vec<_>>(), vec![(Seat::Liaison, 42)]);
+        assert!(matches!(Journal::parse(&text.replace("42", "\"x\"")), Err(JournalError::Line { line: 3, .. })));
+
+        let source = crate::scenario::builtin_sources()
+            .find(|(id, _)| *id == crate::scenario::DEFAULT_ID)
+            .map(|(_, text)| text)
+            .expect("the default scenario");
+        let seats = vec![SeatName { seat: Seat::Liaison, name: "Lee".into() }];
+        let mut with = Journal::new(Header::new(3, crate::scenario::DEFAULT_ID, source, seats));
+        let mut without = with.clone();
+        for (n, text) in ["one", "two"].iter().enumerate() {
+            let action = Action::TeamChat((*text).to_owned());
+            with.entries.push(Entry::Act { turn: 0, seat: Seat::Liaison, action: action.clone(), id: Some(n as u64) });
+            without.entries.push(Entry::Act { turn: 0, seat: Seat::Liaison, action, id: None });
+        }
+        let a = replay(&with, source).expect("replays");
+        let b = replay(&without, source).expect("replays");
+        assert_eq!(a.log, b.log);
+        assert_eq!(a.team_chat.len(), 2);
     }
 }

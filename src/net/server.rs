@@ -5,6 +5,10 @@
 //! waits on a client: a stalled client fills its own queue and is dropped, a panicking room takes
 //! only its own players with it, and shutdown tells every client why before it hangs up.
 //!
+//! A server may keep each room's record on disk ([`Server::resume_rooms`]), so that after a
+//! restart, even after `kill -9`, it opens the same rooms again under the same codes and their
+//! players resume their seats; `kombat host` does.
+//!
 //! `kombat host` is [`host`]; tests and a TUI "Host a game" use [`Server`] directly.
 
 mod bucket;
@@ -12,6 +16,7 @@ mod code;
 mod fit;
 mod handler;
 mod outbox;
+mod persist;
 mod registry;
 mod table;
 
@@ -30,8 +35,11 @@ use tokio_util::sync::CancellationToken;
 use super::codec;
 use super::protocol::ServerMsg;
 use crate::game::Game;
+use crate::game::text::sanitize;
 use crate::room::RoomConfig;
 use crate::scenario;
+use persist::{ReviveError, RoomDir};
+use table::{Opening, Start};
 
 pub use bucket::Rate;
 pub use code::{check_name, normalize_code};
@@ -53,7 +61,8 @@ pub struct HostOptions {
     #[arg(long)]
     pub public: bool,
     /// How many rooms to open at start, each with its own join code (more can be made from the
-    /// TUI's "Host a game").
+    /// TUI's "Host a game"). When rooms from before a restart are resumed (kept in the data
+    /// directory's rooms/), they replace these: no new room is opened.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=10_000))]
     pub rooms: u16,
 }
@@ -128,11 +137,22 @@ pub struct NewRoom {
     pub title: String,
 }
 
+/// What became of a room that an earlier server left on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resumption {
+    /// Open again under its code; its seats wait for their players to resume them.
+    Resumed(NewRoom),
+    /// Left on disk as it is: the file's name for the room, and why.
+    NotResumed { code: String, why: String },
+}
+
 /// Creates rooms on a running server. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Rooms {
     registry: registry::Registry,
     config: Arc<ServerConfig>,
+    /// Where each room's record is kept, when rooms outlive the server.
+    keep: Option<Arc<RoomDir>>,
 }
 
 impl Rooms {
@@ -152,7 +172,7 @@ impl Rooms {
             data_dir: self.config.data_dir.clone(),
             turn_timer: self.config.turn_timer,
         };
-        let code = self.registry.create(game, config).await?;
+        let code = self.registry.create(game, config, self.keep.clone()).await?;
         tracing::info!(code = %code, scenario = %id, seed, "room created");
         Ok(NewRoom { code, scenario: id, title })
     }
@@ -178,7 +198,65 @@ impl Server {
         socket.bind(addr)?;
         let listener = socket.listen(1024)?;
         let registry = registry::Registry::spawn(config.limits);
-        Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config) } })
+        Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config), keep: None } })
+    }
+
+    /// Keeps a record of every room from now on in the data directory's `rooms/` (locked against
+    /// another server using it), and opens again each room an earlier server left there: a lobby
+    /// with its players, a started game replayed from its journal. Their players are all away
+    /// until they resume their seats. A record that cannot be resumed is logged, left on disk and
+    /// reported; rooms whose game ended are forgotten. Call it before creating rooms: rooms made
+    /// before, or through a [`Rooms`] handle taken before, keep no record.
+    pub async fn resume_rooms(&mut self) -> anyhow::Result<Vec<Resumption>> {
+        let Some(data) = self.rooms.config.data_dir.clone() else {
+            anyhow::bail!("there is no data directory to keep them in (set {})", crate::room::files::DATA_DIR_ENV);
+        };
+        let dir = Arc::new(RoomDir::open(&data)?);
+        let mut outcomes = Vec::new();
+        for (name, record) in dir.records()? {
+            let record = match record {
+                Ok(record) => record,
+                Err(e) => {
+                    tracing::warn!(code = %name, "room not resumed: {e}");
+                    outcomes.push(Resumption::NotResumed { code: name, why: e.to_string() });
+                    continue;
+                }
+            };
+            let code = record.code.clone();
+            let revived = match persist::revive(&record, &data) {
+                Ok(revived) => revived,
+                Err(ReviveError::Ended) => {
+                    tracing::info!(code = %code, "the room's game had ended; its record is removed");
+                    if let Err(e) = dir.remove(&code) {
+                        tracing::warn!(code = %code, "{e}");
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(code = %code, "room not resumed: {e}");
+                    outcomes.push(Resumption::NotResumed { code, why: e.to_string() });
+                    continue;
+                }
+            };
+            let title = revived.game.scenario().title.clone();
+            let config = RoomConfig {
+                seed: record.seed,
+                turn_timer: record.turn_timer(),
+                scenario_text: record.scenario_text,
+                data_dir: Some(data.clone()),
+            };
+            let start = Start::Restored { revived, members: record.members };
+            let opening = Opening { config, keep: Some(Arc::clone(&dir)), start };
+            match self.rooms.registry.adopt(code.clone(), opening).await {
+                Ok(()) => {
+                    tracing::info!(code = %code, scenario = %record.scenario, "room resumed");
+                    outcomes.push(Resumption::Resumed(NewRoom { code, scenario: record.scenario, title }));
+                }
+                Err(e) => outcomes.push(Resumption::NotResumed { code, why: e.to_string() }),
+            }
+        }
+        self.rooms.keep = Some(dir);
+        Ok(outcomes)
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -270,7 +348,8 @@ pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
     }
 }
 
-/// `kombat host`: one room for `--scenario`, then serve until SIGTERM or ctrl-c.
+/// `kombat host`: the rooms an earlier `kombat host` left in the data directory, else `--rooms`
+/// new rooms for `--scenario`; then serve until SIGTERM or ctrl-c.
 pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
     let HostOptions { bind, scenario, turn_timer, public, rooms } = options;
     check_bind(bind, public).map_err(anyhow::Error::msg)?;
@@ -281,17 +360,32 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
             turn_timer: turn_timer.map(Duration::from_secs),
             limits: Limits::default(),
         };
-        let server = Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let mut server =
+            Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
         let addr = server.local_addr()?;
         println!("kombat host: listening on {addr}");
-        for _ in 0..rooms {
+        let outcomes = server.resume_rooms().await.unwrap_or_else(|e| {
+            tracing::warn!("rooms are not kept across restarts: {e:#}");
+            println!("kombat host: rooms are not kept across restarts: {}", sanitize(&format!("{e:#}")));
+            Vec::new()
+        });
+        let mut resumed = 0;
+        for outcome in outcomes {
+            match outcome {
+                Resumption::Resumed(room) => {
+                    resumed += 1;
+                    let (code, title) = (&room.code, sanitize(&room.title));
+                    println!("room {code}: {title} — resumed; join with: kombat join {addr} --code {code}");
+                }
+                Resumption::NotResumed { code, why } => {
+                    println!("room {} not resumed: {}", sanitize(&code), sanitize(&why));
+                }
+            }
+        }
+        for _ in 0..if resumed == 0 { rooms } else { 0 } {
             let room = server.rooms().create(&scenario).await?;
-            println!(
-                "room {}: {} — join with: kombat join {addr} --code {}",
-                room.code,
-                crate::game::text::sanitize(&room.title),
-                room.code
-            );
+            let (code, title) = (&room.code, sanitize(&room.title));
+            println!("room {code}: {title} — join with: kombat join {addr} --code {code}");
         }
         tracing::info!(%addr, "hosting");
         server.run(signals()).await;

@@ -1,6 +1,7 @@
 //! Where a room keeps its records: the user's data directory (or `KOMBAT_DATA_DIR`), numbered
-//! journal and postmortem files that never overwrite an earlier game, and a journal writer that
-//! flushes every line so a crash loses at most the line being written.
+//! journal and postmortem files that never overwrite an earlier game, a journal writer that hands
+//! every line to the OS in one write so a crash loses at most the line being written (and can
+//! reopen a journal after a crash, cutting that line), and files replaced atomically.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -24,6 +25,34 @@ pub fn journals_dir(data: &Path) -> PathBuf {
 
 pub fn postmortems_dir(data: &Path) -> PathBuf {
     data.join("postmortems")
+}
+
+/// Where a server keeps a record of each of its rooms, to resume them after a restart.
+pub fn rooms_dir(data: &Path) -> PathBuf {
+    data.join("rooms")
+}
+
+/// Replaces `path` with `bytes` atomically (a temporary file beside it, then a rename), so a crash
+/// leaves the old contents or the new, never a mix. Only the owner may read the file on unix: it
+/// may hold secrets.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().ok_or_else(|| io::Error::other(format!("{} is not a file", path.display())))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(".tmp");
+    let temp = path.with_file_name(temp_name);
+    // A temporary file left by a crash may have other permissions: start afresh.
+    let _ = std::fs::remove_file(&temp);
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temp).and_then(|mut file| file.write_all(bytes));
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Keeps only characters that are safe in a file name.
@@ -88,6 +117,15 @@ pub fn read_results(data: &Path) -> Vec<GameResult> {
     text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
+/// A journal reopened after a restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reopened {
+    /// Every whole line.
+    pub text: String,
+    /// The last line, cut short by a crash, that was taken out of the file.
+    pub cut: Option<String>,
+}
+
 /// A journal being written, one flushed line at a time.
 pub struct JournalFile {
     pub path: PathBuf,
@@ -100,6 +138,26 @@ impl JournalFile {
         Ok(JournalFile { path, file })
     }
 
+    /// Reopens a journal to go on with its game after the server stopped, and returns its text.
+    /// A last line without its newline was cut by a crash while being written; it is cut from the
+    /// file (and returned apart) so that the next line starts on a line of its own. Such a line
+    /// was never answered: the room answers an action only once its line is written whole.
+    pub fn reopen(path: &Path) -> io::Result<(JournalFile, Reopened)> {
+        let text = std::fs::read_to_string(path)?;
+        let keep = text.rfind('\n').map_or(0, |i| i + 1);
+        let cut = (keep < text.len()).then(|| text[keep..].to_owned());
+        if cut.is_some() {
+            let file = OpenOptions::new().write(true).open(path)?;
+            file.set_len(keep as u64)?;
+        }
+        let file = OpenOptions::new().append(true).open(path)?;
+        let mut text = text;
+        text.truncate(keep);
+        Ok((JournalFile { path: path.to_path_buf(), file }, Reopened { text, cut }))
+    }
+
+    /// Writes a line and its newline in one write: a crash leaves the whole line, or a cut one
+    /// that [`JournalFile::reopen`] removes, never a line that runs into the next.
     pub fn write_line(&mut self, line: &str) -> io::Result<()> {
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
@@ -133,6 +191,50 @@ mod tests {
             .expect("writes");
         record_result(&dir, &result).expect("records");
         assert_eq!(read_results(&dir), vec![result.clone(), result]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_journal_reopens_without_its_cut_line_and_goes_on() {
+        let dir = std::env::temp_dir().join(format!("kombat-files-reopen-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut j = JournalFile::create(&dir, "s", 1).expect("creates");
+        j.write_line("{\"a\":1}").expect("writes");
+        drop(j);
+        let path = journals_dir(&dir).join("s-1-1.jsonl");
+        let (mut again, reopened) = JournalFile::reopen(&path).expect("reopens");
+        assert_eq!(reopened, Reopened { text: "{\"a\":1}\n".into(), cut: None });
+        again.write_line("{\"b\":2}").expect("writes");
+        std::fs::write(&path, std::fs::read_to_string(&path).expect("reads") + "{\"c\":").expect("a torn line");
+        let (mut again, reopened) = JournalFile::reopen(&path).expect("reopens");
+        assert_eq!(reopened.cut.as_deref(), Some("{\"c\":"));
+        assert_eq!(reopened.text, "{\"a\":1}\n{\"b\":2}\n");
+        again.write_line("{\"d\":4}").expect("writes");
+        assert_eq!(std::fs::read_to_string(&path).expect("reads"), "{\"a\":1}\n{\"b\":2}\n{\"d\":4}\n");
+        assert!(JournalFile::reopen(&dir.join("missing.jsonl")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn private_files_are_replaced_whole_and_only_the_owner_reads_them() {
+        let dir = std::env::temp_dir().join(format!("kombat-files-private-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("creates");
+        let path = dir.join("R.json");
+        write_private(&path, b"first").expect("writes");
+        write_private(&path, b"second").expect("replaces");
+        assert_eq!(std::fs::read_to_string(&path).expect("reads"), "second");
+        let names: Vec<_> = std::fs::read_dir(&dir).expect("lists").map(|e| e.expect("entry").file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("R.json")], "no temporary file is left");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // A directory in the way: an error, and the old file is untouched.
+        std::fs::create_dir_all(dir.join("D.json")).expect("creates");
+        assert!(write_private(&dir.join("D.json"), b"x").is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -126,3 +126,59 @@ async fn an_unwritable_data_dir_is_reported_not_fatal() {
     assert!(handle.act(Seat::Liaison, Action::TeamChat("still playing".into())).await.is_ok());
     let _ = std::fs::remove_file(&file);
 }
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn a_restored_room_goes_on_with_the_same_journal_and_restarts_the_timer() {
+    let dir = temp_dir("restore");
+    let handle = room(&dir, None);
+    handle.join(Seat::Liaison, "Lee").await.expect("joins");
+    handle.join(Seat::Troubleshooter(0), "Tam").await.expect("joins");
+    assert_eq!(handle.journal().await, Ok(None), "no journal before the start");
+    handle.start().await.expect("starts");
+    handle.act_tagged(Seat::Liaison, Action::TeamChat("before".into()), Some(4)).await.expect("ok");
+    let refused = handle.act_tagged(Seat::Liaison, Action::Command("get pods".into()), Some(5)).await;
+    assert!(refused.is_err(), "refused acts are not journaled");
+    let path = handle.journal().await.expect("open").expect("a journal");
+    // The server dies: the room is dropped without ending.
+    drop(handle);
+
+    let (file, reopened) = files::JournalFile::reopen(&path).expect("reopens");
+    let parsed = Journal::parse(&reopened.text).expect("parses");
+    assert_eq!(parsed.ids().collect::<Vec<_>>(), vec![(Seat::Liaison, 4)]);
+    let game = journal::replay(&parsed, source()).expect("replays");
+    let config = RoomConfig {
+        seed: 5,
+        scenario_text: source().to_owned(),
+        data_dir: Some(dir.clone()),
+        turn_timer: Some(Duration::from_secs(60)),
+    };
+    let handle = RoomHandle::restore(game, config, file);
+    assert_eq!(handle.journal().await, Ok(Some(path.clone())));
+    let mut events = handle.subscribe().await.expect("subscribes");
+    handle.act_tagged(Seat::Troubleshooter(0), Action::TeamChat("after".into()), Some(1)).await.expect("ok");
+    let _ = events.recv().await;
+    tokio::time::sleep(Duration::from_secs(59)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(0), "the timer started again at the restore");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let Ok(RoomEvent::Applied(applied)) = events.recv().await else { panic!("expected a forced turn") };
+    assert_eq!(applied.events[0].event, Event::TurnAdvanced { turn: 1 });
+    let said = handle.inspect(|g| g.team_chat.iter().map(|l| l.text.clone()).collect::<Vec<_>>()).await;
+    assert_eq!(said, Ok(vec!["before".to_owned(), "after".to_owned()]));
+    let log = handle.inspect(|g| g.log.clone()).await.expect("inspects");
+    let records = handle.end().await.expect("ends");
+    assert_eq!(records.journal.as_ref(), Some(&path), "the same file");
+
+    let text = std::fs::read_to_string(&path).expect("reads");
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        vec![
+            r#"{"turn":0,"seat":"Liaison","action":{"TeamChat":"before"},"id":4}"#,
+            r#"{"turn":0,"seat":{"Troubleshooter":0},"action":{"TeamChat":"after"},"id":1}"#,
+            r#"{"turn":0,"forced_turn_end":true}"#,
+        ]
+    );
+    let replayed = journal::replay(&Journal::parse(&text).expect("parses"), source()).expect("replays");
+    assert_eq!(replayed.log, log);
+    let _ = std::fs::remove_dir_all(&dir);
+}

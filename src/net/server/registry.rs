@@ -1,22 +1,41 @@
 //! The registry: one task that owns the map from join codes to tables. It makes each new room's
-//! code (retrying on the unlikely collision), finds a table for a code, forgets a table when it
-//! ends, and on shutdown closes every table at once.
+//! code (retrying on the unlikely collision), takes back a room restored after a restart under its
+//! old code, finds a table for a code, forgets a table when it ends, and on shutdown closes every
+//! table at once.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::Limits;
 use super::code;
-use super::table::TableHandle;
+use super::persist::RoomDir;
+use super::table::{Opening, Start, TableHandle};
 use crate::game::Game;
 use crate::room::RoomConfig;
 
 enum Command {
-    Create { game: Box<Game>, config: RoomConfig, reply: oneshot::Sender<anyhow::Result<String>> },
-    Find { code: String, reply: oneshot::Sender<Option<TableHandle>> },
-    Shutdown { reason: String, reply: oneshot::Sender<()> },
+    Create {
+        game: Box<Game>,
+        config: RoomConfig,
+        keep: Option<Arc<RoomDir>>,
+        reply: oneshot::Sender<anyhow::Result<String>>,
+    },
+    Adopt {
+        code: String,
+        opening: Box<Opening>,
+        reply: oneshot::Sender<anyhow::Result<()>>,
+    },
+    Find {
+        code: String,
+        reply: oneshot::Sender<Option<TableHandle>>,
+    },
+    Shutdown {
+        reason: String,
+        reply: oneshot::Sender<()>,
+    },
 }
 
 /// Talks to the registry. Cheap to clone.
@@ -32,10 +51,18 @@ impl Registry {
         Registry { commands }
     }
 
-    /// A table for `game` under a fresh join code.
-    pub async fn create(&self, game: Game, config: RoomConfig) -> anyhow::Result<String> {
+    /// A table for `game` under a fresh join code; with `keep`, its record is kept there.
+    pub async fn create(&self, game: Game, config: RoomConfig, keep: Option<Arc<RoomDir>>) -> anyhow::Result<String> {
         let (reply, answer) = oneshot::channel();
-        let command = Command::Create { game: Box::new(game), config, reply };
+        let command = Command::Create { game: Box::new(game), config, keep, reply };
+        self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
+        answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?
+    }
+
+    /// A table under the code it had before a restart.
+    pub async fn adopt(&self, code: String, opening: Opening) -> anyhow::Result<()> {
+        let (reply, answer) = oneshot::channel();
+        let command = Command::Adopt { code, opening: Box::new(opening), reply };
         self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
         answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?
     }
@@ -71,7 +98,7 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Limits) {
         };
         let Some(command) = command else { break };
         match command {
-            Command::Create { game, config, reply } => {
+            Command::Create { game, config, keep, reply } => {
                 if !open {
                     let _ = reply.send(Err(anyhow::anyhow!("the server is shutting down")));
                     continue;
@@ -85,10 +112,23 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Limits) {
                     }
                 };
                 if let Ok(code) = &code {
-                    let table = TableHandle::spawn(code.clone(), *game, config, limits, gone_tx.clone());
+                    let opening = Opening { config, keep, start: Start::Fresh(*game) };
+                    let table = TableHandle::open(code.clone(), opening, limits, gone_tx.clone());
                     tables.insert(code.clone(), table);
                 }
                 let _ = reply.send(code);
+            }
+            Command::Adopt { code, opening, reply } => {
+                let answer = if !open {
+                    Err(anyhow::anyhow!("the server is shutting down"))
+                } else if tables.get(&code).is_some_and(|t| !t.is_closed()) {
+                    Err(anyhow::anyhow!("a room with the code {code} is already open"))
+                } else {
+                    let table = TableHandle::open(code.clone(), *opening, limits, gone_tx.clone());
+                    tables.insert(code, table);
+                    Ok(())
+                };
+                let _ = reply.send(answer);
             }
             Command::Find { code, reply } => {
                 let table = tables.get(&code).filter(|t| !t.is_closed()).cloned();

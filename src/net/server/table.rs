@@ -5,12 +5,19 @@
 //! `Resume`) and never slows the room. After every batch the room applies, each connected seat
 //! gets its fresh view; batches that arrive together are covered by one view. When the room
 //! actor dies (a panic), its players are told and the table ends; other tables go on.
+//!
+//! A table may keep its room's record on disk (see `persist`): written before a new player hears
+//! their token, and again whenever who sits where or the game's phase changes, so that a restarted
+//! server opens the table again as it was ([`TableHandle::open`] with a restored start). The
+//! record goes when the room closes after its game ended, or fails.
 
 mod fanout;
 mod requests;
 mod seating;
 
 use std::collections::{BTreeMap, VecDeque};
+use std::path::Path;
+use std::sync::Arc;
 
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::{mpsc, oneshot};
@@ -19,8 +26,9 @@ use self::seating::{Member, SeatLimits};
 use super::Limits;
 use super::code;
 use super::outbox::Outbox;
+use super::persist::{MemberRecord, RecordPhase, Revived, RoomDir, RoomRecord};
 use crate::game::state::ChatLine;
-use crate::game::{Game, Seat};
+use crate::game::{Event, Game, Phase, Seat};
 use crate::net::protocol::{ClientMsg, MAX_FRAME, RoleWish, ServerMsg};
 use crate::room::{RoomConfig, RoomError, RoomEvent, RoomHandle};
 
@@ -78,8 +86,24 @@ pub struct TableHandle {
 #[derive(Debug)]
 pub struct Closed;
 
+/// What a table opens with.
+pub struct Opening {
+    pub config: RoomConfig,
+    /// Keeps the room's record there, so that a restarted server resumes it.
+    pub keep: Option<Arc<RoomDir>>,
+    pub start: Start,
+}
+
+pub enum Start {
+    /// A new room, its game in the lobby.
+    Fresh(Game),
+    /// A room as its record and journal left it before a restart; every player is disconnected.
+    Restored { revived: Revived, members: Vec<MemberRecord> },
+}
+
 impl TableHandle {
-    /// A table for a game in its lobby; `gone` hears its code when it ends.
+    /// A table for a game in its lobby, keeping nothing on disk; `gone` hears its code when it ends.
+    #[cfg(test)]
     pub fn spawn(
         code: String,
         game: Game,
@@ -87,19 +111,43 @@ impl TableHandle {
         limits: Limits,
         gone: mpsc::UnboundedSender<String>,
     ) -> TableHandle {
+        TableHandle::open(code, Opening { config, keep: None, start: Start::Fresh(game) }, limits, gone)
+    }
+
+    /// A table for a new room or a restored one; `gone` hears its code when it ends.
+    pub fn open(code: String, opening: Opening, limits: Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
         let (commands, inbox) = mpsc::channel(256);
+        let Opening { config, keep, start } = opening;
+        let (game, journal, members, acted) = match start {
+            Start::Fresh(game) => (game, None, Vec::new(), BTreeMap::new()),
+            Start::Restored { revived, members } => (revived.game, revived.journal, members, revived.acted),
+        };
         let scenario = game.scenario();
+        let keeping = keep.map(|dir| {
+            let record = RoomRecord::new(&code, &scenario.id, &config.scenario_text, config.seed, config.turn_timer);
+            Keeping { dir, record, saved: false }
+        });
+        let members: BTreeMap<Seat, Member> = members
+            .iter()
+            .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), &limits)))
+            .collect();
         let table = Table {
             title: scenario.title.clone(),
             summary: scenario.summary.clone(),
             seats: SeatLimits::of(scenario),
-            room: RoomHandle::spawn(game, config),
+            joined: members.values().map(|m| m.order).max().unwrap_or(0),
+            members,
+            started: journal.is_some(),
+            room: match journal {
+                Some(journal) => RoomHandle::restore(game, config, journal),
+                None => RoomHandle::spawn(game, config),
+            },
             code,
-            members: BTreeMap::new(),
-            started: false,
             chat: VecDeque::new(),
             limits,
-            joined: 0,
+            ended: false,
+            keeping,
+            dirty: true,
         };
         tokio::spawn(table.run(inbox, gone));
         TableHandle { commands }
@@ -171,24 +219,46 @@ struct Table {
     limits: Limits,
     /// Players who joined so far (orders the creator's succession).
     joined: u64,
+    /// The game is over.
+    ended: bool,
+    /// The room's record on disk, if it keeps one.
+    keeping: Option<Keeping>,
+    /// Who sits where, or the phase, may have changed since the record was written.
+    dirty: bool,
+}
+
+/// A room's record and where it goes.
+struct Keeping {
+    dir: Arc<RoomDir>,
+    /// As last written, once `saved`.
+    record: RoomRecord,
+    saved: bool,
 }
 
 impl Table {
     async fn run(mut self, mut inbox: mpsc::Receiver<Command>, gone: mpsc::UnboundedSender<String>) {
         let Ok(mut events) = self.room.subscribe().await else {
             self.fail();
+            self.forget("the room failed");
             let _ = gone.send(self.code);
             return;
         };
-        loop {
+        // For good: the room failed, so there is nothing to resume.
+        let mut failed = self.keep().await.is_err();
+        while !failed {
             let mut stale = false;
             tokio::select! {
                 biased;
                 event = events.recv() => match event {
                     Ok(event) => stale |= self.note(event),
-                    Err(RecvError::Lagged(_)) => stale = true,
+                    Err(RecvError::Lagged(_)) => {
+                        // Perhaps the end was among what was missed.
+                        stale = true;
+                        self.dirty = true;
+                    }
                     Err(RecvError::Closed) => {
                         self.fail();
+                        failed = true;
                         break;
                     }
                 },
@@ -203,17 +273,20 @@ impl Table {
                         Ok(Flow::Stop) => break,
                         Err(RoomGone) => {
                             self.fail();
+                            failed = true;
                             break;
                         }
                     }
                 }
             }
             // Batches that arrived meanwhile: one fresh view covers them all.
-            let mut failed = false;
             loop {
                 match events.try_recv() {
                     Ok(event) => stale |= self.note(event),
-                    Err(TryRecvError::Lagged(_)) => stale = true,
+                    Err(TryRecvError::Lagged(_)) => {
+                        stale = true;
+                        self.dirty = true;
+                    }
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Closed) => {
                         failed = true;
@@ -221,10 +294,18 @@ impl Table {
                     }
                 }
             }
+            // The disk first, then the players: what they see is what a restart brings back.
+            failed |= self.dirty && self.keep().await.is_err();
             if failed || (stale && self.started && self.refresh(None).await.is_err()) {
                 self.fail();
+                failed = true;
                 break;
             }
+        }
+        if failed {
+            self.forget("the room failed");
+        } else if self.ended {
+            self.forget("its game is over");
         }
         tracing::info!(code = %self.code, "room closed");
         let _ = gone.send(self.code);
@@ -233,8 +314,16 @@ impl Table {
     /// Whether the event calls for fresh views.
     fn note(&mut self, event: RoomEvent) -> bool {
         match event {
-            RoomEvent::Applied(_) => true,
+            RoomEvent::Applied(applied) => {
+                if applied.events.iter().any(|s| matches!(s.event, Event::Ended(_))) {
+                    self.ended = true;
+                    self.dirty = true;
+                }
+                true
+            }
             RoomEvent::Warning(text) => {
+                // Perhaps the journal could not be written: the record must not promise a resume.
+                self.dirty = true;
                 tracing::warn!(code = %self.code, "{text}");
                 let host = self
                     .members
@@ -265,7 +354,16 @@ impl Table {
                 if self.members.get(&seat).is_none_or(|m| m.conn != conn || m.token.is_none()) {
                     return Ok(Flow::Continue);
                 }
-                self.message(seat, message).await
+                let seating = matches!(
+                    message,
+                    ClientMsg::Ready(_) | ClientMsg::Start | ClientMsg::Kick { .. } | ClientMsg::Leave
+                );
+                let flow = self.message(seat, message).await?;
+                if seating {
+                    // Before the table takes anything else: whoever saw the change, the disk has it.
+                    self.keep().await?;
+                }
+                Ok(flow)
             }
             Command::Gone { seat, conn } => {
                 if let Some(member) = self.members.get_mut(&seat)
@@ -323,9 +421,12 @@ impl Table {
         };
         let creator = !self.members.values().any(|m| m.creator);
         self.joined += 1;
-        outbox.send(&ServerMsg::Joined { code: self.code.clone(), seat, token: token.clone() });
         tracing::info!(code = %self.code, ?seat, name = %name, creator, "joined");
-        self.members.insert(seat, Member::new(name, token, creator, self.joined, outbox, &self.limits));
+        let joined = ServerMsg::Joined { code: self.code.clone(), seat, token: token.clone() };
+        self.members.insert(seat, Member::new(name, token, creator, self.joined, outbox.clone(), &self.limits));
+        // On disk before the player holds the token: a restarted server knows it.
+        self.keep().await?;
+        outbox.send(&joined);
         let _ = reply.send(Ok(seat));
         self.seated(seat).await
     }
@@ -367,6 +468,52 @@ impl Table {
         tracing::info!(code = %self.code, ?seat, last_seq, "resumed");
         let _ = reply.send(Ok(seat));
         self.seated(seat).await
+    }
+}
+
+impl Table {
+    /// Writes the room's record if who sits where or the phase changed since it was last written.
+    async fn keep(&mut self) -> Result<(), RoomGone> {
+        self.dirty = false;
+        if self.keeping.is_none() {
+            return Ok(());
+        }
+        if self.started && !self.ended {
+            self.ended = self.room.inspect(|game| matches!(game.phase, Phase::Ended(_))).await?;
+        }
+        let phase = if self.ended {
+            RecordPhase::Ended
+        } else if self.started {
+            let journal = self.room.journal().await?;
+            let Some(name) = journal.as_deref().and_then(Path::file_name) else {
+                self.forget("its game has no journal to resume from");
+                return Ok(());
+            };
+            RecordPhase::Playing { journal: name.to_string_lossy().into_owned() }
+        } else {
+            RecordPhase::Lobby
+        };
+        let members: Vec<MemberRecord> = self.members.iter().map(|(seat, m)| m.record(*seat)).collect();
+        let Some(keeping) = &mut self.keeping else { return Ok(()) };
+        if keeping.saved && keeping.record.phase == phase && keeping.record.members == members {
+            return Ok(());
+        }
+        keeping.record.phase = phase;
+        keeping.record.members = members;
+        match keeping.dir.save(&keeping.record) {
+            Ok(()) => keeping.saved = true,
+            Err(e) => tracing::warn!(code = %self.code, "cannot keep the room's record, so a restart loses it: {e}"),
+        }
+        Ok(())
+    }
+
+    /// Stops keeping the room's record, and removes it: there is nothing to resume.
+    fn forget(&mut self, why: &str) {
+        let Some(keeping) = self.keeping.take() else { return };
+        match keeping.dir.remove(&self.code) {
+            Ok(()) => tracing::info!(code = %self.code, "room record removed: {why}"),
+            Err(e) => tracing::warn!(code = %self.code, "cannot remove the room's record ({why}): {e}"),
+        }
     }
 }
 

@@ -139,7 +139,8 @@ impl Table {
             }
             other => other,
         };
-        let result = match self.room.act(seat, action).await {
+        // The room journals the id with the action, so a restarted server still knows the answer.
+        let result = match self.room.act_tagged(seat, action, Some(id)).await {
             Ok(_) => Ok(()),
             Err(RoomError::Rule(e)) => Err(e.to_string().chars().take(MAX_REASON).collect()),
             Err(RoomError::Started) => Err("the game has already started".to_owned()),

@@ -1,7 +1,7 @@
 //! Who sits where at a table: one [`Member`] per seat (name, resume token, readiness, the
 //! sequence number of its updates, the act ids it sent lately, its rate budgets, its
-//! connection if it has one), and the pure choice of a seat for a player's wish within the
-//! scenario's limits.
+//! connection if it has one), as a room's record keeps it and back, and the pure choice of a
+//! seat for a player's wish within the scenario's limits.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use super::super::Limits;
 use super::super::bucket::Bucket;
 use super::super::outbox::Outbox;
+use super::super::persist::MemberRecord;
 use crate::game::Seat;
 use crate::net::protocol::RoleWish;
 use crate::scenario::Scenario;
@@ -111,6 +112,43 @@ impl Member {
             chat: Bucket::new(limits.chat, now),
             acts: Bucket::new(limits.acts, now),
             strikes: 0,
+        }
+    }
+
+    /// A player as a room's record left them before a restart: not connected until they resume,
+    /// and the acts the journal holds from their seat already answered (those were accepted).
+    pub fn restored(record: &MemberRecord, acted: &[u64], limits: &Limits) -> Member {
+        let now = Instant::now();
+        let mut recent = Recent::new(limits.dedupe);
+        for id in &acted[acted.len().saturating_sub(limits.dedupe)..] {
+            recent.put(*id, Ok(()));
+        }
+        Member {
+            name: record.name.clone(),
+            token: record.token.clone(),
+            ready: record.ready,
+            creator: record.creator,
+            order: record.order,
+            seq: 0,
+            outbox: None,
+            // Connection ids start from 1.
+            conn: 0,
+            recent,
+            chat: Bucket::new(limits.chat, now),
+            acts: Bucket::new(limits.acts, now),
+            strikes: 0,
+        }
+    }
+
+    /// The player as the room's record keeps them: nothing about their connection.
+    pub fn record(&self, seat: Seat) -> MemberRecord {
+        MemberRecord {
+            seat,
+            name: self.name.clone(),
+            token: self.token.clone(),
+            creator: self.creator,
+            order: self.order,
+            ready: self.ready,
         }
     }
 }
@@ -218,6 +256,26 @@ mod tests {
         let playing = seated(&[Seat::Liaison, Seat::Spectator(0)]);
         assert_eq!(choose(&playing, LIMITS, RoleWish::Spectator, true), Ok(Seat::Spectator(1)));
         assert_eq!(choose(&playing, LIMITS, RoleWish::Any, true), Ok(Seat::Spectator(1)));
+    }
+
+    #[test]
+    fn a_restored_member_knows_the_last_acts_of_the_journal_and_no_connection() {
+        let record = MemberRecord {
+            seat: Seat::Troubleshooter(1),
+            name: "Tam".into(),
+            token: Some("T".into()),
+            creator: false,
+            order: 3,
+            ready: true,
+        };
+        let limits = Limits { dedupe: 2, ..Limits::default() };
+        let member = Member::restored(&record, &[5, 6, 7], &limits);
+        assert_eq!(member.recent.get(5), None, "only the last two are kept");
+        assert_eq!(member.recent.get(6), Some(&Ok(())));
+        assert_eq!(member.recent.get(7), Some(&Ok(())));
+        assert!(member.outbox.is_none());
+        assert_eq!(member.conn, 0);
+        assert_eq!(member.record(Seat::Troubleshooter(1)), record);
     }
 
     #[test]

@@ -1,0 +1,310 @@
+//! Rooms that outlive their server process. Each room keeps a record in `<data>/rooms/<CODE>.json`
+//! (its scenario's full text, seed and turn timer, whether its game started, the file name of its
+//! journal, and who sits where with their resume tokens), replaced atomically whenever who sits
+//! where changes; the game itself is in the journal, one line per accepted action. A restarted
+//! server reads the records back ([`RoomDir::records`]) and rebuilds each room ([`revive`]): a
+//! lobby as it was, a started game by replaying its journal. A lock on the directory keeps two
+//! servers from sharing it.
+//!
+//! ```text
+//! {"format":"kombat-room","version":1,"code":"7K3QM-9XW2A","scenario":"first-deploy",
+//!  "scenario_text":"…","seed":8812,"turn_timer_ms":null,"phase":{"Playing":{"journal":"first-deploy-8812-1.jsonl"}},
+//!  "members":[{"seat":"Liaison","name":"Lee","token":"7K3QM-9XW2A.…","creator":true,"order":1,"ready":false}]}
+//! ```
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::code;
+use crate::game::journal::{self, Journal, JournalError};
+use crate::game::{Game, Phase, Seat};
+use crate::room::files::{self, JournalFile};
+
+/// What a record's `format` field says.
+pub const FORMAT: &str = "kombat-room";
+/// The record format this code writes and reads.
+pub const VERSION: u32 = 1;
+/// Holds the lock on the rooms directory while a server keeps its rooms there.
+const LOCK: &str = ".lock";
+
+/// Where a room stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordPhase {
+    Lobby,
+    /// Its game runs; `journal` is the file name of its journal in `<data>/journals/`.
+    Playing {
+        journal: String,
+    },
+    /// Its game is over: nothing to resume.
+    Ended,
+}
+
+/// A player in a seat, as the record keeps them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRecord {
+    pub seat: Seat,
+    pub name: String,
+    /// None once the player gave the seat up during a game.
+    pub token: Option<String>,
+    pub creator: bool,
+    pub order: u64,
+    pub ready: bool,
+}
+
+/// One room on disk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomRecord {
+    pub format: String,
+    pub version: u32,
+    pub code: String,
+    /// The scenario's id.
+    pub scenario: String,
+    /// Its whole RON text, so that a scenario file changed or gone since cannot break a resume.
+    pub scenario_text: String,
+    pub seed: u64,
+    pub turn_timer_ms: Option<u64>,
+    pub phase: RecordPhase,
+    pub members: Vec<MemberRecord>,
+}
+
+impl RoomRecord {
+    /// A record in this format's version.
+    pub fn new(code: &str, scenario: &str, scenario_text: &str, seed: u64, turn_timer: Option<Duration>) -> Self {
+        RoomRecord {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            code: code.to_owned(),
+            scenario: scenario.to_owned(),
+            scenario_text: scenario_text.to_owned(),
+            seed,
+            turn_timer_ms: turn_timer.map(|t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
+            phase: RecordPhase::Lobby,
+            members: Vec::new(),
+        }
+    }
+
+    pub fn turn_timer(&self) -> Option<Duration> {
+        self.turn_timer_ms.map(Duration::from_millis)
+    }
+
+    /// Reads a record; `path` names the file in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<RoomRecord, RecordError> {
+        let bad = |message: String| RecordError::Format { path: path.to_path_buf(), message };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if value.get("format").and_then(serde_json::Value::as_str) != Some(FORMAT) {
+            return Err(bad(format!("not a {FORMAT} record")));
+        }
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(VERSION) => {}
+            Some(version) => return Err(RecordError::Version { path: path.to_path_buf(), version }),
+            None => return Err(bad("the record has no format version".to_owned())),
+        }
+        let record: RoomRecord = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+        record.check().map_err(bad)?;
+        Ok(record)
+    }
+
+    /// What a hand edit or a stray file could get wrong.
+    fn check(&self) -> Result<(), String> {
+        if code::normalize_code(&self.code).as_deref() != Some(self.code.as_str()) {
+            return Err(format!("{:?} is not a join code", code::shown(&self.code)));
+        }
+        if let RecordPhase::Playing { journal } = &self.phase
+            && !plain_file_name(journal)
+        {
+            return Err(format!("the journal {:?} is not a file name", code::shown(journal)));
+        }
+        let mut seats = std::collections::BTreeSet::new();
+        for member in &self.members {
+            if !seats.insert(member.seat) {
+                return Err(format!("two players in the {} seat", member.seat.label()));
+            }
+            code::check_name(&member.name)?;
+            if let Some(token) = &member.token
+                && code::token_room(token).as_deref() != Some(self.code.as_str())
+            {
+                return Err(format!("the {} seat's token is not one of this room's", member.seat.label()));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_text(&self) -> String {
+        // Plain structs of strings, numbers and enums always serialize.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}: not a room record: {message}", path.display())]
+    Format { path: PathBuf, message: String },
+    #[error("{}: room record version {version} is not supported (this kombat reads version {VERSION})", path.display())]
+    Version { path: PathBuf, version: u64 },
+    #[error("{} is in use by another kombat host", path.display())]
+    Locked { path: PathBuf },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> RecordError + '_ {
+    move |source| RecordError::Io { path: path.to_path_buf(), source }
+}
+
+/// A record file's name for its room (the part before `.json`), and the record, or why it does
+/// not read.
+pub type Listed = (String, Result<RoomRecord, RecordError>);
+
+/// The rooms directory of a data directory, locked for this server while it lives.
+#[derive(Debug)]
+pub struct RoomDir {
+    dir: PathBuf,
+    _lock: File,
+}
+
+impl RoomDir {
+    /// Creates `<data>/rooms` if need be and locks it; another server holding it is an error.
+    pub fn open(data: &Path) -> Result<RoomDir, RecordError> {
+        let dir = files::rooms_dir(data);
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        let lock_path = dir.join(LOCK);
+        let lock =
+            File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(io_error(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(RecordError::Locked { path: dir }),
+            Err(std::fs::TryLockError::Error(source)) => return Err(RecordError::Io { path: lock_path, source }),
+        }
+        Ok(RoomDir { dir, _lock: lock })
+    }
+
+    pub fn path_of(&self, code: &str) -> PathBuf {
+        self.dir.join(format!("{code}.json"))
+    }
+
+    /// Writes a room's record in place of the one before.
+    pub fn save(&self, record: &RoomRecord) -> Result<(), RecordError> {
+        let path = self.path_of(&record.code);
+        files::write_private(&path, record.to_text().as_bytes()).map_err(io_error(&path))
+    }
+
+    /// Forgets a room; a room with no record is fine.
+    pub fn remove(&self, code: &str) -> Result<(), RecordError> {
+        let path = self.path_of(code);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(RecordError::Io { path, source: e }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Every record, by file name, with the name the file gives its room; temporary files a crash
+    /// left behind are removed.
+    pub fn records(&self) -> Result<Vec<Listed>, RecordError> {
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(&self.dir).map_err(io_error(&self.dir))? {
+            let path = entry.map_err(io_error(&self.dir))?.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            // The temporary files `write_private` makes: `.<CODE>.json.tmp`.
+            if name.starts_with('.') && name.to_ascii_lowercase().ends_with(".tmp") {
+                let _ = std::fs::remove_file(&path);
+            } else if let Some(stem) = name.strip_suffix(".json") {
+                paths.push((stem.to_owned(), path));
+            }
+        }
+        paths.sort();
+        Ok(paths
+            .into_iter()
+            .map(|(stem, path)| {
+                let record = std::fs::read_to_string(&path)
+                    .map_err(io_error(&path))
+                    .and_then(|text| RoomRecord::parse(&path, &text))
+                    .and_then(|record| {
+                        if record.code == stem {
+                            Ok(record)
+                        } else {
+                            let message = format!("it is named for {stem} but holds the room {}", record.code);
+                            Err(RecordError::Format { path: path.clone(), message })
+                        }
+                    });
+                (stem, record)
+            })
+            .collect())
+    }
+}
+
+/// A room rebuilt from its record.
+pub struct Revived {
+    pub game: Game,
+    /// The journal to go on writing, for a started game.
+    pub journal: Option<JournalFile>,
+    /// The client ids of each seat's accepted actions, oldest first.
+    pub acted: BTreeMap<Seat, Vec<u64>>,
+}
+
+/// Why a room cannot be resumed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviveError {
+    #[error("its game had ended")]
+    Ended,
+    #[error("its scenario does not build: {0}")]
+    Scenario(String),
+    #[error("cannot read its journal {}: {source}", path.display())]
+    JournalFile { path: PathBuf, source: io::Error },
+    #[error("its journal {} does not replay: {source}", path.display())]
+    Replay { path: PathBuf, source: JournalError },
+}
+
+/// Rebuilds a room's game: a fresh one for a lobby, its journal replayed for a started game (a
+/// last line cut by a crash is dropped: it was never answered, and its client sends it again).
+pub fn revive(record: &RoomRecord, data: &Path) -> Result<Revived, ReviveError> {
+    let journal_name = match &record.phase {
+        RecordPhase::Ended => return Err(ReviveError::Ended),
+        RecordPhase::Lobby => None,
+        RecordPhase::Playing { journal } => Some(journal),
+    };
+    let Some(name) = journal_name else {
+        let file = format!("{}.ron", record.scenario);
+        let scenario =
+            crate::scenario::parse(&file, &record.scenario_text).map_err(|e| ReviveError::Scenario(e.to_string()))?;
+        let game = Game::new(scenario, record.seed).map_err(|e| ReviveError::Scenario(e.to_string()))?;
+        return Ok(Revived { game, journal: None, acted: BTreeMap::new() });
+    };
+    let path = files::journals_dir(data).join(name);
+    let (file, reopened) =
+        JournalFile::reopen(&path).map_err(|source| ReviveError::JournalFile { path: path.clone(), source })?;
+    if let Some(cut) = &reopened.cut {
+        tracing::warn!(
+            code = %record.code,
+            journal = %path.display(),
+            "the journal's last line was cut by a crash ({} bytes); dropped: its action was never answered",
+            cut.len()
+        );
+    }
+    let replayed = Journal::parse(&reopened.text)
+        .and_then(|journal| journal::replay(&journal, &record.scenario_text).map(|game| (journal, game)));
+    let (journal, game) = replayed.map_err(|source| ReviveError::Replay { path: path.clone(), source })?;
+    if matches!(game.phase, Phase::Ended(_)) {
+        return Err(ReviveError::Ended);
+    }
+    let mut acted: BTreeMap<Seat, Vec<u64>> = BTreeMap::new();
+    for (seat, id) in journal.ids() {
+        acted.entry(seat).or_default().push(id);
+    }
+    Ok(Revived { game, journal: Some(file), acted })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,168 @@
+//! Room records on disk: they read back what was written, are replaced whole, name their file in
+//! every error, and revive a lobby or a started game (its journal replayed, a line cut by a crash
+//! dropped, the acted ids found).
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::game::Action;
+use crate::game::journal::{Entry, Header, SeatName};
+
+const CODE: &str = "7K3QM-9XW2A";
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kombat-persist-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn source() -> &'static str {
+    crate::scenario::builtin_sources()
+        .find(|(id, _)| *id == crate::scenario::DEFAULT_ID)
+        .map(|(_, text)| text)
+        .expect("the default scenario")
+}
+
+fn record() -> RoomRecord {
+    let mut record = RoomRecord::new(CODE, crate::scenario::DEFAULT_ID, source(), 11, Some(Duration::from_secs(90)));
+    record.members = vec![
+        MemberRecord {
+            seat: Seat::Liaison,
+            name: "Lee".into(),
+            token: Some(format!("{CODE}.{}", "a1".repeat(16))),
+            creator: true,
+            order: 1,
+            ready: true,
+        },
+        MemberRecord {
+            seat: Seat::Troubleshooter(0),
+            name: "Tam".into(),
+            token: None,
+            creator: false,
+            order: 2,
+            ready: false,
+        },
+    ];
+    record
+}
+
+#[test]
+fn a_record_reads_back_what_was_written() {
+    let dir = temp_dir("roundtrip");
+    let rooms = RoomDir::open(&dir).expect("opens");
+    let mut record = record();
+    rooms.save(&record).expect("saves");
+    record.phase = RecordPhase::Playing { journal: "first-deploy-11-1.jsonl".into() };
+    rooms.save(&record).expect("replaces");
+    let path = rooms.path_of(CODE);
+    assert_eq!(path, dir.join("rooms").join(format!("{CODE}.json")));
+    let text = std::fs::read_to_string(&path).expect("reads");
+    assert_eq!(RoomRecord::parse(&path, &text).expect("parses"), record);
+    assert_eq!(record.turn_timer(), Some(Duration::from_secs(90)));
+    let listed = rooms.records().expect("lists");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].0, CODE);
+    assert_eq!(listed[0].1.as_ref().expect("reads"), &record);
+    rooms.remove(CODE).expect("removes");
+    rooms.remove(CODE).expect("a room with no record is fine");
+    assert!(rooms.records().expect("lists").is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_records_are_errors_that_name_their_file() {
+    let dir = temp_dir("bad");
+    let rooms = RoomDir::open(&dir).expect("opens");
+    let path = |name: &str| dir.join("rooms").join(name);
+    let good = record().to_text();
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("AAAAA-AAAAA.json", "{ torn".into(), "not a room record"),
+        ("BBBBB-BBBBB.json", r#"{"format":"something else"}"#.into(), "not a kombat-room record"),
+        ("CCCCC-CCCCC.json", good.replace("\"version\": 1", "\"version\": 9"), "version 9 is not supported"),
+        ("DDDDD-DDDDD.json", good.clone(), "it is named for DDDDD-DDDDD but holds the room 7K3QM-9XW2A"),
+        ("EEEEE-EEEEE.json", good.replace(CODE, "EEEEE-EEEEE").replace("\"Lee\"", "\"\\u001b[2J\""), "a name is"),
+        ("FFFFF-FFFFF.json", good.replace("7K3QM-9XW2A\"", "FFFFF-FFFFF\""), "token is not one of this room's"),
+    ];
+    for (name, text, _) in &cases {
+        std::fs::write(path(name), text).expect("writes");
+    }
+    // What a crash left while replacing a record.
+    std::fs::write(path(".AAAAA-AAAAA.json.tmp"), "half").expect("writes");
+    let listed = rooms.records().expect("lists");
+    assert_eq!(listed.len(), cases.len(), "{listed:?}");
+    for ((name, _, expected), (stem, result)) in cases.iter().zip(&listed) {
+        assert_eq!(format!("{stem}.json"), *name);
+        let message = result.as_ref().expect_err("refused").to_string();
+        assert!(message.starts_with(&path(name).display().to_string()), "{message}");
+        assert!(message.contains(expected), "{name}: {message}");
+    }
+    assert!(!path(".AAAAA-AAAAA.json.tmp").exists(), "temporary files are cleaned up");
+    assert!(path("AAAAA-AAAAA.json").exists(), "bad records stay on disk");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn one_server_at_a_time_keeps_rooms_in_a_directory() {
+    let dir = temp_dir("lock");
+    let first = RoomDir::open(&dir).expect("opens");
+    let second = RoomDir::open(&dir).expect_err("locked");
+    assert!(matches!(second, RecordError::Locked { .. }), "{second}");
+    assert!(second.to_string().ends_with("is in use by another kombat host"), "{second}");
+    drop(first);
+    RoomDir::open(&dir).expect("free again");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_lobby_revives_as_a_fresh_game_and_an_ended_room_does_not() {
+    let dir = temp_dir("lobby");
+    let mut record = record();
+    let revived = revive(&record, &dir).expect("revives");
+    assert_eq!(revived.game.phase, Phase::Lobby);
+    assert!(revived.journal.is_none());
+    record.phase = RecordPhase::Ended;
+    assert!(matches!(revive(&record, &dir), Err(ReviveError::Ended)));
+    record.phase = RecordPhase::Playing { journal: "missing.jsonl".into() };
+    let err = revive(&record, &dir).err().expect("no journal");
+    assert!(err.to_string().starts_with("cannot read its journal "), "{err}");
+}
+
+#[test]
+fn a_started_game_revives_from_its_journal_without_a_cut_line() {
+    let dir = temp_dir("started");
+    let seats = vec![
+        SeatName { seat: Seat::Liaison, name: "Lee".into() },
+        SeatName { seat: Seat::Troubleshooter(0), name: "Tam".into() },
+    ];
+    let mut journal = Journal::new(Header::new(11, crate::scenario::DEFAULT_ID, source(), seats));
+    let chat = |text: &str| Action::TeamChat(text.to_owned());
+    journal.entries.push(Entry::Act { turn: 0, seat: Seat::Liaison, action: chat("one"), id: Some(1) });
+    journal.entries.push(Entry::Act { turn: 0, seat: Seat::Troubleshooter(0), action: chat("two"), id: Some(1) });
+    journal.entries.push(Entry::Act { turn: 0, seat: Seat::Liaison, action: chat("solo"), id: None });
+    journal.entries.push(Entry::Act { turn: 0, seat: Seat::Liaison, action: chat("three"), id: Some(2) });
+    let cut = Entry::Act { turn: 0, seat: Seat::Liaison, action: chat("never answered"), id: Some(3) }.to_line();
+    let journals = files::journals_dir(&dir);
+    std::fs::create_dir_all(&journals).expect("creates");
+    let name = "first-deploy-11-1.jsonl";
+    std::fs::write(journals.join(name), journal.to_text() + &cut[..cut.len() / 2]).expect("writes");
+    let mut record = record();
+    record.phase = RecordPhase::Playing { journal: name.into() };
+
+    let revived = revive(&record, &dir).expect("revives");
+    assert_eq!(revived.game.phase, Phase::Playing);
+    let said: Vec<&str> = revived.game.team_chat.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(said, vec!["one", "two", "solo", "three"]);
+    assert_eq!(revived.acted.get(&Seat::Liaison), Some(&vec![1, 2]));
+    assert_eq!(revived.acted.get(&Seat::Troubleshooter(0)), Some(&vec![1]));
+    let mut file = revived.journal.expect("the journal goes on");
+    assert_eq!(std::fs::read_to_string(&file.path).expect("reads"), journal.to_text(), "the cut line is gone");
+    file.write_line(&Entry::ForcedTurnEnd { turn: 0 }.to_line()).expect("appends");
+    journal.entries.push(Entry::ForcedTurnEnd { turn: 0 });
+    assert_eq!(std::fs::read_to_string(&file.path).expect("reads"), journal.to_text());
+
+    // A journal of another scenario text does not replay: the record is not resumed.
+    record.scenario_text.push(' ');
+    let err = revive(&record, &dir).err().expect("refused");
+    assert!(err.to_string().contains("does not replay: the scenario first-deploy has changed"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
