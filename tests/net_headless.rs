@@ -288,7 +288,7 @@ async fn the_binary_plays_a_troubleshooter_in_line_mode() {
 }
 
 #[test]
-fn without_headless_the_binary_says_what_works_today() {
+fn without_a_terminal_join_says_to_add_headless() {
     let out = Command::new(env!("CARGO_BIN_EXE_kombat"))
         .args(["join", "127.0.0.1:9", "--code", "7K3QM-9XW2A"])
         .stdin(Stdio::null())
@@ -296,7 +296,7 @@ fn without_headless_the_binary_says_what_works_today() {
         .expect("kombat runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("game screen") && stderr.contains("--headless"), "{stderr}");
+    assert!(stderr.contains("needs a terminal") && stderr.contains("--headless"), "{stderr}");
 }
 
 #[test]

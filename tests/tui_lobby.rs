@@ -27,7 +27,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn new_app() -> App {
     let mut app = App::new(Keymap::default(), Theme::choose(None, false), catalog::builtin(None));
-    app.player_name = "alice".to_owned();
+    "alice".clone_into(&mut app.player_name);
     app
 }
 
@@ -241,7 +241,7 @@ async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
     let settings = Settings { first: vec![join], ..Settings::default() };
     let (keys, tui) = spawn_driver(app, settings, 120, 40);
     // The first to join is the room's creator: let the TUI's handshake finish before bob's.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
 
     let config = ClientConfig::new(addr.to_string(), code.clone(), "bob", RoleWish::Troubleshooter);
     let mut bob = Client::connect(config).await.expect("bob joins");

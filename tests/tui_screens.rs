@@ -149,10 +149,11 @@ fn title() {
 
 #[test]
 fn title_with_a_notice() {
+    // Removed from a hosted room: back at the title, with why.
     let mut app = new_app();
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
-    assert!(app.notice.is_some(), "Host a game says it is coming soon");
+    update(&mut app, Msg::Net(kombat::tui::app::NetMsg::Closed("kicked by the game master".to_owned())));
+    assert!(matches!(app.screen, Screen::Title { .. }));
+    assert!(app.notice.is_some(), "the title says why");
     assert_snapshot!("title_notice_80x24", draw(&app, 80, 24));
 }
 

@@ -53,10 +53,20 @@ pub enum Action {
     StartGame,
     /// In a hosted game's lobby: the game master removes the selected player.
     Kick,
+    /// The customer: rate a status update from 1 to 5 stars.
+    Rate,
+    /// The customer: play one of their mishap cards (it changes the cluster).
+    Mishap,
+    /// The customer: answer the team's request to hold off changes.
+    AnswerHoldOff,
+    /// The game master: pause or resume, fire an inject, grant a hint, end the game.
+    Master,
+    /// The game master: show the next tab of the main pane.
+    NextPane,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 28] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -81,6 +91,12 @@ impl Action {
         Action::Ready,
         Action::StartGame,
         Action::Kick,
+        Action::Rate,
+        Action::Mishap,
+        Action::AnswerHoldOff,
+        Action::Master,
+        // After Complete: Tab completes while the game master types a command.
+        Action::NextPane,
     ];
 
     /// One or two words for the footer.
@@ -109,6 +125,11 @@ impl Action {
             Action::Ready => "ready",
             Action::StartGame => "start",
             Action::Kick => "kick",
+            Action::Rate => "rate update",
+            Action::Mishap => "mishap",
+            Action::AnswerHoldOff => "hold off?",
+            Action::Master => "controls",
+            Action::NextPane => "next tab",
         }
     }
 
@@ -138,6 +159,13 @@ impl Action {
             Action::Ready => "In a hosted game's lobby: say you are ready to start (again: not ready)",
             Action::StartGame => "In a hosted game's lobby: start the game (game master or the room's creator)",
             Action::Kick => "In a hosted game's lobby: remove the selected player (game master)",
+            Action::Rate => "Rate one of the team's status updates from 1 to 5 stars",
+            Action::Mishap => "Play a mishap card: change something yourself (it breaks the cluster further)",
+            Action::AnswerHoldOff => "Answer the team's request to hold off changes: accept or refuse",
+            Action::Master => {
+                "Game controls: pause or resume, fire an inject, grant a hint, speak as the customer, end"
+            }
+            Action::NextPane => "Show the next tab: overview, console, chats, script, event log",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod lobby;
 mod play;
+mod seats;
 
 use std::path::PathBuf;
 
@@ -13,10 +14,11 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use tui_input::Input;
 
 pub use lobby::{
-    HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, LobbyRequest, LobbyScreen, Link,
+    HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, Link, LobbyRequest, LobbyScreen,
     NetMsg, Origin, default_bind, open_lobby, role_label,
 };
 pub use play::{GameScreen, Target, status_template};
+pub use seats::{MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel};
 
 use super::action::Action;
 use super::catalog::CatalogEntry;
@@ -138,6 +140,30 @@ pub enum Overlay {
     },
     /// "Leave the game?"
     ConfirmLeave,
+    /// The customer's status page, to rate the selected update (1–5).
+    Rate {
+        selected: usize,
+    },
+    /// The customer's mishap cards.
+    Mishaps {
+        selected: usize,
+    },
+    /// "Play this mishap?": it changes the cluster.
+    ConfirmMishap {
+        id: String,
+    },
+    /// The team asked the customer to hold off changes: accept or refuse.
+    HoldOff,
+    /// The game master's controls.
+    Master {
+        selected: usize,
+    },
+    /// The scenario's injects, for the game master to fire one.
+    Injects {
+        selected: usize,
+    },
+    /// "End the game for everyone?"
+    ConfirmEnd,
 }
 
 /// One entry of the incident window.
@@ -267,18 +293,13 @@ impl App {
         match (&self.overlay, &self.screen) {
             (Some(Overlay::Help), _) => vec![Action::Back],
             (Some(Overlay::ConfirmLeave), _) => vec![Action::Select, Action::Back],
+            (Some(overlay), _) if seats::overlay_footer(overlay).is_some() => {
+                seats::overlay_footer(overlay).unwrap_or_default()
+            }
             (Some(_), _) => vec![Action::Up, Action::Down, Action::Select, Action::Back],
             (None, Screen::Title { .. }) => vec![Action::Up, Action::Down, Action::Select, Action::Help, Action::Quit],
             (None, Screen::Picker { .. }) => vec![Action::Up, Action::Down, Action::Select, Action::Back],
-            (None, Screen::Game(_)) => vec![
-                Action::NextSeat,
-                Action::EndTurn,
-                Action::Declare,
-                Action::Hint,
-                Action::Incident,
-                Action::SwitchTarget,
-                Action::Help,
-            ],
+            (None, Screen::Game(game)) => seats::footer(game),
             (None, Screen::Debrief(d)) if d.hosted => vec![Action::PageDown, Action::PageUp, Action::Back],
             (None, Screen::Debrief(_)) => {
                 vec![Action::PlayAgain, Action::NextScenario, Action::PageDown, Action::PageUp, Action::Back]
@@ -549,6 +570,7 @@ fn on_overlay_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Vec::new()
         }
+        other => seats::on_overlay_key(app, key, &actions, other),
     }
 }
 

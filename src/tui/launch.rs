@@ -56,7 +56,7 @@ To play in line mode (pipes, scripts, screen readers), use the console:
 pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         match &options.join {
-            Some(request) => println!(
+            Some(request) => eprintln!(
                 "kombat: the game screen needs a terminal, and this output is not one. For line mode (bots, \
                  scripts, screen readers) add --headless:\n  kombat join {} --code {} --headless",
                 request.server, request.code

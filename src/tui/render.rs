@@ -6,11 +6,14 @@
 
 mod board;
 mod console;
+mod customer;
 mod debrief;
 mod game;
 mod lobby;
+mod master;
 mod menu;
 mod overlay;
+mod projector;
 mod text;
 
 use ratatui::buffer::Buffer;
@@ -64,7 +67,7 @@ pub fn cursor(app: &App, area: Rect) -> Option<Position> {
         Screen::Game(game) => game::cursor(game, Regions::of(app, area).body),
         Screen::Join(form) => lobby::join_cursor(form, Regions::of(app, area).body),
         Screen::HostSetup(form) => lobby::host_cursor(form, Regions::of(app, area).body),
-        Screen::Lobby(lobby) => lobby::lobby_cursor(lobby, Regions::of(app, area).body),
+        Screen::Lobby(lobby) => Some(lobby::lobby_cursor(lobby, Regions::of(app, area).body)),
         _ => None,
     }
 }

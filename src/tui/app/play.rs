@@ -1,11 +1,12 @@
 //! The game screen's part of the model: the seats the player holds and their views, the prompt
 //! with its history and completion, where the prompt sends, and the scrollback. Keys become
-//! game actions for the active seat here.
+//! game actions for the active seat here; the hosted seats' own keys and windows are in `seats`.
 
 use ratatui::crossterm::event::{Event as TermEvent, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::seats::{self, MasterTab};
 use super::{App, Effect, IncidentItem, Overlay, Screen};
 use crate::game::view::{OptionView, Panel, RoleView};
 use crate::game::{Action as GameAction, IncidentState, Phase, Seat};
@@ -24,6 +25,10 @@ pub enum Target {
     CustomerChat,
     /// A status update in this state (liaison); the line is its text.
     Status(IncidentState),
+    /// The customer's answer to the liaison.
+    Reply,
+    /// The game master writes in the customer chat as the customer.
+    AsCustomer,
 }
 
 impl Target {
@@ -33,6 +38,8 @@ impl Target {
             Target::TeamChat => "team chat".to_owned(),
             Target::CustomerChat => "customer".to_owned(),
             Target::Status(state) => format!("status update ({})", state.as_str()),
+            Target::Reply => "liaison".to_owned(),
+            Target::AsCustomer => "as the customer".to_owned(),
         }
     }
 }
@@ -74,6 +81,8 @@ pub struct GameScreen {
     /// What the last completion could not decide between.
     pub candidates: Vec<String>,
     pub postmortem: Option<std::path::PathBuf>,
+    /// The game master's main pane shows this tab.
+    pub tab: MasterTab,
 }
 
 impl GameScreen {
@@ -92,6 +101,7 @@ impl GameScreen {
             scroll: 0,
             candidates: Vec::new(),
             postmortem: None,
+            tab: MasterTab::default(),
         }
     }
 
@@ -117,7 +127,7 @@ impl GameScreen {
         self.targets.get(self.active).copied().unwrap_or(Target::TeamChat)
     }
 
-    fn set_target(&mut self, target: Target) {
+    pub(super) fn set_target(&mut self, target: Target) {
         if let Some(t) = self.targets.get_mut(self.active) {
             *t = target;
         }
@@ -126,6 +136,8 @@ impl GameScreen {
     /// Scrolls the main pane, no further back than its text goes (counted generously: drawing
     /// wraps long lines, so the last screenful stops at the top whatever the width).
     pub fn scroll_by(&mut self, lines: isize) {
+        // Text read from its top (the game master's overview and script) scrolls the other way.
+        let lines = if self.seat() == Seat::GameMaster && self.tab.reads_down() { -lines } else { lines };
         let most = self.view().map_or(0, scrollable_rows);
         self.scroll = self.scroll.saturating_add_signed(lines).min(most);
     }
@@ -144,7 +156,14 @@ fn scrollable_rows(view: &RoleView) -> usize {
     match &view.panel {
         Panel::Troubleshooter(t) => t.console.iter().map(|e| 1 + rows(&e.line) + rows(&e.output)).sum(),
         Panel::Liaison(l) => l.customer_chat.iter().map(|c| 1 + rows(&c.text)).sum(),
-        _ => 0,
+        Panel::Customer(c) => c.chat.iter().map(|l| 1 + rows(&l.text)).sum(),
+        // Whichever tab shows, none holds more than the console and the log together.
+        Panel::GameMaster(m) => {
+            let console: usize = m.console.iter().map(|e| 1 + rows(&e.line) + rows(&e.output)).sum();
+            let chats: usize = m.customer_chat.iter().chain(&m.team_chat).map(|l| 1 + rows(&l.text)).sum();
+            console + chats + m.log.len() * 2 + 200
+        }
+        Panel::Spectator(b) => b.timeline.len() * 2,
     }
 }
 
@@ -152,7 +171,9 @@ fn default_target(seat: Seat) -> Target {
     match seat {
         Seat::Troubleshooter(_) => Target::Console,
         Seat::Liaison => Target::CustomerChat,
-        _ => Target::TeamChat,
+        Seat::Customer(_) => Target::Reply,
+        Seat::GameMaster => Target::Console,
+        Seat::Spectator(_) => Target::TeamChat,
     }
 }
 
@@ -161,7 +182,9 @@ fn targets_of(seat: Seat) -> &'static [Target] {
     match seat {
         Seat::Troubleshooter(_) => &[Target::Console, Target::TeamChat],
         Seat::Liaison => &[Target::CustomerChat, Target::TeamChat],
-        _ => &[Target::TeamChat],
+        Seat::Customer(_) => &[Target::Reply],
+        Seat::GameMaster => &[Target::Console, Target::TeamChat, Target::CustomerChat, Target::AsCustomer],
+        Seat::Spectator(_) => &[Target::TeamChat],
     }
 }
 
@@ -173,10 +196,19 @@ fn game_mut(app: &mut App) -> Option<&mut GameScreen> {
 }
 
 pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
-    let input_empty = match &app.screen {
-        Screen::Game(game) => game.input.value().is_empty(),
+    let (input_empty, typing) = match &app.screen {
+        Screen::Game(game) => (game.input.value().is_empty(), seats::has_prompt(game.seat())),
         _ => return Vec::new(),
     };
+    if !typing {
+        // No prompt: every key is a binding.
+        for action in app.keymap.actions(key) {
+            if let Some(effects) = on_action(app, action) {
+                return effects;
+            }
+        }
+        return Vec::new();
+    }
     // While typing, printable keys type; only `?` on an empty prompt opens the help.
     if let Some(c) = key.printable() {
         let help = app.keymap.actions(key).contains(&Action::Help);
@@ -206,6 +238,9 @@ fn type_key(app: &mut App, event: &KeyEvent) {
 fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
     let game = game_mut(app)?;
     let seat = game.seat();
+    if !seats::actions_for(seat).contains(&action) {
+        return None;
+    }
     match action {
         Action::Complete => {
             if game.target() != Target::Console || game.input.value().is_empty() {
@@ -245,6 +280,8 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             } else if let Target::Status(_) = game.target() {
                 game.set_target(default_target(seat));
                 game.input = Input::default();
+            } else if game.target() == Target::AsCustomer {
+                game.set_target(default_target(seat));
             } else {
                 app.overlay = Some(Overlay::ConfirmLeave);
             }
@@ -269,6 +306,9 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         | Action::Ready
         | Action::StartGame
         | Action::Kick => return None,
+        Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane => {
+            return seats::on_action(app, action);
+        }
     }
     Some(Vec::new())
 }
@@ -302,6 +342,8 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
         Target::TeamChat => vec![Effect::Act { seat, action: GameAction::TeamChat(line) }],
         Target::CustomerChat => vec![Effect::Act { seat, action: GameAction::CustomerChat(line) }],
+        Target::Reply => vec![Effect::Act { seat, action: GameAction::Reply(line) }],
+        Target::AsCustomer => vec![Effect::Act { seat, action: GameAction::SpeakAsCustomer(line) }],
         Target::Status(state) => {
             game.set_target(default_target(seat));
             vec![Effect::Act { seat, action: GameAction::StatusUpdate { state, text: line } }]

@@ -119,16 +119,17 @@ fn the_title_menu_wraps_and_opens_the_picker() {
 }
 
 #[test]
-fn host_is_coming_soon() {
+fn host_and_join_open_their_forms_and_esc_comes_back() {
     let mut app = app();
     press(&mut app, KeyCode::Down);
     assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
-    assert!(matches!(app.screen, Screen::Title { selected: 1 }));
-    let notice = app.notice.as_ref().expect("a notice");
-    assert!(notice.text.contains("coming soon") && !notice.error, "{notice:?}");
-    // The next key clears it.
+    assert!(matches!(app.screen, Screen::HostSetup(_)), "{:?}", app.screen);
+    assert_eq!(press(&mut app, KeyCode::Esc), Vec::new());
+    assert!(matches!(app.screen, Screen::Title { .. }));
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.notice, None);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert!(matches!(app.screen, Screen::Join(_)), "{:?}", app.screen);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The game screen, drawn from the active seat's role view only: a header (seats, turn, clock,
 //! action points), the seat's main pane (the troubleshooter's console, the liaison's customer
-//! chat), the prompt with where it sends, and a side column with the board and the findings.
+//! chat, the customer's portal and chat, the game master's tabs), the prompt with where it
+//! sends, and a side column with the board and the findings. A spectator's screen is the
+//! projector board alone (`projector`), with no prompt.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -9,7 +11,7 @@ use ratatui::widgets::{Padding, Widget};
 
 use super::board::{board_height, render_board, render_findings, render_mood, render_strip};
 use super::console::{Chunk, Tail, Voices, chat_rows, entry_rows, tail};
-use super::{pane, text};
+use super::{customer, master, pane, projector, text};
 use crate::game::Seat;
 use crate::game::state::ChatLine;
 use crate::game::text::sanitize;
@@ -25,7 +27,8 @@ struct GameLayout {
     strip: Option<Rect>,
     main: Rect,
     candidates: Option<Rect>,
-    prompt: Rect,
+    /// None for a seat that only watches.
+    prompt: Option<Rect>,
     /// The board and findings column (none when the strip stands in for it).
     side: Option<Rect>,
     /// Enough height for the roomier board.
@@ -39,10 +42,25 @@ const SIDE_COLUMN_MIN_WIDTH: u16 = 110;
 impl GameLayout {
     fn of(game: &GameScreen, area: Rect) -> GameLayout {
         let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-        let console = matches!(game.view().map(|v| &v.panel), Some(Panel::Troubleshooter(_)));
+        let panel = game.view().map(|v| &v.panel);
+        if matches!(panel, Some(Panel::Spectator(_))) {
+            return GameLayout {
+                header: Rect { height: 0, ..area },
+                strip: None,
+                main: area,
+                candidates: None,
+                prompt: None,
+                side: None,
+                tall: area.height >= 40,
+            };
+        }
+        let console = matches!(panel, Some(Panel::Troubleshooter(_)));
+        let tabs = matches!(panel, Some(Panel::GameMaster(_)));
         let (strip, left, side) = if console && area.width < SIDE_COLUMN_MIN_WIDTH {
             let [strip, left] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(body);
             (Some(strip), left, None)
+        } else if tabs && area.width < SIDE_COLUMN_MIN_WIDTH {
+            (None, body, None)
         } else {
             let side_width = (area.width * 30 / 100).clamp(32, 56);
             let [left, side] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
@@ -57,7 +75,7 @@ impl GameLayout {
             strip,
             main,
             candidates: (candidate_rows > 0).then_some(candidates),
-            prompt,
+            prompt: Some(prompt),
             side,
             tall: area.height >= 40,
         }
@@ -72,19 +90,23 @@ pub fn render(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
         return;
     };
     let layout = GameLayout::of(game, area);
-    render_header(app, game, view, layout.header, buf);
+    if layout.header.height > 0 {
+        render_header(app, game, view, layout.header, buf);
+    }
     match &view.panel {
         Panel::Troubleshooter(panel) => render_troubleshooter(app, game, view, panel, &layout, buf),
         Panel::Liaison(panel) => render_liaison(app, game, view, panel, &layout, buf),
-        Panel::Spectator(board) => {
-            if let Some(side) = layout.side {
-                let height = board_height(board, layout.tall, side.width);
-                let [top, _] = Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(side);
-                render_board(board, layout.tall, theme, top, buf);
-            }
+        Panel::Customer(panel) => {
+            let parts = SeatArea { main: layout.main, side: layout.side, tall: layout.tall };
+            customer::render(app, game, view, panel, &parts, buf);
         }
-        Panel::Customer(_) | Panel::GameMaster(_) => {
-            Line::styled("This seat is played from another screen.", theme.muted).render(layout.main, buf);
+        Panel::GameMaster(panel) => {
+            let parts = SeatArea { main: layout.main, side: layout.side, tall: layout.tall };
+            master::render(app, game, view, panel, &parts, buf);
+        }
+        Panel::Spectator(board) => {
+            projector::render(app, game, view, board, layout.main, buf);
+            return;
         }
     }
     if let Some(row) = layout.candidates {
@@ -92,7 +114,18 @@ pub fn render(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
         let shown = text::truncate(&joined, usize::from(row.width.saturating_sub(2)));
         Line::from(vec![Span::raw(" "), Span::styled(shown, theme.muted)]).render(row, buf);
     }
-    render_prompt(app, game, layout.prompt, buf);
+    if let Some(prompt) = layout.prompt {
+        render_prompt(app, game, prompt, buf);
+    }
+}
+
+/// Where a hosted seat's screen draws its own parts: the main pane (above the prompt) and the
+/// side column, when there is room for one.
+pub struct SeatArea {
+    pub main: Rect,
+    pub side: Option<Rect>,
+    /// Enough height for the roomier board.
+    pub tall: bool,
 }
 
 /// Seat tabs and the scenario on the left; turn, clock, action points on the right.
@@ -207,7 +240,7 @@ fn render_liaison(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_chat(
+pub(super) fn render_chat(
     title: &str,
     lines: &[ChatLine],
     voices: &Voices<'_>,
@@ -228,7 +261,7 @@ fn render_chat(
 /// A bordered scrollback pane with `padding` columns each side; its title says when it is
 /// scrolled back.
 #[allow(clippy::too_many_arguments)]
-fn render_scrollback(
+pub(super) fn render_scrollback(
     title: &str,
     shown: &Tail<'_>,
     empty: Option<String>,
@@ -265,6 +298,8 @@ fn prompt_label(target: Target) -> (String, &'static str) {
         Target::TeamChat => ("team chat".to_owned(), "> "),
         Target::CustomerChat => ("to customer".to_owned(), "> "),
         Target::Status(state) => (format!("status update ({})", state.as_str()), "> "),
+        Target::Reply => ("to liaison".to_owned(), "> "),
+        Target::AsCustomer => ("as customer".to_owned(), "> "),
     }
 }
 
@@ -296,7 +331,7 @@ fn render_prompt(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
     let geometry = prompt_geometry(game, area);
     let label_style = match game.target() {
         Target::Console => theme.accent,
-        Target::Status(_) => theme.warn,
+        Target::Status(_) | Target::AsCustomer => theme.warn,
         _ => theme.ok,
     };
     let title = geometry.title.as_ref().map_or_else(String::new, |t| format!(" {t} "));
@@ -345,7 +380,7 @@ fn skip_columns(value: &str, columns: usize) -> String {
 pub fn cursor(game: &GameScreen, area: Rect) -> Option<Position> {
     game.view()?;
     let layout = GameLayout::of(game, area);
-    let geometry = prompt_geometry(game, layout.prompt);
+    let geometry = prompt_geometry(game, layout.prompt?);
     let inner = geometry.inner;
     let scroll = game.input.visual_scroll(geometry.input_width);
     let column = game.input.visual_cursor().saturating_sub(scroll) as u16;

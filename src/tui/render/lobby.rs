@@ -323,9 +323,9 @@ fn render_lobby_chat(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffe
     Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).style(Style::default()).render(inner, buf);
 }
 
-pub fn lobby_cursor(lobby: &LobbyScreen, area: Rect) -> Option<Position> {
+pub fn lobby_cursor(lobby: &LobbyScreen, area: Rect) -> Position {
     let [_, _, _, prompt] = lobby_layout(lobby, area);
     let inner = prompt.inner(ratatui::layout::Margin { horizontal: 1, vertical: 1 });
     let (_, column) = visible(&lobby.input, usize::from(inner.width.saturating_sub(2)));
-    Some(Position { x: (inner.x + 2 + column).min(inner.right().saturating_sub(1)), y: inner.y })
+    Position { x: (inner.x + 2 + column).min(inner.right().saturating_sub(1)), y: inner.y }
 }

@@ -14,7 +14,7 @@ use crate::tui::theme::Theme;
 
 fn app() -> App {
     let mut app = App::new(Keymap::default(), Theme::monochrome(), catalog::builtin(None));
-    app.player_name = "alice".to_owned();
+    "alice".clone_into(&mut app.player_name);
     app
 }
 

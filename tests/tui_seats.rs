@@ -1,0 +1,266 @@
+//! The hosted seats' game screens as their players see them, at 80×24 and 160×48: the customer,
+//! the game master and a spectator's projector board, each with its windows. The model is a
+//! hosted game screen holding one seat, fed role views of a real game of a shipped scenario
+//! with every seat taken, and driven by synthetic keys; the frame drawn into a `TestBackend`
+//! is compared with an insta snapshot. The projector is also checked never to show a secret.
+
+use insta::assert_snapshot;
+use kombat::game::view::{self, Panel};
+use kombat::game::{Action, Game, IncidentState, Seat};
+use kombat::tui::app::{App, Effect, GameScreen, Msg, Overlay, Screen, update};
+use kombat::tui::catalog;
+use kombat::tui::keymap::Keymap;
+use kombat::tui::render;
+use kombat::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn draw_buffer(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| {
+            frame.render_widget(app, frame.area());
+            if let Some(at) = render::cursor(app, frame.area()) {
+                frame.set_cursor_position(at);
+            }
+        })
+        .expect("draws");
+    terminal.backend().buffer().clone()
+}
+
+/// The buffer as lines of text, trailing blanks trimmed.
+fn text_of(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            let symbol = buffer[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            line.push_str(symbol);
+            skip = ratatui::text::Span::raw(symbol).width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    text_of(&draw_buffer(app, width, height))
+}
+
+fn snapshot_both(name: &str, app: &App) {
+    for (w, h) in SIZES {
+        assert_snapshot!(format!("{name}_{w}x{h}"), draw(app, w, h));
+    }
+}
+
+/// A game of `scenario` with every kind of seat taken by a person.
+fn full_table(scenario: &str) -> Game {
+    let scenario = kombat::scenario::builtin(scenario).expect("built in").expect("valid");
+    let mut game = Game::new(scenario, 1).expect("builds");
+    game.seat(Seat::Liaison, "Lee");
+    game.seat(Seat::Troubleshooter(0), "Tam");
+    game.seat(Seat::Customer(0), "Dana");
+    game.seat(Seat::GameMaster, "Gil");
+    game.seat(Seat::Spectator(0), "Wall");
+    game.start();
+    game
+}
+
+#[allow(clippy::needless_pass_by_value)] // Every caller builds the action in place.
+fn act(game: &mut Game, seat: Seat, action: Action) {
+    game.act(seat, &action).unwrap_or_else(|e| panic!("{action:?}: {e}"));
+}
+
+/// A few minutes in: a command, a turn, talk with the customer, a status update the customer
+/// rated, a severity, the hold-off question waiting for an answer, a word from the game master.
+fn under_way(scenario: &str) -> Game {
+    let mut game = full_table(scenario);
+    act(&mut game, Seat::Troubleshooter(0), Action::Command("get pods -A".to_owned()));
+    act(&mut game, Seat::Liaison, Action::EndTurn);
+    act(&mut game, Seat::Troubleshooter(0), Action::EndTurn);
+    act(&mut game, Seat::Liaison, Action::CustomerChat("Hi Dana, we are on it. What changed recently?".to_owned()));
+    act(&mut game, Seat::Customer(0), Action::Reply("We shipped 1.4.2 this morning.".to_owned()));
+    act(
+        &mut game,
+        Seat::Liaison,
+        Action::StatusUpdate {
+            state: IncidentState::Investigating,
+            text: "We are aware that every visitor to the storefront sees an error page and we are investigating."
+                .to_owned(),
+        },
+    );
+    act(&mut game, Seat::Customer(0), Action::RateUpdate { update: 0, stars: 4 });
+    act(&mut game, Seat::Liaison, Action::SetSeverity(kombat::game::Severity::Sev2));
+    act(&mut game, Seat::Troubleshooter(0), Action::TeamChat("web pods cannot pull their image".to_owned()));
+    act(&mut game, Seat::GameMaster, Action::TeamChat("Remember the customer is waiting.".to_owned()));
+    act(&mut game, Seat::Liaison, Action::AskHoldOff);
+    game
+}
+
+/// A hosted game screen holding `seat`, with its view of `game`.
+fn seated(game: &Game, seat: Seat) -> App {
+    let mut app = App::new(Keymap::default(), Theme::choose(None, false), catalog::builtin(None));
+    app.screen = Screen::Game(Box::new(GameScreen::hosted("first-deploy".to_owned(), seat)));
+    update(&mut app, Msg::Views(vec![view::for_seat(game, seat)]));
+    app
+}
+
+#[test]
+fn customer_screen() {
+    let mut app = seated(&under_way("first-deploy"), Seat::Customer(0));
+    type_text(&mut app, "It started right after the release.");
+    snapshot_both("customer", &app);
+}
+
+#[test]
+fn customer_windows() {
+    let game = under_way("first-deploy");
+    let mut app = seated(&game, Seat::Customer(0));
+    press(&mut app, KeyCode::F(4));
+    assert_eq!(app.overlay, Some(Overlay::Rate { selected: 0 }));
+    snapshot_both("customer_rate", &app);
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::F(2));
+    snapshot_both("customer_mishaps", &app);
+    press(&mut app, KeyCode::Enter);
+    snapshot_both("customer_confirm_mishap", &app);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::F(6));
+    snapshot_both("customer_hold_off", &app);
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(effects, vec![Effect::Act { seat: Seat::Customer(0), action: Action::AnswerHoldOff { accept: true } }]);
+
+    press(&mut app, KeyCode::F(1));
+    snapshot_both("customer_help", &app);
+}
+
+#[test]
+fn master_tabs() {
+    let mut app = seated(&under_way("first-deploy"), Seat::GameMaster);
+    snapshot_both("master_overview", &app);
+    for tab in ["console", "chats", "script", "log"] {
+        press(&mut app, KeyCode::Tab);
+        snapshot_both(&format!("master_{tab}"), &app);
+    }
+    press(&mut app, KeyCode::Tab);
+    let Screen::Game(game) = &app.screen else { panic!("still in the game") };
+    assert_eq!(game.tab, kombat::tui::app::MasterTab::Overview, "the tabs go round");
+}
+
+#[test]
+fn master_windows() {
+    let game = under_way("two-problems");
+    let mut app = seated(&game, Seat::GameMaster);
+    press(&mut app, KeyCode::F(4));
+    snapshot_both("master_controls", &app);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Injects { .. })), "{:?}", app.overlay);
+    snapshot_both("master_injects", &app);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::F(4));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmEnd));
+    snapshot_both("master_confirm_end", &app);
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::F(1));
+    snapshot_both("master_help", &app);
+}
+
+#[test]
+fn master_speaks_as_the_customer() {
+    let mut app = seated(&under_way("first-deploy"), Seat::GameMaster);
+    press(&mut app, KeyCode::F(4));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Any news? My boss keeps asking.");
+    snapshot_both("master_as_customer", &app);
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::Act {
+            seat: Seat::GameMaster,
+            action: Action::SpeakAsCustomer("Any news? My boss keeps asking.".to_owned())
+        }]
+    );
+}
+
+#[test]
+fn projector() {
+    let app = seated(&under_way("first-deploy"), Seat::Spectator(0));
+    snapshot_both("projector", &app);
+}
+
+#[test]
+fn projector_keys_do_not_type() {
+    let mut app = seated(&under_way("first-deploy"), Seat::Spectator(0));
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    snapshot_both("projector_help", &app);
+    press(&mut app, KeyCode::Esc);
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "a spectator sends nothing");
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmLeave));
+    assert!(render::cursor(&app, ratatui::layout::Rect::new(0, 0, 80, 24)).is_none());
+}
+
+/// Every scenario, late in a game with the answer found and declared: the projector shows none
+/// of the customer's secrets, the root cause's explanation or the hints.
+#[test]
+fn the_projector_shows_no_secrets() {
+    for scenario in ["first-deploy", "two-problems", "config-drift"] {
+        let mut game = under_way(scenario);
+        act(&mut game, Seat::Liaison, Action::RequestHint);
+        let master = view::for_seat(&game, Seat::GameMaster);
+        let Panel::GameMaster(panel) = &master.panel else { panic!("a game master's view") };
+        let right = panel.root_causes.iter().find(|o| o.correct).expect("a right answer").id.clone();
+        act(&mut game, Seat::Liaison, Action::DeclareRootCause(right));
+        let master = view::for_seat(&game, Seat::GameMaster);
+        let Panel::GameMaster(panel) = &master.panel else { panic!("a game master's view") };
+        let mut secrets: Vec<String> = panel.customer.secrets.clone();
+        secrets.extend(panel.root_causes.iter().map(|o| o.text.clone()));
+        secrets.push(panel.postmortem.root_cause.clone());
+        secrets.extend(panel.hints.iter().map(|h| h.text.clone()));
+        secrets.push(panel.customer.brief.clone());
+
+        let app = seated(&game, Seat::Spectator(0));
+        for (w, h) in SIZES {
+            let shown = draw(&app, w, h).split_whitespace().collect::<Vec<_>>().join(" ");
+            for secret in &secrets {
+                // A screen row can cut a long text, so look for its first words.
+                let start: String = secret.split_whitespace().take(5).collect::<Vec<_>>().join(" ");
+                assert!(!shown.contains(&start), "{scenario} at {w}×{h} shows {start:?}");
+            }
+        }
+    }
+}
