@@ -76,6 +76,7 @@ enum Command {
     Join { seat: Seat, name: String, reply: oneshot::Sender<Result<(), RoomError>> },
     Start { reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
     Act { seat: Seat, action: Action, id: Option<u64>, reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
+    Leave { seat: Seat, reply: oneshot::Sender<Vec<Stamped>> },
     Journal { reply: oneshot::Sender<Option<PathBuf>> },
     Subscribe { reply: oneshot::Sender<broadcast::Receiver<RoomEvent>> },
     Inspect(Inspect),
@@ -139,6 +140,11 @@ impl RoomHandle {
 
     /// The journal being written; none before the game starts, without a data directory, or
     /// once writing it failed (the rest of the game is not recorded).
+    /// The player in `seat` left the game for good (see `Game::leave`); returns what it caused.
+    pub async fn leave(&self, seat: Seat) -> Result<Vec<Stamped>, RoomError> {
+        self.ask(|reply| Command::Leave { seat, reply }).await
+    }
+
     pub async fn journal(&self) -> Result<Option<PathBuf>, RoomError> {
         self.ask(|reply| Command::Journal { reply }).await
     }
@@ -242,6 +248,16 @@ impl Room {
                     self.after(events, before);
                 }
                 let _ = reply.send(result.map_err(RoomError::from));
+            }
+            Command::Leave { seat, reply } => {
+                let turn = self.game.turn();
+                let before = self.game.console.len();
+                let events = self.game.leave(seat);
+                if !events.is_empty() {
+                    self.record(&Entry::Left { turn, seat });
+                    self.after(&events, before);
+                }
+                let _ = reply.send(events);
             }
             Command::Journal { reply } => {
                 let _ = reply.send(self.journal.as_ref().map(|file| file.path.clone()));

@@ -8,6 +8,7 @@
 //! {"turn":0,"seat":"Liaison","action":{"CustomerChat":"what changed?"}}
 //! {"turn":0,"seat":{"Troubleshooter":0},"action":{"Command":"get pods"},"id":7}
 //! {"turn":0,"forced_turn_end":true}
+//! {"turn":1,"left":"Liaison"}
 //! ```
 //!
 //! An action sent over the network carries the client's id for it (`"id"`), written in the same
@@ -106,6 +107,8 @@ pub enum Entry {
     Act { turn: u32, seat: Seat, action: Action, id: Option<u64> },
     /// The room's timer ended turn `turn` for everyone.
     ForcedTurnEnd { turn: u32 },
+    /// The player in `seat` left the game for good at `turn`.
+    Left { turn: u32, seat: Seat },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -116,6 +119,13 @@ struct ActLine {
     action: Action,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeftLine {
+    turn: u32,
+    left: Seat,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -133,12 +143,13 @@ impl Entry {
                 to_json(&ActLine { turn: *turn, seat: *seat, action: action.clone(), id: *id })
             }
             Entry::ForcedTurnEnd { turn } => to_json(&ForcedLine { turn: *turn, forced_turn_end: true }),
+            Entry::Left { turn, seat } => to_json(&LeftLine { turn: *turn, left: *seat }),
         }
     }
 
     pub fn turn(&self) -> u32 {
         match self {
-            Entry::Act { turn, .. } | Entry::ForcedTurnEnd { turn } => *turn,
+            Entry::Act { turn, .. } | Entry::ForcedTurnEnd { turn } | Entry::Left { turn, .. } => *turn,
         }
     }
 }
@@ -256,6 +267,13 @@ fn parse_header(value: Value) -> Result<Header, JournalError> {
 }
 
 fn parse_entry(line: usize, value: Value) -> Result<Entry, JournalError> {
+    if value.get("left").is_some() {
+        let left: LeftLine = serde_json::from_value(value).map_err(|e| JournalError::Line {
+            line,
+            message: format!("expected a player leaving: {}", json_message(&e)),
+        })?;
+        return Ok(Entry::Left { turn: left.turn, seat: left.left });
+    }
     if value.get("forced_turn_end").is_some() {
         let forced: ForcedLine = serde_json::from_value(value).map_err(|e| JournalError::Line {
             line,
@@ -314,6 +332,7 @@ pub fn replay_with(
                 game.act(*seat, action).map_err(|error| JournalError::Refused { line, error })?
             }
             Entry::ForcedTurnEnd { .. } => game.force_turn(),
+            Entry::Left { seat, .. } => game.leave(*seat),
         };
         each(&game, &events);
     }
@@ -354,6 +373,10 @@ mod tests {
         let tagged = Entry::Act { turn: 2, seat: Seat::Liaison, action: Action::EndTurn, id: Some(7) };
         assert_eq!(tagged.to_line(), r#"{"turn":2,"seat":"Liaison","action":"EndTurn","id":7}"#);
         assert_eq!(Entry::ForcedTurnEnd { turn: 3 }.to_line(), r#"{"turn":3,"forced_turn_end":true}"#);
+        let left = Entry::Left { turn: 2, seat: Seat::Troubleshooter(1) };
+        assert_eq!(left.to_line(), r#"{"turn":2,"left":{"Troubleshooter":1}}"#);
+        let parsed = parse_entry(3, serde_json::from_str(&left.to_line()).expect("json")).expect("parses");
+        assert_eq!(parsed, left);
     }
 
     #[test]

@@ -51,11 +51,13 @@ impl Table {
                 } else {
                     tracing::info!(code = %self.code, ?target, "kicked");
                     self.remove(target, Some(KICKED));
+                    self.left_game(target).await?;
                 }
             }
             ClientMsg::Leave => {
                 tracing::info!(code = %self.code, ?seat, "left");
                 self.remove(seat, None);
+                self.left_game(seat).await?;
             }
             // The handler answers these itself.
             ClientMsg::Hello { .. } | ClientMsg::Join { .. } | ClientMsg::Resume { .. } | ClientMsg::Ping { .. } => {}
@@ -195,6 +197,16 @@ impl Table {
         self.members.remove(&seat);
         self.pass_creator();
         self.lobby_changed();
+    }
+
+    /// A player gone for good from a game under way: their seat stops holding up the turn, and
+    /// the scripted customer takes over a customer's seat (the room journals it and broadcasts
+    /// what it caused, which refreshes everyone's view).
+    async fn left_game(&mut self, seat: Seat) -> Result<(), RoomGone> {
+        if self.started && !matches!(seat, Seat::Spectator(_)) {
+            self.room.leave(seat).await?;
+        }
+        Ok(())
     }
 
     /// When the creator is gone, the earliest player still here becomes the creator.
