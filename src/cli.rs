@@ -32,6 +32,8 @@ pub enum Command {
     Host(crate::net::server::HostOptions),
     /// Join a hosted game with its code.
     Join(crate::net::client::JoinOptions),
+    /// Load a server with many rooms of headless clients and report latency, CPU and memory.
+    Loadtest(crate::net::loadtest::LoadtestOptions),
     /// Show the key bindings of the game screen and where to change them.
     Keys {
         /// Print the default keymap file (with its comments) instead.
@@ -97,6 +99,7 @@ pub fn main() -> ExitCode {
         None => tui::launch::run(tui::launch::Options { theme: cli.theme, seed: cli.seed, join: None }),
         Some(Command::Host(options)) => crate::net::server::host(options),
         Some(Command::Join(options)) => crate::net::client::join(options),
+        Some(Command::Loadtest(options)) => crate::net::loadtest::run(&options),
         Some(Command::Keys { defaults: true }) => {
             print!("{}", tui::keymap::DEFAULT_KEYMAP);
             Ok(ExitCode::SUCCESS)

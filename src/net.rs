@@ -7,5 +7,6 @@
 pub mod client;
 pub mod codec;
 pub mod lan;
+pub mod loadtest;
 pub mod protocol;
 pub mod server;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use kombat::game::view::{Panel, RoleView};
-use kombat::game::{Action, IncidentState, Outcome, Phase, Seat};
+use kombat::game::{Action, IncidentState, Outcome, Phase, Seat, Severity};
 use kombat::net::codec;
 use kombat::net::protocol::{ClientMsg, LobbyView, PROTOCOL_VERSION, RoleWish, ServerMsg, Update};
 use kombat::net::server::{Limits, Rate, Server, ServerConfig};
@@ -448,6 +448,9 @@ async fn a_stalled_client_is_dropped_and_does_not_slow_the_others() {
     let rounds = 100;
     let mut slowest = Duration::ZERO;
     for i in 0..rounds {
+        // Only what changes a seat's view is sent to it: the severity is on the spectator's board.
+        let severity = if i % 2 == 0 { Severity::Sev1 } else { Severity::Sev2 };
+        assert_eq!(lee.act(Action::SetSeverity(severity)).await, Ok(()));
         let t0 = Instant::now();
         still_playing(&mut tam, &format!("round {i} {}", "x".repeat(300))).await;
         slowest = slowest.max(t0.elapsed());

@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedReadHalf;
 use tokio::time::Instant;
-use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
+use tokio_util::codec::{FramedRead, LengthDelimitedCodec};
 use tokio_util::sync::CancellationToken;
 
 use super::Limits;
@@ -34,6 +34,10 @@ pub struct Context {
     pub limits: Limits,
 }
 
+/// The read buffer a connection starts with (tokio-util's default is 8 KiB, which thousands of
+/// connections would hold for frames of a few bytes).
+const READ_BUFFER: usize = 256;
+
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
 /// Serves one connection until it ends; returns once its socket is closed.
@@ -41,11 +45,11 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, context: Arc<Context>, s
     let conn = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
     let (read, write) = socket.into_split();
     let (outbox, queue) = Outbox::new(conn, context.limits.queue);
-    let sink = FramedWrite::new(write, codec::framing());
-    let writer = tokio::spawn(write_loop(sink, queue, outbox.token(), context.limits.write_timeout));
+    let writer = tokio::spawn(write_loop(write, queue, outbox.token(), context.limits.write_timeout));
     let pings = Bucket::new(context.limits.pings, Instant::now());
     let mut handler = Handler {
-        frames: FramedRead::new(read, codec::framing()),
+        // Clients send small frames; the buffer grows for a larger one when it comes.
+        frames: FramedRead::with_capacity(read, codec::framing(), READ_BUFFER),
         outbox,
         limits: context.limits,
         context,

@@ -1,14 +1,23 @@
 //! What a table sends: the lobby to everyone in it, each seat's fresh view after a batch, and
 //! answers and notices to one seat. Every frame goes through the seat's outbox without waiting;
 //! a seat whose queue is full loses its connection, not the room its pace.
+//!
+//! Views are the bulk of the traffic, so each is encoded once, straight into its frame, and a
+//! connection is not sent a view identical to the last one it got (most acts change only some
+//! seats' views: a troubleshooter's command changes neither the liaison's nor the customer's).
+//! Identity is judged by a keyed 64-bit hash of the encoded view, kept with the connection.
+
+use std::hash::{BuildHasher, RandomState};
+use std::sync::OnceLock;
 
 use bytes::Bytes;
+use serde::Serialize;
 
 use super::{MAX_SNAPSHOT, ROOM_FAILED, RoomGone, Table};
 use crate::game::Seat;
 use crate::game::view::{self, RoleView};
 use crate::net::codec;
-use crate::net::protocol::{LobbyPlayer, LobbyView, ServerMsg, Update};
+use crate::net::protocol::{LobbyPlayer, LobbyView, MAX_FRAME, ServerMsg, Update};
 use crate::net::server::fit::{fit_lobby, fit_view};
 
 impl Table {
@@ -41,11 +50,15 @@ impl Table {
         // A client dropped on the way changes the lobby again; each round drops one more at most.
         loop {
             let lobby = fit_lobby(self.lobby_view(), MAX_SNAPSHOT);
+            let Some(body) = snapshot_body(&lobby) else {
+                tracing::error!(code = %self.code, "the lobby did not fit in a frame even trimmed");
+                return;
+            };
             let connected: Vec<Seat> =
                 self.members.iter().filter(|(_, m)| m.outbox.is_some()).map(|(s, _)| *s).collect();
             let mut dropped = false;
             for seat in connected {
-                dropped |= !self.push(seat, Update::Lobby(lobby.clone()));
+                dropped |= !self.push_snapshot(seat, LOBBY, &body, None);
             }
             if !dropped {
                 return;
@@ -66,9 +79,42 @@ impl Table {
             self.room.inspect(move |game| seats.iter().map(|s| view::for_seat(game, *s)).collect()).await?;
         for view in views {
             let seat = view.seat;
-            self.push(seat, Update::View(Box::new(view)));
+            let body = snapshot_body(&view).or_else(|| snapshot_body(&fit_view(view, MAX_SNAPSHOT)));
+            let Some(body) = body else {
+                tracing::error!(code = %self.code, ?seat, "a view did not fit in a frame even trimmed");
+                continue;
+            };
+            self.push_snapshot(seat, VIEW, &body, Some(fingerprint(&body)));
         }
         Ok(())
+    }
+
+    /// Queues an encoded snapshot (`Update::Lobby` or `Update::View`, by `kind`) as the seat's
+    /// next update; a view is skipped when the connection's last view had the same fingerprint.
+    /// False when the client was dropped for a full queue.
+    fn push_snapshot(&mut self, seat: Seat, kind: u32, body: &[u8], view: Option<u64>) -> bool {
+        let Some(member) = self.members.get_mut(&seat) else { return true };
+        let Some(outbox) = &member.outbox else { return true };
+        if view.is_some() && view == outbox.last_view() {
+            return true;
+        }
+        let seq = member.seq + 1;
+        let Some(frame) = snapshot_frame(seq, kind, body) else {
+            tracing::error!(code = %self.code, ?seat, "an update did not fit in a frame");
+            return true;
+        };
+        if outbox.send_frame(frame) {
+            member.seq = seq;
+            if let Some(fingerprint) = view {
+                outbox.set_last_view(fingerprint);
+            }
+            return true;
+        }
+        tracing::info!(code = %self.code, ?seat, "dropped: it is not reading (its queue is full); the seat waits");
+        if let Some(outbox) = member.outbox.take() {
+            outbox.close();
+        }
+        false
     }
 
     /// Queues the seat's next update; false when its client was dropped for a full queue.
@@ -134,4 +180,80 @@ fn update_frame(seq: u64, update: Update) -> Option<Bytes> {
 
 fn encoded_size<T: serde::Serialize>(value: &T) -> usize {
     postcard::experimental::serialized_size(value).unwrap_or(usize::MAX)
+}
+
+/// Postcard's variant indexes of `ServerMsg::Update`, `Update::Lobby` and `Update::View`
+/// (pinned by a test against the encoding of whole messages).
+const UPDATE: u32 = 3;
+const LOBBY: u32 = 0;
+const VIEW: u32 = 1;
+
+/// A snapshot's postcard bytes, when they fit in a frame's snapshot.
+fn snapshot_body<T: Serialize>(snapshot: &T) -> Option<Vec<u8>> {
+    postcard::to_stdvec(snapshot).ok().filter(|body| body.len() <= MAX_SNAPSHOT)
+}
+
+/// The frame of `Update { seq, update }` for a snapshot already encoded: postcard writes an enum
+/// as its variant index (a varint) followed by its fields, so the message is a short header
+/// followed by the snapshot's own bytes, the same bytes `codec::encode` would produce.
+fn snapshot_frame(seq: u64, kind: u32, body: &[u8]) -> Option<Bytes> {
+    let mut frame = postcard::to_stdvec(&(UPDATE, seq, kind)).ok()?;
+    frame.extend_from_slice(body);
+    (frame.len() <= MAX_FRAME).then(|| Bytes::from(frame))
+}
+
+/// A keyed hash of an encoded view (the key is random per server, so nobody can aim at it).
+fn fingerprint(body: &[u8]) -> u64 {
+    static KEY: OnceLock<RandomState> = OnceLock::new();
+    KEY.get_or_init(RandomState::new).hash_one(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::Game;
+
+    fn game() -> Game {
+        let s = crate::scenario::builtin(crate::scenario::DEFAULT_ID).expect("exists").expect("parses");
+        Game::new(s, 3).expect("builds")
+    }
+
+    #[test]
+    fn a_snapshot_frame_is_the_whole_message_encoded() {
+        let view = view::for_seat(&game(), Seat::Troubleshooter(0));
+        let body = snapshot_body(&view).expect("fits");
+        for seq in [1, 127, 128, 70_000, u64::MAX] {
+            let whole = codec::encode(&ServerMsg::Update { seq, update: Update::View(Box::new(view.clone())) });
+            assert_eq!(snapshot_frame(seq, VIEW, &body), whole.ok(), "seq {seq}");
+        }
+        let lobby = LobbyView {
+            code: "7K3QM-9XW2A".into(),
+            title: "t".into(),
+            summary: "s".into(),
+            players: Vec::new(),
+            limits: Vec::new(),
+            chat: Vec::new(),
+            npc_customer: true,
+        };
+        let body = snapshot_body(&lobby).expect("fits");
+        let whole = codec::encode(&ServerMsg::Update { seq: 4, update: Update::Lobby(lobby) });
+        assert_eq!(snapshot_frame(4, LOBBY, &body), whole.ok());
+    }
+
+    #[test]
+    fn only_a_changed_view_has_a_new_fingerprint() {
+        let mut game = game();
+        let before = snapshot_body(&view::for_seat(&game, Seat::Liaison)).expect("fits");
+        assert_eq!(fingerprint(&before), fingerprint(&before.clone()));
+        game.seat(Seat::Liaison, "Lee");
+        let after = snapshot_body(&view::for_seat(&game, Seat::Liaison)).expect("fits");
+        assert_ne!(fingerprint(&before), fingerprint(&after));
+    }
+
+    #[test]
+    fn a_snapshot_too_large_for_a_frame_has_no_body() {
+        let huge = vec![0u8; MAX_SNAPSHOT + 1];
+        assert!(snapshot_body(&huge).is_none());
+        assert!(snapshot_body(&vec![0u8; 100]).is_some());
+    }
 }
