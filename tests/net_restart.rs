@@ -96,7 +96,7 @@ impl Host {
     async fn room(&mut self) -> (String, bool) {
         let line = self.line("a room", |l| l.starts_with("room ") && l.contains(" join with: ")).await;
         let code = line["room ".len()..].split(':').next().expect("a code").to_owned();
-        (code, line.contains(" — resumed; join with: "))
+        (code, line.contains(" — resumed — join with: "))
     }
 
     /// SIGKILL: no goodbye to anyone, nothing flushed that was not written already. Returns

@@ -9,12 +9,14 @@
 //! restart, even after `kill -9`, it opens the same rooms again under the same codes and their
 //! players resume their seats; `kombat host` does.
 //!
-//! `kombat host` is [`host`]; tests and a TUI "Host a game" use [`Server`] directly.
+//! `kombat host` is [`host`] (module `host`); tests and the TUI's "Host a game" use [`Server`]
+//! directly.
 
 mod bucket;
 mod code;
 mod fit;
 mod handler;
+mod host;
 mod outbox;
 mod persist;
 mod registry;
@@ -24,7 +26,6 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +36,6 @@ use tokio_util::sync::CancellationToken;
 use super::codec;
 use super::protocol::ServerMsg;
 use crate::game::Game;
-use crate::game::text::sanitize;
 use crate::room::RoomConfig;
 use crate::scenario;
 use persist::{ReviveError, RoomDir};
@@ -44,28 +44,7 @@ use table::{Opening, Start};
 pub use bucket::Rate;
 pub use code::{check_name, normalize_code};
 pub use fit::{MAX_OUTPUT, fit_lobby, fit_view};
-
-/// `kombat host`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct HostOptions {
-    /// Where to listen. Loopback unless --public is given too.
-    #[arg(long, default_value = "127.0.0.1:7878")]
-    pub bind: std::net::SocketAddr,
-    /// The scenario of the first room (a built-in id or a .ron file).
-    #[arg(long, default_value = crate::scenario::DEFAULT_ID)]
-    pub scenario: String,
-    /// End every turn after this many seconds.
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(5..=3600))]
-    pub turn_timer: Option<u64>,
-    /// Allow binding an address other than loopback (players on other machines).
-    #[arg(long)]
-    pub public: bool,
-    /// How many rooms to open at start, each with its own join code (more can be made from the
-    /// TUI's "Host a game"). When rooms from before a restart are resumed (kept in the data
-    /// directory's rooms/), they replace these: no new room is opened.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=10_000))]
-    pub rooms: u16,
-}
+pub use host::{HostOptions, check_bind, host};
 
 /// Every number the server enforces. The defaults suit a game night; tests shrink the deadlines.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -333,97 +312,5 @@ fn turn_away(socket: &tokio::net::TcpStream) {
         let mut frame = u32::try_from(payload.len()).unwrap_or(u32::MAX).to_be_bytes().to_vec();
         frame.extend_from_slice(&payload);
         let _ = socket.try_write(&frame);
-    }
-}
-
-/// Whether `kombat host` may bind `addr`: loopback always, anything else only with `--public`.
-pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
-    if addr.ip().is_loopback() || public {
-        Ok(())
-    } else {
-        Err(format!(
-            "{addr} is reachable from other machines, and the game has no passwords or encryption; \
-             add --public to host there anyway (on a network you trust), or bind 127.0.0.1"
-        ))
-    }
-}
-
-/// `kombat host`: the rooms an earlier `kombat host` left in the data directory, else `--rooms`
-/// new rooms for `--scenario`; then serve until SIGTERM or ctrl-c.
-pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
-    let HostOptions { bind, scenario, turn_timer, public, rooms } = options;
-    check_bind(bind, public).map_err(anyhow::Error::msg)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async {
-        let config = ServerConfig {
-            data_dir: crate::room::files::data_dir(),
-            turn_timer: turn_timer.map(Duration::from_secs),
-            limits: Limits::default(),
-        };
-        let mut server =
-            Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
-        let addr = server.local_addr()?;
-        println!("kombat host: listening on {addr}");
-        let outcomes = server.resume_rooms().await.unwrap_or_else(|e| {
-            tracing::warn!("rooms are not kept across restarts: {e:#}");
-            println!("kombat host: rooms are not kept across restarts: {}", sanitize(&format!("{e:#}")));
-            Vec::new()
-        });
-        let mut resumed = 0;
-        for outcome in outcomes {
-            match outcome {
-                Resumption::Resumed(room) => {
-                    resumed += 1;
-                    let (code, title) = (&room.code, sanitize(&room.title));
-                    println!("room {code}: {title} — resumed; join with: kombat join {addr} --code {code}");
-                }
-                Resumption::NotResumed { code, why } => {
-                    println!("room {} not resumed: {}", sanitize(&code), sanitize(&why));
-                }
-            }
-        }
-        for _ in 0..if resumed == 0 { rooms } else { 0 } {
-            let room = server.rooms().create(&scenario).await?;
-            let (code, title) = (&room.code, sanitize(&room.title));
-            println!("room {code}: {title} — join with: kombat join {addr} --code {code}");
-        }
-        tracing::info!(%addr, "hosting");
-        server.run(signals()).await;
-        println!("kombat host: stopped");
-        Ok(ExitCode::SUCCESS)
-    })
-}
-
-/// Completes on ctrl-c or SIGTERM.
-async fn signals() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback_binds_without_public() {
-        let loopback: SocketAddr = "127.0.0.1:7878".parse().expect("addr");
-        let v6: SocketAddr = "[::1]:7878".parse().expect("addr");
-        let any: SocketAddr = "0.0.0.0:7878".parse().expect("addr");
-        assert_eq!(check_bind(loopback, false), Ok(()));
-        assert_eq!(check_bind(v6, false), Ok(()));
-        let err = check_bind(any, false).expect_err("refused");
-        assert!(err.starts_with("0.0.0.0:7878 is reachable from other machines"), "{err}");
-        assert!(err.contains("--public"), "{err}");
-        assert_eq!(check_bind(any, true), Ok(()));
     }
 }

@@ -337,6 +337,13 @@ impl Table {
             }
             RoomEvent::Postmortem(path) => {
                 tracing::info!(code = %self.code, "postmortem written to {}", path.display());
+                // The file name only: the host's directories are not the players' business.
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let text = format!("the host saved the postmortem in its data directory as postmortems/{name}");
+                let seats: Vec<Seat> = self.members.keys().copied().collect();
+                for seat in seats {
+                    self.notice(seat, &text);
+                }
                 false
             }
         }
