@@ -14,7 +14,7 @@ use tokio_util::codec::{Framed, LengthDelimitedCodec};
 use super::*;
 use crate::game::{Action, Seat};
 use crate::net::codec::{self, framing};
-use crate::net::protocol::{ClientMsg, LobbyView, ServerMsg, Update};
+use crate::net::protocol::{ClientMsg, LobbyView, PROTOCOL_VERSION, ServerMsg, Update};
 
 type Conn = Framed<TcpStream, LengthDelimitedCodec>;
 
@@ -46,8 +46,8 @@ async fn send(conn: &mut Conn, message: ServerMsg) {
 /// Hello and Welcome, then whatever the client asks for (its `Join` or `Resume`), answered with
 /// a troubleshooter's seat and `token`.
 async fn handshake(conn: &mut Conn, token: &str) -> ClientMsg {
-    assert_eq!(recv(conn).await, ClientMsg::Hello { protocol_version: 1 });
-    send(conn, ServerMsg::Welcome { protocol_version: 1 }).await;
+    assert_eq!(recv(conn).await, ClientMsg::Hello { protocol_version: PROTOCOL_VERSION });
+    send(conn, ServerMsg::Welcome { protocol_version: PROTOCOL_VERSION }).await;
     let asked = recv(conn).await;
     let seat = Seat::Troubleshooter(0);
     send(conn, ServerMsg::Joined { code: "ABCDE-FGHJK".into(), seat, token: token.into() }).await;
@@ -93,7 +93,7 @@ async fn a_refusal_is_a_clear_error() {
     let server = tokio::spawn(async move {
         let mut conn = accept(&listener).await;
         recv(&mut conn).await;
-        send(&mut conn, ServerMsg::Welcome { protocol_version: 1 }).await;
+        send(&mut conn, ServerMsg::Welcome { protocol_version: PROTOCOL_VERSION }).await;
         recv(&mut conn).await;
         send(&mut conn, ServerMsg::Refused { reason: "no room has the code ABCDE-FGHJK".into() }).await;
     });
@@ -108,11 +108,13 @@ async fn a_server_of_another_version_is_named() {
     let server = tokio::spawn(async move {
         let mut conn = accept(&listener).await;
         recv(&mut conn).await;
-        send(&mut conn, ServerMsg::Welcome { protocol_version: 2 }).await;
+        send(&mut conn, ServerMsg::Welcome { protocol_version: PROTOCOL_VERSION + 1 }).await;
     });
     let err = Client::connect(config).await.expect_err("another version");
-    assert!(matches!(err, ClientError::Version { server: 2 }), "{err:?}");
-    assert!(err.to_string().starts_with("the server speaks protocol version 2, this kombat speaks version 1"));
+    let other = PROTOCOL_VERSION + 1;
+    assert!(matches!(err, ClientError::Version { server } if server == other), "{err:?}");
+    let said = format!("the server speaks protocol version {other}, this kombat speaks version {PROTOCOL_VERSION}");
+    assert!(err.to_string().starts_with(&said), "{err}");
     server.await.expect("the fake server ran");
 }
 
@@ -207,8 +209,8 @@ async fn a_server_that_hangs_up_is_resumed_until_it_refuses_the_seat() {
         send(&mut conn, ServerMsg::Refused { reason: "the server is shutting down".into() }).await;
         drop(conn);
         let mut conn = accept(&listener).await;
-        assert_eq!(recv(&mut conn).await, ClientMsg::Hello { protocol_version: 1 });
-        send(&mut conn, ServerMsg::Welcome { protocol_version: 1 }).await;
+        assert_eq!(recv(&mut conn).await, ClientMsg::Hello { protocol_version: PROTOCOL_VERSION });
+        send(&mut conn, ServerMsg::Welcome { protocol_version: PROTOCOL_VERSION }).await;
         assert_eq!(recv(&mut conn).await, ClientMsg::Resume { token: "t1".into(), last_seq: 1 });
         send(&mut conn, ServerMsg::Refused { reason: "that seat's room is gone".into() }).await;
     });
