@@ -18,7 +18,9 @@ pub use lobby::{
     NetMsg, Origin, default_bind, open_lobby, role_label,
 };
 pub use play::{GameScreen, Target, status_template};
-pub use seats::{MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel};
+pub use seats::{
+    MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel, removable,
+};
 
 use super::action::Action;
 use super::catalog::CatalogEntry;
@@ -156,6 +158,10 @@ pub enum Overlay {
     HoldOff,
     /// The game master's controls.
     Master {
+        selected: usize,
+    },
+    /// The players at the table, for the game master to remove one.
+    Remove {
         selected: usize,
     },
     /// The scenario's injects, for the game master to fire one.

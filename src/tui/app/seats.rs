@@ -6,7 +6,7 @@
 
 use tui_input::Input;
 
-use super::{App, Effect, GameScreen, Overlay, Screen, Target};
+use super::{App, Effect, GameScreen, LobbyRequest, Overlay, Screen, Target};
 use crate::game::view::{CustomerPanel, GameMasterPanel, Panel};
 use crate::game::{Action as GameAction, HoldOff, Phase, Seat};
 use crate::tui::action::Action;
@@ -64,19 +64,22 @@ pub enum MasterControl {
     GrantHint,
     /// Points the prompt at the customer chat, in the customer's voice.
     SpeakAsCustomer,
+    /// Opens the list of players to remove one (a player who cannot come back).
+    RemovePlayer,
     /// Asks for a confirmation first.
     EndGame,
 }
 
 impl MasterControl {
     /// The controls in order; pause or resume, whichever applies now.
-    pub fn all(paused: bool) -> [MasterControl; 5] {
+    pub fn all(paused: bool) -> [MasterControl; 6] {
         let pause = if paused { MasterControl::Resume } else { MasterControl::Pause };
         [
             pause,
             MasterControl::FireInject,
             MasterControl::GrantHint,
             MasterControl::SpeakAsCustomer,
+            MasterControl::RemovePlayer,
             MasterControl::EndGame,
         ]
     }
@@ -88,6 +91,7 @@ impl MasterControl {
             MasterControl::FireInject => "Fire an inject…",
             MasterControl::GrantHint => "Grant the team a hint",
             MasterControl::SpeakAsCustomer => "Speak as the customer",
+            MasterControl::RemovePlayer => "Remove a player…",
             MasterControl::EndGame => "End the game for everyone…",
         }
     }
@@ -404,6 +408,19 @@ pub(super) fn on_overlay_key(app: &mut App, key: Key, actions: &[Action], overla
                 }
             }
         }
+        Overlay::Remove { selected } => {
+            let players = removable(app);
+            if let Some(moved) = moved(actions, selected, players.len()) {
+                app.overlay = Some(Overlay::Remove { selected: moved });
+            } else if closes(actions) {
+                app.overlay = Some(Overlay::Master { selected: 4 });
+            } else if actions.contains(&Action::Select) {
+                app.overlay = None;
+                if let Some((seat, _)) = players.get(selected) {
+                    return vec![Effect::Lobby(LobbyRequest::Kick(*seat))];
+                }
+            }
+        }
         Overlay::ConfirmEnd => {
             if yes {
                 app.overlay = None;
@@ -441,9 +458,23 @@ fn control_chosen(app: &mut App, control: MasterControl) -> Vec<Effect> {
                 game.scroll = 0;
             }
         }
+        MasterControl::RemovePlayer => {
+            if removable(app).is_empty() {
+                app.show("nobody else sits at the table", true);
+            } else {
+                app.overlay = Some(Overlay::Remove { selected: 0 });
+            }
+        }
         MasterControl::EndGame => app.overlay = Some(Overlay::ConfirmEnd),
     }
     Vec::new()
+}
+
+/// The players the game master may remove: everyone at the table but the game master.
+pub fn removable(app: &App) -> Vec<(Seat, String)> {
+    let Screen::Game(game) = &app.screen else { return Vec::new() };
+    let Some(view) = game.view() else { return Vec::new() };
+    view.table.iter().filter(|s| s.seat != Seat::GameMaster).map(|s| (s.seat, s.name.clone())).collect()
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::HoldOff => render_hold_off(app, area, buf),
         Overlay::Master { selected } => render_master(app, *selected, area, buf),
         Overlay::Injects { selected } => render_injects(app, *selected, area, buf),
+        Overlay::Remove { selected } => render_remove(app, *selected, area, buf),
         Overlay::ConfirmEnd => render_confirm_end(app, area, buf),
     }
 }
@@ -415,6 +416,23 @@ fn render_injects(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     render_list(app, "Fire an inject", "Something new happens to the team, now.", items, selected, width, area, buf);
+}
+
+fn render_remove(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = area.width.saturating_sub(8).min(70);
+    let items: Vec<ListItem> = crate::tui::app::removable(app)
+        .into_iter()
+        .map(|(seat, name)| {
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<18}", seat.label()), theme.accent),
+                Span::styled(sanitize(&name), theme.text),
+            ]))
+        })
+        .collect();
+    let say = "For a player who cannot come back: their seat stops holding up the turn (the scripted \
+               customer takes over a customer's seat).";
+    render_list(app, "Remove a player", say, items, selected, width, area, buf);
 }
 
 fn render_confirm_end(app: &App, area: Rect, buf: &mut Buffer) {

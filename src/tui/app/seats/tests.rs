@@ -324,3 +324,24 @@ fn the_solo_help_lists_no_hosted_seat_keys() {
     app.screen = Screen::Game(Box::new(hosted));
     assert!(!app.footer_actions().contains(&Action::NextSeat), "one seat: nothing to switch to");
 }
+
+#[test]
+fn the_game_master_removes_a_player_from_the_controls() {
+    let game = table("first-deploy");
+    let gm = Seat::GameMaster;
+    let mut app = seated(&game, gm);
+    press(&mut app, KeyCode::F(4));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert_eq!(app.overlay, Some(Overlay::Remove { selected: 0 }));
+    let players = removable(&app);
+    assert!(!players.iter().any(|(seat, _)| *seat == gm), "the game master is not on the list: {players:?}");
+    let at = players.iter().position(|(seat, _)| *seat == Seat::Troubleshooter(0)).expect("Tam is listed");
+    for _ in 0..at {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::Lobby(LobbyRequest::Kick(Seat::Troubleshooter(0)))]);
+    assert_eq!(app.overlay, None);
+}
