@@ -172,8 +172,12 @@ impl Shell {
         match effect {
             Effect::Quit => None,
             Effect::LeaveGame => {
+                let hosted = matches!(self.session, Some(Session::Hosted(_)));
                 self.leave().await;
-                None
+                // The rooms this kombat hosts go on without this player; say until when.
+                let server = self.server.as_ref().filter(|_| hosted)?;
+                let at = crate::net::lan::shareable(server.bound);
+                Some(Msg::Net(NetMsg::Notice(format!("this kombat still hosts its rooms at {at} until you quit it"))))
             }
             Effect::StartSolo { scenario } => {
                 self.leave().await;

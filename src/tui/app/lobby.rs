@@ -275,6 +275,10 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
                 lobby.lobby = Some(view);
             }
         }
+        // A notice never hides an error the player has not read yet (why they left a room).
+        NetMsg::Notice(text) if app.notice.as_ref().is_some_and(|n| n.error) => {
+            tracing::info!("notice while an error shows: {text}");
+        }
         NetMsg::Notice(text) => app.show(text, false),
         NetMsg::Reconnecting { attempt, reason } => {
             if let Screen::Lobby(lobby) = &mut app.screen {

@@ -294,9 +294,11 @@ fn render_seats(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffer) {
         let style = if taken >= usize::from(*limit) { theme.muted } else { theme.text };
         lines.push(Line::styled(format!(" {:<16} {taken}/{limit}", role_label(*role)), style));
     }
-    let ready = view.players.iter().filter(|p| p.ready).count();
+    // Spectators watch; only the players at the table get ready.
+    let playing: Vec<_> = view.players.iter().filter(|p| !matches!(p.seat, crate::game::Seat::Spectator(_))).collect();
+    let ready = playing.iter().filter(|p| p.ready).count();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!(" {ready} of {} ready", view.players.len()), theme.accent));
+    lines.push(Line::styled(format!(" {ready} of {} players ready", playing.len()), theme.accent));
     let starter = if view.players.iter().any(|p| p.seat == crate::game::Seat::GameMaster) {
         "the game master starts the game"
     } else {
