@@ -268,6 +268,10 @@ pub enum Effect {
         scenario: String,
         line: String,
     },
+    /// Read the command history kept under this name; the shell answers with `Msg::History`.
+    LoadHistory {
+        scenario: String,
+    },
     /// Close the current game's room, or leave the hosted one.
     LeaveGame,
     /// Connect to a hosted room and take a seat; the shell answers with `Msg::Net`.
@@ -339,9 +343,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize => Vec::new(),
         Msg::Views(views) => {
-            lobby::game_started(app, &views);
+            let effects = lobby::game_started(app, &views);
             on_views(app, views);
-            Vec::new()
+            effects
         }
         Msg::Net(msg) => lobby::on_net(app, msg),
         Msg::History(lines) => {

@@ -234,6 +234,10 @@ impl Shell {
                     }
                 }
             }
+            Effect::LoadHistory { scenario } => {
+                let dir = self.settings.data_dir.as_deref()?;
+                Some(Msg::History(history::load(dir, &scenario)))
+            }
             Effect::Remember { scenario, line } => {
                 let dir = self.settings.data_dir.as_deref()?;
                 match history::append(dir, &scenario, &line) {

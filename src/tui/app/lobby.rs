@@ -316,13 +316,18 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The first views of a hosted game: the lobby gives way to the seat's game screen.
-pub(super) fn game_started(app: &mut App, views: &[RoleView]) {
-    let Screen::Lobby(lobby) = &app.screen else { return };
-    let Some(seat) = lobby.seat.or_else(|| views.first().map(|v| v.seat)) else { return };
-    let code = lobby.code.clone().unwrap_or_else(|| lobby.request.code.clone());
-    app.screen = Screen::Game(Box::new(GameScreen::hosted(code, seat)));
+/// The name hosted games keep their console history under: one history for every game night,
+/// since a room's code means nothing the next time.
+pub const HOSTED_HISTORY: &str = "hosted";
+
+/// The first views of a hosted game: the lobby gives way to the seat's game screen, and the
+/// shell is asked for the console history.
+pub(super) fn game_started(app: &mut App, views: &[RoleView]) -> Vec<Effect> {
+    let Screen::Lobby(lobby) = &app.screen else { return Vec::new() };
+    let Some(seat) = lobby.seat.or_else(|| views.first().map(|v| v.seat)) else { return Vec::new() };
+    app.screen = Screen::Game(Box::new(GameScreen::hosted(HOSTED_HISTORY.to_owned(), seat)));
     app.overlay = None;
+    vec![Effect::LoadHistory { scenario: HOSTED_HISTORY.to_owned() }]
 }
 
 pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {

@@ -183,7 +183,8 @@ fn the_first_view_opens_the_seat_s_game_screen_and_the_debrief_offers_only_the_m
     game.seat(Seat::Troubleshooter(0), "bob");
     game.seat(Seat::GameMaster, "gm");
     game.start();
-    update(&mut app, Msg::Views(vec![view::for_seat(&game, Seat::Liaison)]));
+    let effects = update(&mut app, Msg::Views(vec![view::for_seat(&game, Seat::Liaison)]));
+    assert_eq!(effects, vec![Effect::LoadHistory { scenario: HOSTED_HISTORY.to_owned() }]);
     let Screen::Game(screen) = &app.screen else { panic!("not the game screen: {:?}", app.screen) };
     assert_eq!(screen.seats, vec![Seat::Liaison]);
     assert_eq!(screen.seat(), Seat::Liaison);
