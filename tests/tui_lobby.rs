@@ -3,6 +3,10 @@
 //! driver, drawing to a `TestBackend`, joins a room on a real server on 127.0.0.1:0 next to a
 //! library client, readies and starts the game, and a TUI that hosts gets a room to share.
 
+mod screen;
+
+use screen::{draw, text_of};
+
 use std::time::Duration;
 
 use insta::assert_snapshot;
@@ -15,11 +19,9 @@ use kombat::tui::app::{App, Effect, HostRequest, JoinRequest, Link, Msg, NetMsg,
 use kombat::tui::catalog;
 use kombat::tui::driver::{self, Settings};
 use kombat::tui::keymap::Keymap;
-use kombat::tui::render;
 use kombat::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 
@@ -43,40 +45,6 @@ fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in area.left()..area.right() {
-            let symbol = buffer[(x, y)].symbol();
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            line.push_str(symbol);
-            skip = ratatui::text::Span::raw(symbol).width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| {
-            frame.render_widget(app, frame.area());
-            if let Some(at) = render::cursor(app, frame.area()) {
-                frame.set_cursor_position(at);
-            }
-        })
-        .expect("draws");
-    text_of(terminal.backend().buffer())
 }
 
 fn snapshot_both(name: &str, app: &App) {

@@ -4,6 +4,10 @@
 //! with every seat taken, and driven by synthetic keys; the frame drawn into a `TestBackend`
 //! is compared with an insta snapshot. The projector is also checked never to show a secret.
 
+mod screen;
+
+use screen::draw;
+
 use insta::assert_snapshot;
 use kombat::game::view::{self, Panel};
 use kombat::game::{Action, Game, IncidentState, Seat};
@@ -12,9 +16,6 @@ use kombat::tui::catalog;
 use kombat::tui::keymap::Keymap;
 use kombat::tui::render;
 use kombat::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -27,45 +28,6 @@ fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
-}
-
-fn draw_buffer(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| {
-            frame.render_widget(app, frame.area());
-            if let Some(at) = render::cursor(app, frame.area()) {
-                frame.set_cursor_position(at);
-            }
-        })
-        .expect("draws");
-    terminal.backend().buffer().clone()
-}
-
-/// The buffer as lines of text, trailing blanks trimmed.
-fn text_of(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in area.left()..area.right() {
-            let symbol = buffer[(x, y)].symbol();
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            line.push_str(symbol);
-            skip = ratatui::text::Span::raw(symbol).width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn draw(app: &App, width: u16, height: u16) -> String {
-    text_of(&draw_buffer(app, width, height))
 }
 
 fn snapshot_both(name: &str, app: &App) {
