@@ -12,6 +12,7 @@
 pub mod files;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -22,13 +23,20 @@ use crate::game::state::ConsoleEntry;
 use crate::game::view::{self, RoleView};
 use crate::game::{Action, Event, Game, Phase, RuleError, Seat, Stamped};
 
+/// Broadcasts a subscriber may fall behind by before it hears `Lagged`. A server's table and the
+/// TUI then refresh their views from the game, and `kombat console` says what it missed. An
+/// action broadcasts one batch and at most a few warnings, and every subscriber reads between
+/// actions, so a few slots do; tokio allocates them all up front, and 1,024 of them were a
+/// quarter of an idle server room's memory.
+pub(crate) const EVENT_BACKLOG: usize = 16;
+
 /// How a room is set up.
 #[derive(Clone, Debug, Default)]
 pub struct RoomConfig {
     /// The seed the game's cluster was built from (for the journal).
     pub seed: u64,
-    /// The scenario's RON text (the journal records its hash).
-    pub scenario_text: String,
+    /// The scenario's RON text (the journal records its hash); rooms of one scenario may share it.
+    pub scenario_text: Arc<str>,
     /// Where journals and postmortems go; none keeps nothing on disk.
     pub data_dir: Option<PathBuf>,
     /// Ends every turn after this long, for everyone.
@@ -93,7 +101,7 @@ impl RoomHandle {
     /// Starts a room for `game` on the current tokio runtime.
     pub fn spawn(game: Game, config: RoomConfig) -> RoomHandle {
         let (commands, inbox) = mpsc::channel(64);
-        let (events, _) = broadcast::channel(1024);
+        let (events, _) = broadcast::channel(EVENT_BACKLOG);
         let room = Room { game, config, events, journal: None, journal_path: None, postmortem: None, deadline: None };
         tokio::spawn(room.run(inbox));
         RoomHandle { commands }
@@ -103,7 +111,7 @@ impl RoomHandle {
     /// the same file, and the turn timer starts again from now.
     pub fn restore(game: Game, config: RoomConfig, journal: files::JournalFile) -> RoomHandle {
         let (commands, inbox) = mpsc::channel(64);
-        let (events, _) = broadcast::channel(1024);
+        let (events, _) = broadcast::channel(EVENT_BACKLOG);
         let deadline = config.turn_timer.filter(|_| game.phase == Phase::Playing).map(|timer| Instant::now() + timer);
         let journal_path = Some(journal.path.clone());
         let room = Room { game, config, events, journal: Some(journal), journal_path, postmortem: None, deadline };

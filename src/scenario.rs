@@ -15,7 +15,7 @@ mod validate;
 pub use build::{BuildError, build_cluster};
 pub use builtin::{BUILTIN, DEFAULT_ID, builtin, builtin_sources};
 pub use format::{Baseline, Difficulty, Fault, Scenario, Slo, Win, WrongFix};
-pub use load::{LoadError, Source, parse, resolve, source};
+pub use load::{LoadError, Source, parse, resolve, source, source_text};
 pub use prove::{Proof, ProofStep, prove};
 pub use session::{Ending, LineResult, Session, TurnReport, clock, ending_text};
 pub use validate::{Problem, validate};

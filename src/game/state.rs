@@ -3,6 +3,7 @@
 //! through [`Game::apply`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -116,8 +117,10 @@ pub struct Game {
 pub const DEFAULT_POINTS: u32 = 4;
 
 impl Game {
-    /// A game in its lobby, with the scenario's cluster built from `seed`.
-    pub fn new(scenario: Scenario, seed: u64) -> Result<Self, crate::scenario::BuildError> {
+    /// A game in its lobby, with the scenario's cluster built from `seed`. The scenario may be
+    /// shared with other games (an `Arc`): play never changes it.
+    pub fn new(scenario: impl Into<Arc<Scenario>>, seed: u64) -> Result<Self, crate::scenario::BuildError> {
+        let scenario = scenario.into();
         let mood = scenario.game.customer.npc.patience.start;
         let session = Session::new(scenario, seed)?;
         let samples = vec![TurnSample::of(&session)];

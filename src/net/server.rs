@@ -20,6 +20,7 @@ mod host;
 mod outbox;
 mod persist;
 mod registry;
+mod scenarios;
 mod table;
 
 use std::future::Future;
@@ -39,6 +40,7 @@ use crate::game::Game;
 use crate::room::RoomConfig;
 use crate::scenario;
 use persist::{ReviveError, RoomDir};
+use scenarios::{Scenarios, Shared};
 use table::{Opening, Start};
 
 pub use bucket::Rate;
@@ -132,22 +134,26 @@ pub struct Rooms {
     config: Arc<ServerConfig>,
     /// Where each room's record is kept, when rooms outlive the server.
     keep: Option<Arc<RoomDir>>,
+    /// The scenarios open rooms use, each parsed once and shared.
+    scenarios: Arc<Scenarios>,
 }
 
 impl Rooms {
     /// A new room in its lobby for `scenario` (a built-in id or a .ron file), with a fresh join code.
     pub async fn create(&self, scenario: &str) -> anyhow::Result<NewRoom> {
-        let source = scenario::source(scenario)?;
-        if let Some(problem) = scenario::validate(&source.scenario).first() {
+        // The text first: a room of a scenario already open shares its parse.
+        let (file, text) = scenario::source_text(scenario)?;
+        let Shared { text, scenario: parsed } = self.scenarios.share(&text, |text| scenario::parse(&file, text))?;
+        if let Some(problem) = scenario::validate(&parsed).first() {
             anyhow::bail!("scenario {scenario} is invalid: {problem}");
         }
         let seed = code::random_seed().map_err(|e| anyhow::anyhow!("cannot seed the room: {e}"))?;
-        let id = source.scenario.id.clone();
-        let title = source.scenario.title.clone();
-        let game = Game::new(source.scenario, seed).map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?;
+        let id = parsed.id.clone();
+        let title = parsed.title.clone();
+        let game = Game::new(parsed, seed).map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?;
         let config = RoomConfig {
             seed,
-            scenario_text: source.text,
+            scenario_text: text,
             data_dir: self.config.data_dir.clone(),
             turn_timer: self.config.turn_timer,
         };
@@ -177,7 +183,8 @@ impl Server {
         socket.bind(addr)?;
         let listener = socket.listen(1024)?;
         let registry = registry::Registry::spawn(config.limits);
-        Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config), keep: None } })
+        let scenarios = Arc::new(Scenarios::default());
+        Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config), keep: None, scenarios } })
     }
 
     /// Keeps a record of every room from now on in the data directory's `rooms/` (locked against
@@ -202,7 +209,7 @@ impl Server {
                 }
             };
             let code = record.code.clone();
-            let revived = match persist::revive(&record, &data) {
+            let revived = match persist::revive(&record, &data, &self.rooms.scenarios) {
                 Ok(revived) => revived,
                 Err(ReviveError::Ended) => {
                     tracing::info!(code = %code, "the room's game had ended; its record is removed");
@@ -221,7 +228,7 @@ impl Server {
             let config = RoomConfig {
                 seed: record.seed,
                 turn_timer: record.turn_timer(),
-                scenario_text: record.scenario_text,
+                scenario_text: Arc::clone(&revived.scenario_text),
                 data_dir: Some(data.clone()),
             };
             let start = Start::Restored { revived, members: record.members };

@@ -24,12 +24,8 @@ fn temp_dir(name: &str) -> PathBuf {
 fn room(dir: &std::path::Path, timer: Option<Duration>) -> RoomHandle {
     let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
     let game = Game::new(s, 5).expect("builds");
-    let config = RoomConfig {
-        seed: 5,
-        scenario_text: source().to_owned(),
-        data_dir: Some(dir.to_path_buf()),
-        turn_timer: timer,
-    };
+    let config =
+        RoomConfig { seed: 5, scenario_text: source().into(), data_dir: Some(dir.to_path_buf()), turn_timer: timer };
     RoomHandle::spawn(game, config)
 }
 
@@ -148,7 +144,7 @@ async fn a_restored_room_goes_on_with_the_same_journal_and_restarts_the_timer() 
     let game = journal::replay(&parsed, source()).expect("replays");
     let config = RoomConfig {
         seed: 5,
-        scenario_text: source().to_owned(),
+        scenario_text: source().into(),
         data_dir: Some(dir.clone()),
         turn_timer: Some(Duration::from_secs(60)),
     };

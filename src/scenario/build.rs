@@ -111,6 +111,9 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
         cluster.advance_seconds(-cluster.now);
     }
     cluster.now = 0;
+    // The settling above grew these well past what is left in them; a server holds many clusters.
+    cluster.events.shrink_to_fit();
+    cluster.audit.shrink_to_fit();
     Ok(cluster)
 }
 

@@ -1,7 +1,9 @@
 //! Reading scenarios: RON with `IMPLICIT_SOME`, parse errors as `FILE:LINE:COL: message`, and
 //! resolving a command-line argument to a built-in id or a file.
 
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use ron::extensions::Extensions;
 
@@ -34,22 +36,29 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, LoadError> {
 #[derive(Clone, Debug)]
 pub struct Source {
     pub scenario: Scenario,
-    pub text: String,
+    /// Shared, not copied, by whatever keeps it for the game's lifetime (a room, its record).
+    pub text: Arc<str>,
 }
 
 /// Reads `ID|FILE` with its text: a built-in id first, else a path.
 pub fn source(arg: &str) -> Result<Source, LoadError> {
+    let (file, text) = source_text(arg)?;
+    let scenario = parse(&file, &text)?;
+    Ok(Source { scenario, text: text.into() })
+}
+
+/// The text of `ID|FILE` without parsing it, and the file name parse errors should give: for a
+/// caller that may already hold the parse of the same text.
+pub fn source_text(arg: &str) -> Result<(String, Cow<'static, str>), LoadError> {
     if let Some((id, text)) = super::builtin_sources().find(|(id, _)| *id == arg) {
-        let scenario = parse(&format!("scenarios/{id}.ron"), text)?;
-        return Ok(Source { scenario, text: text.to_owned() });
+        return Ok((format!("scenarios/{id}.ron"), Cow::Borrowed(text)));
     }
     if !Path::new(arg).exists() {
         return Err(LoadError::Unknown(arg.to_owned()));
     }
     let text =
         std::fs::read_to_string(arg).map_err(|e| LoadError::Io { file: arg.to_owned(), message: e.to_string() })?;
-    let scenario = parse(arg, &text)?;
-    Ok(Source { scenario, text })
+    Ok((arg.to_owned(), Cow::Owned(text)))
 }
 
 /// Resolves `ID|FILE`: a built-in id first, else a path.

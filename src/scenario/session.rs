@@ -2,6 +2,7 @@
 //! time, and win/lose checks. `kombat console` and `kombat scenario test` both drive it.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use crate::sim::cluster::Cluster;
 use crate::sim::kubectl;
@@ -18,7 +19,8 @@ pub enum Ending {
 
 #[derive(Clone)]
 pub struct Session {
-    pub scenario: Scenario,
+    /// Never changed by play, so sessions of one scenario may share it (a server's rooms do).
+    pub scenario: Arc<Scenario>,
     pub cluster: Cluster,
     /// Turns completed.
     pub turn: u32,
@@ -36,7 +38,8 @@ pub struct TurnReport {
 }
 
 impl Session {
-    pub fn new(scenario: Scenario, seed: u64) -> Result<Self, BuildError> {
+    pub fn new(scenario: impl Into<Arc<Scenario>>, seed: u64) -> Result<Self, BuildError> {
+        let scenario = scenario.into();
         let cluster = build_cluster(&scenario, seed)?;
         Ok(Session { scenario, cluster, turn: 0, held: 0, ending: None })
     }

@@ -16,11 +16,13 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::code;
+use super::scenarios::{Scenarios, Shared};
 use crate::game::journal::{self, Journal, JournalError};
 use crate::game::{Game, Phase, Seat};
 use crate::room::files::{self, JournalFile};
@@ -67,7 +69,9 @@ pub struct RoomRecord {
     /// The scenario's id.
     pub scenario: String,
     /// Its whole RON text, so that a scenario file changed or gone since cannot break a resume.
-    pub scenario_text: String,
+    /// Shared with the room and the other rooms of the same scenario, not copied.
+    #[serde(serialize_with = "text_out", deserialize_with = "text_in")]
+    pub scenario_text: Arc<str>,
     pub seed: u64,
     pub turn_timer_ms: Option<u64>,
     pub phase: RecordPhase,
@@ -76,13 +80,19 @@ pub struct RoomRecord {
 
 impl RoomRecord {
     /// A record in this format's version.
-    pub fn new(code: &str, scenario: &str, scenario_text: &str, seed: u64, turn_timer: Option<Duration>) -> Self {
+    pub fn new(
+        code: &str,
+        scenario: &str,
+        scenario_text: impl Into<Arc<str>>,
+        seed: u64,
+        turn_timer: Option<Duration>,
+    ) -> Self {
         RoomRecord {
             format: FORMAT.to_owned(),
             version: VERSION,
             code: code.to_owned(),
             scenario: scenario.to_owned(),
-            scenario_text: scenario_text.to_owned(),
+            scenario_text: scenario_text.into(),
             seed,
             turn_timer_ms: turn_timer.map(|t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
             phase: RecordPhase::Lobby,
@@ -140,6 +150,15 @@ impl RoomRecord {
         // Plain structs of strings, numbers and enums always serialize.
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+// serde's `rc` feature is off: a shared text reads and writes as the string it holds.
+fn text_out<S: Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
+fn text_in<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
+    String::deserialize(deserializer).map(Arc::from)
 }
 
 fn plain_file_name(name: &str) -> bool {
@@ -248,6 +267,8 @@ impl RoomDir {
 /// A room rebuilt from its record.
 pub struct Revived {
     pub game: Game,
+    /// The record's scenario text, shared with the other rooms of that text.
+    pub scenario_text: Arc<str>,
     /// The journal to go on writing, for a started game.
     pub journal: Option<JournalFile>,
     /// The client ids of each seat's accepted actions, oldest first.
@@ -269,18 +290,20 @@ pub enum ReviveError {
 
 /// Rebuilds a room's game: a fresh one for a lobby, its journal replayed for a started game (a
 /// last line cut by a crash is dropped: it was never answered, and its client sends it again).
-pub fn revive(record: &RoomRecord, data: &Path) -> Result<Revived, ReviveError> {
+/// The game shares its scenario with the other rooms of the same text (`scenarios`).
+pub fn revive(record: &RoomRecord, data: &Path, scenarios: &Scenarios) -> Result<Revived, ReviveError> {
     let journal_name = match &record.phase {
         RecordPhase::Ended => return Err(ReviveError::Ended),
         RecordPhase::Lobby => None,
         RecordPhase::Playing { journal } => Some(journal),
     };
+    let file = format!("{}.ron", record.scenario);
+    let Shared { text, scenario } = scenarios
+        .share(&record.scenario_text, |text| crate::scenario::parse(&file, text))
+        .map_err(|e| ReviveError::Scenario(e.to_string()))?;
     let Some(name) = journal_name else {
-        let file = format!("{}.ron", record.scenario);
-        let scenario =
-            crate::scenario::parse(&file, &record.scenario_text).map_err(|e| ReviveError::Scenario(e.to_string()))?;
         let game = Game::new(scenario, record.seed).map_err(|e| ReviveError::Scenario(e.to_string()))?;
-        return Ok(Revived { game, journal: None, acted: BTreeMap::new() });
+        return Ok(Revived { game, scenario_text: text, journal: None, acted: BTreeMap::new() });
     };
     let path = files::journals_dir(data).join(name);
     let (file, reopened) =
@@ -293,17 +316,20 @@ pub fn revive(record: &RoomRecord, data: &Path) -> Result<Revived, ReviveError> 
             cut.len()
         );
     }
-    let replayed = Journal::parse(&reopened.text)
-        .and_then(|journal| journal::replay(&journal, &record.scenario_text).map(|game| (journal, game)));
-    let (journal, game) = replayed.map_err(|source| ReviveError::Replay { path: path.clone(), source })?;
+    let replayed =
+        Journal::parse(&reopened.text).and_then(|journal| journal::replay(&journal, &text).map(|game| (journal, game)));
+    let (journal, mut game) = replayed.map_err(|source| ReviveError::Replay { path: path.clone(), source })?;
     if matches!(game.phase, Phase::Ended(_)) {
         return Err(ReviveError::Ended);
     }
+    // The replay parsed its own copy of the same text (it checked the journal's hash of it), and
+    // a parse depends on the text alone: keep the shared one instead.
+    game.session.scenario = scenario;
     let mut acted: BTreeMap<Seat, Vec<u64>> = BTreeMap::new();
     for (seat, id) in journal.ids() {
         acted.entry(seat).or_default().push(id);
     }
-    Ok(Revived { game, journal: Some(file), acted })
+    Ok(Revived { game, scenario_text: text, journal: Some(file), acted })
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! `seating`), the lobby and its chat, and drives the room actor that owns the game. Handlers
 //! send it what their clients asked for; it answers through each client's [`Outbox`] with
 //! `try_send` and never waits on a client, so a stalled one is dropped (its seat waits for a
-//! `Resume`) and never slows the room. After every batch the room applies, each connected seat
-//! gets its fresh view; batches that arrive together are covered by one view. When the room
+//! `Resume`) and never slows the room. After every batch the room applies, each connected seat's
+//! view is made afresh, and sent only if it differs from the last one that seat's connection got
+//! (see `fanout`); batches that arrive together are covered by one view. When the room
 //! actor dies (a panic), its players are told and the table ends; other tables go on.
 //!
 //! A table may keep its room's record on disk (see `persist`): written before a new player hears
@@ -124,7 +125,8 @@ impl TableHandle {
         };
         let scenario = game.scenario();
         let keeping = keep.map(|dir| {
-            let record = RoomRecord::new(&code, &scenario.id, &config.scenario_text, config.seed, config.turn_timer);
+            let text = Arc::clone(&config.scenario_text);
+            let record = RoomRecord::new(&code, &scenario.id, text, config.seed, config.turn_timer);
             Keeping { dir, record, saved: false }
         });
         let members: BTreeMap<Seat, Member> = members

@@ -117,13 +117,17 @@ fn one_server_at_a_time_keeps_rooms_in_a_directory() {
 fn a_lobby_revives_as_a_fresh_game_and_an_ended_room_does_not() {
     let dir = temp_dir("lobby");
     let mut record = record();
-    let revived = revive(&record, &dir).expect("revives");
+    let scenarios = Scenarios::default();
+    let revived = revive(&record, &dir, &scenarios).expect("revives");
     assert_eq!(revived.game.phase, Phase::Lobby);
     assert!(revived.journal.is_none());
+    let again = revive(&record, &dir, &scenarios).expect("revives");
+    assert!(Arc::ptr_eq(&revived.game.session.scenario, &again.game.session.scenario), "one parse");
+    assert!(Arc::ptr_eq(&revived.scenario_text, &again.scenario_text), "one text");
     record.phase = RecordPhase::Ended;
-    assert!(matches!(revive(&record, &dir), Err(ReviveError::Ended)));
+    assert!(matches!(revive(&record, &dir, &Scenarios::default()), Err(ReviveError::Ended)));
     record.phase = RecordPhase::Playing { journal: "missing.jsonl".into() };
-    let err = revive(&record, &dir).err().expect("no journal");
+    let err = revive(&record, &dir, &Scenarios::default()).err().expect("no journal");
     assert!(err.to_string().starts_with("cannot read its journal "), "{err}");
 }
 
@@ -148,8 +152,11 @@ fn a_started_game_revives_from_its_journal_without_a_cut_line() {
     let mut record = record();
     record.phase = RecordPhase::Playing { journal: name.into() };
 
-    let revived = revive(&record, &dir).expect("revives");
+    let scenarios = Scenarios::default();
+    let lobby = revive(&RoomRecord { phase: RecordPhase::Lobby, ..record.clone() }, &dir, &scenarios).expect("revives");
+    let revived = revive(&record, &dir, &scenarios).expect("revives");
     assert_eq!(revived.game.phase, Phase::Playing);
+    assert!(Arc::ptr_eq(&revived.game.session.scenario, &lobby.game.session.scenario), "the replay's parse is shared");
     let said: Vec<&str> = revived.game.team_chat.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(said, vec!["one", "two", "solo", "three"]);
     assert_eq!(revived.acted.get(&Seat::Liaison), Some(&vec![1, 2]));
@@ -161,8 +168,8 @@ fn a_started_game_revives_from_its_journal_without_a_cut_line() {
     assert_eq!(std::fs::read_to_string(&file.path).expect("reads"), journal.to_text());
 
     // A journal of another scenario text does not replay: the record is not resumed.
-    record.scenario_text.push(' ');
-    let err = revive(&record, &dir).err().expect("refused");
+    record.scenario_text = format!("{} ", record.scenario_text).into();
+    let err = revive(&record, &dir, &Scenarios::default()).err().expect("refused");
     assert!(err.to_string().contains("does not replay: the scenario first-deploy has changed"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -72,3 +72,32 @@ async fn a_panicking_room_removes_its_players_and_other_rooms_go_on() {
     assert_eq!(next(&mut queue_b).await, ServerMsg::Done { id: 1, result: Ok(()) });
     assert!(matches!(next(&mut queue_b).await, ServerMsg::Update { seq: 3, update: Update::View(_) }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_that_falls_behind_its_room_catches_up_with_a_fresh_view() {
+    let (gone_tx, _gone) = mpsc::unbounded_channel();
+    let table = table("CCCCC-CCCCC", gone_tx);
+    let (_outbox, mut queue) = play(&table, 1).await;
+    let said = 3 * crate::room::EVENT_BACKLOG;
+    // The table waits (blocked inside its own task) while the room broadcasts far more batches
+    // than its subscription holds: it hears `Lagged` when it reads again.
+    table
+        .with_room(move |room| {
+            let acting = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+                runtime.block_on(async {
+                    for i in 0..said {
+                        room.act(Seat::Liaison, Action::TeamChat(format!("line {i}"))).await.expect("said");
+                    }
+                });
+            });
+            let _ = acting.join();
+        })
+        .await;
+    let ServerMsg::Update { seq: 3, update: Update::View(view) } = next(&mut queue).await else {
+        panic!("one fresh view covers what the table missed")
+    };
+    let crate::game::view::Panel::Liaison(panel) = &view.panel else { panic!("the liaison's panel") };
+    assert_eq!(panel.team_chat.len(), said);
+    assert_eq!(panel.team_chat.last().map(|l| l.text.as_str()), Some(format!("line {}", said - 1).as_str()));
+}
