@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use kombat::game::view::{Panel, RoleView};
 use kombat::game::{Action, Seat};
-use kombat::net::client::{Client, ClientCommand, ClientConfig, ClientEvent, Closed};
+use kombat::net::client::{Client, ClientCommand, ClientConfig, ClientError, ClientEvent, Closed};
 use kombat::net::protocol::RoleWish;
 use kombat::net::server::{Server, ServerConfig};
 
@@ -102,4 +102,46 @@ async fn players_who_leave_mid_game_do_not_stall_it() {
     assert_eq!(game.turn(), 2);
     assert!(game.npc);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_room_closes_once_everyone_has_gone() {
+    let server = Server::bind("127.0.0.1:0".parse().expect("addr"), ServerConfig::default()).await.expect("binds");
+    let addr = server.local_addr().expect("bound").to_string();
+    let code = server.create_room("first-deploy").await.expect("a room");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let mut gil = join(&addr, &code, "Gil", RoleWish::GameMaster).await;
+    let mut lee = join(&addr, &code, "Lee", RoleWish::Liaison).await;
+    gil.send(ClientCommand::Start).await.expect("starts");
+    view_where(&mut lee, "the first view", |_| true).await;
+    done(&mut gil, Action::EndGame).await;
+    view_where(&mut lee, "the debrief", |v| v.debrief.is_some()).await;
+    // While someone is still there, the room is there: a spectator may still come and look.
+    let watcher = Client::connect(ClientConfig::new(addr.as_str(), code.as_str(), "Wes", RoleWish::Spectator)).await;
+    let watcher = watcher.expect("a spectator joins a finished room someone is still in");
+    for client in [gil, lee, watcher] {
+        client.send(ClientCommand::Leave).await.expect("leaves");
+    }
+    // Then it closes: its code no longer seats anybody.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match Client::connect(ClientConfig::new(addr.as_str(), code.as_str(), "Late", RoleWish::Spectator)).await {
+            Err(ClientError::Refused(reason)) => {
+                // Gone from the registry, or caught closing.
+                assert!(reason.contains("no room has the code") || reason.contains("has closed"), "{reason}");
+                break;
+            }
+            Ok(late) => {
+                late.send(ClientCommand::Leave).await.expect("leaves");
+                assert!(tokio::time::Instant::now() < deadline, "the finished room stayed open");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(other) => panic!("{other}"),
+        }
+    }
+    let _ = stop.send(());
+    tokio::time::timeout(WAIT, serving).await.expect("stops").expect("cleanly");
 }

@@ -209,7 +209,7 @@ async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
     let settings = Settings { first: vec![join], ..Settings::default() };
     let (keys, tui) = spawn_driver(app, settings, 120, 40);
     // The first to join is the room's creator: let the TUI's handshake finish before bob's.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
 
     let config = ClientConfig::new(addr.to_string(), code.clone(), "bob", RoleWish::Troubleshooter);
     let mut bob = Client::connect(config).await.expect("bob joins");

@@ -176,8 +176,8 @@ fn a_newcomer_wins_the_default_scenario_with_keys_and_reads_the_debrief() {
         }
     }
     kombat.wait_for("Grade");
-    let debrief = kombat.contents();
-    assert!(debrief.contains("Play again"), "{debrief}");
+    // The debrief's buttons are the frame's last rows: a frame read half-drawn may lack them.
+    kombat.wait_for("Play again");
     kombat.wait_for("postmortems");
     // Back to the menu, and quit.
     kombat.send("\x1b");

@@ -5,7 +5,9 @@
 //! `Resume`) and never slows the room. After every batch the room applies, each connected seat's
 //! view is made afresh, and sent only if it differs from the last one that seat's connection got
 //! (see `fanout`); batches that arrive together are covered by one view. When the room
-//! actor dies (a panic), its players are told and the table ends; other tables go on.
+//! actor dies (a panic), its players are told and the table ends; other tables go on. A table
+//! whose game is over closes once its last player has gone, so a long game night does not keep
+//! every finished room.
 //!
 //! A table may keep its room's record on disk (see `persist`): written before a new player hears
 //! their token, and again whenever who sits where or the game's phase changes, so that a restarted
@@ -301,6 +303,12 @@ impl Table {
             if failed || (stale && self.started && self.refresh(None).await.is_err()) {
                 self.fail();
                 failed = true;
+                break;
+            }
+            // Over, and everyone has seen the debrief and gone: nothing is left to serve.
+            if self.ended && self.members.values().all(|m| m.outbox.is_none()) {
+                tracing::info!(code = %self.code, "the game is over and every player has gone");
+                let _ = self.room.end().await;
                 break;
             }
         }
