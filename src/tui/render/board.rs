@@ -103,21 +103,7 @@ pub fn render_board(board: &Board, tall: bool, theme: &Theme, area: Rect, buf: &
         Span::styled("no alerts firing", theme.ok).render(alerts_area, buf);
     } else {
         let width = usize::from(alerts_area.width.saturating_sub(2)).max(1);
-        let mut lines = Vec::new();
-        for alert in &board.alerts {
-            let mut wrapped = text::wrap(&sanitize(&alert.title), width);
-            if wrapped.len() > 2 {
-                wrapped.truncate(2);
-                wrapped[1] = text::truncate(&format!("{}…", wrapped[1]), width);
-            }
-            for (i, row) in wrapped.into_iter().enumerate() {
-                lines.push(Line::from(vec![
-                    Span::styled(if i == 0 { "▲ " } else { "  " }, theme.bad),
-                    Span::styled(row, theme.bad),
-                ]));
-            }
-        }
-        Paragraph::new(lines).render(alerts_area, buf);
+        Paragraph::new(alert_lines(board, width, theme.bad, theme.bad)).render(alerts_area, buf);
     }
 
     // Incident status and severity.
@@ -272,4 +258,21 @@ pub fn render_mood(customer: &str, mood: u32, hold_off: HoldOff, theme: &Theme, 
         HoldOff::Refused => ("refused to hold off", theme.bad),
     };
     Line::styled(said, style).render(hold_row, buf);
+}
+
+/// Each firing alert after a `▲`, its title wrapped to `width` columns in two rows at most.
+pub fn alert_lines(board: &Board, width: usize, mark: Style, title: Style) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for alert in &board.alerts {
+        let mut rows = text::wrap(&sanitize(&alert.title), width);
+        if rows.len() > 2 {
+            rows.truncate(2);
+            rows[1] = text::truncate(&format!("{}…", rows[1]), width);
+        }
+        for (i, row) in rows.into_iter().enumerate() {
+            let lead = if i == 0 { Span::styled("▲ ", mark) } else { Span::raw("  ") };
+            lines.push(Line::from(vec![lead, Span::styled(row, title)]));
+        }
+    }
+    lines
 }

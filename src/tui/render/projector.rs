@@ -236,20 +236,7 @@ fn alert_lines(theme: &Theme, board: &Board, width: u16) -> Vec<Line<'static>> {
         return vec![Line::styled("none firing", theme.ok)];
     }
     let width = usize::from(width.saturating_sub(6)).max(1);
-    let style = theme.bad.add_modifier(Modifier::BOLD);
-    let mut lines = Vec::new();
-    for alert in &board.alerts {
-        let mut rows = text::wrap(&sanitize(&alert.title), width);
-        if rows.len() > 2 {
-            rows.truncate(2);
-            rows[1] = text::truncate(&format!("{}…", rows[1]), width);
-        }
-        for (i, row) in rows.into_iter().enumerate() {
-            let lead = if i == 0 { Span::styled("▲ ", theme.bad) } else { Span::raw("  ") };
-            lines.push(Line::from(vec![lead, Span::styled(row, style)]));
-        }
-    }
-    lines
+    super::board::alert_lines(board, width, theme.bad, theme.bad.add_modifier(Modifier::BOLD))
 }
 
 /// Who sits where.
