@@ -45,20 +45,22 @@ pub fn line_gauge<'a>(ratio: f64, label: String, style: Style, theme: &Theme) ->
 }
 
 /// The error-rate sparkline's data, newest last, at most `width` samples.
-fn error_rates(board: &Board, width: usize) -> Vec<u64> {
+/// The last `width` turns' error rates, in thousandths, for a sparkline.
+pub fn error_rates(board: &Board, width: usize) -> Vec<u64> {
     let skip = board.history.len().saturating_sub(width);
     board.history[skip..].iter().map(|s| (unit(s.error_rate) * 1000.0).round() as u64).collect()
 }
 
-fn error_now(board: &Board) -> f64 {
+/// The error rate at the latest turn (0–1).
+pub fn error_now(board: &Board) -> f64 {
     board.history.last().map_or(0.0, |s| unit(s.error_rate))
 }
 
-fn budget_style(theme: &Theme, budget: f64) -> Style {
+pub fn budget_style(theme: &Theme, budget: f64) -> Style {
     level_style(theme, budget, 0.5, 0.2)
 }
 
-fn error_style(theme: &Theme, rate: f64) -> Style {
+pub fn error_style(theme: &Theme, rate: f64) -> Style {
     level_style(theme, 1.0 - rate, 0.95, 0.5)
 }
 

@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Padding, Paragraph, Sparkline, Widget};
 
-use super::board::{percent, unit};
+use super::board::{budget_style, error_now, error_rates, error_style, percent, unit};
 use super::console::{Chunk, tail};
 use super::game::render_scrollback;
 use super::{pane, text};
@@ -175,19 +175,9 @@ fn render_headline(theme: &Theme, view: &RoleView, board: &Board, area: Rect, bu
     render_big(&severity, severity_style.add_modifier(Modifier::BOLD), right, buf);
 }
 
-fn level(theme: &Theme, value: f64, good: f64, poor: f64) -> Style {
-    if value >= good {
-        theme.ok
-    } else if value >= poor {
-        theme.warn
-    } else {
-        theme.bad
-    }
-}
-
 fn render_budget(theme: &Theme, board: &Board, area: Rect, buf: &mut Buffer) {
     let budget = unit(board.budget_left);
-    let style = level(theme, budget, 0.5, 0.2);
+    let style = budget_style(theme, budget);
     let title = format!(" Error budget · SLO {}% ", board.slo_objective);
     let block = pane(title, theme, false).padding(Padding::horizontal(1));
     let inner = block.inner(area);
@@ -204,8 +194,8 @@ fn render_budget(theme: &Theme, board: &Board, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_errors(theme: &Theme, board: &Board, area: Rect, buf: &mut Buffer) {
-    let now = board.history.last().map_or(0.0, |s| unit(s.error_rate));
-    let style = level(theme, 1.0 - now, 0.95, 0.5);
+    let now = error_now(board);
+    let style = error_style(theme, now);
     let block = pane(
         Line::from(vec![
             Span::styled(" Errors now ", theme.title),
@@ -217,9 +207,7 @@ fn render_errors(theme: &Theme, board: &Board, area: Rect, buf: &mut Buffer) {
     .padding(Padding::horizontal(1));
     let inner = block.inner(area);
     block.render(area, buf);
-    let width = usize::from(inner.width);
-    let skip = board.history.len().saturating_sub(width);
-    let data: Vec<u64> = board.history[skip..].iter().map(|s| (unit(s.error_rate) * 1000.0).round() as u64).collect();
+    let data = error_rates(board, usize::from(inner.width));
     Sparkline::default().data(data).max(1000).style(style).render(inner, buf);
 }
 
