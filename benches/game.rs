@@ -21,9 +21,9 @@ fn game() -> Game {
     }
     g.start();
     // Settle the large cluster, then talk to the customer so the turn has chat and mood to resolve.
-    g.session.cluster.advance_seconds(240);
+    g.world.cluster.advance_seconds(240);
     g.act(Seat::Liaison, &Action::CustomerChat("Hi Dana, what changed recently?".into())).expect("liaison may chat");
-    assert!(g.session.cluster.pods.len() >= 1000);
+    assert!(g.world.cluster.pods.len() >= 1000);
     g
 }
 

@@ -213,7 +213,7 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
                         continue;
                     }
                 };
-                for step in scenario::prove(&s, seed).steps {
+                for step in crate::game::prove(&s, seed).steps {
                     failed |= !step.passed;
                     rows.push(vec![
                         s.id.clone(),

@@ -6,20 +6,28 @@
 pub mod action;
 pub mod debrief;
 pub mod event;
-pub mod format;
 pub mod journal;
 pub mod npc;
 pub mod postmortem;
+pub mod prove;
 pub mod rules;
 pub mod score;
 pub mod seat;
 pub mod state;
 pub mod text;
 pub mod view;
+pub mod words;
+pub mod world;
+
+/// The game layer's format is scenario data; its behaviour is here.
+pub use crate::scenario::layer as format;
 
 pub use action::{Action, IncidentState, Severity};
-pub use event::{Channel, Event, Outcome, Stamped};
+pub use event::{Channel, Event, Outcome, Stamped, TurnSample};
 pub use format::GameLayer;
+pub use prove::{Proof, ProofStep, prove};
 pub use rules::RuleError;
 pub use seat::{Role, Seat};
-pub use state::{Game, HoldOff, Phase};
+pub use state::{Game, HoldOff, Phase, Step};
+pub use words::{clock, outcome_text};
+pub use world::{LineResult, TurnReport, World};

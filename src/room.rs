@@ -19,7 +19,6 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::time::Instant;
 
 use crate::game::journal::{Entry, Header};
-use crate::game::state::ConsoleEntry;
 use crate::game::view::{self, RoleView};
 use crate::game::{Action, Event, Game, Phase, RuleError, Seat, Stamped};
 
@@ -53,12 +52,10 @@ pub enum RoomError {
     Rule(#[from] RuleError),
 }
 
-/// What a batch of applied events brought.
+/// What a batch of applied events brought; each event carries its results (a command's output).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Applied {
     pub events: Vec<Stamped>,
-    /// The console entries the batch's commands produced, in order (one per `Event::Command`).
-    pub outputs: Vec<ConsoleEntry>,
 }
 
 /// What subscribers hear.
@@ -243,27 +240,25 @@ impl Room {
                 }
                 self.open_journal();
                 let events = self.game.start();
-                self.after(&events, 0);
+                self.after(&events);
                 let _ = reply.send(Ok(events));
             }
             Command::Act { seat, action, id, reply } => {
                 let turn = self.game.turn();
-                let before = self.game.console.len();
                 let result = self.game.act(seat, &action);
                 if let Ok(events) = &result {
                     // Before the reply: an answered action is always on disk.
                     self.record(&Entry::Act { turn, seat, action, id });
-                    self.after(events, before);
+                    self.after(events);
                 }
                 let _ = reply.send(result.map_err(RoomError::from));
             }
             Command::Leave { seat, reply } => {
                 let turn = self.game.turn();
-                let before = self.game.console.len();
                 let events = self.game.leave(seat);
                 if !events.is_empty() {
                     self.record(&Entry::Left { turn, seat });
-                    self.after(&events, before);
+                    self.after(&events);
                 }
                 let _ = reply.send(events);
             }
@@ -283,16 +278,15 @@ impl Room {
     fn timer_ran_out(&mut self) {
         self.deadline = None;
         let turn = self.game.turn();
-        let before = self.game.console.len();
         let events = self.game.force_turn();
         if !events.is_empty() {
             self.record(&Entry::ForcedTurnEnd { turn });
         }
-        self.after(&events, before);
+        self.after(&events);
     }
 
     /// Broadcasts a batch, restarts the turn timer on a new turn, writes the postmortem at the end.
-    fn after(&mut self, events: &[Stamped], console_before: usize) {
+    fn after(&mut self, events: &[Stamped]) {
         let new_turn = events.iter().any(|s| matches!(s.event, Event::TurnAdvanced { .. }));
         if let Some(timer) = self.config.turn_timer
             && self.game.phase == Phase::Playing
@@ -303,8 +297,7 @@ impl Room {
         if events.is_empty() {
             return;
         }
-        let outputs = self.game.console.get(console_before..).unwrap_or_default().to_vec();
-        let _ = self.events.send(RoomEvent::Applied(Applied { events: events.to_vec(), outputs }));
+        let _ = self.events.send(RoomEvent::Applied(Applied { events: events.to_vec() }));
         if matches!(self.game.phase, Phase::Ended(_)) {
             self.deadline = None;
             if self.postmortem.is_none() {

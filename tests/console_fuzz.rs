@@ -1,7 +1,8 @@
 //! No console input panics: arbitrary lines, kubectl-shaped lines with random flags and values,
 //! and control characters, against a live scenario, across every verb.
 
-use kombat::scenario::{self, Session};
+use kombat::game::World;
+use kombat::scenario;
 use proptest::prelude::*;
 
 const VERBS: &[&str] = &[
@@ -96,9 +97,9 @@ const WORDS: &[&str] = &[
     "",
 ];
 
-fn session() -> Session {
+fn session() -> World {
     let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
-    Session::new(s, 3).expect("builds")
+    World::new(s, 3).expect("builds")
 }
 
 proptest! {

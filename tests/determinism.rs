@@ -1,7 +1,8 @@
 //! Determinism: the same scenario, seed and console lines give a byte-identical transcript,
 //! whatever the lines are; and the simulation core imports nothing that does I/O or reads a clock.
 
-use kombat::scenario::{self, LineResult, Session};
+use kombat::game::{LineResult, World};
+use kombat::scenario;
 use proptest::prelude::*;
 
 const VOCABULARY: &[&str] = &[
@@ -27,7 +28,7 @@ const VOCABULARY: &[&str] = &[
 
 fn transcript(seed: u64, lines: &[&str]) -> String {
     let s = scenario::builtin(scenario::DEFAULT_ID).expect("default exists").expect("default parses");
-    let mut session = Session::new(s, seed).expect("builds");
+    let mut session = World::new(s, seed).expect("builds");
     let mut out = session.status();
     for line in lines {
         out.push_str("\n$ ");

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{assert_proven, assert_wins, expect, expect_not, ok, run, session, wait};
-use kombat::scenario::Session;
+use kombat::game::World;
 use kombat::sim::cluster::timestamp;
 
 /// Every fixture this file owns, by file name under `tests/fixtures/`.
@@ -33,7 +33,7 @@ const FIXTURES: &[&str] = &[
 
 /// Lets turns pass until every win condition holds at a turn end (the session is not over yet
 /// because the conditions must hold for `hold_turns`), so the symptoms can be read again.
-fn settle(s: &mut Session, max_turns: u32) {
+fn settle(s: &mut World, max_turns: u32) {
     for _ in 0..max_turns {
         if s.held > 0 {
             break;
@@ -45,7 +45,7 @@ fn settle(s: &mut Session, max_turns: u32) {
 
 /// Whether the newest line of a log that contains `needle` is from the last minute: the error
 /// is still being logged. (The app's lines start with their RFC 3339 time.)
-fn logged_lately(s: &mut Session, line: &str, needle: &str) -> bool {
+fn logged_lately(s: &mut World, line: &str, needle: &str) -> bool {
     let since = timestamp(s.cluster.now - 60);
     let out = run(s, line);
     out.lines()
@@ -55,7 +55,7 @@ fn logged_lately(s: &mut Session, line: &str, needle: &str) -> bool {
 }
 
 /// Asserts the customer sees healthy traffic again.
-fn healthy(s: &mut Session) {
+fn healthy(s: &mut World) {
     expect(s, "/status", &["100.0% ok"]);
 }
 
@@ -195,7 +195,7 @@ fn m24_node_selector_mismatch() {
 }
 
 /// The symptoms of mode 25 before any fix.
-fn m25_symptoms(s: &mut Session) {
+fn m25_symptoms(s: &mut World) {
     expect(s, "/status", &["Checkout", "0.0% ok", "500 Internal Server Error"]);
     expect(s, "kubectl get pvc -n shop", &["db-data-v2   Pending"]);
     expect(
@@ -210,7 +210,7 @@ fn m25_symptoms(s: &mut Session) {
 }
 
 /// The symptoms of mode 25 after the fix, and the win.
-fn m25_cleared(s: &mut Session) {
+fn m25_cleared(s: &mut World) {
     settle(s, 3);
     expect(s, "kubectl get storageclass", &["standard (default)"]);
     expect(s, "kubectl get pvc -n shop", &["db-data-v2   Bound"]);
@@ -358,7 +358,7 @@ fn m31_disk_pressure() {
 }
 
 /// The symptoms of mode 35 before any fix.
-fn m35_symptoms(s: &mut Session) {
+fn m35_symptoms(s: &mut World) {
     expect(s, "/status", &["Storefront", "0.0% ok", "503"]);
     expect(s, "kubectl get pods -n shop", &["No resources found in shop namespace."]);
     expect(

@@ -29,7 +29,7 @@ const FIXTURES: &[&str] = &[
 
 /// Lets turns pass until every win condition holds at a turn end (the session is not over yet
 /// because the conditions must hold for `hold_turns`), so the symptoms can be read again.
-fn settle(s: &mut kombat::scenario::Session, max_turns: u32) {
+fn settle(s: &mut kombat::game::World, max_turns: u32) {
     for _ in 0..max_turns {
         if s.held > 0 {
             break;

@@ -8,7 +8,7 @@ fn every_shipped_scenario_is_proven() {
     let mut proven = 0;
     for (id, _) in scenario::builtin_sources() {
         let s = scenario::builtin(id).expect("listed").unwrap_or_else(|e| panic!("{e}"));
-        let proof = scenario::prove(&s, 1);
+        let proof = kombat::game::prove(&s, 1);
         for step in &proof.steps {
             assert!(step.passed, "{id}: {} failed: {}", step.name, step.detail);
         }

@@ -58,7 +58,6 @@ async fn play(source: Source, seed: u64, timer: Option<Duration>) -> anyhow::Res
     if data_dir.is_none() {
         eprintln!("kombat: warning: no data directory (set {}); this game is not recorded", files::DATA_DIR_ENV);
     }
-    let minutes_per_turn = source.scenario.minutes_per_turn;
     let game =
         Game::new(source.scenario, seed).map_err(|e| anyhow::anyhow!("cannot build the scenario's cluster: {e}"))?;
     let config = RoomConfig { seed, scenario_text: source.text, data_dir, turn_timer: timer };
@@ -66,16 +65,7 @@ async fn play(source: Source, seed: u64, timer: Option<Duration>) -> anyhow::Res
     room.join(Seat::Liaison, PLAYER).await?;
     room.join(TROUBLESHOOTER, PLAYER).await?;
     let events = room.subscribe().await?;
-    let mut console = Console {
-        room,
-        events,
-        out,
-        interactive,
-        minutes_per_turn,
-        speaker: Seat::Liaison,
-        ended: None,
-        postmortem: None,
-    };
+    let mut console = Console { room, events, out, interactive, speaker: Seat::Liaison, ended: None, postmortem: None };
     console.room.start().await?;
     console.drain()?;
     let mut lines = crate::net::client::stdin_lines();
@@ -105,7 +95,6 @@ struct Console {
     events: broadcast::Receiver<RoomEvent>,
     out: std::io::Stdout,
     interactive: bool,
-    minutes_per_turn: u32,
     /// Who speaks in /say, /declare and /hint.
     speaker: Seat,
     ended: Option<Outcome>,
@@ -136,7 +125,7 @@ impl Console {
                         self.ended = Some(o.clone());
                     }
                 }
-                let text = transcript::render(&applied.events, &applied.outputs, self.minutes_per_turn);
+                let text = transcript::render(&applied.events);
                 if !text.is_empty() {
                     self.say(&text)?;
                 }

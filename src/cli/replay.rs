@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use super::console::load;
 use super::transcript;
 use crate::game::journal::{self, Journal};
-use crate::game::{Event, Outcome, Phase};
+use crate::game::{Outcome, Phase};
 use crate::room::{self, files};
 use crate::scenario;
 use crate::scenario::Source;
@@ -26,15 +26,12 @@ pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> 
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", transcript::banner(&scenario, header.seed))?;
     writeln!(out, "Replaying {file}.\n")?;
-    let minutes_per_turn = scenario.minutes_per_turn;
     let mut failed = None;
-    let game = journal::replay_with(&journal, &scenario_text, |game, events| {
+    let game = journal::replay_with(&journal, &scenario_text, |_, events| {
         if failed.is_some() {
             return;
         }
-        let commands = events.iter().filter(|s| matches!(s.event, Event::Command { .. })).count();
-        let outputs = game.console.get(game.console.len().saturating_sub(commands)..).unwrap_or_default();
-        let shown = transcript::render(events, outputs, minutes_per_turn);
+        let shown = transcript::render(events);
         if !shown.is_empty() {
             failed = writeln!(out, "{shown}").err();
         }

@@ -5,10 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event::TurnSample;
 use super::event::{Event, Outcome};
 use super::postmortem::timeline::{self, Row};
 use super::score::{self, Score};
-use super::state::{Game, TurnSample};
+use super::state::Game;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Debrief {

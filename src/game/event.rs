@@ -1,10 +1,14 @@
-//! What happened in a game. Rules produce events; state changes only by applying them; the
-//! journal, the views and the postmortem timeline are all built from the same list.
+//! What happened in a game. `rules::execute` produces events that carry their results (a
+//! command's output and cost, a turn's figures); state changes only by applying them; the views,
+//! the transcript, the game master's log and the postmortem timeline are all built from the same
+//! list, and [`super::words`] is the one place that puts an event into words.
 
 use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
 use super::seat::Seat;
+use super::world::World;
+use crate::sim::traffic::EntrypointResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Channel {
@@ -32,14 +36,28 @@ pub enum Outcome {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Event {
+    /// A player took a seat (in the lobby).
+    Seated {
+        seat: Seat,
+        name: String,
+    },
+    /// The game started; each troubleshooter has `points` action points for the first turn.
+    Started {
+        points: u32,
+    },
     Chat {
         channel: Channel,
         from: String,
         text: String,
     },
-    /// A console command; it runs against the cluster when applied.
+    /// A console command and what it produced: its output (or error text), whether it
+    /// succeeded and the action points it cost. The cluster it changed travels beside the event
+    /// (`state::Step`); the command ran once.
     Command {
         line: String,
+        output: String,
+        ok: bool,
+        cost: u32,
     },
     StatusUpdate {
         state: IncidentState,
@@ -59,9 +77,15 @@ pub enum Event {
         text: String,
     },
     TurnEnded,
-    /// Incident time moves on by a turn; the cluster advances when applied.
+    /// Incident time moved on to `turn`: the figures users saw at its start, and the action
+    /// points each troubleshooter has for it. The advanced cluster travels beside the event
+    /// (`state::Step`); alerts and the ending follow as events of their own.
     TurnAdvanced {
         turn: u32,
+        sample: TurnSample,
+        points: u32,
+        /// What users saw per entrypoint at the turn's start.
+        entrypoints: Vec<EntrypointResult>,
     },
     Alert {
         id: String,
@@ -107,4 +131,27 @@ pub struct Stamped {
     pub second: i64,
     pub seat: Option<Seat>,
     pub event: Event,
+}
+
+/// The user-facing figures at one moment: the start of the incident or of a turn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TurnSample {
+    pub turn: u32,
+    pub second: i64,
+    /// Share of user requests failing (0–1).
+    pub error_rate: f64,
+    /// Share of the error budget left (0–1).
+    pub budget_left: f64,
+}
+
+impl TurnSample {
+    pub fn of(world: &World) -> TurnSample {
+        let traffic = &world.cluster.traffic;
+        TurnSample {
+            turn: world.turn,
+            second: world.cluster.now,
+            error_rate: traffic.error_rate(),
+            budget_left: traffic.budget_remaining(),
+        }
+    }
 }

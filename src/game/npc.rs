@@ -21,7 +21,7 @@ fn say(game: &Game, text: &str) -> Event {
 pub fn answer(game: &Game, message: &str) -> Vec<Event> {
     let lower = message.to_lowercase();
     let turn = game.turn();
-    let cluster = &game.session.cluster;
+    let cluster = &game.world.cluster;
     let Some((index, line)) = npc(game).lines.iter().enumerate().find(|(i, l)| {
         (!l.once || !game.said.contains(i))
             && l.from_turn.is_none_or(|t| turn >= t)

@@ -15,10 +15,11 @@ use std::fmt::Write as _;
 use super::event::{Event, Outcome};
 use super::score::{self, Score};
 use super::state::Game;
-use crate::scenario::clock;
+use crate::game::clock;
 use crate::sim::cluster::timestamp;
 
-pub use impact::{Sample, samples};
+pub use super::state::Sample;
+pub use impact::samples;
 pub use timeline::code;
 
 /// The postmortem of a game, as Markdown.
@@ -32,7 +33,7 @@ pub fn render(game: &Game, score: &Score) -> String {
         "Scenario {}, seed {}. Blameless format: it describes what happened and what the system allowed, not who is at fault. \
          Times are incident time from {start}, with the UTC clock beside them.\n",
         code(&scenario.id),
-        game.session.cluster.seed
+        game.world.cluster.seed
     );
     summary(&mut out, game, score);
     impact_section(&mut out, game);
@@ -284,7 +285,7 @@ mod tests {
         assert!(samples[0].results.iter().any(|r| r.success < 0.5), "the storefront is down at the start");
         let last = samples.last().expect("samples");
         assert_eq!(last.second, g.second());
-        assert_eq!(last.results, g.session.cluster.traffic.results);
+        assert_eq!(last.results, g.world.cluster.traffic.results);
     }
 
     #[test]

@@ -1,14 +1,20 @@
 //! The rules: `check` says whether a seat may take an action now (and changes nothing);
-//! `execute` turns a legal action into events; `Game::act` applies them and resolves what
-//! follows (clues found in command output, the end of a turn and everything it brings).
+//! `execute` runs a legal action: it works out each event from the game as it stands, runs the
+//! simulation once where the event needs it (a command, a new turn, a mishap or an inject), and
+//! hands the event with its results to `Game::apply`, so what follows (clues found in a
+//! command's output, everything a new turn brings, the ending) sees the game after it.
+//! Seating, starting, leaving and the turn timer go the same way (ARCHITECTURE.md, "Events
+//! carry results").
 
 use super::action::Action;
-use super::event::{Channel, Event, Outcome, Stamped};
+use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
 use super::format::{AlertRule, InjectWhat, InjectWhen};
 use super::npc;
 use super::seat::{Role, Seat};
-use super::state::{Game, HoldOff, Phase};
+use super::state::{Game, HoldOff, Phase, Step};
 use super::text::{MAX_TEXT, sanitize};
+use super::world::World;
+use crate::sim::change::Change;
 use crate::sim::kubectl;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -164,8 +170,23 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
     }
 }
 
-/// The events a legal action produces (before the follow-up that `Game::act` resolves).
-pub fn execute(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
+/// What a legal action will bring, worked out from the game before it: events, and the steps
+/// whose results only running the simulation can tell.
+fn plan(game: &Game, seat: Seat, action: &Action) -> Vec<Planned> {
+    match action {
+        Action::Command(line) => vec![Planned::Command(line.trim().to_owned())],
+        Action::EndTurn => {
+            let mut planned = vec![Planned::Event(Event::TurnEnded)];
+            if game.present_responders().all(|s| s == seat || game.ended.contains(&s)) {
+                planned.push(Planned::Advance);
+            }
+            planned
+        }
+        _ => events_of(game, seat, action).into_iter().map(Planned::Event).collect(),
+    }
+}
+
+fn events_of(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
     let from = game.seats.get(&seat).cloned().unwrap_or_else(|| seat.label());
     match action {
         Action::TeamChat(t) => vec![Event::Chat { channel: Channel::Team, from, text: sanitize(t) }],
@@ -177,7 +198,7 @@ pub fn execute(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
             }
             events
         }
-        Action::Command(line) => vec![Event::Command { line: line.trim().to_owned() }],
+        Action::Command(_) => Vec::new(),
         Action::StatusUpdate { state, text } => {
             let mut events = vec![Event::StatusUpdate { state: *state, text: sanitize(text) }];
             let mood = npc::recovered(game);
@@ -207,10 +228,7 @@ pub fn execute(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
                 .unwrap_or_default()
         }
         Action::EndTurn => {
-            let mut events = vec![Event::TurnEnded];
-            if game.present_responders().all(|s| s == seat || game.ended.contains(&s)) {
-                events.push(Event::TurnAdvanced { turn: game.turn() + 1 });
-            }
+            let events = vec![Event::TurnEnded];
             events
         }
         Action::Reply(t) => vec![Event::Chat { channel: Channel::Customer, from, text: sanitize(t) }],
@@ -245,7 +263,7 @@ fn inject_events(game: &Game, id: &str) -> Vec<Event> {
 /// What the start of a new turn brings: alerts, the customer's turn, injects, the outcome.
 fn resolve_turn(game: &Game) -> Vec<Event> {
     let mut events = alert_events(game);
-    if game.session.ending.is_some() {
+    if game.world.ending.is_some() {
         // The incident is over: nobody nags, nothing more breaks.
         return events;
     }
@@ -257,7 +275,7 @@ fn resolve_turn(game: &Game) -> Vec<Event> {
         }
         let due = match &inject.when {
             InjectWhen::AtTurn(t) => turn >= *t,
-            InjectWhen::OnCondition(p) => p.holds(&game.session.cluster),
+            InjectWhen::OnCondition(p) => p.holds(&game.world.cluster),
             InjectWhen::Manual => false,
         };
         if due {
@@ -269,7 +287,7 @@ fn resolve_turn(game: &Game) -> Vec<Event> {
 
 /// Alerts that start or stop firing.
 fn alert_events(game: &Game) -> Vec<Event> {
-    let cluster = &game.session.cluster;
+    let cluster = &game.world.cluster;
     let result = |name: &str| cluster.traffic.results.iter().find(|r| r.name == name);
     game.scenario()
         .game
@@ -293,26 +311,87 @@ fn alert_events(game: &Game) -> Vec<Event> {
         .collect()
 }
 
-/// Clues that the newest console output reveals.
-fn clue_events(game: &Game) -> Vec<Event> {
-    let Some(entry) = game.console.last() else { return Vec::new() };
+/// Clues that a command's output reveals.
+fn clue_events(game: &Game, output: &str, ok: bool) -> Vec<Event> {
     game.scenario()
         .game
         .clues
         .iter()
         .filter(|c| !game.clues.contains(&c.id))
-        .filter(|c| c.output_contains.as_ref().is_some_and(|p| entry.ok && entry.output.contains(p.as_str())))
+        .filter(|c| c.output_contains.as_ref().is_some_and(|p| ok && output.contains(p.as_str())))
         .map(|c| Event::ClueFound { id: c.id.clone(), text: c.text.clone() })
         .collect()
+}
+
+/// A step whose event is known before it happens, or one that only running the simulation can
+/// tell.
+enum Planned {
+    Event(Event),
+    /// A console line, run against the cluster.
+    Command(String),
+    /// Incident time moves on by a turn.
+    Advance,
+}
+
+/// Runs the simulation where a planned step needs it, once, on a copy of the world: the step's
+/// event with its results, and the world after it when the step changed it.
+fn realize(game: &Game, planned: Planned) -> (Event, Option<World>) {
+    match planned {
+        Planned::Command(line) => {
+            let mut world = game.world.clone();
+            let outcome = kubectl::run(&mut world.cluster, &line);
+            let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
+            (event, outcome.changed.then_some(world))
+        }
+        Planned::Advance => {
+            let mut world = game.world.clone();
+            world.end_turn();
+            let event = Event::TurnAdvanced {
+                turn: game.turn() + 1,
+                sample: TurnSample::of(&world),
+                points: game.points_per_turn(),
+                entrypoints: world.cluster.traffic.results.clone(),
+            };
+            (event, Some(world))
+        }
+        Planned::Event(event) => {
+            let changes = match &event {
+                Event::Mishap { id } => {
+                    let mishaps = &game.scenario().game.customer.npc.mishaps;
+                    mishaps.iter().find(|m| &m.id == id).map(|m| (m.changes.clone(), "customer"))
+                }
+                Event::Inject { id } => {
+                    game.scenario().game.injects.iter().find(|i| &i.id == id).and_then(|i| match &i.what {
+                        InjectWhat::Fault(changes) => Some((changes.clone(), "inject")),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            };
+            let world = changes.map(|(changes, actor)| changed(&game.world, changes, actor));
+            (event, world)
+        }
+    }
+}
+
+/// The world after `changes`, made by `actor`. A change the cluster refuses simply does not
+/// happen (a mishap that deletes what is already gone).
+fn changed(world: &World, changes: Vec<Change>, actor: &str) -> World {
+    let mut world = world.clone();
+    for change in changes {
+        let _ = world.cluster.apply(change, actor);
+    }
+    world
 }
 
 impl Game {
     /// Seats a player. Only in the lobby.
     pub fn seat(&mut self, seat: Seat, name: &str) {
-        if matches!(seat, Seat::Customer(_)) {
-            self.npc = false;
+        if self.phase != Phase::Lobby {
+            return;
         }
-        self.seats.insert(seat, sanitize(name));
+        let name = sanitize(name);
+        self.run(Some(seat), vec![Planned::Event(Event::Seated { seat, name })]);
     }
 
     /// The responders whose players have not left the game.
@@ -331,16 +410,16 @@ impl Game {
         {
             return Vec::new();
         }
-        let mut events = vec![Event::Left { seat }];
+        let mut planned = vec![Planned::Event(Event::Left { seat })];
         let others: Vec<Seat> = self.present_responders().filter(|s| *s != seat).collect();
         if self.phase == Phase::Playing
             && seat.is_responder()
             && !others.is_empty()
             && others.iter().all(|s| self.ended.contains(s))
         {
-            events.push(Event::TurnAdvanced { turn: self.turn() + 1 });
+            planned.push(Planned::Advance);
         }
-        self.apply_all(Some(seat), events)
+        self.run(Some(seat), planned)
     }
 
     /// Starts the game: the customer's opening message and the first alerts.
@@ -348,27 +427,19 @@ impl Game {
         if self.phase != Phase::Lobby {
             return Vec::new();
         }
-        self.phase = Phase::Playing;
-        let points = self.points_per_turn();
-        let troubleshooters: Vec<Seat> =
-            self.seats.keys().copied().filter(|s| matches!(s, Seat::Troubleshooter(_))).collect();
-        for s in troubleshooters {
-            self.points.insert(s, points);
-        }
-        let mut events = Vec::new();
+        let mut events = vec![Event::Started { points: self.points_per_turn() }];
         let opening = self.scenario().game.customer.npc.opening.clone();
         if self.npc && !opening.is_empty() {
             events.push(Event::Chat { channel: Channel::Customer, from: self.customer_name(), text: opening });
         }
         events.extend(alert_events(self));
-        self.apply_all(None, events)
+        self.run(None, events.into_iter().map(Planned::Event).collect())
     }
 
-    /// Takes an action for a seat: check, execute, apply, then resolve what follows.
+    /// Takes an action for a seat: check, then execute.
     pub fn act(&mut self, seat: Seat, action: &Action) -> Result<Vec<Stamped>, RuleError> {
         check(self, seat, action)?;
-        let events = execute(self, seat, action);
-        Ok(self.apply_all(Some(seat), events))
+        Ok(execute(self, seat, action))
     }
 
     /// Ends the turn for everyone (the room's turn timer ran out).
@@ -376,49 +447,46 @@ impl Game {
         if self.phase != Phase::Playing {
             return Vec::new();
         }
-        let next = self.turn() + 1;
-        self.apply_all(None, vec![Event::TurnAdvanced { turn: next }])
+        self.run(None, vec![Planned::Advance])
     }
 
-    fn apply_all(&mut self, seat: Option<Seat>, events: Vec<Event>) -> Vec<Stamped> {
+    /// Realizes and applies each planned step, then what it brings about: clues in a command's
+    /// output, everything a new turn brings, and the ending once the game has one.
+    fn run(&mut self, seat: Option<Seat>, planned: Vec<Planned>) -> Vec<Stamped> {
         let mut applied = Vec::new();
-        for event in events {
-            let follow_up = match &event {
-                Event::Command { .. } => Some(FollowUp::Clues),
-                Event::TurnAdvanced { .. } => Some(FollowUp::Turn),
-                _ => None,
-            };
-            let stamped = self.stamp(seat, event);
-            self.apply(stamped.clone());
-            applied.push(stamped);
-            let more = match follow_up {
-                Some(FollowUp::Clues) => clue_events(self),
-                Some(FollowUp::Turn) => resolve_turn(self),
-                None => Vec::new(),
+        for step in planned {
+            let event = self.realize_and_apply(seat, step, &mut applied);
+            let more = match &event {
+                Event::Command { output, ok, .. } => clue_events(self, output, *ok),
+                Event::TurnAdvanced { .. } => resolve_turn(self),
+                _ => Vec::new(),
             };
             for e in more {
-                let s = self.stamp(None, e);
-                self.apply(s.clone());
-                applied.push(s);
+                self.realize_and_apply(None, Planned::Event(e), &mut applied);
             }
-            if let Some(outcome) = self.outcome_now()
-                && !matches!(self.phase, Phase::Ended(_))
-            {
-                let s = self.stamp(None, Event::Ended(outcome));
-                self.apply(s.clone());
-                applied.push(s);
+            if let Some(outcome) = self.outcome_now() {
+                self.realize_and_apply(None, Planned::Event(Event::Ended(outcome)), &mut applied);
             }
         }
         applied
     }
 
-    /// Whether the game just ended: the session's own outcome, or the customer churned.
+    fn realize_and_apply(&mut self, seat: Option<Seat>, planned: Planned, applied: &mut Vec<Stamped>) -> Event {
+        let (event, world) = realize(self, planned);
+        let stamped = self.stamp(seat, event);
+        applied.push(stamped.clone());
+        let event = stamped.event.clone();
+        self.apply(Step { stamped, world: world.map(Box::new) });
+        event
+    }
+
+    /// Whether the game just ended: the world's own outcome, or the customer churned.
     fn outcome_now(&self) -> Option<Outcome> {
-        if matches!(self.phase, Phase::Ended(_)) {
+        if !matches!(self.phase, Phase::Playing | Phase::Paused) {
             return None;
         }
-        if let Some(o) = self.session_outcome() {
-            return Some(o);
+        if let Some(o) = &self.world.ending {
+            return Some(o.clone());
         }
         if self.mood == 0 {
             return Some(Outcome::Lost { turn: self.turn(), reason: "the customer ran out of patience".to_owned() });
@@ -427,7 +495,10 @@ impl Game {
     }
 }
 
-enum FollowUp {
-    Clues,
-    Turn,
+/// Runs a legal action for `seat`: each event is worked out from the game as it stands and
+/// applied before the next, and the applied events are returned. Call [`check`] first
+/// (`Game::act` does).
+pub fn execute(game: &mut Game, seat: Seat, action: &Action) -> Vec<Stamped> {
+    let planned = plan(game, seat, action);
+    game.run(Some(seat), planned)
 }

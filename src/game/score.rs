@@ -24,7 +24,7 @@ pub use liaison::{offers_workaround, promises_eta, states_impact};
 use super::event::{Channel, Event, Outcome, Stamped};
 use super::seat::Seat;
 use super::state::Game;
-use crate::scenario::clock;
+use crate::game::clock;
 
 /// A letter grade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -296,7 +296,7 @@ fn resolution(game: &Game) -> Part {
 /// The error budget at the start and now, as fractions of the SLO's whole budget.
 pub fn budget_figures(game: &Game) -> (f64, f64) {
     let start = game.scenario().slo.budget_left.clamp(0.0, 1.0);
-    (start, game.session.cluster.traffic.budget_remaining())
+    (start, game.world.cluster.traffic.budget_remaining())
 }
 
 fn budget(game: &Game) -> Part {
@@ -376,7 +376,7 @@ fn no_eta(game: &Game) -> Part {
 
 fn impact(game: &Game) -> Part {
     const MAX: u32 = 5;
-    let entrypoints: Vec<String> = game.session.cluster.entrypoints.iter().map(|e| e.name.clone()).collect();
+    let entrypoints: Vec<String> = game.world.cluster.entrypoints.iter().map(|e| e.name.clone()).collect();
     match liaison_texts(game).into_iter().find(|(_, t)| states_impact(t, &entrypoints)) {
         Some((second, text)) => Part::new(IMPACT, MAX, MAX, format!("at {}: \"{text}\"", clock(second))),
         None => Part::new(IMPACT, 0, MAX, "no message said what users experience or named an affected service"),
@@ -402,9 +402,10 @@ fn workaround(game: &Game) -> Part {
 pub fn commands(game: &Game) -> Vec<(&Stamped, &str, bool)> {
     game.log
         .iter()
-        .filter_map(|s| if let Event::Command { line } = &s.event { Some((s, line.as_str())) } else { None })
-        .enumerate()
-        .map(|(i, (s, line))| (s, line, game.console.get(i).is_none_or(|c| c.ok)))
+        .filter_map(|s| match &s.event {
+            Event::Command { line, ok, .. } => Some((s, line.as_str(), *ok)),
+            _ => None,
+        })
         .collect()
 }
 
@@ -420,7 +421,7 @@ fn collateral_damage(game: &Game) -> Part {
                 .map(|why| format!("`{line}` at {} {why}", clock(s.second)))
         })
         .collect();
-    let lost = &game.session.cluster.data_lost;
+    let lost = &game.world.cluster.data_lost;
     if !lost.is_empty() {
         return Part::new(COLLATERAL, 0, MAX, format!("data was destroyed: {}", lost.join(", ")));
     }

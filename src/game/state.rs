@@ -1,6 +1,7 @@
-//! The state of one game: the scenario session (cluster, turns, win tracking), the seats, the
-//! chats, the status page, the customer's mood and everything found so far. It changes only
-//! through [`Game::apply`].
+//! The state of one game: the world (cluster, turns, win tracking), the seats, the chats, the
+//! status page, the customer's mood and everything found so far. It changes only through
+//! [`Game::apply`], a fold over the events `rules::execute` produced: it decides nothing and
+//! runs nothing (ARCHITECTURE.md, "Events carry results").
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -8,10 +9,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
-use super::event::{Channel, Event, Outcome, Stamped};
+use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
 use super::seat::Seat;
-use crate::scenario::{Ending, Scenario, Session};
-use crate::sim::kubectl;
+use super::world::World;
+use crate::scenario::Scenario;
+use crate::sim::traffic::EntrypointResult;
 
 /// Where the game is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,32 +58,10 @@ pub struct StatusEntry {
     pub rating: Option<u8>,
 }
 
-/// The user-facing figures at one moment: the start of the incident or of a turn.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TurnSample {
-    pub turn: u32,
-    pub second: i64,
-    /// Share of user requests failing (0–1).
-    pub error_rate: f64,
-    /// Share of the error budget left (0–1).
-    pub budget_left: f64,
-}
-
-impl TurnSample {
-    fn of(session: &Session) -> TurnSample {
-        let traffic = &session.cluster.traffic;
-        TurnSample {
-            turn: session.turn,
-            second: session.cluster.now,
-            error_rate: traffic.error_rate(),
-            budget_left: traffic.budget_remaining(),
-        }
-    }
-}
-
 #[derive(Clone)]
 pub struct Game {
-    pub session: Session,
+    /// The cluster and the turns; replaced whole by `apply` when an event carries a new one.
+    pub world: World,
     pub phase: Phase,
     /// Who sits where (display names).
     pub seats: BTreeMap<Seat, String>,
@@ -111,6 +91,15 @@ pub struct Game {
     pub injects: BTreeSet<String>,
     /// The figures at the start and at every turn since, for charts.
     pub samples: Vec<TurnSample>,
+    /// What users saw per entrypoint at the start and at every turn since, for the postmortem.
+    pub figures: Vec<Sample>,
+}
+
+/// The traffic figures per entrypoint at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub second: i64,
+    pub results: Vec<EntrypointResult>,
 }
 
 /// Action points a troubleshooter gets per turn unless the scenario says otherwise.
@@ -122,11 +111,13 @@ impl Game {
     pub fn new(scenario: impl Into<Arc<Scenario>>, seed: u64) -> Result<Self, crate::scenario::BuildError> {
         let scenario = scenario.into();
         let mood = scenario.game.customer.npc.patience.start;
-        let session = Session::new(scenario, seed)?;
-        let samples = vec![TurnSample::of(&session)];
+        let world = World::new(scenario, seed)?;
+        let samples = vec![TurnSample::of(&world)];
+        let figures = vec![Sample { second: world.cluster.now, results: world.cluster.traffic.results.clone() }];
         Ok(Game {
             samples,
-            session,
+            figures,
+            world,
             phase: Phase::Lobby,
             seats: BTreeMap::new(),
             npc: true,
@@ -153,15 +144,15 @@ impl Game {
     }
 
     pub fn scenario(&self) -> &Scenario {
-        &self.session.scenario
+        &self.world.scenario
     }
 
     pub fn turn(&self) -> u32 {
-        self.session.turn
+        self.world.turn
     }
 
     pub fn second(&self) -> i64 {
-        self.session.cluster.now
+        self.world.cluster.now
     }
 
     /// Action points a troubleshooter starts each turn with.
@@ -180,10 +171,30 @@ impl Game {
         Stamped { turn: self.turn(), second: self.second(), seat, event }
     }
 
-    /// Applies one event. This is the only way game state changes.
-    pub fn apply(&mut self, stamped: Stamped) {
-        let (turn, second) = (self.turn(), self.second());
+    /// Applies one step: installs the world it carries, if any, then folds its event into the
+    /// game. This is the only way game state changes; it decides nothing and runs nothing.
+    pub fn apply(&mut self, step: Step) {
+        if let Some(world) = step.world {
+            self.world = *world;
+        }
+        self.fold(step.stamped);
+    }
+
+    fn fold(&mut self, stamped: Stamped) {
+        let (turn, second) = (stamped.turn, stamped.second);
         match &stamped.event {
+            Event::Seated { seat, name } => {
+                if matches!(seat, Seat::Customer(_)) {
+                    self.npc = false;
+                }
+                self.seats.insert(*seat, name.clone());
+            }
+            Event::Started { points } => {
+                self.phase = Phase::Playing;
+                for seat in self.seats.keys().filter(|s| matches!(s, Seat::Troubleshooter(_))) {
+                    self.points.insert(*seat, *points);
+                }
+            }
             Event::Chat { channel, from, text } => {
                 let line = ChatLine { turn, second, from: from.clone(), text: text.clone() };
                 match channel {
@@ -196,18 +207,17 @@ impl Game {
                     }
                 }
             }
-            Event::Command { line } => {
-                let outcome = kubectl::run(&mut self.session.cluster, line);
+            Event::Command { line, output, ok, cost } => {
                 if let Some(seat) = stamped.seat
                     && let Some(points) = self.points.get_mut(&seat)
                 {
-                    *points = points.saturating_sub(outcome.cost);
+                    *points = points.saturating_sub(*cost);
                 }
                 self.console.push(ConsoleEntry {
                     seat: stamped.seat.unwrap_or(Seat::GameMaster),
                     line: line.clone(),
-                    output: outcome.output,
-                    ok: outcome.ok,
+                    output: output.clone(),
+                    ok: *ok,
                 });
             }
             Event::StatusUpdate { state, text } => {
@@ -226,14 +236,13 @@ impl Game {
                     self.ended.insert(seat);
                 }
             }
-            Event::TurnAdvanced { .. } => {
-                self.session.end_turn();
-                self.samples.push(TurnSample::of(&self.session));
+            Event::TurnAdvanced { sample, points, entrypoints, .. } => {
+                self.samples.push(sample.clone());
+                self.figures.push(Sample { second: sample.second, results: entrypoints.clone() });
                 self.ended.clear();
-                let points = self.points_per_turn();
                 for (seat, p) in &mut self.points {
                     if matches!(seat, Seat::Troubleshooter(_)) {
-                        *p = points;
+                        *p = *points;
                     }
                 }
             }
@@ -255,30 +264,9 @@ impl Game {
             }
             Event::Mishap { id } => {
                 self.mishaps.insert(id.clone());
-                let changes = self
-                    .scenario()
-                    .game
-                    .customer
-                    .npc
-                    .mishaps
-                    .iter()
-                    .find(|m| &m.id == id)
-                    .map(|m| m.changes.clone())
-                    .unwrap_or_default();
-                for change in changes {
-                    // A mishap the cluster refuses simply does not happen.
-                    let _ = self.session.cluster.apply(change, "customer");
-                }
             }
             Event::Inject { id } => {
                 self.injects.insert(id.clone());
-                let faults = self.scenario().game.injects.iter().find(|i| &i.id == id).and_then(|i| match &i.what {
-                    super::format::InjectWhat::Fault(changes) => Some(changes.clone()),
-                    _ => None,
-                });
-                for change in faults.unwrap_or_default() {
-                    let _ = self.session.cluster.apply(change, "inject");
-                }
             }
             Event::Rated { update, stars } => {
                 if let Some(entry) = self.status_page.get_mut(*update) {
@@ -299,12 +287,18 @@ impl Game {
         }
         self.log.push(stamped);
     }
+}
 
-    /// The outcome the session reached on its own (win, budget, turn limit), if any.
-    pub fn session_outcome(&self) -> Option<Outcome> {
-        self.session.ending.as_ref().map(|e| match e {
-            Ending::Won { turn } => Outcome::Won { turn: *turn },
-            Ending::Lost { turn, reason } => Outcome::Lost { turn: *turn, reason: reason.clone() },
-        })
+/// One event as `rules::execute` produced it, with the world after it when the event moved the
+/// simulation (a command that changed the cluster, a new turn, a mishap or an inject that broke
+/// something). `apply` installs that world as it is: the simulation ran once, in `execute`.
+pub struct Step {
+    pub stamped: Stamped,
+    pub world: Option<Box<World>>,
+}
+
+impl Step {
+    pub fn event(stamped: Stamped) -> Step {
+        Step { stamped, world: None }
     }
 }

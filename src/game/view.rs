@@ -13,9 +13,9 @@ pub use master::{
 
 use super::action::{IncidentState, Severity};
 use super::debrief::{self, Debrief};
-use super::event::{Event, Outcome};
-use super::seat::Seat;
-use super::state::{ChatLine, ConsoleEntry, Game, HoldOff, Phase, StatusEntry, TurnSample};
+use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
+use super::seat::{Role, Seat};
+use super::state::{ChatLine, ConsoleEntry, Game, HoldOff, Phase, StatusEntry};
 use crate::sim::cluster::{Cluster, Store};
 use crate::sim::kind::Kind;
 
@@ -222,7 +222,7 @@ pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
             console: game.console.iter().filter(|e| e.seat != Seat::GameMaster).cloned().collect(),
             team_chat: game.team_chat.clone(),
             findings: findings(game),
-            names: names(&game.session.cluster),
+            names: names(&game.world.cluster),
         }),
         Seat::Spectator(_) => Panel::Spectator(board(game)),
         Seat::GameMaster => Panel::GameMaster(Box::new(master::panel(game, board(game)))),
@@ -247,7 +247,7 @@ pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
 
 /// The public board.
 pub fn board(game: &Game) -> Board {
-    let traffic = &game.session.cluster.traffic;
+    let traffic = &game.world.cluster.traffic;
     let alerts = game
         .scenario()
         .game
@@ -277,7 +277,7 @@ fn timeline(game: &Game) -> Vec<PublicEvent> {
                 Event::StatusUpdate { state, text } => Public::Status { state: *state, text: text.clone() },
                 Event::Severity(sev) => Public::Severity(*sev),
                 Event::Alert { title, firing, .. } => Public::Alert { title: title.clone(), firing: *firing },
-                Event::TurnAdvanced { turn } => Public::Turn(*turn),
+                Event::TurnAdvanced { turn, .. } => Public::Turn(*turn),
                 Event::Paused => Public::Paused,
                 Event::Resumed => Public::Resumed,
                 Event::Ended(outcome) => Public::Ended(outcome.clone()),
@@ -290,7 +290,7 @@ fn timeline(game: &Game) -> Vec<PublicEvent> {
 
 fn customer(game: &Game) -> CustomerPanel {
     let layer = &game.scenario().game;
-    let cluster = &game.session.cluster;
+    let cluster = &game.world.cluster;
     let portal = cluster
         .entrypoints
         .iter()
@@ -391,4 +391,35 @@ fn names(cluster: &Cluster) -> Vec<ObjectName> {
     global(&mut out, Kind::Pv, cluster.pvs.keys());
     global(&mut out, Kind::StorageClass, cluster.storageclasses.keys());
     out
+}
+
+/// Whether the player in `seat` may see `stamped`: the same share of the game its view shows.
+/// The game master sees everything; a spectator only what the public board shows.
+pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
+    let role = seat.role();
+    let responder = seat.is_responder();
+    let liaison = role == Role::Liaison;
+    let customer = role == Role::Customer;
+    match &stamped.event {
+        _ if role == Role::GameMaster => true,
+        Event::Seated { .. }
+        | Event::Started { .. }
+        | Event::StatusUpdate { .. }
+        | Event::Rated { .. }
+        | Event::TurnAdvanced { .. }
+        | Event::Paused
+        | Event::Resumed
+        | Event::Left { .. }
+        | Event::Ended(_) => true,
+        Event::Chat { channel: Channel::Team, .. } => responder,
+        Event::Chat { channel: Channel::Customer, .. } => liaison || customer,
+        // The game master's own commands are not the troubleshooters' console.
+        Event::Command { .. } => role == Role::Troubleshooter && stamped.seat != Some(Seat::GameMaster),
+        Event::Severity(_) | Event::Alert { .. } => responder || role == Role::Spectator,
+        Event::HoldOffAsked | Event::HoldOffAnswered { .. } => liaison || customer,
+        Event::RootCauseDeclared { .. } | Event::Hint { .. } | Event::ClueFound { .. } => responder,
+        Event::Mood { .. } => liaison,
+        Event::Mishap { .. } => customer,
+        Event::TurnEnded | Event::DialogueSaid { .. } | Event::Inject { .. } => false,
+    }
 }

@@ -45,7 +45,7 @@ pub struct Scenario {
     pub wrong_fixes: Vec<WrongFix>,
     /// The people side: customer, clues, root-cause options, alerts, injects, hints, debrief.
     #[serde(default)]
-    pub game: crate::game::GameLayer,
+    pub game: super::layer::GameLayer,
     /// How many players each role seats in a hosted game.
     #[serde(default)]
     pub players: Players,

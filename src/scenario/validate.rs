@@ -183,7 +183,7 @@ fn validate_players(p: &Players) -> Vec<Problem> {
 
 /// The game layer: references between clues, dialogue, alerts and options hold together.
 fn validate_game(s: &Scenario) -> Vec<Problem> {
-    use crate::game::format::AlertRule;
+    use super::layer::AlertRule;
     let g = &s.game;
     let mut out = Vec::new();
     let clue_ids: BTreeSet<&str> = g.clues.iter().map(|c| c.id.as_str()).collect();

@@ -1,34 +1,14 @@
-//! What users saw during the incident, per entrypoint. The log holds events, not traffic figures,
-//! so the figures at every turn's start are recovered by replaying the log onto a fresh game of
-//! the same scenario and seed: `Game::apply` is the only way state changes, so the replay passes
-//! through exactly the states the game did.
+//! What users saw during the incident, per entrypoint: the figures at the incident's start and
+//! at the start of every turn, as each `TurnAdvanced` event carried them.
 
 use std::fmt::Write as _;
 
-use super::super::event::Event;
-use super::super::state::Game;
+use super::super::state::{Game, Sample};
 use super::timeline::{cell, times};
-use crate::sim::traffic::EntrypointResult;
-
-/// The figures at one moment.
-pub struct Sample {
-    pub second: i64,
-    pub results: Vec<EntrypointResult>,
-}
 
 /// The traffic figures at the incident's start and at the start of every turn since.
-pub fn samples(game: &Game) -> Vec<Sample> {
-    let Ok(mut replay) = Game::new(game.scenario().clone(), game.session.cluster.seed) else { return Vec::new() };
-    replay.seats.clone_from(&game.seats);
-    replay.npc = game.npc;
-    let mut out = vec![Sample { second: replay.second(), results: replay.session.cluster.traffic.results.clone() }];
-    for stamped in &game.log {
-        replay.apply(stamped.clone());
-        if matches!(stamped.event, Event::TurnAdvanced { .. }) {
-            out.push(Sample { second: replay.second(), results: replay.session.cluster.traffic.results.clone() });
-        }
-    }
-    out
+pub fn samples(game: &Game) -> &[Sample] {
+    &game.figures
 }
 
 /// One entrypoint over the incident.
@@ -50,7 +30,7 @@ pub fn render(game: &Game) -> String {
     let objective = game.scenario().slo.objective / 100.0;
     let samples = samples(game);
     let mut seen: Vec<Seen> = game
-        .session
+        .world
         .cluster
         .entrypoints
         .iter()
@@ -65,7 +45,7 @@ pub fn render(game: &Game) -> String {
             slowest: 0,
         })
         .collect();
-    for sample in &samples {
+    for sample in samples {
         for r in &sample.results {
             let Some(s) = seen.iter_mut().find(|s| s.name == r.name) else { continue };
             s.worst = s.worst.min(r.success);
@@ -98,7 +78,7 @@ pub fn render(game: &Game) -> String {
         };
         let saw = if s.failures.is_empty() { "no failures".to_owned() } else { s.failures.join("; ") };
         let end =
-            game.session.cluster.traffic.results.iter().find(|r| r.name == s.name).map_or_else(
+            game.world.cluster.traffic.results.iter().find(|r| r.name == s.name).map_or_else(
                 || "no figures".to_owned(),
                 |r| format!("{:.1}% ok, {} ms", r.success * 100.0, r.latency_ms),
             );

@@ -190,7 +190,7 @@ pub(super) fn panel(game: &Game, board: Board) -> GameMasterPanel {
             .collect(),
         postmortem: layer.postmortem.clone(),
         points: game.points.iter().map(|(s, p)| SeatPoints { seat: *s, points: *p }).collect(),
-        win_conditions: game.session.win_conditions(),
+        win_conditions: game.world.win_conditions(),
         log: game.log.clone(),
     }
 }

@@ -6,12 +6,12 @@
 use std::fmt::Write as _;
 
 use crate::cli::transcript::outcome_text;
+use crate::game::clock;
 use crate::game::state::{ChatLine, ConsoleEntry, StatusEntry};
 use crate::game::text::{sanitize, sanitize_block};
 use crate::game::view::{Board, Findings, Panel, Public, RoleView};
 use crate::game::{HoldOff, Phase, Seat, Severity};
 use crate::net::protocol::{LobbyPlayer, LobbyView, RoleWish};
-use crate::scenario::clock;
 
 /// The last snapshots printed.
 #[derive(Debug, Default)]
@@ -387,6 +387,7 @@ mod tests {
         g.seat(Seat::Liaison, "Lee");
         g.seat(Seat::Troubleshooter(0), "Tam");
         g.seat(Seat::Troubleshooter(1), "Kim");
+        g.seat(Seat::GameMaster, "Gia");
         g.start();
         g
     }
@@ -426,7 +427,6 @@ mod tests {
         }
         let lines = news.view(for_seat(&g, Seat::Liaison));
         assert_eq!(lines[0], "-- turn 1, incident time +2m00s --", "{lines:?}");
-        g.seat(Seat::GameMaster, "Gia");
         g.act(Seat::GameMaster, &Action::EndGame).expect("ok");
         let text = news.view(for_seat(&g, Seat::Liaison)).join("\n");
         assert!(text.contains("== STOPPED at turn 1 by the game master. =="), "{text}");

@@ -324,7 +324,7 @@ pub fn revive(record: &RoomRecord, data: &Path, scenarios: &Scenarios) -> Result
     }
     // The replay parsed its own copy of the same text (it checked the journal's hash of it), and
     // a parse depends on the text alone: keep the shared one instead.
-    game.session.scenario = scenario;
+    game.world.scenario = scenario;
     let mut acted: BTreeMap<Seat, Vec<u64>> = BTreeMap::new();
     for (seat, id) in journal.ids() {
         acted.entry(seat).or_default().push(id);

@@ -114,7 +114,7 @@ pub fn render_board(board: &Board, tall: bool, theme: &Theme, area: Rect, buf: &
     // The status page's last entry.
     let lines = match board.status_page.last() {
         Some(entry) => {
-            let said = format!("page {}: {}", crate::scenario::clock(entry.second), sanitize(&entry.text));
+            let said = format!("page {}: {}", crate::game::clock(entry.second), sanitize(&entry.text));
             clipped(&said, page_area, theme.muted)
         }
         None => vec![Line::styled("status page: nothing posted", theme.muted)],

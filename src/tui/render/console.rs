@@ -177,7 +177,7 @@ pub struct Voices<'a> {
 pub fn chat_rows(line: &ChatLine, width: usize, voices: &Voices<'_>, theme: &Theme) -> Vec<Line<'static>> {
     let from = sanitize(&line.from);
     let said = sanitize(&line.text);
-    let stamp = if voices.clock { format!("{} ", crate::scenario::clock(line.second)) } else { String::new() };
+    let stamp = if voices.clock { format!("{} ", crate::game::clock(line.second)) } else { String::new() };
     let indent = if voices.clock { stamp.len() } else { 2 };
     let from_style = if voices.customer == Some(line.from.as_str()) {
         theme.warn

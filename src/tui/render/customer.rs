@@ -190,7 +190,7 @@ fn render_status_page(app: &App, panel: &CustomerPanel, area: Rect, buf: &mut Bu
         let rating = stars(entry.rating);
         let rating_style = if entry.rating.is_some() { theme.accent } else { theme.muted };
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", crate::scenario::clock(entry.second)), theme.muted),
+            Span::styled(format!("{} ", crate::game::clock(entry.second)), theme.muted),
             Span::styled(entry.state.as_str(), theme.accent),
             Span::raw("  "),
             Span::styled(rating, rating_style),

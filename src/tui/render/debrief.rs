@@ -12,10 +12,10 @@ use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Padding, Paragraph
 
 use super::{pane, text};
 use crate::game::Outcome;
+use crate::game::clock;
 use crate::game::debrief::Debrief;
 use crate::game::score::Grade;
 use crate::game::text::{sanitize, sanitize_block};
-use crate::scenario::clock;
 use crate::tui::app::{App, DebriefScreen};
 use crate::tui::theme::Theme;
 

@@ -134,7 +134,7 @@ fn render_header(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf:
     let mut right = vec![
         Span::styled(format!("turn {}/{}", (view.turn + 1).min(view.turn_limit.max(1)), view.turn_limit), theme.text),
         Span::styled("  ", theme.muted),
-        Span::styled(crate::scenario::clock(view.second), theme.accent),
+        Span::styled(crate::game::clock(view.second), theme.accent),
     ];
     if let Some(points) = view.points_left {
         let style = if points == 0 { theme.warn } else { theme.text };

@@ -16,12 +16,13 @@ use super::board::{board_height, line_gauge, render_board};
 use super::console::{Chunk, Voices, entry_rows, tail};
 use super::game::{SeatArea, render_chat, render_scrollback};
 use super::{pane, text};
-use crate::game::HoldOff;
-use crate::game::event::{Channel, Event, Outcome, Stamped};
+use crate::game::event::Stamped;
 use crate::game::format::{InjectWhat, InjectWhen, MishapWhen};
 use crate::game::state::ConsoleEntry;
 use crate::game::text::sanitize;
 use crate::game::view::{GameMasterPanel, RoleView};
+use crate::game::words::{Audience, Context};
+use crate::game::{HoldOff, Seat};
 use crate::tui::app::{App, GameScreen, MasterTab, Target};
 use crate::tui::theme::Theme;
 
@@ -326,66 +327,29 @@ pub fn inject_what(what: &InjectWhat) -> String {
     }
 }
 
-/// The whole event log, one row each, newest at the bottom.
+/// The whole event log, one row each, newest at the bottom; events with nothing to say (a
+/// player taking a seat) have no row.
 fn render_log(app: &App, panel: &GameMasterPanel, scroll: usize, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let width = usize::from(area.width.saturating_sub(4)).max(1);
     let height = usize::from(area.height.saturating_sub(2));
-    let rows = panel.log.iter().rev().map(|s| move |need| Chunk::last(vec![log_line(s, width, theme)], need));
+    let said: Vec<(&Stamped, String)> = panel.log.iter().filter_map(|s| describe(s).map(|words| (s, words))).collect();
+    let rows =
+        said.iter().rev().map(|(s, words)| move |need| Chunk::last(vec![log_line(s, words, width, theme)], need));
     let shown = tail(rows, height, scroll);
-    let empty = panel.log.is_empty().then(|| "Nothing has happened yet.".to_owned());
+    let empty = said.is_empty().then(|| "Nothing has happened yet.".to_owned());
     render_scrollback(" Event log ", &shown, empty, false, 1, app, area, buf);
 }
 
-fn log_line(stamped: &Stamped, width: usize, theme: &Theme) -> Line<'static> {
-    let stamp = format!("{} t{:<2} ", crate::scenario::clock(stamped.second), stamped.turn);
-    let head = stamped.seat.map_or_else(String::new, |s| format!("{}: ", s.label()));
-    let room = width.saturating_sub(text::width(&stamp) + text::width(&head));
-    Line::from(vec![
-        Span::styled(stamp, theme.muted),
-        Span::styled(head, theme.accent),
-        Span::raw(text::truncate(&describe(&stamped.event), room)),
-    ])
+/// One row: when, then what happened in the words the game master reads (they name who).
+fn log_line(stamped: &Stamped, words: &str, width: usize, theme: &Theme) -> Line<'static> {
+    let stamp = format!("{} t{:<2} ", crate::game::clock(stamped.second), stamped.turn);
+    let room = width.saturating_sub(text::width(&stamp));
+    Line::from(vec![Span::styled(stamp, theme.muted), Span::raw(text::truncate(words, room))])
 }
 
-/// An event in a few words, for the log.
-pub fn describe(event: &Event) -> String {
-    let severity = |s: &crate::game::Severity| format!("{s:?}").to_uppercase();
-    match event {
-        Event::Chat { channel, from, text } => {
-            let which = match channel {
-                Channel::Team => "team",
-                Channel::Customer => "customer",
-            };
-            format!("[{which}] {}: {}", sanitize(from), sanitize(text))
-        }
-        Event::Command { line } => format!("$ {}", sanitize(line)),
-        Event::StatusUpdate { state, text } => format!("status {}: {}", state.as_str(), sanitize(text)),
-        Event::Severity(s) => format!("severity {}", severity(s)),
-        Event::HoldOffAsked => "asked the customer to hold off".to_owned(),
-        Event::HoldOffAnswered { accepted } => {
-            (if *accepted { "hold-off accepted" } else { "hold-off refused" }).to_owned()
-        }
-        Event::RootCauseDeclared { option, correct } => {
-            format!("declared {} ({})", sanitize(option), if *correct { "right" } else { "wrong" })
-        }
-        Event::Hint { tier, .. } => format!("hint tier {tier}"),
-        Event::TurnEnded => "ended the turn".to_owned(),
-        Event::TurnAdvanced { turn } => format!("turn {turn} begins"),
-        Event::Alert { title, firing, .. } => {
-            format!("alert {}: {}", if *firing { "firing" } else { "cleared" }, sanitize(title))
-        }
-        Event::Mood { value } => format!("mood {value}/100"),
-        Event::ClueFound { id, .. } => format!("clue found: {}", sanitize(id)),
-        Event::DialogueSaid { line } => format!("script line {} said", line + 1),
-        Event::Mishap { id } => format!("mishap {}", sanitize(id)),
-        Event::Inject { id } => format!("inject {}", sanitize(id)),
-        Event::Rated { update, stars } => format!("status update #{} rated {stars}/5", update + 1),
-        Event::Paused => "paused".to_owned(),
-        Event::Resumed => "resumed".to_owned(),
-        Event::Left { seat } => format!("the {} left", seat.label()),
-        Event::Ended(Outcome::Won { .. }) => "ended: resolved".to_owned(),
-        Event::Ended(Outcome::Lost { reason, .. }) => format!("ended: lost ({})", sanitize(reason)),
-        Event::Ended(Outcome::Stopped { .. }) => "ended by the game master".to_owned(),
-    }
+/// An event in a few words, for the log: the first line of what the game master reads.
+pub fn describe(stamped: &Stamped) -> Option<String> {
+    let words = crate::game::words::event(stamped, Audience::Seat(Seat::GameMaster), Context::default())?;
+    words.lines().next().map(str::to_owned)
 }

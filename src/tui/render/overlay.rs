@@ -297,7 +297,7 @@ fn render_rate(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
         .iter()
         .map(|entry| {
             let head = Line::from(vec![
-                Span::styled(format!("{} ", crate::scenario::clock(entry.second)), theme.muted),
+                Span::styled(format!("{} ", crate::game::clock(entry.second)), theme.muted),
                 Span::styled(entry.state.as_str(), theme.accent),
                 Span::raw("  "),
                 Span::styled(stars(entry.rating), theme.warn),

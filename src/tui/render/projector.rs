@@ -137,7 +137,7 @@ fn render_top(theme: &Theme, view: &RoleView, area: Rect, buf: &mut Buffer) {
     let right = Line::from(vec![
         Span::styled(format!("turn {}/{}", (view.turn + 1).min(view.turn_limit.max(1)), view.turn_limit), theme.text),
         Span::raw("  "),
-        Span::styled(crate::scenario::clock(view.second), theme.accent.add_modifier(Modifier::BOLD)),
+        Span::styled(crate::game::clock(view.second), theme.accent.add_modifier(Modifier::BOLD)),
         phase,
         Span::raw(" "),
     ]);
@@ -257,7 +257,7 @@ fn render_timeline(app: &App, board: &Board, scroll: usize, area: Rect, buf: &mu
 }
 
 fn timeline_rows(event: &PublicEvent, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let stamp = format!("{} ", crate::scenario::clock(event.second));
+    let stamp = format!("{} ", crate::game::clock(event.second));
     let (said, style) = match &event.what {
         Public::Status { state, text } => (format!("status {}: {}", state.as_str(), sanitize(text)), theme.accent),
         Public::Severity(s) => (format!("severity {}", format!("{s:?}").to_uppercase()), theme.warn),

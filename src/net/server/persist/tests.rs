@@ -122,7 +122,7 @@ fn a_lobby_revives_as_a_fresh_game_and_an_ended_room_does_not() {
     assert_eq!(revived.game.phase, Phase::Lobby);
     assert!(revived.journal.is_none());
     let again = revive(&record, &dir, &scenarios).expect("revives");
-    assert!(Arc::ptr_eq(&revived.game.session.scenario, &again.game.session.scenario), "one parse");
+    assert!(Arc::ptr_eq(&revived.game.world.scenario, &again.game.world.scenario), "one parse");
     assert!(Arc::ptr_eq(&revived.scenario_text, &again.scenario_text), "one text");
     record.phase = RecordPhase::Ended;
     assert!(matches!(revive(&record, &dir, &Scenarios::default()), Err(ReviveError::Ended)));
@@ -156,7 +156,7 @@ fn a_started_game_revives_from_its_journal_without_a_cut_line() {
     let lobby = revive(&RoomRecord { phase: RecordPhase::Lobby, ..record.clone() }, &dir, &scenarios).expect("revives");
     let revived = revive(&record, &dir, &scenarios).expect("revives");
     assert_eq!(revived.game.phase, Phase::Playing);
-    assert!(Arc::ptr_eq(&revived.game.session.scenario, &lobby.game.session.scenario), "the replay's parse is shared");
+    assert!(Arc::ptr_eq(&revived.game.world.scenario, &lobby.game.world.scenario), "the replay's parse is shared");
     let said: Vec<&str> = revived.game.team_chat.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(said, vec!["one", "two", "solo", "three"]);
     assert_eq!(revived.acted.get(&Seat::Liaison), Some(&vec![1, 2]));

@@ -3,9 +3,9 @@
 //! around it: the scenario has game content, asking the customer the canonical question reveals
 //! the key clue, and ignoring the customer long enough makes them cause a mishap.
 
-use super::format::Scenario;
-use super::session::{Ending, LineResult, Session};
-use crate::game::{Action, Event, Game, Phase, Seat};
+use super::world::{LineResult, World};
+use super::{Action, Event, Game, Outcome, Phase, Seat};
+use crate::scenario::Scenario;
 
 /// The name of the step that fails for a scenario without a game layer.
 pub const GAME_CONTENT: &str = "has game content";
@@ -31,7 +31,7 @@ impl Proof {
 /// Runs every check of a scenario with the given seed.
 pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
     let mut steps = Vec::new();
-    let fresh = || Session::new(scenario.clone(), seed);
+    let fresh = || World::new(scenario.clone(), seed);
     let session = match fresh() {
         Ok(s) => s,
         Err(e) => {
@@ -53,11 +53,11 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
     while waiting.ending.is_none() {
         waiting.end_turn();
     }
-    let waited_won = matches!(waiting.ending, Some(Ending::Won { .. }));
+    let waited_won = matches!(waiting.ending, Some(Outcome::Won { .. }));
     steps.push(ProofStep {
         name: "not won by waiting".to_owned(),
         passed: !waited_won,
-        detail: waiting.ending.as_ref().map(super::session::ending_text).unwrap_or_default(),
+        detail: waiting.ending.as_ref().map(super::words::outcome_text).unwrap_or_default(),
     });
     if let Ok(session) = fresh() {
         steps.push(run_script("won by the reference solution", session, &scenario.solution, true));
@@ -71,7 +71,7 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
     Proof { steps }
 }
 
-fn run_script(name: &str, mut session: Session, lines: &[String], should_win: bool) -> ProofStep {
+fn run_script(name: &str, mut session: World, lines: &[String], should_win: bool) -> ProofStep {
     for (i, line) in lines.iter().enumerate() {
         if let LineResult::Error(e) = session.run_line(line)
             && should_win
@@ -89,8 +89,8 @@ fn run_script(name: &str, mut session: Session, lines: &[String], should_win: bo
     while session.ending.is_none() {
         session.end_turn();
     }
-    let won = matches!(session.ending, Some(Ending::Won { .. }));
-    let detail = session.ending.as_ref().map(super::session::ending_text).unwrap_or_default();
+    let won = matches!(session.ending, Some(Outcome::Won { .. }));
+    let detail = session.ending.as_ref().map(super::words::outcome_text).unwrap_or_default();
     ProofStep { name: name.to_owned(), passed: won == should_win, detail }
 }
 

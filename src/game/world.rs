@@ -1,24 +1,22 @@
-//! A solo session on a scenario without the game layer: console commands, turns of incident
-//! time, and win/lose checks. `kombat console` and `kombat scenario test` both drive it.
+//! The world a game is played in: the scenario's cluster, the turns of incident time that have
+//! passed, and the rules that end an incident (won once every win condition has held long
+//! enough; lost when data is destroyed, the error budget runs out, a lose condition holds or the
+//! turn limit passes). The game advances it only inside `rules::execute`, on a copy that the
+//! resulting event carries into `Game::apply` (ARCHITECTURE.md, "Events carry results").
+//! Without the game layer it is also a bare console session, which the scenario proof and the
+//! simulation's tests drive directly.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use super::event::Outcome;
+use super::words::{clock, outcome_text};
+use crate::scenario::{BuildError, Scenario, build_cluster};
 use crate::sim::cluster::Cluster;
 use crate::sim::kubectl;
 
-use super::build::{BuildError, build_cluster};
-use super::format::Scenario;
-
-/// How a session ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ending {
-    Won { turn: u32 },
-    Lost { turn: u32, reason: String },
-}
-
 #[derive(Clone)]
-pub struct Session {
+pub struct World {
     /// Never changed by play, so sessions of one scenario may share it (a server's rooms do).
     pub scenario: Arc<Scenario>,
     pub cluster: Cluster,
@@ -26,7 +24,7 @@ pub struct Session {
     pub turn: u32,
     /// Consecutive turn ends at which every win condition held.
     pub held: u32,
-    pub ending: Option<Ending>,
+    pub ending: Option<Outcome>,
 }
 
 /// What the end of a turn brought.
@@ -34,21 +32,21 @@ pub struct Session {
 pub struct TurnReport {
     pub turn: u32,
     pub minute: i64,
-    pub ending: Option<Ending>,
+    pub ending: Option<Outcome>,
 }
 
-impl Session {
+impl World {
     pub fn new(scenario: impl Into<Arc<Scenario>>, seed: u64) -> Result<Self, BuildError> {
         let scenario = scenario.into();
         let cluster = build_cluster(&scenario, seed)?;
-        Ok(Session { scenario, cluster, turn: 0, held: 0, ending: None })
+        Ok(World { scenario, cluster, turn: 0, held: 0, ending: None })
     }
 
     /// Runs one console command.
     pub fn command(&mut self, line: &str) -> kubectl::Outcome {
         if let Some(ending) = &self.ending {
             return kubectl::Outcome {
-                output: format!("The incident is over ({}).", ending_text(ending)),
+                output: format!("The incident is over ({}).", outcome_text(ending)),
                 changed: false,
                 cost: 0,
                 ok: false,
@@ -72,19 +70,19 @@ impl Session {
         TurnReport { turn: self.turn, minute: self.cluster.now / 60, ending: self.ending.clone() }
     }
 
-    fn check(&mut self) -> Option<Ending> {
+    fn check(&mut self) -> Option<Outcome> {
         let turn = self.turn;
         if !self.cluster.data_lost.is_empty() {
-            return Some(Ending::Lost {
+            return Some(Outcome::Lost {
                 turn,
                 reason: format!("data was destroyed ({})", self.cluster.data_lost.join(", ")),
             });
         }
         if self.cluster.traffic.budget_remaining() <= 0.0 {
-            return Some(Ending::Lost { turn, reason: "the error budget is exhausted".to_owned() });
+            return Some(Outcome::Lost { turn, reason: "the error budget is exhausted".to_owned() });
         }
         if let Some(p) = self.scenario.lose.iter().find(|p| p.holds(&self.cluster)) {
-            return Some(Ending::Lost { turn, reason: p.describe() });
+            return Some(Outcome::Lost { turn, reason: p.describe() });
         }
         if self.scenario.win.all.iter().all(|p| p.holds(&self.cluster)) {
             self.held += 1;
@@ -92,10 +90,10 @@ impl Session {
             self.held = 0;
         }
         if self.held >= self.scenario.win.hold_turns.max(1) {
-            return Some(Ending::Won { turn });
+            return Some(Outcome::Won { turn });
         }
         if turn >= self.scenario.turn_limit {
-            return Some(Ending::Lost { turn, reason: "the turn limit was reached".to_owned() });
+            return Some(Outcome::Lost { turn, reason: "the turn limit was reached".to_owned() });
         }
         None
     }
@@ -129,7 +127,7 @@ impl Session {
         }
         match &self.ending {
             Some(e) => {
-                let _ = writeln!(out, "Outcome: {}", ending_text(e));
+                let _ = writeln!(out, "Outcome: {}", outcome_text(e));
             }
             None if self.held > 0 => {
                 let _ = writeln!(
@@ -167,7 +165,7 @@ impl Session {
                     }
                 }
                 if let Some(e) = &self.ending {
-                    out.push(ending_text(e));
+                    out.push(outcome_text(e));
                 }
                 LineResult::Text(out.join("\n"))
             }
@@ -196,17 +194,3 @@ pub const CONSOLE_HELP: &str = "Type kubectl commands (the `kubectl` prefix is o
   /status     turn, clock, SLO, error budget, what users see, win conditions
   /help       this text
   /quit       leave";
-
-pub fn ending_text(e: &Ending) -> String {
-    match e {
-        Ending::Won { turn } => format!("RESOLVED at turn {turn}: the root cause is fixed and service is healthy."),
-        Ending::Lost { turn, reason } => format!("LOST at turn {turn}: {reason}."),
-    }
-}
-
-/// Incident time as `+12m00s`.
-pub fn clock(seconds: i64) -> String {
-    let sign = if seconds < 0 { "-" } else { "+" };
-    let s = seconds.abs();
-    format!("{sign}{}m{:02}s", s / 60, s % 60)
-}
