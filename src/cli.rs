@@ -3,6 +3,8 @@
 //! runs the clock and prints; everything it runs is pure.
 
 mod console;
+mod join;
+mod line;
 mod logging;
 mod replay;
 pub mod transcript;
@@ -31,7 +33,7 @@ pub enum Command {
     /// Host multiplayer games: a server with rooms behind join codes.
     Host(crate::net::server::HostOptions),
     /// Join a hosted game with its code.
-    Join(crate::net::client::JoinOptions),
+    Join(join::JoinOptions),
     /// Load a server with many rooms of headless clients and report latency, CPU and memory.
     Loadtest(crate::net::loadtest::LoadtestOptions),
     /// Show the key bindings of the game screen and where to change them.
@@ -98,7 +100,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => tui::launch::run(tui::launch::Options { theme: cli.theme, seed: cli.seed, join: None }),
         Some(Command::Host(options)) => crate::net::server::host(options),
-        Some(Command::Join(options)) => crate::net::client::join(options),
+        Some(Command::Join(options)) => join::run(options),
         Some(Command::Loadtest(options)) => crate::net::loadtest::run(&options),
         Some(Command::Keys { defaults: true }) => {
             print!("{}", tui::keymap::DEFAULT_KEYMAP);
@@ -150,7 +152,7 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ScenarioCommand::Show { scenario: arg, solution } => {
-            let (_, s) = scenario::resolve(&arg)?;
+            let (_, s) = crate::room::files::resolve_scenario(&arg)?;
             println!("{} ({})", s.title, s.id);
             println!("Difficulty: {}   Tags: {}", s.difficulty.as_str(), s.tags.join(", "));
             println!("Turns: {} of {} minutes   SLO: {}%", s.turn_limit, s.minutes_per_turn, s.slo.objective);
@@ -205,7 +207,7 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
             let mut rows = Vec::new();
             let mut failed = false;
             for arg in targets {
-                let s = match scenario::resolve(&arg) {
+                let s = match crate::room::files::resolve_scenario(&arg) {
                     Ok((_, s)) => s,
                     Err(e) => {
                         rows.push(vec![arg.clone(), "loads".to_owned(), "FAIL".to_owned(), e.to_string()]);

@@ -6,7 +6,10 @@
 
 pub mod client;
 pub mod codec;
+pub mod hosting;
 pub mod lan;
 pub mod loadtest;
 pub mod protocol;
+pub mod seat;
 pub mod server;
+pub mod stdin;

@@ -68,6 +68,52 @@ pub enum RoomEvent {
     Postmortem(PathBuf),
 }
 
+/// What a subscriber heard.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Heard {
+    Event(RoomEvent),
+    /// Broadcasts were missed (the subscriber fell behind): what it shows must be made afresh.
+    Missed,
+    /// The room is gone.
+    Closed,
+}
+
+/// A subscription to a room's broadcasts. Every listener reads it the same way (a hosted table,
+/// a local seat): wait for one broadcast with [`Subscription::recv`], then take every one
+/// already waiting with [`Subscription::waiting`], so that one fresh view covers a run of
+/// batches.
+#[derive(Debug)]
+pub struct Subscription {
+    rx: broadcast::Receiver<RoomEvent>,
+}
+
+impl Subscription {
+    /// The next broadcast, waiting for it.
+    pub async fn recv(&mut self) -> Heard {
+        match self.rx.recv().await {
+            Ok(event) => Heard::Event(event),
+            Err(broadcast::error::RecvError::Lagged(_)) => Heard::Missed,
+            Err(broadcast::error::RecvError::Closed) => Heard::Closed,
+        }
+    }
+
+    /// Every broadcast already waiting, without waiting; ends with `Closed` when the room is gone.
+    pub fn waiting(&mut self) -> Vec<Heard> {
+        let mut heard = Vec::new();
+        loop {
+            match self.rx.try_recv() {
+                Ok(event) => heard.push(Heard::Event(event)),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => heard.push(Heard::Missed),
+                Err(broadcast::error::TryRecvError::Empty) => return heard,
+                Err(broadcast::error::TryRecvError::Closed) => {
+                    heard.push(Heard::Closed);
+                    return heard;
+                }
+            }
+        }
+    }
+}
+
 /// Where the room keeps its records once it closes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Records {
@@ -155,8 +201,9 @@ impl RoomHandle {
     }
 
     /// Every batch of applied events from now on.
-    pub async fn subscribe(&self) -> Result<broadcast::Receiver<RoomEvent>, RoomError> {
-        self.ask(|reply| Command::Subscribe { reply }).await
+    pub async fn subscribe(&self) -> Result<Subscription, RoomError> {
+        let rx = self.ask(|reply| Command::Subscribe { reply }).await?;
+        Ok(Subscription { rx })
     }
 
     /// Runs `f` on the game inside the room (read-only) and returns what it computed.

@@ -15,5 +15,5 @@ mod validate;
 pub use build::{BuildError, build_cluster};
 pub use builtin::{BUILTIN, DEFAULT_ID, builtin, builtin_sources};
 pub use format::{Baseline, Difficulty, Fault, Scenario, Slo, Win, WrongFix};
-pub use load::{LoadError, Source, parse, resolve, source, source_text};
+pub use load::{LoadError, Source, builtin_source, parse};
 pub use validate::{Problem, validate};

@@ -5,7 +5,7 @@
 
 use bytes::BytesMut;
 use kombat::game::view::{Board, Panel, RoleView, Seated};
-use kombat::game::{Action, IncidentState, Phase, Seat};
+use kombat::game::{Action, Event, IncidentState, Phase, Seat, Stamped};
 use kombat::net::codec::{self, FrameError};
 use kombat::net::protocol::{
     ClientMsg, LobbyPlayer, LobbyView, MAX_FRAME, PROTOCOL_VERSION, RoleWish, ServerMsg, Update,
@@ -28,7 +28,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 2 }, "00 02"),
+        ("Hello", ClientMsg::Hello { protocol_version: 3 }, "00 03"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -110,7 +110,7 @@ fn lobby() -> LobbyView {
 
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 2 }, "00 02"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 3 }, "00 03"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -140,6 +140,19 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
             ServerMsg::Update { seq: 3, update: Update::Removed { reason: "kicked by the game master".into() } },
             "03 03 02 19 6b 69 63 6b 65 64 20 62 79 20 74 68\n65 20 67 61 6d 65 20 6d 61 73 74 65 72",
         ),
+        (
+            "Update (events)",
+            ServerMsg::Update {
+                seq: 4,
+                update: Update::Events(vec![Stamped {
+                    turn: 1,
+                    second: 120,
+                    seat: Some(Seat::GameMaster),
+                    event: Event::Paused,
+                }]),
+            },
+            "03 04 03 01 01 f0 01 01 03 13",
+        ),
         ("Done (done)", ServerMsg::Done { id: 1, result: Ok(()) }, "04 01 00"),
         (
             "Done (refused)",
@@ -164,7 +177,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 2, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 3, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }
@@ -194,10 +207,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 02");
-    assert!(DOC.contains("```\n00 00 00 02 00 02\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 03");
+    assert!(DOC.contains("```\n00 00 00 02 00 03\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 2 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 3 });
 }
 
 #[test]

@@ -9,39 +9,14 @@
 //! (`game::text::sanitize` for one-line text, `sanitize_block` for command output).
 
 mod connection;
-mod headless;
-mod news;
-
-pub use headless::stdin_lines;
 #[cfg(test)]
 mod tests;
 
-use std::process::ExitCode;
 use std::time::Duration;
 
 pub use connection::{Client, ClientCommand, ClientError, ClientEvent, ClientHandle, Closed};
-pub use news::News;
 
-use super::protocol::RoleWish;
-
-/// `kombat join`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct JoinOptions {
-    /// The server: HOST or HOST:PORT (port 7878 when left out).
-    pub server: String,
-    /// The room's join code, as the host printed it.
-    #[arg(long)]
-    pub code: String,
-    /// Your name at the table (letters, digits, spaces, . _ -; at most 24).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// The role to ask for: liaison, troubleshooter, customer, game-master, spectator, any.
-    #[arg(long, default_value = "any")]
-    pub role: String,
-    /// Line mode on stdin and stdout, for bots and scripts (without it: the game screen).
-    #[arg(long)]
-    pub headless: bool,
-}
+pub use super::protocol::{LobbyPlayer, LobbyView, RoleWish};
 
 /// The port `kombat host` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7878;
@@ -140,31 +115,4 @@ pub fn allowed_name(raw: &str) -> String {
     let folded: String = kept.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(MAX_NAME).collect();
     let folded = folded.trim().to_owned();
     if folded.is_empty() { "player".to_owned() } else { folded }
-}
-
-/// The name to play under: `--name` as given (the server has the last word on it), else `$USER`.
-fn name_for(name: Option<String>) -> String {
-    match name {
-        Some(name) => name.trim().to_owned(),
-        None => allowed_name(&std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default()),
-    }
-}
-
-/// `kombat join`: the game screen, or line mode with `--headless`.
-pub fn join(options: JoinOptions) -> anyhow::Result<ExitCode> {
-    let JoinOptions { server, code, name, role: wish, headless } = options;
-    let Some(role) = RoleWish::parse(&wish) else {
-        anyhow::bail!("unknown role {wish:?}; choose liaison, troubleshooter, customer, game-master, spectator or any");
-    };
-    let name = name_for(name);
-    if !headless {
-        let request = crate::tui::app::JoinRequest { server, code: code.trim().to_owned(), name, role };
-        return crate::tui::launch::run(crate::tui::launch::Options { join: Some(request), ..Default::default() });
-    }
-    let config = ClientConfig::new(server, code.trim(), name, role);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(async {
-        let client = Client::connect(config).await?;
-        headless::run(client, headless::stdin_lines()).await
-    })
 }

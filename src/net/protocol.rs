@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::game::state::ChatLine;
 use crate::game::view::RoleView;
-use crate::game::{Action, Seat};
+use crate::game::{Action, Seat, Stamped};
 
 /// Bumped on every change to the messages below.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;
 
 /// The largest frame either side sends or accepts, header excluded.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -115,7 +115,8 @@ pub enum ServerMsg {
     },
 }
 
-/// A snapshot for one seat: the lobby before the game, the seat's view during and after it.
+/// New state for one seat: the lobby before the game, the seat's view during and after it, and
+/// the events that led to each view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Update {
     Lobby(LobbyView),
@@ -124,6 +125,9 @@ pub enum Update {
     Removed {
         reason: String,
     },
+    /// What a batch of the game brought, as far as the seat may see it (`game::view::sees`),
+    /// oldest first; sent before the view it leads to. Line-mode clients print these.
+    Events(Vec<Stamped>),
 }
 
 /// The lobby as every player in the room sees it.

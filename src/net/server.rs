@@ -142,7 +142,7 @@ impl Rooms {
     /// A new room in its lobby for `scenario` (a built-in id or a .ron file), with a fresh join code.
     pub async fn create(&self, scenario: &str) -> anyhow::Result<NewRoom> {
         // The text first: a room of a scenario already open shares its parse.
-        let (file, text) = scenario::source_text(scenario)?;
+        let (file, text) = crate::room::files::scenario_text(scenario)?;
         let Shared { text, scenario: parsed } = self.scenarios.share(&text, |text| scenario::parse(&file, text))?;
         if let Some(problem) = scenario::validate(&parsed).first() {
             anyhow::bail!("scenario {scenario} is invalid: {problem}");

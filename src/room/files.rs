@@ -7,6 +7,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::scenario::{LoadError, Scenario, Source};
+
 /// Overrides the data directory (tests point it at a temporary directory).
 pub const DATA_DIR_ENV: &str = "KOMBAT_DATA_DIR";
 
@@ -165,6 +167,55 @@ impl JournalFile {
         self.file.write_all(&bytes)?;
         self.file.flush()
     }
+}
+
+/// The largest scenario file read: far beyond any real scenario, and a device or a runaway file
+/// is refused before it fills memory.
+pub const MAX_SCENARIO_FILE: u64 = 1024 * 1024;
+
+/// The text of `ID|FILE` without parsing it, and the file name parse errors should give: a
+/// built-in id first, else a path to a regular file of at most [`MAX_SCENARIO_FILE`] bytes.
+pub fn scenario_text(arg: &str) -> Result<(String, std::borrow::Cow<'static, str>), LoadError> {
+    if let Some((id, text)) = crate::scenario::builtin_sources().find(|(id, _)| *id == arg) {
+        return Ok((format!("scenarios/{id}.ron"), std::borrow::Cow::Borrowed(text)));
+    }
+    let path = Path::new(arg);
+    if !path.exists() {
+        return Err(LoadError::Unknown(arg.to_owned()));
+    }
+    let io = |message: String| LoadError::Io { file: arg.to_owned(), message };
+    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(io("not a regular file".to_owned()));
+    }
+    if meta.len() > MAX_SCENARIO_FILE {
+        return Err(io(format!("larger than {} KiB; a scenario is a small text file", MAX_SCENARIO_FILE / 1024)));
+    }
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SCENARIO_FILE + 1), &mut bytes))
+        .map_err(|e| io(e.to_string()))?;
+    if bytes.len() as u64 > MAX_SCENARIO_FILE {
+        return Err(io(format!("larger than {} KiB; a scenario is a small text file", MAX_SCENARIO_FILE / 1024)));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| io("not UTF-8 text".to_owned()))?;
+    Ok((arg.to_owned(), std::borrow::Cow::Owned(text)))
+}
+
+/// Reads `ID|FILE` with its text: a built-in id first, else a path.
+pub fn scenario_source(arg: &str) -> Result<Source, LoadError> {
+    let (file, text) = scenario_text(arg)?;
+    let scenario = crate::scenario::parse(&file, &text)?;
+    Ok(Source { scenario, text: text.into() })
+}
+
+/// Resolves `ID|FILE` to a scenario and the name its errors give.
+pub fn resolve_scenario(arg: &str) -> Result<(String, Scenario), LoadError> {
+    if let Some(s) = crate::scenario::builtin(arg) {
+        return Ok((format!("<built-in>/{arg}.ron"), s?));
+    }
+    let (file, text) = scenario_text(arg)?;
+    Ok((file.clone(), crate::scenario::parse(&file, &text)?))
 }
 
 #[cfg(test)]

@@ -52,7 +52,8 @@ async fn a_room_plays_journals_and_replays_to_the_same_game() {
 
     // Subscribers hear every batch, with the console output of its commands.
     let mut batches = Vec::new();
-    while let Ok(RoomEvent::Applied(a)) = events.try_recv() {
+    for heard in events.waiting() {
+        let Heard::Event(RoomEvent::Applied(a)) = heard else { continue };
         batches.push(a);
     }
     assert_eq!(batches.len(), 5, "start, chat, command and two turn ends");
@@ -96,7 +97,7 @@ async fn the_turn_timer_ends_turns_for_everyone() {
     tokio::time::sleep(Duration::from_secs(59)).await;
     assert_eq!(handle.inspect(Game::turn).await, Ok(0), "not yet");
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let Ok(RoomEvent::Applied(applied)) = events.recv().await else { panic!("expected a forced turn") };
+    let Heard::Event(RoomEvent::Applied(applied)) = events.recv().await else { panic!("expected a forced turn") };
     assert!(matches!(applied.events[0].event, Event::TurnAdvanced { turn: 1, .. }));
     assert_eq!(applied.events[0].seat, None);
     // The timer restarts with the new turn.
@@ -126,7 +127,7 @@ async fn an_unwritable_data_dir_is_reported_not_fatal() {
     handle.join(Seat::Liaison, "Lee").await.expect("joins");
     let mut events = handle.subscribe().await.expect("subscribes");
     handle.start().await.expect("starts");
-    let Ok(RoomEvent::Warning(w)) = events.recv().await else { panic!("expected a warning") };
+    let Heard::Event(RoomEvent::Warning(w)) = events.recv().await else { panic!("expected a warning") };
     assert!(w.starts_with("cannot start the journal in "), "{w}");
     assert!(handle.act(Seat::Liaison, Action::TeamChat("still playing".into())).await.is_ok());
     let _ = std::fs::remove_file(&file);
@@ -165,7 +166,7 @@ async fn a_restored_room_goes_on_with_the_same_journal_and_restarts_the_timer() 
     tokio::time::sleep(Duration::from_secs(59)).await;
     assert_eq!(handle.inspect(Game::turn).await, Ok(0), "the timer started again at the restore");
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let Ok(RoomEvent::Applied(applied)) = events.recv().await else { panic!("expected a forced turn") };
+    let Heard::Event(RoomEvent::Applied(applied)) = events.recv().await else { panic!("expected a forced turn") };
     assert!(matches!(applied.events[0].event, Event::TurnAdvanced { turn: 1, .. }));
     let said = handle.inspect(|g| g.team_chat.iter().map(|l| l.text.clone()).collect::<Vec<_>>()).await;
     assert_eq!(said, Ok(vec!["before".to_owned(), "after".to_owned()]));

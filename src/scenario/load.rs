@@ -1,13 +1,10 @@
-//! Reading scenarios: RON with `IMPLICIT_SOME`, parse errors as `FILE:LINE:COL: message`, and
-//! resolving a command-line argument to a built-in id or a file.
+//! Reading scenarios: RON with `IMPLICIT_SOME`, and parse errors as `FILE:LINE:COL: message`.
+//! Reading a file is the shell's (`room::files::scenario_source`): this layer does no I/O.
 
-use std::borrow::Cow;
-use std::path::Path;
 use std::sync::Arc;
 
 use ron::extensions::Extensions;
 
-use super::builtin;
 use super::format::Scenario;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -40,37 +37,8 @@ pub struct Source {
     pub text: Arc<str>,
 }
 
-/// Reads `ID|FILE` with its text: a built-in id first, else a path.
-pub fn source(arg: &str) -> Result<Source, LoadError> {
-    let (file, text) = source_text(arg)?;
-    let scenario = parse(&file, &text)?;
-    Ok(Source { scenario, text: text.into() })
-}
-
-/// The text of `ID|FILE` without parsing it, and the file name parse errors should give: for a
-/// caller that may already hold the parse of the same text.
-pub fn source_text(arg: &str) -> Result<(String, Cow<'static, str>), LoadError> {
-    if let Some((id, text)) = super::builtin_sources().find(|(id, _)| *id == arg) {
-        return Ok((format!("scenarios/{id}.ron"), Cow::Borrowed(text)));
-    }
-    if !Path::new(arg).exists() {
-        return Err(LoadError::Unknown(arg.to_owned()));
-    }
-    let text =
-        std::fs::read_to_string(arg).map_err(|e| LoadError::Io { file: arg.to_owned(), message: e.to_string() })?;
-    Ok((arg.to_owned(), Cow::Owned(text)))
-}
-
-/// Resolves `ID|FILE`: a built-in id first, else a path.
-pub fn resolve(arg: &str) -> Result<(String, Scenario), LoadError> {
-    if let Some(s) = builtin(arg) {
-        return Ok((format!("<built-in>/{arg}.ron"), s?));
-    }
-    let path = Path::new(arg);
-    if !path.exists() {
-        return Err(LoadError::Unknown(arg.to_owned()));
-    }
-    let text =
-        std::fs::read_to_string(path).map_err(|e| LoadError::Io { file: arg.to_owned(), message: e.to_string() })?;
-    Ok((arg.to_owned(), parse(arg, &text)?))
+/// A built-in scenario with its text, by id.
+pub fn builtin_source(id: &str) -> Option<Result<Source, LoadError>> {
+    let (id, text) = super::builtin_sources().find(|(known, _)| *known == id)?;
+    Some(parse(&format!("scenarios/{id}.ron"), text).map(|scenario| Source { scenario, text: text.into() }))
 }

@@ -1,28 +1,29 @@
 //! The shell around the model: it feeds [`Msg`]s to `update`, carries out the [`Effect`]s
 //! (starting a solo room, sending seat actions, saving history) and draws after every change.
+//! Solo and hosted games are the same to it: a seat handle (`net::seat`), whose events one
+//! forwarder turns into messages; hosting goes through `net::hosting`.
 //! It reads terminal events from a channel and draws to any ratatui backend, so the local
 //! terminal, a test's `TestBackend` or a remote front door can all drive the same app. Nothing
 //! is drawn while nothing happens: there is no tick.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{Event as TermEvent, MouseEventKind};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::app::{self, App, Effect, HostRequest, JoinRequest, LobbyRequest, Msg, NetMsg};
 use super::{history, render};
 use crate::game::text::sanitize;
-use crate::game::view::RoleView;
 use crate::game::{Game, Seat};
-use crate::net::client::{Client, ClientCommand, ClientConfig, ClientEvent, ClientHandle, Closed};
-use crate::net::server::{Rooms, Server, ServerConfig};
-use crate::room::{RoomConfig, RoomError, RoomEvent, RoomHandle};
+use crate::net::client::{Client, ClientConfig, Closed};
+use crate::net::hosting::LocalHost;
+use crate::net::seat::{self, SeatEvent, SeatEvents, SeatSender};
+use crate::room::RoomConfig;
 use crate::scenario;
 
 /// What the shell needs besides the model.
@@ -36,30 +37,11 @@ pub struct Settings {
     pub first: Vec<Effect>,
 }
 
-/// The solo game being played.
-struct Solo {
-    room: RoomHandle,
+/// The game being played: a seat handle (a solo room in this process or a seat in a hosted
+/// room) and the task that forwards what it hears to the model.
+struct Playing {
+    sender: SeatSender,
     forwarder: JoinHandle<()>,
-}
-
-/// A seat in a hosted room.
-struct Seated {
-    handle: ClientHandle,
-    forwarder: JoinHandle<()>,
-}
-
-/// The game being played: a solo room in this process, or a seat in a hosted room.
-enum Session {
-    Solo(Solo),
-    Hosted(Seated),
-}
-
-/// The server this TUI runs after "Host a game"; it serves until the TUI quits.
-struct LocalServer {
-    bound: SocketAddr,
-    rooms: Rooms,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<()>,
 }
 
 /// A connection that finished its handshake, for the join attempt it answers.
@@ -73,8 +55,8 @@ struct Shell {
     settings: Settings,
     to_app: mpsc::Sender<Msg>,
     connected: mpsc::Sender<Connected>,
-    session: Option<Session>,
-    server: Option<LocalServer>,
+    playing: Option<Playing>,
+    server: Option<LocalHost>,
     /// Counts join attempts; a connection that completes after its attempt was abandoned is left.
     attempt: u64,
 }
@@ -93,7 +75,7 @@ where
     let (to_app, mut from_room) = mpsc::channel::<Msg>(256);
     let (connected, mut joined) = mpsc::channel::<Connected>(4);
     let first = settings.first.clone();
-    let mut shell = Shell { settings, to_app, connected, session: None, server: None, attempt: 0 };
+    let mut shell = Shell { settings, to_app, connected, playing: None, server: None, attempt: 0 };
     for effect in first {
         if let Some(msg) = shell.carry_out(effect).await {
             app::update(&mut app, msg);
@@ -172,18 +154,19 @@ impl Shell {
         match effect {
             Effect::Quit => None,
             Effect::LeaveGame => {
-                let hosted = matches!(self.session, Some(Session::Hosted(_)));
+                let hosted = self.playing.as_ref().is_some_and(|p| !p.sender.is_local());
                 self.leave().await;
                 // The rooms this kombat hosts go on without this player; say until when.
                 let server = self.server.as_ref().filter(|_| hosted)?;
-                let at = crate::net::lan::shareable(server.bound);
+                let at = server.shareable();
                 Some(Msg::Net(NetMsg::Notice(format!("this kombat still hosts its rooms at {at} until you quit it"))))
             }
             Effect::StartSolo { scenario } => {
                 self.leave().await;
-                match start_solo(&scenario, &self.settings, self.to_app.clone()).await {
-                    Ok(game) => {
-                        self.session = Some(Session::Solo(game));
+                match start_solo(&scenario, &self.settings).await {
+                    Ok((sender, events)) => {
+                        let forwarder = tokio::spawn(forward(events, self.to_app.clone()));
+                        self.playing = Some(Playing { sender, forwarder });
                         let dir = self.settings.data_dir.as_deref();
                         let lines = dir.map(|d| history::load(d, &scenario)).unwrap_or_default();
                         Some(Msg::History(lines))
@@ -194,27 +177,20 @@ impl Shell {
                     }
                 }
             }
-            Effect::Act { seat, action } => match self.session.as_mut()? {
-                Session::Solo(game) => match game.room.act(seat, action).await {
-                    Ok(_) => None,
-                    Err(RoomError::Rule(e)) => Some(Msg::Rejected(e.to_string())),
-                    Err(e) => Some(Msg::Warning(e.to_string())),
-                },
-                // The answer comes back as `ClientEvent::Done`.
-                Session::Hosted(seated) => match seated.handle.act(action).await {
-                    Ok(_) => None,
-                    Err(e) => Some(Msg::Net(NetMsg::Closed(e.to_string()))),
-                },
+            // The answer comes back as `SeatEvent::Done`.
+            Effect::Act { seat, action } => match self.playing.as_mut()?.sender.act(seat, action).await {
+                Ok(_) => None,
+                Err(e) => Some(Msg::Net(NetMsg::Closed(e.to_string()))),
             },
             Effect::Lobby(request) => {
-                let Some(Session::Hosted(seated)) = &self.session else { return None };
-                let command = match request {
-                    LobbyRequest::Ready(ready) => ClientCommand::Ready(ready),
-                    LobbyRequest::Chat(text) => ClientCommand::LobbyChat(text),
-                    LobbyRequest::Start => ClientCommand::Start,
-                    LobbyRequest::Kick(seat) => ClientCommand::Kick(seat),
+                let request = match request {
+                    LobbyRequest::Ready(ready) => seat::LobbyRequest::Ready(ready),
+                    LobbyRequest::Chat(text) => seat::LobbyRequest::Chat(text),
+                    LobbyRequest::Start => seat::LobbyRequest::Start,
+                    LobbyRequest::Kick(seat) => seat::LobbyRequest::Kick(seat),
                 };
-                seated.handle.send(command).await.err().map(|e| Msg::Net(NetMsg::Closed(e.to_string())))
+                let playing = self.playing.as_ref()?;
+                playing.sender.lobby(request).await.err().map(|e| Msg::Net(NetMsg::Closed(e.to_string())))
             }
             Effect::Join(request) => {
                 self.leave().await;
@@ -260,7 +236,7 @@ impl Shell {
             match Client::connect(config).await {
                 Ok(client) => {
                     if let Err(mpsc::error::SendError(done)) = connected.send(Connected { attempt, client }).await {
-                        let _ = done.client.handle.send(ClientCommand::Leave).await;
+                        let _ = seat::remote(done.client).0.leave().await;
                     }
                 }
                 Err(e) => {
@@ -274,16 +250,16 @@ impl Shell {
     /// Takes the seat a finished handshake brought, unless the player gave up on it meanwhile.
     async fn seat(&mut self, done: Connected) -> Option<Msg> {
         let Connected { attempt, client } = done;
-        if attempt != self.attempt || self.session.is_some() {
-            let _ = client.handle.send(ClientCommand::Leave).await;
-            return None;
-        }
         let seat = client.seat();
         let code = client.code().to_owned();
+        let (sender, events) = seat::remote(client);
+        if attempt != self.attempt || self.playing.is_some() {
+            let _ = sender.leave().await;
+            return None;
+        }
         tracing::info!(code = %code, ?seat, "joined a hosted room");
-        let (handle, events) = client.split();
-        let forwarder = tokio::spawn(forward_net(events, self.to_app.clone()));
-        self.session = Some(Session::Hosted(Seated { handle, forwarder }));
+        let forwarder = tokio::spawn(forward(events, self.to_app.clone()));
+        self.playing = Some(Playing { sender, forwarder });
         Some(Msg::Net(NetMsg::Joined { seat, code }))
     }
 
@@ -291,84 +267,52 @@ impl Shell {
     /// this player joins.
     async fn host(&mut self, request: &HostRequest) -> anyhow::Result<(String, JoinRequest)> {
         if self.server.is_none() {
-            let bind: SocketAddr = request
-                .bind
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{:?} is not an address to listen on", request.bind))?;
-            let config = ServerConfig {
-                data_dir: self.settings.data_dir.clone(),
-                turn_timer: None,
-                limits: crate::net::server::Limits::default(),
-            };
-            let server =
-                Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
-            let bound = server.local_addr()?;
-            let rooms = server.rooms();
-            let (stop, stopped) = oneshot::channel::<()>();
-            let task = tokio::spawn(server.run(async {
-                let _ = stopped.await;
-            }));
-            tracing::info!(%bound, "hosting from the TUI");
-            self.server = Some(LocalServer { bound, rooms, stop: Some(stop), task });
+            self.server = Some(LocalHost::start(&request.bind, self.settings.data_dir.clone()).await?);
         }
         let server = self.server.as_ref().ok_or_else(|| anyhow::anyhow!("the server did not start"))?;
-        let room = server.rooms.create(&request.scenario).await?;
-        let share = format!("kombat join {} --code {}", crate::net::lan::shareable(server.bound), room.code);
-        let join = JoinRequest {
-            server: crate::net::lan::local(server.bound).to_string(),
-            code: room.code,
-            name: request.name.clone(),
-            role: request.role,
-        };
-        Ok((share, join))
+        let room = server.open(&request.scenario).await?;
+        let join = JoinRequest { server: room.server, code: room.code, name: request.name.clone(), role: request.role };
+        Ok((room.share, join))
     }
 
     /// Ends the current game: closes a solo room, gives up a hosted seat (and any join under way).
     async fn leave(&mut self) {
         self.attempt += 1;
-        match self.session.take() {
-            Some(Session::Solo(game)) => close(game).await,
-            Some(Session::Hosted(seated)) => {
-                seated.forwarder.abort();
-                let _ = seated.handle.send(ClientCommand::Leave).await;
-            }
-            None => {}
+        if let Some(playing) = self.playing.take() {
+            playing.forwarder.abort();
+            let _ = playing.sender.leave().await;
         }
     }
 
     /// Leaves the game and stops this TUI's server (its players are told it is shutting down).
     async fn close(&mut self) {
         self.leave().await;
-        if let Some(mut server) = self.server.take() {
-            if let Some(stop) = server.stop.take() {
-                let _ = stop.send(());
-            }
-            if tokio::time::timeout(Duration::from_secs(7), &mut server.task).await.is_err() {
-                server.task.abort();
-            }
+        if let Some(server) = self.server.take() {
+            server.stop().await;
         }
     }
 }
 
-/// Turns a hosted seat's events into messages for the model.
-async fn forward_net(mut events: mpsc::Receiver<ClientEvent>, to_app: mpsc::Sender<Msg>) {
-    while let Some(event) = events.recv().await {
+/// Turns what the seats hear into messages for the model.
+async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
+    while let Some(event) = events.next().await {
         let msg = match event {
-            ClientEvent::Lobby(lobby) => Msg::Net(NetMsg::Lobby(lobby)),
-            ClientEvent::View(view) => Msg::Views(vec![*view]),
-            ClientEvent::Done { result: Err(reason), .. } => Msg::Rejected(sanitize(&reason)),
-            ClientEvent::Done { result: Ok(()), .. } => continue,
-            ClientEvent::Notice(text) => Msg::Net(NetMsg::Notice(sanitize(&text))),
-            ClientEvent::Gap { from, to } => {
+            SeatEvent::Lobby(lobby) => Msg::Net(NetMsg::Lobby(lobby)),
+            SeatEvent::Views(views) => Msg::Views(views),
+            SeatEvent::Events(_) | SeatEvent::Done { result: Ok(()), .. } => continue,
+            SeatEvent::Done { result: Err(reason), .. } => Msg::Rejected(sanitize(&reason)),
+            SeatEvent::Notice(text) => Msg::Net(NetMsg::Notice(sanitize(&text))),
+            SeatEvent::Postmortem(path) => Msg::Postmortem(path),
+            SeatEvent::Gap { from, to } => {
                 tracing::info!(from, to, "updates skipped; the next snapshot covers them");
                 continue;
             }
-            ClientEvent::Reconnecting { attempt, reason, .. } => {
+            SeatEvent::Reconnecting { attempt, reason, .. } => {
                 Msg::Net(NetMsg::Reconnecting { attempt, reason: sanitize(&reason) })
             }
-            ClientEvent::Resumed => Msg::Net(NetMsg::Resumed),
-            ClientEvent::Closed(Closed::Left) => return,
-            ClientEvent::Closed(closed) => {
+            SeatEvent::Resumed => Msg::Net(NetMsg::Resumed),
+            SeatEvent::Closed(Closed::Left) => return,
+            SeatEvent::Closed(closed) => {
                 let why = match closed {
                     Closed::Removed(reason) | Closed::Refused(reason) => sanitize(&reason),
                     Closed::Lost(reason) => format!("the connection is lost ({})", sanitize(&reason)),
@@ -386,75 +330,20 @@ async fn forward_net(mut events: mpsc::Receiver<ClientEvent>, to_app: mpsc::Send
 const SOLO_SEATS: [Seat; 2] = [Seat::Liaison, Seat::Troubleshooter(0)];
 const PLAYER: &str = "you";
 
-async fn start_solo(id: &str, settings: &Settings, to_app: mpsc::Sender<Msg>) -> anyhow::Result<Solo> {
-    let source = scenario::source(id)?;
+async fn start_solo(id: &str, settings: &Settings) -> anyhow::Result<(SeatSender, SeatEvents)> {
+    let source = crate::room::files::scenario_source(id)?;
     if let Some(problem) = scenario::validate(&source.scenario).first() {
         anyhow::bail!("scenario {id} is invalid: {problem}");
     }
     let seed = settings.seed.unwrap_or_else(fresh_seed);
     let game = Game::new(source.scenario, seed).map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?;
     let config = RoomConfig { seed, scenario_text: source.text, data_dir: settings.data_dir.clone(), turn_timer: None };
-    let room = RoomHandle::spawn(game, config);
-    for seat in SOLO_SEATS {
-        room.join(seat, PLAYER).await?;
-    }
-    let events = room.subscribe().await?;
-    room.start().await?;
+    let seat = seat::solo(game, config, &SOLO_SEATS, PLAYER).await?;
     tracing::info!(scenario = id, seed, "solo game started");
-    let forwarder = tokio::spawn(forward(room.clone(), events, to_app));
-    Ok(Solo { room, forwarder })
+    Ok(seat)
 }
 
 /// A seed from the clock, so each solo game's cluster differs a little (pod names, timing).
 fn fresh_seed() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64 % 1_000_000 + 1)
-}
-
-/// Turns the room's broadcasts into messages: fresh views after every applied batch.
-async fn forward(room: RoomHandle, mut events: broadcast::Receiver<RoomEvent>, to_app: mpsc::Sender<Msg>) {
-    // The opening events were broadcast before this task listened; start from a view.
-    let mut stale = true;
-    loop {
-        let mut others = Vec::new();
-        if !stale {
-            match events.recv().await {
-                Ok(RoomEvent::Applied(_)) | Err(broadcast::error::RecvError::Lagged(_)) => stale = true,
-                Ok(other) => others.push(other),
-                Err(broadcast::error::RecvError::Closed) => return,
-            }
-        }
-        // Several batches may be waiting; one fresh view covers them all.
-        loop {
-            match events.try_recv() {
-                Ok(RoomEvent::Applied(_)) | Err(broadcast::error::TryRecvError::Lagged(_)) => stale = true,
-                Ok(other) => others.push(other),
-                Err(_) => break,
-            }
-        }
-        let mut msgs = Vec::new();
-        if stale {
-            let Some(views) = views(&room).await else { return };
-            msgs.push(Msg::Views(views));
-            stale = false;
-        }
-        msgs.extend(others.into_iter().filter_map(|event| match event {
-            RoomEvent::Warning(text) => Some(Msg::Warning(text)),
-            RoomEvent::Postmortem(path) => Some(Msg::Postmortem(path)),
-            RoomEvent::Applied(_) => None,
-        }));
-        for msg in msgs {
-            if to_app.send(msg).await.is_err() {
-                return;
-            }
-        }
-    }
-}
-
-async fn views(room: &RoomHandle) -> Option<Vec<RoleView>> {
-    room.inspect(|game| SOLO_SEATS.iter().map(|s| crate::game::view::for_seat(game, *s)).collect()).await.ok()
-}
-
-async fn close(game: Solo) {
-    game.forwarder.abort();
-    let _ = game.room.end().await;
 }

@@ -16,7 +16,7 @@ use self::session::Session;
 use super::{ClientConfig, split_server};
 use crate::game::text::sanitize;
 use crate::game::view::RoleView;
-use crate::game::{Action, Seat};
+use crate::game::{Action, Seat, Stamped};
 use crate::net::codec::{self, framing};
 use crate::net::protocol::{ClientMsg, LobbyView, PROTOCOL_VERSION, ServerMsg};
 
@@ -65,6 +65,8 @@ pub enum ClientEvent {
     Lobby(LobbyView),
     /// The seat's view, as it is now.
     View(Box<RoleView>),
+    /// What happened since the last view, as far as the seat may see it.
+    Events(Vec<Stamped>),
     /// The answer to the act with this id.
     Done {
         id: u64,

@@ -16,6 +16,8 @@ const UPDATE: u64 = 3;
 pub enum Snapshot {
     Lobby,
     View,
+    /// The events of a batch the seat may see.
+    Events,
     /// The player was removed, with the server's reason.
     Removed(String),
 }
@@ -50,6 +52,7 @@ pub fn classify(frame: &BytesMut) -> Result<Incoming, FrameError> {
         match (seq, kind) {
             (Some(seq), Some(0)) => return Ok(Incoming::Update { seq, snapshot: Snapshot::Lobby }),
             (Some(seq), Some(1)) => return Ok(Incoming::Update { seq, snapshot: Snapshot::View }),
+            (Some(seq), Some(3)) => return Ok(Incoming::Update { seq, snapshot: Snapshot::Events }),
             _ => {}
         }
     }
@@ -59,6 +62,9 @@ pub fn classify(frame: &BytesMut) -> Result<Incoming, FrameError> {
         }
         ServerMsg::Update { seq, update: Update::Lobby(_) } => Ok(Incoming::Update { seq, snapshot: Snapshot::Lobby }),
         ServerMsg::Update { seq, update: Update::View(_) } => Ok(Incoming::Update { seq, snapshot: Snapshot::View }),
+        ServerMsg::Update { seq, update: Update::Events(_) } => {
+            Ok(Incoming::Update { seq, snapshot: Snapshot::Events })
+        }
         other => Ok(Incoming::Other(other)),
     }
 }

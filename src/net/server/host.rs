@@ -94,7 +94,7 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
         tracing::info!(%bound, "hosting");
         let (quit, quitting) = oneshot::channel();
         let operator = Operator { rooms: server.rooms(), shown, scenario, opened, quit: Some(quit) };
-        let console = tokio::spawn(operator.run(crate::net::client::stdin_lines()));
+        let console = tokio::spawn(operator.run(crate::net::stdin::lines()));
         server
             .run(async {
                 tokio::select! {

@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::{mpsc, oneshot};
 
 use self::seating::{Member, SeatLimits};
@@ -31,9 +30,9 @@ use super::code;
 use super::outbox::Outbox;
 use super::persist::{MemberRecord, RecordPhase, Revived, RoomDir, RoomRecord};
 use crate::game::state::ChatLine;
-use crate::game::{Event, Game, Phase, Seat};
+use crate::game::{Event, Game, Phase, Seat, Stamped};
 use crate::net::protocol::{ClientMsg, MAX_FRAME, RoleWish, ServerMsg};
-use crate::room::{RoomConfig, RoomError, RoomEvent, RoomHandle};
+use crate::room::{Heard, RoomConfig, RoomError, RoomEvent, RoomHandle};
 
 /// What a snapshot may take so that `Update { seq, .. }` around it still fits in a frame.
 const MAX_SNAPSHOT: usize = MAX_FRAME - 32;
@@ -152,6 +151,7 @@ impl TableHandle {
             ended: false,
             keeping,
             dirty: true,
+            fresh: Vec::new(),
         };
         tokio::spawn(table.run(inbox, gone));
         TableHandle { commands }
@@ -229,6 +229,8 @@ struct Table {
     keeping: Option<Keeping>,
     /// Who sits where, or the phase, may have changed since the record was written.
     dirty: bool,
+    /// Events applied since the last views went out; each seat gets its share before its view.
+    fresh: Vec<Stamped>,
 }
 
 /// A room's record and where it goes.
@@ -251,21 +253,10 @@ impl Table {
         let mut failed = self.keep().await.is_err();
         while !failed {
             let mut stale = false;
+            let mut heard = Vec::new();
             tokio::select! {
                 biased;
-                event = events.recv() => match event {
-                    Ok(event) => stale |= self.note(event),
-                    Err(RecvError::Lagged(_)) => {
-                        // Perhaps the end was among what was missed.
-                        stale = true;
-                        self.dirty = true;
-                    }
-                    Err(RecvError::Closed) => {
-                        self.fail();
-                        failed = true;
-                        break;
-                    }
-                },
+                first = events.recv() => heard.push(first),
                 command = inbox.recv() => {
                     let Some(command) = command else {
                         let _ = self.room.end().await;
@@ -284,18 +275,16 @@ impl Table {
                 }
             }
             // Batches that arrived meanwhile: one fresh view covers them all.
-            loop {
-                match events.try_recv() {
-                    Ok(event) => stale |= self.note(event),
-                    Err(TryRecvError::Lagged(_)) => {
+            heard.extend(events.waiting());
+            for heard in heard {
+                match heard {
+                    Heard::Event(event) => stale |= self.note(event),
+                    Heard::Missed => {
+                        // Perhaps the end was among what was missed.
                         stale = true;
                         self.dirty = true;
                     }
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Closed) => {
-                        failed = true;
-                        break;
-                    }
+                    Heard::Closed => failed = true,
                 }
             }
             // The disk first, then the players: what they see is what a restart brings back.
@@ -329,6 +318,7 @@ impl Table {
                     self.ended = true;
                     self.dirty = true;
                 }
+                self.fresh.extend(applied.events);
                 true
             }
             RoomEvent::Warning(text) => {

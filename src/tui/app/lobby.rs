@@ -11,7 +11,7 @@ use super::{App, Effect, GameScreen, Overlay, Screen};
 use crate::game::Seat;
 use crate::game::view::RoleView;
 use crate::net::client::DEFAULT_PORT;
-use crate::net::protocol::{LobbyView, RoleWish};
+use crate::net::client::{LobbyView, RoleWish};
 use crate::tui::action::Action;
 use crate::tui::keymap::Key;
 

@@ -11,7 +11,7 @@ use tui_input::Input;
 
 use super::{pane, text};
 use crate::game::text::sanitize;
-use crate::net::protocol::RoleWish;
+use crate::net::client::RoleWish;
 use crate::tui::action::Action;
 use crate::tui::app::{App, HOST_ROLES, HostForm, JOIN_ROLES, JoinForm, Link, LobbyScreen, role_label};
 

@@ -135,6 +135,7 @@ impl Session {
                 match update {
                     Update::Lobby(lobby) => self.emit(ClientEvent::Lobby(lobby)).await,
                     Update::View(view) => self.emit(ClientEvent::View(view)).await,
+                    Update::Events(events) => self.emit(ClientEvent::Events(events)).await,
                     Update::Removed { reason } => return Some(Stop::Closed(Closed::Removed(reason))),
                 }
             }

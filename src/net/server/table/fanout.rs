@@ -14,8 +14,8 @@ use bytes::Bytes;
 use serde::Serialize;
 
 use super::{MAX_SNAPSHOT, ROOM_FAILED, RoomGone, Table};
-use crate::game::Seat;
 use crate::game::view::{self, RoleView};
+use crate::game::{Event, Seat, Stamped};
 use crate::net::codec;
 use crate::net::protocol::{LobbyPlayer, LobbyView, MAX_FRAME, ServerMsg, Update};
 use crate::net::server::fit::{fit_lobby, fit_view};
@@ -66,12 +66,22 @@ impl Table {
         }
     }
 
-    /// Fresh views for `only` that seat, or for every connected seat.
+    /// Fresh views for `only` that seat, or for every connected seat; with every seat's views
+    /// go the events since the last ones, each seat's share (what `view::sees` lets it see).
     pub(super) async fn refresh(&mut self, only: Option<Seat>) -> Result<(), RoomGone> {
         let seats: Vec<Seat> = match only {
             Some(seat) => vec![seat],
             None => self.members.iter().filter(|(_, m)| m.outbox.is_some()).map(|(s, _)| *s).collect(),
         };
+        if only.is_none() {
+            let fresh = std::mem::take(&mut self.fresh);
+            for seat in &seats {
+                let share: Vec<Stamped> = fresh.iter().filter(|s| view::sees(*seat, s)).cloned().collect();
+                if !share.is_empty() {
+                    self.push(*seat, Update::Events(fit_events(share, MAX_SNAPSHOT)));
+                }
+            }
+        }
         if seats.is_empty() {
             return Ok(());
         }
@@ -180,6 +190,28 @@ fn update_frame(seq: u64, update: Update) -> Option<Bytes> {
 
 fn encoded_size<T: serde::Serialize>(value: &T) -> usize {
     postcard::experimental::serialized_size(value).unwrap_or(usize::MAX)
+}
+
+/// The events of a batch, cut to fit a frame: long command outputs are shortened first, then
+/// the oldest events dropped (the view that follows still shows everything).
+fn fit_events(mut events: Vec<Stamped>, max: usize) -> Vec<Stamped> {
+    const LONG_OUTPUT: usize = 4096;
+    if encoded_size(&events) <= max {
+        return events;
+    }
+    for stamped in &mut events {
+        if let Event::Command { output, .. } = &mut stamped.event
+            && output.len() > LONG_OUTPUT
+        {
+            let cut = (0..=LONG_OUTPUT).rev().find(|i| output.is_char_boundary(*i)).unwrap_or(0);
+            output.truncate(cut);
+            output.push_str("\n… (the output was cut here; the console shows it whole)");
+        }
+    }
+    while encoded_size(&events) > max && !events.is_empty() {
+        events.remove(0);
+    }
+    events
 }
 
 /// Postcard's variant indexes of `ServerMsg::Update`, `Update::Lobby` and `Update::View`

@@ -37,7 +37,11 @@ async fn play(table: &TableHandle, conn: u64) -> (Outbox, mpsc::Receiver<Bytes>)
     assert!(matches!(next(&mut queue).await, ServerMsg::Joined { seat: Seat::Liaison, .. }));
     assert!(matches!(next(&mut queue).await, ServerMsg::Update { seq: 1, update: Update::Lobby(_) }));
     table.message(seat, conn, ClientMsg::Start).await.expect("open");
-    let ServerMsg::Update { seq: 2, update: Update::View(view) } = next(&mut queue).await else { panic!("a view") };
+    let ServerMsg::Update { seq: 2, update: Update::Events(events) } = next(&mut queue).await else {
+        panic!("the opening events")
+    };
+    assert!(matches!(events[0].event, crate::game::Event::Started { .. }), "{events:?}");
+    let ServerMsg::Update { seq: 3, update: Update::View(view) } = next(&mut queue).await else { panic!("a view") };
     assert_eq!(view.phase, crate::game::Phase::Playing);
     (outbox, queue)
 }
@@ -57,7 +61,7 @@ async fn a_panicking_room_removes_its_players_and_other_rooms_go_on() {
             });
         })
         .await;
-    let ServerMsg::Update { seq: 3, update: Update::Removed { reason } } = next(&mut queue_a).await else {
+    let ServerMsg::Update { seq: 4, update: Update::Removed { reason } } = next(&mut queue_a).await else {
         panic!("the failing room's player is told")
     };
     assert_eq!(reason, ROOM_FAILED);
@@ -70,7 +74,8 @@ async fn a_panicking_room_removes_its_players_and_other_rooms_go_on() {
     let act = ClientMsg::Act { id: 1, action: Action::TeamChat("still here".into()) };
     healthy.message(Seat::Liaison, 2, act).await.expect("the other room is open");
     assert_eq!(next(&mut queue_b).await, ServerMsg::Done { id: 1, result: Ok(()) });
-    assert!(matches!(next(&mut queue_b).await, ServerMsg::Update { seq: 3, update: Update::View(_) }));
+    assert!(matches!(next(&mut queue_b).await, ServerMsg::Update { seq: 4, update: Update::Events(_) }));
+    assert!(matches!(next(&mut queue_b).await, ServerMsg::Update { seq: 5, update: Update::View(_) }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,7 +99,12 @@ async fn a_table_that_falls_behind_its_room_catches_up_with_a_fresh_view() {
             let _ = acting.join();
         })
         .await;
-    let ServerMsg::Update { seq: 3, update: Update::View(view) } = next(&mut queue).await else {
+    // The events it did hear come first (the lagged ones are lost), then one fresh view.
+    let ServerMsg::Update { seq: 4, update: Update::Events(heard) } = next(&mut queue).await else {
+        panic!("the events the table heard")
+    };
+    assert!(heard.len() < said, "{} of {said}", heard.len());
+    let ServerMsg::Update { seq: 5, update: Update::View(view) } = next(&mut queue).await else {
         panic!("one fresh view covers what the table missed")
     };
     let crate::game::view::Panel::Liaison(panel) = &view.panel else { panic!("the liaison's panel") };

@@ -7,7 +7,7 @@ use super::super::{App, DebriefScreen, Effect, Msg, Screen, update};
 use super::*;
 use crate::game::view;
 use crate::game::{Game, Phase};
-use crate::net::protocol::LobbyPlayer;
+use crate::net::client::LobbyPlayer;
 use crate::tui::catalog;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;

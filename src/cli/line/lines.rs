@@ -1,10 +1,10 @@
-//! The line-mode vocabulary, the solo console's where it fits: what a typed line asks for, given
-//! the seat. A line is a kubectl command for a troubleshooter (or the game master), team chat for
-//! the liaison and a reply to the liaison for the customer, unless it starts with `/`. Pure.
+//! The line-mode vocabulary: what a typed line asks for, given the seat it is typed at. A line is
+//! a kubectl command for a troubleshooter (or the game master), team chat for the liaison and a
+//! reply to the liaison for the customer, unless it starts with `/`. Pure.
 
 use crate::game::text::sanitize;
 use crate::game::{Action, IncidentState, Seat, Severity};
-use crate::net::client::ClientCommand;
+use crate::net::seat::LobbyRequest;
 
 pub const HELP: &str =
     "A line is a kubectl command (troubleshooter, game master), team chat (liaison) or a reply to the
@@ -34,13 +34,36 @@ liaison (customer), unless it starts with /:
   /help                        this text
   /quit                        leave";
 
+/// The solo player's vocabulary: two seats, one line.
+pub const SOLO_HELP: &str =
+    "A line is a kubectl command, run as the troubleshooter (the `kubectl` prefix is optional), or:
+  /as liaison|troubleshooter   who speaks in /say, /declare and /hint (default: liaison)
+  /say TEXT                    write to the team chat
+  /tell TEXT                   write to the customer (as the liaison)
+  /update STATE TEXT           post a status update: investigating|identified|monitoring|resolved
+  /hold                        ask the customer to hold off changes
+  /severity 1-4                set the incident's severity
+  /declare [OPTION]            declare the root cause (lists the options when none is given)
+  /hint                        ask for a hint (it costs points in the score)
+  /end                         end the turn for both seats
+  /wait [N]                    end N turns (default 1)
+  /status                      turn, clock, budget, alerts, the customer, points, what was found
+  /score                       the score, once the incident is over
+  /help                        this text
+  /quit                        leave";
+
 /// What a line asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Intent {
     Act(Action),
-    Send(ClientCommand),
+    Send(LobbyRequest),
     Help,
     Status,
+    Score,
+    /// Who speaks in `/say`, `/declare` and `/hint`, by role name (a solo player holds two).
+    As(String),
+    /// End this many turns.
+    Wait(u32),
     /// The root-cause options.
     Options,
     Quit,
@@ -109,20 +132,27 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
         "/grant" => Intent::Act(Action::GrantHint),
         "/endgame" => Intent::Act(Action::EndGame),
         "/ready" => match rest {
-            "" | "yes" | "on" => Intent::Send(ClientCommand::Ready(true)),
-            "no" | "off" => Intent::Send(ClientCommand::Ready(false)),
+            "" | "yes" | "on" => Intent::Send(LobbyRequest::Ready(true)),
+            "no" | "off" => Intent::Send(LobbyRequest::Ready(false)),
             _ => Intent::Usage("usage: /ready [no]".to_owned()),
         },
-        "/start" => Intent::Send(ClientCommand::Start),
+        "/start" => Intent::Send(LobbyRequest::Start),
         "/lobby" if rest.is_empty() => Intent::Usage("usage: /lobby TEXT".to_owned()),
-        "/lobby" => Intent::Send(ClientCommand::LobbyChat(rest.to_owned())),
+        "/lobby" => Intent::Send(LobbyRequest::Chat(rest.to_owned())),
         "/kick" => match parse_seat(rest) {
-            Some(seat) => Intent::Send(ClientCommand::Kick(seat)),
+            Some(seat) => Intent::Send(LobbyRequest::Kick(seat)),
             None => Intent::Usage(
                 "usage: /kick SEAT   (liaison, troubleshooter N, customer N, game-master, spectator N)".to_owned(),
             ),
         },
         "/status" => Intent::Status,
+        "/score" => Intent::Score,
+        "/as" => Intent::As(rest.to_owned()),
+        "/wait" => match rest.parse::<u32>() {
+            _ if rest.is_empty() => Intent::Wait(1),
+            Ok(n) if (1..=1000).contains(&n) => Intent::Wait(n),
+            _ => Intent::Usage("usage: /wait [N]   (N turns, 1 to 1000)".to_owned()),
+        },
         "/help" => Intent::Help,
         "/quit" | "/exit" => Intent::Quit,
         _ => Intent::Usage(format!("unknown command {}; try /help", sanitize(word))),
@@ -175,12 +205,12 @@ mod tests {
         );
         assert!(matches!(parse("/rate 0 4", Seat::Customer(0)), Some(Intent::Usage(_))));
         assert!(matches!(parse("/rate 1 6", Seat::Customer(0)), Some(Intent::Usage(_))));
-        assert_eq!(parse("/ready", TS), Some(Intent::Send(ClientCommand::Ready(true))));
-        assert_eq!(parse("/ready no", TS), Some(Intent::Send(ClientCommand::Ready(false))));
-        assert_eq!(parse("/lobby hi", TS), Some(Intent::Send(ClientCommand::LobbyChat("hi".into()))));
+        assert_eq!(parse("/ready", TS), Some(Intent::Send(LobbyRequest::Ready(true))));
+        assert_eq!(parse("/ready no", TS), Some(Intent::Send(LobbyRequest::Ready(false))));
+        assert_eq!(parse("/lobby hi", TS), Some(Intent::Send(LobbyRequest::Chat("hi".into()))));
         assert_eq!(
             parse("/kick troubleshooter 2", Seat::GameMaster),
-            Some(Intent::Send(ClientCommand::Kick(Seat::Troubleshooter(1))))
+            Some(Intent::Send(LobbyRequest::Kick(Seat::Troubleshooter(1))))
         );
         assert_eq!(parse("/endgame", Seat::GameMaster), Some(Intent::Act(Action::EndGame)));
         assert_eq!(parse("/accept", Seat::Customer(0)), Some(Intent::Act(Action::AnswerHoldOff { accept: true })));

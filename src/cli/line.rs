@@ -1,0 +1,422 @@
+//! Line mode: seats on stdin and stdout, for scripts, pipes and screen readers. `kombat console`
+//! (a solo game: the player holds the liaison's and a troubleshooter's seats) and
+//! `kombat join --headless` (one seat of a hosted game) are this one front end over a seat handle
+//! (`net::seat`; ARCHITECTURE.md, "One seat path").
+//!
+//! What happened is printed from the events the seats hear, in their words (`game::words`); a
+//! refused act prints `error: REASON`. Lines answered here (`/help`, `/status`, a usage error)
+//! are echoed first when input is not a terminal, so a script's output follows its input. An act
+//! waits for its answer (and, from a server, for the view it brings, a second at most) before the
+//! next line is read. Connection troubles go to stderr.
+
+mod lines;
+mod news;
+mod status;
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use self::lines::{HELP, Intent, SOLO_HELP, parse};
+use self::news::News;
+use crate::game::text::sanitize;
+use crate::game::view::RoleView;
+use crate::game::words::{self, Audience, Context};
+use crate::game::{Action, Event, Outcome, Phase, RuleError, Seat};
+use crate::net::client::Closed;
+use crate::net::seat::{SeatEvent, SeatEvents, SeatSender};
+
+/// How long a done act's view is waited for before the next line is read anyway.
+const VIEW_GRACE: Duration = Duration::from_secs(1);
+
+pub use crate::net::stdin::lines as stdin_lines;
+
+/// How line mode talks.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// Input is a terminal: show a prompt, do not echo lines answered here.
+    pub interactive: bool,
+}
+
+/// What holds the next line back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wait {
+    /// The answer to this act.
+    Done(u64),
+    /// The view an act that was done brings, until this moment.
+    View(Instant),
+}
+
+/// One act still to send, from a line that asked for several (`/end` for two seats, `/wait 3`).
+#[derive(Clone, Debug)]
+struct Queued {
+    seat: Seat,
+    action: Action,
+    /// An end of turn the seat already made is no error here.
+    quiet_if_ended: bool,
+}
+
+/// How line mode ended.
+pub struct Finished {
+    pub code: ExitCode,
+}
+
+pub struct LineMode<W: Write> {
+    sender: SeatSender,
+    events: SeatEvents,
+    out: W,
+    style: Style,
+    /// Who speaks in `/say`, `/declare` and `/hint`.
+    speaker: Seat,
+    news: News,
+    views: Vec<RoleView>,
+    waiting: Option<Wait>,
+    /// Whether a `Done` that refused the current act should be shown.
+    quiet: bool,
+    queue: VecDeque<Queued>,
+    ended: Option<Outcome>,
+    closing_shown: bool,
+    postmortem: Option<PathBuf>,
+    /// Events heard before the first view, printed after the view's banner.
+    early: Vec<crate::game::Stamped>,
+}
+
+impl<W: Write> LineMode<W> {
+    pub fn new(sender: SeatSender, events: SeatEvents, out: W, style: Style) -> Self {
+        let speaker = sender.seats().first().copied().unwrap_or(Seat::Liaison);
+        LineMode {
+            sender,
+            events,
+            out,
+            style,
+            speaker,
+            news: News::default(),
+            views: Vec::new(),
+            waiting: None,
+            quiet: false,
+            queue: VecDeque::new(),
+            ended: None,
+            closing_shown: false,
+            postmortem: None,
+            early: Vec::new(),
+        }
+    }
+
+    fn solo(&self) -> bool {
+        self.sender.seats().len() > 1
+    }
+
+    fn audience(&self) -> Audience {
+        if self.solo() { Audience::Solo } else { Audience::Seat(self.sender.seats()[0]) }
+    }
+
+    /// Plays until the input ends (and, for a local game, until it is over or the player quits).
+    pub async fn run(mut self, mut lines: mpsc::Receiver<String>) -> anyhow::Result<Finished> {
+        let mut stdin_open = true;
+        loop {
+            let local = self.sender.is_local();
+            if (local && self.ended.is_some() && self.waiting.is_none()) || (!stdin_open && (local || self.over())) {
+                return self.finish(ExitCode::SUCCESS).await;
+            }
+            if self.waiting.is_none()
+                && let Some(next) = self.queue.pop_front()
+            {
+                self.send(next).await?;
+                continue;
+            }
+            self.prompt()?;
+            let grace = match self.waiting {
+                Some(Wait::View(until)) => until,
+                _ => Instant::now() + VIEW_GRACE,
+            };
+            tokio::select! {
+                biased;
+                event = self.events.next() => {
+                    let Some(event) = event else {
+                        if local {
+                            return self.finish(ExitCode::SUCCESS).await;
+                        }
+                        anyhow::bail!("the connection to the server ended");
+                    };
+                    if let Some(code) = self.event(event)? {
+                        return self.finish(code).await;
+                    }
+                }
+                () = tokio::time::sleep_until(grace), if matches!(self.waiting, Some(Wait::View(_))) => {
+                    self.waiting = None;
+                }
+                line = lines.recv(), if stdin_open && self.waiting.is_none() && self.queue.is_empty() && self.opened() => match line {
+                    None => stdin_open = false,
+                    Some(line) => {
+                        if !self.line(&line).await? {
+                            return self.finish(ExitCode::SUCCESS).await;
+                        }
+                    }
+                },
+            }
+            self.out.flush()?;
+        }
+    }
+
+    /// Whether input may be read: a local game's opening is printed first, so that the same
+    /// input always gives the same transcript.
+    fn opened(&self) -> bool {
+        !self.sender.is_local() || !self.views.is_empty()
+    }
+
+    fn over(&self) -> bool {
+        self.ended.is_some() || self.views.iter().any(|v| matches!(v.phase, Phase::Ended(_)))
+    }
+
+    fn prompt(&mut self) -> std::io::Result<()> {
+        if self.style.interactive && self.waiting.is_none() && self.queue.is_empty() {
+            let who = if self.solo() { self.speaker.label() } else { String::new() };
+            write!(self.out, "{who}> ")?;
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        writeln!(self.out, "{text}")
+    }
+
+    async fn send(&mut self, queued: Queued) -> anyhow::Result<()> {
+        if self.ended.is_some() {
+            self.queue.clear();
+            return Ok(());
+        }
+        self.quiet = queued.quiet_if_ended;
+        match self.sender.act(queued.seat, queued.action).await {
+            Ok(id) => self.waiting = Some(Wait::Done(id)),
+            Err(e) => self.say(&format!("error: {e}"))?,
+        }
+        Ok(())
+    }
+
+    /// Prints what one event brings; an exit code once the session is over.
+    fn event(&mut self, event: SeatEvent) -> anyhow::Result<Option<ExitCode>> {
+        match event {
+            SeatEvent::Lobby(lobby) => {
+                for line in self.news.lobby(lobby) {
+                    self.say(&line)?;
+                }
+            }
+            SeatEvent::Views(views) => {
+                if matches!(self.waiting, Some(Wait::View(_))) {
+                    self.waiting = None;
+                }
+                if self.views.is_empty()
+                    && !self.solo()
+                    && let Some(view) = views.first()
+                {
+                    let banner = format!(
+                        "== {} ==\n{}\nYou are {}, the {}.",
+                        sanitize(&view.title),
+                        crate::game::text::sanitize_block(view.summary.trim_end()),
+                        sanitize(&view.name),
+                        view.seat.label()
+                    );
+                    self.say(&banner)?;
+                }
+                let first = self.views.is_empty();
+                self.views = views;
+                if first {
+                    let early = std::mem::take(&mut self.early);
+                    self.print_events(&early)?;
+                }
+                if !self.closing_shown
+                    && let Some(text) = status::closing(&self.views)
+                {
+                    self.closing_shown = true;
+                    self.say(&text)?;
+                }
+            }
+            SeatEvent::Events(events) if self.views.is_empty() && !self.solo() => self.early.extend(events),
+            SeatEvent::Events(events) => self.print_events(&events)?,
+            SeatEvent::Done { id, result } => {
+                if self.waiting == Some(Wait::Done(id)) {
+                    let remote = !self.sender.is_local();
+                    self.waiting = (result.is_ok() && remote).then(|| Wait::View(Instant::now() + VIEW_GRACE));
+                }
+                if let Err(reason) = result {
+                    let already = reason == RuleError::AlreadyEnded.to_string();
+                    if !(self.quiet && already) {
+                        self.queue.clear();
+                        self.say(&format!("error: {}", sanitize(&reason)))?;
+                    }
+                }
+            }
+            SeatEvent::Notice(text) => self.say(&format!("[notice] {}", sanitize(&text)))?,
+            SeatEvent::Postmortem(path) => self.postmortem = Some(path),
+            SeatEvent::Gap { from, to } => {
+                eprintln!("kombat: updates {from} to {to} never arrived; showing the newest");
+            }
+            SeatEvent::Reconnecting { reason, .. } if self.over() => {
+                // Nothing is left to play: no need to wait for the server to come back.
+                eprintln!("kombat: the server hung up after the game ended: {}", sanitize(&reason));
+                return Ok(Some(ExitCode::SUCCESS));
+            }
+            SeatEvent::Reconnecting { attempt, after, reason } => {
+                eprintln!(
+                    "kombat: {}; reconnecting in {:.1} s (attempt {attempt})",
+                    sanitize(&reason),
+                    after.as_secs_f32()
+                );
+            }
+            SeatEvent::Resumed => eprintln!("kombat: reconnected; the seat is yours again"),
+            SeatEvent::Closed(closed) => {
+                self.out.flush()?;
+                let ended = self.over();
+                return Ok(Some(match closed {
+                    Closed::Left => ExitCode::SUCCESS,
+                    Closed::Removed(reason) => {
+                        self.say(&format!("[removed] {}", sanitize(&reason)))?;
+                        if ended { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+                    }
+                    Closed::Refused(reason) => {
+                        eprintln!("kombat: the server refused: {}", sanitize(&reason));
+                        if ended { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+                    }
+                    Closed::Lost(reason) => {
+                        eprintln!("kombat: lost the connection to the server: {}", sanitize(&reason));
+                        ExitCode::FAILURE
+                    }
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    fn print_events(&mut self, events: &[crate::game::Stamped]) -> std::io::Result<()> {
+        let audience = self.audience();
+        for stamped in events {
+            if let Event::Ended(outcome) = &stamped.event {
+                self.ended = Some(outcome.clone());
+            }
+            if let Some(text) = words::event(stamped, audience, Context::default()) {
+                self.say(&text)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The seat a solo player's action is taken at.
+    fn seat_for(&self, action: &Action) -> Seat {
+        let seats = self.sender.seats();
+        let held = |seat: Seat| seats.contains(&seat).then_some(seat);
+        let troubleshooter = seats.iter().copied().find(|s| matches!(s, Seat::Troubleshooter(_)));
+        match action {
+            Action::Command(_) => troubleshooter.or(held(Seat::GameMaster)).unwrap_or(self.speaker),
+            Action::CustomerChat(_) | Action::StatusUpdate { .. } | Action::AskHoldOff => {
+                held(Seat::Liaison).or(held(Seat::GameMaster)).unwrap_or(self.speaker)
+            }
+            _ => self.speaker,
+        }
+    }
+
+    /// Handles one input line; false to leave.
+    async fn line(&mut self, raw: &str) -> anyhow::Result<bool> {
+        let seats = self.sender.seats().to_vec();
+        let primary = seats.iter().copied().find(|s| matches!(s, Seat::Troubleshooter(_))).unwrap_or(seats[0]);
+        let Some(intent) = parse(raw, primary) else { return Ok(true) };
+        let line = raw.trim();
+        match intent {
+            Intent::Act(Action::EndTurn) => self.end_turns(1),
+            Intent::Wait(n) => self.end_turns(n),
+            Intent::Act(action) => {
+                let seat = self.seat_for(&action);
+                self.queue.push_back(Queued { seat, action, quiet_if_ended: false });
+            }
+            Intent::Send(request) => {
+                if let Err(e) = self.sender.lobby(request).await {
+                    self.local(line, &format!("error: {e}"))?;
+                }
+            }
+            Intent::Quit => return Ok(false),
+            Intent::Help => {
+                let help = if self.solo() { SOLO_HELP } else { HELP };
+                self.local(line, help)?;
+            }
+            Intent::Status => {
+                let text = status::status(&self.views, self.news.lobby_now().map(|l| l.players.len()));
+                self.local(line, &text)?;
+            }
+            Intent::Options => {
+                let text = status::options(&self.views);
+                self.local(line, &text)?;
+            }
+            Intent::Score => {
+                let text = status::score(&self.views);
+                self.local(line, &text)?;
+            }
+            Intent::As(role) => match seats.iter().copied().find(|s| s.label().starts_with(role.as_str())) {
+                Some(seat) if !role.is_empty() => {
+                    self.speaker = seat;
+                    self.local(line, &format!("You speak as the {}.", seat.label().trim_end_matches(" 1")))?;
+                }
+                _ => {
+                    let roles: Vec<String> =
+                        seats.iter().map(|s| s.label().trim_end_matches(" 1").to_owned()).collect();
+                    self.local(line, &format!("error: usage: /as {}", roles.join("|")))?;
+                }
+            },
+            Intent::Usage(text) => self.local(line, &format!("error: {text}"))?,
+        }
+        Ok(true)
+    }
+
+    /// Ends `turns` turns for every responder seat the player holds.
+    fn end_turns(&mut self, turns: u32) {
+        let responders: Vec<Seat> = self.sender.seats().iter().copied().filter(|s| s.is_responder()).collect();
+        let seats = if responders.is_empty() { vec![self.speaker] } else { responders };
+        let quiet = seats.len() > 1 || turns > 1;
+        for _ in 0..turns {
+            for seat in &seats {
+                self.queue.push_back(Queued { seat: *seat, action: Action::EndTurn, quiet_if_ended: quiet });
+            }
+        }
+    }
+
+    /// An answer that does not come from the game, after the line when it was not seen.
+    fn local(&mut self, line: &str, text: &str) -> std::io::Result<()> {
+        if !self.style.interactive {
+            self.say(&format!("> {}", sanitize(line)))?;
+        }
+        self.say(text)
+    }
+
+    /// Leaves: the closing block if the game is over and it was not shown, and where the records
+    /// of a local game are.
+    async fn finish(mut self, code: ExitCode) -> anyhow::Result<Finished> {
+        for event in self.events.ready() {
+            if let SeatEvent::Postmortem(path) = event {
+                self.postmortem = Some(path);
+            } else if !matches!(event, SeatEvent::Closed(_)) {
+                let _ = self.event(event)?;
+            }
+        }
+        if self.sender.is_local() && !self.closing_shown {
+            let turn = self.views.first().map_or(0, |v| v.turn);
+            self.say(&format!("\nOutcome: Left at turn {turn} before the incident was resolved."))?;
+        }
+        let lost = self.sender.is_local() && matches!(self.ended, Some(Outcome::Lost { .. }));
+        let LineMode { sender, mut out, postmortem, .. } = self;
+        let records = sender.leave().await;
+        let postmortem = postmortem.or(records.postmortem);
+        if let Some(path) = &postmortem {
+            writeln!(out, "Postmortem: {}", path.display())?;
+        }
+        if let Some(path) = &records.journal {
+            writeln!(out, "Journal: {}", path.display())?;
+        }
+        out.flush()?;
+        let code = if lost { ExitCode::from(2) } else { code };
+        Ok(Finished { code })
+    }
+}
