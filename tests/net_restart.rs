@@ -46,6 +46,7 @@ struct Host {
     out: Vec<String>,
     /// Everything it wrote to stderr so far (read on a thread, so a full pipe never blocks it).
     err: Arc<Mutex<String>>,
+    err_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Why a `kombat host` did not come up.
@@ -102,7 +103,7 @@ impl Host {
         });
         let err = Arc::new(Mutex::new(String::new()));
         let err_in = Arc::clone(&err);
-        std::thread::spawn(move || {
+        let err_reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = stderr.read(&mut buf) {
                 if n == 0 {
@@ -111,24 +112,24 @@ impl Host {
                 err_in.lock().expect("stderr").push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
-        let mut host = Host { child, addr: String::new(), lines, out: Vec::new(), err };
+        let mut host = Host { child, addr: String::new(), lines, out: Vec::new(), err, err_reader: Some(err_reader) };
         let prefix = "kombat host: listening on ";
-        match host.next_line("the listening line", |l| l.starts_with(prefix)).await {
-            Some(line) => {
-                host.addr = line[prefix.len()..].to_owned();
-                Ok(host)
-            }
-            None => {
-                let status = host.child.wait().expect("reaps");
-                let err = host.stderr();
-                assert!(
-                    err.contains("cannot listen on") && err.contains("in use"),
-                    "kombat host ended ({status}) before listening:\n{}\n{err}",
-                    host.out.join("\n")
-                );
-                Err(Refused::AddressInUse(err))
-            }
+        if let Some(line) = host.next_line("the listening line", |l| l.starts_with(prefix)).await {
+            line[prefix.len()..].clone_into(&mut host.addr);
+            return Ok(host);
         }
+        let status = host.child.wait().expect("reaps");
+        // It has exited: its stderr is at its end, or nearly.
+        if let Some(reader) = host.err_reader.take() {
+            reader.join().expect("stderr read");
+        }
+        let err = host.stderr();
+        assert!(
+            err.contains("cannot listen on") && err.contains("in use"),
+            "kombat host ended ({status}) before listening:\n{}\n{err}",
+            host.out.join("\n")
+        );
+        Err(Refused::AddressInUse(err))
     }
 
     /// What it wrote to stderr, once it has ended.
