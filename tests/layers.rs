@@ -78,7 +78,7 @@ impl Forbidden {
 
 /// The rules: for each layer (the top-level module a file belongs to), what it must not mention.
 fn rules() -> Vec<(&'static str, Vec<Forbidden>)> {
-    let modules = |names: &[&'static str]| names.iter().map(|m| Forbidden::Path(*m)).collect::<Vec<_>>();
+    let modules = |names: &[&'static str]| names.iter().copied().map(Forbidden::Path).collect::<Vec<_>>();
     let pure = |above: &[&'static str]| IMPURE.iter().copied().chain(modules(above)).collect::<Vec<_>>();
     vec![
         ("sim", pure(&["crate::scenario", "crate::game", "crate::room", "crate::net", "crate::tui", "crate::cli"])),

@@ -143,8 +143,6 @@ pub async fn until_shown(
         Err(_) => false,
     };
     let last = frames.borrow();
-    if ended {
-        panic!("the driver ended before the screen showed {what}:\n{}", last.as_str());
-    }
-    panic!("the screen did not show {what} within {cap:?}; it shows:\n{}", last.as_str());
+    let why = if ended { "the driver ended first".to_owned() } else { format!("not within {cap:?}") };
+    panic!("the screen did not show {what} ({why}); it shows:\n{}", last.as_str());
 }
