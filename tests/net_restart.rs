@@ -3,8 +3,9 @@
 //! backoff) reconnect and resume their seats, no accepted action is lost and none is applied twice
 //! (an act the dead server accepted and a client sends again is answered, not redone), and the
 //! game plays on to a win. A room still in its lobby comes back in its lobby; a record that cannot
-//! be read is reported and left alone; a room whose game ended is not resumed. Waits are reads
-//! with deadlines, never sleeps.
+//! be read is reported and left alone; a room whose game ended is not resumed. The first host
+//! binds port 0 and the test reads the address it prints; a restarted host binds that address
+//! again, tried anew while something else holds it. Waits are reads with deadlines, never sleeps.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -17,7 +18,8 @@ use kombat::game::{Action, IncidentState, Outcome, Phase, Seat};
 use kombat::net::client::{Backoff, Client, ClientCommand, ClientConfig, ClientEvent};
 use kombat::net::codec;
 use kombat::net::protocol::{ClientMsg, LobbyView, PROTOCOL_VERSION, RoleWish, ServerMsg, Update};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
+use std::sync::{Arc, Mutex};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, timeout_at};
@@ -34,31 +36,62 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A loopback address with a port that was free a moment ago.
-fn free_addr() -> String {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
-    probe.local_addr().expect("bound").to_string()
-}
-
 /// The real binary, `kombat host`, and its stdout line by line.
 struct Host {
     child: Child,
+    /// Where it listens, as it printed it.
+    addr: String,
     lines: mpsc::UnboundedReceiver<String>,
     /// Every line so far.
     out: Vec<String>,
+    /// Everything it wrote to stderr so far (read on a thread, so a full pipe never blocks it).
+    err: Arc<Mutex<String>>,
+    err_reader: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Why a `kombat host` did not come up.
+enum Refused {
+    /// Its address was taken: the port of a killed host, caught by someone else for a moment.
+    AddressInUse(String),
 }
 
 impl Host {
-    async fn start(addr: &str, data: &Path) -> Host {
+    /// A host on a port the kernel picks (`--bind 127.0.0.1:0`); the address is the one it prints,
+    /// so no port is found, let go and bound again.
+    async fn start(data: &Path) -> Host {
+        match Host::spawn("127.0.0.1:0", data).await {
+            Ok(host) => host,
+            Err(Refused::AddressInUse(err)) => panic!("port 0 is never in use: {err}"),
+        }
+    }
+
+    /// A host on the address of one that was killed, so its players' clients find it again. The
+    /// port is free once the killed process is reaped; should anything else hold it a moment, the
+    /// bind is tried again (until `PATIENCE`) rather than raced.
+    async fn restart(addr: &str, data: &Path) -> Host {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match Host::spawn(addr, data).await {
+                Ok(host) => return host,
+                Err(Refused::AddressInUse(err)) => {
+                    assert!(Instant::now() < deadline, "{addr} stayed taken for {PATIENCE:?}: {err}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+
+    async fn spawn(bind: &str, data: &Path) -> Result<Host, Refused> {
         let mut command = Command::new(env!("CARGO_BIN_EXE_kombat"));
         command
-            .args(["host", "--bind", addr])
+            .args(["host", "--bind", bind])
             .env("KOMBAT_DATA_DIR", data)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+            .stderr(Stdio::piped());
         let mut child = command.spawn().expect("kombat host starts");
         let stdout = child.stdout.take().expect("stdout");
+        let mut stderr = child.stderr.take().expect("stderr");
         let (tx, lines) = mpsc::unbounded_channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
@@ -68,23 +101,62 @@ impl Host {
                 }
             }
         });
-        let mut host = Host { child, lines, out: Vec::new() };
-        host.line("the listening line", |l| l == format!("kombat host: listening on {addr}")).await;
-        host
+        let err = Arc::new(Mutex::new(String::new()));
+        let err_in = Arc::clone(&err);
+        let err_reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                err_in.lock().expect("stderr").push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut host = Host { child, addr: String::new(), lines, out: Vec::new(), err, err_reader: Some(err_reader) };
+        let prefix = "kombat host: listening on ";
+        if let Some(line) = host.next_line("the listening line", |l| l.starts_with(prefix)).await {
+            line[prefix.len()..].clone_into(&mut host.addr);
+            return Ok(host);
+        }
+        let status = host.child.wait().expect("reaps");
+        // It has exited: its stderr is at its end, or nearly.
+        if let Some(reader) = host.err_reader.take() {
+            reader.join().expect("stderr read");
+        }
+        let err = host.stderr();
+        assert!(
+            err.contains("cannot listen on") && err.contains("in use"),
+            "kombat host ended ({status}) before listening:\n{}\n{err}",
+            host.out.join("\n")
+        );
+        Err(Refused::AddressInUse(err))
+    }
+
+    /// What it wrote to stderr, once it has ended.
+    fn stderr(&self) -> String {
+        self.err.lock().expect("stderr").clone()
     }
 
     /// Waits for a line `wanted` says yes to.
     async fn line(&mut self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+        match self.next_line(what, wanted).await {
+            Some(line) => line,
+            None => panic!("kombat host ended before {what}:\n{}", self.out.join("\n")),
+        }
+    }
+
+    /// Waits for a line `wanted` says yes to; none if stdout ends first.
+    async fn next_line(&mut self, what: &str, wanted: impl Fn(&str) -> bool) -> Option<String> {
         let deadline = Instant::now() + PATIENCE;
         loop {
             match timeout_at(deadline, self.lines.recv()).await {
                 Ok(Some(line)) => {
                     self.out.push(line.clone());
                     if wanted(&line) {
-                        return line;
+                        return Some(line);
                     }
                 }
-                Ok(None) => panic!("kombat host ended before {what}:\n{}", self.out.join("\n")),
+                Ok(None) => return None,
                 Err(tokio::time::error::Elapsed { .. }) => {
                     panic!("kombat host never printed {what}:\n{}", self.out.join("\n"))
                 }
@@ -299,8 +371,8 @@ async fn end_turn(lee: &mut Player, tam: &mut Player, ray: &mut Raw, next_id: &m
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_and_restarted_resumes_its_rooms_with_no_accepted_action_lost() {
     let data = temp_dir("game");
-    let addr = free_addr();
-    let mut host = Host::start(&addr, &data).await;
+    let mut host = Host::start(&data).await;
+    let addr = host.addr.clone();
     let (code, resumed) = host.room().await;
     assert!(!resumed, "a fresh data directory has nothing to resume");
 
@@ -328,7 +400,7 @@ async fn a_server_killed_and_restarted_resumes_its_rooms_with_no_accepted_action
     let first_out = host.kill().await;
     assert_eq!(first_out.iter().filter(|l| l.starts_with("room ")).count(), 1, "{first_out:?}");
 
-    let mut host = Host::start(&addr, &data).await;
+    let mut host = Host::restart(&addr, &data).await;
     let (again, resumed) = host.room().await;
     assert_eq!((again.as_str(), resumed), (code.as_str(), true), "{:?}", host.out);
 
@@ -407,7 +479,7 @@ async fn a_server_killed_and_restarted_resumes_its_rooms_with_no_accepted_action
     assert_eq!(second_out.iter().filter(|l| l.starts_with("room ")).count(), 1, "{second_out:?}");
 
     // A room whose game ended is not resumed: a new one opens, and the old record is gone.
-    let mut host = Host::start(&addr, &data).await;
+    let mut host = Host::restart(&addr, &data).await;
     let (fresh, resumed) = host.room().await;
     assert!(!resumed && fresh != code, "{:?}", host.out);
     assert!(!data.join("rooms").join(format!("{code}.json")).exists());
@@ -421,8 +493,8 @@ async fn a_lobby_survives_a_restart_and_a_bad_record_is_reported_and_kept() {
     let bad = data.join("rooms").join("ZZZZZ-ZZZZZ.json");
     std::fs::create_dir_all(data.join("rooms")).expect("creates");
     std::fs::write(&bad, "{ not a record").expect("writes");
-    let addr = free_addr();
-    let mut host = Host::start(&addr, &data).await;
+    let mut host = Host::start(&data).await;
+    let addr = host.addr.clone();
     let (code, resumed) = host.room().await;
     assert!(!resumed);
     let refused = host.out.iter().find(|l| l.starts_with("room ZZZZZ-ZZZZZ not resumed: ")).cloned();
@@ -439,7 +511,7 @@ async fn a_lobby_survives_a_restart_and_a_bad_record_is_reported_and_kept() {
     .await;
     host.kill().await;
 
-    let mut host = Host::start(&addr, &data).await;
+    let mut host = Host::restart(&addr, &data).await;
     let (again, resumed) = host.room().await;
     assert_eq!((again.as_str(), resumed), (code.as_str(), true), "{:?}", host.out);
     host.line("the bad record again", |l| l.starts_with("room ZZZZZ-ZZZZZ not resumed: ")).await;

@@ -4,7 +4,9 @@
 //! wire; hostile and broken connections dropped while the room plays on; a stalled client
 //! dropped without slowing anyone; reconnects, duplicate acts, rate limits, refusals, kicks,
 //! the heartbeat and a graceful shutdown. Deadlines are shrunk through `Limits`; waits are
-//! reads with a deadline, never sleeps.
+//! reads with a deadline, never sleeps. Tests that assert on time run on tokio's paused clock,
+//! held still (see [`StillClock`]) so that it moves only when the test advances it: a deadline
+//! is then met to the millisecond, however slow the machine.
 
 use std::fmt::Write;
 use std::net::SocketAddr;
@@ -25,6 +27,36 @@ use tokio_util::codec::{Framed, LengthDelimitedCodec};
 
 /// How long any one expected message may take.
 const WAIT: Duration = Duration::from_secs(10);
+
+/// How long, in real time, a [`StillClock`] holds the clock at most.
+const HOLD_AT_MOST: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Keeps tokio's paused clock from advancing by itself while it lives, for tests that assert on
+/// time over real sockets. A paused clock jumps to the next timer whenever the runtime waits,
+/// also when it waits for bytes already on their way over loopback, which would fire deadlines
+/// (the server's handshake and heartbeat, this file's read timeouts) that never passed; a
+/// blocking task in flight stops those jumps (`tokio::time::pause`, "Preventing auto-advance"),
+/// so time moves only by `tokio::time::advance`. After `HOLD_AT_MOST` of real time the hold
+/// ends: a test stuck on a read then fails with that read's own timeout instead of hanging.
+struct StillClock {
+    _release: std::sync::mpsc::Sender<()>,
+}
+
+impl StillClock {
+    /// Call it first in a `start_paused` test.
+    fn hold() -> StillClock {
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        tokio::task::spawn_blocking(move || {
+            // Returns at once when the sender is dropped.
+            let _ = released.recv_timeout(HOLD_AT_MOST);
+        });
+        StillClock { _release: release }
+    }
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
 
 fn limits() -> Limits {
     Limits {
@@ -120,6 +152,20 @@ impl Client {
         match next {
             Some(Ok(frame)) => Some(self.note(codec::decode(&frame).expect("the server sends valid messages"))),
             Some(Err(_)) | None => None,
+        }
+    }
+
+    /// Whether the server still holds the connection open, by what has already arrived (taken in
+    /// as `recv` would), without waiting.
+    fn is_open(&mut self) -> bool {
+        loop {
+            match self.frames.next().now_or_never() {
+                Some(Some(Ok(frame))) => {
+                    self.note(codec::decode(&frame).expect("the server sends valid messages"));
+                }
+                Some(Some(Err(_)) | None) => return false,
+                None => return true,
+            }
         }
     }
 
@@ -375,9 +421,12 @@ async fn a_liaison_a_troubleshooter_and_a_human_customer_win_first_deploy() {
     host.shut_down().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn oversized_malformed_old_and_slow_connections_are_dropped_while_the_room_plays() {
-    let host = host(Limits { handshake: Duration::from_millis(300), ..limits() }).await;
+    let _still = StillClock::hold();
+    let handshake = ms(300);
+    let host = host(Limits { handshake, ..limits() }).await;
+    let just_before = ms(299);
     let (_lee, mut tam) = started(&host).await;
 
     // A header announcing a 1 MiB frame.
@@ -408,16 +457,24 @@ async fn oversized_malformed_old_and_slow_connections_are_dropped_while_the_room
     assert!(reason.contains(&format!("version {PROTOCOL_VERSION}")) && reason.contains("version 999"), "{reason}");
     still_playing(&mut tam, "after the old client").await;
 
-    // Slow loris: half a header, then nothing; before and after Hello.
+    // Slow loris: half a header, then nothing; before and after Hello. Dropped when the
+    // handshake deadline has passed, not a millisecond before.
     for hello_first in [false, true] {
         let mut slow = Client::connect(host.addr, "slow").await;
         if hello_first {
             slow.hello().await;
         }
-        let t0 = Instant::now();
         slow.send_raw(&[0, 0]).await;
+        // Connections are accepted in order: once one that came after is welcomed, the slow one's
+        // handler is reading, its deadline `handshake` from now (the clock has not moved).
+        let mut later = Client::connect(host.addr, "later").await;
+        later.hello().await;
+        drop(later);
+        tokio::time::advance(just_before).await;
+        still_playing(&mut tam, &format!("a millisecond before the deadline, hello first: {hello_first}")).await;
+        assert!(slow.is_open(), "dropped before the handshake deadline (hello first: {hello_first})");
+        tokio::time::advance(ms(2)).await;
         assert_eq!(slow.until_closed().await, Vec::new(), "dropped without a word");
-        assert!(t0.elapsed() < Duration::from_secs(5), "by the handshake deadline");
     }
     still_playing(&mut tam, "after the slow clients").await;
 
@@ -430,8 +487,9 @@ async fn oversized_malformed_old_and_slow_connections_are_dropped_while_the_room
     host.shut_down().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_stalled_client_is_dropped_and_does_not_slow_the_others() {
+    let _still = StillClock::hold();
     let limits = Limits { queue: 4, send_buffer: Some(4096), write_timeout: Duration::from_secs(3), ..limits() };
     let host = host(limits).await;
     let (mut lee, mut tam) = started(&host).await;
@@ -455,10 +513,16 @@ async fn a_stalled_client_is_dropped_and_does_not_slow_the_others() {
         still_playing(&mut tam, &format!("round {i} {}", "x".repeat(300))).await;
         slowest = slowest.max(t0.elapsed());
         lee.drain();
+        // Time passes between rounds only, as much as the rate limits need to refill.
+        tokio::time::advance(ms(20)).await;
     }
-    assert!(slowest < Duration::from_secs(2), "one round took {slowest:?}");
+    // On the held clock a round takes no time at all unless it waits for a timer to fire, such
+    // as the stalled client's write timeout.
+    assert_eq!(slowest, Duration::ZERO, "a round waited {slowest:?} for a timer");
 
-    // Reading now: what fit in its buffers and queue, then the end; far from every update.
+    // Reading now, once its write timeout has passed too: what fit in its buffers and queue,
+    // then the end; far from every update.
+    tokio::time::advance(limits.write_timeout).await;
     let got = stuck.until_closed().await;
     let views = got.iter().filter(|m| matches!(m, ServerMsg::Update { .. })).count();
     assert!(views < rounds / 2, "the stalled client was dropped early: it got {views} of {rounds} updates");
@@ -627,28 +691,39 @@ async fn the_game_master_kicks_and_nobody_else_can() {
     host.shut_down().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_silent_client_is_dropped_and_a_pinging_one_stays() {
-    let host = host(Limits { heartbeat: Duration::from_millis(400), ..limits() }).await;
-    let t0 = Instant::now();
+    let _still = StillClock::hold();
+    let heartbeat = ms(400);
+    let host = host(Limits { heartbeat, ..limits() }).await;
     let mut quiet = Client::join(host.addr, &host.code, "Quiet", RoleWish::Liaison).await;
     let mut chatty = Client::join(host.addr, &host.code, "Chatty", RoleWish::Troubleshooter).await;
+    // Both joined at this instant (the clock moves only below): the quiet one, which sends
+    // nothing more, is due to be dropped at t0 + 400 ms.
+    let t0 = Instant::now();
     let mut nonce = 0;
-    // Chatty keeps pinging until the quiet one shows as disconnected in the lobby.
-    let quiet_gone = |c: &Client| {
-        c.got.iter().any(|m| {
-            matches!(m, ServerMsg::Update { update: Update::Lobby(l), .. }
-                if l.players.iter().any(|p| p.seat == Seat::Liaison && !p.connected))
-        })
+    let quiet_away = |l: &LobbyView| l.players.iter().any(|p| p.seat == Seat::Liaison && !p.connected);
+    let shown_away = |c: &Client| {
+        c.got.iter().any(|m| matches!(m, ServerMsg::Update { update: Update::Lobby(l), .. } if quiet_away(l)))
     };
-    while !quiet_gone(&chatty) {
+    // Chatty pings now and then up to a millisecond before the quiet one's deadline.
+    for step in [100, 100, 100, 99] {
+        tokio::time::advance(ms(step)).await;
         nonce += 1;
         chatty.send(&ClientMsg::Ping { nonce }).await;
         chatty.until("the pong", |m| *m == ServerMsg::Pong { nonce }).await;
-        assert!(t0.elapsed() < WAIT, "the silent client should have been dropped");
     }
-    assert!(t0.elapsed() >= Duration::from_millis(400), "not before the heartbeat deadline");
+    assert_eq!(t0.elapsed(), ms(399));
+    assert!(quiet.is_open() && !shown_away(&chatty), "the silent client was dropped before the heartbeat deadline");
+    // Past it: the quiet one is dropped, and shows as away.
+    tokio::time::advance(ms(2)).await;
+    chatty.until_lobby("the silent client away", quiet_away).await;
     quiet.until_closed().await;
+    // Chatty, who pinged 2 ms ago, stays: another ping well within its own heartbeat is answered.
+    tokio::time::advance(ms(300)).await;
+    nonce += 1;
+    chatty.send(&ClientMsg::Ping { nonce }).await;
+    chatty.until("the last pong", |m| *m == ServerMsg::Pong { nonce }).await;
     assert!(chatty.got.iter().any(|m| matches!(m, ServerMsg::Pong { nonce: 1 })));
     host.shut_down().await;
 }

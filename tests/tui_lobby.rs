@@ -1,11 +1,13 @@
 //! The hosted game's screens before the game (the join form, the host form, the lobby) as the
 //! player sees them at 80×24 and 160×48, and the TUI's network session end to end: the real
 //! driver, drawing to a `TestBackend`, joins a room on a real server on 127.0.0.1:0 next to a
-//! library client, readies and starts the game, and a TUI that hosts gets a room to share.
+//! library client, readies and starts the game, and a TUI that hosts gets a room to share. Those
+//! wait for what the screen shows (the backend publishes each frame the driver draws) or what
+//! the other client receives, never for a fixed time.
 
 mod screen;
 
-use screen::{draw, text_of};
+use screen::{Watched, draw, text_of, until_shown};
 
 use std::time::Duration;
 
@@ -21,9 +23,8 @@ use kombat::tui::driver::{self, Settings};
 use kombat::tui::keymap::Keymap;
 use kombat::tui::theme::Theme;
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
@@ -150,27 +151,39 @@ fn the_lobby_while_reconnecting() {
     assert!(text.contains("reconnecting, attempt 3"), "{text}");
 }
 
-/// The driver on a `TestBackend`, fed keys through a channel; returns the app when input ends.
+/// How long any one awaited thing may take, on a slow machine.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The driver on a watched `TestBackend`, fed keys through a channel; returns the app and its
+/// last frame when input ends, and shows each frame it draws as it draws it.
 fn spawn_driver(
     app: App,
     settings: Settings,
     width: u16,
     height: u16,
-) -> (mpsc::Sender<TermEvent>, tokio::task::JoinHandle<(App, String)>) {
+) -> (mpsc::Sender<TermEvent>, tokio::task::JoinHandle<(App, String)>, watch::Receiver<String>) {
     let (keys, input) = mpsc::channel(64);
+    let (backend, frames) = Watched::new(width, height);
     let task = tokio::spawn(async move {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        let mut terminal = Terminal::new(backend).expect("terminal");
         let app =
             driver::run(&mut terminal, app, input, settings, std::future::pending()).await.expect("the driver runs");
         let shown = text_of(terminal.backend().buffer());
         (app, shown)
     });
-    (keys, task)
+    (keys, task, frames)
 }
 
-async fn send_key(keys: &mpsc::Sender<TermEvent>, code: KeyCode) {
-    keys.send(TermEvent::Key(key(code))).await.expect("the driver listens");
-    tokio::time::sleep(Duration::from_millis(50)).await;
+/// Keys reach the driver in order, and it handles each before reading the next: no waits
+/// between them.
+async fn send_keys(keys: &mpsc::Sender<TermEvent>, codes: impl IntoIterator<Item = KeyCode>) {
+    for code in codes {
+        keys.send(TermEvent::Key(key(code))).await.expect("the driver listens");
+    }
+}
+
+fn chars(text: &str) -> impl Iterator<Item = KeyCode> + '_ {
+    text.chars().map(KeyCode::Char)
 }
 
 /// Events until one matches, within a deadline.
@@ -184,7 +197,7 @@ async fn until(client: &mut Client, what: &str, mut matches: impl FnMut(&ClientE
             }
         }
     };
-    tokio::time::timeout(Duration::from_secs(10), wait).await.unwrap_or_else(|_| panic!("no {what} in 10 s"))
+    tokio::time::timeout(PATIENCE, wait).await.unwrap_or_else(|_| panic!("no {what} in {PATIENCE:?}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -207,9 +220,9 @@ async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
     let mut app = new_app();
     let join = kombat::tui::app::open_lobby(&mut app, request);
     let settings = Settings { first: vec![join], ..Settings::default() };
-    let (keys, tui) = spawn_driver(app, settings, 120, 40);
-    // The first to join is the room's creator: let the TUI's handshake finish before bob's.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (keys, tui, mut frames) = spawn_driver(app, settings, 120, 40);
+    // The first to join is the room's creator: bob joins once the TUI sits in the lobby.
+    until_shown(&mut frames, "alice seated in the lobby", PATIENCE, |f| f.contains("alice (you)")).await;
 
     let config = ClientConfig::new(addr.to_string(), code.clone(), "bob", RoleWish::Troubleshooter);
     let mut bob = Client::connect(config).await.expect("bob joins");
@@ -219,30 +232,40 @@ async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
     .await;
 
     // Lobby chat and ready from the TUI reach bob.
-    for c in "hello bob".chars() {
-        keys.send(TermEvent::Key(key(KeyCode::Char(c)))).await.expect("keys");
-    }
-    send_key(&keys, KeyCode::Enter).await;
-    send_key(&keys, KeyCode::F(5)).await;
+    send_keys(&keys, chars("hello bob").chain([KeyCode::Enter, KeyCode::F(5)])).await;
     until(&mut bob, "alice's chat and ready", |e| {
         matches!(e, ClientEvent::Lobby(l)
             if l.chat.iter().any(|c| c.text == "hello bob") && l.players.iter().any(|p| p.name == "alice" && p.ready))
     })
     .await;
 
-    // F6 starts the game: bob gets his troubleshooter's view.
+    // F6 starts the game once the server has bob's ready: bob gets his troubleshooter's view.
     bob.send(ClientCommand::Ready(true)).await.expect("ready");
-    send_key(&keys, KeyCode::F(6)).await;
+    until(
+        &mut bob,
+        "bob's own ready",
+        |e| matches!(e, ClientEvent::Lobby(l) if l.players.iter().any(|p| p.name == "bob" && p.ready)),
+    )
+    .await;
+    send_keys(&keys, [KeyCode::F(6)]).await;
     until(&mut bob, "the game's first view", |e| matches!(e, ClientEvent::View(_))).await;
+    until_shown(&mut frames, "the game master's screen at the console", PATIENCE, |f| {
+        f.contains("[ game master ]") && f.contains("console $")
+    })
+    .await;
     // Team chat from the game master's screen (ctrl-t: from the console to the team chat)
     // reaches bob's view, and bob's reaches the game master's screen.
     keys.send(TermEvent::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL))).await.expect("keys");
     bob.act(kombat::game::Action::TeamChat("web pods cannot pull their image".to_owned())).await.expect("bob acts");
-    for c in "look at the web pods".chars() {
-        keys.send(TermEvent::Key(key(KeyCode::Char(c)))).await.expect("keys");
-    }
-    send_key(&keys, KeyCode::Enter).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    send_keys(&keys, chars("look at the web pods").chain([KeyCode::Enter])).await;
+    until(
+        &mut bob,
+        "the game master's words",
+        |e| matches!(e, ClientEvent::View(v) if format!("{:?}", v.panel).contains("look at the web pods")),
+    )
+    .await;
+    // Chat lines wrap in the team chat panel: its first words will do.
+    until_shown(&mut frames, "bob's chat", PATIENCE, |f| f.contains("bob: web pods cannot pull")).await;
     drop(keys);
     let (app, shown) = tui.await.expect("the driver ends");
     let Screen::Game(game) = &app.screen else { panic!("not on the game screen: {:?}\n{shown}", app.screen) };
@@ -251,15 +274,9 @@ async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
     assert!(shown.contains("Friday afternoon release"), "{shown}");
     let seen = game.views.first().map(|v| format!("{:?}", v.panel)).unwrap_or_default();
     assert!(seen.contains("web pods cannot pull their image"), "bob's chat is not in the view: {seen}");
-    until(
-        &mut bob,
-        "the game master's words",
-        |e| matches!(e, ClientEvent::View(v) if format!("{:?}", v.panel).contains("look at the web pods")),
-    )
-    .await;
 
     let _ = stop.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(10), serving).await;
+    let _ = tokio::time::timeout(PATIENCE, serving).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -275,19 +292,16 @@ async fn the_tui_hosts_a_room_and_sits_in_it() {
     let settings = Settings { data_dir: Some(dir.clone()), first: vec![Effect::Host(request)], ..Settings::default() };
     // The driver carries out `first` before it reads keys; the lobby screen is what `Host`
     // leaves the model on, so put the app there the way the host form does.
-    let (keys, input) = mpsc::channel(8);
     let mut app = new_app();
     open_menu(&mut app, "Host a game");
     press(&mut app, KeyCode::Enter);
-    let task = tokio::spawn(async move {
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        let app = driver::run(&mut terminal, app, input, settings, std::future::pending()).await.expect("runs");
-        (app, text_of(terminal.backend().buffer()))
-    });
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    send_key(&keys, KeyCode::Char('x')).await;
+    let (keys, task, mut frames) = spawn_driver(app, settings, 120, 40);
+    until_shown(&mut frames, "alice seated in her own room", PATIENCE, |f| {
+        f.contains("alice (you)") && f.contains("connected · you sit in the game master seat")
+    })
+    .await;
     drop(keys);
-    let (app, shown) = tokio::time::timeout(Duration::from_secs(15), task).await.expect("ends").expect("runs");
+    let (app, shown) = tokio::time::timeout(PATIENCE, task).await.expect("ends").expect("runs");
     let Screen::Lobby(lobby) = &app.screen else { panic!("not in the lobby: {:?}", app.screen) };
     let share = lobby.share.clone().expect("a line to share");
     let code = lobby.code.clone().expect("joined");

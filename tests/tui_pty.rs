@@ -27,9 +27,24 @@ const LEAVE_ALTERNATE: &[u8] = b"\x1b[?1049l";
 struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Reads the terminal until kombat's side of it is closed (it exits).
+    reader: std::thread::JoinHandle<()>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _pair: portable_pty::PtyPair,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+/// Polls `check` every 20 ms until it gives a value; after `DEADLINE`, fails saying what was
+/// awaited and what `shown` shows then.
+fn poll_until<T>(what: &str, shown: impl Fn() -> String, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(found) = check() {
+            return found;
+        }
+        assert!(start.elapsed() < DEADLINE, "waited {DEADLINE:?} for {what}; the screen shows:\n{}", shown());
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -51,12 +66,14 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).expect("kombat starts");
+        // Only kombat holds the terminal's other side: when it exits, the reader sees the end.
+        drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
         let screen = Arc::new(Mutex::new(vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (screen_in, raw_in) = (Arc::clone(&screen), Arc::clone(&raw));
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -66,7 +83,7 @@ impl Session {
                 raw_in.lock().expect("raw").extend_from_slice(&buf[..n]);
             }
         });
-        Session { screen, raw, writer, child, _pair: pair }
+        Session { screen, raw, reader, writer, child, _master: pair.master }
     }
 
     fn contents(&self) -> String {
@@ -75,27 +92,19 @@ impl Session {
 
     /// Waits until the screen shows `text`; on timeout, fails with the screen as it is.
     fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < DEADLINE {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("waited {DEADLINE:?} for {text:?}; the screen shows:\n{}", self.contents());
+        poll_until(&format!("{text:?}"), || self.contents(), || self.contents().contains(text).then_some(()));
     }
 
     /// Waits until the screen shows one of `texts`; returns the one it showed.
     fn wait_for_any<'t>(&self, texts: &[&'t str]) -> &'t str {
-        let start = Instant::now();
-        while start.elapsed() < DEADLINE {
-            let screen = self.contents();
-            if let Some(found) = texts.iter().find(|t| screen.contains(**t)) {
-                return found;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("waited {DEADLINE:?} for any of {texts:?}; the screen shows:\n{}", self.contents());
+        poll_until(
+            &format!("any of {texts:?}"),
+            || self.contents(),
+            || {
+                let screen = self.contents();
+                texts.iter().find(|t| screen.contains(**t)).copied()
+            },
+        )
     }
 
     fn send(&mut self, keys: &str) {
@@ -110,19 +119,19 @@ impl Session {
     }
 
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        while start.elapsed() < DEADLINE {
-            if let Some(status) = self.child.try_wait().expect("child status") {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("kombat did not exit; the screen shows:\n{}", self.contents());
+        let screen = Arc::clone(&self.screen);
+        let child = &mut self.child;
+        poll_until(
+            "kombat to exit",
+            || screen.lock().expect("screen").screen().contents(),
+            || child.try_wait().expect("child status"),
+        )
     }
 
+    /// How often `needle` was written to the terminal, counted once kombat has exited and the
+    /// reader has taken in everything it wrote.
     fn raw_count(&self, needle: &[u8]) -> usize {
-        // The reader thread may still be draining the last bytes.
-        std::thread::sleep(Duration::from_millis(200));
+        poll_until("the terminal's last bytes", || self.contents(), || self.reader.is_finished().then_some(()));
         let raw = self.raw.lock().expect("raw");
         raw.windows(needle.len()).filter(|w| *w == needle).count()
     }
