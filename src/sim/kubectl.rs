@@ -6,6 +6,7 @@ mod args;
 mod auth;
 mod describe;
 mod exec;
+pub mod flag;
 mod get;
 mod logs;
 mod mutate;

@@ -7,17 +7,12 @@ use super::{Done, KubectlError, table};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
 
+use crate::sim::kubectl::flag;
 pub use crate::sim::rbac::{ADMIN_USER, allowed};
 use crate::sim::rbac::{groups, subject_matches};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("as", None),
-    FlagSpec::value("as-group", None),
-    FlagSpec::switch("list", None),
-    FlagSpec::switch("quiet", Some('q')),
-    FlagSpec::value("subresource", None),
-    FlagSpec::switch("no-headers", None),
-];
+pub(super) const FLAGS: &[FlagSpec] =
+    &[flag::AS, flag::AS_GROUP, flag::LIST, flag::QUIET, flag::SUBRESOURCE, flag::NO_HEADERS];
 
 /// Runs `kubectl auth …`.
 pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
@@ -28,7 +23,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         ));
     };
     let args = Args::parse(rest, FLAGS)?;
-    let user = args.value("as").unwrap_or(ADMIN_USER).to_owned();
+    let user = args.value(flag::AS).unwrap_or(ADMIN_USER).to_owned();
     match sub.as_str() {
         "can-i" => can_i(cluster, &args, &user),
         "whoami" => {
@@ -37,7 +32,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
                 vec!["Username".to_owned(), user.clone()],
                 vec!["Groups".to_owned(), format!("[{}]", groups.join(" "))],
             ];
-            Done::read(table::render(&["ATTRIBUTE", "VALUE"], &rows, args.switch("no-headers")))
+            Done::read(table::render(&["ATTRIBUTE", "VALUE"], &rows, args.switch(flag::NO_HEADERS)))
         }
         "reconcile" => {
             Err(KubectlError::msg("error: auth reconcile needs manifests, which this console does not take"))
@@ -48,7 +43,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
 
 fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlError> {
     let ns = if args.all_namespaces() { "" } else { args.namespace() };
-    if args.switch("list") {
+    if args.switch(flag::LIST) {
         return Done::read(list(cluster, user, ns));
     }
     let (Some(verb), Some(target)) = (args.positional.first(), args.positional.get(1)) else {
@@ -70,7 +65,7 @@ fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlErro
         }
         _ => (target.clone(), None),
     };
-    let resource = match args.value("subresource") {
+    let resource = match args.value(flag::SUBRESOURCE) {
         Some(s) => format!("{resource}/{s}"),
         None => resource,
     };
@@ -81,7 +76,7 @@ fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlErro
     }
     let ns = if kind.is_some_and(|k| !k.namespaced()) { "" } else { ns };
     let yes = allowed(cluster, user, verb, &resource, ns);
-    if args.switch("quiet") {
+    if args.switch(flag::QUIET) {
         return Done::read(warnings.join("\n"));
     }
     warnings.push(if yes { "yes" } else { "no" }.to_owned());

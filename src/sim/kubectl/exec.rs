@@ -12,16 +12,12 @@ use super::logs::{default_container, resolve_pod};
 use super::{Done, KubectlError};
 use crate::sim::change::ApiError;
 use crate::sim::cluster::Cluster;
+use crate::sim::kubectl::flag;
 use crate::sim::network::Source;
 use crate::sim::objects::{Container, ContainerState, Pod, PodPhase};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("stdin", Some('i')),
-    FlagSpec::switch("tty", Some('t')),
-    FlagSpec::value("container", Some('c')),
-    FlagSpec::switch("quiet", Some('q')),
-    FlagSpec::value("pod-running-timeout", None),
-];
+pub(super) const FLAGS: &[FlagSpec] =
+    &[flag::STDIN, flag::TTY, flag::CONTAINER, flag::QUIET, flag::POD_RUNNING_TIMEOUT];
 
 /// Where a command runs.
 pub(crate) struct Ctx<'a> {
@@ -76,7 +72,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         return Err(KubectlError::msg("error: you must specify at least one command for the container"));
     }
     let (pod, mut notes) = resolve_pod(cluster, ns, target)?;
-    let container = if let Some(c) = args.value("container") {
+    let container = if let Some(c) = args.value(flag::CONTAINER) {
         pod.spec
             .containers
             .iter()
@@ -84,7 +80,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             .ok_or_else(|| ApiError::BadRequest(format!("container {c} is not valid for pod {}", pod.meta.name)))?
     } else {
         let (first, note) = default_container(pod);
-        if let (Some(n), false) = (note, args.switch("quiet")) {
+        if let (Some(n), false) = (note, args.switch(flag::QUIET)) {
             notes.push(n);
         }
         pod.spec

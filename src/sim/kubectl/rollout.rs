@@ -11,14 +11,13 @@ use super::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::objects::{Deployment, PodTemplate, ReplicaSet};
 
-pub(super) const STATUS_FLAGS: &[FlagSpec] =
-    &[FlagSpec::switch("watch", Some('w')), FlagSpec::value("revision", None), FlagSpec::value("timeout", None)];
-pub(super) const HISTORY_FLAGS: &[FlagSpec] =
-    &[FlagSpec::value("revision", None), FlagSpec::value("output", Some('o'))];
-pub(super) const UNDO_FLAGS: &[FlagSpec] = &[FlagSpec::value("to-revision", None), FlagSpec::value("dry-run", None)];
-pub(super) const PLAIN_FLAGS: &[FlagSpec] = &[FlagSpec::value("selector", Some('l')), FlagSpec::value("dry-run", None)];
+pub(super) const STATUS_FLAGS: &[FlagSpec] = &[flag::WATCH, flag::REVISION, flag::TIMEOUT];
+pub(super) const HISTORY_FLAGS: &[FlagSpec] = &[flag::REVISION, flag::OUTPUT];
+pub(super) const UNDO_FLAGS: &[FlagSpec] = &[flag::TO_REVISION, flag::DRY_RUN];
+pub(super) const PLAIN_FLAGS: &[FlagSpec] = &[flag::SELECTOR, flag::DRY_RUN];
 
 const HELP: &str = "Manage the rollout of one or many resources.
 
@@ -164,7 +163,7 @@ fn same_template(a: &PodTemplate, b: &PodTemplate) -> bool {
 }
 
 pub fn plan_undo(cluster: &Cluster, args: &Args) -> Result<Undo, KubectlError> {
-    let to_revision = args.number::<i64>("to-revision")?.unwrap_or(0);
+    let to_revision = args.number::<i64>(flag::TO_REVISION)?.unwrap_or(0);
     let d = deployment(cluster, args, |k, _| {
         format!("error: no rollbacker has been implemented for \"{}\"", group_kind(k))
     })?;

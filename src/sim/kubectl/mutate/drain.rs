@@ -6,22 +6,23 @@ use super::node::{cordon_step, nodes};
 use super::{ACTOR, api_message};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Pod, PodPhase, Selector, VolumeSource};
 
 pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("ignore-daemonsets", None),
-    FlagSpec::switch("delete-emptydir-data", None),
-    FlagSpec::switch("delete-local-data", None),
-    FlagSpec::switch("force", None),
-    FlagSpec::value("timeout", None),
-    FlagSpec::value("grace-period", None),
-    FlagSpec::switch("disable-eviction", None),
-    FlagSpec::value("pod-selector", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("skip-wait-for-delete-timeout", None),
-    FlagSpec::value("chunk-size", None),
+    flag::IGNORE_DAEMONSETS,
+    flag::DELETE_EMPTYDIR_DATA,
+    flag::DELETE_LOCAL_DATA,
+    flag::FORCE,
+    flag::TIMEOUT,
+    flag::GRACE_PERIOD,
+    flag::DISABLE_EVICTION,
+    flag::POD_SELECTOR,
+    flag::SELECTOR,
+    flag::DRY_RUN,
+    flag::SKIP_WAIT_FOR_DELETE_TIMEOUT,
+    flag::CHUNK_SIZE,
 ];
 
 const DAEMONSET_FATAL: &str = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)";
@@ -44,13 +45,13 @@ pub struct Options {
 
 impl Options {
     fn from_args(args: &Args) -> Result<Options, KubectlError> {
-        let pod_selector = match args.value("pod-selector") {
+        let pod_selector = match args.value(flag::POD_SELECTOR) {
             Some(s) => Some(Selector::parse(s).map_err(|_| {
                 KubectlError::msg("error: --pod-selector=<pod_selector> must be a valid label selector")
             })?),
             None => None,
         };
-        let timeout = match args.value("timeout") {
+        let timeout = match args.value(flag::TIMEOUT) {
             Some(t) => Some(parse_duration(t).ok_or_else(|| {
                 KubectlError::msg(format!(
                     "error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""
@@ -59,10 +60,10 @@ impl Options {
             None => None,
         };
         Ok(Options {
-            ignore_daemonsets: args.switch("ignore-daemonsets"),
-            delete_emptydir_data: args.switch("delete-emptydir-data") || args.switch("delete-local-data"),
-            force: args.switch("force"),
-            disable_eviction: args.switch("disable-eviction"),
+            ignore_daemonsets: args.switch(flag::IGNORE_DAEMONSETS),
+            delete_emptydir_data: args.switch(flag::DELETE_EMPTYDIR_DATA) || args.switch(flag::DELETE_LOCAL_DATA),
+            force: args.switch(flag::FORCE),
+            disable_eviction: args.switch(flag::DISABLE_EVICTION),
             pod_selector,
             timeout,
         })

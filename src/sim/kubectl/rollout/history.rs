@@ -7,6 +7,7 @@ use super::{deployment, group_kind, owned};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
 use crate::sim::kubectl::describe::tabwriter;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::mutate::target::slash_name;
 use crate::sim::kubectl::{Args, Done, KubectlError};
 use crate::sim::objects::{Deployment, ReplicaSet};
@@ -14,7 +15,7 @@ use crate::sim::objects::{Deployment, ReplicaSet};
 const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 pub fn run(cluster: &mut Cluster, args: &Args) -> Result<Done, KubectlError> {
-    let revision = args.number::<i64>("revision")?.unwrap_or(0);
+    let revision = args.number::<i64>(flag::REVISION)?.unwrap_or(0);
     let d = deployment(cluster, args, |k, _| {
         format!("error: no history viewer has been implemented for \"{}\"", group_kind(k))
     })?
