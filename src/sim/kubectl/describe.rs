@@ -219,9 +219,8 @@ fn parse_kind(text: &str) -> Result<Kind, KubectlError> {
 }
 
 /// Runs `kubectl describe`.
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
     let selector = match args.value(flag::SELECTOR) {
         Some(s) => Some(Selector::parse(s).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
         None => None,
@@ -376,9 +375,8 @@ fn describe_one(cluster: &Cluster, t: &Target, show_events: bool) -> String {
 pub(super) const EVENT_FLAGS: &[FlagSpec] = &[flag::FOR, flag::TYPES, flag::WATCH, flag::NO_HEADERS, flag::OUTPUT];
 
 /// Runs `kubectl events`.
-pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn events(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, EVENT_FLAGS)?;
-    let cluster: &Cluster = cluster;
     if args.switch(flag::WATCH) {
         return Err(KubectlError::msg(
             "error: --watch is not supported in this console; run events again to see new ones",

@@ -56,9 +56,8 @@ pub enum Exit {
 }
 
 /// Runs `kubectl exec`.
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
     let ns = args.namespace();
     let Some(target) = args.positional.first() else {
         return Err(KubectlError::msg("error: pod, type/name or --filename must be specified"));
@@ -122,10 +121,10 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     }
 }
 
-/// Runs a top-level `curl`, `wget` or `nslookup` from a debug pod (`-n NS`, default `default`).
-pub fn debug_pod(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    let cluster: &Cluster = cluster;
-    let mut argv: Vec<String> = Vec::new();
+/// Runs a top-level `curl`, `wget` or `nslookup` (`exe`) from a debug pod, with the words
+/// after it (`-n NS`, default `default`).
+pub fn debug_pod(cluster: &Cluster, exe: &str, args: &[String]) -> Result<Done, KubectlError> {
+    let mut argv: Vec<String> = vec![exe.to_owned()];
     let mut ns = "default".to_owned();
     let mut it = args.iter();
     while let Some(a) = it.next() {

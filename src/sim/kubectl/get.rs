@@ -70,8 +70,7 @@ fn msg(text: impl Into<String>) -> KubectlError {
     KubectlError::msg(text)
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    let cluster: &Cluster = cluster;
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let a = Args::parse(args, FLAGS)?;
     if a.switch(flag::WATCH) || a.switch(flag::WATCH_ONLY) {
         return Err(msg("error: watch is not supported in this console; run the command again"));

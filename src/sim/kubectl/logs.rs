@@ -3,8 +3,6 @@
 
 pub mod top;
 
-pub use top::top;
-
 use std::fmt::Write as _;
 
 use super::args::{Args, FlagSpec};
@@ -46,9 +44,8 @@ struct Options<'a> {
 }
 
 /// Runs `kubectl logs`.
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
     if args.switch(flag::FOLLOW) {
         return Err(KubectlError::msg(
             "error: --follow is not supported in this console: logs show what was written until now; run the command again to see new lines",

@@ -38,29 +38,39 @@ Available Commands:
 Usage:
   kubectl rollout SUBCOMMAND [options]";
 
-pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
+/// `kubectl rollout` without a subcommand it knows: its help, or cobra's error.
+pub fn group(_: &Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
     super::mutate::refuse_dry_run(tokens)?;
-    let Some((sub, rest)) = tokens.split_first() else {
-        return Done::read(HELP);
-    };
-    match sub.as_str() {
-        "status" => Done::read(status(cluster, &Args::parse(rest, STATUS_FLAGS)?)?),
-        "history" => history::run(cluster, &Args::parse(rest, HISTORY_FLAGS)?),
-        "undo" => {
-            let args = Args::parse(rest, UNDO_FLAGS)?;
-            match plan_undo(cluster, &args)? {
-                Undo { change: Some(change), line } => apply(cluster, change, line),
-                Undo { change: None, line } => Done::read(line),
-            }
-        }
-        "restart" | "pause" | "resume" => {
-            let args = Args::parse(rest, PLAIN_FLAGS)?;
-            let (change, line) = plan_simple(cluster, sub, &args)?;
-            apply(cluster, change, line)
-        }
-        "-h" | "--help" | "help" => Done::read(HELP),
-        other => Err(unknown_subcommand("rollout", other)),
+    match tokens.first().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => Done::read(HELP),
+        Some(other) => Err(unknown_subcommand("rollout", other)),
     }
+}
+
+/// Runs `kubectl rollout status`.
+pub fn run_status(cluster: &Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    Done::read(status(cluster, &Args::parse(rest, STATUS_FLAGS)?)?)
+}
+
+/// Runs `kubectl rollout history`.
+pub fn run_history(cluster: &Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    history::run(cluster, &Args::parse(rest, HISTORY_FLAGS)?)
+}
+
+/// Runs `kubectl rollout undo`.
+pub fn run_undo(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, UNDO_FLAGS)?;
+    match plan_undo(cluster, &args)? {
+        Undo { change: Some(change), line } => apply(cluster, change, line),
+        Undo { change: None, line } => Done::read(line),
+    }
+}
+
+/// Runs `kubectl rollout restart|pause|resume` (`sub`).
+pub fn run_simple(cluster: &mut Cluster, sub: &str, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, PLAIN_FLAGS)?;
+    let (change, line) = plan_simple(cluster, sub, &args)?;
+    apply(cluster, change, line)
 }
 
 fn apply(cluster: &mut Cluster, change: Change, line: String) -> Result<Done, KubectlError> {

@@ -15,8 +15,8 @@ fn logs(c: &mut Cluster, line: &str) -> Result<String, String> {
 }
 
 fn top(c: &mut Cluster, line: &str) -> Result<String, String> {
-    let args: Vec<String> = shlex::split(line).unwrap_or_default();
-    super::top(c, &args).map(|d| d.output).map_err(|e| e.to_string())
+    let outcome = crate::sim::kubectl::run(c, &format!("top {line}"));
+    if outcome.ok { Ok(outcome.output) } else { Err(outcome.output) }
 }
 
 fn with_logs() -> Cluster {

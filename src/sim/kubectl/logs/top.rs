@@ -71,20 +71,26 @@ fn no_metrics(cluster: &Cluster, pods: &[&Pod]) -> KubectlError {
     }
 }
 
-/// Runs `kubectl top`.
-pub fn top(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+/// `kubectl top` without a subcommand it knows (`top pods` and `top nodes` are
+/// [`pods`] and [`nodes`]).
+pub fn group(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
     let Some(what) = args.positional.first() else {
         return Err(KubectlError::msg(
             "Display resource (CPU/memory) usage.\n\nAvailable Commands:\n  node          Display resource (CPU/memory) usage of nodes\n  pod           Display resource (CPU/memory) usage of pods\n\nUsage:\n  kubectl top [flags] [options]",
         ));
     };
-    match what.as_str() {
-        "pod" | "pods" | "po" => top_pods(cluster, &args),
-        "node" | "nodes" | "no" => top_nodes(cluster, &args),
-        other => Err(KubectlError::msg(format!("error: unknown command \"{other}\" for \"kubectl top\""))),
-    }
+    Err(KubectlError::msg(format!("error: unknown command \"{what}\" for \"kubectl top\"")))
+}
+
+/// Runs `kubectl top pods`.
+pub fn pods(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    top_pods(cluster, &Args::parse(args, FLAGS)?)
+}
+
+/// Runs `kubectl top nodes`.
+pub fn nodes(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    top_nodes(cluster, &Args::parse(args, FLAGS)?)
 }
 
 fn sort_rows(rows: &mut [(Vec<String>, u64, u64)], by: Option<&str>) -> Result<(), KubectlError> {
@@ -106,7 +112,7 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         Some(s) => Some(Selector::parse(s).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
         None => None,
     };
-    let name = args.positional.get(1);
+    let name = args.positional.first();
     let pods: Vec<&Pod> = match name {
         Some(n) => vec![
             cluster
@@ -184,7 +190,7 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         Some(s) => Some(Selector::parse(s).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
         None => None,
     };
-    let nodes: Vec<_> = match args.positional.get(1) {
+    let nodes: Vec<_> = match args.positional.first() {
         Some(n) => vec![
             cluster
                 .nodes

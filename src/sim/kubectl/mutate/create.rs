@@ -1,7 +1,7 @@
 //! `kubectl create configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|
 //! clusterrolebinding|deployment`: new objects from flags (this console has no manifest files).
 
-mod rbac;
+pub(in crate::sim::kubectl) mod rbac;
 
 use std::collections::BTreeMap;
 
@@ -31,10 +31,10 @@ macro_rules! create_flags {
 use crate::sim::kubectl::flag;
 use create_flags;
 
-const COMMON: &[FlagSpec] = create_flags![];
-const CONFIGMAP_FLAGS: &[FlagSpec] =
+pub(crate) const COMMON: &[FlagSpec] = create_flags![];
+pub(crate) const CONFIGMAP_FLAGS: &[FlagSpec] =
     create_flags![flag::FROM_LITERAL, flag::FROM_FILE, flag::FROM_ENV_FILE, flag::APPEND_HASH,];
-const SECRET_FLAGS: &[FlagSpec] = create_flags![
+pub(crate) const SECRET_FLAGS: &[FlagSpec] = create_flags![
     flag::FROM_LITERAL,
     flag::FROM_FILE,
     flag::FROM_ENV_FILE,
@@ -47,7 +47,7 @@ const SECRET_FLAGS: &[FlagSpec] = create_flags![
     flag::CERT,
     flag::KEY,
 ];
-const DEPLOYMENT_FLAGS: &[FlagSpec] = create_flags![flag::IMAGE, flag::CREATE_REPLICAS, flag::PORT];
+pub(crate) const DEPLOYMENT_FLAGS: &[FlagSpec] = create_flags![flag::IMAGE, flag::CREATE_REPLICAS, flag::PORT];
 
 const SUBCOMMANDS: &str =
     "configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding|deployment";
@@ -59,14 +59,21 @@ pub struct Creation {
     pub error_prefix: Option<&'static str>,
 }
 
-pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
+/// `kubectl create` without a subcommand it knows: kubectl's errors for files and for words
+/// it cannot make anything of.
+pub fn group(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
     let Some(pos) = subcommand_position(tokens) else {
         if tokens.iter().any(|t| t == "-f" || t.starts_with("--filename") || t.starts_with("-f") || t == "-k") {
             return Err(KubectlError::msg(format!("error: no manifests to apply here; use create {SUBCOMMANDS}")));
         }
         return Err(KubectlError::msg("error: must specify one of -f and -k"));
     };
-    let creation = plan_create(cluster, &tokens[pos], &without(tokens, pos))?;
+    run(cluster, &tokens[pos], &without(tokens, pos))
+}
+
+/// Runs `kubectl create SUB` with the words after `SUB`.
+pub fn run(cluster: &mut Cluster, sub: &str, rest: &[String]) -> Result<Done, KubectlError> {
+    let creation = plan_create(cluster, sub, rest)?;
     let prefix = creation.error_prefix;
     execute(cluster, creation.plan).map_err(|e| match (e, prefix) {
         (KubectlError::Api(api), Some(p)) => KubectlError::msg(format!("error: {p}: {}", super::api_message(&api))),
@@ -111,20 +118,6 @@ pub fn plan_create(cluster: &Cluster, sub: &str, rest: &[String]) -> Result<Crea
         other => Err(KubectlError::msg(format!(
             "error: Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
         ))),
-    }
-}
-
-/// The flags `create SUB …` parses with (`words` starts at the subcommand); `create` alone
-/// has only those every subcommand takes.
-pub(super) fn flags_for(words: &[&str]) -> Option<&'static [FlagSpec]> {
-    match words.first().copied() {
-        None | Some("namespace" | "ns" | "serviceaccount" | "sa") => Some(COMMON),
-        Some("configmap" | "cm") => Some(CONFIGMAP_FLAGS),
-        Some("secret") => Some(SECRET_FLAGS),
-        Some("role" | "clusterrole") => Some(rbac::ROLE_FLAGS),
-        Some("rolebinding" | "clusterrolebinding") => Some(rbac::BINDING_FLAGS),
-        Some("deployment" | "deploy") => Some(DEPLOYMENT_FLAGS),
-        Some(_) => None,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::sim::kind::Kind;
 use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
+pub(crate) const FLAGS: &[FlagSpec] = &[
     flag::ALL,
     flag::SELECTOR,
     flag::GRACE_PERIOD,

@@ -10,7 +10,7 @@ use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Pod, PodPhase, Selector, VolumeSource};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
+pub(crate) const FLAGS: &[FlagSpec] = &[
     flag::IGNORE_DAEMONSETS,
     flag::DELETE_EMPTYDIR_DATA,
     flag::DELETE_LOCAL_DATA,

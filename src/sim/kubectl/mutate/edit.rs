@@ -9,7 +9,7 @@ use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::manifest::to_manifest;
 
-pub(super) const SCALE_FLAGS: &[FlagSpec] = &[
+pub(crate) const SCALE_FLAGS: &[FlagSpec] = &[
     flag::REPLICAS,
     flag::CURRENT_REPLICAS,
     flag::RESOURCE_VERSION,
@@ -20,7 +20,7 @@ pub(super) const SCALE_FLAGS: &[FlagSpec] = &[
     flag::OUTPUT,
 ];
 
-pub(super) const PATCH_FLAGS: &[FlagSpec] = &[
+pub(crate) const PATCH_FLAGS: &[FlagSpec] = &[
     flag::PATCH,
     flag::PATCH_FILE,
     flag::TYPE,

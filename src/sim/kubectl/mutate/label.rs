@@ -11,7 +11,7 @@ use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::Meta;
 
-pub(super) const LABEL_FLAGS: &[FlagSpec] = &[
+pub(crate) const LABEL_FLAGS: &[FlagSpec] = &[
     flag::OVERWRITE,
     flag::ALL,
     flag::SELECTOR,

@@ -9,9 +9,9 @@ use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Node, Taint, TaintEffect};
 
-pub(super) const CORDON_FLAGS: &[FlagSpec] = &[flag::SELECTOR, flag::DRY_RUN];
+pub(crate) const CORDON_FLAGS: &[FlagSpec] = &[flag::SELECTOR, flag::DRY_RUN];
 
-pub(super) const TAINT_FLAGS: &[FlagSpec] =
+pub(crate) const TAINT_FLAGS: &[FlagSpec] =
     &[flag::OVERWRITE, flag::ALL, flag::SELECTOR, flag::DRY_RUN, flag::OUTPUT, flag::TAINT_VALIDATE];
 
 pub fn cordon(cluster: &mut Cluster, tokens: &[String], desired: bool) -> Result<Done, KubectlError> {

@@ -10,13 +10,13 @@ use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Container, Deployment, ResourceList};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
-pub(super) const IMAGE_FLAGS: &[FlagSpec] =
+pub(crate) const IMAGE_FLAGS: &[FlagSpec] =
     &[flag::ALL, flag::SELECTOR, flag::LOCAL, flag::DRY_RUN, flag::OUTPUT, flag::RECORD];
 
-pub(super) const RESOURCES_FLAGS: &[FlagSpec] =
+pub(crate) const RESOURCES_FLAGS: &[FlagSpec] =
     &[flag::CONTAINERS, flag::LIMITS, flag::REQUESTS, flag::ALL, flag::SELECTOR, flag::DRY_RUN, flag::OUTPUT];
 
-pub(super) const ENV_FLAGS: &[FlagSpec] = &[
+pub(crate) const ENV_FLAGS: &[FlagSpec] = &[
     flag::CONTAINERS,
     flag::ENV,
     flag::LIST,
@@ -43,32 +43,36 @@ Available Commands:
 Usage:
   kubectl set SUBCOMMAND [options]";
 
-pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
-    let Some((sub, rest)) = tokens.split_first() else {
-        return Done::read(HELP);
-    };
-    match sub.as_str() {
-        "image" => {
-            let args = Args::parse(rest, IMAGE_FLAGS)?;
-            let plan = plan_image(cluster, &args)?;
-            execute(cluster, plan)
-        }
-        "resources" => {
-            let args = Args::parse(rest, RESOURCES_FLAGS)?;
-            let plan = plan_resources(cluster, &args)?;
-            execute(cluster, plan)
-        }
-        "env" => {
-            let args = Args::parse(rest, ENV_FLAGS)?;
-            if args.switch(flag::LIST) {
-                return Done::read(list_env(cluster, &args)?);
-            }
-            let plan = plan_env(cluster, &args)?;
-            execute(cluster, plan)
-        }
-        "-h" | "--help" | "help" => Done::read(HELP),
-        other => Err(unknown_subcommand("set", other)),
+/// `kubectl set` without a subcommand it knows: its help, or cobra's error.
+pub fn group(_: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
+    match tokens.first().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => Done::read(HELP),
+        Some(other) => Err(unknown_subcommand("set", other)),
     }
+}
+
+/// Runs `kubectl set image`.
+pub fn image(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, IMAGE_FLAGS)?;
+    let plan = plan_image(cluster, &args)?;
+    execute(cluster, plan)
+}
+
+/// Runs `kubectl set resources`.
+pub fn resources(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, RESOURCES_FLAGS)?;
+    let plan = plan_resources(cluster, &args)?;
+    execute(cluster, plan)
+}
+
+/// Runs `kubectl set env` (`--list` only reads).
+pub fn env(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, ENV_FLAGS)?;
+    if args.switch(flag::LIST) {
+        return Done::read(list_env(cluster, &args)?);
+    }
+    let plan = plan_env(cluster, &args)?;
+    execute(cluster, plan)
 }
 
 /// The one deployment a `set` command names, from its non-pair words.
@@ -357,7 +361,7 @@ mod tests {
     #[test]
     fn unknown_set_subcommands_are_refused() {
         let mut c = fixture::cluster();
-        let e = run(&mut c, &["frob".to_owned()]).err().map(|e| e.to_string());
+        let e = group(&mut c, &["frob".to_owned()]).err().map(|e| e.to_string());
         assert_eq!(e.as_deref(), Some("error: unknown command \"frob\"\nSee 'kubectl set -h' for help and examples"));
     }
 

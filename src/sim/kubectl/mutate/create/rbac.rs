@@ -10,9 +10,9 @@ use crate::sim::kubectl::{Args, FlagSpec, KubectlError};
 use crate::sim::objects::{Meta, PolicyRuleSpec, Role, RoleBinding, RoleRef, Subject};
 use crate::sim::rbac::VERBS;
 
-pub(super) const ROLE_FLAGS: &[FlagSpec] =
+pub(crate) const ROLE_FLAGS: &[FlagSpec] =
     create_flags![flag::VERB, flag::RESOURCE, flag::RESOURCE_NAME, flag::NON_RESOURCE_URL, flag::AGGREGATION_RULE,];
-pub(super) const BINDING_FLAGS: &[FlagSpec] =
+pub(crate) const BINDING_FLAGS: &[FlagSpec] =
     create_flags![flag::ROLE, flag::CLUSTERROLE, flag::SERVICEACCOUNT, flag::USER, flag::GROUP,];
 
 /// Values of a flag given repeatedly or comma-separated (`--verb=get,list --verb=watch`).
