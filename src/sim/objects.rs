@@ -9,7 +9,7 @@ mod policy;
 mod storage;
 mod workload;
 
-pub use meta::{Labels, Meta, Namespace, OwnerRef, Selector, SelectorOp, SelectorTerm};
+pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm};
 pub use network::{
     EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,
     PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,

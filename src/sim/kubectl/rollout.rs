@@ -12,7 +12,7 @@ use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::kubectl::flag;
-use crate::sim::objects::{Deployment, PodTemplate, ReplicaSet};
+use crate::sim::objects::{Deployment, OwnerKind, PodTemplate, ReplicaSet};
 
 pub(super) const STATUS_FLAGS: &[FlagSpec] = &[flag::WATCH, flag::REVISION, flag::TIMEOUT];
 pub(super) const HISTORY_FLAGS: &[FlagSpec] = &[flag::REVISION, flag::OUTPUT];
@@ -110,7 +110,7 @@ pub(super) fn owned<'c>(cluster: &'c Cluster, d: &Deployment) -> Vec<&'c Replica
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace
-                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name)
+                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::Deployment && o.name == d.meta.name)
         })
         .collect();
     list.sort_by_key(|rs| rs.revision);

@@ -96,8 +96,10 @@ fn pod(
     }
     let mut meta = meta_at(name, "shop", uid_n, created, &[("app", app)]);
     if app == "web" {
-        meta.owner =
-            Some(crate::sim::objects::OwnerRef { kind: "ReplicaSet".to_owned(), name: "web-7d4b9c8f6b".to_owned() });
+        meta.owner = Some(crate::sim::objects::OwnerRef {
+            kind: crate::sim::objects::OwnerKind::ReplicaSet,
+            name: "web-7d4b9c8f6b".to_owned(),
+        });
     }
     Pod {
         meta,

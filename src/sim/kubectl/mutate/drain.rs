@@ -8,7 +8,7 @@ use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
 use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
-use crate::sim::objects::{Pod, PodPhase, Selector, VolumeSource};
+use crate::sim::objects::{OwnerKind, Pod, PodPhase, Selector, VolumeSource};
 
 pub(crate) const FLAGS: &[FlagSpec] = &[
     flag::IGNORE_DAEMONSETS,
@@ -121,8 +121,8 @@ fn on_node(pod: &Pod, node: &str) -> bool {
     pod.status.node.as_deref().or(pod.spec.node_name.as_deref()) == Some(node)
 }
 
-fn owner_kind(pod: &Pod) -> Option<&str> {
-    pod.meta.owner.as_ref().map(|o| o.kind.as_str())
+fn owner_kind(pod: &Pod) -> Option<OwnerKind> {
+    pod.meta.owner.as_ref().map(|o| o.kind)
 }
 
 pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodList {
@@ -143,7 +143,7 @@ pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodLi
             continue;
         }
         let finished = matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed);
-        if owner_kind(pod) == Some("DaemonSet") {
+        if owner_kind(pod) == Some(OwnerKind::DaemonSet) {
             note(
                 if opts.ignore_daemonsets { DAEMONSET_WARNING } else { DAEMONSET_FATAL },
                 !opts.ignore_daemonsets,
@@ -151,7 +151,8 @@ pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodLi
             );
             continue;
         }
-        if owner_kind(pod) == Some("Node") || pod.meta.annotations.contains_key("kubernetes.io/config.mirror") {
+        if owner_kind(pod) == Some(OwnerKind::Node) || pod.meta.annotations.contains_key("kubernetes.io/config.mirror")
+        {
             continue;
         }
         let local = pod.spec.volumes.iter().any(|v| matches!(v.source, VolumeSource::EmptyDir));
@@ -323,14 +324,14 @@ mod tests {
             fixture::pod("debug", None, "n2", ""),
             fixture::pod(
                 "cache-1",
-                Some(("ReplicaSet", "cache-1")),
+                Some((OwnerKind::ReplicaSet, "cache-1")),
                 "n2",
                 r#", volumes: [(name: "tmp", source: EmptyDir)]"#,
             ),
         ] {
             c.pods.insert(p.meta.key(), p);
         }
-        let mut proxy = fixture::pod("kube-proxy-x", Some(("DaemonSet", "kube-proxy")), "n2", "");
+        let mut proxy = fixture::pod("kube-proxy-x", Some((OwnerKind::DaemonSet, "kube-proxy")), "n2", "");
         proxy.meta.namespace = "kube-system".into();
         c.pods.insert(proxy.meta.key(), proxy);
         c
@@ -414,7 +415,7 @@ mod tests {
     fn mirror_and_terminating_pods_are_left_alone() {
         let mut c = fixture::cluster();
         let mut mirror = fixture::pod("etcd-n2", None, "n2", "");
-        mirror.meta.owner = Some(OwnerRef { kind: "Node".into(), name: "n2".into() });
+        mirror.meta.owner = Some(OwnerRef { kind: OwnerKind::Node, name: "n2".into() });
         c.pods.insert(mirror.meta.key(), mirror);
         if let Some(p) = c.pods.values_mut().find(|p| p.meta.name == "web-7c9b-aaaaa") {
             p.status.terminating_until = Some(900);
