@@ -23,5 +23,5 @@ pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageCla
 pub use workload::{
     Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus, EnvFrom, EnvVar,
     IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources,
-    Strategy, Toleration, Volume, VolumeMount, VolumeSource,
+    Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
 };

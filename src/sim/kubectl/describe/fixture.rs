@@ -2,6 +2,7 @@
 //! (one pod crash-looping from OOM kills), its service, endpoints and events, and one node.
 
 use crate::sim::cluster::{Cluster, Event, key};
+use crate::sim::objects::WaitingReason;
 use crate::sim::objects::{
     ConfigMap, Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, EndpointAddress, Endpoints,
     EnvVar, IntOrString, KeyRef, KubeletState, Meta, Namespace, Node, NodeCondition, OwnerKind, OwnerRef, Pod,
@@ -201,7 +202,7 @@ pub(crate) fn cluster() -> Cluster {
     let mut crashing = web_pod("web-6d4cf56db6-x7k2p", "10.244.1.7");
     crashing.status.containers[0] = ContainerStatus {
         state: ContainerState::Waiting {
-            reason: "CrashLoopBackOff".to_owned(),
+            reason: WaitingReason::CrashLoopBackOff,
             message: "back-off 2m40s restarting failed container=web".to_owned(),
         },
         last_state: Some(ContainerState::Terminated {
