@@ -315,7 +315,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         words: &["set"],
-        help: "Set image, resources or env on a deployment",
+        help: "Set fields of a deployment's pod template",
         section: Section::Changes,
         handler: Handler::Change(mutate::set::group),
         ..BASE
