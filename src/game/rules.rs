@@ -338,6 +338,11 @@ enum Planned {
 fn realize(game: &Game, planned: Planned) -> (Event, Option<World>) {
     match planned {
         Planned::Command(line) => {
+            // A read runs on the world as it is; only a change needs a world of its own.
+            if let Some(outcome) = kubectl::run_read(&game.world.cluster, &line) {
+                let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
+                return (event, None);
+            }
             let mut world = game.world.clone();
             let outcome = kubectl::run(&mut world.cluster, &line);
             let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };

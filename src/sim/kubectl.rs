@@ -6,14 +6,17 @@ mod args;
 mod auth;
 mod describe;
 mod exec;
+pub mod flag;
 mod get;
 mod logs;
 mod mutate;
 mod node_shell;
 mod rollout;
 pub mod table;
+pub mod verbs;
 
 pub use args::{Args, FlagSpec, GLOBAL};
+pub use verbs::{Command, Effect, Handler};
 
 use super::change::ApiError;
 use super::cluster::Cluster;
@@ -66,111 +69,99 @@ impl Done {
     }
 }
 
-/// Commands whose success changes the cluster, for costing a command before it runs.
-const CHANGING: &[&str] = &[
-    "set",
-    "scale",
-    "patch",
-    "label",
-    "annotate",
-    "delete",
-    "cordon",
-    "uncordon",
-    "drain",
-    "taint",
-    "create",
-    "autoscale",
-    "edit",
-    "apply",
-    "replace",
-];
-
-fn verb_cost(verb: &str, rest: &[String]) -> u32 {
-    let is_change_verb = CHANGING.contains(&verb)
-        || (verb == "rollout" && rest.first().is_some_and(|s| s != "status" && s != "history"))
-        || (verb == "ssh"
-            && rest.iter().any(|w| matches!(w.as_str(), "start" | "stop" | "restart" | "rm" | "truncate")));
-    if is_change_verb { CHANGE_COST } else { READ_COST }
+/// The tokens of a line's command part (before any pipe), without a leading `kubectl` or `k`;
+/// `None` for an unterminated quote.
+fn command_tokens(command: &str) -> Option<Vec<String>> {
+    let mut tokens = shlex::split(command)?;
+    if tokens.first().is_some_and(|t| t == "kubectl" || t == "k") {
+        tokens.remove(0);
+    }
+    Some(tokens)
 }
 
-/// What a line will cost before it runs: reads are cheap, changes dearer.
+/// Whether a line reads or may change the cluster, before it runs. Lines that cannot run
+/// (unknown verbs, bad quoting, nothing at all) read.
+pub fn effect_of(line: &str) -> Effect {
+    let (command, _) = split_pipes(line);
+    command_tokens(command).and_then(|t| verbs::resolve(&t)).map_or(Effect::Read, |(c, rest)| c.effect(&rest))
+}
+
+/// What a line will cost before it runs: reads are cheap, changes dearer, an empty line free.
 pub fn cost_of(line: &str) -> u32 {
     let (command, _) = split_pipes(line);
-    let Some(tokens) = shlex::split(command) else { return READ_COST };
-    let tokens: &[String] =
-        if tokens.first().is_some_and(|t| t == "kubectl" || t == "k") { &tokens[1..] } else { &tokens };
-    match tokens.split_first() {
-        Some((verb, rest)) => verb_cost(verb, rest),
-        None => 0,
+    match command_tokens(command) {
+        Some(tokens) if tokens.is_empty() => 0,
+        _ => effect_of(line).cost(),
     }
 }
 
-/// The flags the console parses a command with, besides [`GLOBAL`]. `path` is the command's
-/// words as typed (`["get"]`, `["rollout", "status"]`, `["create", "secret", "generic"]`); words
-/// past those that choose the table are ignored. `None` when the command parses no flags of its
-/// own, or is a group (`rollout`, `set`) without a subcommand it knows; `create` alone has the
-/// flags all its subcommands share.
+/// The flags the console parses a command with, besides its global ones ([`Command::global`]).
+/// `path` is the command's words as typed (`["get"]`, `["rollout", "status"]`, `["create",
+/// "secret", "generic"]`); words past those that choose the command are ignored, and a group
+/// without a subcommand it knows has the flags it parses before its subcommand. `None` when
+/// there is no such command.
 pub fn flags_for(path: &[&str]) -> Option<&'static [FlagSpec]> {
-    let (&verb, rest) = path.split_first()?;
-    match verb {
-        "get" => Some(get::FLAGS),
-        "describe" => Some(describe::FLAGS),
-        "events" => Some(describe::EVENT_FLAGS),
-        "logs" | "log" => Some(logs::FLAGS),
-        "top" => Some(logs::top::FLAGS),
-        "auth" => Some(auth::FLAGS),
-        "exec" => Some(exec::FLAGS),
-        "rollout" => match *rest.first()? {
-            "status" => Some(rollout::STATUS_FLAGS),
-            "history" => Some(rollout::HISTORY_FLAGS),
-            "undo" => Some(rollout::UNDO_FLAGS),
-            "restart" | "pause" | "resume" => Some(rollout::PLAIN_FLAGS),
-            _ => None,
-        },
-        _ => mutate::flags_for(verb, rest),
-    }
+    verbs::find(path).map(|c| c.flags)
+}
+
+fn unknown_command(verb: &str) -> Outcome {
+    failure(format!("error: unknown command \"{verb}\" for \"kubectl\"\nRun 'kubectl --help' for usage."), READ_COST)
 }
 
 /// Runs one console line against the cluster.
 pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
     let (command, filters) = split_pipes(line);
-    let Some(tokens) = shlex::split(command) else {
+    let Some(tokens) = command_tokens(command) else {
         return failure("error: unterminated quote in command line".to_owned(), READ_COST);
     };
-    let mut tokens: &[String] = &tokens;
-    if tokens.first().is_some_and(|t| t == "kubectl" || t == "k") {
-        tokens = &tokens[1..];
-    }
     let Some(verb) = tokens.first() else {
         return Outcome { output: String::new(), changed: false, cost: 0, ok: true };
     };
-    let rest = &tokens[1..];
-    let cost = verb_cost(verb, rest);
-    let result = match verb.as_str() {
-        "get" => get::run(cluster, rest),
-        "describe" => describe::run(cluster, rest),
-        "logs" | "log" => logs::run(cluster, rest),
-        "events" => describe::events(cluster, rest),
-        "top" => logs::top(cluster, rest),
-        "auth" => auth::run(cluster, rest),
-        "exec" => exec::run(cluster, rest),
-        "curl" | "wget" | "nslookup" => exec::debug_pod(cluster, tokens),
-        "ssh" => node_shell::run(cluster, rest),
-        "rollout" => rollout::run(cluster, rest),
-        "set" | "scale" | "patch" | "label" | "annotate" | "delete" | "cordon" | "uncordon" | "drain" | "taint"
-        | "create" => mutate::run(cluster, verb, rest),
-        "edit" => Err(KubectlError::msg(
-            "error: edit needs an editor, which this console does not have; use patch, set or scale",
-        )),
-        "apply" | "replace" => {
-            Err(KubectlError::msg("error: no manifests to apply here; use create, patch, set or scale"))
-        }
-        "version" => Done::read("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0"),
-        "help" | "--help" | "-h" => Done::read(HELP),
-        other => Err(KubectlError::msg(format!(
-            "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
-        ))),
+    let Some((command, rest)) = verbs::resolve(&tokens) else { return unknown_command(verb) };
+    let result = match command.handler {
+        Handler::Read(f) => f(cluster, &rest).map(|done| Done { changed: false, ..done }),
+        Handler::Change(f) => mutate::refuse_dry_run(&rest).and_then(|()| f(cluster, &rest)),
+        Handler::Plan(f) => f(cluster, &rest).and_then(|planned| {
+            let changed = !planned.changes.is_empty();
+            for change in planned.changes {
+                cluster.apply(change, mutate::ACTOR)?;
+            }
+            Ok(Done { output: planned.output, changed, failed: false })
+        }),
     };
+    finish(result, command.cost(&rest), &filters)
+}
+
+/// Runs a line that only reads, against a shared cluster: `None` when the line changes (or
+/// may change) the cluster, which [`run`] then has to run. What this returns is what [`run`]
+/// would return for the line.
+pub fn run_read(cluster: &Cluster, line: &str) -> Option<Outcome> {
+    let (command, filters) = split_pipes(line);
+    let Some(tokens) = command_tokens(command) else {
+        return Some(failure("error: unterminated quote in command line".to_owned(), READ_COST));
+    };
+    let Some(verb) = tokens.first() else {
+        return Some(Outcome { output: String::new(), changed: false, cost: 0, ok: true });
+    };
+    let Some((command, rest)) = verbs::resolve(&tokens) else { return Some(unknown_command(verb)) };
+    if command.effect(&rest) == Effect::Change {
+        return None;
+    }
+    let result = match command.handler {
+        Handler::Read(f) => f(cluster, &rest).map(|done| Done { changed: false, ..done }),
+        Handler::Change(_) => return None,
+        Handler::Plan(f) => match f(cluster, &rest) {
+            Ok(planned) if !planned.changes.is_empty() => return None,
+            Ok(planned) => Done::read(planned.output),
+            Err(e) => Err(e),
+        },
+    };
+    Some(finish(result, READ_COST, &filters))
+}
+
+/// The outcome of a command's result: pipes applied, a change costing a change whatever verb
+/// made it (`ssh … systemctl stop kubelet`).
+fn finish(result: Result<Done, KubectlError>, cost: u32, filters: &[Vec<String>]) -> Outcome {
     match result {
         Ok(done) => {
             let output = if filters.is_empty() {
@@ -178,9 +169,8 @@ pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
                 out.truncate(out.trim_end_matches('\n').len());
                 out
             } else {
-                apply_filters(&done.output, &filters)
+                apply_filters(&done.output, filters)
             };
-            // A change costs a change whatever verb made it (`ssh … systemctl stop kubelet`).
             let cost = if done.changed { CHANGE_COST } else { cost };
             Outcome { output, changed: done.changed, cost, ok: !done.failed }
         }
@@ -264,28 +254,3 @@ fn count_arg(args: &[String]) -> Option<usize> {
     }
     None
 }
-
-const HELP: &str = "kubectl controls the (simulated) Kubernetes cluster.
-
-Basic Commands:
-  get           Display one or many resources
-  describe      Show details of a specific resource or group of resources
-  logs          Print the logs for a container in a pod
-  events        List events
-  top           Display resource (CPU/memory) usage
-  exec          Execute a command in a container (cat, env, nslookup, curl, wget)
-  auth can-i    Check whether an action is allowed
-
-Changes:
-  rollout       Manage the rollout of a resource (status, history, undo, restart, pause, resume)
-  set           Set image, resources or env on a deployment
-  scale         Set a new size for a deployment or replica set
-  patch         Update fields of a resource (strategic, merge or --type=json)
-  label, annotate, delete, create (configmap, secret, role, rolebinding)
-  cordon, uncordon, drain, taint
-
-Outside kubectl:
-  curl URL      Request a URL from a debug pod in the cluster
-  ssh NODE -- systemctl status|start|restart kubelet, journalctl -u kubelet, df -h, du, rm
-
-Pipes: | grep [-i] [-v] PATTERN, | head -n N, | tail -n N, | wc -l";

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use super::change::{ApiError, PatchType};
 use super::cluster::Cluster;
 use super::kind::Kind;
-use super::objects::{Labels, Meta};
+use super::objects::{Labels, Meta, OwnerKind};
 
 pub use merge::{json_patch, merge_patch, strategic_merge};
 pub use policy::{pdb_status, quota_usage};
@@ -257,17 +257,18 @@ fn meta(cluster: &Cluster, kind: Kind, m: &Meta) -> Value {
     }
     if let Some(owner) = &m.owner {
         let owner_key = (m.namespace.clone(), owner.name.clone());
-        let (api, owner_uid) = match owner.kind.as_str() {
-            "ReplicaSet" => ("apps/v1", cluster.replicasets.get(&owner_key).map_or(0, |r| r.meta.uid)),
-            "Deployment" => ("apps/v1", cluster.deployments.get(&owner_key).map_or(0, |d| d.meta.uid)),
-            "Node" => ("v1", cluster.nodes.get(&owner.name).map_or(0, |n| n.meta.uid)),
-            _ => ("v1", 0),
+        let api = owner.kind.api_version();
+        let owner_uid = match owner.kind {
+            OwnerKind::ReplicaSet => cluster.replicasets.get(&owner_key).map_or(0, |r| r.meta.uid),
+            OwnerKind::Deployment => cluster.deployments.get(&owner_key).map_or(0, |d| d.meta.uid),
+            OwnerKind::Node => cluster.nodes.get(&owner.name).map_or(0, |n| n.meta.uid),
+            OwnerKind::DaemonSet => 0,
         };
         o.insert(
             "ownerReferences".into(),
             serde_json::json!([{
                 "apiVersion": api,
-                "kind": owner.kind,
+                "kind": owner.kind.as_str(),
                 "name": owner.name,
                 "uid": uid(owner_uid),
                 "controller": true,

@@ -9,7 +9,7 @@ mod policy;
 mod storage;
 mod workload;
 
-pub use meta::{Labels, Meta, Namespace, OwnerRef, Selector, SelectorOp, SelectorTerm};
+pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm};
 pub use network::{
     EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,
     PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,
@@ -23,5 +23,5 @@ pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageCla
 pub use workload::{
     Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus, EnvFrom, EnvVar,
     IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources,
-    Strategy, Toleration, Volume, VolumeMount, VolumeSource,
+    Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
 };

@@ -3,12 +3,13 @@
 //! view, a flag or a flag's value, depending on the words before it. One match is taken with a
 //! trailing space; several extend the word to what they share and are listed.
 //!
-//! Flags come from the console's own tables ([`kubectl::flags_for`]), so completion offers what
-//! the console parses.
+//! Verbs, subcommands and flags come from the console's command table ([`verbs::COMMANDS`]), so
+//! completion offers what the console runs and parses.
 
 use crate::game::view::ObjectName;
 use crate::sim::kind::Kind;
-use crate::sim::kubectl::{self, FlagSpec};
+use crate::sim::kubectl::verbs::{self, Section};
+use crate::sim::kubectl::{FlagSpec, flag};
 
 /// The line after completing its last word, and the alternatives when it was ambiguous.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,29 +21,17 @@ pub struct Completion {
 /// More alternatives than this are not worth listing under a prompt.
 const MAX_CANDIDATES: usize = 50;
 
-/// The commands the console runs, as a player would type them first.
-const VERBS: &[&str] = &[
-    "annotate", "auth", "cordon", "create", "curl", "delete", "describe", "drain", "events", "exec", "get", "help",
-    "label", "logs", "nslookup", "patch", "rollout", "scale", "set", "ssh", "taint", "top", "uncordon", "version",
-    "wget",
-];
+/// The verbs a line can start with: every command of the table but those the console only
+/// refuses (`edit`, `apply`, `replace`), which are not worth offering.
+fn verb_words() -> Vec<String> {
+    verbs::verbs().filter(|c| c.section != Section::Refused).map(verbs::Command::name).collect()
+}
 
-const ROLLOUT_SUBS: &[&str] = &["status", "history", "undo", "restart", "pause", "resume"];
-const SET_SUBS: &[&str] = &["image", "env", "resources"];
-const TOP_SUBS: &[&str] = &["pods", "nodes"];
-const AUTH_SUBS: &[&str] = &["can-i", "whoami"];
-const CREATE_SUBS: &[&str] = &[
-    "configmap",
-    "secret",
-    "namespace",
-    "serviceaccount",
-    "role",
-    "clusterrole",
-    "rolebinding",
-    "clusterrolebinding",
-    "deployment",
-];
-const SECRET_TYPES: &[&str] = &["generic", "docker-registry", "tls"];
+/// The subcommands of the group `verb` names (none for a plain command).
+fn sub_words(verb: &str) -> Vec<String> {
+    let Some(group) = verbs::find(&[verb]) else { return Vec::new() };
+    verbs::subcommands(group).filter_map(|c| c.words.last()).map(|w| (*w).to_owned()).collect()
+}
 const PIPE_COMMANDS: &[&str] = &["grep", "head", "tail", "wc", "sort"];
 /// What `exec POD --` can run in a container.
 const EXEC_COMMANDS: &[&str] =
@@ -68,21 +57,17 @@ const SYSTEMCTL: &[&str] = &["status", "start", "stop", "restart"];
 /// Flags the console takes that are not worth offering: `--context` and `--request-timeout`
 /// change nothing in a one-cluster console, and `--dry-run` and `--filename` (with its
 /// `--recursive`) are refused.
-const NOT_OFFERED: &[&str] = &["context", "request-timeout", "dry-run", "filename", "recursive"];
+const NOT_OFFERED: &[FlagSpec] =
+    &[flag::CONTEXT, flag::REQUEST_TIMEOUT, flag::DRY_RUN, flag::FILENAME, flag::RECURSIVE];
 
 /// The flags of `verb` (and its subcommand, for command groups), the global ones first.
 fn flags_of(verb: &str, sub: Option<&str>) -> Vec<FlagSpec> {
-    let own = match sub {
-        Some(sub) => kubectl::flags_for(&[verb, sub]),
-        None => kubectl::flags_for(&[verb]),
+    let command = match sub {
+        Some(sub) => verbs::find(&[verb, sub]),
+        None => verbs::find(&[verb]),
     };
-    // The debug-pod commands parse no flags but `-n`; a node shell parses none.
-    let global = kubectl::GLOBAL.iter().filter(|spec| match verb {
-        "curl" | "wget" | "nslookup" => spec.long == "namespace",
-        "ssh" | "version" | "help" => false,
-        _ => true,
-    });
-    global.chain(own.unwrap_or_default()).filter(|spec| !NOT_OFFERED.contains(&spec.long)).copied().collect()
+    let all = command.into_iter().flat_map(verbs::Command::all_flags);
+    all.filter(|spec| !NOT_OFFERED.iter().any(|n| n.long == spec.long)).copied().collect()
 }
 
 /// Completes the last word of `line` (the cursor is taken to be at its end).
@@ -152,9 +137,9 @@ struct Parsed<'a> {
 
 impl<'a> Parsed<'a> {
     fn set(&mut self, spec: FlagSpec, value: &'a str) {
-        match spec.long {
-            "namespace" => self.namespace = Some(value),
-            "all-namespaces" => self.all_namespaces = value != "false",
+        match spec {
+            flag::NAMESPACE => self.namespace = Some(value),
+            flag::ALL_NAMESPACES => self.all_namespaces = value != "false",
             _ => {}
         }
     }
@@ -217,8 +202,9 @@ impl<'a> Scope<'a> {
 
     /// Every option for the word after `words` (the verb first), before matching the word.
     fn options(mut self, words: &[&str], word: &str) -> Vec<String> {
-        let Some((&verb, rest)) = words.split_first() else { return strings(VERBS) };
-        let verb = if verb == "log" { "logs" } else { verb };
+        let Some((&verb, rest)) = words.split_first() else { return verb_words() };
+        // Aliases complete as the command they name (`log` as `logs`).
+        let verb = verbs::find(&[verb]).and_then(|c| c.words.first().copied()).unwrap_or(verb);
         // The subcommand of a group is its first positional word: find it, then read the line
         // again with that subcommand's flags.
         let sub = parse(rest, &flags_of(verb, None)).positional.first().copied();
@@ -248,6 +234,18 @@ impl<'a> Scope<'a> {
     fn positional(&self, verb: &str, before: &[&str], word: &str) -> Vec<String> {
         let at = before.len();
         let first = before.first().copied().unwrap_or_default();
+        if at == 0 {
+            let subs = sub_words(verb);
+            if !subs.is_empty() {
+                return subs;
+            }
+        }
+        // A subcommand's first argument may be one of a few words (`create secret generic`).
+        if at == 1
+            && let Some(sub) = verbs::find(&[verb, first]).filter(|c| c.words.len() == 2 && !c.choices.is_empty())
+        {
+            return strings(sub.choices);
+        }
         match verb {
             "get" | "describe" | "delete" | "edit" => {
                 if at > 0 && !first.contains(['/', ',']) {
@@ -278,30 +276,19 @@ impl<'a> Scope<'a> {
             }
             "ssh" | "exec" if at == 1 => vec!["--".to_owned()],
             "top" => match (at, Kind::parse(first)) {
-                (0, _) => strings(TOP_SUBS),
                 (1, Some(kind @ (Kind::Pod | Kind::Node))) => self.named(kind),
                 _ => Vec::new(),
             },
             "auth" => match (at, first) {
-                (0, _) => strings(AUTH_SUBS),
                 (1, "can-i") => strings(crate::sim::rbac::VERBS),
                 (2, "can-i") => self.resources(&Kind::ALL, word),
                 _ => Vec::new(),
             },
-            "rollout" | "set" => {
-                let subs = if verb == "rollout" { ROLLOUT_SUBS } else { SET_SUBS };
-                match at {
-                    0 => strings(subs),
-                    1 => self.resources(&[Kind::Deployment], word),
-                    2 if !before.get(1).is_some_and(|w| w.contains('/')) => {
-                        before.get(1).copied().and_then(Kind::parse).map(|k| self.named(k)).unwrap_or_default()
-                    }
-                    _ => Vec::new(),
+            "rollout" | "set" => match at {
+                1 => self.resources(&[Kind::Deployment], word),
+                2 if !before.get(1).is_some_and(|w| w.contains('/')) => {
+                    before.get(1).copied().and_then(Kind::parse).map(|k| self.named(k)).unwrap_or_default()
                 }
-            }
-            "create" => match (at, first) {
-                (0, _) => strings(CREATE_SUBS),
-                (1, "secret") => strings(SECRET_TYPES),
                 _ => Vec::new(),
             },
             "curl" | "wget" if at == 0 => {
@@ -314,18 +301,18 @@ impl<'a> Scope<'a> {
 
     /// What may follow a flag that takes a value.
     fn values(&self, verb: &str, spec: FlagSpec) -> Vec<String> {
-        let items: &[&str] = match (verb, spec.long) {
-            ("get", "output") => &["json", "yaml", "wide", "name", "jsonpath=", "custom-columns="],
-            (_, "output") => &["json", "yaml", "name"],
-            (_, "namespace") => return self.namespaces(),
-            ("patch", "type") => &["strategic", "merge", "json"],
-            ("delete", "cascade") => &["background", "foreground", "orphan"],
-            ("top", "sort-by") => &["cpu", "memory"],
-            ("events", "types") => &["Normal", "Warning"],
-            ("events", "for") => return Kind::ALL.iter().flat_map(|k| self.as_resource(*k)).collect(),
-            ("create", "verb") => crate::sim::rbac::VERBS,
-            ("create", "resource") => return Kind::ALL.iter().map(|k| k.plural().to_owned()).collect(),
-            ("create", "serviceaccount") => {
+        let items: &[&str] = match (verb, spec) {
+            ("get", flag::OUTPUT) => &["json", "yaml", "wide", "name", "jsonpath=", "custom-columns="],
+            (_, flag::OUTPUT) => &["json", "yaml", "name"],
+            (_, flag::NAMESPACE) => return self.namespaces(),
+            ("patch", flag::TYPE) => &["strategic", "merge", "json"],
+            ("delete", flag::CASCADE) => &["background", "foreground", "orphan"],
+            ("top", flag::SORT_BY) => &["cpu", "memory"],
+            ("events", flag::TYPES) => &["Normal", "Warning"],
+            ("events", flag::FOR) => return Kind::ALL.iter().flat_map(|k| self.as_resource(*k)).collect(),
+            ("create", flag::VERB) => crate::sim::rbac::VERBS,
+            ("create", flag::RESOURCE) => return Kind::ALL.iter().map(|k| k.plural().to_owned()).collect(),
+            ("create", flag::SERVICEACCOUNT) => {
                 return self
                     .visible(Kind::ServiceAccount)
                     .map(|o| {
@@ -333,8 +320,8 @@ impl<'a> Scope<'a> {
                     })
                     .collect();
             }
-            ("create", "role") => return self.named(Kind::Role),
-            ("create", "clusterrole") => return self.named(Kind::ClusterRole),
+            ("create", flag::ROLE) => return self.named(Kind::Role),
+            ("create", flag::CLUSTERROLE) => return self.named(Kind::ClusterRole),
             _ => &[],
         };
         strings(items)

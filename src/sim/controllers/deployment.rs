@@ -3,7 +3,9 @@
 //! keeps the status and the `Available`/`Progressing`/`ReplicaFailure` conditions.
 
 use crate::sim::cluster::{Cluster, key};
-use crate::sim::objects::{Deployment, DeploymentCondition, Meta, OwnerRef, PodTemplate, ReplicaSet, Strategy};
+use crate::sim::objects::{
+    Deployment, DeploymentCondition, Meta, OwnerKind, OwnerRef, PodTemplate, ReplicaSet, Strategy,
+};
 
 pub fn step(cluster: &mut Cluster) {
     let keys: Vec<(String, String)> = cluster.deployments.keys().cloned().collect();
@@ -39,7 +41,7 @@ fn owned_sets(cluster: &Cluster, d: &Deployment) -> Vec<(String, String)> {
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace
-                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name)
+                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::Deployment && o.name == d.meta.name)
         })
         .map(|rs| rs.meta.key())
         .collect()
@@ -83,7 +85,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     } else {
         let mut meta = Meta::new(rs_name.clone(), d.meta.namespace.clone());
         meta.labels = template.labels.clone();
-        meta.owner = Some(OwnerRef { kind: "Deployment".to_owned(), name: d.meta.name.clone() });
+        meta.owner = Some(OwnerRef { kind: OwnerKind::Deployment, name: d.meta.name.clone() });
         if let Some(cause) = d.meta.annotations.get("kubernetes.io/change-cause") {
             meta.annotations.insert("kubernetes.io/change-cause".to_owned(), cause.clone());
         }
@@ -231,7 +233,7 @@ pub fn update_status(cluster: &mut Cluster) {
     // Replica set counts first, from one pass over the pods.
     let mut counts: std::collections::HashMap<(&str, &str), (u32, u32)> = std::collections::HashMap::new();
     for p in cluster.pods.values().filter(|p| p.is_active()) {
-        if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == "ReplicaSet") {
+        if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == OwnerKind::ReplicaSet) {
             let e = counts.entry((p.meta.namespace.as_str(), owner.name.as_str())).or_default();
             e.0 += 1;
             if p.is_ready() {

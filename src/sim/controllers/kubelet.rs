@@ -9,6 +9,7 @@ mod env;
 pub use container::container_usage;
 
 use crate::sim::cluster::Cluster;
+use crate::sim::objects::WaitingReason;
 use crate::sim::objects::{ContainerState, KubeletState, PodPhase};
 
 /// The longest a crashing container waits before its next restart.
@@ -97,7 +98,7 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
         }
     } else {
         for c in &mut updated.status.containers {
-            c.state = ContainerState::Waiting { reason: "PodInitializing".to_owned(), message: String::new() };
+            c.state = ContainerState::Waiting { reason: WaitingReason::PodInitializing, message: String::new() };
         }
     }
     let ever_started =
@@ -141,7 +142,7 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
 /// A pod whose containers all sit in back-off sleeps until the first back-off ends.
 fn next_wake(status: &crate::sim::objects::PodStatus, retry_at: i64) -> i64 {
     let backing_off = |c: &crate::sim::objects::ContainerStatus| {
-        matches!(&c.state, ContainerState::Waiting { reason, .. } if reason == "ImagePullBackOff" || reason == "CrashLoopBackOff")
+        matches!(&c.state, ContainerState::Waiting { reason, .. } if *reason == WaitingReason::ImagePullBackOff || *reason == WaitingReason::CrashLoopBackOff)
             && c.next_start >= retry_at
     };
     let waiting: Vec<&crate::sim::objects::ContainerStatus> = status
@@ -171,6 +172,7 @@ mod tests {
     use crate::sim::controllers::test_support::{
         apply, cluster_with, container, get_pod, messages, node, pod, pod_spec, state_of, web_app,
     };
+    use crate::sim::objects::WaitingReason;
     use crate::sim::objects::{
         ConfigMap, Container, ContainerState, ContainerStatus, EnvVar, KeyRef, Meta, Volume, VolumeMount, VolumeSource,
     };
@@ -205,7 +207,7 @@ mod tests {
         assert_eq!(
             status(&c).state,
             ContainerState::Waiting {
-                reason: "ErrImagePull".to_owned(),
+                reason: WaitingReason::ErrImagePull,
                 message: format!("rpc error: code = NotFound desc = {pull}")
             }
         );
@@ -223,7 +225,7 @@ mod tests {
         assert_eq!(
             status(&c).state,
             ContainerState::Waiting {
-                reason: "ImagePullBackOff".to_owned(),
+                reason: WaitingReason::ImagePullBackOff,
                 message: "Back-off pulling image \"web:v9\"".to_owned()
             }
         );
@@ -312,7 +314,7 @@ mod tests {
         assert_eq!(
             s.state,
             ContainerState::Waiting {
-                reason: "CrashLoopBackOff".to_owned(),
+                reason: WaitingReason::CrashLoopBackOff,
                 message: format!("back-off 20s restarting failed container=web pod=web_default({uid})"),
             }
         );
@@ -383,7 +385,7 @@ mod tests {
         let mut c = run_pod(&[("web:v1", web_app())], vec![with_config_key("app-config", "DB_URL")], Vec::new());
         c.step();
         let config_error = |message: &str| ContainerState::Waiting {
-            reason: "CreateContainerConfigError".to_owned(),
+            reason: WaitingReason::CreateContainerConfigError,
             message: message.to_owned(),
         };
         assert_eq!(status(&c).state, config_error("configmap \"app-config\" not found"));

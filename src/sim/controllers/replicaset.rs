@@ -3,7 +3,7 @@
 
 use crate::sim::apply::new_pod_status;
 use crate::sim::cluster::{Cluster, key};
-use crate::sim::objects::{Meta, OwnerRef, Pod};
+use crate::sim::objects::{Meta, OwnerKind, OwnerRef, Pod};
 
 /// Pods created per replica set per step, like the controller's slow-start batches.
 const BURST: u32 = 100;
@@ -12,7 +12,7 @@ pub fn step(cluster: &mut Cluster) {
     // Active pods per owning replica set, counted once per step.
     let mut active: std::collections::HashMap<(&str, &str), u32> = std::collections::HashMap::new();
     for p in cluster.pods.values().filter(|p| p.is_active()) {
-        if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == "ReplicaSet") {
+        if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == OwnerKind::ReplicaSet) {
             *active.entry((p.meta.namespace.as_str(), owner.name.as_str())).or_default() += 1;
         }
     }
@@ -41,7 +41,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
             let mut meta = Meta::new(pod_name.clone(), ns.clone());
             meta.labels = template.labels.clone();
             meta.annotations = template.annotations.clone();
-            meta.owner = Some(OwnerRef { kind: "ReplicaSet".to_owned(), name: name.clone() });
+            meta.owner = Some(OwnerRef { kind: OwnerKind::ReplicaSet, name: name.clone() });
             let pod = Pod { meta, spec: template.spec.clone(), status: crate::sim::objects::PodStatus::default() };
             match cluster.admit_pod(pod) {
                 Ok(mut pod) => {
@@ -82,7 +82,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
                 .filter(|p| {
                     p.meta.namespace == ns
                         && p.is_active()
-                        && p.meta.owner.as_ref().is_some_and(|o| o.kind == "ReplicaSet" && o.name == name)
+                        && p.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::ReplicaSet && o.name == name)
                 })
                 .map(|p| (p.status.node.is_some(), p.is_ready(), -p.meta.created, p.meta.name.clone()))
                 .collect();
@@ -140,8 +140,8 @@ mod tests {
         assert_eq!(created, names.iter().map(|n| format!("Created pod: {n}")).collect::<Vec<_>>());
         for p in pods(&c, "default", &rs) {
             assert_eq!(
-                p.meta.owner.as_ref().map(|o| (o.kind.as_str(), o.name.as_str())),
-                Some(("ReplicaSet", rs.as_str()))
+                p.meta.owner.as_ref().map(|o| (o.kind, o.name.as_str())),
+                Some((crate::sim::objects::OwnerKind::ReplicaSet, rs.as_str()))
             );
             assert_eq!(p.meta.labels.get("app").map(String::as_str), Some("web"));
         }

@@ -186,7 +186,8 @@ pub fn messages(c: &Cluster, kind: &str, name: &str, reason: &str) -> Vec<String
 /// The waiting reason (or `Running`/terminated reason) of a pod's first container.
 pub fn state_of(pod: &Pod) -> String {
     match pod.status.containers.first().map(|s| &s.state) {
-        Some(ContainerState::Waiting { reason, .. } | ContainerState::Terminated { reason, .. }) => reason.clone(),
+        Some(ContainerState::Waiting { reason, .. }) => reason.to_string(),
+        Some(ContainerState::Terminated { reason, .. }) => reason.clone(),
         Some(ContainerState::Running { .. }) => "Running".to_owned(),
         None => "none".to_owned(),
     }

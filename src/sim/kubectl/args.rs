@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::KubectlError;
+use super::{KubectlError, flag};
 
 /// One flag a command accepts.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FlagSpec {
     pub long: &'static str,
     pub short: Option<char>,
@@ -24,12 +24,7 @@ impl FlagSpec {
 }
 
 /// Flags every command accepts.
-pub const GLOBAL: &[FlagSpec] = &[
-    FlagSpec::value("namespace", Some('n')),
-    FlagSpec::switch("all-namespaces", Some('A')),
-    FlagSpec::value("context", None),
-    FlagSpec::value("request-timeout", None),
-];
+pub const GLOBAL: &[FlagSpec] = &[flag::NAMESPACE, flag::ALL_NAMESPACES, flag::CONTEXT, flag::REQUEST_TIMEOUT];
 
 /// A parsed command line: positional words, flags (by long name), and words after `--`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -116,35 +111,36 @@ impl Args {
     }
 
     /// The last value given for a flag.
-    pub fn value(&self, long: &str) -> Option<&str> {
-        self.flags.get(long).and_then(|v| v.last()).map(String::as_str)
+    pub fn value(&self, flag: FlagSpec) -> Option<&str> {
+        self.flags.get(flag.long).and_then(|v| v.last()).map(String::as_str)
     }
 
     /// Every value given for a repeatable flag.
-    pub fn values(&self, long: &str) -> &[String] {
-        self.flags.get(long).map_or(&[], Vec::as_slice)
+    pub fn values(&self, flag: FlagSpec) -> &[String] {
+        self.flags.get(flag.long).map_or(&[], Vec::as_slice)
     }
 
-    pub fn switch(&self, long: &str) -> bool {
-        self.value(long).is_some_and(|v| v == "true")
+    pub fn switch(&self, flag: FlagSpec) -> bool {
+        self.value(flag).is_some_and(|v| v == "true")
     }
 
     /// The namespace to use: `-n`, else `default`.
     pub fn namespace(&self) -> &str {
-        self.value("namespace").unwrap_or("default")
+        self.value(flag::NAMESPACE).unwrap_or("default")
     }
 
     pub fn all_namespaces(&self) -> bool {
-        self.switch("all-namespaces")
+        self.switch(flag::ALL_NAMESPACES)
     }
 
     /// A numeric flag, with kubectl's error for a bad number.
-    pub fn number<T: std::str::FromStr>(&self, long: &str) -> Result<Option<T>, KubectlError> {
-        match self.value(long) {
+    pub fn number<T: std::str::FromStr>(&self, flag: FlagSpec) -> Result<Option<T>, KubectlError> {
+        match self.value(flag) {
             None => Ok(None),
             Some(v) => v.parse().map(Some).map_err(|_| {
                 KubectlError::msg(format!(
-                    "error: invalid argument \"{v}\" for \"--{long}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"
+                    "error: invalid argument \"{v}\" for \"--{}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax",
+                    flag.long
                 ))
             }),
         }
@@ -163,11 +159,7 @@ mod tests {
         s.split_whitespace().map(str::to_owned).collect()
     }
 
-    const SPECS: &[FlagSpec] = &[
-        FlagSpec::value("output", Some('o')),
-        FlagSpec::switch("watch", Some('w')),
-        FlagSpec::value("selector", Some('l')),
-    ];
+    const SPECS: &[FlagSpec] = &[flag::OUTPUT, flag::WATCH, flag::SELECTOR];
 
     #[test]
     fn parses_the_forms_cobra_accepts() {
@@ -175,9 +167,9 @@ mod tests {
             .expect("parses");
         assert_eq!(a.positional, ["pods", "x"]);
         assert_eq!(a.namespace(), "shop");
-        assert_eq!(a.value("output"), Some("wide"));
-        assert_eq!(a.value("selector"), Some("app=web"));
-        assert!(a.all_namespaces() && a.switch("watch"));
+        assert_eq!(a.value(flag::OUTPUT), Some("wide"));
+        assert_eq!(a.value(flag::SELECTOR), Some("app=web"));
+        assert!(a.all_namespaces() && a.switch(flag::WATCH));
         assert_eq!(a.after_dashdash, ["cat", "/etc/hosts"]);
     }
 

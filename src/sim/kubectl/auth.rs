@@ -7,48 +7,46 @@ use super::{Done, KubectlError, table};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
 
+use crate::sim::kubectl::flag;
 pub use crate::sim::rbac::{ADMIN_USER, allowed};
 use crate::sim::rbac::{groups, subject_matches};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("as", None),
-    FlagSpec::value("as-group", None),
-    FlagSpec::switch("list", None),
-    FlagSpec::switch("quiet", Some('q')),
-    FlagSpec::value("subresource", None),
-    FlagSpec::switch("no-headers", None),
-];
+pub(super) const FLAGS: &[FlagSpec] =
+    &[flag::AS, flag::AS_GROUP, flag::LIST, flag::QUIET, flag::SUBRESOURCE, flag::NO_HEADERS];
 
-/// Runs `kubectl auth …`.
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    let cluster: &Cluster = cluster;
-    let Some((sub, rest)) = args.split_first() else {
-        return Err(KubectlError::msg(
+/// `kubectl auth` without a subcommand it knows (`can-i` and `whoami` are [`can_i`] and
+/// [`whoami`]).
+pub fn group(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, FLAGS)?;
+    match args.positional.first().map(String::as_str) {
+        None => Err(KubectlError::msg(
             "Inspect authorization.\n\nAvailable Commands:\n  can-i           Check whether an action is allowed\n  whoami          Experimental: Check self subject attributes\n\nUsage:\n  kubectl auth [flags] [options]",
-        ));
-    };
-    let args = Args::parse(rest, FLAGS)?;
-    let user = args.value("as").unwrap_or(ADMIN_USER).to_owned();
-    match sub.as_str() {
-        "can-i" => can_i(cluster, &args, &user),
-        "whoami" => {
-            let groups = groups(&user);
-            let rows = vec![
-                vec!["Username".to_owned(), user.clone()],
-                vec!["Groups".to_owned(), format!("[{}]", groups.join(" "))],
-            ];
-            Done::read(table::render(&["ATTRIBUTE", "VALUE"], &rows, args.switch("no-headers")))
-        }
-        "reconcile" => {
+        )),
+        Some("reconcile") => {
             Err(KubectlError::msg("error: auth reconcile needs manifests, which this console does not take"))
         }
-        other => Err(KubectlError::msg(format!("error: unknown command \"{other}\" for \"kubectl auth\""))),
+        Some(other) => Err(KubectlError::msg(format!("error: unknown command \"{other}\" for \"kubectl auth\""))),
     }
 }
 
-fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlError> {
+/// Runs `kubectl auth whoami`.
+pub fn whoami(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, FLAGS)?;
+    let user = args.value(flag::AS).unwrap_or(ADMIN_USER);
+    let rows = vec![
+        vec!["Username".to_owned(), user.to_owned()],
+        vec!["Groups".to_owned(), format!("[{}]", groups(user).join(" "))],
+    ];
+    Done::read(table::render(&["ATTRIBUTE", "VALUE"], &rows, args.switch(flag::NO_HEADERS)))
+}
+
+/// Runs `kubectl auth can-i`.
+pub fn can_i(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, FLAGS)?;
+    let user = args.value(flag::AS).unwrap_or(ADMIN_USER);
+    let args = &args;
     let ns = if args.all_namespaces() { "" } else { args.namespace() };
-    if args.switch("list") {
+    if args.switch(flag::LIST) {
         return Done::read(list(cluster, user, ns));
     }
     let (Some(verb), Some(target)) = (args.positional.first(), args.positional.get(1)) else {
@@ -70,7 +68,7 @@ fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlErro
         }
         _ => (target.clone(), None),
     };
-    let resource = match args.value("subresource") {
+    let resource = match args.value(flag::SUBRESOURCE) {
         Some(s) => format!("{resource}/{s}"),
         None => resource,
     };
@@ -81,7 +79,7 @@ fn can_i(cluster: &Cluster, args: &Args, user: &str) -> Result<Done, KubectlErro
     }
     let ns = if kind.is_some_and(|k| !k.namespaced()) { "" } else { ns };
     let yes = allowed(cluster, user, verb, &resource, ns);
-    if args.switch("quiet") {
+    if args.switch(flag::QUIET) {
         return Done::read(warnings.join("\n"));
     }
     warnings.push(if yes { "yes" } else { "no" }.to_owned());
@@ -206,11 +204,7 @@ mod tests {
     }
 
     fn run_line(c: &mut Cluster, line: &str) -> String {
-        let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
-        match run(c, &args) {
-            Ok(d) => d.output,
-            Err(e) => e.to_string(),
-        }
+        crate::sim::kubectl::run(c, &format!("auth {line}")).output
     }
 
     #[test]

@@ -17,14 +17,11 @@ use super::args::{Args, FlagSpec};
 use super::{Done, KubectlError, table};
 use crate::sim::cluster::{Cluster, Event};
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::objects::{Labels, Selector};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("show-events", None),
-    FlagSpec::value("chunk-size", None),
-];
+pub(super) const FLAGS: &[FlagSpec] = &[flag::SELECTOR, flag::SHOW_EVENTS, flag::CHUNK_SIZE];
 
 /// Accumulates describe lines (cells separated by `\t`) at kubectl's indent levels.
 #[derive(Default)]
@@ -222,14 +219,13 @@ fn parse_kind(text: &str) -> Result<Kind, KubectlError> {
 }
 
 /// Runs `kubectl describe`.
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
-    let selector = match args.value("selector") {
+    let selector = match args.value(flag::SELECTOR) {
         Some(s) => Some(Selector::parse(s).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
         None => None,
     };
-    let show_events = args.value("show-events") != Some("false");
+    let show_events = args.value(flag::SHOW_EVENTS) != Some("false");
     let all_ns = args.all_namespaces();
     let ns = args.namespace().to_owned();
     let Some(first) = args.positional.first() else {
@@ -376,24 +372,17 @@ fn describe_one(cluster: &Cluster, t: &Target, show_events: bool) -> String {
     w.finish()
 }
 
-pub(super) const EVENT_FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("for", None),
-    FlagSpec::value("types", None),
-    FlagSpec::switch("watch", Some('w')),
-    FlagSpec::switch("no-headers", None),
-    FlagSpec::value("output", Some('o')),
-];
+pub(super) const EVENT_FLAGS: &[FlagSpec] = &[flag::FOR, flag::TYPES, flag::WATCH, flag::NO_HEADERS, flag::OUTPUT];
 
 /// Runs `kubectl events`.
-pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn events(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, EVENT_FLAGS)?;
-    let cluster: &Cluster = cluster;
-    if args.switch("watch") {
+    if args.switch(flag::WATCH) {
         return Err(KubectlError::msg(
             "error: --watch is not supported in this console; run events again to see new ones",
         ));
     }
-    if let Some(o) = args.value("output") {
+    if let Some(o) = args.value(flag::OUTPUT) {
         return Err(KubectlError::msg(format!(
             "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: table"
         )));
@@ -403,7 +392,7 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
     }
     let all_ns = args.all_namespaces();
     let ns = args.namespace();
-    let target = match args.value("for") {
+    let target = match args.value(flag::FOR) {
         None => None,
         Some(f) => {
             let Some((t, n)) = f.split_once('/') else {
@@ -413,7 +402,7 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
         }
     };
     let mut types: Vec<bool> = Vec::new();
-    if let Some(ts) = args.value("types") {
+    if let Some(ts) = args.value(flag::TYPES) {
         for t in ts.split(',') {
             match t.trim().to_ascii_lowercase().as_str() {
                 "warning" => types.push(true),
@@ -461,7 +450,7 @@ pub fn events(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlErr
     if all_ns {
         header.insert(0, "NAMESPACE");
     }
-    Done::read(table::render(&header, &rows, args.switch("no-headers")))
+    Done::read(table::render(&header, &rows, args.switch(flag::NO_HEADERS)))
 }
 
 #[cfg(test)]

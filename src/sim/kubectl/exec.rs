@@ -12,16 +12,12 @@ use super::logs::{default_container, resolve_pod};
 use super::{Done, KubectlError};
 use crate::sim::change::ApiError;
 use crate::sim::cluster::Cluster;
+use crate::sim::kubectl::flag;
 use crate::sim::network::Source;
 use crate::sim::objects::{Container, ContainerState, Pod, PodPhase};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("stdin", Some('i')),
-    FlagSpec::switch("tty", Some('t')),
-    FlagSpec::value("container", Some('c')),
-    FlagSpec::switch("quiet", Some('q')),
-    FlagSpec::value("pod-running-timeout", None),
-];
+pub(super) const FLAGS: &[FlagSpec] =
+    &[flag::STDIN, flag::TTY, flag::CONTAINER, flag::QUIET, flag::POD_RUNNING_TIMEOUT];
 
 /// Where a command runs.
 pub(crate) struct Ctx<'a> {
@@ -60,9 +56,8 @@ pub enum Exit {
 }
 
 /// Runs `kubectl exec`.
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
     let ns = args.namespace();
     let Some(target) = args.positional.first() else {
         return Err(KubectlError::msg("error: pod, type/name or --filename must be specified"));
@@ -76,7 +71,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         return Err(KubectlError::msg("error: you must specify at least one command for the container"));
     }
     let (pod, mut notes) = resolve_pod(cluster, ns, target)?;
-    let container = if let Some(c) = args.value("container") {
+    let container = if let Some(c) = args.value(flag::CONTAINER) {
         pod.spec
             .containers
             .iter()
@@ -84,7 +79,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             .ok_or_else(|| ApiError::BadRequest(format!("container {c} is not valid for pod {}", pod.meta.name)))?
     } else {
         let (first, note) = default_container(pod);
-        if let (Some(n), false) = (note, args.switch("quiet")) {
+        if let (Some(n), false) = (note, args.switch(flag::QUIET)) {
             notes.push(n);
         }
         pod.spec
@@ -126,10 +121,10 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     }
 }
 
-/// Runs a top-level `curl`, `wget` or `nslookup` from a debug pod (`-n NS`, default `default`).
-pub fn debug_pod(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    let cluster: &Cluster = cluster;
-    let mut argv: Vec<String> = Vec::new();
+/// Runs a top-level `curl`, `wget` or `nslookup` (`exe`) from a debug pod, with the words
+/// after it (`-n NS`, default `default`).
+pub fn debug_pod(cluster: &Cluster, exe: &str, args: &[String]) -> Result<Done, KubectlError> {
+    let mut argv: Vec<String> = vec![exe.to_owned()];
     let mut ns = "default".to_owned();
     let mut it = args.iter();
     while let Some(a) = it.next() {

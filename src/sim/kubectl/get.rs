@@ -16,22 +16,23 @@ use crate::sim::kind::Kind;
 use crate::sim::manifest::{to_json, to_manifest, to_yaml};
 use crate::sim::objects::{Labels, Selector};
 
+use crate::sim::kubectl::flag;
 use jsonpath::Template;
 use select::{check_fields, fields_match, list, parse_fields};
 
 pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("field-selector", None),
-    FlagSpec::value("sort-by", None),
-    FlagSpec::switch("show-labels", None),
-    FlagSpec::switch("no-headers", None),
-    FlagSpec::switch("watch", Some('w')),
-    FlagSpec::switch("watch-only", None),
-    FlagSpec::switch("ignore-not-found", None),
-    FlagSpec::value("label-columns", Some('L')),
-    FlagSpec::switch("show-kind", None),
-    FlagSpec::value("chunk-size", None),
+    flag::OUTPUT,
+    flag::SELECTOR,
+    flag::FIELD_SELECTOR,
+    flag::SORT_BY,
+    flag::SHOW_LABELS,
+    flag::NO_HEADERS,
+    flag::WATCH,
+    flag::WATCH_ONLY,
+    flag::IGNORE_NOT_FOUND,
+    flag::LABEL_COLUMNS,
+    flag::SHOW_KIND,
+    flag::CHUNK_SIZE,
 ];
 
 /// What `get all` lists, in kubectl's order.
@@ -69,17 +70,16 @@ fn msg(text: impl Into<String>) -> KubectlError {
     KubectlError::msg(text)
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    let cluster: &Cluster = cluster;
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let a = Args::parse(args, FLAGS)?;
-    if a.switch("watch") || a.switch("watch-only") {
+    if a.switch(flag::WATCH) || a.switch(flag::WATCH_ONLY) {
         return Err(msg("error: watch is not supported in this console; run the command again"));
     }
-    let output = parse_output(a.value("output"))?;
+    let output = parse_output(a.value(flag::OUTPUT))?;
     let requests = resolve(&a.positional)?;
     let all_ns = a.all_namespaces();
     let ns = a.namespace();
-    let selector = match a.value("selector") {
+    let selector = match a.value(flag::SELECTOR) {
         Some(s) => Some(Selector::parse(s).map_err(|e| msg(format!("error: {e}")))?),
         None => None,
     };
@@ -90,12 +90,17 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
     if named && all_ns {
         return Err(msg("error: a resource cannot be retrieved by name across all namespaces"));
     }
-    let fields = match a.value("field-selector") {
+    let fields = match a.value(flag::FIELD_SELECTOR) {
         Some(f) => parse_fields(f)?,
         None => Vec::new(),
     };
     for r in &requests {
-        check_fields(r.kind, &fields, a.value("selector").unwrap_or(""), a.value("field-selector").unwrap_or(""))?;
+        check_fields(
+            r.kind,
+            &fields,
+            a.value(flag::SELECTOR).unwrap_or(""),
+            a.value(flag::FIELD_SELECTOR).unwrap_or(""),
+        )?;
     }
 
     let mut items = Vec::new();
@@ -110,14 +115,14 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
             for name in &r.names {
                 match list(cluster, r.kind, Some(ns)).into_iter().find(|i| &i.name == name) {
                     Some(i) => items.push(i),
-                    None if a.switch("ignore-not-found") => {}
+                    None if a.switch(flag::IGNORE_NOT_FOUND) => {}
                     None => errors.push(ApiError::not_found(r.kind, name).to_string()),
                 }
             }
         }
     }
 
-    if let Some(path) = a.value("sort-by") {
+    if let Some(path) = a.value(flag::SORT_BY) {
         sort_items(cluster, &mut items, path)?;
     }
 
@@ -138,7 +143,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         Output::Json => to_json(&document(cluster, &items, single)),
         Output::Yaml => to_yaml(&document(cluster, &items, single)).trim_end().to_owned(),
         Output::JsonPath(t) => t.render(&document(cluster, &items, single)),
-        Output::Columns(cols) => custom_columns(cluster, &items, cols, a.switch("no-headers")),
+        Output::Columns(cols) => custom_columns(cluster, &items, cols, a.switch(flag::NO_HEADERS)),
     };
     if errors.is_empty() {
         Done::read(text)
@@ -281,11 +286,11 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
 }
 
 fn tables(cluster: &Cluster, items: &[Item], wide: bool, a: &Args, all_ns: bool) -> String {
-    let with_kind = items.windows(2).any(|w| w[0].kind != w[1].kind) || a.switch("show-kind");
-    let no_headers = a.switch("no-headers");
-    let show_labels = a.switch("show-labels");
+    let with_kind = items.windows(2).any(|w| w[0].kind != w[1].kind) || a.switch(flag::SHOW_KIND);
+    let no_headers = a.switch(flag::NO_HEADERS);
+    let show_labels = a.switch(flag::SHOW_LABELS);
     let label_columns: Vec<String> = a
-        .values("label-columns")
+        .values(flag::LABEL_COLUMNS)
         .iter()
         .flat_map(|v| v.split(','))
         .filter(|s| !s.is_empty())

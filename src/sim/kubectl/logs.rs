@@ -3,8 +3,6 @@
 
 pub mod top;
 
-pub use top::top;
-
 use std::fmt::Write as _;
 
 use super::args::{Args, FlagSpec};
@@ -13,23 +11,24 @@ use super::{Done, KubectlError};
 use crate::sim::change::ApiError;
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::objects::{ContainerState, ContainerStatus, Labels, Pod, Selector};
 
 pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("previous", Some('p')),
-    FlagSpec::value("container", Some('c')),
-    FlagSpec::value("tail", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("all-containers", None),
-    FlagSpec::switch("timestamps", None),
-    FlagSpec::switch("follow", Some('f')),
-    FlagSpec::switch("prefix", None),
-    FlagSpec::switch("ignore-errors", None),
-    FlagSpec::value("since", None),
-    FlagSpec::value("since-time", None),
-    FlagSpec::value("limit-bytes", None),
-    FlagSpec::value("max-log-requests", None),
-    FlagSpec::value("pod-running-timeout", None),
+    flag::PREVIOUS,
+    flag::CONTAINER,
+    flag::TAIL,
+    flag::SELECTOR,
+    flag::ALL_CONTAINERS,
+    flag::TIMESTAMPS,
+    flag::FOLLOW,
+    flag::PREFIX,
+    flag::IGNORE_ERRORS,
+    flag::SINCE,
+    flag::SINCE_TIME,
+    flag::LIMIT_BYTES,
+    flag::MAX_LOG_REQUESTS,
+    flag::POD_RUNNING_TIMEOUT,
 ];
 
 const USAGE: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples";
@@ -45,26 +44,25 @@ struct Options<'a> {
 }
 
 /// Runs `kubectl logs`.
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
-    if args.switch("follow") {
+    if args.switch(flag::FOLLOW) {
         return Err(KubectlError::msg(
             "error: --follow is not supported in this console: logs show what was written until now; run the command again to see new lines",
         ));
     }
     let ns = args.namespace();
-    let tail: Option<i64> = args.number("tail")?;
-    let selector = args.value("selector");
+    let tail: Option<i64> = args.number(flag::TAIL)?;
+    let selector = args.value(flag::SELECTOR);
     let default_tail = if selector.is_some() { 10 } else { -1 };
     let tail = tail.unwrap_or(default_tail);
     let mut opts = Options {
-        container: args.value("container"),
-        all_containers: args.switch("all-containers"),
-        previous: args.switch("previous"),
+        container: args.value(flag::CONTAINER),
+        all_containers: args.switch(flag::ALL_CONTAINERS),
+        previous: args.switch(flag::PREVIOUS),
         tail: usize::try_from(tail).ok(),
-        timestamps: args.switch("timestamps"),
-        prefix: args.switch("prefix"),
+        timestamps: args.switch(flag::TIMESTAMPS),
+        prefix: args.switch(flag::PREFIX),
     };
     if let Some(sel) = selector {
         if !args.positional.is_empty() {
@@ -81,7 +79,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         for pod in pods {
             match pod_logs(cluster, pod, &opts, false) {
                 Ok((_, lines)) => out.extend(lines),
-                Err(e) if args.switch("ignore-errors") => {
+                Err(e) if args.switch(flag::IGNORE_ERRORS) => {
                     let _ = e;
                 }
                 Err(e) => {

@@ -3,62 +3,23 @@
 //! into a [`Plan`] of typed [`Change`]s (testable without the API), then [`execute`] applies them
 //! through [`Cluster::apply`] and prints what kubectl prints.
 
-mod create;
-mod delete;
-mod drain;
-mod edit;
+pub(super) mod create;
+pub(super) mod delete;
+pub(super) mod drain;
+pub(super) mod edit;
 #[cfg(test)]
 pub(super) mod fixture;
-mod label;
-mod node;
-mod set;
+pub(super) mod label;
+pub(super) mod node;
+pub(super) mod set;
 pub(super) mod target;
 
-use super::{Done, FlagSpec, KubectlError};
+use super::{Done, KubectlError};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
 
 /// Who the audit log names for console changes.
 pub(super) const ACTOR: &str = "kubectl";
-
-pub fn run(cluster: &mut Cluster, verb: &str, args: &[String]) -> Result<Done, KubectlError> {
-    refuse_dry_run(args)?;
-    match verb {
-        "set" => set::run(cluster, args),
-        "scale" => edit::scale(cluster, args),
-        "patch" => edit::patch(cluster, args),
-        "label" => label::label(cluster, args, label::MetaField::Labels),
-        "annotate" => label::label(cluster, args, label::MetaField::Annotations),
-        "delete" => delete::run(cluster, args),
-        "cordon" => node::cordon(cluster, args, true),
-        "uncordon" => node::cordon(cluster, args, false),
-        "drain" => drain::run(cluster, args),
-        "taint" => node::taint(cluster, args),
-        "create" => create::run(cluster, args),
-        other => Err(KubectlError::msg(format!(
-            "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
-        ))),
-    }
-}
-
-/// The flags `verb` parses with, as [`super::flags_for`] gives them; `rest` is the words after
-/// the verb.
-pub(super) fn flags_for(verb: &str, rest: &[&str]) -> Option<&'static [FlagSpec]> {
-    match (verb, rest) {
-        ("set", ["image", ..]) => Some(set::IMAGE_FLAGS),
-        ("set", ["resources", ..]) => Some(set::RESOURCES_FLAGS),
-        ("set", ["env", ..]) => Some(set::ENV_FLAGS),
-        ("scale", _) => Some(edit::SCALE_FLAGS),
-        ("patch", _) => Some(edit::PATCH_FLAGS),
-        ("label" | "annotate", _) => Some(label::LABEL_FLAGS),
-        ("delete", _) => Some(delete::FLAGS),
-        ("cordon" | "uncordon", _) => Some(node::CORDON_FLAGS),
-        ("drain", _) => Some(drain::FLAGS),
-        ("taint", _) => Some(node::TAINT_FLAGS),
-        ("create", _) => create::flags_for(rest),
-        _ => None,
-    }
-}
 
 /// One change and the line kubectl prints once it succeeds (if any). A step without a change
 /// only prints (`pod/x not labeled`).
@@ -237,18 +198,9 @@ mod tests {
         let mut c = fixture::cluster();
         let toks: Vec<String> =
             ["deployment", "x", "--image=nginx", "--dry-run=client", "-o", "yaml"].map(str::to_owned).to_vec();
-        let e = run(&mut c, "create", &toks).err().map(|e| e.to_string());
-        assert_eq!(e.as_deref(), Some("error: --dry-run is not supported in this console (nothing was changed)"));
+        let out = crate::sim::kubectl::run(&mut c, &format!("create {}", toks.join(" ")));
+        assert_eq!(out.output, "error: --dry-run is not supported in this console (nothing was changed)");
+        assert!(!out.changed);
         assert!(refuse_dry_run(&["--dry-run=none".to_owned()]).is_ok());
-    }
-
-    #[test]
-    fn unknown_verbs_get_kubectls_error() {
-        let mut c = Cluster::new(1);
-        let e = run(&mut c, "frob", &[]).err();
-        assert_eq!(
-            e,
-            Some(KubectlError::msg("error: unknown command \"frob\" for \"kubectl\"\nRun 'kubectl --help' for usage."))
-        );
     }
 }

@@ -7,8 +7,9 @@ mod kubelet;
 
 use std::fmt::Write as _;
 
+use super::KubectlError;
 use super::describe::{hex_id, tabwriter};
-use super::{Done, KubectlError};
+use super::verbs::Planned;
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::{ContainerState, KubeletState, Node, PodPhase};
@@ -23,8 +24,9 @@ pub enum Shell {
     Apply(Vec<Change>, String),
 }
 
-/// Runs `ssh NODE -- CMD` (or `ssh NODE CMD…`).
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+/// Runs `ssh NODE -- CMD` (or `ssh NODE CMD…`) on a shared cluster: what it prints, and the
+/// changes the console is to apply (starting or stopping the kubelet, deleting files).
+pub fn plan(cluster: &Cluster, args: &[String]) -> Result<Planned, KubectlError> {
     let Some((target, rest)) = args.split_first() else {
         return Err(KubectlError::msg("usage: ssh NODE -- COMMAND"));
     };
@@ -41,15 +43,9 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError>
         )));
     }
     match execute(cluster, node, &argv) {
-        Shell::Out(text) => Done::read(text),
+        Shell::Out(output) => Ok(Planned { changes: Vec::new(), output }),
         Shell::Fail(text, _) => Err(KubectlError::msg(text)),
-        Shell::Apply(changes, text) => {
-            let changed = !changes.is_empty();
-            for change in changes {
-                cluster.apply(change, "kubectl")?;
-            }
-            if changed { Done::changed(text) } else { Done::read(text) }
-        }
+        Shell::Apply(changes, output) => Ok(Planned { changes, output }),
     }
 }
 

@@ -11,14 +11,13 @@ use super::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
-use crate::sim::objects::{Deployment, PodTemplate, ReplicaSet};
+use crate::sim::kubectl::flag;
+use crate::sim::objects::{Deployment, OwnerKind, PodTemplate, ReplicaSet};
 
-pub(super) const STATUS_FLAGS: &[FlagSpec] =
-    &[FlagSpec::switch("watch", Some('w')), FlagSpec::value("revision", None), FlagSpec::value("timeout", None)];
-pub(super) const HISTORY_FLAGS: &[FlagSpec] =
-    &[FlagSpec::value("revision", None), FlagSpec::value("output", Some('o'))];
-pub(super) const UNDO_FLAGS: &[FlagSpec] = &[FlagSpec::value("to-revision", None), FlagSpec::value("dry-run", None)];
-pub(super) const PLAIN_FLAGS: &[FlagSpec] = &[FlagSpec::value("selector", Some('l')), FlagSpec::value("dry-run", None)];
+pub(super) const STATUS_FLAGS: &[FlagSpec] = &[flag::WATCH, flag::REVISION, flag::TIMEOUT];
+pub(super) const HISTORY_FLAGS: &[FlagSpec] = &[flag::REVISION, flag::OUTPUT];
+pub(super) const UNDO_FLAGS: &[FlagSpec] = &[flag::TO_REVISION, flag::DRY_RUN];
+pub(super) const PLAIN_FLAGS: &[FlagSpec] = &[flag::SELECTOR, flag::DRY_RUN];
 
 const HELP: &str = "Manage the rollout of one or many resources.
 
@@ -39,29 +38,39 @@ Available Commands:
 Usage:
   kubectl rollout SUBCOMMAND [options]";
 
-pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
+/// `kubectl rollout` without a subcommand it knows: its help, or cobra's error.
+pub fn group(_: &Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
     super::mutate::refuse_dry_run(tokens)?;
-    let Some((sub, rest)) = tokens.split_first() else {
-        return Done::read(HELP);
-    };
-    match sub.as_str() {
-        "status" => Done::read(status(cluster, &Args::parse(rest, STATUS_FLAGS)?)?),
-        "history" => history::run(cluster, &Args::parse(rest, HISTORY_FLAGS)?),
-        "undo" => {
-            let args = Args::parse(rest, UNDO_FLAGS)?;
-            match plan_undo(cluster, &args)? {
-                Undo { change: Some(change), line } => apply(cluster, change, line),
-                Undo { change: None, line } => Done::read(line),
-            }
-        }
-        "restart" | "pause" | "resume" => {
-            let args = Args::parse(rest, PLAIN_FLAGS)?;
-            let (change, line) = plan_simple(cluster, sub, &args)?;
-            apply(cluster, change, line)
-        }
-        "-h" | "--help" | "help" => Done::read(HELP),
-        other => Err(unknown_subcommand("rollout", other)),
+    match tokens.first().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => Done::read(HELP),
+        Some(other) => Err(unknown_subcommand("rollout", other)),
     }
+}
+
+/// Runs `kubectl rollout status`.
+pub fn run_status(cluster: &Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    Done::read(status(cluster, &Args::parse(rest, STATUS_FLAGS)?)?)
+}
+
+/// Runs `kubectl rollout history`.
+pub fn run_history(cluster: &Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    history::run(cluster, &Args::parse(rest, HISTORY_FLAGS)?)
+}
+
+/// Runs `kubectl rollout undo`.
+pub fn run_undo(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, UNDO_FLAGS)?;
+    match plan_undo(cluster, &args)? {
+        Undo { change: Some(change), line } => apply(cluster, change, line),
+        Undo { change: None, line } => Done::read(line),
+    }
+}
+
+/// Runs `kubectl rollout restart|pause|resume` (`sub`).
+pub fn run_simple(cluster: &mut Cluster, sub: &str, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, PLAIN_FLAGS)?;
+    let (change, line) = plan_simple(cluster, sub, &args)?;
+    apply(cluster, change, line)
 }
 
 fn apply(cluster: &mut Cluster, change: Change, line: String) -> Result<Done, KubectlError> {
@@ -101,7 +110,7 @@ pub(super) fn owned<'c>(cluster: &'c Cluster, d: &Deployment) -> Vec<&'c Replica
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace
-                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name)
+                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::Deployment && o.name == d.meta.name)
         })
         .collect();
     list.sort_by_key(|rs| rs.revision);
@@ -164,7 +173,7 @@ fn same_template(a: &PodTemplate, b: &PodTemplate) -> bool {
 }
 
 pub fn plan_undo(cluster: &Cluster, args: &Args) -> Result<Undo, KubectlError> {
-    let to_revision = args.number::<i64>("to-revision")?.unwrap_or(0);
+    let to_revision = args.number::<i64>(flag::TO_REVISION)?.unwrap_or(0);
     let d = deployment(cluster, args, |k, _| {
         format!("error: no rollbacker has been implemented for \"{}\"", group_kind(k))
     })?;

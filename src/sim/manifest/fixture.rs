@@ -2,6 +2,7 @@
 
 use crate::sim::cluster::Cluster;
 use crate::sim::cluster::key;
+use crate::sim::objects::WaitingReason;
 use crate::sim::objects::{
     Container, ContainerState, ContainerStatus, Deployment, DeploymentStatus, EndpointAddress, Endpoints, EnvVar,
     FailurePolicy, Hpa, HpaStatus, IntOrString, KeyRef, Namespace, Node, NodeCondition, Pod, PodPhase, PodSpec,
@@ -96,8 +97,10 @@ fn pod(
     }
     let mut meta = meta_at(name, "shop", uid_n, created, &[("app", app)]);
     if app == "web" {
-        meta.owner =
-            Some(crate::sim::objects::OwnerRef { kind: "ReplicaSet".to_owned(), name: "web-7d4b9c8f6b".to_owned() });
+        meta.owner = Some(crate::sim::objects::OwnerRef {
+            kind: crate::sim::objects::OwnerKind::ReplicaSet,
+            name: "web-7d4b9c8f6b".to_owned(),
+        });
     }
     Pod {
         meta,
@@ -181,7 +184,7 @@ pub(crate) fn fixture() -> Cluster {
     );
     let running = ContainerState::Running { started_at: 305 };
     let crashing = ContainerState::Waiting {
-        reason: "CrashLoopBackOff".to_owned(),
+        reason: WaitingReason::CrashLoopBackOff,
         message: "back-off 40s restarting failed container".to_owned(),
     };
     c.pods.insert(

@@ -56,10 +56,47 @@ impl Meta {
     }
 }
 
+/// The controller that owns an object (`metadata.ownerReferences[0]`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnerRef {
-    pub kind: String,
+    pub kind: OwnerKind,
     pub name: String,
+}
+
+/// The kinds of object that own others here: replica sets own pods, deployments own replica
+/// sets, a node owns its mirror pods, a daemon set its pods. Serialized as the API spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OwnerKind {
+    ReplicaSet,
+    Deployment,
+    DaemonSet,
+    Node,
+}
+
+impl OwnerKind {
+    /// The kind as the API spells it (`ReplicaSet`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OwnerKind::ReplicaSet => "ReplicaSet",
+            OwnerKind::Deployment => "Deployment",
+            OwnerKind::DaemonSet => "DaemonSet",
+            OwnerKind::Node => "Node",
+        }
+    }
+
+    /// The owner's `apiVersion`.
+    pub const fn api_version(self) -> &'static str {
+        match self {
+            OwnerKind::ReplicaSet | OwnerKind::Deployment | OwnerKind::DaemonSet => "apps/v1",
+            OwnerKind::Node => "v1",
+        }
+    }
+}
+
+impl std::fmt::Display for OwnerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A label selector as `kubectl -l` and `matchLabels`/`matchExpressions` express it.

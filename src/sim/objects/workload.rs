@@ -351,7 +351,7 @@ impl ContainerStatus {
         ContainerStatus {
             name: name.to_owned(),
             image: image.to_owned(),
-            state: ContainerState::Waiting { reason: "ContainerCreating".to_owned(), message: String::new() },
+            state: ContainerState::Waiting { reason: WaitingReason::ContainerCreating, message: String::new() },
             last_state: None,
             ready: false,
             restart_count: 0,
@@ -366,9 +366,54 @@ impl ContainerStatus {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ContainerState {
-    Waiting { reason: String, message: String },
+    Waiting { reason: WaitingReason, message: String },
     Running { started_at: i64 },
     Terminated { reason: String, exit_code: i32, message: String, started_at: i64, finished_at: i64 },
+}
+
+/// Why a container is not running yet, in kubectl's words (serialized as those words too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WaitingReason {
+    ContainerCreating,
+    PodInitializing,
+    ErrImagePull,
+    ImagePullBackOff,
+    CrashLoopBackOff,
+    CreateContainerConfigError,
+}
+
+impl WaitingReason {
+    pub const ALL: [WaitingReason; 6] = [
+        WaitingReason::ContainerCreating,
+        WaitingReason::PodInitializing,
+        WaitingReason::ErrImagePull,
+        WaitingReason::ImagePullBackOff,
+        WaitingReason::CrashLoopBackOff,
+        WaitingReason::CreateContainerConfigError,
+    ];
+
+    /// The reason as kubectl prints it (`CrashLoopBackOff`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WaitingReason::ContainerCreating => "ContainerCreating",
+            WaitingReason::PodInitializing => "PodInitializing",
+            WaitingReason::ErrImagePull => "ErrImagePull",
+            WaitingReason::ImagePullBackOff => "ImagePullBackOff",
+            WaitingReason::CrashLoopBackOff => "CrashLoopBackOff",
+            WaitingReason::CreateContainerConfigError => "CreateContainerConfigError",
+        }
+    }
+
+    /// Whether the image could not be pulled (yet).
+    pub const fn is_image_pull(self) -> bool {
+        matches!(self, WaitingReason::ErrImagePull | WaitingReason::ImagePullBackOff)
+    }
+}
+
+impl std::fmt::Display for WaitingReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Pod {
@@ -385,8 +430,8 @@ impl Pod {
         for (i, c) in inits.iter().enumerate() {
             match &c.state {
                 ContainerState::Terminated { exit_code: 0, .. } => {}
-                ContainerState::Waiting { reason, .. } if reason != "PodInitializing" => {
-                    return if reason == "ContainerCreating" {
+                ContainerState::Waiting { reason, .. } if *reason != WaitingReason::PodInitializing => {
+                    return if *reason == WaitingReason::ContainerCreating {
                         format!("Init:{i}/{}", inits.len())
                     } else {
                         format!("Init:{reason}")
@@ -401,7 +446,7 @@ impl Pod {
         }
         for c in &self.status.containers {
             match &c.state {
-                ContainerState::Waiting { reason, .. } => return reason.clone(),
+                ContainerState::Waiting { reason, .. } => return reason.to_string(),
                 ContainerState::Terminated { reason, .. } => return reason.clone(),
                 ContainerState::Running { .. } => {}
             }
@@ -458,5 +503,20 @@ impl PodSpec {
 impl Deployment {
     pub fn condition(&self, kind: &str) -> Option<&DeploymentCondition> {
         self.status.conditions.iter().find(|c| c.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_reasons_print_and_serialize_as_kubectl_words() {
+        for reason in WaitingReason::ALL {
+            let word = reason.as_str();
+            assert_eq!(reason.to_string(), word);
+            assert_eq!(serde_json::to_value(reason).ok(), Some(serde_json::Value::String(word.to_owned())));
+            assert_eq!(ron::from_str::<WaitingReason>(word).ok(), Some(reason));
+        }
     }
 }

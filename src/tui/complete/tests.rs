@@ -42,7 +42,7 @@ fn the_first_word_completes_to_a_verb() {
     // `c` is shared by several verbs: the line stays, the verbs are listed.
     assert_eq!(line("c"), "c");
     assert_eq!(candidates("c"), ["cordon", "create", "curl"]);
-    assert_eq!(candidates("").len(), VERBS.len());
+    assert_eq!(candidates("").len(), verb_words().len());
     assert_eq!(line("frob"), "frob");
     assert!(candidates("frob").is_empty());
 }
@@ -287,4 +287,21 @@ proptest! {
             prop_assert!(done.line.starts_with(&input));
         }
     }
+}
+
+/// Completion reads the console's command table: every verb (but the refused ones) and every
+/// subcommand is offered.
+#[test]
+fn every_table_command_is_offered() {
+    use crate::sim::kubectl::verbs;
+    let offered = candidates("");
+    for verb in verbs::verbs().filter(|c| c.section != Section::Refused) {
+        assert!(offered.contains(&verb.name()), "{}", verb.name());
+        let subs = candidates(&format!("{} ", verb.name()));
+        for sub in verbs::subcommands(verb) {
+            let word = sub.words.last().copied().unwrap_or_default().to_owned();
+            assert!(subs.contains(&word), "{}: {subs:?}", sub.name());
+        }
+    }
+    assert_eq!(candidates("create secret "), ["docker-registry", "generic", "tls"]);
 }

@@ -9,6 +9,7 @@ use crate::sim::quantity::{Mebibytes, Millicores};
 
 use super::{LOG_LINES, MAX_BACKOFF, env};
 use crate::sim::controllers::STEP_SECONDS;
+use crate::sim::objects::WaitingReason;
 
 /// Events a sync produced, recorded on the pod afterwards.
 #[derive(Default)]
@@ -105,16 +106,20 @@ pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: 
         ContainerState::Terminated { exit_code: 0, .. } if init => {}
         ContainerState::Terminated { .. } | ContainerState::Waiting { .. } if status.next_start > now => {
             let waiting = match &status.state {
-                ContainerState::Waiting { reason, .. } if reason == "ImagePullBackOff" || reason == "ErrImagePull" => {
+                ContainerState::Waiting { reason, .. }
+                    if *reason == WaitingReason::ImagePullBackOff || *reason == WaitingReason::ErrImagePull =>
+                {
                     "ImagePullBackOff"
                 }
-                ContainerState::Waiting { reason, .. } if reason == "CrashLoopBackOff" => "CrashLoopBackOff",
+                ContainerState::Waiting { reason, .. } if *reason == WaitingReason::CrashLoopBackOff => {
+                    "CrashLoopBackOff"
+                }
                 ContainerState::Terminated { .. } => "CrashLoopBackOff",
                 _ => "",
             };
             if waiting == "ImagePullBackOff" {
                 status.state = ContainerState::Waiting {
-                    reason: "ImagePullBackOff".to_owned(),
+                    reason: WaitingReason::ImagePullBackOff,
                     message: format!("Back-off pulling image \"{}\"", spec.image),
                 };
                 events.normal("BackOff", format!("Back-off pulling image \"{}\"", spec.image));
@@ -124,7 +129,7 @@ pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: 
                     status.last_state = Some(status.state.clone());
                 }
                 status.state = ContainerState::Waiting {
-                    reason: "CrashLoopBackOff".to_owned(),
+                    reason: WaitingReason::CrashLoopBackOff,
                     message: format!(
                         "back-off {}s restarting failed container={} pod={pod_id}",
                         status.backoff_seconds, spec.name
@@ -152,7 +157,7 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
     let Some(status) = status_mut(pod, index, init) else { return };
     let restarting = match &status.state {
         ContainerState::Terminated { .. } => true,
-        ContainerState::Waiting { reason, .. } => reason == "CrashLoopBackOff",
+        ContainerState::Waiting { reason, .. } => *reason == WaitingReason::CrashLoopBackOff,
         ContainerState::Running { .. } => false,
     };
     if let Err(message) = pull_error {
@@ -160,14 +165,14 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
         events.warn("Failed", format!("Failed to pull image \"{}\": {message}", spec.image));
         events.warn("Failed", "Error: ErrImagePull".to_owned());
         status.state = ContainerState::Waiting {
-            reason: "ErrImagePull".to_owned(),
+            reason: WaitingReason::ErrImagePull,
             message: format!("rpc error: code = NotFound desc = {message}"),
         };
         let backoff = next_backoff(status);
         status.next_start = now + i64::from(backoff);
         return;
     }
-    if matches!(&status.state, ContainerState::Waiting { reason, .. } if reason == "ContainerCreating" || reason == "ErrImagePull" || reason == "ImagePullBackOff")
+    if matches!(&status.state, ContainerState::Waiting { reason, .. } if *reason == WaitingReason::ContainerCreating || *reason == WaitingReason::ErrImagePull || *reason == WaitingReason::ImagePullBackOff)
     {
         events.normal("Pulling", format!("Pulling image \"{}\"", spec.image));
         events.normal(
@@ -183,7 +188,7 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
         Ok(env) => env,
         Err(message) => {
             events.warn("Failed", format!("Error: {message}"));
-            status.state = ContainerState::Waiting { reason: "CreateContainerConfigError".to_owned(), message };
+            status.state = ContainerState::Waiting { reason: WaitingReason::CreateContainerConfigError, message };
             return;
         }
     };

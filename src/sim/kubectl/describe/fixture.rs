@@ -2,11 +2,12 @@
 //! (one pod crash-looping from OOM kills), its service, endpoints and events, and one node.
 
 use crate::sim::cluster::{Cluster, Event, key};
+use crate::sim::objects::WaitingReason;
 use crate::sim::objects::{
     ConfigMap, Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, EndpointAddress, Endpoints,
-    EnvVar, IntOrString, KeyRef, KubeletState, Meta, Namespace, Node, NodeCondition, OwnerRef, Pod, PodPhase, PodSpec,
-    PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources, Service, ServicePort, ServiceType, Strategy,
-    Taint, TaintEffect,
+    EnvVar, IntOrString, KeyRef, KubeletState, Meta, Namespace, Node, NodeCondition, OwnerKind, OwnerRef, Pod,
+    PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources, Service, ServicePort,
+    ServiceType, Strategy, Taint, TaintEffect,
 };
 use crate::sim::quantity::{Mebibytes, Millicores};
 
@@ -86,7 +87,7 @@ pub(crate) fn web_pod(name: &str, ip: &str) -> Pod {
     Pod {
         meta: Meta {
             labels: labels(&[("app", "web"), ("pod-template-hash", "6d4cf56db6")]),
-            owner: Some(OwnerRef { kind: "ReplicaSet".to_owned(), name: "web-6d4cf56db6".to_owned() }),
+            owner: Some(OwnerRef { kind: OwnerKind::ReplicaSet, name: "web-6d4cf56db6".to_owned() }),
             created: 300,
             ..Meta::new(name, "default")
         },
@@ -182,7 +183,7 @@ pub(crate) fn cluster() -> Cluster {
     let rs = ReplicaSet {
         meta: Meta {
             labels: labels(&[("app", "web"), ("pod-template-hash", "6d4cf56db6")]),
-            owner: Some(OwnerRef { kind: "Deployment".to_owned(), name: "web".to_owned() }),
+            owner: Some(OwnerRef { kind: OwnerKind::Deployment, name: "web".to_owned() }),
             ..Meta::new("web-6d4cf56db6", "default")
         },
         replicas: 3,
@@ -201,7 +202,7 @@ pub(crate) fn cluster() -> Cluster {
     let mut crashing = web_pod("web-6d4cf56db6-x7k2p", "10.244.1.7");
     crashing.status.containers[0] = ContainerStatus {
         state: ContainerState::Waiting {
-            reason: "CrashLoopBackOff".to_owned(),
+            reason: WaitingReason::CrashLoopBackOff,
             message: "back-off 2m40s restarting failed container=web".to_owned(),
         },
         last_state: Some(ContainerState::Terminated {

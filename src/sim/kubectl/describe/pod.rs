@@ -249,9 +249,7 @@ fn state(w: &mut W, title: &str, s: &ContainerState) {
         }
         ContainerState::Waiting { reason, .. } => {
             w.line(2, &format!("{title}:\tWaiting"));
-            if !reason.is_empty() {
-                w.line(3, &format!("Reason:\t{reason}"));
-            }
+            w.line(3, &format!("Reason:\t{reason}"));
         }
         ContainerState::Terminated { reason, exit_code, message, started_at, finished_at } => {
             w.line(2, &format!("{title}:\tTerminated"));

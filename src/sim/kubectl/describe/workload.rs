@@ -2,7 +2,7 @@
 
 use super::{W, clock, pod, selector_text};
 use crate::sim::cluster::{Cluster, key};
-use crate::sim::objects::{Deployment, PodPhase, ReplicaSet, Strategy};
+use crate::sim::objects::{Deployment, OwnerKind, PodPhase, ReplicaSet, Strategy};
 
 /// The replica sets a deployment owns, newest revision last.
 pub fn owned_replicasets<'a>(cluster: &'a Cluster, d: &Deployment) -> Vec<&'a ReplicaSet> {
@@ -11,7 +11,7 @@ pub fn owned_replicasets<'a>(cluster: &'a Cluster, d: &Deployment) -> Vec<&'a Re
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace
-                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == "Deployment" && o.name == d.meta.name)
+                && rs.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::Deployment && o.name == d.meta.name)
         })
         .collect();
     list.sort_by_key(|rs| (rs.revision, rs.meta.created));
@@ -117,7 +117,7 @@ pub fn replicaset(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     let mut counts = [0u32; 4];
     for p in cluster.pods.values().filter(|p| {
         p.meta.namespace == ns
-            && p.meta.owner.as_ref().is_some_and(|o| o.kind == "ReplicaSet" && o.name == rs.meta.name)
+            && p.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::ReplicaSet && o.name == rs.meta.name)
     }) {
         let i = match p.status.phase {
             PodPhase::Running => 0,

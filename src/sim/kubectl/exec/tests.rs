@@ -91,7 +91,8 @@ fn exec(c: &mut Cluster, line: &str) -> Result<String, String> {
 
 fn debug(c: &mut Cluster, line: &str) -> Result<String, String> {
     let args: Vec<String> = shlex::split(line).unwrap_or_default();
-    super::debug_pod(c, &args).map(|d| d.output).map_err(|e| e.to_string())
+    let Some((exe, rest)) = args.split_first() else { return Err(String::new()) };
+    super::debug_pod(c, exe, rest).map(|d| d.output).map_err(|e| e.to_string())
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use crate::sim::apps::{AppProfile, Image};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kubectl::describe::fixture::{cluster, running_status};
+use crate::sim::objects::WaitingReason;
 use crate::sim::objects::{Container, ContainerState, ContainerStatus};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
@@ -15,8 +16,8 @@ fn logs(c: &mut Cluster, line: &str) -> Result<String, String> {
 }
 
 fn top(c: &mut Cluster, line: &str) -> Result<String, String> {
-    let args: Vec<String> = shlex::split(line).unwrap_or_default();
-    super::top(c, &args).map(|d| d.output).map_err(|e| e.to_string())
+    let outcome = crate::sim::kubectl::run(c, &format!("top {line}"));
+    if outcome.ok { Ok(outcome.output) } else { Err(outcome.output) }
 }
 
 fn with_logs() -> Cluster {
@@ -29,10 +30,10 @@ fn with_logs() -> Cluster {
     c
 }
 
-fn set_waiting(c: &mut Cluster, reason: &str) {
+fn set_waiting(c: &mut Cluster, reason: WaitingReason) {
     if let Some(p) = c.pods.get_mut(&key("default", HEALTHY)) {
         p.status.containers[0] = ContainerStatus {
-            state: ContainerState::Waiting { reason: reason.to_owned(), message: String::new() },
+            state: ContainerState::Waiting { reason, message: String::new() },
             ..ContainerStatus::new("web", "shop/web:1.4.2")
         };
     }
@@ -61,10 +62,10 @@ fn previous_shows_the_last_terminated_run() {
 #[test]
 fn waiting_containers_have_no_logs_yet() {
     for (reason, why) in [
-        ("ImagePullBackOff", "trying and failing to pull image"),
-        ("ErrImagePull", "trying and failing to pull image"),
-        ("ContainerCreating", "ContainerCreating"),
-        ("CreateContainerConfigError", "CreateContainerConfigError"),
+        (WaitingReason::ImagePullBackOff, "trying and failing to pull image"),
+        (WaitingReason::ErrImagePull, "trying and failing to pull image"),
+        (WaitingReason::ContainerCreating, "ContainerCreating"),
+        (WaitingReason::CreateContainerConfigError, "CreateContainerConfigError"),
     ] {
         let mut c = with_logs();
         set_waiting(&mut c, reason);
@@ -205,7 +206,7 @@ fn top_without_running_pods_explains_itself() {
     let mut c = with_apps();
     for p in c.pods.values_mut() {
         p.status.containers[0].state =
-            ContainerState::Waiting { reason: "CrashLoopBackOff".to_owned(), message: String::new() };
+            ContainerState::Waiting { reason: WaitingReason::CrashLoopBackOff, message: String::new() };
     }
     assert_eq!(
         top(&mut c, "pods"),

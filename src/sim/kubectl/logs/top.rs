@@ -4,18 +4,19 @@
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kubectl::args::{Args, FlagSpec};
 use crate::sim::kubectl::describe::clock;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Done, KubectlError, table};
 use crate::sim::objects::{ContainerState, KubeletState, Pod, Selector};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 pub(crate) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("containers", None),
-    FlagSpec::value("sort-by", None),
-    FlagSpec::switch("no-headers", None),
-    FlagSpec::switch("sum", None),
-    FlagSpec::switch("use-protocol-buffers", None),
-    FlagSpec::switch("show-capacity", None),
+    flag::SELECTOR,
+    flag::TOP_CONTAINERS,
+    flag::SORT_BY,
+    flag::NO_HEADERS,
+    flag::SUM,
+    flag::USE_PROTOCOL_BUFFERS,
+    flag::SHOW_CAPACITY,
 ];
 
 /// Pods younger than this may simply not have been scraped yet.
@@ -70,20 +71,26 @@ fn no_metrics(cluster: &Cluster, pods: &[&Pod]) -> KubectlError {
     }
 }
 
-/// Runs `kubectl top`.
-pub fn top(cluster: &mut Cluster, args: &[String]) -> Result<Done, KubectlError> {
+/// `kubectl top` without a subcommand it knows (`top pods` and `top nodes` are
+/// [`pods`] and [`nodes`]).
+pub fn group(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
-    let cluster: &Cluster = cluster;
     let Some(what) = args.positional.first() else {
         return Err(KubectlError::msg(
             "Display resource (CPU/memory) usage.\n\nAvailable Commands:\n  node          Display resource (CPU/memory) usage of nodes\n  pod           Display resource (CPU/memory) usage of pods\n\nUsage:\n  kubectl top [flags] [options]",
         ));
     };
-    match what.as_str() {
-        "pod" | "pods" | "po" => top_pods(cluster, &args),
-        "node" | "nodes" | "no" => top_nodes(cluster, &args),
-        other => Err(KubectlError::msg(format!("error: unknown command \"{other}\" for \"kubectl top\""))),
-    }
+    Err(KubectlError::msg(format!("error: unknown command \"{what}\" for \"kubectl top\"")))
+}
+
+/// Runs `kubectl top pods`.
+pub fn pods(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    top_pods(cluster, &Args::parse(args, FLAGS)?)
+}
+
+/// Runs `kubectl top nodes`.
+pub fn nodes(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    top_nodes(cluster, &Args::parse(args, FLAGS)?)
 }
 
 fn sort_rows(rows: &mut [(Vec<String>, u64, u64)], by: Option<&str>) -> Result<(), KubectlError> {
@@ -101,11 +108,11 @@ fn sort_rows(rows: &mut [(Vec<String>, u64, u64)], by: Option<&str>) -> Result<(
 fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
     let ns = args.namespace();
     let all = args.all_namespaces();
-    let selector = match args.value("selector") {
+    let selector = match args.value(flag::SELECTOR) {
         Some(s) => Some(Selector::parse(s).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
         None => None,
     };
-    let name = args.positional.get(1);
+    let name = args.positional.first();
     let pods: Vec<&Pod> = match name {
         Some(n) => vec![
             cluster
@@ -119,7 +126,7 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
             .filter(|p| (all || p.meta.namespace == ns) && selector.as_ref().is_none_or(|s| s.matches(&p.meta.labels)))
             .collect(),
     };
-    let containers = args.switch("containers");
+    let containers = args.switch(flag::TOP_CONTAINERS);
     let mut rows: Vec<(Vec<String>, u64, u64)> = Vec::new();
     for p in &pods {
         let Some(metrics) = pod_metrics(cluster, p) else {
@@ -155,7 +162,7 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         }
         return Err(no_metrics(cluster, &pods));
     }
-    sort_rows(&mut rows, args.value("sort-by"))?;
+    sort_rows(&mut rows, args.value(flag::SORT_BY))?;
     let mut header = if containers {
         vec!["POD", "NAME", "CPU(cores)", "MEMORY(bytes)"]
     } else {
@@ -166,7 +173,7 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
     }
     let (cpu_sum, mem_sum): (u64, u64) = rows.iter().fold((0, 0), |(a, b), r| (a + r.1, b + r.2));
     let mut cells: Vec<Vec<String>> = rows.into_iter().map(|r| r.0).collect();
-    if args.switch("sum") {
+    if args.switch(flag::SUM) {
         let blanks = header.len() - 2;
         let mut bar: Vec<String> = vec![String::new(); blanks];
         bar.extend(["________".to_owned(), "________".to_owned()]);
@@ -175,15 +182,15 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         cells.push(bar);
         cells.push(total);
     }
-    Done::read(table::render(&header, &cells, args.switch("no-headers")))
+    Done::read(table::render(&header, &cells, args.switch(flag::NO_HEADERS)))
 }
 
 fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
-    let selector = match args.value("selector") {
+    let selector = match args.value(flag::SELECTOR) {
         Some(s) => Some(Selector::parse(s).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
         None => None,
     };
-    let nodes: Vec<_> = match args.positional.get(1) {
+    let nodes: Vec<_> = match args.positional.first() {
         Some(n) => vec![
             cluster
                 .nodes
@@ -227,12 +234,12 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
             mem,
         ));
     }
-    sort_rows(&mut rows, args.value("sort-by"))?;
+    sort_rows(&mut rows, args.value(flag::SORT_BY))?;
     let mut cells: Vec<Vec<String>> = rows.into_iter().map(|r| r.0).collect();
     cells.extend(unknown);
     Done::read(table::render(
         &["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"],
         &cells,
-        args.switch("no-headers"),
+        args.switch(flag::NO_HEADERS),
     ))
 }

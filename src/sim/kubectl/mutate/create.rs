@@ -1,7 +1,7 @@
 //! `kubectl create configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|
 //! clusterrolebinding|deployment`: new objects from flags (this console has no manifest files).
 
-mod rbac;
+pub(in crate::sim::kubectl) mod rbac;
 
 use std::collections::BTreeMap;
 
@@ -19,42 +19,35 @@ use crate::sim::objects::{
 macro_rules! create_flags {
     ($($own:expr),* $(,)?) => {
         &[
-            FlagSpec::value("dry-run", None),
-            FlagSpec::value("output", Some('o')),
-            FlagSpec::switch("save-config", None),
-            FlagSpec::value("validate", None),
-            FlagSpec::value("field-manager", None),
+            flag::DRY_RUN,
+            flag::OUTPUT,
+            flag::SAVE_CONFIG,
+            flag::VALIDATE,
+            flag::FIELD_MANAGER,
             $($own),*
         ]
     };
 }
+use crate::sim::kubectl::flag;
 use create_flags;
 
-const COMMON: &[FlagSpec] = create_flags![];
-const CONFIGMAP_FLAGS: &[FlagSpec] = create_flags![
-    FlagSpec::value("from-literal", None),
-    FlagSpec::value("from-file", None),
-    FlagSpec::value("from-env-file", None),
-    FlagSpec::switch("append-hash", None),
+pub(crate) const COMMON: &[FlagSpec] = create_flags![];
+pub(crate) const CONFIGMAP_FLAGS: &[FlagSpec] =
+    create_flags![flag::FROM_LITERAL, flag::FROM_FILE, flag::FROM_ENV_FILE, flag::APPEND_HASH,];
+pub(crate) const SECRET_FLAGS: &[FlagSpec] = create_flags![
+    flag::FROM_LITERAL,
+    flag::FROM_FILE,
+    flag::FROM_ENV_FILE,
+    flag::TYPE,
+    flag::APPEND_HASH,
+    flag::DOCKER_SERVER,
+    flag::DOCKER_USERNAME,
+    flag::DOCKER_PASSWORD,
+    flag::DOCKER_EMAIL,
+    flag::CERT,
+    flag::KEY,
 ];
-const SECRET_FLAGS: &[FlagSpec] = create_flags![
-    FlagSpec::value("from-literal", None),
-    FlagSpec::value("from-file", None),
-    FlagSpec::value("from-env-file", None),
-    FlagSpec::value("type", None),
-    FlagSpec::switch("append-hash", None),
-    FlagSpec::value("docker-server", None),
-    FlagSpec::value("docker-username", None),
-    FlagSpec::value("docker-password", None),
-    FlagSpec::value("docker-email", None),
-    FlagSpec::value("cert", None),
-    FlagSpec::value("key", None),
-];
-const DEPLOYMENT_FLAGS: &[FlagSpec] = create_flags![
-    FlagSpec::value("image", None),
-    FlagSpec::value("replicas", Some('r')),
-    FlagSpec::value("port", None)
-];
+pub(crate) const DEPLOYMENT_FLAGS: &[FlagSpec] = create_flags![flag::IMAGE, flag::CREATE_REPLICAS, flag::PORT];
 
 const SUBCOMMANDS: &str =
     "configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding|deployment";
@@ -66,14 +59,21 @@ pub struct Creation {
     pub error_prefix: Option<&'static str>,
 }
 
-pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
+/// `kubectl create` without a subcommand it knows: kubectl's errors for files and for words
+/// it cannot make anything of.
+pub fn group(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
     let Some(pos) = subcommand_position(tokens) else {
         if tokens.iter().any(|t| t == "-f" || t.starts_with("--filename") || t.starts_with("-f") || t == "-k") {
             return Err(KubectlError::msg(format!("error: no manifests to apply here; use create {SUBCOMMANDS}")));
         }
         return Err(KubectlError::msg("error: must specify one of -f and -k"));
     };
-    let creation = plan_create(cluster, &tokens[pos], &without(tokens, pos))?;
+    run(cluster, &tokens[pos], &without(tokens, pos))
+}
+
+/// Runs `kubectl create SUB` with the words after `SUB`.
+pub fn run(cluster: &mut Cluster, sub: &str, rest: &[String]) -> Result<Done, KubectlError> {
+    let creation = plan_create(cluster, sub, rest)?;
     let prefix = creation.error_prefix;
     execute(cluster, creation.plan).map_err(|e| match (e, prefix) {
         (KubectlError::Api(api), Some(p)) => KubectlError::msg(format!("error: {p}: {}", super::api_message(&api))),
@@ -118,20 +118,6 @@ pub fn plan_create(cluster: &Cluster, sub: &str, rest: &[String]) -> Result<Crea
         other => Err(KubectlError::msg(format!(
             "error: Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
         ))),
-    }
-}
-
-/// The flags `create SUB …` parses with (`words` starts at the subcommand); `create` alone
-/// has only those every subcommand takes.
-pub(super) fn flags_for(words: &[&str]) -> Option<&'static [FlagSpec]> {
-    match words.first().copied() {
-        None | Some("namespace" | "ns" | "serviceaccount" | "sa") => Some(COMMON),
-        Some("configmap" | "cm") => Some(CONFIGMAP_FLAGS),
-        Some("secret") => Some(SECRET_FLAGS),
-        Some("role" | "clusterrole") => Some(rbac::ROLE_FLAGS),
-        Some("rolebinding" | "clusterrolebinding") => Some(rbac::BINDING_FLAGS),
-        Some("deployment" | "deploy") => Some(DEPLOYMENT_FLAGS),
-        Some(_) => None,
     }
 }
 
@@ -194,15 +180,16 @@ fn created(kind: Kind, object: Object, name: &str, error_prefix: Option<&'static
 }
 
 fn literals(args: &Args, owner: &str, name: &str) -> Result<BTreeMap<String, String>, KubectlError> {
-    for f in ["from-file", "from-env-file"] {
+    for f in [flag::FROM_FILE, flag::FROM_ENV_FILE] {
         if args.value(f).is_some() {
             return Err(KubectlError::msg(format!(
-                "error: this console has no files; use --from-literal instead of --{f}"
+                "error: this console has no files; use --from-literal instead of --{}",
+                f.long
             )));
         }
     }
     let mut data = BTreeMap::new();
-    for lit in args.values("from-literal") {
+    for lit in args.values(flag::FROM_LITERAL) {
         let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
             return Err(KubectlError::msg(format!("error: invalid literal source {lit}, expected key=value")));
         };
@@ -243,15 +230,16 @@ fn secret(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> 
     let name = one_name(&args, &sub)?;
     let ns = args.namespace();
     let (secret_type, data) = match kind.as_str() {
-        "generic" => (args.value("type").unwrap_or("Opaque").to_owned(), literals(&args, "Secret", &name)?),
+        "generic" => (args.value(flag::TYPE).unwrap_or("Opaque").to_owned(), literals(&args, "Secret", &name)?),
         "docker-registry" => {
-            let (Some(user), Some(password)) = (args.value("docker-username"), args.value("docker-password")) else {
+            let (Some(user), Some(password)) = (args.value(flag::DOCKER_USERNAME), args.value(flag::DOCKER_PASSWORD))
+            else {
                 return Err(KubectlError::msg(
                     "error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required",
                 ));
             };
-            let server = args.value("docker-server").unwrap_or("https://index.docker.io/v1/");
-            let json = docker_config_json(server, user, password, args.value("docker-email"));
+            let server = args.value(flag::DOCKER_SERVER).unwrap_or("https://index.docker.io/v1/");
+            let json = docker_config_json(server, user, password, args.value(flag::DOCKER_EMAIL));
             ("kubernetes.io/dockerconfigjson".to_owned(), BTreeMap::from([(".dockerconfigjson".to_owned(), json)]))
         }
         "tls" => {
@@ -329,12 +317,12 @@ fn container_name(image: &str) -> String {
 fn deployment(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> {
     let args = Args::parse(rest, DEPLOYMENT_FLAGS)?;
     let name = one_name(&args, "deployment")?;
-    let images = args.values("image");
+    let images = args.values(flag::IMAGE);
     if images.is_empty() {
         return Err(KubectlError::msg("error: required flag(s) \"image\" not set"));
     }
-    let replicas = args.number::<u32>("replicas")?.unwrap_or(1);
-    let port = args.number::<u16>("port")?;
+    let replicas = args.number::<u32>(flag::REPLICAS)?.unwrap_or(1);
+    let port = args.number::<u16>(flag::PORT)?;
     let ns = args.namespace();
     admit(cluster, Kind::Deployment, ns, &name)?;
     let mut containers: Vec<Container> = Vec::new();

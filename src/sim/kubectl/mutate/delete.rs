@@ -6,22 +6,23 @@ use super::{Plan, Step, execute};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("grace-period", None),
-    FlagSpec::switch("force", None),
-    FlagSpec::switch("now", None),
-    FlagSpec::switch("wait", None),
-    FlagSpec::switch("ignore-not-found", None),
-    FlagSpec::value("cascade", None),
-    FlagSpec::value("timeout", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("filename", Some('f')),
-    FlagSpec::switch("recursive", Some('R')),
+pub(crate) const FLAGS: &[FlagSpec] = &[
+    flag::ALL,
+    flag::SELECTOR,
+    flag::GRACE_PERIOD,
+    flag::FORCE,
+    flag::NOW,
+    flag::WAIT,
+    flag::IGNORE_NOT_FOUND,
+    flag::CASCADE,
+    flag::TIMEOUT,
+    flag::OUTPUT,
+    flag::DRY_RUN,
+    flag::FILENAME,
+    flag::RECURSIVE,
 ];
 
 pub const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.";
@@ -33,15 +34,15 @@ pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlErro
 }
 
 pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
-    if args.value("filename").is_some() {
+    if args.value(flag::FILENAME).is_some() {
         return Err(KubectlError::msg("error: this console has no manifest files; name the resources to delete"));
     }
     if args.positional.is_empty() {
         return Err(super::no_resources_error());
     }
-    let grace = args.number::<i64>("grace-period")?;
-    let force = args.switch("force") && grace.is_none_or(|g| g == 0);
-    let as_name = args.value("output") == Some("name");
+    let grace = args.number::<i64>(flag::GRACE_PERIOD)?;
+    let force = args.switch(flag::FORCE) && grace.is_none_or(|g| g == 0);
+    let as_name = args.value(flag::OUTPUT) == Some("name");
     let ns = args.namespace();
     let line = |kind: Kind, name: &str| {
         if as_name {
@@ -58,7 +59,7 @@ pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError>
     }
     match resolve(&args.positional)? {
         Resources::Named(named) => {
-            if args.value("selector").is_some() {
+            if args.value(flag::SELECTOR).is_some() {
                 return Err(KubectlError::msg("error: name cannot be provided when a selector is specified"));
             }
             for (kind, name) in named {
@@ -67,13 +68,13 @@ pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError>
                         Change::Delete { kind, namespace: scope(kind, &meta.namespace), name: name.clone(), force },
                         line(kind, &name),
                     )),
-                    None if args.switch("ignore-not-found") => {}
+                    None if args.switch(flag::IGNORE_NOT_FOUND) => {}
                     None => plan.errors.push(ApiError::not_found(kind, &name).to_string()),
                 }
             }
         }
         Resources::Kinds(kinds) => {
-            if !args.switch("all") && args.value("selector").is_none() {
+            if !args.switch(flag::ALL) && args.value(flag::SELECTOR).is_none() {
                 return Err(no_name_error());
             }
             for kind in kinds {

@@ -6,22 +6,23 @@ use super::node::{cordon_step, nodes};
 use super::{ACTOR, api_message};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
-use crate::sim::objects::{Pod, PodPhase, Selector, VolumeSource};
+use crate::sim::objects::{OwnerKind, Pod, PodPhase, Selector, VolumeSource};
 
-pub(super) const FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("ignore-daemonsets", None),
-    FlagSpec::switch("delete-emptydir-data", None),
-    FlagSpec::switch("delete-local-data", None),
-    FlagSpec::switch("force", None),
-    FlagSpec::value("timeout", None),
-    FlagSpec::value("grace-period", None),
-    FlagSpec::switch("disable-eviction", None),
-    FlagSpec::value("pod-selector", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("skip-wait-for-delete-timeout", None),
-    FlagSpec::value("chunk-size", None),
+pub(crate) const FLAGS: &[FlagSpec] = &[
+    flag::IGNORE_DAEMONSETS,
+    flag::DELETE_EMPTYDIR_DATA,
+    flag::DELETE_LOCAL_DATA,
+    flag::FORCE,
+    flag::TIMEOUT,
+    flag::GRACE_PERIOD,
+    flag::DISABLE_EVICTION,
+    flag::POD_SELECTOR,
+    flag::SELECTOR,
+    flag::DRY_RUN,
+    flag::SKIP_WAIT_FOR_DELETE_TIMEOUT,
+    flag::CHUNK_SIZE,
 ];
 
 const DAEMONSET_FATAL: &str = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)";
@@ -44,13 +45,13 @@ pub struct Options {
 
 impl Options {
     fn from_args(args: &Args) -> Result<Options, KubectlError> {
-        let pod_selector = match args.value("pod-selector") {
+        let pod_selector = match args.value(flag::POD_SELECTOR) {
             Some(s) => Some(Selector::parse(s).map_err(|_| {
                 KubectlError::msg("error: --pod-selector=<pod_selector> must be a valid label selector")
             })?),
             None => None,
         };
-        let timeout = match args.value("timeout") {
+        let timeout = match args.value(flag::TIMEOUT) {
             Some(t) => Some(parse_duration(t).ok_or_else(|| {
                 KubectlError::msg(format!(
                     "error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""
@@ -59,10 +60,10 @@ impl Options {
             None => None,
         };
         Ok(Options {
-            ignore_daemonsets: args.switch("ignore-daemonsets"),
-            delete_emptydir_data: args.switch("delete-emptydir-data") || args.switch("delete-local-data"),
-            force: args.switch("force"),
-            disable_eviction: args.switch("disable-eviction"),
+            ignore_daemonsets: args.switch(flag::IGNORE_DAEMONSETS),
+            delete_emptydir_data: args.switch(flag::DELETE_EMPTYDIR_DATA) || args.switch(flag::DELETE_LOCAL_DATA),
+            force: args.switch(flag::FORCE),
+            disable_eviction: args.switch(flag::DISABLE_EVICTION),
             pod_selector,
             timeout,
         })
@@ -120,8 +121,8 @@ fn on_node(pod: &Pod, node: &str) -> bool {
     pod.status.node.as_deref().or(pod.spec.node_name.as_deref()) == Some(node)
 }
 
-fn owner_kind(pod: &Pod) -> Option<&str> {
-    pod.meta.owner.as_ref().map(|o| o.kind.as_str())
+fn owner_kind(pod: &Pod) -> Option<OwnerKind> {
+    pod.meta.owner.as_ref().map(|o| o.kind)
 }
 
 pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodList {
@@ -142,7 +143,7 @@ pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodLi
             continue;
         }
         let finished = matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed);
-        if owner_kind(pod) == Some("DaemonSet") {
+        if owner_kind(pod) == Some(OwnerKind::DaemonSet) {
             note(
                 if opts.ignore_daemonsets { DAEMONSET_WARNING } else { DAEMONSET_FATAL },
                 !opts.ignore_daemonsets,
@@ -150,7 +151,8 @@ pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodLi
             );
             continue;
         }
-        if owner_kind(pod) == Some("Node") || pod.meta.annotations.contains_key("kubernetes.io/config.mirror") {
+        if owner_kind(pod) == Some(OwnerKind::Node) || pod.meta.annotations.contains_key("kubernetes.io/config.mirror")
+        {
             continue;
         }
         let local = pod.spec.volumes.iter().any(|v| matches!(v.source, VolumeSource::EmptyDir));
@@ -322,14 +324,14 @@ mod tests {
             fixture::pod("debug", None, "n2", ""),
             fixture::pod(
                 "cache-1",
-                Some(("ReplicaSet", "cache-1")),
+                Some((OwnerKind::ReplicaSet, "cache-1")),
                 "n2",
                 r#", volumes: [(name: "tmp", source: EmptyDir)]"#,
             ),
         ] {
             c.pods.insert(p.meta.key(), p);
         }
-        let mut proxy = fixture::pod("kube-proxy-x", Some(("DaemonSet", "kube-proxy")), "n2", "");
+        let mut proxy = fixture::pod("kube-proxy-x", Some((OwnerKind::DaemonSet, "kube-proxy")), "n2", "");
         proxy.meta.namespace = "kube-system".into();
         c.pods.insert(proxy.meta.key(), proxy);
         c
@@ -413,7 +415,7 @@ mod tests {
     fn mirror_and_terminating_pods_are_left_alone() {
         let mut c = fixture::cluster();
         let mut mirror = fixture::pod("etcd-n2", None, "n2", "");
-        mirror.meta.owner = Some(OwnerRef { kind: "Node".into(), name: "n2".into() });
+        mirror.meta.owner = Some(OwnerRef { kind: OwnerKind::Node, name: "n2".into() });
         c.pods.insert(mirror.meta.key(), mirror);
         if let Some(p) = c.pods.values_mut().find(|p| p.meta.name == "web-7c9b-aaaaa") {
             p.status.terminating_until = Some(900);

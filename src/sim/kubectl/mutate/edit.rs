@@ -5,29 +5,30 @@ use super::{Plan, Step, execute};
 use crate::sim::change::{Change, PatchType};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::manifest::to_manifest;
 
-pub(super) const SCALE_FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("replicas", None),
-    FlagSpec::value("current-replicas", None),
-    FlagSpec::value("resource-version", None),
-    FlagSpec::value("timeout", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
+pub(crate) const SCALE_FLAGS: &[FlagSpec] = &[
+    flag::REPLICAS,
+    flag::CURRENT_REPLICAS,
+    flag::RESOURCE_VERSION,
+    flag::TIMEOUT,
+    flag::SELECTOR,
+    flag::ALL,
+    flag::DRY_RUN,
+    flag::OUTPUT,
 ];
 
-pub(super) const PATCH_FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("patch", Some('p')),
-    FlagSpec::value("patch-file", None),
-    FlagSpec::value("type", None),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("local", None),
-    FlagSpec::value("subresource", None),
-    FlagSpec::switch("record", None),
+pub(crate) const PATCH_FLAGS: &[FlagSpec] = &[
+    flag::PATCH,
+    flag::PATCH_FILE,
+    flag::TYPE,
+    flag::DRY_RUN,
+    flag::OUTPUT,
+    flag::LOCAL,
+    flag::SUBRESOURCE,
+    flag::RECORD,
 ];
 
 pub fn scale(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
@@ -37,7 +38,7 @@ pub fn scale(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlEr
 }
 
 pub fn plan_scale(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
-    let Some(replicas) = args.number::<i64>("replicas")? else {
+    let Some(replicas) = args.number::<i64>(flag::REPLICAS)? else {
         return Err(KubectlError::msg("error: required flag(s) \"replicas\" not set"));
     };
     let Ok(replicas) = u32::try_from(replicas) else {
@@ -48,7 +49,7 @@ pub fn plan_scale(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
     if args.positional.is_empty() {
         return Err(super::no_resources_error());
     }
-    let current = args.number::<i64>("current-replicas")?;
+    let current = args.number::<i64>(flag::CURRENT_REPLICAS)?;
     let found = objects(cluster, args, &args.positional)?;
     if found.is_empty() {
         return Ok(Plan::nothing("No resources found"));
@@ -118,7 +119,7 @@ pub fn plan_patch(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
         return Err(super::no_resources_error());
     }
     let (kind, name) = resolve_one(&args.positional)?;
-    let patch_type = match args.value("type").unwrap_or("strategic") {
+    let patch_type = match args.value(flag::TYPE).unwrap_or("strategic") {
         "strategic" => PatchType::Strategic,
         "merge" => PatchType::Merge,
         "json" => PatchType::Json,
@@ -128,10 +129,10 @@ pub fn plan_patch(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
             )));
         }
     };
-    if args.value("patch-file").is_some() {
+    if args.value(flag::PATCH_FILE).is_some() {
         return Err(KubectlError::msg("error: this console has no files; pass the patch with -p '<json>'"));
     }
-    let Some(text) = args.value("patch") else {
+    let Some(text) = args.value(flag::PATCH) else {
         return Err(KubectlError::msg(
             "error: must specify --patch or --patch-file containing the contents of the patch",
         ));

@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::objects::{
-    ConfigMap, ContainerState, ContainerStatus, Deployment, DeploymentCondition, Namespace, Node, OwnerRef, Pod,
-    PodPhase, ReplicaSet,
+    ConfigMap, ContainerState, ContainerStatus, Deployment, DeploymentCondition, Namespace, Node, OwnerKind, OwnerRef,
+    Pod, PodPhase, ReplicaSet,
 };
 
 pub fn ron<T: DeserializeOwned>(text: &str) -> T {
@@ -25,12 +25,12 @@ fn template(image: &str) -> String {
     )
 }
 
-pub fn pod(name: &str, owner: Option<(&str, &str)>, node: &str, extra_spec: &str) -> Pod {
+pub fn pod(name: &str, owner: Option<(OwnerKind, &str)>, node: &str, extra_spec: &str) -> Pod {
     let mut p: Pod = ron(&format!(
         r#"(meta: (name: "{name}", namespace: "shop", labels: {{"app": "web"}}),
             spec: (containers: [(name: "web", image: "repo/web:1.4.1")]{extra_spec}))"#
     ));
-    p.meta.owner = owner.map(|(kind, name)| OwnerRef { kind: kind.to_owned(), name: name.to_owned() });
+    p.meta.owner = owner.map(|(kind, name)| OwnerRef { kind, name: name.to_owned() });
     p.status.node = Some(node.to_owned());
     p.status.phase = PodPhase::Running;
     let mut ready = ContainerStatus::new("web", "repo/web:1.4.1");
@@ -83,16 +83,16 @@ pub fn cluster() -> Cluster {
             template(image)
         ));
         rs.template.labels.insert("pod-template-hash".into(), name.trim_start_matches("web-").into());
-        rs.meta.owner = Some(OwnerRef { kind: "Deployment".into(), name: "web".into() });
+        rs.meta.owner = Some(OwnerRef { kind: OwnerKind::Deployment, name: "web".into() });
         if let Some(cause) = cause {
             rs.meta.annotations.insert("kubernetes.io/change-cause".into(), cause.into());
         }
         c.replicasets.insert(key("shop", name), rs);
     }
     for p in [
-        pod("web-7c9b-aaaaa", Some(("ReplicaSet", "web-7c9b")), "n2", ""),
-        pod("web-7c9b-bbbbb", Some(("ReplicaSet", "web-7c9b")), "n2", ""),
-        pod("web-7c9b-ccccc", Some(("ReplicaSet", "web-7c9b")), "n1", ""),
+        pod("web-7c9b-aaaaa", Some((OwnerKind::ReplicaSet, "web-7c9b")), "n2", ""),
+        pod("web-7c9b-bbbbb", Some((OwnerKind::ReplicaSet, "web-7c9b")), "n2", ""),
+        pod("web-7c9b-ccccc", Some((OwnerKind::ReplicaSet, "web-7c9b")), "n1", ""),
     ] {
         c.pods.insert(p.meta.key(), p);
     }

@@ -7,18 +7,19 @@ use super::target::{objects, scope, slash_name};
 use super::{Plan, Step, execute};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::Meta;
 
-pub(super) const LABEL_FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("overwrite", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("list", None),
-    FlagSpec::switch("local", None),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::value("resource-version", None),
+pub(crate) const LABEL_FLAGS: &[FlagSpec] = &[
+    flag::OVERWRITE,
+    flag::ALL,
+    flag::SELECTOR,
+    flag::LIST,
+    flag::LOCAL,
+    flag::DRY_RUN,
+    flag::OUTPUT,
+    flag::RESOURCE_VERSION,
 ];
 
 /// Which metadata map `label` or `annotate` edits.
@@ -39,7 +40,7 @@ impl MetaField {
 
 pub fn label(cluster: &mut Cluster, tokens: &[String], field: MetaField) -> Result<Done, KubectlError> {
     let args = Args::parse(tokens, LABEL_FLAGS)?;
-    if args.switch("list") {
+    if args.switch(flag::LIST) {
         return Done::read(list_labels(cluster, &args, field)?);
     }
     let plan = plan_label(cluster, &args, field)?;
@@ -106,7 +107,7 @@ pub fn plan_label(cluster: &Cluster, args: &Args, field: MetaField) -> Result<Pl
         return Err(KubectlError::msg(format!("error: at least one {} update is required", field.noun())));
     }
     let edits = parse_pairs(&pairs, field)?;
-    let overwrite = args.switch("overwrite");
+    let overwrite = args.switch(flag::OVERWRITE);
     let found = objects(cluster, args, &words)?;
     if found.is_empty() {
         return Ok(Plan::nothing("No resources found"));

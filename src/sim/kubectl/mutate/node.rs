@@ -5,20 +5,14 @@ use super::{Plan, Step, execute};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Node, Taint, TaintEffect};
 
-pub(super) const CORDON_FLAGS: &[FlagSpec] =
-    &[FlagSpec::value("selector", Some('l')), FlagSpec::value("dry-run", None)];
+pub(crate) const CORDON_FLAGS: &[FlagSpec] = &[flag::SELECTOR, flag::DRY_RUN];
 
-pub(super) const TAINT_FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("overwrite", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("validate", None),
-];
+pub(crate) const TAINT_FLAGS: &[FlagSpec] =
+    &[flag::OVERWRITE, flag::ALL, flag::SELECTOR, flag::DRY_RUN, flag::OUTPUT, flag::TAINT_VALIDATE];
 
 pub fn cordon(cluster: &mut Cluster, tokens: &[String], desired: bool) -> Result<Done, KubectlError> {
     let args = Args::parse(tokens, CORDON_FLAGS)?;
@@ -29,7 +23,7 @@ pub fn cordon(cluster: &mut Cluster, tokens: &[String], desired: bool) -> Result
 /// The nodes `cordon`, `uncordon` and `drain` act on: names (or `node/NAME`), or `-l`.
 pub fn nodes<'c>(cluster: &'c Cluster, args: &Args, verb: &str) -> Result<Vec<&'c Node>, KubectlError> {
     if args.positional.is_empty() {
-        if args.value("selector").is_some() {
+        if args.value(flag::SELECTOR).is_some() {
             let mut found = Vec::new();
             for meta in select(cluster, Kind::Node, args)? {
                 found.extend(cluster.nodes.get(&meta.name));
@@ -195,13 +189,13 @@ pub fn plan_taint(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
             if kinds != [Kind::Node] {
                 return Err(KubectlError::msg("error: invalid resource type, only \"nodes\" are supported"));
             }
-            if !args.switch("all") && args.value("selector").is_none() {
+            if !args.switch(flag::ALL) && args.value(flag::SELECTOR).is_none() {
                 return Err(no_name_error());
             }
             select(cluster, Kind::Node, args)?.into_iter().filter_map(|m| cluster.nodes.get(&m.name)).collect()
         }
     };
-    let overwrite = args.switch("overwrite");
+    let overwrite = args.switch(flag::OVERWRITE);
     let operation = match (adds.is_empty(), removes.is_empty()) {
         (false, true) => "tainted",
         (true, false) => "untainted",

@@ -5,42 +5,30 @@ use super::{Plan, execute, unknown_subcommand};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::{Container, Deployment, ResourceList};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
-pub(super) const IMAGE_FLAGS: &[FlagSpec] = &[
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::switch("local", None),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
-    FlagSpec::switch("record", None),
-];
+pub(crate) const IMAGE_FLAGS: &[FlagSpec] =
+    &[flag::ALL, flag::SELECTOR, flag::LOCAL, flag::DRY_RUN, flag::OUTPUT, flag::RECORD];
 
-pub(super) const RESOURCES_FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("containers", Some('c')),
-    FlagSpec::value("limits", None),
-    FlagSpec::value("requests", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
-];
+pub(crate) const RESOURCES_FLAGS: &[FlagSpec] =
+    &[flag::CONTAINERS, flag::LIMITS, flag::REQUESTS, flag::ALL, flag::SELECTOR, flag::DRY_RUN, flag::OUTPUT];
 
-pub(super) const ENV_FLAGS: &[FlagSpec] = &[
-    FlagSpec::value("containers", Some('c')),
-    FlagSpec::value("env", Some('e')),
-    FlagSpec::switch("list", None),
-    FlagSpec::switch("resolve", None),
-    FlagSpec::switch("overwrite", None),
-    FlagSpec::value("from", None),
-    FlagSpec::value("prefix", None),
-    FlagSpec::value("keys", None),
-    FlagSpec::switch("all", None),
-    FlagSpec::value("selector", Some('l')),
-    FlagSpec::value("dry-run", None),
-    FlagSpec::value("output", Some('o')),
+pub(crate) const ENV_FLAGS: &[FlagSpec] = &[
+    flag::CONTAINERS,
+    flag::ENV,
+    flag::LIST,
+    flag::RESOLVE,
+    flag::OVERWRITE,
+    flag::FROM,
+    flag::ENV_PREFIX,
+    flag::KEYS,
+    flag::ALL,
+    flag::SELECTOR,
+    flag::DRY_RUN,
+    flag::OUTPUT,
 ];
 
 const HELP: &str = "Configure application resources.
@@ -55,32 +43,36 @@ Available Commands:
 Usage:
   kubectl set SUBCOMMAND [options]";
 
-pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
-    let Some((sub, rest)) = tokens.split_first() else {
-        return Done::read(HELP);
-    };
-    match sub.as_str() {
-        "image" => {
-            let args = Args::parse(rest, IMAGE_FLAGS)?;
-            let plan = plan_image(cluster, &args)?;
-            execute(cluster, plan)
-        }
-        "resources" => {
-            let args = Args::parse(rest, RESOURCES_FLAGS)?;
-            let plan = plan_resources(cluster, &args)?;
-            execute(cluster, plan)
-        }
-        "env" => {
-            let args = Args::parse(rest, ENV_FLAGS)?;
-            if args.switch("list") {
-                return Done::read(list_env(cluster, &args)?);
-            }
-            let plan = plan_env(cluster, &args)?;
-            execute(cluster, plan)
-        }
-        "-h" | "--help" | "help" => Done::read(HELP),
-        other => Err(unknown_subcommand("set", other)),
+/// `kubectl set` without a subcommand it knows: its help, or cobra's error.
+pub fn group(_: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
+    match tokens.first().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => Done::read(HELP),
+        Some(other) => Err(unknown_subcommand("set", other)),
     }
+}
+
+/// Runs `kubectl set image`.
+pub fn image(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, IMAGE_FLAGS)?;
+    let plan = plan_image(cluster, &args)?;
+    execute(cluster, plan)
+}
+
+/// Runs `kubectl set resources`.
+pub fn resources(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, RESOURCES_FLAGS)?;
+    let plan = plan_resources(cluster, &args)?;
+    execute(cluster, plan)
+}
+
+/// Runs `kubectl set env` (`--list` only reads).
+pub fn env(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(rest, ENV_FLAGS)?;
+    if args.switch(flag::LIST) {
+        return Done::read(list_env(cluster, &args)?);
+    }
+    let plan = plan_env(cluster, &args)?;
+    execute(cluster, plan)
 }
 
 /// The one deployment a `set` command names, from its non-pair words.
@@ -111,7 +103,7 @@ fn containers(d: &Deployment) -> impl Iterator<Item = &Container> {
 
 /// `-c NAME`: checks the container exists; `None` means every container.
 fn chosen_container(d: &Deployment, args: &Args) -> Result<Option<String>, KubectlError> {
-    match args.value("containers") {
+    match args.value(flag::CONTAINERS) {
         None | Some("*") => Ok(None),
         Some(c) if containers(d).any(|x| x.name == c) => Ok(Some(c.to_owned())),
         Some(c) => Err(KubectlError::msg(format!(
@@ -178,7 +170,7 @@ fn parse_resource_list(text: &str) -> Result<ResourceList, KubectlError> {
 
 pub fn plan_resources(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
     let d = target(cluster, args, &args.positional)?;
-    let (limits, requests) = (args.value("limits"), args.value("requests"));
+    let (limits, requests) = (args.value(flag::LIMITS), args.value(flag::REQUESTS));
     if limits.is_none() && requests.is_none() {
         return Err(KubectlError::msg(
             "error: you must specify an update to requests or limits (in the form of --requests/--limits)",
@@ -202,11 +194,11 @@ fn is_env_word(w: &str) -> bool {
 }
 
 pub fn plan_env(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
-    if args.value("from").is_some() {
+    if args.value(flag::FROM).is_some() {
         return Err(KubectlError::msg("error: --from is not supported in this console; set variables as KEY=VALUE"));
     }
     let (mut vars, words): (Vec<String>, Vec<String>) = args.positional.iter().cloned().partition(|w| is_env_word(w));
-    vars.extend(args.values("env").iter().cloned());
+    vars.extend(args.values(flag::ENV).iter().cloned());
     let d = target(cluster, args, &words)?;
     if vars.is_empty() {
         return Err(KubectlError::msg("error: at least one environment variable must be provided"));
@@ -369,7 +361,7 @@ mod tests {
     #[test]
     fn unknown_set_subcommands_are_refused() {
         let mut c = fixture::cluster();
-        let e = run(&mut c, &["frob".to_owned()]).err().map(|e| e.to_string());
+        let e = group(&mut c, &["frob".to_owned()]).err().map(|e| e.to_string());
         assert_eq!(e.as_deref(), Some("error: unknown command \"frob\"\nSee 'kubectl set -h' for help and examples"));
     }
 

@@ -4,6 +4,7 @@
 use crate::sim::change::ApiError;
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, KubectlError};
 use crate::sim::objects::{Meta, Selector, WebhookKind};
 
@@ -130,7 +131,7 @@ pub fn require<'c>(cluster: &'c Cluster, kind: Kind, namespace: &str, name: &str
 /// Objects of a kind in scope of the command (`-n` or `-A`), filtered by `-l` if given, sorted
 /// by namespace then name.
 pub fn select<'c>(cluster: &'c Cluster, kind: Kind, args: &Args) -> Result<Vec<&'c Meta>, KubectlError> {
-    let selector = match args.value("selector") {
+    let selector = match args.value(flag::SELECTOR) {
         Some(s) => Some(Selector::parse(s).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
         None => None,
     };
@@ -152,7 +153,7 @@ pub fn objects(cluster: &Cluster, args: &Args, words: &[String]) -> Result<Vec<(
             .map(|(kind, name)| Ok((kind, require(cluster, kind, args.namespace(), &name)?.clone())))
             .collect(),
         Resources::Kinds(kinds) => {
-            if !args.switch("all") && args.value("selector").is_none() {
+            if !args.switch(flag::ALL) && args.value(flag::SELECTOR).is_none() {
                 return Err(no_name_error());
             }
             let mut all = Vec::new();

@@ -4,7 +4,7 @@ use super::Shell;
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 use crate::sim::kubectl::describe::clock;
-use crate::sim::objects::{ContainerState, KubeletState, Node};
+use crate::sim::objects::{ContainerState, KubeletState, Node, WaitingReason};
 
 pub const FLAGS: &str = "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10";
 
@@ -187,12 +187,15 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
         for s in &p.status.containers {
             if let ContainerState::Waiting { reason, message } = &s.state
                 && matches!(
-                    reason.as_str(),
-                    "CrashLoopBackOff" | "ImagePullBackOff" | "ErrImagePull" | "CreateContainerConfigError"
+                    reason,
+                    WaitingReason::CrashLoopBackOff
+                        | WaitingReason::ImagePullBackOff
+                        | WaitingReason::ErrImagePull
+                        | WaitingReason::CreateContainerConfigError
                 )
             {
                 {
-                    let detail = if message.is_empty() { reason.clone() } else { message.clone() };
+                    let detail = if message.is_empty() { reason.to_string() } else { message.clone() };
                     out.push(k(
                         until,
                         'E',

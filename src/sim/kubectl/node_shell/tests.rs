@@ -109,8 +109,8 @@ fn the_node_shell_answers_like_a_node() {
     assert!(out(&c, "cat /var/lib/kubelet/config.yaml").contains("\nclusterDNS:\n- 10.96.0.10\n"));
     assert!(out(&c, "crictl ps").starts_with("CONTAINER           IMAGE               CREATED             STATE               NAME                ATTEMPT             POD ID              POD\n"));
     let ssh = |c: &mut Cluster, line: &str| {
-        let args: Vec<String> = shlex::split(line).unwrap_or_default();
-        super::run(c, &args).map(|d| d.output).map_err(|e| e.to_string())
+        let outcome = crate::sim::kubectl::run(c, &format!("ssh {line}"));
+        if outcome.ok { Ok(outcome.output) } else { Err(outcome.output) }
     };
     assert_eq!(
         ssh(&mut c, "nope -- df -h"),
@@ -119,14 +119,14 @@ fn the_node_shell_answers_like_a_node() {
     assert_eq!(ssh(&mut c, "node-1 hostname"), Ok("node-1".to_owned()));
     assert_eq!(ssh(&mut c, "root@10.0.0.11 -- 'sudo systemctl is-active kubelet'"), Ok("active".to_owned()));
     // Through the API: the cluster changes.
-    let done = super::run(
-        &mut c,
-        &["node-1".to_owned(), "--".to_owned(), "rm".to_owned(), "-rf".to_owned(), "/var/log/app".to_owned()],
-    );
-    assert!(done.is_ok_and(|d| d.changed));
+    // Planned on a shared cluster, applied by the console.
+    let planned = super::plan(&c, &["node-1", "--", "rm", "-rf", "/var/log/app"].map(str::to_owned));
+    assert!(planned.is_ok_and(|p| !p.changes.is_empty()));
+    assert_eq!(c.nodes.get("node-1").map(|n| n.files.len()), Some(1));
+    let done = crate::sim::kubectl::run(&mut c, "ssh node-1 -- rm -rf /var/log/app");
+    assert!(done.ok && done.changed && done.cost == crate::sim::kubectl::CHANGE_COST);
     assert_eq!(c.nodes.get("node-1").map(|n| n.files.len()), Some(0));
-    let done =
-        super::run(&mut c, &["node-1".to_owned(), "systemctl".to_owned(), "stop".to_owned(), "kubelet".to_owned()]);
-    assert!(done.is_ok_and(|d| d.changed));
+    let done = crate::sim::kubectl::run(&mut c, "ssh node-1 systemctl stop kubelet");
+    assert!(done.ok && done.changed);
     assert_eq!(c.nodes.get("node-1").map(|n| n.kubelet), Some(crate::sim::objects::KubeletState::Stopped));
 }

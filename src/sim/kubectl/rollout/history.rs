@@ -7,14 +7,15 @@ use super::{deployment, group_kind, owned};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
 use crate::sim::kubectl::describe::tabwriter;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::mutate::target::slash_name;
 use crate::sim::kubectl::{Args, Done, KubectlError};
 use crate::sim::objects::{Deployment, ReplicaSet};
 
 const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
-pub fn run(cluster: &mut Cluster, args: &Args) -> Result<Done, KubectlError> {
-    let revision = args.number::<i64>("revision")?.unwrap_or(0);
+pub fn run(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
+    let revision = args.number::<i64>(flag::REVISION)?.unwrap_or(0);
     let d = deployment(cluster, args, |k, _| {
         format!("error: no history viewer has been implemented for \"{}\"", group_kind(k))
     })?
@@ -47,7 +48,7 @@ pub fn table(cluster: &Cluster, d: &Deployment) -> String {
 /// The `Pod Template:` section of a replica set, exactly as `describe` prints it (kubectl's
 /// history viewer runs the same `DescribePodTemplate` through its own tabwriter, and the
 /// section's alignment depends only on its own lines).
-pub fn pod_template(cluster: &mut Cluster, rs: &ReplicaSet) -> String {
+pub fn pod_template(cluster: &Cluster, rs: &ReplicaSet) -> String {
     let words: Vec<String> = ["rs", rs.meta.name.as_str(), "-n", rs.meta.namespace.as_str(), "--show-events=false"]
         .map(str::to_owned)
         .to_vec();

@@ -14,8 +14,8 @@ fn web(c: &mut Cluster) -> &mut Deployment {
 }
 
 fn run_line(c: &mut Cluster, line: &str) -> Result<String, String> {
-    let toks: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
-    run(c, &toks).map(|d| d.output).map_err(|e| e.to_string())
+    let outcome = crate::sim::kubectl::run(c, &format!("rollout {line}"));
+    if outcome.ok { Ok(outcome.output) } else { Err(outcome.output) }
 }
 
 #[test]

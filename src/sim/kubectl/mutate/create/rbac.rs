@@ -4,29 +4,20 @@ use super::{Creation, admit, create_flags, created, one_name};
 use crate::sim::change::Object;
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
+use crate::sim::kubectl::flag;
 use crate::sim::kubectl::mutate::target::parse_kind;
 use crate::sim::kubectl::{Args, FlagSpec, KubectlError};
 use crate::sim::objects::{Meta, PolicyRuleSpec, Role, RoleBinding, RoleRef, Subject};
 use crate::sim::rbac::VERBS;
 
-pub(super) const ROLE_FLAGS: &[FlagSpec] = create_flags![
-    FlagSpec::value("verb", None),
-    FlagSpec::value("resource", None),
-    FlagSpec::value("resource-name", None),
-    FlagSpec::value("non-resource-url", None),
-    FlagSpec::value("aggregation-rule", None),
-];
-pub(super) const BINDING_FLAGS: &[FlagSpec] = create_flags![
-    FlagSpec::value("role", None),
-    FlagSpec::value("clusterrole", None),
-    FlagSpec::value("serviceaccount", None),
-    FlagSpec::value("user", None),
-    FlagSpec::value("group", None),
-];
+pub(crate) const ROLE_FLAGS: &[FlagSpec] =
+    create_flags![flag::VERB, flag::RESOURCE, flag::RESOURCE_NAME, flag::NON_RESOURCE_URL, flag::AGGREGATION_RULE,];
+pub(crate) const BINDING_FLAGS: &[FlagSpec] =
+    create_flags![flag::ROLE, flag::CLUSTERROLE, flag::SERVICEACCOUNT, flag::USER, flag::GROUP,];
 
 /// Values of a flag given repeatedly or comma-separated (`--verb=get,list --verb=watch`).
-fn split_values(args: &Args, flag: &str) -> Vec<String> {
-    args.values(flag).iter().flat_map(|v| v.split(',')).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+fn split_values(args: &Args, spec: FlagSpec) -> Vec<String> {
+    args.values(spec).iter().flat_map(|v| v.split(',')).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 /// The rules `create role` builds: one per API group, in the order the resources were given.
@@ -65,14 +56,14 @@ pub fn role(cluster: &Cluster, rest: &[String], cluster_wide: bool) -> Result<Cr
     let args = Args::parse(rest, ROLE_FLAGS)?;
     let sub = if cluster_wide { "clusterrole" } else { "role" };
     let name = one_name(&args, sub)?;
-    let verbs = split_values(&args, "verb");
+    let verbs = split_values(&args, flag::VERB);
     if verbs.is_empty() {
         return Err(KubectlError::msg("error: at least one verb must be specified"));
     }
     if let Some(bad) = verbs.iter().find(|v| !VERBS.contains(&v.as_str())) {
         return Err(KubectlError::msg(format!("error: invalid verb: '{bad}'")));
     }
-    let resources = split_values(&args, "resource");
+    let resources = split_values(&args, flag::RESOURCE);
     if resources.is_empty() {
         return Err(KubectlError::msg("error: at least one resource must be specified"));
     }
@@ -87,7 +78,7 @@ pub fn binding(cluster: &Cluster, rest: &[String], cluster_wide: bool) -> Result
     let args = Args::parse(rest, BINDING_FLAGS)?;
     let sub = if cluster_wide { "clusterrolebinding" } else { "rolebinding" };
     let name = one_name(&args, sub)?;
-    let role = match (args.value("role"), args.value("clusterrole"), cluster_wide) {
+    let role = match (args.value(flag::ROLE), args.value(flag::CLUSTERROLE), cluster_wide) {
         (Some(_), _, true) => {
             return Err(KubectlError::msg("error: unknown flag: --role\nSee 'kubectl --help' for usage."));
         }
@@ -101,13 +92,13 @@ pub fn binding(cluster: &Cluster, rest: &[String], cluster_wide: bool) -> Result
         }
     };
     let mut subjects = Vec::new();
-    for user in split_values(&args, "user") {
+    for user in split_values(&args, flag::USER) {
         subjects.push(Subject { kind: "User".to_owned(), name: user, namespace: None });
     }
-    for group in split_values(&args, "group") {
+    for group in split_values(&args, flag::GROUP) {
         subjects.push(Subject { kind: "Group".to_owned(), name: group, namespace: None });
     }
-    for sa in split_values(&args, "serviceaccount") {
+    for sa in split_values(&args, flag::SERVICEACCOUNT) {
         let Some((ns, n)) = sa.split_once(':').filter(|(ns, n)| !ns.is_empty() && !n.is_empty()) else {
             return Err(KubectlError::msg("error: serviceaccount must be <namespace>:<name>"));
         };

@@ -174,7 +174,7 @@ fn bindings_name_a_role_and_subjects() {
 #[test]
 fn create_without_a_subcommand() {
     let mut c = fixture::cluster();
-    let e = |c: &mut Cluster, line: &str| run(c, &words(line)).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = |c: &mut Cluster, line: &str| group(c, &words(line)).err().map(|e| e.to_string()).unwrap_or_default();
     assert_eq!(e(&mut c, "-f web.yaml"), format!("error: no manifests to apply here; use create {SUBCOMMANDS}"));
     assert_eq!(e(&mut c, ""), "error: must specify one of -f and -k");
     assert_eq!(e(&mut c, "frob x"), "error: Unexpected args: [frob]\nSee 'kubectl create -h' for help and examples");

@@ -1,0 +1,652 @@
+//! The console's command table: every verb, and every subcommand of a group (`rollout status`,
+//! `create secret`), is declared here once with its flags, its help line and the function that
+//! runs it. Whether a command reads or changes the cluster, and so what it costs, follows from
+//! that function's kind: a [`Handler::Read`] gets a shared `&Cluster` and cannot change it.
+//! [`super::run`], [`super::cost_of`], [`super::flags_for`], `kubectl --help` and the console's
+//! Tab completion all read this table.
+
+use std::fmt::Write as _;
+
+use super::args::{FlagSpec, GLOBAL};
+use super::{CHANGE_COST, Done, KubectlError, READ_COST, flag};
+use super::{auth, describe, exec, get, logs, mutate, node_shell, rollout};
+use crate::sim::change::Change;
+use crate::sim::cluster::Cluster;
+
+/// Whether a command line reads the cluster or may change it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Read,
+    Change,
+}
+
+impl Effect {
+    /// Action points: reads are cheap, changes dearer.
+    pub const fn cost(self) -> u32 {
+        match self {
+            Effect::Read => READ_COST,
+            Effect::Change => CHANGE_COST,
+        }
+    }
+}
+
+/// A command that only reads.
+pub type ReadFn = fn(&Cluster, &[String]) -> Result<Done, KubectlError>;
+/// A command that may change the cluster.
+pub type ChangeFn = fn(&mut Cluster, &[String]) -> Result<Done, KubectlError>;
+/// A command that works out its changes on a shared cluster and leaves applying them to the
+/// console (a node shell).
+pub type PlanFn = fn(&Cluster, &[String]) -> Result<Planned, KubectlError>;
+
+/// What a [`PlanFn`] decided: the changes to apply (none for a read), then the text to print.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Planned {
+    pub changes: Vec<Change>,
+    pub output: String,
+}
+
+/// How a command runs, which says whether it reads or changes. The function gets the words
+/// after the command's own (the subcommand word taken out).
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// Reads: runs against `&Cluster` and costs [`READ_COST`].
+    Read(ReadFn),
+    /// Changes (or is refused as a change would be): costs [`CHANGE_COST`]; `--dry-run` is
+    /// refused before it runs.
+    Change(ChangeFn),
+    /// Reads or changes depending on the command run on the node: it changes when the line
+    /// names one of [`NODE_CHANGES`].
+    Plan(PlanFn),
+}
+
+/// Words on an `ssh` line that make it a change (`systemctl stop kubelet`, `rm`, `truncate`).
+pub const NODE_CHANGES: &[&str] = &["start", "stop", "restart", "rm", "truncate"];
+
+/// Where a command sits in `kubectl --help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Basic,
+    Changes,
+    Outside,
+    Refused,
+}
+
+impl Section {
+    const ALL: [Section; 4] = [Section::Basic, Section::Changes, Section::Outside, Section::Refused];
+
+    fn title(self) -> &'static str {
+        match self {
+            Section::Basic => "Basic Commands:",
+            Section::Changes => "Changes:",
+            Section::Outside => "Outside kubectl:",
+            Section::Refused => "Not in this console:",
+        }
+    }
+}
+
+/// One command of the console.
+#[derive(Clone, Copy)]
+pub struct Command {
+    /// The words that name it: `["get"]`, `["rollout", "status"]`.
+    pub words: &'static [&'static str],
+    /// Other spellings of its last word (`log`, `cm`, `po`).
+    pub aliases: &'static [&'static str],
+    /// How help shows it, when that is more than its words (`curl URL`).
+    pub usage: &'static str,
+    /// Its one line in help. A group's line is followed by its subcommands.
+    pub help: &'static str,
+    pub section: Section,
+    /// The global flags it parses: all of [`GLOBAL`], only `-n`, or none.
+    pub global: &'static [FlagSpec],
+    /// Its own flags. A group's are the ones parsed before its subcommand is known.
+    pub flags: &'static [FlagSpec],
+    /// What its first argument may be, for completion (`create secret generic|tls`).
+    pub choices: &'static [&'static str],
+    pub handler: Handler,
+}
+
+impl Command {
+    /// Whether `word` names this command (its last word or an alias).
+    pub fn is_named(&self, word: &str) -> bool {
+        self.words.last() == Some(&word) || self.aliases.contains(&word)
+    }
+
+    /// Its words as typed: `rollout status`.
+    pub fn name(&self) -> String {
+        self.words.join(" ")
+    }
+
+    /// Whether running it with `rest` (the words after its own) reads or changes.
+    pub fn effect(&self, rest: &[String]) -> Effect {
+        match self.handler {
+            Handler::Read(_) => Effect::Read,
+            Handler::Change(_) => Effect::Change,
+            Handler::Plan(_) if rest.iter().any(|w| NODE_CHANGES.contains(&w.as_str())) => Effect::Change,
+            Handler::Plan(_) => Effect::Read,
+        }
+    }
+
+    /// What running it with `rest` costs, before it runs.
+    pub fn cost(&self, rest: &[String]) -> u32 {
+        self.effect(rest).cost()
+    }
+
+    /// Whether it may ever change the cluster.
+    pub fn may_change(&self) -> bool {
+        !matches!(self.handler, Handler::Read(_))
+    }
+
+    /// Its global flags, then its own.
+    pub fn all_flags(&self) -> impl Iterator<Item = &'static FlagSpec> + use<> {
+        let (global, own) = (self.global, self.flags);
+        global.iter().chain(own.iter())
+    }
+}
+
+/// The defaults every entry starts from.
+const BASE: Command = Command {
+    words: &[],
+    aliases: &[],
+    usage: "",
+    help: "",
+    section: Section::Basic,
+    global: GLOBAL,
+    flags: &[],
+    choices: &[],
+    handler: Handler::Read(|_, _| Done::read("")),
+};
+
+/// The subcommands of `create`.
+const CREATE: Command = Command { section: Section::Changes, flags: mutate::create::COMMON, ..BASE };
+
+/// Every command, groups before their subcommands, in the order help lists them.
+pub static COMMANDS: &[Command] = &[
+    Command {
+        words: &["get"],
+        help: "Display one or many resources",
+        flags: get::FLAGS,
+        handler: Handler::Read(get::run),
+        ..BASE
+    },
+    Command {
+        words: &["describe"],
+        help: "Show details of a specific resource or group of resources",
+        flags: describe::FLAGS,
+        handler: Handler::Read(describe::run),
+        ..BASE
+    },
+    Command {
+        words: &["logs"],
+        aliases: &["log"],
+        help: "Print the logs for a container in a pod",
+        flags: logs::FLAGS,
+        handler: Handler::Read(logs::run),
+        ..BASE
+    },
+    Command {
+        words: &["events"],
+        help: "List events",
+        flags: describe::EVENT_FLAGS,
+        handler: Handler::Read(describe::events),
+        ..BASE
+    },
+    Command {
+        words: &["top"],
+        help: "Display resource (CPU/memory) usage",
+        flags: logs::top::FLAGS,
+        handler: Handler::Read(logs::top::group),
+        ..BASE
+    },
+    Command {
+        words: &["top", "pods"],
+        aliases: &["pod", "po"],
+        help: "Display resource (CPU/memory) usage of pods",
+        flags: logs::top::FLAGS,
+        handler: Handler::Read(logs::top::pods),
+        ..BASE
+    },
+    Command {
+        words: &["top", "nodes"],
+        aliases: &["node", "no"],
+        help: "Display resource (CPU/memory) usage of nodes",
+        flags: logs::top::FLAGS,
+        handler: Handler::Read(logs::top::nodes),
+        ..BASE
+    },
+    Command {
+        words: &["exec"],
+        help: "Execute a command in a container (cat, env, nslookup, curl, wget)",
+        flags: exec::FLAGS,
+        handler: Handler::Read(exec::run),
+        ..BASE
+    },
+    Command {
+        words: &["auth"],
+        help: "Inspect authorization",
+        flags: auth::FLAGS,
+        handler: Handler::Read(auth::group),
+        ..BASE
+    },
+    Command {
+        words: &["auth", "can-i"],
+        help: "Check whether an action is allowed",
+        flags: auth::FLAGS,
+        handler: Handler::Read(auth::can_i),
+        ..BASE
+    },
+    Command {
+        words: &["auth", "whoami"],
+        help: "Print the user you act as, and its groups",
+        flags: auth::FLAGS,
+        handler: Handler::Read(auth::whoami),
+        ..BASE
+    },
+    Command {
+        words: &["version"],
+        help: "Print the client and server version information",
+        global: &[],
+        handler: Handler::Read(|_, _| {
+            Done::read("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0")
+        }),
+        ..BASE
+    },
+    Command {
+        words: &["help"],
+        aliases: &["--help", "-h"],
+        help: "Print this help",
+        global: &[],
+        handler: Handler::Read(|_, _| Done::read(help())),
+        ..BASE
+    },
+    Command {
+        words: &["rollout"],
+        help: "Manage the rollout of a resource",
+        section: Section::Changes,
+        handler: Handler::Read(rollout::group),
+        ..BASE
+    },
+    Command {
+        words: &["rollout", "status"],
+        help: "Show the status of the rollout",
+        section: Section::Changes,
+        flags: rollout::STATUS_FLAGS,
+        handler: Handler::Read(rollout::run_status),
+        ..BASE
+    },
+    Command {
+        words: &["rollout", "history"],
+        help: "View rollout history",
+        section: Section::Changes,
+        flags: rollout::HISTORY_FLAGS,
+        handler: Handler::Read(rollout::run_history),
+        ..BASE
+    },
+    Command {
+        words: &["rollout", "undo"],
+        help: "Undo a previous rollout",
+        section: Section::Changes,
+        flags: rollout::UNDO_FLAGS,
+        handler: Handler::Change(rollout::run_undo),
+        ..BASE
+    },
+    Command {
+        words: &["rollout", "restart"],
+        help: "Restart a resource",
+        section: Section::Changes,
+        flags: rollout::PLAIN_FLAGS,
+        handler: Handler::Change(|c, rest| rollout::run_simple(c, "restart", rest)),
+        ..BASE
+    },
+    Command {
+        words: &["rollout", "pause"],
+        help: "Mark the provided resource as paused",
+        section: Section::Changes,
+        flags: rollout::PLAIN_FLAGS,
+        handler: Handler::Change(|c, rest| rollout::run_simple(c, "pause", rest)),
+        ..BASE
+    },
+    Command {
+        words: &["rollout", "resume"],
+        help: "Resume a paused resource",
+        section: Section::Changes,
+        flags: rollout::PLAIN_FLAGS,
+        handler: Handler::Change(|c, rest| rollout::run_simple(c, "resume", rest)),
+        ..BASE
+    },
+    Command {
+        words: &["set"],
+        help: "Set fields of a deployment's pod template",
+        section: Section::Changes,
+        handler: Handler::Change(mutate::set::group),
+        ..BASE
+    },
+    Command {
+        words: &["set", "image"],
+        help: "Update the image of a pod template",
+        section: Section::Changes,
+        flags: mutate::set::IMAGE_FLAGS,
+        handler: Handler::Change(mutate::set::image),
+        ..BASE
+    },
+    Command {
+        words: &["set", "env"],
+        help: "Update environment variables on a pod template",
+        section: Section::Changes,
+        flags: mutate::set::ENV_FLAGS,
+        handler: Handler::Change(mutate::set::env),
+        ..BASE
+    },
+    Command {
+        words: &["set", "resources"],
+        help: "Update resource requests/limits on objects with pod templates",
+        section: Section::Changes,
+        flags: mutate::set::RESOURCES_FLAGS,
+        handler: Handler::Change(mutate::set::resources),
+        ..BASE
+    },
+    Command {
+        words: &["scale"],
+        help: "Set a new size for a deployment or replica set",
+        section: Section::Changes,
+        flags: mutate::edit::SCALE_FLAGS,
+        handler: Handler::Change(mutate::edit::scale),
+        ..BASE
+    },
+    Command {
+        words: &["patch"],
+        help: "Update fields of a resource (strategic, merge or --type=json)",
+        section: Section::Changes,
+        flags: mutate::edit::PATCH_FLAGS,
+        handler: Handler::Change(mutate::edit::patch),
+        ..BASE
+    },
+    Command {
+        words: &["label"],
+        help: "Update the labels on a resource",
+        section: Section::Changes,
+        flags: mutate::label::LABEL_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::label::label(c, rest, mutate::label::MetaField::Labels)),
+        ..BASE
+    },
+    Command {
+        words: &["annotate"],
+        help: "Update the annotations on a resource",
+        section: Section::Changes,
+        flags: mutate::label::LABEL_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::label::label(c, rest, mutate::label::MetaField::Annotations)),
+        ..BASE
+    },
+    Command {
+        words: &["delete"],
+        help: "Delete resources by names or label selector",
+        section: Section::Changes,
+        flags: mutate::delete::FLAGS,
+        handler: Handler::Change(mutate::delete::run),
+        ..BASE
+    },
+    Command {
+        words: &["create"],
+        help: "Create a resource",
+        handler: Handler::Change(mutate::create::group),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "configmap"],
+        aliases: &["cm"],
+        help: "Create a config map from literal values",
+        flags: mutate::create::CONFIGMAP_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "configmap", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "secret"],
+        help: "Create a secret (generic or docker-registry)",
+        flags: mutate::create::SECRET_FLAGS,
+        choices: &["generic", "docker-registry", "tls"],
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "secret", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "namespace"],
+        aliases: &["ns"],
+        help: "Create a namespace",
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "namespace", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "serviceaccount"],
+        aliases: &["sa"],
+        help: "Create a service account",
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "serviceaccount", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "role"],
+        help: "Create a role with rules",
+        flags: mutate::create::rbac::ROLE_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "role", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "clusterrole"],
+        help: "Create a cluster role with rules",
+        flags: mutate::create::rbac::ROLE_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "clusterrole", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "rolebinding"],
+        help: "Bind a role or cluster role in a namespace",
+        flags: mutate::create::rbac::BINDING_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "rolebinding", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "clusterrolebinding"],
+        help: "Bind a cluster role cluster-wide",
+        flags: mutate::create::rbac::BINDING_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "clusterrolebinding", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "deployment"],
+        aliases: &["deploy"],
+        help: "Create a deployment running an image",
+        flags: mutate::create::DEPLOYMENT_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "deployment", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["cordon"],
+        help: "Mark a node as unschedulable",
+        section: Section::Changes,
+        flags: mutate::node::CORDON_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::node::cordon(c, rest, true)),
+        ..BASE
+    },
+    Command {
+        words: &["uncordon"],
+        help: "Mark a node as schedulable",
+        section: Section::Changes,
+        flags: mutate::node::CORDON_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::node::cordon(c, rest, false)),
+        ..BASE
+    },
+    Command {
+        words: &["drain"],
+        help: "Cordon a node and evict its pods, for maintenance",
+        section: Section::Changes,
+        flags: mutate::drain::FLAGS,
+        handler: Handler::Change(mutate::drain::run),
+        ..BASE
+    },
+    Command {
+        words: &["taint"],
+        help: "Update the taints on one or more nodes",
+        section: Section::Changes,
+        flags: mutate::node::TAINT_FLAGS,
+        handler: Handler::Change(mutate::node::taint),
+        ..BASE
+    },
+    Command {
+        words: &["curl"],
+        usage: "curl URL",
+        help: "Request a URL from a debug pod in the cluster",
+        section: Section::Outside,
+        global: &[flag::NAMESPACE],
+        handler: Handler::Read(|c, rest| exec::debug_pod(c, "curl", rest)),
+        ..BASE
+    },
+    Command {
+        words: &["wget"],
+        usage: "wget URL",
+        help: "Fetch a URL from a debug pod in the cluster (wget -qO- URL)",
+        section: Section::Outside,
+        global: &[flag::NAMESPACE],
+        handler: Handler::Read(|c, rest| exec::debug_pod(c, "wget", rest)),
+        ..BASE
+    },
+    Command {
+        words: &["nslookup"],
+        usage: "nslookup NAME",
+        help: "Resolve a name from a debug pod in the cluster",
+        section: Section::Outside,
+        global: &[flag::NAMESPACE],
+        handler: Handler::Read(|c, rest| exec::debug_pod(c, "nslookup", rest)),
+        ..BASE
+    },
+    Command {
+        words: &["ssh"],
+        usage: "ssh NODE --",
+        help: "systemctl status|start|restart kubelet, journalctl -u kubelet, df -h, du, rm",
+        section: Section::Outside,
+        global: &[],
+        handler: Handler::Plan(node_shell::plan),
+        ..BASE
+    },
+    Command {
+        words: &["edit"],
+        help: "Needs an editor, which this console does not have; use patch, set or scale",
+        section: Section::Refused,
+        handler: Handler::Change(|_, _| {
+            Err(KubectlError::msg(
+                "error: edit needs an editor, which this console does not have; use patch, set or scale",
+            ))
+        }),
+        ..BASE
+    },
+    Command {
+        words: &["apply"],
+        help: "Needs manifests, which this console does not have; use create, patch, set or scale",
+        section: Section::Refused,
+        handler: Handler::Change(refuse_manifests),
+        ..BASE
+    },
+    Command {
+        words: &["replace"],
+        help: "Needs manifests, which this console does not have; use create, patch, set or scale",
+        section: Section::Refused,
+        handler: Handler::Change(refuse_manifests),
+        ..BASE
+    },
+];
+
+fn refuse_manifests(_: &mut Cluster, _: &[String]) -> Result<Done, KubectlError> {
+    Err(KubectlError::msg("error: no manifests to apply here; use create, patch, set or scale"))
+}
+
+/// The verbs a line can start with.
+pub fn verbs() -> impl Iterator<Item = &'static Command> {
+    COMMANDS.iter().filter(|c| c.words.len() == 1)
+}
+
+/// The subcommands of a group (none for a plain command).
+pub fn subcommands(group: &Command) -> impl Iterator<Item = &'static Command> + use<> {
+    let words = group.words;
+    COMMANDS.iter().filter(move |c| c.words.len() == words.len() + 1 && c.words.starts_with(words))
+}
+
+/// The command `path` names: its words as typed (`["rollout", "status"]`, `["create", "cm"]`).
+/// Words past the command's are ignored; a group's unknown subcommand gives the group.
+pub fn find(path: &[&str]) -> Option<&'static Command> {
+    let (verb, rest) = path.split_first()?;
+    let mut command = verbs().find(|c| c.is_named(verb))?;
+    for word in rest {
+        match subcommands(command).find(|c| c.is_named(word)) {
+            Some(sub) => command = sub,
+            None => break,
+        }
+    }
+    Some(command)
+}
+
+/// The command a tokenized line (verb first, no `kubectl`) runs, and the words it gets: the
+/// line after the verb without the subcommand words. A group's subcommand is its first
+/// positional word, wherever flags put it (`create -n shop configmap x`).
+pub fn resolve(tokens: &[String]) -> Option<(&'static Command, Vec<String>)> {
+    let (verb, rest) = tokens.split_first()?;
+    let mut command = verbs().find(|c| c.is_named(verb))?;
+    let mut rest = rest.to_vec();
+    loop {
+        let subs: Vec<&Command> = subcommands(command).collect();
+        if subs.is_empty() {
+            return Some((command, rest));
+        }
+        let specs: Vec<FlagSpec> = command.all_flags().chain(subs.iter().flat_map(|s| s.flags)).copied().collect();
+        let Some(at) = first_positional(&rest, &specs) else { return Some((command, rest)) };
+        let Some(sub) = subs.into_iter().find(|s| s.is_named(&rest[at])) else { return Some((command, rest)) };
+        rest.remove(at);
+        command = sub;
+    }
+}
+
+/// Where the first word that is not a flag or a flag's value is, before any `--`.
+pub fn first_positional(tokens: &[String], specs: &[FlagSpec]) -> Option<usize> {
+    let mut i = 0;
+    while i < tokens.len() {
+        let tok = &tokens[i];
+        i += 1;
+        if tok == "--" {
+            return None;
+        }
+        if let Some(long) = tok.strip_prefix("--") {
+            let takes_value = specs.iter().any(|s| s.long == long && s.takes_value);
+            if takes_value {
+                i += 1;
+            }
+        } else if let Some(body) = tok.strip_prefix('-').filter(|b| !b.is_empty()) {
+            // The first shorthand that takes a value takes the rest of the word, or the next.
+            for (at, c) in body.char_indices() {
+                if specs.iter().any(|s| s.short == Some(c) && s.takes_value) {
+                    if at + c.len_utf8() == body.len() {
+                        i += 1;
+                    }
+                    break;
+                }
+            }
+        } else {
+            return Some(i - 1);
+        }
+    }
+    None
+}
+
+/// `kubectl --help`, from the table: each section's verbs, a group followed by its
+/// subcommands.
+pub fn help() -> String {
+    let mut text = String::from("kubectl controls the (simulated) Kubernetes cluster.\n");
+    for section in Section::ALL {
+        let _ = write!(text, "\n{}\n", section.title());
+        for command in verbs().filter(|c| c.section == section) {
+            let label = if command.usage.is_empty() { command.name() } else { command.usage.to_owned() };
+            let subs: Vec<&str> = subcommands(command).filter_map(|s| s.words.last().copied()).collect();
+            let subs = if subs.is_empty() { String::new() } else { format!(" ({})", subs.join(", ")) };
+            let _ = writeln!(text, "  {label:<13} {}{subs}", command.help);
+        }
+    }
+    text.push_str("\nPipes: | grep [-i] [-v] PATTERN, | head -n N, | tail -n N, | wc -l");
+    text
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,112 @@
+//! The command table agrees with what the console does: every command runs, help lists it,
+//! costs follow from it, and reads run on a shared cluster with the same answer.
+
+use super::super::mutate::fixture;
+use super::*;
+use crate::sim::kubectl::{cost_of, effect_of, run, run_read};
+
+fn line_of(command: &Command) -> String {
+    command.name()
+}
+
+#[test]
+fn every_command_is_dispatched_by_run() {
+    for command in COMMANDS {
+        let mut c = fixture::cluster();
+        let line = line_of(command);
+        let out = run(&mut c, &line).output;
+        assert!(!out.contains("unknown command"), "{line}: {out}");
+        for alias in command.aliases {
+            let mut words = command.words.to_vec();
+            words.pop();
+            words.push(alias);
+            let tokens: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+            let found = resolve(&tokens).map(|(c, _)| c.name());
+            assert_eq!(found, Some(command.name()), "{}", words.join(" "));
+        }
+        let tokens: Vec<String> = command.words.iter().map(|w| (*w).to_owned()).collect();
+        assert_eq!(resolve(&tokens).map(|(c, rest)| (c.name(), rest)), Some((command.name(), Vec::new())));
+    }
+}
+
+#[test]
+fn subcommands_are_found_past_flags() {
+    let tokens: Vec<String> = "create -n shop cm x --from-literal=a=b".split(' ').map(str::to_owned).collect();
+    let (command, rest) = resolve(&tokens).expect("resolves");
+    assert_eq!(command.words, ["create", "configmap"]);
+    assert_eq!(rest, ["-n", "shop", "x", "--from-literal=a=b"]);
+    let tokens: Vec<String> = "rollout frob".split(' ').map(str::to_owned).collect();
+    assert_eq!(resolve(&tokens).map(|(c, _)| c.words), Some(&["rollout"][..]));
+    assert!(resolve(&["frob".to_owned()]).is_none());
+}
+
+#[test]
+fn help_lists_every_command() {
+    let mut c = fixture::cluster();
+    let text = run(&mut c, "kubectl --help").output;
+    assert_eq!(text, help());
+    for verb in verbs() {
+        let subs: Vec<&str> = subcommands(verb).filter_map(|s| s.words.last().copied()).collect();
+        let line = text
+            .lines()
+            .find(|l| l.contains(verb.help) && l.trim_start().starts_with(&format!("{} ", verb.words[0])))
+            .unwrap_or_else(|| panic!("{} not in help", verb.name()));
+        if !subs.is_empty() {
+            assert!(line.ends_with(&format!("({})", subs.join(", "))), "{line}");
+        }
+    }
+    assert!(text.starts_with("kubectl controls the (simulated) Kubernetes cluster.\n\nBasic Commands:\n  get           Display one or many resources\n"));
+}
+
+#[test]
+fn costs_and_effects_follow_the_table() {
+    for command in COMMANDS {
+        let line = line_of(command);
+        let effect = if command.may_change() { Effect::Change } else { Effect::Read };
+        if !matches!(command.handler, Handler::Plan(_)) {
+            assert_eq!(effect_of(&line), effect, "{line}");
+            assert_eq!(cost_of(&line), effect.cost(), "{line}");
+            assert_eq!(cost_of(&format!("kubectl {line} | grep x")), effect.cost(), "{line}");
+        }
+    }
+    assert_eq!(cost_of(""), 0);
+    assert_eq!(cost_of("kubectl"), 0);
+    assert_eq!(cost_of("frob"), READ_COST);
+    assert_eq!(cost_of("get 'pods"), READ_COST);
+    assert_eq!(cost_of("rollout status deploy/web"), READ_COST);
+    assert_eq!(cost_of("rollout -n shop undo deploy/web"), CHANGE_COST);
+    assert_eq!(cost_of("ssh node-1 -- df -h"), READ_COST);
+    assert_eq!(cost_of("ssh node-1 -- systemctl stop kubelet"), CHANGE_COST);
+    assert_eq!(cost_of("ssh node-1 -- rm -rf /var/log/app"), CHANGE_COST);
+    assert_eq!(effect_of("edit deploy/web"), Effect::Change);
+}
+
+#[test]
+fn reads_run_on_a_shared_cluster_with_the_same_answer() {
+    let lines = [
+        "get pods -A",
+        "get deploy web -n shop -o yaml",
+        "describe deploy/web -n shop",
+        "logs deploy/web -n shop",
+        "events -n shop",
+        "top pods -A",
+        "auth can-i list pods",
+        "auth whoami",
+        "rollout status deploy/web -n shop",
+        "rollout history deploy/web -n shop --revision=1",
+        "version",
+        "help",
+        "frob",
+        "",
+        "get pods | wc -l",
+    ];
+    for line in lines {
+        let mut c = fixture::cluster();
+        let read = run_read(&c, line);
+        assert_eq!(read, Some(run(&mut c, line)), "{line}");
+    }
+    let c = fixture::cluster();
+    for line in ["scale deploy/web --replicas=0 -n shop", "set image deploy/web web=x", "create ns x", "edit x"] {
+        assert_eq!(run_read(&c, line), None, "{line}");
+    }
+}
