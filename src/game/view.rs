@@ -1,5 +1,5 @@
 //! What each seat may see, as data for a screen to draw: `for_seat` copies out of the game only
-//! the parts that seat's role is allowed (DESIGN §2). A view never carries a flag over shared data;
+//! the parts that seat's role is allowed (ARCHITECTURE.md, "Hidden information"). A view never carries a flag over shared data;
 //! what a seat may not see is simply not in its view, so sending the view cannot leak it.
 
 mod master;
@@ -203,6 +203,16 @@ pub struct HintView {
     pub text: String,
 }
 
+/// The most of each growing list a view carries: the newest console entries, chat lines, status
+/// updates and public events. A view is made after every action, for every seat; bounded, its
+/// cost stays flat however long the game goes on (the debrief carries the whole story).
+pub const TAIL: usize = 200;
+
+/// The newest `TAIL` items of a list, oldest first.
+pub fn tail<T: Clone>(items: &[T]) -> Vec<T> {
+    items[items.len().saturating_sub(TAIL)..].to_vec()
+}
+
 /// The view of `seat`: only what its role may see.
 pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
     let scenario = game.scenario();
@@ -213,14 +223,19 @@ pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
             customer: game.customer_name(),
             mood: game.mood,
             hold_off: game.hold_off,
-            team_chat: game.team_chat.clone(),
-            customer_chat: game.customer_chat.clone(),
+            team_chat: tail(&game.team_chat),
+            customer_chat: tail(&game.customer_chat),
             findings: findings(game),
         }),
         Seat::Troubleshooter(_) => Panel::Troubleshooter(TroubleshooterPanel {
             board: board(game),
-            console: game.console.iter().filter(|e| e.seat != Seat::GameMaster).cloned().collect(),
-            team_chat: game.team_chat.clone(),
+            console: {
+                let mut console: Vec<ConsoleEntry> =
+                    game.console.iter().rev().filter(|e| e.seat != Seat::GameMaster).take(TAIL).cloned().collect();
+                console.reverse();
+                console
+            },
+            team_chat: tail(&game.team_chat),
             findings: findings(game),
             names: names(&game.world.cluster),
         }),
@@ -260,7 +275,7 @@ pub fn board(game: &Game) -> Board {
         budget_left: traffic.budget_remaining(),
         slo_objective: game.scenario().slo.objective,
         alerts,
-        status_page: game.status_page.clone(),
+        status_page: tail(&game.status_page),
         incident_state: game.status_page.last().map(|s| s.state),
         severity: game.severity,
         timeline: timeline(game),
@@ -268,10 +283,12 @@ pub fn board(game: &Game) -> Board {
     }
 }
 
-/// The public events of the log, oldest first.
+/// The newest public events of the log, oldest first.
 fn timeline(game: &Game) -> Vec<PublicEvent> {
-    game.log
+    let mut newest: Vec<PublicEvent> = game
+        .log
         .iter()
+        .rev()
         .filter_map(|s| {
             let what = match &s.event {
                 Event::StatusUpdate { state, text } => Public::Status { state: *state, text: text.clone() },
@@ -285,7 +302,10 @@ fn timeline(game: &Game) -> Vec<PublicEvent> {
             };
             Some(PublicEvent { turn: s.turn, second: s.second, what })
         })
-        .collect()
+        .take(TAIL)
+        .collect();
+    newest.reverse();
+    newest
 }
 
 fn customer(game: &Game) -> CustomerPanel {
@@ -310,8 +330,8 @@ fn customer(game: &Game) -> CustomerPanel {
         brief: layer.customer.brief.clone(),
         secrets: layer.customer.secrets.clone(),
         portal,
-        chat: game.customer_chat.clone(),
-        status_page: game.status_page.clone(),
+        chat: tail(&game.customer_chat),
+        status_page: tail(&game.status_page),
         mishaps: layer
             .customer
             .npc

@@ -116,9 +116,9 @@ pub(super) fn panel(game: &Game, board: Board) -> GameMasterPanel {
     hints.sort_by_key(|h| h.tier);
     GameMasterPanel {
         board,
-        team_chat: game.team_chat.clone(),
-        customer_chat: game.customer_chat.clone(),
-        console: game.console.clone(),
+        team_chat: super::tail(&game.team_chat),
+        customer_chat: super::tail(&game.customer_chat),
+        console: super::tail(&game.console),
         customer: MasterCustomer {
             name: game.customer_name(),
             brief: layer.customer.brief.clone(),
@@ -191,6 +191,6 @@ pub(super) fn panel(game: &Game, board: Board) -> GameMasterPanel {
         postmortem: layer.postmortem.clone(),
         points: game.points.iter().map(|(s, p)| SeatPoints { seat: *s, points: *p }).collect(),
         win_conditions: game.world.win_conditions(),
-        log: game.log.clone(),
+        log: super::tail(&game.log),
     }
 }

@@ -38,8 +38,6 @@ use crate::room::{Heard, RoomConfig, RoomError, RoomEvent, RoomHandle};
 const MAX_SNAPSHOT: usize = MAX_FRAME - 32;
 /// The longest refusal reason sent back in `Done`.
 const MAX_REASON: usize = 2000;
-/// The longest command line passed on to the game.
-const MAX_COMMAND: usize = 1000;
 
 pub const ROOM_FAILED: &str = "the room failed; other rooms go on";
 pub const KICKED: &str = "kicked by the game master";
