@@ -161,8 +161,9 @@ stores! {
 /// only what no skipping controller reads (conditions, heartbeats, counts the next status pass
 /// recomputes from the pods anyway, a settled pod's wake-up bookkeeping), or advances the counter
 /// itself, with [`Cluster::touch`], exactly when it changed something others read (a pod's
-/// readiness, an endpoint's addresses). They are visible to the simulation only: the console, the
-/// game and scenarios write through the `_mut()` accessors.
+/// readiness, an endpoint's addresses). Rust limits them to the simulation; `tests/quiet_writes.rs`
+/// limits them to the controllers and the traffic step. The console, manifests, scenarios and the
+/// game write through the `_mut()` accessors.
 impl Cluster {
     /// Pod status for the kubelet and the node lifecycle; they touch when readiness changes.
     pub(in crate::sim) fn pods_mut_status_only(&mut self) -> &mut Store<Pod> {
