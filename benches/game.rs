@@ -24,7 +24,7 @@ fn game() -> Game {
     // Settle the large cluster, then talk to the customer so the turn has chat and mood to resolve.
     g.world.cluster.advance_seconds(240);
     g.act(Seat::Liaison, &Action::CustomerChat("Hi Dana, what changed recently?".into())).expect("liaison may chat");
-    assert!(g.world.cluster.pods.len() >= 1000);
+    assert!(g.world.cluster.pods().len() >= 1000);
     g
 }
 

@@ -18,7 +18,7 @@ use large::large_scenario;
 fn large_cluster() -> Cluster {
     let mut c = scenario::build_cluster(&large_scenario(), 1).expect("builds");
     c.advance_seconds(240);
-    let pods = c.pods.len();
+    let pods = c.pods().len();
     assert!(pods >= 1000, "the large cluster has {pods} pods");
     c
 }

@@ -146,7 +146,7 @@ pub struct TurnSample {
 
 impl TurnSample {
     pub fn of(world: &World) -> TurnSample {
-        let traffic = &world.cluster.traffic;
+        let traffic = world.cluster.traffic();
         TurnSample {
             turn: world.turn,
             second: world.cluster.now,

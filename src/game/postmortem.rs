@@ -285,7 +285,7 @@ mod tests {
         assert!(samples[0].results.iter().any(|r| r.success < 0.5), "the storefront is down at the start");
         let last = samples.last().expect("samples");
         assert_eq!(last.second, g.second());
-        assert_eq!(last.results, g.world.cluster.traffic.results);
+        assert_eq!(last.results, g.world.cluster.traffic().results);
     }
 
     #[test]

@@ -288,7 +288,7 @@ fn resolve_turn(game: &Game) -> Vec<Event> {
 /// Alerts that start or stop firing.
 fn alert_events(game: &Game) -> Vec<Event> {
     let cluster = &game.world.cluster;
-    let result = |name: &str| cluster.traffic.results.iter().find(|r| r.name == name);
+    let result = |name: &str| cluster.traffic().results.iter().find(|r| r.name == name);
     game.scenario()
         .game
         .alerts
@@ -299,7 +299,7 @@ fn alert_events(game: &Game) -> Vec<Event> {
                     result(entrypoint).is_some_and(|r| r.success < *fraction)
                 }
                 AlertRule::LatencyAbove { entrypoint, ms } => result(entrypoint).is_some_and(|r| r.latency_ms > *ms),
-                AlertRule::BudgetBelow(f) => cluster.traffic.budget_remaining() < *f,
+                AlertRule::BudgetBelow(f) => cluster.traffic().budget_remaining() < *f,
                 AlertRule::Cluster(p) => p.holds(cluster),
             };
             (firing != game.alerts.contains(&a.id)).then(|| Event::Alert {
@@ -358,7 +358,7 @@ fn realize(game: &mut Game, planned: Planned) -> (Event, Option<World>) {
                 turn,
                 sample: TurnSample::of(&world),
                 points,
-                entrypoints: world.cluster.traffic.results.clone(),
+                entrypoints: world.cluster.traffic().results.clone(),
             };
             (event, Some(world))
         }

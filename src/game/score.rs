@@ -300,7 +300,7 @@ fn resolution(game: &Game) -> Part {
 /// The error budget at the start and now, as fractions of the SLO's whole budget.
 pub fn budget_figures(game: &Game) -> (f64, f64) {
     let start = game.scenario().slo.budget_left.clamp(0.0, 1.0);
-    (start, game.world.cluster.traffic.budget_remaining())
+    (start, game.world.cluster.traffic().budget_remaining())
 }
 
 fn budget(game: &Game) -> Part {
@@ -380,7 +380,7 @@ fn no_eta(game: &Game) -> Part {
 
 fn impact(game: &Game) -> Part {
     const MAX: u32 = 5;
-    let entrypoints: Vec<String> = game.world.cluster.entrypoints.iter().map(|e| e.name.clone()).collect();
+    let entrypoints: Vec<String> = game.world.cluster.entrypoints().iter().map(|e| e.name.clone()).collect();
     match liaison_texts(game).into_iter().find(|(_, t)| states_impact(t, &entrypoints)) {
         Some((second, text)) => Part::new(IMPACT, MAX, MAX, format!("at {}: \"{text}\"", clock(second))),
         None => Part::new(IMPACT, 0, MAX, "no message said what users experience or named an affected service"),

@@ -117,7 +117,7 @@ impl Game {
         let mood = scenario.game.customer.npc.patience.start;
         let world = World::new(scenario, seed)?;
         let samples = vec![TurnSample::of(&world)];
-        let figures = vec![Sample { second: world.cluster.now, results: world.cluster.traffic.results.clone() }];
+        let figures = vec![Sample { second: world.cluster.now, results: world.cluster.traffic().results.clone() }];
         Ok(Game {
             samples,
             figures,

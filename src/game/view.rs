@@ -296,7 +296,7 @@ pub fn board(game: &Game) -> Board {
 }
 
 fn board_within(game: &Game, limits: Limits) -> Board {
-    let traffic = &game.world.cluster.traffic;
+    let traffic = game.world.cluster.traffic();
     let alerts = game
         .scenario()
         .game
@@ -357,10 +357,10 @@ fn customer(game: &Game, limits: Limits) -> CustomerPanel {
     let layer = &game.scenario().game;
     let cluster = &game.world.cluster;
     let portal = cluster
-        .entrypoints
+        .entrypoints()
         .iter()
         .map(|e| {
-            let result = cluster.traffic.results.iter().find(|r| r.name == e.name);
+            let result = cluster.traffic().results.iter().find(|r| r.name == e.name);
             PortalEndpoint {
                 name: e.name.clone(),
                 url: e.url.clone(),
@@ -436,26 +436,26 @@ fn names(cluster: &Cluster) -> Vec<ObjectName> {
         out.extend(names.map(|name| ObjectName { kind, namespace: String::new(), name: name.clone() }));
     }
     let mut out = Vec::new();
-    of(&mut out, Kind::Pod, &cluster.pods);
-    of(&mut out, Kind::Deployment, &cluster.deployments);
-    of(&mut out, Kind::ReplicaSet, &cluster.replicasets);
-    of(&mut out, Kind::Service, &cluster.services);
-    of(&mut out, Kind::ConfigMap, &cluster.configmaps);
-    of(&mut out, Kind::Secret, &cluster.secrets);
-    of(&mut out, Kind::Pvc, &cluster.pvcs);
-    of(&mut out, Kind::Ingress, &cluster.ingresses);
-    of(&mut out, Kind::NetworkPolicy, &cluster.netpols);
-    of(&mut out, Kind::Hpa, &cluster.hpas);
-    of(&mut out, Kind::ResourceQuota, &cluster.quotas);
-    of(&mut out, Kind::LimitRange, &cluster.limitranges);
-    of(&mut out, Kind::Pdb, &cluster.pdbs);
-    of(&mut out, Kind::ServiceAccount, &cluster.serviceaccounts);
-    of(&mut out, Kind::Role, &cluster.roles);
-    of(&mut out, Kind::RoleBinding, &cluster.rolebindings);
-    global(&mut out, Kind::Node, cluster.nodes.keys());
-    global(&mut out, Kind::Namespace, cluster.namespaces.keys());
-    global(&mut out, Kind::Pv, cluster.pvs.keys());
-    global(&mut out, Kind::StorageClass, cluster.storageclasses.keys());
+    of(&mut out, Kind::Pod, cluster.pods());
+    of(&mut out, Kind::Deployment, cluster.deployments());
+    of(&mut out, Kind::ReplicaSet, cluster.replicasets());
+    of(&mut out, Kind::Service, cluster.services());
+    of(&mut out, Kind::ConfigMap, cluster.configmaps());
+    of(&mut out, Kind::Secret, cluster.secrets());
+    of(&mut out, Kind::Pvc, cluster.pvcs());
+    of(&mut out, Kind::Ingress, cluster.ingresses());
+    of(&mut out, Kind::NetworkPolicy, cluster.netpols());
+    of(&mut out, Kind::Hpa, cluster.hpas());
+    of(&mut out, Kind::ResourceQuota, cluster.quotas());
+    of(&mut out, Kind::LimitRange, cluster.limitranges());
+    of(&mut out, Kind::Pdb, cluster.pdbs());
+    of(&mut out, Kind::ServiceAccount, cluster.serviceaccounts());
+    of(&mut out, Kind::Role, cluster.roles());
+    of(&mut out, Kind::RoleBinding, cluster.rolebindings());
+    global(&mut out, Kind::Node, cluster.nodes().keys());
+    global(&mut out, Kind::Namespace, cluster.namespaces().keys());
+    global(&mut out, Kind::Pv, cluster.pvs().keys());
+    global(&mut out, Kind::StorageClass, cluster.storageclasses().keys());
     out
 }
 

@@ -92,7 +92,7 @@ impl World {
                 reason: format!("data was destroyed ({})", self.cluster.data_lost.join(", ")),
             });
         }
-        if self.cluster.traffic.budget_remaining() <= 0.0 {
+        if self.cluster.traffic().budget_remaining() <= 0.0 {
             return Some(Outcome::Lost { turn, reason: "the error budget is exhausted".to_owned() });
         }
         if let Some(p) = self.scenario.lose.iter().find(|p| p.holds(&self.cluster)) {
@@ -122,9 +122,9 @@ impl World {
             clock(c.now),
             self.scenario.minutes_per_turn,
             self.scenario.slo.objective,
-            c.traffic.budget_remaining() * 100.0
+            c.traffic().budget_remaining() * 100.0
         );
-        for r in &c.traffic.results {
+        for r in &c.traffic().results {
             let failure = r.failure.as_deref().map(|f| format!("  ({f})")).unwrap_or_default();
             let _ = writeln!(
                 out,

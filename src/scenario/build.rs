@@ -44,14 +44,14 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
     let mut cluster = Cluster::new(seed);
     cluster.salt_names(&scenario.id);
     let base = &scenario.cluster;
-    cluster.registry = base.registry.clone();
-    cluster.apps = base.apps.clone();
-    cluster.entrypoints.clone_from(&base.entrypoints);
+    *cluster.registry_mut() = base.registry.clone();
+    *cluster.apps_mut() = base.apps.clone();
+    cluster.entrypoints_mut().clone_from(&base.entrypoints);
     let mut objects: Vec<(String, Object)> = Vec::new();
     if base.system {
-        cluster.registry.images.extend(system::images());
+        cluster.registry_mut().images.extend(system::images());
         for (name, app) in system::apps() {
-            cluster.apps.entry(name).or_insert(app);
+            cluster.apps_mut().entry(name).or_insert(app);
         }
         let declared: Vec<String> = base
             .objects
@@ -86,11 +86,10 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
     backdate(&mut cluster, start);
     cluster.events.clear();
     cluster.audit.clear();
-    let total_rps: f64 = cluster.entrypoints.iter().map(|e| e.rps).sum();
+    let total_rps: f64 = cluster.entrypoints().iter().map(|e| e.rps).sum();
     let allowed =
         (1.0 - scenario.slo.objective / 100.0).max(0.0) * total_rps * f64::from(scenario.slo.window_days) * 86_400.0;
-    cluster.traffic.budget_total = allowed;
-    cluster.traffic.budget_burned = allowed * (1.0 - scenario.slo.budget_left.clamp(0.0, 1.0));
+    cluster.set_error_budget(allowed, allowed * (1.0 - scenario.slo.budget_left.clamp(0.0, 1.0)));
     let mut faults: Vec<(usize, &super::format::Fault)> = scenario.faults.iter().enumerate().collect();
     faults.sort_by_key(|(_, f)| f.at_minute);
     for (i, fault) in faults {
@@ -99,7 +98,7 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
             cluster.advance_seconds(at - cluster.now);
         }
         if let (Some(cause), Some((ns, name))) = (&fault.change_cause, deployment_of(&fault.change))
-            && let Some(d) = cluster.deployments.get_mut(&(ns, name))
+            && let Some(d) = cluster.deployments_mut().get_mut(&(ns, name))
         {
             d.meta.annotations.insert("kubernetes.io/change-cause".to_owned(), cause.clone());
         }
@@ -122,7 +121,7 @@ fn ensure_default_account(cluster: &mut Cluster, namespace: &str) {
         meta: crate::sim::objects::Meta::new("default", namespace),
         image_pull_secrets: Vec::new(),
     };
-    if !cluster.serviceaccounts.contains_key(&(namespace.to_owned(), "default".to_owned())) {
+    if !cluster.serviceaccounts().contains_key(&(namespace.to_owned(), "default".to_owned())) {
         let _ = cluster.apply(Change::Create(Object::ServiceAccount(sa)), "scenario");
     }
 }
@@ -144,7 +143,7 @@ fn deployment_of(change: &Change) -> Option<(String, String)> {
 /// Makes what the settling run created look as old as a cluster that has been up for days.
 fn backdate(cluster: &mut Cluster, start: i64) {
     let shift = |t: i64| if t >= start { t - BASELINE_POD_AGE } else { t };
-    for pod in cluster.pods.values_mut() {
+    for pod in cluster.pods_mut().values_mut() {
         pod.meta.created = shift(pod.meta.created);
         pod.status.started_at = pod.status.started_at.map(shift);
         pod.status.scheduled_at = pod.status.scheduled_at.map(shift);
@@ -159,19 +158,19 @@ fn backdate(cluster: &mut Cluster, start: i64) {
             c.log.clear();
         }
     }
-    for rs in cluster.replicasets.values_mut() {
+    for rs in cluster.replicasets_mut().values_mut() {
         rs.meta.created = shift(rs.meta.created);
     }
-    for pv in cluster.pvs.values_mut() {
+    for pv in cluster.pvs_mut().values_mut() {
         pv.meta.created = shift(pv.meta.created);
     }
-    for ep in cluster.endpoints.values_mut() {
+    for ep in cluster.endpoints_mut().values_mut() {
         ep.meta.created = shift(ep.meta.created);
     }
     // Re-log the start-up lines so current logs read as a healthy process's.
     let now = cluster.now;
     let mut relog = Vec::new();
-    for (k, pod) in &cluster.pods {
+    for (k, pod) in cluster.pods() {
         for (i, c) in pod.status.containers.iter().enumerate() {
             if let ContainerState::Running { started_at } = c.state
                 && let Some(app) = cluster.app_for_image(&c.image)
@@ -189,7 +188,7 @@ fn backdate(cluster: &mut Cluster, start: i64) {
         }
     }
     for (k, i, lines) in relog {
-        if let Some(c) = cluster.pods.get_mut(&k).and_then(|p| p.status.containers.get_mut(i)) {
+        if let Some(c) = cluster.pods_mut().get_mut(&k).and_then(|p| p.status.containers.get_mut(i)) {
             c.log = lines;
         }
     }

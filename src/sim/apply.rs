@@ -87,7 +87,7 @@ impl Cluster {
                     self.admit_write(&namespace, "deployments")?;
                 }
                 super::manifest::patch(self, kind, &namespace, &name, patch_type, &patch)?;
-                if let Some(d) = self.deployments.get_mut(&key(&namespace, &name)) {
+                if let Some(d) = self.deployments_mut().get_mut(&key(&namespace, &name)) {
                     d.status.generation += 1;
                 }
                 Ok(())
@@ -97,7 +97,7 @@ impl Cluster {
             }
             Change::Annotate { kind, namespace, name, annotations, overwrite } => {
                 if kind == Kind::StorageClass
-                    && let Some(sc) = self.storageclasses.get_mut(&name)
+                    && let Some(sc) = self.storageclasses_mut().get_mut(&name)
                 {
                     // The default-class annotation is kept as `is_default`, as the manifest reads it.
                     const DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
@@ -113,18 +113,18 @@ impl Cluster {
                 self.edit_meta(kind, &namespace, &name, |meta| set_map(&mut meta.annotations, &annotations, overwrite))
             }
             Change::Cordon { node, unschedulable } => {
-                self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?.unschedulable =
+                self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?.unschedulable =
                     unschedulable;
                 Ok(())
             }
             Change::Taint { node, taint } => {
-                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 n.taints.retain(|t| !(t.key == taint.key && t.effect == taint.effect));
                 n.taints.push(taint);
                 Ok(())
             }
             Change::Untaint { node, key: taint_key, effect } => {
-                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 let before = n.taints.len();
                 n.taints.retain(|t| !(t.key == taint_key && effect.is_none_or(|e| e == t.effect)));
                 if n.taints.len() == before {
@@ -149,7 +149,7 @@ impl Cluster {
             }
             Change::SetIngressBackend { namespace, ingress, service, port } => {
                 let ing = self
-                    .ingresses
+                    .ingresses_mut()
                     .get_mut(&key(&namespace, &ingress))
                     .ok_or_else(|| ApiError::not_found(Kind::Ingress, &ingress))?;
                 for rule in &mut ing.rules {
@@ -161,15 +161,17 @@ impl Cluster {
                 Ok(())
             }
             Change::SetHpaLimits { namespace, hpa, min, max } => {
-                let h =
-                    self.hpas.get_mut(&key(&namespace, &hpa)).ok_or_else(|| ApiError::not_found(Kind::Hpa, &hpa))?;
+                let h = self
+                    .hpas_mut()
+                    .get_mut(&key(&namespace, &hpa))
+                    .ok_or_else(|| ApiError::not_found(Kind::Hpa, &hpa))?;
                 h.min_replicas = min.unwrap_or(h.min_replicas);
                 h.max_replicas = max.unwrap_or(h.max_replicas);
                 Ok(())
             }
             Change::SetConfigData { namespace, config_map, key: data_key, value } => {
                 let cm = self
-                    .configmaps
+                    .configmaps_mut()
                     .get_mut(&key(&namespace, &config_map))
                     .ok_or_else(|| ApiError::not_found(Kind::ConfigMap, &config_map))?;
                 match value {
@@ -180,7 +182,7 @@ impl Cluster {
             }
             Change::SetSecretData { namespace, secret, key: data_key, value } => {
                 let s = self
-                    .secrets
+                    .secrets_mut()
                     .get_mut(&key(&namespace, &secret))
                     .ok_or_else(|| ApiError::not_found(Kind::Secret, &secret))?;
                 match value {
@@ -190,18 +192,18 @@ impl Cluster {
                 Ok(())
             }
             Change::Kubelet { node, running } => {
-                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 n.kubelet = if running { KubeletState::Running } else { KubeletState::Stopped };
                 Ok(())
             }
             Change::WriteFile { node, path, gib } => {
-                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 n.files.retain(|f| f.path != path);
                 n.files.push(super::objects::DiskFile { path, gib });
                 Ok(())
             }
             Change::RemoveFile { node, path } => {
-                let n = self.nodes.get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 let before = n.files.len();
                 let prefix = path.trim_end_matches('*').trim_end_matches('/').to_owned();
                 n.files.retain(|f| !(f.path == path || (path.ends_with('*') && f.path.starts_with(&prefix))));
@@ -214,7 +216,7 @@ impl Cluster {
     }
 
     fn service_mut(&mut self, namespace: &str, name: &str) -> Result<&mut super::objects::Service, ApiError> {
-        self.services.get_mut(&key(namespace, name)).ok_or_else(|| ApiError::not_found(Kind::Service, name))
+        self.services_mut().get_mut(&key(namespace, name)).ok_or_else(|| ApiError::not_found(Kind::Service, name))
     }
 
     fn edit_deployment(
@@ -223,12 +225,12 @@ impl Cluster {
         name: &str,
         edit: impl FnOnce(&mut Deployment) -> Result<(), ApiError>,
     ) -> Result<(), ApiError> {
-        if !self.deployments.contains_key(&key(namespace, name)) {
+        if !self.deployments().contains_key(&key(namespace, name)) {
             return Err(ApiError::not_found(Kind::Deployment, name));
         }
         self.admit_write(namespace, "deployments")?;
         let d = self
-            .deployments
+            .deployments_mut()
             .get_mut(&key(namespace, name))
             .ok_or_else(|| ApiError::not_found(Kind::Deployment, name))?;
         let mut edited = d.clone();
@@ -269,7 +271,7 @@ impl Cluster {
             }),
             Kind::ReplicaSet => {
                 let rs = self
-                    .replicasets
+                    .replicasets_mut()
                     .get_mut(&key(namespace, name))
                     .ok_or_else(|| ApiError::not_found(Kind::ReplicaSet, name))?;
                 rs.replicas = replicas;
@@ -284,13 +286,13 @@ impl Cluster {
 
     fn undo(&mut self, namespace: &str, deployment: &str, to_revision: Option<u32>) -> Result<(), ApiError> {
         let current = self
-            .deployments
+            .deployments()
             .get(&key(namespace, deployment))
             .ok_or_else(|| ApiError::not_found(Kind::Deployment, deployment))?
             .status
             .revision;
         let mut owned: Vec<_> = self
-            .replicasets
+            .replicasets()
             .values()
             .filter(|rs| rs.meta.namespace == namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == deployment))
             .map(|rs| (rs.revision, rs.template.clone()))
@@ -323,34 +325,34 @@ impl Cluster {
     ) -> Result<(), ApiError> {
         let k = key(namespace, name);
         let meta = match kind {
-            Kind::Pod => self.pods.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Deployment => self.deployments.get_mut(&k).map(|o| &mut o.meta),
-            Kind::ReplicaSet => self.replicasets.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Service => self.services.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Node => self.nodes.get_mut(name).map(|o| &mut o.meta),
-            Kind::Namespace => self.namespaces.get_mut(name).map(|o| &mut o.meta),
-            Kind::ConfigMap => self.configmaps.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Secret => self.secrets.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Pvc => self.pvcs.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Pv => self.pvs.get_mut(name).map(|o| &mut o.meta),
-            Kind::StorageClass => self.storageclasses.get_mut(name).map(|o| &mut o.meta),
-            Kind::Ingress => self.ingresses.get_mut(&k).map(|o| &mut o.meta),
-            Kind::NetworkPolicy => self.netpols.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Hpa => self.hpas.get_mut(&k).map(|o| &mut o.meta),
-            Kind::ResourceQuota => self.quotas.get_mut(&k).map(|o| &mut o.meta),
-            Kind::LimitRange => self.limitranges.get_mut(&k).map(|o| &mut o.meta),
-            Kind::Pdb => self.pdbs.get_mut(&k).map(|o| &mut o.meta),
-            Kind::ServiceAccount => self.serviceaccounts.get_mut(&k).map(|o| &mut o.meta),
+            Kind::Pod => self.pods_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Deployment => self.deployments_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::ReplicaSet => self.replicasets_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Service => self.services_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Node => self.nodes_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::Namespace => self.namespaces_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::ConfigMap => self.configmaps_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Secret => self.secrets_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Pvc => self.pvcs_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Pv => self.pvs_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::StorageClass => self.storageclasses_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::Ingress => self.ingresses_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::NetworkPolicy => self.netpols_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Hpa => self.hpas_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::ResourceQuota => self.quotas_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::LimitRange => self.limitranges_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Pdb => self.pdbs_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::ServiceAccount => self.serviceaccounts_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Role | Kind::RoleBinding | Kind::ClusterRole | Kind::ClusterRoleBinding => {
                 let ns = if kind.namespaced() { namespace } else { "" };
                 if matches!(kind, Kind::Role | Kind::ClusterRole) {
-                    self.roles.get_mut(&key(ns, name)).map(|o| &mut o.meta)
+                    self.roles_mut().get_mut(&key(ns, name)).map(|o| &mut o.meta)
                 } else {
-                    self.rolebindings.get_mut(&key(ns, name)).map(|o| &mut o.meta)
+                    self.rolebindings_mut().get_mut(&key(ns, name)).map(|o| &mut o.meta)
                 }
             }
-            Kind::ValidatingWebhook | Kind::MutatingWebhook => self.webhooks.get_mut(name).map(|o| &mut o.meta),
-            Kind::Endpoints => self.endpoints.get_mut(&k).map(|o| &mut o.meta),
+            Kind::ValidatingWebhook | Kind::MutatingWebhook => self.webhooks_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::Endpoints => self.endpoints_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Event => None,
         };
         edit(meta.ok_or_else(|| ApiError::not_found(kind, name))?)
@@ -359,7 +361,7 @@ impl Cluster {
     /// Validating/mutating webhooks that intercept writes to `resource` in `namespace` and whose
     /// backend is down refuse the write when their failure policy is `Fail`.
     pub fn admit_write(&self, namespace: &str, resource: &str) -> Result<(), ApiError> {
-        for config in self.webhooks.values() {
+        for config in self.webhooks().values() {
             for hook in &config.webhooks {
                 let applies = hook.resources.iter().any(|r| r == resource || r == "*")
                     && (hook.namespaces.is_empty() || hook.namespaces.iter().any(|n| n == namespace));
@@ -382,10 +384,10 @@ impl Cluster {
     /// Whether a webhook's service answers, and if not, the dial error.
     fn webhook_reachable(&self, service: &str, port: u16) -> Result<(), String> {
         let (ns, name) = service.split_once('/').unwrap_or(("default", service));
-        let Some(svc) = self.services.get(&key(ns, name)) else {
+        let Some(svc) = self.services().get(&key(ns, name)) else {
             return Err(format!("service \"{name}\" not found"));
         };
-        let has_endpoints = self.endpoints.get(&key(ns, name)).is_some_and(|e| !e.ready.is_empty());
+        let has_endpoints = self.endpoints().get(&key(ns, name)).is_some_and(|e| !e.ready.is_empty());
         if has_endpoints {
             Ok(())
         } else {
@@ -398,7 +400,7 @@ impl Cluster {
     pub fn admit_pod(&self, mut pod: Pod) -> Result<Pod, ApiError> {
         let ns = pod.meta.namespace.clone();
         self.admit_write(&ns, "pods")?;
-        for config in self.webhooks.values().filter(|c| c.kind == WebhookKind::Mutating) {
+        for config in self.webhooks().values().filter(|c| c.kind == WebhookKind::Mutating) {
             for hook in &config.webhooks {
                 let applies = hook.resources.iter().any(|r| r == "pods" || r == "*")
                     && (hook.namespaces.is_empty() || hook.namespaces.contains(&ns));
@@ -418,7 +420,7 @@ impl Cluster {
                 }
             }
         }
-        for lr in self.limitranges.values().filter(|l| l.meta.namespace == ns) {
+        for lr in self.limitranges().values().filter(|l| l.meta.namespace == ns) {
             for c in &mut pod.spec.containers {
                 let r = &mut c.resources;
                 r.limits.cpu = r.limits.cpu.or(lr.default_cpu);
@@ -443,9 +445,9 @@ impl Cluster {
         let ns = &pod.meta.namespace;
         let (cpu, mem) = pod.spec.requests();
         let (lcpu, lmem) = pod.spec.limits();
-        for q in self.quotas.values().filter(|q| &q.meta.namespace == ns) {
+        for q in self.quotas().values().filter(|q| &q.meta.namespace == ns) {
             let name = &q.meta.name;
-            let active: Vec<&Pod> = self.pods.values().filter(|p| &p.meta.namespace == ns && p.is_active()).collect();
+            let active: Vec<&Pod> = self.pods().values().filter(|p| &p.meta.namespace == ns && p.is_active()).collect();
             let used_pods = active.len() as u32;
             let used_cpu: u64 = active.iter().map(|p| p.spec.requests().0.0).sum();
             let used_mem: u64 = active.iter().map(|p| p.spec.requests().1.0).sum();
@@ -539,17 +541,17 @@ impl Cluster {
     }
 
     fn evict(&mut self, namespace: &str, pod_name: &str) -> Result<(), ApiError> {
-        let pod = self.pods.get(&key(namespace, pod_name)).ok_or_else(|| ApiError::not_found(Kind::Pod, pod_name))?;
+        let pod = self.pods().get(&key(namespace, pod_name)).ok_or_else(|| ApiError::not_found(Kind::Pod, pod_name))?;
         if pod.status.terminating_until.is_some() {
             return Ok(());
         }
-        for pdb in self.pdbs.values().filter(|p| p.meta.namespace == namespace) {
+        for pdb in self.pdbs().values().filter(|p| p.meta.namespace == namespace) {
             let selector = super::objects::Selector::from_labels(&pdb.selector);
             if !selector.matches(&pod.meta.labels) {
                 continue;
             }
             let matching: Vec<&Pod> = self
-                .pods
+                .pods()
                 .values()
                 .filter(|p| p.meta.namespace == namespace && selector.matches(&p.meta.labels) && p.is_active())
                 .collect();
@@ -573,10 +575,9 @@ impl Cluster {
     /// Starts graceful deletion of a pod; it disappears once its kubelet confirms.
     pub fn terminate_pod(&mut self, namespace: &str, pod_name: &str) {
         let now = self.now;
-        if let Some(pod) = self.pods.get_mut(&key(namespace, pod_name))
-            && pod.status.terminating_until.is_none()
-        {
-            self.world += 1;
+        let k = key(namespace, pod_name);
+        let running = self.pods().get(&k).is_some_and(|p| p.status.terminating_until.is_none());
+        if running && let Some(pod) = self.pods_mut().get_mut(&k) {
             pod.status.terminating_until = Some(now + GRACE_SECONDS);
             for c in &mut pod.status.containers {
                 c.ready = false;
@@ -591,44 +592,44 @@ impl Cluster {
 
     fn create(&mut self, object: Object) -> Result<(), ApiError> {
         macro_rules! insert_namespaced {
-            ($store:ident, $obj:ident, $kind:expr) => {{
+            ($store:ident, $store_mut:ident, $obj:ident, $kind:expr) => {{
                 let mut o = $obj;
                 self.require_namespace(&o.meta.namespace)?;
-                if self.$store.contains_key(&o.meta.key()) {
+                if self.$store().contains_key(&o.meta.key()) {
                     return Err(ApiError::AlreadyExists { kind: $kind.qualified_plural(), name: o.meta.name });
                 }
                 self.stamp(&mut o.meta);
-                self.$store.insert(o.meta.key(), o);
+                self.$store_mut().insert(o.meta.key(), o);
                 Ok(())
             }};
         }
         macro_rules! insert_cluster {
-            ($store:ident, $obj:ident, $kind:expr) => {{
+            ($store:ident, $store_mut:ident, $obj:ident, $kind:expr) => {{
                 let mut o = $obj;
-                if self.$store.contains_key(&o.meta.name) {
+                if self.$store().contains_key(&o.meta.name) {
                     return Err(ApiError::AlreadyExists { kind: $kind.qualified_plural(), name: o.meta.name });
                 }
                 o.meta.namespace = String::new();
                 self.stamp(&mut o.meta);
-                self.$store.insert(o.meta.name.clone(), o);
+                self.$store_mut().insert(o.meta.name.clone(), o);
                 Ok(())
             }};
         }
         match object {
-            Object::Namespace(ns) => insert_cluster!(namespaces, ns, Kind::Namespace),
+            Object::Namespace(ns) => insert_cluster!(namespaces, namespaces_mut, ns, Kind::Namespace),
             Object::Node(mut node) => {
-                node.index = self.nodes.len() as u32;
+                node.index = self.nodes().len() as u32;
                 node.internal_ip = format!("192.168.49.{}", node.index + 2);
                 node.last_heartbeat = self.now;
-                insert_cluster!(nodes, node, Kind::Node)
+                insert_cluster!(nodes, nodes_mut, node, Kind::Node)
             }
-            Object::StorageClass(sc) => insert_cluster!(storageclasses, sc, Kind::StorageClass),
-            Object::Pv(pv) => insert_cluster!(pvs, pv, Kind::Pv),
+            Object::StorageClass(sc) => insert_cluster!(storageclasses, storageclasses_mut, sc, Kind::StorageClass),
+            Object::Pv(pv) => insert_cluster!(pvs, pvs_mut, pv, Kind::Pv),
             Object::Webhook(w) => {
                 let kind =
                     if w.kind == WebhookKind::Mutating { Kind::MutatingWebhook } else { Kind::ValidatingWebhook };
-                self.webhook_originals.entry(w.meta.name.clone()).or_insert_with(|| w.clone());
-                insert_cluster!(webhooks, w, kind)
+                self.webhook_originals_mut().entry(w.meta.name.clone()).or_insert_with(|| w.clone());
+                insert_cluster!(webhooks, webhooks_mut, w, kind)
             }
             Object::Deployment(mut d) => {
                 if d.template.labels.is_empty() {
@@ -645,11 +646,11 @@ impl Cluster {
                 }
                 self.admit_write(&d.meta.namespace, "deployments")?;
                 d.status.generation = 1;
-                insert_namespaced!(deployments, d, Kind::Deployment)
+                insert_namespaced!(deployments, deployments_mut, d, Kind::Deployment)
             }
             Object::Pod(pod) => {
                 self.require_namespace(&pod.meta.namespace)?;
-                if self.pods.contains_key(&pod.meta.key()) {
+                if self.pods().contains_key(&pod.meta.key()) {
                     return Err(ApiError::AlreadyExists { kind: "pods".to_owned(), name: pod.meta.name });
                 }
                 let mut pod = self.admit_pod(pod)?;
@@ -658,7 +659,7 @@ impl Cluster {
                 if let Some(node) = pod.spec.node_name.clone() {
                     pod.status.node = Some(node);
                 }
-                self.pods.insert(pod.meta.key(), pod);
+                self.pods_mut().insert(pod.meta.key(), pod);
                 Ok(())
             }
             Object::Service(mut svc) => {
@@ -669,53 +670,55 @@ impl Cluster {
                 } else {
                     self.allocate_service_ip()
                 };
-                insert_namespaced!(services, svc, Kind::Service)
+                insert_namespaced!(services, services_mut, svc, Kind::Service)
             }
-            Object::ConfigMap(o) => insert_namespaced!(configmaps, o, Kind::ConfigMap),
-            Object::Secret(o) => insert_namespaced!(secrets, o, Kind::Secret),
-            Object::Pvc(o) => insert_namespaced!(pvcs, o, Kind::Pvc),
-            Object::Ingress(o) => insert_namespaced!(ingresses, o, Kind::Ingress),
-            Object::NetworkPolicy(o) => insert_namespaced!(netpols, o, Kind::NetworkPolicy),
-            Object::Hpa(o) => insert_namespaced!(hpas, o, Kind::Hpa),
-            Object::ResourceQuota(o) => insert_namespaced!(quotas, o, Kind::ResourceQuota),
-            Object::LimitRange(o) => insert_namespaced!(limitranges, o, Kind::LimitRange),
-            Object::Pdb(o) => insert_namespaced!(pdbs, o, Kind::Pdb),
-            Object::ServiceAccount(o) => insert_namespaced!(serviceaccounts, o, Kind::ServiceAccount),
+            Object::ConfigMap(o) => insert_namespaced!(configmaps, configmaps_mut, o, Kind::ConfigMap),
+            Object::Secret(o) => insert_namespaced!(secrets, secrets_mut, o, Kind::Secret),
+            Object::Pvc(o) => insert_namespaced!(pvcs, pvcs_mut, o, Kind::Pvc),
+            Object::Ingress(o) => insert_namespaced!(ingresses, ingresses_mut, o, Kind::Ingress),
+            Object::NetworkPolicy(o) => insert_namespaced!(netpols, netpols_mut, o, Kind::NetworkPolicy),
+            Object::Hpa(o) => insert_namespaced!(hpas, hpas_mut, o, Kind::Hpa),
+            Object::ResourceQuota(o) => insert_namespaced!(quotas, quotas_mut, o, Kind::ResourceQuota),
+            Object::LimitRange(o) => insert_namespaced!(limitranges, limitranges_mut, o, Kind::LimitRange),
+            Object::Pdb(o) => insert_namespaced!(pdbs, pdbs_mut, o, Kind::Pdb),
+            Object::ServiceAccount(o) => {
+                insert_namespaced!(serviceaccounts, serviceaccounts_mut, o, Kind::ServiceAccount)
+            }
             Object::Role(mut o) => {
                 if o.cluster {
                     o.meta.namespace = String::new();
                     let k = if o.cluster { Kind::ClusterRole } else { Kind::Role };
-                    if self.roles.contains_key(&o.meta.key()) {
+                    if self.roles().contains_key(&o.meta.key()) {
                         return Err(ApiError::AlreadyExists { kind: k.qualified_plural(), name: o.meta.name });
                     }
                     self.stamp(&mut o.meta);
-                    self.roles.insert(o.meta.key(), o);
+                    self.roles_mut().insert(o.meta.key(), o);
                     Ok(())
                 } else {
-                    insert_namespaced!(roles, o, Kind::Role)
+                    insert_namespaced!(roles, roles_mut, o, Kind::Role)
                 }
             }
             Object::RoleBinding(mut o) => {
                 if o.cluster {
                     o.meta.namespace = String::new();
-                    if self.rolebindings.contains_key(&o.meta.key()) {
+                    if self.rolebindings().contains_key(&o.meta.key()) {
                         return Err(ApiError::AlreadyExists {
                             kind: Kind::ClusterRoleBinding.qualified_plural(),
                             name: o.meta.name,
                         });
                     }
                     self.stamp(&mut o.meta);
-                    self.rolebindings.insert(o.meta.key(), o);
+                    self.rolebindings_mut().insert(o.meta.key(), o);
                     Ok(())
                 } else {
-                    insert_namespaced!(rolebindings, o, Kind::RoleBinding)
+                    insert_namespaced!(rolebindings, rolebindings_mut, o, Kind::RoleBinding)
                 }
             }
         }
     }
 
     fn require_namespace(&self, namespace: &str) -> Result<(), ApiError> {
-        if self.namespaces.contains_key(namespace) {
+        if self.namespaces().contains_key(namespace) {
             Ok(())
         } else {
             Err(ApiError::NamespaceNotFound(namespace.to_owned()))
@@ -727,19 +730,19 @@ impl Cluster {
         let missing = || ApiError::not_found(kind, name);
         match kind {
             Kind::Pod => {
-                if !self.pods.contains_key(&k) {
+                if !self.pods().contains_key(&k) {
                     return Err(missing());
                 }
                 if force {
-                    self.pods.remove(&k);
+                    self.pods_mut().remove(&k);
                 } else {
                     self.terminate_pod(namespace, name);
                 }
             }
             Kind::Deployment => {
-                self.deployments.remove(&k).ok_or_else(missing)?;
+                self.deployments_mut().remove(&k).ok_or_else(missing)?;
                 let owned: Vec<String> = self
-                    .replicasets
+                    .replicasets()
                     .values()
                     .filter(|rs| {
                         rs.meta.namespace == namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == name)
@@ -751,9 +754,9 @@ impl Cluster {
                 }
             }
             Kind::ReplicaSet => {
-                self.replicasets.remove(&k).ok_or_else(missing)?;
+                self.replicasets_mut().remove(&k).ok_or_else(missing)?;
                 let owned: Vec<String> = self
-                    .pods
+                    .pods()
                     .values()
                     .filter(|p| p.meta.namespace == namespace && p.meta.owner.as_ref().is_some_and(|o| o.name == name))
                     .map(|p| p.meta.name.clone())
@@ -763,22 +766,22 @@ impl Cluster {
                 }
             }
             Kind::Service => {
-                self.services.remove(&k).ok_or_else(missing)?;
-                self.endpoints.remove(&k);
+                self.services_mut().remove(&k).ok_or_else(missing)?;
+                self.endpoints_mut().remove(&k);
             }
             Kind::Endpoints => {
-                self.endpoints.remove(&k).ok_or_else(missing)?;
+                self.endpoints_mut().remove(&k).ok_or_else(missing)?;
             }
             Kind::Node => {
-                self.nodes.remove(name).ok_or_else(missing)?;
+                self.nodes_mut().remove(name).ok_or_else(missing)?;
                 let on_node: Vec<(String, String)> = self
-                    .pods
+                    .pods()
                     .values()
                     .filter(|p| p.status.node.as_deref() == Some(name))
                     .map(|p| p.meta.key())
                     .collect();
                 for k in on_node {
-                    self.pods.remove(&k);
+                    self.pods_mut().remove(&k);
                 }
             }
             Kind::Namespace => {
@@ -787,42 +790,42 @@ impl Cluster {
                         "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
                     )));
                 }
-                self.namespaces.remove(name).ok_or_else(missing)?;
+                self.namespaces_mut().remove(name).ok_or_else(missing)?;
                 self.delete_namespace_contents(name);
             }
-            Kind::ConfigMap => drop(self.configmaps.remove(&k).ok_or_else(missing)?),
-            Kind::Secret => drop(self.secrets.remove(&k).ok_or_else(missing)?),
+            Kind::ConfigMap => drop(self.configmaps_mut().remove(&k).ok_or_else(missing)?),
+            Kind::Secret => drop(self.secrets_mut().remove(&k).ok_or_else(missing)?),
             Kind::Pvc => {
-                let pvc = self.pvcs.remove(&k).ok_or_else(missing)?;
+                let pvc = self.pvcs_mut().remove(&k).ok_or_else(missing)?;
                 if let Some(volume) = pvc.volume {
-                    let delete = self.pvs.get(&volume).is_some_and(|pv| pv.reclaim_policy == "Delete");
+                    let delete = self.pvs().get(&volume).is_some_and(|pv| pv.reclaim_policy == "Delete");
                     if delete {
-                        self.pvs.remove(&volume);
+                        self.pvs_mut().remove(&volume);
                         self.data_lost.push(format!("{namespace}/{name}"));
-                    } else if let Some(pv) = self.pvs.get_mut(&volume) {
+                    } else if let Some(pv) = self.pvs_mut().get_mut(&volume) {
                         pv.released = true;
                     }
                 }
             }
-            Kind::Pv => drop(self.pvs.remove(name).ok_or_else(missing)?),
-            Kind::StorageClass => drop(self.storageclasses.remove(name).ok_or_else(missing)?),
-            Kind::Ingress => drop(self.ingresses.remove(&k).ok_or_else(missing)?),
-            Kind::NetworkPolicy => drop(self.netpols.remove(&k).ok_or_else(missing)?),
-            Kind::Hpa => drop(self.hpas.remove(&k).ok_or_else(missing)?),
-            Kind::ResourceQuota => drop(self.quotas.remove(&k).ok_or_else(missing)?),
-            Kind::LimitRange => drop(self.limitranges.remove(&k).ok_or_else(missing)?),
-            Kind::Pdb => drop(self.pdbs.remove(&k).ok_or_else(missing)?),
-            Kind::ServiceAccount => drop(self.serviceaccounts.remove(&k).ok_or_else(missing)?),
-            Kind::Role => drop(self.roles.remove(&k).ok_or_else(missing)?),
-            Kind::RoleBinding => drop(self.rolebindings.remove(&k).ok_or_else(missing)?),
-            Kind::ClusterRole => drop(self.roles.remove(&key("", name)).ok_or_else(missing)?),
-            Kind::ClusterRoleBinding => drop(self.rolebindings.remove(&key("", name)).ok_or_else(missing)?),
+            Kind::Pv => drop(self.pvs_mut().remove(name).ok_or_else(missing)?),
+            Kind::StorageClass => drop(self.storageclasses_mut().remove(name).ok_or_else(missing)?),
+            Kind::Ingress => drop(self.ingresses_mut().remove(&k).ok_or_else(missing)?),
+            Kind::NetworkPolicy => drop(self.netpols_mut().remove(&k).ok_or_else(missing)?),
+            Kind::Hpa => drop(self.hpas_mut().remove(&k).ok_or_else(missing)?),
+            Kind::ResourceQuota => drop(self.quotas_mut().remove(&k).ok_or_else(missing)?),
+            Kind::LimitRange => drop(self.limitranges_mut().remove(&k).ok_or_else(missing)?),
+            Kind::Pdb => drop(self.pdbs_mut().remove(&k).ok_or_else(missing)?),
+            Kind::ServiceAccount => drop(self.serviceaccounts_mut().remove(&k).ok_or_else(missing)?),
+            Kind::Role => drop(self.roles_mut().remove(&k).ok_or_else(missing)?),
+            Kind::RoleBinding => drop(self.rolebindings_mut().remove(&k).ok_or_else(missing)?),
+            Kind::ClusterRole => drop(self.roles_mut().remove(&key("", name)).ok_or_else(missing)?),
+            Kind::ClusterRoleBinding => drop(self.rolebindings_mut().remove(&key("", name)).ok_or_else(missing)?),
             Kind::ValidatingWebhook | Kind::MutatingWebhook => {
                 let want = if kind == Kind::MutatingWebhook { WebhookKind::Mutating } else { WebhookKind::Validating };
-                if self.webhooks.get(name).is_none_or(|w| w.kind != want) {
+                if self.webhooks().get(name).is_none_or(|w| w.kind != want) {
                     return Err(missing());
                 }
-                self.webhooks.remove(name);
+                self.webhooks_mut().remove(name);
             }
             Kind::Event => {
                 let before = self.events.len();
@@ -837,25 +840,25 @@ impl Cluster {
 
     fn delete_namespace_contents(&mut self, ns: &str) {
         let in_ns = |k: &(String, String)| k.0 != ns;
-        self.deployments.retain(|k, _| in_ns(k));
-        self.replicasets.retain(|k, _| in_ns(k));
-        self.pods.retain(|k, _| in_ns(k));
-        self.services.retain(|k, _| in_ns(k));
-        self.endpoints.retain(|k, _| in_ns(k));
-        self.configmaps.retain(|k, _| in_ns(k));
-        self.secrets.retain(|k, _| in_ns(k));
-        let lost: Vec<String> = self.pvcs.keys().filter(|k| k.0 == ns).map(|k| format!("{}/{}", k.0, k.1)).collect();
+        self.deployments_mut().retain(|k, _| in_ns(k));
+        self.replicasets_mut().retain(|k, _| in_ns(k));
+        self.pods_mut().retain(|k, _| in_ns(k));
+        self.services_mut().retain(|k, _| in_ns(k));
+        self.endpoints_mut().retain(|k, _| in_ns(k));
+        self.configmaps_mut().retain(|k, _| in_ns(k));
+        self.secrets_mut().retain(|k, _| in_ns(k));
+        let lost: Vec<String> = self.pvcs().keys().filter(|k| k.0 == ns).map(|k| format!("{}/{}", k.0, k.1)).collect();
         self.data_lost.extend(lost);
-        self.pvcs.retain(|k, _| in_ns(k));
-        self.ingresses.retain(|k, _| in_ns(k));
-        self.netpols.retain(|k, _| in_ns(k));
-        self.hpas.retain(|k, _| in_ns(k));
-        self.quotas.retain(|k, _| in_ns(k));
-        self.limitranges.retain(|k, _| in_ns(k));
-        self.pdbs.retain(|k, _| in_ns(k));
-        self.serviceaccounts.retain(|k, _| in_ns(k));
-        self.roles.retain(|k, _| in_ns(k));
-        self.rolebindings.retain(|k, _| in_ns(k));
+        self.pvcs_mut().retain(|k, _| in_ns(k));
+        self.ingresses_mut().retain(|k, _| in_ns(k));
+        self.netpols_mut().retain(|k, _| in_ns(k));
+        self.hpas_mut().retain(|k, _| in_ns(k));
+        self.quotas_mut().retain(|k, _| in_ns(k));
+        self.limitranges_mut().retain(|k, _| in_ns(k));
+        self.pdbs_mut().retain(|k, _| in_ns(k));
+        self.serviceaccounts_mut().retain(|k, _| in_ns(k));
+        self.roles_mut().retain(|k, _| in_ns(k));
+        self.rolebindings_mut().retain(|k, _| in_ns(k));
     }
 }
 

@@ -22,6 +22,26 @@ pub fn key(namespace: &str, name: &str) -> (String, String) {
     (namespace.to_owned(), name.to_owned())
 }
 
+/// The cluster: its objects, its clock, its randomness and the change counter the controllers
+/// skip their work by.
+///
+/// # Invariants it guards
+///
+/// * **Every write others may depend on advances the change counter.** The level-triggered
+///   controllers (deployments, replica sets, storage, the scheduler, endpoints) and settled pods
+///   only look again when [`Cluster::world`] moved. The object stores are private: they are read
+///   through `&` accessors (`pods()`) and written only through `_mut()` accessors (`pods_mut()`)
+///   that advance the counter before handing out the store, so a write cannot forget to. The
+///   few controller writes that must not advance it (status bookkeeping written every step, see
+///   the `_status_only` accessors) are visible to the simulation alone and documented one by one.
+/// * **Identities are never reused**: uids, service IPs and pod IPs come from private counters.
+/// * **The counter only moves forward**, and only the step records what was reconciled.
+/// * **Registry, app profiles and entrypoints change the world too**: they decide what a pod
+///   runs and where traffic goes, so they are behind the same accessors.
+///
+/// The clock (`now`), the seed, the event log, the audit trail, lost data and the randomness stay
+/// public plain data: the controllers read the clock each step rather than skipping on it, and
+/// nothing skips its work by the others.
 #[derive(Clone, Debug)]
 pub struct Cluster {
     /// Incident time in seconds since the incident began.
@@ -31,35 +51,35 @@ pub struct Cluster {
     pub rng: ChaCha8Rng,
     /// Cosmetic randomness (name suffixes), a separate stream so flavour cannot change outcomes.
     pub names: ChaCha8Rng,
-    pub registry: Registry,
-    pub apps: BTreeMap<String, AppProfile>,
-    pub nodes: BTreeMap<String, Node>,
-    pub namespaces: BTreeMap<String, Namespace>,
-    pub deployments: Store<Deployment>,
-    pub replicasets: Store<ReplicaSet>,
-    pub pods: Store<Pod>,
-    pub services: Store<Service>,
-    pub endpoints: Store<Endpoints>,
-    pub configmaps: Store<ConfigMap>,
-    pub secrets: Store<Secret>,
-    pub pvcs: Store<Pvc>,
-    pub pvs: BTreeMap<String, PersistentVolume>,
-    pub storageclasses: BTreeMap<String, StorageClass>,
-    pub ingresses: Store<Ingress>,
-    pub netpols: Store<NetworkPolicy>,
-    pub hpas: Store<Hpa>,
-    pub quotas: Store<ResourceQuota>,
-    pub limitranges: Store<LimitRange>,
-    pub pdbs: Store<Pdb>,
-    pub serviceaccounts: Store<ServiceAccount>,
-    pub roles: Store<Role>,
-    pub rolebindings: Store<RoleBinding>,
-    pub webhooks: BTreeMap<String, WebhookConfiguration>,
+    registry: Registry,
+    apps: BTreeMap<String, AppProfile>,
+    nodes: BTreeMap<String, Node>,
+    namespaces: BTreeMap<String, Namespace>,
+    deployments: Store<Deployment>,
+    replicasets: Store<ReplicaSet>,
+    pods: Store<Pod>,
+    services: Store<Service>,
+    endpoints: Store<Endpoints>,
+    configmaps: Store<ConfigMap>,
+    secrets: Store<Secret>,
+    pvcs: Store<Pvc>,
+    pvs: BTreeMap<String, PersistentVolume>,
+    storageclasses: BTreeMap<String, StorageClass>,
+    ingresses: Store<Ingress>,
+    netpols: Store<NetworkPolicy>,
+    hpas: Store<Hpa>,
+    quotas: Store<ResourceQuota>,
+    limitranges: Store<LimitRange>,
+    pdbs: Store<Pdb>,
+    serviceaccounts: Store<ServiceAccount>,
+    roles: Store<Role>,
+    rolebindings: Store<RoleBinding>,
+    webhooks: BTreeMap<String, WebhookConfiguration>,
     /// Webhook configurations as the scenario wrote them, for apps that restore them.
-    pub webhook_originals: BTreeMap<String, WebhookConfiguration>,
+    webhook_originals: BTreeMap<String, WebhookConfiguration>,
     pub events: Vec<Event>,
-    pub entrypoints: Vec<Entrypoint>,
-    pub traffic: TrafficState,
+    entrypoints: Vec<Entrypoint>,
+    traffic: TrafficState,
     /// Data volumes that were destroyed (by deleting a claim), as `namespace/claim`.
     pub data_lost: Vec<String>,
     /// Audit of changes made through the API, newest last: (time, who, what).
@@ -67,14 +87,119 @@ pub struct Cluster {
     /// While a scenario's baseline is being created: how old its objects look (seconds).
     pub baseline_age: Option<i64>,
     /// Counter for pod IPs, so addresses are not reused while a pod might still hold one.
-    pub next_pod_ip: u32,
+    next_pod_ip: u32,
     /// Bumped whenever something other pods or controllers depend on changes (an API write, a
     /// pod's readiness, endpoints, load). Controllers with nothing new to see skip their work.
-    pub world: u64,
+    world: u64,
     /// The `world` the level-triggered controllers last reconciled.
-    pub reconciled_world: u64,
+    reconciled_world: u64,
     next_uid: u64,
     next_service_ip: u32,
+}
+
+/// Read and write accessors for the stores; every write accessor advances the change counter.
+macro_rules! stores {
+    ($($field:ident, $field_mut:ident: $ty:ty;)*) => {
+        impl Cluster {
+            $(
+                #[doc = concat!("The `", stringify!($field), "`, to read.")]
+                pub fn $field(&self) -> &$ty {
+                    &self.$field
+                }
+
+                #[doc = concat!("The `", stringify!($field), "`, to change: notes that the world changed first, so every controller looks again.")]
+                pub fn $field_mut(&mut self) -> &mut $ty {
+                    self.touch();
+                    &mut self.$field
+                }
+            )*
+        }
+
+        /// Every write accessor by name, so a test holds each one to its promise.
+        #[cfg(test)]
+        const WRITE_ACCESSORS: &[(&str, fn(&mut Cluster))] = &[
+            $((stringify!($field_mut), |c: &mut Cluster| {
+                let _ = c.$field_mut();
+            }),)*
+        ];
+    };
+}
+
+stores! {
+    registry, registry_mut: Registry;
+    apps, apps_mut: BTreeMap<String, AppProfile>;
+    nodes, nodes_mut: BTreeMap<String, Node>;
+    namespaces, namespaces_mut: BTreeMap<String, Namespace>;
+    deployments, deployments_mut: Store<Deployment>;
+    replicasets, replicasets_mut: Store<ReplicaSet>;
+    pods, pods_mut: Store<Pod>;
+    services, services_mut: Store<Service>;
+    endpoints, endpoints_mut: Store<Endpoints>;
+    configmaps, configmaps_mut: Store<ConfigMap>;
+    secrets, secrets_mut: Store<Secret>;
+    pvcs, pvcs_mut: Store<Pvc>;
+    pvs, pvs_mut: BTreeMap<String, PersistentVolume>;
+    storageclasses, storageclasses_mut: BTreeMap<String, StorageClass>;
+    ingresses, ingresses_mut: Store<Ingress>;
+    netpols, netpols_mut: Store<NetworkPolicy>;
+    hpas, hpas_mut: Store<Hpa>;
+    quotas, quotas_mut: Store<ResourceQuota>;
+    limitranges, limitranges_mut: Store<LimitRange>;
+    pdbs, pdbs_mut: Store<Pdb>;
+    serviceaccounts, serviceaccounts_mut: Store<ServiceAccount>;
+    roles, roles_mut: Store<Role>;
+    rolebindings, rolebindings_mut: Store<RoleBinding>;
+    webhooks, webhooks_mut: BTreeMap<String, WebhookConfiguration>;
+    webhook_originals, webhook_originals_mut: BTreeMap<String, WebhookConfiguration>;
+    entrypoints, entrypoints_mut: Vec<Entrypoint>;
+}
+
+/// Status bookkeeping the controllers write at every pass, without advancing the change counter.
+///
+/// Advancing it here would make every step look like news, so the level-triggered controllers
+/// would never skip. These writes cannot break the skip logic because each writer either writes
+/// only what no skipping controller reads (conditions, heartbeats, counts the next status pass
+/// recomputes from the pods anyway, a settled pod's wake-up bookkeeping), or advances the counter
+/// itself, with [`Cluster::touch`], exactly when it changed something others read (a pod's
+/// readiness, an endpoint's addresses). Rust limits them to the simulation; `tests/quiet_writes.rs`
+/// limits them to the controllers and the traffic step. The console, manifests, scenarios and the
+/// game write through the `_mut()` accessors.
+impl Cluster {
+    /// Pod status for the kubelet and the node lifecycle; they touch when readiness changes.
+    pub(in crate::sim) fn pods_mut_status_only(&mut self) -> &mut Store<Pod> {
+        &mut self.pods
+    }
+
+    /// Deployment status (template hash, revision, progress, conditions, counts).
+    pub(in crate::sim) fn deployments_mut_status_only(&mut self) -> &mut Store<Deployment> {
+        &mut self.deployments
+    }
+
+    /// Replica set counts, revision and creation errors; scaling goes through `replicasets_mut`.
+    pub(in crate::sim) fn replicasets_mut_status_only(&mut self) -> &mut Store<ReplicaSet> {
+        &mut self.replicasets
+    }
+
+    /// Autoscaler status; its scaling goes through the API.
+    pub(in crate::sim) fn hpas_mut_status_only(&mut self) -> &mut Store<Hpa> {
+        &mut self.hpas
+    }
+
+    /// Node conditions and heartbeats; the node lifecycle touches when readiness changes.
+    pub(in crate::sim) fn nodes_mut_status_only(&mut self) -> &mut BTreeMap<String, Node> {
+        &mut self.nodes
+    }
+
+    /// Endpoints for the endpoints controller, which touches when an address set changes.
+    pub(in crate::sim) fn endpoints_mut_status_only(&mut self) -> &mut Store<Endpoints> {
+        &mut self.endpoints
+    }
+
+    /// The traffic step's figures (results, factors, budget); load goes through
+    /// [`Cluster::set_pod_load`], which touches.
+    pub(in crate::sim) fn traffic_mut_status_only(&mut self) -> &mut TrafficState {
+        &mut self.traffic
+    }
 }
 
 /// A Kubernetes event, deduplicated by object, reason and message like the real event recorder.
@@ -150,9 +275,53 @@ impl Cluster {
         self.names = ChaCha8Rng::seed_from_u64(self.seed ^ 0x6e61_6d65_735f_7631 ^ h);
     }
 
-    /// Notes that the world changed, so every controller looks again.
-    pub fn touch(&mut self) {
+    /// Notes that the world changed, so every controller looks again. The `_mut()` accessors do
+    /// this themselves; controllers call it when a quiet status write changed what others read.
+    pub(in crate::sim) fn touch(&mut self) {
         self.world += 1;
+    }
+
+    /// The change counter: it moves whenever something other pods or controllers depend on
+    /// changes (an API write, a pod's readiness, endpoints, load).
+    pub fn world(&self) -> u64 {
+        self.world
+    }
+
+    /// The `world` the level-triggered controllers last reconciled.
+    pub fn reconciled_world(&self) -> u64 {
+        self.reconciled_world
+    }
+
+    /// Records that the level-triggered controllers have seen the world as of `world`.
+    pub(in crate::sim) fn mark_reconciled(&mut self, world: u64) {
+        self.reconciled_world = world;
+    }
+
+    /// User traffic: results per entrypoint, load per pod, the error budget.
+    pub fn traffic(&self) -> &TrafficState {
+        &self.traffic
+    }
+
+    /// Sets the error budget: its size and how much of it is already burned. No controller reads
+    /// the budget, so this does not touch.
+    pub fn set_error_budget(&mut self, total: f64, burned: f64) {
+        self.traffic.budget_total = total;
+        self.traffic.budget_burned = burned;
+    }
+
+    /// Sets the load each pod serves; a change is news to kubelets and autoscalers.
+    pub(in crate::sim) fn set_pod_load(&mut self, load: BTreeMap<(String, String), f64>) {
+        if self.traffic.pod_load != load {
+            self.traffic.pod_load = load;
+            self.touch();
+        }
+    }
+
+    /// The next pod IP's sequence number; addresses are not reused while a pod might hold one.
+    pub(in crate::sim) fn allocate_pod_ip(&mut self) -> u32 {
+        let n = self.next_pod_ip;
+        self.next_pod_ip += 1;
+        n
     }
 
     /// Stamps a new object's metadata: uid and creation time.
@@ -258,7 +427,77 @@ pub fn timestamp(incident_seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::timestamp;
+    use super::{Cluster, WRITE_ACCESSORS, key, timestamp};
+    use crate::sim::change::{Change, Object};
+    use crate::sim::controllers::test_support::{cluster_with, deployment, node, pods, web_app};
+    use crate::sim::kind::Kind;
+
+    /// A settled cluster: one node and a two-replica deployment `web`, nothing left to reconcile.
+    fn settled() -> Cluster {
+        let objects = vec![Object::Deployment(deployment("default", "web", "web:v1", 2))];
+        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", web_app())], objects);
+        c.advance_seconds(300);
+        c
+    }
+
+    fn running(c: &Cluster) -> usize {
+        pods(c, "default", "web-").iter().filter(|p| p.is_ready()).count()
+    }
+
+    #[test]
+    fn every_write_accessor_advances_the_change_counter() {
+        let mut c = Cluster::new(1);
+        assert_eq!(WRITE_ACCESSORS.len(), 26, "one per store");
+        for (name, write) in WRITE_ACCESSORS {
+            let before = c.world();
+            write(&mut c);
+            assert!(c.world() > before, "{name} did not advance the change counter");
+        }
+    }
+
+    #[test]
+    fn a_settled_cluster_skips_its_controllers() {
+        let mut c = settled();
+        assert_eq!(running(&c), 2);
+        let world = c.world();
+        c.advance_seconds(60);
+        assert_eq!(c.world(), world, "nothing changed, so nothing was news");
+        assert_eq!(c.reconciled_world(), world);
+    }
+
+    #[test]
+    fn a_write_through_a_store_is_seen_by_the_next_controller_pass() {
+        // Not through the API: straight into the store, as a careless caller would.
+        let mut c = settled();
+        if let Some(d) = c.deployments_mut().get_mut(&key("default", "web")) {
+            d.replicas = 4;
+        }
+        c.advance_seconds(60);
+        assert_eq!(running(&c), 4);
+    }
+
+    #[test]
+    fn a_scale_through_the_api_is_seen_by_the_next_controller_pass() {
+        let mut c = settled();
+        let change =
+            Change::Scale { kind: Kind::Deployment, namespace: "default".into(), name: "web".into(), replicas: 3 };
+        assert_eq!(c.apply(change, "kubectl"), Ok(()));
+        c.step();
+        assert_eq!(pods(&c, "default", "web-").len(), 3, "the replica set made its pod in the first pass");
+        c.advance_seconds(60);
+        assert_eq!(running(&c), 3);
+    }
+
+    #[test]
+    fn status_only_writes_leave_the_counter_alone() {
+        let mut c = settled();
+        let world = c.world();
+        let _ = c.pods_mut_status_only();
+        let _ = c.traffic_mut_status_only();
+        assert_eq!(c.world(), world);
+        let _ = c.pods_mut();
+        assert_eq!(c.world(), world + 1);
+    }
 
     #[test]
     fn incident_time_maps_to_utc_timestamps() {

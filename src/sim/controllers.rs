@@ -36,12 +36,12 @@ impl Cluster {
         // Level-triggered controllers only look again when the world changed; deployment status
         // also once a minute, for what time alone changes (progress deadlines).
         let minute_tick = self.now % 60 == 0;
-        let seen = self.reconciled_world;
+        let seen = self.reconciled_world();
         nodes::step(self);
         actors::step(self);
         hpa::step(self);
         // Changes made later in this step are seen by these controllers in the next one.
-        let at_start = self.world;
+        let at_start = self.world();
         if at_start != seen {
             deployment::step(self);
             replicaset::step(self);
@@ -50,7 +50,7 @@ impl Cluster {
         }
         kubelet::step(self);
         collect_garbage(self);
-        let changed = self.world != seen;
+        let changed = self.world() != seen;
         if changed {
             endpoints::step(self);
         }
@@ -58,7 +58,7 @@ impl Cluster {
             deployment::update_status(self);
         }
         super::traffic::step(self, changed);
-        self.reconciled_world = at_start;
+        self.mark_reconciled(at_start);
     }
 
     /// Brings a freshly built cluster to a steady state before the incident: runs the
@@ -68,7 +68,7 @@ impl Cluster {
         self.now = start - seconds;
         self.advance_seconds(seconds);
         self.now = start;
-        self.traffic.budget_burned = 0.0;
+        self.traffic_mut_status_only().budget_burned = 0.0;
         self.events.clear();
     }
 }
@@ -76,18 +76,25 @@ impl Cluster {
 /// Removes pods whose graceful deletion finished (their kubelet confirmed) and old events.
 fn collect_garbage(cluster: &mut Cluster) {
     let now = cluster.now;
-    let due = cluster.pods.values().any(|p| p.status.terminating_until.is_some_and(|t| t <= now));
+    let due = cluster.pods().values().any(|p| p.status.terminating_until.is_some_and(|t| t <= now));
     if due {
         let ready_nodes: std::collections::BTreeSet<String> =
-            cluster.nodes.values().filter(|n| n.is_ready()).map(|n| n.meta.name.clone()).collect();
-        let before = cluster.pods.len();
-        cluster.pods.retain(|_, p| match p.status.terminating_until {
-            // A pod on a dead node stays Terminating: nobody can confirm it stopped.
-            Some(t) => t > now || p.status.node.as_ref().is_some_and(|n| !ready_nodes.contains(n)),
-            None => true,
-        });
-        if cluster.pods.len() != before {
-            cluster.touch();
+            cluster.nodes().values().filter(|n| n.is_ready()).map(|n| n.meta.name.clone()).collect();
+        // A pod on a dead node stays Terminating: nobody can confirm it stopped.
+        let gone: Vec<(String, String)> = cluster
+            .pods()
+            .iter()
+            .filter(|(_, p)| {
+                p.status.terminating_until.is_some_and(|t| t <= now)
+                    && p.status.node.as_ref().is_none_or(|n| ready_nodes.contains(n))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !gone.is_empty() {
+            let pods = cluster.pods_mut();
+            for k in gone {
+                pods.remove(&k);
+            }
         }
     }
     // Evicted (Failed) pods of a replica set beyond a handful are cleaned up, as the pod GC does.

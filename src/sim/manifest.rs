@@ -259,9 +259,9 @@ fn meta(cluster: &Cluster, kind: Kind, m: &Meta) -> Value {
         let owner_key = (m.namespace.clone(), owner.name.clone());
         let api = owner.kind.api_version();
         let owner_uid = match owner.kind {
-            OwnerKind::ReplicaSet => cluster.replicasets.get(&owner_key).map_or(0, |r| r.meta.uid),
-            OwnerKind::Deployment => cluster.deployments.get(&owner_key).map_or(0, |d| d.meta.uid),
-            OwnerKind::Node => cluster.nodes.get(&owner.name).map_or(0, |n| n.meta.uid),
+            OwnerKind::ReplicaSet => cluster.replicasets().get(&owner_key).map_or(0, |r| r.meta.uid),
+            OwnerKind::Deployment => cluster.deployments().get(&owner_key).map_or(0, |d| d.meta.uid),
+            OwnerKind::Node => cluster.nodes().get(&owner.name).map_or(0, |n| n.meta.uid),
             OwnerKind::DaemonSet => 0,
         };
         o.insert(

@@ -75,11 +75,11 @@ impl<'a> Source<'a> {
 
 /// Whether cluster DNS answers queries from `source`.
 fn dns_answers(cluster: &Cluster, source: Source<'_>) -> bool {
-    let Some(eps) = cluster.endpoints.get(&key("kube-system", "kube-dns")) else {
+    let Some(eps) = cluster.endpoints().get(&key("kube-system", "kube-dns")) else {
         return false;
     };
     eps.ready.iter().any(|addr| {
-        let Some(dns_pod) = cluster.pods.get(&key("kube-system", &addr.pod)) else {
+        let Some(dns_pod) = cluster.pods().get(&key("kube-system", &addr.pod)) else {
             return false;
         };
         let serves_dns = dns_pod
@@ -105,13 +105,13 @@ fn lookup_from(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
     }
     match resolve_name(cluster, source.namespace(), host) {
         Some((fqdn, Target::Service { namespace, name })) => {
-            let ip = cluster.services.get(&key(&namespace, &name)).map(|s| s.cluster_ip.clone()).unwrap_or_default();
+            let ip = cluster.services().get(&key(&namespace, &name)).map(|s| s.cluster_ip.clone()).unwrap_or_default();
             Lookup::Address { fqdn, ip }
         }
         Some((fqdn, Target::IngressHost(_))) => Lookup::Address { fqdn, ip: "192.168.49.2".to_owned() },
         Some((fqdn, Target::Pod { namespace, name })) => {
             let ip =
-                cluster.pods.get(&key(&namespace, &name)).and_then(|p| p.status.pod_ip.clone()).unwrap_or_default();
+                cluster.pods().get(&key(&namespace, &name)).and_then(|p| p.status.pod_ip.clone()).unwrap_or_default();
             Lookup::Address { fqdn, ip }
         }
         None => Lookup::NoSuchHost,
@@ -130,13 +130,13 @@ fn resolve_name(cluster: &Cluster, namespace: &str, host: &str) -> Option<(Strin
         [svc, ns] => (*svc, *ns),
         _ => ("", ""),
     };
-    if cluster.services.contains_key(&key(ns, svc)) {
+    if cluster.services().contains_key(&key(ns, svc)) {
         return Some((
             format!("{svc}.{ns}.svc.cluster.local"),
             Target::Service { namespace: ns.to_owned(), name: svc.to_owned() },
         ));
     }
-    if cluster.ingresses.values().any(|i| i.rules.iter().any(|r| r.host == host)) {
+    if cluster.ingresses().values().any(|i| i.rules.iter().any(|r| r.host == host)) {
         return Some((host.to_owned(), Target::IngressHost(host.to_owned())));
     }
     None
@@ -144,11 +144,11 @@ fn resolve_name(cluster: &Cluster, namespace: &str, host: &str) -> Option<(Strin
 
 /// Finds what an IP address belongs to.
 fn target_for_ip(cluster: &Cluster, ip: &str) -> Option<Target> {
-    if let Some(s) = cluster.services.values().find(|s| s.cluster_ip == ip) {
+    if let Some(s) = cluster.services().values().find(|s| s.cluster_ip == ip) {
         return Some(Target::Service { namespace: s.meta.namespace.clone(), name: s.meta.name.clone() });
     }
     cluster
-        .pods
+        .pods()
         .values()
         .find(|p| p.status.pod_ip.as_deref() == Some(ip) && p.status.terminating_until.is_none())
         .map(|p| Target::Pod { namespace: p.meta.namespace.clone(), name: p.meta.name.clone() })
@@ -187,7 +187,7 @@ pub fn http_get(cluster: &Cluster, source: Source<'_>, url: &str) -> HttpOutcome
         }
     };
     match target {
-        Target::Pod { namespace, name } => match cluster.pods.get(&key(&namespace, &name)) {
+        Target::Pod { namespace, name } => match cluster.pods().get(&key(&namespace, &name)) {
             Some(pod) => request_pod(cluster, source, pod, port, &path),
             None => HttpOutcome::Timeout { addr: format!("{host}:{port}") },
         },
@@ -204,7 +204,7 @@ fn backends(
     name: &str,
     port: u16,
 ) -> Result<(String, u16, Vec<super::objects::EndpointAddress>), HttpOutcome> {
-    let Some(svc) = cluster.services.get(&key(namespace, name)) else {
+    let Some(svc) = cluster.services().get(&key(namespace, name)) else {
         return Err(HttpOutcome::Timeout { addr: format!("{name}:{port}") });
     };
     let addr = format!("{}:{port}", svc.cluster_ip);
@@ -212,7 +212,7 @@ fn backends(
         // No rule in kube-proxy for this port: the packet goes nowhere.
         return Err(HttpOutcome::Refused { addr });
     };
-    let ready = cluster.endpoints.get(&key(namespace, name)).map(|e| e.ready.clone()).unwrap_or_default();
+    let ready = cluster.endpoints().get(&key(namespace, name)).map(|e| e.ready.clone()).unwrap_or_default();
     Ok((addr, sp.target(), ready))
 }
 
@@ -235,7 +235,7 @@ pub fn request_service(
     }
     let mut last = HttpOutcome::Refused { addr: addr.clone() };
     for ep in &ready {
-        let Some(pod) = cluster.pods.get(&key(namespace, &ep.pod)) else { continue };
+        let Some(pod) = cluster.pods().get(&key(namespace, &ep.pod)) else { continue };
         let outcome = request_pod(cluster, source, pod, target_port, path);
         match outcome {
             HttpOutcome::Response { status, .. } if status < 500 => return outcome,
@@ -318,7 +318,7 @@ fn dependency_reach(cluster: &Cluster, from: Source<'_>, namespace: &str, name: 
     };
     let mut outcome = HttpOutcome::Refused { addr: addr.clone() };
     for ep in &ready {
-        let Some(pod) = cluster.pods.get(&key(namespace, &ep.pod)) else { continue };
+        let Some(pod) = cluster.pods().get(&key(namespace, &ep.pod)) else { continue };
         if !policy_allows(cluster, from, pod, target_port) {
             outcome = HttpOutcome::Timeout { addr: addr.clone() };
             continue;
@@ -336,7 +336,7 @@ fn dependency_reach(cluster: &Cluster, from: Source<'_>, namespace: &str, name: 
 
 /// User traffic: the ingress controller routes `host` + `path` by ingress rules.
 pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome {
-    let controller_up = cluster.pods.values().any(|p| {
+    let controller_up = cluster.pods().values().any(|p| {
         p.is_ready()
             && p.status
                 .containers
@@ -349,7 +349,7 @@ pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome
     let Some((ns, backend)) = route(cluster, host, path) else {
         return HttpOutcome::Response { status: 404, body: "404 Not Found (nginx)".to_owned(), pod: None };
     };
-    if !cluster.services.contains_key(&key(&ns, &backend.0)) {
+    if !cluster.services().contains_key(&key(&ns, &backend.0)) {
         return HttpOutcome::Response {
             status: 503,
             body: "503 Service Temporarily Unavailable (nginx)".to_owned(),
@@ -358,7 +358,7 @@ pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome
     }
     match request_service(cluster, Source::Ingress, &ns, &backend.0, backend.1, path) {
         HttpOutcome::Refused { .. } => {
-            let has_endpoints = cluster.endpoints.get(&key(&ns, &backend.0)).is_some_and(|e| !e.ready.is_empty());
+            let has_endpoints = cluster.endpoints().get(&key(&ns, &backend.0)).is_some_and(|e| !e.ready.is_empty());
             if has_endpoints {
                 HttpOutcome::Response { status: 502, body: "502 Bad Gateway (nginx)".to_owned(), pod: None }
             } else {
@@ -379,7 +379,7 @@ pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome
 /// The ingress rule for a host and path: (namespace, (service, port)), longest prefix first.
 pub fn route(cluster: &Cluster, host: &str, path: &str) -> Option<(String, (String, u16))> {
     let mut best: Option<(usize, String, (String, u16))> = None;
-    for ing in cluster.ingresses.values() {
+    for ing in cluster.ingresses().values() {
         for rule in ing.rules.iter().filter(|r| r.host == host || r.host.is_empty()) {
             for p in &rule.paths {
                 let matches = if p.path_type == "Exact" {
@@ -428,10 +428,12 @@ pub fn parse_url(url: &str) -> Option<(String, String, Option<u16>, String)> {
 /// Labels and namespace of a traffic source, for policy matching.
 fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> (&'a str, Option<&'a Labels>) {
     match source {
-        Source::Pod { namespace, name } => (namespace, cluster.pods.get(&key(namespace, name)).map(|p| &p.meta.labels)),
+        Source::Pod { namespace, name } => {
+            (namespace, cluster.pods().get(&key(namespace, name)).map(|p| &p.meta.labels))
+        }
         Source::Debug { namespace } => (namespace, None),
         Source::Ingress => {
-            let pod = cluster.pods.values().find(|p| {
+            let pod = cluster.pods().values().find(|p| {
                 p.status
                     .containers
                     .iter()
@@ -454,7 +456,7 @@ pub fn policy_allows(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u1
     let dest_ns = dest.meta.namespace.as_str();
     // Egress from the source pod.
     let egress: Vec<&NetworkPolicy> = cluster
-        .netpols
+        .netpols()
         .values()
         .filter(|p| {
             p.meta.namespace == src_ns && p.policy_types.contains(&PolicyType::Egress) && selects(p, src_labels)
@@ -468,7 +470,7 @@ pub fn policy_allows(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u1
         return false;
     }
     let ingress: Vec<&NetworkPolicy> = cluster
-        .netpols
+        .netpols()
         .values()
         .filter(|p| {
             p.meta.namespace == dest_ns
@@ -505,7 +507,7 @@ fn peer_matches(cluster: &Cluster, peer: &PolicyPeer, policy_ns: &str, peer_ns: 
         None => peer_ns == policy_ns,
         Some(sel) => {
             let empty = Labels::new();
-            let mut ns_labels = cluster.namespaces.get(peer_ns).map_or(&empty, |n| &n.meta.labels).clone();
+            let mut ns_labels = cluster.namespaces().get(peer_ns).map_or(&empty, |n| &n.meta.labels).clone();
             ns_labels.insert("kubernetes.io/metadata.name".to_owned(), peer_ns.to_owned());
             Selector::from_labels(sel).matches(&ns_labels)
         }
@@ -557,7 +559,7 @@ mod tests {
         let mut c = shop();
         let web = pods(&c, "shop", "web-")[0].meta.name.clone();
         let source = Source::Pod { namespace: "shop", name: &web };
-        let db_ip = c.services.get(&key("shop", "db")).map(|s| s.cluster_ip.clone()).unwrap_or_default();
+        let db_ip = c.services().get(&key("shop", "db")).map(|s| s.cluster_ip.clone()).unwrap_or_default();
         assert_eq!(dependency_error(&c, source, "db:5432"), None);
         assert!(matches!(request_ingress(&c, "shop.example.com", "/"), HttpOutcome::Response { status: 200, .. }));
         apply(&mut c, Change::Create(policy("default-deny", Vec::new())));

@@ -116,21 +116,21 @@ impl Predicate {
         match self {
             Predicate::DeploymentHealthy { namespace, name } => deployment_healthy(cluster, namespace, name),
             Predicate::DeploymentReplicasAtLeast { namespace, name, replicas } => cluster
-                .deployments
+                .deployments()
                 .get(&key(namespace, name))
                 .is_some_and(|d| d.replicas >= *replicas && d.status.available >= *replicas),
             Predicate::ServiceHasEndpoints { namespace, name } => {
-                cluster.endpoints.get(&key(namespace, name)).is_some_and(|e| !e.ready.is_empty())
+                cluster.endpoints().get(&key(namespace, name)).is_some_and(|e| !e.ready.is_empty())
             }
             Predicate::EntrypointHealthy { name, min_success } => cluster
-                .traffic
+                .traffic()
                 .results
                 .iter()
                 .find(|r| &r.name == name)
                 .is_some_and(|r| r.success >= min_success.unwrap_or(0.99)),
-            Predicate::AllEntrypointsHealthy => cluster.traffic.results.iter().all(|r| r.success >= 0.99),
+            Predicate::AllEntrypointsHealthy => cluster.traffic().results.iter().all(|r| r.success >= 0.99),
             Predicate::ContainerImage { namespace, deployment, container, image } => cluster
-                .deployments
+                .deployments()
                 .get(&key(namespace, deployment))
                 .and_then(|d| d.template.spec.containers.iter().find(|c| &c.name == container))
                 .is_some_and(|c| &c.image == image),
@@ -138,7 +138,7 @@ impl Predicate {
                 memory_fits(cluster, namespace, deployment, container)
             }
             Predicate::MemoryLimitAtLeast { namespace, deployment, container, memory } => cluster
-                .deployments
+                .deployments()
                 .get(&key(namespace, deployment))
                 .and_then(|d| d.template.spec.containers.iter().find(|c| &c.name == container))
                 .is_some_and(|c| c.resources.limits.memory.is_none_or(|m| m >= *memory)),
@@ -146,7 +146,7 @@ impl Predicate {
                 let sel = Selector::from_labels(selector);
                 let since = cluster.now - i64::from(*minutes) * 60;
                 cluster
-                    .pods
+                    .pods()
                     .values()
                     .filter(|p| &p.meta.namespace == namespace && p.is_active() && sel.matches(&p.meta.labels))
                     .all(|p| {
@@ -159,30 +159,30 @@ impl Predicate {
             }
             Predicate::ObjectExists { kind, namespace, name } => exists(cluster, *kind, namespace, name),
             Predicate::ObjectAbsent { kind, namespace, name } => !exists(cluster, *kind, namespace, name),
-            Predicate::NodeReady { name } => cluster.nodes.get(name).is_some_and(super::objects::Node::is_ready),
-            Predicate::NodeSchedulable { name } => cluster.nodes.get(name).is_some_and(|n| !n.unschedulable),
+            Predicate::NodeReady { name } => cluster.nodes().get(name).is_some_and(super::objects::Node::is_ready),
+            Predicate::NodeSchedulable { name } => cluster.nodes().get(name).is_some_and(|n| !n.unschedulable),
             Predicate::NodeDrained { name } => !cluster
-                .pods
+                .pods()
                 .values()
                 .any(|p| p.status.node.as_deref() == Some(name) && p.is_active() && p.meta.namespace != "kube-system"),
             Predicate::NoDiskPressure { name } => cluster
-                .nodes
+                .nodes()
                 .get(name)
                 .is_some_and(|n| n.condition("DiskPressure").is_some_and(|c| c.status == "False")),
             Predicate::PvcBound { namespace, name } => {
-                cluster.pvcs.get(&key(namespace, name)).is_some_and(|c| c.phase == PvcPhase::Bound)
+                cluster.pvcs().get(&key(namespace, name)).is_some_and(|c| c.phase == PvcPhase::Bound)
             }
             Predicate::NoDataLost => cluster.data_lost.is_empty(),
             Predicate::HpaMaxAtLeast { namespace, name, replicas } => {
-                cluster.hpas.get(&key(namespace, name)).is_some_and(|h| h.max_replicas >= *replicas)
+                cluster.hpas().get(&key(namespace, name)).is_some_and(|h| h.max_replicas >= *replicas)
             }
             Predicate::HpaHasMetrics { namespace, name } => {
-                cluster.hpas.get(&key(namespace, name)).is_some_and(|h| h.status.current_cpu_percent.is_some())
+                cluster.hpas().get(&key(namespace, name)).is_some_and(|h| h.status.current_cpu_percent.is_some())
             }
             Predicate::Allowed { user, verb, resource, namespace } => {
                 super::rbac::allowed(cluster, user, verb, resource, namespace)
             }
-            Predicate::BudgetRemaining { at_least } => cluster.traffic.budget_remaining() >= *at_least,
+            Predicate::BudgetRemaining { at_least } => cluster.traffic().budget_remaining() >= *at_least,
             Predicate::All(ps) => ps.iter().all(|p| p.holds(cluster)),
             Predicate::Any(ps) => ps.iter().any(|p| p.holds(cluster)),
             Predicate::Not(p) => !p.holds(cluster),
@@ -295,7 +295,7 @@ fn qualified(namespace: &str, name: &str) -> String {
 }
 
 fn deployment_healthy(cluster: &Cluster, namespace: &str, name: &str) -> bool {
-    let Some(d) = cluster.deployments.get(&key(namespace, name)) else { return false };
+    let Some(d) = cluster.deployments().get(&key(namespace, name)) else { return false };
     d.replicas > 0
         && d.status.updated == d.replicas
         && d.status.available == d.replicas
@@ -304,16 +304,16 @@ fn deployment_healthy(cluster: &Cluster, namespace: &str, name: &str) -> bool {
 
 /// The app's working set under its current load fits the limit with some headroom.
 fn memory_fits(cluster: &Cluster, namespace: &str, deployment: &str, container: &str) -> bool {
-    let Some(d) = cluster.deployments.get(&key(namespace, deployment)) else { return false };
+    let Some(d) = cluster.deployments().get(&key(namespace, deployment)) else { return false };
     let Some(c) = d.template.spec.containers.iter().find(|c| c.name == container) else { return false };
     let Some(limit) = c.resources.limits.memory else { return true };
     let Some(app) = cluster.app_for_image(&c.image) else { return false };
     let selector = Selector::from_labels(&d.selector);
     let peak_rps = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.meta.namespace == namespace && selector.matches(&p.meta.labels))
-        .map(|p| cluster.traffic.pod_rps(namespace, &p.meta.name))
+        .map(|p| cluster.traffic().pod_rps(namespace, &p.meta.name))
         .fold(0.0, f64::max)
         .max(expected_pod_rps(cluster, d));
     let _ = container_usage;
@@ -326,15 +326,15 @@ fn memory_fits(cluster: &Cluster, namespace: &str, deployment: &str, container: 
 /// (OOM-killed, crash-looping) serve nothing, so their observed load alone would say "fits".
 fn expected_pod_rps(cluster: &Cluster, d: &super::objects::Deployment) -> f64 {
     let mut total = 0.0;
-    for ep in &cluster.entrypoints {
+    for ep in cluster.entrypoints() {
         let Some((_, host, _, path)) = super::network::parse_url(&ep.url) else { continue };
         let Some((ns, (service, _))) = super::network::route(cluster, &host, &path) else { continue };
         let selects = ns == d.meta.namespace
-            && cluster.services.get(&key(&ns, &service)).is_some_and(|s| {
+            && cluster.services().get(&key(&ns, &service)).is_some_and(|s| {
                 !s.selector.is_empty() && Selector::from_labels(&s.selector).matches(&d.template.labels)
             });
         if selects {
-            total += cluster.traffic.results.iter().find(|r| r.name == ep.name).map_or(ep.rps, |r| r.rps);
+            total += cluster.traffic().results.iter().find(|r| r.name == ep.name).map_or(ep.rps, |r| r.rps);
         }
     }
     total / f64::from(d.replicas.max(1))
@@ -343,35 +343,35 @@ fn expected_pod_rps(cluster: &Cluster, d: &super::objects::Deployment) -> f64 {
 fn exists(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> bool {
     let k = key(namespace, name);
     match kind {
-        Kind::Pod => cluster.pods.get(&k).is_some_and(|p| p.status.terminating_until.is_none()),
-        Kind::Deployment => cluster.deployments.contains_key(&k),
-        Kind::ReplicaSet => cluster.replicasets.contains_key(&k),
-        Kind::Service => cluster.services.contains_key(&k),
-        Kind::Endpoints => cluster.endpoints.contains_key(&k),
-        Kind::Node => cluster.nodes.contains_key(name),
-        Kind::Namespace => cluster.namespaces.contains_key(name),
-        Kind::ConfigMap => cluster.configmaps.contains_key(&k),
-        Kind::Secret => cluster.secrets.contains_key(&k),
-        Kind::Pvc => cluster.pvcs.contains_key(&k),
-        Kind::Pv => cluster.pvs.contains_key(name),
-        Kind::StorageClass => cluster.storageclasses.contains_key(name),
-        Kind::Ingress => cluster.ingresses.contains_key(&k),
-        Kind::NetworkPolicy => cluster.netpols.contains_key(&k),
-        Kind::Hpa => cluster.hpas.contains_key(&k),
-        Kind::ResourceQuota => cluster.quotas.contains_key(&k),
-        Kind::LimitRange => cluster.limitranges.contains_key(&k),
-        Kind::Pdb => cluster.pdbs.contains_key(&k),
-        Kind::ServiceAccount => cluster.serviceaccounts.contains_key(&k),
+        Kind::Pod => cluster.pods().get(&k).is_some_and(|p| p.status.terminating_until.is_none()),
+        Kind::Deployment => cluster.deployments().contains_key(&k),
+        Kind::ReplicaSet => cluster.replicasets().contains_key(&k),
+        Kind::Service => cluster.services().contains_key(&k),
+        Kind::Endpoints => cluster.endpoints().contains_key(&k),
+        Kind::Node => cluster.nodes().contains_key(name),
+        Kind::Namespace => cluster.namespaces().contains_key(name),
+        Kind::ConfigMap => cluster.configmaps().contains_key(&k),
+        Kind::Secret => cluster.secrets().contains_key(&k),
+        Kind::Pvc => cluster.pvcs().contains_key(&k),
+        Kind::Pv => cluster.pvs().contains_key(name),
+        Kind::StorageClass => cluster.storageclasses().contains_key(name),
+        Kind::Ingress => cluster.ingresses().contains_key(&k),
+        Kind::NetworkPolicy => cluster.netpols().contains_key(&k),
+        Kind::Hpa => cluster.hpas().contains_key(&k),
+        Kind::ResourceQuota => cluster.quotas().contains_key(&k),
+        Kind::LimitRange => cluster.limitranges().contains_key(&k),
+        Kind::Pdb => cluster.pdbs().contains_key(&k),
+        Kind::ServiceAccount => cluster.serviceaccounts().contains_key(&k),
         Kind::Role | Kind::RoleBinding => {
             if kind == Kind::Role {
-                cluster.roles.contains_key(&k)
+                cluster.roles().contains_key(&k)
             } else {
-                cluster.rolebindings.contains_key(&k)
+                cluster.rolebindings().contains_key(&k)
             }
         }
-        Kind::ClusterRole => cluster.roles.contains_key(&key("", name)),
-        Kind::ClusterRoleBinding => cluster.rolebindings.contains_key(&key("", name)),
-        Kind::ValidatingWebhook | Kind::MutatingWebhook => cluster.webhooks.contains_key(name),
+        Kind::ClusterRole => cluster.roles().contains_key(&key("", name)),
+        Kind::ClusterRoleBinding => cluster.rolebindings().contains_key(&key("", name)),
+        Kind::ValidatingWebhook | Kind::MutatingWebhook => cluster.webhooks().contains_key(name),
         Kind::Event => cluster.events.iter().any(|e| e.namespace == namespace && e.name == name),
     }
 }

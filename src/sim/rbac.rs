@@ -99,16 +99,16 @@ pub fn allowed(cluster: &Cluster, user: &str, verb: &str, resource: &str, namesp
         Some(s) => format!("{res}/{s}"),
         None => res,
     };
-    cluster.rolebindings.values().any(|b| {
+    cluster.rolebindings().values().any(|b| {
         let applies = b.cluster || (!namespace.is_empty() && b.meta.namespace == namespace);
         if !applies || !b.subjects.iter().any(|s| subject_matches(s, b, user, &groups)) {
             return false;
         }
         let role = if b.role.kind == "ClusterRole" {
-            cluster.roles.values().find(|r| r.cluster && r.meta.name == b.role.name)
+            cluster.roles().values().find(|r| r.cluster && r.meta.name == b.role.name)
         } else {
             cluster
-                .roles
+                .roles()
                 .values()
                 .find(|r| !r.cluster && r.meta.name == b.role.name && r.meta.namespace == b.meta.namespace)
         };

@@ -78,40 +78,38 @@ type Load = std::collections::BTreeMap<(String, String), f64>;
 pub fn step(cluster: &mut Cluster, world_changed: bool) {
     let minute = cluster.now.max(0) / 60;
     let factors: Vec<f64> = cluster
-        .entrypoints
+        .entrypoints()
         .iter()
         .map(|ep| ep.load.iter().rfind(|(m, _)| i64::from(*m) <= minute).map_or(1.0, |(_, f)| *f))
         .collect();
     if !world_changed
-        && factors == cluster.traffic.factors
-        && cluster.traffic.results.len() == cluster.entrypoints.len()
+        && factors == cluster.traffic().factors
+        && cluster.traffic().results.len() == cluster.entrypoints().len()
     {
         // Nothing that routes or serves requests changed: the last figures still hold.
-        let burned: f64 = cluster.traffic.results.iter().map(|r| r.rps * (1.0 - r.success) * STEP_SECONDS as f64).sum();
+        let burned: f64 =
+            cluster.traffic().results.iter().map(|r| r.rps * (1.0 - r.success) * STEP_SECONDS as f64).sum();
         if cluster.now > 0 {
-            cluster.traffic.budget_burned += burned;
+            cluster.traffic_mut_status_only().budget_burned += burned;
         }
         return;
     }
-    cluster.traffic.factors = factors;
+    cluster.traffic_mut_status_only().factors = factors;
     let mut load = Load::new();
-    let mut results = Vec::with_capacity(cluster.entrypoints.len());
+    let mut results = Vec::with_capacity(cluster.entrypoints().len());
     let mut burned = 0.0;
-    for ep in &cluster.entrypoints {
+    for ep in cluster.entrypoints() {
         let factor = ep.load.iter().rfind(|(m, _)| i64::from(*m) <= minute).map_or(1.0, |(_, f)| *f);
         let rps = ep.rps * factor;
         let result = evaluate(cluster, ep, rps, &mut load);
         burned += rps * (1.0 - result.success) * STEP_SECONDS as f64;
         results.push(result);
     }
-    cluster.traffic.results = results;
-    if cluster.traffic.pod_load != load {
-        // Load changes memory and CPU use, which kubelets and autoscalers must see.
-        cluster.traffic.pod_load = load;
-        cluster.touch();
-    }
+    cluster.traffic_mut_status_only().results = results;
+    // Load changes memory and CPU use, which kubelets and autoscalers must see.
+    cluster.set_pod_load(load);
     if cluster.now > 0 {
-        cluster.traffic.budget_burned += burned;
+        cluster.traffic_mut_status_only().budget_burned += burned;
     }
 }
 
@@ -124,7 +122,7 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
         return failed(ep, rps, "invalid URL");
     };
     let controllers: Vec<&super::objects::Pod> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| {
             p.is_ready()
@@ -143,14 +141,14 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
     let Some((ns, (svc_name, port))) = network::route(cluster, &host, &path) else {
         return failed(ep, rps, "404 Not Found");
     };
-    let Some(svc) = cluster.services.get(&key(&ns, &svc_name)) else {
+    let Some(svc) = cluster.services().get(&key(&ns, &svc_name)) else {
         return failed(ep, rps, "503 Service Temporarily Unavailable");
     };
     let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
         return failed(ep, rps, "503 Service Temporarily Unavailable");
     };
     let target_port = sp.target();
-    let ready = cluster.endpoints.get(&key(&ns, &svc_name)).map(|e| e.ready.clone()).unwrap_or_default();
+    let ready = cluster.endpoints().get(&key(&ns, &svc_name)).map(|e| e.ready.clone()).unwrap_or_default();
     if ready.is_empty() {
         return failed(ep, rps, "503 Service Temporarily Unavailable");
     }
@@ -159,7 +157,7 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
     let mut latency = 0.0;
     let mut failures: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
     for addr in &ready {
-        let Some(pod) = cluster.pods.get(&key(&ns, &addr.pod)) else { continue };
+        let Some(pod) = cluster.pods().get(&key(&ns, &addr.pod)) else { continue };
         *load.entry(pod.meta.key()).or_default() += share;
         let app = pod
             .spec
@@ -219,7 +217,7 @@ fn add_dependency_load(cluster: &Cluster, namespace: &str, dependency: &str, rps
     let mut parts = host.split('.');
     let name = parts.next().unwrap_or_default();
     let ns = parts.next().unwrap_or(namespace);
-    let ready = cluster.endpoints.get(&key(ns, name)).map(|e| e.ready.clone()).unwrap_or_default();
+    let ready = cluster.endpoints().get(&key(ns, name)).map(|e| e.ready.clone()).unwrap_or_default();
     if ready.is_empty() {
         return;
     }
@@ -227,7 +225,7 @@ fn add_dependency_load(cluster: &Cluster, namespace: &str, dependency: &str, rps
     for addr in &ready {
         *load.entry(key(ns, &addr.pod)).or_default() += share;
         let deps = cluster
-            .pods
+            .pods()
             .get(&key(ns, &addr.pod))
             .and_then(|p| p.spec.containers.first())
             .and_then(|c| cluster.app_for_image(&c.image))
@@ -249,7 +247,7 @@ mod tests {
     use crate::sim::objects::{Meta, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType};
 
     fn result(c: &Cluster) -> (f64, Option<String>) {
-        let r = &c.traffic.results[0];
+        let r = &c.traffic().results[0];
         (r.success, r.failure.clone())
     }
 
@@ -274,23 +272,24 @@ mod tests {
     fn a_healthy_shop_serves_every_request() {
         let c = shop();
         assert_eq!(result(&c), (1.0, None));
-        assert_eq!(c.traffic.results[0].latency_ms, 40);
+        assert_eq!(c.traffic().results[0].latency_ms, 40);
         // The load is spread: 10 rps over the two web pods, and their calls on to db.
         let web = pods(&c, "shop", "web-")[0].meta.key();
         let db = pods(&c, "shop", "db-")[0].meta.key();
-        assert_eq!((c.traffic.pod_load.get(&web), c.traffic.pod_load.get(&db)), (Some(&5.0), Some(&10.0)));
+        assert_eq!((c.traffic().pod_load.get(&web), c.traffic().pod_load.get(&db)), (Some(&5.0), Some(&10.0)));
     }
 
     #[test]
     fn a_default_deny_policy_on_a_dependency_fails_the_entrypoint_until_the_source_is_allowed() {
         let mut c = shop();
-        let burned = c.traffic.budget_burned;
+        let burned = c.traffic().budget_burned;
         apply(&mut c, Change::Create(db_policy("default-deny", Vec::new())));
         c.step();
         assert_eq!(result(&c), (0.0, Some("500 Internal Server Error".to_owned())));
         // Every one of 10 requests per second failed for 10 s.
-        assert!((c.traffic.budget_burned - burned - 100.0).abs() < 1e-9);
-        let db_ip = c.services.values().find(|s| s.meta.name == "db").map(|s| s.cluster_ip.clone()).unwrap_or_default();
+        assert!((c.traffic().budget_burned - burned - 100.0).abs() < 1e-9);
+        let db_ip =
+            c.services().values().find(|s| s.meta.name == "db").map(|s| s.cluster_ip.clone()).unwrap_or_default();
         let web = pods(&c, "shop", "web-")[0];
         let line = format!("2026-11-22T09:01:10Z ERROR request failed: dial tcp {db_ip}:5432: i/o timeout");
         assert_eq!(web.status.containers[0].log.last(), Some(&line));
@@ -321,7 +320,7 @@ mod tests {
         c.step();
         assert_eq!(result(&c), (0.0, Some("502 Bad Gateway".to_owned())));
         assert_eq!(ingress_status(&c), (502, "502 Bad Gateway (nginx)".to_owned()));
-        let eps = c.endpoints.values().find(|e| e.meta.name == "web").expect("endpoints web");
+        let eps = c.endpoints().values().find(|e| e.meta.name == "web").expect("endpoints web");
         assert_eq!((eps.ready.len(), eps.ports.clone()), (2, vec![(None, 9090)]));
     }
 }

@@ -32,7 +32,7 @@ pub fn render(game: &Game) -> String {
     let mut seen: Vec<Seen> = game
         .world
         .cluster
-        .entrypoints
+        .entrypoints()
         .iter()
         .map(|e| Seen {
             name: e.name.clone(),
@@ -78,7 +78,7 @@ pub fn render(game: &Game) -> String {
         };
         let saw = if s.failures.is_empty() { "no failures".to_owned() } else { s.failures.join("; ") };
         let end =
-            game.world.cluster.traffic.results.iter().find(|r| r.name == s.name).map_or_else(
+            game.world.cluster.traffic().results.iter().find(|r| r.name == s.name).map_or_else(
                 || "no figures".to_owned(),
                 |r| format!("{:.1}% ok, {} ms", r.success * 100.0, r.latency_ms),
             );

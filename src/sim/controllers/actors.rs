@@ -8,11 +8,11 @@ use crate::sim::kind::Kind;
 use crate::sim::objects::ContainerState;
 
 pub fn step(cluster: &mut Cluster) {
-    if cluster.apps.values().all(|a| a.actions.is_empty()) {
+    if cluster.apps().values().all(|a| a.actions.is_empty()) {
         return;
     }
     let mut todo = Vec::new();
-    for pod in cluster.pods.values().filter(|p| p.is_active()) {
+    for pod in cluster.pods().values().filter(|p| p.is_active()) {
         for status in &pod.status.containers {
             if !matches!(status.state, ContainerState::Running { .. }) {
                 continue;
@@ -28,15 +28,16 @@ pub fn step(cluster: &mut Cluster) {
     for (actor, action) in todo {
         match action {
             AppAction::ScaleDeployment { namespace, name, replicas } => {
-                let differs = cluster.deployments.get(&key(&namespace, &name)).is_some_and(|d| d.replicas != replicas);
+                let differs =
+                    cluster.deployments().get(&key(&namespace, &name)).is_some_and(|d| d.replicas != replicas);
                 if differs {
                     // Refusals (a webhook down) are what the actor's own logs would show; ignore.
                     let _ = cluster.apply(Change::Scale { kind: Kind::Deployment, namespace, name, replicas }, &actor);
                 }
             }
             AppAction::RestoreWebhook { name } => {
-                if !cluster.webhooks.contains_key(&name)
-                    && let Some(original) = cluster.webhook_originals.get(&name).cloned()
+                if !cluster.webhooks().contains_key(&name)
+                    && let Some(original) = cluster.webhook_originals().get(&name).cloned()
                 {
                     let _ = cluster.apply(Change::Create(Object::Webhook(original)), &actor);
                 }
@@ -91,7 +92,7 @@ mod tests {
         c.step();
         assert_eq!(get_deployment(&c, "default", "web").replicas, 1);
         c.advance_seconds(30);
-        assert_eq!(c.pods.values().filter(|p| p.is_active() && p.meta.name.starts_with("web-")).count(), 1);
+        assert_eq!(c.pods().values().filter(|p| p.is_active() && p.meta.name.starts_with("web-")).count(), 1);
         assert_eq!(by_actor(&c).len(), 2);
         // With the rogue pod gone, a scale sticks.
         let (namespace, name) = ("default".to_owned(), "rogue".to_owned());
@@ -124,9 +125,9 @@ mod tests {
         assert!(by_actor(&c).is_empty());
         let name = "policy".to_owned();
         apply(&mut c, Change::Delete { kind: Kind::ValidatingWebhook, namespace: String::new(), name, force: false });
-        assert!(c.webhooks.is_empty());
+        assert!(c.webhooks().is_empty());
         c.step();
-        let restored = c.webhooks.get("policy").expect("webhook restored");
+        let restored = c.webhooks().get("policy").expect("webhook restored");
         assert_eq!((restored.kind, &restored.webhooks), (webhook.kind, &webhook.webhooks));
         assert_eq!(restored.meta.created, 40);
         assert_eq!(by_actor(&c).len(), 1);

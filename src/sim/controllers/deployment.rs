@@ -8,7 +8,7 @@ use crate::sim::objects::{
 };
 
 pub fn step(cluster: &mut Cluster) {
-    let keys: Vec<(String, String)> = cluster.deployments.keys().cloned().collect();
+    let keys: Vec<(String, String)> = cluster.deployments().keys().cloned().collect();
     for k in keys {
         reconcile(cluster, &k);
     }
@@ -37,7 +37,7 @@ pub fn template_hash(template: &PodTemplate) -> String {
 
 fn owned_sets(cluster: &Cluster, d: &Deployment) -> Vec<(String, String)> {
     cluster
-        .replicasets
+        .replicasets()
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace
@@ -58,7 +58,7 @@ fn parse_bound(spec: &str, total: u32, round_up: bool) -> u32 {
 }
 
 fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
-    let Some(dep) = cluster.deployments.get_mut(k) else { return };
+    let Some(dep) = cluster.deployments_mut_status_only().get_mut(k) else { return };
     if dep.status.hashed_generation != dep.status.generation || dep.status.template_hash.is_empty() {
         dep.status.template_hash = template_hash(&dep.template);
         dep.status.hashed_generation = dep.status.generation;
@@ -68,18 +68,22 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     let mut template = d.template.clone();
     let hash = d.status.template_hash.clone();
     template.labels.insert("pod-template-hash".to_owned(), hash.clone());
-    let max_revision = sets.iter().filter_map(|s| cluster.replicasets.get(s)).map(|rs| rs.revision).max().unwrap_or(0);
+    let max_revision =
+        sets.iter().filter_map(|s| cluster.replicasets().get(s)).map(|rs| rs.revision).max().unwrap_or(0);
     let rs_name = format!("{}-{hash}", d.meta.name);
     let new_key = key(&d.meta.namespace, &rs_name);
-    if d.paused && !cluster.replicasets.contains_key(&new_key) && !sets.is_empty() {
+    if d.paused && !cluster.replicasets().contains_key(&new_key) && !sets.is_empty() {
         return;
     }
-    if let Some(rs) = cluster.replicasets.get_mut(&new_key) {
-        if rs.revision != max_revision {
+    let now = cluster.now;
+    if let Some(revision) = cluster.replicasets().get(&new_key).map(|rs| rs.revision) {
+        if revision != max_revision {
             // Rolling back to an old template makes its replica set the newest revision.
-            rs.revision = max_revision + 1;
-            if let Some(dep) = cluster.deployments.get_mut(k) {
-                dep.status.last_progress = cluster.now;
+            if let Some(rs) = cluster.replicasets_mut_status_only().get_mut(&new_key) {
+                rs.revision = max_revision + 1;
+            }
+            if let Some(dep) = cluster.deployments_mut_status_only().get_mut(k) {
+                dep.status.last_progress = now;
             }
         }
     } else {
@@ -105,13 +109,13 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
         rs.meta.age_minutes = None;
         cluster.stamp(&mut rs.meta);
         rs.meta.created = cluster.now;
-        cluster.replicasets.insert(new_key.clone(), rs);
-        if let Some(dep) = cluster.deployments.get_mut(k) {
-            dep.status.last_progress = cluster.now;
+        cluster.replicasets_mut().insert(new_key.clone(), rs);
+        if let Some(dep) = cluster.deployments_mut_status_only().get_mut(k) {
+            dep.status.last_progress = now;
         }
     }
-    let revision = cluster.replicasets.get(&new_key).map_or(0, |rs| rs.revision);
-    if let Some(dep) = cluster.deployments.get_mut(k) {
+    let revision = cluster.replicasets().get(&new_key).map_or(0, |rs| rs.revision);
+    if let Some(dep) = cluster.deployments_mut_status_only().get_mut(k) {
         dep.status.revision = revision;
     }
     if d.paused {
@@ -119,8 +123,8 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     }
     let old: Vec<(String, String)> = sets.into_iter().filter(|s| *s != new_key).collect();
     let desired = d.replicas;
-    let replicas_of = |c: &Cluster, s: &(String, String)| c.replicasets.get(s).map_or(0, |rs| rs.replicas);
-    let available_of = |c: &Cluster, s: &(String, String)| c.replicasets.get(s).map_or(0, |rs| rs.available);
+    let replicas_of = |c: &Cluster, s: &(String, String)| c.replicasets().get(s).map_or(0, |rs| rs.replicas);
+    let available_of = |c: &Cluster, s: &(String, String)| c.replicasets().get(s).map_or(0, |rs| rs.available);
     let mut scale_events = Vec::new();
     match &d.strategy {
         Strategy::Recreate => {
@@ -157,7 +161,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
                     available_of(cluster, &new_key) + old.iter().map(|s| available_of(cluster, s)).sum::<u32>();
                 let mut can_remove_available = available.saturating_sub(desired.saturating_sub(unavailable));
                 let mut ordered = old.clone();
-                ordered.sort_by_key(|s| cluster.replicasets.get(s).map_or(0, |rs| rs.revision));
+                ordered.sort_by_key(|s| cluster.replicasets().get(s).map_or(0, |rs| rs.revision));
                 for s in &ordered {
                     if excess == 0 {
                         break;
@@ -178,10 +182,10 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
         }
     }
     if !scale_events.is_empty()
-        && let Some(dep) = cluster.deployments.get_mut(k)
+        && let Some(dep) = cluster.deployments_mut_status_only().get_mut(k)
     {
         // Scaling is progress: the deadline counts from here.
-        dep.status.last_progress = cluster.now;
+        dep.status.last_progress = now;
     }
     for message in scale_events {
         cluster.record(
@@ -197,31 +201,28 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
 }
 
 fn current_pods(cluster: &Cluster, s: &(String, String)) -> u32 {
-    cluster.replicasets.get(s).map_or(0, |rs| rs.current)
+    cluster.replicasets().get(s).map_or(0, |rs| rs.current)
 }
 
 fn scale_to(cluster: &mut Cluster, s: &(String, String), replicas: u32, events: &mut Vec<String>) {
-    let mut changed = false;
-    if let Some(rs) = cluster.replicasets.get_mut(s)
-        && rs.replicas != replicas
-    {
+    // Only a real change goes through the write accessor, which tells every controller.
+    if cluster.replicasets().get(s).is_none_or(|rs| rs.replicas == replicas) {
+        return;
+    }
+    if let Some(rs) = cluster.replicasets_mut().get_mut(s) {
         let from = rs.replicas;
         rs.replicas = replicas;
-        changed = true;
         events.push(if replicas > from {
             format!("Scaled up replica set {} to {replicas} from {from}", rs.meta.name)
         } else {
             format!("Scaled down replica set {} to {replicas} from {from}", rs.meta.name)
         });
     }
-    if changed {
-        cluster.touch();
-    }
 }
 
 /// Whether some rollout just ran past its progress deadline, which only time changes.
 pub fn deadline_passing(cluster: &Cluster) -> bool {
-    cluster.deployments.values().any(|d| {
+    cluster.deployments().values().any(|d| {
         d.condition("Progressing").is_some_and(|c| c.reason == "ReplicaSetUpdated")
             && cluster.now - d.status.last_progress > i64::from(d.progress_deadline_seconds)
     })
@@ -232,7 +233,7 @@ pub fn update_status(cluster: &mut Cluster) {
     let now = cluster.now;
     // Replica set counts first, from one pass over the pods.
     let mut counts: std::collections::HashMap<(&str, &str), (u32, u32)> = std::collections::HashMap::new();
-    for p in cluster.pods.values().filter(|p| p.is_active()) {
+    for p in cluster.pods().values().filter(|p| p.is_active()) {
         if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == OwnerKind::ReplicaSet) {
             let e = counts.entry((p.meta.namespace.as_str(), owner.name.as_str())).or_default();
             e.0 += 1;
@@ -242,20 +243,20 @@ pub fn update_status(cluster: &mut Cluster) {
         }
     }
     let per_set: Vec<(u32, u32)> = cluster
-        .replicasets
+        .replicasets()
         .keys()
         .map(|k| counts.get(&(k.0.as_str(), k.1.as_str())).copied().unwrap_or_default())
         .collect();
-    for (rs, (current, ready)) in cluster.replicasets.values_mut().zip(per_set) {
+    for (rs, (current, ready)) in cluster.replicasets_mut_status_only().values_mut().zip(per_set) {
         rs.current = current;
         rs.ready = ready;
         rs.available = ready;
     }
-    let keys: Vec<(String, String)> = cluster.deployments.keys().cloned().collect();
+    let keys: Vec<(String, String)> = cluster.deployments().keys().cloned().collect();
     for k in keys {
-        let Some(d) = cluster.deployments.get(&k) else { continue };
+        let Some(d) = cluster.deployments().get(&k) else { continue };
         let sets: Vec<&ReplicaSet> = cluster
-            .replicasets
+            .replicasets()
             .values()
             .filter(|rs| {
                 rs.meta.namespace == d.meta.namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == d.meta.name)
@@ -277,7 +278,7 @@ pub fn update_status(cluster: &mut Cluster) {
         let progressed = updated_ready > d.status.updated_available || updated > d.status.updated;
         let deadline = i64::from(d.progress_deadline_seconds);
         let paused = d.paused;
-        let Some(d) = cluster.deployments.get_mut(&k) else { continue };
+        let Some(d) = cluster.deployments_mut_status_only().get_mut(&k) else { continue };
         if progressed || complete {
             d.status.last_progress = now;
         }
@@ -373,7 +374,8 @@ mod tests {
 
     /// The replica sets of `web` as (revision, name, replicas), oldest revision first.
     fn sets(c: &Cluster) -> Vec<(u32, String, u32)> {
-        let mut v: Vec<_> = c.replicasets.values().map(|rs| (rs.revision, rs.meta.name.clone(), rs.replicas)).collect();
+        let mut v: Vec<_> =
+            c.replicasets().values().map(|rs| (rs.revision, rs.meta.name.clone(), rs.replicas)).collect();
         v.sort();
         v
     }
@@ -383,11 +385,11 @@ mod tests {
     }
 
     fn active(c: &Cluster) -> Vec<&Pod> {
-        c.pods.values().filter(|p| p.is_active()).collect()
+        c.pods().values().filter(|p| p.is_active()).collect()
     }
 
     fn ready(c: &Cluster) -> usize {
-        c.pods.values().filter(|p| p.is_ready()).count()
+        c.pods().values().filter(|p| p.is_ready()).count()
     }
 
     #[test]
@@ -436,7 +438,7 @@ mod tests {
         // maxUnavailable 1): neither may move while the new pods never become available.
         let new = sets(&c)[1].1.clone();
         assert_eq!(sets(&c), vec![(1, old.clone(), 3), (2, new.clone(), 2)]);
-        let serving: Vec<&Pod> = c.pods.values().filter(|p| p.is_ready()).collect();
+        let serving: Vec<&Pod> = c.pods().values().filter(|p| p.is_ready()).collect();
         assert_eq!(serving.len(), 3);
         assert!(serving.iter().all(|p| format!("web-{}", hash_of(p)) == old));
         let d = get_deployment(&c, "default", "web");
@@ -486,11 +488,11 @@ mod tests {
         c.step();
         let new = sets(&c)[1].1.clone();
         assert_eq!(sets(&c), vec![(1, old.clone(), 0), (2, new.clone(), 0)]);
-        assert!(c.pods.values().all(|p| format!("web-{}", hash_of(p)) == old && !p.is_active()));
+        assert!(c.pods().values().all(|p| format!("web-{}", hash_of(p)) == old && !p.is_active()));
         for _ in 0..6 {
             c.step();
-            let old_left = c.pods.values().any(|p| format!("web-{}", hash_of(p)) == old);
-            let new_started = c.pods.values().any(|p| format!("web-{}", hash_of(p)) == new);
+            let old_left = c.pods().values().any(|p| format!("web-{}", hash_of(p)) == old);
+            let new_started = c.pods().values().any(|p| format!("web-{}", hash_of(p)) == new);
             assert!(!(old_left && new_started), "t={}: old and new pods side by side", c.now);
         }
         assert_eq!(sets(&c), vec![(1, old.clone(), 0), (2, new.clone(), 2)]);

@@ -6,12 +6,12 @@ use crate::sim::objects::{EndpointAddress, Endpoints, Meta, Selector};
 
 pub fn step(cluster: &mut Cluster) {
     let mut fresh = Vec::new();
-    for (k, svc) in &cluster.services {
+    for (k, svc) in cluster.services() {
         let selector = Selector::from_labels(&svc.selector);
         let mut ready = Vec::new();
         let mut not_ready = Vec::new();
         if !svc.selector.is_empty() {
-            for pod in cluster.pods.values() {
+            for pod in cluster.pods().values() {
                 if pod.meta.namespace != svc.meta.namespace || !pod.is_active() || !selector.matches(&pod.meta.labels) {
                     continue;
                 }
@@ -20,7 +20,7 @@ pub fn step(cluster: &mut Cluster) {
                     .status
                     .node
                     .as_ref()
-                    .and_then(|n| cluster.nodes.get(n))
+                    .and_then(|n| cluster.nodes().get(n))
                     .is_some_and(crate::sim::objects::Node::is_ready);
                 let addr = EndpointAddress {
                     ip: ip.clone(),
@@ -40,7 +40,7 @@ pub fn step(cluster: &mut Cluster) {
     let now = cluster.now;
     let mut changed = false;
     for (k, ready, not_ready, ports) in fresh {
-        let entry = cluster.endpoints.entry(k.clone()).or_insert_with(|| {
+        let entry = cluster.endpoints_mut_status_only().entry(k.clone()).or_insert_with(|| {
             let mut meta = Meta::new(k.1.clone(), k.0.clone());
             meta.created = now;
             Endpoints { meta, ready: Vec::new(), not_ready: Vec::new(), ports: Vec::new() }
@@ -52,10 +52,13 @@ pub fn step(cluster: &mut Cluster) {
             changed = true;
         }
     }
-    let services = &cluster.services;
-    let before = cluster.endpoints.len();
-    cluster.endpoints.retain(|k, _| services.contains_key(k));
-    if changed || cluster.endpoints.len() != before {
+    let orphans: Vec<(String, String)> =
+        cluster.endpoints().keys().filter(|k| !cluster.services().contains_key(*k)).cloned().collect();
+    let endpoints = cluster.endpoints_mut_status_only();
+    for k in &orphans {
+        endpoints.remove(k);
+    }
+    if changed || !orphans.is_empty() {
         cluster.touch();
     }
 }
@@ -106,7 +109,7 @@ mod tests {
     }
 
     fn endpoints<'a>(c: &'a Cluster, name: &str) -> &'a Endpoints {
-        c.endpoints.get(&key("default", name)).unwrap_or_else(|| panic!("endpoints {name}"))
+        c.endpoints().get(&key("default", name)).unwrap_or_else(|| panic!("endpoints {name}"))
     }
 
     #[test]
@@ -130,18 +133,21 @@ mod tests {
     #[test]
     fn the_world_moves_only_when_endpoints_change() {
         let mut c = two_pods();
-        let world = c.world;
+        let world = c.world();
         super::step(&mut c);
-        assert_eq!(c.world, world);
-        if let Some(p) = c.pods.get_mut(&key("default", "web-a")) {
+        assert_eq!(c.world(), world);
+        if let Some(p) = c.pods_mut().get_mut(&key("default", "web-a")) {
             p.status.containers[0].ready = false;
         }
+        // The write itself moved the world; the endpoints that follow from it move it again.
+        let written = c.world();
+        assert_eq!(written, world + 1);
         super::step(&mut c);
-        assert_eq!(c.world, world + 1);
+        assert_eq!(c.world(), written + 1);
         let eps = endpoints(&c, "web");
         assert!(eps.ready.is_empty());
         assert_eq!(eps.not_ready, [address(&c, "web-a"), address(&c, "web-b")]);
         super::step(&mut c);
-        assert_eq!(c.world, world + 1);
+        assert_eq!(c.world(), written + 1);
     }
 }

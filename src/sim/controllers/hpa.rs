@@ -10,16 +10,16 @@ use crate::sim::objects::Pod;
 const DOWNSCALE_WINDOW: i64 = 300;
 
 pub fn step(cluster: &mut Cluster) {
-    let keys: Vec<(String, String)> = cluster.hpas.keys().cloned().collect();
+    let keys: Vec<(String, String)> = cluster.hpas().keys().cloned().collect();
     for k in keys {
         reconcile(cluster, &k);
     }
 }
 
 fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
-    let Some(hpa) = cluster.hpas.get(k).cloned() else { return };
+    let Some(hpa) = cluster.hpas().get(k).cloned() else { return };
     let ns = &k.0;
-    let Some(deploy) = cluster.deployments.get(&key(ns, &hpa.target)).cloned() else {
+    let Some(deploy) = cluster.deployments().get(&key(ns, &hpa.target)).cloned() else {
         set(
             cluster,
             k,
@@ -40,7 +40,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     };
     let selector = crate::sim::objects::Selector::from_labels(&deploy.selector);
     let pods: Vec<&Pod> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| &p.meta.namespace == ns && p.is_active() && selector.matches(&p.meta.labels))
         .collect();
@@ -164,7 +164,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
         }
     }
     set(cluster, k, Some(utilization), current, desired, conditions);
-    if let Some(h) = cluster.hpas.get_mut(k) {
+    if let Some(h) = cluster.hpas_mut_status_only().get_mut(k) {
         h.status.last_scale = last_scale;
     }
 }
@@ -196,7 +196,7 @@ fn set(
     desired: u32,
     conditions: Vec<(String, String, String, String)>,
 ) {
-    if let Some(h) = cluster.hpas.get_mut(k) {
+    if let Some(h) = cluster.hpas_mut_status_only().get_mut(k) {
         h.status.current_cpu_percent = cpu;
         h.status.current_replicas = current;
         h.status.desired_replicas = desired;
@@ -237,7 +237,7 @@ mod tests {
     }
 
     fn status(c: &Cluster) -> &HpaStatus {
-        &c.hpas.get(&key("default", "web")).expect("hpa web").status
+        &c.hpas().get(&key("default", "web")).expect("hpa web").status
     }
 
     /// A condition's (status, reason, message); all empty when it is missing.

@@ -19,11 +19,11 @@ pub const LOG_LINES: usize = 200;
 
 pub fn step(cluster: &mut Cluster) {
     let live_nodes: std::collections::BTreeSet<String> =
-        cluster.nodes.values().filter(|n| n.kubelet == KubeletState::Running).map(|n| n.meta.name.clone()).collect();
-    let (world, now) = (cluster.world, cluster.now);
+        cluster.nodes().values().filter(|n| n.kubelet == KubeletState::Running).map(|n| n.meta.name.clone()).collect();
+    let (world, now) = (cluster.world(), cluster.now);
     // A settled pod sleeps until the world changes or its next timed transition.
     let keys: Vec<(String, String)> = cluster
-        .pods
+        .pods()
         .iter()
         .filter(|(_, p)| p.status.synced_world != world || now >= p.status.wake_at)
         .filter(|(_, p)| p.is_active() && p.status.node.as_ref().is_some_and(|n| live_nodes.contains(n)))
@@ -33,9 +33,9 @@ pub fn step(cluster: &mut Cluster) {
         // A settled pod woken only because the world changed stays settled unless the change
         // reaches it (a dependency, its config, its load): then it gets a full sync.
         let untouched =
-            cluster.pods.get(&k).is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
+            cluster.pods().get(&k).is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
         if untouched {
-            if let Some(p) = cluster.pods.get_mut(&k) {
+            if let Some(p) = cluster.pods_mut_status_only().get_mut(&k) {
                 p.status.synced_world = world;
             }
         } else {
@@ -45,12 +45,12 @@ pub fn step(cluster: &mut Cluster) {
 }
 
 fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
-    let Some(pod) = cluster.pods.get(k) else { return };
+    let Some(pod) = cluster.pods().get(k) else { return };
     let mut events = container::Events::default();
     let retry_at = cluster.now + crate::sim::controllers::STEP_SECONDS;
     if let Some(error) = env::volume_error(cluster, pod) {
         events.warn("FailedMount", error.clone());
-        let pod = cluster.pods.get_mut(k);
+        let pod = cluster.pods_mut_status_only().get_mut(k);
         if let Some(pod) = pod {
             pod.status.volume_error = Some(error);
             pod.status.synced_world = world;
@@ -60,17 +60,15 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
         return;
     }
     let needs_ip = pod.status.pod_ip.is_none();
-    let node_index = pod.status.node.as_ref().and_then(|n| cluster.nodes.get(n)).map_or(0, |n| n.index);
+    let node_index = pod.status.node.as_ref().and_then(|n| cluster.nodes().get(n)).map_or(0, |n| n.index);
     if needs_ip {
-        let n = cluster.next_pod_ip;
-        cluster.next_pod_ip += 1;
-        if let Some(pod) = cluster.pods.get_mut(k) {
+        let n = cluster.allocate_pod_ip();
+        if let Some(pod) = cluster.pods_mut().get_mut(k) {
             pod.status.pod_ip = Some(format!("10.244.{}.{}", node_index, 2 + n % 250));
             pod.status.volume_error = None;
         }
-        cluster.touch();
     }
-    let Some(pod) = cluster.pods.get(k) else { return };
+    let Some(pod) = cluster.pods().get(k) else { return };
     let mut updated = pod.clone();
     // Init containers run one at a time, each to completion.
     let mut init_done = true;
@@ -130,7 +128,7 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
     let unchanged = *before == updated.status;
     let settled = unchanged && init_done && container::settled(cluster, &updated);
     updated.status.wake_at = if settled { i64::MAX } else { next_wake(&updated.status, retry_at) };
-    if let Some(slot) = cluster.pods.get_mut(k) {
+    if let Some(slot) = cluster.pods_mut_status_only().get_mut(k) {
         *slot = updated;
     }
     if readiness_changed {
@@ -466,7 +464,7 @@ mod tests {
         apply(&mut c, Change::Create(Object::ConfigMap(config_map("other", &[("a", "b")]))));
         c.advance_seconds(30);
         let now = get_pod(&c, "default", "web").status.clone();
-        assert_eq!(now.synced_world, c.world);
+        assert_eq!(now.synced_world, c.world());
         assert_eq!(crate::sim::objects::PodStatus { synced_world: settled.synced_world, ..now }, settled);
         // Removing the file it reads wakes it: it fails to open it and exits.
         let (namespace, config_map) = ("default".to_owned(), "app-config".to_owned());

@@ -12,10 +12,10 @@ const GRACE_PERIOD: i64 = 40;
 
 pub fn step(cluster: &mut Cluster) {
     let now = cluster.now;
-    let names: Vec<String> = cluster.nodes.keys().cloned().collect();
+    let names: Vec<String> = cluster.nodes().keys().cloned().collect();
     for name in names {
         let mut events = Vec::new();
-        let Some(node) = cluster.nodes.get_mut(&name) else { continue };
+        let Some(node) = cluster.nodes_mut_status_only().get_mut(&name) else { continue };
         let running = node.kubelet == KubeletState::Running;
         if running {
             node.last_heartbeat = now;
@@ -137,7 +137,7 @@ fn set_taint(taints: &mut Vec<Taint>, key: &str, effect: TaintEffect, present: b
 /// (`MarkPodsNotReady`); its kubelet re-evaluates them once it is back.
 fn mark_pods_not_ready(cluster: &mut Cluster, node: &str) {
     let mut changed = false;
-    for pod in cluster.pods.values_mut().filter(|p| p.status.node.as_deref() == Some(node)) {
+    for pod in cluster.pods_mut_status_only().values_mut().filter(|p| p.status.node.as_deref() == Some(node)) {
         for c in pod.status.containers.iter_mut().filter(|c| c.ready) {
             c.ready = false;
             changed = true;
@@ -152,7 +152,7 @@ fn mark_pods_not_ready(cluster: &mut Cluster, node: &str) {
 /// (and, with no kubelet to confirm, stay `Terminating`).
 fn evict_lost_pods(cluster: &mut Cluster, node: &str) {
     let victims: Vec<(String, String)> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.status.node.as_deref() == Some(node) && p.status.terminating_until.is_none())
         .filter(|p| {
@@ -183,7 +183,7 @@ fn evict_lost_pods(cluster: &mut Cluster, node: &str) {
 fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32, threshold_gib: u32) {
     let now = cluster.now;
     let victim = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.status.node.as_deref() == Some(node) && p.is_active() && p.meta.namespace != "kube-system")
         .min_by_key(|p| {
@@ -195,7 +195,7 @@ fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32, threshold_gi
     let message = format!(
         "The node was low on resource: ephemeral-storage. Threshold quantity: {threshold_gib}Gi, available: {free_gib}Gi. "
     );
-    if let Some(pod) = cluster.pods.get_mut(&(ns.clone(), name.clone())) {
+    if let Some(pod) = cluster.pods_mut().get_mut(&(ns.clone(), name.clone())) {
         pod.status.phase = PodPhase::Failed;
         pod.status.reason = Some("Evicted".to_owned());
         pod.status.message = Some(message.clone());
@@ -212,7 +212,6 @@ fn evict_for_disk(cluster: &mut Cluster, node: &str, free_gib: u32, threshold_gi
         }
     }
     cluster.record(&ns, "Pod", &name, true, "Evicted", message.trim_end(), "kubelet");
-    cluster.touch();
 }
 
 #[cfg(test)]
@@ -225,7 +224,7 @@ mod tests {
     use crate::sim::objects::{Node, PodPhase, Taint, TaintEffect};
 
     fn node_1(c: &Cluster) -> &Node {
-        c.nodes.get("node-1").expect("node-1")
+        c.nodes().get("node-1").expect("node-1")
     }
 
     fn condition(c: &Cluster, kind: &str) -> (String, String, String) {
@@ -282,7 +281,7 @@ mod tests {
         assert_eq!(condition(&c, "Ready"), triple("True", "KubeletReady", "kubelet is posting ready status"));
         assert!(node_1(&c).taints.is_empty());
         assert_eq!(messages(&c, "Node", "node-1", "NodeReady"), ["Node node-1 status is now: NodeReady"]);
-        assert!(c.pods.is_empty());
+        assert!(c.pods().is_empty());
     }
 
     #[test]
@@ -304,7 +303,7 @@ mod tests {
         );
         assert_eq!(node_1(&c).taints, [taint("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule)]);
         assert_eq!(messages(&c, "Node", "node-1", "EvictionThresholdMet"), ["Attempting to reclaim ephemeral-storage"]);
-        let evicted: Vec<_> = c.pods.values().filter(|p| p.status.reason.as_deref() == Some("Evicted")).collect();
+        let evicted: Vec<_> = c.pods().values().filter(|p| p.status.reason.as_deref() == Some("Evicted")).collect();
         assert_eq!(evicted.len(), 1);
         let why = "The node was low on resource: ephemeral-storage. Threshold quantity: 15Gi, available: 10Gi.";
         assert_eq!(evicted[0].status.phase, PodPhase::Failed);
@@ -321,7 +320,7 @@ mod tests {
         );
         assert!(node_1(&c).taints.is_empty());
         c.advance_seconds(30);
-        assert_eq!(c.pods.values().filter(|p| p.is_ready()).count(), 2);
-        assert_eq!(c.pods.values().filter(|p| p.status.reason.as_deref() == Some("Evicted")).count(), 1);
+        assert_eq!(c.pods().values().filter(|p| p.is_ready()).count(), 2);
+        assert_eq!(c.pods().values().filter(|p| p.status.reason.as_deref() == Some("Evicted")).count(), 1);
     }
 }

@@ -11,13 +11,13 @@ const BURST: u32 = 100;
 pub fn step(cluster: &mut Cluster) {
     // Active pods per owning replica set, counted once per step.
     let mut active: std::collections::HashMap<(&str, &str), u32> = std::collections::HashMap::new();
-    for p in cluster.pods.values().filter(|p| p.is_active()) {
+    for p in cluster.pods().values().filter(|p| p.is_active()) {
         if let Some(owner) = p.meta.owner.as_ref().filter(|o| o.kind == OwnerKind::ReplicaSet) {
             *active.entry((p.meta.namespace.as_str(), owner.name.as_str())).or_default() += 1;
         }
     }
     let work: Vec<((String, String), u32)> = cluster
-        .replicasets
+        .replicasets()
         .iter()
         .filter_map(|(k, rs)| {
             let n = active.get(&(k.0.as_str(), k.1.as_str())).copied().unwrap_or(0);
@@ -30,7 +30,7 @@ pub fn step(cluster: &mut Cluster) {
 }
 
 fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
-    let Some(rs) = cluster.replicasets.get(k) else { return };
+    let Some(rs) = cluster.replicasets().get(k) else { return };
     let (ns, name) = k.clone();
     let want = rs.replicas;
     if active < want {
@@ -48,8 +48,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
                     cluster.stamp(&mut pod.meta);
                     pod.meta.created = cluster.now;
                     pod.status = new_pod_status(&pod);
-                    cluster.pods.insert(key(&ns, &pod_name), pod);
-                    cluster.touch();
+                    cluster.pods_mut().insert(key(&ns, &pod_name), pod);
                     cluster.record(
                         &ns,
                         "ReplicaSet",
@@ -68,16 +67,16 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
                 }
             }
         }
-        if let Some(rs) = cluster.replicasets.get_mut(k) {
+        if let Some(rs) = cluster.replicasets_mut_status_only().get_mut(k) {
             rs.create_error = error;
         }
     } else {
-        if let Some(rs) = cluster.replicasets.get_mut(k) {
+        if let Some(rs) = cluster.replicasets_mut_status_only().get_mut(k) {
             rs.create_error = None;
         }
         if active > want {
             let mut victims: Vec<(bool, bool, i64, String)> = cluster
-                .pods
+                .pods()
                 .values()
                 .filter(|p| {
                     p.meta.namespace == ns
@@ -120,7 +119,7 @@ mod tests {
     }
 
     fn rs_name(c: &Cluster) -> String {
-        c.replicasets.keys().next().map(|k| k.1.clone()).unwrap_or_default()
+        c.replicasets().keys().next().map(|k| k.1.clone()).unwrap_or_default()
     }
 
     fn scale(c: &mut Cluster, replicas: u32) {
@@ -156,15 +155,18 @@ mod tests {
         // goes before newer ready ones.
         let names: Vec<String> = pods(&c, "default", &rs).iter().map(|p| p.meta.name.clone()).collect();
         let unready = names[1].clone();
-        if let Some(p) = c.pods.get_mut(&key("default", &unready)) {
+        if let Some(p) = c.pods_mut().get_mut(&key("default", &unready)) {
             p.status.containers[0].ready = false;
         }
         scale(&mut c, 2);
         c.step();
         assert_eq!(messages(&c, "ReplicaSet", &rs, "SuccessfulDelete"), vec![format!("Deleted pod: {unready}")]);
-        let active: Vec<String> = c.pods.values().filter(|p| p.is_active()).map(|p| p.meta.name.clone()).collect();
+        let active: Vec<String> = c.pods().values().filter(|p| p.is_active()).map(|p| p.meta.name.clone()).collect();
         assert_eq!(active, names.iter().filter(|n| **n != unready).cloned().collect::<Vec<_>>());
-        assert_eq!(c.pods.get(&key("default", &unready)).map(|p| p.status_text(c.now)), Some("Terminating".to_owned()));
+        assert_eq!(
+            c.pods().get(&key("default", &unready)).map(|p| p.status_text(c.now)),
+            Some("Terminating".to_owned())
+        );
     }
 
     #[test]

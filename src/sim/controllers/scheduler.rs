@@ -9,7 +9,7 @@ use crate::sim::objects::{Node, Pod, PvcPhase, Taint, TaintEffect, Toleration, V
 
 pub fn step(cluster: &mut Cluster) {
     let pending: Vec<(String, String)> = cluster
-        .pods
+        .pods()
         .iter()
         .filter(|(_, p)| p.status.node.is_none() && p.is_active())
         .filter(|(_, p)| p.spec.scheduler_name.as_deref().is_none_or(|s| s == "default-scheduler"))
@@ -20,7 +20,7 @@ pub fn step(cluster: &mut Cluster) {
     }
     // Requested resources and pod counts per node.
     let mut used: BTreeMap<String, (u64, u64, u32)> = BTreeMap::new();
-    for p in cluster.pods.values().filter(|p| p.is_active()) {
+    for p in cluster.pods().values().filter(|p| p.is_active()) {
         if let Some(n) = &p.status.node {
             let (cpu, mem) = p.spec.requests();
             let e = used.entry(n.clone()).or_default();
@@ -30,9 +30,9 @@ pub fn step(cluster: &mut Cluster) {
         }
     }
     for k in pending {
-        let Some(pod) = cluster.pods.get(&k) else { continue };
+        let Some(pod) = cluster.pods().get(&k) else { continue };
         if let Err(reason) = claims_ready(cluster, pod) {
-            let total = cluster.nodes.len();
+            let total = cluster.nodes().len();
             let message = format!(
                 "0/{total} nodes are available: {reason}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
             );
@@ -43,7 +43,7 @@ pub fn step(cluster: &mut Cluster) {
         let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
         let mut resource_failures: u32 = 0;
         let mut best: Option<(u64, String)> = None;
-        for node in cluster.nodes.values() {
+        for node in cluster.nodes().values() {
             let (ucpu, umem, upods) = used.get(&node.meta.name).copied().unwrap_or_default();
             match filter(node, pod, (cpu.0, mem.0), (ucpu, umem, upods)) {
                 Ok(()) => {
@@ -64,18 +64,17 @@ pub fn step(cluster: &mut Cluster) {
             }
         }
         if let Some((_, node_name)) = best {
-            let host_ip = cluster.nodes.get(&node_name).map(|n| n.internal_ip.clone());
+            let host_ip = cluster.nodes().get(&node_name).map(|n| n.internal_ip.clone());
             let e = used.entry(node_name.clone()).or_default();
             e.0 += cpu.0;
             e.1 += mem.0;
             e.2 += 1;
             let now = cluster.now;
-            if let Some(p) = cluster.pods.get_mut(&k) {
+            if let Some(p) = cluster.pods_mut().get_mut(&k) {
                 p.status.node = Some(node_name.clone());
                 p.status.host_ip = host_ip;
                 p.status.scheduled_at = Some(now);
             }
-            cluster.touch();
             cluster.record(
                 &k.0,
                 "Pod",
@@ -86,7 +85,7 @@ pub fn step(cluster: &mut Cluster) {
                 "default-scheduler",
             );
         } else {
-            let total = cluster.nodes.len();
+            let total = cluster.nodes().len();
             // The scheduler sorts the "count reason" strings as a whole, as it does for preemption.
             let mut listed: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
             listed.sort();
@@ -116,7 +115,7 @@ pub fn step(cluster: &mut Cluster) {
 fn claims_ready(cluster: &Cluster, pod: &Pod) -> Result<(), String> {
     for v in &pod.spec.volumes {
         if let VolumeSource::Pvc(claim) = &v.source {
-            match cluster.pvcs.get(&key(&pod.meta.namespace, claim)) {
+            match cluster.pvcs().get(&key(&pod.meta.namespace, claim)) {
                 None => return Err(format!("persistentvolumeclaim \"{claim}\" not found")),
                 Some(c) if c.phase != PvcPhase::Bound => {
                     return Err("pod has unbound immediate PersistentVolumeClaims".to_owned());

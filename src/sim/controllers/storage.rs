@@ -6,22 +6,22 @@ use crate::sim::objects::{Meta, PersistentVolume, PvcPhase};
 
 pub fn step(cluster: &mut Cluster) {
     let pending: Vec<(String, String)> =
-        cluster.pvcs.iter().filter(|(_, c)| c.phase == PvcPhase::Pending).map(|(k, _)| k.clone()).collect();
+        cluster.pvcs().iter().filter(|(_, c)| c.phase == PvcPhase::Pending).map(|(k, _)| k.clone()).collect();
     for k in pending {
         bind(cluster, &k);
     }
 }
 
 fn bind(cluster: &mut Cluster, k: &(String, String)) {
-    let Some(claim) = cluster.pvcs.get(k).cloned() else { return };
+    let Some(claim) = cluster.pvcs().get(k).cloned() else { return };
     let claim_ref = format!("{}/{}", k.0, k.1);
     // A volume already reserved for this claim, or a free static volume that fits.
     let static_pv = cluster
-        .pvs
+        .pvs()
         .values()
         .find(|pv| pv.claim.as_deref() == Some(claim_ref.as_str()))
         .or_else(|| {
-            cluster.pvs.values().find(|pv| {
+            cluster.pvs().values().find(|pv| {
                 pv.claim.is_none() && !pv.released && pv.size >= claim.size && pv.storage_class == claim.storage_class
             })
         })
@@ -33,7 +33,7 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
     let class = claim
         .storage_class
         .clone()
-        .or_else(|| cluster.storageclasses.values().find(|sc| sc.is_default).map(|sc| sc.meta.name.clone()));
+        .or_else(|| cluster.storageclasses().values().find(|sc| sc.is_default).map(|sc| sc.meta.name.clone()));
     let Some(class) = class else {
         cluster.record(
             &k.0,
@@ -46,7 +46,7 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
         );
         return;
     };
-    if !cluster.storageclasses.contains_key(&class) {
+    if !cluster.storageclasses().contains_key(&class) {
         cluster.record(
             &k.0,
             "PersistentVolumeClaim",
@@ -59,14 +59,14 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
         return;
     }
     let reclaim =
-        cluster.storageclasses.get(&class).map_or_else(|| "Delete".to_owned(), |sc| sc.reclaim_policy.clone());
-    let provisioner = cluster.storageclasses.get(&class).map_or_else(String::new, |sc| sc.provisioner.clone());
+        cluster.storageclasses().get(&class).map_or_else(|| "Delete".to_owned(), |sc| sc.reclaim_policy.clone());
+    let provisioner = cluster.storageclasses().get(&class).map_or_else(String::new, |sc| sc.provisioner.clone());
     let pv_name = format!("pvc-{}", uuid_like(cluster));
     let mut meta = Meta::new(pv_name.clone(), "");
     cluster.stamp(&mut meta);
     meta.created = cluster.now;
     meta.namespace = String::new();
-    cluster.pvs.insert(
+    cluster.pvs_mut().insert(
         pv_name.clone(),
         PersistentVolume {
             meta,
@@ -78,7 +78,7 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
             released: false,
         },
     );
-    if let Some(c) = cluster.pvcs.get_mut(k) {
+    if let Some(c) = cluster.pvcs_mut().get_mut(k) {
         c.storage_class = Some(class);
     }
     cluster.record(
@@ -94,14 +94,13 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
 }
 
 fn finish(cluster: &mut Cluster, k: &(String, String), pv_name: &str, claim_ref: &str) {
-    if let Some(pv) = cluster.pvs.get_mut(pv_name) {
+    if let Some(pv) = cluster.pvs_mut().get_mut(pv_name) {
         pv.claim = Some(claim_ref.to_owned());
     }
-    if let Some(c) = cluster.pvcs.get_mut(k) {
+    if let Some(c) = cluster.pvcs_mut().get_mut(k) {
         c.phase = PvcPhase::Bound;
         c.volume = Some(pv_name.to_owned());
     }
-    cluster.touch();
 }
 
 fn uuid_like(cluster: &mut Cluster) -> String {
@@ -142,14 +141,14 @@ mod tests {
     }
 
     fn data(c: &Cluster) -> &Pvc {
-        c.pvcs.get(&key("default", "data")).expect("claim data")
+        c.pvcs().get(&key("default", "data")).expect("claim data")
     }
 
     fn assert_provisioned(c: &Cluster) {
         let pvc = data(c);
         assert_eq!((pvc.phase, pvc.storage_class.as_deref()), (PvcPhase::Bound, Some("standard")));
         let volume = pvc.volume.clone().expect("bound to a volume");
-        let pv = c.pvs.get(&volume).expect("the volume exists");
+        let pv = c.pvs().get(&volume).expect("the volume exists");
         assert_eq!(pv.claim.as_deref(), Some("default/data"));
         assert_eq!(
             (pv.size, pv.storage_class.as_deref(), pv.reclaim_policy.as_str()),
@@ -178,7 +177,7 @@ mod tests {
             messages(&c, "PersistentVolumeClaim", "data", "ProvisioningFailed"),
             ["storageclass.storage.k8s.io \"fast\" not found"]
         );
-        assert!(c.pvs.is_empty());
+        assert!(c.pvs().is_empty());
     }
 
     #[test]

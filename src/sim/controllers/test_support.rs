@@ -16,12 +16,12 @@ pub fn cluster_with(nodes: Vec<Node>, apps: &[(&str, AppProfile)], objects: Vec<
     let mut c = Cluster::new(7);
     for (image, profile) in apps {
         let (repo, tag) = split_image(image);
-        c.apps.insert((*image).to_owned(), profile.clone());
-        match c.registry.images.iter_mut().find(|i| i.repository == repo) {
+        c.apps_mut().insert((*image).to_owned(), profile.clone());
+        match c.registry_mut().images.iter_mut().find(|i| i.repository == repo) {
             Some(i) => {
                 i.tags.insert(tag.to_owned(), (*image).to_owned());
             }
-            None => c.registry.images.push(Image {
+            None => c.registry_mut().images.push(Image {
                 repository: repo.to_owned(),
                 tags: [(tag.to_owned(), (*image).to_owned())].into(),
                 private: false,
@@ -163,15 +163,15 @@ pub fn dns_app() -> AppProfile {
 
 /// Pods in a namespace whose name starts with `prefix`, in name order.
 pub fn pods<'a>(c: &'a Cluster, ns: &str, prefix: &str) -> Vec<&'a Pod> {
-    c.pods.values().filter(|p| p.meta.namespace == ns && p.meta.name.starts_with(prefix)).collect()
+    c.pods().values().filter(|p| p.meta.namespace == ns && p.meta.name.starts_with(prefix)).collect()
 }
 
 pub fn get_pod<'a>(c: &'a Cluster, ns: &str, name: &str) -> &'a Pod {
-    c.pods.get(&key(ns, name)).unwrap_or_else(|| panic!("pod {ns}/{name} exists"))
+    c.pods().get(&key(ns, name)).unwrap_or_else(|| panic!("pod {ns}/{name} exists"))
 }
 
 pub fn get_deployment<'a>(c: &'a Cluster, ns: &str, name: &str) -> &'a Deployment {
-    c.deployments.get(&key(ns, name)).unwrap_or_else(|| panic!("deployment {ns}/{name} exists"))
+    c.deployments().get(&key(ns, name)).unwrap_or_else(|| panic!("deployment {ns}/{name} exists"))
 }
 
 /// Messages of the events with this reason about one object, oldest first.
@@ -228,7 +228,7 @@ pub fn shop() -> Cluster {
         Object::Ingress(ingress),
     ]);
     let mut c = cluster_with(vec![node("node-1")], &apps, objects);
-    c.entrypoints.push(crate::sim::traffic::Entrypoint {
+    c.entrypoints_mut().push(crate::sim::traffic::Entrypoint {
         name: "Shop".to_owned(),
         url: "https://shop.example.com/".to_owned(),
         rps: 10.0,

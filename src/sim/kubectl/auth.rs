@@ -96,16 +96,16 @@ fn list(cluster: &Cluster, user: &str, ns: &str) -> String {
         return table::render(&header, &rows, false);
     }
     let groups = groups(user);
-    for b in cluster.rolebindings.values() {
+    for b in cluster.rolebindings().values() {
         let applies = b.cluster || (!ns.is_empty() && b.meta.namespace == ns);
         if !applies || !b.subjects.iter().any(|s| subject_matches(s, b, user, &groups)) {
             continue;
         }
         let role = if b.role.kind == "ClusterRole" {
-            cluster.roles.values().find(|r| r.cluster && r.meta.name == b.role.name)
+            cluster.roles().values().find(|r| r.cluster && r.meta.name == b.role.name)
         } else {
             cluster
-                .roles
+                .roles()
                 .values()
                 .find(|r| !r.cluster && r.meta.name == b.role.name && r.meta.namespace == b.meta.namespace)
         };
@@ -154,7 +154,7 @@ mod tests {
 
     fn rbac_cluster() -> Cluster {
         let mut c = Cluster::new(1);
-        c.roles.insert(
+        c.roles_mut().insert(
             key("shop", "pod-reader"),
             Role {
                 meta: Meta::new("pod-reader", "shop"),
@@ -166,7 +166,7 @@ mod tests {
                 }],
             },
         );
-        c.roles.insert(
+        c.roles_mut().insert(
             key("", "deploy-scaler"),
             Role {
                 meta: Meta::new("deploy-scaler", ""),
@@ -178,7 +178,7 @@ mod tests {
                 }],
             },
         );
-        c.rolebindings.insert(
+        c.rolebindings_mut().insert(
             key("shop", "read-pods"),
             RoleBinding {
                 meta: Meta::new("read-pods", "shop"),
@@ -191,7 +191,7 @@ mod tests {
                 }],
             },
         );
-        c.rolebindings.insert(
+        c.rolebindings_mut().insert(
             key("shop", "scale"),
             RoleBinding {
                 meta: Meta::new("scale", "shop"),

@@ -159,29 +159,29 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
         };
     }
     match kind {
-        Kind::Pod => rows!(cluster.pods),
-        Kind::Deployment => rows!(cluster.deployments),
-        Kind::ReplicaSet => rows!(cluster.replicasets),
-        Kind::Service => rows!(cluster.services),
-        Kind::Endpoints => rows!(cluster.endpoints),
-        Kind::Node => rows!(cluster.nodes, cluster),
-        Kind::Namespace => rows!(cluster.namespaces, cluster),
-        Kind::ConfigMap => rows!(cluster.configmaps),
-        Kind::Secret => rows!(cluster.secrets),
-        Kind::Pvc => rows!(cluster.pvcs),
-        Kind::Pv => rows!(cluster.pvs, cluster),
-        Kind::StorageClass => rows!(cluster.storageclasses, cluster),
-        Kind::Ingress => rows!(cluster.ingresses),
-        Kind::NetworkPolicy => rows!(cluster.netpols),
-        Kind::Hpa => rows!(cluster.hpas),
-        Kind::ResourceQuota => rows!(cluster.quotas),
-        Kind::LimitRange => rows!(cluster.limitranges),
-        Kind::Pdb => rows!(cluster.pdbs),
-        Kind::ServiceAccount => rows!(cluster.serviceaccounts),
+        Kind::Pod => rows!(cluster.pods()),
+        Kind::Deployment => rows!(cluster.deployments()),
+        Kind::ReplicaSet => rows!(cluster.replicasets()),
+        Kind::Service => rows!(cluster.services()),
+        Kind::Endpoints => rows!(cluster.endpoints()),
+        Kind::Node => rows!(cluster.nodes(), cluster),
+        Kind::Namespace => rows!(cluster.namespaces(), cluster),
+        Kind::ConfigMap => rows!(cluster.configmaps()),
+        Kind::Secret => rows!(cluster.secrets()),
+        Kind::Pvc => rows!(cluster.pvcs()),
+        Kind::Pv => rows!(cluster.pvs(), cluster),
+        Kind::StorageClass => rows!(cluster.storageclasses(), cluster),
+        Kind::Ingress => rows!(cluster.ingresses()),
+        Kind::NetworkPolicy => rows!(cluster.netpols()),
+        Kind::Hpa => rows!(cluster.hpas()),
+        Kind::ResourceQuota => rows!(cluster.quotas()),
+        Kind::LimitRange => rows!(cluster.limitranges()),
+        Kind::Pdb => rows!(cluster.pdbs()),
+        Kind::ServiceAccount => rows!(cluster.serviceaccounts()),
         Kind::Role | Kind::ClusterRole => {
             let want = kind == Kind::ClusterRole;
             cluster
-                .roles
+                .roles()
                 .values()
                 .filter(|r| r.cluster == want)
                 .map(|r| (if want { "" } else { r.meta.namespace.as_str() }, r.meta.name.as_str(), &r.meta.labels))
@@ -190,7 +190,7 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
             let want = kind == Kind::ClusterRoleBinding;
             cluster
-                .rolebindings
+                .rolebindings()
                 .values()
                 .filter(|r| r.cluster == want)
                 .map(|r| (if want { "" } else { r.meta.namespace.as_str() }, r.meta.name.as_str(), &r.meta.labels))
@@ -203,7 +203,7 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
                 crate::sim::objects::WebhookKind::Mutating
             };
             cluster
-                .webhooks
+                .webhooks()
                 .values()
                 .filter(|w| w.kind == want)
                 .map(|w| ("", w.meta.name.as_str(), &w.meta.labels))

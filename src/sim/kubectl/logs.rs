@@ -70,7 +70,7 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         }
         let sel = Selector::parse(sel).map_err(|e| KubectlError::msg(format!("error: {e}")))?;
         let mut pods: Vec<&Pod> =
-            cluster.pods.values().filter(|p| p.meta.namespace == ns && sel.matches(&p.meta.labels)).collect();
+            cluster.pods().values().filter(|p| p.meta.namespace == ns && sel.matches(&p.meta.labels)).collect();
         if pods.is_empty() {
             return Done::read(format!("No resources found in {ns} namespace."));
         }
@@ -126,20 +126,20 @@ pub(crate) fn resolve_pod<'a>(
     let selector: Labels = match kind {
         Kind::Pod => {
             return cluster
-                .pods
+                .pods()
                 .get(&key(ns, name))
                 .map(|p| (p, Vec::new()))
                 .ok_or_else(|| ApiError::not_found(Kind::Pod, name).into());
         }
         Kind::Deployment => {
-            let d = cluster.deployments.get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?;
+            let d = cluster.deployments().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?;
             if d.selector.is_empty() { d.template.labels.clone() } else { d.selector.clone() }
         }
         Kind::ReplicaSet => {
-            cluster.replicasets.get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+            cluster.replicasets().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
         }
         Kind::Service => {
-            cluster.services.get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+            cluster.services().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
         }
         other => {
             return Err(KubectlError::msg(format!("error: cannot get the logs from {}", other.qualified_plural())));
@@ -147,7 +147,7 @@ pub(crate) fn resolve_pod<'a>(
     };
     let sel = Selector::from_labels(&selector);
     let mut pods: Vec<&Pod> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| p.meta.namespace == ns && !selector.is_empty() && sel.matches(&p.meta.labels))
         .collect();

@@ -32,7 +32,7 @@ pub fn plan(cluster: &Cluster, args: &[String]) -> Result<Planned, KubectlError>
     };
     let host = target.rsplit('@').next().unwrap_or(target);
     let Some(node) =
-        cluster.nodes.values().find(|n| n.meta.name == host || (!n.internal_ip.is_empty() && n.internal_ip == host))
+        cluster.nodes().values().find(|n| n.meta.name == host || (!n.internal_ip.is_empty() && n.internal_ip == host))
     else {
         return Err(KubectlError::msg(format!("ssh: Could not resolve hostname {host}: Name or service not known")));
     };
@@ -179,7 +179,7 @@ fn human_duration(seconds: i64) -> String {
 
 fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     let pods: Vec<_> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| {
             p.status.node.as_deref() == Some(node.meta.name.as_str())

@@ -100,13 +100,13 @@ fn deployment<'c>(
         }
         return Err(KubectlError::msg(unsupported(kind, &name)));
     }
-    cluster.deployments.get(&key(ns, &name)).ok_or_else(|| ApiError::not_found(Kind::Deployment, &name).into())
+    cluster.deployments().get(&key(ns, &name)).ok_or_else(|| ApiError::not_found(Kind::Deployment, &name).into())
 }
 
 /// The replica sets a deployment owns, oldest revision first.
 pub(super) fn owned<'c>(cluster: &'c Cluster, d: &Deployment) -> Vec<&'c ReplicaSet> {
     let mut list: Vec<&ReplicaSet> = cluster
-        .replicasets
+        .replicasets()
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace

@@ -127,12 +127,12 @@ fn pod(
 pub(crate) fn fixture() -> Cluster {
     let mut c = Cluster::new(7);
     c.now = 600;
-    c.namespaces.insert("shop".to_owned(), Namespace { meta: meta_at("shop", "", 1, -30 * 86_400, &[]) });
-    c.namespaces.insert("default".to_owned(), Namespace { meta: meta_at("default", "", 2, -30 * 86_400, &[]) });
+    c.namespaces_mut().insert("shop".to_owned(), Namespace { meta: meta_at("shop", "", 1, -30 * 86_400, &[]) });
+    c.namespaces_mut().insert("default".to_owned(), Namespace { meta: meta_at("default", "", 2, -30 * 86_400, &[]) });
     let mut n1 = node("node-1", 3, true, "192.168.49.2");
     n1.meta.labels.insert("node-role.kubernetes.io/control-plane".to_owned(), String::new());
-    c.nodes.insert("node-1".to_owned(), n1);
-    c.nodes.insert("node-2".to_owned(), node("node-2", 4, false, "192.168.49.3"));
+    c.nodes_mut().insert("node-1".to_owned(), n1);
+    c.nodes_mut().insert("node-2".to_owned(), node("node-2", 4, false, "192.168.49.3"));
     let labels: Labels = [("app".to_owned(), "web".to_owned())].into();
     let template = PodTemplate {
         labels: labels.clone(),
@@ -146,7 +146,7 @@ pub(crate) fn fixture() -> Cluster {
             ..PodSpec::default()
         },
     };
-    c.deployments.insert(
+    c.deployments_mut().insert(
         key("shop", "web"),
         Deployment {
             meta: meta_at("web", "shop", 10, -30 * 86_400, &[("app", "web")]),
@@ -168,7 +168,7 @@ pub(crate) fn fixture() -> Cluster {
             },
         },
     );
-    c.replicasets.insert(
+    c.replicasets_mut().insert(
         key("shop", "web-7d4b9c8f6b"),
         ReplicaSet {
             meta: meta_at("web-7d4b9c8f6b", "shop", 11, 300, &[("app", "web")]),
@@ -187,16 +187,16 @@ pub(crate) fn fixture() -> Cluster {
         reason: WaitingReason::CrashLoopBackOff,
         message: "back-off 40s restarting failed container".to_owned(),
     };
-    c.pods.insert(
+    c.pods_mut().insert(
         key("shop", "web-7d4b9c8f6b-x2x4k"),
         pod("web-7d4b9c8f6b-x2x4k", 20, 300, "web", "node-1", "10.244.1.5", running.clone(), 0),
     );
-    c.pods.insert(
+    c.pods_mut().insert(
         key("shop", "web-7d4b9c8f6b-zq9pl"),
         pod("web-7d4b9c8f6b-zq9pl", 21, 300, "web", "node-2", "10.244.2.3", crashing, 3),
     );
-    c.pods.insert(key("shop", "db-0"), pod("db-0", 22, -2 * 86_400, "db", "node-1", "10.244.1.9", running, 0));
-    c.services.insert(
+    c.pods_mut().insert(key("shop", "db-0"), pod("db-0", 22, -2 * 86_400, "db", "node-1", "10.244.1.9", running, 0));
+    c.services_mut().insert(
         key("shop", "web"),
         Service {
             meta: meta_at("web", "shop", 30, -30 * 86_400, &[]),
@@ -216,7 +216,7 @@ pub(crate) fn fixture() -> Cluster {
         pod: pod.to_owned(),
         node: node.to_owned(),
     };
-    c.endpoints.insert(
+    c.endpoints_mut().insert(
         key("shop", "web"),
         Endpoints {
             meta: meta_at("web", "shop", 31, -30 * 86_400, &[]),
@@ -225,7 +225,7 @@ pub(crate) fn fixture() -> Cluster {
             ports: vec![(None, 8080)],
         },
     );
-    c.hpas.insert(
+    c.hpas_mut().insert(
         key("shop", "web"),
         Hpa {
             meta: meta_at("web", "shop", 40, -30 * 86_400, &[]),
@@ -241,7 +241,7 @@ pub(crate) fn fixture() -> Cluster {
             },
         },
     );
-    c.secrets.insert(
+    c.secrets_mut().insert(
         key("shop", "db-creds"),
         Secret {
             meta: meta_at("db-creds", "shop", 50, -30 * 86_400, &[]),
@@ -249,7 +249,7 @@ pub(crate) fn fixture() -> Cluster {
             data: [("password".to_owned(), "hunter2".to_owned())].into(),
         },
     );
-    c.webhooks.insert(
+    c.webhooks_mut().insert(
         "policy-check".to_owned(),
         WebhookConfiguration {
             meta: meta_at("policy-check", "", 60, -86_400, &[]),

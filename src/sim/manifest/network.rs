@@ -15,7 +15,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
     let id = key(ns, name);
     match kind {
         Kind::Service => {
-            let s = cluster.services.get(&id)?;
+            let s = cluster.services().get(&id)?;
             let with_node_port = s.kind != ServiceType::ClusterIP;
             let ports: Vec<Value> = s
                 .ports
@@ -49,7 +49,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::Endpoints => {
-            let e = cluster.endpoints.get(&id)?;
+            let e = cluster.endpoints().get(&id)?;
             let address = |a: &EndpointAddress| json!({"ip": a.ip, "nodeName": a.node, "targetRef": {"kind": "Pod", "name": a.pod, "namespace": ns}});
             let subsets = if e.ready.is_empty() && e.not_ready.is_empty() {
                 Value::Null
@@ -63,7 +63,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             Some(json!({"metadata": meta(cluster, kind, &e.meta), "subsets": subsets}))
         }
         Kind::Ingress => {
-            let i = cluster.ingresses.get(&id)?;
+            let i = cluster.ingresses().get(&id)?;
             let rules: Vec<Value> = i
                 .rules
                 .iter()
@@ -78,7 +78,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                     })
                 })
                 .collect();
-            let address = cluster.nodes.values().next().map(|n| json!({"ingress": [{"ip": n.internal_ip}]}));
+            let address = cluster.nodes().values().next().map(|n| json!({"ingress": [{"ip": n.internal_ip}]}));
             Some(json!({
                 "metadata": meta(cluster, kind, &i.meta),
                 "spec": {
@@ -90,7 +90,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::NetworkPolicy => {
-            let p = cluster.netpols.get(&id)?;
+            let p = cluster.netpols().get(&id)?;
             let rules = |rs: &[PolicyRule], peer_key: &str| -> Value {
                 nonempty(
                     rs.iter()
@@ -141,7 +141,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
     let spec = read::obj(m, "spec", "")?;
     match kind {
         Kind::Service => {
-            let Some(old) = cluster.services.get(&id) else {
+            let Some(old) = cluster.services().get(&id) else {
                 return Ok(());
             };
             let mut s = old.clone();
@@ -182,19 +182,19 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             {
                 return Err(Bad::invalid("spec.clusterIPs[0]", &json!(ip), "may not change once set"));
             }
-            cluster.services.insert(id, s);
+            cluster.services_mut().insert(id, s);
         }
         Kind::Endpoints => {
-            let Some(old) = cluster.endpoints.get(&id) else {
+            let Some(old) = cluster.endpoints().get(&id) else {
                 return Ok(());
             };
             let meta = read::meta(m, &old.meta, &[])?;
-            if let Some(e) = cluster.endpoints.get_mut(&id) {
+            if let Some(e) = cluster.endpoints_mut().get_mut(&id) {
                 e.meta = meta;
             }
         }
         Kind::Ingress => {
-            let Some(old) = cluster.ingresses.get(&id) else {
+            let Some(old) = cluster.ingresses().get(&id) else {
                 return Ok(());
             };
             let mut i = old.clone();
@@ -216,10 +216,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                     })
                 })
                 .collect::<R<Vec<_>>>()?;
-            cluster.ingresses.insert(id, i);
+            cluster.ingresses_mut().insert(id, i);
         }
         Kind::NetworkPolicy => {
-            let Some(old) = cluster.netpols.get(&id) else {
+            let Some(old) = cluster.netpols().get(&id) else {
                 return Ok(());
             };
             let mut p = old.clone();
@@ -244,7 +244,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                     p.policy_types.push(PolicyType::Egress);
                 }
             }
-            cluster.netpols.insert(id, p);
+            cluster.netpols_mut().insert(id, p);
         }
         _ => {}
     }

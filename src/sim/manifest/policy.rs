@@ -16,7 +16,7 @@ use crate::sim::objects::{
 /// Quota lines as (resource, hard, used), sorted by resource name like the API.
 pub fn quota_usage(cluster: &Cluster, q: &ResourceQuota) -> Vec<(String, String, String)> {
     let pods: Vec<_> =
-        cluster.pods.values().filter(|p| p.meta.namespace == q.meta.namespace && p.is_active()).collect();
+        cluster.pods().values().filter(|p| p.meta.namespace == q.meta.namespace && p.is_active()).collect();
     let req = pods.iter().fold((0, 0), |(c, m), p| {
         let (pc, pm) = p.requests();
         (c + pc.0, m + pm.0)
@@ -52,7 +52,7 @@ pub fn quota_usage(cluster: &Cluster, q: &ResourceQuota) -> Vec<(String, String,
 pub fn pdb_status(cluster: &Cluster, p: &Pdb) -> (u32, u32, u32, u32) {
     let sel = Selector::from_labels(&p.selector);
     let matching: Vec<_> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|x| x.meta.namespace == p.meta.namespace && x.is_active() && sel.matches(&x.meta.labels))
         .collect();
@@ -68,23 +68,23 @@ pub fn pdb_status(cluster: &Cluster, p: &Pdb) -> (u32, u32, u32, u32) {
 
 fn find_role<'a>(cluster: &'a Cluster, cluster_scoped: bool, ns: &str, name: &str) -> Option<&'a Role> {
     if cluster_scoped {
-        cluster.roles.values().find(|r| r.cluster && r.meta.name == name)
+        cluster.roles().values().find(|r| r.cluster && r.meta.name == name)
     } else {
-        cluster.roles.get(&key(ns, name)).filter(|r| !r.cluster)
+        cluster.roles().get(&key(ns, name)).filter(|r| !r.cluster)
     }
 }
 
 fn find_binding<'a>(cluster: &'a Cluster, cluster_scoped: bool, ns: &str, name: &str) -> Option<&'a RoleBinding> {
     if cluster_scoped {
-        cluster.rolebindings.values().find(|r| r.cluster && r.meta.name == name)
+        cluster.rolebindings().values().find(|r| r.cluster && r.meta.name == name)
     } else {
-        cluster.rolebindings.get(&key(ns, name)).filter(|r| !r.cluster)
+        cluster.rolebindings().get(&key(ns, name)).filter(|r| !r.cluster)
     }
 }
 
 fn find_webhook<'a>(cluster: &'a Cluster, kind: Kind, name: &str) -> Option<&'a WebhookConfiguration> {
     let want = if kind == Kind::MutatingWebhook { WebhookKind::Mutating } else { WebhookKind::Validating };
-    cluster.webhooks.get(name).filter(|w| w.kind == want)
+    cluster.webhooks().get(name).filter(|w| w.kind == want)
 }
 
 fn rule(r: &PolicyRuleSpec) -> Value {
@@ -96,7 +96,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
     let id = key(ns, name);
     match kind {
         Kind::Hpa => {
-            let h = cluster.hpas.get(&id)?;
+            let h = cluster.hpas().get(&id)?;
             let s = &h.status;
             let conditions: Vec<Value> = s
                 .conditions
@@ -121,7 +121,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::ResourceQuota => {
-            let q = cluster.quotas.get(&id)?;
+            let q = cluster.quotas().get(&id)?;
             let usage = quota_usage(cluster, q);
             let hard: serde_json::Map<String, Value> = usage.iter().map(|(r, h, _)| (r.clone(), json!(h))).collect();
             let used: serde_json::Map<String, Value> = usage.iter().map(|(r, _, u)| (r.clone(), json!(u))).collect();
@@ -132,7 +132,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::LimitRange => {
-            let l = cluster.limitranges.get(&id)?;
+            let l = cluster.limitranges().get(&id)?;
             let pair = |c: Option<crate::sim::quantity::Millicores>, m: Option<crate::sim::quantity::Mebibytes>| {
                 if c.is_none() && m.is_none() {
                     Value::Null
@@ -151,7 +151,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::Pdb => {
-            let p = cluster.pdbs.get(&id)?;
+            let p = cluster.pdbs().get(&id)?;
             let (expected, healthy, desired, allowed) = pdb_status(cluster, p);
             Some(json!({
                 "metadata": meta(cluster, kind, &p.meta),
@@ -184,7 +184,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::ServiceAccount => {
-            let s = cluster.serviceaccounts.get(&id)?;
+            let s = cluster.serviceaccounts().get(&id)?;
             Some(json!({
                 "metadata": meta(cluster, kind, &s.meta),
                 "imagePullSecrets": nonempty(s.image_pull_secrets.iter().map(|n| json!({"name": n})).collect()),
@@ -251,7 +251,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
     let spec = read::obj(m, "spec", "")?;
     match kind {
         Kind::Hpa => {
-            let Some(old) = cluster.hpas.get(&id) else {
+            let Some(old) = cluster.hpas().get(&id) else {
                 return Ok(());
             };
             let mut h = old.clone();
@@ -283,10 +283,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 h.target_cpu_percent = read::opt_u32(t, "averageUtilization", p)?
                     .ok_or_else(|| Bad::required(&join(p, "averageUtilization")))?;
             }
-            cluster.hpas.insert(id, h);
+            cluster.hpas_mut().insert(id, h);
         }
         Kind::ResourceQuota => {
-            let Some(old) = cluster.quotas.get(&id) else {
+            let Some(old) = cluster.quotas().get(&id) else {
                 return Ok(());
             };
             let mut q = old.clone();
@@ -303,10 +303,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             q.requests_memory = read::memory(hard, "requests.memory", p)?.or(read::memory(hard, "memory", p)?);
             q.limits_cpu = read::cpu(hard, "limits.cpu", p)?;
             q.limits_memory = read::memory(hard, "limits.memory", p)?;
-            cluster.quotas.insert(id, q);
+            cluster.quotas_mut().insert(id, q);
         }
         Kind::LimitRange => {
-            let Some(old) = cluster.limitranges.get(&id) else {
+            let Some(old) = cluster.limitranges().get(&id) else {
                 return Ok(());
             };
             let mut l = old.clone();
@@ -322,10 +322,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             l.default_request_cpu = read::cpu(dr, "cpu", &join(p, "defaultRequest"))?;
             l.default_request_memory = read::memory(dr, "memory", &join(p, "defaultRequest"))?;
             l.max_memory = read::memory(max, "memory", &join(p, "max"))?;
-            cluster.limitranges.insert(id, l);
+            cluster.limitranges_mut().insert(id, l);
         }
         Kind::Pdb => {
-            let Some(old) = cluster.pdbs.get(&id) else {
+            let Some(old) = cluster.pdbs().get(&id) else {
                 return Ok(());
             };
             let mut p = old.clone();
@@ -340,10 +340,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                     "minAvailable and maxUnavailable cannot be both set",
                 ));
             }
-            cluster.pdbs.insert(id, p);
+            cluster.pdbs_mut().insert(id, p);
         }
         Kind::ServiceAccount => {
-            let Some(old) = cluster.serviceaccounts.get(&id) else {
+            let Some(old) = cluster.serviceaccounts().get(&id) else {
                 return Ok(());
             };
             let mut s = old.clone();
@@ -353,7 +353,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 .enumerate()
                 .map(|(i, x)| read::req_str(x, "name", &index("imagePullSecrets", i)))
                 .collect::<R<Vec<_>>>()?;
-            cluster.serviceaccounts.insert(id, s);
+            cluster.serviceaccounts_mut().insert(id, s);
         }
         Kind::Role | Kind::ClusterRole => {
             let scoped = kind == Kind::ClusterRole;
@@ -376,7 +376,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 .collect::<R<Vec<_>>>()?;
             let store_key = r.meta.key();
             let slot = cluster
-                .roles
+                .roles_mut()
                 .iter_mut()
                 .find(|(sk, v)| v.cluster == scoped && v.meta.name == name && (scoped || **sk == store_key));
             if let Some((_, v)) = slot {
@@ -414,7 +414,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 .collect::<R<Vec<_>>>()?;
             let store_key = b.meta.key();
             let slot = cluster
-                .rolebindings
+                .rolebindings_mut()
                 .iter_mut()
                 .find(|(sk, v)| v.cluster == scoped && v.meta.name == name && (scoped || **sk == store_key));
             if let Some((_, v)) = slot {
@@ -432,7 +432,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                 .enumerate()
                 .map(|(i, x)| read_webhook(x, &index("webhooks", i), old))
                 .collect::<R<Vec<_>>>()?;
-            cluster.webhooks.insert(name.to_owned(), w);
+            cluster.webhooks_mut().insert(name.to_owned(), w);
         }
         _ => {}
     }

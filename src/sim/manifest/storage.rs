@@ -18,7 +18,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
     let id = key(ns, name);
     match kind {
         Kind::Node => {
-            let n = cluster.nodes.get(name)?;
+            let n = cluster.nodes().get(name)?;
             let capacity = json!({
                 "cpu": n.cpu.to_string(),
                 "memory": n.memory.to_string(),
@@ -61,7 +61,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::Namespace => {
-            let n = cluster.namespaces.get(name)?;
+            let n = cluster.namespaces().get(name)?;
             let mut m = meta(cluster, kind, &n.meta);
             if !n.meta.labels.contains_key(NS_LABEL) {
                 m["labels"][NS_LABEL] = json!(name);
@@ -70,13 +70,13 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             Some(json!({"metadata": m, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": phase}}))
         }
         Kind::ConfigMap => {
-            let c = cluster.configmaps.get(&id)?;
+            let c = cluster.configmaps().get(&id)?;
             Some(
                 json!({"metadata": meta(cluster, kind, &c.meta), "data": if c.data.is_empty() { Value::Null } else { labels(&c.data) }}),
             )
         }
         Kind::Secret => {
-            let s = cluster.secrets.get(&id)?;
+            let s = cluster.secrets().get(&id)?;
             let data: serde_json::Map<String, Value> =
                 s.data.iter().map(|(k, v)| (k.clone(), Value::String(base64_encode(v.as_bytes())))).collect();
             Some(json!({
@@ -86,7 +86,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::Pvc => {
-            let p = cluster.pvcs.get(&id)?;
+            let p = cluster.pvcs().get(&id)?;
             let bound = p.phase == PvcPhase::Bound;
             let size = p.size.to_string();
             Some(json!({
@@ -106,7 +106,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::Pv => {
-            let v = cluster.pvs.get(name)?;
+            let v = cluster.pvs().get(name)?;
             let claim = v.claim.as_ref().map(|c| {
                 let (cns, cname) = c.split_once('/').unwrap_or(("default", c));
                 json!({"kind": "PersistentVolumeClaim", "namespace": cns, "name": cname})
@@ -126,7 +126,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::StorageClass => {
-            let s = cluster.storageclasses.get(name)?;
+            let s = cluster.storageclasses().get(name)?;
             let mut m = meta(cluster, kind, &s.meta);
             if s.is_default {
                 m["annotations"][DEFAULT_CLASS] = json!("true");
@@ -158,7 +158,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
     let spec = read::obj(m, "spec", "")?;
     match kind {
         Kind::Node => {
-            let Some(old) = cluster.nodes.get(name) else {
+            let Some(old) = cluster.nodes().get(name) else {
                 return Ok(());
             };
             let mut n = old.clone();
@@ -183,31 +183,31 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                     })
                 })
                 .collect::<R<Vec<_>>>()?;
-            cluster.nodes.insert(name.to_owned(), n);
+            cluster.nodes_mut().insert(name.to_owned(), n);
         }
         Kind::Namespace => {
-            let Some(old) = cluster.namespaces.get(name) else {
+            let Some(old) = cluster.namespaces().get(name) else {
                 return Ok(());
             };
             let mut meta = read::meta(m, &old.meta, &[])?;
             if !old.meta.labels.contains_key(NS_LABEL) && meta.labels.get(NS_LABEL).is_some_and(|v| v == name) {
                 meta.labels.remove(NS_LABEL);
             }
-            if let Some(n) = cluster.namespaces.get_mut(name) {
+            if let Some(n) = cluster.namespaces_mut().get_mut(name) {
                 n.meta = meta;
             }
         }
         Kind::ConfigMap => {
-            let Some(old) = cluster.configmaps.get(&id) else {
+            let Some(old) = cluster.configmaps().get(&id) else {
                 return Ok(());
             };
             let mut c = old.clone();
             c.meta = read::meta(m, &old.meta, &[])?;
             c.data = read::string_map(m, "data", "")?;
-            cluster.configmaps.insert(id, c);
+            cluster.configmaps_mut().insert(id, c);
         }
         Kind::Secret => {
-            let Some(old) = cluster.secrets.get(&id) else {
+            let Some(old) = cluster.secrets().get(&id) else {
                 return Ok(());
             };
             let mut s = old.clone();
@@ -226,10 +226,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             }
             data.extend(read::string_map(m, "stringData", "")?);
             s.data = data;
-            cluster.secrets.insert(id, s);
+            cluster.secrets_mut().insert(id, s);
         }
         Kind::Pvc => {
-            let Some(old) = cluster.pvcs.get(&id) else {
+            let Some(old) = cluster.pvcs().get(&id) else {
                 return Ok(());
             };
             let mut p = old.clone();
@@ -255,10 +255,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             p.storage_class = class;
             p.access_mode = mode;
             p.size = size;
-            cluster.pvcs.insert(id, p);
+            cluster.pvcs_mut().insert(id, p);
         }
         Kind::Pv => {
-            let Some(old) = cluster.pvs.get(name) else {
+            let Some(old) = cluster.pvs().get(name) else {
                 return Ok(());
             };
             let mut v = old.clone();
@@ -282,10 +282,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
                     read::opt_str(claim, "namespace", "spec.claimRef")?.unwrap_or_else(|| "default".to_owned())
                 )),
             };
-            cluster.pvs.insert(name.to_owned(), v);
+            cluster.pvs_mut().insert(name.to_owned(), v);
         }
         Kind::StorageClass => {
-            let Some(old) = cluster.storageclasses.get(name) else {
+            let Some(old) = cluster.storageclasses().get(name) else {
                 return Ok(());
             };
             let mut s = old.clone();
@@ -299,7 +299,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             if policy != old.reclaim_policy {
                 return Err(Bad::forbidden("reclaimPolicy", "updates to reclaimPolicy are forbidden."));
             }
-            cluster.storageclasses.insert(name.to_owned(), s);
+            cluster.storageclasses_mut().insert(name.to_owned(), s);
         }
         _ => {}
     }

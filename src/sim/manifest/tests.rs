@@ -154,7 +154,7 @@ fn strategic_merge_sets_one_containers_image() {
         r#"{"spec":{"template":{"spec":{"containers":[{"name":"proxy","image":"envoy:1.31"}]}}}}"#,
     )
     .expect("patch");
-    let d = &c.deployments[&key("shop", "web")];
+    let d = &c.deployments()[&key("shop", "web")];
     assert_eq!(d.template.spec.containers.len(), 2);
     assert_eq!(d.template.spec.containers[0].image, "registry.example.com/shop/web:1.4.2");
     assert_eq!(d.template.spec.containers[1].image, "envoy:1.31");
@@ -170,7 +170,7 @@ fn strategic_merge_sets_one_containers_image() {
         r#"{"spec":{"template":{"spec":{"containers":[{"name":"proxy","image":"envoy:1.32"}]}}}}"#,
     )
     .expect("merge patch");
-    let d = &c.deployments[&key("shop", "web")];
+    let d = &c.deployments()[&key("shop", "web")];
     assert_eq!(d.template.spec.containers.len(), 1);
     assert_eq!(d.template.spec.containers[0].name, "proxy");
 }
@@ -187,7 +187,7 @@ fn strategic_merge_env_and_delete_directive() {
         r#"{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"LOG","value":"debug"}]}]}}}}"#,
     )
     .expect("patch");
-    let env = &c.deployments[&key("shop", "web")].template.spec.containers[0].env;
+    let env = &c.deployments()[&key("shop", "web")].template.spec.containers[0].env;
     assert_eq!(env.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["DB_HOST", "LOG"]);
     patch(
         &mut c,
@@ -198,7 +198,7 @@ fn strategic_merge_env_and_delete_directive() {
         r#"{"spec":{"template":{"spec":{"containers":[{"name":"proxy","$patch":"delete"}]}}}}"#,
     )
     .expect("delete");
-    assert_eq!(c.deployments[&key("shop", "web")].template.spec.containers.len(), 1);
+    assert_eq!(c.deployments()[&key("shop", "web")].template.spec.containers.len(), 1);
 }
 
 #[test]
@@ -213,7 +213,7 @@ fn json_patch_replaces_webhook_failure_policy() {
         r#"[{"op":"replace","path":"/webhooks/0/failurePolicy","value":"Ignore"}]"#,
     )
     .expect("patch");
-    let w = &c.webhooks["policy-check"];
+    let w = &c.webhooks()["policy-check"];
     assert_eq!(w.webhooks[0].failure_policy, FailurePolicy::Ignore);
     assert_eq!(w.webhooks[0].service, "policy/checker");
     // test/add/remove, pointer escapes and `-`.
@@ -232,7 +232,7 @@ fn json_patch_replaces_webhook_failure_policy() {
     ]"#,
     )
     .expect("json patch");
-    let d = &c.deployments[&key("shop", "web")];
+    let d = &c.deployments()[&key("shop", "web")];
     assert_eq!(d.meta.labels.get("team/owner").map(String::as_str), Some("payments"));
     assert_eq!(d.template.spec.containers.len(), 1);
     assert_eq!(d.template.spec.containers[0].args, ["--verbose"]);
@@ -261,7 +261,7 @@ fn json_patch_replaces_webhook_failure_policy() {
 fn merge_patch_raises_hpa_max_replicas() {
     let mut c = fixture();
     patch(&mut c, Kind::Hpa, "shop", "web", PatchType::Merge, r#"{"spec":{"maxReplicas":6}}"#).expect("patch");
-    assert_eq!(c.hpas[&key("shop", "web")].max_replicas, 6);
+    assert_eq!(c.hpas()[&key("shop", "web")].max_replicas, 6);
     let too_low = patch(&mut c, Kind::Hpa, "shop", "web", PatchType::Merge, r#"{"spec":{"maxReplicas":1}}"#);
     assert_eq!(
         too_low,
@@ -269,13 +269,13 @@ fn merge_patch_raises_hpa_max_replicas() {
             "HorizontalPodAutoscaler.autoscaling \"web\" is invalid: spec.maxReplicas: Invalid value: 1: must be greater than or equal to `minReplicas`".to_owned()
         ))
     );
-    assert_eq!(c.hpas[&key("shop", "web")].max_replicas, 6);
+    assert_eq!(c.hpas()[&key("shop", "web")].max_replicas, 6);
 }
 
 #[test]
 fn bad_patches_change_nothing() {
     let mut c = fixture();
-    let before = c.deployments.clone();
+    let before = c.deployments().clone();
     let wrong_type =
         patch(&mut c, Kind::Deployment, "shop", "web", PatchType::Merge, r#"{"spec":{"replicas":"three"}}"#);
     assert_eq!(
@@ -330,7 +330,7 @@ fn bad_patches_change_nothing() {
     assert!(matches!(renamed, Err(ApiError::BadRequest(_))));
     let missing = patch(&mut c, Kind::Deployment, "shop", "nope", PatchType::Merge, "{}");
     assert_eq!(missing, Err(ApiError::not_found(Kind::Deployment, "nope")));
-    assert_eq!(c.deployments, before);
+    assert_eq!(c.deployments(), &before);
 }
 
 #[test]
@@ -345,7 +345,7 @@ fn patches_write_back_other_kinds() {
         r#"{"spec":{"selector":{"app":"web","tier":"front"}}}"#,
     )
     .expect("svc");
-    assert_eq!(c.services[&key("shop", "web")].selector.len(), 2);
+    assert_eq!(c.services()[&key("shop", "web")].selector.len(), 2);
     patch(
         &mut c,
         Kind::Service,
@@ -355,7 +355,7 @@ fn patches_write_back_other_kinds() {
         r#"{"spec":{"ports":[{"port":80,"targetPort":9090}]}}"#,
     )
     .expect("svc port");
-    assert_eq!(c.services[&key("shop", "web")].ports[0].target_port, IntOrString::Int(9090));
+    assert_eq!(c.services()[&key("shop", "web")].ports[0].target_port, IntOrString::Int(9090));
     patch(
         &mut c,
         Kind::Secret,
@@ -365,15 +365,15 @@ fn patches_write_back_other_kinds() {
         r#"{"data":{"user":"YWRtaW4="},"stringData":{"host":"db"}}"#,
     )
     .expect("secret");
-    let s = &c.secrets[&key("shop", "db-creds")];
+    let s = &c.secrets()[&key("shop", "db-creds")];
     assert_eq!(s.data.get("user").map(String::as_str), Some("admin"));
     assert_eq!(s.data.get("password").map(String::as_str), Some("hunter2"));
     assert_eq!(s.data.get("host").map(String::as_str), Some("db"));
     patch(&mut c, Kind::Node, "", "node-2", PatchType::Merge, r#"{"spec":{"unschedulable":null}}"#).expect("node");
-    assert!(!c.nodes["node-2"].unschedulable);
+    assert!(!c.nodes()["node-2"].unschedulable);
     patch(&mut c, Kind::Pod, "shop", "db-0", PatchType::Merge, r#"{"metadata":{"labels":{"app":"db","x":"y"}}}"#)
         .expect("pod labels");
-    assert_eq!(c.pods[&key("shop", "db-0")].meta.labels.len(), 2);
+    assert_eq!(c.pods()[&key("shop", "db-0")].meta.labels.len(), 2);
     let forbidden =
         patch(&mut c, Kind::Pod, "shop", "db-0", PatchType::Merge, r#"{"spec":{"serviceAccountName":"admin"}}"#);
     assert!(

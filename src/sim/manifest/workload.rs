@@ -23,7 +23,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
     let id = key(ns, name);
     match kind {
         Kind::Pod => {
-            let p = cluster.pods.get(&id)?;
+            let p = cluster.pods().get(&id)?;
             let node = p.spec.node_name.as_deref().or(p.status.node.as_deref());
             Some(json!({
                 "metadata": meta(cluster, kind, &p.meta),
@@ -32,7 +32,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::Deployment => {
-            let d = cluster.deployments.get(&id)?;
+            let d = cluster.deployments().get(&id)?;
             let mut m = meta(cluster, kind, &d.meta);
             if d.status.revision > 0 {
                 m["annotations"][REVISION] = d.status.revision.to_string().into();
@@ -80,7 +80,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             }))
         }
         Kind::ReplicaSet => {
-            let r = cluster.replicasets.get(&id)?;
+            let r = cluster.replicasets().get(&id)?;
             let mut m = meta(cluster, kind, &r.meta);
             m["annotations"][REVISION] = r.revision.to_string().into();
             Some(json!({
@@ -330,7 +330,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
     let spec = read::obj(m, "spec", "")?;
     match kind {
         Kind::Pod => {
-            let Some(old) = cluster.pods.get(&id) else {
+            let Some(old) = cluster.pods().get(&id) else {
                 return Ok(());
             };
             let meta = read::meta(m, &old.meta, &[])?;
@@ -354,10 +354,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             pod.meta = meta;
             pod.spec.containers = new_spec.containers;
             pod.spec.init_containers = new_spec.init_containers;
-            cluster.pods.insert(id, pod);
+            cluster.pods_mut().insert(id, pod);
         }
         Kind::Deployment => {
-            let Some(old) = cluster.deployments.get(&id) else {
+            let Some(old) = cluster.deployments().get(&id) else {
                 return Ok(());
             };
             let mut d = old.clone();
@@ -369,10 +369,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             d.progress_deadline_seconds = read::opt_u32(spec, "progressDeadlineSeconds", "spec")?.unwrap_or(600);
             d.paused = read::opt_bool(spec, "paused", "spec")?.unwrap_or(false);
             check_selector(&d.selector, &old.selector, &d.template)?;
-            cluster.deployments.insert(id, d);
+            cluster.deployments_mut().insert(id, d);
         }
         Kind::ReplicaSet => {
-            let Some(old) = cluster.replicasets.get(&id) else {
+            let Some(old) = cluster.replicasets().get(&id) else {
                 return Ok(());
             };
             let mut r = old.clone();
@@ -381,7 +381,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             r.selector = read::match_labels(spec, "selector", "spec")?;
             r.template = read_template(spec, &old.template)?;
             check_selector(&r.selector, &old.selector, &r.template)?;
-            cluster.replicasets.insert(id, r);
+            cluster.replicasets_mut().insert(id, r);
         }
         _ => {}
     }

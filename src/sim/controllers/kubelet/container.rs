@@ -37,7 +37,7 @@ pub fn container_usage(cluster: &Cluster, pod: &Pod, container: &str) -> (Millic
     let Some(app) = cluster.app_for_image(&status.image) else {
         return (Millicores(1), Mebibytes(8));
     };
-    let rps = cluster.traffic.pod_rps(&pod.meta.namespace, &pod.meta.name);
+    let rps = cluster.traffic().pod_rps(&pod.meta.namespace, &pod.meta.name);
     let cpu = app.cpu.0 as f64 + app.cpu_per_rps * rps;
     let mem = app.memory.0 as f64 + app.memory_per_rps * rps;
     (Millicores(cpu.round() as u64), Mebibytes(mem.round() as u64))
@@ -240,7 +240,7 @@ fn start(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, spec: &Cont
 /// Pulls the image, or says why not.
 fn pull(cluster: &Cluster, pod: &Pod, spec: &Container) -> Result<(), String> {
     let image = &spec.image;
-    match cluster.registry.resolve(image) {
+    match cluster.registry().resolve(image) {
         ImageLookup::NoRepository | ImageLookup::NoTag => Err(format!(
             "failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\": {image}: not found"
         )),
@@ -257,7 +257,7 @@ fn pull(cluster: &Cluster, pod: &Pod, spec: &Container) -> Result<(), String> {
 fn has_pull_secret(cluster: &Cluster, pod: &Pod) -> bool {
     let ns = &pod.meta.namespace;
     let from_sa = cluster
-        .serviceaccounts
+        .serviceaccounts()
         .get(&key(ns, &pod.spec.service_account))
         .map(|sa| sa.image_pull_secrets.clone())
         .unwrap_or_default();
@@ -265,7 +265,7 @@ fn has_pull_secret(cluster: &Cluster, pod: &Pod) -> bool {
         .image_pull_secrets
         .iter()
         .chain(from_sa.iter())
-        .any(|name| cluster.secrets.get(&key(ns, name)).is_some_and(|s| s.kind == "kubernetes.io/dockerconfigjson"))
+        .any(|name| cluster.secrets().get(&key(ns, name)).is_some_and(|s| s.kind == "kubernetes.io/dockerconfigjson"))
 }
 
 /// Deterministic jitter in seconds from a pod's identity, so replicas do not die in lockstep.

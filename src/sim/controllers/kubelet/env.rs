@@ -17,21 +17,23 @@ pub fn resolve_env(
         match source {
             EnvFrom::ConfigMap(name) => {
                 let cm = cluster
-                    .configmaps
+                    .configmaps()
                     .get(&key(namespace, name))
                     .ok_or_else(|| format!("configmap \"{name}\" not found"))?;
                 env.extend(cm.data.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             EnvFrom::Secret(name) => {
-                let s =
-                    cluster.secrets.get(&key(namespace, name)).ok_or_else(|| format!("secret \"{name}\" not found"))?;
+                let s = cluster
+                    .secrets()
+                    .get(&key(namespace, name))
+                    .ok_or_else(|| format!("secret \"{name}\" not found"))?;
                 env.extend(s.data.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
         }
     }
     for var in &container.env {
         if let Some(r) = &var.config_map_key {
-            match cluster.configmaps.get(&key(namespace, &r.name)) {
+            match cluster.configmaps().get(&key(namespace, &r.name)) {
                 None if r.optional => {}
                 None => return Err(format!("configmap \"{}\" not found", r.name)),
                 Some(cm) => match cm.data.get(&r.key) {
@@ -43,7 +45,7 @@ pub fn resolve_env(
                 },
             }
         } else if let Some(r) = &var.secret_key {
-            match cluster.secrets.get(&key(namespace, &r.name)) {
+            match cluster.secrets().get(&key(namespace, &r.name)) {
                 None if r.optional => {}
                 None => return Err(format!("secret \"{}\" not found", r.name)),
                 Some(s) => match s.data.get(&r.key) {
@@ -65,10 +67,10 @@ pub fn resolve_env(
 pub fn volume_error(cluster: &Cluster, pod: &Pod) -> Option<String> {
     let ns = &pod.meta.namespace;
     pod.spec.volumes.iter().find_map(|v| match &v.source {
-        VolumeSource::ConfigMap(name) if !cluster.configmaps.contains_key(&key(ns, name)) => {
+        VolumeSource::ConfigMap(name) if !cluster.configmaps().contains_key(&key(ns, name)) => {
             Some(format!("MountVolume.SetUp failed for volume \"{}\" : configmap \"{name}\" not found", v.name))
         }
-        VolumeSource::Secret(name) if !cluster.secrets.contains_key(&key(ns, name)) => {
+        VolumeSource::Secret(name) if !cluster.secrets().contains_key(&key(ns, name)) => {
             Some(format!("MountVolume.SetUp failed for volume \"{}\" : secret \"{name}\" not found", v.name))
         }
         _ => None,
@@ -84,10 +86,10 @@ pub fn file_present(cluster: &Cluster, pod: &Pod, container: &Container, path: &
         let Some(volume) = pod.spec.volumes.iter().find(|v| v.name == m.name) else { return false };
         match &volume.source {
             VolumeSource::ConfigMap(name) => {
-                cluster.configmaps.get(&key(&pod.meta.namespace, name)).is_some_and(|c| c.data.contains_key(file))
+                cluster.configmaps().get(&key(&pod.meta.namespace, name)).is_some_and(|c| c.data.contains_key(file))
             }
             VolumeSource::Secret(name) => {
-                cluster.secrets.get(&key(&pod.meta.namespace, name)).is_some_and(|s| s.data.contains_key(file))
+                cluster.secrets().get(&key(&pod.meta.namespace, name)).is_some_and(|s| s.data.contains_key(file))
             }
             VolumeSource::Pvc(_) | VolumeSource::EmptyDir => true,
         }

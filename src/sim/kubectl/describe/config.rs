@@ -7,7 +7,7 @@ use crate::sim::objects::{LimitRange, PodPhase, ResourceQuota, VolumeSource};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 pub fn configmap(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(cm) = cluster.configmaps.get(&key(ns, name)) else {
+    let Some(cm) = cluster.configmaps().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", cm.meta.name));
@@ -30,7 +30,7 @@ pub fn configmap(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 }
 
 pub fn secret(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(s) = cluster.secrets.get(&key(ns, name)) else {
+    let Some(s) = cluster.secrets().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", s.meta.name));
@@ -58,7 +58,7 @@ fn access_mode(mode: &str) -> &str {
 }
 
 pub fn pvc(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(c) = cluster.pvcs.get(&key(ns, name)) else {
+    let Some(c) = cluster.pvcs().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", c.meta.name));
@@ -74,7 +74,7 @@ pub fn pvc(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.line(0, &format!("Access Modes:\t{}", if bound { access_mode(&c.access_mode) } else { "" }));
     w.line(0, "VolumeMode:\tFilesystem");
     let users: Vec<String> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| {
             p.meta.namespace == ns
@@ -86,7 +86,7 @@ pub fn pvc(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 }
 
 pub fn pv(cluster: &Cluster, name: &str, w: &mut W) {
-    let Some(v) = cluster.pvs.get(name) else {
+    let Some(v) = cluster.pvs().get(name) else {
         return;
     };
     w.line(0, &format!("Name:\t{name}"));
@@ -114,7 +114,7 @@ pub fn pv(cluster: &Cluster, name: &str, w: &mut W) {
 }
 
 pub fn storageclass(cluster: &Cluster, name: &str, w: &mut W) {
-    let Some(sc) = cluster.storageclasses.get(name) else {
+    let Some(sc) = cluster.storageclasses().get(name) else {
         return;
     };
     w.line(0, &format!("Name:\t{name}"));
@@ -134,7 +134,7 @@ pub fn storageclass(cluster: &Cluster, name: &str, w: &mut W) {
 }
 
 pub fn serviceaccount(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(sa) = cluster.serviceaccounts.get(&key(ns, name)) else {
+    let Some(sa) = cluster.serviceaccounts().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", sa.meta.name));
@@ -150,7 +150,7 @@ pub fn serviceaccount(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 pub fn quota_rows(cluster: &Cluster, q: &ResourceQuota) -> Vec<(&'static str, String, String)> {
     let ns = &q.meta.namespace;
     let pods: Vec<_> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| &p.meta.namespace == ns && !matches!(p.status.phase, PodPhase::Succeeded | PodPhase::Failed))
         .collect();
@@ -184,7 +184,7 @@ pub fn quota_rows(cluster: &Cluster, q: &ResourceQuota) -> Vec<(&'static str, St
 }
 
 pub fn quota(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(q) = cluster.quotas.get(&key(ns, name)) else {
+    let Some(q) = cluster.quotas().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", q.meta.name));
@@ -218,7 +218,7 @@ fn limit_rows(lr: &LimitRange) -> Vec<String> {
 }
 
 pub fn limitrange(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(lr) = cluster.limitranges.get(&key(ns, name)) else {
+    let Some(lr) = cluster.limitranges().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", lr.meta.name));
@@ -231,7 +231,7 @@ pub fn limitrange(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 }
 
 pub fn namespace(cluster: &Cluster, name: &str, w: &mut W) {
-    let Some(n) = cluster.namespaces.get(name) else {
+    let Some(n) = cluster.namespaces().get(name) else {
         return;
     };
     w.line(0, &format!("Name:\t{name}"));
@@ -241,7 +241,7 @@ pub fn namespace(cluster: &Cluster, name: &str, w: &mut W) {
     w.annotations("Annotations", &n.meta.annotations);
     w.line(0, &format!("Status:\t{}", if n.meta.deleted.is_some() { "Terminating" } else { "Active" }));
     w.line(0, "");
-    let quotas: Vec<_> = cluster.quotas.values().filter(|q| q.meta.namespace == name).collect();
+    let quotas: Vec<_> = cluster.quotas().values().filter(|q| q.meta.namespace == name).collect();
     if quotas.is_empty() {
         w.line(0, "No resource quota.");
     } else {
@@ -256,7 +256,7 @@ pub fn namespace(cluster: &Cluster, name: &str, w: &mut W) {
         }
     }
     w.line(0, "");
-    let ranges: Vec<_> = cluster.limitranges.values().filter(|l| l.meta.namespace == name).collect();
+    let ranges: Vec<_> = cluster.limitranges().values().filter(|l| l.meta.namespace == name).collect();
     if ranges.is_empty() {
         w.line(0, "No LimitRange resource.");
     } else {

@@ -130,9 +130,9 @@ fn event(object: (&str, &str), warning: bool, what: (&str, &str, &str), times: (
 pub(crate) fn cluster() -> Cluster {
     let mut c = Cluster::new(7);
     c.now = 600;
-    c.namespaces.insert("default".to_owned(), Namespace { meta: Meta::new("default", "") });
-    c.nodes.insert("node-1".to_owned(), node("node-1", 1));
-    c.configmaps.insert(
+    c.namespaces_mut().insert("default".to_owned(), Namespace { meta: Meta::new("default", "") });
+    c.nodes_mut().insert("node-1".to_owned(), node("node-1", 1));
+    c.configmaps_mut().insert(
         key("default", "app-config"),
         ConfigMap {
             meta: Meta::new("app-config", "default"),
@@ -179,7 +179,7 @@ pub(crate) fn cluster() -> Cluster {
             since: 0,
         },
     ];
-    c.deployments.insert(key("default", "web"), d);
+    c.deployments_mut().insert(key("default", "web"), d);
     let rs = ReplicaSet {
         meta: Meta {
             labels: labels(&[("app", "web"), ("pod-template-hash", "6d4cf56db6")]),
@@ -195,9 +195,9 @@ pub(crate) fn cluster() -> Cluster {
         current: 3,
         create_error: None,
     };
-    c.replicasets.insert(key("default", "web-6d4cf56db6"), rs);
+    c.replicasets_mut().insert(key("default", "web-6d4cf56db6"), rs);
     for (name, ip) in [("web-6d4cf56db6-4xk2p", "10.244.1.5"), ("web-6d4cf56db6-9zqtw", "10.244.1.6")] {
-        c.pods.insert(key("default", name), web_pod(name, ip));
+        c.pods_mut().insert(key("default", name), web_pod(name, ip));
     }
     let mut crashing = web_pod("web-6d4cf56db6-x7k2p", "10.244.1.7");
     crashing.status.containers[0] = ContainerStatus {
@@ -222,8 +222,8 @@ pub(crate) fn cluster() -> Cluster {
         ],
         ..ContainerStatus::new("web", "shop/web:1.4.2")
     };
-    c.pods.insert(key("default", "web-6d4cf56db6-x7k2p"), crashing);
-    c.services.insert(
+    c.pods_mut().insert(key("default", "web-6d4cf56db6-x7k2p"), crashing);
+    c.services_mut().insert(
         key("default", "web"),
         Service {
             meta: Meta::new("web", "default"),
@@ -238,7 +238,7 @@ pub(crate) fn cluster() -> Cluster {
             cluster_ip: "10.96.12.4".to_owned(),
         },
     );
-    c.endpoints.insert(
+    c.endpoints_mut().insert(
         key("default", "web"),
         Endpoints {
             meta: Meta::new("web", "default"),
@@ -273,7 +273,7 @@ pub(crate) fn cluster() -> Cluster {
 /// Takes `node-1` down: kubelet stopped, conditions `Unknown`, unreachable taints (and a
 /// `dedicated=gpu` taint to show sorting).
 pub(crate) fn not_ready_node(c: &mut Cluster) {
-    if let Some(n) = c.nodes.get_mut("node-1") {
+    if let Some(n) = c.nodes_mut().get_mut("node-1") {
         n.kubelet = KubeletState::Stopped;
         n.last_heartbeat = 420;
         n.taints = vec![

@@ -6,7 +6,7 @@ use crate::sim::objects::{IntOrString, Labels, PolicyRule, PolicyType, ServiceTy
 
 /// Ready `ip:port` pairs behind a service port, as `formatEndpointSlices` prints them.
 pub fn endpoints_text(cluster: &Cluster, ns: &str, service: &str, port_name: Option<&str>) -> String {
-    let Some(ep) = cluster.endpoints.get(&key(ns, service)) else {
+    let Some(ep) = cluster.endpoints().get(&key(ns, service)) else {
         return "<none>".to_owned();
     };
     let port = ep
@@ -29,7 +29,7 @@ pub fn endpoints_text(cluster: &Cluster, ns: &str, service: &str, port_name: Opt
 }
 
 pub fn service(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(svc) = cluster.services.get(&key(ns, name)) else {
+    let Some(svc) = cluster.services().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", svc.meta.name));
@@ -59,7 +59,7 @@ pub fn service(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 }
 
 pub fn endpoints(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(ep) = cluster.endpoints.get(&key(ns, name)) else {
+    let Some(ep) = cluster.endpoints().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", ep.meta.name));
@@ -91,7 +91,7 @@ pub fn endpoints(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 
 /// `web:80 (10.244.1.5:8080)`, or the error kubectl shows when the service is missing.
 pub fn backend_text(cluster: &Cluster, ns: &str, service: &str, port: u16) -> String {
-    let Some(svc) = cluster.services.get(&key(ns, service)) else {
+    let Some(svc) = cluster.services().get(&key(ns, service)) else {
         return format!("{service}:{port} (<error: endpoints \"{service}\" not found>)");
     };
     let port_name = svc.ports.iter().find(|p| p.port == port).and_then(|p| p.name.as_deref());
@@ -99,7 +99,7 @@ pub fn backend_text(cluster: &Cluster, ns: &str, service: &str, port: u16) -> St
 }
 
 pub fn ingress(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(ing) = cluster.ingresses.get(&key(ns, name)) else {
+    let Some(ing) = cluster.ingresses().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", ing.meta.name));
@@ -135,7 +135,7 @@ fn label_selector(labels: &Labels) -> String {
 }
 
 pub fn netpol(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(np) = cluster.netpols.get(&key(ns, name)) else {
+    let Some(np) = cluster.netpols().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", np.meta.name));

@@ -11,7 +11,7 @@ const CONDITION_ORDER: [&str; 4] = ["MemoryPressure", "DiskPressure", "PIDPressu
 /// Pods bound to the node that have not terminated.
 pub fn pods_on<'a>(cluster: &'a Cluster, node: &str) -> Vec<&'a Pod> {
     cluster
-        .pods
+        .pods()
         .values()
         .filter(|p| {
             p.status.node.as_deref().or(p.spec.node_name.as_deref()) == Some(node)
@@ -50,7 +50,7 @@ pub fn roles(node: &Node) -> String {
 }
 
 pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
-    let Some(node) = cluster.nodes.get(name) else {
+    let Some(node) = cluster.nodes().get(name) else {
         return;
     };
     w.line(0, &format!("Name:\t{name}"));

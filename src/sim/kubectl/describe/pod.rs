@@ -11,7 +11,7 @@ use crate::sim::objects::{
 };
 
 pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(pod) = cluster.pods.get(&key(ns, name)) else {
+    let Some(pod) = cluster.pods().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", pod.meta.name));
@@ -25,7 +25,7 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
                 .status
                 .host_ip
                 .clone()
-                .or_else(|| cluster.nodes.get(n).map(|x| x.internal_ip.clone()))
+                .or_else(|| cluster.nodes().get(n).map(|x| x.internal_ip.clone()))
                 .unwrap_or_default();
             w.line(0, &format!("Node:\t{n}/{ip}"));
         }

@@ -6,7 +6,7 @@ use crate::sim::kind::Kind;
 use crate::sim::objects::{Pdb, Role, RoleBinding, WebhookKind};
 
 pub fn hpa(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(h) = cluster.hpas.get(&key(ns, name)) else {
+    let Some(h) = cluster.hpas().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", h.meta.name));
@@ -19,7 +19,7 @@ pub fn hpa(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     let current = match h.status.current_cpu_percent {
         None => "<unknown>".to_owned(),
         Some(p) => {
-            let request: u64 = cluster.deployments.get(&key(ns, &h.target)).map_or(0, |d| {
+            let request: u64 = cluster.deployments().get(&key(ns, &h.target)).map_or(0, |d| {
                 d.template.spec.containers.iter().map(|c| effective_requests(c).cpu.unwrap_or_default().0).sum()
             });
             format!("{p}% ({}m)", u64::from(p) * request / 100)
@@ -45,7 +45,7 @@ pub fn hpa(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 /// (allowed disruptions, current healthy, desired healthy, expected pods).
 pub fn pdb_status(cluster: &Cluster, p: &Pdb) -> (u32, u32, u32, u32) {
     let pods: Vec<_> = cluster
-        .pods
+        .pods()
         .values()
         .filter(|x| {
             x.meta.namespace == p.meta.namespace
@@ -65,7 +65,7 @@ pub fn pdb_status(cluster: &Cluster, p: &Pdb) -> (u32, u32, u32, u32) {
 }
 
 pub fn pdb(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(p) = cluster.pdbs.get(&key(ns, name)) else {
+    let Some(p) = cluster.pdbs().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", p.meta.name));
@@ -91,7 +91,7 @@ pub fn pdb(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 fn find_role<'a>(cluster: &'a Cluster, kind: Kind, ns: &str, name: &str) -> Option<&'a Role> {
     let cluster_scoped = kind == Kind::ClusterRole;
     cluster
-        .roles
+        .roles()
         .values()
         .find(|r| r.cluster == cluster_scoped && r.meta.name == name && (cluster_scoped || r.meta.namespace == ns))
 }
@@ -138,7 +138,7 @@ pub fn role(cluster: &Cluster, kind: Kind, ns: &str, name: &str, w: &mut W) {
 fn find_binding<'a>(cluster: &'a Cluster, kind: Kind, ns: &str, name: &str) -> Option<&'a RoleBinding> {
     let cluster_scoped = kind == Kind::ClusterRoleBinding;
     cluster
-        .rolebindings
+        .rolebindings()
         .values()
         .find(|r| r.cluster == cluster_scoped && r.meta.name == name && (cluster_scoped || r.meta.namespace == ns))
 }
@@ -162,7 +162,7 @@ pub fn rolebinding(cluster: &Cluster, kind: Kind, ns: &str, name: &str, w: &mut 
 }
 
 pub fn webhook(cluster: &Cluster, name: &str, w: &mut W) {
-    let Some(cfg) = cluster.webhooks.get(name) else {
+    let Some(cfg) = cluster.webhooks().get(name) else {
         return;
     };
     let kind = match cfg.kind {

@@ -15,7 +15,7 @@ fn run(c: &mut Cluster, line: &str) -> String {
 
 fn hpa_cluster() -> Cluster {
     let mut c = cluster();
-    c.hpas.insert(
+    c.hpas_mut().insert(
         key("default", "web"),
         Hpa {
             meta: Meta { created: -3600, ..Meta::new("web", "default") },
@@ -259,7 +259,7 @@ fn describe_deployment_shows_replicas_conditions_and_replica_sets() {
 #[test]
 fn describe_service_without_endpoints() {
     let mut c = cluster();
-    if let Some(e) = c.endpoints.get_mut(&key("default", "web")) {
+    if let Some(e) = c.endpoints_mut().get_mut(&key("default", "web")) {
         e.ready.clear();
     }
     assert_eq!(run(&mut c, "svc/web"), SVC);
@@ -277,7 +277,7 @@ fn describe_node_not_ready_with_taints() {
 fn describe_hpa_at_its_maximum() {
     let mut c = hpa_cluster();
     assert_eq!(run(&mut c, "hpa web"), HPA);
-    if let Some(h) = c.hpas.get_mut(&key("default", "web")) {
+    if let Some(h) = c.hpas_mut().get_mut(&key("default", "web")) {
         h.status.current_cpu_percent = None;
     }
     assert!(
@@ -316,7 +316,7 @@ fn describe_covers_every_kind() {
 #[test]
 fn secrets_show_sizes_not_values() {
     let mut c = cluster();
-    c.secrets.insert(
+    c.secrets_mut().insert(
         key("default", "db"),
         crate::sim::objects::Secret {
             meta: Meta::new("db", "default"),
@@ -359,7 +359,7 @@ fn network_cluster() -> Cluster {
         path_type: "Prefix".to_owned(),
         backend: IngressBackend { service: service.to_owned(), port: 80 },
     };
-    c.ingresses.insert(
+    c.ingresses_mut().insert(
         key("default", "shop"),
         Ingress {
             meta: Meta::new("shop", "default"),
@@ -371,7 +371,7 @@ fn network_cluster() -> Cluster {
             tls: vec![IngressTls { hosts: vec!["shop.example.com".to_owned()], secret_name: "shop-tls".to_owned() }],
         },
     );
-    c.netpols.insert(
+    c.netpols_mut().insert(
         key("default", "allow-all-ingress"),
         NetworkPolicy {
             meta: Meta::new("allow-all-ingress", "default"),
@@ -381,7 +381,7 @@ fn network_cluster() -> Cluster {
             egress: Vec::new(),
         },
     );
-    c.netpols.insert(
+    c.netpols_mut().insert(
         key("default", "db"),
         NetworkPolicy {
             meta: Meta::new("db", "default"),
@@ -394,7 +394,7 @@ fn network_cluster() -> Cluster {
             egress: Vec::new(),
         },
     );
-    c.quotas.insert(
+    c.quotas_mut().insert(
         key("default", "team-quota"),
         ResourceQuota {
             meta: Meta::new("team-quota", "default"),

@@ -7,7 +7,7 @@ use crate::sim::objects::{Deployment, OwnerKind, PodPhase, ReplicaSet, Strategy}
 /// The replica sets a deployment owns, newest revision last.
 pub fn owned_replicasets<'a>(cluster: &'a Cluster, d: &Deployment) -> Vec<&'a ReplicaSet> {
     let mut list: Vec<&ReplicaSet> = cluster
-        .replicasets
+        .replicasets()
         .values()
         .filter(|rs| {
             rs.meta.namespace == d.meta.namespace
@@ -40,7 +40,7 @@ fn rs_summary(list: &[&ReplicaSet]) -> String {
 }
 
 pub fn deployment(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(d) = cluster.deployments.get(&key(ns, name)) else {
+    let Some(d) = cluster.deployments().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", d.meta.name));
@@ -100,7 +100,7 @@ pub fn deployment(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
 }
 
 pub fn replicaset(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
-    let Some(rs) = cluster.replicasets.get(&key(ns, name)) else {
+    let Some(rs) = cluster.replicasets().get(&key(ns, name)) else {
         return;
     };
     w.line(0, &format!("Name:\t{}", rs.meta.name));
@@ -115,7 +115,7 @@ pub fn replicaset(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     }
     w.line(0, &format!("Replicas:\t{} current / {} desired", rs.current, rs.replicas));
     let mut counts = [0u32; 4];
-    for p in cluster.pods.values().filter(|p| {
+    for p in cluster.pods().values().filter(|p| {
         p.meta.namespace == ns
             && p.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::ReplicaSet && o.name == rs.meta.name)
     }) {

@@ -45,13 +45,13 @@ fn mounts(ctx: &Ctx<'_>) -> Vec<(String, Vec<(String, String)>)> {
             let files: Vec<(String, String)> = match source {
                 Some(VolumeSource::ConfigMap(n)) => ctx
                     .cluster
-                    .configmaps
+                    .configmaps()
                     .get(&key(ns, n))
                     .map(|cm| cm.data.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),
                 Some(VolumeSource::Secret(n)) => ctx
                     .cluster
-                    .secrets
+                    .secrets()
                     .get(&key(ns, n))
                     .map(|s| s.data.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),
@@ -169,8 +169,8 @@ pub fn env(ctx: &Ctx<'_>) -> Vec<(String, String)> {
     if let Some(c) = ctx.container {
         for from in &c.env_from {
             let data = match from {
-                EnvFrom::ConfigMap(n) => cluster.configmaps.get(&key(ns, n)).map(|x| &x.data),
-                EnvFrom::Secret(n) => cluster.secrets.get(&key(ns, n)).map(|x| &x.data),
+                EnvFrom::ConfigMap(n) => cluster.configmaps().get(&key(ns, n)).map(|x| &x.data),
+                EnvFrom::Secret(n) => cluster.secrets().get(&key(ns, n)).map(|x| &x.data),
             };
             for (k, v) in data.into_iter().flatten() {
                 set(&mut vars, k.clone(), v.clone());
@@ -178,9 +178,9 @@ pub fn env(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         }
         for e in &c.env {
             let value = if let Some(r) = &e.config_map_key {
-                cluster.configmaps.get(&key(ns, &r.name)).and_then(|x| x.data.get(&r.key)).cloned()
+                cluster.configmaps().get(&key(ns, &r.name)).and_then(|x| x.data.get(&r.key)).cloned()
             } else if let Some(r) = &e.secret_key {
-                cluster.secrets.get(&key(ns, &r.name)).and_then(|x| x.data.get(&r.key)).cloned()
+                cluster.secrets().get(&key(ns, &r.name)).and_then(|x| x.data.get(&r.key)).cloned()
             } else {
                 Some(e.value.clone().unwrap_or_default())
             };
@@ -189,7 +189,7 @@ pub fn env(ctx: &Ctx<'_>) -> Vec<(String, String)> {
             }
         }
     }
-    for svc in cluster.services.values().filter(|s| s.meta.namespace == ns) {
+    for svc in cluster.services().values().filter(|s| s.meta.namespace == ns) {
         let Some(port) = svc.ports.first() else {
             continue;
         };

@@ -13,22 +13,22 @@ const POD: &str = "web-6d4cf56db6-4xk2p";
 /// The fixture with images resolved to apps and a working `CoreDNS`.
 fn world() -> Cluster {
     let mut c = cluster();
-    c.registry.images.push(Image {
+    c.registry_mut().images.push(Image {
         repository: "shop/web".into(),
         tags: [("1.4.2".into(), "web".into())].into(),
         private: false,
     });
-    c.registry.images.push(Image {
+    c.registry_mut().images.push(Image {
         repository: "coredns/coredns".into(),
         tags: [("1.11.1".into(), "coredns".into())].into(),
         private: false,
     });
-    c.apps.insert(
+    c.apps_mut().insert(
         "web".into(),
         AppProfile { paths: vec!["/checkout".into(), "/healthz".into()], ..AppProfile::default() },
     );
-    c.apps.insert("coredns".into(), AppProfile { port: Some(53), role: AppRole::Dns, ..AppProfile::default() });
-    c.namespaces.insert("kube-system".into(), Namespace { meta: Meta::new("kube-system", "") });
+    c.apps_mut().insert("coredns".into(), AppProfile { port: Some(53), role: AppRole::Dns, ..AppProfile::default() });
+    c.namespaces_mut().insert("kube-system".into(), Namespace { meta: Meta::new("kube-system", "") });
     let dns = Pod {
         meta: Meta::new("coredns-7db6d8ff4d-abcde", "kube-system"),
         spec: PodSpec {
@@ -47,8 +47,8 @@ fn world() -> Cluster {
             ..PodStatus::default()
         },
     };
-    c.pods.insert(key("kube-system", &dns.meta.name), dns);
-    c.services.insert(
+    c.pods_mut().insert(key("kube-system", &dns.meta.name), dns);
+    c.services_mut().insert(
         key("kube-system", "kube-dns"),
         Service {
             meta: Meta::new("kube-dns", "kube-system"),
@@ -63,7 +63,7 @@ fn world() -> Cluster {
             cluster_ip: "10.96.0.10".into(),
         },
     );
-    c.endpoints.insert(
+    c.endpoints_mut().insert(
         key("kube-system", "kube-dns"),
         Endpoints {
             meta: Meta::new("kube-dns", "kube-system"),
@@ -77,7 +77,7 @@ fn world() -> Cluster {
         },
     );
     // Mount the config map as files.
-    if let Some(p) = c.pods.get_mut(&key("default", POD)) {
+    if let Some(p) = c.pods_mut().get_mut(&key("default", POD)) {
         p.spec.volumes.push(Volume { name: "config".into(), source: VolumeSource::ConfigMap("app-config".into()) });
         p.spec.containers[0].volume_mounts.push(VolumeMount { name: "config".into(), mount_path: "/etc/app".into() });
     }
@@ -163,7 +163,7 @@ fn exec_errors_read_like_kubectl() {
     let oci = exec(&mut c, &format!("{POD} -- foo")).err().unwrap_or_default();
     assert!(oci.starts_with("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \""));
     assert!(oci.ends_with("\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"foo\": executable file not found in $PATH: unknown"));
-    if let Some(p) = c.pods.get_mut(&key("default", POD)) {
+    if let Some(p) = c.pods_mut().get_mut(&key("default", POD)) {
         p.status.phase = PodPhase::Failed;
     }
     assert_eq!(
@@ -183,7 +183,7 @@ fn nslookup_outcomes() {
         exec(&mut c, &format!("{POD} -- nslookup nope")),
         Err("Server:         10.96.0.10\nAddress:        10.96.0.10:53\n\n** server can't find nope: NXDOMAIN\ncommand terminated with exit code 1".to_owned())
     );
-    c.endpoints.remove(&key("kube-system", "kube-dns"));
+    c.endpoints_mut().remove(&key("kube-system", "kube-dns"));
     assert_eq!(debug(&mut c, "nslookup web"), Err(";; connection timed out; no servers could be reached".to_owned()));
 }
 
@@ -211,7 +211,7 @@ fn curl_and_wget_outcomes() {
     );
     assert_eq!(debug(&mut c, "wget -qO- nope"), Err("wget: bad address 'nope'".to_owned()));
     // A default-deny policy drops the packets: a timeout, not a refusal.
-    c.netpols.insert(
+    c.netpols_mut().insert(
         key("default", "deny"),
         NetworkPolicy {
             meta: Meta::new("deny", "default"),

@@ -130,7 +130,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
     let age_s = age(now - item.created);
     let mut r: Vec<String> = match item.kind {
         Kind::Pod => {
-            let Some(p) = item.pod.or_else(|| cluster.pods.get(&id())) else {
+            let Some(p) = item.pod.or_else(|| cluster.pods().get(&id())) else {
                 return vec![name];
             };
             let mut r = vec![
@@ -151,7 +151,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Deployment => {
-            let Some(d) = cluster.deployments.get(&id()) else {
+            let Some(d) = cluster.deployments().get(&id()) else {
                 return vec![name];
             };
             let s = &d.status;
@@ -171,7 +171,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::ReplicaSet => {
-            let Some(rs) = cluster.replicasets.get(&id()) else {
+            let Some(rs) = cluster.replicasets().get(&id()) else {
                 return vec![name];
             };
             let mut r = vec![name, rs.replicas.to_string(), rs.current.to_string(), rs.ready.to_string(), age_s];
@@ -184,7 +184,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Service => {
-            let Some(s) = cluster.services.get(&id()) else {
+            let Some(s) = cluster.services().get(&id()) else {
                 return vec![name];
             };
             let ports = s
@@ -206,13 +206,13 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Endpoints => {
-            let Some(e) = cluster.endpoints.get(&id()) else {
+            let Some(e) = cluster.endpoints().get(&id()) else {
                 return vec![name];
             };
             vec![name, endpoints_text(e), age_s]
         }
         Kind::Node => {
-            let Some(n) = cluster.nodes.get(item.name.as_ref()) else {
+            let Some(n) = cluster.nodes().get(item.name.as_ref()) else {
                 return vec![name];
             };
             let mut status = match n.condition("Ready") {
@@ -243,24 +243,24 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Namespace => {
-            let Some(n) = cluster.namespaces.get(item.name.as_ref()) else {
+            let Some(n) = cluster.namespaces().get(item.name.as_ref()) else {
                 return vec![name];
             };
             let status = if n.meta.deleted.is_some() { "Terminating" } else { "Active" };
             vec![name, status.to_owned(), age_s]
         }
         Kind::ConfigMap => {
-            let n = cluster.configmaps.get(&id()).map_or(0, |c| c.data.len());
+            let n = cluster.configmaps().get(&id()).map_or(0, |c| c.data.len());
             vec![name, n.to_string(), age_s]
         }
         Kind::Secret => {
-            let Some(s) = cluster.secrets.get(&id()) else {
+            let Some(s) = cluster.secrets().get(&id()) else {
                 return vec![name];
             };
             vec![name, s.kind.clone(), s.data.len().to_string(), age_s]
         }
         Kind::Pvc => {
-            let Some(p) = cluster.pvcs.get(&id()) else {
+            let Some(p) = cluster.pvcs().get(&id()) else {
                 return vec![name];
             };
             let bound = p.phase == crate::sim::objects::PvcPhase::Bound;
@@ -280,7 +280,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::Pv => {
-            let Some(v) = cluster.pvs.get(item.name.as_ref()) else {
+            let Some(v) = cluster.pvs().get(item.name.as_ref()) else {
                 return vec![name];
             };
             let mut r = vec![
@@ -301,7 +301,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::StorageClass => {
-            let Some(s) = cluster.storageclasses.get(item.name.as_ref()) else {
+            let Some(s) = cluster.storageclasses().get(item.name.as_ref()) else {
                 return vec![name];
             };
             let shown = if s.is_default { format!("{name} (default)") } else { name };
@@ -315,23 +315,23 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             ]
         }
         Kind::Ingress => {
-            let Some(i) = cluster.ingresses.get(&id()) else {
+            let Some(i) = cluster.ingresses().get(&id()) else {
                 return vec![name];
             };
             let hosts: Vec<&str> =
                 i.rules.iter().map(|r| if r.host.is_empty() { "*" } else { r.host.as_str() }).collect();
-            let address = cluster.nodes.values().next().map(|n| n.internal_ip.clone()).unwrap_or_default();
+            let address = cluster.nodes().values().next().map(|n| n.internal_ip.clone()).unwrap_or_default();
             let ports = if i.tls.is_empty() { "80" } else { "80, 443" };
             vec![name, i.class.clone(), or_none(hosts.join(",")), address, ports.to_owned(), age_s]
         }
         Kind::NetworkPolicy => {
-            let Some(p) = cluster.netpols.get(&id()) else {
+            let Some(p) = cluster.netpols().get(&id()) else {
                 return vec![name];
             };
             vec![name, or_none(selector_text(&p.pod_selector)), age_s]
         }
         Kind::Hpa => {
-            let Some(h) = cluster.hpas.get(&id()) else {
+            let Some(h) = cluster.hpas().get(&id()) else {
                 return vec![name];
             };
             let current = h.status.current_cpu_percent.map_or_else(|| "<unknown>".to_owned(), |c| format!("{c}%"));
@@ -346,7 +346,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             ]
         }
         Kind::ResourceQuota => {
-            let Some(q) = cluster.quotas.get(&id()) else {
+            let Some(q) = cluster.quotas().get(&id()) else {
                 return vec![name];
             };
             let usage = crate::sim::manifest::quota_usage(cluster, q);
@@ -362,7 +362,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
         }
         Kind::LimitRange | Kind::Role | Kind::ClusterRole => vec![name, timestamp(item.created)],
         Kind::Pdb => {
-            let Some(p) = cluster.pdbs.get(&id()) else {
+            let Some(p) = cluster.pdbs().get(&id()) else {
                 return vec![name];
             };
             let (_, _, _, allowed) = crate::sim::manifest::pdb_status(cluster, p);
@@ -396,7 +396,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
         Kind::ServiceAccount => vec![name, "0".to_owned(), age_s],
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
             let want_cluster = item.kind == Kind::ClusterRoleBinding;
-            let Some(b) = cluster.rolebindings.values().find(|b| {
+            let Some(b) = cluster.rolebindings().values().find(|b| {
                 b.cluster == want_cluster
                     && b.meta.name == item.name
                     && (want_cluster || b.meta.namespace == item.namespace)
@@ -421,7 +421,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             r
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
-            let n = cluster.webhooks.get(item.name.as_ref()).map_or(0, |w| w.webhooks.len());
+            let n = cluster.webhooks().get(item.name.as_ref()).map_or(0, |w| w.webhooks.len());
             vec![name, n.to_string(), age_s]
         }
     };

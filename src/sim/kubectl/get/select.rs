@@ -13,7 +13,7 @@ use crate::sim::objects::Labels;
 /// Every object of a kind in a namespace (`None`: all namespaces), in kubectl's order.
 pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Vec<Item<'a>> {
     let in_ns = |ns: &str| !kind.namespaced() || namespace.is_none_or(|n| n == ns);
-    let mut out = Vec::with_capacity(if kind == Kind::Pod { cluster.pods.len() } else { 16 });
+    let mut out = Vec::with_capacity(if kind == Kind::Pod { cluster.pods().len() } else { 16 });
     let mut push = |m: &'a crate::sim::objects::Meta, pod: Option<&'a crate::sim::objects::Pod>| {
         if in_ns(&m.namespace) {
             out.push(Item {
@@ -32,32 +32,32 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
         }
     };
     match kind {
-        Kind::Pod => cluster.pods.values().for_each(|o| push(&o.meta, Some(o))),
-        Kind::Deployment => cluster.deployments.values().for_each(|o| push(&o.meta, None)),
-        Kind::ReplicaSet => cluster.replicasets.values().for_each(|o| push(&o.meta, None)),
-        Kind::Service => cluster.services.values().for_each(|o| push(&o.meta, None)),
-        Kind::Endpoints => cluster.endpoints.values().for_each(|o| push(&o.meta, None)),
-        Kind::Node => cluster.nodes.values().for_each(|o| push(&o.meta, None)),
-        Kind::Namespace => cluster.namespaces.values().for_each(|o| push(&o.meta, None)),
-        Kind::ConfigMap => cluster.configmaps.values().for_each(|o| push(&o.meta, None)),
-        Kind::Secret => cluster.secrets.values().for_each(|o| push(&o.meta, None)),
-        Kind::Pvc => cluster.pvcs.values().for_each(|o| push(&o.meta, None)),
-        Kind::Pv => cluster.pvs.values().for_each(|o| push(&o.meta, None)),
-        Kind::StorageClass => cluster.storageclasses.values().for_each(|o| push(&o.meta, None)),
-        Kind::Ingress => cluster.ingresses.values().for_each(|o| push(&o.meta, None)),
-        Kind::NetworkPolicy => cluster.netpols.values().for_each(|o| push(&o.meta, None)),
-        Kind::Hpa => cluster.hpas.values().for_each(|o| push(&o.meta, None)),
-        Kind::ResourceQuota => cluster.quotas.values().for_each(|o| push(&o.meta, None)),
-        Kind::LimitRange => cluster.limitranges.values().for_each(|o| push(&o.meta, None)),
-        Kind::Pdb => cluster.pdbs.values().for_each(|o| push(&o.meta, None)),
-        Kind::ServiceAccount => cluster.serviceaccounts.values().for_each(|o| push(&o.meta, None)),
+        Kind::Pod => cluster.pods().values().for_each(|o| push(&o.meta, Some(o))),
+        Kind::Deployment => cluster.deployments().values().for_each(|o| push(&o.meta, None)),
+        Kind::ReplicaSet => cluster.replicasets().values().for_each(|o| push(&o.meta, None)),
+        Kind::Service => cluster.services().values().for_each(|o| push(&o.meta, None)),
+        Kind::Endpoints => cluster.endpoints().values().for_each(|o| push(&o.meta, None)),
+        Kind::Node => cluster.nodes().values().for_each(|o| push(&o.meta, None)),
+        Kind::Namespace => cluster.namespaces().values().for_each(|o| push(&o.meta, None)),
+        Kind::ConfigMap => cluster.configmaps().values().for_each(|o| push(&o.meta, None)),
+        Kind::Secret => cluster.secrets().values().for_each(|o| push(&o.meta, None)),
+        Kind::Pvc => cluster.pvcs().values().for_each(|o| push(&o.meta, None)),
+        Kind::Pv => cluster.pvs().values().for_each(|o| push(&o.meta, None)),
+        Kind::StorageClass => cluster.storageclasses().values().for_each(|o| push(&o.meta, None)),
+        Kind::Ingress => cluster.ingresses().values().for_each(|o| push(&o.meta, None)),
+        Kind::NetworkPolicy => cluster.netpols().values().for_each(|o| push(&o.meta, None)),
+        Kind::Hpa => cluster.hpas().values().for_each(|o| push(&o.meta, None)),
+        Kind::ResourceQuota => cluster.quotas().values().for_each(|o| push(&o.meta, None)),
+        Kind::LimitRange => cluster.limitranges().values().for_each(|o| push(&o.meta, None)),
+        Kind::Pdb => cluster.pdbs().values().for_each(|o| push(&o.meta, None)),
+        Kind::ServiceAccount => cluster.serviceaccounts().values().for_each(|o| push(&o.meta, None)),
         Kind::Role | Kind::ClusterRole => {
             let want = kind == Kind::ClusterRole;
-            cluster.roles.values().filter(|r| r.cluster == want).for_each(|o| push(&o.meta, None));
+            cluster.roles().values().filter(|r| r.cluster == want).for_each(|o| push(&o.meta, None));
         }
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
             let want = kind == Kind::ClusterRoleBinding;
-            cluster.rolebindings.values().filter(|r| r.cluster == want).for_each(|o| push(&o.meta, None));
+            cluster.rolebindings().values().filter(|r| r.cluster == want).for_each(|o| push(&o.meta, None));
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
             let want = if kind == Kind::MutatingWebhook {
@@ -65,7 +65,7 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
             } else {
                 crate::sim::objects::WebhookKind::Validating
             };
-            cluster.webhooks.values().filter(|w| w.kind == want).for_each(|o| push(&o.meta, None));
+            cluster.webhooks().values().filter(|w| w.kind == want).for_each(|o| push(&o.meta, None));
         }
         Kind::Event => {
             let mut events: Vec<Item> = cluster

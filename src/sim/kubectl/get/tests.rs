@@ -123,7 +123,7 @@ web-7d4b9c8f6b-zq9pl   0/1   CrashLoopBackOff   3 (45s ago)   5m"
 #[test]
 fn terminating_pods_still_show() {
     let mut c = fixture();
-    if let Some(p) = c.pods.get_mut(&("shop".to_owned(), "db-0".to_owned())) {
+    if let Some(p) = c.pods_mut().get_mut(&("shop".to_owned(), "db-0".to_owned())) {
         p.status.terminating_until = Some(630);
     }
     let (_, out) = get_in(&mut c, "get pod db-0 -n shop");
@@ -164,7 +164,7 @@ web    1/2     2            1           30d   web,proxy    registry.example.com/
 fn endpoints_nodes_hpa_events_and_others() {
     assert_eq!(get("get ep -n shop"), "NAME   ENDPOINTS         AGE\nweb    10.244.1.5:8080   30d");
     let mut c = fixture();
-    if let Some(e) = c.endpoints.get_mut(&("shop".to_owned(), "web".to_owned())) {
+    if let Some(e) = c.endpoints_mut().get_mut(&("shop".to_owned(), "web".to_owned())) {
         let a = e.ready[0].clone();
         e.ready = (1..=5)
             .map(|i| crate::sim::objects::EndpointAddress { ip: format!("10.244.1.{i}"), ..a.clone() })
@@ -174,7 +174,7 @@ fn endpoints_nodes_hpa_events_and_others() {
         get_in(&mut c, "get endpoints web -n shop").1,
         "NAME   ENDPOINTS                                                     AGE\nweb    10.244.1.1:8080,10.244.1.2:8080,10.244.1.3:8080 + 2 more...   30d"
     );
-    if let Some(e) = c.endpoints.get_mut(&("shop".to_owned(), "web".to_owned())) {
+    if let Some(e) = c.endpoints_mut().get_mut(&("shop".to_owned(), "web".to_owned())) {
         e.ready.clear();
         e.not_ready.clear();
     }

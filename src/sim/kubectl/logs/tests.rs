@@ -23,7 +23,7 @@ fn top(c: &mut Cluster, line: &str) -> Result<String, String> {
 fn with_logs() -> Cluster {
     let mut c = cluster();
     for (name, _) in [(HEALTHY, 0), ("web-6d4cf56db6-9zqtw", 1)] {
-        if let Some(p) = c.pods.get_mut(&key("default", name)) {
+        if let Some(p) = c.pods_mut().get_mut(&key("default", name)) {
             p.status.containers[0].log = (1..=12).map(|i| format!("{name} GET /checkout 200 ({i})")).collect();
         }
     }
@@ -31,7 +31,7 @@ fn with_logs() -> Cluster {
 }
 
 fn set_waiting(c: &mut Cluster, reason: WaitingReason) {
-    if let Some(p) = c.pods.get_mut(&key("default", HEALTHY)) {
+    if let Some(p) = c.pods_mut().get_mut(&key("default", HEALTHY)) {
         p.status.containers[0] = ContainerStatus {
             state: ContainerState::Waiting { reason, message: String::new() },
             ..ContainerStatus::new("web", "shop/web:1.4.2")
@@ -106,7 +106,7 @@ fn logs_errors_match_kubectl() {
 #[test]
 fn multi_container_pods_default_to_the_first_container() {
     let mut c = with_logs();
-    if let Some(p) = c.pods.get_mut(&key("default", HEALTHY)) {
+    if let Some(p) = c.pods_mut().get_mut(&key("default", HEALTHY)) {
         p.spec.containers.push(Container {
             name: "sidecar".to_owned(),
             image: "envoy:1.30".to_owned(),
@@ -149,12 +149,12 @@ fn selectors_and_workloads_pick_pods() {
 
 fn with_apps() -> Cluster {
     let mut c = cluster();
-    c.registry.images.push(Image {
+    c.registry_mut().images.push(Image {
         repository: "shop/web".to_owned(),
         tags: [("1.4.2".to_owned(), "web".to_owned())].into(),
         private: false,
     });
-    c.apps.insert(
+    c.apps_mut().insert(
         "web".to_owned(),
         AppProfile {
             cpu: Millicores(12),
@@ -164,7 +164,9 @@ fn with_apps() -> Cluster {
             ..AppProfile::default()
         },
     );
-    c.traffic.pod_load.insert(("default".to_owned(), HEALTHY.to_owned()), 10.0);
+    let mut load = c.traffic().pod_load.clone();
+    load.insert(("default".to_owned(), HEALTHY.to_owned()), 10.0);
+    c.set_pod_load(load);
     c
 }
 
@@ -180,8 +182,10 @@ fn top_pods_follows_the_app_profile_and_load() {
         Ok("NAMESPACE   POD                    NAME   CPU(cores)   MEMORY(bytes)\ndefault     web-6d4cf56db6-4xk2p   web    22m          120Mi\ndefault     web-6d4cf56db6-9zqtw   web    12m          100Mi".to_owned())
     );
     // A heavier load runs into the 128Mi memory limit.
-    c.traffic.pod_load.insert(("default".to_owned(), HEALTHY.to_owned()), 50.0);
-    let pod = c.pods.get(&key("default", HEALTHY)).cloned();
+    let mut load = c.traffic().pod_load.clone();
+    load.insert(("default".to_owned(), HEALTHY.to_owned()), 50.0);
+    c.set_pod_load(load);
+    let pod = c.pods().get(&key("default", HEALTHY)).cloned();
     assert_eq!(pod.map(|p| super::top::container_usage(&c, &p, "web")), Some((Millicores(62), Mebibytes(128))));
 }
 
@@ -192,7 +196,7 @@ fn top_nodes_adds_system_use() {
         top(&mut c, "nodes"),
         Ok("NAME     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)\nnode-1   134m         3%       1229Mi          15%".to_owned())
     );
-    if let Some(n) = c.nodes.get_mut("node-1") {
+    if let Some(n) = c.nodes_mut().get_mut("node-1") {
         n.kubelet = crate::sim::objects::KubeletState::Stopped;
     }
     assert_eq!(
@@ -204,7 +208,7 @@ fn top_nodes_adds_system_use() {
 #[test]
 fn top_without_running_pods_explains_itself() {
     let mut c = with_apps();
-    for p in c.pods.values_mut() {
+    for p in c.pods_mut().values_mut() {
         p.status.containers[0].state =
             ContainerState::Waiting { reason: WaitingReason::CrashLoopBackOff, message: String::new() };
     }

@@ -42,7 +42,7 @@ pub fn container_usage(cluster: &Cluster, pod: &Pod, container: &str) -> (Millic
 
 /// Per-container metrics of a pod, or `None` when metrics-server has none for it.
 fn pod_metrics(cluster: &Cluster, pod: &Pod) -> Option<Vec<(String, Millicores, Mebibytes)>> {
-    let node = cluster.nodes.get(pod.status.node.as_deref()?)?;
+    let node = cluster.nodes().get(pod.status.node.as_deref()?)?;
     if node.kubelet != KubeletState::Running || pod.status.terminating_until.is_some() {
         return None;
     }
@@ -116,12 +116,12 @@ fn top_pods(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
     let pods: Vec<&Pod> = match name {
         Some(n) => vec![
             cluster
-                .pods
+                .pods()
                 .get(&key(ns, n))
                 .ok_or_else(|| crate::sim::change::ApiError::not_found(crate::sim::kind::Kind::Pod, n))?,
         ],
         None => cluster
-            .pods
+            .pods()
             .values()
             .filter(|p| (all || p.meta.namespace == ns) && selector.as_ref().is_none_or(|s| s.matches(&p.meta.labels)))
             .collect(),
@@ -193,12 +193,12 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
     let nodes: Vec<_> = match args.positional.first() {
         Some(n) => vec![
             cluster
-                .nodes
+                .nodes()
                 .get(n.as_str())
                 .ok_or_else(|| crate::sim::change::ApiError::not_found(crate::sim::kind::Kind::Node, n))?,
         ],
         None => {
-            cluster.nodes.values().filter(|n| selector.as_ref().is_none_or(|s| s.matches(&n.meta.labels))).collect()
+            cluster.nodes().values().filter(|n| selector.as_ref().is_none_or(|s| s.matches(&n.meta.labels))).collect()
         }
     };
     if nodes.is_empty() {
@@ -215,7 +215,7 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
         // The OS, kubelet and container runtime use some of every node.
         let mut cpu = 60 + n.cpu.0 / 100;
         let mut mem = 600 + n.memory.0 / 20;
-        for p in cluster.pods.values().filter(|p| p.status.node.as_deref() == Some(n.meta.name.as_str())) {
+        for p in cluster.pods().values().filter(|p| p.status.node.as_deref() == Some(n.meta.name.as_str())) {
             for (_, c, m) in pod_metrics(cluster, p).unwrap_or_default() {
                 cpu += c.0;
                 mem += m.0;

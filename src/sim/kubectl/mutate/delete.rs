@@ -190,6 +190,6 @@ mod tests {
         let out = crate::sim::kubectl::run(&mut c, "kubectl delete cm app-config -n shop");
         assert_eq!(out.output, "configmap \"app-config\" deleted");
         assert!(out.changed);
-        assert!(c.configmaps.is_empty());
+        assert!(c.configmaps().is_empty());
     }
 }

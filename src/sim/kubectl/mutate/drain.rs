@@ -135,7 +135,7 @@ pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodLi
         }
     };
     let mut evict = Vec::new();
-    for pod in cluster.pods.values() {
+    for pod in cluster.pods().values() {
         if !on_node(pod, node) || pod.status.terminating_until.is_some() {
             continue;
         }
@@ -329,11 +329,11 @@ mod tests {
                 r#", volumes: [(name: "tmp", source: EmptyDir)]"#,
             ),
         ] {
-            c.pods.insert(p.meta.key(), p);
+            c.pods_mut().insert(p.meta.key(), p);
         }
         let mut proxy = fixture::pod("kube-proxy-x", Some((OwnerKind::DaemonSet, "kube-proxy")), "n2", "");
         proxy.meta.namespace = "kube-system".into();
-        c.pods.insert(proxy.meta.key(), proxy);
+        c.pods_mut().insert(proxy.meta.key(), proxy);
         c
     }
 
@@ -366,7 +366,7 @@ mod tests {
     #[test]
     fn a_refused_drain_cordons_and_explains() {
         let mut c = with_extra_pods();
-        c.pods.retain(|k, _| k.1 != "debug" && k.1 != "kube-proxy-x");
+        c.pods_mut().retain(|k, _| k.1 != "debug" && k.1 != "kube-proxy-x");
         // The cordon goes through `apply`; until it works the node is left as it was.
         let out = run(&mut c, &["n2".to_owned()]).map_or_else(|e| e.to_string(), |d| d.output);
         let tail: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("error: unable to drain")).collect();
@@ -416,8 +416,8 @@ mod tests {
         let mut c = fixture::cluster();
         let mut mirror = fixture::pod("etcd-n2", None, "n2", "");
         mirror.meta.owner = Some(OwnerRef { kind: OwnerKind::Node, name: "n2".into() });
-        c.pods.insert(mirror.meta.key(), mirror);
-        if let Some(p) = c.pods.values_mut().find(|p| p.meta.name == "web-7c9b-aaaaa") {
+        c.pods_mut().insert(mirror.meta.key(), mirror);
+        if let Some(p) = c.pods_mut().values_mut().find(|p| p.meta.name == "web-7c9b-aaaaa") {
             p.status.terminating_until = Some(900);
         }
         let list = pods_for_deletion(&c, "n2", &opts());
@@ -430,8 +430,8 @@ mod tests {
         let mut c = fixture::cluster();
         let pdb: crate::sim::objects::Pdb =
             fixture::ron(r#"(meta: (name: "web", namespace: "shop"), selector: {"app": "web"}, min_available: 3)"#);
-        c.pdbs.insert(pdb.meta.key(), pdb);
-        c.pods.retain(|k, _| k.1 != "web-7c9b-bbbbb");
+        c.pdbs_mut().insert(pdb.meta.key(), pdb);
+        c.pods_mut().retain(|k, _| k.1 != "web-7c9b-bbbbb");
         let out = crate::sim::kubectl::run(&mut c, "kubectl drain n2 --ignore-daemonsets");
         let refusal = "Cannot evict pod as it would violate the pod's disruption budget.";
         let err = format!("error when evicting pods/\"web-7c9b-aaaaa\" -n \"shop\": {refusal}");
@@ -451,7 +451,7 @@ mod tests {
             .join("\n")
         );
         assert!(out.changed, "the node was cordoned");
-        assert!(c.nodes["n2"].unschedulable);
+        assert!(c.nodes()["n2"].unschedulable);
     }
 
     #[test]

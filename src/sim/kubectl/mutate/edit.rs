@@ -57,8 +57,8 @@ pub fn plan_scale(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
     let mut plan = Plan::per_object();
     for (kind, meta) in found {
         let now = match kind {
-            Kind::Deployment => cluster.deployments.get(&meta.key()).map(|d| d.replicas),
-            Kind::ReplicaSet => cluster.replicasets.get(&meta.key()).map(|r| r.replicas),
+            Kind::Deployment => cluster.deployments().get(&meta.key()).map(|d| d.replicas),
+            Kind::ReplicaSet => cluster.replicasets().get(&meta.key()).map(|r| r.replicas),
             _ => {
                 return Err(KubectlError::msg(
                     "Error from server (NotFound): the server could not find the requested resource",
@@ -261,7 +261,7 @@ mod tests {
         let mut c = fixture::cluster();
         let out = crate::sim::kubectl::run(&mut c, "kubectl scale deploy/web --replicas=5 -n shop");
         assert_eq!(out.output, "deployment.apps/web scaled");
-        assert_eq!(c.deployments[&key("shop", "web")].replicas, 5);
+        assert_eq!(c.deployments()[&key("shop", "web")].replicas, 5);
     }
 
     #[test]
@@ -274,6 +274,6 @@ mod tests {
             r#"kubectl patch deploy/web -n shop --type=merge -p '{"spec":{"replicas":4}}'"#,
         );
         assert_eq!((out.output.as_str(), out.changed), ("deployment.apps/web patched", true));
-        assert_eq!(c.deployments[&key("shop", "web")].replicas, 4);
+        assert_eq!(c.deployments()[&key("shop", "web")].replicas, 4);
     }
 }

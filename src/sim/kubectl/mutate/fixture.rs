@@ -45,12 +45,12 @@ pub fn cluster() -> Cluster {
     c.now = 600;
     for ns in ["default", "shop", "kube-system"] {
         let n: Namespace = ron(&format!(r#"(meta: (name: "{ns}"))"#));
-        c.namespaces.insert(ns.to_owned(), n);
+        c.namespaces_mut().insert(ns.to_owned(), n);
     }
     for name in ["n1", "n2"] {
         let mut n: Node = ron(&format!(r#"(meta: (name: "{name}", namespace: ""), cpu: "4", memory: "8Gi")"#));
         n.meta.labels.insert("kubernetes.io/hostname".into(), name.into());
-        c.nodes.insert(name.to_owned(), n);
+        c.nodes_mut().insert(name.to_owned(), n);
     }
     let mut d: Deployment = ron(&format!(
         r#"(meta: (name: "web", namespace: "shop", labels: {{"app": "web"}}), replicas: 3,
@@ -71,7 +71,7 @@ pub fn cluster() -> Cluster {
         message: "ReplicaSet \"web-7c9b\" has successfully progressed.".into(),
         since: 0,
     });
-    c.deployments.insert(key("shop", "web"), d);
+    c.deployments_mut().insert(key("shop", "web"), d);
     for (name, revision, image, cause) in [
         ("web-5d8f", 1, "repo/web:1.4.0", None),
         ("web-7c9b", 2, "repo/web:1.4.1", Some("kubectl set image deploy/web web=repo/web:1.4.1")),
@@ -87,17 +87,17 @@ pub fn cluster() -> Cluster {
         if let Some(cause) = cause {
             rs.meta.annotations.insert("kubernetes.io/change-cause".into(), cause.into());
         }
-        c.replicasets.insert(key("shop", name), rs);
+        c.replicasets_mut().insert(key("shop", name), rs);
     }
     for p in [
         pod("web-7c9b-aaaaa", Some((OwnerKind::ReplicaSet, "web-7c9b")), "n2", ""),
         pod("web-7c9b-bbbbb", Some((OwnerKind::ReplicaSet, "web-7c9b")), "n2", ""),
         pod("web-7c9b-ccccc", Some((OwnerKind::ReplicaSet, "web-7c9b")), "n1", ""),
     ] {
-        c.pods.insert(p.meta.key(), p);
+        c.pods_mut().insert(p.meta.key(), p);
     }
     let cm: ConfigMap =
         ron(r#"(meta: (name: "app-config", namespace: "shop"), data: {"DB_URL": "postgres://db:5432/shop"})"#);
-    c.configmaps.insert(cm.meta.key(), cm);
+    c.configmaps_mut().insert(cm.meta.key(), cm);
     c
 }

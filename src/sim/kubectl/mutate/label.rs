@@ -269,6 +269,6 @@ mod tests {
         let mut c = fixture::cluster();
         let out = crate::sim::kubectl::run(&mut c, "kubectl label pod web-7c9b-aaaaa tier=front -n shop");
         assert_eq!(out.output, "pod/web-7c9b-aaaaa labeled");
-        assert_eq!(c.pods[&key("shop", "web-7c9b-aaaaa")].meta.labels.get("tier").map(String::as_str), Some("front"));
+        assert_eq!(c.pods()[&key("shop", "web-7c9b-aaaaa")].meta.labels.get("tier").map(String::as_str), Some("front"));
     }
 }

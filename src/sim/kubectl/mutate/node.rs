@@ -26,7 +26,7 @@ pub fn nodes<'c>(cluster: &'c Cluster, args: &Args, verb: &str) -> Result<Vec<&'
         if args.value(flag::SELECTOR).is_some() {
             let mut found = Vec::new();
             for meta in select(cluster, Kind::Node, args)? {
-                found.extend(cluster.nodes.get(&meta.name));
+                found.extend(cluster.nodes().get(&meta.name));
             }
             return Ok(found);
         }
@@ -53,7 +53,7 @@ pub fn nodes<'c>(cluster: &'c Cluster, args: &Args, verb: &str) -> Result<Vec<&'
             names.push(word.clone());
         }
     }
-    names.iter().map(|n| cluster.nodes.get(n).ok_or_else(|| ApiError::not_found(Kind::Node, n).into())).collect()
+    names.iter().map(|n| cluster.nodes().get(n).ok_or_else(|| ApiError::not_found(Kind::Node, n).into())).collect()
 }
 
 /// Cordoning (or uncordoning) one node: a change, or `already cordoned`.
@@ -181,7 +181,7 @@ pub fn plan_taint(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
                         kind.plural()
                     )));
                 }
-                v.push(cluster.nodes.get(&name).ok_or_else(|| ApiError::not_found(Kind::Node, &name))?);
+                v.push(cluster.nodes().get(&name).ok_or_else(|| ApiError::not_found(Kind::Node, &name))?);
             }
             v
         }
@@ -192,7 +192,7 @@ pub fn plan_taint(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
             if !args.switch(flag::ALL) && args.value(flag::SELECTOR).is_none() {
                 return Err(no_name_error());
             }
-            select(cluster, Kind::Node, args)?.into_iter().filter_map(|m| cluster.nodes.get(&m.name)).collect()
+            select(cluster, Kind::Node, args)?.into_iter().filter_map(|m| cluster.nodes().get(&m.name)).collect()
         }
     };
     let overwrite = args.switch(flag::OVERWRITE);
@@ -254,7 +254,7 @@ mod tests {
         let plan = plan_cordon(&c, &args("node/n1", CORDON_FLAGS), false).expect("plan");
         assert!(plan.changes().is_empty());
         assert_eq!(lines(&plan), ["node/n1 already uncordoned"]);
-        if let Some(n) = c.nodes.get_mut("n1") {
+        if let Some(n) = c.nodes_mut().get_mut("n1") {
             n.unschedulable = true;
         }
         let plan = plan_cordon(&c, &args("n1", CORDON_FLAGS), true).expect("plan");
@@ -308,7 +308,7 @@ mod tests {
             plan_taint(&c, &args("node n1 dedicated-", TAINT_FLAGS)).err().map(|e| e.to_string()).as_deref(),
             Some("error: taint \"dedicated\" not found")
         );
-        if let Some(n) = c.nodes.get_mut("n1") {
+        if let Some(n) = c.nodes_mut().get_mut("n1") {
             n.taints.push(gpu);
         }
         let plan = plan_taint(&c, &args("node/n1 dedicated-", TAINT_FLAGS)).expect("plan");
@@ -331,6 +331,6 @@ mod tests {
         let mut c = fixture::cluster();
         let out = crate::sim::kubectl::run(&mut c, "kubectl cordon n1");
         assert_eq!(out.output, "node/n1 cordoned");
-        assert!(c.nodes["n1"].unschedulable);
+        assert!(c.nodes()["n1"].unschedulable);
     }
 }

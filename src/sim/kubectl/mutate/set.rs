@@ -88,7 +88,7 @@ fn target<'c>(cluster: &'c Cluster, args: &Args, words: &[String]) -> Result<&'c
         )));
     }
     cluster
-        .deployments
+        .deployments()
         .get(&key(args.namespace(), &name))
         .ok_or_else(|| ApiError::not_found(Kind::Deployment, &name).into())
 }
@@ -371,7 +371,7 @@ mod tests {
         let out = crate::sim::kubectl::run(&mut c, "kubectl set image deploy/web web=repo/web:1.4.2 -n shop");
         assert_eq!(out.output, "deployment.apps/web image updated");
         assert!(out.changed && out.ok);
-        let d = &c.deployments[&key("shop", "web")];
+        let d = &c.deployments()[&key("shop", "web")];
         assert_eq!(d.template.spec.containers[0].image, "repo/web:1.4.2");
     }
 }

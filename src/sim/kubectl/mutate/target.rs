@@ -83,36 +83,36 @@ pub fn scope(kind: Kind, namespace: &str) -> String {
 /// Every object of a kind (all namespaces), as metadata.
 pub fn metas(cluster: &Cluster, kind: Kind) -> Vec<&Meta> {
     match kind {
-        Kind::Pod => cluster.pods.values().map(|o| &o.meta).collect(),
-        Kind::Deployment => cluster.deployments.values().map(|o| &o.meta).collect(),
-        Kind::ReplicaSet => cluster.replicasets.values().map(|o| &o.meta).collect(),
-        Kind::Service => cluster.services.values().map(|o| &o.meta).collect(),
-        Kind::Endpoints => cluster.endpoints.values().map(|o| &o.meta).collect(),
-        Kind::Node => cluster.nodes.values().map(|o| &o.meta).collect(),
-        Kind::Namespace => cluster.namespaces.values().map(|o| &o.meta).collect(),
-        Kind::ConfigMap => cluster.configmaps.values().map(|o| &o.meta).collect(),
-        Kind::Secret => cluster.secrets.values().map(|o| &o.meta).collect(),
-        Kind::Pvc => cluster.pvcs.values().map(|o| &o.meta).collect(),
-        Kind::Pv => cluster.pvs.values().map(|o| &o.meta).collect(),
-        Kind::StorageClass => cluster.storageclasses.values().map(|o| &o.meta).collect(),
-        Kind::Ingress => cluster.ingresses.values().map(|o| &o.meta).collect(),
-        Kind::NetworkPolicy => cluster.netpols.values().map(|o| &o.meta).collect(),
-        Kind::Hpa => cluster.hpas.values().map(|o| &o.meta).collect(),
-        Kind::ResourceQuota => cluster.quotas.values().map(|o| &o.meta).collect(),
-        Kind::LimitRange => cluster.limitranges.values().map(|o| &o.meta).collect(),
-        Kind::Pdb => cluster.pdbs.values().map(|o| &o.meta).collect(),
-        Kind::ServiceAccount => cluster.serviceaccounts.values().map(|o| &o.meta).collect(),
+        Kind::Pod => cluster.pods().values().map(|o| &o.meta).collect(),
+        Kind::Deployment => cluster.deployments().values().map(|o| &o.meta).collect(),
+        Kind::ReplicaSet => cluster.replicasets().values().map(|o| &o.meta).collect(),
+        Kind::Service => cluster.services().values().map(|o| &o.meta).collect(),
+        Kind::Endpoints => cluster.endpoints().values().map(|o| &o.meta).collect(),
+        Kind::Node => cluster.nodes().values().map(|o| &o.meta).collect(),
+        Kind::Namespace => cluster.namespaces().values().map(|o| &o.meta).collect(),
+        Kind::ConfigMap => cluster.configmaps().values().map(|o| &o.meta).collect(),
+        Kind::Secret => cluster.secrets().values().map(|o| &o.meta).collect(),
+        Kind::Pvc => cluster.pvcs().values().map(|o| &o.meta).collect(),
+        Kind::Pv => cluster.pvs().values().map(|o| &o.meta).collect(),
+        Kind::StorageClass => cluster.storageclasses().values().map(|o| &o.meta).collect(),
+        Kind::Ingress => cluster.ingresses().values().map(|o| &o.meta).collect(),
+        Kind::NetworkPolicy => cluster.netpols().values().map(|o| &o.meta).collect(),
+        Kind::Hpa => cluster.hpas().values().map(|o| &o.meta).collect(),
+        Kind::ResourceQuota => cluster.quotas().values().map(|o| &o.meta).collect(),
+        Kind::LimitRange => cluster.limitranges().values().map(|o| &o.meta).collect(),
+        Kind::Pdb => cluster.pdbs().values().map(|o| &o.meta).collect(),
+        Kind::ServiceAccount => cluster.serviceaccounts().values().map(|o| &o.meta).collect(),
         Kind::Role | Kind::ClusterRole => {
             let cluster_wide = kind == Kind::ClusterRole;
-            cluster.roles.values().filter(|r| r.cluster == cluster_wide).map(|o| &o.meta).collect()
+            cluster.roles().values().filter(|r| r.cluster == cluster_wide).map(|o| &o.meta).collect()
         }
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
             let cluster_wide = kind == Kind::ClusterRoleBinding;
-            cluster.rolebindings.values().filter(|r| r.cluster == cluster_wide).map(|o| &o.meta).collect()
+            cluster.rolebindings().values().filter(|r| r.cluster == cluster_wide).map(|o| &o.meta).collect()
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
             let want = if kind == Kind::ValidatingWebhook { WebhookKind::Validating } else { WebhookKind::Mutating };
-            cluster.webhooks.values().filter(|w| w.kind == want).map(|o| &o.meta).collect()
+            cluster.webhooks().values().filter(|w| w.kind == want).map(|o| &o.meta).collect()
         }
         Kind::Event => Vec::new(),
     }

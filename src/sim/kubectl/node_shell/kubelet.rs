@@ -181,7 +181,8 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
         k(start + 1, 'I', "kubelet_node_status.go:75", &format!("\"Successfully registered node\" node=\"{host}\"")),
     ];
     let until = if node.kubelet == KubeletState::Running { cluster.now } else { node.last_heartbeat };
-    let mut pods: Vec<_> = cluster.pods.values().filter(|p| p.status.node.as_deref() == Some(host.as_str())).collect();
+    let mut pods: Vec<_> =
+        cluster.pods().values().filter(|p| p.status.node.as_deref() == Some(host.as_str())).collect();
     pods.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     for p in pods {
         for s in &p.status.containers {

@@ -8,7 +8,7 @@ use crate::sim::objects::DiskFile;
 
 fn full_disk() -> Cluster {
     let mut c = cluster();
-    if let Some(n) = c.nodes.get_mut("node-1") {
+    if let Some(n) = c.nodes_mut().get_mut("node-1") {
         n.files = vec![DiskFile { path: "/var/log/app/debug.log".to_owned(), gib: 60 }];
     }
     c
@@ -16,7 +16,7 @@ fn full_disk() -> Cluster {
 
 fn sh(c: &Cluster, line: &str) -> Shell {
     let argv: Vec<String> = shlex::split(line).unwrap_or_default();
-    match c.nodes.get("node-1") {
+    match c.nodes().get("node-1") {
         Some(n) => execute(c, n, &argv),
         None => Shell::Fail("no node".to_owned(), 1),
     }
@@ -122,11 +122,11 @@ fn the_node_shell_answers_like_a_node() {
     // Planned on a shared cluster, applied by the console.
     let planned = super::plan(&c, &["node-1", "--", "rm", "-rf", "/var/log/app"].map(str::to_owned));
     assert!(planned.is_ok_and(|p| !p.changes.is_empty()));
-    assert_eq!(c.nodes.get("node-1").map(|n| n.files.len()), Some(1));
+    assert_eq!(c.nodes().get("node-1").map(|n| n.files.len()), Some(1));
     let done = crate::sim::kubectl::run(&mut c, "ssh node-1 -- rm -rf /var/log/app");
     assert!(done.ok && done.changed && done.cost == crate::sim::kubectl::CHANGE_COST);
-    assert_eq!(c.nodes.get("node-1").map(|n| n.files.len()), Some(0));
+    assert_eq!(c.nodes().get("node-1").map(|n| n.files.len()), Some(0));
     let done = crate::sim::kubectl::run(&mut c, "ssh node-1 systemctl stop kubelet");
     assert!(done.ok && done.changed);
-    assert_eq!(c.nodes.get("node-1").map(|n| n.kubelet), Some(crate::sim::objects::KubeletState::Stopped));
+    assert_eq!(c.nodes().get("node-1").map(|n| n.kubelet), Some(crate::sim::objects::KubeletState::Stopped));
 }

@@ -10,7 +10,7 @@ fn args(line: &str, specs: &[FlagSpec]) -> Args {
 }
 
 fn web(c: &mut Cluster) -> &mut Deployment {
-    c.deployments.get_mut(&key("shop", "web")).expect("fixture has web")
+    c.deployments_mut().get_mut(&key("shop", "web")).expect("fixture has web")
 }
 
 fn run_line(c: &mut Cluster, line: &str) -> Result<String, String> {
@@ -89,9 +89,9 @@ fn history_lists_revisions_with_change_causes() {
             "deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deploy/web web=repo/web:1.4.1"
         )
     );
-    let web = c.deployments[&key("shop", "web")].clone();
+    let web = c.deployments()[&key("shop", "web")].clone();
     let mut bare = fixture::cluster();
-    bare.replicasets.clear();
+    bare.replicasets_mut().clear();
     assert_eq!(history::table(&bare, &web), "deployment.apps/web\nNo rollout history found.");
     assert_eq!(
         run_line(&mut c, "history deploy/web --revision=9 -n shop"),
@@ -140,7 +140,7 @@ fn undo_targets_the_previous_or_a_given_revision() {
 #[test]
 fn undo_refuses_paused_deployments_and_missing_history() {
     let mut c = fixture::cluster();
-    c.replicasets.retain(|k, _| k.1 != "web-5d8f");
+    c.replicasets_mut().retain(|k, _| k.1 != "web-5d8f");
     assert_eq!(
         plan_undo(&c, &args("deploy/web -n shop", UNDO_FLAGS)).err().map(|e| e.to_string()).as_deref(),
         Some("error: no rollout history found for deployment \"web\"")
@@ -194,5 +194,5 @@ fn undo_end_to_end() {
     let out = crate::sim::kubectl::run(&mut c, "kubectl rollout undo deploy/web -n shop");
     assert_eq!(out.output, "deployment.apps/web rolled back");
     assert!(out.changed);
-    assert_eq!(c.deployments[&key("shop", "web")].template.spec.containers[0].image, "repo/web:1.4.0");
+    assert_eq!(c.deployments()[&key("shop", "web")].template.spec.containers[0].image, "repo/web:1.4.0");
 }

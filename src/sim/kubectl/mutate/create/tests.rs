@@ -185,5 +185,5 @@ fn create_configmap_end_to_end() {
     let mut c = fixture::cluster();
     let out = crate::sim::kubectl::run(&mut c, "kubectl create configmap app-env --from-literal=A=1 -n shop");
     assert_eq!(out.output, "configmap/app-env created");
-    assert!(c.configmaps.contains_key(&crate::sim::cluster::key("shop", "app-env")));
+    assert!(c.configmaps().contains_key(&crate::sim::cluster::key("shop", "app-env")));
 }
