@@ -15,10 +15,12 @@
 mod bucket;
 mod code;
 mod fit;
+mod gate;
 mod handler;
 mod host;
 mod outbox;
 mod persist;
+mod quiet;
 mod registry;
 mod scenarios;
 mod table;
@@ -67,6 +69,14 @@ pub struct Limits {
     pub chat: Rate,
     /// Every other request per player (acts, ready, start, kick).
     pub acts: Rate,
+    /// Lobby changes (ready toggles) per player; each goes to every member of the lobby.
+    pub lobby: Rate,
+    /// Joins per room (a flood of spectators joins would rewrite the room and its lobby for all).
+    pub room_joins: Rate,
+    /// Connections open at once from one address; more are turned away with a reason.
+    pub per_address: usize,
+    /// New connections per address; more are turned away with a reason.
+    pub connects: Rate,
     /// Pings per connection; more are ignored.
     pub pings: Rate,
     /// Refused requests in a row (rate limited) before a flooding client is dropped.
@@ -90,6 +100,10 @@ impl Default for Limits {
             send_buffer: None,
             chat: Rate { burst: 5, per: Duration::from_secs(10) },
             acts: Rate { burst: 20, per: Duration::from_secs(2) },
+            lobby: Rate { burst: 6, per: Duration::from_secs(10) },
+            room_joins: Rate { burst: 40, per: Duration::from_secs(10) },
+            per_address: 64,
+            connects: Rate { burst: 64, per: Duration::from_secs(10) },
             pings: Rate { burst: 5, per: Duration::from_secs(5) },
             flood: 50,
             dedupe: 256,
@@ -269,6 +283,7 @@ impl Server {
         // Every handler holds a clone; when all are dropped, every connection is closed.
         let (alive, mut all_closed) = mpsc::channel::<()>(1);
         let permits = Arc::new(Semaphore::new(limits.max_connections));
+        let mut gate = gate::Gate::new(limits);
         let context = Arc::new(handler::Context { registry: rooms.registry.clone(), limits });
         tokio::pin!(shutdown);
         loop {
@@ -285,9 +300,18 @@ impl Server {
                     continue;
                 }
             };
+            let pass = match gate.admit(peer.ip(), tokio::time::Instant::now()) {
+                Ok(pass) => pass,
+                Err(refusal) => {
+                    let reason = refusal.reason(&limits);
+                    quiet::log(|| tracing::warn!(%peer, "turned away: {reason}"));
+                    turn_away(&socket, &reason);
+                    continue;
+                }
+            };
             let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
-                tracing::warn!(%peer, "turned away: {} connections open", limits.max_connections);
-                turn_away(&socket);
+                quiet::log(|| tracing::warn!(%peer, "turned away: {} connections open", limits.max_connections));
+                turn_away(&socket, FULL);
                 continue;
             };
             let _ = socket.set_nodelay(true);
@@ -297,6 +321,7 @@ impl Server {
             tokio::spawn(async move {
                 handler::serve(socket, peer, context, stop).await;
                 drop(permit);
+                drop(pass);
                 drop(alive);
             });
         }
@@ -308,13 +333,16 @@ impl Server {
         if tokio::time::timeout(limits.shutdown_grace, all_closed.recv()).await.is_err() {
             tracing::warn!("some connections did not close within {:?}", limits.shutdown_grace);
         }
+        quiet::flush();
         tracing::info!("server stopped");
     }
 }
 
-/// Tells a connection the server is full, if its socket takes the frame at once; never waits.
-fn turn_away(socket: &tokio::net::TcpStream) {
-    let refused = ServerMsg::Refused { reason: "the server is full; try again later".to_owned() };
+const FULL: &str = "the server is full; try again later";
+
+/// Tells a connection why it is turned away, if its socket takes the frame at once; never waits.
+fn turn_away(socket: &tokio::net::TcpStream, reason: &str) {
+    let refused = ServerMsg::Refused { reason: reason.to_owned() };
     if let Ok(payload) = codec::encode(&refused) {
         let mut frame = u32::try_from(payload.len()).unwrap_or(u32::MAX).to_be_bytes().to_vec();
         frame.extend_from_slice(&payload);
