@@ -217,7 +217,7 @@ impl Server {
             let record = match record {
                 Ok(record) => record,
                 Err(e) => {
-                    tracing::warn!(code = %name, "room not resumed: {e}");
+                    tracing::warn!("room {name} not resumed: {e}");
                     outcomes.push(Resumption::NotResumed { code: name, why: e.to_string() });
                     continue;
                 }
@@ -233,7 +233,7 @@ impl Server {
                     continue;
                 }
                 Err(e) => {
-                    tracing::warn!(code = %code, "room not resumed: {e}");
+                    tracing::warn!("room {code} not resumed: {e}");
                     outcomes.push(Resumption::NotResumed { code, why: e.to_string() });
                     continue;
                 }
