@@ -230,6 +230,8 @@ pub type Listed = (String, Result<RoomRecord, RecordError>);
 pub struct RoomDir {
     dir: PathBuf,
     _lock: File,
+    /// Records written so far (tests bound how often rooms rewrite theirs).
+    saves: std::sync::atomic::AtomicU64,
 }
 
 impl RoomDir {
@@ -245,7 +247,7 @@ impl RoomDir {
             Err(std::fs::TryLockError::WouldBlock) => return Err(RecordError::Locked { path: dir }),
             Err(std::fs::TryLockError::Error(source)) => return Err(RecordError::Io { path: lock_path, source }),
         }
-        Ok(RoomDir { dir, _lock: lock })
+        Ok(RoomDir { dir, _lock: lock, saves: std::sync::atomic::AtomicU64::new(0) })
     }
 
     pub fn path_of(&self, code: &str) -> PathBuf {
@@ -255,7 +257,14 @@ impl RoomDir {
     /// Writes a room's record in place of the one before.
     pub fn save(&self, record: &RoomRecord) -> Result<(), RecordError> {
         let path = self.path_of(&record.code);
+        self.saves.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         files::write_private(&path, record.to_text().as_bytes()).map_err(io_error(&path))
+    }
+
+    /// How many records were written through this directory.
+    #[cfg(test)]
+    pub fn saves(&self) -> u64 {
+        self.saves.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets a room; a room with no record is fine.

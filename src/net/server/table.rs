@@ -48,6 +48,8 @@ const MAX_COMMAND: usize = 1000;
 
 pub const ROOM_FAILED: &str = "the room failed; other rooms go on";
 pub const KICKED: &str = "kicked by the game master";
+pub const HOST_TROUBLE: &str = "the host cannot keep this game on disk (the host's log says why): \
+     the game goes on, but a restart of the server may lose it";
 pub const TOO_MANY_JOINS: &str = "too many players are joining this room at once; try again in a few seconds";
 
 /// What handlers ask of a table.
@@ -340,7 +342,9 @@ impl Table {
                     .then_some(Seat::GameMaster)
                     .or_else(|| self.members.iter().find(|(_, m)| m.creator).map(|(s, _)| *s));
                 if let Some(seat) = host {
-                    self.notice(seat, &text);
+                    // The warning names the host's directories; the log has it whole, the player
+                    // (perhaps on another machine) only what it means for the game.
+                    self.notice(seat, HOST_TROUBLE);
                 }
                 false
             }
