@@ -52,8 +52,8 @@ async fn host_with(config: ServerConfig) -> Host {
     Host { addr, code, stop: Some(stop), server }
 }
 
-async fn host(limits: Limits) -> Host {
-    host_with(ServerConfig { data_dir: None, turn_timer: None, limits }).await
+async fn host(limits: &Limits) -> Host {
+    host_with(ServerConfig { data_dir: None, turn_timer: None, limits: *limits }).await
 }
 
 impl Host {
@@ -153,7 +153,7 @@ fn is_lobby_with_chat(message: &ServerMsg, text: &str) -> bool {
 /// wrap to 0 (and a build with overflow checks panic, taking the room down).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resume_claiming_updates_never_sent_is_refused_and_the_room_goes_on() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let mut lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
     lee.until("the lobby", |m| matches!(m, ServerMsg::Update { .. })).await;
     for last_seq in [u64::MAX, 2] {
@@ -181,12 +181,15 @@ async fn a_resume_claiming_updates_never_sent_is_refused_and_the_room_goes_on() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_act_id_still_spends_from_the_rate_limit() {
     let limits = Limits { acts: Rate { burst: 5, per: Duration::from_secs(3600) }, flood: 1000, ..limits() };
-    let host = host(limits).await;
+    let host = host(&limits).await;
     let mut lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
     let mut tam = Client::join(host.addr, &host.code, "Tam", RoleWish::Troubleshooter).await;
     lee.send(&ClientMsg::Start).await;
-    tam.until("the game", |m| matches!(m, ServerMsg::Update { update: Update::View(v), .. } if v.phase == Phase::Playing))
-        .await;
+    tam.until(
+        "the game",
+        |m| matches!(m, ServerMsg::Update { update: Update::View(v), .. } if v.phase == Phase::Playing),
+    )
+    .await;
     let replays = 20;
     for _ in 0..=replays {
         tam.send(&ClientMsg::Act { id: 1, action: Action::TeamChat("once".into()) }).await;
@@ -194,7 +197,8 @@ async fn a_replayed_act_id_still_spends_from_the_rate_limit() {
     let mut answered = 0;
     let mut slowed = 0;
     while answered + slowed < replays + 1 {
-        if let ServerMsg::Done { result, .. } = tam.until("an answer", |m| matches!(m, ServerMsg::Done { id: 1, .. })).await
+        if let ServerMsg::Done { result, .. } =
+            tam.until("an answer", |m| matches!(m, ServerMsg::Done { id: 1, .. })).await
         {
             match result {
                 Ok(()) => answered += 1,
@@ -212,7 +216,7 @@ async fn a_replayed_act_id_still_spends_from_the_rate_limit() {
 /// Finding 3: every ready, even one that changed nothing, sent the whole lobby to everyone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_storm_of_readies_sends_no_lobby_for_what_did_not_change() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let mut lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
     let mut wes = Client::join(host.addr, &host.code, "Wes", RoleWish::Spectator).await;
     lee.send(&ClientMsg::LobbyChat("before".into())).await;
@@ -237,7 +241,7 @@ async fn a_storm_of_readies_sends_no_lobby_for_what_did_not_change() {
 /// Finding 5: before joining, a connection could make the server hold a 64 KiB frame for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_frame_before_joining_is_refused_at_once() {
-    let host = host(Limits { handshake: Duration::from_secs(3600), ..limits() }).await;
+    let host = host(&Limits { handshake: Duration::from_secs(3600), ..limits() }).await;
     let mut client = Client::connect(host.addr).await;
     client.hello().await;
     // The header of a frame of 60,000 bytes, and a little of it.
@@ -249,8 +253,11 @@ async fn a_long_frame_before_joining_is_refused_at_once() {
     // A joined client may still send frames of the protocol's full size.
     let mut lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
     lee.send(&ClientMsg::LobbyChat("x".repeat(8000))).await;
-    lee.until("the long line", |m| matches!(m, ServerMsg::Update { update: Update::Lobby(l), .. } if !l.chat.is_empty()))
-        .await;
+    lee.until(
+        "the long line",
+        |m| matches!(m, ServerMsg::Update { update: Update::Lobby(l), .. } if !l.chat.is_empty()),
+    )
+    .await;
     host.shut_down().await;
 }
 
@@ -258,7 +265,7 @@ async fn a_long_frame_before_joining_is_refused_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_cannot_fill_the_server_and_is_told_why() {
     let limits = Limits { max_connections: 8, per_address: 4, ..limits() };
-    let host = host(limits).await;
+    let host = host(&limits).await;
     let mut held = Vec::new();
     for _ in 0..4 {
         let mut c = Client::connect_from("127.0.0.2", host.addr).await;
@@ -291,7 +298,7 @@ async fn one_address_cannot_fill_the_server_and_is_told_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_opening_connections_too_fast_is_told_to_slow_down() {
     let limits = Limits { connects: Rate { burst: 5, per: Duration::from_secs(3600) }, ..limits() };
-    let host = host(limits).await;
+    let host = host(&limits).await;
     for _ in 0..5 {
         let mut c = Client::connect_from("127.0.0.3", host.addr).await;
         c.hello().await;
@@ -356,11 +363,11 @@ async fn ten_thousand_guessing_connections_grow_the_log_by_less_than_a_megabyte(
         ..Limits::default()
     };
     for limits in [Limits::default(), open] {
-        guess_codes(limits).await;
+        guess_codes(&limits).await;
     }
 }
 
-async fn guess_codes(limits: Limits) {
+async fn guess_codes(limits: &Limits) {
     let logged = Counted::default();
     let writer = logged.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -381,10 +388,21 @@ async fn guess_codes(limits: Limits) {
                 tokio::spawn(async move {
                     let mut c = Client::connect(addr).await;
                     let guess = format!("{:05}-{:05}", tried + i, i);
-                    let _ = c.frames.send(codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes")).await;
-                    let _ = c.frames.send(codec::encode(&ClientMsg::Join { code: guess, name: "G".into(), role: RoleWish::Any }).expect("encodes")).await;
+                    let _ = c
+                        .frames
+                        .send(codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes"))
+                        .await;
+                    let _ = c
+                        .frames
+                        .send(
+                            codec::encode(&ClientMsg::Join { code: guess, name: "G".into(), role: RoleWish::Any })
+                                .expect("encodes"),
+                        )
+                        .await;
                     let mut welcomed = false;
-                    while let Some(Ok(frame)) = tokio::time::timeout(WAIT, c.frames.next()).await.expect("answered in time") {
+                    while let Some(Ok(frame)) =
+                        tokio::time::timeout(WAIT, c.frames.next()).await.expect("answered in time")
+                    {
                         welcomed |= matches!(codec::decode(&frame), Ok(ServerMsg::Welcome { .. }));
                     }
                     welcomed

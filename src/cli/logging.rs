@@ -69,7 +69,8 @@ impl Capped {
         }
         if !state.2 {
             state.2 = true;
-            let note = format!("this hour's log reached {} bytes; further lines are dropped until the next hour\n", self.cap);
+            let note =
+                format!("this hour's log reached {} bytes; further lines are dropped until the next hour\n", self.cap);
             return out.write_all(note.as_bytes());
         }
         Ok(())

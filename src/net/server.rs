@@ -196,7 +196,7 @@ impl Server {
         }
         socket.bind(addr)?;
         let listener = socket.listen(1024)?;
-        let registry = registry::Registry::spawn(config.limits);
+        let registry = registry::Registry::spawn(&config.limits);
         let scenarios = Arc::new(Scenarios::default());
         Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config), keep: None, scenarios } })
     }
@@ -283,7 +283,7 @@ impl Server {
         // Every handler holds a clone; when all are dropped, every connection is closed.
         let (alive, mut all_closed) = mpsc::channel::<()>(1);
         let permits = Arc::new(Semaphore::new(limits.max_connections));
-        let mut gate = gate::Gate::new(limits);
+        let mut gate = gate::Gate::new(&limits);
         let context = Arc::new(handler::Context { registry: rooms.registry.clone(), limits });
         tokio::pin!(shutdown);
         loop {

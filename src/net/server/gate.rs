@@ -65,9 +65,9 @@ impl Drop for Pass {
 }
 
 impl Gate {
-    pub fn new(limits: Limits) -> Gate {
+    pub fn new(limits: &Limits) -> Gate {
         let (closed_tx, closed) = mpsc::unbounded_channel();
-        Gate { limits, peers: HashMap::new(), closed_tx, closed }
+        Gate { limits: *limits, peers: HashMap::new(), closed_tx, closed }
     }
 
     /// Lets a connection from `ip` in, or says why not.
@@ -82,7 +82,8 @@ impl Gate {
             self.peers.retain(|_, p| p.open > 0 || now.saturating_duration_since(p.last) < per);
         }
         let rate = self.limits.connects;
-        let peer = self.peers.entry(ip).or_insert_with(|| Peer { open: 0, connects: Bucket::new(rate, now), last: now });
+        let peer =
+            self.peers.entry(ip).or_insert_with(|| Peer { open: 0, connects: Bucket::new(rate, now), last: now });
         peer.last = now;
         if peer.open >= self.limits.per_address {
             return Err(Refusal::TooMany);
@@ -104,8 +105,9 @@ mod tests {
 
     #[test]
     fn one_address_is_held_to_its_share_and_others_still_get_in() {
-        let limits = Limits { per_address: 2, connects: Rate { burst: 3, per: Duration::from_secs(3) }, ..Limits::default() };
-        let mut gate = Gate::new(limits);
+        let limits =
+            Limits { per_address: 2, connects: Rate { burst: 3, per: Duration::from_secs(3) }, ..Limits::default() };
+        let mut gate = Gate::new(&limits);
         let t0 = Instant::now();
         let a: IpAddr = "10.0.0.1".parse().expect("an address");
         let b: IpAddr = "10.0.0.2".parse().expect("an address");
@@ -114,8 +116,8 @@ mod tests {
         assert_eq!(gate.admit(a, t0).err(), Some(Refusal::TooMany));
         assert!(gate.admit(b, t0).is_ok(), "another address is not held back");
         drop(first);
-        let _third = gate.admit(a, t0).expect("a closed connection frees its place");
-        drop(_third);
+        let third = gate.admit(a, t0).expect("a closed connection frees its place");
+        drop(third);
         assert_eq!(gate.admit(a, t0).err(), Some(Refusal::TooFast), "three connects in no time is the burst");
         assert!(gate.admit(a, t0 + Duration::from_secs(1)).is_ok(), "one more a second");
     }

@@ -294,16 +294,14 @@ impl RoomDir {
         Ok(paths
             .into_iter()
             .map(|(stem, path)| {
-                let record = read_bounded(&path)
-                    .and_then(|text| RoomRecord::parse(&path, &text))
-                    .and_then(|record| {
-                        if record.code == stem {
-                            Ok(record)
-                        } else {
-                            let message = format!("it is named for {stem} but holds the room {}", record.code);
-                            Err(RecordError::Format { path: path.clone(), message })
-                        }
-                    });
+                let record = read_bounded(&path).and_then(|text| RoomRecord::parse(&path, &text)).and_then(|record| {
+                    if record.code == stem {
+                        Ok(record)
+                    } else {
+                        let message = format!("it is named for {stem} but holds the room {}", record.code);
+                        Err(RecordError::Format { path: path.clone(), message })
+                    }
+                });
                 (stem, record)
             })
             .collect())

@@ -118,14 +118,14 @@ impl TableHandle {
         code: String,
         game: Game,
         config: RoomConfig,
-        limits: Limits,
+        limits: &Limits,
         gone: mpsc::UnboundedSender<String>,
     ) -> TableHandle {
         TableHandle::open(code, Opening { config, keep: None, start: Start::Fresh(game) }, limits, gone)
     }
 
     /// A table for a new room or a restored one; `gone` hears its code when it ends.
-    pub fn open(code: String, opening: Opening, limits: Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
+    pub fn open(code: String, opening: Opening, limits: &Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
         let (commands, inbox) = mpsc::channel(256);
         let Opening { config, keep, start } = opening;
         let (game, journal, members, acted) = match start {
@@ -140,7 +140,7 @@ impl TableHandle {
         });
         let members: BTreeMap<Seat, Member> = members
             .iter()
-            .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), &limits)))
+            .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), limits)))
             .collect();
         let table = Table {
             title: scenario.title.clone(),
@@ -156,7 +156,7 @@ impl TableHandle {
             code,
             chat: VecDeque::new(),
             joins: Bucket::new(limits.room_joins, tokio::time::Instant::now()),
-            limits,
+            limits: *limits,
             ended: false,
             keeping,
             dirty: true,
@@ -486,10 +486,11 @@ impl Table {
         // before sent, so any number a room could reach is believed there.
         let most = if member.conn == 0 { MAX_RESUME_SEQ } else { member.seq };
         if last_seq > most {
-            super::quiet::log(|| tracing::info!(code = %self.code, ?seat, last_seq, "resume refused: a seq never sent"));
-            let _ = reply.send(Err(format!(
-                "that seat cannot be resumed from update {last_seq}: the server sent only {most}"
-            )));
+            super::quiet::log(
+                || tracing::info!(code = %self.code, ?seat, last_seq, "resume refused: a seq never sent"),
+            );
+            let _ = reply
+                .send(Err(format!("that seat cannot be resumed from update {last_seq}: the server sent only {most}")));
             return Ok(Flow::Continue);
         }
         if let Some(old) = member.outbox.take() {

@@ -182,7 +182,10 @@ fn tampered_records_are_refused_field_by_field() {
     let token = format!("{CODE}.{}", "a1".repeat(16));
     let cases: Vec<(&str, String)> = vec![
         ("turn timer of 0 ms", good.replace("\"turn_timer_ms\": 90000", "\"turn_timer_ms\": 0")),
-        ("turn timer of 18446744073709551615 ms", good.replace("\"turn_timer_ms\": 90000", "\"turn_timer_ms\": 18446744073709551615")),
+        (
+            "turn timer of 18446744073709551615 ms",
+            good.replace("\"turn_timer_ms\": 90000", "\"turn_timer_ms\": 18446744073709551615"),
+        ),
         ("is not a plain name", good.replace("\"scenario\": \"first-deploy\"", "\"scenario\": \"../../etc\"")),
         ("more than one creator", good.replace("\"creator\": false", "\"creator\": true")),
         ("join order 0", good.replace("\"order\": 2", "\"order\": 0")),

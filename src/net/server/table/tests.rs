@@ -18,7 +18,7 @@ fn game() -> Game {
 }
 
 fn table(code: &str, gone: mpsc::UnboundedSender<String>) -> TableHandle {
-    TableHandle::spawn(code.to_owned(), game(), RoomConfig::default(), Limits::default(), gone)
+    TableHandle::spawn(code.to_owned(), game(), RoomConfig::default(), &Limits::default(), gone)
 }
 
 async fn next(queue: &mut mpsc::Receiver<Bytes>) -> ServerMsg {
@@ -113,7 +113,7 @@ async fn a_table_that_falls_behind_its_room_catches_up_with_a_fresh_view() {
 }
 
 /// A table that keeps its record in a fresh directory.
-fn kept_table(code: &str, name: &str, limits: Limits) -> (TableHandle, Arc<RoomDir>, std::path::PathBuf) {
+fn kept_table(code: &str, name: &str, limits: &Limits) -> (TableHandle, Arc<RoomDir>, std::path::PathBuf) {
     let data = std::env::temp_dir().join(format!("kombat-table-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let dir = Arc::new(RoomDir::open(&data).expect("opens"));
@@ -124,7 +124,7 @@ fn kept_table(code: &str, name: &str, limits: Limits) -> (TableHandle, Arc<RoomD
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spectators_joining_do_not_rewrite_the_room_record() {
-    let (table, dir, data) = kept_table("DDDDD-DDDDD", "spectators", Limits::default());
+    let (table, dir, data) = kept_table("DDDDD-DDDDD", "spectators", &Limits::default());
     let (lee, _lee_queue) = Outbox::new(1, 64);
     table.join("Lee".into(), RoleWish::Liaison, lee).await.expect("open").expect("seated");
     let after_player = dir.saves();
@@ -146,8 +146,17 @@ async fn spectators_joining_do_not_rewrite_the_room_record() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn joins_to_one_room_are_rate_limited() {
-    let limits = Limits { room_joins: crate::net::server::Rate { burst: 3, per: Duration::from_secs(600) }, ..Limits::default() };
-    let table = TableHandle::spawn("EEEEE-EEEEE".to_owned(), game(), RoomConfig::default(), limits, mpsc::unbounded_channel().0);
+    let limits = Limits {
+        room_joins: crate::net::server::Rate { burst: 3, per: Duration::from_secs(600) },
+        ..Limits::default()
+    };
+    let table = TableHandle::spawn(
+        "EEEEE-EEEEE".to_owned(),
+        game(),
+        RoomConfig::default(),
+        &limits,
+        mpsc::unbounded_channel().0,
+    );
     let mut queues = Vec::new();
     for conn in 1..=3 {
         let (outbox, queue) = Outbox::new(conn, 64);
