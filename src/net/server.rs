@@ -286,9 +286,16 @@ impl Server {
         let mut gate = gate::Gate::new(&limits);
         let context = Arc::new(handler::Context { registry: rooms.registry.clone(), limits });
         tokio::pin!(shutdown);
+        // Says now and then how many per-connection lines the log left out, even when no line
+        // passes (a flood that goes on for long).
+        let mut summary = tokio::time::interval_at(tokio::time::Instant::now() + SUMMARY, SUMMARY);
         loop {
             let accepted = tokio::select! {
                 () = &mut shutdown => break,
+                _ = summary.tick() => {
+                    quiet::flush();
+                    continue;
+                }
                 accepted = listener.accept() => accepted,
             };
             let (socket, peer) = match accepted {
@@ -337,6 +344,9 @@ impl Server {
         tracing::info!("server stopped");
     }
 }
+
+/// How often the count of per-connection log lines left out is logged.
+const SUMMARY: Duration = Duration::from_secs(60);
 
 const FULL: &str = "the server is full; try again later";
 
