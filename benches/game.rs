@@ -1,6 +1,7 @@
-//! Benchmark of a full game turn on the 1,000-pod cluster: every responder ends the turn, the
-//! cluster advances, alerts, the customer's mood, nags and mishaps and injects resolve, and then
-//! the view of every seat is computed. Target (release): ≤ 1 ms. Figures in docs/performance.md.
+//! Benchmarks of the game on the 1,000-pod cluster: a full turn (every responder ends the turn,
+//! the cluster advances, alerts, the customer's mood, nags and mishaps and injects resolve, and
+//! then the view of every seat is computed; target ≤ 1 ms), and one troubleshooter's command, a
+//! read and a change, as the rules execute and apply it. Figures in docs/performance.md.
 
 // Measure with the allocator the binary ships with.
 #[global_allocator]
@@ -45,6 +46,18 @@ fn benches(c: &mut Criterion) {
     c.bench_function("game turn with NPC and views for every seat, 1000 pods", |b| {
         b.iter_batched_ref(|| base.clone(), turn, BatchSize::LargeInput);
     });
+    for (name, line) in [
+        ("a troubleshooter's read command in a game, 1000 pods", "get pods -n shop"),
+        ("a troubleshooter's change command in a game, 1000 pods", "scale deployment/web --replicas=4 -n shop"),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter_batched_ref(
+                || base.clone(),
+                |g| g.act(Seat::Troubleshooter(0), &Action::Command(line.to_owned())).map_or(0, |e| e.len()),
+                BatchSize::LargeInput,
+            );
+        });
+    }
 }
 
 criterion_group!(game_turn, benches);

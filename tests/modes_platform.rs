@@ -1,4 +1,4 @@
-//! Failure modes 18, 21–26, 28, 29, 31, 35, 36, 39 and 42–45 of the catalog (DNS, ingress,
+//! Failure modes 18, 21–26, 28, 29, 31, 35, 36, 39 and 42–45 of docs/failure-catalog.md (DNS, ingress,
 //! scheduling, storage, quota, disruption budgets, nodes, admission, RBAC, autoscaling and
 //! rollouts), reproduced from cause: each fixture breaks a healthy cluster with a typed change,
 //! the test reads the symptoms a player would see through the console, types the catalog's

@@ -1,4 +1,4 @@
-//! Failure modes 1–8 and 10–17 of the catalog, reproduced from cause: each fixture breaks a
+//! Failure modes 1–8 and 10–17 of docs/failure-catalog.md, reproduced from cause: each fixture breaks a
 //! healthy cluster with a typed change, the test reads the symptoms a player would see through
 //! the console, types the catalog's canonical fix and checks that the symptoms clear and the
 //! scenario is won.
@@ -39,7 +39,7 @@ fn settle(s: &mut kombat::game::World, max_turns: u32) {
     assert!(s.held > 0 && s.ending.is_none(), "the fix did not settle within {max_turns} turns:\n{}", s.status());
 }
 
-/// The catalog rows this file covers (row 9, the stuck finalizer, lives elsewhere).
+/// The rows of docs/failure-catalog.md this file covers (row 9, the stuck finalizer, lives elsewhere).
 const MODES: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17];
 
 /// `kombat scenario test` passes for every fixture: not won at start or by waiting, won by the

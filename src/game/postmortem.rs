@@ -131,7 +131,7 @@ fn impact_section(out: &mut String, game: &Game) {
     });
     match severity {
         Some((sev, second)) => {
-            let _ = writeln!(out, "- Severity: {} (last set at {}).", format!("{sev:?}").to_uppercase(), clock(second));
+            let _ = writeln!(out, "- Severity: {} (last set at {}).", super::words::severity(sev), clock(second));
         }
         None => out.push_str("- Severity: not set.\n"),
     }

@@ -12,9 +12,8 @@ use super::format::{AlertRule, InjectWhat, InjectWhen};
 use super::npc;
 use super::seat::{Role, Seat};
 use super::state::{Game, HoldOff, Phase, Step};
-use super::text::{MAX_TEXT, sanitize};
+use super::text::{MAX_TEXT, clean_command, sanitize};
 use super::world::World;
-use crate::sim::change::Change;
 use crate::sim::kubectl;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -119,13 +118,14 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
         Action::TeamChat(t) | Action::CustomerChat(t) | Action::Reply(t) | Action::SpeakAsCustomer(t) => text_ok(t),
         Action::StatusUpdate { text, .. } => text_ok(text),
         Action::Command(line) => {
-            if line.trim().is_empty() {
+            let line = clean_command(line);
+            if line.is_empty() {
                 return Err(RuleError::Empty);
             }
             if role == Role::GameMaster {
                 return Ok(());
             }
-            let needed = kubectl::cost_of(line);
+            let needed = kubectl::cost_of(&line);
             let left = game.points.get(&seat).copied().unwrap_or(0);
             if needed > left { Err(RuleError::NoPoints { needed, left }) } else { Ok(()) }
         }
@@ -174,7 +174,7 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
 /// whose results only running the simulation can tell.
 fn plan(game: &Game, seat: Seat, action: &Action) -> Vec<Planned> {
     match action {
-        Action::Command(line) => vec![Planned::Command(line.trim().to_owned())],
+        Action::Command(line) => vec![Planned::Command(clean_command(line))],
         Action::EndTurn => {
             let mut planned = vec![Planned::Event(Event::TurnEnded)];
             if game.present_responders().all(|s| s == seat || game.ended.contains(&s)) {
@@ -333,28 +333,31 @@ enum Planned {
     Advance,
 }
 
-/// Runs the simulation where a planned step needs it, once, on a copy of the world: the step's
-/// event with its results, and the world after it when the step changed it.
-fn realize(game: &Game, planned: Planned) -> (Event, Option<World>) {
+/// Runs the simulation where a planned step needs it, once: the step's event with its results,
+/// and the world after it when the step may have changed it. A read runs on the world as it is;
+/// a change, a new turn, a mishap or an inject takes the world out of the game (a move, not a
+/// copy: a 1,000-pod cluster costs more to copy than to advance), runs on it, and hands it back
+/// with the event for `Game::apply` to install. Nothing reads the game in between.
+fn realize(game: &mut Game, planned: Planned) -> (Event, Option<World>) {
     match planned {
         Planned::Command(line) => {
-            // A read runs on the world as it is; only a change needs a world of its own.
             if let Some(outcome) = kubectl::run_read(&game.world.cluster, &line) {
                 let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
                 return (event, None);
             }
-            let mut world = game.world.clone();
+            let mut world = game.world.take();
             let outcome = kubectl::run(&mut world.cluster, &line);
             let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
-            (event, outcome.changed.then_some(world))
+            (event, Some(world))
         }
         Planned::Advance => {
-            let mut world = game.world.clone();
+            let (turn, points) = (game.turn() + 1, game.points_per_turn());
+            let mut world = game.world.take();
             world.end_turn();
             let event = Event::TurnAdvanced {
-                turn: game.turn() + 1,
+                turn,
                 sample: TurnSample::of(&world),
-                points: game.points_per_turn(),
+                points,
                 entrypoints: world.cluster.traffic.results.clone(),
             };
             (event, Some(world))
@@ -373,20 +376,18 @@ fn realize(game: &Game, planned: Planned) -> (Event, Option<World>) {
                 }
                 _ => None,
             };
-            let world = changes.map(|(changes, actor)| changed(&game.world, changes, actor));
+            let world = changes.map(|(changes, actor)| {
+                let mut world = game.world.take();
+                for change in changes {
+                    // A change the cluster refuses simply does not happen (a mishap that deletes
+                    // what is already gone).
+                    let _ = world.cluster.apply(change, actor);
+                }
+                world
+            });
             (event, world)
         }
     }
-}
-
-/// The world after `changes`, made by `actor`. A change the cluster refuses simply does not
-/// happen (a mishap that deletes what is already gone).
-fn changed(world: &World, changes: Vec<Change>, actor: &str) -> World {
-    let mut world = world.clone();
-    for change in changes {
-        let _ = world.cluster.apply(change, actor);
-    }
-    world
 }
 
 impl Game {
@@ -477,8 +478,10 @@ impl Game {
     }
 
     fn realize_and_apply(&mut self, seat: Option<Seat>, planned: Planned, applied: &mut Vec<Stamped>) -> Event {
+        // Stamped with the time before the step: the world may be out of the game meanwhile.
+        let (turn, second) = (self.turn(), self.second());
         let (event, world) = realize(self, planned);
-        let stamped = self.stamp(seat, event);
+        let stamped = Stamped { turn, second, seat, event };
         applied.push(stamped.clone());
         let event = stamped.event.clone();
         self.apply(Step { stamped, world: world.map(Box::new) });

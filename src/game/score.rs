@@ -199,7 +199,11 @@ pub fn liaison_texts(game: &Game) -> Vec<(i64, &str)> {
 
 /// When and how the game ended.
 pub fn ending(game: &Game) -> Option<(i64, &Outcome)> {
-    game.log.iter().find_map(|s| if let Event::Ended(o) = &s.event { Some((s.second, o)) } else { None })
+    // Views ask after every action; a game that has not ended need not search its log.
+    if !matches!(game.phase, crate::game::Phase::Ended(_)) {
+        return None;
+    }
+    game.log.iter().rev().find_map(|s| if let Event::Ended(o) = &s.event { Some((s.second, o)) } else { None })
 }
 
 /// The incident's length so far: to its end, or to now.

@@ -73,6 +73,10 @@ pub struct Game {
     /// Seats whose player left the game for good.
     pub absent: BTreeSet<Seat>,
     pub log: Vec<Stamped>,
+    /// Where in the log the public board's events are, so a view need not search the log.
+    pub public: Vec<usize>,
+    /// Where in the log the hints given are.
+    pub hint_events: Vec<usize>,
     pub console: Vec<ConsoleEntry>,
     pub team_chat: Vec<ChatLine>,
     pub customer_chat: Vec<ChatLine>,
@@ -125,6 +129,8 @@ impl Game {
             ended: BTreeSet::new(),
             absent: BTreeSet::new(),
             log: Vec::new(),
+            public: Vec::new(),
+            hint_events: Vec::new(),
             console: Vec::new(),
             team_chat: Vec::new(),
             customer_chat: Vec::new(),
@@ -284,6 +290,12 @@ impl Game {
                 }
             }
             Event::Ended(outcome) => self.phase = Phase::Ended(outcome.clone()),
+        }
+        if super::view::is_public(&stamped.event) {
+            self.public.push(self.log.len());
+        }
+        if matches!(stamped.event, Event::Hint { .. }) {
+            self.hint_events.push(self.log.len());
         }
         self.log.push(stamped);
     }

@@ -21,9 +21,50 @@ pub fn sanitize_block(text: &str) -> String {
     text.chars().map(|c| if c == '\t' { ' ' } else { c }).filter(|c| *c == '\n' || !is_dangerous(*c)).collect()
 }
 
+/// The longest command line kept, in characters.
+pub const MAX_COMMAND: usize = 1000;
+
+/// A console line as the game keeps it: one line, without what could hide or move text, at most
+/// [`MAX_COMMAND`] characters. Every path to the game cleans lines this way, since the game
+/// checks and runs what it keeps and they reach other screens and the postmortem.
+pub fn clean_command(line: &str) -> String {
+    sanitize_block(line).replace('\n', " ").chars().take(MAX_COMMAND).collect::<String>().trim().to_owned()
+}
+
+/// Control characters (C0, DEL, C1) and every character that is invisible or reorders text: the
+/// Unicode format characters (bidi controls and isolates, zero-width and joiner characters, soft
+/// hyphen, invisible operators, interlinear annotation, tags), the Hangul and Mongolian fillers,
+/// the combining grapheme joiner and variation selectors.
 fn is_dangerous(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{061C}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 #[cfg(test)]
@@ -38,5 +79,30 @@ mod tests {
         assert_eq!(sanitize(&"x".repeat(2000)).chars().count(), MAX_TEXT);
         assert_eq!(sanitize("\u{9b}31m"), "31m");
         assert_eq!(sanitize_block("a\tb\n\u{1b}[31mred\r\n"), "a b\n[31mred\n");
+        // Invisible and reordering format characters a peer could hide text with.
+        for c in [
+            '\u{061C}',
+            '\u{00AD}',
+            '\u{180E}',
+            '\u{206A}',
+            '\u{206F}',
+            '\u{FFF9}',
+            '\u{FFFB}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{3164}',
+            '\u{034F}',
+            '\u{FE0F}',
+            '\u{2066}',
+            '\u{200D}',
+        ] {
+            assert_eq!(sanitize(&format!("a{c}b")), "ab", "U+{:04X}", u32::from(c));
+            assert_eq!(sanitize_block(&format!("a{c}b")), "ab", "U+{:04X}", u32::from(c));
+        }
+        assert_eq!(clean_command(" get pods\n-n shop\u{1b}[2J "), "get pods -n shop[2J");
+        assert_eq!(clean_command(&"x".repeat(5000)).chars().count(), MAX_COMMAND);
     }
 }

@@ -1,5 +1,5 @@
 //! What each seat may see, as data for a screen to draw: `for_seat` copies out of the game only
-//! the parts that seat's role is allowed (DESIGN §2). A view never carries a flag over shared data;
+//! the parts that seat's role is allowed (ARCHITECTURE.md, "Hidden information"). A view never carries a flag over shared data;
 //! what a seat may not see is simply not in its view, so sending the view cannot leak it.
 
 mod master;
@@ -203,29 +203,74 @@ pub struct HintView {
     pub text: String,
 }
 
-/// The view of `seat`: only what its role may see.
+/// How much of each growing list a view carries: the newest chat lines, status updates, public
+/// events and log entries, and the newest console entries up to a size. A view is made after
+/// every action for every seat; bounded, its cost stays flat however long the game goes on (the
+/// debrief carries the whole story).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Items per list.
+    pub lines: usize,
+    /// Bytes of console output (the newest entry is always kept whole).
+    pub console_bytes: usize,
+}
+
+impl Limits {
+    /// A screen in this process: a long scrollback.
+    pub const LOCAL: Limits = Limits { lines: 500, console_bytes: 1024 * 1024 };
+    /// A hosted seat: what fits a frame of the protocol, and stays cheap for a server of rooms.
+    pub const HOSTED: Limits = Limits { lines: 40, console_bytes: 24 * 1024 };
+
+    /// The newest `lines` items of a list, oldest first.
+    pub fn tail<T: Clone>(self, items: &[T]) -> Vec<T> {
+        items[items.len().saturating_sub(self.lines)..].to_vec()
+    }
+
+    /// The newest console entries that `keep` admits, up to `lines` of them and `console_bytes`
+    /// of output, oldest first.
+    fn console(self, console: &[ConsoleEntry], keep: impl Fn(&ConsoleEntry) -> bool) -> Vec<ConsoleEntry> {
+        let mut bytes = 0;
+        let mut newest: Vec<ConsoleEntry> = Vec::new();
+        for entry in console.iter().rev().filter(|e| keep(e)) {
+            bytes += entry.output.len() + entry.line.len();
+            if newest.len() >= self.lines || (!newest.is_empty() && bytes > self.console_bytes) {
+                break;
+            }
+            newest.push(entry.clone());
+        }
+        newest.reverse();
+        newest
+    }
+}
+
+/// The view of `seat`: only what its role may see, with the long scrollback of a local screen.
 pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
+    for_seat_within(game, seat, Limits::LOCAL)
+}
+
+/// The view of `seat` with its lists bounded by `limits`.
+pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
     let scenario = game.scenario();
     let panel = match seat {
-        Seat::Customer(_) => Panel::Customer(customer(game)),
+        Seat::Customer(_) => Panel::Customer(customer(game, limits)),
         Seat::Liaison => Panel::Liaison(LiaisonPanel {
-            board: board(game),
+            board: board_within(game, limits),
             customer: game.customer_name(),
             mood: game.mood,
             hold_off: game.hold_off,
-            team_chat: game.team_chat.clone(),
-            customer_chat: game.customer_chat.clone(),
+            team_chat: limits.tail(&game.team_chat),
+            customer_chat: limits.tail(&game.customer_chat),
             findings: findings(game),
         }),
         Seat::Troubleshooter(_) => Panel::Troubleshooter(TroubleshooterPanel {
-            board: board(game),
-            console: game.console.iter().filter(|e| e.seat != Seat::GameMaster).cloned().collect(),
-            team_chat: game.team_chat.clone(),
+            board: board_within(game, limits),
+            console: limits.console(&game.console, |e| e.seat != Seat::GameMaster),
+            team_chat: limits.tail(&game.team_chat),
             findings: findings(game),
             names: names(&game.world.cluster),
         }),
-        Seat::Spectator(_) => Panel::Spectator(board(game)),
-        Seat::GameMaster => Panel::GameMaster(Box::new(master::panel(game, board(game)))),
+        Seat::Spectator(_) => Panel::Spectator(board_within(game, limits)),
+        Seat::GameMaster => Panel::GameMaster(Box::new(master::panel(game, board_within(game, limits), limits))),
     };
     RoleView {
         seat,
@@ -247,6 +292,10 @@ pub fn for_seat(game: &Game, seat: Seat) -> RoleView {
 
 /// The public board.
 pub fn board(game: &Game) -> Board {
+    board_within(game, Limits::LOCAL)
+}
+
+fn board_within(game: &Game, limits: Limits) -> Board {
     let traffic = &game.world.cluster.traffic;
     let alerts = game
         .scenario()
@@ -260,18 +309,20 @@ pub fn board(game: &Game) -> Board {
         budget_left: traffic.budget_remaining(),
         slo_objective: game.scenario().slo.objective,
         alerts,
-        status_page: game.status_page.clone(),
+        status_page: limits.tail(&game.status_page),
         incident_state: game.status_page.last().map(|s| s.state),
         severity: game.severity,
-        timeline: timeline(game),
+        timeline: timeline(game, limits),
         history: game.samples.clone(),
     }
 }
 
-/// The public events of the log, oldest first.
-fn timeline(game: &Game) -> Vec<PublicEvent> {
-    game.log
+/// The newest public events of the log, oldest first.
+fn timeline(game: &Game, limits: Limits) -> Vec<PublicEvent> {
+    let newest = &game.public[game.public.len().saturating_sub(limits.lines)..];
+    newest
         .iter()
+        .filter_map(|i| game.log.get(*i))
         .filter_map(|s| {
             let what = match &s.event {
                 Event::StatusUpdate { state, text } => Public::Status { state: *state, text: text.clone() },
@@ -288,7 +339,21 @@ fn timeline(game: &Game) -> Vec<PublicEvent> {
         .collect()
 }
 
-fn customer(game: &Game) -> CustomerPanel {
+/// Whether an event is on the public board's timeline.
+pub fn is_public(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::StatusUpdate { .. }
+            | Event::Severity(_)
+            | Event::Alert { .. }
+            | Event::TurnAdvanced { .. }
+            | Event::Paused
+            | Event::Resumed
+            | Event::Ended(_)
+    )
+}
+
+fn customer(game: &Game, limits: Limits) -> CustomerPanel {
     let layer = &game.scenario().game;
     let cluster = &game.world.cluster;
     let portal = cluster
@@ -310,8 +375,8 @@ fn customer(game: &Game) -> CustomerPanel {
         brief: layer.customer.brief.clone(),
         secrets: layer.customer.secrets.clone(),
         portal,
-        chat: game.customer_chat.clone(),
-        status_page: game.status_page.clone(),
+        chat: limits.tail(&game.customer_chat),
+        status_page: limits.tail(&game.status_page),
         mishaps: layer
             .customer
             .npc
@@ -351,8 +416,9 @@ fn findings(game: &Game) -> Findings {
 
 /// The hints handed out, from the log.
 fn given_hints(game: &Game) -> Vec<HintView> {
-    game.log
+    game.hint_events
         .iter()
+        .filter_map(|i| game.log.get(*i))
         .filter_map(|s| match &s.event {
             Event::Hint { tier, text } => Some(HintView { tier: *tier, text: text.clone() }),
             _ => None,

@@ -42,6 +42,20 @@ impl World {
         Ok(World { scenario, cluster, turn: 0, held: 0, ending: None })
     }
 
+    /// Takes the world out, leaving a hollow one (the same scenario and turn, an empty cluster)
+    /// until `Game::apply` puts the world back: the rules move the world through a step instead
+    /// of copying it.
+    pub(crate) fn take(&mut self) -> World {
+        let hollow = World {
+            scenario: Arc::clone(&self.scenario),
+            cluster: Cluster::new(self.cluster.seed),
+            turn: self.turn,
+            held: self.held,
+            ending: self.ending.clone(),
+        };
+        std::mem::replace(self, hollow)
+    }
+
     /// Runs one console command.
     pub fn command(&mut self, line: &str) -> kubectl::Outcome {
         if let Some(ending) = &self.ending {

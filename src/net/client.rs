@@ -1,6 +1,7 @@
-//! The game client: `kombat join`. A [`Client`] holds one seat in a hosted room. Its networking
-//! runs in one tokio task that owns the connection; the caller talks to it through channels
-//! (commands in, [`ClientEvent`]s out), so a line-mode bot and the game screen can both drive it.
+//! The game client's API: a [`Client`] holds one seat in a hosted room. Its networking runs in
+//! one tokio task that owns the connection; the caller talks to it through channels (commands
+//! in, [`ClientEvent`]s out). Front ends reach it through the seat handle (`net::seat::remote`).
+//! The lobby types it shows (`LobbyView`, `RoleWish`) are part of this API.
 //! The task pings the server, drops duplicate updates, notices gaps, and after a dropped
 //! connection reconnects with backoff and resumes the seat with its token, resending the acts
 //! that were never answered (the server deduplicates them by id).

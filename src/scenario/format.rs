@@ -29,7 +29,7 @@ pub struct Scenario {
     /// How long a good team needs, in real minutes.
     #[serde(default)]
     pub expected_minutes: Option<u32>,
-    /// Failure modes from the catalog it exercises (row numbers).
+    /// Failure modes of docs/failure-catalog.md it exercises (row numbers).
     #[serde(default)]
     pub modes: Vec<u32>,
     pub slo: Slo,

@@ -196,7 +196,7 @@ impl IncidentItem {
     pub fn label(self) -> String {
         match self {
             IncidentItem::Update(state) => format!("Status update: {}", state.as_str()),
-            IncidentItem::Severity(s) => format!("Severity: {}", format!("{s:?}").to_uppercase()),
+            IncidentItem::Severity(s) => format!("Severity: {}", crate::game::words::severity(s)),
             IncidentItem::HoldOff => "Ask the customer to hold off changes".to_owned(),
         }
     }

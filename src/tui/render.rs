@@ -2,7 +2,7 @@
 //! change the model), and [`cursor`] says where the terminal's cursor goes. Each screen has its
 //! module; the footer under every screen is generated from the keymap and the actions the model
 //! says matter now. Text that came from a scenario or a player is sanitized here again before it
-//! is drawn (STACK.md, terminal safety).
+//! is drawn (ARCHITECTURE.md, "Untrusted text").
 
 mod board;
 mod console;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Board;
-use crate::game::event::Stamped;
+use crate::game::event::{Event, Stamped};
 use crate::game::format::{InjectWhat, InjectWhen, MishapWhen, Patience, PostmortemMaterial};
 use crate::game::seat::Seat;
 use crate::game::state::{ChatLine, ConsoleEntry, Game, HoldOff};
@@ -109,16 +109,16 @@ pub struct SeatPoints {
     pub points: u32,
 }
 
-pub(super) fn panel(game: &Game, board: Board) -> GameMasterPanel {
+pub(super) fn panel(game: &Game, board: Board, limits: super::Limits) -> GameMasterPanel {
     let layer = &game.scenario().game;
     let npc = &layer.customer.npc;
     let mut hints = layer.hints.clone();
     hints.sort_by_key(|h| h.tier);
     GameMasterPanel {
         board,
-        team_chat: game.team_chat.clone(),
-        customer_chat: game.customer_chat.clone(),
-        console: game.console.clone(),
+        team_chat: limits.tail(&game.team_chat),
+        customer_chat: limits.tail(&game.customer_chat),
+        console: limits.console(&game.console, |_| true),
         customer: MasterCustomer {
             name: game.customer_name(),
             brief: layer.customer.brief.clone(),
@@ -191,6 +191,18 @@ pub(super) fn panel(game: &Game, board: Board) -> GameMasterPanel {
         postmortem: layer.postmortem.clone(),
         points: game.points.iter().map(|(s, p)| SeatPoints { seat: *s, points: *p }).collect(),
         win_conditions: game.world.win_conditions(),
-        log: game.log.clone(),
+        log: log(game, limits),
     }
+}
+
+/// The newest events of the log. A command's output is left out here: the console beside the
+/// log shows it, and one copy of each output is enough for a view.
+fn log(game: &Game, limits: super::Limits) -> Vec<Stamped> {
+    let mut log = limits.tail(&game.log);
+    for stamped in &mut log {
+        if let Event::Command { output, .. } = &mut stamped.event {
+            output.clear();
+        }
+    }
+    log
 }

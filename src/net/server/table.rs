@@ -43,8 +43,6 @@ const MAX_REASON: usize = 2000;
 /// The highest `last_seq` a resume may claim for a seat restored after a restart (a room sends
 /// far fewer updates than this in any game), so that the next `seq` can never wrap.
 const MAX_RESUME_SEQ: u64 = 1 << 48;
-/// The longest command line passed on to the game.
-const MAX_COMMAND: usize = 1000;
 
 pub const ROOM_FAILED: &str = "the room failed; other rooms go on";
 pub const KICKED: &str = "kicked by the game master";

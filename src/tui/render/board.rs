@@ -71,7 +71,7 @@ fn state_line(board: &Board, theme: &Theme) -> Vec<Span<'static>> {
         None => Span::styled("no update yet", theme.warn),
     };
     let severity = match board.severity {
-        Some(s) => Span::styled(format!("{s:?}").to_uppercase(), theme.accent),
+        Some(s) => Span::styled(crate::game::words::severity(s), theme.accent),
         None => Span::styled("no severity", theme.warn),
     };
     vec![state, Span::styled(" · ", theme.muted), severity]

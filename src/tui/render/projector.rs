@@ -160,7 +160,7 @@ fn render_headline(theme: &Theme, view: &RoleView, board: &Board, area: Rect, bu
         (_, Some(s)) => (s.as_str().to_uppercase(), theme.accent),
         (_, None) => ("NO UPDATE".to_owned(), theme.warn),
     };
-    let severity = board.severity.map_or_else(|| "SEV-".to_owned(), |s| format!("{s:?}").to_uppercase());
+    let severity = board.severity.map_or_else(|| "SEV-".to_owned(), |s| crate::game::words::severity(s).to_owned());
     let severity_style = match board.severity {
         Some(crate::game::Severity::Sev1) => theme.bad,
         Some(crate::game::Severity::Sev2) => theme.warn,
@@ -260,7 +260,7 @@ fn timeline_rows(event: &PublicEvent, width: usize, theme: &Theme) -> Vec<Line<'
     let stamp = format!("{} ", crate::game::clock(event.second));
     let (said, style) = match &event.what {
         Public::Status { state, text } => (format!("status {}: {}", state.as_str(), sanitize(text)), theme.accent),
-        Public::Severity(s) => (format!("severity {}", format!("{s:?}").to_uppercase()), theme.warn),
+        Public::Severity(s) => (format!("severity {}", crate::game::words::severity(*s)), theme.warn),
         Public::Alert { title, firing: true } => (format!("▲ alert: {}", sanitize(title)), theme.bad),
         Public::Alert { title, firing: false } => (format!("alert cleared: {}", sanitize(title)), theme.ok),
         Public::Turn(turn) => (format!("turn {turn}"), theme.muted),

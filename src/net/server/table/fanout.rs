@@ -85,8 +85,10 @@ impl Table {
         if seats.is_empty() {
             return Ok(());
         }
-        let views: Vec<RoleView> =
-            self.room.inspect(move |game| seats.iter().map(|s| view::for_seat(game, *s)).collect()).await?;
+        let views: Vec<RoleView> = self
+            .room
+            .inspect(move |game| seats.iter().map(|s| view::for_seat_within(game, *s, view::Limits::HOSTED)).collect())
+            .await?;
         for view in views {
             let seat = view.seat;
             let body = snapshot_body(&view).or_else(|| snapshot_body(&fit_view(view, MAX_SNAPSHOT)));

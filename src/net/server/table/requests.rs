@@ -3,9 +3,9 @@
 
 use tokio::time::Instant;
 
-use super::{Flow, KICKED, MAX_COMMAND, MAX_REASON, RoomGone, Table};
+use super::{Flow, KICKED, MAX_REASON, RoomGone, Table};
 use crate::game::state::ChatLine;
-use crate::game::text::{sanitize, sanitize_block};
+use crate::game::text::sanitize;
 use crate::game::{Action, Seat};
 use crate::net::protocol::{ClientMsg, ServerMsg, Update};
 use crate::room::RoomError;
@@ -147,13 +147,7 @@ impl Table {
             self.send(seat, &ServerMsg::Done { id, result: Err(reason) });
             return Ok(Flow::Continue);
         }
-        let action = match action {
-            // The game keeps command lines as typed; they reach other screens and the postmortem.
-            Action::Command(line) => {
-                Action::Command(sanitize_block(&line).replace('\n', " ").chars().take(MAX_COMMAND).collect())
-            }
-            other => other,
-        };
+        // The game itself cleans and bounds what an action carries, on every path to it.
         // The room journals the id with the action, so a restarted server still knows the answer.
         let result = match self.room.act_tagged(seat, action, Some(id)).await {
             Ok(_) => Ok(()),
