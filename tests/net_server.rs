@@ -75,8 +75,8 @@ struct Host {
     server: JoinHandle<()>,
 }
 
-async fn host(limits: Limits) -> Host {
-    let config = ServerConfig { data_dir: None, turn_timer: None, limits };
+async fn host(limits: &Limits) -> Host {
+    let config = ServerConfig { data_dir: None, turn_timer: None, limits: *limits };
     let server = Server::bind("127.0.0.1:0".parse().expect("an address"), config).await.expect("binds");
     let addr = server.local_addr().expect("bound");
     let code = server.create_room("first-deploy").await.expect("a room");
@@ -311,7 +311,7 @@ const SECRET: &str = "The image tag was typed by hand";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_liaison_a_troubleshooter_and_a_human_customer_win_first_deploy() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let (addr, code) = (host.addr, host.code.to_lowercase().replace('-', ""));
     let mut lee = Client::join(addr, &code, "Lee", RoleWish::Liaison).await;
     let mut tam = Client::join(addr, &code, "Tam", RoleWish::Troubleshooter).await;
@@ -425,7 +425,7 @@ async fn a_liaison_a_troubleshooter_and_a_human_customer_win_first_deploy() {
 async fn oversized_malformed_old_and_slow_connections_are_dropped_while_the_room_plays() {
     let _still = StillClock::hold();
     let handshake = ms(300);
-    let host = host(Limits { handshake, ..limits() }).await;
+    let host = host(&Limits { handshake, ..limits() }).await;
     let just_before = ms(299);
     let (_lee, mut tam) = started(&host).await;
 
@@ -491,7 +491,7 @@ async fn oversized_malformed_old_and_slow_connections_are_dropped_while_the_room
 async fn a_stalled_client_is_dropped_and_does_not_slow_the_others() {
     let _still = StillClock::hold();
     let limits = Limits { queue: 4, send_buffer: Some(4096), write_timeout: Duration::from_secs(3), ..limits() };
-    let host = host(limits).await;
+    let host = host(&limits).await;
     let (mut lee, mut tam) = started(&host).await;
 
     // A spectator with a tiny receive buffer that reads its welcome and then nothing more.
@@ -543,7 +543,7 @@ async fn resume(addr: SocketAddr, token: &str, last_seq: u64, last_id: u64) -> C
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_connection_resumes_with_the_next_seq() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let (mut lee, mut tam) = started(&host).await;
     still_playing(&mut tam, "before the drop").await;
     let (token, last_seq, last_id) = (tam.token.clone(), tam.seq, tam.next_id);
@@ -585,7 +585,7 @@ async fn a_dropped_connection_resumes_with_the_next_seq() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeated_act_id_is_answered_without_acting_twice() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let (_lee, mut tam) = started(&host).await;
     let get = || ClientMsg::Act { id: 7, action: Action::Command("get pods -n shop".into()) };
     tam.send(&get()).await;
@@ -604,7 +604,7 @@ async fn a_repeated_act_id_is_answered_without_acting_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn going_too_fast_gets_a_notice_and_nothing_done() {
     let limits = Limits { chat: Rate { burst: 2, per: Duration::from_secs(600) }, ..limits() };
-    let host = host(limits).await;
+    let host = host(&limits).await;
     let mut lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
     for i in 0..3 {
         lee.send(&ClientMsg::LobbyChat(format!("line {i}"))).await;
@@ -627,7 +627,7 @@ async fn going_too_fast_gets_a_notice_and_nothing_done() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_codes_bad_names_and_taken_seats_are_refused() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let (addr, code) = (host.addr, host.code.as_str());
     let refused = |code: &str, name: &str, role| {
         let (code, name) = (code.to_owned(), name.to_owned());
@@ -659,7 +659,7 @@ async fn wrong_codes_bad_names_and_taken_seats_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_game_master_kicks_and_nobody_else_can() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let mut gm = Client::join(host.addr, &host.code, "Gail", RoleWish::GameMaster).await;
     let mut tam = Client::join(host.addr, &host.code, "Tam", RoleWish::Troubleshooter).await;
     let mut lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
@@ -695,7 +695,7 @@ async fn the_game_master_kicks_and_nobody_else_can() {
 async fn a_silent_client_is_dropped_and_a_pinging_one_stays() {
     let _still = StillClock::hold();
     let heartbeat = ms(400);
-    let host = host(Limits { heartbeat, ..limits() }).await;
+    let host = host(&Limits { heartbeat, ..limits() }).await;
     let mut quiet = Client::join(host.addr, &host.code, "Quiet", RoleWish::Liaison).await;
     let mut chatty = Client::join(host.addr, &host.code, "Chatty", RoleWish::Troubleshooter).await;
     // Both joined at this instant (the clock moves only below): the quiet one, which sends
@@ -730,7 +730,7 @@ async fn a_silent_client_is_dropped_and_a_pinging_one_stays() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_tells_every_client_and_closes() {
-    let host = host(limits()).await;
+    let host = host(&limits()).await;
     let (mut lee, mut tam) = started(&host).await;
     let mut waiting = Client::connect(host.addr, "waiting").await;
     waiting.hello().await;
@@ -802,7 +802,7 @@ async fn seat_limits_come_from_the_scenario() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_server_turns_connections_away_with_a_reason() {
-    let host = host(Limits { max_connections: 1, ..limits() }).await;
+    let host = host(&Limits { max_connections: 1, ..limits() }).await;
     let _lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
     let mut extra = Client::connect(host.addr, "extra").await;
     let got = extra.until_closed().await;

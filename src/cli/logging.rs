@@ -1,8 +1,23 @@
-//! Logs go to a file, never to the screen the TUI owns: `<data dir>/logs/kombat.log`, at the
-//! level `KOMBAT_LOG` names (error, warn, info, debug, trace; default info).
+//! Logs go to a file, never to the screen the TUI owns: `<data dir>/logs/kombat.YYYY-MM-DD-HH.log`,
+//! a new file each hour and only the last [`KEEP_FILES`] kept, at the level `KOMBAT_LOG` names
+//! (error, warn, info, debug, trace; default info). Each hour's file holds at most [`HOURLY_BYTES`]:
+//! past that, lines are dropped until the next hour (one line says so), so the log's size is
+//! bounded whatever a flood of clients makes the server say. The server limits its own
+//! per-connection lines as well (`net::server`), so the cap is a backstop.
 
+use std::io::{self, Write};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::fmt::MakeWriter;
+
+/// Log files kept: a day of hourly files.
+pub const KEEP_FILES: usize = 24;
+/// The most one hour's file grows to (so the logs directory stays under 24 × 16 MiB).
+pub const HOURLY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Starts logging to the data directory; without one, or if the file cannot be opened,
 /// nothing is logged and the game goes on.
@@ -16,12 +31,107 @@ pub fn init(data_dir: Option<&Path>) {
         .ok()
         .and_then(|l| tracing::Level::from_str(&l).ok())
         .unwrap_or(tracing::Level::INFO);
-    let Ok(appender) = tracing_appender::rolling::RollingFileAppender::builder()
-        .filename_prefix("kombat")
-        .filename_suffix("log")
-        .build(&dir)
-    else {
-        return;
-    };
-    let _ = tracing_subscriber::fmt().with_writer(appender).with_ansi(false).with_max_level(level).try_init();
+    let Some(writer) = Capped::open(&dir, HOURLY_BYTES) else { return };
+    let _ = tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_max_level(level).try_init();
+}
+
+/// An hourly rolling appender that writes at most `cap` bytes an hour.
+pub struct Capped {
+    inner: RollingFileAppender,
+    cap: u64,
+    /// The hour (since the epoch) being counted, the bytes written in it, and whether the
+    /// "dropped" line was written.
+    state: Mutex<(u64, u64, bool)>,
+}
+
+impl Capped {
+    pub fn open(dir: &Path, cap: u64) -> Option<Capped> {
+        let inner = RollingFileAppender::builder()
+            .rotation(Rotation::HOURLY)
+            .max_log_files(KEEP_FILES)
+            .filename_prefix("kombat")
+            .filename_suffix("log")
+            .build(dir)
+            .ok()?;
+        Some(Capped { inner, cap, state: Mutex::new((0, 0, false)) })
+    }
+
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        let hour = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 3600);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.0 != hour {
+            *state = (hour, 0, false);
+        }
+        let mut out = self.inner.make_writer();
+        if state.1 + line.len() as u64 <= self.cap {
+            state.1 += line.len() as u64;
+            return out.write_all(line);
+        }
+        if !state.2 {
+            state.2 = true;
+            let note =
+                format!("this hour's log reached {} bytes; further lines are dropped until the next hour\n", self.cap);
+            return out.write_all(note.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// One line's writer: the formatter writes a whole line, then drops it.
+pub struct CappedWriter<'a> {
+    capped: &'a Capped,
+    line: Vec<u8>,
+}
+
+impl Write for CappedWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.line.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for CappedWriter<'_> {
+    fn drop(&mut self) {
+        if !self.line.is_empty() {
+            let _ = self.capped.write_line(&self.line);
+        }
+    }
+}
+
+impl<'a> MakeWriter<'a> for Capped {
+    type Writer = CappedWriter<'a>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        CappedWriter { capped: self, line: Vec::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_hour_of_log_stops_at_its_cap_and_says_so() {
+        let dir = std::env::temp_dir().join(format!("kombat-logging-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a directory");
+        let capped = Capped::open(&dir, 10_000).expect("opens");
+        let line = [b'x'; 99].iter().chain(b"\n").copied().collect::<Vec<u8>>();
+        for _ in 0..1000 {
+            let mut w = capped.make_writer();
+            w.write_all(&line).expect("writes");
+        }
+        let total: u64 = std::fs::read_dir(&dir)
+            .expect("lists")
+            .map(|e| e.expect("an entry").metadata().expect("a file").len())
+            .sum();
+        // An hour may turn during the test: then two hours' caps.
+        assert!(total <= 2 * (10_000 + 200), "{total} bytes for a cap of 10,000");
+        assert!(total >= 10_000, "{total}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

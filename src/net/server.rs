@@ -15,10 +15,12 @@
 mod bucket;
 mod code;
 mod fit;
+mod gate;
 mod handler;
 mod host;
 mod outbox;
 mod persist;
+mod quiet;
 mod registry;
 mod scenarios;
 mod table;
@@ -67,6 +69,14 @@ pub struct Limits {
     pub chat: Rate,
     /// Every other request per player (acts, ready, start, kick).
     pub acts: Rate,
+    /// Lobby changes (ready toggles) per player; each goes to every member of the lobby.
+    pub lobby: Rate,
+    /// Joins per room (a flood of spectators joins would rewrite the room and its lobby for all).
+    pub room_joins: Rate,
+    /// Connections open at once from one address; more are turned away with a reason.
+    pub per_address: usize,
+    /// New connections per address; more are turned away with a reason.
+    pub connects: Rate,
     /// Pings per connection; more are ignored.
     pub pings: Rate,
     /// Refused requests in a row (rate limited) before a flooding client is dropped.
@@ -90,6 +100,10 @@ impl Default for Limits {
             send_buffer: None,
             chat: Rate { burst: 5, per: Duration::from_secs(10) },
             acts: Rate { burst: 20, per: Duration::from_secs(2) },
+            lobby: Rate { burst: 6, per: Duration::from_secs(10) },
+            room_joins: Rate { burst: 40, per: Duration::from_secs(10) },
+            per_address: 64,
+            connects: Rate { burst: 64, per: Duration::from_secs(10) },
             pings: Rate { burst: 5, per: Duration::from_secs(5) },
             flood: 50,
             dedupe: 256,
@@ -182,7 +196,7 @@ impl Server {
         }
         socket.bind(addr)?;
         let listener = socket.listen(1024)?;
-        let registry = registry::Registry::spawn(config.limits);
+        let registry = registry::Registry::spawn(&config.limits);
         let scenarios = Arc::new(Scenarios::default());
         Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config), keep: None, scenarios } })
     }
@@ -203,7 +217,7 @@ impl Server {
             let record = match record {
                 Ok(record) => record,
                 Err(e) => {
-                    tracing::warn!(code = %name, "room not resumed: {e}");
+                    tracing::warn!("room {name} not resumed: {e}");
                     outcomes.push(Resumption::NotResumed { code: name, why: e.to_string() });
                     continue;
                 }
@@ -219,7 +233,7 @@ impl Server {
                     continue;
                 }
                 Err(e) => {
-                    tracing::warn!(code = %code, "room not resumed: {e}");
+                    tracing::warn!("room {code} not resumed: {e}");
                     outcomes.push(Resumption::NotResumed { code, why: e.to_string() });
                     continue;
                 }
@@ -269,11 +283,19 @@ impl Server {
         // Every handler holds a clone; when all are dropped, every connection is closed.
         let (alive, mut all_closed) = mpsc::channel::<()>(1);
         let permits = Arc::new(Semaphore::new(limits.max_connections));
+        let mut gate = gate::Gate::new(&limits);
         let context = Arc::new(handler::Context { registry: rooms.registry.clone(), limits });
         tokio::pin!(shutdown);
+        // Says now and then how many per-connection lines the log left out, even when no line
+        // passes (a flood that goes on for long).
+        let mut summary = tokio::time::interval_at(tokio::time::Instant::now() + SUMMARY, SUMMARY);
         loop {
             let accepted = tokio::select! {
                 () = &mut shutdown => break,
+                _ = summary.tick() => {
+                    quiet::flush();
+                    continue;
+                }
                 accepted = listener.accept() => accepted,
             };
             let (socket, peer) = match accepted {
@@ -285,9 +307,18 @@ impl Server {
                     continue;
                 }
             };
+            let pass = match gate.admit(peer.ip(), tokio::time::Instant::now()) {
+                Ok(pass) => pass,
+                Err(refusal) => {
+                    let reason = refusal.reason(&limits);
+                    quiet::log(|| tracing::warn!(%peer, "turned away: {reason}"));
+                    turn_away(&socket, &reason);
+                    continue;
+                }
+            };
             let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
-                tracing::warn!(%peer, "turned away: {} connections open", limits.max_connections);
-                turn_away(&socket);
+                quiet::log(|| tracing::warn!(%peer, "turned away: {} connections open", limits.max_connections));
+                turn_away(&socket, FULL);
                 continue;
             };
             let _ = socket.set_nodelay(true);
@@ -297,6 +328,7 @@ impl Server {
             tokio::spawn(async move {
                 handler::serve(socket, peer, context, stop).await;
                 drop(permit);
+                drop(pass);
                 drop(alive);
             });
         }
@@ -308,13 +340,19 @@ impl Server {
         if tokio::time::timeout(limits.shutdown_grace, all_closed.recv()).await.is_err() {
             tracing::warn!("some connections did not close within {:?}", limits.shutdown_grace);
         }
+        quiet::flush();
         tracing::info!("server stopped");
     }
 }
 
-/// Tells a connection the server is full, if its socket takes the frame at once; never waits.
-fn turn_away(socket: &tokio::net::TcpStream) {
-    let refused = ServerMsg::Refused { reason: "the server is full; try again later".to_owned() };
+/// How often the count of per-connection log lines left out is logged.
+const SUMMARY: Duration = Duration::from_secs(60);
+
+const FULL: &str = "the server is full; try again later";
+
+/// Tells a connection why it is turned away, if its socket takes the frame at once; never waits.
+fn turn_away(socket: &tokio::net::TcpStream, reason: &str) {
+    let refused = ServerMsg::Refused { reason: reason.to_owned() };
     if let Ok(payload) = codec::encode(&refused) {
         let mut frame = u32::try_from(payload.len()).unwrap_or(u32::MAX).to_be_bytes().to_vec();
         frame.extend_from_slice(&payload);

@@ -48,6 +48,8 @@ impl ChildServer {
         std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
         let child = Command::new(exe)
             .args(["host", "--bind", "127.0.0.1:0", "--rooms", &rooms.to_string(), "--scenario", scenario])
+            // Every client comes from this one machine.
+            .args(["--per-address", "1000000"])
             .env("KOMBAT_DATA_DIR", &data_dir)
             .env("KOMBAT_LOG", "error")
             .stdin(Stdio::null())

@@ -24,7 +24,7 @@ use super::registry::Registry;
 use super::table::TableHandle;
 use crate::game::Seat;
 use crate::net::codec;
-use crate::net::protocol::{ClientMsg, PROTOCOL_VERSION, RoleWish, ServerMsg};
+use crate::net::protocol::{ClientMsg, MAX_FRAME, PROTOCOL_VERSION, RoleWish, ServerMsg};
 
 pub const SHUTTING_DOWN: &str = "the server is shutting down";
 
@@ -38,6 +38,11 @@ pub struct Context {
 /// connections would hold for frames of a few bytes).
 const READ_BUFFER: usize = 256;
 
+/// The longest frame a connection may send before it has joined: `Hello`, `Join` and `Resume`
+/// are a few hundred bytes, and a connection that has not joined must not make the server hold
+/// a frame of [`MAX_FRAME`] for it.
+pub const MAX_HANDSHAKE_FRAME: usize = 4096;
+
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
 /// Serves one connection until it ends; returns once its socket is closed.
@@ -47,9 +52,11 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, context: Arc<Context>, s
     let (outbox, queue) = Outbox::new(conn, context.limits.queue);
     let writer = tokio::spawn(write_loop(write, queue, outbox.token(), context.limits.write_timeout));
     let pings = Bucket::new(context.limits.pings, Instant::now());
+    let mut framing = codec::framing();
+    framing.set_max_frame_length(MAX_HANDSHAKE_FRAME);
     let mut handler = Handler {
         // Clients send small frames; the buffer grows for a larger one when it comes.
-        frames: FramedRead::with_capacity(read, codec::framing(), READ_BUFFER),
+        frames: FramedRead::with_capacity(read, framing, READ_BUFFER),
         outbox,
         limits: context.limits,
         context,
@@ -58,7 +65,7 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, context: Arc<Context>, s
         pings,
     };
     let end = handler.run().await;
-    tracing::info!(%peer, conn, "connection closed: {end}");
+    super::quiet::log(|| tracing::info!(%peer, conn, "connection closed: {end}"));
     handler.outbox.close();
     drop(handler);
     let _ = writer.await;
@@ -158,6 +165,8 @@ impl Handler {
                 return format!("refused: {reason}");
             }
         };
+        // Joined: a frame may be as long as the protocol allows.
+        self.frames.decoder_mut().set_max_frame_length(MAX_FRAME);
         let end = self.play(&table, seat).await;
         table.gone(seat, self.conn).await;
         end

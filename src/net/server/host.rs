@@ -33,6 +33,11 @@ pub struct HostOptions {
     /// rooms/), they replace these: no new room is opened.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=10_000))]
     pub rooms: u16,
+    /// Connections one address may hold open at once, and open per 10 seconds (one machine,
+    /// or one network behind one router, must not take every place). Raise it for a load test
+    /// run from one machine.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub per_address: u32,
 }
 
 /// Whether `kombat host` may bind `addr`: loopback always, anything else only with `--public`.
@@ -50,14 +55,18 @@ pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
 /// `kombat host`: the rooms an earlier `kombat host` left in the data directory, else `--rooms`
 /// new rooms for `--scenario`; then serve until SIGTERM, ctrl-c or `quit` on stdin.
 pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
-    let HostOptions { bind, scenario, turn_timer, public, rooms } = options;
+    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address } = options;
     check_bind(bind, public).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let config = ServerConfig {
             data_dir: crate::room::files::data_dir(),
             turn_timer: turn_timer.map(Duration::from_secs),
-            limits: Limits::default(),
+            limits: Limits {
+                per_address: usize::try_from(per_address).unwrap_or(usize::MAX),
+                connects: super::Rate { burst: per_address, ..Limits::default().connects },
+                ..Limits::default()
+            },
         };
         let mut server =
             Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;

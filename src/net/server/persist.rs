@@ -31,6 +31,16 @@ use crate::room::files::{self, JournalFile};
 pub const FORMAT: &str = "kombat-room";
 /// The record format this code writes and reads.
 pub const VERSION: u32 = 1;
+/// The largest record file read: its scenario's text (at most `MAX_SCENARIO_FILE`) and room to
+/// spare for the rest. A larger file, or one that is not a regular file, is refused unread.
+pub const MAX_RECORD: u64 = files::MAX_SCENARIO_FILE + 256 * 1024;
+/// The turn timer a record may hold, in milliseconds: what `kombat host --turn-timer` accepts
+/// (5 to 3600 seconds).
+pub const TURN_TIMER_MS: std::ops::RangeInclusive<u64> = 5_000..=3_600_000;
+/// Players a record may hold (one of each seat a scenario can have, with room to spare).
+const MAX_MEMBERS: usize = 1024;
+/// The longest scenario id or journal file name a record may hold.
+const MAX_FILE_NAME: usize = 255;
 /// Holds the lock on the rooms directory while a server keeps its rooms there.
 const LOCK: &str = ".lock";
 
@@ -122,21 +132,49 @@ impl RoomRecord {
     }
 
     /// What a hand edit or a stray file could get wrong.
+    /// Every field is checked, as a tampered file could set any of them.
     fn check(&self) -> Result<(), String> {
         if code::normalize_code(&self.code).as_deref() != Some(self.code.as_str()) {
             return Err(format!("{:?} is not a join code", code::shown(&self.code)));
         }
+        if !plain_file_name(&self.scenario) || self.scenario.len() > MAX_FILE_NAME {
+            return Err(format!("the scenario id {:?} is not a plain name", code::shown(&self.scenario)));
+        }
+        if self.scenario_text.len() as u64 > files::MAX_SCENARIO_FILE {
+            return Err(format!("its scenario text is longer than {} KiB", files::MAX_SCENARIO_FILE / 1024));
+        }
+        if let Some(ms) = self.turn_timer_ms
+            && !TURN_TIMER_MS.contains(&ms)
+        {
+            return Err(format!(
+                "its turn timer of {ms} ms is not between {} and {} seconds",
+                TURN_TIMER_MS.start() / 1000,
+                TURN_TIMER_MS.end() / 1000
+            ));
+        }
         if let RecordPhase::Playing { journal } = &self.phase
-            && !plain_file_name(journal)
+            && (!plain_file_name(journal) || journal.len() > MAX_FILE_NAME)
         {
             return Err(format!("the journal {:?} is not a file name", code::shown(journal)));
         }
+        if self.members.len() > MAX_MEMBERS {
+            return Err(format!("it holds {} players, more than {MAX_MEMBERS}", self.members.len()));
+        }
+        if self.members.iter().filter(|m| m.creator).count() > 1 {
+            return Err("it has more than one creator".to_owned());
+        }
         let mut seats = std::collections::BTreeSet::new();
+        let mut orders = std::collections::BTreeSet::new();
         for member in &self.members {
             if !seats.insert(member.seat) {
                 return Err(format!("two players in the {} seat", member.seat.label()));
             }
-            code::check_name(&member.name)?;
+            if member.order == 0 || member.order > MAX_MEMBERS as u64 * 1024 || !orders.insert(member.order) {
+                return Err(format!("the {} seat's join order {} is out of place", member.seat.label(), member.order));
+            }
+            if code::check_name(&member.name)? != member.name {
+                return Err(format!("the {} seat's name has spaces around it", member.seat.label()));
+            }
             if let Some(token) = &member.token
                 && code::token_room(token).as_deref() != Some(self.code.as_str())
             {
@@ -192,6 +230,8 @@ pub type Listed = (String, Result<RoomRecord, RecordError>);
 pub struct RoomDir {
     dir: PathBuf,
     _lock: File,
+    /// Records written so far (tests bound how often rooms rewrite theirs).
+    saves: std::sync::atomic::AtomicU64,
 }
 
 impl RoomDir {
@@ -207,7 +247,7 @@ impl RoomDir {
             Err(std::fs::TryLockError::WouldBlock) => return Err(RecordError::Locked { path: dir }),
             Err(std::fs::TryLockError::Error(source)) => return Err(RecordError::Io { path: lock_path, source }),
         }
-        Ok(RoomDir { dir, _lock: lock })
+        Ok(RoomDir { dir, _lock: lock, saves: std::sync::atomic::AtomicU64::new(0) })
     }
 
     pub fn path_of(&self, code: &str) -> PathBuf {
@@ -217,7 +257,14 @@ impl RoomDir {
     /// Writes a room's record in place of the one before.
     pub fn save(&self, record: &RoomRecord) -> Result<(), RecordError> {
         let path = self.path_of(&record.code);
+        self.saves.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         files::write_private(&path, record.to_text().as_bytes()).map_err(io_error(&path))
+    }
+
+    /// How many records were written through this directory.
+    #[cfg(test)]
+    pub fn saves(&self) -> u64 {
+        self.saves.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets a room; a room with no record is fine.
@@ -247,21 +294,40 @@ impl RoomDir {
         Ok(paths
             .into_iter()
             .map(|(stem, path)| {
-                let record = std::fs::read_to_string(&path)
-                    .map_err(io_error(&path))
-                    .and_then(|text| RoomRecord::parse(&path, &text))
-                    .and_then(|record| {
-                        if record.code == stem {
-                            Ok(record)
-                        } else {
-                            let message = format!("it is named for {stem} but holds the room {}", record.code);
-                            Err(RecordError::Format { path: path.clone(), message })
-                        }
-                    });
+                let record = read_bounded(&path).and_then(|text| RoomRecord::parse(&path, &text)).and_then(|record| {
+                    if record.code == stem {
+                        Ok(record)
+                    } else {
+                        let message = format!("it is named for {stem} but holds the room {}", record.code);
+                        Err(RecordError::Format { path: path.clone(), message })
+                    }
+                });
                 (stem, record)
             })
             .collect())
     }
+}
+
+/// A record file's text: a regular file (not a symlink, a device or a directory) of at most
+/// [`MAX_RECORD`] bytes, read no further than that whatever it claims.
+fn read_bounded(path: &Path) -> Result<String, RecordError> {
+    use std::io::Read;
+    let refuse = |message: String| RecordError::Format { path: path.to_path_buf(), message };
+    let meta = std::fs::symlink_metadata(path).map_err(io_error(path))?;
+    if !meta.file_type().is_file() {
+        return Err(refuse("it is not a regular file (a link, a device or a directory); left unread".to_owned()));
+    }
+    let too_large = || refuse(format!("it is larger than {} KiB; left unread", MAX_RECORD / 1024));
+    if meta.len() > MAX_RECORD {
+        return Err(too_large());
+    }
+    let file = File::open(path).map_err(io_error(path))?;
+    let mut text = String::new();
+    file.take(MAX_RECORD + 1).read_to_string(&mut text).map_err(io_error(path))?;
+    if text.len() as u64 > MAX_RECORD {
+        return Err(too_large());
+    }
+    Ok(text)
 }
 
 /// A room rebuilt from its record.

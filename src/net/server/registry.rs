@@ -45,9 +45,9 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn spawn(limits: Limits) -> Registry {
+    pub fn spawn(limits: &Limits) -> Registry {
         let (commands, inbox) = mpsc::channel(256);
-        tokio::spawn(run(inbox, limits));
+        tokio::spawn(run(inbox, Arc::new(*limits)));
         Registry { commands }
     }
 
@@ -83,7 +83,7 @@ impl Registry {
     }
 }
 
-async fn run(mut inbox: mpsc::Receiver<Command>, limits: Limits) {
+async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
     let mut tables: HashMap<String, TableHandle> = HashMap::new();
     let (gone_tx, mut gone) = mpsc::unbounded_channel::<String>();
     let mut open = true;
@@ -113,7 +113,7 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Limits) {
                 };
                 if let Ok(code) = &code {
                     let opening = Opening { config, keep, start: Start::Fresh(*game) };
-                    let table = TableHandle::open(code.clone(), opening, limits, gone_tx.clone());
+                    let table = TableHandle::open(code.clone(), opening, &limits, gone_tx.clone());
                     tables.insert(code.clone(), table);
                 }
                 let _ = reply.send(code);
@@ -124,7 +124,7 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Limits) {
                 } else if tables.get(&code).is_some_and(|t| !t.is_closed()) {
                     Err(anyhow::anyhow!("a room with the code {code} is already open"))
                 } else {
-                    let table = TableHandle::open(code.clone(), *opening, limits, gone_tx.clone());
+                    let table = TableHandle::open(code.clone(), *opening, &limits, gone_tx.clone());
                     tables.insert(code, table);
                     Ok(())
                 };
@@ -138,11 +138,12 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Limits) {
                 let _ = reply.send(table);
             }
             Command::Shutdown { reason, reply } => {
+                let grace = limits.shutdown_grace;
                 open = false;
                 let closing = tables.drain().map(|(_, table)| {
                     let reason = reason.clone();
                     async move {
-                        let wait = limits.shutdown_grace.max(Duration::from_millis(100));
+                        let wait = grace.max(Duration::from_millis(100));
                         let _ = tokio::time::timeout(wait, table.shutdown(&reason)).await;
                     }
                 });

@@ -10,7 +10,8 @@
 //! every finished room.
 //!
 //! A table may keep its room's record on disk (see `persist`): written before a new player hears
-//! their token, and again whenever who sits where or the game's phase changes, so that a restarted
+//! their token, and again whenever who sits where or the game's phase changes (spectators are not
+//! kept: their joins write nothing, and after a restart they join again), so that a restarted
 //! server opens the table again as it was ([`TableHandle::open`] with a restored start). The
 //! record goes when the room closes after its game ended, or fails.
 
@@ -26,6 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use self::seating::{Member, SeatLimits};
 use super::Limits;
+use super::bucket::Bucket;
 use super::code;
 use super::outbox::Outbox;
 use super::persist::{MemberRecord, RecordPhase, Revived, RoomDir, RoomRecord};
@@ -38,9 +40,15 @@ use crate::room::{Heard, RoomConfig, RoomError, RoomEvent, RoomHandle};
 const MAX_SNAPSHOT: usize = MAX_FRAME - 32;
 /// The longest refusal reason sent back in `Done`.
 const MAX_REASON: usize = 2000;
+/// The highest `last_seq` a resume may claim for a seat restored after a restart (a room sends
+/// far fewer updates than this in any game), so that the next `seq` can never wrap.
+const MAX_RESUME_SEQ: u64 = 1 << 48;
 
 pub const ROOM_FAILED: &str = "the room failed; other rooms go on";
 pub const KICKED: &str = "kicked by the game master";
+pub const HOST_TROUBLE: &str = "the host cannot keep this game on disk (the host's log says why): \
+     the game goes on, but a restart of the server may lose it";
+pub const TOO_MANY_JOINS: &str = "too many players are joining this room at once; try again in a few seconds";
 
 /// What handlers ask of a table.
 pub enum Command {
@@ -108,14 +116,14 @@ impl TableHandle {
         code: String,
         game: Game,
         config: RoomConfig,
-        limits: Limits,
+        limits: &Limits,
         gone: mpsc::UnboundedSender<String>,
     ) -> TableHandle {
         TableHandle::open(code, Opening { config, keep: None, start: Start::Fresh(game) }, limits, gone)
     }
 
     /// A table for a new room or a restored one; `gone` hears its code when it ends.
-    pub fn open(code: String, opening: Opening, limits: Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
+    pub fn open(code: String, opening: Opening, limits: &Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
         let (commands, inbox) = mpsc::channel(256);
         let Opening { config, keep, start } = opening;
         let (game, journal, members, acted) = match start {
@@ -130,7 +138,7 @@ impl TableHandle {
         });
         let members: BTreeMap<Seat, Member> = members
             .iter()
-            .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), &limits)))
+            .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), limits)))
             .collect();
         let table = Table {
             title: scenario.title.clone(),
@@ -145,7 +153,8 @@ impl TableHandle {
             },
             code,
             chat: VecDeque::new(),
-            limits,
+            joins: Bucket::new(limits.room_joins, tokio::time::Instant::now()),
+            limits: *limits,
             ended: false,
             keeping,
             dirty: true,
@@ -219,6 +228,8 @@ struct Table {
     started: bool,
     chat: VecDeque<ChatLine>,
     limits: Limits,
+    /// Joins to this room (`Limits::room_joins`).
+    joins: Bucket,
     /// Players who joined so far (orders the creator's succession).
     joined: u64,
     /// The game is over.
@@ -329,7 +340,9 @@ impl Table {
                     .then_some(Seat::GameMaster)
                     .or_else(|| self.members.iter().find(|(_, m)| m.creator).map(|(s, _)| *s));
                 if let Some(seat) = host {
-                    self.notice(seat, &text);
+                    // The warning names the host's directories; the log has it whole, the player
+                    // (perhaps on another machine) only what it means for the game.
+                    self.notice(seat, HOST_TROUBLE);
                 }
                 false
             }
@@ -375,7 +388,7 @@ impl Table {
                     && member.outbox.as_ref().is_some_and(|o| o.id == conn)
                 {
                     member.outbox = None;
-                    tracing::info!(code = %self.code, ?seat, "disconnected; the seat waits");
+                    super::quiet::log(|| tracing::info!(code = %self.code, ?seat, "disconnected; the seat waits"));
                     self.lobby_changed();
                 }
                 Ok(Flow::Continue)
@@ -406,6 +419,11 @@ impl Table {
         outbox: Outbox,
         reply: oneshot::Sender<Result<Seat, String>>,
     ) -> Result<Flow, RoomGone> {
+        if !self.joins.take(tokio::time::Instant::now()) {
+            super::quiet::log(|| tracing::info!(code = %self.code, "join refused: too many joins to this room"));
+            let _ = reply.send(Err(TOO_MANY_JOINS.to_owned()));
+            return Ok(Flow::Continue);
+        }
         let mut choice = seating::choose(&self.members, self.seats, wish, self.started);
         if choice.is_err() && matches!(wish, RoleWish::Spectator | RoleWish::Any) {
             // Spectators who dropped and did not come back make room for new ones.
@@ -426,7 +444,7 @@ impl Table {
         };
         let creator = !self.members.values().any(|m| m.creator);
         self.joined += 1;
-        tracing::info!(code = %self.code, ?seat, name = %name, creator, "joined");
+        super::quiet::log(|| tracing::info!(code = %self.code, ?seat, name = %name, creator, "joined"));
         let joined = ServerMsg::Joined { code: self.code.clone(), seat, token: token.clone() };
         self.members.insert(seat, Member::new(name, token, creator, self.joined, outbox.clone(), &self.limits));
         // On disk before the player holds the token: a restarted server knows it.
@@ -461,6 +479,18 @@ impl Table {
             return Ok(Flow::Continue);
         };
         let Some(member) = self.members.get_mut(&seat) else { return Ok(Flow::Continue) };
+        // The client says which update it saw last; it cannot have seen one never sent. A seat
+        // restored after a restart (no connection since, `conn` 0) does not know what the server
+        // before sent, so any number a room could reach is believed there.
+        let most = if member.conn == 0 { MAX_RESUME_SEQ } else { member.seq };
+        if last_seq > most {
+            super::quiet::log(
+                || tracing::info!(code = %self.code, ?seat, last_seq, "resume refused: a seq never sent"),
+            );
+            let _ = reply
+                .send(Err(format!("that seat cannot be resumed from update {last_seq}: the server sent only {most}")));
+            return Ok(Flow::Continue);
+        }
         if let Some(old) = member.outbox.take() {
             old.send(&ServerMsg::Refused { reason: "this seat was taken back on another connection".to_owned() });
             old.close();
@@ -470,7 +500,7 @@ impl Table {
         outbox.send(&ServerMsg::Joined { code: self.code.clone(), seat, token: token.to_owned() });
         member.conn = outbox.id;
         member.outbox = Some(outbox);
-        tracing::info!(code = %self.code, ?seat, last_seq, "resumed");
+        super::quiet::log(|| tracing::info!(code = %self.code, ?seat, last_seq, "resumed"));
         let _ = reply.send(Ok(seat));
         self.seated(seat).await
     }
@@ -498,7 +528,14 @@ impl Table {
         } else {
             RecordPhase::Lobby
         };
-        let members: Vec<MemberRecord> = self.members.iter().map(|(seat, m)| m.record(*seat)).collect();
+        // Spectators are not kept: a restart loses nothing of theirs a new join does not give
+        // back, and a stream of them joining would otherwise rewrite the whole record each time.
+        let members: Vec<MemberRecord> = self
+            .members
+            .iter()
+            .filter(|(seat, _)| !matches!(seat, Seat::Spectator(_)))
+            .map(|(seat, m)| m.record(*seat))
+            .collect();
         let Some(keeping) = &mut self.keeping else { return Ok(()) };
         if keeping.saved && keeping.record.phase == phase && keeping.record.members == members {
             return Ok(());

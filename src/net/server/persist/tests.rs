@@ -173,3 +173,52 @@ fn a_started_game_revives_from_its_journal_without_a_cut_line() {
     assert!(err.to_string().contains("does not replay: the scenario first-deploy has changed"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn tampered_records_are_refused_field_by_field() {
+    let dir = temp_dir("tampered");
+    let rooms = RoomDir::open(&dir).expect("opens");
+    let good = record().to_text();
+    let token = format!("{CODE}.{}", "a1".repeat(16));
+    let cases: Vec<(&str, String)> = vec![
+        ("turn timer of 0 ms", good.replace("\"turn_timer_ms\": 90000", "\"turn_timer_ms\": 0")),
+        (
+            "turn timer of 18446744073709551615 ms",
+            good.replace("\"turn_timer_ms\": 90000", "\"turn_timer_ms\": 18446744073709551615"),
+        ),
+        ("is not a plain name", good.replace("\"scenario\": \"first-deploy\"", "\"scenario\": \"../../etc\"")),
+        ("more than one creator", good.replace("\"creator\": false", "\"creator\": true")),
+        ("join order 0", good.replace("\"order\": 2", "\"order\": 0")),
+        ("join order 1", good.replace("\"order\": 2", "\"order\": 1")),
+        ("token is not one of this room's", good.replace(&token, &format!("{CODE}.zz"))),
+        ("spaces around it", good.replace("\"Tam\"", "\" Tam \"")),
+    ];
+    assert!(good.contains("\"turn_timer_ms\": 90000") && good.contains("\"order\": 2"), "{good}");
+    for (expected, text) in cases {
+        let path = rooms.path_of(CODE);
+        std::fs::write(&path, &text).expect("writes");
+        let listed = rooms.records().expect("lists");
+        let message = listed[0].1.as_ref().expect_err(expected).to_string();
+        assert!(message.contains(expected), "{expected}: {message}");
+    }
+    std::fs::write(rooms.path_of(CODE), &good).expect("writes");
+    assert!(rooms.records().expect("lists")[0].1.is_ok(), "the untampered record reads");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_record_that_is_a_link_a_device_or_huge_is_not_read() {
+    let dir = temp_dir("unbounded");
+    let rooms = RoomDir::open(&dir).expect("opens");
+    std::os::unix::fs::symlink("/dev/zero", rooms.path_of("AAAAA-AAAAA")).expect("links");
+    std::os::unix::fs::symlink("/dev/null", rooms.path_of("BBBBB-BBBBB")).expect("links");
+    let huge = File::create(rooms.path_of("CCCCC-CCCCC")).expect("creates");
+    huge.set_len(MAX_RECORD + 1).expect("a sparse file");
+    let listed = rooms.records().expect("lists, in bounded time and memory");
+    let messages: Vec<String> = listed.iter().map(|(_, r)| r.as_ref().expect_err("refused").to_string()).collect();
+    assert!(messages[0].contains("not a regular file"), "{messages:?}");
+    assert!(messages[1].contains("not a regular file"), "{messages:?}");
+    assert!(messages[2].contains("larger than"), "{messages:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -110,7 +110,7 @@ impl Table {
         if view.is_some() && view == outbox.last_view() {
             return true;
         }
-        let seq = member.seq + 1;
+        let Some(seq) = member.seq.checked_add(1) else { return drop_exhausted(&self.code, seat, member) };
         let Some(frame) = snapshot_frame(seq, kind, body) else {
             tracing::error!(code = %self.code, ?seat, "an update did not fit in a frame");
             return true;
@@ -133,7 +133,7 @@ impl Table {
     pub(super) fn push(&mut self, seat: Seat, update: Update) -> bool {
         let Some(member) = self.members.get_mut(&seat) else { return true };
         let Some(outbox) = &member.outbox else { return true };
-        let seq = member.seq + 1;
+        let Some(seq) = member.seq.checked_add(1) else { return drop_exhausted(&self.code, seat, member) };
         let Some(frame) = update_frame(seq, update) else {
             tracing::error!(code = %self.code, ?seat, "an update did not fit in a frame even trimmed");
             return true;
@@ -176,6 +176,17 @@ impl Table {
             }
         }
     }
+}
+
+/// A seat whose numbering ran out (it cannot, short of a client claiming a `last_seq` near the
+/// top): its connection is closed rather than the numbers wrapping; the seat waits for a resume.
+fn drop_exhausted(code: &str, seat: Seat, member: &mut super::seating::Member) -> bool {
+    tracing::warn!(code = %code, ?seat, "dropped: its update numbers ran out");
+    if let Some(outbox) = member.outbox.take() {
+        outbox.send(&ServerMsg::Refused { reason: "this connection's update numbers ran out; resume".to_owned() });
+        outbox.close();
+    }
+    false
 }
 
 /// `Update { seq, update }` as a frame, with a view or lobby trimmed to fit.

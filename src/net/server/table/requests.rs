@@ -14,7 +14,13 @@ impl Table {
     pub(super) async fn message(&mut self, seat: Seat, message: ClientMsg) -> Result<Flow, RoomGone> {
         match message {
             ClientMsg::Ready(ready) => {
-                if self.in_lobby(seat) && self.allow(seat, false) {
+                // A ready that changes nothing costs its token and sends nothing: every lobby
+                // change goes to every member, so it is worth a budget of its own too.
+                if self.in_lobby(seat)
+                    && self.allow(seat, false)
+                    && self.members.get(&seat).is_some_and(|m| m.ready != ready)
+                    && self.allow_lobby(seat)
+                {
                     if let Some(member) = self.members.get_mut(&seat) {
                         member.ready = ready;
                     }
@@ -55,7 +61,7 @@ impl Table {
                 }
             }
             ClientMsg::Leave => {
-                tracing::info!(code = %self.code, ?seat, "left");
+                super::super::quiet::log(|| tracing::info!(code = %self.code, ?seat, "left"));
                 self.remove(seat, None);
                 self.left_game(seat).await?;
             }
@@ -107,6 +113,13 @@ impl Table {
 
     pub(super) async fn act(&mut self, seat: Seat, id: u64, action: Action) -> Result<Flow, RoomGone> {
         if let Some(result) = self.members.get(&seat).and_then(|m| m.recent.get(id)).cloned() {
+            // Answering from memory is cheap but not free: a resent id spends from the same
+            // budget as a new act, so replaying one id is no way around the rate limit.
+            if !self.allow(seat, false) {
+                let reason = "slow down: too many actions at once; this one was not taken".to_owned();
+                self.send(seat, &ServerMsg::Done { id, result: Err(reason) });
+                return Ok(Flow::Continue);
+            }
             self.send(seat, &ServerMsg::Done { id, result });
             return Ok(Flow::Continue);
         }
@@ -170,6 +183,16 @@ impl Table {
             let what = if chat { "chat" } else { "requests" };
             self.notice(seat, &format!("slow down: too much {what} at once; that was not taken"));
         }
+        false
+    }
+
+    /// Spends one of the seat's lobby-change tokens (ready toggles); says so when there is none.
+    pub(super) fn allow_lobby(&mut self, seat: Seat) -> bool {
+        let Some(member) = self.members.get_mut(&seat) else { return false };
+        if member.lobby.take(Instant::now()) {
+            return true;
+        }
+        self.notice(seat, "slow down: too many ready changes at once; that was not taken");
         false
     }
 

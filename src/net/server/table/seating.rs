@@ -92,6 +92,8 @@ pub struct Member {
     pub recent: Recent,
     pub chat: Bucket,
     pub acts: Bucket,
+    /// Lobby changes (ready toggles), each of which is sent to every member.
+    pub lobby: Bucket,
     /// Requests refused in a row for going too fast.
     pub strikes: u32,
 }
@@ -111,6 +113,7 @@ impl Member {
             recent: Recent::new(limits.dedupe),
             chat: Bucket::new(limits.chat, now),
             acts: Bucket::new(limits.acts, now),
+            lobby: Bucket::new(limits.lobby, now),
             strikes: 0,
         }
     }
@@ -136,6 +139,7 @@ impl Member {
             recent,
             chat: Bucket::new(limits.chat, now),
             acts: Bucket::new(limits.acts, now),
+            lobby: Bucket::new(limits.lobby, now),
             strikes: 0,
         }
     }

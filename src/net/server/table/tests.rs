@@ -18,7 +18,7 @@ fn game() -> Game {
 }
 
 fn table(code: &str, gone: mpsc::UnboundedSender<String>) -> TableHandle {
-    TableHandle::spawn(code.to_owned(), game(), RoomConfig::default(), Limits::default(), gone)
+    TableHandle::spawn(code.to_owned(), game(), RoomConfig::default(), &Limits::default(), gone)
 }
 
 async fn next(queue: &mut mpsc::Receiver<Bytes>) -> ServerMsg {
@@ -111,4 +111,60 @@ async fn a_table_that_falls_behind_its_room_catches_up_with_a_fresh_view() {
     // The newest lines, as many as a hosted view carries.
     assert_eq!(panel.team_chat.len(), said.min(crate::game::view::Limits::HOSTED.lines));
     assert_eq!(panel.team_chat.last().map(|l| l.text.as_str()), Some(format!("line {}", said - 1).as_str()));
+}
+
+/// A table that keeps its record in a fresh directory.
+fn kept_table(code: &str, name: &str, limits: &Limits) -> (TableHandle, Arc<RoomDir>, std::path::PathBuf) {
+    let data = std::env::temp_dir().join(format!("kombat-table-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let dir = Arc::new(RoomDir::open(&data).expect("opens"));
+    let opening = Opening { config: RoomConfig::default(), keep: Some(Arc::clone(&dir)), start: Start::Fresh(game()) };
+    let (gone, _) = mpsc::unbounded_channel();
+    (TableHandle::open(code.to_owned(), opening, limits, gone), dir, data)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spectators_joining_do_not_rewrite_the_room_record() {
+    let (table, dir, data) = kept_table("DDDDD-DDDDD", "spectators", &Limits::default());
+    let (lee, _lee_queue) = Outbox::new(1, 64);
+    table.join("Lee".into(), RoleWish::Liaison, lee).await.expect("open").expect("seated");
+    let after_player = dir.saves();
+    assert!(after_player >= 1, "a player's token is on disk before they hear it");
+    let mut queues = Vec::new();
+    for conn in 2..20 {
+        let (outbox, queue) = Outbox::new(conn, 64);
+        queues.push(queue);
+        let joined = table.join(format!("Wes{conn}"), RoleWish::Spectator, outbox).await.expect("open");
+        assert!(joined.is_ok(), "{joined:?}");
+    }
+    // A player's join after them: the table has handled every spectator's join by then.
+    let (tam, _tam_queue) = Outbox::new(99, 64);
+    table.join("Tam".into(), RoleWish::Troubleshooter, tam).await.expect("open").expect("seated");
+    assert_eq!(dir.saves(), after_player + 1, "18 spectators wrote nothing; the second player one record");
+    drop(queues);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joins_to_one_room_are_rate_limited() {
+    let limits = Limits {
+        room_joins: crate::net::server::Rate { burst: 3, per: Duration::from_secs(600) },
+        ..Limits::default()
+    };
+    let table = TableHandle::spawn(
+        "EEEEE-EEEEE".to_owned(),
+        game(),
+        RoomConfig::default(),
+        &limits,
+        mpsc::unbounded_channel().0,
+    );
+    let mut queues = Vec::new();
+    for conn in 1..=3 {
+        let (outbox, queue) = Outbox::new(conn, 64);
+        queues.push(queue);
+        assert!(table.join(format!("Wes{conn}"), RoleWish::Spectator, outbox).await.expect("open").is_ok());
+    }
+    let (outbox, _queue) = Outbox::new(4, 64);
+    let refused = table.join("Late".into(), RoleWish::Spectator, outbox).await.expect("open");
+    assert_eq!(refused, Err(TOO_MANY_JOINS.to_owned()));
 }
