@@ -174,9 +174,11 @@ impl<W: Write> LineMode<W> {
     }
 
     fn prompt(&mut self) -> std::io::Result<()> {
-        if self.style.interactive && self.waiting.is_none() && self.queue.is_empty() {
-            let who = if self.solo() { self.speaker.label() } else { String::new() };
-            write!(self.out, "{who}> ")?;
+        // Only a local game waits for the player between lines; a hosted one prints as things
+        // happen, where a prompt would end up in the middle of other players' lines.
+        if self.style.interactive && self.sender.is_local() && self.waiting.is_none() && self.queue.is_empty() {
+            let who = self.speaker.label();
+            write!(self.out, "{}> ", who.trim_end_matches(" 1"))?;
             self.out.flush()?;
         }
         Ok(())
