@@ -396,7 +396,7 @@ impl Room {
         if let Err(e) = files::record_result(&dir, &result) {
             self.warn(format!("cannot record the result in {}: {e}", files::results_path(&dir).display()));
         }
-        let text = crate::game::postmortem::render(&self.game, &score);
+        let text = postmortem_with(&self.game, &score);
         let dir = files::postmortems_dir(&dir);
         match files::write_numbered(&dir, &self.game.scenario().id, self.config.seed, "md", &text) {
             Ok(path) => {
@@ -410,7 +410,14 @@ impl Room {
 
 /// The postmortem of an ended game, as `kombat replay` also renders it.
 pub fn postmortem_text(game: &Game) -> String {
-    crate::game::postmortem::render(game, &crate::game::score::score(game))
+    postmortem_with(game, &crate::game::score::score(game))
+}
+
+/// The postmortem made safe as a whole: it quotes the scenario's title, alerts and root causes,
+/// which come from a file, and a postmortem is read with `cat` as often as in an editor
+/// (ARCHITECTURE.md, "Untrusted text").
+fn postmortem_with(game: &Game, score: &crate::game::score::Score) -> String {
+    crate::game::text::sanitize_block(&crate::game::postmortem::render(game, score))
 }
 
 #[cfg(test)]

@@ -1,15 +1,23 @@
 //! Logs go to a file, never to the screen the TUI owns: `<data dir>/logs/kombat.log`, at the
-//! level `KOMBAT_LOG` names (error, warn, info, debug, trace; default info).
+//! level `KOMBAT_LOG` names (error, warn, info, debug, trace; default info). The log holds every
+//! join code: its folder is made 0700 and the file 0600 (`room::files`).
 
 use std::path::Path;
 use std::str::FromStr;
+
+/// The log's file name: the appender's prefix and suffix, never rotated.
+const LOG_FILE: &str = "kombat.log";
 
 /// Starts logging to the data directory; without one, or if the file cannot be opened,
 /// nothing is logged and the game goes on.
 pub fn init(data_dir: Option<&Path>) {
     let Some(dir) = data_dir else { return };
     let dir = dir.join("logs");
-    if std::fs::create_dir_all(&dir).is_err() {
+    if crate::room::files::create_private_dir(&dir).is_err() {
+        return;
+    }
+    // The appender opens the file it is given the name of; made here first, it keeps this mode.
+    if crate::room::files::open_private_append(&dir.join(LOG_FILE)).is_err() {
         return;
     }
     let level = std::env::var("KOMBAT_LOG")
