@@ -200,6 +200,14 @@ fn a_newcomer_wins_the_default_scenario_with_keys_and_reads_the_debrief() {
     assert_eq!(postmortems, 1);
     let history = std::fs::read_to_string(dir.join("data").join("history").join("first-deploy.txt")).expect("history");
     assert!(history.starts_with("get pods -n shop\n"), "{history}");
+    // Only the player may read what they typed (ARCHITECTURE.md: the data directory is private).
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: PathBuf| std::fs::metadata(&p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(dir.join("data").join("history")), 0o700);
+        assert_eq!(mode(dir.join("data").join("history").join("first-deploy.txt")), 0o600);
+        assert_eq!(mode(dir.join("data").join("results.jsonl")), 0o600);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -94,13 +94,13 @@ pub fn append(data_dir: &Path, scenario: &str, line: &str) -> io::Result<()> {
     }
     let file = path(data_dir, scenario);
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::room::files::create_private_dir(dir)?;
     }
-    let mut out = std::fs::OpenOptions::new().create(true).append(true).open(&file)?;
+    let mut out = crate::room::files::open_private_append(&file)?;
     writeln!(out, "{line}")?;
     drop(out);
     if std::fs::read_to_string(&file).map_or(0, |t| t.lines().count()) > MAX_LINES * 2 {
-        std::fs::write(&file, load(data_dir, scenario).join("\n") + "\n")?;
+        crate::room::files::write_private(&file, (load(data_dir, scenario).join("\n") + "\n").as_bytes())?;
     }
     Ok(())
 }
