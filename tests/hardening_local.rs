@@ -29,9 +29,15 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// Runs kombat with `stdin`, its data directory `data`; kills it and fails past the deadline.
 fn kombat(data: &Path, args: &[&str], stdin: &str) -> Output {
+    kombat_in(data, &data.join("config"), args, stdin)
+}
+
+/// [`kombat`] with its config directory `config` (where the keymap is read).
+fn kombat_in(data: &Path, config: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kombat"))
         .args(args)
         .env("KOMBAT_DATA_DIR", data)
+        .env("KOMBAT_CONFIG_DIR", config)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -184,6 +190,13 @@ fn devices_and_fifos_are_refused_at_once_wherever_a_file_is_read() {
             assert!(shown.contains("not a regular file"), "{args:?}: {shown}");
         }
     }
+    // A keymap that is a FIFO is skipped, not waited on: the defaults apply.
+    let config = dir.join("config");
+    std::fs::create_dir_all(&config).expect("config dir");
+    let made = Command::new("mkfifo").arg(config.join("keymap.ron")).status().expect("mkfifo runs");
+    assert!(made.success());
+    let output = kombat_in(&data, &config, &["keys"], "");
+    assert!(output.status.success(), "{}", both(&output));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
