@@ -65,7 +65,8 @@ fn main() {
     let first = mean(&best[..window]);
     let last = mean(&best[actions - window..]);
     let ratio = last.as_secs_f64() / first.as_secs_f64();
-    for start in (0..actions).step_by(actions / 10) {
+    // The windows between, to see where the cost levels off.
+    for start in (0..=actions - window).step_by(window.max(actions / 10)) {
         eprintln!(
             "actions {start}..{}: {:.1} µs",
             start + window,

@@ -7,12 +7,15 @@ mod join;
 mod line;
 mod logging;
 mod replay;
+mod safe;
 pub mod transcript;
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use self::safe::{eprint_safe, print_safe};
 use crate::{scenario, tui};
 
 #[derive(Parser, Debug)]
@@ -116,7 +119,8 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kombat: {e:#}");
+            // Errors quote file names and what a file or a peer said.
+            eprint_safe(&format!("kombat: {e:#}"));
             ExitCode::FAILURE
         }
     }
@@ -127,15 +131,21 @@ fn keys() -> anyhow::Result<ExitCode> {
     let path = tui::launch::keymap_path();
     let keymap = tui::keymap::Keymap::load(path.as_deref())?;
     let width = tui::action::Action::ALL.iter().map(|a| keymap.labels(*a).chars().count()).max().unwrap_or(0);
+    // The labels come from the user's keymap file.
     for action in tui::action::Action::ALL {
-        println!("{:<width$}  {}", keymap.labels(action), action.describe());
+        print_safe(&format!("{:<width$}  {}", keymap.labels(action), action.describe()));
     }
     match path {
-        Some(p) => println!(
+        Some(p) => print_safe(&format!(
             "\nTo change them, write {} naming only the actions to rebind, e.g. {{ EndTurn: [\"ctrl-n\"] }}.\nThe defaults with their comments: kombat keys --defaults",
             p.display()
-        ),
-        None => println!("\nNo config directory is known here; set {} to use one.", tui::launch::CONFIG_DIR_ENV),
+        )),
+        None => {
+            print_safe(&format!(
+                "\nNo config directory is known here; set {} to use one.",
+                tui::launch::CONFIG_DIR_ENV
+            ));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -148,49 +158,51 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
                 let s = scenario::builtin(id).ok_or_else(|| anyhow::anyhow!("missing built-in {id}"))??;
                 rows.push(vec![s.id, s.title, s.difficulty.as_str().to_owned(), s.tags.join(",")]);
             }
-            println!("{}", crate::sim::kubectl::table::render(&["ID", "TITLE", "DIFFICULTY", "TAGS"], &rows, false));
+            print_safe(&crate::sim::kubectl::table::render(&["ID", "TITLE", "DIFFICULTY", "TAGS"], &rows, false));
             Ok(ExitCode::SUCCESS)
         }
         ScenarioCommand::Show { scenario: arg, solution } => {
             let (_, s) = crate::room::files::resolve_scenario(&arg)?;
-            println!("{} ({})", s.title, s.id);
-            println!("Difficulty: {}   Tags: {}", s.difficulty.as_str(), s.tags.join(", "));
-            println!("Turns: {} of {} minutes   SLO: {}%", s.turn_limit, s.minutes_per_turn, s.slo.objective);
+            let mut text = format!("{} ({})\n", s.title, s.id);
+            let _ = writeln!(text, "Difficulty: {}   Tags: {}", s.difficulty.as_str(), s.tags.join(", "));
+            let _ =
+                writeln!(text, "Turns: {} of {} minutes   SLO: {}%", s.turn_limit, s.minutes_per_turn, s.slo.objective);
             if let Some(m) = s.expected_minutes {
-                println!("Expected time: about {m} minutes");
+                let _ = writeln!(text, "Expected time: about {m} minutes");
             }
-            println!("\n{}", s.summary);
+            let _ = write!(text, "\n{}", s.summary);
             if solution {
-                println!("\nReference solution:");
+                text.push_str("\n\nReference solution:");
                 for line in &s.solution {
-                    println!("{line}");
+                    let _ = write!(text, "\n{line}");
                 }
             }
+            print_safe(&text);
             Ok(ExitCode::SUCCESS)
         }
         ScenarioCommand::Validate { files } => {
             let mut failed = false;
             for file in files {
-                let text = match std::fs::read_to_string(&file) {
+                let text = match crate::room::files::scenario_file_text(std::path::Path::new(&file)) {
                     Ok(t) => t,
                     Err(e) => {
-                        println!("{file}: {e}");
+                        print_safe(&e.to_string());
                         failed = true;
                         continue;
                     }
                 };
                 match scenario::parse(&file, &text) {
                     Err(e) => {
-                        println!("{e}");
+                        print_safe(&e.to_string());
                         failed = true;
                     }
                     Ok(s) => {
-                        let problems = scenario::validate(&s);
+                        let problems = safe::scenario_problems(&s);
                         if problems.is_empty() {
-                            println!("{file}: ok");
+                            print_safe(&format!("{file}: ok"));
                         }
                         for p in problems {
-                            println!("{file}: {p}");
+                            print_safe(&format!("{file}: {p}"));
                             failed = true;
                         }
                     }
@@ -225,10 +237,7 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
                     ]);
                 }
             }
-            println!(
-                "{}",
-                crate::sim::kubectl::table::render(&["SCENARIO", "CHECK", "RESULT", "DETAIL"], &rows, false)
-            );
+            print_safe(&crate::sim::kubectl::table::render(&["SCENARIO", "CHECK", "RESULT", "DETAIL"], &rows, false));
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
     }

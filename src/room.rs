@@ -396,7 +396,7 @@ impl Room {
         if let Err(e) = files::record_result(&dir, &result) {
             self.warn(format!("cannot record the result in {}: {e}", files::results_path(&dir).display()));
         }
-        let text = crate::game::postmortem::render(&self.game, &score);
+        let text = postmortem_with(&self.game, &score);
         let dir = files::postmortems_dir(&dir);
         match files::write_numbered(&dir, &self.game.scenario().id, self.config.seed, "md", &text) {
             Ok(path) => {
@@ -410,7 +410,11 @@ impl Room {
 
 /// The postmortem of an ended game, as `kombat replay` also renders it.
 pub fn postmortem_text(game: &Game) -> String {
-    crate::game::postmortem::render(game, &crate::game::score::score(game))
+    postmortem_with(game, &crate::game::score::score(game))
+}
+
+fn postmortem_with(game: &Game, score: &crate::game::score::Score) -> String {
+    crate::game::postmortem::render(game, score)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal, read back through a virtual screen (vt100): a newcomer
 //! opens kombat, picks the default scenario, wins it with keystrokes alone and sees the debrief;
-//! the terminal is given back exactly once, on quitting and on SIGTERM. Waits poll the screen
+//! the terminal is given back exactly once, on quitting and on SIGINT, SIGQUIT, SIGTERM and
+//! SIGHUP (raw mode off, the main screen back, mouse reports off, the cursor shown). Waits poll the screen
 //! for text (with a generous deadline), never sleep for a fixed time.
 
 use std::io::{Read, Write};
@@ -31,7 +32,7 @@ struct Session {
     reader: std::thread::JoinHandle<()>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 /// Polls `check` every 20 ms until it gives a value; after `DEADLINE`, fails saying what was
@@ -83,7 +84,7 @@ impl Session {
                 raw_in.lock().expect("raw").extend_from_slice(&buf[..n]);
             }
         });
-        Session { screen, raw, reader, writer, child, _master: pair.master }
+        Session { screen, raw, reader, writer, child, master: pair.master }
     }
 
     fn contents(&self) -> String {
@@ -199,6 +200,14 @@ fn a_newcomer_wins_the_default_scenario_with_keys_and_reads_the_debrief() {
     assert_eq!(postmortems, 1);
     let history = std::fs::read_to_string(dir.join("data").join("history").join("first-deploy.txt")).expect("history");
     assert!(history.starts_with("get pods -n shop\n"), "{history}");
+    // Only the player may read what they typed (ARCHITECTURE.md: the data directory is private).
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: PathBuf| std::fs::metadata(&p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(dir.join("data").join("history")), 0o700);
+        assert_eq!(mode(dir.join("data").join("history").join("first-deploy.txt")), 0o600);
+        assert_eq!(mode(dir.join("data").join("results.jsonl")), 0o600);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -213,6 +222,58 @@ fn sigterm_gives_the_terminal_back_once() {
     kombat.wait_exit();
     assert_eq!(kombat.raw_count(LEAVE_ALTERNATE), 1, "the terminal is restored exactly once");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether the terminal is in canonical (cooked) mode, as the pty's termios says; raw mode
+/// clears ICANON. None where the pty cannot tell.
+fn canonical(kombat: &Session) -> Option<bool> {
+    let termios = kombat.master.get_termios()?;
+    Some(format!("{:?}", termios.local_flags).contains("ICANON"))
+}
+
+/// A signal that ends a program, sent by `kill` while the title screen is up: the terminal comes
+/// back whole, once, and kombat exits with 128 and the signal's number.
+fn a_signal_gives_the_terminal_back(name: &str, number: u32) {
+    let dir = temp_dir(&format!("signal-{name}"));
+    let mut kombat = Session::start(&dir);
+    kombat.wait_for("Solo practice");
+    #[cfg(target_os = "linux")]
+    assert!(canonical(&kombat).is_some(), "a Linux pty tells its termios");
+    assert_ne!(canonical(&kombat), Some(true), "raw mode while kombat runs");
+    let pid = kombat.child.process_id().expect("pid");
+    let killed = std::process::Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status();
+    assert!(killed.expect("kill runs").success());
+    let status = kombat.wait_exit();
+    assert_eq!(status.exit_code(), 128 + number, "{status:?}");
+    assert_eq!(kombat.raw_count(LEAVE_ALTERNATE), 1, "the terminal is restored exactly once");
+    // The last bytes written restore everything entering turned on, in the order restoring uses.
+    let mut restore = Vec::new();
+    kombat::tui::terminal::write_restore(&mut restore).expect("writes");
+    let raw = kombat.raw.lock().expect("raw").clone();
+    assert!(
+        raw.ends_with(&restore),
+        "the output ends with {restore:?}; it ends with {:?}",
+        &raw[raw.len().saturating_sub(64)..]
+    );
+    assert!(restore.windows(8).any(|w| w == b"\x1b[?1000l"), "mouse reports off: {restore:?}");
+    assert!(restore.ends_with(b"\x1b[?25h"), "the cursor shown last: {restore:?}");
+    assert_ne!(canonical(&kombat), Some(false), "raw mode is off after {name}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sigint_gives_the_terminal_back_whole() {
+    a_signal_gives_the_terminal_back("INT", 2);
+}
+
+#[test]
+fn sigquit_gives_the_terminal_back_whole() {
+    a_signal_gives_the_terminal_back("QUIT", 3);
+}
+
+#[test]
+fn sighup_gives_the_terminal_back_whole() {
+    a_signal_gives_the_terminal_back("HUP", 1);
 }
 
 fn nonzero(n: u16) -> std::num::NonZeroU16 {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::line::{self, LineMode, Style};
+use super::safe::write_safe;
 use super::transcript;
 use crate::game::{Game, Seat};
 use crate::net::seat;
@@ -37,7 +38,7 @@ pub fn run(arg: &str, seed: u64, turn_seconds: Option<u64>) -> anyhow::Result<Ex
 async fn play(source: Source, seed: u64, timer: Option<Duration>) -> anyhow::Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::stdout();
-    writeln!(out, "{}", transcript::banner(&source.scenario, seed))?;
+    write_safe(&mut out, &transcript::banner(&source.scenario, seed))?;
     writeln!(out, "You are the liaison and the troubleshooter: lines are kubectl commands, /help lists the rest.\n")?;
     let data_dir = files::data_dir();
     if data_dir.is_none() {

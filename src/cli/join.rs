@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::io::IsTerminal;
 
 use super::line::{self, LineMode, Style};
+use super::safe::print_safe;
 use crate::game::text::sanitize;
 use crate::net::client::{Client, ClientConfig, RoleWish, allowed_name};
 use crate::net::seat;
@@ -54,7 +55,7 @@ pub fn run(options: JoinOptions) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let client = Client::connect(config).await?;
-        println!("Joined room {} as {}.", sanitize(client.code()), client.seat().label());
+        print_safe(&format!("Joined room {} as {}.", sanitize(client.code()), client.seat().label()));
         let (sender, events) = seat::remote(client);
         let style = Style { interactive: std::io::stdin().is_terminal() };
         let finished = LineMode::new(sender, events, std::io::stdout(), style).run(line::stdin_lines()).await?;

@@ -24,6 +24,7 @@ use tokio::time::Instant;
 
 use self::lines::{HELP, Intent, SOLO_HELP, parse};
 use self::news::News;
+use super::safe::{eprint_safe, write_safe};
 use crate::game::text::sanitize;
 use crate::game::view::RoleView;
 use crate::game::words::{self, Audience, Context};
@@ -184,8 +185,10 @@ impl<W: Write> LineMode<W> {
         Ok(())
     }
 
+    /// Everything line mode prints goes through here: what a peer, a journal or a scenario
+    /// said is made safe, whichever path brought it.
     fn say(&mut self, text: &str) -> std::io::Result<()> {
-        writeln!(self.out, "{text}")
+        write_safe(&mut self.out, text)
     }
 
     async fn send(&mut self, queued: Queued) -> anyhow::Result<()> {
@@ -257,21 +260,21 @@ impl<W: Write> LineMode<W> {
             SeatEvent::Notice(text) => self.say(&format!("[notice] {}", sanitize(&text)))?,
             SeatEvent::Postmortem(path) => self.postmortem = Some(path),
             SeatEvent::Gap { from, to } => {
-                eprintln!("kombat: updates {from} to {to} never arrived; showing the newest");
+                eprint_safe(&format!("kombat: updates {from} to {to} never arrived; showing the newest"));
             }
             SeatEvent::Reconnecting { reason, .. } if self.over() => {
                 // Nothing is left to play: no need to wait for the server to come back.
-                eprintln!("kombat: the server hung up after the game ended: {}", sanitize(&reason));
+                eprint_safe(&format!("kombat: the server hung up after the game ended: {}", sanitize(&reason)));
                 return Ok(Some(ExitCode::SUCCESS));
             }
             SeatEvent::Reconnecting { attempt, after, reason } => {
-                eprintln!(
+                eprint_safe(&format!(
                     "kombat: {}; reconnecting in {:.1} s (attempt {attempt})",
                     sanitize(&reason),
                     after.as_secs_f32()
-                );
+                ));
             }
-            SeatEvent::Resumed => eprintln!("kombat: reconnected; the seat is yours again"),
+            SeatEvent::Resumed => eprint_safe("kombat: reconnected; the seat is yours again"),
             SeatEvent::Closed(closed) => {
                 self.out.flush()?;
                 let ended = self.over();
@@ -282,11 +285,11 @@ impl<W: Write> LineMode<W> {
                         if ended { ExitCode::SUCCESS } else { ExitCode::FAILURE }
                     }
                     Closed::Refused(reason) => {
-                        eprintln!("kombat: the server refused: {}", sanitize(&reason));
+                        eprint_safe(&format!("kombat: the server refused: {}", sanitize(&reason)));
                         if ended { ExitCode::SUCCESS } else { ExitCode::FAILURE }
                     }
                     Closed::Lost(reason) => {
-                        eprintln!("kombat: lost the connection to the server: {}", sanitize(&reason));
+                        eprint_safe(&format!("kombat: lost the connection to the server: {}", sanitize(&reason)));
                         ExitCode::FAILURE
                     }
                 }));
@@ -412,10 +415,10 @@ impl<W: Write> LineMode<W> {
         let records = sender.leave().await;
         let postmortem = postmortem.or(records.postmortem);
         if let Some(path) = &postmortem {
-            writeln!(out, "Postmortem: {}", path.display())?;
+            write_safe(&mut out, &format!("Postmortem: {}", path.display()))?;
         }
         if let Some(path) = &records.journal {
-            writeln!(out, "Journal: {}", path.display())?;
+            write_safe(&mut out, &format!("Journal: {}", path.display()))?;
         }
         out.flush()?;
         let code = if lost { ExitCode::from(2) } else { code };

@@ -3,7 +3,8 @@
 //! (error, warn, info, debug, trace; default info). Each hour's file holds at most [`HOURLY_BYTES`]:
 //! past that, lines are dropped until the next hour (one line says so), so the log's size is
 //! bounded whatever a flood of clients makes the server say. The server limits its own
-//! per-connection lines as well (`net::server`), so the cap is a backstop.
+//! per-connection lines as well (`net::server`), so the cap is a backstop. The log holds every
+//! join code: its folder is made 0700 and each file 0600 (`room::files`).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -24,7 +25,7 @@ pub const HOURLY_BYTES: u64 = 16 * 1024 * 1024;
 pub fn init(data_dir: Option<&Path>) {
     let Some(dir) = data_dir else { return };
     let dir = dir.join("logs");
-    if std::fs::create_dir_all(&dir).is_err() {
+    if crate::room::files::create_private_dir(&dir).is_err() {
         return;
     }
     let level = std::env::var("KOMBAT_LOG")
@@ -32,12 +33,16 @@ pub fn init(data_dir: Option<&Path>) {
         .and_then(|l| tracing::Level::from_str(&l).ok())
         .unwrap_or(tracing::Level::INFO);
     let Some(writer) = Capped::open(&dir, HOURLY_BYTES) else { return };
+    // A log an older kombat (or another umask) left readable is made private too.
+    private_logs(&dir);
     let _ = tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_max_level(level).try_init();
 }
 
 /// An hourly rolling appender that writes at most `cap` bytes an hour.
 pub struct Capped {
     inner: RollingFileAppender,
+    /// Where the files are, to make each new one private.
+    dir: std::path::PathBuf,
     cap: u64,
     /// The hour (since the epoch) being counted, the bytes written in it, and whether the
     /// "dropped" line was written.
@@ -53,16 +58,25 @@ impl Capped {
             .filename_suffix("log")
             .build(dir)
             .ok()?;
-        Some(Capped { inner, cap, state: Mutex::new((0, 0, false)) })
+        Some(Capped { inner, dir: dir.to_path_buf(), cap, state: Mutex::new((0, 0, false)) })
     }
 
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
         let hour = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 3600);
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if state.0 != hour {
+        let new_hour = state.0 != hour;
+        if new_hour {
             *state = (hour, 0, false);
         }
         let mut out = self.inner.make_writer();
+        if new_hour {
+            // The appender opens a new file each hour with the process's default mode; the log
+            // holds join codes, so each is made private as soon as it exists.
+            let written = out.write_all(line);
+            state.1 += line.len() as u64;
+            private_logs(&self.dir);
+            return written;
+        }
         if state.1 + line.len() as u64 <= self.cap {
             state.1 += line.len() as u64;
             return out.write_all(line);
@@ -107,6 +121,19 @@ impl<'a> MakeWriter<'a> for Capped {
 
     fn make_writer(&'a self) -> Self::Writer {
         CappedWriter { capped: self, line: Vec::new() }
+    }
+}
+
+/// Makes every log file in `dir` readable by its owner only.
+fn private_logs(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_log = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("kombat"));
+        if is_log && path.is_file() {
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        }
     }
 }
 

@@ -1,12 +1,12 @@
 //! `kombat replay FILE`: plays a journal again and prints the transcript the console printed, then
 //! writes the postmortem anew (byte for byte the one the game wrote). Errors name the line.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 
 use super::console::load;
+use super::safe::{eprint_safe, write_safe};
 use super::transcript;
 use crate::game::journal::{self, Journal};
 use crate::game::{Outcome, Phase};
@@ -15,7 +15,7 @@ use crate::scenario;
 use crate::scenario::Source;
 
 pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+    let text = files::journal_text(std::path::Path::new(file)).with_context(|| format!("cannot read {file}"))?;
     let journal = Journal::parse(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let header = &journal.header;
     if scenario_file.is_none() && scenario::builtin_sources().all(|(id, _)| id != header.scenario) {
@@ -24,8 +24,10 @@ pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> 
     let source = load(scenario_file.unwrap_or(&header.scenario))?;
     let Source { scenario, text: scenario_text } = source;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", transcript::banner(&scenario, header.seed))?;
-    writeln!(out, "Replaying {file}.\n")?;
+    // The journal, its file name and the scenario are all untrusted: everything printed is made
+    // safe (the words for events already are).
+    write_safe(&mut out, &transcript::banner(&scenario, header.seed))?;
+    write_safe(&mut out, &format!("Replaying {file}.\n"))?;
     let mut failed = None;
     let game = journal::replay_with(&journal, &scenario_text, |_, events| {
         if failed.is_some() {
@@ -33,22 +35,24 @@ pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> 
         }
         let shown = transcript::render(events);
         if !shown.is_empty() {
-            failed = writeln!(out, "{shown}").err();
+            failed = write_safe(&mut out, &shown).err();
         }
     })
     .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     if let Some(e) = failed {
         return Err(e.into());
     }
-    writeln!(out, "{}", transcript::closing(&game))?;
+    write_safe(&mut out, &transcript::closing(&game))?;
     if matches!(game.phase, Phase::Ended(_)) {
         let text = room::postmortem_text(&game);
         match files::data_dir() {
             Some(data) => {
                 let dir = files::postmortems_dir(&data);
                 match files::write_numbered(&dir, &game.scenario().id, header.seed, "md", &text) {
-                    Ok(path) => writeln!(out, "Postmortem: {}", path.display())?,
-                    Err(e) => eprintln!("kombat: warning: cannot write the postmortem in {}: {e}", dir.display()),
+                    Ok(path) => write_safe(&mut out, &format!("Postmortem: {}", path.display()))?,
+                    Err(e) => {
+                        eprint_safe(&format!("kombat: warning: cannot write the postmortem in {}: {e}", dir.display()));
+                    }
                 }
             }
             None => eprintln!(

@@ -22,8 +22,14 @@ pub use super::state::Sample;
 pub use impact::samples;
 pub use timeline::code;
 
-/// The postmortem of a game, as Markdown.
+/// The postmortem in Markdown, made safe as a whole: it quotes the scenario's title, alerts and
+/// root causes, which come from a file, and a postmortem is read with `cat` as often as in an
+/// editor (ARCHITECTURE.md, "Untrusted text").
 pub fn render(game: &Game, score: &Score) -> String {
+    super::text::sanitize_block(&render_raw(game, score))
+}
+
+fn render_raw(game: &Game, score: &Score) -> String {
     let scenario = game.scenario();
     let start = timestamp(0);
     let date = start.get(..10).unwrap_or(&start);

@@ -97,7 +97,9 @@ pub fn run(options: &LoadtestOptions) -> anyhow::Result<ExitCode> {
     let fd = procfs::raise_fd_limit(2 * (wanted_rooms * clients) as u64 + 64);
     let load_before = procfs::load_average();
     let (child, addr, codes, server_label) = if let (Some(addr), Some(file)) = (&options.server, &options.codes_file) {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        // A list of join codes: a megabyte holds far more than any server's rooms.
+        let text = crate::room::files::read_bounded(file, 1024 * 1024, "a list of join codes is a small text file")
+            .with_context(|| format!("cannot read {}", file.display()))?;
         let codes = host::parse_codes(&text);
         if codes.is_empty() {
             anyhow::bail!("{} holds no join codes", file.display());

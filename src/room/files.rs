@@ -1,7 +1,11 @@
 //! Where a room keeps its records: the user's data directory (or `KOMBAT_DATA_DIR`), numbered
 //! journal and postmortem files that never overwrite an earlier game, a journal writer that hands
 //! every line to the OS in one write so a crash loses at most the line being written (and can
-//! reopen a journal after a crash, cutting that line), and files replaced atomically.
+//! reopen a journal after a crash, cutting that line), and files replaced atomically. The data
+//! directory and every folder kombat makes in it are created 0700 and its files 0600 on unix:
+//! journals hold the whole customer chat, the log every join code. Files kombat reads back
+//! (scenarios, journals) are read with a size bound and only when they are regular files, so a
+//! device or a FIFO is refused at once instead of filling memory or blocking.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -45,16 +49,44 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = path.with_file_name(temp_name);
     // A temporary file left by a crash may have other permissions: start afresh.
     let _ = std::fs::remove_file(&temp);
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&temp).and_then(|mut file| file.write_all(bytes));
+    let written = private_options().write(true).create_new(true).open(&temp).and_then(|mut file| file.write_all(bytes));
     if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
         let _ = std::fs::remove_file(&temp);
         return Err(e);
     }
     Ok(())
+}
+
+/// Creates `dir` and its missing parents, each readable only by its owner on unix. A directory
+/// that already exists keeps its permissions (it may be one the user chose and shares).
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Options that create a file only its owner may read and write (on unix).
+fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// Opens `path` to append, creating it 0600; an existing file is made 0600 too (an older
+/// kombat made its files readable by everyone).
+pub fn open_private_append(path: &Path) -> io::Result<File> {
+    let file = private_options().create(true).append(true).open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if file.metadata()?.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(file)
 }
 
 /// Keeps only characters that are safe in a file name.
@@ -69,11 +101,11 @@ fn file_stem(scenario: &str, seed: u64) -> String {
 
 /// Creates `dir/<scenario>-<seed>-<n>.<ext>` with the first `n` (from 1) not taken yet.
 pub fn create_numbered(dir: &Path, scenario: &str, seed: u64, ext: &str) -> io::Result<(PathBuf, File)> {
-    std::fs::create_dir_all(dir)?;
+    create_private_dir(dir)?;
     let stem = file_stem(scenario, seed);
     for n in 1..=100_000u32 {
         let path = dir.join(format!("{stem}-{n}.{ext}"));
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
+        match private_options().write(true).create_new(true).open(&path) {
             Ok(file) => return Ok((path, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
@@ -106,8 +138,8 @@ pub fn results_path(data: &Path) -> PathBuf {
 
 /// Appends a finished game to the results file.
 pub fn record_result(data: &Path, result: &GameResult) -> io::Result<()> {
-    std::fs::create_dir_all(data)?;
-    let mut file = OpenOptions::new().create(true).append(true).open(results_path(data))?;
+    create_private_dir(data)?;
+    let mut file = open_private_append(&results_path(data))?;
     let line = serde_json::to_string(result).map_err(io::Error::other)?;
     file.write_all(format!("{line}\n").as_bytes())?;
     file.flush()
@@ -115,7 +147,8 @@ pub fn record_result(data: &Path, result: &GameResult) -> io::Result<()> {
 
 /// Every result recorded so far; lines that do not read (a hand edit, a torn write) are skipped.
 pub fn read_results(data: &Path) -> Vec<GameResult> {
-    let text = std::fs::read_to_string(results_path(data)).unwrap_or_default();
+    let text =
+        read_bounded(&results_path(data), MAX_JOURNAL_FILE, "a results file has one line per game").unwrap_or_default();
     text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
@@ -145,7 +178,7 @@ impl JournalFile {
     /// file (and returned apart) so that the next line starts on a line of its own. Such a line
     /// was never answered: the room answers an action only once its line is written whole.
     pub fn reopen(path: &Path) -> io::Result<(JournalFile, Reopened)> {
-        let text = std::fs::read_to_string(path)?;
+        let text = journal_text(path)?;
         let keep = text.rfind('\n').map_or(0, |i| i + 1);
         let cut = (keep < text.len()).then(|| text[keep..].to_owned());
         if cut.is_some() {
@@ -173,6 +206,70 @@ impl JournalFile {
 /// is refused before it fills memory.
 pub const MAX_SCENARIO_FILE: u64 = 1024 * 1024;
 
+/// The largest journal read (by `kombat replay` and a server resuming a game): a long game with
+/// every command is a few MiB; anything far larger is not a journal kombat wrote.
+pub const MAX_JOURNAL_FILE: u64 = 64 * 1024 * 1024;
+
+/// Why a bounded read refused a file.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReadError {
+    #[error("not a regular file")]
+    NotRegular,
+    #[error("larger than {} KiB; {what}", limit / 1024)]
+    TooLarge { limit: u64, what: &'static str },
+    #[error("not UTF-8 text")]
+    NotText,
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<ReadError> for io::Error {
+    fn from(e: ReadError) -> io::Error {
+        let kind = match &e {
+            ReadError::Io(_) => io::ErrorKind::Other,
+            _ => io::ErrorKind::InvalidData,
+        };
+        io::Error::new(kind, e.to_string())
+    }
+}
+
+/// The text of a regular file of at most `limit` bytes. The type is checked before the file is
+/// opened (opening a FIFO would wait for a writer) and again on the opened file (in case it was
+/// swapped); the read stops one byte past the limit, so a file that grows cannot fill memory.
+pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<String, ReadError> {
+    let io = |e: io::Error| ReadError::Io(e.to_string());
+    let too_large = || ReadError::TooLarge { limit, what };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let file = File::open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| ReadError::NotText)
+}
+
+/// A journal's text, bounded by [`MAX_JOURNAL_FILE`], from a regular file only.
+pub fn journal_text(path: &Path) -> io::Result<String> {
+    Ok(read_bounded(path, MAX_JOURNAL_FILE, "a journal is a text file of one line per action")?)
+}
+
+/// A scenario file's text: a regular file of at most [`MAX_SCENARIO_FILE`] bytes. Errors name
+/// the file as given.
+pub fn scenario_file_text(path: &Path) -> Result<String, LoadError> {
+    read_bounded(path, MAX_SCENARIO_FILE, "a scenario is a small text file")
+        .map_err(|e| LoadError::Io { file: path.display().to_string(), message: e.to_string() })
+}
+
 /// The text of `ID|FILE` without parsing it, and the file name parse errors should give: a
 /// built-in id first, else a path to a regular file of at most [`MAX_SCENARIO_FILE`] bytes.
 pub fn scenario_text(arg: &str) -> Result<(String, std::borrow::Cow<'static, str>), LoadError> {
@@ -183,22 +280,7 @@ pub fn scenario_text(arg: &str) -> Result<(String, std::borrow::Cow<'static, str
     if !path.exists() {
         return Err(LoadError::Unknown(arg.to_owned()));
     }
-    let io = |message: String| LoadError::Io { file: arg.to_owned(), message };
-    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(io("not a regular file".to_owned()));
-    }
-    if meta.len() > MAX_SCENARIO_FILE {
-        return Err(io(format!("larger than {} KiB; a scenario is a small text file", MAX_SCENARIO_FILE / 1024)));
-    }
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SCENARIO_FILE + 1), &mut bytes))
-        .map_err(|e| io(e.to_string()))?;
-    if bytes.len() as u64 > MAX_SCENARIO_FILE {
-        return Err(io(format!("larger than {} KiB; a scenario is a small text file", MAX_SCENARIO_FILE / 1024)));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| io("not UTF-8 text".to_owned()))?;
+    let text = scenario_file_text(path)?;
     Ok((arg.to_owned(), std::borrow::Cow::Owned(text)))
 }
 

@@ -78,9 +78,14 @@ pub fn path(data_dir: &Path, scenario: &str) -> PathBuf {
     data_dir.join("history").join(format!("{stem}.txt"))
 }
 
+/// A history file's text: a regular file of at most 1 MiB (`room::files::read_bounded`).
+fn read(file: &Path) -> Result<String, crate::room::files::ReadError> {
+    crate::room::files::read_bounded(file, 1024 * 1024, "a history is a short list of lines")
+}
+
 /// The scenario's saved lines, oldest first; none when there is no file yet.
 pub fn load(data_dir: &Path, scenario: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(path(data_dir, scenario)).unwrap_or_default();
+    let text = read(&path(data_dir, scenario)).unwrap_or_default();
     let lines: Vec<String> = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
     History::new(lines).entries
 }
@@ -94,13 +99,14 @@ pub fn append(data_dir: &Path, scenario: &str, line: &str) -> io::Result<()> {
     }
     let file = path(data_dir, scenario);
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::room::files::create_private_dir(dir)?;
     }
-    let mut out = std::fs::OpenOptions::new().create(true).append(true).open(&file)?;
+    let mut out = crate::room::files::open_private_append(&file)?;
     writeln!(out, "{line}")?;
     drop(out);
-    if std::fs::read_to_string(&file).map_or(0, |t| t.lines().count()) > MAX_LINES * 2 {
-        std::fs::write(&file, load(data_dir, scenario).join("\n") + "\n")?;
+    // A file too large to read (or not a file) is started afresh.
+    if read(&file).map_or(usize::MAX, |t| t.lines().count()) > MAX_LINES * 2 {
+        crate::room::files::write_private(&file, (load(data_dir, scenario).join("\n") + "\n").as_bytes())?;
     }
     Ok(())
 }

@@ -223,7 +223,8 @@ impl Keymap {
     pub fn load(user_file: Option<&std::path::Path>) -> Result<Keymap, KeymapError> {
         let defaults = Keymap::default();
         let Some(path) = user_file else { return Ok(defaults) };
-        match std::fs::read_to_string(path) {
+        // Bounded and regular files only: a FIFO or a device here must not hang the start.
+        match crate::room::files::read_bounded(path, 1024 * 1024, "a keymap is a small text file") {
             Ok(text) => Keymap::parse_patch(&path.display().to_string(), &text, &defaults),
             Err(_) => Ok(defaults),
         }

@@ -1,7 +1,8 @@
 //! Starting the TUI on the local terminal: check that there is a terminal, read the keymap
 //! and pick the theme before touching the screen (so a bad keymap file is a plain error
-//! message), take the terminal over, run the driver until the player quits or a SIGTERM or
-//! SIGHUP arrives, and give the terminal back exactly once.
+//! message), take the terminal over, run the driver until the player quits or a signal that
+//! ends a program arrives (SIGINT, SIGQUIT, SIGTERM, SIGHUP), and give the terminal back
+//! exactly once.
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -82,15 +83,23 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     }
     let settings = Settings { data_dir, seed: options.seed, first };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    // Before the terminal is taken: from here on no signal ends the process behind our back.
+    let signals = {
+        let _context = runtime.enter();
+        Signals::register()?
+    };
+    let caught = std::cell::Cell::new(None);
     let guard = TerminalGuard::enter()?;
     let result = runtime.block_on(async {
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        driver::run(&mut terminal, app, read_terminal(), settings, signals()).await
+        let shutdown = async { caught.set(Some(signals.recv().await)) };
+        driver::run(&mut terminal, app, read_terminal(), settings, shutdown).await
     });
     drop(guard);
     result?;
     tracing::info!("left the TUI");
-    Ok(ExitCode::SUCCESS)
+    // A signal's exit status, as a shell reports a program it ended: 128 and its number.
+    Ok(caught.get().map_or(ExitCode::SUCCESS, |signal: u8| ExitCode::from(128 + signal)))
 }
 
 /// Who is at the keyboard, for the name the forms start with.
@@ -112,14 +121,36 @@ fn read_terminal() -> mpsc::Receiver<TermEvent> {
     rx
 }
 
-/// Completes on SIGTERM or SIGHUP (the terminal went away).
-async fn signals() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
+/// The signals that end the TUI. Their default action ends the process at once, with the
+/// terminal still in raw mode on the alternate screen with mouse reports on; handled, they stop
+/// the driver and the terminal is restored once. In raw mode Ctrl-C and Ctrl-\\ are keys, so
+/// SIGINT and SIGQUIT come from `kill` or a supervisor; SIGHUP means the terminal went away.
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    quit: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Takes the four signals over (inside a tokio runtime).
+    fn register() -> io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            quit: signal(SignalKind::quit())?,
+            terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    /// Completes with the number of the first signal that arrives.
+    async fn recv(mut self) -> u8 {
+        tokio::select! {
+            _ = self.interrupt.recv() => 2,
+            _ = self.quit.recv() => 3,
+            _ = self.terminate.recv() => 15,
+            _ = self.hangup.recv() => 1,
+        }
     }
 }

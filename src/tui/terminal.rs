@@ -1,7 +1,8 @@
 //! Taking over the local terminal and giving it back exactly once: on a normal exit, on an
-//! error, on a panic in any thread (through a panic hook) and on SIGTERM or SIGHUP (the driver
-//! stops and the guard drops). A [`Gate`] makes the restore happen once however many of those
-//! paths run, so a panic during shutdown cannot write the sequences twice or into a shell.
+//! error, on a panic in any thread (through a panic hook) and on SIGINT, SIGQUIT, SIGTERM or
+//! SIGHUP (`tui::launch` handles them: the driver stops and the guard drops). A [`Gate`] makes
+//! the restore happen once however many of those paths run, so a panic during shutdown cannot
+//! write the sequences twice or into a shell.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
