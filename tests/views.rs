@@ -365,3 +365,38 @@ proptest! {
         }
     }
 }
+
+/// A long game master session (issue 16, finding 7): a hosted seat's view does not grow with the
+/// game, so making and sending it after every action costs the same after 2,000 actions as after
+/// 300. Sizes, not times: the bench `long_game` measures the cost.
+#[test]
+fn a_hosted_view_stays_the_same_size_however_long_the_game() {
+    let mut g = game();
+    let size = |g: &Game, seat: Seat| {
+        let v = view::for_seat_within(g, seat, view::Limits::HOSTED);
+        postcard::to_stdvec(&v).expect("encodes").len()
+    };
+    let mut act = |g: &mut Game, n: usize| {
+        let action = if n % 3 == 0 {
+            Action::TeamChat(format!("note {n}: still pulling"))
+        } else {
+            Action::Command("describe deployment web -n shop".into())
+        };
+        g.act(Seat::GameMaster, &action).expect("the game master may");
+    };
+    for n in 0..300 {
+        act(&mut g, n);
+    }
+    let seats = [Seat::GameMaster, Seat::Liaison, Seat::Troubleshooter(0), Seat::Spectator(0)];
+    let early: Vec<usize> = seats.iter().map(|s| size(&g, *s)).collect();
+    for n in 300..2000 {
+        act(&mut g, n);
+    }
+    let late: Vec<usize> = seats.iter().map(|s| size(&g, *s)).collect();
+    for ((seat, before), after) in seats.iter().zip(&early).zip(&late) {
+        // The numbers in the lines grow a digit or two; nothing else may.
+        assert!(*after <= before + before / 50, "{seat:?}: {before} bytes after 300 actions, {after} after 2,000");
+    }
+    // The game itself keeps everything: the debrief tells the whole story.
+    assert!(g.log.len() >= 2000);
+}
