@@ -376,8 +376,8 @@ fn a_hosted_view_stays_the_same_size_however_long_the_game() {
         let v = view::for_seat_within(g, seat, view::Limits::HOSTED);
         postcard::to_stdvec(&v).expect("encodes").len()
     };
-    let mut act = |g: &mut Game, n: usize| {
-        let action = if n % 3 == 0 {
+    let act = |g: &mut Game, n: usize| {
+        let action = if n.is_multiple_of(3) {
             Action::TeamChat(format!("note {n}: still pulling"))
         } else {
             Action::Command("describe deployment web -n shop".into())
