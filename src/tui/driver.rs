@@ -16,7 +16,7 @@ use ratatui::crossterm::event::{Event as TermEvent, MouseEventKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::app::{self, App, Effect, HostRequest, JoinRequest, LobbyRequest, Msg, NetMsg};
+use super::app::{self, App, Effect, HostRequest, JoinRequest, Msg, NetMsg};
 use super::{history, render};
 use crate::game::text::sanitize;
 use crate::game::{Game, Seat};
@@ -183,12 +183,6 @@ impl Shell {
                 Err(e) => Some(Msg::Net(NetMsg::Closed(e.to_string()))),
             },
             Effect::Lobby(request) => {
-                let request = match request {
-                    LobbyRequest::Ready(ready) => seat::LobbyRequest::Ready(ready),
-                    LobbyRequest::Chat(text) => seat::LobbyRequest::Chat(text),
-                    LobbyRequest::Start => seat::LobbyRequest::Start,
-                    LobbyRequest::Kick(seat) => seat::LobbyRequest::Kick(seat),
-                };
                 let playing = self.playing.as_ref()?;
                 playing.sender.lobby(request).await.err().map(|e| Msg::Net(NetMsg::Closed(e.to_string())))
             }

@@ -63,14 +63,8 @@ pub struct HostRequest {
     pub role: RoleWish,
 }
 
-/// What the lobby asks of the server.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LobbyRequest {
-    Ready(bool),
-    Chat(String),
-    Start,
-    Kick(Seat),
-}
+/// What the lobby asks of the server: the seat handle's own vocabulary.
+pub use crate::net::seat::LobbyRequest;
 
 /// "Join a game": one field has the focus; Enter on the last field (or anywhere once every
 /// field is filled) joins.
