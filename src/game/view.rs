@@ -95,6 +95,30 @@ pub struct PublicEvent {
     pub what: Public,
 }
 
+impl PublicEvent {
+    /// The game's event this public one stands for, so that it is put into words as every event
+    /// is (`game::words`); what the public board leaves out (figures, points) is empty.
+    pub fn as_stamped(&self) -> Stamped {
+        let event = match &self.what {
+            Public::Status { state, text } => Event::StatusUpdate { state: *state, text: text.clone() },
+            Public::Severity(s) => Event::Severity(*s),
+            Public::Alert { title, firing } => {
+                Event::Alert { id: String::new(), title: title.clone(), firing: *firing }
+            }
+            Public::Turn(turn) => Event::TurnAdvanced {
+                turn: *turn,
+                sample: TurnSample { turn: *turn, second: self.second, error_rate: 0.0, budget_left: 0.0 },
+                points: 0,
+                entrypoints: Vec::new(),
+            },
+            Public::Paused => Event::Paused,
+            Public::Resumed => Event::Resumed,
+            Public::Ended(outcome) => Event::Ended(outcome.clone()),
+        };
+        Stamped { turn: self.turn, second: self.second, seat: None, event }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Public {
     Status { state: IncidentState, text: String },
@@ -334,7 +358,12 @@ fn timeline(game: &Game, limits: Limits) -> Vec<PublicEvent> {
                 Event::Ended(outcome) => Public::Ended(outcome.clone()),
                 _ => return None,
             };
-            Some(PublicEvent { turn: s.turn, second: s.second, what })
+            // A new turn is listed when it begins, as the postmortem lists it.
+            let (turn, second) = match &s.event {
+                Event::TurnAdvanced { turn, sample, .. } => (*turn, sample.second),
+                _ => (s.turn, s.second),
+            };
+            Some(PublicEvent { turn, second, what })
         })
         .collect()
 }

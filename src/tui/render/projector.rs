@@ -13,10 +13,11 @@ use super::board::{budget_style, error_now, error_rates, error_style, percent, u
 use super::console::{Chunk, tail};
 use super::game::render_scrollback;
 use super::{pane, text};
-use crate::game::Phase;
 use crate::game::event::Outcome;
 use crate::game::text::sanitize;
 use crate::game::view::{Board, Public, PublicEvent, RoleView};
+use crate::game::words::{self, Audience, Context};
+use crate::game::{Phase, Seat};
 use crate::tui::app::{App, GameScreen};
 use crate::tui::theme::Theme;
 
@@ -258,17 +259,15 @@ fn render_timeline(app: &App, board: &Board, scroll: usize, area: Rect, buf: &mu
 
 fn timeline_rows(event: &PublicEvent, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let stamp = format!("{} ", crate::game::clock(event.second));
-    let (said, style) = match &event.what {
-        Public::Status { state, text } => (format!("status {}: {}", state.as_str(), sanitize(text)), theme.accent),
-        Public::Severity(s) => (format!("severity {}", crate::game::words::severity(*s)), theme.warn),
-        Public::Alert { title, firing: true } => (format!("▲ alert: {}", sanitize(title)), theme.bad),
-        Public::Alert { title, firing: false } => (format!("alert cleared: {}", sanitize(title)), theme.ok),
-        Public::Turn(turn) => (format!("turn {turn}"), theme.muted),
-        Public::Paused => ("paused by the game master".to_owned(), theme.warn),
-        Public::Resumed => ("resumed".to_owned(), theme.muted),
-        Public::Ended(Outcome::Won { .. }) => ("incident resolved".to_owned(), theme.ok),
-        Public::Ended(Outcome::Lost { reason, .. }) => (format!("incident lost: {}", sanitize(reason)), theme.bad),
-        Public::Ended(Outcome::Stopped { .. }) => ("stopped by the game master".to_owned(), theme.muted),
+    // The words are the ones every screen uses (`game::words`), as a spectator reads them.
+    let said =
+        words::event(&event.as_stamped(), Audience::Seat(Seat::Spectator(0)), Context::default()).unwrap_or_default();
+    let style = match &event.what {
+        Public::Status { .. } => theme.accent,
+        Public::Severity(_) | Public::Paused => theme.warn,
+        Public::Alert { firing: true, .. } | Public::Ended(Outcome::Lost { .. }) => theme.bad,
+        Public::Alert { firing: false, .. } | Public::Ended(Outcome::Won { .. }) => theme.ok,
+        Public::Turn(_) | Public::Resumed | Public::Ended(Outcome::Stopped { .. }) => theme.muted,
     };
     let indent = stamp.len();
     text::wrap(&said, width.saturating_sub(indent).max(1))
