@@ -16,11 +16,12 @@ use futures_util::{SinkExt, StreamExt};
 use kombat::game::{Action, Phase};
 use kombat::net::codec;
 use kombat::net::protocol::{ClientMsg, PROTOCOL_VERSION, RoleWish, ServerMsg, Update};
-use kombat::net::server::{Limits, Rate, Server, ServerConfig};
+use kombat::net::server::{Limits, Rate, ServerConfig};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+#[path = "support/host.rs"]
+mod support_host;
+use support_host::{Host, host_with};
 use tokio_util::codec::Framed;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -34,35 +35,8 @@ fn limits() -> Limits {
     }
 }
 
-struct Host {
-    addr: SocketAddr,
-    code: String,
-    stop: Option<oneshot::Sender<()>>,
-    server: JoinHandle<()>,
-}
-
-async fn host_with(config: ServerConfig) -> Host {
-    let server = Server::bind("127.0.0.1:0".parse().expect("an address"), config).await.expect("binds");
-    let addr = server.local_addr().expect("bound");
-    let code = server.create_room("first-deploy").await.expect("a room");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(server.run(async move {
-        let _ = stopped.await;
-    }));
-    Host { addr, code, stop: Some(stop), server }
-}
-
 async fn host(limits: &Limits) -> Host {
     host_with(ServerConfig { data_dir: None, turn_timer: None, limits: *limits }).await
-}
-
-impl Host {
-    async fn shut_down(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        tokio::time::timeout(WAIT, &mut self.server).await.expect("the server stops in time").expect("cleanly");
-    }
 }
 
 struct Client {

@@ -21,8 +21,10 @@ use kombat::net::server::{Limits, Rate, Server, ServerConfig};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
+#[path = "support/host.rs"]
+mod support_host;
+use support_host::{Host, host_with};
 use tokio_util::codec::{Framed, LengthDelimitedCodec};
 
 /// How long any one expected message may take.
@@ -68,32 +70,8 @@ fn limits() -> Limits {
     }
 }
 
-struct Host {
-    addr: SocketAddr,
-    code: String,
-    stop: Option<oneshot::Sender<()>>,
-    server: JoinHandle<()>,
-}
-
 async fn host(limits: &Limits) -> Host {
-    let config = ServerConfig { data_dir: None, turn_timer: None, limits: *limits };
-    let server = Server::bind("127.0.0.1:0".parse().expect("an address"), config).await.expect("binds");
-    let addr = server.local_addr().expect("bound");
-    let code = server.create_room("first-deploy").await.expect("a room");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(server.run(async move {
-        let _ = stopped.await;
-    }));
-    Host { addr, code, stop: Some(stop), server }
-}
-
-impl Host {
-    async fn shut_down(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        tokio::time::timeout(WAIT, &mut self.server).await.expect("the server stops in time").expect("cleanly");
-    }
+    host_with(ServerConfig { data_dir: None, turn_timer: None, limits: *limits }).await
 }
 
 /// A client that speaks the protocol by hand and checks every `seq` it gets.
