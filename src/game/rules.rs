@@ -74,7 +74,35 @@ fn text_ok(text: &str) -> Result<(), RuleError> {
 }
 
 /// Whether `seat` may take `action` now. Changes nothing.
-pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> {
+/// A legal action as [`check`] found it: a command's line cleaned and parsed once, so that
+/// running it does not read it again.
+pub struct Checked {
+    command: Option<(String, kubectl::Line)>,
+}
+
+/// Whether `seat` may take `action` now; what `execute` needs of it when it may. Changes
+/// nothing.
+pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<Checked, RuleError> {
+    check_action(game, seat, action)?;
+    let command = match action {
+        Action::Command(line) => {
+            let line = clean_command(line);
+            let parsed = kubectl::parse(&line);
+            if seat.role() != Role::GameMaster {
+                let needed = parsed.cost();
+                let left = game.points.get(&seat).copied().unwrap_or(0);
+                if needed > left {
+                    return Err(RuleError::NoPoints { needed, left });
+                }
+            }
+            Some((line, parsed))
+        }
+        _ => None,
+    };
+    Ok(Checked { command })
+}
+
+fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> {
     if !game.seats.contains_key(&seat) || game.absent.contains(&seat) {
         return Err(RuleError::NoSeat);
     }
@@ -117,18 +145,7 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
     match action {
         Action::TeamChat(t) | Action::CustomerChat(t) | Action::Reply(t) | Action::SpeakAsCustomer(t) => text_ok(t),
         Action::StatusUpdate { text, .. } => text_ok(text),
-        Action::Command(line) => {
-            let line = clean_command(line);
-            if line.is_empty() {
-                return Err(RuleError::Empty);
-            }
-            if role == Role::GameMaster {
-                return Ok(());
-            }
-            let needed = kubectl::cost_of(&line);
-            let left = game.points.get(&seat).copied().unwrap_or(0);
-            if needed > left { Err(RuleError::NoPoints { needed, left }) } else { Ok(()) }
-        }
+        Action::Command(line) if clean_command(line).is_empty() => Err(RuleError::Empty),
         Action::EndTurn if game.ended.contains(&seat) => Err(RuleError::AlreadyEnded),
         Action::DeclareRootCause(option) => {
             let options = &game.scenario().game.root_causes;
@@ -172,9 +189,11 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleError> 
 
 /// What a legal action will bring, worked out from the game before it: events, and the steps
 /// whose results only running the simulation can tell.
-fn plan(game: &Game, seat: Seat, action: &Action) -> Vec<Planned> {
+fn plan(game: &Game, seat: Seat, action: &Action, checked: Checked) -> Vec<Planned> {
+    if let Some((line, parsed)) = checked.command {
+        return vec![Planned::Command(line, parsed)];
+    }
     match action {
-        Action::Command(line) => vec![Planned::Command(clean_command(line))],
         Action::EndTurn => {
             let mut planned = vec![Planned::Event(Event::TurnEnded)];
             if game.present_responders().all(|s| s == seat || game.ended.contains(&s)) {
@@ -327,8 +346,8 @@ fn clue_events(game: &Game, output: &str, ok: bool) -> Vec<Event> {
 /// tell.
 enum Planned {
     Event(Event),
-    /// A console line, run against the cluster.
-    Command(String),
+    /// A console line (as kept, and parsed once), run against the cluster.
+    Command(String, kubectl::Line),
     /// Incident time moves on by a turn.
     Advance,
 }
@@ -340,13 +359,13 @@ enum Planned {
 /// with the event for `Game::apply` to install. Nothing reads the game in between.
 fn realize(game: &mut Game, planned: Planned) -> (Event, Option<World>) {
     match planned {
-        Planned::Command(line) => {
-            if let Some(outcome) = kubectl::run_read(&game.world.cluster, &line) {
+        Planned::Command(line, parsed) => {
+            if let Some(outcome) = parsed.run_read(&game.world.cluster) {
                 let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
                 return (event, None);
             }
             let mut world = game.world.take();
-            let outcome = kubectl::run(&mut world.cluster, &line);
+            let outcome = parsed.run(&mut world.cluster);
             let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
             (event, Some(world))
         }
@@ -444,8 +463,8 @@ impl Game {
 
     /// Takes an action for a seat: check, then execute.
     pub fn act(&mut self, seat: Seat, action: &Action) -> Result<Vec<Stamped>, RuleError> {
-        check(self, seat, action)?;
-        Ok(execute(self, seat, action))
+        let checked = check(self, seat, action)?;
+        Ok(execute(self, seat, action, checked))
     }
 
     /// Ends the turn for everyone (the room's turn timer ran out).
@@ -505,8 +524,8 @@ impl Game {
 
 /// Runs a legal action for `seat`: each event is worked out from the game as it stands and
 /// applied before the next, and the applied events are returned. Call [`check`] first
-/// (`Game::act` does).
-pub fn execute(game: &mut Game, seat: Seat, action: &Action) -> Vec<Stamped> {
-    let planned = plan(game, seat, action);
+/// (`Game::act` does); what it found goes in with the action.
+pub fn execute(game: &mut Game, seat: Seat, action: &Action, checked: Checked) -> Vec<Stamped> {
+    let planned = plan(game, seat, action, checked);
     game.run(Some(seat), planned)
 }

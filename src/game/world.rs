@@ -1,8 +1,9 @@
 //! The world a game is played in: the scenario's cluster, the turns of incident time that have
 //! passed, and the rules that end an incident (won once every win condition has held long
 //! enough; lost when data is destroyed, the error budget runs out, a lose condition holds or the
-//! turn limit passes). The game advances it only inside `rules::execute`, on a copy that the
-//! resulting event carries into `Game::apply` (ARCHITECTURE.md, "Events carry results").
+//! turn limit passes). The game advances it only inside `rules::execute`, which moves it out of
+//! the game and hands it back with the resulting event to `Game::apply` (ARCHITECTURE.md,
+//! "Events carry results").
 //! Without the game layer it is also a bare console session, which the scenario proof and the
 //! simulation's tests drive directly.
 

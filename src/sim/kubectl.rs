@@ -79,20 +79,117 @@ fn command_tokens(command: &str) -> Option<Vec<String>> {
     Some(tokens)
 }
 
-/// Whether a line reads or may change the cluster, before it runs. Lines that cannot run
-/// (unknown verbs, bad quoting, nothing at all) read.
+/// A console line parsed once: the command it names with its arguments, and its pipes. Its cost
+/// and effect are known before it runs; running it does not parse it again.
+#[derive(Clone)]
+pub struct Line {
+    parsed: Parsed,
+    filters: Vec<Vec<String>>,
+}
+
+#[derive(Clone)]
+enum Parsed {
+    UnterminatedQuote,
+    Empty,
+    Unknown(String),
+    Command(&'static verbs::Command, Vec<String>),
+}
+
+/// Parses a console line (with or without a leading `kubectl` or `k`, pipes allowed).
+pub fn parse(line: &str) -> Line {
+    let (command, filters) = split_pipes(line);
+    let parsed = match command_tokens(command) {
+        None => Parsed::UnterminatedQuote,
+        Some(tokens) if tokens.is_empty() => Parsed::Empty,
+        Some(tokens) => match verbs::resolve(&tokens) {
+            Some((command, rest)) => Parsed::Command(command, rest),
+            None => Parsed::Unknown(tokens[0].clone()),
+        },
+    };
+    Line { parsed, filters }
+}
+
+impl Line {
+    /// Whether the line reads or may change the cluster. Lines that cannot run (unknown verbs,
+    /// bad quoting, nothing at all) read.
+    pub fn effect(&self) -> Effect {
+        match &self.parsed {
+            Parsed::Command(command, rest) => command.effect(rest),
+            _ => Effect::Read,
+        }
+    }
+
+    /// What the line will cost before it runs: reads are cheap, changes dearer, an empty line
+    /// free.
+    pub fn cost(&self) -> u32 {
+        match &self.parsed {
+            Parsed::Empty => 0,
+            _ => self.effect().cost(),
+        }
+    }
+
+    /// Runs the line against the cluster.
+    pub fn run(&self, cluster: &mut Cluster) -> Outcome {
+        let (command, rest) = match &self.parsed {
+            Parsed::Command(command, rest) => (*command, rest),
+            other => return not_run(other),
+        };
+        let result = match command.handler {
+            Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
+            Handler::Change(f) => mutate::refuse_dry_run(rest).and_then(|()| f(cluster, rest)),
+            Handler::Plan(f) => f(cluster, rest).and_then(|planned| {
+                let changed = !planned.changes.is_empty();
+                for change in planned.changes {
+                    cluster.apply(change, mutate::ACTOR)?;
+                }
+                Ok(Done { output: planned.output, changed, failed: false })
+            }),
+        };
+        finish(result, command.cost(rest), &self.filters)
+    }
+
+    /// Runs the line if it only reads, against a shared cluster: `None` when it changes (or may
+    /// change) the cluster, which [`Line::run`] then has to run. What this returns is what
+    /// [`Line::run`] would return.
+    pub fn run_read(&self, cluster: &Cluster) -> Option<Outcome> {
+        let (command, rest) = match &self.parsed {
+            Parsed::Command(command, rest) => (*command, rest),
+            other => return Some(not_run(other)),
+        };
+        if command.effect(rest) == Effect::Change {
+            return None;
+        }
+        let result = match command.handler {
+            Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
+            Handler::Change(_) => return None,
+            Handler::Plan(f) => match f(cluster, rest) {
+                Ok(planned) if !planned.changes.is_empty() => return None,
+                Ok(planned) => Done::read(planned.output),
+                Err(e) => Err(e),
+            },
+        };
+        Some(finish(result, READ_COST, &self.filters))
+    }
+}
+
+/// What a line that names no command answers.
+fn not_run(parsed: &Parsed) -> Outcome {
+    match parsed {
+        Parsed::UnterminatedQuote => failure("error: unterminated quote in command line".to_owned(), READ_COST),
+        Parsed::Empty => Outcome { output: String::new(), changed: false, cost: 0, ok: true },
+        Parsed::Unknown(verb) => unknown_command(verb),
+        Parsed::Command(..) => failure(String::new(), READ_COST),
+    }
+}
+
+/// Whether a line reads or may change the cluster, before it runs.
 pub fn effect_of(line: &str) -> Effect {
-    let (command, _) = split_pipes(line);
-    command_tokens(command).and_then(|t| verbs::resolve(&t)).map_or(Effect::Read, |(c, rest)| c.effect(&rest))
+    parse(line).effect()
 }
 
 /// What a line will cost before it runs: reads are cheap, changes dearer, an empty line free.
 pub fn cost_of(line: &str) -> u32 {
-    let (command, _) = split_pipes(line);
-    match command_tokens(command) {
-        Some(tokens) if tokens.is_empty() => 0,
-        _ => effect_of(line).cost(),
-    }
+    parse(line).cost()
 }
 
 /// The flags the console parses a command with, besides its global ones ([`Command::global`]).
@@ -110,53 +207,12 @@ fn unknown_command(verb: &str) -> Outcome {
 
 /// Runs one console line against the cluster.
 pub fn run(cluster: &mut Cluster, line: &str) -> Outcome {
-    let (command, filters) = split_pipes(line);
-    let Some(tokens) = command_tokens(command) else {
-        return failure("error: unterminated quote in command line".to_owned(), READ_COST);
-    };
-    let Some(verb) = tokens.first() else {
-        return Outcome { output: String::new(), changed: false, cost: 0, ok: true };
-    };
-    let Some((command, rest)) = verbs::resolve(&tokens) else { return unknown_command(verb) };
-    let result = match command.handler {
-        Handler::Read(f) => f(cluster, &rest).map(|done| Done { changed: false, ..done }),
-        Handler::Change(f) => mutate::refuse_dry_run(&rest).and_then(|()| f(cluster, &rest)),
-        Handler::Plan(f) => f(cluster, &rest).and_then(|planned| {
-            let changed = !planned.changes.is_empty();
-            for change in planned.changes {
-                cluster.apply(change, mutate::ACTOR)?;
-            }
-            Ok(Done { output: planned.output, changed, failed: false })
-        }),
-    };
-    finish(result, command.cost(&rest), &filters)
+    parse(line).run(cluster)
 }
 
-/// Runs a line that only reads, against a shared cluster: `None` when the line changes (or
-/// may change) the cluster, which [`run`] then has to run. What this returns is what [`run`]
-/// would return for the line.
+/// Runs a line that only reads, against a shared cluster (see [`Line::run_read`]).
 pub fn run_read(cluster: &Cluster, line: &str) -> Option<Outcome> {
-    let (command, filters) = split_pipes(line);
-    let Some(tokens) = command_tokens(command) else {
-        return Some(failure("error: unterminated quote in command line".to_owned(), READ_COST));
-    };
-    let Some(verb) = tokens.first() else {
-        return Some(Outcome { output: String::new(), changed: false, cost: 0, ok: true });
-    };
-    let Some((command, rest)) = verbs::resolve(&tokens) else { return Some(unknown_command(verb)) };
-    if command.effect(&rest) == Effect::Change {
-        return None;
-    }
-    let result = match command.handler {
-        Handler::Read(f) => f(cluster, &rest).map(|done| Done { changed: false, ..done }),
-        Handler::Change(_) => return None,
-        Handler::Plan(f) => match f(cluster, &rest) {
-            Ok(planned) if !planned.changes.is_empty() => return None,
-            Ok(planned) => Done::read(planned.output),
-            Err(e) => Err(e),
-        },
-    };
-    Some(finish(result, READ_COST, &filters))
+    parse(line).run_read(cluster)
 }
 
 /// The outcome of a command's result: pipes applied, a change costing a change whatever verb
