@@ -250,3 +250,30 @@ fn leaving_in_the_lobby_or_after_the_game_changes_nothing() {
     assert!(matches!(g.phase, Phase::Ended(_)));
     assert_eq!(g.leave(Seat::Liaison), Vec::new());
 }
+
+#[test]
+fn help_unknown_flags_and_failed_commands_cost_no_action_points() {
+    let mut g = game();
+    let t = Seat::Troubleshooter(0);
+    for line in [
+        "kubectl get --help",
+        "kubectl get pods --frobnicate",
+        "kubectl get pod nosuchpod -n shop",
+        "kubectl frobnicate",
+        "kubectl delete deploy/nosuch -n shop",
+    ] {
+        let got = events(&g.act(t, &Action::Command(line.into())).expect("runs"));
+        assert!(matches!(&got[0], Event::Command { cost: 0, .. }), "{line}: {:?}", got[0]);
+        assert_eq!(g.points[&t], 4, "{line} left 4 of 4");
+    }
+    // With no points left, asking for usage or mistyping a flag is still answered.
+    g.act(t, &Action::Command("get pods -n shop".into())).expect("read");
+    g.act(t, &Action::Command("scale deploy/web -n shop --replicas=3".into())).expect("change");
+    g.act(t, &Action::Command("get pods -n shop".into())).expect("read");
+    assert_eq!(g.points[&t], 0);
+    let got = events(&g.act(t, &Action::Command("kubectl rollout undo --help".into())).expect("free"));
+    assert!(matches!(&got[0], Event::Command { output, ok: true, cost: 0, .. } if output.contains("Usage:")));
+    g.act(t, &Action::Command("kubectl get pods --frobnicate".into())).expect("free");
+    let err = g.act(t, &Action::Command("kubectl get pods".into())).expect_err("a read costs");
+    assert_eq!(err, RuleError::NoPoints { needed: 1, left: 0 });
+}

@@ -1,6 +1,9 @@
 //! The `kubectl`-like console: tokenizes a command line with shell quoting, parses flags the way
 //! kubectl (cobra) does, runs the command against the cluster and returns its text, whether it
 //! changed the cluster and what it cost. Unknown or malformed input gets kubectl's own wording.
+//! Only a command that runs costs action points: `--help`, an unknown command or flag, and a
+//! command that fails (not found, forbidden, a refused change) are free, so a typo or a question
+//! never spends the team's turn.
 
 mod args;
 mod auth;
@@ -27,7 +30,8 @@ pub struct Outcome {
     pub output: String,
     /// Whether the command changed the cluster.
     pub changed: bool,
-    /// Action points: reads are cheap, changes dearer.
+    /// Action points: reads are cheap, changes dearer, a command that failed without changing
+    /// anything free.
     pub cost: u32,
     /// False when the command failed (its output is then the error text).
     pub ok: bool,
@@ -92,6 +96,8 @@ enum Parsed {
     UnterminatedQuote,
     Empty,
     Unknown(String),
+    /// `kubectl --help` (none) or `kubectl VERB --help` / `kubectl help VERB` (that command).
+    Help(Option<&'static verbs::Command>),
     Command(&'static verbs::Command, Vec<String>),
 }
 
@@ -102,6 +108,11 @@ pub fn parse(line: &str) -> Line {
         None => Parsed::UnterminatedQuote,
         Some(tokens) if tokens.is_empty() => Parsed::Empty,
         Some(tokens) => match verbs::resolve(&tokens) {
+            Some((command, rest)) if command.words == ["help"] => {
+                let path: Vec<&str> = rest.iter().map(String::as_str).collect();
+                Parsed::Help(verbs::find(&path).filter(|c| c.words != ["help"]))
+            }
+            Some((command, rest)) if asks_for_help(command, &rest) => Parsed::Help(Some(command)),
             Some((command, rest)) => Parsed::Command(command, rest),
             None => Parsed::Unknown(tokens[0].clone()),
         },
@@ -119,12 +130,14 @@ impl Line {
         }
     }
 
-    /// What the line will cost before it runs: reads are cheap, changes dearer, an empty line
-    /// free.
+    /// What the line will cost before it runs: reads are cheap, changes dearer; a line that
+    /// cannot run (nothing at all, `--help`, an unknown command, bad quoting, a flag the command
+    /// does not take) is free. A command that runs and fails turns out free too
+    /// ([`Outcome::cost`]), which only running it can tell.
     pub fn cost(&self) -> u32 {
         match &self.parsed {
-            Parsed::Empty => 0,
-            _ => self.effect().cost(),
+            Parsed::Command(command, rest) if !refuses_flags(command, rest) => command.cost(rest),
+            _ => 0,
         }
     }
 
@@ -175,11 +188,33 @@ impl Line {
 /// What a line that names no command answers.
 fn not_run(parsed: &Parsed) -> Outcome {
     match parsed {
-        Parsed::UnterminatedQuote => failure("error: unterminated quote in command line".to_owned(), READ_COST),
+        Parsed::UnterminatedQuote => failure("error: unterminated quote in command line".to_owned()),
         Parsed::Empty => Outcome { output: String::new(), changed: false, cost: 0, ok: true },
         Parsed::Unknown(verb) => unknown_command(verb),
-        Parsed::Command(..) => failure(String::new(), READ_COST),
+        Parsed::Help(None) => Outcome { output: verbs::help(), changed: false, cost: 0, ok: true },
+        Parsed::Help(Some(command)) => Outcome { output: verbs::usage(command), changed: false, cost: 0, ok: true },
+        Parsed::Command(..) => failure(String::new()),
     }
+}
+
+/// Whether the words before any `--` ask for the command's usage (`--help`, `-h`). A node
+/// shell's words are the node's command line (`ssh node df -h`), never a question to kubectl.
+fn asks_for_help(command: &verbs::Command, rest: &[String]) -> bool {
+    if matches!(command.handler, Handler::Plan(_)) || command.all_flags().any(|f| f.short == Some('h')) {
+        return false;
+    }
+    rest.iter().take_while(|w| *w != "--").any(|w| w == "--help" || w == "-h")
+}
+
+/// Whether a plain command's flags are refused before it runs (`get pods --frobnicate`): the
+/// command parses its words against exactly its global and own flags first, so an error here is
+/// the error it would give. Groups and the shell tools parse their words their own way and are
+/// left to fail when they run (which is free as well).
+fn refuses_flags(command: &verbs::Command, rest: &[String]) -> bool {
+    let plain = command.global == GLOBAL
+        && !matches!(command.handler, Handler::Plan(_))
+        && verbs::subcommands(command).next().is_none();
+    plain && Args::parse(rest, command.flags).is_err_and(|e| e.to_string().starts_with("error: unknown"))
 }
 
 /// Whether a line reads or may change the cluster, before it runs.
@@ -202,7 +237,7 @@ pub fn flags_for(path: &[&str]) -> Option<&'static [FlagSpec]> {
 }
 
 fn unknown_command(verb: &str) -> Outcome {
-    failure(format!("error: unknown command \"{verb}\" for \"kubectl\"\nRun 'kubectl --help' for usage."), READ_COST)
+    failure(format!("error: unknown command \"{verb}\" for \"kubectl\"\nRun 'kubectl --help' for usage."))
 }
 
 /// Runs one console line against the cluster.
@@ -227,15 +262,22 @@ fn finish(result: Result<Done, KubectlError>, cost: u32, filters: &[Vec<String>]
             } else {
                 apply_filters(&done.output, filters)
             };
-            let cost = if done.changed { CHANGE_COST } else { cost };
+            // A change costs a change whatever verb made it; a command that failed without
+            // changing anything is free.
+            let cost = match (done.changed, done.failed) {
+                (true, _) => CHANGE_COST,
+                (false, true) => 0,
+                (false, false) => cost,
+            };
             Outcome { output, changed: done.changed, cost, ok: !done.failed }
         }
-        Err(e) => failure(e.to_string(), cost),
+        Err(e) => failure(e.to_string()),
     }
 }
 
-fn failure(output: String, cost: u32) -> Outcome {
-    Outcome { output, changed: false, cost, ok: false }
+/// A command that did not run, or ran and failed without changing anything: free.
+fn failure(output: String) -> Outcome {
+    Outcome { output, changed: false, cost: 0, ok: false }
 }
 
 /// Splits off `| grep …`, `| head`, `| tail`, `| wc -l` outside quotes.

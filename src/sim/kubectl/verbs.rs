@@ -95,6 +95,9 @@ pub struct Command {
     pub usage: &'static str,
     /// Its one line in help. A group's line is followed by its subcommands.
     pub help: &'static str,
+    /// How `kubectl VERB --help` says to call it, in kubectl's own style
+    /// (`kubectl get [(-o|--output=)json|yaml|...] (TYPE [NAME | -l label] | TYPE/NAME ...) [options]`).
+    pub synopsis: &'static str,
     pub section: Section,
     /// The global flags it parses: all of [`GLOBAL`], only `-n`, or none.
     pub global: &'static [FlagSpec],
@@ -149,6 +152,7 @@ const BASE: Command = Command {
     aliases: &[],
     usage: "",
     help: "",
+    synopsis: "",
     section: Section::Basic,
     global: GLOBAL,
     flags: &[],
@@ -164,6 +168,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["get"],
         help: "Display one or many resources",
+        synopsis: "kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...] (TYPE [NAME | -l label] | TYPE/NAME ...) [options]",
         flags: get::FLAGS,
         handler: Handler::Read(get::run),
         ..BASE
@@ -171,6 +176,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["describe"],
         help: "Show details of a specific resource or group of resources",
+        synopsis: "kubectl describe (TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]",
         flags: describe::FLAGS,
         handler: Handler::Read(describe::run),
         ..BASE
@@ -179,6 +185,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["logs"],
         aliases: &["log"],
         help: "Print the logs for a container in a pod",
+        synopsis: "kubectl logs [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
         flags: logs::FLAGS,
         handler: Handler::Read(logs::run),
         ..BASE
@@ -186,6 +193,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["events"],
         help: "List events",
+        synopsis: "kubectl events [(-o|--output=)json|yaml|wide] [--for TYPE/NAME] [options]",
         flags: describe::EVENT_FLAGS,
         handler: Handler::Read(describe::events),
         ..BASE
@@ -193,6 +201,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["top"],
         help: "Display resource (CPU/memory) usage",
+        synopsis: "kubectl top (pod | node) [NAME | -l label] [options]",
         flags: logs::top::FLAGS,
         handler: Handler::Read(logs::top::group),
         ..BASE
@@ -201,6 +210,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["top", "pods"],
         aliases: &["pod", "po"],
         help: "Display resource (CPU/memory) usage of pods",
+        synopsis: "kubectl top pod [NAME | -l label] [options]",
         flags: logs::top::FLAGS,
         handler: Handler::Read(logs::top::pods),
         ..BASE
@@ -209,6 +219,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["top", "nodes"],
         aliases: &["node", "no"],
         help: "Display resource (CPU/memory) usage of nodes",
+        synopsis: "kubectl top node [NAME | -l label] [options]",
         flags: logs::top::FLAGS,
         handler: Handler::Read(logs::top::nodes),
         ..BASE
@@ -216,6 +227,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["exec"],
         help: "Execute a command in a container (cat, env, nslookup, curl, wget)",
+        synopsis: "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] -- COMMAND [args...] [options]",
         flags: exec::FLAGS,
         handler: Handler::Read(exec::run),
         ..BASE
@@ -223,6 +235,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["auth"],
         help: "Inspect authorization",
+        synopsis: "kubectl auth (can-i | whoami) [options]",
         flags: auth::FLAGS,
         handler: Handler::Read(auth::group),
         ..BASE
@@ -230,6 +243,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["auth", "can-i"],
         help: "Check whether an action is allowed",
+        synopsis: "kubectl auth can-i VERB [TYPE | TYPE/NAME] [options]",
         flags: auth::FLAGS,
         handler: Handler::Read(auth::can_i),
         ..BASE
@@ -237,6 +251,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["auth", "whoami"],
         help: "Print the user you act as, and its groups",
+        synopsis: "kubectl auth whoami [options]",
         flags: auth::FLAGS,
         handler: Handler::Read(auth::whoami),
         ..BASE
@@ -244,6 +259,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["version"],
         help: "Print the client and server version information",
+        synopsis: "kubectl version [options]",
         global: &[],
         handler: Handler::Read(|_, _| {
             Done::read("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0")
@@ -254,6 +270,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["help"],
         aliases: &["--help", "-h"],
         help: "Print this help",
+        synopsis: "kubectl help [COMMAND]",
         global: &[],
         handler: Handler::Read(|_, _| Done::read(help())),
         ..BASE
@@ -261,6 +278,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["rollout"],
         help: "Manage the rollout of a resource",
+        synopsis: "kubectl rollout SUBCOMMAND [options]",
         section: Section::Changes,
         handler: Handler::Read(rollout::group),
         ..BASE
@@ -268,6 +286,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["rollout", "status"],
         help: "Show the status of the rollout",
+        synopsis: "kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]",
         section: Section::Changes,
         flags: rollout::STATUS_FLAGS,
         handler: Handler::Read(rollout::run_status),
@@ -276,6 +295,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["rollout", "history"],
         help: "View rollout history",
+        synopsis: "kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]",
         section: Section::Changes,
         flags: rollout::HISTORY_FLAGS,
         handler: Handler::Read(rollout::run_history),
@@ -284,6 +304,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["rollout", "undo"],
         help: "Undo a previous rollout",
+        synopsis: "kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]",
         section: Section::Changes,
         flags: rollout::UNDO_FLAGS,
         handler: Handler::Change(rollout::run_undo),
@@ -292,6 +313,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["rollout", "restart"],
         help: "Restart a resource",
+        synopsis: "kubectl rollout restart RESOURCE [options]",
         section: Section::Changes,
         flags: rollout::PLAIN_FLAGS,
         handler: Handler::Change(|c, rest| rollout::run_simple(c, "restart", rest)),
@@ -300,6 +322,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["rollout", "pause"],
         help: "Mark the provided resource as paused",
+        synopsis: "kubectl rollout pause RESOURCE [options]",
         section: Section::Changes,
         flags: rollout::PLAIN_FLAGS,
         handler: Handler::Change(|c, rest| rollout::run_simple(c, "pause", rest)),
@@ -308,6 +331,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["rollout", "resume"],
         help: "Resume a paused resource",
+        synopsis: "kubectl rollout resume RESOURCE [options]",
         section: Section::Changes,
         flags: rollout::PLAIN_FLAGS,
         handler: Handler::Change(|c, rest| rollout::run_simple(c, "resume", rest)),
@@ -316,6 +340,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["set"],
         help: "Set fields of a deployment's pod template",
+        synopsis: "kubectl set SUBCOMMAND [options]",
         section: Section::Changes,
         handler: Handler::Change(mutate::set::group),
         ..BASE
@@ -323,6 +348,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["set", "image"],
         help: "Update the image of a pod template",
+        synopsis: "kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]",
         section: Section::Changes,
         flags: mutate::set::IMAGE_FLAGS,
         handler: Handler::Change(mutate::set::image),
@@ -331,6 +357,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["set", "env"],
         help: "Update environment variables on a pod template",
+        synopsis: "kubectl set env (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
         section: Section::Changes,
         flags: mutate::set::ENV_FLAGS,
         handler: Handler::Change(mutate::set::env),
@@ -339,6 +366,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["set", "resources"],
         help: "Update resource requests/limits on objects with pod templates",
+        synopsis: "kubectl set resources (TYPE NAME | TYPE/NAME) [--limits=LIMITS] [--requests=REQUESTS] [options]",
         section: Section::Changes,
         flags: mutate::set::RESOURCES_FLAGS,
         handler: Handler::Change(mutate::set::resources),
@@ -347,6 +375,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["scale"],
         help: "Set a new size for a deployment or replica set",
+        synopsis: "kubectl scale --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]",
         section: Section::Changes,
         flags: mutate::edit::SCALE_FLAGS,
         handler: Handler::Change(mutate::edit::scale),
@@ -355,6 +384,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["patch"],
         help: "Update fields of a resource (strategic, merge or --type=json)",
+        synopsis: "kubectl patch (TYPE NAME | TYPE/NAME) -p PATCH [--type=strategic|merge|json] [options]",
         section: Section::Changes,
         flags: mutate::edit::PATCH_FLAGS,
         handler: Handler::Change(mutate::edit::patch),
@@ -363,6 +393,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["label"],
         help: "Update the labels on a resource",
+        synopsis: "kubectl label [--overwrite] (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
         section: Section::Changes,
         flags: mutate::label::LABEL_FLAGS,
         handler: Handler::Change(|c, rest| mutate::label::label(c, rest, mutate::label::MetaField::Labels)),
@@ -371,6 +402,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["annotate"],
         help: "Update the annotations on a resource",
+        synopsis: "kubectl annotate [--overwrite] (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
         section: Section::Changes,
         flags: mutate::label::LABEL_FLAGS,
         handler: Handler::Change(|c, rest| mutate::label::label(c, rest, mutate::label::MetaField::Annotations)),
@@ -379,6 +411,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["delete"],
         help: "Delete resources by names or label selector",
+        synopsis: "kubectl delete (TYPE [(NAME | -l label | --all)] | TYPE/NAME) [options]",
         section: Section::Changes,
         flags: mutate::delete::FLAGS,
         handler: Handler::Change(mutate::delete::run),
@@ -387,6 +420,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["create"],
         help: "Create a resource",
+        synopsis: "kubectl create SUBCOMMAND [options]",
         handler: Handler::Change(mutate::create::group),
         ..CREATE
     },
@@ -394,6 +428,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["create", "configmap"],
         aliases: &["cm"],
         help: "Create a config map from literal values",
+        synopsis: "kubectl create configmap NAME [--from-literal=key1=value1] [options]",
         flags: mutate::create::CONFIGMAP_FLAGS,
         handler: Handler::Change(|c, rest| mutate::create::run(c, "configmap", rest)),
         ..CREATE
@@ -401,6 +436,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["create", "secret"],
         help: "Create a secret (generic or docker-registry)",
+        synopsis: "kubectl create secret (generic | docker-registry | tls) NAME [--from-literal=key1=value1] [options]",
         flags: mutate::create::SECRET_FLAGS,
         choices: &["generic", "docker-registry", "tls"],
         handler: Handler::Change(|c, rest| mutate::create::run(c, "secret", rest)),
@@ -410,6 +446,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["create", "namespace"],
         aliases: &["ns"],
         help: "Create a namespace",
+        synopsis: "kubectl create namespace NAME [options]",
         handler: Handler::Change(|c, rest| mutate::create::run(c, "namespace", rest)),
         ..CREATE
     },
@@ -417,12 +454,14 @@ pub static COMMANDS: &[Command] = &[
         words: &["create", "serviceaccount"],
         aliases: &["sa"],
         help: "Create a service account",
+        synopsis: "kubectl create serviceaccount NAME [options]",
         handler: Handler::Change(|c, rest| mutate::create::run(c, "serviceaccount", rest)),
         ..CREATE
     },
     Command {
         words: &["create", "role"],
         help: "Create a role with rules",
+        synopsis: "kubectl create role NAME --verb=verb --resource=resource [--resource-name=resourcename] [options]",
         flags: mutate::create::rbac::ROLE_FLAGS,
         handler: Handler::Change(|c, rest| mutate::create::run(c, "role", rest)),
         ..CREATE
@@ -430,6 +469,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["create", "clusterrole"],
         help: "Create a cluster role with rules",
+        synopsis: "kubectl create clusterrole NAME --verb=verb --resource=resource [--resource-name=resourcename] [options]",
         flags: mutate::create::rbac::ROLE_FLAGS,
         handler: Handler::Change(|c, rest| mutate::create::run(c, "clusterrole", rest)),
         ..CREATE
@@ -437,6 +477,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["create", "rolebinding"],
         help: "Bind a role or cluster role in a namespace",
+        synopsis: "kubectl create rolebinding NAME --clusterrole=NAME|--role=NAME [--user=username] [--group=groupname] [--serviceaccount=namespace:serviceaccountname] [options]",
         flags: mutate::create::rbac::BINDING_FLAGS,
         handler: Handler::Change(|c, rest| mutate::create::run(c, "rolebinding", rest)),
         ..CREATE
@@ -444,6 +485,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["create", "clusterrolebinding"],
         help: "Bind a cluster role cluster-wide",
+        synopsis: "kubectl create clusterrolebinding NAME --clusterrole=NAME [--user=username] [--group=groupname] [--serviceaccount=namespace:serviceaccountname] [options]",
         flags: mutate::create::rbac::BINDING_FLAGS,
         handler: Handler::Change(|c, rest| mutate::create::run(c, "clusterrolebinding", rest)),
         ..CREATE
@@ -452,6 +494,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["create", "deployment"],
         aliases: &["deploy"],
         help: "Create a deployment running an image",
+        synopsis: "kubectl create deployment NAME --image=image [--replicas=N] [options]",
         flags: mutate::create::DEPLOYMENT_FLAGS,
         handler: Handler::Change(|c, rest| mutate::create::run(c, "deployment", rest)),
         ..CREATE
@@ -459,6 +502,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["cordon"],
         help: "Mark a node as unschedulable",
+        synopsis: "kubectl cordon NODE [options]",
         section: Section::Changes,
         flags: mutate::node::CORDON_FLAGS,
         handler: Handler::Change(|c, rest| mutate::node::cordon(c, rest, true)),
@@ -467,6 +511,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["uncordon"],
         help: "Mark a node as schedulable",
+        synopsis: "kubectl uncordon NODE [options]",
         section: Section::Changes,
         flags: mutate::node::CORDON_FLAGS,
         handler: Handler::Change(|c, rest| mutate::node::cordon(c, rest, false)),
@@ -475,6 +520,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["drain"],
         help: "Cordon a node and evict its pods, for maintenance",
+        synopsis: "kubectl drain NODE [options]",
         section: Section::Changes,
         flags: mutate::drain::FLAGS,
         handler: Handler::Change(mutate::drain::run),
@@ -483,6 +529,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["taint"],
         help: "Update the taints on one or more nodes",
+        synopsis: "kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]",
         section: Section::Changes,
         flags: mutate::node::TAINT_FLAGS,
         handler: Handler::Change(mutate::node::taint),
@@ -492,6 +539,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["curl"],
         usage: "curl URL",
         help: "Request a URL from a debug pod in the cluster",
+        synopsis: "curl URL",
         section: Section::Outside,
         global: &[flag::NAMESPACE],
         handler: Handler::Read(|c, rest| exec::debug_pod(c, "curl", rest)),
@@ -501,6 +549,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["wget"],
         usage: "wget URL",
         help: "Fetch a URL from a debug pod in the cluster (wget -qO- URL)",
+        synopsis: "wget [-qO-] URL",
         section: Section::Outside,
         global: &[flag::NAMESPACE],
         handler: Handler::Read(|c, rest| exec::debug_pod(c, "wget", rest)),
@@ -510,6 +559,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["nslookup"],
         usage: "nslookup NAME",
         help: "Resolve a name from a debug pod in the cluster",
+        synopsis: "nslookup NAME",
         section: Section::Outside,
         global: &[flag::NAMESPACE],
         handler: Handler::Read(|c, rest| exec::debug_pod(c, "nslookup", rest)),
@@ -519,6 +569,7 @@ pub static COMMANDS: &[Command] = &[
         words: &["ssh"],
         usage: "ssh NODE --",
         help: "systemctl status|start|restart kubelet, journalctl -u kubelet, df -h, du, rm",
+        synopsis: "ssh NODE -- COMMAND [args...]",
         section: Section::Outside,
         global: &[],
         handler: Handler::Plan(node_shell::plan),
@@ -527,6 +578,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["edit"],
         help: "Needs an editor, which this console does not have; use patch, set or scale",
+        synopsis: "kubectl edit (TYPE NAME | TYPE/NAME) [options]",
         section: Section::Refused,
         handler: Handler::Change(|_, _| {
             Err(KubectlError::msg(
@@ -538,6 +590,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["apply"],
         help: "Needs manifests, which this console does not have; use create, patch, set or scale",
+        synopsis: "kubectl apply -f FILENAME [options]",
         section: Section::Refused,
         handler: Handler::Change(refuse_manifests),
         ..BASE
@@ -545,6 +598,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         words: &["replace"],
         help: "Needs manifests, which this console does not have; use create, patch, set or scale",
+        synopsis: "kubectl replace -f FILENAME [options]",
         section: Section::Refused,
         handler: Handler::Change(refuse_manifests),
         ..BASE
@@ -646,6 +700,37 @@ pub fn help() -> String {
     }
     text.push_str("\nPipes: | grep [-i] [-v] PATTERN, | head -n N, | tail -n N, | wc -l");
     text
+}
+
+/// `kubectl VERB --help`: what the command does, how to call it, its subcommands (for a group)
+/// and the flags it takes, in kubectl's layout. Asking costs nothing (see `Line::cost`).
+pub fn usage(command: &Command) -> String {
+    let mut text = format!("{}.\n\nUsage:\n  {}\n", command.help, command.synopsis);
+    let subs: Vec<&Command> = subcommands(command).collect();
+    if !subs.is_empty() {
+        text.push_str("\nAvailable Commands:\n");
+        let width = subs.iter().filter_map(|s| s.words.last()).map(|w| w.len()).max().unwrap_or(0);
+        for sub in subs {
+            let word = sub.words.last().copied().unwrap_or_default();
+            let _ = writeln!(text, "  {word:<width$}  {}", sub.help);
+        }
+    }
+    let flags: Vec<String> = command.all_flags().map(flag_usage).collect();
+    if !flags.is_empty() {
+        text.push_str("\nOptions:\n");
+        for flag in flags {
+            let _ = writeln!(text, "  {flag}");
+        }
+    }
+    text.push_str("\nUse \"kubectl --help\" for every command of this console.");
+    text
+}
+
+/// One flag as kubectl's help lists it: `-n, --namespace=''`, `    --all=false`.
+fn flag_usage(spec: &FlagSpec) -> String {
+    let short = spec.short.map_or_else(|| "    ".to_owned(), |c| format!("-{c}, "));
+    let default = if spec.takes_value { "''" } else { "false" };
+    format!("{short}--{}={default}", spec.long)
 }
 
 #[cfg(test)]

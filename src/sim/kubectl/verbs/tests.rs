@@ -63,7 +63,7 @@ fn costs_and_effects_follow_the_table() {
     for command in COMMANDS {
         let line = line_of(command);
         let effect = if command.may_change() { Effect::Change } else { Effect::Read };
-        if !matches!(command.handler, Handler::Plan(_)) {
+        if !matches!(command.handler, Handler::Plan(_)) && command.words != ["help"] {
             assert_eq!(effect_of(&line), effect, "{line}");
             assert_eq!(cost_of(&line), effect.cost(), "{line}");
             assert_eq!(cost_of(&format!("kubectl {line} | grep x")), effect.cost(), "{line}");
@@ -71,8 +71,9 @@ fn costs_and_effects_follow_the_table() {
     }
     assert_eq!(cost_of(""), 0);
     assert_eq!(cost_of("kubectl"), 0);
-    assert_eq!(cost_of("frob"), READ_COST);
-    assert_eq!(cost_of("get 'pods"), READ_COST);
+    assert_eq!(cost_of("help"), 0);
+    assert_eq!(cost_of("frob"), 0);
+    assert_eq!(cost_of("get 'pods"), 0);
     assert_eq!(cost_of("rollout status deploy/web"), READ_COST);
     assert_eq!(cost_of("rollout -n shop undo deploy/web"), CHANGE_COST);
     assert_eq!(cost_of("ssh node-1 -- df -h"), READ_COST);
@@ -109,4 +110,74 @@ fn reads_run_on_a_shared_cluster_with_the_same_answer() {
     for line in ["scale deploy/web --replicas=0 -n shop", "set image deploy/web web=x", "create ns x", "edit x"] {
         assert_eq!(run_read(&c, line), None, "{line}");
     }
+}
+
+#[test]
+fn every_command_has_a_usage_in_kubectls_style() {
+    for command in COMMANDS {
+        assert!(!command.synopsis.is_empty(), "{} has no synopsis", command.name());
+        let text = usage(command);
+        assert!(text.starts_with(&format!("{}.\n\nUsage:\n  ", command.help)), "{text}");
+        for flag in command.flags {
+            assert!(text.contains(&format!("--{}=", flag.long)), "{}: --{} missing", command.name(), flag.long);
+        }
+        for sub in subcommands(command) {
+            assert!(text.contains(sub.help), "{}: {} missing", command.name(), sub.name());
+        }
+    }
+}
+
+#[test]
+fn help_for_a_verb_prints_its_usage_and_costs_nothing() {
+    let mut c = fixture::cluster();
+    for line in ["kubectl get --help", "get pods -h", "help get", "kubectl get pods -n shop --help"] {
+        let out = run(&mut c, line);
+        assert_eq!((out.cost, out.ok, out.changed), (0, true, false), "{line}");
+        assert!(
+            out.output.starts_with("Display one or many resources.\n\nUsage:\n  kubectl get "),
+            "{line}: {}",
+            out.output
+        );
+        assert!(out.output.contains("-l, --selector=''"), "{}", out.output);
+        assert_eq!(cost_of(line), 0, "{line}");
+    }
+    let out = run(&mut c, "rollout undo --help");
+    assert!(out.output.starts_with("Undo a previous rollout.\n\nUsage:\n  kubectl rollout undo"), "{}", out.output);
+    let out = run(&mut c, "rollout --help");
+    assert!(out.output.contains("Available Commands:\n  status "), "{}", out.output);
+    for line in ["--help", "help", "-h"] {
+        let out = run(&mut c, line);
+        assert_eq!((out.cost, out.output.as_str()), (0, help().as_str()), "{line}");
+    }
+    // A change asked about is not made.
+    let before = c.world();
+    let out = run(&mut c, "scale deploy/web -n shop --replicas=0 --help");
+    assert_eq!(out.cost, 0);
+    assert!(out.output.contains("kubectl scale --replicas=COUNT"), "{}", out.output);
+    assert_eq!(c.world(), before);
+    // A node's own `-h` is the node's.
+    assert_eq!(cost_of("ssh node-1 -- df -h"), READ_COST);
+}
+
+#[test]
+fn unknown_flags_and_failed_commands_cost_nothing() {
+    let mut c = fixture::cluster();
+    assert_eq!(cost_of("kubectl get pods --frobnicate"), 0);
+    assert_eq!(cost_of("kubectl scale deploy/web --frobnicate"), 0);
+    let out = run(&mut c, "kubectl get pods --frobnicate");
+    assert_eq!(out.output, "error: unknown flag: --frobnicate\nSee 'kubectl --help' for usage.");
+    assert_eq!((out.cost, out.ok), (0, false));
+    for line in [
+        "get pods nosuchpod -n shop",
+        "frob",
+        "delete deploy/nosuch -n shop",
+        "rollout undo deploy/nosuch -n shop",
+        "get 'pods",
+    ] {
+        let out = run(&mut c, line);
+        assert_eq!((out.cost, out.ok, out.changed), (0, false, false), "{line}: {}", out.output);
+    }
+    // What runs still costs.
+    assert_eq!(run(&mut c, "get pods -n shop").cost, READ_COST);
+    assert_eq!(run(&mut c, "scale deploy/web -n shop --replicas=2").cost, CHANGE_COST);
 }
