@@ -277,3 +277,12 @@ fn help_unknown_flags_and_failed_commands_cost_no_action_points() {
     let err = g.act(t, &Action::Command("kubectl get pods".into())).expect_err("a read costs");
     assert_eq!(err, RuleError::NoPoints { needed: 1, left: 0 });
 }
+
+#[test]
+fn status_at_the_start_shows_turn_one_and_no_win_conditions() {
+    let g = game();
+    let status = g.world.status();
+    assert!(status.starts_with("Turn 1/"), "{status}");
+    assert!(!status.contains("Win conditions") && !status.contains("rolled out"), "{status}");
+    assert!(!status.contains("conditions held"), "{status}");
+}

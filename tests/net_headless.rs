@@ -248,7 +248,7 @@ async fn the_binary_plays_a_troubleshooter_in_line_mode() {
     out.wait("error: the troubleshooter cannot do that").await;
     out.wait("> /frobnicate\nerror: unknown command /frobnicate; try /help").await;
     out.wait("[team] Tam: the tag 1.4.2x does not exist").await;
-    out.wait("> /status\nTurn 0/").await;
+    out.wait("> /status\nTurn 1/").await;
     out.wait("Action points left: 3").await;
 
     lee.act(Action::TeamChat("go ahead".into())).await;
@@ -268,7 +268,7 @@ async fn the_binary_plays_a_troubleshooter_in_line_mode() {
         if matches!(lee.phase(), Some(Phase::Ended(_))) {
             break;
         }
-        out.wait(&format!("-- turn {turn}, incident time")).await;
+        out.wait(&format!("-- turn {turn} ends, incident time")).await;
     }
     out.wait("== RESOLVED at turn ").await;
     out.wait("Outcome: RESOLVED at turn ").await;

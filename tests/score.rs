@@ -239,13 +239,11 @@ fn the_postmortem_tells_the_story() {
     );
     assert!(pm.contains("- `image-tag-typo` at +0m00s by troubleshooter 1 (Tam): the root cause"), "{pm}");
     assert!(
-        pm.contains("| +0m00s | 09:00:00 | 0 | troubleshooter 1 (Tam) | Command `describe pods -n shop -l app=web` |"),
+        pm.contains("| +0m00s | 09:00:00 | 1 | troubleshooter 1 (Tam) | Command `describe pods -n shop -l app=web` |"),
         "{pm}"
     );
     assert!(
-        pm.contains(
-            "| +2m00s | 09:02:00 | 1 | — | Turn 1 begins |\n| +2m00s | 09:02:00 | 1 | alerting | Alert cleared"
-        ),
+        pm.contains("| +2m00s | 09:02:00 | 1 | — | Turn 1 ends |\n| +2m00s | 09:02:00 | 2 | alerting | Alert cleared"),
         "{pm}"
     );
     assert!(pm.contains("Alert cleared: Storefront error rate above 5%"), "{pm}");

@@ -91,9 +91,9 @@ fn a_scripted_solo_game_wins_and_replays_to_the_same_postmortem() {
         "[team] you: the tag 1.4.2x does not exist, setting 1.4.2",
         "[root cause] declared image-tag-typo: correct",
         "$ kubectl set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop\ndeployment.apps/web image updated",
-        "-- turn 1, incident time +2m00s --",
+        "-- turn 1 ends, incident time +2m00s --",
         "[alert] resolved: Storefront error rate above 5%",
-        "-- turn 2, incident time +4m00s --",
+        "-- turn 2 ends, incident time +4m00s --",
         "== RESOLVED at turn 2: the root cause is fixed and service is healthy. ==",
         "\nOutcome: RESOLVED at turn 2",
         "\nGrade A: ",
@@ -167,7 +167,7 @@ fn console_commands_answer_locally_and_refusals_are_explained() {
     assert!(out.status.success(), "{text}");
     for needle in [
         "> /help\nA line is a kubectl command",
-        "> /status\nTurn 0/",
+        "> /status\nTurn 1/",
         "Alerts firing: Storefront error rate above 5%",
         "Customer: Dana (Shop team), patience 70/100, not asked to hold off changes",
         "Action points left (troubleshooter 1): 4",
@@ -179,7 +179,7 @@ fn console_commands_answer_locally_and_refusals_are_explained() {
         "> /frobnicate\nerror: unknown command /frobnicate; try /help",
         "error: not enough action points: this needs 2, 0 left this turn",
         "> /score\nThe score is worked out from what the team did, at the end of the incident",
-        "\nOutcome: Left at turn 0 before the incident was resolved.",
+        "\nOutcome: Left at turn 1 before the incident was resolved.",
         "\nJournal: ",
     ] {
         assert!(text.contains(needle), "{needle:?} missing in:\n{text}");

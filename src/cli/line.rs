@@ -408,6 +408,7 @@ impl<W: Write> LineMode<W> {
         }
         if self.sender.is_local() && !self.closing_shown {
             let turn = self.views.first().map_or(0, |v| v.turn);
+            let turn = crate::game::words::turn_of_play(turn);
             self.say(&format!("\nOutcome: Left at turn {turn} before the incident was resolved."))?;
         }
         let lost = self.sender.is_local() && matches!(self.ended, Some(Outcome::Lost { .. }));

@@ -25,7 +25,8 @@ pub fn banner(scenario: &Scenario, seed: u64) -> String {
 }
 
 /// What `/status` shows: turn, clock, budget and users' experience, alerts, the customer, action
-/// points, clues and the win conditions.
+/// points and how many findings the team has. Never the win conditions, nor how many clues the
+/// scenario hides: that is for the debrief.
 pub fn status(game: &Game) -> String {
     let mut out = game.world.status();
     out.push('\n');
@@ -43,7 +44,7 @@ pub fn status(game: &Game) -> String {
     for (seat, points) in &game.points {
         let _ = writeln!(out, "Action points left ({}): {points} of {}", seat.label(), game.points_per_turn());
     }
-    let _ = writeln!(out, "Clues found: {} of {}", game.clues.len(), game.scenario().game.clues.len());
+    let _ = writeln!(out, "Findings: {}", game.clues.len());
     let hints = game.scenario().game.hints.len().saturating_sub(usize::from(game.hints_given));
     let _ = write!(out, "Hints left: {hints}");
     if let Some((option, correct)) = &game.declared {
@@ -74,7 +75,7 @@ pub fn options(game: &Game) -> String {
 pub fn closing(game: &Game) -> String {
     let outcome = match &game.phase {
         Phase::Ended(o) => outcome_text(o),
-        _ => format!("Left at turn {} before the incident was resolved.", game.turn()),
+        _ => format!("Left at turn {} before the incident was resolved.", words::turn_of_play(game.turn())),
     };
     format!("\nOutcome: {outcome}\n{}", score::score(game).render_text())
 }
@@ -103,7 +104,7 @@ mod tests {
         assert_eq!(
             render(&events),
             "[customer] Dana: Help!\n$ kubectl get ns\nNAME\nshop\n[status page] Identified: Found it.\n\
-             -- turn 3, incident time +15m00s --\n[alert] resolved: Errors\n\
+             -- turn 3 ends, incident time +15m00s --\n[alert] resolved: Errors\n\
              == RESOLVED at turn 3: the root cause is fixed and service is healthy. =="
         );
         assert_eq!(render(&[at(0, Event::TurnEnded)]), "");

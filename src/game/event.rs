@@ -18,7 +18,9 @@ pub enum Channel {
     Customer,
 }
 
-/// How a game ended.
+/// How a game ended. `turn` is the turn of play it ended in, numbered as every screen numbers
+/// turns (`words::turn_of_play`): the last turn played for an ending at a turn's end, the turn in
+/// progress for one during it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Won {

@@ -92,7 +92,7 @@ fn ending_sentence(game: &Game) -> String {
         None => format!(
             "The incident was still open at {} (turn {}) when this was written.",
             clock(game.second()),
-            game.turn()
+            super::words::turn_of_play(game.turn())
         ),
     }
 }
@@ -319,14 +319,14 @@ mod tests {
                 "## Score",
             ]
         );
-        assert!(text.contains("| +0m00s | 09:00:00 | 0 | liaison (Lee) | Customer chat, Lee: We see the errors on the Storefront. Next update in 10 minutes. |"), "{text}");
+        assert!(text.contains("| +0m00s | 09:00:00 | 1 | liaison (Lee) | Customer chat, Lee: We see the errors on the Storefront. Next update in 10 minutes. |"), "{text}");
         assert!(
             text.contains(
-                "| +0m00s | 09:00:00 | 0 | customer (scripted) | Customer chat, Dana (Shop team): Hi, this is Dana"
+                "| +0m00s | 09:00:00 | 1 | customer (scripted) | Customer chat, Dana (Shop team): Hi, this is Dana"
             ),
             "{text}"
         );
-        assert!(text.contains("The incident was still open at +0m00s (turn 0)"));
+        assert!(text.contains("The incident was still open at +0m00s (turn 1)"));
         assert!(text.contains("- [ ] Verify in CI that the image exists before deploying."));
         assert!(!text.contains("failed to"), "blameless wording");
     }

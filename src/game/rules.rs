@@ -260,7 +260,8 @@ fn events_of(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
         Action::Pause => vec![Event::Paused],
         Action::Resume => vec![Event::Resumed],
         Action::FireInject(id) => inject_events(game, id),
-        Action::EndGame => vec![Event::Ended(Outcome::Stopped { turn: game.turn() })],
+        // An outcome names the turn of play it came in, as every screen numbers turns.
+        Action::EndGame => vec![Event::Ended(Outcome::Stopped { turn: super::words::turn_of_play(game.turn()) })],
     }
 }
 
@@ -516,7 +517,8 @@ impl Game {
             return Some(o.clone());
         }
         if self.mood == 0 {
-            return Some(Outcome::Lost { turn: self.turn(), reason: "the customer ran out of patience".to_owned() });
+            let turn = super::words::turn_of_play(self.turn());
+            return Some(Outcome::Lost { turn, reason: "the customer ran out of patience".to_owned() });
         }
         None
     }

@@ -56,7 +56,7 @@ pub fn event(stamped: &Stamped, audience: Audience, context: Context<'_>) -> Opt
     }
 }
 
-/// The console's words: `[customer] Dana: …`, `$ kubectl get pods` and its output, `-- turn 2 … --`.
+/// The console's words: `[customer] Dana: …`, `$ kubectl get pods` and its output, `-- turn 2 ends … --`.
 /// `reader` is the seat reading (commands of other seats are marked with theirs); none for the
 /// solo player.
 fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
@@ -99,7 +99,7 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
         Event::DialogueSaid { line } if master => format!("[script] customer line {} said", line + 1),
         Event::TurnEnded | Event::DialogueSaid { .. } => return None,
         Event::TurnAdvanced { turn, sample, .. } => {
-            format!("-- turn {turn}, incident time {} --", clock(sample.second))
+            format!("-- turn {turn} ends, incident time {} --", clock(sample.second))
         }
         Event::Alert { title, firing: true, .. } => format!("[alert] FIRING: {}", sanitize(title)),
         Event::Alert { title, firing: false, .. } => format!("[alert] resolved: {}", sanitize(title)),
@@ -147,7 +147,7 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
             format!("Root cause declared: {} ({text}): {verdict}", code(option))
         }
         Event::Hint { tier, text } => format!("Hint (tier {tier}): {text}"),
-        Event::TurnAdvanced { turn, .. } => format!("Turn {turn} begins"),
+        Event::TurnAdvanced { turn, .. } => format!("Turn {turn} ends"),
         Event::Alert { title, firing: true, .. } => format!("Alert firing: {title}"),
         Event::Alert { title, firing: false, .. } => format!("Alert cleared: {title}"),
         Event::Mood { value } => format!("Customer mood now {value}/100"),
@@ -199,6 +199,19 @@ pub fn outcome_text(outcome: &Outcome) -> String {
         Outcome::Lost { turn, reason } => format!("LOST at turn {turn}: {reason}."),
         Outcome::Stopped { turn } => format!("STOPPED at turn {turn} by the game master."),
     }
+}
+
+/// The turn of play a game is in after `completed` turns, as every screen numbers it: the first
+/// turn of play is turn 1 (internally `World::turn` and `Stamped::turn` count completed turns).
+/// A turn that ended (`TurnAdvanced`, an outcome) is already counted in its own number.
+pub fn turn_of_play(completed: u32) -> u32 {
+    completed.saturating_add(1)
+}
+
+/// The turn of play against the limit, `Turn 1/15`: what `/status`, the game screen's header and
+/// the headless client show. It stays at the limit once the last turn is played.
+pub fn turn_label(completed: u32, limit: u32) -> String {
+    format!("Turn {}/{limit}", turn_of_play(completed).min(limit.max(1)))
 }
 
 /// Incident time as `+12m00s`; any number is shown without a panic.
@@ -262,12 +275,12 @@ mod tests {
     }
 
     #[test]
-    fn a_new_turn_says_when_it_begins_and_the_postmortem_says_why_a_command_failed() {
+    fn a_turn_says_when_it_ends_and_the_postmortem_says_why_a_command_failed() {
         let sample = TurnSample { turn: 2, second: 240, error_rate: 0.0, budget_left: 1.0 };
         let turn = at(None, Event::TurnAdvanced { turn: 2, sample, points: 4, entrypoints: Vec::new() });
         assert_eq!(
             event(&turn, Audience::Solo, Context::default()).as_deref(),
-            Some("-- turn 2, incident time +4m00s --")
+            Some("-- turn 2 ends, incident time +4m00s --")
         );
         let failed = at(
             Some(Seat::Troubleshooter(0)),
@@ -301,5 +314,14 @@ mod tests {
         assert_eq!(clock(0), "+0m00s");
         assert_eq!(clock(-61), "-1m01s");
         assert!(clock(i64::MIN).starts_with('-'));
+    }
+
+    #[test]
+    fn turns_are_numbered_from_one_and_stop_at_the_limit() {
+        assert_eq!(turn_of_play(0), 1);
+        assert_eq!(turn_label(0, 15), "Turn 1/15");
+        assert_eq!(turn_label(14, 15), "Turn 15/15");
+        assert_eq!(turn_label(15, 15), "Turn 15/15");
+        assert_eq!(turn_label(u32::MAX, 0), "Turn 1/0");
     }
 }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::event::Outcome;
-use super::words::{clock, outcome_text};
+use super::words::{clock, outcome_text, turn_label};
 use crate::scenario::{BuildError, Scenario, build_cluster};
 use crate::sim::cluster::Cluster;
 use crate::sim::kubectl;
@@ -117,9 +117,8 @@ impl World {
     pub fn status(&self) -> String {
         let c = &self.cluster;
         let mut out = format!(
-            "Turn {}/{}  incident time {}  ({} min per turn)\nSLO {}%  error budget left {:.1}%\n",
-            self.turn,
-            self.scenario.turn_limit,
+            "{}  incident time {}  ({} min per turn)\nSLO {}%  error budget left {:.1}%\n",
+            turn_label(self.turn, self.scenario.turn_limit),
             clock(c.now),
             self.scenario.minutes_per_turn,
             self.scenario.slo.objective,
@@ -136,22 +135,10 @@ impl World {
                 r.rps
             );
         }
-        out.push_str("Win conditions:\n");
-        for (text, holds) in self.win_conditions() {
-            let _ = writeln!(out, "  [{}] {text}", if holds { "x" } else { " " });
-        }
-        match &self.ending {
-            Some(e) => {
-                let _ = writeln!(out, "Outcome: {}", outcome_text(e));
-            }
-            None if self.held > 0 => {
-                let _ = writeln!(
-                    out,
-                    "All conditions held at the last turn end ({}/{} turns needed).",
-                    self.held, self.scenario.win.hold_turns
-                );
-            }
-            None => {}
+        // The win conditions, and whether they held, are the game master's to see: telling the
+        // team would give the fix away (DESIGN.md §2, "the game tests, it never tells").
+        if let Some(e) = &self.ending {
+            let _ = writeln!(out, "Outcome: {}", outcome_text(e));
         }
         out.pop();
         out
@@ -174,7 +161,7 @@ impl World {
                 let mut out = Vec::new();
                 for _ in 0..n {
                     let report = self.end_turn();
-                    out.push(format!("-- turn {} ends; incident time {} --", report.turn, clock(self.cluster.now)));
+                    out.push(format!("-- turn {} ends, incident time {} --", report.turn, clock(self.cluster.now)));
                     if report.ending.is_some() {
                         break;
                     }

@@ -18,7 +18,7 @@ pub fn status(views: &[RoleView], lobby_players: Option<usize>) -> String {
             None => "Waiting for the game to start.".to_owned(),
         };
     };
-    let mut out = format!("Turn {}/{}, incident time {}", first.turn, first.turn_limit, clock(first.second));
+    let mut out = format!("{}, incident time {}", words::turn_label(first.turn, first.turn_limit), clock(first.second));
     match &first.phase {
         Phase::Paused => out.push_str(" (paused)"),
         Phase::Ended(_) => out.push_str(" (over)"),

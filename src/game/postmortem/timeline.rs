@@ -1,7 +1,7 @@
 //! The postmortem's timeline: every command, message, status update, inject, alert and state
 //! change from the game's log, with incident time, the UTC clock, the turn and the seat, in the
 //! postmortem's words (`words::event` for `Audience::Postmortem`). Left out: seating, a seat
-//! marking itself done with a turn (the turn's start is listed) and the scripted customer's
+//! marking itself done with a turn (the turn's end is listed) and the scripted customer's
 //! bookkeeping of which line it said (the line itself is listed).
 
 use std::fmt::Write as _;
@@ -76,11 +76,11 @@ pub fn rows(game: &Game) -> Vec<Row> {
     let mut out = Vec::new();
     for stamped in &game.log {
         let Some(what) = words::event(stamped, Audience::Postmortem, context) else { continue };
-        // A turn's start is stamped when the last responder ended the turn before; list it
-        // at the moment it begins.
+        // A turn's end is stamped when its last responder ended it, before incident time moved
+        // on; list it at the moment it ends, under its own number (`words::turn_of_play`).
         let (second, turn) = match &stamped.event {
             Event::TurnAdvanced { turn, sample, .. } => (sample.second, *turn),
-            _ => (stamped.second, stamped.turn),
+            _ => (stamped.second, words::turn_of_play(stamped.turn)),
         };
         let (incident, utc) = times(second);
         out.push(Row { incident, utc, turn, seat: actor(game, stamped), what });

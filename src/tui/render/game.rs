@@ -16,6 +16,7 @@ use crate::game::Seat;
 use crate::game::state::ChatLine;
 use crate::game::text::sanitize;
 use crate::game::view::{LiaisonPanel, Panel, RoleView, TroubleshooterPanel};
+use crate::game::words;
 use crate::tui::action::Action;
 use crate::tui::app::{App, GameScreen, Target};
 
@@ -132,7 +133,7 @@ pub struct SeatArea {
 fn render_header(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut right = vec![
-        Span::styled(format!("turn {}/{}", (view.turn + 1).min(view.turn_limit.max(1)), view.turn_limit), theme.text),
+        Span::styled(words::turn_label(view.turn, view.turn_limit).to_lowercase(), theme.text),
         Span::styled("  ", theme.muted),
         Span::styled(crate::game::clock(view.second), theme.accent),
     ];

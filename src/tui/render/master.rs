@@ -343,7 +343,8 @@ fn render_log(app: &App, panel: &GameMasterPanel, scroll: usize, area: Rect, buf
 
 /// One row: when, then what happened in the words the game master reads (they name who).
 fn log_line(stamped: &Stamped, words: &str, width: usize, theme: &Theme) -> Line<'static> {
-    let stamp = format!("{} t{:<2} ", crate::game::clock(stamped.second), stamped.turn);
+    let stamp =
+        format!("{} t{:<2} ", crate::game::clock(stamped.second), crate::game::words::turn_of_play(stamped.turn));
     let room = width.saturating_sub(text::width(&stamp));
     Line::from(vec![Span::styled(stamp, theme.muted), Span::raw(text::truncate(words, room))])
 }

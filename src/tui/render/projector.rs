@@ -136,7 +136,7 @@ fn render_top(theme: &Theme, view: &RoleView, area: Rect, buf: &mut Buffer) {
         Phase::Ended(_) => Span::styled("  OVER", theme.accent.add_modifier(Modifier::BOLD)),
     };
     let right = Line::from(vec![
-        Span::styled(format!("turn {}/{}", (view.turn + 1).min(view.turn_limit.max(1)), view.turn_limit), theme.text),
+        Span::styled(words::turn_label(view.turn, view.turn_limit).to_lowercase(), theme.text),
         Span::raw("  "),
         Span::styled(crate::game::clock(view.second), theme.accent.add_modifier(Modifier::BOLD)),
         phase,
