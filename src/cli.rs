@@ -172,6 +172,8 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
             }
             let _ = write!(text, "\n{}", s.summary);
             if solution {
+                // The twist is no spoiler for whoever asked for the solution.
+                let _ = write!(text, "\n\nLessons: {}", s.lessons.join(", "));
                 text.push_str("\n\nReference solution:");
                 for line in &s.solution {
                     let _ = write!(text, "\n{line}");

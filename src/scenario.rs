@@ -16,4 +16,4 @@ pub use build::{BuildError, build_cluster};
 pub use builtin::{BUILTIN, DEFAULT_ID, builtin, builtin_sources};
 pub use format::{Baseline, Difficulty, Fault, Scenario, Slo, Win, WrongFix};
 pub use load::{LoadError, Source, builtin_source, parse};
-pub use validate::{Problem, validate};
+pub use validate::{Problem, SPOILER_TAGS, validate};

@@ -220,3 +220,23 @@ fn a_corrupt_journal_is_refused_with_its_line() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn scenario_list_shows_the_setting_and_never_the_twist() {
+    let dir = data_dir("list");
+    let out = kombat(&dir, &["scenario", "list"], "");
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("first-deploy") && text.contains("deployments"), "{text}");
+    for spoiler in kombat::scenario::SPOILER_TAGS {
+        assert!(!text.contains(spoiler), "{spoiler} in:\n{text}");
+    }
+    for twist in ["network-policy", "oom", "quota", "coredns"] {
+        assert!(!text.contains(twist), "{twist} in:\n{text}");
+    }
+    let shown = stdout(&kombat(&dir, &["scenario", "show", "dns-cleanup-job"], ""));
+    assert!(!shown.contains("rogue-actor") && !shown.contains("Lessons"), "{shown}");
+    let solved = stdout(&kombat(&dir, &["scenario", "show", "dns-cleanup-job", "--solution"], ""));
+    assert!(solved.contains("Lessons: dns, coredns, rogue-actor"), "{solved}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -77,7 +77,18 @@ pub fn closing(game: &Game) -> String {
         Phase::Ended(o) => outcome_text(o),
         _ => format!("Left at turn {} before the incident was resolved.", words::turn_of_play(game.turn())),
     };
-    format!("\nOutcome: {outcome}\n{}", score::score(game).render_text())
+    let lessons = lessons_line(&game.scenario().lessons);
+    format!("\nOutcome: {outcome}\n{lessons}{}", score::score(game).render_text())
+}
+
+/// `Lessons: dns, rogue-actor` for the closing block, once the game is over; nothing when the
+/// scenario names none.
+pub fn lessons_line(lessons: &[String]) -> String {
+    if lessons.is_empty() {
+        String::new()
+    } else {
+        format!("Lessons: {}\n", crate::game::text::sanitize(&lessons.join(", ")))
+    }
 }
 
 #[cfg(test)]

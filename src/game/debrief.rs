@@ -27,6 +27,9 @@ pub struct Debrief {
     pub summary: String,
     pub root_cause: String,
     pub action_items: Vec<String>,
+    /// What the incident was about underneath (the scenario's `lessons`), kept from the
+    /// picker's tags so they give nothing away before play.
+    pub lessons: Vec<String>,
 }
 
 /// The debrief of an ended game; none while it is still going.
@@ -48,5 +51,6 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
         summary: material.summary.clone(),
         root_cause: material.root_cause.clone(),
         action_items: material.action_items.clone(),
+        lessons: game.scenario().lessons.clone(),
     })
 }

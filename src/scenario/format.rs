@@ -19,8 +19,15 @@ pub struct Scenario {
     /// What happened, as the briefing tells the responders.
     pub summary: String,
     pub difficulty: Difficulty,
+    /// The setting, for the picker and `kombat scenario list` ("deployments", "networking"):
+    /// never the twist, which would give the incident away (`validate` refuses
+    /// [`super::SPOILER_TAGS`]).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// What the incident turns out to be about ("red-herring", "rogue-actor", "network-policy"):
+    /// revealed in the debrief and the closing block, after play.
+    #[serde(default)]
+    pub lessons: Vec<String>,
     /// Incident minutes one turn stands for.
     #[serde(default = "default_minutes_per_turn")]
     pub minutes_per_turn: u32,

@@ -23,6 +23,21 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Tags that name an incident's twist rather than its setting: shown in the picker before play,
+/// they would give the incident away. They belong in `lessons`, which the debrief reveals.
+pub const SPOILER_TAGS: &[&str] = &[
+    "red-herring",
+    "rogue-actor",
+    "rogue-automation",
+    "multi-cause",
+    "two-causes",
+    "decoy",
+    "twist",
+    "sabotage",
+    "misdirection",
+    "root-cause",
+];
+
 fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
     Problem { path: path.into(), message: message.into() }
 }
@@ -35,6 +50,14 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     if s.title.trim().is_empty() {
         out.push(problem("title", "must not be empty"));
+    }
+    for (i, tag) in s.tags.iter().enumerate() {
+        if SPOILER_TAGS.contains(&tag.trim().to_lowercase().as_str()) {
+            out.push(problem(
+                format!("tags[{i}]"),
+                format!("{tag:?} gives the incident away before play; tags describe the setting, move it to lessons"),
+            ));
+        }
     }
     if !(1..=60).contains(&s.minutes_per_turn) {
         out.push(problem("minutes_per_turn", format!("{} is outside 1..=60", s.minutes_per_turn)));
@@ -256,6 +279,20 @@ mod tests {
                 "players.troubleshooters: 0 is outside 1..=8",
                 "players.customers: 5 is outside 0..=4",
                 "players.spectators: 201 is outside 0..=200",
+            ]
+        );
+    }
+
+    #[test]
+    fn tags_that_give_the_twist_away_are_refused() {
+        let mut s = first_deploy();
+        s.tags = vec!["deployments".into(), "Red-Herring".into()];
+        s.lessons = vec!["red-herring".into()];
+        let got: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "tags[1]: \"Red-Herring\" gives the incident away before play; tags describe the setting, move it to lessons"
             ]
         );
     }

@@ -85,8 +85,9 @@ pub fn options(views: &[RoleView]) -> String {
 pub fn closing(views: &[RoleView]) -> Option<String> {
     let debrief = views.iter().find_map(|v| v.debrief.as_deref())?;
     Some(format!(
-        "\nOutcome: {}\n{}",
+        "\nOutcome: {}\n{}{}",
         sanitize(&words::outcome_text(&debrief.outcome)),
+        crate::cli::transcript::lessons_line(&debrief.lessons),
         sanitize_block(&debrief.score.render_text())
     ))
 }

@@ -308,6 +308,17 @@ fn happened_lines(debrief: &Debrief, width: usize, theme: &Theme) -> Vec<Line<'s
             _ => Line::from(row),
         });
     }
+    if !debrief.lessons.is_empty() {
+        let lessons = format!("Lessons: {}", sanitize(&debrief.lessons.join(", ")));
+        for (i, row) in text::wrap(&lessons, width).into_iter().enumerate() {
+            lines.push(match row.strip_prefix("Lessons:") {
+                Some(rest) if i == 0 => {
+                    Line::from(vec![Span::styled("Lessons:", theme.accent), Span::raw(rest.to_owned())])
+                }
+                _ => Line::from(row),
+            });
+        }
+    }
     lines
 }
 
