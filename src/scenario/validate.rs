@@ -191,8 +191,15 @@ fn validate_game(s: &Scenario) -> Vec<Problem> {
         out.push(problem("game.clues", "clue ids must be unique"));
     }
     for (i, line) in g.customer.npc.lines.iter().enumerate() {
-        if line.when.iter().all(|w| w.trim().is_empty()) {
-            out.push(problem(format!("game.customer.npc.lines[{i}].when"), "needs at least one trigger phrase"));
+        let nonblank = |words: &[String]| words.iter().any(|w| !w.trim().is_empty());
+        if line.intents.is_empty() && !nonblank(&line.about) && !nonblank(&line.when) {
+            out.push(problem(
+                format!("game.customer.npc.lines[{i}].intents"),
+                "needs at least one intent (or `about` topic) it answers",
+            ));
+        }
+        if let Some(j) = line.about.iter().position(|a| a.trim().is_empty()) {
+            out.push(problem(format!("game.customer.npc.lines[{i}].about[{j}]"), "a topic needs a word"));
         }
         if let Some(id) = &line.reveals
             && !clue_ids.contains(id.as_str())
