@@ -184,3 +184,36 @@ fn while_users_still_fail_the_customer_nags_about_the_outage_and_says_it_is_not_
     }
     assert!(said.iter().any(|s| nags.contains(s)), "no outage nag while users fail: {said:?}");
 }
+
+#[test]
+fn a_topic_narrows_a_line_to_questions_about_it() {
+    let s = load("first-deploy");
+    let mut g = game(&s);
+    let events = ask(&mut g, "Could you check the exact value of that setting for us?");
+    assert!(!reveals(&events, "typo"), "no topic named: {:?}", replies(&g, &events));
+    assert_eq!(replies(&g, &events), ["I'm not sure where to look for that, I'd have to ask one of our developers."]);
+    let events = ask(&mut g, "Could you look up which image tag is in your pipeline variables?");
+    assert!(reveals(&events, "typo"), "{:?}", replies(&g, &events));
+}
+
+#[test]
+fn one_message_gets_every_answer_it_asks_for_in_one_reply() {
+    let s = load("first-deploy");
+    let mut g = game(&s);
+    let events = ask(&mut g, "Hi Dana, what changed this morning? And how many users are affected?");
+    let said = replies(&g, &events);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("We shipped 1.4.2") && said[0].contains("Every visitor gets an error page"), "{said:?}");
+    assert!(reveals(&events, "hand-typed-tag"));
+}
+
+#[test]
+fn an_older_scenario_with_trigger_words_still_answers() {
+    let mut s = load("first-deploy");
+    let line = &mut s.game.customer.npc.lines[0];
+    line.intents.clear();
+    line.when = vec!["release job".to_owned()];
+    let mut g = game(&s);
+    let events = ask(&mut g, "What about the release job?");
+    assert!(reveals(&events, "hand-typed-tag"), "{:?}", replies(&g, &events));
+}

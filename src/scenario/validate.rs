@@ -281,4 +281,25 @@ mod tests {
         let err = crate::scenario::parse("typo.ron", &typo).expect_err("unknown field");
         assert!(err.to_string().contains("troubleshooter"), "{err}");
     }
+
+    #[test]
+    fn a_dialogue_line_must_answer_something() {
+        let mut s = first_deploy();
+        let line = &mut s.game.customer.npc.lines[2];
+        line.intents.clear();
+        line.about = vec![" ".to_owned()];
+        let got: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "game.customer.npc.lines[2].intents: needs at least one intent (or `about` topic) it answers",
+                "game.customer.npc.lines[2].about[0]: a topic needs a word",
+            ]
+        );
+        // Older files' trigger words still make a line answer something.
+        let line = &mut s.game.customer.npc.lines[2];
+        line.about.clear();
+        line.when = vec!["impact".to_owned()];
+        assert!(validate(&s).is_empty());
+    }
 }
