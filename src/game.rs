@@ -6,6 +6,7 @@
 pub mod action;
 pub mod debrief;
 pub mod event;
+pub mod intent;
 pub mod journal;
 pub mod npc;
 pub mod postmortem;

@@ -144,7 +144,12 @@ fn every_shipped_scenario_has_a_full_game_layer() {
             k.id
         );
         let canonical = npc.lines.iter().find(|l| l.reveals.is_some()).expect("a line reveals a clue");
-        assert_eq!(canonical.when[0], "what changed", "{}: the canonical question", k.id);
+        assert_eq!(
+            canonical.intents.first(),
+            Some(&kombat::game::format::Intent::WhatChanged),
+            "{}: the canonical question",
+            k.id
+        );
         assert!(
             canonical.from_turn.is_none() && canonical.only_if.is_none(),
             "{}: the canonical answer is never gated",
@@ -185,8 +190,8 @@ fn every_clue_is_discoverable() {
                 clue.output_contains
             );
         }
-        // Through the customer: asking a line's first trigger (at its turn, once its condition
-        // holds) reveals its clue, so no earlier line swallows the question.
+        // Through the customer: asking a line's question in plain words (at its turn, once its
+        // condition holds) reveals its clue, so no earlier line swallows the question.
         let mut by_npc = BTreeSet::new();
         for line in s.game.customer.npc.lines.iter().filter(|l| l.reveals.is_some()) {
             let clue = line.reveals.clone().expect("filtered");
@@ -198,9 +203,9 @@ fn every_clue_is_discoverable() {
                 g.force_turn();
             }
             assert_eq!(g.phase, Phase::Playing, "{}: the game is still on", k.id);
-            let events =
-                g.act(Seat::Liaison, &Action::CustomerChat(line.when[0].clone())).expect("the liaison may talk");
-            assert!(found(&events, &clue), "{}: asking {:?} should reveal {clue}: {events:?}", k.id, line.when[0]);
+            let question = kombat::game::npc::question_for(line).expect("every shipped line answers an intent");
+            let events = g.act(Seat::Liaison, &Action::CustomerChat(question.clone())).expect("the liaison may talk");
+            assert!(found(&events, &clue), "{}: asking {question:?} should reveal {clue}: {events:?}", k.id);
             by_npc.insert(clue);
         }
         for clue in &s.game.clues {
@@ -221,7 +226,7 @@ fn every_reveal_names_a_defined_clue() {
         let clues: BTreeSet<&str> = s.game.clues.iter().map(|c| c.id.as_str()).collect();
         for line in &s.game.customer.npc.lines {
             if let Some(id) = &line.reveals {
-                assert!(clues.contains(id.as_str()), "{}: {:?} reveals unknown clue {id:?}", k.id, line.when);
+                assert!(clues.contains(id.as_str()), "{}: {:?} reveals unknown clue {id:?}", k.id, line.say);
             }
         }
     }

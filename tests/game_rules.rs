@@ -56,9 +56,10 @@ fn asking_what_changed_reveals_the_clue() {
     );
     assert_eq!(got[2], Event::DialogueSaid { line: 0 });
     assert!(matches!(&got[3], Event::ClueFound { id, .. } if id == "hand-typed-tag"));
-    // Said once: asking again gets no second answer.
+    // Said once: asking again gets the answer quoted, not a second reveal (and never silence).
     let again = events(&g.act(Seat::Liaison, &Action::CustomerChat("what changed?".into())).expect("ok"));
-    assert_eq!(again.len(), 1);
+    assert_eq!(again.len(), 2, "{again:?}");
+    assert!(matches!(&again[1], Event::Chat { text, .. } if text.starts_with("Like I said: We shipped 1.4.2")));
 }
 
 #[test]

@@ -189,7 +189,7 @@ fn the_game_master_sees_everything() {
     assert_eq!((declared.option.as_str(), declared.correct), ("registry-down", false));
     assert_eq!(p.hints.iter().map(|h| (h.tier, h.given)).collect::<Vec<_>>(), vec![(1, true), (2, false), (3, false)]);
     assert!(p.postmortem.root_cause.contains("1.4.2x"));
-    assert_eq!(p.dialogue.len(), 4);
+    assert_eq!(p.dialogue.len(), 7);
     assert!(p.dialogue.iter().all(|l| !l.said));
     assert_eq!(p.mishaps[0].id, "rerun-pipeline");
     assert!(!p.mishaps[0].happened);

@@ -1,7 +1,7 @@
 //! `kombat scenario test`: proves a scenario fair. Not won at the start, not won by waiting out
 //! the turn limit, won by its reference solution, not won by any of its wrong fixes. For the game
-//! around it: the scenario has game content, asking the customer the canonical question reveals
-//! the key clue, and ignoring the customer long enough makes them cause a mishap.
+//! around it: the scenario has game content, asking the customer the canonical question in plain
+//! words reveals the key clue, and ignoring the customer long enough makes them cause a mishap.
 
 use super::world::{LineResult, World};
 use super::{Action, Event, Game, Outcome, Phase, Seat};
@@ -140,13 +140,18 @@ fn new_game(scenario: &Scenario, seed: u64) -> Result<Game, String> {
     Ok(game)
 }
 
-/// The canonical question is the first trigger phrase of the first dialogue line that reveals a
-/// clue; asking it at the start must make the customer reveal that clue.
+/// The canonical question is a liaison's natural question (`intent::sample_question`) for the
+/// first intent of the first dialogue line that reveals a clue, naming the line's first topic
+/// when it has topics; asking it at the start must make the customer, hearing it through the
+/// classifier, reveal that clue.
 fn canonical_question(scenario: &Scenario, seed: u64) -> ProofStep {
     const NAME: &str = "asking the canonical question reveals the key clue";
     let line = scenario.game.customer.npc.lines.iter().find(|l| l.reveals.is_some());
-    let Some((question, clue)) = line.and_then(|l| Some((l.when.first()?, l.reveals.as_ref()?))) else {
+    let Some((line, clue)) = line.and_then(|l| Some((l, l.reveals.as_ref()?))) else {
         return step(NAME, false, "no dialogue line reveals a clue".to_owned());
+    };
+    let Some(question) = super::npc::question_for(line) else {
+        return step(NAME, false, format!("the line that reveals {clue} answers no intent"));
     };
     let mut game = match new_game(scenario, seed) {
         Ok(g) => g,
@@ -224,12 +229,12 @@ mod tests {
                 (
                     GAME_CONTENT.to_owned(),
                     true,
-                    "4 dialogue lines, 4 clues, 4 root-cause options, 3 hints, 1 mishap".to_owned()
+                    "7 dialogue lines, 4 clues, 4 root-cause options, 3 hints, 1 mishap".to_owned()
                 ),
                 (
                     "asking the canonical question reveals the key clue".to_owned(),
                     true,
-                    "\"what changed\" reveals hand-typed-tag".to_owned()
+                    "\"Did anything change on your side recently?\" reveals hand-typed-tag".to_owned()
                 ),
                 ("ignoring the customer leads to a mishap".to_owned(), true, "rerun-pipeline at turn 3".to_owned()),
             ]
@@ -252,7 +257,7 @@ mod tests {
         s.game.customer.npc.lines[0].from_turn = Some(2);
         let step = canonical_question(&s, 1);
         assert!(!step.passed);
-        assert_eq!(step.detail, "\"what changed\" did not reveal hand-typed-tag");
+        assert_eq!(step.detail, "\"Did anything change on your side recently?\" did not reveal hand-typed-tag");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The game layer of the scenario format: the customer (a brief for a human, a script for the
-//! NPC), clues, root-cause options, alerts, injects, hints and postmortem material. It sits beside
-//! the cluster part of a scenario and refers to it through console output patterns and
-//! predicates, so clues and reveals follow what the cluster actually shows.
+//! NPC that answers what the liaison asks by [`Intent`]), clues, root-cause options, alerts,
+//! injects, hints and postmortem material. It sits beside the cluster part of a scenario and
+//! refers to it through console output patterns and predicates, so clues and reveals follow what
+//! the cluster actually shows.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -43,8 +46,15 @@ pub struct Npc {
     /// The first message, when the incident starts.
     pub opening: String,
     pub lines: Vec<DialogueLine>,
-    /// Said when no update has reached them for `patience.idle_turns` turns.
+    /// Said when no update has reached them for `patience.idle_turns` turns while their users
+    /// still see the outage.
     pub nags: Vec<String>,
+    /// Said when no update has reached them while their users are fine again but nobody has
+    /// posted a "resolved" update: they want the all-clear. Empty: the game's own words.
+    pub recovered_nags: Vec<String>,
+    /// What they say to a question they have no dialogue line for, per intent, instead of the
+    /// game's own in-character reply for it.
+    pub unknown: BTreeMap<Intent, String>,
     pub patience: Patience,
     pub mishaps: Vec<Mishap>,
     /// Said when they run out of patience entirely.
@@ -57,6 +67,8 @@ impl Default for Npc {
             opening: String::new(),
             lines: Vec::new(),
             nags: vec!["Any news? Our users are still affected.".to_owned()],
+            recovered_nags: Vec::new(),
+            unknown: BTreeMap::new(),
             patience: Patience::default(),
             mishaps: Vec::new(),
             churn: "We can't keep waiting. We're escalating this.".to_owned(),
@@ -64,11 +76,92 @@ impl Default for Npc {
     }
 }
 
-/// One thing the NPC says when a message from the liaison matches.
+/// What a liaison asks the customer, as the game understands it (`game::intent` hears these in
+/// free text, paraphrases included). The one vocabulary scenarios map their answers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Intent {
+    /// What changed recently: deploys, releases, edits, migrations, installs.
+    WhatChanged,
+    /// When it started, since when, how long it has been going on.
+    WhenStarted,
+    /// Who has access, who else works on it, which teams can change it.
+    WhoHasAccess,
+    /// Who or what is affected, how many users, what it costs them.
+    Impact,
+    /// Whether there is a workaround or another way for their users meanwhile.
+    Workaround,
+    /// Please hold off: change nothing, run nothing, until we say so.
+    HoldOff,
+    /// May we roll back, revert, undo, go back to the previous version.
+    Rollback,
+    /// Is it fixed, are they still seeing errors, does it work again.
+    IsItFixed,
+    /// What they and their users see: the symptoms, the error messages.
+    Symptoms,
+    /// Details of their setup: asking them to check a value (a tag, a version, a variable, a
+    /// key, a setting).
+    Details,
+    /// Access, credentials, secrets, certificates: anything rotated or expired.
+    Credentials,
+    /// Traffic and scale: a sale, a campaign, more visitors than usual, load tests.
+    Traffic,
+    /// Hello, thanks: not a question.
+    Greeting,
+}
+
+impl Intent {
+    /// Every intent, in the order the customer answers them within one message.
+    pub const ALL: [Intent; 13] = [
+        Intent::HoldOff,
+        Intent::WhatChanged,
+        Intent::WhenStarted,
+        Intent::WhoHasAccess,
+        Intent::Credentials,
+        Intent::Rollback,
+        Intent::IsItFixed,
+        Intent::Symptoms,
+        Intent::Impact,
+        Intent::Traffic,
+        Intent::Details,
+        Intent::Workaround,
+        Intent::Greeting,
+    ];
+
+    /// The name a scenario file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Intent::WhatChanged => "WhatChanged",
+            Intent::WhenStarted => "WhenStarted",
+            Intent::WhoHasAccess => "WhoHasAccess",
+            Intent::Impact => "Impact",
+            Intent::Workaround => "Workaround",
+            Intent::HoldOff => "HoldOff",
+            Intent::Rollback => "Rollback",
+            Intent::IsItFixed => "IsItFixed",
+            Intent::Symptoms => "Symptoms",
+            Intent::Details => "Details",
+            Intent::Credentials => "Credentials",
+            Intent::Traffic => "Traffic",
+            Intent::Greeting => "Greeting",
+        }
+    }
+}
+
+/// One thing the NPC says when the liaison asks for it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DialogueLine {
-    /// Any of these words or phrases (case-insensitive) in a liaison message triggers it.
+    /// The questions this line answers.
+    #[serde(default)]
+    pub intents: Vec<Intent>,
+    /// Topic words (matched on their stems, phrases word by word) that narrow the line to
+    /// questions about that thing: a message must name one of them. A line with topics also
+    /// answers a question the game hears no intent in but that names one of them.
+    #[serde(default)]
+    pub about: Vec<String>,
+    /// Older scenarios: words or phrases (case-insensitive) that trigger the line when no line
+    /// answers the message by its intents.
+    #[serde(default)]
     pub when: Vec<String>,
     pub say: String,
     /// A clue this answer reveals.

@@ -214,8 +214,15 @@ fn validate_game(s: &Scenario) -> Vec<Problem> {
         out.push(problem("game.clues", "clue ids must be unique"));
     }
     for (i, line) in g.customer.npc.lines.iter().enumerate() {
-        if line.when.iter().all(|w| w.trim().is_empty()) {
-            out.push(problem(format!("game.customer.npc.lines[{i}].when"), "needs at least one trigger phrase"));
+        let nonblank = |words: &[String]| words.iter().any(|w| !w.trim().is_empty());
+        if line.intents.is_empty() && !nonblank(&line.about) && !nonblank(&line.when) {
+            out.push(problem(
+                format!("game.customer.npc.lines[{i}].intents"),
+                "needs at least one intent (or `about` topic) it answers",
+            ));
+        }
+        if let Some(j) = line.about.iter().position(|a| a.trim().is_empty()) {
+            out.push(problem(format!("game.customer.npc.lines[{i}].about[{j}]"), "a topic needs a word"));
         }
         if let Some(id) = &line.reveals
             && !clue_ids.contains(id.as_str())
@@ -310,5 +317,26 @@ mod tests {
         let typo = format!("{body}    players: (troubleshooter: 2),\n)");
         let err = crate::scenario::parse("typo.ron", &typo).expect_err("unknown field");
         assert!(err.to_string().contains("troubleshooter"), "{err}");
+    }
+
+    #[test]
+    fn a_dialogue_line_must_answer_something() {
+        let mut s = first_deploy();
+        let line = &mut s.game.customer.npc.lines[2];
+        line.intents.clear();
+        line.about = vec![" ".to_owned()];
+        let got: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "game.customer.npc.lines[2].intents: needs at least one intent (or `about` topic) it answers",
+                "game.customer.npc.lines[2].about[0]: a topic needs a word",
+            ]
+        );
+        // Older files' trigger words still make a line answer something.
+        let line = &mut s.game.customer.npc.lines[2];
+        line.about.clear();
+        line.when = vec!["impact".to_owned()];
+        assert!(validate(&s).is_empty());
     }
 }

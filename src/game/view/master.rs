@@ -136,7 +136,7 @@ pub(super) fn panel(game: &Game, board: Board, limits: super::Limits) -> GameMas
             .iter()
             .enumerate()
             .map(|(i, l)| MasterLine {
-                when: l.when.clone(),
+                when: crate::game::npc::triggers(l),
                 say: l.say.clone(),
                 reveals: l.reveals.clone(),
                 from_turn: l.from_turn,
