@@ -372,7 +372,10 @@ fn a_status_update_prompt_says_where_it_goes_and_keeps_the_cursor_in_its_box() {
     let cursor = render::cursor(&app, buffer.area).expect("a cursor");
     assert_eq!(cursor.y, prompt.1);
     assert!(cursor.x > prompt.0 + 2 && cursor.x < 80 - 32, "{cursor:?} inside the prompt's box:\n{text}");
-    assert!(text.contains("Next update in 15 minutes."), "the end of the template shows by the cursor:\n{text}");
+    assert!(
+        text.contains("Next update in 4 minutes."),
+        "the end of the template shows by the cursor, with the cadence the score expects:\n{text}"
+    );
 }
 
 #[test]
