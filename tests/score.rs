@@ -490,6 +490,8 @@ fn the_timer_or_the_game_master_end_the_closing_turn_won() {
         g.force_turn();
     }
     assert_eq!(g.phase, Phase::Closing);
+    // Nothing more breaks in the closing turn.
+    assert_eq!(g.act(Seat::GameMaster, &Action::FireInject("any".into())), Err(kombat::game::RuleError::Closing));
     let mut paused = g.clone();
     act(&mut paused, Seat::GameMaster, &Action::Pause);
     act(&mut paused, Seat::GameMaster, &Action::Resume);

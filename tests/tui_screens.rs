@@ -396,3 +396,19 @@ fn paused_games_ended_turns_and_errors_are_said_plainly() {
     assert_eq!(style_at(&buffer, at).fg, app.theme.bad.fg);
     assert!(text_of(&buffer).contains("F1 help"), "the footer stays under the notice");
 }
+
+#[test]
+fn the_closing_turn_is_said_plainly() {
+    let mut game = new_game();
+    command(&mut game, "rollout undo deployment/web -n shop");
+    while game.phase == kombat::game::Phase::Playing {
+        end_turn(&mut game);
+    }
+    assert_eq!(game.phase, kombat::game::Phase::Closing);
+    let app = in_game(views(&game));
+    let text = draw(&app, 160, 48);
+    assert!(
+        text.contains("closing turn: service is restored; post a resolved update and answer open questions"),
+        "{text}"
+    );
+}
