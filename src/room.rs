@@ -155,7 +155,10 @@ impl RoomHandle {
     pub fn restore(game: Game, config: RoomConfig, journal: files::JournalFile) -> RoomHandle {
         let (commands, inbox) = mpsc::channel(64);
         let (events, _) = broadcast::channel(EVENT_BACKLOG);
-        let deadline = config.turn_timer.filter(|_| game.phase == Phase::Playing).map(|timer| Instant::now() + timer);
+        let deadline = config
+            .turn_timer
+            .filter(|_| matches!(game.phase, Phase::Playing | Phase::Closing))
+            .map(|timer| Instant::now() + timer);
         let journal_path = Some(journal.path.clone());
         let room = Room { game, config, events, journal: Some(journal), journal_path, postmortem: None, deadline };
         tokio::spawn(room.run(inbox));
@@ -336,7 +339,7 @@ impl Room {
     fn after(&mut self, events: &[Stamped]) {
         let new_turn = events.iter().any(|s| matches!(s.event, Event::TurnAdvanced { .. }));
         if let Some(timer) = self.config.turn_timer
-            && self.game.phase == Phase::Playing
+            && matches!(self.game.phase, Phase::Playing | Phase::Closing)
             && (new_turn || self.deadline.is_none())
         {
             self.deadline = Some(Instant::now() + timer);

@@ -81,7 +81,7 @@ fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
 /// Valid frames on the wire: length header and postcard payload.
 fn frames() -> Vec<Vec<u8>> {
     let mut payloads: Vec<Vec<u8>> = vec![
-        codec::encode(&ClientMsg::Hello { protocol_version: 3 }).expect("encodes").to_vec(),
+        codec::encode(&ClientMsg::Hello { protocol_version: 4 }).expect("encodes").to_vec(),
         codec::encode(&ClientMsg::LobbyChat("hello there".into())).expect("encodes").to_vec(),
         codec::encode(&ClientMsg::Act { id: 7, action: Action::Command("kubectl get pods -A".into()) })
             .expect("encodes")

@@ -270,7 +270,7 @@ fn the_red_herring_is_not_hinted_at() {
 
 /// Ends the turn for both responders; the liaison posts an honest update first.
 fn next_turn(g: &mut Game) {
-    if g.phase != Phase::Playing {
+    if !matches!(g.phase, Phase::Playing | Phase::Closing) {
         return;
     }
     let update = Action::StatusUpdate {
@@ -320,7 +320,8 @@ fn a_team_that_talks_to_the_customer_wins_without_mishaps() {
                 Err(e) => panic!("{}: `{line}` refused: {e}", k.id),
             }
         }
-        while g.phase == Phase::Playing {
+        // A won incident ends after its closing turn.
+        while matches!(g.phase, Phase::Playing | Phase::Closing) {
             next_turn(&mut g);
         }
         assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{}: {:?}", k.id, g.phase);

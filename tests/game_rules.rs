@@ -70,7 +70,7 @@ fn commands_cost_action_points_and_find_clues() {
     );
     // The event carries what the command produced: its output, success and cost.
     assert!(
-        matches!(&got[0], Event::Command { line, output, ok: true, cost: 1 }
+        matches!(&got[0], Event::Command { line, output, ok: true, cost: 1, .. }
             if line == "describe pods -n shop -l app=web" && output.contains("ImagePullBackOff")),
         "{:?}",
         got[0]

@@ -135,7 +135,11 @@ async fn a_liaison_and_a_troubleshooter_win_first_deploy_over_the_network() {
         lee.act(Action::EndTurn).await;
         let turn = tam.view.as_ref().map_or(0, |v| v.turn);
         tam.act(Action::EndTurn).await;
-        tam.until("the next turn", |_, p| p.view.as_ref().is_some_and(|v| v.turn > turn)).await;
+        // The closing turn's end ends the game without a new turn.
+        tam.until("the next turn", |_, p| {
+            p.view.as_ref().is_some_and(|v| v.turn > turn || matches!(v.phase, Phase::Ended(_)))
+        })
+        .await;
     }
     let view = tam.view.as_ref().expect("a view");
     assert!(matches!(view.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", view.phase);
@@ -264,12 +268,17 @@ async fn the_binary_plays_a_troubleshooter_in_line_mode() {
     for turn in 1..=4 {
         type_line(&mut child, "/end");
         lee.act(Action::EndTurn).await;
-        lee.until("the next turn", |_, p| p.view.as_ref().is_some_and(|v| v.turn >= turn)).await;
+        // The closing turn's end ends the game without a new turn.
+        lee.until("the next turn", |_, p| {
+            p.view.as_ref().is_some_and(|v| v.turn >= turn || matches!(v.phase, Phase::Ended(_)))
+        })
+        .await;
         if matches!(lee.phase(), Some(Phase::Ended(_))) {
             break;
         }
         out.wait(&format!("-- turn {turn} ends, incident time")).await;
     }
+    out.wait("== Service is restored. Closing turn: post a resolved update").await;
     out.wait("== RESOLVED at turn ").await;
     out.wait("Outcome: RESOLVED at turn ").await;
     out.wait("Grade ").await;

@@ -1,8 +1,11 @@
 //! Scoring and the postmortem on the default scenario: a good response (early honest updates in
 //! the customer's terms, a hold-off, a quick fix and the right root cause) against a poor one (a
-//! fix-time promise, no status updates, a destructive command, hints, a wrong hypothesis, the
-//! customer's own mishap). The parts carry the reasons, the good game grades higher, and the
-//! postmortem lists every command and message and renders identically every time.
+//! fix-time promise, no status updates, a needless cordon of a healthy node, hints, a wrong
+//! hypothesis, the customer's own mishap). The parts carry the reasons, the good game grades
+//! higher, and the postmortem lists every command and message and renders identically every time.
+//! Deeds, not strings: a fix typed differently from the reference solution is a fix, stopping a
+//! rogue actor is containment, a question is no statement of impact, an unasked hint costs
+//! nothing, a team that does nothing fails, and the closing turn is scored.
 
 use kombat::game::postmortem;
 use kombat::game::score::{self, Grade, Score};
@@ -79,6 +82,7 @@ fn poor_game() -> Game {
     let mut g = game();
     act(&mut g, L, &Action::CustomerChat("Don't worry, it will be fixed in 10 minutes.".into()));
     act(&mut g, T, &Action::Command("delete pods -l app=web -n shop".into()));
+    act(&mut g, T, &Action::Command("cordon node-2".into()));
     act(&mut g, L, &Action::RequestHint);
     act(&mut g, T, &Action::RequestHint);
     act(&mut g, T, &Action::DeclareRootCause("registry-down".into()));
@@ -119,10 +123,13 @@ fn a_good_response_scores_every_part() {
     assert_eq!(points, 5);
     assert!(detail.contains("Every visitor to the Storefront sees an error page"), "{detail}");
     assert_eq!(part(&s, score::WORKAROUND), (0, 0, "no workaround exists in this scenario (not scored)"));
-    assert_eq!(part(&s, score::COLLATERAL), (5, 5, "no destructive command beyond the fix"));
+    assert_eq!(part(&s, score::COLLATERAL), (5, 5, "no change beyond what the incident is about"));
     assert_eq!(part(&s, score::MISHAPS), (5, 5, "no customer-side change; hold-off asked at +0m00s"));
-    assert_eq!(part(&s, score::HINTS), (5, 5, "no hint used"));
-    assert_eq!(s.max, 95, "the workaround part does not count");
+    assert_eq!(part(&s, score::HINTS), (5, 5, "no hint asked for"));
+    let (points, max, detail) = part(&s, score::CLOSING);
+    assert_eq!((points, max), (2, 5), "no resolved update was posted: {detail}");
+    assert!(detail.starts_with("no resolved update after users recovered at +2m00s"), "{detail}");
+    assert_eq!(s.max, 100, "the workaround part does not count");
     assert_eq!(s.grade, Grade::A, "{}", s.render_text());
     assert!(s.note.is_none());
 }
@@ -137,9 +144,9 @@ fn a_poor_response_loses_points_with_reasons() {
     assert_eq!(part(&s, score::CADENCE), (0, 10, "no status update was posted"));
     assert_eq!(part(&s, score::IMPACT).0, 0);
     let (points, _, detail) = part(&s, score::COLLATERAL);
-    assert_eq!(points, 3);
-    assert_eq!(detail, "`delete pods -l app=web -n shop` at +0m00s deletes objects (-2 each)");
-    assert_eq!(part(&s, score::HINTS), (1, 5, "2 hint(s) used (-2 each)"));
+    assert_eq!(points, 3, "deleting the broken web's pods is part of the incident; the cordon is not");
+    assert_eq!(detail, "`cordon node-2` at +0m00s cordoned node node-2, which the incident is not about (-2 each)");
+    assert_eq!(part(&s, score::HINTS), (1, 5, "2 hint(s) asked for (-2 each)"));
     let (points, _, detail) = part(&s, score::MISHAPS);
     assert_eq!(points, 2);
     assert!(detail.contains("`rerun-pipeline` at +6m00s"), "{detail}");
@@ -229,10 +236,22 @@ fn the_postmortem_tells_the_story() {
     let pm = postmortem::render(&g, &score::score(&g));
     assert!(pm.starts_with("# Postmortem: Friday afternoon release (2026-11-22)\n"), "{pm}");
     assert!(
-        pm.contains("Service was restored and the incident resolved at +4m00s (turn 2, 2026-11-22T09:04:00Z)."),
+        pm.contains(
+            "## Summary\n\nUsers started failing at -8m00s (2026-11-22T08:52:00Z), 8m00s before the team was called. \
+             The incident was resolved at +4m00s (turn 2); users were back within the SLO from +2m00s. The fix: \
+             `set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop` (troubleshooter 1 (Tam), +0m00s).\n"
+        ),
         "{pm}"
     );
-    assert!(pm.contains("- Duration: 4m00s, from 2026-11-22T09:00:00Z to 2026-11-22T09:04:00Z."), "{pm}");
+    assert!(pm.contains("\nBackground: A release of the storefront used a mistyped image tag."), "{pm}");
+    assert!(
+        pm.contains(
+            "- Duration: 12m00s, from the first fault at 2026-11-22T08:52:00Z to the end at 2026-11-22T09:04:00Z; \
+             the team was called at 2026-11-22T09:00:00Z."
+        ),
+        "the duration counts from the first fault:\n{pm}"
+    );
+    assert!(pm.contains("- Users failing: from 2026-11-22T08:52:00Z to 2026-11-22T09:02:00Z (10m00s)."), "{pm}");
     assert!(
         pm.contains("| Storefront (https://shop.example.com/) | from +0m00s, back by +2m00s | 0.0% |"),
         "what users saw:\n{pm}"
@@ -253,4 +272,253 @@ fn the_postmortem_tells_the_story() {
     assert!(pm.contains("the customer made a change of their own at +6m00s: `rerun-pipeline`"), "{pm}");
     assert!(pm.contains("## What to improve\n\n"), "{pm}");
     assert!(pm.contains("- No fix-time promises (0/5): a fix time was promised at +0m00s"), "{pm}");
+}
+
+/// Ends turns until the game is over (the closing turn included), at most `limit` times.
+fn play_out(g: &mut Game, limit: usize) {
+    for _ in 0..limit {
+        if matches!(g.phase, Phase::Ended(_)) {
+            return;
+        }
+        end_turn(g);
+    }
+}
+
+fn won_by_rollout_undo() -> Game {
+    let mut g = game();
+    act(&mut g, L, &Action::CustomerChat("The Storefront shows an error page to every visitor; we are on it.".into()));
+    act(&mut g, T, &Action::Command("kubectl rollout undo deployment/web -n shop".into()));
+    play_out(&mut g, 20);
+    g
+}
+
+#[test]
+fn rollout_undo_is_a_fix_with_full_collateral_points_and_the_postmortem_names_it() {
+    let g = won_by_rollout_undo();
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
+    let s = score::score(&g);
+    assert_eq!(part(&s, score::COLLATERAL), (5, 5, "no change beyond what the incident is about"));
+    let pm = postmortem::render(&g, &s);
+    let summary = pm.split("## Summary").nth(1).and_then(|t| t.split("## Impact").next()).expect("a summary");
+    assert!(
+        summary.contains("The fix: `kubectl rollout undo deployment/web -n shop` (troubleshooter 1 (Tam), +0m00s)."),
+        "{summary}"
+    );
+    assert!(!summary.contains("image was corrected") && !summary.contains("set image"), "{summary}");
+}
+
+#[test]
+fn what_was_tried_before_the_fix_is_told_apart_from_the_fix() {
+    let mut g = game();
+    act(&mut g, T, &Action::Command("rollout restart deployment/web -n shop".into()));
+    end_turn(&mut g);
+    act(&mut g, T, &Action::Command(FIX.into()));
+    play_out(&mut g, 20);
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
+    let pm = postmortem::render(&g, &score::score(&g));
+    assert!(pm.contains(&format!("The fix: `{FIX}` (troubleshooter 1 (Tam), +2m00s).")), "{pm}");
+    assert!(
+        pm.contains(
+            "Tried before, with the win conditions still not holding after it: \
+             `rollout restart deployment/web -n shop` (troubleshooter 1 (Tam), +0m00s)."
+        ),
+        "{pm}"
+    );
+}
+
+#[test]
+fn a_lost_game_says_it_was_lost_and_claims_no_fix() {
+    let mut g = game();
+    act(&mut g, L, &Action::CustomerChat("The Storefront shows errors to your users; we are looking.".into()));
+    act(&mut g, T, &Action::Command("rollout restart deployment/web -n shop".into()));
+    play_out(&mut g, 40);
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Lost { .. })), "{:?}", g.phase);
+    let pm = postmortem::render(&g, &score::score(&g));
+    let summary = pm.split("## Summary").nth(1).and_then(|t| t.split("## Impact").next()).expect("a summary");
+    assert!(summary.contains("The incident was lost at"), "{summary}");
+    assert!(summary.contains("Users were still failing when it ended."), "{summary}");
+    assert!(
+        summary.contains(
+            "Changes the team made: `rollout restart deployment/web -n shop` (troubleshooter 1 (Tam), +0m00s)."
+        ),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("The fix") && !summary.contains("resolved") && !summary.contains("restored"),
+        "{summary}"
+    );
+    assert!(pm.contains("- Users failing: from 2026-11-22T08:52:00Z and still at the end."), "{pm}");
+}
+
+#[test]
+fn a_question_naming_a_service_states_no_impact() {
+    let mut g = game();
+    act(
+        &mut g,
+        L,
+        &Action::CustomerChat("Hi, on it now. What exactly changed this morning besides checkout 3.2.0?".into()),
+    );
+    let s = score::score(&g);
+    assert_eq!(part(&s, score::IMPACT), (0, 5, "no message said what users experience or named an affected service"));
+    act(&mut g, L, &Action::CustomerChat("Every visitor to the Storefront gets an error page right now.".into()));
+    assert_eq!(part(&score::score(&g), score::IMPACT).0, 5);
+}
+
+#[test]
+fn only_hints_the_team_asked_for_cost() {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    g.seat(L, "Lee");
+    g.seat(T, "Tam");
+    g.seat(Seat::GameMaster, "Gina");
+    g.start();
+    act(&mut g, L, &Action::CustomerChat("We see errors on the Storefront for your users.".into()));
+    act(&mut g, Seat::GameMaster, &Action::GrantHint);
+    act(&mut g, Seat::GameMaster, &Action::GrantHint);
+    assert_eq!(g.hints_given, 2);
+    assert_eq!(
+        part(&score::score(&g), score::HINTS),
+        (5, 5, "no hint asked for; 2 granted unasked by the game master (no cost)")
+    );
+    act(&mut g, T, &Action::RequestHint);
+    assert_eq!(
+        part(&score::score(&g), score::HINTS),
+        (3, 5, "1 hint(s) asked for (-2 each); 2 granted unasked by the game master (no cost)")
+    );
+}
+
+#[test]
+fn a_team_that_does_nothing_fails_with_nothing_gone_well() {
+    let mut g = game();
+    play_out(&mut g, 40);
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Lost { .. })), "{:?}", g.phase);
+    let s = score::score(&g);
+    assert_eq!(s.grade, Grade::F, "{}", s.render_text());
+    assert_eq!(s.total, 0, "{}", s.render_text());
+    assert!(s.parts.iter().all(|p| !p.went_well()), "{}", s.render_text());
+    assert_eq!(s.note.as_deref(), Some("Nobody on the team did anything: a team that does nothing fails."));
+    let (_, _, collateral) = part(&s, score::COLLATERAL);
+    assert!(collateral.ends_with("(not credited: the team did nothing)"), "{collateral}");
+    let pm = postmortem::render(&g, &s);
+    assert!(pm.contains("## What went well\n\nNothing scored three quarters of its points"), "{pm}");
+    // One honest word to the customer is a response: absence of harm counts again.
+    let mut g = game();
+    act(&mut g, L, &Action::CustomerChat("We see errors on the Storefront for your users and are on it.".into()));
+    let s = score::score(&g);
+    assert_eq!(part(&s, score::COLLATERAL).0, 5);
+    assert!(s.note.is_none());
+}
+
+#[test]
+fn the_closing_turn_gives_the_liaison_the_last_word_and_is_scored() {
+    let mut g = game();
+    act(&mut g, L, &Action::CustomerChat("The Storefront shows errors to every visitor; we are on it.".into()));
+    act(&mut g, T, &Action::Command(FIX.into()));
+    while g.phase == Phase::Playing {
+        end_turn(&mut g);
+    }
+    assert_eq!(g.phase, Phase::Closing, "a won incident gives a closing turn first");
+    assert!(score::ending(&g).is_none(), "the game has not ended yet");
+    let turn = g.turn();
+    // The cluster only reads now; nothing more breaks.
+    act(&mut g, T, &Action::Command("get pods -n shop".into()));
+    assert_eq!(
+        g.act(T, &Action::Command("scale deployment/web --replicas=0 -n shop".into())),
+        Err(kombat::game::RuleError::Closing)
+    );
+    act(&mut g, L, &Action::CustomerChat("Is there anything else you need from us?".into()));
+    act(
+        &mut g,
+        L,
+        &Action::StatusUpdate {
+            state: IncidentState::Resolved,
+            text: "Resolved: every visitor can use the Storefront again.".into(),
+        },
+    );
+    let scored = score::score(&g);
+    let (points, max, detail) = part(&scored, score::CLOSING);
+    assert_eq!((points, max), (5, 5), "{detail}");
+    assert!(detail.contains("no stakeholder question left open"), "{detail}");
+    end_turn(&mut g);
+    assert_eq!(g.phase, Phase::Ended(Outcome::Won { turn }), "the closing turn's end ends the game, won");
+    assert_eq!(g.turn(), turn, "no incident time passes in the closing turn");
+}
+
+#[test]
+fn an_open_question_at_the_end_costs_closing_points() {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    let customer = Seat::Customer(0);
+    g.seat(L, "Lee");
+    g.seat(T, "Tam");
+    g.seat(customer, "Dana");
+    g.start();
+    act(&mut g, L, &Action::CustomerChat("The Storefront shows errors to every visitor; we are on it.".into()));
+    act(&mut g, T, &Action::Command(FIX.into()));
+    while g.phase == Phase::Playing {
+        end_turn(&mut g);
+    }
+    assert_eq!(g.phase, Phase::Closing);
+    let resolved = "Resolved: the Storefront works for your users again.";
+    act(&mut g, L, &Action::StatusUpdate { state: IncidentState::Resolved, text: resolved.into() });
+    act(&mut g, customer, &Action::Reply("Great! Will we get a written postmortem?".into()));
+    let scored = score::score(&g);
+    let (points, _, detail) = part(&scored, score::CLOSING);
+    assert_eq!(points, 3, "{detail}");
+    assert!(
+        detail.ends_with("1 question(s) left open, first: \"Great! Will we get a written postmortem?\""),
+        "{detail}"
+    );
+    act(&mut g, L, &Action::CustomerChat("Yes, within two days.".into()));
+    assert_eq!(part(&score::score(&g), score::CLOSING).0, 5);
+    end_turn(&mut g);
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
+}
+
+#[test]
+fn the_timer_or_the_game_master_end_the_closing_turn_won() {
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    g.seat(L, "Lee");
+    g.seat(T, "Tam");
+    g.seat(Seat::GameMaster, "Gina");
+    g.start();
+    act(&mut g, T, &Action::Command(FIX.into()));
+    while g.phase == Phase::Playing {
+        g.force_turn();
+    }
+    assert_eq!(g.phase, Phase::Closing);
+    // Nothing more breaks in the closing turn.
+    assert_eq!(g.act(Seat::GameMaster, &Action::FireInject("any".into())), Err(kombat::game::RuleError::Closing));
+    let mut paused = g.clone();
+    act(&mut paused, Seat::GameMaster, &Action::Pause);
+    act(&mut paused, Seat::GameMaster, &Action::Resume);
+    assert_eq!(paused.phase, Phase::Closing, "a pause goes back to the closing turn");
+    act(&mut paused, Seat::GameMaster, &Action::EndGame);
+    assert!(
+        matches!(paused.phase, Phase::Ended(Outcome::Won { .. })),
+        "the game master ends it won: {:?}",
+        paused.phase
+    );
+    g.force_turn();
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "the timer ends it won: {:?}", g.phase);
+}
+
+#[test]
+fn stopping_the_rogue_janitor_is_credited_containment() {
+    let s = scenario::builtin("dns-cleanup-job").expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    g.seat(L, "Lee");
+    g.seat(T, "Tam");
+    g.start();
+    act(&mut g, L, &Action::CustomerChat("Checkout fails for every visitor; we are on it.".into()));
+    act(&mut g, T, &Action::Command("scale deployment/cleanup --replicas=0 -n platform-tools".into()));
+    act(&mut g, T, &Action::Command("scale deployment/coredns --replicas=2 -n kube-system".into()));
+    play_out(&mut g, 20);
+    let s = score::score(&g);
+    let (points, max, detail) = part(&s, score::COLLATERAL);
+    assert_eq!((points, max), (5, 5), "{detail}");
+    assert!(detail.contains("containment credited: stopped the rogue platform-tools/cleanup at +0m00s"), "{detail}");
+    let pm = postmortem::render(&g, &s);
+    assert!(pm.contains("Rogue actor contained: stopped the rogue platform-tools/cleanup"), "{pm}");
 }

@@ -94,10 +94,11 @@ fn a_scripted_solo_game_wins_and_replays_to_the_same_postmortem() {
         "-- turn 1 ends, incident time +2m00s --",
         "[alert] resolved: Storefront error rate above 5%",
         "-- turn 2 ends, incident time +4m00s --",
+        "== Service is restored. Closing turn: post a resolved update and answer the customer's open questions",
         "== RESOLVED at turn 2: the root cause is fixed and service is healthy. ==",
         "\nOutcome: RESOLVED at turn 2",
         "\nGrade A: ",
-        "  Hints                             5/5  no hint used",
+        "  Hints                             5/5  no hint asked for",
         "\nPostmortem: ",
         "\nJournal: ",
     ];
@@ -108,7 +109,10 @@ fn a_scripted_solo_game_wins_and_replays_to_the_same_postmortem() {
         };
         from += at + needle.len();
     }
-    assert!(!transcript.contains("-- turn 3"), "the game ends when it is won; the rest of /wait 3 is not played");
+    assert!(
+        !transcript.contains("-- turn 3"),
+        "the game ends after the closing turn of the win; no incident time passes in it"
+    );
     assert!(!transcript.contains("error:"), "every line of the script was accepted:\n{transcript}");
 
     let postmortem_path = path_after(&transcript, "Postmortem: ");
@@ -131,9 +135,10 @@ fn a_scripted_solo_game_wins_and_replays_to_the_same_postmortem() {
         assert!(postmortem_text.contains(entry), "{entry:?} missing from the postmortem:\n{postmortem_text}");
     }
 
-    // The journal: a header and one line per accepted action (two turn ends per /wait turn played).
+    // The journal: a header and one line per accepted action (two turn ends per /wait turn played,
+    // the closing turn's included).
     let journal = std::fs::read_to_string(&journal_path).expect("the journal was written");
-    assert_eq!(journal.lines().count(), 1 + 8 + 4, "{journal}");
+    assert_eq!(journal.lines().count(), 1 + 8 + 6, "{journal}");
     assert!(
         journal.starts_with(r#"{"format":"kombat-journal","version":1,"seed":1,"scenario":"first-deploy","hash":""#)
     );

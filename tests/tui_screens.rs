@@ -372,7 +372,10 @@ fn a_status_update_prompt_says_where_it_goes_and_keeps_the_cursor_in_its_box() {
     let cursor = render::cursor(&app, buffer.area).expect("a cursor");
     assert_eq!(cursor.y, prompt.1);
     assert!(cursor.x > prompt.0 + 2 && cursor.x < 80 - 32, "{cursor:?} inside the prompt's box:\n{text}");
-    assert!(text.contains("Next update in 15 minutes."), "the end of the template shows by the cursor:\n{text}");
+    assert!(
+        text.contains("Next update in 4 minutes."),
+        "the end of the template shows by the cursor, with the cadence the score expects:\n{text}"
+    );
 }
 
 #[test]
@@ -392,4 +395,20 @@ fn paused_games_ended_turns_and_errors_are_said_plainly() {
     let at = find(&buffer, "you have no action points left").expect("the notice");
     assert_eq!(style_at(&buffer, at).fg, app.theme.bad.fg);
     assert!(text_of(&buffer).contains("F1 help"), "the footer stays under the notice");
+}
+
+#[test]
+fn the_closing_turn_is_said_plainly() {
+    let mut game = new_game();
+    command(&mut game, "rollout undo deployment/web -n shop");
+    while game.phase == kombat::game::Phase::Playing {
+        end_turn(&mut game);
+    }
+    assert_eq!(game.phase, kombat::game::Phase::Closing);
+    let app = in_game(views(&game));
+    let text = draw(&app, 160, 48);
+    assert!(
+        text.contains("closing turn: service is restored; post a resolved update and answer open questions"),
+        "{text}"
+    );
 }

@@ -105,7 +105,16 @@ mod tests {
         let sample = TurnSample { turn: 3, second: 900, error_rate: 0.0, budget_left: 1.0 };
         let events = vec![
             at(0, Event::Chat { channel: Channel::Customer, from: "Dana".into(), text: "Help!".into() }),
-            at(0, Event::Command { line: "kubectl get ns".into(), output: "NAME\nshop\n".into(), ok: true, cost: 1 }),
+            at(
+                0,
+                Event::Command {
+                    line: "kubectl get ns".into(),
+                    output: "NAME\nshop\n".into(),
+                    ok: true,
+                    cost: 1,
+                    changes: Vec::new(),
+                },
+            ),
             at(0, Event::TurnEnded),
             at(0, Event::StatusUpdate { state: IncidentState::Identified, text: "Found it.".into() }),
             at(600, Event::TurnAdvanced { turn: 3, sample, points: 4, entrypoints: Vec::new() }),

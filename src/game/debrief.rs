@@ -23,7 +23,7 @@ pub struct Debrief {
     /// Incident second the incident was won.
     pub resolved: Option<i64>,
     pub timeline: Vec<Row>,
-    /// What happened, in the scenario author's words.
+    /// What happened in this game, from its log, then the scenario's background.
     pub summary: String,
     pub root_cause: String,
     pub action_items: Vec<String>,
@@ -48,7 +48,7 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
         diagnosed,
         resolved: matches!(outcome, Outcome::Won { .. }).then_some(end),
         timeline: timeline::rows(game),
-        summary: material.summary.clone(),
+        summary: super::postmortem::summary_text(game),
         root_cause: material.root_cause.clone(),
         action_items: material.action_items.clone(),
         lessons: game.scenario().lessons.clone(),

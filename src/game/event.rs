@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::action::{IncidentState, Severity};
 use super::seat::Seat;
 use super::world::World;
+use crate::sim::change::Change;
 use crate::sim::traffic::EntrypointResult;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +61,10 @@ pub enum Event {
         output: String,
         ok: bool,
         cost: u32,
+        /// The changes the API accepted from this command, in order, as they were asked for
+        /// (none for a read or a refused change): what the team did, for the score and the
+        /// postmortem, which judge deeds rather than command text.
+        changes: Vec<Change>,
     },
     StatusUpdate {
         state: IncidentState,
@@ -122,6 +127,13 @@ pub enum Event {
     /// customer.
     Left {
         seat: Seat,
+    },
+    /// Every win condition held long enough at the start of `turn`: the incident is resolved,
+    /// and the responders get this one closing turn to post a resolved update and answer open
+    /// questions before the game ends. Nothing more breaks in it (no injects, mishaps or nags)
+    /// and the cluster only reads.
+    ClosingTurn {
+        turn: u32,
     },
 }
 

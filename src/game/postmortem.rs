@@ -1,18 +1,22 @@
 //! The debrief as a blameless Markdown postmortem, built from the game's events and the
 //! scenario's postmortem material: summary, impact, a timeline of everything that happened, root
 //! cause and contributing factors, what went well and what to improve (from the score), and
-//! action items. Deterministic: the date and times come from incident time
+//! action items. Summary, impact and resolution are written from the log (`story`): when users
+//! started failing (the first fault, before the team was called) and stopped, the changes that
+//! fixed it and who made them, what was tried, and whether it was resolved or lost. The scenario's
+//! text is background only (its `postmortem.summary`, root cause, factors and action items). Deterministic: the date and times come from incident time
 //! (`sim::cluster::timestamp`), never from a clock, so the same game always renders the same text.
 //!
 //! Blameless: the text says what happened and what the system allowed, naming seats only to
 //! place events in time, never as the subject of a failure.
 
 mod impact;
+pub mod story;
 pub mod timeline;
 
 use std::fmt::Write as _;
 
-use super::event::{Event, Outcome};
+use super::event::Event;
 use super::score::{self, Score};
 use super::state::Game;
 use crate::game::clock;
@@ -75,54 +79,59 @@ fn longest_run(text: &str, ch: char) -> usize {
     longest
 }
 
-/// How the incident ended, in a sentence.
-fn ending_sentence(game: &Game) -> String {
-    match score::ending(game) {
-        Some((second, Outcome::Won { turn })) => format!(
-            "Service was restored and the incident resolved at {} (turn {turn}, {}).",
-            clock(second),
-            timestamp(second)
-        ),
-        Some((second, Outcome::Lost { turn, reason })) => {
-            format!("The incident was lost at {} (turn {turn}): {reason}.", clock(second))
-        }
-        Some((second, Outcome::Stopped { turn })) => {
-            format!("The game master stopped the exercise at {} (turn {turn}).", clock(second))
-        }
-        None => format!(
-            "The incident was still open at {} (turn {}) when this was written.",
-            clock(game.second()),
-            super::words::turn_of_play(game.turn())
-        ),
-    }
-}
-
 fn summary(out: &mut String, game: &Game, score: &Score) {
-    let scenario = game.scenario();
-    let material = &scenario.game.postmortem.summary;
-    let text = if material.trim().is_empty() { &scenario.summary } else { material };
-    let _ = writeln!(out, "## Summary\n\n{}\n", one_line(text));
+    let _ = writeln!(out, "## Summary\n\n{}\n", story::of(game).render(game));
     let _ = writeln!(
         out,
-        "{} The response was graded {} ({} of {} points; breakdown below).\n",
-        ending_sentence(game),
+        "The response was graded {} ({} of {} points; breakdown below).\n",
         score.grade.as_str(),
         score.total,
         score.max
     );
+    let background = &game.scenario().game.postmortem.summary;
+    if !background.trim().is_empty() {
+        let _ = writeln!(out, "Background: {}\n", one_line(background));
+    }
+}
+
+/// The summary the debrief shows: the story of this game, then the scenario's background.
+pub fn summary_text(game: &Game) -> String {
+    let mut text = story::of(game).render(game);
+    let background = &game.scenario().game.postmortem.summary;
+    if !background.trim().is_empty() {
+        let _ = write!(text, "\n\nBackground: {}", one_line(background));
+    }
+    text
 }
 
 fn impact_section(out: &mut String, game: &Game) {
     let end = score::end_second(game);
     let (start_budget, left) = score::budget_figures(game);
+    let story = story::of(game);
+    let since = story.failing_since.min(end);
     out.push_str("## Impact\n\n");
     let _ = writeln!(
         out,
-        "- Duration: {}, from {} to {}.",
-        clock(end).trim_start_matches('+'),
-        timestamp(0),
-        timestamp(end)
+        "- Duration: {}, from the first fault at {} to the end at {}; the team was called at {}.",
+        clock(end - since).trim_start_matches('+'),
+        timestamp(since),
+        timestamp(end),
+        timestamp(0)
     );
+    match story.recovered.filter(|back| *back <= end) {
+        Some(back) => {
+            let _ = writeln!(
+                out,
+                "- Users failing: from {} to {} ({}).",
+                timestamp(since),
+                timestamp(back),
+                clock(back - since).trim_start_matches('+')
+            );
+        }
+        None => {
+            let _ = writeln!(out, "- Users failing: from {} and still at the end.", timestamp(since));
+        }
+    }
     let _ = writeln!(
         out,
         "- Error budget: {:.1}% left at the start, {:.1}% at the end ({:.1} points of the {}-day budget burned).",

@@ -50,6 +50,8 @@ pub enum RuleError {
     UnknownInject(String),
     #[error("nobody asked you to hold off")]
     NotAsked,
+    #[error("the incident is resolved: in the closing turn the cluster is only read, and nothing more changes")]
+    Closing,
 }
 
 fn role_name(seat: Seat) -> String {
@@ -88,6 +90,9 @@ pub fn check(game: &Game, seat: Seat, action: &Action) -> Result<Checked, RuleEr
         Action::Command(line) => {
             let line = clean_command(line);
             let parsed = kubectl::parse(&line);
+            if game.phase == Phase::Closing && parsed.effect() == kubectl::Effect::Change {
+                return Err(RuleError::Closing);
+            }
             if seat.role() != Role::GameMaster {
                 let needed = parsed.cost();
                 let left = game.points.get(&seat).copied().unwrap_or(0);
@@ -120,6 +125,10 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
         Phase::Ended(_) => return Err(RuleError::Over),
         Phase::Paused if !matches!(action, Action::Resume | Action::EndGame | Action::TeamChat(_)) => {
             return Err(RuleError::Paused);
+        }
+        // Nothing more breaks in the closing turn.
+        Phase::Closing if matches!(action, Action::CauseMishap(_) | Action::FireInject(_)) => {
+            return Err(RuleError::Closing);
         }
         _ => {}
     }
@@ -197,7 +206,7 @@ fn plan(game: &Game, seat: Seat, action: &Action, checked: Checked) -> Vec<Plann
         Action::EndTurn => {
             let mut planned = vec![Planned::Event(Event::TurnEnded)];
             if game.present_responders().all(|s| s == seat || game.ended.contains(&s)) {
-                planned.push(Planned::Advance);
+                planned.push(turn_over(game));
             }
             planned
         }
@@ -260,8 +269,11 @@ fn events_of(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
         Action::Pause => vec![Event::Paused],
         Action::Resume => vec![Event::Resumed],
         Action::FireInject(id) => inject_events(game, id),
-        // An outcome names the turn of play it came in, as every screen numbers turns.
-        Action::EndGame => vec![Event::Ended(Outcome::Stopped { turn: super::words::turn_of_play(game.turn()) })],
+        // Ending the closing turn ends a resolved incident: it stays won. An outcome names the turn
+        // of play it came in, as every screen numbers turns.
+        Action::EndGame => vec![Event::Ended(
+            closing_outcome(game).unwrap_or(Outcome::Stopped { turn: super::words::turn_of_play(game.turn()) }),
+        )],
     }
 }
 
@@ -278,6 +290,23 @@ fn inject_events(game: &Game, id: &str) -> Vec<Event> {
         InjectWhat::Fault(_) => {}
     }
     events
+}
+
+/// What ends the current turn once every responder is done (or the timer runs out): incident
+/// time moves on, or, in the closing turn, the resolved game ends.
+fn turn_over(game: &Game) -> Planned {
+    match closing_outcome(game) {
+        Some(outcome) => Planned::Event(Event::Ended(outcome)),
+        None => Planned::Advance,
+    }
+}
+
+/// The outcome a game in its closing turn ends with (the world's: won); none in any other phase.
+fn closing_outcome(game: &Game) -> Option<Outcome> {
+    if !game.in_closing_turn() {
+        return None;
+    }
+    Some(game.world.ending.clone().unwrap_or(Outcome::Won { turn: game.turn() }))
 }
 
 /// What the start of a new turn brings: alerts, the customer's turn, injects, the outcome.
@@ -362,12 +391,20 @@ fn realize(game: &mut Game, planned: Planned) -> (Event, Option<World>) {
     match planned {
         Planned::Command(line, parsed) => {
             if let Some(outcome) = parsed.run_read(&game.world.cluster) {
-                let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
+                let event = Event::Command {
+                    line,
+                    output: outcome.output,
+                    ok: outcome.ok,
+                    cost: outcome.cost,
+                    changes: Vec::new(),
+                };
                 return (event, None);
             }
             let mut world = game.world.take();
+            world.cluster.recording = Some(Vec::new());
             let outcome = parsed.run(&mut world.cluster);
-            let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost };
+            let changes = world.cluster.recording.take().unwrap_or_default();
+            let event = Event::Command { line, output: outcome.output, ok: outcome.ok, cost: outcome.cost, changes };
             (event, Some(world))
         }
         Planned::Advance => {
@@ -430,7 +467,7 @@ impl Game {
     /// back to the scripted customer. Nothing happens in the lobby (the seat is simply freed
     /// there), after the game, or for a seat nobody holds.
     pub fn leave(&mut self, seat: Seat) -> Vec<Stamped> {
-        if !matches!(self.phase, Phase::Playing | Phase::Paused)
+        if !matches!(self.phase, Phase::Playing | Phase::Paused | Phase::Closing)
             || !self.seats.contains_key(&seat)
             || self.absent.contains(&seat)
         {
@@ -438,12 +475,12 @@ impl Game {
         }
         let mut planned = vec![Planned::Event(Event::Left { seat })];
         let others: Vec<Seat> = self.present_responders().filter(|s| *s != seat).collect();
-        if self.phase == Phase::Playing
+        if matches!(self.phase, Phase::Playing | Phase::Closing)
             && seat.is_responder()
             && !others.is_empty()
             && others.iter().all(|s| self.ended.contains(s))
         {
-            planned.push(Planned::Advance);
+            planned.push(turn_over(self));
         }
         self.run(Some(seat), planned)
     }
@@ -468,12 +505,14 @@ impl Game {
         Ok(execute(self, seat, action, checked))
     }
 
-    /// Ends the turn for everyone (the room's turn timer ran out).
+    /// Ends the turn for everyone (the room's turn timer ran out); a closing turn's end ends the
+    /// game.
     pub fn force_turn(&mut self) -> Vec<Stamped> {
-        if self.phase != Phase::Playing {
+        if !matches!(self.phase, Phase::Playing | Phase::Closing) {
             return Vec::new();
         }
-        self.run(None, vec![Planned::Advance])
+        let planned = turn_over(self);
+        self.run(None, vec![planned])
     }
 
     /// Realizes and applies each planned step, then what it brings about: clues in a command's
@@ -491,7 +530,12 @@ impl Game {
                 self.realize_and_apply(None, Planned::Event(e), &mut applied);
             }
             if let Some(outcome) = self.outcome_now() {
-                self.realize_and_apply(None, Planned::Event(Event::Ended(outcome)), &mut applied);
+                // A won incident does not end at once: the responders get a closing turn.
+                let event = match outcome {
+                    Outcome::Won { turn } if self.phase == Phase::Playing => Event::ClosingTurn { turn },
+                    outcome => Event::Ended(outcome),
+                };
+                self.realize_and_apply(None, Planned::Event(event), &mut applied);
             }
         }
         applied
@@ -508,9 +552,10 @@ impl Game {
         event
     }
 
-    /// Whether the game just ended: the world's own outcome, or the customer churned.
+    /// Whether the game just ended: the world's own outcome, or the customer churned. Never in
+    /// the closing turn, which only the responders, the timer or the game master end.
     fn outcome_now(&self) -> Option<Outcome> {
-        if !matches!(self.phase, Phase::Playing | Phase::Paused) {
+        if !matches!(self.phase, Phase::Playing | Phase::Paused) || self.in_closing_turn() {
             return None;
         }
         if let Some(o) = &self.world.ending {

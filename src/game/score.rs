@@ -7,6 +7,13 @@
 //! Computed purely from the game's event log, its status page and the session (cluster, error
 //! budget, scenario). Times are incident seconds.
 //!
+//! Deeds, not strings: collateral damage is judged on what the team's commands changed
+//! (`collateral`), any change that made the win conditions hold is a fix, and stopping a rogue
+//! actor is credited. Only hints the team asked for cost; the game master's unasked ones do not.
+//! A team that does nothing earns nothing: every part scores 0 and the grade is F, so absence of
+//! harm is never mistaken for a good response. A resolved incident is scored on its closing turn
+//! too: a resolved update after recovery and no stakeholder question left open.
+//!
 //! A workaround "exists" when the scenario's postmortem material (summary, root cause,
 //! contributing factors, action items) mentions one ("workaround", "in the meantime"); it is
 //! "offered" when a liaison message or status update says "workaround" or "in the meantime". A
@@ -19,12 +26,15 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+pub use collateral::{Deed, Incident, target};
 pub use liaison::{offers_workaround, promises_eta, states_impact};
 
+use super::action::IncidentState;
 use super::event::{Channel, Event, Outcome, Stamped};
 use super::seat::Seat;
 use super::state::Game;
 use crate::game::clock;
+use crate::scenario::Scenario;
 
 /// A letter grade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -134,6 +144,7 @@ pub const WORKAROUND: &str = "Workaround offered";
 pub const COLLATERAL: &str = "Collateral damage";
 pub const MISHAPS: &str = "Customer mishaps prevented";
 pub const HINTS: &str = "Hints";
+pub const CLOSING: &str = "Closed with the customer";
 
 /// Scores a game (finished or not).
 pub fn score(game: &Game) -> Score {
@@ -150,12 +161,31 @@ pub fn score(game: &Game) -> Score {
         collateral_damage(game),
         mishaps(game),
         hints(game),
+        closing(game),
     ];
+    let responded = responded(game);
+    let parts: Vec<Part> = if responded {
+        parts
+    } else {
+        // Nothing the team did earned these: no harm done and no promise broken by a team that
+        // did nothing is not a good response.
+        parts
+            .into_iter()
+            .map(|p| {
+                if p.points == 0 {
+                    return p;
+                }
+                Part { points: 0, detail: format!("{} (not credited: the team did nothing)", p.detail), ..p }
+            })
+            .collect()
+    };
     let total = parts.iter().map(|p| p.points).sum();
     let max = parts.iter().map(|p| p.max).sum();
     let by_points = Grade::from_percent(percent(total, max));
     let resolved = matches!(ending(game), Some((_, Outcome::Won { .. })));
-    let (grade, note) = if !resolved && by_points < UNRESOLVED_CAP {
+    let (grade, note) = if !responded {
+        (Grade::F, Some("Nobody on the team did anything: a team that does nothing fails.".to_owned()))
+    } else if !resolved && by_points < UNRESOLVED_CAP {
         let note = format!(
             "The points alone would give {}; an unresolved incident grades {} at best.",
             by_points.as_str(),
@@ -166,6 +196,33 @@ pub fn score(game: &Game) -> Score {
         (by_points, None)
     };
     Score { grade, total, max, parts, note }
+}
+
+/// Whether the team did anything at all: a responder wrote, ran a command, posted an update, set
+/// the severity, asked for a hold-off or declared a cause. Ending turns, taking hints and leaving
+/// are not a response.
+pub fn responded(game: &Game) -> bool {
+    game.log.iter().any(|s| {
+        let deed = match &s.event {
+            Event::Chat { .. } => author(game, s).is_some(),
+            Event::Command { .. }
+            | Event::StatusUpdate { .. }
+            | Event::Severity(_)
+            | Event::HoldOffAsked
+            | Event::RootCauseDeclared { .. } => true,
+            // Ending turns (and what a turn's end brings, stamped with the seat that ended it
+            // last), hints and leaving are not a response.
+            _ => false,
+        };
+        deed && s.seat.is_some_and(Seat::is_responder)
+    })
+}
+
+/// How often the customer expects news, in minutes: every `patience.idle_turns` turns (after that
+/// many turns without news they nag). One source for the score's cadence and the ready-made
+/// status updates, which promise the next one in this many minutes.
+pub fn update_interval_minutes(scenario: &Scenario) -> u32 {
+    scenario.game.customer.npc.patience.idle_turns.max(1).saturating_mul(scenario.minutes_per_turn.max(1))
 }
 
 /// The name a seat writes under.
@@ -337,8 +394,7 @@ fn satisfaction(game: &Game) -> Part {
 
 fn cadence(game: &Game) -> Part {
     const MAX: u32 = 10;
-    let s = game.scenario();
-    let expected = i64::from(s.game.customer.npc.patience.idle_turns.max(1)) * i64::from(s.minutes_per_turn) * 60;
+    let expected = i64::from(update_interval_minutes(game.scenario())) * 60;
     let updates: Vec<i64> = game.status_page.iter().map(|u| u.second).collect();
     let Some(first) = updates.first() else {
         return Part::new(CADENCE, 0, MAX, "no status update was posted");
@@ -413,27 +469,49 @@ pub fn commands(game: &Game) -> Vec<(&Stamped, &str, bool)> {
         .collect()
 }
 
+/// What the responders' commands did, judged against the incident: per command that did damage,
+/// the command and the damage; and every rogue actor stopped, with when.
+pub fn deeds(game: &Game) -> (Vec<String>, Vec<String>) {
+    let incident = Incident::of(game.scenario());
+    let (mut harmful, mut contained): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let mut stopped: Vec<String> = Vec::new();
+    for s in &game.log {
+        let Event::Command { line, changes, .. } = &s.event else { continue };
+        if !s.seat.is_some_and(Seat::is_responder) {
+            continue;
+        }
+        let mut harms: Vec<String> = Vec::new();
+        for change in changes {
+            match incident.judge(change) {
+                Some(Deed::Harm(what)) if !harms.contains(&what) => harms.push(what),
+                Some(Deed::Containment(what)) if !stopped.contains(&what) => {
+                    contained.push(format!("{what} at {} (`{line}`)", clock(s.second)));
+                    stopped.push(what);
+                }
+                _ => {}
+            }
+        }
+        if !harms.is_empty() {
+            harmful.push(format!("`{line}` at {} {}", clock(s.second), harms.join(", ")));
+        }
+    }
+    (harmful, contained)
+}
+
 fn collateral_damage(game: &Game) -> Part {
     const MAX: u32 = 5;
-    let scenario = game.scenario();
-    let related = collateral::related_names(scenario);
-    let harmful: Vec<String> = commands(game)
-        .into_iter()
-        .filter(|(s, _, ok)| *ok && s.seat.is_some_and(Seat::is_responder))
-        .filter_map(|(s, line, _)| {
-            collateral::destructive(line, scenario, &related)
-                .map(|why| format!("`{line}` at {} {why}", clock(s.second)))
-        })
-        .collect();
+    let (harmful, contained) = deeds(game);
+    let credit =
+        if contained.is_empty() { String::new() } else { format!("; containment credited: {}", contained.join(", ")) };
     let lost = &game.world.cluster.data_lost;
     if !lost.is_empty() {
-        return Part::new(COLLATERAL, 0, MAX, format!("data was destroyed: {}", lost.join(", ")));
+        return Part::new(COLLATERAL, 0, MAX, format!("data was destroyed: {}{credit}", lost.join(", ")));
     }
     if harmful.is_empty() {
-        return Part::new(COLLATERAL, MAX, MAX, "no destructive command beyond the fix");
+        return Part::new(COLLATERAL, MAX, MAX, format!("no change beyond what the incident is about{credit}"));
     }
     let penalty = u32::try_from(harmful.len()).unwrap_or(u32::MAX).saturating_mul(2);
-    Part::new(COLLATERAL, MAX.saturating_sub(penalty), MAX, format!("{} (-2 each)", harmful.join("; ")))
+    Part::new(COLLATERAL, MAX.saturating_sub(penalty), MAX, format!("{} (-2 each){credit}", harmful.join("; ")))
 }
 
 fn mishaps(game: &Game) -> Part {
@@ -464,10 +542,84 @@ fn mishaps(game: &Game) -> Part {
 
 fn hints(game: &Game) -> Part {
     const MAX: u32 = 5;
-    let used = game.log.iter().filter(|s| matches!(s.event, Event::Hint { .. })).count();
+    // A hint the game master granted unasked is stamped with the game master's seat: not the
+    // team's doing, so it costs nothing.
+    let (granted, asked): (Vec<&Stamped>, Vec<&Stamped>) = game
+        .log
+        .iter()
+        .filter(|s| matches!(s.event, Event::Hint { .. }))
+        .partition(|s| s.seat == Some(Seat::GameMaster));
+    let used = asked.len();
     let penalty = u32::try_from(used).unwrap_or(u32::MAX).saturating_mul(2);
-    let detail = if used == 0 { "no hint used".to_owned() } else { format!("{used} hint(s) used (-2 each)") };
+    let mut detail =
+        if used == 0 { "no hint asked for".to_owned() } else { format!("{used} hint(s) asked for (-2 each)") };
+    if !granted.is_empty() {
+        let _ = write!(detail, "; {} granted unasked by the game master (no cost)", granted.len());
+    }
     Part::new(HINTS, MAX.saturating_sub(penalty), MAX, detail)
+}
+
+/// When users last stopped failing: the first figures after the last ones below the SLO (the
+/// incident's start when they never were). None while they still fail.
+pub fn recovered_at(game: &Game) -> Option<i64> {
+    let objective = game.scenario().slo.objective / 100.0;
+    let failing = |sample: &super::state::Sample| sample.results.iter().any(|r| r.success < objective);
+    match game.figures.iter().rposition(failing) {
+        None => game.figures.first().map(|s| s.second),
+        Some(last) => game.figures.get(last + 1).map(|s| s.second),
+    }
+}
+
+/// Stakeholder questions still open: messages from the customer or a visitor with a question
+/// mark since the last message or status update the liaison (or game master) sent them.
+pub fn open_questions(game: &Game) -> Vec<&str> {
+    let from_team = |s: &Stamped| match &s.event {
+        Event::Chat { channel: Channel::Customer, .. } => {
+            author(game, s).is_some_and(|a| a.is_responder() || a == Seat::GameMaster)
+        }
+        Event::StatusUpdate { .. } => true,
+        _ => false,
+    };
+    let since = game.log.iter().rposition(from_team).map_or(0, |i| i + 1);
+    game.log[since..]
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::Chat { channel: Channel::Customer, text, .. } if !from_team(s) && text.contains('?') => {
+                Some(text.as_str())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn closing(game: &Game) -> Part {
+    const MAX: u32 = 5;
+    let won = matches!(ending(game), Some((_, Outcome::Won { .. }))) || game.in_closing_turn();
+    if !won {
+        return Part::new(CLOSING, 0, 0, "the incident was not resolved (not scored)");
+    }
+    let recovered = recovered_at(game).unwrap_or_else(|| game.second());
+    let resolved_update =
+        game.status_page.iter().find(|u| u.state == IncidentState::Resolved && u.second >= recovered).map(|u| u.second);
+    let open = open_questions(game);
+    let mut points = 0;
+    let mut detail = match resolved_update {
+        Some(second) => {
+            points += 3;
+            format!("resolved update at {} after users recovered at {}", clock(second), clock(recovered))
+        }
+        None => format!("no resolved update after users recovered at {}", clock(recovered)),
+    };
+    match open.as_slice() {
+        [] => {
+            points += 2;
+            detail.push_str("; no stakeholder question left open");
+        }
+        [first, ..] => {
+            let _ = write!(detail, "; {} question(s) left open, first: \"{first}\"", open.len());
+        }
+    }
+    Part::new(CLOSING, points, MAX, detail)
 }
 
 #[cfg(test)]

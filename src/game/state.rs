@@ -22,6 +22,9 @@ pub enum Phase {
     Playing,
     Paused,
     Ended(Outcome),
+    /// The incident is resolved and the responders have their closing turn (see
+    /// `Event::ClosingTurn`); the game ends when it does.
+    Closing,
 }
 
 /// Whether the customer agreed to stop changing things.
@@ -161,6 +164,15 @@ impl Game {
         self.world.cluster.now
     }
 
+    /// Whether the responders are in the closing turn of a resolved incident (paused in it, too).
+    pub fn in_closing_turn(&self) -> bool {
+        match self.phase {
+            Phase::Closing => true,
+            Phase::Paused => matches!(self.world.ending, Some(Outcome::Won { .. })),
+            _ => false,
+        }
+    }
+
     /// Action points a troubleshooter starts each turn with.
     pub fn points_per_turn(&self) -> u32 {
         self.scenario().game.action_points.unwrap_or(DEFAULT_POINTS)
@@ -213,7 +225,7 @@ impl Game {
                     }
                 }
             }
-            Event::Command { line, output, ok, cost } => {
+            Event::Command { line, output, ok, cost, .. } => {
                 if let Some(seat) = stamped.seat
                     && let Some(points) = self.points.get_mut(&seat)
                 {
@@ -280,6 +292,8 @@ impl Game {
                 }
             }
             Event::Paused => self.phase = Phase::Paused,
+            // A pause in the closing turn goes back to it: the incident stays resolved.
+            Event::Resumed if self.in_closing_turn() => self.phase = Phase::Closing,
             Event::Resumed => self.phase = Phase::Playing,
             Event::Left { seat } => {
                 self.absent.insert(*seat);
@@ -290,6 +304,10 @@ impl Game {
                 }
             }
             Event::Ended(outcome) => self.phase = Phase::Ended(outcome.clone()),
+            Event::ClosingTurn { .. } => {
+                self.phase = Phase::Closing;
+                self.ended.clear();
+            }
         }
         if super::view::is_public(&stamped.event) {
             self.public.push(self.log.len());

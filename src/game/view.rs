@@ -114,6 +114,7 @@ impl PublicEvent {
             Public::Paused => Event::Paused,
             Public::Resumed => Event::Resumed,
             Public::Ended(outcome) => Event::Ended(outcome.clone()),
+            Public::Closing(turn) => Event::ClosingTurn { turn: *turn },
         };
         Stamped { turn: self.turn, second: self.second, seat: None, event }
     }
@@ -121,13 +122,21 @@ impl PublicEvent {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Public {
-    Status { state: IncidentState, text: String },
+    Status {
+        state: IncidentState,
+        text: String,
+    },
     Severity(Severity),
-    Alert { title: String, firing: bool },
+    Alert {
+        title: String,
+        firing: bool,
+    },
     Turn(u32),
     Paused,
     Resumed,
     Ended(Outcome),
+    /// The closing turn began.
+    Closing(u32),
 }
 
 /// The customer: their own site as users experience it, their brief, and their side of the talk.
@@ -175,6 +184,9 @@ pub struct LiaisonPanel {
     pub team_chat: Vec<ChatLine>,
     pub customer_chat: Vec<ChatLine>,
     pub findings: Findings,
+    /// How often the customer expects news, in minutes (`score::update_interval_minutes`): the
+    /// ready-made status updates promise the next one in this many minutes.
+    pub update_every_minutes: u32,
 }
 
 /// A troubleshooter: the console, team chat and the board; never the customer chat.
@@ -285,6 +297,7 @@ pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
             team_chat: limits.tail(&game.team_chat),
             customer_chat: limits.tail(&game.customer_chat),
             findings: findings(game),
+            update_every_minutes: super::score::update_interval_minutes(scenario),
         }),
         Seat::Troubleshooter(_) => Panel::Troubleshooter(TroubleshooterPanel {
             board: board_within(game, limits),
@@ -356,6 +369,7 @@ fn timeline(game: &Game, limits: Limits) -> Vec<PublicEvent> {
                 Event::Paused => Public::Paused,
                 Event::Resumed => Public::Resumed,
                 Event::Ended(outcome) => Public::Ended(outcome.clone()),
+                Event::ClosingTurn { turn } => Public::Closing(*turn),
                 _ => return None,
             };
             // A new turn is listed when it begins, as the postmortem lists it.
@@ -379,6 +393,7 @@ pub fn is_public(event: &Event) -> bool {
             | Event::Paused
             | Event::Resumed
             | Event::Ended(_)
+            | Event::ClosingTurn { .. }
     )
 }
 
@@ -505,7 +520,8 @@ pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
         | Event::Paused
         | Event::Resumed
         | Event::Left { .. }
-        | Event::Ended(_) => true,
+        | Event::Ended(_)
+        | Event::ClosingTurn { .. } => true,
         Event::Chat { channel: Channel::Team, .. } => responder,
         Event::Chat { channel: Channel::Customer, .. } => liaison || customer,
         // The game master's own commands are not the troubleshooters' console.

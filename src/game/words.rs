@@ -112,9 +112,14 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
         Event::Resumed => "[game] resumed".to_owned(),
         Event::Left { seat } => format!("[game] the {} left the game", seat.label()),
         Event::Ended(outcome) => format!("== {} ==", sanitize(&outcome_text(outcome))),
+        Event::ClosingTurn { .. } => CLOSING_TURN.to_owned(),
     };
     Some(text)
 }
+
+/// What every seat reads when the closing turn begins.
+pub const CLOSING_TURN: &str = "== Service is restored. Closing turn: post a resolved update and answer the customer's open \
+                                questions; the game ends when this turn ends ==";
 
 /// The postmortem's words: whole sentences, commands as inline code, one line each.
 fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
@@ -161,6 +166,7 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
         Event::Ended(Outcome::Won { .. }) => "Incident resolved".to_owned(),
         Event::Ended(Outcome::Lost { reason, .. }) => format!("Incident lost: {reason}"),
         Event::Ended(Outcome::Stopped { .. }) => "Exercise stopped by the game master".to_owned(),
+        Event::ClosingTurn { turn } => format!("Service restored; closing turn {turn} begins"),
     };
     Some(sanitize(&text))
 }
@@ -243,7 +249,13 @@ mod tests {
     }
 
     fn command(seat: Seat) -> Stamped {
-        let event = Event::Command { line: "get pods".into(), output: "NAME\nweb".into(), ok: true, cost: 1 };
+        let event = Event::Command {
+            line: "get pods".into(),
+            output: "NAME\nweb".into(),
+            ok: true,
+            cost: 1,
+            changes: Vec::new(),
+        };
         at(Some(seat), event)
     }
 
@@ -289,6 +301,7 @@ mod tests {
                 output: "Error from server (NotFound)\nmore".into(),
                 ok: false,
                 cost: 1,
+                changes: Vec::new(),
             },
         );
         assert_eq!(

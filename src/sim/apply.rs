@@ -18,10 +18,14 @@ impl Cluster {
     /// Applies one change on behalf of `actor` (`kubectl`, `customer`, `scenario`, …).
     pub fn apply(&mut self, change: Change, actor: &str) -> Result<(), ApiError> {
         let summary = summarize(&change);
+        let kept = self.recording.is_some().then(|| change.clone());
         self.apply_inner(change)?;
         self.touch();
         let now = self.now;
         self.audit.push((now, actor.to_owned(), summary));
+        if let (Some(record), Some(change)) = (&mut self.recording, kept) {
+            record.push(change);
+        }
         Ok(())
     }
 

@@ -84,6 +84,10 @@ pub struct Cluster {
     pub data_lost: Vec<String>,
     /// Audit of changes made through the API, newest last: (time, who, what).
     pub audit: Vec<(i64, String, String)>,
+    /// While set, every change the API accepts is also kept here as it was asked for, in order:
+    /// the game turns it on around one console command so that command's event can carry what it
+    /// changed (the score judges deeds, not command text). Off (`None`) otherwise, so nothing grows.
+    pub recording: Option<Vec<super::change::Change>>,
     /// While a scenario's baseline is being created: how old its objects look (seconds).
     pub baseline_age: Option<i64>,
     /// Counter for pod IPs, so addresses are not reused while a pod might still hold one.
@@ -255,6 +259,7 @@ impl Cluster {
             traffic: TrafficState::default(),
             data_lost: Vec::new(),
             audit: Vec::new(),
+            recording: None,
             baseline_age: None,
             next_pod_ip: 0,
             world: 1,

@@ -97,13 +97,19 @@ impl Regions {
     }
 }
 
-/// The line above the footer: the model's notice, else that the game master paused the game.
+/// The line above the footer: the model's notice, else that this is the closing turn of a
+/// resolved incident, else that the game master paused the game.
 fn status_text(app: &App) -> Option<(String, Style)> {
     if let Some(notice) = &app.notice {
         let style = if notice.error { app.theme.bad } else { app.theme.accent };
         return Some((crate::game::text::sanitize(&notice.text), style));
     }
     let Screen::Game(game) = &app.screen else { return None };
+    if game.views.iter().any(|v| v.phase == Phase::Closing) {
+        let text =
+            "closing turn: service is restored; post a resolved update and answer open questions, then end the turn";
+        return Some((text.to_owned(), app.theme.ok));
+    }
     let paused = game.views.iter().any(|v| v.phase == Phase::Paused);
     paused.then(|| ("paused by the game master".to_owned(), app.theme.warn))
 }

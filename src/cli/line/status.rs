@@ -22,6 +22,7 @@ pub fn status(views: &[RoleView], lobby_players: Option<usize>) -> String {
     match &first.phase {
         Phase::Paused => out.push_str(" (paused)"),
         Phase::Ended(_) => out.push_str(" (over)"),
+        Phase::Closing => out.push_str(" (closing turn: service restored; post a resolved update, then end the turn)"),
         Phase::Lobby | Phase::Playing => {}
     }
     if let Some(board) = views.iter().find_map(|v| board(&v.panel)) {

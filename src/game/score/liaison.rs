@@ -1,6 +1,7 @@
 //! The liaison rubric's text checks, from incident-response practice: never promise when a fix
-//! will land (promising the next update is fine), state the impact in the customer's terms, and
-//! offer a workaround where one exists.
+//! will land (promising the next update is fine), state the impact in the customer's terms (a
+//! statement of what users experience, never a question that merely names a service), and offer a
+//! workaround where one exists.
 //!
 //! The ETA detector works clause by clause. It finds time phrases (`in 10 minutes`, `within the
 //! hour`, `by 3pm`, `ETA 10:30`, `shortly`) and asks what they are attached to: the nearest
@@ -333,48 +334,153 @@ fn keyword(words: &[String], j: usize) -> Option<Keyword> {
     }
 }
 
-/// Phrases that describe what users experience.
+/// Who or what the customer's users are, or the services they use.
 const USER_TERMS: &[&str] = &[
     "users",
     "user",
     "customers",
     "visitors",
+    "visitor",
     "shoppers",
     "buyers",
-    "can't",
-    "cannot",
-    "unable",
+    "people",
+    "everyone",
+    "everybody",
+    "orders",
+    "order",
+    "checkout",
+    "checkouts",
+    "check out",
+    "payments",
+    "payment",
+    "login",
+    "log in",
+    "sign in",
+    "bookings",
+    "booking",
+    "site",
+    "website",
+    "shop",
+    "storefront",
+    "pages",
+    "page",
+    "app",
+    "requests",
+    "purchases",
+    "sales",
+];
+
+/// What users experience: failure, slowness, or that it works again.
+const EXPERIENCE_TERMS: &[&str] = &[
     "error",
     "errors",
     "error page",
+    "fail",
+    "fails",
+    "failing",
+    "failed",
+    "failure",
+    "failures",
+    "down",
     "slow",
     "slowness",
     "timeout",
     "timeouts",
+    "time out",
     "timing out",
     "unavailable",
-    "checkout",
-    "check out",
-    "login",
-    "log in",
-    "sign in",
     "outage",
     "degraded",
-    "down",
     "offline",
-    "orders",
-    "pages",
+    "broken",
+    "can't",
+    "cannot",
+    "unable",
+    "not working",
+    "hangs",
+    "hanging",
+    "500",
     "502",
     "503",
     "504",
+    "affected",
+    "impacted",
+    "impact",
+    "losing",
+    "seeing",
+    "sees",
+    "experiencing",
+    "succeeding",
+    "working again",
+    "normally",
+    "back up",
+    "back online",
+    "back to normal",
+    "recovered",
+    "restored",
 ];
 
-/// Whether a message states the impact in the customer's terms: it names one of their
-/// entrypoints or says what users experience.
+/// Words that open a question when a sentence starts with them.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was", "were", "do", "does",
+    "did", "can", "could", "would", "will", "shall", "should", "has", "have", "had", "may", "might", "any",
+];
+
+/// Greetings that may come before a question ("Hi, is checkout down?").
+const GREETINGS: &[&str] =
+    &["hi", "hello", "hey", "thanks", "thank", "you", "ok", "okay", "so", "quick", "question", "sorry"];
+
+/// Whether a message states the impact in the customer's terms: a statement (not a question) that
+/// says what users experience or that a service of theirs is affected, naming one of their
+/// entrypoints or their users. "Every visitor to the Storefront sees an error page" does; "What
+/// changed besides checkout 3.2.0?" names a service but states nothing, and does not.
 pub fn states_impact(text: &str, entrypoints: &[String]) -> bool {
     let lower = text.to_lowercase().replace('’', "'");
-    entrypoints.iter().filter(|e| !e.trim().is_empty()).any(|e| has_phrase(&lower, &e.to_lowercase()))
-        || USER_TERMS.iter().any(|t| has_phrase(&lower, t))
+    sentences(&lower).into_iter().filter(|s| !is_question(s)).any(|sentence| {
+        let names_service =
+            entrypoints.iter().filter(|e| !e.trim().is_empty()).any(|e| has_phrase(sentence, &e.to_lowercase()))
+                || USER_TERMS.iter().any(|t| has_phrase(sentence, t));
+        names_service && EXPERIENCE_TERMS.iter().any(|t| has_phrase(sentence, t))
+    })
+}
+
+/// Sentences of lowercase text with their closing mark: split after `.`, `!`, `?` or `;` that
+/// ends a word (so `3.2.0` and `10:30` stay whole), and at line breaks.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let ends = c == '\n' || (".!?;".contains(c) && next.is_none_or(char::is_whitespace));
+        if ends {
+            let end = at + c.len_utf8();
+            out.push(text[start..end].trim());
+            start = end;
+        }
+    }
+    out.push(text[start..].trim());
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// Whether a sentence asks rather than states: it ends with `?`, or it opens (after a greeting)
+/// with a question word ("can you tell me which users are affected").
+fn is_question(sentence: &str) -> bool {
+    if sentence.ends_with('?') {
+        return true;
+    }
+    let words: Vec<&str> = sentence
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first = words.iter().position(|w| !GREETINGS.contains(w)).and_then(|i| words.get(i..)).unwrap_or_default();
+    match first {
+        [w, next, ..] if QUESTION_WORDS.contains(w) => !matches!(*next, "not" | "n't"),
+        [w] => QUESTION_WORDS.contains(w),
+        _ => false,
+    }
 }
 
 /// Phrases that offer the customer something to do meanwhile.
@@ -456,14 +562,61 @@ mod tests {
     }
 
     #[test]
-    fn impact_in_the_customers_terms() {
-        let entrypoints = vec!["Storefront".to_owned(), "Checkout API".to_owned()];
-        assert!(states_impact("The storefront is showing errors to visitors.", &entrypoints));
-        assert!(states_impact("Calls to the checkout api fail", &entrypoints));
-        assert!(states_impact("Customers can't log in right now.", &entrypoints));
-        assert!(!states_impact("We are investigating.", &entrypoints));
-        assert!(!states_impact("Pods are in ImagePullBackOff in namespace shop.", &entrypoints));
-        assert!(!states_impact("We're looking into the storefronts backend", &[]), "word boundary: storefronts");
+    fn impact_is_a_statement_of_what_users_experience() {
+        let entrypoints = vec!["Storefront".to_owned(), "Checkout API".to_owned(), "Checkout".to_owned()];
+        let statements = [
+            "The storefront is showing errors to visitors.",
+            "Calls to the checkout api fail",
+            "Customers can't log in right now.",
+            "Every visitor to the Storefront sees an error page. What changed recently?",
+            "Users can't load the Storefront. We are investigating; next update in 4 minutes.",
+            "Checkout is down for everyone.",
+            "Your shoppers get a 503 when they pay.",
+            "About half of the requests to the Storefront time out.",
+            "Orders are failing since 08:52",
+            "Hi Dana, the site is slow for your users; we are investigating.",
+            "We know bookings fail with \"Something went wrong\".",
+            "Good news: the Storefront is working again for all users.",
+            "What changed? Meanwhile: checkout is unavailable for all customers.",
+            "Payments are timing out for roughly 30% of buyers",
+            "We see the errors on the Storefront. Next update in 10 minutes.",
+            "Resolved: your users can use the site normally again.",
+            "Checkout is impacted, browsing works.",
+            "The Checkout API returns 502 for every request\nWe are on it",
+        ];
+        for text in statements {
+            assert!(states_impact(text, &entrypoints), "states impact: {text:?}");
+        }
+        let not_statements = [
+            "Hi, on it now. What exactly changed this morning besides checkout 3.2.0?",
+            "We are investigating.",
+            "Pods are in ImagePullBackOff in namespace shop.",
+            "Is the storefront down for all users?",
+            "Are your users seeing errors on checkout?",
+            "Did anything change on the Storefront today?",
+            "We can't give an ETA yet.",
+            "Next update in 4 minutes.",
+            "We rolled back the web deployment.",
+            "Can you tell me which users are affected",
+            "Which pages fail?",
+            "Thanks, we are on it!",
+            "How many customers see errors right now?",
+            "Hi, is checkout down for everyone",
+            "Quick question: does the storefront show errors to every visitor?",
+            "We are looking into the Storefront.",
+            "Has checkout 3.2.0 been rolled out to all users?",
+            "",
+        ];
+        for text in not_statements {
+            assert!(!states_impact(text, &entrypoints), "states no impact: {text:?}");
+        }
+        assert!(!states_impact("We're looking into the storefronts backend errors", &[]), "word boundary: storefronts");
+    }
+
+    #[test]
+    fn sentences_keep_versions_and_times_whole() {
+        assert_eq!(sentences("on it. what changed besides 3.2.0? ok"), ["on it.", "what changed besides 3.2.0?", "ok"]);
+        assert_eq!(sentences("since 10:30; users fail"), ["since 10:30;", "users fail"]);
     }
 
     #[test]

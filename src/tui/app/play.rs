@@ -44,22 +44,28 @@ impl Target {
     }
 }
 
+/// The cadence a template promises before the liaison's view has arrived.
+const DEFAULT_UPDATE_MINUTES: u32 = 15;
+
 /// A ready-made status update a liaison can edit before sending: it states the impact in the
-/// customer's terms and promises the next update, never a fix time.
-pub fn status_template(state: IncidentState) -> &'static str {
+/// customer's terms and promises the next update, never a fix time. The next update is promised
+/// in `every_minutes`, the cadence the score expects (the liaison's view carries it,
+/// `game::score::update_interval_minutes`).
+pub fn status_template(state: IncidentState, every_minutes: u32) -> String {
+    let next = format!("Next update in {every_minutes} minutes.");
     match state {
         IncidentState::Investigating => {
-            "We are aware that some of your users are seeing errors and we are investigating. Next update in 15 minutes."
+            format!("We are aware that some of your users are seeing errors and we are investigating. {next}")
         }
         IncidentState::Identified => {
-            "We have found the cause of the errors your users are seeing and are working on a fix. Next update in 15 minutes."
+            format!("We have found the cause of the errors your users are seeing and are working on a fix. {next}")
         }
         IncidentState::Monitoring => {
-            "A fix is in place and your users' requests are succeeding again; we are watching closely. Next update in 15 minutes."
+            format!("A fix is in place and your users' requests are succeeding again; we are watching closely. {next}")
         }
-        IncidentState::Resolved => {
-            "Resolved: your users can use the site normally again. A postmortem with what happened and what we will change follows."
-        }
+        IncidentState::Resolved => "Resolved: your users can use the site normally again. A postmortem with what \
+                                    happened and what we will change follows."
+            .to_owned(),
     }
 }
 
@@ -318,7 +324,9 @@ fn end_turn(game: &GameScreen) -> Vec<Effect> {
     game.seats
         .iter()
         .zip(&game.views)
-        .filter(|(seat, view)| seat.is_responder() && !view.ended_turn && view.phase == Phase::Playing)
+        .filter(|(seat, view)| {
+            seat.is_responder() && !view.ended_turn && matches!(view.phase, Phase::Playing | Phase::Closing)
+        })
         .map(|(seat, _)| Effect::Act { seat: *seat, action: GameAction::EndTurn })
         .collect()
 }
@@ -380,7 +388,11 @@ pub(super) fn incident(app: &mut App, selected: usize) -> Vec<Effect> {
                 game.active = at;
             }
             game.set_target(Target::Status(state));
-            game.input = Input::new(status_template(state).to_owned());
+            let every = liaison.and_then(|at| game.views.get(at)).and_then(|view| match &view.panel {
+                crate::game::view::Panel::Liaison(panel) => Some(panel.update_every_minutes),
+                _ => None,
+            });
+            game.input = Input::new(status_template(state, every.unwrap_or(DEFAULT_UPDATE_MINUTES)));
             Vec::new()
         }
         IncidentItem::Severity(severity) => {

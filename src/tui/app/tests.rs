@@ -86,7 +86,7 @@ fn finished() -> Game {
         game.act(TS, &GameAction::Command(line.to_owned())).expect("a legal command");
     }
     for _ in 0..60 {
-        if game.phase != Phase::Playing {
+        if !matches!(game.phase, Phase::Playing | Phase::Closing) {
             break;
         }
         for seat in [Seat::Liaison, TS] {
@@ -287,7 +287,9 @@ fn a_status_update_goes_out_from_the_liaison() {
     assert_eq!(IncidentItem::ALL[0].label(), "Status update: investigating");
     assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
     assert_eq!(app.overlay, None);
-    let template = status_template(IncidentState::Investigating);
+    // The first-deploy customer expects news every 2 turns of 2 minutes: the score's cadence.
+    let template = status_template(IncidentState::Investigating, 4);
+    assert!(template.ends_with("Next update in 4 minutes."), "{template}");
     assert_eq!(input(&app), template);
     assert_eq!(screen(&app).seat(), Seat::Liaison);
     assert_eq!(screen(&app).target(), Target::Status(IncidentState::Investigating));
@@ -295,7 +297,7 @@ fn a_status_update_goes_out_from_the_liaison() {
         press(&mut app, KeyCode::Enter),
         vec![act(
             Seat::Liaison,
-            GameAction::StatusUpdate { state: IncidentState::Investigating, text: template.to_owned() }
+            GameAction::StatusUpdate { state: IncidentState::Investigating, text: template.clone() }
         )]
     );
     assert_eq!(screen(&app).target(), Target::CustomerChat);
@@ -501,9 +503,9 @@ fn status_templates_state_the_impact_and_promise_no_fix_time() {
     for state in
         [IncidentState::Investigating, IncidentState::Identified, IncidentState::Monitoring, IncidentState::Resolved]
     {
-        let text = status_template(state);
-        assert!(!promises_eta(text), "{state:?} promises a fix time: {text}");
-        assert!(states_impact(text, &[]), "{state:?} does not say what users see: {text}");
+        let text = status_template(state, 4);
+        assert!(!promises_eta(&text), "{state:?} promises a fix time: {text}");
+        assert!(states_impact(&text, &[]), "{state:?} does not say what users see: {text}");
     }
 }
 

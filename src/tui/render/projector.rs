@@ -134,6 +134,7 @@ fn render_top(theme: &Theme, view: &RoleView, area: Rect, buf: &mut Buffer) {
         Phase::Playing => Span::raw(""),
         Phase::Paused => Span::styled("  PAUSED", theme.warn.add_modifier(Modifier::BOLD)),
         Phase::Ended(_) => Span::styled("  OVER", theme.accent.add_modifier(Modifier::BOLD)),
+        Phase::Closing => Span::styled("  CLOSING TURN", theme.ok.add_modifier(Modifier::BOLD)),
     };
     let right = Line::from(vec![
         Span::styled(words::turn_label(view.turn, view.turn_limit).to_lowercase(), theme.text),
@@ -266,7 +267,7 @@ fn timeline_rows(event: &PublicEvent, width: usize, theme: &Theme) -> Vec<Line<'
         Public::Status { .. } => theme.accent,
         Public::Severity(_) | Public::Paused => theme.warn,
         Public::Alert { firing: true, .. } | Public::Ended(Outcome::Lost { .. }) => theme.bad,
-        Public::Alert { firing: false, .. } | Public::Ended(Outcome::Won { .. }) => theme.ok,
+        Public::Alert { firing: false, .. } | Public::Ended(Outcome::Won { .. }) | Public::Closing(_) => theme.ok,
         Public::Turn(_) | Public::Resumed | Public::Ended(Outcome::Stopped { .. }) => theme.muted,
     };
     let indent = stamp.len();
