@@ -361,6 +361,9 @@ async fn a_liaison_a_troubleshooter_and_a_human_customer_win_first_deploy() {
         dana.drain();
         sam.drain();
     }
+    // The win gives the responders a closing turn; ending it ends the game.
+    assert_eq!(tam.last_view().phase, Phase::Closing, "won, in the closing turn");
+    end_turn(&mut lee, &mut tam).await;
     for c in [&mut lee, &mut tam, &mut dana, &mut sam] {
         let end = match c.views().last() {
             Some(v) if matches!(v.phase, Phase::Ended(_)) => v.clone(),

@@ -313,9 +313,11 @@ fn what_was_tried_before_the_fix_is_told_apart_from_the_fix() {
     act(&mut g, T, &Action::Command("rollout restart deployment/web -n shop".into()));
     end_turn(&mut g);
     act(&mut g, T, &Action::Command(FIX.into()));
+    act(&mut g, T, &Action::Command("cordon node-2".into()));
     play_out(&mut g, 20);
     assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
     let pm = postmortem::render(&g, &score::score(&g));
+    assert!(pm.contains("Other changes: `cordon node-2` (troubleshooter 1 (Tam), +2m00s)."), "{pm}");
     assert!(pm.contains(&format!("The fix: `{FIX}` (troubleshooter 1 (Tam), +2m00s).")), "{pm}");
     assert!(
         pm.contains(
@@ -521,4 +523,27 @@ fn stopping_the_rogue_janitor_is_credited_containment() {
     assert!(detail.contains("containment credited: stopped the rogue platform-tools/cleanup at +0m00s"), "{detail}");
     let pm = postmortem::render(&g, &s);
     assert!(pm.contains("Rogue actor contained: stopped the rogue platform-tools/cleanup"), "{pm}");
+}
+
+#[test]
+fn a_change_rolled_back_later_is_told_as_undone() {
+    let mut g = game();
+    act(&mut g, L, &Action::CustomerChat("The Storefront shows errors to every visitor; we are on it.".into()));
+    act(&mut g, L, &Action::AskHoldOff);
+    act(&mut g, T, &Action::Command("set env deployment/web DEBUG=1 -n shop".into()));
+    end_turn(&mut g);
+    act(&mut g, T, &Action::Command("rollout undo deployment/web -n shop".into()));
+    end_turn(&mut g);
+    act(&mut g, T, &Action::Command(FIX.into()));
+    play_out(&mut g, 20);
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
+    let pm = postmortem::render(&g, &score::score(&g));
+    assert!(pm.contains(&format!("The fix: `{FIX}` (troubleshooter 1 (Tam), +4m00s).")), "{pm}");
+    assert!(
+        pm.contains(
+            "`set env deployment/web DEBUG=1 -n shop` (troubleshooter 1 (Tam), +0m00s) \
+             (undone by `rollout undo deployment/web -n shop` at +2m00s)"
+        ),
+        "{pm}"
+    );
 }

@@ -46,8 +46,10 @@ pub struct Story {
     /// The changes after which the win conditions started holding (won games only).
     pub fix: Vec<Deed>,
     /// Changes before the fix (or all of them in a game not won) after which the win conditions
-    /// still did not hold.
+    /// still did not hold, and changes the team undid.
     pub tried: Vec<Deed>,
+    /// Other changes: beside the fix in its turn, or while service was already recovering.
+    pub others: Vec<Deed>,
     /// Rogue actors stopped, with when and how.
     pub contained: Vec<String>,
 }
@@ -112,7 +114,7 @@ pub fn of(game: &Game) -> Story {
         (None, Some(Outcome::Won { turn })) if game.in_closing_turn() => Some(*turn),
         _ => None,
     };
-    let (fix, tried) = match won_turn {
+    let (fix, tried, others) = match won_turn {
         Some(turn) => {
             // The win conditions held from the end of turn `held_from` on, and not at the end
             // of the turn before: the changes made before then brought them about.
@@ -126,13 +128,17 @@ pub fn of(game: &Game) -> Story {
                 .filter(|d| Some(d.turn) == fix_turn && relevant(d) && d.undone_by.is_none())
                 .map(|d| (*d).clone())
                 .collect();
-            let tried = before.iter().filter(|d| !fix.contains(d)).map(|d| (*d).clone()).collect();
-            (fix, tried)
+            let (tried, others): (Vec<Deed>, Vec<Deed>) = deeds
+                .iter()
+                .filter(|d| !fix.contains(d))
+                .cloned()
+                .partition(|d| d.undone_by.is_some() || fix_turn.is_some_and(|t| d.turn < t));
+            (fix, tried, others)
         }
-        None => (Vec::new(), deeds),
+        None => (Vec::new(), deeds, Vec::new()),
     };
     let (_, contained) = score::deeds(game);
-    Story { failing_since, recovered, fix, tried, contained }
+    Story { failing_since, recovered, fix, tried, others, contained }
 }
 
 /// The first figures at which users failed, when no fault says when they started.
@@ -210,6 +216,9 @@ impl Story {
                 "Tried before, with the win conditions still not holding after it"
             };
             paragraphs.push(format!("{lead}: {}.", tried.join(", ")));
+        }
+        if !self.others.is_empty() {
+            paragraphs.push(format!("Other changes: {}.", list(&self.others)));
         }
         if !self.contained.is_empty() {
             paragraphs.push(format!("Rogue actor contained: {}.", self.contained.join(", ")));
