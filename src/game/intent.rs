@@ -269,6 +269,14 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_heard_without_panicking(text in "\\PC{0,300}") {
+            let heard = hear(&text);
+            proptest::prop_assert!(heard.intents.len() <= Intent::ALL.len());
+        }
+    }
+
     #[test]
     fn every_sample_question_is_heard_as_its_intent() {
         for intent in Intent::ALL {

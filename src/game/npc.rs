@@ -8,8 +8,11 @@ use super::action::IncidentState;
 use super::event::{Channel, Event};
 use super::format::{DialogueLine, Intent, MishapWhen, Npc};
 use super::intent::{self, Heard};
-use super::state::{Game, HoldOff};
-use crate::sim::predicate::Predicate;
+use super::state::{Game, HoldOff, Sample};
+
+/// An entrypoint serving at least this share of requests is fine for its users (as
+/// `Predicate::EntrypointHealthy` has it by default).
+const HEALTHY: f64 = 0.99;
 
 /// Below this mood the customer refuses to hold off.
 const COOPERATIVE_MOOD: u32 = 30;
@@ -25,10 +28,16 @@ fn say(game: &Game, text: &str) -> Event {
     Event::Chat { channel: Channel::Customer, from: game.customer_name(), text: text.to_owned() }
 }
 
-/// Whether every entrypoint serves its users again, as the customer sees it.
+/// Whether every entrypoint served its users at the start of this turn and the one before: the
+/// customer trusts relief that lasts, not a good minute between failures (a leak that crashes
+/// pods now and then).
 pub fn users_fine(game: &Game) -> bool {
-    let cluster = &game.world.cluster;
-    !cluster.traffic().results.is_empty() && Predicate::AllEntrypointsHealthy.holds(cluster)
+    let n = game.figures.len();
+    n >= 2 && game.figures[n - 2..].iter().all(all_fine)
+}
+
+fn all_fine(sample: &Sample) -> bool {
+    !sample.results.is_empty() && sample.results.iter().all(|r| r.success >= HEALTHY)
 }
 
 /// Whether the team has told the customer it is resolved (the latest status update says so).
@@ -188,7 +197,9 @@ pub fn question_for(line: &DialogueLine) -> Option<String> {
 /// What the scripted customer listens for in a line, in words for the game master.
 pub fn triggers(line: &DialogueLine) -> Vec<String> {
     let mut out: Vec<String> = line.intents.iter().map(|i| i.name().to_owned()).collect();
-    out.extend(line.about.iter().map(|a| format!("about {a}")));
+    if !line.about.is_empty() {
+        out.push(format!("about {}", line.about.join(", ")));
+    }
     out.extend(line.when.iter().cloned());
     out
 }
@@ -215,10 +226,11 @@ fn recovered_nag(game: &Game, index: usize) -> String {
     }
 }
 
-/// Whether the customer's users were failing at the start of the turn before this one.
+/// Whether the customer's users were failing just before they were fine: the turn users became
+/// fine (for two turns running) is the turn the customer asks whether it is fixed.
 fn users_failed_before(game: &Game) -> bool {
-    let earlier = game.figures.len().checked_sub(2).and_then(|i| game.figures.get(i));
-    earlier.is_some_and(|s| s.results.iter().any(|r| r.success < 0.99))
+    let earlier = game.figures.len().checked_sub(3).and_then(|i| game.figures.get(i));
+    earlier.is_some_and(|s| !all_fine(s))
 }
 
 /// What the customer does at the start of a new turn: mood, nags, mishaps. While users fail
