@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
+use super::findings::Finding;
 use super::seat::Seat;
 use super::world::World;
 use crate::scenario::Scenario;
@@ -87,6 +88,9 @@ pub struct Game {
     pub last_contact: u32,
     pub hold_off: HoldOff,
     pub clues: Vec<String>,
+    /// What the clues were found as (`clues` gives their ids, in the same order): the fact, its
+    /// source, and whether it was shared.
+    pub findings: Vec<Finding>,
     pub declared: Option<(String, bool)>,
     pub hints_given: u8,
     pub alerts: BTreeSet<String>,
@@ -140,6 +144,7 @@ impl Game {
             last_contact: 0,
             hold_off: HoldOff::NotAsked,
             clues: Vec::new(),
+            findings: Vec::new(),
             declared: None,
             hints_given: 0,
             alerts: BTreeSet::new(),
@@ -260,9 +265,17 @@ impl Game {
                 }
             }
             Event::Mood { value } => self.mood = *value,
-            Event::ClueFound { id, .. } => {
+            Event::ClueFound { id, fact, source } => {
                 if !self.clues.contains(id) {
                     self.clues.push(id.clone());
+                    let finding =
+                        Finding { clue: id.clone(), fact: fact.clone(), source: source.clone(), shared: false };
+                    self.findings.push(finding);
+                }
+            }
+            Event::FindingShared { index, .. } => {
+                if let Some(finding) = self.findings.get_mut(*index) {
+                    finding.shared = true;
                 }
             }
             Event::DialogueSaid { line } => {

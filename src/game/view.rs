@@ -14,6 +14,7 @@ pub use master::{
 use super::action::{IncidentState, Severity};
 use super::debrief::{self, Debrief};
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
+use super::findings;
 use super::seat::{Role, Seat};
 use super::state::{ChatLine, ConsoleEntry, Game, HoldOff, Phase, StatusEntry};
 use crate::sim::cluster::{Cluster, Store};
@@ -197,9 +198,11 @@ pub struct ObjectName {
     pub name: String,
 }
 
-/// What the responders know together: clues, the root-cause choices, the hints they got.
+/// What a responder knows: the facts its side of the team found or was passed (never the
+/// scenario's conclusions), the root-cause choices, the hints the team got.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Findings {
+    /// The seat's findings in the order found; `Action::ShareFinding(i)` names the `i`-th.
     pub clues: Vec<ClueView>,
     /// The options to choose from; which one is right is not here.
     pub root_causes: Vec<OptionView>,
@@ -209,10 +212,16 @@ pub struct Findings {
     pub hints_left: usize,
 }
 
+/// One finding as a seat sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClueView {
-    pub id: String,
-    pub text: String,
+    /// What was seen: the output line(s) that matched, or the customer's own words.
+    pub fact: String,
+    /// Where it came from, in words: `from Tam (troubleshooter 1): $ kubectl get pods -n shop`,
+    /// `from Dana (customer chat)`.
+    pub source: String,
+    /// Whether the whole team holds it (a seat shared it).
+    pub shared: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -284,13 +293,13 @@ pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
             hold_off: game.hold_off,
             team_chat: limits.tail(&game.team_chat),
             customer_chat: limits.tail(&game.customer_chat),
-            findings: findings(game),
+            findings: findings(game, seat),
         }),
         Seat::Troubleshooter(_) => Panel::Troubleshooter(TroubleshooterPanel {
             board: board_within(game, limits),
             console: limits.console(&game.console, |e| e.seat != Seat::GameMaster),
             team_chat: limits.tail(&game.team_chat),
-            findings: findings(game),
+            findings: findings(game, seat),
             names: names(&game.world.cluster),
         }),
         Seat::Spectator(_) => Panel::Spectator(board_within(game, limits)),
@@ -418,16 +427,14 @@ fn customer(game: &Game, limits: Limits) -> CustomerPanel {
     }
 }
 
-/// What the responders found and were given so far.
-fn findings(game: &Game) -> Findings {
+/// What `seat` found or was passed, and what the team was given, so far.
+fn findings(game: &Game, seat: Seat) -> Findings {
     let layer = &game.scenario().game;
     let clues = game
-        .clues
+        .findings
         .iter()
-        .map(|id| {
-            let text = layer.clues.iter().find(|c| &c.id == id).map(|c| c.text.clone()).unwrap_or_default();
-            ClueView { id: id.clone(), text }
-        })
+        .filter(|f| findings::visible_to(seat, &f.source, f.shared))
+        .map(|f| ClueView { fact: f.fact.clone(), source: f.source.describe(), shared: f.shared })
         .collect();
     let hints = given_hints(game);
     // Authors tend to write the right answer first; in alphabetical order its place says nothing.
@@ -512,7 +519,9 @@ pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
         Event::Command { .. } => role == Role::Troubleshooter && stamped.seat != Some(Seat::GameMaster),
         Event::Severity(_) | Event::Alert { .. } => responder || role == Role::Spectator,
         Event::HoldOffAsked | Event::HoldOffAnswered { .. } => liaison || customer,
-        Event::RootCauseDeclared { .. } | Event::Hint { .. } | Event::ClueFound { .. } => responder,
+        Event::RootCauseDeclared { .. } | Event::Hint { .. } | Event::FindingShared { .. } => responder,
+        // A finding is its finder's side of the team's until it is shared (`game::findings`).
+        Event::ClueFound { source, .. } => findings::visible_to(seat, source, false),
         Event::Mood { .. } => liaison,
         Event::Mishap { .. } => customer,
         Event::TurnEnded | Event::DialogueSaid { .. } | Event::Inject { .. } => false,
