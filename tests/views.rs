@@ -130,6 +130,29 @@ fn quoting_the_customer_in_team_chat_passes_the_finding_on() {
 }
 
 #[test]
+fn completion_offers_only_names_the_team_has_seen_or_typed() {
+    use kombat::sim::kind::Kind;
+    let mut g = game();
+    let t = Seat::Troubleshooter(0);
+    let names = |g: &Game| -> Vec<(Kind, String)> {
+        let Panel::Troubleshooter(p) = &view::for_seat(g, t).panel else { panic!("troubleshooter panel") };
+        p.names.iter().map(|o| (o.kind, o.name.clone())).collect()
+    };
+    let start = names(&g);
+    assert!(start.iter().all(|(k, _)| *k == Kind::Namespace), "before a look, only namespaces: {start:?}");
+    assert!(start.contains(&(Kind::Namespace, "shop".to_owned())));
+    // The game master's own commands are not the team's console.
+    g.act(Seat::GameMaster, &Action::Command("get deploy -n shop".into())).expect("ok");
+    assert!(!names(&g).contains(&(Kind::Deployment, "web".to_owned())));
+    g.act(t, &Action::Command("get deploy -n shop".into())).expect("ok");
+    let seen = names(&g);
+    assert!(seen.contains(&(Kind::Deployment, "web".to_owned())), "{seen:?}");
+    assert!(!seen.iter().any(|(k, _)| *k == Kind::Pod), "no pod was listed yet: {seen:?}");
+    g.act(t, &Action::Command("describe configmap nosuch -n shop".into())).expect("ok");
+    assert!(names(&g).iter().all(|(_, n)| n != "nosuch"), "only objects that exist");
+}
+
+#[test]
 fn a_console_finding_is_the_output_line_and_the_troubleshooters_until_shared() {
     let mut g = game();
     let t = Seat::Troubleshooter(0);

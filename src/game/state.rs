@@ -88,6 +88,9 @@ pub struct Game {
     pub last_contact: u32,
     pub hold_off: HoldOff,
     pub clues: Vec<String>,
+    /// Every word the team's console has shown or been typed (the game master's own commands
+    /// aside): the names a troubleshooter's Tab completion may offer (`view::console_words`).
+    pub seen_words: BTreeSet<String>,
     /// What the clues were found as (`clues` gives their ids, in the same order): the fact, its
     /// source, and whether it was shared.
     pub findings: Vec<Finding>,
@@ -144,6 +147,7 @@ impl Game {
             last_contact: 0,
             hold_off: HoldOff::NotAsked,
             clues: Vec::new(),
+            seen_words: BTreeSet::new(),
             findings: Vec::new(),
             declared: None,
             hints_given: 0,
@@ -223,6 +227,13 @@ impl Game {
                     && let Some(points) = self.points.get_mut(&seat)
                 {
                     *points = points.saturating_sub(*cost);
+                }
+                if stamped.seat.is_some_and(|s| s != Seat::GameMaster) {
+                    for word in super::view::console_words(line).chain(super::view::console_words(output)) {
+                        if !self.seen_words.contains(word) {
+                            self.seen_words.insert(word.to_owned());
+                        }
+                    }
                 }
                 self.console.push(ConsoleEntry {
                     seat: stamped.seat.unwrap_or(Seat::GameMaster),

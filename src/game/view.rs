@@ -4,6 +4,8 @@
 
 mod master;
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 pub use master::{
@@ -185,7 +187,9 @@ pub struct TroubleshooterPanel {
     pub console: Vec<ConsoleEntry>,
     pub team_chat: Vec<ChatLine>,
     pub findings: Findings,
-    /// Objects in the cluster by kind, for completing names at the prompt.
+    /// What Tab completion may offer at the prompt: every namespace, and the objects whose
+    /// names the team's console has already shown or been typed; never an object nobody looked
+    /// at.
     pub names: Vec<ObjectName>,
 }
 
@@ -300,7 +304,7 @@ pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
             console: limits.console(&game.console, |e| e.seat != Seat::GameMaster),
             team_chat: limits.tail(&game.team_chat),
             findings: findings(game, seat),
-            names: names(&game.world.cluster),
+            names: names(&game.world.cluster, &game.seen_words),
         }),
         Seat::Spectator(_) => Panel::Spectator(board_within(game, limits)),
         Seat::GameMaster => Panel::GameMaster(Box::new(master::panel(game, board_within(game, limits), limits))),
@@ -462,36 +466,48 @@ fn given_hints(game: &Game) -> Vec<HintView> {
         .collect()
 }
 
-/// The names a troubleshooter could type: namespaced objects with their namespace, then nodes,
-/// namespaces and the other cluster-scoped kinds.
-fn names(cluster: &Cluster) -> Vec<ObjectName> {
-    fn of<T>(out: &mut Vec<ObjectName>, kind: Kind, store: &Store<T>) {
-        out.extend(store.keys().map(|(ns, name)| ObjectName { kind, namespace: ns.clone(), name: name.clone() }));
+/// The words of console text that could name an object: runs of the characters Kubernetes names
+/// use (`deployment.apps/web` gives `deployment.apps` and `web`).
+pub fn console_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+        .filter(|w| !w.is_empty() && w.len() <= 253)
+}
+
+/// The names a troubleshooter could type that the team has seen: namespaced objects with their
+/// namespace, then nodes, namespaces (all of them: a namespace is no secret) and the other
+/// cluster-scoped kinds. A set lookup per object, so a view stays cheap.
+fn names(cluster: &Cluster, seen: &BTreeSet<String>) -> Vec<ObjectName> {
+    fn of<T>(out: &mut Vec<ObjectName>, kind: Kind, store: &Store<T>, seen: &BTreeSet<String>) {
+        out.extend(store.keys().filter(|(_, name)| seen.contains(name)).map(|(ns, name)| ObjectName {
+            kind,
+            namespace: ns.clone(),
+            name: name.clone(),
+        }));
     }
     fn global<'a>(out: &mut Vec<ObjectName>, kind: Kind, names: impl Iterator<Item = &'a String>) {
         out.extend(names.map(|name| ObjectName { kind, namespace: String::new(), name: name.clone() }));
     }
     let mut out = Vec::new();
-    of(&mut out, Kind::Pod, cluster.pods());
-    of(&mut out, Kind::Deployment, cluster.deployments());
-    of(&mut out, Kind::ReplicaSet, cluster.replicasets());
-    of(&mut out, Kind::Service, cluster.services());
-    of(&mut out, Kind::ConfigMap, cluster.configmaps());
-    of(&mut out, Kind::Secret, cluster.secrets());
-    of(&mut out, Kind::Pvc, cluster.pvcs());
-    of(&mut out, Kind::Ingress, cluster.ingresses());
-    of(&mut out, Kind::NetworkPolicy, cluster.netpols());
-    of(&mut out, Kind::Hpa, cluster.hpas());
-    of(&mut out, Kind::ResourceQuota, cluster.quotas());
-    of(&mut out, Kind::LimitRange, cluster.limitranges());
-    of(&mut out, Kind::Pdb, cluster.pdbs());
-    of(&mut out, Kind::ServiceAccount, cluster.serviceaccounts());
-    of(&mut out, Kind::Role, cluster.roles());
-    of(&mut out, Kind::RoleBinding, cluster.rolebindings());
-    global(&mut out, Kind::Node, cluster.nodes().keys());
+    of(&mut out, Kind::Pod, cluster.pods(), seen);
+    of(&mut out, Kind::Deployment, cluster.deployments(), seen);
+    of(&mut out, Kind::ReplicaSet, cluster.replicasets(), seen);
+    of(&mut out, Kind::Service, cluster.services(), seen);
+    of(&mut out, Kind::ConfigMap, cluster.configmaps(), seen);
+    of(&mut out, Kind::Secret, cluster.secrets(), seen);
+    of(&mut out, Kind::Pvc, cluster.pvcs(), seen);
+    of(&mut out, Kind::Ingress, cluster.ingresses(), seen);
+    of(&mut out, Kind::NetworkPolicy, cluster.netpols(), seen);
+    of(&mut out, Kind::Hpa, cluster.hpas(), seen);
+    of(&mut out, Kind::ResourceQuota, cluster.quotas(), seen);
+    of(&mut out, Kind::LimitRange, cluster.limitranges(), seen);
+    of(&mut out, Kind::Pdb, cluster.pdbs(), seen);
+    of(&mut out, Kind::ServiceAccount, cluster.serviceaccounts(), seen);
+    of(&mut out, Kind::Role, cluster.roles(), seen);
+    of(&mut out, Kind::RoleBinding, cluster.rolebindings(), seen);
+    global(&mut out, Kind::Node, cluster.nodes().keys().filter(|n| seen.contains(*n)));
     global(&mut out, Kind::Namespace, cluster.namespaces().keys());
-    global(&mut out, Kind::Pv, cluster.pvs().keys());
-    global(&mut out, Kind::StorageClass, cluster.storageclasses().keys());
+    global(&mut out, Kind::Pv, cluster.pvs().keys().filter(|n| seen.contains(*n)));
+    global(&mut out, Kind::StorageClass, cluster.storageclasses().keys().filter(|n| seen.contains(*n)));
     out
 }
 
