@@ -64,11 +64,14 @@ pub struct Finding {
 }
 
 /// Whether `seat` holds `finding`: the side of the team that saw it, everyone on the team once it
-/// is shared, and the game master always.
+/// is shared, and the game master always. The game master's own commands are not the team's
+/// console, so what they show is the game master's alone.
 pub fn visible_to(seat: Seat, source: &FindingSource, shared: bool) -> bool {
     match seat.role() {
         Role::GameMaster => true,
-        Role::Troubleshooter => shared || matches!(source, FindingSource::Console { .. }),
+        Role::Troubleshooter => {
+            shared || matches!(source, FindingSource::Console { seat, .. } if *seat != Seat::GameMaster)
+        }
         Role::Liaison => shared || matches!(source, FindingSource::Customer { .. }),
         Role::Customer | Role::Spectator => false,
     }
@@ -180,5 +183,8 @@ mod tests {
         assert!(visible_to(Seat::Troubleshooter(0), &source, true));
         assert!(!visible_to(Seat::Spectator(0), &source, true));
         assert!(!visible_to(Seat::Customer(0), &source, true));
+        let by_master = FindingSource::Console { line: "get pods".into(), seat: Seat::GameMaster, by: "Gil".into() };
+        assert!(!visible_to(Seat::Troubleshooter(0), &by_master, false));
+        assert!(visible_to(Seat::GameMaster, &by_master, false));
     }
 }
