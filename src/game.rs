@@ -7,6 +7,7 @@ pub mod action;
 pub mod debrief;
 pub mod event;
 pub mod intent;
+pub mod findings;
 pub mod journal;
 pub mod npc;
 pub mod postmortem;

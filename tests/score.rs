@@ -220,7 +220,9 @@ fn the_postmortem_lists_everything_and_is_deterministic() {
         let pm = postmortem::render(&g, &s);
         assert_complete_timeline(&g, &pm);
         assert_eq!(pm, postmortem::render(&g, &s), "rendering twice gives the same text");
-        assert!(!pm.contains("failed to"), "blameless wording");
+        // Blameless wording in the postmortem's own words; quoted output (code) is what it is.
+        let own_words: String = pm.split('`').step_by(2).collect();
+        assert!(!own_words.contains("failed to"), "blameless wording");
     }
     let again = good_game();
     assert_eq!(

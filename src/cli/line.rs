@@ -356,6 +356,10 @@ impl<W: Write> LineMode<W> {
                 let text = status::options(&self.views);
                 self.local(line, &text)?;
             }
+            Intent::Findings => {
+                let text = status::findings_list(&self.views);
+                self.local(line, &text)?;
+            }
             Intent::Score => {
                 let text = status::score(&self.views);
                 self.local(line, &text)?;

@@ -80,4 +80,9 @@ pub enum Action {
     GrantHint,
     SpeakAsCustomer(String),
     EndGame,
+    // Responders, again (kept last so the wire's earlier indices stay).
+    /// Pass finding `N` of one's own Findings (0-based, in the order the seat's view lists them)
+    /// to the rest of the team: the liaison shares what the customer said, a troubleshooter what
+    /// the console showed.
+    ShareFinding(usize),
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
+pub use super::findings::FindingSource;
 use super::seat::Seat;
 use super::world::World;
 use crate::sim::change::Change;
@@ -102,9 +103,13 @@ pub enum Event {
     Mood {
         value: u32,
     },
+    /// A seat found a fact that stands for one of the scenario's clues: `fact` is what it saw
+    /// (the output line(s), the customer's words), `source` where (`game::findings`). The clue's
+    /// authored text is not here: it is the debrief's.
     ClueFound {
         id: String,
-        text: String,
+        fact: String,
+        source: FindingSource,
     },
     DialogueSaid {
         line: usize,
@@ -134,6 +139,13 @@ pub enum Event {
     /// and the cluster only reads.
     ClosingTurn {
         turn: u32,
+    },
+    /// A seat passed finding `index` (of the game's findings, in the order found) to the rest of
+    /// the team: it carries the fact and its source, so seats that did not hold it get them.
+    FindingShared {
+        index: usize,
+        fact: String,
+        source: FindingSource,
     },
 }
 

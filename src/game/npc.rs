@@ -107,7 +107,7 @@ pub fn answer(game: &Game, message: &str) -> Vec<Event> {
             && !game.clues.contains(id)
             && let Some(clue) = game.scenario().game.clues.iter().find(|c| &c.id == id)
         {
-            events.push(Event::ClueFound { id: id.clone(), text: clue.text.clone() });
+            events.push(super::findings::from_customer(&clue.id, &game.customer_name(), &npc(game).lines[index].say));
         }
     }
     events

@@ -8,6 +8,7 @@
 
 use super::action::Action;
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
+use super::findings;
 use super::format::{AlertRule, InjectWhat, InjectWhen};
 use super::npc;
 use super::seat::{Role, Seat};
@@ -52,6 +53,10 @@ pub enum RuleError {
     NotAsked,
     #[error("the incident is resolved: in the closing turn the cluster is only read, and nothing more changes")]
     Closing,
+    #[error("no finding number {0} in your Findings")]
+    NoSuchFinding(usize),
+    #[error("finding number {0} is already shared with the whole team")]
+    AlreadyShared(usize),
 }
 
 fn role_name(seat: Seat) -> String {
@@ -139,9 +144,11 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
             matches!(role, Role::Liaison | Role::GameMaster)
         }
         Action::Command(_) => matches!(role, Role::Troubleshooter | Role::GameMaster),
-        Action::SetSeverity(_) | Action::DeclareRootCause(_) | Action::RequestHint | Action::EndTurn => {
-            seat.is_responder()
-        }
+        Action::SetSeverity(_)
+        | Action::DeclareRootCause(_)
+        | Action::RequestHint
+        | Action::EndTurn
+        | Action::ShareFinding(_) => seat.is_responder(),
         Action::Reply(_) | Action::RateUpdate { .. } | Action::CauseMishap(_) | Action::AnswerHoldOff { .. } => {
             role == Role::Customer
         }
@@ -188,6 +195,11 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
             if known && !game.mishaps.contains(id) { Ok(()) } else { Err(RuleError::UnknownMishap(id.clone())) }
         }
         Action::AnswerHoldOff { .. } if game.hold_off != HoldOff::Asked => Err(RuleError::NotAsked),
+        Action::ShareFinding(n) => match own_finding(game, seat, *n) {
+            None => Err(RuleError::NoSuchFinding(n.saturating_add(1))),
+            Some((_, finding)) if finding.shared => Err(RuleError::AlreadyShared(n.saturating_add(1))),
+            Some(_) => Ok(()),
+        },
         Action::FireInject(id) => {
             let known = game.scenario().game.injects.iter().any(|i| &i.id == id);
             if known && !game.injects.contains(id) { Ok(()) } else { Err(RuleError::UnknownInject(id.clone())) }
@@ -217,7 +229,18 @@ fn plan(game: &Game, seat: Seat, action: &Action, checked: Checked) -> Vec<Plann
 fn events_of(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
     let from = game.seats.get(&seat).cloned().unwrap_or_else(|| seat.label());
     match action {
-        Action::TeamChat(t) => vec![Event::Chat { channel: Channel::Team, from, text: sanitize(t) }],
+        Action::TeamChat(t) => {
+            let text = sanitize(t);
+            let mut events = vec![Event::Chat { channel: Channel::Team, from, text: text.clone() }];
+            // Quoting a finding in team chat passes it on (`game::findings`).
+            let held =
+                game.findings.iter().enumerate().filter(|(_, f)| findings::visible_to(seat, &f.source, f.shared));
+            events.extend(
+                held.filter(|(_, f)| !f.shared && findings::quotes(&text, &f.fact))
+                    .map(|(index, f)| Event::FindingShared { index, fact: f.fact.clone(), source: f.source.clone() }),
+            );
+            events
+        }
         Action::CustomerChat(t) => {
             let text = sanitize(t);
             let mut events = vec![Event::Chat { channel: Channel::Customer, from, text: text.clone() }];
@@ -269,6 +292,9 @@ fn events_of(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
         Action::Pause => vec![Event::Paused],
         Action::Resume => vec![Event::Resumed],
         Action::FireInject(id) => inject_events(game, id),
+        Action::ShareFinding(n) => own_finding(game, seat, *n)
+            .map(|(index, f)| vec![Event::FindingShared { index, fact: f.fact.clone(), source: f.source.clone() }])
+            .unwrap_or_default(),
         // Ending the closing turn ends a resolved incident: it stays won. An outcome names the turn
         // of play it came in, as every screen numbers turns.
         Action::EndGame => vec![Event::Ended(
@@ -360,15 +386,24 @@ fn alert_events(game: &Game) -> Vec<Event> {
         .collect()
 }
 
-/// Clues that a command's output reveals.
-fn clue_events(game: &Game, output: &str, ok: bool) -> Vec<Event> {
+/// Finding `n` of the ones `seat` holds (in the order they were found), with its index among
+/// all the game's findings.
+fn own_finding(game: &Game, seat: Seat, n: usize) -> Option<(usize, &findings::Finding)> {
+    game.findings.iter().enumerate().filter(|(_, f)| findings::visible_to(seat, &f.source, f.shared)).nth(n)
+}
+
+/// Clues that a command's output reveals, each as the finding the seat that ran `line` made: the
+/// output line(s) that matched, the command and who ran it.
+fn clue_events(game: &Game, seat: Option<Seat>, line: &str, output: &str, ok: bool) -> Vec<Event> {
+    let seat = seat.unwrap_or(Seat::Troubleshooter(0));
+    let by = game.seats.get(&seat).cloned().unwrap_or_else(|| seat.label());
     game.scenario()
         .game
         .clues
         .iter()
         .filter(|c| !game.clues.contains(&c.id))
-        .filter(|c| c.output_contains.as_ref().is_some_and(|p| ok && output.contains(p.as_str())))
-        .map(|c| Event::ClueFound { id: c.id.clone(), text: c.text.clone() })
+        .filter_map(|c| c.output_contains.as_ref().filter(|p| ok && output.contains(p.as_str())).map(|p| (c, p)))
+        .map(|(c, pattern)| findings::from_output(&c.id, pattern, output, line, seat, &by))
         .collect()
 }
 
@@ -522,7 +557,7 @@ impl Game {
         for step in planned {
             let event = self.realize_and_apply(seat, step, &mut applied);
             let more = match &event {
-                Event::Command { output, ok, .. } => clue_events(self, output, *ok),
+                Event::Command { line, output, ok, .. } => clue_events(self, seat, line, output, *ok),
                 Event::TurnAdvanced { .. } => resolve_turn(self),
                 _ => Vec::new(),
             };

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
+use super::findings::Finding;
 use super::seat::Seat;
 use super::world::World;
 use crate::scenario::Scenario;
@@ -90,6 +91,12 @@ pub struct Game {
     pub last_contact: u32,
     pub hold_off: HoldOff,
     pub clues: Vec<String>,
+    /// Every word the team's console has shown or been typed (the game master's own commands
+    /// aside): the names a troubleshooter's Tab completion may offer (`view::console_words`).
+    pub seen_words: BTreeSet<String>,
+    /// What the clues were found as (`clues` gives their ids, in the same order): the fact, its
+    /// source, and whether it was shared.
+    pub findings: Vec<Finding>,
     pub declared: Option<(String, bool)>,
     pub hints_given: u8,
     pub alerts: BTreeSet<String>,
@@ -143,6 +150,8 @@ impl Game {
             last_contact: 0,
             hold_off: HoldOff::NotAsked,
             clues: Vec::new(),
+            seen_words: BTreeSet::new(),
+            findings: Vec::new(),
             declared: None,
             hints_given: 0,
             alerts: BTreeSet::new(),
@@ -231,6 +240,13 @@ impl Game {
                 {
                     *points = points.saturating_sub(*cost);
                 }
+                if stamped.seat.is_some_and(|s| s != Seat::GameMaster) {
+                    for word in super::view::console_words(line).chain(super::view::console_words(output)) {
+                        if !self.seen_words.contains(word) {
+                            self.seen_words.insert(word.to_owned());
+                        }
+                    }
+                }
                 self.console.push(ConsoleEntry {
                     seat: stamped.seat.unwrap_or(Seat::GameMaster),
                     line: line.clone(),
@@ -272,9 +288,17 @@ impl Game {
                 }
             }
             Event::Mood { value } => self.mood = *value,
-            Event::ClueFound { id, .. } => {
+            Event::ClueFound { id, fact, source } => {
                 if !self.clues.contains(id) {
                     self.clues.push(id.clone());
+                    let finding =
+                        Finding { clue: id.clone(), fact: fact.clone(), source: source.clone(), shared: false };
+                    self.findings.push(finding);
+                }
+            }
+            Event::FindingShared { index, .. } => {
+                if let Some(finding) = self.findings.get_mut(*index) {
+                    finding.shared = true;
                 }
             }
             Event::DialogueSaid { line } => {

@@ -4,6 +4,8 @@
 
 mod master;
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 pub use master::{
@@ -14,6 +16,7 @@ pub use master::{
 use super::action::{IncidentState, Severity};
 use super::debrief::{self, Debrief};
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
+use super::findings;
 use super::seat::{Role, Seat};
 use super::state::{ChatLine, ConsoleEntry, Game, HoldOff, Phase, StatusEntry};
 use crate::sim::cluster::{Cluster, Store};
@@ -196,7 +199,9 @@ pub struct TroubleshooterPanel {
     pub console: Vec<ConsoleEntry>,
     pub team_chat: Vec<ChatLine>,
     pub findings: Findings,
-    /// Objects in the cluster by kind, for completing names at the prompt.
+    /// What Tab completion may offer at the prompt: every namespace, and the objects whose
+    /// names the team's console has already shown or been typed; never an object nobody looked
+    /// at.
     pub names: Vec<ObjectName>,
 }
 
@@ -209,9 +214,11 @@ pub struct ObjectName {
     pub name: String,
 }
 
-/// What the responders know together: clues, the root-cause choices, the hints they got.
+/// What a responder knows: the facts its side of the team found or was passed (never the
+/// scenario's conclusions), the root-cause choices, the hints the team got.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Findings {
+    /// The seat's findings in the order found; `Action::ShareFinding(i)` names the `i`-th.
     pub clues: Vec<ClueView>,
     /// The options to choose from; which one is right is not here.
     pub root_causes: Vec<OptionView>,
@@ -221,10 +228,16 @@ pub struct Findings {
     pub hints_left: usize,
 }
 
+/// One finding as a seat sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClueView {
-    pub id: String,
-    pub text: String,
+    /// What was seen: the output line(s) that matched, or the customer's own words.
+    pub fact: String,
+    /// Where it came from, in words: `from Tam (troubleshooter 1): $ kubectl get pods -n shop`,
+    /// `from Dana (customer chat)`.
+    pub source: String,
+    /// Whether the whole team holds it (a seat shared it).
+    pub shared: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,15 +309,15 @@ pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
             hold_off: game.hold_off,
             team_chat: limits.tail(&game.team_chat),
             customer_chat: limits.tail(&game.customer_chat),
-            findings: findings(game),
+            findings: findings(game, seat),
             update_every_minutes: super::score::update_interval_minutes(scenario),
         }),
         Seat::Troubleshooter(_) => Panel::Troubleshooter(TroubleshooterPanel {
             board: board_within(game, limits),
             console: limits.console(&game.console, |e| e.seat != Seat::GameMaster),
             team_chat: limits.tail(&game.team_chat),
-            findings: findings(game),
-            names: names(&game.world.cluster),
+            findings: findings(game, seat),
+            names: names(&game.world.cluster, &game.seen_words),
         }),
         Seat::Spectator(_) => Panel::Spectator(board_within(game, limits)),
         Seat::GameMaster => Panel::GameMaster(Box::new(master::panel(game, board_within(game, limits), limits))),
@@ -433,16 +446,14 @@ fn customer(game: &Game, limits: Limits) -> CustomerPanel {
     }
 }
 
-/// What the responders found and were given so far.
-fn findings(game: &Game) -> Findings {
+/// What `seat` found or was passed, and what the team was given, so far.
+fn findings(game: &Game, seat: Seat) -> Findings {
     let layer = &game.scenario().game;
     let clues = game
-        .clues
+        .findings
         .iter()
-        .map(|id| {
-            let text = layer.clues.iter().find(|c| &c.id == id).map(|c| c.text.clone()).unwrap_or_default();
-            ClueView { id: id.clone(), text }
-        })
+        .filter(|f| findings::visible_to(seat, &f.source, f.shared))
+        .map(|f| ClueView { fact: f.fact.clone(), source: f.source.describe(), shared: f.shared })
         .collect();
     let hints = given_hints(game);
     // Authors tend to write the right answer first; in alphabetical order its place says nothing.
@@ -470,36 +481,48 @@ fn given_hints(game: &Game) -> Vec<HintView> {
         .collect()
 }
 
-/// The names a troubleshooter could type: namespaced objects with their namespace, then nodes,
-/// namespaces and the other cluster-scoped kinds.
-fn names(cluster: &Cluster) -> Vec<ObjectName> {
-    fn of<T>(out: &mut Vec<ObjectName>, kind: Kind, store: &Store<T>) {
-        out.extend(store.keys().map(|(ns, name)| ObjectName { kind, namespace: ns.clone(), name: name.clone() }));
+/// The words of console text that could name an object: runs of the characters Kubernetes names
+/// use (`deployment.apps/web` gives `deployment.apps` and `web`).
+pub fn console_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+        .filter(|w| !w.is_empty() && w.len() <= 253)
+}
+
+/// The names a troubleshooter could type that the team has seen: namespaced objects with their
+/// namespace, then nodes, namespaces (all of them: a namespace is no secret) and the other
+/// cluster-scoped kinds. A set lookup per object, so a view stays cheap.
+fn names(cluster: &Cluster, seen: &BTreeSet<String>) -> Vec<ObjectName> {
+    fn of<T>(out: &mut Vec<ObjectName>, kind: Kind, store: &Store<T>, seen: &BTreeSet<String>) {
+        out.extend(store.keys().filter(|(_, name)| seen.contains(name)).map(|(ns, name)| ObjectName {
+            kind,
+            namespace: ns.clone(),
+            name: name.clone(),
+        }));
     }
     fn global<'a>(out: &mut Vec<ObjectName>, kind: Kind, names: impl Iterator<Item = &'a String>) {
         out.extend(names.map(|name| ObjectName { kind, namespace: String::new(), name: name.clone() }));
     }
     let mut out = Vec::new();
-    of(&mut out, Kind::Pod, cluster.pods());
-    of(&mut out, Kind::Deployment, cluster.deployments());
-    of(&mut out, Kind::ReplicaSet, cluster.replicasets());
-    of(&mut out, Kind::Service, cluster.services());
-    of(&mut out, Kind::ConfigMap, cluster.configmaps());
-    of(&mut out, Kind::Secret, cluster.secrets());
-    of(&mut out, Kind::Pvc, cluster.pvcs());
-    of(&mut out, Kind::Ingress, cluster.ingresses());
-    of(&mut out, Kind::NetworkPolicy, cluster.netpols());
-    of(&mut out, Kind::Hpa, cluster.hpas());
-    of(&mut out, Kind::ResourceQuota, cluster.quotas());
-    of(&mut out, Kind::LimitRange, cluster.limitranges());
-    of(&mut out, Kind::Pdb, cluster.pdbs());
-    of(&mut out, Kind::ServiceAccount, cluster.serviceaccounts());
-    of(&mut out, Kind::Role, cluster.roles());
-    of(&mut out, Kind::RoleBinding, cluster.rolebindings());
-    global(&mut out, Kind::Node, cluster.nodes().keys());
+    of(&mut out, Kind::Pod, cluster.pods(), seen);
+    of(&mut out, Kind::Deployment, cluster.deployments(), seen);
+    of(&mut out, Kind::ReplicaSet, cluster.replicasets(), seen);
+    of(&mut out, Kind::Service, cluster.services(), seen);
+    of(&mut out, Kind::ConfigMap, cluster.configmaps(), seen);
+    of(&mut out, Kind::Secret, cluster.secrets(), seen);
+    of(&mut out, Kind::Pvc, cluster.pvcs(), seen);
+    of(&mut out, Kind::Ingress, cluster.ingresses(), seen);
+    of(&mut out, Kind::NetworkPolicy, cluster.netpols(), seen);
+    of(&mut out, Kind::Hpa, cluster.hpas(), seen);
+    of(&mut out, Kind::ResourceQuota, cluster.quotas(), seen);
+    of(&mut out, Kind::LimitRange, cluster.limitranges(), seen);
+    of(&mut out, Kind::Pdb, cluster.pdbs(), seen);
+    of(&mut out, Kind::ServiceAccount, cluster.serviceaccounts(), seen);
+    of(&mut out, Kind::Role, cluster.roles(), seen);
+    of(&mut out, Kind::RoleBinding, cluster.rolebindings(), seen);
+    global(&mut out, Kind::Node, cluster.nodes().keys().filter(|n| seen.contains(*n)));
     global(&mut out, Kind::Namespace, cluster.namespaces().keys());
-    global(&mut out, Kind::Pv, cluster.pvs().keys());
-    global(&mut out, Kind::StorageClass, cluster.storageclasses().keys());
+    global(&mut out, Kind::Pv, cluster.pvs().keys().filter(|n| seen.contains(*n)));
+    global(&mut out, Kind::StorageClass, cluster.storageclasses().keys().filter(|n| seen.contains(*n)));
     out
 }
 
@@ -528,7 +551,9 @@ pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
         Event::Command { .. } => role == Role::Troubleshooter && stamped.seat != Some(Seat::GameMaster),
         Event::Severity(_) | Event::Alert { .. } => responder || role == Role::Spectator,
         Event::HoldOffAsked | Event::HoldOffAnswered { .. } => liaison || customer,
-        Event::RootCauseDeclared { .. } | Event::Hint { .. } | Event::ClueFound { .. } => responder,
+        Event::RootCauseDeclared { .. } | Event::Hint { .. } | Event::FindingShared { .. } => responder,
+        // A finding is its finder's side of the team's until it is shared (`game::findings`).
+        Event::ClueFound { source, .. } => findings::visible_to(seat, source, false),
         Event::Mood { .. } => liaison,
         Event::Mishap { .. } => customer,
         Event::TurnEnded | Event::DialogueSaid { .. } | Event::Inject { .. } => false,

@@ -104,7 +104,11 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
         Event::Alert { title, firing: true, .. } => format!("[alert] FIRING: {}", sanitize(title)),
         Event::Alert { title, firing: false, .. } => format!("[alert] resolved: {}", sanitize(title)),
         Event::Mood { value } => format!("[mood] the customer's patience: {value}/100"),
-        Event::ClueFound { text, .. } => format!("[clue] {}", sanitize(text)),
+        Event::ClueFound { fact, source, .. } => format!("[finding] {} ({})", one_line(fact), source.describe()),
+        Event::FindingShared { fact, source, .. } => {
+            let by = stamped.seat.map_or_else(|| "someone".to_owned(), Seat::label);
+            format!("[shared by the {by}] {} ({})", one_line(fact), source.describe())
+        }
         Event::Mishap { id } => format!("[mishap] the customer changed the cluster ({})", sanitize(id)),
         Event::Inject { id } => format!("[inject] {}", sanitize(id)),
         Event::Rated { update, stars } => format!("[status page] update {} rated {stars}/5", update + 1),
@@ -156,7 +160,11 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
         Event::Alert { title, firing: true, .. } => format!("Alert firing: {title}"),
         Event::Alert { title, firing: false, .. } => format!("Alert cleared: {title}"),
         Event::Mood { value } => format!("Customer mood now {value}/100"),
-        Event::ClueFound { text, .. } => format!("Clue found: {text}"),
+        // The fact is quoted as it was seen (output, the customer's words), as code.
+        Event::ClueFound { fact, source, .. } => format!("Found {} ({})", code(&one_line(fact)), source.describe()),
+        Event::FindingShared { fact, source, .. } => {
+            format!("Shared with the team: {} ({})", code(&one_line(fact)), source.describe())
+        }
         Event::Mishap { id } => format!("Customer-side change during the incident: {}", code(id)),
         Event::Inject { id } => format!("Inject {}", code(id)),
         Event::Rated { update, stars } => format!("Status update #{} rated {stars}/5", update + 1),
@@ -169,6 +177,12 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
         Event::ClosingTurn { turn } => format!("Service restored; closing turn {turn} begins"),
     };
     Some(sanitize(&text))
+}
+
+/// A finding's fact on one line: the lines it spans joined with ` / `, sanitized.
+pub fn one_line(fact: &str) -> String {
+    let lines: Vec<String> = fact.lines().map(|l| sanitize(l.trim())).filter(|l| !l.is_empty()).collect();
+    lines.join(" / ")
 }
 
 fn channel_name(channel: Channel) -> &'static str {

@@ -17,6 +17,8 @@ liaison (customer), unless it starts with /:
   /severity 1-4                set the incident's severity
   /declare [OPTION]            declare the root cause (lists the options when none is given)
   /hint                        ask for a hint (it costs points in the score)
+  /findings                    what your side of the team found, numbered, with where from
+  /share N                     pass finding N to the rest of the team (liaison, troubleshooters)
   /end                         end your turn
   /ready [no]                  in the lobby: ready to start (or not)
   /start                       start the game (the game master, or the room's creator)
@@ -45,6 +47,7 @@ pub const SOLO_HELP: &str =
   /severity 1-4                set the incident's severity
   /declare [OPTION]            declare the root cause (lists the options when none is given)
   /hint                        ask for a hint (it costs points in the score)
+  /findings                    what was found, numbered, with where from
   /end                         end the turn for both seats
   /wait [N]                    end N turns (default 1)
   /status                      turn, clock, budget, alerts, the customer, points, what was found
@@ -66,6 +69,8 @@ pub enum Intent {
     Wait(u32),
     /// The root-cause options.
     Options,
+    /// The seat's findings, numbered as `/share N` names them.
+    Findings,
     Quit,
     /// The line is wrong; this says how it should be.
     Usage(String),
@@ -115,6 +120,11 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
             _ => Intent::Usage("usage: /severity 1|2|3|4".to_owned()),
         },
         "/hint" => Intent::Act(Action::RequestHint),
+        "/findings" => Intent::Findings,
+        "/share" => match rest.parse::<usize>() {
+            Ok(n) if n >= 1 => Intent::Act(Action::ShareFinding(n - 1)),
+            _ => Intent::Usage("usage: /share N   (finding N of /findings)".to_owned()),
+        },
         "/end" => Intent::Act(Action::EndTurn),
         "/rate" => {
             let mut words = rest.split_whitespace();
@@ -198,6 +208,10 @@ mod tests {
         );
         assert_eq!(parse("/severity sev2", TS), Some(Intent::Act(Action::SetSeverity(Severity::Sev2))));
         assert_eq!(parse("/declare", TS), Some(Intent::Options));
+        assert_eq!(parse("/share 2", Seat::Liaison), Some(Intent::Act(Action::ShareFinding(1))));
+        assert!(matches!(parse("/share 0", Seat::Liaison), Some(Intent::Usage(_))));
+        assert!(matches!(parse("/share x", Seat::Liaison), Some(Intent::Usage(_))));
+        assert_eq!(parse("/findings", TS), Some(Intent::Findings));
         assert_eq!(parse("/declare typo", TS), Some(Intent::Act(Action::DeclareRootCause("typo".into()))));
         assert_eq!(
             parse("/rate 1 4", Seat::Customer(0)),

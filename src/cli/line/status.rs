@@ -51,7 +51,7 @@ pub fn status(views: &[RoleView], lobby_players: Option<usize>) -> String {
         }
     }
     if let Some(f) = views.iter().find_map(|v| findings(&v.panel)) {
-        let _ = write!(out, "\nClues found: {}\nHints left: {}", f.clues.len(), f.hints_left);
+        let _ = write!(out, "\nFindings: {} (/findings lists them)\nHints left: {}", f.clues.len(), f.hints_left);
         if let Some(option) = &f.declared {
             let _ = write!(out, "\nRoot cause declared: {}", sanitize(option));
         }
@@ -101,6 +101,30 @@ pub fn score(views: &[RoleView]) -> String {
                  the debrief shows it with every reason."
             .to_owned(),
     }
+}
+
+/// `/findings`: each of the player's seats' findings, numbered as `/share N` names them, each
+/// fact with where it came from and whether the whole team has it.
+pub fn findings_list(views: &[RoleView]) -> String {
+    let mut out = String::new();
+    for view in views {
+        let Some(f) = findings(&view.panel) else { continue };
+        let whose = if views.len() > 1 { format!(" ({})", view.seat.label()) } else { String::new() };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        if f.clues.is_empty() {
+            let _ = write!(out, "No findings yet{whose}.");
+            continue;
+        }
+        let _ = write!(out, "Findings{whose}:");
+        for (n, clue) in f.clues.iter().enumerate() {
+            let shared = if clue.shared { ", shared with the team" } else { "" };
+            let _ =
+                write!(out, "\n  {}. {}\n     {}{shared}", n + 1, words::one_line(&clue.fact), sanitize(&clue.source));
+        }
+    }
+    if out.is_empty() { "Only the liaison and the troubleshooters hold findings.".to_owned() } else { out }
 }
 
 fn board(panel: &Panel) -> Option<&Board> {

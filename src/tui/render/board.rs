@@ -164,7 +164,7 @@ pub fn render_strip(
     spans.extend(state_line(board, theme));
     spans.push(Span::styled("  │ ", theme.border));
     let clues = findings.clues.len();
-    spans.push(Span::styled(format!("{clues} clue{}", if clues == 1 { "" } else { "s" }), theme.ok));
+    spans.push(Span::styled(format!("{clues} finding{}", if clues == 1 { "" } else { "s" }), theme.ok));
     if let Some(id) = &findings.declared {
         spans.push(Span::styled(format!(", declared {}", sanitize(id)), theme.accent));
     }
@@ -208,10 +208,10 @@ pub fn percent(fraction: f64) -> String {
     if p > 0.0 && p < 10.0 { format!("{p:.1}%") } else { format!("{p:.0}%") }
 }
 
-/// Clues, the declared cause and hints, newest clue first when they do not all fit.
+/// The seat's findings (numbered as `/share N` names them, each fact with where it came from),
+/// the declared cause and hints, newest finding first when they do not all fit.
 pub fn render_findings(findings: &Findings, theme: &Theme, declare_key: &str, area: Rect, buf: &mut Buffer) {
-    let title =
-        format!(" Findings: {} clue{} ", findings.clues.len(), if findings.clues.len() == 1 { "" } else { "s" });
+    let title = format!(" Findings: {} ", findings.clues.len());
     let block = pane(title, theme, false).padding(Padding::horizontal(1));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -225,10 +225,19 @@ pub fn render_findings(findings: &Findings, theme: &Theme, declare_key: &str, ar
         ]),
     });
     lines.push(Line::styled(format!("hints {} used, {} left", findings.hints.len(), findings.hints_left), theme.muted));
-    for clue in findings.clues.iter().rev() {
-        for (i, row) in text::wrap(&sanitize(&clue.text), width.saturating_sub(2)).into_iter().enumerate() {
-            let bullet = if i == 0 { Span::styled("• ", theme.ok) } else { Span::raw("  ") };
+    for (n, clue) in findings.clues.iter().enumerate().rev() {
+        let number = format!("{} ", n + 1);
+        let indent = " ".repeat(number.len());
+        let fact = crate::game::words::one_line(&clue.fact);
+        let inner_width = width.saturating_sub(number.len()).max(1);
+        for (i, row) in text::wrap(&fact, inner_width).into_iter().enumerate() {
+            let bullet = if i == 0 { Span::styled(number.clone(), theme.ok) } else { Span::raw(indent.clone()) };
             lines.push(Line::from(vec![bullet, Span::raw(row)]));
+        }
+        let shared = if clue.shared { ", shared" } else { "" };
+        let source = format!("{}{shared}", sanitize(&clue.source));
+        for row in text::wrap(&source, inner_width) {
+            lines.push(Line::from(vec![Span::raw(indent.clone()), Span::styled(row, theme.muted)]));
         }
     }
     for hint in findings.hints.iter().rev() {
