@@ -264,7 +264,7 @@ fn m26_resource_quota_exhausted() {
 #[test]
 fn m28_pdb_blocks_drain() {
     let mut s = session("modes/m28-pdb-blocks-drain.ron");
-    expect(&mut s, "/status", &["[ ] node node-1 is drained"]);
+    assert_condition(&s, "node node-1 is drained", false);
     expect(&mut s, "kubectl get nodes", &["node-1   Ready,SchedulingDisabled"]);
     expect(
         &mut s,
@@ -282,7 +282,8 @@ fn m28_pdb_blocks_drain() {
     settle(&mut s, 3);
     expect_not(&mut s, "kubectl get pods -A -o wide", &["node-1"]);
     expect(&mut s, "kubectl get deploy web -n shop", &["web    2/2"]);
-    expect(&mut s, "/status", &["[x] node node-1 is drained", "100.0% ok"]);
+    assert_condition(&s, "node node-1 is drained", true);
+    expect(&mut s, "/status", &["100.0% ok"]);
     assert_wins(&mut s);
 }
 
@@ -444,7 +445,7 @@ fn m36_mutating_webhook_reverts_image() {
 #[test]
 fn m39_rbac_forbidden() {
     let mut s = session("modes/m39-rbac-forbidden.ron");
-    expect(&mut s, "/status", &["[ ] system:serviceaccount:shop:log-shipper may list pods in shop"]);
+    assert_condition(&s, "system:serviceaccount:shop:log-shipper may list pods in shop", false);
     expect(
         &mut s,
         "kubectl logs deploy/log-shipper -n shop --tail=1",
@@ -467,7 +468,8 @@ fn m39_rbac_forbidden() {
         !logged_lately(&mut s, "kubectl logs deploy/log-shipper -n shop", "pods is forbidden"),
         "RBAC errors are still logged"
     );
-    expect(&mut s, "/status", &["[x] system:serviceaccount:shop:log-shipper may list pods in shop", "100.0% ok"]);
+    assert_condition(&s, "system:serviceaccount:shop:log-shipper may list pods in shop", true);
+    expect(&mut s, "/status", &["100.0% ok"]);
     assert_wins(&mut s);
 }
 
@@ -569,4 +571,11 @@ fn m45_scaled_to_zero_by_a_rogue_actor() {
     expect(&mut s, "kubectl get deploy web -n shop", &["web    3/3"]);
     healthy(&mut s);
     assert_wins(&mut s);
+}
+
+/// Whether the win condition worded `text` holds (the game master's view of them; `/status` does
+/// not show them to players).
+fn assert_condition(s: &World, text: &str, holds: bool) {
+    let conditions = s.win_conditions();
+    assert!(conditions.contains(&(text.to_owned(), holds)), "{text} should hold: {holds}; conditions: {conditions:?}");
 }
