@@ -26,6 +26,10 @@ pub struct Debrief {
     /// What happened, in the scenario author's words.
     pub summary: String,
     pub root_cause: String,
+    /// The scenario's causes in the taxonomy's terms.
+    pub causes: Vec<String>,
+    /// Every declaration the team made, in order, with its credit (0–100).
+    pub declarations: Vec<(String, u32)>,
     pub action_items: Vec<String>,
 }
 
@@ -35,8 +39,22 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
     let material = &game.scenario().game.postmortem;
     let diagnosed = game.log.iter().find_map(|s| match &s.event {
         Event::RootCauseDeclared { correct: true, .. } => Some(s.second),
+        Event::CauseDeclared { verdict: Some(v), .. } if v.is_right() => Some(s.second),
         _ => None,
     });
+    let declarations = game
+        .log
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::CauseDeclared { declaration, verdict } => {
+                Some((declaration.to_string(), verdict.as_ref().map_or(0, super::cause::Verdict::credit)))
+            }
+            Event::RootCauseDeclared { option, correct } => {
+                Some((format!("option {option}"), if *correct { 100 } else { 0 }))
+            }
+            _ => None,
+        })
+        .collect();
     Some(Debrief {
         outcome: outcome.clone(),
         score: score::score(game),
@@ -47,6 +65,8 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
         timeline: timeline::rows(game),
         summary: material.summary.clone(),
         root_cause: material.root_cause.clone(),
+        causes: game.scenario().game.all_causes().iter().map(ToString::to_string).collect(),
+        declarations,
         action_items: material.action_items.clone(),
     })
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
+use super::cause::{Declaration, Verdict};
 use super::seat::Seat;
 use super::world::World;
 use crate::sim::traffic::EntrypointResult;
@@ -120,6 +121,13 @@ pub enum Event {
     /// customer.
     Left {
         seat: Seat,
+    },
+    /// A root cause declared in the taxonomy's terms, with its verdict against the scenario's
+    /// causes. Only the debrief, the score and the postmortem show the verdict; a player's share
+    /// of the events goes out without it (`view::share`), so it is `None` there.
+    CauseDeclared {
+        declaration: Declaration,
+        verdict: Option<Verdict>,
     },
 }
 
