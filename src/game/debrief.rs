@@ -28,10 +28,14 @@ pub struct Debrief {
     pub root_cause: String,
     /// The scenario's causes in the taxonomy's terms.
     pub causes: Vec<String>,
-    /// Every declaration the team made, in order, with its credit (0–100).
+    /// The declarations the team made (the newest `MAX_DECLARATIONS`), in order, with their
+    /// credit (0–100).
     pub declarations: Vec<(String, u32)>,
     pub action_items: Vec<String>,
 }
+
+/// Declarations the debrief lists at most (the newest).
+pub const MAX_DECLARATIONS: usize = 20;
 
 /// The debrief of an ended game; none while it is still going.
 pub fn for_game(game: &Game) -> Option<Debrief> {
@@ -42,7 +46,7 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
         Event::CauseDeclared { verdict: Some(v), .. } if v.is_right() => Some(s.second),
         _ => None,
     });
-    let declarations = game
+    let mut declarations: Vec<(String, u32)> = game
         .log
         .iter()
         .filter_map(|s| match &s.event {
@@ -55,6 +59,8 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
             _ => None,
         })
         .collect();
+    // The newest ones: a hosted debrief must fit a frame however often a team declared.
+    declarations.drain(..declarations.len().saturating_sub(MAX_DECLARATIONS));
     Some(Debrief {
         outcome: outcome.clone(),
         score: score::score(game),

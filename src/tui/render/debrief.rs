@@ -308,6 +308,18 @@ fn happened_lines(debrief: &Debrief, width: usize, theme: &Theme) -> Vec<Line<'s
             _ => Line::from(row),
         });
     }
+    // The answer in the taxonomy's terms, then what the team declared and how right it was: the
+    // first place a player learns it (the game itself never says).
+    for (label, text) in debrief.causes.iter().map(|c| ("Answer:", sanitize(c))).chain(
+        debrief.declarations.iter().map(|(d, credit)| ("Declared:", format!("{} ({credit}% right)", sanitize(d)))),
+    ) {
+        for (i, row) in text::wrap(&format!("{label} {text}"), width).into_iter().enumerate() {
+            lines.push(match row.strip_prefix(label) {
+                Some(rest) if i == 0 => Line::from(vec![Span::styled(label, theme.accent), Span::raw(rest.to_owned())]),
+                _ => Line::from(row),
+            });
+        }
+    }
     lines
 }
 
