@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use self::safe::{eprint_safe, print_safe};
+use crate::game::Difficulty;
 use crate::{scenario, tui};
 
 #[derive(Parser, Debug)]
@@ -29,6 +30,11 @@ pub struct Cli {
     /// Seed for every solo game's cluster (default: a fresh one per game).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// How much help solo and hosted games get: easy (hints, multiple-choice root causes, a
+    /// patient customer), normal, or hard (no hints, an action point fewer, an impatient
+    /// customer). The scenario list's key changes it too.
+    #[arg(long, value_name = "LEVEL", default_value_t = Difficulty::Normal)]
+    pub difficulty: Difficulty,
 }
 
 #[derive(Subcommand, Debug)]
@@ -59,6 +65,10 @@ pub enum Command {
         /// End every turn after this many seconds of real time (default: turns end with /end).
         #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
         turn_seconds: Option<u64>,
+        /// easy (hints, multiple-choice root causes, a patient customer), normal, or hard (no
+        /// hints, an action point fewer, an impatient customer).
+        #[arg(long, value_name = "LEVEL", default_value_t = Difficulty::Normal)]
+        difficulty: Difficulty,
     },
     /// Play a game's journal again: the same transcript, the same postmortem.
     Replay {
@@ -101,7 +111,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(crate::room::files::data_dir().as_deref());
     let result = match cli.command {
-        None => tui::launch::run(tui::launch::Options { theme: cli.theme, seed: cli.seed, join: None }),
+        None => tui::launch::run(tui::launch::Options {
+            theme: cli.theme,
+            seed: cli.seed,
+            difficulty: cli.difficulty,
+            join: None,
+        }),
         Some(Command::Host(options)) => crate::net::server::host(options),
         Some(Command::Join(options)) => join::run(options),
         Some(Command::Loadtest(options)) => crate::net::loadtest::run(&options),
@@ -110,8 +125,8 @@ pub fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Keys { defaults: false }) => keys(),
-        Some(Command::Console { scenario, seed, turn_seconds }) => {
-            console::run(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed, turn_seconds)
+        Some(Command::Console { scenario, seed, turn_seconds, difficulty }) => {
+            console::run(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed, turn_seconds, difficulty)
         }
         Some(Command::Replay { file, scenario }) => replay::run(&file, scenario.as_deref()),
         Some(Command::Scenario(cmd)) => run_scenario_command(cmd),

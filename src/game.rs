@@ -4,7 +4,9 @@
 //! changes only by `Game::apply`.
 
 pub mod action;
+pub mod cause;
 pub mod debrief;
+pub mod difficulty;
 pub mod event;
 pub mod intent;
 pub mod findings;
@@ -25,6 +27,8 @@ pub mod world;
 pub use crate::scenario::layer as format;
 
 pub use action::{Action, IncidentState, Severity};
+pub use cause::{Declaration, FailureClass, ObjectRef, Verdict};
+pub use difficulty::Difficulty;
 pub use event::{Channel, Event, Outcome, Stamped, TurnSample};
 pub use format::GameLayer;
 pub use prove::{Proof, ProofStep, prove};

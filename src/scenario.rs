@@ -6,6 +6,7 @@
 
 mod build;
 mod builtin;
+pub mod cause;
 mod format;
 pub mod layer;
 mod load;

@@ -2,12 +2,20 @@
 //! resolution, the scripted customer (reveals, nags, mood, mishaps, hold-off), root-cause
 //! declarations, hints and the end of the game, with the exact events each action produces.
 
-use kombat::game::{Action, Channel, Event, Game, IncidentState, Outcome, Phase, RuleError, Seat};
+use kombat::game::words::{self, Audience, Context};
+use kombat::game::{
+    Action, Channel, Declaration, Difficulty, Event, FailureClass, Game, IncidentState, ObjectRef, Outcome, Phase,
+    RuleError, Seat, view,
+};
 use kombat::scenario;
 
 fn game() -> Game {
+    game_at(Difficulty::Normal)
+}
+
+fn game_at(difficulty: Difficulty) -> Game {
     let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
-    let mut g = Game::new(s, 1).expect("builds");
+    let mut g = Game::new(s, 1).expect("builds").with_difficulty(difficulty);
     g.seat(Seat::Liaison, "Lee");
     g.seat(Seat::Troubleshooter(0), "Tam");
     g.start();
@@ -151,8 +159,8 @@ fn a_customer_asked_to_hold_off_does_not_rerun_the_deploy() {
 }
 
 #[test]
-fn root_cause_declarations_are_checked_against_the_options() {
-    let mut g = game();
+fn root_cause_options_are_an_easy_difficulty_aid() {
+    let mut g = game_at(Difficulty::Easy);
     let got = events(&g.act(Seat::Liaison, &Action::DeclareRootCause("registry-down".into())).expect("ok"));
     assert_eq!(got, vec![Event::RootCauseDeclared { option: "registry-down".into(), correct: false }]);
     let got = events(&g.act(Seat::Troubleshooter(0), &Action::DeclareRootCause("image-tag-typo".into())).expect("ok"));
@@ -161,6 +169,98 @@ fn root_cause_declarations_are_checked_against_the_options() {
         g.act(Seat::Liaison, &Action::DeclareRootCause("aliens".into())),
         Err(RuleError::UnknownOption(..))
     ));
+    // Normal offers no options: an unknown one is refused without listing them (a known one is
+    // still accepted, so that journals from before the difficulty replay).
+    let mut g = game();
+    let refused = g.act(Seat::Liaison, &Action::DeclareRootCause("aliens".into())).expect_err("refused");
+    assert_eq!(refused, RuleError::NoOptionsAtDifficulty("normal"));
+    assert!(!refused.to_string().contains("registry-down"), "{refused}");
+    let mut g = game_at(Difficulty::Hard);
+    assert!(matches!(
+        g.act(Seat::Liaison, &Action::DeclareRootCause("image-tag-typo".into())),
+        Err(RuleError::NoOptionsAtDifficulty("hard"))
+    ));
+}
+
+fn declaration(objects: &[&str], class: FailureClass, by: Option<&str>) -> Declaration {
+    Declaration {
+        objects: objects.iter().map(|o| ObjectRef::parse(o).expect("well-formed")).collect(),
+        class,
+        changed_by: by.map(str::to_owned),
+    }
+}
+
+#[test]
+fn a_declaration_is_judged_but_the_players_are_not_told() {
+    let mut g = game();
+    let wrong = declaration(&["svc/shop/web"], FailureClass::Dns, None);
+    let got = events(&g.act(Seat::Liaison, &Action::DeclareCause(wrong.clone())).expect("ok"));
+    let [Event::CauseDeclared { declaration: recorded, verdict: Some(verdict) }] = got.as_slice() else {
+        panic!("{got:?}")
+    };
+    assert_eq!(recorded, &wrong);
+    assert!(verdict.is_wrong());
+    let right = declaration(&["deployment/shop/web"], FailureClass::WrongImage, Some("Dana"));
+    let got = g.act(Seat::Troubleshooter(0), &Action::DeclareCause(right.clone())).expect("ok");
+    let Event::CauseDeclared { verdict: Some(verdict), .. } = &got[0].event else { panic!("{got:?}") };
+    assert!(verdict.is_right(), "{verdict:?}");
+    // A later declaration replaces the earlier one in what the team sees.
+    assert_eq!(g.declared.as_ref().map(|(text, _)| text.as_str()), Some(right.to_string().as_str()));
+    // The players' share of the event carries no verdict, and no seat's words say right or wrong.
+    for seat in [Seat::Liaison, Seat::Troubleshooter(0)] {
+        let shared = view::share(seat, &got[0]).expect("a responder sees it");
+        assert!(matches!(&shared.event, Event::CauseDeclared { verdict: None, .. }));
+        let said = words::event(&got[0], Audience::Seat(seat), Context::default()).expect("worded");
+        assert_eq!(said, format!("Declared: {right}"));
+        let status = view::for_seat(&g, seat);
+        let text = format!("{status:?}");
+        assert!(!text.contains("verdict") && !text.contains("credit"), "{seat:?}");
+    }
+    assert!(view::share(Seat::Customer(0), &got[0]).is_none());
+    assert!(matches!(
+        view::share(Seat::GameMaster, &got[0]).map(|s| s.event),
+        Some(Event::CauseDeclared { verdict: Some(_), .. })
+    ));
+}
+
+#[test]
+fn malformed_declarations_are_refused_and_cost_nothing() {
+    let mut g = game();
+    let none = Declaration { objects: Vec::new(), class: FailureClass::Dns, changed_by: None };
+    assert_eq!(g.act(Seat::Liaison, &Action::DeclareCause(none)).expect_err("refused"), RuleError::ObjectCount);
+    let mut bad = declaration(&["deploy/shop/web"], FailureClass::Dns, None);
+    bad.objects[0].name = "Web!".into();
+    assert!(matches!(g.act(Seat::Liaison, &Action::DeclareCause(bad)), Err(RuleError::BadObject(_))));
+    let mut scoped = declaration(&["deploy/shop/web"], FailureClass::Dns, None);
+    scoped.objects[0].namespace = String::new();
+    assert!(matches!(g.act(Seat::Liaison, &Action::DeclareCause(scoped)), Err(RuleError::BadObject(_))));
+    let mut long = declaration(&["deploy/shop/web"], FailureClass::Dns, None);
+    long.changed_by = Some("x".repeat(5000));
+    assert_eq!(g.act(Seat::Liaison, &Action::DeclareCause(long)).expect_err("refused"), RuleError::TooLong);
+    assert!(g.log.iter().all(|s| !matches!(s.event, Event::CauseDeclared { .. })));
+}
+
+#[test]
+fn difficulty_sets_points_hints_and_patience() {
+    let easy = game_at(Difficulty::Easy);
+    let normal = game();
+    let mut hard = game_at(Difficulty::Hard);
+    assert_eq!((easy.points_per_turn(), normal.points_per_turn(), hard.points_per_turn()), (4, 4, 3));
+    assert_eq!(hard.points.get(&Seat::Troubleshooter(0)), Some(&3));
+    assert!(easy.mood > normal.mood && normal.mood > hard.mood, "{} {} {}", easy.mood, normal.mood, hard.mood);
+    assert_eq!(
+        hard.act(Seat::Liaison, &Action::RequestHint).expect_err("no hints"),
+        RuleError::NoHintsAtDifficulty("hard")
+    );
+    let findings = |g: &Game| match view::for_seat(g, Seat::Liaison).panel {
+        view::Panel::Liaison(l) => l.findings,
+        other => panic!("not the liaison's panel: {other:?}"),
+    };
+    assert_eq!((findings(&hard).hints_left, findings(&hard).difficulty), (0, Difficulty::Hard));
+    let options = |g: &Game| Some(findings(g).root_causes.len());
+    assert_eq!(options(&normal), Some(0));
+    assert_eq!(options(&hard), Some(0));
+    assert!(options(&easy).is_some_and(|n| n > 1));
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn limits() -> Limits {
 }
 
 async fn host(limits: &Limits) -> Host {
-    host_with(ServerConfig { data_dir: None, turn_timer: None, limits: *limits }).await
+    host_with(ServerConfig { data_dir: None, turn_timer: None, limits: *limits, ..ServerConfig::default() }).await
 }
 
 struct Client {
@@ -297,7 +297,13 @@ async fn notices_to_players_carry_no_host_path() {
     let data = temp_dir("paths");
     // The journals directory cannot be made: a file is in its place.
     std::fs::write(data.join("journals"), "not a directory").expect("writes");
-    let host = host_with(ServerConfig { data_dir: Some(data.clone()), turn_timer: None, limits: limits() }).await;
+    let host = host_with(ServerConfig {
+        data_dir: Some(data.clone()),
+        turn_timer: None,
+        limits: limits(),
+        ..ServerConfig::default()
+    })
+    .await;
     let mut lee = Client::join(host.addr, &host.code, "Lee", RoleWish::Liaison).await;
     lee.send(&ClientMsg::Start).await;
     let ServerMsg::Notice { text } = lee.until("the notice", |m| matches!(m, ServerMsg::Notice { .. })).await else {

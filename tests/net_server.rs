@@ -71,7 +71,7 @@ fn limits() -> Limits {
 }
 
 async fn host(limits: &Limits) -> Host {
-    host_with(ServerConfig { data_dir: None, turn_timer: None, limits: *limits }).await
+    host_with(ServerConfig { data_dir: None, turn_timer: None, limits: *limits, ..ServerConfig::default() }).await
 }
 
 /// A client that speaks the protocol by hand and checks every `seq` it gets.

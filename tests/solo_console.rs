@@ -14,7 +14,7 @@ get pods -n shop
 describe pod -n shop -l app=web
 /update identified Every visitor to the storefront gets an error page; we found the cause and are fixing it.
 /say the tag 1.4.2x does not exist, setting 1.4.2
-/declare image-tag-typo
+/declare deployment/shop/web wrong-image by Dana (CI variables)
 set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop
 /wait 3
 ";
@@ -90,7 +90,7 @@ fn a_scripted_solo_game_wins_and_replays_to_the_same_postmortem() {
         "registry.example.com/shop/web:1.4.2x: not found (from you (troubleshooter 1): $ kubectl describe pod -n shop -l app=web)",
         "[status page] Identified: Every visitor to the storefront gets an error page;",
         "[team] you: the tag 1.4.2x does not exist, setting 1.4.2",
-        "[root cause] declared image-tag-typo: correct",
+        "Declared: deployment/shop/web: wrong image or tag, changed by Dana (CI variables)",
         "$ kubectl set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop\ndeployment.apps/web image updated",
         "-- turn 1 ends, incident time +2m00s --",
         "[alert] resolved: Storefront error rate above 5%",
@@ -177,9 +177,9 @@ fn console_commands_answer_locally_and_refusals_are_explained() {
         "Alerts firing: Storefront error rate above 5%",
         "Customer: Dana (Shop team), patience 70/100, not asked to hold off changes",
         "Action points left (troubleshooter 1): 4",
-        "> /declare\nRoot-cause options (/declare ID):\n  ",
-        "\n  image-tag-typo  The release used an image tag",
-        "error: no root-cause option \"nope\"; the options are: image-tag-typo, registry-down, bad-code, capacity",
+        "> /declare\nusage: /declare KIND/NAMESPACE/NAME[,KIND/NAMESPACE/NAME] CLASS [by WHO]\nFailure classes:\n",
+        "\n  wrong-image        wrong image or tag\n",
+        "error: no multiple choice at normal difficulty: declare the objects and the failure class",
         "> /update soon text\nerror: usage: /update investigating|identified|monitoring|resolved TEXT",
         "> /as troubleshooter\nYou speak as the troubleshooter.",
         "> /frobnicate\nerror: unknown command /frobnicate; try /help",
@@ -191,7 +191,38 @@ fn console_commands_answer_locally_and_refusals_are_explained() {
         assert!(text.contains(needle), "{needle:?} missing in:\n{text}");
     }
     assert!(!text.contains("$ kubectl get pods\n"), "nothing after /quit runs");
+    assert!(!text.contains("image-tag-typo"), "normal difficulty offers no multiple choice:\n{text}");
     assert!(!text.contains("Postmortem: "), "an unfinished game has no postmortem");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn easy_difficulty_offers_the_multiple_choice_and_hard_takes_a_point() {
+    let dir = data_dir("easy");
+    let out = kombat(&dir, &["console", "--difficulty", "easy"], "/declare\n/declare nope\n/status\n/quit\n");
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "\nOr choose an option (/declare ID):\n",
+        "\n  image-tag-typo  The release used an image tag",
+        "error: no root-cause option \"nope\"; the options are: image-tag-typo, registry-down, bad-code, capacity",
+        "Difficulty: easy",
+        "Hints left: 3",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing in:\n{text}");
+    }
+    let out = kombat(&dir, &["console", "--difficulty", "hard"], "/status\n/hint\n/quit\n");
+    let text = stdout(&out);
+    for needle in [
+        "Action points left (troubleshooter 1): 3",
+        "Difficulty: hard",
+        "Hints left: 0",
+        "error: no hints at hard difficulty",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing in:\n{text}");
+    }
+    let refused = kombat(&dir, &["console", "--difficulty", "nightmare"], "");
+    assert!(!refused.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

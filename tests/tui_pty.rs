@@ -163,16 +163,17 @@ fn a_newcomer_wins_the_default_scenario_with_keys_and_reads_the_debrief() {
     kombat.send(ENTER);
     kombat.wait_for("status update (identified)");
     kombat.send(ENTER);
-    // Declare the root cause from the picker (its options are in alphabetical order).
+    // Declare the root cause in the form: the object, the class (wrong image is the first), who.
     kombat.send(F2);
-    kombat.wait_for("image tag that does not exist");
-    let options = kombat.contents();
-    let order = ["A bug in the 1.4.2 code", "The cluster ran out", "The image registry is down", "The release used"];
-    assert!(order.iter().all(|o| options.contains(o)), "{options}");
-    for _ in 0..3 {
-        kombat.send(DOWN);
-    }
+    kombat.wait_for("What broke");
+    kombat.send("deployment/shop/web");
+    kombat.wait_for("deployment/shop/web");
+    kombat.send(TAB);
+    kombat.wait_for("wrong image or tag");
+    kombat.send(TAB);
+    kombat.send("dana");
     kombat.send(ENTER);
+    kombat.wait_for("declared deployment/shop/web");
     // Back to the console for the fix, then let the turns pass.
     kombat.send(TAB);
     kombat.wait_for("console");

@@ -180,7 +180,11 @@ fn help_overlay() {
 fn declare_overlay() {
     let mut app = in_game(views(&investigating()));
     press(&mut app, KeyCode::F(2));
+    for c in "deployment/shop/web".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
     press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
     snapshot_both("declare", &app);
 }
 

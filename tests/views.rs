@@ -54,7 +54,7 @@ fn a_troubleshooter_sees_the_console_and_team_chat_but_not_the_customer() {
     assert_eq!(p.team_chat.len(), 1);
     assert_eq!(p.team_chat[0].from, "Lee");
     assert_eq!(p.team_chat[0].text, "customer says it broke at 08:52");
-    assert_eq!(p.findings.root_causes.len(), 4);
+    assert_eq!(p.findings.root_causes.len(), 0, "the multiple choice is only offered at easy difficulty");
     assert_eq!(p.findings.hints_left, 3);
     let text = json(&g, Seat::Troubleshooter(0));
     assert!(!text.contains(OPENING), "the customer's opening message leaked to a troubleshooter");
@@ -478,12 +478,9 @@ fn a_hosted_view_stays_the_same_size_however_long_the_game() {
     }
     let late: Vec<usize> = seats.iter().map(|s| size(&g, *s)).collect();
     for ((seat, before), after) in seats.iter().zip(&early).zip(&late) {
-        // The numbers in the lines grow a digit or two (a digit in each of the newest lines);
-        // nothing else may.
-        assert!(
-            *after <= before + before / 50 + view::Limits::HOSTED.lines,
-            "{seat:?}: {before} bytes after 300 actions, {after} after 2,000"
-        );
+        // The numbers in the lines grow a digit or two (one per kept line at most); nothing else may.
+        let digits = (before / 50).max(view::Limits::HOSTED.lines);
+        assert!(*after <= before + digits, "{seat:?}: {before} bytes after 300 actions, {after} after 2,000");
     }
     // The game itself keeps everything: the debrief tells the whole story.
     assert!(g.log.len() >= 2000);

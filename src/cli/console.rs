@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::line::{self, LineMode, Style};
 use super::safe::write_safe;
 use super::transcript;
-use crate::game::{Game, Seat};
+use crate::game::{Difficulty, Game, Seat};
 use crate::net::seat;
 use crate::room::{RoomConfig, files};
 use crate::scenario::{self, Source};
@@ -26,16 +26,16 @@ pub fn load(arg: &str) -> anyhow::Result<Source> {
 }
 
 /// Runs a solo console game on stdin and stdout.
-pub fn run(arg: &str, seed: u64, turn_seconds: Option<u64>) -> anyhow::Result<ExitCode> {
+pub fn run(arg: &str, seed: u64, turn_seconds: Option<u64>, difficulty: Difficulty) -> anyhow::Result<ExitCode> {
     let source = load(arg)?;
     if let Some(p) = scenario::validate(&source.scenario).first() {
         anyhow::bail!("scenario {arg} is invalid: {p}");
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
-    runtime.block_on(play(source, seed, turn_seconds.map(Duration::from_secs)))
+    runtime.block_on(play(source, seed, turn_seconds.map(Duration::from_secs), difficulty))
 }
 
-async fn play(source: Source, seed: u64, timer: Option<Duration>) -> anyhow::Result<ExitCode> {
+async fn play(source: Source, seed: u64, timer: Option<Duration>, difficulty: Difficulty) -> anyhow::Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::stdout();
     write_safe(&mut out, &transcript::banner(&source.scenario, seed))?;
@@ -44,8 +44,9 @@ async fn play(source: Source, seed: u64, timer: Option<Duration>) -> anyhow::Res
     if data_dir.is_none() {
         eprintln!("kombat: warning: no data directory (set {}); this game is not recorded", files::DATA_DIR_ENV);
     }
-    let game =
-        Game::new(source.scenario, seed).map_err(|e| anyhow::anyhow!("cannot build the scenario's cluster: {e}"))?;
+    let game = Game::new(source.scenario, seed)
+        .map_err(|e| anyhow::anyhow!("cannot build the scenario's cluster: {e}"))?
+        .with_difficulty(difficulty);
     let config = RoomConfig { seed, scenario_text: source.text, data_dir, turn_timer: timer };
     let (sender, events) = seat::solo(game, config, &SEATS, PLAYER).await?;
     let finished = LineMode::new(sender, events, out, Style { interactive }).run(line::stdin_lines()).await?;

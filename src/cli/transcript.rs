@@ -47,9 +47,9 @@ pub fn status(game: &Game) -> String {
     let _ = writeln!(out, "Findings: {}", game.clues.len());
     let hints = game.scenario().game.hints.len().saturating_sub(usize::from(game.hints_given));
     let _ = write!(out, "Hints left: {hints}");
-    if let Some((option, correct)) = &game.declared {
-        let verdict = if *correct { "correct" } else { "not the root cause" };
-        let _ = write!(out, "\nRoot cause declared: {option} ({verdict})");
+    // What was declared, never whether it is right: that is the debrief's.
+    if let Some((declared, _)) = &game.declared {
+        let _ = write!(out, "\nRoot cause declared: {declared}");
     }
     if let Phase::Paused = game.phase {
         out.push_str("\nThe game is paused.");

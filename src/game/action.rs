@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cause::Declaration;
+
 /// An incident's public status, as on a status page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum IncidentState {
@@ -57,7 +59,8 @@ pub enum Action {
     SetSeverity(Severity),
     /// Ask the customer to hold off making changes.
     AskHoldOff,
-    /// Declare the root cause, by option id.
+    /// Declare the root cause by one of the scenario's multiple-choice options (easy difficulty,
+    /// and journals from before the structured declaration).
     DeclareRootCause(String),
     RequestHint,
     EndTurn,
@@ -85,4 +88,6 @@ pub enum Action {
     /// to the rest of the team: the liaison shares what the customer said, a troubleshooter what
     /// the console showed.
     ShareFinding(usize),
+    /// Declare the root cause in the taxonomy's terms: objects, failure class, who changed it.
+    DeclareCause(Declaration),
 }

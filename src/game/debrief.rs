@@ -26,11 +26,19 @@ pub struct Debrief {
     /// What happened in this game, from its log, then the scenario's background.
     pub summary: String,
     pub root_cause: String,
+    /// The scenario's causes in the taxonomy's terms.
+    pub causes: Vec<String>,
+    /// The declarations the team made (the newest `MAX_DECLARATIONS`), in order, with their
+    /// credit (0–100).
+    pub declarations: Vec<(String, u32)>,
     pub action_items: Vec<String>,
     /// What the incident was about underneath (the scenario's `lessons`), kept from the
     /// picker's tags so they give nothing away before play.
     pub lessons: Vec<String>,
 }
+
+/// Declarations the debrief lists at most (the newest).
+pub const MAX_DECLARATIONS: usize = 20;
 
 /// The debrief of an ended game; none while it is still going.
 pub fn for_game(game: &Game) -> Option<Debrief> {
@@ -38,8 +46,24 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
     let material = &game.scenario().game.postmortem;
     let diagnosed = game.log.iter().find_map(|s| match &s.event {
         Event::RootCauseDeclared { correct: true, .. } => Some(s.second),
+        Event::CauseDeclared { verdict: Some(v), .. } if v.is_right() => Some(s.second),
         _ => None,
     });
+    let mut declarations: Vec<(String, u32)> = game
+        .log
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::CauseDeclared { declaration, verdict } => {
+                Some((declaration.to_string(), verdict.as_ref().map_or(0, super::cause::Verdict::credit)))
+            }
+            Event::RootCauseDeclared { option, correct } => {
+                Some((format!("option {option}"), if *correct { 100 } else { 0 }))
+            }
+            _ => None,
+        })
+        .collect();
+    // The newest ones: a hosted debrief must fit a frame however often a team declared.
+    declarations.drain(..declarations.len().saturating_sub(MAX_DECLARATIONS));
     Some(Debrief {
         outcome: outcome.clone(),
         score: score::score(game),
@@ -50,6 +74,8 @@ pub fn for_game(game: &Game) -> Option<Debrief> {
         timeline: timeline::rows(game),
         summary: super::postmortem::summary_text(game),
         root_cause: material.root_cause.clone(),
+        causes: game.scenario().game.all_causes().iter().map(ToString::to_string).collect(),
+        declarations,
         action_items: material.action_items.clone(),
         lessons: game.scenario().lessons.clone(),
     })

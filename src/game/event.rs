@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
 pub use super::findings::FindingSource;
+use super::cause::{Declaration, Verdict};
 use super::seat::Seat;
 use super::world::World;
 use crate::sim::change::Change;
@@ -146,6 +147,13 @@ pub enum Event {
         index: usize,
         fact: String,
         source: FindingSource,
+    },
+    /// A root cause declared in the taxonomy's terms, with its verdict against the scenario's
+    /// causes. Only the debrief, the score and the postmortem show the verdict; a player's share
+    /// of the events goes out without it (`view::share`), so it is `None` there.
+    CauseDeclared {
+        declaration: Declaration,
+        verdict: Option<Verdict>,
     },
 }
 

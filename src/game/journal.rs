@@ -4,7 +4,7 @@
 //! lines to a file and `kombat replay` reads them back.
 //!
 //! ```text
-//! {"format":"kombat-journal","version":1,"seed":1,"scenario":"first-deploy","hash":"…","seats":[…]}
+//! {"format":"kombat-journal","version":1,"seed":1,"scenario":"first-deploy","hash":"…","seats":[…],"difficulty":"normal"}
 //! {"turn":0,"seat":"Liaison","action":{"CustomerChat":"what changed?"}}
 //! {"turn":0,"seat":{"Troubleshooter":0},"action":{"Command":"get pods"},"id":7}
 //! {"turn":0,"forced_turn_end":true}
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::action::Action;
+use super::difficulty::Difficulty;
 use super::event::Stamped;
 use super::rules::RuleError;
 use super::seat::Seat;
@@ -73,6 +74,9 @@ pub struct Header {
     /// FNV-1a 64 of the scenario's RON text, 16 hex digits.
     pub hash: String,
     pub seats: Vec<SeatName>,
+    /// How much help the team got; journals from before it was recorded were played at normal.
+    #[serde(default)]
+    pub difficulty: Difficulty,
 }
 
 impl Header {
@@ -84,13 +88,14 @@ impl Header {
             scenario: scenario.to_owned(),
             hash: content_hash(scenario_text),
             seats,
+            difficulty: Difficulty::Normal,
         }
     }
 
     /// The header of a game's journal, from its seats.
     pub fn for_game(game: &Game, seed: u64, scenario_text: &str) -> Self {
         let seats = game.seats.iter().map(|(seat, name)| SeatName { seat: *seat, name: name.clone() }).collect();
-        Header::new(seed, &game.scenario().id, scenario_text, seats)
+        Header { difficulty: game.difficulty, ..Header::new(seed, &game.scenario().id, scenario_text, seats) }
     }
 
     /// The header as one JSON line (without the newline).
@@ -315,7 +320,9 @@ pub fn replay_with(
     }
     let file = format!("scenarios/{}.ron", header.scenario);
     let scenario = crate::scenario::parse(&file, scenario_text).map_err(|e| JournalError::Scenario(e.to_string()))?;
-    let mut game = Game::new(scenario, header.seed).map_err(|e| JournalError::Scenario(e.to_string()))?;
+    let mut game = Game::new(scenario, header.seed)
+        .map_err(|e| JournalError::Scenario(e.to_string()))?
+        .with_difficulty(header.difficulty);
     for SeatName { seat, name } in &header.seats {
         game.seat(*seat, name);
     }
@@ -365,7 +372,7 @@ mod tests {
             header().to_line(),
             r#"{"format":"kombat-journal","version":1,"seed":7,"scenario":"first-deploy","hash":"#.to_owned()
                 + &format!("\"{}\"", content_hash("(id: \"first-deploy\")"))
-                + r#","seats":[{"seat":"Liaison","name":"Lee"}]}"#
+                + r#","seats":[{"seat":"Liaison","name":"Lee"}],"difficulty":"normal"}"#
         );
         let act =
             Entry::Act { turn: 2, seat: Seat::Troubleshooter(0), action: Action::Command("get pods".into()), id: None };
@@ -436,5 +443,30 @@ mod tests {
         let b = replay(&without, source).expect("replays");
         assert_eq!(a.log, b.log);
         assert_eq!(a.team_chat.len(), 2);
+    }
+
+    #[test]
+    fn the_difficulty_is_recorded_and_old_headers_read_as_normal() {
+        let source = crate::scenario::builtin_sources()
+            .find(|(id, _)| *id == crate::scenario::DEFAULT_ID)
+            .map(|(_, text)| text)
+            .expect("the default scenario");
+        let seats = vec![
+            SeatName { seat: Seat::Liaison, name: "Lee".into() },
+            SeatName { seat: Seat::Troubleshooter(0), name: "Tam".into() },
+        ];
+        let hard =
+            Header { difficulty: Difficulty::Hard, ..Header::new(3, crate::scenario::DEFAULT_ID, source, seats) };
+        let line = hard.to_line();
+        assert!(line.ends_with(r#""difficulty":"hard"}"#), "{line}");
+        let game = replay(&Journal::new(hard.clone()), source).expect("replays");
+        assert_eq!((game.difficulty, game.points_per_turn()), (Difficulty::Hard, 3));
+
+        // A header written before the field existed.
+        let old = line.replace(r#","difficulty":"hard""#, "");
+        let journal = Journal::parse(&format!("{old}\n")).expect("reads");
+        assert_eq!(journal.header.difficulty, Difficulty::Normal);
+        let game = replay(&journal, source).expect("replays");
+        assert_eq!((game.difficulty, game.points_per_turn()), (Difficulty::Normal, 4));
     }
 }

@@ -193,6 +193,10 @@ fn root_cause(out: &mut String, game: &Game) {
         .filter(|o| o.correct)
         .map(|o| format!("{} ({})", code(&o.id), one_line(&o.text)))
         .collect();
+    let causes: Vec<String> = layer.all_causes().iter().map(|c| one_line(&c.to_string())).collect();
+    if !causes.is_empty() {
+        let _ = writeln!(out, "In the failure taxonomy: {}.\n", causes.join("; and "));
+    }
     if !correct.is_empty() {
         let _ = writeln!(out, "The matching option: {}.\n", correct.join(", or "));
     }
@@ -206,6 +210,13 @@ fn root_cause(out: &mut String, game: &Game) {
                 clock(s.second),
                 s.seat.map_or_else(|| "the team".to_owned(), |seat| timeline::seat_label(game, seat)),
                 if *correct { "the root cause" } else { "a hypothesis that was ruled out" }
+            )),
+            Event::CauseDeclared { declaration, verdict } => Some(format!(
+                "- {} at {} by {}: {}% right",
+                one_line(&declaration.to_string()),
+                clock(s.second),
+                s.seat.map_or_else(|| "the team".to_owned(), |seat| timeline::seat_label(game, seat)),
+                verdict.as_ref().map_or(0, super::cause::Verdict::credit)
             )),
             _ => None,
         })

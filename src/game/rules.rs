@@ -7,6 +7,8 @@
 //! carry results").
 
 use super::action::Action;
+use super::cause::{self, Declaration, ObjectRef};
+use super::difficulty::Difficulty;
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
 use super::findings;
 use super::format::{AlertRule, InjectWhat, InjectWhen};
@@ -41,6 +43,14 @@ pub enum RuleError {
     UnknownOption(String, String),
     #[error("no hints left")]
     NoHints,
+    #[error("no hints at {0} difficulty")]
+    NoHintsAtDifficulty(&'static str),
+    #[error("no multiple choice at {0} difficulty: declare the objects and the failure class")]
+    NoOptionsAtDifficulty(&'static str),
+    #[error("a declaration names one to {MAX_OBJECTS} objects")]
+    ObjectCount,
+    #[error("{0}")]
+    BadObject(String),
     #[error("no status update number {0}")]
     NoSuchUpdate(usize),
     #[error("ratings go from 1 to 5 stars")]
@@ -146,6 +156,7 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
         Action::Command(_) => matches!(role, Role::Troubleshooter | Role::GameMaster),
         Action::SetSeverity(_)
         | Action::DeclareRootCause(_)
+        | Action::DeclareCause(_)
         | Action::RequestHint
         | Action::EndTurn
         | Action::ShareFinding(_) => seat.is_responder(),
@@ -163,6 +174,17 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
         Action::StatusUpdate { text, .. } => text_ok(text),
         Action::Command(line) if clean_command(line).is_empty() => Err(RuleError::Empty),
         Action::EndTurn if game.ended.contains(&seat) => Err(RuleError::AlreadyEnded),
+        // Normal accepts the options too, though no screen offers them there: journals from
+        // before the difficulty setting read as normal and must replay.
+        Action::DeclareRootCause(option) if !game.difficulty.multiple_choice() => {
+            let known = game.scenario().game.root_causes.iter().any(|o| &o.id == option);
+            if known && game.difficulty == Difficulty::Normal {
+                Ok(())
+            } else {
+                // The refusal must not list the options the difficulty withholds.
+                Err(RuleError::NoOptionsAtDifficulty(game.difficulty.as_str()))
+            }
+        }
         Action::DeclareRootCause(option) => {
             let options = &game.scenario().game.root_causes;
             if options.iter().any(|o| &o.id == option) {
@@ -173,6 +195,10 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
                     options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "),
                 ))
             }
+        }
+        Action::DeclareCause(declaration) => check_declaration(declaration),
+        Action::RequestHint if !game.difficulty.hints() => {
+            Err(RuleError::NoHintsAtDifficulty(game.difficulty.as_str()))
         }
         Action::RequestHint | Action::GrantHint => {
             if usize::from(game.hints_given) < game.scenario().game.hints.len() {
@@ -204,6 +230,25 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
             let known = game.scenario().game.injects.iter().any(|i| &i.id == id);
             if known && !game.injects.contains(id) { Ok(()) } else { Err(RuleError::UnknownInject(id.clone())) }
         }
+        _ => Ok(()),
+    }
+}
+
+/// Most objects one declaration may name.
+pub const MAX_OBJECTS: usize = 8;
+
+/// A declaration names known kinds and well-formed names (an object that does not exist is
+/// simply a wrong answer, and saying so would tell).
+fn check_declaration(declaration: &Declaration) -> Result<(), RuleError> {
+    if declaration.objects.is_empty() || declaration.objects.len() > MAX_OBJECTS {
+        return Err(RuleError::ObjectCount);
+    }
+    for object in &declaration.objects {
+        // The kind is a closed enum already; the shape and names are checked as typed.
+        ObjectRef::parse(&object.to_string()).map_err(|e| RuleError::BadObject(e.to_string()))?;
+    }
+    match &declaration.changed_by {
+        Some(by) if by.chars().count() > MAX_TEXT => Err(RuleError::TooLong),
         _ => Ok(()),
     }
 }
@@ -269,6 +314,15 @@ fn events_of(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
         Action::DeclareRootCause(option) => {
             let correct = game.scenario().game.root_causes.iter().any(|o| &o.id == option && o.correct);
             vec![Event::RootCauseDeclared { option: option.clone(), correct }]
+        }
+        Action::DeclareCause(declared) => {
+            let declaration = Declaration {
+                objects: declared.objects.clone(),
+                class: declared.class,
+                changed_by: declared.changed_by.as_deref().map(sanitize).filter(|by| !by.is_empty()),
+            };
+            let verdict = cause::judge_all(&game.scenario().game.all_causes(), &declaration);
+            vec![Event::CauseDeclared { declaration, verdict: Some(verdict) }]
         }
         Action::RequestHint | Action::GrantHint => {
             let mut hints = game.scenario().game.hints.clone();

@@ -30,6 +30,7 @@ pub use collateral::{Deed, Incident, target};
 pub use liaison::{offers_workaround, promises_eta, states_impact};
 
 use super::action::IncidentState;
+use super::cause::Verdict;
 use super::event::{Channel, Event, Outcome, Stamped};
 use super::seat::Seat;
 use super::state::Game;
@@ -306,6 +307,49 @@ fn first_response(game: &Game) -> Part {
 }
 
 fn root_cause(game: &Game) -> Part {
+    let structured: Vec<(i64, &Verdict)> = game
+        .log
+        .iter()
+        .filter_map(|s| match &s.event {
+            Event::CauseDeclared { verdict: Some(verdict), .. } => Some((s.second, verdict)),
+            _ => None,
+        })
+        .collect();
+    if structured.is_empty() { root_cause_by_option(game) } else { root_cause_declared(game, &structured) }
+}
+
+/// Declarations in the taxonomy's terms: each of the scenario's causes earns the best credit any
+/// declaration got for it, at the speed of the declaration that earned it; every declaration
+/// with nothing right (neither class nor object) costs 2 points.
+fn root_cause_declared(game: &Game, declared: &[(i64, &Verdict)]) -> Part {
+    const MAX: u32 = 10;
+    let causes = game.scenario().game.all_causes().len().max(1);
+    let mut earned = 0;
+    let mut credits = Vec::new();
+    for cause in 0..causes {
+        let best = declared
+            .iter()
+            .filter(|(_, v)| v.cause == Some(cause))
+            .max_by_key(|(second, v)| (v.credit(), std::cmp::Reverse(*second)));
+        let (points, credit) = best.map_or((0, 0), |(second, v)| {
+            (speed_points(*second, time_limit(game), MAX) * v.credit() / 100, v.credit())
+        });
+        earned += points;
+        credits.push(format!("{credit}%"));
+    }
+    let wrong = declared.iter().filter(|(_, v)| v.is_wrong()).count();
+    let penalty = u32::try_from(wrong).unwrap_or(u32::MAX).saturating_mul(2);
+    let points = (earned / u32::try_from(causes).unwrap_or(1)).saturating_sub(penalty);
+    let what = if causes == 1 { "the cause" } else { "the causes" };
+    let mut detail = format!("{} declaration(s); best match for {what}: {}", declared.len(), credits.join(", "));
+    if wrong > 0 {
+        let _ = write!(detail, "; {wrong} with nothing right (-2 each)");
+    }
+    Part::new(ROOT_CAUSE, points, MAX, detail)
+}
+
+/// The easy-difficulty multiple choice (and journals from before the declaration).
+fn root_cause_by_option(game: &Game) -> Part {
     const MAX: u32 = 10;
     let declared: Vec<(i64, &str, bool)> = game
         .log

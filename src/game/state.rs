@@ -9,6 +9,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
+use super::cause::Verdict;
+use super::difficulty::Difficulty;
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
 use super::findings::Finding;
 use super::seat::Seat;
@@ -97,7 +99,12 @@ pub struct Game {
     /// What the clues were found as (`clues` gives their ids, in the same order): the fact, its
     /// source, and whether it was shared.
     pub findings: Vec<Finding>,
+    /// The team's latest root-cause declaration in words, and whether it was entirely right
+    /// (a later declaration replaces it; the score reads every one from the log). The one
+    /// source every screen shows the declared cause from; only the debrief shows the verdict.
     pub declared: Option<(String, bool)>,
+    /// How much help the team gets (hints, multiple choice, points, patience).
+    pub difficulty: Difficulty,
     pub hints_given: u8,
     pub alerts: BTreeSet<String>,
     pub said: BTreeSet<usize>,
@@ -153,12 +160,25 @@ impl Game {
             seen_words: BTreeSet::new(),
             findings: Vec::new(),
             declared: None,
+            difficulty: Difficulty::Normal,
             hints_given: 0,
             alerts: BTreeSet::new(),
             said: BTreeSet::new(),
             mishaps: BTreeSet::new(),
             injects: BTreeSet::new(),
         })
+    }
+
+    /// The same game at `difficulty`: the customer's starting patience follows it. Only in the
+    /// lobby, before anything was applied (the journal's header records it, so a replay sets it
+    /// the same way).
+    #[must_use]
+    pub fn with_difficulty(mut self, difficulty: Difficulty) -> Self {
+        if self.phase == Phase::Lobby && self.log.is_empty() {
+            self.difficulty = difficulty;
+            self.mood = difficulty.starting_patience(self.scenario().game.customer.npc.patience.start);
+        }
+        self
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -184,7 +204,7 @@ impl Game {
 
     /// Action points a troubleshooter starts each turn with.
     pub fn points_per_turn(&self) -> u32 {
-        self.scenario().game.action_points.unwrap_or(DEFAULT_POINTS)
+        self.difficulty.action_points(self.scenario().game.action_points.unwrap_or(DEFAULT_POINTS))
     }
 
     /// The customer's display name.
@@ -264,6 +284,9 @@ impl Game {
                 self.hold_off = if *accepted { HoldOff::Accepted } else { HoldOff::Refused };
             }
             Event::RootCauseDeclared { option, correct } => self.declared = Some((option.clone(), *correct)),
+            Event::CauseDeclared { declaration, verdict } => {
+                self.declared = Some((declaration.to_string(), verdict.as_ref().is_some_and(Verdict::is_right)));
+            }
             Event::Hint { .. } => self.hints_given += 1,
             Event::TurnEnded => {
                 if let Some(seat) = stamped.seat {

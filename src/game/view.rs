@@ -15,6 +15,7 @@ pub use master::{
 
 use super::action::{IncidentState, Severity};
 use super::debrief::{self, Debrief};
+use super::difficulty::Difficulty;
 use super::event::{Channel, Event, Outcome, Stamped, TurnSample};
 use super::findings;
 use super::seat::{Role, Seat};
@@ -205,6 +206,22 @@ pub struct TroubleshooterPanel {
     pub names: Vec<ObjectName>,
 }
 
+/// The player in `seat`'s share of `stamped`: none when they may not see it ([`sees`]), and
+/// without what only the debrief may tell (a declaration's verdict) unless they are the game
+/// master. What the server sends a seat, and what a local seat handle passes on.
+pub fn share(seat: Seat, stamped: &Stamped) -> Option<Stamped> {
+    if !sees(seat, stamped) {
+        return None;
+    }
+    match &stamped.event {
+        Event::CauseDeclared { declaration, verdict: Some(_) } if seat.role() != Role::GameMaster => Some(Stamped {
+            event: Event::CauseDeclared { declaration: declaration.clone(), verdict: None },
+            ..stamped.clone()
+        }),
+        _ => Some(stamped.clone()),
+    }
+}
+
 /// An object the console could name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectName {
@@ -220,10 +237,12 @@ pub struct ObjectName {
 pub struct Findings {
     /// The seat's findings in the order found; `Action::ShareFinding(i)` names the `i`-th.
     pub clues: Vec<ClueView>,
-    /// The options to choose from; which one is right is not here.
+    /// The options to choose from, at easy difficulty only; which one is right is not here.
     pub root_causes: Vec<OptionView>,
-    /// The option the team declared last, if any.
+    /// The team's latest declaration in words, if any; whether it is right is not here.
     pub declared: Option<String>,
+    /// How much help the team gets.
+    pub difficulty: Difficulty,
     pub hints: Vec<HintView>,
     pub hints_left: usize,
 }
@@ -457,14 +476,16 @@ fn findings(game: &Game, seat: Seat) -> Findings {
         .collect();
     let hints = given_hints(game);
     // Authors tend to write the right answer first; in alphabetical order its place says nothing.
+    let offered = if game.difficulty.multiple_choice() { layer.root_causes.as_slice() } else { &[] };
     let mut root_causes: Vec<OptionView> =
-        layer.root_causes.iter().map(|o| OptionView { id: o.id.clone(), text: o.text.clone() }).collect();
+        offered.iter().map(|o| OptionView { id: o.id.clone(), text: o.text.clone() }).collect();
     root_causes.sort_by(|a, b| a.text.cmp(&b.text));
     Findings {
         clues,
         root_causes,
         declared: game.declared.as_ref().map(|(option, _)| option.clone()),
-        hints_left: layer.hints.len().saturating_sub(hints.len()),
+        difficulty: game.difficulty,
+        hints_left: if game.difficulty.hints() { layer.hints.len().saturating_sub(hints.len()) } else { 0 },
         hints,
     }
 }
@@ -551,7 +572,9 @@ pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
         Event::Command { .. } => role == Role::Troubleshooter && stamped.seat != Some(Seat::GameMaster),
         Event::Severity(_) | Event::Alert { .. } => responder || role == Role::Spectator,
         Event::HoldOffAsked | Event::HoldOffAnswered { .. } => liaison || customer,
-        Event::RootCauseDeclared { .. } | Event::Hint { .. } | Event::FindingShared { .. } => responder,
+        Event::RootCauseDeclared { .. } | Event::CauseDeclared { .. } | Event::Hint { .. } | Event::FindingShared { .. } => {
+            responder
+        }
         // A finding is its finder's side of the team's until it is shared (`game::findings`).
         Event::ClueFound { source, .. } => findings::visible_to(seat, source, false),
         Event::Mood { .. } => liaison,

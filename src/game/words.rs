@@ -88,10 +88,17 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
         Event::HoldOffAsked => "[hold-off] asked the customer to hold off changes".to_owned(),
         Event::HoldOffAnswered { accepted: true } => "[hold-off] the customer agreed to hold off changes".to_owned(),
         Event::HoldOffAnswered { accepted: false } => "[hold-off] the customer refused to hold off changes".to_owned(),
-        Event::RootCauseDeclared { option, correct } => {
-            let verdict = if *correct { "correct" } else { "that is not the root cause" };
+        // The players hear only what was declared: the verdict is the debrief's (DESIGN.md §2).
+        // The game master, who holds the answer anyway, sees it.
+        Event::RootCauseDeclared { option, correct } if master => {
+            let verdict = if *correct { "correct" } else { "not the root cause" };
             format!("[root cause] declared {}: {verdict}", sanitize(option))
         }
+        Event::RootCauseDeclared { option, .. } => format!("[root cause] declared {}", sanitize(option)),
+        Event::CauseDeclared { declaration, verdict: Some(verdict) } if master => {
+            format!("[root cause] declared {}: {}% right", sanitize(&declaration.to_string()), verdict.credit())
+        }
+        Event::CauseDeclared { declaration, .. } => format!("Declared: {}", sanitize(&declaration.to_string())),
         Event::Hint { tier, text } => format!("[hint {tier}/3] {}", sanitize(text)),
         Event::TurnEnded if master => {
             format!("[turn] {} ended the turn", stamped.seat.map_or_else(|| "someone".to_owned(), Seat::label))
@@ -154,6 +161,10 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
             let text = context.root_causes.iter().find(|o| &o.id == option).map_or("", |o| o.text.as_str());
             let verdict = if *correct { "the root cause" } else { "not the root cause" };
             format!("Root cause declared: {} ({text}): {verdict}", code(option))
+        }
+        Event::CauseDeclared { declaration, verdict } => {
+            let credit = verdict.as_ref().map_or(0, super::cause::Verdict::credit);
+            format!("Root cause declared: {} ({credit}% right)", sanitize(&declaration.to_string()))
         }
         Event::Hint { tier, text } => format!("Hint (tier {tier}): {text}"),
         Event::TurnAdvanced { turn, .. } => format!("Turn {turn} ends"),

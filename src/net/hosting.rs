@@ -11,7 +11,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::lan;
-use super::server::{Limits, Rooms, Server, ServerConfig};
+use super::server::{Rooms, Server, ServerConfig};
+use crate::game::Difficulty;
 
 /// A server running in this process until [`LocalHost::stop`] (or the process ends).
 pub struct LocalHost {
@@ -36,7 +37,7 @@ impl LocalHost {
     pub async fn start(bind: &str, data_dir: Option<PathBuf>) -> anyhow::Result<LocalHost> {
         let bind: SocketAddr =
             bind.trim().parse().map_err(|_| anyhow::anyhow!("{bind:?} is not an address to listen on"))?;
-        let config = ServerConfig { data_dir, turn_timer: None, limits: Limits::default() };
+        let config = ServerConfig { data_dir, ..ServerConfig::default() };
         let server = Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
         let bound = server.local_addr()?;
         let rooms = server.rooms();
@@ -49,8 +50,8 @@ impl LocalHost {
     }
 
     /// Opens a room for a built-in scenario.
-    pub async fn open(&self, scenario: &str) -> anyhow::Result<HostedRoom> {
-        let room = self.rooms.create(scenario).await?;
+    pub async fn open(&self, scenario: &str, difficulty: Difficulty) -> anyhow::Result<HostedRoom> {
+        let room = self.rooms.create_at(scenario, difficulty).await?;
         let share = format!("kombat join {} --code {}", lan::shareable(self.bound), room.code);
         Ok(HostedRoom { code: room.code, share, server: lan::local(self.bound).to_string() })
     }

@@ -269,7 +269,9 @@ impl Fold {
                 Heard::Event(RoomEvent::Applied(applied)) => {
                     stale = true;
                     let seats = &self.seats;
-                    events.extend(applied.events.into_iter().filter(|s| seats.iter().any(|seat| view::sees(*seat, s))));
+                    events.extend(
+                        applied.events.iter().filter_map(|s| seats.iter().find_map(|seat| view::share(*seat, s))),
+                    );
                 }
                 Heard::Event(RoomEvent::Warning(text)) => others.push(SeatEvent::Notice(text)),
                 Heard::Event(RoomEvent::Postmortem(path)) => others.push(SeatEvent::Postmortem(path)),

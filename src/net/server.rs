@@ -38,7 +38,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::codec;
 use super::protocol::ServerMsg;
-use crate::game::Game;
+use crate::game::{Difficulty, Game};
 use crate::room::RoomConfig;
 use crate::scenario;
 use persist::{ReviveError, RoomDir};
@@ -121,6 +121,8 @@ pub struct ServerConfig {
     /// Ends every turn after this long, in every room.
     pub turn_timer: Option<Duration>,
     pub limits: Limits,
+    /// The difficulty of a room opened without one (`kombat host --difficulty`).
+    pub difficulty: Difficulty,
 }
 
 /// A room just created.
@@ -155,6 +157,11 @@ pub struct Rooms {
 impl Rooms {
     /// A new room in its lobby for `scenario` (a built-in id or a .ron file), with a fresh join code.
     pub async fn create(&self, scenario: &str) -> anyhow::Result<NewRoom> {
+        self.create_at(scenario, self.config.difficulty).await
+    }
+
+    /// A new room like [`Rooms::create`], played at `difficulty`.
+    pub async fn create_at(&self, scenario: &str, difficulty: Difficulty) -> anyhow::Result<NewRoom> {
         // The text first: a room of a scenario already open shares its parse.
         let (file, text) = crate::room::files::scenario_text(scenario)?;
         let Shared { text, scenario: parsed } = self.scenarios.share(&text, |text| scenario::parse(&file, text))?;
@@ -164,7 +171,9 @@ impl Rooms {
         let seed = code::random_seed().map_err(|e| anyhow::anyhow!("cannot seed the room: {e}"))?;
         let id = parsed.id.clone();
         let title = parsed.title.clone();
-        let game = Game::new(parsed, seed).map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?;
+        let game = Game::new(parsed, seed)
+            .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
+            .with_difficulty(difficulty);
         let config = RoomConfig {
             seed,
             scenario_text: text,
@@ -172,7 +181,7 @@ impl Rooms {
             turn_timer: self.config.turn_timer,
         };
         let code = self.registry.create(game, config, self.keep.clone()).await?;
-        tracing::info!(code = %code, scenario = %id, seed, "room created");
+        tracing::info!(code = %code, scenario = %id, seed, difficulty = %difficulty, "room created");
         Ok(NewRoom { code, scenario: id, title })
     }
 }

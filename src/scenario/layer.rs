@@ -1,13 +1,14 @@
 //! The game layer of the scenario format: the customer (a brief for a human, a script for the
-//! NPC that answers what the liaison asks by [`Intent`]), clues, root-cause options, alerts,
-//! injects, hints and postmortem material. It sits beside the cluster part of a scenario and
-//! refers to it through console output patterns and predicates, so clues and reveals follow what
-//! the cluster actually shows.
+//! NPC that answers what the liaison asks by [`Intent`]), clues, the root cause
+//! (`scenario::cause`) and the easy-mode options, alerts, injects, hints and postmortem material.
+//! It sits beside the cluster part of a scenario and refers to it through console output patterns
+//! and predicates, so clues and reveals follow what the cluster actually shows.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::cause::Declaration;
 use crate::sim::change::Change;
 use crate::sim::predicate::Predicate;
 
@@ -17,6 +18,11 @@ use crate::sim::predicate::Predicate;
 pub struct GameLayer {
     pub customer: Customer,
     pub clues: Vec<Clue>,
+    /// The root cause in the taxonomy's terms, what every declaration is judged against.
+    pub cause: Option<Declaration>,
+    /// More causes, for an incident with several independent ones (each is judged on its own).
+    pub causes: Vec<Declaration>,
+    /// The old multiple choice: offered only at easy difficulty, as an aid.
     pub root_causes: Vec<RootCause>,
     pub alerts: Vec<Alert>,
     pub injects: Vec<Inject>,
@@ -25,6 +31,13 @@ pub struct GameLayer {
     pub postmortem: PostmortemMaterial,
     /// Action points each troubleshooter gets per turn.
     pub action_points: Option<u32>,
+}
+
+impl GameLayer {
+    /// Every cause the scenario states: `cause`, then `causes`.
+    pub fn all_causes(&self) -> Vec<Declaration> {
+        self.cause.iter().chain(&self.causes).cloned().collect()
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -183,6 +183,35 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                     }
                 }
             }
+            out.extend(validate_causes(s, &cluster));
+        }
+    }
+    out
+}
+
+/// The answer's objects must be in the incident's cluster (the baseline, or made by the faults),
+/// or no declaration could ever name them.
+fn validate_causes(s: &Scenario, cluster: &crate::sim::cluster::Cluster) -> Vec<Problem> {
+    let single = s.game.cause.iter().map(|c| ("game.cause".to_owned(), c));
+    let several = s.game.causes.iter().enumerate().map(|(i, c)| (format!("game.causes[{i}]"), c));
+    let mut out = Vec::new();
+    for (path, cause) in single.chain(several) {
+        if cause.objects.is_empty() {
+            out.push(problem(format!("{path}.objects"), "names no object"));
+        }
+        for (j, o) in cause.objects.iter().enumerate() {
+            if o.kind.namespaced() == o.namespace.is_empty() {
+                let why = if o.namespace.is_empty() { "needs a namespace" } else { "is cluster-scoped: no namespace" };
+                out.push(problem(format!("{path}.objects[{j}]"), format!("a {} {why}", o.kind.singular())));
+            } else if !object_exists(cluster, o.kind, &o.namespace, &o.name) {
+                out.push(problem(
+                    format!("{path}.objects[{j}]"),
+                    format!("{o} does not exist in the incident's cluster"),
+                ));
+            }
+        }
+        if cause.changed_by.as_deref().is_some_and(|by| by.trim().is_empty()) {
+            out.push(problem(format!("{path}.changed_by"), "is empty; leave it out instead"));
         }
     }
     out

@@ -63,10 +63,12 @@ pub enum Action {
     Master,
     /// The game master: show the next tab of the main pane.
     NextPane,
+    /// On the scenario list: cycle the difficulty (easy, normal, hard).
+    Difficulty,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -97,6 +99,7 @@ impl Action {
         Action::Master,
         // After Complete: Tab completes while the game master types a command.
         Action::NextPane,
+        Action::Difficulty,
     ];
 
     /// One or two words for the footer.
@@ -130,6 +133,7 @@ impl Action {
             Action::AnswerHoldOff => "hold off?",
             Action::Master => "controls",
             Action::NextPane => "next tab",
+            Action::Difficulty => "difficulty",
         }
     }
 
@@ -150,7 +154,7 @@ impl Action {
             Action::PageUp => "Scroll back (the mouse wheel works too)",
             Action::PageDown => "Scroll forward",
             Action::EndTurn => "End the turn for the seats you hold; the cluster moves on",
-            Action::Declare => "Declare the root cause from the scenario's options",
+            Action::Declare => "Declare the root cause: the broken objects, the failure class, who changed it",
             Action::Hint => "Ask for a hint (the debrief counts them)",
             Action::Incident => "Post a status update, set the severity, ask the customer to hold off changes",
             Action::Theme => "Switch between the dark, light and high-contrast themes",
@@ -166,6 +170,9 @@ impl Action {
                 "Game controls: pause or resume, fire an inject, grant a hint, speak as the customer, end"
             }
             Action::NextPane => "Show the next tab: overview, console, chats, script, event log",
+            Action::Difficulty => {
+                "On the scenario list: easy (hints, multiple choice), normal, or hard (no hints, fewer points)"
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 //! game, send a seat's action to the room, remember a command line). It does no I/O, so every
 //! screen can be driven by synthetic keys in tests; drawing lives in `render`.
 
+mod declare;
 mod lobby;
 mod play;
 mod seats;
@@ -22,12 +23,13 @@ pub use seats::{
     MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel, removable,
 };
 
+pub use self::declare::{DeclareField, DeclareForm, fields as declare_fields, options as declare_options};
 use super::action::Action;
 use super::catalog::CatalogEntry;
 use super::keymap::{Key, Keymap};
 use super::theme::Theme;
 use crate::game::view::RoleView;
-use crate::game::{IncidentState, Seat, Severity};
+use crate::game::{Difficulty, IncidentState, Seat, Severity};
 
 /// The title menu, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,10 +134,8 @@ impl DebriefScreen {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     Help,
-    /// The root-cause picker (the game screen's options).
-    Declare {
-        selected: usize,
-    },
+    /// The root-cause declaration form.
+    Declare(Box<DeclareForm>),
     /// Status update, severity, hold-off.
     Incident {
         selected: usize,
@@ -223,6 +223,9 @@ pub struct App {
     pub player_name: String,
     /// The hosted room this player sits in, once the server gave a seat.
     pub hosted: Option<Hosted>,
+    /// The difficulty the next game is started or hosted at (`--difficulty`, then the
+    /// picker's key).
+    pub difficulty: Difficulty,
 }
 
 /// Something that happened.
@@ -257,6 +260,7 @@ pub enum Effect {
     /// Start a solo game of this scenario; the shell answers with `Msg::Views`.
     StartSolo {
         scenario: String,
+        difficulty: Difficulty,
     },
     /// Send an action to the room as `seat`.
     Act {
@@ -295,6 +299,7 @@ impl App {
             quit: false,
             player_name: "player".to_owned(),
             hosted: None,
+            difficulty: Difficulty::Normal,
         }
     }
 
@@ -308,7 +313,9 @@ impl App {
             }
             (Some(_), _) => vec![Action::Up, Action::Down, Action::Select, Action::Back],
             (None, Screen::Title { .. }) => vec![Action::Up, Action::Down, Action::Select, Action::Help, Action::Quit],
-            (None, Screen::Picker { .. }) => vec![Action::Up, Action::Down, Action::Select, Action::Back],
+            (None, Screen::Picker { .. }) => {
+                vec![Action::Up, Action::Down, Action::Select, Action::Difficulty, Action::Back]
+            }
             (None, Screen::Game(game)) => seats::footer(game),
             (None, Screen::Debrief(d)) if d.hosted => vec![Action::PageDown, Action::PageUp, Action::Back],
             (None, Screen::Debrief(_)) => {
@@ -408,6 +415,9 @@ fn on_views(app: &mut App, views: Vec<RoleView>) {
 fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
     let Some(key) = Key::from_event(event) else { return Vec::new() };
     app.notice = None;
+    if matches!(app.overlay, Some(Overlay::Declare(_))) {
+        return declare::on_key(app, event);
+    }
     if app.overlay.is_some() {
         return on_overlay_key(app, key);
     }
@@ -448,6 +458,7 @@ fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         (Screen::Picker { selected, .. }, Action::Down) if scenarios > 0 => *selected = (*selected + 1) % scenarios,
         (Screen::Picker { .. }, Action::Back | Action::Quit) => app.screen = Screen::Title { selected: 0 },
+        (Screen::Picker { .. }, Action::Difficulty) => app.difficulty = app.difficulty.next(),
         (Screen::Picker { selected, .. }, Action::Select) => {
             let entry = app.catalog.get(*selected)?;
             return Some(start(app, entry.id.clone()));
@@ -497,7 +508,7 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
 /// Opens the game screen for `scenario` and asks the shell to start it.
 fn start(app: &mut App, scenario: String) -> Vec<Effect> {
     app.screen = Screen::Game(Box::new(GameScreen::new(scenario.clone())));
-    vec![Effect::StartSolo { scenario }]
+    vec![Effect::StartSolo { scenario, difficulty: app.difficulty }]
 }
 
 fn after_debrief(app: &mut App, button: DebriefButton) -> Vec<Effect> {
@@ -543,11 +554,8 @@ fn on_overlay_key(app: &mut App, key: Key) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Overlay::Declare { selected } | Overlay::Incident { selected } => {
-            let count = match &overlay {
-                Overlay::Declare { .. } => play::declare_options(app).len(),
-                _ => IncidentItem::ALL.len(),
-            };
+        Overlay::Incident { selected } => {
+            let count = IncidentItem::ALL.len();
             for action in actions {
                 let moved = match action {
                     Action::Up | Action::HistoryPrev => {
@@ -557,10 +565,7 @@ fn on_overlay_key(app: &mut App, key: Key) -> Vec<Effect> {
                     _ => None,
                 };
                 if let Some(moved) = moved {
-                    app.overlay = Some(match overlay {
-                        Overlay::Declare { .. } => Overlay::Declare { selected: moved },
-                        _ => Overlay::Incident { selected: moved },
-                    });
+                    app.overlay = Some(Overlay::Incident { selected: moved });
                     return Vec::new();
                 }
                 match action {
@@ -570,10 +575,7 @@ fn on_overlay_key(app: &mut App, key: Key) -> Vec<Effect> {
                     }
                     Action::Select => {
                         app.overlay = None;
-                        return match overlay {
-                            Overlay::Declare { .. } => play::declare(app, selected),
-                            _ => play::incident(app, selected),
-                        };
+                        return play::incident(app, selected);
                     }
                     _ => {}
                 }

@@ -19,7 +19,7 @@ use tokio::task::JoinHandle;
 use super::app::{self, App, Effect, HostRequest, JoinRequest, Msg, NetMsg};
 use super::{history, render};
 use crate::game::text::sanitize;
-use crate::game::{Game, Seat};
+use crate::game::{Difficulty, Game, Seat};
 use crate::net::client::{Client, ClientConfig, Closed};
 use crate::net::hosting::LocalHost;
 use crate::net::seat::{self, SeatEvent, SeatEvents, SeatSender};
@@ -161,9 +161,9 @@ impl Shell {
                 let at = server.shareable();
                 Some(Msg::Net(NetMsg::Notice(format!("this kombat still hosts its rooms at {at} until you quit it"))))
             }
-            Effect::StartSolo { scenario } => {
+            Effect::StartSolo { scenario, difficulty } => {
                 self.leave().await;
-                match start_solo(&scenario, &self.settings).await {
+                match start_solo(&scenario, difficulty, &self.settings).await {
                     Ok((sender, events)) => {
                         let forwarder = tokio::spawn(forward(events, self.to_app.clone()));
                         self.playing = Some(Playing { sender, forwarder });
@@ -264,7 +264,7 @@ impl Shell {
             self.server = Some(LocalHost::start(&request.bind, self.settings.data_dir.clone()).await?);
         }
         let server = self.server.as_ref().ok_or_else(|| anyhow::anyhow!("the server did not start"))?;
-        let room = server.open(&request.scenario).await?;
+        let room = server.open(&request.scenario, request.difficulty).await?;
         let join = JoinRequest { server: room.server, code: room.code, name: request.name.clone(), role: request.role };
         Ok((room.share, join))
     }
@@ -324,16 +324,18 @@ async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
 const SOLO_SEATS: [Seat; 2] = [Seat::Liaison, Seat::Troubleshooter(0)];
 const PLAYER: &str = "you";
 
-async fn start_solo(id: &str, settings: &Settings) -> anyhow::Result<(SeatSender, SeatEvents)> {
+async fn start_solo(id: &str, difficulty: Difficulty, settings: &Settings) -> anyhow::Result<(SeatSender, SeatEvents)> {
     let source = crate::room::files::scenario_source(id)?;
     if let Some(problem) = scenario::validate(&source.scenario).first() {
         anyhow::bail!("scenario {id} is invalid: {problem}");
     }
     let seed = settings.seed.unwrap_or_else(fresh_seed);
-    let game = Game::new(source.scenario, seed).map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?;
+    let game = Game::new(source.scenario, seed)
+        .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
+        .with_difficulty(difficulty);
     let config = RoomConfig { seed, scenario_text: source.text, data_dir: settings.data_dir.clone(), turn_timer: None };
     let seat = seat::solo(game, config, &SOLO_SEATS, PLAYER).await?;
-    tracing::info!(scenario = id, seed, "solo game started");
+    tracing::info!(scenario = id, seed, %difficulty, "solo game started");
     Ok(seat)
 }
 

@@ -29,6 +29,8 @@ pub const CONFIG_DIR_ENV: &str = "KOMBAT_CONFIG_DIR";
 pub struct Options {
     pub theme: Option<String>,
     pub seed: Option<u64>,
+    /// The difficulty the picker starts at.
+    pub difficulty: crate::game::Difficulty,
     /// Open on this hosted room's lobby instead of the title (`kombat join`).
     pub join: Option<JoinRequest>,
 }
@@ -77,6 +79,7 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     let data_dir = files::data_dir();
     let mut app = App::new(keymap, theme, catalog::builtin(data_dir.as_deref()));
     app.player_name = crate::net::client::allowed_name(&login_name());
+    app.difficulty = options.difficulty;
     let mut first = Vec::new();
     if let Some(request) = options.join {
         first.push(app::open_lobby(&mut app, request));

@@ -2,8 +2,10 @@
 //! a kubectl command for a troubleshooter (or the game master), team chat for the liaison and a
 //! reply to the liaison for the customer, unless it starts with `/`. Pure.
 
+use std::fmt::Write as _;
+
 use crate::game::text::sanitize;
-use crate::game::{Action, IncidentState, Seat, Severity};
+use crate::game::{Action, Declaration, FailureClass, IncidentState, ObjectRef, Seat, Severity};
 use crate::net::seat::LobbyRequest;
 
 pub const HELP: &str =
@@ -15,7 +17,9 @@ liaison (customer), unless it starts with /:
   /update STATE TEXT           post a status update: investigating|identified|monitoring|resolved
   /hold                        ask the customer to hold off changes
   /severity 1-4                set the incident's severity
-  /declare [OPTION]            declare the root cause (lists the options when none is given)
+  /declare KIND/NS/NAME[,...] CLASS [by WHO]
+                               declare the root cause: the broken object(s), the failure class
+                               and who changed it; /declare alone lists the classes
   /hint                        ask for a hint (it costs points in the score)
   /findings                    what your side of the team found, numbered, with where from
   /share N                     pass finding N to the rest of the team (liaison, troubleshooters)
@@ -45,7 +49,9 @@ pub const SOLO_HELP: &str =
   /update STATE TEXT           post a status update: investigating|identified|monitoring|resolved
   /hold                        ask the customer to hold off changes
   /severity 1-4                set the incident's severity
-  /declare [OPTION]            declare the root cause (lists the options when none is given)
+  /declare KIND/NS/NAME[,...] CLASS [by WHO]
+                               declare the root cause: the broken object(s), the failure class
+                               and who changed it; /declare alone lists the classes
   /hint                        ask for a hint (it costs points in the score)
   /findings                    what was found, numbered, with where from
   /end                         end the turn for both seats
@@ -67,7 +73,7 @@ pub enum Intent {
     As(String),
     /// End this many turns.
     Wait(u32),
-    /// The root-cause options.
+    /// How to declare: the usage, the failure classes (and the options at easy difficulty).
     Options,
     /// The seat's findings, numbered as `/share N` names them.
     Findings,
@@ -103,7 +109,7 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
         "/mishap" => text("/mishap ID", Action::CauseMishap),
         "/inject" => text("/inject ID", Action::FireInject),
         "/declare" if rest.is_empty() => Intent::Options,
-        "/declare" => Intent::Act(Action::DeclareRootCause(rest.to_owned())),
+        "/declare" => declare(rest),
         "/update" => {
             let (state, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             match IncidentState::parse(state) {
@@ -167,6 +173,61 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
         "/quit" | "/exit" => Intent::Quit,
         _ => Intent::Usage(format!("unknown command {}; try /help", sanitize(word))),
     })
+}
+
+/// What `/declare` says when it cannot read the line.
+pub const DECLARE_USAGE: &str = "usage: /declare KIND/NAMESPACE/NAME[,KIND/NAMESPACE/NAME] CLASS [by WHO]";
+
+/// `/declare OBJECTS CLASS [by WHO]`, or `/declare OPTION` for the multiple choice of easy
+/// difficulty. Only the shape is checked here; the game judges the content and does not say.
+fn declare(rest: &str) -> Intent {
+    let mut words = rest.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let Some(class_word) = words.next() else {
+        // One word: a multiple-choice option, unless it was meant as a declaration.
+        if first.contains('/') || FailureClass::parse(first).is_some() {
+            return Intent::Usage(format!(
+                "{DECLARE_USAGE}   (name the objects and the class; /declare lists the classes)"
+            ));
+        }
+        return Intent::Act(Action::DeclareRootCause(first.to_owned()));
+    };
+    let mut objects = Vec::new();
+    for text in first.split(',').filter(|t| !t.trim().is_empty()) {
+        match ObjectRef::parse(text) {
+            Ok(object) => objects.push(object),
+            Err(e) => return Intent::Usage(format!("{}; {DECLARE_USAGE}", sanitize(&e.to_string()))),
+        }
+    }
+    let Some(class) = FailureClass::parse(class_word) else {
+        return Intent::Usage(format!(
+            "unknown failure class {}; /declare alone lists the classes",
+            sanitize(class_word)
+        ));
+    };
+    let changed_by = match words.next() {
+        None => None,
+        Some(by) if by.eq_ignore_ascii_case("by") => {
+            let who = words.collect::<Vec<_>>().join(" ");
+            if who.is_empty() {
+                return Intent::Usage(format!("who changed it? {DECLARE_USAGE}"));
+            }
+            Some(who)
+        }
+        Some(_) => return Intent::Usage(DECLARE_USAGE.to_owned()),
+    };
+    Intent::Act(Action::DeclareCause(Declaration { objects, class, changed_by }))
+}
+
+/// `/declare` alone: how to declare and the failure classes.
+pub fn declare_help() -> String {
+    let mut out = format!("{DECLARE_USAGE}\nFailure classes:");
+    let width = FailureClass::ALL.iter().map(|c| c.cli_name().len()).max().unwrap_or(0);
+    for class in FailureClass::ALL {
+        let _ = write!(out, "\n  {:<width$}  {}", class.cli_name(), class.label());
+    }
+    out.push_str("\nExample: /declare deployment/shop/web wrong-image by the CI pipeline");
+    out
 }
 
 /// A seat as its label reads (`troubleshooter 2`, `customer`, `spectator 3`), numbered from 1.
@@ -248,5 +309,41 @@ mod tests {
         assert_eq!(parse_seat("troubleshooter 300"), None);
         assert_eq!(parse_seat("liaison 2"), None);
         assert_eq!(parse_seat("nobody"), None);
+    }
+
+    #[test]
+    fn declarations_read_objects_class_and_who() {
+        let Some(Intent::Act(Action::DeclareCause(d))) =
+            parse("/declare deploy/shop/web,svc/shop/web wrong-image by Dana from the CI", Seat::Liaison)
+        else {
+            panic!("a declaration")
+        };
+        assert_eq!(d.objects.len(), 2);
+        assert_eq!(d.objects[0].to_string(), "deployment/shop/web");
+        assert_eq!(d.class, FailureClass::WrongImage);
+        assert_eq!(d.changed_by.as_deref(), Some("Dana from the CI"));
+        let Some(Intent::Act(Action::DeclareCause(d))) = parse("/declare node/worker-2 Scheduling", TS) else {
+            panic!("a declaration")
+        };
+        assert_eq!((d.class, d.changed_by), (FailureClass::Scheduling, None));
+    }
+
+    #[test]
+    fn malformed_declarations_say_how() {
+        for line in [
+            "/declare deploy/shop/web",
+            "/declare dns",
+            "/declare deploy/shop/web aliens",
+            "/declare gizmo/shop/web dns",
+            "/declare deploy/shop/web dns by",
+            "/declare deploy/shop/web dns because",
+            "/declare web dns",
+        ] {
+            assert!(matches!(parse(line, TS), Some(Intent::Usage(_))), "{line}");
+        }
+        let help = declare_help();
+        for class in FailureClass::ALL {
+            assert!(help.contains(class.cli_name()), "{class:?}");
+        }
     }
 }

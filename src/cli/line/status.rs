@@ -1,5 +1,5 @@
 //! What line mode answers by itself, from the newest views of the player's seats: `/status`, the
-//! root-cause options for `/declare`, and the closing block once the game is over. A solo player
+//! how to declare for `/declare`, and the closing block once the game is over. A solo player
 //! holds two seats; their views are read together. Everything from a view is sanitized here,
 //! since a remote view is a peer's text.
 
@@ -51,6 +51,7 @@ pub fn status(views: &[RoleView], lobby_players: Option<usize>) -> String {
         }
     }
     if let Some(f) = views.iter().find_map(|v| findings(&v.panel)) {
+        let _ = write!(out, "\nDifficulty: {}", f.difficulty);
         let _ = write!(out, "\nFindings: {} (/findings lists them)\nHints left: {}", f.clues.len(), f.hints_left);
         if let Some(option) = &f.declared {
             let _ = write!(out, "\nRoot cause declared: {}", sanitize(option));
@@ -62,8 +63,20 @@ pub fn status(views: &[RoleView], lobby_players: Option<usize>) -> String {
     out
 }
 
-/// The root-cause options, for `/declare` alone.
+/// `/declare` alone: how to declare, the failure classes, and the multiple-choice options where
+/// the seat's view offers them (easy difficulty, or the game master).
 pub fn options(views: &[RoleView]) -> String {
+    let mut out = super::lines::declare_help();
+    let offered = offered_options(views);
+    if !offered.is_empty() {
+        out.push('\n');
+        out.push_str(&offered);
+    }
+    out
+}
+
+/// The multiple-choice options a view offers, or nothing.
+fn offered_options(views: &[RoleView]) -> String {
     let options: Vec<(String, String)> = views
         .iter()
         .find_map(|v| match &v.panel {
@@ -72,10 +85,10 @@ pub fn options(views: &[RoleView]) -> String {
         })
         .unwrap_or_default();
     if options.is_empty() {
-        return "No root-cause options to declare from here.".to_owned();
+        return String::new();
     }
     let width = options.iter().map(|(id, _)| id.chars().count()).max().unwrap_or(0);
-    let mut out = "Root-cause options (/declare ID):".to_owned();
+    let mut out = "Or choose an option (/declare ID):".to_owned();
     for (id, text) in options {
         let _ = write!(out, "\n  {:<width$}  {}", sanitize(&id), sanitize(&text));
     }

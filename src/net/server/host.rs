@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Limits, NewRoom, Resumption, Rooms, Server, ServerConfig};
+use crate::game::Difficulty;
 use crate::game::text::sanitize;
 use crate::net::lan;
 
@@ -38,6 +39,11 @@ pub struct HostOptions {
     /// run from one machine.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub per_address: u32,
+    /// How much help the teams get in the rooms opened here: easy (hints, multiple-choice root
+    /// causes, a patient customer), normal, or hard (no hints, an action point fewer, an
+    /// impatient customer).
+    #[arg(long, value_name = "LEVEL", default_value_t = Difficulty::Normal)]
+    pub difficulty: Difficulty,
 }
 
 /// Whether `kombat host` may bind `addr`: loopback always, anything else only with `--public`.
@@ -55,7 +61,7 @@ pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
 /// `kombat host`: the rooms an earlier `kombat host` left in the data directory, else `--rooms`
 /// new rooms for `--scenario`; then serve until SIGTERM, ctrl-c or `quit` on stdin.
 pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
-    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address } = options;
+    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address, difficulty } = options;
     check_bind(bind, public).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -67,6 +73,7 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
                 connects: super::Rate { burst: per_address, ..Limits::default().connects },
                 ..Limits::default()
             },
+            difficulty,
         };
         let mut server =
             Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;

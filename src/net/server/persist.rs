@@ -9,7 +9,8 @@
 //! ```text
 //! {"format":"kombat-room","version":1,"code":"7K3QM-9XW2A","scenario":"first-deploy",
 //!  "scenario_text":"…","seed":8812,"turn_timer_ms":null,"phase":{"Playing":{"journal":"first-deploy-8812-1.jsonl"}},
-//!  "members":[{"seat":"Liaison","name":"Lee","token":"7K3QM-9XW2A.…","creator":true,"order":1,"ready":false}]}
+//!  "members":[{"seat":"Liaison","name":"Lee","token":"7K3QM-9XW2A.…","creator":true,"order":1,"ready":false}],
+//!  "difficulty":"normal"}
 //! ```
 
 use std::collections::BTreeMap;
@@ -24,7 +25,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::code;
 use super::scenarios::{Scenarios, Shared};
 use crate::game::journal::{self, Journal, JournalError};
-use crate::game::{Game, Phase, Seat};
+use crate::game::{Difficulty, Game, Phase, Seat};
 use crate::room::files::{self, JournalFile};
 
 /// What a record's `format` field says.
@@ -86,6 +87,10 @@ pub struct RoomRecord {
     pub turn_timer_ms: Option<u64>,
     pub phase: RecordPhase,
     pub members: Vec<MemberRecord>,
+    /// The room's difficulty; records from before it was kept were normal. A started game
+    /// takes it from its journal's header.
+    #[serde(default)]
+    pub difficulty: Difficulty,
 }
 
 impl RoomRecord {
@@ -107,6 +112,7 @@ impl RoomRecord {
             turn_timer_ms: turn_timer.map(|t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
             phase: RecordPhase::Lobby,
             members: Vec::new(),
+            difficulty: Difficulty::Normal,
         }
     }
 
@@ -368,7 +374,9 @@ pub fn revive(record: &RoomRecord, data: &Path, scenarios: &Scenarios) -> Result
         .share(&record.scenario_text, |text| crate::scenario::parse(&file, text))
         .map_err(|e| ReviveError::Scenario(e.to_string()))?;
     let Some(name) = journal_name else {
-        let game = Game::new(scenario, record.seed).map_err(|e| ReviveError::Scenario(e.to_string()))?;
+        let game = Game::new(scenario, record.seed)
+            .map_err(|e| ReviveError::Scenario(e.to_string()))?
+            .with_difficulty(record.difficulty);
         return Ok(Revived { game, scenario_text: text, journal: None, acted: BTreeMap::new() });
     };
     let path = files::journals_dir(data).join(name);

@@ -133,7 +133,10 @@ impl TableHandle {
         let scenario = game.scenario();
         let keeping = keep.map(|dir| {
             let text = Arc::clone(&config.scenario_text);
-            let record = RoomRecord::new(&code, &scenario.id, text, config.seed, config.turn_timer);
+            let record = RoomRecord {
+                difficulty: game.difficulty,
+                ..RoomRecord::new(&code, &scenario.id, text, config.seed, config.turn_timer)
+            };
             Keeping { dir, record, saved: false }
         });
         let members: BTreeMap<Seat, Member> = members

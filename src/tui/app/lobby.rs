@@ -8,8 +8,8 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{App, Effect, GameScreen, Overlay, Screen};
-use crate::game::Seat;
 use crate::game::view::RoleView;
+use crate::game::{Difficulty, Seat};
 use crate::net::client::DEFAULT_PORT;
 use crate::net::client::{LobbyView, RoleWish};
 use crate::tui::action::Action;
@@ -61,6 +61,8 @@ pub struct HostRequest {
     pub bind: String,
     pub name: String,
     pub role: RoleWish,
+    /// Chosen on the scenario list (its difficulty key) or by `--difficulty`.
+    pub difficulty: Difficulty,
 }
 
 /// What the lobby asks of the server: the seat handle's own vocabulary.
@@ -460,7 +462,7 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
             let join = JoinRequest { server: bind.clone(), code: String::new(), name: name.clone(), role };
             let origin = Origin::Host((**form).clone());
             app.screen = Screen::Lobby(Box::new(LobbyScreen::new(join, origin)));
-            vec![Effect::Host(HostRequest { scenario, bind, name, role })]
+            vec![Effect::Host(HostRequest { scenario, bind, name, role, difficulty: app.difficulty })]
         }
         _ => Vec::new(),
     }

@@ -8,7 +8,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::seats::{self, MasterTab};
 use super::{App, Effect, IncidentItem, Overlay, Screen};
-use crate::game::view::{OptionView, Panel, RoleView};
+use crate::game::view::{Panel, RoleView};
 use crate::game::{Action as GameAction, IncidentState, Phase, Seat};
 use crate::tui::action::Action;
 use crate::tui::complete;
@@ -293,17 +293,13 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
         }
         Action::Quit => app.overlay = Some(Overlay::ConfirmLeave),
+        // Chosen on the scenario list, not during a game.
+        Action::Difficulty => return None,
         Action::Help => app.overlay = Some(Overlay::Help),
         Action::Theme => app.theme = app.theme.next(),
         Action::EndTurn => return Some(end_turn(game)),
         Action::Hint => return Some(vec![Effect::Act { seat, action: GameAction::RequestHint }]),
-        Action::Declare => {
-            if declare_options(app).is_empty() {
-                app.show("this scenario has no root-cause options to declare", true);
-            } else {
-                app.overlay = Some(Overlay::Declare { selected: 0 });
-            }
-        }
+        Action::Declare => app.overlay = Some(Overlay::Declare(Box::default())),
         Action::Incident => app.overlay = Some(Overlay::Incident { selected: 0 }),
         Action::Up
         | Action::Down
@@ -357,23 +353,6 @@ fn submit(app: &mut App) -> Vec<Effect> {
             vec![Effect::Act { seat, action: GameAction::StatusUpdate { state, text: line } }]
         }
     }
-}
-
-/// The root-cause options in the active seat's findings.
-pub(super) fn declare_options(app: &App) -> Vec<OptionView> {
-    let Screen::Game(game) = &app.screen else { return Vec::new() };
-    let findings = game.views.iter().find_map(|v| match &v.panel {
-        Panel::Liaison(l) => Some(&l.findings),
-        Panel::Troubleshooter(t) => Some(&t.findings),
-        _ => None,
-    });
-    findings.map(|f| f.root_causes.clone()).unwrap_or_default()
-}
-
-pub(super) fn declare(app: &mut App, selected: usize) -> Vec<Effect> {
-    let Some(option) = declare_options(app).get(selected).cloned() else { return Vec::new() };
-    let Some(game) = game_mut(app) else { return Vec::new() };
-    vec![Effect::Act { seat: game.seat(), action: GameAction::DeclareRootCause(option.id) }]
 }
 
 pub(super) fn incident(app: &mut App, selected: usize) -> Vec<Effect> {

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::game::view::{self, Panel};
-use crate::game::{Action as GameAction, Game, Phase};
+use crate::game::{Action as GameAction, Declaration, FailureClass, Game, ObjectRef, Phase};
 use crate::tui::catalog;
 
 const SCENARIO: &str = "first-deploy";
@@ -48,7 +48,10 @@ fn views(game: &Game) -> Vec<RoleView> {
 fn playing(game: &Game) -> App {
     let mut app = app();
     assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
-    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::StartSolo { scenario: SCENARIO.to_owned() }]);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
+    );
     update(&mut app, Msg::Views(views(game)));
     app
 }
@@ -148,7 +151,10 @@ fn the_picker_starts_the_chosen_scenario() {
     let mut app = app();
     assert_eq!(app.catalog.first().map(|e| e.id.as_str()), Some(SCENARIO));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::StartSolo { scenario: SCENARIO.to_owned() }]);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
+    );
     let game = screen(&app);
     assert_eq!(game.scenario, SCENARIO);
     assert_eq!(game.seats, [Seat::Liaison, TS]);
@@ -333,8 +339,65 @@ fn the_incident_window_sets_severity_and_asks_to_hold_off() {
 }
 
 #[test]
-fn the_declare_picker_declares_the_chosen_root_cause() {
+fn the_declare_form_declares_objects_class_and_who() {
     let game = game();
+    let mut app = playing(&game);
+    press(&mut app, KeyCode::F(2));
+    assert!(matches!(&app.overlay, Some(Overlay::Declare(form)) if form.field == DeclareField::Objects));
+    // Nothing typed: the form says what is missing and stays open.
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert!(app.notice.as_ref().is_some_and(|n| n.error));
+    assert!(matches!(app.overlay, Some(Overlay::Declare(_))));
+    type_text(&mut app, "deploy/shop/web");
+    press(&mut app, KeyCode::Tab);
+    // The class list starts at "wrong image"; → moves on, ← comes back.
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "dana");
+    let declared = Declaration {
+        objects: vec![ObjectRef::parse("deployment/shop/web").expect("parses")],
+        class: FailureClass::WrongImage,
+        changed_by: Some("dana".to_owned()),
+    };
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![act(TS, GameAction::DeclareCause(declared))]);
+    assert_eq!(app.overlay, None);
+    // ctrl-r opens it too, empty again; at normal difficulty there is no multiple choice.
+    ctrl(&mut app, 'r');
+    assert_eq!(app.overlay, Some(Overlay::Declare(Box::default())));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert!(matches!(&app.overlay, Some(Overlay::Declare(form)) if form.field == DeclareField::Objects));
+}
+
+#[test]
+fn the_declare_form_completes_names_the_seat_has_seen() {
+    let game = game();
+    let mut app = playing(&game);
+    let seen: Vec<String> = match &screen(&app).views[1].panel {
+        Panel::Troubleshooter(t) => t
+            .names
+            .iter()
+            .filter(|n| n.kind == crate::sim::kind::Kind::Deployment)
+            .map(|n| ObjectRef { kind: n.kind, namespace: n.namespace.clone(), name: n.name.clone() }.to_string())
+            .collect(),
+        other => panic!("not a troubleshooter panel: {other:?}"),
+    };
+    let Some(first) = seen.iter().min().cloned() else { return };
+    press(&mut app, KeyCode::F(2));
+    type_text(&mut app, "deployment/");
+    press(&mut app, KeyCode::Right);
+    assert!(matches!(&app.overlay, Some(Overlay::Declare(form)) if form.objects == first), "{:?}", app.overlay);
+}
+
+#[test]
+fn at_easy_difficulty_the_declare_form_offers_the_options() {
+    let scenario = crate::scenario::builtin(SCENARIO).expect("built in").expect("parses");
+    let mut game = Game::new(scenario, 1).expect("builds").with_difficulty(Difficulty::Easy);
+    game.seat(Seat::Liaison, "you");
+    game.seat(TS, "you");
+    game.start();
     let mut app = playing(&game);
     let options = match &screen(&app).views[1].panel {
         Panel::Troubleshooter(t) => t.findings.root_causes.clone(),
@@ -342,13 +405,25 @@ fn the_declare_picker_declares_the_chosen_root_cause() {
     };
     assert!(options.len() > 1);
     press(&mut app, KeyCode::F(2));
-    assert_eq!(app.overlay, Some(Overlay::Declare { selected: 0 }));
-    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::BackTab);
+    assert!(matches!(&app.overlay, Some(Overlay::Declare(form)) if form.field == DeclareField::Option));
+    press(&mut app, KeyCode::Right);
     assert_eq!(press(&mut app, KeyCode::Enter), vec![act(TS, GameAction::DeclareRootCause(options[1].id.clone()))]);
-    assert_eq!(app.overlay, None);
-    // ctrl-r opens it too.
-    ctrl(&mut app, 'r');
-    assert_eq!(app.overlay, Some(Overlay::Declare { selected: 0 }));
+}
+
+#[test]
+fn the_picker_cycles_the_difficulty_and_starts_the_game_at_it() {
+    let mut app = app();
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert!(app.footer_actions().contains(&Action::Difficulty));
+    press(&mut app, KeyCode::Char('d'));
+    assert_eq!(app.difficulty, Difficulty::Hard);
+    press(&mut app, KeyCode::Char('d'));
+    assert_eq!(app.difficulty, Difficulty::Easy);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Easy }]
+    );
 }
 
 #[test]
@@ -421,7 +496,7 @@ fn the_end_of_the_game_opens_the_debrief() {
 
     assert_eq!(
         press(&mut app, KeyCode::Char('r')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned() }]
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
     );
     assert_eq!(screen(&app).scenario, SCENARIO);
 
@@ -429,7 +504,7 @@ fn the_end_of_the_game_opens_the_debrief() {
     let next = app.catalog[1].id.clone();
     assert_eq!(
         press(&mut app, KeyCode::Char('n')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: next.clone() }]
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: next.clone(), difficulty: Difficulty::Normal }]
     );
     assert_eq!(screen(&app).scenario, next);
 
@@ -453,7 +528,7 @@ fn the_last_scenario_is_followed_by_the_first() {
     }
     assert_eq!(
         press(&mut app, KeyCode::Char('n')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned() }]
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
     );
 }
 

@@ -308,13 +308,21 @@ fn happened_lines(debrief: &Debrief, width: usize, theme: &Theme) -> Vec<Line<'s
             _ => Line::from(row),
         });
     }
-    if !debrief.lessons.is_empty() {
-        let lessons = format!("Lessons: {}", sanitize(&debrief.lessons.join(", ")));
-        for (i, row) in text::wrap(&lessons, width).into_iter().enumerate() {
-            lines.push(match row.strip_prefix("Lessons:") {
-                Some(rest) if i == 0 => {
-                    Line::from(vec![Span::styled("Lessons:", theme.accent), Span::raw(rest.to_owned())])
-                }
+    // The answer in the taxonomy's terms, then what the team declared and how right it was: the
+    // first place a player learns it (the game itself never says); then the lessons.
+    let lessons = (!debrief.lessons.is_empty()).then(|| ("Lessons:", sanitize(&debrief.lessons.join(", "))));
+    for (label, text) in debrief
+        .causes
+        .iter()
+        .map(|c| ("Answer:", sanitize(c)))
+        .chain(
+            debrief.declarations.iter().map(|(d, credit)| ("Declared:", format!("{} ({credit}% right)", sanitize(d)))),
+        )
+        .chain(lessons)
+    {
+        for (i, row) in text::wrap(&format!("{label} {text}"), width).into_iter().enumerate() {
+            lines.push(match row.strip_prefix(label) {
+                Some(rest) if i == 0 => Line::from(vec![Span::styled(label, theme.accent), Span::raw(rest.to_owned())]),
                 _ => Line::from(row),
             });
         }

@@ -132,6 +132,11 @@ fn render_detail(app: &App, entry: &CatalogEntry, area: Rect, buf: &mut Buffer) 
                 None => Span::styled("— (not played yet)", theme.muted),
             },
         ]),
+        Line::from(vec![
+            label("Play at"),
+            Span::styled(app.difficulty.as_str(), theme.accent),
+            Span::styled(format!(" ({} to change)", app.keymap.label(Action::Difficulty)), theme.muted),
+        ]),
         Line::default(),
     ]);
     let summary = crate::game::text::sanitize_block(&entry.summary);

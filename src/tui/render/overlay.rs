@@ -13,14 +13,17 @@ use super::master::{inject_what, inject_when};
 use super::{pane, text};
 use crate::game::Seat;
 use crate::game::text::sanitize;
-use crate::game::view::{OptionView, Panel};
+
 use crate::tui::action::Action;
-use crate::tui::app::{App, IncidentItem, MasterControl, Overlay, Screen, customer_panel, help_actions, master_panel};
+use crate::tui::app::{
+    App, DeclareField, DeclareForm, IncidentItem, MasterControl, Overlay, Screen, customer_panel, declare_fields,
+    declare_options, help_actions, master_panel,
+};
 
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Help => render_help(app, area, buf),
-        Overlay::Declare { selected } => render_declare(app, *selected, area, buf),
+        Overlay::Declare(form) => render_declare(app, form, area, buf),
         Overlay::Incident { selected } => render_incident(app, *selected, area, buf),
         Overlay::ConfirmLeave => render_confirm(app, area, buf),
         Overlay::Rate { selected } => render_rate(app, *selected, area, buf),
@@ -183,39 +186,69 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// The root-cause options from the views the player holds.
-fn options(app: &App) -> Vec<OptionView> {
-    let Screen::Game(game) = &app.screen else { return Vec::new() };
-    game.views
-        .iter()
-        .find_map(|v| match &v.panel {
-            Panel::Liaison(l) => Some(l.findings.root_causes.clone()),
-            Panel::Troubleshooter(t) => Some(t.findings.root_causes.clone()),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// The end of `value` in at most `max` characters: where the typing happens stays in sight.
+fn tail(value: &str, max: usize) -> String {
+    let count = value.chars().count();
+    if count <= max {
+        return value.to_owned();
+    }
+    let kept: String = value.chars().skip(count + 1 - max).collect();
+    format!("…{kept}")
 }
 
-fn render_declare(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+/// The declaration form: one row per field, the focused one marked, then the keys.
+fn render_declare(app: &App, form: &DeclareForm, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let options = options(app);
+    let options = declare_options(app);
+    let rows = declare_fields(options.len());
     let width = area.width.saturating_sub(8).min(90);
-    let text_width = usize::from(width.saturating_sub(8)).max(1);
-    let items: Vec<ListItem> = options
-        .iter()
-        .map(|o| {
-            let mut lines = vec![Line::styled(sanitize(&o.id), theme.accent)];
-            lines.extend(text::wrap(&sanitize(&o.text), text_width).into_iter().map(Line::from));
-            ListItem::new(Text::from(lines))
-        })
-        .collect();
-    let rows: u16 = items.iter().map(|i| i.height() as u16).sum();
-    let inner = window(app, "Declare the root cause", width, rows + 4, area, buf);
-    let [intro, list_area] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
-    Line::styled("Which of these caused the incident? A wrong answer costs points.", theme.muted).render(intro, buf);
-    let list = List::new(items).highlight_style(theme.selected).highlight_symbol("▸ ");
-    let mut state = ListState::default().with_selected(Some(selected.min(options.len().saturating_sub(1))));
-    StatefulWidget::render(list, list_area, buf, &mut state);
+    let value_width = usize::from(width.saturating_sub(18)).max(8);
+    let inner = window(app, "Declare the root cause", width, rows.len() as u16 + 8, area, buf);
+    let mut lines =
+        vec![Line::styled("What broke, what kind of failure, and who changed it?", theme.muted), Line::default()];
+    for field in &rows {
+        let focused = *field == form.field;
+        let (label, value) = match field {
+            DeclareField::Objects => {
+                let shown = if form.objects.is_empty() && !focused {
+                    "kind/namespace/name".to_owned()
+                } else {
+                    form.objects.clone()
+                };
+                ("Objects", shown)
+            }
+            DeclareField::Class => ("Class", format!("◂ {} ▸", form.class().label())),
+            DeclareField::ChangedBy => ("Changed by", form.changed_by.clone()),
+            DeclareField::Option => {
+                let text = options.get(form.option).map_or(String::new(), |o| o.text.clone());
+                ("Or choose", format!("◂ {text} ▸"))
+            }
+        };
+        let mut value = tail(&sanitize(&value), value_width);
+        if focused && matches!(field, DeclareField::Objects | DeclareField::ChangedBy) {
+            value.push('▏');
+        }
+        let marker = if focused { "▸ " } else { "  " };
+        let style = if focused { theme.selected } else { theme.text };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{marker}{label:<11}"), theme.muted),
+            Span::styled(value, style),
+        ]));
+    }
+    lines.push(Line::default());
+    let hint = match form.field {
+        DeclareField::Objects => "←/→: names seen so far · several: separate with commas",
+        DeclareField::Class | DeclareField::Option => "←/→: choose",
+        DeclareField::ChangedBy => "a person, a pipeline, a job (optional)",
+    };
+    lines.push(Line::styled(hint, theme.muted));
+    lines.push(Line::from(vec![
+        Span::styled(app.keymap.label(Action::Select), theme.accent),
+        Span::raw(": declare · Tab: next field · "),
+        Span::styled(app.keymap.label(Action::Back), theme.accent),
+        Span::raw(": cancel"),
+    ]));
+    Paragraph::new(lines).render(inner, buf);
 }
 
 fn render_incident(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {

@@ -222,3 +222,24 @@ fn a_record_that_is_a_link_a_device_or_huge_is_not_read() {
     assert!(messages[2].contains("larger than"), "{messages:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_room_keeps_its_difficulty_and_older_records_read_as_normal() {
+    let dir = temp_dir("difficulty");
+    let rooms = RoomDir::open(&dir).expect("opens");
+    let record = RoomRecord { difficulty: Difficulty::Hard, ..record() };
+    rooms.save(&record).expect("saves");
+    let path = rooms.path_of(CODE);
+    let text = std::fs::read_to_string(&path).expect("reads");
+    assert!(text.contains(r#""difficulty": "hard""#), "the record names it");
+    let read = RoomRecord::parse(&path, &text).expect("parses");
+    assert_eq!(read.difficulty, Difficulty::Hard);
+    let lobby = revive(&read, &dir, &Scenarios::default()).expect("revives");
+    assert_eq!((lobby.game.difficulty, lobby.game.points_per_turn()), (Difficulty::Hard, 3));
+
+    // A record written before the field existed.
+    let older = text.replace(r#""difficulty": "hard""#, r#""_unused": 0"#).replace(",\n  \"_unused\": 0", "");
+    assert_ne!(older, text);
+    assert_eq!(RoomRecord::parse(&path, &older).expect("parses").difficulty, Difficulty::Normal);
+    let _ = std::fs::remove_dir_all(&dir);
+}

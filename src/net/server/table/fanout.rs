@@ -76,7 +76,7 @@ impl Table {
         if only.is_none() {
             let fresh = std::mem::take(&mut self.fresh);
             for seat in &seats {
-                let share: Vec<Stamped> = fresh.iter().filter(|s| view::sees(*seat, s)).cloned().collect();
+                let share: Vec<Stamped> = fresh.iter().filter_map(|s| view::share(*seat, s)).collect();
                 if !share.is_empty() {
                     self.push(*seat, Update::Events(fit_events(share, MAX_SNAPSHOT)));
                 }

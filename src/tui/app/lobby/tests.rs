@@ -128,7 +128,13 @@ fn the_host_form_hosts_the_chosen_scenario_in_the_chosen_seat() {
     press(&mut app, KeyCode::Left);
     let effects = press(&mut app, KeyCode::Enter);
     let role = *HOST_ROLES.last().expect("roles");
-    let expected = HostRequest { scenario: second, bind: "127.0.0.1:7878".to_owned(), name: "alice".to_owned(), role };
+    let expected = HostRequest {
+        scenario: second,
+        bind: "127.0.0.1:7878".to_owned(),
+        name: "alice".to_owned(),
+        role,
+        difficulty: crate::game::Difficulty::Normal,
+    };
     assert_eq!(effects, vec![Effect::Host(expected)]);
     update(&mut app, Msg::Net(NetMsg::Hosting { share: "kombat join 127.0.0.1:7878 --code X".to_owned() }));
     assert_eq!(lobby(&app).share.as_deref(), Some("kombat join 127.0.0.1:7878 --code X"));
