@@ -359,20 +359,24 @@ fn completion_candidates_show_above_the_prompt_and_the_cursor_follows_the_input(
 }
 
 #[test]
-fn a_status_update_prompt_says_where_it_goes_and_keeps_the_cursor_in_its_box() {
+fn the_status_update_editor_holds_several_lines_and_says_how_to_post() {
     let mut app = in_game(views(&investigating()));
     press(&mut app, KeyCode::F(4));
     press(&mut app, KeyCode::Enter);
-    let buffer = draw_buffer(&app, 80, 24);
-    let text = text_of(&buffer);
-    // On a small screen the long label goes to the prompt's title, leaving room to type.
-    assert!(text.contains("╭ status update (investigating) ─"), "the prompt says where it sends:\n{text}");
-    let prompt = find(&buffer, "│> ").map_or_else(|| panic!("the prompt:\n{text}"), |(x, y)| (x + 1, y));
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Checkout is affected; browsing works.");
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Next: rollback.");
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("╭ status update (investigating) ─"), "the editor says what it writes:\n{text}");
+    assert!(text.contains("ctrl-s posts · enter new line · esc cancels"), "and how to post:\n{text}");
     assert!(text.contains("[ liaison ]"), "the update goes out from the liaison's seat:\n{text}");
-    let cursor = render::cursor(&app, buffer.area).expect("a cursor");
-    assert_eq!(cursor.y, prompt.1);
-    assert!(cursor.x > prompt.0 + 2 && cursor.x < 80 - 32, "{cursor:?} inside the prompt's box:\n{text}");
-    assert!(text.contains("Next update in 15 minutes."), "the end of the template shows by the cursor:\n{text}");
+    for line in ["update in 15 minutes.", "Checkout is affected; browsing works.", "Next: rollback."] {
+        assert!(text.contains(line), "{line:?} shows in the editor:\n{text}");
+    }
+    let buffer = draw_buffer(&app, 80, 24);
+    assert_eq!(render::cursor(&app, buffer.area), None, "the editor draws its own cursor");
+    snapshot_both("status_editor", &app);
 }
 
 #[test]

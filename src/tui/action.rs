@@ -63,10 +63,12 @@ pub enum Action {
     Master,
     /// The game master: show the next tab of the main pane.
     NextPane,
+    /// In the status-update editor: post the update (Enter starts a new line there).
+    PostUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -97,6 +99,7 @@ impl Action {
         Action::Master,
         // After Complete: Tab completes while the game master types a command.
         Action::NextPane,
+        Action::PostUpdate,
     ];
 
     /// One or two words for the footer.
@@ -130,6 +133,7 @@ impl Action {
             Action::AnswerHoldOff => "hold off?",
             Action::Master => "controls",
             Action::NextPane => "next tab",
+            Action::PostUpdate => "post update",
         }
     }
 
@@ -166,6 +170,7 @@ impl Action {
                 "Game controls: pause or resume, fire an inject, grant a hint, speak as the customer, end"
             }
             Action::NextPane => "Show the next tab: overview, console, chats, script, event log",
+            Action::PostUpdate => "In the status-update editor: post the update (Enter starts a new line)",
         }
     }
 }
