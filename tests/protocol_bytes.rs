@@ -28,7 +28,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 3 }, "00 03"),
+        ("Hello", ClientMsg::Hello { protocol_version: 4 }, "00 04"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -93,6 +93,7 @@ fn spectator_view() -> RoleView {
             history: vec![],
         }),
         debrief: None,
+        waiting: vec![Seat::Liaison],
     }
 }
 
@@ -110,7 +111,7 @@ fn lobby() -> LobbyView {
 
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 3 }, "00 03"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 4 }, "00 04"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -133,7 +134,7 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
         (
             "Update (a view)",
             ServerMsg::Update { seq: 2, update: Update::View(Box::new(spectator_view())) },
-            "03 02 01 04 00 02 43 79 07 52 65 6c 65 61 73 65\n07 45 72 72 6f 72 73 2e 01 0c f0 01 02 01 00 00\n01 00 03 41 6e 61 03 00 00 00 00 00 00 e0 3f 00\n00 00 00 00 e0 58 40 00 00 00 00 00 00 00",
+            "03 02 01 04 00 02 43 79 07 52 65 6c 65 61 73 65\n07 45 72 72 6f 72 73 2e 01 0c f0 01 02 01 00 00\n01 00 03 41 6e 61 03 00 00 00 00 00 00 e0 3f 00\n00 00 00 00 e0 58 40 00 00 00 00 00 00 00 01 00",
         ),
         (
             "Update (removed)",
@@ -152,6 +153,11 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
                 }]),
             },
             "03 04 03 01 01 f0 01 01 03 13",
+        ),
+        (
+            "Update (turn timer)",
+            ServerMsg::Update { seq: 5, update: Update::TurnTimer { left_ms: Some(42_000) } },
+            "03 05 04 01 90 c8 02",
         ),
         ("Done (done)", ServerMsg::Done { id: 1, result: Ok(()) }, "04 01 00"),
         (
@@ -177,7 +183,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 3, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 4, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }
@@ -207,10 +213,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 03");
-    assert!(DOC.contains("```\n00 00 00 02 00 03\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 04");
+    assert!(DOC.contains("```\n00 00 00 02 00 04\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 3 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 4 });
 }
 
 #[test]

@@ -380,16 +380,35 @@ fn the_status_update_editor_holds_several_lines_and_says_how_to_post() {
 }
 
 #[test]
+fn every_seat_shows_the_turn_timer_and_whom_the_turn_waits_for() {
+    use std::time::{Duration, Instant};
+    let mut app = in_game(views(&investigating()));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("waits for you"), "solo: the turn waits for the player:\n{text}");
+    assert!(!text.contains('⏱'), "no timer, no countdown:\n{text}");
+    let now = Instant::now();
+    update(&mut app, Msg::TurnTimer { left: Some(Duration::from_millis(41_500)), now });
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("⏱ 0:42"), "the countdown shows, rounded up:\n{text}");
+    update(&mut app, Msg::Tick(now + Duration::from_secs(30)));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("⏱ 0:12"), "and counts down on the shell's clock:\n{text}");
+    snapshot_both("turn_timer", &app);
+}
+
+#[test]
 fn paused_games_ended_turns_and_errors_are_said_plainly() {
     let mut views = views(&investigating());
     for view in &mut views {
         view.phase = kombat::game::Phase::Paused;
         view.ended_turn = true;
+        // A paused turn waits for nobody.
+        view.waiting.clear();
     }
     let mut app = in_game(views);
     let text = draw(&app, 80, 24);
     assert!(text.contains("paused by the game master"), "{text}");
-    assert!(text.contains("turn ended, waiting"), "{text}");
+    assert!(text.contains("turn ended"), "{text}");
 
     update(&mut app, Msg::Rejected("you have no action points left this turn".to_owned()));
     let buffer = draw_buffer(&app, 80, 24);

@@ -9,6 +9,7 @@ mod play;
 mod seats;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
@@ -229,6 +230,8 @@ pub struct App {
     pub hosted: Option<Hosted>,
     /// The terminal's size, as last heard: a page of scrolling is a pane's height in it.
     pub area: Rect,
+    /// The shell's clock as last heard (the model reads no clock itself).
+    pub now: Option<Instant>,
 }
 
 /// Something that happened.
@@ -246,6 +249,13 @@ pub enum Msg {
     },
     /// Fresh views of the seats the player holds, in the order of `GameScreen::seats`.
     Views(Vec<RoleView>),
+    /// The room's turn timer leaves the current turn `left` from `now` (none: no turn runs).
+    TurnTimer {
+        left: Option<Duration>,
+        now: Instant,
+    },
+    /// A second passed on the shell's clock, while a countdown shows.
+    Tick(Instant),
     /// The command history of the scenario being played, oldest first.
     History(Vec<String>),
     /// The room wrote the postmortem here.
@@ -314,6 +324,7 @@ impl App {
             player_name: "player".to_owned(),
             hosted: None,
             area: Rect::new(0, 0, super::render::MIN_WIDTH, super::render::MIN_HEIGHT),
+            now: None,
         }
     }
 
@@ -340,6 +351,19 @@ impl App {
                 vec![Action::Select, Action::Ready, Action::StartGame, Action::Kick, Action::Back, Action::Help]
             }
         }
+    }
+
+    /// The time the turn timer leaves the game on screen, at the clock last heard; none without
+    /// a timer.
+    pub fn turn_left(&self) -> Option<Duration> {
+        let Screen::Game(game) = &self.screen else { return None };
+        let (deadline, now) = (game.deadline?, self.now?);
+        Some(deadline.saturating_duration_since(now))
+    }
+
+    /// Whether a countdown shows, so the shell should tick.
+    pub fn counting_down(&self) -> bool {
+        self.turn_left().is_some_and(|left| !left.is_zero())
     }
 
     fn show(&mut self, text: impl Into<String>, error: bool) {
@@ -370,6 +394,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Net(msg) => lobby::on_net(app, msg),
+        Msg::TurnTimer { left, now } => {
+            app.now = Some(now);
+            if let Screen::Game(game) = &mut app.screen {
+                game.deadline = left.map(|left| now + left);
+            }
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            app.now = Some(now);
+            Vec::new()
+        }
         Msg::History(lines) => {
             if let Screen::Game(game) = &mut app.screen {
                 game.history = super::history::History::new(lines);

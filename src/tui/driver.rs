@@ -87,8 +87,14 @@ where
     draw(terminal, &app)?;
     tracing::info!("first frame drawn");
     tokio::pin!(shutdown);
+    // Ticks only while a turn timer counts down on the screen; otherwise nothing is drawn while
+    // nothing happens.
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        let counting = app.counting_down();
         let msg = tokio::select! {
+            _ = ticks.tick(), if counting => Msg::Tick(std::time::Instant::now()),
             event = input.recv() => match event {
                 None => break,
                 Some(event) => match to_msg(&event) {
@@ -303,6 +309,7 @@ async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
         let msg = match event {
             SeatEvent::Lobby(lobby) => Msg::Net(NetMsg::Lobby(lobby)),
             SeatEvent::Views(views) => Msg::Views(views),
+            SeatEvent::TurnTimer(left) => Msg::TurnTimer { left, now: std::time::Instant::now() },
             SeatEvent::Events(_) | SeatEvent::Done { result: Ok(()), .. } => continue,
             SeatEvent::Done { result: Err(reason), .. } => Msg::Rejected(sanitize(&reason)),
             SeatEvent::Notice(text) => Msg::Net(NetMsg::Notice(sanitize(&text))),

@@ -129,6 +129,8 @@ pub struct GameScreen {
     pub chat_history: Vec<(Target, History)>,
     /// The status update being written, while the prompt is a status update.
     pub editor: Option<StatusEditor>,
+    /// When the room's turn timer ends the current turn, on the shell's clock.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl GameScreen {
@@ -152,6 +154,7 @@ impl GameScreen {
             refusable: None,
             chat_history: Vec::new(),
             editor: None,
+            deadline: None,
         }
     }
 

@@ -647,3 +647,28 @@ fn key_releases_are_ignored() {
     assert_eq!(update(&mut app, Msg::Key(release)), Vec::new());
     assert!(!app.quit);
 }
+
+#[test]
+fn the_turn_timer_counts_down_on_the_shells_clock_and_says_whom_the_turn_waits_for() {
+    use std::time::{Duration, Instant};
+    let mut game = game();
+    let mut app = playing(&game);
+    assert_eq!(app.turn_left(), None, "no timer: no countdown");
+    assert!(!app.counting_down());
+    assert_eq!(screen(&app).view().map(|v| v.waiting.clone()), Some(vec![Seat::Liaison, TS]));
+    let start = Instant::now();
+    update(&mut app, Msg::TurnTimer { left: Some(Duration::from_secs(60)), now: start });
+    assert_eq!(app.turn_left(), Some(Duration::from_secs(60)));
+    assert!(app.counting_down());
+    update(&mut app, Msg::Tick(start + Duration::from_secs(17)));
+    assert_eq!(app.turn_left(), Some(Duration::from_secs(43)));
+    update(&mut app, Msg::Tick(start + Duration::from_secs(90)));
+    assert_eq!(app.turn_left(), Some(Duration::ZERO), "never below zero");
+    assert!(!app.counting_down(), "nothing left to count: the shell stops ticking");
+    // The liaison ended the turn: it waits for the troubleshooter alone.
+    game.act(Seat::Liaison, &GameAction::EndTurn).expect("ends the turn");
+    update(&mut app, Msg::Views(views(&game)));
+    assert_eq!(screen(&app).view().map(|v| v.waiting.clone()), Some(vec![TS]));
+    update(&mut app, Msg::TurnTimer { left: None, now: start });
+    assert_eq!(app.turn_left(), None, "a paused or ended game shows no countdown");
+}

@@ -156,8 +156,66 @@ pub struct SeatArea {
     pub tall: bool,
 }
 
+/// The turn timer's countdown (`⏱ 0:42`) and whom the turn still waits for, as spans that
+/// start with their own gap; every seat's header shows them. `compact` words them shorter for
+/// a narrow header.
+pub(super) fn turn_spans(app: &App, game: &GameScreen, view: &RoleView, compact: bool) -> Vec<Span<'static>> {
+    let theme = &app.theme;
+    let mut spans = Vec::new();
+    if let Some(left) = app.turn_left().filter(|_| view.phase == crate::game::Phase::Playing) {
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        let style = if secs <= 10 {
+            theme.bad
+        } else if secs <= 30 {
+            theme.warn
+        } else {
+            theme.text
+        };
+        spans.push(Span::styled(format!("  ⏱ {}:{:02}", secs / 60, secs % 60), style));
+    }
+    let ended = match (view.ended_turn, compact) {
+        (false, _) => "",
+        (true, false) => "turn ended, ",
+        (true, true) => "ended, ",
+    };
+    match waiting_for(game, view) {
+        Some(who) if compact => spans.push(Span::styled(format!("  {ended}waits: {who}"), theme.warn)),
+        Some(who) => spans.push(Span::styled(format!("  {ended}waits for {who}"), theme.warn)),
+        None if view.ended_turn => spans.push(Span::styled("  turn ended", theme.warn)),
+        None => {}
+    }
+    spans
+}
+
+/// Whom the turn waits for, in words: `you` for the seats this player holds, the others by
+/// seat; none when it waits for nobody.
+pub(super) fn waiting_for(game: &GameScreen, view: &RoleView) -> Option<String> {
+    let mut names: Vec<String> = Vec::new();
+    for seat in &view.waiting {
+        let name = if game.seats.contains(seat) { "you".to_owned() } else { seat.label() };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.len() {
+        0 => None,
+        1 | 2 => Some(names.join(" and ")),
+        n => Some(format!("{n} players")),
+    }
+}
+
 /// Seat tabs and the scenario on the left; turn, clock, action points on the right.
 fn render_header(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf: &mut Buffer) {
+    let full = header_right(app, game, view, false);
+    let tabs = usize::from(game.seats.len() as u16) * 18;
+    // The seat tabs come first; a right side that would run into them is worded shorter.
+    let right =
+        if full.width() + tabs.min(34) > usize::from(area.width) { header_right(app, game, view, true) } else { full };
+    render_header_with(app, game, view, right, area, buf);
+}
+
+/// The header's right side: turn, clock, action points, the countdown and whom the turn waits for.
+fn header_right(app: &App, game: &GameScreen, view: &RoleView, compact: bool) -> Line<'static> {
     let theme = &app.theme;
     let mut right = vec![
         Span::styled(format!("turn {}/{}", (view.turn + 1).min(view.turn_limit.max(1)), view.turn_limit), theme.text),
@@ -166,13 +224,23 @@ fn render_header(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf:
     ];
     if let Some(points) = view.points_left {
         let style = if points == 0 { theme.warn } else { theme.text };
-        right.push(Span::styled(format!("  {points} AP left"), style));
+        let left = if compact { "" } else { " left" };
+        right.push(Span::styled(format!("  {points} AP{left}"), style));
     }
-    if view.ended_turn {
-        right.push(Span::styled("  turn ended, waiting", theme.warn));
-    }
+    right.extend(turn_spans(app, game, view, compact));
     right.push(Span::raw(" "));
-    let right = Line::from(right);
+    Line::from(right)
+}
+
+fn render_header_with(
+    app: &App,
+    game: &GameScreen,
+    view: &RoleView,
+    right: Line<'static>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = &app.theme;
     let right_width = right.width() as u16;
 
     let mut left = Vec::new();
