@@ -359,6 +359,26 @@ fn completion_candidates_show_above_the_prompt_and_the_cursor_follows_the_input(
 }
 
 #[test]
+fn an_ambiguous_completion_lists_its_candidates_on_up_to_three_rows() {
+    let mut app = in_game(views(&investigating()));
+    type_text(&mut app, "get pods -");
+    press(&mut app, KeyCode::Tab);
+    let Screen::Game(game) = &app.screen else { panic!("game") };
+    assert!(game.candidates.len() > 10, "Tab on `-` is ambiguous: {:?}", game.candidates);
+    let shown = game.candidates.clone();
+    let text = draw(&app, 80, 24);
+    assert!(text.contains(&shown[0]) && text.contains(&shown[1]), "the first candidates show:\n{text}");
+    let Screen::Game(game) = &mut app.screen else { panic!("game") };
+    game.candidates = (0..60).map(|i| format!("name-{i}")).collect();
+    let text = draw(&app, 80, 24);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("name-")).collect();
+    assert_eq!(rows.len(), 3, "three rows at most:\n{text}");
+    assert!(rows[2].contains("more"), "the last says how many more:\n{text}");
+    let shown = rows.iter().map(|r| r.matches("name-").count()).sum::<usize>();
+    assert!(rows[2].contains(&format!("+{} more", 60 - shown)), "{shown} shown:\n{text}");
+}
+
+#[test]
 fn the_status_update_editor_holds_several_lines_and_says_how_to_post() {
     let mut app = in_game(views(&investigating()));
     press(&mut app, KeyCode::F(4));

@@ -35,6 +35,40 @@ struct GameLayout {
     tall: bool,
 }
 
+/// The most rows the candidates of an ambiguous completion take above the prompt.
+const CANDIDATE_ROWS: usize = 3;
+
+/// What an ambiguous completion could mean, wrapped to `width` in at most [`CANDIDATE_ROWS`]
+/// rows; when they do not all fit, the last row says how many more there are.
+fn candidate_lines(game: &GameScreen, width: u16) -> Vec<String> {
+    let width = usize::from(width.saturating_sub(2)).max(8);
+    let names: Vec<String> = game.candidates.iter().map(|c| sanitize(c)).collect();
+    let mut rows: Vec<String> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let last_row = rows.len() == CANDIDATE_ROWS;
+        let more = format!("  … +{} more", names.len() - i);
+        match rows.last_mut() {
+            Some(row) if text::width(row) + 2 + text::width(name) <= width => {
+                // On the last row, keep room to say how many did not fit.
+                let after = if i + 1 < names.len() && last_row { text::width(&more) } else { 0 };
+                if text::width(row) + 2 + text::width(name) + after <= width {
+                    row.push_str("  ");
+                    row.push_str(name);
+                    continue;
+                }
+                row.push_str(&more);
+                return rows;
+            }
+            Some(row) if last_row => {
+                row.push_str(&more);
+                return rows;
+            }
+            _ => rows.push(text::truncate(name, width)),
+        }
+    }
+    rows
+}
+
 /// The status-update editor's height, borders included.
 const EDITOR_ROWS: u16 = 8;
 
@@ -69,7 +103,7 @@ impl GameLayout {
             let [left, side] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
             (None, left, Some(side))
         };
-        let candidate_rows = u16::from(!game.candidates.is_empty());
+        let candidate_rows = candidate_lines(game, left.width).len() as u16;
         // The status-update editor has room for a few lines; the prompt is one.
         let prompt_rows = if game.editor.is_some() { EDITOR_ROWS } else { 3 };
         let [main, candidates, prompt] = Layout::vertical([
@@ -117,10 +151,10 @@ pub fn render(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
             return;
         }
     }
-    if let Some(row) = layout.candidates {
-        let joined = game.candidates.iter().map(|c| sanitize(c)).collect::<Vec<_>>().join("  ");
-        let shown = text::truncate(&joined, usize::from(row.width.saturating_sub(2)));
-        Line::from(vec![Span::raw(" "), Span::styled(shown, theme.muted)]).render(row, buf);
+    if let Some(rows) = layout.candidates {
+        for (row, line) in rows.rows().zip(candidate_lines(game, rows.width)) {
+            Line::from(vec![Span::raw(" "), Span::styled(line, theme.muted)]).render(row, buf);
+        }
     }
     if let Some(prompt) = layout.prompt {
         render_prompt(app, game, prompt, buf);
