@@ -54,6 +54,16 @@ pub enum Command {
     /// List, show, validate and test scenarios.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Where the game screen keeps your command history (per player name), or clear it.
+    History {
+        /// Forget every command line kept under the name.
+        #[arg(long)]
+        clear: bool,
+        /// The player name (default: yours on this machine; a hosted game keeps the history
+        /// under the name you joined with).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Play a scenario solo in line mode, as liaison and troubleshooter: kubectl commands and
     /// /commands on stdin (/help lists them).
     Console {
@@ -130,6 +140,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Replay { file, scenario }) => replay::run(&file, scenario.as_deref()),
         Some(Command::Scenario(cmd)) => run_scenario_command(cmd),
+        Some(Command::History { clear, name }) => history(clear, name.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -139,6 +150,27 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `kombat history`: where a player's command history is kept; with `--clear`, forgets it.
+fn history(clear: bool, name: Option<&str>) -> anyhow::Result<ExitCode> {
+    let profile = name.map_or_else(tui::launch::profile_name, crate::net::client::allowed_name);
+    let Some(dir) = crate::room::files::data_dir() else {
+        print_safe("No data directory is known here, so no command history is kept.");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let kept = tui::history::profile_dir(&dir, &profile);
+    if clear {
+        tui::history::clear(&dir, &profile)?;
+        print_safe(&format!("The command history of {profile} is cleared ({}).", kept.display()));
+    } else {
+        let flag = name.map_or_else(String::new, |_| format!(" --name {profile}"));
+        print_safe(&format!(
+            "The command history of {profile} is kept in {}; `kombat history{flag} --clear` forgets it.",
+            kept.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `kombat keys`: every binding, and the file that changes them.

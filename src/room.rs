@@ -131,6 +131,7 @@ enum Command {
     Journal { reply: oneshot::Sender<Option<PathBuf>> },
     Subscribe { reply: oneshot::Sender<broadcast::Receiver<RoomEvent>> },
     Inspect(Inspect),
+    TurnLeft { reply: oneshot::Sender<Option<Duration>> },
     End { reply: oneshot::Sender<Records> },
 }
 
@@ -227,6 +228,12 @@ impl RoomHandle {
         self.inspect(move |game| view::for_seat(game, seat)).await
     }
 
+    /// How long the turn timer gives the current turn, from now; none without a timer, or while
+    /// no turn is being played (paused, over). The game has no clock, so this is the room's.
+    pub async fn turn_left(&self) -> Result<Option<Duration>, RoomError> {
+        self.ask(|reply| Command::TurnLeft { reply }).await
+    }
+
     /// Closes the room and says where its records are.
     pub async fn end(&self) -> Result<Records, RoomError> {
         self.ask(|reply| Command::End { reply }).await
@@ -319,6 +326,11 @@ impl Room {
                 let _ = reply.send(self.events.subscribe());
             }
             Command::Inspect(job) => job(&self.game),
+            Command::TurnLeft { reply } => {
+                let playing = self.game.phase == Phase::Playing;
+                let left = self.deadline.filter(|_| playing).map(|d| d.saturating_duration_since(Instant::now()));
+                let _ = reply.send(left);
+            }
             Command::End { reply } => {
                 let _ = reply.send(self.records());
             }

@@ -93,6 +93,7 @@ fn spectator_view() -> RoleView {
             history: vec![],
         }),
         debrief: None,
+        waiting: vec![Seat::Liaison],
     }
 }
 
@@ -133,7 +134,7 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
         (
             "Update (a view)",
             ServerMsg::Update { seq: 2, update: Update::View(Box::new(spectator_view())) },
-            "03 02 01 04 00 02 43 79 07 52 65 6c 65 61 73 65\n07 45 72 72 6f 72 73 2e 01 0c f0 01 02 01 00 00\n01 00 03 41 6e 61 03 00 00 00 00 00 00 e0 3f 00\n00 00 00 00 e0 58 40 00 00 00 00 00 00 00",
+            "03 02 01 04 00 02 43 79 07 52 65 6c 65 61 73 65\n07 45 72 72 6f 72 73 2e 01 0c f0 01 02 01 00 00\n01 00 03 41 6e 61 03 00 00 00 00 00 00 e0 3f 00\n00 00 00 00 e0 58 40 00 00 00 00 00 00 00 01 00",
         ),
         (
             "Update (removed)",
@@ -152,6 +153,11 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
                 }]),
             },
             "03 04 03 01 01 f0 01 01 03 13",
+        ),
+        (
+            "Update (turn timer)",
+            ServerMsg::Update { seq: 5, update: Update::TurnTimer { left_ms: Some(42_000) } },
+            "03 05 04 01 90 c8 02",
         ),
         ("Done (done)", ServerMsg::Done { id: 1, result: Ok(()) }, "04 01 00"),
         (

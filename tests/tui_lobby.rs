@@ -265,7 +265,7 @@ async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
     )
     .await;
     // Chat lines wrap in the team chat panel: its first words will do.
-    until_shown(&mut frames, "bob's chat", PATIENCE, |f| f.contains("bob: web pods cannot pull")).await;
+    until_shown(&mut frames, "bob's chat", PATIENCE, |f| f.contains("# bob: web pods")).await;
     drop(keys);
     let (app, shown) = tui.await.expect("the driver ends");
     let Screen::Game(game) = &app.screen else { panic!("not on the game screen: {:?}\n{shown}", app.screen) };

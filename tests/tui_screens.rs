@@ -363,23 +363,61 @@ fn completion_candidates_show_above_the_prompt_and_the_cursor_follows_the_input(
 }
 
 #[test]
-fn a_status_update_prompt_says_where_it_goes_and_keeps_the_cursor_in_its_box() {
+fn an_ambiguous_completion_lists_its_candidates_on_up_to_three_rows() {
+    let mut app = in_game(views(&investigating()));
+    type_text(&mut app, "get pods -");
+    press(&mut app, KeyCode::Tab);
+    let Screen::Game(game) = &app.screen else { panic!("game") };
+    assert!(game.candidates.len() > 10, "Tab on `-` is ambiguous: {:?}", game.candidates);
+    let shown = game.candidates.clone();
+    let text = draw(&app, 80, 24);
+    assert!(text.contains(&shown[0]) && text.contains(&shown[1]), "the first candidates show:\n{text}");
+    let Screen::Game(game) = &mut app.screen else { panic!("game") };
+    game.candidates = (0..60).map(|i| format!("name-{i}")).collect();
+    let text = draw(&app, 80, 24);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("name-")).collect();
+    assert_eq!(rows.len(), 3, "three rows at most:\n{text}");
+    assert!(rows[2].contains("more"), "the last says how many more:\n{text}");
+    let shown = rows.iter().map(|r| r.matches("name-").count()).sum::<usize>();
+    assert!(rows[2].contains(&format!("+{} more", 60 - shown)), "{shown} shown:\n{text}");
+}
+
+#[test]
+fn the_status_update_editor_holds_several_lines_and_says_how_to_post() {
     let mut app = in_game(views(&investigating()));
     press(&mut app, KeyCode::F(4));
     press(&mut app, KeyCode::Enter);
-    let buffer = draw_buffer(&app, 80, 24);
-    let text = text_of(&buffer);
-    // On a small screen the long label goes to the prompt's title, leaving room to type.
-    assert!(text.contains("╭ status update (investigating) ─"), "the prompt says where it sends:\n{text}");
-    let prompt = find(&buffer, "│> ").map_or_else(|| panic!("the prompt:\n{text}"), |(x, y)| (x + 1, y));
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Checkout is affected; browsing works.");
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Next: rollback.");
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("╭ status update (investigating) ─"), "the editor says what it writes:\n{text}");
+    assert!(text.contains("ctrl-s posts · enter new line · esc cancels"), "and how to post:\n{text}");
     assert!(text.contains("[ liaison ]"), "the update goes out from the liaison's seat:\n{text}");
-    let cursor = render::cursor(&app, buffer.area).expect("a cursor");
-    assert_eq!(cursor.y, prompt.1);
-    assert!(cursor.x > prompt.0 + 2 && cursor.x < 80 - 32, "{cursor:?} inside the prompt's box:\n{text}");
-    assert!(
-        text.contains("Next update in 4 minutes."),
-        "the end of the template shows by the cursor, with the cadence the score expects:\n{text}"
-    );
+    for line in ["update in 4 minutes.", "Checkout is affected; browsing works.", "Next: rollback."] {
+        assert!(text.contains(line), "{line:?} shows in the editor:\n{text}");
+    }
+    let buffer = draw_buffer(&app, 80, 24);
+    assert_eq!(render::cursor(&app, buffer.area), None, "the editor draws its own cursor");
+    snapshot_both("status_editor", &app);
+}
+
+#[test]
+fn every_seat_shows_the_turn_timer_and_whom_the_turn_waits_for() {
+    use std::time::{Duration, Instant};
+    let mut app = in_game(views(&investigating()));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("waits for you"), "solo: the turn waits for the player:\n{text}");
+    assert!(!text.contains('⏱'), "no timer, no countdown:\n{text}");
+    let now = Instant::now();
+    update(&mut app, Msg::TurnTimer { left: Some(Duration::from_millis(41_500)), now });
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("⏱ 0:42"), "the countdown shows, rounded up:\n{text}");
+    update(&mut app, Msg::Tick(now + Duration::from_secs(30)));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("⏱ 0:12"), "and counts down on the shell's clock:\n{text}");
+    snapshot_both("turn_timer", &app);
 }
 
 #[test]
@@ -388,11 +426,13 @@ fn paused_games_ended_turns_and_errors_are_said_plainly() {
     for view in &mut views {
         view.phase = kombat::game::Phase::Paused;
         view.ended_turn = true;
+        // A paused turn waits for nobody.
+        view.waiting.clear();
     }
     let mut app = in_game(views);
     let text = draw(&app, 80, 24);
     assert!(text.contains("paused by the game master"), "{text}");
-    assert!(text.contains("turn ended, waiting"), "{text}");
+    assert!(text.contains("turn ended"), "{text}");
 
     update(&mut app, Msg::Rejected("you have no action points left this turn".to_owned()));
     let buffer = draw_buffer(&app, 80, 24);

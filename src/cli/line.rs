@@ -258,6 +258,8 @@ impl<W: Write> LineMode<W> {
                 }
             }
             SeatEvent::Notice(text) => self.say(&format!("[notice] {}", sanitize(&text)))?,
+            // Line mode has no running clock to count down on; the game screen shows it.
+            SeatEvent::TurnTimer(_) => {}
             SeatEvent::Postmortem(path) => self.postmortem = Some(path),
             SeatEvent::Gap { from, to } => {
                 eprint_safe(&format!("kombat: updates {from} to {to} never arrived; showing the newest"));

@@ -48,6 +48,9 @@ pub struct RoleView {
     pub panel: Panel,
     /// The debrief, once the game is over.
     pub debrief: Option<Box<Debrief>>,
+    /// The responders at the table who have not ended the current turn: whom the turn still
+    /// waits for (empty unless the game is being played).
+    pub waiting: Vec<Seat>,
 }
 
 /// A player at the table.
@@ -356,7 +359,16 @@ pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
         table: game.seats.iter().map(|(s, n)| Seated { seat: *s, name: n.clone() }).collect(),
         panel,
         debrief: debrief::for_game(game).map(Box::new),
+        waiting: waiting(game),
     }
+}
+
+/// Whom the turn still waits for: the responders present who have not ended it.
+fn waiting(game: &Game) -> Vec<Seat> {
+    if game.phase != Phase::Playing {
+        return Vec::new();
+    }
+    game.present_responders().filter(|s| !game.ended.contains(s)).collect()
 }
 
 /// The public board.

@@ -128,6 +128,12 @@ pub enum Update {
     /// What a batch of the game brought, as far as the seat may see it (`game::view::sees`),
     /// oldest first; sent before the view it leads to. Line-mode clients print these.
     Events(Vec<Stamped>),
+    /// The room's turn timer: the milliseconds the current turn has left as this is sent (none
+    /// while no turn runs: paused, over). Sent after each view when the room has a timer; the
+    /// game has no clock, so a client counts down from it on its own.
+    TurnTimer {
+        left_ms: Option<u64>,
+    },
 }
 
 /// The lobby as every player in the room sees it.

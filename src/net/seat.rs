@@ -27,6 +27,10 @@ pub enum SeatEvent {
     Lobby(LobbyView),
     /// A fresh view of each seat held, in the order of [`SeatSender::seats`].
     Views(Vec<RoleView>),
+    /// How long the room's turn timer gives the current turn, from when this was heard (sent
+    /// after the views, when the room has a timer); none while no turn runs (paused, over).
+    /// The game has no clock: a front end counts down from here on its own.
+    TurnTimer(Option<Duration>),
     /// What happened, as far as the seats held may see it, oldest first.
     Events(Vec<Stamped>),
     /// The answer to the act with this id: done, or why not.
@@ -115,7 +119,7 @@ pub async fn solo(
         code: None,
         table: Table::Local { room: room.clone(), answers: answers_tx, next_id: 1 },
     };
-    let fold = Fold { room, seats: seats.to_vec(), heard, answers, out: events_tx };
+    let fold = Fold { room, seats: seats.to_vec(), heard, answers, out: events_tx, timed: false };
     tokio::spawn(fold.run());
     Ok((sender, SeatEvents { source: Source::Local(events) }))
 }
@@ -229,6 +233,8 @@ struct Fold {
     heard: Subscription,
     answers: mpsc::UnboundedReceiver<SeatEvent>,
     out: mpsc::Sender<SeatEvent>,
+    /// The room has shown a turn timer: its countdown follows every view from then on.
+    timed: bool,
 }
 
 impl Fold {
@@ -289,6 +295,14 @@ impl Fold {
                 Ok(views) => made.push(SeatEvent::Views(views)),
                 Err(_) => closed = true,
             }
+            match self.room.turn_left().await {
+                Ok(left) if left.is_some() || self.timed => {
+                    self.timed = true;
+                    made.push(SeatEvent::TurnTimer(left));
+                }
+                Ok(_) => {}
+                Err(_) => closed = true,
+            }
         }
         made.extend(others);
         if closed {
@@ -302,6 +316,7 @@ fn from_client(event: ClientEvent) -> SeatEvent {
     match event {
         ClientEvent::Lobby(lobby) => SeatEvent::Lobby(lobby),
         ClientEvent::View(view) => SeatEvent::Views(vec![*view]),
+        ClientEvent::TurnTimer(left) => SeatEvent::TurnTimer(left),
         ClientEvent::Events(events) => SeatEvent::Events(events),
         ClientEvent::Done { id, result } => SeatEvent::Done { id, result },
         ClientEvent::Notice(text) => SeatEvent::Notice(text),
@@ -362,6 +377,23 @@ mod tests {
         );
         assert_eq!(sender.act(Seat::Customer(0), Action::EndTurn).await, Err(SeatError::NotYourSeat));
         assert_eq!(sender.lobby(LobbyRequest::Start).await, Err(SeatError::NoLobby));
+        let _ = sender.leave().await;
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_timed_room_tells_its_seats_the_time_left_after_each_view() {
+        let (game, mut config) = solo_game();
+        config.turn_timer = Some(Duration::from_secs(60));
+        let (mut sender, mut events) = solo(game, config, &SEATS, "you").await.expect("starts");
+        assert!(matches!(events.next().await, Some(SeatEvent::Events(_))));
+        assert!(matches!(events.next().await, Some(SeatEvent::Views(v)) if v[0].waiting == SEATS));
+        let Some(SeatEvent::TurnTimer(Some(left))) = events.next().await else { panic!("the time left") };
+        assert!(left <= Duration::from_secs(60) && left > Duration::from_secs(50), "{left:?}");
+        sender.act(Seat::Liaison, Action::EndTurn).await.expect("sent");
+        let heard = until_done(&mut events).await;
+        let views = heard.iter().position(|e| matches!(e, SeatEvent::Views(v) if v[0].waiting == [SEATS[1]]));
+        let timer = heard.iter().position(|e| matches!(e, SeatEvent::TurnTimer(Some(_))));
+        assert!(views.is_some() && timer > views, "the views, then the time left: {heard:?}");
         let _ = sender.leave().await;
     }
 }

@@ -94,8 +94,10 @@ async fn the_turn_timer_ends_turns_for_everyone() {
     let mut events = handle.subscribe().await.expect("subscribes");
     handle.start().await.expect("starts");
     let _ = events.recv().await;
+    assert_eq!(handle.turn_left().await, Ok(Some(Duration::from_secs(60))), "the whole turn is left");
     tokio::time::sleep(Duration::from_secs(59)).await;
     assert_eq!(handle.inspect(Game::turn).await, Ok(0), "not yet");
+    assert_eq!(handle.turn_left().await, Ok(Some(Duration::from_secs(1))), "the room counts down");
     tokio::time::sleep(Duration::from_secs(2)).await;
     let Heard::Event(RoomEvent::Applied(applied)) = events.recv().await else { panic!("expected a forced turn") };
     assert!(matches!(applied.events[0].event, Event::TurnAdvanced { turn: 1, .. }));
@@ -116,6 +118,7 @@ async fn a_room_without_a_data_dir_keeps_nothing_on_disk() {
     let handle = RoomHandle::spawn(Game::new(s, 1).expect("builds"), RoomConfig::default());
     handle.join(Seat::Liaison, "Lee").await.expect("joins");
     handle.start().await.expect("starts");
+    assert_eq!(handle.turn_left().await, Ok(None), "no timer, no countdown");
     assert_eq!(handle.end().await, Ok(Records::default()));
 }
 

@@ -65,10 +65,12 @@ pub enum Action {
     NextPane,
     /// On the scenario list: cycle the difficulty (easy, normal, hard).
     Difficulty,
+    /// In the status-update editor: post the update (Enter starts a new line there).
+    PostUpdate,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -100,6 +102,7 @@ impl Action {
         // After Complete: Tab completes while the game master types a command.
         Action::NextPane,
         Action::Difficulty,
+        Action::PostUpdate,
     ];
 
     /// One or two words for the footer.
@@ -134,6 +137,7 @@ impl Action {
             Action::Master => "controls",
             Action::NextPane => "next tab",
             Action::Difficulty => "difficulty",
+            Action::PostUpdate => "post update",
         }
     }
 
@@ -173,6 +177,7 @@ impl Action {
             Action::Difficulty => {
                 "On the scenario list: easy (hints, multiple choice), normal, or hard (no hints, fewer points)"
             }
+            Action::PostUpdate => "In the status-update editor: post the update (Enter starts a new line)",
         }
     }
 }

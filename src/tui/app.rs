@@ -10,15 +10,17 @@ mod play;
 mod seats;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::layout::Rect;
 use tui_input::Input;
 
 pub use lobby::{
     HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, Link, LobbyRequest, LobbyScreen,
     NetMsg, Origin, default_bind, open_lobby, role_label,
 };
-pub use play::{GameScreen, Target, status_template};
+pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
 pub use seats::{
     MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel, removable,
 };
@@ -29,7 +31,7 @@ use super::catalog::CatalogEntry;
 use super::keymap::{Key, Keymap};
 use super::theme::Theme;
 use crate::game::view::RoleView;
-use crate::game::{Difficulty, IncidentState, Seat, Severity};
+use crate::game::{Difficulty, IncidentState, Phase, Seat, Severity};
 
 /// The title menu, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +209,9 @@ impl IncidentItem {
 pub struct Notice {
     pub text: String,
     pub error: bool,
+    /// For a refusal: the game's phase and turn when it was shown. It is about that moment (the
+    /// game was paused, the turn was over), so it goes when they change, not only on a key.
+    pub during: Option<(Phase, u32)>,
 }
 
 /// The whole model.
@@ -226,6 +231,10 @@ pub struct App {
     /// The difficulty the next game is started or hosted at (`--difficulty`, then the
     /// picker's key).
     pub difficulty: Difficulty,
+    /// The terminal's size, as last heard: a page of scrolling is a pane's height in it.
+    pub area: Rect,
+    /// The shell's clock as last heard (the model reads no clock itself).
+    pub now: Option<Instant>,
 }
 
 /// Something that happened.
@@ -236,10 +245,20 @@ pub enum Msg {
     Wheel {
         up: bool,
     },
-    /// The terminal changed size (the next draw uses the new size).
-    Resize,
+    /// The terminal has this size (at the start, and whenever it changes).
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Fresh views of the seats the player holds, in the order of `GameScreen::seats`.
     Views(Vec<RoleView>),
+    /// The room's turn timer leaves the current turn `left` from `now` (none: no turn runs).
+    TurnTimer {
+        left: Option<Duration>,
+        now: Instant,
+    },
+    /// A second passed on the shell's clock, while a countdown shows.
+    Tick(Instant),
     /// The command history of the scenario being played, oldest first.
     History(Vec<String>),
     /// The room wrote the postmortem here.
@@ -257,24 +276,33 @@ pub enum Msg {
 /// What the shell must do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    /// Start a solo game of this scenario; the shell answers with `Msg::Views`.
+    /// Start a solo game of this scenario; the shell answers with `Msg::Views`, and with the
+    /// command history `profile` keeps for it.
     StartSolo {
         scenario: String,
         difficulty: Difficulty,
+        profile: String,
     },
     /// Send an action to the room as `seat`.
     Act {
         seat: Seat,
         action: crate::game::Action,
     },
-    /// Keep a console line in the scenario's history file.
+    /// Keep a console line in the history file of this player profile and scenario.
     Remember {
+        profile: String,
         scenario: String,
         line: String,
     },
-    /// Read the command history kept under this name; the shell answers with `Msg::History`.
+    /// Read the command history `profile` keeps under this name; the shell answers with
+    /// `Msg::History`.
     LoadHistory {
+        profile: String,
         scenario: String,
+    },
+    /// Forget every command line `profile` kept.
+    ClearHistory {
+        profile: String,
     },
     /// Close the current game's room, or leave the hosted one.
     LeaveGame,
@@ -300,6 +328,8 @@ impl App {
             player_name: "player".to_owned(),
             hosted: None,
             difficulty: Difficulty::Normal,
+            area: Rect::new(0, 0, super::render::MIN_WIDTH, super::render::MIN_HEIGHT),
+            now: None,
         }
     }
 
@@ -330,8 +360,21 @@ impl App {
         }
     }
 
+    /// The time the turn timer leaves the game on screen, at the clock last heard; none without
+    /// a timer.
+    pub fn turn_left(&self) -> Option<Duration> {
+        let Screen::Game(game) = &self.screen else { return None };
+        let (deadline, now) = (game.deadline?, self.now?);
+        Some(deadline.saturating_duration_since(now))
+    }
+
+    /// Whether a countdown shows, so the shell should tick.
+    pub fn counting_down(&self) -> bool {
+        self.turn_left().is_some_and(|left| !left.is_zero())
+    }
+
     fn show(&mut self, text: impl Into<String>, error: bool) {
-        self.notice = Some(Notice { text: text.into(), error });
+        self.notice = Some(Notice { text: text.into(), error, during: None });
     }
 }
 
@@ -348,13 +391,27 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Resize => Vec::new(),
+        Msg::Resize { width, height } => {
+            app.area = Rect::new(0, 0, width, height);
+            Vec::new()
+        }
         Msg::Views(views) => {
             let effects = lobby::game_started(app, &views);
             on_views(app, views);
             effects
         }
         Msg::Net(msg) => lobby::on_net(app, msg),
+        Msg::TurnTimer { left, now } => {
+            app.now = Some(now);
+            if let Screen::Game(game) = &mut app.screen {
+                game.deadline = left.map(|left| now + left);
+            }
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            app.now = Some(now);
+            Vec::new()
+        }
         Msg::History(lines) => {
             if let Screen::Game(game) = &mut app.screen {
                 game.history = super::history::History::new(lines);
@@ -371,6 +428,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Rejected(text) => {
             app.show(text, true);
+            if let Screen::Game(game) = &mut app.screen {
+                if let Some(notice) = &mut app.notice {
+                    notice.during = game.view().map(|v| (v.phase.clone(), v.turn));
+                }
+                // The line the room refused goes back on the prompt, for the player to fix.
+                game.restore_refused();
+            }
             Vec::new()
         }
         Msg::Warning(text) => {
@@ -389,6 +453,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn on_views(app: &mut App, views: Vec<RoleView>) {
     let Screen::Game(game) = &mut app.screen else { return };
     game.views = views;
+    // The room answers an accepted action after the views it brought: what was sent is taken.
+    game.refusable = None;
+    let now = game.view().map(|v| (v.phase.clone(), v.turn));
+    if app.notice.as_ref().is_some_and(|n| n.during.is_some() && n.during != now) {
+        app.notice = None;
+    }
     let ended = game.views.iter().find(|v| v.debrief.is_some()).cloned();
     if let Some(view) = ended {
         // The room records the result on disk; the picker learns it here without reading it back.
@@ -438,6 +508,7 @@ fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
 /// Title, picker and debrief. None when the action means nothing here.
 fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
     let scenarios = app.catalog.len();
+    let page = super::render::page_rows(app);
     match (&mut app.screen, action) {
         (_, Action::Help) => app.overlay = Some(Overlay::Help),
         (_, Action::Theme) => app.theme = app.theme.next(),
@@ -465,8 +536,8 @@ fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         (Screen::Debrief(d), Action::Up) => d.scroll = d.scroll.saturating_sub(1),
         (Screen::Debrief(d), Action::Down) => d.scroll += 1,
-        (Screen::Debrief(d), Action::PageUp) => d.scroll = d.scroll.saturating_sub(10),
-        (Screen::Debrief(d), Action::PageDown) => d.scroll += 10,
+        (Screen::Debrief(d), Action::PageUp) => d.scroll = d.scroll.saturating_sub(page),
+        (Screen::Debrief(d), Action::PageDown) => d.scroll += page,
         (Screen::Debrief(d), Action::NextSeat) => d.selected = (d.selected + 1) % d.buttons().len(),
         (Screen::Debrief(d), Action::Select) => {
             let button = d.buttons().get(d.selected).copied().unwrap_or(DebriefButton::Menu);
@@ -507,8 +578,10 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
 
 /// Opens the game screen for `scenario` and asks the shell to start it.
 fn start(app: &mut App, scenario: String) -> Vec<Effect> {
-    app.screen = Screen::Game(Box::new(GameScreen::new(scenario.clone())));
-    vec![Effect::StartSolo { scenario, difficulty: app.difficulty }]
+    let mut game = GameScreen::new(scenario.clone());
+    game.profile.clone_from(&app.player_name);
+    app.screen = Screen::Game(Box::new(game));
+    vec![Effect::StartSolo { scenario, difficulty: app.difficulty, profile: app.player_name.clone() }]
 }
 
 fn after_debrief(app: &mut App, button: DebriefButton) -> Vec<Effect> {

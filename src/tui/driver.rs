@@ -76,6 +76,9 @@ where
     let (connected, mut joined) = mpsc::channel::<Connected>(4);
     let first = settings.first.clone();
     let mut shell = Shell { settings, to_app, connected, playing: None, server: None, attempt: 0 };
+    if let Ok(size) = terminal.size() {
+        app::update(&mut app, Msg::Resize { width: size.width, height: size.height });
+    }
     for effect in first {
         if let Some(msg) = shell.carry_out(effect).await {
             app::update(&mut app, msg);
@@ -84,8 +87,14 @@ where
     draw(terminal, &app)?;
     tracing::info!("first frame drawn");
     tokio::pin!(shutdown);
+    // Ticks only while a turn timer counts down on the screen; otherwise nothing is drawn while
+    // nothing happens.
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        let counting = app.counting_down();
         let msg = tokio::select! {
+            _ = ticks.tick(), if counting => Msg::Tick(std::time::Instant::now()),
             event = input.recv() => match event {
                 None => break,
                 Some(event) => match to_msg(&event) {
@@ -143,7 +152,7 @@ fn to_msg(event: &TermEvent) -> Option<Msg> {
             MouseEventKind::ScrollDown => Some(Msg::Wheel { up: false }),
             _ => None,
         },
-        TermEvent::Resize(..) => Some(Msg::Resize),
+        TermEvent::Resize(width, height) => Some(Msg::Resize { width: *width, height: *height }),
         _ => None,
     }
 }
@@ -161,14 +170,14 @@ impl Shell {
                 let at = server.shareable();
                 Some(Msg::Net(NetMsg::Notice(format!("this kombat still hosts its rooms at {at} until you quit it"))))
             }
-            Effect::StartSolo { scenario, difficulty } => {
+            Effect::StartSolo { scenario, difficulty, profile } => {
                 self.leave().await;
                 match start_solo(&scenario, difficulty, &self.settings).await {
                     Ok((sender, events)) => {
                         let forwarder = tokio::spawn(forward(events, self.to_app.clone()));
                         self.playing = Some(Playing { sender, forwarder });
                         let dir = self.settings.data_dir.as_deref();
-                        let lines = dir.map(|d| history::load(d, &scenario)).unwrap_or_default();
+                        let lines = dir.map(|d| history::load(d, &profile, &scenario)).unwrap_or_default();
                         Some(Msg::History(lines))
                     }
                     Err(e) => {
@@ -204,13 +213,20 @@ impl Shell {
                     }
                 }
             }
-            Effect::LoadHistory { scenario } => {
+            Effect::LoadHistory { profile, scenario } => {
                 let dir = self.settings.data_dir.as_deref()?;
-                Some(Msg::History(history::load(dir, &scenario)))
+                Some(Msg::History(history::load(dir, &profile, &scenario)))
             }
-            Effect::Remember { scenario, line } => {
+            Effect::ClearHistory { profile } => {
                 let dir = self.settings.data_dir.as_deref()?;
-                match history::append(dir, &scenario, &line) {
+                match history::clear(dir, &profile) {
+                    Ok(()) => None,
+                    Err(e) => Some(Msg::Warning(format!("cannot clear the command history: {e}"))),
+                }
+            }
+            Effect::Remember { profile, scenario, line } => {
+                let dir = self.settings.data_dir.as_deref()?;
+                match history::append(dir, &profile, &scenario, &line) {
                     Ok(()) => None,
                     Err(e) => Some(Msg::Warning(format!("cannot save the command history: {e}"))),
                 }
@@ -293,6 +309,7 @@ async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
         let msg = match event {
             SeatEvent::Lobby(lobby) => Msg::Net(NetMsg::Lobby(lobby)),
             SeatEvent::Views(views) => Msg::Views(views),
+            SeatEvent::TurnTimer(left) => Msg::TurnTimer { left, now: std::time::Instant::now() },
             SeatEvent::Events(_) | SeatEvent::Done { result: Ok(()), .. } => continue,
             SeatEvent::Done { result: Err(reason), .. } => Msg::Rejected(sanitize(&reason)),
             SeatEvent::Notice(text) => Msg::Net(NetMsg::Notice(sanitize(&text))),

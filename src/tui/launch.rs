@@ -78,7 +78,7 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     let theme = Theme::choose(asked.as_deref(), theme::no_color_requested());
     let data_dir = files::data_dir();
     let mut app = App::new(keymap, theme, catalog::builtin(data_dir.as_deref()));
-    app.player_name = crate::net::client::allowed_name(&login_name());
+    app.player_name = profile_name();
     app.difficulty = options.difficulty;
     let mut first = Vec::new();
     if let Some(request) = options.join {
@@ -106,6 +106,12 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
 }
 
 /// Who is at the keyboard, for the name the forms start with.
+/// The player profile a solo game keeps its command history under: the login name, made a
+/// name the game accepts.
+pub fn profile_name() -> String {
+    crate::net::client::allowed_name(&login_name())
+}
+
 fn login_name() -> String {
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default()
 }

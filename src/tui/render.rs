@@ -72,6 +72,18 @@ pub fn cursor(app: &App, area: Rect) -> Option<Position> {
     }
 }
 
+/// Rows a page of scrolling moves on the current screen: the height of the pane that scrolls,
+/// as it is drawn at the terminal's last known size (at least one).
+pub fn page_rows(app: &App) -> usize {
+    let body = Regions::of(app, app.area).body;
+    let rows = match &app.screen {
+        Screen::Game(game) => game::scrolled_rows(game, body),
+        // The debrief's header, buttons and borders take about this many rows.
+        _ => body.height.saturating_sub(8),
+    };
+    usize::from(rows).max(1)
+}
+
 fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }

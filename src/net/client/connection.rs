@@ -65,6 +65,8 @@ pub enum ClientEvent {
     Lobby(LobbyView),
     /// The seat's view, as it is now.
     View(Box<RoleView>),
+    /// How long the room's turn timer gives the current turn, from when this arrived.
+    TurnTimer(Option<Duration>),
     /// What happened since the last view, as far as the seat may see it.
     Events(Vec<Stamped>),
     /// The answer to the act with this id.

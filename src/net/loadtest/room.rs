@@ -428,7 +428,7 @@ impl Room {
                         }
                         _ => Ok(None),
                     },
-                    Snapshot::Lobby | Snapshot::Events => Ok(None),
+                    Snapshot::Lobby | Snapshot::Events | Snapshot::TurnTimer => Ok(None),
                     Snapshot::Removed(reason) => {
                         counts.disconnects += 1;
                         Err(format!("room {index}: client {i} removed: {reason}"))

@@ -20,6 +20,8 @@ pub enum Snapshot {
     Events,
     /// The player was removed, with the server's reason.
     Removed(String),
+    /// The time the turn timer leaves the current turn.
+    TurnTimer,
 }
 
 /// A frame from the server, as far as a load client cares.
@@ -64,6 +66,9 @@ pub fn classify(frame: &BytesMut) -> Result<Incoming, FrameError> {
         ServerMsg::Update { seq, update: Update::View(_) } => Ok(Incoming::Update { seq, snapshot: Snapshot::View }),
         ServerMsg::Update { seq, update: Update::Events(_) } => {
             Ok(Incoming::Update { seq, snapshot: Snapshot::Events })
+        }
+        ServerMsg::Update { seq, update: Update::TurnTimer { .. } } => {
+            Ok(Incoming::Update { seq, snapshot: Snapshot::TurnTimer })
         }
         other => Ok(Incoming::Other(other)),
     }

@@ -143,7 +143,9 @@ impl TableHandle {
             .iter()
             .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), limits)))
             .collect();
+        let timed = config.turn_timer.is_some();
         let table = Table {
+            timed,
             title: scenario.title.clone(),
             summary: scenario.summary.clone(),
             seats: SeatLimits::of(scenario),
@@ -243,6 +245,8 @@ struct Table {
     dirty: bool,
     /// Events applied since the last views went out; each seat gets its share before its view.
     fresh: Vec<Stamped>,
+    /// The room has a turn timer: each seat's views are followed by the time the turn has left.
+    timed: bool,
 }
 
 /// A room's record and where it goes.

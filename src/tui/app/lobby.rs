@@ -313,7 +313,8 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
 }
 
 /// The name hosted games keep their console history under: one history for every game night,
-/// since a room's code means nothing the next time.
+/// since a room's code means nothing the next time. It is kept per player profile (the name
+/// the player joined under), so two players of a game night on one machine do not share one.
 pub const HOSTED_HISTORY: &str = "hosted";
 
 /// The first views of a hosted game: the lobby gives way to the seat's game screen, and the
@@ -321,9 +322,12 @@ pub const HOSTED_HISTORY: &str = "hosted";
 pub(super) fn game_started(app: &mut App, views: &[RoleView]) -> Vec<Effect> {
     let Screen::Lobby(lobby) = &app.screen else { return Vec::new() };
     let Some(seat) = lobby.seat.or_else(|| views.first().map(|v| v.seat)) else { return Vec::new() };
-    app.screen = Screen::Game(Box::new(GameScreen::hosted(HOSTED_HISTORY.to_owned(), seat)));
+    let profile = lobby.request.name.clone();
+    let mut game = GameScreen::hosted(HOSTED_HISTORY.to_owned(), seat);
+    game.profile.clone_from(&profile);
+    app.screen = Screen::Game(Box::new(game));
     app.overlay = None;
-    vec![Effect::LoadHistory { scenario: HOSTED_HISTORY.to_owned() }]
+    vec![Effect::LoadHistory { profile, scenario: HOSTED_HISTORY.to_owned() }]
 }
 
 pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {

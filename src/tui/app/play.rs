@@ -3,6 +3,7 @@
 //! game actions for the active seat here; the hosted seats' own keys and windows are in `seats`.
 
 use ratatui::crossterm::event::{Event as TermEvent, KeyEvent};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -69,6 +70,43 @@ pub fn status_template(state: IncidentState, every_minutes: u32) -> String {
     }
 }
 
+/// A line sent from the prompt, kept until the room takes it: a refused one goes back on the
+/// prompt, for the player to fix rather than type again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    /// The held seat it was sent from (an index into `GameScreen::seats`).
+    pub active: usize,
+    pub target: Target,
+    pub line: String,
+}
+
+/// The status-update editor: several lines, Enter starts a new one, and a key of its own posts
+/// it (`Action::PostUpdate`), so a long update can be written and read over before it goes.
+#[derive(Clone, Debug)]
+pub struct StatusEditor {
+    pub state: IncidentState,
+    pub text: TextArea<'static>,
+}
+
+impl StatusEditor {
+    pub fn new(state: IncidentState, text: &str) -> StatusEditor {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let mut text = TextArea::new(lines);
+        text.set_wrap_mode(WrapMode::WordOrGlyph);
+        text.move_cursor(CursorMove::Bottom);
+        text.move_cursor(CursorMove::End);
+        StatusEditor { state, text }
+    }
+
+    /// What was written, its lines joined.
+    pub fn value(&self) -> String {
+        self.text.lines().join("\n")
+    }
+}
+
 /// The game screen.
 #[derive(Clone, Debug)]
 pub struct GameScreen {
@@ -89,6 +127,16 @@ pub struct GameScreen {
     pub postmortem: Option<std::path::PathBuf>,
     /// The game master's main pane shows this tab.
     pub tab: MasterTab,
+    /// Whose command history this is: the name the player plays under.
+    pub profile: String,
+    /// The last line sent, until the room took it or refused it.
+    pub refusable: Option<Sent>,
+    /// Lines sent to each chat target, for ↑/↓ (the console's are `history`).
+    pub chat_history: Vec<(Target, History)>,
+    /// The status update being written, while the prompt is a status update.
+    pub editor: Option<StatusEditor>,
+    /// When the room's turn timer ends the current turn, on the shell's clock.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl GameScreen {
@@ -108,6 +156,11 @@ impl GameScreen {
             candidates: Vec::new(),
             postmortem: None,
             tab: MasterTab::default(),
+            profile: String::new(),
+            refusable: None,
+            chat_history: Vec::new(),
+            editor: None,
+            deadline: None,
         }
     }
 
@@ -136,6 +189,41 @@ impl GameScreen {
     pub(super) fn set_target(&mut self, target: Target) {
         if let Some(t) = self.targets.get_mut(self.active) {
             *t = target;
+        }
+    }
+
+    /// The history ↑/↓ walk for the prompt's target: console commands, or the lines sent to
+    /// that chat.
+    fn history_mut(&mut self) -> &mut History {
+        let target = self.target();
+        if target == Target::Console {
+            return &mut self.history;
+        }
+        let at = self.chat_history.iter().position(|(t, _)| *t == target).unwrap_or_else(|| {
+            self.chat_history.push((target, History::default()));
+            self.chat_history.len() - 1
+        });
+        &mut self.chat_history[at].1
+    }
+
+    /// Puts the line the room refused back on the prompt it was sent from, unless the player
+    /// has already started on another.
+    pub(super) fn restore_refused(&mut self) {
+        let Some(sent) = self.refusable.take() else { return };
+        if sent.active != self.active {
+            return;
+        }
+        match sent.target {
+            Target::Status(state) if self.editor.is_none() => {
+                self.set_target(sent.target);
+                self.editor = Some(StatusEditor::new(state, &sent.line));
+            }
+            Target::Status(_) => {}
+            target if self.input.value().is_empty() && self.editor.is_none() => {
+                self.set_target(target);
+                self.input = Input::new(sent.line);
+            }
+            _ => {}
         }
     }
 
@@ -184,7 +272,7 @@ fn default_target(seat: Seat) -> Target {
 }
 
 /// The targets a seat can cycle through.
-fn targets_of(seat: Seat) -> &'static [Target] {
+pub fn targets_of(seat: Seat) -> &'static [Target] {
     match seat {
         Seat::Troubleshooter(_) => &[Target::Console, Target::TeamChat],
         Seat::Liaison => &[Target::CustomerChat, Target::TeamChat],
@@ -202,10 +290,13 @@ fn game_mut(app: &mut App) -> Option<&mut GameScreen> {
 }
 
 pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
-    let (input_empty, typing) = match &app.screen {
-        Screen::Game(game) => (game.input.value().is_empty(), seats::has_prompt(game.seat())),
+    let (input_empty, typing, editing) = match &app.screen {
+        Screen::Game(game) => (game.input.value().is_empty(), seats::has_prompt(game.seat()), game.editor.is_some()),
         _ => return Vec::new(),
     };
+    if editing {
+        return edit_key(app, key, event);
+    }
     if !typing {
         // No prompt: every key is a binding.
         for action in app.keymap.actions(key) {
@@ -232,6 +323,33 @@ pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A key while the status update is written: printable keys and Enter write, the post key posts,
+/// Esc puts the update away, the help key shows the help; other keys edit (arrows, Backspace).
+fn edit_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
+    let actions = app.keymap.actions(key);
+    if key.printable().is_none() {
+        if actions.contains(&Action::PostUpdate) {
+            return submit(app);
+        }
+        if actions.contains(&Action::Back) {
+            if let Some(game) = game_mut(app) {
+                game.editor = None;
+                let seat = game.seat();
+                game.set_target(default_target(seat));
+            }
+            return Vec::new();
+        }
+        if actions.contains(&Action::Help) {
+            app.overlay = Some(Overlay::Help);
+            return Vec::new();
+        }
+    }
+    if let Some(editor) = game_mut(app).and_then(|g| g.editor.as_mut()) {
+        editor.text.input(*event);
+    }
+    Vec::new()
+}
+
 fn type_key(app: &mut App, event: &KeyEvent) {
     if let Some(game) = game_mut(app) {
         game.input.handle_event(&TermEvent::Key(*event));
@@ -242,6 +360,7 @@ fn type_key(app: &mut App, event: &KeyEvent) {
 /// One action on the game screen; None when it does not apply here, so the next binding of the
 /// same key gets its turn (Tab completes while typing a command and switches seats otherwise).
 fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
+    let page = crate::tui::render::page_rows(app);
     let game = game_mut(app)?;
     let seat = game.seat();
     if !seats::actions_for(seat).contains(&action) {
@@ -262,12 +381,13 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         }
         Action::NextSeat => game.switch_seat(),
         Action::HistoryPrev => {
-            if let Some(line) = game.history.older(game.input.value()) {
+            let current = game.input.value().to_owned();
+            if let Some(line) = game.history_mut().older(&current) {
                 game.input = Input::new(line);
             }
         }
         Action::HistoryNext => {
-            if let Some(line) = game.history.newer() {
+            if let Some(line) = game.history_mut().newer() {
                 game.input = Input::new(line);
             }
         }
@@ -277,15 +397,18 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             let next = options.get(at % options.len()).copied().unwrap_or(Target::TeamChat);
             game.set_target(next);
         }
-        Action::PageUp => game.scroll_by(10),
-        Action::PageDown => game.scroll_by(-10),
+        Action::PageUp | Action::PageDown => {
+            // A page is the height of the pane that scrolls, as drawn at the terminal's size.
+            let page = isize::try_from(page).unwrap_or(isize::MAX);
+            game.scroll_by(if action == Action::PageUp { page } else { -page });
+        }
         Action::Select => return Some(submit(app)),
         Action::Back => {
             if !game.candidates.is_empty() {
                 game.candidates.clear();
             } else if let Target::Status(_) = game.target() {
                 game.set_target(default_target(seat));
-                game.input = Input::default();
+                game.editor = None;
             } else if game.target() == Target::AsCustomer {
                 game.set_target(default_target(seat));
             } else {
@@ -307,7 +430,8 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         | Action::NextScenario
         | Action::Ready
         | Action::StartGame
-        | Action::Kick => return None,
+        | Action::Kick
+        | Action::PostUpdate => return None,
         Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane => {
             return seats::on_action(app, action);
         }
@@ -327,22 +451,46 @@ fn end_turn(game: &GameScreen) -> Vec<Effect> {
         .collect()
 }
 
+/// What `/history clear` at the console asks.
+pub const CLEAR_HISTORY: &str = "/history clear";
+
 fn submit(app: &mut App) -> Vec<Effect> {
     let Some(game) = game_mut(app) else { return Vec::new() };
+    let seat = game.seat();
+    let target = game.target();
+    if let (Target::Status(state), Some(editor)) = (target, &game.editor) {
+        let text = editor.value();
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        game.editor = None;
+        game.set_target(default_target(seat));
+        game.refusable = Some(Sent { active: game.active, target, line: text.clone() });
+        return vec![Effect::Act { seat, action: GameAction::StatusUpdate { state, text } }];
+    }
     let line = game.input.value().trim().to_owned();
     if line.is_empty() {
         return Vec::new();
     }
-    let seat = game.seat();
-    let target = game.target();
     game.input = Input::default();
     game.candidates.clear();
     game.scroll = 0;
+    if target == Target::Console && line == CLEAR_HISTORY {
+        game.history = History::default();
+        let profile = game.profile.clone();
+        app.show("your command history is cleared, for every scenario", false);
+        return vec![Effect::ClearHistory { profile }];
+    }
+    game.refusable = Some(Sent { active: game.active, target, line: line.clone() });
+    game.history_mut().push(&line);
     match target {
         Target::Console => {
-            game.history.push(&line);
             let scenario = game.scenario.clone();
-            vec![Effect::Act { seat, action: GameAction::Command(line.clone()) }, Effect::Remember { scenario, line }]
+            let profile = game.profile.clone();
+            vec![
+                Effect::Act { seat, action: GameAction::Command(line.clone()) },
+                Effect::Remember { profile, scenario, line },
+            ]
         }
         Target::TeamChat => vec![Effect::Act { seat, action: GameAction::TeamChat(line) }],
         Target::CustomerChat => vec![Effect::Act { seat, action: GameAction::CustomerChat(line) }],
@@ -371,7 +519,7 @@ pub(super) fn incident(app: &mut App, selected: usize) -> Vec<Effect> {
                 crate::game::view::Panel::Liaison(panel) => Some(panel.update_every_minutes),
                 _ => None,
             });
-            game.input = Input::new(status_template(state, every.unwrap_or(DEFAULT_UPDATE_MINUTES)));
+            game.editor = Some(StatusEditor::new(state, &status_template(state, every.unwrap_or(DEFAULT_UPDATE_MINUTES))));
             Vec::new()
         }
         IncidentItem::Severity(severity) => {

@@ -50,7 +50,7 @@ fn playing(game: &Game) -> App {
     assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
+        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
     );
     update(&mut app, Msg::Views(views(game)));
     app
@@ -153,7 +153,7 @@ fn the_picker_starts_the_chosen_scenario() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
+        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
     );
     let game = screen(&app);
     assert_eq!(game.scenario, SCENARIO);
@@ -178,7 +178,11 @@ fn a_command_goes_to_the_console_and_the_history() {
         press(&mut app, KeyCode::Enter),
         vec![
             act(TS, GameAction::Command("get pods".to_owned())),
-            Effect::Remember { scenario: SCENARIO.to_owned(), line: "get pods".to_owned() },
+            Effect::Remember {
+                profile: "player".to_owned(),
+                scenario: SCENARIO.to_owned(),
+                line: "get pods".to_owned()
+            },
         ]
     );
     assert_eq!(input(&app), "");
@@ -284,8 +288,12 @@ fn ctrl_t_switches_where_the_prompt_sends() {
     assert_eq!(screen(&app).target(), Target::Console);
 }
 
+fn editor(app: &App) -> &StatusEditor {
+    screen(app).editor.as_ref().expect("the status-update editor is open")
+}
+
 #[test]
-fn a_status_update_goes_out_from_the_liaison() {
+fn a_status_update_is_written_on_several_lines_and_posted_with_its_key() {
     let game = game();
     let mut app = playing(&game);
     assert_eq!(press(&mut app, KeyCode::F(4)), Vec::new());
@@ -296,25 +304,134 @@ fn a_status_update_goes_out_from_the_liaison() {
     // The first-deploy customer expects news every 2 turns of 2 minutes: the score's cadence.
     let template = status_template(IncidentState::Investigating, 4);
     assert!(template.ends_with("Next update in 4 minutes."), "{template}");
-    assert_eq!(input(&app), template);
+    assert_eq!(editor(&app).value(), template);
     assert_eq!(screen(&app).seat(), Seat::Liaison);
     assert_eq!(screen(&app).target(), Target::Status(IncidentState::Investigating));
+    // Enter starts a new line; it does not post.
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    type_text(&mut app, "Checkout is affected.");
+    assert_eq!(editor(&app).value(), format!("{template}\nCheckout is affected."));
     assert_eq!(
-        press(&mut app, KeyCode::Enter),
+        ctrl(&mut app, 's'),
         vec![act(
             Seat::Liaison,
-            GameAction::StatusUpdate { state: IncidentState::Investigating, text: template.clone() }
+            GameAction::StatusUpdate {
+                state: IncidentState::Investigating,
+                text: format!("{template}\nCheckout is affected."),
+            }
         )]
     );
+    assert!(screen(&app).editor.is_none());
     assert_eq!(screen(&app).target(), Target::CustomerChat);
-    // Esc on a status draft drops it rather than leaving the game.
+    // A refused update comes back into the editor as it was.
+    update(&mut app, Msg::Rejected("the game is paused".to_owned()));
+    assert_eq!(editor(&app).value(), format!("{template}\nCheckout is affected."));
+    // Esc puts it away without posting.
+    assert_eq!(press(&mut app, KeyCode::Esc), Vec::new());
+    assert!(screen(&app).editor.is_none());
+    assert_eq!(app.overlay, None);
+    // Alt-Enter posts too (where the terminal sends it), and an empty update is not sent.
     press(&mut app, KeyCode::F(4));
-    press(&mut app, KeyCode::Down);
-    assert_eq!(app.overlay, Some(Overlay::Incident { selected: 1 }));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(screen(&app).target(), Target::Status(IncidentState::Identified));
-    press(&mut app, KeyCode::Esc);
-    assert_eq!((screen(&app).target(), input(&app), app.overlay.clone()), (Target::CustomerChat, "", None));
+    for _ in 0..template.len() + 5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    assert_eq!(editor(&app).value(), "");
+    let alt_enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT);
+    assert_eq!(update(&mut app, Msg::Key(alt_enter)), Vec::new());
+    type_text(&mut app, "q?");
+    assert_eq!(
+        update(&mut app, Msg::Key(alt_enter)),
+        vec![act(
+            Seat::Liaison,
+            GameAction::StatusUpdate { state: IncidentState::Investigating, text: "q?".to_owned() }
+        )]
+    );
+}
+
+#[test]
+fn a_refused_line_stays_on_the_prompt_and_its_notice_goes_with_the_moment() {
+    let mut game = game();
+    let mut app = playing(&game);
+    type_text(&mut app, "get pods --frobnicate");
+    assert_eq!(press(&mut app, KeyCode::Enter).len(), 2);
+    assert_eq!(input(&app), "");
+    update(&mut app, Msg::Rejected("unknown flag --frobnicate".to_owned()));
+    assert_eq!(input(&app), "get pods --frobnicate", "the refused line is back to be fixed");
+    assert!(app.notice.as_ref().is_some_and(|n| n.error));
+    // An accepted line is not brought back by a later refusal of something else.
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "X");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(effects.len(), 2);
+    game.act(TS, &GameAction::Command("get pods".to_owned())).expect("legal");
+    update(&mut app, Msg::Views(views(&game)));
+    update(&mut app, Msg::Rejected("nothing to do".to_owned()));
+    assert_eq!(input(&app), "");
+    // A chat line the room refused comes back to the chat it was meant for.
+    ctrl(&mut app, 't');
+    type_text(&mut app, "on it");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 't');
+    assert_eq!(screen(&app).target(), Target::Console);
+    update(&mut app, Msg::Rejected("the game is paused".to_owned()));
+    assert_eq!(screen(&app).target(), Target::TeamChat);
+    assert_eq!(input(&app), "on it");
+    // The refusal's notice is about that moment: it goes when the game moves on, key or not.
+    assert!(app.notice.is_some());
+    update(&mut app, Msg::Views(views(&game)));
+    assert!(app.notice.is_some(), "the same moment: the notice stays");
+    for seat in [Seat::Liaison, TS] {
+        game.act(seat, &GameAction::EndTurn).expect("ends the turn");
+    }
+    update(&mut app, Msg::Views(views(&game)));
+    assert_eq!(app.notice, None, "a new turn: the refusal is stale");
+}
+
+#[test]
+fn up_recalls_the_lines_sent_to_the_same_chat() {
+    let game = game();
+    let mut app = playing(&game);
+    update(&mut app, Msg::History(vec!["get pods -A".to_owned()]));
+    ctrl(&mut app, 't');
+    type_text(&mut app, "looking at pods");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "looking at pods");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(input(&app), "");
+    ctrl(&mut app, 't');
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "get pods -A", "the console walks commands only");
+    press(&mut app, KeyCode::Down);
+    // The liaison's customer chat has its own lines.
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "hi, we are on it");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 't');
+    type_text(&mut app, "customer is upset");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "customer is upset");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "looking at pods", "the team chat's lines, from either seat the player holds");
+    press(&mut app, KeyCode::Down);
+    ctrl(&mut app, 't');
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "hi, we are on it");
+}
+
+#[test]
+fn history_clear_at_the_console_forgets_the_profiles_lines() {
+    let game = game();
+    let mut app = playing(&game);
+    update(&mut app, Msg::History(vec!["get pods -A".to_owned()]));
+    type_text(&mut app, CLEAR_HISTORY);
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::ClearHistory { profile: "player".to_owned() }]);
+    assert!(screen(&app).history.entries().is_empty());
+    assert!(app.notice.as_ref().is_some_and(|n| !n.error && n.text.contains("cleared")));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(input(&app), "");
 }
 
 #[test]
@@ -422,7 +539,7 @@ fn the_picker_cycles_the_difficulty_and_starts_the_game_at_it() {
     assert_eq!(app.difficulty, Difficulty::Easy);
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Easy }]
+        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Easy, profile: "player".to_owned() }]
     );
 }
 
@@ -470,9 +587,12 @@ fn the_rooms_messages_show_as_notices() {
     let game = game();
     let mut app = playing(&game);
     update(&mut app, Msg::Rejected("not your turn".to_owned()));
-    assert_eq!(app.notice, Some(Notice { text: "not your turn".to_owned(), error: true }));
+    assert_eq!(
+        app.notice,
+        Some(Notice { text: "not your turn".to_owned(), error: true, during: Some((Phase::Playing, 0)) })
+    );
     update(&mut app, Msg::Warning("disk full".to_owned()));
-    assert_eq!(app.notice, Some(Notice { text: "warning: disk full".to_owned(), error: true }));
+    assert_eq!(app.notice, Some(Notice { text: "warning: disk full".to_owned(), error: true, during: None }));
     update(&mut app, Msg::StartFailed("no such scenario".to_owned()));
     assert!(matches!(app.screen, Screen::Picker { .. }));
     assert!(app.notice.as_ref().is_some_and(|n| n.error && n.text.contains("no such scenario")));
@@ -496,7 +616,7 @@ fn the_end_of_the_game_opens_the_debrief() {
 
     assert_eq!(
         press(&mut app, KeyCode::Char('r')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
     );
     assert_eq!(screen(&app).scenario, SCENARIO);
 
@@ -504,7 +624,7 @@ fn the_end_of_the_game_opens_the_debrief() {
     let next = app.catalog[1].id.clone();
     assert_eq!(
         press(&mut app, KeyCode::Char('n')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: next.clone(), difficulty: Difficulty::Normal }]
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: next.clone(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
     );
     assert_eq!(screen(&app).scenario, next);
 
@@ -528,7 +648,7 @@ fn the_last_scenario_is_followed_by_the_first() {
     }
     assert_eq!(
         press(&mut app, KeyCode::Char('n')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal }]
+        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
     );
 }
 
@@ -539,10 +659,15 @@ fn paging_and_the_wheel_scroll() {
         game.act(TS, &GameAction::Command(line.to_owned())).expect("a legal command");
     }
     let mut app = playing(&game);
+    // A page is the console's height: 80×24 leaves it 15 rows, 160×48 leaves it 41.
+    assert_eq!(crate::tui::render::page_rows(&app), 15);
+    update(&mut app, Msg::Resize { width: 160, height: 48 });
+    assert_eq!(crate::tui::render::page_rows(&app), 41);
+    update(&mut app, Msg::Resize { width: 80, height: 24 });
     press(&mut app, KeyCode::PageUp);
-    assert_eq!(screen(&app).scroll, 10);
+    assert_eq!(screen(&app).scroll, 15);
     update(&mut app, Msg::Wheel { up: true });
-    assert_eq!(screen(&app).scroll, 13);
+    assert_eq!(screen(&app).scroll, 18);
     update(&mut app, Msg::Wheel { up: false });
     press(&mut app, KeyCode::PageDown);
     assert_eq!(screen(&app).scroll, 0);
@@ -553,7 +678,7 @@ fn paging_and_the_wheel_scroll() {
         press(&mut app, KeyCode::PageUp);
     }
     let top = screen(&app).scroll;
-    assert!((20..400).contains(&top), "{top}");
+    assert!((20..600).contains(&top), "{top}");
     // Sending a line jumps back to the newest.
     press(&mut app, KeyCode::PageUp);
     type_text(&mut app, "get pods");
@@ -562,9 +687,9 @@ fn paging_and_the_wheel_scroll() {
 
     update(&mut app, Msg::Views(views(&finished())));
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(debrief(&app).scroll, 10);
+    assert_eq!(debrief(&app).scroll, 15, "the debrief's page at 80×24");
     update(&mut app, Msg::Wheel { up: false });
-    assert_eq!(debrief(&app).scroll, 13);
+    assert_eq!(debrief(&app).scroll, 18);
     press(&mut app, KeyCode::PageUp);
     update(&mut app, Msg::Wheel { up: true });
     assert_eq!(debrief(&app).scroll, 0);
@@ -592,4 +717,29 @@ fn key_releases_are_ignored() {
     release.kind = KeyEventKind::Release;
     assert_eq!(update(&mut app, Msg::Key(release)), Vec::new());
     assert!(!app.quit);
+}
+
+#[test]
+fn the_turn_timer_counts_down_on_the_shells_clock_and_says_whom_the_turn_waits_for() {
+    use std::time::{Duration, Instant};
+    let mut game = game();
+    let mut app = playing(&game);
+    assert_eq!(app.turn_left(), None, "no timer: no countdown");
+    assert!(!app.counting_down());
+    assert_eq!(screen(&app).view().map(|v| v.waiting.clone()), Some(vec![Seat::Liaison, TS]));
+    let start = Instant::now();
+    update(&mut app, Msg::TurnTimer { left: Some(Duration::from_secs(60)), now: start });
+    assert_eq!(app.turn_left(), Some(Duration::from_secs(60)));
+    assert!(app.counting_down());
+    update(&mut app, Msg::Tick(start + Duration::from_secs(17)));
+    assert_eq!(app.turn_left(), Some(Duration::from_secs(43)));
+    update(&mut app, Msg::Tick(start + Duration::from_secs(90)));
+    assert_eq!(app.turn_left(), Some(Duration::ZERO), "never below zero");
+    assert!(!app.counting_down(), "nothing left to count: the shell stops ticking");
+    // The liaison ended the turn: it waits for the troubleshooter alone.
+    game.act(Seat::Liaison, &GameAction::EndTurn).expect("ends the turn");
+    update(&mut app, Msg::Views(views(&game)));
+    assert_eq!(screen(&app).view().map(|v| v.waiting.clone()), Some(vec![TS]));
+    update(&mut app, Msg::TurnTimer { left: None, now: start });
+    assert_eq!(app.turn_left(), None, "a paused or ended game shows no countdown");
 }

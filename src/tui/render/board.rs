@@ -170,8 +170,11 @@ pub fn render_strip(
     }
     if let Some(line) = team {
         spans.push(Span::styled("  │ team ", theme.border));
-        spans.push(Span::styled(format!("{}: ", sanitize(&line.from)), theme.accent));
-        spans.push(Span::raw(sanitize(&line.text)));
+        // One row: a line too long for it ends in `…` rather than losing its end unseen.
+        let used: usize = spans.iter().map(Span::width).sum();
+        let said = format!("{}: {}", sanitize(&line.from), sanitize(&line.text));
+        let shown = text::truncate(&said, usize::from(area.width).saturating_sub(used));
+        spans.push(Span::raw(shown));
     }
     Line::from(spans).render(second, buf);
 }

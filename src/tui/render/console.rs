@@ -167,18 +167,28 @@ fn status_style(word: &str, theme: &Theme) -> Option<ratatui::style::Style> {
 pub struct Voices<'a> {
     /// The seat's own name.
     pub me: &'a str,
-    /// The customer's name, in the customer chat.
+    /// The customer's name, in the customer chat (none in the team chat).
     pub customer: Option<&'a str>,
     /// Whether rows start with the incident clock.
     pub clock: bool,
 }
 
-/// One chat message as rows of `width` columns: `+2m00s name: text`, continuation rows indented.
+/// The mark before every customer-chat message.
+pub const CUSTOMER_MARK: &str = "◆ ";
+/// The mark before every team-chat message.
+pub const TEAM_MARK: &str = "# ";
+
+/// One chat message as rows of `width` columns: `+2m00s ◆ name: text`, continuation rows
+/// indented. The mark says which chat it is (`◆` the customer's, `#` the team's), so the two
+/// look different without colour too (`NO_COLOR`).
 pub fn chat_rows(line: &ChatLine, width: usize, voices: &Voices<'_>, theme: &Theme) -> Vec<Line<'static>> {
     let from = sanitize(&line.from);
     let said = sanitize(&line.text);
     let stamp = if voices.clock { format!("{} ", crate::game::clock(line.second)) } else { String::new() };
-    let indent = if voices.clock { stamp.len() } else { 2 };
+    let (mark, mark_style) =
+        if voices.customer.is_some() { (CUSTOMER_MARK, theme.warn) } else { (TEAM_MARK, theme.ok) };
+    let lead = stamp.len() + text::width(mark);
+    let indent = if voices.clock { lead } else { 2 };
     let from_style = if voices.customer == Some(line.from.as_str()) {
         theme.warn
     } else if from == voices.me {
@@ -186,16 +196,19 @@ pub fn chat_rows(line: &ChatLine, width: usize, voices: &Voices<'_>, theme: &The
     } else {
         theme.ok
     };
-    let first_width = width.saturating_sub(stamp.len()).max(1);
+    let first_width = width.saturating_sub(lead).max(1);
     let body = format!("{from}: {said}");
-    let wrapped = text::wrap(&body, first_width);
+    // Continuation rows sit after the indent, so every row is wrapped to the narrower of the two
+    // widths; wrapping them at the first row's width let the pane cut their last characters off.
+    let wrapped = text::wrap(&body, first_width.min(width.saturating_sub(indent)).max(1));
     let mut rows = Vec::with_capacity(wrapped.len());
     for (i, row) in wrapped.into_iter().enumerate() {
         if i == 0 {
-            let mut spans = Vec::with_capacity(3);
+            let mut spans = Vec::with_capacity(4);
             if !stamp.is_empty() {
                 spans.push(Span::styled(stamp.clone(), theme.muted));
             }
+            spans.push(Span::styled(mark, mark_style));
             match row.strip_prefix(from.as_str()) {
                 Some(rest) => {
                     spans.push(Span::styled(from.clone(), from_style));
@@ -267,5 +280,32 @@ mod tests {
         assert_eq!(bad, ["CrashLoopBackOff"]);
         let ok: Vec<&str> = line.spans.iter().filter(|s| s.style == theme.ok).map(|s| s.content.as_ref()).collect();
         assert_eq!(ok, ["Running"]);
+    }
+
+    #[test]
+    fn a_chat_line_wraps_whole_in_a_narrow_pane_without_a_clock() {
+        let theme = Theme::choose(None, false);
+        let line = ChatLine {
+            turn: 0,
+            from: "you".to_owned(),
+            text: "the janitor cronjob keeps scaling coredns to zero replicas every minute, check it".to_owned(),
+            second: 0,
+        };
+        for (clock, customer) in [(false, None), (true, None), (true, Some("Dana"))] {
+            let voices = Voices { me: "you", customer, clock };
+            for width in [24, 27, 40] {
+                let rows: Vec<String> =
+                    chat_rows(&line, width, &voices, &theme).iter().map(ToString::to_string).collect();
+                for row in &rows {
+                    assert!(text::width(row) <= width, "{row:?} is wider than {width}: {rows:?}");
+                }
+                let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+                let said = words.join(" ");
+                assert!(said.ends_with("minute, check it"), "{width}: {said}");
+                assert!(said.contains("every"), "{width}: {said}");
+                let mark = if customer.is_some() { CUSTOMER_MARK } else { TEAM_MARK };
+                assert!(rows[0].contains(mark.trim()), "{rows:?}");
+            }
+        }
     }
 }

@@ -83,6 +83,11 @@ fn render_question(app: &App, area: Rect, buf: &mut Buffer) {
     line.render(inner, buf);
 }
 
+/// Rows above the chat: the hold-off question when asked, and the portal.
+pub fn top_rows(panel: &CustomerPanel) -> u16 {
+    portal_height(panel) + if panel.hold_off == HoldOff::Asked { 3 } else { 0 }
+}
+
 /// Borders, a row per endpoint and a row for the error its users get.
 fn portal_height(panel: &CustomerPanel) -> u16 {
     let rows: u16 = panel.portal.iter().map(|e| 1 + u16::from(e.failure.is_some())).sum();

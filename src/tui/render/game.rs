@@ -36,6 +36,43 @@ struct GameLayout {
     tall: bool,
 }
 
+/// The most rows the candidates of an ambiguous completion take above the prompt.
+const CANDIDATE_ROWS: usize = 3;
+
+/// What an ambiguous completion could mean, wrapped to `width` in at most [`CANDIDATE_ROWS`]
+/// rows; when they do not all fit, the last row says how many more there are.
+fn candidate_lines(game: &GameScreen, width: u16) -> Vec<String> {
+    let width = usize::from(width.saturating_sub(2)).max(8);
+    let names: Vec<String> = game.candidates.iter().map(|c| sanitize(c)).collect();
+    let mut rows: Vec<String> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let last_row = rows.len() == CANDIDATE_ROWS;
+        let more = format!("  … +{} more", names.len() - i);
+        match rows.last_mut() {
+            Some(row) if text::width(row) + 2 + text::width(name) <= width => {
+                // On the last row, keep room to say how many did not fit.
+                let after = if i + 1 < names.len() && last_row { text::width(&more) } else { 0 };
+                if text::width(row) + 2 + text::width(name) + after <= width {
+                    row.push_str("  ");
+                    row.push_str(name);
+                    continue;
+                }
+                row.push_str(&more);
+                return rows;
+            }
+            Some(row) if last_row => {
+                row.push_str(&more);
+                return rows;
+            }
+            _ => rows.push(text::truncate(name, width)),
+        }
+    }
+    rows
+}
+
+/// The status-update editor's height, borders included.
+const EDITOR_ROWS: u16 = 8;
+
 /// Below this width kubectl's tables would wrap beside a side column, so a troubleshooter gets
 /// the whole width and the board as a strip.
 const SIDE_COLUMN_MIN_WIDTH: u16 = 110;
@@ -67,10 +104,15 @@ impl GameLayout {
             let [left, side] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
             (None, left, Some(side))
         };
-        let candidate_rows = u16::from(!game.candidates.is_empty());
-        let [main, candidates, prompt] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(candidate_rows), Constraint::Length(3)])
-                .areas(left);
+        let candidate_rows = candidate_lines(game, left.width).len() as u16;
+        // The status-update editor has room for a few lines; the prompt is one.
+        let prompt_rows = if game.editor.is_some() { EDITOR_ROWS } else { 3 };
+        let [main, candidates, prompt] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(candidate_rows),
+            Constraint::Length(prompt_rows),
+        ])
+        .areas(left);
         GameLayout {
             header,
             strip,
@@ -110,14 +152,34 @@ pub fn render(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
             return;
         }
     }
-    if let Some(row) = layout.candidates {
-        let joined = game.candidates.iter().map(|c| sanitize(c)).collect::<Vec<_>>().join("  ");
-        let shown = text::truncate(&joined, usize::from(row.width.saturating_sub(2)));
-        Line::from(vec![Span::raw(" "), Span::styled(shown, theme.muted)]).render(row, buf);
+    if let Some(rows) = layout.candidates {
+        for (row, line) in rows.rows().zip(candidate_lines(game, rows.width)) {
+            Line::from(vec![Span::raw(" "), Span::styled(line, theme.muted)]).render(row, buf);
+        }
     }
     if let Some(prompt) = layout.prompt {
         render_prompt(app, game, prompt, buf);
     }
+}
+
+/// Rows inside the pane the active seat scrolls (the console, the customer chat, a game
+/// master's tab), borders excluded.
+pub fn scrolled_rows(game: &GameScreen, area: Rect) -> u16 {
+    let layout = GameLayout::of(game, area);
+    let main = layout.main.height;
+    let pane = match game.view().map(|v| &v.panel) {
+        Some(Panel::Liaison(_)) => main.saturating_sub(liaison_team_rows(main)),
+        Some(Panel::Customer(panel)) => main.saturating_sub(customer::top_rows(panel)),
+        // The tabs' row.
+        Some(Panel::GameMaster(_)) => main.saturating_sub(1),
+        _ => main,
+    };
+    pane.saturating_sub(2)
+}
+
+/// The liaison's team chat pane under the customer chat.
+fn liaison_team_rows(main: u16) -> u16 {
+    (main / 3).max(5)
 }
 
 /// Where a hosted seat's screen draws its own parts: the main pane (above the prompt) and the
@@ -129,8 +191,66 @@ pub struct SeatArea {
     pub tall: bool,
 }
 
+/// The turn timer's countdown (`⏱ 0:42`) and whom the turn still waits for, as spans that
+/// start with their own gap; every seat's header shows them. `compact` words them shorter for
+/// a narrow header.
+pub(super) fn turn_spans(app: &App, game: &GameScreen, view: &RoleView, compact: bool) -> Vec<Span<'static>> {
+    let theme = &app.theme;
+    let mut spans = Vec::new();
+    if let Some(left) = app.turn_left().filter(|_| view.phase == crate::game::Phase::Playing) {
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        let style = if secs <= 10 {
+            theme.bad
+        } else if secs <= 30 {
+            theme.warn
+        } else {
+            theme.text
+        };
+        spans.push(Span::styled(format!("  ⏱ {}:{:02}", secs / 60, secs % 60), style));
+    }
+    let ended = match (view.ended_turn, compact) {
+        (false, _) => "",
+        (true, false) => "turn ended, ",
+        (true, true) => "ended, ",
+    };
+    match waiting_for(game, view) {
+        Some(who) if compact => spans.push(Span::styled(format!("  {ended}waits: {who}"), theme.warn)),
+        Some(who) => spans.push(Span::styled(format!("  {ended}waits for {who}"), theme.warn)),
+        None if view.ended_turn => spans.push(Span::styled("  turn ended", theme.warn)),
+        None => {}
+    }
+    spans
+}
+
+/// Whom the turn waits for, in words: `you` for the seats this player holds, the others by
+/// seat; none when it waits for nobody.
+pub(super) fn waiting_for(game: &GameScreen, view: &RoleView) -> Option<String> {
+    let mut names: Vec<String> = Vec::new();
+    for seat in &view.waiting {
+        let name = if game.seats.contains(seat) { "you".to_owned() } else { seat.label() };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.len() {
+        0 => None,
+        1 | 2 => Some(names.join(" and ")),
+        n => Some(format!("{n} players")),
+    }
+}
+
 /// Seat tabs and the scenario on the left; turn, clock, action points on the right.
 fn render_header(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf: &mut Buffer) {
+    let full = header_right(app, game, view, false);
+    let tabs = usize::from(game.seats.len() as u16) * 18;
+    // The seat tabs come first; a right side that would run into them is worded shorter.
+    let right =
+        if full.width() + tabs.min(34) > usize::from(area.width) { header_right(app, game, view, true) } else { full };
+    render_header_with(app, game, view, right, area, buf);
+}
+
+/// The header's right side: turn, clock, action points, the countdown and whom the turn waits for.
+fn header_right(app: &App, game: &GameScreen, view: &RoleView, compact: bool) -> Line<'static> {
     let theme = &app.theme;
     let mut right = vec![
         Span::styled(words::turn_label(view.turn, view.turn_limit).to_lowercase(), theme.text),
@@ -139,13 +259,23 @@ fn render_header(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf:
     ];
     if let Some(points) = view.points_left {
         let style = if points == 0 { theme.warn } else { theme.text };
-        right.push(Span::styled(format!("  {points} AP left"), style));
+        let left = if compact { "" } else { " left" };
+        right.push(Span::styled(format!("  {points} AP{left}"), style));
     }
-    if view.ended_turn {
-        right.push(Span::styled("  turn ended, waiting", theme.warn));
-    }
+    right.extend(turn_spans(app, game, view, compact));
     right.push(Span::raw(" "));
-    let right = Line::from(right);
+    Line::from(right)
+}
+
+fn render_header_with(
+    app: &App,
+    game: &GameScreen,
+    view: &RoleView,
+    right: Line<'static>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = &app.theme;
     let right_width = right.width() as u16;
 
     let mut left = Vec::new();
@@ -221,7 +351,7 @@ fn render_liaison(
     buf: &mut Buffer,
 ) {
     let theme = &app.theme;
-    let team_rows = (layout.main.height / 3).max(5);
+    let team_rows = liaison_team_rows(layout.main.height);
     let [customer, team] = Layout::vertical([Constraint::Fill(1), Constraint::Length(team_rows)]).areas(layout.main);
     let customer_focus = matches!(game.target(), Target::CustomerChat | Target::Status(_));
     let voices = Voices { me: &view.name, customer: Some(&panel.customer), clock: true };
@@ -305,13 +435,11 @@ fn prompt_label(target: Target) -> (String, &'static str) {
 }
 
 /// How the prompt is laid out: the label before the text when it leaves room to type,
-/// otherwise in the box's title with only the sign before the text.
+/// otherwise only the sign (the box's title always says where the line goes).
 struct PromptGeometry {
     inner: Rect,
     /// The label (with its sign) or the sign alone, before the text.
     inline: String,
-    /// The label, when it went to the title.
-    title: Option<String>,
     /// Columns of the text field, the cursor's last column included.
     input_width: usize,
 }
@@ -320,22 +448,80 @@ fn prompt_geometry(game: &GameScreen, prompt: Rect) -> PromptGeometry {
     let inner = prompt.inner(ratatui::layout::Margin { horizontal: 1, vertical: 1 });
     let (label, sign) = prompt_label(game.target());
     let full = format!("{label} {sign}");
-    let (inline, title) =
-        if text::width(&full) * 3 <= usize::from(inner.width) { (full, None) } else { (sign.to_owned(), Some(label)) };
+    let inline = if text::width(&full) * 3 <= usize::from(inner.width) { full } else { sign.to_owned() };
     let used = text::width(&inline) as u16;
     let input_width = usize::from(inner.width.saturating_sub(used).saturating_sub(1)).max(1);
-    PromptGeometry { inner, inline, title, input_width }
+    PromptGeometry { inner, inline, input_width }
+}
+
+/// The prompt's colour for where it sends.
+fn target_style(target: Target, theme: &crate::tui::theme::Theme) -> ratatui::style::Style {
+    match target {
+        Target::Console => theme.accent,
+        Target::Status(_) | Target::AsCustomer | Target::CustomerChat | Target::Reply => theme.warn,
+        Target::TeamChat => theme.ok,
+    }
+}
+
+/// Where a line typed at `target` goes, in words for the prompt's title.
+fn destination(target: Target) -> String {
+    match target {
+        Target::Console => "the console".to_owned(),
+        Target::TeamChat => "the team chat".to_owned(),
+        Target::CustomerChat => "the customer".to_owned(),
+        Target::Status(state) => format!("the status page ({})", state.as_str()),
+        Target::Reply => "the liaison".to_owned(),
+        Target::AsCustomer => "the customer chat, as the customer".to_owned(),
+    }
+}
+
+/// The prompt's title: where the line goes, and where the switch key sends it instead, so a
+/// prompt left on the team chat is never taken for the customer's (and the other way round).
+fn prompt_title(app: &App, game: &GameScreen) -> String {
+    let options = crate::tui::app::targets_of(game.seat());
+    let here = game.target();
+    let at = options.iter().position(|t| *t == here);
+    let next = at.and_then(|i| options.get((i + 1) % options.len())).filter(|t| **t != here);
+    match next {
+        Some(next) => format!(
+            " sends to {} · {}: {} ",
+            destination(here),
+            app.keymap.label(Action::SwitchTarget),
+            destination(*next)
+        ),
+        None => format!(" sends to {} ", destination(here)),
+    }
+}
+
+/// The status update being written: several lines, with the keys that post it and put it away.
+fn render_editor(app: &App, editor: &crate::tui::app::StatusEditor, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let title = format!(" status update ({}) ", editor.state.as_str());
+    let keys = format!(
+        " {} posts · enter new line · {} cancels ",
+        app.keymap.label(Action::PostUpdate),
+        app.keymap.label(Action::Back)
+    );
+    let block = pane(Line::styled(title, theme.warn), theme, true)
+        .title_bottom(Line::styled(keys, theme.muted).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut text = editor.text.clone();
+    text.set_style(theme.text);
+    text.set_cursor_line_style(theme.text);
+    text.set_cursor_style(theme.selected);
+    (&text).render(inner, buf);
 }
 
 fn render_prompt(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
+    if let Some(editor) = &game.editor {
+        render_editor(app, editor, area, buf);
+        return;
+    }
     let geometry = prompt_geometry(game, area);
-    let label_style = match game.target() {
-        Target::Console => theme.accent,
-        Target::Status(_) | Target::AsCustomer => theme.warn,
-        _ => theme.ok,
-    };
-    let title = geometry.title.as_ref().map_or_else(String::new, |t| format!(" {t} "));
+    let label_style = target_style(game.target(), theme);
+    let title = prompt_title(app, game);
     let block = pane(Line::styled(title, label_style), theme, true);
     block.render(area, buf);
     let inner = geometry.inner;
@@ -380,6 +566,10 @@ fn skip_columns(value: &str, columns: usize) -> String {
 /// The cursor in the prompt.
 pub fn cursor(game: &GameScreen, area: Rect) -> Option<Position> {
     game.view()?;
+    if game.editor.is_some() {
+        // The editor draws its own cursor.
+        return None;
+    }
     let layout = GameLayout::of(game, area);
     let geometry = prompt_geometry(game, layout.prompt?);
     let inner = geometry.inner;

@@ -113,7 +113,7 @@ pub fn render(app: &App, game: &GameScreen, view: &RoleView, board: &Board, area
         Constraint::Fill(1),
     ])
     .areas(area);
-    render_top(theme, view, top, buf);
+    render_top(app, game, view, top, buf);
     render_headline(theme, view, board, headline, buf);
     let [budget, errors] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(figures);
     render_budget(theme, board, budget, buf);
@@ -128,7 +128,8 @@ pub fn render(app: &App, game: &GameScreen, view: &RoleView, board: &Board, area
 }
 
 /// The scenario's title on the left; the turn and the incident clock on the right.
-fn render_top(theme: &Theme, view: &RoleView, area: Rect, buf: &mut Buffer) {
+fn render_top(app: &App, game: &GameScreen, view: &RoleView, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
     let phase = match &view.phase {
         Phase::Lobby => Span::styled("  waiting to start", theme.muted),
         Phase::Playing => Span::raw(""),
@@ -141,8 +142,10 @@ fn render_top(theme: &Theme, view: &RoleView, area: Rect, buf: &mut Buffer) {
         Span::raw("  "),
         Span::styled(crate::game::clock(view.second), theme.accent.add_modifier(Modifier::BOLD)),
         phase,
-        Span::raw(" "),
     ]);
+    let mut right = right;
+    right.spans.extend(super::game::turn_spans(app, game, view, area.width < 100));
+    right.spans.push(Span::raw(" "));
     let right_width = right.width() as u16;
     let room = usize::from(area.width.saturating_sub(right_width + 2));
     Line::styled(

@@ -137,6 +137,9 @@ impl Session {
                     Update::View(view) => self.emit(ClientEvent::View(view)).await,
                     Update::Events(events) => self.emit(ClientEvent::Events(events)).await,
                     Update::Removed { reason } => return Some(Stop::Closed(Closed::Removed(reason))),
+                    Update::TurnTimer { left_ms } => {
+                        self.emit(ClientEvent::TurnTimer(left_ms.map(std::time::Duration::from_millis))).await;
+                    }
                 }
             }
             ServerMsg::Done { id, result } => {

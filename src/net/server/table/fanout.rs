@@ -89,6 +89,8 @@ impl Table {
             .room
             .inspect(move |game| seats.iter().map(|s| view::for_seat_within(game, *s, view::Limits::HOSTED)).collect())
             .await?;
+        // Asked before the views go out, so the time left is never later than what they show.
+        let left = if self.timed { Some(self.room.turn_left().await?) } else { None };
         for view in views {
             let seat = view.seat;
             let body = snapshot_body(&view).or_else(|| snapshot_body(&fit_view(view, MAX_SNAPSHOT)));
@@ -97,6 +99,10 @@ impl Table {
                 continue;
             };
             self.push_snapshot(seat, VIEW, &body, Some(fingerprint(&body)));
+            if let Some(left) = left {
+                let left_ms = left.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+                self.push(seat, Update::TurnTimer { left_ms });
+            }
         }
         Ok(())
     }

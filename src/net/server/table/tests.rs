@@ -168,3 +168,30 @@ async fn joins_to_one_room_are_rate_limited() {
     let refused = table.join("Late".into(), RoleWish::Spectator, outbox).await.expect("open");
     assert_eq!(refused, Err(TOO_MANY_JOINS.to_owned()));
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_timed_room_sends_each_seat_the_time_left_after_its_view() {
+    let (gone, _gone) = mpsc::unbounded_channel();
+    let config = RoomConfig { turn_timer: Some(Duration::from_secs(90)), ..RoomConfig::default() };
+    let table = TableHandle::spawn("CCCCC-CCCCC".to_owned(), game(), config, &Limits::default(), gone);
+    let (_outbox, mut queue) = play(&table, 1).await;
+    let ServerMsg::Update { seq: 4, update: Update::TurnTimer { left_ms: Some(left) } } = next(&mut queue).await else {
+        panic!("the time left after the view")
+    };
+    assert!((80_000..=90_000).contains(&left), "{left} ms");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_untimed_room_sends_no_time() {
+    let (gone, _gone) = mpsc::unbounded_channel();
+    let table = table("DDDDD-DDDDD", gone);
+    let (_outbox, mut queue) = play(&table, 1).await;
+    table.message(Seat::Liaison, 1, ClientMsg::Act { id: 1, action: Action::EndTurn }).await.expect("open");
+    loop {
+        match next(&mut queue).await {
+            ServerMsg::Update { update: Update::TurnTimer { .. }, .. } => panic!("no timer, no time"),
+            ServerMsg::Done { id: 1, .. } => break,
+            _ => {}
+        }
+    }
+}

@@ -190,7 +190,7 @@ fn the_first_view_opens_the_seat_s_game_screen_and_the_debrief_offers_only_the_m
     game.seat(Seat::GameMaster, "gm");
     game.start();
     let effects = update(&mut app, Msg::Views(vec![view::for_seat(&game, Seat::Liaison)]));
-    assert_eq!(effects, vec![Effect::LoadHistory { scenario: HOSTED_HISTORY.to_owned() }]);
+    assert_eq!(effects, vec![Effect::LoadHistory { profile: "alice".to_owned(), scenario: HOSTED_HISTORY.to_owned() }]);
     let Screen::Game(screen) = &app.screen else { panic!("not the game screen: {:?}", app.screen) };
     assert_eq!(screen.seats, vec![Seat::Liaison]);
     assert_eq!(screen.seat(), Seat::Liaison);

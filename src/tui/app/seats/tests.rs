@@ -173,7 +173,11 @@ fn the_game_master_prompt_goes_to_console_chats_or_the_customers_voice() {
         press(&mut app, KeyCode::Enter),
         vec![
             Effect::Act { seat: gm, action: GameAction::Command("get pods -A".to_owned()) },
-            Effect::Remember { scenario: "first-deploy".to_owned(), line: "get pods -A".to_owned() },
+            Effect::Remember {
+                profile: String::new(),
+                scenario: "first-deploy".to_owned(),
+                line: "get pods -A".to_owned()
+            },
         ]
     );
     let expected = [
@@ -282,7 +286,9 @@ fn the_masters_script_scrolls_down_from_its_top() {
     }
     assert_eq!(screen(&app).tab, MasterTab::Script);
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(screen(&app).scroll, 10, "page down reads on");
+    let page = crate::tui::render::page_rows(&app);
+    assert!(page > 10, "a page is the pane's height: {page}");
+    assert_eq!(screen(&app).scroll, page, "page down reads on");
     press(&mut app, KeyCode::PageUp);
     assert_eq!(screen(&app).scroll, 0);
     press(&mut app, KeyCode::Tab);
