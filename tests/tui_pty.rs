@@ -22,6 +22,8 @@ const DOWN: &str = "\x1b[B";
 const F2: &str = "\x1bOQ";
 const F4: &str = "\x1bOS";
 const F5: &str = "\x1b[15~";
+/// Ctrl-S: posts the status update being written (Enter starts a new line there).
+const CTRL_S: &str = "\x13";
 /// Leaving the alternate screen: written once when the terminal is restored.
 const LEAVE_ALTERNATE: &[u8] = b"\x1b[?1049l";
 
@@ -65,6 +67,8 @@ impl Session {
         cmd.env("KOMBAT_DATA_DIR", dir.join("data"));
         cmd.env("KOMBAT_CONFIG_DIR", dir.join("config"));
         cmd.env("TERM", "xterm-256color");
+        // The command history is kept per player profile, the login name.
+        cmd.env("USER", "ana");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).expect("kombat starts");
         // Only kombat holds the terminal's other side: when it exits, the reader sees the end.
@@ -162,7 +166,8 @@ fn a_newcomer_wins_the_default_scenario_with_keys_and_reads_the_debrief() {
     kombat.send(DOWN);
     kombat.send(ENTER);
     kombat.wait_for("status update (identified)");
-    kombat.send(ENTER);
+    kombat.send(CTRL_S);
+    kombat.wait_for("page +0m00s");
     // Declare the root cause in the form: the object, the class (wrong image is the first), who.
     kombat.send(F2);
     kombat.wait_for("What broke");
@@ -199,14 +204,16 @@ fn a_newcomer_wins_the_default_scenario_with_keys_and_reads_the_debrief() {
     assert_eq!(kombat.raw_count(LEAVE_ALTERNATE), 1, "the terminal is restored exactly once");
     let postmortems = std::fs::read_dir(dir.join("data").join("postmortems")).expect("postmortems").count();
     assert_eq!(postmortems, 1);
-    let history = std::fs::read_to_string(dir.join("data").join("history").join("first-deploy.txt")).expect("history");
+    let kept = dir.join("data").join("history").join("ana");
+    let history = std::fs::read_to_string(kept.join("first-deploy.txt")).expect("history");
     assert!(history.starts_with("get pods -n shop\n"), "{history}");
     // Only the player may read what they typed (ARCHITECTURE.md: the data directory is private).
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: PathBuf| std::fs::metadata(&p).expect("stat").permissions().mode() & 0o777;
         assert_eq!(mode(dir.join("data").join("history")), 0o700);
-        assert_eq!(mode(dir.join("data").join("history").join("first-deploy.txt")), 0o600);
+        assert_eq!(mode(kept.clone()), 0o700);
+        assert_eq!(mode(kept.join("first-deploy.txt")), 0o600);
         assert_eq!(mode(dir.join("data").join("results.jsonl")), 0o600);
     }
     let _ = std::fs::remove_dir_all(&dir);
