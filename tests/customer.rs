@@ -217,3 +217,29 @@ fn an_older_scenario_with_trigger_words_still_answers() {
     let events = ask(&mut g, "What about the release job?");
     assert!(reveals(&events, "hand-typed-tag"), "{:?}", replies(&g, &events));
 }
+
+#[test]
+fn a_timed_complaint_waits_while_users_are_fine() {
+    let mut s = load("memory-leak-friday");
+    s.win.hold_turns = 50;
+    s.turn_limit = 60;
+    let mut g = game(&s);
+    g.act(Seat::Liaison, &Action::AskHoldOff).expect("the liaison may ask");
+    let fix = "kubectl set resources deployment/checkout -n shop --limits=memory=512Mi --requests=memory=384Mi";
+    g.act(Seat::GameMaster, &Action::Command(fix.to_owned())).expect("a game master may run commands");
+    let mut said = Vec::new();
+    for _ in 0..6 {
+        let events = g.force_turn();
+        said.extend(replies(&g, &events));
+    }
+    assert!(g.figures.last().is_some_and(|f| f.results.iter().all(|r| r.success >= 0.99)), "fixed");
+    assert!(!said.iter().any(|s| s.to_lowercase().contains("screenshot")), "{said:?}");
+    // Unfixed, the same complaint comes at its turn.
+    let mut g = game(&s);
+    let mut said = Vec::new();
+    for _ in 0..4 {
+        let events = g.force_turn();
+        said.extend(replies(&g, &events));
+    }
+    assert!(said.iter().any(|s| s.to_lowercase().contains("screenshot")), "{said:?}");
+}

@@ -15,7 +15,7 @@ const TS: Seat = Seat::Troubleshooter(0);
 
 fn end_turn(game: &mut Game) {
     for seat in [LIAISON, TS] {
-        if game.phase == Phase::Playing && !game.ended.contains(&seat) {
+        if matches!(game.phase, Phase::Playing | Phase::Closing) && !game.ended.contains(&seat) {
             game.act(seat, &Action::EndTurn).expect("ends the turn");
         }
     }
@@ -56,7 +56,7 @@ fn play(scenario: &Scenario, difficulty: Difficulty) -> Result<u32, String> {
         }
         game.act(TS, &Action::Command(line.clone())).map_err(|e| format!("{line}: {e}"))?;
     }
-    while game.phase == Phase::Playing && game.turn() <= scenario.turn_limit {
+    while matches!(game.phase, Phase::Playing | Phase::Closing) && game.turn() <= scenario.turn_limit + 1 {
         end_turn(&mut game);
         update(&mut game);
     }

@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::{IncidentState, Severity};
-pub use super::findings::FindingSource;
 use super::cause::{Declaration, Verdict};
+pub use super::findings::FindingSource;
 use super::seat::Seat;
 use super::world::World;
 use crate::sim::change::Change;

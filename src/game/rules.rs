@@ -398,12 +398,16 @@ fn resolve_turn(game: &Game) -> Vec<Event> {
     }
     events.extend(npc::turn(game));
     let turn = game.turn();
+    // The scripted customer sees its users: a timed complaint ("people are posting screenshots
+    // of the error page") waits while every entrypoint is fine, and comes if they fail again.
+    let users_fine = npc::users_fine(game);
     for inject in &game.scenario().game.injects {
         if game.injects.contains(&inject.id) {
             continue;
         }
+        let complaint = game.npc && matches!(inject.what, InjectWhat::Message(_));
         let due = match &inject.when {
-            InjectWhen::AtTurn(t) => turn >= *t,
+            InjectWhen::AtTurn(t) => turn >= *t && !(complaint && users_fine),
             InjectWhen::OnCondition(p) => p.holds(&game.world.cluster),
             InjectWhen::Manual => false,
         };

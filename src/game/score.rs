@@ -210,7 +210,9 @@ pub fn responded(game: &Game) -> bool {
             | Event::StatusUpdate { .. }
             | Event::Severity(_)
             | Event::HoldOffAsked
-            | Event::RootCauseDeclared { .. } => true,
+            | Event::RootCauseDeclared { .. }
+            | Event::CauseDeclared { .. }
+            | Event::FindingShared { .. } => true,
             // Ending turns (and what a turn's end brings, stamped with the seat that ended it
             // last), hints and leaving are not a response.
             _ => false,

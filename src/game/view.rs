@@ -584,9 +584,10 @@ pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
         Event::Command { .. } => role == Role::Troubleshooter && stamped.seat != Some(Seat::GameMaster),
         Event::Severity(_) | Event::Alert { .. } => responder || role == Role::Spectator,
         Event::HoldOffAsked | Event::HoldOffAnswered { .. } => liaison || customer,
-        Event::RootCauseDeclared { .. } | Event::CauseDeclared { .. } | Event::Hint { .. } | Event::FindingShared { .. } => {
-            responder
-        }
+        Event::RootCauseDeclared { .. }
+        | Event::CauseDeclared { .. }
+        | Event::Hint { .. }
+        | Event::FindingShared { .. } => responder,
         // A finding is its finder's side of the team's until it is shared (`game::findings`).
         Event::ClueFound { source, .. } => findings::visible_to(seat, source, false),
         Event::Mood { .. } => liaison,

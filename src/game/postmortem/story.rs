@@ -183,7 +183,12 @@ impl Story {
                 out.push_str(self.users_at_the_end());
             }
             None => {
-                let _ = write!(out, "The incident was still open at {} (turn {}). ", clock(game.second()), game.turn());
+                let _ = write!(
+                    out,
+                    "The incident was still open at {} (turn {}). ",
+                    clock(game.second()),
+                    super::super::words::turn_of_play(game.turn())
+                );
                 out.push_str(self.users_at_the_end());
             }
         }

@@ -519,7 +519,8 @@ pub(super) fn incident(app: &mut App, selected: usize) -> Vec<Effect> {
                 crate::game::view::Panel::Liaison(panel) => Some(panel.update_every_minutes),
                 _ => None,
             });
-            game.editor = Some(StatusEditor::new(state, &status_template(state, every.unwrap_or(DEFAULT_UPDATE_MINUTES))));
+            game.editor =
+                Some(StatusEditor::new(state, &status_template(state, every.unwrap_or(DEFAULT_UPDATE_MINUTES))));
             Vec::new()
         }
         IncidentItem::Severity(severity) => {

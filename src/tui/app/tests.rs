@@ -50,7 +50,11 @@ fn playing(game: &Game) -> App {
     assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
+        vec![Effect::StartSolo {
+            scenario: SCENARIO.to_owned(),
+            difficulty: Difficulty::Normal,
+            profile: "player".to_owned()
+        }]
     );
     update(&mut app, Msg::Views(views(game)));
     app
@@ -153,7 +157,11 @@ fn the_picker_starts_the_chosen_scenario() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
+        vec![Effect::StartSolo {
+            scenario: SCENARIO.to_owned(),
+            difficulty: Difficulty::Normal,
+            profile: "player".to_owned()
+        }]
     );
     let game = screen(&app);
     assert_eq!(game.scenario, SCENARIO);
@@ -539,7 +547,11 @@ fn the_picker_cycles_the_difficulty_and_starts_the_game_at_it() {
     assert_eq!(app.difficulty, Difficulty::Easy);
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        vec![Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Easy, profile: "player".to_owned() }]
+        vec![Effect::StartSolo {
+            scenario: SCENARIO.to_owned(),
+            difficulty: Difficulty::Easy,
+            profile: "player".to_owned()
+        }]
     );
 }
 
@@ -616,7 +628,14 @@ fn the_end_of_the_game_opens_the_debrief() {
 
     assert_eq!(
         press(&mut app, KeyCode::Char('r')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
+        vec![
+            Effect::LeaveGame,
+            Effect::StartSolo {
+                scenario: SCENARIO.to_owned(),
+                difficulty: Difficulty::Normal,
+                profile: "player".to_owned()
+            }
+        ]
     );
     assert_eq!(screen(&app).scenario, SCENARIO);
 
@@ -624,7 +643,10 @@ fn the_end_of_the_game_opens_the_debrief() {
     let next = app.catalog[1].id.clone();
     assert_eq!(
         press(&mut app, KeyCode::Char('n')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: next.clone(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
+        vec![
+            Effect::LeaveGame,
+            Effect::StartSolo { scenario: next.clone(), difficulty: Difficulty::Normal, profile: "player".to_owned() }
+        ]
     );
     assert_eq!(screen(&app).scenario, next);
 
@@ -648,7 +670,14 @@ fn the_last_scenario_is_followed_by_the_first() {
     }
     assert_eq!(
         press(&mut app, KeyCode::Char('n')),
-        vec![Effect::LeaveGame, Effect::StartSolo { scenario: SCENARIO.to_owned(), difficulty: Difficulty::Normal, profile: "player".to_owned() }]
+        vec![
+            Effect::LeaveGame,
+            Effect::StartSolo {
+                scenario: SCENARIO.to_owned(),
+                difficulty: Difficulty::Normal,
+                profile: "player".to_owned()
+            }
+        ]
     );
 }
 
