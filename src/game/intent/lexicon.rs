@@ -18,7 +18,7 @@ const SETS: &[(&str, &str)] = &[
          ship|shipped|push|pushed|roll out|rolled out|rolling out|rollout|apply|applied|merge|merged|patch|patched|\
          reconfigure|tidy|tidied|rename|renamed|restart|restarted|redeploy|redeployed|new version|new release|bump|\
          bumped|adjust|adjusted|tinker|fiddle|mess with|messed with|introduce|introduced|launch|launched|go live|\
-         went live|went out|configure|configured|set up|reset",
+         went live|went out|configure|configured|set up|reset|maintenance",
     ),
     ("who", "who|whom|whose|which team|which teams|what team|what teams|which people|which person|who else"),
     (
@@ -74,6 +74,10 @@ const CUES: &[(Intent, &[&[&str]])] = &[
                 "anything|something",
             ],
             &["happen|happened", "before|prior|earlier|leading up|this morning|just before"],
+            &[
+                "run|ran|execute|executed|trigger|triggered|kick off|kicked off",
+                "script|scripts|job|jobs|pipeline|pipelines|cronjob|cronjobs|automation|migration|batch|playbook",
+            ],
         ],
     ),
     (
@@ -106,8 +110,9 @@ const CUES: &[(Intent, &[&[&str]])] = &[
             &["access|permission|permissions|=rights|cluster admin|kubeconfig", "@who|@others|team|teams|people"],
             &[
                 "anyone else|anybody else|someone else|somebody else|who else|other team|other teams|other people|\
-                 outside|vendor|agency|contractor|contractors|third party|colleague|colleagues",
-                "work|works|working|involved|touch|touches|deploy|deploys|access|manage|manages|admin",
+                 outside|vendor|agency|contractor|contractors|third party|colleague|colleagues|besides|apart from|\
+                 other than|except|another team|another person",
+                "work|works|working|involved|touch|touches|deploy|deploys|access|manage|manages|admin|run",
             ],
         ],
     ),
@@ -159,6 +164,10 @@ const CUES: &[(Intent, &[&[&str]])] = &[
             &["error message|error messages|error code|error page|status code|screenshot|screenshots|stack trace|\
                  log|logs|symptom|symptoms|describe|behaviour|behavior"],
             &["how", "fail|fails|failing|break|breaks|manifest|manifests|show up|shows up"],
+            &[
+                "whole|entire|completely|partly|partially|partial|just some|only some",
+                "@trouble|page|pages|site|app|shop|storefront",
+            ],
         ],
     ),
     (
@@ -171,6 +180,7 @@ const CUES: &[(Intent, &[&[&str]])] = &[
                 "how many|how much|what share|what percentage|what percent|what fraction|what proportion|which|who|everyone|everybody|all|some|most",
                 "@people|@deeds",
             ],
+            &["=cost|=costs", "per hour|per minute|an hour|a minute|per day|a day|so far|how much"],
             &[
                 "can|not|able|unable|no one|nobody",
                 "@people",
@@ -189,6 +199,7 @@ const CUES: &[(Intent, &[&[&str]])] = &[
                  than usual|than normal|than expected|expecting more|expect more|expected more|=expecting|\
                  autoscaler|autoscaling|hpa",
             ],
+            &["load|traffic|stress|performance", "test|tests|tested|testing"],
             &[
                 "how many|how much|what",
                 "request|requests|hits|visits|visitor|visitors|traffic|load",
@@ -208,7 +219,7 @@ const CUES: &[(Intent, &[&[&str]])] = &[
         Intent::Workaround,
         &[&["workaround|workarounds|work around|temporary|temporarily|stopgap|interim|meantime|meanwhile|bypass|\
              fallback|fall back|alternative|alternatives|another way|other way|manual|manually|by phone|plan b|\
-             mitigate|mitigation|until then|circumvent|redirect|maintenance page|static page|get by|tide"]],
+             mitigate|mitigation|until then|circumvent|redirect|maintenance page|static page|get by|tide|instead"]],
     ),
     (
         Intent::HoldOff,
@@ -221,7 +232,7 @@ const CUES: &[(Intent, &[&[&str]])] = &[
                 "@change|pipeline|pipelines|job|jobs|automation|cron|anything|everything|release train|janitor|script|scripts|agency|rerun|re run|further",
             ],
             &[
-                "=do not|not to|nobody|no one|no more|never",
+                "=do not|not to|nobody|no one|no more|never|avoid|refrain from",
                 "@change|touch|run|rerun|re run|reapply|re apply|anything|everything|restart|rename|further",
             ],
             &[
