@@ -83,6 +83,10 @@ pub struct LineMode<W: Write> {
     ended: Option<Outcome>,
     closing_shown: bool,
     postmortem: Option<PathBuf>,
+    /// The room's turn timer as last heard: the time it left, and when it was heard.
+    timer: Option<(Duration, Instant)>,
+    /// The turn whose timer was last announced, so each timed turn is announced once.
+    timer_told: Option<u32>,
     /// Events heard before the first view, printed after the view's banner.
     early: Vec<crate::game::Stamped>,
 }
@@ -104,6 +108,8 @@ impl<W: Write> LineMode<W> {
             ended: None,
             closing_shown: false,
             postmortem: None,
+            timer: None,
+            timer_told: None,
             early: Vec::new(),
         }
     }
@@ -258,8 +264,22 @@ impl<W: Write> LineMode<W> {
                 }
             }
             SeatEvent::Notice(text) => self.say(&format!("[notice] {}", sanitize(&text)))?,
-            // Line mode has no running clock to count down on; the game screen shows it.
-            SeatEvent::TurnTimer(_) => {}
+            // Line mode prints no running countdown: it announces each timed turn once, and
+            // `/status` says what is left.
+            SeatEvent::TurnTimer(left) => {
+                self.timer = left.map(|l| (l, Instant::now()));
+                let turn = self.views.first().map(|v| v.turn);
+                if let Some(left) = left
+                    && turn.is_some()
+                    && turn != self.timer_told
+                {
+                    self.timer_told = turn;
+                    self.say(&format!(
+                        "[timer] this turn ends in {} unless every responder ends it first",
+                        timer_text(left)
+                    ))?;
+                }
+            }
             SeatEvent::Postmortem(path) => self.postmortem = Some(path),
             SeatEvent::Gap { from, to } => {
                 eprint_safe(&format!("kombat: updates {from} to {to} never arrived; showing the newest"));
@@ -351,7 +371,10 @@ impl<W: Write> LineMode<W> {
                 self.local(line, help)?;
             }
             Intent::Status => {
-                let text = status::status(&self.views, self.news.lobby_now().map(|l| l.players.len()));
+                let mut text = status::status(&self.views, self.news.lobby_now().map(|l| l.players.len()));
+                if let Some((left, heard)) = self.timer {
+                    text.push_str(&format!("\nTurn timer: {} left", timer_text(left.saturating_sub(heard.elapsed()))));
+                }
                 self.local(line, &text)?;
             }
             Intent::Options => {
@@ -430,5 +453,24 @@ impl<W: Write> LineMode<W> {
         out.flush()?;
         let code = if lost { ExitCode::from(2) } else { code };
         Ok(Finished { code })
+    }
+}
+
+/// `1:05`: minutes and seconds, rounded up so a turn with time left never reads `0:00`.
+fn timer_text(left: Duration) -> String {
+    let seconds = left.as_millis().div_ceil(1000);
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timer_reads_in_minutes_and_seconds_rounded_up() {
+        assert_eq!(timer_text(Duration::from_millis(65_000)), "1:05");
+        assert_eq!(timer_text(Duration::from_millis(41_500)), "0:42");
+        assert_eq!(timer_text(Duration::from_millis(1)), "0:01");
+        assert_eq!(timer_text(Duration::ZERO), "0:00");
     }
 }

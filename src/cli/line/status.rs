@@ -57,6 +57,10 @@ pub fn status(views: &[RoleView], lobby_players: Option<usize>) -> String {
             let _ = write!(out, "\nRoot cause declared: {}", sanitize(option));
         }
     }
+    if !first.waiting.is_empty() {
+        let waiting: Vec<String> = first.waiting.iter().map(|s| s.label()).collect();
+        let _ = write!(out, "\nThe turn waits for: {}", waiting.join(", "));
+    }
     let table: Vec<String> =
         first.table.iter().map(|s| format!("{} ({})", sanitize(&s.name), s.seat.label())).collect();
     let _ = write!(out, "\nAt the table: {}", table.join(", "));
