@@ -454,6 +454,9 @@ fn end_turn(game: &GameScreen) -> Vec<Effect> {
 /// What `/history clear` at the console asks.
 pub const CLEAR_HISTORY: &str = "/history clear";
 
+/// `/share N` at any prompt passes finding N of the seat's Findings to the rest of the team.
+pub const SHARE: &str = "/share";
+
 fn submit(app: &mut App) -> Vec<Effect> {
     let Some(game) = game_mut(app) else { return Vec::new() };
     let seat = game.seat();
@@ -480,6 +483,19 @@ fn submit(app: &mut App) -> Vec<Effect> {
         let profile = game.profile.clone();
         app.show("your command history is cleared, for every scenario", false);
         return vec![Effect::ClearHistory { profile }];
+    }
+    if let Some(rest) = line.strip_prefix(SHARE).filter(|r| r.is_empty() || r.starts_with(' ')) {
+        return match rest.trim().parse::<usize>() {
+            Ok(n) if n >= 1 && seat.is_responder() => {
+                game.refusable = Some(Sent { active: game.active, target, line: line.clone() });
+                vec![Effect::Act { seat, action: GameAction::ShareFinding(n - 1) }]
+            }
+            _ => {
+                game.input = Input::new(line);
+                app.show("usage: /share N   (N: a finding's number in your Findings)", true);
+                Vec::new()
+            }
+        };
     }
     game.refusable = Some(Sent { active: game.active, target, line: line.clone() });
     game.history_mut().push(&line);

@@ -443,6 +443,23 @@ fn history_clear_at_the_console_forgets_the_profiles_lines() {
 }
 
 #[test]
+fn share_at_the_prompt_passes_a_finding_to_the_team() {
+    let game = game();
+    let mut app = playing(&game);
+    type_text(&mut app, "/share 2");
+    let seat = screen(&app).seat();
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::Act { seat, action: GameAction::ShareFinding(1) }],
+        "findings are numbered from 1 on screen"
+    );
+    type_text(&mut app, "/share x");
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert!(app.notice.as_ref().is_some_and(|n| n.error && n.text.contains("usage: /share N")));
+    assert_eq!(input(&app), "/share x", "a bad line stays on the prompt");
+}
+
+#[test]
 fn the_incident_window_sets_severity_and_asks_to_hold_off() {
     let game = game();
     let mut app = playing(&game);

@@ -214,7 +214,12 @@ pub fn percent(fraction: f64) -> String {
 /// The seat's findings (numbered as `/share N` names them, each fact with where it came from),
 /// the declared cause and hints, newest finding first when they do not all fit.
 pub fn render_findings(findings: &Findings, theme: &Theme, declare_key: &str, area: Rect, buf: &mut Buffer) {
-    let title = format!(" Findings: {} ", findings.clues.len());
+    let unshared = findings.clues.iter().any(|c| !c.shared);
+    let title = if unshared {
+        format!(" Findings: {} · /share N ", findings.clues.len())
+    } else {
+        format!(" Findings: {} ", findings.clues.len())
+    };
     let block = pane(title, theme, false).padding(Padding::horizontal(1));
     let inner = block.inner(area);
     block.render(area, buf);

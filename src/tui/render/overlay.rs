@@ -110,6 +110,7 @@ fn how_to_play(app: &App) -> Vec<String> {
         format!("The liaison talks to the customer and posts status updates ({}).", key(Action::Incident)),
         format!("End the turn ({}) to let the cluster move; commands cost points.", key(Action::EndTurn)),
         format!("Declare the root cause ({}) and fix it; {} asks for a hint.", key(Action::Declare), key(Action::Hint)),
+        "Findings are yours until /share N passes one to the team.".to_owned(),
         last,
     ]
 }
