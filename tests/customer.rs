@@ -243,3 +243,36 @@ fn a_timed_complaint_waits_while_users_are_fine() {
     }
     assert!(said.iter().any(|s| s.to_lowercase().contains("screenshot")), "{said:?}");
 }
+
+#[test]
+fn no_outage_nag_the_moment_the_errors_stop() {
+    let mut s = load("first-deploy");
+    s.win.hold_turns = 50;
+    s.turn_limit = 60;
+    let mut g = game(&s);
+    g.act(Seat::Liaison, &Action::AskHoldOff).expect("the liaison may ask");
+    let outage_nags = g.scenario().game.customer.npc.nags.clone();
+    g.force_turn();
+    g.force_turn();
+    let fix = "kubectl set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop";
+    g.act(Seat::GameMaster, &Action::Command(fix.to_owned())).expect("a game master may run commands");
+    let mut said = Vec::new();
+    for _ in 0..3 {
+        let events = g.force_turn();
+        said.extend(replies(&g, &events));
+    }
+    assert!(g.figures.last().is_some_and(|f| f.results.iter().all(|r| r.success >= 0.99)), "fixed");
+    assert!(!said.iter().any(|s| outage_nags.contains(s)), "an outage nag after the fix: {said:?}");
+}
+
+#[test]
+fn fresh_news_is_not_glued_to_an_old_answer() {
+    let s = load("first-deploy");
+    let mut g = game(&s);
+    ask(&mut g, "What changed on your side?");
+    let events = ask(&mut g, "What changed, and when did it start?");
+    let said = replies(&g, &events).join(" ");
+    assert!(!said.contains("Like I said"), "{said}");
+    let events = ask(&mut g, "Sorry, what changed again?");
+    assert!(replies(&g, &events).join(" ").starts_with("Like I said"), "nothing new: the old answer again");
+}

@@ -373,7 +373,7 @@ impl<W: Write> LineMode<W> {
             Intent::Status => {
                 let mut text = status::status(&self.views, self.news.lobby_now().map(|l| l.players.len()));
                 if let Some((left, heard)) = self.timer {
-                    text.push_str(&format!("\nTurn timer: {} left", timer_text(left.saturating_sub(heard.elapsed()))));
+                    text = format!("{text}\nTurn timer: {} left", timer_text(left.saturating_sub(heard.elapsed())));
                 }
                 self.local(line, &text)?;
             }
@@ -468,7 +468,7 @@ mod tests {
 
     #[test]
     fn the_timer_reads_in_minutes_and_seconds_rounded_up() {
-        assert_eq!(timer_text(Duration::from_millis(65_000)), "1:05");
+        assert_eq!(timer_text(Duration::from_secs(65)), "1:05");
         assert_eq!(timer_text(Duration::from_millis(41_500)), "0:42");
         assert_eq!(timer_text(Duration::from_millis(1)), "0:01");
         assert_eq!(timer_text(Duration::ZERO), "0:00");

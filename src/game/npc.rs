@@ -61,6 +61,7 @@ pub fn answer(game: &Game, message: &str) -> Vec<Event> {
         }
     }
     let mut replies: Vec<String> = Vec::new();
+    let mut repeats: Vec<String> = Vec::new();
     let mut lines: Vec<usize> = Vec::new();
     let questions: Vec<Intent> = heard
         .intents
@@ -74,7 +75,7 @@ pub fn answer(game: &Game, message: &str) -> Vec<Event> {
         match pick(game, &heard, |i, l| l.intents.contains(&asked) && !chosen.contains(&i)) {
             Some(Pick::New(index)) => lines.push(index),
             Some(Pick::Again(index)) if asked != Intent::IsItFixed => {
-                replies.push(format!("Like I said: {}", npc(game).lines[index].say));
+                repeats.push(format!("Like I said: {}", npc(game).lines[index].say));
             }
             _ => replies.push(unknown(game, asked)),
         }
@@ -89,6 +90,11 @@ pub fn answer(game: &Game, message: &str) -> Vec<Event> {
         }
     }
     let mut text: Vec<String> = lines.iter().map(|&i| npc(game).lines[i].say.clone()).collect();
+    // Something new to say is the answer; an old answer is quoted again only when there is
+    // nothing new (never glued onto fresh news).
+    if text.is_empty() {
+        text.extend(repeats);
+    }
     text.extend(replies);
     if text.is_empty() && events.is_empty() {
         if heard.asks && questions.is_empty() {
@@ -244,6 +250,9 @@ pub fn turn(game: &Game) -> Vec<Event> {
     let idle = turn.saturating_sub(game.last_contact);
     let mut mood = game.mood;
     let fine = users_fine(game);
+    // Users fine at this turn's start, if not yet for long: no outage nag ("still losing orders")
+    // the moment the errors stop.
+    let fine_now = game.figures.last().is_some_and(all_fine);
     let waiting = fine && !resolved_posted(game);
     let recovered_now = fine && users_failed_before(game);
     if recovered_now {
@@ -255,13 +264,13 @@ pub fn turn(game: &Game) -> Vec<Event> {
             events.push(say(game, &recovered_nag(game, 0)));
         }
     } else if idle >= n.patience.idle_turns.max(1) && (!fine || waiting) {
-        let decay = if fine { n.patience.decay / 2 } else { n.patience.decay };
+        let decay = if fine || fine_now { n.patience.decay / 2 } else { n.patience.decay };
         mood = mood.saturating_sub(decay);
         events.push(Event::Mood { value: mood });
         if game.npc {
             if fine {
                 events.push(say(game, &recovered_nag(game, turn as usize)));
-            } else if !n.nags.is_empty() {
+            } else if !n.nags.is_empty() && !fine_now {
                 events.push(say(game, &n.nags[(turn as usize) % n.nags.len()]));
             }
         }

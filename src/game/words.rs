@@ -185,7 +185,9 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
         Event::Ended(Outcome::Won { .. }) => "Incident resolved".to_owned(),
         Event::Ended(Outcome::Lost { reason, .. }) => format!("Incident lost: {reason}"),
         Event::Ended(Outcome::Stopped { .. }) => "Exercise stopped by the game master".to_owned(),
-        Event::ClosingTurn { turn } => format!("Service restored; closing turn {turn} begins"),
+        Event::ClosingTurn { turn } => {
+            format!("Service restored; the closing turn (turn {}) begins", turn_of_play(*turn))
+        }
     };
     Some(sanitize(&text))
 }

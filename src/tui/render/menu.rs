@@ -109,8 +109,8 @@ fn render_detail(app: &App, entry: &CatalogEntry, area: Rect, buf: &mut Buffer) 
     let label = |name: &'static str| Span::styled(format!("{name:<11}"), theme.muted);
     let tags = text::wrap(&sanitize(&entry.tags.join(", ")), width.saturating_sub(11));
     let mut lines = vec![
+        // The title only: an id such as `two-problems` would tell the twist before play.
         Line::styled(sanitize(&entry.title), theme.title),
-        Line::styled(sanitize(&entry.id), theme.muted),
         Line::default(),
         Line::from(vec![
             label("Difficulty"),
