@@ -11,7 +11,7 @@
 
 pub mod files;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -413,7 +413,15 @@ impl Room {
         }
         let text = postmortem_with(&self.game, &score);
         let dir = files::postmortems_dir(&dir);
-        match files::write_numbered(&dir, &self.game.scenario().id, self.config.seed, "md", &text) {
+        // Named after the game's journal (`first-deploy-7-2.jsonl` → `first-deploy-7-2.md`), so a
+        // facilitator finds one from the other; numbered anew only without a journal.
+        let beside_journal = self.journal_path.as_deref().and_then(Path::file_stem).map(|s| s.to_string_lossy());
+        let numbered = || files::write_numbered(&dir, &self.game.scenario().id, self.config.seed, "md", &text);
+        let written = match beside_journal {
+            Some(stem) => files::write_new(&dir, &format!("{stem}.md"), &text).or_else(|_| numbered()),
+            None => numbered(),
+        };
+        match written {
             Ok(path) => {
                 self.postmortem = Some(path.clone());
                 let _ = self.events.send(RoomEvent::Postmortem(path));

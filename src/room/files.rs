@@ -122,6 +122,16 @@ pub fn write_numbered(dir: &Path, scenario: &str, seed: u64, ext: &str, text: &s
     Ok(path)
 }
 
+/// Writes `text` to `dir/name`, a file that must not exist yet (no overwrite).
+pub fn write_new(dir: &Path, name: &str, text: &str) -> io::Result<PathBuf> {
+    create_private_dir(dir)?;
+    let path = dir.join(name);
+    let mut file = private_options().write(true).create_new(true).open(&path)?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    Ok(path)
+}
+
 /// One finished game, as the results file keeps it (for the picker's best grade).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GameResult {
@@ -303,6 +313,16 @@ pub fn resolve_scenario(arg: &str) -> Result<(String, Scenario), LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_file_never_overwrites() {
+        let dir = std::env::temp_dir().join(format!("kombat-new-{}", std::process::id()));
+        let path = write_new(&dir, "s-1-2.md", "first").expect("written");
+        assert_eq!(path, dir.join("s-1-2.md"));
+        assert!(write_new(&dir, "s-1-2.md", "second").is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("reads"), "first");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn numbered_files_never_overwrite() {
