@@ -78,7 +78,7 @@ pub fn page_rows(app: &App) -> usize {
     let body = Regions::of(app, app.area).body;
     let rows = match &app.screen {
         Screen::Game(game) => game::scrolled_rows(game, body),
-        // The debrief's header, buttons and borders take about this many rows.
+        Screen::Debrief(d) => debrief::page_rows(app, d, body),
         _ => body.height.saturating_sub(8),
     };
     usize::from(rows).max(1)

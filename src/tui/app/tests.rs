@@ -733,9 +733,9 @@ fn paging_and_the_wheel_scroll() {
 
     update(&mut app, Msg::Views(views(&finished())));
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(debrief(&app).scroll, 15, "the debrief's page at 80×24");
+    assert_eq!(debrief(&app).scroll, 16, "the debrief's page at 80×24: the report pane inside its borders");
     update(&mut app, Msg::Wheel { up: false });
-    assert_eq!(debrief(&app).scroll, 18);
+    assert_eq!(debrief(&app).scroll, 19);
     press(&mut app, KeyCode::PageUp);
     update(&mut app, Msg::Wheel { up: true });
     assert_eq!(debrief(&app).scroll, 0);

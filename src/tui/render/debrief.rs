@@ -45,15 +45,8 @@ pub fn render(app: &App, d: &DebriefScreen, area: Rect, buf: &mut Buffer) {
         Line::styled("The debrief is on its way…", theme.accent).centered().render(at, buf);
         return;
     };
-    let wide = area.width >= 120 && area.height >= 40;
-    let [header, _, body, postmortem, buttons] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(u16::from(wide)),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let wide = is_wide(area);
+    let [header, body, postmortem, buttons] = outer(area);
     render_header(app, d, debrief, wide, header, buf);
     if wide {
         render_wide(app, d, debrief, body, buf);
@@ -118,6 +111,47 @@ fn times(debrief: &Debrief) -> [(&'static str, Option<i64>); 3] {
     ]
 }
 
+fn is_wide(area: Rect) -> bool {
+    area.width >= 120 && area.height >= 40
+}
+
+/// The debrief's header, body, postmortem line and buttons.
+fn outer(area: Rect) -> [Rect; 4] {
+    let [header, _, body, postmortem, buttons] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(u16::from(is_wide(area))),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    [header, body, postmortem, buttons]
+}
+
+/// The rows the timeline always keeps on a wide debrief: a long score table gives way to it.
+const TIMELINE_MIN_ROWS: u16 = 8;
+
+/// The wide debrief's bands: the score and chart, what happened and the times, the timeline.
+fn wide_bands(debrief: &Debrief, area: Rect, theme: &Theme) -> [Rect; 3] {
+    let [left, _] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
+    let score_rows: u16 = score_rows(debrief, left.width, theme).iter().map(|(_, h)| *h).sum::<u16>() + 3;
+    let happened = happened_lines(debrief, usize::from(left.width.saturating_sub(4)).max(1), theme);
+    let room = area.height.saturating_sub(TIMELINE_MIN_ROWS);
+    let middle_rows = (happened.len() as u16 + 2).clamp(7, 12).min(room.saturating_sub(score_rows).max(7));
+    let score_rows = score_rows.min(room.saturating_sub(middle_rows));
+    Layout::vertical([Constraint::Length(score_rows), Constraint::Length(middle_rows), Constraint::Fill(1)]).areas(area)
+}
+
+/// Rows a page of scrolling moves on the debrief: the timeline pane's on a wide screen, the
+/// report's otherwise.
+pub fn page_rows(app: &App, d: &DebriefScreen, area: Rect) -> u16 {
+    let [_, body, _, _] = outer(area);
+    match d.view.debrief.as_deref() {
+        Some(debrief) if is_wide(area) => wide_bands(debrief, body, &app.theme)[2].height.saturating_sub(2),
+        _ => body.height.saturating_sub(2),
+    }
+}
+
 /// How long the incident ran, for scaling the time bars.
 fn incident_length(d: &DebriefScreen, debrief: &Debrief) -> i64 {
     let last = debrief.samples.last().map_or(0, |s| s.second);
@@ -128,12 +162,8 @@ fn render_wide(app: &App, d: &DebriefScreen, debrief: &Debrief, area: Rect, buf:
     let theme = &app.theme;
     let [left, _] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
     let score = score_rows(debrief, left.width, theme);
-    let score_rows: u16 = score.iter().map(|(_, h)| *h).sum::<u16>() + 3;
     let happened = happened_lines(debrief, usize::from(left.width.saturating_sub(4)).max(1), theme);
-    let middle_rows = (happened.len() as u16 + 2).clamp(7, 12);
-    let [top, middle, timeline] =
-        Layout::vertical([Constraint::Length(score_rows), Constraint::Length(middle_rows), Constraint::Fill(1)])
-            .areas(area);
+    let [top, middle, timeline] = wide_bands(debrief, area, theme);
     let [score_area, chart_area] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
     render_score_table(app, debrief, score, score_area, buf);
