@@ -323,7 +323,7 @@ fn what_was_tried_before_the_fix_is_told_apart_from_the_fix() {
     assert!(pm.contains(&format!("The fix: `{FIX}` (troubleshooter 1 (Tam), +2m00s).")), "{pm}");
     assert!(
         pm.contains(
-            "Tried before, with the win conditions still not holding after it: \
+            "Tried before, not resolving it on its own: \
              `rollout restart deployment/web -n shop` (troubleshooter 1 (Tam), +0m00s)."
         ),
         "{pm}"
@@ -548,4 +548,33 @@ fn a_change_rolled_back_later_is_told_as_undone() {
         ),
         "{pm}"
     );
+}
+
+#[test]
+fn with_two_causes_both_fixes_are_the_fix() {
+    let s = scenario::builtin("two-problems").expect("exists").expect("parses");
+    let mut g = Game::new(s, 1).expect("builds");
+    g.seat(L, "Lee");
+    g.seat(T, "Tam");
+    g.start();
+    let selector =
+        r#"kubectl patch svc locker-api -n lockers -p '{"spec":{"selector":{"app.kubernetes.io/name":"locker-api"}}}'"#;
+    let policy = "kubectl delete networkpolicy allow-ingress-nginx -n lockers";
+    act(&mut g, T, &Action::Command(selector.into()));
+    end_turn(&mut g);
+    end_turn(&mut g);
+    act(&mut g, T, &Action::Command(policy.into()));
+    play_out(&mut g, 20);
+    assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
+    let pm = postmortem::render(&g, &score::score(&g));
+    let summary = pm.split("## Summary").nth(1).and_then(|t| t.split("## Impact").next()).expect("a summary");
+    let fix = summary
+        .split("The fix")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no fix in: {summary}"))
+        .split(".\n")
+        .next()
+        .unwrap_or_default();
+    assert!(fix.contains("patch svc locker-api") && fix.contains("delete networkpolicy"), "{summary}");
+    assert!(!summary.contains("Tried before"), "{summary}");
 }

@@ -123,9 +123,13 @@ pub fn of(game: &Game) -> Story {
             let any_concerns = before.iter().any(|b| b.concerns_incident);
             let relevant = |d: &Deed| d.concerns_incident || !any_concerns;
             let fix_turn = before.iter().filter(|d| relevant(d)).map(|d| d.turn).max();
+            // With several independent causes each needs its own fix, often turns apart: every
+            // change to the incident's objects that stayed is part of the fix.
+            let several = scenario.game.all_causes().len() > 1 && any_concerns;
             let fix: Vec<Deed> = before
                 .iter()
-                .filter(|d| Some(d.turn) == fix_turn && relevant(d) && d.undone_by.is_none())
+                .filter(|d| several || Some(d.turn) == fix_turn)
+                .filter(|d| relevant(d) && d.undone_by.is_none())
                 .map(|d| (*d).clone())
                 .collect();
             let (tried, others): (Vec<Deed>, Vec<Deed>) = deeds
@@ -215,11 +219,8 @@ impl Story {
                     None => deed_text(d),
                 })
                 .collect();
-            let lead = if self.fix.is_empty() {
-                "Changes the team made"
-            } else {
-                "Tried before, with the win conditions still not holding after it"
-            };
+            let lead =
+                if self.fix.is_empty() { "Changes the team made" } else { "Tried before, not resolving it on its own" };
             paragraphs.push(format!("{lead}: {}.", tried.join(", ")));
         }
         if !self.others.is_empty() {

@@ -106,7 +106,7 @@ fn times_line(debrief: &Debrief, theme: &Theme) -> Line<'static> {
 fn times(debrief: &Debrief) -> [(&'static str, Option<i64>); 3] {
     [
         ("first word to the customer", debrief.acknowledged),
-        ("root cause named", debrief.diagnosed),
+        ("root cause named right", debrief.diagnosed),
         ("resolved", debrief.resolved),
     ]
 }
