@@ -4,7 +4,6 @@
 
 use crate::sim::change::{Change, Object};
 use crate::sim::cluster::Cluster;
-use crate::sim::kind::Kind;
 use crate::sim::objects::ContainerState;
 
 use super::format::Scenario;
@@ -127,17 +126,11 @@ fn ensure_default_account(cluster: &mut Cluster, namespace: &str) {
 }
 
 fn deployment_of(change: &Change) -> Option<(String, String)> {
-    match change {
-        Change::SetImage { namespace, deployment, .. }
-        | Change::SetEnv { namespace, deployment, .. }
-        | Change::SetResources { namespace, deployment, .. }
-        | Change::SetCommand { namespace, deployment, .. }
-        | Change::SetProbe { namespace, deployment, .. }
-        | Change::RolloutRestart { namespace, deployment }
-        | Change::RolloutUndo { namespace, deployment, .. } => Some((namespace.clone(), deployment.clone())),
-        Change::Patch { kind: Kind::Deployment, namespace, name, .. } => Some((namespace.clone(), name.clone())),
-        _ => None,
-    }
+    let (namespace, deployment) = match change {
+        Change::RolloutUndo { namespace, deployment, .. } => (namespace.as_str(), deployment.as_str()),
+        _ => change.edited_template()?,
+    };
+    Some((namespace.to_owned(), deployment.to_owned()))
 }
 
 /// Makes what the settling run created look as old as a cluster that has been up for days.

@@ -214,6 +214,22 @@ pub enum Change {
 }
 
 impl Change {
+    /// The deployment whose pod template this change edits, if it does: a new image, env,
+    /// resources, command or probe, a restart, or a patch of the deployment. A rollback restores
+    /// an older template rather than editing this one, so it is not among them.
+    pub fn edited_template(&self) -> Option<(&str, &str)> {
+        match self {
+            Change::SetImage { namespace, deployment, .. }
+            | Change::SetEnv { namespace, deployment, .. }
+            | Change::SetResources { namespace, deployment, .. }
+            | Change::SetCommand { namespace, deployment, .. }
+            | Change::SetProbe { namespace, deployment, .. }
+            | Change::RolloutRestart { namespace, deployment } => Some((namespace, deployment)),
+            Change::Patch { kind: Kind::Deployment, namespace, name, .. } => Some((namespace, name)),
+            _ => None,
+        }
+    }
+
     /// Whether the change is destructive enough to count as collateral damage when misused.
     pub fn is_destructive(&self) -> bool {
         matches!(self, Change::Delete { .. } | Change::Evict { .. } | Change::RemoveFile { .. })

@@ -62,20 +62,6 @@ fn undo_of(change: &Change) -> Option<(&str, &str)> {
     }
 }
 
-/// The deployment whose pod template a change edits, if it does.
-fn template_of(change: &Change) -> Option<(&str, &str)> {
-    match change {
-        Change::SetImage { namespace, deployment, .. }
-        | Change::SetEnv { namespace, deployment, .. }
-        | Change::SetResources { namespace, deployment, .. }
-        | Change::SetCommand { namespace, deployment, .. }
-        | Change::SetProbe { namespace, deployment, .. }
-        | Change::RolloutRestart { namespace, deployment } => Some((namespace, deployment)),
-        Change::Patch { kind: crate::sim::kind::Kind::Deployment, namespace, name, .. } => Some((namespace, name)),
-        _ => None,
-    }
-}
-
 /// The story of a game.
 pub fn of(game: &Game) -> Story {
     let scenario = game.scenario();
@@ -101,7 +87,7 @@ pub fn of(game: &Game) -> Story {
         for (ns, name) in undone {
             let by = format!("{} at {}", code(&deeds[i].0.line), clock(deeds[i].0.second));
             for earlier in deeds.iter_mut().take(i) {
-                let edits = earlier.1.iter().filter_map(template_of).any(|(n, d)| n == ns && d == name);
+                let edits = earlier.1.iter().filter_map(Change::edited_template).any(|(n, d)| n == ns && d == name);
                 if edits && earlier.0.undone_by.is_none() {
                     earlier.0.undone_by = Some(by.clone());
                 }
