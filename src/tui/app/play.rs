@@ -345,7 +345,15 @@ fn edit_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
         }
     }
     if let Some(editor) = game_mut(app).and_then(|g| g.editor.as_mut()) {
-        editor.text.input(*event);
+        let kill_to_head = event.code == ratatui::crossterm::event::KeyCode::Char('u')
+            && event.modifiers == ratatui::crossterm::event::KeyModifiers::CONTROL;
+        if kill_to_head {
+            // Ctrl-U clears back to the start of the line, as at a shell prompt (the editor's
+            // own binding is undo, which nobody expects there).
+            editor.text.delete_line_by_head();
+        } else {
+            editor.text.input(*event);
+        }
     }
     Vec::new()
 }

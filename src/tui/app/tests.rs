@@ -315,6 +315,10 @@ fn a_status_update_is_written_on_several_lines_and_posted_with_its_key() {
     assert_eq!(editor(&app).value(), template);
     assert_eq!(screen(&app).seat(), Seat::Liaison);
     assert_eq!(screen(&app).target(), Target::Status(IncidentState::Investigating));
+    // Ctrl-U clears the line back to its start, as at a shell prompt.
+    ctrl(&mut app, 'u');
+    assert_eq!(editor(&app).value(), "");
+    type_text(&mut app, &template);
     // Enter starts a new line; it does not post.
     assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
     type_text(&mut app, "Checkout is affected.");
