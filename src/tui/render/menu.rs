@@ -113,7 +113,7 @@ fn render_detail(app: &App, entry: &CatalogEntry, area: Rect, buf: &mut Buffer) 
         Line::styled(sanitize(&entry.title), theme.title),
         Line::default(),
         Line::from(vec![
-            label("Difficulty"),
+            label("Level"),
             Span::styled(sanitize(&entry.difficulty), difficulty_style(app, &entry.difficulty)),
         ]),
     ];
