@@ -124,18 +124,42 @@ fn asking_to_hold_off_in_plain_words_is_a_hold_off() {
     assert_eq!(g.hold_off, HoldOff::Accepted);
 }
 
-/// first-deploy fixed at the start, with the win held off long enough to watch the customer.
-fn fixed_first_deploy() -> Game {
-    let mut s = load("first-deploy");
+const FIRST_DEPLOY_FIX: &str = "kubectl set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop";
+
+/// A shipped scenario with the win held off long enough to watch the customer, who was asked to
+/// hold off (so no mishap muddles what it says).
+fn watched(id: &str) -> Game {
+    let mut s = load(id);
     s.win.hold_turns = 50;
     s.turn_limit = 60;
     let mut g = game(&s);
     g.act(Seat::Liaison, &Action::AskHoldOff).expect("the liaison may ask");
-    g.act(
-        Seat::GameMaster,
-        &Action::Command("kubectl set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop".to_owned()),
-    )
-    .expect("a game master may run commands");
+    g
+}
+
+/// The game master runs a command (a fix the test needs, not a player's move).
+fn gm(g: &mut Game, line: &str) {
+    g.act(Seat::GameMaster, &Action::Command(line.to_owned())).expect("a game master may run commands");
+}
+
+/// What the customer says over `n` turns that pass.
+fn turns(g: &mut Game, n: usize) -> Vec<String> {
+    let mut said = Vec::new();
+    for _ in 0..n {
+        let events = g.force_turn();
+        said.extend(replies(g, &events));
+    }
+    said
+}
+
+fn users_fine_now(g: &Game) -> bool {
+    g.figures.last().is_some_and(|f| f.results.iter().all(|r| r.success >= 0.99))
+}
+
+/// first-deploy fixed at the start.
+fn fixed_first_deploy() -> Game {
+    let mut g = watched("first-deploy");
+    gm(&mut g, FIRST_DEPLOY_FIX);
     g
 }
 
@@ -144,11 +168,7 @@ fn the_customer_asks_whether_it_is_fixed_once_users_recover_and_never_nags_about
     let mut g = fixed_first_deploy();
     let outage_nags = g.scenario().game.customer.npc.nags.clone();
     let name = g.customer_name();
-    let mut said = Vec::new();
-    for _ in 0..8 {
-        let events = g.force_turn();
-        said.extend(replies(&g, &events));
-    }
+    let said = turns(&mut g, 8);
     assert_eq!(g.phase, Phase::Playing);
     let fine_from = g.figures.iter().position(|f| f.results.iter().all(|r| r.success >= 0.99));
     assert!(fine_from.is_some(), "the fix should bring the users back");
@@ -220,48 +240,24 @@ fn an_older_scenario_with_trigger_words_still_answers() {
 
 #[test]
 fn a_timed_complaint_waits_while_users_are_fine() {
-    let mut s = load("memory-leak-friday");
-    s.win.hold_turns = 50;
-    s.turn_limit = 60;
-    let mut g = game(&s);
-    g.act(Seat::Liaison, &Action::AskHoldOff).expect("the liaison may ask");
-    let fix = "kubectl set resources deployment/checkout -n shop --limits=memory=512Mi --requests=memory=384Mi";
-    g.act(Seat::GameMaster, &Action::Command(fix.to_owned())).expect("a game master may run commands");
-    let mut said = Vec::new();
-    for _ in 0..6 {
-        let events = g.force_turn();
-        said.extend(replies(&g, &events));
-    }
-    assert!(g.figures.last().is_some_and(|f| f.results.iter().all(|r| r.success >= 0.99)), "fixed");
+    let mut g = watched("memory-leak-friday");
+    gm(&mut g, "kubectl set resources deployment/checkout -n shop --limits=memory=512Mi --requests=memory=384Mi");
+    let said = turns(&mut g, 6);
+    assert!(users_fine_now(&g), "fixed");
     assert!(!said.iter().any(|s| s.to_lowercase().contains("screenshot")), "{said:?}");
     // Unfixed, the same complaint comes at its turn.
-    let mut g = game(&s);
-    let mut said = Vec::new();
-    for _ in 0..4 {
-        let events = g.force_turn();
-        said.extend(replies(&g, &events));
-    }
+    let said = turns(&mut watched("memory-leak-friday"), 4);
     assert!(said.iter().any(|s| s.to_lowercase().contains("screenshot")), "{said:?}");
 }
 
 #[test]
 fn no_outage_nag_the_moment_the_errors_stop() {
-    let mut s = load("first-deploy");
-    s.win.hold_turns = 50;
-    s.turn_limit = 60;
-    let mut g = game(&s);
-    g.act(Seat::Liaison, &Action::AskHoldOff).expect("the liaison may ask");
+    let mut g = watched("first-deploy");
     let outage_nags = g.scenario().game.customer.npc.nags.clone();
-    g.force_turn();
-    g.force_turn();
-    let fix = "kubectl set image deployment/web web=registry.example.com/shop/web:1.4.2 -n shop";
-    g.act(Seat::GameMaster, &Action::Command(fix.to_owned())).expect("a game master may run commands");
-    let mut said = Vec::new();
-    for _ in 0..3 {
-        let events = g.force_turn();
-        said.extend(replies(&g, &events));
-    }
-    assert!(g.figures.last().is_some_and(|f| f.results.iter().all(|r| r.success >= 0.99)), "fixed");
+    turns(&mut g, 2);
+    gm(&mut g, FIRST_DEPLOY_FIX);
+    let said = turns(&mut g, 3);
+    assert!(users_fine_now(&g), "fixed");
     assert!(!said.iter().any(|s| outage_nags.contains(s)), "an outage nag after the fix: {said:?}");
 }
 

@@ -17,12 +17,22 @@ const T: Seat = Seat::Troubleshooter(0);
 const L: Seat = Seat::Liaison;
 
 fn game() -> Game {
-    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    game_of(scenario::DEFAULT_ID)
+}
+
+/// A shipped scenario started with a liaison (Lee) and a troubleshooter (Tam).
+fn game_of(id: &str) -> Game {
+    let s = scenario::builtin(id).expect("exists").expect("parses");
     let mut g = Game::new(s, 1).expect("builds");
     g.seat(L, "Lee");
     g.seat(T, "Tam");
     g.start();
     g
+}
+
+/// The postmortem's summary section.
+fn summary_of(pm: &str) -> &str {
+    pm.split("## Summary").nth(1).and_then(|t| t.split("## Impact").next()).expect("a summary")
 }
 
 fn act(g: &mut Game, seat: Seat, action: &Action) {
@@ -301,7 +311,7 @@ fn rollout_undo_is_a_fix_with_full_collateral_points_and_the_postmortem_names_it
     let s = score::score(&g);
     assert_eq!(part(&s, score::COLLATERAL), (5, 5, "no change beyond what the incident is about"));
     let pm = postmortem::render(&g, &s);
-    let summary = pm.split("## Summary").nth(1).and_then(|t| t.split("## Impact").next()).expect("a summary");
+    let summary = summary_of(&pm);
     assert!(
         summary.contains("The fix: `kubectl rollout undo deployment/web -n shop` (troubleshooter 1 (Tam), +0m00s)."),
         "{summary}"
@@ -338,7 +348,7 @@ fn a_lost_game_says_it_was_lost_and_claims_no_fix() {
     play_out(&mut g, 40);
     assert!(matches!(g.phase, Phase::Ended(Outcome::Lost { .. })), "{:?}", g.phase);
     let pm = postmortem::render(&g, &score::score(&g));
-    let summary = pm.split("## Summary").nth(1).and_then(|t| t.split("## Impact").next()).expect("a summary");
+    let summary = summary_of(&pm);
     assert!(summary.contains("The incident was lost at"), "{summary}");
     assert!(summary.contains("Users were still failing when it ended."), "{summary}");
     assert!(
@@ -552,11 +562,7 @@ fn a_change_rolled_back_later_is_told_as_undone() {
 
 #[test]
 fn with_two_causes_both_fixes_are_the_fix() {
-    let s = scenario::builtin("two-problems").expect("exists").expect("parses");
-    let mut g = Game::new(s, 1).expect("builds");
-    g.seat(L, "Lee");
-    g.seat(T, "Tam");
-    g.start();
+    let mut g = game_of("two-problems");
     let selector =
         r#"kubectl patch svc locker-api -n lockers -p '{"spec":{"selector":{"app.kubernetes.io/name":"locker-api"}}}'"#;
     let policy = "kubectl delete networkpolicy allow-ingress-nginx -n lockers";
@@ -567,7 +573,7 @@ fn with_two_causes_both_fixes_are_the_fix() {
     play_out(&mut g, 20);
     assert!(matches!(g.phase, Phase::Ended(Outcome::Won { .. })), "{:?}", g.phase);
     let pm = postmortem::render(&g, &score::score(&g));
-    let summary = pm.split("## Summary").nth(1).and_then(|t| t.split("## Impact").next()).expect("a summary");
+    let summary = summary_of(&pm);
     let fix = summary
         .split("The fix")
         .nth(1)
