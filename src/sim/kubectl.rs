@@ -7,16 +7,21 @@
 
 mod args;
 mod auth;
+mod config;
 mod describe;
+mod discovery;
 mod exec;
+mod explain;
 pub mod flag;
 mod get;
+mod global;
 mod logs;
 mod mutate;
 mod node_shell;
 mod rollout;
 pub mod table;
 pub mod verbs;
+mod wait;
 
 pub use args::{Args, FlagSpec, GLOBAL};
 pub use verbs::{Command, Effect, Handler};
@@ -96,6 +101,8 @@ enum Parsed {
     UnterminatedQuote,
     Empty,
     Unknown(String),
+    /// A line kubectl refuses before it finds a command (an unknown flag before any verb).
+    Invalid(String),
     /// `kubectl --help` (none) or `kubectl VERB --help` / `kubectl help VERB` (that command).
     Help(Option<&'static verbs::Command>),
     Command(&'static verbs::Command, Vec<String>),
@@ -107,17 +114,25 @@ pub fn parse(line: &str) -> Line {
     let parsed = match command_tokens(command) {
         None => Parsed::UnterminatedQuote,
         Some(tokens) if tokens.is_empty() => Parsed::Empty,
-        Some(tokens) => match verbs::resolve(&tokens) {
-            Some((command, rest)) if command.words == ["help"] => {
-                let path: Vec<&str> = rest.iter().map(String::as_str).collect();
-                Parsed::Help(verbs::find(&path).filter(|c| c.words != ["help"]))
-            }
-            Some((command, rest)) if asks_for_help(command, &rest) => Parsed::Help(Some(command)),
-            Some((command, rest)) => Parsed::Command(command, rest),
-            None => Parsed::Unknown(tokens[0].clone()),
+        Some(tokens) => match global::hoist_verb(tokens) {
+            Err(e) => Parsed::Invalid(e.to_string()),
+            Ok(tokens) => resolved(&tokens),
         },
     };
     Line { parsed, filters }
+}
+
+/// What a line's tokens (verb first) name.
+fn resolved(tokens: &[String]) -> Parsed {
+    match verbs::resolve(tokens) {
+        Some((command, rest)) if command.words == ["help"] => {
+            let path: Vec<&str> = rest.iter().map(String::as_str).collect();
+            Parsed::Help(verbs::find(&path).filter(|c| c.words != ["help"]))
+        }
+        Some((command, rest)) if asks_for_help(command, &rest) => Parsed::Help(Some(command)),
+        Some((command, rest)) => Parsed::Command(command, rest),
+        None => Parsed::Unknown(tokens.first().cloned().unwrap_or_default()),
+    }
 }
 
 impl Line {
@@ -147,6 +162,9 @@ impl Line {
             Parsed::Command(command, rest) => (*command, rest),
             other => return not_run(other),
         };
+        if let Err(e) = check_options(cluster, command, rest) {
+            return failure(e.to_string());
+        }
         let result = match command.handler {
             Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
             Handler::Change(f) => mutate::refuse_dry_run(rest).and_then(|()| f(cluster, rest)),
@@ -172,6 +190,9 @@ impl Line {
         if command.effect(rest) == Effect::Change {
             return None;
         }
+        if let Err(e) = check_options(cluster, command, rest) {
+            return Some(failure(e.to_string()));
+        }
         let result = match command.handler {
             Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
             Handler::Change(_) => return None,
@@ -191,6 +212,7 @@ fn not_run(parsed: &Parsed) -> Outcome {
         Parsed::UnterminatedQuote => failure("error: unterminated quote in command line".to_owned()),
         Parsed::Empty => Outcome { output: String::new(), changed: false, cost: 0, ok: true },
         Parsed::Unknown(verb) => unknown_command(verb),
+        Parsed::Invalid(error) => failure(error.clone()),
         Parsed::Help(None) => Outcome { output: verbs::help(), changed: false, cost: 0, ok: true },
         Parsed::Help(Some(command)) => Outcome { output: verbs::usage(command), changed: false, cost: 0, ok: true },
         Parsed::Command(..) => failure(String::new()),
@@ -215,6 +237,15 @@ fn refuses_flags(command: &verbs::Command, rest: &[String]) -> bool {
         && !matches!(command.handler, Handler::Plan(_))
         && verbs::subcommands(command).next().is_none();
     plain && Args::parse(rest, command.flags).is_err_and(|e| e.to_string().starts_with("error: unknown"))
+}
+
+/// kubectl's options that name the kubeconfig's entries, checked before a kubectl command runs
+/// (the shell tools and node shells take no kubectl options).
+fn check_options(cluster: &Cluster, command: &verbs::Command, rest: &[String]) -> Result<(), KubectlError> {
+    if command.global != GLOBAL {
+        return Ok(());
+    }
+    config::check_options(cluster, command.flags, rest)
 }
 
 /// Whether a line reads or may change the cluster, before it runs.

@@ -23,7 +23,8 @@ impl FlagSpec {
     }
 }
 
-/// Flags every command accepts.
+/// Flags every command accepts and lists in its help (kubectl's other options,
+/// [`super::global::OPTIONS`], are accepted too).
 pub const GLOBAL: &[FlagSpec] = &[flag::NAMESPACE, flag::ALL_NAMESPACES, flag::CONTEXT, flag::REQUEST_TIMEOUT];
 
 /// A parsed command line: positional words, flags (by long name), and words after `--`.
@@ -37,7 +38,7 @@ pub struct Args {
 impl Args {
     /// Parses `tokens` against the command's flags plus the global ones.
     pub fn parse(tokens: &[String], specs: &[FlagSpec]) -> Result<Args, KubectlError> {
-        let all = || GLOBAL.iter().chain(specs.iter());
+        let all = || GLOBAL.iter().chain(super::global::OPTIONS).chain(specs.iter());
         let mut args = Args::default();
         let mut i = 0;
         while i < tokens.len() {
@@ -97,6 +98,20 @@ impl Args {
                             v.clone()
                         } else {
                             rest.to_owned()
+                        };
+                        args.flags.entry(spec.long).or_default().push(value);
+                        break;
+                    }
+                    // `-w=false`: a switch's shorthand with its value.
+                    if let Some(value) = body[pos + c.len_utf8()..].strip_prefix('=') {
+                        let value = match value {
+                            "true" | "false" => value.to_owned(),
+                            v => {
+                                return Err(KubectlError::msg(format!(
+                                    "error: invalid argument \"{v}\" for \"-{c}, --{}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax",
+                                    spec.long
+                                )));
+                            }
                         };
                         args.flags.entry(spec.long).or_default().push(value);
                         break;

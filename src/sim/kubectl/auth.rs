@@ -13,6 +13,7 @@ use crate::sim::rbac::{groups, subject_matches};
 
 pub(super) const FLAGS: &[FlagSpec] =
     &[flag::AS, flag::AS_GROUP, flag::LIST, flag::QUIET, flag::SUBRESOURCE, flag::NO_HEADERS];
+pub(super) const WHOAMI_FLAGS: &[FlagSpec] = &[flag::AS, flag::AS_GROUP, flag::NO_HEADERS, flag::OUTPUT];
 
 /// `kubectl auth` without a subcommand it knows (`can-i` and `whoami` are [`can_i`] and
 /// [`whoami`]).
@@ -31,13 +32,39 @@ pub fn group(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
 
 /// Runs `kubectl auth whoami`.
 pub fn whoami(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    let args = Args::parse(args, FLAGS)?;
+    let args = Args::parse(args, WHOAMI_FLAGS)?;
     let user = args.value(flag::AS).unwrap_or(ADMIN_USER);
+    match args.value(flag::OUTPUT) {
+        None => {}
+        Some(format @ ("json" | "yaml")) => return Done::read(self_subject_review(user, format)),
+        Some(other) => {
+            return Err(KubectlError::msg(format!(
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,yaml"
+            )));
+        }
+    }
     let rows = vec![
         vec!["Username".to_owned(), user.to_owned()],
         vec!["Groups".to_owned(), format!("[{}]", groups(user).join(" "))],
     ];
     Done::read(table::render(&["ATTRIBUTE", "VALUE"], &rows, args.switch(flag::NO_HEADERS)))
+}
+
+/// The `SelfSubjectReview` the server answers `auth whoami -o json|yaml` with, in the order
+/// kubectl prints it.
+fn self_subject_review(user: &str, format: &str) -> String {
+    let groups = groups(user);
+    if format == "yaml" {
+        let groups: String = groups.iter().map(|g| format!("    - {g}\n")).collect();
+        return format!(
+            "apiVersion: authentication.k8s.io/v1\nkind: SelfSubjectReview\nmetadata:\n  creationTimestamp: null\nstatus:\n  userInfo:\n    groups:\n{groups}    username: {user}"
+        );
+    }
+    let groups: Vec<String> = groups.iter().map(|g| format!("                \"{g}\"")).collect();
+    format!(
+        "{{\n    \"kind\": \"SelfSubjectReview\",\n    \"apiVersion\": \"authentication.k8s.io/v1\",\n    \"metadata\": {{\n        \"creationTimestamp\": null\n    }},\n    \"status\": {{\n        \"userInfo\": {{\n            \"username\": \"{user}\",\n            \"groups\": [\n{}\n            ]\n        }}\n    }}\n}}",
+        groups.join(",\n")
+    )
 }
 
 /// Runs `kubectl auth can-i`.

@@ -382,9 +382,10 @@ pub fn events(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> 
             "error: --watch is not supported in this console; run events again to see new ones",
         ));
     }
-    if let Some(o) = args.value(flag::OUTPUT) {
+    let output = args.value(flag::OUTPUT);
+    if let Some(o) = output.filter(|o| !["json", "yaml"].contains(o)) {
         return Err(KubectlError::msg(format!(
-            "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: table"
+            "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: json,yaml"
         )));
     }
     if let Some(p) = args.positional.first() {
@@ -413,16 +414,16 @@ pub fn events(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> 
             }
         }
     }
-    let mut selected: Vec<&Event> = cluster
-        .events
-        .iter()
-        .filter(|e| {
-            let e_ns = if e.namespace.is_empty() { "default" } else { e.namespace.as_str() };
-            (all_ns || e_ns == ns)
-                && target.as_ref().is_none_or(|(k, n)| e.kind == *k && e.name == *n)
-                && (types.is_empty() || types.contains(&e.warning))
-        })
-        .collect();
+    let keep = |e: &Event| {
+        let e_ns = if e.namespace.is_empty() { "default" } else { e.namespace.as_str() };
+        (all_ns || e_ns == ns)
+            && target.as_ref().is_none_or(|(k, n)| e.kind == *k && e.name == *n)
+            && (types.is_empty() || types.contains(&e.warning))
+    };
+    if let Some(format) = output {
+        return Done::read(event_list(cluster, format, keep));
+    }
+    let mut selected: Vec<&Event> = cluster.events.iter().filter(|e| keep(e)).collect();
     if selected.is_empty() {
         return Done::read(if all_ns {
             "No events found.".to_owned()
@@ -451,6 +452,26 @@ pub fn events(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> 
         header.insert(0, "NAMESPACE");
     }
     Done::read(table::render(&header, &rows, args.switch(flag::NO_HEADERS)))
+}
+
+/// `kubectl events -o json|yaml`: the events kept, oldest first, as an `EventList`.
+fn event_list(cluster: &Cluster, format: &str, keep: impl Fn(&Event) -> bool) -> String {
+    use crate::sim::manifest::{event_name, to_json, to_manifest, to_yaml};
+    let mut kept: Vec<(usize, &Event)> = cluster.events.iter().enumerate().filter(|(_, e)| keep(e)).collect();
+    kept.sort_by_key(|(_, e)| (e.last, e.first));
+    let items: Vec<serde_json::Value> = kept
+        .iter()
+        .filter_map(|(i, e)| to_manifest(cluster, Kind::Event, &e.namespace, &event_name(cluster, *i)?))
+        .map(|mut m| {
+            if let Some(o) = m.as_object_mut() {
+                o.insert("apiVersion".to_owned(), "v1".into());
+                o.insert("kind".to_owned(), "Event".into());
+            }
+            m
+        })
+        .collect();
+    let list = serde_json::json!({"apiVersion": "v1", "items": items, "kind": "EventList", "metadata": {}});
+    if format == "json" { to_json(&list) } else { to_yaml(&list).trim_end().to_owned() }
 }
 
 #[cfg(test)]

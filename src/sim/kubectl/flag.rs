@@ -109,3 +109,44 @@ pub const VERB: FlagSpec = FlagSpec::value("verb", None);
 pub const WAIT: FlagSpec = FlagSpec::switch("wait", None);
 pub const WATCH: FlagSpec = FlagSpec::switch("watch", Some('w'));
 pub const WATCH_ONLY: FlagSpec = FlagSpec::switch("watch-only", None);
+
+// kubectl's own options (`kubectl options`): every command takes them, before or after its verb.
+pub const AS_UID: FlagSpec = FlagSpec::value("as-uid", None);
+pub const CACHE_DIR: FlagSpec = FlagSpec::value("cache-dir", None);
+pub const CERTIFICATE_AUTHORITY: FlagSpec = FlagSpec::value("certificate-authority", None);
+pub const CLIENT_CERTIFICATE: FlagSpec = FlagSpec::value("client-certificate", None);
+pub const CLIENT_KEY: FlagSpec = FlagSpec::value("client-key", None);
+pub const CLUSTER: FlagSpec = FlagSpec::value("cluster", None);
+pub const DISABLE_COMPRESSION: FlagSpec = FlagSpec::switch("disable-compression", None);
+pub const INSECURE_SKIP_TLS_VERIFY: FlagSpec = FlagSpec::switch("insecure-skip-tls-verify", None);
+pub const KUBECONFIG: FlagSpec = FlagSpec::value("kubeconfig", None);
+pub const LOG_FLUSH_FREQUENCY: FlagSpec = FlagSpec::value("log-flush-frequency", None);
+pub const MATCH_SERVER_VERSION: FlagSpec = FlagSpec::switch("match-server-version", None);
+pub const PASSWORD: FlagSpec = FlagSpec::value("password", None);
+pub const PROFILE: FlagSpec = FlagSpec::value("profile", None);
+pub const PROFILE_OUTPUT: FlagSpec = FlagSpec::value("profile-output", None);
+pub const SERVER: FlagSpec = FlagSpec::value("server", Some('s'));
+pub const TLS_SERVER_NAME: FlagSpec = FlagSpec::value("tls-server-name", None);
+pub const TOKEN: FlagSpec = FlagSpec::value("token", None);
+pub const USERNAME: FlagSpec = FlagSpec::value("username", None);
+pub const VERBOSITY: FlagSpec = FlagSpec::value("v", Some('v'));
+pub const VMODULE: FlagSpec = FlagSpec::value("vmodule", None);
+pub const WARNINGS_AS_ERRORS: FlagSpec = FlagSpec::switch("warnings-as-errors", None);
+
+// Read verbs: discovery, kubeconfig, wait.
+pub const API_GROUP: FlagSpec = FlagSpec::value("api-group", None);
+pub const API_VERSION: FlagSpec = FlagSpec::value("api-version", None);
+pub const CACHED: FlagSpec = FlagSpec::switch("cached", None);
+pub const CATEGORIES: FlagSpec = FlagSpec::value("categories", None);
+pub const CLIENT: FlagSpec = FlagSpec::switch("client", None);
+pub const FLATTEN: FlagSpec = FlagSpec::switch("flatten", None);
+pub const MERGE: FlagSpec = FlagSpec::switch("merge", None);
+pub const MINIFY: FlagSpec = FlagSpec::switch("minify", None);
+pub const NAMESPACED: FlagSpec = FlagSpec::value("namespaced", None);
+pub const OUTPUT_DIRECTORY: FlagSpec = FlagSpec::value("output-directory", None);
+pub const RAW: FlagSpec = FlagSpec::switch("raw", None);
+pub const RAW_PATH: FlagSpec = FlagSpec::value("raw", None);
+pub const SHOW_MANAGED_FIELDS: FlagSpec = FlagSpec::switch("show-managed-fields", None);
+pub const TEMPLATE: FlagSpec = FlagSpec::value("template", None);
+pub const VERBS: FlagSpec = FlagSpec::value("verbs", None);
+pub const RECURSIVE_EXPLAIN: FlagSpec = FlagSpec::switch("recursive", None);

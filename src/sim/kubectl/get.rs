@@ -3,6 +3,7 @@
 //! `yaml`, `json`, `jsonpath`, `custom-columns`).
 
 mod columns;
+mod gotemplate;
 mod jsonpath;
 mod select;
 
@@ -17,7 +18,7 @@ use crate::sim::manifest::{to_json, to_manifest, to_yaml};
 use crate::sim::objects::{Labels, Selector};
 
 use crate::sim::kubectl::flag;
-use jsonpath::Template;
+pub(super) use jsonpath::Template;
 use select::{check_fields, fields_match, list, parse_fields};
 
 pub(super) const FLAGS: &[FlagSpec] = &[
@@ -33,10 +34,13 @@ pub(super) const FLAGS: &[FlagSpec] = &[
     flag::LABEL_COLUMNS,
     flag::SHOW_KIND,
     flag::CHUNK_SIZE,
+    flag::RAW_PATH,
+    flag::TEMPLATE,
+    flag::SHOW_MANAGED_FIELDS,
 ];
 
-/// What `get all` lists, in kubectl's order.
-const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet, Kind::Hpa];
+/// What `get all` lists, in kubectl's order: the kinds in the `all` category.
+pub(super) const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet, Kind::Hpa];
 
 /// One object found, with what filtering and tables need.
 #[derive(Clone, Debug)]
@@ -53,11 +57,16 @@ pub struct Item<'a> {
 }
 
 enum Output {
-    Table { wide: bool },
+    Table {
+        wide: bool,
+    },
     Name,
     Json,
     Yaml,
     JsonPath(Template),
+    /// `-o jsonpath-as-json=…`: what the template selects, as a JSON list.
+    JsonPathAsJson(Template),
+    GoTemplate(gotemplate::GoTemplate),
     Columns(Vec<(String, Template)>),
 }
 
@@ -72,10 +81,16 @@ fn msg(text: impl Into<String>) -> KubectlError {
 
 pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let a = Args::parse(args, FLAGS)?;
+    if let Some(path) = a.value(flag::RAW_PATH) {
+        if !a.positional.is_empty() {
+            return Err(msg("error: arguments may not be passed when --raw is specified"));
+        }
+        return super::discovery::raw(cluster, path);
+    }
     if a.switch(flag::WATCH) || a.switch(flag::WATCH_ONLY) {
         return Err(msg("error: watch is not supported in this console; run the command again"));
     }
-    let output = parse_output(a.value(flag::OUTPUT))?;
+    let output = parse_output(a.value(flag::OUTPUT), a.value(flag::TEMPLATE))?;
     let requests = resolve(&a.positional)?;
     let all_ns = a.all_namespaces();
     let ns = a.namespace();
@@ -126,6 +141,10 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         sort_items(cluster, &mut items, path)?;
     }
 
+    // Named objects none of which exist: only the errors, as kubectl prints (no empty list).
+    if named && items.is_empty() && !errors.is_empty() && !matches!(output, Output::Table { .. }) {
+        return Err(msg(errors.join("\n")));
+    }
     let single = requests.len() == 1 && requests[0].names.len() == 1 && items.len() == 1;
     let text = match &output {
         Output::Table { wide } => {
@@ -143,6 +162,8 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         Output::Json => to_json(&document(cluster, &items, single)),
         Output::Yaml => to_yaml(&document(cluster, &items, single)).trim_end().to_owned(),
         Output::JsonPath(t) => t.render(&document(cluster, &items, single)),
+        Output::JsonPathAsJson(t) => to_json(&Value::Array(t.values(&document(cluster, &items, single)))),
+        Output::GoTemplate(t) => t.render(&document(cluster, &items, single)),
         Output::Columns(cols) => custom_columns(cluster, &items, cols, a.switch(flag::NO_HEADERS)),
     };
     if errors.is_empty() {
@@ -153,6 +174,12 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     }
 }
 
+/// The manifests of every object of a kind, in one namespace or all (`None`), as a list would
+/// hold them.
+pub(super) fn manifests(cluster: &Cluster, kind: Kind, namespace: Option<&str>) -> Vec<Value> {
+    list(cluster, kind, namespace).iter().filter_map(|i| to_manifest(cluster, i.kind, &i.namespace, &i.name)).collect()
+}
+
 fn no_resources(requests: &[Request], all_ns: bool, ns: &str) -> String {
     if all_ns || requests.iter().all(|r| !r.kind.namespaced()) {
         "No resources found".to_owned()
@@ -161,19 +188,35 @@ fn no_resources(requests: &[Request], all_ns: bool, ns: &str) -> String {
     }
 }
 
-fn parse_output(value: Option<&str>) -> Result<Output, KubectlError> {
+fn parse_output(value: Option<&str>, template_flag: Option<&str>) -> Result<Output, KubectlError> {
     let Some(v) = value else {
         return Ok(Output::Table { wide: false });
     };
     let template = |t: &str| Template::parse(t).map_err(|e| msg(format!("error: {e}")));
+    let go_template = |t: &str| gotemplate::GoTemplate::parse(t).map_err(|e| msg(format!("error: {e}")));
+    // `-o jsonpath --template=…`, `-o go-template --template=…`: the template in its own flag.
+    let v = match (v, template_flag) {
+        ("jsonpath" | "jsonpath-as-json" | "go-template" | "template", Some(t)) => format!("{v}={t}"),
+        _ => v.to_owned(),
+    };
+    let v = v.as_str();
     Ok(match v {
         "wide" => Output::Table { wide: true },
         "name" => Output::Name,
         "json" => Output::Json,
         "yaml" => Output::Yaml,
         _ => {
-            if let Some(t) = v.strip_prefix("jsonpath=").or_else(|| v.strip_prefix("jsonpath-as-json=")) {
+            if let Some(t) = v.strip_prefix("jsonpath=") {
                 Output::JsonPath(template(t)?)
+            } else if let Some(t) = v.strip_prefix("jsonpath-as-json=") {
+                Output::JsonPathAsJson(template(t)?)
+            } else if let Some(t) = v.strip_prefix("go-template=").or_else(|| v.strip_prefix("template=")) {
+                Output::GoTemplate(go_template(t)?)
+            } else if let Some(file) = ["custom-columns-file=", "jsonpath-file=", "go-template-file=", "templatefile="]
+                .iter()
+                .find_map(|p| v.strip_prefix(p))
+            {
+                return Err(msg(format!("error: open {file}: no such file or directory")));
             } else if let Some(spec) = v.strip_prefix("custom-columns=") {
                 let mut cols = Vec::new();
                 for part in spec.split(',') {
@@ -185,11 +228,11 @@ fn parse_output(value: Option<&str>) -> Result<Output, KubectlError> {
                     cols.push((header.to_owned(), template(path)?));
                 }
                 Output::Columns(cols)
-            } else if v == "jsonpath" || v == "custom-columns" {
+            } else if ["jsonpath", "jsonpath-as-json", "custom-columns", "go-template", "template"].contains(&v) {
                 return Err(msg("error: template format specified but no template given"));
             } else {
                 return Err(msg(format!(
-                    "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,json,jsonpath,name,wide,yaml"
+                    "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
                 )));
             }
         }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::args::{FlagSpec, GLOBAL};
 use super::{CHANGE_COST, Done, KubectlError, READ_COST, flag};
-use super::{auth, describe, exec, get, logs, mutate, node_shell, rollout};
+use super::{auth, config, describe, discovery, exec, explain, get, global, logs, mutate, node_shell, rollout, wait};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 
@@ -252,18 +252,122 @@ pub static COMMANDS: &[Command] = &[
         words: &["auth", "whoami"],
         help: "Print the user you act as, and its groups",
         synopsis: "kubectl auth whoami [options]",
-        flags: auth::FLAGS,
+        flags: auth::WHOAMI_FLAGS,
         handler: Handler::Read(auth::whoami),
         ..BASE
     },
     Command {
         words: &["version"],
         help: "Print the client and server version information",
-        synopsis: "kubectl version [options]",
-        global: &[],
-        handler: Handler::Read(|_, _| {
-            Done::read("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0")
-        }),
+        synopsis: "kubectl version [--client] [-o json|yaml] [options]",
+        flags: discovery::VERSION_FLAGS,
+        handler: Handler::Read(discovery::version),
+        ..BASE
+    },
+    // Discovery, the kubeconfig and waiting: reads (lane verbs-read).
+    Command {
+        words: &["api-resources"],
+        help: "Print the supported API resources on the server",
+        synopsis: "kubectl api-resources [--api-group=''] [--namespaced=true|false] [--verbs=VERB] [--sort-by=name|kind] [-o wide|name] [options]",
+        flags: discovery::API_RESOURCES_FLAGS,
+        handler: Handler::Read(discovery::api_resources),
+        ..BASE
+    },
+    Command {
+        words: &["api-versions"],
+        help: "Print the supported API versions on the server, in the form of \"group/version\"",
+        synopsis: "kubectl api-versions [options]",
+        handler: Handler::Read(discovery::api_versions),
+        ..BASE
+    },
+    Command {
+        words: &["explain"],
+        help: "Get documentation for a resource",
+        synopsis: "kubectl explain TYPE[.FIELD...] [--recursive=false] [--api-version=api-version-group] [options]",
+        flags: explain::FLAGS,
+        handler: Handler::Read(explain::run),
+        ..BASE
+    },
+    Command {
+        words: &["cluster-info"],
+        help: "Display cluster information",
+        synopsis: "kubectl cluster-info [flags] [options]",
+        handler: Handler::Read(discovery::cluster_info),
+        ..BASE
+    },
+    Command {
+        words: &["cluster-info", "dump"],
+        help: "Dump relevant information for debugging and diagnosis",
+        synopsis: "kubectl cluster-info dump [flags] [options]",
+        flags: discovery::DUMP_FLAGS,
+        handler: Handler::Read(discovery::cluster_info_dump),
+        ..BASE
+    },
+    Command {
+        words: &["config"],
+        help: "Modify kubeconfig files",
+        synopsis: "kubectl config SUBCOMMAND [options]",
+        handler: Handler::Read(config::group),
+        ..BASE
+    },
+    Command {
+        words: &["config", "view"],
+        help: "Display merged kubeconfig settings or a specified kubeconfig file",
+        synopsis: "kubectl config view [flags] [options]",
+        flags: config::VIEW_FLAGS,
+        handler: Handler::Read(config::view),
+        ..BASE
+    },
+    Command {
+        words: &["config", "current-context"],
+        help: "Display the current-context",
+        synopsis: "kubectl config current-context [options]",
+        handler: Handler::Read(config::current_context),
+        ..BASE
+    },
+    Command {
+        words: &["config", "get-contexts"],
+        help: "Describe one or many contexts",
+        synopsis: "kubectl config get-contexts [(-o|--output=)name)] [options]",
+        flags: config::LIST_FLAGS,
+        handler: Handler::Read(config::get_contexts),
+        ..BASE
+    },
+    Command {
+        words: &["config", "get-clusters"],
+        help: "Display clusters defined in the kubeconfig",
+        synopsis: "kubectl config get-clusters [options]",
+        handler: Handler::Read(config::get_clusters),
+        ..BASE
+    },
+    Command {
+        words: &["config", "get-users"],
+        help: "Display users defined in the kubeconfig",
+        synopsis: "kubectl config get-users [options]",
+        handler: Handler::Read(config::get_users),
+        ..BASE
+    },
+    Command {
+        words: &["config", "use-context"],
+        aliases: &["use"],
+        help: "Set the current-context in a kubeconfig file",
+        synopsis: "kubectl config use-context CONTEXT_NAME [options]",
+        handler: Handler::Read(config::use_context),
+        ..BASE
+    },
+    Command {
+        words: &["wait"],
+        help: "Experimental: Wait for a specific condition on one or many resources",
+        synopsis: "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]",
+        flags: wait::FLAGS,
+        handler: Handler::Read(wait::run),
+        ..BASE
+    },
+    Command {
+        words: &["options"],
+        help: "Print the list of flags inherited by all commands",
+        synopsis: "kubectl options [flags]",
+        handler: Handler::Read(global::options),
         ..BASE
     },
     Command {

@@ -336,3 +336,39 @@ proptest! {
         let _ = run(&mut c, &format!("get {quoted}"));
     }
 }
+
+#[test]
+fn global_flags_before_the_verb_work_as_in_kubectl() {
+    assert_eq!(get("kubectl -n shop get pods"), PODS);
+    assert_eq!(get("kubectl --namespace=shop get pods"), PODS);
+    assert_eq!(get("kubectl -v=6 --request-timeout=5s -n shop get pods"), PODS);
+    assert_eq!(get("k --context kubernetes-admin@kubernetes -n shop get po"), PODS);
+    // -A is get's flag, not kubectl's: cobra takes `get` as its value and looks for `pods`.
+    assert_eq!(
+        get_err("kubectl -A get pods"),
+        "error: unknown command \"pods\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+    );
+    assert_eq!(get_err("kubectl --frob=1 get pods"), "error: unknown flag: --frob\nSee 'kubectl --help' for usage.");
+    assert!(get("kubectl -n shop").starts_with("kubectl controls the (simulated) Kubernetes cluster."));
+    assert_eq!(get("get pods -n shop -w=false"), PODS);
+    assert_eq!(get("get pods -n shop --watch=false"), PODS);
+}
+
+#[test]
+fn a_missing_object_in_yaml_or_json_prints_only_the_not_found_error() {
+    assert_eq!(get_err("get pod nope -n shop -o yaml"), "Error from server (NotFound): pods \"nope\" not found");
+    assert_eq!(get_err("get pod nope -n shop -o json"), "Error from server (NotFound): pods \"nope\" not found");
+}
+
+#[test]
+fn go_templates_and_jsonpath_as_json_print_as_kubectl_does() {
+    assert_eq!(
+        get(r#"get pods -n shop -o go-template='{{range .items}}{{.metadata.name}}{{"\n"}}{{end}}'"#),
+        "db-0\nweb-7d4b9c8f6b-x2x4k\nweb-7d4b9c8f6b-zq9pl"
+    );
+    assert_eq!(get("get pod db-0 -n shop -o go-template={{.metadata.name}}"), "db-0");
+    assert_eq!(get("get pod db-0 -n shop -o go-template --template={{.status.phase}}"), "Running");
+    assert_eq!(get("get pod db-0 -n shop -o jsonpath-as-json={.metadata.name}"), "[\n    \"db-0\"\n]");
+    assert_eq!(get_err("get pods -o custom-columns-file=cols.txt"), "error: open cols.txt: no such file or directory");
+    assert_eq!(get("get pod db-0 -n shop --show-managed-fields -o name"), "pod/db-0");
+}

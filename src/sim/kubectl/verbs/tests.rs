@@ -181,3 +181,42 @@ fn unknown_flags_and_failed_commands_cost_nothing() {
     assert_eq!(run(&mut c, "get pods -n shop").cost, READ_COST);
     assert_eq!(run(&mut c, "scale deploy/web -n shop --replicas=2").cost, CHANGE_COST);
 }
+
+#[test]
+fn auth_whoami_and_events_print_json_and_yaml() {
+    let mut c = fixture::cluster();
+    assert_eq!(
+        run(&mut c, "auth whoami -o yaml").output,
+        "apiVersion: authentication.k8s.io/v1\nkind: SelfSubjectReview\nmetadata:\n  creationTimestamp: null\nstatus:\n  userInfo:\n    groups:\n    - kubeadm:cluster-admins\n    - system:authenticated\n    username: kubernetes-admin"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run(&mut c, "auth whoami -o json").output).expect("json");
+    assert_eq!(json["status"]["userInfo"]["username"], "kubernetes-admin");
+    assert!(run(&mut c, "auth whoami -o json").output.starts_with("{\n    \"kind\": \"SelfSubjectReview\",\n"));
+    let events = run(&mut c, "events -n shop -o yaml").output;
+    assert!(
+        events.starts_with("apiVersion: v1\nitems:") || events.starts_with("apiVersion: v1\nitems: []"),
+        "{events}"
+    );
+    assert!(events.contains("kind: EventList"), "{events}");
+    let json: serde_json::Value = serde_json::from_str(&run(&mut c, "events -A -o json").output).expect("json");
+    assert_eq!(json["kind"], "EventList");
+}
+
+#[test]
+fn new_read_verbs_are_reads_with_usage() {
+    for line in [
+        "api-resources",
+        "api-versions",
+        "explain pods",
+        "cluster-info",
+        "config view",
+        "wait --for=delete pod/x",
+        "options",
+    ] {
+        assert_eq!(effect_of(line), Effect::Read, "{line}");
+        assert_eq!(cost_of(line), READ_COST, "{line}");
+        let mut c = fixture::cluster();
+        let help = run(&mut c, &format!("{line} --help")).output;
+        assert!(help.contains("Usage:\n  kubectl "), "{line}: {help}");
+    }
+}

@@ -1,0 +1,243 @@
+//! What the API server tells about itself: `api-resources`, `api-versions`, `version`,
+//! `cluster-info` and `get --raw` for the common paths. The resource list is the kind table's
+//! (`sim::kind`), so a kind the simulation gains is listed without a change here.
+
+mod raw;
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::args::{Args, FlagSpec};
+use super::config::api_server;
+use super::{Done, KubectlError, flag, table};
+use crate::sim::cluster::Cluster;
+use crate::sim::kind::Kind;
+use crate::sim::manifest::to_yaml;
+
+pub use raw::raw;
+
+pub(super) const API_RESOURCES_FLAGS: &[FlagSpec] = &[
+    flag::OUTPUT,
+    flag::NAMESPACED,
+    flag::API_GROUP,
+    flag::VERBS,
+    flag::SORT_BY,
+    flag::NO_HEADERS,
+    flag::CACHED,
+    flag::CATEGORIES,
+];
+pub(super) const VERSION_FLAGS: &[FlagSpec] = &[flag::CLIENT, flag::OUTPUT];
+pub(super) const DUMP_FLAGS: &[FlagSpec] = &[flag::OUTPUT, flag::OUTPUT_DIRECTORY];
+
+/// The release the simulated client and server are.
+pub const KUBERNETES_VERSION: &str = "v1.31.0";
+const KUSTOMIZE_VERSION: &str = "v5.4.2";
+
+fn msg(text: impl Into<String>) -> KubectlError {
+    KubectlError::msg(text)
+}
+
+/// What a resource of a kind allows, as discovery lists it: namespaces cannot be deleted as a
+/// collection; everything else the simulation has takes every verb.
+fn verbs_of(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Namespace => &["create", "delete", "get", "list", "patch", "update", "watch"],
+        _ => &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+    }
+}
+
+/// Every kind in discovery's order: the core group first, then the groups by name, resources by
+/// name within each.
+fn discovered() -> Vec<Kind> {
+    let mut kinds: Vec<Kind> = Kind::ALL.to_vec();
+    kinds.sort_by_key(|k| (!k.group().is_empty(), k.group(), k.plural()));
+    kinds
+}
+
+/// `kubectl api-resources`.
+pub fn api_resources(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, API_RESOURCES_FLAGS)?;
+    if let Some(word) = args.positional.first() {
+        return Err(msg(format!("error: unexpected args: [{word}]")));
+    }
+    let output = args.value(flag::OUTPUT).unwrap_or("");
+    if !["", "wide", "name"].contains(&output) {
+        return Err(msg(format!("error: --output {output} is not available")));
+    }
+    let namespaced = match args.value(flag::NAMESPACED) {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(v) => {
+            return Err(msg(format!(
+                "error: invalid argument \"{v}\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax"
+            )));
+        }
+    };
+    let verbs: Vec<&str> =
+        args.values(flag::VERBS).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).collect();
+    let categories: Vec<&str> =
+        args.values(flag::CATEGORIES).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).collect();
+    let mut kinds: Vec<Kind> = discovered()
+        .into_iter()
+        .filter(|k| namespaced.is_none_or(|n| k.namespaced() == n))
+        .filter(|k| args.value(flag::API_GROUP).is_none_or(|g| k.group() == g))
+        .filter(|k| verbs.iter().all(|v| verbs_of(*k).contains(v)))
+        .filter(|k| categories.iter().all(|c| *c == "all" && super::get::ALL.contains(k)))
+        .collect();
+    match args.value(flag::SORT_BY) {
+        None => {}
+        Some("name") => kinds.sort_by_key(|k| k.plural()),
+        Some("kind") => kinds.sort_by_key(|k| k.api_kind()),
+        Some(_) => return Err(msg("error: --sort-by accepts only name or kind")),
+    }
+    if output == "name" {
+        return Done::read(kinds.iter().map(|k| k.qualified_plural()).collect::<Vec<_>>().join("\n"));
+    }
+    let wide = output == "wide";
+    let mut header = vec!["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"];
+    if wide {
+        header.extend(["VERBS", "CATEGORIES"]);
+    }
+    let rows: Vec<Vec<String>> = kinds
+        .iter()
+        .map(|k| {
+            let mut row = vec![
+                k.plural().to_owned(),
+                k.short_names().join(","),
+                k.api_version(),
+                k.namespaced().to_string(),
+                k.api_kind().to_owned(),
+            ];
+            if wide {
+                row.push(format!("[{}]", verbs_of(*k).join(" ")));
+                row.push(if super::get::ALL.contains(k) { "all".to_owned() } else { String::new() });
+            }
+            row
+        })
+        .collect();
+    Done::read(table::render(&header, &rows, args.switch(flag::NO_HEADERS)))
+}
+
+/// Every `group/version` the server serves, sorted as `kubectl api-versions` prints them.
+pub fn group_versions() -> Vec<String> {
+    let mut versions: Vec<String> = Kind::ALL.iter().map(|k| k.api_version()).collect();
+    versions.sort();
+    versions.dedup();
+    versions
+}
+
+/// `kubectl api-versions`.
+pub fn api_versions(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, &[])?;
+    if let Some(word) = args.positional.first() {
+        return Err(msg(format!("error: unexpected arguments: [{word}]")));
+    }
+    Done::read(group_versions().join("\n"))
+}
+
+/// The version block the server and client report (`/version`, `version -o json`), in the
+/// order Go marshals it.
+fn version_info(indent: &str) -> String {
+    let fields = [
+        ("major", "1"),
+        ("minor", "31"),
+        ("gitVersion", KUBERNETES_VERSION),
+        ("gitCommit", "9edcffcde5595e8a5b1a35f88c421764e575afce"),
+        ("gitTreeState", "clean"),
+        ("buildDate", "2024-08-13T07:28:49Z"),
+        ("goVersion", "go1.22.5"),
+        ("compiler", "gc"),
+        ("platform", "linux/amd64"),
+    ];
+    let body: Vec<String> = fields.iter().map(|(k, v)| format!("{indent}  \"{k}\": \"{v}\"")).collect();
+    format!("{{\n{}\n{indent}}}", body.join(",\n"))
+}
+
+/// The same block as YAML, keys sorted as kubectl's YAML printer sorts them.
+fn version_yaml(indent: &str) -> String {
+    let value = json!({
+        "buildDate": "2024-08-13T07:28:49Z", "compiler": "gc",
+        "gitCommit": "9edcffcde5595e8a5b1a35f88c421764e575afce", "gitTreeState": "clean",
+        "gitVersion": KUBERNETES_VERSION, "goVersion": "go1.22.5", "major": "1", "minor": "31",
+        "platform": "linux/amd64",
+    });
+    to_yaml(&value).lines().map(|l| format!("{indent}{l}")).collect::<Vec<_>>().join("\n")
+}
+
+/// `kubectl version [--client] [-o json|yaml]`.
+pub fn version(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, VERSION_FLAGS)?;
+    if let Some(word) = args.positional.first() {
+        return Err(msg(format!("error: extra arguments: [{word}]")));
+    }
+    let server = !args.switch(flag::CLIENT);
+    let text = match args.value(flag::OUTPUT) {
+        None => {
+            let mut text = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}");
+            if server {
+                let _ = write!(text, "\nServer Version: {KUBERNETES_VERSION}");
+            }
+            text
+        }
+        Some("json") => {
+            let mut text = format!(
+                "{{\n  \"clientVersion\": {},\n  \"kustomizeVersion\": \"{KUSTOMIZE_VERSION}\"",
+                version_info("  ")
+            );
+            if server {
+                let _ = write!(text, ",\n  \"serverVersion\": {}", version_info("  "));
+            }
+            text.push_str("\n}");
+            text
+        }
+        Some("yaml") => {
+            let mut text = format!("clientVersion:\n{}\nkustomizeVersion: {KUSTOMIZE_VERSION}", version_yaml("  "));
+            if server {
+                let _ = write!(text, "\nserverVersion:\n{}", version_yaml("  "));
+            }
+            text
+        }
+        Some(_) => return Err(msg("error: --output must be 'yaml' or 'json'")),
+    };
+    Done::read(text)
+}
+
+/// `/version` as the server answers it.
+fn server_version() -> String {
+    version_info("")
+}
+
+/// `kubectl cluster-info`: where the control plane and the cluster's add-on services answer.
+pub fn cluster_info(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    let args = Args::parse(args, &[])?;
+    if let Some(word) = args.positional.first() {
+        return Err(msg(format!("error: unknown command \"{word}\" for \"kubectl cluster-info\"")));
+    }
+    let server = api_server(cluster);
+    let mut text = format!("Kubernetes control plane is running at {server}\n");
+    if cluster.services().contains_key(&crate::sim::cluster::key("kube-system", "kube-dns")) {
+        let _ =
+            writeln!(text, "CoreDNS is running at {server}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy");
+    }
+    text.push_str("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.");
+    Done::read(text)
+}
+
+/// `kubectl cluster-info dump`: the real one writes every object and log of the cluster; here
+/// it says where those are read one at a time.
+pub fn cluster_info_dump(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+    Args::parse(args, DUMP_FLAGS)?;
+    Err(msg(
+        "error: cluster-info dump prints every object and log in the cluster, more than this console shows; use get -A, describe, events -A and logs",
+    ))
+}
+
+/// A JSON document as the API server sends it with `get --raw`: compact, on one line.
+fn compact(value: &serde_json::Value) -> String {
+    value.to_string()
+}
+
+#[cfg(test)]
+mod tests;
