@@ -2,6 +2,8 @@
 //! permission check itself, [`allowed`], is what apps calling the API with their service account
 //! go through too, so `can-i` and the app's `forbidden` log line always agree.
 
+use std::fmt::Write as _;
+
 use super::args::{Args, FlagSpec};
 use super::{Done, KubectlError, table};
 use crate::sim::cluster::Cluster;
@@ -55,7 +57,10 @@ pub fn whoami(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
 fn self_subject_review(user: &str, format: &str) -> String {
     let groups = groups(user);
     if format == "yaml" {
-        let groups: String = groups.iter().map(|g| format!("    - {g}\n")).collect();
+        let groups: String = groups.iter().fold(String::new(), |mut out, g| {
+            let _ = writeln!(out, "    - {g}");
+            out
+        });
         return format!(
             "apiVersion: authentication.k8s.io/v1\nkind: SelfSubjectReview\nmetadata:\n  creationTimestamp: null\nstatus:\n  userInfo:\n    groups:\n{groups}    username: {user}"
         );

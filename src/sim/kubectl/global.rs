@@ -92,19 +92,15 @@ pub fn hoist_verb(tokens: Vec<String>) -> Result<Vec<String>, KubectlError> {
     if !starts_with_flag {
         return Ok(tokens);
     }
-    match command_word(&tokens) {
-        Some(at) => {
-            let mut tokens = tokens;
-            let verb = tokens.remove(at);
-            tokens.insert(0, verb);
-            Ok(tokens)
-        }
-        None => {
-            let specs: Vec<FlagSpec> = root_flags().copied().collect();
-            super::Args::parse(&tokens, &specs)?;
-            Ok(vec!["help".to_owned()])
-        }
-    }
+    let Some(at) = command_word(&tokens) else {
+        let specs: Vec<FlagSpec> = root_flags().copied().collect();
+        super::Args::parse(&tokens, &specs)?;
+        return Ok(vec!["help".to_owned()]);
+    };
+    let mut tokens = tokens;
+    let verb = tokens.remove(at);
+    tokens.insert(0, verb);
+    Ok(tokens)
 }
 
 /// `kubectl options`: the flags every command takes.

@@ -136,24 +136,20 @@ fn resources(cluster: &Cluster, path: &str) -> Result<Done, KubectlError> {
     if namespace.is_some() && !kind.namespaced() {
         return Err(not_found());
     }
-    match name {
-        Some(name) => {
-            let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
-            let manifest = to_manifest(cluster, kind, ns, name)
-                .ok_or_else(|| KubectlError::from(ApiError::not_found(kind, name)))?;
-            Done::read(compact(&manifest))
-        }
-        None => {
-            let items = crate::sim::kubectl::get::manifests(cluster, kind, namespace);
-            let items: Vec<String> = items.iter().map(compact).collect();
-            Done::read(format!(
-                "{{\"kind\":\"{}List\",\"apiVersion\":\"{group_version}\",\"metadata\":{{\"resourceVersion\":\"{}\"}},\"items\":[{}]}}",
-                kind.api_kind(),
-                cluster.now.max(0) + 1000,
-                items.join(",")
-            ))
-        }
-    }
+    let Some(name) = name else {
+        let items = crate::sim::kubectl::get::manifests(cluster, kind, namespace);
+        let items: Vec<String> = items.iter().map(compact).collect();
+        return Done::read(format!(
+            "{{\"kind\":\"{}List\",\"apiVersion\":\"{group_version}\",\"metadata\":{{\"resourceVersion\":\"{}\"}},\"items\":[{}]}}",
+            kind.api_kind(),
+            cluster.now.max(0) + 1000,
+            items.join(",")
+        ));
+    };
+    let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
+    let manifest =
+        to_manifest(cluster, kind, ns, name).ok_or_else(|| KubectlError::from(ApiError::not_found(kind, name)))?;
+    Done::read(compact(&manifest))
 }
 
 #[cfg(test)]

@@ -198,18 +198,18 @@ fn eval(args: &[Arg], dot: &Value) -> Option<Value> {
         Arg::Function(_) => None,
     };
     match args.split_first()? {
-        (Arg::Function(f), rest) => match f.as_str() {
+        (Arg::Function(function), rest) => match function.as_str() {
             "index" => {
                 let (target, keys) = rest.split_first()?;
-                let mut v = value(target)?;
+                let mut found = value(target)?;
                 for key in keys {
-                    let k = value(key)?;
-                    v = match (&v, k.as_str().and_then(|s| s.parse::<usize>().ok())) {
-                        (Value::Array(a), Some(i)) => a.get(i)?.clone(),
-                        _ => v.get(k.as_str()?)?.clone(),
+                    let key = value(key)?;
+                    found = match (&found, key.as_str().and_then(|s| s.parse::<usize>().ok())) {
+                        (Value::Array(items), Some(at)) => items.get(at)?.clone(),
+                        _ => found.get(key.as_str()?)?.clone(),
                     };
                 }
-                Some(v)
+                Some(found)
             }
             "len" => {
                 let v = value(rest.first()?)?;
@@ -323,7 +323,7 @@ mod tests {
         assert_eq!(render_with(r#"{{range .items}}{{.metadata.name}}{{"\n"}}{{end}}"#, &list), "web-1\nweb-2\n");
         assert_eq!(render_with(r#"{{range .items}}{{index .metadata.labels "app"}} {{end}}"#, &list), "web web ");
         assert_eq!(render_with("{{range .items}}{{.status.phase}},{{end}}", &list), "Running,<no value>,");
-        assert_eq!(render_with(r#"{{range .items}}{{if .status}}up{{else}}down{{end}} {{end}}"#, &list), "up down ");
+        assert_eq!(render_with(r"{{range .items}}{{if .status}}up{{else}}down{{end}} {{end}}", &list), "up down ");
         assert_eq!(
             render_with(r#"{{range .items}}{{printf "%s/%s\n" "pod" .metadata.name}}{{end}}"#, &list),
             "pod/web-1\npod/web-2\n"
