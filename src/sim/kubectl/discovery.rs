@@ -65,16 +65,8 @@ pub fn api_resources(_: &Cluster, args: &[String]) -> Result<Done, KubectlError>
     if !["", "wide", "name"].contains(&output) {
         return Err(msg(format!("error: --output {output} is not available")));
     }
-    let namespaced = match args.value(flag::NAMESPACED) {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(v) => {
-            return Err(msg(format!(
-                "error: invalid argument \"{v}\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax"
-            )));
-        }
-    };
+    // A switch that filters only when given: `--namespaced` alone means true.
+    let namespaced = args.value(flag::NAMESPACED).map(|v| v == "true");
     let verbs: Vec<&str> =
         args.values(flag::VERBS).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).collect();
     let categories: Vec<&str> =

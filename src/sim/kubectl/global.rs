@@ -162,3 +162,33 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::hoist_verb;
+
+    proptest! {
+        /// Finding the verb past flags never panics and only reorders the words.
+        #[test]
+        fn hoisting_only_reorders_words(words in prop::collection::vec(
+            prop_oneof![
+                Just("-n".to_owned()), Just("-A".to_owned()), Just("--context".to_owned()),
+                Just("-v=6".to_owned()), Just("--".to_owned()), Just("--help".to_owned()),
+                "[a-z-]{0,6}", "-[a-zA-Z]{1,3}", "--[a-z-]{1,8}(=[a-z]{0,3})?",
+            ],
+            0..8,
+        )) {
+            if let Ok(hoisted) = hoist_verb(words.clone()) {
+                if hoisted != ["help"] {
+                    let mut before = words.clone();
+                    let mut after = hoisted.clone();
+                    before.sort();
+                    after.sort();
+                    prop_assert_eq!(before, after);
+                }
+            }
+        }
+    }
+}

@@ -129,3 +129,18 @@ fn get_raw_answers_the_common_paths() {
         (false, "error: arguments may not be passed when --raw is specified".to_owned())
     );
 }
+
+#[test]
+fn namespaced_is_a_switch_that_filters_only_when_given() {
+    let (_, bare) = out("api-resources --namespaced -o name");
+    assert_eq!(bare, out("api-resources --namespaced=true -o name").1);
+    assert!(!bare.contains("nodes"));
+    assert_eq!(
+        out("api-resources --namespaced=maybe"),
+        (
+            false,
+            "error: invalid argument \"maybe\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax"
+                .to_owned()
+        )
+    );
+}

@@ -335,6 +335,16 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// No template text panics the parser or the renderer.
+        #[test]
+        fn any_text_parses_or_fails_without_panicking(text in "[{}. a-z\"|()\\n]{0,40}") {
+            if let Ok(t) = GoTemplate::parse(&text) {
+                let _ = t.render(&json!({"items": [{"a": 1}], "a": {"b": "c"}}));
+            }
+        }
+    }
+
     #[test]
     fn broken_templates_get_go_errors() {
         assert_eq!(GoTemplate::parse("{{.a"), Err("template: output:1: unclosed action".to_owned()));
