@@ -55,11 +55,9 @@ pub fn raw(cluster: &Cluster, path: &str) -> Result<Done, KubectlError> {
         "/version" => Done::read(server_version()),
         "/api" => {
             let address = api_server(cluster).trim_start_matches("https://").to_owned();
-            Done::read(compact(&json!({
-                "kind": "APIVersions",
-                "versions": ["v1"],
-                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": address}],
-            })))
+            Done::read(format!(
+                "{{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"{address}\"}}]}}"
+            ))
         }
         "/apis" => Done::read(groups()),
         _ => resources(cluster, path),
@@ -81,17 +79,18 @@ fn health(endpoint: &str, verbose: bool) -> String {
     text
 }
 
-/// `/apis`: every group but the core one, with its version.
+/// `/apis`: every group but the core one, with its version, in the order the server writes
+/// the fields.
 fn groups() -> String {
-    let groups: Vec<Value> = group_versions()
+    let groups: Vec<String> = group_versions()
         .iter()
         .filter_map(|gv| gv.split_once('/'))
         .map(|(group, version)| {
-            let gv = json!({"groupVersion": format!("{group}/{version}"), "version": version});
-            json!({"name": group, "versions": [gv], "preferredVersion": gv})
+            let gv = format!("{{\"groupVersion\":\"{group}/{version}\",\"version\":\"{version}\"}}");
+            format!("{{\"name\":\"{group}\",\"versions\":[{gv}],\"preferredVersion\":{gv}}}")
         })
         .collect();
-    compact(&json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+    format!("{{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[{}]}}", groups.join(","))
 }
 
 /// A group version's resource list (`/api/v1`, `/apis/apps/v1`).
@@ -180,6 +179,10 @@ mod tests {
         assert_eq!(version["gitVersion"], "v1.31.0");
         let api: Value = serde_json::from_str(&text(&c, "/api").expect("answers")).expect("json");
         assert_eq!(api["versions"], json!(["v1"]));
+        assert!(text(&c, "/api").expect("answers").starts_with("{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"));
+        assert!(text(&c, "/apis").expect("answers").starts_with(
+            "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[{\"name\":\"admissionregistration.k8s.io\","
+        ));
         assert_eq!(api["serverAddressByClientCIDRs"][0]["serverAddress"], "192.168.49.10:6443");
         let apis: Value = serde_json::from_str(&text(&c, "/apis").expect("answers")).expect("json");
         assert!(apis["groups"].as_array().expect("groups").iter().any(|g| g["name"] == "apps"));
