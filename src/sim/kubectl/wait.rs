@@ -179,30 +179,25 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         check_timeout(timeout)?;
     }
     let mut lines = Vec::new();
-    let mut failed = None;
+    // kubectl visits every object and reports each failure, one line each.
+    let mut failed: Vec<KubectlError> = Vec::new();
     for (kind, name, manifest) in targets(cluster, &args)? {
         let object = format!("{}/{name}", kind.qualified());
         let deleting = matches!(condition, Condition::Delete);
         match manifest {
             // Already gone: nothing to wait for.
             None if deleting => {}
-            None if matches!(condition, Condition::Create) => {
-                failed.get_or_insert_with(|| timed_out(kind, &name));
-            }
-            None => {
-                failed.get_or_insert_with(|| KubectlError::from(ApiError::not_found(kind, &name)));
-            }
+            None if matches!(condition, Condition::Create) => failed.push(timed_out(kind, &name)),
+            None => failed.push(KubectlError::from(ApiError::not_found(kind, &name))),
             Some(m) if !deleting && met(&condition, &m) => lines.push(format!("{object} condition met")),
-            Some(_) => {
-                failed.get_or_insert_with(|| timed_out(kind, &name));
-            }
+            Some(_) => failed.push(timed_out(kind, &name)),
         }
     }
-    match failed {
-        None => Done::read(lines.join("\n")),
-        Some(e) if lines.is_empty() => Err(e),
-        Some(e) => Err(msg(format!("{}\n{e}", lines.join("\n")))),
+    if failed.is_empty() {
+        return Done::read(lines.join("\n"));
     }
+    lines.extend(failed.iter().map(ToString::to_string));
+    Err(msg(lines.join("\n")))
 }
 
 fn timed_out(kind: Kind, name: &str) -> KubectlError {

@@ -35,7 +35,7 @@ fn jsonpath_delete_and_selectors_answer_per_object() {
     );
     assert_eq!(
         out("wait --for=jsonpath={.status.phase}=Failed pods -l app=web -n shop").1,
-        "error: timed out waiting for the condition on pods/web-7c9b-aaaaa"
+        "error: timed out waiting for the condition on pods/web-7c9b-aaaaa\nerror: timed out waiting for the condition on pods/web-7c9b-bbbbb\nerror: timed out waiting for the condition on pods/web-7c9b-ccccc"
     );
     assert_eq!(
         out("wait --for=jsonpath={.status.phase}=Running pods --all -n shop").1,
