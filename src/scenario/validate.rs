@@ -144,6 +144,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     if s.faults.is_empty() {
         out.push(problem("faults", "a scenario needs at least one fault"));
     }
+    for (i, f) in s.faults.iter().enumerate() {
+        if f.at_minute > 0 {
+            out.push(problem(
+                format!("faults[{i}].at_minute"),
+                format!(
+                    "{} is after the incident starts; a fault is what happened before (0 or less): something that breaks during play is an inject or a mishap",
+                    f.at_minute
+                ),
+            ));
+        }
+    }
     if s.win.all.is_empty() {
         out.push(problem("win.all", "needs at least one condition"));
     }
