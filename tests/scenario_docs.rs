@@ -21,7 +21,8 @@ struct Row {
     cells: Vec<String>,
 }
 
-/// The reference sections: `### \`Type\`` headings and the rows of the table under each.
+/// The reference sections: a heading of one code span (the type name) and the rows of the table
+/// under it.
 fn sections(doc: &str) -> BTreeMap<String, Vec<Row>> {
     let mut out: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     let Some(start) = doc.find(REFERENCE) else { return out };

@@ -140,7 +140,7 @@ struct Maker<'a> {
     depth: usize,
 }
 
-impl<'a> Maker<'a> {
+impl Maker<'_> {
     fn nested(&mut self) -> Result<Maker<'_>, Error> {
         if self.depth > MAX_DEPTH {
             return Err(Error("too deep".to_owned()));
@@ -335,7 +335,7 @@ struct Choice<'a> {
     index: usize,
 }
 
-impl<'de, 'a> de::EnumAccess<'de> for Choice<'a> {
+impl<'de> de::EnumAccess<'de> for Choice<'_> {
     type Error = Error;
     type Variant = Self;
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self), Error> {

@@ -20,18 +20,16 @@ const GRACE_STEP_SECONDS: i64 = 60;
 
 /// The first unhealthy object of the settled baseline, if any.
 pub fn check(s: &Scenario, settled: &Cluster) -> Option<Problem> {
-    let first = first_problem(s, settled)?;
+    let mut trouble = first_problem(s, settled)?;
     let mut later = settled.clone();
     let mut waited = 0;
     while waited < GRACE_SECONDS {
         later.advance_seconds(GRACE_STEP_SECONDS);
         waited += GRACE_STEP_SECONDS;
-        if first_problem(s, &later).is_none() {
-            return None;
-        }
+        // Named as it stands once the grace is over, if it never got better.
+        trouble = first_problem(s, &later)?;
     }
-    // Named as it stood when the faults began, but only if it never got better.
-    Some(first_problem(s, &later).unwrap_or(first))
+    Some(trouble)
 }
 
 fn first_problem(s: &Scenario, cluster: &Cluster) -> Option<Problem> {
