@@ -53,6 +53,16 @@ fn benches(c: &mut Criterion) {
             scenario::validate(&s)
         });
     });
+    // Validation runs on every load: it builds each incident, checks its settled baseline and
+    // tries the mishaps and injects on copies.
+    c.bench_function("parse + validate every shipped scenario", |b| {
+        b.iter(|| {
+            scenario::BUILTIN
+                .iter()
+                .map(|(id, text)| scenario::validate(&scenario::parse(id, text).expect("parses")).len())
+                .sum::<usize>()
+        });
+    });
 }
 
 criterion_group!(sim, benches);

@@ -7,6 +7,7 @@
 mod build;
 mod builtin;
 pub mod cause;
+mod effect;
 mod format;
 pub mod layer;
 mod load;

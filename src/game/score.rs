@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-pub use collateral::{Deed, Incident, target};
+pub use collateral::{Deed, Incident};
 pub use liaison::{offers_workaround, promises_eta, states_impact};
 
 use super::action::IncidentState;

@@ -6,6 +6,7 @@ use crate::sim::change::{Change, Object};
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::ContainerState;
 
+use super::effect::{Effect, apply_and_compare};
 use super::format::Scenario;
 use super::system;
 
@@ -40,6 +41,33 @@ fn creation_rank(o: &Object) -> u8 {
 
 /// Builds the cluster as it stands when the incident begins (incident time 0).
 pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildError> {
+    build(scenario, seed, None)
+}
+
+/// What validation needs besides the incident's cluster: the settled baseline, before any fault,
+/// and which faults the API accepted but that changed nothing.
+pub(super) struct Inspection {
+    pub baseline: Cluster,
+    pub incident: Cluster,
+    /// Indexes into `faults` of the faults that left their object as it was.
+    pub unchanged_faults: Vec<usize>,
+}
+
+/// Builds the incident's cluster as [`build_cluster`] does, keeping what validation checks.
+pub(super) fn inspect(scenario: &Scenario, seed: u64) -> Result<Inspection, BuildError> {
+    let mut seen = Seen { baseline: None, unchanged_faults: Vec::new() };
+    let incident = build(scenario, seed, Some(&mut seen))?;
+    let baseline = seen.baseline.unwrap_or_else(|| incident.clone());
+    Ok(Inspection { baseline, incident, unchanged_faults: seen.unchanged_faults })
+}
+
+/// What a build observed, when asked to.
+struct Seen {
+    baseline: Option<Cluster>,
+    unchanged_faults: Vec<usize>,
+}
+
+fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<Cluster, BuildError> {
     let mut cluster = Cluster::new(seed);
     cluster.salt_names(&scenario.id);
     let base = &scenario.cluster;
@@ -82,6 +110,10 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
     }
     cluster.baseline_age = None;
     cluster.advance_seconds(SETTLE_SECONDS);
+    if let Some(seen) = seen.as_deref_mut() {
+        // Before the events are cleared: they say why a pod is pending or not ready.
+        seen.baseline = Some(cluster.clone());
+    }
     backdate(&mut cluster, start);
     cluster.events.clear();
     cluster.audit.clear();
@@ -101,9 +133,17 @@ pub fn build_cluster(scenario: &Scenario, seed: u64) -> Result<Cluster, BuildErr
         {
             d.meta.annotations.insert("kubernetes.io/change-cause".to_owned(), cause.clone());
         }
-        cluster
-            .apply(fault.change.clone(), &fault.by)
-            .map_err(|e| BuildError { path: format!("faults[{i}].change"), message: e.to_string() })?;
+        match apply_and_compare(&mut cluster, &fault.change, &fault.by) {
+            Effect::Refused(e) => {
+                return Err(BuildError { path: format!("faults[{i}].change"), message: e.to_string() });
+            }
+            Effect::Unchanged => {
+                if let Some(seen) = seen.as_deref_mut() {
+                    seen.unchanged_faults.push(i);
+                }
+            }
+            Effect::Changed => {}
+        }
     }
     if cluster.now < 0 {
         cluster.advance_seconds(-cluster.now);

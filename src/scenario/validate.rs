@@ -7,9 +7,12 @@ use crate::sim::apps::ImageLookup;
 use crate::sim::change::Object;
 use crate::sim::predicate::object_exists;
 
-use super::build::build_cluster;
+use super::build::{Inspection, inspect};
 use super::format::{MAX_CUSTOMERS, MAX_SPECTATORS, MAX_TROUBLESHOOTERS, Players, Scenario};
 use super::system;
+
+mod baseline;
+mod changes;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -141,6 +144,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     if s.faults.is_empty() {
         out.push(problem("faults", "a scenario needs at least one fault"));
     }
+    for (i, f) in s.faults.iter().enumerate() {
+        if f.at_minute > 0 {
+            out.push(problem(
+                format!("faults[{i}].at_minute"),
+                format!(
+                    "{} is after the incident starts; a fault is what happened before (0 or less): something that breaks during play is an inject or a mishap",
+                    f.at_minute
+                ),
+            ));
+        }
+    }
     if s.win.all.is_empty() {
         out.push(problem("win.all", "needs at least one condition"));
     }
@@ -169,9 +183,19 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         return out;
     }
     // Building the cluster checks every fault against the world it meets.
-    match build_cluster(s, 1) {
+    match inspect(s, 1) {
         Err(e) => out.push(problem(e.path, e.message)),
-        Ok(cluster) => {
+        Ok(Inspection { baseline, incident: cluster, unchanged_faults }) => {
+            out.extend(baseline::check(s, &baseline));
+            for i in unchanged_faults {
+                let (kind, namespace, name) = s.faults[i].change.target();
+                let shown = if kind.namespaced() { format!("{namespace}/{name}") } else { name.to_owned() };
+                out.push(problem(
+                    format!("faults[{i}].change"),
+                    format!("changes nothing: {} {shown} is already like this when the fault happens", kind.singular()),
+                ));
+            }
+            out.extend(changes::check(s, &baseline, &cluster));
             for (i, p) in s.win.all.iter().enumerate() {
                 for (kind, ns, name) in p.references() {
                     if !object_exists(&cluster, kind, &ns, &name) {

@@ -230,6 +230,42 @@ impl Change {
         }
     }
 
+    /// The object a change is made to: kind, namespace (empty when cluster-scoped) and name.
+    pub fn target(&self) -> (Kind, &str, &str) {
+        match self {
+            Change::Create(object) => {
+                let meta = object.meta();
+                (object.kind(), meta.namespace.as_str(), meta.name.as_str())
+            }
+            Change::Delete { kind, namespace, name, .. }
+            | Change::Scale { kind, namespace, name, .. }
+            | Change::Patch { kind, namespace, name, .. }
+            | Change::Label { kind, namespace, name, .. }
+            | Change::Annotate { kind, namespace, name, .. } => (*kind, namespace, name),
+            Change::SetImage { namespace, deployment, .. }
+            | Change::SetEnv { namespace, deployment, .. }
+            | Change::SetResources { namespace, deployment, .. }
+            | Change::SetCommand { namespace, deployment, .. }
+            | Change::SetProbe { namespace, deployment, .. }
+            | Change::RolloutRestart { namespace, deployment }
+            | Change::RolloutUndo { namespace, deployment, .. }
+            | Change::RolloutPause { namespace, deployment, .. } => (Kind::Deployment, namespace, deployment),
+            Change::Cordon { node, .. }
+            | Change::Taint { node, .. }
+            | Change::Untaint { node, .. }
+            | Change::Kubelet { node, .. }
+            | Change::WriteFile { node, .. }
+            | Change::RemoveFile { node, .. } => (Kind::Node, "", node),
+            Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
+            Change::SetServiceSelector { namespace, service, .. }
+            | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),
+            Change::SetIngressBackend { namespace, ingress, .. } => (Kind::Ingress, namespace, ingress),
+            Change::SetHpaLimits { namespace, hpa, .. } => (Kind::Hpa, namespace, hpa),
+            Change::SetConfigData { namespace, config_map, .. } => (Kind::ConfigMap, namespace, config_map),
+            Change::SetSecretData { namespace, secret, .. } => (Kind::Secret, namespace, secret),
+        }
+    }
+
     /// Whether the change is destructive enough to count as collateral damage when misused.
     pub fn is_destructive(&self) -> bool {
         matches!(self, Change::Delete { .. } | Change::Evict { .. } | Change::RemoveFile { .. })

@@ -19,6 +19,9 @@ pub struct Entrypoint {
     pub load: Vec<(u32, f64)>,
 }
 
+/// What a user gets when an entrypoint's pods are asked for more than they serve.
+pub const OVERLOADED: &str = "504 Gateway Time-out (overloaded)";
+
 /// The figures the last step produced and the running error budget.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrafficState {
@@ -174,7 +177,7 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
                 success += served * (1.0 - error_rate);
                 latency += base * slow;
                 if utilization > 1.0 {
-                    *failures.entry("504 Gateway Time-out (overloaded)").or_default() += 1;
+                    *failures.entry(OVERLOADED).or_default() += 1;
                 } else if error_rate > 0.0 {
                     *failures.entry("wrong or stale page").or_default() += 1;
                 }

@@ -52,7 +52,7 @@ impl Incident {
                 _ => &[],
             }));
         for change in changes {
-            let (kind, namespace, name) = target(change);
+            let (kind, namespace, name) = change.target();
             incident.names.insert(name.to_owned());
             if !namespace.is_empty() {
                 incident.names.insert(namespace.to_owned());
@@ -97,13 +97,13 @@ impl Incident {
     /// Whether a change is made to something the incident is about (its broken objects, what its
     /// win conditions name, or a rogue actor it brought in).
     pub fn concerns(&self, change: &Change) -> bool {
-        let (kind, namespace, name) = target(change);
+        let (kind, namespace, name) = change.target();
         self.related(kind, name) || self.rogue_of(kind, namespace, name).is_some()
     }
 
     /// What one change the team made did.
     pub fn judge(&self, change: &Change) -> Option<Deed> {
-        let (kind, namespace, name) = target(change);
+        let (kind, namespace, name) = change.target();
         let at = if namespace.is_empty() { name.to_owned() } else { format!("{namespace}/{name}") };
         let rogue = self.rogue_of(kind, namespace, name);
         let unrelated = !self.related(kind, name) && rogue.is_none();
@@ -162,42 +162,6 @@ impl Incident {
 fn stops(patch: &str) -> bool {
     let compact: String = patch.chars().filter(|c| !c.is_whitespace()).collect();
     compact.contains("\"suspend\":true") || compact.contains("\"replicas\":0")
-}
-
-/// The object a change is made to: kind, namespace (empty when cluster-scoped) and name.
-pub fn target(change: &Change) -> (Kind, &str, &str) {
-    match change {
-        Change::Create(object) => {
-            let meta = object.meta();
-            (object.kind(), meta.namespace.as_str(), meta.name.as_str())
-        }
-        Change::Delete { kind, namespace, name, .. }
-        | Change::Scale { kind, namespace, name, .. }
-        | Change::Patch { kind, namespace, name, .. }
-        | Change::Label { kind, namespace, name, .. }
-        | Change::Annotate { kind, namespace, name, .. } => (*kind, namespace, name),
-        Change::SetImage { namespace, deployment, .. }
-        | Change::SetEnv { namespace, deployment, .. }
-        | Change::SetResources { namespace, deployment, .. }
-        | Change::SetCommand { namespace, deployment, .. }
-        | Change::SetProbe { namespace, deployment, .. }
-        | Change::RolloutRestart { namespace, deployment }
-        | Change::RolloutUndo { namespace, deployment, .. }
-        | Change::RolloutPause { namespace, deployment, .. } => (Kind::Deployment, namespace, deployment),
-        Change::Cordon { node, .. }
-        | Change::Taint { node, .. }
-        | Change::Untaint { node, .. }
-        | Change::Kubelet { node, .. }
-        | Change::WriteFile { node, .. }
-        | Change::RemoveFile { node, .. } => (Kind::Node, "", node),
-        Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
-        Change::SetServiceSelector { namespace, service, .. }
-        | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),
-        Change::SetIngressBackend { namespace, ingress, .. } => (Kind::Ingress, namespace, ingress),
-        Change::SetHpaLimits { namespace, hpa, .. } => (Kind::Hpa, namespace, hpa),
-        Change::SetConfigData { namespace, config_map, .. } => (Kind::ConfigMap, namespace, config_map),
-        Change::SetSecretData { namespace, secret, .. } => (Kind::Secret, namespace, secret),
-    }
 }
 
 #[cfg(test)]
