@@ -698,7 +698,9 @@ pub fn help() -> String {
             let _ = writeln!(text, "  {label:<13} {}{subs}", command.help);
         }
     }
-    text.push_str("\nPipes: | grep [-i] [-v] PATTERN, | head -n N, | tail -n N, | wc -l");
+    text.push_str(
+        "\nPipes: | grep [-ivEwonc] [-A|-B|-C N] PATTERN, | head -n N, | tail -n N, | wc [-l], | sort [-rnuh] [-k N] [-t X],\n       | uniq [-c], | cut -d X -f N, | awk [-F X] '[PATTERN] {print $N, $NF}'",
+    );
     text
 }
 
