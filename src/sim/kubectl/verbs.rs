@@ -500,6 +500,33 @@ pub static COMMANDS: &[Command] = &[
         ..CREATE
     },
     Command {
+        words: &["run"],
+        help: "Run a particular image on the cluster (a bare pod; -it --rm runs its command once)",
+        synopsis: "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--restart=Never|Always|OnFailure] [--labels=k=v] [--command] -- [COMMAND] [args...] [options]",
+        section: Section::Changes,
+        flags: mutate::run::FLAGS,
+        handler: Handler::Change(mutate::run::run),
+        ..BASE
+    },
+    Command {
+        words: &["expose"],
+        help: "Take a deployment, replica set, pod or service and expose it as a new service",
+        synopsis: "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--type=type] [options]",
+        section: Section::Changes,
+        flags: mutate::expose::EXPOSE_FLAGS,
+        handler: Handler::Change(mutate::expose::expose),
+        ..BASE
+    },
+    Command {
+        words: &["autoscale"],
+        help: "Auto-scale a deployment",
+        synopsis: "kubectl autoscale (-f FILENAME | TYPE NAME | TYPE/NAME) [--min=MINPODS] --max=MAXPODS [--cpu-percent=CPU] [options]",
+        section: Section::Changes,
+        flags: mutate::expose::AUTOSCALE_FLAGS,
+        handler: Handler::Change(mutate::expose::autoscale),
+        ..BASE
+    },
+    Command {
         words: &["cordon"],
         help: "Mark a node as unschedulable",
         synopsis: "kubectl cordon NODE [options]",
