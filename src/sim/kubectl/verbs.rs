@@ -500,6 +500,51 @@ pub static COMMANDS: &[Command] = &[
         ..CREATE
     },
     Command {
+        words: &["create", "service"],
+        aliases: &["svc"],
+        help: "Create a service (clusterip, nodeport or loadbalancer) with ports",
+        synopsis: "kubectl create service (clusterip | nodeport | loadbalancer) NAME [--tcp=<port>:<targetPort>] [options]",
+        flags: mutate::create::service::SERVICE_FLAGS,
+        choices: &["clusterip", "nodeport", "loadbalancer", "externalname"],
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "service", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "ingress"],
+        aliases: &["ing"],
+        help: "Create an ingress with the specified name",
+        synopsis: "kubectl create ingress NAME --rule=host/path=service:port[,tls[=secret]] [--class=nginx] [options]",
+        flags: mutate::create::service::INGRESS_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "ingress", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "poddisruptionbudget"],
+        aliases: &["pdb"],
+        help: "Create a pod disruption budget with the specified name",
+        synopsis: "kubectl create poddisruptionbudget NAME --selector=SELECTOR --min-available=N [options]",
+        flags: mutate::create::service::PDB_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "pdb", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "quota"],
+        aliases: &["resourcequota"],
+        help: "Create a quota with the specified name",
+        synopsis: "kubectl create quota NAME [--hard=key1=value1] [options]",
+        flags: mutate::create::service::QUOTA_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "quota", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "token"],
+        help: "Request a service account token (refused: this API server issues none)",
+        synopsis: "kubectl create token SERVICE_ACCOUNT_NAME [options]",
+        flags: mutate::create::TOKEN_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "token", rest)),
+        ..CREATE
+    },
+    Command {
         words: &["run"],
         help: "Run a particular image on the cluster (a bare pod; -it --rm runs its command once)",
         synopsis: "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--restart=Never|Always|OnFailure] [--labels=k=v] [--command] -- [COMMAND] [args...] [options]",
