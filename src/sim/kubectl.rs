@@ -15,6 +15,7 @@ mod logs;
 mod mutate;
 mod node_shell;
 pub mod pipe;
+mod port_forward;
 mod rollout;
 pub mod table;
 pub mod verbs;

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::args::{FlagSpec, GLOBAL};
 use super::{CHANGE_COST, Done, KubectlError, READ_COST, flag};
-use super::{auth, describe, exec, get, logs, mutate, node_shell, rollout};
+use super::{auth, describe, exec, get, logs, mutate, node_shell, port_forward, rollout};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 
@@ -230,6 +230,14 @@ pub static COMMANDS: &[Command] = &[
         synopsis: "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] -- COMMAND [args...] [options]",
         flags: exec::FLAGS,
         handler: Handler::Read(exec::run),
+        ..BASE
+    },
+    Command {
+        words: &["port-forward"],
+        help: "Forward a local port to a pod (curl localhost:PORT then reaches it)",
+        synopsis: "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
+        flags: port_forward::FLAGS,
+        handler: Handler::Change(port_forward::run),
         ..BASE
     },
     Command {
