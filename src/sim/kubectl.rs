@@ -7,6 +7,7 @@
 
 mod args;
 mod auth;
+mod debug;
 mod describe;
 mod exec;
 pub mod flag;

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::args::{FlagSpec, GLOBAL};
 use super::{CHANGE_COST, Done, KubectlError, READ_COST, flag};
-use super::{auth, describe, exec, get, logs, mutate, node_shell, port_forward, rollout};
+use super::{auth, debug, describe, exec, get, logs, mutate, node_shell, port_forward, rollout};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 
@@ -230,6 +230,14 @@ pub static COMMANDS: &[Command] = &[
         synopsis: "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] -- COMMAND [args...] [options]",
         flags: exec::FLAGS,
         handler: Handler::Read(exec::run),
+        ..BASE
+    },
+    Command {
+        words: &["debug"],
+        help: "Debug a pod (an ephemeral container) or a node (a pod with the host at /host)",
+        synopsis: "kubectl debug (POD | TYPE[[.VERSION].GROUP]/NAME) [--image=IMAGE] [--target=CONTAINER] [-it] -- [COMMAND] [args...] [options]",
+        flags: debug::FLAGS,
+        handler: Handler::Change(debug::run),
         ..BASE
     },
     Command {
