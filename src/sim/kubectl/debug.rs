@@ -77,13 +77,12 @@ fn debug_pod(cluster: &mut Cluster, target: &str, image: &str, args: &Args) -> R
             c.name
         ));
     }
-    let name = match args.value(flag::CONTAINER) {
-        Some(name) => name.to_owned(),
-        None => {
-            let name = format!("debugger-{}", cluster.name_suffix(5));
-            out.push(format!("Defaulting debug container name to {name}."));
-            name
-        }
+    let name = if let Some(name) = args.value(flag::CONTAINER) {
+        name.to_owned()
+    } else {
+        let name = format!("debugger-{}", cluster.name_suffix(5));
+        out.push(format!("Defaulting debug container name to {name}."));
+        name
     };
     // The kubelet's account of the ephemeral container: its trace in describe and events.
     let source = format!("kubelet, {}", pod.status.node.as_deref().unwrap_or_default());

@@ -4,7 +4,7 @@
 
 mod columns;
 mod jsonpath;
-mod select;
+pub(super) mod select;
 
 use serde_json::{Value, json};
 

@@ -389,6 +389,25 @@ pub static COMMANDS: &[Command] = &[
         ..BASE
     },
     Command {
+        words: &["set", "serviceaccount"],
+        aliases: &["sa"],
+        help: "Update the service account of a resource",
+        synopsis: "kubectl set serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT [options]",
+        section: Section::Changes,
+        flags: mutate::set::account::SERVICEACCOUNT_FLAGS,
+        handler: Handler::Change(mutate::set::account::serviceaccount),
+        ..BASE
+    },
+    Command {
+        words: &["set", "selector"],
+        help: "Set the selector on a resource",
+        synopsis: "kubectl set selector (-f FILENAME | TYPE NAME) EXPRESSIONS [--resource-version=version] [options]",
+        section: Section::Changes,
+        flags: mutate::set::account::SELECTOR_FLAGS,
+        handler: Handler::Change(mutate::set::account::selector),
+        ..BASE
+    },
+    Command {
         words: &["scale"],
         help: "Set a new size for a deployment or replica set",
         synopsis: "kubectl scale --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]",

@@ -86,23 +86,20 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, String> {
         let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
         rest = &fraction[len..];
     }
-    let offset = match rest {
-        "Z" => 0,
-        _ => {
-            let b = rest.as_bytes();
-            let sign = match b.first() {
-                Some(b'+') => 1,
-                Some(b'-') => -1,
-                _ => return Err(fail(rest, "Z07:00")),
-            };
-            let (h, m) = (
-                rest.get(1..3).and_then(|s| s.parse::<i64>().ok()),
-                rest.get(4..6).and_then(|s| s.parse::<i64>().ok()),
-            );
-            match (h, m, b.get(3), rest.len()) {
-                (Some(h), Some(m), Some(b':'), 6) => sign * (h * 3600 + m * 60),
-                _ => return Err(fail(rest, "Z07:00")),
-            }
+    let offset = if rest == "Z" {
+        0
+    } else {
+        let b = rest.as_bytes();
+        let sign = match b.first() {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return Err(fail(rest, "Z07:00")),
+        };
+        let (h, m) =
+            (rest.get(1..3).and_then(|s| s.parse::<i64>().ok()), rest.get(4..6).and_then(|s| s.parse::<i64>().ok()));
+        match (h, m, b.get(3), rest.len()) {
+            (Some(h), Some(m), Some(b':'), 6) => sign * (h * 3600 + m * 60),
+            _ => return Err(fail(rest, "Z07:00")),
         }
     };
     let utc = format!("{}Z", &text[..19]);

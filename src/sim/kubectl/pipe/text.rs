@@ -367,12 +367,11 @@ fn parse_list(list: &str) -> Option<Vec<(usize, usize)>> {
     list.split(',')
         .map(|part| {
             let number = |s: &str, default: usize| if s.is_empty() { Some(default) } else { s.parse().ok() };
-            let (a, b) = match part.split_once('-') {
-                Some((a, b)) => (number(a, 1)?, number(b, usize::MAX)?),
-                None => {
-                    let n = part.parse().ok()?;
-                    (n, n)
-                }
+            let (a, b) = if let Some((a, b)) = part.split_once('-') {
+                (number(a, 1)?, number(b, usize::MAX)?)
+            } else {
+                let n = part.parse().ok()?;
+                (n, n)
             };
             (a > 0 && a <= b).then_some((a, b))
         })
