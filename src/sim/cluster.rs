@@ -39,8 +39,8 @@ pub fn key(namespace: &str, name: &str) -> (String, String) {
 /// * **Registry, app profiles and entrypoints change the world too**: they decide what a pod
 ///   runs and where traffic goes, so they are behind the same accessors.
 ///
-/// The clock (`now`), the seed, the event log, the audit trail, lost data and the randomness stay
-/// public plain data: the controllers read the clock each step rather than skipping on it, and
+/// The clock (`now`), the seed, the event log, the audit trail, lost data, the console's port
+/// forwards and the randomness stay public plain data: the controllers read the clock each step rather than skipping on it, and
 /// nothing skips its work by the others.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -88,6 +88,10 @@ pub struct Cluster {
     /// the game turns it on around one console command so that command's event can carry what it
     /// changed (the score judges deeds, not command text). Off (`None`) otherwise, so nothing grows.
     pub recording: Option<Vec<super::change::Change>>,
+    /// The `kubectl port-forward`s the console keeps running, by local port. Like kubectl's,
+    /// they are client state that no API lists; one lasts until the game ends or its local port
+    /// is forwarded again, and stops answering once its pod is gone.
+    pub port_forwards: BTreeMap<u16, PortForward>,
     /// While a scenario's baseline is being created: how old its objects look (seconds).
     pub baseline_age: Option<i64>,
     /// Counter for pod IPs, so addresses are not reused while a pod might still hold one.
@@ -99,6 +103,15 @@ pub struct Cluster {
     reconciled_world: u64,
     next_uid: u64,
     next_service_ip: u32,
+}
+
+/// Where a `kubectl port-forward` sends a local port: a pod (picked once, when it started, as
+/// kubectl picks one behind a service or deployment) and the pod's port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortForward {
+    pub namespace: String,
+    pub pod: String,
+    pub port: u16,
 }
 
 /// Read and write accessors for the stores; every write accessor advances the change counter.
@@ -260,6 +273,7 @@ impl Cluster {
             data_lost: Vec::new(),
             audit: Vec::new(),
             recording: None,
+            port_forwards: BTreeMap::new(),
             baseline_age: None,
             next_pod_ip: 0,
             world: 1,

@@ -8,6 +8,7 @@
 mod args;
 mod auth;
 mod config;
+mod debug;
 mod describe;
 mod discovery;
 mod exec;
@@ -18,6 +19,8 @@ mod global;
 mod logs;
 mod mutate;
 mod node_shell;
+pub mod pipe;
+mod port_forward;
 mod rollout;
 pub mod table;
 pub mod verbs;
@@ -93,7 +96,7 @@ fn command_tokens(command: &str) -> Option<Vec<String>> {
 #[derive(Clone)]
 pub struct Line {
     parsed: Parsed,
-    filters: Vec<Vec<String>>,
+    filters: Vec<Option<Vec<String>>>,
 }
 
 #[derive(Clone)]
@@ -110,7 +113,7 @@ enum Parsed {
 
 /// Parses a console line (with or without a leading `kubectl` or `k`, pipes allowed).
 pub fn parse(line: &str) -> Line {
-    let (command, filters) = split_pipes(line);
+    let (command, filters) = pipe::split(line);
     let parsed = match command_tokens(command) {
         None => Parsed::UnterminatedQuote,
         Some(tokens) if tokens.is_empty() => Parsed::Empty,
@@ -283,15 +286,20 @@ pub fn run_read(cluster: &Cluster, line: &str) -> Option<Outcome> {
 
 /// The outcome of a command's result: pipes applied, a change costing a change whatever verb
 /// made it (`ssh … systemctl stop kubelet`).
-fn finish(result: Result<Done, KubectlError>, cost: u32, filters: &[Vec<String>]) -> Outcome {
+fn finish(result: Result<Done, KubectlError>, cost: u32, filters: &[Option<Vec<String>>]) -> Outcome {
     match result {
         Ok(done) => {
-            let output = if filters.is_empty() {
+            // The pipe's text replaces the command's; a stage the shell refuses fails the line
+            // (its status is the last stage's) though the command ran and costs what it costs.
+            let (output, piped_ok) = if filters.is_empty() {
                 let mut out = done.output;
                 out.truncate(out.trim_end_matches('\n').len());
-                out
+                (out, true)
             } else {
-                apply_filters(&done.output, filters)
+                match pipe::run(&done.output, filters) {
+                    Ok(out) => (out, true),
+                    Err(shell_error) => (shell_error, false),
+                }
             };
             // A change costs a change whatever verb made it; a command that failed without
             // changing anything is free.
@@ -300,7 +308,7 @@ fn finish(result: Result<Done, KubectlError>, cost: u32, filters: &[Vec<String>]
                 (false, true) => 0,
                 (false, false) => cost,
             };
-            Outcome { output, changed: done.changed, cost, ok: !done.failed }
+            Outcome { output, changed: done.changed, cost, ok: !done.failed && piped_ok }
         }
         Err(e) => failure(e.to_string()),
     }
@@ -309,77 +317,4 @@ fn finish(result: Result<Done, KubectlError>, cost: u32, filters: &[Vec<String>]
 /// A command that did not run, or ran and failed without changing anything: free.
 fn failure(output: String) -> Outcome {
     Outcome { output, changed: false, cost: 0, ok: false }
-}
-
-/// Splits off `| grep …`, `| head`, `| tail`, `| wc -l` outside quotes.
-fn split_pipes(line: &str) -> (&str, Vec<Vec<String>>) {
-    let mut quote = None;
-    let mut cut = None;
-    for (i, c) in line.char_indices() {
-        match (quote, c) {
-            (None, '\'' | '"') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '|') => {
-                cut = Some(i);
-                break;
-            }
-            _ => {}
-        }
-    }
-    match cut {
-        None => (line, Vec::new()),
-        Some(i) => {
-            let filters = line[i + 1..].split('|').map(|f| shlex::split(f).unwrap_or_default()).collect();
-            (&line[..i], filters)
-        }
-    }
-}
-
-fn apply_filters(output: &str, filters: &[Vec<String>]) -> String {
-    let mut lines: Vec<String> = output.lines().map(str::to_owned).collect();
-    for f in filters {
-        let Some((cmd, args)) = f.split_first() else { continue };
-        match cmd.as_str() {
-            "grep" | "egrep" => {
-                let invert = args.iter().any(|a| a == "-v");
-                let insensitive = args.iter().any(|a| a == "-i");
-                let Some(pattern) = args.iter().find(|a| !a.starts_with('-')) else {
-                    return "usage: grep [-iv] PATTERN".to_owned();
-                };
-                let pat = if insensitive { pattern.to_lowercase() } else { pattern.clone() };
-                lines.retain(|l| {
-                    let hay = if insensitive { l.to_lowercase() } else { l.clone() };
-                    let alternatives = pat.split("\\|");
-                    let hit = alternatives.into_iter().any(|p| hay.contains(p));
-                    hit != invert
-                });
-            }
-            "head" | "tail" => {
-                let n = count_arg(args).unwrap_or(10);
-                if cmd == "head" {
-                    lines.truncate(n);
-                } else {
-                    let skip = lines.len().saturating_sub(n);
-                    lines.drain(..skip);
-                }
-            }
-            "wc" => lines = vec![lines.len().to_string()],
-            "sort" => lines.sort(),
-            other => return format!("{other}: command not found (pipes support grep, head, tail, wc -l, sort)"),
-        }
-    }
-    lines.join("\n")
-}
-
-fn count_arg(args: &[String]) -> Option<usize> {
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "-n" {
-            return it.next()?.parse().ok();
-        }
-        if let Some(n) = a.strip_prefix("-n").or_else(|| a.strip_prefix('-')) {
-            return n.parse().ok();
-        }
-    }
-    None
 }

@@ -15,6 +15,9 @@ pub enum Source<'a> {
     Debug { namespace: &'a str },
     /// The ingress controller, for user traffic.
     Ingress,
+    /// The pod's own network namespace: `localhost` inside it, or a `kubectl port-forward`
+    /// (which the kubelet connects inside the pod). Network policy does not filter it.
+    Local { namespace: &'a str, name: &'a str },
 }
 
 /// What a request got.
@@ -67,7 +70,7 @@ enum Target {
 impl<'a> Source<'a> {
     fn namespace(self) -> &'a str {
         match self {
-            Source::Pod { namespace, .. } | Source::Debug { namespace } => namespace,
+            Source::Pod { namespace, .. } | Source::Local { namespace, .. } | Source::Debug { namespace } => namespace,
             Source::Ingress => "ingress-nginx",
         }
     }
@@ -289,6 +292,21 @@ pub fn request_pod(cluster: &Cluster, source: Source<'_>, pod: &Pod, port: u16, 
     HttpOutcome::Response { status: 200, body: format!("200 OK ({})", pod.meta.name), pod: Some(pod.meta.name.clone()) }
 }
 
+/// A request to `localhost:PORT` from the console: through the `kubectl port-forward` on that
+/// port to its pod, or refused when nothing forwards it (or its pod is gone, which ends a
+/// forward as it ends kubectl's).
+pub fn request_forwarded(cluster: &Cluster, local_port: u16, path: &str) -> HttpOutcome {
+    let refused = HttpOutcome::Refused { addr: format!("127.0.0.1:{local_port}") };
+    let Some(forward) = cluster.port_forwards.get(&local_port) else { return refused };
+    match cluster.pods().get(&key(&forward.namespace, &forward.pod)) {
+        Some(pod) if pod.status.terminating_until.is_none() => {
+            let source = Source::Local { namespace: &forward.namespace, name: &forward.pod };
+            request_pod(cluster, source, pod, forward.port, path)
+        }
+        _ => refused,
+    }
+}
+
 /// Why a pod cannot reach one of its dependencies (`host:port`), worded as a Go app logs it.
 pub fn dependency_error(cluster: &Cluster, from: Source<'_>, dependency: &str) -> Option<String> {
     let (host, port) = match dependency.rsplit_once(':') {
@@ -428,7 +446,7 @@ pub fn parse_url(url: &str) -> Option<(String, String, Option<u16>, String)> {
 /// Labels and namespace of a traffic source, for policy matching.
 fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> (&'a str, Option<&'a Labels>) {
     match source {
-        Source::Pod { namespace, name } => {
+        Source::Pod { namespace, name } | Source::Local { namespace, name } => {
             (namespace, cluster.pods().get(&key(namespace, name)).map(|p| &p.meta.labels))
         }
         Source::Debug { namespace } => (namespace, None),
@@ -450,6 +468,9 @@ fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> (&'a str, Op
 /// Whether network policy lets `source` reach `dest` on `port` (egress at the source, then
 /// ingress at the destination).
 pub fn policy_allows(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u16) -> bool {
+    if let Source::Local { .. } = source {
+        return true;
+    }
     let empty = Labels::new();
     let (src_ns, src_labels) = source_identity(cluster, source);
     let src_labels = src_labels.unwrap_or(&empty);

@@ -199,7 +199,8 @@ pub(crate) fn run_argv(ctx: &Ctx<'_>, argv: &[String]) -> Exit {
     }
 }
 
-/// A tiny shell: `a && b`, `a; b`, and `| grep [-iv] X` / `| head -n N` at the end of a command.
+/// A tiny shell: `a && b`, `a; b`, and the console's pipe tools (`| grep -i X | wc -l`) after a
+/// command.
 fn run_script(ctx: &Ctx<'_>, script: &str) -> Exit {
     let mut out: Vec<String> = Vec::new();
     let mut last = Exit::Ok(String::new());
@@ -250,39 +251,14 @@ fn run_script(ctx: &Ctx<'_>, script: &str) -> Exit {
 }
 
 fn filter_output(text: &str, filter: &str) -> Exit {
-    let words = shlex::split(filter).unwrap_or_default();
-    let Some((cmd, args)) = words.split_first() else {
-        return Exit::Fail("sh: syntax error: unexpected \"|\"".to_owned(), 2);
-    };
-    match cmd.as_str() {
-        "grep" => {
-            let invert = args.iter().any(|a| a == "-v");
-            let insensitive = args.iter().any(|a| a == "-i");
-            let Some(pat) = args.iter().find(|a| !a.starts_with('-')) else {
-                return Exit::Fail("BusyBox v1.36.1 multi-call binary.\n\nUsage: grep [-HhnlLoqvsrRiwFE] PATTERN/-e PATTERN.../-f FILE [FILE]...".to_owned(), 2);
-            };
-            let pat = if insensitive { pat.to_lowercase() } else { pat.clone() };
-            let kept: Vec<&str> = text
-                .lines()
-                .filter(|l| {
-                    let hay = if insensitive { l.to_lowercase() } else { (*l).to_owned() };
-                    hay.contains(&pat) != invert
-                })
-                .collect();
-            if kept.is_empty() { Exit::Fail(String::new(), 1) } else { Exit::Ok(kept.join("\n")) }
-        }
-        "head" | "tail" => {
-            let n = args
-                .iter()
-                .find_map(|a| a.trim_start_matches("-n").trim_start_matches('-').parse::<usize>().ok())
-                .unwrap_or(10);
-            let lines: Vec<&str> = text.lines().collect();
-            let kept =
-                if cmd == "head" { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
-            Exit::Ok(kept.join("\n"))
-        }
-        "wc" => Exit::Ok(text.lines().count().to_string()),
-        other => Exit::NotFound(other.to_owned()),
+    let words = shlex::split(filter);
+    let tool = words.as_ref().and_then(|w| w.first()).cloned().unwrap_or_default();
+    match super::pipe::run(text, &[words]) {
+        // grep finding nothing exits 1, which stops an `&&` chain.
+        Ok(out) if out.is_empty() && matches!(tool.as_str(), "grep" | "egrep") => Exit::Fail(out, 1),
+        Ok(out) => Exit::Ok(out),
+        Err(e) if e.ends_with(": command not found") => Exit::NotFound(tool),
+        Err(e) => Exit::Fail(e.strip_prefix("bash: ").map_or_else(|| e.clone(), |rest| format!("sh: {rest}")), 2),
     }
 }
 

@@ -150,3 +150,36 @@ pub const SHOW_MANAGED_FIELDS: FlagSpec = FlagSpec::switch("show-managed-fields"
 pub const TEMPLATE: FlagSpec = FlagSpec::value("template", None);
 pub const VERBS: FlagSpec = FlagSpec::value("verbs", None);
 pub const RECURSIVE_EXPLAIN: FlagSpec = FlagSpec::switch("recursive", None);
+// The change verbs `run`, `expose`, `autoscale`, `debug`, `port-forward` and the `create`
+// subcommands for services, budgets, quotas, ingresses and tokens.
+pub const ADDRESS: FlagSpec = FlagSpec::value("address", None);
+pub const ANNOTATION: FlagSpec = FlagSpec::value("annotation", None);
+pub const ANNOTATIONS: FlagSpec = FlagSpec::value("annotations", None);
+pub const ATTACH: FlagSpec = FlagSpec::switch("attach", None);
+pub const AUDIENCE: FlagSpec = FlagSpec::value("audience", None);
+pub const CLASS: FlagSpec = FlagSpec::value("class", None);
+pub const CLUSTERIP: FlagSpec = FlagSpec::value("clusterip", None);
+pub const COMMAND: FlagSpec = FlagSpec::switch("command", None);
+pub const CPU_PERCENT: FlagSpec = FlagSpec::value("cpu-percent", None);
+pub const DEFAULT_BACKEND: FlagSpec = FlagSpec::value("default-backend", None);
+pub const DURATION: FlagSpec = FlagSpec::value("duration", None);
+pub const EXTERNAL_NAME: FlagSpec = FlagSpec::value("external-name", None);
+pub const HARD: FlagSpec = FlagSpec::value("hard", None);
+pub const IMAGE_PULL_POLICY: FlagSpec = FlagSpec::value("image-pull-policy", None);
+pub const LABELS: FlagSpec = FlagSpec::value("labels", Some('l'));
+pub const MAX: FlagSpec = FlagSpec::value("max", None);
+pub const MAX_UNAVAILABLE: FlagSpec = FlagSpec::value("max-unavailable", None);
+pub const MIN: FlagSpec = FlagSpec::value("min", None);
+pub const MIN_AVAILABLE: FlagSpec = FlagSpec::value("min-available", None);
+pub const NAME: FlagSpec = FlagSpec::value("name", None);
+pub const NODE_PORT: FlagSpec = FlagSpec::value("node-port", None);
+pub const PROTOCOL: FlagSpec = FlagSpec::value("protocol", None);
+pub const RESTART: FlagSpec = FlagSpec::value("restart", None);
+pub const RM: FlagSpec = FlagSpec::switch("rm", None);
+pub const RULE: FlagSpec = FlagSpec::value("rule", None);
+pub const SCOPES: FlagSpec = FlagSpec::value("scopes", None);
+/// `--selector` of `expose` and `create pdb`, which have no `-l` shorthand.
+pub const SELECTOR_LONG: FlagSpec = FlagSpec::value("selector", None);
+pub const TARGET: FlagSpec = FlagSpec::value("target", None);
+pub const TARGET_PORT: FlagSpec = FlagSpec::value("target-port", None);
+pub const TCP: FlagSpec = FlagSpec::value("tcp", None);

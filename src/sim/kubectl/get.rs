@@ -5,7 +5,7 @@
 mod columns;
 mod gotemplate;
 mod jsonpath;
-mod select;
+pub(super) mod select;
 
 use serde_json::{Value, json};
 

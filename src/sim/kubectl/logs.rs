@@ -1,6 +1,7 @@
 //! `kubectl logs` (from the container statuses the kubelet fills) and `kubectl top` (usage
 //! derived from each running app's profile and the traffic it serves).
 
+mod since;
 pub mod top;
 
 use std::fmt::Write as _;
@@ -41,6 +42,10 @@ struct Options<'a> {
     tail: Option<usize>,
     timestamps: bool,
     prefix: bool,
+    /// `--since`/`--since-time`: the incident time a line must be written at or after.
+    since: Option<i64>,
+    /// `--limit-bytes`: how much of each container's log to print.
+    limit_bytes: Option<usize>,
 }
 
 /// Runs `kubectl logs`.
@@ -52,7 +57,15 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         ));
     }
     let ns = args.namespace();
+    let since = since(cluster, &args)?;
+    let limit_bytes: Option<i64> = args.number(flag::LIMIT_BYTES)?;
+    if limit_bytes.is_some_and(|n| n < 0) {
+        return Err(KubectlError::msg("error: --limit-bytes must be greater than 0"));
+    }
     let tail: Option<i64> = args.number(flag::TAIL)?;
+    if tail.is_some_and(|n| n < -1) {
+        return Err(KubectlError::msg("error: --tail must be greater than or equal to -1"));
+    }
     let selector = args.value(flag::SELECTOR);
     let default_tail = if selector.is_some() { 10 } else { -1 };
     let tail = tail.unwrap_or(default_tail);
@@ -63,6 +76,8 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         tail: usize::try_from(tail).ok(),
         timestamps: args.switch(flag::TIMESTAMPS),
         prefix: args.switch(flag::PREFIX),
+        since,
+        limit_bytes: limit_bytes.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0),
     };
     if let Some(sel) = selector {
         if !args.positional.is_empty() {
@@ -106,6 +121,36 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     notes.extend(more_notes);
     notes.extend(lines);
     Done::read(notes.join("\n"))
+}
+
+/// The moment `--since` or `--since-time` asks for lines from, in incident seconds, with
+/// kubectl's errors (a bad duration is refused as cobra refuses a flag's value).
+fn since(cluster: &Cluster, args: &Args) -> Result<Option<i64>, KubectlError> {
+    let duration =
+        match args.value(flag::SINCE) {
+            None => None,
+            Some(text) => Some(since::parse_duration(text).map_err(|e| {
+                KubectlError::msg(format!("error: invalid argument \"{text}\" for \"--since\" flag: {e}"))
+            })?),
+        };
+    let time = match args.value(flag::SINCE_TIME) {
+        None => None,
+        Some(text) => Some(since::parse_rfc3339(text).map_err(|e| KubectlError::msg(format!("error: {e}")))?),
+    };
+    match (duration, time) {
+        (Some(d), Some(_)) if d != 0 => {
+            Err(KubectlError::msg("error: at most one of `sinceTime` or `sinceSeconds` may be specified"))
+        }
+        (Some(d), _) if d < 0 => Err(KubectlError::msg("error: --since must be greater than 0")),
+        (Some(d), None) if d > 0 => Ok(Some(cluster.now - d)),
+        (_, time) => Ok(time),
+    }
+}
+
+/// When a log line was written: the timestamp it starts with, else `fallback` (the line
+/// before it, or its container's start).
+fn line_time(line: &str, fallback: i64) -> i64 {
+    line.split_whitespace().next().and_then(crate::sim::manifest::parse_timestamp).unwrap_or(fallback)
 }
 
 /// Picks the pod `logs`/`exec` talks to: `NAME`, `pod/NAME`, or the first pod of a
@@ -222,17 +267,42 @@ fn pod_logs(
         {
             log.extend(serving_lines(cluster, status, log.last()));
         }
-        let skip = opts.tail.map_or(0, |n| log.len().saturating_sub(n));
-        for line in &log[skip..] {
+        // Each line's time, for --since and --timestamps.
+        let mut at = started;
+        let timed: Vec<(i64, &String)> = log
+            .iter()
+            .map(|line| {
+                at = line_time(line, at);
+                (at, line)
+            })
+            .filter(|(t, _)| opts.since.is_none_or(|since| *t >= since))
+            .collect();
+        let skip = opts.tail.map_or(0, |n| timed.len().saturating_sub(n));
+        let mut budget = opts.limit_bytes.unwrap_or(usize::MAX);
+        for (time, line) in &timed[skip..] {
+            if budget == 0 {
+                break;
+            }
             let mut l = String::new();
             if opts.prefix {
                 let _ = write!(l, "[pod/{pod_name}/{c}] ");
             }
             if opts.timestamps {
-                l.push_str(&clock::rfc3339_nano(started));
+                l.push_str(&clock::rfc3339_nano(*time));
                 l.push(' ');
             }
             l.push_str(line);
+            // --limit-bytes cuts the stream, mid-line if need be (the newline counts).
+            if l.len() + 1 > budget {
+                let mut end = budget.min(l.len());
+                while !l.is_char_boundary(end) {
+                    end -= 1;
+                }
+                l.truncate(end);
+                budget = 0;
+            } else {
+                budget -= l.len() + 1;
+            }
             lines.push(l);
         }
     }

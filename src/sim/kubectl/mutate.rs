@@ -7,10 +7,12 @@ pub(super) mod create;
 pub(super) mod delete;
 pub(super) mod drain;
 pub(super) mod edit;
+pub(super) mod expose;
 #[cfg(test)]
 pub(super) mod fixture;
 pub(super) mod label;
 pub(super) mod node;
+pub(super) mod run;
 pub(super) mod set;
 pub(super) mod target;
 

@@ -9,7 +9,10 @@ use std::fmt::Write as _;
 
 use super::args::{FlagSpec, GLOBAL};
 use super::{CHANGE_COST, Done, KubectlError, READ_COST, flag};
-use super::{auth, config, describe, discovery, exec, explain, get, global, logs, mutate, node_shell, rollout, wait};
+use super::{
+    auth, config, debug, describe, discovery, exec, explain, get, global, logs, mutate, node_shell, port_forward, rollout,
+    wait,
+};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 
@@ -230,6 +233,22 @@ pub static COMMANDS: &[Command] = &[
         synopsis: "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] -- COMMAND [args...] [options]",
         flags: exec::FLAGS,
         handler: Handler::Read(exec::run),
+        ..BASE
+    },
+    Command {
+        words: &["debug"],
+        help: "Debug a pod (an ephemeral container) or a node (a pod with the host at /host)",
+        synopsis: "kubectl debug (POD | TYPE[[.VERSION].GROUP]/NAME) [--image=IMAGE] [--target=CONTAINER] [-it] -- [COMMAND] [args...] [options]",
+        flags: debug::FLAGS,
+        handler: Handler::Change(debug::run),
+        ..BASE
+    },
+    Command {
+        words: &["port-forward"],
+        help: "Forward a local port to a pod (curl localhost:PORT then reaches it)",
+        synopsis: "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
+        flags: port_forward::FLAGS,
+        handler: Handler::Change(port_forward::run),
         ..BASE
     },
     Command {
@@ -477,6 +496,25 @@ pub static COMMANDS: &[Command] = &[
         ..BASE
     },
     Command {
+        words: &["set", "serviceaccount"],
+        aliases: &["sa"],
+        help: "Update the service account of a resource",
+        synopsis: "kubectl set serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT [options]",
+        section: Section::Changes,
+        flags: mutate::set::account::SERVICEACCOUNT_FLAGS,
+        handler: Handler::Change(mutate::set::account::serviceaccount),
+        ..BASE
+    },
+    Command {
+        words: &["set", "selector"],
+        help: "Set the selector on a resource",
+        synopsis: "kubectl set selector (-f FILENAME | TYPE NAME) EXPRESSIONS [--resource-version=version] [options]",
+        section: Section::Changes,
+        flags: mutate::set::account::SELECTOR_FLAGS,
+        handler: Handler::Change(mutate::set::account::selector),
+        ..BASE
+    },
+    Command {
         words: &["scale"],
         help: "Set a new size for a deployment or replica set",
         synopsis: "kubectl scale --replicas=COUNT (TYPE NAME | TYPE/NAME) [options]",
@@ -602,6 +640,78 @@ pub static COMMANDS: &[Command] = &[
         flags: mutate::create::DEPLOYMENT_FLAGS,
         handler: Handler::Change(|c, rest| mutate::create::run(c, "deployment", rest)),
         ..CREATE
+    },
+    Command {
+        words: &["create", "service"],
+        aliases: &["svc"],
+        help: "Create a service (clusterip, nodeport or loadbalancer) with ports",
+        synopsis: "kubectl create service (clusterip | nodeport | loadbalancer) NAME [--tcp=<port>:<targetPort>] [options]",
+        flags: mutate::create::service::SERVICE_FLAGS,
+        choices: &["clusterip", "nodeport", "loadbalancer", "externalname"],
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "service", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "ingress"],
+        aliases: &["ing"],
+        help: "Create an ingress with the specified name",
+        synopsis: "kubectl create ingress NAME --rule=host/path=service:port[,tls[=secret]] [--class=nginx] [options]",
+        flags: mutate::create::service::INGRESS_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "ingress", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "poddisruptionbudget"],
+        aliases: &["pdb"],
+        help: "Create a pod disruption budget with the specified name",
+        synopsis: "kubectl create poddisruptionbudget NAME --selector=SELECTOR --min-available=N [options]",
+        flags: mutate::create::service::PDB_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "pdb", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "quota"],
+        aliases: &["resourcequota"],
+        help: "Create a quota with the specified name",
+        synopsis: "kubectl create quota NAME [--hard=key1=value1] [options]",
+        flags: mutate::create::service::QUOTA_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "quota", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "token"],
+        help: "Request a service account token (refused: this API server issues none)",
+        synopsis: "kubectl create token SERVICE_ACCOUNT_NAME [options]",
+        flags: mutate::create::TOKEN_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "token", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["run"],
+        help: "Run a particular image on the cluster (a bare pod; -it --rm runs its command once)",
+        synopsis: "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--restart=Never|Always|OnFailure] [--labels=k=v] [--command] -- [COMMAND] [args...] [options]",
+        section: Section::Changes,
+        flags: mutate::run::FLAGS,
+        handler: Handler::Change(mutate::run::run),
+        ..BASE
+    },
+    Command {
+        words: &["expose"],
+        help: "Take a deployment, replica set, pod or service and expose it as a new service",
+        synopsis: "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--type=type] [options]",
+        section: Section::Changes,
+        flags: mutate::expose::EXPOSE_FLAGS,
+        handler: Handler::Change(mutate::expose::expose),
+        ..BASE
+    },
+    Command {
+        words: &["autoscale"],
+        help: "Auto-scale a deployment",
+        synopsis: "kubectl autoscale (-f FILENAME | TYPE NAME | TYPE/NAME) [--min=MINPODS] --max=MAXPODS [--cpu-percent=CPU] [options]",
+        section: Section::Changes,
+        flags: mutate::expose::AUTOSCALE_FLAGS,
+        handler: Handler::Change(mutate::expose::autoscale),
+        ..BASE
     },
     Command {
         words: &["cordon"],
@@ -802,7 +912,9 @@ pub fn help() -> String {
             let _ = writeln!(text, "  {label:<13} {}{subs}", command.help);
         }
     }
-    text.push_str("\nPipes: | grep [-i] [-v] PATTERN, | head -n N, | tail -n N, | wc -l");
+    text.push_str(
+        "\nPipes: | grep [-ivEwonc] [-A|-B|-C N] PATTERN, | head -n N, | tail -n N, | wc [-l], | sort [-rnuh] [-k N] [-t X],\n       | uniq [-c], | cut -d X -f N, | awk [-F X] '[PATTERN] {print $N, $NF}'",
+    );
     text
 }
 

@@ -38,8 +38,31 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// Whether a host is the machine the command runs on.
+fn is_local(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]" | "0.0.0.0")
+}
+
+/// One GET of `url` where the command runs. `localhost` is the container's own pod inside a
+/// pod, and on the console (the player's machine) the `kubectl port-forward` on that port.
+fn get(ctx: &Ctx<'_>, raw: &str, url: &Url) -> HttpOutcome {
+    if !is_local(&url.host) {
+        return network::http_get(ctx.cluster, ctx.source(), raw);
+    }
+    match ctx.pod {
+        None => network::request_forwarded(ctx.cluster, url.port, &url.path),
+        Some(pod) => {
+            let source = network::Source::Local { namespace: &pod.meta.namespace, name: &pod.meta.name };
+            network::request_pod(ctx.cluster, source, pod, url.port, &url.path)
+        }
+    }
+}
+
 /// The address a host name resolves to, for verbose output (`10.96.12.4`).
 fn address(ctx: &Ctx<'_>, host: &str) -> String {
+    if is_local(host) {
+        return "127.0.0.1".to_owned();
+    }
     match network::lookup(ctx.cluster, ctx.namespace, host) {
         Lookup::Address { ip, .. } => ip,
         _ => host.to_owned(),
@@ -276,7 +299,7 @@ pub fn curl(ctx: &Ctx<'_>, args: &[String]) -> Exit {
             3,
         );
     };
-    let outcome = network::http_get(ctx.cluster, ctx.source(), raw);
+    let outcome = get(ctx, raw, &url);
     let (text, code) = format_curl(&o, &url, &address(ctx, &url.host), &outcome);
     ok_or_fail(text, code)
 }
@@ -433,7 +456,7 @@ pub fn wget(ctx: &Ctx<'_>, args: &[String]) -> Exit {
     let Some(url) = parse(raw) else {
         return Exit::Fail(format!("wget: bad address '{raw}'"), 1);
     };
-    let outcome = network::http_get(ctx.cluster, ctx.source(), raw);
+    let outcome = get(ctx, raw, &url);
     let (text, code) = format_wget(&o, &url, &address(ctx, &url.host), &outcome);
     ok_or_fail(text, code)
 }

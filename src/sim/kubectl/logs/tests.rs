@@ -223,3 +223,77 @@ fn top_without_running_pods_explains_itself() {
     assert_eq!(top(&mut c, "pods -n shop"), Ok("No resources found in shop namespace.".to_owned()));
     assert_eq!(top(&mut c, "pod nope"), Err("Error from server (NotFound): pods \"nope\" not found".to_owned()));
 }
+
+/// The healthy pod with a line a minute from 09:06 to 09:10 (the fixture's clock is 09:10).
+fn with_timed_logs() -> Cluster {
+    let mut c = cluster();
+    if let Some(p) = c.pods_mut().get_mut(&key("default", HEALTHY)) {
+        p.status.containers[0].log =
+            (6..=10).map(|m| format!("2026-11-22T09:{m:02}:00Z GET /checkout 200 ({m})")).collect();
+    }
+    c
+}
+
+#[test]
+fn since_keeps_the_lines_written_in_the_last_duration() {
+    let mut c = with_timed_logs();
+    // kubectl logs --since=2m at 09:10:00: the lines of 09:08, 09:09 and 09:10.
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since=2m")),
+        Ok("2026-11-22T09:08:00Z GET /checkout 200 (8)\n2026-11-22T09:09:00Z GET /checkout 200 (9)\n2026-11-22T09:10:00Z GET /checkout 200 (10)".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since 1h --tail=1")),
+        Ok("2026-11-22T09:10:00Z GET /checkout 200 (10)".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since-time=2026-11-22T09:09:30Z")),
+        Ok("2026-11-22T09:10:00Z GET /checkout 200 (10)".to_owned())
+    );
+    // An offset is the same moment.
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since-time=2026-11-22T10:09:30+01:00 --timestamps")),
+        Ok("2026-11-22T09:10:00.000000000Z 2026-11-22T09:10:00Z GET /checkout 200 (10)".to_owned())
+    );
+    assert_eq!(logs(&mut c, &format!("{HEALTHY} --since-time=2026-11-22T09:10:01Z")), Ok(String::new()));
+}
+
+#[test]
+fn limit_bytes_cuts_the_stream() {
+    let mut c = with_timed_logs();
+    // kubectl cuts at the byte, mid-line if need be.
+    assert_eq!(logs(&mut c, &format!("{HEALTHY} --limit-bytes=25")), Ok("2026-11-22T09:06:00Z GET ".to_owned()));
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --limit-bytes=45 --tail=2")),
+        Ok("2026-11-22T09:09:00Z GET /checkout 200 (9)\n20".to_owned())
+    );
+}
+
+#[test]
+fn bad_time_flags_get_kubectls_errors() {
+    let mut c = with_timed_logs();
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since=abc")),
+        Err("error: invalid argument \"abc\" for \"--since\" flag: time: invalid duration \"abc\"".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since=5")),
+        Err("error: invalid argument \"5\" for \"--since\" flag: time: missing unit in duration \"5\"".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since=5m --since-time=2026-11-22T09:00:00Z")),
+        Err("error: at most one of `sinceTime` or `sinceSeconds` may be specified".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --since-time=yesterday")),
+        Err("error: parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"yesterday\" as \"2006\"".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --limit-bytes=-1")),
+        Err("error: --limit-bytes must be greater than 0".to_owned())
+    );
+    assert_eq!(
+        logs(&mut c, &format!("{HEALTHY} --tail=-2")),
+        Err("error: --tail must be greater than or equal to -1".to_owned())
+    );
+}

@@ -1,7 +1,9 @@
 //! `kubectl create configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|
-//! clusterrolebinding|deployment`: new objects from flags (this console has no manifest files).
+//! clusterrolebinding|deployment|service|ingress|poddisruptionbudget|quota`: new objects from
+//! flags (this console has no manifest files).
 
 pub(in crate::sim::kubectl) mod rbac;
+pub(in crate::sim::kubectl) mod service;
 
 use std::collections::BTreeMap;
 
@@ -47,10 +49,10 @@ pub(crate) const SECRET_FLAGS: &[FlagSpec] = create_flags![
     flag::CERT,
     flag::KEY,
 ];
+pub(crate) const TOKEN_FLAGS: &[FlagSpec] = create_flags![flag::DURATION, flag::AUDIENCE];
 pub(crate) const DEPLOYMENT_FLAGS: &[FlagSpec] = create_flags![flag::IMAGE, flag::CREATE_REPLICAS, flag::PORT];
 
-const SUBCOMMANDS: &str =
-    "configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding|deployment";
+const SUBCOMMANDS: &str = "configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding|deployment|service|ingress|poddisruptionbudget|quota";
 
 /// A planned creation, and the prefix kubectl puts before the API's refusal for this kind
 /// (`create configmap` says `failed to create configmap: …`, others print the API error).
@@ -115,6 +117,11 @@ pub fn plan_create(cluster: &Cluster, sub: &str, rest: &[String]) -> Result<Crea
         "rolebinding" => rbac::binding(cluster, rest, false),
         "clusterrolebinding" => rbac::binding(cluster, rest, true),
         "deployment" | "deploy" => deployment(cluster, rest),
+        "service" | "svc" => service::service(cluster, rest),
+        "ingress" | "ing" => service::ingress(cluster, rest),
+        "poddisruptionbudget" | "pdb" => service::pdb(cluster, rest),
+        "quota" | "resourcequota" => service::quota(cluster, rest),
+        "token" => token(cluster, rest),
         other => Err(KubectlError::msg(format!(
             "error: Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
         ))),
@@ -304,6 +311,23 @@ fn service_account(cluster: &Cluster, rest: &[String]) -> Result<Creation, Kubec
     admit_as(cluster, Kind::ServiceAccount, ns, &name, prefix)?;
     let sa = ServiceAccount { meta: Meta::new(&name, ns), image_pull_secrets: Vec::new() };
     Ok(created(Kind::ServiceAccount, Object::ServiceAccount(sa), &name, prefix))
+}
+
+/// `kubectl create token SA`: the service account must exist, and this console's API server
+/// issues no tokens (its pods get theirs mounted), so it refuses rather than print a fake one.
+fn token(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> {
+    let args = Args::parse(rest, TOKEN_FLAGS)?;
+    let name = one_name(&args, "token")?;
+    let ns = args.namespace();
+    if !cluster.namespace_exists(ns) {
+        return Err(KubectlError::msg(format!("error: failed to create token: namespaces \"{ns}\" not found")));
+    }
+    if name != "default" && find(cluster, Kind::ServiceAccount, ns, &name).is_none() {
+        return Err(KubectlError::msg(format!("error: failed to create token: serviceaccounts \"{name}\" not found")));
+    }
+    Err(KubectlError::msg(
+        "error: failed to create token: this console's API server issues no tokens; the service account's pods get theirs mounted",
+    ))
 }
 
 /// The container name `create deployment` derives from an image: its last path segment

@@ -1,5 +1,5 @@
-//! `kubectl delete TYPE NAME… | TYPE/NAME… | TYPE -l SEL | TYPE --all`, with `--force
-//! --grace-period=0` and `--ignore-not-found`.
+//! `kubectl delete TYPE NAME… | TYPE/NAME… | TYPE -l SEL | TYPE --field-selector F | TYPE --all`,
+//! with `--force --grace-period=0` and `--ignore-not-found`.
 
 use super::target::{Resources, find, no_name_error, resolve, scope, select};
 use super::{Plan, Step, execute};
@@ -7,11 +7,13 @@ use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
 use crate::sim::kubectl::flag;
+use crate::sim::kubectl::get::select as get_select;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 
 pub(crate) const FLAGS: &[FlagSpec] = &[
     flag::ALL,
     flag::SELECTOR,
+    flag::FIELD_SELECTOR,
     flag::GRACE_PERIOD,
     flag::FORCE,
     flag::NOW,
@@ -74,11 +76,31 @@ pub fn plan_delete(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError>
             }
         }
         Resources::Kinds(kinds) => {
-            if !args.switch(flag::ALL) && args.value(flag::SELECTOR).is_none() {
+            let field_text = args.value(flag::FIELD_SELECTOR);
+            if !args.switch(flag::ALL) && args.value(flag::SELECTOR).is_none() && field_text.is_none() {
                 return Err(no_name_error());
             }
+            // `--field-selector` filters as `get` does (the same fields, the same refusals).
+            let fields = field_text.map(get_select::parse_fields).transpose()?.unwrap_or_default();
             for kind in kinds {
+                get_select::check_fields(
+                    kind,
+                    &fields,
+                    args.value(flag::SELECTOR).unwrap_or(""),
+                    field_text.unwrap_or(""),
+                )?;
+                let listed = get_select::list(cluster, kind, (!args.all_namespaces()).then_some(ns));
+                let by_fields = |name: &str, namespace: &str| {
+                    listed.iter().any(|i| {
+                        i.name == name
+                            && (!kind.namespaced() || i.namespace == namespace)
+                            && get_select::fields_match(cluster, i, &fields)
+                    })
+                };
                 for meta in select(cluster, kind, args)? {
+                    if !fields.is_empty() && !by_fields(&meta.name, &meta.namespace) {
+                        continue;
+                    }
                     plan.steps.push(Step::new(
                         Change::Delete {
                             kind,
@@ -150,6 +172,29 @@ mod tests {
         assert_eq!(
             plan_delete(&c, &args("pods -n shop")).err().map(|e| e.to_string()).as_deref(),
             Some("error: resource(s) were provided, but no name was specified")
+        );
+    }
+
+    #[test]
+    fn delete_by_field_selector_like_get() {
+        let mut c = fixture::cluster();
+        if let Some(p) = c.pods_mut().get_mut(&crate::sim::cluster::key("shop", "web-7c9b-aaaaa")) {
+            p.status.phase = crate::sim::objects::PodPhase::Failed;
+        }
+        // kubectl delete pods --field-selector=status.phase=Failed: no --all needed.
+        let plan = plan_delete(&c, &args("pods --field-selector=status.phase=Failed -n shop")).expect("fields");
+        assert_eq!(plan.changes(), vec![del(Kind::Pod, "shop", "web-7c9b-aaaaa")]);
+        let plan =
+            plan_delete(&c, &args("pods --field-selector status.phase!=Failed -l app=web -n shop")).expect("both");
+        assert_eq!(plan.changes().len(), 2);
+        assert_eq!(
+            plan_delete(&c, &args("pods --field-selector=spec.color=blue -n shop"))
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some(
+                "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"spec.color=blue\": field label not supported: spec.color"
+            )
         );
     }
 

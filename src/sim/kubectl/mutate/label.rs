@@ -7,6 +7,7 @@ use super::target::{objects, scope, slash_name};
 use super::{Plan, Step, execute};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
+use crate::sim::kind::Kind;
 use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
 use crate::sim::objects::Meta;
@@ -58,6 +59,73 @@ fn valid_label_value(v: &str) -> bool {
             && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             && v.starts_with(|c: char| c.is_ascii_alphanumeric())
             && v.ends_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
+const NAME_PART: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/// Why a label or annotation key is not a qualified name (`[prefix/]name`), in the API
+/// server's words (apimachinery's `IsQualifiedName`).
+fn qualified_name_errors(key: &str) -> Vec<String> {
+    let parts: Vec<&str> = key.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [name] => (None, *name),
+        [prefix, name] => (Some(*prefix), *name),
+        _ => {
+            return vec![format!(
+                "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+            )];
+        }
+    };
+    let mut errors = Vec::new();
+    if let Some(prefix) = prefix {
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        };
+        if prefix.is_empty() {
+            errors.push("prefix part must be non-empty".to_owned());
+        } else if prefix.len() > 253 {
+            errors.push("prefix part must be no more than 253 characters".to_owned());
+        } else if !prefix.split('.').all(label_ok) {
+            errors.push("prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".to_owned());
+        }
+    }
+    if name.is_empty() {
+        errors.push("name part must be non-empty".to_owned());
+    } else if name.len() > 63 {
+        errors.push("name part must be no more than 63 characters".to_owned());
+    }
+    let name_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !name.is_empty() && !name_ok {
+        errors.push(NAME_PART.to_owned());
+    }
+    errors
+}
+
+/// The API server's refusal of keys that are not qualified names, for the object they were
+/// meant for (`The Pod "web" is invalid: metadata.labels: Invalid value: "bad key": …`).
+fn refuse_bad_keys(edits: &Edits, field: MetaField, kind: Kind, name: &str) -> Result<(), KubectlError> {
+    let path = match field {
+        MetaField::Labels => "metadata.labels",
+        MetaField::Annotations => "metadata.annotations",
+    };
+    let causes: Vec<String> = edits
+        .iter()
+        .filter(|(_, v)| v.is_some())
+        .flat_map(|(k, _)| {
+            let shown = if field == MetaField::Annotations { k.to_lowercase() } else { k.clone() };
+            qualified_name_errors(&shown).into_iter().map(move |e| format!("{path}: Invalid value: \"{shown}\": {e}"))
+        })
+        .collect();
+    match causes.as_slice() {
+        [] => Ok(()),
+        [one] => Err(KubectlError::msg(format!("The {} \"{name}\" is invalid: {one}", kind.api_kind()))),
+        many => Err(KubectlError::msg(format!("The {} \"{name}\" is invalid: [{}]", kind.api_kind(), many.join(", ")))),
+    }
 }
 
 type Edits = Vec<(String, Option<String>)>;
@@ -114,6 +182,7 @@ pub fn plan_label(cluster: &Cluster, args: &Args, field: MetaField) -> Result<Pl
     }
     let mut plan = Plan::per_object();
     for (kind, meta) in found {
+        refuse_bad_keys(&edits, field, kind, &meta.name)?;
         let old = field_of(&meta, field);
         if !overwrite {
             for (k, v) in &edits {
@@ -189,7 +258,6 @@ mod tests {
     use super::super::fixture;
     use super::*;
     use crate::sim::cluster::key;
-    use crate::sim::kind::Kind;
 
     fn args(line: &str, specs: &[FlagSpec]) -> Args {
         let toks: Vec<String> = shlex::split(line).expect("quotes");
@@ -270,5 +338,49 @@ mod tests {
         let out = crate::sim::kubectl::run(&mut c, "kubectl label pod web-7c9b-aaaaa tier=front -n shop");
         assert_eq!(out.output, "pod/web-7c9b-aaaaa labeled");
         assert_eq!(c.pods()[&key("shop", "web-7c9b-aaaaa")].meta.labels.get("tier").map(String::as_str), Some("front"));
+    }
+
+    #[test]
+    fn keys_that_are_not_qualified_names_get_the_api_servers_validation_error() {
+        let c = fixture::cluster();
+        let label = |line: &str| err(plan_label(&c, &args(line, LABEL_FLAGS), MetaField::Labels));
+        // kubectl label pod web 'bad key=v': kubectl sends it, the API server refuses it.
+        assert_eq!(
+            label("pod/web-7c9b-aaaaa 'bad key=v' -n shop"),
+            format!("The Pod \"web-7c9b-aaaaa\" is invalid: metadata.labels: Invalid value: \"bad key\": {NAME_PART}")
+        );
+        assert!(
+            label("pod/web-7c9b-aaaaa Example.com/x=1 -n shop").contains(
+                "metadata.labels: Invalid value: \"Example.com/x\": prefix part a lowercase RFC 1123 subdomain"
+            )
+        );
+        assert!(label("pod/web-7c9b-aaaaa a/b/c=1 -n shop").contains("a qualified name must consist of"));
+        assert!(
+            label(&format!("pod/web-7c9b-aaaaa {}=1 -n shop", "k".repeat(64)))
+                .ends_with("name part must be no more than 63 characters")
+        );
+        // Two bad keys are listed together, as the API server aggregates its causes.
+        assert_eq!(
+            label("pod/web-7c9b-aaaaa x_=1 _y=2 -n shop"),
+            format!(
+                "The Pod \"web-7c9b-aaaaa\" is invalid: [metadata.labels: Invalid value: \"x_\": {NAME_PART}, metadata.labels: Invalid value: \"_y\": {NAME_PART}]"
+            )
+        );
+        let annotate = |line: &str| err(plan_label(&c, &args(line, LABEL_FLAGS), MetaField::Annotations));
+        assert_eq!(
+            annotate("pod/web-7c9b-aaaaa 'why not=x' -n shop"),
+            format!(
+                "The Pod \"web-7c9b-aaaaa\" is invalid: metadata.annotations: Invalid value: \"why not\": {NAME_PART}"
+            )
+        );
+        // Good keys, with and without a prefix, pass.
+        assert!(
+            plan_label(
+                &c,
+                &args("pod/web-7c9b-aaaaa example.com/team=a app.kubernetes.io/part-of=shop -n shop", LABEL_FLAGS),
+                MetaField::Labels
+            )
+            .is_ok()
+        );
     }
 }

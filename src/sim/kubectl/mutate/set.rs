@@ -1,4 +1,7 @@
-//! `kubectl set image|resources|env` on deployments, plus the read-only `set env --list`.
+//! `kubectl set image|resources|env|serviceaccount` on deployments, plus the read-only
+//! `set env --list`, and `set selector` on services.
+
+pub(crate) mod account;
 
 use super::target::{resolve_one, slash_name};
 use super::{Plan, execute, unknown_subcommand};
@@ -39,6 +42,8 @@ Available Commands:
   env           Update environment variables on a pod template
   image         Update the image of a pod template
   resources     Update resource requests/limits on objects with pod templates
+  selector      Set the selector on a resource
+  serviceaccount Update the service account of a resource
 
 Usage:
   kubectl set SUBCOMMAND [options]";
@@ -76,14 +81,14 @@ pub fn env(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError>
 }
 
 /// The one deployment a `set` command names, from its non-pair words.
-fn target<'c>(cluster: &'c Cluster, args: &Args, words: &[String]) -> Result<&'c Deployment, KubectlError> {
+pub(crate) fn target<'c>(cluster: &'c Cluster, args: &Args, words: &[String]) -> Result<&'c Deployment, KubectlError> {
     if words.is_empty() {
         return Err(super::no_resources_error());
     }
     let (kind, name) = resolve_one(words)?;
     if kind != Kind::Deployment {
         return Err(KubectlError::msg(format!(
-            "error: this console sets images, resources and env on deployments only, not {}",
+            "error: this console sets images, resources, env and service accounts on deployments only, not {}",
             kind.plural()
         )));
     }
