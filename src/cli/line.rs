@@ -25,12 +25,13 @@ use tokio::time::Instant;
 use self::lines::{HELP, Intent, SOLO_HELP, parse};
 use self::news::News;
 use super::safe::{eprint_safe, write_safe};
-use crate::game::text::sanitize;
+use crate::game::text::{MAX_COMMAND_BODY, sanitize};
 use crate::game::view::RoleView;
 use crate::game::words::{self, Audience, Context};
 use crate::game::{Action, Event, Outcome, Phase, RuleError, Seat};
 use crate::net::client::Closed;
 use crate::net::seat::{SeatEvent, SeatEvents, SeatSender};
+use crate::sim::kubectl::heredoc;
 
 /// How long a done act's view is waited for before the next line is read anyway.
 const VIEW_GRACE: Duration = Duration::from_secs(1);
@@ -89,6 +90,41 @@ pub struct LineMode<W: Write> {
     timer_told: Option<u32>,
     /// Events heard before the first view, printed after the view's banner.
     early: Vec<crate::game::Stamped>,
+    /// A command's here-document being read (`kubectl apply -f - <<EOF` … `EOF`).
+    heredoc: Option<Gathering>,
+}
+
+/// A here-document being read, line by line, until its terminator.
+struct Gathering {
+    /// The line that opened it.
+    first: String,
+    word: String,
+    strip_tabs: bool,
+    body: String,
+}
+
+impl Gathering {
+    /// Opens one when `line` is a console command ending in `<<WORD`.
+    fn open(line: &str, seat: Seat) -> Option<Gathering> {
+        let Some(Intent::Act(Action::Command(_))) = parse(line, seat) else { return None };
+        let (word, strip_tabs) = heredoc::terminator(line)?;
+        Some(Gathering { first: line.trim().to_owned(), word, strip_tabs, body: String::new() })
+    }
+
+    /// Takes one more line: the whole command once the terminator came. A body past the game's
+    /// bound is not kept growing (the game would cut it anyway).
+    fn take(&mut self, line: &str) -> Option<String> {
+        let line = if self.strip_tabs { line.trim_start_matches('\t') } else { line };
+        if line == self.word {
+            let command = heredoc::split(&self.first).command;
+            return Some(heredoc::wrap(&command, &self.body));
+        }
+        if self.body.len() + line.len() < MAX_COMMAND_BODY {
+            self.body.push_str(line);
+            self.body.push('\n');
+        }
+        None
+    }
 }
 
 impl<W: Write> LineMode<W> {
@@ -111,6 +147,7 @@ impl<W: Write> LineMode<W> {
             timer: None,
             timer_told: None,
             early: Vec::new(),
+            heredoc: None,
         }
     }
 
@@ -160,6 +197,7 @@ impl<W: Write> LineMode<W> {
                 line = lines.recv(), if stdin_open && self.waiting.is_none() && self.queue.is_empty() && self.opened() => match line {
                     None => stdin_open = false,
                     Some(line) => {
+                        let Some(line) = self.gather(line) else { continue };
                         if !self.line(&line).await? {
                             return self.finish(ExitCode::SUCCESS).await;
                         }
@@ -167,6 +205,25 @@ impl<W: Write> LineMode<W> {
                 },
             }
             self.out.flush()?;
+        }
+    }
+
+    /// A line as line mode acts on it: a command that opens a here-document waits for its body
+    /// and terminator, then goes as one command.
+    fn gather(&mut self, line: String) -> Option<String> {
+        if let Some(open) = self.heredoc.as_mut() {
+            let whole = open.take(&line)?;
+            self.heredoc = None;
+            return Some(whole);
+        }
+        let seats = self.sender.seats();
+        let primary = seats.iter().copied().find(|s| matches!(s, Seat::Troubleshooter(_))).or(seats.first().copied());
+        match primary.and_then(|seat| Gathering::open(&line, seat)) {
+            Some(open) => {
+                self.heredoc = Some(open);
+                None
+            }
+            None => Some(line),
         }
     }
 
@@ -183,7 +240,11 @@ impl<W: Write> LineMode<W> {
     fn prompt(&mut self) -> std::io::Result<()> {
         // Only a local game waits for the player between lines; a hosted one prints as things
         // happen, where a prompt would end up in the middle of other players' lines.
-        if self.style.interactive && self.sender.is_local() && self.waiting.is_none() && self.queue.is_empty() {
+        if self.style.interactive && self.heredoc.is_some() {
+            // The shell's secondary prompt, while a here-document is read.
+            write!(self.out, "> ")?;
+            self.out.flush()?;
+        } else if self.style.interactive && self.sender.is_local() && self.waiting.is_none() && self.queue.is_empty() {
             let who = self.speaker.label();
             write!(self.out, "{}> ", who.trim_end_matches(" 1"))?;
             self.out.flush()?;

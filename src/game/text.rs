@@ -1,6 +1,8 @@
 //! Player text made safe to store and draw: control and escape characters, bidirectional
 //! overrides and zero-width characters removed, whitespace folded, length bounded.
 
+use crate::sim::kubectl;
+
 /// The longest chat message or status text kept, in characters.
 pub const MAX_TEXT: usize = 500;
 
@@ -24,11 +26,28 @@ pub fn sanitize_block(text: &str) -> String {
 /// The longest command line kept, in characters.
 pub const MAX_COMMAND: usize = 1000;
 
+/// The most a command's here-document may hold, in bytes: a manifest or an edited object, kept
+/// well inside a network frame (`net::protocol::MAX_FRAME`) with the event that carries it.
+pub const MAX_COMMAND_BODY: usize = 16 * 1024;
+
 /// A console line as the game keeps it: one line, without what could hide or move text, at most
 /// [`MAX_COMMAND`] characters. Every path to the game cleans lines this way, since the game
 /// checks and runs what it keeps and they reach other screens and the postmortem.
+///
+/// A line that opens a here-document (`kubectl apply -f - <<EOF`) keeps its body's lines after
+/// it, at most [`MAX_COMMAND_BODY`] bytes of them ([`kubectl::heredoc`]).
 pub fn clean_command(line: &str) -> String {
-    sanitize_block(line).replace('\n', " ").chars().take(MAX_COMMAND).collect::<String>().trim().to_owned()
+    let clean = sanitize_block(line);
+    let (first, body) = clean.split_once('\n').unwrap_or((&clean, ""));
+    let first = first.chars().take(MAX_COMMAND).collect::<String>().trim().to_owned();
+    if kubectl::heredoc::terminator(&first).is_none() || body.is_empty() {
+        return clean.replace('\n', " ").chars().take(MAX_COMMAND).collect::<String>().trim().to_owned();
+    }
+    let mut end = body.len().min(MAX_COMMAND_BODY);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{first}\n{}", body[..end].trim_end())
 }
 
 /// Control characters (C0, DEL, C1) and every character that is invisible or reorders text: the
@@ -104,5 +123,16 @@ mod tests {
         }
         assert_eq!(clean_command(" get pods\n-n shop\u{1b}[2J "), "get pods -n shop[2J");
         assert_eq!(clean_command(&"x".repeat(5000)).chars().count(), MAX_COMMAND);
+    }
+
+    #[test]
+    fn a_heredoc_keeps_its_lines_within_a_bound() {
+        let text = "kubectl apply -f - <<EOF\napiVersion: v1\n\tkind: ConfigMap\u{1b}[2J\nEOF\n\n";
+        assert_eq!(clean_command(text), "kubectl apply -f - <<EOF\napiVersion: v1\n kind: ConfigMap[2J\nEOF");
+        let big = format!("kubectl apply -f - <<EOF\n{}\nEOF", "é".repeat(MAX_COMMAND_BODY));
+        let kept = clean_command(&big);
+        assert!(kept.len() <= "kubectl apply -f - <<EOF\n".len() + MAX_COMMAND_BODY);
+        // Without a here-document, lines still fold into one.
+        assert_eq!(clean_command("get pods\n-n shop <<"), "get pods -n shop <<");
     }
 }

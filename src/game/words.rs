@@ -67,7 +67,13 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
             format!("[{}] {}: {}", channel_name(*channel), sanitize(from), sanitize(text))
         }
         Event::Command { line, output, .. } => {
-            let line = sanitize(line);
+            // A here-document's body shows below its command, as a terminal shows it.
+            let (first, body) = line.split_once('\n').map_or((line.as_str(), None), |(f, b)| (f, Some(b)));
+            let mut line = sanitize(first);
+            if let Some(body) = body {
+                line.push('\n');
+                line.push_str(sanitize_block(body).trim_end());
+            }
             let shown = line.strip_prefix("kubectl ").unwrap_or(&line).trim_start();
             let mut text = match (stamped.seat, reader) {
                 (Some(by), Some(reader)) if by != reader => format!("[{}] $ kubectl {shown}", by.label()),
@@ -144,7 +150,11 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
             format!("{which}, {from}: {text}")
         }
         Event::Command { line, output, ok, .. } => {
-            let mut out = format!("Command {}", code(line));
+            let (first, body) = line.split_once('\n').unwrap_or((line, ""));
+            let mut out = format!("Command {}", code(first));
+            if !body.is_empty() {
+                let _ = write!(out, " with {} lines of input", body.lines().count());
+            }
             if !ok {
                 let first = output.lines().next().unwrap_or_default();
                 let short: String = first.chars().take(120).collect();

@@ -11,12 +11,15 @@ mod config;
 mod debug;
 mod describe;
 mod discovery;
+mod dry_run;
 mod exec;
 mod explain;
 pub mod flag;
 mod get;
 mod global;
+pub mod heredoc;
 mod logs;
+mod manifests;
 mod mutate;
 mod node_shell;
 pub mod pipe;
@@ -97,6 +100,8 @@ fn command_tokens(command: &str) -> Option<Vec<String>> {
 pub struct Line {
     parsed: Parsed,
     filters: Vec<Option<Vec<String>>>,
+    /// The line's here-document: a manifest for `apply -f -` and the like ([`heredoc`]).
+    input: Option<String>,
 }
 
 #[derive(Clone)]
@@ -111,9 +116,11 @@ enum Parsed {
     Command(&'static verbs::Command, Vec<String>),
 }
 
-/// Parses a console line (with or without a leading `kubectl` or `k`, pipes allowed).
+/// Parses a console line (with or without a leading `kubectl` or `k`, pipes allowed, and a
+/// here-document after its first line).
 pub fn parse(line: &str) -> Line {
-    let (command, filters) = pipe::split(line);
+    let heredoc::Split { command: first, body: input } = heredoc::split(line);
+    let (command, filters) = pipe::split(&first);
     let parsed = match command_tokens(command) {
         None => Parsed::UnterminatedQuote,
         Some(tokens) if tokens.is_empty() => Parsed::Empty,
@@ -122,7 +129,7 @@ pub fn parse(line: &str) -> Line {
             Ok(tokens) => resolved(&tokens),
         },
     };
-    Line { parsed, filters }
+    Line { parsed, filters, input }
 }
 
 /// What a line's tokens (verb first) name.
@@ -143,6 +150,10 @@ impl Line {
     /// bad quoting, nothing at all) read.
     pub fn effect(&self) -> Effect {
         match &self.parsed {
+            // Without text to apply, `edit` shows the object and the others fail: reads.
+            Parsed::Command(command, _) if matches!(command.handler, Handler::Input(_)) && self.input.is_none() => {
+                Effect::Read
+            }
             Parsed::Command(command, rest) => command.effect(rest),
             _ => Effect::Read,
         }
@@ -154,7 +165,7 @@ impl Line {
     /// ([`Outcome::cost`]), which only running it can tell.
     pub fn cost(&self) -> u32 {
         match &self.parsed {
-            Parsed::Command(command, rest) if !refuses_flags(command, rest) => command.cost(rest),
+            Parsed::Command(command, rest) if !refuses_flags(command, rest) => self.effect().cost(),
             _ => 0,
         }
     }
@@ -168,18 +179,12 @@ impl Line {
         if let Err(e) = check_options(cluster, command, rest) {
             return failure(e.to_string());
         }
-        let result = match command.handler {
-            Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
-            Handler::Change(f) => mutate::refuse_dry_run(rest).and_then(|()| f(cluster, rest)),
-            Handler::Plan(f) => f(cluster, rest).and_then(|planned| {
-                let changed = !planned.changes.is_empty();
-                for change in planned.changes {
-                    cluster.apply(change, mutate::ACTOR)?;
-                }
-                Ok(Done { output: planned.output, changed, failed: false })
-            }),
+        let result = match command.dry_run(rest) {
+            Ok(Some(mode)) => self.run_dry(command, rest, mode, cluster),
+            Ok(None) => invoke(command, cluster, rest, self.input.as_deref()),
+            Err(e) => Err(e),
         };
-        finish(result, command.cost(rest), &self.filters)
+        finish(result, self.effect().cost(), &self.filters)
     }
 
     /// Runs the line if it only reads, against a shared cluster: `None` when it changes (or may
@@ -190,15 +195,21 @@ impl Line {
             Parsed::Command(command, rest) => (*command, rest),
             other => return Some(not_run(other)),
         };
-        if command.effect(rest) == Effect::Change {
-            return None;
-        }
         if let Err(e) = check_options(cluster, command, rest) {
             return Some(failure(e.to_string()));
         }
+        if let Ok(Some(mode)) = command.dry_run(rest) {
+            return Some(finish(self.run_dry(command, rest, mode, cluster), READ_COST, &self.filters));
+        }
+        if self.effect() == Effect::Change {
+            return None;
+        }
         let result = match command.handler {
             Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
-            Handler::Change(_) => return None,
+            Handler::ReadInput(f) => {
+                f(cluster, rest, self.input.as_deref()).map(|done| Done { changed: false, ..done })
+            }
+            Handler::Change(_) | Handler::Input(_) => return None,
             Handler::Plan(f) => match f(cluster, rest) {
                 Ok(planned) if !planned.changes.is_empty() => return None,
                 Ok(planned) => Done::read(planned.output),
@@ -206,6 +217,40 @@ impl Line {
             },
         };
         Some(finish(result, READ_COST, &self.filters))
+    }
+
+    /// A dry run: the command on a copy of the cluster, without its `--dry-run` flag.
+    fn run_dry(
+        &self,
+        command: &verbs::Command,
+        rest: &[String],
+        mode: dry_run::DryRun,
+        cluster: &Cluster,
+    ) -> Result<Done, KubectlError> {
+        let words = dry_run::without_flag(rest);
+        dry_run::run(cluster, mode, rest, |scratch| invoke(command, scratch, &words, self.input.as_deref()))
+    }
+}
+
+/// Runs a command's handler with its words and input, applying what a node shell planned.
+fn invoke(
+    command: &verbs::Command,
+    cluster: &mut Cluster,
+    rest: &[String],
+    input: Option<&str>,
+) -> Result<Done, KubectlError> {
+    match command.handler {
+        Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
+        Handler::ReadInput(f) => f(cluster, rest, input).map(|done| Done { changed: false, ..done }),
+        Handler::Change(f) => f(cluster, rest),
+        Handler::Input(f) => f(cluster, rest, input),
+        Handler::Plan(f) => f(cluster, rest).and_then(|planned| {
+            let changed = !planned.changes.is_empty();
+            for change in planned.changes {
+                cluster.apply(change, mutate::ACTOR)?;
+            }
+            Ok(Done { output: planned.output, changed, failed: false })
+        }),
     }
 }
 

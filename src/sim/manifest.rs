@@ -6,8 +6,10 @@
 //! reading a patched manifest back into the model lives beside each emitter, with shared
 //! type-checking helpers in `read`, so a field that is printed is also a field that can be patched.
 
+mod build;
 mod merge;
 mod network;
+pub mod parse;
 mod policy;
 mod read;
 mod storage;
@@ -21,6 +23,7 @@ use super::cluster::Cluster;
 use super::kind::Kind;
 use super::objects::{Labels, Meta, OwnerKind};
 
+pub use build::{CREATABLE, object_from};
 pub use merge::{json_patch, merge_patch, strategic_merge};
 pub use policy::{pdb_status, quota_usage};
 pub use storage::pv_phase;
@@ -101,18 +104,20 @@ pub fn patch(
             ));
         }
     }
-    let invalid = |b: read::Bad| b.into_api(kind, name);
+    write(cluster, kind, namespace, name, &after).map_err(|b| b.into_api(kind, name))
+}
+
+/// Writes a whole manifest onto the object it names, through its family's reader.
+fn write(cluster: &mut Cluster, kind: Kind, namespace: &str, name: &str, after: &Value) -> Result<(), read::Bad> {
     match kind {
-        Kind::Pod | Kind::Deployment | Kind::ReplicaSet => {
-            workload::write(cluster, kind, namespace, name, &after).map_err(invalid)
-        }
+        Kind::Pod | Kind::Deployment | Kind::ReplicaSet => workload::write(cluster, kind, namespace, name, after),
         Kind::Service | Kind::Endpoints | Kind::Ingress | Kind::NetworkPolicy => {
-            network::write(cluster, kind, namespace, name, &after).map_err(invalid)
+            network::write(cluster, kind, namespace, name, after)
         }
         Kind::Node | Kind::Namespace | Kind::ConfigMap | Kind::Secret | Kind::Pvc | Kind::Pv | Kind::StorageClass => {
-            storage::write(cluster, kind, namespace, name, &after).map_err(invalid)
+            storage::write(cluster, kind, namespace, name, after)
         }
-        _ => policy::write(cluster, kind, namespace, name, &after).map_err(invalid),
+        _ => policy::write(cluster, kind, namespace, name, after),
     }
 }
 

@@ -128,19 +128,6 @@ pub(super) fn execute(cluster: &mut Cluster, plan: Plan) -> Result<Done, Kubectl
     Ok(Done { output, changed: applied > 0, failed })
 }
 
-/// `--dry-run=client|server` would have to print manifests rather than change anything; this
-/// console refuses it instead of quietly making the change.
-pub(super) fn refuse_dry_run(args: &[String]) -> Result<(), KubectlError> {
-    let dry = args
-        .iter()
-        .take_while(|t| *t != "--")
-        .any(|t| t == "--dry-run" || t.strip_prefix("--dry-run=").is_some_and(|v| v != "none"));
-    if dry {
-        return Err(KubectlError::msg("error: --dry-run is not supported in this console (nothing was changed)"));
-    }
-    Ok(())
-}
-
 /// The API's message without kubectl's `Error from server (Reason): ` prefix, as `%v` of a
 /// status error prints inside other messages.
 pub(super) fn api_message(e: &ApiError) -> String {
@@ -196,13 +183,33 @@ mod tests {
     }
 
     #[test]
-    fn dry_runs_are_refused_rather_than_applied() {
+    fn dry_runs_print_what_kubectl_prints_and_change_nothing() {
+        use crate::sim::kubectl::run;
         let mut c = fixture::cluster();
-        let toks: Vec<String> =
-            ["deployment", "x", "--image=nginx", "--dry-run=client", "-o", "yaml"].map(str::to_owned).to_vec();
-        let out = crate::sim::kubectl::run(&mut c, &format!("create {}", toks.join(" ")));
-        assert_eq!(out.output, "error: --dry-run is not supported in this console (nothing was changed)");
-        assert!(!out.changed);
-        assert!(refuse_dry_run(&["--dry-run=none".to_owned()]).is_ok());
+        // kubectl create deployment x --image=nginx --dry-run=client → `deployment.apps/x created (dry run)`.
+        let out = run(&mut c, "create deployment x --image=nginx --dry-run=client -n shop");
+        assert_eq!((out.output.as_str(), out.changed, out.cost), ("deployment.apps/x created (dry run)", false, 1));
+        let out = run(&mut c, "kubectl scale deploy/web --replicas=5 -n shop --dry-run=server");
+        assert_eq!(out.output, "deployment.apps/web scaled (server dry run)");
+        let out = run(&mut c, "kubectl delete deploy web -n shop --dry-run");
+        assert_eq!(out.output, "deployment.apps \"web\" deleted (dry run)");
+        let out = run(&mut c, "kubectl label deploy web -n shop a=b --dry-run=none");
+        assert!(out.changed, "--dry-run=none runs for real");
+        let out = run(&mut c, "create deployment x --image=nginx --dry-run=client -o yaml -n shop");
+        assert!(out.output.starts_with("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"), "{}", out.output);
+        assert!(out.output.contains("  name: x\n"), "{}", out.output);
+        let out = run(&mut c, "create cm y --dry-run=client -o name -n shop");
+        assert_eq!(out.output, "configmap/y");
+        assert!(c.deployments().get(&crate::sim::cluster::key("shop", "x")).is_none());
+        assert_eq!(c.deployments()[&crate::sim::cluster::key("shop", "web")].replicas, 3);
+        // A refusal is still a refusal: server dry run runs admission.
+        let out = run(&mut c, "create deployment web --image=nginx --dry-run=server -n shop");
+        assert!(!out.ok);
+        assert_eq!(out.output, "Error from server (AlreadyExists): deployments.apps \"web\" already exists");
+        let out = run(&mut c, "kubectl scale deploy/web --replicas=5 -n shop --dry-run=sometimes");
+        assert_eq!(
+            out.output,
+            "error: Invalid dry-run value (sometimes). Must be \"none\", \"server\", or \"client\"."
+        );
     }
 }

@@ -40,7 +40,6 @@ Usage:
 
 /// `kubectl rollout` without a subcommand it knows: its help, or cobra's error.
 pub fn group(_: &Cluster, tokens: &[String]) -> Result<Done, KubectlError> {
-    super::mutate::refuse_dry_run(tokens)?;
     match tokens.first().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => Done::read(HELP),
         Some(other) => Err(unknown_subcommand("rollout", other)),

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use super::args::{FlagSpec, GLOBAL};
 use super::{CHANGE_COST, Done, KubectlError, READ_COST, flag};
 use super::{
-    auth, config, debug, describe, discovery, exec, explain, get, global, logs, mutate, node_shell, port_forward, rollout,
-    wait,
+    auth, config, debug, describe, discovery, exec, explain, get, global, logs, manifests, mutate, node_shell,
+    port_forward, rollout, wait,
 };
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
@@ -37,6 +37,11 @@ impl Effect {
 pub type ReadFn = fn(&Cluster, &[String]) -> Result<Done, KubectlError>;
 /// A command that may change the cluster.
 pub type ChangeFn = fn(&mut Cluster, &[String]) -> Result<Done, KubectlError>;
+/// A change that reads its standard input, a here-document (`apply -f -`, `edit`); `None`
+/// when the line has none.
+pub type InputFn = fn(&mut Cluster, &[String], Option<&str>) -> Result<Done, KubectlError>;
+/// A read that reads its standard input (`diff -f -`).
+pub type ReadInputFn = fn(&Cluster, &[String], Option<&str>) -> Result<Done, KubectlError>;
 /// A command that works out its changes on a shared cluster and leaves applying them to the
 /// console (a node shell).
 pub type PlanFn = fn(&Cluster, &[String]) -> Result<Planned, KubectlError>;
@@ -54,9 +59,13 @@ pub struct Planned {
 pub enum Handler {
     /// Reads: runs against `&Cluster` and costs [`READ_COST`].
     Read(ReadFn),
-    /// Changes (or is refused as a change would be): costs [`CHANGE_COST`]; `--dry-run` is
-    /// refused before it runs.
+    /// Changes (or is refused as a change would be): costs [`CHANGE_COST`]; with `--dry-run`
+    /// (when its flags take it) it runs on a copy of the cluster and costs a read.
     Change(ChangeFn),
+    /// Changes with the line's here-document as its input, as [`Handler::Change`] otherwise.
+    Input(InputFn),
+    /// Reads, with the line's here-document as its input.
+    ReadInput(ReadInputFn),
     /// Reads or changes depending on the command run on the node: it changes when the line
     /// names one of [`NODE_CHANGES`].
     Plan(PlanFn),
@@ -125,8 +134,9 @@ impl Command {
     /// Whether running it with `rest` (the words after its own) reads or changes.
     pub fn effect(&self, rest: &[String]) -> Effect {
         match self.handler {
-            Handler::Read(_) => Effect::Read,
-            Handler::Change(_) => Effect::Change,
+            Handler::Read(_) | Handler::ReadInput(_) => Effect::Read,
+            Handler::Change(_) | Handler::Input(_) if matches!(self.dry_run(rest), Ok(Some(_))) => Effect::Read,
+            Handler::Change(_) | Handler::Input(_) => Effect::Change,
             Handler::Plan(_) if rest.iter().any(|w| NODE_CHANGES.contains(&w.as_str())) => Effect::Change,
             Handler::Plan(_) => Effect::Read,
         }
@@ -139,7 +149,14 @@ impl Command {
 
     /// Whether it may ever change the cluster.
     pub fn may_change(&self) -> bool {
-        !matches!(self.handler, Handler::Read(_))
+        !matches!(self.handler, Handler::Read(_) | Handler::ReadInput(_))
+    }
+
+    /// The dry run `rest` asks for, when this command takes `--dry-run` as kubectl's does.
+    pub fn dry_run(&self, rest: &[String]) -> Result<Option<super::dry_run::DryRun>, KubectlError> {
+        let takes = matches!(self.handler, Handler::Change(_) | Handler::Input(_))
+            && self.flags.iter().any(|f| *f == flag::DRY_RUN);
+        if takes { super::dry_run::requested(rest) } else { Ok(None) }
     }
 
     /// Its global flags, then its own.
@@ -563,7 +580,8 @@ pub static COMMANDS: &[Command] = &[
         words: &["create"],
         help: "Create a resource",
         synopsis: "kubectl create SUBCOMMAND [options]",
-        handler: Handler::Change(mutate::create::group),
+        flags: manifests::CREATE_FLAGS,
+        handler: Handler::Input(manifests::create_group),
         ..CREATE
     },
     Command {
@@ -790,38 +808,41 @@ pub static COMMANDS: &[Command] = &[
         ..BASE
     },
     Command {
-        words: &["edit"],
-        help: "Needs an editor, which this console does not have; use patch, set or scale",
-        synopsis: "kubectl edit (TYPE NAME | TYPE/NAME) [options]",
-        section: Section::Refused,
-        handler: Handler::Change(|_, _| {
-            Err(KubectlError::msg(
-                "error: edit needs an editor, which this console does not have; use patch, set or scale",
-            ))
-        }),
+        words: &["apply"],
+        help: "Apply a configuration to a resource from a manifest: kubectl apply -f - <<EOF … EOF",
+        synopsis: "kubectl apply -f - <<EOF … EOF [options]",
+        section: Section::Changes,
+        flags: manifests::APPLY_FLAGS,
+        handler: Handler::Input(manifests::apply),
         ..BASE
     },
     Command {
-        words: &["apply"],
-        help: "Needs manifests, which this console does not have; use create, patch, set or scale",
-        synopsis: "kubectl apply -f FILENAME [options]",
-        section: Section::Refused,
-        handler: Handler::Change(refuse_manifests),
+        words: &["edit"],
+        help: "Edit a resource: shows its YAML; send the edit back as kubectl edit TYPE/NAME <<EOF … EOF",
+        synopsis: "kubectl edit (TYPE NAME | TYPE/NAME) [<<EOF … EOF] [options]",
+        section: Section::Changes,
+        flags: manifests::EDIT_FLAGS,
+        handler: Handler::Input(manifests::edit),
         ..BASE
     },
     Command {
         words: &["replace"],
-        help: "Needs manifests, which this console does not have; use create, patch, set or scale",
-        synopsis: "kubectl replace -f FILENAME [options]",
-        section: Section::Refused,
-        handler: Handler::Change(refuse_manifests),
+        help: "Replace a resource by a manifest: kubectl replace -f - <<EOF … EOF",
+        synopsis: "kubectl replace -f - <<EOF … EOF [options]",
+        section: Section::Changes,
+        flags: manifests::REPLACE_FLAGS,
+        handler: Handler::Input(manifests::replace),
+        ..BASE
+    },
+    Command {
+        words: &["diff"],
+        help: "Diff the live version against what apply would make of a manifest",
+        synopsis: "kubectl diff -f - <<EOF … EOF [options]",
+        flags: manifests::DIFF_FLAGS,
+        handler: Handler::ReadInput(manifests::diff),
         ..BASE
     },
 ];
-
-fn refuse_manifests(_: &mut Cluster, _: &[String]) -> Result<Done, KubectlError> {
-    Err(KubectlError::msg("error: no manifests to apply here; use create, patch, set or scale"))
-}
 
 /// The verbs a line can start with.
 pub fn verbs() -> impl Iterator<Item = &'static Command> {

@@ -63,7 +63,15 @@ fn costs_and_effects_follow_the_table() {
     for command in COMMANDS {
         let line = line_of(command);
         let effect = if command.may_change() { Effect::Change } else { Effect::Read };
-        if !matches!(command.handler, Handler::Plan(_)) && command.words != ["help"] {
+        if matches!(command.handler, Handler::Input(_)) {
+            // Without text to apply a manifest command reads (edit shows the object); with a
+            // here-document it changes, and with --dry-run it reads again.
+            assert_eq!(effect_of(&line), Effect::Read, "{line}");
+            let with_body = format!("{line} <<EOF\nkind: x\nEOF");
+            assert_eq!(effect_of(&with_body), Effect::Change, "{line}");
+            let dry = format!("{line} --dry-run=client <<EOF\nkind: x\nEOF");
+            assert_eq!(effect_of(&dry), Effect::Read, "{line}");
+        } else if !matches!(command.handler, Handler::Plan(_)) && command.words != ["help"] {
             assert_eq!(effect_of(&line), effect, "{line}");
             assert_eq!(cost_of(&line), effect.cost(), "{line}");
             assert_eq!(cost_of(&format!("kubectl {line} | grep x")), effect.cost(), "{line}");
@@ -76,10 +84,17 @@ fn costs_and_effects_follow_the_table() {
     assert_eq!(cost_of("get 'pods"), 0);
     assert_eq!(cost_of("rollout status deploy/web"), READ_COST);
     assert_eq!(cost_of("rollout -n shop undo deploy/web"), CHANGE_COST);
+    // A dry run costs a read wherever kubectl takes the flag.
+    assert_eq!(cost_of("rollout -n shop undo deploy/web --dry-run=server"), READ_COST);
+    assert_eq!(cost_of("scale deploy/web --replicas=2 --dry-run"), READ_COST);
+    assert_eq!(cost_of("create cm x --dry-run=client -o yaml"), READ_COST);
+    assert_eq!(cost_of("scale deploy/web --replicas=2 --dry-run=none"), CHANGE_COST);
     assert_eq!(cost_of("ssh node-1 -- df -h"), READ_COST);
     assert_eq!(cost_of("ssh node-1 -- systemctl stop kubelet"), CHANGE_COST);
     assert_eq!(cost_of("ssh node-1 -- rm -rf /var/log/app"), CHANGE_COST);
-    assert_eq!(effect_of("edit deploy/web"), Effect::Change);
+    // `edit` alone shows the object; with the edited text it changes it.
+    assert_eq!(effect_of("edit deploy/web"), Effect::Read);
+    assert_eq!(effect_of("edit deploy/web <<EOF\nkind: Deployment\nEOF"), Effect::Change);
 }
 
 #[test]
