@@ -109,7 +109,7 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
 }
 
 /// Picks the pod `logs`/`exec` talks to: `NAME`, `pod/NAME`, or the first pod of a
-/// deployment, replica set or service (with kubectl's `Found N pods, using pod/…` note).
+/// deployment, replica set, daemon set, stateful set, job or service (with kubectl's `Found N pods, using pod/…` note).
 pub(crate) fn resolve_pod<'a>(
     cluster: &'a Cluster,
     ns: &str,
@@ -140,6 +140,16 @@ pub(crate) fn resolve_pod<'a>(
         }
         Kind::Service => {
             cluster.services().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
+        Kind::DaemonSet => {
+            cluster.daemonsets().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
+        Kind::StatefulSet => {
+            cluster.statefulsets().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
+        Kind::Job => {
+            let job = cluster.jobs().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?;
+            Labels::from([("batch.kubernetes.io/job-name".to_owned(), job.meta.name.clone())])
         }
         other => {
             return Err(KubectlError::msg(format!("error: cannot get the logs from {}", other.qualified_plural())));
