@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use kombat::sim::apps::{AppProfile, Image};
 use kombat::sim::objects::{
-    ConcurrencyPolicy, Container, CronJob, DaemonSet, DaemonSetStrategy, Job, JobSpec, Meta, Namespace, Node,
-    PodManagement, PodSpec, PodTemplate, Pvc, PvcPhase, RestartPolicy, StatefulSet, StatefulSetStrategy, StorageClass,
+    ConcurrencyPolicy, Container, CronJob, CronJobStatus, DaemonSet, DaemonSetStrategy, Job, JobSpec, JobStatus,
+    KubeletState, Meta, Namespace, Node, PodManagement, PodSpec, PodTemplate, Pvc, PvcPhase, RestartPolicy, SetStatus,
+    StatefulSet, StatefulSetStrategy, StorageClass,
 };
 use kombat::sim::quantity::{Mebibytes, Millicores};
 use kombat::sim::{Change, Cluster, Object, kubectl};
@@ -52,7 +53,7 @@ fn node(name: &str) -> Node {
         unschedulable: false,
         disk_gib: 100,
         files: Vec::new(),
-        kubelet: Default::default(),
+        kubelet: KubeletState::default(),
         internal_ip: String::new(),
         index: 0,
         last_heartbeat: 0,
@@ -107,7 +108,7 @@ fn cluster() -> Cluster {
             selector: labels(&[("app", "fluentd")]),
             template: agent,
             update_strategy: DaemonSetStrategy::default(),
-            status: Default::default(),
+            status: SetStatus::default(),
         }),
     );
     create(
@@ -128,7 +129,7 @@ fn cluster() -> Cluster {
             }],
             pod_management_policy: PodManagement::OrderedReady,
             update_strategy: StatefulSetStrategy::default(),
-            status: Default::default(),
+            status: SetStatus::default(),
         }),
     );
     create(
@@ -136,7 +137,7 @@ fn cluster() -> Cluster {
         Object::Job(Job {
             meta: Meta::new("pi", "default"),
             spec: job_spec("pi", "perl:5.34"),
-            status: Default::default(),
+            status: JobStatus::default(),
         }),
     );
     create(
@@ -152,7 +153,7 @@ fn cluster() -> Cluster {
             starting_deadline_seconds: None,
             job_labels: BTreeMap::new(),
             job_template: job_spec("hello", "busybox:1.36"),
-            status: Default::default(),
+            status: CronJobStatus::default(),
         }),
     );
     c.advance_seconds(600);
@@ -222,4 +223,6 @@ fn rollouts_scale_logs_and_delete_on_the_new_kinds() {
     assert_eq!(run(&mut c, "delete cronjob hello"), "cronjob.batch \"hello\" deleted");
     c.advance_seconds(30);
     assert!(!run(&mut c, "get jobs").contains("hello-"), "its jobs went with it");
+    assert_eq!(run(&mut c, "set image ds/fluentd fluentd=fluentd:v1.18"), "daemonset.apps/fluentd image updated");
+    assert!(run(&mut c, "get ds fluentd -o wide").contains("fluentd:v1.18"));
 }

@@ -180,7 +180,7 @@ mod tests {
         fn every_n_minutes_fires_exactly_on_multiples(n in 1u32..60, minute in 0i64..100_000) {
             let s = at(&format!("*/{n} * * * *"));
             let unix = super::INCIDENT_START_UNIX + minute * 60;
-            prop_assert_eq!(s.matches_unix(unix), (unix / 60 % 60) as u32 % n == 0);
+            prop_assert_eq!(s.matches_unix(unix), ((unix / 60 % 60) as u32).is_multiple_of(n));
         }
     }
 }

@@ -22,8 +22,11 @@ pub fn step(cluster: &mut Cluster) {
     }
 }
 
-/// The jobs a cron job owns, oldest first: (name, created, outcome).
-fn owned_jobs(cluster: &Cluster, cj: &CronJob) -> Vec<(String, i64, Option<(i64, JobOutcome)>)> {
+/// A job a cron job owns: its name, when it was made, and how and when it ended.
+type OwnedJob = (String, i64, Option<(i64, JobOutcome)>);
+
+/// The jobs a cron job owns, oldest first.
+fn owned_jobs(cluster: &Cluster, cj: &CronJob) -> Vec<OwnedJob> {
     let mut jobs: Vec<_> = cluster
         .jobs()
         .values()
@@ -146,9 +149,9 @@ mod tests {
             successful_jobs_history_limit: 3,
             failed_jobs_history_limit: 1,
             starting_deadline_seconds: None,
-            job_labels: Default::default(),
+            job_labels: std::collections::BTreeMap::default(),
             job_template: job_spec("report", image),
-            status: Default::default(),
+            status: crate::sim::objects::CronJobStatus::default(),
         };
         create(&mut c, Object::CronJob(cj));
         c

@@ -131,7 +131,11 @@ pub fn daemonset(ns: &str, name: &str, image: &str) -> crate::sim::objects::Daem
 
 /// A job running `image` once to completion, its pods never restarted.
 pub fn job(ns: &str, name: &str, image: &str) -> crate::sim::objects::Job {
-    crate::sim::objects::Job { meta: Meta::new(name, ns), spec: job_spec(name, image), status: Default::default() }
+    crate::sim::objects::Job {
+        meta: Meta::new(name, ns),
+        spec: job_spec(name, image),
+        status: crate::sim::objects::JobStatus::default(),
+    }
 }
 
 /// A job spec whose pods run one container named `name` and are never restarted.
