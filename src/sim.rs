@@ -6,6 +6,7 @@ pub mod apps;
 pub mod change;
 pub mod cluster;
 pub mod controllers;
+pub mod cron;
 pub mod kind;
 pub mod kubectl;
 pub mod manifest;

@@ -549,6 +549,10 @@ fn names(cluster: &Cluster, seen: &BTreeSet<String>) -> Vec<ObjectName> {
     of(&mut out, Kind::ResourceQuota, cluster.quotas(), seen);
     of(&mut out, Kind::LimitRange, cluster.limitranges(), seen);
     of(&mut out, Kind::Pdb, cluster.pdbs(), seen);
+    of(&mut out, Kind::DaemonSet, cluster.daemonsets(), seen);
+    of(&mut out, Kind::StatefulSet, cluster.statefulsets(), seen);
+    of(&mut out, Kind::Job, cluster.jobs(), seen);
+    of(&mut out, Kind::CronJob, cluster.cronjobs(), seen);
     of(&mut out, Kind::ServiceAccount, cluster.serviceaccounts(), seen);
     of(&mut out, Kind::Role, cluster.roles(), seen);
     of(&mut out, Kind::RoleBinding, cluster.rolebindings(), seen);

@@ -176,7 +176,11 @@ fn deployment_of(change: &Change) -> Option<(String, String)> {
 /// Makes what the settling run created look as old as a cluster that has been up for days.
 fn backdate(cluster: &mut Cluster, start: i64) {
     let shift = |t: i64| if t >= start { t - BASELINE_POD_AGE } else { t };
-    for pod in cluster.pods_mut().values_mut() {
+    // A job's pods keep their times: the cron job that made it runs on the incident clock.
+    let batch = |pod: &crate::sim::objects::Pod| {
+        pod.meta.owner.as_ref().is_some_and(|o| o.kind == crate::sim::objects::OwnerKind::Job)
+    };
+    for pod in cluster.pods_mut().values_mut().filter(|p| !batch(p)) {
         pod.meta.created = shift(pod.meta.created);
         pod.status.started_at = pod.status.started_at.map(shift);
         pod.status.scheduled_at = pod.status.scheduled_at.map(shift);

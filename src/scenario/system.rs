@@ -1,5 +1,5 @@
 //! The components every cluster has: default namespaces, `CoreDNS` behind the `kube-dns`
-//! service, and an ingress controller. Scenarios get them unless they set `system: false`, and
+//! service, `kube-proxy` on every node (a daemon set), and an ingress controller. Scenarios get them unless they set `system: false`, and
 //! may break them like anything else.
 
 use std::collections::BTreeMap;
@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use crate::sim::apps::{AppProfile, AppRole, Image};
 use crate::sim::change::Object;
 use crate::sim::objects::{
-    Container, Deployment, IntOrString, Meta, Namespace, PodSpec, PodTemplate, Probe, Service, ServicePort,
-    ServiceType, Strategy,
+    Container, DaemonSet, DaemonSetStrategy, Deployment, IntOrString, Meta, Namespace, PodSpec, PodTemplate, Probe,
+    Service, ServicePort, ServiceType, Strategy, Toleration,
 };
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
 pub const INGRESS_IMAGE: &str = "registry.k8s.io/ingress-nginx/controller:v1.11.2";
+pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.31.1";
 
 pub fn images() -> Vec<Image> {
     vec![
@@ -25,6 +26,11 @@ pub fn images() -> Vec<Image> {
         Image {
             repository: "registry.k8s.io/ingress-nginx/controller".to_owned(),
             tags: BTreeMap::from([("v1.11.2".to_owned(), "ingress-nginx".to_owned())]),
+            private: false,
+        },
+        Image {
+            repository: "registry.k8s.io/kube-proxy".to_owned(),
+            tags: BTreeMap::from([("v1.31.1".to_owned(), "kube-proxy".to_owned())]),
             private: false,
         },
     ]
@@ -73,6 +79,25 @@ pub fn apps() -> BTreeMap<String, AppProfile> {
                 ..AppProfile::default()
             },
         ),
+        (
+            "kube-proxy".to_owned(),
+            AppProfile {
+                port: Some(10256),
+                paths: vec!["/healthz".to_owned(), "/livez".to_owned()],
+                executables: vec!["/usr/local/bin/kube-proxy".to_owned()],
+                startup_seconds: 1,
+                memory: Mebibytes(25),
+                cpu: Millicores(2),
+                cpu_per_rps: 0.0,
+                start_logs: vec![
+                    "I1122 09:00:01.000000       1 server_linux.go:66] \"Using iptables proxy\"".to_owned(),
+                    "I1122 09:00:01.000000       1 server_linux.go:169] \"Using iptables Proxier\"".to_owned(),
+                    "I1122 09:00:01.000000       1 config.go:199] \"Starting service config controller\"".to_owned(),
+                    "I1122 09:00:01.000000       1 shared_informer.go:320] Caches are synced for service config".to_owned(),
+                ],
+                ..AppProfile::default()
+            },
+        ),
     ])
 }
 
@@ -91,6 +116,38 @@ fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels:
         progress_deadline_seconds: 600,
         paused: false,
         status: crate::sim::objects::DeploymentStatus::default(),
+    }
+}
+
+/// kube-proxy as kubeadm installs it: one pod per Linux node, tolerating every taint.
+fn kube_proxy() -> DaemonSet {
+    let labels = BTreeMap::from([("k8s-app".to_owned(), "kube-proxy".to_owned())]);
+    let container = Container {
+        name: "kube-proxy".to_owned(),
+        image: KUBE_PROXY_IMAGE.to_owned(),
+        command: vec![
+            "/usr/local/bin/kube-proxy".to_owned(),
+            "--config=/var/lib/kube-proxy/config.conf".to_owned(),
+            "--hostname-override=$(NODE_NAME)".to_owned(),
+        ],
+        ..Container::default()
+    };
+    DaemonSet {
+        meta: Meta { labels: labels.clone(), ..Meta::new("kube-proxy", "kube-system") },
+        selector: labels.clone(),
+        template: PodTemplate {
+            labels,
+            annotations: BTreeMap::new(),
+            spec: PodSpec {
+                containers: vec![container],
+                node_selector: BTreeMap::from([("kubernetes.io/os".to_owned(), "linux".to_owned())]),
+                tolerations: vec![Toleration { key: None, value: None, effect: None, seconds: None }],
+                service_account: "kube-proxy".to_owned(),
+                ..PodSpec::default()
+            },
+        },
+        update_strategy: DaemonSetStrategy::default(),
+        status: crate::sim::objects::SetStatus::default(),
     }
 }
 
@@ -158,6 +215,7 @@ pub fn objects() -> Vec<Object> {
         ports: vec![80, 443],
         ..Container::default()
     };
+    out.push(Object::DaemonSet(kube_proxy()));
     ingress.resources.requests.cpu = Some(Millicores(100));
     ingress.resources.requests.memory = Some(Mebibytes(90));
     out.push(Object::Deployment(deployment(

@@ -119,6 +119,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
                 d.template.spec.containers.iter().chain(d.template.spec.init_containers.iter()).collect()
             }
             Object::Pod(p) => p.spec.containers.iter().chain(p.spec.init_containers.iter()).collect(),
+            Object::DaemonSet(d) => d.template.spec.containers.iter().chain(&d.template.spec.init_containers).collect(),
+            Object::StatefulSet(d) => {
+                d.template.spec.containers.iter().chain(&d.template.spec.init_containers).collect()
+            }
+            Object::Job(j) => {
+                j.spec.template.spec.containers.iter().chain(&j.spec.template.spec.init_containers).collect()
+            }
+            Object::CronJob(c) => {
+                let spec = &c.job_template.template.spec;
+                spec.containers.iter().chain(&spec.init_containers).collect()
+            }
             _ => Vec::new(),
         };
         for (j, c) in containers.into_iter().enumerate() {

@@ -11,6 +11,10 @@ use super::objects::{
 };
 use super::quantity::{Mebibytes, Millicores};
 
+mod workloads;
+
+pub use workloads::{job_labels, owned_by};
+
 /// Seconds a deleted pod stays `Terminating` while its node is healthy.
 pub const GRACE_SECONDS: i64 = 5;
 
@@ -273,6 +277,16 @@ impl Cluster {
                 d.replicas = replicas;
                 Ok(())
             }),
+            Kind::StatefulSet => {
+                if !self.statefulsets().contains_key(&key(namespace, name)) {
+                    return Err(ApiError::not_found(kind, name));
+                }
+                self.admit_write(namespace, "statefulsets")?;
+                if let Some(sts) = self.statefulsets_mut().get_mut(&key(namespace, name)) {
+                    sts.replicas = replicas;
+                }
+                Ok(())
+            }
             Kind::ReplicaSet => {
                 let rs = self
                     .replicasets_mut()
@@ -357,6 +371,10 @@ impl Cluster {
             }
             Kind::ValidatingWebhook | Kind::MutatingWebhook => self.webhooks_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::Endpoints => self.endpoints_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::DaemonSet => self.daemonsets_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::StatefulSet => self.statefulsets_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::Job => self.jobs_mut().get_mut(&k).map(|o| &mut o.meta),
+            Kind::CronJob => self.cronjobs_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Event => None,
         };
         edit(meta.ok_or_else(|| ApiError::not_found(kind, name))?)
@@ -622,6 +640,13 @@ impl Cluster {
         match object {
             Object::Namespace(ns) => insert_cluster!(namespaces, namespaces_mut, ns, Kind::Namespace),
             Object::Node(mut node) => {
+                // The labels every kubelet registers its node with.
+                let name = node.meta.name.clone();
+                for (k, v) in
+                    [("kubernetes.io/os", "linux"), ("kubernetes.io/arch", "amd64"), ("kubernetes.io/hostname", &name)]
+                {
+                    node.meta.labels.entry(k.to_owned()).or_insert_with(|| v.to_owned());
+                }
                 node.index = self.nodes().len() as u32;
                 node.internal_ip = format!("192.168.49.{}", node.index + 2);
                 node.last_heartbeat = self.now;
@@ -702,6 +727,10 @@ impl Cluster {
                     insert_namespaced!(roles, roles_mut, o, Kind::Role)
                 }
             }
+            Object::DaemonSet(o) => self.create_daemonset(o),
+            Object::StatefulSet(o) => self.create_statefulset(o),
+            Object::Job(o) => self.create_job(o),
+            Object::CronJob(o) => self.create_cronjob(o),
             Object::RoleBinding(mut o) => {
                 if o.cluster {
                     o.meta.namespace = String::new();
@@ -831,6 +860,9 @@ impl Cluster {
                 }
                 self.webhooks_mut().remove(name);
             }
+            Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob => {
+                self.delete_workload(kind, namespace, name)?;
+            }
             Kind::Event => {
                 let before = self.events.len();
                 self.events.retain(|e| !(e.namespace == namespace && e.name == name));
@@ -863,6 +895,10 @@ impl Cluster {
         self.serviceaccounts_mut().retain(|k, _| in_ns(k));
         self.roles_mut().retain(|k, _| in_ns(k));
         self.rolebindings_mut().retain(|k, _| in_ns(k));
+        self.daemonsets_mut().retain(|k, _| in_ns(k));
+        self.statefulsets_mut().retain(|k, _| in_ns(k));
+        self.jobs_mut().retain(|k, _| in_ns(k));
+        self.cronjobs_mut().retain(|k, _| in_ns(k));
     }
 }
 
@@ -948,6 +984,10 @@ impl Object {
             Object::RoleBinding(_) => Kind::RoleBinding,
             Object::Webhook(w) if w.kind == WebhookKind::Mutating => Kind::MutatingWebhook,
             Object::Webhook(_) => Kind::ValidatingWebhook,
+            Object::DaemonSet(_) => Kind::DaemonSet,
+            Object::StatefulSet(_) => Kind::StatefulSet,
+            Object::Job(_) => Kind::Job,
+            Object::CronJob(_) => Kind::CronJob,
         }
     }
 
@@ -974,6 +1014,10 @@ impl Object {
             Object::Role(x) => &x.meta,
             Object::RoleBinding(x) => &x.meta,
             Object::Webhook(x) => &x.meta,
+            Object::DaemonSet(x) => &x.meta,
+            Object::StatefulSet(x) => &x.meta,
+            Object::Job(x) => &x.meta,
+            Object::CronJob(x) => &x.meta,
         }
     }
 }

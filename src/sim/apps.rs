@@ -37,8 +37,11 @@ pub struct AppProfile {
     /// Executables in the image; a container `command` must name one of them.
     pub executables: Vec<String>,
     pub startup_seconds: u32,
-    /// For init containers and jobs: exits 0 after this many seconds.
+    /// For init containers and jobs: exits after this many seconds (a batch job that never
+    /// finishes leaves it `None` and has no `port`).
     pub exits_after: Option<u32>,
+    /// The code it exits with after `exits_after`: 0 is success, anything else a failed run.
+    pub exit_code: i32,
     pub memory: Mebibytes,
     /// Extra working set per request per second the pod serves.
     pub memory_per_rps: f64,
@@ -78,6 +81,7 @@ impl Default for AppProfile {
             executables: Vec::new(),
             startup_seconds: 5,
             exits_after: None,
+            exit_code: 0,
             memory: Mebibytes(64),
             memory_per_rps: 0.0,
             cpu: Millicores(10),

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::Kind;
 use super::objects::{
-    ConfigMap, Deployment, Hpa, Ingress, LimitRange, Namespace, NetworkPolicy, Node, Pdb, PersistentVolume, Pod, Probe,
-    Pvc, ResourceList, ResourceQuota, Role, RoleBinding, Secret, Service, ServiceAccount, StorageClass, Taint,
-    TaintEffect, WebhookConfiguration,
+    ConfigMap, CronJob, DaemonSet, Deployment, Hpa, Ingress, Job, LimitRange, Namespace, NetworkPolicy, Node, Pdb,
+    PersistentVolume, Pod, Probe, Pvc, ResourceList, ResourceQuota, Role, RoleBinding, Secret, Service, ServiceAccount,
+    StatefulSet, StorageClass, Taint, TaintEffect, WebhookConfiguration,
 };
 
 /// Any object, for creating it (scenario baselines are lists of these).
@@ -34,6 +34,10 @@ pub enum Object {
     Role(Role),
     RoleBinding(RoleBinding),
     Webhook(WebhookConfiguration),
+    DaemonSet(DaemonSet),
+    StatefulSet(StatefulSet),
+    Job(Job),
+    CronJob(CronJob),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

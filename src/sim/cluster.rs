@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::apps::{AppProfile, Registry};
 use super::objects::{
-    ConfigMap, Deployment, Endpoints, Hpa, Ingress, LimitRange, Meta, Namespace, NetworkPolicy, Node, Pdb,
-    PersistentVolume, Pod, Pvc, ReplicaSet, ResourceQuota, Role, RoleBinding, Secret, Service, ServiceAccount,
-    StorageClass, WebhookConfiguration,
+    ConfigMap, CronJob, DaemonSet, Deployment, Endpoints, Hpa, Ingress, Job, LimitRange, Meta, Namespace,
+    NetworkPolicy, Node, Pdb, PersistentVolume, Pod, Pvc, ReplicaSet, ResourceQuota, Role, RoleBinding, Secret,
+    Service, ServiceAccount, StatefulSet, StorageClass, WebhookConfiguration,
 };
 use super::traffic::{Entrypoint, TrafficState};
 
@@ -75,6 +75,10 @@ pub struct Cluster {
     roles: Store<Role>,
     rolebindings: Store<RoleBinding>,
     webhooks: BTreeMap<String, WebhookConfiguration>,
+    daemonsets: Store<DaemonSet>,
+    statefulsets: Store<StatefulSet>,
+    jobs: Store<Job>,
+    cronjobs: Store<CronJob>,
     /// Webhook configurations as the scenario wrote them, for apps that restore them.
     webhook_originals: BTreeMap<String, WebhookConfiguration>,
     pub events: Vec<Event>,
@@ -169,6 +173,10 @@ stores! {
     webhooks, webhooks_mut: BTreeMap<String, WebhookConfiguration>;
     webhook_originals, webhook_originals_mut: BTreeMap<String, WebhookConfiguration>;
     entrypoints, entrypoints_mut: Vec<Entrypoint>;
+    daemonsets, daemonsets_mut: Store<DaemonSet>;
+    statefulsets, statefulsets_mut: Store<StatefulSet>;
+    jobs, jobs_mut: Store<Job>;
+    cronjobs, cronjobs_mut: Store<CronJob>;
 }
 
 /// Status bookkeeping the controllers write at every pass, without advancing the change counter.
@@ -205,6 +213,26 @@ impl Cluster {
     /// Node conditions and heartbeats; the node lifecycle touches when readiness changes.
     pub(in crate::sim) fn nodes_mut_status_only(&mut self) -> &mut BTreeMap<String, Node> {
         &mut self.nodes
+    }
+
+    /// Daemon set and stateful set counts and template history; their pods go through `pods_mut`.
+    pub(in crate::sim) fn daemonsets_mut_status_only(&mut self) -> &mut Store<DaemonSet> {
+        &mut self.daemonsets
+    }
+
+    /// Stateful set counts and template history; their pods go through `pods_mut`.
+    pub(in crate::sim) fn statefulsets_mut_status_only(&mut self) -> &mut Store<StatefulSet> {
+        &mut self.statefulsets
+    }
+
+    /// Job counts and outcome; the pods a job makes go through `pods_mut`.
+    pub(in crate::sim) fn jobs_mut_status_only(&mut self) -> &mut Store<Job> {
+        &mut self.jobs
+    }
+
+    /// Cron job schedule bookkeeping; the jobs it makes go through `jobs_mut`.
+    pub(in crate::sim) fn cronjobs_mut_status_only(&mut self) -> &mut Store<CronJob> {
+        &mut self.cronjobs
     }
 
     /// Endpoints for the endpoints controller, which touches when an address set changes.
@@ -266,6 +294,10 @@ impl Cluster {
             roles: Store::new(),
             rolebindings: Store::new(),
             webhooks: BTreeMap::new(),
+            daemonsets: Store::new(),
+            statefulsets: Store::new(),
+            jobs: Store::new(),
+            cronjobs: Store::new(),
             webhook_originals: BTreeMap::new(),
             events: Vec::new(),
             entrypoints: Vec::new(),
@@ -466,7 +498,7 @@ mod tests {
     #[test]
     fn every_write_accessor_advances_the_change_counter() {
         let mut c = Cluster::new(1);
-        assert_eq!(WRITE_ACCESSORS.len(), 26, "one per store");
+        assert_eq!(WRITE_ACCESSORS.len(), 30, "one per store");
         for (name, write) in WRITE_ACCESSORS {
             let before = c.world();
             write(&mut c);

@@ -1,15 +1,21 @@
 //! The controllers that move the cluster through time. Time advances in fixed steps; each step
-//! runs the node lifecycle, rogue in-cluster actors, the autoscaler, deployments and replica
-//! sets, storage binding, the scheduler, the kubelets, endpoints and finally traffic.
+//! runs the node lifecycle, rogue in-cluster actors, the autoscaler, cron jobs, deployments and
+//! replica sets, daemon sets, stateful sets, storage binding, jobs, the scheduler, the kubelets,
+//! endpoints and finally traffic.
 
 mod actors;
+mod cronjob;
+mod daemonset;
 mod deployment;
 mod endpoints;
 mod hpa;
+mod job;
 mod kubelet;
 mod nodes;
 mod replicaset;
+mod revisions;
 mod scheduler;
+mod statefulset;
 mod storage;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -40,12 +46,18 @@ impl Cluster {
         nodes::step(self);
         actors::step(self);
         hpa::step(self);
+        cronjob::step(self);
         // Changes made later in this step are seen by these controllers in the next one.
         let at_start = self.world();
         if at_start != seen {
             deployment::step(self);
             replicaset::step(self);
+            daemonset::step(self);
+            statefulset::step(self);
             storage::step(self);
+        }
+        job::step(self, at_start != seen);
+        if at_start != seen {
             scheduler::step(self);
         }
         kubelet::step(self);

@@ -31,6 +31,10 @@ pub enum Kind {
     ClusterRoleBinding,
     ValidatingWebhook,
     MutatingWebhook,
+    DaemonSet,
+    StatefulSet,
+    Job,
+    CronJob,
 }
 
 /// (kind, plural, singular, short names, group, Kind as the API spells it, namespaced)
@@ -95,10 +99,14 @@ const TABLE: &[Row] = &[
         "MutatingWebhookConfiguration",
         false,
     ),
+    (Kind::DaemonSet, "daemonsets", "daemonset", &["ds"], "apps", "DaemonSet", true),
+    (Kind::StatefulSet, "statefulsets", "statefulset", &["sts"], "apps", "StatefulSet", true),
+    (Kind::Job, "jobs", "job", &[], "batch", "Job", true),
+    (Kind::CronJob, "cronjobs", "cronjob", &["cj"], "batch", "CronJob", true),
 ];
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Pod,
         Kind::Deployment,
         Kind::ReplicaSet,
@@ -125,6 +133,10 @@ impl Kind {
         Kind::ClusterRoleBinding,
         Kind::ValidatingWebhook,
         Kind::MutatingWebhook,
+        Kind::DaemonSet,
+        Kind::StatefulSet,
+        Kind::Job,
+        Kind::CronJob,
     ];
 
     fn row(self) -> &'static Row {
@@ -199,5 +211,14 @@ mod tests {
         }
         assert_eq!(Kind::parse("deployments.apps"), Some(Kind::Deployment));
         assert_eq!(Kind::parse("foos"), None);
+        // kubectl api-resources: daemonsets ds apps/v1, statefulsets sts apps/v1, jobs batch/v1,
+        // cronjobs cj batch/v1.
+        assert_eq!(Kind::parse("ds"), Some(Kind::DaemonSet));
+        assert_eq!(Kind::parse("sts"), Some(Kind::StatefulSet));
+        assert_eq!(Kind::parse("cj"), Some(Kind::CronJob));
+        assert_eq!(Kind::parse("jobs.batch"), Some(Kind::Job));
+        assert_eq!(Kind::DaemonSet.api_version(), "apps/v1");
+        assert_eq!(Kind::CronJob.api_version(), "batch/v1");
+        assert_eq!(Kind::Job.qualified(), "job.batch");
     }
 }

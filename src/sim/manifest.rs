@@ -33,7 +33,13 @@ pub use yaml::to_yaml;
 /// `namespace`.
 pub fn to_manifest(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Option<Value> {
     let body = match kind {
-        Kind::Pod | Kind::Deployment | Kind::ReplicaSet => workload::emit(cluster, kind, namespace, name),
+        Kind::Pod
+        | Kind::Deployment
+        | Kind::ReplicaSet
+        | Kind::DaemonSet
+        | Kind::StatefulSet
+        | Kind::Job
+        | Kind::CronJob => workload::emit(cluster, kind, namespace, name),
         Kind::Service | Kind::Endpoints | Kind::Ingress | Kind::NetworkPolicy => {
             network::emit(cluster, kind, namespace, name)
         }
@@ -51,6 +57,13 @@ pub fn to_manifest(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -
     let mut value = Value::Object(out);
     prune_nulls(&mut value);
     Some(value)
+}
+
+/// A pod template as it appears in a manifest (`spec.template`), for patches that put one back.
+pub fn template_manifest(t: &super::objects::PodTemplate) -> Value {
+    let mut v = workload::template(t);
+    prune_nulls(&mut v);
+    v
 }
 
 /// Pretty JSON as `kubectl -o json` prints it (four-space indent).
@@ -110,7 +123,13 @@ pub fn patch(
 /// Writes a whole manifest onto the object it names, through its family's reader.
 fn write(cluster: &mut Cluster, kind: Kind, namespace: &str, name: &str, after: &Value) -> Result<(), read::Bad> {
     match kind {
-        Kind::Pod | Kind::Deployment | Kind::ReplicaSet => workload::write(cluster, kind, namespace, name, after),
+        Kind::Pod
+        | Kind::Deployment
+        | Kind::ReplicaSet
+        | Kind::DaemonSet
+        | Kind::StatefulSet
+        | Kind::Job
+        | Kind::CronJob => workload::write(cluster, kind, namespace, name, after),
         Kind::Service | Kind::Endpoints | Kind::Ingress | Kind::NetworkPolicy => {
             network::write(cluster, kind, namespace, name, after)
         }
@@ -267,7 +286,10 @@ fn meta(cluster: &Cluster, kind: Kind, m: &Meta) -> Value {
             OwnerKind::ReplicaSet => cluster.replicasets().get(&owner_key).map_or(0, |r| r.meta.uid),
             OwnerKind::Deployment => cluster.deployments().get(&owner_key).map_or(0, |d| d.meta.uid),
             OwnerKind::Node => cluster.nodes().get(&owner.name).map_or(0, |n| n.meta.uid),
-            OwnerKind::DaemonSet => 0,
+            OwnerKind::DaemonSet => cluster.daemonsets().get(&owner_key).map_or(0, |d| d.meta.uid),
+            OwnerKind::StatefulSet => cluster.statefulsets().get(&owner_key).map_or(0, |d| d.meta.uid),
+            OwnerKind::Job => cluster.jobs().get(&owner_key).map_or(0, |d| d.meta.uid),
+            OwnerKind::CronJob => cluster.cronjobs().get(&owner_key).map_or(0, |d| d.meta.uid),
         };
         o.insert(
             "ownerReferences".into(),

@@ -2,13 +2,16 @@
 //! (metadata and spec, deserialized from RON) apart from what the controllers compute (status,
 //! never read from a scenario).
 
+mod batch;
 mod meta;
 mod network;
 mod node;
 mod policy;
+mod sets;
 mod storage;
 mod workload;
 
+pub use batch::{ConcurrencyPolicy, CronJob, CronJobStatus, Job, JobOutcome, JobSpec, JobStatus};
 pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm};
 pub use network::{
     EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,
@@ -19,9 +22,12 @@ pub use policy::{
     FailurePolicy, Hpa, HpaStatus, LimitRange, Pdb, PolicyRuleSpec, ResourceQuota, Role, RoleBinding, RoleRef,
     ServiceAccount, Subject, Webhook, WebhookConfiguration, WebhookKind, WebhookMutation,
 };
+pub use sets::{
+    DaemonSet, DaemonSetStrategy, PodManagement, REVISION_HASH_LABEL, SetStatus, StatefulSet, StatefulSetStrategy,
+};
 pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageClass};
 pub use workload::{
     Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus, EnvFrom, EnvVar,
     IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources,
-    Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
+    RestartPolicy, Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
 };

@@ -74,7 +74,8 @@ pub enum Predicate {
     NodeSchedulable {
         name: String,
     },
-    /// No pods other than DaemonSet-like system pods run on the node.
+    /// No pods other than daemon set pods and system pods run on the node (what
+    /// `kubectl drain --ignore-daemonsets` leaves).
     NodeDrained {
         name: String,
     },
@@ -161,10 +162,12 @@ impl Predicate {
             Predicate::ObjectAbsent { kind, namespace, name } => !exists(cluster, *kind, namespace, name),
             Predicate::NodeReady { name } => cluster.nodes().get(name).is_some_and(super::objects::Node::is_ready),
             Predicate::NodeSchedulable { name } => cluster.nodes().get(name).is_some_and(|n| !n.unschedulable),
-            Predicate::NodeDrained { name } => !cluster
-                .pods()
-                .values()
-                .any(|p| p.status.node.as_deref() == Some(name) && p.is_active() && p.meta.namespace != "kube-system"),
+            Predicate::NodeDrained { name } => !cluster.pods().values().any(|p| {
+                p.status.node.as_deref() == Some(name)
+                    && p.is_active()
+                    && p.meta.namespace != "kube-system"
+                    && p.meta.owner.as_ref().is_none_or(|o| o.kind != super::objects::OwnerKind::DaemonSet)
+            }),
             Predicate::NoDiskPressure { name } => cluster
                 .nodes()
                 .get(name)
@@ -361,6 +364,10 @@ fn exists(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> bool {
         Kind::ResourceQuota => cluster.quotas().contains_key(&k),
         Kind::LimitRange => cluster.limitranges().contains_key(&k),
         Kind::Pdb => cluster.pdbs().contains_key(&k),
+        Kind::DaemonSet => cluster.daemonsets().contains_key(&k),
+        Kind::StatefulSet => cluster.statefulsets().contains_key(&k),
+        Kind::Job => cluster.jobs().contains_key(&k),
+        Kind::CronJob => cluster.cronjobs().contains_key(&k),
         Kind::ServiceAccount => cluster.serviceaccounts().contains_key(&k),
         Kind::Role | Kind::RoleBinding => {
             if kind == Kind::Role {

@@ -47,7 +47,7 @@ fn owned_sets(cluster: &Cluster, d: &Deployment) -> Vec<(String, String)> {
         .collect()
 }
 
-fn parse_bound(spec: &str, total: u32, round_up: bool) -> u32 {
+pub(super) fn parse_bound(spec: &str, total: u32, round_up: bool) -> u32 {
     if let Some(pct) = spec.strip_suffix('%') {
         let pct: u32 = pct.trim().parse().unwrap_or(25);
         let scaled = u64::from(total) * u64::from(pct);

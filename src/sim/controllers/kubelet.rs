@@ -10,7 +10,7 @@ pub use container::container_usage;
 
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::WaitingReason;
-use crate::sim::objects::{ContainerState, KubeletState, PodPhase};
+use crate::sim::objects::{ContainerState, KubeletState, PodPhase, RestartPolicy};
 
 /// The longest a crashing container waits before its next restart.
 pub const MAX_BACKOFF: u32 = 300;
@@ -103,14 +103,27 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
         updated.status.containers.iter().any(|c| {
             c.restart_count > 0 || matches!(c.state, ContainerState::Running { .. }) || c.last_state.is_some()
         });
+    let policy = updated.spec.restart_policy;
     let all_done = !updated.status.containers.is_empty()
         && updated.status.containers.iter().all(|c| matches!(c.state, ContainerState::Terminated { exit_code: 0, .. }))
+        && (policy != RestartPolicy::Always
+            || updated
+                .spec
+                .containers
+                .iter()
+                .all(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.exits_after.is_some())));
+    // Under `Never`, a pod whose containers have all exited, one of them in error, has failed.
+    let failed = policy == RestartPolicy::Never
+        && !updated.status.containers.is_empty()
+        && updated.status.containers.iter().all(|c| matches!(c.state, ContainerState::Terminated { .. }))
         && updated
-            .spec
+            .status
             .containers
             .iter()
-            .all(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.exits_after.is_some()));
-    updated.status.phase = if all_done {
+            .any(|c| matches!(c.state, ContainerState::Terminated { exit_code, .. } if exit_code != 0));
+    updated.status.phase = if failed {
+        PodPhase::Failed
+    } else if all_done {
         PodPhase::Succeeded
     } else if init_done && ever_started {
         PodPhase::Running

@@ -117,6 +117,52 @@ pub fn deployment(ns: &str, name: &str, image: &str, replicas: u32) -> Deploymen
     }
 }
 
+/// A daemon set whose pods (labelled `app: NAME`) run one container named after it.
+pub fn daemonset(ns: &str, name: &str, image: &str) -> crate::sim::objects::DaemonSet {
+    let d = deployment(ns, name, image, 1);
+    crate::sim::objects::DaemonSet {
+        meta: d.meta,
+        selector: d.selector,
+        template: d.template,
+        update_strategy: crate::sim::objects::DaemonSetStrategy::default(),
+        status: crate::sim::objects::SetStatus::default(),
+    }
+}
+
+/// A job running `image` once to completion, its pods never restarted.
+pub fn job(ns: &str, name: &str, image: &str) -> crate::sim::objects::Job {
+    crate::sim::objects::Job {
+        meta: Meta::new(name, ns),
+        spec: job_spec(name, image),
+        status: crate::sim::objects::JobStatus::default(),
+    }
+}
+
+/// A job spec whose pods run one container named `name` and are never restarted.
+pub fn job_spec(name: &str, image: &str) -> crate::sim::objects::JobSpec {
+    crate::sim::objects::JobSpec {
+        template: PodTemplate {
+            labels: Labels::new(),
+            annotations: Labels::new(),
+            spec: PodSpec {
+                restart_policy: crate::sim::objects::RestartPolicy::Never,
+                ..pod_spec(vec![container(name, image)])
+            },
+        },
+        completions: 1,
+        parallelism: 1,
+        backoff_limit: 6,
+        active_deadline_seconds: None,
+        ttl_seconds_after_finished: None,
+        suspend: false,
+    }
+}
+
+/// A batch app that exits with `code` after `seconds`.
+pub fn batch_app(seconds: u32, code: i32) -> AppProfile {
+    AppProfile { port: None, exits_after: Some(seconds), exit_code: code, startup_seconds: 0, ..AppProfile::default() }
+}
+
 /// A bare pod (no owner) running one container.
 pub fn pod(ns: &str, name: &str, spec: PodSpec) -> Pod {
     let mut meta = Meta::new(name, ns);

@@ -2,12 +2,14 @@
 //! writes kubectl's lines with tab-separated cells; [`tabwriter`] then aligns them exactly as
 //! kubectl's Go tabwriter does, so section alignment quirks match the real thing.
 
+mod batch;
 pub(crate) mod clock;
 mod config;
 mod network;
 mod node;
 mod pod;
 mod policy;
+mod sets;
 pub(crate) mod tabwriter;
 mod workload;
 
@@ -177,6 +179,10 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
         Kind::ResourceQuota => rows!(cluster.quotas()),
         Kind::LimitRange => rows!(cluster.limitranges()),
         Kind::Pdb => rows!(cluster.pdbs()),
+        Kind::DaemonSet => rows!(cluster.daemonsets()),
+        Kind::StatefulSet => rows!(cluster.statefulsets()),
+        Kind::Job => rows!(cluster.jobs()),
+        Kind::CronJob => rows!(cluster.cronjobs()),
         Kind::ServiceAccount => rows!(cluster.serviceaccounts()),
         Kind::Role | Kind::ClusterRole => {
             let want = kind == Kind::ClusterRole;
@@ -345,6 +351,10 @@ fn describe_one(cluster: &Cluster, t: &Target, show_events: bool) -> String {
         Kind::LimitRange => config::limitrange(cluster, ns, name, &mut w),
         Kind::Hpa => policy::hpa(cluster, ns, name, &mut w),
         Kind::Pdb => policy::pdb(cluster, ns, name, &mut w),
+        Kind::DaemonSet => sets::daemonset(cluster, ns, name, &mut w),
+        Kind::StatefulSet => sets::statefulset(cluster, ns, name, &mut w),
+        Kind::Job => batch::job(cluster, ns, name, &mut w),
+        Kind::CronJob => batch::cronjob(cluster, ns, name, &mut w),
         Kind::Role | Kind::ClusterRole => policy::role(cluster, t.kind, ns, name, &mut w),
         Kind::RoleBinding | Kind::ClusterRoleBinding => {
             policy::rolebinding(cluster, t.kind, ns, name, &mut w);

@@ -40,7 +40,17 @@ pub(super) const FLAGS: &[FlagSpec] = &[
 ];
 
 /// What `get all` lists, in kubectl's order: the kinds in the `all` category.
-pub(super) const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet, Kind::Hpa];
+pub(super) const ALL: &[Kind] = &[
+    Kind::Pod,
+    Kind::Service,
+    Kind::DaemonSet,
+    Kind::Deployment,
+    Kind::ReplicaSet,
+    Kind::StatefulSet,
+    Kind::Hpa,
+    Kind::CronJob,
+    Kind::Job,
+];
 
 /// One object found, with what filtering and tables need.
 #[derive(Clone, Debug)]

@@ -154,7 +154,7 @@ fn line_time(line: &str, fallback: i64) -> i64 {
 }
 
 /// Picks the pod `logs`/`exec` talks to: `NAME`, `pod/NAME`, or the first pod of a
-/// deployment, replica set or service (with kubectl's `Found N pods, using pod/…` note).
+/// deployment, replica set, daemon set, stateful set, job or service (with kubectl's `Found N pods, using pod/…` note).
 pub(crate) fn resolve_pod<'a>(
     cluster: &'a Cluster,
     ns: &str,
@@ -185,6 +185,16 @@ pub(crate) fn resolve_pod<'a>(
         }
         Kind::Service => {
             cluster.services().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
+        Kind::DaemonSet => {
+            cluster.daemonsets().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
+        Kind::StatefulSet => {
+            cluster.statefulsets().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?.selector.clone()
+        }
+        Kind::Job => {
+            let job = cluster.jobs().get(&key(ns, name)).ok_or_else(|| ApiError::not_found(kind, name))?;
+            Labels::from([("batch.kubernetes.io/job-name".to_owned(), job.meta.name.clone())])
         }
         other => {
             return Err(KubectlError::msg(format!("error: cannot get the logs from {}", other.qualified_plural())));

@@ -1,9 +1,11 @@
-//! `kubectl rollout status|history|undo|restart|pause|resume` on deployments. `status` and
+//! `kubectl rollout status|history|undo|restart|pause|resume` on deployments, and `status`,
+//! `history`, `undo` and `restart` on daemon sets and stateful sets (`sets`). `status` and
 //! `history` read the deployment and its replica sets; the others are typed changes applied
 //! through [`Cluster::apply`]. The console does not block, so `status` prints the line kubectl
 //! would print now and returns.
 
 mod history;
+mod sets;
 
 use super::mutate::target::{resolve_one, slash_name};
 use super::mutate::{ACTOR, no_resources_error, unknown_subcommand};
@@ -102,6 +104,15 @@ fn deployment<'c>(
     cluster.deployments().get(&key(ns, &name)).ok_or_else(|| ApiError::not_found(Kind::Deployment, &name).into())
 }
 
+/// The daemon set or stateful set a rollout subcommand names, if it names one.
+fn set_target(args: &Args) -> Result<Option<(Kind, String)>, KubectlError> {
+    if args.positional.is_empty() {
+        return Ok(None);
+    }
+    let (kind, name) = resolve_one(&args.positional)?;
+    Ok(sets::handles(kind).then_some((kind, name)))
+}
+
 /// The replica sets a deployment owns, oldest revision first.
 pub(super) fn owned<'c>(cluster: &'c Cluster, d: &Deployment) -> Vec<&'c ReplicaSet> {
     let mut list: Vec<&ReplicaSet> = cluster
@@ -118,6 +129,9 @@ pub(super) fn owned<'c>(cluster: &'c Cluster, d: &Deployment) -> Vec<&'c Replica
 
 /// `rollout status`: the line kubectl's deployment status viewer prints for the current state.
 pub fn status(cluster: &Cluster, args: &Args) -> Result<String, KubectlError> {
+    if let Some((kind, name)) = set_target(args)? {
+        return sets::status(cluster, kind, args.namespace(), &name);
+    }
     let d = deployment(cluster, args, |k, _| {
         format!("error: no status viewer has been implemented for {}", group_kind(k))
     })?;
@@ -173,6 +187,15 @@ fn same_template(a: &PodTemplate, b: &PodTemplate) -> bool {
 
 pub fn plan_undo(cluster: &Cluster, args: &Args) -> Result<Undo, KubectlError> {
     let to_revision = args.number::<i64>(flag::TO_REVISION)?.unwrap_or(0);
+    if let Some((kind, name)) = set_target(args)? {
+        let Ok(to) = u32::try_from(to_revision) else {
+            return Err(KubectlError::msg(format!(
+                "error: unable to find specified revision {to_revision} in history"
+            )));
+        };
+        let (change, line) = sets::undo(cluster, kind, args.namespace(), &name, to)?;
+        return Ok(Undo { change, line });
+    }
     let d = deployment(cluster, args, |k, _| {
         format!("error: no rollbacker has been implemented for \"{}\"", group_kind(k))
     })?;
@@ -217,6 +240,11 @@ pub fn plan_undo(cluster: &Cluster, args: &Args) -> Result<Undo, KubectlError> {
 
 /// `rollout restart|pause|resume`.
 pub fn plan_simple(cluster: &Cluster, sub: &str, args: &Args) -> Result<(Change, String), KubectlError> {
+    if sub == "restart"
+        && let Some((kind, name)) = set_target(args)?
+    {
+        return sets::restart(cluster, kind, args.namespace(), &name);
+    }
     let gerund = match sub {
         "restart" => "restarting",
         "pause" => "pausing",

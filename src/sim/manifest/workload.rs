@@ -13,6 +13,7 @@ use crate::sim::objects::{
     Strategy, TaintEffect, Toleration, Volume, VolumeSource,
 };
 
+mod sets;
 mod spec_read;
 
 use spec_read::read_pod_spec;
@@ -99,19 +100,19 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                 },
             }))
         }
-        _ => None,
+        _ => sets::emit(cluster, kind, &id),
     }
 }
 
-fn nonzero(n: u32) -> Value {
+pub(super) fn nonzero(n: u32) -> Value {
     if n == 0 { Value::Null } else { n.into() }
 }
 
-fn int_or_percent(s: &str) -> Value {
+pub(super) fn int_or_percent(s: &str) -> Value {
     s.parse::<u32>().map_or_else(|_| Value::String(s.to_owned()), Value::from)
 }
 
-fn template(t: &PodTemplate) -> Value {
+pub(super) fn template(t: &PodTemplate) -> Value {
     json!({
         "metadata": {"labels": nonempty_map(&t.labels), "annotations": nonempty_map(&t.annotations)},
         "spec": pod_spec(&t.spec, t.spec.node_name.as_deref()),
@@ -129,7 +130,7 @@ fn pod_spec(spec: &PodSpec, node: Option<&str>) -> Value {
         "imagePullSecrets": nonempty(spec.image_pull_secrets.iter().map(|s| json!({"name": s})).collect()),
         "volumes": nonempty(spec.volumes.iter().map(volume).collect()),
         "schedulerName": spec.scheduler_name.as_deref().unwrap_or("default-scheduler"),
-        "restartPolicy": "Always",
+        "restartPolicy": spec.restart_policy.as_str(),
         "dnsPolicy": "ClusterFirst",
         "terminationGracePeriodSeconds": 30,
     })
@@ -383,12 +384,16 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             check_selector(&r.selector, &old.selector, &r.template)?;
             cluster.replicasets_mut().insert(id, r);
         }
-        _ => {}
+        _ => sets::write(cluster, kind, &id, m, spec)?,
     }
     Ok(())
 }
 
-fn check_selector(new: &crate::sim::objects::Labels, old: &crate::sim::objects::Labels, t: &PodTemplate) -> R<()> {
+pub(super) fn check_selector(
+    new: &crate::sim::objects::Labels,
+    old: &crate::sim::objects::Labels,
+    t: &PodTemplate,
+) -> R<()> {
     if new.is_empty() {
         return Err(Bad::required("spec.selector"));
     }
@@ -430,7 +435,7 @@ fn read_strategy(spec: &Value) -> R<Strategy> {
     }
 }
 
-fn read_template(spec: &Value, old: &PodTemplate) -> R<PodTemplate> {
+pub(super) fn read_template(spec: &Value, old: &PodTemplate) -> R<PodTemplate> {
     let t = read::obj(spec, "template", "spec")?;
     let tm = read::obj(t, "metadata", "spec.template")?;
     Ok(PodTemplate {

@@ -64,12 +64,16 @@ pub struct OwnerRef {
 }
 
 /// The kinds of object that own others here: replica sets own pods, deployments own replica
-/// sets, a node owns its mirror pods, a daemon set its pods. Serialized as the API spells it.
+/// sets, a node owns its mirror pods, daemon sets, stateful sets and jobs their pods, cron jobs
+/// their jobs. Serialized as the API spells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OwnerKind {
     ReplicaSet,
     Deployment,
     DaemonSet,
+    StatefulSet,
+    Job,
+    CronJob,
     Node,
 }
 
@@ -80,6 +84,9 @@ impl OwnerKind {
             OwnerKind::ReplicaSet => "ReplicaSet",
             OwnerKind::Deployment => "Deployment",
             OwnerKind::DaemonSet => "DaemonSet",
+            OwnerKind::StatefulSet => "StatefulSet",
+            OwnerKind::Job => "Job",
+            OwnerKind::CronJob => "CronJob",
             OwnerKind::Node => "Node",
         }
     }
@@ -87,7 +94,8 @@ impl OwnerKind {
     /// The owner's `apiVersion`.
     pub const fn api_version(self) -> &'static str {
         match self {
-            OwnerKind::ReplicaSet | OwnerKind::Deployment | OwnerKind::DaemonSet => "apps/v1",
+            OwnerKind::ReplicaSet | OwnerKind::Deployment | OwnerKind::DaemonSet | OwnerKind::StatefulSet => "apps/v1",
+            OwnerKind::Job | OwnerKind::CronJob => "batch/v1",
             OwnerKind::Node => "v1",
         }
     }

@@ -128,6 +128,41 @@ pub struct PodSpec {
     pub volumes: Vec<Volume>,
     #[serde(default)]
     pub scheduler_name: Option<String>,
+    /// Whether the kubelet restarts containers that exit (jobs say `Never` or `OnFailure`).
+    /// Left out of serialization when `Always`, so templates hash as they did before it existed.
+    #[serde(default, skip_serializing_if = "RestartPolicy::is_always")]
+    pub restart_policy: RestartPolicy,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RestartPolicy {
+    #[default]
+    Always,
+    OnFailure,
+    Never,
+}
+
+impl RestartPolicy {
+    pub fn is_always(&self) -> bool {
+        *self == RestartPolicy::Always
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RestartPolicy::Always => "Always",
+            RestartPolicy::OnFailure => "OnFailure",
+            RestartPolicy::Never => "Never",
+        }
+    }
+
+    /// Whether a container that exited with `exit_code` is started again.
+    pub const fn restarts(self, exit_code: i32) -> bool {
+        match self {
+            RestartPolicy::Always => true,
+            RestartPolicy::OnFailure => exit_code != 0,
+            RestartPolicy::Never => false,
+        }
+    }
 }
 
 fn default_sa() -> String {
@@ -277,7 +312,7 @@ impl std::fmt::Display for IntOrString {
     }
 }
 
-/// A pod. Bare pods (no owner) may be written in a scenario; the rest are made by replica sets.
+/// A pod. Bare pods (no owner) may be written in a scenario; the rest are made by controllers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pod {

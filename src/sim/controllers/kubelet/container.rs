@@ -98,12 +98,15 @@ pub fn sync(cluster: &Cluster, pod: &mut Pod, index: usize, init: bool, events: 
     let now = cluster.now;
     let Some(spec) = spec_of(pod, index, init).cloned() else { return };
     let pod_id = format!("{}_{}({})", pod.meta.name, pod.meta.namespace, crate::sim::manifest::uid(pod.meta.uid));
+    let policy = pod.spec.restart_policy;
     let Some(status) = status_mut(pod, index, init) else { return };
     match status.state.clone() {
         ContainerState::Running { started_at } => {
             run(cluster, pod, index, init, &spec, started_at, events);
         }
         ContainerState::Terminated { exit_code: 0, .. } if init => {}
+        // A job's container that exited stays exited unless its restart policy says otherwise.
+        ContainerState::Terminated { exit_code, .. } if !init && !policy.restarts(exit_code) => {}
         ContainerState::Terminated { .. } | ContainerState::Waiting { .. } if status.next_start > now => {
             let waiting = match &status.state {
                 ContainerState::Waiting { reason, .. }
@@ -371,6 +374,9 @@ fn run(
             if let Some(error) = dependency_errors.first() {
                 log(status, now, &format!("ERROR: {error}"));
                 crash(status, "Error", 1);
+            } else if app.exit_code != 0 && !init {
+                log(status, now, &format!("ERROR: exiting with code {}", app.exit_code));
+                crash(status, "Error", app.exit_code);
             } else {
                 log(status, now, "done");
                 status.state = ContainerState::Terminated {

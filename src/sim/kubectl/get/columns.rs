@@ -1,5 +1,7 @@
 //! The columns `kubectl get` prints for each kind, in kubectl 1.31's order and formats.
 
+mod workloads;
+
 use super::Item;
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
@@ -63,6 +65,16 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
             (&["NAME", "ROLE", "AGE"], &["USERS", "GROUPS", "SERVICEACCOUNTS"])
         }
         Kind::ValidatingWebhook | Kind::MutatingWebhook => (&["NAME", "WEBHOOKS", "AGE"], &[]),
+        Kind::DaemonSet => (
+            &["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Kind::StatefulSet => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
+        Kind::Job => (&["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
+        Kind::CronJob => (
+            &["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
     };
     let mut out = base.to_vec();
     if wide {
@@ -87,7 +99,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
     out
 }
 
-fn or_none(s: String) -> String {
+pub(super) fn or_none(s: String) -> String {
     if s.is_empty() { "<none>".to_owned() } else { s }
 }
 
@@ -423,6 +435,9 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
         Kind::ValidatingWebhook | Kind::MutatingWebhook => {
             let n = cluster.webhooks().get(item.name.as_ref()).map_or(0, |w| w.webhooks.len());
             vec![name, n.to_string(), age_s]
+        }
+        Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob => {
+            workloads::row(cluster, item.kind, &id(), age_s, wide).unwrap_or_else(|| vec![name])
         }
     };
     r.truncate(headers(item.kind, wide).len());

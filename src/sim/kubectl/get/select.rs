@@ -50,6 +50,10 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
         Kind::ResourceQuota => cluster.quotas().values().for_each(|o| push(&o.meta, None)),
         Kind::LimitRange => cluster.limitranges().values().for_each(|o| push(&o.meta, None)),
         Kind::Pdb => cluster.pdbs().values().for_each(|o| push(&o.meta, None)),
+        Kind::DaemonSet => cluster.daemonsets().values().for_each(|o| push(&o.meta, None)),
+        Kind::StatefulSet => cluster.statefulsets().values().for_each(|o| push(&o.meta, None)),
+        Kind::Job => cluster.jobs().values().for_each(|o| push(&o.meta, None)),
+        Kind::CronJob => cluster.cronjobs().values().for_each(|o| push(&o.meta, None)),
         Kind::ServiceAccount => cluster.serviceaccounts().values().for_each(|o| push(&o.meta, None)),
         Kind::Role | Kind::ClusterRole => {
             let want = kind == Kind::ClusterRole;

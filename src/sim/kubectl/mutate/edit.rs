@@ -59,6 +59,7 @@ pub fn plan_scale(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
         let now = match kind {
             Kind::Deployment => cluster.deployments().get(&meta.key()).map(|d| d.replicas),
             Kind::ReplicaSet => cluster.replicasets().get(&meta.key()).map(|r| r.replicas),
+            Kind::StatefulSet => cluster.statefulsets().get(&meta.key()).map(|s| s.replicas),
             _ => {
                 return Err(KubectlError::msg(
                     "Error from server (NotFound): the server could not find the requested resource",

@@ -1,5 +1,5 @@
-//! `kubectl set image|resources|env|serviceaccount` on deployments, plus the read-only
-//! `set env --list`, and `set selector` on services.
+//! `kubectl set image|resources|env|serviceaccount` on deployments (`set image` on daemon sets
+//! and stateful sets too), plus the read-only `set env --list`, and `set selector` on services.
 
 pub(crate) mod account;
 
@@ -118,8 +118,60 @@ fn chosen_container(d: &Deployment, args: &Args) -> Result<Option<String>, Kubec
     }
 }
 
+/// `set image` on a daemon set or stateful set: a strategic merge patch of the template's
+/// containers, as kubectl sends it.
+fn plan_set_image(
+    cluster: &Cluster,
+    args: &Args,
+    kind: Kind,
+    name: &str,
+    pairs: &[String],
+) -> Result<Plan, KubectlError> {
+    let k = key(args.namespace(), name);
+    let template = match kind {
+        Kind::DaemonSet => cluster.daemonsets().get(&k).map(|d| &d.template),
+        _ => cluster.statefulsets().get(&k).map(|s| &s.template),
+    }
+    .ok_or_else(|| ApiError::not_found(kind, name))?;
+    if pairs.is_empty() {
+        return Err(KubectlError::msg("error: at least one image update is required"));
+    }
+    let mut containers = Vec::new();
+    for pair in pairs {
+        let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
+        if image.is_empty() {
+            return Err(KubectlError::msg(format!("error: invalid image update: {pair}")));
+        }
+        let names: Vec<&str> = template
+            .spec
+            .containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| container == "*" || *n == container)
+            .collect();
+        if names.is_empty() {
+            return Err(container_not_found(container));
+        }
+        containers.extend(names.into_iter().map(|n| serde_json::json!({"name": n, "image": image})));
+    }
+    let patch = serde_json::json!({"spec": {"template": {"spec": {"containers": containers}}}});
+    let change = Change::Patch {
+        kind,
+        namespace: args.namespace().to_owned(),
+        name: name.to_owned(),
+        patch_type: crate::sim::change::PatchType::Strategic,
+        patch: patch.to_string(),
+    };
+    Ok(Plan::single(change, format!("{} image updated", slash_name(kind, name))))
+}
+
 pub fn plan_image(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
     let (pairs, words): (Vec<String>, Vec<String>) = args.positional.iter().cloned().partition(|w| w.contains('='));
+    if !words.is_empty()
+        && let (kind @ (Kind::DaemonSet | Kind::StatefulSet), name) = resolve_one(&words)?
+    {
+        return plan_set_image(cluster, args, kind, &name, &pairs);
+    }
     let d = target(cluster, args, &words)?;
     if pairs.is_empty() {
         return Err(KubectlError::msg("error: at least one image update is required"));

@@ -101,6 +101,10 @@ pub fn metas(cluster: &Cluster, kind: Kind) -> Vec<&Meta> {
         Kind::ResourceQuota => cluster.quotas().values().map(|o| &o.meta).collect(),
         Kind::LimitRange => cluster.limitranges().values().map(|o| &o.meta).collect(),
         Kind::Pdb => cluster.pdbs().values().map(|o| &o.meta).collect(),
+        Kind::DaemonSet => cluster.daemonsets().values().map(|o| &o.meta).collect(),
+        Kind::StatefulSet => cluster.statefulsets().values().map(|o| &o.meta).collect(),
+        Kind::Job => cluster.jobs().values().map(|o| &o.meta).collect(),
+        Kind::CronJob => cluster.cronjobs().values().map(|o| &o.meta).collect(),
         Kind::ServiceAccount => cluster.serviceaccounts().values().map(|o| &o.meta).collect(),
         Kind::Role | Kind::ClusterRole => {
             let cluster_wide = kind == Kind::ClusterRole;

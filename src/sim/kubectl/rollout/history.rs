@@ -16,6 +16,11 @@ const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 pub fn run(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
     let revision = args.number::<i64>(flag::REVISION)?.unwrap_or(0);
+    if revision == 0
+        && let Some((kind, name)) = super::set_target(args)?
+    {
+        return Done::read(super::sets::history(cluster, kind, args.namespace(), &name)?);
+    }
     let d = deployment(cluster, args, |k, _| {
         format!("error: no history viewer has been implemented for \"{}\"", group_kind(k))
     })?

@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use crate::sim::manifest::read::{self, Bad, R, field, index, join};
 use crate::sim::objects::{
-    Container, EnvFrom, EnvVar, KeyRef, PodSpec, Probe, ResourceList, Resources, TaintEffect, Toleration, Volume,
-    VolumeMount, VolumeSource,
+    Container, EnvFrom, EnvVar, KeyRef, PodSpec, Probe, ResourceList, Resources, RestartPolicy, TaintEffect,
+    Toleration, Volume, VolumeMount, VolumeSource,
 };
 
 pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
@@ -29,6 +29,18 @@ pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
         .enumerate()
         .map(|(i, x)| read_volume(x, &index(&join(path, "volumes"), i)))
         .collect::<R<Vec<_>>>()?;
+    let restart_policy = match read::opt_str(v, "restartPolicy", path)?.as_deref() {
+        None | Some("Always") => RestartPolicy::Always,
+        Some("OnFailure") => RestartPolicy::OnFailure,
+        Some("Never") => RestartPolicy::Never,
+        Some(other) => {
+            return Err(Bad::unsupported(
+                &join(path, "restartPolicy"),
+                &json!(other),
+                &["Always", "OnFailure", "Never"],
+            ));
+        }
+    };
     Ok(PodSpec {
         containers,
         init_containers: read_containers(v, "initContainers", path)?,
@@ -44,6 +56,7 @@ pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
             Some(s) if s == "default-scheduler" && old.scheduler_name.is_none() => None,
             other => other,
         },
+        restart_policy,
     })
 }
 
