@@ -157,3 +157,59 @@ fn served(cluster: &Cluster, url: &str) -> Option<String> {
         HttpOutcome::DnsError { message, .. } => Some(message),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::validate;
+    use crate::sim::change::Object;
+
+    fn first_deploy() -> crate::scenario::Scenario {
+        crate::scenario::builtin(crate::scenario::DEFAULT_ID).expect("exists").expect("parses")
+    }
+
+    fn web(s: &mut crate::scenario::Scenario) -> &mut crate::sim::objects::Container {
+        let Some(Object::Deployment(d)) = s.cluster.objects.get_mut(3) else {
+            panic!("objects[3] is the web deployment")
+        };
+        &mut d.template.spec.containers[0]
+    }
+
+    #[test]
+    fn a_slow_start_is_given_time_to_settle() {
+        let mut s = first_deploy();
+        if let Some(probe) = &mut web(&mut s).readiness {
+            probe.initial_delay_seconds = 240;
+        }
+        assert!(validate(&s).is_empty(), "{:?}", validate(&s));
+    }
+
+    #[test]
+    fn a_crash_before_any_fault_is_named_at_the_deployment_that_declares_the_pod() {
+        let mut s = first_deploy();
+        if let Some(app) = s.cluster.apps.get_mut("web") {
+            app.required_env = vec!["DATABASE_URL".to_owned()];
+        }
+        let problems = validate(&s);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "cluster.objects[3]");
+        assert!(problems[0].message.starts_with("baseline is not healthy: pod shop/web-"), "{}", problems[0].message);
+        assert!(problems[0].message.contains(" is CrashLoopBackOff: back-off "), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn an_overloaded_baseline_is_not_refused_but_a_broken_path_is() {
+        let mut s = first_deploy();
+        // 3 pods of 80 requests per second each: 900 is more than they serve.
+        s.cluster.entrypoints[0].rps = 900.0;
+        assert!(validate(&s).is_empty(), "{:?}", validate(&s));
+        // No ingress rule for this host: the controller answers 404 itself.
+        s.cluster.entrypoints[0].url = "https://shop.example.org/".to_owned();
+        let problems: Vec<String> = validate(&s).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "cluster.entrypoints[0]: baseline is not healthy: entrypoint \"Storefront\" (https://shop.example.org/) serves 0.0% of requests: 404 Not Found (nginx)"
+            ]
+        );
+    }
+}
