@@ -53,7 +53,7 @@ fn group_commands_complete_their_subcommands() {
     assert_eq!(candidates("rollout res"), ["restart", "resume"]);
     assert_eq!(line("rollout res"), "rollout res");
     assert_eq!(line("set im"), "set image ");
-    assert_eq!(candidates("set "), ["env", "image", "resources"]);
+    assert_eq!(candidates("set "), ["env", "image", "resources", "selector", "serviceaccount"]);
     assert_eq!(line("top n"), "top nodes ");
     assert_eq!(line("auth c"), "auth can-i ");
     assert_eq!(line("auth can-i pat"), "auth can-i patch ");

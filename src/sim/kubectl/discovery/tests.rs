@@ -40,7 +40,7 @@ fn api_resources_lists_every_kind_core_first_in_kubectls_columns() {
 #[test]
 fn api_resources_filters_and_formats_as_kubectl_does() {
     let (_, names) = out("api-resources -o name --api-group=apps");
-    assert_eq!(names, "deployments.apps\nreplicasets.apps");
+    assert_eq!(names, "daemonsets.apps\ndeployments.apps\nreplicasets.apps\nstatefulsets.apps");
     let (_, cluster_wide) = out("api-resources --namespaced=false -o name");
     assert!(cluster_wide.lines().all(|n| Kind::ALL.iter().any(|k| !k.namespaced() && k.qualified_plural() == n)));
     assert!(cluster_wide.contains("nodes\n") && !cluster_wide.contains("pods"));
