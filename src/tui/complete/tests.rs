@@ -53,13 +53,15 @@ fn group_commands_complete_their_subcommands() {
     assert_eq!(candidates("rollout res"), ["restart", "resume"]);
     assert_eq!(line("rollout res"), "rollout res");
     assert_eq!(line("set im"), "set image ");
-    assert_eq!(candidates("set "), ["env", "image", "resources"]);
+    assert_eq!(candidates("set "), ["env", "image", "resources", "selector", "serviceaccount"]);
     assert_eq!(line("top n"), "top nodes ");
     assert_eq!(line("auth c"), "auth can-i ");
     assert_eq!(line("auth can-i pat"), "auth can-i patch ");
     assert_eq!(line("create configm"), "create configmap ");
     assert_eq!(line("create secret gen"), "create secret generic ");
     assert_eq!(candidates("create role"), ["role", "rolebinding"]);
+    assert_eq!(line("create service nodep"), "create service nodeport ");
+    assert_eq!(line("port-f"), "port-forward ");
 }
 
 #[test]
