@@ -60,6 +60,8 @@ fn group_commands_complete_their_subcommands() {
     assert_eq!(line("create configm"), "create configmap ");
     assert_eq!(line("create secret gen"), "create secret generic ");
     assert_eq!(candidates("create role"), ["role", "rolebinding"]);
+    assert_eq!(line("create service nodep"), "create service nodeport ");
+    assert_eq!(line("port-f"), "port-forward ");
 }
 
 #[test]

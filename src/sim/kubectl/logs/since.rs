@@ -108,7 +108,22 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, String> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// Any text is a duration or Go's error for it, never a panic; what parses prints back.
+        #[test]
+        fn time_flags_never_panic(text in "[-+0-9.a-zµ:TZ]{0,24}") {
+            if let Ok(seconds) = parse_duration(&text) {
+                prop_assert!(seconds.unsigned_abs() < 10_000_000_000);
+            }
+            if let Ok(t) = parse_rfc3339(&text) {
+                prop_assert!(crate::sim::manifest::parse_timestamp(&crate::sim::cluster::timestamp(t)).is_some());
+            }
+        }
+    }
 
     #[test]
     fn durations_parse_like_go() {
