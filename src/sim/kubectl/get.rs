@@ -128,6 +128,31 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         )?;
     }
 
+    // `--as USER`: the API server authorizes the request as that user.
+    if let Some(user) = a.value(flag::AS) {
+        for r in &requests {
+            let verb = if r.names.is_empty() { "list" } else { "get" };
+            let scope = if r.kind.namespaced() && !all_ns { ns } else { "" };
+            if !super::auth::allowed(cluster, user, verb, r.kind.plural(), scope) {
+                let group = r.kind.group();
+                let place = if scope.is_empty() {
+                    "at the cluster scope".to_owned()
+                } else {
+                    format!("in the namespace \"{scope}\"")
+                };
+                let what = match r.names.first() {
+                    Some(name) => format!("{} \"{name}\"", r.kind.qualified_plural()),
+                    None => r.kind.qualified_plural(),
+                };
+                return Err(ApiError::Forbidden(format!(
+                    "{what} is forbidden: User \"{user}\" cannot {verb} resource \"{}\" in API group \"{group}\" {place}",
+                    r.kind.plural()
+                ))
+                .into());
+            }
+        }
+    }
+
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for r in &requests {

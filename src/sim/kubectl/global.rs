@@ -180,14 +180,14 @@ mod properties {
             ],
             0..8,
         )) {
-            if let Ok(hoisted) = hoist_verb(words.clone()) {
-                if hoisted != ["help"] {
-                    let mut before = words.clone();
-                    let mut after = hoisted.clone();
-                    before.sort();
-                    after.sort();
-                    prop_assert_eq!(before, after);
-                }
+            if let Ok(hoisted) = hoist_verb(words.clone())
+                && hoisted != ["help"]
+            {
+                let mut before = words.clone();
+                let mut after = hoisted.clone();
+                before.sort();
+                after.sort();
+                prop_assert_eq!(before, after);
             }
         }
     }

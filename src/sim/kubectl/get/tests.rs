@@ -372,3 +372,20 @@ fn go_templates_and_jsonpath_as_json_print_as_kubectl_does() {
     assert_eq!(get_err("get pods -o custom-columns-file=cols.txt"), "error: open cols.txt: no such file or directory");
     assert_eq!(get("get pod db-0 -n shop --show-managed-fields -o name"), "pod/db-0");
 }
+
+#[test]
+fn as_another_user_the_api_server_authorizes_the_read() {
+    assert_eq!(get("get pods -n shop --as=kubernetes-admin"), PODS);
+    assert_eq!(
+        get_err("kubectl --as=system:serviceaccount:shop:nobody -n shop get pods"),
+        "Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:shop:nobody\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\""
+    );
+    assert_eq!(
+        get_err("get deploy web -n shop --as jane"),
+        "Error from server (Forbidden): deployments.apps \"web\" is forbidden: User \"jane\" cannot get resource \"deployments\" in API group \"apps\" in the namespace \"shop\""
+    );
+    assert_eq!(
+        get_err("get nodes --as jane"),
+        "Error from server (Forbidden): nodes is forbidden: User \"jane\" cannot list resource \"nodes\" in API group \"\" at the cluster scope"
+    );
+}
