@@ -81,6 +81,7 @@ pub const RESOURCE_VERSION: FlagSpec = FlagSpec::value("resource-version", None)
 pub const REVISION: FlagSpec = FlagSpec::value("revision", None);
 pub const ROLE: FlagSpec = FlagSpec::value("role", None);
 pub const SAVE_CONFIG: FlagSpec = FlagSpec::switch("save-config", None);
+pub const SCHEDULE: FlagSpec = FlagSpec::value("schedule", None);
 pub const SELECTOR: FlagSpec = FlagSpec::value("selector", Some('l'));
 pub const SERVICEACCOUNT: FlagSpec = FlagSpec::value("serviceaccount", None);
 pub const SHOW_CAPACITY: FlagSpec = FlagSpec::switch("show-capacity", None);

@@ -660,6 +660,23 @@ pub static COMMANDS: &[Command] = &[
         ..CREATE
     },
     Command {
+        words: &["create", "job"],
+        help: "Create a job with the specified name",
+        synopsis: "kubectl create job NAME --image=image [--from=cronjob/name] -- [COMMAND] [args...] [options]",
+        flags: mutate::create::batch::JOB_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "job", rest)),
+        ..CREATE
+    },
+    Command {
+        words: &["create", "cronjob"],
+        aliases: &["cj"],
+        help: "Create a cron job with the specified name",
+        synopsis: "kubectl create cronjob NAME --image=image --schedule='0/5 * * * ?' -- [COMMAND] [args...] [flags] [options]",
+        flags: mutate::create::batch::CRONJOB_FLAGS,
+        handler: Handler::Change(|c, rest| mutate::create::run(c, "cronjob", rest)),
+        ..CREATE
+    },
+    Command {
         words: &["create", "service"],
         aliases: &["svc"],
         help: "Create a service (clusterip, nodeport or loadbalancer) with ports",

@@ -1,7 +1,8 @@
 //! `kubectl create configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|
-//! clusterrolebinding|deployment|service|ingress|poddisruptionbudget|quota`: new objects from
+//! clusterrolebinding|deployment|job|cronjob|service|ingress|poddisruptionbudget|quota`: new objects from
 //! flags (this console has no manifest files).
 
+pub(in crate::sim::kubectl) mod batch;
 pub(in crate::sim::kubectl) mod rbac;
 pub(in crate::sim::kubectl) mod service;
 
@@ -52,7 +53,7 @@ pub(crate) const SECRET_FLAGS: &[FlagSpec] = create_flags![
 pub(crate) const TOKEN_FLAGS: &[FlagSpec] = create_flags![flag::DURATION, flag::AUDIENCE];
 pub(crate) const DEPLOYMENT_FLAGS: &[FlagSpec] = create_flags![flag::IMAGE, flag::CREATE_REPLICAS, flag::PORT];
 
-const SUBCOMMANDS: &str = "configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding|deployment|service|ingress|poddisruptionbudget|quota";
+const SUBCOMMANDS: &str = "configmap|secret|namespace|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding|deployment|job|cronjob|service|ingress|poddisruptionbudget|quota";
 
 /// A planned creation, and the prefix kubectl puts before the API's refusal for this kind
 /// (`create configmap` says `failed to create configmap: …`, others print the API error).
@@ -117,6 +118,8 @@ pub fn plan_create(cluster: &Cluster, sub: &str, rest: &[String]) -> Result<Crea
         "rolebinding" => rbac::binding(cluster, rest, false),
         "clusterrolebinding" => rbac::binding(cluster, rest, true),
         "deployment" | "deploy" => deployment(cluster, rest),
+        "job" => batch::job(cluster, rest),
+        "cronjob" | "cj" => batch::cronjob(cluster, rest),
         "service" | "svc" => service::service(cluster, rest),
         "ingress" | "ing" => service::ingress(cluster, rest),
         "poddisruptionbudget" | "pdb" => service::pdb(cluster, rest),

@@ -2,7 +2,7 @@
 
 use super::super::fixture;
 use super::*;
-use crate::sim::objects::{PolicyRuleSpec, Role, RoleBinding, RoleRef, Subject};
+use crate::sim::objects::{OwnerKind, PolicyRuleSpec, Role, RoleBinding, RoleRef, Subject};
 
 fn words(line: &str) -> Vec<String> {
     shlex::split(line).expect("quotes")
@@ -186,4 +186,109 @@ fn create_configmap_end_to_end() {
     let out = crate::sim::kubectl::run(&mut c, "kubectl create configmap app-env --from-literal=A=1 -n shop");
     assert_eq!(out.output, "configmap/app-env created");
     assert!(c.configmaps().contains_key(&crate::sim::cluster::key("shop", "app-env")));
+}
+
+/// kubectl's `create job --image`: one container named after the job, the words after `--` as
+/// its command, `restartPolicy: Never`.
+#[test]
+fn create_job_runs_an_image_once_like_kubectl() {
+    let c = fixture::cluster();
+    let (o, line) = object(&c, "job migrate --image=busybox:1.36 -n shop -- sh -c 'echo done'");
+    assert_eq!(line, "job.batch/migrate created");
+    let Object::Job(job) = o else { panic!("not a job") };
+    assert_eq!(job.meta, Meta::new("migrate", "shop"));
+    let spec = &job.spec.template.spec;
+    assert_eq!(spec.restart_policy, crate::sim::objects::RestartPolicy::Never);
+    let c0 = &spec.containers[0];
+    assert_eq!((c0.name.as_str(), c0.image.as_str()), ("migrate", "busybox:1.36"));
+    assert_eq!(c0.command, ["sh", "-c", "echo done"]);
+    assert_eq!((job.spec.completions, job.spec.parallelism, job.spec.backoff_limit), (1, 1, 6));
+}
+
+/// kubectl's Validate for `create job`: exactly one of --image and --from, no command with --from.
+#[test]
+fn create_job_errors_are_kubectls() {
+    let c = fixture::cluster();
+    assert_eq!(err(&c, "job migrate -n shop"), "error: either --image or --from must be specified");
+    assert_eq!(
+        err(&c, "job migrate --image=busybox --from=cronjob/nightly -n shop"),
+        "error: either --image or --from must be specified"
+    );
+    assert_eq!(
+        err(&c, "job"),
+        "error: exactly one NAME is required, got 0\nSee 'kubectl create job -h' for help and examples"
+    );
+    assert_eq!(
+        err(&c, "job manual --from=cronjob/nightly -n shop"),
+        "Error from server (NotFound): cronjobs.batch \"nightly\" not found"
+    );
+    assert_eq!(
+        err(&c, "job manual --from=cronjob/nightly -n shop -- echo hi"),
+        "error: cannot specify --from and command"
+    );
+    assert!(
+        err(&c, "job manual --from=deployment/web -n shop")
+            .starts_with("error: from must be an existing cronjob: no kind \"Deployment\" is registered")
+    );
+    assert_eq!(err(&c, "job manual --from=nightly -n shop"), "error: from must be an existing cronjob");
+    assert_eq!(err(&c, "job x --image=busybox -n nope"), "Error from server (NotFound): namespaces \"nope\" not found");
+}
+
+/// kubectl's `create cronjob`: the container named after it, `restartPolicy: OnFailure` unless
+/// `--restart` says `Never`, both `--image` and `--schedule` required.
+#[test]
+fn create_cronjob_like_kubectl() {
+    let c = fixture::cluster();
+    let (o, line) = object(&c, "cronjob nightly --image=busybox --schedule='*/5 * * * *' -n shop -- date");
+    assert_eq!(line, "cronjob.batch/nightly created");
+    let Object::CronJob(cj) = o else { panic!("not a cron job") };
+    assert_eq!((cj.meta.name.as_str(), cj.schedule.as_str()), ("nightly", "*/5 * * * *"));
+    assert_eq!(cj.concurrency_policy, crate::sim::objects::ConcurrencyPolicy::Allow);
+    let spec = &cj.job_template.template.spec;
+    assert_eq!(spec.restart_policy, crate::sim::objects::RestartPolicy::OnFailure);
+    assert_eq!((spec.containers[0].name.as_str(), spec.containers[0].command.as_slice()), ("nightly", &["date".to_owned()][..]));
+    let (o, _) = object(&c, "cj once --image=busybox --schedule=@hourly --restart=Never -n shop");
+    let Object::CronJob(cj) = o else { panic!("not a cron job") };
+    assert_eq!(cj.job_template.template.spec.restart_policy, crate::sim::objects::RestartPolicy::Never);
+    assert_eq!(err(&c, "cronjob x -n shop"), "error: required flag(s) \"image\", \"schedule\" not set");
+    assert_eq!(err(&c, "cronjob x --image=busybox -n shop"), "error: required flag(s) \"schedule\" not set");
+    assert_eq!(err(&c, "cronjob x --schedule=@daily -n shop"), "error: required flag(s) \"image\" not set");
+    assert_eq!(
+        err(&c, "cronjob x --image=busybox --schedule=@daily --restart=Always -n shop"),
+        "Error from server (Invalid): CronJob.batch \"x\" is invalid: spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
+    );
+}
+
+/// End to end through the console: the API refuses a bad schedule, `create job --from` names the
+/// cron job as owner with kubectl's `instantiate: manual` annotation, and dry runs change nothing.
+#[test]
+fn create_job_from_a_cronjob_end_to_end() {
+    use crate::sim::cluster::key;
+    use crate::sim::kubectl::run;
+    let mut c = fixture::cluster();
+    let out = run(&mut c, "kubectl create cronjob nightly --image=busybox --schedule='61 * * * *' -n shop");
+    assert!(
+        out.output.starts_with("Error from server (Invalid): CronJob.batch \"nightly\" is invalid: spec.schedule: Invalid value: \"61 * * * *\""),
+        "{}",
+        out.output
+    );
+    let out = run(&mut c, "kubectl create cronjob nightly --image=busybox --schedule='0 3 * * *' -n shop");
+    assert_eq!(out.output, "cronjob.batch/nightly created");
+    let out = run(&mut c, "kubectl create job nightly-manual --from=cronjob/nightly -n shop --dry-run=client");
+    assert_eq!(out.output, "job.batch/nightly-manual created (dry run)");
+    assert!(!c.jobs().contains_key(&key("shop", "nightly-manual")));
+    let out = run(&mut c, "kubectl create job nightly-manual --from=cj/nightly -n shop --dry-run=server -o yaml");
+    assert!(out.output.contains("kind: Job"), "{}", out.output);
+    assert!(out.output.contains("cronjob.kubernetes.io/instantiate: manual"), "{}", out.output);
+    assert!(!c.jobs().contains_key(&key("shop", "nightly-manual")));
+    let out = run(&mut c, "kubectl create job nightly-manual --from=cronjob/nightly -n shop");
+    assert_eq!(out.output, "job.batch/nightly-manual created");
+    let job = c.jobs().get(&key("shop", "nightly-manual")).expect("the job was created");
+    assert_eq!(job.meta.annotations.get("cronjob.kubernetes.io/instantiate").map(String::as_str), Some("manual"));
+    assert_eq!(job.meta.owner.as_ref().map(|o| (o.kind, o.name.as_str())), Some((OwnerKind::CronJob, "nightly")));
+    assert_eq!(job.spec.template.spec.containers[0].name, "nightly");
+    let out = run(&mut c, "kubectl create cronjob nightly --image=busybox --schedule=@daily -n shop");
+    assert_eq!(out.output, "Error from server (AlreadyExists): cronjobs.batch \"nightly\" already exists");
+    let out = run(&mut c, "kubectl create job nightly-manual --image=busybox -n shop");
+    assert_eq!(out.output, "Error from server (AlreadyExists): jobs.batch \"nightly-manual\" already exists");
 }
