@@ -150,6 +150,7 @@ fn flags_complete_per_command() {
     assert_eq!(line("scale deploy/web --rep"), "scale deploy/web --replicas=");
     assert_eq!(line("rollout undo deploy/web --to"), "rollout undo deploy/web --to-revision=");
     assert_eq!(line("create deployment x --ima"), "create deployment x --image=");
+    assert_eq!(line("create cronjob x --sch"), "create cronjob x --schedule=");
     // A flag of another command is not offered.
     assert_eq!(line("describe pods --show-l"), "describe pods --show-l");
     // `--dry-run` and `--filename` are refused by the console and `--context` does nothing, so
@@ -238,6 +239,8 @@ fn every_offered_flag_is_accepted_by_the_console() {
         "create configmap x",
         "create secret generic x",
         "create deployment x",
+        "create job x",
+        "create cronjob x",
         "create role x",
         "create clusterrole x",
         "create rolebinding x",

@@ -280,6 +280,8 @@ fn create_job_from_a_cronjob_end_to_end() {
     let out = run(&mut c, "kubectl create job nightly-manual --from=cj/nightly -n shop --dry-run=server -o yaml");
     assert!(out.output.contains("kind: Job"), "{}", out.output);
     assert!(out.output.contains("cronjob.kubernetes.io/instantiate: manual"), "{}", out.output);
+    assert!(out.output.contains("ownerReferences:\n  - apiVersion: batch/v1"), "{}", out.output);
+    assert!(out.output.contains("    kind: CronJob\n    name: nightly\n"), "{}", out.output);
     assert!(!c.jobs().contains_key(&key("shop", "nightly-manual")));
     let out = run(&mut c, "kubectl create job nightly-manual --from=cronjob/nightly -n shop");
     assert_eq!(out.output, "job.batch/nightly-manual created");
@@ -292,3 +294,4 @@ fn create_job_from_a_cronjob_end_to_end() {
     let out = run(&mut c, "kubectl create job nightly-manual --image=busybox -n shop");
     assert_eq!(out.output, "Error from server (AlreadyExists): jobs.batch \"nightly-manual\" already exists");
 }
+
