@@ -333,3 +333,5 @@ fn exists(cluster: &Cluster, d: &Doc) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workload_tests;

@@ -4,6 +4,8 @@
 //! readers and validation as `kubectl patch`. What comes out is the `Object` a
 //! `Change::Create` then creates for real.
 
+mod workloads;
+
 use serde_json::{Value, json};
 
 use super::read::{self, Bad};
@@ -20,6 +22,10 @@ pub const CREATABLE: &[Kind] = &[
     Kind::Secret,
     Kind::ServiceAccount,
     Kind::Deployment,
+    Kind::DaemonSet,
+    Kind::StatefulSet,
+    Kind::Job,
+    Kind::CronJob,
     Kind::Service,
     Kind::Ingress,
     Kind::NetworkPolicy,
@@ -67,8 +73,11 @@ pub fn object_from(
 }
 
 /// The smallest object of `kind`, with what the manifest says that the readers cannot change
-/// afterwards (a deployment's selector).
+/// afterwards (a deployment's selector; see [`workloads`] for the other workload kinds).
 fn skeleton(kind: Kind, ns: &str, name: &str, manifest: &Value) -> Result<Object, ApiError> {
+    if let Some(workload) = workloads::skeleton(kind, ns, name, manifest) {
+        return workload;
+    }
     let meta = json!({ "name": name, "namespace": ns });
     let (tag, extra) = match kind {
         Kind::Deployment => return Ok(deployment(ns, name, manifest)?),
