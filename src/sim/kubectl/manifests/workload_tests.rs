@@ -142,7 +142,10 @@ fn create_makes_a_statefulset_with_its_claim_templates() {
         ("data", Some("standard"), "ReadWriteOnce", "1Gi".to_owned())
     );
     let out = with(&mut c, "kubectl create -f -", STS);
-    assert_eq!(out.output, "Error from server (AlreadyExists): error when creating \"STDIN\": statefulsets.apps \"db\" already exists");
+    assert_eq!(
+        out.output,
+        "Error from server (AlreadyExists): error when creating \"STDIN\": statefulsets.apps \"db\" already exists"
+    );
 }
 
 /// A job from a manifest keeps its completions, parallelism, back-off limit and template.

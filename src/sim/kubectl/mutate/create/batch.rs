@@ -24,12 +24,8 @@ pub const INSTANTIATE_ANNOTATION: &str = "cronjob.kubernetes.io/instantiate";
 /// The job spec kubectl writes for `--image`: one container named after the object, running
 /// the words after `--` as its command, with the given restart policy.
 fn job_spec(name: &str, image: &str, command: &[String], restart_policy: RestartPolicy) -> JobSpec {
-    let container = Container {
-        name: name.to_owned(),
-        image: image.to_owned(),
-        command: command.to_vec(),
-        ..Container::default()
-    };
+    let container =
+        Container { name: name.to_owned(), image: image.to_owned(), command: command.to_vec(), ..Container::default() };
     JobSpec {
         template: PodTemplate {
             labels: BTreeMap::new(),
@@ -58,7 +54,9 @@ pub fn job(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError>
     let image = args.value(flag::IMAGE).filter(|i| !i.is_empty());
     let from = args.value(flag::FROM).filter(|f| !f.is_empty());
     let (spec, meta) = match (image, from) {
-        (Some(image), None) => (job_spec(&name, image, &args.after_dashdash, RestartPolicy::Never), Meta::new(&name, ns)),
+        (Some(image), None) => {
+            (job_spec(&name, image, &args.after_dashdash, RestartPolicy::Never), Meta::new(&name, ns))
+        }
         (None, Some(from)) => {
             if !args.after_dashdash.is_empty() {
                 return Err(KubectlError::msg("error: cannot specify --from and command"));

@@ -246,7 +246,10 @@ fn create_cronjob_like_kubectl() {
     assert_eq!(cj.concurrency_policy, crate::sim::objects::ConcurrencyPolicy::Allow);
     let spec = &cj.job_template.template.spec;
     assert_eq!(spec.restart_policy, crate::sim::objects::RestartPolicy::OnFailure);
-    assert_eq!((spec.containers[0].name.as_str(), spec.containers[0].command.as_slice()), ("nightly", &["date".to_owned()][..]));
+    assert_eq!(
+        (spec.containers[0].name.as_str(), spec.containers[0].command.as_slice()),
+        ("nightly", &["date".to_owned()][..])
+    );
     let (o, _) = object(&c, "cj once --image=busybox --schedule=@hourly --restart=Never -n shop");
     let Object::CronJob(cj) = o else { panic!("not a cron job") };
     assert_eq!(cj.job_template.template.spec.restart_policy, crate::sim::objects::RestartPolicy::Never);
@@ -294,4 +297,3 @@ fn create_job_from_a_cronjob_end_to_end() {
     let out = run(&mut c, "kubectl create job nightly-manual --image=busybox -n shop");
     assert_eq!(out.output, "Error from server (AlreadyExists): jobs.batch \"nightly-manual\" already exists");
 }
-
