@@ -80,7 +80,7 @@ fn skeleton(kind: Kind, ns: &str, name: &str, manifest: &Value) -> Result<Object
     }
     let meta = json!({ "name": name, "namespace": ns });
     let (tag, extra) = match kind {
-        Kind::Deployment => return Ok(deployment(ns, name, manifest)?),
+        Kind::Deployment => return deployment(ns, name, manifest),
         Kind::Namespace => ("Namespace", json!({})),
         Kind::ConfigMap => ("ConfigMap", json!({})),
         Kind::Secret => ("Secret", json!({})),

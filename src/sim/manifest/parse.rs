@@ -100,11 +100,12 @@ mod tests {
 
     #[test]
     fn alias_bombs_are_refused_quickly() {
+        use std::fmt::Write as _;
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            let refs = vec![prev.as_str(); 10].join(", ");
-            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+            let refs = [prev.as_str(); 10].join(", ");
+            let _ = writeln!(text, "a{i}: &a{i} [{refs}]");
         }
         assert!(matches!(documents(&text), Err(ParseError::Yaml { .. })));
     }

@@ -11,8 +11,8 @@ use super::super::workload::read_template;
 use crate::sim::change::{ApiError, Object};
 use crate::sim::kind::Kind;
 use crate::sim::objects::{
-    ConcurrencyPolicy, CronJob, CronJobStatus, DaemonSet, DaemonSetStrategy, Job, JobSpec, Meta, PodManagement,
-    PodTemplate, Pvc, SetStatus, StatefulSet, StatefulSetStrategy,
+    ConcurrencyPolicy, CronJob, CronJobStatus, DaemonSet, DaemonSetStrategy, Job, JobSpec, JobStatus, Meta,
+    PodManagement, PodTemplate, Pvc, PvcPhase, SetStatus, StatefulSet, StatefulSetStrategy,
 };
 
 /// The object to create first for one of the four workload kinds, or `None` for another kind.
@@ -118,7 +118,7 @@ fn claim_template(claim: &Value, path: &str, ns: &str) -> R<Pvc> {
         storage_class: read::opt_str(spec, "storageClassName", &spec_path)?,
         size,
         access_mode,
-        phase: Default::default(),
+        phase: PvcPhase::default(),
         volume: None,
     })
 }
@@ -138,7 +138,7 @@ fn job_spec(spec: &Value, path: &str) -> R<JobSpec> {
 
 fn job(ns: &str, name: &str, manifest: &Value) -> R<Object> {
     let spec = read::obj(manifest, "spec", "")?;
-    Ok(Object::Job(Job { meta: Meta::new(name, ns), spec: job_spec(spec, "spec")?, status: Default::default() }))
+    Ok(Object::Job(Job { meta: Meta::new(name, ns), spec: job_spec(spec, "spec")?, status: JobStatus::default() }))
 }
 
 fn cronjob(ns: &str, name: &str, manifest: &Value) -> R<Object> {

@@ -11,7 +11,7 @@ use crate::sim::kubectl::flag;
 use crate::sim::kubectl::mutate::target::parse_kind;
 use crate::sim::kubectl::{Args, FlagSpec, KubectlError};
 use crate::sim::objects::{
-    ConcurrencyPolicy, Container, CronJob, CronJobStatus, Job, JobSpec, Meta, OwnerKind, OwnerRef, PodSpec,
+    ConcurrencyPolicy, Container, CronJob, CronJobStatus, Job, JobSpec, JobStatus, Meta, OwnerKind, OwnerRef, PodSpec,
     PodTemplate, RestartPolicy,
 };
 
@@ -71,7 +71,7 @@ pub fn job(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError>
         _ => return Err(KubectlError::msg("error: either --image or --from must be specified")),
     };
     admit(cluster, Kind::Job, ns, &name)?;
-    let job = Job { meta, spec, status: Default::default() };
+    let job = Job { meta, spec, status: JobStatus::default() };
     Ok(created(Kind::Job, Object::Job(job), &name, None))
 }
 
