@@ -198,8 +198,12 @@ impl Line {
         if let Err(e) = check_options(cluster, command, rest) {
             return Some(failure(e.to_string()));
         }
-        if let Ok(Some(mode)) = command.dry_run(rest) {
-            return Some(finish(self.run_dry(command, rest, mode, cluster), READ_COST, &self.filters));
+        match command.dry_run(rest) {
+            Ok(Some(mode)) => {
+                return Some(finish(self.run_dry(command, rest, mode, cluster), READ_COST, &self.filters));
+            }
+            Err(e) => return Some(finish(Err(e), self.effect().cost(), &self.filters)),
+            Ok(None) => {}
         }
         if self.effect() == Effect::Change {
             return None;
@@ -208,6 +212,11 @@ impl Line {
             Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
             Handler::ReadInput(f) => {
                 f(cluster, rest, self.input.as_deref()).map(|done| Done { changed: false, ..done })
+            }
+            // Without text, `apply`/`create`/`replace -f -` fail and `edit` shows the object (the
+            // line's effect is a read): run on a copy, which the command leaves as it was.
+            Handler::Input(f) if self.input.is_none() => {
+                f(&mut cluster.clone(), rest, None).map(|done| Done { changed: false, ..done })
             }
             Handler::Change(_) | Handler::Input(_) => return None,
             Handler::Plan(f) => match f(cluster, rest) {

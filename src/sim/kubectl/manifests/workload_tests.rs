@@ -1,5 +1,6 @@
 //! `apply -f -` and `create -f -` of daemon sets, stateful sets, jobs and cron jobs: what kubectl
-//! prints, the object as the manifest describes it, and the API's refusals.
+//! prints, the object as the manifest describes it, and the API's refusals; and the same commands
+//! without a manifest, which only read.
 
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kubectl::heredoc::wrap;
@@ -189,4 +190,19 @@ fn apply_creates_a_cronjob_and_refuses_a_bad_schedule() {
     assert!(!out.ok);
     assert!(out.output.contains("spec.schedule: Invalid value"), "{}", out.output);
     assert!(!c.cronjobs().contains_key(&key("shop", "broken")));
+}
+
+/// Without a here-document, `apply`/`create -f -` are reads that fail (kubectl: `error: must
+/// specify one of -f and -k`), and a bad `--dry-run` value fails first: the shared-cluster read
+/// path answers exactly as a full run does (what the console fuzz test holds it to).
+#[test]
+fn manifest_commands_without_text_read_the_same_on_a_shared_cluster() {
+    use crate::sim::kubectl::run_read;
+    let mut c = fixture::cluster();
+    for line in ["apply", "create -f -", "apply --dry-run=svc", "delete pod web --dry-run=bogus"] {
+        let read = run_read(&c, line);
+        assert_eq!(read.as_ref(), Some(&run(&mut c, line)), "{line}");
+        assert!(read.is_some_and(|o| !o.ok && !o.changed), "{line}");
+    }
+    assert_eq!(run(&mut c, "apply").output, "error: must specify one of -f and -k");
 }
