@@ -93,12 +93,13 @@ fn from_cronjob<'c>(cluster: &'c Cluster, ns: &str, from: &str) -> Result<&'c Cr
 /// `kubectl create cronjob NAME --image=IMG --schedule=CRON [--restart=OnFailure|Never] [-- COMMAND]`.
 pub fn cronjob(cluster: &Cluster, rest: &[String]) -> Result<Creation, KubectlError> {
     let args = Args::parse(rest, CRONJOB_FLAGS)?;
-    let name = one_name(&args, "cronjob")?;
+    // cobra checks required flags before the command runs and counts its NAME.
     let missing: Vec<&str> =
         [flag::IMAGE, flag::SCHEDULE].into_iter().filter(|f| args.value(*f).is_none()).map(|f| f.long).collect();
     let (Some(image), Some(schedule)) = (args.value(flag::IMAGE), args.value(flag::SCHEDULE)) else {
         return Err(KubectlError::msg(format!("error: required flag(s) \"{}\" not set", missing.join("\", \""))));
     };
+    let name = one_name(&args, "cronjob")?;
     let restart_policy = match args.value(flag::RESTART).unwrap_or("OnFailure") {
         "" | "OnFailure" => RestartPolicy::OnFailure,
         "Never" => RestartPolicy::Never,

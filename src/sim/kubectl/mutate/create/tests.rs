@@ -254,6 +254,11 @@ fn create_cronjob_like_kubectl() {
     let Object::CronJob(cj) = o else { panic!("not a cron job") };
     assert_eq!(cj.job_template.template.spec.restart_policy, crate::sim::objects::RestartPolicy::Never);
     assert_eq!(err(&c, "cronjob x -n shop"), "error: required flag(s) \"image\", \"schedule\" not set");
+    assert_eq!(err(&c, "cronjob"), "error: required flag(s) \"image\", \"schedule\" not set");
+    assert_eq!(
+        err(&c, "cronjob --image=busybox --schedule=@daily"),
+        "error: exactly one NAME is required, got 0\nSee 'kubectl create cronjob -h' for help and examples"
+    );
     assert_eq!(err(&c, "cronjob x --image=busybox -n shop"), "error: required flag(s) \"schedule\" not set");
     assert_eq!(err(&c, "cronjob x --schedule=@daily -n shop"), "error: required flag(s) \"image\" not set");
     assert_eq!(
