@@ -15,6 +15,70 @@ use crate::sim::quantity::{Mebibytes, Millicores};
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
 pub const INGRESS_IMAGE: &str = "registry.k8s.io/ingress-nginx/controller:v1.11.2";
 
+/// The head of the configuration ingress-nginx renders into its image's `/etc/nginx/nginx.conf`.
+const NGINX_CONF: &str = "
+# Configuration checksum: 15483729340987341069
+
+# setup custom paths that do not require root access
+pid /tmp/nginx/nginx.pid;
+
+daemon off;
+
+worker_processes 2;
+
+worker_rlimit_nofile 1047552;
+
+worker_shutdown_timeout 240s ;
+
+events {
+	multi_accept        on;
+	worker_connections  16384;
+	use                 epoll;
+}
+
+http {
+	lua_package_path \"/etc/nginx/lua/?.lua;;\";
+
+	init_by_lua_block {
+		collectgarbage(\"collect\")
+	}
+
+	access_log /var/log/nginx/access.log upstreaminfo  if=$loggable;
+	error_log  /var/log/nginx/error.log notice;
+
+	server_tokens off;
+	keepalive_timeout  75s;
+	client_max_body_size 1m;
+	proxy_connect_timeout 5s;
+	proxy_read_timeout 60s;
+	proxy_send_timeout 60s;
+
+	upstream upstream_balancer {
+		server 0.0.0.1; # placeholder
+		balancer_by_lua_block {
+			balancer.balance()
+		}
+		keepalive 320;
+	}
+
+	## start server _
+	server {
+		server_name _ ;
+		listen 80 default_server reuseport backlog=4096 ;
+		listen 443 default_server reuseport backlog=4096 ssl http2 ;
+		location / {
+			set $proxy_upstream_name \"upstream-default-backend\";
+			proxy_pass http://upstream_balancer;
+		}
+		location /healthz {
+			access_log off;
+			return 200;
+		}
+	}
+	## end server _
+}
+";
+
 pub fn images() -> Vec<Image> {
     vec![
         Image {
@@ -70,6 +134,7 @@ pub fn apps() -> BTreeMap<String, AppProfile> {
                     "I1122 09:00:01.000000       7 controller.go:213] \"Backend successfully reloaded\"".to_owned(),
                 ],
                 role: AppRole::IngressController,
+                image_files: BTreeMap::from([("/etc/nginx/nginx.conf".to_owned(), NGINX_CONF.trim_start().to_owned())]),
                 ..AppProfile::default()
             },
         ),

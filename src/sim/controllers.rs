@@ -21,6 +21,10 @@ use super::cluster::Cluster;
 /// Seconds of incident time one controller step covers.
 pub const STEP_SECONDS: i64 = 10;
 
+/// kube-scheduler's `podMaxInUnschedulablePodsDuration`: how long an unschedulable pod waits
+/// before it is tried again when no cluster event moved it.
+const UNSCHEDULABLE_RETRY_SECONDS: i64 = 300;
+
 impl Cluster {
     /// Advances incident time by `seconds` (rounded up to whole steps).
     pub fn advance_seconds(&mut self, seconds: i64) {
@@ -46,6 +50,10 @@ impl Cluster {
             deployment::step(self);
             replicaset::step(self);
             storage::step(self);
+            scheduler::step(self);
+        } else if self.now % UNSCHEDULABLE_RETRY_SECONDS == 0 {
+            // The scheduler retries unschedulable pods at least this often even when nothing
+            // changed, so a pod still Pending keeps a fresh FailedScheduling event.
             scheduler::step(self);
         }
         kubelet::step(self);

@@ -43,6 +43,28 @@ pub enum Lookup {
 
 pub const DNS_IP: &str = "10.96.0.10";
 
+/// The address the ingress controller publishes in every Ingress's status (and that ingress
+/// hosts resolve to): the InternalIP of the node its first ready pod runs on, as ingress-nginx
+/// reports when its LoadBalancer has no address. A cluster without a controller (a bare test
+/// fixture) falls back to its first worker node, so `get ingress`, `describe ingress`, `-o yaml`
+/// and lookups agree either way.
+pub fn ingress_address(cluster: &Cluster) -> Option<String> {
+    let is_controller = |p: &&Pod| {
+        p.spec
+            .containers
+            .iter()
+            .any(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.role == AppRole::IngressController))
+    };
+    let controllers: Vec<&Pod> = cluster.pods().values().filter(is_controller).collect();
+    let node = if controllers.is_empty() {
+        cluster.nodes().values().find(|n| n.role() != "control-plane").or_else(|| cluster.nodes().values().next())
+    } else {
+        let running = controllers.iter().find(|p| p.is_ready())?;
+        cluster.nodes().get(running.status.node.as_deref()?)
+    };
+    node.map(|n| n.internal_ip.clone()).filter(|ip| !ip.is_empty())
+}
+
 /// Whether text is a dotted-quad IPv4 address.
 pub fn is_ipv4(text: &str) -> bool {
     let parts: Vec<&str> = text.split('.').collect();
@@ -108,7 +130,10 @@ fn lookup_from(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
             let ip = cluster.services().get(&key(&namespace, &name)).map(|s| s.cluster_ip.clone()).unwrap_or_default();
             Lookup::Address { fqdn, ip }
         }
-        Some((fqdn, Target::IngressHost(_))) => Lookup::Address { fqdn, ip: "192.168.49.2".to_owned() },
+        Some((fqdn, Target::IngressHost(_))) => match ingress_address(cluster) {
+            Some(ip) => Lookup::Address { fqdn, ip },
+            None => Lookup::NoSuchHost,
+        },
         Some((fqdn, Target::Pod { namespace, name })) => {
             let ip =
                 cluster.pods().get(&key(&namespace, &name)).and_then(|p| p.status.pod_ip.clone()).unwrap_or_default();

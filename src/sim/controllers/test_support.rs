@@ -75,6 +75,7 @@ pub fn sized_node(name: &str, cpu: u64, memory: u64) -> Node {
         disk_gib: 100,
         files: Vec::new(),
         kubelet: crate::sim::objects::KubeletState::Running,
+        kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
         internal_ip: String::new(),
         index: 0,
         last_heartbeat: 0,

@@ -12,7 +12,7 @@ use super::describe::{hex_id, tabwriter};
 use super::verbs::Planned;
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
-use crate::sim::objects::{ContainerState, KubeletState, Node, PodPhase};
+use crate::sim::objects::{ContainerState, KubeletState, Node, NodeInfo, PodPhase};
 
 /// What a command on the node did.
 #[derive(Debug, PartialEq)]
@@ -88,6 +88,7 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "crictl" => crictl(cluster, node, &args),
         "cat" => cat(node, &args),
         "hostname" => Shell::Out(node.meta.name.clone()),
+        "uname" => Shell::Out(uname(node, &args)),
         "whoami" => Shell::Out("root".to_owned()),
         "uptime" => Shell::Out(" 09:00:00 up 30 days,  2:14,  1 user,  load average: 0.42, 0.37, 0.31".to_owned()),
         "free" => free(node, &args),
@@ -95,6 +96,19 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "ps" => Shell::Out(ps(node)),
         "echo" => Shell::Out(args.join(" ")),
         other => Shell::Fail(format!("bash: {other}: command not found"), 127),
+    }
+}
+
+/// `uname`, `uname -r`, `uname -a` with the kernel every view of the node reports.
+fn uname(node: &Node, args: &[&str]) -> String {
+    let kernel = NodeInfo::KERNEL_VERSION;
+    match args.first().copied() {
+        Some("-r") => kernel.to_owned(),
+        Some("-a") => format!(
+            "Linux {} {kernel} #45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux",
+            node.meta.name
+        ),
+        _ => "Linux".to_owned(),
     }
 }
 
@@ -146,9 +160,7 @@ fn cat(node: &Node, args: &[&str]) -> Shell {
         match *path {
             "/var/lib/kubelet/config.yaml" => out.push(kubelet::config_yaml(node)),
             "/etc/hostname" => out.push(node.meta.name.clone()),
-            "/etc/os-release" => out.push(
-                "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu".to_owned(),
-            ),
+            "/etc/os-release" => out.push(NodeInfo::os_release()),
             p => match node.files.iter().find(|f| f.path == p) {
                 Some(f) => out.push(format!("[{} GiB of data; too large to print here — try: du -sh {p}]", f.gib)),
                 None => return Shell::Fail(format!("cat: {p}: No such file or directory"), 1),

@@ -57,6 +57,7 @@ fn node(name: &str, uid_n: u64, ready: bool, ip: &str) -> Node {
         disk_gib: 100,
         files: Vec::new(),
         kubelet: crate::sim::objects::KubeletState::Running,
+        kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
         internal_ip: ip.to_owned(),
         index: uid_n as u32,
         last_heartbeat: 590,

@@ -22,6 +22,7 @@ pub(crate) fn node(name: &str, index: u32) -> Node {
         disk_gib: 100,
         files: Vec::new(),
         kubelet: KubeletState::Running,
+        kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
         internal_ip: format!("10.0.0.{}", 10 + index),
         index,
         last_heartbeat: 590,

@@ -60,10 +60,11 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     if let Some(owner) = &pod.meta.owner {
         w.line(0, &format!("Controlled By:\t{}/{}", owner.kind, owner.name));
     }
+    let (statuses, init_statuses) = pod.reported_statuses();
     if !pod.spec.init_containers.is_empty() {
-        containers(w, "Init Containers", &pod.spec.init_containers, Some(&pod.status.init_statuses), "", true);
+        containers(w, "Init Containers", &pod.spec.init_containers, Some(init_statuses), "", true);
     }
-    containers(w, "Containers", &pod.spec.containers, Some(&pod.status.containers), "", true);
+    containers(w, "Containers", &pod.spec.containers, Some(statuses), "", true);
     w.line(0, "Conditions:");
     w.line(1, "Type\tStatus");
     for (kind, ok) in conditions(pod) {

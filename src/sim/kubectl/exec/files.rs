@@ -94,6 +94,21 @@ fn lookup(ctx: &Ctx<'_>, path: &str) -> Option<Node> {
             };
         }
     }
+    if let Some(app) = ctx.container.and_then(|c| ctx.cluster.app_for_image(&c.image)) {
+        if let Some(text) = app.image_files.get(path) {
+            return Some(Node::File(text.clone()));
+        }
+        let dir = format!("{path}/");
+        let mut names: Vec<String> = app
+            .image_files
+            .keys()
+            .filter_map(|p| p.strip_prefix(&dir).map(|rest| rest.split('/').next().unwrap_or(rest).to_owned()))
+            .collect();
+        names.dedup();
+        if !names.is_empty() {
+            return Some(Node::Dir(names));
+        }
+    }
     for (mount, files) in mounts(ctx) {
         if path == mount {
             let mut names: Vec<String> = files.iter().map(|(k, _)| k.clone()).collect();
