@@ -1,6 +1,11 @@
-//! The components every cluster has: default namespaces, `CoreDNS` behind the `kube-dns`
-//! service, and an ingress controller. Scenarios get them unless they set `system: false`, and
-//! may break them like anything else.
+//! The components every cluster has: default namespaces, a control plane (`control_plane`),
+//! `CoreDNS` behind the `kube-dns` service with its Corefile (`dns`), the built-in RBAC objects
+//! and system service accounts (`rbac`), and an ingress controller. Scenarios get them unless
+//! they set `system: false`, and may break them like anything else.
+
+pub mod control_plane;
+pub mod dns;
+mod rbac;
 
 use std::collections::BTreeMap;
 
@@ -8,7 +13,7 @@ use crate::sim::apps::{AppProfile, AppRole, Image};
 use crate::sim::change::Object;
 use crate::sim::objects::{
     Container, Deployment, IntOrString, Meta, Namespace, PodSpec, PodTemplate, Probe, Service, ServicePort,
-    ServiceType, Strategy,
+    ServiceType, Strategy, Volume, VolumeMount, VolumeSource,
 };
 use crate::sim::quantity::{Mebibytes, Millicores};
 
@@ -80,7 +85,8 @@ http {
 ";
 
 pub fn images() -> Vec<Image> {
-    vec![
+    let mut images = control_plane::images();
+    images.extend([
         Image {
             repository: "registry.k8s.io/coredns/coredns".to_owned(),
             tags: BTreeMap::from([("v1.11.3".to_owned(), "coredns".to_owned())]),
@@ -91,11 +97,12 @@ pub fn images() -> Vec<Image> {
             tags: BTreeMap::from([("v1.11.2".to_owned(), "ingress-nginx".to_owned())]),
             private: false,
         },
-    ]
+    ]);
+    images
 }
 
 pub fn apps() -> BTreeMap<String, AppProfile> {
-    BTreeMap::from([
+    let mut apps = BTreeMap::from([
         (
             "coredns".to_owned(),
             AppProfile {
@@ -138,10 +145,19 @@ pub fn apps() -> BTreeMap<String, AppProfile> {
                 ..AppProfile::default()
             },
         ),
-    ])
+    ]);
+    apps.extend(control_plane::apps());
+    apps
 }
 
-fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels: &[(&str, &str)]) -> Deployment {
+fn deployment(
+    name: &str,
+    account: &str,
+    ns: &str,
+    replicas: u32,
+    container: Container,
+    labels: &[(&str, &str)],
+) -> Deployment {
     let labels: BTreeMap<String, String> = labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     Deployment {
         meta: Meta { labels: labels.clone(), ..Meta::new(name, ns) },
@@ -150,7 +166,7 @@ fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels:
         template: PodTemplate {
             labels,
             annotations: BTreeMap::new(),
-            spec: PodSpec { containers: vec![container], service_account: name.to_owned(), ..PodSpec::default() },
+            spec: PodSpec { containers: vec![container], service_account: account.to_owned(), ..PodSpec::default() },
         },
         strategy: Strategy::default(),
         progress_deadline_seconds: 600,
@@ -177,7 +193,14 @@ pub fn objects() -> Vec<Object> {
     dns_container.resources.limits.memory = Some(Mebibytes(170));
     dns_container.readiness =
         Some(Probe { path: None, port: 53, initial_delay_seconds: 0, period_seconds: 10, failure_threshold: 3 });
-    out.push(Object::Deployment(deployment("coredns", "kube-system", 2, dns_container, &[("k8s-app", "kube-dns")])));
+    dns_container.volume_mounts =
+        vec![VolumeMount { name: "config-volume".to_owned(), mount_path: "/etc/coredns".to_owned() }];
+    let mut coredns = deployment("coredns", "coredns", "kube-system", 2, dns_container, &[("k8s-app", "kube-dns")]);
+    coredns.template.spec.volumes =
+        vec![Volume { name: "config-volume".to_owned(), source: VolumeSource::ConfigMap("coredns".to_owned()) }];
+    out.push(dns::config_map());
+    out.push(Object::Deployment(coredns));
+    out.extend(rbac::objects());
     out.push(Object::Service(Service {
         meta: Meta {
             labels: BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]),
@@ -227,6 +250,7 @@ pub fn objects() -> Vec<Object> {
     ingress.resources.requests.memory = Some(Mebibytes(90));
     out.push(Object::Deployment(deployment(
         "ingress-nginx-controller",
+        "ingress-nginx",
         "ingress-nginx",
         1,
         ingress,

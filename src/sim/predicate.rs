@@ -81,6 +81,11 @@ pub enum Predicate {
     NoDiskPressure {
         name: String,
     },
+    /// The node's kubelet runs this version (`v1.31.0`): an upgrade finished.
+    NodeVersion {
+        name: String,
+        version: String,
+    },
     PvcBound {
         namespace: String,
         name: String,
@@ -165,6 +170,9 @@ impl Predicate {
                 .pods()
                 .values()
                 .any(|p| p.status.node.as_deref() == Some(name) && p.is_active() && p.meta.namespace != "kube-system"),
+            Predicate::NodeVersion { name, version } => {
+                cluster.nodes().get(name).is_some_and(|n| n.kubelet_version == *version)
+            }
             Predicate::NoDiskPressure { name } => cluster
                 .nodes()
                 .get(name)
@@ -227,6 +235,7 @@ impl Predicate {
             Predicate::NodeSchedulable { name } => format!("node {name} is schedulable"),
             Predicate::NodeDrained { name } => format!("node {name} is drained"),
             Predicate::NoDiskPressure { name } => format!("node {name} has no disk pressure"),
+            Predicate::NodeVersion { name, version } => format!("node {name} runs kubelet {version}"),
             Predicate::PvcBound { namespace, name } => format!("claim {namespace}/{name} is bound"),
             Predicate::NoDataLost => "no data was lost".to_owned(),
             Predicate::HpaMaxAtLeast { namespace, name, replicas } => {
@@ -265,6 +274,7 @@ impl Predicate {
             Predicate::NodeReady { name }
             | Predicate::NodeSchedulable { name }
             | Predicate::NodeDrained { name }
+            | Predicate::NodeVersion { name, .. }
             | Predicate::NoDiskPressure { name } => {
                 vec![(Kind::Node, String::new(), name.clone())]
             }

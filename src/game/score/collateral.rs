@@ -131,7 +131,7 @@ impl Incident {
             Change::RolloutRestart { .. } if unrelated => {
                 harm(format!("restarted deployment {at}, which the incident is not about"))
             }
-            Change::Cordon { unschedulable: true, .. } if unrelated => {
+            Change::Cordon { unschedulable: true, .. } | Change::Drain { .. } if unrelated => {
                 harm(format!("cordoned node {at}, which the incident is not about"))
             }
             Change::Taint { .. } if unrelated => harm(format!("tainted node {at}, which the incident is not about")),
@@ -189,7 +189,13 @@ pub fn target(change: &Change) -> (Kind, &str, &str) {
         | Change::Untaint { node, .. }
         | Change::Kubelet { node, .. }
         | Change::WriteFile { node, .. }
-        | Change::RemoveFile { node, .. } => (Kind::Node, "", node),
+        | Change::RemoveFile { node, .. }
+        | Change::NodeFile { node, .. }
+        | Change::MoveNodeFile { node, .. }
+        | Change::EditNodeFile { node, .. }
+        | Change::KubeletVersion { node, .. }
+        | Change::Drain { node, .. } => (Kind::Node, "", node),
+        Change::EvictMatching { namespace, selector } => (Kind::Pod, namespace, selector),
         Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
         Change::SetServiceSelector { namespace, service, .. }
         | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),

@@ -76,6 +76,8 @@ pub fn sized_node(name: &str, cpu: u64, memory: u64) -> Node {
         files: Vec::new(),
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
+        config_files: std::collections::BTreeMap::new(),
+        draining: None,
         internal_ip: String::new(),
         index: 0,
         last_heartbeat: 0,

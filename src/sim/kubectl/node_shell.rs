@@ -2,6 +2,7 @@
 //! and its journal, the disk, the container runtime and the kubelet's configuration. Starting
 //! or stopping the kubelet and deleting files are changes applied through the cluster API.
 
+mod config;
 mod disk;
 mod kubelet;
 
@@ -82,8 +83,22 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         },
         "df" => disk::df(node, &args),
         "du" => disk::du(node, &args),
-        "ls" => disk::ls(node, &args),
-        "rm" => disk::rm(node, &args),
+        "ls" => {
+            let dir = args.iter().copied().find(|a| !a.starts_with('-')).unwrap_or("/root");
+            config::ls(node, dir).unwrap_or_else(|| disk::ls(node, &args))
+        }
+        "rm" => {
+            let paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+            match paths.as_slice() {
+                [one] => config::rm(node, one).unwrap_or_else(|| disk::rm(node, &args)),
+                _ => disk::rm(node, &args),
+            }
+        }
+        "mv" => config::move_or_copy(node, &args, false),
+        "cp" => config::move_or_copy(node, &args, true),
+        "sed" => config::sed(node, &args),
+        "apt-get" | "apt" => config::apt_get(node, &args),
+        "kubeadm" => config::kubeadm(node, &args),
         "truncate" => disk::truncate(node, &args),
         "crictl" => crictl(cluster, node, &args),
         "cat" => cat(node, &args),
@@ -158,9 +173,9 @@ fn cat(node: &Node, args: &[&str]) -> Shell {
     let mut out = Vec::new();
     for path in args.iter().filter(|a| !a.starts_with('-')) {
         match *path {
-            "/var/lib/kubelet/config.yaml" => out.push(kubelet::config_yaml(node)),
             "/etc/hostname" => out.push(node.meta.name.clone()),
             "/etc/os-release" => out.push(NodeInfo::os_release()),
+            p if config::read(node, p).is_some() => out.push(config::read(node, p).unwrap_or_default()),
             p => match node.files.iter().find(|f| f.path == p) {
                 Some(f) => out.push(format!("[{} GiB of data; too large to print here — try: du -sh {p}]", f.gib)),
                 None => return Shell::Fail(format!("cat: {p}: No such file or directory"), 1),

@@ -261,8 +261,9 @@ pub static COMMANDS: &[Command] = &[
         help: "Print the client and server version information",
         synopsis: "kubectl version [options]",
         global: &[],
-        handler: Handler::Read(|_, _| {
-            Done::read("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: v1.31.0")
+        handler: Handler::Read(|cluster, _| {
+            let server = crate::sim::control_plane::server_version(cluster);
+            Done::read(format!("Client Version: v1.31.0\nKustomize Version: v5.4.2\nServer Version: {server}"))
         }),
         ..BASE
     },

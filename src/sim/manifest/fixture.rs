@@ -58,6 +58,8 @@ fn node(name: &str, uid_n: u64, ready: bool, ip: &str) -> Node {
         files: Vec::new(),
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
+        config_files: std::collections::BTreeMap::new(),
+        draining: None,
         internal_ip: ip.to_owned(),
         index: uid_n as u32,
         last_heartbeat: 590,

@@ -1,5 +1,7 @@
 //! Nodes: capacity, taints, the kubelet's health and the disk it fills.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Meta;
@@ -27,6 +29,11 @@ pub struct Node {
     /// The kubelet's version (`v1.31.0`), which `get nodes` prints and the skew rules judge.
     #[serde(default = "default_kubelet_version")]
     pub kubelet_version: String,
+    /// Small text files on the node that change what runs there (static pod manifests under
+    /// `/etc/kubernetes/manifests`, the kubelet's `/var/lib/kubelet/config.yaml`), by path; the
+    /// node shell reads and edits them.
+    #[serde(default)]
+    pub config_files: BTreeMap<String, String>,
     #[serde(skip)]
     pub internal_ip: String,
     #[serde(skip)]
@@ -36,6 +43,16 @@ pub struct Node {
     pub last_heartbeat: i64,
     #[serde(skip)]
     pub conditions: Vec<NodeCondition>,
+    /// A drain left running against the node (a `Drain` change), retried every step.
+    #[serde(skip)]
+    pub draining: Option<DrainRun>,
+}
+
+/// A `kubectl drain` still running against a node: what its flags let it evict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DrainRun {
+    pub ignore_daemonsets: bool,
+    pub delete_emptydir_data: bool,
 }
 
 fn default_max_pods() -> u32 {

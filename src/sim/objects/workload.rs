@@ -324,6 +324,9 @@ pub struct PodStatus {
     pub containers: Vec<ContainerStatus>,
     /// Set while volumes cannot be mounted.
     pub volume_error: Option<String>,
+    /// The nameserver its kubelet wrote into `/etc/resolv.conf` (`clusterDNS`), when it is not
+    /// the cluster's DNS service.
+    pub dns_server: Option<String>,
     /// The cluster `world` this pod was last synced against by its kubelet.
     pub synced_world: u64,
     /// The kubelet has nothing to do for this pod before this time unless the world changes.

@@ -23,6 +23,8 @@ pub(crate) fn node(name: &str, index: u32) -> Node {
         files: Vec::new(),
         kubelet: KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
+        config_files: std::collections::BTreeMap::new(),
+        draining: None,
         internal_ip: format!("10.0.0.{}", 10 + index),
         index,
         last_heartbeat: 590,

@@ -16,7 +16,13 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     };
     w.line(0, &format!("Name:\t{}", pod.meta.name));
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(0, "Priority:\t0");
+    if pod.meta.owner.as_ref().is_some_and(|o| o.kind == crate::sim::objects::OwnerKind::Node) {
+        // Static pods are kubeadm's `system-node-critical` ones.
+        w.line(0, "Priority:\t2000001000");
+        w.line(0, "Priority Class Name:\tsystem-node-critical");
+    } else {
+        w.line(0, "Priority:\t0");
+    }
     w.line(0, &format!("Service Account:\t{}", pod.spec.service_account));
     match pod.spec.node_name.as_ref().or(pod.status.node.as_ref()) {
         None => w.line(0, "Node:\t<none>"),

@@ -176,7 +176,7 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             "{} {host} systemd[1]: Started kubelet.service - kubelet: The Kubernetes Node Agent.",
             clock::journal(start)
         ),
-        k(start, 'I', "server.go:486", "\"Kubelet version\" kubeletVersion=\"v1.31.0\""),
+        k(start, 'I', "server.go:486", &format!("\"Kubelet version\" kubeletVersion=\"{}\"", node.kubelet_version)),
         k(start + 1, 'I', "kubelet_node_status.go:72", &format!("\"Attempting to register node\" node=\"{host}\"")),
         k(start + 1, 'I', "kubelet_node_status.go:75", &format!("\"Successfully registered node\" node=\"{host}\"")),
     ];
@@ -239,62 +239,4 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     let keep = lines_wanted.unwrap_or(50);
     let skip = out.len().saturating_sub(keep);
     Shell::Out(out[skip..].join("\n"))
-}
-
-/// `/var/lib/kubelet/config.yaml` as kubeadm writes it.
-pub fn config_yaml(node: &Node) -> String {
-    format!(
-        "apiVersion: kubelet.config.k8s.io/v1beta1
-authentication:
-  anonymous:
-    enabled: false
-  webhook:
-    cacheTTL: 0s
-    enabled: true
-  x509:
-    clientCAFile: /etc/kubernetes/pki/ca.crt
-authorization:
-  mode: Webhook
-  webhook:
-    cacheAuthorizedTTL: 0s
-    cacheUnauthorizedTTL: 0s
-cgroupDriver: systemd
-clusterDNS:
-- 10.96.0.10
-clusterDomain: cluster.local
-containerRuntimeEndpoint: \"\"
-cpuManagerReconcilePeriod: 0s
-evictionHard:
-  imagefs.available: 15%
-  memory.available: 100Mi
-  nodefs.available: 10%
-  nodefs.inodesFree: 5%
-evictionPressureTransitionPeriod: 0s
-fileCheckFrequency: 0s
-healthzBindAddress: 127.0.0.1
-healthzPort: 10248
-httpCheckFrequency: 0s
-imageMinimumGCAge: 0s
-kind: KubeletConfiguration
-logging:
-  flushFrequency: 0
-  options:
-    json:
-      infoBufferSize: \"0\"
-  verbosity: 0
-maxPods: {}
-memorySwap: {{}}
-nodeStatusReportFrequency: 0s
-nodeStatusUpdateFrequency: 0s
-resolvConf: /run/systemd/resolve/resolv.conf
-rotateCertificates: true
-runtimeRequestTimeout: 0s
-shutdownGracePeriod: 0s
-shutdownGracePeriodCriticalPods: 0s
-staticPodPath: /etc/kubernetes/manifests
-streamingConnectionIdleTimeout: 0s
-syncFrequency: 0s
-volumeStatsAggPeriod: 0s",
-        node.max_pods
-    )
 }
