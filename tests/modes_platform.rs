@@ -123,7 +123,11 @@ fn m22_requests_exceed_capacity() {
     expect(
         &mut s,
         "kubectl describe pod -n shop -l app=reports",
-        &["FailedScheduling", "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory.", "memory:     12Gi"],
+        &[
+            "FailedScheduling",
+            "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory.",
+            "memory:     12Gi",
+        ],
     );
     // No node has 12Gi: each has 8Gi allocatable.
     expect(
@@ -149,7 +153,10 @@ fn m23_untolerated_taint() {
     expect(
         &mut s,
         "kubectl describe pod -n shop -l app=web",
-        &["FailedScheduling", "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) had untolerated taint {dedicated: gpu}."],
+        &[
+            "FailedScheduling",
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) had untolerated taint {dedicated: gpu}.",
+        ],
     );
     expect(&mut s, "kubectl describe nodes | grep Taints", &["Taints:             dedicated=gpu:NoSchedule"]);
 

@@ -1,5 +1,5 @@
 //! The cluster's own machinery: kube-system as kubeadm sets it up (the control plane as static
-//! pods, CoreDNS and its Corefile, the root CA config maps, built-in RBAC, `endpoints
+//! pods, `CoreDNS` and its Corefile, the root CA config maps, built-in RBAC, `endpoints
 //! kubernetes`), node facts that agree everywhere, and failure modes 19, 20, 28 (during an
 //! upgrade), 37 and 38 of docs/failure-catalog.md reproduced from cause: each fixture breaks a
 //! file or object a real cluster has, the test reads the symptoms through the console, applies the
@@ -42,8 +42,8 @@ fn settle(s: &mut World, max: u32) {
     assert!(s.held > 0, "the fix did not settle within {max} turns:\n{}", s.status());
 }
 
-/// `kubectl get pods -n kube-system` on a kubeadm cluster: CoreDNS and the four static pods,
-/// named after the control-plane node, all Running (kube-proxy is the DaemonSets' to add).
+/// `kubectl get pods -n kube-system` on a kubeadm cluster: `CoreDNS` and the four static pods,
+/// named after the control-plane node, all Running (kube-proxy is the `DaemonSet` lane's to add).
 #[test]
 fn kube_system_lists_the_control_plane() {
     let mut s = session("modes/m28-upgrade-drain-blocked.ron");
@@ -88,7 +88,7 @@ fn kube_system_lists_the_control_plane() {
 }
 
 /// What every kubeadm cluster has besides its pods: `endpoints kubernetes` at the API server's
-/// address, `kube-root-ca.crt` in every namespace (new ones too), CoreDNS's Corefile, the
+/// address, `kube-root-ca.crt` in every namespace (new ones too), `CoreDNS`'s Corefile, the
 /// built-in cluster roles and an account for every system pod.
 #[test]
 fn kube_system_objects_exist() {
@@ -143,7 +143,7 @@ fn node_facts_agree_everywhere() {
     expect(&mut s, "kubectl describe ingress web -n shop", &[&format!("Address:          {address}")]);
 }
 
-/// Mode 19, syntax: CoreDNS exits at start with its own parse error; nothing answers DNS.
+/// Mode 19, syntax: `CoreDNS` exits at start with its own parse error; nothing answers DNS.
 #[test]
 fn m19_corefile_syntax_error() {
     let mut s = session("modes/m19-corefile-syntax.ron");
@@ -337,4 +337,18 @@ fn evict_matching_selects_by_label() {
         assert!(!after.contains(old), "{old} was evicted and replaced: {after}");
     }
     assert_eq!(after.lines().count(), 2, "{after}");
+}
+
+/// The version skew policy: a kubelet newer than the API server is refused, and its node goes
+/// `NotReady`; installing the matching version brings it back.
+#[test]
+fn a_kubelet_newer_than_the_api_server_is_refused() {
+    let mut s = session("modes/m28-upgrade-drain-blocked.ron");
+    ok(&mut s, "ssh node-1 -- apt-get install -y kubelet=1.32.0-1.1");
+    wait(&mut s, 1);
+    expect(&mut s, "kubectl get node node-1", &["node-1   NotReady   <none>   30d   v1.32.0"]);
+    expect(&mut s, "ssh node-1 -- journalctl -u kubelet", &["is newer than the API server version v1.31.0"]);
+    ok(&mut s, "ssh node-1 -- apt-get install -y kubelet=1.31.0-1.1");
+    wait(&mut s, 1);
+    expect(&mut s, "kubectl get node node-1", &["node-1   Ready    <none>   30d   v1.31.0"]);
 }

@@ -238,7 +238,7 @@ pub enum Change {
     },
     /// `kubectl drain NODE` left running: cordons the node, then evicts its pods through the
     /// eviction API, retrying every step while a disruption budget refuses, until none is left.
-    /// Pods of a DaemonSet, or with `emptyDir` data, stop it at once unless the flag allows them.
+    /// Pods of a `DaemonSet`, or with `emptyDir` data, stop it at once unless the flag allows them.
     Drain {
         node: String,
         #[serde(default)]

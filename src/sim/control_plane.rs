@@ -7,6 +7,8 @@
 //! A cluster without a control-plane node (a bare test fixture, a scenario with `system: false`)
 //! has every component running, as before there was a control plane to break.
 
+use std::fmt::Write as _;
+
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::{KUBERNETES_VERSION, KubeletState, Node};
 use crate::sim::quantity::{Mebibytes, Millicores};
@@ -142,23 +144,26 @@ impl Component {
         let name = self.name();
         let mut out = String::from("apiVersion: v1\nkind: Pod\nmetadata:\n");
         if self == Component::ApiServer {
-            out.push_str(&format!(
-                "  annotations:\n    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: {ip}:{API_SERVER_PORT}\n"
-            ));
+            let _ = writeln!(
+                out,
+                "  annotations:\n    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: {ip}:{API_SERVER_PORT}"
+            );
         }
-        out.push_str(&format!(
-            "  labels:\n    component: {name}\n    tier: control-plane\n  name: {name}\n  namespace: kube-system\nspec:\n  containers:\n  - command:\n    - {name}\n"
-        ));
+        let _ = writeln!(
+            out,
+            "  labels:\n    component: {name}\n    tier: control-plane\n  name: {name}\n  namespace: kube-system\nspec:\n  containers:\n  - command:\n    - {name}"
+        );
         for flag in self.flags(ip) {
-            out.push_str(&format!("    - {}\n", flag.replace("{node}", node)));
+            let _ = writeln!(out, "    - {}", flag.replace("{node}", node));
         }
         let (cpu, memory) = self.requests();
-        out.push_str(&format!(
-            "    image: {}\n    imagePullPolicy: IfNotPresent\n    name: {name}\n    resources:\n      requests:\n        cpu: {cpu}\n",
+        let _ = writeln!(
+            out,
+            "    image: {}\n    imagePullPolicy: IfNotPresent\n    name: {name}\n    resources:\n      requests:\n        cpu: {cpu}",
             self.image(version)
-        ));
+        );
         if let Some(m) = memory {
-            out.push_str(&format!("        memory: {m}\n"));
+            let _ = writeln!(out, "        memory: {m}");
         }
         out.push_str("  hostNetwork: true\n  priority: 2000001000\n  priorityClassName: system-node-critical\n");
         out
@@ -301,7 +306,7 @@ pub fn controller_enabled(cluster: &Cluster, controller: &str) -> bool {
     names.contains(&"*") || names.contains(&controller)
 }
 
-/// The API server's address (its node's InternalIP), for `endpoints kubernetes`, kubeconfigs and
+/// The API server's address (its node's `InternalIP`), for `endpoints kubernetes`, kubeconfigs and
 /// `cluster-info`; `None` without a control-plane node.
 pub fn api_server_ip(cluster: &Cluster) -> Option<String> {
     node(cluster).map(|n| n.internal_ip.clone()).filter(|ip| !ip.is_empty())

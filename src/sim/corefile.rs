@@ -1,17 +1,17 @@
-//! CoreDNS's Corefile, read as CoreDNS reads it: server blocks of plugin directives. A syntax
-//! error stops CoreDNS at start with its own message; the `kubernetes` plugin's zones decide
-//! which names it answers for the cluster, and `forward` sends the rest upstream. CoreDNS's
+//! `CoreDNS`'s Corefile, read as `CoreDNS` reads it: server blocks of plugin directives. A syntax
+//! error stops `CoreDNS` at start with its own message; the `kubernetes` plugin's zones decide
+//! which names it answers for the cluster, and `forward` sends the rest upstream. `CoreDNS`'s
 //! `reload` plugin applies a changed Corefile to running pods, and keeps the last good one when
 //! the new one does not parse.
 
 use crate::sim::cluster::{Cluster, key};
 
-/// Where kubeadm's CoreDNS reads its Corefile (`-conf`).
+/// Where kubeadm's `CoreDNS` reads its Corefile (`-conf`).
 pub const PATH: &str = "/etc/coredns/Corefile";
 /// The cluster domain the kubelets put in every pod's search path.
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 
-/// The plugins CoreDNS 1.11 is built with that a Corefile commonly names.
+/// The plugins `CoreDNS` 1.11 is built with that a Corefile commonly names.
 const PLUGINS: &[&str] = &[
     "acl",
     "any",
@@ -74,7 +74,7 @@ impl Corefile {
     }
 }
 
-/// Parses a Corefile; the error is CoreDNS's own line (`/etc/coredns/Corefile:7 - Error during
+/// Parses a Corefile; the error is `CoreDNS`'s own line (`/etc/coredns/Corefile:7 - Error during
 /// parsing: Unknown directive 'kubernets'`).
 pub fn parse(text: &str) -> Result<Corefile, String> {
     let fail = |line: usize, what: String| Err(format!("{PATH}:{line} - Error during parsing: {what}"));
@@ -101,10 +101,8 @@ pub fn parse(text: &str) -> Result<Corefile, String> {
         let first = words.first().copied().unwrap_or("");
         match depth {
             // A server block's keys: `.:53 {`.
-            0 if first != "}" => {
-                if opens == 0 {
-                    return fail(n, format!("Unknown directive '{first}'"));
-                }
+            0 if first != "}" && opens == 0 => {
+                return fail(n, format!("Unknown directive '{first}'"));
             }
             // A plugin directive inside a server block.
             1 if first != "}" && first != "{" => {
@@ -155,7 +153,7 @@ mod tests {
         assert_eq!(c.kubernetes_zones, ["cluster.local", "in-addr.arpa", "ip6.arpa"]);
     }
 
-    /// CoreDNS's messages for a misspelt plugin, a missing and a stray brace.
+    /// `CoreDNS`'s messages for a misspelt plugin, a missing and a stray brace.
     #[test]
     fn syntax_errors_read_like_coredns() {
         assert_eq!(

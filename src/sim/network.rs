@@ -44,8 +44,8 @@ pub enum Lookup {
 pub const DNS_IP: &str = "10.96.0.10";
 
 /// The address the ingress controller publishes in every Ingress's status (and that ingress
-/// hosts resolve to): the InternalIP of the node its first ready pod runs on, as ingress-nginx
-/// reports when its LoadBalancer has no address. A cluster without a controller (a bare test
+/// hosts resolve to): the `InternalIP` of the node its first ready pod runs on, as ingress-nginx
+/// reports when its `LoadBalancer` has no address. A cluster without a controller (a bare test
 /// fixture) falls back to its first worker node, so `get ingress`, `describe ingress`, `-o yaml`
 /// and lookups agree either way.
 pub fn ingress_address(cluster: &Cluster) -> Option<String> {

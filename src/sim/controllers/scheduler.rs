@@ -232,7 +232,7 @@ mod tests {
     }
 
     /// kube-scheduler moves an unschedulable pod back to its active queue at least every five
-    /// minutes, so a pod still Pending keeps a fresh FailedScheduling event (`x3 over 10m`).
+    /// minutes, so a pod still Pending keeps a fresh `FailedScheduling` event (`x3 over 10m`).
     #[test]
     fn a_pod_still_pending_is_retried_and_its_event_stays_fresh() {
         let mut s = spec();

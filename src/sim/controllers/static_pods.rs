@@ -28,9 +28,11 @@ pub fn step(cluster: &mut Cluster) {
             (pod.meta.key(), pod)
         })
         .collect();
+    // Mirror pods live in kube-system: look only there, not at every pod in the cluster.
+    let range = ("kube-system".to_owned(), String::new())..("kube-system\u{0}".to_owned(), String::new());
     let existing: Vec<(String, String)> = cluster
         .pods()
-        .iter()
+        .range(range)
         .filter(|(_, p)| {
             p.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::Node && o.name == node_name)
                 && p.meta.annotations.contains_key(MIRROR_ANNOTATION)

@@ -96,7 +96,7 @@ pub fn file_present(cluster: &Cluster, pod: &Pod, container: &Container, path: &
     })
 }
 
-/// The error CoreDNS stops with when the Corefile mounted into `container` does not parse.
+/// The error `CoreDNS` stops with when the Corefile mounted into `container` does not parse.
 pub fn corefile_error(cluster: &Cluster, pod: &Pod, container: &Container) -> Option<String> {
     let dir = crate::sim::corefile::PATH.rsplit_once('/').map_or("", |(d, _)| d);
     let mount = container.volume_mounts.iter().find(|m| m.mount_path.trim_end_matches('/') == dir)?;

@@ -180,6 +180,20 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
         k(start + 1, 'I', "kubelet_node_status.go:72", &format!("\"Attempting to register node\" node=\"{host}\"")),
         k(start + 1, 'I', "kubelet_node_status.go:75", &format!("\"Successfully registered node\" node=\"{host}\"")),
     ];
+    let api_server = crate::sim::control_plane::server_version(cluster);
+    if crate::sim::control_plane::kubelet_skew(&node.kubelet_version, &api_server)
+        == crate::sim::control_plane::Skew::NewerThanApiServer
+    {
+        out.push(k(
+            cluster.now,
+            'E',
+            "kubelet_node_status.go:95",
+            &format!(
+                "\"Unable to register node with API server\" err=\"nodes \\\"{host}\\\" is forbidden: kubelet version {} is newer than the API server version {api_server}\" node=\"{host}\"",
+                node.kubelet_version
+            ),
+        ));
+    }
     let until = if node.kubelet == KubeletState::Running { cluster.now } else { node.last_heartbeat };
     let mut pods: Vec<_> =
         cluster.pods().values().filter(|p| p.status.node.as_deref() == Some(host.as_str())).collect();
