@@ -272,38 +272,65 @@ pub fn static_pods(node: &Node) -> Vec<(&str, StaticPod)> {
         .collect()
 }
 
-/// The running manifest of a component, if its kubelet runs one it can pull.
-fn running(cluster: &Cluster, node: &Node, component: Component) -> Option<StaticPod> {
-    if node.kubelet != KubeletState::Running {
-        return None;
-    }
-    static_pods(node)
-        .into_iter()
-        .map(|(_, pod)| pod)
-        .find(|pod| pod.name == component.name() && cluster.app_for_image(&pod.image).is_some())
+/// What the control plane runs, read from the manifests once: the controllers ask every step the
+/// world changed, so they share one reading.
+#[derive(Clone, Debug, Default)]
+pub struct Status {
+    /// Whether the cluster has a control-plane node at all (else everything runs).
+    modelled: bool,
+    /// The static pods its kubelet runs with an image the registry has.
+    running: Vec<StaticPod>,
 }
 
-/// Whether a component runs: always, in a cluster without a modelled control plane.
+impl Status {
+    pub fn read(cluster: &Cluster) -> Status {
+        let Some(node) = node(cluster) else {
+            return Status::default();
+        };
+        let running = if node.kubelet == KubeletState::Running {
+            static_pods(node)
+                .into_iter()
+                .map(|(_, pod)| pod)
+                .filter(|pod| cluster.app_for_image(&pod.image).is_some())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Status { modelled: true, running }
+    }
+
+    /// Whether a component runs: always, in a cluster without a modelled control plane.
+    pub fn runs(&self, component: Component) -> bool {
+        !self.modelled || self.running.iter().any(|p| p.name == component.name())
+    }
+
+    /// Whether the controller manager runs and starts this controller (`replicaset`,
+    /// `deployment`, `root-ca-cert-publisher`, …), from its `--controllers` flag: `*` is every
+    /// default controller, `-name` turns one off, a list without `*` names the only ones started.
+    pub fn controller_enabled(&self, controller: &str) -> bool {
+        if !self.modelled {
+            return true;
+        }
+        let Some(pod) = self.running.iter().find(|p| p.name == Component::ControllerManager.name()) else {
+            return false;
+        };
+        let list = pod.flag("controllers").unwrap_or("*");
+        let names: Vec<&str> = list.split(',').map(str::trim).collect();
+        if names.contains(&format!("-{controller}").as_str()) {
+            return false;
+        }
+        names.contains(&"*") || names.contains(&controller)
+    }
+}
+
+/// Whether a component runs (see [`Status::runs`]).
 pub fn runs(cluster: &Cluster, component: Component) -> bool {
-    node(cluster).is_none_or(|n| running(cluster, n, component).is_some())
+    Status::read(cluster).runs(component)
 }
 
-/// Whether the controller manager runs and starts this controller (`replicaset`,
-/// `deployment`, `root-ca-cert-publisher`, …), from its `--controllers` flag: `*` is every
-/// default controller, `-name` turns one off, a list without `*` names the only ones started.
+/// Whether the controller manager starts a controller (see [`Status::controller_enabled`]).
 pub fn controller_enabled(cluster: &Cluster, controller: &str) -> bool {
-    let Some(node) = node(cluster) else {
-        return true;
-    };
-    let Some(pod) = running(cluster, node, Component::ControllerManager) else {
-        return false;
-    };
-    let list = pod.flag("controllers").unwrap_or("*");
-    let names: Vec<&str> = list.split(',').map(str::trim).collect();
-    if names.contains(&format!("-{controller}").as_str()) {
-        return false;
-    }
-    names.contains(&"*") || names.contains(&controller)
+    Status::read(cluster).controller_enabled(controller)
 }
 
 /// The API server's address (its node's `InternalIP`), for `endpoints kubernetes`, kubeconfigs and
@@ -321,6 +348,14 @@ pub fn api_server_url(cluster: &Cluster) -> Option<String> {
 pub fn server_version(cluster: &Cluster) -> String {
     node(cluster)
         .and_then(|n| {
+            // The node lifecycle asks every step: read kubeadm's file by its name first, cheaply.
+            let fast = n.config_files.get(&Component::ApiServer.manifest_path()).and_then(|text| {
+                let prefix = format!("image: {}:", Component::ApiServer.repository());
+                text.lines().find_map(|l| l.trim().strip_prefix(prefix.as_str()).map(str::to_owned))
+            });
+            if fast.is_some() {
+                return fast;
+            }
             static_pods(n)
                 .into_iter()
                 .find(|(_, p)| p.name == Component::ApiServer.name())

@@ -51,17 +51,18 @@ impl Cluster {
         let at_start = self.world();
         if at_start != seen {
             static_pods::step(self);
-            namespaces::step(self);
+            let control_plane = control_plane::Status::read(self);
+            namespaces::step(self, &control_plane);
             // A controller the controller manager does not run (it is down, or its
             // `--controllers` flag leaves it out) does nothing: no pods, no events.
-            if control_plane::controller_enabled(self, "deployment") {
+            if control_plane.controller_enabled("deployment") {
                 deployment::step(self);
             }
-            if control_plane::controller_enabled(self, "replicaset") {
+            if control_plane.controller_enabled("replicaset") {
                 replicaset::step(self);
             }
             storage::step(self);
-            if control_plane::runs(self, Component::Scheduler) {
+            if control_plane.runs(Component::Scheduler) {
                 scheduler::step(self);
             }
         } else if self.now % UNSCHEDULABLE_RETRY_SECONDS == 0 && control_plane::runs(self, Component::Scheduler) {
@@ -95,7 +96,8 @@ impl Cluster {
     /// Runs the controllers that fill namespaces (`kube-root-ca.crt`, the `default` account)
     /// now, so a scenario's baseline namespaces have them from the start.
     pub fn fill_namespaces(&mut self) {
-        namespaces::step(self);
+        let control_plane = control_plane::Status::read(self);
+        namespaces::step(self, &control_plane);
     }
 
     /// Brings a freshly built cluster to a steady state before the incident: runs the

@@ -16,12 +16,12 @@ const CA_BUNDLE: &str = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIKombat
 
 const DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
 
-pub fn step(cluster: &mut Cluster) {
+pub fn step(cluster: &mut Cluster, control_plane: &control_plane::Status) {
     if control_plane::node(cluster).is_none() {
         return;
     }
-    let publish = control_plane::controller_enabled(cluster, "root-ca-cert-publisher");
-    let accounts = control_plane::controller_enabled(cluster, "serviceaccount");
+    let publish = control_plane.controller_enabled("root-ca-cert-publisher");
+    let accounts = control_plane.controller_enabled("serviceaccount");
     let namespaces: Vec<String> =
         cluster.namespaces().values().filter(|n| n.meta.deleted.is_none()).map(|n| n.meta.name.clone()).collect();
     for ns in namespaces {
