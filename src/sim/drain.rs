@@ -133,3 +133,82 @@ pub fn pass(cluster: &mut Cluster, node: &str, run: crate::sim::objects::DrainRu
     }
     if refused.is_empty() { Pass::Drained } else { Pass::Retrying(refused) }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::Cluster;
+    use crate::sim::controllers::test_support::{apply, cluster_with, deployment, node, pods, web_app};
+    use crate::sim::objects::{Pdb, Volume, VolumeSource};
+
+    /// Two replicas of `web` on two nodes, settled.
+    fn spread(extra: Vec<Object>) -> Cluster {
+        let mut objects = vec![Object::Deployment(deployment("default", "web", "web:v1", 2))];
+        objects.extend(extra);
+        let mut c = cluster_with(vec![node("node-1"), node("node-2")], &[("web:v1", web_app())], objects);
+        c.advance_seconds(60);
+        c
+    }
+
+    /// The node the pods run on (the scheduler packs equal nodes in name order).
+    const NODE: &str = "node-1";
+
+    fn drain(c: &mut Cluster) {
+        apply(c, Change::Drain { node: NODE.into(), ignore_daemonsets: true, delete_emptydir_data: false });
+    }
+
+    fn on_node(c: &Cluster, prefix: &str) -> usize {
+        pods(c, "default", prefix).iter().filter(|p| p.status.node.as_deref() == Some(NODE) && p.is_active()).count()
+    }
+
+    /// kubectl drain's loop: a budget refuses, the drain retries every step and finishes once the
+    /// budget allows it, with no one typing anything.
+    #[test]
+    fn a_drain_left_running_retries_until_the_budget_allows() {
+        let pdb = Pdb {
+            meta: crate::sim::objects::Meta::new("web", "default"),
+            selector: [("app".to_owned(), "web".to_owned())].into(),
+            min_available: Some(2),
+            max_unavailable: None,
+        };
+        let mut c = spread(vec![Object::Pdb(pdb)]);
+        assert_eq!(on_node(&c, "web-"), 2, "both replicas on one node");
+        drain(&mut c);
+        c.advance_seconds(60);
+        assert!(c.nodes()[NODE].unschedulable);
+        assert!(c.nodes()[NODE].draining.is_some(), "still draining");
+        assert_eq!(on_node(&c, "web-"), 2);
+        assert!(c.audit.iter().any(|(_, who, what)| who == "kubectl-drain"
+            && what.ends_with(
+                "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget."
+            )));
+        let relax = Change::Patch {
+            kind: crate::sim::kind::Kind::Pdb,
+            namespace: "default".into(),
+            name: "web".into(),
+            patch_type: crate::sim::change::PatchType::Merge,
+            patch: r#"{"spec":{"minAvailable":1}}"#.into(),
+        };
+        apply(&mut c, relax);
+        c.advance_seconds(120);
+        assert_eq!(on_node(&c, "web-"), 0);
+        assert!(c.nodes()[NODE].draining.is_none(), "the drain finished");
+        assert!(c.audit.iter().any(|(_, who, what)| who == "kubectl-drain" && what == "node/node-1 drained"));
+    }
+
+    /// A pod with `emptyDir` data stops the drain at once, as kubectl does without
+    /// `--delete-emptydir-data`; the node stays cordoned.
+    #[test]
+    fn local_storage_stops_a_drain_without_its_flag() {
+        let mut d = deployment("default", "cache", "web:v1", 2);
+        d.template.spec.volumes = vec![Volume { name: "scratch".into(), source: VolumeSource::EmptyDir }];
+        let mut c = spread(vec![Object::Deployment(d)]);
+        drain(&mut c);
+        assert!(c.nodes()[NODE].unschedulable);
+        assert!(c.nodes()[NODE].draining.is_none(), "kubectl gave up");
+        assert_eq!(on_node(&c, "web-"), 2, "nothing was evicted");
+        assert!(c.audit.iter().any(|(_, _, what)| what.contains(
+            "cannot delete Pods with local storage (use --delete-emptydir-data to override): default/cache-"
+        )));
+    }
+}
