@@ -1006,6 +1006,15 @@ pub fn summarize(change: &Change) -> String {
         Change::Scale { kind, namespace, name, replicas } => {
             format!("scale {}/{name} -n {namespace} to {replicas}", kind.singular())
         }
+        Change::NodeFile { node, path, content: Some(_) } => format!("write {path} on node/{node}"),
+        Change::NodeFile { node, path, content: None } => format!("remove {path} on node/{node}"),
+        Change::MoveNodeFile { node, from, to } => format!("move {from} to {to} on node/{node}"),
+        Change::EditNodeFile { node, path, find, replace } => {
+            format!("edit {path} on node/{node}: {find} -> {replace}").chars().take(200).collect()
+        }
+        Change::KubeletVersion { node, version } => format!("install kubelet {version} on node/{node}"),
+        Change::Drain { node, .. } => format!("drain node/{node}"),
+        Change::EvictMatching { namespace, selector } => format!("evict pods -l {selector} -n {namespace}"),
         other => format!("{other:?}").chars().take(160).collect(),
     }
 }
