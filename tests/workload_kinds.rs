@@ -58,6 +58,9 @@ fn node(name: &str) -> Node {
         index: 0,
         last_heartbeat: 0,
         conditions: Vec::new(),
+        kubelet_version: kombat::sim::objects::KUBERNETES_VERSION.to_owned(),
+        config_files: std::collections::BTreeMap::new(),
+        draining: None,
     }
 }
 
