@@ -135,7 +135,7 @@ const HEADER_START: &str = "# Please edit the object below.";
 
 /// The pane again after a refusal: kubectl's error as comment lines above the text.
 pub fn reopened(command: &str, error: &str, text: &str) -> ManifestEditor {
-    let mut body: String = error.lines().map(|l| format!("# {l}\n")).collect();
+    let mut body: String = error.lines().flat_map(|l| ["# ", l, "\n"]).collect();
     body.push_str("#\n");
     // An earlier refusal's lines above kubectl's header give way to this one's.
     let header = text.find(HEADER_START).filter(|at| text[..*at].lines().all(|l| l.starts_with('#')));
