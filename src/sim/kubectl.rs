@@ -198,8 +198,13 @@ impl Line {
         if let Err(e) = check_options(cluster, command, rest) {
             return Some(failure(e.to_string()));
         }
-        if let Ok(Some(mode)) = command.dry_run(rest) {
-            return Some(finish(self.run_dry(command, rest, mode, cluster), READ_COST, &self.filters));
+        match command.dry_run(rest) {
+            Ok(Some(mode)) => {
+                return Some(finish(self.run_dry(command, rest, mode, cluster), READ_COST, &self.filters));
+            }
+            // A `--dry-run` kubectl cannot read fails before anything runs.
+            Err(e) => return Some(finish(Err(e), READ_COST, &self.filters)),
+            Ok(None) => {}
         }
         if self.effect() == Effect::Change {
             return None;
@@ -208,6 +213,13 @@ impl Line {
             Handler::Read(f) => f(cluster, rest).map(|done| Done { changed: false, ..done }),
             Handler::ReadInput(f) => {
                 f(cluster, rest, self.input.as_deref()).map(|done| Done { changed: false, ..done })
+            }
+            // Without input a manifest command only reads (edit shows the object); it runs on a
+            // copy, as its handler takes the cluster to change.
+            Handler::Input(f) if self.input.is_none() => {
+                let mut scratch = cluster.clone();
+                scratch.recording = None;
+                f(&mut scratch, rest, None).map(|done| Done { changed: false, ..done })
             }
             Handler::Change(_) | Handler::Input(_) => return None,
             Handler::Plan(f) => match f(cluster, rest) {

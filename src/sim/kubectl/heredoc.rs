@@ -89,17 +89,14 @@ fn word_after(line: &str, start: usize) -> Option<Marker> {
     }
     at += line[at..].len() - line[at..].trim_start_matches([' ', '\t']).len();
     let rest = &line[at..];
-    let (word, len) = match rest.chars().next()? {
-        q @ ('\'' | '"') => {
-            let close = rest[1..].find(q)?;
-            (rest[1..=close].to_owned(), close + 2)
-        }
-        _ => {
-            let len = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, '|' | ';' | '&' | '<' | '>'))
-                .unwrap_or(rest.len());
-            (rest[..len].to_owned(), len)
-        }
+    let first = rest.chars().next()?;
+    let (word, len) = if matches!(first, '\'' | '"') {
+        let close = rest[1..].find(first)?;
+        (rest[1..=close].to_owned(), close + 2)
+    } else {
+        let len =
+            rest.find(|c: char| c.is_whitespace() || matches!(c, '|' | ';' | '&' | '<' | '>')).unwrap_or(rest.len());
+        (rest[..len].to_owned(), len)
     };
     if word.is_empty() {
         return None;

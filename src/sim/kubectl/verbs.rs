@@ -154,8 +154,8 @@ impl Command {
 
     /// The dry run `rest` asks for, when this command takes `--dry-run` as kubectl's does.
     pub fn dry_run(&self, rest: &[String]) -> Result<Option<super::dry_run::DryRun>, KubectlError> {
-        let takes = matches!(self.handler, Handler::Change(_) | Handler::Input(_))
-            && self.flags.iter().any(|f| *f == flag::DRY_RUN);
+        let takes =
+            matches!(self.handler, Handler::Change(_) | Handler::Input(_)) && self.flags.contains(&flag::DRY_RUN);
         if takes { super::dry_run::requested(rest) } else { Ok(None) }
     }
 

@@ -71,7 +71,7 @@ pub fn object_from(
 fn skeleton(kind: Kind, ns: &str, name: &str, manifest: &Value) -> Result<Object, ApiError> {
     let meta = json!({ "name": name, "namespace": ns });
     let (tag, extra) = match kind {
-        Kind::Deployment => return Ok(deployment(ns, name, manifest)?),
+        Kind::Deployment => return deployment(ns, name, manifest),
         Kind::Namespace => ("Namespace", json!({})),
         Kind::ConfigMap => ("ConfigMap", json!({})),
         Kind::Secret => ("Secret", json!({})),

@@ -103,8 +103,8 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            let refs = vec![prev.as_str(); 10].join(", ");
-            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+            let refs = [prev.as_str(); 10].join(", ");
+            text += &["a", &i.to_string(), ": &a", &i.to_string(), " [", &refs, "]\n"].concat();
         }
         assert!(matches!(documents(&text), Err(ParseError::Yaml { .. })));
     }

@@ -37,7 +37,7 @@ pub(in crate::sim::kubectl) fn edit(
     let Some(text) = input else {
         return Done::read(format!("{HEADER}{}", to_yaml(&manifest)));
     };
-    let kept: String = text.lines().filter(|l| !l.trim_start().starts_with('#')).map(|l| format!("{l}\n")).collect();
+    let kept: String = text.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(|l| [l, "\n"]).collect();
     if kept.trim().is_empty() {
         return Done::read("Edit cancelled, no changes made.");
     }
