@@ -43,14 +43,15 @@ fn settle(s: &mut World, max: u32) {
 }
 
 /// `kubectl get pods -n kube-system` on a kubeadm cluster: `CoreDNS` and the four static pods,
-/// named after the control-plane node, all Running (kube-proxy is the `DaemonSet` lane's to add).
+/// named after the control-plane node, and kube-proxy on every node (the control plane's too), all
+/// Running.
 #[test]
 fn kube_system_lists_the_control_plane() {
     let mut s = session("modes/m28-upgrade-drain-blocked.ron");
     let out = ok(&mut s, "kubectl get pods -n kube-system");
     let names: Vec<&str> = out.lines().skip(1).filter_map(|l| l.split_whitespace().next()).collect();
     assert_eq!(
-        names.iter().filter(|n| !n.starts_with("coredns-")).copied().collect::<Vec<_>>(),
+        names.iter().filter(|n| !n.starts_with("coredns-") && !n.starts_with("kube-proxy-")).copied().collect::<Vec<_>>(),
         [
             "etcd-control-plane",
             "kube-apiserver-control-plane",
@@ -60,6 +61,8 @@ fn kube_system_lists_the_control_plane() {
         "{out}"
     );
     assert!(out.starts_with("NAME                                    READY   STATUS    RESTARTS   AGE\n"), "{out}");
+    let nodes = ok(&mut s, "kubectl get nodes --no-headers").lines().count();
+    assert_eq!(names.iter().filter(|n| n.starts_with("kube-proxy-")).count(), nodes, "{out}");
     assert!(out.contains("kube-apiserver-control-plane            1/1     Running   0          2d"), "{out}");
     insta::assert_snapshot!("kube_system_pods", out);
     // A mirror pod is the Node's, at the node's address (host network), system-node-critical.
