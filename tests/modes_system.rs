@@ -51,7 +51,11 @@ fn kube_system_lists_the_control_plane() {
     let out = ok(&mut s, "kubectl get pods -n kube-system");
     let names: Vec<&str> = out.lines().skip(1).filter_map(|l| l.split_whitespace().next()).collect();
     assert_eq!(
-        names.iter().filter(|n| !n.starts_with("coredns-") && !n.starts_with("kube-proxy-")).copied().collect::<Vec<_>>(),
+        names
+            .iter()
+            .filter(|n| !n.starts_with("coredns-") && !n.starts_with("kube-proxy-"))
+            .copied()
+            .collect::<Vec<_>>(),
         [
             "etcd-control-plane",
             "kube-apiserver-control-plane",

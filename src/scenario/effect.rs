@@ -35,7 +35,11 @@ pub fn apply_and_compare(cluster: &mut Cluster, change: &Change, actor: &str) ->
     // lifecycle is not part of its declared form (a deleted pod stays, Terminating, for a while).
     if matches!(
         change,
-        Change::Create(_) | Change::Delete { .. } | Change::Evict { .. } | Change::EvictMatching { .. } | Change::Drain { .. }
+        Change::Create(_)
+            | Change::Delete { .. }
+            | Change::Evict { .. }
+            | Change::EvictMatching { .. }
+            | Change::Drain { .. }
     ) {
         return Effect::Changed;
     }

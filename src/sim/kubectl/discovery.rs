@@ -189,7 +189,10 @@ pub fn version(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError>
             text
         }
         Some("yaml") => {
-            let mut text = format!("clientVersion:\n{}\nkustomizeVersion: {KUSTOMIZE_VERSION}", version_yaml("  ", KUBERNETES_VERSION));
+            let mut text = format!(
+                "clientVersion:\n{}\nkustomizeVersion: {KUSTOMIZE_VERSION}",
+                version_yaml("  ", KUBERNETES_VERSION)
+            );
             if server {
                 let _ = write!(text, "\nserverVersion:\n{}", version_yaml("  ", &server_version));
             }
