@@ -1,5 +1,5 @@
 //! The real binary, piped: `kombat console` reads a here-document after `kubectl apply -f - <<EOF`
-//! until `EOF` and sends it as one command, so a `ConfigMap` pasted as YAML is created and
+//! until `EOF` and sends it as one command, so a config map pasted as YAML is created and
 //! `kubectl get cm` lists it; a dry run creates nothing.
 
 use std::io::Write;

@@ -25,6 +25,13 @@ fn m46_cronjob_piles_up_jobs() {
     let jobs = run(&mut s, "kubectl get jobs -n shop");
     let running = jobs.lines().filter(|l| l.contains("Running") && l.contains("0/1")).count();
     assert!(running >= 10, "the hung jobs pile up:\n{jobs}");
+    // Every cluster runs kube-proxy as a daemon set, one pod per node.
+    let all = expect(
+        &mut s,
+        "kubectl get ds,sts,jobs,cronjobs -A",
+        &["kube-system", "daemonset.apps/kube-proxy", "kubernetes.io/os=linux"],
+    );
+    assert!(all.contains("cronjob.batch/sales-report") && all.contains("job.batch/sales-report-"), "{all}");
     expect(&mut s, "kubectl get cronjobs -n shop", &["sales-report   */5 * * * *   <none>     False     13       0s"]);
     expect(&mut s, "kubectl describe cronjob sales-report -n shop", &["Concurrency Policy:", "Allow", "Active Jobs:"]);
     let logs = run(&mut s, "kubectl logs -n shop -l app=sales-report --tail=1");

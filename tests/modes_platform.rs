@@ -77,9 +77,10 @@ fn m18_coredns_down() {
     expect(&mut s, "kubectl logs deploy/web -n shop", &["dial tcp: lookup db on 10.96.0.10:53", "i/o timeout"]);
     assert!(logged_lately(&mut s, "kubectl logs deploy/web -n shop", "lookup db on 10.96.0.10:53"));
     expect(&mut s, "kubectl get deploy coredns -n kube-system", &["coredns   0/0     0            0"]);
-    // Only kube-proxy, the daemon set on every node, is left in kube-system.
-    let system = expect(&mut s, "kubectl get pods -n kube-system", &["kube-proxy-"]);
-    assert!(!system.contains("coredns"), "{system}");
+    // Only kube-proxy (the daemon set on every node) and the control plane's static pods are
+    // left in kube-system.
+    expect_not(&mut s, "kubectl get pods -n kube-system", &["coredns-"]);
+    expect(&mut s, "kubectl get pods -n kube-system", &["kube-apiserver-control-plane", "kube-proxy-"]);
     expect(&mut s, "kubectl get events -n kube-system", &["Scaled down replica set coredns-", "to 0 from 2"]);
 
     ok(&mut s, "kubectl scale deploy coredns -n kube-system --replicas=2");
@@ -123,7 +124,11 @@ fn m22_requests_exceed_capacity() {
     expect(
         &mut s,
         "kubectl describe pod -n shop -l app=reports",
-        &["FailedScheduling", "0/3 nodes are available: 3 Insufficient memory.", "memory:     12Gi"],
+        &[
+            "FailedScheduling",
+            "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory.",
+            "memory:     12Gi",
+        ],
     );
     // No node has 12Gi: each has 8Gi allocatable.
     expect(
@@ -149,7 +154,10 @@ fn m23_untolerated_taint() {
     expect(
         &mut s,
         "kubectl describe pod -n shop -l app=web",
-        &["FailedScheduling", "0/2 nodes are available: 2 node(s) had untolerated taint {dedicated: gpu}."],
+        &[
+            "FailedScheduling",
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) had untolerated taint {dedicated: gpu}.",
+        ],
     );
     expect(&mut s, "kubectl describe nodes | grep Taints", &["Taints:             dedicated=gpu:NoSchedule"]);
 
@@ -173,7 +181,7 @@ fn m24_node_selector_mismatch() {
         "kubectl describe pod -n shop -l app=web",
         &[
             "FailedScheduling",
-            "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.",
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector.",
             "disktype=ssd",
         ],
     );
@@ -267,7 +275,7 @@ fn m26_resource_quota_exhausted() {
 fn m28_pdb_blocks_drain() {
     let mut s = session("modes/m28-pdb-blocks-drain.ron");
     assert_condition(&s, "node node-1 is drained", false);
-    expect(&mut s, "kubectl get nodes", &["node-1   Ready,SchedulingDisabled"]);
+    expect(&mut s, "kubectl get nodes", &["node-1          Ready,SchedulingDisabled"]);
     expect(
         &mut s,
         "kubectl drain node-1 --ignore-daemonsets",
@@ -315,7 +323,7 @@ fn m28_scaling_up_also_lets_the_drain_through() {
 fn m29_kubelet_stopped() {
     let mut s = session("modes/m29-kubelet-stopped.ron");
     expect(&mut s, "/status", &["Storefront", "504 Gateway Time-out (overloaded)"]);
-    expect(&mut s, "kubectl get nodes", &["node-2   NotReady"]);
+    expect(&mut s, "kubectl get nodes", &["node-2          NotReady"]);
     expect(
         &mut s,
         "kubectl describe node node-2",

@@ -58,6 +58,9 @@ fn node(name: &str) -> Node {
         index: 0,
         last_heartbeat: 0,
         conditions: Vec::new(),
+        kubelet_version: kombat::sim::objects::KUBERNETES_VERSION.to_owned(),
+        config_files: std::collections::BTreeMap::new(),
+        draining: None,
     }
 }
 
@@ -225,4 +228,34 @@ fn rollouts_scale_logs_and_delete_on_the_new_kinds() {
     assert!(!run(&mut c, "get jobs").contains("hello-"), "its jobs went with it");
     assert_eq!(run(&mut c, "set image ds/fluentd fluentd=fluentd:v1.18"), "daemonset.apps/fluentd image updated");
     assert!(run(&mut c, "get ds fluentd -o wide").contains("fluentd:v1.18"));
+}
+
+#[test]
+fn rollout_status_follows_a_daemon_set_update_and_undo_restores_a_stateful_set() {
+    let mut c = cluster();
+    c.registry_mut().images.iter_mut().filter(|i| i.repository == "nginx").for_each(|i| {
+        i.tags.insert("1.28".to_owned(), "nginx".to_owned());
+    });
+    assert_eq!(run(&mut c, "set image ds/fluentd fluentd=fluentd:v1.17-debug"), "daemonset.apps/fluentd image updated");
+    c.advance_seconds(60);
+    // kubectl's daemon set status viewer while the new image cannot be pulled.
+    assert_eq!(
+        run(&mut c, "rollout status ds/fluentd"),
+        "Waiting for daemon set \"fluentd\" rollout to finish: 1 out of 2 new pods have been updated..."
+    );
+    assert_eq!(run(&mut c, "set image sts/web nginx=nginx:1.28"), "statefulset.apps/web image updated");
+    c.advance_seconds(300);
+    assert_eq!(
+        run(&mut c, "rollout history sts/web"),
+        "statefulset.apps/web\nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>"
+    );
+    assert_eq!(run(&mut c, "rollout undo sts/web --to-revision=1"), "statefulset.apps/web rolled back");
+    assert_eq!(
+        run(&mut c, "rollout undo sts/web --to-revision=1"),
+        "statefulset.apps/web skipped rollback (current template already matches revision 1)"
+    );
+    c.advance_seconds(300);
+    let images = run(&mut c, "get pods -l app=nginx -o jsonpath={.items[*].spec.containers[0].image}");
+    assert_eq!(images, "nginx:1.27 nginx:1.27 nginx:1.27");
+    assert_eq!(run(&mut c, "rollout status sts/web"), "partitioned roll out complete: 3 new pods have been updated...");
 }

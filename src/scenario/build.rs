@@ -92,8 +92,11 @@ fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<
             objects.push(("<system>".to_owned(), o));
         }
     }
+    let control_plane = if base.system { control_plane_node(scenario, &mut objects) } else { None };
     objects.extend(base.objects.iter().enumerate().map(|(i, o)| (format!("cluster.objects[{i}]"), o.clone())));
-    objects.sort_by_key(|(_, o)| creation_rank(o));
+    // The control-plane node kubeadm adds joins after the scenario's own nodes, so theirs keep
+    // the addresses they always had.
+    objects.sort_by_key(|(path, o)| (creation_rank(o), path == CONTROL_PLANE_PATH));
     let first_fault = scenario.faults.iter().map(|f| i64::from(f.at_minute) * 60).min().unwrap_or(0).min(0);
     let start = first_fault - SETTLE_SECONDS;
     cluster.now = start;
@@ -107,6 +110,10 @@ fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<
         if is_namespace {
             ensure_default_account(&mut cluster, &ns_name);
         }
+    }
+    if let Some(node) = &control_plane {
+        system::control_plane::install(&mut cluster, node);
+        cluster.fill_namespaces();
     }
     cluster.baseline_age = None;
     cluster.advance_seconds(SETTLE_SECONDS);
@@ -153,6 +160,29 @@ fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<
     cluster.events.shrink_to_fit();
     cluster.audit.shrink_to_fit();
     Ok(cluster)
+}
+
+const CONTROL_PLANE_PATH: &str = "<system: control plane>";
+
+/// The node the control plane runs on: the scenario's own control-plane node if it declares one,
+/// else the one kubeadm would have set up, added to the objects to create.
+fn control_plane_node(scenario: &Scenario, objects: &mut Vec<(String, Object)>) -> Option<String> {
+    let declared = scenario.cluster.objects.iter().find_map(|o| match o {
+        Object::Node(n) if n.meta.labels.contains_key(crate::sim::control_plane::CONTROL_PLANE_ROLE) => {
+            Some(n.meta.name.clone())
+        }
+        _ => None,
+    });
+    if declared.is_some() {
+        return declared;
+    }
+    let node = system::control_plane::node();
+    let name = node.meta.name.clone();
+    if scenario.cluster.objects.iter().any(|o| matches!(o, Object::Node(n) if n.meta.name == name)) {
+        return None;
+    }
+    objects.push((CONTROL_PLANE_PATH.to_owned(), Object::Node(node)));
+    Some(name)
 }
 
 fn ensure_default_account(cluster: &mut Cluster, namespace: &str) {

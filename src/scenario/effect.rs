@@ -33,7 +33,14 @@ pub fn apply_and_compare(cluster: &mut Cluster, change: &Change, actor: &str) ->
     }
     // Making, deleting and evicting always change something once accepted: the object's
     // lifecycle is not part of its declared form (a deleted pod stays, Terminating, for a while).
-    if matches!(change, Change::Create(_) | Change::Delete { .. } | Change::Evict { .. }) {
+    if matches!(
+        change,
+        Change::Create(_)
+            | Change::Delete { .. }
+            | Change::Evict { .. }
+            | Change::EvictMatching { .. }
+            | Change::Drain { .. }
+    ) {
         return Effect::Changed;
     }
     if declared(cluster, kind, &namespace, &name) == before { Effect::Unchanged } else { Effect::Changed }

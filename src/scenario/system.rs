@@ -1,6 +1,12 @@
-//! The components every cluster has: default namespaces, `CoreDNS` behind the `kube-dns`
-//! service, `kube-proxy` on every node (a daemon set), and an ingress controller. Scenarios get them unless they set `system: false`, and
-//! may break them like anything else.
+//! The components every cluster has: default namespaces, a control plane (`control_plane`),
+//! `CoreDNS` behind the `kube-dns` service with its Corefile (`dns`), `kube-proxy` on every node
+//! (a daemon set), the built-in RBAC objects and system service accounts (`rbac`), and an
+//! ingress controller. Scenarios get them unless they set `system: false`, and may break them
+//! like anything else.
+
+pub mod control_plane;
+pub mod dns;
+mod rbac;
 
 use std::collections::BTreeMap;
 
@@ -8,16 +14,81 @@ use crate::sim::apps::{AppProfile, AppRole, Image};
 use crate::sim::change::Object;
 use crate::sim::objects::{
     Container, DaemonSet, DaemonSetStrategy, Deployment, IntOrString, Meta, Namespace, PodSpec, PodTemplate, Probe,
-    Service, ServicePort, ServiceType, Strategy, Toleration,
+    Service, ServicePort, ServiceType, Strategy, Toleration, Volume, VolumeMount, VolumeSource,
 };
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
 pub const INGRESS_IMAGE: &str = "registry.k8s.io/ingress-nginx/controller:v1.11.2";
-pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.31.1";
+pub const KUBE_PROXY_IMAGE: &str = "registry.k8s.io/kube-proxy:v1.31.0";
+
+/// The head of the configuration ingress-nginx renders into its image's `/etc/nginx/nginx.conf`.
+const NGINX_CONF: &str = "
+# Configuration checksum: 15483729340987341069
+
+# setup custom paths that do not require root access
+pid /tmp/nginx/nginx.pid;
+
+daemon off;
+
+worker_processes 2;
+
+worker_rlimit_nofile 1047552;
+
+worker_shutdown_timeout 240s ;
+
+events {
+	multi_accept        on;
+	worker_connections  16384;
+	use                 epoll;
+}
+
+http {
+	lua_package_path \"/etc/nginx/lua/?.lua;;\";
+
+	init_by_lua_block {
+		collectgarbage(\"collect\")
+	}
+
+	access_log /var/log/nginx/access.log upstreaminfo  if=$loggable;
+	error_log  /var/log/nginx/error.log notice;
+
+	server_tokens off;
+	keepalive_timeout  75s;
+	client_max_body_size 1m;
+	proxy_connect_timeout 5s;
+	proxy_read_timeout 60s;
+	proxy_send_timeout 60s;
+
+	upstream upstream_balancer {
+		server 0.0.0.1; # placeholder
+		balancer_by_lua_block {
+			balancer.balance()
+		}
+		keepalive 320;
+	}
+
+	## start server _
+	server {
+		server_name _ ;
+		listen 80 default_server reuseport backlog=4096 ;
+		listen 443 default_server reuseport backlog=4096 ssl http2 ;
+		location / {
+			set $proxy_upstream_name \"upstream-default-backend\";
+			proxy_pass http://upstream_balancer;
+		}
+		location /healthz {
+			access_log off;
+			return 200;
+		}
+	}
+	## end server _
+}
+";
 
 pub fn images() -> Vec<Image> {
-    vec![
+    let mut images = control_plane::images();
+    images.extend([
         Image {
             repository: "registry.k8s.io/coredns/coredns".to_owned(),
             tags: BTreeMap::from([("v1.11.3".to_owned(), "coredns".to_owned())]),
@@ -30,14 +101,15 @@ pub fn images() -> Vec<Image> {
         },
         Image {
             repository: "registry.k8s.io/kube-proxy".to_owned(),
-            tags: BTreeMap::from([("v1.31.1".to_owned(), "kube-proxy".to_owned())]),
+            tags: BTreeMap::from([("v1.31.0".to_owned(), "kube-proxy".to_owned())]),
             private: false,
         },
-    ]
+    ]);
+    images
 }
 
 pub fn apps() -> BTreeMap<String, AppProfile> {
-    BTreeMap::from([
+    let mut apps = BTreeMap::from([
         (
             "coredns".to_owned(),
             AppProfile {
@@ -76,6 +148,7 @@ pub fn apps() -> BTreeMap<String, AppProfile> {
                     "I1122 09:00:01.000000       7 controller.go:213] \"Backend successfully reloaded\"".to_owned(),
                 ],
                 role: AppRole::IngressController,
+                image_files: BTreeMap::from([("/etc/nginx/nginx.conf".to_owned(), NGINX_CONF.trim_start().to_owned())]),
                 ..AppProfile::default()
             },
         ),
@@ -98,10 +171,19 @@ pub fn apps() -> BTreeMap<String, AppProfile> {
                 ..AppProfile::default()
             },
         ),
-    ])
+    ]);
+    apps.extend(control_plane::apps());
+    apps
 }
 
-fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels: &[(&str, &str)]) -> Deployment {
+fn deployment(
+    name: &str,
+    account: &str,
+    ns: &str,
+    replicas: u32,
+    container: Container,
+    labels: &[(&str, &str)],
+) -> Deployment {
     let labels: BTreeMap<String, String> = labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     Deployment {
         meta: Meta { labels: labels.clone(), ..Meta::new(name, ns) },
@@ -110,7 +192,7 @@ fn deployment(name: &str, ns: &str, replicas: u32, container: Container, labels:
         template: PodTemplate {
             labels,
             annotations: BTreeMap::new(),
-            spec: PodSpec { containers: vec![container], service_account: name.to_owned(), ..PodSpec::default() },
+            spec: PodSpec { containers: vec![container], service_account: account.to_owned(), ..PodSpec::default() },
         },
         strategy: Strategy::default(),
         progress_deadline_seconds: 600,
@@ -169,7 +251,14 @@ pub fn objects() -> Vec<Object> {
     dns_container.resources.limits.memory = Some(Mebibytes(170));
     dns_container.readiness =
         Some(Probe { path: None, port: 53, initial_delay_seconds: 0, period_seconds: 10, failure_threshold: 3 });
-    out.push(Object::Deployment(deployment("coredns", "kube-system", 2, dns_container, &[("k8s-app", "kube-dns")])));
+    dns_container.volume_mounts =
+        vec![VolumeMount { name: "config-volume".to_owned(), mount_path: "/etc/coredns".to_owned() }];
+    let mut coredns = deployment("coredns", "coredns", "kube-system", 2, dns_container, &[("k8s-app", "kube-dns")]);
+    coredns.template.spec.volumes =
+        vec![Volume { name: "config-volume".to_owned(), source: VolumeSource::ConfigMap("coredns".to_owned()) }];
+    out.push(dns::config_map());
+    out.push(Object::Deployment(coredns));
+    out.extend(rbac::objects());
     out.push(Object::Service(Service {
         meta: Meta {
             labels: BTreeMap::from([("k8s-app".to_owned(), "kube-dns".to_owned())]),
@@ -220,6 +309,7 @@ pub fn objects() -> Vec<Object> {
     ingress.resources.requests.memory = Some(Mebibytes(90));
     out.push(Object::Deployment(deployment(
         "ingress-nginx-controller",
+        "ingress-nginx",
         "ingress-nginx",
         1,
         ingress,

@@ -121,8 +121,12 @@ impl Cluster {
                 self.edit_meta(kind, &namespace, &name, |meta| set_map(&mut meta.annotations, &annotations, overwrite))
             }
             Change::Cordon { node, unschedulable } => {
-                self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?.unschedulable =
-                    unschedulable;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.unschedulable = unschedulable;
+                if !unschedulable {
+                    // Uncordoning means giving up on a drain still running against the node.
+                    n.draining = None;
+                }
                 Ok(())
             }
             Change::Taint { node, taint } => {
@@ -208,6 +212,75 @@ impl Cluster {
                 let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 n.files.retain(|f| f.path != path);
                 n.files.push(super::objects::DiskFile { path, gib });
+                Ok(())
+            }
+            Change::NodeFile { node, path, content } => {
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                match content {
+                    Some(text) => drop(n.config_files.insert(path, text)),
+                    None => {
+                        if n.config_files.remove(&path).is_none() {
+                            return Err(ApiError::Client(format!("cannot remove '{path}': No such file or directory")));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Change::MoveNodeFile { node, from, to } => {
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let text = n
+                    .config_files
+                    .remove(&from)
+                    .ok_or_else(|| ApiError::Client(format!("mv: cannot stat '{from}': No such file or directory")))?;
+                n.config_files.insert(to, text);
+                Ok(())
+            }
+            Change::EditNodeFile { node, path, find, replace } => {
+                let n = self.nodes().get(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                let text = if path == super::control_plane::KUBELET_CONFIG {
+                    super::control_plane::kubelet_config_text(n)
+                } else {
+                    n.config_files
+                        .get(&path)
+                        .cloned()
+                        .ok_or_else(|| ApiError::Client(format!("sed: can't read {path}: No such file or directory")))?
+                };
+                let edited = text.replace(&find, &replace);
+                if let Some(n) = self.nodes_mut().get_mut(&node) {
+                    n.config_files.insert(path, edited);
+                }
+                Ok(())
+            }
+            Change::KubeletVersion { node, version } => {
+                if super::control_plane::minor(&version).is_none() {
+                    return Err(ApiError::Client(format!("E: Version '{version}' for 'kubelet' was not found")));
+                }
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.kubelet_version = if version.starts_with('v') { version } else { format!("v{version}") };
+                Ok(())
+            }
+            Change::Drain { node, ignore_daemonsets, delete_emptydir_data } => {
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.unschedulable = true;
+                let run = super::objects::DrainRun { ignore_daemonsets, delete_emptydir_data };
+                n.draining = Some(run);
+                self.continue_drain(&node, run);
+                Ok(())
+            }
+            Change::EvictMatching { namespace, selector } => {
+                let selector = super::objects::Selector::parse(&selector)
+                    .map_err(|_| ApiError::BadRequest(format!("unable to parse requirement: {selector}")))?;
+                self.require_namespace(&namespace)?;
+                let matching: Vec<String> = self
+                    .pods()
+                    .values()
+                    .filter(|p| p.meta.namespace == namespace && p.is_active() && selector.matches(&p.meta.labels))
+                    .map(|p| p.meta.name.clone())
+                    .collect();
+                for pod in matching {
+                    // A budget refuses some; the others go, as separate evictions would.
+                    let _ = self.evict(&namespace, &pod);
+                }
                 Ok(())
             }
             Change::RemoveFile { node, path } => {
@@ -594,6 +667,26 @@ impl Cluster {
         Ok(())
     }
 
+    /// One pass of a drain left running on a node: evicts what budgets allow, notes refusals in
+    /// the audit trail as kubectl prints them, and ends the drain once nothing is left (or a pod
+    /// the drain's flags do not allow stops it).
+    pub(in crate::sim) fn continue_drain(&mut self, node: &str, run: super::objects::DrainRun) {
+        const ACTOR: &str = "kubectl-drain";
+        let outcome = super::drain::pass(self, node, run, ACTOR);
+        let now = self.now;
+        let (done, lines) = match outcome {
+            super::drain::Pass::Drained => (true, vec![format!("node/{node} drained")]),
+            super::drain::Pass::Stopped(lines) => (true, lines),
+            super::drain::Pass::Retrying(lines) => (false, lines),
+        };
+        for line in lines {
+            self.audit.push((now, ACTOR.to_owned(), line));
+        }
+        if done && let Some(n) = self.nodes_mut().get_mut(node) {
+            n.draining = None;
+        }
+    }
+
     /// Starts graceful deletion of a pod; it disappears once its kubelet confirms.
     pub fn terminate_pod(&mut self, namespace: &str, pod_name: &str) {
         let now = self.now;
@@ -949,6 +1042,15 @@ pub fn summarize(change: &Change) -> String {
         Change::Scale { kind, namespace, name, replicas } => {
             format!("scale {}/{name} -n {namespace} to {replicas}", kind.singular())
         }
+        Change::NodeFile { node, path, content: Some(_) } => format!("write {path} on node/{node}"),
+        Change::NodeFile { node, path, content: None } => format!("remove {path} on node/{node}"),
+        Change::MoveNodeFile { node, from, to } => format!("move {from} to {to} on node/{node}"),
+        Change::EditNodeFile { node, path, find, replace } => {
+            format!("edit {path} on node/{node}: {find} -> {replace}").chars().take(200).collect()
+        }
+        Change::KubeletVersion { node, version } => format!("install kubelet {version} on node/{node}"),
+        Change::Drain { node, .. } => format!("drain node/{node}"),
+        Change::EvictMatching { namespace, selector } => format!("evict pods -l {selector} -n {namespace}"),
         other => format!("{other:?}").chars().take(160).collect(),
     }
 }

@@ -71,6 +71,8 @@ pub struct AppProfile {
     pub role: AppRole,
     /// Things it does to the cluster every turn while it runs.
     pub actions: Vec<AppAction>,
+    /// Files baked into the image (path → content), which `exec … cat` and `ls` show.
+    pub image_files: BTreeMap<String, String>,
 }
 
 impl Default for AppProfile {
@@ -99,6 +101,7 @@ impl Default for AppProfile {
             missing_env_log: "FATAL: environment variable {name} is not set".to_owned(),
             role: AppRole::App,
             actions: Vec::new(),
+            image_files: BTreeMap::new(),
         }
     }
 }

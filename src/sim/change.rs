@@ -215,6 +215,47 @@ pub enum Change {
         node: String,
         path: String,
     },
+    /// Writes (`Some`) or removes (`None`) a small text file on a node: a static pod manifest
+    /// under `/etc/kubernetes/manifests`, the kubelet's `/var/lib/kubelet/config.yaml`.
+    NodeFile {
+        node: String,
+        path: String,
+        content: Option<String>,
+    },
+    /// Moves a node's text file (`mv`), say a static pod manifest out of the manifests directory.
+    MoveNodeFile {
+        node: String,
+        from: String,
+        to: String,
+    },
+    /// Replaces every `find` with `replace` in a node's text file, as `sed -i 's/…/…/g'` does.
+    EditNodeFile {
+        node: String,
+        path: String,
+        find: String,
+        replace: String,
+    },
+    /// Installs another kubelet version on a node (`apt-get install kubelet=…` and a restart).
+    KubeletVersion {
+        node: String,
+        version: String,
+    },
+    /// `kubectl drain NODE` left running: cordons the node, then evicts its pods through the
+    /// eviction API, retrying every step while a disruption budget refuses, until none is left.
+    /// Pods of a `DaemonSet`, or with `emptyDir` data, stop it at once unless the flag allows them.
+    Drain {
+        node: String,
+        #[serde(default)]
+        ignore_daemonsets: bool,
+        #[serde(default)]
+        delete_emptydir_data: bool,
+    },
+    /// Evicts every pod in `namespace` that matches a label selector (`app=web,tier!=db`),
+    /// as far as disruption budgets allow, so a scenario need not know generated pod names.
+    EvictMatching {
+        namespace: String,
+        selector: String,
+    },
 }
 
 impl Change {
@@ -259,7 +300,14 @@ impl Change {
             | Change::Untaint { node, .. }
             | Change::Kubelet { node, .. }
             | Change::WriteFile { node, .. }
-            | Change::RemoveFile { node, .. } => (Kind::Node, "", node),
+            | Change::RemoveFile { node, .. }
+            | Change::NodeFile { node, .. }
+            | Change::MoveNodeFile { node, .. }
+            | Change::EditNodeFile { node, .. }
+            | Change::KubeletVersion { node, .. }
+            | Change::Drain { node, .. } => (Kind::Node, "", node),
+            // A selector, not a name: the pods it picks are only known when it runs.
+            Change::EvictMatching { namespace, selector } => (Kind::Pod, namespace, selector),
             Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
             Change::SetServiceSelector { namespace, service, .. }
             | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),
@@ -272,7 +320,14 @@ impl Change {
 
     /// Whether the change is destructive enough to count as collateral damage when misused.
     pub fn is_destructive(&self) -> bool {
-        matches!(self, Change::Delete { .. } | Change::Evict { .. } | Change::RemoveFile { .. })
+        matches!(
+            self,
+            Change::Delete { .. }
+                | Change::Evict { .. }
+                | Change::EvictMatching { .. }
+                | Change::Drain { .. }
+                | Change::RemoveFile { .. }
+        )
     }
 }
 

@@ -11,11 +11,13 @@ mod endpoints;
 mod hpa;
 mod job;
 mod kubelet;
+mod namespaces;
 mod nodes;
 mod replicaset;
 mod revisions;
 mod scheduler;
 mod statefulset;
+mod static_pods;
 mod storage;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -23,9 +25,14 @@ pub(crate) mod test_support;
 pub use kubelet::container_usage;
 
 use super::cluster::Cluster;
+use super::control_plane::{self, Component};
 
 /// Seconds of incident time one controller step covers.
 pub const STEP_SECONDS: i64 = 10;
+
+/// kube-scheduler's `podMaxInUnschedulablePodsDuration`: how long an unschedulable pod waits
+/// before it is tried again when no cluster event moved it.
+const UNSCHEDULABLE_RETRY_SECONDS: i64 = 300;
 
 impl Cluster {
     /// Advances incident time by `seconds` (rounded up to whole steps).
@@ -50,16 +57,36 @@ impl Cluster {
         // Changes made later in this step are seen by these controllers in the next one.
         let at_start = self.world();
         if at_start != seen {
-            deployment::step(self);
-            replicaset::step(self);
-            daemonset::step(self);
-            statefulset::step(self);
+            static_pods::step(self);
+            let control_plane = control_plane::Status::read(self);
+            namespaces::step(self, &control_plane);
+            // A controller the controller manager does not run (it is down, or its
+            // `--controllers` flag leaves it out) does nothing: no pods, no events.
+            if control_plane.controller_enabled("deployment") {
+                deployment::step(self);
+            }
+            if control_plane.controller_enabled("replicaset") {
+                replicaset::step(self);
+            }
+            if control_plane.controller_enabled("daemonset") {
+                daemonset::step(self);
+            }
+            if control_plane.controller_enabled("statefulset") {
+                statefulset::step(self);
+            }
             storage::step(self);
         }
         job::step(self, at_start != seen);
         if at_start != seen {
+            if control_plane::runs(self, Component::Scheduler) {
+                scheduler::step(self);
+            }
+        } else if self.now % UNSCHEDULABLE_RETRY_SECONDS == 0 && control_plane::runs(self, Component::Scheduler) {
+            // The scheduler retries unschedulable pods at least this often even when nothing
+            // changed, so a pod still Pending keeps a fresh FailedScheduling event.
             scheduler::step(self);
         }
+        self.continue_drains();
         kubelet::step(self);
         collect_garbage(self);
         let changed = self.world() != seen;
@@ -71,6 +98,22 @@ impl Cluster {
         }
         super::traffic::step(self, changed);
         self.mark_reconciled(at_start);
+    }
+
+    /// Drains left running (a `Drain` fault) retry their evictions, as kubectl does every 5 s.
+    fn continue_drains(&mut self) {
+        let draining: Vec<(String, crate::sim::objects::DrainRun)> =
+            self.nodes().values().filter_map(|n| n.draining.map(|d| (n.meta.name.clone(), d))).collect();
+        for (node, run) in draining {
+            self.continue_drain(&node, run);
+        }
+    }
+
+    /// Runs the controllers that fill namespaces (`kube-root-ca.crt`, the `default` account)
+    /// now, so a scenario's baseline namespaces have them from the start.
+    pub fn fill_namespaces(&mut self) {
+        let control_plane = control_plane::Status::read(self);
+        namespaces::step(self, &control_plane);
     }
 
     /// Brings a freshly built cluster to a steady state before the incident: runs the

@@ -202,7 +202,8 @@ impl Line {
             Ok(Some(mode)) => {
                 return Some(finish(self.run_dry(command, rest, mode, cluster), READ_COST, &self.filters));
             }
-            Err(e) => return Some(finish(Err(e), self.effect().cost(), &self.filters)),
+            // A `--dry-run` kubectl cannot read fails before anything runs.
+            Err(e) => return Some(finish(Err(e), READ_COST, &self.filters)),
             Ok(None) => {}
         }
         if self.effect() == Effect::Change {
@@ -213,10 +214,12 @@ impl Line {
             Handler::ReadInput(f) => {
                 f(cluster, rest, self.input.as_deref()).map(|done| Done { changed: false, ..done })
             }
-            // Without text, `apply`/`create`/`replace -f -` fail and `edit` shows the object (the
-            // line's effect is a read): run on a copy, which the command leaves as it was.
+            // Without input a manifest command only reads (edit shows the object); it runs on a
+            // copy, as its handler takes the cluster to change.
             Handler::Input(f) if self.input.is_none() => {
-                f(&mut cluster.clone(), rest, None).map(|done| Done { changed: false, ..done })
+                let mut scratch = cluster.clone();
+                scratch.recording = None;
+                f(&mut scratch, rest, None).map(|done| Done { changed: false, ..done })
             }
             Handler::Change(_) | Handler::Input(_) => return None,
             Handler::Plan(f) => match f(cluster, rest) {

@@ -46,6 +46,28 @@ pub enum Lookup {
 
 pub const DNS_IP: &str = "10.96.0.10";
 
+/// The address the ingress controller publishes in every Ingress's status (and that ingress
+/// hosts resolve to): the `InternalIP` of the node its first ready pod runs on, as ingress-nginx
+/// reports when its `LoadBalancer` has no address. A cluster without a controller (a bare test
+/// fixture) falls back to its first worker node, so `get ingress`, `describe ingress`, `-o yaml`
+/// and lookups agree either way.
+pub fn ingress_address(cluster: &Cluster) -> Option<String> {
+    let is_controller = |p: &&Pod| {
+        p.spec
+            .containers
+            .iter()
+            .any(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.role == AppRole::IngressController))
+    };
+    let controllers: Vec<&Pod> = cluster.pods().values().filter(is_controller).collect();
+    let node = if controllers.is_empty() {
+        cluster.nodes().values().find(|n| n.role() != "control-plane").or_else(|| cluster.nodes().values().next())
+    } else {
+        let running = controllers.iter().find(|p| p.is_ready())?;
+        cluster.nodes().get(running.status.node.as_deref()?)
+    };
+    node.map(|n| n.internal_ip.clone()).filter(|ip| !ip.is_empty())
+}
+
 /// Whether text is a dotted-quad IPv4 address.
 pub fn is_ipv4(text: &str) -> bool {
     let parts: Vec<&str> = text.split('.').collect();
@@ -99,19 +121,47 @@ pub fn lookup(cluster: &Cluster, namespace: &str, host: &str) -> Lookup {
     lookup_from(cluster, Source::Debug { namespace }, host)
 }
 
+/// Resolves `host` as `source` would, through the nameserver in its `/etc/resolv.conf`.
+pub fn lookup_as(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
+    lookup_from(cluster, source, host)
+}
+
+/// The nameserver in the source's `/etc/resolv.conf`.
+pub fn nameserver(cluster: &Cluster, source: Source<'_>) -> String {
+    match source {
+        Source::Pod { namespace, name } => cluster
+            .pods()
+            .get(&key(namespace, name))
+            .and_then(|p| p.status.dns_server.clone())
+            .unwrap_or_else(|| DNS_IP.to_owned()),
+        _ => DNS_IP.to_owned(),
+    }
+}
+
 fn lookup_from(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
     if is_ipv4(host) {
         return Lookup::Address { fqdn: host.to_owned(), ip: host.to_owned() };
     }
-    if !dns_answers(cluster, source) {
+    // Only the kube-dns service's address answers DNS; a wrong clusterDNS asks nobody.
+    if !dns_answers(cluster, source) || nameserver(cluster, source) != DNS_IP {
         return Lookup::Timeout;
     }
+    let corefile = super::corefile::serving(cluster);
+    let cluster_names = corefile.as_ref().is_none_or(super::corefile::Corefile::serves_cluster_names);
     match resolve_name(cluster, source.namespace(), host) {
+        // CoreDNS answers cluster names only for the zones its `kubernetes` plugin serves.
+        Some((_, Target::Service { .. } | Target::Pod { .. })) if !cluster_names => Lookup::NoSuchHost,
+        None if corefile.as_ref().is_some_and(|c| c.forwards) && is_public_name(host) => {
+            Lookup::Address { fqdn: host.trim_end_matches('.').to_owned(), ip: public_address(host) }
+        }
         Some((fqdn, Target::Service { namespace, name })) => {
             let ip = cluster.services().get(&key(&namespace, &name)).map(|s| s.cluster_ip.clone()).unwrap_or_default();
             Lookup::Address { fqdn, ip }
         }
-        Some((fqdn, Target::IngressHost(_))) => Lookup::Address { fqdn, ip: "192.168.49.2".to_owned() },
+        Some((fqdn, Target::IngressHost(_))) => match ingress_address(cluster) {
+            Some(ip) => Lookup::Address { fqdn, ip },
+            None => Lookup::NoSuchHost,
+        },
         Some((fqdn, Target::Pod { namespace, name })) => {
             let ip =
                 cluster.pods().get(&key(&namespace, &name)).and_then(|p| p.status.pod_ip.clone()).unwrap_or_default();
@@ -119,6 +169,19 @@ fn lookup_from(cluster: &Cluster, source: Source<'_>, host: &str) -> Lookup {
         }
         None => Lookup::NoSuchHost,
     }
+}
+
+/// Whether a name is one the upstream resolvers answer (`example.com`), not a cluster name.
+fn is_public_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    let tld = host.rsplit('.').next().unwrap_or("");
+    host.contains('.') && matches!(tld, "com" | "org" | "net" | "io" | "dev" | "de" | "uk")
+}
+
+/// A stable address in a documentation range (TEST-NET-3) for a public name.
+fn public_address(host: &str) -> String {
+    let h = host.bytes().fold(17u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    format!("203.0.113.{}", 1 + h % 254)
 }
 
 /// Applies the resolv.conf search path: `web`, `web.shop`, `web.shop.svc`,
@@ -174,13 +237,16 @@ pub fn http_get(cluster: &Cluster, source: Source<'_>, url: &str) -> HttpOutcome
             Lookup::Timeout => {
                 return HttpOutcome::DnsError {
                     host: host.clone(),
-                    message: format!("dial tcp: lookup {host} on {DNS_IP}:53: read udp: i/o timeout"),
+                    message: format!(
+                        "dial tcp: lookup {host} on {}:53: read udp: i/o timeout",
+                        nameserver(cluster, source)
+                    ),
                 };
             }
             Lookup::NoSuchHost => {
                 return HttpOutcome::DnsError {
                     host: host.clone(),
-                    message: format!("dial tcp: lookup {host} on {DNS_IP}:53: no such host"),
+                    message: format!("dial tcp: lookup {host} on {}:53: no such host", nameserver(cluster, source)),
                 };
             }
             Lookup::Address { .. } => match resolve_name(cluster, source.namespace(), &host) {
@@ -314,8 +380,14 @@ pub fn dependency_error(cluster: &Cluster, from: Source<'_>, dependency: &str) -
         None => (dependency, 80),
     };
     match lookup_from(cluster, from, host) {
-        Lookup::Timeout => return Some(format!("dial tcp: lookup {host} on {DNS_IP}:53: read udp: i/o timeout")),
-        Lookup::NoSuchHost => return Some(format!("dial tcp: lookup {host} on {DNS_IP}:53: no such host")),
+        Lookup::Timeout => {
+            let server = nameserver(cluster, from);
+            return Some(format!("dial tcp: lookup {host} on {server}:53: read udp: i/o timeout"));
+        }
+        Lookup::NoSuchHost => {
+            let server = nameserver(cluster, from);
+            return Some(format!("dial tcp: lookup {host} on {server}:53: no such host"));
+        }
         Lookup::Address { .. } => {}
     }
     let Some((_, Target::Service { namespace, name })) = resolve_name(cluster, from.namespace(), host) else {

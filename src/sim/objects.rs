@@ -17,7 +17,9 @@ pub use network::{
     EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,
     PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,
 };
-pub use node::{DiskFile, KubeletState, Node, NodeCondition, Taint, TaintEffect};
+pub use node::{
+    DiskFile, DrainRun, KUBERNETES_VERSION, KubeletState, Node, NodeCondition, NodeInfo, Taint, TaintEffect,
+};
 pub use policy::{
     FailurePolicy, Hpa, HpaStatus, LimitRange, Pdb, PolicyRuleSpec, ResourceQuota, Role, RoleBinding, RoleRef,
     ServiceAccount, Subject, Webhook, WebhookConfiguration, WebhookKind, WebhookMutation,

@@ -82,6 +82,11 @@ pub enum Predicate {
     NoDiskPressure {
         name: String,
     },
+    /// The node's kubelet runs this version (`v1.31.0`): an upgrade finished.
+    NodeVersion {
+        name: String,
+        version: String,
+    },
     PvcBound {
         namespace: String,
         name: String,
@@ -168,6 +173,9 @@ impl Predicate {
                     && p.meta.namespace != "kube-system"
                     && p.meta.owner.as_ref().is_none_or(|o| o.kind != super::objects::OwnerKind::DaemonSet)
             }),
+            Predicate::NodeVersion { name, version } => {
+                cluster.nodes().get(name).is_some_and(|n| n.kubelet_version == *version)
+            }
             Predicate::NoDiskPressure { name } => cluster
                 .nodes()
                 .get(name)
@@ -230,6 +238,7 @@ impl Predicate {
             Predicate::NodeSchedulable { name } => format!("node {name} is schedulable"),
             Predicate::NodeDrained { name } => format!("node {name} is drained"),
             Predicate::NoDiskPressure { name } => format!("node {name} has no disk pressure"),
+            Predicate::NodeVersion { name, version } => format!("node {name} runs kubelet {version}"),
             Predicate::PvcBound { namespace, name } => format!("claim {namespace}/{name} is bound"),
             Predicate::NoDataLost => "no data was lost".to_owned(),
             Predicate::HpaMaxAtLeast { namespace, name, replicas } => {
@@ -268,6 +277,7 @@ impl Predicate {
             Predicate::NodeReady { name }
             | Predicate::NodeSchedulable { name }
             | Predicate::NodeDrained { name }
+            | Predicate::NodeVersion { name, .. }
             | Predicate::NoDiskPressure { name } => {
                 vec![(Kind::Node, String::new(), name.clone())]
             }

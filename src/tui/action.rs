@@ -67,10 +67,12 @@ pub enum Action {
     Difficulty,
     /// In the status-update editor: post the update (Enter starts a new line there).
     PostUpdate,
+    /// In the manifest editor (`kubectl edit`, `apply -f -`): send the text with its command.
+    SaveManifest,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -103,6 +105,7 @@ impl Action {
         Action::NextPane,
         Action::Difficulty,
         Action::PostUpdate,
+        Action::SaveManifest,
     ];
 
     /// One or two words for the footer.
@@ -138,6 +141,7 @@ impl Action {
             Action::NextPane => "next tab",
             Action::Difficulty => "difficulty",
             Action::PostUpdate => "post update",
+            Action::SaveManifest => "save",
         }
     }
 
@@ -178,6 +182,7 @@ impl Action {
                 "On the scenario list: easy (hints, multiple choice), normal, or hard (no hints, fewer points)"
             }
             Action::PostUpdate => "In the status-update editor: post the update (Enter starts a new line)",
+            Action::SaveManifest => "In the kubectl edit / apply -f - editor: send it (Esc cancels)",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod declare;
 mod lobby;
+mod manifest;
 mod play;
 mod seats;
 
@@ -20,6 +21,7 @@ pub use lobby::{
     HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, Link, LobbyRequest, LobbyScreen,
     NetMsg, Origin, default_bind, open_lobby, role_label,
 };
+pub use manifest::{ManifestEditor, Saved};
 pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
 pub use seats::{
     MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel, removable,
@@ -453,6 +455,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn on_views(app: &mut App, views: Vec<RoleView>) {
     let Screen::Game(game) = &mut app.screen else { return };
     game.views = views;
+    manifest::on_views(game);
     // The room answers an accepted action after the views it brought: what was sent is taken.
     game.refusable = None;
     let now = game.view().map(|v| (v.phase.clone(), v.turn));

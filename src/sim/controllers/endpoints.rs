@@ -6,11 +6,17 @@ use crate::sim::objects::{EndpointAddress, Endpoints, Meta, Selector};
 
 pub fn step(cluster: &mut Cluster) {
     let mut fresh = Vec::new();
+    let api_server = crate::sim::control_plane::api_server_ip(cluster);
     for (k, svc) in cluster.services() {
         let selector = Selector::from_labels(&svc.selector);
         let mut ready = Vec::new();
         let mut not_ready = Vec::new();
-        if !svc.selector.is_empty() {
+        if k.0 == "default" && k.1 == "kubernetes" && svc.selector.is_empty() {
+            // The API server keeps this one itself: its own address, on its secure port.
+            if let Some(ip) = &api_server {
+                ready.push(EndpointAddress { ip: ip.clone(), pod: String::new(), node: String::new() });
+            }
+        } else if !svc.selector.is_empty() {
             for pod in cluster.pods().values() {
                 if pod.meta.namespace != svc.meta.namespace || !pod.is_active() || !selector.matches(&pod.meta.labels) {
                     continue;

@@ -1,7 +1,8 @@
 //! The job controller: keeps up to `parallelism` pods running until `completions` of them have
 //! succeeded (the job is then `Complete`), and fails the job when more pods failed than
 //! `backoffLimit` allows (`BackoffLimitExceeded`) or it ran past `activeDeadlineSeconds`
-//! (`DeadlineExceeded`). A finished job with `ttlSecondsAfterFinished` is deleted after it.
+//! (`DeadlineExceeded`). A failed pod is replaced after a back-off (10 s, doubling, at most six
+//! minutes). A finished job with `ttlSecondsAfterFinished` is deleted after it.
 
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
@@ -17,7 +18,7 @@ pub fn step(cluster: &mut Cluster, changed: bool) {
     let keys: Vec<(String, String)> = cluster
         .jobs()
         .iter()
-        .filter(|(_, j)| changed || timed_out(j, now) || expired(j, now))
+        .filter(|(_, j)| changed || timed_out(j, now) || expired(j, now) || j.status.retry_at.is_some_and(|t| now >= t))
         .map(|(k, _)| k.clone())
         .collect();
     if keys.is_empty() {
@@ -50,6 +51,8 @@ struct Counts {
     succeeded: u32,
     /// Failed pods, plus container restarts of pods that restart on failure.
     failed: u32,
+    /// When the last failed pod's container stopped.
+    last_failure: Option<i64>,
 }
 
 fn counts(cluster: &Cluster) -> std::collections::HashMap<(String, String), Counts> {
@@ -59,7 +62,14 @@ fn counts(cluster: &Cluster) -> std::collections::HashMap<(String, String), Coun
         let c = out.entry((p.meta.namespace.clone(), owner.name.clone())).or_default();
         match p.status.phase {
             PodPhase::Succeeded => c.succeeded += 1,
-            PodPhase::Failed => c.failed += 1,
+            PodPhase::Failed => {
+                c.failed += 1;
+                let stopped = p.status.containers.iter().filter_map(|s| match s.state {
+                    crate::sim::objects::ContainerState::Terminated { finished_at, .. } => Some(finished_at),
+                    _ => None,
+                });
+                c.last_failure = c.last_failure.max(stopped.max());
+            }
             _ if p.status.terminating_until.is_some() => {}
             _ => {
                 c.active.push(p.meta.name.clone());
@@ -136,7 +146,16 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), c: &Counts) {
         return;
     }
     let want = if spec.suspend { 0 } else { spec.parallelism.min(spec.completions - c.succeeded) } as usize;
-    if c.active.len() < want {
+    // The job controller's back-off before replacing failed pods: 10 s, doubling, at most 6 min.
+    let retry_at = c.last_failure.filter(|_| c.failed > 0).map(|t| {
+        let exponent = (c.failed - 1).min(6);
+        t + (10i64 << exponent).min(360)
+    });
+    let waiting = retry_at.is_some_and(|t| now < t);
+    if let Some(j) = cluster.jobs_mut_status_only().get_mut(k) {
+        j.status.retry_at = retry_at.filter(|_| waiting);
+    }
+    if c.active.len() < want && !waiting {
         let template = spec.template.clone();
         for _ in c.active.len()..want {
             let pod_name = format!("{name}-{}", cluster.name_suffix(5));
@@ -219,6 +238,10 @@ mod tests {
         let failed = pods(&c, "default", "migrate-");
         assert_eq!(failed.len(), 3);
         assert!(failed.iter().all(|p| p.status_text(c.now) == "Error"), "pods under Never are not restarted");
+        // Each replacement waits twice as long as the one before (10 s, then 20 s).
+        let mut created: Vec<i64> = failed.iter().map(|p| p.meta.created).collect();
+        created.sort_unstable();
+        assert!(created[2] - created[1] >= created[1] - created[0] + 10, "{created:?}");
     }
 
     #[test]

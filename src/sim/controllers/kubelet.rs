@@ -62,10 +62,19 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
     let needs_ip = pod.status.pod_ip.is_none();
     let node_index = pod.status.node.as_ref().and_then(|n| cluster.nodes().get(n)).map_or(0, |n| n.index);
     if needs_ip {
+        // The sandbox's resolv.conf names the DNS server the kubelet's config says (clusterDNS).
+        let dns = pod
+            .status
+            .node
+            .as_ref()
+            .and_then(|n| cluster.nodes().get(n))
+            .map(crate::sim::control_plane::cluster_dns)
+            .filter(|ip| ip != crate::sim::network::DNS_IP);
         let n = cluster.allocate_pod_ip();
         if let Some(pod) = cluster.pods_mut().get_mut(k) {
             pod.status.pod_ip = Some(format!("10.244.{}.{}", node_index, 2 + n % 250));
             pod.status.volume_error = None;
+            pod.status.dns_server = dns;
         }
     }
     let Some(pod) = cluster.pods().get(k) else { return };

@@ -2,6 +2,7 @@
 //! pods from lost nodes after their toleration, and the kubelet's disk-pressure eviction.
 
 use crate::sim::cluster::Cluster;
+use crate::sim::control_plane::{self, Skew};
 use crate::sim::objects::{KubeletState, NodeCondition, PodPhase, Taint, TaintEffect};
 
 const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
@@ -13,10 +14,14 @@ const GRACE_PERIOD: i64 = 40;
 pub fn step(cluster: &mut Cluster) {
     let now = cluster.now;
     let names: Vec<String> = cluster.nodes().keys().cloned().collect();
+    let api_server = control_plane::server_version(cluster);
     for name in names {
         let mut events = Vec::new();
         let Some(node) = cluster.nodes_mut_status_only().get_mut(&name) else { continue };
-        let running = node.kubelet == KubeletState::Running;
+        // A kubelet newer than the API server is outside the version skew policy: the API server
+        // does not accept its status, so to the cluster it is as if it had stopped.
+        let refused = control_plane::kubelet_skew(&node.kubelet_version, &api_server) == Skew::NewerThanApiServer;
+        let running = node.kubelet == KubeletState::Running && !refused;
         if running {
             node.last_heartbeat = now;
         }

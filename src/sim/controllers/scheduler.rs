@@ -231,6 +231,19 @@ mod tests {
         );
     }
 
+    /// kube-scheduler moves an unschedulable pod back to its active queue at least every five
+    /// minutes, so a pod still Pending keeps a fresh `FailedScheduling` event (`x3 over 10m`).
+    #[test]
+    fn a_pod_still_pending_is_retried_and_its_event_stays_fresh() {
+        let mut s = spec();
+        s.containers[0].resources.requests.memory = Some(Mebibytes(16 * 1024));
+        let mut c = schedule(vec![node("node-1")], s, Vec::new());
+        c.advance_seconds(15 * 60);
+        let event = c.events.iter().find(|e| e.reason == "FailedScheduling").expect("a FailedScheduling event");
+        assert!(event.count >= 3, "retried every five minutes: {event:?}");
+        assert!(c.now - event.last <= 300, "the event is at most five minutes old: {event:?}");
+    }
+
     #[test]
     fn untolerated_taints_are_named() {
         let c = schedule(vec![tainted("node-1"), tainted("node-2")], spec(), Vec::new());

@@ -31,7 +31,8 @@ pub(super) const VERSION_FLAGS: &[FlagSpec] = &[flag::CLIENT, flag::OUTPUT];
 pub(super) const DUMP_FLAGS: &[FlagSpec] = &[flag::OUTPUT, flag::OUTPUT_DIRECTORY];
 
 /// The release the simulated client and server are.
-pub const KUBERNETES_VERSION: &str = "v1.31.0";
+/// What kubectl (the client) reports: the version the cluster is installed at.
+pub const KUBERNETES_VERSION: &str = crate::sim::objects::KUBERNETES_VERSION;
 const KUSTOMIZE_VERSION: &str = "v5.4.2";
 
 fn msg(text: impl Into<String>) -> KubectlError {
@@ -131,11 +132,12 @@ pub fn api_versions(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> 
 
 /// The version block the server and client report (`/version`, `version -o json`), in the
 /// order Go marshals it.
-fn version_info(indent: &str) -> String {
+fn version_info(indent: &str, git_version: &str) -> String {
+    let minor = minor_of(git_version);
     let fields = [
         ("major", "1"),
-        ("minor", "31"),
-        ("gitVersion", KUBERNETES_VERSION),
+        ("minor", minor.as_str()),
+        ("gitVersion", git_version),
         ("gitCommit", "9edcffcde5595e8a5b1a35f88c421764e575afce"),
         ("gitTreeState", "clean"),
         ("buildDate", "2024-08-13T07:28:49Z"),
@@ -148,46 +150,51 @@ fn version_info(indent: &str) -> String {
 }
 
 /// The same block as YAML, keys sorted as kubectl's YAML printer sorts them.
-fn version_yaml(indent: &str) -> String {
+fn version_yaml(indent: &str, git_version: &str) -> String {
     let value = json!({
         "buildDate": "2024-08-13T07:28:49Z", "compiler": "gc",
         "gitCommit": "9edcffcde5595e8a5b1a35f88c421764e575afce", "gitTreeState": "clean",
-        "gitVersion": KUBERNETES_VERSION, "goVersion": "go1.22.5", "major": "1", "minor": "31",
+        "gitVersion": git_version, "goVersion": "go1.22.5", "major": "1", "minor": minor_of(git_version),
         "platform": "linux/amd64",
     });
     to_yaml(&value).lines().map(|l| format!("{indent}{l}")).collect::<Vec<_>>().join("\n")
 }
 
 /// `kubectl version [--client] [-o json|yaml]`.
-pub fn version(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn version(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, VERSION_FLAGS)?;
     if let Some(word) = args.positional.first() {
         return Err(msg(format!("error: extra arguments: [{word}]")));
     }
     let server = !args.switch(flag::CLIENT);
+    // The server is whatever the control plane runs (an upgrade changes it); the client is ours.
+    let server_version = crate::sim::control_plane::server_version(cluster);
     let text = match args.value(flag::OUTPUT) {
         None => {
             let mut text = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}");
             if server {
-                let _ = write!(text, "\nServer Version: {KUBERNETES_VERSION}");
+                let _ = write!(text, "\nServer Version: {server_version}");
             }
             text
         }
         Some("json") => {
             let mut text = format!(
                 "{{\n  \"clientVersion\": {},\n  \"kustomizeVersion\": \"{KUSTOMIZE_VERSION}\"",
-                version_info("  ")
+                version_info("  ", KUBERNETES_VERSION)
             );
             if server {
-                let _ = write!(text, ",\n  \"serverVersion\": {}", version_info("  "));
+                let _ = write!(text, ",\n  \"serverVersion\": {}", version_info("  ", &server_version));
             }
             text.push_str("\n}");
             text
         }
         Some("yaml") => {
-            let mut text = format!("clientVersion:\n{}\nkustomizeVersion: {KUSTOMIZE_VERSION}", version_yaml("  "));
+            let mut text = format!(
+                "clientVersion:\n{}\nkustomizeVersion: {KUSTOMIZE_VERSION}",
+                version_yaml("  ", KUBERNETES_VERSION)
+            );
             if server {
-                let _ = write!(text, "\nserverVersion:\n{}", version_yaml("  "));
+                let _ = write!(text, "\nserverVersion:\n{}", version_yaml("  ", &server_version));
             }
             text
         }
@@ -197,8 +204,13 @@ pub fn version(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
 }
 
 /// `/version` as the server answers it.
-fn server_version() -> String {
-    version_info("")
+fn server_version(cluster: &Cluster) -> String {
+    version_info("", &crate::sim::control_plane::server_version(cluster))
+}
+
+/// The minor version of `v1.31.2` (`31`), as the version block reports it.
+fn minor_of(git_version: &str) -> String {
+    git_version.trim_start_matches('v').split('.').nth(1).unwrap_or("31").to_owned()
 }
 
 /// `kubectl cluster-info`: where the control plane and the cluster's add-on services answer.

@@ -89,8 +89,9 @@ fn word_after(line: &str, start: usize) -> Option<Marker> {
     }
     at += line[at..].len() - line[at..].trim_start_matches([' ', '\t']).len();
     let rest = &line[at..];
-    let (word, len) = if let q @ ('\'' | '"') = rest.chars().next()? {
-        let close = rest[1..].find(q)?;
+    let first = rest.chars().next()?;
+    let (word, len) = if matches!(first, '\'' | '"') {
+        let close = rest[1..].find(first)?;
         (rest[1..=close].to_owned(), close + 2)
     } else {
         let len =

@@ -2,6 +2,7 @@
 //! and its journal, the disk, the container runtime and the kubelet's configuration. Starting
 //! or stopping the kubelet and deleting files are changes applied through the cluster API.
 
+mod config;
 mod disk;
 mod kubelet;
 
@@ -12,7 +13,7 @@ use super::describe::{hex_id, tabwriter};
 use super::verbs::Planned;
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
-use crate::sim::objects::{ContainerState, KubeletState, Node, PodPhase};
+use crate::sim::objects::{ContainerState, KubeletState, Node, NodeInfo, PodPhase};
 
 /// What a command on the node did.
 #[derive(Debug, PartialEq)]
@@ -82,12 +83,27 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         },
         "df" => disk::df(node, &args),
         "du" => disk::du(node, &args),
-        "ls" => disk::ls(node, &args),
-        "rm" => disk::rm(node, &args),
+        "ls" => {
+            let dir = args.iter().copied().find(|a| !a.starts_with('-')).unwrap_or("/root");
+            config::ls(node, dir).unwrap_or_else(|| disk::ls(node, &args))
+        }
+        "rm" => {
+            let paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+            match paths.as_slice() {
+                [one] => config::rm(node, one).unwrap_or_else(|| disk::rm(node, &args)),
+                _ => disk::rm(node, &args),
+            }
+        }
+        "mv" => config::move_or_copy(node, &args, false),
+        "cp" => config::move_or_copy(node, &args, true),
+        "sed" => config::sed(node, &args),
+        "apt-get" | "apt" => config::apt_get(node, &args),
+        "kubeadm" => config::kubeadm(node, &args),
         "truncate" => disk::truncate(node, &args),
         "crictl" => crictl(cluster, node, &args),
         "cat" => cat(node, &args),
         "hostname" => Shell::Out(node.meta.name.clone()),
+        "uname" => Shell::Out(uname(node, &args)),
         "whoami" => Shell::Out("root".to_owned()),
         "uptime" => Shell::Out(" 09:00:00 up 30 days,  2:14,  1 user,  load average: 0.42, 0.37, 0.31".to_owned()),
         "free" => free(node, &args),
@@ -95,6 +111,19 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "ps" => Shell::Out(ps(node)),
         "echo" => Shell::Out(args.join(" ")),
         other => Shell::Fail(format!("bash: {other}: command not found"), 127),
+    }
+}
+
+/// `uname`, `uname -r`, `uname -a` with the kernel every view of the node reports.
+fn uname(node: &Node, args: &[&str]) -> String {
+    let kernel = NodeInfo::KERNEL_VERSION;
+    match args.first().copied() {
+        Some("-r") => kernel.to_owned(),
+        Some("-a") => format!(
+            "Linux {} {kernel} #45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux",
+            node.meta.name
+        ),
+        _ => "Linux".to_owned(),
     }
 }
 
@@ -144,11 +173,9 @@ fn cat(node: &Node, args: &[&str]) -> Shell {
     let mut out = Vec::new();
     for path in args.iter().filter(|a| !a.starts_with('-')) {
         match *path {
-            "/var/lib/kubelet/config.yaml" => out.push(kubelet::config_yaml(node)),
             "/etc/hostname" => out.push(node.meta.name.clone()),
-            "/etc/os-release" => out.push(
-                "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu".to_owned(),
-            ),
+            "/etc/os-release" => out.push(NodeInfo::os_release()),
+            p if config::read(node, p).is_some() => out.push(config::read(node, p).unwrap_or_default()),
             p => match node.files.iter().find(|f| f.path == p) {
                 Some(f) => out.push(format!("[{} GiB of data; too large to print here — try: du -sh {p}]", f.gib)),
                 None => return Shell::Fail(format!("cat: {p}: No such file or directory"), 1),

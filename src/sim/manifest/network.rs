@@ -78,7 +78,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                     })
                 })
                 .collect();
-            let address = cluster.nodes().values().next().map(|n| json!({"ingress": [{"ip": n.internal_ip}]}));
+            let address = crate::sim::network::ingress_address(cluster).map(|ip| json!({"ingress": [{"ip": ip}]}));
             Some(json!({
                 "metadata": meta(cluster, kind, &i.meta),
                 "spec": {

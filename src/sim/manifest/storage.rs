@@ -9,7 +9,7 @@ use super::read::{self, Bad, R, index, join};
 use super::{base64_decode, base64_encode, labels, meta, nonempty, timestamp};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
-use crate::sim::objects::{PvcPhase, Taint, TaintEffect};
+use crate::sim::objects::{NodeInfo, PvcPhase, Taint, TaintEffect};
 
 const DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
 const NS_LABEL: &str = "kubernetes.io/metadata.name";
@@ -49,13 +49,13 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                     "allocatable": capacity,
                     "conditions": conditions,
                     "nodeInfo": {
-                        "architecture": "amd64",
-                        "containerRuntimeVersion": "containerd://1.7.13",
-                        "kernelVersion": "5.15.0-105-generic",
-                        "kubeProxyVersion": "v1.31.0",
-                        "kubeletVersion": "v1.31.0",
-                        "operatingSystem": "linux",
-                        "osImage": "Ubuntu 22.04.4 LTS",
+                        "architecture": NodeInfo::ARCHITECTURE,
+                        "containerRuntimeVersion": NodeInfo::CONTAINER_RUNTIME,
+                        "kernelVersion": NodeInfo::KERNEL_VERSION,
+                        "kubeProxyVersion": "",
+                        "kubeletVersion": n.kubelet_version,
+                        "operatingSystem": NodeInfo::OPERATING_SYSTEM,
+                        "osImage": NodeInfo::OS_IMAGE,
                     },
                 },
             }))

@@ -246,8 +246,8 @@ fn pod_status(p: &Pod) -> Value {
         "startTime": s.scheduled_at.map(timestamp),
         "conditions": conditions,
         "qosClass": qos_class(&p.spec),
-        "initContainerStatuses": nonempty(s.init_statuses.iter().map(container_status).collect()),
-        "containerStatuses": nonempty(s.containers.iter().map(container_status).collect()),
+        "initContainerStatuses": nonempty(p.reported_statuses().1.iter().map(container_status).collect()),
+        "containerStatuses": nonempty(p.reported_statuses().0.iter().map(container_status).collect()),
     })
 }
 

@@ -64,6 +64,8 @@ pub struct JobStatus {
     pub completion_time: Option<i64>,
     /// When the job finished and how; `None` while it runs.
     pub outcome: Option<(i64, JobOutcome)>,
+    /// After a failed pod, the next one is not made before this (10 s doubling, at most 6 min).
+    pub retry_at: Option<i64>,
 }
 
 impl Job {

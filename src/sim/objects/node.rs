@@ -1,5 +1,7 @@
 //! Nodes: capacity, taints, the kubelet's health and the disk it fills.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Meta;
@@ -24,6 +26,14 @@ pub struct Node {
     pub files: Vec<DiskFile>,
     #[serde(default)]
     pub kubelet: KubeletState,
+    /// The kubelet's version (`v1.31.0`), which `get nodes` prints and the skew rules judge.
+    #[serde(default = "default_kubelet_version")]
+    pub kubelet_version: String,
+    /// Small text files on the node that change what runs there (static pod manifests under
+    /// `/etc/kubernetes/manifests`, the kubelet's `/var/lib/kubelet/config.yaml`), by path; the
+    /// node shell reads and edits them.
+    #[serde(default)]
+    pub config_files: BTreeMap<String, String>,
     #[serde(skip)]
     pub internal_ip: String,
     #[serde(skip)]
@@ -33,6 +43,16 @@ pub struct Node {
     pub last_heartbeat: i64,
     #[serde(skip)]
     pub conditions: Vec<NodeCondition>,
+    /// A drain left running against the node (a `Drain` change), retried every step.
+    #[serde(skip)]
+    pub draining: Option<DrainRun>,
+}
+
+/// A `kubectl drain` still running against a node: what its flags let it evict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DrainRun {
+    pub ignore_daemonsets: bool,
+    pub delete_emptydir_data: bool,
 }
 
 fn default_max_pods() -> u32 {
@@ -40,6 +60,35 @@ fn default_max_pods() -> u32 {
 }
 fn default_disk() -> u32 {
     100
+}
+fn default_kubelet_version() -> String {
+    KUBERNETES_VERSION.to_owned()
+}
+
+/// The Kubernetes version a cluster runs unless a scenario says otherwise (control plane and
+/// kubelets alike).
+pub const KUBERNETES_VERSION: &str = "v1.31.0";
+
+/// What every node reports about its machine (`status.nodeInfo`): one place, so `get nodes -o
+/// wide`, `describe node`, `-o yaml` and the node's own shell tell the same story.
+pub struct NodeInfo;
+
+impl NodeInfo {
+    pub const OS_IMAGE: &'static str = "Ubuntu 24.04.1 LTS";
+    pub const OS_VERSION_ID: &'static str = "24.04";
+    pub const KERNEL_VERSION: &'static str = "6.8.0-45-generic";
+    pub const CONTAINER_RUNTIME: &'static str = "containerd://1.7.22";
+    pub const OPERATING_SYSTEM: &'static str = "linux";
+    pub const ARCHITECTURE: &'static str = "amd64";
+
+    /// `/etc/os-release` as Ubuntu 24.04.1 ships it.
+    pub fn os_release() -> String {
+        format!(
+            "PRETTY_NAME=\"{}\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"{}\"\nVERSION=\"24.04.1 LTS (Noble Numbat)\"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\nHOME_URL=\"https://www.ubuntu.com/\"\nSUPPORT_URL=\"https://help.ubuntu.com/\"\nBUG_REPORT_URL=\"https://bugs.launchpad.net/ubuntu/\"\nPRIVACY_POLICY_URL=\"https://www.ubuntu.com/legal/terms-and-policies/privacy-policy\"\nUBUNTU_CODENAME=noble\nLOGO=ubuntu-logo",
+            Self::OS_IMAGE,
+            Self::OS_VERSION_ID
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -359,6 +359,9 @@ pub struct PodStatus {
     pub containers: Vec<ContainerStatus>,
     /// Set while volumes cannot be mounted.
     pub volume_error: Option<String>,
+    /// The nameserver its kubelet wrote into `/etc/resolv.conf` (`clusterDNS`), when it is not
+    /// the cluster's DNS service.
+    pub dns_server: Option<String>,
     /// The cluster `world` this pod was last synced against by its kubelet.
     pub synced_world: u64,
     /// The kubelet has nothing to do for this pod before this time unless the world changes.
@@ -461,7 +464,10 @@ impl Pod {
         if let Some(reason) = &self.status.reason {
             return reason.clone();
         }
-        let inits = &self.status.init_statuses;
+        let (containers, inits) = self.reported_statuses();
+        if self.status.node.is_none() {
+            return "Pending".to_owned();
+        }
         for (i, c) in inits.iter().enumerate() {
             match &c.state {
                 ContainerState::Terminated { exit_code: 0, .. } => {}
@@ -476,10 +482,7 @@ impl Pod {
                 _ => return format!("Init:{i}/{}", inits.len()),
             }
         }
-        if self.status.node.is_none() {
-            return "Pending".to_owned();
-        }
-        for c in &self.status.containers {
+        for c in containers {
             match &c.state {
                 ContainerState::Waiting { reason, .. } => return reason.to_string(),
                 ContainerState::Terminated { reason, .. } => return reason.clone(),
@@ -501,6 +504,15 @@ impl Pod {
         self.status.terminating_until.is_none()
             && !self.status.containers.is_empty()
             && self.status.containers.iter().all(|c| c.ready)
+    }
+
+    /// The container statuses the API shows: none until a kubelet has the pod, since only the
+    /// kubelet reports them (an unscheduled pod is not `ContainerCreating`, it has no state).
+    pub fn reported_statuses(&self) -> (&[ContainerStatus], &[ContainerStatus]) {
+        if self.status.node.is_none() {
+            return (&[], &[]);
+        }
+        (&self.status.containers, &self.status.init_statuses)
     }
 
     pub fn is_active(&self) -> bool {

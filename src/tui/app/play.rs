@@ -7,6 +7,7 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::manifest::{self, ManifestEditor, Opens, Saved};
 use super::seats::{self, MasterTab};
 use super::{App, Effect, IncidentItem, Overlay, Screen};
 use crate::game::view::{Panel, RoleView};
@@ -137,6 +138,10 @@ pub struct GameScreen {
     pub editor: Option<StatusEditor>,
     /// When the room's turn timer ends the current turn, on the shell's clock.
     pub deadline: Option<std::time::Instant>,
+    /// The manifest editor pane, while `kubectl edit` or `apply -f -` is being written.
+    pub manifest: Option<ManifestEditor>,
+    /// A saved manifest, until its answer shows in the console.
+    pub saved: Option<Saved>,
 }
 
 impl GameScreen {
@@ -161,6 +166,8 @@ impl GameScreen {
             chat_history: Vec::new(),
             editor: None,
             deadline: None,
+            manifest: None,
+            saved: None,
         }
     }
 
@@ -213,12 +220,22 @@ impl GameScreen {
         if sent.active != self.active {
             return;
         }
+        if self.manifest.as_ref().is_some_and(|m| m.loading.is_some()) {
+            // The read that would have filled the pane was refused: the prompt gets it back.
+            self.manifest = None;
+        }
         match sent.target {
             Target::Status(state) if self.editor.is_none() => {
                 self.set_target(sent.target);
                 self.editor = Some(StatusEditor::new(state, &sent.line));
             }
             Target::Status(_) => {}
+            // A manifest the rules refused (no points left) goes back into its pane.
+            Target::Console if sent.line.contains('\n') && self.manifest.is_none() => {
+                let split = crate::sim::kubectl::heredoc::split(&sent.line);
+                self.manifest = Some(ManifestEditor::new(&split.command, split.body.as_deref().unwrap_or_default()));
+                self.saved = None;
+            }
             target if self.input.value().is_empty() && self.editor.is_none() => {
                 self.set_target(target);
                 self.input = Input::new(sent.line);
@@ -290,10 +307,18 @@ fn game_mut(app: &mut App) -> Option<&mut GameScreen> {
 }
 
 pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
-    let (input_empty, typing, editing) = match &app.screen {
-        Screen::Game(game) => (game.input.value().is_empty(), seats::has_prompt(game.seat()), game.editor.is_some()),
+    let (input_empty, typing, editing, manifest) = match &app.screen {
+        Screen::Game(game) => (
+            game.input.value().is_empty(),
+            seats::has_prompt(game.seat()),
+            game.editor.is_some(),
+            game.manifest.is_some(),
+        ),
         _ => return Vec::new(),
     };
+    if manifest {
+        return manifest_key(app, key, event);
+    }
     if editing {
         return edit_key(app, key, event);
     }
@@ -356,6 +381,46 @@ fn edit_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// A key while the manifest pane is open: the save key sends the text with its command, Esc
+/// closes the pane and sends nothing, the help key shows the help; every other key edits (Enter
+/// starts a new line, so a paste types in as it is).
+fn manifest_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
+    let actions = app.keymap.actions(key);
+    if key.printable().is_none() {
+        if actions.contains(&Action::SaveManifest) {
+            return save_manifest(app);
+        }
+        if actions.contains(&Action::Back) {
+            if let Some(game) = game_mut(app) {
+                game.manifest = None;
+            }
+            return Vec::new();
+        }
+        if actions.contains(&Action::Help) {
+            app.overlay = Some(Overlay::Help);
+            return Vec::new();
+        }
+    }
+    if let Some(pane) = game_mut(app).and_then(|g| g.manifest.as_mut())
+        && pane.loading.is_none()
+    {
+        pane.text.input(*event);
+    }
+    Vec::new()
+}
+
+/// Sends the pane's text with its command, as one console line with a here-document.
+fn save_manifest(app: &mut App) -> Vec<Effect> {
+    let Some(game) = game_mut(app) else { return Vec::new() };
+    let Some(pane) = game.manifest.take_if(|p| p.loading.is_none()) else { return Vec::new() };
+    let seat = game.seat();
+    let line = pane.line();
+    game.saved = Some(Saved { command: pane.command.clone(), text: pane.value(), since: manifest::mark(game) });
+    game.refusable = Some(Sent { active: game.active, target: Target::Console, line: line.clone() });
+    game.scroll = 0;
+    vec![Effect::Act { seat, action: GameAction::Command(line) }]
 }
 
 fn type_key(app: &mut App, event: &KeyEvent) {
@@ -439,7 +504,8 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         | Action::Ready
         | Action::StartGame
         | Action::Kick
-        | Action::PostUpdate => return None,
+        | Action::PostUpdate
+        | Action::SaveManifest => return None,
         Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane => {
             return seats::on_action(app, action);
         }
@@ -508,6 +574,21 @@ fn submit(app: &mut App) -> Vec<Effect> {
     game.refusable = Some(Sent { active: game.active, target, line: line.clone() });
     game.history_mut().push(&line);
     match target {
+        Target::Console if manifest::opens(&line).is_some() => {
+            let scenario = game.scenario.clone();
+            let profile = game.profile.clone();
+            let mut pane = ManifestEditor::new(&line, "");
+            let mut effects = vec![Effect::Remember { profile, scenario, line: line.clone() }];
+            if manifest::opens(&line) == Some(Opens::Edit) {
+                // The object's YAML comes back as this read's output, through the seat path.
+                pane.loading = Some(manifest::mark(game));
+                effects.insert(0, Effect::Act { seat, action: GameAction::Command(line) });
+            } else {
+                game.refusable = None;
+            }
+            game.manifest = Some(pane);
+            effects
+        }
         Target::Console => {
             let scenario = game.scenario.clone();
             let profile = game.profile.clone();

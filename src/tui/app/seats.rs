@@ -123,6 +123,7 @@ pub fn actions_for(seat: Seat) -> Vec<Action> {
             A::Theme,
             A::PlayAgain,
             A::NextScenario,
+            A::SaveManifest,
         ],
         Seat::Customer(_) => &[
             A::Help,
@@ -154,6 +155,7 @@ pub fn actions_for(seat: Seat) -> Vec<Action> {
             A::Theme,
             A::Master,
             A::NextPane,
+            A::SaveManifest,
         ],
         Seat::Spectator(_) => &[A::Help, A::Quit, A::Back, A::PageUp, A::PageDown, A::Theme],
     };

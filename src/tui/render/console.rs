@@ -94,7 +94,12 @@ pub fn entry_rows(entry: &ConsoleEntry, width: usize, theme: &Theme, need: usize
         }
     }
     if !cut {
-        let command = format!("$ {}", sanitize(&entry.line));
+        // A here-document shows as its command and how many lines it carried.
+        let (first, body) = entry.line.split_once('\n').unwrap_or((&entry.line, ""));
+        let command = match body.lines().count() {
+            0 => format!("$ {}", sanitize(first)),
+            n => format!("$ {}  (+{n} lines)", sanitize(first)),
+        };
         for piece in text::hard_wrap(&command, width).into_iter().rev() {
             if rows.len() == need {
                 cut = true;

@@ -160,6 +160,34 @@ pub fn render(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
     if let Some(prompt) = layout.prompt {
         render_prompt(app, game, prompt, buf);
     }
+    if let Some(pane) = &game.manifest {
+        render_manifest(app, pane, layout.main, buf);
+    }
+}
+
+/// The manifest editor over the main pane: the command it goes with, the text, and its keys.
+fn render_manifest(app: &App, editor: &crate::tui::app::ManifestEditor, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    ratatui::widgets::Clear.render(area, buf);
+    let title = format!(" {} ", sanitize(&editor.command));
+    let keys = format!(
+        " {} saves · enter new line · {} cancels ",
+        app.keymap.label(Action::SaveManifest),
+        app.keymap.label(Action::Back)
+    );
+    let block = pane(Line::styled(title, theme.warn), theme, true)
+        .title_bottom(Line::styled(keys, theme.muted).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if editor.loading.is_some() {
+        Line::styled("Fetching the object…", theme.muted).render(inner, buf);
+        return;
+    }
+    let mut text = editor.text.clone();
+    text.set_style(theme.text);
+    text.set_cursor_line_style(theme.text);
+    text.set_cursor_style(theme.selected);
+    (&text).render(inner, buf);
 }
 
 /// Rows inside the pane the active seat scrolls (the console, the customer chat, a game
@@ -566,8 +594,8 @@ fn skip_columns(value: &str, columns: usize) -> String {
 /// The cursor in the prompt.
 pub fn cursor(game: &GameScreen, area: Rect) -> Option<Position> {
     game.view()?;
-    if game.editor.is_some() {
-        // The editor draws its own cursor.
+    if game.editor.is_some() || game.manifest.is_some() {
+        // The editors draw their own cursor.
         return None;
     }
     let layout = GameLayout::of(game, area);

@@ -305,6 +305,10 @@ fn run(
         && env::resolve_env(cluster, &view.meta.namespace, spec)
             .is_ok_and(|env| app.required_env.iter().any(|k| !env.contains_key(k)));
     let missing_file = app.required_files.iter().find(|f| !env::file_present(cluster, view, spec, f)).cloned();
+    // CoreDNS reads its Corefile once, at start, and exits on a syntax error.
+    let config_error = (up_for <= STEP_SECONDS && app.role == crate::sim::apps::AppRole::Dns)
+        .then(|| env::corefile_error(cluster, view, spec))
+        .flatten();
     let restarts = view.status.containers.get(index).map_or(0, |c| c.restart_count);
     let oom_due = !init
         && spec.resources.limits.memory.is_some_and(|limit| container_usage(cluster, view, &spec.name).1 > limit)
@@ -352,6 +356,13 @@ fn run(
     // Missing configuration: the app logged why at start and exits. A process reads its
     // environment once, at start, so a config change later does not kill a running container.
     if missing_env {
+        crash(status, "Error", 1);
+        return;
+    }
+    if let Some(error) = config_error {
+        // CoreDNS parses its Corefile before it prints its banner.
+        status.log.clear();
+        log(status, now, &error);
         crash(status, "Error", 1);
         return;
     }

@@ -95,3 +95,15 @@ pub fn file_present(cluster: &Cluster, pod: &Pod, container: &Container, path: &
         }
     })
 }
+
+/// The error `CoreDNS` stops with when the Corefile mounted into `container` does not parse.
+pub fn corefile_error(cluster: &Cluster, pod: &Pod, container: &Container) -> Option<String> {
+    let dir = crate::sim::corefile::PATH.rsplit_once('/').map_or("", |(d, _)| d);
+    let mount = container.volume_mounts.iter().find(|m| m.mount_path.trim_end_matches('/') == dir)?;
+    let volume = pod.spec.volumes.iter().find(|v| v.name == mount.name)?;
+    let VolumeSource::ConfigMap(name) = &volume.source else {
+        return None;
+    };
+    let text = cluster.configmaps().get(&key(&pod.meta.namespace, name))?.data.get("Corefile")?;
+    crate::sim::corefile::parse(text).err()
+}

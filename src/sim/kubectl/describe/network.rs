@@ -105,7 +105,7 @@ pub fn ingress(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.line(0, &format!("Name:\t{}", ing.meta.name));
     w.labels("Labels", &ing.meta.labels);
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(0, "Address:\t");
+    w.line(0, &format!("Address:\t{}", crate::sim::network::ingress_address(cluster).unwrap_or_default()));
     w.line(0, &format!("Ingress Class:\t{}", ing.class));
     w.line(0, "Default backend:\t<default>");
     if !ing.tls.is_empty() {

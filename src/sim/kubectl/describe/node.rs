@@ -3,7 +3,7 @@
 use super::{W, clock, cpu, hex_id, mem, pod::effective_requests};
 use crate::sim::cluster::Cluster;
 use crate::sim::kubectl::table;
-use crate::sim::objects::{Node, Pod, PodPhase};
+use crate::sim::objects::{Node, NodeInfo, Pod, PodPhase};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 const CONDITION_ORDER: [&str; 4] = ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"];
@@ -111,12 +111,13 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
         1,
         &format!("Boot ID:\t{}-{}-{}-{}-{}", &boot[..8], &boot[8..12], &boot[12..16], &boot[16..20], &boot[20..]),
     );
-    w.line(1, "Kernel Version:\t6.8.0-45-generic");
-    w.line(1, "OS Image:\tUbuntu 24.04.1 LTS");
-    w.line(1, "Operating System:\tlinux");
-    w.line(1, "Architecture:\tamd64");
-    w.line(1, "Container Runtime Version:\tcontainerd://1.7.22");
-    w.line(1, "Kubelet Version:\tv1.31.0");
+    w.line(1, &format!("Kernel Version:\t{}", NodeInfo::KERNEL_VERSION));
+    w.line(1, &format!("OS Image:\t{}", NodeInfo::OS_IMAGE));
+    w.line(1, &format!("Operating System:\t{}", NodeInfo::OPERATING_SYSTEM));
+    w.line(1, &format!("Architecture:\t{}", NodeInfo::ARCHITECTURE));
+    w.line(1, &format!("Container Runtime Version:\t{}", NodeInfo::CONTAINER_RUNTIME));
+    w.line(1, &format!("Kubelet Version:\t{}", node.kubelet_version));
+    // Kubelets stopped reporting it in 1.31 (the DisableNodeKubeProxyVersion feature gate).
     w.line(1, "Kube-Proxy Version:\t");
     w.line(0, &format!("PodCIDR:\t10.244.{}.0/24", node.index));
     w.line(0, &format!("PodCIDRs:\t10.244.{}.0/24", node.index));

@@ -16,7 +16,13 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     };
     w.line(0, &format!("Name:\t{}", pod.meta.name));
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(0, "Priority:\t0");
+    if pod.meta.owner.as_ref().is_some_and(|o| o.kind == crate::sim::objects::OwnerKind::Node) {
+        // Static pods are kubeadm's `system-node-critical` ones.
+        w.line(0, "Priority:\t2000001000");
+        w.line(0, "Priority Class Name:\tsystem-node-critical");
+    } else {
+        w.line(0, "Priority:\t0");
+    }
     w.line(0, &format!("Service Account:\t{}", pod.spec.service_account));
     match pod.spec.node_name.as_ref().or(pod.status.node.as_ref()) {
         None => w.line(0, "Node:\t<none>"),
@@ -60,10 +66,11 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     if let Some(owner) = &pod.meta.owner {
         w.line(0, &format!("Controlled By:\t{}/{}", owner.kind, owner.name));
     }
+    let (statuses, init_statuses) = pod.reported_statuses();
     if !pod.spec.init_containers.is_empty() {
-        containers(w, "Init Containers", &pod.spec.init_containers, Some(&pod.status.init_statuses), "", true);
+        containers(w, "Init Containers", &pod.spec.init_containers, Some(init_statuses), "", true);
     }
-    containers(w, "Containers", &pod.spec.containers, Some(&pod.status.containers), "", true);
+    containers(w, "Containers", &pod.spec.containers, Some(statuses), "", true);
     w.line(0, "Conditions:");
     w.line(1, "Type\tStatus");
     for (kind, ok) in conditions(pod) {

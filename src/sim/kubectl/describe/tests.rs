@@ -416,7 +416,7 @@ fn describe_ingress_shows_backends_and_missing_services() {
         "Name:             shop
 Labels:           <none>
 Namespace:        default
-Address:
+Address:          10.0.0.11
 Ingress Class:    nginx
 Default backend:  <default>
 TLS:
@@ -477,4 +477,25 @@ limits.memory  384Mi  1Gi
 pods           3      3
 requests.cpu   300m   1"
     );
+}
+
+/// kubectl describes a pod no node has taken with no container state at all (only the kubelet
+/// reports one), and `get pods` calls it `Pending`, not `ContainerCreating`.
+#[test]
+fn an_unscheduled_pod_has_no_container_state() {
+    let mut c = cluster();
+    let mut pod = web_pod("web-6d4cf56db6-pend1", "");
+    pod.status.node = None;
+    pod.status.pod_ip = None;
+    pod.status.phase = crate::sim::objects::PodPhase::Pending;
+    pod.status.containers = vec![crate::sim::objects::ContainerStatus::new("web", "shop/web:1.4.2")];
+    c.pods_mut().insert(key("default", "web-6d4cf56db6-pend1"), pod);
+    let out = run(&mut c, "pod web-6d4cf56db6-pend1");
+    assert!(out.contains("Status:           Pending"), "{out}");
+    assert!(!out.contains("ContainerCreating"), "{out}");
+    assert!(!out.contains("State:"), "{out}");
+    assert!(!out.contains("Restart Count:"), "{out}");
+    assert!(out.contains("PodScheduled   False"), "{out}");
+    let listed = crate::sim::kubectl::run(&mut c, "kubectl get pod web-6d4cf56db6-pend1").output;
+    assert!(listed.contains("0/1     Pending"), "{listed}");
 }

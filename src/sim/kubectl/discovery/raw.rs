@@ -52,7 +52,7 @@ pub fn raw(cluster: &Cluster, path: &str) -> Result<Done, KubectlError> {
     let verbose = query.split('&').any(|q| q == "verbose" || q == "verbose=true" || q == "verbose=1");
     match path {
         "/healthz" | "/livez" | "/readyz" => Done::read(health(&path[1..], verbose)),
-        "/version" => Done::read(server_version()),
+        "/version" => Done::read(server_version(cluster)),
         "/api" => {
             let address = api_server(cluster).trim_start_matches("https://").to_owned();
             Done::read(format!(

@@ -3,7 +3,7 @@
 
 use super::{Ctx, Exit};
 use crate::sim::cluster::key;
-use crate::sim::network::DNS_IP;
+use crate::sim::network;
 use crate::sim::objects::{EnvFrom, VolumeSource};
 
 const SA_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -12,10 +12,10 @@ const ROOT_DIRS: &[&str] = &[
     "usr", "var",
 ];
 
-/// `/etc/resolv.conf` as the kubelet writes it for a pod in `namespace`.
-pub fn resolv_conf(namespace: &str) -> String {
+/// `/etc/resolv.conf` as the kubelet writes it for a pod in `namespace`, naming `nameserver`.
+pub fn resolv_conf(namespace: &str, nameserver: &str) -> String {
     format!(
-        "search {namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver {DNS_IP}\noptions ndots:5"
+        "search {namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver {nameserver}\noptions ndots:5"
     )
 }
 
@@ -65,7 +65,10 @@ fn mounts(ctx: &Ctx<'_>) -> Vec<(String, Vec<(String, String)>)> {
 fn lookup(ctx: &Ctx<'_>, path: &str) -> Option<Node> {
     let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
     match path {
-        "/etc/resolv.conf" => return Some(Node::File(resolv_conf(ctx.namespace))),
+        "/etc/resolv.conf" => {
+            let server = network::nameserver(ctx.cluster, ctx.source());
+            return Some(Node::File(resolv_conf(ctx.namespace, &server)));
+        }
         "/etc/hosts" => return Some(Node::File(hosts(ctx.pod_ip(), ctx.hostname()))),
         "/etc/hostname" => return Some(Node::File(ctx.hostname().to_owned())),
         "/" => {
@@ -92,6 +95,21 @@ fn lookup(ctx: &Ctx<'_>, path: &str) -> Option<Node> {
                 "ca.crt" => Some(Node::File("-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIKombatCAwDQYJKoZIhvcNAQELBQAwFTETMBEGA1UEAxMK\n-----END CERTIFICATE-----".to_owned())),
                 _ => None,
             };
+        }
+    }
+    if let Some(app) = ctx.container.and_then(|c| ctx.cluster.app_for_image(&c.image)) {
+        if let Some(text) = app.image_files.get(path) {
+            return Some(Node::File(text.clone()));
+        }
+        let dir = format!("{path}/");
+        let mut names: Vec<String> = app
+            .image_files
+            .keys()
+            .filter_map(|p| p.strip_prefix(&dir).map(|rest| rest.split('/').next().unwrap_or(rest).to_owned()))
+            .collect();
+        names.dedup();
+        if !names.is_empty() {
+            return Some(Node::Dir(names));
         }
     }
     for (mount, files) in mounts(ctx) {

@@ -87,7 +87,7 @@ pub fn nslookup(ctx: &Ctx<'_>, args: &[String]) -> Exit {
     let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
         return Exit::Fail("BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST".to_owned(), 1);
     };
-    let (text, code) = format_nslookup(name, &network::lookup(ctx.cluster, ctx.namespace, name));
+    let (text, code) = format_nslookup(name, &network::lookup_as(ctx.cluster, ctx.source(), name));
     ok_or_fail(text, code)
 }
 

@@ -245,11 +245,13 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 })
                 .filter(|r| !r.is_empty())
                 .collect();
-            let mut r = vec![name, status, or_none(roles.join(",")), age_s, "v1.31.0".to_owned()];
+            let mut r = vec![name, status, or_none(roles.join(",")), age_s, n.kubelet_version.clone()];
             if wide {
+                use crate::sim::objects::NodeInfo;
                 r.push(or_none(n.internal_ip.clone()));
                 r.extend(
-                    ["<none>", "Ubuntu 22.04.4 LTS", "5.15.0-105-generic", "containerd://1.7.13"].map(str::to_owned),
+                    ["<none>", NodeInfo::OS_IMAGE, NodeInfo::KERNEL_VERSION, NodeInfo::CONTAINER_RUNTIME]
+                        .map(str::to_owned),
                 );
             }
             r
@@ -332,7 +334,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             };
             let hosts: Vec<&str> =
                 i.rules.iter().map(|r| if r.host.is_empty() { "*" } else { r.host.as_str() }).collect();
-            let address = cluster.nodes().values().next().map(|n| n.internal_ip.clone()).unwrap_or_default();
+            let address = crate::sim::network::ingress_address(cluster).unwrap_or_default();
             let ports = if i.tls.is_empty() { "80" } else { "80, 443" };
             vec![name, i.class.clone(), or_none(hosts.join(",")), address, ports.to_owned(), age_s]
         }

@@ -189,8 +189,8 @@ node-2   NotReady,SchedulingDisabled   <none>          30d   v1.31.0"
     assert_eq!(
         get("get no node-1 -o wide"),
         "\
-NAME     STATUS   ROLES           AGE   VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION       CONTAINER-RUNTIME
-node-1   Ready    control-plane   30d   v1.31.0   192.168.49.2   <none>        Ubuntu 22.04.4 LTS   5.15.0-105-generic   containerd://1.7.13"
+NAME     STATUS   ROLES           AGE   VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION     CONTAINER-RUNTIME
+node-1   Ready    control-plane   30d   v1.31.0   192.168.49.2   <none>        Ubuntu 24.04.1 LTS   6.8.0-45-generic   containerd://1.7.22"
     );
     assert_eq!(
         get("get hpa -n shop"),

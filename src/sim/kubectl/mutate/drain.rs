@@ -6,9 +6,10 @@ use super::node::{cordon_step, nodes};
 use super::{ACTOR, api_message};
 use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
+use crate::sim::drain::{Options, pods_for_deletion};
 use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
-use crate::sim::objects::{OwnerKind, Pod, PodPhase, Selector, VolumeSource};
+use crate::sim::objects::Selector;
 
 pub(crate) const FLAGS: &[FlagSpec] = &[
     flag::IGNORE_DAEMONSETS,
@@ -24,24 +25,6 @@ pub(crate) const FLAGS: &[FlagSpec] = &[
     flag::SKIP_WAIT_FOR_DELETE_TIMEOUT,
     flag::CHUNK_SIZE,
 ];
-
-const DAEMONSET_FATAL: &str = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)";
-const DAEMONSET_WARNING: &str = "ignoring DaemonSet-managed Pods";
-const LOCAL_STORAGE_FATAL: &str = "Pods with local storage (use --delete-emptydir-data to override)";
-const UNMANAGED_FATAL: &str = "Pods that declare no controller (use --force to override)";
-const UNMANAGED_WARNING: &str = "deleting Pods that declare no controller";
-
-/// What the drain flags allow.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Options {
-    pub ignore_daemonsets: bool,
-    pub delete_emptydir_data: bool,
-    pub force: bool,
-    pub disable_eviction: bool,
-    pub pod_selector: Option<Selector>,
-    /// `--timeout` in seconds; `None` (or 0) waits forever in kubectl.
-    pub timeout: Option<u64>,
-}
 
 impl Options {
     fn from_args(args: &Args) -> Result<Options, KubectlError> {
@@ -106,79 +89,6 @@ fn format_duration(secs: u64) -> String {
     } else {
         format!("{s}s")
     }
-}
-
-/// The pods on a node sorted into those to evict, warnings and refusals, as kubectl's pod
-/// filters do. Warnings and errors are `message: ns/pod, ns/pod` groups.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PodList {
-    pub evict: Vec<(String, String)>,
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
-}
-
-fn on_node(pod: &Pod, node: &str) -> bool {
-    pod.status.node.as_deref().or(pod.spec.node_name.as_deref()) == Some(node)
-}
-
-fn owner_kind(pod: &Pod) -> Option<OwnerKind> {
-    pod.meta.owner.as_ref().map(|o| o.kind)
-}
-
-pub fn pods_for_deletion(cluster: &Cluster, node: &str, opts: &Options) -> PodList {
-    let mut groups: Vec<(&'static str, bool, Vec<String>)> = Vec::new();
-    let mut note = |msg: &'static str, fatal: bool, pod: &Pod| {
-        let id = format!("{}/{}", pod.meta.namespace, pod.meta.name);
-        match groups.iter_mut().find(|g| g.0 == msg) {
-            Some(g) => g.2.push(id),
-            None => groups.push((msg, fatal, vec![id])),
-        }
-    };
-    let mut evict = Vec::new();
-    for pod in cluster.pods().values() {
-        if !on_node(pod, node) || pod.status.terminating_until.is_some() {
-            continue;
-        }
-        if opts.pod_selector.as_ref().is_some_and(|s| !s.matches(&pod.meta.labels)) {
-            continue;
-        }
-        let finished = matches!(pod.status.phase, PodPhase::Succeeded | PodPhase::Failed);
-        if owner_kind(pod) == Some(OwnerKind::DaemonSet) {
-            note(
-                if opts.ignore_daemonsets { DAEMONSET_WARNING } else { DAEMONSET_FATAL },
-                !opts.ignore_daemonsets,
-                pod,
-            );
-            continue;
-        }
-        if owner_kind(pod) == Some(OwnerKind::Node) || pod.meta.annotations.contains_key("kubernetes.io/config.mirror")
-        {
-            continue;
-        }
-        let local = pod.spec.volumes.iter().any(|v| matches!(v.source, VolumeSource::EmptyDir));
-        if local && !finished && !opts.delete_emptydir_data {
-            note(LOCAL_STORAGE_FATAL, true, pod);
-            continue;
-        }
-        if pod.meta.owner.is_none() && !finished {
-            if opts.force {
-                note(UNMANAGED_WARNING, false, pod);
-            } else {
-                note(UNMANAGED_FATAL, true, pod);
-                continue;
-            }
-        }
-        evict.push(pod.meta.key());
-    }
-    let mut list = PodList { evict, ..PodList::default() };
-    for (msg, fatal, pods) in groups {
-        if fatal {
-            list.errors.push(format!("cannot delete {msg}: {}", pods.join(", ")));
-        } else {
-            list.warnings.push(format!("{msg}: {}", pods.join(", ")));
-        }
-    }
-    list
 }
 
 /// Go's `utilerrors.Aggregate` text: one error as is, several in brackets.
@@ -312,7 +222,7 @@ pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlErro
 mod tests {
     use super::super::fixture;
     use super::*;
-    use crate::sim::objects::OwnerRef;
+    use crate::sim::objects::{OwnerKind, OwnerRef};
 
     fn opts() -> Options {
         Options::default()

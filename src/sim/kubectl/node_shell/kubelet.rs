@@ -176,10 +176,24 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             "{} {host} systemd[1]: Started kubelet.service - kubelet: The Kubernetes Node Agent.",
             clock::journal(start)
         ),
-        k(start, 'I', "server.go:486", "\"Kubelet version\" kubeletVersion=\"v1.31.0\""),
+        k(start, 'I', "server.go:486", &format!("\"Kubelet version\" kubeletVersion=\"{}\"", node.kubelet_version)),
         k(start + 1, 'I', "kubelet_node_status.go:72", &format!("\"Attempting to register node\" node=\"{host}\"")),
         k(start + 1, 'I', "kubelet_node_status.go:75", &format!("\"Successfully registered node\" node=\"{host}\"")),
     ];
+    let api_server = crate::sim::control_plane::server_version(cluster);
+    if crate::sim::control_plane::kubelet_skew(&node.kubelet_version, &api_server)
+        == crate::sim::control_plane::Skew::NewerThanApiServer
+    {
+        out.push(k(
+            cluster.now,
+            'E',
+            "kubelet_node_status.go:95",
+            &format!(
+                "\"Unable to register node with API server\" err=\"nodes \\\"{host}\\\" is forbidden: kubelet version {} is newer than the API server version {api_server}\" node=\"{host}\"",
+                node.kubelet_version
+            ),
+        ));
+    }
     let until = if node.kubelet == KubeletState::Running { cluster.now } else { node.last_heartbeat };
     let mut pods: Vec<_> =
         cluster.pods().values().filter(|p| p.status.node.as_deref() == Some(host.as_str())).collect();
@@ -239,62 +253,4 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     let keep = lines_wanted.unwrap_or(50);
     let skip = out.len().saturating_sub(keep);
     Shell::Out(out[skip..].join("\n"))
-}
-
-/// `/var/lib/kubelet/config.yaml` as kubeadm writes it.
-pub fn config_yaml(node: &Node) -> String {
-    format!(
-        "apiVersion: kubelet.config.k8s.io/v1beta1
-authentication:
-  anonymous:
-    enabled: false
-  webhook:
-    cacheTTL: 0s
-    enabled: true
-  x509:
-    clientCAFile: /etc/kubernetes/pki/ca.crt
-authorization:
-  mode: Webhook
-  webhook:
-    cacheAuthorizedTTL: 0s
-    cacheUnauthorizedTTL: 0s
-cgroupDriver: systemd
-clusterDNS:
-- 10.96.0.10
-clusterDomain: cluster.local
-containerRuntimeEndpoint: \"\"
-cpuManagerReconcilePeriod: 0s
-evictionHard:
-  imagefs.available: 15%
-  memory.available: 100Mi
-  nodefs.available: 10%
-  nodefs.inodesFree: 5%
-evictionPressureTransitionPeriod: 0s
-fileCheckFrequency: 0s
-healthzBindAddress: 127.0.0.1
-healthzPort: 10248
-httpCheckFrequency: 0s
-imageMinimumGCAge: 0s
-kind: KubeletConfiguration
-logging:
-  flushFrequency: 0
-  options:
-    json:
-      infoBufferSize: \"0\"
-  verbosity: 0
-maxPods: {}
-memorySwap: {{}}
-nodeStatusReportFrequency: 0s
-nodeStatusUpdateFrequency: 0s
-resolvConf: /run/systemd/resolve/resolv.conf
-rotateCertificates: true
-runtimeRequestTimeout: 0s
-shutdownGracePeriod: 0s
-shutdownGracePeriodCriticalPods: 0s
-staticPodPath: /etc/kubernetes/manifests
-streamingConnectionIdleTimeout: 0s
-syncFrequency: 0s
-volumeStatsAggPeriod: 0s",
-        node.max_pods
-    )
 }

@@ -130,3 +130,51 @@ fn the_node_shell_answers_like_a_node() {
     assert!(done.ok && done.changed);
     assert_eq!(c.nodes().get("node-1").map(|n| n.kubelet), Some(crate::sim::objects::KubeletState::Stopped));
 }
+
+/// The kubelet's config is kubeadm's until someone edits it; `sed -i` edits it in place.
+#[test]
+fn config_files_read_and_edit_like_a_shell() {
+    let c = cluster();
+    assert!(out(&c, "cat /var/lib/kubelet/config.yaml").contains("clusterDNS:\n- 10.96.0.10"));
+    assert_eq!(out(&c, "ls /etc/kubernetes/manifests"), "", "a worker's manifests directory is empty");
+    assert!(out(&c, "sed 's/10.96.0.10/10.96.0.11/' /var/lib/kubelet/config.yaml").contains("- 10.96.0.11"));
+    let Shell::Apply(changes, _) = sh(&c, "sed -i 's|- 10.96.0.10|- 10.96.0.11|g' /var/lib/kubelet/config.yaml") else {
+        panic!("sed -i is a change");
+    };
+    assert_eq!(
+        changes,
+        [Change::EditNodeFile {
+            node: "node-1".into(),
+            path: "/var/lib/kubelet/config.yaml".into(),
+            find: "- 10.96.0.10".into(),
+            replace: "- 10.96.0.11".into(),
+        }]
+    );
+    assert_eq!(
+        sh(&c, "sed -i 'p' /var/lib/kubelet/config.yaml"),
+        Shell::Fail("sed: -e expression #1, char 1: unknown command: `p'".into(), 1)
+    );
+    assert_eq!(
+        sh(&c, "mv /etc/kubernetes/manifests/kube-scheduler.yaml /tmp/"),
+        Shell::Fail(
+            "mv: cannot stat '/etc/kubernetes/manifests/kube-scheduler.yaml': No such file or directory".into(),
+            1
+        )
+    );
+}
+
+/// `apt-get install kubelet=VERSION-REVISION` installs that kubelet; a bad version is apt's error.
+#[test]
+fn apt_get_installs_a_kubelet_version() {
+    let c = cluster();
+    let Shell::Apply(changes, text) = sh(&c, "apt-get install -y kubelet=1.32.0-1.1 kubectl=1.32.0-1.1") else {
+        panic!("an install is a change");
+    };
+    assert_eq!(changes, [Change::KubeletVersion { node: "node-1".into(), version: "v1.32.0".into() }]);
+    assert!(text.contains("Setting up kubelet (1.32.0-1.1) ..."), "{text}");
+    assert_eq!(
+        sh(&c, "apt-get install -y kubelet=latest"),
+        Shell::Fail("E: Version 'latest' for 'kubelet' was not found".into(), 100)
+    );
+    assert_eq!(out(&c, "uname -r"), "6.8.0-45-generic");
+}

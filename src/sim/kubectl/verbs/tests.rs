@@ -126,7 +126,12 @@ fn reads_run_on_a_shared_cluster_with_the_same_answer() {
         assert_eq!(read, Some(run(&mut c, line)), "{line}");
     }
     let c = fixture::cluster();
-    for line in ["scale deploy/web --replicas=0 -n shop", "set image deploy/web web=x", "create ns x"] {
+    for line in [
+        "scale deploy/web --replicas=0 -n shop",
+        "set image deploy/web web=x",
+        "create ns x",
+        "edit x <<EOF\nkind: x\nEOF",
+    ] {
         assert_eq!(run_read(&c, line), None, "{line}");
     }
 }

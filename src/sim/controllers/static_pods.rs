@@ -1,0 +1,111 @@
+//! The kubelet's static pods: every manifest in the control-plane node's
+//! `/etc/kubernetes/manifests` runs as a pod on that node, and the kubelet mirrors it into the API
+//! (`kube-apiserver-NODE` in `kube-system`, owned by the Node). A manifest removed stops its pod;
+//! a manifest edited restarts it; a mirror pod deleted through the API comes straight back.
+
+use std::collections::BTreeMap;
+
+use crate::sim::cluster::Cluster;
+use crate::sim::control_plane::{self, StaticPod};
+use crate::sim::objects::{Container, KubeletState, Meta, OwnerKind, OwnerRef, Pod, PodSpec, ResourceList, Resources};
+
+/// The annotation that marks a mirror pod, as the kubelet sets it.
+pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
+
+pub fn step(cluster: &mut Cluster) {
+    let Some(node) = control_plane::node(cluster) else {
+        return;
+    };
+    if node.kubelet != KubeletState::Running {
+        return;
+    }
+    let node_name = node.meta.name.clone();
+    let ip = node.internal_ip.clone();
+    let wanted: BTreeMap<(String, String), Pod> = control_plane::static_pods(node)
+        .into_iter()
+        .map(|(_, s)| {
+            let pod = mirror_pod(&s, &node_name);
+            (pod.meta.key(), pod)
+        })
+        .collect();
+    // Mirror pods live in kube-system: look only there, not at every pod in the cluster.
+    let range = ("kube-system".to_owned(), String::new())..("kube-system\u{0}".to_owned(), String::new());
+    let existing: Vec<(String, String)> = cluster
+        .pods()
+        .range(range)
+        .filter(|(_, p)| {
+            p.meta.owner.as_ref().is_some_and(|o| o.kind == OwnerKind::Node && o.name == node_name)
+                && p.meta.annotations.contains_key(MIRROR_ANNOTATION)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in &existing {
+        let stale = match (wanted.get(k), cluster.pods().get(k)) {
+            (Some(want), Some(have)) => {
+                want.meta.annotations.get(MIRROR_ANNOTATION) != have.meta.annotations.get(MIRROR_ANNOTATION)
+            }
+            _ => true,
+        };
+        if stale {
+            cluster.pods_mut().remove(k);
+        }
+    }
+    let now = cluster.now;
+    for (k, mut pod) in wanted {
+        if cluster.pods().contains_key(&k) || !cluster.namespace_exists(&k.0) {
+            continue;
+        }
+        cluster.stamp(&mut pod.meta);
+        pod.status = crate::sim::apply::new_pod_status(&pod);
+        pod.status.node = Some(node_name.clone());
+        pod.status.pod_ip = Some(ip.clone());
+        pod.status.host_ip = Some(ip.clone());
+        pod.status.scheduled_at = Some(now);
+        cluster.pods_mut().insert(k, pod);
+    }
+}
+
+/// The pod the kubelet runs for a manifest, with the mirror annotations it sets: the config hash
+/// changes with the manifest, which is how an edit restarts the pod.
+fn mirror_pod(s: &StaticPod, node: &str) -> Pod {
+    let hash = config_hash(s);
+    let labels = s.labels.iter().cloned().collect();
+    let annotations = BTreeMap::from([
+        ("kubernetes.io/config.hash".to_owned(), hash.clone()),
+        (MIRROR_ANNOTATION.to_owned(), hash),
+        ("kubernetes.io/config.seen".to_owned(), "2026-10-23T09:00:00.000000000Z".to_owned()),
+        ("kubernetes.io/config.source".to_owned(), "file".to_owned()),
+    ]);
+    let container = Container {
+        name: s.container.clone(),
+        image: s.image.clone(),
+        command: s.command.clone(),
+        resources: Resources {
+            requests: ResourceList { cpu: s.cpu, memory: s.memory },
+            limits: ResourceList::default(),
+        },
+        ..Container::default()
+    };
+    Pod {
+        meta: Meta {
+            labels,
+            annotations,
+            owner: Some(OwnerRef { kind: OwnerKind::Node, name: node.to_owned() }),
+            ..Meta::new(format!("{}-{node}", s.name), "kube-system")
+        },
+        spec: PodSpec { containers: vec![container], node_name: Some(node.to_owned()), ..PodSpec::default() },
+        status: crate::sim::objects::PodStatus::default(),
+    }
+}
+
+/// A stable 32-hex-digit hash of what the kubelet runs, like the kubelet's config hash.
+fn config_hash(s: &StaticPod) -> String {
+    let text = format!("{}|{}|{}|{:?}|{:?}", s.name, s.image, s.command.join(" "), s.cpu, s.memory);
+    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+    for byte in text.bytes() {
+        a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        b = (b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3 | 0x10);
+    }
+    format!("{a:016x}{b:016x}")
+}
