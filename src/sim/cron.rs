@@ -55,7 +55,7 @@ impl Schedule {
         let days = minute.div_euclid(1440);
         let in_day = minute.rem_euclid(1440);
         let (m, h) = ((in_day % 60) as u32, (in_day / 60) as u32);
-        let (_, month, day) = civil(days);
+        let (_, month, day) = crate::sim::cluster::civil(days);
         let weekday = (days + 4).rem_euclid(7) as u32; // 1970-01-01 was a Thursday.
         let day_ok = self.days & (1 << (day - 1)) != 0;
         let weekday_ok = self.weekdays & (1 << weekday) != 0;
@@ -115,19 +115,6 @@ fn parse_field(field: &str, (low, high): (u32, u32)) -> Result<u64, String> {
 
 fn number(text: &str) -> Result<u32, String> {
     text.parse().map_err(|_| format!("failed to parse int from {text}"))
-}
-
-/// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
