@@ -39,8 +39,8 @@ fn a_database_pinned_by_its_local_volume_to_a_cordoned_node_stays_pending_until_
             "Required Terms:",
             "Term 0:",
             "kubernetes.io/hostname in [node-1]",
-            "Type:          LocalVolume (a persistent volume backed by local storage on a node)",
-            "Path:          /mnt/disks/ssd1",
+            "LocalVolume (a persistent volume backed by local storage on a node)",
+            "/mnt/disks/ssd1",
         ],
     );
     let yaml = ok(&mut s, "kubectl get pv db-local -o yaml");

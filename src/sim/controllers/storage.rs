@@ -71,7 +71,8 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
         );
         return;
     }
-    if let Some(pv_name) = candidates(cluster, &claim).first().map(|pv| pv.meta.name.clone()) {
+    let free = candidates(cluster, &claim).first().map(|pv| pv.meta.name.clone());
+    if let Some(pv_name) = free {
         finish(cluster, k, &pv_name, &claim_ref);
         return;
     }

@@ -108,12 +108,13 @@ pub fn pv(cluster: &Cluster, name: &str, w: &mut W) {
     if v.node_affinity.is_empty() {
         w.line(0, "Node Affinity:\t<none>");
     } else {
-        // One term whose requirements kubectl joins with commas.
-        let term: Vec<String> =
-            v.node_affinity.iter().map(|(k, vals)| format!("{k} in [{}]", vals.join(" "))).collect();
+        // kubectl prints one requirement a line, `key in [a, b]`, under `Term 0:`.
         w.line(0, "Node Affinity:\t");
         w.line(1, "Required Terms:\t");
-        w.line(2, &format!("Term 0:\t{}", term.join(", ")));
+        for (i, (label, values)) in v.node_affinity.iter().enumerate() {
+            let title = if i == 0 { "Term 0:" } else { "" };
+            w.line(2, &format!("{title}\t{label} in [{}]", values.join(", ")));
+        }
     }
     w.line(0, "Message:\t");
     w.line(0, "Source:");
