@@ -14,9 +14,9 @@ fn the_local_volume_fixture_is_proven() {
     assert_proven(FIXTURE);
 }
 
-/// kube-scheduler's `NodeUnschedulable` filter rejects the cordoned node before `VolumeBinding`
-/// gets to it; `VolumeBinding` rejects every other node because the bound local volume's
-/// `nodeAffinity` names only node-1.
+/// kube-scheduler's `NodeUnschedulable` filter rejects the cordoned node and `TaintToleration` the
+/// kubeadm control plane before `VolumeBinding` gets to them; `VolumeBinding` rejects the other
+/// workers because the bound local volume's `nodeAffinity` names only node-1.
 #[test]
 fn a_database_pinned_by_its_local_volume_to_a_cordoned_node_stays_pending_until_uncordoned() {
     let mut s = session(FIXTURE);
@@ -26,7 +26,7 @@ fn a_database_pinned_by_its_local_volume_to_a_cordoned_node_stays_pending_until_
         "kubectl describe pods -n shop -l app=db",
         &[
             "FailedScheduling",
-            "0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+            "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
         ],
     );
     // The claim is bound; it is the volume behind it that lives on node-1 only.
@@ -52,7 +52,7 @@ fn a_database_pinned_by_its_local_volume_to_a_cordoned_node_stays_pending_until_
     }
     assert!(!yaml.contains("hostPath"), "a local volume has no hostPath:\n{yaml}");
     expect(&mut s, "kubectl get sc", &["VOLUMEBINDINGMODE", "WaitForFirstConsumer"]);
-    expect(&mut s, "kubectl get nodes", &["node-1   Ready,SchedulingDisabled"]);
+    expect(&mut s, "kubectl get nodes", &["node-1          Ready,SchedulingDisabled"]);
 
     // Deleting the pod only makes another one that cannot go anywhere either.
     ok(&mut s, "kubectl delete pods -n shop -l app=db");

@@ -12,7 +12,7 @@ use crate::sim::objects::{Node, PersistentVolume, Pod, PvcPhase, Taint, TaintEff
 /// What a pod's claims ask of the node it lands on.
 enum VolumeNeed {
     /// A bound volume: the node must satisfy its node affinity.
-    Bound(PersistentVolume),
+    Bound(Box<PersistentVolume>),
     /// A claim waiting for its first consumer that only static volumes can satisfy (its class has
     /// no provisioner): the node must satisfy one of theirs.
     StaticOnly(Vec<PersistentVolume>),
@@ -159,7 +159,7 @@ fn volume_needs(cluster: &Cluster, pod: &Pod) -> Vec<VolumeNeed> {
             .and_then(|name| cluster.pvs().get(name))
             .or_else(|| cluster.pvs().values().find(|pv| pv.claim.as_deref() == Some(claim_ref.as_str())));
         if let Some(pv) = volume {
-            needs.push(VolumeNeed::Bound(pv.clone()));
+            needs.push(VolumeNeed::Bound(Box::new(pv.clone())));
             continue;
         }
         let static_only = storage::class_of(cluster, c)

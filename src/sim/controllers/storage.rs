@@ -226,7 +226,7 @@ mod tests {
             provisioner: "rancher.io/local-path".to_owned(),
             is_default: false,
             reclaim_policy: "Delete".to_owned(),
-            volume_binding_mode: Default::default(),
+            volume_binding_mode: crate::sim::objects::VolumeBindingMode::Immediate,
         })
     }
 
