@@ -100,6 +100,7 @@ fn cluster() -> Cluster {
             provisioner: "rancher.io/local-path".to_owned(),
             is_default: true,
             reclaim_policy: "Delete".to_owned(),
+            volume_binding_mode: kombat::sim::objects::VolumeBindingMode::Immediate,
         }),
     );
     let mut agent = template("fluentd", "fluentd:v1.17", RestartPolicy::Always);

@@ -20,6 +20,8 @@ mod statefulset;
 mod static_pods;
 mod storage;
 #[cfg(test)]
+mod storage_topology_tests;
+#[cfg(test)]
 pub(crate) mod test_support;
 
 pub use kubelet::container_usage;

@@ -27,7 +27,7 @@ pub use policy::{
 pub use sets::{
     DaemonSet, DaemonSetStrategy, PodManagement, REVISION_HASH_LABEL, SetStatus, StatefulSet, StatefulSetStrategy,
 };
-pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageClass};
+pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageClass, VolumeBindingMode};
 pub use workload::{
     Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus, EnvFrom, EnvVar,
     IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources,

@@ -1,11 +1,22 @@
 //! The scheduler: places pending pods on nodes that pass every filter (readiness and cordons,
-//! taints, node selectors, requested resources, pod count, bound claims), least-allocated first,
-//! and explains each failure the way `FailedScheduling` does.
+//! taints, node selectors, requested resources, pod count, bound claims and their volumes' node
+//! affinity), least-allocated first, and explains each failure the way `FailedScheduling` does.
+//! Claims that wait for their first consumer are bound once their pod has a node.
 
 use std::collections::BTreeMap;
 
+use super::storage;
 use crate::sim::cluster::{Cluster, key};
-use crate::sim::objects::{Node, Pod, PvcPhase, Taint, TaintEffect, Toleration, VolumeSource};
+use crate::sim::objects::{Node, PersistentVolume, Pod, PvcPhase, Taint, TaintEffect, Toleration, VolumeSource};
+
+/// What a pod's claims ask of the node it lands on.
+enum VolumeNeed {
+    /// A bound volume: the node must satisfy its node affinity.
+    Bound(Box<PersistentVolume>),
+    /// A claim waiting for its first consumer that only static volumes can satisfy (its class has
+    /// no provisioner): the node must satisfy one of theirs.
+    StaticOnly(Vec<PersistentVolume>),
+}
 
 pub fn step(cluster: &mut Cluster) {
     let pending: Vec<(String, String)> = cluster
@@ -39,13 +50,16 @@ pub fn step(cluster: &mut Cluster) {
             cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
             continue;
         }
+        let needs = volume_needs(cluster, pod);
         let (cpu, mem) = pod.spec.requests();
         let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
         let mut resource_failures: u32 = 0;
         let mut best: Option<(u64, String)> = None;
         for node in cluster.nodes().values() {
             let (ucpu, umem, upods) = used.get(&node.meta.name).copied().unwrap_or_default();
-            match filter(node, pod, (cpu.0, mem.0), (ucpu, umem, upods)) {
+            let fits = filter(node, pod, (cpu.0, mem.0), (ucpu, umem, upods))
+                .and_then(|()| volumes_fit(node, &needs).map_err(|why| vec![why]));
+            match fits {
                 Ok(()) => {
                     let free = node.memory.0.saturating_sub(umem) * 1000 / node.memory.0.max(1);
                     if best.as_ref().is_none_or(|(f, _)| free > *f) {
@@ -74,6 +88,9 @@ pub fn step(cluster: &mut Cluster) {
                 p.status.node = Some(node_name.clone());
                 p.status.host_ip = host_ip;
                 p.status.scheduled_at = Some(now);
+            }
+            for claim in waiting_claims(cluster, &k) {
+                storage::bind_for_node(cluster, &claim, &node_name);
             }
             cluster.record(
                 &k.0,
@@ -117,6 +134,8 @@ fn claims_ready(cluster: &Cluster, pod: &Pod) -> Result<(), String> {
         if let VolumeSource::Pvc(claim) = &v.source {
             match cluster.pvcs().get(&key(&pod.meta.namespace, claim)) {
                 None => return Err(format!("persistentvolumeclaim \"{claim}\" not found")),
+                // A claim waiting for its first consumer binds once this pod has a node.
+                Some(c) if c.phase == PvcPhase::Pending && storage::waits_for_consumer(cluster, c) => {}
                 Some(c) if c.phase != PvcPhase::Bound => {
                     return Err("pod has unbound immediate PersistentVolumeClaims".to_owned());
                 }
@@ -125,6 +144,62 @@ fn claims_ready(cluster: &Cluster, pod: &Pod) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn volume_needs(cluster: &Cluster, pod: &Pod) -> Vec<VolumeNeed> {
+    let mut needs = Vec::new();
+    for v in &pod.spec.volumes {
+        let VolumeSource::Pvc(claim) = &v.source else { continue };
+        let Some(c) = cluster.pvcs().get(&key(&pod.meta.namespace, claim)) else { continue };
+        // Its volume, or the one reserved for it (`claimRef` set) that it is about to bind.
+        let claim_ref = format!("{}/{claim}", pod.meta.namespace);
+        let volume = c
+            .volume
+            .as_ref()
+            .and_then(|name| cluster.pvs().get(name))
+            .or_else(|| cluster.pvs().values().find(|pv| pv.claim.as_deref() == Some(claim_ref.as_str())));
+        if let Some(pv) = volume {
+            needs.push(VolumeNeed::Bound(Box::new(pv.clone())));
+            continue;
+        }
+        let static_only = storage::class_of(cluster, c)
+            .and_then(|class| cluster.storageclasses().get(&class))
+            .is_some_and(|sc| sc.provisioner == storage::NO_PROVISIONER);
+        if static_only {
+            needs.push(VolumeNeed::StaticOnly(storage::candidates(cluster, c).into_iter().cloned().collect()));
+        }
+    }
+    needs
+}
+
+/// The volume binding filter: bound volumes pin the pod to the nodes their affinity names.
+fn volumes_fit(node: &Node, needs: &[VolumeNeed]) -> Result<(), String> {
+    for need in needs {
+        match need {
+            VolumeNeed::Bound(pv) if !pv.fits_node(&node.meta.labels) => {
+                return Err("node(s) had volume node affinity conflict".to_owned());
+            }
+            VolumeNeed::StaticOnly(pvs) if !pvs.iter().any(|pv| pv.fits_node(&node.meta.labels)) => {
+                return Err("node(s) didn't find available persistent volumes to bind".to_owned());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The pod's claims still waiting for their first consumer.
+fn waiting_claims(cluster: &Cluster, pod: &(String, String)) -> Vec<(String, String)> {
+    let Some(p) = cluster.pods().get(pod) else { return Vec::new() };
+    p.spec
+        .volumes
+        .iter()
+        .filter_map(|v| match &v.source {
+            VolumeSource::Pvc(claim) => Some(key(&pod.0, claim)),
+            _ => None,
+        })
+        .filter(|k| cluster.pvcs().get(k).is_some_and(|c| c.phase == PvcPhase::Pending))
+        .collect()
 }
 
 /// Why a node cannot take the pod, in the scheduler's words; empty means it fits.

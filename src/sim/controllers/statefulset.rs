@@ -211,6 +211,7 @@ mod tests {
             provisioner: "rancher.io/local-path".into(),
             is_default: true,
             reclaim_policy: "Delete".into(),
+            volume_binding_mode: crate::sim::objects::VolumeBindingMode::Immediate,
         };
         cluster_with(
             vec![node("node-1")],

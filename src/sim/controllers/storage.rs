@@ -1,8 +1,17 @@
 //! The persistent volume controller: binds claims to volumes, provisions volumes through storage
-//! classes, and assigns the default class to claims that name none.
+//! classes, and assigns the default class to claims that name none. A claim whose class waits for
+//! its first consumer is bound by the scheduler, through [`bind_for_node`], once a pod using it has
+//! a node: to a volume whose node affinity fits that node, or to one provisioned there.
+
+use std::collections::BTreeMap;
 
 use crate::sim::cluster::Cluster;
-use crate::sim::objects::{Meta, PersistentVolume, PvcPhase};
+use crate::sim::objects::{Meta, PersistentVolume, Pvc, PvcPhase, VolumeBindingMode};
+
+/// The provisioner of classes that only bind pre-made (static) volumes.
+pub const NO_PROVISIONER: &str = "kubernetes.io/no-provisioner";
+const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
 
 pub fn step(cluster: &mut Cluster) {
     let pending: Vec<(String, String)> =
@@ -12,28 +21,92 @@ pub fn step(cluster: &mut Cluster) {
     }
 }
 
+/// The class a claim binds through: its own, or the default one.
+pub fn class_of(cluster: &Cluster, claim: &Pvc) -> Option<String> {
+    claim
+        .storage_class
+        .clone()
+        .or_else(|| cluster.storageclasses().values().find(|sc| sc.is_default).map(|sc| sc.meta.name.clone()))
+}
+
+/// Whether binding this claim waits until a pod that uses it is scheduled.
+pub fn waits_for_consumer(cluster: &Cluster, claim: &Pvc) -> bool {
+    class_of(cluster, claim)
+        .and_then(|c| cluster.storageclasses().get(&c).map(|sc| sc.volume_binding_mode))
+        .is_some_and(|m| m == VolumeBindingMode::WaitForFirstConsumer)
+}
+
+/// Free static volumes that could take the claim (any node).
+pub fn candidates<'a>(cluster: &'a Cluster, claim: &Pvc) -> Vec<&'a PersistentVolume> {
+    cluster
+        .pvs()
+        .values()
+        .filter(|pv| {
+            pv.claim.is_none() && !pv.released && pv.size >= claim.size && pv.storage_class == claim.storage_class
+        })
+        .collect()
+}
+
+/// The volume reserved for the claim (`claimRef` set ahead of binding), if any.
+fn reserved(cluster: &Cluster, claim_ref: &str) -> Option<String> {
+    cluster.pvs().values().find(|pv| pv.claim.as_deref() == Some(claim_ref)).map(|pv| pv.meta.name.clone())
+}
+
 fn bind(cluster: &mut Cluster, k: &(String, String)) {
     let Some(claim) = cluster.pvcs().get(k).cloned() else { return };
     let claim_ref = format!("{}/{}", k.0, k.1);
-    // A volume already reserved for this claim, or a free static volume that fits.
-    let static_pv = cluster
-        .pvs()
-        .values()
-        .find(|pv| pv.claim.as_deref() == Some(claim_ref.as_str()))
-        .or_else(|| {
-            cluster.pvs().values().find(|pv| {
-                pv.claim.is_none() && !pv.released && pv.size >= claim.size && pv.storage_class == claim.storage_class
-            })
-        })
-        .map(|pv| pv.meta.name.clone());
-    if let Some(pv_name) = static_pv {
+    if let Some(pv_name) = reserved(cluster, &claim_ref) {
         finish(cluster, k, &pv_name, &claim_ref);
         return;
     }
-    let class = claim
-        .storage_class
-        .clone()
-        .or_else(|| cluster.storageclasses().values().find(|sc| sc.is_default).map(|sc| sc.meta.name.clone()));
+    if waits_for_consumer(cluster, &claim) {
+        cluster.record(
+            &k.0,
+            "PersistentVolumeClaim",
+            &k.1,
+            false,
+            "WaitForFirstConsumer",
+            "waiting for first consumer to be created before binding",
+            "persistentvolume-controller",
+        );
+        return;
+    }
+    let free = candidates(cluster, &claim).first().map(|pv| pv.meta.name.clone());
+    if let Some(pv_name) = free {
+        finish(cluster, k, &pv_name, &claim_ref);
+        return;
+    }
+    provision(cluster, k, &claim, None);
+}
+
+/// Binds a claim that waited for its first consumer, now that the consumer runs on `node`.
+pub fn bind_for_node(cluster: &mut Cluster, k: &(String, String), node: &str) {
+    let Some(claim) = cluster.pvcs().get(k).cloned() else { return };
+    if claim.phase != PvcPhase::Pending {
+        return;
+    }
+    let labels = cluster.nodes().get(node).map(|n| n.meta.labels.clone()).unwrap_or_default();
+    let claim_ref = format!("{}/{}", k.0, k.1);
+    if let Some(pv_name) = reserved(cluster, &claim_ref) {
+        finish(cluster, k, &pv_name, &claim_ref);
+        return;
+    }
+    let fitting =
+        candidates(cluster, &claim).into_iter().find(|pv| pv.fits_node(&labels)).map(|pv| pv.meta.name.clone());
+    match fitting {
+        Some(pv_name) => finish(cluster, k, &pv_name, &claim_ref),
+        None => provision(cluster, k, &claim, Some((node, &labels))),
+    }
+}
+
+fn provision(
+    cluster: &mut Cluster,
+    k: &(String, String),
+    claim: &Pvc,
+    node: Option<(&str, &BTreeMap<String, String>)>,
+) {
+    let claim_ref = format!("{}/{}", k.0, k.1);
+    let class = class_of(cluster, claim);
     let Some(class) = class else {
         cluster.record(
             &k.0,
@@ -61,6 +134,20 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
     let reclaim =
         cluster.storageclasses().get(&class).map_or_else(|| "Delete".to_owned(), |sc| sc.reclaim_policy.clone());
     let provisioner = cluster.storageclasses().get(&class).map_or_else(String::new, |sc| sc.provisioner.clone());
+    if provisioner == NO_PROVISIONER {
+        return;
+    }
+    // A volume provisioned for a consumer lives where it runs: on its node for local-path
+    // volumes, in its zone for network disks.
+    let node_affinity: BTreeMap<String, Vec<String>> = match node {
+        None => BTreeMap::new(),
+        Some((name, labels)) => match labels.get(ZONE_LABEL) {
+            Some(zone) if provisioner != "rancher.io/local-path" => {
+                BTreeMap::from([(ZONE_LABEL.to_owned(), vec![zone.clone()])])
+            }
+            _ => BTreeMap::from([(HOSTNAME_LABEL.to_owned(), vec![name.to_owned()])]),
+        },
+    };
     let pv_name = format!("pvc-{}", uuid_like(cluster));
     let mut meta = Meta::new(pv_name.clone(), "");
     cluster.stamp(&mut meta);
@@ -76,6 +163,8 @@ fn bind(cluster: &mut Cluster, k: &(String, String)) {
             reclaim_policy: reclaim,
             claim: Some(claim_ref.clone()),
             released: false,
+            node_affinity,
+            local_path: None,
         },
     );
     if let Some(c) = cluster.pvcs_mut().get_mut(k) {
@@ -137,6 +226,7 @@ mod tests {
             provisioner: "rancher.io/local-path".to_owned(),
             is_default: false,
             reclaim_policy: "Delete".to_owned(),
+            volume_binding_mode: crate::sim::objects::VolumeBindingMode::Immediate,
         })
     }
 

@@ -90,7 +90,7 @@ fn skeleton(kind: Kind, ns: &str, name: &str, manifest: &Value) -> Result<Object
         Kind::NetworkPolicy => ("NetworkPolicy", json!({ "policy_types": [] })),
         Kind::Pvc => ("Pvc", json!({ "size": 0 })),
         Kind::Pv => ("Pv", json!({ "size": 0 })),
-        Kind::StorageClass => ("StorageClass", json!({})),
+        Kind::StorageClass => ("StorageClass", storage_class(name, manifest)?),
         Kind::Hpa => ("Hpa", json!({ "target": "", "max_replicas": 1, "target_cpu_percent": 80 })),
         Kind::ResourceQuota => ("ResourceQuota", json!({})),
         Kind::LimitRange => ("LimitRange", json!({})),
@@ -112,6 +112,26 @@ fn skeleton(kind: Kind, ns: &str, name: &str, manifest: &Value) -> Result<Object
         o.insert("meta".into(), meta);
     }
     serde_json::from_value(json!({ tag: body })).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// A storage class's fields that cannot change after creation, from the manifest.
+fn storage_class(name: &str, manifest: &Value) -> Result<Value, ApiError> {
+    let invalid = |b: Bad| b.into_api(Kind::StorageClass, name);
+    let mut fields = serde_json::Map::new();
+    if let Some(p) = read::opt_str(manifest, "provisioner", "").map_err(invalid)? {
+        fields.insert("provisioner".into(), p.into());
+    }
+    if let Some(p) = read::opt_str(manifest, "reclaimPolicy", "").map_err(invalid)? {
+        fields.insert("reclaim_policy".into(), p.into());
+    }
+    if let Some(mode) = read::opt_str(manifest, "volumeBindingMode", "").map_err(invalid)? {
+        if !matches!(mode.as_str(), "Immediate" | "WaitForFirstConsumer") {
+            let supported = ["Immediate", "WaitForFirstConsumer"];
+            return Err(invalid(Bad::unsupported("volumeBindingMode", &json!(mode), &supported)));
+        }
+        fields.insert("volume_binding_mode".into(), mode.into());
+    }
+    Ok(Value::Object(fields))
 }
 
 /// A deployment whose selector and template labels are the manifest's, so that writing the

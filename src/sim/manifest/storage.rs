@@ -120,7 +120,11 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                     "storageClassName": v.storage_class,
                     "volumeMode": "Filesystem",
                     "claimRef": claim,
-                    "hostPath": {"path": format!("/var/local-path-provisioner/{}", v.meta.name), "type": "DirectoryOrCreate"},
+                    "hostPath": if v.local_path.is_some() { Value::Null } else {
+                        json!({"path": format!("/var/local-path-provisioner/{}", v.meta.name), "type": "DirectoryOrCreate"})
+                    },
+                    "local": v.local_path.as_ref().map(|path| json!({"path": path})),
+                    "nodeAffinity": node_affinity(&v.node_affinity),
                 },
                 "status": {"phase": pv_phase(v)},
             }))
@@ -135,11 +139,46 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                 "metadata": m,
                 "provisioner": s.provisioner,
                 "reclaimPolicy": s.reclaim_policy,
-                "volumeBindingMode": "Immediate",
+                "volumeBindingMode": s.volume_binding_mode.as_str(),
             }))
         }
         _ => None,
     }
+}
+
+/// `spec.nodeAffinity` of a volume: one required term with an `In` requirement per label.
+fn node_affinity(affinity: &BTreeMap<String, Vec<String>>) -> Value {
+    if affinity.is_empty() {
+        return Value::Null;
+    }
+    let expressions: Vec<Value> =
+        affinity.iter().map(|(k, values)| json!({"key": k, "operator": "In", "values": values})).collect();
+    json!({"required": {"nodeSelectorTerms": [{"matchExpressions": expressions}]}})
+}
+
+/// `spec.nodeAffinity.required`: one term of `In` requirements, the part the simulation models.
+fn read_node_affinity(spec: &Value) -> R<BTreeMap<String, Vec<String>>> {
+    let affinity = read::obj(spec, "nodeAffinity", "spec")?;
+    let required = read::obj(affinity, "required", "spec.nodeAffinity")?;
+    let terms_path = "spec.nodeAffinity.required.nodeSelectorTerms";
+    let mut out = BTreeMap::new();
+    for (i, term) in read::list(required, "nodeSelectorTerms", "spec.nodeAffinity.required")?.into_iter().enumerate() {
+        let term_path = index(terms_path, i);
+        if i > 0 {
+            return Err(Bad::invalid(&term_path, term, "this console models one node selector term"));
+        }
+        let expressions = join(&term_path, "matchExpressions");
+        for (j, e) in read::list(term, "matchExpressions", &term_path)?.into_iter().enumerate() {
+            let path = index(&expressions, j);
+            let label = read::req_str(e, "key", &path)?;
+            let operator = read::req_str(e, "operator", &path)?;
+            if operator != "In" {
+                return Err(Bad::unsupported(&join(&path, "operator"), &json!(operator), &["In"]));
+            }
+            out.insert(label, read::str_list(e, "values", &path)?);
+        }
+    }
+    Ok(out)
 }
 
 /// `Bound`, `Released` or `Available`, as `kubectl get pv` shows.
@@ -274,6 +313,8 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             }
             v.reclaim_policy = policy;
             v.storage_class = read::opt_str(spec, "storageClassName", "spec")?;
+            v.local_path = read::opt_str(read::obj(spec, "local", "spec")?, "path", "spec.local")?;
+            v.node_affinity = read_node_affinity(spec)?;
             let claim = read::obj(spec, "claimRef", "spec")?;
             v.claim = match read::opt_str(claim, "name", "spec.claimRef")? {
                 None => None,
@@ -298,6 +339,10 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             }
             if policy != old.reclaim_policy {
                 return Err(Bad::forbidden("reclaimPolicy", "updates to reclaimPolicy are forbidden."));
+            }
+            let mode = read::opt_str(m, "volumeBindingMode", "")?;
+            if mode.is_some_and(|mode| mode != old.volume_binding_mode.as_str()) {
+                return Err(Bad::forbidden("volumeBindingMode", "updates to volumeBindingMode are forbidden."));
             }
             cluster.storageclasses_mut().insert(name.to_owned(), s);
         }

@@ -84,6 +84,37 @@ pub struct PersistentVolume {
     /// Whether the volume holds the app's data (gone when a `Delete`-policy claim is deleted).
     #[serde(skip)]
     pub released: bool,
+    /// Required node affinity: node label → accepted values (one `In` requirement per label, all
+    /// of which must hold). A pod using the volume can only run on a node that matches.
+    #[serde(default)]
+    pub node_affinity: BTreeMap<String, Vec<String>>,
+    /// `spec.local.path`: a local disk on one node (its data stays there); none is a host path.
+    #[serde(default)]
+    pub local_path: Option<String>,
+}
+
+impl PersistentVolume {
+    /// Whether a node with these labels satisfies the volume's node affinity.
+    pub fn fits_node(&self, node_labels: &BTreeMap<String, String>) -> bool {
+        self.node_affinity.iter().all(|(k, values)| node_labels.get(k).is_some_and(|v| values.contains(v)))
+    }
+}
+
+/// When a class binds and provisions a claim: at once, or once a pod that uses it is scheduled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VolumeBindingMode {
+    #[default]
+    Immediate,
+    WaitForFirstConsumer,
+}
+
+impl VolumeBindingMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VolumeBindingMode::Immediate => "Immediate",
+            VolumeBindingMode::WaitForFirstConsumer => "WaitForFirstConsumer",
+        }
+    }
 }
 
 fn delete() -> String {
@@ -100,6 +131,8 @@ pub struct StorageClass {
     pub is_default: bool,
     #[serde(default = "delete")]
     pub reclaim_policy: String,
+    #[serde(default)]
+    pub volume_binding_mode: VolumeBindingMode,
 }
 
 fn provisioner() -> String {

@@ -105,12 +105,27 @@ pub fn pv(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, &format!("Access Modes:\t{}", access_mode(&v.access_mode)));
     w.line(0, "VolumeMode:\tFilesystem");
     w.line(0, &format!("Capacity:\t{}", mem(v.size)));
-    w.line(0, "Node Affinity:\t<none>");
+    if v.node_affinity.is_empty() {
+        w.line(0, "Node Affinity:\t<none>");
+    } else {
+        // kubectl prints one requirement a line, `key in [a, b]`, under `Term 0:`.
+        w.line(0, "Node Affinity:\t");
+        w.line(1, "Required Terms:\t");
+        for (i, (label, values)) in v.node_affinity.iter().enumerate() {
+            let title = if i == 0 { "Term 0:" } else { "" };
+            w.line(2, &format!("{title}\t{label} in [{}]", values.join(", ")));
+        }
+    }
     w.line(0, "Message:\t");
     w.line(0, "Source:");
-    w.line(2, "Type:\tHostPath (bare host directory volume)");
-    w.line(2, &format!("Path:\t/opt/local-path-provisioner/{name}"));
-    w.line(2, "HostPathType:\tDirectoryOrCreate");
+    if let Some(path) = &v.local_path {
+        w.line(2, "Type:\tLocalVolume (a persistent volume backed by local storage on a node)");
+        w.line(2, &format!("Path:\t{path}"));
+    } else {
+        w.line(2, "Type:\tHostPath (bare host directory volume)");
+        w.line(2, &format!("Path:\t/opt/local-path-provisioner/{name}"));
+        w.line(2, "HostPathType:\tDirectoryOrCreate");
+    }
 }
 
 pub fn storageclass(cluster: &Cluster, name: &str, w: &mut W) {
@@ -130,7 +145,7 @@ pub fn storageclass(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, "AllowVolumeExpansion:\t<unset>");
     w.line(0, "MountOptions:\t<none>");
     w.line(0, &format!("ReclaimPolicy:\t{}", sc.reclaim_policy));
-    w.line(0, "VolumeBindingMode:\tImmediate");
+    w.line(0, &format!("VolumeBindingMode:\t{}", sc.volume_binding_mode.as_str()));
 }
 
 pub fn serviceaccount(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {

@@ -465,8 +465,29 @@ status <PersistentVolumeStatus>: status represents the current information/statu
 accessModes <[]string>: accessModes contains all ways the volume can be mounted.
 capacity <map[string]Quantity>: capacity is the description of the persistent volume's resources and capacity.
 claimRef <ObjectReference>: claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim.
+local <LocalVolumeSource>: local represents directly-attached storage with node affinity
+nodeAffinity <VolumeNodeAffinity>: nodeAffinity defines constraints that limit what nodes this volume can be accessed from. This field influences the scheduling of pods that use this volume.
 persistentVolumeReclaimPolicy <string> enum(Delete, Recycle, Retain): persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated).
 storageClassName <string>: storageClassName is the name of StorageClass to which this persistent volume belongs. Empty value means that this volume does not belong to any StorageClass.
+
+= LocalVolumeSource: Local represents directly-attached storage with node affinity
+fsType <string>: fsType is the filesystem type to mount. It applies only when the Path is a block device. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a filesystem if unspecified.
+path <string> -required-: path of the full path to the volume on the node. It can be either a directory or block device (disk, partition, ...).
+
+= VolumeNodeAffinity: VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.
+required <NodeSelector>: required specifies hard node constraints that must be met.
+
+= NodeSelector: A node selector represents the union of the results of one or more label queries over a set of nodes; that is, it represents the OR of the selectors represented by the node selector terms.
+nodeSelectorTerms <[]NodeSelectorTerm> -required-: Required. A list of node selector terms. The terms are ORed.
+
+= NodeSelectorTerm: A null or empty node selector term matches no objects. The requirements of them are ANDed. The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.
+matchExpressions <[]NodeSelectorRequirement>: A list of node selector requirements by node's labels.
+matchFields <[]NodeSelectorRequirement>: A list of node selector requirements by node's fields.
+
+= NodeSelectorRequirement: A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
+key <string> -required-: The label key that the selector applies to.
+operator <string> -required- enum(DoesNotExist, Exists, Gt, In, Lt, NotIn): Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
+values <[]string>: An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.
 
 = PersistentVolumeStatus: PersistentVolumeStatus is the current status of a persistent volume.
 message <string>: message is a human-readable message indicating details about why the volume is in this state.

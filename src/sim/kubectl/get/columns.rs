@@ -323,7 +323,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 shown,
                 s.provisioner.clone(),
                 s.reclaim_policy.clone(),
-                "Immediate".to_owned(),
+                s.volume_binding_mode.as_str().to_owned(),
                 "false".to_owned(),
                 age_s,
             ]
