@@ -13,6 +13,7 @@ pub mod drain;
 pub mod kind;
 pub mod kubectl;
 pub mod manifest;
+pub mod metrics;
 pub mod network;
 pub mod objects;
 pub mod predicate;

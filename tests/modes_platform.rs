@@ -27,6 +27,7 @@ const FIXTURES: &[&str] = &[
     "modes/m39-rbac-forbidden.ron",
     "modes/m42-hpa-max-too-low.ron",
     "modes/m43-hpa-no-metrics.ron",
+    "modes/m43-metrics-server-down.ron",
     "modes/m44-rollout-stuck.ron",
     "modes/m45-scaled-to-zero.ron",
 ];
@@ -530,6 +531,38 @@ fn m43_hpa_without_metrics() {
     settle(&mut s, 5);
     expect_not(&mut s, "kubectl get hpa -n shop", &["<unknown>"]);
     expect(&mut s, "kubectl describe hpa web -n shop", &["SuccessfulRescale", "ScalingActive   True"]);
+    healthy(&mut s);
+    assert_wins(&mut s);
+}
+
+#[test]
+fn m43_metrics_server_down() {
+    let mut s = session("modes/m43-metrics-server-down.ron");
+    expect(&mut s, "kubectl get hpa -n shop", &["cpu: <unknown>/50%"]);
+    expect(
+        &mut s,
+        "kubectl describe hpa web -n shop",
+        &[
+            "AbleToScale    True    SucceededGetScale",
+            "ScalingActive  False   FailedGetResourceMetric",
+            "the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)",
+            "FailedGetResourceMetric",
+        ],
+    );
+    expect(&mut s, "kubectl top pods -n shop", &["error: Metrics API not available"]);
+    expect(&mut s, "kubectl top nodes", &["error: Metrics API not available"]);
+    expect(&mut s, "kubectl get deploy metrics-server -n kube-system", &["metrics-server   0/0"]);
+    // The campaign traffic arrives and nothing scales.
+    wait(&mut s, 1);
+    expect(&mut s, "/status", &["Storefront", "504 Gateway Time-out (overloaded)"]);
+    expect(&mut s, "kubectl get deploy web -n shop", &["web    2/2"]);
+
+    ok(&mut s, "kubectl scale deploy metrics-server -n kube-system --replicas=1");
+    settle(&mut s, 5);
+    expect_not(&mut s, "kubectl get hpa -n shop", &["<unknown>"]);
+    expect(&mut s, "kubectl describe hpa web -n shop", &["SuccessfulRescale", "ScalingActive   True"]);
+    expect(&mut s, "kubectl top pods -n shop", &["NAME", "CPU(cores)", "web-"]);
+    expect_not(&mut s, "kubectl get deploy web -n shop", &["web    2/2"]);
     healthy(&mut s);
     assert_wins(&mut s);
 }

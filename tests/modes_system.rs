@@ -53,7 +53,7 @@ fn kube_system_lists_the_control_plane() {
     assert_eq!(
         names
             .iter()
-            .filter(|n| !n.starts_with("coredns-") && !n.starts_with("kube-proxy-"))
+            .filter(|n| !["coredns-", "kube-proxy-", "metrics-server-"].iter().any(|p| n.starts_with(p)))
             .copied()
             .collect::<Vec<_>>(),
         [
@@ -67,6 +67,7 @@ fn kube_system_lists_the_control_plane() {
     assert!(out.starts_with("NAME                                    READY   STATUS    RESTARTS   AGE\n"), "{out}");
     let nodes = ok(&mut s, "kubectl get nodes --no-headers").lines().count();
     assert_eq!(names.iter().filter(|n| n.starts_with("kube-proxy-")).count(), nodes, "{out}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("metrics-server-")).count(), 1, "{out}");
     assert!(out.contains("kube-apiserver-control-plane            1/1     Running   0          2d"), "{out}");
     insta::assert_snapshot!("kube_system_pods", out);
     // A mirror pod is the Node's, at the node's address (host network), system-node-critical.

@@ -1,11 +1,12 @@
 //! The components every cluster has: default namespaces, a control plane (`control_plane`),
 //! `CoreDNS` behind the `kube-dns` service with its Corefile (`dns`), `kube-proxy` on every node
-//! (a daemon set), the built-in RBAC objects and system service accounts (`rbac`), and an
-//! ingress controller. Scenarios get them unless they set `system: false`, and may break them
+//! (a daemon set), the built-in RBAC objects and system service accounts (`rbac`), an ingress
+//! controller and metrics-server (`metrics`). Scenarios get them unless they set `system: false`, and may break them
 //! like anything else.
 
 pub mod control_plane;
 pub mod dns;
+pub mod metrics;
 mod rbac;
 
 use std::collections::BTreeMap;
@@ -104,6 +105,7 @@ pub fn images() -> Vec<Image> {
             tags: BTreeMap::from([("v1.31.0".to_owned(), "kube-proxy".to_owned())]),
             private: false,
         },
+        metrics::image(),
     ]);
     images
 }
@@ -173,6 +175,7 @@ pub fn apps() -> BTreeMap<String, AppProfile> {
         ),
     ]);
     apps.extend(control_plane::apps());
+    apps.extend([metrics::app()]);
     apps
 }
 
@@ -338,5 +341,6 @@ pub fn objects() -> Vec<Object> {
         ],
         cluster_ip: String::new(),
     }));
+    out.extend(metrics::objects());
     out
 }

@@ -117,6 +117,8 @@ pub enum AppRole {
     IngressController,
     /// Answers admission webhook calls.
     Webhook,
+    /// Serves the resource metrics API (`metrics-server`) that `kubectl top` and the HPA read.
+    MetricsServer,
 }
 
 /// Something a running app does to the cluster: the rogue actors of failure modes 36 and 45.

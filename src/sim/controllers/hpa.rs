@@ -1,5 +1,6 @@
 //! The horizontal pod autoscaler: average CPU utilisation over requests decides the replica
-//! count within min/max; a container without a CPU request leaves the metric `<unknown>`.
+//! count within min/max; a container without a CPU request, or a resource metrics API that
+//! metrics-server does not serve (`sim::metrics`), leaves the metric `<unknown>`.
 
 use crate::sim::change::Change;
 use crate::sim::cluster::{Cluster, key};
@@ -45,6 +46,21 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
         .filter(|p| &p.meta.namespace == ns && p.is_active() && selector.matches(&p.meta.labels))
         .collect();
     let current = deploy.replicas;
+    // The controller fetches the pods' metrics before it looks at their requests.
+    if !crate::sim::metrics::api_available(cluster) {
+        let message = format!("failed to get cpu utilization: {}", crate::sim::metrics::UNAVAILABLE);
+        cluster.record(
+            ns,
+            "HorizontalPodAutoscaler",
+            &k.1,
+            true,
+            "FailedGetResourceMetric",
+            &message,
+            "horizontal-pod-autoscaler",
+        );
+        metrics_failed(cluster, k, current, &message);
+        return;
+    }
     // Every container needs a CPU request for utilisation to mean anything.
     let missing = pods.iter().find_map(|p| {
         p.spec
@@ -206,7 +222,7 @@ fn set(
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::apps::AppProfile;
+    use crate::sim::apps::{AppProfile, AppRole};
     use crate::sim::change::{Change, Object};
     use crate::sim::cluster::{Cluster, key};
     use crate::sim::controllers::test_support::{
@@ -293,6 +309,88 @@ mod tests {
             messages(&c, "HorizontalPodAutoscaler", "web", "SuccessfulRescale"),
             [format!("New size: 4; reason: {ABOVE}")]
         );
+    }
+
+    /// `autoscaled` (requests 100m, max 10) in a cluster whose metrics-server deployment has
+    /// `metrics_replicas` pods.
+    fn autoscaled_with_metrics_server(metrics_replicas: u32) -> Cluster {
+        let app = AppProfile { cpu: Millicores(150), ..AppProfile::default() };
+        let metrics = AppProfile { role: AppRole::MetricsServer, cpu_per_rps: 0.0, ..AppProfile::default() };
+        let mut d = deployment("default", "web", "web:v1", 2);
+        d.template.spec.containers[0].resources.requests.cpu = Some(Millicores(100));
+        let server = deployment("kube-system", "metrics-server", "metrics:v1", metrics_replicas);
+        let mut c = cluster_with(
+            vec![node("node-1")],
+            &[("web:v1", app), ("metrics:v1", metrics)],
+            vec![Object::Deployment(d), Object::Deployment(server)],
+        );
+        c.advance_seconds(30);
+        let hpa = Hpa {
+            meta: Meta::new("web", "default"),
+            target: "web".to_owned(),
+            min_replicas: 1,
+            max_replicas: 10,
+            target_cpu_percent: 50,
+            status: HpaStatus::default(),
+        };
+        apply(&mut c, Change::Create(Object::Hpa(hpa)));
+        c.step();
+        c
+    }
+
+    #[test]
+    fn without_a_ready_metrics_server_the_hpa_is_blind_and_keeps_its_size() {
+        // kube-controller-manager's wording when the aggregated metrics.k8s.io API answers 404.
+        let why = "failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)";
+        let mut c = autoscaled_with_metrics_server(0);
+        assert_eq!(status(&c).current_cpu_percent, None);
+        assert_eq!(
+            condition(&c, "AbleToScale"),
+            triple("True", "SucceededGetScale", "the HPA controller was able to get the target's current scale")
+        );
+        assert_eq!(
+            condition(&c, "ScalingActive"),
+            triple(
+                "False",
+                "FailedGetResourceMetric",
+                &format!("the HPA was unable to compute the replica count: {why}")
+            )
+        );
+        assert_eq!(messages(&c, "HorizontalPodAutoscaler", "web", "FailedGetResourceMetric"), [why]);
+        assert!(c.events.iter().filter(|e| e.reason == "FailedGetResourceMetric").all(|e| e.warning));
+        assert_eq!(get_deployment(&c, "default", "web").replicas, 2);
+
+        // Restored, metrics-server needs to become Ready and scrape once before the HPA sees.
+        apply(
+            &mut c,
+            Change::Scale {
+                kind: crate::sim::kind::Kind::Deployment,
+                namespace: "kube-system".to_owned(),
+                name: "metrics-server".to_owned(),
+                replicas: 1,
+            },
+        );
+        c.advance_seconds(30);
+        assert_eq!(get_deployment(&c, "default", "web").replicas, 2, "metrics came back before a scrape");
+        c.advance_seconds(60);
+        assert!(status(&c).current_cpu_percent.is_some(), "{:?}", status(&c));
+        assert_eq!(
+            messages(&c, "HorizontalPodAutoscaler", "web", "SuccessfulRescale").first(),
+            Some(&format!("New size: 6; reason: {ABOVE}"))
+        );
+        assert!(get_deployment(&c, "default", "web").replicas >= 6);
+    }
+
+    #[test]
+    fn a_running_metrics_server_serves_the_hpa() {
+        let mut c = autoscaled_with_metrics_server(1);
+        c.advance_seconds(60);
+        assert!(status(&c).current_cpu_percent.is_some(), "{:?}", status(&c));
+        assert_eq!(
+            messages(&c, "HorizontalPodAutoscaler", "web", "SuccessfulRescale").first(),
+            Some(&format!("New size: 6; reason: {ABOVE}"))
+        );
+        assert!(get_deployment(&c, "default", "web").replicas >= 6);
     }
 
     #[test]

@@ -224,6 +224,21 @@ fn top_without_running_pods_explains_itself() {
     assert_eq!(top(&mut c, "pod nope"), Err("Error from server (NotFound): pods \"nope\" not found".to_owned()));
 }
 
+#[test]
+fn top_without_a_ready_metrics_server_says_the_metrics_api_is_not_available() {
+    // kubectl checks discovery for metrics.k8s.io first: even a missing pod gets this error.
+    let mut c = with_apps();
+    c.apps_mut().insert(
+        "metrics-server".into(),
+        AppProfile { role: crate::sim::apps::AppRole::MetricsServer, ..AppProfile::default() },
+    );
+    for line in ["pods", "pod nope -n shop", "nodes", "node node-1"] {
+        assert_eq!(top(&mut c, line), Err("error: Metrics API not available".to_owned()), "top {line}");
+    }
+    // Usage errors still come first.
+    assert_eq!(top(&mut c, "pods --bogus").map_err(|e| e.contains("Metrics API")), Err(false));
+}
+
 /// The healthy pod with a line a minute from 09:06 to 09:10 (the fixture's clock is 09:10).
 fn with_timed_logs() -> Cluster {
     let mut c = cluster();

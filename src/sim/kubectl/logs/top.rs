@@ -1,5 +1,6 @@
 //! `kubectl top pods|nodes`: metrics-server's view, computed from each running container's app
 //! profile (base use plus a share per request per second it serves), capped at its limits.
+//! Both fail as kubectl does while metrics-server does not serve the API (`sim::metrics`).
 
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kubectl::args::{Args, FlagSpec};
@@ -85,12 +86,26 @@ pub fn group(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
 
 /// Runs `kubectl top pods`.
 pub fn pods(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    top_pods(cluster, &Args::parse(args, FLAGS)?)
+    let args = Args::parse(args, FLAGS)?;
+    require_metrics_api(cluster)?;
+    top_pods(cluster, &args)
 }
 
 /// Runs `kubectl top nodes`.
 pub fn nodes(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
-    top_nodes(cluster, &Args::parse(args, FLAGS)?)
+    let args = Args::parse(args, FLAGS)?;
+    require_metrics_api(cluster)?;
+    top_nodes(cluster, &args)
+}
+
+/// kubectl asks discovery for `metrics.k8s.io` before it reads anything, and stops there when
+/// the group is not served.
+fn require_metrics_api(cluster: &Cluster) -> Result<(), KubectlError> {
+    if crate::sim::metrics::api_available(cluster) {
+        Ok(())
+    } else {
+        Err(KubectlError::msg("error: Metrics API not available"))
+    }
 }
 
 fn sort_rows(rows: &mut [(Vec<String>, u64, u64)], by: Option<&str>) -> Result<(), KubectlError> {
