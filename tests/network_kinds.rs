@@ -1,4 +1,4 @@
-//! The EndpointSlice as the console shows it: `get endpointslices`, `describe` and `-o yaml`,
+//! The `EndpointSlice` as the console shows it: `get endpointslices`, `describe` and `-o yaml`,
 //! pinned as insta snapshots against kubectl 1.31's layout. kubectl prints ADDRESSTYPE, PORTS
 //! (port numbers) and ENDPOINTS (every address, ready or not, at most three then `+ N more...`);
 //! a service with no endpoints has a placeholder slice whose PORTS and ENDPOINTS are `<unset>`;

@@ -72,10 +72,11 @@ fn slice_of<'a>(cluster: &Cluster, e: &'a Endpoints) -> Slice<'a> {
     // Its own uid, distinct from the Endpoints' (kept in the range the other uids use).
     meta.uid = 1_000_000 + hash % 1_000_000;
     let mut labels = Labels::new();
-    if let Some(svc) = cluster.services().get(&e.meta.key()) {
-        labels.extend(svc.meta.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
+    // The controller copies the service's labels; the API server's own slice has only its name.
     if !is_api_server(e) {
+        if let Some(svc) = cluster.services().get(&e.meta.key()) {
+            labels.extend(svc.meta.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
         labels.insert(MANAGED_BY_LABEL.to_owned(), MANAGED_BY.to_owned());
     }
     labels.insert(SERVICE_NAME_LABEL.to_owned(), e.meta.name.clone());
