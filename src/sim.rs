@@ -10,6 +10,7 @@ pub mod controllers;
 pub mod corefile;
 pub mod cron;
 pub mod drain;
+pub mod endpoint_slice;
 pub mod kind;
 pub mod kubectl;
 pub mod manifest;

@@ -103,6 +103,8 @@ fn kube_system_objects_exist() {
     let mut s = session("modes/m28-upgrade-drain-blocked.ron");
     let ip = kombat::sim::control_plane::api_server_ip(&s.cluster).expect("a control plane");
     expect(&mut s, "kubectl get endpoints kubernetes", &[&format!("kubernetes   {ip}:6443")]);
+    // The API server keeps its own EndpointSlice, named after the service with no suffix.
+    expect(&mut s, "kubectl get endpointslice kubernetes", &["kubernetes   IPv4", &format!("6443    {ip}")]);
     expect(
         &mut s,
         "kubectl get cm -A",

@@ -83,7 +83,7 @@ pub fn declared(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> O
         Kind::RoleBinding => form(cluster.rolebindings().get(&k)),
         Kind::ClusterRoleBinding => form(cluster.rolebindings().get(&cluster_scoped)),
         Kind::ValidatingWebhook | Kind::MutatingWebhook => form(cluster.webhooks().get(name)),
-        Kind::Event => None,
+        Kind::Event | Kind::EndpointSlice => None,
     }
 }
 

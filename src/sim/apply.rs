@@ -448,7 +448,8 @@ impl Cluster {
             Kind::StatefulSet => self.statefulsets_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Job => self.jobs_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::CronJob => self.cronjobs_mut().get_mut(&k).map(|o| &mut o.meta),
-            Kind::Event => None,
+            // EndpointSlices are views of Endpoints: nothing to label or annotate.
+            Kind::Event | Kind::EndpointSlice => None,
         };
         edit(meta.ok_or_else(|| ApiError::not_found(kind, name))?)
     }
@@ -955,6 +956,12 @@ impl Cluster {
             }
             Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob => {
                 self.delete_workload(kind, namespace, name)?;
+            }
+            // The endpointslice controller would put it straight back, under the same name.
+            Kind::EndpointSlice => {
+                if crate::sim::endpoint_slice::find(self, namespace, name).is_none() {
+                    return Err(missing());
+                }
             }
             Kind::Event => {
                 let before = self.events.len();

@@ -35,6 +35,7 @@ pub enum Kind {
     StatefulSet,
     Job,
     CronJob,
+    EndpointSlice,
 }
 
 /// (kind, plural, singular, short names, group, Kind as the API spells it, namespaced)
@@ -103,10 +104,11 @@ const TABLE: &[Row] = &[
     (Kind::StatefulSet, "statefulsets", "statefulset", &["sts"], "apps", "StatefulSet", true),
     (Kind::Job, "jobs", "job", &[], "batch", "Job", true),
     (Kind::CronJob, "cronjobs", "cronjob", &["cj"], "batch", "CronJob", true),
+    (Kind::EndpointSlice, "endpointslices", "endpointslice", &[], "discovery.k8s.io", "EndpointSlice", true),
 ];
 
 impl Kind {
-    pub const ALL: [Kind; 30] = [
+    pub const ALL: [Kind; 31] = [
         Kind::Pod,
         Kind::Deployment,
         Kind::ReplicaSet,
@@ -137,6 +139,7 @@ impl Kind {
         Kind::StatefulSet,
         Kind::Job,
         Kind::CronJob,
+        Kind::EndpointSlice,
     ];
 
     fn row(self) -> &'static Row {
@@ -220,5 +223,8 @@ mod tests {
         assert_eq!(Kind::DaemonSet.api_version(), "apps/v1");
         assert_eq!(Kind::CronJob.api_version(), "batch/v1");
         assert_eq!(Kind::Job.qualified(), "job.batch");
+        // kubectl api-resources: endpointslices (no short name) discovery.k8s.io/v1.
+        assert_eq!(Kind::parse("endpointslices.discovery.k8s.io"), Some(Kind::EndpointSlice));
+        assert_eq!(Kind::EndpointSlice.api_version(), "discovery.k8s.io/v1");
     }
 }

@@ -40,7 +40,7 @@ pub fn to_manifest(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -
         | Kind::StatefulSet
         | Kind::Job
         | Kind::CronJob => workload::emit(cluster, kind, namespace, name),
-        Kind::Service | Kind::Endpoints | Kind::Ingress | Kind::NetworkPolicy => {
+        Kind::Service | Kind::Endpoints | Kind::EndpointSlice | Kind::Ingress | Kind::NetworkPolicy => {
             network::emit(cluster, kind, namespace, name)
         }
         Kind::Node | Kind::Namespace | Kind::ConfigMap | Kind::Secret | Kind::Pvc | Kind::Pv | Kind::StorageClass => {
@@ -130,7 +130,7 @@ fn write(cluster: &mut Cluster, kind: Kind, namespace: &str, name: &str, after: 
         | Kind::StatefulSet
         | Kind::Job
         | Kind::CronJob => workload::write(cluster, kind, namespace, name, after),
-        Kind::Service | Kind::Endpoints | Kind::Ingress | Kind::NetworkPolicy => {
+        Kind::Service | Kind::Endpoints | Kind::EndpointSlice | Kind::Ingress | Kind::NetworkPolicy => {
             network::write(cluster, kind, namespace, name, after)
         }
         Kind::Node | Kind::Namespace | Kind::ConfigMap | Kind::Secret | Kind::Pvc | Kind::Pv | Kind::StorageClass => {

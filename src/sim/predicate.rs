@@ -389,6 +389,7 @@ fn exists(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> bool {
         Kind::ClusterRole => cluster.roles().contains_key(&key("", name)),
         Kind::ClusterRoleBinding => cluster.rolebindings().contains_key(&key("", name)),
         Kind::ValidatingWebhook | Kind::MutatingWebhook => cluster.webhooks().contains_key(name),
+        Kind::EndpointSlice => crate::sim::endpoint_slice::find(cluster, namespace, name).is_some(),
         Kind::Event => cluster.events.iter().any(|e| e.namespace == namespace && e.name == name),
     }
 }

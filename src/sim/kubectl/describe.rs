@@ -151,7 +151,12 @@ struct Target {
 }
 
 /// Every object of a kind as (namespace, name, labels); cluster-scoped kinds use `""`.
-fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
+/// `slices` are the `EndpointSlices`, computed once by the caller since they are views.
+fn list<'a>(
+    cluster: &'a Cluster,
+    slices: &'a [crate::sim::endpoint_slice::Slice<'a>],
+    kind: Kind,
+) -> Vec<(&'a str, &'a str, &'a Labels)> {
     macro_rules! rows {
         ($store:expr) => {
             $store.values().map(|o| (o.meta.namespace.as_str(), o.meta.name.as_str(), &o.meta.labels)).collect()
@@ -166,6 +171,9 @@ fn list(cluster: &Cluster, kind: Kind) -> Vec<(&str, &str, &Labels)> {
         Kind::ReplicaSet => rows!(cluster.replicasets()),
         Kind::Service => rows!(cluster.services()),
         Kind::Endpoints => rows!(cluster.endpoints()),
+        Kind::EndpointSlice => {
+            slices.iter().map(|s| (s.meta.namespace.as_str(), s.meta.name.as_str(), &s.meta.labels)).collect()
+        }
         Kind::Node => rows!(cluster.nodes(), cluster),
         Kind::Namespace => rows!(cluster.namespaces(), cluster),
         Kind::ConfigMap => rows!(cluster.configmaps()),
@@ -268,9 +276,10 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let mut outputs: Vec<String> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
     let mut any_all = false;
+    let slices = crate::sim::endpoint_slice::all(cluster);
     for (kind, name) in requests {
         let in_scope = |o_ns: &str| !kind.namespaced() || all_ns || o_ns == ns;
-        let objects: Vec<(&str, &str, &Labels)> = list(cluster, kind)
+        let objects: Vec<(&str, &str, &Labels)> = list(cluster, &slices, kind)
             .into_iter()
             .filter(|(o_ns, _, labels)| in_scope(o_ns) && selector.as_ref().is_none_or(|s| s.matches(labels)))
             .collect();
@@ -337,6 +346,7 @@ fn describe_one(cluster: &Cluster, t: &Target, show_events: bool) -> String {
         Kind::ReplicaSet => workload::replicaset(cluster, ns, name, &mut w),
         Kind::Service => network::service(cluster, ns, name, &mut w),
         Kind::Endpoints => network::endpoints(cluster, ns, name, &mut w),
+        Kind::EndpointSlice => network::endpoint_slice(cluster, ns, name, &mut w),
         Kind::Ingress => network::ingress(cluster, ns, name, &mut w),
         Kind::NetworkPolicy => network::netpol(cluster, ns, name, &mut w),
         Kind::Node => node::describe(cluster, name, &mut w),

@@ -62,6 +62,44 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             };
             Some(json!({"metadata": meta(cluster, kind, &e.meta), "subsets": subsets}))
         }
+        Kind::EndpointSlice => {
+            let slice = crate::sim::endpoint_slice::find(cluster, ns, name)?;
+            let endpoints: Vec<Value> = slice
+                .addresses()
+                .map(|(a, ready)| {
+                    let pod_uid = cluster.pods().get(&key(ns, &a.pod)).map(|p| super::uid(p.meta.uid));
+                    json!({
+                        "addresses": [a.ip],
+                        "conditions": {"ready": ready, "serving": ready, "terminating": false},
+                        "nodeName": (!a.node.is_empty()).then_some(&a.node),
+                        "targetRef": (!a.pod.is_empty()).then(|| json!({"kind": "Pod", "name": a.pod, "namespace": ns, "uid": pod_uid})),
+                    })
+                })
+                .collect();
+            let ports: Vec<Value> = slice
+                .ports()
+                .iter()
+                .map(|(n, p)| json!({"name": n.clone().unwrap_or_default(), "port": p, "protocol": "TCP"}))
+                .collect();
+            let mut metadata = meta(cluster, kind, &slice.meta);
+            if slice.controller_managed()
+                && let Value::Object(m) = &mut metadata
+            {
+                let svc_uid = cluster.services().get(&key(ns, slice.service())).map_or(0, |s| s.meta.uid);
+                m.insert("generateName".into(), format!("{}-", slice.service()).into());
+                m.insert("generation".into(), 1.into());
+                m.insert(
+                    "ownerReferences".into(),
+                    json!([{"apiVersion": "v1", "blockOwnerDeletion": true, "controller": true, "kind": "Service", "name": slice.service(), "uid": super::uid(svc_uid)}]),
+                );
+            }
+            Some(json!({
+                "addressType": "IPv4",
+                "endpoints": if endpoints.is_empty() { Value::Null } else { Value::Array(endpoints) },
+                "metadata": metadata,
+                "ports": if ports.is_empty() { Value::Null } else { Value::Array(ports) },
+            }))
+        }
         Kind::Ingress => {
             let i = cluster.ingresses().get(&id)?;
             let rules: Vec<Value> = i

@@ -213,3 +213,42 @@ fn rules(w: &mut W, list: &[PolicyRule], direction: &str, peer_word: &str, any_w
         }
     }
 }
+
+/// kubectl's `describeEndpointSliceV1`. Note `Ports: <unset>` and `Endpoints: <none>` are
+/// written with a space, not a tab, so they do not align with the other fields.
+pub fn endpoint_slice(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
+    let Some(slice) = crate::sim::endpoint_slice::find(cluster, ns, name) else {
+        return;
+    };
+    w.line(0, &format!("Name:\t{}", slice.meta.name));
+    w.line(0, &format!("Namespace:\t{ns}"));
+    w.labels("Labels", &slice.meta.labels);
+    w.annotations("Annotations", &slice.meta.annotations);
+    w.line(0, "AddressType:\tIPv4");
+    if slice.ports().is_empty() {
+        w.line(0, "Ports: <unset>");
+    } else {
+        w.line(0, "Ports:");
+        w.line(1, "Name\tPort\tProtocol");
+        w.line(1, "----\t----\t--------");
+        for (port_name, port) in slice.ports() {
+            w.line(1, &format!("{}\t{port}\tTCP", port_name.as_deref().filter(|n| !n.is_empty()).unwrap_or("<unset>")));
+        }
+    }
+    if slice.addresses().next().is_none() {
+        w.line(0, "Endpoints: <none>");
+        return;
+    }
+    w.line(0, "Endpoints:");
+    for (address, ready) in slice.addresses() {
+        w.line(1, &format!("- Addresses:\t{}", address.ip));
+        w.line(2, "Conditions:");
+        w.line(3, &format!("Ready:\t{ready}"));
+        w.line(2, "Hostname:\t<unset>");
+        if !address.pod.is_empty() {
+            w.line(2, &format!("TargetRef:\tPod/{}", address.pod));
+        }
+        w.line(2, &format!("NodeName:\t{}", if address.node.is_empty() { "<unset>" } else { address.node.as_str() }));
+        w.line(2, "Zone:\t<unset>");
+    }
+}

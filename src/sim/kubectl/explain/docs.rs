@@ -373,6 +373,25 @@ ip <string> -required-: The IP of this endpoint.
 nodeName <string>: Optional: Node hosting this endpoint. This can be used to determine endpoints local to a node.
 targetRef <ObjectReference>: Reference to object providing the endpoint.
 
+= EndpointSlice: EndpointSlice represents a subset of the endpoints that implement a service. For a given service there may be multiple EndpointSlice objects, selected by labels, which must be joined to produce the full set of endpoints.
+addressType <string> -required- enum(FQDN, IPv4, IPv6): addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation.
+@object
+endpoints <[]Endpoint> -required-: endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.
+ports <[]EndpointPort>: ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports.
+
+= Endpoint: Endpoint represents a single logical "backend" implementing a service.
+addresses <[]string> -required-: addresses of this endpoint. The contents of this field are interpreted according to the corresponding EndpointSlice addressType field. This must contain at least one address but no more than 100.
+conditions <EndpointConditions>: conditions contains information about the current status of the endpoint.
+hostname <string>: hostname of this endpoint. This field may be used by consumers of endpoints to distinguish endpoints from each other (e.g. in DNS names).
+nodeName <string>: nodeName represents the name of the Node hosting this endpoint. This can be used to determine endpoints local to a Node.
+targetRef <ObjectReference>: targetRef is a reference to a Kubernetes object that represents this endpoint.
+zone <string>: zone is the name of the Zone this endpoint exists in.
+
+= EndpointConditions: EndpointConditions represents the current condition of an endpoint.
+ready <boolean>: ready indicates that this endpoint is ready to receive traffic, according to whatever system is managing the endpoint. A nil value should be interpreted as "true". In general, an endpoint should be marked ready if it is serving and not terminating.
+serving <boolean>: serving indicates that this endpoint is able to receive traffic, according to whatever system is managing the endpoint. For endpoints backed by pods, the EndpointSlice controller will mark the endpoint as serving if the pod's Ready condition is True.
+terminating <boolean>: terminating indicates that this endpoint is terminating. A nil value should be interpreted as "false".
+
 = EndpointPort: EndpointPort is a tuple that describes a single port.
 name <string>: The name of this port. This must match the 'name' field in the corresponding ServicePort.
 port <integer> -required-: The port number of the endpoint.

@@ -21,6 +21,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::ReplicaSet => (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
         Kind::Service => (&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], &["SELECTOR"]),
         Kind::Endpoints => (&["NAME", "ENDPOINTS", "AGE"], &[]),
+        Kind::EndpointSlice => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
         Kind::Node => (
             &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
             &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
@@ -222,6 +223,12 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
                 return vec![name];
             };
             vec![name, endpoints_text(e), age_s]
+        }
+        Kind::EndpointSlice => {
+            let Some(s) = crate::sim::endpoint_slice::find(cluster, &item.namespace, &item.name) else {
+                return vec![name];
+            };
+            vec![name, "IPv4".to_owned(), slice_ports_text(&s), slice_endpoints_text(&s), age_s]
         }
         Kind::Node => {
             let Some(n) = cluster.nodes().get(item.name.as_ref()) else {
@@ -468,4 +475,24 @@ fn endpoints_text(e: &crate::sim::objects::Endpoints) -> String {
     }
     let shown = list.join(",");
     if count > 3 { format!("{shown} + {} more...", count - 3) } else { shown }
+}
+
+/// kubectl's `listWithMoreString`: at most three items, then `+ N more...`; `<unset>` for none.
+fn at_most_three(items: impl Iterator<Item = String>) -> String {
+    let all: Vec<String> = items.collect();
+    match all.len() {
+        0 => "<unset>".to_owned(),
+        n if n > 3 => format!("{} + {} more...", all[..3].join(","), n - 3),
+        _ => all.join(","),
+    }
+}
+
+/// The PORTS column of an `EndpointSlice`: port numbers; a placeholder slice has `<unset>`.
+fn slice_ports_text(s: &crate::sim::endpoint_slice::Slice<'_>) -> String {
+    at_most_three(s.ports().iter().map(|(_, p)| p.to_string()))
+}
+
+/// The ENDPOINTS column of an `EndpointSlice`: every address, ready or not (unlike Endpoints).
+fn slice_endpoints_text(s: &crate::sim::endpoint_slice::Slice<'_>) -> String {
+    at_most_three(s.addresses().map(|(a, _)| a.ip.clone()))
 }

@@ -71,6 +71,23 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
             };
             cluster.webhooks().values().filter(|w| w.kind == want).for_each(|o| push(&o.meta, None));
         }
+        Kind::EndpointSlice => {
+            let mut slices: Vec<Item> = crate::sim::endpoint_slice::all(cluster)
+                .into_iter()
+                .filter(|s| in_ns(&s.meta.namespace))
+                .map(|s| Item {
+                    kind,
+                    namespace: std::borrow::Cow::Owned(s.meta.namespace),
+                    name: std::borrow::Cow::Owned(s.meta.name),
+                    labels: std::borrow::Cow::Owned(s.meta.labels),
+                    created: s.meta.created,
+                    event: None,
+                    pod: None,
+                })
+                .collect();
+            slices.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+            return slices;
+        }
         Kind::Event => {
             let mut events: Vec<Item> = cluster
                 .events

@@ -118,7 +118,8 @@ pub fn metas(cluster: &Cluster, kind: Kind) -> Vec<&Meta> {
             let want = if kind == Kind::ValidatingWebhook { WebhookKind::Validating } else { WebhookKind::Mutating };
             cluster.webhooks().values().filter(|w| w.kind == want).map(|o| &o.meta).collect()
         }
-        Kind::Event => Vec::new(),
+        // Views computed on read have no stored metadata to change.
+        Kind::Event | Kind::EndpointSlice => Vec::new(),
     }
 }
 
