@@ -49,15 +49,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     // The controller fetches the pods' metrics before it looks at their requests.
     if !crate::sim::metrics::api_available(cluster) {
         let message = format!("failed to get cpu utilization: {}", crate::sim::metrics::UNAVAILABLE);
-        cluster.record(
-            ns,
-            "HorizontalPodAutoscaler",
-            &k.1,
-            true,
-            "FailedGetResourceMetric",
-            &message,
-            "horizontal-pod-autoscaler",
-        );
+        warn_failed_metric(cluster, k, &message);
         metrics_failed(cluster, k, current, &message);
         return;
     }
@@ -72,15 +64,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     if let Some((container, pod)) = missing {
         let message =
             format!("failed to get cpu utilization: missing request for cpu in container {container} of Pod {pod}");
-        cluster.record(
-            ns,
-            "HorizontalPodAutoscaler",
-            &k.1,
-            true,
-            "FailedGetResourceMetric",
-            &message,
-            "horizontal-pod-autoscaler",
-        );
+        warn_failed_metric(cluster, k, &message);
         metrics_failed(cluster, k, current, &message);
         return;
     }
@@ -183,6 +167,19 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String)) {
     if let Some(h) = cluster.hpas_mut_status_only().get_mut(k) {
         h.status.last_scale = last_scale;
     }
+}
+
+/// The `FailedGetResourceMetric` warning the controller records when it cannot read a metric.
+fn warn_failed_metric(cluster: &mut Cluster, k: &(String, String), message: &str) {
+    cluster.record(
+        &k.0,
+        "HorizontalPodAutoscaler",
+        &k.1,
+        true,
+        "FailedGetResourceMetric",
+        message,
+        "horizontal-pod-autoscaler",
+    );
 }
 
 /// The HPA can scale its target but cannot compute a replica count: it keeps the current one.
