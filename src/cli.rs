@@ -3,6 +3,7 @@
 //! runs the clock and prints; everything it runs is pure.
 
 mod console;
+mod install;
 mod join;
 mod line;
 mod logging;
@@ -20,7 +21,7 @@ use crate::game::Difficulty;
 use crate::{scenario, tui};
 
 #[derive(Parser, Debug)]
-#[command(name = "kombat", version, about = "Practise Kubernetes incident response as a team, in your terminal.")]
+#[command(name = "kombat", version = install::VERSION, about = "Practise Kubernetes incident response as a team, in your terminal.")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -79,6 +80,18 @@ pub enum Command {
         /// hints, an action point fewer, an impatient customer).
         #[arg(long, value_name = "LEVEL", default_value_t = Difficulty::Normal)]
         difficulty: Difficulty,
+    },
+    /// Print a shell completion script, e.g. `kombat completions bash > ~/.local/share/bash-completion/completions/kombat`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print kombat's manual page (roff), e.g. `kombat man | man -l -`; with --out, one page per
+    /// command into a directory.
+    Man {
+        /// Write kombat.1, kombat-host.1, … into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
     },
     /// Play a game's journal again: the same transcript, the same postmortem.
     Replay {
@@ -139,6 +152,8 @@ pub fn main() -> ExitCode {
             console::run(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed, turn_seconds, difficulty)
         }
         Some(Command::Replay { file, scenario }) => replay::run(&file, scenario.as_deref()),
+        Some(Command::Completions { shell }) => install::completions(shell, &mut std::io::stdout().lock()),
+        Some(Command::Man { out }) => install::man(out.as_deref(), &mut std::io::stdout().lock()),
         Some(Command::Scenario(cmd)) => run_scenario_command(cmd),
         Some(Command::History { clear, name }) => history(clear, name.as_deref()),
     };
