@@ -35,8 +35,13 @@ pub fn man(dir: Option<&Path>, out: &mut dyn Write) -> anyhow::Result<ExitCode> 
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             clap_mangen::generate_to(command, dir)
                 .with_context(|| format!("writing manual pages into {}", dir.display()))?;
-            writeln!(out, "Manual pages written to {}; `man -l {}/kombat.1` reads the first.", dir.display(), dir.display())
-                .context("writing to stdout")?;
+            writeln!(
+                out,
+                "Manual pages written to {}; `man -l {}/kombat.1` reads the first.",
+                dir.display(),
+                dir.display()
+            )
+            .context("writing to stdout")?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -50,7 +55,9 @@ mod tests {
     fn the_version_names_the_revision() {
         assert!(VERSION.starts_with(env!("CARGO_PKG_VERSION")));
         let revision = VERSION.rsplit_once('(').map(|(_, r)| r.trim_end_matches(')'));
-        assert!(revision.is_some_and(|r| r == "unknown" || (r.len() == 12 && r.chars().all(|c| c.is_ascii_hexdigit()))));
+        assert!(
+            revision.is_some_and(|r| r == "unknown" || (r.len() == 12 && r.chars().all(|c| c.is_ascii_hexdigit())))
+        );
     }
 
     #[test]
