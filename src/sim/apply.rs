@@ -695,6 +695,7 @@ impl Cluster {
         let running = self.pods().get(&k).is_some_and(|p| p.status.terminating_until.is_none());
         if running && let Some(pod) = self.pods_mut().get_mut(&k) {
             pod.status.terminating_until = Some(now + GRACE_SECONDS);
+            pod.meta.deleted = Some(now);
             for c in &mut pod.status.containers {
                 c.ready = false;
             }
@@ -860,7 +861,16 @@ impl Cluster {
                 if !self.pods().contains_key(&k) {
                     return Err(missing());
                 }
-                if force {
+                let finalized = self.pods().get(&k).is_some_and(|p| !p.meta.finalizers.is_empty());
+                if force && finalized {
+                    // `--grace-period=0 --force` skips the kubelet, never a finalizer: the pod
+                    // stays, deleted, until its finalizers are removed.
+                    self.terminate_pod(namespace, name);
+                    let now = self.now;
+                    if let Some(pod) = self.pods_mut().get_mut(&k) {
+                        pod.status.terminating_until = Some(now);
+                    }
+                } else if force {
                     self.pods_mut().remove(&k);
                 } else {
                     self.terminate_pod(namespace, name);
