@@ -7,7 +7,7 @@ mod common;
 
 use common::{assert_proven, assert_wins, expect, expect_not, ok, run, session, wait};
 
-const FIXTURES: &[&str] = &["modes/m09-finalizer-stuck.ron"];
+const FIXTURES: &[&str] = &["modes/m09-finalizer-stuck.ron", "modes/m32-kubelet-reserves-everything.ron"];
 
 #[test]
 fn every_node_mode_fixture_is_proven() {
@@ -63,4 +63,68 @@ fn m09_json_patch_removes_the_finalizer() {
     wait(&mut s, 1);
     expect_not(&mut s, "kubectl get pods -n shop", &["Terminating"]);
     assert_wins(&mut s);
+}
+
+/// Mode 32: the kubelets reserve nearly the whole machine and take five pods at most. The new
+/// release's pods stay Pending though the nodes look idle; `describe node` shows Allocatable far
+/// below Capacity. Fixing the file changes nothing until the kubelet restarts and reads it.
+#[test]
+fn m32_kubelet_config_shrinks_allocatable() {
+    let mut s = session("modes/m32-kubelet-reserves-everything.ron");
+    wait(&mut s, 1);
+    let pods = expect(&mut s, "kubectl get pods -n shop", &["Pending"]);
+    let pending = pods.lines().find(|l| l.contains("Pending")).and_then(|l| l.split_whitespace().next()).unwrap_or_default().to_owned();
+    let described = ok(&mut s, &format!("kubectl describe pod {pending} -n shop"));
+    assert!(described.contains("FailedScheduling"), "{described}");
+    assert!(described.contains("Insufficient cpu") || described.contains("Too many pods"), "{described}");
+    let node = ok(&mut s, "kubectl describe node node-1");
+    let allocatable = node.split("Allocatable:").nth(1).unwrap_or_default();
+    assert!(node.contains("Capacity:\n  cpu:                4\n"), "{node}");
+    assert!(allocatable.starts_with("\n  cpu:                500m\n"), "{node}");
+    assert!(allocatable.contains("  pods:               5\n"), "{node}");
+    expect(&mut s, "ssh node-1 -- cat /var/lib/kubelet/config.yaml", &["maxPods: 5\nsystemReserved: {cpu: 3500m, memory: 14Gi}"]);
+    for n in ["node-1", "node-2"] {
+        ok(&mut s, &format!("ssh {n} -- sed -i 's/maxPods: 5/maxPods: 110/' /var/lib/kubelet/config.yaml"));
+        ok(&mut s, &format!("ssh {n} -- sed -i 's/systemReserved: {{cpu: 3500m, memory: 14Gi}}/systemReserved: {{cpu: 100m, memory: 256Mi}}/' /var/lib/kubelet/config.yaml"));
+    }
+    // The file is fixed, but the running kubelets read it when they started.
+    wait(&mut s, 2);
+    expect(&mut s, "kubectl describe node node-1", &["  pods:               5\n"]);
+    expect(&mut s, "kubectl get pods -n shop", &["Pending"]);
+    for n in ["node-1", "node-2"] {
+        ok(&mut s, &format!("ssh {n} -- systemctl restart kubelet"));
+    }
+    expect(&mut s, "kubectl describe node node-1", &["  cpu:                3900m\n", "  pods:               110\n"]);
+    expect(&mut s, "ssh node-1 -- systemctl status kubelet", &["Active: active (running)"]);
+    assert_wins(&mut s);
+}
+
+/// A kubelet config the kubelet cannot decode: the restart fails with the kubelet's own error in
+/// `journalctl` and `systemctl status`, the node goes NotReady, and systemd's retry brings the
+/// kubelet back once the file is fixed.
+#[test]
+fn m32_invalid_kubelet_config_fails_the_restart() {
+    let mut s = session("modes/m32-kubelet-reserves-everything.ron");
+    ok(&mut s, "ssh node-1 -- sed -i 's/maxPods: 5/maxPods: five/' /var/lib/kubelet/config.yaml");
+    ok(&mut s, "ssh node-1 -- systemctl restart kubelet");
+    expect(
+        &mut s,
+        "ssh node-1 -- systemctl status kubelet",
+        &["Active: activating (auto-restart) (Result: exit-code)", "(code=exited, status=1/FAILURE)"],
+    );
+    expect(
+        &mut s,
+        "ssh node-1 -- journalctl -u kubelet",
+        &[
+            r#"run.go:72] "command failed" err="failed to load kubelet config file, path: /var/lib/kubelet/config.yaml, error: failed to load Kubelet config file /var/lib/kubelet/config.yaml, error failed to decode: json: cannot unmarshal string into Go struct field KubeletConfiguration.maxPods of type int32""#,
+            "kubelet.service: Main process exited, code=exited, status=1/FAILURE",
+        ],
+    );
+    wait(&mut s, 1);
+    expect(&mut s, "kubectl get nodes", &["node-1          NotReady"]);
+    expect(&mut s, "ssh node-1 -- journalctl -u kubelet", &["Scheduled restart job, restart counter is at"]);
+    ok(&mut s, "ssh node-1 -- sed -i 's/maxPods: five/maxPods: 110/' /var/lib/kubelet/config.yaml");
+    wait(&mut s, 1);
+    expect(&mut s, "ssh node-1 -- systemctl is-active kubelet", &["active"]);
+    expect_not(&mut s, "kubectl get nodes", &["NotReady"]);
 }

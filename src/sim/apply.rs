@@ -204,8 +204,14 @@ impl Cluster {
                 Ok(())
             }
             Change::Kubelet { node, running } => {
+                let now = self.now;
                 let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
-                n.kubelet = if running { KubeletState::Running } else { KubeletState::Stopped };
+                if running {
+                    // Starting reads the configuration file again.
+                    super::kubelet_config::start(n, now);
+                } else {
+                    n.kubelet = KubeletState::Stopped;
+                }
                 Ok(())
             }
             Change::WriteFile { node, path, gib } => {
@@ -291,6 +297,24 @@ impl Cluster {
                 if n.files.len() == before {
                     return Err(ApiError::Client(format!("rm: cannot remove '{path}': No such file or directory")));
                 }
+                Ok(())
+            }
+            Change::RestartKubelet { node } => {
+                let now = self.now;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                super::kubelet_config::start(n, now);
+                Ok(())
+            }
+            Change::Swap { node, on } => {
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.swap = on;
+                Ok(())
+            }
+            Change::Reboot { node } => {
+                let now = self.now;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.swap = super::kubelet_config::fstab_swap(n).is_some();
+                super::kubelet_config::start(n, now);
                 Ok(())
             }
         }
@@ -745,6 +769,9 @@ impl Cluster {
                 node.index = self.nodes().len() as u32;
                 node.internal_ip = format!("192.168.49.{}", node.index + 2);
                 node.last_heartbeat = self.now;
+                // Its kubelet started on the configuration file the node has now.
+                node.kubelet_process.settings =
+                    super::kubelet_config::decode(&super::control_plane::kubelet_config_text(&node), node.max_pods).ok();
                 insert_cluster!(nodes, nodes_mut, node, Kind::Node)
             }
             Object::StorageClass(sc) => insert_cluster!(storageclasses, storageclasses_mut, sc, Kind::StorageClass),
@@ -1068,6 +1095,9 @@ pub fn summarize(change: &Change) -> String {
         Change::KubeletVersion { node, version } => format!("install kubelet {version} on node/{node}"),
         Change::Drain { node, .. } => format!("drain node/{node}"),
         Change::EvictMatching { namespace, selector } => format!("evict pods -l {selector} -n {namespace}"),
+        Change::RestartKubelet { node } => format!("restart the kubelet on node/{node}"),
+        Change::Swap { node, on } => format!("swap {} on node/{node}", if *on { "on" } else { "off" }),
+        Change::Reboot { node } => format!("reboot node/{node}"),
         other => format!("{other:?}").chars().take(160).collect(),
     }
 }

@@ -52,6 +52,7 @@ impl Cluster {
         // also once a minute, for what time alone changes (progress deadlines).
         let minute_tick = self.now % 60 == 0;
         let seen = self.reconciled_world();
+        super::kubelet_config::restart_failed(self);
         nodes::step(self);
         actors::step(self);
         hpa::step(self);
