@@ -7,7 +7,9 @@ mod common;
 
 use common::{assert_proven, assert_wins, expect, expect_not, ok, run, session, wait};
 
-const FIXTURES: &[&str] = &["modes/m09-finalizer-stuck.ron", "modes/m32-kubelet-reserves-everything.ron"];
+const FIXTURES: &[&str] = &["modes/m09-finalizer-stuck.ron", "modes/m32-kubelet-reserves-everything.ron",
+    "modes/m33-swap-kubelet-refuses.ron",
+];
 
 #[test]
 fn every_node_mode_fixture_is_proven() {
@@ -127,4 +129,50 @@ fn m32_invalid_kubelet_config_fails_the_restart() {
     wait(&mut s, 1);
     expect(&mut s, "ssh node-1 -- systemctl is-active kubelet", &["active"]);
     expect_not(&mut s, "kubectl get nodes", &["NotReady"]);
+}
+
+/// Mode 33: swap came on at boot from `/etc/fstab`; the kubelet refuses to start with it, so the
+/// node goes NotReady. `swapoff -a` and an fstab edit, then a restart, bring it back, and a
+/// reboot afterwards keeps it.
+#[test]
+fn m33_swap_stops_the_kubelet() {
+    let mut s = session("modes/m33-swap-kubelet-refuses.ron");
+    expect(&mut s, "kubectl get nodes", &["node-2          NotReady"]);
+    expect(&mut s, "kubectl describe node node-2", &["Kubelet stopped posting node status.", "node.kubernetes.io/unreachable"]);
+    expect(
+        &mut s,
+        "ssh node-2 -- journalctl -u kubelet",
+        &[r#""command failed" err="failed to run Kubelet: running with swap on is not supported, please disable swap or set --fail-swap-on flag to false""#],
+    );
+    expect(&mut s, "ssh node-2 -- systemctl status kubelet", &["activating (auto-restart) (Result: exit-code)"]);
+    expect(&mut s, "ssh node-2 -- swapon --show", &["/swap.img file   4G   0B   -2"]);
+    expect(&mut s, "ssh node-2 -- cat /proc/swaps", &["/swap.img"]);
+    expect(&mut s, "ssh node-2 -- free -h", &["Swap:         4095Mi"]);
+    expect(&mut s, "ssh node-2 -- cat /etc/fstab", &["/swap.img\tnone\tswap\tsw\t0\t0"]);
+    // Restarting alone fails again.
+    ok(&mut s, "ssh node-2 -- systemctl restart kubelet");
+    expect(&mut s, "ssh node-2 -- systemctl is-active kubelet", &["activating"]);
+    ok(&mut s, "ssh node-2 -- swapoff -a");
+    assert_eq!(ok(&mut s, "ssh node-2 -- swapon --show"), "");
+    ok(&mut s, "ssh node-2 -- sed -i 's|/swap.img|#/swap.img|' /etc/fstab");
+    ok(&mut s, "ssh node-2 -- systemctl restart kubelet");
+    expect(&mut s, "ssh node-2 -- systemctl status kubelet", &["Active: active (running)"]);
+    // The fstab edit keeps swap off across a reboot.
+    ok(&mut s, "ssh node-2 -- reboot");
+    expect(&mut s, "ssh node-2 -- systemctl is-active kubelet", &["active"]);
+    assert_wins(&mut s);
+}
+
+/// Mode 33, the half fix: swap off but still in `/etc/fstab`, so the next reboot loses the node
+/// again.
+#[test]
+fn m33_swapoff_without_fstab_does_not_survive_a_reboot() {
+    let mut s = session("modes/m33-swap-kubelet-refuses.ron");
+    ok(&mut s, "ssh node-2 -- swapoff -a");
+    ok(&mut s, "ssh node-2 -- systemctl restart kubelet");
+    expect(&mut s, "ssh node-2 -- systemctl is-active kubelet", &["active"]);
+    let closed = ok(&mut s, "ssh node-2 -- reboot");
+    assert_eq!(closed, "Connection to node-2 closed by remote host.");
+    expect(&mut s, "ssh node-2 -- systemctl is-active kubelet", &["activating"]);
+    expect(&mut s, "ssh node-2 -- swapon --show", &["/swap.img"]);
 }
