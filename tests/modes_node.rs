@@ -7,7 +7,9 @@ mod common;
 
 use common::{assert_proven, assert_wins, expect, expect_not, ok, run, session, wait};
 
-const FIXTURES: &[&str] = &["modes/m09-finalizer-stuck.ron", "modes/m32-kubelet-reserves-everything.ron",
+const FIXTURES: &[&str] = &[
+    "modes/m09-finalizer-stuck.ron",
+    "modes/m32-kubelet-reserves-everything.ron",
     "modes/m33-swap-kubelet-refuses.ron",
 ];
 
@@ -19,7 +21,7 @@ fn every_node_mode_fixture_is_proven() {
 }
 
 /// Mode 9: a deleted pod with a finalizer stays `Terminating`, out of its service's endpoints,
-/// and its StatefulSet cannot make a new one under the same name; even a forced deletion leaves
+/// and its `StatefulSet` cannot make a new one under the same name; even a forced deletion leaves
 /// it; removing the finalizer lets it go and the set replaces it.
 #[test]
 fn m09_finalizer_holds_a_deleted_pod() {
@@ -32,7 +34,11 @@ fn m09_finalizer_holds_a_deleted_pod() {
         "kubectl get pod db-0 -n shop -o jsonpath='{.metadata.finalizers}'",
         &[r#"["backup.example.com/snapshot-protection"]"#],
     );
-    expect(&mut s, "kubectl get pod db-0 -n shop -o yaml", &["deletionTimestamp:", "finalizers:", "- backup.example.com/snapshot-protection"]);
+    expect(
+        &mut s,
+        "kubectl get pod db-0 -n shop -o yaml",
+        &["deletionTimestamp:", "finalizers:", "- backup.example.com/snapshot-protection"],
+    );
     expect(&mut s, "kubectl describe pod db-0 -n shop", &["Terminating (lasts ", "Termination Grace Period:"]);
     let eps = run(&mut s, "kubectl get endpoints db -n shop");
     assert!(eps.contains("<none>"), "a terminating pod is no endpoint:\n{eps}");
@@ -43,7 +49,10 @@ fn m09_finalizer_holds_a_deleted_pod() {
     wait(&mut s, 2);
     expect(&mut s, "kubectl get pods -n shop", &["db-0", "Terminating"]);
     // A deleting object may lose finalizers, never gain one.
-    let refused = run(&mut s, r#"kubectl patch pod db-0 -n shop --type=merge -p '{"metadata":{"finalizers":["a.example.com/x","backup.example.com/snapshot-protection"]}}'"#);
+    let refused = run(
+        &mut s,
+        r#"kubectl patch pod db-0 -n shop --type=merge -p '{"metadata":{"finalizers":["a.example.com/x","backup.example.com/snapshot-protection"]}}'"#,
+    );
     assert!(
         refused.contains(r#"metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"a.example.com/x"}"#),
         "{refused}"
@@ -75,7 +84,12 @@ fn m32_kubelet_config_shrinks_allocatable() {
     let mut s = session("modes/m32-kubelet-reserves-everything.ron");
     wait(&mut s, 1);
     let pods = expect(&mut s, "kubectl get pods -n shop", &["Pending"]);
-    let pending = pods.lines().find(|l| l.contains("Pending")).and_then(|l| l.split_whitespace().next()).unwrap_or_default().to_owned();
+    let pending = pods
+        .lines()
+        .find(|l| l.contains("Pending"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned();
     let described = ok(&mut s, &format!("kubectl describe pod {pending} -n shop"));
     assert!(described.contains("FailedScheduling"), "{described}");
     assert!(described.contains("Insufficient cpu") || described.contains("Too many pods"), "{described}");
@@ -84,10 +98,19 @@ fn m32_kubelet_config_shrinks_allocatable() {
     assert!(node.contains("Capacity:\n  cpu:                4\n"), "{node}");
     assert!(allocatable.starts_with("\n  cpu:                500m\n"), "{node}");
     assert!(allocatable.contains("  pods:               5\n"), "{node}");
-    expect(&mut s, "ssh node-1 -- cat /var/lib/kubelet/config.yaml", &["maxPods: 5\nsystemReserved: {cpu: 3500m, memory: 14Gi}"]);
+    expect(
+        &mut s,
+        "ssh node-1 -- cat /var/lib/kubelet/config.yaml",
+        &["maxPods: 5\nsystemReserved: {cpu: 3500m, memory: 14Gi}"],
+    );
     for n in ["node-1", "node-2"] {
         ok(&mut s, &format!("ssh {n} -- sed -i 's/maxPods: 5/maxPods: 110/' /var/lib/kubelet/config.yaml"));
-        ok(&mut s, &format!("ssh {n} -- sed -i 's/systemReserved: {{cpu: 3500m, memory: 14Gi}}/systemReserved: {{cpu: 100m, memory: 256Mi}}/' /var/lib/kubelet/config.yaml"));
+        ok(
+            &mut s,
+            &format!(
+                "ssh {n} -- sed -i 's/systemReserved: {{cpu: 3500m, memory: 14Gi}}/systemReserved: {{cpu: 100m, memory: 256Mi}}/' /var/lib/kubelet/config.yaml"
+            ),
+        );
     }
     // The file is fixed, but the running kubelets read it when they started.
     wait(&mut s, 2);
@@ -102,7 +125,7 @@ fn m32_kubelet_config_shrinks_allocatable() {
 }
 
 /// A kubelet config the kubelet cannot decode: the restart fails with the kubelet's own error in
-/// `journalctl` and `systemctl status`, the node goes NotReady, and systemd's retry brings the
+/// `journalctl` and `systemctl status`, the node goes `NotReady`, and systemd's retry brings the
 /// kubelet back once the file is fixed.
 #[test]
 fn m32_invalid_kubelet_config_fails_the_restart() {
@@ -132,17 +155,23 @@ fn m32_invalid_kubelet_config_fails_the_restart() {
 }
 
 /// Mode 33: swap came on at boot from `/etc/fstab`; the kubelet refuses to start with it, so the
-/// node goes NotReady. `swapoff -a` and an fstab edit, then a restart, bring it back, and a
+/// node goes `NotReady`. `swapoff -a` and an fstab edit, then a restart, bring it back, and a
 /// reboot afterwards keeps it.
 #[test]
 fn m33_swap_stops_the_kubelet() {
     let mut s = session("modes/m33-swap-kubelet-refuses.ron");
     expect(&mut s, "kubectl get nodes", &["node-2          NotReady"]);
-    expect(&mut s, "kubectl describe node node-2", &["Kubelet stopped posting node status.", "node.kubernetes.io/unreachable"]);
+    expect(
+        &mut s,
+        "kubectl describe node node-2",
+        &["Kubelet stopped posting node status.", "node.kubernetes.io/unreachable"],
+    );
     expect(
         &mut s,
         "ssh node-2 -- journalctl -u kubelet",
-        &[r#""command failed" err="failed to run Kubelet: running with swap on is not supported, please disable swap or set --fail-swap-on flag to false""#],
+        &[
+            r#""command failed" err="failed to run Kubelet: running with swap on is not supported, please disable swap or set --fail-swap-on flag to false""#,
+        ],
     );
     expect(&mut s, "ssh node-2 -- systemctl status kubelet", &["activating (auto-restart) (Result: exit-code)"]);
     expect(&mut s, "ssh node-2 -- swapon --show", &["/swap.img file   4G   0B   -2"]);

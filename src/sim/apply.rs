@@ -771,7 +771,8 @@ impl Cluster {
                 node.last_heartbeat = self.now;
                 // Its kubelet started on the configuration file the node has now.
                 node.kubelet_process.settings =
-                    super::kubelet_config::decode(&super::control_plane::kubelet_config_text(&node), node.max_pods).ok();
+                    super::kubelet_config::decode(&super::control_plane::kubelet_config_text(&node), node.max_pods)
+                        .ok();
                 insert_cluster!(nodes, nodes_mut, node, Kind::Node)
             }
             Object::StorageClass(sc) => insert_cluster!(storageclasses, storageclasses_mut, sc, Kind::StorageClass),

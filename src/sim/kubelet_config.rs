@@ -47,7 +47,8 @@ fn unmarshal_error(found: &Value, field: &str, go_type: &str) -> String {
     ))
 }
 
-const QUANTITY_ERROR: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const QUANTITY_ERROR: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 /// `systemReserved`/`kubeReserved`: a map of quantities; `(cpu, memory)`.
 fn reserved(config: &Value, field: &str) -> Result<(Millicores, Mebibytes), String> {
@@ -79,7 +80,9 @@ pub fn decode(text: &str, default_max_pods: u32) -> Result<KubeletSettings, Stri
     let docs = crate::sim::manifest::parse::documents(text).map_err(|e| load_error(&e.to_string()))?;
     let config = docs.into_iter().next().unwrap_or(Value::Null);
     if !config.is_object() {
-        return Err(load_error("json: cannot unmarshal string into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }"));
+        return Err(load_error(
+            "json: cannot unmarshal string into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }",
+        ));
     }
     let max_pods = match config.get("maxPods") {
         None | Some(Value::Null) => default_max_pods,
@@ -127,8 +130,7 @@ pub fn fstab_swap(node: &Node) -> Option<String> {
 }
 
 /// The kubelet's own message when swap is on and `failSwapOn` holds.
-pub const SWAP_ERROR: &str =
-    "failed to run Kubelet: running with swap on is not supported, please disable swap or set --fail-swap-on flag to false";
+pub const SWAP_ERROR: &str = "failed to run Kubelet: running with swap on is not supported, please disable swap or set --fail-swap-on flag to false";
 
 /// What the kubelet does when it starts on this node now: the settings it runs with, or the
 /// error it exits with.
@@ -171,21 +173,15 @@ pub fn restart_failed(cluster: &mut Cluster) {
         .nodes()
         .values()
         .filter(|n| {
-            n.kubelet == KubeletState::Failed
-                && n.kubelet_process.started.is_none_or(|t| now - t >= RESTART_SECONDS)
+            n.kubelet == KubeletState::Failed && n.kubelet_process.started.is_none_or(|t| now - t >= RESTART_SECONDS)
         })
         .map(|n| n.meta.name.clone())
         .collect();
     for name in due {
-        let outcome = cluster.nodes().get(&name).map(start_outcome);
-        match outcome {
-            Some(Ok(_)) => {
-                if let Some(n) = cluster.nodes_mut().get_mut(&name) {
-                    start(n, now);
-                }
-            }
-            // Still failing: systemd's restart counter goes up, nothing the API sees changes.
-            Some(Err(_)) | None => {}
+        // Still failing: systemd's restart counter goes up, nothing the API sees changes.
+        let comes_up = cluster.nodes().get(&name).is_some_and(|n| start_outcome(n).is_ok());
+        if comes_up && let Some(n) = cluster.nodes_mut().get_mut(&name) {
+            start(n, now);
         }
     }
 }
@@ -221,7 +217,12 @@ mod tests {
     #[test]
     fn bad_files_fail_with_the_kubelets_words() {
         let err = decode(&kubeadm("maxPods: lots"), 110).expect_err("a string is no int32");
-        assert!(err.ends_with("json: cannot unmarshal string into Go struct field KubeletConfiguration.maxPods of type int32"), "{err}");
+        assert!(
+            err.ends_with(
+                "json: cannot unmarshal string into Go struct field KubeletConfiguration.maxPods of type int32"
+            ),
+            "{err}"
+        );
         assert!(err.starts_with("failed to load kubelet config file, path: /var/lib/kubelet/config.yaml"), "{err}");
         let err = decode(&kubeadm("maxPods: -1"), 110).expect_err("negative");
         assert_eq!(err, "invalid configuration: maxPods (--max-pods) -1 must not be a negative number");

@@ -90,10 +90,9 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, "Addresses:");
     w.line(1, &format!("InternalIP:\t{}", node.internal_ip));
     w.line(1, &format!("Hostname:\t{name}"));
-    for (title, node_cpu, memory) in [
-        ("Capacity", node.cpu, node.memory),
-        ("Allocatable", node.allocatable_cpu(), node.allocatable_memory()),
-    ] {
+    for (title, node_cpu, memory) in
+        [("Capacity", node.cpu, node.memory), ("Allocatable", node.allocatable_cpu(), node.allocatable_memory())]
+    {
         w.line(0, &format!("{title}:"));
         w.line(1, &format!("cpu:\t{}", cpu(node_cpu)));
         w.line(1, &format!("ephemeral-storage:\t{}Ki", u64::from(node.disk_gib) * 1024 * 1024));

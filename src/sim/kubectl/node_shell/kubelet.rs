@@ -295,7 +295,10 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
                 "{} {host} systemd[1]: kubelet.service: Main process exited, code=exited, status=1/FAILURE",
                 clock::journal(t)
             ));
-            out.push(format!("{} {host} systemd[1]: kubelet.service: Failed with result 'exit-code'.", clock::journal(t)));
+            out.push(format!(
+                "{} {host} systemd[1]: kubelet.service: Failed with result 'exit-code'.",
+                clock::journal(t)
+            ));
             t += step;
         }
     }

@@ -1,6 +1,8 @@
 //! Swap on a node, as root sees and changes it: `swapon --show`, `/proc/swaps`, `swapoff -a`,
 //! `swapon -a` (what `/etc/fstab` lists) and `reboot`, which brings up what `/etc/fstab` says.
 
+use std::fmt::Write as _;
+
 use super::Shell;
 use crate::sim::change::Change;
 use crate::sim::kubelet_config::fstab_swap;
@@ -23,7 +25,7 @@ pub fn total_mib(node: &Node) -> u64 {
 pub fn proc_swaps(node: &Node) -> String {
     let mut out = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority".to_owned();
     if node.swap {
-        out.push_str(&format!("\n{:<40}file\t\t{SWAP_KIB}\t\t0\t\t-2", device(node)));
+        let _ = write!(out, "\n{:<40}file\t\t{SWAP_KIB}\t\t0\t\t-2", device(node));
     }
     out
 }
@@ -96,6 +98,9 @@ mod tests {
             Shell::Apply(vec![Change::Swap { node: name.clone(), on: false }], String::new())
         );
         assert_eq!(swapoff(&node(false), &["-a"]), Shell::Out(String::new()));
-        assert_eq!(swapon(&node(false), &["-a"]), Shell::Apply(vec![Change::Swap { node: name, on: true }], String::new()));
+        assert_eq!(
+            swapon(&node(false), &["-a"]),
+            Shell::Apply(vec![Change::Swap { node: name, on: true }], String::new())
+        );
     }
 }
