@@ -9,6 +9,7 @@ use common::{assert_proven, assert_wins, expect, expect_not, ok, run, session, w
 
 const FIXTURES: &[&str] = &[
     "modes/m09-finalizer-stuck.ron",
+    "modes/m27-quota-demands-limits.ron",
     "modes/m32-kubelet-reserves-everything.ron",
     "modes/m33-swap-kubelet-refuses.ron",
 ];
@@ -204,4 +205,29 @@ fn m33_swapoff_without_fstab_does_not_survive_a_reboot() {
     assert_eq!(closed, "Connection to node-2 closed by remote host.");
     expect(&mut s, "ssh node-2 -- systemctl is-active kubelet", &["activating"]);
     expect(&mut s, "ssh node-2 -- swapon --show", &["/swap.img"]);
+}
+
+/// Mode 27: a quota that counts limits refuses pods without them, and a `LimitRange` refuses a
+/// limit above its maximum; both show as the replica set's `FailedCreate` events in the API
+/// server's words. Limits within the range let the release roll out.
+#[test]
+fn m27_quota_demands_limits_and_limit_range_caps_them() {
+    let mut s = session("modes/m27-quota-demands-limits.ron");
+    wait(&mut s, 1);
+    let events = ok(&mut s, "kubectl get events -n shop");
+    assert!(events.contains("FailedCreate"), "{events}");
+    assert!(
+        events.contains("is forbidden: failed quota: q: must specify limits.cpu for: web; limits.memory for: web"),
+        "{events}"
+    );
+    expect_not(&mut s, "kubectl get pods -n shop", &["Pending", "ContainerCreating"]);
+    ok(&mut s, "kubectl set resources deployment/web -n shop --limits=cpu=500m,memory=2Gi");
+    wait(&mut s, 1);
+    expect(
+        &mut s,
+        "kubectl get events -n shop",
+        &["is forbidden: maximum memory usage per Container is 1Gi, but limit is 2Gi"],
+    );
+    ok(&mut s, "kubectl set resources deployment/web -n shop --limits=cpu=500m,memory=512Mi");
+    assert_wins(&mut s);
 }

@@ -573,29 +573,43 @@ impl Cluster {
             let used_mem: u64 = active.iter().map(|p| p.spec.requests().1.0).sum();
             let used_lcpu: u64 = active.iter().map(|p| p.spec.limits().0.0).sum();
             let used_lmem: u64 = active.iter().map(|p| p.spec.limits().1.0).sum();
+            // The pod evaluator's constraint: every container states what the quota counts,
+            // reported per resource with the containers that lack it, resources sorted.
+            let lacking = |has: &dyn Fn(&super::objects::Container) -> bool| -> Vec<String> {
+                let mut names: Vec<String> =
+                    pod.spec.containers.iter().filter(|c| !has(c)).map(|c| c.name.clone()).collect();
+                names.sort();
+                names
+            };
             let mut missing = Vec::new();
-            let every = |f: &dyn Fn(&super::objects::Container) -> bool| pod.spec.containers.iter().all(f);
-            if q.requests_cpu.is_some()
-                && !every(&|c| c.resources.requests.cpu.is_some() || c.resources.limits.cpu.is_some())
-            {
-                missing.push("requests.cpu");
+            if q.limits_cpu.is_some() {
+                missing.push(("limits.cpu", lacking(&|c| c.resources.limits.cpu.is_some())));
             }
-            if q.requests_memory.is_some()
-                && !every(&|c| c.resources.requests.memory.is_some() || c.resources.limits.memory.is_some())
-            {
-                missing.push("requests.memory");
+            if q.limits_memory.is_some() {
+                missing.push(("limits.memory", lacking(&|c| c.resources.limits.memory.is_some())));
             }
-            if q.limits_cpu.is_some() && !every(&|c| c.resources.limits.cpu.is_some()) {
-                missing.push("limits.cpu");
+            if q.requests_cpu.is_some() {
+                missing.push((
+                    "requests.cpu",
+                    lacking(&|c| c.resources.requests.cpu.is_some() || c.resources.limits.cpu.is_some()),
+                ));
             }
-            if q.limits_memory.is_some() && !every(&|c| c.resources.limits.memory.is_some()) {
-                missing.push("limits.memory");
+            if q.requests_memory.is_some() {
+                missing.push((
+                    "requests.memory",
+                    lacking(&|c| c.resources.requests.memory.is_some() || c.resources.limits.memory.is_some()),
+                ));
             }
+            let missing: Vec<String> = missing
+                .into_iter()
+                .filter(|(_, names)| !names.is_empty())
+                .map(|(resource, names)| format!("{resource} for: {}", names.join(",")))
+                .collect();
             if !missing.is_empty() {
                 return Err(ApiError::Forbidden(format!(
                     "pods \"{}\" is forbidden: failed quota: {name}: must specify {}",
                     pod.meta.name,
-                    missing.join(",")
+                    missing.join("; ")
                 )));
             }
             let mut over = Vec::new();
