@@ -1,7 +1,7 @@
 //! Failure modes of the nodes and the objects' lifecycle, reproduced from cause (docs/failure-catalog.md
-//! rows 9, 27, 30, 32 and 33): each fixture breaks what a real cluster has (a finalizer nobody
-//! removes, the kubelet's config, swap, the CNI config, a quota or limit range), the test reads
-//! the symptoms through the console, applies the catalog's fix and checks the symptoms clear.
+//! rows 9, 27, 32 and 33): each fixture breaks what a real cluster has (a finalizer nobody
+//! removes, a quota and a limit range, the kubelet's config, swap), the test reads the symptoms
+//! through the console, applies the catalog's fix and checks the symptoms clear.
 
 mod common;
 
