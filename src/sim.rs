@@ -13,6 +13,7 @@ pub mod drain;
 pub mod endpoint_slice;
 pub mod kind;
 pub mod kubectl;
+pub mod kubelet_config;
 pub mod manifest;
 pub mod metrics;
 pub mod network;

@@ -215,6 +215,8 @@ fn m20_kubelet_cluster_dns_wrong() {
     );
     ok(&mut s, "ssh node-2 -- sed -i 's/- 10.96.0.10/- 10.96.0.100/' /var/lib/kubelet/config.yaml");
     expect(&mut s, "ssh node-2 -- cat /var/lib/kubelet/config.yaml", &["clusterDNS:\n- 10.96.0.100"]);
+    // The kubelet reads its config when it starts.
+    ok(&mut s, "ssh node-2 -- systemctl restart kubelet");
     ok(&mut s, "kubectl delete pods -l app=web -n shop");
     wait(&mut s, 2);
     let pods = ok(&mut s, "kubectl get pods -n shop -l app=web -o wide");

@@ -40,6 +40,8 @@ pub fn apply_and_compare(cluster: &mut Cluster, change: &Change, actor: &str) ->
             | Change::Evict { .. }
             | Change::EvictMatching { .. }
             | Change::Drain { .. }
+            | Change::RestartKubelet { .. }
+            | Change::Reboot { .. }
     ) {
         return Effect::Changed;
     }

@@ -204,8 +204,14 @@ impl Cluster {
                 Ok(())
             }
             Change::Kubelet { node, running } => {
+                let now = self.now;
                 let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
-                n.kubelet = if running { KubeletState::Running } else { KubeletState::Stopped };
+                if running {
+                    // Starting reads the configuration file again.
+                    super::kubelet_config::start(n, now);
+                } else {
+                    n.kubelet = KubeletState::Stopped;
+                }
                 Ok(())
             }
             Change::WriteFile { node, path, gib } => {
@@ -291,6 +297,24 @@ impl Cluster {
                 if n.files.len() == before {
                     return Err(ApiError::Client(format!("rm: cannot remove '{path}': No such file or directory")));
                 }
+                Ok(())
+            }
+            Change::RestartKubelet { node } => {
+                let now = self.now;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                super::kubelet_config::start(n, now);
+                Ok(())
+            }
+            Change::Swap { node, on } => {
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.swap = on;
+                Ok(())
+            }
+            Change::Reboot { node } => {
+                let now = self.now;
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.swap = super::kubelet_config::fstab_swap(n).is_some();
+                super::kubelet_config::start(n, now);
                 Ok(())
             }
         }
@@ -549,29 +573,43 @@ impl Cluster {
             let used_mem: u64 = active.iter().map(|p| p.spec.requests().1.0).sum();
             let used_lcpu: u64 = active.iter().map(|p| p.spec.limits().0.0).sum();
             let used_lmem: u64 = active.iter().map(|p| p.spec.limits().1.0).sum();
+            // The pod evaluator's constraint: every container states what the quota counts,
+            // reported per resource with the containers that lack it, resources sorted.
+            let lacking = |has: &dyn Fn(&super::objects::Container) -> bool| -> Vec<String> {
+                let mut names: Vec<String> =
+                    pod.spec.containers.iter().filter(|c| !has(c)).map(|c| c.name.clone()).collect();
+                names.sort();
+                names
+            };
             let mut missing = Vec::new();
-            let every = |f: &dyn Fn(&super::objects::Container) -> bool| pod.spec.containers.iter().all(f);
-            if q.requests_cpu.is_some()
-                && !every(&|c| c.resources.requests.cpu.is_some() || c.resources.limits.cpu.is_some())
-            {
-                missing.push("requests.cpu");
+            if q.limits_cpu.is_some() {
+                missing.push(("limits.cpu", lacking(&|c| c.resources.limits.cpu.is_some())));
             }
-            if q.requests_memory.is_some()
-                && !every(&|c| c.resources.requests.memory.is_some() || c.resources.limits.memory.is_some())
-            {
-                missing.push("requests.memory");
+            if q.limits_memory.is_some() {
+                missing.push(("limits.memory", lacking(&|c| c.resources.limits.memory.is_some())));
             }
-            if q.limits_cpu.is_some() && !every(&|c| c.resources.limits.cpu.is_some()) {
-                missing.push("limits.cpu");
+            if q.requests_cpu.is_some() {
+                missing.push((
+                    "requests.cpu",
+                    lacking(&|c| c.resources.requests.cpu.is_some() || c.resources.limits.cpu.is_some()),
+                ));
             }
-            if q.limits_memory.is_some() && !every(&|c| c.resources.limits.memory.is_some()) {
-                missing.push("limits.memory");
+            if q.requests_memory.is_some() {
+                missing.push((
+                    "requests.memory",
+                    lacking(&|c| c.resources.requests.memory.is_some() || c.resources.limits.memory.is_some()),
+                ));
             }
+            let missing: Vec<String> = missing
+                .into_iter()
+                .filter(|(_, names)| !names.is_empty())
+                .map(|(resource, names)| format!("{resource} for: {}", names.join(",")))
+                .collect();
             if !missing.is_empty() {
                 return Err(ApiError::Forbidden(format!(
                     "pods \"{}\" is forbidden: failed quota: {name}: must specify {}",
                     pod.meta.name,
-                    missing.join(",")
+                    missing.join("; ")
                 )));
             }
             let mut over = Vec::new();
@@ -695,6 +733,7 @@ impl Cluster {
         let running = self.pods().get(&k).is_some_and(|p| p.status.terminating_until.is_none());
         if running && let Some(pod) = self.pods_mut().get_mut(&k) {
             pod.status.terminating_until = Some(now + GRACE_SECONDS);
+            pod.meta.deleted = Some(now);
             for c in &mut pod.status.containers {
                 c.ready = false;
             }
@@ -744,6 +783,10 @@ impl Cluster {
                 node.index = self.nodes().len() as u32;
                 node.internal_ip = format!("192.168.49.{}", node.index + 2);
                 node.last_heartbeat = self.now;
+                // Its kubelet started on the configuration file the node has now.
+                node.kubelet_process.settings =
+                    super::kubelet_config::decode(&super::control_plane::kubelet_config_text(&node), node.max_pods)
+                        .ok();
                 insert_cluster!(nodes, nodes_mut, node, Kind::Node)
             }
             Object::StorageClass(sc) => insert_cluster!(storageclasses, storageclasses_mut, sc, Kind::StorageClass),
@@ -860,7 +903,16 @@ impl Cluster {
                 if !self.pods().contains_key(&k) {
                     return Err(missing());
                 }
-                if force {
+                let finalized = self.pods().get(&k).is_some_and(|p| !p.meta.finalizers.is_empty());
+                if force && finalized {
+                    // `--grace-period=0 --force` skips the kubelet, never a finalizer: the pod
+                    // stays, deleted, until its finalizers are removed.
+                    self.terminate_pod(namespace, name);
+                    let now = self.now;
+                    if let Some(pod) = self.pods_mut().get_mut(&k) {
+                        pod.status.terminating_until = Some(now);
+                    }
+                } else if force {
                     self.pods_mut().remove(&k);
                 } else {
                     self.terminate_pod(namespace, name);
@@ -1058,6 +1110,9 @@ pub fn summarize(change: &Change) -> String {
         Change::KubeletVersion { node, version } => format!("install kubelet {version} on node/{node}"),
         Change::Drain { node, .. } => format!("drain node/{node}"),
         Change::EvictMatching { namespace, selector } => format!("evict pods -l {selector} -n {namespace}"),
+        Change::RestartKubelet { node } => format!("restart the kubelet on node/{node}"),
+        Change::Swap { node, on } => format!("swap {} on node/{node}", if *on { "on" } else { "off" }),
+        Change::Reboot { node } => format!("reboot node/{node}"),
         other => format!("{other:?}").chars().take(160).collect(),
     }
 }

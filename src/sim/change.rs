@@ -256,6 +256,20 @@ pub enum Change {
         namespace: String,
         selector: String,
     },
+    /// `systemctl restart kubelet`: the kubelet reads its configuration file again and runs on
+    /// it, or exits with its error (see `sim::kubelet_config`).
+    RestartKubelet {
+        node: String,
+    },
+    /// Turns swap on or off on a node (`swapon -a`, `swapoff -a`).
+    Swap {
+        node: String,
+        on: bool,
+    },
+    /// Reboots a node: swap comes on if `/etc/fstab` has a swap line, and the kubelet starts.
+    Reboot {
+        node: String,
+    },
 }
 
 impl Change {
@@ -305,7 +319,10 @@ impl Change {
             | Change::MoveNodeFile { node, .. }
             | Change::EditNodeFile { node, .. }
             | Change::KubeletVersion { node, .. }
-            | Change::Drain { node, .. } => (Kind::Node, "", node),
+            | Change::Drain { node, .. }
+            | Change::RestartKubelet { node }
+            | Change::Swap { node, .. }
+            | Change::Reboot { node } => (Kind::Node, "", node),
             // A selector, not a name: the pods it picks are only known when it runs.
             Change::EvictMatching { namespace, selector } => (Kind::Pod, namespace, selector),
             Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),

@@ -453,6 +453,10 @@ pub fn kubelet_config_text(node: &Node) -> String {
 
 /// The DNS server the node's kubelet writes into new pods' `/etc/resolv.conf` (`clusterDNS`).
 pub fn cluster_dns(node: &Node) -> String {
+    // The kubelet uses what it read when it started, not what the file says since.
+    if let Some(settings) = &node.kubelet_process.settings {
+        return settings.cluster_dns.clone();
+    }
     let Some(text) = node.config_files.get(KUBELET_CONFIG) else {
         return crate::sim::network::DNS_IP.to_owned();
     };

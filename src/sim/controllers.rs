@@ -52,6 +52,7 @@ impl Cluster {
         // also once a minute, for what time alone changes (progress deadlines).
         let minute_tick = self.now % 60 == 0;
         let seen = self.reconciled_world();
+        super::kubelet_config::restart_failed(self);
         nodes::step(self);
         actors::step(self);
         hpa::step(self);
@@ -130,7 +131,8 @@ impl Cluster {
     }
 }
 
-/// Removes pods whose graceful deletion finished (their kubelet confirmed) and old events.
+/// Removes pods whose graceful deletion finished (their kubelet confirmed, no finalizer left)
+/// and old events.
 fn collect_garbage(cluster: &mut Cluster) {
     let now = cluster.now;
     let due = cluster.pods().values().any(|p| p.status.terminating_until.is_some_and(|t| t <= now));
@@ -144,6 +146,8 @@ fn collect_garbage(cluster: &mut Cluster) {
             .filter(|(_, p)| {
                 p.status.terminating_until.is_some_and(|t| t <= now)
                     && p.status.node.as_ref().is_none_or(|n| ready_nodes.contains(n))
+                    // A finalizer holds the object until whoever owns it removes it.
+                    && p.meta.finalizers.is_empty()
             })
             .map(|(k, _)| k.clone())
             .collect();

@@ -307,6 +307,9 @@ fn meta(cluster: &Cluster, kind: Kind, m: &Meta) -> Value {
         o.insert("deletionTimestamp".into(), timestamp(d).into());
         o.insert("deletionGracePeriodSeconds".into(), 30.into());
     }
+    if !m.finalizers.is_empty() {
+        o.insert("finalizers".into(), m.finalizers.clone().into());
+    }
     Value::Object(o)
 }
 

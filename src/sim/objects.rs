@@ -18,7 +18,8 @@ pub use network::{
     PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,
 };
 pub use node::{
-    DiskFile, DrainRun, KUBERNETES_VERSION, KubeletState, Node, NodeCondition, NodeInfo, Taint, TaintEffect,
+    DiskFile, DrainRun, KUBERNETES_VERSION, KubeletProcess, KubeletState, Node, NodeCondition, NodeInfo, Taint,
+    TaintEffect,
 };
 pub use policy::{
     FailurePolicy, Hpa, HpaStatus, LimitRange, Pdb, PolicyRuleSpec, ResourceQuota, Role, RoleBinding, RoleRef,

@@ -32,6 +32,8 @@ pub fn node() -> Node {
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
         config_files: BTreeMap::new(),
+        swap: false,
+        kubelet_process: crate::sim::objects::KubeletProcess::default(),
         draining: None,
         internal_ip: String::new(),
         index: 0,

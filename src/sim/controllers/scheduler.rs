@@ -230,10 +230,10 @@ fn filter(
     if upods + 1 > node.max_pods {
         why.push("Too many pods".to_owned());
     }
-    if ucpu + cpu > node.cpu.0 {
+    if ucpu + cpu > node.allocatable_cpu().0 {
         why.push("Insufficient cpu".to_owned());
     }
-    if umem + mem > node.memory.0 {
+    if umem + mem > node.allocatable_memory().0 {
         why.push("Insufficient memory".to_owned());
     }
     if why.is_empty() { Ok(()) } else { Err(why) }

@@ -77,6 +77,8 @@ pub fn sized_node(name: &str, cpu: u64, memory: u64) -> Node {
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
         config_files: std::collections::BTreeMap::new(),
+        swap: false,
+        kubelet_process: crate::sim::objects::KubeletProcess::default(),
         draining: None,
         internal_ip: String::new(),
         index: 0,

@@ -5,6 +5,7 @@
 mod config;
 mod disk;
 mod kubelet;
+mod swap;
 
 use std::fmt::Write as _;
 
@@ -107,7 +108,10 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "whoami" => Shell::Out("root".to_owned()),
         "uptime" => Shell::Out(" 09:00:00 up 30 days,  2:14,  1 user,  load average: 0.42, 0.37, 0.31".to_owned()),
         "free" => free(node, &args),
-        "swapoff" | "sync" | "true" => Shell::Out(String::new()),
+        "swapoff" => swap::swapoff(node, &args),
+        "swapon" => swap::swapon(node, &args),
+        "reboot" => swap::reboot(node),
+        "sync" | "true" => Shell::Out(String::new()),
         "ps" => Shell::Out(ps(node)),
         "echo" => Shell::Out(args.join(" ")),
         other => Shell::Fail(format!("bash: {other}: command not found"), 127),
@@ -146,9 +150,9 @@ fn free(node: &Node, args: &[&str]) -> Shell {
         f(12),
         f(total.saturating_sub(used) * 4 / 10),
         f(total.saturating_sub(used)),
+        f(swap::total_mib(node)),
         f(0),
-        f(0),
-        f(0)
+        f(swap::total_mib(node))
     );
     Shell::Out(text)
 }
@@ -175,6 +179,7 @@ fn cat(node: &Node, args: &[&str]) -> Shell {
         match *path {
             "/etc/hostname" => out.push(node.meta.name.clone()),
             "/etc/os-release" => out.push(NodeInfo::os_release()),
+            "/proc/swaps" => out.push(swap::proc_swaps(node)),
             p if config::read(node, p).is_some() => out.push(config::read(node, p).unwrap_or_default()),
             p => match node.files.iter().find(|f| f.path == p) {
                 Some(f) => out.push(format!("[{} GiB of data; too large to print here — try: du -sh {p}]", f.gib)),

@@ -59,6 +59,8 @@ fn node(name: &str, uid_n: u64, ready: bool, ip: &str) -> Node {
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
         config_files: std::collections::BTreeMap::new(),
+        swap: false,
+        kubelet_process: crate::sim::objects::KubeletProcess::default(),
         draining: None,
         internal_ip: ip.to_owned(),
         index: uid_n as u32,

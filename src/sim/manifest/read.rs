@@ -215,6 +215,21 @@ pub fn meta(manifest: &Value, old: &Meta, drop: &[&str]) -> R<Meta> {
     let mut meta = old.clone();
     meta.labels = string_map(m, "labels", "metadata")?;
     meta.annotations = string_map(m, "annotations", "metadata")?;
+    meta.finalizers = str_list(m, "finalizers", "metadata")?;
+    // The API server lets a deleting object lose finalizers, never gain one.
+    if old.deleted.is_some() {
+        let added: Vec<String> =
+            meta.finalizers.iter().filter(|f| !old.finalizers.contains(f)).map(|f| format!("{f:?}")).collect();
+        if !added.is_empty() {
+            return Err(Bad::forbidden(
+                "metadata.finalizers",
+                &format!(
+                    "no new finalizers can be added if the object is being deleted, found new finalizers []string{{{}}}",
+                    added.join(", ")
+                ),
+            ));
+        }
+    }
     for key in drop {
         if !old.annotations.contains_key(*key) {
             meta.annotations.remove(*key);

@@ -46,7 +46,12 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                 "status": {
                     "addresses": [{"type": "InternalIP", "address": n.internal_ip}, {"type": "Hostname", "address": n.meta.name}],
                     "capacity": capacity,
-                    "allocatable": capacity,
+                    "allocatable": json!({
+                        "cpu": n.allocatable_cpu().to_string(),
+                        "memory": n.allocatable_memory().to_string(),
+                        "pods": n.max_pods.to_string(),
+                        "ephemeral-storage": format!("{}Gi", n.disk_gib),
+                    }),
                     "conditions": conditions,
                     "nodeInfo": {
                         "architecture": NodeInfo::ARCHITECTURE,

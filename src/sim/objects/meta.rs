@@ -25,6 +25,10 @@ pub struct Meta {
     /// Age at the start of the incident, in minutes (defaults to 30 days).
     #[serde(default)]
     pub age_minutes: Option<u32>,
+    /// `metadata.finalizers`: while any is listed, a deleted object stays (`Terminating`) until
+    /// whoever owns the finalizer removes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finalizers: Vec<String>,
     #[serde(skip)]
     pub created: i64,
     #[serde(skip)]
@@ -43,6 +47,7 @@ impl Meta {
             labels: Labels::new(),
             annotations: Labels::new(),
             age_minutes: None,
+            finalizers: Vec::new(),
             created: 0,
             uid: 0,
             owner: None,

@@ -34,6 +34,12 @@ pub struct Node {
     /// node shell reads and edits them.
     #[serde(default)]
     pub config_files: BTreeMap<String, String>,
+    /// Whether swap is on (`swapon`, or `/etc/fstab` at boot); a kubelet refuses to start with it.
+    #[serde(default)]
+    pub swap: bool,
+    /// What the kubelet process read when it last started, or the error it exited with.
+    #[serde(skip)]
+    pub kubelet_process: KubeletProcess,
     #[serde(skip)]
     pub internal_ip: String,
     #[serde(skip)]
@@ -104,6 +110,21 @@ pub enum KubeletState {
     Running,
     /// Stopped by someone (`systemctl stop kubelet`); `systemctl start kubelet` brings it back.
     Stopped,
+    /// Exited at start (a configuration it cannot load, swap on); systemd restarts it every ten
+    /// seconds.
+    Failed,
+}
+
+/// The kubelet process on a node: what it read at its last start (see `sim::kubelet_config`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KubeletProcess {
+    /// The settings it runs on; `None` until it first (re)starts in the incident, when it runs on
+    /// the file as it was when the node was built.
+    pub settings: Option<crate::sim::kubelet_config::KubeletSettings>,
+    /// Why it last exited at start.
+    pub error: Option<String>,
+    /// When it last (re)started.
+    pub started: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +192,18 @@ impl Node {
     pub fn disk_used_gib(&self) -> u32 {
         // The OS, images and logs take a fifth of the disk before any file a scenario adds.
         self.disk_gib / 5 + self.files.iter().map(|f| f.gib).sum::<u32>()
+    }
+
+    /// Allocatable CPU: Capacity less what the running kubelet reserves.
+    pub fn allocatable_cpu(&self) -> Millicores {
+        let reserved = self.kubelet_process.settings.as_ref().map_or(0, |s| s.reserved_cpu.0);
+        Millicores(self.cpu.0.saturating_sub(reserved))
+    }
+
+    /// Allocatable memory: Capacity less what the running kubelet reserves.
+    pub fn allocatable_memory(&self) -> Mebibytes {
+        let reserved = self.kubelet_process.settings.as_ref().map_or(0, |s| s.reserved_memory.0);
+        Mebibytes(self.memory.0.saturating_sub(reserved))
     }
 
     pub fn role(&self) -> &str {

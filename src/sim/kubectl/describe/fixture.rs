@@ -24,6 +24,8 @@ pub(crate) fn node(name: &str, index: u32) -> Node {
         kubelet: KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
         config_files: std::collections::BTreeMap::new(),
+        swap: false,
+        kubelet_process: crate::sim::objects::KubeletProcess::default(),
         draining: None,
         internal_ip: format!("10.0.0.{}", 10 + index),
         index,

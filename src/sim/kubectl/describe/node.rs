@@ -90,13 +90,15 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, "Addresses:");
     w.line(1, &format!("InternalIP:\t{}", node.internal_ip));
     w.line(1, &format!("Hostname:\t{name}"));
-    for title in ["Capacity", "Allocatable"] {
+    for (title, node_cpu, memory) in
+        [("Capacity", node.cpu, node.memory), ("Allocatable", node.allocatable_cpu(), node.allocatable_memory())]
+    {
         w.line(0, &format!("{title}:"));
-        w.line(1, &format!("cpu:\t{}", cpu(node.cpu)));
+        w.line(1, &format!("cpu:\t{}", cpu(node_cpu)));
         w.line(1, &format!("ephemeral-storage:\t{}Ki", u64::from(node.disk_gib) * 1024 * 1024));
         w.line(1, "hugepages-1Gi:\t0");
         w.line(1, "hugepages-2Mi:\t0");
-        w.line(1, &format!("memory:\t{}Ki", node.memory.0 * 1024));
+        w.line(1, &format!("memory:\t{}Ki", memory.0 * 1024));
         w.line(1, &format!("pods:\t{}", node.max_pods));
     }
     w.line(0, "System Info:");
@@ -122,7 +124,7 @@ pub fn describe(cluster: &Cluster, name: &str, w: &mut W) {
     w.line(0, &format!("PodCIDR:\t10.244.{}.0/24", node.index));
     w.line(0, &format!("PodCIDRs:\t10.244.{}.0/24", node.index));
     let pods = pods_on(cluster, name);
-    let (alloc_cpu, alloc_mem) = (node.cpu.0, node.memory.0);
+    let (alloc_cpu, alloc_mem) = (node.allocatable_cpu().0, node.allocatable_memory().0);
     w.line(0, &format!("Non-terminated Pods:\t({} in total)", pods.len()));
     w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
     w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---");

@@ -241,9 +241,9 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
             vec![
                 n.meta.name.clone(),
                 format!("{cpu}m"),
-                format!("{}%", pct(cpu, n.cpu.0)),
+                format!("{}%", pct(cpu, n.allocatable_cpu().0)),
                 format!("{mem}Mi"),
-                format!("{}%", pct(mem, n.memory.0)),
+                format!("{}%", pct(mem, n.allocatable_memory().0)),
             ],
             cpu,
             mem,

@@ -13,8 +13,15 @@ pub fn read(node: &Node, path: &str) -> Option<String> {
     if path == KUBELET_CONFIG {
         return Some(control_plane::kubelet_config_text(node));
     }
+    if path == crate::sim::kubelet_config::FSTAB && !node.config_files.contains_key(path) {
+        return Some(DEFAULT_FSTAB.to_owned());
+    }
     node.config_files.get(path).cloned()
 }
+
+/// `/etc/fstab` as Ubuntu's cloud image ships it: the root file system and no swap.
+const DEFAULT_FSTAB: &str = "LABEL=cloudimg-rootfs	/	 ext4	discard,commit=30,errors=remount-ro	0 1
+LABEL=UEFI	/boot/efi	vfat	umask=0077	0 1";
 
 /// `ls` of a directory that holds configuration files; `None` for any other directory.
 pub fn ls(node: &Node, dir: &str) -> Option<Shell> {

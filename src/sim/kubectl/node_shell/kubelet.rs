@@ -65,6 +65,12 @@ pub fn ago(seconds: i64) -> String {
     format!("{s}s ago")
 }
 
+/// When systemd last started a kubelet that keeps exiting (it retries every ten seconds).
+fn last_attempt(node: &Node, now: i64) -> i64 {
+    let first = node.kubelet_process.started.unwrap_or(now);
+    now - (now - first).rem_euclid(crate::sim::kubelet_config::RESTART_SECONDS)
+}
+
 fn status(cluster: &Cluster, node: &Node) -> String {
     let pid = pid(node);
     let now = cluster.now;
@@ -74,6 +80,14 @@ fn status(cluster: &Cluster, node: &Node) -> String {
             let since = started_at(cluster, node);
             format!(
                 "● kubelet.service - kubelet: The Kubernetes Node Agent\n{head}\n     Active: active (running) since {}; {}\n       Docs: https://kubernetes.io/docs/\n   Main PID: {pid} (kubelet)\n      Tasks: 14 (limit: 9387)\n     Memory: 61.4M (peak: 64.2M)\n        CPU: 3min 12.406s\n     CGroup: /system.slice/kubelet.service\n             └─{pid} /usr/bin/kubelet {FLAGS}",
+                clock::systemd(since),
+                ago(now - since)
+            )
+        }
+        KubeletState::Failed => {
+            let since = last_attempt(node, now);
+            format!(
+                "● kubelet.service - kubelet: The Kubernetes Node Agent\n{head}\n     Active: activating (auto-restart) (Result: exit-code) since {}; {}\n       Docs: https://kubernetes.io/docs/\n    Process: {pid} ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS (code=exited, status=1/FAILURE)\n   Main PID: {pid} (code=exited, status=1/FAILURE)\n        CPU: 84ms",
                 clock::systemd(since),
                 ago(now - since)
             )
@@ -118,10 +132,18 @@ pub fn systemctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             }
             match *verb {
                 "status" => Shell::Out(status(cluster, node)),
-                "is-active" => Shell::Out(if running { "active" } else { "inactive" }.to_owned()),
+                "is-active" => Shell::Out(
+                    match node.kubelet {
+                        KubeletState::Running => "active",
+                        KubeletState::Stopped => "inactive",
+                        KubeletState::Failed => "activating",
+                    }
+                    .to_owned(),
+                ),
                 "is-enabled" => Shell::Out("enabled".to_owned()),
                 "start" if running => Shell::Out(String::new()),
-                "start" | "restart" => Shell::Apply(vec![change(true)], String::new()),
+                "start" => Shell::Apply(vec![change(true)], String::new()),
+                "restart" => Shell::Apply(vec![Change::RestartKubelet { node: node.meta.name.clone() }], String::new()),
                 "stop" if running => Shell::Apply(vec![change(false)], String::new()),
                 "stop" | "enable" | "disable" | "reload" => Shell::Out(String::new()),
                 other => Shell::Fail(format!("Unknown command verb '{other}'."), 1),
@@ -249,6 +271,36 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             "{} {host} systemd[1]: Stopped kubelet.service - kubelet: The Kubernetes Node Agent.",
             clock::journal(t)
         ));
+    }
+    if node.kubelet == KubeletState::Failed {
+        let first = node.kubelet_process.started.unwrap_or(cluster.now);
+        let last = last_attempt(node, cluster.now);
+        let step = crate::sim::kubelet_config::RESTART_SECONDS;
+        let error = node.kubelet_process.error.as_deref().unwrap_or_default().replace('"', "\\\"");
+        let mut t = first.max(last - 4 * step);
+        while t <= last {
+            let restarts = (t - first) / step;
+            if restarts > 0 {
+                out.push(format!(
+                    "{} {host} systemd[1]: kubelet.service: Scheduled restart job, restart counter is at {restarts}.",
+                    clock::journal(t)
+                ));
+            }
+            out.push(format!(
+                "{} {host} systemd[1]: Started kubelet.service - kubelet: The Kubernetes Node Agent.",
+                clock::journal(t)
+            ));
+            out.push(k(t, 'E', "run.go:72", &format!("\"command failed\" err=\"{error}\"")));
+            out.push(format!(
+                "{} {host} systemd[1]: kubelet.service: Main process exited, code=exited, status=1/FAILURE",
+                clock::journal(t)
+            ));
+            out.push(format!(
+                "{} {host} systemd[1]: kubelet.service: Failed with result 'exit-code'.",
+                clock::journal(t)
+            ));
+            t += step;
+        }
     }
     let keep = lines_wanted.unwrap_or(50);
     let skip = out.len().saturating_sub(keep);

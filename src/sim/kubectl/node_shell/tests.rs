@@ -86,7 +86,10 @@ fn changing_commands_build_changes() {
     let mut c = full_disk();
     let kubelet = |running| Change::Kubelet { node: "node-1".to_owned(), running };
     assert_eq!(sh(&c, "systemctl stop kubelet"), Shell::Apply(vec![kubelet(false)], String::new()));
-    assert_eq!(sh(&c, "systemctl restart kubelet.service"), Shell::Apply(vec![kubelet(true)], String::new()));
+    assert_eq!(
+        sh(&c, "systemctl restart kubelet.service"),
+        Shell::Apply(vec![Change::RestartKubelet { node: "node-1".to_owned() }], String::new())
+    );
     assert_eq!(sh(&c, "systemctl start kubelet"), Shell::Out(String::new()));
     not_ready_node(&mut c);
     assert_eq!(sh(&c, "systemctl start kubelet"), Shell::Apply(vec![kubelet(true)], String::new()));
