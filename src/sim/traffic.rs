@@ -15,8 +15,13 @@ pub struct Entrypoint {
     pub url: String,
     pub rps: f64,
     /// Load multiplier over the incident, as (from minute, factor); the last one reached applies.
+    /// Minutes before 0 shape the warm-up before the incident (see `shape`).
     #[serde(default)]
-    pub load: Vec<(u32, f64)>,
+    pub load: Vec<(i32, f64)>,
+    /// The day's rhythm: (hour of day UTC, factor) points on the wall clock, joined by straight
+    /// lines; multiplies `load`. Empty: flat.
+    #[serde(default)]
+    pub daily: Vec<(u8, f64)>,
 }
 
 /// What a user gets when an entrypoint's pods are asked for more than they serve.
@@ -34,6 +39,13 @@ pub struct TrafficState {
     pub pod_load: std::collections::BTreeMap<(String, String), f64>,
     /// Each entrypoint's load factor when the figures were computed.
     pub factors: Vec<f64>,
+    /// Nodes whose pods want more CPU than they have: the fraction of it each gets.
+    #[serde(default)]
+    pub node_cpu: std::collections::BTreeMap<String, f64>,
+    /// Pods whose calls to a dependency time out (it is overloaded or starved), with the error
+    /// the app logs for it.
+    #[serde(default)]
+    pub upstream_errors: std::collections::BTreeMap<(String, String), String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,6 +62,16 @@ impl TrafficState {
     /// Requests per second a pod is serving now.
     pub fn pod_rps(&self, namespace: &str, pod: &str) -> f64 {
         self.pod_load.get(&(namespace.to_owned(), pod.to_owned())).copied().unwrap_or(0.0)
+    }
+
+    /// The share of its CPU demand a node's pods get (1.0 unless the node is over-committed).
+    pub fn node_cpu_share(&self, node: &str) -> f64 {
+        self.node_cpu.get(node).copied().unwrap_or(1.0)
+    }
+
+    /// The error a pod logs for a dependency that does not answer in time.
+    pub fn upstream_error(&self, namespace: &str, pod: &str) -> Option<&str> {
+        self.upstream_errors.get(&(namespace.to_owned(), pod.to_owned())).map(String::as_str)
     }
 
     /// The share of all user requests that fail now (0–1), weighted by each entrypoint's traffic.
@@ -70,21 +92,26 @@ impl TrafficState {
     }
 }
 
+mod cause;
+pub mod cpu;
+mod flow;
+mod shape;
+
 use super::apps::AppRole;
 use super::cluster::{Cluster, key};
 use super::controllers::STEP_SECONDS;
 use super::network::{self, HttpOutcome, Source};
+use super::objects::Pod;
 
 type Load = std::collections::BTreeMap<(String, String), f64>;
 
 /// Runs one step of user traffic: results per entrypoint, load per pod, budget burn.
+///
+/// Cost: routing each entrypoint, then one pass spreading load over pods and dependency edges
+/// (per tier, up to the depth cap), one pass over pods for CPU shares and one judging each
+/// service once: linear in pods plus edges. It runs only when the world or the load changed.
 pub fn step(cluster: &mut Cluster, world_changed: bool) {
-    let minute = cluster.now.max(0) / 60;
-    let factors: Vec<f64> = cluster
-        .entrypoints()
-        .iter()
-        .map(|ep| ep.load.iter().rfind(|(m, _)| i64::from(*m) <= minute).map_or(1.0, |(_, f)| *f))
-        .collect();
+    let factors: Vec<f64> = cluster.entrypoints().iter().map(|ep| shape::factor(ep, cluster.now)).collect();
     if !world_changed
         && factors == cluster.traffic().factors
         && cluster.traffic().results.len() == cluster.entrypoints().len()
@@ -97,18 +124,18 @@ pub fn step(cluster: &mut Cluster, world_changed: bool) {
         }
         return;
     }
-    cluster.traffic_mut_status_only().factors = factors;
-    let mut load = Load::new();
-    let mut results = Vec::with_capacity(cluster.entrypoints().len());
-    let mut burned = 0.0;
-    for ep in cluster.entrypoints() {
-        let factor = ep.load.iter().rfind(|(m, _)| i64::from(*m) <= minute).map_or(1.0, |(_, f)| *f);
-        let rps = ep.rps * factor;
-        let result = evaluate(cluster, ep, rps, &mut load);
-        burned += rps * (1.0 - result.success) * STEP_SECONDS as f64;
-        results.push(result);
+    let (results, load, shares, upstream_errors) = evaluate_all(cluster, &factors);
+    let burned: f64 = results.iter().map(|r| r.rps * (1.0 - r.success) * STEP_SECONDS as f64).sum();
+    let state = cluster.traffic_mut_status_only();
+    state.factors = factors;
+    state.results = results;
+    state.node_cpu = shares.nodes;
+    let errors_changed = state.upstream_errors != upstream_errors;
+    state.upstream_errors = upstream_errors;
+    if errors_changed {
+        // The apps whose calls now time out (or no longer do) log it.
+        cluster.touch();
     }
-    cluster.traffic_mut_status_only().results = results;
     // Load changes memory and CPU use, which kubelets and autoscalers must see.
     cluster.set_pod_load(load);
     if cluster.now > 0 {
@@ -120,11 +147,18 @@ fn failed(ep: &Entrypoint, rps: f64, why: &str) -> EntrypointResult {
     EntrypointResult { name: ep.name.clone(), rps, success: 0.0, latency_ms: 0, failure: Some(why.to_owned()) }
 }
 
-fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> EntrypointResult {
-    let Some((_, host, _, path)) = network::parse_url(&ep.url) else {
-        return failed(ep, rps, "invalid URL");
-    };
-    let controllers: Vec<&super::objects::Pod> = cluster
+/// An entrypoint the ingress routes to ready pods: each pod with what the ingress got from it.
+struct Routed<'a> {
+    rps: f64,
+    target_port: u16,
+    pods: Vec<(&'a Pod, HttpOutcome)>,
+}
+
+type Evaluated = (Vec<EntrypointResult>, Load, cpu::CpuShares, std::collections::BTreeMap<(String, String), String>);
+
+fn evaluate_all(cluster: &Cluster, factors: &[f64]) -> Evaluated {
+    let mut load = Load::new();
+    let controllers: Vec<&Pod> = cluster
         .pods()
         .values()
         .filter(|p| {
@@ -135,109 +169,149 @@ fn evaluate(cluster: &Cluster, ep: &Entrypoint, rps: f64, load: &mut Load) -> En
                     .any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
         })
         .collect();
-    if controllers.is_empty() {
-        return failed(ep, rps, "connection refused (the site is down)");
+    // Route every entrypoint, and spread its load over its pods and on through their dependencies.
+    let mut routed: Vec<Result<Routed<'_>, EntrypointResult>> = Vec::new();
+    let mut entry: Vec<(&Pod, u16, f64)> = Vec::new();
+    for (ep, factor) in cluster.entrypoints().iter().zip(factors) {
+        let rps = ep.rps * factor;
+        let r = route(cluster, ep, rps, &controllers, &mut load);
+        if let Ok(r) = &r {
+            let share = rps / r.pods.len() as f64;
+            for (pod, outcome) in &r.pods {
+                match outcome {
+                    HttpOutcome::Response { status, .. } if *status < 400 => entry.push((pod, r.target_port, share)),
+                    _ => *load.entry(pod.meta.key()).or_default() += share,
+                }
+            }
+        }
+        routed.push(r);
     }
-    for c in &controllers {
+    flow::propagate(cluster, entry, &mut load);
+    let shares = cpu::shares(cluster, &load);
+    let mut judge = flow::Judge::new(cluster, &load, &shares.pods);
+    let results = cluster
+        .entrypoints()
+        .iter()
+        .zip(routed)
+        .map(|(ep, r)| match r {
+            Ok(r) => answer(cluster, &mut judge, ep, r),
+            Err(result) => result,
+        })
+        .collect();
+    let upstream_errors = std::mem::take(&mut judge.upstream_errors);
+    drop(judge);
+    (results, load, shares, upstream_errors)
+}
+
+fn route<'a>(
+    cluster: &'a Cluster,
+    ep: &Entrypoint,
+    rps: f64,
+    controllers: &[&Pod],
+    load: &mut Load,
+) -> Result<Routed<'a>, EntrypointResult> {
+    let Some((_, host, _, path)) = network::parse_url(&ep.url) else {
+        return Err(failed(ep, rps, "invalid URL"));
+    };
+    if controllers.is_empty() {
+        return Err(failed(ep, rps, "connection refused (the site is down)"));
+    }
+    for c in controllers {
         *load.entry(c.meta.key()).or_default() += rps / controllers.len() as f64;
     }
     let Some((ns, (svc_name, port))) = network::route(cluster, &host, &path) else {
-        return failed(ep, rps, "404 Not Found");
+        return Err(failed(ep, rps, "404 Not Found"));
     };
     let Some(svc) = cluster.services().get(&key(&ns, &svc_name)) else {
-        return failed(ep, rps, "503 Service Temporarily Unavailable");
+        return Err(failed(ep, rps, "503 Service Temporarily Unavailable"));
     };
     let Some(sp) = svc.ports.iter().find(|p| p.port == port) else {
-        return failed(ep, rps, "503 Service Temporarily Unavailable");
+        return Err(failed(ep, rps, "503 Service Temporarily Unavailable"));
     };
     let target_port = sp.target();
     let ready = cluster.endpoints().get(&key(&ns, &svc_name)).map(|e| e.ready.clone()).unwrap_or_default();
-    if ready.is_empty() {
-        return failed(ep, rps, "503 Service Temporarily Unavailable");
+    let pods: Vec<(&Pod, HttpOutcome)> = ready
+        .iter()
+        .filter_map(|addr| cluster.pods().get(&key(&ns, &addr.pod)))
+        .map(|pod| (pod, network::request_pod(cluster, Source::Ingress, pod, target_port, &path)))
+        .collect();
+    if pods.is_empty() {
+        return Err(failed(ep, rps, "503 Service Temporarily Unavailable"));
     }
-    let share = rps / ready.len() as f64;
+    Ok(Routed { rps, target_port, pods })
+}
+
+/// What the users of one entrypoint get: per pod, its answer (and its dependencies') or why the
+/// ingress got none, with the time each failure takes by its cause.
+fn answer(cluster: &Cluster, judge: &mut flow::Judge<'_>, ep: &Entrypoint, r: Routed<'_>) -> EntrypointResult {
+    let n = r.pods.len() as f64;
     let mut success = 0.0;
     let mut latency = 0.0;
-    let mut failures: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
-    for addr in &ready {
-        let Some(pod) = cluster.pods().get(&key(&ns, &addr.pod)) else { continue };
-        *load.entry(pod.meta.key()).or_default() += share;
-        let app = pod
-            .spec
-            .containers
-            .iter()
-            .find_map(|c| cluster.app_for_image(&c.image).filter(|a| a.port == Some(target_port)));
-        match network::request_pod(cluster, Source::Ingress, pod, target_port, &path) {
-            HttpOutcome::Response { status, .. } if status < 400 => {
-                let (capacity, base, error_rate) =
-                    app.map_or((100.0, 50.0, 0.0), |a| (a.capacity_rps, f64::from(a.latency_ms), a.error_rate));
-                let utilization = share / capacity.max(0.001);
-                let served = if utilization > 1.0 { 1.0 / utilization } else { 1.0 };
-                let slow = if utilization > 0.7 { 1.0 + 12.0 * (utilization - 0.7) } else { 1.0 };
-                success += served * (1.0 - error_rate);
-                latency += base * slow;
-                if utilization > 1.0 {
-                    *failures.entry(OVERLOADED).or_default() += 1;
-                } else if error_rate > 0.0 {
-                    *failures.entry("wrong or stale page").or_default() += 1;
+    let mut failures: std::collections::BTreeMap<&'static str, f64> = std::collections::BTreeMap::new();
+    let mut fail = |why: &'static str, share: f64| *failures.entry(why).or_default() += share;
+    for (pod, outcome) in &r.pods {
+        let app = flow::serving_app(cluster, pod, r.target_port);
+        let base = app.map_or(50.0, |a| f64::from(a.latency_ms));
+        match outcome {
+            HttpOutcome::Response { status, .. } if *status < 400 => {
+                let Some(app) = app else {
+                    success += 1.0;
+                    latency += base;
+                    continue;
+                };
+                let a = judge.pod(pod, app, 0);
+                if a.latency_ms > cause::INGRESS_READ_TIMEOUT_MS {
+                    // Slower than the ingress waits: every request is a 504 after its read timeout.
+                    latency += cause::INGRESS_READ_TIMEOUT_MS;
+                    fail("504 Gateway Time-out", 1.0);
+                    continue;
                 }
-                for dep in app.map(|a| a.dependencies.clone()).unwrap_or_default() {
-                    add_dependency_load(cluster, &ns, &dep, share, load, 0);
+                let served = a.served * (1.0 - app.error_rate);
+                let fail_ms = if a.failures_hang { cause::INGRESS_READ_TIMEOUT_MS } else { a.fail_ms };
+                success += served;
+                latency += a.served * a.latency_ms + (1.0 - a.served) * fail_ms;
+                if a.overloaded {
+                    fail(OVERLOADED, 1.0 - a.served);
+                } else if a.served < 0.999 {
+                    fail(if a.failures_hang { "504 Gateway Time-out" } else { "500 Internal Server Error" }, 1.0 - a.served);
+                }
+                if app.error_rate > 0.0 {
+                    fail("wrong or stale page", a.served * app.error_rate);
+                }
+            }
+            HttpOutcome::Response { status: 500, body, .. } => {
+                // A dependency it cannot reach: the app answers once its call gave up.
+                let timeout = app.map_or(30_000.0, |a| f64::from(a.timeout_seconds) * 1000.0);
+                let took = base + cause::dependency_failure_ms(body, timeout);
+                if took > cause::INGRESS_READ_TIMEOUT_MS {
+                    latency += cause::INGRESS_READ_TIMEOUT_MS;
+                    fail("504 Gateway Time-out", 1.0);
+                } else {
+                    latency += took;
+                    fail("500 Internal Server Error", 1.0);
                 }
             }
             HttpOutcome::Response { status, .. } => {
-                latency += 30.0;
-                *failures
-                    .entry(match status {
-                        404 => "404 Not Found",
-                        500 => "500 Internal Server Error",
-                        _ => "502 Bad Gateway",
-                    })
-                    .or_default() += 1;
+                latency += base;
+                fail(if *status == 404 { "404 Not Found" } else { "502 Bad Gateway" }, 1.0);
             }
             HttpOutcome::Refused { .. } | HttpOutcome::DnsError { .. } => {
-                *failures.entry("502 Bad Gateway").or_default() += 1;
+                latency += cause::REFUSED_MS;
+                fail("502 Bad Gateway", 1.0);
             }
             HttpOutcome::Timeout { .. } => {
-                latency += 60_000.0;
-                *failures.entry("504 Gateway Time-out").or_default() += 1;
+                latency += cause::ingress_connect_timeouts_ms(r.pods.len());
+                fail("504 Gateway Time-out", 1.0);
             }
         }
     }
-    let n = ready.len() as f64;
     let success = (success / n).clamp(0.0, 1.0);
-    let failure =
-        if success >= 0.999 { None } else { failures.iter().max_by_key(|(_, c)| **c).map(|(f, _)| (*f).to_owned()) };
-    EntrypointResult { name: ep.name.clone(), rps, success, latency_ms: (latency / n).round() as u32, failure }
-}
-
-/// Spreads the calls a pod makes to a dependency over that service's ready endpoints.
-fn add_dependency_load(cluster: &Cluster, namespace: &str, dependency: &str, rps: f64, load: &mut Load, depth: u8) {
-    if depth > 3 {
-        return;
-    }
-    let host = dependency.rsplit_once(':').map_or(dependency, |(h, _)| h);
-    let mut parts = host.split('.');
-    let name = parts.next().unwrap_or_default();
-    let ns = parts.next().unwrap_or(namespace);
-    let ready = cluster.endpoints().get(&key(ns, name)).map(|e| e.ready.clone()).unwrap_or_default();
-    if ready.is_empty() {
-        return;
-    }
-    let share = rps / ready.len() as f64;
-    for addr in &ready {
-        *load.entry(key(ns, &addr.pod)).or_default() += share;
-        let deps = cluster
-            .pods()
-            .get(&key(ns, &addr.pod))
-            .and_then(|p| p.spec.containers.first())
-            .and_then(|c| cluster.app_for_image(&c.image))
-            .map(|a| a.dependencies.clone())
-            .unwrap_or_default();
-        for d in deps {
-            add_dependency_load(cluster, ns, &d, share, load, depth + 1);
-        }
-    }
+    let failure = if success >= 0.999 {
+        None
+    } else {
+        failures.iter().max_by(|a, b| a.1.total_cmp(b.1)).map(|(f, _)| (*f).to_owned())
+    };
+    EntrypointResult { name: ep.name.clone(), rps: r.rps, success, latency_ms: (latency / n).round() as u32, failure }
 }
 
 #[cfg(test)]
