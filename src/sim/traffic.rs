@@ -318,7 +318,10 @@ fn answer(cluster: &Cluster, judge: &mut flow::Judge<'_>, ep: &Entrypoint, r: Ro
 mod tests {
     use crate::sim::change::{Change, Object};
     use crate::sim::cluster::Cluster;
-    use crate::sim::controllers::test_support::{apply, labels, pods, shop};
+    use super::OVERLOADED;
+    use crate::sim::apps::AppProfile;
+    use crate::sim::cluster::key;
+    use crate::sim::controllers::test_support::{apply, labels, pods, shop, shop_with};
     use crate::sim::kind::Kind;
     use crate::sim::network::{HttpOutcome, request_ingress};
     use crate::sim::objects::{Meta, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType};
@@ -363,6 +366,8 @@ mod tests {
         apply(&mut c, Change::Create(db_policy("default-deny", Vec::new())));
         c.step();
         assert_eq!(result(&c), (0.0, Some("500 Internal Server Error".to_owned())));
+        // The dropped connection costs web its 30 s dial timeout before it answers 500.
+        assert_eq!(c.traffic().results[0].latency_ms, 30_040);
         // Every one of 10 requests per second failed for 10 s.
         assert!((c.traffic().budget_burned - burned - 100.0).abs() < 1e-9);
         let db_ip =
@@ -396,8 +401,98 @@ mod tests {
         apply(&mut c, Change::SetServiceTargetPort { namespace, service, port: 80, target_port: 9090 });
         c.step();
         assert_eq!(result(&c), (0.0, Some("502 Bad Gateway".to_owned())));
+        // Nothing listens there: refused at once.
+        assert_eq!(c.traffic().results[0].latency_ms, 1);
         assert_eq!(ingress_status(&c), (502, "502 Bad Gateway (nginx)".to_owned()));
         let eps = c.endpoints().values().find(|e| e.meta.name == "web").expect("endpoints web");
         assert_eq!((eps.ready.len(), eps.ports.clone()), (2, vec![(None, 9090)]));
+    }
+
+    fn scale(c: &mut Cluster, namespace: &str, name: &str, replicas: u32) {
+        let (namespace, name) = (namespace.to_owned(), name.to_owned());
+        apply(c, Change::Scale { kind: Kind::Deployment, namespace, name, replicas });
+        c.advance_seconds(40);
+    }
+
+    fn latency(c: &Cluster) -> u32 {
+        c.traffic().results[0].latency_ms
+    }
+
+    /// web (two pods, plenty of capacity) calls db (one pod that serves 5 rps) for each of 10
+    /// requests a second: the bottleneck is the backend, not the entry pods.
+    fn slow_db_shop() -> Cluster {
+        let web = AppProfile { dependencies: vec!["db:5432".to_owned()], ..AppProfile::default() };
+        let db = AppProfile { port: Some(5432), capacity_rps: 5.0, ..AppProfile::default() };
+        shop_with(web, db, 10.0)
+    }
+
+    #[test]
+    fn an_overloaded_backend_times_out_its_callers_until_it_is_scaled() {
+        let mut c = slow_db_shop();
+        let web = pods(&c, "shop", "web-")[0].meta.key();
+        let db = pods(&c, "shop", "db-")[0].meta.key();
+        assert_eq!((c.traffic().pod_rps(&web.0, &web.1), c.traffic().pod_rps(&db.0, &db.1)), (5.0, 10.0));
+        // db answers half; the rest wait out web's 30 s timeout and web answers 500.
+        let (success, failure) = result(&c);
+        assert!((success - 0.5).abs() < 1e-9, "{success}");
+        assert_eq!(failure.as_deref(), Some("500 Internal Server Error"));
+        assert!(latency(&c) > 15_000, "{}", latency(&c));
+        let db_ip = c.services().get(&key("shop", "db")).map(|s| s.cluster_ip.clone()).unwrap_or_default();
+        c.advance_seconds(20);
+        let line = c.pods().get(&web).and_then(|p| p.status.containers[0].log.last().cloned()).unwrap_or_default();
+        assert!(line.contains("ERROR request failed: read tcp 10.") && line.ends_with(&format!("->{db_ip}:5432: i/o timeout")), "{line}");
+        // Two db pods serve it, queueing (slower than healthy) but answering everything.
+        scale(&mut c, "shop", "db", 2);
+        assert_eq!(result(&c), (1.0, None));
+        assert!(latency(&c) > 100, "{}", latency(&c));
+        assert_eq!(c.traffic().upstream_error(&web.0, &web.1), None);
+        scale(&mut c, "shop", "db", 4);
+        assert_eq!((result(&c), latency(&c)), ((1.0, None), 40));
+    }
+
+    #[test]
+    fn fan_out_multiplies_the_load_on_a_dependency() {
+        let web = AppProfile {
+            dependencies: vec!["db:5432".to_owned()],
+            fan_out: [("db:5432".to_owned(), 3.0)].into(),
+            ..AppProfile::default()
+        };
+        let c = shop_with(web, AppProfile { port: Some(5432), ..AppProfile::default() }, 10.0);
+        let db = pods(&c, "shop", "db-")[0].meta.key();
+        assert_eq!(c.traffic().pod_rps(&db.0, &db.1), 30.0);
+    }
+
+    #[test]
+    fn the_entry_pods_queue_before_they_fail() {
+        let web = AppProfile { capacity_rps: 6.0, ..AppProfile::default() };
+        let c = shop_with(web, AppProfile { port: Some(5432), ..AppProfile::default() }, 10.0);
+        // 5 rps on a pod that serves 6: 83 % busy, slower, still all served.
+        assert_eq!(result(&c), (1.0, None));
+        assert_eq!(latency(&c), 104);
+        let web = AppProfile { capacity_rps: 2.5, ..AppProfile::default() };
+        let c = shop_with(web, AppProfile { port: Some(5432), ..AppProfile::default() }, 10.0);
+        assert_eq!(result(&c), (0.5, Some(OVERLOADED.to_owned())));
+        // Half are served slowly; the other half wait out the ingress's 60 s read timeout.
+        assert!(latency(&c) > 30_000, "{}", latency(&c));
+    }
+
+    #[test]
+    fn dropped_connections_wait_for_the_timeout_and_a_dns_outage_for_the_resolver() {
+        let mut c = shop();
+        let web_policy = Object::NetworkPolicy(NetworkPolicy {
+            meta: Meta::new("deny-web", "shop"),
+            pod_selector: labels(&[("app", "web")]),
+            policy_types: vec![PolicyType::Ingress],
+            ingress: Vec::new(),
+            egress: Vec::new(),
+        });
+        apply(&mut c, Change::Create(web_policy));
+        c.step();
+        // The ingress tries both web pods, 5 s each, then answers 504.
+        assert_eq!((result(&c), latency(&c)), ((0.0, Some("504 Gateway Time-out".to_owned())), 10_000));
+        let mut c = shop();
+        scale(&mut c, "kube-system", "coredns", 0);
+        // web cannot resolve db: 5 s × 2 attempts, then 500.
+        assert_eq!((result(&c), latency(&c)), ((0.0, Some("500 Internal Server Error".to_owned())), 10_040));
     }
 }
