@@ -24,6 +24,9 @@ pub struct Entrypoint {
     pub daily: Vec<(u8, f64)>,
 }
 
+/// Stands for a connection's local port in a stored upstream error until it is logged.
+const LOCAL_PORT: &str = "<local-port>";
+
 /// What a user gets when an entrypoint's pods are asked for more than they serve.
 pub const OVERLOADED: &str = "504 Gateway Time-out (overloaded)";
 
@@ -69,9 +72,12 @@ impl TrafficState {
         self.node_cpu.get(node).copied().unwrap_or(1.0)
     }
 
-    /// The error a pod logs for a dependency that does not answer in time.
-    pub fn upstream_error(&self, namespace: &str, pod: &str) -> Option<&str> {
-        self.upstream_errors.get(&(namespace.to_owned(), pod.to_owned())).map(String::as_str)
+    /// The error a pod logs at `now` for a dependency that does not answer in time.
+    pub fn upstream_error(&self, namespace: &str, pod: &str, now: i64) -> Option<String> {
+        let error = self.upstream_errors.get(&(namespace.to_owned(), pod.to_owned()))?;
+        // A connection's ephemeral port (Linux's 32768–60999 range), a new one each time.
+        let port = 32_768 + (now.unsigned_abs().wrapping_mul(2_654_435_761) ^ pod.len() as u64) % 28_232;
+        Some(error.replace(LOCAL_PORT, &port.to_string()))
     }
 
     /// The share of all user requests that fail now (0–1), weighted by each entrypoint's traffic.
@@ -445,7 +451,7 @@ mod tests {
         scale(&mut c, "shop", "db", 2);
         assert_eq!(result(&c), (1.0, None));
         assert!(latency(&c) > 100, "{}", latency(&c));
-        assert_eq!(c.traffic().upstream_error(&web.0, &web.1), None);
+        assert_eq!(c.traffic().upstream_error(&web.0, &web.1, c.now), None);
         scale(&mut c, "shop", "db", 4);
         assert_eq!((result(&c), latency(&c)), ((1.0, None), 40));
     }

@@ -222,9 +222,8 @@ fn timeout_error(cluster: &Cluster, pod: &Pod, dependency: &str, ns: &str, name:
     }
     let service_ip = cluster.services().get(&key(ns, name)).map(|s| s.cluster_ip.clone()).unwrap_or_default();
     let pod_ip = pod.status.pod_ip.clone().unwrap_or_default();
-    // A stable ephemeral port for the connection, from the pod's uid.
-    let local_port = 32_768 + pod.meta.uid.wrapping_mul(7_919) % 28_000;
-    format!("read tcp {pod_ip}:{local_port}->{service_ip}:{port}: i/o timeout")
+    // Each connection has its own ephemeral port, filled in when the line is logged.
+    format!("read tcp {pod_ip}:{}->{service_ip}:{port}: i/o timeout", super::LOCAL_PORT)
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub fn unaffected(cluster: &Cluster, pod: &Pod) -> bool {
         let Some(app) = cluster.app_for_image(&spec.image) else { return true };
         app.dependencies.iter().all(|d| network::dependency_error(cluster, source, d).is_none())
             && (app.dependencies.is_empty()
-                || cluster.traffic().upstream_error(&pod.meta.namespace, &pod.meta.name).is_none())
+                || !cluster.traffic().upstream_errors.contains_key(&pod.meta.key()))
             && app.api_calls.iter().all(|call| {
                 let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
                 crate::sim::rbac::allowed(cluster, &user, verb, resource, &pod.meta.namespace)
@@ -323,7 +323,7 @@ fn run(
     };
     // A dependency that answers too slowly (overloaded, starved of CPU) times out its calls.
     if dependency_errors.is_empty() && started && app.exits_after.is_none() && !app.dependencies.is_empty() {
-        dependency_errors.extend(cluster.traffic().upstream_error(&view.meta.namespace, &view.meta.name).map(str::to_owned));
+        dependency_errors.extend(cluster.traffic().upstream_error(&view.meta.namespace, &view.meta.name, now));
     }
     let api_errors: Vec<String> = if app.api_calls.is_empty() {
         Vec::new()
