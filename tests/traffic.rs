@@ -44,7 +44,11 @@ fn a_database_at_capacity_fails_the_storefront_whose_own_pods_are_idle() {
     let top = ok(&mut s, "kubectl top pods -n shop");
     assert!(top_cpu(&top, "db-") > 800, "the database is the busy one:\n{top}");
     assert!(top_cpu(&top, "web-") < 100, "the storefront is not:\n{top}");
-    let logs = expect(&mut s, "kubectl logs deployment/web -n shop --tail=3", &["ERROR request failed: read tcp 10.", ":5432: i/o timeout"]);
+    let logs = expect(
+        &mut s,
+        "kubectl logs deployment/web -n shop --tail=3",
+        &["ERROR request failed: read tcp 10.", ":5432: i/o timeout"],
+    );
     assert!(!logs.contains("connection refused"), "{logs}");
     // Scaling the storefront does not help: every request still needs the database.
     ok(&mut s, "kubectl scale deployment/web --replicas=4 -n shop");

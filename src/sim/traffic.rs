@@ -200,7 +200,7 @@ fn evaluate_all(cluster: &Cluster, factors: &[f64]) -> Evaluated {
         .iter()
         .zip(routed)
         .map(|(ep, r)| match r {
-            Ok(r) => answer(cluster, &mut judge, ep, r),
+            Ok(r) => answer(cluster, &mut judge, ep, &r),
             Err(result) => result,
         })
         .collect();
@@ -249,7 +249,7 @@ fn route<'a>(
 
 /// What the users of one entrypoint get: per pod, its answer (and its dependencies') or why the
 /// ingress got none, with the time each failure takes by its cause.
-fn answer(cluster: &Cluster, judge: &mut flow::Judge<'_>, ep: &Entrypoint, r: Routed<'_>) -> EntrypointResult {
+fn answer(cluster: &Cluster, judge: &mut flow::Judge<'_>, ep: &Entrypoint, r: &Routed<'_>) -> EntrypointResult {
     let n = r.pods.len() as f64;
     let mut success = 0.0;
     let mut latency = 0.0;
@@ -279,7 +279,10 @@ fn answer(cluster: &Cluster, judge: &mut flow::Judge<'_>, ep: &Entrypoint, r: Ro
                 if a.overloaded {
                     fail(OVERLOADED, 1.0 - a.served);
                 } else if a.served < 0.999 {
-                    fail(if a.failures_hang { "504 Gateway Time-out" } else { "500 Internal Server Error" }, 1.0 - a.served);
+                    fail(
+                        if a.failures_hang { "504 Gateway Time-out" } else { "500 Internal Server Error" },
+                        1.0 - a.served,
+                    );
                 }
                 if app.error_rate > 0.0 {
                     fail("wrong or stale page", a.served * app.error_rate);
@@ -321,11 +324,12 @@ fn answer(cluster: &Cluster, judge: &mut flow::Judge<'_>, ep: &Entrypoint, r: Ro
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp, reason = "the figures compared are computed exactly (copies, or short sums of the inputs)")]
 mod tests {
-    use crate::sim::change::{Change, Object};
-    use crate::sim::cluster::Cluster;
     use super::OVERLOADED;
     use crate::sim::apps::AppProfile;
+    use crate::sim::change::{Change, Object};
+    use crate::sim::cluster::Cluster;
     use crate::sim::cluster::key;
     use crate::sim::controllers::test_support::{apply, labels, pods, shop, shop_with};
     use crate::sim::kind::Kind;
@@ -446,7 +450,11 @@ mod tests {
         let db_ip = c.services().get(&key("shop", "db")).map(|s| s.cluster_ip.clone()).unwrap_or_default();
         c.advance_seconds(20);
         let line = c.pods().get(&web).and_then(|p| p.status.containers[0].log.last().cloned()).unwrap_or_default();
-        assert!(line.contains("ERROR request failed: read tcp 10.") && line.ends_with(&format!("->{db_ip}:5432: i/o timeout")), "{line}");
+        assert!(
+            line.contains("ERROR request failed: read tcp 10.")
+                && line.ends_with(&format!("->{db_ip}:5432: i/o timeout")),
+            "{line}"
+        );
         // Two db pods serve it, queueing (slower than healthy) but answering everything.
         scale(&mut c, "shop", "db", 2);
         assert_eq!(result(&c), (1.0, None));

@@ -72,6 +72,7 @@ pub fn shares(cluster: &Cluster, load: &Load) -> CpuShares {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp, reason = "the figures compared are computed exactly (copies, or short sums of the inputs)")]
 mod tests {
     use super::*;
     use crate::sim::change::{Change, Object};
@@ -112,6 +113,10 @@ mod tests {
         let limited = shares(&c, &c.traffic().pod_load);
         assert!(!limited.nodes.contains_key(&node), "{limited:?}");
         // The job itself is throttled to its limit: 500m of the 6000m it wants.
-        assert!((limited.pods.get(&("shop".to_owned(), "crunch".to_owned())).copied().unwrap_or(1.0) - 500.0 / 6000.0).abs() < 1e-9);
+        assert!(
+            (limited.pods.get(&("shop".to_owned(), "crunch".to_owned())).copied().unwrap_or(1.0) - 500.0 / 6000.0)
+                .abs()
+                < 1e-9
+        );
     }
 }

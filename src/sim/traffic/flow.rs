@@ -32,7 +32,7 @@ fn dependency_service(caller_namespace: &str, dependency: &str) -> (String, Stri
 /// The ready pods behind a service port and the pod port it forwards to.
 fn backends<'a>(cluster: &'a Cluster, ns: &str, name: &str, port: u16) -> Option<(Vec<&'a Pod>, u16)> {
     let svc = cluster.services().get(&key(ns, name))?;
-    let target = svc.ports.iter().find(|p| p.port == port).map_or(port, |p| p.target());
+    let target = svc.ports.iter().find(|p| p.port == port).map_or(port, crate::sim::objects::ServicePort::target);
     let eps = cluster.endpoints().get(&key(ns, name))?;
     let pods: Vec<&Pod> = eps.ready.iter().filter_map(|a| cluster.pods().get(&key(ns, &a.pod))).collect();
     Some((pods, target))
@@ -93,7 +93,8 @@ pub struct Answer {
 }
 
 impl Answer {
-    const FINE: Answer = Answer { served: 1.0, latency_ms: 0.0, healthy_ms: 0.0, failures_hang: false, fail_ms: 0.0, overloaded: false };
+    const FINE: Answer =
+        Answer { served: 1.0, latency_ms: 0.0, healthy_ms: 0.0, failures_hang: false, fail_ms: 0.0, overloaded: false };
 }
 
 /// The queueing slow-down at a utilisation: flat to 70 %, then climbing.
@@ -141,9 +142,10 @@ impl<'a> Judge<'a> {
             if calls <= 0.0 {
                 continue;
             }
-            let (served, ok_ms, fail_ms, error) = match network::dependency_error(self.cluster, from, dep) {
-                Some(error) => (0.0, 0.0, cause::dependency_failure_ms(&error, timeout), None),
-                None => {
+            let (served, ok_ms, fail_ms, error) =
+                if let Some(error) = network::dependency_error(self.cluster, from, dep) {
+                    (0.0, 0.0, cause::dependency_failure_ms(&error, timeout), None)
+                } else {
                     let (ns, name, port) = dependency_service(&pod.meta.namespace, dep);
                     let callee = self.service(&ns, &name, port, depth + 1);
                     if callee.latency_ms > timeout {
@@ -154,8 +156,7 @@ impl<'a> Judge<'a> {
                             .then(|| timeout_error(self.cluster, pod, dep, &ns, &name, port));
                         (callee.served, (callee.latency_ms - callee.healthy_ms).max(0.0), fail, error)
                     }
-                }
-            };
+                };
             if let Some(error) = error {
                 self.upstream_errors.entry(pod_key.clone()).or_insert(error);
             }
@@ -227,6 +228,7 @@ fn timeout_error(cluster: &Cluster, pod: &Pod, dependency: &str, ns: &str, name:
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp, reason = "the figures compared are computed exactly (copies, or short sums of the inputs)")]
 mod tests {
     use super::*;
 

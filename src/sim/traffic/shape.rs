@@ -47,6 +47,7 @@ fn daily_factor(points: &[(u8, f64)], now: i64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp, reason = "the figures compared are computed exactly (copies, or short sums of the inputs)")]
 mod tests {
     use super::*;
 

@@ -69,8 +69,7 @@ pub fn unaffected(cluster: &Cluster, pod: &Pod) -> bool {
     pod.spec.containers.iter().all(|spec| {
         let Some(app) = cluster.app_for_image(&spec.image) else { return true };
         app.dependencies.iter().all(|d| network::dependency_error(cluster, source, d).is_none())
-            && (app.dependencies.is_empty()
-                || !cluster.traffic().upstream_errors.contains_key(&pod.meta.key()))
+            && (app.dependencies.is_empty() || !cluster.traffic().upstream_errors.contains_key(&pod.meta.key()))
             && app.api_calls.iter().all(|call| {
                 let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
                 crate::sim::rbac::allowed(cluster, &user, verb, resource, &pod.meta.namespace)
