@@ -118,7 +118,8 @@ impl<'a> Judge<'a> {
     }
 
     /// How a pod answers: its own queue (load over capacity, slowed by CPU it does not get),
-    /// then each dependency's answer as this app's client sees it.
+    /// then each dependency's answer as this app's client sees it. At depth 0 the pod is an
+    /// entry pod whose dependencies the ingress's request already found reachable.
     pub fn pod(&mut self, pod: &Pod, app: &AppProfile, depth: u8) -> Answer {
         let pod_key = pod.meta.key();
         let rps = self.load.get(&pod_key).copied().unwrap_or(0.0);
@@ -142,21 +143,23 @@ impl<'a> Judge<'a> {
             if calls <= 0.0 {
                 continue;
             }
-            let (served, ok_ms, fail_ms, error) =
-                if let Some(error) = network::dependency_error(self.cluster, from, dep) {
-                    (0.0, 0.0, cause::dependency_failure_ms(&error, timeout), None)
+            // An entry pod (depth 0) answered the ingress below 400, so `request_pod` already
+            // found its dependencies reachable: asking again would only double the work.
+            let unreachable = if depth == 0 { None } else { network::dependency_error(self.cluster, from, dep) };
+            let (served, ok_ms, fail_ms, error) = if let Some(error) = unreachable {
+                (0.0, 0.0, cause::dependency_failure_ms(&error, timeout), None)
+            } else {
+                let (ns, name, port) = dependency_service(&pod.meta.namespace, dep);
+                let callee = self.service(&ns, &name, port, depth + 1);
+                if callee.latency_ms > timeout {
+                    (0.0, 0.0, timeout, Some(timeout_error(self.cluster, pod, dep, &ns, &name, port)))
                 } else {
-                    let (ns, name, port) = dependency_service(&pod.meta.namespace, dep);
-                    let callee = self.service(&ns, &name, port, depth + 1);
-                    if callee.latency_ms > timeout {
-                        (0.0, 0.0, timeout, Some(timeout_error(self.cluster, pod, dep, &ns, &name, port)))
-                    } else {
-                        let fail = if callee.failures_hang { timeout } else { callee.fail_ms.min(timeout) };
-                        let error = (callee.failures_hang && callee.served < 0.999)
-                            .then(|| timeout_error(self.cluster, pod, dep, &ns, &name, port));
-                        (callee.served, (callee.latency_ms - callee.healthy_ms).max(0.0), fail, error)
-                    }
-                };
+                    let fail = if callee.failures_hang { timeout } else { callee.fail_ms.min(timeout) };
+                    let error = (callee.failures_hang && callee.served < 0.999)
+                        .then(|| timeout_error(self.cluster, pod, dep, &ns, &name, port));
+                    (callee.served, (callee.latency_ms - callee.healthy_ms).max(0.0), fail, error)
+                }
+            };
             if let Some(error) = error {
                 self.upstream_errors.entry(pod_key.clone()).or_insert(error);
             }
