@@ -86,3 +86,12 @@ fn a_neighbour_without_cpu_limits_starves_the_storefront_on_its_node() {
     assert!(!nodes.contains(" 9") && !nodes.contains(" 100%"), "{nodes}");
     assert_wins(&mut s);
 }
+
+#[test]
+fn a_daily_curve_with_a_25th_hour_is_refused_at_its_point() {
+    let path = format!("{}/tests/fixtures/traffic/db-bottleneck.ron", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_default().replace("(18, 1.0)", "(25, 1.0)");
+    let scenario = kombat::scenario::parse(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+    let problems = format!("{:?}", kombat::scenario::validate(&scenario));
+    assert!(problems.contains("cluster.entrypoints[0].daily[2]") && problems.contains("hour 0–23"), "{problems}");
+}

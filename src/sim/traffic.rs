@@ -509,4 +509,15 @@ mod tests {
         // web cannot resolve db: 5 s × 2 attempts, then 500.
         assert_eq!((result(&c), latency(&c)), ((0.0, Some("500 Internal Server Error".to_owned())), 10_040));
     }
+
+    #[test]
+    fn the_daily_curve_moves_the_load_on_the_wall_clock() {
+        let mut c = shop();
+        c.entrypoints_mut()[0].daily = vec![(9, 1.0), (10, 2.0), (20, 1.0)];
+        c.advance_seconds(30 * 60 - c.now);
+        // 09:30: halfway up to the 10:00 peak, 15 rps over the two web pods.
+        assert_eq!(c.traffic().factors, vec![1.5]);
+        let web = pods(&c, "shop", "web-")[0].meta.key();
+        assert_eq!(c.traffic().pod_rps(&web.0, &web.1), 7.5);
+    }
 }
