@@ -148,6 +148,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         if !(ep.rps > 0.0 && ep.rps.is_finite()) {
             out.push(problem(format!("cluster.entrypoints[{i}].rps"), "must be a positive number"));
         }
+        for (j, (hour, factor)) in ep.daily.iter().enumerate() {
+            if *hour > 23 || !(*factor >= 0.0 && factor.is_finite()) {
+                let path = format!("cluster.entrypoints[{i}].daily[{j}]");
+                out.push(problem(path, "must be (hour 0–23, factor ≥ 0)"));
+            }
+        }
+        for (j, (_, factor)) in ep.load.iter().enumerate() {
+            if !(*factor >= 0.0 && factor.is_finite()) {
+                out.push(problem(format!("cluster.entrypoints[{i}].load[{j}]"), "the factor must be a number ≥ 0"));
+            }
+        }
     }
     if s.cluster.entrypoints.is_empty() {
         out.push(problem("cluster.entrypoints", "needs at least one user-facing endpoint"));

@@ -73,6 +73,10 @@ pub struct AppProfile {
     pub actions: Vec<AppAction>,
     /// Files baked into the image (path → content), which `exec … cat` and `ls` show.
     pub image_files: BTreeMap<String, String>,
+    /// Calls per request to a dependency (by its `host:port` as in `dependencies`); 1 if absent.
+    pub fan_out: BTreeMap<String, f64>,
+    /// How long its client waits on a dependency before it gives up and fails the request.
+    pub timeout_seconds: u32,
 }
 
 impl Default for AppProfile {
@@ -102,6 +106,8 @@ impl Default for AppProfile {
             role: AppRole::App,
             actions: Vec::new(),
             image_files: BTreeMap::new(),
+            fan_out: BTreeMap::new(),
+            timeout_seconds: 30,
         }
     }
 }

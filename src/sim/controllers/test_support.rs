@@ -249,10 +249,15 @@ pub fn state_of(pod: &Pod) -> String {
 /// `shop`, an ingress for `shop.example.com` and an entrypoint `Shop` at 10 requests per second,
 /// settled for a minute.
 pub fn shop() -> Cluster {
-    use crate::sim::apps::AppRole;
-    use crate::sim::objects::{Ingress, IngressBackend, IngressPath, IngressRule};
     let web = AppProfile { dependencies: vec!["db:5432".to_owned()], ..AppProfile::default() };
     let db = AppProfile { port: Some(5432), ..AppProfile::default() };
+    shop_with(web, db, 10.0)
+}
+
+/// The shop of [`shop`] with its own web and db apps (web on 8080, db on 5432) and user load.
+pub fn shop_with(web: AppProfile, db: AppProfile, rps: f64) -> Cluster {
+    use crate::sim::apps::AppRole;
+    use crate::sim::objects::{Ingress, IngressBackend, IngressPath, IngressRule};
     let nginx = AppProfile { port: Some(80), role: AppRole::IngressController, ..AppProfile::default() };
     let apps = [("web:v1", web), ("db:v1", db), ("ingress-nginx:v1", nginx), (DNS_IMAGE, dns_app())];
     let ingress = Ingress {
@@ -282,8 +287,9 @@ pub fn shop() -> Cluster {
     c.entrypoints_mut().push(crate::sim::traffic::Entrypoint {
         name: "Shop".to_owned(),
         url: "https://shop.example.com/".to_owned(),
-        rps: 10.0,
+        rps,
         load: Vec::new(),
+        daily: Vec::new(),
     });
     c.advance_seconds(60);
     c

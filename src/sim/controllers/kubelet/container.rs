@@ -69,6 +69,7 @@ pub fn unaffected(cluster: &Cluster, pod: &Pod) -> bool {
     pod.spec.containers.iter().all(|spec| {
         let Some(app) = cluster.app_for_image(&spec.image) else { return true };
         app.dependencies.iter().all(|d| network::dependency_error(cluster, source, d).is_none())
+            && (app.dependencies.is_empty() || !cluster.traffic().upstream_errors.contains_key(&pod.meta.key()))
             && app.api_calls.iter().all(|call| {
                 let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
                 crate::sim::rbac::allowed(cluster, &user, verb, resource, &pod.meta.namespace)
@@ -314,11 +315,15 @@ fn run(
         && spec.resources.limits.memory.is_some_and(|limit| container_usage(cluster, view, &spec.name).1 > limit)
         && up_for >= i64::from(app.startup_seconds) + 5 + jitter(view, restarts, 40);
     let source = Source::Pod { namespace: &view.meta.namespace, name: &view.meta.name };
-    let dependency_errors: Vec<String> = if started || app.exits_after.is_some() {
+    let mut dependency_errors: Vec<String> = if started || app.exits_after.is_some() {
         app.dependencies.iter().filter_map(|d| network::dependency_error(cluster, source, d)).collect()
     } else {
         Vec::new()
     };
+    // A dependency that answers too slowly (overloaded, starved of CPU) times out its calls.
+    if dependency_errors.is_empty() && started && app.exits_after.is_none() && !app.dependencies.is_empty() {
+        dependency_errors.extend(cluster.traffic().upstream_error(&view.meta.namespace, &view.meta.name, now));
+    }
     let api_errors: Vec<String> = if app.api_calls.is_empty() {
         Vec::new()
     } else {

@@ -38,6 +38,13 @@ pub fn container_usage(cluster: &Cluster, pod: &Pod, container: &str) -> (Millic
         cpu = limits.cpu.map_or(cpu, |l| cpu.min(l));
         mem = limits.memory.map_or(mem, |l| mem.min(l));
     }
+    // On an over-committed node every pod gets only its share of what it wants.
+    if let Some(node) = pod.status.node.as_deref() {
+        let share = cluster.traffic().node_cpu_share(node);
+        if share < 1.0 {
+            cpu = Millicores((cpu.0 as f64 * share).floor() as u64);
+        }
+    }
     (Millicores(cpu.0.max(1)), Mebibytes(mem.0.max(1)))
 }
 
@@ -228,7 +235,7 @@ fn top_nodes(cluster: &Cluster, args: &Args) -> Result<Done, KubectlError> {
             continue;
         }
         // The OS, kubelet and container runtime use some of every node.
-        let mut cpu = 60 + n.cpu.0 / 100;
+        let mut cpu = crate::sim::traffic::cpu::node_overhead_millicores(n);
         let mut mem = 600 + n.memory.0 / 20;
         for p in cluster.pods().values().filter(|p| p.status.node.as_deref() == Some(n.meta.name.as_str())) {
             for (_, c, m) in pod_metrics(cluster, p).unwrap_or_default() {
