@@ -114,12 +114,16 @@ mod tests {
         assert_eq!(pod.spec.ephemeral_containers[0].container.name, "debugger");
         assert_eq!(pod.spec.ephemeral_containers[0].target.as_deref(), Some("web"));
         let status = &pod.status.ephemeral_statuses[0];
-        assert!(matches!(&status.state, ContainerState::Terminated { reason, exit_code: 0, .. } if reason == "Completed"));
-        assert_eq!(status.log, [name.clone()]);
+        assert!(
+            matches!(&status.state, ContainerState::Terminated { reason, exit_code: 0, .. } if reason == "Completed")
+        );
+        assert_eq!(status.log, std::slice::from_ref(&name));
         let again = c.apply(debug(&name, "debugger", None), "t").expect_err("a duplicate");
         assert_eq!(
             again.to_string(),
-            format!("Error from server (Invalid): Pod \"{name}\" is invalid: spec.ephemeralContainers[1].name: Duplicate value: \"debugger\"")
+            format!(
+                "Error from server (Invalid): Pod \"{name}\" is invalid: spec.ephemeralContainers[1].name: Duplicate value: \"debugger\""
+            )
         );
         let named_like_the_app = c.apply(debug(&name, "web", None), "t").expect_err("the app's own name");
         assert!(named_like_the_app.to_string().contains("Duplicate value: \"web\""));

@@ -29,8 +29,7 @@ pub use sets::{
 };
 pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageClass, VolumeBindingMode};
 pub use workload::{
-    EphemeralContainer,
     Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus, EnvFrom, EnvVar,
-    IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources,
-    RestartPolicy, Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
+    EphemeralContainer, IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet,
+    ResourceList, Resources, RestartPolicy, Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
 };

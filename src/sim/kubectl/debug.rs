@@ -100,11 +100,7 @@ fn debug_pod(cluster: &mut Cluster, target: &str, image: &str, args: &Args) -> R
     // What the container did: its command's output and exit code, or a shell still waiting for
     // the terminal this console does not have. The image's own shell exits at once without stdin.
     let (log, exit_code, failed) = if args.after_dashdash.is_empty() {
-        if attach {
-            (Vec::new(), None, true)
-        } else {
-            (Vec::new(), Some(0), false)
-        }
+        if attach { (Vec::new(), None, true) } else { (Vec::new(), Some(0), false) }
     } else {
         let running = pod.status.containers.iter().any(|s| matches!(s.state, ContainerState::Running { .. }));
         let ctx = Ctx {
@@ -116,7 +112,9 @@ fn debug_pod(cluster: &mut Cluster, target: &str, image: &str, args: &Args) -> R
         match run_argv(&ctx, &args.after_dashdash) {
             Exit::Ok(text) => (lines(&text), Some(0), false),
             Exit::Fail(text, code) => (lines(&text), Some(code), true),
-            Exit::NotFound(exe) => (vec![format!("exec: \"{exe}\": executable file not found in $PATH")], Some(128), true),
+            Exit::NotFound(exe) => {
+                (vec![format!("exec: \"{exe}\": executable file not found in $PATH")], Some(128), true)
+            }
         }
     };
     let change = Change::DebugContainer {
@@ -213,7 +211,8 @@ mod tests {
     #[test]
     fn the_ephemeral_container_shows_in_yaml_describe_and_logs_and_its_name_is_taken_once() {
         let mut c = cluster();
-        let out = run(&mut c, &format!("debug {HEALTHY} --image=busybox:1.36 --container=dbg --target=web -- hostname"));
+        let out =
+            run(&mut c, &format!("debug {HEALTHY} --image=busybox:1.36 --container=dbg --target=web -- hostname"));
         assert_eq!(
             out,
             format!(
@@ -225,10 +224,7 @@ mod tests {
         assert!(yaml.contains(spec), "{yaml}");
         assert!(yaml.contains("  ephemeralContainerStatuses:\n  - image: busybox:1.36\n"), "{yaml}");
         assert!(yaml.contains("        reason: Completed\n"), "{yaml}");
-        assert_eq!(
-            run(&mut c, &format!("get pod {HEALTHY} -o jsonpath={{.spec.ephemeralContainers[*].name}}")),
-            "dbg"
-        );
+        assert_eq!(run(&mut c, &format!("get pod {HEALTHY} -o jsonpath={{.spec.ephemeralContainers[*].name}}")), "dbg");
         let described = run(&mut c, &format!("describe pod {HEALTHY}"));
         let section = described.split("Ephemeral Containers:\n").nth(1).and_then(|s| s.split("Conditions:").next());
         assert_eq!(
@@ -250,7 +246,10 @@ mod tests {
         let quiet = run(&mut c, &format!("debug {HEALTHY} --image=busybox"));
         let name = quiet.trim_start_matches("Defaulting debug container name to ").trim_end_matches('.');
         assert!(name.starts_with("debugger-") && name.len() == "debugger-".len() + 5, "{quiet}");
-        assert_eq!(run(&mut c, &format!("get pod {HEALTHY} -o jsonpath={{.spec.ephemeralContainers[1].imagePullPolicy}}")), "Always");
+        assert_eq!(
+            run(&mut c, &format!("get pod {HEALTHY} -o jsonpath={{.spec.ephemeralContainers[1].imagePullPolicy}}")),
+            "Always"
+        );
     }
 
     #[test]

@@ -236,7 +236,12 @@ pub(crate) fn default_container(pod: &Pod) -> (Option<&str>, Option<String>) {
 }
 
 fn status_of<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
-    pod.status.containers.iter().chain(&pod.status.init_statuses).chain(&pod.status.ephemeral_statuses).find(|s| s.name == container)
+    pod.status
+        .containers
+        .iter()
+        .chain(&pod.status.init_statuses)
+        .chain(&pod.status.ephemeral_statuses)
+        .find(|s| s.name == container)
 }
 
 fn bad_request(text: String) -> KubectlError {
