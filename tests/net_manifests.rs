@@ -1,5 +1,5 @@
 //! The manifest paths over the wire: with a server in this process hosting `first-deploy`, a
-//! troubleshooter on a remote seat sends `kubectl apply -f - <<EOF … EOF` (a ConfigMap) and a
+//! troubleshooter on a remote seat sends `kubectl apply -f - <<EOF … EOF` (a config map) and a
 //! `kubectl edit` with an edited body, as the TUI's editor pane sends them; the other
 //! troubleshooter's view then shows both answers and a read of the result. Everything waits on
 //! channels with deadlines; nothing sleeps.
