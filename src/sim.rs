@@ -9,6 +9,7 @@ pub mod control_plane;
 pub mod controllers;
 pub mod corefile;
 pub mod cron;
+pub mod debug_container;
 pub mod drain;
 pub mod endpoint_slice;
 pub mod kind;

@@ -192,3 +192,26 @@ fn apply_from_stdin_opens_an_empty_pane_that_sends_the_manifest_or_nothing() {
     let shown = draw(&app, 160, 48);
     assert!(shown.contains("configmap/flags created"), "the console shows kubectl's answer:\n{shown}");
 }
+
+#[test]
+fn the_yaml_fetched_for_the_editor_stays_out_of_the_scrollback() {
+    let mut game = new_game();
+    let mut app = in_game(&game);
+    open_edit(&mut app, &mut game);
+    let before = replicas(&game);
+    rewrite_line(&mut app, "  replicas:", &format!("  replicas: {}", before + 1));
+    let effects = key(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    carry_out(&mut app, &mut game, effects);
+    assert!(pane_text(&app).is_none(), "the edit was saved");
+    let shown = draw(&app, 160, 48);
+    // The fetch leaves a one-line trace, its command; the saved edit shows as sent and answered.
+    assert_eq!(shown.matches("$ kubectl edit deploy/web -n shop").count(), 2, "{shown}");
+    assert!(shown.contains("$ kubectl edit deploy/web -n shop <<'EOF'  (+"), "{shown}");
+    assert!(shown.contains("deployment.apps/web edited"), "{shown}");
+    for yaml in ["# Please edit the object below.", "kind: Deployment", "apiVersion: apps/v1"] {
+        assert!(!shown.contains(yaml), "the fetched YAML is not in the scrollback ({yaml}):\n{shown}");
+    }
+    // The game's console keeps what the command answered, for the journal and other seats.
+    let fetched = game.console.iter().find(|e| e.line == "kubectl edit deploy/web -n shop").expect("logged");
+    assert!(fetched.output.contains("kind: Deployment"));
+}

@@ -265,6 +265,10 @@ impl Cluster {
                 n.kubelet_version = if version.starts_with('v') { version } else { format!("v{version}") };
                 Ok(())
             }
+            Change::DebugContainer { namespace, pod, name, image, target, command, log, exit_code } => {
+                let added = super::debug_container::Added { name, image, target, command, log, exit_code };
+                super::debug_container::add(self, &namespace, &pod, added)
+            }
             Change::Drain { node, ignore_daemonsets, delete_emptydir_data } => {
                 let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 n.unschedulable = true;
@@ -1109,6 +1113,9 @@ pub fn summarize(change: &Change) -> String {
         }
         Change::KubeletVersion { node, version } => format!("install kubelet {version} on node/{node}"),
         Change::Drain { node, .. } => format!("drain node/{node}"),
+        Change::DebugContainer { namespace, pod, name, .. } => {
+            format!("debug pod/{pod} -n {namespace} with ephemeral container {name}")
+        }
         Change::EvictMatching { namespace, selector } => format!("evict pods -l {selector} -n {namespace}"),
         Change::RestartKubelet { node } => format!("restart the kubelet on node/{node}"),
         Change::Swap { node, on } => format!("swap {} on node/{node}", if *on { "on" } else { "off" }),

@@ -270,6 +270,23 @@ pub enum Change {
     Reboot {
         node: String,
     },
+    /// `kubectl debug POD --image=IMG`: adds an ephemeral container to a running pod, which runs
+    /// `command` once (its output is `log`, how it ended `exit_code`) or, without a command or
+    /// `exit_code`, keeps running (a shell waiting for its terminal).
+    DebugContainer {
+        namespace: String,
+        pod: String,
+        name: String,
+        image: String,
+        #[serde(default)]
+        target: Option<String>,
+        #[serde(default)]
+        command: Vec<String>,
+        #[serde(default)]
+        log: Vec<String>,
+        #[serde(default)]
+        exit_code: Option<i32>,
+    },
 }
 
 impl Change {
@@ -326,6 +343,7 @@ impl Change {
             // A selector, not a name: the pods it picks are only known when it runs.
             Change::EvictMatching { namespace, selector } => (Kind::Pod, namespace, selector),
             Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
+            Change::DebugContainer { namespace, pod, .. } => (Kind::Pod, namespace, pod),
             Change::SetServiceSelector { namespace, service, .. }
             | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),
             Change::SetIngressBackend { namespace, ingress, .. } => (Kind::Ingress, namespace, ingress),

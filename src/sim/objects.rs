@@ -31,6 +31,6 @@ pub use sets::{
 pub use storage::{ConfigMap, PersistentVolume, Pvc, PvcPhase, Secret, StorageClass, VolumeBindingMode};
 pub use workload::{
     Container, ContainerState, ContainerStatus, Deployment, DeploymentCondition, DeploymentStatus, EnvFrom, EnvVar,
-    IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet, ResourceList, Resources,
-    RestartPolicy, Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
+    EphemeralContainer, IntOrString, KeyRef, Pod, PodPhase, PodSpec, PodStatus, PodTemplate, Probe, ReplicaSet,
+    ResourceList, Resources, RestartPolicy, Strategy, Toleration, Volume, VolumeMount, VolumeSource, WaitingReason,
 };

@@ -21,7 +21,7 @@ pub use lobby::{
     HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, Link, LobbyRequest, LobbyScreen,
     NetMsg, Origin, default_bind, open_lobby, role_label,
 };
-pub use manifest::{ManifestEditor, Saved};
+pub use manifest::{ManifestEditor, Saved, fetched_for_editor};
 pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
 pub use seats::{
     MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel, removable,

@@ -1,17 +1,20 @@
-//! `kubectl debug POD --image=IMG [--target=CONTAINER] [-- CMD]` and `kubectl debug node/NAME
-//! --image=IMG [-- CMD]`, modelled as small as stays honest. A pod's debug container is an
-//! ephemeral container: the kubelet's events for it (pulled, created, started) are its trace in
-//! `describe pod` and `events`, and its command runs once in the pod (its network, the target's
-//! processes and environment) the way `exec` runs one. A node's debug pod runs on the node with
-//! the host's filesystem at `/host`: its command runs as the node shell (`ssh NODE -- CMD`) runs
-//! it, `chroot /host` included; the pod itself is not kept, as the simulated registry has no
-//! debug images to run it from. This console has no terminal, so `-it` without a command says so.
+//! `kubectl debug POD --image=IMG [--target=CONTAINER] [--container=NAME] [-- CMD]` and `kubectl
+//! debug node/NAME --image=IMG [-- CMD]`. A pod's debug container is a real ephemeral container
+//! (`sim::debug_container`): named `debugger-xxxxx` from the cluster's seeded name source unless
+//! `--container` names it, refused by the API when the name is taken, shown in `-o yaml`,
+//! `describe pod` and `logs -c`. Its command runs once in the pod (its network, the target's
+//! processes and environment) the way `exec` runs one, and the change carries what it printed
+//! and how it ended. A node's debug pod runs on the node with the host's filesystem at `/host`:
+//! its command runs as the node shell (`ssh NODE -- CMD`) runs it, `chroot /host` included; the
+//! pod itself is not kept, as the simulated registry has no debug images to run it from. This
+//! console has no terminal, so `-it` without a command says so.
 
 use super::exec::{Ctx, Exit, run_argv};
 use super::logs::resolve_pod;
 use super::{Args, Done, FlagSpec, KubectlError, flag, mutate, node_shell};
-use crate::sim::change::ApiError;
+use crate::sim::change::{ApiError, Change};
 use crate::sim::cluster::Cluster;
+use crate::sim::debug_container;
 use crate::sim::objects::{ContainerState, PodPhase};
 
 pub(super) const FLAGS: &[FlagSpec] = &[
@@ -61,22 +64,8 @@ fn debug_pod(cluster: &mut Cluster, target: &str, image: &str, args: &Args) -> R
             pod.status.phase.as_str()
         )));
     }
-    let target_container = match args.value(flag::TARGET) {
-        None => None,
-        Some(name) => Some(pod.spec.containers.iter().find(|c| c.name == name).cloned().ok_or_else(|| {
-            KubectlError::Api(ApiError::Invalid(format!(
-                "Pod \"{}\" is invalid: spec.ephemeralContainers[0].targetContainerName: Not found: \"{name}\"",
-                pod.meta.name
-            )))
-        })?),
-    };
+    let target_name = args.value(flag::TARGET);
     let mut out = Vec::new();
-    if let Some(c) = &target_container {
-        out.push(format!(
-            "Targeting container \"{}\". If you don't see processes from this container it may be because the container runtime doesn't support this feature.",
-            c.name
-        ));
-    }
     let name = if let Some(name) = args.value(flag::CONTAINER) {
         name.to_owned()
     } else {
@@ -84,6 +73,20 @@ fn debug_pod(cluster: &mut Cluster, target: &str, image: &str, args: &Args) -> R
         out.push(format!("Defaulting debug container name to {name}."));
         name
     };
+    // The API's answer comes before anything runs: a taken name or a missing target is refused.
+    if let Some(refused) = debug_container::refusal(cluster, &ns, &pod.meta.name, &name, target_name) {
+        return Err(refused.into());
+    }
+    let target_container = target_name.and_then(|t| pod.spec.containers.iter().find(|c| c.name == t)).cloned();
+    if let Some(c) = &target_container {
+        out.insert(
+            0,
+            format!(
+                "Targeting container \"{}\". If you don't see processes from this container it may be because the container runtime doesn't support this feature.",
+                c.name
+            ),
+        );
+    }
     // The kubelet's account of the ephemeral container: its trace in describe and events.
     let source = format!("kubelet, {}", pod.status.node.as_deref().unwrap_or_default());
     for (reason, message) in [
@@ -94,35 +97,49 @@ fn debug_pod(cluster: &mut Cluster, target: &str, image: &str, args: &Args) -> R
         cluster.record(&ns, "Pod", &pod.meta.name, false, reason, &message, &source);
     }
     let attach = args.switch(flag::STDIN) || args.switch(flag::ATTACH);
-    if args.after_dashdash.is_empty() {
-        if attach {
-            out.push(NO_TERMINAL.to_owned());
-            return Ok(Done { output: out.join("\n"), changed: false, failed: true });
+    // What the container did: its command's output and exit code, or a shell still waiting for
+    // the terminal this console does not have. The image's own shell exits at once without stdin.
+    let (log, exit_code, failed) = if args.after_dashdash.is_empty() {
+        if attach { (Vec::new(), None, true) } else { (Vec::new(), Some(0), false) }
+    } else {
+        let running = pod.status.containers.iter().any(|s| matches!(s.state, ContainerState::Running { .. }));
+        let ctx = Ctx {
+            cluster: &*cluster,
+            namespace: &pod.meta.namespace,
+            pod: Some(&pod),
+            container: target_container.as_ref().filter(|_| running),
+        };
+        match run_argv(&ctx, &args.after_dashdash) {
+            Exit::Ok(text) => (lines(&text), Some(0), false),
+            Exit::Fail(text, code) => (lines(&text), Some(code), true),
+            Exit::NotFound(exe) => {
+                (vec![format!("exec: \"{exe}\": executable file not found in $PATH")], Some(128), true)
+            }
         }
-        return Ok(Done { output: out.join("\n"), changed: false, failed: false });
+    };
+    let change = Change::DebugContainer {
+        namespace: ns.clone(),
+        pod: pod.meta.name.clone(),
+        name,
+        image: image.to_owned(),
+        target: target_container.map(|c| c.name),
+        command: args.after_dashdash.clone(),
+        log: log.clone(),
+        exit_code,
+    };
+    cluster.apply(change, mutate::ACTOR)?;
+    // Attached, the command's output is what the terminal shows.
+    if attach || !args.after_dashdash.is_empty() {
+        out.extend(log);
     }
-    let running = pod.status.containers.iter().any(|s| matches!(s.state, ContainerState::Running { .. }));
-    let ctx = Ctx {
-        cluster: &*cluster,
-        namespace: &pod.meta.namespace,
-        pod: Some(&pod),
-        container: target_container.as_ref().filter(|_| running),
-    };
-    let failed = match run_argv(&ctx, &args.after_dashdash) {
-        Exit::Ok(text) => {
-            out.extend((!text.is_empty()).then_some(text));
-            false
-        }
-        Exit::Fail(text, _) => {
-            out.extend((!text.is_empty()).then_some(text));
-            true
-        }
-        Exit::NotFound(exe) => {
-            out.push(format!("exec: \"{exe}\": executable file not found in $PATH"));
-            true
-        }
-    };
-    Ok(Done { output: out.join("\n"), changed: false, failed })
+    if attach && exit_code.is_none() {
+        out.push(NO_TERMINAL.to_owned());
+    }
+    Ok(Done { output: out.join("\n"), changed: true, failed })
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_owned).collect()
 }
 
 fn debug_node(cluster: &mut Cluster, node: &str, args: &Args) -> Result<Done, KubectlError> {
@@ -189,6 +206,50 @@ mod tests {
         assert!(events.iter().any(|e| e.reason == "Started" && e.message == format!("Started container {name}")));
         // The trace shows where players look for it.
         assert!(run(&mut c, &format!("describe pod {HEALTHY}")).contains(&format!("Started container {name}")));
+    }
+
+    #[test]
+    fn the_ephemeral_container_shows_in_yaml_describe_and_logs_and_its_name_is_taken_once() {
+        let mut c = cluster();
+        let out =
+            run(&mut c, &format!("debug {HEALTHY} --image=busybox:1.36 --container=dbg --target=web -- hostname"));
+        assert_eq!(
+            out,
+            format!(
+                "Targeting container \"web\". If you don't see processes from this container it may be because the container runtime doesn't support this feature.\n{HEALTHY}"
+            )
+        );
+        let yaml = run(&mut c, &format!("get pod {HEALTHY} -o yaml"));
+        let spec = "  ephemeralContainers:\n  - command:\n    - hostname\n    image: busybox:1.36\n    imagePullPolicy: IfNotPresent\n    name: dbg\n    resources: {}\n    targetContainerName: web\n    terminationMessagePath: /dev/termination-log\n    terminationMessagePolicy: File\n";
+        assert!(yaml.contains(spec), "{yaml}");
+        assert!(yaml.contains("  ephemeralContainerStatuses:\n  - image: busybox:1.36\n"), "{yaml}");
+        assert!(yaml.contains("        reason: Completed\n"), "{yaml}");
+        assert_eq!(run(&mut c, &format!("get pod {HEALTHY} -o jsonpath={{.spec.ephemeralContainers[*].name}}")), "dbg");
+        let described = run(&mut c, &format!("describe pod {HEALTHY}"));
+        let section = described.split("Ephemeral Containers:\n").nth(1).and_then(|s| s.split("Conditions:").next());
+        assert_eq!(
+            section,
+            Some(
+                // A Command block breaks the tab writer's columns, as in real kubectl.
+                "  dbg:\n    Image:      busybox:1.36\n    Port:       <none>\n    Host Port:  <none>\n    Command:\n      hostname\n    State:          Terminated\n      Reason:       Completed\n      Exit Code:    0\n      Started:      Sun, 22 Nov 2026 09:10:00 +0000\n      Finished:     Sun, 22 Nov 2026 09:10:00 +0000\n    Ready:          False\n    Restart Count:  0\n    Environment:    <none>\n    Mounts:         <none>\n"
+            ),
+            "{described}"
+        );
+        assert_eq!(run(&mut c, &format!("logs {HEALTHY} -c dbg")), HEALTHY);
+        assert_eq!(
+            run(&mut c, &format!("debug {HEALTHY} --image=busybox --container=dbg -- ps")),
+            format!(
+                "Error from server (Invalid): Pod \"{HEALTHY}\" is invalid: spec.ephemeralContainers[1].name: Duplicate value: \"dbg\""
+            )
+        );
+        // Without a command or a terminal, busybox's shell exits at once.
+        let quiet = run(&mut c, &format!("debug {HEALTHY} --image=busybox"));
+        let name = quiet.trim_start_matches("Defaulting debug container name to ").trim_end_matches('.');
+        assert!(name.starts_with("debugger-") && name.len() == "debugger-".len() + 5, "{quiet}");
+        assert_eq!(
+            run(&mut c, &format!("get pod {HEALTHY} -o jsonpath={{.spec.ephemeralContainers[1].imagePullPolicy}}")),
+            "Always"
+        );
     }
 
     #[test]

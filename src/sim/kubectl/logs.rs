@@ -236,7 +236,12 @@ pub(crate) fn default_container(pod: &Pod) -> (Option<&str>, Option<String>) {
 }
 
 fn status_of<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
-    pod.status.containers.iter().chain(&pod.status.init_statuses).find(|s| s.name == container)
+    pod.status
+        .containers
+        .iter()
+        .chain(&pod.status.init_statuses)
+        .chain(&pod.status.ephemeral_statuses)
+        .find(|s| s.name == container)
 }
 
 fn bad_request(text: String) -> KubectlError {
@@ -253,7 +258,8 @@ fn pod_logs(
     let pod_name = &pod.meta.name;
     let mut notes = Vec::new();
     let containers: Vec<&str> = if let Some(c) = opts.container {
-        let exists = pod.spec.containers.iter().chain(&pod.spec.init_containers).any(|x| x.name == c);
+        let ephemeral = pod.spec.ephemeral_containers.iter().map(|e| &e.container);
+        let exists = pod.spec.containers.iter().chain(&pod.spec.init_containers).chain(ephemeral).any(|x| x.name == c);
         if !exists {
             return Err(KubectlError::msg(format!("error: container {c} is not valid for pod {pod_name}")));
         }

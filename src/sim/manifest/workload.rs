@@ -123,6 +123,7 @@ fn pod_spec(spec: &PodSpec, node: Option<&str>) -> Value {
     json!({
         "containers": spec.containers.iter().map(container).collect::<Vec<_>>(),
         "initContainers": nonempty(spec.init_containers.iter().map(container).collect()),
+        "ephemeralContainers": nonempty(spec.ephemeral_containers.iter().map(ephemeral_container).collect()),
         "nodeName": node,
         "nodeSelector": nonempty_map(&spec.node_selector),
         "tolerations": nonempty(spec.tolerations.iter().map(toleration).collect()),
@@ -198,6 +199,22 @@ fn container(c: &Container) -> Value {
     })
 }
 
+/// An ephemeral container as the API returns it: no ports, probes or resources of its own.
+fn ephemeral_container(e: &crate::sim::objects::EphemeralContainer) -> Value {
+    let c = &e.container;
+    let latest = crate::sim::apps::split_image(&c.image).1 == "latest";
+    json!({
+        "name": c.name,
+        "image": c.image,
+        "imagePullPolicy": if latest { "Always" } else { "IfNotPresent" },
+        "command": nonempty(c.command.iter().map(|s| json!(s)).collect()),
+        "resources": {},
+        "targetContainerName": e.target,
+        "terminationMessagePath": "/dev/termination-log",
+        "terminationMessagePolicy": "File",
+    })
+}
+
 fn resource_list(r: &ResourceList) -> Value {
     if r.cpu.is_none() && r.memory.is_none() {
         return Value::Null;
@@ -248,6 +265,7 @@ fn pod_status(p: &Pod) -> Value {
         "qosClass": qos_class(&p.spec),
         "initContainerStatuses": nonempty(p.reported_statuses().1.iter().map(container_status).collect()),
         "containerStatuses": nonempty(p.reported_statuses().0.iter().map(container_status).collect()),
+        "ephemeralContainerStatuses": nonempty(p.status.ephemeral_statuses.iter().map(container_status).collect()),
     })
 }
 

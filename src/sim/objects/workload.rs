@@ -132,6 +132,18 @@ pub struct PodSpec {
     /// Left out of serialization when `Always`, so templates hash as they did before it existed.
     #[serde(default, skip_serializing_if = "RestartPolicy::is_always")]
     pub restart_policy: RestartPolicy,
+    /// Containers `kubectl debug` added to the running pod (`spec.ephemeralContainers`). Only the
+    /// API's ephemeralcontainers subresource adds them, so no scenario or template declares them.
+    #[serde(skip)]
+    pub ephemeral_containers: Vec<EphemeralContainer>,
+}
+
+/// A container added to a running pod for debugging: its container and the container whose
+/// process namespace it joins (`--target`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EphemeralContainer {
+    pub container: Container,
+    pub target: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,6 +378,8 @@ pub struct PodStatus {
     pub synced_world: u64,
     /// The kubelet has nothing to do for this pod before this time unless the world changes.
     pub wake_at: i64,
+    /// `status.ephemeralContainerStatuses`, in the order the containers were added.
+    pub ephemeral_statuses: Vec<ContainerStatus>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -39,6 +39,13 @@ pub fn opens(line: &str) -> Option<Opens> {
     }
 }
 
+/// Whether a console entry is the read that fetched an object for the pane: a bare `kubectl edit
+/// X` that answered. Its YAML went into the editor, so the scrollback shows only its command, as
+/// a terminal shows nothing of what `kubectl edit` hands its editor.
+pub fn fetched_for_editor(entry: &crate::game::state::ConsoleEntry) -> bool {
+    entry.ok && !entry.line.contains('\n') && opens(&entry.line) == Some(Opens::Edit)
+}
+
 /// The pane: the command its text goes with, and the text.
 #[derive(Clone, Debug)]
 pub struct ManifestEditor {

@@ -74,7 +74,9 @@ where
 /// output, built from the bottom up.
 pub fn entry_rows(entry: &ConsoleEntry, width: usize, theme: &Theme, need: usize) -> Chunk<'static> {
     let mut rows: Vec<Line<'static>> = Vec::new();
-    let mut lines = entry.output.lines().rev();
+    // The YAML `kubectl edit X` fetched for the editor pane is in the pane, not the scrollback.
+    let output = if crate::tui::app::fetched_for_editor(entry) { "" } else { entry.output.as_str() };
+    let mut lines = output.lines().rev();
     let mut cut = false;
     'output: while let Some(line) = lines.next() {
         // Sanitizing line by line is the same as sanitizing the block (it keeps line breaks).

@@ -71,6 +71,10 @@ pub fn describe(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
         containers(w, "Init Containers", &pod.spec.init_containers, Some(init_statuses), "", true);
     }
     containers(w, "Containers", &pod.spec.containers, Some(statuses), "", true);
+    if !pod.spec.ephemeral_containers.is_empty() {
+        let ephemeral: Vec<Container> = pod.spec.ephemeral_containers.iter().map(|e| e.container.clone()).collect();
+        containers(w, "Ephemeral Containers", &ephemeral, Some(&pod.status.ephemeral_statuses), "", false);
+    }
     w.line(0, "Conditions:");
     w.line(1, "Type\tStatus");
     for (kind, ok) in conditions(pod) {

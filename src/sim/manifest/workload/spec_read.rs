@@ -57,6 +57,8 @@ pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
             other => other,
         },
         restart_policy,
+        // Only the ephemeralcontainers subresource adds them; an update never removes them.
+        ephemeral_containers: old.ephemeral_containers.clone(),
     })
 }
 
