@@ -10,7 +10,7 @@ use kombat::sim::Cluster;
 use kombat::sim::kubectl;
 
 const FIXTURE: &str = "modes/m22-autoscaler-at-max.ron";
-const RAISE_MAX: &str = "patch deployment cluster-autoscaler -n kube-system --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/args/4\",\"value\":\"--nodes=1:5:pool-a\"}]'";
+const RAISE_MAX: &str = "patch deployment cluster-autoscaler -n kube-system --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/args/4\",\"value\":\"--nodes=3:5:pool-a\"}]'";
 
 fn incident() -> Cluster {
     kombat::scenario::build_cluster(&load(FIXTURE), SEED).expect("the fixture builds")
@@ -55,7 +55,7 @@ fn at_its_maximum_the_autoscaler_says_so_and_adds_nothing() {
     assert!(describe.contains("NotTriggerScaleUp"), "{describe}");
     assert!(describe.contains("pod didn't trigger scale-up: 1 max node group size reached"), "{describe}");
     let status = console(&mut c, "get configmap cluster-autoscaler-status -n kube-system -o yaml");
-    for needle in ["autoscalerStatus: Running", "- name: pool-a", "cloudProviderTarget: 3", "minSize: 1", "maxSize: 3"] {
+    for needle in ["autoscalerStatus: Running", "- name: pool-a", "cloudProviderTarget: 3", "minSize: 3", "maxSize: 3"] {
         assert!(status.contains(needle), "{needle}:\n{status}");
     }
     let logs = console(&mut c, "logs -n kube-system deploy/cluster-autoscaler --tail=20");
@@ -63,7 +63,7 @@ fn at_its_maximum_the_autoscaler_says_so_and_adds_nothing() {
     assert!(logs.contains("No expansion options"), "{logs}");
     assert!(logs.contains(&format!("Pod shop/{} is unschedulable", pending[0])), "{logs}");
     let deploy = console(&mut c, "get deployment cluster-autoscaler -n kube-system -o yaml");
-    assert!(deploy.contains("- --nodes=1:3:pool-a"), "{deploy}");
+    assert!(deploy.contains("- --nodes=3:3:pool-a"), "{deploy}");
     c.advance_seconds(600);
     assert_eq!(node_row(&mut c, "pool-a-4"), None);
     assert_eq!(pending_pods(&mut c).len(), 2);
@@ -163,4 +163,52 @@ fn the_same_seed_adds_the_same_nodes_at_the_same_times() {
         console(&mut c, "get nodes -o wide")
     };
     assert_eq!(run(), run());
+}
+
+/// Settled after the ceiling was raised: four pool nodes, every storefront pod running.
+fn grown() -> Cluster {
+    let mut c = incident();
+    console(&mut c, RAISE_MAX);
+    c.advance_seconds(300);
+    assert!(node_row(&mut c, "pool-a-4").is_some(), "{}", console(&mut c, "get nodes"));
+    assert!(pending_pods(&mut c).is_empty());
+    c
+}
+
+fn pool_nodes(c: &mut Cluster) -> usize {
+    console(c, "get nodes --no-headers").lines().filter(|l| l.starts_with("pool-a-")).count()
+}
+
+#[test]
+fn an_underutilised_node_is_removed_after_ten_minutes_and_its_pods_move() {
+    let mut c = grown();
+    console(&mut c, "scale deployment web -n shop --replicas=4");
+    c.advance_seconds(300);
+    assert_eq!(pool_nodes(&mut c), 4, "not before ten minutes unneeded");
+    let status = console(&mut c, "get configmap cluster-autoscaler-status -n kube-system -o yaml");
+    assert!(status.contains("status: CandidatesPresent"), "{status}");
+    c.advance_seconds(1500);
+    assert_eq!(pool_nodes(&mut c), 3, "{}", console(&mut c, "get nodes"));
+    let logs = console(&mut c, "logs -n kube-system deploy/cluster-autoscaler --tail=200");
+    assert!(logs.contains("Scale-down: removing node pool-a-"), "{logs}");
+    let events = console(&mut c, "get events -A");
+    assert!(events.contains("marked the node as toBeDeleted/unschedulable"), "{events}");
+    assert!(pending_pods(&mut c).is_empty(), "{}", console(&mut c, "get pods -n shop -o wide"));
+    assert_eq!(console(&mut c, "get pods -n shop --no-headers").lines().filter(|l| l.contains("Running")).count(), 4);
+    // Never below the group's minimum.
+    c.advance_seconds(1800);
+    assert_eq!(pool_nodes(&mut c), 3);
+}
+
+#[test]
+fn a_disruption_budget_keeps_an_underutilised_node() {
+    let mut c = grown();
+    // One storefront pod fewer leaves the new node half used, and the budget allows no eviction.
+    console(&mut c, "create poddisruptionbudget web -n shop --selector=app=web --min-available=7");
+    console(&mut c, "scale deployment web -n shop --replicas=7");
+    c.advance_seconds(1800);
+    let logs = console(&mut c, "logs -n kube-system deploy/cluster-autoscaler --tail=200");
+    assert!(logs.contains("not enough pod disruption budget to move shop/web-"), "{logs}");
+    assert_eq!(pool_nodes(&mut c), 4, "{}", console(&mut c, "get nodes"));
+    assert!(!console(&mut c, "get events -n shop").contains("deleting pod for node scale down"), "{logs}");
 }

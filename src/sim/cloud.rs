@@ -37,6 +37,10 @@ pub struct Cloud {
     pub templates: BTreeMap<String, NodeTemplate>,
     /// Nodes that registered but are not Ready yet, with the time they become Ready.
     pub joining: BTreeMap<String, i64>,
+    /// Nodes the autoscaler found unneeded (underutilised), with the time it first did.
+    pub unneeded: BTreeMap<String, i64>,
+    /// When the autoscaler last grew a group: scale-down waits a while after it.
+    pub last_scale_up: Option<i64>,
 }
 
 impl Cloud {

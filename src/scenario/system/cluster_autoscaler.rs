@@ -50,7 +50,7 @@ pub fn app() -> (String, AppProfile) {
 pub fn cloud(spec: &ClusterAutoscaler) -> Cloud {
     Cloud {
         templates: spec.node_groups.iter().map(|g| (g.name.clone(), g.template.clone())).collect(),
-        joining: BTreeMap::new(),
+        ..Cloud::default()
     }
 }
 

@@ -5,17 +5,23 @@
 //! fails a filter); a pod it helps gets `TriggeredScaleUp`. It acts only while its own pod is
 //! Ready: scaled to zero or crash-looping, nothing happens and nobody says so. It keeps its
 //! status config map (`cluster-autoscaler-status`) and logs what it does as the real one does.
+//! With nothing pending it removes a node of a group above its minimum that has been
+//! underutilised for ten minutes, if its pods can move: not for a kube-system pod, a pod with
+//! local storage (unless `--skip-nodes-with-local-storage=false`), a pod with no controller, or
+//! one its disruption budget would not let go.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand::RngExt;
 
 use super::{daemonset, scheduler};
+use crate::sim::drain;
+use crate::sim::kind::Kind;
 use crate::sim::apps::AppRole;
 use crate::sim::change::{Change, Object};
 use crate::sim::cloud::{self, NodeTemplate};
 use crate::sim::cluster::{Cluster, key, timestamp};
-use crate::sim::objects::{ConfigMap, ContainerState, Meta, Node, Pod};
+use crate::sim::objects::{ConfigMap, ContainerState, Meta, Node, OwnerKind, Pod, VolumeSource};
 
 pub const NAMESPACE: &str = "kube-system";
 pub const STATUS_CONFIG_MAP: &str = "cluster-autoscaler-status";
@@ -114,8 +120,19 @@ pub fn step(cluster: &mut Cluster) {
             }
         }
     }
+    let scale_down_status = if pending.is_empty() && upcoming == 0 && scale_up_status == "NoActivity" {
+        scale_down(cluster, &groups, &args, &mut log)
+    } else {
+        if !cluster.cloud().unneeded.is_empty() {
+            cluster.cloud_mut().unneeded.clear();
+        }
+        "NoCandidates"
+    };
+    if scale_up_status == "InProgress" && upcoming == 0 {
+        cluster.cloud_mut().last_scale_up = Some(now);
+    }
     write_logs(cluster, &pod, log);
-    write_status(cluster, &groups, &targets, scale_up_status);
+    write_status(cluster, &groups, &targets, scale_up_status, scale_down_status);
 }
 
 /// Pending pods the scheduler said it could not place (a `FailedScheduling` event).
@@ -302,6 +319,194 @@ fn scale_up(
     }
 }
 
+/// How long a node must stay unneeded before it is removed (`--scale-down-unneeded-time`), and
+/// how long scale-down waits after a scale-up (`--scale-down-delay-after-add`).
+const SCALE_DOWN_UNNEEDED_SECONDS: i64 = 600;
+const SCALE_DOWN_DELAY_AFTER_ADD: i64 = 600;
+/// Below this share of its allocatable CPU and memory requested, a node is underutilised.
+const UTILIZATION_THRESHOLD: f64 = 0.5;
+
+/// A node's requested share of its CPU and memory, counting the pods scale-down would move (not
+/// daemon set or mirror pods).
+fn utilization(cluster: &Cluster, node: &Node) -> (f64, f64) {
+    let (cpu, mem) = cluster
+        .pods()
+        .values()
+        .filter(|p| p.is_active() && p.status.node.as_deref() == Some(node.meta.name.as_str()))
+        .filter(|p| !matches!(drain::owner_kind(p), Some(OwnerKind::DaemonSet | OwnerKind::Node)))
+        .fold((0u64, 0u64), |(c, m), p| {
+            let (pc, pm) = p.spec.requests();
+            (c + pc.0, m + pm.0)
+        });
+    (cpu as f64 / node.cpu.0.max(1) as f64, mem as f64 / node.memory.0.max(1) as f64)
+}
+
+/// Why the node's pods cannot move elsewhere, in the autoscaler's words; `None` if they can.
+fn blocked(cluster: &Cluster, node: &str, skip_local_storage: bool, removing: &BTreeSet<String>) -> Option<String> {
+    let opts = drain::Options {
+        ignore_daemonsets: true,
+        delete_emptydir_data: !skip_local_storage,
+        ..drain::Options::default()
+    };
+    let list = drain::pods_for_deletion(cluster, node, &opts);
+    for p in cluster.pods().values().filter(|p| p.is_active() && p.status.node.as_deref() == Some(node)) {
+        let id = format!("{}/{}", p.meta.namespace, p.meta.name);
+        if matches!(drain::owner_kind(p), Some(OwnerKind::DaemonSet | OwnerKind::Node)) {
+            continue;
+        }
+        if p.meta.namespace == "kube-system" {
+            return Some(format!("non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: {}", p.meta.name));
+        }
+        if p.meta.owner.is_none() {
+            return Some(format!("{id} is not replicated"));
+        }
+        if skip_local_storage && p.spec.volumes.iter().any(|v| matches!(v.source, VolumeSource::EmptyDir)) {
+            return Some(format!("pod with local storage present: {}", p.meta.name));
+        }
+    }
+    if !list.errors.is_empty() {
+        return Some(list.errors.join("; "));
+    }
+    // Would each budget let its pods go? Ask the eviction API, on a copy.
+    let mut trial = cluster.clone();
+    for (ns, name) in &list.evict {
+        if trial.apply(Change::Evict { namespace: ns.clone(), pod: name.clone() }, SOURCE).is_err() {
+            return Some(format!("not enough pod disruption budget to move {ns}/{name}"));
+        }
+    }
+    // And is there room for them on the nodes that stay?
+    let mut used: BTreeMap<String, (u64, u64, u32)> = BTreeMap::new();
+    for p in cluster.pods().values().filter(|p| p.is_active()) {
+        if let Some(n) = &p.status.node {
+            let (c, m) = p.spec.requests();
+            let e = used.entry(n.clone()).or_default();
+            e.0 += c.0;
+            e.1 += m.0;
+            e.2 += 1;
+        }
+    }
+    for (ns, name) in &list.evict {
+        let Some(pod) = cluster.pods().get(&key(ns, name)) else { continue };
+        let (c, m) = pod.spec.requests();
+        let target = cluster
+            .nodes()
+            .values()
+            .filter(|n| n.meta.name != node && !removing.contains(&n.meta.name) && n.is_ready())
+            .find(|n| {
+                scheduler::filter(n, pod, (c.0, m.0), used.get(&n.meta.name).copied().unwrap_or_default()).is_ok()
+            })
+            .map(|n| n.meta.name.clone());
+        let Some(target) = target else {
+            return Some(format!("no place to move pod {ns}/{name}"));
+        };
+        let e = used.entry(target).or_default();
+        e.0 += c.0;
+        e.1 += m.0;
+        e.2 += 1;
+    }
+    None
+}
+
+/// Tracks underutilised nodes of groups above their minimum and removes one that has been
+/// unneeded long enough, if its pods can move. Returns the scale-down status.
+fn scale_down(cluster: &mut Cluster, groups: &[Group], args: &[String], log: &mut Vec<String>) -> &'static str {
+    let now = cluster.now;
+    let skip_local_storage = !args.iter().any(|a| a == "--skip-nodes-with-local-storage=false");
+    let mut unneeded: BTreeMap<String, i64> = BTreeMap::new();
+    let mut removable: Vec<(String, (f64, f64))> = Vec::new();
+    for g in groups.iter().filter(|g| g.nodes > g.limits.min) {
+        let members: Vec<Node> = cluster
+            .nodes()
+            .values()
+            .filter(|n| cloud::is_member(&g.limits.name, &n.meta.name) && n.is_ready() && !n.unschedulable)
+            .cloned()
+            .collect();
+        for n in members {
+            let (cpu, mem) = utilization(cluster, &n);
+            if cpu.max(mem) >= UTILIZATION_THRESHOLD {
+                continue;
+            }
+            let since = cluster.cloud().unneeded.get(&n.meta.name).copied().unwrap_or(now);
+            unneeded.insert(n.meta.name.clone(), since);
+            if now - since >= SCALE_DOWN_UNNEEDED_SECONDS {
+                removable.push((n.meta.name.clone(), (cpu, mem)));
+            }
+        }
+    }
+    if cluster.cloud().unneeded != unneeded {
+        cluster.cloud_mut().unneeded.clone_from(&unneeded);
+    }
+    if unneeded.is_empty() {
+        return "NoCandidates";
+    }
+    for name in unneeded.keys() {
+        log.push(klog(now, 'I', "nodes.go:126", &format!("{name} was unneeded for {}s", now - unneeded[name])));
+    }
+    if cluster.cloud().last_scale_up.is_some_and(|t| now - t < SCALE_DOWN_DELAY_AFTER_ADD) {
+        return "CandidatesPresent";
+    }
+    for (name, (cpu, mem)) in removable {
+        if let Some(why) = blocked(cluster, &name, skip_local_storage, &BTreeSet::new()) {
+            log.push(klog(now, 'I', "cluster.go:155", &format!("Node {name} cannot be removed: {why}")));
+            continue;
+        }
+        remove_node(cluster, &name, (cpu, mem), log);
+        break;
+    }
+    "CandidatesPresent"
+}
+
+/// Taints the node, evicts its pods and gives the machine back to the cloud.
+fn remove_node(cluster: &mut Cluster, name: &str, (cpu, mem): (f64, f64), log: &mut Vec<String>) {
+    let now = cluster.now;
+    log.push(klog(now, 'I', "actuator.go:161", &format!(
+        "Scale-down: removing node {name}, utilization: {{{cpu:.2} {mem:.2} 0 cpu {:.2}}}",
+        cpu.max(mem)
+    )));
+    let start = crate::sim::cluster::INCIDENT_START_UNIX + now;
+    if let Some(n) = cluster.nodes_mut().get_mut(name) {
+        n.taints.push(crate::sim::objects::Taint {
+            key: "ToBeDeletedByClusterAutoscaler".to_owned(),
+            value: Some(start.to_string()),
+            effect: crate::sim::objects::TaintEffect::NoSchedule,
+        });
+    }
+    cluster.record("", "Node", name, false, "ScaleDown", "marked the node as toBeDeleted/unschedulable", SOURCE);
+    let moving: Vec<(String, String)> = cluster
+        .pods()
+        .iter()
+        .filter(|(_, p)| p.is_active() && p.status.node.as_deref() == Some(name))
+        .filter(|(_, p)| !matches!(drain::owner_kind(p), Some(OwnerKind::DaemonSet | OwnerKind::Node)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for (ns, pod) in moving {
+        cluster.record(&ns, "Pod", &pod, false, "ScaleDown", "deleting pod for node scale down", SOURCE);
+        let _ = cluster.apply(Change::Evict { namespace: ns, pod }, SOURCE);
+    }
+    // The machine is terminated: its remaining pods (daemon sets') go with its node.
+    let left: Vec<(String, String)> =
+        cluster.pods().iter().filter(|(_, p)| p.status.node.as_deref() == Some(name)).map(|(k, _)| k.clone()).collect();
+    for (ns, pod) in left {
+        let _ = cluster.apply(Change::Delete { kind: Kind::Pod, namespace: ns, name: pod, force: true }, SOURCE);
+    }
+    let _ = cluster.apply(
+        Change::Delete { kind: Kind::Node, namespace: String::new(), name: name.to_owned(), force: false },
+        SOURCE,
+    );
+    cluster.record(
+        NAMESPACE,
+        "ConfigMap",
+        STATUS_CONFIG_MAP,
+        false,
+        "ScaleDownEmpty",
+        &format!("Scale-down: removing node {name}, utilization: {{{cpu:.2} {mem:.2} 0 cpu {:.2}}}", cpu.max(mem)),
+        SOURCE,
+    );
+    let cloud = cluster.cloud_mut();
+    cloud.unneeded.remove(name);
+    cloud.joining.remove(name);
+}
+
 /// A klog line as the autoscaler writes it: `I1203 00:10:20.000000       1 file.go:NN] message`.
 fn klog(now: i64, severity: char, site: &str, message: &str) -> String {
     let ts = timestamp(now);
@@ -341,7 +546,12 @@ struct StatusTimes {
     transition: String,
 }
 
-fn render_status(groups: &[Group], targets: &BTreeMap<String, u32>, scale_up: &str, at: &StatusTimes) -> String {
+fn render_status(
+    groups: &[Group],
+    targets: &BTreeMap<String, u32>,
+    (scale_up, scale_down): (&str, &str),
+    at: &StatusTimes,
+) -> String {
     let counts = |indent: &str, total: u32, ready: u32| {
         format!(
             "{indent}nodeCounts:\n{indent}  registered:\n{indent}    total: {total}\n{indent}    ready: {ready}\n{indent}    notStarted: {}\n{indent}  longUnregistered: 0\n{indent}  unregistered: 0\n",
@@ -362,7 +572,7 @@ fn render_status(groups: &[Group], targets: &BTreeMap<String, u32>, scale_up: &s
     out.push_str(&times("    "));
     out.push_str(&format!("  scaleUp:\n    status: {scale_up}\n"));
     out.push_str(&times("    "));
-    out.push_str("  scaleDown:\n    status: NoCandidates\n");
+    out.push_str(&format!("  scaleDown:\n    status: {scale_down}\n"));
     out.push_str(&times("    "));
     out.push_str("nodeGroups:\n");
     for g in groups {
@@ -377,7 +587,7 @@ fn render_status(groups: &[Group], targets: &BTreeMap<String, u32>, scale_up: &s
         out.push_str(&times("    "));
         out.push_str(&format!("  scaleUp:\n    status: {group_up}\n"));
         out.push_str(&times("    "));
-        out.push_str("  scaleDown:\n    status: NoCandidates\n");
+        out.push_str(&format!("  scaleDown:\n    status: {scale_down}\n"));
         out.push_str(&times("    "));
     }
     out
@@ -389,7 +599,14 @@ const STATUS_REFRESH_SECONDS: i64 = 60;
 
 /// Writes the status config map when what it says changed, and otherwise once a minute to move
 /// its probe times on.
-fn write_status(cluster: &mut Cluster, groups: &[Group], targets: &BTreeMap<String, u32>, scale_up: &str) {
+fn write_status(
+    cluster: &mut Cluster,
+    groups: &[Group],
+    targets: &BTreeMap<String, u32>,
+    scale_up: &str,
+    scale_down: &str,
+) {
+    let scale_up = (scale_up, scale_down);
     let now = cluster.now;
     let k = key(NAMESPACE, STATUS_CONFIG_MAP);
     let existing = cluster.configmaps().get(&k).and_then(|c| c.data.get("status")).cloned();
