@@ -24,7 +24,9 @@ fn large_cluster() -> Cluster {
     // The kinds a real cluster also runs are there and doing their work.
     for node in c.nodes().keys() {
         let on_node = |prefix: &str| {
-            c.pods().values().any(|p| p.meta.name.starts_with(prefix) && p.status.node.as_deref() == Some(node.as_str()))
+            c.pods()
+                .values()
+                .any(|p| p.meta.name.starts_with(prefix) && p.status.node.as_deref() == Some(node.as_str()))
         };
         assert!(on_node("kube-proxy-") && on_node("log-agent-"), "a daemon set pod is missing on {node}");
     }

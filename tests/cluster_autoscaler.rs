@@ -55,7 +55,8 @@ fn at_its_maximum_the_autoscaler_says_so_and_adds_nothing() {
     assert!(describe.contains("NotTriggerScaleUp"), "{describe}");
     assert!(describe.contains("pod didn't trigger scale-up: 1 max node group size reached"), "{describe}");
     let status = console(&mut c, "get configmap cluster-autoscaler-status -n kube-system -o yaml");
-    for needle in ["autoscalerStatus: Running", "- name: pool-a", "cloudProviderTarget: 3", "minSize: 3", "maxSize: 3"] {
+    for needle in ["autoscalerStatus: Running", "- name: pool-a", "cloudProviderTarget: 3", "minSize: 3", "maxSize: 3"]
+    {
         assert!(status.contains(needle), "{needle}:\n{status}");
     }
     let logs = console(&mut c, "logs -n kube-system deploy/cluster-autoscaler --tail=20");
@@ -201,14 +202,19 @@ fn an_underutilised_node_is_removed_after_ten_minutes_and_its_pods_move() {
 }
 
 #[test]
-fn a_disruption_budget_keeps_an_underutilised_node() {
+fn an_underutilised_node_running_a_kube_system_pod_is_kept() {
     let mut c = grown();
-    // One storefront pod fewer leaves the new node half used, and the budget allows no eviction.
-    console(&mut c, "create poddisruptionbudget web -n shop --selector=app=web --min-available=7");
+    // One storefront pod fewer leaves pool-a-2 under half used; it also runs the autoscaler.
     console(&mut c, "scale deployment web -n shop --replicas=7");
     c.advance_seconds(1800);
     let logs = console(&mut c, "logs -n kube-system deploy/cluster-autoscaler --tail=200");
-    assert!(logs.contains("not enough pod disruption budget to move shop/web-"), "{logs}");
+    assert!(logs.contains("pool-a-2 was unneeded for"), "{logs}");
+    assert!(
+        logs.contains(
+            "Node pool-a-2 cannot be removed: non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: cluster-autoscaler-"
+        ),
+        "{logs}"
+    );
     assert_eq!(pool_nodes(&mut c), 4, "{}", console(&mut c, "get nodes"));
-    assert!(!console(&mut c, "get events -n shop").contains("deleting pod for node scale down"), "{logs}");
+    assert!(!console(&mut c, "get events -A").contains("marked the node as toBeDeleted/unschedulable"));
 }

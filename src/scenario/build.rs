@@ -176,7 +176,10 @@ fn add_cluster_autoscaler(
 ) -> Result<(), BuildError> {
     let path = "cluster.cluster_autoscaler";
     if !system {
-        return Err(BuildError { path: path.to_owned(), message: "needs `system: true`: it runs in kube-system".to_owned() });
+        return Err(BuildError {
+            path: path.to_owned(),
+            message: "needs `system: true`: it runs in kube-system".to_owned(),
+        });
     }
     for (i, g) in spec.node_groups.iter().enumerate() {
         if g.min_size > g.max_size {
@@ -197,9 +200,7 @@ fn add_cluster_autoscaler(
     cluster.apps_mut().entry(name).or_insert(app);
     *cluster.cloud_mut() = system::cluster_autoscaler::cloud(spec);
     objects.extend(
-        system::cluster_autoscaler::objects(spec)
-            .into_iter()
-            .map(|o| ("<system: cluster autoscaler>".to_owned(), o)),
+        system::cluster_autoscaler::objects(spec).into_iter().map(|o| ("<system: cluster autoscaler>".to_owned(), o)),
     );
     Ok(())
 }

@@ -56,15 +56,11 @@ pub fn cloud(spec: &ClusterAutoscaler) -> Cloud {
 
 pub fn objects(spec: &ClusterAutoscaler) -> Vec<Object> {
     let labels = [("app", NAME)];
-    let mut args: Vec<String> = [
-        "--v=4",
-        "--stderrthreshold=info",
-        "--cloud-provider=aws",
-        "--skip-nodes-with-local-storage=false",
-    ]
-    .iter()
-    .map(|a| (*a).to_owned())
-    .collect();
+    let mut args: Vec<String> =
+        ["--v=4", "--stderrthreshold=info", "--cloud-provider=aws", "--skip-nodes-with-local-storage=false"]
+            .iter()
+            .map(|a| (*a).to_owned())
+            .collect();
     args.extend(spec.node_groups.iter().map(|g| format!("--nodes={}:{}:{}", g.min_size, g.max_size, g.name)));
     let mut container = Container {
         name: NAME.to_owned(),

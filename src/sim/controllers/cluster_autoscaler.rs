@@ -15,12 +15,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand::RngExt;
 
 use super::{daemonset, scheduler};
-use crate::sim::drain;
-use crate::sim::kind::Kind;
 use crate::sim::apps::AppRole;
 use crate::sim::change::{Change, Object};
 use crate::sim::cloud::{self, NodeTemplate};
 use crate::sim::cluster::{Cluster, key, timestamp};
+use crate::sim::drain;
+use crate::sim::kind::Kind;
 use crate::sim::objects::{ConfigMap, ContainerState, Meta, Node, OwnerKind, Pod, VolumeSource};
 
 pub const NAMESPACE: &str = "kube-system";
@@ -53,7 +53,8 @@ pub fn node_group_flags(args: &[String]) -> Vec<GroupLimits> {
 
 /// The autoscaler's pod if it is Ready, and the arguments of its container.
 fn running_autoscaler(cluster: &Cluster) -> Option<((String, String), Vec<String>)> {
-    let is_autoscaler = |image: &str| cluster.app_for_image(image).is_some_and(|a| a.role == AppRole::ClusterAutoscaler);
+    let is_autoscaler =
+        |image: &str| cluster.app_for_image(image).is_some_and(|a| a.role == AppRole::ClusterAutoscaler);
     cluster.pods().iter().find_map(|(k, p)| {
         if !p.is_ready() {
             return None;
@@ -84,10 +85,12 @@ pub fn step(cluster: &mut Cluster) {
     let mut log: Vec<String> = Vec::new();
     for limits in node_group_flags(&args) {
         let Some(template) = cluster.cloud().templates.get(&limits.name).cloned() else {
-            log.push(klog(now, 'W', "auto_scaling_groups.go:412", &format!(
-                "Node group {} not found in cloud provider, skipping",
-                limits.name
-            )));
+            log.push(klog(
+                now,
+                'W',
+                "auto_scaling_groups.go:412",
+                &format!("Node group {} not found in cloud provider, skipping", limits.name),
+            ));
             continue;
         };
         let members: Vec<&Node> =
@@ -137,12 +140,8 @@ pub fn step(cluster: &mut Cluster) {
 
 /// Pending pods the scheduler said it could not place (a `FailedScheduling` event).
 fn unschedulable_pods(cluster: &Cluster) -> Vec<(String, String)> {
-    let waiting: BTreeSet<&(String, String)> = cluster
-        .pods()
-        .iter()
-        .filter(|(_, p)| p.status.node.is_none() && p.is_active())
-        .map(|(k, _)| k)
-        .collect();
+    let waiting: BTreeSet<&(String, String)> =
+        cluster.pods().iter().filter(|(_, p)| p.status.node.is_none() && p.is_active()).map(|(k, _)| k).collect();
     if waiting.is_empty() {
         return Vec::new();
     }
@@ -196,10 +195,12 @@ fn plan_scale_up(
                 Ok(()) if g.nodes >= g.limits.max => {
                     *reasons.entry("max node group size reached".to_owned()).or_default() += 1;
                     if at_max_logged.insert(g.limits.name.clone()) {
-                        log.push(klog(now, 'I', "orchestrator.go:565", &format!(
-                            "Skipping node group {} - max size reached",
-                            g.limits.name
-                        )));
+                        log.push(klog(
+                            now,
+                            'I',
+                            "orchestrator.go:565",
+                            &format!("Skipping node group {} - max size reached", g.limits.name),
+                        ));
                     }
                 }
                 Ok(()) => {
@@ -296,7 +297,15 @@ fn scale_up(
         SOURCE,
     );
     for k in helped {
-        cluster.record(&k.0, "Pod", &k.1, false, "TriggeredScaleUp", &format!("pod triggered scale-up: {plan}"), SOURCE);
+        cluster.record(
+            &k.0,
+            "Pod",
+            &k.1,
+            false,
+            "TriggeredScaleUp",
+            &format!("pod triggered scale-up: {plan}"),
+            SOURCE,
+        );
     }
     for i in 0..new_size.saturating_sub(g.nodes) {
         let name = format!("{group}-{}", g.next_index + i);
@@ -355,7 +364,10 @@ fn blocked(cluster: &Cluster, node: &str, skip_local_storage: bool, removing: &B
             continue;
         }
         if p.meta.namespace == "kube-system" {
-            return Some(format!("non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: {}", p.meta.name));
+            return Some(format!(
+                "non-daemonset, non-mirrored, non-pdb-assigned kube-system pod present: {}",
+                p.meta.name
+            ));
         }
         if p.meta.owner.is_none() {
             return Some(format!("{id} is not replicated"));
@@ -459,10 +471,12 @@ fn scale_down(cluster: &mut Cluster, groups: &[Group], args: &[String], log: &mu
 /// Taints the node, evicts its pods and gives the machine back to the cloud.
 fn remove_node(cluster: &mut Cluster, name: &str, (cpu, mem): (f64, f64), log: &mut Vec<String>) {
     let now = cluster.now;
-    log.push(klog(now, 'I', "actuator.go:161", &format!(
-        "Scale-down: removing node {name}, utilization: {{{cpu:.2} {mem:.2} 0 cpu {:.2}}}",
-        cpu.max(mem)
-    )));
+    log.push(klog(
+        now,
+        'I',
+        "actuator.go:161",
+        &format!("Scale-down: removing node {name}, utilization: {{{cpu:.2} {mem:.2} 0 cpu {:.2}}}", cpu.max(mem)),
+    ));
     let start = crate::sim::cluster::INCIDENT_START_UNIX + now;
     if let Some(n) = cluster.nodes_mut().get_mut(name) {
         n.taints.push(crate::sim::objects::Taint {
@@ -510,7 +524,8 @@ fn remove_node(cluster: &mut Cluster, name: &str, (cpu, mem): (f64, f64), log: &
 /// A klog line as the autoscaler writes it: `I1203 00:10:20.000000       1 file.go:NN] message`.
 fn klog(now: i64, severity: char, site: &str, message: &str) -> String {
     let ts = timestamp(now);
-    let (month, day, time) = (ts.get(5..7).unwrap_or("01"), ts.get(8..10).unwrap_or("01"), ts.get(11..19).unwrap_or(""));
+    let (month, day, time) =
+        (ts.get(5..7).unwrap_or("01"), ts.get(8..10).unwrap_or("01"), ts.get(11..19).unwrap_or(""));
     format!("{severity}{month}{day} {time}.000000       1 {site}] {message}")
 }
 
@@ -559,10 +574,7 @@ fn render_status(
         )
     };
     let times = |indent: &str| {
-        format!(
-            "{indent}lastProbeTime: \"{}\"\n{indent}lastTransitionTime: \"{}\"\n",
-            at.probe, at.transition
-        )
+        format!("{indent}lastProbeTime: \"{}\"\n{indent}lastTransitionTime: \"{}\"\n", at.probe, at.transition)
     };
     let total: u32 = groups.iter().map(|g| g.nodes).sum();
     let ready: u32 = groups.iter().map(|g| g.ready).sum();
@@ -659,7 +671,13 @@ mod tests {
 
     #[test]
     fn node_group_flags_are_read_from_the_arguments() {
-        let flags = node_group_flags(&args(&["--v=4", "--nodes=1:5:pool-a", "--nodes=0:2:gpu", "--nodes=3:1:bad", "--nodes=x"]));
+        let flags = node_group_flags(&args(&[
+            "--v=4",
+            "--nodes=1:5:pool-a",
+            "--nodes=0:2:gpu",
+            "--nodes=3:1:bad",
+            "--nodes=x",
+        ]));
         assert_eq!(
             flags,
             [
