@@ -1,5 +1,5 @@
 //! The cluster autoscaler (failure mode 22 with a node pool that can grow): it adds nodes for
-//! unschedulable pods within its `--nodes` flags, the nodes join NotReady and become Ready, and
+//! unschedulable pods within its `--nodes` flags, the nodes join `NotReady` and become `Ready`, and
 //! it fails the way the real one does: at the group's maximum, for a pod no template fits, and
 //! not at all (silently) when its own pod is not running. Everything is read through the console.
 

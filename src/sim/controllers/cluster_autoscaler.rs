@@ -11,6 +11,7 @@
 //! one its disruption budget would not let go.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use rand::RngExt;
 
@@ -63,6 +64,11 @@ fn running_autoscaler(cluster: &Cluster) -> Option<((String, String), Vec<String
         Some((k.clone(), c.command.iter().chain(&c.args).cloned().collect()))
     })
 }
+
+/// A scale-up: the group, its new size, and the pods (namespace, name) the new machines are for.
+type ScaleUpPlan = (String, u32, Vec<(String, String)>);
+/// A pod (namespace, name) and the new machine, by number from 0, packing put it on.
+type PodOnMachine = ((String, String), u32);
 
 /// A node group as one scan sees it.
 struct Group {
@@ -173,7 +179,7 @@ fn plan_scale_up(
     groups: &[Group],
     pending: &[(String, String)],
     log: &mut Vec<String>,
-) -> Option<(String, u32, Vec<(String, String)>)> {
+) -> Option<ScaleUpPlan> {
     let now = cluster.now;
     let mut fitting: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
     let mut not_helped: Vec<((String, String), BTreeMap<String, u32>)> = Vec::new();
@@ -250,7 +256,7 @@ fn plan_scale_up(
 
 /// First-fit packing of the pods onto new machines from the group's template: how many machines,
 /// and which machine (by number from 0) each pod landed on.
-fn pack(cluster: &Cluster, group: &Group, pods: &[&Pod]) -> (u32, Vec<((String, String), u32)>) {
+fn pack(cluster: &Cluster, group: &Group, pods: &[&Pod]) -> (u32, Vec<PodOnMachine>) {
     let node = group.template.node("template");
     let overhead = daemon_overhead(cluster, &node);
     let mut machines: Vec<(u64, u64, u32)> = Vec::new();
@@ -273,7 +279,7 @@ fn pack(cluster: &Cluster, group: &Group, pods: &[&Pod]) -> (u32, Vec<((String, 
 }
 
 /// Asks the cloud for `new_size` machines in the group: each registers as a node that is
-/// NotReady until its network plugin starts. Every pod it is for hears why.
+/// `NotReady` until its network plugin starts. Every pod it is for hears why.
 fn scale_up(
     cluster: &mut Cluster,
     groups: &[Group],
@@ -582,24 +588,25 @@ fn render_status(
         format!("time: {}\nautoscalerStatus: Running\nclusterWide:\n  health:\n    status: Healthy\n", at.time);
     out.push_str(&counts("    ", total, ready));
     out.push_str(&times("    "));
-    out.push_str(&format!("  scaleUp:\n    status: {scale_up}\n"));
+    let _ = write!(out, "  scaleUp:\n    status: {scale_up}\n");
     out.push_str(&times("    "));
-    out.push_str(&format!("  scaleDown:\n    status: {scale_down}\n"));
+    let _ = write!(out, "  scaleDown:\n    status: {scale_down}\n");
     out.push_str(&times("    "));
     out.push_str("nodeGroups:\n");
     for g in groups {
         let target = targets.get(&g.limits.name).copied().unwrap_or(g.nodes);
         let group_up = if target > g.ready { "InProgress" } else { "NoActivity" };
-        out.push_str(&format!("- name: {}\n  health:\n    status: Healthy\n", g.limits.name));
+        let _ = write!(out, "- name: {}\n  health:\n    status: Healthy\n", g.limits.name);
         out.push_str(&counts("    ", g.nodes, g.ready));
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "    cloudProviderTarget: {target}\n    minSize: {}\n    maxSize: {}\n",
             g.limits.min, g.limits.max
-        ));
+        );
         out.push_str(&times("    "));
-        out.push_str(&format!("  scaleUp:\n    status: {group_up}\n"));
+        let _ = write!(out, "  scaleUp:\n    status: {group_up}\n");
         out.push_str(&times("    "));
-        out.push_str(&format!("  scaleDown:\n    status: {scale_down}\n"));
+        let _ = write!(out, "  scaleDown:\n    status: {scale_down}\n");
         out.push_str(&times("    "));
     }
     out
