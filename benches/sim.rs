@@ -1,4 +1,5 @@
-//! Benchmarks of the simulation core on a 1,000-pod cluster: advancing one turn, `kubectl get
+//! Benchmarks of the simulation core on a 1,000-pod cluster (with daemon sets, a stateful set,
+//! jobs and a cron job besides the deployments): advancing one turn, `kubectl get
 //! pods -A`, and parsing plus validating a scenario. Targets (release): advance ≤ 1 ms, a command
 //! ≤ 1 ms, parse + validate ≤ 5 ms. Figures go in docs/performance.md.
 
@@ -20,6 +21,19 @@ fn large_cluster() -> Cluster {
     c.advance_seconds(240);
     let pods = c.pods().len();
     assert!(pods >= 1000, "the large cluster has {pods} pods");
+    // The kinds a real cluster also runs are there and doing their work.
+    for node in c.nodes().keys() {
+        let on_node = |prefix: &str| {
+            c.pods()
+                .values()
+                .any(|p| p.meta.name.starts_with(prefix) && p.status.node.as_deref() == Some(node.as_str()))
+        };
+        assert!(on_node("kube-proxy-") && on_node("log-agent-"), "a daemon set pod is missing on {node}");
+    }
+    let db_ready = c.pods().values().filter(|p| p.meta.name.starts_with("db-") && p.is_ready()).count();
+    assert_eq!(db_ready, 3, "the stateful set is up");
+    assert!(c.pvcs().len() >= 3, "each database pod has its claim");
+    assert!(c.jobs().len() >= 2 && !c.cronjobs().is_empty(), "jobs and a cron job");
     c
 }
 

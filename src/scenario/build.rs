@@ -92,6 +92,9 @@ fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<
             objects.push(("<system>".to_owned(), o));
         }
     }
+    if let Some(autoscaler) = &base.cluster_autoscaler {
+        add_cluster_autoscaler(&mut cluster, base.system, autoscaler, &mut objects)?;
+    }
     let control_plane = if base.system { control_plane_node(scenario, &mut objects) } else { None };
     objects.extend(base.objects.iter().enumerate().map(|(i, o)| (format!("cluster.objects[{i}]"), o.clone())));
     // The control-plane node kubeadm adds joins after the scenario's own nodes, so theirs keep
@@ -163,6 +166,44 @@ fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<
 }
 
 const CONTROL_PLANE_PATH: &str = "<system: control plane>";
+
+/// The cluster autoscaler's objects, its image and app, and the cloud's node groups.
+fn add_cluster_autoscaler(
+    cluster: &mut Cluster,
+    system: bool,
+    spec: &super::format::ClusterAutoscaler,
+    objects: &mut Vec<(String, Object)>,
+) -> Result<(), BuildError> {
+    let path = "cluster.cluster_autoscaler";
+    if !system {
+        return Err(BuildError {
+            path: path.to_owned(),
+            message: "needs `system: true`: it runs in kube-system".to_owned(),
+        });
+    }
+    for (i, g) in spec.node_groups.iter().enumerate() {
+        if g.min_size > g.max_size {
+            return Err(BuildError {
+                path: format!("{path}.node_groups[{i}]"),
+                message: format!("min_size {} is above max_size {}", g.min_size, g.max_size),
+            });
+        }
+        if g.name.is_empty() || !g.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err(BuildError {
+                path: format!("{path}.node_groups[{i}].name"),
+                message: format!("{:?} is not a valid node group name (lowercase letters, digits, dashes)", g.name),
+            });
+        }
+    }
+    cluster.registry_mut().images.push(system::cluster_autoscaler::image());
+    let (name, app) = system::cluster_autoscaler::app();
+    cluster.apps_mut().entry(name).or_insert(app);
+    *cluster.cloud_mut() = system::cluster_autoscaler::cloud(spec);
+    objects.extend(
+        system::cluster_autoscaler::objects(spec).into_iter().map(|o| ("<system: cluster autoscaler>".to_owned(), o)),
+    );
+    Ok(())
+}
 
 /// The node the control plane runs on: the scenario's own control-plane node if it declares one,
 /// else the one kubeadm would have set up, added to the objects to create.

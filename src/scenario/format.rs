@@ -151,6 +151,27 @@ pub struct Baseline {
     pub apps: BTreeMap<String, AppProfile>,
     pub objects: Vec<Object>,
     pub entrypoints: Vec<Entrypoint>,
+    /// Run the cluster autoscaler in kube-system, growing these node groups (needs `system`).
+    #[serde(default)]
+    pub cluster_autoscaler: Option<ClusterAutoscaler>,
+}
+
+/// The cluster autoscaler and the cloud's node groups it may grow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterAutoscaler {
+    pub node_groups: Vec<NodeGroup>,
+}
+
+/// A node group: its machines are the nodes named `<name>-<n>`; the autoscaler's
+/// `--nodes=<min_size>:<max_size>:<name>` flag bounds it, and new machines come from `template`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeGroup {
+    pub name: String,
+    pub min_size: u32,
+    pub max_size: u32,
+    pub template: crate::sim::cloud::NodeTemplate,
 }
 
 fn yes() -> bool {

@@ -2,8 +2,9 @@
 //! `CoreDNS` behind the `kube-dns` service with its Corefile (`dns`), `kube-proxy` on every node
 //! (a daemon set), the built-in RBAC objects and system service accounts (`rbac`), an ingress
 //! controller and metrics-server (`metrics`). Scenarios get them unless they set `system: false`, and may break them
-//! like anything else.
+//! like anything else. The cluster autoscaler (`cluster_autoscaler`) is added only when a scenario asks for it.
 
+pub mod cluster_autoscaler;
 pub mod control_plane;
 pub mod dns;
 pub mod metrics;

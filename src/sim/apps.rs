@@ -125,6 +125,8 @@ pub enum AppRole {
     Webhook,
     /// Serves the resource metrics API (`metrics-server`) that `kubectl top` and the HPA read.
     MetricsServer,
+    /// Grows node groups for unschedulable pods (`cluster-autoscaler`, `sim::cloud`).
+    ClusterAutoscaler,
 }
 
 /// Something a running app does to the cluster: the rogue actors of failure modes 36 and 45.

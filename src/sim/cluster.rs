@@ -79,6 +79,9 @@ pub struct Cluster {
     statefulsets: Store<StatefulSet>,
     jobs: Store<Job>,
     cronjobs: Store<CronJob>,
+    /// The cloud provider's node groups and joining machines (`sim::cloud`), which the cluster
+    /// autoscaler reads and grows.
+    cloud: super::cloud::Cloud,
     /// Webhook configurations as the scenario wrote them, for apps that restore them.
     webhook_originals: BTreeMap<String, WebhookConfiguration>,
     pub events: Vec<Event>,
@@ -177,6 +180,7 @@ stores! {
     statefulsets, statefulsets_mut: Store<StatefulSet>;
     jobs, jobs_mut: Store<Job>;
     cronjobs, cronjobs_mut: Store<CronJob>;
+    cloud, cloud_mut: super::cloud::Cloud;
 }
 
 /// Status bookkeeping the controllers write at every pass, without advancing the change counter.
@@ -298,6 +302,7 @@ impl Cluster {
             statefulsets: Store::new(),
             jobs: Store::new(),
             cronjobs: Store::new(),
+            cloud: super::cloud::Cloud::default(),
             webhook_originals: BTreeMap::new(),
             events: Vec::new(),
             entrypoints: Vec::new(),
@@ -503,7 +508,7 @@ mod tests {
     #[test]
     fn every_write_accessor_advances_the_change_counter() {
         let mut c = Cluster::new(1);
-        assert_eq!(WRITE_ACCESSORS.len(), 30, "one per store");
+        assert_eq!(WRITE_ACCESSORS.len(), 31, "one per store");
         for (name, write) in WRITE_ACCESSORS {
             let before = c.world();
             write(&mut c);

@@ -4,6 +4,7 @@
 //! endpoints and finally traffic.
 
 mod actors;
+mod cluster_autoscaler;
 mod cronjob;
 mod daemonset;
 mod deployment;
@@ -24,6 +25,7 @@ mod storage_topology_tests;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub use cluster_autoscaler::{GroupLimits, STATUS_CONFIG_MAP, node_group_flags};
 pub use kubelet::container_usage;
 
 use super::cluster::Cluster;
@@ -89,6 +91,8 @@ impl Cluster {
             // changed, so a pod still Pending keeps a fresh FailedScheduling event.
             scheduler::step(self);
         }
+        // After the scheduler, so it sees this step's `FailedScheduling` verdicts.
+        cluster_autoscaler::step(self);
         self.continue_drains();
         kubelet::step(self);
         collect_garbage(self);

@@ -7,6 +7,9 @@ use crate::sim::objects::{KubeletState, NodeCondition, PodPhase, Taint, TaintEff
 
 const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 const DISK_PRESSURE: &str = "node.kubernetes.io/disk-pressure";
+const NOT_READY: &str = "node.kubernetes.io/not-ready";
+/// What a freshly registered kubelet reports until its CNI plugin has written its config.
+const JOINING_MESSAGE: &str = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
 /// How long pods tolerate an unreachable node by default.
 const DEFAULT_TOLERATION: i64 = 300;
 const GRACE_PERIOD: i64 = 40;
@@ -15,6 +18,9 @@ pub fn step(cluster: &mut Cluster) {
     let now = cluster.now;
     let names: Vec<String> = cluster.nodes().keys().cloned().collect();
     let api_server = control_plane::server_version(cluster);
+    // Machines the cluster autoscaler added whose network plugin is still starting.
+    let joining: std::collections::BTreeSet<String> =
+        cluster.cloud().joining.iter().filter(|(_, until)| **until > now).map(|(n, _)| n.clone()).collect();
     for name in names {
         let mut events = Vec::new();
         let Some(node) = cluster.nodes_mut_status_only().get_mut(&name) else { continue };
@@ -30,6 +36,8 @@ pub fn step(cluster: &mut Cluster) {
         let pressure = running && disk_pct >= 85;
         let ready = if lost {
             ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+        } else if joining.contains(&name) {
+            ("False", "KubeletNotReady", JOINING_MESSAGE)
         } else {
             ("True", "KubeletReady", "kubelet is posting ready status")
         };
@@ -65,11 +73,12 @@ pub fn step(cluster: &mut Cluster) {
         set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoSchedule, lost);
         set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoExecute, lost);
         set_taint(&mut node.taints, DISK_PRESSURE, TaintEffect::NoSchedule, pressure);
+        set_taint(&mut node.taints, NOT_READY, TaintEffect::NoSchedule, joining.contains(&name));
         let after = fingerprint(node);
         let changed = before != after;
         if lost && was_ready {
             events.push((true, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), "node-controller"));
-        } else if !lost && !was_ready {
+        } else if !lost && !was_ready && !joining.contains(&name) {
             events.push((false, "NodeReady", format!("Node {name} status is now: NodeReady"), "kubelet"));
         }
         if pressure {

@@ -203,7 +203,7 @@ fn waiting_claims(cluster: &Cluster, pod: &(String, String)) -> Vec<(String, Str
 }
 
 /// Why a node cannot take the pod, in the scheduler's words; empty means it fits.
-fn filter(
+pub(super) fn filter(
     node: &Node,
     pod: &Pod,
     (cpu, mem): (u64, u64),
