@@ -79,6 +79,8 @@ impl NodeTemplate {
             kubelet: super::objects::KubeletState::Running,
             kubelet_version: super::objects::KUBERNETES_VERSION.to_owned(),
             config_files: BTreeMap::new(),
+            swap: false,
+            kubelet_process: super::objects::KubeletProcess::default(),
             internal_ip: String::new(),
             index: 0,
             last_heartbeat: 0,
