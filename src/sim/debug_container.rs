@@ -85,10 +85,16 @@ mod tests {
     use super::*;
     use crate::sim::change::Change;
 
-    /// A cluster and one of its pods in the shop namespace.
+    /// A cluster and one of its running pods in the shop namespace.
     fn cluster() -> (Cluster, String) {
-        let s = crate::scenario::builtin(crate::scenario::DEFAULT_ID).expect("exists").expect("parses");
-        let c = crate::scenario::build_cluster(&s, 1).expect("builds");
+        use crate::sim::change::Object;
+        use crate::sim::controllers::test_support::{cluster_with, deployment, namespace, node, web_app};
+        let mut c = cluster_with(
+            vec![node("node-1")],
+            &[("web:v1", web_app())],
+            vec![namespace("shop"), Object::Deployment(deployment("shop", "web", "web:v1", 1))],
+        );
+        c.advance_seconds(60);
         let pod = c.pods().values().find(|p| p.meta.namespace == "shop").expect("a shop pod").meta.name.clone();
         (c, pod)
     }
