@@ -1,6 +1,7 @@
 //! The simulated cluster: pure and deterministic. No I/O, no clock, no threads; time moves only
 //! through [`Cluster::advance`], and all randomness comes from the seeded RNGs in [`Cluster`].
 
+pub mod api_server;
 pub mod apply;
 pub mod apps;
 pub mod change;

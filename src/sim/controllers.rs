@@ -52,6 +52,10 @@ impl Cluster {
         // also once a minute, for what time alone changes (progress deadlines).
         let minute_tick = self.now % 60 == 0;
         let seen = self.reconciled_world();
+        if !super::api_server::answers(self) {
+            self.step_without_api_server(seen);
+            return;
+        }
         nodes::step(self);
         actors::step(self);
         hpa::step(self);
@@ -100,6 +104,17 @@ impl Cluster {
         }
         super::traffic::step(self, changed);
         self.mark_reconciled(at_start);
+    }
+
+    /// A step while the API server does not answer: only the kubelets work, running their static
+    /// pods and the containers they already have (which keep serving traffic); everything that
+    /// talks to the API server waits. The world is not marked reconciled, so the controllers
+    /// catch up once it answers again.
+    fn step_without_api_server(&mut self, seen: u64) {
+        static_pods::step(self);
+        kubelet::step(self);
+        let changed = self.world() != seen;
+        super::traffic::step(self, changed);
     }
 
     /// Drains left running (a `Drain` fault) retry their evictions, as kubectl does every 5 s.

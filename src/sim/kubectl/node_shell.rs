@@ -185,6 +185,56 @@ fn cat(node: &Node, args: &[&str]) -> Shell {
     Shell::Out(out.join("\n"))
 }
 
+/// The value of `--flag VALUE` or `--flag=VALUE`.
+fn flag_value<'a>(args: &[&'a str], flag: &str) -> Option<&'a str> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if *a == flag {
+            return it.next().copied();
+        }
+        if let Some(v) = a.strip_prefix(flag).and_then(|v| v.strip_prefix('=')) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// `crictl logs [--tail N] ID`: a container's log by (a prefix of) the id `crictl ps` shows; an
+/// exited instance is the one before the container's current restart.
+fn crictl_logs(pods: &[&crate::sim::objects::Pod], args: &[&str]) -> Shell {
+    let tail = flag_value(args, "--tail").and_then(|n| n.parse::<usize>().ok());
+    let mut words = args.iter().copied().filter(|a| !a.starts_with('-'));
+    let id = match (words.next(), tail.is_some()) {
+        (Some(n), true) if n.parse::<usize>().is_ok() => words.next(),
+        (first, _) => first,
+    };
+    let Some(id) = id.filter(|i| !i.is_empty()) else {
+        return Shell::Fail("crictl logs: ID cannot be empty".to_owned(), 1);
+    };
+    for p in pods {
+        for s in &p.status.containers {
+            let ctr = |restarts: u32| hex_id(&format!("ctr/{}/{}/{}/{restarts}", p.meta.namespace, p.meta.name, s.name), 13);
+            let log = if ctr(s.restart_count).starts_with(id) {
+                match (&s.state, &s.last_state) {
+                    (ContainerState::Waiting { .. }, Some(_)) => &s.previous_log,
+                    _ => &s.log,
+                }
+            } else {
+                continue;
+            };
+            let skip = tail.map_or(0, |n| log.len().saturating_sub(n));
+            let lines: Vec<&str> = log[skip..].iter().map(String::as_str).collect();
+            return Shell::Out(lines.join("\n"));
+        }
+    }
+    Shell::Fail(
+        format!(
+            "E1203 09:00:00.000000    4242 remote_runtime.go:432] \"ContainerStatus from runtime service failed\" err=\"rpc error: code = NotFound desc = an error occurred when try to find container \\\"{id}\\\": not found\" containerID=\"{id}\"\nFATA[0000] rpc error: code = NotFound desc = an error occurred when try to find container \"{id}\": not found"
+        ),
+        1,
+    )
+}
+
 /// go-units' `HumanDuration`, as crictl prints `CREATED`.
 fn human_duration(seconds: i64) -> String {
     let s = seconds.max(0);
@@ -216,8 +266,10 @@ fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     let now = cluster.now;
     let mut text = String::new();
     match args.first().copied() {
+        Some("logs") => return crictl_logs(&pods, &args[1..]),
         Some("ps") => {
             let all = args.contains(&"-a") || args.contains(&"--all");
+            let name = flag_value(args, "--name");
             text.push_str("CONTAINER\tIMAGE\tCREATED\tSTATE\tNAME\tATTEMPT\tPOD ID\tPOD");
             for p in &pods {
                 let pod_id = hex_id(&format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid), 13);
@@ -230,7 +282,7 @@ fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
                             _ => continue,
                         },
                     };
-                    if state == "Exited" && !all {
+                    if (state == "Exited" && !all) || name.is_some_and(|n| !s.name.contains(n)) {
                         continue;
                     }
                     let id =
