@@ -12,6 +12,7 @@ pub mod corefile;
 pub mod cron;
 pub mod drain;
 pub mod endpoint_slice;
+pub mod etcd;
 pub mod kind;
 pub mod kubectl;
 pub mod manifest;

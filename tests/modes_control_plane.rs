@@ -1,5 +1,5 @@
-//! The control plane's own failures reproduced from cause: the API server's static pod broken
-//! (docs/failure-catalog.md row 47). Each fixture breaks a file a real kubeadm node has; the test
+//! The control plane's own failures reproduced from cause: etcd past its quota (row 40 of
+//! docs/failure-catalog.md), etcd's and the API server's static pods broken (row 47). Each fixture breaks a file a real kubeadm node has; the test
 //! reads the symptoms through the console (kubectl refused, the node shell still answering),
 //! applies the catalog's fix through the node shell and checks the cluster comes back.
 
@@ -7,7 +7,7 @@ mod common;
 
 use common::{assert_proven, assert_wins, expect, expect_not, ok, run, session, wait};
 
-const FIXTURES: &[&str] = &["modes/m47-apiserver-bad-flag.ron"];
+const FIXTURES: &[&str] = &["modes/m40-etcd-nospace.ron", "modes/m47-apiserver-bad-flag.ron"];
 
 #[test]
 fn every_control_plane_mode_fixture_is_proven() {
@@ -86,4 +86,84 @@ fn controllers_wait_for_the_api_server() {
     wait(&mut s, 1);
     assert!(s.cluster.pods().values().filter(|p| p.meta.namespace == "shop").count() > pods_before);
     assert_wins(&mut s);
+}
+
+const CERTS: &str = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
+
+fn etcdctl(s: &mut kombat::game::World, command: &str) -> String {
+    run(s, &format!("ssh control-plane -- ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 {CERTS} {command}"))
+}
+
+/// Mode 40: etcd's database file is past its quota and its NOSPACE alarm is raised: reads work,
+/// every write is refused, etcdctl shows the alarm, and only making room (defrag after the API
+/// server's compaction) and then disarming lets writes through again.
+#[test]
+fn m40_etcd_database_space_exceeded() {
+    let mut s = session("modes/m40-etcd-nospace.ron");
+    const EXCEEDED: &str = "Error from server: etcdserver: mvcc: database space exceeded";
+    expect(&mut s, "kubectl get pods -n shop", &["Running"]);
+    assert_eq!(run(&mut s, "kubectl scale deployment web -n shop --replicas=4"), EXCEEDED);
+    assert_eq!(run(&mut s, "kubectl create configmap probe -n shop --from-literal=a=b"), EXCEEDED);
+    // A dry run writes nothing, so etcd does not see it.
+    ok(&mut s, "kubectl scale deployment web -n shop --replicas=4 --dry-run=client");
+    let table = etcdctl(&mut s, "endpoint status --write-out=table");
+    assert!(table.contains("| https://127.0.0.1:2379 | 8e9e05c52164694d |  3.5.15 |  2.2 GB |"), "{table}");
+    assert!(table.contains("alarm:NOSPACE"), "{table}");
+    assert_eq!(etcdctl(&mut s, "alarm list"), "memberID:10276657743932975437 alarm:NOSPACE ");
+    // Without the client certificate etcd does not talk.
+    expect(&mut s, "ssh control-plane -- etcdctl endpoint status", &["Error: context deadline exceeded"]);
+    expect(&mut s, "ssh node-1 -- etcdctl alarm list", &["bash: etcdctl: command not found"]);
+    // Disarming alone: the next write of the API server raises the alarm again.
+    etcdctl(&mut s, "alarm disarm");
+    wait(&mut s, 1);
+    assert_eq!(run(&mut s, "kubectl scale deployment web -n shop --replicas=4"), EXCEEDED);
+    // Compaction frees pages inside the file, but the file stays as big as it was.
+    let json = etcdctl(&mut s, "endpoint status -w json");
+    let revision: u64 = json
+        .split("\"revision\":")
+        .nth(1)
+        .and_then(|r| r.split(',').next())
+        .and_then(|r| r.parse().ok())
+        .unwrap_or_else(|| panic!("a revision in {json}"));
+    let compacted = etcdctl(&mut s, &format!("compact {revision}"));
+    assert!(
+        compacted == format!("compacted revision {revision}")
+            || compacted == "Error: etcdserver: mvcc: required revision has been compacted",
+        "{compacted}"
+    );
+    expect(&mut s, &format!("ssh control-plane -- etcdctl {CERTS} endpoint status"), &["2.2 GB"]);
+    expect(&mut s, &format!("ssh control-plane -- etcdctl {CERTS} defrag"), &["Finished defragmenting etcd member[https://127.0.0.1:2379]"]);
+    let status = etcdctl(&mut s, "endpoint status");
+    assert!(status.contains(" MB, true") && status.contains("alarm:NOSPACE"), "{status}");
+    assert_eq!(run(&mut s, "kubectl scale deployment web -n shop --replicas=4"), EXCEEDED);
+    assert_eq!(etcdctl(&mut s, "alarm disarm"), "memberID:10276657743932975437 alarm:NOSPACE ");
+    assert_eq!(etcdctl(&mut s, "alarm list"), "");
+    ok(&mut s, "kubectl scale deployment web -n shop --replicas=4");
+    wait(&mut s, 2);
+    assert!(!s.cluster.etcd().refuses_writes(), "room was made: the alarm stays clear");
+    assert_wins(&mut s);
+}
+
+/// etcd's static pod gone: the API server has no store, exits and refuses connections; etcdctl
+/// cannot connect either. Putting the manifest back brings both back.
+#[test]
+fn etcd_static_pod_gone_takes_the_api_server_down() {
+    let mut s = session("modes/m40-etcd-nospace.ron");
+    let ip = kombat::sim::control_plane::api_server_ip(&s.cluster).expect("a control plane");
+    ok(&mut s, "ssh control-plane -- mv /etc/kubernetes/manifests/etcd.yaml /root/");
+    wait(&mut s, 1);
+    assert_eq!(
+        run(&mut s, "kubectl get pods -n shop"),
+        format!("The connection to the server {ip}:6443 was refused - did you specify the right host or port?")
+    );
+    expect(&mut s, "/status", &["100.0% ok"]);
+    expect(
+        &mut s,
+        &format!("ssh control-plane -- etcdctl {CERTS} endpoint status"),
+        &["dial tcp 127.0.0.1:2379: connect: connection refused", "Error: context deadline exceeded"],
+    );
+    ok(&mut s, "ssh control-plane -- mv /root/etcd.yaml /etc/kubernetes/manifests/");
+    wait(&mut s, 1);
+    expect(&mut s, "kubectl get pods -n kube-system", &["kube-apiserver-control-plane"]);
+    expect(&mut s, &format!("ssh control-plane -- etcdctl {CERTS} alarm list"), &["alarm:NOSPACE"]);
 }

@@ -15,7 +15,10 @@ pub fn answers(cluster: &Cluster) -> bool {
     let Some(node) = control_plane::node(cluster) else {
         return true;
     };
-    if !control_plane::runs(cluster, Component::ApiServer) {
+    // Without etcd the API server has nowhere to read or write: it fails its health checks and
+    // exits at start.
+    let status = control_plane::Status::read(cluster);
+    if !status.runs(Component::ApiServer) || !status.runs(Component::Etcd) {
         return false;
     }
     // The kubelet's own view of the static pod (its mirror): the container has to be up.

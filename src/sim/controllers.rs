@@ -56,6 +56,20 @@ impl Cluster {
             self.step_without_api_server(seen);
             return;
         }
+        let quota = super::etcd::quota(self);
+        let alarm_before = self.etcd().refuses_writes();
+        let now = self.now;
+        self.etcd_mut().step(now, quota, STEP_SECONDS);
+        if self.etcd().refuses_writes() {
+            if !alarm_before {
+                self.touch();
+            }
+            // etcd takes reads only: nothing that writes to the API server gets anywhere, so no
+            // controller makes progress; the containers keep running and serving.
+            let changed = self.world() != seen;
+            super::traffic::step(self, changed);
+            return;
+        }
         nodes::step(self);
         actors::step(self);
         hpa::step(self);

@@ -179,6 +179,14 @@ impl Line {
         if let Err(e) = check_options(cluster, command, rest) {
             return failure(e.to_string());
         }
+        // etcd with its NOSPACE alarm raised takes reads only; a dry run writes nothing.
+        if command.global == GLOBAL
+            && self.effect() == Effect::Change
+            && cluster.etcd().refuses_writes()
+            && matches!(command.dry_run(rest), Ok(None))
+        {
+            return failure("Error from server: etcdserver: mvcc: database space exceeded".to_owned());
+        }
         let result = match command.dry_run(rest) {
             Ok(Some(mode)) => self.run_dry(command, rest, mode, cluster),
             Ok(None) => invoke(command, cluster, rest, self.input.as_deref()),

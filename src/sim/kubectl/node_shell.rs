@@ -4,6 +4,7 @@
 
 mod config;
 mod disk;
+mod etcdctl;
 mod kubelet;
 
 use std::fmt::Write as _;
@@ -67,7 +68,10 @@ fn command_words(rest: &[String]) -> Vec<String> {
 
 /// Runs one command on `node`, read-only: changes come back as [`Shell::Apply`].
 pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
-    let Some((cmd, args)) = argv.split_first() else {
+    // `NAME=value` words before the command set its environment (`ETCDCTL_API=3 etcdctl …`).
+    let env_words = argv.iter().take_while(|w| is_assignment(w)).count();
+    let env: Vec<&str> = argv[..env_words].iter().map(String::as_str).collect();
+    let Some((cmd, args)) = argv[env_words..].split_first() else {
         return Shell::Out(String::new());
     };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -101,6 +105,7 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "kubeadm" => config::kubeadm(node, &args),
         "truncate" => disk::truncate(node, &args),
         "crictl" => crictl(cluster, node, &args),
+        "etcdctl" => etcdctl::etcdctl(cluster, node, &args, &env),
         "cat" => cat(node, &args),
         "hostname" => Shell::Out(node.meta.name.clone()),
         "uname" => Shell::Out(uname(node, &args)),
@@ -112,6 +117,15 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "echo" => Shell::Out(args.join(" ")),
         other => Shell::Fail(format!("bash: {other}: command not found"), 127),
     }
+}
+
+/// Whether a word is a shell variable assignment (`ETCDCTL_API=3`).
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// `uname`, `uname -r`, `uname -a` with the kernel every view of the node reports.
