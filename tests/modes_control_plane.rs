@@ -23,7 +23,8 @@ fn every_control_plane_mode_fixture_is_proven() {
 fn m47_apiserver_bad_flag() {
     let mut s = session("modes/m47-apiserver-bad-flag.ron");
     let ip = kombat::sim::control_plane::api_server_ip(&s.cluster).expect("a control plane");
-    let refused = format!("The connection to the server {ip}:6443 was refused - did you specify the right host or port?");
+    let refused =
+        format!("The connection to the server {ip}:6443 was refused - did you specify the right host or port?");
     for line in ["kubectl get pods -n shop", "kubectl get nodes", "kubectl scale deployment web -n shop --replicas=4"] {
         let out = run(&mut s, line);
         assert_eq!(out, refused, "{line}");
@@ -88,6 +89,8 @@ fn controllers_wait_for_the_api_server() {
     assert_wins(&mut s);
 }
 
+const EXCEEDED: &str = "Error from server: etcdserver: mvcc: database space exceeded";
+
 const CERTS: &str = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
 
 fn etcdctl(s: &mut kombat::game::World, command: &str) -> String {
@@ -100,7 +103,6 @@ fn etcdctl(s: &mut kombat::game::World, command: &str) -> String {
 #[test]
 fn m40_etcd_database_space_exceeded() {
     let mut s = session("modes/m40-etcd-nospace.ron");
-    const EXCEEDED: &str = "Error from server: etcdserver: mvcc: database space exceeded";
     expect(&mut s, "kubectl get pods -n shop", &["Running"]);
     assert_eq!(run(&mut s, "kubectl scale deployment web -n shop --replicas=4"), EXCEEDED);
     assert_eq!(run(&mut s, "kubectl create configmap probe -n shop --from-literal=a=b"), EXCEEDED);
@@ -132,7 +134,11 @@ fn m40_etcd_database_space_exceeded() {
         "{compacted}"
     );
     expect(&mut s, &format!("ssh control-plane -- etcdctl {CERTS} endpoint status"), &["2.2 GB"]);
-    expect(&mut s, &format!("ssh control-plane -- etcdctl {CERTS} defrag"), &["Finished defragmenting etcd member[https://127.0.0.1:2379]"]);
+    expect(
+        &mut s,
+        &format!("ssh control-plane -- etcdctl {CERTS} defrag"),
+        &["Finished defragmenting etcd member[https://127.0.0.1:2379]"],
+    );
     let status = etcdctl(&mut s, "endpoint status");
     assert!(status.contains(" MB, true") && status.contains("alarm:NOSPACE"), "{status}");
     assert_eq!(run(&mut s, "kubectl scale deployment web -n shop --replicas=4"), EXCEEDED);

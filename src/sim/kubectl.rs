@@ -319,7 +319,8 @@ fn check_options(cluster: &Cluster, command: &verbs::Command, rest: &[String]) -
     }
     let server = config::api_server(cluster);
     let address = server.trim_start_matches("https://");
-    let refused = format!("The connection to the server {address} was refused - did you specify the right host or port?");
+    let refused =
+        format!("The connection to the server {address} was refused - did you specify the right host or port?");
     // `version` prints what it knows of the client before it fails to reach the server.
     if command.words == ["version"] && !rest.iter().any(|w| w.starts_with("-o") || w.starts_with("--output")) {
         return Err(KubectlError::msg(format!(

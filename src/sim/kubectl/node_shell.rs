@@ -227,7 +227,8 @@ fn crictl_logs(pods: &[&crate::sim::objects::Pod], args: &[&str]) -> Shell {
     };
     for p in pods {
         for s in &p.status.containers {
-            let ctr = |restarts: u32| hex_id(&format!("ctr/{}/{}/{}/{restarts}", p.meta.namespace, p.meta.name, s.name), 13);
+            let ctr =
+                |restarts: u32| hex_id(&format!("ctr/{}/{}/{}/{restarts}", p.meta.namespace, p.meta.name, s.name), 13);
             let log = if ctr(s.restart_count).starts_with(id) {
                 match (&s.state, &s.last_state) {
                     (ContainerState::Waiting { .. }, Some(_)) => &s.previous_log,

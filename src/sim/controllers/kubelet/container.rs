@@ -311,9 +311,10 @@ fn run(
         .flatten()
         // A control-plane binary parses its command line at start and exits on a flag it lacks.
         .or_else(|| {
-            (up_for <= STEP_SECONDS && view.meta.annotations.contains_key(crate::sim::controllers::static_pods::MIRROR_ANNOTATION))
-                .then(|| crate::sim::api_server::command_error(&spec.command))
-                .flatten()
+            (up_for <= STEP_SECONDS
+                && view.meta.annotations.contains_key(crate::sim::controllers::static_pods::MIRROR_ANNOTATION))
+            .then(|| crate::sim::api_server::command_error(&spec.command))
+            .flatten()
         });
     let restarts = view.status.containers.get(index).map_or(0, |c| c.restart_count);
     let oom_due = !init

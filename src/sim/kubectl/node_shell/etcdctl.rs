@@ -93,9 +93,9 @@ pub fn etcdctl(cluster: &Cluster, node: &Node, args: &[&str], env: &[&str]) -> S
     let alarm = format!("memberID:{MEMBER_ID} alarm:NOSPACE ");
     match words.as_slice() {
         ["endpoint", "status", ..] => endpoint_status(cluster, output),
-        ["endpoint", "health", ..] => Shell::Out(format!(
-            "{ENDPOINT} is healthy: successfully committed proposal: took = 9.482121ms"
-        )),
+        ["endpoint", "health", ..] => {
+            Shell::Out(format!("{ENDPOINT} is healthy: successfully committed proposal: took = 9.482121ms"))
+        }
         ["member", "list", ..] => Shell::Out(format!(
             "{MEMBER_ID:x}, started, {}, https://{ip}:2380, https://{ip}:2379, false",
             node.meta.name,
@@ -105,14 +105,12 @@ pub fn etcdctl(cluster: &Cluster, node: &Node, args: &[&str], env: &[&str]) -> S
         ["alarm", "disarm"] if etcd.alarm => Shell::Apply(vec![Change::Etcd { op: EtcdOp::Disarm }], alarm),
         ["alarm", "disarm"] => Shell::Out(String::new()),
         ["compact", revision] => match revision.parse::<u64>() {
-            Ok(r) if r <= etcd.compacted => Shell::Fail(
-                "Error: etcdserver: mvcc: required revision has been compacted".to_owned(),
-                1,
-            ),
-            Ok(r) if r > etcd.revision => Shell::Fail(
-                "Error: etcdserver: mvcc: required revision is a future revision".to_owned(),
-                1,
-            ),
+            Ok(r) if r <= etcd.compacted => {
+                Shell::Fail("Error: etcdserver: mvcc: required revision has been compacted".to_owned(), 1)
+            }
+            Ok(r) if r > etcd.revision => {
+                Shell::Fail("Error: etcdserver: mvcc: required revision is a future revision".to_owned(), 1)
+            }
             Ok(r) => Shell::Apply(vec![Change::Etcd { op: EtcdOp::Compact(r) }], format!("compacted revision {r}")),
             Err(_) => Shell::Fail(
                 format!("Error: bad compaction revision (strconv.ParseInt: parsing \"{revision}\": invalid syntax)"),
