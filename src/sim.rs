@@ -1,6 +1,7 @@
 //! The simulated cluster: pure and deterministic. No I/O, no clock, no threads; time moves only
 //! through [`Cluster::advance`], and all randomness comes from the seeded RNGs in [`Cluster`].
 
+pub mod api_server;
 pub mod apply;
 pub mod apps;
 pub mod change;
@@ -13,6 +14,7 @@ pub mod cron;
 pub mod debug_container;
 pub mod drain;
 pub mod endpoint_slice;
+pub mod etcd;
 pub mod kind;
 pub mod kubectl;
 pub mod kubelet_config;

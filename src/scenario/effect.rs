@@ -42,6 +42,8 @@ pub fn apply_and_compare(cluster: &mut Cluster, change: &Change, actor: &str) ->
             | Change::Drain { .. }
             | Change::RestartKubelet { .. }
             | Change::Reboot { .. }
+            // etcd's state is no object's declared form.
+            | Change::Etcd { .. }
     ) {
         return Effect::Changed;
     }

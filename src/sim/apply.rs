@@ -257,6 +257,10 @@ impl Cluster {
                 }
                 Ok(())
             }
+            Change::Etcd { op } => {
+                self.etcd_mut().apply(&op).map_err(|e| ApiError::Client(e.to_string()))?;
+                Ok(())
+            }
             Change::KubeletVersion { node, version } => {
                 if super::control_plane::minor(&version).is_none() {
                     return Err(ApiError::Client(format!("E: Version '{version}' for 'kubelet' was not found")));
@@ -1112,6 +1116,7 @@ pub fn summarize(change: &Change) -> String {
             format!("edit {path} on node/{node}: {find} -> {replace}").chars().take(200).collect()
         }
         Change::KubeletVersion { node, version } => format!("install kubelet {version} on node/{node}"),
+        Change::Etcd { op } => format!("etcd {op:?}").to_lowercase(),
         Change::Drain { node, .. } => format!("drain node/{node}"),
         Change::DebugContainer { namespace, pod, name, .. } => {
             format!("debug pod/{pod} -n {namespace} with ephemeral container {name}")

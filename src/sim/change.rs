@@ -287,6 +287,11 @@ pub enum Change {
         #[serde(default)]
         exit_code: Option<i32>,
     },
+    /// Maintenance asked of etcd on the control-plane node (`etcdctl compact`, `defrag`, `alarm
+    /// disarm`), or writes that grew its database (a fault: a runaway client).
+    Etcd {
+        op: crate::sim::etcd::EtcdOp,
+    },
 }
 
 impl Change {
@@ -342,6 +347,7 @@ impl Change {
             | Change::Reboot { node } => (Kind::Node, "", node),
             // A selector, not a name: the pods it picks are only known when it runs.
             Change::EvictMatching { namespace, selector } => (Kind::Pod, namespace, selector),
+            Change::Etcd { .. } => (Kind::Pod, "kube-system", "etcd"),
             Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
             Change::DebugContainer { namespace, pod, .. } => (Kind::Pod, namespace, pod),
             Change::SetServiceSelector { namespace, service, .. }

@@ -110,6 +110,8 @@ pub struct Cluster {
     reconciled_world: u64,
     next_uid: u64,
     next_service_ip: u32,
+    /// The API server's store: its size, quota alarm and history ([`crate::sim::etcd`]).
+    etcd: crate::sim::etcd::Etcd,
 }
 
 /// Where a `kubectl port-forward` sends a local port: a pod (picked once, when it started, as
@@ -317,7 +319,19 @@ impl Cluster {
             reconciled_world: 0,
             next_uid: 1,
             next_service_ip: 1,
+            etcd: crate::sim::etcd::Etcd::default(),
         }
+    }
+
+    /// etcd's state, to read.
+    pub fn etcd(&self) -> &crate::sim::etcd::Etcd {
+        &self.etcd
+    }
+
+    /// etcd's state, to change. Its size and history change nothing the controllers read, so
+    /// this does not note a change of the world; whoever raises or clears the alarm does.
+    pub(in crate::sim) fn etcd_mut(&mut self) -> &mut crate::sim::etcd::Etcd {
+        &mut self.etcd
     }
 
     /// Gives the cosmetic name stream its own salt (a scenario's id), so two scenarios played with

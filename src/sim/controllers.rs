@@ -55,6 +55,24 @@ impl Cluster {
         let minute_tick = self.now % 60 == 0;
         let seen = self.reconciled_world();
         super::kubelet_config::restart_failed(self);
+        if !super::api_server::answers(self) {
+            self.step_without_api_server(seen);
+            return;
+        }
+        let quota = super::etcd::quota(self);
+        let alarm_before = self.etcd().refuses_writes();
+        let now = self.now;
+        self.etcd_mut().step(now, quota, STEP_SECONDS);
+        if self.etcd().refuses_writes() {
+            if !alarm_before {
+                self.touch();
+            }
+            // etcd takes reads only: nothing that writes to the API server gets anywhere, so no
+            // controller makes progress; the containers keep running and serving.
+            let changed = self.world() != seen;
+            super::traffic::step(self, changed);
+            return;
+        }
         nodes::step(self);
         actors::step(self);
         hpa::step(self);
@@ -105,6 +123,17 @@ impl Cluster {
         }
         super::traffic::step(self, changed);
         self.mark_reconciled(at_start);
+    }
+
+    /// A step while the API server does not answer: only the kubelets work, running their static
+    /// pods and the containers they already have (which keep serving traffic); everything that
+    /// talks to the API server waits. The world is not marked reconciled, so the controllers
+    /// catch up once it answers again.
+    fn step_without_api_server(&mut self, seen: u64) {
+        static_pods::step(self);
+        kubelet::step(self);
+        let changed = self.world() != seen;
+        super::traffic::step(self, changed);
     }
 
     /// Drains left running (a `Drain` fault) retry their evictions, as kubectl does every 5 s.

@@ -179,6 +179,14 @@ impl Line {
         if let Err(e) = check_options(cluster, command, rest) {
             return failure(e.to_string());
         }
+        // etcd with its NOSPACE alarm raised takes reads only; a dry run writes nothing.
+        if command.global == GLOBAL
+            && self.effect() == Effect::Change
+            && cluster.etcd().refuses_writes()
+            && matches!(command.dry_run(rest), Ok(None))
+        {
+            return failure("Error from server: etcdserver: mvcc: database space exceeded".to_owned());
+        }
         let result = match command.dry_run(rest) {
             Ok(Some(mode)) => self.run_dry(command, rest, mode, cluster),
             Ok(None) => invoke(command, cluster, rest, self.input.as_deref()),
@@ -305,7 +313,33 @@ fn check_options(cluster: &Cluster, command: &verbs::Command, rest: &[String]) -
     if command.global != GLOBAL {
         return Ok(());
     }
-    config::check_options(cluster, command.flags, rest)
+    config::check_options(cluster, command.flags, rest)?;
+    if !needs_server(command, rest) || crate::sim::api_server::answers(cluster) {
+        return Ok(());
+    }
+    let server = config::api_server(cluster);
+    let address = server.trim_start_matches("https://");
+    let refused =
+        format!("The connection to the server {address} was refused - did you specify the right host or port?");
+    // `version` prints what it knows of the client before it fails to reach the server.
+    if command.words == ["version"] && !rest.iter().any(|w| w.starts_with("-o") || w.starts_with("--output")) {
+        return Err(KubectlError::msg(format!(
+            "Client Version: {}\nKustomize Version: {}\n{refused}",
+            super::objects::KUBERNETES_VERSION,
+            discovery::KUSTOMIZE_VERSION
+        )));
+    }
+    Err(KubectlError::msg(refused))
+}
+
+/// Whether a kubectl command talks to the API server: all do but the ones that read or print the
+/// kubeconfig, the client's own version and help.
+fn needs_server(command: &verbs::Command, rest: &[String]) -> bool {
+    match command.words.first().copied() {
+        Some("config" | "options" | "help" | "completion") | None => false,
+        Some("version") => !rest.iter().any(|w| w == "--client" || w == "--client=true"),
+        Some(_) => true,
+    }
 }
 
 /// Whether a line reads or may change the cluster, before it runs.

@@ -33,7 +33,7 @@ pub(super) const DUMP_FLAGS: &[FlagSpec] = &[flag::OUTPUT, flag::OUTPUT_DIRECTOR
 /// The release the simulated client and server are.
 /// What kubectl (the client) reports: the version the cluster is installed at.
 pub const KUBERNETES_VERSION: &str = crate::sim::objects::KUBERNETES_VERSION;
-const KUSTOMIZE_VERSION: &str = "v5.4.2";
+pub(super) const KUSTOMIZE_VERSION: &str = "v5.4.2";
 
 fn msg(text: impl Into<String>) -> KubectlError {
     KubectlError::msg(text)

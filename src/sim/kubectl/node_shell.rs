@@ -4,6 +4,7 @@
 
 mod config;
 mod disk;
+mod etcdctl;
 mod kubelet;
 mod swap;
 
@@ -68,7 +69,10 @@ fn command_words(rest: &[String]) -> Vec<String> {
 
 /// Runs one command on `node`, read-only: changes come back as [`Shell::Apply`].
 pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
-    let Some((cmd, args)) = argv.split_first() else {
+    // `NAME=value` words before the command set its environment (`ETCDCTL_API=3 etcdctl …`).
+    let env_words = argv.iter().take_while(|w| is_assignment(w)).count();
+    let env: Vec<&str> = argv[..env_words].iter().map(String::as_str).collect();
+    let Some((cmd, args)) = argv[env_words..].split_first() else {
         return Shell::Out(String::new());
     };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -102,6 +106,7 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "kubeadm" => config::kubeadm(node, &args),
         "truncate" => disk::truncate(node, &args),
         "crictl" => crictl(cluster, node, &args),
+        "etcdctl" => etcdctl::etcdctl(cluster, node, &args, &env),
         "cat" => cat(node, &args),
         "hostname" => Shell::Out(node.meta.name.clone()),
         "uname" => Shell::Out(uname(node, &args)),
@@ -116,6 +121,15 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "echo" => Shell::Out(args.join(" ")),
         other => Shell::Fail(format!("bash: {other}: command not found"), 127),
     }
+}
+
+/// Whether a word is a shell variable assignment (`ETCDCTL_API=3`).
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// `uname`, `uname -r`, `uname -a` with the kernel every view of the node reports.
@@ -190,6 +204,57 @@ fn cat(node: &Node, args: &[&str]) -> Shell {
     Shell::Out(out.join("\n"))
 }
 
+/// The value of `--flag VALUE` or `--flag=VALUE`.
+fn flag_value<'a>(args: &[&'a str], flag: &str) -> Option<&'a str> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if *a == flag {
+            return it.next().copied();
+        }
+        if let Some(v) = a.strip_prefix(flag).and_then(|v| v.strip_prefix('=')) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// `crictl logs [--tail N] ID`: a container's log by (a prefix of) the id `crictl ps` shows; an
+/// exited instance is the one before the container's current restart.
+fn crictl_logs(pods: &[&crate::sim::objects::Pod], args: &[&str]) -> Shell {
+    let tail = flag_value(args, "--tail").and_then(|n| n.parse::<usize>().ok());
+    let mut words = args.iter().copied().filter(|a| !a.starts_with('-'));
+    let id = match (words.next(), tail.is_some()) {
+        (Some(n), true) if n.parse::<usize>().is_ok() => words.next(),
+        (first, _) => first,
+    };
+    let Some(id) = id.filter(|i| !i.is_empty()) else {
+        return Shell::Fail("crictl logs: ID cannot be empty".to_owned(), 1);
+    };
+    for p in pods {
+        for s in &p.status.containers {
+            let ctr =
+                |restarts: u32| hex_id(&format!("ctr/{}/{}/{}/{restarts}", p.meta.namespace, p.meta.name, s.name), 13);
+            let log = if ctr(s.restart_count).starts_with(id) {
+                match (&s.state, &s.last_state) {
+                    (ContainerState::Waiting { .. }, Some(_)) => &s.previous_log,
+                    _ => &s.log,
+                }
+            } else {
+                continue;
+            };
+            let skip = tail.map_or(0, |n| log.len().saturating_sub(n));
+            let lines: Vec<&str> = log[skip..].iter().map(String::as_str).collect();
+            return Shell::Out(lines.join("\n"));
+        }
+    }
+    Shell::Fail(
+        format!(
+            "E1203 09:00:00.000000    4242 remote_runtime.go:432] \"ContainerStatus from runtime service failed\" err=\"rpc error: code = NotFound desc = an error occurred when try to find container \\\"{id}\\\": not found\" containerID=\"{id}\"\nFATA[0000] rpc error: code = NotFound desc = an error occurred when try to find container \"{id}\": not found"
+        ),
+        1,
+    )
+}
+
 /// go-units' `HumanDuration`, as crictl prints `CREATED`.
 fn human_duration(seconds: i64) -> String {
     let s = seconds.max(0);
@@ -221,8 +286,10 @@ fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
     let now = cluster.now;
     let mut text = String::new();
     match args.first().copied() {
+        Some("logs") => return crictl_logs(&pods, &args[1..]),
         Some("ps") => {
             let all = args.contains(&"-a") || args.contains(&"--all");
+            let name = flag_value(args, "--name");
             text.push_str("CONTAINER\tIMAGE\tCREATED\tSTATE\tNAME\tATTEMPT\tPOD ID\tPOD");
             for p in &pods {
                 let pod_id = hex_id(&format!("pod/{}/{}/{}", p.meta.namespace, p.meta.name, p.meta.uid), 13);
@@ -235,7 +302,7 @@ fn crictl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
                             _ => continue,
                         },
                     };
-                    if state == "Exited" && !all {
+                    if (state == "Exited" && !all) || name.is_some_and(|n| !s.name.contains(n)) {
                         continue;
                     }
                     let id =

@@ -309,7 +309,14 @@ fn run(
     // CoreDNS reads its Corefile once, at start, and exits on a syntax error.
     let config_error = (up_for <= STEP_SECONDS && app.role == crate::sim::apps::AppRole::Dns)
         .then(|| env::corefile_error(cluster, view, spec))
-        .flatten();
+        .flatten()
+        // A control-plane binary parses its command line at start and exits on a flag it lacks.
+        .or_else(|| {
+            (up_for <= STEP_SECONDS
+                && view.meta.annotations.contains_key(crate::sim::controllers::static_pods::MIRROR_ANNOTATION))
+            .then(|| crate::sim::api_server::command_error(&spec.command))
+            .flatten()
+        });
     let restarts = view.status.containers.get(index).map_or(0, |c| c.restart_count);
     let oom_due = !init
         && spec.resources.limits.memory.is_some_and(|limit| container_usage(cluster, view, &spec.name).1 > limit)
@@ -365,7 +372,7 @@ fn run(
         return;
     }
     if let Some(error) = config_error {
-        // CoreDNS parses its Corefile before it prints its banner.
+        // CoreDNS parses its Corefile before it prints its banner (a control-plane binary its flags).
         status.log.clear();
         log(status, now, &error);
         crash(status, "Error", 1);

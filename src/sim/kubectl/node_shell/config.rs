@@ -102,6 +102,9 @@ pub fn sed(node: &Node, args: &[&str]) -> Shell {
     let [script, files @ ..] = words.as_slice() else {
         return Shell::Fail("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...".to_owned(), 1);
     };
+    if let Some(pattern) = line_deletion(script) {
+        return delete_lines(node, pattern, files, in_place);
+    }
     let Some((find, replace)) = substitution(script) else {
         return Shell::Fail(
             format!(
@@ -127,6 +130,37 @@ pub fn sed(node: &Node, args: &[&str]) -> Shell {
             });
         } else {
             out.push(text.replace(&find, &replace));
+        }
+    }
+    if in_place { Shell::Apply(changes, String::new()) } else { Shell::Out(out.join("\n")) }
+}
+
+/// `/PATTERN/d`: the literal text whose lines to delete.
+fn line_deletion(script: &str) -> Option<&str> {
+    script.strip_prefix('/')?.strip_suffix("/d").filter(|p| !p.is_empty() && !p.contains('/'))
+}
+
+/// `sed [-i] '/PATTERN/d' FILE…`: every line containing the text goes.
+fn delete_lines(node: &Node, pattern: &str, files: &[&str], in_place: bool) -> Shell {
+    let mut changes = Vec::new();
+    let mut out = Vec::new();
+    for file in files {
+        let Some(text) = read(node, file) else {
+            return Shell::Fail(format!("sed: can't read {file}: No such file or directory"), 2);
+        };
+        let kept: Vec<&str> = text.lines().filter(|l| !l.contains(pattern)).collect();
+        if in_place {
+            let mut rewritten = kept.join("\n");
+            if text.ends_with('\n') && !rewritten.is_empty() {
+                rewritten.push('\n');
+            }
+            changes.push(Change::NodeFile {
+                node: node.meta.name.clone(),
+                path: (*file).to_owned(),
+                content: Some(rewritten),
+            });
+        } else {
+            out.push(kept.join("\n"));
         }
     }
     if in_place { Shell::Apply(changes, String::new()) } else { Shell::Out(out.join("\n")) }

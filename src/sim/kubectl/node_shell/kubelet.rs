@@ -260,6 +260,28 @@ pub fn journalctl(cluster: &Cluster, node: &Node, args: &[&str]) -> Shell {
             "\"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"ephemeral-storage\"",
         ));
     }
+    if node.kubelet == KubeletState::Running && !crate::sim::api_server::answers(cluster) {
+        // Every call the kubelet makes to the API server is refused.
+        let server = crate::sim::kubectl::config::api_server(cluster);
+        let address = server.trim_start_matches("https://");
+        let refused = format!("dial tcp {address}: connect: connection refused");
+        out.push(k(
+            cluster.now - 3,
+            'E',
+            "controller.go:145",
+            &format!(
+                "\"Failed to ensure lease exists, will retry\" err=\"Get \\\"{server}/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/{host}?timeout=10s\\\": {refused}\" interval=\"7s\""
+            ),
+        ));
+        out.push(k(
+            cluster.now,
+            'E',
+            "kubelet_node_status.go:535",
+            &format!(
+                "\"Error updating node status, will retry\" err=\"error getting node \\\"{host}\\\": Get \\\"{server}/api/v1/nodes/{host}?timeout=10s\\\": {refused}\""
+            ),
+        ));
+    }
     if node.kubelet == KubeletState::Stopped {
         let t = node.last_heartbeat;
         out.push(format!(
