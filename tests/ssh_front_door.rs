@@ -200,11 +200,12 @@ async fn a_bad_code_lands_on_the_join_form_and_a_huge_pty_is_clamped() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(*stranger.exit.lock().expect("lock"), Some(0));
-    let parser = stranger.screen.lock().expect("lock");
-    assert!(!parser.screen().alternate_screen(), "the main screen is back");
-    assert!(!parser.screen().hide_cursor(), "the cursor is shown");
-    assert_eq!(parser.screen().mouse_protocol_mode(), vt100::MouseProtocolMode::None, "no mouse reports");
-    drop(parser);
+    {
+        let parser = stranger.screen.lock().expect("lock");
+        assert!(!parser.screen().alternate_screen(), "the main screen is back");
+        assert!(!parser.screen().hide_cursor(), "the cursor is shown");
+        assert_eq!(parser.screen().mouse_protocol_mode(), vt100::MouseProtocolMode::None, "no mouse reports");
+    }
     hosted.door.stop().await;
 }
 

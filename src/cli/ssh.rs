@@ -105,6 +105,7 @@ impl SshDoor {
     }
 }
 
+#[allow(clippy::large_types_passed_by_value, reason = "moved into the accept task, which owns it")]
 /// Lets connections in through the gate, one task each, until the door stops; then waits a
 /// little for the screens to give their terminals back.
 async fn accept(

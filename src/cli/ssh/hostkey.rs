@@ -55,7 +55,7 @@ pub fn load(path: &Path) -> Result<PrivateKey, HostKeyError> {
 fn check_mode(path: &Path, meta: &fs::Metadata) -> Result<(), HostKeyError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 == 0 { Ok(()) } else { Err(HostKeyError::Loose { path: path.to_owned(), mode }) }
+    if mode.trailing_zeros() >= 6 { Ok(()) } else { Err(HostKeyError::Loose { path: path.to_owned(), mode }) }
 }
 
 #[cfg(not(unix))]

@@ -38,7 +38,7 @@ impl Keys {
 fn convert(event: InputEvent) -> Option<Event> {
     match event {
         InputEvent::Key(key) => {
-            let (code, extra) = key_code(&key.key)?;
+            let (code, extra) = key_code(key.key)?;
             Some(Event::Key(KeyEvent::new(code, modifiers(key.modifiers) | extra)))
         }
         InputEvent::Mouse(mouse) if mouse.mouse_buttons.contains(MouseButtons::VERT_WHEEL) => {
@@ -74,9 +74,9 @@ fn modifiers(mods: Modifiers) -> KeyModifiers {
 }
 
 /// A key, and a modifier it implies (a control character is Ctrl and its letter).
-fn key_code(key: &WKey) -> Option<(KeyCode, KeyModifiers)> {
+fn key_code(key: WKey) -> Option<(KeyCode, KeyModifiers)> {
     let plain = |code| Some((code, KeyModifiers::NONE));
-    match *key {
+    match key {
         WKey::Char('\r' | '\n') | WKey::Enter => plain(KeyCode::Enter),
         WKey::Char('\t') | WKey::Tab => plain(KeyCode::Tab),
         WKey::Char('\u{7f}' | '\u{8}') | WKey::Backspace => plain(KeyCode::Backspace),

@@ -237,7 +237,7 @@ impl Handler for Connection {
             // The game draws with what every terminal since xterm understands; TERM=dumb is
             // the one that asks for no colour.
             "TERM" => state.no_color |= value == "dumb",
-            _ => return Ok(session.channel_failure(channel)?),
+            _ => return session.channel_failure(channel),
         }
         session.channel_success(channel)?;
         Ok(())
@@ -248,9 +248,9 @@ impl Handler for Connection {
         let identity = self.identity.clone();
         let user = self.user.clone();
         let peer = self.peer;
-        let Some(state) = self.channel(channel) else { return Ok(session.channel_failure(channel)?) };
+        let Some(state) = self.channel(channel) else { return session.channel_failure(channel) };
         let (Some(write), None) = (state.write.take(), state.running.as_ref()) else {
-            return Ok(session.channel_failure(channel)?);
+            return session.channel_failure(channel);
         };
         session.channel_success(channel)?;
         let resumed = identity.and_then(|id| shared.parked().remove(&id)).map(|p| p.running);
@@ -276,7 +276,7 @@ impl Handler for Connection {
         _data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        Ok(session.channel_failure(channel)?)
+        session.channel_failure(channel)
     }
 
     async fn subsystem_request(
@@ -285,7 +285,7 @@ impl Handler for Connection {
         _name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        Ok(session.channel_failure(channel)?)
+        session.channel_failure(channel)
     }
 
     async fn window_change_request(
