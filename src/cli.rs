@@ -9,6 +9,7 @@ mod line;
 mod logging;
 mod replay;
 mod safe;
+pub mod ssh;
 pub mod transcript;
 
 use std::fmt::Write as _;
@@ -140,7 +141,7 @@ pub fn main() -> ExitCode {
             difficulty: cli.difficulty,
             join: None,
         }),
-        Some(Command::Host(options)) => crate::net::server::host(options),
+        Some(Command::Host(options)) => ssh::host(options),
         Some(Command::Join(options)) => join::run(options),
         Some(Command::Loadtest(options)) => crate::net::loadtest::run(&options),
         Some(Command::Keys { defaults: true }) => {

@@ -48,7 +48,8 @@ use table::{Opening, Start};
 pub use bucket::Rate;
 pub use code::{check_name, normalize_code};
 pub use fit::{MAX_OUTPUT, fit_lobby, fit_view};
-pub use host::{HostOptions, check_bind, host};
+pub use gate::{Gate, Pass, Refusal};
+pub use host::{DoorHandle, FrontDoor, HostOptions, StopDoor, check_bind, host, host_with};
 
 /// Every number the server enforces. The defaults suit a game night; tests shrink the deadlines.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -35,7 +35,13 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Effects to carry out before the first key (`kombat join` starts by joining).
     pub first: Vec<Effect>,
+    /// Set for a remote front door (`kombat host --ssh`): every join goes to this server,
+    /// whatever the form says, and solo games and hosting are refused, since they would run
+    /// on (and reach out from) the host's machine for a stranger.
+    pub join_only: Option<String>,
 }
+
+const REMOTE_ONLY_JOINS: &str = "over SSH this screen only joins the rooms of the host you are connected to";
 
 /// The game being played: a seat handle (a solo room in this process or a seat in a hosted
 /// room) and the task that forwards what it hears to the model.
@@ -98,6 +104,12 @@ where
             event = input.recv() => match event {
                 None => break,
                 Some(event) => match to_msg(&event) {
+                    // A resize repaints everything: a terminal that reattached (SSH) has
+                    // nothing of the last frame on it.
+                    Some(msg @ Msg::Resize { .. }) => {
+                        terminal.clear()?;
+                        msg
+                    }
                     Some(msg) => msg,
                     None => continue,
                 },
@@ -170,6 +182,12 @@ impl Shell {
                 let at = server.shareable();
                 Some(Msg::Net(NetMsg::Notice(format!("this kombat still hosts its rooms at {at} until you quit it"))))
             }
+            Effect::StartSolo { .. } if self.settings.join_only.is_some() => {
+                Some(Msg::StartFailed(REMOTE_ONLY_JOINS.to_owned()))
+            }
+            Effect::Host(_) if self.settings.join_only.is_some() => {
+                Some(Msg::Net(NetMsg::Failed(REMOTE_ONLY_JOINS.to_owned())))
+            }
             Effect::StartSolo { scenario, difficulty, profile } => {
                 self.leave().await;
                 match start_solo(&scenario, difficulty, &self.settings).await {
@@ -195,8 +213,11 @@ impl Shell {
                 let playing = self.playing.as_ref()?;
                 playing.sender.lobby(request).await.err().map(|e| Msg::Net(NetMsg::Closed(e.to_string())))
             }
-            Effect::Join(request) => {
+            Effect::Join(mut request) => {
                 self.leave().await;
+                if let Some(server) = &self.settings.join_only {
+                    server.clone_into(&mut request.server);
+                }
                 self.join(request);
                 None
             }

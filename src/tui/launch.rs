@@ -84,7 +84,7 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     if let Some(request) = options.join {
         first.push(app::open_lobby(&mut app, request));
     }
-    let settings = Settings { data_dir, seed: options.seed, first };
+    let settings = Settings { data_dir, seed: options.seed, first, join_only: None };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     // Before the terminal is taken: from here on no signal ends the process behind our back.
     let signals = {

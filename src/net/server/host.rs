@@ -3,7 +3,9 @@
 //! player joins with, and then reads a few operator commands on stdin while it serves (`new`
 //! opens another room, `rooms` lists them, `quit` stops) until SIGTERM, ctrl-c or `quit`.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -44,6 +46,25 @@ pub struct HostOptions {
     /// impatient customer).
     #[arg(long, value_name = "LEVEL", default_value_t = Difficulty::Normal)]
     pub difficulty: Difficulty,
+    /// Also serve the game screen over SSH, so players join with only an ssh client
+    /// (`ssh -p 2222 CODE@HOST`); the address defaults to 127.0.0.1:2222, loopback unless
+    /// --public is given too. The host key is made once and kept in the data directory.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:2222")]
+    pub ssh: Option<SocketAddr>,
+}
+
+/// Stops a front door; completes when its players were told.
+pub type StopDoor = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// A front door that `kombat host` serves beside the game server (the SSH one is `cli::ssh`):
+/// started with the game server's address once it listens.
+pub type FrontDoor =
+    Box<dyn FnOnce(SocketAddr) -> Pin<Box<dyn Future<Output = anyhow::Result<DoorHandle>> + Send>> + Send>;
+
+/// A started front door: what to print about it, and how to stop it.
+pub struct DoorHandle {
+    pub lines: Vec<String>,
+    pub stop: StopDoor,
 }
 
 /// Whether `kombat host` may bind `addr`: loopback always, anything else only with `--public`.
@@ -61,7 +82,12 @@ pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
 /// `kombat host`: the rooms an earlier `kombat host` left in the data directory, else `--rooms`
 /// new rooms for `--scenario`; then serve until SIGTERM, ctrl-c or `quit` on stdin.
 pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
-    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address, difficulty } = options;
+    host_with(options, None)
+}
+
+/// `kombat host` with a front door served beside the game server and stopped with it.
+pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Result<ExitCode> {
+    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address, difficulty, ssh: _ } = options;
     check_bind(bind, public).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -83,6 +109,16 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
         if bound.ip().is_unspecified() {
             println!("kombat host: players on your network join at {shown}");
         }
+        let door = match door {
+            Some(start) => {
+                let handle = start(lan::local(bound)).await?;
+                for line in &handle.lines {
+                    println!("{line}");
+                }
+                Some(handle.stop)
+            }
+            None => None,
+        };
         let outcomes = server.resume_rooms().await.unwrap_or_else(|e| {
             tracing::warn!("rooms are not kept across restarts: {e:#}");
             println!("kombat host: rooms are not kept across restarts: {}", sanitize(&format!("{e:#}")));
@@ -121,6 +157,9 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
             })
             .await;
         console.abort();
+        if let Some(stop) = door {
+            stop().await;
+        }
         println!("kombat host: stopped");
         Ok(ExitCode::SUCCESS)
     })

@@ -1,0 +1,241 @@
+//! A remote player's screen: a ratatui backend that renders with `CrosstermBackend` into memory
+//! and hands each flushed frame to the SSH channel the session is attached to. Its size is the
+//! pty's (clamped), never the host terminal's: it never asks the host terminal anything. The
+//! frames wait in a bounded queue; a client that cannot keep up (its SSH window stays shut while
+//! the queue fills) is detached, never buffered without bound.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+use tokio::sync::mpsc;
+
+/// Frames queued for one client before it is dropped as too slow.
+pub const QUEUE: usize = 32;
+/// The most one frame may hold (a full 400×200 redraw with colours is well under this).
+const MAX_FRAME: usize = 4 << 20;
+
+/// The columns and rows a pty may claim, whatever the client asks.
+pub const COLS: std::ops::RangeInclusive<u16> = 20..=400;
+pub const ROWS: std::ops::RangeInclusive<u16> = 10..=200;
+
+/// A requested pty size within [`COLS`] and [`ROWS`].
+pub fn clamp(cols: u32, rows: u32) -> Size {
+    let fit = |n: u32, range: &std::ops::RangeInclusive<u16>| {
+        u16::try_from(n).unwrap_or(u16::MAX).clamp(*range.start(), *range.end())
+    };
+    Size { width: fit(cols, &COLS), height: fit(rows, &ROWS) }
+}
+
+/// What the session's screen is attached to right now; shared by the backend and the session.
+#[derive(Clone)]
+pub struct Attachment {
+    inner: Arc<Mutex<Attached>>,
+}
+
+struct Attached {
+    size: Size,
+    out: Option<mpsc::Sender<Bytes>>,
+    /// The client was dropped for falling behind.
+    slow: bool,
+    /// The game ended with this exit status.
+    ended: Option<u32>,
+}
+
+impl Attachment {
+    pub fn new(size: Size) -> Attachment {
+        Attachment { inner: Arc::new(Mutex::new(Attached { size, out: None, slow: false, ended: None })) }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Attached) -> T) -> T {
+        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Sends the frames from now on to a new client; returns what it reads them from.
+    pub fn attach(&self, size: Size) -> mpsc::Receiver<Bytes> {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        self.with(|a| {
+            a.size = size;
+            a.out = Some(tx);
+            a.slow = false;
+        });
+        rx
+    }
+
+    /// Frames are dropped until the next `attach`.
+    pub fn detach(&self) {
+        self.with(|a| a.out = None);
+    }
+
+    /// The game is over: the last bytes (the terminal given back) go out, then the channel
+    /// closes with `status`.
+    pub fn finish(&self, last: Bytes, status: u32) {
+        self.with(|a| {
+            if let Some(out) = a.out.take() {
+                let _ = out.try_send(last);
+            }
+            a.ended = Some(status);
+        });
+    }
+
+    /// The exit status, once the game ended.
+    pub fn ended(&self) -> Option<u32> {
+        self.with(|a| a.ended)
+    }
+
+    /// Whether the last client was dropped for falling behind.
+    pub fn dropped_slow(&self) -> bool {
+        self.with(|a| a.slow)
+    }
+
+    pub fn resize(&self, size: Size) {
+        self.with(|a| a.size = size);
+    }
+
+    pub fn size(&self) -> Size {
+        self.with(|a| a.size)
+    }
+
+    /// Queues bytes for the attached client, detaching one whose queue is full.
+    pub fn send(&self, bytes: Bytes) {
+        self.with(|a| {
+            if let Some(out) = &a.out
+                && let Err(mpsc::error::TrySendError::Full(_)) = out.try_send(bytes)
+            {
+                tracing::info!("an SSH client fell behind its frames; dropping it");
+                a.out = None;
+                a.slow = true;
+            }
+        });
+    }
+}
+
+/// The in-memory writer under `CrosstermBackend`: a frame is what lies between two flushes.
+pub struct Frames {
+    pending: Vec<u8>,
+    attachment: Attachment,
+}
+
+impl Write for Frames {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.pending.len() + buf.len() > MAX_FRAME {
+            return Err(io::Error::other("a frame larger than any screen"));
+        }
+        self.pending.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            self.attachment.send(Bytes::from(std::mem::take(&mut self.pending)));
+        }
+        Ok(())
+    }
+}
+
+/// The backend the driver draws on for one SSH session.
+pub struct SshBackend {
+    inner: CrosstermBackend<Frames>,
+    attachment: Attachment,
+    cursor: Position,
+}
+
+impl SshBackend {
+    pub fn new(attachment: Attachment) -> SshBackend {
+        let frames = Frames { pending: Vec::new(), attachment: attachment.clone() };
+        SshBackend { inner: CrosstermBackend::new(frames), attachment, cursor: Position::ORIGIN }
+    }
+}
+
+impl Backend for SshBackend {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.inner.draw(content)
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.inner.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.inner.show_cursor()
+    }
+
+    /// Where this backend last put the cursor: asking the terminal would read the host's.
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        Ok(self.cursor)
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let position = position.into();
+        self.cursor = position;
+        self.inner.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.inner.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.inner.clear_region(clear_type)
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        Ok(self.attachment.size())
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        Ok(WindowSize { columns_rows: self.attachment.size(), pixels: Size::default() })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Backend::flush(&mut self.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_pty_sizes_are_clamped() {
+        assert_eq!(clamp(65535, 65535), Size { width: 400, height: 200 });
+        assert_eq!(clamp(u32::MAX, 0), Size { width: 400, height: 10 });
+        assert_eq!(clamp(80, 24), Size { width: 80, height: 24 });
+        assert_eq!(clamp(1, 1), Size { width: 20, height: 10 });
+    }
+
+    #[test]
+    fn a_client_that_falls_behind_is_detached_not_buffered() {
+        let attachment = Attachment::new(clamp(80, 24));
+        let mut rx = attachment.attach(clamp(80, 24));
+        for _ in 0..QUEUE {
+            attachment.send(Bytes::from_static(b"frame"));
+        }
+        attachment.send(Bytes::from_static(b"one too many"));
+        let mut got = 0;
+        while let Ok(frame) = rx.try_recv() {
+            assert_eq!(&frame[..], b"frame");
+            got += 1;
+        }
+        assert_eq!(got, QUEUE);
+        assert!(rx.try_recv().is_err(), "the queue is closed: the client is dropped");
+        assert!(rx.is_closed());
+    }
+
+    #[test]
+    fn the_backend_reports_the_pty_size_not_the_hosts() {
+        let attachment = Attachment::new(clamp(100, 30));
+        let backend = SshBackend::new(attachment.clone());
+        assert_eq!(backend.size().expect("a size"), Size { width: 100, height: 30 });
+        attachment.resize(clamp(65535, 5));
+        assert_eq!(backend.size().expect("a size"), Size { width: 400, height: 10 });
+    }
+}
