@@ -104,6 +104,7 @@ mod tests {
             container: Some("web".into()),
             requests: ResourceList { cpu: cpu.parse().ok(), memory: memory.parse().ok() },
             limits: ResourceList::default(),
+            kind: crate::sim::kind::Kind::Deployment,
         }
     }
 

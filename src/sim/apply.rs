@@ -11,8 +11,10 @@ use super::objects::{
 };
 use super::quantity::{Mebibytes, Millicores};
 
+mod template;
 mod workloads;
 
+pub use template::TEMPLATE_KINDS;
 pub use workloads::{job_labels, owned_by};
 
 /// Seconds a deleted pod stays `Terminating` while its node is healthy.
@@ -37,11 +39,11 @@ impl Cluster {
         match change {
             Change::Create(object) => self.create(object),
             Change::Delete { kind, namespace, name, force } => self.delete(kind, &namespace, &name, force),
-            Change::SetImage { namespace, deployment, container, image } => {
-                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| c.image.clone_from(&image))
+            Change::SetImage { namespace, deployment, container, image, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| c.image.clone_from(&image))
             }
-            Change::SetEnv { namespace, deployment, container, name, value } => {
-                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| {
+            Change::SetEnv { namespace, deployment, container, name, value, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
                     c.env.retain(|e| e.name != name);
                     if let Some(v) = &value {
                         c.env.push(EnvVar {
@@ -53,8 +55,8 @@ impl Cluster {
                     }
                 })
             }
-            Change::SetResources { namespace, deployment, container, requests, limits } => {
-                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| {
+            Change::SetResources { namespace, deployment, container, requests, limits, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
                     let r = &mut c.resources;
                     r.requests.cpu = requests.cpu.or(r.requests.cpu);
                     r.requests.memory = requests.memory.or(r.requests.memory);
@@ -62,11 +64,11 @@ impl Cluster {
                     r.limits.memory = limits.memory.or(r.limits.memory);
                 })
             }
-            Change::SetCommand { namespace, deployment, container, command } => {
-                self.edit_containers(&namespace, &deployment, Some(&container), |c| c.command.clone_from(&command))
+            Change::SetCommand { namespace, deployment, container, command, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| c.command.clone_from(&command))
             }
-            Change::SetProbe { namespace, deployment, container, probe_kind, probe } => {
-                self.edit_containers(&namespace, &deployment, Some(&container), |c| match probe_kind {
+            Change::SetProbe { namespace, deployment, container, probe_kind, probe, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| match probe_kind {
                     ProbeKind::Liveness => c.liveness.clone_from(&probe),
                     ProbeKind::Readiness => c.readiness.clone_from(&probe),
                 })
@@ -319,29 +321,6 @@ impl Cluster {
         edited.status.generation += 1;
         *d = edited;
         Ok(())
-    }
-
-    fn edit_containers(
-        &mut self,
-        namespace: &str,
-        deployment: &str,
-        container: Option<&str>,
-        mut edit: impl FnMut(&mut super::objects::Container),
-    ) -> Result<(), ApiError> {
-        self.edit_deployment(namespace, deployment, |d| {
-            let mut found = false;
-            for c in &mut d.template.spec.containers {
-                if container.is_none_or(|n| n == "*" || n == c.name) {
-                    edit(c);
-                    found = true;
-                }
-            }
-            if found {
-                Ok(())
-            } else {
-                Err(ApiError::Client(format!("unable to find container named \"{}\"", container.unwrap_or_default())))
-            }
-        })
     }
 
     fn scale(&mut self, kind: Kind, namespace: &str, name: &str, replicas: u32) -> Result<(), ApiError> {
@@ -1039,12 +1018,12 @@ pub fn summarize(change: &Change) -> String {
     match change {
         Change::Create(o) => format!("create {}", object_label(o)),
         Change::Delete { kind, namespace, name, .. } => format!("delete {}/{name} -n {namespace}", kind.singular()),
-        Change::SetImage { namespace, deployment, image, .. } => {
-            format!("set image deployment/{deployment} -n {namespace} to {image}")
+        Change::SetImage { namespace, deployment, image, kind, .. } => {
+            format!("set image {}/{deployment} -n {namespace} to {image}", kind.singular())
         }
-        Change::SetEnv { namespace, deployment, name, value, .. } => match value {
-            Some(_) => format!("set env {name} on deployment/{deployment} -n {namespace}"),
-            None => format!("remove env {name} from deployment/{deployment} -n {namespace}"),
+        Change::SetEnv { namespace, deployment, name, value, kind, .. } => match value {
+            Some(_) => format!("set env {name} on {}/{deployment} -n {namespace}", kind.singular()),
+            None => format!("remove env {name} from {}/{deployment} -n {namespace}", kind.singular()),
         },
         Change::Scale { kind, namespace, name, replicas } => {
             format!("scale {}/{name} -n {namespace} to {replicas}", kind.singular())

@@ -69,12 +69,16 @@ pub enum Change {
         #[serde(default)]
         force: bool,
     },
-    /// `container` of `None` means every container.
+    /// `container` of `None` means every container. This and the four `Set*` after it edit the
+    /// pod template of the workload `kind` names (`deployment` is its name, whatever its kind).
     SetImage {
         namespace: String,
         deployment: String,
         container: Option<String>,
         image: String,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     /// `value` of `None` removes the variable (`KEY-`).
     SetEnv {
@@ -83,6 +87,9 @@ pub enum Change {
         container: Option<String>,
         name: String,
         value: Option<String>,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     SetResources {
         namespace: String,
@@ -90,12 +97,18 @@ pub enum Change {
         container: Option<String>,
         requests: ResourceList,
         limits: ResourceList,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     SetCommand {
         namespace: String,
         deployment: String,
         container: String,
         command: Vec<String>,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     SetProbe {
         namespace: String,
@@ -103,6 +116,9 @@ pub enum Change {
         container: String,
         probe_kind: ProbeKind,
         probe: Option<Probe>,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     Scale {
         kind: Kind,
@@ -264,11 +280,11 @@ impl Change {
     /// an older template rather than editing this one, so it is not among them.
     pub fn edited_template(&self) -> Option<(&str, &str)> {
         match self {
-            Change::SetImage { namespace, deployment, .. }
-            | Change::SetEnv { namespace, deployment, .. }
-            | Change::SetResources { namespace, deployment, .. }
-            | Change::SetCommand { namespace, deployment, .. }
-            | Change::SetProbe { namespace, deployment, .. }
+            Change::SetImage { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetEnv { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetResources { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetCommand { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetProbe { namespace, deployment, kind: Kind::Deployment, .. }
             | Change::RolloutRestart { namespace, deployment } => Some((namespace, deployment)),
             Change::Patch { kind: Kind::Deployment, namespace, name, .. } => Some((namespace, name)),
             _ => None,
@@ -287,12 +303,12 @@ impl Change {
             | Change::Patch { kind, namespace, name, .. }
             | Change::Label { kind, namespace, name, .. }
             | Change::Annotate { kind, namespace, name, .. } => (*kind, namespace, name),
-            Change::SetImage { namespace, deployment, .. }
-            | Change::SetEnv { namespace, deployment, .. }
-            | Change::SetResources { namespace, deployment, .. }
-            | Change::SetCommand { namespace, deployment, .. }
-            | Change::SetProbe { namespace, deployment, .. }
-            | Change::RolloutRestart { namespace, deployment }
+            Change::SetImage { namespace, deployment, kind, .. }
+            | Change::SetEnv { namespace, deployment, kind, .. }
+            | Change::SetResources { namespace, deployment, kind, .. }
+            | Change::SetCommand { namespace, deployment, kind, .. }
+            | Change::SetProbe { namespace, deployment, kind, .. } => (*kind, namespace, deployment),
+            Change::RolloutRestart { namespace, deployment }
             | Change::RolloutUndo { namespace, deployment, .. }
             | Change::RolloutPause { namespace, deployment, .. } => (Kind::Deployment, namespace, deployment),
             Change::Cordon { node, .. }

@@ -199,6 +199,13 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The workload a scenario's `SetImage`, `SetEnv`, … edit when they name no `kind`.
+    pub fn template_default() -> Kind {
+        Kind::Deployment
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Kind;
