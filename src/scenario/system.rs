@@ -4,6 +4,7 @@
 //! controller and metrics-server (`metrics`). Scenarios get them unless they set `system: false`, and may break them
 //! like anything else.
 
+pub mod classes;
 pub mod control_plane;
 pub mod dns;
 pub mod metrics;

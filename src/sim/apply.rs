@@ -161,6 +161,14 @@ impl Cluster {
                 p.target_port = super::objects::IntOrString::Int(target_port);
                 Ok(())
             }
+            Change::SetIngressClass { namespace, ingress, class } => {
+                let ing = self
+                    .ingresses_mut()
+                    .get_mut(&key(&namespace, &ingress))
+                    .ok_or_else(|| ApiError::not_found(Kind::Ingress, &ingress))?;
+                ing.class = class.unwrap_or_default();
+                Ok(())
+            }
             Change::SetIngressBackend { namespace, ingress, service, port } => {
                 let ing = self
                     .ingresses_mut()
@@ -406,6 +414,8 @@ impl Cluster {
             Kind::Pvc => self.pvcs_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Pv => self.pvs_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::StorageClass => self.storageclasses_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::IngressClass => self.ingressclasses_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::PriorityClass => self.priorityclasses_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::Ingress => self.ingresses_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::NetworkPolicy => self.netpols_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Hpa => self.hpas_mut().get_mut(&k).map(|o| &mut o.meta),
@@ -512,6 +522,7 @@ impl Cluster {
                 }
             }
         }
+        super::priority::admit(self, &mut pod)?;
         self.check_quota(&pod)?;
         Ok(pod)
     }
@@ -726,6 +737,17 @@ impl Cluster {
                 insert_cluster!(nodes, nodes_mut, node, Kind::Node)
             }
             Object::StorageClass(sc) => insert_cluster!(storageclasses, storageclasses_mut, sc, Kind::StorageClass),
+            Object::IngressClass(mut ic) => {
+                // The default flag lives on as the annotation, which `kubectl annotate` can change.
+                if std::mem::take(&mut ic.is_default) {
+                    ic.meta.annotations.insert(super::objects::DEFAULT_INGRESS_CLASS.to_owned(), "true".to_owned());
+                }
+                insert_cluster!(ingressclasses, ingressclasses_mut, ic, Kind::IngressClass)
+            }
+            Object::PriorityClass(pc) => {
+                super::priority::check_new_class(self, &pc)?;
+                insert_cluster!(priorityclasses, priorityclasses_mut, pc, Kind::PriorityClass)
+            }
             Object::Pv(pv) => insert_cluster!(pvs, pvs_mut, pv, Kind::Pv),
             Object::Webhook(w) => {
                 let kind =
@@ -915,6 +937,8 @@ impl Cluster {
             }
             Kind::Pv => drop(self.pvs_mut().remove(name).ok_or_else(missing)?),
             Kind::StorageClass => drop(self.storageclasses_mut().remove(name).ok_or_else(missing)?),
+            Kind::IngressClass => drop(self.ingressclasses_mut().remove(name).ok_or_else(missing)?),
+            Kind::PriorityClass => drop(self.priorityclasses_mut().remove(name).ok_or_else(missing)?),
             Kind::Ingress => drop(self.ingresses_mut().remove(&k).ok_or_else(missing)?),
             Kind::NetworkPolicy => drop(self.netpols_mut().remove(&k).ok_or_else(missing)?),
             Kind::Hpa => drop(self.hpas_mut().remove(&k).ok_or_else(missing)?),
@@ -1076,6 +1100,8 @@ impl Object {
             Object::StatefulSet(_) => Kind::StatefulSet,
             Object::Job(_) => Kind::Job,
             Object::CronJob(_) => Kind::CronJob,
+            Object::IngressClass(_) => Kind::IngressClass,
+            Object::PriorityClass(_) => Kind::PriorityClass,
         }
     }
 
@@ -1106,6 +1132,8 @@ impl Object {
             Object::StatefulSet(x) => &x.meta,
             Object::Job(x) => &x.meta,
             Object::CronJob(x) => &x.meta,
+            Object::IngressClass(x) => &x.meta,
+            Object::PriorityClass(x) => &x.meta,
         }
     }
 }

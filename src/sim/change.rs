@@ -38,6 +38,8 @@ pub enum Object {
     StatefulSet(StatefulSet),
     Job(Job),
     CronJob(CronJob),
+    IngressClass(super::objects::IngressClass),
+    PriorityClass(super::objects::PriorityClass),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,6 +274,12 @@ pub enum Change {
         namespace: String,
         selector: String,
     },
+    /// Sets an ingress's `spec.ingressClassName`, or with `None` removes it.
+    SetIngressClass {
+        namespace: String,
+        ingress: String,
+        class: Option<String>,
+    },
 }
 
 impl Change {
@@ -327,7 +335,8 @@ impl Change {
             Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
             Change::SetServiceSelector { namespace, service, .. }
             | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),
-            Change::SetIngressBackend { namespace, ingress, .. } => (Kind::Ingress, namespace, ingress),
+            Change::SetIngressBackend { namespace, ingress, .. }
+            | Change::SetIngressClass { namespace, ingress, .. } => (Kind::Ingress, namespace, ingress),
             Change::SetHpaLimits { namespace, hpa, .. } => (Kind::Hpa, namespace, hpa),
             Change::SetConfigData { namespace, config_map, .. } => (Kind::ConfigMap, namespace, config_map),
             Change::SetSecretData { namespace, secret, .. } => (Kind::Secret, namespace, secret),

@@ -79,6 +79,8 @@ pub struct Cluster {
     statefulsets: Store<StatefulSet>,
     jobs: Store<Job>,
     cronjobs: Store<CronJob>,
+    ingressclasses: BTreeMap<String, super::objects::IngressClass>,
+    priorityclasses: BTreeMap<String, super::objects::PriorityClass>,
     /// Webhook configurations as the scenario wrote them, for apps that restore them.
     webhook_originals: BTreeMap<String, WebhookConfiguration>,
     pub events: Vec<Event>,
@@ -177,6 +179,8 @@ stores! {
     statefulsets, statefulsets_mut: Store<StatefulSet>;
     jobs, jobs_mut: Store<Job>;
     cronjobs, cronjobs_mut: Store<CronJob>;
+    ingressclasses, ingressclasses_mut: BTreeMap<String, super::objects::IngressClass>;
+    priorityclasses, priorityclasses_mut: BTreeMap<String, super::objects::PriorityClass>;
 }
 
 /// Status bookkeeping the controllers write at every pass, without advancing the change counter.
@@ -298,6 +302,8 @@ impl Cluster {
             statefulsets: Store::new(),
             jobs: Store::new(),
             cronjobs: Store::new(),
+            ingressclasses: BTreeMap::new(),
+            priorityclasses: BTreeMap::new(),
             webhook_originals: BTreeMap::new(),
             events: Vec::new(),
             entrypoints: Vec::new(),
@@ -503,7 +509,7 @@ mod tests {
     #[test]
     fn every_write_accessor_advances_the_change_counter() {
         let mut c = Cluster::new(1);
-        assert_eq!(WRITE_ACCESSORS.len(), 30, "one per store");
+        assert_eq!(WRITE_ACCESSORS.len(), 32, "one per store");
         for (name, write) in WRITE_ACCESSORS {
             let before = c.world();
             write(&mut c);

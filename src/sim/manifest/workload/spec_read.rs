@@ -57,6 +57,9 @@ pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
             other => other,
         },
         restart_policy,
+        priority_class_name: read::opt_str(v, "priorityClassName", path)?,
+        // Admission sets it from the class; a manifest read back keeps what admission set.
+        priority: old.priority,
     })
 }
 
