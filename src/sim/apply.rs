@@ -40,7 +40,9 @@ impl Cluster {
             Change::Create(object) => self.create(object),
             Change::Delete { kind, namespace, name, force } => self.delete(kind, &namespace, &name, force),
             Change::SetImage { namespace, deployment, container, image, kind } => {
-                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| c.image.clone_from(&image))
+                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
+                    c.image.clone_from(&image)
+                })
             }
             Change::SetEnv { namespace, deployment, container, name, value, kind } => {
                 self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
@@ -55,24 +57,24 @@ impl Cluster {
                     }
                 })
             }
-            Change::SetResources { namespace, deployment, container, requests, limits, kind } => {
-                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
+            Change::SetResources { namespace, deployment, container, requests, limits, kind } => self
+                .edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
                     let r = &mut c.resources;
                     r.requests.cpu = requests.cpu.or(r.requests.cpu);
                     r.requests.memory = requests.memory.or(r.requests.memory);
                     r.limits.cpu = limits.cpu.or(r.limits.cpu);
                     r.limits.memory = limits.memory.or(r.limits.memory);
+                }),
+            Change::SetCommand { namespace, deployment, container, command, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| {
+                    c.command.clone_from(&command)
                 })
             }
-            Change::SetCommand { namespace, deployment, container, command, kind } => {
-                self.edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| c.command.clone_from(&command))
-            }
-            Change::SetProbe { namespace, deployment, container, probe_kind, probe, kind } => {
-                self.edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| match probe_kind {
+            Change::SetProbe { namespace, deployment, container, probe_kind, probe, kind } => self
+                .edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| match probe_kind {
                     ProbeKind::Liveness => c.liveness.clone_from(&probe),
                     ProbeKind::Readiness => c.readiness.clone_from(&probe),
-                })
-            }
+                }),
             Change::Scale { kind, namespace, name, replicas } => self.scale(kind, &namespace, &name, replicas),
             Change::RolloutRestart { namespace, deployment } => {
                 let now = self.now;

@@ -24,7 +24,11 @@ pub fn step(cluster: &mut Cluster) {
         .iter()
         .filter(|(_, p)| p.status.node.is_none() && p.is_active())
         .filter(|(_, p)| p.spec.scheduler_name.as_deref().is_none_or(|s| s == "default-scheduler"))
-        .map(|(k, _)| k.clone())
+        .map(|(k, p)| (std::cmp::Reverse(crate::sim::priority::of(p)), k.clone()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        // The scheduling queue pops the highest priority first.
+        .map(|(_, k)| k)
         .collect();
     if pending.is_empty() {
         return;
