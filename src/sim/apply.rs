@@ -41,7 +41,7 @@ impl Cluster {
             Change::Delete { kind, namespace, name, force } => self.delete(kind, &namespace, &name, force),
             Change::SetImage { namespace, deployment, container, image, kind } => {
                 self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
-                    c.image.clone_from(&image)
+                    c.image.clone_from(&image);
                 })
             }
             Change::SetEnv { namespace, deployment, container, name, value, kind } => {
@@ -67,7 +67,7 @@ impl Cluster {
                 }),
             Change::SetCommand { namespace, deployment, container, command, kind } => {
                 self.edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| {
-                    c.command.clone_from(&command)
+                    c.command.clone_from(&command);
                 })
             }
             Change::SetProbe { namespace, deployment, container, probe_kind, probe, kind } => self

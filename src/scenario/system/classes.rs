@@ -19,7 +19,7 @@ const BUILTIN_UID: u64 = 1 << 40;
 
 /// Installs the built-in classes the cluster lacks; `system` adds the ingress controller's class.
 pub fn install(cluster: &mut Cluster, system: bool, created: i64) {
-    let meta = |name: &str, uid: u64| Meta { uid, created, ..Meta::new(name, "") };
+    let meta = |name: &str, uid: u64| Meta { created, uid, ..Meta::new(name, "") };
     for (i, (name, value, description)) in BUILTIN_PRIORITY_CLASSES.iter().enumerate() {
         if cluster.priorityclasses().contains_key(*name) {
             continue;

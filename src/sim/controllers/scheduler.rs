@@ -274,6 +274,41 @@ fn tolerated(taint: &Taint, tolerations: &[Toleration]) -> bool {
     })
 }
 
+/// A preemption candidate: (victims, highest victim priority, node, the victims' keys).
+type Choice = (usize, i32, String, Vec<(String, String)>);
+
+/// Preemption: on the node among `candidates` that needs the fewest evictions (then the lowest
+/// highest victim priority), evicts the lower-priority pods that make room for the pending pod,
+/// each with the scheduler's `Preempted` event. Returns the node it nominated.
+fn preempt(
+    cluster: &mut Cluster,
+    pod: &(String, String),
+    candidates: &[String],
+    used: &BTreeMap<String, (u64, u64, u32)>,
+) -> Option<String> {
+    use crate::sim::priority;
+    let preemptor = cluster.pods().get(pod)?;
+    let uid = crate::sim::manifest::uid(preemptor.meta.uid);
+    let mut best: Option<Choice> = None;
+    for name in candidates {
+        let Some(node) = cluster.nodes().get(name) else { continue };
+        let room = used.get(name).copied().unwrap_or_default();
+        let Some(victims) = priority::victims(cluster, node, preemptor, room) else { continue };
+        let top = victims.iter().map(|v| priority::of(v)).max().unwrap_or(i32::MIN);
+        if best.as_ref().is_none_or(|(n, t, _, _)| (victims.len(), top) < (*n, *t)) {
+            let ids = victims.iter().map(|v| (v.meta.namespace.clone(), v.meta.name.clone())).collect();
+            best = Some((victims.len(), top, name.clone(), ids));
+        }
+    }
+    let (_, _, node, victims) = best?;
+    for (ns, name) in victims {
+        let message = format!("Preempted by pod {uid} on node {node}");
+        cluster.record(&ns, "Pod", &name, false, "Preempted", &message, "default-scheduler");
+        cluster.terminate_pod(&ns, &name);
+    }
+    Some(node)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::sim::change::{Change, Object};
@@ -439,36 +474,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Preemption: on the node among `candidates` that needs the fewest evictions (then the lowest
-/// highest victim priority), evicts the lower-priority pods that make room for the pending pod,
-/// each with the scheduler's `Preempted` event. Returns the node it nominated.
-fn preempt(
-    cluster: &mut Cluster,
-    pod: &(String, String),
-    candidates: &[String],
-    used: &BTreeMap<String, (u64, u64, u32)>,
-) -> Option<String> {
-    use crate::sim::priority;
-    let preemptor = cluster.pods().get(pod)?;
-    let uid = crate::sim::manifest::uid(preemptor.meta.uid);
-    let mut best: Option<(usize, i32, String, Vec<(String, String)>)> = None;
-    for name in candidates {
-        let Some(node) = cluster.nodes().get(name) else { continue };
-        let room = used.get(name).copied().unwrap_or_default();
-        let Some(victims) = priority::victims(cluster, node, preemptor, room) else { continue };
-        let top = victims.iter().map(|v| priority::of(v)).max().unwrap_or(i32::MIN);
-        if best.as_ref().is_none_or(|(n, t, _, _)| (victims.len(), top) < (*n, *t)) {
-            let ids = victims.iter().map(|v| (v.meta.namespace.clone(), v.meta.name.clone())).collect();
-            best = Some((victims.len(), top, name.clone(), ids));
-        }
-    }
-    let (_, _, node, victims) = best?;
-    for (ns, name) in victims {
-        let message = format!("Preempted by pod {uid} on node {node}");
-        cluster.record(&ns, "Pod", &name, false, "Preempted", &message, "default-scheduler");
-        cluster.terminate_pod(&ns, &name);
-    }
-    Some(node)
 }
