@@ -149,7 +149,7 @@ fn the_trace_sees_every_variant_and_which_fields_are_required() {
     let traced = schema::trace::<Scenario>();
     let Some(Shape::Enum(changes)) = traced.shapes.get("Change") else { panic!("Change is traced as an enum") };
     let set_image = changes.iter().find(|v| v.name == "SetImage").expect("SetImage");
-    assert_eq!(set_image.fields, ["namespace", "deployment", "container", "image"]);
+    assert_eq!(set_image.fields, ["namespace", "deployment", "container", "image", "kind"]);
     // Reached only through Object::Deployment and a pod template: nested variants are walked.
     assert!(matches!(traced.shapes.get("Probe"), Some(Shape::Struct(f)) if f.contains(&"initial_delay_seconds")));
     assert_eq!(traced.required.get(&("Scenario", "id")), Some(&true));

@@ -28,7 +28,11 @@ pub struct BuildError {
 fn creation_rank(o: &Object) -> u8 {
     match o {
         Object::Namespace(_) => 0,
-        Object::Node(_) | Object::StorageClass(_) | Object::Pv(_) => 1,
+        Object::Node(_)
+        | Object::StorageClass(_)
+        | Object::Pv(_)
+        | Object::IngressClass(_)
+        | Object::PriorityClass(_) => 1,
         Object::ConfigMap(_)
         | Object::Secret(_)
         | Object::ServiceAccount(_)
@@ -104,6 +108,15 @@ fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<
     let start = first_fault - SETTLE_SECONDS;
     cluster.now = start;
     cluster.baseline_age = Some(BASELINE_AGE);
+    let mut declared_classes = objects.clone();
+    declared_classes.retain(|(_, o)| matches!(o, Object::IngressClass(_) | Object::PriorityClass(_)));
+    for (path, object) in declared_classes {
+        cluster
+            .apply(Change::Create(object), "scenario")
+            .map_err(|e| BuildError { path: path.clone(), message: e.to_string() })?;
+    }
+    objects.retain(|(_, o)| !matches!(o, Object::IngressClass(_) | Object::PriorityClass(_)));
+    system::classes::install(&mut cluster, base.system, -BASELINE_AGE);
     for (path, object) in objects {
         let is_namespace = matches!(object, Object::Namespace(_));
         let ns_name = object.meta().name.clone();

@@ -75,6 +75,8 @@ pub fn declared(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> O
         Kind::Pvc => form(cluster.pvcs().get(&k)),
         Kind::Pv => form(cluster.pvs().get(name)),
         Kind::StorageClass => form(cluster.storageclasses().get(name)),
+        Kind::IngressClass => form(cluster.ingressclasses().get(name)),
+        Kind::PriorityClass => form(cluster.priorityclasses().get(name)),
         Kind::Ingress => form(cluster.ingresses().get(&k)),
         Kind::NetworkPolicy => form(cluster.netpols().get(&k)),
         Kind::Hpa => form(cluster.hpas().get(&k)),
@@ -108,6 +110,7 @@ mod tests {
             container: Some("web".into()),
             requests: ResourceList { cpu: cpu.parse().ok(), memory: memory.parse().ok() },
             limits: ResourceList::default(),
+            kind: crate::sim::kind::Kind::Deployment,
         }
     }
 

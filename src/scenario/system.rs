@@ -5,6 +5,7 @@
 //! like anything else. The cluster autoscaler (`cluster_autoscaler`) is added only when a scenario asks for it.
 
 pub mod cluster_autoscaler;
+pub mod classes;
 pub mod control_plane;
 pub mod dns;
 pub mod metrics;

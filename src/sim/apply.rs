@@ -11,8 +11,10 @@ use super::objects::{
 };
 use super::quantity::{Mebibytes, Millicores};
 
+mod template;
 mod workloads;
 
+pub use template::TEMPLATE_KINDS;
 pub use workloads::{job_labels, owned_by};
 
 /// Seconds a deleted pod stays `Terminating` while its node is healthy.
@@ -37,11 +39,13 @@ impl Cluster {
         match change {
             Change::Create(object) => self.create(object),
             Change::Delete { kind, namespace, name, force } => self.delete(kind, &namespace, &name, force),
-            Change::SetImage { namespace, deployment, container, image } => {
-                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| c.image.clone_from(&image))
+            Change::SetImage { namespace, deployment, container, image, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
+                    c.image.clone_from(&image);
+                })
             }
-            Change::SetEnv { namespace, deployment, container, name, value } => {
-                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| {
+            Change::SetEnv { namespace, deployment, container, name, value, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
                     c.env.retain(|e| e.name != name);
                     if let Some(v) = &value {
                         c.env.push(EnvVar {
@@ -53,24 +57,24 @@ impl Cluster {
                     }
                 })
             }
-            Change::SetResources { namespace, deployment, container, requests, limits } => {
-                self.edit_containers(&namespace, &deployment, container.as_deref(), |c| {
+            Change::SetResources { namespace, deployment, container, requests, limits, kind } => self
+                .edit_template_containers(kind, &namespace, &deployment, container.as_deref(), |c| {
                     let r = &mut c.resources;
                     r.requests.cpu = requests.cpu.or(r.requests.cpu);
                     r.requests.memory = requests.memory.or(r.requests.memory);
                     r.limits.cpu = limits.cpu.or(r.limits.cpu);
                     r.limits.memory = limits.memory.or(r.limits.memory);
+                }),
+            Change::SetCommand { namespace, deployment, container, command, kind } => {
+                self.edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| {
+                    c.command.clone_from(&command);
                 })
             }
-            Change::SetCommand { namespace, deployment, container, command } => {
-                self.edit_containers(&namespace, &deployment, Some(&container), |c| c.command.clone_from(&command))
-            }
-            Change::SetProbe { namespace, deployment, container, probe_kind, probe } => {
-                self.edit_containers(&namespace, &deployment, Some(&container), |c| match probe_kind {
+            Change::SetProbe { namespace, deployment, container, probe_kind, probe, kind } => self
+                .edit_template_containers(kind, &namespace, &deployment, Some(&container), |c| match probe_kind {
                     ProbeKind::Liveness => c.liveness.clone_from(&probe),
                     ProbeKind::Readiness => c.readiness.clone_from(&probe),
-                })
-            }
+                }),
             Change::Scale { kind, namespace, name, replicas } => self.scale(kind, &namespace, &name, replicas),
             Change::RolloutRestart { namespace, deployment } => {
                 let now = self.now;
@@ -157,6 +161,14 @@ impl Cluster {
                     .find(|p| p.port == port)
                     .ok_or_else(|| ApiError::Invalid(format!("Service \"{service}\" has no port {port}")))?;
                 p.target_port = super::objects::IntOrString::Int(target_port);
+                Ok(())
+            }
+            Change::SetIngressClass { namespace, ingress, class } => {
+                let ing = self
+                    .ingresses_mut()
+                    .get_mut(&key(&namespace, &ingress))
+                    .ok_or_else(|| ApiError::not_found(Kind::Ingress, &ingress))?;
+                ing.class = class.unwrap_or_default();
                 Ok(())
             }
             Change::SetIngressBackend { namespace, ingress, service, port } => {
@@ -353,29 +365,6 @@ impl Cluster {
         Ok(())
     }
 
-    fn edit_containers(
-        &mut self,
-        namespace: &str,
-        deployment: &str,
-        container: Option<&str>,
-        mut edit: impl FnMut(&mut super::objects::Container),
-    ) -> Result<(), ApiError> {
-        self.edit_deployment(namespace, deployment, |d| {
-            let mut found = false;
-            for c in &mut d.template.spec.containers {
-                if container.is_none_or(|n| n == "*" || n == c.name) {
-                    edit(c);
-                    found = true;
-                }
-            }
-            if found {
-                Ok(())
-            } else {
-                Err(ApiError::Client(format!("unable to find container named \"{}\"", container.unwrap_or_default())))
-            }
-        })
-    }
-
     fn scale(&mut self, kind: Kind, namespace: &str, name: &str, replicas: u32) -> Result<(), ApiError> {
         match kind {
             Kind::Deployment => self.edit_deployment(namespace, name, |d| {
@@ -459,6 +448,8 @@ impl Cluster {
             Kind::Pvc => self.pvcs_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Pv => self.pvs_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::StorageClass => self.storageclasses_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::IngressClass => self.ingressclasses_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::PriorityClass => self.priorityclasses_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::Ingress => self.ingresses_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::NetworkPolicy => self.netpols_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Hpa => self.hpas_mut().get_mut(&k).map(|o| &mut o.meta),
@@ -565,6 +556,7 @@ impl Cluster {
                 }
             }
         }
+        super::priority::admit(self, &mut pod)?;
         self.check_quota(&pod)?;
         Ok(pod)
     }
@@ -798,6 +790,17 @@ impl Cluster {
                 insert_cluster!(nodes, nodes_mut, node, Kind::Node)
             }
             Object::StorageClass(sc) => insert_cluster!(storageclasses, storageclasses_mut, sc, Kind::StorageClass),
+            Object::IngressClass(mut ic) => {
+                // The default flag lives on as the annotation, which `kubectl annotate` can change.
+                if std::mem::take(&mut ic.is_default) {
+                    ic.meta.annotations.insert(super::objects::DEFAULT_INGRESS_CLASS.to_owned(), "true".to_owned());
+                }
+                insert_cluster!(ingressclasses, ingressclasses_mut, ic, Kind::IngressClass)
+            }
+            Object::PriorityClass(pc) => {
+                super::priority::check_new_class(self, &pc)?;
+                insert_cluster!(priorityclasses, priorityclasses_mut, pc, Kind::PriorityClass)
+            }
             Object::Pv(pv) => insert_cluster!(pvs, pvs_mut, pv, Kind::Pv),
             Object::Webhook(w) => {
                 let kind =
@@ -996,6 +999,8 @@ impl Cluster {
             }
             Kind::Pv => drop(self.pvs_mut().remove(name).ok_or_else(missing)?),
             Kind::StorageClass => drop(self.storageclasses_mut().remove(name).ok_or_else(missing)?),
+            Kind::IngressClass => drop(self.ingressclasses_mut().remove(name).ok_or_else(missing)?),
+            Kind::PriorityClass => drop(self.priorityclasses_mut().remove(name).ok_or_else(missing)?),
             Kind::Ingress => drop(self.ingresses_mut().remove(&k).ok_or_else(missing)?),
             Kind::NetworkPolicy => drop(self.netpols_mut().remove(&k).ok_or_else(missing)?),
             Kind::Hpa => drop(self.hpas_mut().remove(&k).ok_or_else(missing)?),
@@ -1099,12 +1104,12 @@ pub fn summarize(change: &Change) -> String {
     match change {
         Change::Create(o) => format!("create {}", object_label(o)),
         Change::Delete { kind, namespace, name, .. } => format!("delete {}/{name} -n {namespace}", kind.singular()),
-        Change::SetImage { namespace, deployment, image, .. } => {
-            format!("set image deployment/{deployment} -n {namespace} to {image}")
+        Change::SetImage { namespace, deployment, image, kind, .. } => {
+            format!("set image {}/{deployment} -n {namespace} to {image}", kind.singular())
         }
-        Change::SetEnv { namespace, deployment, name, value, .. } => match value {
-            Some(_) => format!("set env {name} on deployment/{deployment} -n {namespace}"),
-            None => format!("remove env {name} from deployment/{deployment} -n {namespace}"),
+        Change::SetEnv { namespace, deployment, name, value, kind, .. } => match value {
+            Some(_) => format!("set env {name} on {}/{deployment} -n {namespace}", kind.singular()),
+            None => format!("remove env {name} from {}/{deployment} -n {namespace}", kind.singular()),
         },
         Change::Scale { kind, namespace, name, replicas } => {
             format!("scale {}/{name} -n {namespace} to {replicas}", kind.singular())
@@ -1164,6 +1169,8 @@ impl Object {
             Object::StatefulSet(_) => Kind::StatefulSet,
             Object::Job(_) => Kind::Job,
             Object::CronJob(_) => Kind::CronJob,
+            Object::IngressClass(_) => Kind::IngressClass,
+            Object::PriorityClass(_) => Kind::PriorityClass,
         }
     }
 
@@ -1194,6 +1201,8 @@ impl Object {
             Object::StatefulSet(x) => &x.meta,
             Object::Job(x) => &x.meta,
             Object::CronJob(x) => &x.meta,
+            Object::IngressClass(x) => &x.meta,
+            Object::PriorityClass(x) => &x.meta,
         }
     }
 }

@@ -38,6 +38,8 @@ pub enum Object {
     StatefulSet(StatefulSet),
     Job(Job),
     CronJob(CronJob),
+    IngressClass(super::objects::IngressClass),
+    PriorityClass(super::objects::PriorityClass),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,12 +71,16 @@ pub enum Change {
         #[serde(default)]
         force: bool,
     },
-    /// `container` of `None` means every container.
+    /// `container` of `None` means every container. This and the four `Set*` after it edit the
+    /// pod template of the workload `kind` names (`deployment` is its name, whatever its kind).
     SetImage {
         namespace: String,
         deployment: String,
         container: Option<String>,
         image: String,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     /// `value` of `None` removes the variable (`KEY-`).
     SetEnv {
@@ -83,6 +89,9 @@ pub enum Change {
         container: Option<String>,
         name: String,
         value: Option<String>,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     SetResources {
         namespace: String,
@@ -90,12 +99,18 @@ pub enum Change {
         container: Option<String>,
         requests: ResourceList,
         limits: ResourceList,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     SetCommand {
         namespace: String,
         deployment: String,
         container: String,
         command: Vec<String>,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     SetProbe {
         namespace: String,
@@ -103,6 +118,9 @@ pub enum Change {
         container: String,
         probe_kind: ProbeKind,
         probe: Option<Probe>,
+        /// The workload whose pod template this edits; `Deployment` when left out.
+        #[serde(default = "Kind::template_default")]
+        kind: Kind,
     },
     Scale {
         kind: Kind,
@@ -292,6 +310,12 @@ pub enum Change {
     Etcd {
         op: crate::sim::etcd::EtcdOp,
     },
+    /// Sets an ingress's `spec.ingressClassName`, or with `None` removes it.
+    SetIngressClass {
+        namespace: String,
+        ingress: String,
+        class: Option<String>,
+    },
 }
 
 impl Change {
@@ -300,11 +324,11 @@ impl Change {
     /// an older template rather than editing this one, so it is not among them.
     pub fn edited_template(&self) -> Option<(&str, &str)> {
         match self {
-            Change::SetImage { namespace, deployment, .. }
-            | Change::SetEnv { namespace, deployment, .. }
-            | Change::SetResources { namespace, deployment, .. }
-            | Change::SetCommand { namespace, deployment, .. }
-            | Change::SetProbe { namespace, deployment, .. }
+            Change::SetImage { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetEnv { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetResources { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetCommand { namespace, deployment, kind: Kind::Deployment, .. }
+            | Change::SetProbe { namespace, deployment, kind: Kind::Deployment, .. }
             | Change::RolloutRestart { namespace, deployment } => Some((namespace, deployment)),
             Change::Patch { kind: Kind::Deployment, namespace, name, .. } => Some((namespace, name)),
             _ => None,
@@ -323,12 +347,12 @@ impl Change {
             | Change::Patch { kind, namespace, name, .. }
             | Change::Label { kind, namespace, name, .. }
             | Change::Annotate { kind, namespace, name, .. } => (*kind, namespace, name),
-            Change::SetImage { namespace, deployment, .. }
-            | Change::SetEnv { namespace, deployment, .. }
-            | Change::SetResources { namespace, deployment, .. }
-            | Change::SetCommand { namespace, deployment, .. }
-            | Change::SetProbe { namespace, deployment, .. }
-            | Change::RolloutRestart { namespace, deployment }
+            Change::SetImage { namespace, deployment, kind, .. }
+            | Change::SetEnv { namespace, deployment, kind, .. }
+            | Change::SetResources { namespace, deployment, kind, .. }
+            | Change::SetCommand { namespace, deployment, kind, .. }
+            | Change::SetProbe { namespace, deployment, kind, .. } => (*kind, namespace, deployment),
+            Change::RolloutRestart { namespace, deployment }
             | Change::RolloutUndo { namespace, deployment, .. }
             | Change::RolloutPause { namespace, deployment, .. } => (Kind::Deployment, namespace, deployment),
             Change::Cordon { node, .. }
@@ -352,7 +376,8 @@ impl Change {
             Change::DebugContainer { namespace, pod, .. } => (Kind::Pod, namespace, pod),
             Change::SetServiceSelector { namespace, service, .. }
             | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),
-            Change::SetIngressBackend { namespace, ingress, .. } => (Kind::Ingress, namespace, ingress),
+            Change::SetIngressBackend { namespace, ingress, .. }
+            | Change::SetIngressClass { namespace, ingress, .. } => (Kind::Ingress, namespace, ingress),
             Change::SetHpaLimits { namespace, hpa, .. } => (Kind::Hpa, namespace, hpa),
             Change::SetConfigData { namespace, config_map, .. } => (Kind::ConfigMap, namespace, config_map),
             Change::SetSecretData { namespace, secret, .. } => (Kind::Secret, namespace, secret),

@@ -82,6 +82,8 @@ pub struct Cluster {
     /// The cloud provider's node groups and joining machines (`sim::cloud`), which the cluster
     /// autoscaler reads and grows.
     cloud: super::cloud::Cloud,
+    ingressclasses: BTreeMap<String, super::objects::IngressClass>,
+    priorityclasses: BTreeMap<String, super::objects::PriorityClass>,
     /// Webhook configurations as the scenario wrote them, for apps that restore them.
     webhook_originals: BTreeMap<String, WebhookConfiguration>,
     pub events: Vec<Event>,
@@ -183,6 +185,8 @@ stores! {
     jobs, jobs_mut: Store<Job>;
     cronjobs, cronjobs_mut: Store<CronJob>;
     cloud, cloud_mut: super::cloud::Cloud;
+    ingressclasses, ingressclasses_mut: BTreeMap<String, super::objects::IngressClass>;
+    priorityclasses, priorityclasses_mut: BTreeMap<String, super::objects::PriorityClass>;
 }
 
 /// Status bookkeeping the controllers write at every pass, without advancing the change counter.
@@ -305,6 +309,8 @@ impl Cluster {
             jobs: Store::new(),
             cronjobs: Store::new(),
             cloud: super::cloud::Cloud::default(),
+            ingressclasses: BTreeMap::new(),
+            priorityclasses: BTreeMap::new(),
             webhook_originals: BTreeMap::new(),
             events: Vec::new(),
             entrypoints: Vec::new(),
@@ -522,7 +528,7 @@ mod tests {
     #[test]
     fn every_write_accessor_advances_the_change_counter() {
         let mut c = Cluster::new(1);
-        assert_eq!(WRITE_ACCESSORS.len(), 31, "one per store");
+        assert_eq!(WRITE_ACCESSORS.len(), 33, "one per store");
         for (name, write) in WRITE_ACCESSORS {
             let before = c.world();
             write(&mut c);

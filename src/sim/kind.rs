@@ -36,6 +36,8 @@ pub enum Kind {
     Job,
     CronJob,
     EndpointSlice,
+    IngressClass,
+    PriorityClass,
 }
 
 /// (kind, plural, singular, short names, group, Kind as the API spells it, namespaced)
@@ -105,10 +107,12 @@ const TABLE: &[Row] = &[
     (Kind::Job, "jobs", "job", &[], "batch", "Job", true),
     (Kind::CronJob, "cronjobs", "cronjob", &["cj"], "batch", "CronJob", true),
     (Kind::EndpointSlice, "endpointslices", "endpointslice", &[], "discovery.k8s.io", "EndpointSlice", true),
+    (Kind::IngressClass, "ingressclasses", "ingressclass", &[], "networking.k8s.io", "IngressClass", false),
+    (Kind::PriorityClass, "priorityclasses", "priorityclass", &["pc"], "scheduling.k8s.io", "PriorityClass", false),
 ];
 
 impl Kind {
-    pub const ALL: [Kind; 31] = [
+    pub const ALL: [Kind; 33] = [
         Kind::Pod,
         Kind::Deployment,
         Kind::ReplicaSet,
@@ -140,6 +144,8 @@ impl Kind {
         Kind::Job,
         Kind::CronJob,
         Kind::EndpointSlice,
+        Kind::IngressClass,
+        Kind::PriorityClass,
     ];
 
     fn row(self) -> &'static Row {
@@ -196,6 +202,13 @@ impl Kind {
             _ => "v1",
         };
         if self.group().is_empty() { version.to_owned() } else { format!("{}/{version}", self.group()) }
+    }
+}
+
+impl Kind {
+    /// The workload a scenario's `SetImage`, `SetEnv`, … edit when they name no `kind`.
+    pub fn template_default() -> Kind {
+        Kind::Deployment
     }
 }
 

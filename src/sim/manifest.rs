@@ -7,6 +7,7 @@
 //! type-checking helpers in `read`, so a field that is printed is also a field that can be patched.
 
 mod build;
+mod classes;
 mod merge;
 mod network;
 pub mod parse;
@@ -46,6 +47,7 @@ pub fn to_manifest(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -
         Kind::Node | Kind::Namespace | Kind::ConfigMap | Kind::Secret | Kind::Pvc | Kind::Pv | Kind::StorageClass => {
             storage::emit(cluster, kind, namespace, name)
         }
+        Kind::IngressClass | Kind::PriorityClass => classes::emit(cluster, kind, name),
         _ => policy::emit(cluster, kind, namespace, name),
     }?;
     let mut out = Map::new();
@@ -136,6 +138,7 @@ fn write(cluster: &mut Cluster, kind: Kind, namespace: &str, name: &str, after: 
         Kind::Node | Kind::Namespace | Kind::ConfigMap | Kind::Secret | Kind::Pvc | Kind::Pv | Kind::StorageClass => {
             storage::write(cluster, kind, namespace, name, after)
         }
+        Kind::IngressClass | Kind::PriorityClass => classes::write(cluster, kind, name, after),
         _ => policy::write(cluster, kind, namespace, name, after),
     }
 }

@@ -469,7 +469,7 @@ pub fn request_ingress(cluster: &Cluster, host: &str, path: &str) -> HttpOutcome
 /// The ingress rule for a host and path: (namespace, (service, port)), longest prefix first.
 pub fn route(cluster: &Cluster, host: &str, path: &str) -> Option<(String, (String, u16))> {
     let mut best: Option<(usize, String, (String, u16))> = None;
-    for ing in cluster.ingresses().values() {
+    for ing in cluster.ingresses().values().filter(|i| super::ingress_class::served(cluster, i)) {
         for rule in ing.rules.iter().filter(|r| r.host == host || r.host.is_empty()) {
             for p in &rule.paths {
                 let matches = if p.path_type == "Exact" {

@@ -3,6 +3,7 @@
 //! never read from a scenario).
 
 mod batch;
+mod classes;
 mod meta;
 mod network;
 mod node;
@@ -12,6 +13,9 @@ mod storage;
 mod workload;
 
 pub use batch::{ConcurrencyPolicy, CronJob, CronJobStatus, Job, JobOutcome, JobSpec, JobStatus};
+pub use classes::{
+    BUILTIN_PRIORITY_CLASSES, DEFAULT_INGRESS_CLASS, IngressClass, NGINX_CONTROLLER, PreemptionPolicy, PriorityClass,
+};
 pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm};
 pub use network::{
     EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,

@@ -368,6 +368,8 @@ fn exists(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> bool {
         Kind::Pvc => cluster.pvcs().contains_key(&k),
         Kind::Pv => cluster.pvs().contains_key(name),
         Kind::StorageClass => cluster.storageclasses().contains_key(name),
+        Kind::IngressClass => cluster.ingressclasses().contains_key(name),
+        Kind::PriorityClass => cluster.priorityclasses().contains_key(name),
         Kind::Ingress => cluster.ingresses().contains_key(&k),
         Kind::NetworkPolicy => cluster.netpols().contains_key(&k),
         Kind::Hpa => cluster.hpas().contains_key(&k),

@@ -368,6 +368,7 @@ mod tests {
                 deployment: "web".to_owned(),
                 container: None,
                 image: image.to_owned(),
+                kind: crate::sim::kind::Kind::Deployment,
             },
         );
     }

@@ -24,7 +24,11 @@ pub fn step(cluster: &mut Cluster) {
         .iter()
         .filter(|(_, p)| p.status.node.is_none() && p.is_active())
         .filter(|(_, p)| p.spec.scheduler_name.as_deref().is_none_or(|s| s == "default-scheduler"))
-        .map(|(k, _)| k.clone())
+        .map(|(k, p)| (std::cmp::Reverse(crate::sim::priority::of(p)), k.clone()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        // The scheduling queue pops the highest priority first.
+        .map(|(_, k)| k)
         .collect();
     if pending.is_empty() {
         return;
@@ -54,6 +58,8 @@ pub fn step(cluster: &mut Cluster) {
         let (cpu, mem) = pod.spec.requests();
         let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
         let mut resource_failures: u32 = 0;
+        // Nodes that failed only for want of resources, where evicting pods could make room.
+        let mut short_of_room: Vec<String> = Vec::new();
         let mut best: Option<(u64, String)> = None;
         for node in cluster.nodes().values() {
             let (ucpu, umem, upods) = used.get(&node.meta.name).copied().unwrap_or_default();
@@ -70,6 +76,7 @@ pub fn step(cluster: &mut Cluster) {
                     // Preemption could only help a node that lacks resources.
                     if why.iter().any(|w| w.starts_with("Insufficient") || w == "Too many pods") {
                         resource_failures += 1;
+                        short_of_room.push(node.meta.name.clone());
                     }
                     for w in why {
                         *reasons.entry(w).or_default() += 1;
@@ -88,6 +95,7 @@ pub fn step(cluster: &mut Cluster) {
                 p.status.node = Some(node_name.clone());
                 p.status.host_ip = host_ip;
                 p.status.scheduled_at = Some(now);
+                p.status.nominated_node = None;
             }
             for claim in waiting_claims(cluster, &k) {
                 storage::bind_for_node(cluster, &claim, &node_name);
@@ -107,6 +115,24 @@ pub fn step(cluster: &mut Cluster) {
             let mut listed: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
             listed.sort();
             let not_helpful = (total as u32).saturating_sub(resource_failures);
+            if resource_failures > 0 && crate::sim::priority::may_preempt(cluster, pod) {
+                if let Some(node) = preempt(cluster, &k, &short_of_room, &used) {
+                    // The pod waits for its victims to go; the event carries the fit error alone.
+                    let message = format!("0/{total} nodes are available: {}.", listed.join(", "));
+                    cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
+                    if let Some(p) = cluster.pods_mut().get_mut(&k) {
+                        p.status.nominated_node = Some(node);
+                    }
+                    continue;
+                }
+            } else if resource_failures > 0 {
+                let message = format!(
+                    "0/{total} nodes are available: {}. preemption: not eligible due to preemptionPolicy=Never.",
+                    listed.join(", ")
+                );
+                cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
+                continue;
+            }
             let mut preemption = Vec::new();
             if resource_failures > 0 {
                 preemption.push(format!("{resource_failures} No preemption victims found for incoming pod"));
@@ -246,6 +272,41 @@ fn tolerated(taint: &Taint, tolerations: &[Toleration]) -> bool {
         let effect_ok = t.effect.is_none_or(|e| e == taint.effect);
         key_ok && value_ok && effect_ok
     })
+}
+
+/// A preemption candidate: (victims, highest victim priority, node, the victims' keys).
+type Choice = (usize, i32, String, Vec<(String, String)>);
+
+/// Preemption: on the node among `candidates` that needs the fewest evictions (then the lowest
+/// highest victim priority), evicts the lower-priority pods that make room for the pending pod,
+/// each with the scheduler's `Preempted` event. Returns the node it nominated.
+fn preempt(
+    cluster: &mut Cluster,
+    pod: &(String, String),
+    candidates: &[String],
+    used: &BTreeMap<String, (u64, u64, u32)>,
+) -> Option<String> {
+    use crate::sim::priority;
+    let preemptor = cluster.pods().get(pod)?;
+    let uid = crate::sim::manifest::uid(preemptor.meta.uid);
+    let mut best: Option<Choice> = None;
+    for name in candidates {
+        let Some(node) = cluster.nodes().get(name) else { continue };
+        let room = used.get(name).copied().unwrap_or_default();
+        let Some(victims) = priority::victims(cluster, node, preemptor, room) else { continue };
+        let top = victims.iter().map(|v| priority::of(v)).max().unwrap_or(i32::MIN);
+        if best.as_ref().is_none_or(|(n, t, _, _)| (victims.len(), top) < (*n, *t)) {
+            let ids = victims.iter().map(|v| (v.meta.namespace.clone(), v.meta.name.clone())).collect();
+            best = Some((victims.len(), top, name.clone(), ids));
+        }
+    }
+    let (_, _, node, victims) = best?;
+    for (ns, name) in victims {
+        let message = format!("Preempted by pod {uid} on node {node}");
+        cluster.record(&ns, "Pod", &name, false, "Preempted", &message, "default-scheduler");
+        cluster.terminate_pod(&ns, &name);
+    }
+    Some(node)
 }
 
 #[cfg(test)]

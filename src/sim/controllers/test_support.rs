@@ -282,6 +282,11 @@ pub fn shop_with(web: AppProfile, db: AppProfile, rps: f64) -> Cluster {
         Object::Deployment(deployment("shop", "db", "db:v1", 1)),
         Object::Service(service("shop", "db", 5432, 5432)),
         Object::Ingress(ingress),
+        Object::IngressClass(crate::sim::objects::IngressClass {
+            meta: Meta::new("nginx", ""),
+            controller: crate::sim::objects::NGINX_CONTROLLER.to_owned(),
+            is_default: false,
+        }),
     ]);
     let mut c = cluster_with(vec![node("node-1")], &apps, objects);
     c.entrypoints_mut().push(crate::sim::traffic::Entrypoint {

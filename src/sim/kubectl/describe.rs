@@ -3,6 +3,7 @@
 //! kubectl's Go tabwriter does, so section alignment quirks match the real thing.
 
 mod batch;
+mod classes;
 pub(crate) mod clock;
 mod config;
 mod network;
@@ -181,6 +182,8 @@ fn list<'a>(
         Kind::Pvc => rows!(cluster.pvcs()),
         Kind::Pv => rows!(cluster.pvs(), cluster),
         Kind::StorageClass => rows!(cluster.storageclasses(), cluster),
+        Kind::IngressClass => rows!(cluster.ingressclasses(), cluster),
+        Kind::PriorityClass => rows!(cluster.priorityclasses(), cluster),
         Kind::Ingress => rows!(cluster.ingresses()),
         Kind::NetworkPolicy => rows!(cluster.netpols()),
         Kind::Hpa => rows!(cluster.hpas()),
@@ -356,6 +359,8 @@ fn describe_one(cluster: &Cluster, t: &Target, show_events: bool) -> String {
         Kind::Pvc => config::pvc(cluster, ns, name, &mut w),
         Kind::Pv => config::pv(cluster, name, &mut w),
         Kind::StorageClass => config::storageclass(cluster, name, &mut w),
+        Kind::IngressClass => classes::ingress_class(cluster, name, &mut w),
+        Kind::PriorityClass => classes::priority_class(cluster, name, &mut w),
         Kind::ServiceAccount => config::serviceaccount(cluster, ns, name, &mut w),
         Kind::ResourceQuota => config::quota(cluster, ns, name, &mut w),
         Kind::LimitRange => config::limitrange(cluster, ns, name, &mut w),

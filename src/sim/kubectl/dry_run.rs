@@ -131,12 +131,12 @@ fn target(change: &Change) -> Option<(Kind, String, String)> {
         | Change::Patch { kind, namespace, name, .. }
         | Change::Label { kind, namespace, name, .. }
         | Change::Annotate { kind, namespace, name, .. } => Some((*kind, namespace.clone(), name.clone())),
-        Change::SetImage { namespace, deployment: d, .. }
-        | Change::SetEnv { namespace, deployment: d, .. }
-        | Change::SetResources { namespace, deployment: d, .. }
-        | Change::SetCommand { namespace, deployment: d, .. }
-        | Change::SetProbe { namespace, deployment: d, .. }
-        | Change::RolloutRestart { namespace, deployment: d }
+        Change::SetImage { namespace, deployment: d, kind, .. }
+        | Change::SetEnv { namespace, deployment: d, kind, .. }
+        | Change::SetResources { namespace, deployment: d, kind, .. }
+        | Change::SetCommand { namespace, deployment: d, kind, .. }
+        | Change::SetProbe { namespace, deployment: d, kind, .. } => Some((*kind, namespace.clone(), d.clone())),
+        Change::RolloutRestart { namespace, deployment: d }
         | Change::RolloutUndo { namespace, deployment: d, .. }
         | Change::RolloutPause { namespace, deployment: d, .. } => deployment(namespace, d),
         Change::Cordon { node, .. } => Some((Kind::Node, String::new(), node.clone())),

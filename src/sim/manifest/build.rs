@@ -193,6 +193,8 @@ fn meta_mut(object: &mut Object) -> &mut Meta {
         Object::StatefulSet(o) => &mut o.meta,
         Object::Job(o) => &mut o.meta,
         Object::CronJob(o) => &mut o.meta,
+        Object::IngressClass(o) => &mut o.meta,
+        Object::PriorityClass(o) => &mut o.meta,
         Object::Pod(o) => &mut o.meta,
         Object::Service(o) => &mut o.meta,
         Object::ConfigMap(o) => &mut o.meta,

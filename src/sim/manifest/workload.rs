@@ -132,6 +132,8 @@ fn pod_spec(spec: &PodSpec, node: Option<&str>) -> Value {
         "volumes": nonempty(spec.volumes.iter().map(volume).collect()),
         "schedulerName": spec.scheduler_name.as_deref().unwrap_or("default-scheduler"),
         "restartPolicy": spec.restart_policy.as_str(),
+        "priorityClassName": spec.priority_class_name,
+        "priority": spec.priority,
         "dnsPolicy": "ClusterFirst",
         "terminationGracePeriodSeconds": 30,
     })

@@ -132,6 +132,12 @@ pub struct PodSpec {
     /// Left out of serialization when `Always`, so templates hash as they did before it existed.
     #[serde(default, skip_serializing_if = "RestartPolicy::is_always")]
     pub restart_policy: RestartPolicy,
+    /// `priorityClassName`. Left out of serialization when unset, as `restart_policy` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+    /// `priority`, which admission resolves from the class; never written in a scenario's template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
     /// Containers `kubectl debug` added to the running pod (`spec.ephemeralContainers`). Only the
     /// API's ephemeralcontainers subresource adds them, so no scenario or template declares them.
     #[serde(skip)]
@@ -367,6 +373,9 @@ pub struct PodStatus {
     pub started_at: Option<i64>,
     /// Set while the pod is being deleted; it is gone at this time.
     pub terminating_until: Option<i64>,
+    /// `nominatedNodeName`: where the scheduler made room for this pod by preemption.
+    #[serde(default)]
+    pub nominated_node: Option<String>,
     pub init_statuses: Vec<ContainerStatus>,
     pub containers: Vec<ContainerStatus>,
     /// Set while volumes cannot be mounted.

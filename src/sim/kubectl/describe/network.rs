@@ -105,8 +105,13 @@ pub fn ingress(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.line(0, &format!("Name:\t{}", ing.meta.name));
     w.labels("Labels", &ing.meta.labels);
     w.line(0, &format!("Namespace:\t{ns}"));
-    w.line(0, &format!("Address:\t{}", crate::sim::network::ingress_address(cluster).unwrap_or_default()));
-    w.line(0, &format!("Ingress Class:\t{}", ing.class));
+    let address = if crate::sim::ingress_class::served(cluster, ing) {
+        crate::sim::network::ingress_address(cluster).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    w.line(0, &format!("Address:\t{address}"));
+    w.line(0, &format!("Ingress Class:\t{}", if ing.class.is_empty() { "<none>" } else { ing.class.as_str() }));
     w.line(0, "Default backend:\t<default>");
     if !ing.tls.is_empty() {
         w.line(0, "TLS:");

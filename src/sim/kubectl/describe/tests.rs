@@ -354,6 +354,14 @@ fn network_cluster() -> Cluster {
         PolicyRule, PolicyType, ResourceQuota,
     };
     let mut c = cluster();
+    c.ingressclasses_mut().insert(
+        "nginx".to_owned(),
+        crate::sim::objects::IngressClass {
+            meta: Meta::new("nginx", ""),
+            controller: crate::sim::objects::NGINX_CONTROLLER.to_owned(),
+            is_default: false,
+        },
+    );
     let path = |service: &str| IngressPath {
         path: "/".to_owned(),
         path_type: "Prefix".to_owned(),

@@ -521,6 +521,20 @@ provisioner <string> -required-: provisioner indicates the type of the provision
 reclaimPolicy <string> enum(Delete, Recycle, Retain): reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.
 volumeBindingMode <string> enum(Immediate, WaitForFirstConsumer): volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound. When unset, VolumeBindingImmediate is used.
 
+= IngressClass: IngressClass represents the class of the Ingress, referenced by the Ingress Spec. The `ingressclass.kubernetes.io/is-default-class` annotation can be used to indicate that an IngressClass should be considered default. When a single IngressClass resource has this annotation set to true, new Ingress resources without a class specified will be assigned this default class.
+@object
+spec <IngressClassSpec>: spec is the desired state of the IngressClass.
+
+= IngressClassSpec: IngressClassSpec provides information about the class of an Ingress.
+controller <string>: controller refers to the name of the controller that should handle this class. This allows for different "flavors" that are controlled by the same controller. For example, you may have different parameters for the same implementing controller. This should be specified as a domain-prefixed path no more than 250 characters in length, e.g. "acme.io/ingress-controller". This field is immutable.
+
+= PriorityClass: PriorityClass defines mapping from a priority class name to the priority integer value. The value can be any valid integer.
+@object
+description <string>: description is an arbitrary string that usually provides guidelines on when this priority class should be used.
+globalDefault <boolean>: globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.
+preemptionPolicy <string> enum(Never, PreemptLowerPriority): preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
+value <integer> -required-: value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.
+
 = Ingress: Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend. An Ingress can be configured to give services externally-reachable urls, load balance traffic, terminate SSL, offer name based virtual hosting etc.
 @object
 spec <IngressSpec>: spec is the desired state of the Ingress.

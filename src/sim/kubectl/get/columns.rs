@@ -52,6 +52,8 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
             (&["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], &[])
         }
         Kind::Ingress => (&["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], &[]),
+        Kind::IngressClass => (&["NAME", "CONTROLLER", "PARAMETERS", "AGE"], &[]),
+        Kind::PriorityClass => (&["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"], &[]),
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
         Kind::Hpa => (&["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], &[]),
         Kind::ResourceQuota => (&["NAME", "AGE", "REQUEST", "LIMIT"], &[]),
@@ -341,9 +343,31 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             };
             let hosts: Vec<&str> =
                 i.rules.iter().map(|r| if r.host.is_empty() { "*" } else { r.host.as_str() }).collect();
-            let address = crate::sim::network::ingress_address(cluster).unwrap_or_default();
+            let address = if crate::sim::ingress_class::served(cluster, i) {
+                crate::sim::network::ingress_address(cluster).unwrap_or_default()
+            } else {
+                String::new()
+            };
             let ports = if i.tls.is_empty() { "80" } else { "80, 443" };
-            vec![name, i.class.clone(), or_none(hosts.join(",")), address, ports.to_owned(), age_s]
+            vec![name, or_none(i.class.clone()), or_none(hosts.join(",")), address, ports.to_owned(), age_s]
+        }
+        Kind::IngressClass => {
+            let Some(c) = cluster.ingressclasses().get(item.name.as_ref()) else {
+                return vec![name];
+            };
+            vec![name, c.controller.clone(), "<none>".to_owned(), age_s]
+        }
+        Kind::PriorityClass => {
+            let Some(c) = cluster.priorityclasses().get(item.name.as_ref()) else {
+                return vec![name];
+            };
+            vec![
+                name,
+                c.value.to_string(),
+                c.global_default.to_string(),
+                age_s,
+                c.preemption_policy.as_str().to_owned(),
+            ]
         }
         Kind::NetworkPolicy => {
             let Some(p) = cluster.netpols().get(&id()) else {

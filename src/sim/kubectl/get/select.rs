@@ -44,6 +44,8 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
         Kind::Pvc => cluster.pvcs().values().for_each(|o| push(&o.meta, None)),
         Kind::Pv => cluster.pvs().values().for_each(|o| push(&o.meta, None)),
         Kind::StorageClass => cluster.storageclasses().values().for_each(|o| push(&o.meta, None)),
+        Kind::IngressClass => cluster.ingressclasses().values().for_each(|o| push(&o.meta, None)),
+        Kind::PriorityClass => cluster.priorityclasses().values().for_each(|o| push(&o.meta, None)),
         Kind::Ingress => cluster.ingresses().values().for_each(|o| push(&o.meta, None)),
         Kind::NetworkPolicy => cluster.netpols().values().for_each(|o| push(&o.meta, None)),
         Kind::Hpa => cluster.hpas().values().for_each(|o| push(&o.meta, None)),

@@ -1,5 +1,6 @@
-//! `kubectl set image|resources|env|serviceaccount` on deployments (`set image` on daemon sets
-//! and stateful sets too), plus the read-only `set env --list`, and `set selector` on services.
+//! `kubectl set image|resources|env` on every workload with a pod template (deployments, daemon
+//! sets, stateful sets, jobs, cron jobs), `set serviceaccount` on deployments, the read-only
+//! `set env --list`, and `set selector` on services.
 
 pub(crate) mod account;
 
@@ -10,7 +11,7 @@ use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::kubectl::flag;
 use crate::sim::kubectl::{Args, Done, FlagSpec, KubectlError};
-use crate::sim::objects::{Container, Deployment, ResourceList};
+use crate::sim::objects::{Container, Deployment, Meta, PodTemplate, ResourceList};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 pub(crate) const IMAGE_FLAGS: &[FlagSpec] =
@@ -80,7 +81,7 @@ pub fn env(cluster: &mut Cluster, rest: &[String]) -> Result<Done, KubectlError>
     execute(cluster, plan)
 }
 
-/// The one deployment a `set` command names, from its non-pair words.
+/// The one deployment `set serviceaccount` names, from its non-pair words.
 pub(crate) fn target<'c>(cluster: &'c Cluster, args: &Args, words: &[String]) -> Result<&'c Deployment, KubectlError> {
     if words.is_empty() {
         return Err(super::no_resources_error());
@@ -88,7 +89,7 @@ pub(crate) fn target<'c>(cluster: &'c Cluster, args: &Args, words: &[String]) ->
     let (kind, name) = resolve_one(words)?;
     if kind != Kind::Deployment {
         return Err(KubectlError::msg(format!(
-            "error: this console sets images, resources, env and service accounts on deployments only, not {}",
+            "error: this console sets service accounts on deployments only, not {}",
             kind.plural()
         )));
     }
@@ -98,81 +99,54 @@ pub(crate) fn target<'c>(cluster: &'c Cluster, args: &Args, words: &[String]) ->
         .ok_or_else(|| ApiError::not_found(Kind::Deployment, &name).into())
 }
 
+/// A workload whose pod template a `set` command edits.
+struct Workload<'c> {
+    kind: Kind,
+    meta: &'c Meta,
+    template: &'c PodTemplate,
+}
+
+/// The one workload with a pod template that a `set image|env|resources` command names.
+fn workload<'c>(cluster: &'c Cluster, args: &Args, words: &[String]) -> Result<Workload<'c>, KubectlError> {
+    if words.is_empty() {
+        return Err(super::no_resources_error());
+    }
+    let (kind, name) = resolve_one(words)?;
+    if !crate::sim::apply::TEMPLATE_KINDS.contains(&kind) {
+        return Err(KubectlError::msg(format!(
+            "error: this console sets images, resources and env on workloads with a pod template only, not {}",
+            kind.plural()
+        )));
+    }
+    let (meta, template) =
+        cluster.pod_template(kind, args.namespace(), &name).ok_or_else(|| ApiError::not_found(kind, &name))?;
+    Ok(Workload { kind, meta, template })
+}
+
 fn container_not_found(name: &str) -> KubectlError {
     KubectlError::msg(format!("error: unable to find container named \"{name}\""))
 }
 
-fn containers(d: &Deployment) -> impl Iterator<Item = &Container> {
-    d.template.spec.init_containers.iter().chain(d.template.spec.containers.iter())
+fn containers(template: &PodTemplate) -> impl Iterator<Item = &Container> {
+    template.spec.init_containers.iter().chain(template.spec.containers.iter())
 }
 
 /// `-c NAME`: checks the container exists; `None` means every container.
-fn chosen_container(d: &Deployment, args: &Args) -> Result<Option<String>, KubectlError> {
+fn chosen_container(w: &Workload, args: &Args) -> Result<Option<String>, KubectlError> {
     match args.value(flag::CONTAINERS) {
         None | Some("*") => Ok(None),
-        Some(c) if containers(d).any(|x| x.name == c) => Ok(Some(c.to_owned())),
+        Some(c) if containers(w.template).any(|x| x.name == c) => Ok(Some(c.to_owned())),
         Some(c) => Err(KubectlError::msg(format!(
-            "warning: deployments/{} does not have any containers matching \"{c}\"",
-            d.meta.name
+            "warning: {}/{} does not have any containers matching \"{c}\"",
+            w.kind.plural(),
+            w.meta.name
         ))),
     }
 }
 
-/// `set image` on a daemon set or stateful set: a strategic merge patch of the template's
-/// containers, as kubectl sends it.
-fn plan_set_image(
-    cluster: &Cluster,
-    args: &Args,
-    kind: Kind,
-    name: &str,
-    pairs: &[String],
-) -> Result<Plan, KubectlError> {
-    let k = key(args.namespace(), name);
-    let template = match kind {
-        Kind::DaemonSet => cluster.daemonsets().get(&k).map(|d| &d.template),
-        _ => cluster.statefulsets().get(&k).map(|s| &s.template),
-    }
-    .ok_or_else(|| ApiError::not_found(kind, name))?;
-    if pairs.is_empty() {
-        return Err(KubectlError::msg("error: at least one image update is required"));
-    }
-    let mut containers = Vec::new();
-    for pair in pairs {
-        let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
-        if image.is_empty() {
-            return Err(KubectlError::msg(format!("error: invalid image update: {pair}")));
-        }
-        let names: Vec<&str> = template
-            .spec
-            .containers
-            .iter()
-            .map(|c| c.name.as_str())
-            .filter(|n| container == "*" || *n == container)
-            .collect();
-        if names.is_empty() {
-            return Err(container_not_found(container));
-        }
-        containers.extend(names.into_iter().map(|n| serde_json::json!({"name": n, "image": image})));
-    }
-    let patch = serde_json::json!({"spec": {"template": {"spec": {"containers": containers}}}});
-    let change = Change::Patch {
-        kind,
-        namespace: args.namespace().to_owned(),
-        name: name.to_owned(),
-        patch_type: crate::sim::change::PatchType::Strategic,
-        patch: patch.to_string(),
-    };
-    Ok(Plan::single(change, format!("{} image updated", slash_name(kind, name))))
-}
-
 pub fn plan_image(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
     let (pairs, words): (Vec<String>, Vec<String>) = args.positional.iter().cloned().partition(|w| w.contains('='));
-    if !words.is_empty()
-        && let (kind @ (Kind::DaemonSet | Kind::StatefulSet), name) = resolve_one(&words)?
-    {
-        return plan_set_image(cluster, args, kind, &name, &pairs);
-    }
-    let d = target(cluster, args, &words)?;
+    let w = workload(cluster, args, &words)?;
     if pairs.is_empty() {
         return Err(KubectlError::msg("error: at least one image update is required"));
     }
@@ -184,19 +158,20 @@ pub fn plan_image(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> 
         }
         let container = if container == "*" {
             None
-        } else if containers(d).any(|c| c.name == container) {
+        } else if containers(w.template).any(|c| c.name == container) {
             Some(container.to_owned())
         } else {
             return Err(container_not_found(container));
         };
         changes.push(Change::SetImage {
-            namespace: d.meta.namespace.clone(),
-            deployment: d.meta.name.clone(),
+            namespace: w.meta.namespace.clone(),
+            deployment: w.meta.name.clone(),
             container,
             image: image.to_owned(),
+            kind: w.kind,
         });
     }
-    Ok(Plan::batch(changes, format!("{} image updated", slash_name(Kind::Deployment, &d.meta.name))))
+    Ok(Plan::batch(changes, format!("{} image updated", slash_name(w.kind, &w.meta.name))))
 }
 
 fn parse_resource_list(text: &str) -> Result<ResourceList, KubectlError> {
@@ -226,7 +201,7 @@ fn parse_resource_list(text: &str) -> Result<ResourceList, KubectlError> {
 }
 
 pub fn plan_resources(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
-    let d = target(cluster, args, &args.positional)?;
+    let w = workload(cluster, args, &args.positional)?;
     let (limits, requests) = (args.value(flag::LIMITS), args.value(flag::REQUESTS));
     if limits.is_none() && requests.is_none() {
         return Err(KubectlError::msg(
@@ -235,15 +210,16 @@ pub fn plan_resources(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlErr
     }
     let limits = parse_resource_list(limits.unwrap_or(""))?;
     let requests = parse_resource_list(requests.unwrap_or(""))?;
-    let container = chosen_container(d, args)?;
+    let container = chosen_container(&w, args)?;
     let change = Change::SetResources {
-        namespace: d.meta.namespace.clone(),
-        deployment: d.meta.name.clone(),
+        namespace: w.meta.namespace.clone(),
+        deployment: w.meta.name.clone(),
         container,
         requests,
         limits,
+        kind: w.kind,
     };
-    Ok(Plan::single(change, format!("{} resource requirements updated", slash_name(Kind::Deployment, &d.meta.name))))
+    Ok(Plan::single(change, format!("{} resource requirements updated", slash_name(w.kind, &w.meta.name))))
 }
 
 fn is_env_word(w: &str) -> bool {
@@ -256,11 +232,11 @@ pub fn plan_env(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
     }
     let (mut vars, words): (Vec<String>, Vec<String>) = args.positional.iter().cloned().partition(|w| is_env_word(w));
     vars.extend(args.values(flag::ENV).iter().cloned());
-    let d = target(cluster, args, &words)?;
+    let w = workload(cluster, args, &words)?;
     if vars.is_empty() {
         return Err(KubectlError::msg("error: at least one environment variable must be provided"));
     }
-    let container = chosen_container(d, args)?;
+    let container = chosen_container(&w, args)?;
     let mut changes = Vec::new();
     for var in &vars {
         let (name, value) = match var.split_once('=') {
@@ -271,23 +247,24 @@ pub fn plan_env(cluster: &Cluster, args: &Args) -> Result<Plan, KubectlError> {
             return Err(KubectlError::msg(format!("error: invalid env: {var}")));
         }
         changes.push(Change::SetEnv {
-            namespace: d.meta.namespace.clone(),
-            deployment: d.meta.name.clone(),
+            namespace: w.meta.namespace.clone(),
+            deployment: w.meta.name.clone(),
             container: container.clone(),
             name: name.to_owned(),
             value,
+            kind: w.kind,
         });
     }
-    Ok(Plan::batch(changes, format!("{} env updated", slash_name(Kind::Deployment, &d.meta.name))))
+    Ok(Plan::batch(changes, format!("{} env updated", slash_name(w.kind, &w.meta.name))))
 }
 
 /// `set env deploy/web --list`: the variables of each container, references as comments.
 pub fn list_env(cluster: &Cluster, args: &Args) -> Result<String, KubectlError> {
-    let d = target(cluster, args, &args.positional)?;
-    let only = chosen_container(d, args)?;
+    let w = workload(cluster, args, &args.positional)?;
+    let only = chosen_container(&w, args)?;
     let mut out = Vec::new();
-    for c in containers(d).filter(|c| only.as_ref().is_none_or(|o| *o == c.name)) {
-        out.push(format!("# Deployment {}, container {}", d.meta.name, c.name));
+    for c in containers(w.template).filter(|c| only.as_ref().is_none_or(|o| *o == c.name)) {
+        out.push(format!("# {} {}, container {}", w.kind.api_kind(), w.meta.name, c.name));
         for e in &c.env {
             if let Some(r) = &e.config_map_key {
                 out.push(format!("# {} from configmap {}, key {}", e.name, r.name, r.key));
@@ -327,6 +304,7 @@ mod tests {
                     deployment: "web".into(),
                     container: Some("web".into()),
                     image: "repo/web:1.4.2".into(),
+                    kind: Kind::Deployment,
                 }]
             );
             assert_eq!(plan.steps[0].line.as_deref(), Some("deployment.apps/web image updated"));
@@ -371,6 +349,7 @@ mod tests {
                 container: Some("web".into()),
                 requests: ResourceList { cpu: Some(Millicores(100)), memory: None },
                 limits: ResourceList { cpu: Some(Millicores(200)), memory: Some(Mebibytes(512)) },
+                kind: Kind::Deployment,
             }]
         );
         assert_eq!(plan.steps[0].line.as_deref(), Some("deployment.apps/web resource requirements updated"));
@@ -398,6 +377,7 @@ mod tests {
             container: None,
             name: name.into(),
             value: value.map(str::to_owned),
+            kind: Kind::Deployment,
         };
         assert_eq!(plan.changes(), vec![set("LOG_LEVEL", Some("debug")), set("DB_URL", None)]);
         assert_eq!(plan.steps[1].line.as_deref(), Some("deployment.apps/web env updated"));

@@ -95,6 +95,8 @@ pub fn metas(cluster: &Cluster, kind: Kind) -> Vec<&Meta> {
         Kind::Pvc => cluster.pvcs().values().map(|o| &o.meta).collect(),
         Kind::Pv => cluster.pvs().values().map(|o| &o.meta).collect(),
         Kind::StorageClass => cluster.storageclasses().values().map(|o| &o.meta).collect(),
+        Kind::IngressClass => cluster.ingressclasses().values().map(|o| &o.meta).collect(),
+        Kind::PriorityClass => cluster.priorityclasses().values().map(|o| &o.meta).collect(),
         Kind::Ingress => cluster.ingresses().values().map(|o| &o.meta).collect(),
         Kind::NetworkPolicy => cluster.netpols().values().map(|o| &o.meta).collect(),
         Kind::Hpa => cluster.hpas().values().map(|o| &o.meta).collect(),

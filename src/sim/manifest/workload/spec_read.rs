@@ -59,6 +59,9 @@ pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
         restart_policy,
         // Only the ephemeralcontainers subresource adds them; an update never removes them.
         ephemeral_containers: old.ephemeral_containers.clone(),
+        priority_class_name: read::opt_str(v, "priorityClassName", path)?,
+        // Admission sets it from the class; a manifest read back keeps what admission set.
+        priority: old.priority,
     })
 }
 
