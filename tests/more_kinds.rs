@@ -61,6 +61,8 @@ fn node(name: &str) -> Node {
         conditions: Vec::new(),
         kubelet_version: kombat::sim::objects::KUBERNETES_VERSION.to_owned(),
         config_files: std::collections::BTreeMap::new(),
+        swap: false,
+        kubelet_process: kombat::sim::objects::KubeletProcess::default(),
         draining: None,
     }
 }

@@ -4,8 +4,8 @@
 //! controller and metrics-server (`metrics`). Scenarios get them unless they set `system: false`, and may break them
 //! like anything else. The cluster autoscaler (`cluster_autoscaler`) is added only when a scenario asks for it.
 
-pub mod cluster_autoscaler;
 pub mod classes;
+pub mod cluster_autoscaler;
 pub mod control_plane;
 pub mod dns;
 pub mod metrics;
