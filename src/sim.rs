@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod apps;
 pub mod change;
+pub mod cni;
 pub mod cluster;
 pub mod control_plane;
 pub mod controllers;
