@@ -67,6 +67,22 @@ pub fn network_ready(node: &Node) -> bool {
     })
 }
 
+/// Why the runtime cannot set up a new pod's sandbox network on its node, in the words of the
+/// kubelet's `FailedCreatePodSandBox` event; `None` when it can (or the pod has one already).
+pub fn sandbox_error(cluster: &Cluster, pod: &super::objects::Pod) -> Option<String> {
+    if pod.status.pod_ip.is_some() || !managed(cluster) {
+        return None;
+    }
+    let node = cluster.nodes().get(pod.status.node.as_deref()?)?;
+    if network_ready(node) {
+        return None;
+    }
+    let sandbox = crate::sim::kubectl::describe::hex_id(&format!("sandbox/{}/{}", pod.meta.namespace, pod.meta.name), 64);
+    Some(format!(
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox}\": cni plugin not initialized"
+    ))
+}
+
 /// libcni's checks: a conflist needs a `plugins` list whose every entry has a `type`; a single
 /// config needs a `type`.
 fn parses(name: &str, text: &str) -> bool {
