@@ -4,8 +4,8 @@
 pub mod apply;
 pub mod apps;
 pub mod change;
-pub mod cni;
 pub mod cluster;
+pub mod cni;
 pub mod control_plane;
 pub mod controllers;
 pub mod corefile;

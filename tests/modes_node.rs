@@ -234,7 +234,7 @@ fn m27_quota_demands_limits_and_limit_range_caps_them() {
 }
 
 /// Mode 30: flannel's config renamed aside on both workers. containerd loads no network, so the
-/// kubelets report the nodes NotReady with the runtime's words and the not-ready taint keeps new
+/// kubelets report the nodes `NotReady` with the runtime's words and the not-ready taint keeps new
 /// pods off them; the old pods still serve. A pod forced onto such a node gets no sandbox.
 /// Renaming the file back is enough: containerd reloads it, no restart needed.
 #[test]
@@ -257,10 +257,18 @@ fn m30_missing_cni_config_makes_the_workers_not_ready() {
         ],
     );
     expect(&mut s, "kubectl get pods -n shop", &["Pending", "Running"]);
-    expect(&mut s, "kubectl get events -n shop", &["FailedScheduling", "untolerated taint {node.kubernetes.io/not-ready: }"]);
+    expect(
+        &mut s,
+        "kubectl get events -n shop",
+        &["FailedScheduling", "untolerated taint {node.kubernetes.io/not-ready: }"],
+    );
     expect(&mut s, "ssh node-1 -- ls /etc/cni/net.d", &["10-flannel.conflist.bak"]);
     expect(&mut s, "ssh node-1 -- ls /opt/cni/bin", &["flannel", "portmap", "loopback", "bridge"]);
-    expect(&mut s, "ssh control-plane -- cat /etc/cni/net.d/10-flannel.conflist", &["\"type\": \"flannel\"", "\"name\": \"cbr0\""]);
+    expect(
+        &mut s,
+        "ssh control-plane -- cat /etc/cni/net.d/10-flannel.conflist",
+        &["\"type\": \"flannel\"", "\"name\": \"cbr0\""],
+    );
     // Running pods keep serving: the storefront is up on the old release.
     let eps = ok(&mut s, "kubectl get endpoints web -n shop");
     assert!(!eps.contains("<none>"), "the old pods still serve:\n{eps}");
@@ -303,7 +311,10 @@ fn m30_missing_cni_config_makes_the_workers_not_ready() {
 #[test]
 fn m30_a_garbled_cni_config_is_no_config() {
     let mut s = session("modes/m30-cni-config-missing.ron");
-    ok(&mut s, r#"ssh node-2 -- sed -i 's/"type": "flannel",/"type": "flannel"/' /etc/cni/net.d/10-flannel.conflist.bak"#);
+    ok(
+        &mut s,
+        r#"ssh node-2 -- sed -i 's/"type": "flannel",/"type": "flannel"/' /etc/cni/net.d/10-flannel.conflist.bak"#,
+    );
     for n in ["node-1", "node-2"] {
         ok(&mut s, &format!("ssh {n} -- mv /etc/cni/net.d/10-flannel.conflist.bak /etc/cni/net.d/10-flannel.conflist"));
     }

@@ -11,7 +11,7 @@ pub const CONFIG_DIR: &str = "/etc/cni/net.d";
 /// The config flannel's `install-cni` init container copies onto every node.
 pub const FLANNEL_CONFLIST_PATH: &str = "/etc/cni/net.d/10-flannel.conflist";
 
-/// `cni-conf.json` of the `kube-flannel-cfg` ConfigMap in flannel's release manifest.
+/// `cni-conf.json` of the `kube-flannel-cfg` config map in flannel's release manifest.
 pub const FLANNEL_CONFLIST: &str = r#"{
   "name": "cbr0",
   "cniVersion": "0.3.1",
@@ -35,14 +35,31 @@ pub const FLANNEL_CONFLIST: &str = r#"{
 
 /// `/opt/cni/bin`: the reference plugins kubeadm's `kubernetes-cni` package installs, and flannel's.
 pub const PLUGIN_BINARIES: &[&str] = &[
-    "bandwidth", "bridge", "dhcp", "dummy", "firewall", "flannel", "host-device", "host-local", "ipvlan",
-    "loopback", "macvlan", "portmap", "ptp", "sbr", "static", "tap", "tuning", "vlan", "vrf",
+    "bandwidth",
+    "bridge",
+    "dhcp",
+    "dummy",
+    "firewall",
+    "flannel",
+    "host-device",
+    "host-local",
+    "ipvlan",
+    "loopback",
+    "macvlan",
+    "portmap",
+    "ptp",
+    "sbr",
+    "static",
+    "tap",
+    "tuning",
+    "vlan",
+    "vrf",
 ];
 
 /// The `Ready` message a kubelet posts while its runtime's network is not ready.
 pub const NOT_READY_MESSAGE: &str = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
 
-/// Writes flannel's config onto a node, as its DaemonSet pod did when the node joined.
+/// Writes flannel's config onto a node, as its daemon set pod did when the node joined.
 pub fn install(node: &mut Node) {
     node.config_files.entry(FLANNEL_CONFLIST_PATH.to_owned()).or_insert_with(|| FLANNEL_CONFLIST.to_owned());
 }
@@ -61,8 +78,7 @@ pub fn network_ready(node: &Node) -> bool {
         let Some(name) = path.strip_prefix(CONFIG_DIR).and_then(|r| r.strip_prefix('/')) else {
             return false;
         };
-        let loadable = !name.contains('/')
-            && [".conf", ".conflist", ".json"].iter().any(|ext| name.ends_with(ext));
+        let loadable = !name.contains('/') && [".conf", ".conflist", ".json"].iter().any(|ext| name.ends_with(ext));
         loadable && parses(name, text)
     })
 }
@@ -77,7 +93,8 @@ pub fn sandbox_error(cluster: &Cluster, pod: &super::objects::Pod) -> Option<Str
     if network_ready(node) {
         return None;
     }
-    let sandbox = crate::sim::kubectl::describe::hex_id(&format!("sandbox/{}/{}", pod.meta.namespace, pod.meta.name), 64);
+    let sandbox =
+        crate::sim::kubectl::describe::hex_id(&format!("sandbox/{}/{}", pod.meta.namespace, pod.meta.name), 64);
     Some(format!(
         "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox}\": cni plugin not initialized"
     ))
@@ -89,7 +106,8 @@ fn parses(name: &str, text: &str) -> bool {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
         return false;
     };
-    let has_type = |v: &serde_json::Value| v.get("type").and_then(serde_json::Value::as_str).is_some_and(|t| !t.is_empty());
+    let has_type =
+        |v: &serde_json::Value| v.get("type").and_then(serde_json::Value::as_str).is_some_and(|t| !t.is_empty());
     if name.ends_with(".conflist") {
         value
             .get("plugins")
@@ -124,6 +142,9 @@ mod tests {
         assert!(!network_ready(&node_with(&[("/etc/cni/net.d/10-flannel.conflist.bak", FLANNEL_CONFLIST)])));
         assert!(!network_ready(&node_with(&[("/root/10-flannel.conflist", FLANNEL_CONFLIST)])));
         assert!(!network_ready(&node_with(&[(FLANNEL_CONFLIST_PATH, "{\n  \"name\": \"cbr0\",\n  \"plugins\": [\n")])));
-        assert!(!network_ready(&node_with(&[(FLANNEL_CONFLIST_PATH, "{\"name\": \"cbr0\", \"plugins\": [{\"delegate\": {}}]}")])));
+        assert!(!network_ready(&node_with(&[(
+            FLANNEL_CONFLIST_PATH,
+            "{\"name\": \"cbr0\", \"plugins\": [{\"delegate\": {}}]}"
+        )])));
     }
 }

@@ -65,7 +65,8 @@ fn file_change(node: &Node, path: &str, content: Option<String>) -> Change {
 
 /// The destination of `mv`/`cp SRC DEST`: a directory keeps the source's file name.
 fn destination(src: &str, dest: &str) -> String {
-    let is_dir = dest.ends_with('/') || matches!(dest, "/tmp" | "/root" | "/etc/kubernetes" | MANIFESTS_DIR | crate::sim::cni::CONFIG_DIR);
+    let is_dir = dest.ends_with('/')
+        || matches!(dest, "/tmp" | "/root" | "/etc/kubernetes" | MANIFESTS_DIR | crate::sim::cni::CONFIG_DIR);
     if is_dir {
         format!("{}/{}", dest.trim_end_matches('/'), src.rsplit('/').next().unwrap_or(src))
     } else {
