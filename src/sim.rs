@@ -7,6 +7,7 @@ pub mod apps;
 pub mod change;
 pub mod cloud;
 pub mod cluster;
+pub mod cni;
 pub mod control_plane;
 pub mod controllers;
 pub mod corefile;

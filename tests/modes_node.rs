@@ -1,6 +1,6 @@
 //! Failure modes of the nodes and the objects' lifecycle, reproduced from cause (docs/failure-catalog.md
-//! rows 9, 27, 32 and 33): each fixture breaks what a real cluster has (a finalizer nobody
-//! removes, a quota and a limit range, the kubelet's config, swap), the test reads the symptoms
+//! rows 9, 27, 30, 32 and 33): each fixture breaks what a real cluster has (a finalizer nobody
+//! removes, a quota and a limit range, the kubelet's config, the CNI config, swap), the test reads the symptoms
 //! through the console, applies the catalog's fix and checks the symptoms clear.
 
 mod common;
@@ -10,6 +10,7 @@ use common::{assert_proven, assert_wins, expect, expect_not, ok, run, session, w
 const FIXTURES: &[&str] = &[
     "modes/m09-finalizer-stuck.ron",
     "modes/m27-quota-demands-limits.ron",
+    "modes/m30-cni-config-missing.ron",
     "modes/m32-kubelet-reserves-everything.ron",
     "modes/m33-swap-kubelet-refuses.ron",
 ];
@@ -229,5 +230,103 @@ fn m27_quota_demands_limits_and_limit_range_caps_them() {
         &["is forbidden: maximum memory usage per Container is 1Gi, but limit is 2Gi"],
     );
     ok(&mut s, "kubectl set resources deployment/web -n shop --limits=cpu=500m,memory=512Mi");
+    assert_wins(&mut s);
+}
+
+/// Mode 30: flannel's config renamed aside on both workers. containerd loads no network, so the
+/// kubelets report the nodes `NotReady` with the runtime's words and the not-ready taint keeps new
+/// pods off them; the old pods still serve. A pod forced onto such a node gets no sandbox.
+/// Renaming the file back is enough: containerd reloads it, no restart needed.
+#[test]
+fn m30_missing_cni_config_makes_the_workers_not_ready() {
+    let mut s = session("modes/m30-cni-config-missing.ron");
+    assert!(s.ending.is_none());
+    wait(&mut s, 1);
+    let nodes = ok(&mut s, "kubectl get nodes");
+    for n in ["node-1", "node-2"] {
+        let line = nodes.lines().find(|l| l.starts_with(n)).unwrap_or_default();
+        assert!(line.contains("NotReady"), "{n} is NotReady:\n{nodes}");
+    }
+    expect(
+        &mut s,
+        "kubectl describe node node-1",
+        &[
+            "node.kubernetes.io/not-ready:NoSchedule",
+            "KubeletNotReady",
+            "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+        ],
+    );
+    expect(&mut s, "kubectl get pods -n shop", &["Pending", "Running"]);
+    expect(
+        &mut s,
+        "kubectl get events -n shop",
+        &["FailedScheduling", "untolerated taint {node.kubernetes.io/not-ready: }"],
+    );
+    expect(&mut s, "ssh node-1 -- ls /etc/cni/net.d", &["10-flannel.conflist.bak"]);
+    expect(&mut s, "ssh node-1 -- ls /opt/cni/bin", &["flannel", "portmap", "loopback", "bridge"]);
+    expect(
+        &mut s,
+        "ssh control-plane -- cat /etc/cni/net.d/10-flannel.conflist",
+        &["\"type\": \"flannel\"", "\"name\": \"cbr0\""],
+    );
+    // Running pods keep serving: the storefront is up on the old release.
+    let eps = ok(&mut s, "kubectl get endpoints web -n shop");
+    assert!(!eps.contains("<none>"), "the old pods still serve:\n{eps}");
+
+    // Taking the taint off does not last: the kubelet's condition puts it back.
+    ok(&mut s, "kubectl taint nodes node-1 node.kubernetes.io/not-ready:NoSchedule-");
+    wait(&mut s, 1);
+    expect(&mut s, "kubectl describe node node-1", &["node.kubernetes.io/not-ready:NoSchedule"]);
+    // Tolerating the taint places the new pods, but they get no sandbox without a network.
+    ok(
+        &mut s,
+        r#"kubectl patch deployment web -n shop -p '{"spec":{"template":{"spec":{"tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoSchedule"}]}}}}'"#,
+    );
+    wait(&mut s, 1);
+    expect(&mut s, "kubectl get pods -n shop", &["ContainerCreating"]);
+    expect(
+        &mut s,
+        "kubectl get events -n shop",
+        &[
+            "FailedCreatePodSandBox",
+            "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"",
+            "\": cni plugin not initialized",
+        ],
+    );
+    expect(&mut s, "kubectl describe node node-1", &["node.kubernetes.io/not-ready:NoSchedule"]);
+
+    for n in ["node-1", "node-2"] {
+        ok(&mut s, &format!("ssh {n} -- mv /etc/cni/net.d/10-flannel.conflist.bak /etc/cni/net.d/10-flannel.conflist"));
+    }
+    wait(&mut s, 1);
+    expect_not(&mut s, "kubectl get nodes", &["NotReady"]);
+    expect_not(&mut s, "kubectl describe node node-1", &["not-ready", "NetworkPluginNotReady"]);
+    wait(&mut s, 3);
+    expect_not(&mut s, "kubectl get pods -n shop", &["Pending", "ContainerCreating"]);
+    assert_wins(&mut s);
+}
+
+/// Mode 30, garbled: a config that no longer parses is skipped as a missing one is; mending it
+/// with `sed` brings the node back, again without a restart.
+#[test]
+fn m30_a_garbled_cni_config_is_no_config() {
+    let mut s = session("modes/m30-cni-config-missing.ron");
+    ok(
+        &mut s,
+        r#"ssh node-2 -- sed -i 's/"type": "flannel",/"type": "flannel"/' /etc/cni/net.d/10-flannel.conflist.bak"#,
+    );
+    for n in ["node-1", "node-2"] {
+        ok(&mut s, &format!("ssh {n} -- mv /etc/cni/net.d/10-flannel.conflist.bak /etc/cni/net.d/10-flannel.conflist"));
+    }
+    wait(&mut s, 1);
+    let nodes = ok(&mut s, "kubectl get nodes");
+    let line = |name: &str| nodes.lines().find(|l| l.starts_with(name)).unwrap_or_default().to_owned();
+    assert!(!line("node-1").contains("NotReady"), "node-1 has its config back:\n{nodes}");
+    assert!(line("node-2").contains("NotReady"), "a garbled config is no config:\n{nodes}");
+    expect(&mut s, "kubectl describe node node-2", &["cni plugin not initialized"]);
+    ok(&mut s, r#"ssh node-2 -- sed -i 's/"type": "flannel"/"type": "flannel",/' /etc/cni/net.d/10-flannel.conflist"#);
+    wait(&mut s, 1);
+    expect_not(&mut s, "kubectl get nodes", &["NotReady"]);
+    wait(&mut s, 3);
     assert_wins(&mut s);
 }

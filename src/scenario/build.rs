@@ -129,6 +129,9 @@ fn build(scenario: &Scenario, seed: u64, mut seen: Option<&mut Seen>) -> Result<
     }
     if let Some(node) = &control_plane {
         system::control_plane::install(&mut cluster, node);
+        for n in cluster.nodes_mut().values_mut() {
+            crate::sim::cni::install(n);
+        }
         cluster.fill_namespaces();
     }
     cluster.baseline_age = None;

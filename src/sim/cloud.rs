@@ -67,7 +67,7 @@ impl NodeTemplate {
     pub fn node(&self, name: &str) -> Node {
         let mut labels = self.labels.clone();
         labels.insert("kubernetes.io/hostname".to_owned(), name.to_owned());
-        Node {
+        let mut node = Node {
             meta: Meta { labels, ..Meta::new(name, "") },
             cpu: self.cpu,
             memory: self.memory,
@@ -86,7 +86,10 @@ impl NodeTemplate {
             last_heartbeat: 0,
             conditions: Vec::new(),
             draining: None,
-        }
+        };
+        // The network daemon set's pod writes its config as the machine joins (`sim::cni`).
+        crate::sim::cni::install(&mut node);
+        node
     }
 }
 

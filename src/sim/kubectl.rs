@@ -9,7 +9,7 @@ mod args;
 mod auth;
 mod config;
 mod debug;
-mod describe;
+pub(crate) mod describe;
 mod discovery;
 mod dry_run;
 mod exec;

@@ -27,7 +27,9 @@ pub fn step(cluster: &mut Cluster) {
                     .node
                     .as_ref()
                     .and_then(|n| cluster.nodes().get(n))
-                    .is_some_and(crate::sim::objects::Node::is_ready);
+                    // A node whose kubelet reports NotReady (its CNI config gone) still runs
+                    // its pods; only a node that stopped posting status loses them.
+                    .is_some_and(|n| n.is_ready() || n.condition("Ready").is_some_and(|c| c.status == "False"));
                 let addr = EndpointAddress {
                     ip: ip.clone(),
                     pod: pod.meta.name.clone(),

@@ -59,6 +59,17 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
         flush(cluster, k, events);
         return;
     }
+    if let Some(error) = crate::sim::cni::sandbox_error(cluster, pod) {
+        // No sandbox without a network: the pod stays ContainerCreating and the kubelet retries.
+        events.warn("FailedCreatePodSandBox", error.clone());
+        if let Some(pod) = cluster.pods_mut_status_only().get_mut(k) {
+            pod.status.volume_error = Some(error);
+            pod.status.synced_world = world;
+            pod.status.wake_at = retry_at;
+        }
+        flush(cluster, k, events);
+        return;
+    }
     let needs_ip = pod.status.pod_ip.is_none();
     let node_index = pod.status.node.as_ref().and_then(|n| cluster.nodes().get(n)).map_or(0, |n| n.index);
     if needs_ip {

@@ -8,8 +8,6 @@ use crate::sim::objects::{KubeletState, NodeCondition, PodPhase, Taint, TaintEff
 const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 const DISK_PRESSURE: &str = "node.kubernetes.io/disk-pressure";
 const NOT_READY: &str = "node.kubernetes.io/not-ready";
-/// What a freshly registered kubelet reports until its CNI plugin has written its config.
-const JOINING_MESSAGE: &str = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
 /// How long pods tolerate an unreachable node by default.
 const DEFAULT_TOLERATION: i64 = 300;
 const GRACE_PERIOD: i64 = 40;
@@ -21,6 +19,7 @@ pub fn step(cluster: &mut Cluster) {
     // Machines the cluster autoscaler added whose network plugin is still starting.
     let joining: std::collections::BTreeSet<String> =
         cluster.cloud().joining.iter().filter(|(_, until)| **until > now).map(|(n, _)| n.clone()).collect();
+    let cni_managed = crate::sim::cni::managed(cluster);
     for name in names {
         let mut events = Vec::new();
         let Some(node) = cluster.nodes_mut_status_only().get_mut(&name) else { continue };
@@ -34,10 +33,14 @@ pub fn step(cluster: &mut Cluster) {
         let lost = now - node.last_heartbeat > GRACE_PERIOD;
         let disk_pct = u64::from(node.disk_used_gib()) * 100 / u64::from(node.disk_gib.max(1));
         let pressure = running && disk_pct >= 85;
+        // The runtime reloads its network config as it changes, so the kubelet reports it at once.
+        // A machine still joining has no network plugin running yet either.
+        let network_down =
+            running && !lost && (joining.contains(&name) || (cni_managed && !crate::sim::cni::network_ready(node)));
         let ready = if lost {
             ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
-        } else if joining.contains(&name) {
-            ("False", "KubeletNotReady", JOINING_MESSAGE)
+        } else if network_down {
+            ("False", "KubeletNotReady", crate::sim::cni::NOT_READY_MESSAGE)
         } else {
             ("True", "KubeletReady", "kubelet is posting ready status")
         };
@@ -73,12 +76,14 @@ pub fn step(cluster: &mut Cluster) {
         set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoSchedule, lost);
         set_taint(&mut node.taints, UNREACHABLE, TaintEffect::NoExecute, lost);
         set_taint(&mut node.taints, DISK_PRESSURE, TaintEffect::NoSchedule, pressure);
-        set_taint(&mut node.taints, NOT_READY, TaintEffect::NoSchedule, joining.contains(&name));
+        set_taint(&mut node.taints, NOT_READY, TaintEffect::NoSchedule, network_down);
         let after = fingerprint(node);
         let changed = before != after;
         if lost && was_ready {
             events.push((true, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), "node-controller"));
-        } else if !lost && !was_ready && !joining.contains(&name) {
+        } else if network_down && was_ready {
+            events.push((false, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), "kubelet"));
+        } else if !lost && !network_down && !was_ready {
             events.push((false, "NodeReady", format!("Node {name} status is now: NodeReady"), "kubelet"));
         }
         if pressure {

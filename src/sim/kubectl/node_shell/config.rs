@@ -40,6 +40,11 @@ pub fn ls(node: &Node, dir: &str) -> Option<Shell> {
             );
         }
         names.push("manifests".to_owned());
+    } else if dir == crate::sim::cni::CONFIG_DIR && names.is_empty() {
+        // containerd's config directory stays when its last config is gone.
+        return Some(Shell::Out(String::new()));
+    } else if dir == "/opt/cni/bin" {
+        names.extend(crate::sim::cni::PLUGIN_BINARIES.iter().map(|b| (*b).to_owned()));
     } else if dir == MANIFESTS_DIR && names.is_empty() {
         // The directory is there on every node kubeadm joined, empty on workers.
         return Some(Shell::Out(String::new()));
@@ -60,7 +65,8 @@ fn file_change(node: &Node, path: &str, content: Option<String>) -> Change {
 
 /// The destination of `mv`/`cp SRC DEST`: a directory keeps the source's file name.
 fn destination(src: &str, dest: &str) -> String {
-    let is_dir = dest.ends_with('/') || matches!(dest, "/tmp" | "/root" | "/etc/kubernetes" | MANIFESTS_DIR);
+    let is_dir = dest.ends_with('/')
+        || matches!(dest, "/tmp" | "/root" | "/etc/kubernetes" | MANIFESTS_DIR | crate::sim::cni::CONFIG_DIR);
     if is_dir {
         format!("{}/{}", dest.trim_end_matches('/'), src.rsplit('/').next().unwrap_or(src))
     } else {
