@@ -59,6 +59,9 @@ pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
         restart_policy,
         // Only the ephemeralcontainers subresource adds them; an update never removes them.
         ephemeral_containers: old.ephemeral_containers.clone(),
+        host_network: read::opt_bool(v, "hostNetwork", path)?.unwrap_or(false),
+        host_pid: read::opt_bool(v, "hostPID", path)?.unwrap_or(false),
+        host_ipc: read::opt_bool(v, "hostIPC", path)?.unwrap_or(false),
     })
 }
 
@@ -88,6 +91,8 @@ fn read_volume(v: &Value, path: &str) -> R<Volume> {
         VolumeSource::Pvc(read::req_str(p, "claimName", &join(path, "persistentVolumeClaim"))?)
     } else if field(v, "emptyDir").is_some() {
         VolumeSource::EmptyDir
+    } else if let Some(h) = field(v, "hostPath") {
+        VolumeSource::HostPath(read::req_str(h, "path", &join(path, "hostPath"))?)
     } else {
         return Err(Bad::required(&format!("{path}.emptyDir")));
     };
