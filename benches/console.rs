@@ -9,6 +9,8 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::fmt::Write as _;
+
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use kombat::scenario;
 use kombat::sim::manifest::parse::{self, MAX_MANIFEST_BYTES};
@@ -127,10 +129,13 @@ fn config_map() -> String {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout-config\n  namespace: shop\ndata:\n  flags: fast,cache\n  checkout.conf: |\n",
     );
     for i in 0..88 {
-        text.push_str(&format!(
-            "    # upstream {i}\n    upstream_{i} = http://svc-{}.shop.svc.cluster.local:80\n",
+        let _ = write!(
+            text,
+            "    # upstream {i}
+    upstream_{i} = http://svc-{}.shop.svc.cluster.local:80
+",
             i % 20
-        ));
+        );
     }
     text
 }
@@ -149,7 +154,7 @@ fn alias_bomb() -> String {
     for level in 1..10 {
         let prev = level - 1;
         let refs = vec![format!("*l{prev}"); 10].join(", ");
-        text.push_str(&format!("l{level}: &l{level} [{refs}]\n"));
+        let _ = writeln!(text, "l{level}: &l{level} [{refs}]");
     }
     let pad = "# padding padding padding padding padding padding padding padding padding\n";
     while text.len() + pad.len() < MAX_MANIFEST_BYTES {

@@ -9,7 +9,7 @@ use super::change::{ApiError, Object};
 use super::cluster::{Cluster, key};
 use super::kind::Kind;
 use super::objects::{
-    Container, ContainerState, Meta, Pod, PodPhase, PodSpec, RestartPolicy, Toleration, Volume, VolumeMount,
+    Container, ContainerState, Meta, Pod, PodPhase, PodSpec, PodStatus, RestartPolicy, Toleration, Volume, VolumeMount,
     VolumeSource,
 };
 
@@ -52,7 +52,7 @@ pub fn manifest(namespace: &str, node: &str, name: &str, image: &str, command: &
             host_ipc: true,
             ..PodSpec::default()
         },
-        status: Default::default(),
+        status: PodStatus::default(),
     }
 }
 

@@ -196,7 +196,7 @@ fn debug_node(cluster: &mut Cluster, node: &str, image: &str, args: &Args) -> Re
             ));
         }
     }
-    Ok(Done { output: out.join("\n"), changed: true, failed: exit_code.is_some_and(|c| c != 0) || exit_code.is_none() })
+    Ok(Done { output: out.join("\n"), changed: true, failed: exit_code.is_none_or(|c| c != 0) })
 }
 
 #[cfg(test)]
