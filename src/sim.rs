@@ -23,6 +23,7 @@ pub mod kubelet_config;
 pub mod manifest;
 pub mod metrics;
 pub mod network;
+pub mod node_debug_pod;
 pub mod objects;
 pub mod predicate;
 pub mod priority;

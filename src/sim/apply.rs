@@ -285,6 +285,10 @@ impl Cluster {
                 let added = super::debug_container::Added { name, image, target, command, log, exit_code };
                 super::debug_container::add(self, &namespace, &pod, added)
             }
+            Change::DebugNode { namespace, node, pod, image, command, log, exit_code } => {
+                let run = super::node_debug_pod::Run { command, log, exit_code };
+                super::node_debug_pod::create(self, &namespace, &node, &pod, &image, run)
+            }
             Change::Drain { node, ignore_daemonsets, delete_emptydir_data } => {
                 let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 n.unschedulable = true;
@@ -745,6 +749,11 @@ impl Cluster {
         }
     }
 
+    /// Creates an object as `Change::Create` does, for changes that create one among other work.
+    pub(crate) fn apply_create(&mut self, object: Object) -> Result<(), ApiError> {
+        self.create(object)
+    }
+
     fn create(&mut self, object: Object) -> Result<(), ApiError> {
         macro_rules! insert_namespaced {
             ($store:ident, $store_mut:ident, $obj:ident, $kind:expr) => {{
@@ -1126,6 +1135,7 @@ pub fn summarize(change: &Change) -> String {
         Change::DebugContainer { namespace, pod, name, .. } => {
             format!("debug pod/{pod} -n {namespace} with ephemeral container {name}")
         }
+        Change::DebugNode { namespace, node, pod, .. } => format!("debug node/{node} with pod/{pod} -n {namespace}"),
         Change::EvictMatching { namespace, selector } => format!("evict pods -l {selector} -n {namespace}"),
         Change::RestartKubelet { node } => format!("restart the kubelet on node/{node}"),
         Change::Swap { node, on } => format!("swap {} on node/{node}", if *on { "on" } else { "off" }),

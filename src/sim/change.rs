@@ -316,6 +316,22 @@ pub enum Change {
         ingress: String,
         class: Option<String>,
     },
+    /// `kubectl debug node/NODE --image=IMG`: creates the debugging pod `pod` in `namespace`,
+    /// pinned to the node with its namespaces and its filesystem at `/host`. It ran `command` as
+    /// the node's shell runs it (its output is `log`, how it ended `exit_code`) or, without
+    /// `exit_code`, keeps running (a shell waiting for its terminal).
+    DebugNode {
+        namespace: String,
+        node: String,
+        pod: String,
+        image: String,
+        #[serde(default)]
+        command: Vec<String>,
+        #[serde(default)]
+        log: Vec<String>,
+        #[serde(default)]
+        exit_code: Option<i32>,
+    },
 }
 
 impl Change {
@@ -374,6 +390,7 @@ impl Change {
             Change::Etcd { .. } => (Kind::Pod, "kube-system", "etcd"),
             Change::Evict { namespace, pod } => (Kind::Pod, namespace, pod),
             Change::DebugContainer { namespace, pod, .. } => (Kind::Pod, namespace, pod),
+            Change::DebugNode { namespace, pod, .. } => (Kind::Pod, namespace, pod),
             Change::SetServiceSelector { namespace, service, .. }
             | Change::SetServiceTargetPort { namespace, service, .. } => (Kind::Service, namespace, service),
             Change::SetIngressBackend { namespace, ingress, .. }

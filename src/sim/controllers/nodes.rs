@@ -176,7 +176,8 @@ fn evict_lost_pods(cluster: &mut Cluster, node: &str) {
         .filter(|p| p.status.node.as_deref() == Some(node) && p.status.terminating_until.is_none())
         .filter(|p| {
             !p.spec.tolerations.iter().any(|t| {
-                t.key.as_deref() == Some(UNREACHABLE)
+                // No key tolerates every taint, as a node debugging pod does.
+                t.key.as_deref().is_none_or(|k| k == UNREACHABLE)
                     && t.effect.is_none_or(|e| e == TaintEffect::NoExecute)
                     && t.seconds.is_none()
             })

@@ -4,10 +4,11 @@
 //! `--container` names it, refused by the API when the name is taken, shown in `-o yaml`,
 //! `describe pod` and `logs -c`. Its command runs once in the pod (its network, the target's
 //! processes and environment) the way `exec` runs one, and the change carries what it printed
-//! and how it ended. A node's debug pod runs on the node with the host's filesystem at `/host`:
-//! its command runs as the node shell (`ssh NODE -- CMD`) runs it, `chroot /host` included; the
-//! pod itself is not kept, as the simulated registry has no debug images to run it from. This
-//! console has no terminal, so `-it` without a command says so.
+//! and how it ended. A node's debug pod is a real pod (`sim::node_debug_pod`),
+//! `node-debugger-NODE-xxxxx` in the current namespace, with the host's filesystem at `/host`:
+//! its command runs as the node shell (`ssh NODE -- CMD`) runs it, `chroot /host` included, and
+//! ends the pod Succeeded or Failed with the output as its log; attached (`-i`), the output is
+//! shown too. This console has no terminal, so `-it` without a command says so.
 
 use super::exec::{Ctx, Exit, run_argv};
 use super::logs::resolve_pod;
@@ -49,7 +50,7 @@ pub fn run(cluster: &mut Cluster, tokens: &[String]) -> Result<Done, KubectlErro
         return Err(KubectlError::msg("error: --image is required for ephemeral containers and node debugging"));
     };
     match target.split_once('/') {
-        Some(("node" | "nodes" | "no", node)) => debug_node(cluster, node, &args),
+        Some(("node" | "nodes" | "no", node)) => debug_node(cluster, node, &image, &args),
         _ => debug_pod(cluster, &target, &image, &args),
     }
 }
@@ -142,39 +143,60 @@ fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::to_owned).collect()
 }
 
-fn debug_node(cluster: &mut Cluster, node: &str, args: &Args) -> Result<Done, KubectlError> {
-    if !cluster.nodes().contains_key(node) {
+fn debug_node(cluster: &mut Cluster, node: &str, image: &str, args: &Args) -> Result<Done, KubectlError> {
+    let Some(host) = cluster.nodes().get(node).cloned() else {
         return Err(ApiError::NotFound { kind: "nodes".to_owned(), name: node.to_owned() }.into());
-    }
+    };
+    let ns = args.namespace().to_owned();
     let pod = format!("node-debugger-{node}-{}", cluster.name_suffix(5));
     let mut out = vec![format!("Creating debugging pod {pod} with container debugger on node {node}.")];
-    let mut argv: Vec<String> = args.after_dashdash.clone();
+    let attach = args.switch(flag::STDIN) || args.switch(flag::ATTACH);
     // The host's filesystem is at /host; `chroot /host` gives the node's own shell.
+    let mut argv: Vec<String> = args.after_dashdash.clone();
     if argv.first().is_some_and(|w| w == "chroot") && argv.get(1).is_some_and(|w| w == "/host") {
         argv.drain(..2);
     }
-    if argv.is_empty() {
-        out.push(NO_TERMINAL.replace(
-            "POD --image=busybox --target=CONTAINER -- ps",
-            "node/NODE --image=busybox -- chroot /host journalctl -u kubelet",
-        ));
-        return Ok(Done { output: out.join("\n"), changed: false, failed: true });
+    if argv.first().is_some_and(|w| w == "sudo") {
+        argv.remove(0);
     }
-    let mut words = vec![node.to_owned(), "--".to_owned()];
-    words.extend(argv);
-    let planned = match node_shell::plan(cluster, &words) {
-        Ok(planned) => planned,
-        Err(e) => {
-            out.push(e.to_string());
-            return Ok(Done { output: out.join("\n"), changed: false, failed: true });
+    // What the debugger did: the command's run on the node, or a shell still waiting for the
+    // terminal this console does not have (attached) or ended at once without stdin.
+    let (shell_changes, log, exit_code) = if args.after_dashdash.is_empty() {
+        (Vec::new(), Vec::new(), if attach { None } else { Some(0) })
+    } else if argv.is_empty() {
+        // `chroot /host` alone: a shell with no stdin exits at once.
+        (Vec::new(), Vec::new(), Some(0))
+    } else {
+        match node_shell::execute(cluster, &host, &argv) {
+            node_shell::Shell::Out(text) => (Vec::new(), lines(&text), Some(0)),
+            node_shell::Shell::Fail(text, code) => (Vec::new(), lines(&text), Some(code)),
+            node_shell::Shell::Apply(changes, text) => (changes, lines(&text), Some(0)),
         }
     };
-    let changed = !planned.changes.is_empty();
-    for change in planned.changes {
+    let change = Change::DebugNode {
+        namespace: ns,
+        node: node.to_owned(),
+        pod,
+        image: image.to_owned(),
+        command: args.after_dashdash.clone(),
+        log: log.clone(),
+        exit_code,
+    };
+    cluster.apply(change, mutate::ACTOR)?;
+    // The command's own effects on the node (restarting the kubelet, editing a file) follow.
+    for change in shell_changes {
         cluster.apply(change, mutate::ACTOR)?;
     }
-    out.extend((!planned.output.is_empty()).then_some(planned.output));
-    Ok(Done { output: out.join("\n"), changed, failed: false })
+    if attach {
+        out.extend(log);
+        if exit_code.is_none() {
+            out.push(NO_TERMINAL.replace(
+                "POD --image=busybox --target=CONTAINER -- ps",
+                "node/NODE --image=busybox -- chroot /host journalctl -u kubelet",
+            ));
+        }
+    }
+    Ok(Done { output: out.join("\n"), changed: true, failed: exit_code.is_none_or(|c| c != 0) })
 }
 
 #[cfg(test)]
@@ -282,5 +304,49 @@ mod tests {
         let mut lines = out.lines();
         assert!(lines.next().is_some_and(|l| l.starts_with(&format!("Creating debugging pod node-debugger-{node}-"))));
         assert_eq!(lines.collect::<Vec<_>>().join("\n"), shell);
+    }
+
+    #[test]
+    fn a_node_debug_pod_is_created_and_unattached_keeps_its_output_in_the_log() {
+        let mut c = cluster();
+        let node = c.nodes().keys().next().cloned().expect("a node");
+        let out =
+            run(&mut c, &format!("debug node/{node} --image=busybox -- chroot /host systemctl is-active kubelet"));
+        let pod = out
+            .strip_prefix("Creating debugging pod ")
+            .and_then(|rest| rest.strip_suffix(&format!(" with container debugger on node {node}.")))
+            .expect("one line naming the pod")
+            .to_owned();
+        assert!(pod.starts_with(&format!("node-debugger-{node}-")), "{out}");
+        assert_eq!(run(&mut c, &format!("logs {pod}")), "active");
+        assert_eq!(run(&mut c, &format!("get pod {pod} -o jsonpath={{.status.phase}}")), "Succeeded");
+        let yaml = run(&mut c, &format!("get pod {pod} -o yaml"));
+        for field in [
+            "  hostIPC: true\n  hostNetwork: true\n  hostPID: true\n",
+            "  restartPolicy: Never\n",
+            "  tolerations:\n  - operator: Exists\n",
+            "  - hostPath:\n      path: /\n      type: \"\"\n    name: host-root\n",
+            format!("  nodeName: {node}\n").as_str(),
+        ] {
+            assert!(yaml.contains(field), "{field}\n--\n{yaml}");
+        }
+        assert_eq!(run(&mut c, &format!("get pod {pod} -o jsonpath={{.spec.hostNetwork}}")), "true");
+    }
+
+    #[test]
+    fn a_failing_node_command_fails_the_pod_with_its_exit_code() {
+        let mut c = cluster();
+        let node = c.nodes().keys().next().cloned().expect("a node");
+        let done = kubectl::run(&mut c, &format!("debug node/{node} -i --image=busybox -- ls /nope"));
+        assert!(!done.ok);
+        let pod = done.output.lines().next().and_then(|l| l.split(' ').nth(3)).expect("the pod's name").to_owned();
+        assert_eq!(
+            run(
+                &mut c,
+                &format!("get pod {pod} -o jsonpath={{.status.containerStatuses[0].state.terminated.exitCode}}")
+            ),
+            "2"
+        );
+        assert_eq!(run(&mut c, &format!("get pod {pod} -o jsonpath={{.status.phase}}")), "Failed");
     }
 }

@@ -135,6 +135,9 @@ fn pod_spec(spec: &PodSpec, node: Option<&str>) -> Value {
         "priorityClassName": spec.priority_class_name,
         "priority": spec.priority,
         "dnsPolicy": "ClusterFirst",
+        "hostNetwork": spec.host_network.then_some(true),
+        "hostPID": spec.host_pid.then_some(true),
+        "hostIPC": spec.host_ipc.then_some(true),
         "terminationGracePeriodSeconds": 30,
     })
 }
@@ -156,6 +159,7 @@ fn volume(v: &Volume) -> Value {
         VolumeSource::Secret(n) => out["secret"] = json!({"secretName": n, "defaultMode": 420}),
         VolumeSource::Pvc(n) => out["persistentVolumeClaim"] = json!({"claimName": n}),
         VolumeSource::EmptyDir => out["emptyDir"] = json!({}),
+        VolumeSource::HostPath(path) => out["hostPath"] = json!({"path": path, "type": ""}),
     }
     out
 }

@@ -142,6 +142,14 @@ pub struct PodSpec {
     /// API's ephemeralcontainers subresource adds them, so no scenario or template declares them.
     #[serde(skip)]
     pub ephemeral_containers: Vec<EphemeralContainer>,
+    /// `hostNetwork`, `hostPID`, `hostIPC`: the pod shares the node's namespaces, as a node debug
+    /// pod does. Left out of serialization when false, so templates hash as they did before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub host_network: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub host_pid: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub host_ipc: bool,
 }
 
 /// A container added to a running pod for debugging: its container and the container whose
@@ -292,6 +300,8 @@ pub enum VolumeSource {
     Secret(String),
     Pvc(String),
     EmptyDir,
+    /// A directory of the node's own filesystem (`hostPath.path`).
+    HostPath(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

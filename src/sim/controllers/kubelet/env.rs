@@ -91,7 +91,7 @@ pub fn file_present(cluster: &Cluster, pod: &Pod, container: &Container, path: &
             VolumeSource::Secret(name) => {
                 cluster.secrets().get(&key(&pod.meta.namespace, name)).is_some_and(|s| s.data.contains_key(file))
             }
-            VolumeSource::Pvc(_) | VolumeSource::EmptyDir => true,
+            VolumeSource::Pvc(_) | VolumeSource::EmptyDir | VolumeSource::HostPath(_) => true,
         }
     })
 }

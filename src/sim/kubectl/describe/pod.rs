@@ -323,6 +323,11 @@ pub fn volumes(w: &mut W, list: &[Volume], space: &str) {
                 w.line(2, "Medium:\t");
                 w.line(2, "SizeLimit:\t<unset>");
             }
+            VolumeSource::HostPath(path) => {
+                w.line(2, "Type:\tHostPath (bare host directory volume)");
+                w.line(2, &format!("Path:\t{path}"));
+                w.line(2, "HostPathType:\t");
+            }
         }
     }
 }
@@ -332,7 +337,12 @@ pub fn tolerations(w: &mut W, title: &str, list: &[Toleration], with_defaults: b
     let mut all: Vec<Toleration> = list.to_vec();
     if with_defaults {
         for k in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
-            if !all.iter().any(|t| t.key.as_deref() == Some(k)) {
+            // Admission adds none where a toleration without a key already covers every taint.
+            let covered = all.iter().any(|t| {
+                t.key.as_deref().is_none_or(|key| key == k)
+                    && t.effect.is_none_or(|e| e == crate::sim::objects::TaintEffect::NoExecute)
+            });
+            if !covered {
                 all.push(Toleration {
                     key: Some(k.to_owned()),
                     value: None,

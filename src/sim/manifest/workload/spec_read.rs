@@ -62,6 +62,9 @@ pub fn read_pod_spec(v: &Value, path: &str, old: &PodSpec) -> R<PodSpec> {
         priority_class_name: read::opt_str(v, "priorityClassName", path)?,
         // Admission sets it from the class; a manifest read back keeps what admission set.
         priority: old.priority,
+        host_network: read::opt_bool(v, "hostNetwork", path)?.unwrap_or(false),
+        host_pid: read::opt_bool(v, "hostPID", path)?.unwrap_or(false),
+        host_ipc: read::opt_bool(v, "hostIPC", path)?.unwrap_or(false),
     })
 }
 
@@ -91,6 +94,8 @@ fn read_volume(v: &Value, path: &str) -> R<Volume> {
         VolumeSource::Pvc(read::req_str(p, "claimName", &join(path, "persistentVolumeClaim"))?)
     } else if field(v, "emptyDir").is_some() {
         VolumeSource::EmptyDir
+    } else if let Some(h) = field(v, "hostPath") {
+        VolumeSource::HostPath(read::req_str(h, "path", &join(path, "hostPath"))?)
     } else {
         return Err(Bad::required(&format!("{path}.emptyDir")));
     };
