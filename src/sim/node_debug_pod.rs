@@ -114,9 +114,11 @@ mod tests {
     use super::*;
     use crate::sim::change::Change;
 
+    /// A one-node cluster (the sim layer builds its own; it may not use scenarios).
     fn cluster() -> (Cluster, String) {
-        let s = crate::scenario::builtin(crate::scenario::DEFAULT_ID).expect("exists").expect("parses");
-        let c = crate::scenario::build_cluster(&s, 1).expect("builds");
+        use crate::sim::controllers::test_support::{cluster_with, node};
+        let mut c = cluster_with(vec![node("node-1")], &[], Vec::new());
+        c.advance_seconds(20);
         let node = c.nodes().keys().next().cloned().expect("a node");
         (c, node)
     }
