@@ -315,3 +315,25 @@ proptest! {
         let _ = codec::decode::<ServerMsg>(&frame);
     }
 }
+
+/// Objects cross the wire inside changes and views, in postcard, which is not self-describing: a
+/// field serde leaves out (`skip_serializing_if`) makes every field after it unreadable, and a
+/// hosted game's client then drops its connection on the first change it is sent.
+#[test]
+fn a_clusters_objects_survive_the_wire_format() {
+    use kombat::sim::change::{Change, Object};
+    let scenario = kombat::scenario::builtin(kombat::scenario::DEFAULT_ID).expect("built in").expect("parses");
+    let mut cluster = kombat::scenario::build_cluster(&scenario, 1).expect("builds");
+    cluster.advance_seconds(120);
+    let mut changes: Vec<Change> = Vec::new();
+    changes.extend(cluster.pods().values().map(|p| Change::Create(Object::Pod(p.clone()))));
+    changes.extend(cluster.deployments().values().map(|d| Change::Create(Object::Deployment(d.clone()))));
+    changes.extend(cluster.configmaps().values().map(|c| Change::Create(Object::ConfigMap(c.clone()))));
+    assert!(changes.len() > 10, "the default scenario has pods, deployments and config maps");
+    for change in changes {
+        let bytes = postcard::to_stdvec(&change).expect("encodes");
+        let back: Change = postcard::from_bytes(&bytes).unwrap_or_else(|e| panic!("{change:?} does not decode: {e}"));
+        // Fields serde skips (status, bookkeeping) stay behind; everything sent arrives.
+        assert_eq!(postcard::to_stdvec(&back).expect("encodes again"), bytes, "{change:?}");
+    }
+}

@@ -21,7 +21,20 @@ pub fn template_hash(template: &PodTemplate) -> String {
     // old replica set's template, label included, and must find that same replica set again.
     let mut template = template.clone();
     template.labels.remove("pod-template-hash");
-    let text = serde_json::to_string(&template).unwrap_or_default();
+    let mut text = serde_json::to_string(&template).unwrap_or_default();
+    // Pod spec fields added since hashes were first pinned count only when set, so a template
+    // that does not use them keeps its hash (and its pods their names). Their defaults serialize
+    // to exactly these texts; map values (labels, env) are strings and cannot spell them.
+    for unset in [
+        r#","restart_policy":"Always""#,
+        r#","priority_class_name":null"#,
+        r#","priority":null"#,
+        r#","host_network":false"#,
+        r#","host_pid":false"#,
+        r#","host_ipc":false"#,
+    ] {
+        text = text.replace(unset, "");
+    }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

@@ -27,7 +27,7 @@ pub struct Meta {
     pub age_minutes: Option<u32>,
     /// `metadata.finalizers`: while any is listed, a deleted object stays (`Terminating`) until
     /// whoever owns the finalizer removes it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub finalizers: Vec<String>,
     #[serde(skip)]
     pub created: i64,

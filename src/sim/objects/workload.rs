@@ -129,26 +129,28 @@ pub struct PodSpec {
     #[serde(default)]
     pub scheduler_name: Option<String>,
     /// Whether the kubelet restarts containers that exit (jobs say `Never` or `OnFailure`).
-    /// Left out of serialization when `Always`, so templates hash as they did before it existed.
-    #[serde(default, skip_serializing_if = "RestartPolicy::is_always")]
+    /// `controllers::deployment::template_hash` leaves it out when `Always`, so templates hash as
+    /// they did before it existed. (Never `skip_serializing_if`: the wire format, postcard, is not
+    /// self-describing, and a skipped field makes every later field unreadable.)
+    #[serde(default)]
     pub restart_policy: RestartPolicy,
-    /// `priorityClassName`. Left out of serialization when unset, as `restart_policy` is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `priorityClassName`; left out of the template hash when unset, as `restart_policy` is.
+    #[serde(default)]
     pub priority_class_name: Option<String>,
     /// `priority`, which admission resolves from the class; never written in a scenario's template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub priority: Option<i32>,
     /// Containers `kubectl debug` added to the running pod (`spec.ephemeralContainers`). Only the
     /// API's ephemeralcontainers subresource adds them, so no scenario or template declares them.
     #[serde(skip)]
     pub ephemeral_containers: Vec<EphemeralContainer>,
     /// `hostNetwork`, `hostPID`, `hostIPC`: the pod shares the node's namespaces, as a node debug
-    /// pod does. Left out of serialization when false, so templates hash as they did before.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    /// pod does. Left out of the template hash when false, so templates hash as they did before.
+    #[serde(default)]
     pub host_network: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub host_pid: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub host_ipc: bool,
 }
 
