@@ -32,7 +32,8 @@ fn creation_rank(o: &Object) -> u8 {
         | Object::StorageClass(_)
         | Object::Pv(_)
         | Object::IngressClass(_)
-        | Object::PriorityClass(_) => 1,
+        | Object::PriorityClass(_)
+        | Object::CustomResourceDefinition(_) => 1,
         Object::ConfigMap(_)
         | Object::Secret(_)
         | Object::ServiceAccount(_)

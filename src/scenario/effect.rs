@@ -77,6 +77,7 @@ pub fn declared(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> O
         Kind::StorageClass => form(cluster.storageclasses().get(name)),
         Kind::IngressClass => form(cluster.ingressclasses().get(name)),
         Kind::PriorityClass => form(cluster.priorityclasses().get(name)),
+        Kind::CustomResourceDefinition => form(cluster.crds().get(name)),
         Kind::Ingress => form(cluster.ingresses().get(&k)),
         Kind::NetworkPolicy => form(cluster.netpols().get(&k)),
         Kind::Hpa => form(cluster.hpas().get(&k)),

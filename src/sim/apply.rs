@@ -454,6 +454,7 @@ impl Cluster {
             Kind::StorageClass => self.storageclasses_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::IngressClass => self.ingressclasses_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::PriorityClass => self.priorityclasses_mut().get_mut(name).map(|o| &mut o.meta),
+            Kind::CustomResourceDefinition => self.crds_mut().get_mut(name).map(|o| &mut o.meta),
             Kind::Ingress => self.ingresses_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::NetworkPolicy => self.netpols_mut().get_mut(&k).map(|o| &mut o.meta),
             Kind::Hpa => self.hpas_mut().get_mut(&k).map(|o| &mut o.meta),
@@ -810,6 +811,17 @@ impl Cluster {
                 super::priority::check_new_class(self, &pc)?;
                 insert_cluster!(priorityclasses, priorityclasses_mut, pc, Kind::PriorityClass)
             }
+            Object::CustomResourceDefinition(crd) => {
+                let problems = crd.problems();
+                if !problems.is_empty() {
+                    return Err(ApiError::Invalid(format!(
+                        "CustomResourceDefinition.apiextensions.k8s.io \"{}\" is invalid: {}",
+                        crd.meta.name,
+                        problems.join(", ")
+                    )));
+                }
+                insert_cluster!(crds, crds_mut, crd, Kind::CustomResourceDefinition)
+            }
             Object::Pv(pv) => insert_cluster!(pvs, pvs_mut, pv, Kind::Pv),
             Object::Webhook(w) => {
                 let kind =
@@ -1010,6 +1022,7 @@ impl Cluster {
             Kind::StorageClass => drop(self.storageclasses_mut().remove(name).ok_or_else(missing)?),
             Kind::IngressClass => drop(self.ingressclasses_mut().remove(name).ok_or_else(missing)?),
             Kind::PriorityClass => drop(self.priorityclasses_mut().remove(name).ok_or_else(missing)?),
+            Kind::CustomResourceDefinition => drop(self.crds_mut().remove(name).ok_or_else(missing)?),
             Kind::Ingress => drop(self.ingresses_mut().remove(&k).ok_or_else(missing)?),
             Kind::NetworkPolicy => drop(self.netpols_mut().remove(&k).ok_or_else(missing)?),
             Kind::Hpa => drop(self.hpas_mut().remove(&k).ok_or_else(missing)?),
@@ -1181,6 +1194,7 @@ impl Object {
             Object::CronJob(_) => Kind::CronJob,
             Object::IngressClass(_) => Kind::IngressClass,
             Object::PriorityClass(_) => Kind::PriorityClass,
+            Object::CustomResourceDefinition(_) => Kind::CustomResourceDefinition,
         }
     }
 
@@ -1213,6 +1227,7 @@ impl Object {
             Object::CronJob(x) => &x.meta,
             Object::IngressClass(x) => &x.meta,
             Object::PriorityClass(x) => &x.meta,
+            Object::CustomResourceDefinition(x) => &x.meta,
         }
     }
 }

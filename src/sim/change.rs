@@ -40,6 +40,7 @@ pub enum Object {
     CronJob(CronJob),
     IngressClass(super::objects::IngressClass),
     PriorityClass(super::objects::PriorityClass),
+    CustomResourceDefinition(super::objects::CustomResourceDefinition),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

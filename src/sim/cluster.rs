@@ -84,6 +84,7 @@ pub struct Cluster {
     cloud: super::cloud::Cloud,
     ingressclasses: BTreeMap<String, super::objects::IngressClass>,
     priorityclasses: BTreeMap<String, super::objects::PriorityClass>,
+    crds: BTreeMap<String, super::objects::CustomResourceDefinition>,
     /// Webhook configurations as the scenario wrote them, for apps that restore them.
     webhook_originals: BTreeMap<String, WebhookConfiguration>,
     pub events: Vec<Event>,
@@ -187,6 +188,7 @@ stores! {
     cloud, cloud_mut: super::cloud::Cloud;
     ingressclasses, ingressclasses_mut: BTreeMap<String, super::objects::IngressClass>;
     priorityclasses, priorityclasses_mut: BTreeMap<String, super::objects::PriorityClass>;
+    crds, crds_mut: BTreeMap<String, super::objects::CustomResourceDefinition>;
 }
 
 /// Status bookkeeping the controllers write at every pass, without advancing the change counter.
@@ -311,6 +313,7 @@ impl Cluster {
             cloud: super::cloud::Cloud::default(),
             ingressclasses: BTreeMap::new(),
             priorityclasses: BTreeMap::new(),
+            crds: BTreeMap::new(),
             webhook_originals: BTreeMap::new(),
             events: Vec::new(),
             entrypoints: Vec::new(),
@@ -528,7 +531,7 @@ mod tests {
     #[test]
     fn every_write_accessor_advances_the_change_counter() {
         let mut c = Cluster::new(1);
-        assert_eq!(WRITE_ACCESSORS.len(), 33, "one per store");
+        assert_eq!(WRITE_ACCESSORS.len(), 34, "one per store");
         for (name, write) in WRITE_ACCESSORS {
             let before = c.world();
             write(&mut c);

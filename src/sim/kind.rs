@@ -38,6 +38,7 @@ pub enum Kind {
     EndpointSlice,
     IngressClass,
     PriorityClass,
+    CustomResourceDefinition,
 }
 
 /// (kind, plural, singular, short names, group, Kind as the API spells it, namespaced)
@@ -109,10 +110,19 @@ const TABLE: &[Row] = &[
     (Kind::EndpointSlice, "endpointslices", "endpointslice", &[], "discovery.k8s.io", "EndpointSlice", true),
     (Kind::IngressClass, "ingressclasses", "ingressclass", &[], "networking.k8s.io", "IngressClass", false),
     (Kind::PriorityClass, "priorityclasses", "priorityclass", &["pc"], "scheduling.k8s.io", "PriorityClass", false),
+    (
+        Kind::CustomResourceDefinition,
+        "customresourcedefinitions",
+        "customresourcedefinition",
+        &["crd", "crds"],
+        "apiextensions.k8s.io",
+        "CustomResourceDefinition",
+        false,
+    ),
 ];
 
 impl Kind {
-    pub const ALL: [Kind; 33] = [
+    pub const ALL: [Kind; 34] = [
         Kind::Pod,
         Kind::Deployment,
         Kind::ReplicaSet,
@@ -146,6 +156,7 @@ impl Kind {
         Kind::EndpointSlice,
         Kind::IngressClass,
         Kind::PriorityClass,
+        Kind::CustomResourceDefinition,
     ];
 
     fn row(self) -> &'static Row {
@@ -239,5 +250,10 @@ mod tests {
         // kubectl api-resources: endpointslices (no short name) discovery.k8s.io/v1.
         assert_eq!(Kind::parse("endpointslices.discovery.k8s.io"), Some(Kind::EndpointSlice));
         assert_eq!(Kind::EndpointSlice.api_version(), "discovery.k8s.io/v1");
+        // kubectl api-resources: customresourcedefinitions crd,crds apiextensions.k8s.io/v1 false.
+        assert_eq!(Kind::parse("crd"), Some(Kind::CustomResourceDefinition));
+        assert_eq!(Kind::parse("crds"), Some(Kind::CustomResourceDefinition));
+        assert_eq!(Kind::CustomResourceDefinition.api_version(), "apiextensions.k8s.io/v1");
+        assert!(!Kind::CustomResourceDefinition.namespaced());
     }
 }

@@ -8,6 +8,7 @@
 
 mod build;
 mod classes;
+mod crd;
 mod merge;
 mod network;
 pub mod parse;
@@ -48,6 +49,7 @@ pub fn to_manifest(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -
             storage::emit(cluster, kind, namespace, name)
         }
         Kind::IngressClass | Kind::PriorityClass => classes::emit(cluster, kind, name),
+        Kind::CustomResourceDefinition => crd::emit(cluster, name),
         _ => policy::emit(cluster, kind, namespace, name),
     }?;
     let mut out = Map::new();
@@ -139,6 +141,7 @@ fn write(cluster: &mut Cluster, kind: Kind, namespace: &str, name: &str, after: 
             storage::write(cluster, kind, namespace, name, after)
         }
         Kind::IngressClass | Kind::PriorityClass => classes::write(cluster, kind, name, after),
+        Kind::CustomResourceDefinition => crd::write(cluster, name, after),
         _ => policy::write(cluster, kind, namespace, name, after),
     }
 }

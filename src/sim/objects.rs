@@ -4,6 +4,7 @@
 
 mod batch;
 mod classes;
+mod crd;
 mod meta;
 mod network;
 mod node;
@@ -16,6 +17,7 @@ pub use batch::{ConcurrencyPolicy, CronJob, CronJobStatus, Job, JobOutcome, JobS
 pub use classes::{
     BUILTIN_PRIORITY_CLASSES, DEFAULT_INGRESS_CLASS, IngressClass, NGINX_CONTROLLER, PreemptionPolicy, PriorityClass,
 };
+pub use crd::{CrdScope, CustomResourceDefinition};
 pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm};
 pub use network::{
     EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,

@@ -370,6 +370,7 @@ fn exists(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> bool {
         Kind::StorageClass => cluster.storageclasses().contains_key(name),
         Kind::IngressClass => cluster.ingressclasses().contains_key(name),
         Kind::PriorityClass => cluster.priorityclasses().contains_key(name),
+        Kind::CustomResourceDefinition => cluster.crds().contains_key(name),
         Kind::Ingress => cluster.ingresses().contains_key(&k),
         Kind::NetworkPolicy => cluster.netpols().contains_key(&k),
         Kind::Hpa => cluster.hpas().contains_key(&k),

@@ -6,6 +6,7 @@ mod batch;
 mod classes;
 pub(crate) mod clock;
 mod config;
+mod generic;
 mod network;
 mod node;
 mod pod;
@@ -184,6 +185,7 @@ fn list<'a>(
         Kind::StorageClass => rows!(cluster.storageclasses(), cluster),
         Kind::IngressClass => rows!(cluster.ingressclasses(), cluster),
         Kind::PriorityClass => rows!(cluster.priorityclasses(), cluster),
+        Kind::CustomResourceDefinition => rows!(cluster.crds(), cluster),
         Kind::Ingress => rows!(cluster.ingresses()),
         Kind::NetworkPolicy => rows!(cluster.netpols()),
         Kind::Hpa => rows!(cluster.hpas()),
@@ -250,6 +252,9 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
             "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.",
         ));
     };
+    if let Some(done) = custom_resource(cluster, &args.positional, &ns, all_ns) {
+        return done;
+    }
     // (kind, name or None for "all")
     let mut requests: Vec<(Kind, Option<String>)> = Vec::new();
     if first.contains('/') {
@@ -330,6 +335,45 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     Done::read(text)
 }
 
+/// `describe` of a resource a custom resource definition serves (`crontabs`, `ct/x`): no custom
+/// objects are stored, so it answers as kubectl does for an empty list or a missing name. `None`
+/// when the type words name a built-in kind (or nothing), left to the usual path.
+fn custom_resource(
+    cluster: &Cluster,
+    positional: &[String],
+    ns: &str,
+    all_ns: bool,
+) -> Option<Result<Done, KubectlError>> {
+    let crd_of = |t: &str| {
+        if Kind::parse(t).is_some() {
+            return None;
+        }
+        cluster.crds().values().find(|c| c.answers_to(t))
+    };
+    let first = positional.first()?;
+    let mut missing: Vec<String> = Vec::new();
+    if first.contains('/') {
+        for p in positional {
+            let (t, n) = p.split_once('/')?;
+            let crd = crd_of(t)?;
+            missing.push(format!("Error from server (NotFound): {} \"{n}\" not found", crd.qualified_plural()));
+        }
+    } else {
+        let crd = crd_of(first)?;
+        if positional.len() == 1 {
+            return Some(Done::read(if all_ns || !crd.namespaced() {
+                "No resources found".to_owned()
+            } else {
+                format!("No resources found in {ns} namespace.")
+            }));
+        }
+        for n in &positional[1..] {
+            missing.push(format!("Error from server (NotFound): {} \"{n}\" not found", crd.qualified_plural()));
+        }
+    }
+    Some(Err(KubectlError::msg(missing.join("\n"))))
+}
+
 /// Events about one object, by the `Kind` the API spells (`Pod`, `Node`, …).
 pub(crate) fn events_about<'a>(cluster: &'a Cluster, namespace: &str, kind: &str, name: &str) -> Vec<&'a Event> {
     if namespace.is_empty() {
@@ -361,6 +405,7 @@ fn describe_one(cluster: &Cluster, t: &Target, show_events: bool) -> String {
         Kind::StorageClass => config::storageclass(cluster, name, &mut w),
         Kind::IngressClass => classes::ingress_class(cluster, name, &mut w),
         Kind::PriorityClass => classes::priority_class(cluster, name, &mut w),
+        Kind::CustomResourceDefinition => generic::describe(cluster, t.kind, ns, name, &mut w),
         Kind::ServiceAccount => config::serviceaccount(cluster, ns, name, &mut w),
         Kind::ResourceQuota => config::quota(cluster, ns, name, &mut w),
         Kind::LimitRange => config::limitrange(cluster, ns, name, &mut w),

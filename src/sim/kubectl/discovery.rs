@@ -48,16 +48,85 @@ fn verbs_of(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// Every kind in discovery's order: the core group first, then the groups by name, resources by
-/// name within each.
-fn discovered() -> Vec<Kind> {
-    let mut kinds: Vec<Kind> = Kind::ALL.to_vec();
-    kinds.sort_by_key(|k| (!k.group().is_empty(), k.group(), k.plural()));
-    kinds
+/// One resource as discovery lists it: a built-in kind's, or one a custom resource definition
+/// serves (at each of its versions' group/version, the storage version's listed).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Resource {
+    pub plural: String,
+    pub singular: String,
+    pub short_names: Vec<String>,
+    pub group: String,
+    pub version: String,
+    pub namespaced: bool,
+    pub kind: String,
+    pub verbs: &'static [&'static str],
+    /// In the `all` category (`get all`).
+    pub in_all: bool,
+}
+
+impl Resource {
+    fn of_kind(k: Kind) -> Resource {
+        let api_version = k.api_version();
+        let version = api_version.rsplit('/').next().unwrap_or("v1").to_owned();
+        Resource {
+            plural: k.plural().to_owned(),
+            singular: k.singular().to_owned(),
+            short_names: k.short_names().iter().map(|s| (*s).to_owned()).collect(),
+            group: k.group().to_owned(),
+            version,
+            namespaced: k.namespaced(),
+            kind: k.api_kind().to_owned(),
+            verbs: verbs_of(k),
+            in_all: super::get::ALL.contains(&k),
+        }
+    }
+
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() { self.version.clone() } else { format!("{}/{}", self.group, self.version) }
+    }
+
+    fn qualified_plural(&self) -> String {
+        if self.group.is_empty() { self.plural.clone() } else { format!("{}.{}", self.plural, self.group) }
+    }
+}
+
+/// Every resource in discovery's order: the core group first, then the groups by name,
+/// resources by name within each; the resources of the cluster's custom resource definitions
+/// among them.
+pub(super) fn discovered(cluster: &Cluster) -> Vec<Resource> {
+    let mut all: Vec<Resource> = Kind::ALL.iter().map(|k| Resource::of_kind(*k)).collect();
+    for crd in cluster.crds().values() {
+        for version in &crd.versions {
+            all.push(Resource {
+                plural: crd.plural.clone(),
+                singular: crd.singular_name(),
+                short_names: crd.short_names.clone(),
+                group: crd.group.clone(),
+                version: version.clone(),
+                namespaced: crd.namespaced(),
+                kind: crd.kind.clone(),
+                verbs: &["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"],
+                in_all: false,
+            });
+        }
+    }
+    all.sort_by(|a, b| (!a.group.is_empty(), &a.group, &a.plural).cmp(&(!b.group.is_empty(), &b.group, &b.plural)));
+    all
+}
+
+/// `api-resources` lists each resource once, at its group's preferred (first declared) version.
+fn preferred(cluster: &Cluster) -> Vec<Resource> {
+    let mut out: Vec<Resource> = Vec::new();
+    for r in discovered(cluster) {
+        if !out.iter().any(|o| o.group == r.group && o.plural == r.plural) {
+            out.push(r);
+        }
+    }
+    out
 }
 
 /// `kubectl api-resources`.
-pub fn api_resources(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn api_resources(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, API_RESOURCES_FLAGS)?;
     if let Some(word) = args.positional.first() {
         return Err(msg(format!("error: unexpected args: [{word}]")));
@@ -72,21 +141,21 @@ pub fn api_resources(_: &Cluster, args: &[String]) -> Result<Done, KubectlError>
         args.values(flag::VERBS).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).collect();
     let categories: Vec<&str> =
         args.values(flag::CATEGORIES).iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()).collect();
-    let mut kinds: Vec<Kind> = discovered()
+    let mut kinds: Vec<Resource> = preferred(cluster)
         .into_iter()
-        .filter(|k| namespaced.is_none_or(|n| k.namespaced() == n))
-        .filter(|k| args.value(flag::API_GROUP).is_none_or(|g| k.group() == g))
-        .filter(|k| verbs.iter().all(|v| verbs_of(*k).contains(v)))
-        .filter(|k| categories.iter().all(|c| *c == "all" && super::get::ALL.contains(k)))
+        .filter(|k| namespaced.is_none_or(|n| k.namespaced == n))
+        .filter(|k| args.value(flag::API_GROUP).is_none_or(|g| k.group == g))
+        .filter(|k| verbs.iter().all(|v| k.verbs.contains(v)))
+        .filter(|k| categories.iter().all(|c| *c == "all" && k.in_all))
         .collect();
     match args.value(flag::SORT_BY) {
         None => {}
-        Some("name") => kinds.sort_by_key(|k| k.plural()),
-        Some("kind") => kinds.sort_by_key(|k| k.api_kind()),
+        Some("name") => kinds.sort_by(|a, b| a.plural.cmp(&b.plural)),
+        Some("kind") => kinds.sort_by(|a, b| a.kind.cmp(&b.kind)),
         Some(_) => return Err(msg("error: --sort-by accepts only name or kind")),
     }
     if output == "name" {
-        return Done::read(kinds.iter().map(|k| k.qualified_plural()).collect::<Vec<_>>().join("\n"));
+        return Done::read(kinds.iter().map(Resource::qualified_plural).collect::<Vec<_>>().join("\n"));
     }
     let wide = output == "wide";
     let mut header = vec!["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"];
@@ -97,15 +166,15 @@ pub fn api_resources(_: &Cluster, args: &[String]) -> Result<Done, KubectlError>
         .iter()
         .map(|k| {
             let mut row = vec![
-                k.plural().to_owned(),
-                k.short_names().join(","),
+                k.plural.clone(),
+                k.short_names.join(","),
                 k.api_version(),
-                k.namespaced().to_string(),
-                k.api_kind().to_owned(),
+                k.namespaced.to_string(),
+                k.kind.clone(),
             ];
             if wide {
-                row.push(format!("[{}]", verbs_of(*k).join(" ")));
-                row.push(if super::get::ALL.contains(k) { "all".to_owned() } else { String::new() });
+                row.push(format!("[{}]", k.verbs.join(" ")));
+                row.push(if k.in_all { "all".to_owned() } else { String::new() });
             }
             row
         })
@@ -114,20 +183,20 @@ pub fn api_resources(_: &Cluster, args: &[String]) -> Result<Done, KubectlError>
 }
 
 /// Every `group/version` the server serves, sorted as `kubectl api-versions` prints them.
-pub fn group_versions() -> Vec<String> {
-    let mut versions: Vec<String> = Kind::ALL.iter().map(|k| k.api_version()).collect();
+pub fn group_versions(cluster: &Cluster) -> Vec<String> {
+    let mut versions: Vec<String> = discovered(cluster).iter().map(Resource::api_version).collect();
     versions.sort();
     versions.dedup();
     versions
 }
 
 /// `kubectl api-versions`.
-pub fn api_versions(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn api_versions(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, &[])?;
     if let Some(word) = args.positional.first() {
         return Err(msg(format!("error: unexpected arguments: [{word}]")));
     }
-    Done::read(group_versions().join("\n"))
+    Done::read(group_versions(cluster).join("\n"))
 }
 
 /// The version block the server and client report (`/version`, `version -o json`), in the

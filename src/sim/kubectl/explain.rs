@@ -100,7 +100,7 @@ fn fallback(kind: Kind) -> Type<'static> {
 }
 
 /// `kubectl explain`.
-pub fn run(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
+pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     let args = Args::parse(args, FLAGS)?;
     if let Some(o) = args.value(flag::OUTPUT).filter(|o| !["plaintext", "plaintext-openapiv2"].contains(o)) {
         return Err(msg(format!("error: unrecognized format: {o}")));
@@ -115,28 +115,42 @@ pub fn run(_: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
     }
     let mut path = target.split('.');
     let resource = path.next().unwrap_or_default();
-    let kind = Kind::parse(resource)
-        .ok_or_else(|| msg(format!("error: the server doesn't have a resource type \"{resource}\"")))?;
-    if let Some(asked) = args.value(flag::API_VERSION)
-        && asked != kind.api_version()
-    {
-        return Err(msg(format!("error: couldn't find resource for \"{asked}, Kind={}\"", kind.api_kind())));
-    }
     let types = parse_docs(docs::DOCS);
     let find = |name: &str| types.iter().find(|t| t.name == name);
-    let root = find(kind.api_kind()).cloned().unwrap_or_else(|| fallback(kind));
+    // (the kind as the API spells it, its group/version, its documentation)
+    let (api_kind, api_version, root) = if let Some(kind) = Kind::parse(resource) {
+        let root = find(kind.api_kind()).cloned().unwrap_or_else(|| fallback(kind));
+        (kind.api_kind(), kind.api_version(), root)
+    } else {
+        // A custom resource: its schema keeps unknown fields, so the API server publishes only
+        // the fields every object has, and no description.
+        let crd = cluster
+            .crds()
+            .values()
+            .find(|c| c.answers_to(resource))
+            .ok_or_else(|| msg(format!("error: the server doesn't have a resource type \"{resource}\"")))?;
+        let mut fields: Vec<Field> = OBJECT_FIELDS.lines().filter_map(parse_field).collect();
+        fields.sort_by(|a, b| a.name.cmp(b.name));
+        let root = Type { name: crd.kind.as_str(), doc: "", fields };
+        (crd.kind.as_str(), format!("{}/{}", crd.group, crd.storage_version()), root)
+    };
+    if let Some(asked) = args.value(flag::API_VERSION)
+        && asked != api_version
+    {
+        return Err(msg(format!("error: couldn't find resource for \"{asked}, Kind={api_kind}\"")));
+    }
     let fields: Vec<&str> = path.collect();
     let recursive = args.switch(flag::RECURSIVE_EXPLAIN);
 
-    let (version, group) = match kind.api_version().split_once('/') {
+    let (version, group) = match api_version.split_once('/') {
         Some((g, v)) => (v.to_owned(), g.to_owned()),
-        None => (kind.api_version(), String::new()),
+        None => (api_version.clone(), String::new()),
     };
     let mut text = String::new();
     if !group.is_empty() {
         let _ = writeln!(text, "GROUP:      {group}");
     }
-    let _ = writeln!(text, "KIND:       {}", kind.api_kind());
+    let _ = writeln!(text, "KIND:       {api_kind}");
     let _ = writeln!(text, "VERSION:    {version}\n");
 
     let mut current = root;

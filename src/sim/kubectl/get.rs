@@ -85,6 +85,15 @@ struct Request {
     names: Vec<String>,
 }
 
+/// A resource a `CustomResourceDefinition` serves. The simulation stores no custom objects, so
+/// it always lists as empty and every name is not found, as on a cluster where none were created.
+struct CustomRequest {
+    /// `crontabs.stable.example.com`.
+    resource: String,
+    namespaced: bool,
+    names: Vec<String>,
+}
+
 fn msg(text: impl Into<String>) -> KubectlError {
     KubectlError::msg(text)
 }
@@ -101,14 +110,14 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
         return Err(msg("error: watch is not supported in this console; run the command again"));
     }
     let output = parse_output(a.value(flag::OUTPUT), a.value(flag::TEMPLATE))?;
-    let requests = resolve(&a.positional)?;
+    let (requests, custom) = resolve(cluster, &a.positional)?;
     let all_ns = a.all_namespaces();
     let ns = a.namespace();
     let selector = match a.value(flag::SELECTOR) {
         Some(s) => Some(Selector::parse(s).map_err(|e| msg(format!("error: {e}")))?),
         None => None,
     };
-    let named = requests.iter().any(|r| !r.names.is_empty());
+    let named = requests.iter().any(|r| !r.names.is_empty()) || custom.iter().any(|r| !r.names.is_empty());
     if named && selector.is_some() {
         return Err(msg("error: name cannot be provided when a selector is specified"));
     }
@@ -171,6 +180,13 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
             }
         }
     }
+    if !a.switch(flag::IGNORE_NOT_FOUND) {
+        for r in &custom {
+            for name in &r.names {
+                errors.push(format!("Error from server (NotFound): {} \"{name}\" not found", r.resource));
+            }
+        }
+    }
 
     if let Some(path) = a.value(flag::SORT_BY) {
         sort_items(cluster, &mut items, path)?;
@@ -187,7 +203,7 @@ pub fn run(cluster: &Cluster, args: &[String]) -> Result<Done, KubectlError> {
                 if named {
                     return Done::read("");
                 }
-                return Done::read(no_resources(&requests, all_ns, ns));
+                return Done::read(no_resources(&requests, &custom, all_ns, ns));
             }
             tables(cluster, &items, *wide, &a, all_ns)
         }
@@ -215,8 +231,8 @@ pub(super) fn manifests(cluster: &Cluster, kind: Kind, namespace: Option<&str>) 
     list(cluster, kind, namespace).iter().filter_map(|i| to_manifest(cluster, i.kind, &i.namespace, &i.name)).collect()
 }
 
-fn no_resources(requests: &[Request], all_ns: bool, ns: &str) -> String {
-    if all_ns || requests.iter().all(|r| !r.kind.namespaced()) {
+fn no_resources(requests: &[Request], custom: &[CustomRequest], all_ns: bool, ns: &str) -> String {
+    if all_ns || (requests.iter().all(|r| !r.kind.namespaced()) && custom.iter().all(|r| !r.namespaced)) {
         "No resources found".to_owned()
     } else {
         format!("No resources found in {ns} namespace.")
@@ -278,25 +294,42 @@ fn unknown_type(t: &str) -> KubectlError {
     msg(format!("error: the server doesn't have a resource type \"{t}\""))
 }
 
-fn resolve(positional: &[String]) -> Result<Vec<Request>, KubectlError> {
+/// The built-in kinds and the custom resources the type words name.
+fn resolve(cluster: &Cluster, positional: &[String]) -> Result<(Vec<Request>, Vec<CustomRequest>), KubectlError> {
+    // A type word no built-in kind answers to may name a resource a CRD serves.
+    let custom_of = |t: &str| {
+        cluster.crds().values().find(|c| c.answers_to(t)).map(|c| CustomRequest {
+            resource: c.qualified_plural(),
+            namespaced: c.namespaced(),
+            names: Vec::new(),
+        })
+    };
+    let mut custom: Vec<CustomRequest> = Vec::new();
     let Some(first) = positional.first() else {
         return Err(msg(
             "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples",
         ));
     };
-    let kinds_of = |text: &str| -> Result<Vec<Kind>, KubectlError> {
+    let mut kinds_of = |text: &str| -> Result<Vec<Kind>, KubectlError> {
         let mut out = Vec::new();
+        let mut any = false;
         for t in text.split(',') {
             if t.is_empty() {
                 continue;
             }
+            any = true;
             if t == "all" {
                 out.extend_from_slice(ALL);
+            } else if let Some(k) = Kind::parse(t) {
+                out.push(k);
             } else {
-                out.push(Kind::parse(t).ok_or_else(|| unknown_type(t))?);
+                let c = custom_of(t).ok_or_else(|| unknown_type(t))?;
+                if !custom.iter().any(|x| x.resource == c.resource) {
+                    custom.push(c);
+                }
             }
         }
-        if out.is_empty() {
+        if !any {
             return Err(unknown_type(text));
         }
         Ok(out)
@@ -312,13 +345,20 @@ fn resolve(positional: &[String]) -> Result<Vec<Request>, KubectlError> {
             if t.is_empty() || name.is_empty() || t.contains(',') || t == "all" {
                 return Err(msg("error: arguments in resource/name form must have a single resource and name"));
             }
-            let kind = Kind::parse(t).ok_or_else(|| unknown_type(t))?;
+            let Some(kind) = Kind::parse(t) else {
+                let c = custom_of(t).ok_or_else(|| unknown_type(t))?;
+                match custom.iter_mut().find(|r| r.resource == c.resource) {
+                    Some(r) => r.names.push(name.to_owned()),
+                    None => custom.push(CustomRequest { names: vec![name.to_owned()], ..c }),
+                }
+                continue;
+            };
             match out.iter_mut().find(|r| r.kind == kind) {
                 Some(r) => r.names.push(name.to_owned()),
                 None => out.push(Request { kind, names: vec![name.to_owned()] }),
             }
         }
-        return Ok(out);
+        return Ok((out, custom));
     }
     let names: Vec<String> = positional[1..].to_vec();
     if names.iter().any(|n| n.contains('/')) {
@@ -328,7 +368,10 @@ fn resolve(positional: &[String]) -> Result<Vec<Request>, KubectlError> {
     }
     let mut kinds = kinds_of(first)?;
     kinds.dedup();
-    Ok(kinds.into_iter().map(|kind| Request { kind, names: names.clone() }).collect())
+    for c in &mut custom {
+        c.names.clone_from(&names);
+    }
+    Ok((kinds.into_iter().map(|kind| Request { kind, names: names.clone() }).collect(), custom))
 }
 
 fn sort_items(cluster: &Cluster, items: &mut Vec<Item>, path: &str) -> Result<(), KubectlError> {

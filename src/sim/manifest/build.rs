@@ -195,6 +195,7 @@ fn meta_mut(object: &mut Object) -> &mut Meta {
         Object::CronJob(o) => &mut o.meta,
         Object::IngressClass(o) => &mut o.meta,
         Object::PriorityClass(o) => &mut o.meta,
+        Object::CustomResourceDefinition(o) => &mut o.meta,
         Object::Pod(o) => &mut o.meta,
         Object::Service(o) => &mut o.meta,
         Object::ConfigMap(o) => &mut o.meta,

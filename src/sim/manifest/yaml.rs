@@ -80,8 +80,47 @@ fn write_scalar_after(out: &mut String, v: &Value, block_indent: usize) {
         return;
     }
     out.push(' ');
-    out.push_str(&scalar(v));
+    let text = scalar(v);
+    if let Value::String(_) = v
+        && !text.starts_with('"')
+    {
+        // Plain and single-quoted scalars fold at a space once the line passes 80 columns.
+        let column = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
+        fold(out, &text, column, block_indent);
+    } else {
+        out.push_str(&text);
+    }
     out.push('\n');
+}
+
+/// go-yaml's line breaking in plain and single-quoted scalars (`best_width` 80): a space is
+/// written as a line break, and the text continues at `indent`, when the line has already passed
+/// 80 columns and neither the character before nor the one after is a space. Lines may run
+/// past 80: only a space can break them.
+fn fold(out: &mut String, text: &str, start_column: usize, indent: usize) {
+    const BEST_WIDTH: usize = 80;
+    let chars: Vec<char> = text.chars().collect();
+    let mut column = start_column;
+    let mut after_space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let next_is_space = chars.get(i + 1) == Some(&' ');
+            let inside = i != 0 && i + 1 != chars.len();
+            if !after_space && column > BEST_WIDTH && !next_is_space && inside {
+                out.push('\n');
+                pad(out, indent);
+                column = indent;
+            } else {
+                out.push(c);
+                column += 1;
+            }
+            after_space = true;
+        } else {
+            out.push(c);
+            column += 1;
+            after_space = false;
+        }
+    }
 }
 
 fn literal_block(s: &str, indent: usize) -> Option<String> {
@@ -223,4 +262,31 @@ fn is_timestamp(s: &str) -> bool {
         && digits(m, 1, 2)
         && digits(&rest[..day_len], 1, 2)
         && (day_len == rest.len() || matches!(rest.as_bytes()[day_len], b'T' | b't' | b' '))
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use serde_json::json;
+
+    use super::to_yaml;
+
+    #[test]
+    fn long_plain_strings_fold_at_a_space_past_column_80_as_go_yaml_does() {
+        let text = "Used for system critical pods that must not be moved from their current node.";
+        assert_eq!(
+            to_yaml(&json!({"description": text})),
+            "description: Used for system critical pods that must not be moved from their current\n  node.\n"
+        );
+        // Nested values continue two columns in from their key; list items from their dash.
+        let nested = to_yaml(&json!({"spec": {"items": [text]}}));
+        assert_eq!(
+            nested,
+            "spec:\n  items:\n  - Used for system critical pods that must not be moved from their current node.\n"
+        );
+        let deeper = to_yaml(&json!({"a": {"b": {"message": format!("{text} {text}")}}}));
+        assert!(deeper.contains("their current\n      node. Used"), "{deeper}");
+        // Without a space past column 80 nothing breaks, and quoted strings are left whole.
+        let word = "x".repeat(120);
+        assert_eq!(to_yaml(&json!({"k": word})), format!("k: {word}\n"));
+    }
 }

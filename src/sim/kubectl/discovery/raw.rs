@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{compact, group_versions, server_version, verbs_of};
+use super::{compact, discovered, group_versions, server_version};
 use crate::sim::change::ApiError;
 use crate::sim::cluster::Cluster;
 use crate::sim::kind::Kind;
@@ -59,7 +59,7 @@ pub fn raw(cluster: &Cluster, path: &str) -> Result<Done, KubectlError> {
                 "{{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"{address}\"}}]}}"
             ))
         }
-        "/apis" => Done::read(groups()),
+        "/apis" => Done::read(groups(cluster)),
         _ => resources(cluster, path),
     }
 }
@@ -81,27 +81,37 @@ fn health(endpoint: &str, verbose: bool) -> String {
 
 /// `/apis`: every group but the core one, with its version, in the order the server writes
 /// the fields.
-fn groups() -> String {
-    let groups: Vec<String> = group_versions()
+fn groups(cluster: &Cluster) -> String {
+    let mut by_group: Vec<(String, Vec<String>)> = Vec::new();
+    for gv in group_versions(cluster) {
+        let Some((group, version)) = gv.split_once('/') else { continue };
+        match by_group.iter_mut().find(|(g, _)| g == group) {
+            Some((_, versions)) => versions.push(version.to_owned()),
+            None => by_group.push((group.to_owned(), vec![version.to_owned()])),
+        }
+    }
+    let entry =
+        |group: &str, version: &str| format!("{{\"groupVersion\":\"{group}/{version}\",\"version\":\"{version}\"}}");
+    let groups: Vec<String> = by_group
         .iter()
-        .filter_map(|gv| gv.split_once('/'))
-        .map(|(group, version)| {
-            let gv = format!("{{\"groupVersion\":\"{group}/{version}\",\"version\":\"{version}\"}}");
-            format!("{{\"name\":\"{group}\",\"versions\":[{gv}],\"preferredVersion\":{gv}}}")
+        .map(|(group, versions)| {
+            let listed: Vec<String> = versions.iter().map(|v| entry(group, v)).collect();
+            let preferred = entry(group, &versions[0]);
+            format!("{{\"name\":\"{group}\",\"versions\":[{}],\"preferredVersion\":{preferred}}}", listed.join(","))
         })
         .collect();
     format!("{{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[{}]}}", groups.join(","))
 }
 
 /// A group version's resource list (`/api/v1`, `/apis/apps/v1`).
-fn resource_list(group_version: &str) -> String {
-    let resources: Vec<Value> = Kind::ALL
+fn resource_list(cluster: &Cluster, group_version: &str) -> String {
+    let resources: Vec<Value> = discovered(cluster)
         .iter()
         .filter(|k| k.api_version() == group_version)
         .map(|k| {
             json!({
-                "name": k.plural(), "singularName": k.singular(), "namespaced": k.namespaced(),
-                "kind": k.api_kind(), "verbs": verbs_of(*k), "shortNames": k.short_names(),
+                "name": k.plural, "singularName": k.singular, "namespaced": k.namespaced,
+                "kind": k.kind, "verbs": k.verbs, "shortNames": k.short_names,
             })
         })
         .collect();
@@ -118,20 +128,22 @@ fn resources(cluster: &Cluster, path: &str) -> Result<Done, KubectlError> {
     };
     let group_version =
         if group.is_empty() { "v1".to_owned() } else { parts.get(1..3).map(|p| p.join("/")).unwrap_or_default() };
-    if !group_versions().contains(&group_version) {
+    if !group_versions(cluster).contains(&group_version) {
         return Err(not_found());
     }
     let kind_of =
         |plural: &str| Kind::ALL.iter().copied().find(|k| k.plural() == plural && k.api_version() == group_version);
     let (namespace, plural, name) = match rest {
-        [] => return Done::read(resource_list(&group_version)),
+        [] => return Done::read(resource_list(cluster, &group_version)),
         ["namespaces", ns, plural] => (Some(*ns), *plural, None),
         ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
         [plural] => (None, *plural, None),
         [plural, name] => (None, *plural, Some(*name)),
         _ => return Err(not_found()),
     };
-    let kind = kind_of(plural).ok_or_else(not_found)?;
+    let Some(kind) = kind_of(plural) else {
+        return custom_resources(cluster, &group_version, namespace, plural, name);
+    };
     if namespace.is_some() && !kind.namespaced() {
         return Err(not_found());
     }
@@ -149,6 +161,36 @@ fn resources(cluster: &Cluster, path: &str) -> Result<Done, KubectlError> {
     let manifest =
         to_manifest(cluster, kind, ns, name).ok_or_else(|| KubectlError::from(ApiError::not_found(kind, name)))?;
     Done::read(compact(&manifest))
+}
+
+/// A custom resource's path: its list is empty and any name is not found, since the simulation
+/// stores no custom objects.
+fn custom_resources(
+    cluster: &Cluster,
+    group_version: &str,
+    namespace: Option<&str>,
+    plural: &str,
+    name: Option<&str>,
+) -> Result<Done, KubectlError> {
+    let crd = cluster
+        .crds()
+        .values()
+        .find(|c| c.plural == plural && c.versions.iter().any(|v| format!("{}/{v}", c.group) == group_version))
+        .ok_or_else(not_found)?;
+    if namespace.is_some() && !crd.namespaced() {
+        return Err(not_found());
+    }
+    match name {
+        None => Done::read(format!(
+            "{{\"apiVersion\":\"{group_version}\",\"items\":[],\"kind\":\"{}\",\"metadata\":{{\"continue\":\"\",\"resourceVersion\":\"{}\"}}}}",
+            crd.list_kind(),
+            cluster.now.max(0) + 1000
+        )),
+        Some(name) => Err(KubectlError::msg(format!(
+            "Error from server (NotFound): {} \"{name}\" not found",
+            crd.qualified_plural()
+        ))),
+    }
 }
 
 #[cfg(test)]

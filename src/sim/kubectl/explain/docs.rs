@@ -535,6 +535,33 @@ globalDefault <boolean>: globalDefault specifies whether this PriorityClass shou
 preemptionPolicy <string> enum(Never, PreemptLowerPriority): preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
 value <integer> -required-: value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.
 
+= CustomResourceDefinition: CustomResourceDefinition represents a resource that should be exposed on the API server.  Its name MUST be in the format <.spec.name>.<.spec.group>.
+@object
+spec <CustomResourceDefinitionSpec> -required-: spec describes how the user wants the resources to appear
+status <CustomResourceDefinitionStatus>: status indicates the actual state of the CustomResourceDefinition
+
+= CustomResourceDefinitionSpec: CustomResourceDefinitionSpec describes how a user wants their resource to appear
+conversion <CustomResourceConversion>: conversion defines conversion settings for the CRD.
+group <string> -required-: group is the API group of the defined custom resource. The custom resources are served under `/apis/<group>/...`. Must match the name of the CustomResourceDefinition (in the form `<names.plural>.<group>`).
+names <CustomResourceDefinitionNames> -required-: names specify the resource and kind names for the custom resource.
+preserveUnknownFields <boolean>: preserveUnknownFields indicates that object fields which are not specified in the OpenAPI schema should be preserved when persisting to storage. apiVersion, kind, metadata and known fields inside metadata are always preserved. This field is deprecated in favor of setting `x-preserve-unknown-fields` to true in `spec.versions[*].schema.openAPIV3Schema`.
+scope <string> -required-: scope indicates whether the defined custom resource is cluster- or namespace-scoped. Allowed values are `Cluster` and `Namespaced`.
+versions <[]CustomResourceDefinitionVersion> -required-: versions is the list of all API versions of the defined custom resource. Version names are used to compute the order in which served versions are listed in API discovery.
+
+= CustomResourceDefinitionNames: CustomResourceDefinitionNames indicates the names to serve this CustomResourceDefinition
+categories <[]string>: categories is a list of grouped resources this custom resource belongs to (e.g. 'all'). This is published in API discovery documents, and used by clients to support invocations like `kubectl get all`.
+kind <string> -required-: kind is the serialized kind of the resource. It is normally CamelCase and singular. Custom resource instances will use this value as the `kind` attribute in API calls.
+listKind <string>: listKind is the serialized kind of the list for this resource. Defaults to "`kind`List".
+plural <string> -required-: plural is the plural name of the resource to serve. The custom resources are served under `/apis/<group>/<version>/.../<plural>`. Must match the name of the CustomResourceDefinition (in the form `<names.plural>.<group>`). Must be all lowercase.
+shortNames <[]string>: shortNames are short names for the resource, exposed in API discovery documents, and used by clients to support invocations like `kubectl get <shortname>`. It must be all lowercase.
+singular <string>: singular is the singular name of the resource. It must be all lowercase. Defaults to lowercased `kind`.
+
+= CustomResourceDefinitionVersion: CustomResourceDefinitionVersion describes a version for CRD.
+name <string> -required-: name is the version name, e.g. “v1”, “v2beta1”, etc. The custom resources are served under this version at `/apis/<group>/<version>/...` if `served` is true.
+schema <CustomResourceValidation>: schema describes the schema used for validation, pruning, and defaulting of this version of the custom resource.
+served <boolean> -required-: served is a flag enabling/disabling this version from being served via REST APIs
+storage <boolean> -required-: storage indicates this version should be used when persisting custom resources to storage. There must be exactly one version with storage=true.
+
 = Ingress: Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend. An Ingress can be configured to give services externally-reachable urls, load balance traffic, terminate SSL, offer name based virtual hosting etc.
 @object
 spec <IngressSpec>: spec is the desired state of the Ingress.

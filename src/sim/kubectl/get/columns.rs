@@ -57,7 +57,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::NetworkPolicy => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
         Kind::Hpa => (&["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"], &[]),
         Kind::ResourceQuota => (&["NAME", "AGE", "REQUEST", "LIMIT"], &[]),
-        Kind::LimitRange | Kind::Role | Kind::ClusterRole => (&["NAME", "CREATED AT"], &[]),
+        Kind::LimitRange | Kind::Role | Kind::ClusterRole | Kind::CustomResourceDefinition => {
+            (&["NAME", "CREATED AT"], &[])
+        }
         Kind::Pdb => (&["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], &[]),
         Kind::Event => (
             &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
@@ -405,7 +407,9 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             };
             vec![name, age_s, part(false), part(true)]
         }
-        Kind::LimitRange | Kind::Role | Kind::ClusterRole => vec![name, timestamp(item.created)],
+        Kind::LimitRange | Kind::Role | Kind::ClusterRole | Kind::CustomResourceDefinition => {
+            vec![name, timestamp(item.created)]
+        }
         Kind::Pdb => {
             let Some(p) = cluster.pdbs().get(&id()) else {
                 return vec![name];

@@ -46,6 +46,7 @@ pub fn list<'a>(cluster: &'a Cluster, kind: Kind, namespace: Option<&str>) -> Ve
         Kind::StorageClass => cluster.storageclasses().values().for_each(|o| push(&o.meta, None)),
         Kind::IngressClass => cluster.ingressclasses().values().for_each(|o| push(&o.meta, None)),
         Kind::PriorityClass => cluster.priorityclasses().values().for_each(|o| push(&o.meta, None)),
+        Kind::CustomResourceDefinition => cluster.crds().values().for_each(|o| push(&o.meta, None)),
         Kind::Ingress => cluster.ingresses().values().for_each(|o| push(&o.meta, None)),
         Kind::NetworkPolicy => cluster.netpols().values().for_each(|o| push(&o.meta, None)),
         Kind::Hpa => cluster.hpas().values().for_each(|o| push(&o.meta, None)),

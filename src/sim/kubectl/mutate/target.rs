@@ -97,6 +97,7 @@ pub fn metas(cluster: &Cluster, kind: Kind) -> Vec<&Meta> {
         Kind::StorageClass => cluster.storageclasses().values().map(|o| &o.meta).collect(),
         Kind::IngressClass => cluster.ingressclasses().values().map(|o| &o.meta).collect(),
         Kind::PriorityClass => cluster.priorityclasses().values().map(|o| &o.meta).collect(),
+        Kind::CustomResourceDefinition => cluster.crds().values().map(|o| &o.meta).collect(),
         Kind::Ingress => cluster.ingresses().values().map(|o| &o.meta).collect(),
         Kind::NetworkPolicy => cluster.netpols().values().map(|o| &o.meta).collect(),
         Kind::Hpa => cluster.hpas().values().map(|o| &o.meta).collect(),
