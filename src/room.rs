@@ -40,6 +40,9 @@ pub struct RoomConfig {
     pub data_dir: Option<PathBuf>,
     /// Ends every turn after this long, for everyone.
     pub turn_timer: Option<Duration>,
+    /// Appends the ended game to the data directory's results file (solo play's best grades).
+    /// Hosted rooms leave it alone: `kombat host` keeps its own per-night file.
+    pub keep_result: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -132,6 +135,7 @@ enum Command {
     Subscribe { reply: oneshot::Sender<broadcast::Receiver<RoomEvent>> },
     Inspect(Inspect),
     TurnLeft { reply: oneshot::Sender<Option<Duration>> },
+    Records { reply: oneshot::Sender<Records> },
     End { reply: oneshot::Sender<Records> },
 }
 
@@ -234,6 +238,12 @@ impl RoomHandle {
         self.ask(|reply| Command::TurnLeft { reply }).await
     }
 
+    /// Where the room's records are so far, the room going on. Asked after the event that ended
+    /// the game, it names the postmortem (the room writes it before it takes another command).
+    pub async fn records(&self) -> Result<Records, RoomError> {
+        self.ask(|reply| Command::Records { reply }).await
+    }
+
     /// Closes the room and says where its records are.
     pub async fn end(&self) -> Result<Records, RoomError> {
         self.ask(|reply| Command::End { reply }).await
@@ -331,7 +341,7 @@ impl Room {
                 let left = self.deadline.filter(|_| playing).map(|d| d.saturating_duration_since(Instant::now()));
                 let _ = reply.send(left);
             }
-            Command::End { reply } => {
+            Command::Records { reply } | Command::End { reply } => {
                 let _ = reply.send(self.records());
             }
         }
@@ -401,15 +411,17 @@ impl Room {
     fn write_postmortem(&mut self) {
         let Some(dir) = self.config.data_dir.clone() else { return };
         let score = crate::game::score::score(&self.game);
-        let result = files::GameResult {
-            scenario: self.game.scenario().id.clone(),
-            seed: self.config.seed,
-            grade: score.grade,
-            total: score.total,
-            max: score.max,
-        };
-        if let Err(e) = files::record_result(&dir, &result) {
-            self.warn(format!("cannot record the result in {}: {e}", files::results_path(&dir).display()));
+        if self.config.keep_result {
+            let result = files::GameResult {
+                scenario: self.game.scenario().id.clone(),
+                seed: self.config.seed,
+                grade: score.grade,
+                total: score.total,
+                max: score.max,
+            };
+            if let Err(e) = files::record_result(&dir, &result) {
+                self.warn(format!("cannot record the result in {}: {e}", files::results_path(&dir).display()));
+            }
         }
         let text = postmortem_with(&self.game, &score);
         let dir = files::postmortems_dir(&dir);

@@ -47,7 +47,7 @@ async fn play(source: Source, seed: u64, timer: Option<Duration>, difficulty: Di
     let game = Game::new(source.scenario, seed)
         .map_err(|e| anyhow::anyhow!("cannot build the scenario's cluster: {e}"))?
         .with_difficulty(difficulty);
-    let config = RoomConfig { seed, scenario_text: source.text, data_dir, turn_timer: timer };
+    let config = RoomConfig { seed, scenario_text: source.text, data_dir, turn_timer: timer, keep_result: true };
     let (sender, events) = seat::solo(game, config, &SEATS, PLAYER).await?;
     let finished = LineMode::new(sender, events, out, Style { interactive }).run(line::stdin_lines()).await?;
     Ok(finished.code)

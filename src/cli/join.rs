@@ -51,7 +51,9 @@ pub fn run(options: JoinOptions) -> anyhow::Result<ExitCode> {
         let request = tui::app::JoinRequest { server, code: code.trim().to_owned(), name, role };
         return tui::launch::run(tui::launch::Options { join: Some(request), ..Default::default() });
     }
-    let config = ClientConfig::new(server, code.trim(), name, role);
+    let mut config = ClientConfig::new(server, code.trim(), name, role);
+    // The postmortem the host sends at the end is kept where solo postmortems go.
+    config.data_dir = crate::room::files::data_dir();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let client = Client::connect(config).await?;

@@ -341,7 +341,13 @@ impl<W: Write> LineMode<W> {
                     ))?;
                 }
             }
-            SeatEvent::Postmortem(path) => self.postmortem = Some(path),
+            SeatEvent::Postmortem(path) => {
+                // A hosted game's postmortem comes from the host at the end: say where it went now.
+                if !self.sender.is_local() {
+                    self.say(&format!("[postmortem] the host sent the postmortem; kept in {}", path.display()))?;
+                }
+                self.postmortem = Some(path);
+            }
             SeatEvent::Gap { from, to } => {
                 eprint_safe(&format!("kombat: updates {from} to {to} never arrived; showing the newest"));
             }
@@ -374,6 +380,10 @@ impl<W: Write> LineMode<W> {
                     Closed::Lost(reason) => {
                         eprint_safe(&format!("kombat: lost the connection to the server: {}", sanitize(&reason)));
                         ExitCode::FAILURE
+                    }
+                    Closed::HostStopped(reason) => {
+                        self.say(&format!("[host] the host stopped: {}", sanitize(&reason)))?;
+                        ExitCode::SUCCESS
                     }
                 }));
             }

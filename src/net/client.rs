@@ -66,6 +66,9 @@ pub struct ClientConfig {
     /// A server heard nothing from for this long is taken for gone, and the client reconnects.
     pub silence: Duration,
     pub backoff: Backoff,
+    /// Where the postmortem the host sends at the end is kept (its `postmortems/`); none keeps
+    /// it nowhere (the player is told so).
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl ClientConfig {
@@ -79,6 +82,7 @@ impl ClientConfig {
             ping_every: Duration::from_secs(10),
             silence: Duration::from_secs(35),
             backoff: Backoff::default(),
+            data_dir: None,
         }
     }
 }

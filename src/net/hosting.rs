@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::lan;
-use super::server::{Rooms, Server, ServerConfig};
+use super::server::{Farewell, Rooms, Server, ServerConfig};
 use crate::game::Difficulty;
 
 /// A server running in this process until [`LocalHost::stop`] (or the process ends).
@@ -42,8 +42,10 @@ impl LocalHost {
         let bound = server.local_addr()?;
         let rooms = server.rooms();
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server.run(async {
+        // Nothing restarts a server hosted in this process: its players are told it stopped.
+        let task = tokio::spawn(server.run_until(async {
             let _ = stopped.await;
+            Farewell::Stopped
         }));
         tracing::info!(%bound, "hosting in this process");
         Ok(LocalHost { bound, rooms, stop: Some(stop), task })
@@ -61,7 +63,7 @@ impl LocalHost {
         lan::shareable(self.bound)
     }
 
-    /// Stops the server; its players are told it is shutting down.
+    /// Stops the server; its players are told the host stopped (their clients do not reconnect).
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

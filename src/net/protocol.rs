@@ -10,7 +10,7 @@ use crate::game::view::RoleView;
 use crate::game::{Action, Seat, Stamped};
 
 /// Bumped on every change to the messages below.
-pub const PROTOCOL_VERSION: u16 = 4;
+pub const PROTOCOL_VERSION: u16 = 5;
 
 /// The largest frame either side sends or accepts, header excluded.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -109,9 +109,23 @@ pub enum ServerMsg {
     Pong {
         nonce: u64,
     },
-    /// Something the player should know that changes nothing (rate limited, a warning).
+    /// Something the player should know that changes nothing (rate limited, a warning, a
+    /// message the host broadcast to every room).
     Notice {
         text: String,
+    },
+    /// The ended game's postmortem (Markdown), sent once to each player when the game ends (or
+    /// when they come back to the ended room); the client keeps it in its own data directory.
+    /// `name` is the host's file name for it, a hint the client need not trust.
+    Postmortem {
+        name: String,
+        text: String,
+    },
+    /// The host stopped for good (`quit` on its console): do not reconnect. The server hangs up
+    /// after it. (A server stopped by a signal sends `Refused` instead: it may be restarted, and
+    /// its players resume.)
+    Stopped {
+        reason: String,
     },
 }
 

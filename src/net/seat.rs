@@ -37,7 +37,8 @@ pub enum SeatEvent {
     Done { id: u64, result: Result<(), String> },
     /// Something to know that changes nothing (a warning from the room, a server's notice).
     Notice(String),
-    /// The ended game's postmortem was written here (a local room only).
+    /// The ended game's postmortem was written here (a local room), or kept here after the host
+    /// sent it (a hosted one).
     Postmortem(PathBuf),
     /// Updates `from..=to` never arrived; the next view covers them, their events are lost.
     Gap { from: u64, to: u64 },
@@ -323,6 +324,8 @@ fn from_client(event: ClientEvent) -> SeatEvent {
         ClientEvent::Gap { from, to } => SeatEvent::Gap { from, to },
         ClientEvent::Reconnecting { attempt, after, reason } => SeatEvent::Reconnecting { attempt, after, reason },
         ClientEvent::Resumed => SeatEvent::Resumed,
+        ClientEvent::Postmortem(Ok(path)) => SeatEvent::Postmortem(path),
+        ClientEvent::Postmortem(Err(why)) => SeatEvent::Notice(why),
         ClientEvent::Closed(closed) => SeatEvent::Closed(closed),
     }
 }

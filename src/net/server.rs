@@ -22,6 +22,7 @@ mod outbox;
 mod persist;
 mod quiet;
 mod registry;
+mod report;
 mod scenarios;
 mod table;
 
@@ -49,7 +50,9 @@ pub use bucket::Rate;
 pub use code::{check_name, normalize_code};
 pub use fit::{MAX_OUTPUT, fit_lobby, fit_view};
 pub use gate::{Gate, Pass, Refusal};
-pub use host::{DoorHandle, FrontDoor, HostOptions, StopDoor, check_bind, host, host_with};
+pub use host::{DoorHandle, FrontDoor, HostConsole, HostOptions, StopDoor, check_bind, host, host_with};
+pub use report::{GameEnd, PlayerAt, PlayerStatus, RoomPhase, RoomStatus};
+pub use table::Farewell;
 
 /// Every number the server enforces. The defaults suit a game night; tests shrink the deadlines.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -153,6 +156,8 @@ pub struct Rooms {
     keep: Option<Arc<RoomDir>>,
     /// The scenarios open rooms use, each parsed once and shared.
     scenarios: Arc<Scenarios>,
+    /// Hears each game's end (see [`Server::game_ends`]).
+    ends: Option<mpsc::UnboundedSender<GameEnd>>,
 }
 
 impl Rooms {
@@ -180,10 +185,36 @@ impl Rooms {
             scenario_text: text,
             data_dir: self.config.data_dir.clone(),
             turn_timer: self.config.turn_timer,
+            // Hosted games go in the host's night file, not its own solo results.
+            keep_result: false,
         };
-        let code = self.registry.create(game, config, self.keep.clone()).await?;
+        let code = self.registry.create(game, config, self.keep.clone(), self.ends.clone()).await?;
         tracing::info!(code = %code, scenario = %id, seed, difficulty = %difficulty, "room created");
         Ok(NewRoom { code, scenario: id, title })
+    }
+
+    /// Where each open room stands, in the order of their codes. A room that does not answer
+    /// within a second (busy, or closing) is left out.
+    pub async fn status(&self) -> Vec<RoomStatus> {
+        let mut all = Vec::new();
+        for (_, table) in self.registry.list().await {
+            if let Ok(Ok(status)) = tokio::time::timeout(Duration::from_secs(1), table.status()).await {
+                all.push(status);
+            }
+        }
+        all
+    }
+
+    /// Sends `text` to every player of every open room, as a notice from the host; says how many
+    /// rooms it went to.
+    pub async fn broadcast(&self, text: &str) -> usize {
+        let mut reached = 0;
+        for (_, table) in self.registry.list().await {
+            if table.broadcast(text).await.is_ok() {
+                reached += 1;
+            }
+        }
+        reached
     }
 }
 
@@ -208,7 +239,8 @@ impl Server {
         let listener = socket.listen(1024)?;
         let registry = registry::Registry::spawn(&config.limits);
         let scenarios = Arc::new(Scenarios::default());
-        Ok(Server { listener, rooms: Rooms { registry, config: Arc::new(config), keep: None, scenarios } })
+        let rooms = Rooms { registry, config: Arc::new(config), keep: None, scenarios, ends: None };
+        Ok(Server { listener, rooms })
     }
 
     /// Keeps a record of every room from now on in the data directory's `rooms/` (locked against
@@ -254,9 +286,10 @@ impl Server {
                 turn_timer: record.turn_timer(),
                 scenario_text: Arc::clone(&revived.scenario_text),
                 data_dir: Some(data.clone()),
+                keep_result: false,
             };
             let start = Start::Restored { revived, members: record.members };
-            let opening = Opening { config, keep: Some(Arc::clone(&dir)), start };
+            let opening = Opening { config, keep: Some(Arc::clone(&dir)), start, ends: self.rooms.ends.clone() };
             match self.rooms.registry.adopt(code.clone(), opening).await {
                 Ok(()) => {
                     tracing::info!(code = %code, scenario = %record.scenario, "room resumed");
@@ -273,6 +306,15 @@ impl Server {
         self.listener.local_addr()
     }
 
+    /// Each game's end from now on, as it happens (rooms resumed or created after this call; a
+    /// [`Rooms`] handle taken before does not report). `kombat host` prints them and keeps them
+    /// in its night file.
+    pub fn game_ends(&mut self) -> mpsc::UnboundedReceiver<GameEnd> {
+        let (ends, heard) = mpsc::unbounded_channel();
+        self.rooms.ends = Some(ends);
+        heard
+    }
+
     /// A handle that creates rooms, also while the server runs.
     pub fn rooms(&self) -> Rooms {
         self.rooms.clone()
@@ -284,9 +326,19 @@ impl Server {
     }
 
     /// Accepts connections until `shutdown` completes, then stops accepting, tells every client
-    /// the server is shutting down, ends the rooms and waits (a bounded while) for connections
-    /// to close.
+    /// the server is shutting down (they try to resume: it may be a restart), ends the rooms and
+    /// waits (a bounded while) for connections to close.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        self.run_until(async {
+            shutdown.await;
+            Farewell::Restart
+        })
+        .await;
+    }
+
+    /// Like [`Server::run`], with `shutdown` saying how the players are sent off: told to resume
+    /// later (a restart) or that the host stopped for good.
+    pub async fn run_until(self, shutdown: impl Future<Output = Farewell>) {
         let Server { listener, rooms } = self;
         let limits = rooms.config.limits;
         let stop = CancellationToken::new();
@@ -299,9 +351,9 @@ impl Server {
         // Says now and then how many per-connection lines the log left out, even when no line
         // passes (a flood that goes on for long).
         let mut summary = tokio::time::interval_at(tokio::time::Instant::now() + SUMMARY, SUMMARY);
-        loop {
+        let farewell = loop {
             let accepted = tokio::select! {
-                () = &mut shutdown => break,
+                farewell = &mut shutdown => break farewell,
                 _ = summary.tick() => {
                     quiet::flush();
                     continue;
@@ -341,10 +393,14 @@ impl Server {
                 drop(pass);
                 drop(alive);
             });
-        }
+        };
         drop(listener);
-        tracing::info!("shutting down: no new connections");
-        rooms.registry.shutdown("the server is shutting down").await;
+        tracing::info!(?farewell, "shutting down: no new connections");
+        let reason = match farewell {
+            Farewell::Restart => "the server is shutting down",
+            Farewell::Stopped => HOST_STOPPED,
+        };
+        rooms.registry.shutdown(reason, farewell).await;
         stop.cancel();
         drop(alive);
         if tokio::time::timeout(limits.shutdown_grace, all_closed.recv()).await.is_err() {
@@ -359,6 +415,8 @@ impl Server {
 const SUMMARY: Duration = Duration::from_secs(60);
 
 const FULL: &str = "the server is full; try again later";
+/// What players are told when the host stops for good.
+pub const HOST_STOPPED: &str = "the host ended the game night";
 
 /// Tells a connection why it is turned away, if its socket takes the frame at once; never waits.
 fn turn_away(socket: &tokio::net::TcpStream, reason: &str) {

@@ -33,6 +33,73 @@ pub fn postmortems_dir(data: &Path) -> PathBuf {
     data.join("postmortems")
 }
 
+/// Where `kombat host` keeps one results file per game night (one line per hosted game).
+pub fn nights_dir(data: &Path) -> PathBuf {
+    data.join("nights")
+}
+
+/// The night file's name for a host started `unix_secs` after the epoch: `YYYY-MM-DD-HHMM.jsonl`,
+/// in UTC (the shell's clock; no time zone database is read).
+pub fn night_file_name(unix_secs: u64) -> String {
+    let days = i64::try_from(unix_secs / 86_400).unwrap_or(i64::MAX / 2);
+    let of_day = unix_secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}-{:02}{:02}.jsonl", of_day / 3600, of_day % 3600 / 60)
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, u32::try_from(month).unwrap_or(1), u32::try_from(day).unwrap_or(1))
+}
+
+/// Appends one line (a JSON record, without its newline) to `path`, creating it and its folder
+/// private; the line goes to the OS in one write.
+pub fn append_line(path: &Path, line: &str) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
+    }
+    let mut file = open_private_append(path)?;
+    file.write_all(format!("{line}\n").as_bytes())?;
+    file.flush()
+}
+
+/// Keeps a postmortem a host sent in `data`'s postmortems folder and says where. `name` comes
+/// from the peer: only its safe characters make the file name, and an existing file is never
+/// overwritten. The same postmortem sent again (after a reconnect) finds its earlier file.
+pub fn save_received_postmortem(data: &Path, name: &str, text: &str) -> io::Result<PathBuf> {
+    let dir = postmortems_dir(data);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let stem: String = stem.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(64).collect();
+    let stem = if stem.is_empty() { "hosted".to_owned() } else { format!("hosted-{stem}") };
+    for n in 1..=1000u32 {
+        let file = if n == 1 { format!("{stem}.md") } else { format!("{stem}-{n}.md") };
+        match write_new(&dir, &file, text) {
+            Ok(path) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let path = dir.join(&file);
+                let same = read_bounded(&path, MAX_POSTMORTEM_FILE, "a postmortem").is_ok_and(|kept| kept == text);
+                if same {
+                    return Ok(path);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!("too many postmortems named {stem} in {}", dir.display())))
+}
+
+/// The largest postmortem file read back (to compare a postmortem sent again with its file).
+const MAX_POSTMORTEM_FILE: u64 = 1024 * 1024;
+
 /// Where a server keeps a record of each of its rooms, to resume them after a restart.
 pub fn rooms_dir(data: &Path) -> PathBuf {
     data.join("rooms")
@@ -313,6 +380,31 @@ pub fn resolve_scenario(arg: &str) -> Result<(String, Scenario), LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn night_files_are_named_by_the_utc_date_and_minute() {
+        assert_eq!(night_file_name(0), "1970-01-01-0000.jsonl");
+        // 2026-12-03 07:10:13 UTC.
+        assert_eq!(night_file_name(1_796_281_813), "2026-12-03-0710.jsonl");
+        // A leap day, a minute before midnight.
+        assert_eq!(night_file_name(951_868_740), "2000-02-29-2359.jsonl");
+    }
+
+    #[test]
+    fn a_received_postmortem_keeps_safe_names_and_is_kept_once() {
+        let dir = std::env::temp_dir().join(format!("kombat-received-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = save_received_postmortem(&dir, "../../etc/first-deploy-7-1.md", "# pm").expect("saved");
+        assert_eq!(path, postmortems_dir(&dir).join("hosted-etcfirst-deploy-7-1.md"));
+        // Sent again after a reconnect: the same file.
+        assert_eq!(save_received_postmortem(&dir, "../../etc/first-deploy-7-1.md", "# pm").expect("saved"), path);
+        // Another game under the same name: a new file, the first one untouched.
+        let other = save_received_postmortem(&dir, "../../etc/first-deploy-7-1.md", "# other").expect("saved");
+        assert_eq!(other, postmortems_dir(&dir).join("hosted-etcfirst-deploy-7-1-2.md"));
+        assert_eq!(std::fs::read_to_string(&path).expect("reads"), "# pm");
+        assert_eq!(save_received_postmortem(&dir, "/.", "x").expect("saved"), postmortems_dir(&dir).join("hosted.md"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn a_new_file_never_overwrites() {

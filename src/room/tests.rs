@@ -22,11 +22,40 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn room(dir: &std::path::Path, timer: Option<Duration>) -> RoomHandle {
+    room_keeping(dir, timer, true)
+}
+
+fn room_keeping(dir: &std::path::Path, timer: Option<Duration>, keep_result: bool) -> RoomHandle {
     let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
     let game = Game::new(s, 5).expect("builds");
-    let config =
-        RoomConfig { seed: 5, scenario_text: source().into(), data_dir: Some(dir.to_path_buf()), turn_timer: timer };
+    let config = RoomConfig {
+        seed: 5,
+        scenario_text: source().into(),
+        data_dir: Some(dir.to_path_buf()),
+        turn_timer: timer,
+        keep_result,
+    };
     RoomHandle::spawn(game, config)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn only_a_room_that_keeps_results_adds_to_the_results_file() {
+    for keep in [true, false] {
+        let dir = temp_dir(&format!("results-{keep}"));
+        let handle = room_keeping(&dir, None, keep);
+        handle.join(Seat::Liaison, "Lee").await.expect("joins");
+        handle.join(Seat::GameMaster, "Gil").await.expect("joins");
+        handle.start().await.expect("starts");
+        assert_eq!(handle.records().await.expect("open").postmortem, None, "not before the end");
+        handle.act(Seat::GameMaster, Action::EndGame).await.expect("ends");
+        // Asked after the end, the postmortem is written, whether or not the result is kept.
+        let records = handle.records().await.expect("still open");
+        let postmortem = records.postmortem.expect("a postmortem");
+        assert!(postmortem.starts_with(files::postmortems_dir(&dir)), "{}", postmortem.display());
+        assert_eq!(files::read_results(&dir).len(), usize::from(keep), "keep_result {keep}");
+        assert_eq!(handle.end().await.expect("ends").postmortem, Some(postmortem));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -160,6 +189,7 @@ async fn a_restored_room_goes_on_with_the_same_journal_and_restarts_the_timer() 
         scenario_text: source().into(),
         data_dir: Some(dir.clone()),
         turn_timer: Some(Duration::from_secs(60)),
+        keep_result: false,
     };
     let handle = RoomHandle::restore(game, config, file);
     assert_eq!(handle.journal().await, Ok(Some(path.clone())));

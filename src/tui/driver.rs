@@ -260,7 +260,10 @@ impl Shell {
     fn join(&mut self, request: JoinRequest) {
         self.attempt += 1;
         let attempt = self.attempt;
-        let config = ClientConfig::new(request.server.clone(), request.code.trim(), request.name.trim(), request.role);
+        let mut config =
+            ClientConfig::new(request.server.clone(), request.code.trim(), request.name.trim(), request.role);
+        // The postmortem the host sends at the end is kept where solo postmortems go.
+        config.data_dir.clone_from(&self.settings.data_dir);
         let connected = self.connected.clone();
         let to_app = self.to_app.clone();
         tokio::spawn(async move {
@@ -315,7 +318,7 @@ impl Shell {
         }
     }
 
-    /// Leaves the game and stops this TUI's server (its players are told it is shutting down).
+    /// Leaves the game and stops this TUI's server (its players are told the host stopped).
     async fn close(&mut self) {
         self.leave().await;
         if let Some(server) = self.server.take() {
@@ -348,6 +351,7 @@ async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
                 let why = match closed {
                     Closed::Removed(reason) | Closed::Refused(reason) => sanitize(&reason),
                     Closed::Lost(reason) => format!("the connection is lost ({})", sanitize(&reason)),
+                    Closed::HostStopped(reason) => format!("the host stopped ({})", sanitize(&reason)),
                     Closed::Left => String::new(),
                 };
                 Msg::Net(NetMsg::Closed(why))
@@ -371,7 +375,13 @@ async fn start_solo(id: &str, difficulty: Difficulty, settings: &Settings) -> an
     let game = Game::new(source.scenario, seed)
         .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
         .with_difficulty(difficulty);
-    let config = RoomConfig { seed, scenario_text: source.text, data_dir: settings.data_dir.clone(), turn_timer: None };
+    let config = RoomConfig {
+        seed,
+        scenario_text: source.text,
+        data_dir: settings.data_dir.clone(),
+        turn_timer: None,
+        keep_result: true,
+    };
     let seat = seat::solo(game, config, &SOLO_SEATS, PLAYER).await?;
     tracing::info!(scenario = id, seed, %difficulty, "solo game started");
     Ok(seat)

@@ -89,6 +89,9 @@ pub enum ClientEvent {
     },
     /// The seat is back after a dropped connection.
     Resumed,
+    /// The host sent the ended game's postmortem: where it was kept in the data directory, or
+    /// why it was not.
+    Postmortem(Result<std::path::PathBuf, String>),
     /// The session is over; nothing follows.
     Closed(Closed),
 }
@@ -104,6 +107,8 @@ pub enum Closed {
     Refused(String),
     /// Reconnecting did not work out, with the last reason.
     Lost(String),
+    /// The host stopped for good, with its reason; there is nothing to reconnect to.
+    HostStopped(String),
 }
 
 /// What the caller asks of the connection task.
@@ -225,7 +230,9 @@ async fn open(config: &ClientConfig, first: ClientMsg) -> Result<Opened, ClientE
     loop {
         match receive(&mut conn, config).await? {
             ServerMsg::Joined { code, seat, token } => return Ok(Opened { conn, code, seat, token }),
-            ServerMsg::Refused { reason } => return Err(ClientError::Refused(sanitize(&reason))),
+            ServerMsg::Refused { reason } | ServerMsg::Stopped { reason } => {
+                return Err(ClientError::Refused(sanitize(&reason)));
+            }
             ServerMsg::Notice { .. } | ServerMsg::Pong { .. } => {}
             other => return Err(ClientError::Protocol(format!("expected Joined, got {}", kind(&other)))),
         }
@@ -257,5 +264,7 @@ fn kind(message: &ServerMsg) -> &'static str {
         ServerMsg::Done { .. } => "Done",
         ServerMsg::Pong { .. } => "Pong",
         ServerMsg::Notice { .. } => "Notice",
+        ServerMsg::Postmortem { .. } => "Postmortem",
+        ServerMsg::Stopped { .. } => "Stopped",
     }
 }

@@ -1,16 +1,24 @@
 //! `kombat host`: a server for a game night on this machine. It resumes the rooms an earlier
 //! `kombat host` left in the data directory (or opens `--rooms` new ones), prints the line each
-//! player joins with, and then reads a few operator commands on stdin while it serves (`new`
-//! opens another room, `rooms` lists them, `quit` stops) until SIGTERM, ctrl-c or `quit`.
+//! player joins with, and then reads a few operator commands on stdin while it serves (the
+//! [`HostConsole`]: `new` opens another room, `rooms` shows where each stands, `broadcast` tells
+//! every player something, `quit` stops for good) until SIGTERM, ctrl-c or `quit`. It prints each
+//! game's end as it happens and keeps it in the night's results file (`nights/` in the data
+//! directory), not in the host's own solo results.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::report::{GameEnd, PlayerAt, RoomStatus};
+use super::table::Farewell;
 use super::{Limits, NewRoom, Resumption, Rooms, Server, ServerConfig};
 use crate::game::Difficulty;
 use crate::game::text::sanitize;
@@ -101,8 +109,11 @@ pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Resul
             },
             difficulty,
         };
+        let data_dir = config.data_dir.clone();
         let mut server =
             Server::bind(bind, config).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        // Before any room opens, so that every game's end is heard.
+        let ends = server.game_ends();
         let bound = server.local_addr()?;
         let shown = lan::shareable(bound);
         println!("kombat host: listening on {bound}");
@@ -142,17 +153,27 @@ pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Resul
             println!("{}", room_line(&room, &shown, false));
             opened.push(room);
         }
-        println!("kombat host: type `new [SCENARIO]` for another room, `rooms` to list them, `quit` to stop");
+        let night = data_dir.as_deref().map(|data| {
+            let started =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
+            crate::room::files::nights_dir(data).join(crate::room::files::night_file_name(started))
+        });
+        match &night {
+            Some(path) => println!("kombat host: each game's result goes to {}", sanitize(&path.display().to_string())),
+            None => println!("kombat host: no data directory, so the night's results are only printed here"),
+        }
+        println!("kombat host: type `help` for the host's commands (`rooms`, `broadcast TEXT`, `quit`, …)");
         tracing::info!(%bound, "hosting");
         let (quit, quitting) = oneshot::channel();
-        let operator = Operator { rooms: server.rooms(), shown, scenario, opened, quit: Some(quit) };
-        let console = tokio::spawn(operator.run(crate::net::stdin::lines()));
+        let console = HostConsole::new(server.rooms(), shown, scenario, opened, night);
+        let console = tokio::spawn(console.run(crate::net::stdin::lines(), ends, quit));
         server
-            .run(async {
+            .run_until(async {
                 tokio::select! {
-                    () = signals() => {}
+                    // A signal may be a restart: players try to resume.
+                    () = signals() => Farewell::Restart,
                     // Stdin ending (a host run in the background) drops the sender: not a `quit`.
-                    Ok(()) = quitting => {}
+                    Ok(()) = quitting => Farewell::Stopped,
                 }
             })
             .await;
@@ -172,37 +193,109 @@ fn room_line(room: &NewRoom, shown: &str, resumed: bool) -> String {
     format!("room {code}: {title}{resumed} — join with: kombat join {shown} --code {code}")
 }
 
-/// What the person running `kombat host` can type while it serves.
-struct Operator {
+/// The host's console: what the person running `kombat host` can type while it serves, and
+/// what it says when a game ends. Public so tests drive it as the host would.
+pub struct HostConsole {
     rooms: Rooms,
     /// The address players join at.
     shown: String,
     /// The scenario `new` opens when none is named.
     scenario: String,
     opened: Vec<NewRoom>,
-    quit: Option<oneshot::Sender<()>>,
+    /// The latest ended game of each room, kept after the room closes.
+    ended: BTreeMap<String, GameEnd>,
+    /// The night's results file: one line per ended game.
+    night: Option<PathBuf>,
+    quitting: bool,
 }
 
-impl Operator {
-    /// Answers each line on stdin; stops reading at its end (the server goes on).
-    async fn run(mut self, mut lines: mpsc::Receiver<String>) {
-        while let Some(line) = lines.recv().await {
-            let answer = self.answer(&line).await;
-            if !answer.is_empty() {
-                println!("{answer}");
-            }
-            if self.quit.is_none() {
-                return;
+/// The longest message `broadcast` sends, in characters.
+pub const MAX_BROADCAST: usize = 500;
+
+/// One line of the night's results file: the game's end and when (seconds since the epoch).
+#[derive(serde::Serialize)]
+struct NightLine<'a> {
+    ended_at: u64,
+    #[serde(flatten)]
+    end: &'a GameEnd,
+}
+
+impl HostConsole {
+    /// A console for `rooms` (`opened` so far), keeping each ended game in `night`.
+    pub fn new(rooms: Rooms, shown: String, scenario: String, opened: Vec<NewRoom>, night: Option<PathBuf>) -> Self {
+        HostConsole { rooms, shown, scenario, opened, ended: BTreeMap::new(), night, quitting: false }
+    }
+
+    /// Answers each line on stdin and reports each game's end until `quit` (then `quit` hears
+    /// it); the end of stdin stops reading lines, not the server.
+    async fn run(
+        mut self,
+        mut lines: mpsc::Receiver<String>,
+        mut ends: mpsc::UnboundedReceiver<GameEnd>,
+        quit: oneshot::Sender<()>,
+    ) {
+        let mut reading = true;
+        loop {
+            tokio::select! {
+                line = lines.recv(), if reading => match line {
+                    Some(line) => {
+                        let answer = self.answer(&line).await;
+                        if !answer.is_empty() {
+                            println!("{answer}");
+                        }
+                        if self.quitting {
+                            let _ = quit.send(());
+                            return;
+                        }
+                    }
+                    None => reading = false,
+                },
+                Some(end) = ends.recv() => println!("{}", self.game_ended(end)),
+                else => return,
             }
         }
     }
 
-    async fn answer(&mut self, line: &str) -> String {
-        let mut words = line.split_whitespace();
-        match (words.next(), words.next(), words.next()) {
-            (None, ..) => String::new(),
-            (Some("new"), scenario, None) => {
-                let scenario = scenario.map_or_else(|| self.scenario.clone(), str::to_owned);
+    /// Whether `quit` was typed.
+    pub fn quitting(&self) -> bool {
+        self.quitting
+    }
+
+    /// A game ended: keeps it in the night's file, and says so in one line (room, scenario,
+    /// result with the game's time, where the postmortem is).
+    pub fn game_ended(&mut self, end: GameEnd) -> String {
+        let mut said = format!(
+            "room {} ({}) is over: {}; postmortem: {}",
+            sanitize(&end.room),
+            sanitize(&end.scenario),
+            sanitize(&end.result()),
+            end.postmortem
+                .as_deref()
+                .map_or_else(|| "not kept (no data directory)".to_owned(), |p| sanitize(&p.display().to_string())),
+        );
+        if let Some(night) = &self.night {
+            let ended_at =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
+            let written = serde_json::to_string(&NightLine { ended_at, end: &end })
+                .map_err(std::io::Error::other)
+                .and_then(|line| crate::room::files::append_line(night, &line));
+            if let Err(e) = written {
+                tracing::warn!("cannot keep the result in {}: {e}", night.display());
+                let _ = write!(said, "\n(cannot keep it in {}: {})", night.display(), sanitize(&e.to_string()));
+            }
+        }
+        self.ended.insert(end.room.clone(), end);
+        said
+    }
+
+    /// The answer to one line typed at the console (empty for an empty line).
+    pub async fn answer(&mut self, line: &str) -> String {
+        let line = line.trim();
+        let (word, rest) = line.split_once(char::is_whitespace).map_or((line, ""), |(w, r)| (w, r.trim()));
+        match (word, rest) {
+            ("", _) => String::new(),
+            ("new", scenario) if !scenario.contains(char::is_whitespace) => {
+                let scenario = if scenario.is_empty() { self.scenario.clone() } else { scenario.to_owned() };
                 match self.rooms.create(&scenario).await {
                     Ok(room) => {
                         let said = room_line(&room, &self.shown, false);
@@ -214,27 +307,73 @@ impl Operator {
                     }
                 }
             }
-            (Some("rooms"), None, _) => {
-                if self.opened.is_empty() {
-                    "no rooms yet: `new [SCENARIO]` opens one".to_owned()
-                } else {
-                    self.opened.iter().map(|r| room_line(r, &self.shown, false)).collect::<Vec<_>>().join("\n")
+            ("rooms", "") => self.rooms_text().await,
+            ("broadcast", "") => "usage: broadcast TEXT (sent to every player in every room)".to_owned(),
+            ("broadcast", text) => {
+                let text: String = sanitize(text).chars().take(MAX_BROADCAST).collect();
+                match self.rooms.broadcast(&text).await {
+                    0 => "no room is open: nobody to tell".to_owned(),
+                    1 => "sent to the players of 1 room".to_owned(),
+                    n => format!("sent to the players of {n} rooms"),
                 }
             }
-            (Some("quit" | "stop" | "exit"), None, _) => {
-                if let Some(quit) = self.quit.take() {
-                    let _ = quit.send(());
-                }
-                "kombat host: stopping (players are told)".to_owned()
+            ("quit" | "stop" | "exit", "") => {
+                self.quitting = true;
+                "kombat host: stopping (players are told the host stopped)".to_owned()
             }
-            (Some("help"), None, _) => "new [SCENARIO]   open another room (the --scenario one unless named)\n\
-                 rooms            the rooms opened since this host started\n\
-                 quit             tell every player and stop"
-                .to_owned(),
-            (Some(word), ..) => format!("{}: not a host command; try `help`", sanitize(word)),
+            ("help", "") => HELP.to_owned(),
+            (word, _) => format!("{}: not a host command; try `help`", sanitize(word)),
         }
     }
+
+    /// Each room opened here, where it stands: phase, turn, players and result.
+    async fn rooms_text(&self) -> String {
+        if self.opened.is_empty() {
+            return "no rooms yet: `new [SCENARIO]` opens one".to_owned();
+        }
+        let open: BTreeMap<String, RoomStatus> =
+            self.rooms.status().await.into_iter().map(|status| (status.code.clone(), status)).collect();
+        let mut lines = Vec::new();
+        for room in &self.opened {
+            let (head, players) = match (open.get(&room.code), self.ended.get(&room.code)) {
+                (Some(status), _) => {
+                    let result = status.result.as_deref().map(|r| format!(": {}", sanitize(r))).unwrap_or_default();
+                    let phase = status.phase.as_str();
+                    let turn = status.turn;
+                    let head = match status.phase {
+                        super::RoomPhase::Lobby => phase.to_owned(),
+                        _ => format!("{phase}, turn {turn}{result}"),
+                    };
+                    let players: Vec<String> = status
+                        .players
+                        .iter()
+                        .map(|p| player_text(&p.player, if p.connected { "" } else { ", away" }))
+                        .collect();
+                    (head, players)
+                }
+                (None, Some(end)) => (
+                    format!("ended, turn {}: {} (everyone has left)", end.turn, sanitize(&end.result())),
+                    end.players.iter().map(|p| player_text(p, "")).collect(),
+                ),
+                (None, None) => ("closed".to_owned(), Vec::new()),
+            };
+            let players = if players.is_empty() { "nobody".to_owned() } else { players.join(", ") };
+            lines.push(format!("room {} ({}): {head}\n  players: {players}", room.code, sanitize(&room.scenario)));
+        }
+        lines.join("\n")
+    }
 }
+
+/// `Lee (liaison)`.
+fn player_text(player: &PlayerAt, more: &str) -> String {
+    format!("{} ({}{more})", sanitize(&player.name), player.seat)
+}
+
+const HELP: &str = "new [SCENARIO]   open another room (the --scenario one unless named)\n\
+     rooms            each room: its phase, turn, players (name and seat) and result\n\
+     broadcast TEXT   send a message to every player in every room\n\
+     quit             tell every player the host stopped, and stop\n\
+     help             this list";
 
 /// Completes on ctrl-c or SIGTERM.
 async fn signals() {

@@ -1,7 +1,7 @@
 //! The registry: one task that owns the map from join codes to tables. It makes each new room's
 //! code (retrying on the unlikely collision), takes back a room restored after a restart under its
-//! old code, finds a table for a code, forgets a table when it ends, and on shutdown closes every
-//! table at once.
+//! old code, finds a table for a code, lists the open tables (for the host's console), forgets a
+//! table when it ends, and on shutdown closes every table at once.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,7 +12,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::Limits;
 use super::code;
 use super::persist::RoomDir;
-use super::table::{Opening, Start, TableHandle};
+use super::report::GameEnd;
+use super::table::{Farewell, Opening, Start, TableHandle};
 use crate::game::Game;
 use crate::room::RoomConfig;
 
@@ -21,6 +22,7 @@ enum Command {
         game: Box<Game>,
         config: RoomConfig,
         keep: Option<Arc<RoomDir>>,
+        ends: Option<mpsc::UnboundedSender<GameEnd>>,
         reply: oneshot::Sender<anyhow::Result<String>>,
     },
     Adopt {
@@ -32,8 +34,12 @@ enum Command {
         code: String,
         reply: oneshot::Sender<Option<TableHandle>>,
     },
+    List {
+        reply: oneshot::Sender<Vec<(String, TableHandle)>>,
+    },
     Shutdown {
         reason: String,
+        farewell: Farewell,
         reply: oneshot::Sender<()>,
     },
 }
@@ -52,9 +58,16 @@ impl Registry {
     }
 
     /// A table for `game` under a fresh join code; with `keep`, its record is kept there.
-    pub async fn create(&self, game: Game, config: RoomConfig, keep: Option<Arc<RoomDir>>) -> anyhow::Result<String> {
+    /// `ends` hears its game's end.
+    pub async fn create(
+        &self,
+        game: Game,
+        config: RoomConfig,
+        keep: Option<Arc<RoomDir>>,
+        ends: Option<mpsc::UnboundedSender<GameEnd>>,
+    ) -> anyhow::Result<String> {
         let (reply, answer) = oneshot::channel();
-        let command = Command::Create { game: Box::new(game), config, keep, reply };
+        let command = Command::Create { game: Box::new(game), config, keep, ends, reply };
         self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
         answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?
     }
@@ -74,10 +87,20 @@ impl Registry {
         answer.await.ok().flatten()
     }
 
-    /// Closes every table (telling its players `reason`); later lookups find nothing.
-    pub async fn shutdown(&self, reason: &str) {
+    /// Every open table with its code, in the order of their codes.
+    pub async fn list(&self) -> Vec<(String, TableHandle)> {
         let (reply, answer) = oneshot::channel();
-        if self.commands.send(Command::Shutdown { reason: reason.to_owned(), reply }).await.is_ok() {
+        if self.commands.send(Command::List { reply }).await.is_err() {
+            return Vec::new();
+        }
+        answer.await.unwrap_or_default()
+    }
+
+    /// Closes every table (telling its players `reason`, as `farewell` says); later lookups find
+    /// nothing.
+    pub async fn shutdown(&self, reason: &str, farewell: Farewell) {
+        let (reply, answer) = oneshot::channel();
+        if self.commands.send(Command::Shutdown { reason: reason.to_owned(), farewell, reply }).await.is_ok() {
             let _ = answer.await;
         }
     }
@@ -98,7 +121,7 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
         };
         let Some(command) = command else { break };
         match command {
-            Command::Create { game, config, keep, reply } => {
+            Command::Create { game, config, keep, ends, reply } => {
                 if !open {
                     let _ = reply.send(Err(anyhow::anyhow!("the server is shutting down")));
                     continue;
@@ -112,7 +135,7 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
                     }
                 };
                 if let Ok(code) = &code {
-                    let opening = Opening { config, keep, start: Start::Fresh(*game) };
+                    let opening = Opening { config, keep, start: Start::Fresh(*game), ends };
                     let table = TableHandle::open(code.clone(), opening, &limits, gone_tx.clone());
                     tables.insert(code.clone(), table);
                 }
@@ -137,14 +160,20 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
                 }
                 let _ = reply.send(table);
             }
-            Command::Shutdown { reason, reply } => {
+            Command::List { reply } => {
+                let mut open: Vec<(String, TableHandle)> =
+                    tables.iter().filter(|(_, t)| !t.is_closed()).map(|(c, t)| (c.clone(), t.clone())).collect();
+                open.sort_by(|a, b| a.0.cmp(&b.0));
+                let _ = reply.send(open);
+            }
+            Command::Shutdown { reason, farewell, reply } => {
                 let grace = limits.shutdown_grace;
                 open = false;
                 let closing = tables.drain().map(|(_, table)| {
                     let reason = reason.clone();
                     async move {
                         let wait = grace.max(Duration::from_millis(100));
-                        let _ = tokio::time::timeout(wait, table.shutdown(&reason)).await;
+                        let _ = tokio::time::timeout(wait, table.shutdown(&reason, farewell)).await;
                     }
                 });
                 futures_util::future::join_all(closing).await;

@@ -19,7 +19,7 @@ mod fanout;
 mod requests;
 mod seating;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,6 +31,7 @@ use super::bucket::Bucket;
 use super::code;
 use super::outbox::Outbox;
 use super::persist::{MemberRecord, RecordPhase, Revived, RoomDir, RoomRecord};
+use super::report::{self, GameEnd, PlayerAt, PlayerStatus, RoomStatus};
 use crate::game::state::ChatLine;
 use crate::game::{Event, Game, Phase, Seat, Stamped};
 use crate::net::protocol::{ClientMsg, MAX_FRAME, RoleWish, ServerMsg};
@@ -49,6 +50,17 @@ pub const KICKED: &str = "kicked by the game master";
 pub const HOST_TROUBLE: &str = "the host cannot keep this game on disk (the host's log says why): \
      the game goes on, but a restart of the server may lose it";
 pub const TOO_MANY_JOINS: &str = "too many players are joining this room at once; try again in a few seconds";
+/// The most of a postmortem sent to a player, so that the message fits a frame.
+const MAX_POSTMORTEM: usize = MAX_FRAME - 1024;
+
+/// How a table's players are sent off when the server stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Farewell {
+    /// The server may come back (a restart): `Refused`, and clients try to resume.
+    Restart,
+    /// The host stopped for good (`quit`): `Stopped`, and clients exit.
+    Stopped,
+}
 
 /// What handlers ask of a table.
 pub enum Command {
@@ -77,7 +89,16 @@ pub enum Command {
     },
     Shutdown {
         reason: String,
+        farewell: Farewell,
         reply: oneshot::Sender<()>,
+    },
+    /// Where the room stands, for the host's console.
+    Status {
+        reply: oneshot::Sender<RoomStatus>,
+    },
+    /// A message from the host to every player in the room.
+    Broadcast {
+        text: String,
     },
     /// Runs `f` inside the room actor (tests use it to make the room fail).
     #[cfg(test)]
@@ -100,6 +121,8 @@ pub struct Opening {
     /// Keeps the room's record there, so that a restarted server resumes it.
     pub keep: Option<Arc<RoomDir>>,
     pub start: Start,
+    /// Hears the game's end, once (`kombat host`'s console and night file).
+    pub ends: Option<mpsc::UnboundedSender<GameEnd>>,
 }
 
 pub enum Start {
@@ -119,13 +142,13 @@ impl TableHandle {
         limits: &Limits,
         gone: mpsc::UnboundedSender<String>,
     ) -> TableHandle {
-        TableHandle::open(code, Opening { config, keep: None, start: Start::Fresh(game) }, limits, gone)
+        TableHandle::open(code, Opening { config, keep: None, start: Start::Fresh(game), ends: None }, limits, gone)
     }
 
     /// A table for a new room or a restored one; `gone` hears its code when it ends.
     pub fn open(code: String, opening: Opening, limits: &Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
         let (commands, inbox) = mpsc::channel(256);
-        let Opening { config, keep, start } = opening;
+        let Opening { config, keep, start, ends } = opening;
         let (game, journal, members, acted) = match start {
             Start::Fresh(game) => (game, None, Vec::new(), BTreeMap::new()),
             Start::Restored { revived, members } => (revived.game, revived.journal, members, revived.acted),
@@ -144,7 +167,13 @@ impl TableHandle {
             .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), limits)))
             .collect();
         let timed = config.turn_timer.is_some();
+        let seed = config.seed;
         let table = Table {
+            scenario: scenario.id.clone(),
+            seed,
+            ends,
+            finished: None,
+            delivered: BTreeSet::new(),
             timed,
             title: scenario.title.clone(),
             summary: scenario.summary.clone(),
@@ -196,9 +225,19 @@ impl TableHandle {
     }
 
     /// Tells every player why, closes their connections and ends the room.
-    pub async fn shutdown(&self, reason: &str) {
+    pub async fn shutdown(&self, reason: &str, farewell: Farewell) {
         let reason = reason.to_owned();
-        let _ = self.ask(|reply| Command::Shutdown { reason, reply }).await;
+        let _ = self.ask(|reply| Command::Shutdown { reason, farewell, reply }).await;
+    }
+
+    /// Where the room stands.
+    pub async fn status(&self) -> Result<RoomStatus, Closed> {
+        self.ask(|reply| Command::Status { reply }).await
+    }
+
+    /// Sends every player in the room a notice from the host.
+    pub async fn broadcast(&self, text: &str) -> Result<(), Closed> {
+        self.commands.send(Command::Broadcast { text: text.to_owned() }).await.map_err(|_| Closed)
     }
 
     #[cfg(test)]
@@ -225,6 +264,15 @@ enum Flow {
 
 struct Table {
     code: String,
+    /// The scenario's id.
+    scenario: String,
+    seed: u64,
+    /// Hears the game's end (see [`Opening::ends`]).
+    ends: Option<mpsc::UnboundedSender<GameEnd>>,
+    /// The ended game: its result and postmortem, worked out once.
+    finished: Option<Finished>,
+    /// The connections that were sent the postmortem.
+    delivered: BTreeSet<u64>,
     title: String,
     summary: String,
     seats: SeatLimits,
@@ -247,6 +295,14 @@ struct Table {
     fresh: Vec<Stamped>,
     /// The room has a turn timer: each seat's views are followed by the time the turn has left.
     timed: bool,
+}
+
+/// An ended game, as its players and the host get it.
+struct Finished {
+    end: GameEnd,
+    /// The postmortem's file name on the host (a hint for the players' own file).
+    name: String,
+    text: String,
 }
 
 /// A room's record and where it goes.
@@ -310,6 +366,12 @@ impl Table {
                 failed = true;
                 break;
             }
+            // After the debrief's views: the postmortem, and the host hears of the end.
+            if self.ended && self.finished.is_none() && self.finish().await.is_err() {
+                self.fail();
+                failed = true;
+                break;
+            }
             // Over, and everyone has seen the debrief and gone: nothing is left to serve.
             if self.ended && self.members.values().all(|m| m.outbox.is_none()) {
                 tracing::info!(code = %self.code, "the game is over and every player has gone");
@@ -354,14 +416,8 @@ impl Table {
                 false
             }
             RoomEvent::Postmortem(path) => {
+                // The players get the text itself when the table finishes the game (`finish`).
                 tracing::info!(code = %self.code, "postmortem written to {}", path.display());
-                // The file name only: the host's directories are not the players' business.
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let text = format!("the host saved the postmortem in its data directory as postmortems/{name}");
-                let seats: Vec<Seat> = self.members.keys().copied().collect();
-                for seat in seats {
-                    self.notice(seat, &text);
-                }
                 false
             }
         }
@@ -400,16 +456,32 @@ impl Table {
                 }
                 Ok(Flow::Continue)
             }
-            Command::Shutdown { reason, reply } => {
+            Command::Shutdown { reason, farewell, reply } => {
+                let goodbye = match farewell {
+                    Farewell::Restart => ServerMsg::Refused { reason },
+                    Farewell::Stopped => ServerMsg::Stopped { reason },
+                };
                 for member in self.members.values_mut() {
                     if let Some(outbox) = member.outbox.take() {
-                        outbox.send(&ServerMsg::Refused { reason: reason.clone() });
+                        outbox.send(&goodbye);
                         outbox.close();
                     }
                 }
                 let _ = self.room.end().await;
                 let _ = reply.send(());
                 Ok(Flow::Stop)
+            }
+            Command::Status { reply } => {
+                let _ = reply.send(self.status().await?);
+                Ok(Flow::Continue)
+            }
+            Command::Broadcast { text } => {
+                let text = format!("from the host: {text}");
+                let seats: Vec<Seat> = self.members.keys().copied().collect();
+                for seat in seats {
+                    self.notice(seat, &text);
+                }
+                Ok(Flow::Continue)
             }
             #[cfg(test)]
             Command::Room(f) => {
@@ -466,6 +538,8 @@ impl Table {
     async fn seated(&mut self, seat: Seat) -> Result<Flow, RoomGone> {
         if self.started {
             self.refresh(Some(seat)).await?;
+            // Back after the end on a new connection: the postmortem it has not had.
+            self.deliver_postmortem(seat);
         } else {
             self.lobby_changed();
         }
@@ -514,6 +588,72 @@ impl Table {
 }
 
 impl Table {
+    /// The game ended: works out its result and postmortem once, sends the postmortem to each
+    /// connected player and tells the host.
+    async fn finish(&mut self) -> Result<(), RoomGone> {
+        let (end, text) = self.room.inspect(|game| (GameEnd::of(game), crate::room::postmortem_text(game))).await?;
+        let Some(mut end) = end else {
+            // `ended` came from a missed broadcast that was not the end after all.
+            self.ended = false;
+            return Ok(());
+        };
+        // Asked after the end was applied, the room has written its postmortem by now.
+        end.postmortem = self.room.records().await?.postmortem;
+        end.room.clone_from(&self.code);
+        end.seed = self.seed;
+        end.players = self
+            .members
+            .iter()
+            .filter(|(seat, _)| !matches!(seat, Seat::Spectator(_)))
+            .map(|(seat, m)| PlayerAt::new(&m.name, *seat))
+            .collect();
+        let name = end
+            .postmortem
+            .as_deref()
+            .and_then(Path::file_name)
+            .map_or_else(|| format!("{}-{}.md", self.scenario, self.seed), |n| n.to_string_lossy().into_owned());
+        let text = fit_postmortem(text);
+        tracing::info!(code = %self.code, result = %end.result(), "game over");
+        if let Some(ends) = &self.ends {
+            let _ = ends.send(end.clone());
+        }
+        self.finished = Some(Finished { end, name, text });
+        let seats: Vec<Seat> = self.members.keys().copied().collect();
+        for seat in seats {
+            self.deliver_postmortem(seat);
+        }
+        Ok(())
+    }
+
+    /// Sends `seat`'s connection the ended game's postmortem, unless it had it.
+    fn deliver_postmortem(&mut self, seat: Seat) {
+        let Some(finished) = &self.finished else { return };
+        let Some(conn) = self.members.get(&seat).filter(|m| m.outbox.is_some()).map(|m| m.conn) else { return };
+        if !self.delivered.insert(conn) {
+            return;
+        }
+        let message = ServerMsg::Postmortem { name: finished.name.clone(), text: finished.text.clone() };
+        self.send(seat, &message);
+    }
+
+    /// Where the room stands, for the host.
+    async fn status(&self) -> Result<RoomStatus, RoomGone> {
+        let (phase, turn) = self.room.inspect(report::standing).await?;
+        let players = self
+            .members
+            .iter()
+            .map(|(seat, m)| PlayerStatus { player: PlayerAt::new(&m.name, *seat), connected: m.outbox.is_some() })
+            .collect();
+        Ok(RoomStatus {
+            code: self.code.clone(),
+            scenario: self.scenario.clone(),
+            phase,
+            turn,
+            players,
+            result: self.finished.as_ref().map(|f| f.end.result()),
+        })
+    }
+
     /// Writes the room's record if who sits where or the phase changed since it was last written.
     async fn keep(&mut self) -> Result<(), RoomGone> {
         self.dirty = false;
@@ -564,6 +704,19 @@ impl Table {
             Err(e) => tracing::warn!(code = %self.code, "cannot remove the room's record ({why}): {e}"),
         }
     }
+}
+
+/// The postmortem cut to what a message carries, with a note where it was cut.
+fn fit_postmortem(mut text: String) -> String {
+    if text.len() > MAX_POSTMORTEM {
+        let mut cut = MAX_POSTMORTEM;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push_str("\n\n(cut short to fit the connection: the host's copy is whole)\n");
+    }
+    text
 }
 
 #[cfg(test)]

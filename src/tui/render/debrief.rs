@@ -426,7 +426,8 @@ fn render_postmortem(app: &App, d: &DebriefScreen, area: Rect, buf: &mut Buffer)
     // The room reports the path once the file is written; until then there is nothing to open.
     let (said, style) = match &d.postmortem {
         Some(path) => (sanitize(&path.display().to_string()), theme.text),
-        None if d.hosted => ("kept by the host (kombat host writes it to its data directory)".to_owned(), theme.muted),
+        // The host sends it once the game is over, and the client keeps it in the data directory.
+        None if d.hosted => ("on its way from the host…".to_owned(), theme.muted),
         None => ("being written…".to_owned(), theme.muted),
     };
     let room = usize::from(area.width).saturating_sub(14);

@@ -150,6 +150,17 @@ impl Session {
             // The server hangs up after it. Whatever made it (shutting down for a restart, a
             // flood), resuming is worth a try; a refused resume ends the session.
             ServerMsg::Refused { reason } => return Some(Stop::Dropped(format!("the server hung up: {reason}"))),
+            ServerMsg::Stopped { reason } => return Some(Stop::Closed(Closed::HostStopped(reason))),
+            ServerMsg::Postmortem { name, text } => {
+                let saved = match &self.config.data_dir {
+                    Some(data) => crate::room::files::save_received_postmortem(data, &name, &text)
+                        .map_err(|e| format!("cannot keep the postmortem in {}: {e}", data.display())),
+                    None => {
+                        Err("the host sent the postmortem, but there is no data directory to keep it in".to_owned())
+                    }
+                };
+                self.emit(ClientEvent::Postmortem(saved)).await;
+            }
             ServerMsg::Joined { token, .. } => self.token = token,
             ServerMsg::Pong { .. } | ServerMsg::Welcome { .. } => {}
         }

@@ -118,7 +118,12 @@ fn kept_table(code: &str, name: &str, limits: &Limits) -> (TableHandle, Arc<Room
     let data = std::env::temp_dir().join(format!("kombat-table-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let dir = Arc::new(RoomDir::open(&data).expect("opens"));
-    let opening = Opening { config: RoomConfig::default(), keep: Some(Arc::clone(&dir)), start: Start::Fresh(game()) };
+    let opening = Opening {
+        config: RoomConfig::default(),
+        keep: Some(Arc::clone(&dir)),
+        start: Start::Fresh(game()),
+        ends: None,
+    };
     let (gone, _) = mpsc::unbounded_channel();
     (TableHandle::open(code.to_owned(), opening, limits, gone), dir, data)
 }
