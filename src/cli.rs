@@ -101,6 +101,10 @@ pub enum Command {
         /// The scenario file the game was played on, when it is not a built-in one.
         #[arg(long, value_name = "FILE")]
         scenario: Option<String>,
+        /// Step through the game on the game screen instead (the debrief on the projector):
+        /// forward, back, turn by turn, any seat's view as it was then.
+        #[arg(long)]
+        screen: bool,
     },
 }
 
@@ -140,6 +144,7 @@ pub fn main() -> ExitCode {
             seed: cli.seed,
             difficulty: cli.difficulty,
             join: None,
+            replay: None,
         }),
         Some(Command::Host(options)) => ssh::host(options),
         Some(Command::Join(options)) => join::run(options),
@@ -152,7 +157,8 @@ pub fn main() -> ExitCode {
         Some(Command::Console { scenario, seed, turn_seconds, difficulty }) => {
             console::run(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed, turn_seconds, difficulty)
         }
-        Some(Command::Replay { file, scenario }) => replay::run(&file, scenario.as_deref()),
+        Some(Command::Replay { file, scenario, screen: false }) => replay::run(&file, scenario.as_deref()),
+        Some(Command::Replay { file, scenario, screen: true }) => replay::screen(&file, scenario.as_deref(), cli.theme),
         Some(Command::Completions { shell }) => install::completions(shell, &mut std::io::stdout().lock()),
         Some(Command::Man { out }) => install::man(out.as_deref(), &mut std::io::stdout().lock()),
         Some(Command::Scenario(cmd)) => run_scenario_command(cmd),

@@ -14,6 +14,7 @@ pub mod journal;
 pub mod npc;
 pub mod postmortem;
 pub mod prove;
+pub mod replay;
 pub mod rules;
 pub mod score;
 pub mod seat;

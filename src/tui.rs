@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod complete;
 pub mod driver;
 pub mod history;
+pub mod journals;
 pub mod keymap;
 pub mod launch;
 pub mod render;

@@ -1,5 +1,6 @@
 //! `kombat replay FILE`: plays a journal again and prints the transcript the console printed, then
 //! writes the postmortem anew (byte for byte the one the game wrote). Errors name the line.
+//! `kombat replay FILE --screen` steps through it on the game screen instead (`tui::app::ReplayScreen`).
 
 use std::process::ExitCode;
 
@@ -65,4 +66,13 @@ pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> 
         Phase::Ended(Outcome::Lost { .. }) => ExitCode::from(2),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// `kombat replay FILE --screen`: the journal is read and played before the terminal is taken, so
+/// a bad or truncated one is a plain error message.
+pub fn screen(file: &str, scenario_file: Option<&str>, theme: Option<String>) -> anyhow::Result<ExitCode> {
+    let replay = crate::tui::journals::open(std::path::Path::new(file), scenario_file).map_err(anyhow::Error::msg)?;
+    let replay = Some(std::sync::Arc::new(replay));
+    let options = crate::tui::launch::Options { theme, replay, ..crate::tui::launch::Options::default() };
+    crate::tui::launch::run(options)
 }

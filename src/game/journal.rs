@@ -334,16 +334,20 @@ pub fn replay_with(
         if entry.turn() != game.turn() {
             return Err(JournalError::TurnMismatch { line, recorded: entry.turn(), actual: game.turn() });
         }
-        let events = match entry {
-            Entry::Act { seat, action, .. } => {
-                game.act(*seat, action).map_err(|error| JournalError::Refused { line, error })?
-            }
-            Entry::ForcedTurnEnd { .. } => game.force_turn(),
-            Entry::Left { seat, .. } => game.leave(*seat),
-        };
+        let events = apply_entry(&mut game, entry).map_err(|error| JournalError::Refused { line, error })?;
         each(&game, &events);
     }
     Ok(game)
+}
+
+/// Plays one journal entry on `game`, as the room did: the events it brought, or the rule that
+/// refused it. The caller checks the turn.
+pub fn apply_entry(game: &mut Game, entry: &Entry) -> Result<Vec<Stamped>, RuleError> {
+    Ok(match entry {
+        Entry::Act { seat, action, .. } => game.act(*seat, action)?,
+        Entry::ForcedTurnEnd { .. } => game.force_turn(),
+        Entry::Left { seat, .. } => game.leave(*seat),
+    })
 }
 
 #[cfg(test)]

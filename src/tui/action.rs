@@ -69,10 +69,22 @@ pub enum Action {
     PostUpdate,
     /// In the manifest editor (`kubectl edit`, `apply -f -`): send the text with its command.
     SaveManifest,
+    /// Replaying a game: one step back.
+    StepBack,
+    /// Replaying a game: one step forward.
+    StepForward,
+    /// Replaying a game: back to the start of the turn (or the one before).
+    PrevTurn,
+    /// Replaying a game: on to the next turn.
+    NextTurn,
+    /// Replaying a game: back to the previous moment of the timeline.
+    PrevMoment,
+    /// Replaying a game: on to the next moment (a turn, a change, the cause declared, the end).
+    NextMoment,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 37] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -106,6 +118,23 @@ impl Action {
         Action::Difficulty,
         Action::PostUpdate,
         Action::SaveManifest,
+        Action::StepBack,
+        Action::StepForward,
+        Action::PrevTurn,
+        Action::NextTurn,
+        Action::PrevMoment,
+        Action::NextMoment,
+    ];
+
+    /// The keys of the replay screen (`kombat replay --screen`, "Replay a game"), which mean
+    /// nothing elsewhere.
+    pub const REPLAY: [Action; 6] = [
+        Action::StepBack,
+        Action::StepForward,
+        Action::PrevTurn,
+        Action::NextTurn,
+        Action::PrevMoment,
+        Action::NextMoment,
     ];
 
     /// One or two words for the footer.
@@ -142,6 +171,12 @@ impl Action {
             Action::Difficulty => "difficulty",
             Action::PostUpdate => "post update",
             Action::SaveManifest => "save",
+            Action::StepBack => "back",
+            Action::StepForward => "step",
+            Action::PrevTurn => "prev turn",
+            Action::NextTurn => "next turn",
+            Action::PrevMoment => "prev moment",
+            Action::NextMoment => "next moment",
         }
     }
 
@@ -183,6 +218,14 @@ impl Action {
             }
             Action::PostUpdate => "In the status-update editor: post the update (Enter starts a new line)",
             Action::SaveManifest => "In the kubectl edit / apply -f - editor: send it (Esc cancels)",
+            Action::StepBack => "Replaying a game: one step back",
+            Action::StepForward => "Replaying a game: one step forward (a command, a message, a turn's end)",
+            Action::PrevTurn => "Replaying a game: back to the start of this turn, or of the one before",
+            Action::NextTurn => "Replaying a game: on to the start of the next turn",
+            Action::PrevMoment => {
+                "Replaying a game: back to the previous moment (a turn, a change, the cause, the end)"
+            }
+            Action::NextMoment => "Replaying a game: on to the next moment (a turn, a change, the cause, the end)",
         }
     }
 }

@@ -8,6 +8,7 @@ mod declare;
 mod lobby;
 mod manifest;
 mod play;
+mod replay;
 mod seats;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ pub use lobby::{
 };
 pub use manifest::{ManifestEditor, Saved, fetched_for_editor};
 pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
+pub use replay::{JournalFile, JournalList, ReplayScreen};
 pub use seats::{
     MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel, removable,
 };
@@ -42,13 +44,21 @@ pub enum MenuItem {
     Host,
     Join,
     Scenarios,
+    Replay,
     Help,
     Quit,
 }
 
 impl MenuItem {
-    pub const ALL: [MenuItem; 6] =
-        [MenuItem::Solo, MenuItem::Host, MenuItem::Join, MenuItem::Scenarios, MenuItem::Help, MenuItem::Quit];
+    pub const ALL: [MenuItem; 7] = [
+        MenuItem::Solo,
+        MenuItem::Host,
+        MenuItem::Join,
+        MenuItem::Scenarios,
+        MenuItem::Replay,
+        MenuItem::Help,
+        MenuItem::Quit,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -56,6 +66,7 @@ impl MenuItem {
             MenuItem::Host => "Host a game",
             MenuItem::Join => "Join a game",
             MenuItem::Scenarios => "Scenarios",
+            MenuItem::Replay => "Replay a game",
             MenuItem::Help => "Help",
             MenuItem::Quit => "Quit",
         }
@@ -67,6 +78,7 @@ impl MenuItem {
             MenuItem::Host => "Run a game night from here: a room on this machine, with a code to share",
             MenuItem::Join => "Join a hosted game with the address and code the host gave you",
             MenuItem::Scenarios => "Browse the scenarios: difficulty, tags, what to expect",
+            MenuItem::Replay => "Step through a finished game: what each seat saw, turn by turn",
             MenuItem::Help => "Keys and how to play",
             MenuItem::Quit => "Leave kombat",
         }
@@ -112,6 +124,10 @@ pub enum Screen {
     HostSetup(Box<HostForm>),
     /// A hosted room before its game starts (and while connecting to it).
     Lobby(Box<LobbyScreen>),
+    /// "Replay a game": the journals kept in the data directory.
+    Journals(Box<JournalList>),
+    /// A finished game, stepped through seat by seat (`kombat replay --screen`).
+    Replay(Box<ReplayScreen>),
 }
 
 /// After the game: the ended game's view (with its debrief).
@@ -273,6 +289,10 @@ pub enum Msg {
     StartFailed(String),
     /// News from the server of a hosted game.
     Net(NetMsg),
+    /// The journals in the data directory, newest first, or why they could not be listed.
+    Journals(Result<Vec<JournalFile>, String>),
+    /// A journal played for the replay screen, or why it could not be.
+    Replay(Result<std::sync::Arc<crate::game::replay::Replay>, String>),
 }
 
 /// What the shell must do.
@@ -314,6 +334,10 @@ pub enum Effect {
     Host(HostRequest),
     /// A request in the hosted room's lobby.
     Lobby(LobbyRequest),
+    /// List the journals in the data directory; the shell answers with `Msg::Journals`.
+    ListJournals,
+    /// Read and play this journal; the shell answers with `Msg::Replay`.
+    OpenReplay(PathBuf),
     Quit,
 }
 
@@ -359,6 +383,8 @@ impl App {
             (None, Screen::Lobby(_)) => {
                 vec![Action::Select, Action::Ready, Action::StartGame, Action::Kick, Action::Back, Action::Help]
             }
+            (None, Screen::Journals(_)) => vec![Action::Up, Action::Down, Action::Select, Action::Back, Action::Help],
+            (None, Screen::Replay(_)) => replay::FOOTER.to_vec(),
         }
     }
 
@@ -389,6 +415,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             match &mut app.screen {
                 Screen::Game(game) => game.scroll_by(if up { 3 } else { -3 }),
                 Screen::Debrief(d) => d.scroll = if up { d.scroll.saturating_sub(3) } else { d.scroll + 3 },
+                Screen::Replay(r) => r.shown.scroll_by(if up { 3 } else { -3 }),
                 _ => {}
             }
             Vec::new()
@@ -403,6 +430,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Net(msg) => lobby::on_net(app, msg),
+        Msg::Journals(found) => {
+            replay::on_journals(app, found);
+            Vec::new()
+        }
+        Msg::Replay(opened) => {
+            replay::on_replay(app, opened);
+            Vec::new()
+        }
         Msg::TurnTimer { left, now } => {
             app.now = Some(now);
             if let Screen::Game(game) = &mut app.screen {
@@ -497,6 +532,8 @@ fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
     match app.screen {
         Screen::Game(_) => return play::on_key(app, key, event),
         Screen::Join(_) | Screen::HostSetup(_) | Screen::Lobby(_) => return lobby::on_key(app, key, event),
+        Screen::Journals(_) => return replay::on_list_key(app, key),
+        Screen::Replay(_) => return replay::on_key(app, key),
         _ => {}
     }
     let actions = app.keymap.actions(key);
@@ -570,6 +607,10 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
             }
         }
         MenuItem::Join => app.screen = Screen::Join(Box::new(JoinForm::new(&app.player_name))),
+        MenuItem::Replay => {
+            app.screen = Screen::Journals(Box::new(JournalList { loading: true, ..JournalList::default() }));
+            return vec![Effect::ListJournals];
+        }
         MenuItem::Help => app.overlay = Some(Overlay::Help),
         MenuItem::Quit => {
             app.quit = true;

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::app::{self, App, Effect, HostRequest, JoinRequest, Msg, NetMsg};
-use super::{history, render};
+use super::{history, journals, render};
 use crate::game::text::sanitize;
 use crate::game::{Difficulty, Game, Seat};
 use crate::net::client::{Client, ClientConfig, Closed};
@@ -181,6 +181,26 @@ impl Shell {
                 let server = self.server.as_ref().filter(|_| hosted)?;
                 let at = server.shareable();
                 Some(Msg::Net(NetMsg::Notice(format!("this kombat still hosts its rooms at {at} until you quit it"))))
+            }
+            // A stranger over SSH has no business with the host's journals.
+            Effect::ListJournals | Effect::OpenReplay(_) if self.settings.join_only.is_some() => {
+                Some(Msg::Journals(Err(REMOTE_ONLY_JOINS.to_owned())))
+            }
+            Effect::ListJournals => Some(Msg::Journals(match self.settings.data_dir.as_deref() {
+                Some(data) => journals::list(data),
+                None => Err(format!(
+                    "there is no data directory, so no games were recorded (set {})",
+                    crate::room::files::DATA_DIR_ENV
+                )),
+            })),
+            Effect::OpenReplay(path) => {
+                // Played off the screen's task: the keys keep answering meanwhile.
+                let to_app = self.to_app.clone();
+                tokio::spawn(async move {
+                    let opened = journals::open_in_background(path).await;
+                    let _ = to_app.send(Msg::Replay(opened)).await;
+                });
+                None
             }
             Effect::StartSolo { .. } if self.settings.join_only.is_some() => {
                 Some(Msg::StartFailed(REMOTE_ONLY_JOINS.to_owned()))

@@ -33,6 +33,9 @@ pub struct Options {
     pub difficulty: crate::game::Difficulty,
     /// Open on this hosted room's lobby instead of the title (`kombat join`).
     pub join: Option<JoinRequest>,
+    /// Open on this finished game's replay instead of the title (`kombat replay --screen`);
+    /// leaving it quits.
+    pub replay: Option<std::sync::Arc<crate::game::replay::Replay>>,
 }
 
 /// Where kombat reads its settings: `KOMBAT_CONFIG_DIR`, else the platform's config directory.
@@ -59,6 +62,10 @@ To play in line mode (pipes, scripts, screen readers), use the console:
 pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         match &options.join {
+            _ if options.replay.is_some() => eprintln!(
+                "kombat: the replay screen needs a terminal, and this output is not one. Without --screen, \
+                 kombat replay FILE prints the game's transcript."
+            ),
             Some(request) => eprintln!(
                 "kombat: the game screen needs a terminal, and this output is not one. For line mode (bots, \
                  scripts, screen readers) add --headless:\n  kombat join {} --code {} --headless",
@@ -83,6 +90,9 @@ pub fn run(options: Options) -> anyhow::Result<ExitCode> {
     let mut first = Vec::new();
     if let Some(request) = options.join {
         first.push(app::open_lobby(&mut app, request));
+    }
+    if let Some(replay) = options.replay {
+        app.screen = app::Screen::Replay(Box::new(app::ReplayScreen::new(replay, true)));
     }
     let settings = Settings { data_dir, seed: options.seed, first, join_only: None };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;

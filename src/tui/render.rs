@@ -14,6 +14,7 @@ mod master;
 mod menu;
 mod overlay;
 mod projector;
+mod replay;
 mod text;
 
 use ratatui::buffer::Buffer;
@@ -47,6 +48,8 @@ impl Widget for &App {
             Screen::Join(form) => lobby::render_join(self, form, regions.body, buf),
             Screen::HostSetup(form) => lobby::render_host(self, form, regions.body, buf),
             Screen::Lobby(lobby) => lobby::render_lobby(self, lobby, regions.body, buf),
+            Screen::Journals(list) => replay::render_journals(self, list, regions.body, buf),
+            Screen::Replay(screen) => replay::render(self, screen, regions.body, buf),
         }
         if let Some(overlay) = &self.overlay {
             overlay::render(self, overlay, regions.body, buf);
@@ -79,6 +82,7 @@ pub fn page_rows(app: &App) -> usize {
     let rows = match &app.screen {
         Screen::Game(game) => game::scrolled_rows(game, body),
         Screen::Debrief(d) => debrief::page_rows(app, d, body),
+        Screen::Replay(r) => game::scrolled_rows(&r.shown, replay::body(body)),
         _ => body.height.saturating_sub(8),
     };
     usize::from(rows).max(1)

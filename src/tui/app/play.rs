@@ -142,6 +142,9 @@ pub struct GameScreen {
     pub manifest: Option<ManifestEditor>,
     /// A saved manifest, until its answer shows in the console.
     pub saved: Option<Saved>,
+    /// A replayed game's screen: it shows what the seat saw and takes no input, so it has no
+    /// prompt.
+    pub watching: bool,
 }
 
 impl GameScreen {
@@ -168,6 +171,7 @@ impl GameScreen {
             deadline: None,
             manifest: None,
             saved: None,
+            watching: false,
         }
     }
 
@@ -505,7 +509,13 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         | Action::StartGame
         | Action::Kick
         | Action::PostUpdate
-        | Action::SaveManifest => return None,
+        | Action::SaveManifest
+        | Action::StepBack
+        | Action::StepForward
+        | Action::PrevTurn
+        | Action::NextTurn
+        | Action::PrevMoment
+        | Action::NextMoment => return None,
         Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane => {
             return seats::on_action(app, action);
         }

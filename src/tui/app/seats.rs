@@ -167,10 +167,12 @@ pub fn actions_for(seat: Seat) -> Vec<Action> {
 pub fn help_actions(app: &App) -> Vec<Action> {
     match &app.screen {
         Screen::Game(game) => actions_for(game.seat()),
+        Screen::Replay(_) => super::replay::HELP.to_vec(),
         _ => Action::ALL
             .into_iter()
             .filter(|a| {
                 !matches!(a, Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane)
+                    && !Action::REPLAY.contains(a)
             })
             .collect(),
     }

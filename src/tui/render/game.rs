@@ -104,6 +104,17 @@ impl GameLayout {
             let [left, side] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
             (None, left, Some(side))
         };
+        if game.watching {
+            return GameLayout {
+                header,
+                strip,
+                main: left,
+                candidates: None,
+                prompt: None,
+                side,
+                tall: area.height >= 40,
+            };
+        }
         let candidate_rows = candidate_lines(game, left.width).len() as u16;
         // The status-update editor has room for a few lines; the prompt is one.
         let prompt_rows = if game.editor.is_some() { EDITOR_ROWS } else { 3 };
@@ -255,7 +266,8 @@ pub(super) fn turn_spans(app: &App, game: &GameScreen, view: &RoleView, compact:
 pub(super) fn waiting_for(game: &GameScreen, view: &RoleView) -> Option<String> {
     let mut names: Vec<String> = Vec::new();
     for seat in &view.waiting {
-        let name = if game.seats.contains(seat) { "you".to_owned() } else { seat.label() };
+        // A replay is watched, not played: nobody at it is "you".
+        let name = if game.seats.contains(seat) && !game.watching { "you".to_owned() } else { seat.label() };
         if !names.contains(&name) {
             names.push(name);
         }

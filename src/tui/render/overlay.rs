@@ -62,6 +62,28 @@ fn playing_seat(app: &App) -> Option<Seat> {
 /// The lines a newcomer needs, with the keys from the keymap, for the seat they play.
 fn how_to_play(app: &App) -> Vec<String> {
     let key = |a: Action| app.keymap.label(a);
+    if matches!(app.screen, Screen::Replay(_)) {
+        return vec![
+            "A finished game, played again from its journal: every screen is as that seat saw it then.".to_owned(),
+            format!(
+                "{} and {} step back and forward; {} and {} jump a turn.",
+                key(Action::StepBack),
+                key(Action::StepForward),
+                key(Action::PrevTurn),
+                key(Action::NextTurn)
+            ),
+            format!(
+                "{} and {} jump between moments: a turn, a change to the cluster, the cause declared, \
+                 service restored, the end.",
+                key(Action::PrevMoment),
+                key(Action::NextMoment)
+            ),
+            format!(
+                "{} shows the next seat: liaison, troubleshooters, customer, game master, the public board.",
+                key(Action::NextSeat)
+            ),
+        ];
+    }
     match playing_seat(app) {
         Some(Seat::Customer(_)) => {
             return vec![
