@@ -78,10 +78,10 @@ fn scalar(v: &Value) -> String {
 /// otherwise it is split where the character class changes (camelcase.Split), each part title
 /// cased or, for a common acronym, upper cased, and joined with spaces.
 pub(crate) fn smart_label(field: &str) -> String {
+    const ACRONYMS: &[&str] = &["API", "URL", "UID", "OSB", "GUID"];
     if field.chars().any(|c| !c.is_alphabetic() && c != '-') {
         return field.to_owned();
     }
-    const ACRONYMS: &[&str] = &["API", "URL", "UID", "OSB", "GUID"];
     camel_split(field)
         .into_iter()
         .map(|part| {
@@ -132,10 +132,11 @@ fn camel_split(s: &str) -> Vec<String> {
     for i in 0..runs.len().saturating_sub(1) {
         let upper_run = runs[i].first().is_some_and(|c| c.is_uppercase());
         let lower_next = runs[i + 1].first().is_some_and(|c| c.is_lowercase());
-        if upper_run && lower_next {
-            if let Some(c) = runs[i].pop() {
-                runs[i + 1].insert(0, c);
-            }
+        if upper_run
+            && lower_next
+            && let Some(c) = runs[i].pop()
+        {
+            runs[i + 1].insert(0, c);
         }
     }
     runs.into_iter().filter(|r| !r.is_empty()).map(|r| r.into_iter().collect()).collect()
