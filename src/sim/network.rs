@@ -4,7 +4,7 @@
 
 use super::apps::AppRole;
 use super::cluster::{Cluster, key};
-use super::objects::{Labels, NetworkPolicy, Pod, PolicyPeer, PolicyRule, PolicyType, Selector};
+use super::objects::{Labels, NetworkPolicy, Pod, PolicyPeer, PolicyRule, PolicyType};
 
 /// Where a request starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +112,7 @@ fn dns_answers(cluster: &Cluster, source: Source<'_>) -> bool {
             .containers
             .iter()
             .any(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.role == AppRole::Dns));
-        serves_dns && policy_allows(cluster, source, dns_pod, 53)
+        serves_dns && policy_allows_protocol(cluster, source, dns_pod, 53, "UDP")
     })
 }
 
@@ -515,13 +515,26 @@ pub fn parse_url(url: &str) -> Option<(String, String, Option<u16>, String)> {
     Some((scheme, host, port, path))
 }
 
-/// Labels and namespace of a traffic source, for policy matching.
-fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> (&'a str, Option<&'a Labels>) {
+/// What network policy sees of one end of a connection: its namespace, its labels (none for a
+/// throwaway debug pod) and its IP (for `ipBlock`).
+struct PeerIdentity<'a> {
+    namespace: &'a str,
+    labels: Option<&'a Labels>,
+    ip: Option<&'a str>,
+}
+
+/// Namespace, labels and IP of a traffic source, for policy matching.
+fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> PeerIdentity<'a> {
+    let of_pod = |namespace: &'a str, pod: Option<&'a Pod>| PeerIdentity {
+        namespace,
+        labels: pod.map(|p| &p.meta.labels),
+        ip: pod.and_then(|p| p.status.pod_ip.as_deref()),
+    };
     match source {
         Source::Pod { namespace, name } | Source::Local { namespace, name } => {
-            (namespace, cluster.pods().get(&key(namespace, name)).map(|p| &p.meta.labels))
+            of_pod(namespace, cluster.pods().get(&key(namespace, name)))
         }
-        Source::Debug { namespace } => (namespace, None),
+        Source::Debug { namespace } => PeerIdentity { namespace, labels: None, ip: None },
         Source::Ingress => {
             let pod = cluster.pods().values().find(|p| {
                 p.status
@@ -530,35 +543,50 @@ fn source_identity<'a>(cluster: &'a Cluster, source: Source<'a>) -> (&'a str, Op
                     .any(|s| cluster.app_for_image(&s.image).is_some_and(|a| a.role == AppRole::IngressController))
             });
             match pod {
-                Some(p) => (p.meta.namespace.as_str(), Some(&p.meta.labels)),
-                None => ("ingress-nginx", None),
+                Some(p) => of_pod(p.meta.namespace.as_str(), Some(p)),
+                None => PeerIdentity { namespace: "ingress-nginx", labels: None, ip: None },
             }
         }
     }
 }
 
-/// Whether network policy lets `source` reach `dest` on `port` (egress at the source, then
+/// The container port a destination pod names `name` (its `ports[].name`), if any.
+fn named_port(pod: &Pod, name: &str) -> Option<u16> {
+    pod.spec.containers.iter().find_map(|c| c.port_names.get(name).copied())
+}
+
+/// Whether network policy lets `source` reach `dest` on TCP `port` (egress at the source, then
 /// ingress at the destination).
 pub fn policy_allows(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u16) -> bool {
+    policy_allows_protocol(cluster, source, dest, port, "TCP")
+}
+
+/// Whether network policy lets `source` reach `dest` on `port` over `protocol` (`TCP`, `UDP`).
+pub fn policy_allows_protocol(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u16, protocol: &str) -> bool {
     if let Source::Local { .. } = source {
         return true;
     }
     let empty = Labels::new();
-    let (src_ns, src_labels) = source_identity(cluster, source);
-    let src_labels = src_labels.unwrap_or(&empty);
-    let dest_ns = dest.meta.namespace.as_str();
+    let src = source_identity(cluster, source);
+    let src_labels = src.labels.unwrap_or(&empty);
+    let dst = PeerIdentity {
+        namespace: dest.meta.namespace.as_str(),
+        labels: Some(&dest.meta.labels),
+        ip: dest.status.pod_ip.as_deref(),
+    };
+    let to = Destination { port, protocol, named: &|name| named_port(dest, name) };
     // Egress from the source pod.
     let egress: Vec<&NetworkPolicy> = cluster
         .netpols()
         .values()
         .filter(|p| {
-            p.meta.namespace == src_ns && p.policy_types.contains(&PolicyType::Egress) && selects(p, src_labels)
+            p.meta.namespace == src.namespace
+                && p.policy_types.contains(&PolicyType::Egress)
+                && p.pod_selector().matches(src_labels)
         })
         .collect();
     if !egress.is_empty()
-        && !egress.iter().any(|p| {
-            p.egress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, dest_ns, &dest.meta.labels, port))
-        })
+        && !egress.iter().any(|p| p.egress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, &dst, &to)))
     {
         return false;
     }
@@ -566,46 +594,50 @@ pub fn policy_allows(cluster: &Cluster, source: Source<'_>, dest: &Pod, port: u1
         .netpols()
         .values()
         .filter(|p| {
-            p.meta.namespace == dest_ns
+            p.meta.namespace == dst.namespace
                 && p.policy_types.contains(&PolicyType::Ingress)
-                && selects(p, &dest.meta.labels)
+                && p.pod_selector().matches(&dest.meta.labels)
         })
         .collect();
     ingress.is_empty()
-        || ingress
-            .iter()
-            .any(|p| p.ingress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, src_ns, src_labels, port)))
+        || ingress.iter().any(|p| p.ingress.iter().any(|r| rule_allows(cluster, r, &p.meta.namespace, &src, &to)))
 }
 
-fn selects(policy: &NetworkPolicy, labels: &Labels) -> bool {
-    Selector::from_labels(&policy.pod_selector).matches(labels)
+/// The port a connection goes to, and how the destination pod names its ports.
+struct Destination<'a> {
+    port: u16,
+    protocol: &'a str,
+    named: &'a dyn Fn(&str) -> Option<u16>,
 }
 
 fn rule_allows(
     cluster: &Cluster,
     rule: &PolicyRule,
     policy_ns: &str,
-    peer_ns: &str,
-    peer_labels: &Labels,
-    port: u16,
+    peer: &PeerIdentity<'_>,
+    to: &Destination<'_>,
 ) -> bool {
-    let port_ok = rule.ports.is_empty() || rule.ports.iter().any(|p| p.port == port);
-    let peer_ok = rule.peers.is_empty()
-        || rule.peers.iter().any(|peer| peer_matches(cluster, peer, policy_ns, peer_ns, peer_labels));
+    let port_ok = rule.ports.is_empty() || rule.ports.iter().any(|p| p.covers(to.port, to.protocol, to.named));
+    let peer_ok = rule.peers.is_empty() || rule.peers.iter().any(|p| peer_matches(cluster, p, policy_ns, peer));
     port_ok && peer_ok
 }
 
-fn peer_matches(cluster: &Cluster, peer: &PolicyPeer, policy_ns: &str, peer_ns: &str, peer_labels: &Labels) -> bool {
-    let ns_ok = match &peer.namespace_selector {
-        None => peer_ns == policy_ns,
+fn peer_matches(cluster: &Cluster, peer: &PolicyPeer, policy_ns: &str, who: &PeerIdentity<'_>) -> bool {
+    if let Some(block) = &peer.ip_block {
+        return who.ip.is_some_and(|ip| block.contains(ip));
+    }
+    let (pod_selector, namespace_selector) = (peer.pod_selector(), peer.namespace_selector());
+    let ns_ok = match namespace_selector {
+        None => who.namespace == policy_ns,
         Some(sel) => {
             let empty = Labels::new();
-            let mut ns_labels = cluster.namespaces().get(peer_ns).map_or(&empty, |n| &n.meta.labels).clone();
-            ns_labels.insert("kubernetes.io/metadata.name".to_owned(), peer_ns.to_owned());
-            Selector::from_labels(sel).matches(&ns_labels)
+            let mut ns_labels = cluster.namespaces().get(who.namespace).map_or(&empty, |n| &n.meta.labels).clone();
+            ns_labels.insert("kubernetes.io/metadata.name".to_owned(), who.namespace.to_owned());
+            sel.matches(&ns_labels)
         }
     };
-    let pod_ok = peer.pod_selector.as_ref().is_none_or(|sel| Selector::from_labels(sel).matches(peer_labels));
+    let empty = Labels::new();
+    let pod_ok = pod_selector.is_none_or(|sel| sel.matches(who.labels.unwrap_or(&empty)));
     ns_ok && pod_ok
 }
 
@@ -637,13 +669,14 @@ mod tests {
             policy_types: vec![PolicyType::Ingress],
             ingress: rules,
             egress: Vec::new(),
+            pod_selector_expressions: Vec::new(),
         })
     }
 
     fn from_web() -> Rule {
         Rule {
-            peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), namespace_selector: None }],
-            ports: vec![PolicyPort { port: 5432, protocol: "TCP".to_owned() }],
+            peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), ..PolicyPeer::default() }],
+            ports: vec![PolicyPort::tcp(5432)],
         }
     }
 

@@ -20,8 +20,9 @@ pub use classes::{
 pub use crd::{CrdScope, CustomResourceDefinition};
 pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm};
 pub use network::{
-    EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, NetworkPolicy,
-    PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,
+    EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, IpBlock, LabelOperator,
+    LabelRequirement, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,
+    cidr_strict_subset, parse_cidr,
 };
 pub use node::{
     DiskFile, DrainRun, KUBERNETES_VERSION, KubeletProcess, KubeletState, Node, NodeCondition, NodeInfo, Taint,

@@ -355,6 +355,7 @@ mod tests {
             policy_types: vec![PolicyType::Ingress],
             ingress: rules,
             egress: Vec::new(),
+            pod_selector_expressions: Vec::new(),
         })
     }
 
@@ -386,8 +387,8 @@ mod tests {
         let line = format!("2026-11-22T09:01:10Z ERROR request failed: dial tcp {db_ip}:5432: i/o timeout");
         assert_eq!(web.status.containers[0].log.last(), Some(&line));
         let allow = PolicyRule {
-            peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), namespace_selector: None }],
-            ports: vec![PolicyPort { port: 5432, protocol: "TCP".to_owned() }],
+            peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), ..PolicyPeer::default() }],
+            ports: vec![PolicyPort::tcp(5432)],
         };
         apply(&mut c, Change::Create(db_policy("allow-web", vec![allow])));
         c.step();
@@ -499,6 +500,7 @@ mod tests {
             policy_types: vec![PolicyType::Ingress],
             ingress: Vec::new(),
             egress: Vec::new(),
+            pod_selector_expressions: Vec::new(),
         });
         apply(&mut c, Change::Create(web_policy));
         c.step();

@@ -32,6 +32,7 @@ pub fn template_hash(template: &PodTemplate) -> String {
         r#","host_network":false"#,
         r#","host_pid":false"#,
         r#","host_ipc":false"#,
+        r#","port_names":{}"#,
     ] {
         text = text.replace(unset, "");
     }

@@ -7,8 +7,8 @@ use super::{labels, meta, node_port, nonempty};
 use crate::sim::cluster::{Cluster, key};
 use crate::sim::kind::Kind;
 use crate::sim::objects::{
-    EndpointAddress, IngressBackend, IngressPath, IngressRule, IngressTls, IntOrString, PolicyPeer, PolicyPort,
-    PolicyRule, PolicyType, ServicePort, ServiceType,
+    EndpointAddress, IngressBackend, IngressPath, IngressRule, IngressTls, IntOrString, IpBlock, LabelRequirement,
+    Labels, PolicyPeer, PolicyPort, PolicyRule, PolicyType, ServicePort, ServiceType, cidr_strict_subset, parse_cidr,
 };
 
 pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value> {
@@ -134,7 +134,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
                     rs.iter()
                         .map(|r| {
                             let peers: Vec<Value> = r.peers.iter().map(peer).collect();
-                            let mut o = json!({"ports": nonempty(r.ports.iter().map(|p| json!({"port": p.port, "protocol": p.protocol})).collect())});
+                            let mut o = json!({"ports": nonempty(r.ports.iter().map(policy_port).collect())});
                             o[peer_key] = nonempty(peers);
                             o
                         })
@@ -152,7 +152,7 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
             Some(json!({
                 "metadata": meta(cluster, kind, &p.meta),
                 "spec": {
-                    "podSelector": selector(&p.pod_selector),
+                    "podSelector": selector(&p.pod_selector, &p.pod_selector_expressions),
                     "policyTypes": types,
                     "ingress": rules(&p.ingress, "from"),
                     "egress": rules(&p.egress, "to"),
@@ -163,15 +163,39 @@ pub fn emit(cluster: &Cluster, kind: Kind, ns: &str, name: &str) -> Option<Value
     }
 }
 
-fn selector(l: &crate::sim::objects::Labels) -> Value {
-    if l.is_empty() { json!({}) } else { json!({"matchLabels": labels(l)}) }
+/// A label selector as the API returns it: `{}` when empty, else `matchLabels` and/or
+/// `matchExpressions` (with `values` left out when it is empty, as Go's `omitempty` does).
+fn selector(l: &Labels, expressions: &[LabelRequirement]) -> Value {
+    let expressions: Vec<Value> = expressions
+        .iter()
+        .map(|e| {
+            let values = (!e.values.is_empty()).then(|| json!(e.values));
+            json!({"key": e.key, "operator": e.operator.as_str(), "values": values})
+        })
+        .collect();
+    let match_labels = (!l.is_empty()).then(|| labels(l));
+    json!({"matchLabels": match_labels, "matchExpressions": nonempty(expressions)})
 }
 
 fn peer(p: &PolicyPeer) -> Value {
+    let present = |labels: &Option<Labels>, expressions: &[LabelRequirement]| {
+        (labels.is_some() || !expressions.is_empty())
+            .then(|| selector(labels.as_ref().unwrap_or(&Labels::new()), expressions))
+    };
     json!({
-        "podSelector": p.pod_selector.as_ref().map(selector),
-        "namespaceSelector": p.namespace_selector.as_ref().map(selector),
+        "podSelector": present(&p.pod_selector, &p.pod_selector_expressions),
+        "namespaceSelector": present(&p.namespace_selector, &p.namespace_selector_expressions),
+        "ipBlock": p.ip_block.as_ref().map(|b| json!({"cidr": b.cidr, "except": nonempty(b.except.iter().map(|e| json!(e)).collect())})),
     })
+}
+
+fn policy_port(p: &PolicyPort) -> Value {
+    let port = match (&p.port, &p.port_name) {
+        (Some(n), _) => Some(json!(n)),
+        (None, Some(name)) => Some(json!(name)),
+        (None, None) => None,
+    };
+    json!({"port": port, "endPort": p.end_port, "protocol": p.protocol})
 }
 
 pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value) -> R<()> {
@@ -262,7 +286,7 @@ pub fn write(cluster: &mut Cluster, kind: Kind, ns: &str, name: &str, m: &Value)
             };
             let mut p = old.clone();
             p.meta = read::meta(m, &old.meta, &[])?;
-            p.pod_selector = read::match_labels(spec, "podSelector", "spec")?;
+            (p.pod_selector, p.pod_selector_expressions) = read::label_selector(spec, "podSelector", "spec")?;
             p.policy_types = read::str_list(spec, "policyTypes", "spec")?
                 .iter()
                 .enumerate()
@@ -322,29 +346,127 @@ fn read_policy_rules(spec: &Value, key: &str, peer_key: &str) -> R<Vec<PolicyRul
             let peers = read::list(r, peer_key, &rp)?
                 .into_iter()
                 .enumerate()
-                .map(|(j, p)| {
-                    let pp = index(&join(&rp, peer_key), j);
-                    let sel = |k: &str| -> R<Option<crate::sim::objects::Labels>> {
-                        if field(p, k).is_none() {
-                            return Ok(None);
-                        }
-                        read::match_labels(p, k, &pp).map(Some)
-                    };
-                    Ok(PolicyPeer { pod_selector: sel("podSelector")?, namespace_selector: sel("namespaceSelector")? })
-                })
+                .map(|(j, p)| read_peer(p, &index(&join(&rp, peer_key), j)))
                 .collect::<R<Vec<_>>>()?;
             let ports = read::list(r, "ports", &rp)?
                 .into_iter()
                 .enumerate()
-                .map(|(j, p)| {
-                    let pp = index(&join(&rp, "ports"), j);
-                    Ok(PolicyPort {
-                        port: read::req_port(p, "port", &pp)?,
-                        protocol: read::opt_str(p, "protocol", &pp)?.unwrap_or_else(|| "TCP".to_owned()),
-                    })
-                })
+                .map(|(j, p)| read_policy_port(p, &index(&join(&rp, "ports"), j)))
                 .collect::<R<Vec<_>>>()?;
             Ok(PolicyRule { peers, ports })
         })
         .collect()
+}
+
+/// One `from`/`to` peer, validated as `ValidateNetworkPolicyPeer` does.
+fn read_peer(p: &Value, path: &str) -> R<PolicyPeer> {
+    let mut peer = PolicyPeer::default();
+    if field(p, "podSelector").is_some() {
+        let (labels, expressions) = read::label_selector(p, "podSelector", path)?;
+        (peer.pod_selector, peer.pod_selector_expressions) = (Some(labels), expressions);
+    }
+    if field(p, "namespaceSelector").is_some() {
+        let (labels, expressions) = read::label_selector(p, "namespaceSelector", path)?;
+        (peer.namespace_selector, peer.namespace_selector_expressions) = (Some(labels), expressions);
+    }
+    if field(p, "ipBlock").is_some() {
+        peer.ip_block = Some(read_ip_block(read::obj(p, "ipBlock", path)?, &join(path, "ipBlock"))?);
+    }
+    let selectors = usize::from(peer.pod_selector.is_some()) + usize::from(peer.namespace_selector.is_some());
+    match (selectors, peer.ip_block.is_some()) {
+        (0, false) => Err(Bad { path: path.to_owned(), detail: "Required value: must specify a peer".to_owned() }),
+        (1.., true) => Err(Bad::forbidden(path, "may not specify both ipBlock and another peer")),
+        _ => Ok(peer),
+    }
+}
+
+fn read_ip_block(b: &Value, path: &str) -> R<IpBlock> {
+    let cidr = read::opt_str(b, "cidr", path)?.unwrap_or_default();
+    if cidr.is_empty() {
+        return Err(Bad::required(&join(path, "cidr")));
+    }
+    let invalid_cidr = |p: &str, text: &str| {
+        Bad::invalid(p, &json!(text), "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")
+    };
+    if !valid_cidr(&cidr) {
+        return Err(invalid_cidr(&join(path, "cidr"), &cidr));
+    }
+    let except = read::str_list(b, "except", path)?;
+    for (i, e) in except.iter().enumerate() {
+        let ep = index(&join(path, "except"), i);
+        if !valid_cidr(e) {
+            return Err(invalid_cidr(&ep, e));
+        }
+        let both_v6 = parse_cidr(e).is_none() && parse_cidr(&cidr).is_none();
+        if !both_v6 && !cidr_strict_subset(e, &cidr) {
+            return Err(Bad::invalid(&ep, &json!(e), "must be a strict subset of `cidr`"));
+        }
+    }
+    Ok(IpBlock { cidr, except })
+}
+
+/// An IPv4 or IPv6 CIDR (`10.0.0.0/8`, `2001:db8::/64`). The model's addresses are IPv4, so an
+/// IPv6 block is accepted and matches nothing, as on a single-stack IPv4 cluster.
+fn valid_cidr(text: &str) -> bool {
+    if parse_cidr(text).is_some() {
+        return true;
+    }
+    text.split_once('/').is_some_and(|(addr, bits)| {
+        addr.parse::<std::net::Ipv6Addr>().is_ok()
+            && bits.parse::<u32>().is_ok_and(|b| b <= 128 && b.to_string() == bits)
+    })
+}
+
+/// One `ports` entry, validated as `ValidateNetworkPolicyPort` does.
+fn read_policy_port(p: &Value, path: &str) -> R<PolicyPort> {
+    let protocol = read::opt_str(p, "protocol", path)?.unwrap_or_else(|| "TCP".to_owned());
+    if !matches!(protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+        return Err(Bad::unsupported(&join(path, "protocol"), &json!(protocol), &["SCTP", "TCP", "UDP"]));
+    }
+    let end_port = match field(p, "endPort") {
+        None => None,
+        Some(x) => Some(
+            x.as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .ok_or_else(|| Bad::invalid(&join(path, "endPort"), x, "must be between 1 and 65535, inclusive"))?,
+        ),
+    };
+    let mut port = PolicyPort { port: None, protocol, port_name: None, end_port };
+    match field(p, "port") {
+        None => {
+            if let Some(end) = end_port {
+                return Err(Bad::invalid(
+                    &join(path, "endPort"),
+                    &json!(end),
+                    "may not be specified when `port` is not specified",
+                ));
+            }
+        }
+        Some(Value::String(name)) => {
+            if let Some(end) = end_port {
+                return Err(Bad::invalid(
+                    &join(path, "endPort"),
+                    &json!(end),
+                    "may not be specified when `port` is non-numeric",
+                ));
+            }
+            if let Some(why) = read::port_name_problem(name) {
+                return Err(Bad::invalid(&join(path, "port"), &json!(name), why));
+            }
+            port.port_name = Some(name.clone());
+        }
+        Some(_) => {
+            let number = read::req_port(p, "port", path)?;
+            if end_port.is_some_and(|end| end < number) {
+                return Err(Bad::invalid(
+                    &join(path, "endPort"),
+                    &json!(number),
+                    "must be greater than or equal to `port`",
+                ));
+            }
+            port.port = Some(number);
+        }
+    }
+    Ok(port)
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::sim::change::ApiError;
 use crate::sim::kind::Kind;
-use crate::sim::objects::{IntOrString, Labels, Meta};
+use crate::sim::objects::{IntOrString, LabelOperator, LabelRequirement, Labels, Meta};
 use crate::sim::quantity::{Mebibytes, Millicores};
 
 /// One field that failed validation.
@@ -236,6 +236,59 @@ pub fn meta(manifest: &Value, old: &Meta, drop: &[&str]) -> R<Meta> {
         }
     }
     Ok(meta)
+}
+
+/// Why `name` is not a valid port name (an IANA service name: at most 15 lowercase letters,
+/// digits and single hyphens, with a letter), in the API server's words.
+pub fn port_name_problem(name: &str) -> Option<&'static str> {
+    if name.len() > 15 {
+        Some("must be no more than 15 characters")
+    } else if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        Some("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    } else if name.contains("--") {
+        Some("must not contain consecutive hyphens")
+    } else if !name.chars().any(|c| c.is_ascii_lowercase()) {
+        Some("must contain at least one letter (a-z)")
+    } else if name.starts_with('-') || name.ends_with('-') {
+        Some("must not begin or end with a hyphen")
+    } else {
+        None
+    }
+}
+
+/// A label selector's `matchLabels` and `matchExpressions`, validated as the API server does.
+pub fn label_selector(v: &Value, key: &str, path: &str) -> R<(Labels, Vec<LabelRequirement>)> {
+    let sel = obj(v, key, path)?;
+    let p = join(path, key);
+    let labels = string_map(sel, "matchLabels", &p)?;
+    let ep = join(&p, "matchExpressions");
+    let mut expressions = Vec::new();
+    for (i, e) in list(sel, "matchExpressions", &p)?.into_iter().enumerate() {
+        let rp = index(&ep, i);
+        let key = req_str(e, "key", &rp)?;
+        let op_text = req_str(e, "operator", &rp)?;
+        let values = str_list(e, "values", &rp)?;
+        let operator = LabelOperator::parse(&op_text).ok_or_else(|| {
+            Bad::invalid(&join(&rp, "operator"), &Value::from(op_text.clone()), "not a valid selector operator")
+        })?;
+        match operator {
+            LabelOperator::In | LabelOperator::NotIn if values.is_empty() => {
+                return Err(Bad {
+                    path: join(&rp, "values"),
+                    detail: "Required value: must be specified when `operator` is 'In' or 'NotIn'".to_owned(),
+                });
+            }
+            LabelOperator::Exists | LabelOperator::DoesNotExist if !values.is_empty() => {
+                return Err(Bad::forbidden(
+                    &join(&rp, "values"),
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                ));
+            }
+            _ => {}
+        }
+        expressions.push(LabelRequirement { key, operator, values });
+    }
+    Ok((labels, expressions))
 }
 
 /// `matchLabels` of a label selector (`matchExpressions` are not modelled and refused).

@@ -193,7 +193,15 @@ fn container(c: &Container) -> Value {
         "imagePullPolicy": "IfNotPresent",
         "command": nonempty(c.command.iter().map(|s| json!(s)).collect()),
         "args": nonempty(c.args.iter().map(|s| json!(s)).collect()),
-        "ports": nonempty(c.ports.iter().map(|p| json!({"containerPort": p, "protocol": "TCP"})).collect()),
+        "ports": nonempty(
+            c.ports
+                .iter()
+                .map(|p| {
+                    let name = c.port_names.iter().find(|(_, n)| *n == p).map(|(name, _)| name);
+                    json!({"containerPort": p, "name": name, "protocol": "TCP"})
+                })
+                .collect()
+        ),
         "env": nonempty(env),
         "envFrom": nonempty(env_from),
         "resources": {"limits": resource_list(&c.resources.limits), "requests": resource_list(&c.resources.requests)},

@@ -181,6 +181,20 @@ impl Selector {
         Ok(Selector { terms })
     }
 
+    /// The selector as apimachinery prints it (`metav1.FormatLabelSelector`): requirements by
+    /// key, `in`/`notin` values sorted, `<none>` when it has no requirement.
+    pub fn format_label_selector(&self) -> String {
+        let mut terms = self.terms.clone();
+        terms.sort_by(|a, b| a.key.cmp(&b.key));
+        for t in &mut terms {
+            if let SelectorOp::In(vs) | SelectorOp::NotIn(vs) = &mut t.op {
+                vs.sort();
+            }
+        }
+        let text = Selector { terms }.to_display();
+        if text.is_empty() { "<none>".to_owned() } else { text }
+    }
+
     /// Labels that an equality-only selector implies, for display.
     pub fn to_display(&self) -> String {
         self.terms

@@ -220,6 +220,9 @@ pub struct Container {
     pub readiness: Option<Probe>,
     #[serde(default)]
     pub volume_mounts: Vec<VolumeMount>,
+    /// Names of ports in `ports` (`ports[].name`), which a `NetworkPolicy`'s `port: http` resolves.
+    #[serde(default)]
+    pub port_names: std::collections::BTreeMap<String, u16>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

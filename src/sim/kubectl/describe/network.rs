@@ -2,7 +2,7 @@
 
 use super::{W, clock, selector_text};
 use crate::sim::cluster::{Cluster, key};
-use crate::sim::objects::{IntOrString, Labels, PolicyRule, PolicyType, ServiceType};
+use crate::sim::objects::{IntOrString, PolicyRule, PolicyType, ServiceType};
 
 /// Ready `ip:port` pairs behind a service port, as `formatEndpointSlices` prints them.
 pub fn endpoints_text(cluster: &Cluster, ns: &str, service: &str, port_name: Option<&str>) -> String {
@@ -135,10 +135,6 @@ pub fn ingress(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.annotations("Annotations", &ing.meta.annotations);
 }
 
-fn label_selector(labels: &Labels) -> String {
-    selector_text(labels)
-}
-
 pub fn netpol(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     let Some(np) = cluster.netpols().get(&key(ns, name)) else {
         return;
@@ -149,10 +145,10 @@ pub fn netpol(cluster: &Cluster, ns: &str, name: &str, w: &mut W) {
     w.labels("Labels", &np.meta.labels);
     w.annotations("Annotations", &np.meta.annotations);
     w.line(0, "Spec:");
-    if np.pod_selector.is_empty() {
+    if np.pod_selector.is_empty() && np.pod_selector_expressions.is_empty() {
         w.line(1, "PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)");
     } else {
-        w.line(1, &format!("PodSelector:     {}", label_selector(&np.pod_selector)));
+        w.line(1, &format!("PodSelector:     {}", np.pod_selector().format_label_selector()));
     }
     let ingress = np.policy_types.is_empty() || np.policy_types.contains(&PolicyType::Ingress);
     let egress = np.policy_types.contains(&PolicyType::Egress) || (np.policy_types.is_empty() && !np.egress.is_empty());
@@ -197,19 +193,32 @@ fn rules(w: &mut W, list: &[PolicyRule], direction: &str, peer_word: &str, any_w
             w.line(0, &format!("{indent}To Port: <any> (traffic allowed to all ports)"));
         } else {
             for p in &rule.ports {
-                w.line(0, &format!("{indent}To Port: {}/{}", p.port, p.protocol));
+                w.line(0, &format!("{indent}To Port: {}/{}", p.port_text(), p.protocol));
             }
         }
         if rule.peers.is_empty() {
             w.line(0, &format!("{indent}{peer_word}: <any> (traffic not restricted by {any_word})"));
         } else {
+            // kubectl's `printNetworkPolicySpecIngressFrom`: selectors first, an ipBlock only
+            // when the peer has neither.
             for peer in &rule.peers {
                 w.line(0, &format!("{indent}{peer_word}:"));
-                if let Some(n) = &peer.namespace_selector {
-                    w.line(1, &format!("{indent}NamespaceSelector: {}", label_selector(n)));
-                }
-                if let Some(p) = &peer.pod_selector {
-                    w.line(1, &format!("{indent}PodSelector: {}", label_selector(p)));
+                match (peer.namespace_selector(), peer.pod_selector()) {
+                    (Some(n), Some(p)) => {
+                        w.line(1, &format!("{indent}NamespaceSelector: {}", n.format_label_selector()));
+                        w.line(1, &format!("{indent}PodSelector: {}", p.format_label_selector()));
+                    }
+                    (None, Some(p)) => w.line(1, &format!("{indent}PodSelector: {}", p.format_label_selector())),
+                    (Some(n), None) => {
+                        w.line(1, &format!("{indent}NamespaceSelector: {}", n.format_label_selector()));
+                    }
+                    (None, None) => {
+                        if let Some(block) = &peer.ip_block {
+                            w.line(1, &format!("{indent}IPBlock:"));
+                            w.line(2, &format!("{indent}CIDR: {}", block.cidr));
+                            w.line(2, &format!("{indent}Except: {}", block.except.join(", ")));
+                        }
+                    }
                 }
             }
         }

@@ -387,6 +387,7 @@ fn network_cluster() -> Cluster {
             policy_types: vec![PolicyType::Ingress],
             ingress: Vec::new(),
             egress: Vec::new(),
+            pod_selector_expressions: Vec::new(),
         },
     );
     c.netpols_mut().insert(
@@ -396,10 +397,11 @@ fn network_cluster() -> Cluster {
             pod_selector: labels(&[("app", "db")]),
             policy_types: vec![PolicyType::Ingress, PolicyType::Egress],
             ingress: vec![PolicyRule {
-                peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), namespace_selector: None }],
-                ports: vec![PolicyPort { port: 5432, protocol: "TCP".to_owned() }],
+                peers: vec![PolicyPeer { pod_selector: Some(labels(&[("app", "web")])), ..PolicyPeer::default() }],
+                ports: vec![PolicyPort::tcp(5432)],
             }],
             egress: Vec::new(),
+            pod_selector_expressions: Vec::new(),
         },
     );
     c.quotas_mut().insert(

@@ -219,6 +219,7 @@ fn curl_and_wget_outcomes() {
             policy_types: vec![PolicyType::Ingress],
             ingress: Vec::new(),
             egress: Vec::new(),
+            pod_selector_expressions: Vec::new(),
         },
     );
     assert_eq!(

@@ -375,7 +375,7 @@ pub fn row(cluster: &Cluster, item: &Item, wide: bool) -> Vec<String> {
             let Some(p) = cluster.netpols().get(&id()) else {
                 return vec![name];
             };
-            vec![name, or_none(selector_text(&p.pod_selector)), age_s]
+            vec![name, p.pod_selector().format_label_selector(), age_s]
         }
         Kind::Hpa => {
             let Some(h) = cluster.hpas().get(&id()) else {

@@ -120,11 +120,21 @@ fn read_containers(v: &Value, key: &str, path: &str) -> R<Vec<Container>> {
 }
 
 fn read_container(c: &Value, path: &str) -> R<Container> {
-    let ports = read::list(c, "ports", path)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| read::req_port(p, "containerPort", &index(&join(path, "ports"), i)))
-        .collect::<R<Vec<_>>>()?;
+    let mut ports = Vec::new();
+    let mut port_names = std::collections::BTreeMap::new();
+    for (i, p) in read::list(c, "ports", path)?.into_iter().enumerate() {
+        let pp = index(&join(path, "ports"), i);
+        let number = read::req_port(p, "containerPort", &pp)?;
+        if let Some(name) = read::opt_str(p, "name", &pp)? {
+            if let Some(why) = read::port_name_problem(&name) {
+                return Err(Bad::invalid(&join(&pp, "name"), &serde_json::json!(name), why));
+            }
+            if port_names.insert(name.clone(), number).is_some() {
+                return Err(Bad { path: join(&pp, "name"), detail: format!("Duplicate value: {name:?}") });
+            }
+        }
+        ports.push(number);
+    }
     let env = read::list(c, "env", path)?
         .into_iter()
         .enumerate()
@@ -171,6 +181,7 @@ fn read_container(c: &Value, path: &str) -> R<Container> {
         liveness: read_probe(c, "livenessProbe", path)?,
         readiness: read_probe(c, "readinessProbe", path)?,
         volume_mounts: mounts,
+        port_names,
     })
 }
 
