@@ -62,6 +62,19 @@ struct Player {
 }
 
 async fn connect(door: &SshDoor, user: &str, player_key: &PrivateKey, cols: u32, rows: u32) -> Player {
+    connect_as(door, user, player_key, (cols, rows), "xterm-256color", &[]).await
+}
+
+/// A session whose pty says `term` and whose client sends `env` (as `SendEnv` does) before
+/// asking for the shell.
+async fn connect_as(
+    door: &SshDoor,
+    user: &str,
+    player_key: &PrivateKey,
+    (cols, rows): (u32, u32),
+    term: &str,
+    env: &[(&str, &str)],
+) -> Player {
     let host_key = Arc::new(Mutex::new(None));
     let config = Arc::new(client::Config::default());
     let mut handle =
@@ -72,7 +85,10 @@ async fn connect(door: &SshDoor, user: &str, player_key: &PrivateKey, cols: u32,
         .expect("auth runs");
     assert!(auth.success(), "the join code is the gate: any key gets in");
     let channel = handle.channel_open_session().await.expect("a session");
-    channel.request_pty(true, "xterm-256color", cols, rows, 0, 0, &[]).await.expect("pty");
+    channel.request_pty(true, term, cols, rows, 0, 0, &[]).await.expect("pty");
+    for (name, value) in env {
+        channel.set_env(true, *name, *value).await.expect("env");
+    }
     channel.request_shell(true).await.expect("shell");
     let (shown_rows, shown_cols) = (rows.clamp(10, 200) as u16, cols.clamp(20, 400) as u16);
     let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(shown_rows), nz(shown_cols), 0)));
@@ -114,7 +130,10 @@ impl Player {
     }
 
     async fn type_bytes(&self, bytes: &[u8]) {
-        self.channel.data_bytes(bytes.to_vec()).await.expect("typed");
+        let typed = tokio::time::timeout(PATIENCE, self.channel.data_bytes(bytes.to_vec())).await;
+        typed
+            .unwrap_or_else(|_| panic!("the host took no keys for {PATIENCE:?}; the screen:\n{}", self.contents()))
+            .expect("typed");
         // One keystroke batch at a time, as a person types.
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
@@ -225,4 +244,136 @@ async fn the_host_key_is_kept_across_two_starts() {
     }
     assert_eq!(seen[0], seen[1], "players' known_hosts stays valid across restarts");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+impl Player {
+    /// Types a line and presses Enter.
+    async fn type_line(&self, line: &str) {
+        for chunk in line.as_bytes().chunks(8) {
+            self.type_bytes(chunk).await;
+        }
+        self.type_bytes(b"\r").await;
+    }
+
+    /// Whether any cell on the screen has a colour of its own (foreground or background).
+    fn coloured_cells(&self) -> usize {
+        let parser = self.screen.lock().expect("lock");
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let mut coloured = 0;
+        for row in 0..rows.get() {
+            for col in 0..cols.get() {
+                if let Some(cell) = screen.cell(row, col)
+                    && (cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default)
+                {
+                    coloured += 1;
+                }
+            }
+        }
+        coloured
+    }
+}
+
+/// Fills in the join form an SSH user named by the code lands on: a name, then the role
+/// `rights` steps right of "any" (1 liaison, 2 troubleshooter), then Enter.
+async fn join_as(player: &Player, code: &str, name: &str, rights: usize) {
+    player.until_shown("the join form with the code", |s| s.contains(code)).await;
+    player.type_bytes(name.as_bytes()).await;
+    player.type_bytes(b"\x1b[B").await;
+    for _ in 0..rights {
+        player.type_bytes(b"\x1b[C").await;
+    }
+    player.type_bytes(b"\r").await;
+    let me = format!("{name} (you)");
+    player.until_shown("the lobby", |s| s.contains(&me)).await;
+}
+
+/// The game master, a headless `kombat join` client; the first to join, as the seat asks.
+async fn game_master(hosted: &Hosted) -> Client {
+    let config = ClientConfig::new(hosted.game.to_string(), hosted.code.clone(), "gm", RoleWish::GameMaster);
+    Client::connect(config).await.expect("the game master joins")
+}
+
+/// The game master readies and starts once `names` are ready, then keeps reading what it is
+/// sent, as a real client does.
+async fn start_when_ready(mut gm: Client, names: &[&str]) {
+    gm.send(ClientCommand::Ready(true)).await.expect("ready");
+    until(&mut gm, "everyone ready", |e| {
+        matches!(e, ClientEvent::Lobby(l) if names.iter().all(|n| l.players.iter().any(|p| p.name == *n && p.ready)))
+    })
+    .await;
+    gm.send(ClientCommand::Start).await.expect("start");
+    tokio::spawn(async move { while gm.next_event().await.is_some() {} });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_live_sessions_with_one_key_each_keep_their_own_screen_and_console() {
+    // A stall anywhere fails the test with where it stood, rather than hanging it.
+    tokio::time::timeout(Duration::from_secs(150), two_live_sessions_with_one_key())
+        .await
+        .expect("the two sessions played within 150 s (see the last step printed)");
+}
+
+async fn two_live_sessions_with_one_key() {
+    let hosted = host(key(4)).await;
+    let gm = game_master(&hosted).await;
+    // One person's two terminals, or a shared lab machine: the same key twice, both live.
+    let shared_key = key(8);
+    eprintln!("step: ann joins");
+    let ann = connect(&hosted.door, &hosted.code, &shared_key, 100, 30).await;
+    join_as(&ann, &hosted.code, "ann", 2).await;
+    eprintln!("step: ben joins");
+    let ben = connect(&hosted.door, &hosted.code, &shared_key, 100, 30).await;
+    join_as(&ben, &hosted.code, "ben", 2).await;
+    ann.until_shown("ben in ann's lobby", |s| s.contains("ben")).await;
+    eprintln!("step: both ready, the game starts");
+    ann.type_bytes(b"\x1b[15~").await; // F5: ready
+    ben.type_bytes(b"\x1b[15~").await;
+    start_when_ready(gm, &["ann", "ben"]).await;
+    ann.until_shown("ann's console", |s| s.contains("console $")).await;
+    ben.until_shown("ben's console", |s| s.contains("console $")).await;
+
+    // Each plays a command on their own console, and the output is on their own screen.
+    eprintln!("step: each plays a command");
+    ben.type_line("kubectl get pods").await;
+    ben.until_shown("the pods on ben's screen", |s| s.contains("STATUS") && s.contains("RESTARTS")).await;
+    ann.type_line("kubectl get nodes").await;
+    ann.until_shown("the nodes on ann's screen", |s| s.contains("ROLES")).await;
+
+    // One of them drops off: the other keeps playing, and the one who left comes back to
+    // their own screen (the parked one), not to the other's.
+    eprintln!("step: ann drops off");
+    ann.handle.disconnect(russh::Disconnect::ByApplication, "", "").await.expect("disconnects");
+    drop(ann);
+    ben.type_line("kubectl get services").await;
+    ben.until_shown("ben's services", |s| s.contains("CLUSTER-IP")).await;
+    eprintln!("step: ann comes back");
+    let back = connect(&hosted.door, &hosted.code, &shared_key, 100, 30).await;
+    back.until_shown("ann's game again", |s| s.contains("console $") && s.contains("ROLES")).await;
+    back.type_line("kubectl get pods").await;
+    back.until_shown("the pods on ann's screen", |s| s.contains("STATUS")).await;
+    hosted.door.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_color_and_a_dumb_term_from_the_client_draw_without_colour() {
+    let hosted = host(key(5)).await;
+    let coloured = connect(&hosted.door, &hosted.code, &key(10), 100, 30).await;
+    coloured.until_shown("the join form", |s| s.contains("Join")).await;
+    assert!(coloured.coloured_cells() > 0, "the default theme draws in colour:\n{}", coloured.contents());
+
+    let no_color =
+        connect_as(&hosted.door, &hosted.code, &key(11), (100, 30), "xterm-256color", &[("NO_COLOR", "1")]).await;
+    no_color.until_shown("the join form", |s| s.contains("Join")).await;
+    assert_eq!(no_color.coloured_cells(), 0, "NO_COLOR draws no colour:\n{}", no_color.contents());
+
+    // OpenSSH sends TERM in the pty request, not as an environment variable.
+    let dumb = connect_as(&hosted.door, &hosted.code, &key(12), (100, 30), "dumb", &[]).await;
+    dumb.until_shown("the join form", |s| s.contains("Join")).await;
+    assert_eq!(dumb.coloured_cells(), 0, "TERM=dumb draws no colour:\n{}", dumb.contents());
+
+    let dumb_env = connect_as(&hosted.door, &hosted.code, &key(13), (100, 30), "xterm", &[("TERM", "dumb")]).await;
+    dumb_env.until_shown("the join form", |s| s.contains("Join")).await;
+    assert_eq!(dumb_env.coloured_cells(), 0, "TERM=dumb sent as env draws no colour:\n{}", dumb_env.contents());
+    hosted.door.stop().await;
 }

@@ -5,7 +5,8 @@
 //! room acts `--rate` times a second for `--seconds`, rooms spread evenly across the second, and
 //! each act is timed until the last view it caused reached its room's clients. The report gives
 //! the latency percentiles, the server's CPU and peak memory, and what every room counted; any
-//! protocol error or dropped client fails the run.
+//! protocol error or dropped client fails the run. `--ssh` loads the SSH front door instead
+//! (`ssh`): SSH sessions playing the game screen, keystroke to frame timed.
 //!
 //! What is timed, exactly: from just before an `Act` is written until the last `Update { View }`
 //! that any client of that room received before the room's next act (an act's views all arrive
@@ -17,6 +18,8 @@ mod plan;
 mod procfs;
 mod report;
 mod room;
+mod ssh;
+mod term;
 mod wire;
 
 use std::net::SocketAddr;
@@ -30,6 +33,7 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 pub use report::{Counts, Percentiles, Report, Setup, Target};
+pub use ssh::{SshCounts, SshReport};
 
 use self::host::ChildServer;
 use self::room::{Go, Schedule};
@@ -68,6 +72,20 @@ pub struct LoadtestOptions {
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Load the SSH front door instead (`kombat host --ssh`): `--sessions` russh clients with a
+    /// pty, in rooms of `--sessions-per-room` (a game master and troubleshooters), typing
+    /// console commands; keystroke to frame is timed.
+    #[arg(long, conflicts_with_all = ["server", "codes_file"])]
+    pub ssh: bool,
+    /// SSH sessions (with --ssh).
+    #[arg(long, default_value_t = 200, requires = "ssh", value_parser = clap::value_parser!(u16).range(1..=5000))]
+    pub sessions: u16,
+    /// SSH sessions in each room: the game master, then troubleshooters (with --ssh).
+    #[arg(long, default_value_t = 4, requires = "ssh", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub sessions_per_room: u8,
+    /// Keystrokes each SSH session types a second (with --ssh).
+    #[arg(long, default_value_t = 5.0, requires = "ssh")]
+    pub keys_per_second: f64,
 }
 
 /// What the run measured, before the server is stopped.
@@ -92,6 +110,9 @@ pub fn run(options: &LoadtestOptions) -> anyhow::Result<ExitCode> {
     if !(options.rate > 0.0 && options.rate <= 100.0) {
         anyhow::bail!("--rate must be more than 0 and at most 100 acts per room and second");
     }
+    if options.ssh {
+        return run_ssh(options);
+    }
     let clients = usize::from(options.clients_per_room);
     let wanted_rooms = usize::from(options.rooms);
     let fd = procfs::raise_fd_limit(2 * (wanted_rooms * clients) as u64 + 64);
@@ -106,7 +127,7 @@ pub fn run(options: &LoadtestOptions) -> anyhow::Result<ExitCode> {
         }
         (None, *addr, codes, addr.to_string())
     } else {
-        let child = ChildServer::spawn(options.rooms, &options.scenario)?;
+        let child = ChildServer::spawn(options.rooms, &options.scenario, false)?;
         let (addr, codes) = (child.addr, child.codes.clone());
         (Some(child), addr, codes, format!("child kombat host on {addr}"))
     };
@@ -140,6 +161,64 @@ pub fn run(options: &LoadtestOptions) -> anyhow::Result<ExitCode> {
         load_before,
         load_after: measured.load_after,
         notice: measured.notice,
+        targets: Vec::new(),
+        errors: measured.errors,
+    };
+    report.judge();
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(if report.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// `kombat loadtest --ssh`: a child `kombat host --ssh`, and SSH sessions typing on it.
+fn run_ssh(options: &LoadtestOptions) -> anyhow::Result<ExitCode> {
+    if !(options.keys_per_second > 0.0 && options.keys_per_second <= 50.0) {
+        anyhow::bail!("--keys-per-second must be more than 0 and at most 50");
+    }
+    let load = ssh::SshLoad {
+        sessions: usize::from(options.sessions),
+        per_room: usize::from(options.sessions_per_room),
+        seconds: options.seconds,
+        keys_per_second: options.keys_per_second,
+        scenario: options.scenario.clone(),
+    };
+    let rooms = ssh::rooms_for(load.sessions, load.per_room);
+    // Each session is an SSH connection and, inside the host, a game connection: both ends of
+    // each are on this machine.
+    let fd = procfs::raise_fd_limit(4 * load.sessions as u64 + 64);
+    let load_before = procfs::load_average();
+    let child = ChildServer::spawn(u16::try_from(rooms).unwrap_or(u16::MAX), &load.scenario, true)?;
+    let ssh_addr = child.ssh.context("the child host has no SSH front door")?;
+    let server = format!("child kombat host --ssh on {ssh_addr}");
+    let pid = child.pid();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let measured = runtime.block_on(ssh::drive(ssh_addr, &child.codes, &load, Some(pid)));
+    let server_peak_rss_mib = procfs::peak_rss(pid).map(|b| b as f64 / 1_048_576.0);
+    drop(child);
+    drop(runtime);
+    let mut report = SshReport {
+        sessions: load.sessions,
+        rooms,
+        sessions_per_room: load.per_room,
+        seconds: load.seconds,
+        keys_per_second: load.keys_per_second,
+        scenario: load.scenario,
+        server,
+        cores: std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        fd_limit: fd.soft,
+        setup_seconds: measured.setup_seconds,
+        window_seconds: measured.window_seconds,
+        counts: measured.counts,
+        key_to_frame: measured.key_to_frame,
+        enter_to_frame: measured.enter_to_frame,
+        server_cpu_cores: measured.server_cpu_cores,
+        server_peak_rss_mib,
+        client_cpu_cores: measured.client_cpu_cores,
+        load_before,
+        load_after: measured.load_after,
         targets: Vec::new(),
         errors: measured.errors,
     };

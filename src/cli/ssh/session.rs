@@ -3,7 +3,9 @@
 //! game screen running in its own task behind it. A player who authenticated with a public key
 //! and drops off is parked for a while: the screen (and so the seat) keeps running detached, and
 //! the same key coming back reattaches to it, as a `kombat join` player's client resumes its
-//! seat. The terminal is given back (main screen, cursor, no mouse reports, plain attributes)
+//! seat. One key may be behind several screens at once (one person's two terminals, a shared lab
+//! machine): a live screen is never taken over, each one that drops off is parked on its own, and
+//! a connection with that key takes back the one parked last. The terminal is given back (main screen, cursor, no mouse reports, plain attributes)
 //! and the channel closed with an exit status on every way the game ends.
 
 use std::collections::HashMap;
@@ -39,8 +41,9 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Shared {
     /// The game server the screens join through, like `kombat join`.
     pub game: SocketAddr,
-    /// Screens whose player dropped off, by key fingerprint, waiting to be reattached.
-    parked: Mutex<HashMap<String, Parked>>,
+    /// Screens whose player dropped off, by key fingerprint (oldest first: one key may have
+    /// parked several), waiting to be reattached. Only detached screens are ever in here.
+    parked: Mutex<HashMap<String, Vec<Parked>>>,
     /// How long a parked screen waits.
     pub grace: Duration,
     /// True once the host is stopping: every screen ends and gives its terminal back.
@@ -52,8 +55,26 @@ impl Shared {
         Shared { game, parked: Mutex::new(HashMap::new()), grace, stopping }
     }
 
-    fn parked(&self) -> std::sync::MutexGuard<'_, HashMap<String, Parked>> {
+    fn parked(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Parked>>> {
         self.parked.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes back the screen this key parked last, if one is still running.
+    fn unpark(&self, identity: &str) -> Option<Running> {
+        let mut parked = self.parked();
+        let screens = parked.get_mut(identity)?;
+        let mut found = None;
+        while let Some(p) = screens.pop() {
+            // A screen that ended while parked has nothing to go back to.
+            if !p.running.input.is_closed() {
+                found = Some(p.running);
+                break;
+            }
+        }
+        if screens.is_empty() {
+            parked.remove(identity);
+        }
+        found
     }
 }
 
@@ -128,7 +149,8 @@ static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 fn park(shared: &Arc<Shared>, identity: String, running: Running) {
     let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     tracing::info!(%identity, "an SSH player dropped off; their screen waits for them");
-    shared.parked().insert(identity.clone(), Parked { running, generation });
+    // Beside any other screen this key parked: each is its own player's seat.
+    shared.parked().entry(identity.clone()).or_default().push(Parked { running, generation });
     let shared = Arc::clone(shared);
     tokio::spawn(async move {
         tokio::select! {
@@ -136,9 +158,12 @@ fn park(shared: &Arc<Shared>, identity: String, running: Running) {
             () = stopped(shared.stopping.clone()) => {}
         }
         let mut parked = shared.parked();
-        if parked.get(&identity).is_some_and(|p| p.generation == generation) {
+        if let Some(screens) = parked.get_mut(&identity) {
             // Dropping the input ends the screen, which leaves its seat.
-            parked.remove(&identity);
+            screens.retain(|p| p.generation != generation);
+            if screens.is_empty() {
+                parked.remove(&identity);
+            }
         }
     });
 }
@@ -207,7 +232,7 @@ impl Handler for Connection {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
+        term: &str,
         cols: u32,
         rows: u32,
         _pix_width: u32,
@@ -217,6 +242,8 @@ impl Handler for Connection {
     ) -> Result<(), Self::Error> {
         if let Some(state) = self.channel(channel) {
             state.size = screen::clamp(cols, rows);
+            // OpenSSH sends the client's TERM here, not as an environment variable.
+            state.no_color |= asks_no_colour(term);
             session.channel_success(channel)?;
         } else {
             session.channel_failure(channel)?;
@@ -234,9 +261,7 @@ impl Handler for Connection {
         let Some(state) = self.channel(channel) else { return Ok(()) };
         match name {
             "NO_COLOR" => state.no_color = !value.is_empty(),
-            // The game draws with what every terminal since xterm understands; TERM=dumb is
-            // the one that asks for no colour.
-            "TERM" => state.no_color |= value == "dumb",
+            "TERM" => state.no_color |= asks_no_colour(value),
             _ => return session.channel_failure(channel),
         }
         session.channel_success(channel)?;
@@ -253,7 +278,8 @@ impl Handler for Connection {
             return session.channel_failure(channel);
         };
         session.channel_success(channel)?;
-        let resumed = identity.and_then(|id| shared.parked().remove(&id)).map(|p| p.running);
+        // Only a parked (detached) screen is taken back, never one another connection shows.
+        let resumed = identity.and_then(|id| shared.unpark(&id));
         let running = match resumed {
             Some(running) => {
                 tracing::info!(%peer, "an SSH player came back to their screen");
@@ -366,6 +392,12 @@ fn start(shared: &Arc<Shared>, user: &str, size: Size, no_color: bool, write: Ch
     running
 }
 
+/// Whether a client's `TERM` asks for no colour. The game draws with what every terminal since
+/// xterm understands; `dumb` is the one that has no colour at all.
+fn asks_no_colour(term: &str) -> bool {
+    term.eq_ignore_ascii_case("dumb")
+}
+
 /// Completes once the host is stopping.
 pub async fn stopped(mut stopping: watch::Receiver<bool>) {
     let _ = stopping.wait_for(|s| *s).await;
@@ -427,4 +459,49 @@ async fn pump(mut frames: mpsc::Receiver<Bytes>, write: ChannelWriteHalf<Msg>, a
     }
     let _ = write.eof().await;
     let _ = write.close().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared() -> (Arc<Shared>, watch::Sender<bool>) {
+        let (stop, stopping) = watch::channel(false);
+        let game = SocketAddr::from(([127, 0, 0, 1], 1));
+        (Arc::new(Shared::new(game, Duration::from_secs(300), stopping)), stop)
+    }
+
+    /// A running screen, and the receiving end that keeps it running.
+    fn screen() -> (Running, mpsc::Receiver<Event>) {
+        let (input, events) = mpsc::channel(1);
+        (Running { input, attachment: Attachment::new(screen::clamp(80, 24)) }, events)
+    }
+
+    #[tokio::test]
+    async fn two_screens_parked_with_one_key_are_both_kept_and_each_taken_back_once() {
+        let (shared, _stop) = shared();
+        let (first, _first_events) = screen();
+        let (second, _second_events) = screen();
+        park(&shared, "SHA256:same".into(), first.clone());
+        park(&shared, "SHA256:same".into(), second.clone());
+        let back = shared.unpark("SHA256:same").expect("the last parked screen");
+        assert!(back.input.same_channel(&second.input), "the screen parked last comes back first");
+        let back = shared.unpark("SHA256:same").expect("the other screen is still parked");
+        assert!(back.input.same_channel(&first.input));
+        assert!(shared.unpark("SHA256:same").is_none(), "each screen is taken back once");
+        assert!(shared.unpark("SHA256:other").is_none(), "another key finds nothing");
+    }
+
+    #[tokio::test]
+    async fn a_screen_that_ended_while_parked_is_not_taken_back() {
+        let (shared, _stop) = shared();
+        let (alive, _alive_events) = screen();
+        let (ended, ended_events) = screen();
+        park(&shared, "SHA256:k".into(), alive.clone());
+        park(&shared, "SHA256:k".into(), ended);
+        drop(ended_events);
+        let back = shared.unpark("SHA256:k").expect("the live one");
+        assert!(back.input.same_channel(&alive.input));
+        assert!(shared.parked().is_empty());
+    }
 }

@@ -19,6 +19,12 @@ pub fn parse_listening(line: &str) -> Option<SocketAddr> {
     line.trim().strip_prefix("kombat host: listening on ")?.trim().parse().ok()
 }
 
+/// The SSH front door's address from `kombat host: SSH on ADDR; host key …`.
+pub fn parse_ssh(line: &str) -> Option<SocketAddr> {
+    let rest = line.trim().strip_prefix("kombat host: SSH on ")?;
+    rest.split(';').next()?.trim().parse().ok()
+}
+
 /// The join code from `room CODE: TITLE — join with: …`.
 pub fn parse_room(line: &str) -> Option<String> {
     let rest = line.trim().strip_prefix("room ")?;
@@ -35,14 +41,16 @@ pub fn parse_codes(text: &str) -> Vec<String> {
 pub struct ChildServer {
     child: Child,
     pub addr: SocketAddr,
+    /// Where its SSH front door listens, when it was asked for one.
+    pub ssh: Option<SocketAddr>,
     pub codes: Vec<String>,
     data_dir: PathBuf,
 }
 
 impl ChildServer {
-    /// Starts `kombat host --bind 127.0.0.1:0 --rooms N --scenario S` and waits for its address
-    /// and every room's code.
-    pub fn spawn(rooms: u16, scenario: &str) -> anyhow::Result<ChildServer> {
+    /// Starts `kombat host --bind 127.0.0.1:0 --rooms N --scenario S` (with `--ssh 127.0.0.1:0`
+    /// when `ssh`) and waits for its addresses and every room's code.
+    pub fn spawn(rooms: u16, scenario: &str, ssh: bool) -> anyhow::Result<ChildServer> {
         let exe = std::env::current_exe().context("cannot find this kombat binary to start the server")?;
         let data_dir = std::env::temp_dir().join(format!("kombat-loadtest-{}", std::process::id()));
         std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
@@ -50,6 +58,7 @@ impl ChildServer {
             .args(["host", "--bind", "127.0.0.1:0", "--rooms", &rooms.to_string(), "--scenario", scenario])
             // Every client comes from this one machine.
             .args(["--per-address", "1000000"])
+            .args(if ssh { &["--ssh", "127.0.0.1:0"][..] } else { &[] })
             .env("KOMBAT_DATA_DIR", &data_dir)
             .env("KOMBAT_LOG", "error")
             .stdin(Stdio::null())
@@ -58,7 +67,7 @@ impl ChildServer {
             .spawn()
             .context("cannot start kombat host")?;
         let mut server =
-            ChildServer { child, addr: SocketAddr::from(([127, 0, 0, 1], 0)), codes: Vec::new(), data_dir };
+            ChildServer { child, addr: SocketAddr::from(([127, 0, 0, 1], 0)), ssh: None, codes: Vec::new(), data_dir };
         let Some(stdout) = server.child.stdout.take() else { anyhow::bail!("kombat host has no stdout") };
         let (lines_tx, lines) = mpsc::channel();
         // Reads the host's output to its end, so it never blocks on a full pipe.
@@ -84,11 +93,16 @@ impl ChildServer {
             };
             if let Some(addr) = parse_listening(&line) {
                 listening = Some(addr);
+            } else if let Some(addr) = parse_ssh(&line) {
+                server.ssh = Some(addr);
             } else if let Some(code) = parse_room(&line) {
                 server.codes.push(code);
             }
         }
         server.addr = listening.context("kombat host did not say where it listens")?;
+        if ssh && server.ssh.is_none() {
+            anyhow::bail!("kombat host did not say where its SSH front door listens");
+        }
         Ok(server)
     }
 
@@ -120,6 +134,9 @@ mod tests {
         let line = "room 7K3QM-9XW2A: Friday afternoon release — join with: kombat join 127.0.0.1:1 --code 7K3QM-9XW2A";
         assert_eq!(parse_room(line), Some("7K3QM-9XW2A".to_owned()));
         assert_eq!(parse_room("room with no code"), None);
+        let ssh = "kombat host: SSH on 127.0.0.1:2222; host key SHA256:abc (made in /tmp/k/ssh_host_ed25519_key)";
+        assert_eq!(parse_ssh(ssh), Some(([127, 0, 0, 1], 2222).into()));
+        assert_eq!(parse_ssh("kombat host: SSH on somewhere; host key"), None);
     }
 
     #[test]

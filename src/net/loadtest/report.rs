@@ -96,7 +96,7 @@ pub struct Target {
 }
 
 impl Target {
-    fn new(name: &'static str, limit: f64, unit: &'static str, measured: Option<f64>) -> Target {
+    pub(super) fn new(name: &'static str, limit: f64, unit: &'static str, measured: Option<f64>) -> Target {
         Target { name, limit, unit, measured, met: measured.map(|m| m <= limit) }
     }
 }
