@@ -28,7 +28,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 4 }, "00 04"),
+        ("Hello", ClientMsg::Hello { protocol_version: 5 }, "00 05"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -64,6 +64,8 @@ fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
         ("Kick", ClientMsg::Kick { seat: Seat::Troubleshooter(1) }, "07 01 01"),
         ("Ping", ClientMsg::Ping { nonce: 7 }, "08 07"),
         ("Leave", ClientMsg::Leave, "09"),
+        ("PlayAgain", ClientMsg::PlayAgain { next: true }, "0a 01"),
+        ("Move", ClientMsg::Move { from: Seat::Liaison, to: Seat::Troubleshooter(1) }, "0b 00 01 01"),
     ]
 }
 
@@ -111,7 +113,7 @@ fn lobby() -> LobbyView {
 
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 4 }, "00 04"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 5 }, "00 05"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -159,6 +161,11 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
             ServerMsg::Update { seq: 5, update: Update::TurnTimer { left_ms: Some(42_000) } },
             "03 05 04 01 90 c8 02",
         ),
+        (
+            "Update (moved)",
+            ServerMsg::Update { seq: 6, update: Update::Moved { seat: Seat::Troubleshooter(1) } },
+            "03 06 05 01 01",
+        ),
         ("Done (done)", ServerMsg::Done { id: 1, result: Ok(()) }, "04 01 00"),
         (
             "Done (refused)",
@@ -183,7 +190,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 4, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 5, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }

@@ -69,10 +69,13 @@ pub enum Action {
     PostUpdate,
     /// In the manifest editor (`kubectl edit`, `apply -f -`): send the text with its command.
     SaveManifest,
+    /// In a hosted game's lobby: the game master moves the selected player to the next seat
+    /// (swapping with whoever sits there).
+    MoveSeat,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -106,6 +109,7 @@ impl Action {
         Action::Difficulty,
         Action::PostUpdate,
         Action::SaveManifest,
+        Action::MoveSeat,
     ];
 
     /// One or two words for the footer.
@@ -142,6 +146,7 @@ impl Action {
             Action::Difficulty => "difficulty",
             Action::PostUpdate => "post update",
             Action::SaveManifest => "save",
+            Action::MoveSeat => "move",
         }
     }
 
@@ -183,6 +188,10 @@ impl Action {
             }
             Action::PostUpdate => "In the status-update editor: post the update (Enter starts a new line)",
             Action::SaveManifest => "In the kubectl edit / apply -f - editor: send it (Esc cancels)",
+            Action::MoveSeat => {
+                "In a hosted game's lobby: move the selected player to the next seat, swapping with whoever \
+                 sits there (game master)"
+            }
         }
     }
 }
