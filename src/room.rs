@@ -131,6 +131,7 @@ enum Command {
     Start { reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
     Act { seat: Seat, action: Action, id: Option<u64>, reply: oneshot::Sender<Result<Vec<Stamped>, RoomError>> },
     Leave { seat: Seat, reply: oneshot::Sender<Vec<Stamped>> },
+    Reseat { seat: Seat, name: String, reply: oneshot::Sender<Vec<Stamped>> },
     Journal { reply: oneshot::Sender<Option<PathBuf>> },
     Subscribe { reply: oneshot::Sender<broadcast::Receiver<RoomEvent>> },
     Inspect(Inspect),
@@ -202,6 +203,12 @@ impl RoomHandle {
     /// The player in `seat` left the game for good (see `Game::leave`); returns what it caused.
     pub async fn leave(&self, seat: Seat) -> Result<Vec<Stamped>, RoomError> {
         self.ask(|reply| Command::Leave { seat, reply }).await
+    }
+
+    /// A player takes `seat` during the game (see `Game::reseat`); returns what it caused.
+    pub async fn reseat(&self, seat: Seat, name: &str) -> Result<Vec<Stamped>, RoomError> {
+        let name = name.to_owned();
+        self.ask(|reply| Command::Reseat { seat, name, reply }).await
     }
 
     pub async fn journal(&self) -> Result<Option<PathBuf>, RoomError> {
@@ -325,6 +332,15 @@ impl Room {
                 let events = self.game.leave(seat);
                 if !events.is_empty() {
                     self.record(&Entry::Left { turn, seat });
+                    self.after(&events);
+                }
+                let _ = reply.send(events);
+            }
+            Command::Reseat { seat, name, reply } => {
+                let turn = self.game.turn();
+                let events = self.game.reseat(seat, &name);
+                if !events.is_empty() {
+                    self.record(&Entry::Reseated { turn, seat, name });
                     self.after(&events);
                 }
                 let _ = reply.send(events);

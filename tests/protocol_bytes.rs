@@ -64,6 +64,8 @@ fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
         ("Kick", ClientMsg::Kick { seat: Seat::Troubleshooter(1) }, "07 01 01"),
         ("Ping", ClientMsg::Ping { nonce: 7 }, "08 07"),
         ("Leave", ClientMsg::Leave, "09"),
+        ("PlayAgain", ClientMsg::PlayAgain { next: true }, "0a 01"),
+        ("Move", ClientMsg::Move { from: Seat::Liaison, to: Seat::Troubleshooter(1) }, "0b 00 01 01"),
     ]
 }
 
@@ -158,6 +160,11 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
             "Update (turn timer)",
             ServerMsg::Update { seq: 5, update: Update::TurnTimer { left_ms: Some(42_000) } },
             "03 05 04 01 90 c8 02",
+        ),
+        (
+            "Update (moved)",
+            ServerMsg::Update { seq: 6, update: Update::Moved { seat: Seat::Troubleshooter(1) } },
+            "03 06 05 01 01",
         ),
         ("Done (done)", ServerMsg::Done { id: 1, result: Ok(()) }, "04 01 00"),
         (

@@ -17,7 +17,7 @@ use kombat::game::state::ChatLine;
 use kombat::net::client::{Client, ClientCommand, ClientConfig, ClientEvent};
 use kombat::net::protocol::{LobbyPlayer, LobbyView, RoleWish};
 use kombat::net::server::{Server, ServerConfig};
-use kombat::tui::app::{App, Effect, HostRequest, JoinRequest, Link, Msg, NetMsg, Screen, update};
+use kombat::tui::app::{App, Effect, HostRequest, JoinRequest, Link, LobbyRequest, Msg, NetMsg, Screen, update};
 use kombat::tui::catalog;
 use kombat::tui::driver::{self, Settings};
 use kombat::tui::keymap::Keymap;
@@ -313,4 +313,96 @@ async fn the_tui_hosts_a_room_and_sits_in_it() {
     assert_eq!(players.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["alice"]);
     assert!(shown.contains(&code), "{shown}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The view `seat` has of a hosted game the game master ended.
+fn ended_view(seat: Seat) -> kombat::game::view::RoleView {
+    let scenario = kombat::scenario::builtin(kombat::scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut game = kombat::game::Game::new(scenario, 7).expect("builds");
+    game.seat(Seat::GameMaster, "alice");
+    game.seat(Seat::Liaison, "Lee");
+    game.start();
+    game.act(Seat::GameMaster, &kombat::game::Action::EndGame).expect("the game master ends it");
+    kombat::game::view::for_seat(&game, seat)
+}
+
+/// A TUI in a hosted room's game, seated in `seat`, shown the end of the game.
+fn hosted_debrief(seat: Seat) -> App {
+    let mut app = new_app();
+    open_menu(&mut app, "Join a game");
+    type_text(&mut app, "ABCDE-FGHJK");
+    press(&mut app, KeyCode::Enter);
+    update(&mut app, Msg::Net(NetMsg::Joined { seat, code: "ABCDE-FGHJK".to_owned() }));
+    update(&mut app, Msg::Net(NetMsg::Lobby(lobby_view())));
+    update(&mut app, Msg::Views(vec![ended_view(seat)]));
+    app
+}
+
+#[test]
+fn the_game_master_plays_again_from_a_hosted_debrief() {
+    let mut app = hosted_debrief(Seat::GameMaster);
+    assert!(matches!(app.screen, Screen::Debrief(_)), "the debrief takes over");
+    snapshot_both("debrief_hosted_game_master", &app);
+    let effects = press(&mut app, KeyCode::Char('r'));
+    assert_eq!(effects, vec![Effect::Lobby(LobbyRequest::PlayAgain { next: false })]);
+    assert!(matches!(app.screen, Screen::Debrief(_)), "the debrief stays until the room answers");
+    let effects = press(&mut app, KeyCode::Char('n'));
+    assert_eq!(effects, vec![Effect::Lobby(LobbyRequest::PlayAgain { next: true })]);
+
+    // The room plays again: the lobby comes back, the seat and the room as they were.
+    update(&mut app, Msg::Net(NetMsg::Lobby(lobby_view())));
+    let Screen::Lobby(lobby) = &app.screen else { panic!("back in the lobby") };
+    assert_eq!(lobby.seat, Some(Seat::GameMaster));
+    assert_eq!(lobby.code.as_deref(), Some("ABCDE-FGHJK"));
+    assert_eq!(lobby.link, Link::Connected);
+    assert!(draw(&app, 80, 24).contains("plays again"));
+}
+
+#[test]
+fn a_player_at_a_table_with_a_game_master_waits_for_them_to_play_again() {
+    let mut app = hosted_debrief(Seat::Liaison);
+    let Screen::Debrief(debrief) = &app.screen else { panic!("the debrief takes over") };
+    assert_eq!(debrief.buttons(), &[kombat::tui::app::DebriefButton::Menu]);
+    assert!(press(&mut app, KeyCode::Char('r')).is_empty(), "no play again for the liaison");
+    // Moved by the game master meanwhile: the next lobby shows the new seat.
+    update(&mut app, Msg::Net(NetMsg::Moved(Seat::Troubleshooter(0))));
+    update(&mut app, Msg::Net(NetMsg::Lobby(lobby_view())));
+    let Screen::Lobby(lobby) = &app.screen else { panic!("back in the lobby") };
+    assert_eq!(lobby.seat, Some(Seat::Troubleshooter(0)));
+}
+
+#[test]
+fn the_game_master_moves_the_selected_player_to_the_next_seat() {
+    let mut app = new_app();
+    open_menu(&mut app, "Host a game");
+    press(&mut app, KeyCode::Enter);
+    update(&mut app, Msg::Net(NetMsg::Joined { seat: Seat::GameMaster, code: "ABCDE-FGHJK".to_owned() }));
+    update(&mut app, Msg::Net(NetMsg::Lobby(lobby_view())));
+    // The footer offers it to the game master.
+    assert!(draw(&app, 160, 48).contains("move"), "{}", draw(&app, 160, 48));
+    press(&mut app, KeyCode::Down);
+    let effects = press(&mut app, KeyCode::F(8));
+    let to_first_troubleshooter = LobbyRequest::Move { from: Seat::Liaison, to: Seat::Troubleshooter(0) };
+    assert_eq!(effects, vec![Effect::Lobby(to_first_troubleshooter)]);
+    press(&mut app, KeyCode::Down);
+    let effects = press(&mut app, KeyCode::F(8));
+    let on = LobbyRequest::Move { from: Seat::Troubleshooter(0), to: Seat::Troubleshooter(1) };
+    assert_eq!(effects, vec![Effect::Lobby(on)]);
+    // After the last customer seat comes the liaison's again; the game master's never moves.
+    let lobby = lobby_view();
+    assert_eq!(kombat::tui::app::next_seat(&lobby, Seat::Customer(0)), Some(Seat::Liaison));
+    assert_eq!(kombat::tui::app::next_seat(&lobby, Seat::Spectator(4)), Some(Seat::Liaison));
+    assert_eq!(kombat::tui::app::next_seat(&lobby, Seat::GameMaster), None);
+}
+
+#[test]
+fn only_the_game_master_moves_players_in_the_lobby() {
+    let mut app = new_app();
+    open_menu(&mut app, "Join a game");
+    type_text(&mut app, "ABCDE-FGHJK");
+    press(&mut app, KeyCode::Enter);
+    update(&mut app, Msg::Net(NetMsg::Joined { seat: Seat::Liaison, code: "ABCDE-FGHJK".to_owned() }));
+    update(&mut app, Msg::Net(NetMsg::Lobby(lobby_view())));
+    assert!(press(&mut app, KeyCode::F(8)).is_empty());
+    assert!(draw(&app, 80, 24).contains("only the game master moves players"));
 }

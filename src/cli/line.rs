@@ -275,6 +275,16 @@ impl<W: Write> LineMode<W> {
     fn event(&mut self, event: SeatEvent) -> anyhow::Result<Option<ExitCode>> {
         match event {
             SeatEvent::Lobby(lobby) => {
+                if !self.views.is_empty() {
+                    // The room plays again: a new game starts from its lobby, and is told anew.
+                    self.views.clear();
+                    self.ended = None;
+                    self.closing_shown = false;
+                    self.postmortem = None;
+                    self.timer = None;
+                    self.timer_told = None;
+                    self.say("[lobby] the room plays again: a new game, everyone in their seats")?;
+                }
                 for line in self.news.lobby(lobby) {
                     self.say(&line)?;
                 }
@@ -364,6 +374,11 @@ impl<W: Write> LineMode<W> {
                 ));
             }
             SeatEvent::Resumed => eprint_safe("kombat: reconnected; the seat is yours again"),
+            SeatEvent::Moved(seat) => {
+                self.sender.moved(seat);
+                self.speaker = seat;
+                self.say(&format!("[seat] the game master moved you: you are the {} now", seat.label()))?;
+            }
             SeatEvent::Closed(closed) => {
                 self.out.flush()?;
                 let ended = self.over();

@@ -155,6 +155,14 @@ pub enum Event {
         declaration: Declaration,
         verdict: Option<Verdict>,
     },
+    /// A player took `seat` during the game: a latecomer in a seat nobody held or one left
+    /// empty, or a player the game master moved or swapped there. The seat holds up the turn
+    /// again; a troubleshooter's seat that never had action points gets this turn's (`points`).
+    Reseated {
+        seat: Seat,
+        name: String,
+        points: Option<u32>,
+    },
 }
 
 /// An event with when it happened and who caused it (none: the world or the NPC).

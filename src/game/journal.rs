@@ -9,6 +9,7 @@
 //! {"turn":0,"seat":{"Troubleshooter":0},"action":{"Command":"get pods"},"id":7}
 //! {"turn":0,"forced_turn_end":true}
 //! {"turn":1,"left":"Liaison"}
+//! {"turn":2,"reseated":{"Troubleshooter":1},"name":"Ana"}
 //! ```
 //!
 //! An action sent over the network carries the client's id for it (`"id"`), written in the same
@@ -114,6 +115,8 @@ pub enum Entry {
     ForcedTurnEnd { turn: u32 },
     /// The player in `seat` left the game for good at `turn`.
     Left { turn: u32, seat: Seat },
+    /// `name` took `seat` at `turn` (a latecomer, or a player moved there; `Game::reseat`).
+    Reseated { turn: u32, seat: Seat, name: String },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -135,6 +138,14 @@ struct LeftLine {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct ReseatedLine {
+    turn: u32,
+    reseated: Seat,
+    name: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ForcedLine {
     turn: u32,
     forced_turn_end: bool,
@@ -149,12 +160,18 @@ impl Entry {
             }
             Entry::ForcedTurnEnd { turn } => to_json(&ForcedLine { turn: *turn, forced_turn_end: true }),
             Entry::Left { turn, seat } => to_json(&LeftLine { turn: *turn, left: *seat }),
+            Entry::Reseated { turn, seat, name } => {
+                to_json(&ReseatedLine { turn: *turn, reseated: *seat, name: name.clone() })
+            }
         }
     }
 
     pub fn turn(&self) -> u32 {
         match self {
-            Entry::Act { turn, .. } | Entry::ForcedTurnEnd { turn } | Entry::Left { turn, .. } => *turn,
+            Entry::Act { turn, .. }
+            | Entry::ForcedTurnEnd { turn }
+            | Entry::Left { turn, .. }
+            | Entry::Reseated { turn, .. } => *turn,
         }
     }
 }
@@ -279,6 +296,13 @@ fn parse_entry(line: usize, value: Value) -> Result<Entry, JournalError> {
         })?;
         return Ok(Entry::Left { turn: left.turn, seat: left.left });
     }
+    if value.get("reseated").is_some() {
+        let taken: ReseatedLine = serde_json::from_value(value).map_err(|e| JournalError::Line {
+            line,
+            message: format!("expected a player taking a seat: {}", json_message(&e)),
+        })?;
+        return Ok(Entry::Reseated { turn: taken.turn, seat: taken.reseated, name: taken.name });
+    }
     if value.get("forced_turn_end").is_some() {
         let forced: ForcedLine = serde_json::from_value(value).map_err(|e| JournalError::Line {
             line,
@@ -347,6 +371,7 @@ pub fn apply_entry(game: &mut Game, entry: &Entry) -> Result<Vec<Stamped>, RuleE
         Entry::Act { seat, action, .. } => game.act(*seat, action)?,
         Entry::ForcedTurnEnd { .. } => game.force_turn(),
         Entry::Left { seat, .. } => game.leave(*seat),
+        Entry::Reseated { seat, name, .. } => game.reseat(*seat, name),
     })
 }
 
@@ -388,6 +413,42 @@ mod tests {
         assert_eq!(left.to_line(), r#"{"turn":2,"left":{"Troubleshooter":1}}"#);
         let parsed = parse_entry(3, serde_json::from_str(&left.to_line()).expect("json")).expect("parses");
         assert_eq!(parsed, left);
+        let taken = Entry::Reseated { turn: 2, seat: Seat::Troubleshooter(1), name: "Ana".into() };
+        assert_eq!(taken.to_line(), r#"{"turn":2,"reseated":{"Troubleshooter":1},"name":"Ana"}"#);
+        let parsed = parse_entry(4, serde_json::from_str(&taken.to_line()).expect("json")).expect("parses");
+        assert_eq!(parsed, taken);
+    }
+
+    #[test]
+    fn a_latecomer_in_an_empty_troubleshooter_seat_acts_and_replays() {
+        let text = crate::scenario::builtin_sources()
+            .find(|(id, _)| *id == crate::scenario::DEFAULT_ID)
+            .map(|(_, t)| t)
+            .expect("a built-in");
+        let scenario = crate::scenario::parse("s.ron", text).expect("parses");
+        let mut game = Game::new(scenario, 5).expect("builds");
+        game.seat(Seat::Liaison, "Lee");
+        game.seat(Seat::Troubleshooter(0), "Tam");
+        game.start();
+        let late = Seat::Troubleshooter(1);
+        assert!(game.act(late, &Action::Command("kubectl get pods".into())).is_err(), "nobody sits there yet");
+        let events = game.reseat(late, "Ana");
+        assert!(matches!(&events[..], [s] if matches!(&s.event, crate::game::Event::Reseated { points: Some(_), .. })));
+        assert_eq!(game.seats.get(&late).map(String::as_str), Some("Ana"));
+        game.act(late, &Action::Command("kubectl get pods".into())).expect("the latecomer runs a command");
+        let mut journal = Journal::new(Header::for_game(&game, 5, text));
+        journal.header.seats.retain(|s| s.seat != late);
+        journal.entries.push(Entry::Reseated { turn: 0, seat: late, name: "Ana".into() });
+        journal.entries.push(Entry::Act {
+            turn: 0,
+            seat: late,
+            action: Action::Command("kubectl get pods".into()),
+            id: None,
+        });
+        let replayed = replay(&journal, text).expect("replays");
+        assert_eq!(replayed.seats, game.seats);
+        assert_eq!(replayed.points, game.points);
+        assert_eq!(replayed.console.len(), game.console.len());
     }
 
     #[test]

@@ -261,6 +261,10 @@ fn describe(game: &Game, entry: Option<&Entry>, events: &[Stamped]) -> StepInfo 
             parts.push(format!("{} left the game", seat.label()));
             Some(*seat)
         }
+        Some(Entry::Reseated { seat, name, .. }) => {
+            parts.push(format!("{} took the {} seat", super::text::sanitize(name), seat.label()));
+            Some(*seat)
+        }
     };
     for stamped in events {
         match &stamped.event {

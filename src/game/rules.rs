@@ -578,6 +578,20 @@ impl Game {
         self.run(Some(seat), planned)
     }
 
+    /// A player takes `seat` during the game (a latecomer, or a player moved or swapped there
+    /// by the game master): the seat is present again under their name. Nothing happens in the
+    /// lobby (seating is `seat` there), after the game, or for a spectator's seat, which the
+    /// game does not know.
+    pub fn reseat(&mut self, seat: Seat, name: &str) -> Vec<Stamped> {
+        if !matches!(self.phase, Phase::Playing | Phase::Paused | Phase::Closing) || matches!(seat, Seat::Spectator(_)) {
+            return Vec::new();
+        }
+        let name = sanitize(name);
+        let points =
+            (matches!(seat, Seat::Troubleshooter(_)) && !self.points.contains_key(&seat)).then(|| self.points_per_turn());
+        self.run(Some(seat), vec![Planned::Event(Event::Reseated { seat, name, points })])
+    }
+
     /// Starts the game: the customer's opening message and the first alerts.
     pub fn start(&mut self) -> Vec<Stamped> {
         if self.phase != Phase::Lobby {

@@ -350,6 +350,16 @@ impl Game {
                     self.npc = true;
                 }
             }
+            Event::Reseated { seat, name, points } => {
+                self.seats.insert(*seat, name.clone());
+                self.absent.remove(seat);
+                if let Some(points) = points {
+                    self.points.insert(*seat, *points);
+                }
+                if matches!(seat, Seat::Customer(_)) {
+                    self.npc = false;
+                }
+            }
             Event::Ended(outcome) => self.phase = Phase::Ended(outcome.clone()),
             Event::ClosingTurn { .. } => {
                 self.phase = Phase::Closing;

@@ -580,6 +580,7 @@ pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
         | Event::Paused
         | Event::Resumed
         | Event::Left { .. }
+        | Event::Reseated { .. }
         | Event::Ended(_)
         | Event::ClosingTurn { .. } => true,
         Event::Chat { channel: Channel::Team, .. } => responder,

@@ -128,6 +128,7 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
         Event::Paused => "[game] paused".to_owned(),
         Event::Resumed => "[game] resumed".to_owned(),
         Event::Left { seat } => format!("[game] the {} left the game", seat.label()),
+        Event::Reseated { seat, name, .. } => format!("[game] {} took the {} seat", sanitize(name), seat.label()),
         Event::Ended(outcome) => format!("== {} ==", sanitize(&outcome_text(outcome))),
         Event::ClosingTurn { .. } => CLOSING_TURN.to_owned(),
     };
@@ -192,6 +193,7 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
         Event::Paused => "Game paused".to_owned(),
         Event::Resumed => "Game resumed".to_owned(),
         Event::Left { seat } => format!("The {} left the game", seat.label()),
+        Event::Reseated { seat, name, .. } => format!("{} took the {} seat", sanitize(name), seat.label()),
         Event::Ended(Outcome::Won { .. }) => "Incident resolved".to_owned(),
         Event::Ended(Outcome::Lost { reason, .. }) => format!("Incident lost: {reason}"),
         Event::Ended(Outcome::Stopped { .. }) => "Exercise stopped by the game master".to_owned(),

@@ -77,6 +77,14 @@ pub enum ClientMsg {
     Ping { nonce: u64 },
     /// Leaving for good: the seat is freed (in the lobby) or left empty (in a game).
     Leave,
+    /// After the game ended: a new game in the same room with a new seed, every player keeping
+    /// their seat; the same scenario, or (`next`) the one after it in the built-in library. The
+    /// game master may, or the room's creator when there is none. Everyone goes back to the lobby.
+    PlayAgain { next: bool },
+    /// The game master moves the player in `from` to `to`, in the lobby or during the game; when
+    /// someone sits in `to`, the two swap. Each moved player's connection is told its new seat
+    /// (`Update::Moved`) and gets that seat's view from then on.
+    Move { from: Seat, to: Seat },
 }
 
 /// What the server sends.
@@ -147,6 +155,11 @@ pub enum Update {
     /// game has no clock, so a client counts down from it on its own.
     TurnTimer {
         left_ms: Option<u64>,
+    },
+    /// This connection's player now sits in `seat` (the game master moved them, or swapped them
+    /// with another player); the lobby or the new seat's view follows. The resume token stays.
+    Moved {
+        seat: Seat,
     },
 }
 

@@ -48,6 +48,9 @@ pub enum SeatEvent {
     Resumed,
     /// Nothing follows.
     Closed(Closed),
+    /// The player now sits in this seat (hosted rooms: the game master moved them); the lobby
+    /// or the new seat's view follows. A front end hands it to [`SeatSender::moved`].
+    Moved(Seat),
 }
 
 /// What a player in the lobby may ask.
@@ -57,6 +60,16 @@ pub enum LobbyRequest {
     Chat(String),
     Start,
     Kick(Seat),
+    /// After the game: a new game in the same room, of the same scenario or (`next`) the next
+    /// built-in one; everyone keeps their seat and goes back to the lobby.
+    PlayAgain {
+        next: bool,
+    },
+    /// Move the player in `from` to `to`, swapping with whoever sits there (the game master's).
+    Move {
+        from: Seat,
+        to: Seat,
+    },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -152,7 +165,8 @@ impl SeatSender {
     /// Takes an action for one of the player's seats; the answer comes as
     /// [`SeatEvent::Done`] with the returned id, after the events the action caused.
     pub async fn act(&mut self, seat: Seat, action: Action) -> Result<u64, SeatError> {
-        if !self.seats.contains(&seat) {
+        // A hosted seat is the server's to say (the connection acts as whatever seat it holds).
+        if self.is_local() && !self.seats.contains(&seat) {
             return Err(SeatError::NotYourSeat);
         }
         match &mut self.table {
@@ -172,6 +186,13 @@ impl SeatSender {
         }
     }
 
+    /// The player now sits in `seat` (a hosted room told so: [`SeatEvent::Moved`]).
+    pub fn moved(&mut self, seat: Seat) {
+        if !self.is_local() {
+            self.seats = vec![seat];
+        }
+    }
+
     /// Asks something of the lobby (hosted rooms only).
     pub async fn lobby(&self, request: LobbyRequest) -> Result<(), SeatError> {
         let Table::Remote(handle) = &self.table else { return Err(SeatError::NoLobby) };
@@ -180,6 +201,8 @@ impl SeatSender {
             LobbyRequest::Chat(text) => ClientCommand::LobbyChat(text),
             LobbyRequest::Start => ClientCommand::Start,
             LobbyRequest::Kick(seat) => ClientCommand::Kick(seat),
+            LobbyRequest::PlayAgain { next } => ClientCommand::PlayAgain { next },
+            LobbyRequest::Move { from, to } => ClientCommand::Move { from, to },
         };
         handle.send(command).await.map_err(|_| SeatError::Closed)
     }
@@ -327,6 +350,7 @@ fn from_client(event: ClientEvent) -> SeatEvent {
         ClientEvent::Postmortem(Ok(path)) => SeatEvent::Postmortem(path),
         ClientEvent::Postmortem(Err(why)) => SeatEvent::Notice(why),
         ClientEvent::Closed(closed) => SeatEvent::Closed(closed),
+        ClientEvent::Moved(seat) => SeatEvent::Moved(seat),
     }
 }
 

@@ -81,10 +81,13 @@ pub enum Action {
     PrevMoment,
     /// Replaying a game: on to the next moment (a turn, a change, the cause declared, the end).
     NextMoment,
+    /// In a hosted game's lobby: the game master moves the selected player to the next seat
+    /// (swapping with whoever sits there).
+    MoveSeat,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -124,6 +127,7 @@ impl Action {
         Action::NextTurn,
         Action::PrevMoment,
         Action::NextMoment,
+        Action::MoveSeat,
     ];
 
     /// The keys of the replay screen (`kombat replay --screen`, "Replay a game"), which mean
@@ -177,6 +181,7 @@ impl Action {
             Action::NextTurn => "next turn",
             Action::PrevMoment => "prev moment",
             Action::NextMoment => "next moment",
+            Action::MoveSeat => "move",
         }
     }
 
@@ -226,6 +231,10 @@ impl Action {
                 "Replaying a game: back to the previous moment (a turn, a change, the cause, the end)"
             }
             Action::NextMoment => "Replaying a game: on to the next moment (a turn, a change, the cause, the end)",
+            Action::MoveSeat => {
+                "In a hosted game's lobby: move the selected player to the next seat, swapping with whoever \
+                 sits there (game master)"
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ use tui_input::Input;
 
 pub use lobby::{
     HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, Link, LobbyRequest, LobbyScreen,
-    NetMsg, Origin, default_bind, open_lobby, role_label,
+    NetMsg, Origin, default_bind, next_seat, open_lobby, role_label,
 };
 pub use manifest::{ManifestEditor, Saved, fetched_for_editor};
 pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
@@ -139,14 +139,18 @@ pub struct DebriefScreen {
     /// Lines scrolled down the timeline.
     pub scroll: usize,
     pub selected: usize,
-    /// A hosted game's debrief: there is no playing again from here, only the menu.
+    /// A hosted game's debrief: playing again asks the room (`LobbyRequest::PlayAgain`), which
+    /// takes everyone back to its lobby; only whoever may lead the table is offered it.
     pub hosted: bool,
+    /// This player may lead the hosted table: the game master, or anyone at a table without one
+    /// (the room's creator may then; the server decides and says so to anyone else).
+    pub leads: bool,
 }
 
 impl DebriefScreen {
     /// The buttons under this debrief.
     pub fn buttons(&self) -> &'static [DebriefButton] {
-        if self.hosted { &[DebriefButton::Menu] } else { &DebriefButton::ALL }
+        if self.hosted && !self.leads { &[DebriefButton::Menu] } else { &DebriefButton::ALL }
     }
 }
 
@@ -373,7 +377,9 @@ impl App {
                 vec![Action::Up, Action::Down, Action::Select, Action::Difficulty, Action::Back]
             }
             (None, Screen::Game(game)) => seats::footer(game),
-            (None, Screen::Debrief(d)) if d.hosted => vec![Action::PageDown, Action::PageUp, Action::Back],
+            (None, Screen::Debrief(d)) if d.buttons().len() == 1 => {
+                vec![Action::PageDown, Action::PageUp, Action::Back]
+            }
             (None, Screen::Debrief(_)) => {
                 vec![Action::PlayAgain, Action::NextScenario, Action::PageDown, Action::PageUp, Action::Back]
             }
@@ -381,7 +387,15 @@ impl App {
                 vec![Action::Select, Action::Down, Action::Up, Action::Back, Action::Help]
             }
             (None, Screen::Lobby(_)) => {
-                vec![Action::Select, Action::Ready, Action::StartGame, Action::Kick, Action::Back, Action::Help]
+                vec![
+                    Action::Select,
+                    Action::Ready,
+                    Action::StartGame,
+                    Action::Kick,
+                    Action::MoveSeat,
+                    Action::Back,
+                    Action::Help,
+                ]
             }
             (None, Screen::Journals(_)) => vec![Action::Up, Action::Down, Action::Select, Action::Back, Action::Help],
             (None, Screen::Replay(_)) => replay::FOOTER.to_vec(),
@@ -507,6 +521,7 @@ fn on_views(app: &mut App, views: Vec<RoleView>) {
         {
             entry.best = Some(entry.best.map_or(grade, |best| best.min(grade)));
         }
+        let leads = hosted && (view.seat == Seat::GameMaster || !view.table.iter().any(|s| s.seat == Seat::GameMaster));
         let debrief = DebriefScreen {
             scenario: game.scenario.clone(),
             view,
@@ -514,6 +529,7 @@ fn on_views(app: &mut App, views: Vec<RoleView>) {
             scroll: 0,
             selected: 0,
             hosted,
+            leads,
         };
         app.screen = Screen::Debrief(Box::new(debrief));
         app.overlay = None;
@@ -583,10 +599,10 @@ fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             let button = d.buttons().get(d.selected).copied().unwrap_or(DebriefButton::Menu);
             return Some(after_debrief(app, button));
         }
-        (Screen::Debrief(d), Action::PlayAgain) if !d.hosted => {
+        (Screen::Debrief(d), Action::PlayAgain) if d.buttons().contains(&DebriefButton::PlayAgain) => {
             return Some(after_debrief(app, DebriefButton::PlayAgain));
         }
-        (Screen::Debrief(d), Action::NextScenario) if !d.hosted => {
+        (Screen::Debrief(d), Action::NextScenario) if d.buttons().contains(&DebriefButton::NextScenario) => {
             return Some(after_debrief(app, DebriefButton::NextScenario));
         }
         (Screen::Debrief(_), Action::Back | Action::Quit) => return Some(after_debrief(app, DebriefButton::Menu)),
@@ -631,6 +647,12 @@ fn start(app: &mut App, scenario: String) -> Vec<Effect> {
 fn after_debrief(app: &mut App, button: DebriefButton) -> Vec<Effect> {
     let Screen::Debrief(d) = &app.screen else { return Vec::new() };
     let current = d.scenario.clone();
+    if d.hosted && d.leads && button != DebriefButton::Menu {
+        // The room plays again, with everyone in it: its lobby comes back (`NetMsg::Lobby`).
+        let next = button == DebriefButton::NextScenario;
+        app.show(if next { "asking the room for the next scenario…" } else { "asking the room to play again…" }, false);
+        return vec![Effect::Lobby(LobbyRequest::PlayAgain { next })];
+    }
     let button = if d.hosted { DebriefButton::Menu } else { button };
     app.hosted = None;
     let mut effects = vec![Effect::LeaveGame];

@@ -366,6 +366,7 @@ async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
                 Msg::Net(NetMsg::Reconnecting { attempt, reason: sanitize(&reason) })
             }
             SeatEvent::Resumed => Msg::Net(NetMsg::Resumed),
+            SeatEvent::Moved(seat) => Msg::Net(NetMsg::Moved(seat)),
             SeatEvent::Closed(Closed::Left) => return,
             SeatEvent::Closed(closed) => {
                 let why = match closed {

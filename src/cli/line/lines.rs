@@ -35,6 +35,10 @@ liaison (customer), unless it starts with /:
   /grant                       give the team a hint (game master)
   /as-customer TEXT            speak as the customer (game master)
   /kick SEAT                   remove a player, e.g. /kick troubleshooter 2 (game master)
+  /move SEAT to SEAT           move a player, or swap two, e.g. /move liaison to troubleshooter 2
+                               (game master; in the lobby or during the game)
+  /again [next]                after the game: play again in this room, the same scenario or the
+                               next one, with everyone in their seats (game master)
   /endgame                     end the game (game master)
   /status                      turn, clock, budget, alerts, points, what was found
   /help                        this text
@@ -161,6 +165,15 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
                 "usage: /kick SEAT   (liaison, troubleshooter N, customer N, game-master, spectator N)".to_owned(),
             ),
         },
+        "/move" => match rest.split_once(" to ").map(|(a, b)| (parse_seat(a), parse_seat(b))) {
+            Some((Some(from), Some(to))) => Intent::Send(LobbyRequest::Move { from, to }),
+            _ => Intent::Usage("usage: /move SEAT to SEAT   (e.g. /move liaison to troubleshooter 2)".to_owned()),
+        },
+        "/again" => match rest {
+            "" => Intent::Send(LobbyRequest::PlayAgain { next: false }),
+            "next" => Intent::Send(LobbyRequest::PlayAgain { next: true }),
+            _ => Intent::Usage("usage: /again [next]".to_owned()),
+        },
         "/status" => Intent::Status,
         "/score" => Intent::Score,
         "/as" => Intent::As(rest.to_owned()),
@@ -273,6 +286,15 @@ mod tests {
         assert!(matches!(parse("/share 0", Seat::Liaison), Some(Intent::Usage(_))));
         assert!(matches!(parse("/share x", Seat::Liaison), Some(Intent::Usage(_))));
         assert_eq!(parse("/findings", TS), Some(Intent::Findings));
+        assert_eq!(
+            parse("/move liaison to troubleshooter 2", Seat::GameMaster),
+            Some(Intent::Send(LobbyRequest::Move { from: Seat::Liaison, to: Seat::Troubleshooter(1) }))
+        );
+        assert!(matches!(parse("/move liaison", Seat::GameMaster), Some(Intent::Usage(_))));
+        assert!(matches!(parse("/move nobody to liaison", Seat::GameMaster), Some(Intent::Usage(_))));
+        assert_eq!(parse("/again", Seat::GameMaster), Some(Intent::Send(LobbyRequest::PlayAgain { next: false })));
+        assert_eq!(parse("/again next", Seat::GameMaster), Some(Intent::Send(LobbyRequest::PlayAgain { next: true })));
+        assert!(matches!(parse("/again later", Seat::GameMaster), Some(Intent::Usage(_))));
         assert_eq!(parse("/declare typo", TS), Some(Intent::Act(Action::DeclareRootCause("typo".into()))));
         assert_eq!(
             parse("/rate 1 4", Seat::Customer(0)),

@@ -21,7 +21,8 @@ impl News {
     pub fn lobby(&mut self, lobby: LobbyView) -> Vec<String> {
         let mut out = Vec::new();
         let before = self.lobby.as_ref();
-        if before.is_none() {
+        // A room that plays again on another scenario is a new lobby to tell.
+        if before.is_none_or(|b| b.title != lobby.title) {
             out.push(format!("== lobby {}: {} ==", sanitize(&lobby.code), sanitize(&lobby.title)));
             out.push(sanitize_block(lobby.summary.trim_end()));
             out.push(format!("[lobby] seats: {}", limits(&lobby.limits, lobby.npc_customer)));

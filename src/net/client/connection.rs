@@ -94,6 +94,8 @@ pub enum ClientEvent {
     Postmortem(Result<std::path::PathBuf, String>),
     /// The session is over; nothing follows.
     Closed(Closed),
+    /// The player now sits in this seat (the game master moved them); its lobby or view follows.
+    Moved(Seat),
 }
 
 /// Why a session ended.
@@ -114,12 +116,24 @@ pub enum Closed {
 /// What the caller asks of the connection task.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClientCommand {
-    Act { id: u64, action: Action },
+    Act {
+        id: u64,
+        action: Action,
+    },
     Ready(bool),
     LobbyChat(String),
     Start,
     Kick(Seat),
     Leave,
+    /// After the game: a new one in the same room (`next`: the next built-in scenario).
+    PlayAgain {
+        next: bool,
+    },
+    /// Move the player in `from` to `to` (swapping with whoever is there).
+    Move {
+        from: Seat,
+        to: Seat,
+    },
 }
 
 /// The sending half: give it to whatever produces actions. Ids of acts count up from 1.
@@ -176,7 +190,7 @@ impl Client {
         let (events_tx, events) = mpsc::channel(EVENTS);
         let seat = opened.seat;
         let code = opened.code.clone();
-        tokio::spawn(Session::new(config, opened.token, commands, events_tx).run(opened.conn));
+        tokio::spawn(Session::new(config, opened.token, seat, commands, events_tx).run(opened.conn));
         Ok(Client { handle: ClientHandle { commands: commands_tx, next_id: 1 }, events, seat, code })
     }
 

@@ -158,8 +158,9 @@ impl Handler {
             Read::Message(ClientMsg::Resume { token, last_seq }) => self.resume(&token, last_seq).await,
             other => return self.ended(other),
         };
-        let (table, seat) = match joined {
-            Ok(pair) => pair,
+        // The table follows which seat the player holds from here (the game master may move them).
+        let table = match joined {
+            Ok((table, _)) => table,
             Err(reason) => {
                 self.refuse(&reason);
                 return format!("refused: {reason}");
@@ -167,8 +168,8 @@ impl Handler {
         };
         // Joined: a frame may be as long as the protocol allows.
         self.frames.decoder_mut().set_max_frame_length(MAX_FRAME);
-        let end = self.play(&table, seat).await;
-        table.gone(seat, self.conn).await;
+        let end = self.play(&table).await;
+        table.gone(self.conn).await;
         end
     }
 
@@ -202,7 +203,7 @@ impl Handler {
     }
 
     /// Joined: pings are answered here, everything else goes to the table.
-    async fn play(&mut self, table: &TableHandle, seat: Seat) -> String {
+    async fn play(&mut self, table: &TableHandle) -> String {
         let heartbeat = self.limits.heartbeat;
         loop {
             match self.read(heartbeat).await {
@@ -216,11 +217,11 @@ impl Handler {
                     return "a second handshake".to_owned();
                 }
                 Read::Message(ClientMsg::Leave) => {
-                    let _ = table.message(seat, self.conn, ClientMsg::Leave).await;
+                    let _ = table.message(self.conn, ClientMsg::Leave).await;
                     return "left".to_owned();
                 }
                 Read::Message(message) => {
-                    if table.message(seat, self.conn, message).await.is_err() {
+                    if table.message(self.conn, message).await.is_err() {
                         self.refuse("the room has closed");
                         return "its room has closed".to_owned();
                     }

@@ -15,6 +15,7 @@
 //! server opens the table again as it was ([`TableHandle::open`] with a restored start). The
 //! record goes when the room closes after its game ended, or fails.
 
+mod again;
 mod fanout;
 mod requests;
 mod seating;
@@ -76,15 +77,14 @@ pub enum Command {
         outbox: Outbox,
         reply: oneshot::Sender<Result<Seat, String>>,
     },
-    /// A message from the client on connection `conn` in `seat`.
+    /// A message from the client on connection `conn` (the table knows which seat its player
+    /// holds now: the game master may have moved them).
     Message {
-        seat: Seat,
         conn: u64,
         message: ClientMsg,
     },
     /// The connection `conn` closed.
     Gone {
-        seat: Seat,
         conn: u64,
     },
     Shutdown {
@@ -174,6 +174,7 @@ impl TableHandle {
             ends,
             finished: None,
             delivered: BTreeSet::new(),
+            config: config.clone(),
             timed,
             title: scenario.title.clone(),
             summary: scenario.summary.clone(),
@@ -216,12 +217,12 @@ impl TableHandle {
         self.ask(|reply| Command::Resume { token, last_seq, outbox, reply }).await
     }
 
-    pub async fn message(&self, seat: Seat, conn: u64, message: ClientMsg) -> Result<(), Closed> {
-        self.commands.send(Command::Message { seat, conn, message }).await.map_err(|_| Closed)
+    pub async fn message(&self, conn: u64, message: ClientMsg) -> Result<(), Closed> {
+        self.commands.send(Command::Message { conn, message }).await.map_err(|_| Closed)
     }
 
-    pub async fn gone(&self, seat: Seat, conn: u64) {
-        let _ = self.commands.send(Command::Gone { seat, conn }).await;
+    pub async fn gone(&self, conn: u64) {
+        let _ = self.commands.send(Command::Gone { conn }).await;
     }
 
     /// Tells every player why, closes their connections and ends the room.
@@ -259,6 +260,8 @@ enum Flow {
     Continue,
     /// The game changed in a way the room did not broadcast: send fresh views.
     Refresh,
+    /// The table plays a new game in a new room (play again): listen to that one from now on.
+    Renewed,
     Stop,
 }
 
@@ -273,6 +276,8 @@ struct Table {
     finished: Option<Finished>,
     /// The connections that were sent the postmortem.
     delivered: BTreeSet<u64>,
+    /// How the current room was set up (a new game in the room starts from it).
+    config: RoomConfig,
     title: String,
     summary: String,
     seats: SeatLimits,
@@ -325,6 +330,7 @@ impl Table {
         let mut failed = self.keep().await.is_err();
         while !failed {
             let mut stale = false;
+            let mut renewed = false;
             let mut heard = Vec::new();
             tokio::select! {
                 biased;
@@ -337,12 +343,25 @@ impl Table {
                     match self.handle(command).await {
                         Ok(Flow::Continue) => {}
                         Ok(Flow::Refresh) => stale = true,
+                        Ok(Flow::Renewed) => renewed = true,
                         Ok(Flow::Stop) => break,
                         Err(RoomGone) => {
                             self.fail();
                             failed = true;
                             break;
                         }
+                    }
+                }
+            }
+            if renewed {
+                // What the old room still had to say is about a game that is over.
+                heard.clear();
+                match self.room.subscribe().await {
+                    Ok(subscription) => events = subscription,
+                    Err(_) => {
+                        self.fail();
+                        failed = true;
+                        break;
                     }
                 }
             }
@@ -427,17 +446,21 @@ impl Table {
         match command {
             Command::Join { name, role, outbox, reply } => self.join(name, role, outbox, reply).await,
             Command::Resume { token, last_seq, outbox, reply } => self.resume(&token, last_seq, outbox, reply).await,
-            Command::Message { seat, conn, message } => {
+            Command::Message { conn, message } => {
                 // The seat's latest connection may still speak after the table stopped writing to
                 // it (it closed while the table was busy): a `Leave` or an act still counts, and a
                 // resent act is answered after a `Resume`. A replaced connection or a removed
-                // player does not speak for the seat.
-                if self.members.get(&seat).is_none_or(|m| m.conn != conn || m.token.is_none()) {
-                    return Ok(Flow::Continue);
-                }
+                // player does not speak for the seat. The seat is the one the connection's player
+                // holds now: the game master may have moved them since the handler learned it.
+                let Some(seat) = self.seat_of(conn) else { return Ok(Flow::Continue) };
                 let seating = matches!(
                     message,
-                    ClientMsg::Ready(_) | ClientMsg::Start | ClientMsg::Kick { .. } | ClientMsg::Leave
+                    ClientMsg::Ready(_)
+                        | ClientMsg::Start
+                        | ClientMsg::Kick { .. }
+                        | ClientMsg::Leave
+                        | ClientMsg::Move { .. }
+                        | ClientMsg::PlayAgain { .. }
                 );
                 let flow = self.message(seat, message).await?;
                 if seating {
@@ -446,9 +469,10 @@ impl Table {
                 }
                 Ok(flow)
             }
-            Command::Gone { seat, conn } => {
-                if let Some(member) = self.members.get_mut(&seat)
-                    && member.outbox.as_ref().is_some_and(|o| o.id == conn)
+            Command::Gone { conn } => {
+                let seat = self.members.iter().find(|(_, m)| m.outbox.as_ref().is_some_and(|o| o.id == conn));
+                if let Some(seat) = seat.map(|(s, _)| *s)
+                    && let Some(member) = self.members.get_mut(&seat)
                 {
                     member.outbox = None;
                     super::quiet::log(|| tracing::info!(code = %self.code, ?seat, "disconnected; the seat waits"));
@@ -503,12 +527,12 @@ impl Table {
             let _ = reply.send(Err(TOO_MANY_JOINS.to_owned()));
             return Ok(Flow::Continue);
         }
-        let mut choice = seating::choose(&self.members, self.seats, wish, self.started);
+        let mut choice = seating::choose(&self.held(), self.seats, wish, self.started);
         if choice.is_err() && matches!(wish, RoleWish::Spectator | RoleWish::Any) {
             // Spectators who dropped and did not come back make room for new ones.
             self.members.retain(|seat, m| !matches!(seat, Seat::Spectator(_)) || m.outbox.is_some());
             self.pass_creator();
-            choice = seating::choose(&self.members, self.seats, wish, self.started);
+            choice = seating::choose(&self.held(), self.seats, wish, self.started);
         }
         let seat = match choice {
             Ok(seat) => seat,
@@ -521,6 +545,11 @@ impl Table {
             let _ = reply.send(Err("the server cannot make a resume token right now".to_owned()));
             return Ok(Flow::Continue);
         };
+        if self.started && !matches!(seat, Seat::Spectator(_)) {
+            // A latecomer in a responder's seat nobody holds: the game seats them (and journals
+            // it) before the record names them, so a restart never finds a player the game lacks.
+            self.room.reseat(seat, &name).await?;
+        }
         let creator = !self.members.values().any(|m| m.creator);
         self.joined += 1;
         super::quiet::log(|| tracing::info!(code = %self.code, ?seat, name = %name, creator, "joined"));
@@ -652,6 +681,11 @@ impl Table {
             players,
             result: self.finished.as_ref().map(|f| f.end.result()),
         })
+    }
+
+    /// The seats a player holds now (a seat left empty during a game is free to take).
+    fn held(&self) -> BTreeMap<Seat, ()> {
+        self.members.iter().filter(|(_, m)| m.token.is_some()).map(|(s, _)| (*s, ())).collect()
     }
 
     /// Writes the room's record if who sits where or the phase changed since it was last written.

@@ -240,6 +240,8 @@ pub enum NetMsg {
     Failed(String),
     /// The session ended (kicked, room closed, server gone) with why.
     Closed(String),
+    /// The game master moved this player to another seat; its lobby or view follows.
+    Moved(Seat),
 }
 
 /// Everything a hosted session knows once joined: what the game screen and debrief need.
@@ -247,6 +249,8 @@ pub enum NetMsg {
 pub struct Hosted {
     pub code: String,
     pub seat: Seat,
+    /// How this player joined: the lobby is rebuilt from it when the room plays again.
+    pub request: JoinRequest,
 }
 
 pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
@@ -257,13 +261,35 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
             }
         }
         NetMsg::Joined { seat, code } => {
-            app.hosted = Some(Hosted { code: code.clone(), seat });
+            let request = match &app.screen {
+                Screen::Lobby(lobby) => lobby.request.clone(),
+                _ => app.hosted.as_ref().map(|h| h.request.clone()).unwrap_or_else(|| JoinRequest {
+                    server: String::new(),
+                    code: code.clone(),
+                    name: app.player_name.clone(),
+                    role: RoleWish::of_seat(seat),
+                }),
+            };
+            app.hosted = Some(Hosted { code: code.clone(), seat, request });
             if let Screen::Lobby(lobby) = &mut app.screen {
                 lobby.seat = Some(seat);
                 lobby.code = Some(code);
                 lobby.link = Link::Connected;
             }
             app.show(format!("you sit in the {} seat", seat.label()), false);
+        }
+        NetMsg::Lobby(view) if !matches!(app.screen, Screen::Lobby(_)) => {
+            // After a game: the room plays again, and everyone is back in its lobby.
+            let Some(hosted) = app.hosted.clone() else { return Vec::new() };
+            let origin = Origin::Join(JoinForm::from_request(&hosted.request));
+            let mut lobby = LobbyScreen::new(hosted.request, origin);
+            lobby.seat = Some(hosted.seat);
+            lobby.code = Some(hosted.code);
+            lobby.link = Link::Connected;
+            lobby.lobby = Some(view);
+            app.screen = Screen::Lobby(Box::new(lobby));
+            app.overlay = None;
+            app.show("the room plays again: a new game, everyone in their seats", false);
         }
         NetMsg::Lobby(view) => {
             if let Screen::Lobby(lobby) = &mut app.screen {
@@ -297,6 +323,17 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
                 };
             }
             app.show(format!("cannot join: {reason}"), true);
+        }
+        NetMsg::Moved(seat) => {
+            if let Some(hosted) = &mut app.hosted {
+                hosted.seat = seat;
+            }
+            match &mut app.screen {
+                Screen::Lobby(lobby) => lobby.seat = Some(seat),
+                Screen::Game(game) => game.moved(seat),
+                _ => {}
+            }
+            app.show(format!("the game master moved you: you are the {} now", seat.label()), false);
         }
         NetMsg::Closed(reason) => {
             app.hosted = None;
@@ -511,6 +548,21 @@ fn lobby_key(app: &mut App, event: &KeyEvent, printable: Option<char>, actions: 
             }
         };
     }
+    if has(Action::MoveSeat) {
+        let target = lobby.selected_seat();
+        let next = target.and_then(|from| lobby.lobby.as_ref().and_then(|l| next_seat(l, from)));
+        return match (lobby.seat, target, next) {
+            (Some(Seat::GameMaster), Some(from), Some(to)) => vec![Effect::Lobby(LobbyRequest::Move { from, to })],
+            (Some(Seat::GameMaster), _, _) => {
+                app.show("select another player with ↑/↓ first", true);
+                Vec::new()
+            }
+            _ => {
+                app.show("only the game master moves players", true);
+                Vec::new()
+            }
+        };
+    }
     if has(Action::Up) || has(Action::HistoryPrev) {
         lobby.selected = lobby.selected.saturating_sub(1);
         return Vec::new();
@@ -525,6 +577,22 @@ fn lobby_key(app: &mut App, event: &KeyEvent, printable: Option<char>, actions: 
     }
     type_into(&mut lobby.input, event);
     Vec::new()
+}
+
+/// The seat after `from` among the room's liaison, troubleshooter and customer seats (round
+/// again after the last): where the lobby's move key sends a player. The game master's seat is
+/// never one; a spectator goes to the first.
+pub fn next_seat(lobby: &LobbyView, from: Seat) -> Option<Seat> {
+    if from == Seat::GameMaster {
+        return None;
+    }
+    let limit = |role| lobby.limits.iter().find(|(r, _)| *r == role).map_or(0, |(_, n)| *n);
+    let seats: Vec<Seat> = std::iter::once(Seat::Liaison)
+        .chain((0..limit(RoleWish::Troubleshooter)).map(Seat::Troubleshooter))
+        .chain((0..limit(RoleWish::Customer)).map(Seat::Customer))
+        .collect();
+    let at = seats.iter().position(|s| *s == from).map_or(0, |i| i + 1);
+    seats.get(at % seats.len().max(1)).copied().filter(|s| *s != from)
 }
 
 /// Types the key into `input` (printable keys, Backspace, arrows within the line).

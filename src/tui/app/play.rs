@@ -188,6 +188,13 @@ impl GameScreen {
         self.seats.get(self.active).copied().unwrap_or(Seat::Liaison)
     }
 
+    /// A hosted player moved to `seat`: the screen follows it (its view arrives next).
+    pub fn moved(&mut self, seat: Seat) {
+        self.seats = vec![seat];
+        self.targets = vec![default_target(seat)];
+        self.active = 0;
+    }
+
     /// The active seat's view, once the game has started.
     pub fn view(&self) -> Option<&RoleView> {
         self.views.get(self.active)
@@ -515,7 +522,8 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         | Action::PrevTurn
         | Action::NextTurn
         | Action::PrevMoment
-        | Action::NextMoment => return None,
+        | Action::NextMoment
+        | Action::MoveSeat => return None,
         Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane => {
             return seats::on_action(app, action);
         }

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::{ClientCommand, ClientError, ClientEvent, Closed, Conn, HELD, open, send};
-use crate::game::Action;
+use crate::game::{Action, Seat};
 use crate::net::client::ClientConfig;
 use crate::net::codec;
 use crate::net::protocol::{ClientMsg, ServerMsg, Update};
@@ -26,6 +26,8 @@ enum Stop {
 pub(super) struct Session {
     config: ClientConfig,
     token: String,
+    /// The seat the player holds now (the game master may move them).
+    seat: Seat,
     last_seq: u64,
     /// Acts sent and not yet answered, resent after a resume.
     pending: BTreeMap<u64, Action>,
@@ -40,12 +42,14 @@ impl Session {
     pub(super) fn new(
         config: ClientConfig,
         token: String,
+        seat: Seat,
         commands: mpsc::Receiver<ClientCommand>,
         events: mpsc::Sender<ClientEvent>,
     ) -> Session {
         Session {
             config,
             token,
+            seat,
             last_seq: 0,
             pending: BTreeMap::new(),
             held: VecDeque::new(),
@@ -140,6 +144,10 @@ impl Session {
                     Update::TurnTimer { left_ms } => {
                         self.emit(ClientEvent::TurnTimer(left_ms.map(std::time::Duration::from_millis))).await;
                     }
+                    Update::Moved { seat } => {
+                        self.seat = seat;
+                        self.emit(ClientEvent::Moved(seat)).await;
+                    }
                 }
             }
             ServerMsg::Done { id, result } => {
@@ -179,6 +187,8 @@ impl Session {
             ClientCommand::LobbyChat(text) => ClientMsg::LobbyChat(text),
             ClientCommand::Start => ClientMsg::Start,
             ClientCommand::Kick(seat) => ClientMsg::Kick { seat },
+            ClientCommand::PlayAgain { next } => ClientMsg::PlayAgain { next },
+            ClientCommand::Move { from, to } => ClientMsg::Move { from, to },
             ClientCommand::Leave => {
                 let _ = send(conn, &ClientMsg::Leave).await;
                 let _ = SinkExt::<bytes::Bytes>::close(conn).await;
@@ -240,6 +250,11 @@ impl Session {
                     self.token = opened.token;
                     let mut conn = opened.conn;
                     self.emit(ClientEvent::Resumed).await;
+                    if opened.seat != self.seat {
+                        // Moved while the connection was down: the resume says where to.
+                        self.seat = opened.seat;
+                        self.emit(ClientEvent::Moved(opened.seat)).await;
+                    }
                     if self.resend(&mut conn).await.is_err() {
                         "the connection failed".clone_into(&mut reason);
                         continue;
@@ -264,6 +279,8 @@ impl Session {
                 ClientCommand::LobbyChat(text) => ClientMsg::LobbyChat(text),
                 ClientCommand::Start => ClientMsg::Start,
                 ClientCommand::Kick(seat) => ClientMsg::Kick { seat },
+                ClientCommand::PlayAgain { next } => ClientMsg::PlayAgain { next },
+                ClientCommand::Move { from, to } => ClientMsg::Move { from, to },
                 ClientCommand::Act { .. } | ClientCommand::Leave => continue,
             };
             send(conn, &message).await?;

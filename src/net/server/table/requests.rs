@@ -60,6 +60,8 @@ impl Table {
                     self.left_game(target).await?;
                 }
             }
+            ClientMsg::Move { from, to } => return self.move_player(seat, from, to).await,
+            ClientMsg::PlayAgain { next } => return self.play_again(seat, next).await,
             ClientMsg::Leave => {
                 super::super::quiet::log(|| tracing::info!(code = %self.code, ?seat, "left"));
                 self.remove(seat, None);
@@ -86,9 +88,7 @@ impl Table {
             self.notice(seat, "the game has already started");
             return Ok(Flow::Continue);
         }
-        let may = seat == Seat::GameMaster
-            || (!self.members.contains_key(&Seat::GameMaster) && self.members.get(&seat).is_some_and(|m| m.creator));
-        if !may {
+        if !self.leads(seat) {
             self.notice(
                 seat,
                 "only the game master starts the game (or the room's creator, when there is no game master)",
@@ -99,7 +99,7 @@ impl Table {
         let players: Vec<(Seat, String)> = self
             .members
             .iter()
-            .filter(|(s, _)| !matches!(s, Seat::Spectator(_)))
+            .filter(|(s, m)| !matches!(s, Seat::Spectator(_)) && m.token.is_some())
             .map(|(s, m)| (*s, m.name.clone()))
             .collect();
         for (seat, name) in players {

@@ -168,10 +168,13 @@ pub fn choose<T>(taken: &BTreeMap<Seat, T>, limits: SeatLimits, wish: RoleWish, 
         }
         (0..=u16::MAX).map(Seat::Spectator).find(|s| free(*s))
     };
-    if started && !matches!(wish, RoleWish::Spectator | RoleWish::Any) {
-        return Err("the game has already started: join as a spectator, or resume your seat".to_owned());
+    // During a game a latecomer takes a responder's seat nobody holds (never taken, or left
+    // empty), or watches; the customer's and game master's seats are settled at the start.
+    if started && matches!(wish, RoleWish::Customer | RoleWish::GameMaster) {
+        return Err("the game has already started: join as the liaison, a troubleshooter or a spectator, \
+                    or resume your seat"
+            .to_owned());
     }
-    let wish = if started { RoleWish::Spectator } else { wish };
     match wish {
         RoleWish::Liaison => {
             if free(Seat::Liaison) {
@@ -250,16 +253,23 @@ mod tests {
         assert_eq!(refused(RoleWish::Spectator, false), "the room has no spectator seats left (at most 2)");
         assert_eq!(refused(RoleWish::Any, false), "the room is full");
         assert!(refused(RoleWish::GameMaster, false).starts_with("only the room's creator"));
-        assert!(refused(RoleWish::Troubleshooter, true).starts_with("the game has already started"));
+        assert_eq!(refused(RoleWish::Troubleshooter, true), "all 2 troubleshooter seats are taken");
+        assert!(refused(RoleWish::Customer, true).starts_with("the game has already started"));
+        assert!(refused(RoleWish::GameMaster, true).starts_with("the game has already started"));
         let none = SeatLimits { customers: 0, ..LIMITS };
         assert!(choose(&seated(&[]), none, RoleWish::Customer, false).expect_err("none").contains("scripted customer"));
     }
 
     #[test]
-    fn after_the_start_spectators_still_join() {
-        let playing = seated(&[Seat::Liaison, Seat::Spectator(0)]);
+    fn after_the_start_latecomers_take_an_empty_responder_seat_or_watch() {
+        let playing = seated(&[Seat::Liaison, Seat::Troubleshooter(0), Seat::Spectator(0)]);
         assert_eq!(choose(&playing, LIMITS, RoleWish::Spectator, true), Ok(Seat::Spectator(1)));
-        assert_eq!(choose(&playing, LIMITS, RoleWish::Any, true), Ok(Seat::Spectator(1)));
+        assert_eq!(choose(&playing, LIMITS, RoleWish::Any, true), Ok(Seat::Troubleshooter(1)));
+        assert_eq!(choose(&playing, LIMITS, RoleWish::Troubleshooter, true), Ok(Seat::Troubleshooter(1)));
+        let full = seated(&[Seat::Liaison, Seat::Troubleshooter(0), Seat::Troubleshooter(1)]);
+        assert_eq!(choose(&full, LIMITS, RoleWish::Any, true), Ok(Seat::Spectator(0)));
+        let liaison_left = seated(&[Seat::Troubleshooter(0)]);
+        assert_eq!(choose(&liaison_left, LIMITS, RoleWish::Liaison, true), Ok(Seat::Liaison));
     }
 
     #[test]

@@ -36,7 +36,7 @@ async fn play(table: &TableHandle, conn: u64) -> (Outbox, mpsc::Receiver<Bytes>)
     assert_eq!(seat, Seat::Liaison);
     assert!(matches!(next(&mut queue).await, ServerMsg::Joined { seat: Seat::Liaison, .. }));
     assert!(matches!(next(&mut queue).await, ServerMsg::Update { seq: 1, update: Update::Lobby(_) }));
-    table.message(seat, conn, ClientMsg::Start).await.expect("open");
+    table.message(conn, ClientMsg::Start).await.expect("open");
     let ServerMsg::Update { seq: 2, update: Update::Events(events) } = next(&mut queue).await else {
         panic!("the opening events")
     };
@@ -72,7 +72,7 @@ async fn a_panicking_room_removes_its_players_and_other_rooms_go_on() {
     );
 
     let act = ClientMsg::Act { id: 1, action: Action::TeamChat("still here".into()) };
-    healthy.message(Seat::Liaison, 2, act).await.expect("the other room is open");
+    healthy.message(2, act).await.expect("the other room is open");
     assert_eq!(next(&mut queue_b).await, ServerMsg::Done { id: 1, result: Ok(()) });
     assert!(matches!(next(&mut queue_b).await, ServerMsg::Update { seq: 4, update: Update::Events(_) }));
     assert!(matches!(next(&mut queue_b).await, ServerMsg::Update { seq: 5, update: Update::View(_) }));
@@ -191,7 +191,7 @@ async fn an_untimed_room_sends_no_time() {
     let (gone, _gone) = mpsc::unbounded_channel();
     let table = table("DDDDD-DDDDD", gone);
     let (_outbox, mut queue) = play(&table, 1).await;
-    table.message(Seat::Liaison, 1, ClientMsg::Act { id: 1, action: Action::EndTurn }).await.expect("open");
+    table.message(1, ClientMsg::Act { id: 1, action: Action::EndTurn }).await.expect("open");
     loop {
         match next(&mut queue).await {
             ServerMsg::Update { update: Update::TurnTimer { .. }, .. } => panic!("no timer, no time"),
