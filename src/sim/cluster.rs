@@ -15,6 +15,55 @@ use super::objects::{
 };
 use super::traffic::{Entrypoint, TrafficState};
 
+/// A hash map for the simulation's own short-lived indexes (images to app profiles, labels to
+/// pods), hashed by [`SampleHasher`].
+pub(in crate::sim) type IndexMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<SampleHasher>>;
+
+/// Hashes a string by its length and three 8-byte samples (head, middle, tail) instead of every
+/// byte: the simulation's indexes are keyed by names like `registry.example.com/shop/web:1.4.1`
+/// that share long prefixes, and rehashing them whole on every lookup was a large part of a
+/// controller pass. Not collision-resistant: keys with equal samples only cost the map an
+/// equality check, and the keys are the cluster's own names, not an attacker's.
+#[derive(Clone, Copy, Debug, Default)]
+pub(in crate::sim) struct SampleHasher(u64);
+
+impl SampleHasher {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(Self::K);
+    }
+
+    fn sample(bytes: &[u8], at: usize) -> u64 {
+        let mut word = [0u8; 8];
+        let part = bytes.get(at..).unwrap_or_default();
+        let n = part.len().min(8);
+        word[..n].copy_from_slice(&part[..n]);
+        u64::from_le_bytes(word)
+    }
+}
+
+impl std::hash::Hasher for SampleHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0;
+        (h ^ (h >> 31)).wrapping_mul(Self::K) ^ (h >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let len = bytes.len();
+        self.mix(len as u64);
+        self.mix(Self::sample(bytes, 0));
+        if len > 8 {
+            self.mix(Self::sample(bytes, len / 2 - 4));
+            self.mix(Self::sample(bytes, len - 8));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.mix(u64::from(byte));
+    }
+}
+
 /// Objects of one kind by `(namespace, name)`; cluster-scoped kinds use an empty namespace.
 pub type Store<T> = BTreeMap<(String, String), T>;
 
@@ -115,6 +164,12 @@ pub struct Cluster {
     next_service_ip: u32,
     /// The API server's store: its size, quota alarm and history ([`crate::sim::etcd`]).
     etcd: crate::sim::etcd::Etcd,
+    /// Which app profile each `repository:tag` the registry knows runs, for
+    /// [`Cluster::app_for_image`], which every controller asks for every container. A copy derived
+    /// from the registry and the app profiles; valid only while `image_index_stale` is false.
+    image_index: IndexMap<String, String>,
+    /// Set by every write to the registry or the app profiles; the next step rebuilds the index.
+    image_index_stale: bool,
 }
 
 /// Where a `kubectl port-forward` sends a local port: a pod (picked once, when it started, as
@@ -139,6 +194,10 @@ macro_rules! stores {
                 #[doc = concat!("The `", stringify!($field), "`, to change: notes that the world changed first, so every controller looks again.")]
                 pub fn $field_mut(&mut self) -> &mut $ty {
                     self.touch();
+                    // The image index is derived from these two (compared at compile time).
+                    if matches!(stringify!($field).as_bytes(), b"registry" | b"apps") {
+                        self.image_index_stale = true;
+                    }
                     &mut self.$field
                 }
             )*
@@ -329,7 +388,35 @@ impl Cluster {
             next_uid: 1,
             next_service_ip: 1,
             etcd: crate::sim::etcd::Etcd::default(),
+            image_index: IndexMap::default(),
+            image_index_stale: true,
         }
+    }
+
+    /// Rebuilds the image index if the registry or the app profiles were written since it was
+    /// built. Called at the start of every step; between a write and the next step,
+    /// [`Cluster::app_for_image`] asks the registry itself.
+    pub(in crate::sim) fn refresh_image_index(&mut self) {
+        if !self.image_index_stale {
+            return;
+        }
+        let mut index = IndexMap::default();
+        let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        for image in &self.registry.images {
+            // The registry answers from the first entry of a repository.
+            if !seen.insert(image.repository.as_str()) {
+                continue;
+            }
+            for (tag, profile) in &image.tags {
+                let text = format!("{}:{tag}", image.repository);
+                // Only texts the registry splits back into this repository and tag.
+                if super::apps::split_image(&text) == (image.repository.as_str(), tag.as_str()) {
+                    index.insert(text, profile.clone());
+                }
+            }
+        }
+        self.image_index = index;
+        self.image_index_stale = false;
     }
 
     /// etcd's state, to read.
@@ -472,6 +559,11 @@ impl Cluster {
     }
 
     pub fn app_for_image(&self, image: &str) -> Option<&AppProfile> {
+        if !self.image_index_stale
+            && let Some(profile) = self.image_index.get(image)
+        {
+            return self.apps.get(profile);
+        }
         match self.registry.resolve(image) {
             super::apps::ImageLookup::Found { profile, .. } => self.apps.get(profile),
             _ => None,
@@ -581,6 +673,47 @@ mod tests {
         assert_eq!(c.world(), world);
         let _ = c.pods_mut();
         assert_eq!(c.world(), world + 1);
+    }
+
+    #[test]
+    fn the_image_index_follows_registry_and_profile_writes_at_once() {
+        let mut c = settled();
+        let image = "web:v1";
+        let app = |c: &Cluster| c.app_for_image(image).map(|a| a.port);
+        assert_eq!(app(&c), Some(web_app().port), "answered from the index after a step");
+        // A write to the profiles or the registry is seen before the next step rebuilds the index.
+        if let Some(profile) = c.apps_mut().get_mut(image) {
+            profile.port = Some(9999);
+        }
+        assert_eq!(app(&c), Some(Some(9999)));
+        c.step();
+        assert_eq!(app(&c), Some(Some(9999)));
+        if let Some(entry) = c.registry_mut().images.iter_mut().find(|i| i.repository == "web") {
+            entry.tags.clear();
+        }
+        assert_eq!(app(&c), None, "a tag the registry no longer has runs nothing");
+        c.step();
+        assert_eq!(app(&c), None);
+        // Texts the registry splits differently are not confused with a tag.
+        assert_eq!(c.app_for_image("web"), None);
+    }
+
+    #[test]
+    fn keys_the_sample_hasher_cannot_tell_apart_are_still_kept_apart() {
+        use std::hash::BuildHasher;
+        // Equal length, head, middle and tail: only byte 10 differs, which no sample reads.
+        let one = format!("{}x{}", "a".repeat(10), "a".repeat(29));
+        let two = format!("{}y{}", "a".repeat(10), "a".repeat(29));
+        let hasher = std::hash::BuildHasherDefault::<super::SampleHasher>::default();
+        assert_eq!(hasher.hash_one(&one), hasher.hash_one(&two));
+        assert_ne!(
+            hasher.hash_one("registry.example.com/shop/web:1.4.1"),
+            hasher.hash_one("registry.example.com/shop/web:1.4.2")
+        );
+        let mut index = super::IndexMap::default();
+        index.insert(one.clone(), 1);
+        index.insert(two.clone(), 2);
+        assert_eq!((index.get(&one), index.get(&two), index.len()), (Some(&1), Some(&2), 2));
     }
 
     #[test]

@@ -50,6 +50,7 @@ impl Cluster {
     /// Runs every controller once and moves time forward by one step.
     pub fn step(&mut self) {
         self.now += STEP_SECONDS;
+        self.refresh_image_index();
         // Level-triggered controllers only look again when the world changed; deployment status
         // also once a minute, for what time alone changes (progress deadlines).
         let minute_tick = self.now % 60 == 0;

@@ -21,19 +21,44 @@ pub fn step(cluster: &mut Cluster) {
     let live_nodes: std::collections::BTreeSet<String> =
         cluster.nodes().values().filter(|n| n.kubelet == KubeletState::Running).map(|n| n.meta.name.clone()).collect();
     let (world, now) = (cluster.world(), cluster.now);
-    // A settled pod sleeps until the world changes or its next timed transition.
-    let keys: Vec<(String, String)> = cluster
-        .pods()
-        .iter()
-        .filter(|(_, p)| p.status.synced_world != world || now >= p.status.wake_at)
-        .filter(|(_, p)| p.is_active() && p.status.node.as_ref().is_some_and(|n| live_nodes.contains(n)))
-        .map(|(k, _)| k.clone())
-        .collect();
-    for k in keys {
-        // A settled pod woken only because the world changed stays settled unless the change
-        // reaches it (a dependency, its config, its load): then it gets a full sync.
-        let untouched =
-            cluster.pods().get(&k).is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
+    // A settled pod sleeps until the world changes or its next timed transition. Pods are taken
+    // in key order; a settled pod woken only because the world changed stays settled unless the
+    // change reaches it (a dependency, its config, its load): then it gets a full sync.
+    //
+    // Whether a change reaches a pod whose apps call no dependencies reads only that pod, the
+    // app profiles, its load, API permissions and mounted files, none of which another pod's sync
+    // writes: it is decided for all of them in one pass, before any sync, with the same answer it
+    // would have in turn. A pod whose app calls a dependency reads other pods (the backends it
+    // reaches), so it is decided in its turn, after the syncs before it.
+    let mut untouched: Vec<usize> = Vec::new();
+    let mut work: Vec<((String, String), Decide)> = Vec::new();
+    for (i, (k, p)) in cluster.pods().iter().enumerate() {
+        if p.status.synced_world == world && now < p.status.wake_at {
+            continue;
+        }
+        if !p.is_active() || !p.status.node.as_ref().is_some_and(|n| live_nodes.contains(n)) {
+            continue;
+        }
+        if container::reads_other_pods(cluster, p) {
+            work.push((k.clone(), Decide::InTurn));
+        } else if now < p.status.wake_at && container::unaffected(cluster, p) {
+            untouched.push(i);
+        } else {
+            work.push((k.clone(), Decide::Sync));
+        }
+    }
+    if let Some(&last) = untouched.last() {
+        // Only their bookkeeping changes, which nothing in a sync reads: mark them all at once.
+        let mut marks = untouched.iter().copied().peekable();
+        for (i, p) in cluster.pods_mut_status_only().values_mut().enumerate().take(last + 1) {
+            if marks.next_if_eq(&i).is_some() {
+                p.status.synced_world = world;
+            }
+        }
+    }
+    for (k, decide) in work {
+        let untouched = decide == Decide::InTurn
+            && cluster.pods().get(&k).is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
         if untouched {
             if let Some(p) = cluster.pods_mut_status_only().get_mut(&k) {
                 p.status.synced_world = world;
@@ -42,6 +67,15 @@ pub fn step(cluster: &mut Cluster) {
             sync_pod(cluster, &k, world);
         }
     }
+}
+
+/// What the kubelet does with a pod the world's change woke.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decide {
+    /// Sync it: it is not settled, or the change reaches it.
+    Sync,
+    /// Ask in its turn whether the change reaches it (it reads other pods).
+    InTurn,
 }
 
 fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {

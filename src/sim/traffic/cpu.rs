@@ -29,21 +29,24 @@ pub struct CpuShares {
 /// Works out the CPU each pod gets under its limits and its node's capacity, from the load each
 /// pod serves.
 pub fn shares(cluster: &Cluster, load: &Load) -> CpuShares {
-    // Per pod: (node, wanted under limits, speed under limits alone).
-    let mut pods: Vec<((String, String), String, f64, f64)> = Vec::new();
+    // Per pod: (its key, node, speed under limits alone), borrowed: most pods run at full speed,
+    // and only those that do not are copied into the result.
+    let mut pods: Vec<(&(String, String), &str, f64)> = Vec::new();
     let mut wanted_on: BTreeMap<&str, f64> = BTreeMap::new();
-    for pod in cluster.pods().values() {
+    for (key, pod) in cluster.pods() {
         let Some(node) = pod.status.node.as_deref() else { continue };
         if pod.status.terminating_until.is_some() {
             continue;
         }
-        let rps = load.get(&pod.meta.key()).copied().unwrap_or(0.0);
+        let mut rps = None;
         let (mut wanted, mut granted) = (0.0, 0.0);
         for (spec, status) in pod.spec.containers.iter().zip(&pod.status.containers) {
             if !matches!(status.state, ContainerState::Running { .. }) {
                 continue;
             }
             let Some(app) = cluster.app_for_image(&status.image) else { continue };
+            // Pods are stored by (namespace, name), the key the load is kept by.
+            let rps = *rps.get_or_insert_with(|| load.get(key).copied().unwrap_or(0.0));
             let want = app.cpu.0 as f64 + app.cpu_per_rps * rps;
             wanted += want;
             granted += spec.resources.limits.cpu.map_or(want, |l| want.min(l.0 as f64));
@@ -52,7 +55,7 @@ pub fn shares(cluster: &Cluster, load: &Load) -> CpuShares {
             continue;
         }
         *wanted_on.entry(node).or_default() += granted;
-        pods.push((pod.meta.key(), node.to_owned(), granted, granted / wanted));
+        pods.push((key, node, granted / wanted));
     }
     let mut out = CpuShares::default();
     for (name, wanted) in wanted_on {
@@ -62,10 +65,10 @@ pub fn shares(cluster: &Cluster, load: &Load) -> CpuShares {
             out.nodes.insert(name.to_owned(), (capacity / wanted).clamp(0.0, 1.0));
         }
     }
-    for (pod, node, _, throttled) in pods {
-        let speed = throttled * out.nodes.get(&node).copied().unwrap_or(1.0);
+    for (pod, node, throttled) in pods {
+        let speed = throttled * out.nodes.get(node).copied().unwrap_or(1.0);
         if speed < 1.0 {
-            out.pods.insert(pod, speed);
+            out.pods.insert(pod.clone(), speed);
         }
     }
     out

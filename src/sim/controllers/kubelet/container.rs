@@ -65,17 +65,28 @@ pub fn unaffected(cluster: &Cluster, pod: &Pod) -> bool {
         return false;
     }
     let source = Source::Pod { namespace: &pod.meta.namespace, name: &pod.meta.name };
-    let user = format!("system:serviceaccount:{}:{}", pod.meta.namespace, pod.spec.service_account);
     pod.spec.containers.iter().all(|spec| {
         let Some(app) = cluster.app_for_image(&spec.image) else { return true };
         app.dependencies.iter().all(|d| network::dependency_error(cluster, source, d).is_none())
             && (app.dependencies.is_empty() || !cluster.traffic().upstream_errors.contains_key(&pod.meta.key()))
-            && app.api_calls.iter().all(|call| {
-                let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
-                crate::sim::rbac::allowed(cluster, &user, verb, resource, &pod.meta.namespace)
+            && (app.api_calls.is_empty() || {
+                let user = format!("system:serviceaccount:{}:{}", pod.meta.namespace, pod.spec.service_account);
+                app.api_calls.iter().all(|call| {
+                    let (verb, resource) = call.split_once(' ').unwrap_or(("get", call));
+                    crate::sim::rbac::allowed(cluster, &user, verb, resource, &pod.meta.namespace)
+                })
             })
             && app.required_files.iter().all(|f| env::file_present(cluster, pod, spec, f))
     })
+}
+
+/// Whether [`unaffected`] reads other pods for this pod: its apps call dependencies, whose
+/// backends' state decides whether the calls get through.
+pub fn reads_other_pods(cluster: &Cluster, pod: &Pod) -> bool {
+    pod.spec
+        .containers
+        .iter()
+        .any(|spec| cluster.app_for_image(&spec.image).is_some_and(|a| !a.dependencies.is_empty()))
 }
 
 fn status_mut(pod: &mut Pod, index: usize, init: bool) -> Option<&mut ContainerStatus> {
