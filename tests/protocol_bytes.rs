@@ -220,10 +220,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 04");
-    assert!(DOC.contains("```\n00 00 00 02 00 04\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 05");
+    assert!(DOC.contains("```\n00 00 00 02 00 05\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 4 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 5 });
 }
 
 #[test]
