@@ -356,13 +356,12 @@ impl Table {
             if renewed {
                 // What the old room still had to say is about a game that is over.
                 heard.clear();
-                match self.room.subscribe().await {
-                    Ok(subscription) => events = subscription,
-                    Err(_) => {
-                        self.fail();
-                        failed = true;
-                        break;
-                    }
+                if let Ok(subscription) = self.room.subscribe().await {
+                    events = subscription;
+                } else {
+                    self.fail();
+                    failed = true;
+                    break;
                 }
             }
             // Batches that arrived meanwhile: one fresh view covers them all.
@@ -684,8 +683,8 @@ impl Table {
     }
 
     /// The seats a player holds now (a seat left empty during a game is free to take).
-    fn held(&self) -> BTreeMap<Seat, ()> {
-        self.members.iter().filter(|(_, m)| m.token.is_some()).map(|(s, _)| (*s, ())).collect()
+    fn held(&self) -> BTreeMap<Seat, &str> {
+        self.members.iter().filter(|(_, m)| m.token.is_some()).map(|(s, m)| (*s, m.name.as_str())).collect()
     }
 
     /// Writes the room's record if who sits where or the phase changed since it was last written.

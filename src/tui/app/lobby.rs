@@ -263,12 +263,15 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
         NetMsg::Joined { seat, code } => {
             let request = match &app.screen {
                 Screen::Lobby(lobby) => lobby.request.clone(),
-                _ => app.hosted.as_ref().map(|h| h.request.clone()).unwrap_or_else(|| JoinRequest {
-                    server: String::new(),
-                    code: code.clone(),
-                    name: app.player_name.clone(),
-                    role: RoleWish::of_seat(seat),
-                }),
+                _ => app.hosted.as_ref().map_or_else(
+                    || JoinRequest {
+                        server: String::new(),
+                        code: code.clone(),
+                        name: app.player_name.clone(),
+                        role: RoleWish::of_seat(seat),
+                    },
+                    |h| h.request.clone(),
+                ),
             };
             app.hosted = Some(Hosted { code: code.clone(), seat, request });
             if let Screen::Lobby(lobby) = &mut app.screen {

@@ -181,16 +181,13 @@ impl Table {
             let wish = RoleWish::of_seat(seat);
             let to = seating::choose(&self.members, self.seats, wish, false)
                 .or_else(|_| seating::choose(&self.members, self.seats, RoleWish::Any, false));
-            match to {
-                Ok(to) => {
-                    self.members.insert(to, member);
-                    self.push(to, Update::Moved { seat: to });
-                }
-                Err(_) => {
-                    // No seat at all is left: the player is told, and goes.
-                    self.members.insert(seat, member);
-                    self.remove(seat, Some("the next scenario has no seat left for you"));
-                }
+            if let Ok(to) = to {
+                self.members.insert(to, member);
+                self.push(to, Update::Moved { seat: to });
+            } else {
+                // No seat at all is left: the player is told, and goes.
+                self.members.insert(seat, member);
+                self.remove(seat, Some("the next scenario has no seat left for you"));
             }
         }
     }
