@@ -28,7 +28,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 4 }, "00 04"),
+        ("Hello", ClientMsg::Hello { protocol_version: 5 }, "00 05"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -111,7 +111,7 @@ fn lobby() -> LobbyView {
 
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 4 }, "00 04"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 5 }, "00 05"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -183,7 +183,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 4, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 5, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }
@@ -213,10 +213,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 04");
-    assert!(DOC.contains("```\n00 00 00 02 00 04\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 05");
+    assert!(DOC.contains("```\n00 00 00 02 00 05\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 4 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 5 });
 }
 
 #[test]

@@ -163,6 +163,17 @@ impl Rooms {
 
     /// A new room like [`Rooms::create`], played at `difficulty`.
     pub async fn create_at(&self, scenario: &str, difficulty: Difficulty) -> anyhow::Result<NewRoom> {
+        self.create_timed(scenario, difficulty, self.config.turn_timer).await
+    }
+
+    /// A new room like [`Rooms::create_at`], its turns timed by `turn_timer` rather than the
+    /// server's (the game screen's Host form sets it per room).
+    pub async fn create_timed(
+        &self,
+        scenario: &str,
+        difficulty: Difficulty,
+        turn_timer: Option<Duration>,
+    ) -> anyhow::Result<NewRoom> {
         // The text first: a room of a scenario already open shares its parse.
         let (file, text) = crate::room::files::scenario_text(scenario)?;
         let Shared { text, scenario: parsed } = self.scenarios.share(&text, |text| scenario::parse(&file, text))?;
@@ -175,12 +186,7 @@ impl Rooms {
         let game = Game::new(parsed, seed)
             .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
             .with_difficulty(difficulty);
-        let config = RoomConfig {
-            seed,
-            scenario_text: text,
-            data_dir: self.config.data_dir.clone(),
-            turn_timer: self.config.turn_timer,
-        };
+        let config = RoomConfig { seed, scenario_text: text, data_dir: self.config.data_dir.clone(), turn_timer };
         let code = self.registry.create(game, config, self.keep.clone()).await?;
         tracing::info!(code = %code, scenario = %id, seed, difficulty = %difficulty, "room created");
         Ok(NewRoom { code, scenario: id, title })
