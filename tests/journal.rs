@@ -121,7 +121,7 @@ fn corrupt_journals_get_their_exact_error_with_the_line() {
             with_line(2, r#"{"turn":0,"seat":"Liaison","action":"Dance"}"#),
             line_error(
                 2,
-                "expected an action: unknown variant `Dance`, expected one of `TeamChat`, `CustomerChat`, `Command`, `StatusUpdate`, `SetSeverity`, `AskHoldOff`, `DeclareRootCause`, `RequestHint`, `EndTurn`, `Reply`, `RateUpdate`, `CauseMishap`, `AnswerHoldOff`, `Pause`, `Resume`, `FireInject`, `GrantHint`, `SpeakAsCustomer`, `EndGame`, `ShareFinding`, `DeclareCause`",
+                "expected an action: unknown variant `Dance`, expected one of `TeamChat`, `CustomerChat`, `Command`, `StatusUpdate`, `SetSeverity`, `AskHoldOff`, `DeclareRootCause`, `RequestHint`, `EndTurn`, `Reply`, `RateUpdate`, `CauseMishap`, `AnswerHoldOff`, `Pause`, `Resume`, `FireInject`, `GrantHint`, `SpeakAsCustomer`, `EndGame`, `ShareFinding`, `DeclareCause`, `SkipTurn`, `ExtendTurn`, `SetTurnTimer`, `GrantHintTier`, `InjectMessage`",
             ),
         ),
         (

@@ -501,7 +501,7 @@ fn destination(target: Target) -> String {
         Target::Status(state) => format!("the status page ({})", state.as_str()),
         Target::Reply => "the liaison".to_owned(),
         Target::AsCustomer => "the customer chat, as the customer".to_owned(),
-        Target::Inject => "every seat, as an inject".to_owned(),
+        Target::Inject => "every seat (inject)".to_owned(),
     }
 }
 

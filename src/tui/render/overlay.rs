@@ -473,7 +473,8 @@ fn render_remove(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
 
 fn render_timer(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
     let items: Vec<ListItem> = TimerChoice::ALL.iter().map(|choice| ListItem::new(choice.label())).collect();
-    let say = "Every seat's countdown follows. Line mode's /timer takes any figure.";
+    // Line mode's `/timer` takes any figure in range.
+    let say = "Every seat's countdown follows the change.";
     render_list(app, "Turn timer", say, items, selected, 60, area, buf);
 }
 
