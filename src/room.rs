@@ -5,6 +5,11 @@
 //! accepted action to the game's journal as it goes, writes the postmortem when the game ends,
 //! and broadcasts what was applied to whoever subscribed. Solo play and multiplayer share it.
 //!
+//! The game master's timer controls are game actions, so the journal has them and a replay ends
+//! the same: skipping a turn is the turn's end in the log, and extending or setting the timer is
+//! an event the room follows by moving its deadline (`Room::follow_timer`). A pause keeps what
+//! was left of the turn and a resume hands it back.
+//!
 //! An action's journal line is written before its caller hears the answer, so an action whose
 //! answer went out is on disk: a server restarted after a crash replays the journal and goes on
 //! appending to it ([`RoomHandle::restore`]).
@@ -51,6 +56,8 @@ pub enum RoomError {
     Closed,
     #[error("the game has already started")]
     Started,
+    #[error("this game has no turn timer to extend; set one first")]
+    NoTimer,
     #[error(transparent)]
     Rule(#[from] RuleError),
 }
@@ -151,14 +158,24 @@ impl RoomHandle {
     pub fn spawn(game: Game, config: RoomConfig) -> RoomHandle {
         let (commands, inbox) = mpsc::channel(64);
         let (events, _) = broadcast::channel(EVENT_BACKLOG);
-        let room = Room { game, config, events, journal: None, journal_path: None, postmortem: None, deadline: None };
+        let room = Room {
+            game,
+            config,
+            events,
+            journal: None,
+            journal_path: None,
+            postmortem: None,
+            deadline: None,
+            frozen: None,
+        };
         tokio::spawn(room.run(inbox));
         RoomHandle { commands }
     }
 
     /// Goes on with a game rebuilt from `journal` after a restart: its actions are appended to
     /// the same file, and the turn timer starts again from now.
-    pub fn restore(game: Game, config: RoomConfig, journal: files::JournalFile) -> RoomHandle {
+    pub fn restore(game: Game, mut config: RoomConfig, journal: files::JournalFile) -> RoomHandle {
+        config.turn_timer = turn_timer_of(&game, config.turn_timer);
         let (commands, inbox) = mpsc::channel(64);
         let (events, _) = broadcast::channel(EVENT_BACKLOG);
         let deadline = config
@@ -166,7 +183,16 @@ impl RoomHandle {
             .filter(|_| matches!(game.phase, Phase::Playing | Phase::Closing))
             .map(|timer| Instant::now() + timer);
         let journal_path = Some(journal.path.clone());
-        let room = Room { game, config, events, journal: Some(journal), journal_path, postmortem: None, deadline };
+        let room = Room {
+            game,
+            config,
+            events,
+            journal: Some(journal),
+            journal_path,
+            postmortem: None,
+            deadline,
+            frozen: None,
+        };
         tokio::spawn(room.run(inbox));
         RoomHandle { commands }
     }
@@ -266,6 +292,21 @@ struct Room {
     postmortem: Option<PathBuf>,
     /// When the turn timer runs out.
     deadline: Option<Instant>,
+    /// What the paused turn had left when the game master paused it.
+    frozen: Option<Duration>,
+}
+
+/// The turn timer a game runs with: the last one its game master set (the log has it), else the
+/// room's configured one. A room restored after a restart goes on with the game master's.
+pub fn turn_timer_of(game: &Game, configured: Option<Duration>) -> Option<Duration> {
+    let set = game.log.iter().rev().find_map(|s| match s.event {
+        Event::TurnTimerSet { seconds } => Some(seconds),
+        _ => None,
+    });
+    match set {
+        Some(seconds) => seconds.map(|s| Duration::from_secs(u64::from(s))),
+        None => configured,
+    }
 }
 
 async fn until(deadline: Option<Instant>) {
@@ -318,6 +359,10 @@ impl Room {
                 let _ = reply.send(Ok(events));
             }
             Command::Act { seat, action, id, reply } => {
+                if matches!(action, Action::ExtendTurn(_)) && self.config.turn_timer.is_none() {
+                    let _ = reply.send(Err(RoomError::NoTimer));
+                    return;
+                }
                 let turn = self.game.turn();
                 let result = self.game.act(seat, &action);
                 if let Ok(events) = &result {
@@ -375,6 +420,9 @@ impl Room {
 
     /// Broadcasts a batch, restarts the turn timer on a new turn, writes the postmortem at the end.
     fn after(&mut self, events: &[Stamped]) {
+        for stamped in events {
+            self.follow_timer(&stamped.event);
+        }
         let new_turn = events.iter().any(|s| matches!(s.event, Event::TurnAdvanced { .. }));
         if let Some(timer) = self.config.turn_timer
             && matches!(self.game.phase, Phase::Playing | Phase::Closing)
@@ -391,6 +439,42 @@ impl Room {
             if self.postmortem.is_none() {
                 self.write_postmortem();
             }
+        }
+    }
+
+    /// Moves the deadline as an applied event asks: the game master's timer controls, and a
+    /// pause, which keeps what the turn had left for the resume.
+    fn follow_timer(&mut self, event: &Event) {
+        let now = Instant::now();
+        match event {
+            Event::TurnTimerSet { seconds } => {
+                let timer = seconds.map(|s| Duration::from_secs(u64::from(s)));
+                self.config.turn_timer = timer;
+                if self.game.phase == Phase::Paused {
+                    self.frozen = timer;
+                } else {
+                    self.deadline = timer.map(|t| now + t);
+                }
+            }
+            Event::TurnTimerExtended { seconds } => {
+                let more = Duration::from_secs(u64::from(*seconds));
+                if let Some(deadline) = &mut self.deadline {
+                    *deadline += more;
+                } else if let Some(left) = &mut self.frozen {
+                    *left += more;
+                } else if let Some(timer) = self.config.turn_timer.filter(|_| self.game.phase == Phase::Paused) {
+                    // Paused with nothing kept (a game restored paused): the resumed turn gets
+                    // a whole turn and the extra.
+                    self.frozen = Some(timer + more);
+                }
+            }
+            Event::Paused => self.frozen = self.deadline.take().map(|d| d.saturating_duration_since(now)),
+            Event::Resumed => {
+                if let Some(left) = self.frozen.take() {
+                    self.deadline = Some(now + left);
+                }
+            }
+            _ => {}
         }
     }
 

@@ -121,7 +121,7 @@ fn corrupt_journals_get_their_exact_error_with_the_line() {
             with_line(2, r#"{"turn":0,"seat":"Liaison","action":"Dance"}"#),
             line_error(
                 2,
-                "expected an action: unknown variant `Dance`, expected one of `TeamChat`, `CustomerChat`, `Command`, `StatusUpdate`, `SetSeverity`, `AskHoldOff`, `DeclareRootCause`, `RequestHint`, `EndTurn`, `Reply`, `RateUpdate`, `CauseMishap`, `AnswerHoldOff`, `Pause`, `Resume`, `FireInject`, `GrantHint`, `SpeakAsCustomer`, `EndGame`, `ShareFinding`, `DeclareCause`",
+                "expected an action: unknown variant `Dance`, expected one of `TeamChat`, `CustomerChat`, `Command`, `StatusUpdate`, `SetSeverity`, `AskHoldOff`, `DeclareRootCause`, `RequestHint`, `EndTurn`, `Reply`, `RateUpdate`, `CauseMishap`, `AnswerHoldOff`, `Pause`, `Resume`, `FireInject`, `GrantHint`, `SpeakAsCustomer`, `EndGame`, `ShareFinding`, `DeclareCause`, `SkipTurn`, `ExtendTurn`, `SetTurnTimer`, `GrantHintTier`, `InjectMessage`",
             ),
         ),
         (
@@ -290,5 +290,56 @@ proptest! {
             kombat::game::postmortem::render(&replayed, &score),
             kombat::game::postmortem::render(&game, &score)
         );
+    }
+}
+
+/// The game master's controls are in the journal as actions: a replay rebuilds a game with a
+/// free-form inject, a skipped turn, a hint of a chosen tier and timer changes, event for event,
+/// and writes the same postmortem, whose timeline tells the inject and the skip.
+#[test]
+fn the_game_masters_controls_replay_to_the_same_game() {
+    let gm = SeatName { seat: Seat::GameMaster, name: "Gil".into() };
+    let mut seated = seats();
+    seated.push(gm.clone());
+    let header = Header::new(7, scenario::DEFAULT_ID, source(), seated.clone());
+    let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");
+    let mut game = Game::new(s, 7).expect("builds");
+    for SeatName { seat, name } in &seated {
+        game.seat(*seat, name);
+    }
+    game.start();
+    let mut recorded = Journal::new(header);
+    let plays = [
+        (Seat::Troubleshooter(0), Action::Command("get pods -n shop".into())),
+        (Seat::GameMaster, Action::InjectMessage("Legal asks whether customer data leaked".into())),
+        (Seat::GameMaster, Action::ExtendTurn(45)),
+        (Seat::Liaison, Action::EndTurn),
+        (Seat::GameMaster, Action::SkipTurn),
+        (Seat::GameMaster, Action::GrantHintTier(3)),
+        (Seat::GameMaster, Action::SetTurnTimer(Some(120))),
+        (Seat::GameMaster, Action::SetTurnTimer(None)),
+        (Seat::GameMaster, Action::EndGame),
+    ];
+    for (seat, action) in plays {
+        let turn = game.turn();
+        game.act(seat, &action).unwrap_or_else(|e| panic!("{action:?}: {e}"));
+        recorded.entries.push(Entry::Act { turn, seat, action, id: None });
+    }
+    assert_eq!(game.turn(), 1, "the skip ended turn 0");
+    let text = recorded.to_text();
+    assert!(text.contains(r#"{"turn":0,"seat":"GameMaster","action":"SkipTurn"}"#), "{text}");
+    let replayed = journal::replay(&Journal::parse(&text).expect("parses"), source()).expect("replays");
+    assert_eq!(replayed.log, game.log);
+    assert_eq!(replayed.phase, game.phase);
+    let score = kombat::game::score::score(&game);
+    let postmortem = kombat::game::postmortem::render(&game, &score);
+    assert_eq!(kombat::game::postmortem::render(&replayed, &score), postmortem);
+    for said in [
+        "| game master (Gil) | Inject from the game master: Legal asks whether customer data leaked |",
+        "| game master (Gil) | The game master ended the turn for everyone |",
+        "| game master (Gil) | Hint (tier 3): ",
+        "| game master (Gil) | The game master gave the turn 45 seconds more |",
+    ] {
+        assert!(postmortem.contains(said), "{said} is not in the postmortem:\n{postmortem}");
     }
 }

@@ -157,6 +157,51 @@ fn master_windows() {
     snapshot_both("master_help", &app);
 }
 
+/// Opens the game master's controls and chooses `control`.
+fn choose(app: &mut App, control: kombat::tui::app::MasterControl) -> Vec<Effect> {
+    press(app, KeyCode::F(4));
+    let at = kombat::tui::app::MasterControl::all(false).iter().position(|c| *c == control).expect("a control");
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter)
+}
+
+fn by_master(action: Action) -> Vec<Effect> {
+    vec![Effect::Act { seat: Seat::GameMaster, action }]
+}
+
+#[test]
+fn master_timer_hints_skip_and_inject() {
+    use kombat::tui::app::MasterControl;
+    let mut app = seated(&under_way("first-deploy"), Seat::GameMaster);
+    assert_eq!(choose(&mut app, MasterControl::TurnTimer), Vec::new());
+    assert_eq!(app.overlay, Some(Overlay::Timer { selected: 0 }));
+    snapshot_both("master_timer", &app);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(press(&mut app, KeyCode::Enter), by_master(Action::ExtendTurn(60)));
+    assert_eq!(choose(&mut app, MasterControl::TurnTimer), Vec::new());
+    press(&mut app, KeyCode::Up);
+    assert_eq!(press(&mut app, KeyCode::Enter), by_master(Action::SetTurnTimer(None)), "the last choice: off");
+
+    assert_eq!(choose(&mut app, MasterControl::ChooseHint), Vec::new());
+    assert_eq!(app.overlay, Some(Overlay::Hints { selected: 0 }));
+    snapshot_both("master_hints", &app);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(press(&mut app, KeyCode::Enter), by_master(Action::GrantHintTier(3)));
+
+    assert_eq!(choose(&mut app, MasterControl::SkipTurn), by_master(Action::SkipTurn));
+
+    assert_eq!(choose(&mut app, MasterControl::InjectMessage), Vec::new());
+    type_text(&mut app, "The payments team reports a spike in refunds.");
+    snapshot_both("master_inject", &app);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        by_master(Action::InjectMessage("The payments team reports a spike in refunds.".to_owned()))
+    );
+}
+
 #[test]
 fn master_speaks_as_the_customer() {
     let mut app = seated(&under_way("first-deploy"), Seat::GameMaster);

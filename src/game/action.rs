@@ -90,4 +90,18 @@ pub enum Action {
     ShareFinding(usize),
     /// Declare the root cause in the taxonomy's terms: objects, failure class, who changed it.
     DeclareCause(Declaration),
+    // Game master, again (kept last so the wire's earlier indices stay). The turn timer runs on
+    // the room's clock, not the game's: these record the game master's decision as events, and
+    // the room moves its deadline when it applies them (ARCHITECTURE.md, "`room`").
+    /// End the current turn now for everyone, as the turn timer does when it runs out.
+    SkipTurn,
+    /// Give the current turn this many more seconds on the turn timer.
+    ExtendTurn(u32),
+    /// Set the turn timer to this many seconds a turn (the current turn gets them from now), or
+    /// turn it off.
+    SetTurnTimer(Option<u32>),
+    /// Grant the team the scenario's hint of this tier (1 to 3), whichever were given before.
+    GrantHintTier(u8),
+    /// A message of the game master's own that reaches every seat as an inject.
+    InjectMessage(String),
 }

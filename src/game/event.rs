@@ -163,6 +163,21 @@ pub enum Event {
         name: String,
         points: Option<u32>,
     },
+    /// The game master ended the current turn for everyone; the turn's end follows.
+    TurnSkipped,
+    /// The game master gave the current turn `seconds` more on the room's turn timer.
+    TurnTimerExtended {
+        seconds: u32,
+    },
+    /// The game master set the room's turn timer to `seconds` a turn (none: off); the current
+    /// turn gets them from now.
+    TurnTimerSet {
+        seconds: Option<u32>,
+    },
+    /// A free-form inject: the game master's own message, which every seat receives.
+    MessageInjected {
+        text: String,
+    },
 }
 
 /// An event with when it happened and who caused it (none: the world or the NPC).

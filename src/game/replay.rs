@@ -321,6 +321,12 @@ fn action_words(action: &Action) -> String {
         Action::SpeakAsCustomer(text) => format!("spoke as the customer {}", quote(text)),
         Action::EndGame => "ended the game".to_owned(),
         Action::ShareFinding(n) => format!("shared finding {}", n + 1),
+        Action::SkipTurn => "skipped to the next turn".to_owned(),
+        Action::ExtendTurn(seconds) => format!("gave the turn {seconds} s more"),
+        Action::SetTurnTimer(Some(seconds)) => format!("set the turn timer to {seconds} s"),
+        Action::SetTurnTimer(None) => "turned the turn timer off".to_owned(),
+        Action::GrantHintTier(tier) => format!("granted the tier {tier} hint"),
+        Action::InjectMessage(text) => format!("sent an inject {}", quote(text)),
     }
 }
 

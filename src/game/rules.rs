@@ -67,7 +67,20 @@ pub enum RuleError {
     NoSuchFinding(usize),
     #[error("finding number {0} is already shared with the whole team")]
     AlreadyShared(usize),
+    #[error("a turn timer runs {} to {} seconds a turn", TURN_TIMER_SECS.start(), TURN_TIMER_SECS.end())]
+    TimerRange,
+    #[error("a turn may get {} to {} more seconds", EXTEND_SECS.start(), EXTEND_SECS.end())]
+    ExtendRange,
+    #[error("no hint of tier {0}: the scenario's hints are tiers {1}")]
+    NoSuchHintTier(u8, String),
+    #[error("the tier {0} hint was already given")]
+    HintGiven(u8),
 }
+
+/// How long a turn timer may run, in seconds: what `kombat host --turn-timer` accepts too.
+pub const TURN_TIMER_SECS: std::ops::RangeInclusive<u32> = 5..=3600;
+/// How many seconds the game master may add to a turn at once.
+pub const EXTEND_SECS: std::ops::RangeInclusive<u32> = 1..=3600;
 
 fn role_name(seat: Seat) -> String {
     match seat.role() {
@@ -134,11 +147,27 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
             | Action::GrantHint
             | Action::SpeakAsCustomer(_)
             | Action::EndGame
+            | Action::SkipTurn
+            | Action::ExtendTurn(_)
+            | Action::SetTurnTimer(_)
+            | Action::GrantHintTier(_)
+            | Action::InjectMessage(_)
     );
     match &game.phase {
         Phase::Lobby => return Err(RuleError::NotStarted),
         Phase::Ended(_) => return Err(RuleError::Over),
-        Phase::Paused if !matches!(action, Action::Resume | Action::EndGame | Action::TeamChat(_)) => {
+        // The game master may set the clock while the game stands still: the room keeps the
+        // paused turn's time and hands it back on resume.
+        Phase::Paused
+            if !matches!(
+                action,
+                Action::Resume
+                    | Action::EndGame
+                    | Action::TeamChat(_)
+                    | Action::ExtendTurn(_)
+                    | Action::SetTurnTimer(_)
+            ) =>
+        {
             return Err(RuleError::Paused);
         }
         // Nothing more breaks in the closing turn.
@@ -170,7 +199,26 @@ fn check_action(game: &Game, seat: Seat, action: &Action) -> Result<(), RuleErro
         return Err(RuleError::NotYourRole(role_name(seat)));
     }
     match action {
-        Action::TeamChat(t) | Action::CustomerChat(t) | Action::Reply(t) | Action::SpeakAsCustomer(t) => text_ok(t),
+        Action::TeamChat(t)
+        | Action::CustomerChat(t)
+        | Action::Reply(t)
+        | Action::SpeakAsCustomer(t)
+        | Action::InjectMessage(t) => text_ok(t),
+        Action::ExtendTurn(seconds) if !EXTEND_SECS.contains(seconds) => Err(RuleError::ExtendRange),
+        Action::SetTurnTimer(Some(seconds)) if !TURN_TIMER_SECS.contains(seconds) => Err(RuleError::TimerRange),
+        Action::GrantHintTier(tier) => {
+            let hints = &game.scenario().game.hints;
+            if !hints.iter().any(|h| h.tier == *tier) {
+                let mut tiers: Vec<String> = hints.iter().map(|h| h.tier.to_string()).collect();
+                tiers.sort();
+                let tiers = if tiers.is_empty() { "none".to_owned() } else { tiers.join(", ") };
+                Err(RuleError::NoSuchHintTier(*tier, tiers))
+            } else if game.hint_given(*tier) {
+                Err(RuleError::HintGiven(*tier))
+            } else {
+                Ok(())
+            }
+        }
         Action::StatusUpdate { text, .. } => text_ok(text),
         Action::Command(line) if clean_command(line).is_empty() => Err(RuleError::Empty),
         Action::EndTurn if game.ended.contains(&seat) => Err(RuleError::AlreadyEnded),
@@ -267,6 +315,8 @@ fn plan(game: &Game, seat: Seat, action: &Action, checked: Checked) -> Vec<Plann
             }
             planned
         }
+        // What the turn timer does when it runs out, in the journal as the game master's action.
+        Action::SkipTurn => vec![Planned::Event(Event::TurnSkipped), turn_over(game)],
         _ => events_of(game, seat, action).into_iter().map(Planned::Event).collect(),
     }
 }
@@ -324,14 +374,29 @@ fn events_of(game: &Game, seat: Seat, action: &Action) -> Vec<Event> {
             let verdict = cause::judge_all(&game.scenario().game.all_causes(), &declaration);
             vec![Event::CauseDeclared { declaration, verdict: Some(verdict) }]
         }
+        // The next hint is the lowest tier not given yet: given in order, that is the next one,
+        // as it always was (journals from before chosen tiers replay the same).
         Action::RequestHint | Action::GrantHint => {
-            let mut hints = game.scenario().game.hints.clone();
-            hints.sort_by_key(|h| h.tier);
+            let hints = &game.scenario().game.hints;
             hints
-                .get(usize::from(game.hints_given))
+                .iter()
+                .filter(|h| !game.hint_given(h.tier))
+                .min_by_key(|h| h.tier)
                 .map(|h| vec![Event::Hint { tier: h.tier, text: h.text.clone() }])
                 .unwrap_or_default()
         }
+        Action::GrantHintTier(tier) => {
+            let hints = &game.scenario().game.hints;
+            hints
+                .iter()
+                .find(|h| h.tier == *tier)
+                .map(|h| vec![Event::Hint { tier: h.tier, text: h.text.clone() }])
+                .unwrap_or_default()
+        }
+        Action::SkipTurn => vec![Event::TurnSkipped],
+        Action::ExtendTurn(seconds) => vec![Event::TurnTimerExtended { seconds: *seconds }],
+        Action::SetTurnTimer(seconds) => vec![Event::TurnTimerSet { seconds: *seconds }],
+        Action::InjectMessage(text) => vec![Event::MessageInjected { text: sanitize(text) }],
         Action::EndTurn => {
             let events = vec![Event::TurnEnded];
             events
@@ -683,3 +748,6 @@ pub fn execute(game: &mut Game, seat: Seat, action: &Action, checked: Checked) -
     let planned = plan(game, seat, action, checked);
     game.run(Some(seat), planned)
 }
+
+#[cfg(test)]
+mod tests;

@@ -202,6 +202,14 @@ impl Game {
         }
     }
 
+    /// Whether the team was given the scenario's hint of `tier`.
+    pub fn hint_given(&self, tier: u8) -> bool {
+        self.hint_events
+            .iter()
+            .filter_map(|i| self.log.get(*i))
+            .any(|s| matches!(s.event, Event::Hint { tier: given, .. } if given == tier))
+    }
+
     /// Action points a troubleshooter starts each turn with.
     pub fn points_per_turn(&self) -> u32 {
         self.difficulty.action_points(self.scenario().game.action_points.unwrap_or(DEFAULT_POINTS))
@@ -365,6 +373,12 @@ impl Game {
                 self.phase = Phase::Closing;
                 self.ended.clear();
             }
+            // The log keeps them: the turn timer is the room's, and an inject message is only
+            // words (the views, the transcript and the postmortem read them from the log).
+            Event::TurnSkipped
+            | Event::TurnTimerExtended { .. }
+            | Event::TurnTimerSet { .. }
+            | Event::MessageInjected { .. } => {}
         }
         if super::view::is_public(&stamped.event) {
             self.public.push(self.log.len());

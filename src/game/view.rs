@@ -122,6 +122,7 @@ impl PublicEvent {
             Public::Resumed => Event::Resumed,
             Public::Ended(outcome) => Event::Ended(outcome.clone()),
             Public::Closing(turn) => Event::ClosingTurn { turn: *turn },
+            Public::Injected(text) => Event::MessageInjected { text: text.clone() },
         };
         Stamped { turn: self.turn, second: self.second, seat: None, event }
     }
@@ -144,6 +145,8 @@ pub enum Public {
     Ended(Outcome),
     /// The closing turn began.
     Closing(u32),
+    /// The game master's own inject message.
+    Injected(String),
 }
 
 /// The customer: their own site as users experience it, their brief, and their side of the talk.
@@ -414,6 +417,7 @@ fn timeline(game: &Game, limits: Limits) -> Vec<PublicEvent> {
                 Event::Resumed => Public::Resumed,
                 Event::Ended(outcome) => Public::Ended(outcome.clone()),
                 Event::ClosingTurn { turn } => Public::Closing(*turn),
+                Event::MessageInjected { text } => Public::Injected(text.clone()),
                 _ => return None,
             };
             // A new turn is listed when it begins, as the postmortem lists it.
@@ -438,6 +442,7 @@ pub fn is_public(event: &Event) -> bool {
             | Event::Resumed
             | Event::Ended(_)
             | Event::ClosingTurn { .. }
+            | Event::MessageInjected { .. }
     )
 }
 
@@ -582,7 +587,11 @@ pub fn sees(seat: Seat, stamped: &Stamped) -> bool {
         | Event::Left { .. }
         | Event::Reseated { .. }
         | Event::Ended(_)
-        | Event::ClosingTurn { .. } => true,
+        | Event::ClosingTurn { .. }
+        | Event::TurnSkipped
+        | Event::TurnTimerExtended { .. }
+        | Event::TurnTimerSet { .. }
+        | Event::MessageInjected { .. } => true,
         Event::Chat { channel: Channel::Team, .. } => responder,
         Event::Chat { channel: Channel::Customer, .. } => liaison || customer,
         // The game master's own commands are not the troubleshooters' console.

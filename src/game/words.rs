@@ -131,6 +131,13 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
         Event::Reseated { seat, name, .. } => format!("[game] {} took the {} seat", sanitize(name), seat.label()),
         Event::Ended(outcome) => format!("== {} ==", sanitize(&outcome_text(outcome))),
         Event::ClosingTurn { .. } => CLOSING_TURN.to_owned(),
+        Event::TurnSkipped => "[game] the game master ended this turn for everyone".to_owned(),
+        Event::TurnTimerExtended { seconds } => format!("[game] the game master gave this turn {seconds} s more"),
+        Event::TurnTimerSet { seconds: Some(seconds) } => {
+            format!("[game] the turn timer is now {seconds} s a turn, starting with this one")
+        }
+        Event::TurnTimerSet { seconds: None } => "[game] the turn timer is off".to_owned(),
+        Event::MessageInjected { text } => format!("[inject] {}", sanitize(text)),
     };
     Some(text)
 }
@@ -200,6 +207,11 @@ fn prose(stamped: &Stamped, context: Context<'_>) -> Option<String> {
         Event::ClosingTurn { turn } => {
             format!("Service restored; the closing turn (turn {}) begins", turn_of_play(*turn))
         }
+        Event::TurnSkipped => "The game master ended the turn for everyone".to_owned(),
+        Event::TurnTimerExtended { seconds } => format!("The game master gave the turn {seconds} seconds more"),
+        Event::TurnTimerSet { seconds: Some(seconds) } => format!("Turn timer set to {seconds} seconds a turn"),
+        Event::TurnTimerSet { seconds: None } => "Turn timer turned off".to_owned(),
+        Event::MessageInjected { text } => format!("Inject from the game master: {text}"),
     };
     Some(sanitize(&text))
 }

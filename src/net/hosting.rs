@@ -51,9 +51,14 @@ impl LocalHost {
         Ok(LocalHost { bound, rooms, stop: Some(stop), task })
     }
 
-    /// Opens a room for a built-in scenario.
-    pub async fn open(&self, scenario: &str, difficulty: Difficulty) -> anyhow::Result<HostedRoom> {
-        let room = self.rooms.create_at(scenario, difficulty).await?;
+    /// Opens a room for a built-in scenario, its turns timed by `turn_timer` (none: untimed).
+    pub async fn open(
+        &self,
+        scenario: &str,
+        difficulty: Difficulty,
+        turn_timer: Option<Duration>,
+    ) -> anyhow::Result<HostedRoom> {
+        let room = self.rooms.create_timed(scenario, difficulty, turn_timer).await?;
         let share = format!("kombat join {} --code {}", lan::shareable(self.bound), room.code);
         Ok(HostedRoom { code: room.code, share, server: lan::local(self.bound).to_string() })
     }

@@ -176,7 +176,7 @@ impl SeatSender {
                 let result = match room.act(seat, action).await {
                     Ok(_) => Ok(()),
                     Err(RoomError::Rule(e)) => Err(e.to_string()),
-                    Err(RoomError::Started) => Err(RoomError::Started.to_string()),
+                    Err(e @ (RoomError::Started | RoomError::NoTimer)) => Err(e.to_string()),
                     Err(RoomError::Closed) => return Err(SeatError::Closed),
                 };
                 answers.send(SeatEvent::Done { id, result }).map_err(|_| SeatError::Closed)?;

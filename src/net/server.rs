@@ -168,6 +168,17 @@ impl Rooms {
 
     /// A new room like [`Rooms::create`], played at `difficulty`.
     pub async fn create_at(&self, scenario: &str, difficulty: Difficulty) -> anyhow::Result<NewRoom> {
+        self.create_timed(scenario, difficulty, self.config.turn_timer).await
+    }
+
+    /// A new room like [`Rooms::create_at`], its turns timed by `turn_timer` rather than the
+    /// server's (the game screen's Host form sets it per room).
+    pub async fn create_timed(
+        &self,
+        scenario: &str,
+        difficulty: Difficulty,
+        turn_timer: Option<Duration>,
+    ) -> anyhow::Result<NewRoom> {
         // The text first: a room of a scenario already open shares its parse.
         let (file, text) = crate::room::files::scenario_text(scenario)?;
         let Shared { text, scenario: parsed } = self.scenarios.share(&text, |text| scenario::parse(&file, text))?;
@@ -184,7 +195,7 @@ impl Rooms {
             seed,
             scenario_text: text,
             data_dir: self.config.data_dir.clone(),
-            turn_timer: self.config.turn_timer,
+            turn_timer,
             // Hosted games go in the host's night file, not its own solo results.
             keep_result: false,
         };

@@ -141,6 +141,121 @@ async fn the_turn_timer_ends_turns_for_everyone() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+fn secs(n: u64) -> Option<Duration> {
+    Some(Duration::from_secs(n))
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn the_game_master_extends_skips_pauses_and_changes_the_turn_timer() {
+    let dir = temp_dir("gm-timer");
+    let handle = room(&dir, secs(60));
+    for (seat, name) in [(Seat::Liaison, "Lee"), (Seat::Troubleshooter(0), "Tam"), (Seat::GameMaster, "Gil")] {
+        handle.join(seat, name).await.expect("joins");
+    }
+    handle.start().await.expect("starts");
+    let gm = |action: Action| {
+        let handle = handle.clone();
+        async move { handle.act(Seat::GameMaster, action).await }
+    };
+
+    // Extend: the current turn gets more time, once.
+    tokio::time::sleep(Duration::from_secs(50)).await;
+    assert_eq!(handle.turn_left().await, Ok(secs(10)));
+    gm(Action::ExtendTurn(30)).await.expect("extends");
+    assert_eq!(handle.turn_left().await, Ok(secs(40)), "every seat's countdown reads this after the next view");
+    tokio::time::sleep(Duration::from_secs(39)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(0), "the extra time holds the turn open");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(1));
+    assert_eq!(handle.turn_left().await, Ok(secs(59)), "the next turn, a second in, got the timer's whole turn");
+
+    // Change: the current turn gets the new figure from now, and so does every turn after it.
+    gm(Action::SetTurnTimer(Some(20))).await.expect("sets");
+    assert_eq!(handle.turn_left().await, Ok(secs(20)));
+    tokio::time::sleep(Duration::from_secs(21)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(2));
+    assert_eq!(handle.turn_left().await, Ok(secs(19)), "a second into a turn of 20");
+
+    // Skip: the turn ends now, for everyone, and the next one starts with a whole turn.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let skipped = gm(Action::SkipTurn).await.expect("skips");
+    assert_eq!(skipped[0].event, Event::TurnSkipped);
+    assert!(matches!(skipped[1].event, Event::TurnAdvanced { turn: 3, .. }), "{skipped:?}");
+    assert_eq!(handle.turn_left().await, Ok(secs(20)));
+
+    // Pause: the turn keeps what it had left, however long the pause, and gets it back.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    gm(Action::Pause).await.expect("pauses");
+    assert_eq!(handle.turn_left().await, Ok(None), "no countdown while paused");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(3), "a paused game's turn does not run out");
+    gm(Action::ExtendTurn(10)).await.expect("extends while paused");
+    gm(Action::Resume).await.expect("resumes");
+    assert_eq!(handle.turn_left().await, Ok(secs(25)), "15 s were left, and 10 more given");
+
+    // Off: no countdown and no forced turn ends; nothing left to extend.
+    gm(Action::SetTurnTimer(None)).await.expect("turns it off");
+    assert_eq!(handle.turn_left().await, Ok(None));
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(handle.inspect(Game::turn).await, Ok(3));
+    assert_eq!(gm(Action::ExtendTurn(30)).await, Err(RoomError::NoTimer));
+    assert_eq!(gm(Action::ExtendTurn(0)).await, Err(RoomError::NoTimer), "the room refuses first");
+    gm(Action::SetTurnTimer(Some(45))).await.expect("sets again");
+    assert_eq!(handle.turn_left().await, Ok(secs(45)));
+    assert_eq!(gm(Action::SetTurnTimer(Some(1))).await, Err(RoomError::Rule(RuleError::TimerRange)));
+
+    let log = handle.inspect(|g| g.log.clone()).await.expect("inspects");
+    let records = handle.end().await.expect("ends");
+    let text = std::fs::read_to_string(records.journal.expect("journal")).expect("reads");
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        vec![
+            r#"{"turn":0,"seat":"GameMaster","action":{"ExtendTurn":30}}"#,
+            r#"{"turn":0,"forced_turn_end":true}"#,
+            r#"{"turn":1,"seat":"GameMaster","action":{"SetTurnTimer":20}}"#,
+            r#"{"turn":1,"forced_turn_end":true}"#,
+            r#"{"turn":2,"seat":"GameMaster","action":"SkipTurn"}"#,
+            r#"{"turn":3,"seat":"GameMaster","action":"Pause"}"#,
+            r#"{"turn":3,"seat":"GameMaster","action":{"ExtendTurn":10}}"#,
+            r#"{"turn":3,"seat":"GameMaster","action":"Resume"}"#,
+            r#"{"turn":3,"seat":"GameMaster","action":{"SetTurnTimer":null}}"#,
+            r#"{"turn":3,"seat":"GameMaster","action":{"SetTurnTimer":45}}"#,
+        ]
+    );
+    let replayed = journal::replay(&Journal::parse(&text).expect("parses"), source()).expect("replays");
+    assert_eq!(replayed.log, log);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn a_timer_the_game_master_set_survives_a_restore() {
+    let dir = temp_dir("gm-restore");
+    let handle = room(&dir, None);
+    handle.join(Seat::Liaison, "Lee").await.expect("joins");
+    handle.join(Seat::GameMaster, "Gil").await.expect("joins");
+    handle.start().await.expect("starts");
+    handle.act(Seat::GameMaster, Action::SetTurnTimer(Some(30))).await.expect("sets");
+    let path = handle.journal().await.expect("open").expect("a journal");
+    drop(handle);
+
+    let (file, reopened) = files::JournalFile::reopen(&path).expect("reopens");
+    let game = journal::replay(&Journal::parse(&reopened.text).expect("parses"), source()).expect("replays");
+    assert_eq!(turn_timer_of(&game, None), secs(30));
+    let config =
+        RoomConfig {
+        seed: 5,
+        scenario_text: source().into(),
+        data_dir: Some(dir.clone()),
+        turn_timer: secs(90),
+        keep_result: true,
+    };
+    let handle = RoomHandle::restore(game, config, file);
+    assert_eq!(handle.turn_left().await, Ok(secs(30)), "the game master's timer, not the host's");
+    let _ = handle.end().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_room_without_a_data_dir_keeps_nothing_on_disk() {
     let s = scenario::builtin(scenario::DEFAULT_ID).expect("exists").expect("parses");

@@ -26,7 +26,8 @@ pub use manifest::{ManifestEditor, Saved, fetched_for_editor};
 pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
 pub use replay::{JournalFile, JournalList, ReplayScreen};
 pub use seats::{
-    MasterControl, MasterTab, actions_for, customer_panel, has_prompt, help_actions, master_panel, removable,
+    MasterControl, MasterTab, TimerChoice, actions_for, customer_panel, has_prompt, help_actions, master_panel,
+    removable,
 };
 
 pub use self::declare::{DeclareField, DeclareForm, fields as declare_fields, options as declare_options};
@@ -194,6 +195,14 @@ pub enum Overlay {
     },
     /// "End the game for everyone?"
     ConfirmEnd,
+    /// The turn timer's choices, for the game master.
+    Timer {
+        selected: usize,
+    },
+    /// The scenario's hints by tier, for the game master to grant one.
+    Hints {
+        selected: usize,
+    },
 }
 
 /// One entry of the incident window.

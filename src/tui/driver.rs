@@ -324,7 +324,8 @@ impl Shell {
             self.server = Some(LocalHost::start(&request.bind, self.settings.data_dir.clone()).await?);
         }
         let server = self.server.as_ref().ok_or_else(|| anyhow::anyhow!("the server did not start"))?;
-        let room = server.open(&request.scenario, request.difficulty).await?;
+        let turn_timer = request.turn_timer.map(|s| std::time::Duration::from_secs(u64::from(s)));
+        let room = server.open(&request.scenario, request.difficulty, turn_timer).await?;
         let join = JoinRequest { server: room.server, code: room.code, name: request.name.clone(), role: request.role };
         Ok((room.share, join))
     }

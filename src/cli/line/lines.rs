@@ -32,7 +32,11 @@ liaison (customer), unless it starts with /:
   /mishap ID                   cause a mishap from your cards (customer)
   /pause, /resume              pause or resume the game (game master)
   /inject ID                   fire an inject (game master)
-  /grant                       give the team a hint (game master)
+  /inject-text TEXT            send every seat an inject of your own words (game master)
+  /grant [TIER]                give the team the next hint, or the hint of tier 1-3 (game master)
+  /skip                        end the current turn now, for everyone (game master)
+  /timer +SECS|SECS|off        the turn timer: give this turn SECS more, set it to SECS a
+                               turn (5-3600, starting now) or turn it off (game master)
   /as-customer TEXT            speak as the customer (game master)
   /kick SEAT                   remove a player, e.g. /kick troubleshooter 2 (game master)
   /move SEAT to SEAT           move a player, or swap two, e.g. /move liaison to troubleshooter 2
@@ -112,6 +116,7 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
         "/as-customer" => text("/as-customer TEXT", Action::SpeakAsCustomer),
         "/mishap" => text("/mishap ID", Action::CauseMishap),
         "/inject" => text("/inject ID", Action::FireInject),
+        "/inject-text" => text("/inject-text TEXT", Action::InjectMessage),
         "/declare" if rest.is_empty() => Intent::Options,
         "/declare" => declare(rest),
         "/update" => {
@@ -149,7 +154,13 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
         "/refuse" => Intent::Act(Action::AnswerHoldOff { accept: false }),
         "/pause" => Intent::Act(Action::Pause),
         "/resume" => Intent::Act(Action::Resume),
-        "/grant" => Intent::Act(Action::GrantHint),
+        "/grant" if rest.is_empty() => Intent::Act(Action::GrantHint),
+        "/grant" => match rest.parse::<u8>() {
+            Ok(tier) => Intent::Act(Action::GrantHintTier(tier)),
+            Err(_) => Intent::Usage("usage: /grant [TIER]   (the next hint, or the hint of tier 1, 2 or 3)".to_owned()),
+        },
+        "/skip" => Intent::Act(Action::SkipTurn),
+        "/timer" => timer(rest),
         "/endgame" => Intent::Act(Action::EndGame),
         "/ready" => match rest {
             "" | "yes" | "on" => Intent::Send(LobbyRequest::Ready(true)),
@@ -186,6 +197,26 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
         "/quit" | "/exit" => Intent::Quit,
         _ => Intent::Usage(format!("unknown command {}; try /help", sanitize(word))),
     })
+}
+
+/// What `/timer` says when it cannot read the line.
+pub const TIMER_USAGE: &str =
+    "usage: /timer +SECS | SECS | off   (give this turn SECS more; set SECS a turn, 5 to 3600; turn it off)";
+
+/// `/timer +SECS` extends the current turn, `/timer SECS` sets the timer, `/timer off` stops
+/// it. Only the shape is checked here; the rules check the range.
+fn timer(rest: &str) -> Intent {
+    if rest.eq_ignore_ascii_case("off") {
+        return Intent::Act(Action::SetTurnTimer(None));
+    }
+    let seconds = |text: &str| text.trim().trim_end_matches('s').parse::<u32>().ok();
+    match rest.strip_prefix('+') {
+        Some(more) => {
+            seconds(more).map_or_else(|| Intent::Usage(TIMER_USAGE.to_owned()), |s| Intent::Act(Action::ExtendTurn(s)))
+        }
+        None => seconds(rest)
+            .map_or_else(|| Intent::Usage(TIMER_USAGE.to_owned()), |s| Intent::Act(Action::SetTurnTimer(Some(s)))),
+    }
 }
 
 /// What `/declare` says when it cannot read the line.
@@ -310,12 +341,33 @@ mod tests {
             Some(Intent::Send(LobbyRequest::Kick(Seat::Troubleshooter(1))))
         );
         assert_eq!(parse("/endgame", Seat::GameMaster), Some(Intent::Act(Action::EndGame)));
+        assert_eq!(parse("/skip", Seat::GameMaster), Some(Intent::Act(Action::SkipTurn)));
+        assert_eq!(parse("/grant", Seat::GameMaster), Some(Intent::Act(Action::GrantHint)));
+        assert_eq!(parse("/grant 3", Seat::GameMaster), Some(Intent::Act(Action::GrantHintTier(3))));
+        assert!(matches!(parse("/grant three", Seat::GameMaster), Some(Intent::Usage(_))));
+        assert_eq!(
+            parse("/inject-text The CEO is on the call now", Seat::GameMaster),
+            Some(Intent::Act(Action::InjectMessage("The CEO is on the call now".into())))
+        );
+        assert!(matches!(parse("/inject-text", Seat::GameMaster), Some(Intent::Usage(_))));
         assert_eq!(parse("/accept", Seat::Customer(0)), Some(Intent::Act(Action::AnswerHoldOff { accept: true })));
         assert_eq!(parse("/quit", TS), Some(Intent::Quit));
         assert!(matches!(parse("/say", TS), Some(Intent::Usage(u)) if u == "usage: /say TEXT"));
         assert!(
             matches!(parse("/frob\u{1b}[2J", TS), Some(Intent::Usage(u)) if u == "unknown command /frob[2J; try /help")
         );
+    }
+
+    #[test]
+    fn the_timer_extends_sets_or_stops() {
+        let gm = Seat::GameMaster;
+        assert_eq!(parse("/timer +30", gm), Some(Intent::Act(Action::ExtendTurn(30))));
+        assert_eq!(parse("/timer +45s", gm), Some(Intent::Act(Action::ExtendTurn(45))));
+        assert_eq!(parse("/timer 90", gm), Some(Intent::Act(Action::SetTurnTimer(Some(90)))));
+        assert_eq!(parse("/timer OFF", gm), Some(Intent::Act(Action::SetTurnTimer(None))));
+        for line in ["/timer", "/timer +", "/timer soon", "/timer -5", "/timer +x", "/timer 99999999999"] {
+            assert_eq!(parse(line, gm), Some(Intent::Usage(TIMER_USAGE.to_owned())), "{line}");
+        }
     }
 
     #[test]

@@ -175,8 +175,7 @@ pub(super) fn panel(game: &Game, board: Board, limits: super::Limits) -> GameMas
             .map(|(option, correct)| Declaration { option: option.clone(), correct: *correct }),
         hints: hints
             .into_iter()
-            .enumerate()
-            .map(|(i, h)| MasterHint { tier: h.tier, text: h.text, given: i < usize::from(game.hints_given) })
+            .map(|h| MasterHint { given: game.hint_given(h.tier), tier: h.tier, text: h.text })
             .collect(),
         injects: layer
             .injects

@@ -166,7 +166,7 @@ impl TableHandle {
             .iter()
             .map(|m| (m.seat, Member::restored(m, acted.get(&m.seat).map_or(&[], Vec::as_slice), limits)))
             .collect();
-        let timed = config.turn_timer.is_some();
+        let timed = crate::room::turn_timer_of(&game, config.turn_timer).is_some();
         let seed = config.seed;
         let table = Table {
             scenario: scenario.id.clone(),
@@ -413,6 +413,11 @@ impl Table {
                 if applied.events.iter().any(|s| matches!(s.event, Event::Ended(_))) {
                     self.ended = true;
                     self.dirty = true;
+                }
+                // A game master who sets a timer in an untimed room: the countdown follows every
+                // view from then on (and says "none" once it is turned off).
+                if applied.events.iter().any(|s| matches!(s.event, Event::TurnTimerSet { .. })) {
+                    self.timed = true;
                 }
                 self.fresh.extend(applied.events);
                 true

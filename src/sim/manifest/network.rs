@@ -412,7 +412,7 @@ fn valid_cidr(text: &str) -> bool {
         return true;
     }
     text.split_once('/').is_some_and(|(addr, bits)| {
-        addr.parse::<std::net::Ipv6Addr>().is_ok()
+        addr.parse::<core::net::Ipv6Addr>().is_ok()
             && bits.parse::<u32>().is_ok_and(|b| b <= 128 && b.to_string() == bits)
     })
 }

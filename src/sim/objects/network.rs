@@ -290,9 +290,9 @@ impl IpBlock {
     }
 }
 
-/// Parses a dotted-quad IPv4 address.
+/// Parses a dotted-quad IPv4 address (`core::net` holds the address types only: no sockets, no I/O).
 pub fn parse_ipv4(text: &str) -> Option<u32> {
-    text.parse::<std::net::Ipv4Addr>().ok().map(u32::from)
+    text.parse::<core::net::Ipv4Addr>().ok().map(u32::from)
 }
 
 /// Parses `a.b.c.d/n` into (network address, prefix length).

@@ -63,6 +63,8 @@ pub struct HostRequest {
     pub role: RoleWish,
     /// Chosen on the scenario list (its difficulty key) or by `--difficulty`.
     pub difficulty: Difficulty,
+    /// Seconds every turn of the room lasts at most (`kombat host --turn-timer`); none: no timer.
+    pub turn_timer: Option<u32>,
 }
 
 /// What the lobby asks of the server: the seat handle's own vocabulary.
@@ -134,18 +136,43 @@ pub struct HostForm {
     pub bind: Input,
     pub name: Input,
     pub role: usize,
+    /// Seconds a turn, blank for no turn timer.
+    pub turn_timer: Input,
     pub focus: usize,
 }
 
 impl HostForm {
-    pub const FIELDS: usize = 4;
+    pub const FIELDS: usize = 5;
 
     pub fn new(name: &str) -> HostForm {
-        HostForm { scenario: 0, bind: Input::new(default_bind()), name: Input::new(name.to_owned()), role: 0, focus: 0 }
+        HostForm {
+            scenario: 0,
+            bind: Input::new(default_bind()),
+            name: Input::new(name.to_owned()),
+            role: 0,
+            turn_timer: Input::default(),
+            focus: 0,
+        }
     }
 
     pub fn role(&self) -> RoleWish {
         HOST_ROLES.get(self.role).copied().unwrap_or(RoleWish::GameMaster)
+    }
+
+    /// The turn timer the form asks for: blank (or `off`) for none, else seconds a turn in the
+    /// range `kombat host --turn-timer` takes; what is wrong otherwise.
+    pub fn turn_timer(&self) -> Result<Option<u32>, String> {
+        let text = self.turn_timer.value().trim();
+        if text.is_empty() || text.eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        let range = crate::game::rules::TURN_TIMER_SECS;
+        match text.trim_end_matches('s').trim().parse::<u32>() {
+            Ok(seconds) if range.contains(&seconds) => Ok(Some(seconds)),
+            _ => {
+                Err(format!("the turn timer is {} to {} seconds a turn, or blank for none", range.start(), range.end()))
+            }
+        }
     }
 }
 
@@ -400,7 +427,8 @@ pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
                 0 => (Some((&mut form.scenario, catalog)), None),
                 1 => (None, Some(&mut form.bind)),
                 2 => (None, Some(&mut form.name)),
-                _ => (Some((&mut form.role, HOST_ROLES.len())), None),
+                3 => (Some((&mut form.role, HOST_ROLES.len())), None),
+                _ => (None, Some(&mut form.turn_timer)),
             };
             form_key(field, choice, &mut form.focus, HostForm::FIELDS, event, printable, &actions)
         }
@@ -502,11 +530,18 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
                 app.show("give a name for the table", true);
                 return Vec::new();
             }
+            let turn_timer = match form.turn_timer() {
+                Ok(timer) => timer,
+                Err(problem) => {
+                    app.show(problem, true);
+                    return Vec::new();
+                }
+            };
             let role = form.role();
             let join = JoinRequest { server: bind.clone(), code: String::new(), name: name.clone(), role };
             let origin = Origin::Host((**form).clone());
             app.screen = Screen::Lobby(Box::new(LobbyScreen::new(join, origin)));
-            vec![Effect::Host(HostRequest { scenario, bind, name, role, difficulty: app.difficulty })]
+            vec![Effect::Host(HostRequest { scenario, bind, name, role, difficulty: app.difficulty, turn_timer })]
         }
         _ => Vec::new(),
     }

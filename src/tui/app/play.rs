@@ -31,6 +31,8 @@ pub enum Target {
     Reply,
     /// The game master writes in the customer chat as the customer.
     AsCustomer,
+    /// The game master's own inject, to every seat.
+    Inject,
 }
 
 impl Target {
@@ -42,6 +44,7 @@ impl Target {
             Target::Status(state) => format!("status update ({})", state.as_str()),
             Target::Reply => "liaison".to_owned(),
             Target::AsCustomer => "as the customer".to_owned(),
+            Target::Inject => "inject".to_owned(),
         }
     }
 }
@@ -305,7 +308,9 @@ pub fn targets_of(seat: Seat) -> &'static [Target] {
         Seat::Troubleshooter(_) => &[Target::Console, Target::TeamChat],
         Seat::Liaison => &[Target::CustomerChat, Target::TeamChat],
         Seat::Customer(_) => &[Target::Reply],
-        Seat::GameMaster => &[Target::Console, Target::TeamChat, Target::CustomerChat, Target::AsCustomer],
+        Seat::GameMaster => {
+            &[Target::Console, Target::TeamChat, Target::CustomerChat, Target::AsCustomer, Target::Inject]
+        }
         Seat::Spectator(_) => &[Target::TeamChat],
     }
 }
@@ -493,7 +498,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             } else if let Target::Status(_) = game.target() {
                 game.set_target(default_target(seat));
                 game.editor = None;
-            } else if game.target() == Target::AsCustomer {
+            } else if matches!(game.target(), Target::AsCustomer | Target::Inject) {
                 game.set_target(default_target(seat));
             } else {
                 app.overlay = Some(Overlay::ConfirmLeave);
@@ -619,6 +624,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
         Target::CustomerChat => vec![Effect::Act { seat, action: GameAction::CustomerChat(line) }],
         Target::Reply => vec![Effect::Act { seat, action: GameAction::Reply(line) }],
         Target::AsCustomer => vec![Effect::Act { seat, action: GameAction::SpeakAsCustomer(line) }],
+        Target::Inject => vec![Effect::Act { seat, action: GameAction::InjectMessage(line) }],
         Target::Status(state) => {
             game.set_target(default_target(seat));
             vec![Effect::Act { seat, action: GameAction::StatusUpdate { state, text: line } }]

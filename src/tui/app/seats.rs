@@ -66,13 +66,21 @@ pub enum MasterControl {
     SpeakAsCustomer,
     /// Opens the list of players to remove one (a player who cannot come back).
     RemovePlayer,
+    /// Ends the current turn now, for everyone.
+    SkipTurn,
+    /// Opens the turn timer's choices: more time for this turn, another timer, none.
+    TurnTimer,
+    /// Opens the scenario's hints, to grant the one of a chosen tier.
+    ChooseHint,
+    /// Points the prompt at every seat: the line goes out as an inject of the game master's own.
+    InjectMessage,
     /// Asks for a confirmation first.
     EndGame,
 }
 
 impl MasterControl {
     /// The controls in order; pause or resume, whichever applies now.
-    pub fn all(paused: bool) -> [MasterControl; 6] {
+    pub fn all(paused: bool) -> [MasterControl; 10] {
         let pause = if paused { MasterControl::Resume } else { MasterControl::Pause };
         [
             pause,
@@ -80,8 +88,17 @@ impl MasterControl {
             MasterControl::GrantHint,
             MasterControl::SpeakAsCustomer,
             MasterControl::RemovePlayer,
+            MasterControl::SkipTurn,
+            MasterControl::TurnTimer,
+            MasterControl::ChooseHint,
+            MasterControl::InjectMessage,
             MasterControl::EndGame,
         ]
+    }
+
+    /// Where `control` is in the window (to go back to it from one of its lists).
+    fn position(control: MasterControl) -> usize {
+        MasterControl::all(false).iter().position(|c| *c == control).unwrap_or(0)
     }
 
     pub fn label(self) -> &'static str {
@@ -92,7 +109,52 @@ impl MasterControl {
             MasterControl::GrantHint => "Grant the team a hint",
             MasterControl::SpeakAsCustomer => "Speak as the customer",
             MasterControl::RemovePlayer => "Remove a player…",
+            MasterControl::SkipTurn => "Skip to the next turn",
+            MasterControl::TurnTimer => "Turn timer: extend, change, off…",
+            MasterControl::ChooseHint => "Grant the hint of a tier…",
+            MasterControl::InjectMessage => "Send an inject of your own",
             MasterControl::EndGame => "End the game for everyone…",
+        }
+    }
+}
+
+/// One choice in the game master's turn timer window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimerChoice {
+    /// This many more seconds for the current turn.
+    Extend(u32),
+    /// This many seconds a turn, the current one from now.
+    Set(u32),
+    Off,
+}
+
+impl TimerChoice {
+    /// The choices in the window's order. Any other figure is `/timer` in line mode.
+    pub const ALL: [TimerChoice; 9] = [
+        TimerChoice::Extend(30),
+        TimerChoice::Extend(60),
+        TimerChoice::Extend(120),
+        TimerChoice::Set(60),
+        TimerChoice::Set(90),
+        TimerChoice::Set(120),
+        TimerChoice::Set(180),
+        TimerChoice::Set(300),
+        TimerChoice::Off,
+    ];
+
+    pub fn label(self) -> String {
+        match self {
+            TimerChoice::Extend(s) => format!("Give this turn {s} s more"),
+            TimerChoice::Set(s) => format!("Set the timer to {s} s a turn"),
+            TimerChoice::Off => "Turn the timer off".to_owned(),
+        }
+    }
+
+    pub fn action(self) -> GameAction {
+        match self {
+            TimerChoice::Extend(s) => GameAction::ExtendTurn(s),
+            TimerChoice::Set(s) => GameAction::SetTurnTimer(Some(s)),
+            TimerChoice::Off => GameAction::SetTurnTimer(None),
         }
     }
 }
@@ -212,6 +274,9 @@ pub(super) fn overlay_footer(overlay: &Overlay) -> Option<Vec<Action>> {
     match overlay {
         Overlay::HoldOff => Some(vec![Action::Back]),
         Overlay::ConfirmMishap { .. } | Overlay::ConfirmEnd => Some(vec![Action::Select, Action::Back]),
+        Overlay::Timer { .. } | Overlay::Hints { .. } => {
+            Some(vec![Action::Up, Action::Down, Action::Select, Action::Back])
+        }
         Overlay::Rate { .. } => Some(vec![Action::Up, Action::Down, Action::Back]),
         _ => None,
     }
@@ -400,7 +465,7 @@ pub(super) fn on_overlay_key(app: &mut App, key: Key, actions: &[Action], overla
             if let Some(moved) = moved(actions, selected, injects.len()) {
                 app.overlay = Some(Overlay::Injects { selected: moved });
             } else if closes(actions) {
-                app.overlay = Some(Overlay::Master { selected: 1 });
+                app.overlay = Some(Overlay::Master { selected: MasterControl::position(MasterControl::FireInject) });
             } else if actions.contains(&Action::Select) {
                 match injects.get(selected) {
                     Some((id, false)) => {
@@ -417,11 +482,41 @@ pub(super) fn on_overlay_key(app: &mut App, key: Key, actions: &[Action], overla
             if let Some(moved) = moved(actions, selected, players.len()) {
                 app.overlay = Some(Overlay::Remove { selected: moved });
             } else if closes(actions) {
-                app.overlay = Some(Overlay::Master { selected: 4 });
+                app.overlay = Some(Overlay::Master { selected: MasterControl::position(MasterControl::RemovePlayer) });
             } else if actions.contains(&Action::Select) {
                 app.overlay = None;
                 if let Some((seat, _)) = players.get(selected) {
                     return vec![Effect::Lobby(LobbyRequest::Kick(*seat))];
+                }
+            }
+        }
+        Overlay::Timer { selected } => {
+            if let Some(moved) = moved(actions, selected, TimerChoice::ALL.len()) {
+                app.overlay = Some(Overlay::Timer { selected: moved });
+            } else if closes(actions) {
+                app.overlay = Some(Overlay::Master { selected: MasterControl::position(MasterControl::TurnTimer) });
+            } else if actions.contains(&Action::Select) {
+                app.overlay = None;
+                if let Some(choice) = TimerChoice::ALL.get(selected) {
+                    return act(app, choice.action());
+                }
+            }
+        }
+        Overlay::Hints { selected } => {
+            let hints: Vec<(u8, bool)> =
+                master_panel(app).map(|m| m.hints.iter().map(|h| (h.tier, h.given)).collect()).unwrap_or_default();
+            if let Some(moved) = moved(actions, selected, hints.len()) {
+                app.overlay = Some(Overlay::Hints { selected: moved });
+            } else if closes(actions) {
+                app.overlay = Some(Overlay::Master { selected: MasterControl::position(MasterControl::ChooseHint) });
+            } else if actions.contains(&Action::Select) {
+                match hints.get(selected) {
+                    Some((tier, false)) => {
+                        app.overlay = None;
+                        return act(app, GameAction::GrantHintTier(*tier));
+                    }
+                    Some((_, true)) => app.show("the team has that hint already", true),
+                    None => app.overlay = None,
                 }
             }
         }
@@ -467,6 +562,22 @@ fn control_chosen(app: &mut App, control: MasterControl) -> Vec<Effect> {
                 app.show("nobody else sits at the table", true);
             } else {
                 app.overlay = Some(Overlay::Remove { selected: 0 });
+            }
+        }
+        MasterControl::SkipTurn => return act(app, GameAction::SkipTurn),
+        MasterControl::TurnTimer => app.overlay = Some(Overlay::Timer { selected: 0 }),
+        MasterControl::ChooseHint => {
+            if master_panel(app).is_none_or(|m| m.hints.is_empty()) {
+                app.show("this scenario has no hints", true);
+            } else {
+                let first_not_given = master_panel(app).and_then(|m| m.hints.iter().position(|h| !h.given));
+                app.overlay = Some(Overlay::Hints { selected: first_not_given.unwrap_or(0) });
+            }
+        }
+        MasterControl::InjectMessage => {
+            if let Some(game) = game_mut(app) {
+                game.set_target(Target::Inject);
+                game.input = Input::default();
             }
         }
         MasterControl::EndGame => app.overlay = Some(Overlay::ConfirmEnd),

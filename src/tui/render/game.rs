@@ -471,6 +471,7 @@ fn prompt_label(target: Target) -> (String, &'static str) {
         Target::Status(state) => (format!("status update ({})", state.as_str()), "> "),
         Target::Reply => ("to liaison".to_owned(), "> "),
         Target::AsCustomer => ("as customer".to_owned(), "> "),
+        Target::Inject => ("inject".to_owned(), "> "),
     }
 }
 
@@ -498,7 +499,7 @@ fn prompt_geometry(game: &GameScreen, prompt: Rect) -> PromptGeometry {
 fn target_style(target: Target, theme: &crate::tui::theme::Theme) -> ratatui::style::Style {
     match target {
         Target::Console => theme.accent,
-        Target::Status(_) | Target::AsCustomer | Target::CustomerChat | Target::Reply => theme.warn,
+        Target::Status(_) | Target::AsCustomer | Target::CustomerChat | Target::Reply | Target::Inject => theme.warn,
         Target::TeamChat => theme.ok,
     }
 }
@@ -512,6 +513,7 @@ fn destination(target: Target) -> String {
         Target::Status(state) => format!("the status page ({})", state.as_str()),
         Target::Reply => "the liaison".to_owned(),
         Target::AsCustomer => "the customer chat, as the customer".to_owned(),
+        Target::Inject => "every seat (inject)".to_owned(),
     }
 }
 

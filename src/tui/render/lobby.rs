@@ -80,6 +80,11 @@ fn host_rows<'a>(app: &'a App, form: &'a HostForm) -> Vec<Row<'a>> {
         Row {
             label: "Your seat", value: Value::Choice(choice(&HOST_ROLES, form.role)), help: "←/→ to choose".into()
         },
+        Row {
+            label: "Turn timer",
+            value: Value::Text(&form.turn_timer),
+            help: "seconds a turn lasts at most (5-3600); blank for none".into(),
+        },
     ]
 }
 

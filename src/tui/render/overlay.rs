@@ -16,8 +16,8 @@ use crate::game::text::sanitize;
 
 use crate::tui::action::Action;
 use crate::tui::app::{
-    App, DeclareField, DeclareForm, IncidentItem, MasterControl, Overlay, Screen, customer_panel, declare_fields,
-    declare_options, help_actions, master_panel,
+    App, DeclareField, DeclareForm, IncidentItem, MasterControl, Overlay, Screen, TimerChoice, customer_panel,
+    declare_fields, declare_options, help_actions, master_panel,
 };
 
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
@@ -34,6 +34,8 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::Injects { selected } => render_injects(app, *selected, area, buf),
         Overlay::Remove { selected } => render_remove(app, *selected, area, buf),
         Overlay::ConfirmEnd => render_confirm_end(app, area, buf),
+        Overlay::Timer { selected } => render_timer(app, *selected, area, buf),
+        Overlay::Hints { selected } => render_hints(app, *selected, area, buf),
     }
 }
 
@@ -107,7 +109,7 @@ fn how_to_play(app: &App) -> Vec<String> {
                     key(Action::SwitchTarget)
                 ),
                 format!(
-                    "{} opens the controls: pause, injects, hints, speak as the customer, end.",
+                    "{} opens the controls: pause, skip a turn, the timer, injects, hints, speak as the customer, end.",
                     key(Action::Master)
                 ),
             ];
@@ -489,6 +491,38 @@ fn render_remove(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
     let say = "For a player who cannot come back: their seat stops holding up the turn (the scripted \
                customer takes over a customer's seat).";
     render_list(app, "Remove a player", say, items, selected, width, area, buf);
+}
+
+fn render_timer(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+    let items: Vec<ListItem> = TimerChoice::ALL.iter().map(|choice| ListItem::new(choice.label())).collect();
+    // Line mode's `/timer` takes any figure in range.
+    let say = "Every seat's countdown follows the change.";
+    render_list(app, "Turn timer", say, items, selected, 60, area, buf);
+}
+
+fn render_hints(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let Some(panel) = master_panel(app) else { return };
+    let width = area.width.saturating_sub(8).min(100);
+    let text_width = usize::from(width.saturating_sub(8)).max(1);
+    let items: Vec<ListItem> = panel
+        .hints
+        .iter()
+        .map(|hint| {
+            let (mark, style) = if hint.given { ("given  ", theme.muted) } else { ("ready  ", theme.ok) };
+            let head =
+                Line::from(vec![Span::styled(mark, style), Span::styled(format!("tier {}", hint.tier), theme.accent)]);
+            let mut lines = vec![head];
+            let mut rows = text::wrap(&sanitize(&hint.text), text_width);
+            if rows.len() > 3 {
+                rows.truncate(3);
+                rows[2] = text::truncate(&format!("{}…", rows[2]), text_width);
+            }
+            lines.extend(rows.into_iter().map(Line::from));
+            ListItem::new(Text::from(lines))
+        })
+        .collect();
+    render_list(app, "Grant a hint", "The team gets this tier's hint, now.", items, selected, width, area, buf);
 }
 
 fn render_confirm_end(app: &App, area: Rect, buf: &mut Buffer) {

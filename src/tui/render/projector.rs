@@ -268,7 +268,7 @@ fn timeline_rows(event: &PublicEvent, width: usize, theme: &Theme) -> Vec<Line<'
         words::event(&event.as_stamped(), Audience::Seat(Seat::Spectator(0)), Context::default()).unwrap_or_default();
     let style = match &event.what {
         Public::Status { .. } => theme.accent,
-        Public::Severity(_) | Public::Paused => theme.warn,
+        Public::Severity(_) | Public::Paused | Public::Injected(_) => theme.warn,
         Public::Alert { firing: true, .. } | Public::Ended(Outcome::Lost { .. }) => theme.bad,
         Public::Alert { firing: false, .. } | Public::Ended(Outcome::Won { .. }) | Public::Closing(_) => theme.ok,
         Public::Turn(_) | Public::Resumed | Public::Ended(Outcome::Stopped { .. }) => theme.muted,

@@ -141,6 +141,7 @@ impl Table {
                 | Action::Reply(_)
                 | Action::SpeakAsCustomer(_)
                 | Action::StatusUpdate { .. }
+                | Action::InjectMessage(_)
         );
         if !self.allow(seat, false) || (chatty && !self.allow(seat, true)) {
             let reason = "slow down: too many actions at once; this one was not taken".to_owned();
@@ -152,7 +153,7 @@ impl Table {
         let result = match self.room.act_tagged(seat, action, Some(id)).await {
             Ok(_) => Ok(()),
             Err(RoomError::Rule(e)) => Err(e.to_string().chars().take(MAX_REASON).collect()),
-            Err(RoomError::Started) => Err("the game has already started".to_owned()),
+            Err(e @ (RoomError::Started | RoomError::NoTimer)) => Err(e.to_string()),
             Err(RoomError::Closed) => return Err(RoomGone),
         };
         if let Some(member) = self.members.get_mut(&seat) {

@@ -126,6 +126,8 @@ fn the_host_form_hosts_the_chosen_scenario_in_the_chosen_seat() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "90");
     let effects = press(&mut app, KeyCode::Enter);
     let role = *HOST_ROLES.last().expect("roles");
     let expected = HostRequest {
@@ -134,10 +136,34 @@ fn the_host_form_hosts_the_chosen_scenario_in_the_chosen_seat() {
         name: "alice".to_owned(),
         role,
         difficulty: crate::game::Difficulty::Normal,
+        turn_timer: Some(90),
     };
     assert_eq!(effects, vec![Effect::Host(expected)]);
     update(&mut app, Msg::Net(NetMsg::Hosting { share: "kombat join 127.0.0.1:7878 --code X".to_owned() }));
     assert_eq!(lobby(&app).share.as_deref(), Some("kombat join 127.0.0.1:7878 --code X"));
+}
+
+#[test]
+fn the_host_forms_turn_timer_is_blank_for_none_and_bounded() {
+    let mut app = app();
+    open(&mut app, MenuItem::Host);
+    let Some(Effect::Host(request)) = press(&mut app, KeyCode::Enter).pop() else { panic!("hosts") };
+    assert_eq!(request.turn_timer, None, "blank: no timer");
+    for (typed, refused) in [("3", true), ("3601", true), ("soon", true), ("5", false), ("off", false)] {
+        let mut app = self::app();
+        open(&mut app, MenuItem::Host);
+        for _ in 0..4 {
+            press(&mut app, KeyCode::Down);
+        }
+        type_text(&mut app, typed);
+        let effects = press(&mut app, KeyCode::Enter);
+        assert_eq!(effects.is_empty(), refused, "{typed}: {effects:?}");
+        if refused {
+            assert!(matches!(app.screen, Screen::HostSetup(_)));
+            let said = app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+            assert!(said.contains("5 to 3600 seconds"), "{typed}: {said}");
+        }
+    }
 }
 
 #[test]

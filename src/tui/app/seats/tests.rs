@@ -184,6 +184,7 @@ fn the_game_master_prompt_goes_to_console_chats_or_the_customers_voice() {
         (Target::TeamChat, GameAction::TeamChat("hi".to_owned())),
         (Target::CustomerChat, GameAction::CustomerChat("hi".to_owned())),
         (Target::AsCustomer, GameAction::SpeakAsCustomer("hi".to_owned())),
+        (Target::Inject, GameAction::InjectMessage("hi".to_owned())),
     ];
     for (target, action) in expected {
         ctrl(&mut app, 't');
