@@ -141,6 +141,7 @@ async fn the_turn_timer_ends_turns_for_everyone() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[allow(clippy::unnecessary_wraps, reason = "a turn timer is an Option; the tests compare against it")]
 fn secs(n: u64) -> Option<Duration> {
     Some(Duration::from_secs(n))
 }
