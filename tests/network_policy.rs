@@ -1,4 +1,4 @@
-//! NetworkPolicy as scenario authors need it (issue 12): `ipBlock` peers with `except`, label
+//! `NetworkPolicy` as scenario authors need it (issue 12): `ipBlock` peers with `except`, label
 //! selectors with `matchExpressions`, named and ranged ports, each applied with `kubectl apply -f -`
 //! and proven end to end by what `curl` inside the pods gets; `describe` and `-o yaml` are pinned
 //! as snapshots against kubectl's layout (`printNetworkPolicySpecIngressFrom`).
