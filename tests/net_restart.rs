@@ -476,7 +476,11 @@ async fn a_server_killed_and_restarted_resumes_its_rooms_with_no_accepted_action
     let record = record_text(&data, &code);
     assert!(record.contains("\"phase\": \"Ended\""), "{record}");
     let second_out = host.kill().await;
-    assert_eq!(second_out.iter().filter(|l| l.starts_with("room ") && l.contains("resumed")).count(), 1, "{second_out:?}");
+    assert_eq!(
+        second_out.iter().filter(|l| l.starts_with("room ") && l.contains("resumed")).count(),
+        1,
+        "{second_out:?}"
+    );
 
     // A room whose game ended is not resumed: a new one opens, and the old record is gone.
     let mut host = Host::restart(&addr, &data).await;

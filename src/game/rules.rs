@@ -648,12 +648,13 @@ impl Game {
     /// lobby (seating is `seat` there), after the game, or for a spectator's seat, which the
     /// game does not know.
     pub fn reseat(&mut self, seat: Seat, name: &str) -> Vec<Stamped> {
-        if !matches!(self.phase, Phase::Playing | Phase::Paused | Phase::Closing) || matches!(seat, Seat::Spectator(_)) {
+        if !matches!(self.phase, Phase::Playing | Phase::Paused | Phase::Closing) || matches!(seat, Seat::Spectator(_))
+        {
             return Vec::new();
         }
         let name = sanitize(name);
-        let points =
-            (matches!(seat, Seat::Troubleshooter(_)) && !self.points.contains_key(&seat)).then(|| self.points_per_turn());
+        let points = (matches!(seat, Seat::Troubleshooter(_)) && !self.points.contains_key(&seat))
+            .then(|| self.points_per_turn());
         self.run(Some(seat), vec![Planned::Event(Event::Reseated { seat, name, points })])
     }
 

@@ -243,8 +243,7 @@ async fn a_timer_the_game_master_set_survives_a_restore() {
     let (file, reopened) = files::JournalFile::reopen(&path).expect("reopens");
     let game = journal::replay(&Journal::parse(&reopened.text).expect("parses"), source()).expect("replays");
     assert_eq!(turn_timer_of(&game, None), secs(30));
-    let config =
-        RoomConfig {
+    let config = RoomConfig {
         seed: 5,
         scenario_text: source().into(),
         data_dir: Some(dir.clone()),
