@@ -13,8 +13,11 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use tokio::sync::mpsc;
 
-/// Frames queued for one client before it is dropped as too slow.
-pub const QUEUE: usize = 32;
+/// Frames queued for one client before it is dropped as too slow. A frame is one flush, and one
+/// redraw flushes more than once; keys typed or pasted in a burst (`kubectl get pods -n shop`
+/// arriving at once from a fast client) redraw once per key, so 32 dropped a player who typed
+/// quickly. A client that stops reading is still dropped by the write timeout.
+pub const QUEUE: usize = 4096;
 /// The most one frame may hold (a full 400×200 redraw with colours is well under this).
 const MAX_FRAME: usize = 4 << 20;
 
