@@ -165,7 +165,6 @@ impl Report {
     pub fn table(&self) -> String {
         let s = &self.setup;
         let c = &self.counts;
-        let or_na = |v: Option<f64>, digits: usize| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.digits$}"));
         let mut out = String::new();
         let mut row = |label: &str, value: String| {
             let _ = writeln!(out, "{label:<28} {value}");
@@ -212,35 +211,63 @@ impl Report {
         }
         row("clients", format!("{} of {} got views", c.clients_with_views, s.rooms as u64 * s.clients_per_room as u64));
         row("disconnects", c.disconnects.to_string());
-        for (label, p) in [("act → all views (ms)", &self.act_to_views), ("act → done (ms)", &self.act_to_done)] {
-            row(
-                label,
-                format!(
-                    "p50 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}  (n={})",
-                    p.p50_ms, p.p99_ms, p.p999_ms, p.max_ms, p.count
-                ),
-            );
-        }
-        row("server CPU (cores)", or_na(self.server_cpu_cores, 3));
-        row("server peak RSS (MiB)", or_na(self.server_peak_rss_mib, 1));
-        row("load test CPU (cores)", or_na(self.client_cpu_cores, 3));
-        for t in &self.targets {
-            let verdict = match t.met {
-                Some(true) => "met",
-                Some(false) => "MISSED",
-                None => "n/a",
-            };
-            row(
-                &format!("target {}", t.name),
-                format!("≤ {} {}: {} ({verdict})", t.limit, t.unit, or_na(t.measured, 2)),
-            );
-        }
-        for e in &self.errors {
-            row("ERROR", e.clone());
-        }
-        row("result", if self.failed() { "FAILED".to_owned() } else { "ok".to_owned() });
+        let latencies = [("act → all views (ms)", &self.act_to_views), ("act → done (ms)", &self.act_to_done)];
+        let costs = Costs {
+            server_cpu_cores: self.server_cpu_cores,
+            server_peak_rss_mib: self.server_peak_rss_mib,
+            client_cpu_cores: self.client_cpu_cores,
+        };
+        closing_rows(&mut row, &latencies, &costs, &self.targets, &self.errors, self.failed());
         out
     }
+}
+
+/// What a load run cost the machine, as every load test's table shows it.
+pub struct Costs {
+    pub server_cpu_cores: Option<f64>,
+    pub server_peak_rss_mib: Option<f64>,
+    pub client_cpu_cores: Option<f64>,
+}
+
+/// A measured value with `digits` decimals, or `n/a`.
+pub fn or_na(value: Option<f64>, digits: usize) -> String {
+    value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.digits$}"))
+}
+
+/// The rows every load test's table ends with: its latencies, what the run cost, each target's
+/// verdict, the errors and the result.
+pub fn closing_rows(
+    row: &mut impl FnMut(&str, String),
+    latencies: &[(&str, &Percentiles)],
+    costs: &Costs,
+    targets: &[Target],
+    errors: &[String],
+    failed: bool,
+) {
+    for (label, p) in latencies {
+        row(
+            label,
+            format!(
+                "p50 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}  (n={})",
+                p.p50_ms, p.p99_ms, p.p999_ms, p.max_ms, p.count
+            ),
+        );
+    }
+    row("server CPU (cores)", or_na(costs.server_cpu_cores, 3));
+    row("server peak RSS (MiB)", or_na(costs.server_peak_rss_mib, 1));
+    row("load test CPU (cores)", or_na(costs.client_cpu_cores, 3));
+    for t in targets {
+        let verdict = match t.met {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "n/a",
+        };
+        row(&format!("target {}", t.name), format!("≤ {} {}: {} ({verdict})", t.limit, t.unit, or_na(t.measured, 2)));
+    }
+    for e in errors {
+        row("ERROR", e.clone());
+    }
+    row("result", if failed { "FAILED".to_owned() } else { "ok".to_owned() });
 }
 
 #[cfg(test)]

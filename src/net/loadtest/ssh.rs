@@ -21,7 +21,7 @@ use russh::{ChannelMsg, client};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::time::{Instant, sleep_until, timeout_at};
 
-use super::report::{Percentiles, Target, histogram};
+use super::report::{Costs, Percentiles, Target, closing_rows, histogram, or_na};
 use super::term::Term;
 use super::{ERRORS_LISTED, procfs};
 
@@ -132,7 +132,6 @@ impl SshReport {
 
     pub fn table(&self) -> String {
         use std::fmt::Write as _;
-        let or_na = |v: Option<f64>, digits: usize| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.digits$}"));
         let mut out = String::new();
         let mut row = |label: &str, value: String| {
             let _ = writeln!(out, "{label:<28} {value}");
@@ -173,34 +172,13 @@ impl SshReport {
             ),
         );
         row("disconnects", c.disconnects.to_string());
-        for (label, p) in [("keystroke → frame (ms)", &self.key_to_frame), ("Enter → frame (ms)", &self.enter_to_frame)]
-        {
-            row(
-                label,
-                format!(
-                    "p50 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}  (n={})",
-                    p.p50_ms, p.p99_ms, p.p999_ms, p.max_ms, p.count
-                ),
-            );
-        }
-        row("server CPU (cores)", or_na(self.server_cpu_cores, 3));
-        row("server peak RSS (MiB)", or_na(self.server_peak_rss_mib, 1));
-        row("load test CPU (cores)", or_na(self.client_cpu_cores, 3));
-        for t in &self.targets {
-            let verdict = match t.met {
-                Some(true) => "met",
-                Some(false) => "MISSED",
-                None => "n/a",
-            };
-            row(
-                &format!("target {}", t.name),
-                format!("≤ {} {}: {} ({verdict})", t.limit, t.unit, or_na(t.measured, 2)),
-            );
-        }
-        for e in &self.errors {
-            row("ERROR", e.clone());
-        }
-        row("result", if self.failed() { "FAILED".to_owned() } else { "ok".to_owned() });
+        let latencies = [("keystroke → frame (ms)", &self.key_to_frame), ("Enter → frame (ms)", &self.enter_to_frame)];
+        let costs = Costs {
+            server_cpu_cores: self.server_cpu_cores,
+            server_peak_rss_mib: self.server_peak_rss_mib,
+            client_cpu_cores: self.client_cpu_cores,
+        };
+        closing_rows(&mut row, &latencies, &costs, &self.targets, &self.errors, self.failed());
         out
     }
 }
