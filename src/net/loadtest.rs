@@ -45,6 +45,35 @@ const DRAIN: Duration = Duration::from_secs(1);
 /// Errors listed one by one in the report; the rest are counted.
 const ERRORS_LISTED: usize = 20;
 
+/// When, and the CPU seconds the server (if it is a child) and this process had used by then.
+type CpuMark = (Instant, Option<f64>, Option<f64>);
+
+fn cpu_mark(server_pid: Option<u32>) -> CpuMark {
+    (Instant::now(), server_pid.and_then(|p| procfs::cpu_seconds(Some(p))), procfs::cpu_seconds(None))
+}
+
+/// Keeps the first `ERRORS_LISTED` errors and says how many more there were.
+fn cap_errors(errors: &mut Vec<String>) {
+    if errors.len() > ERRORS_LISTED {
+        let more = errors.len() - ERRORS_LISTED;
+        errors.truncate(ERRORS_LISTED);
+        errors.push(format!("… and {more} more"));
+    }
+}
+
+/// The measured window's length in seconds, the server's and this process's CPU in cores over
+/// it, and the load average at its end (none measured: the run was cancelled).
+fn window_costs(window: Option<(CpuMark, CpuMark, Option<f64>)>) -> (f64, Option<f64>, Option<f64>, Option<f64>) {
+    let per_core = |wall: f64, a: Option<f64>, b: Option<f64>| Some((b? - a?) / wall).filter(|_| wall > 0.0);
+    match window {
+        Some(((t0, server0, self0), (t1, server1, self1), load)) => {
+            let wall = (t1 - t0).as_secs_f64();
+            (wall, per_core(wall, server0, server1), per_core(wall, self0, self1), load)
+        }
+        None => (0.0, None, None, procfs::load_average()),
+    }
+}
+
 /// `kombat loadtest`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct LoadtestOptions {
@@ -270,9 +299,9 @@ async fn drive(
         let period = Duration::from_secs_f64(1.0 / options.rate);
         let _ = go_tx.send(Go::Run(Schedule { go, period, end, drain: DRAIN }));
         tokio::time::sleep_until(go).await;
-        let before = (Instant::now(), server_pid.and_then(|p| procfs::cpu_seconds(Some(p))), procfs::cpu_seconds(None));
+        let before = cpu_mark(server_pid);
         tokio::time::sleep_until(end).await;
-        let after = (Instant::now(), server_pid.and_then(|p| procfs::cpu_seconds(Some(p))), procfs::cpu_seconds(None));
+        let after = cpu_mark(server_pid);
         window = Some((before, after, procfs::load_average()));
     }
     let mut counts = Counts::default();
@@ -295,19 +324,8 @@ async fn drive(
             Err(e) => errors.push(format!("a room's task failed: {e}")),
         }
     }
-    if errors.len() > ERRORS_LISTED {
-        let more = errors.len() - ERRORS_LISTED;
-        errors.truncate(ERRORS_LISTED);
-        errors.push(format!("… and {more} more"));
-    }
-    let per_core = |wall: f64, a: Option<f64>, b: Option<f64>| Some((b? - a?) / wall).filter(|_| wall > 0.0);
-    let (window_seconds, server_cpu_cores, client_cpu_cores, load_after) = match window {
-        Some(((t0, server0, self0), (t1, server1, self1), load)) => {
-            let wall = (t1 - t0).as_secs_f64();
-            (wall, per_core(wall, server0, server1), per_core(wall, self0, self1), load)
-        }
-        None => (0.0, None, None, procfs::load_average()),
-    };
+    cap_errors(&mut errors);
+    let (window_seconds, server_cpu_cores, client_cpu_cores, load_after) = window_costs(window);
     Measured {
         setup_seconds,
         window_seconds,

@@ -23,7 +23,7 @@ use tokio::time::{Instant, sleep_until, timeout_at};
 
 use super::report::{Costs, Percentiles, Target, closing_rows, histogram, or_na};
 use super::term::Term;
-use super::{ERRORS_LISTED, procfs};
+use super::{cap_errors, cpu_mark, procfs, window_costs};
 
 /// The pty every load session asks for.
 const COLS: u16 = 100;
@@ -553,9 +553,9 @@ pub async fn drive(ssh: SocketAddr, codes: &[String], load: &SshLoad, server_pid
         let interval = Duration::from_secs_f64(1.0 / load.keys_per_second);
         let _ = go_tx.send(Go::Run(Window { go, end, interval }));
         sleep_until(go).await;
-        let before = (Instant::now(), server_pid.and_then(|p| procfs::cpu_seconds(Some(p))), procfs::cpu_seconds(None));
+        let before = cpu_mark(server_pid);
         sleep_until(end).await;
-        let after = (Instant::now(), server_pid.and_then(|p| procfs::cpu_seconds(Some(p))), procfs::cpu_seconds(None));
+        let after = cpu_mark(server_pid);
         window = Some((before, after, procfs::load_average()));
     }
     let mut counts = SshCounts::default();
@@ -574,19 +574,8 @@ pub async fn drive(ssh: SocketAddr, codes: &[String], load: &SshLoad, server_pid
             Err(e) => errors.push(format!("a room's task failed: {e}")),
         }
     }
-    if errors.len() > ERRORS_LISTED {
-        let more = errors.len() - ERRORS_LISTED;
-        errors.truncate(ERRORS_LISTED);
-        errors.push(format!("… and {more} more"));
-    }
-    let per_core = |wall: f64, a: Option<f64>, b: Option<f64>| Some((b? - a?) / wall).filter(|_| wall > 0.0);
-    let (window_seconds, server_cpu_cores, client_cpu_cores, load_after) = match window {
-        Some(((t0, server0, self0), (t1, server1, self1), load)) => {
-            let wall = (t1 - t0).as_secs_f64();
-            (wall, per_core(wall, server0, server1), per_core(wall, self0, self1), load)
-        }
-        None => (0.0, None, None, procfs::load_average()),
-    };
+    cap_errors(&mut errors);
+    let (window_seconds, server_cpu_cores, client_cpu_cores, load_after) = window_costs(window);
     Measured {
         setup_seconds,
         window_seconds,
