@@ -173,6 +173,18 @@ pub struct Cluster {
     /// Which pods were written since the controllers last looked, finer than `world`
     /// (`sim::changes`): lets them skip what a few pods' writes cannot reach.
     changes: super::changes::Changes,
+    /// What each node's config files say to the readers that ask several times a step (its
+    /// static pods, whether its CNI config loads), parsed at the start of a step and answered
+    /// only while the node's files are still the ones parsed (`Cluster::node_files`).
+    node_files: BTreeMap<String, NodeFiles>,
+}
+
+/// A node's config files as they were parsed, and what they said.
+#[derive(Clone, Debug)]
+pub(in crate::sim) struct NodeFiles {
+    files: BTreeMap<String, String>,
+    pub static_pods: Vec<(String, super::control_plane::StaticPod)>,
+    pub network_ready: bool,
 }
 
 /// Where a `kubectl port-forward` sends a local port: a pod (picked once, when it started, as
@@ -400,6 +412,7 @@ impl Cluster {
             image_index: IndexMap::default(),
             image_index_stale: true,
             changes: super::changes::Changes::default(),
+            node_files: BTreeMap::new(),
         }
     }
 
@@ -427,6 +440,40 @@ impl Cluster {
         }
         self.image_index = index;
         self.image_index_stale = false;
+    }
+
+    /// Parses each node's config files again if they changed since they were last parsed, for
+    /// [`Cluster::node_files`]. Called at the start of every step.
+    pub(in crate::sim) fn refresh_node_files(&mut self) {
+        let stale = self.node_files.len() != self.nodes.len()
+            || self.nodes.values().any(|n| self.node_files.get(&n.meta.name).is_none_or(|m| m.files != n.config_files));
+        if !stale {
+            return;
+        }
+        self.node_files = self
+            .nodes
+            .values()
+            .map(|n| {
+                let parsed = match self.node_files.get(&n.meta.name) {
+                    Some(m) if m.files == n.config_files => m.clone(),
+                    _ => NodeFiles {
+                        files: n.config_files.clone(),
+                        static_pods: super::control_plane::static_pods(n)
+                            .into_iter()
+                            .map(|(path, pod)| (path.to_owned(), pod))
+                            .collect(),
+                        network_ready: super::cni::network_ready(n),
+                    },
+                };
+                (n.meta.name.clone(), parsed)
+            })
+            .collect();
+    }
+
+    /// What `node`'s config files say, parsed once a step: `None` when they changed since (then
+    /// the caller parses them itself) or the node is not one of this cluster's.
+    pub(in crate::sim) fn node_files(&self, node: &Node) -> Option<&NodeFiles> {
+        self.node_files.get(&node.meta.name).filter(|m| m.files == node.config_files)
     }
 
     /// etcd's state, to read.

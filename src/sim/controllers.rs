@@ -52,6 +52,7 @@ impl Cluster {
     pub fn step(&mut self) {
         self.now += STEP_SECONDS;
         self.refresh_image_index();
+        self.refresh_node_files();
         // Level-triggered controllers only look again when the world changed; deployment status
         // also once a minute, for what time alone changes (progress deadlines).
         let minute_tick = self.now % 60 == 0;
