@@ -5,6 +5,7 @@ pub mod api_server;
 pub mod apply;
 pub mod apps;
 pub mod change;
+pub(crate) mod changes;
 pub mod cloud;
 pub mod cluster;
 pub mod cni;

@@ -30,7 +30,7 @@ pub fn answers(cluster: &Cluster) -> bool {
             pod.spec.containers.iter().all(|c| command_error(&c.command).is_none())
                 && pod.status.containers.iter().any(|c| matches!(c.state, ContainerState::Running { .. }))
         }
-        None => control_plane::static_pods(node)
+        None => control_plane::static_pods_of(cluster, node)
             .iter()
             .any(|(_, p)| p.name == Component::ApiServer.name() && command_error(&p.command).is_none()),
     }

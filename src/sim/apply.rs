@@ -736,7 +736,7 @@ impl Cluster {
         let now = self.now;
         let k = key(namespace, pod_name);
         let running = self.pods().get(&k).is_some_and(|p| p.status.terminating_until.is_none());
-        if running && let Some(pod) = self.pods_mut().get_mut(&k) {
+        if running && let Some(pod) = self.pod_mut(&k) {
             pod.status.terminating_until = Some(now + GRACE_SECONDS);
             pod.meta.deleted = Some(now);
             for c in &mut pod.status.containers {

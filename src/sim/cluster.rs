@@ -170,6 +170,21 @@ pub struct Cluster {
     image_index: IndexMap<String, String>,
     /// Set by every write to the registry or the app profiles; the next step rebuilds the index.
     image_index_stale: bool,
+    /// Which pods were written since the controllers last looked, finer than `world`
+    /// (`sim::changes`): lets them skip what a few pods' writes cannot reach.
+    changes: super::changes::Changes,
+    /// What each node's config files say to the readers that ask several times a step (its
+    /// static pods, whether its CNI config loads), parsed at the start of a step and answered
+    /// only while the node's files are still the ones parsed (`Cluster::node_files`).
+    node_files: BTreeMap<String, NodeFiles>,
+}
+
+/// A node's config files as they were parsed, and what they said.
+#[derive(Clone, Debug)]
+pub(in crate::sim) struct NodeFiles {
+    files: BTreeMap<String, String>,
+    pub static_pods: Vec<(String, super::control_plane::StaticPod)>,
+    pub network_ready: bool,
 }
 
 /// Where a `kubectl port-forward` sends a local port: a pod (picked once, when it started, as
@@ -193,7 +208,13 @@ macro_rules! stores {
 
                 #[doc = concat!("The `", stringify!($field), "`, to change: notes that the world changed first, so every controller looks again.")]
                 pub fn $field_mut(&mut self) -> &mut $ty {
-                    self.touch();
+                    // Only the job and cron job controllers read these two, and they run on
+                    // every change: the other controllers may still take their narrow passes.
+                    if matches!(stringify!($field).as_bytes(), b"jobs" | b"cronjobs") {
+                        self.world += 1;
+                    } else {
+                        self.touch();
+                    }
                     // The image index is derived from these two (compared at compile time).
                     if matches!(stringify!($field).as_bytes(), b"registry" | b"apps") {
                         self.image_index_stale = true;
@@ -390,6 +411,8 @@ impl Cluster {
             etcd: crate::sim::etcd::Etcd::default(),
             image_index: IndexMap::default(),
             image_index_stale: true,
+            changes: super::changes::Changes::default(),
+            node_files: BTreeMap::new(),
         }
     }
 
@@ -419,6 +442,40 @@ impl Cluster {
         self.image_index_stale = false;
     }
 
+    /// Parses each node's config files again if they changed since they were last parsed, for
+    /// [`Cluster::node_files`]. Called at the start of every step.
+    pub(in crate::sim) fn refresh_node_files(&mut self) {
+        let stale = self.node_files.len() != self.nodes.len()
+            || self.nodes.values().any(|n| self.node_files.get(&n.meta.name).is_none_or(|m| m.files != n.config_files));
+        if !stale {
+            return;
+        }
+        self.node_files = self
+            .nodes
+            .values()
+            .map(|n| {
+                let parsed = match self.node_files.get(&n.meta.name) {
+                    Some(m) if m.files == n.config_files => m.clone(),
+                    _ => NodeFiles {
+                        files: n.config_files.clone(),
+                        static_pods: super::control_plane::static_pods(n)
+                            .into_iter()
+                            .map(|(path, pod)| (path.to_owned(), pod))
+                            .collect(),
+                        network_ready: super::cni::network_ready(n),
+                    },
+                };
+                (n.meta.name.clone(), parsed)
+            })
+            .collect();
+    }
+
+    /// What `node`'s config files say, parsed once a step: `None` when they changed since (then
+    /// the caller parses them itself) or the node is not one of this cluster's.
+    pub(in crate::sim) fn node_files(&self, node: &Node) -> Option<&NodeFiles> {
+        self.node_files.get(&node.meta.name).filter(|m| m.files == node.config_files)
+    }
+
     /// etcd's state, to read.
     pub fn etcd(&self) -> &crate::sim::etcd::Etcd {
         &self.etcd
@@ -445,6 +502,50 @@ impl Cluster {
     /// this themselves; controllers call it when a quiet status write changed what others read.
     pub(in crate::sim) fn touch(&mut self) {
         self.world += 1;
+        self.changes.broad(self.world);
+    }
+
+    /// Notes that one pod changed in a way others may read (its readiness), after a quiet status
+    /// write: news to the controllers, which may see that only this pod changed.
+    pub(in crate::sim) fn touch_pod(&mut self, k: &(String, String)) {
+        self.world += 1;
+        self.changes.pod(self.world, k, self.pods.get(k));
+    }
+
+    /// One pod, to change: like [`Cluster::pods_mut`], but notes that only this pod changed.
+    pub(in crate::sim) fn pod_mut(&mut self, k: &(String, String)) -> Option<&mut Pod> {
+        self.touch_pod(k);
+        self.pods.get_mut(k)
+    }
+
+    /// Stores a pod under its key (replacing one of the same name), noting only that pod changed.
+    pub(in crate::sim) fn insert_pod(&mut self, pod: Pod) {
+        let k = pod.meta.key();
+        self.touch_pod(&k);
+        self.pods.insert(k, pod);
+    }
+
+    /// Removes a pod, noting only that pod changed.
+    pub(in crate::sim) fn remove_pod(&mut self, k: &(String, String)) -> Option<Pod> {
+        self.touch_pod(k);
+        self.pods.remove(k)
+    }
+
+    /// Makes every controller take its full pass, never the narrow one (`sim::changes`): the
+    /// reference `tests/incremental_controllers.rs` compares the narrow passes with.
+    pub fn set_full_passes(&mut self, on: bool) {
+        self.changes.full_passes = on;
+    }
+
+    /// The pods written since the controllers last looked (`sim::changes`), to read.
+    pub(in crate::sim) fn changes(&self) -> &super::changes::Changes {
+        &self.changes
+    }
+
+    /// The change log's own bookkeeping (the kubelet's verdicts, the full-pass switch); writes
+    /// nothing the controllers reconcile.
+    pub(in crate::sim) fn changes_mut(&mut self) -> &mut super::changes::Changes {
+        &mut self.changes
     }
 
     /// The change counter: it moves whenever something other pods or controllers depend on
@@ -461,6 +562,7 @@ impl Cluster {
     /// Records that the level-triggered controllers have seen the world as of `world`.
     pub(in crate::sim) fn mark_reconciled(&mut self, world: u64) {
         self.reconciled_world = world;
+        self.changes.reconciled(world);
     }
 
     /// User traffic: results per entrypoint, load per pod, the error budget.

@@ -83,6 +83,11 @@ pub fn network_ready(node: &Node) -> bool {
     })
 }
 
+/// [`network_ready`], from the step's parse while the node's files are unchanged since.
+pub fn network_ready_in(cluster: &Cluster, node: &Node) -> bool {
+    cluster.node_files(node).map_or_else(|| network_ready(node), |parsed| parsed.network_ready)
+}
+
 /// Why the runtime cannot set up a new pod's sandbox network on its node, in the words of the
 /// kubelet's `FailedCreatePodSandBox` event; `None` when it can (or the pod has one already).
 pub fn sandbox_error(cluster: &Cluster, pod: &super::objects::Pod) -> Option<String> {
@@ -90,7 +95,7 @@ pub fn sandbox_error(cluster: &Cluster, pod: &super::objects::Pod) -> Option<Str
         return None;
     }
     let node = cluster.nodes().get(pod.status.node.as_deref()?)?;
-    if network_ready(node) {
+    if network_ready_in(cluster, node) {
         return None;
     }
     let sandbox =

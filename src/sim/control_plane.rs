@@ -272,6 +272,15 @@ pub fn static_pods(node: &Node) -> Vec<(&str, StaticPod)> {
         .collect()
 }
 
+/// The static pods `node`'s kubelet runs, as [`static_pods`] reads them, from the step's parse
+/// while the node's files are unchanged since (the step's readers ask several times a step).
+pub fn static_pods_of<'a>(cluster: &'a Cluster, node: &'a Node) -> Vec<(&'a str, StaticPod)> {
+    match cluster.node_files(node) {
+        Some(parsed) => parsed.static_pods.iter().map(|(path, pod)| (path.as_str(), pod.clone())).collect(),
+        None => static_pods(node),
+    }
+}
+
 /// What the control plane runs, read from the manifests once: the controllers ask every step the
 /// world changed, so they share one reading.
 #[derive(Clone, Debug, Default)]
@@ -288,7 +297,7 @@ impl Status {
             return Status::default();
         };
         let running = if node.kubelet == KubeletState::Running {
-            static_pods(node)
+            static_pods_of(cluster, node)
                 .into_iter()
                 .map(|(_, pod)| pod)
                 .filter(|pod| cluster.app_for_image(&pod.image).is_some())

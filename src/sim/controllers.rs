@@ -30,6 +30,7 @@ pub use kubelet::container_usage;
 
 use super::cluster::Cluster;
 use super::control_plane::{self, Component};
+use super::objects::OwnerKind;
 
 /// Seconds of incident time one controller step covers.
 pub const STEP_SECONDS: i64 = 10;
@@ -51,6 +52,7 @@ impl Cluster {
     pub fn step(&mut self) {
         self.now += STEP_SECONDS;
         self.refresh_image_index();
+        self.refresh_node_files();
         // Level-triggered controllers only look again when the world changed; deployment status
         // also once a minute, for what time alone changes (progress deadlines).
         let minute_tick = self.now % 60 == 0;
@@ -80,22 +82,29 @@ impl Cluster {
         cronjob::step(self);
         // Changes made later in this step are seen by these controllers in the next one.
         let at_start = self.world();
+        // When only some pods were written (and jobs), each controller looks only if one of
+        // them is its own (`sim::changes`); its full pass would find nothing else to do.
+        let narrow = if at_start != seen { self.narrow_since(seen) } else { None };
+        let skips = |kind: OwnerKind| narrow.as_ref().is_some_and(|n| !n.owned_by(kind));
         if at_start != seen {
             static_pods::step(self);
             let control_plane = control_plane::Status::read(self);
             namespaces::step(self, &control_plane);
             // A controller the controller manager does not run (it is down, or its
             // `--controllers` flag leaves it out) does nothing: no pods, no events.
-            if control_plane.controller_enabled("deployment") {
+            if control_plane.controller_enabled("deployment") && !skips(OwnerKind::ReplicaSet) {
                 deployment::step(self);
             }
-            if control_plane.controller_enabled("replicaset") {
+            // A replica set that failed to create pods retries on any change (quota a finished
+            // pod freed, say).
+            let retrying = self.replicasets().values().any(|rs| rs.create_error.is_some());
+            if control_plane.controller_enabled("replicaset") && (retrying || !skips(OwnerKind::ReplicaSet)) {
                 replicaset::step(self);
             }
-            if control_plane.controller_enabled("daemonset") {
+            if control_plane.controller_enabled("daemonset") && !skips(OwnerKind::DaemonSet) {
                 daemonset::step(self);
             }
-            if control_plane.controller_enabled("statefulset") {
+            if control_plane.controller_enabled("statefulset") && !skips(OwnerKind::StatefulSet) {
                 statefulset::step(self);
             }
             storage::step(self);
@@ -116,13 +125,23 @@ impl Cluster {
         kubelet::step(self);
         collect_garbage(self);
         let changed = self.world() != seen;
-        if changed {
+        // What changed over the whole step, when it was only pods: if no service selects any of
+        // them, no endpoints and no route changed.
+        let narrow = if changed { self.narrow_since(seen) } else { None };
+        let unseen = narrow.as_ref().is_some_and(|n| !n.seen_by_services(self));
+        if changed && !unseen {
             endpoints::step(self);
         }
-        if changed || (minute_tick && deployment::deadline_passing(self)) {
+        if changed && narrow.as_ref().is_some_and(|n| !n.owned_by(OwnerKind::ReplicaSet)) {
+            // No replica set's pods changed, so their counts stand: only what time changes.
+            deployment::update_deployments(self);
+        } else if changed || (minute_tick && deployment::deadline_passing(self)) {
             deployment::update_status(self);
         }
-        super::traffic::step(self, changed);
+        // Traffic is the same unless a node the pods ran on now shares its CPU differently.
+        let traffic_changed =
+            changed && !(unseen && narrow.as_ref().is_some_and(|n| super::traffic::cpu_unchanged(self, n.nodes())));
+        super::traffic::step(self, traffic_changed);
         self.mark_reconciled(at_start);
     }
 
@@ -185,12 +204,10 @@ fn collect_garbage(cluster: &mut Cluster) {
             })
             .map(|(k, _)| k.clone())
             .collect();
-        if !gone.is_empty() {
-            let pods = cluster.pods_mut();
-            for k in gone {
-                pods.remove(&k);
-            }
+        for k in gone {
+            cluster.remove_pod(&k);
         }
+        cluster.forget_kubelet_verdicts();
     }
     // Evicted (Failed) pods of a replica set beyond a handful are cleaned up, as the pod GC does.
     let cutoff = now - 3600;

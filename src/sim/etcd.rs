@@ -140,7 +140,7 @@ impl Etcd {
 pub fn quota(cluster: &crate::sim::cluster::Cluster) -> u64 {
     control_plane::node(cluster)
         .and_then(|node| {
-            control_plane::static_pods(node)
+            control_plane::static_pods_of(cluster, node)
                 .into_iter()
                 .find(|(_, p)| p.name == Component::Etcd.name())
                 .and_then(|(_, p)| p.flag("quota-backend-bytes").and_then(|q| q.parse().ok()))

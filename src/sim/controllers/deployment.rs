@@ -244,7 +244,6 @@ pub fn deadline_passing(cluster: &Cluster) -> bool {
 
 /// Recomputes replica counts and conditions from the pods, after the kubelets ran.
 pub fn update_status(cluster: &mut Cluster) {
-    let now = cluster.now;
     // Replica set counts first, from one pass over the pods.
     let mut counts: std::collections::HashMap<(&str, &str), (u32, u32)> = std::collections::HashMap::new();
     for p in cluster.pods().values().filter(|p| p.is_active()) {
@@ -266,6 +265,13 @@ pub fn update_status(cluster: &mut Cluster) {
         rs.ready = ready;
         rs.available = ready;
     }
+    update_deployments(cluster);
+}
+
+/// Recomputes each deployment's counts and conditions from its replica sets' counts as they
+/// stand: all of [`update_status`] when no replica set's pods changed since it last ran.
+pub fn update_deployments(cluster: &mut Cluster) {
+    let now = cluster.now;
     let keys: Vec<(String, String)> = cluster.deployments().keys().cloned().collect();
     for k in keys {
         let Some(d) = cluster.deployments().get(&k) else { continue };

@@ -30,6 +30,14 @@ pub fn step(cluster: &mut Cluster) {
     // writes: it is decided for all of them in one pass, before any sync, with the same answer it
     // would have in turn. A pod whose app calls a dependency reads other pods (the backends it
     // reaches), so it is decided in its turn, after the syncs before it.
+    //
+    // A pod the kubelet last found unaffected keeps that verdict when all that changed since are
+    // other pods none of its reads reach (`sim::changes`): it is marked at once, unasked.
+    //
+    // Once a sync in this pass may have changed what other pods read (the pod is one a service
+    // selects), the pods after it that read other pods are asked in their turn again.
+    let mut quiet = QuietSince::default();
+    let mut earlier_work_seen = false;
     let mut untouched: Vec<usize> = Vec::new();
     let mut work: Vec<((String, String), Decide)> = Vec::new();
     for (i, (k, p)) in cluster.pods().iter().enumerate() {
@@ -39,33 +47,81 @@ pub fn step(cluster: &mut Cluster) {
         if !p.is_active() || !p.status.node.as_ref().is_some_and(|n| live_nodes.contains(n)) {
             continue;
         }
-        if container::reads_other_pods(cluster, p) {
-            work.push((k.clone(), Decide::InTurn));
+        if now < p.status.wake_at
+            && let Some(seen) = quiet.verdict(cluster, p, k)
+            && ((!seen && !earlier_work_seen) || !container::reads_other_pods(cluster, p))
+        {
+            untouched.push(i);
+            continue;
+        }
+        let decide = if container::reads_other_pods(cluster, p) {
+            Decide::InTurn
         } else if now < p.status.wake_at && container::unaffected(cluster, p) {
             untouched.push(i);
+            continue;
         } else {
-            work.push((k.clone(), Decide::Sync));
-        }
+            Decide::Sync
+        };
+        earlier_work_seen = earlier_work_seen || crate::sim::changes::seen_by_services(cluster, k, Some(p));
+        work.push((k.clone(), decide));
     }
     if let Some(&last) = untouched.last() {
         // Only their bookkeeping changes, which nothing in a sync reads: mark them all at once.
         let mut marks = untouched.iter().copied().peekable();
+        let mut uids = Vec::with_capacity(untouched.len());
         for (i, p) in cluster.pods_mut_status_only().values_mut().enumerate().take(last + 1) {
             if marks.next_if_eq(&i).is_some() {
                 p.status.synced_world = world;
+                uids.push(p.meta.uid);
             }
         }
+        cluster.note_kubelet_unaffected(uids);
     }
     for (k, decide) in work {
         let untouched = decide == Decide::InTurn
-            && cluster.pods().get(&k).is_some_and(|p| now < p.status.wake_at && container::unaffected(cluster, p));
+            && cluster.pods().get(&k).is_some_and(|p| {
+                now < p.status.wake_at
+                    && (quiet.verdict(cluster, p, &k) == Some(false) || container::unaffected(cluster, p))
+            });
         if untouched {
             if let Some(p) = cluster.pods_mut_status_only().get_mut(&k) {
                 p.status.synced_world = world;
+                let uid = p.meta.uid;
+                cluster.note_kubelet_unaffected([uid]);
             }
         } else {
             sync_pod(cluster, &k, world);
         }
+    }
+}
+
+/// Whether a pod's last verdict, unaffected, still holds: the kubelet found it unaffected at its
+/// last look (its `synced_world`), and since then only other pods were written. The answer says
+/// whether a service selects any of them (what matters to a pod that reads other pods through
+/// its dependencies), `None` if the verdict does not hold. Answers are kept per (pod's world,
+/// cluster's world), which most pods share.
+#[derive(Default)]
+struct QuietSince {
+    answers: Vec<((u64, u64), Option<crate::sim::changes::Narrow>, bool)>,
+}
+
+impl QuietSince {
+    fn verdict(&mut self, cluster: &Cluster, pod: &crate::sim::objects::Pod, k: &(String, String)) -> Option<bool> {
+        if !cluster.kubelet_found_unaffected(pod.meta.uid) {
+            return None;
+        }
+        let asked = (pod.status.synced_world, cluster.world());
+        let at = match self.answers.iter().position(|(a, _, _)| *a == asked) {
+            Some(at) => at,
+            None => {
+                let narrow = cluster.narrow_since(asked.0);
+                let seen = narrow.as_ref().is_none_or(|n| n.seen_by_services(cluster));
+                self.answers.push((asked, narrow, seen));
+                self.answers.len() - 1
+            }
+        };
+        let (_, narrow, seen) = self.answers.get(at)?;
+        narrow.as_ref().filter(|n| !n.contains(k)).map(|_| *seen)
     }
 }
 
@@ -79,6 +135,9 @@ enum Decide {
 }
 
 fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
+    let Some(uid) = cluster.pods().get(k).map(|p| p.meta.uid) else { return };
+    // Synced, not found unaffected: its next look asks again.
+    cluster.forget_kubelet_verdict(uid);
     let Some(pod) = cluster.pods().get(k) else { return };
     let mut events = container::Events::default();
     let retry_at = cluster.now + crate::sim::controllers::STEP_SECONDS;
@@ -116,7 +175,7 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
             .map(crate::sim::control_plane::cluster_dns)
             .filter(|ip| ip != crate::sim::network::DNS_IP);
         let n = cluster.allocate_pod_ip();
-        if let Some(pod) = cluster.pods_mut().get_mut(k) {
+        if let Some(pod) = cluster.pod_mut(k) {
             pod.status.pod_ip = Some(format!("10.244.{}.{}", node_index, 2 + n % 250));
             pod.status.volume_error = None;
             pod.status.dns_server = dns;
@@ -199,7 +258,7 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
         *slot = updated;
     }
     if readiness_changed {
-        cluster.touch();
+        cluster.touch_pod(k);
     }
     flush(cluster, k, events);
 }

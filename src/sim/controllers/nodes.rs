@@ -20,6 +20,13 @@ pub fn step(cluster: &mut Cluster) {
     let joining: std::collections::BTreeSet<String> =
         cluster.cloud().joining.iter().filter(|(_, until)| **until > now).map(|(n, _)| n.clone()).collect();
     let cni_managed = crate::sim::cni::managed(cluster);
+    // Whether each node's CNI config loads, read before the loop writes their status.
+    let network_ready: std::collections::BTreeSet<String> = cluster
+        .nodes()
+        .values()
+        .filter(|n| cni_managed && crate::sim::cni::network_ready_in(cluster, n))
+        .map(|n| n.meta.name.clone())
+        .collect();
     for name in names {
         let mut events = Vec::new();
         let Some(node) = cluster.nodes_mut_status_only().get_mut(&name) else { continue };
@@ -36,7 +43,7 @@ pub fn step(cluster: &mut Cluster) {
         // The runtime reloads its network config as it changes, so the kubelet reports it at once.
         // A machine still joining has no network plugin running yet either.
         let network_down =
-            running && !lost && (joining.contains(&name) || (cni_managed && !crate::sim::cni::network_ready(node)));
+            running && !lost && (joining.contains(&name) || (cni_managed && !network_ready.contains(&name)));
         let ready = if lost {
             ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
         } else if network_down {

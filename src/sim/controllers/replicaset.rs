@@ -2,7 +2,7 @@
 //! until the active count matches, and deletes the least useful extras.
 
 use crate::sim::apply::new_pod_status;
-use crate::sim::cluster::{Cluster, key};
+use crate::sim::cluster::Cluster;
 use crate::sim::objects::{Meta, OwnerKind, OwnerRef, Pod};
 
 /// Pods created per replica set per step, like the controller's slow-start batches.
@@ -48,7 +48,7 @@ fn reconcile(cluster: &mut Cluster, k: &(String, String), active: u32) {
                     cluster.stamp(&mut pod.meta);
                     pod.meta.created = cluster.now;
                     pod.status = new_pod_status(&pod);
-                    cluster.pods_mut().insert(key(&ns, &pod_name), pod);
+                    cluster.insert_pod(pod);
                     cluster.record(
                         &ns,
                         "ReplicaSet",

@@ -80,6 +80,6 @@ pub fn create_pod(
     pod.meta.created = cluster.now;
     pod.status = new_pod_status(&pod);
     place(&mut pod);
-    cluster.pods_mut().insert(pod.meta.key(), pod);
+    cluster.insert_pod(pod);
     Ok(())
 }

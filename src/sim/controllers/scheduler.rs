@@ -91,7 +91,7 @@ pub fn step(cluster: &mut Cluster) {
             e.1 += mem.0;
             e.2 += 1;
             let now = cluster.now;
-            if let Some(p) = cluster.pods_mut().get_mut(&k) {
+            if let Some(p) = cluster.pod_mut(&k) {
                 p.status.node = Some(node_name.clone());
                 p.status.host_ip = host_ip;
                 p.status.scheduled_at = Some(now);
@@ -120,7 +120,7 @@ pub fn step(cluster: &mut Cluster) {
                     // The pod waits for its victims to go; the event carries the fit error alone.
                     let message = format!("0/{total} nodes are available: {}.", listed.join(", "));
                     cluster.record(&k.0, "Pod", &k.1, true, "FailedScheduling", &message, "default-scheduler");
-                    if let Some(p) = cluster.pods_mut().get_mut(&k) {
+                    if let Some(p) = cluster.pod_mut(&k) {
                         p.status.nominated_node = Some(node);
                     }
                     continue;

@@ -21,7 +21,7 @@ pub fn step(cluster: &mut Cluster) {
     }
     let node_name = node.meta.name.clone();
     let ip = node.internal_ip.clone();
-    let wanted: BTreeMap<(String, String), Pod> = control_plane::static_pods(node)
+    let wanted: BTreeMap<(String, String), Pod> = control_plane::static_pods_of(cluster, node)
         .into_iter()
         .map(|(_, s)| {
             let pod = mirror_pod(&s, &node_name);

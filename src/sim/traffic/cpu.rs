@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::sim::cluster::Cluster;
-use crate::sim::objects::{ContainerState, Node};
+use crate::sim::objects::{ContainerState, Node, Pod};
 
 use super::Load;
 
@@ -34,37 +34,11 @@ pub fn shares(cluster: &Cluster, load: &Load) -> CpuShares {
     let mut pods: Vec<(&(String, String), &str, f64)> = Vec::new();
     let mut wanted_on: BTreeMap<&str, f64> = BTreeMap::new();
     for (key, pod) in cluster.pods() {
-        let Some(node) = pod.status.node.as_deref() else { continue };
-        if pod.status.terminating_until.is_some() {
-            continue;
-        }
-        let mut rps = None;
-        let (mut wanted, mut granted) = (0.0, 0.0);
-        for (spec, status) in pod.spec.containers.iter().zip(&pod.status.containers) {
-            if !matches!(status.state, ContainerState::Running { .. }) {
-                continue;
-            }
-            let Some(app) = cluster.app_for_image(&status.image) else { continue };
-            // Pods are stored by (namespace, name), the key the load is kept by.
-            let rps = *rps.get_or_insert_with(|| load.get(key).copied().unwrap_or(0.0));
-            let want = app.cpu.0 as f64 + app.cpu_per_rps * rps;
-            wanted += want;
-            granted += spec.resources.limits.cpu.map_or(want, |l| want.min(l.0 as f64));
-        }
-        if wanted <= 0.0 {
-            continue;
-        }
+        let Some((node, wanted, granted)) = demand(cluster, key, pod, load) else { continue };
         *wanted_on.entry(node).or_default() += granted;
         pods.push((key, node, granted / wanted));
     }
-    let mut out = CpuShares::default();
-    for (name, wanted) in wanted_on {
-        let Some(node) = cluster.nodes().get(name) else { continue };
-        let capacity = node.cpu.0.saturating_sub(node_overhead_millicores(node)) as f64;
-        if wanted > capacity {
-            out.nodes.insert(name.to_owned(), (capacity / wanted).clamp(0.0, 1.0));
-        }
-    }
+    let mut out = CpuShares { nodes: over_committed(cluster, wanted_on), pods: BTreeMap::new() };
     for (pod, node, throttled) in pods {
         let speed = throttled * out.nodes.get(node).copied().unwrap_or(1.0);
         if speed < 1.0 {
@@ -72,6 +46,57 @@ pub fn shares(cluster: &Cluster, load: &Load) -> CpuShares {
         }
     }
     out
+}
+
+/// What a pod on a node wants of its CPU and what its limits grant it (millicores), from the load
+/// it serves: `None` for a pod on no node, terminating, or wanting nothing.
+fn demand<'a>(cluster: &Cluster, key: &(String, String), pod: &'a Pod, load: &Load) -> Option<(&'a str, f64, f64)> {
+    let node = pod.status.node.as_deref()?;
+    if pod.status.terminating_until.is_some() {
+        return None;
+    }
+    let mut rps = None;
+    let (mut wanted, mut granted) = (0.0, 0.0);
+    for (spec, status) in pod.spec.containers.iter().zip(&pod.status.containers) {
+        if !matches!(status.state, ContainerState::Running { .. }) {
+            continue;
+        }
+        let Some(app) = cluster.app_for_image(&status.image) else { continue };
+        // Pods are stored by (namespace, name), the key the load is kept by.
+        let rps = *rps.get_or_insert_with(|| load.get(key).copied().unwrap_or(0.0));
+        let want = app.cpu.0 as f64 + app.cpu_per_rps * rps;
+        wanted += want;
+        granted += spec.resources.limits.cpu.map_or(want, |l| want.min(l.0 as f64));
+    }
+    (wanted > 0.0).then_some((node, wanted, granted))
+}
+
+/// The share each over-committed node gives its pods, from what they want of it in total.
+fn over_committed(cluster: &Cluster, wanted_on: BTreeMap<&str, f64>) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for (name, wanted) in wanted_on {
+        let Some(node) = cluster.nodes().get(name) else { continue };
+        let capacity = node.cpu.0.saturating_sub(node_overhead_millicores(node)) as f64;
+        if wanted > capacity {
+            out.insert(name.to_owned(), (capacity / wanted).clamp(0.0, 1.0));
+        }
+    }
+    out
+}
+
+/// The shares of `nodes` alone, as [`shares`] works them out (the same sums in the same order),
+/// reading only the demand of pods on those nodes.
+pub fn node_shares(cluster: &Cluster, load: &Load, nodes: &std::collections::BTreeSet<&str>) -> BTreeMap<String, f64> {
+    let mut wanted_on: BTreeMap<&str, f64> = BTreeMap::new();
+    for (key, pod) in cluster.pods() {
+        if !pod.status.node.as_deref().is_some_and(|n| nodes.contains(n)) {
+            continue;
+        }
+        if let Some((node, _, granted)) = demand(cluster, key, pod, load) {
+            *wanted_on.entry(node).or_default() += granted;
+        }
+    }
+    over_committed(cluster, wanted_on)
 }
 
 #[cfg(test)]

@@ -1,0 +1,288 @@
+//! What changed since the controllers last looked, finer than the cluster's change counter: the
+//! pods written one by one (by key) and whether anything else was written. A step whose changes
+//! are only some pods (a cron job's pod scheduled, started, finished) lets each controller skip
+//! the parts those pods cannot reach, so one batch pod does not make every controller look at the
+//! storefront's thousand pods again (ARCHITECTURE.md, "Invariants", the change counter).
+//!
+//! The log is bookkeeping derived from the writes: it never decides an outcome, only whether a
+//! controller may take its "nothing new" path, which must give the same world as its full pass
+//! (`tests/incremental_controllers.rs` steps clusters both ways and compares them).
+
+use std::collections::BTreeMap;
+
+use super::cluster::Cluster;
+use super::objects::{OwnerKind, Pod, Selector};
+
+/// The writes since the last reconciled world, by change-counter value.
+#[derive(Clone, Debug, Default)]
+pub(in crate::sim) struct Changes {
+    /// The counter's value at the last write that is not narrowed to pods: any store through its
+    /// `_mut()` accessor (job and cron job stores aside, which only their own controllers read),
+    /// a plain `touch`, the whole pod store.
+    broad: u64,
+    /// Entries at or below this value were dropped; questions about older worlds are answered
+    /// "anything may have changed".
+    floor: u64,
+    /// Pods written by key, with the counter's value at their last write and what they were
+    /// before each write (owner kind and node), so a pod removed or moved is still placed.
+    pods: BTreeMap<(String, String), PodWrite>,
+    /// The uids of the pods the kubelet found unaffected at its last look (rather than syncing
+    /// them), for [`Cluster::kubelet_found_unaffected`].
+    unaffected: std::collections::HashSet<u64, std::hash::BuildHasherDefault<super::cluster::SampleHasher>>,
+    /// Every controller takes its full pass (the differential test's reference).
+    pub full_passes: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct PodWrite {
+    world: u64,
+    owners: Vec<OwnerKind>,
+    nodes: Vec<String>,
+}
+
+/// The pods written since a given world, when nothing else was: owned copies, so controllers can
+/// take the cluster mutably while holding them.
+#[derive(Clone, Debug, Default)]
+pub(in crate::sim) struct Narrow {
+    pub pods: Vec<TouchedPod>,
+}
+
+/// One pod written since a given world: its key, and every owner kind and node it had then or
+/// has now (none if it is gone and was never placed).
+#[derive(Clone, Debug)]
+pub(in crate::sim) struct TouchedPod {
+    pub key: (String, String),
+    pub owners: Vec<OwnerKind>,
+    pub nodes: Vec<String>,
+}
+
+impl Narrow {
+    /// Whether any of the pods is or was owned by a controller of `kind`.
+    pub fn owned_by(&self, kind: OwnerKind) -> bool {
+        self.pods.iter().any(|p| p.owners.contains(&kind))
+    }
+
+    /// The nodes the pods ran on or run on.
+    pub fn nodes(&self) -> std::collections::BTreeSet<&str> {
+        self.pods.iter().flat_map(|p| p.nodes.iter().map(String::as_str)).collect()
+    }
+
+    /// Whether `key` is among the pods written.
+    pub fn contains(&self, key: &(String, String)) -> bool {
+        self.pods.iter().any(|p| &p.key == key)
+    }
+
+    /// Whether what other pods and traffic see could have changed through these pods: see
+    /// [`seen_by_services`]. If not, no pod's dependencies, no endpoints and no route changed.
+    pub fn seen_by_services(&self, cluster: &Cluster) -> bool {
+        self.pods.iter().any(|t| seen_by_services(cluster, &t.key, cluster.pods().get(&t.key)))
+    }
+}
+
+/// Whether other pods and traffic may see a change to this pod: it is in `kube-system` (DNS, the
+/// control plane), a service selects it (now, or its endpoints still name it), or it runs the
+/// ingress controller.
+pub(in crate::sim) fn seen_by_services(cluster: &Cluster, key: &(String, String), pod: Option<&Pod>) -> bool {
+    let (namespace, name) = (&key.0, &key.1);
+    if namespace == "kube-system" {
+        return true;
+    }
+    let selected = pod.is_some_and(|p| {
+        cluster.services().values().any(|s| {
+            &s.meta.namespace == namespace
+                && !s.selector.is_empty()
+                && Selector::from_labels(&s.selector).matches(&p.meta.labels)
+        })
+    });
+    selected
+        || pod.is_some_and(|p| runs_ingress_controller(cluster, p))
+        || cluster
+            .endpoints()
+            .iter()
+            .filter(|(k, _)| &k.0 == namespace)
+            .any(|(_, e)| e.ready.iter().chain(&e.not_ready).any(|a| &a.pod == name))
+}
+
+fn runs_ingress_controller(cluster: &Cluster, pod: &Pod) -> bool {
+    pod.spec
+        .containers
+        .iter()
+        .chain(&pod.spec.init_containers)
+        .any(|c| cluster.app_for_image(&c.image).is_some_and(|a| a.role == super::apps::AppRole::IngressController))
+}
+
+impl Changes {
+    /// Notes a write that may reach anything.
+    pub fn broad(&mut self, world: u64) {
+        self.broad = world;
+        // Nothing older than a broad write is ever asked for again.
+        self.pods.clear();
+    }
+
+    /// Notes a write to one pod, as it was before the write (`None` if it did not exist).
+    pub fn pod(&mut self, world: u64, key: &(String, String), before: Option<&Pod>) {
+        let entry = match self.pods.get_mut(key) {
+            Some(entry) => entry,
+            None => self.pods.entry(key.clone()).or_default(),
+        };
+        entry.world = world;
+        if let Some(pod) = before {
+            if let Some(owner) = &pod.meta.owner
+                && !entry.owners.contains(&owner.kind)
+            {
+                entry.owners.push(owner.kind);
+            }
+            if let Some(node) = &pod.status.node
+                && !entry.nodes.contains(node)
+            {
+                entry.nodes.push(node.clone());
+            }
+        }
+    }
+
+    /// Drops what no question will ask about again: writes at or before the reconciled world.
+    pub fn reconciled(&mut self, world: u64) {
+        if world > self.floor {
+            self.floor = world;
+            self.pods.retain(|_, w| w.world > world);
+        }
+    }
+}
+
+impl Cluster {
+    /// The pods written since `world` when nothing but pods (and jobs and cron jobs) was, or
+    /// `None` when anything else may have changed (or every pass is to run in full).
+    pub(in crate::sim) fn narrow_since(&self, world: u64) -> Option<Narrow> {
+        let changes = self.changes();
+        if changes.full_passes || changes.broad > world || world < changes.floor {
+            return None;
+        }
+        let pods = changes
+            .pods
+            .iter()
+            .filter(|(_, w)| w.world > world)
+            .map(|(key, w)| {
+                let mut owners = w.owners.clone();
+                let mut nodes = w.nodes.clone();
+                if let Some(pod) = self.pods().get(key) {
+                    if let Some(owner) = &pod.meta.owner
+                        && !owners.contains(&owner.kind)
+                    {
+                        owners.push(owner.kind);
+                    }
+                    if let Some(node) = &pod.status.node
+                        && !nodes.contains(node)
+                    {
+                        nodes.push(node.clone());
+                    }
+                }
+                TouchedPod { key: key.clone(), owners, nodes }
+            })
+            .collect();
+        Some(Narrow { pods })
+    }
+
+    /// Whether the kubelet found the pod with this uid unaffected at its last look (its
+    /// `synced_world`): the verdict still holds while nothing the pod reads changed.
+    pub(in crate::sim) fn kubelet_found_unaffected(&self, uid: u64) -> bool {
+        self.changes().unaffected.contains(&uid)
+    }
+
+    /// Records that the kubelet found these pods unaffected.
+    pub(in crate::sim) fn note_kubelet_unaffected(&mut self, uids: impl IntoIterator<Item = u64>) {
+        self.changes_mut().unaffected.extend(uids);
+    }
+
+    /// Records that the kubelet synced this pod rather than finding it unaffected.
+    pub(in crate::sim) fn forget_kubelet_verdict(&mut self, uid: u64) {
+        self.changes_mut().unaffected.remove(&uid);
+    }
+
+    /// Forgets the kubelet's verdicts on pods that are gone.
+    pub(in crate::sim) fn forget_kubelet_verdicts(&mut self) {
+        if self.changes().unaffected.len() > self.pods().len() + 64 {
+            let uids: std::collections::HashSet<u64> = self.pods().values().map(|p| p.meta.uid).collect();
+            self.changes_mut().unaffected.retain(|uid| uids.contains(uid));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::change::Object;
+    use crate::sim::cluster::{Cluster, key};
+    use crate::sim::controllers::test_support::{cluster_with, deployment, node, web_app};
+    use crate::sim::objects::OwnerKind;
+
+    /// A settled cluster: one node and a two-replica deployment `web`.
+    fn settled() -> Cluster {
+        let objects = vec![Object::Deployment(deployment("default", "web", "web:v1", 2))];
+        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", web_app())], objects);
+        c.advance_seconds(300);
+        c
+    }
+
+    fn some_pod(c: &Cluster) -> (String, String) {
+        c.pods().keys().find(|k| k.1.starts_with("web-")).cloned().expect("a web pod")
+    }
+
+    #[test]
+    fn a_pod_written_by_key_is_all_that_changed() {
+        let mut c = settled();
+        let since = c.world();
+        let k = some_pod(&c);
+        let _ = c.pod_mut(&k);
+        let narrow = c.narrow_since(since).expect("only a pod changed");
+        assert!(narrow.contains(&k));
+        assert!(narrow.owned_by(OwnerKind::ReplicaSet) && !narrow.owned_by(OwnerKind::Job));
+        assert_eq!(narrow.nodes().into_iter().collect::<Vec<_>>(), ["node-1"]);
+        assert!(c.narrow_since(c.world()).is_some_and(|n| n.pods.is_empty()), "nothing since now");
+    }
+
+    #[test]
+    fn anything_else_written_is_not_narrow() {
+        let mut c = settled();
+        let since = c.world();
+        let k = some_pod(&c);
+        let _ = c.pod_mut(&k);
+        let _ = c.configmaps_mut();
+        assert!(c.narrow_since(since).is_none());
+        let since = c.world();
+        let _ = c.pods_mut();
+        assert!(c.narrow_since(since).is_none(), "the whole pod store is not one pod");
+        let since = c.world();
+        let _ = c.jobs_mut();
+        assert!(c.narrow_since(since).is_some_and(|n| n.pods.is_empty()), "jobs are read by their controllers only");
+    }
+
+    #[test]
+    fn a_removed_pod_keeps_its_owner_and_node() {
+        let mut c = settled();
+        let since = c.world();
+        let k = some_pod(&c);
+        assert!(c.remove_pod(&k).is_some());
+        let narrow = c.narrow_since(since).expect("only a pod changed");
+        assert!(narrow.owned_by(OwnerKind::ReplicaSet));
+        assert!(narrow.nodes().contains("node-1"));
+    }
+
+    #[test]
+    fn worlds_before_the_reconciled_one_are_not_answered() {
+        let mut c = settled();
+        let old = c.world();
+        let k = some_pod(&c);
+        let _ = c.pod_mut(&k);
+        c.mark_reconciled(c.world());
+        assert!(c.narrow_since(old).is_none(), "dropped, so anything may have changed");
+        assert!(c.narrow_since(c.world()).is_some());
+    }
+
+    #[test]
+    fn full_passes_are_never_narrow() {
+        let mut c = settled();
+        c.set_full_passes(true);
+        let since = c.world();
+        let _ = c.pod_mut(&key("default", "nothing"));
+        assert!(c.narrow_since(since).is_none());
+    }
+}
