@@ -20,6 +20,7 @@ pub mod score;
 pub mod seat;
 pub mod state;
 pub mod text;
+pub mod tournament;
 pub mod view;
 pub mod words;
 pub mod world;

@@ -2,8 +2,11 @@
 //! every role's view on the default scenario; a property test plants canary strings in the
 //! customer's brief and secrets, the postmortem root cause, a manual inject and an unsaid NPC
 //! line, runs random action sequences, and checks after every step that no serialized view of a
-//! seat that may not see a canary contains it, while the game master's view always does.
+//! seat that may not see a canary contains it, while the game master's view always does, and
+//! that a tournament's projector view of the game (its public leaderboard and the spectator's
+//! board) holds no more than a spectator may see.
 
+use kombat::game::tournament;
 use kombat::game::view::{self, Panel, Public, RoleView};
 use kombat::game::{Action, Game, HoldOff, IncidentState, Phase, Seat, Severity};
 use kombat::scenario::{self, Scenario};
@@ -406,6 +409,23 @@ fn check_views(g: &Game) -> Result<(), TestCaseError> {
         for canary in forbidden(seat) {
             prop_assert!(!text.contains(canary), "{canary} leaked into the view of {seat:?}");
         }
+    }
+    // A tournament's projector and leaderboard show a team only as a spectator of its room may
+    // see it (`game::tournament`).
+    let (standing, board) = tournament::team_report(g);
+    let row = tournament::TeamRow { team: "team 1".into(), standing };
+    let leaderboard = tournament::Leaderboard::new(1, &g.scenario().title, vec![row], Vec::new()).public();
+    if !matches!(g.phase, Phase::Ended(_)) {
+        prop_assert!(leaderboard.rows[0].standing.mood.is_none(), "the mood is public while the team plays");
+        prop_assert!(leaderboard.rows[0].standing.grade.is_none());
+    }
+    let wall = tournament::TournamentView {
+        leaderboard,
+        teams: vec![tournament::TeamBoard { team: "team 1".into(), view: Some(Box::new(board)) }],
+    };
+    let text = serde_json::to_string(&wall).expect("serializes");
+    for canary in forbidden(Seat::Spectator(0)) {
+        prop_assert!(!text.contains(canary), "{canary} leaked onto the tournament's projector");
     }
     let customer = json(g, Seat::Customer(0));
     prop_assert!(customer.contains(BRIEF) && customer.contains(SECRET), "the customer lost their brief");

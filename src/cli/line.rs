@@ -26,7 +26,8 @@ use self::lines::{HELP, Intent, SOLO_HELP, parse};
 use self::news::News;
 use super::safe::{eprint_safe, write_safe};
 use crate::game::text::{MAX_COMMAND_BODY, sanitize};
-use crate::game::view::RoleView;
+use crate::game::tournament::{Leaderboard, TeamBoard};
+use crate::game::view::{Panel, RoleView};
 use crate::game::words::{self, Audience, Context};
 use crate::game::{Action, Event, Outcome, Phase, RuleError, Seat};
 use crate::net::client::Closed;
@@ -92,6 +93,8 @@ pub struct LineMode<W: Write> {
     early: Vec<crate::game::Stamped>,
     /// A command's here-document being read (`kubectl apply -f - <<EOF` … `EOF`).
     heredoc: Option<Gathering>,
+    /// The tournament's leaderboard as last printed (a team's room, or a projector).
+    board: Option<Leaderboard>,
 }
 
 /// A here-document being read, line by line, until its terminator.
@@ -148,6 +151,7 @@ impl<W: Write> LineMode<W> {
             timer_told: None,
             early: Vec::new(),
             heredoc: None,
+            board: None,
         }
     }
 
@@ -374,6 +378,30 @@ impl<W: Write> LineMode<W> {
                 ));
             }
             SeatEvent::Resumed => eprint_safe("kombat: reconnected; the seat is yours again"),
+            // A team's room: the board is printed once the seat's game is over (its debrief),
+            // and again as it changes after that.
+            SeatEvent::Leaderboard(board) => {
+                let board = *board;
+                if self.over() && self.board.as_ref() != Some(&board) {
+                    // `lines` sanitizes what it quotes and keeps the columns' spacing.
+                    for line in board.lines() {
+                        self.say(&format!("[board] {line}"))?;
+                    }
+                }
+                self.board = Some(board);
+            }
+            // A projector: the board as it changes, and a line per team.
+            SeatEvent::Tournament(view) => {
+                if self.board.as_ref() != Some(&view.leaderboard) {
+                    for line in view.leaderboard.lines() {
+                        self.say(&format!("[board] {line}"))?;
+                    }
+                    for team in &view.teams {
+                        self.say(&format!("[team] {}", sanitize(&team_line(team))))?;
+                    }
+                    self.board = Some(view.leaderboard);
+                }
+            }
             SeatEvent::Moved(seat) => {
                 self.sender.moved(seat);
                 self.speaker = seat;
@@ -546,6 +574,20 @@ impl<W: Write> LineMode<W> {
 fn timer_text(left: Duration) -> String {
     let seconds = left.as_millis().div_ceil(1000);
     format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// A team's public board in one line: its name, players, status page and alerts.
+fn team_line(team: &TeamBoard) -> String {
+    use std::fmt::Write as _;
+    let Some(view) = &team.view else { return format!("{}: no board yet", team.team) };
+    let players: Vec<&str> = view.table.iter().map(|s| s.name.as_str()).collect();
+    let players = if players.is_empty() { "nobody yet".to_owned() } else { players.join(", ") };
+    let mut line = format!("{} ({players}): turn {}", team.team, words::turn_of_play(view.turn));
+    if let Panel::Spectator(board) = &view.panel {
+        let state = board.incident_state.map_or("no status posted", |s| s.as_str());
+        let _ = write!(line, ", status page: {state}, {} alert(s) firing", board.alerts.len());
+    }
+    line
 }
 
 #[cfg(test)]

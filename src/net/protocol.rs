@@ -6,11 +6,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::game::state::ChatLine;
+use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::RoleView;
 use crate::game::{Action, Seat, Stamped};
 
 /// Bumped on every change to the messages below.
-pub const PROTOCOL_VERSION: u16 = 5;
+pub const PROTOCOL_VERSION: u16 = 6;
 
 /// The largest frame either side sends or accepts, header excluded.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -161,6 +162,12 @@ pub enum Update {
     Moved {
         seat: Seat,
     },
+    /// The room is a team in a tournament (`kombat host --teams N`): the leaderboard as anyone
+    /// may see it (`Leaderboard::public`), sent when it changes and after a player (re)joins.
+    Leaderboard(Box<Leaderboard>),
+    /// The projector's whole picture, to a spectator of a tournament's code: every team's public
+    /// board (each team's spectator view) and the leaderboard; sent when any of it changes.
+    Tournament(Box<TournamentView>),
 }
 
 /// The lobby as every player in the room sees it.

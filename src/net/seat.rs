@@ -16,6 +16,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::client::{Client, ClientCommand, ClientEvent, ClientHandle, Closed, LobbyView};
+use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::{self, RoleView};
 use crate::game::{Action, Game, Seat, Stamped};
 use crate::room::{Heard, Records, RoomConfig, RoomError, RoomEvent, RoomHandle, Subscription};
@@ -51,6 +52,10 @@ pub enum SeatEvent {
     /// The player now sits in this seat (hosted rooms: the game master moved them); the lobby
     /// or the new seat's view follows. A front end hands it to [`SeatSender::moved`].
     Moved(Seat),
+    /// The room is a team in a tournament: the leaderboard as anyone may see it, as it is now.
+    Leaderboard(Box<Leaderboard>),
+    /// A projector on a tournament's code: every team's public board and the leaderboard.
+    Tournament(Box<TournamentView>),
 }
 
 /// What a player in the lobby may ask.
@@ -351,6 +356,8 @@ fn from_client(event: ClientEvent) -> SeatEvent {
         ClientEvent::Postmortem(Err(why)) => SeatEvent::Notice(why),
         ClientEvent::Closed(closed) => SeatEvent::Closed(closed),
         ClientEvent::Moved(seat) => SeatEvent::Moved(seat),
+        ClientEvent::Leaderboard(board) => SeatEvent::Leaderboard(board),
+        ClientEvent::Tournament(view) => SeatEvent::Tournament(view),
     }
 }
 

@@ -25,6 +25,7 @@ mod registry;
 mod report;
 mod scenarios;
 mod table;
+mod tournament;
 
 use std::future::Future;
 use std::io;
@@ -53,6 +54,7 @@ pub use gate::{Gate, Pass, Refusal};
 pub use host::{DoorHandle, FrontDoor, HostConsole, HostOptions, StopDoor, check_bind, host, host_with};
 pub use report::{GameEnd, PlayerAt, PlayerStatus, RoomPhase, RoomStatus};
 pub use table::Farewell;
+pub use tournament::{Incident, TournamentHandle};
 
 /// Every number the server enforces. The defaults suit a game night; tests shrink the deadlines.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,6 +140,22 @@ pub struct NewRoom {
     pub title: String,
 }
 
+/// A tournament just opened (`kombat host --teams N`).
+#[derive(Debug)]
+pub struct NewTournament {
+    /// The projector's code: spectators who join with it see every team.
+    pub code: String,
+    /// The incident every team plays.
+    pub scenario: String,
+    pub title: String,
+    pub seed: u64,
+    /// Each team's name and room, in team order.
+    pub teams: Vec<(String, NewRoom)>,
+    pub handle: TournamentHandle,
+    /// What the host should be told as standings change, one line each.
+    pub lines: mpsc::UnboundedReceiver<String>,
+}
+
 /// What became of a room that an earlier server left on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resumption {
@@ -164,6 +182,25 @@ impl Rooms {
     /// A new room in its lobby for `scenario` (a built-in id or a .ron file), with a fresh join code.
     pub async fn create(&self, scenario: &str) -> anyhow::Result<NewRoom> {
         self.create_at(scenario, self.config.difficulty).await
+    }
+
+    /// A new room like [`Rooms::create`], its incident made with `seed` (`kombat host --seed`).
+    pub async fn create_seeded(&self, scenario: &str, seed: u64) -> anyhow::Result<NewRoom> {
+        let incident = self.incident(scenario, Some(seed), self.config.difficulty)?;
+        let game = Game::new(Arc::clone(&incident.scenario), seed)
+            .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
+            .with_difficulty(incident.difficulty);
+        let config = RoomConfig {
+            seed,
+            scenario_text: Arc::clone(&incident.text),
+            data_dir: self.config.data_dir.clone(),
+            turn_timer: self.config.turn_timer,
+            keep_result: false,
+        };
+        let code = self.registry.create(game, config, self.keep.clone(), self.ends.clone()).await?;
+        let (id, title) = (incident.scenario.id.clone(), incident.scenario.title.clone());
+        tracing::info!(code = %code, scenario = %id, seed, "room created");
+        Ok(NewRoom { code, scenario: id, title })
     }
 
     /// A new room like [`Rooms::create`], played at `difficulty`.
@@ -202,6 +239,71 @@ impl Rooms {
         let code = self.registry.create(game, config, self.keep.clone(), self.ends.clone()).await?;
         tracing::info!(code = %code, scenario = %id, seed, difficulty = %difficulty, "room created");
         Ok(NewRoom { code, scenario: id, title })
+    }
+
+    /// The incident `scenario` (a built-in id or a .ron file) makes with `seed` (a random one
+    /// when none) at `difficulty`: parsed once, valid, its cluster built.
+    pub fn incident(&self, scenario: &str, seed: Option<u64>, difficulty: Difficulty) -> anyhow::Result<Incident> {
+        let (file, text) = crate::room::files::scenario_text(scenario)?;
+        let Shared { text, scenario: parsed } = self.scenarios.share(&text, |text| scenario::parse(&file, text))?;
+        if let Some(problem) = scenario::validate(&parsed).first() {
+            anyhow::bail!("scenario {scenario} is invalid: {problem}");
+        }
+        let seed = match seed {
+            Some(seed) => seed,
+            None => code::random_seed().map_err(|e| anyhow::anyhow!("cannot seed the incident: {e}"))?,
+        };
+        // Built once here so that a scenario whose cluster does not build is refused up front.
+        Game::new(Arc::clone(&parsed), seed).map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?;
+        Ok(Incident { scenario: parsed, text, seed, difficulty })
+    }
+
+    /// A tournament: `teams` rooms, `team 1` to `team N`, each with its own join code and all on
+    /// `incident`, and the tournament around them under a code of its own.
+    pub async fn create_tournament(&self, teams: u16, incident: Incident) -> anyhow::Result<NewTournament> {
+        if teams == 0 {
+            anyhow::bail!("a tournament needs at least one team");
+        }
+        let (news, heard) = mpsc::unbounded_channel();
+        let mut opened = Vec::new();
+        let mut handles = Vec::new();
+        for team in 0..usize::from(teams) {
+            let game = Game::new(Arc::clone(&incident.scenario), incident.seed)
+                .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
+                .with_difficulty(incident.difficulty);
+            let config = RoomConfig {
+                seed: incident.seed,
+                scenario_text: Arc::clone(&incident.text),
+                data_dir: self.config.data_dir.clone(),
+                turn_timer: self.config.turn_timer,
+                keep_result: false,
+            };
+            let link = tournament::TeamLink { team, round: 1, news: news.clone() };
+            let (code, table) =
+                self.registry.create_team(game, config, self.keep.clone(), self.ends.clone(), Some(link)).await?;
+            let name = format!("team {}", team + 1);
+            let room = NewRoom {
+                code: code.clone(),
+                scenario: incident.scenario.id.clone(),
+                title: incident.scenario.title.clone(),
+            };
+            handles.push(tournament::Team { name: name.clone(), code, table });
+            opened.push((name, room));
+        }
+        let (lines_tx, lines) = mpsc::unbounded_channel();
+        let (scenario, title, seed) = (incident.scenario.id.clone(), incident.scenario.title.clone(), incident.seed);
+        let (made_tx, made) = tokio::sync::oneshot::channel();
+        let code = self
+            .registry
+            .create_tournament(move |code| {
+                let handle = TournamentHandle::spawn(code, handles, incident, heard, lines_tx);
+                let _ = made_tx.send(handle.clone());
+                handle
+            })
+            .await?;
+        let handle = made.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
+        tracing::info!(code = %code, scenario = %scenario, seed, teams, "tournament created");
+        Ok(NewTournament { code, scenario, title, seed, teams: opened, handle, lines })
     }
 
     /// Where each open room stands, in the order of their codes. A room that does not answer
@@ -300,7 +402,8 @@ impl Server {
                 keep_result: false,
             };
             let start = Start::Restored { revived, members: record.members };
-            let opening = Opening { config, keep: Some(Arc::clone(&dir)), start, ends: self.rooms.ends.clone() };
+            let opening =
+                Opening { config, keep: Some(Arc::clone(&dir)), start, ends: self.rooms.ends.clone(), team: None };
             match self.rooms.registry.adopt(code.clone(), opening).await {
                 Ok(()) => {
                     tracing::info!(code = %code, scenario = %record.scenario, "room resumed");

@@ -35,6 +35,7 @@ use super::action::Action;
 use super::catalog::CatalogEntry;
 use super::keymap::{Key, Keymap};
 use super::theme::Theme;
+use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::RoleView;
 use crate::game::{Difficulty, IncidentState, Phase, Seat, Severity};
 
@@ -129,6 +130,8 @@ pub enum Screen {
     Journals(Box<JournalList>),
     /// A finished game, stepped through seat by seat (`kombat replay --screen`).
     Replay(Box<ReplayScreen>),
+    /// A projector on a tournament's code: every team's public board and the leaderboard.
+    Tournament(Box<TournamentView>),
 }
 
 /// After the game: the ended game's view (with its debrief).
@@ -266,6 +269,9 @@ pub struct App {
     pub area: Rect,
     /// The shell's clock as last heard (the model reads no clock itself).
     pub now: Option<Instant>,
+    /// The hosted room is a team in a tournament: its leaderboard as last heard (the debrief
+    /// shows it).
+    pub leaderboard: Option<Box<Leaderboard>>,
 }
 
 /// Something that happened.
@@ -369,6 +375,7 @@ impl App {
             difficulty: Difficulty::Normal,
             area: Rect::new(0, 0, super::render::MIN_WIDTH, super::render::MIN_HEIGHT),
             now: None,
+            leaderboard: None,
         }
     }
 
@@ -408,6 +415,7 @@ impl App {
             }
             (None, Screen::Journals(_)) => vec![Action::Up, Action::Down, Action::Select, Action::Back, Action::Help],
             (None, Screen::Replay(_)) => replay::FOOTER.to_vec(),
+            (None, Screen::Tournament(_)) => vec![Action::Back, Action::Help, Action::Theme],
         }
     }
 
@@ -559,6 +567,11 @@ fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
         Screen::Join(_) | Screen::HostSetup(_) | Screen::Lobby(_) => return lobby::on_key(app, key, event),
         Screen::Journals(_) => return replay::on_list_key(app, key),
         Screen::Replay(_) => return replay::on_key(app, key),
+        // A projector only watches: leaving (asked first) is all it does.
+        Screen::Tournament(_) if app.keymap.actions(key).iter().any(|a| matches!(a, Action::Back | Action::Quit)) => {
+            app.overlay = Some(Overlay::ConfirmLeave);
+            return Vec::new();
+        }
         _ => {}
     }
     let actions = app.keymap.actions(key);

@@ -16,6 +16,7 @@ mod overlay;
 mod projector;
 mod replay;
 mod text;
+mod tournament;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -50,6 +51,7 @@ impl Widget for &App {
             Screen::Lobby(lobby) => lobby::render_lobby(self, lobby, regions.body, buf),
             Screen::Journals(list) => replay::render_journals(self, list, regions.body, buf),
             Screen::Replay(screen) => replay::render(self, screen, regions.body, buf),
+            Screen::Tournament(view) => tournament::render(self, view, regions.body, buf),
         }
         if let Some(overlay) = &self.overlay {
             overlay::render(self, overlay, regions.body, buf);

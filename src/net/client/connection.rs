@@ -15,6 +15,7 @@ use tokio_util::codec::{Framed, LengthDelimitedCodec};
 use self::session::Session;
 use super::{ClientConfig, split_server};
 use crate::game::text::sanitize;
+use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::RoleView;
 use crate::game::{Action, Seat, Stamped};
 use crate::net::codec::{self, framing};
@@ -96,6 +97,10 @@ pub enum ClientEvent {
     Closed(Closed),
     /// The player now sits in this seat (the game master moved them); its lobby or view follows.
     Moved(Seat),
+    /// The room is a team in a tournament: the leaderboard as it is now.
+    Leaderboard(Box<Leaderboard>),
+    /// A projector on a tournament's code: every team's public board and the leaderboard.
+    Tournament(Box<TournamentView>),
 }
 
 /// Why a session ended.

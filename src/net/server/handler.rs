@@ -22,11 +22,21 @@ use super::code::{self, check_name, normalize_code};
 use super::outbox::{Outbox, write_loop};
 use super::registry::Registry;
 use super::table::TableHandle;
-use crate::game::Seat;
+use super::tournament::TournamentHandle;
 use crate::net::codec;
 use crate::net::protocol::{ClientMsg, MAX_FRAME, PROTOCOL_VERSION, RoleWish, ServerMsg};
 
 pub const SHUTTING_DOWN: &str = "the server is shutting down";
+/// What a projector hears when it asks for more than watching.
+pub const PROJECTOR_ONLY_WATCHES: &str = "this is a tournament's projector: it only watches";
+
+/// Where a connection sits once joined.
+enum Seated {
+    /// A seat at a room's table.
+    Table(TableHandle),
+    /// A projector on a tournament.
+    Projector(TournamentHandle),
+}
 
 /// What every handler shares.
 pub struct Context {
@@ -160,7 +170,12 @@ impl Handler {
         };
         // The table follows which seat the player holds from here (the game master may move them).
         let table = match joined {
-            Ok((table, _)) => table,
+            Ok(Seated::Table(table)) => table,
+            Ok(Seated::Projector(tournament)) => {
+                let end = self.watch().await;
+                tournament.gone(self.conn).await;
+                return end;
+            }
             Err(reason) => {
                 self.refuse(&reason);
                 return format!("refused: {reason}");
@@ -173,30 +188,77 @@ impl Handler {
         end
     }
 
-    async fn join(&self, code: &str, name: &str, role: RoleWish) -> Result<(TableHandle, Seat), String> {
+    /// A projector on a tournament's code: it only watches. Pings are answered, `Leave` ends it,
+    /// and anything else is told it does nothing here.
+    async fn watch(&mut self) -> String {
+        let heartbeat = self.limits.heartbeat;
+        loop {
+            match self.read(heartbeat).await {
+                Read::Message(ClientMsg::Ping { nonce }) => {
+                    if self.pings.take(Instant::now()) && !self.outbox.send(&ServerMsg::Pong { nonce }) {
+                        return "its queue is full".to_owned();
+                    }
+                }
+                Read::Message(ClientMsg::Leave) => return "left".to_owned(),
+                Read::Message(ClientMsg::Hello { .. } | ClientMsg::Join { .. } | ClientMsg::Resume { .. }) => {
+                    self.refuse("this connection already has a seat; closing it");
+                    return "a second handshake".to_owned();
+                }
+                Read::Message(_) => {
+                    if self.pings.take(Instant::now()) {
+                        self.outbox.send(&ServerMsg::Notice { text: PROJECTOR_ONLY_WATCHES.to_owned() });
+                    }
+                }
+                other => return self.ended(other),
+            }
+        }
+    }
+
+    async fn join(&self, code: &str, name: &str, role: RoleWish) -> Result<Seated, String> {
         let name = check_name(name)?;
         let Some(code) = normalize_code(code) else {
             return Err(format!("no room has the code {}", code::shown(code)));
         };
-        let table = self.context.registry.find(&code).await.ok_or_else(|| format!("no room has the code {code}"))?;
+        let Some(table) = self.context.registry.find(&code).await else {
+            let tournament = self
+                .context
+                .registry
+                .find_tournament(&code)
+                .await
+                .ok_or_else(|| format!("no room has the code {code}"))?;
+            if role != RoleWish::Spectator {
+                return Err(format!(
+                    "{code} is a tournament's code: join it as a spectator to watch every team (the \
+                     projector), or join a team with its room's code"
+                ));
+            }
+            return match tournament.watch(name.clone(), self.outbox.clone()).await {
+                Ok(Ok(_)) => Ok(Seated::Projector(tournament)),
+                Ok(Err(reason)) => Err(reason),
+                Err(_) => Err("that tournament has closed".to_owned()),
+            };
+        };
         match table.join(name, role, self.outbox.clone()).await {
-            Ok(Ok(seat)) => Ok((table, seat)),
+            Ok(Ok(_)) => Ok(Seated::Table(table)),
             Ok(Err(reason)) => Err(reason),
             Err(_) => Err("that room has closed".to_owned()),
         }
     }
 
-    async fn resume(&self, token: &str, last_seq: u64) -> Result<(TableHandle, Seat), String> {
+    async fn resume(&self, token: &str, last_seq: u64) -> Result<Seated, String> {
         let unknown = || "that seat cannot be resumed: the token is not known here".to_owned();
         let code = code::token_room(token).ok_or_else(unknown)?;
-        let table = self
-            .context
-            .registry
-            .find(&code)
-            .await
-            .ok_or_else(|| "that seat's room is gone (the server may have restarted)".to_owned())?;
+        let gone = || "that seat's room is gone (the server may have restarted)".to_owned();
+        let Some(table) = self.context.registry.find(&code).await else {
+            let tournament = self.context.registry.find_tournament(&code).await.ok_or_else(gone)?;
+            return match tournament.resume(token.to_owned(), last_seq, self.outbox.clone()).await {
+                Ok(Ok(_)) => Ok(Seated::Projector(tournament)),
+                Ok(Err(reason)) => Err(reason),
+                Err(_) => Err("that tournament has closed".to_owned()),
+            };
+        };
         match table.resume(token.to_owned(), last_seq, self.outbox.clone()).await {
-            Ok(Ok(seat)) => Ok((table, seat)),
+            Ok(Ok(_)) => Ok(Seated::Table(table)),
             Ok(Err(reason)) => Err(reason),
             Err(_) => Err("that room has closed".to_owned()),
         }

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::report::{GameEnd, PlayerAt, RoomStatus};
 use super::table::Farewell;
-use super::{Limits, NewRoom, Resumption, Rooms, Server, ServerConfig};
+use super::{Limits, NewRoom, NewTournament, Resumption, Rooms, Server, ServerConfig, TournamentHandle};
 use crate::game::Difficulty;
 use crate::game::text::sanitize;
 use crate::net::lan;
@@ -59,6 +59,16 @@ pub struct HostOptions {
     /// --public is given too. The host key is made once and kept in the data directory.
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:2222")]
     pub ssh: Option<SocketAddr>,
+    /// Teams racing: opens N rooms on the same incident (the --scenario, --seed and
+    /// --difficulty), each team's with its own join code, and a tournament around them with a
+    /// code of its own: spectators who join that code see every team's board and the
+    /// leaderboard (the projector). The console's `board`, `start` and `next` run it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub teams: Option<u16>,
+    /// The incident's seed (with --teams, every team's first round): the same seed and scenario
+    /// make the same incident. A random one when left out.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// Stops a front door; completes when its players were told.
@@ -95,7 +105,8 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
 
 /// `kombat host` with a front door served beside the game server and stopped with it.
 pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Result<ExitCode> {
-    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address, difficulty, ssh: _ } = options;
+    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address, difficulty, ssh: _, teams, seed } =
+        options;
     check_bind(bind, public).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -147,12 +158,26 @@ pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Resul
                 }
             }
         }
-        let fresh = if opened.is_empty() { rooms } else { 0 };
+        // A tournament's teams are its rooms; without one, `--rooms` new ones unless rooms resumed.
+        let fresh = if opened.is_empty() && teams.is_none() { rooms } else { 0 };
         for _ in 0..fresh {
-            let room = server.rooms().create(&scenario).await?;
+            let room = match seed {
+                Some(seed) => server.rooms().create_seeded(&scenario, seed).await?,
+                None => server.rooms().create(&scenario).await?,
+            };
             println!("{}", room_line(&room, &shown, false));
             opened.push(room);
         }
+        let tournament = match teams {
+            Some(teams) => {
+                let incident = server.rooms().incident(&scenario, seed, difficulty)?;
+                let tournament = server.rooms().create_tournament(teams, incident).await?;
+                println!("{}", tournament_text(&tournament, &shown));
+                opened.extend(tournament.teams.iter().map(|(_, room)| room.clone()));
+                Some(tournament)
+            }
+            None => None,
+        };
         let night = data_dir.as_deref().map(|data| {
             let started =
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
@@ -165,7 +190,10 @@ pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Resul
         println!("kombat host: type `help` for the host's commands (`rooms`, `broadcast TEXT`, `quit`, …)");
         tracing::info!(%bound, "hosting");
         let (quit, quitting) = oneshot::channel();
-        let console = HostConsole::new(server.rooms(), shown, scenario, opened, night);
+        let mut console = HostConsole::new(server.rooms(), shown, scenario, opened, night);
+        if let Some(tournament) = tournament {
+            console = console.with_tournament(tournament);
+        }
         let console = tokio::spawn(console.run(crate::net::stdin::lines(), ends, quit));
         server
             .run_until(async {
@@ -193,6 +221,34 @@ fn room_line(room: &NewRoom, shown: &str, resumed: bool) -> String {
     format!("room {code}: {title}{resumed} — join with: kombat join {shown} --code {code}")
 }
 
+/// What the host is told about a new tournament: its code, its incident, each team's join line
+/// and the projector's.
+fn tournament_text(tournament: &NewTournament, shown: &str) -> String {
+    let code = &tournament.code;
+    let mut lines = vec![format!(
+        "tournament {code}: {} teams on {} ({}, seed {})",
+        tournament.teams.len(),
+        sanitize(&tournament.title),
+        sanitize(&tournament.scenario),
+        tournament.seed
+    )];
+    for (team, room) in &tournament.teams {
+        let room_code = &room.code;
+        lines.push(format!("  {team}: room {room_code} — join with: kombat join {shown} --code {room_code}"));
+    }
+    lines.push(format!("  projector: kombat join {shown} --code {code} --role spectator"));
+    lines.push("  type `start` to start every team at once, `board` for the leaderboard".to_owned());
+    lines.join("\n")
+}
+
+/// A tournament run from the console.
+struct Running {
+    code: String,
+    handle: TournamentHandle,
+    /// The scenario `next` plays again when none is named.
+    scenario: String,
+}
+
 /// The host's console: what the person running `kombat host` can type while it serves, and
 /// what it says when a game ends. Public so tests drive it as the host would.
 pub struct HostConsole {
@@ -207,6 +263,9 @@ pub struct HostConsole {
     /// The night's results file: one line per ended game.
     night: Option<PathBuf>,
     quitting: bool,
+    tournament: Option<Running>,
+    /// What the tournament says as standings change.
+    board_lines: Option<mpsc::UnboundedReceiver<String>>,
 }
 
 /// The longest message `broadcast` sends, in characters.
@@ -223,7 +282,33 @@ struct NightLine<'a> {
 impl HostConsole {
     /// A console for `rooms` (`opened` so far), keeping each ended game in `night`.
     pub fn new(rooms: Rooms, shown: String, scenario: String, opened: Vec<NewRoom>, night: Option<PathBuf>) -> Self {
-        HostConsole { rooms, shown, scenario, opened, ended: BTreeMap::new(), night, quitting: false }
+        HostConsole {
+            rooms,
+            shown,
+            scenario,
+            opened,
+            ended: BTreeMap::new(),
+            night,
+            quitting: false,
+            tournament: None,
+            board_lines: None,
+        }
+    }
+
+    /// The console of a night with a tournament: `board`, `start` and `next` run it, and what it
+    /// says as standings change is printed (or taken with [`HostConsole::board_news`]).
+    #[must_use]
+    pub fn with_tournament(mut self, tournament: NewTournament) -> Self {
+        let NewTournament { code, scenario, handle, lines, .. } = tournament;
+        self.tournament = Some(Running { code, handle, scenario });
+        self.board_lines = Some(lines);
+        self
+    }
+
+    /// The next line the tournament has for the host as standings change (none without one, or
+    /// once it is gone).
+    pub async fn board_news(&mut self) -> Option<String> {
+        self.board_lines.as_mut()?.recv().await
     }
 
     /// Answers each line on stdin and reports each game's end until `quit` (then `quit` hears
@@ -251,6 +336,7 @@ impl HostConsole {
                     None => reading = false,
                 },
                 Some(end) = ends.recv() => println!("{}", self.game_ended(end)),
+                Some(line) = async { self.board_lines.as_mut()?.recv().await } => println!("{}", sanitize(&line)),
                 else => return,
             }
         }
@@ -321,8 +407,52 @@ impl HostConsole {
                 self.quitting = true;
                 "kombat host: stopping (players are told the host stopped)".to_owned()
             }
+            ("board" | "leaderboard", "") => self.board_text().await,
+            ("start", "") => match &self.tournament {
+                Some(running) => match running.handle.start_all().await {
+                    Ok(lines) => lines.iter().map(|l| sanitize(l)).collect::<Vec<_>>().join("\n"),
+                    Err(_) => "the tournament has closed".to_owned(),
+                },
+                None => NO_TOURNAMENT.to_owned(),
+            },
+            ("next", scenario) if !scenario.contains(char::is_whitespace) => self.next_round(scenario).await,
+            ("help", "") if self.tournament.is_some() => format!("{HELP}\n{TOURNAMENT_HELP}"),
             ("help", "") => HELP.to_owned(),
             (word, _) => format!("{}: not a host command; try `help`", sanitize(word)),
+        }
+    }
+
+    /// The tournament's leaderboard as the host sees it, with each team's room.
+    async fn board_text(&self) -> String {
+        let Some(running) = &self.tournament else { return NO_TOURNAMENT.to_owned() };
+        match running.handle.board().await {
+            Ok(board) => {
+                let mut lines = vec![format!("tournament {}", running.code)];
+                // `lines` sanitizes what it quotes and keeps the columns' spacing.
+                lines.extend(board.lines());
+                lines.join("\n")
+            }
+            Err(_) => "the tournament has closed".to_owned(),
+        }
+    }
+
+    /// `next [SCENARIO]`: every team's room plays a new incident (the tournament's scenario with
+    /// a new seed, or SCENARIO), its players kept.
+    async fn next_round(&mut self, scenario: &str) -> String {
+        let difficulty = self.rooms.config.difficulty;
+        let Some(running) = &mut self.tournament else { return NO_TOURNAMENT.to_owned() };
+        let scenario = if scenario.is_empty() { running.scenario.clone() } else { scenario.to_owned() };
+        let incident = match self.rooms.incident(&scenario, None, difficulty) {
+            Ok(incident) => incident,
+            Err(e) => return format!("cannot start {}: {}", sanitize(&scenario), sanitize(&format!("{e:#}"))),
+        };
+        match running.handle.next(incident).await {
+            Ok(Ok(said)) => {
+                running.scenario = scenario;
+                sanitize(&said)
+            }
+            Ok(Err(why)) => format!("not yet: {}", sanitize(&why)),
+            Err(_) => "the tournament has closed".to_owned(),
         }
     }
 
@@ -374,6 +504,13 @@ const HELP: &str = "new [SCENARIO]   open another room (the --scenario one unles
      broadcast TEXT   send a message to every player in every room\n\
      quit             tell every player the host stopped, and stop\n\
      help             this list";
+
+const TOURNAMENT_HELP: &str = "board            the tournament's leaderboard (also `leaderboard`)\n\
+     start            start every team's game at once (the players who joined its room)\n\
+     next [SCENARIO]  the next round: every team's room gets a new incident (the same scenario with a\n\
+     \x20                new seed, or SCENARIO); players keep their seats and go back to the lobby";
+
+const NO_TOURNAMENT: &str = "there is no tournament: start the host with --teams N";
 
 /// Completes on ctrl-c or SIGTERM.
 async fn signals() {

@@ -14,6 +14,7 @@ use super::code;
 use super::persist::RoomDir;
 use super::report::GameEnd;
 use super::table::{Farewell, Opening, Start, TableHandle};
+use super::tournament::{TeamLink, TournamentHandle};
 use crate::game::Game;
 use crate::room::RoomConfig;
 
@@ -23,7 +24,17 @@ enum Command {
         config: RoomConfig,
         keep: Option<Arc<RoomDir>>,
         ends: Option<mpsc::UnboundedSender<GameEnd>>,
+        team: Option<TeamLink>,
+        reply: oneshot::Sender<(anyhow::Result<String>, Option<TableHandle>)>,
+    },
+    /// A tournament under a fresh code (from the same codes as rooms): `open` starts it.
+    CreateTournament {
+        open: Box<dyn FnOnce(String) -> TournamentHandle + Send>,
         reply: oneshot::Sender<anyhow::Result<String>>,
+    },
+    FindTournament {
+        code: String,
+        reply: oneshot::Sender<Option<TournamentHandle>>,
     },
     Adopt {
         code: String,
@@ -66,10 +77,45 @@ impl Registry {
         keep: Option<Arc<RoomDir>>,
         ends: Option<mpsc::UnboundedSender<GameEnd>>,
     ) -> anyhow::Result<String> {
+        Ok(self.create_team(game, config, keep, ends, None).await?.0)
+    }
+
+    /// A table like [`Registry::create`], a team in a tournament when `team` is given; with its
+    /// handle.
+    pub async fn create_team(
+        &self,
+        game: Game,
+        config: RoomConfig,
+        keep: Option<Arc<RoomDir>>,
+        ends: Option<mpsc::UnboundedSender<GameEnd>>,
+        team: Option<TeamLink>,
+    ) -> anyhow::Result<(String, TableHandle)> {
         let (reply, answer) = oneshot::channel();
-        let command = Command::Create { game: Box::new(game), config, keep, ends, reply };
+        let command = Command::Create { game: Box::new(game), config, keep, ends, team, reply };
+        self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
+        match answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))? {
+            (Ok(code), Some(table)) => Ok((code, table)),
+            (Ok(_), None) => Err(anyhow::anyhow!("the server is shutting down")),
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// A tournament under a fresh code; `open` starts it with that code.
+    pub async fn create_tournament(
+        &self,
+        open: impl FnOnce(String) -> TournamentHandle + Send + 'static,
+    ) -> anyhow::Result<String> {
+        let (reply, answer) = oneshot::channel();
+        let command = Command::CreateTournament { open: Box::new(open), reply };
         self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
         answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?
+    }
+
+    /// The tournament with this (canonical) code, if it is open.
+    pub async fn find_tournament(&self, code: &str) -> Option<TournamentHandle> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(Command::FindTournament { code: code.to_owned(), reply }).await.ok()?;
+        answer.await.ok().flatten()
     }
 
     /// A table under the code it had before a restart.
@@ -108,6 +154,7 @@ impl Registry {
 
 async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
     let mut tables: HashMap<String, TableHandle> = HashMap::new();
+    let mut tournaments: HashMap<String, TournamentHandle> = HashMap::new();
     let (gone_tx, mut gone) = mpsc::unbounded_channel::<String>();
     let mut open = true;
     loop {
@@ -121,25 +168,35 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
         };
         let Some(command) = command else { break };
         match command {
-            Command::Create { game, config, keep, ends, reply } => {
+            Command::Create { game, config, keep, ends, team, reply } => {
+                if !open {
+                    let _ = reply.send((Err(anyhow::anyhow!("the server is shutting down")), None));
+                    continue;
+                }
+                tables.retain(|_, t| !t.is_closed());
+                let code = fresh_code(&tables, &tournaments);
+                let mut opened = None;
+                if let Ok(code) = &code {
+                    let opening = Opening { config, keep, start: Start::Fresh(*game), ends, team };
+                    let table = TableHandle::open(code.clone(), opening, &limits, gone_tx.clone());
+                    tables.insert(code.clone(), table.clone());
+                    opened = Some(table);
+                }
+                let _ = reply.send((code, opened));
+            }
+            Command::CreateTournament { open: start, reply } => {
                 if !open {
                     let _ = reply.send(Err(anyhow::anyhow!("the server is shutting down")));
                     continue;
                 }
-                tables.retain(|_, t| !t.is_closed());
-                let code = loop {
-                    match code::new_code() {
-                        Ok(code) if tables.contains_key(&code) => {}
-                        Ok(code) => break Ok(code),
-                        Err(e) => break Err(anyhow::anyhow!("cannot make a join code: {e}")),
-                    }
-                };
+                let code = fresh_code(&tables, &tournaments);
                 if let Ok(code) = &code {
-                    let opening = Opening { config, keep, start: Start::Fresh(*game), ends };
-                    let table = TableHandle::open(code.clone(), opening, &limits, gone_tx.clone());
-                    tables.insert(code.clone(), table);
+                    tournaments.insert(code.clone(), start(code.clone()));
                 }
                 let _ = reply.send(code);
+            }
+            Command::FindTournament { code, reply } => {
+                let _ = reply.send(tournaments.get(&code).cloned());
             }
             Command::Adopt { code, opening, reply } => {
                 let answer = if !open {
@@ -177,8 +234,30 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
                     }
                 });
                 futures_util::future::join_all(closing).await;
+                let watching = tournaments.drain().map(|(_, tournament)| {
+                    let reason = reason.clone();
+                    async move {
+                        let wait = grace.max(Duration::from_millis(100));
+                        let _ = tokio::time::timeout(wait, tournament.shutdown(&reason, farewell)).await;
+                    }
+                });
+                futures_util::future::join_all(watching).await;
                 let _ = reply.send(());
             }
+        }
+    }
+}
+
+/// A join code no open room or tournament has.
+fn fresh_code(
+    tables: &HashMap<String, TableHandle>,
+    tournaments: &HashMap<String, TournamentHandle>,
+) -> anyhow::Result<String> {
+    loop {
+        match code::new_code() {
+            Ok(code) if tables.contains_key(&code) || tournaments.contains_key(&code) => {}
+            Ok(code) => return Ok(code),
+            Err(e) => return Err(anyhow::anyhow!("cannot make a join code: {e}")),
         }
     }
 }

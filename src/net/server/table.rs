@@ -33,9 +33,12 @@ use super::code;
 use super::outbox::Outbox;
 use super::persist::{MemberRecord, RecordPhase, Revived, RoomDir, RoomRecord};
 use super::report::{self, GameEnd, PlayerAt, PlayerStatus, RoomStatus};
+use super::tournament::{Incident, TeamLink, TeamNews};
 use crate::game::state::ChatLine;
+use crate::game::tournament::{Leaderboard, Standing};
+use crate::game::view::RoleView;
 use crate::game::{Event, Game, Phase, Seat, Stamped};
-use crate::net::protocol::{ClientMsg, MAX_FRAME, RoleWish, ServerMsg};
+use crate::net::protocol::{ClientMsg, MAX_FRAME, RoleWish, ServerMsg, Update};
 use crate::room::{Heard, RoomConfig, RoomError, RoomEvent, RoomHandle};
 
 /// What a snapshot may take so that `Update { seq, .. }` around it still fits in a frame.
@@ -100,6 +103,18 @@ pub enum Command {
     Broadcast {
         text: String,
     },
+    /// The tournament's public leaderboard, for every player in the room (and each who joins).
+    Leaderboard(Box<Leaderboard>),
+    /// The host starts the game (a tournament's `start`), without a seat that leads.
+    HostStart {
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// A tournament's next round: a new game of `incident` in this room, the players kept.
+    Renew {
+        incident: Box<Incident>,
+        round: u32,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
     /// Runs `f` inside the room actor (tests use it to make the room fail).
     #[cfg(test)]
     Room(Box<dyn FnOnce(RoomHandle) + Send>),
@@ -123,6 +138,8 @@ pub struct Opening {
     pub start: Start,
     /// Hears the game's end, once (`kombat host`'s console and night file).
     pub ends: Option<mpsc::UnboundedSender<GameEnd>>,
+    /// The room is a team in a tournament, which hears its standing and public board.
+    pub team: Option<TeamLink>,
 }
 
 pub enum Start {
@@ -142,13 +159,14 @@ impl TableHandle {
         limits: &Limits,
         gone: mpsc::UnboundedSender<String>,
     ) -> TableHandle {
-        TableHandle::open(code, Opening { config, keep: None, start: Start::Fresh(game), ends: None }, limits, gone)
+        let opening = Opening { config, keep: None, start: Start::Fresh(game), ends: None, team: None };
+        TableHandle::open(code, opening, limits, gone)
     }
 
     /// A table for a new room or a restored one; `gone` hears its code when it ends.
     pub fn open(code: String, opening: Opening, limits: &Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
         let (commands, inbox) = mpsc::channel(256);
-        let Opening { config, keep, start, ends } = opening;
+        let Opening { config, keep, start, ends, team } = opening;
         let (game, journal, members, acted) = match start {
             Start::Fresh(game) => (game, None, Vec::new(), BTreeMap::new()),
             Start::Restored { revived, members } => (revived.game, revived.journal, members, revived.acted),
@@ -194,6 +212,9 @@ impl TableHandle {
             keeping,
             dirty: true,
             fresh: Vec::new(),
+            team,
+            reported: None,
+            board: None,
         };
         tokio::spawn(table.run(inbox, gone));
         TableHandle { commands }
@@ -239,6 +260,21 @@ impl TableHandle {
     /// Sends every player in the room a notice from the host.
     pub async fn broadcast(&self, text: &str) -> Result<(), Closed> {
         self.commands.send(Command::Broadcast { text: text.to_owned() }).await.map_err(|_| Closed)
+    }
+
+    /// Sends every player in the room the tournament's leaderboard.
+    pub async fn leaderboard(&self, board: Leaderboard) -> Result<(), Closed> {
+        self.commands.send(Command::Leaderboard(Box::new(board))).await.map_err(|_| Closed)
+    }
+
+    /// Starts the game for the host (a tournament's `start`): the rule's reason when it cannot.
+    pub async fn host_start(&self) -> Result<Result<(), String>, Closed> {
+        self.ask(|reply| Command::HostStart { reply }).await
+    }
+
+    /// A tournament's next round in this room.
+    pub async fn renew(&self, incident: Incident, round: u32) -> Result<Result<(), String>, Closed> {
+        self.ask(|reply| Command::Renew { incident: Box::new(incident), round, reply }).await
     }
 
     #[cfg(test)]
@@ -300,6 +336,12 @@ struct Table {
     fresh: Vec<Stamped>,
     /// The room has a turn timer: each seat's views are followed by the time the turn has left.
     timed: bool,
+    /// The room is a team in a tournament.
+    team: Option<TeamLink>,
+    /// What the tournament was last told (so an unchanged board is not sent again).
+    reported: Option<(Standing, Box<RoleView>)>,
+    /// The tournament's public leaderboard, as last heard.
+    board: Option<Box<Leaderboard>>,
 }
 
 /// An ended game, as its players and the host get it.
@@ -327,7 +369,7 @@ impl Table {
             return;
         };
         // For good: the room failed, so there is nothing to resume.
-        let mut failed = self.keep().await.is_err();
+        let mut failed = self.keep().await.is_err() || self.report_team().await.is_err();
         while !failed {
             let mut stale = false;
             let mut renewed = false;
@@ -380,6 +422,11 @@ impl Table {
             // The disk first, then the players: what they see is what a restart brings back.
             failed |= self.dirty && self.keep().await.is_err();
             if failed || (stale && self.started && self.refresh(None).await.is_err()) {
+                self.fail();
+                failed = true;
+                break;
+            }
+            if (stale || renewed) && self.report_team().await.is_err() {
                 self.fail();
                 failed = true;
                 break;
@@ -511,6 +558,50 @@ impl Table {
                 }
                 Ok(Flow::Continue)
             }
+            Command::Leaderboard(board) => {
+                let seats: Vec<Seat> =
+                    self.members.iter().filter(|(_, m)| m.outbox.is_some()).map(|(s, _)| *s).collect();
+                for seat in seats {
+                    self.push(seat, Update::Leaderboard(board.clone()));
+                }
+                self.board = Some(board);
+                Ok(Flow::Continue)
+            }
+            Command::HostStart { reply } => {
+                if self.started {
+                    let _ = reply.send(Err("the game has already started".to_owned()));
+                    return Ok(Flow::Continue);
+                }
+                if !self.members.iter().any(|(s, m)| !matches!(s, Seat::Spectator(_)) && m.token.is_some()) {
+                    let _ = reply.send(Err("nobody has joined the team yet".to_owned()));
+                    return Ok(Flow::Continue);
+                }
+                let flow = self.begin().await?;
+                let _ = reply.send(Ok(()));
+                self.keep().await?;
+                Ok(flow)
+            }
+            Command::Renew { incident, round, reply } => {
+                if self.started && !self.ended {
+                    let _ = reply.send(Err("its game is still being played".to_owned()));
+                    return Ok(Flow::Continue);
+                }
+                let flow = self.renew(*incident).await;
+                let flow = match flow {
+                    Ok(flow) => flow,
+                    Err(why) => {
+                        let _ = reply.send(Err(why));
+                        return Ok(Flow::Continue);
+                    }
+                };
+                if let Some(team) = &mut self.team {
+                    team.round = round;
+                }
+                self.reported = None;
+                let _ = reply.send(Ok(()));
+                self.keep().await?;
+                Ok(flow)
+            }
             #[cfg(test)]
             Command::Room(f) => {
                 f(self.room.clone());
@@ -576,7 +667,30 @@ impl Table {
         } else {
             self.lobby_changed();
         }
+        if let Some(board) = self.board.clone() {
+            self.push(seat, Update::Leaderboard(board));
+        }
         Ok(Flow::Continue)
+    }
+
+    /// A team in a tournament: tells it the game's standing and public board, when they changed.
+    async fn report_team(&mut self) -> Result<(), RoomGone> {
+        let Some(team) = &self.team else { return Ok(()) };
+        let (standing, board) = self
+            .room
+            .inspect(|game| {
+                let (standing, board) = crate::game::tournament::team_report(game);
+                (standing, Box::new(board))
+            })
+            .await?;
+        if self.reported.as_ref().is_some_and(|(s, b)| *s == standing && *b == board) {
+            return Ok(());
+        }
+        let news = TeamNews { team: team.team, round: team.round, standing: standing.clone(), board: board.clone() };
+        // The tournament may be gone (the host stopped): the game goes on without it.
+        let _ = team.news.send(news);
+        self.reported = Some((standing, board));
+        Ok(())
     }
 
     async fn resume(

@@ -8,6 +8,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{App, Effect, GameScreen, Overlay, Screen};
+use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::RoleView;
 use crate::game::{Difficulty, Seat};
 use crate::net::client::DEFAULT_PORT;
@@ -269,6 +270,10 @@ pub enum NetMsg {
     Closed(String),
     /// The game master moved this player to another seat; its lobby or view follows.
     Moved(Seat),
+    /// The room is a team in a tournament: the leaderboard as it is now.
+    Leaderboard(Box<Leaderboard>),
+    /// This is a projector on a tournament's code: every team's board and the leaderboard.
+    Tournament(Box<TournamentView>),
 }
 
 /// Everything a hosted session knows once joined: what the game screen and debrief need.
@@ -365,8 +370,18 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
             }
             app.show(format!("the game master moved you: you are the {} now", seat.label()), false);
         }
+        NetMsg::Leaderboard(board) => app.leaderboard = Some(board),
+        NetMsg::Tournament(view) => match &mut app.screen {
+            Screen::Tournament(shown) => *shown = view,
+            Screen::Lobby(_) => {
+                app.screen = Screen::Tournament(view);
+                app.show("you watch the tournament: every team's board and the leaderboard", false);
+            }
+            _ => {}
+        },
         NetMsg::Closed(reason) => {
             app.hosted = None;
+            app.leaderboard = None;
             // The debrief stays up: the game it shows is over anyway.
             if !matches!(app.screen, Screen::Debrief(_)) {
                 app.screen = Screen::Title { selected: 0 };

@@ -10,7 +10,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Padding, Paragraph, Row, Table, Widget};
 
-use super::{pane, text};
+use super::{pane, text, tournament};
 use crate::game::Outcome;
 use crate::game::clock;
 use crate::game::debrief::Debrief;
@@ -47,6 +47,16 @@ pub fn render(app: &App, d: &DebriefScreen, area: Rect, buf: &mut Buffer) {
     };
     let wide = is_wide(area);
     let [header, body, postmortem, buttons] = outer(area);
+    // A team in a tournament: the leaderboard under the team's own debrief.
+    let body = match app.leaderboard.as_deref().filter(|_| d.hosted) {
+        Some(board) => {
+            let height = tournament::leaderboard_height(board).min(body.height / 2);
+            let [body, below] = Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(body);
+            tournament::render_leaderboard(&app.theme, board, below, buf);
+            body
+        }
+        None => body,
+    };
     render_header(app, d, debrief, wide, header, buf);
     if wide {
         render_wide(app, d, debrief, body, buf);

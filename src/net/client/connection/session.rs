@@ -148,6 +148,8 @@ impl Session {
                         self.seat = seat;
                         self.emit(ClientEvent::Moved(seat)).await;
                     }
+                    Update::Leaderboard(board) => self.emit(ClientEvent::Leaderboard(board)).await,
+                    Update::Tournament(view) => self.emit(ClientEvent::Tournament(view)).await,
                 }
             }
             ServerMsg::Done { id, result } => {

@@ -11,6 +11,7 @@ use super::{Flow, RoomGone, Table};
 use crate::game::{Game, Seat};
 use crate::net::protocol::{RoleWish, Update};
 use crate::net::server::code;
+use crate::net::server::tournament::Incident;
 use crate::room::{RoomConfig, RoomHandle};
 use crate::scenario::Scenario;
 
@@ -130,12 +131,25 @@ impl Table {
             self.notice(by, "the server cannot seed a new game right now; try again");
             return Ok(Flow::Continue);
         };
+        match self.renew(Incident { scenario, text, seed, difficulty }).await {
+            Ok(flow) => Ok(flow),
+            Err(reason) => {
+                self.notice(by, &reason);
+                Ok(Flow::Continue)
+            }
+        }
+    }
+
+    /// A new game of `incident` in this room (play again, or a tournament's next round):
+    /// players keep their seats (those the new scenario has no room for are seated again as the
+    /// lobby would seat them) and go back to the lobby; players who left the last game are gone.
+    pub(super) async fn renew(&mut self, incident: Incident) -> Result<Flow, String> {
+        let Incident { scenario, text, seed, difficulty } = incident;
         let game = match Game::new(Arc::clone(&scenario), seed) {
             Ok(game) => game.with_difficulty(difficulty),
             Err(e) => {
                 tracing::warn!(code = %self.code, "cannot build the next game: {e}");
-                self.notice(by, &format!("the scenario {} does not build: {e}", scenario.id));
-                return Ok(Flow::Continue);
+                return Err(format!("the scenario {} does not build: {e}", scenario.id));
             }
         };
         let config = RoomConfig { seed, scenario_text: Arc::clone(&text), ..self.config.clone() };

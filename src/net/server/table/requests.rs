@@ -95,6 +95,11 @@ impl Table {
             );
             return Ok(Flow::Continue);
         }
+        self.begin().await
+    }
+
+    /// Seats the players in the game and starts it (the checks of who may are the caller's).
+    pub(super) async fn begin(&mut self) -> Result<Flow, RoomGone> {
         // Players take their seats in the game only now, so the lobby can change freely.
         let players: Vec<(Seat, String)> = self
             .members

@@ -123,6 +123,7 @@ fn kept_table(code: &str, name: &str, limits: &Limits) -> (TableHandle, Arc<Room
         keep: Some(Arc::clone(&dir)),
         start: Start::Fresh(game()),
         ends: None,
+        team: None,
     };
     let (gone, _) = mpsc::unbounded_channel();
     (TableHandle::open(code.to_owned(), opening, limits, gone), dir, data)

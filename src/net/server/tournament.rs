@@ -1,0 +1,469 @@
+//! A tournament: `kombat host --teams N` opens N rooms on the same incident (one scenario value,
+//! one seed, one difficulty, so a composed scenario plugs in as well as a built-in one) and this
+//! task around them. Each team's table reports its game's standing and its public board
+//! (a spectator's view of the room) after every batch ([`TeamNews`]); the tournament ranks them
+//! (`game::tournament`), sends the public leaderboard to every team's players, and the public
+//! boards with the leaderboard to the projectors: spectators who joined with the tournament's own
+//! code. The host's console asks it for the board, starts every team at once (`start`), and starts
+//! the next round in every room at once (`next`), keeping each round's results for the totals.
+//!
+//! Only public things leave here: the boards are spectators' views, and the leaderboard is
+//! `Leaderboard::public` (the mood and grade show once a team's game is over, as its debrief
+//! shows them). The host's own console gets the full board.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::code;
+use super::fit::fit_view;
+use super::outbox::Outbox;
+use super::table::{Farewell, TableHandle};
+use crate::game::tournament::{Leaderboard, RoundResult, Standing, Status, TeamBoard, TeamRow, TournamentView};
+use crate::game::view::RoleView;
+use crate::game::{Difficulty, Seat};
+use crate::net::protocol::{MAX_FRAME, ServerMsg, Update};
+use crate::scenario::Scenario;
+
+/// What a team's table reports after a batch, when it changed.
+#[derive(Debug)]
+pub struct TeamNews {
+    pub team: usize,
+    /// The round the table's game belongs to (news from a round already closed are ignored).
+    pub round: u32,
+    pub standing: Standing,
+    /// A spectator's view of the room.
+    pub board: Box<RoleView>,
+}
+
+/// What a table of a tournament holds to report to it.
+#[derive(Clone, Debug)]
+pub struct TeamLink {
+    pub team: usize,
+    pub round: u32,
+    pub news: mpsc::UnboundedSender<TeamNews>,
+}
+
+/// The incident every team plays in a round.
+#[derive(Clone, Debug)]
+pub struct Incident {
+    pub scenario: Arc<Scenario>,
+    /// The scenario's RON, kept with each room's journal.
+    pub text: Arc<str>,
+    pub seed: u64,
+    pub difficulty: Difficulty,
+}
+
+/// A team as the host knows it.
+#[derive(Clone, Debug)]
+pub struct Team {
+    /// `team 1`, …
+    pub name: String,
+    /// Its room's join code.
+    pub code: String,
+    pub table: TableHandle,
+}
+
+enum Command {
+    Watch { name: String, outbox: Outbox, reply: oneshot::Sender<Result<Seat, String>> },
+    Resume { token: String, last_seq: u64, outbox: Outbox, reply: oneshot::Sender<Result<Seat, String>> },
+    Gone { conn: u64 },
+    Board { reply: oneshot::Sender<Leaderboard> },
+    StartAll { reply: oneshot::Sender<Vec<String>> },
+    Next { incident: Box<Incident>, reply: oneshot::Sender<Result<String, String>> },
+    Shutdown { reason: String, farewell: Farewell, reply: oneshot::Sender<()> },
+}
+
+/// Talks to a tournament. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct TournamentHandle {
+    commands: mpsc::Sender<Command>,
+}
+
+/// The tournament is gone.
+#[derive(Debug)]
+pub struct Gone;
+
+/// Projectors on one tournament at most.
+const MAX_WATCHERS: usize = 64;
+/// The longest title a board shows.
+const MAX_TITLE: usize = 200;
+
+impl TournamentHandle {
+    /// The tournament `code` around `teams`, all playing `incident`; `lines` hears what the host
+    /// should be told as standings change.
+    pub fn spawn(
+        code: String,
+        teams: Vec<Team>,
+        incident: Incident,
+        news: mpsc::UnboundedReceiver<TeamNews>,
+        lines: mpsc::UnboundedSender<String>,
+    ) -> TournamentHandle {
+        let (commands, inbox) = mpsc::channel(64);
+        let boards = teams.iter().map(|_| Slot::default()).collect();
+        let tournament = Tournament {
+            code,
+            teams,
+            boards,
+            incident,
+            round: 1,
+            past: Vec::new(),
+            watchers: BTreeMap::new(),
+            next_spectator: 0,
+            sent_public: None,
+            lines,
+            last_order: Vec::new(),
+        };
+        tokio::spawn(tournament.run(inbox, news));
+        TournamentHandle { commands }
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, Gone> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(make(reply)).await.map_err(|_| Gone)?;
+        answer.await.map_err(|_| Gone)
+    }
+
+    /// A projector joins: it gets a spectator's seat number and the tournament's view.
+    pub async fn watch(&self, name: String, outbox: Outbox) -> Result<Result<Seat, String>, Gone> {
+        self.ask(|reply| Command::Watch { name, outbox, reply }).await
+    }
+
+    /// A projector comes back on a new connection.
+    pub async fn resume(&self, token: String, last_seq: u64, outbox: Outbox) -> Result<Result<Seat, String>, Gone> {
+        self.ask(|reply| Command::Resume { token, last_seq, outbox, reply }).await
+    }
+
+    pub async fn gone(&self, conn: u64) {
+        let _ = self.commands.send(Command::Gone { conn }).await;
+    }
+
+    /// The board as the host sees it (the mood while teams play).
+    pub async fn board(&self) -> Result<Leaderboard, Gone> {
+        self.ask(|reply| Command::Board { reply }).await
+    }
+
+    /// Starts every team's game that is in its lobby, at once; a line per team.
+    pub async fn start_all(&self) -> Result<Vec<String>, Gone> {
+        self.ask(|reply| Command::StartAll { reply }).await
+    }
+
+    /// The next round: every room plays `incident`, its players kept, back in the lobby.
+    pub async fn next(&self, incident: Incident) -> Result<Result<String, String>, Gone> {
+        self.ask(|reply| Command::Next { incident: Box::new(incident), reply }).await
+    }
+
+    pub async fn shutdown(&self, reason: &str, farewell: Farewell) {
+        let reason = reason.to_owned();
+        let _ = self.ask(|reply| Command::Shutdown { reason, farewell, reply }).await;
+    }
+}
+
+/// What the tournament last heard of a team's room.
+#[derive(Default)]
+struct Slot {
+    standing: Option<Standing>,
+    board: Option<Box<RoleView>>,
+}
+
+struct Watcher {
+    token: String,
+    name: String,
+    conn: u64,
+    outbox: Option<Outbox>,
+    seq: u64,
+}
+
+struct Tournament {
+    code: String,
+    teams: Vec<Team>,
+    boards: Vec<Slot>,
+    incident: Incident,
+    round: u32,
+    past: Vec<RoundResult>,
+    /// Projectors by their spectator number.
+    watchers: BTreeMap<u16, Watcher>,
+    next_spectator: u16,
+    /// The public board the teams were last sent.
+    sent_public: Option<Leaderboard>,
+    lines: mpsc::UnboundedSender<String>,
+    /// The teams in rank order when the host was last told.
+    last_order: Vec<String>,
+}
+
+impl Tournament {
+    async fn run(mut self, mut inbox: mpsc::Receiver<Command>, mut news: mpsc::UnboundedReceiver<TeamNews>) {
+        loop {
+            tokio::select! {
+                command = inbox.recv() => {
+                    let Some(command) = command else { break };
+                    if self.handle(command).await {
+                        break;
+                    }
+                }
+                Some(heard) = news.recv() => {
+                    let mut all = vec![heard];
+                    while let Ok(more) = news.try_recv() {
+                        all.push(more);
+                    }
+                    for heard in all {
+                        self.heard(heard);
+                    }
+                    self.changed().await;
+                }
+            }
+        }
+        tracing::info!(code = %self.code, "tournament closed");
+    }
+
+    /// Takes a team's news; tells the host when its status changed.
+    fn heard(&mut self, news: TeamNews) {
+        if news.round != self.round {
+            return;
+        }
+        let Some(slot) = self.boards.get_mut(news.team) else { return };
+        let was = slot.standing.as_ref().map(|s| s.status);
+        let now = news.standing.status;
+        slot.standing = Some(news.standing);
+        slot.board = Some(news.board);
+        if was.is_some_and(|w| w != now) || (was.is_none() && now != Status::Lobby) {
+            let board = self.leaderboard();
+            let Some(name) = self.teams.get(news.team).map(|t| t.name.clone()) else { return };
+            let place = board.rows.iter().position(|r| r.team == name).map_or(0, |p| p + 1);
+            let Some(row) = board.rows.iter().find(|r| r.team == name) else { return };
+            let s = &row.standing;
+            let grade = s.grade.map(|g| format!(", grade {}", g.as_str())).unwrap_or_default();
+            let _ = self.lines.send(format!(
+                "board: {name} {}{grade} ({} of incident time, {:.1}% budget left); place {place} of {}",
+                s.status_text(),
+                crate::game::tournament::minutes(s.second),
+                s.budget_left * 100.0,
+                board.rows.len()
+            ));
+        }
+    }
+
+    /// The board as it stands (full: the host's).
+    fn leaderboard(&self) -> Leaderboard {
+        let rows = self
+            .teams
+            .iter()
+            .zip(&self.boards)
+            .map(|(team, slot)| TeamRow {
+                team: team.name.clone(),
+                standing: slot.standing.clone().unwrap_or_else(|| lobby_standing(&self.incident)),
+            })
+            .collect();
+        let title: String = self.incident.scenario.title.chars().take(MAX_TITLE).collect();
+        Leaderboard::new(self.round, &title, rows, self.past.clone())
+    }
+
+    /// After news: the teams get the public board if it changed, the projectors the whole view,
+    /// and the host a line when the order changed.
+    async fn changed(&mut self) {
+        let board = self.leaderboard();
+        let order: Vec<String> = board.rows.iter().map(|r| r.team.clone()).collect();
+        let started = board.rows.iter().any(|r| r.standing.status != Status::Lobby);
+        if started && !self.last_order.is_empty() && order != self.last_order {
+            let _ = self.lines.send(format!("board: the order is now {}", order.join(", ")));
+        }
+        self.last_order = order;
+        let public = board.public();
+        if self.sent_public.as_ref() != Some(&public) {
+            for team in &self.teams {
+                let _ = team.table.leaderboard(public.clone()).await;
+            }
+            self.sent_public = Some(public.clone());
+        }
+        let seats: Vec<u16> = self.watchers.keys().copied().collect();
+        if seats.is_empty() {
+            return;
+        }
+        let view = self.view(public);
+        for seat in seats {
+            self.push(seat, &view);
+        }
+    }
+
+    /// The projector's picture: each team's board cut to its share of a frame.
+    fn view(&self, leaderboard: Leaderboard) -> TournamentView {
+        let share = (MAX_FRAME - 4096 - encoded_size(&leaderboard)) / self.teams.len().max(1);
+        let teams = self
+            .teams
+            .iter()
+            .zip(&self.boards)
+            .map(|(team, slot)| TeamBoard {
+                team: team.name.clone(),
+                view: slot.board.as_ref().map(|v| {
+                    if encoded_size(v) > share { Box::new(fit_view((**v).clone(), share)) } else { v.clone() }
+                }),
+            })
+            .collect();
+        TournamentView { leaderboard, teams }
+    }
+
+    fn push(&mut self, seat: u16, view: &TournamentView) {
+        let Some(watcher) = self.watchers.get_mut(&seat) else { return };
+        let Some(outbox) = &watcher.outbox else { return };
+        let seq = watcher.seq + 1;
+        let message = ServerMsg::Update { seq, update: Update::Tournament(Box::new(view.clone())) };
+        if outbox.send(&message) {
+            watcher.seq = seq;
+        } else {
+            tracing::info!(code = %self.code, seat, "projector dropped: it is not reading");
+            if let Some(outbox) = watcher.outbox.take() {
+                outbox.close();
+            }
+        }
+    }
+
+    /// Answers one command; true when the tournament ends.
+    async fn handle(&mut self, command: Command) -> bool {
+        match command {
+            Command::Watch { name, outbox, reply } => {
+                self.watchers.retain(|_, w| w.outbox.is_some());
+                if self.watchers.len() >= MAX_WATCHERS {
+                    let _ = reply.send(Err("this tournament has as many projectors as it takes".to_owned()));
+                    return false;
+                }
+                let Ok(token) = code::new_token(&self.code) else {
+                    let _ = reply.send(Err("the server cannot make a resume token right now".to_owned()));
+                    return false;
+                };
+                let seat = self.next_spectator;
+                self.next_spectator = self.next_spectator.wrapping_add(1);
+                outbox.send(&ServerMsg::Joined {
+                    code: self.code.clone(),
+                    seat: Seat::Spectator(seat),
+                    token: token.clone(),
+                });
+                tracing::info!(code = %self.code, seat, name = %name, "projector joined");
+                self.watchers.insert(seat, Watcher { token, name, conn: outbox.id, outbox: Some(outbox), seq: 0 });
+                let _ = reply.send(Ok(Seat::Spectator(seat)));
+                let view = self.view(self.leaderboard().public());
+                self.push(seat, &view);
+            }
+            Command::Resume { token, last_seq, outbox, reply } => {
+                let found = self.watchers.iter().find(|(_, w)| code::same_token(&w.token, &token)).map(|(s, _)| *s);
+                let Some(seat) = found else {
+                    let _ = reply.send(Err("that seat cannot be resumed: the token is not known here".to_owned()));
+                    return false;
+                };
+                let Some(watcher) = self.watchers.get_mut(&seat) else { return false };
+                if last_seq > watcher.seq {
+                    let _ = reply.send(Err(format!(
+                        "that seat cannot be resumed from update {last_seq}: the server sent only {}",
+                        watcher.seq
+                    )));
+                    return false;
+                }
+                if let Some(old) = watcher.outbox.take() {
+                    old.close();
+                }
+                outbox.send(&ServerMsg::Joined { code: self.code.clone(), seat: Seat::Spectator(seat), token });
+                watcher.seq = last_seq;
+                watcher.conn = outbox.id;
+                watcher.outbox = Some(outbox);
+                tracing::info!(code = %self.code, seat, name = %watcher.name, "projector resumed");
+                let _ = reply.send(Ok(Seat::Spectator(seat)));
+                let view = self.view(self.leaderboard().public());
+                self.push(seat, &view);
+            }
+            Command::Gone { conn } => {
+                for watcher in self.watchers.values_mut() {
+                    if watcher.conn == conn {
+                        watcher.outbox = None;
+                    }
+                }
+            }
+            Command::Board { reply } => {
+                let _ = reply.send(self.leaderboard());
+            }
+            Command::StartAll { reply } => {
+                let mut said = Vec::new();
+                for team in &self.teams {
+                    let line = match team.table.host_start().await {
+                        Ok(Ok(())) => format!("{}: started", team.name),
+                        Ok(Err(why)) => format!("{}: not started: {why}", team.name),
+                        Err(_) => format!("{}: its room has closed", team.name),
+                    };
+                    said.push(line);
+                }
+                let _ = reply.send(said);
+            }
+            Command::Next { incident, reply } => {
+                let _ = reply.send(self.next(*incident).await);
+            }
+            Command::Shutdown { reason, farewell, reply } => {
+                let goodbye = match farewell {
+                    Farewell::Restart => ServerMsg::Refused { reason },
+                    Farewell::Stopped => ServerMsg::Stopped { reason },
+                };
+                for watcher in self.watchers.values_mut() {
+                    if let Some(outbox) = watcher.outbox.take() {
+                        outbox.send(&goodbye);
+                        outbox.close();
+                    }
+                }
+                let _ = reply.send(());
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Closes this round (its standings go to the past rounds) and renews every room with
+    /// `incident`; refused while a team still plays.
+    async fn next(&mut self, incident: Incident) -> Result<String, String> {
+        let board = self.leaderboard();
+        let playing: Vec<&str> =
+            board.rows.iter().filter(|r| r.standing.status == Status::Playing).map(|r| r.team.as_str()).collect();
+        if !playing.is_empty() {
+            return Err(format!(
+                "{} still playing: the next round starts once every team's game is over",
+                playing.join(", ")
+            ));
+        }
+        let round = self.round + 1;
+        for team in &self.teams {
+            match team.table.renew(incident.clone(), round).await {
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => return Err(format!("{}: {why}", team.name)),
+                Err(_) => return Err(format!("{}: its room has closed", team.name)),
+            }
+        }
+        // Only a round that was played counts.
+        if board.rows.iter().any(|r| r.standing.status.is_over()) {
+            self.past.push(RoundResult { round: self.round, title: board.title.clone(), rows: board.rows });
+        }
+        self.round = round;
+        self.incident = incident;
+        for slot in &mut self.boards {
+            *slot = Slot::default();
+        }
+        self.last_order.clear();
+        self.changed().await;
+        Ok(format!(
+            "round {round}: {} (seed {}) in every team's room; players are back in their lobbies (type `start` to start them all)",
+            self.incident.scenario.title, self.incident.seed
+        ))
+    }
+}
+
+/// A team whose room has not reported yet: in the lobby, with the scenario's starting budget.
+fn lobby_standing(incident: &Incident) -> Standing {
+    Standing {
+        status: Status::Lobby,
+        turn: 1,
+        second: 0,
+        budget_left: incident.scenario.slo.budget_left.clamp(0.0, 1.0),
+        mood: None,
+        grade: None,
+        points: None,
+    }
+}
+
+fn encoded_size<T: serde::Serialize>(value: &T) -> usize {
+    postcard::experimental::serialized_size(value).unwrap_or(usize::MAX)
+}
