@@ -23,5 +23,5 @@ pub use business::Business;
 pub use card::{Card, CardTemplate};
 pub use compose::{ComposeError, Pick, compose};
 pub use format::{Baseline, Difficulty, Fault, Scenario, Slo, Win, WrongFix};
-pub use load::{LoadError, Source, builtin_source, parse};
+pub use load::{LoadError, Source, builtin_source, parse, to_ron};
 pub use validate::{Problem, SPOILER_TAGS, validate};

@@ -129,7 +129,13 @@ pub fn compose(business: &Business, picks: &[Pick<'_>], seed: u64, id: &str) -> 
         s.win.all.extend(card.win);
         s.solution.extend(card.fix);
         s.wrong_fixes.extend(card.wrong_fixes);
-        s.game.hints.extend(card.hints);
+        // A scenario has one hint per tier: each tier says what every card says at it.
+        for hint in card.hints {
+            match s.game.hints.iter_mut().find(|h| h.tier == hint.tier) {
+                Some(same) => join_into(&mut same.text, &hint.text),
+                None => s.game.hints.push(hint),
+            }
+        }
         if s.game.cause.is_none() {
             s.game.cause = Some(card.cause);
         } else {
