@@ -1,4 +1,4 @@
-//! The command line: `kombat scenario list|show|validate|test`, `kombat console` (a solo game
+//! The command line: `kombat scenario list|show|validate|test|generate|cards|baselines`, `kombat console` (a solo game
 //! through a room) and `kombat replay`. This is the imperative shell: it reads files and stdin,
 //! runs the clock and prints; everything it runs is pure.
 
@@ -7,6 +7,7 @@ mod install;
 mod join;
 mod line;
 mod logging;
+pub mod random;
 mod replay;
 mod safe;
 pub mod ssh;
@@ -70,10 +71,16 @@ pub enum Command {
     /// /commands on stdin (/help lists them).
     Console {
         /// A built-in scenario id or a path to a .ron file (default: the first incident).
+        #[arg(conflicts_with = "random")]
         scenario: Option<String>,
-        /// Seed for the cluster's randomness (same seed and input, same transcript).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// Play a random incident: fault cards drawn at the difficulty on a baseline and proven
+        /// fair, the same incident for the same seed.
+        #[arg(long)]
+        random: bool,
+        /// Seed for the cluster's randomness, and with --random for the draw (same seed and
+        /// input, same transcript; default 1, or a fresh one with --random).
+        #[arg(long)]
+        seed: Option<u64>,
         /// End every turn after this many seconds of real time (default: turns end with /end).
         #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
         turn_seconds: Option<u64>,
@@ -120,9 +127,11 @@ pub enum ScenarioCommand {
         #[arg(long)]
         solution: bool,
     },
-    /// Check scenario files and report every problem with its position.
+    /// Check scenario files and report every problem with its position. A file in a `cards/`
+    /// folder is checked as a fault card (it reads, and composed alone on each of its targets in
+    /// every built-in baseline it validates and proves fair), one in `baselines/` as a baseline.
     Validate {
-        /// Scenario files (.ron).
+        /// Scenario, card or baseline files (.ron).
         #[arg(required = true)]
         files: Vec<String>,
     },
@@ -133,6 +142,30 @@ pub enum ScenarioCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Print the RON of a random incident, proven fair: fault cards drawn on a baseline at a
+    /// difficulty (or the cards named), the same text for the same seed. What was drawn goes to
+    /// stderr.
+    Generate {
+        /// A baseline id (default: drawn; `kombat scenario baselines` lists them).
+        #[arg(long)]
+        baseline: Option<String>,
+        /// easy (one card), normal (one or two), hard (two or three, a larger budget).
+        #[arg(long, value_name = "LEVEL", default_value_t = Difficulty::Normal)]
+        difficulty: Difficulty,
+        /// These cards, in order, each on a drawn target (`kombat scenario cards` lists them).
+        #[arg(long, value_delimiter = ',')]
+        cards: Vec<String>,
+        #[arg(long)]
+        seed: u64,
+    },
+    /// List the fault cards and how many targets each has per baseline.
+    Cards {
+        /// Only this baseline, with every target listed.
+        #[arg(long)]
+        baseline: Option<String>,
+    },
+    /// List the baselines random incidents are composed on.
+    Baselines,
 }
 
 pub fn main() -> ExitCode {
@@ -154,9 +187,15 @@ pub fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Keys { defaults: false }) => keys(),
-        Some(Command::Console { scenario, seed, turn_seconds, difficulty }) => {
-            console::run(scenario.as_deref().unwrap_or(scenario::DEFAULT_ID), seed, turn_seconds, difficulty)
+        Some(Command::Console { random: true, seed, turn_seconds, difficulty, .. }) => {
+            console::run_random(seed.unwrap_or_else(random::fresh_seed), turn_seconds, difficulty)
         }
+        Some(Command::Console { scenario, seed, turn_seconds, difficulty, random: false }) => console::run(
+            scenario.as_deref().unwrap_or(scenario::DEFAULT_ID),
+            seed.unwrap_or(1),
+            turn_seconds,
+            difficulty,
+        ),
         Some(Command::Replay { file, scenario, screen: false }) => replay::run(&file, scenario.as_deref()),
         Some(Command::Replay { file, scenario, screen: true }) => replay::screen(&file, scenario.as_deref(), cli.theme),
         Some(Command::Completions { shell }) => install::completions(shell, &mut std::io::stdout().lock()),
@@ -262,6 +301,21 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
                         continue;
                     }
                 };
+                let extra = match random::file_kind(&file) {
+                    random::FileKind::Card => Some(random::card_problems(&file, &text)?),
+                    random::FileKind::Baseline => Some(random::baseline_problems(&file, &text)?),
+                    random::FileKind::Scenario => None,
+                };
+                if let Some(problems) = extra {
+                    if problems.is_empty() {
+                        print_safe(&format!("{file}: ok"));
+                    }
+                    for p in &problems {
+                        print_safe(p);
+                    }
+                    failed |= !problems.is_empty();
+                    continue;
+                }
                 match scenario::parse(&file, &text) {
                     Err(e) => {
                         print_safe(&e.to_string());
@@ -281,6 +335,11 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
+        ScenarioCommand::Generate { baseline, difficulty, cards, seed } => {
+            random::run_generate(baseline.as_deref(), difficulty, &cards, seed)
+        }
+        ScenarioCommand::Cards { baseline } => random::list_cards(baseline.as_deref()),
+        ScenarioCommand::Baselines => random::list_baselines(),
         ScenarioCommand::Test { scenarios, seed } => {
             let targets: Vec<String> = if scenarios.is_empty() {
                 scenario::builtin_sources().map(|(id, _)| id.to_owned()).collect()

@@ -7,6 +7,7 @@ pub mod action;
 pub mod cause;
 pub mod debrief;
 pub mod difficulty;
+pub mod draw;
 pub mod event;
 pub mod findings;
 pub mod intent;

@@ -6,7 +6,10 @@
 
 mod build;
 mod builtin;
+pub mod business;
+pub mod card;
 pub mod cause;
+pub mod compose;
 mod effect;
 mod format;
 pub mod layer;
@@ -15,7 +18,10 @@ mod system;
 mod validate;
 
 pub use build::{BuildError, build_cluster};
-pub use builtin::{BUILTIN, DEFAULT_ID, builtin, builtin_sources};
+pub use builtin::{BASELINES, BUILTIN, CARDS, DEFAULT_ID, baselines, builtin, builtin_sources, cards};
+pub use business::Business;
+pub use card::{Card, CardTemplate};
+pub use compose::{ComposeError, Pick, compose};
 pub use format::{Baseline, Difficulty, Fault, Scenario, Slo, Win, WrongFix};
-pub use load::{LoadError, Source, builtin_source, parse};
+pub use load::{LoadError, Source, builtin_source, parse, to_ron};
 pub use validate::{Problem, SPOILER_TAGS, validate};

@@ -25,6 +25,16 @@ pub fn load(arg: &str) -> anyhow::Result<Source> {
     Ok(crate::room::files::scenario_source(arg)?)
 }
 
+/// Runs a solo console game on a random incident drawn with `seed` (which also seeds the game).
+pub fn run_random(seed: u64, turn_seconds: Option<u64>, difficulty: Difficulty) -> anyhow::Result<ExitCode> {
+    let source = super::random::source(difficulty, seed)?;
+    eprintln!(
+        "kombat: a random incident at {difficulty} difficulty, seed {seed}: `kombat console --random --difficulty {difficulty} --seed {seed}` plays it again"
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+    runtime.block_on(play(source, seed, turn_seconds.map(Duration::from_secs), difficulty))
+}
+
 /// Runs a solo console game on stdin and stdout.
 pub fn run(arg: &str, seed: u64, turn_seconds: Option<u64>, difficulty: Difficulty) -> anyhow::Result<ExitCode> {
     let source = load(arg)?;

@@ -1,5 +1,7 @@
 //! The scenarios shipped in `scenarios/`, embedded in the binary so kombat runs from anywhere.
 
+use super::business::Business;
+use super::card::CardTemplate;
 use super::format::Scenario;
 use super::load::{LoadError, parse};
 
@@ -24,4 +26,43 @@ pub fn builtin_sources() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// A built-in scenario by id, parsed.
 pub fn builtin(id: &str) -> Option<Result<Scenario, LoadError>> {
     BUILTIN.iter().find(|(i, _)| *i == id).map(|(i, text)| parse(&format!("scenarios/{i}.ron"), text))
+}
+
+/// (id, RON text) of every fault card in `scenarios/cards/`, embedded; a new card is a file and
+/// a line here (docs/cards.md).
+pub const CARDS: &[(&str, &str)] = &[
+    ("bad-image-tag", include_str!("../../scenarios/cards/bad-image-tag.ron")),
+    ("default-deny-ingress", include_str!("../../scenarios/cards/default-deny-ingress.ron")),
+    ("ingress-wrong-backend", include_str!("../../scenarios/cards/ingress-wrong-backend.ron")),
+    ("kubelet-stopped", include_str!("../../scenarios/cards/kubelet-stopped.ron")),
+    ("liveness-wrong-port", include_str!("../../scenarios/cards/liveness-wrong-port.ron")),
+    ("memory-limit-too-low", include_str!("../../scenarios/cards/memory-limit-too-low.ron")),
+    ("node-selector-mismatch", include_str!("../../scenarios/cards/node-selector-mismatch.ron")),
+    ("readiness-wrong-path", include_str!("../../scenarios/cards/readiness-wrong-path.ron")),
+    ("requests-exceed-capacity", include_str!("../../scenarios/cards/requests-exceed-capacity.ron")),
+    ("scaled-to-zero", include_str!("../../scenarios/cards/scaled-to-zero.ron")),
+    ("service-selector-typo", include_str!("../../scenarios/cards/service-selector-typo.ron")),
+    ("service-target-port", include_str!("../../scenarios/cards/service-target-port.ron")),
+    ("wrong-command", include_str!("../../scenarios/cards/wrong-command.ron")),
+];
+
+/// (id, RON text) of every baseline in `scenarios/baselines/`, embedded.
+pub const BASELINES: &[(&str, &str)] = &[
+    ("bakery", include_str!("../../scenarios/baselines/bakery.ron")),
+    ("lockers", include_str!("../../scenarios/baselines/lockers.ron")),
+    ("payments", include_str!("../../scenarios/baselines/payments.ron")),
+    ("platform", include_str!("../../scenarios/baselines/platform.ron")),
+    ("rentals", include_str!("../../scenarios/baselines/rentals.ron")),
+    ("shop", include_str!("../../scenarios/baselines/shop.ron")),
+    ("tickets", include_str!("../../scenarios/baselines/tickets.ron")),
+];
+
+/// Every built-in card, read (each checked to parse with stand-in values).
+pub fn cards() -> Result<Vec<CardTemplate>, LoadError> {
+    CARDS.iter().map(|(id, text)| CardTemplate::load(&format!("scenarios/cards/{id}.ron"), text)).collect()
+}
+
+/// Every built-in baseline, read.
+pub fn baselines() -> Result<Vec<Business>, LoadError> {
+    BASELINES.iter().map(|(id, text)| Business::parse(&format!("scenarios/baselines/{id}.ron"), text)).collect()
 }

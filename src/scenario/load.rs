@@ -42,3 +42,10 @@ pub fn builtin_source(id: &str) -> Option<Result<Source, LoadError>> {
     let (id, text) = super::builtin_sources().find(|(known, _)| *known == id)?;
     Some(parse(&format!("scenarios/{id}.ron"), text).map(|scenario| Source { scenario, text: text.into() }))
 }
+
+/// A scenario as RON text that [`parse`] reads back to the same value (what `kombat scenario
+/// generate` prints).
+pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
+    let config = ron::ser::PrettyConfig::new().indentor("    ");
+    ron::ser::to_string_pretty(scenario, config).map_err(|e| e.to_string())
+}

@@ -1,0 +1,183 @@
+//! Random incidents: a difficulty and a seed draw a baseline, fault cards within a budget and
+//! their targets, the composer (`scenario::compose`) makes the scenario, and the proof
+//! (`game::prove`, what `kombat scenario test` runs) must pass it. A draw that fails the proof is
+//! redrawn from the same seeded stream, a bounded number of times, so the same seed always gives
+//! the same incident, byte for byte. Pure: no I/O, the randomness is the seed's.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::Difficulty;
+use crate::scenario::card::targets;
+use crate::scenario::cause::ObjectRef;
+use crate::scenario::{Business, CardTemplate, ComposeError, Pick, Scenario, compose, validate};
+
+/// Draws tried before giving up.
+pub const MAX_ATTEMPTS: u32 = 12;
+
+/// What to draw from.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub deck: &'a [CardTemplate],
+    pub baselines: &'a [Business],
+    /// A baseline by id; `None` draws one.
+    pub baseline: Option<&'a str>,
+    /// These cards (by id, in order), each aimed at a drawn target; empty draws cards.
+    pub cards: &'a [String],
+    pub difficulty: Difficulty,
+    pub seed: u64,
+}
+
+/// A proven incident and how it was drawn.
+#[derive(Clone, Debug)]
+pub struct Drawn {
+    pub scenario: Scenario,
+    pub baseline: String,
+    /// (card id, target) in the order they were composed.
+    pub picks: Vec<(String, ObjectRef)>,
+    /// 1 when the first draw proved.
+    pub attempts: u32,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DrawError {
+    #[error("no baseline named {0:?} (try `kombat scenario baselines`)")]
+    UnknownBaseline(String),
+    #[error("no card named {0:?} (try `kombat scenario cards`)")]
+    UnknownCard(String),
+    #[error("no baselines to draw from")]
+    NoBaselines,
+    #[error("no proven incident in {attempts} draws; the last failed: {last}")]
+    Unproven { attempts: u32, last: String },
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+}
+
+/// Cards an incident at this difficulty has, at least and at most.
+pub fn card_count(difficulty: Difficulty) -> (usize, usize) {
+    match difficulty {
+        Difficulty::Easy => (1, 1),
+        Difficulty::Normal => (1, 2),
+        Difficulty::Hard => (2, 3),
+    }
+}
+
+/// The break budget at this difficulty: the most the cards' costs may add up to.
+pub fn budget(difficulty: Difficulty) -> u32 {
+    match difficulty {
+        Difficulty::Easy => 2,
+        Difficulty::Normal => 4,
+        Difficulty::Hard => 7,
+    }
+}
+
+/// Draws and proves an incident (see the module's header).
+pub fn draw(request: &Request<'_>) -> Result<Drawn, DrawError> {
+    for id in request.cards {
+        if !request.deck.iter().any(|c| &c.head.id == id) {
+            return Err(DrawError::UnknownCard(id.clone()));
+        }
+    }
+    if let Some(id) = request.baseline
+        && !request.baselines.iter().any(|b| b.id == id)
+    {
+        return Err(DrawError::UnknownBaseline(id.to_owned()));
+    }
+    if request.baselines.is_empty() {
+        return Err(DrawError::NoBaselines);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(request.seed);
+    let mut last = String::new();
+    for attempt in 1..=MAX_ATTEMPTS {
+        match try_once(request, &mut rng) {
+            Ok((business, picks)) => {
+                let chosen: Vec<Pick<'_>> = picks.iter().map(|(card, target)| Pick { card, target }).collect();
+                let id = format!("random-{}-{}", business.id, request.seed);
+                let scenario = compose(business, &chosen, request.seed, &id)?;
+                match fair(&scenario, request.seed) {
+                    Ok(()) => {
+                        return Ok(Drawn {
+                            scenario,
+                            baseline: business.id.clone(),
+                            picks: picks.iter().map(|(c, t)| (c.head.id.clone(), t.clone())).collect(),
+                            attempts: attempt,
+                        });
+                    }
+                    Err(why) => {
+                        let names: Vec<String> = picks.iter().map(|(c, t)| format!("{} on {t}", c.head.id)).collect();
+                        last = format!("{} in {}: {why}", names.join(" + "), business.id);
+                    }
+                }
+            }
+            Err(why) => last = why,
+        }
+    }
+    Err(DrawError::Unproven { attempts: MAX_ATTEMPTS, last })
+}
+
+/// Why a composed scenario is not fair, if it is not: validation, then the proof.
+pub fn fair(scenario: &Scenario, seed: u64) -> Result<(), String> {
+    if let Some(p) = validate(scenario).first() {
+        return Err(format!("invalid: {p}"));
+    }
+    let proof = super::prove(scenario, seed);
+    match proof.steps.iter().find(|s| !s.passed) {
+        None => Ok(()),
+        Some(step) => Err(format!("{} ({})", step.name, step.detail)),
+    }
+}
+
+type Chosen<'a> = (&'a Business, Vec<(&'a CardTemplate, ObjectRef)>);
+
+/// One draw: a baseline, then cards and targets, without proving.
+fn try_once<'a>(request: &Request<'a>, rng: &mut ChaCha8Rng) -> Result<Chosen<'a>, String> {
+    let business = match request.baseline {
+        Some(id) => request.baselines.iter().find(|b| b.id == id).ok_or_else(|| format!("no baseline {id}"))?,
+        None => &request.baselines[rng.random_range(0..request.baselines.len())],
+    };
+    let cluster = business.cluster().map_err(|e| e.to_string())?;
+    let mut picks: Vec<(&CardTemplate, ObjectRef)> = Vec::new();
+    let free = |card: &CardTemplate, picks: &[(&CardTemplate, ObjectRef)]| -> Vec<ObjectRef> {
+        targets(&card.head, &cluster)
+            .into_iter()
+            .map(|b| b.target)
+            .filter(|t| !picks.iter().any(|(_, taken)| taken == t))
+            .collect()
+    };
+    if request.cards.is_empty() {
+        let (least, most) = card_count(request.difficulty);
+        let wanted = rng.random_range(least..=most);
+        let mut left = budget(request.difficulty);
+        while picks.len() < wanted {
+            let playable: Vec<&CardTemplate> = request
+                .deck
+                .iter()
+                .filter(|c| c.head.cost <= left)
+                .filter(|c| !picks.iter().any(|(p, _)| p.head.mode == c.head.mode))
+                .filter(|c| !free(c, &picks).is_empty())
+                .collect();
+            if playable.is_empty() {
+                break;
+            }
+            let card = playable[rng.random_range(0..playable.len())];
+            let options = free(card, &picks);
+            let target = options[rng.random_range(0..options.len())].clone();
+            left -= card.head.cost;
+            picks.push((card, target));
+        }
+        if picks.len() < least {
+            return Err(format!("no {least} affordable cards fit baseline {}", business.id));
+        }
+    } else {
+        for id in request.cards {
+            let card = request.deck.iter().find(|c| &c.head.id == id).ok_or_else(|| format!("no card {id}"))?;
+            let options = free(card, &picks);
+            if options.is_empty() {
+                return Err(format!("card {id} has no free target in baseline {}", business.id));
+            }
+            let target = options[rng.random_range(0..options.len())].clone();
+            picks.push((card, target));
+        }
+    }
+    Ok((business, picks))
+}
