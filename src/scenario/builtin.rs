@@ -44,6 +44,18 @@ pub const CARDS: &[(&str, &str)] = &[
     ("service-selector-typo", include_str!("../../scenarios/cards/service-selector-typo.ron")),
     ("service-target-port", include_str!("../../scenarios/cards/service-target-port.ron")),
     ("wrong-command", include_str!("../../scenarios/cards/wrong-command.ron")),
+    ("configmap-ref-missing", include_str!("../../scenarios/cards/configmap-ref-missing.ron")),
+    ("secret-ref-missing", include_str!("../../scenarios/cards/secret-ref-missing.ron")),
+    ("secret-key-renamed", include_str!("../../scenarios/cards/secret-key-renamed.ron")),
+    ("config-volume-missing", include_str!("../../scenarios/cards/config-volume-missing.ron")),
+    ("swap-after-reboot", include_str!("../../scenarios/cards/swap-after-reboot.ron")),
+    ("disk-filled-by-logs", include_str!("../../scenarios/cards/disk-filled-by-logs.ron")),
+    ("cni-config-moved", include_str!("../../scenarios/cards/cni-config-moved.ron")),
+    ("limitrange-caps-memory", include_str!("../../scenarios/cards/limitrange-caps-memory.ron")),
+    ("replicaset-controller-off", include_str!("../../scenarios/cards/replicaset-controller-off.ron")),
+    ("scheduler-manifest-moved", include_str!("../../scenarios/cards/scheduler-manifest-moved.ron")),
+    ("corefile-typo", include_str!("../../scenarios/cards/corefile-typo.ron")),
+    ("coredns-scaled-down", include_str!("../../scenarios/cards/coredns-scaled-down.ron")),
 ];
 
 /// (id, RON text) of every baseline in `scenarios/baselines/`, embedded.
