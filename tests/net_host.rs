@@ -2,7 +2,9 @@
 //! clients. Each player receives the postmortem and keeps it in their own data directory; the
 //! host's console prints the end, `rooms` shows where each room stands, the night's results file
 //! has the game and the host's own solo results do not; `broadcast` reaches every player, and
-//! `quit` tells the clients the host stopped, so they end without reconnecting.
+//! `quit` tells the clients the host stopped, so they end without reconnecting. The built binary's
+//! console is typed at through its stdin, and a host started again after `quit` brings back only
+//! the rooms whose game had not ended.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -272,6 +274,104 @@ async fn line_mode_keeps_the_postmortem_and_says_the_host_stopped() {
     assert!(std::fs::read_to_string(kept[0].path()).expect("reads").starts_with('#'));
     tokio::time::timeout(WAIT, serving).await.expect("stops").expect("cleanly");
     for dir in [lee_dir, gil_dir] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// `kombat host`, the built binary, with its console on a pipe and its data in `data`.
+fn spawn_host(data: &Path, rooms: &str, stdin: Stdio) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_kombat"))
+        .args(["host", "--bind", "127.0.0.1:0", "--rooms", rooms])
+        .env("KOMBAT_DATA_DIR", data)
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kombat host starts")
+}
+
+/// The text after `prefix` on the first line of `text` that starts with it.
+fn after<'a>(text: &'a str, prefix: &str) -> &'a str {
+    let line = text.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?} in:\n{text}"));
+    line[prefix.len()..].trim()
+}
+
+/// The join codes of the rooms the host printed, in order.
+fn room_codes(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with("room ") && l.contains(" join with: "))
+        .map(|l| l["room ".len()..].split(':').next().expect("a code").to_owned())
+        .collect()
+}
+
+/// Types a line at the host's console.
+fn type_at(child: &mut std::process::Child, line: &str) {
+    use std::io::Write;
+    let stdin = child.stdin.as_mut().expect("stdin");
+    writeln!(stdin, "{line}").expect("the host reads its console");
+    stdin.flush().expect("flushed");
+}
+
+/// The host's console as a facilitator types at it: `rooms`, `broadcast`, `help`, then `quit`,
+/// which tells a connected client the host stopped (no reconnect) and exits 0. A `kombat host`
+/// started again on the same data directory brings back the room whose game had not ended, and
+/// not the one whose game had (docs/facilitator.md, "After quit").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_host_binarys_console_answers_quits_and_a_later_host_resumes_only_unfinished_rooms() {
+    let host_dir = temp("console-host");
+    let (gil_dir, lee_dir, tam_dir) = (temp("console-gil"), temp("console-lee"), temp("console-tam"));
+    let mut host = spawn_host(&host_dir, "2", Stdio::piped());
+    let mut chunks = stdout_of(&mut host);
+    let mut out = String::new();
+    wait_for(&mut chunks, &mut out, "type `help`").await;
+    let addr = after(&out, "kombat host: listening on ").to_owned();
+    let codes = room_codes(&out);
+    let [finished, waiting] = [codes[0].clone(), codes[1].clone()];
+
+    // One room plays its game to the end; the other waits in its lobby with a player.
+    let mut gil = join(&addr, &finished, "Gil", RoleWish::GameMaster, &gil_dir).await;
+    let lee = join(&addr, &finished, "Lee", RoleWish::Liaison, &lee_dir).await;
+    until(&mut gil, "Lee in the lobby", |e| matches!(e, ClientEvent::Lobby(l) if l.players.len() == 2)).await;
+    gil.send(ClientCommand::Start).await.expect("starts");
+    until(&mut gil, "the first view", |e| matches!(e, ClientEvent::View(_))).await;
+    done(&mut gil, Action::EndGame).await;
+    wait_for(&mut chunks, &mut out, &format!("room {finished} (first-deploy) is over: ")).await;
+    let mut tam = join(&addr, &waiting, "Tam", RoleWish::Liaison, &tam_dir).await;
+    until(&mut tam, "the lobby", |e| matches!(e, ClientEvent::Lobby(_))).await;
+
+    type_at(&mut host, "rooms");
+    wait_for(&mut chunks, &mut out, &format!("room {waiting} (first-deploy): lobby\n  players: Tam (liaison)")).await;
+    assert!(out.contains(&format!("room {finished} (first-deploy): ended")), "{out}");
+
+    type_at(&mut host, "broadcast hello");
+    wait_for(&mut chunks, &mut out, "sent to the players of 2 rooms").await;
+    until(&mut tam, "the broadcast", |e| matches!(e, ClientEvent::Notice(t) if t == "from the host: hello")).await;
+
+    type_at(&mut host, "help");
+    wait_for(&mut chunks, &mut out, "broadcast TEXT   send a message to every player in every room").await;
+
+    type_at(&mut host, "quit");
+    let (closed, before) = until(&mut tam, "the host's goodbye", |e| matches!(e, ClientEvent::Closed(_))).await;
+    assert!(matches!(closed, ClientEvent::Closed(Closed::HostStopped(_))), "{closed:?}");
+    assert!(!before.iter().any(|e| matches!(e, ClientEvent::Reconnecting { .. })), "{before:?}");
+    wait_for(&mut chunks, &mut out, "kombat host: stopped").await;
+    let status = tokio::task::spawn_blocking(move || host.wait().expect("kombat host exits"));
+    let status = tokio::time::timeout(WAIT, status).await.expect("exits in time").expect("waits");
+    assert!(status.success(), "exit {status:?}\n{out}");
+    drop((gil, lee));
+
+    // Another night on the same data directory: the unfinished room is back, the finished one
+    // is not (and so no fresh room is opened in its place).
+    let mut again = spawn_host(&host_dir, "1", Stdio::null());
+    let mut chunks = stdout_of(&mut again);
+    let mut out = String::new();
+    wait_for(&mut chunks, &mut out, "type `help`").await;
+    let _ = again.kill();
+    let _ = again.wait();
+    let resumed: Vec<&str> = out.lines().filter(|l| l.starts_with("room ")).collect();
+    assert_eq!(resumed.len(), 1, "{out}");
+    assert!(resumed[0].starts_with(&format!("room {waiting}: ")) && resumed[0].contains(" — resumed — "), "{out}");
+    for dir in [host_dir, gil_dir, lee_dir, tam_dir] {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
