@@ -4,6 +4,8 @@
 //! malformed; arbitrary bytes never panic the decoder; a message over 64 KiB is refused.
 
 use bytes::BytesMut;
+use kombat::game::score::Grade;
+use kombat::game::tournament::{Leaderboard, Standing, Status, TeamBoard, TeamRow, Total, TournamentView};
 use kombat::game::view::{Board, Panel, RoleView, Seated};
 use kombat::game::{Action, Event, IncidentState, Phase, Seat, Stamped};
 use kombat::net::codec::{self, FrameError};
@@ -28,7 +30,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 5 }, "00 05"),
+        ("Hello", ClientMsg::Hello { protocol_version: 6 }, "00 06"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -111,9 +113,29 @@ fn lobby() -> LobbyView {
     }
 }
 
+/// One team that won at turn 5, in its first round.
+fn leaderboard() -> Leaderboard {
+    let standing = Standing {
+        status: Status::Won,
+        turn: 5,
+        second: 1500,
+        budget_left: 0.5,
+        mood: Some(70),
+        grade: Some(Grade::B),
+        points: Some(61),
+    };
+    Leaderboard {
+        round: 1,
+        title: "Release".into(),
+        rows: vec![TeamRow { team: "team 1".into(), standing }],
+        past: vec![],
+        totals: vec![Total { team: "team 1".into(), points: 61, resolved: 1, rounds: 1 }],
+    }
+}
+
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 5 }, "00 05"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 6 }, "00 06"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -166,6 +188,22 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
             ServerMsg::Update { seq: 6, update: Update::Moved { seat: Seat::Troubleshooter(1) } },
             "03 06 05 01 01",
         ),
+        (
+            "Update (leaderboard)",
+            ServerMsg::Update { seq: 7, update: Update::Leaderboard(Box::new(leaderboard())) },
+            "03 07 06 01 07 52 65 6c 65 61 73 65 01 06 74 65\n61 6d 20 31 02 05 b8 17 00 00 00 00 00 00 e0 3f\n01 46 01 01 01 3d 00 01 06 74 65 61 6d 20 31 3d\n01 01",
+        ),
+        (
+            "Update (tournament)",
+            ServerMsg::Update {
+                seq: 8,
+                update: Update::Tournament(Box::new(TournamentView {
+                    leaderboard: leaderboard(),
+                    teams: vec![TeamBoard { team: "team 1".into(), view: None }],
+                })),
+            },
+            "03 08 07 01 07 52 65 6c 65 61 73 65 01 06 74 65\n61 6d 20 31 02 05 b8 17 00 00 00 00 00 00 e0 3f\n01 46 01 01 01 3d 00 01 06 74 65 61 6d 20 31 3d\n01 01 01 06 74 65 61 6d 20 31 00",
+        ),
         ("Done (done)", ServerMsg::Done { id: 1, result: Ok(()) }, "04 01 00"),
         (
             "Done (refused)",
@@ -200,7 +238,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 5, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 6, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }
@@ -230,10 +268,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 05");
-    assert!(DOC.contains("```\n00 00 00 02 00 05\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 06");
+    assert!(DOC.contains("```\n00 00 00 02 00 06\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 5 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 6 });
 }
 
 #[test]

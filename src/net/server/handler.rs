@@ -1,8 +1,10 @@
 //! One connection, start to end. The handler reads frames with a deadline on each (the handshake
 //! deadline for `Hello` and then `Join` or `Resume`; the heartbeat once joined), answers pings,
-//! and passes everything else to its table. A writer task owns the socket's other half and
-//! writes what the connection's [`Outbox`] queues. A frame that is too long or does not decode
-//! ends this connection only, with a `Refused` saying why where one can still be sent.
+//! and passes everything else to its table. A spectator who joined a tournament's code is a
+//! projector: it only watches, and the tournament sends it its pictures. A writer task owns the
+//! socket's other half and writes what the connection's [`Outbox`] queues. A frame that is too
+//! long or does not decode ends this connection only, with a `Refused` saying why where one can
+//! still be sent.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,4 +1,5 @@
-//! The registry: one task that owns the map from join codes to tables. It makes each new room's
+//! The registry: one task that owns the map from join codes to tables, and to tournaments (whose
+//! codes come from the same space and never collide with a room's). It makes each new room's
 //! code (retrying on the unlikely collision), takes back a room restored after a restart under its
 //! old code, finds a table for a code, lists the open tables (for the host's console), forgets a
 //! table when it ends, and on shutdown closes every table at once.

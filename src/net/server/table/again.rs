@@ -15,6 +15,8 @@ use crate::net::server::tournament::Incident;
 use crate::room::{RoomConfig, RoomHandle};
 use crate::scenario::Scenario;
 
+pub const IN_A_TOURNAMENT: &str =
+    "this room is a team in a tournament: the host starts the next round for every team at once";
 pub const NOT_OVER: &str = "the game is not over yet: play again once it has ended";
 pub const ONLY_THE_LEAD: &str = "only the game master does that (or the room's creator, when there is no game master)";
 
@@ -112,6 +114,11 @@ impl Table {
         }
         if !self.ended {
             self.notice(by, NOT_OVER);
+            return Ok(Flow::Continue);
+        }
+        if self.team.is_some() {
+            // Every team plays the same incident: the host starts the next round for all.
+            self.notice(by, IN_A_TOURNAMENT);
             return Ok(Flow::Continue);
         }
         let (current, difficulty) =
