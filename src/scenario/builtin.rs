@@ -56,6 +56,8 @@ pub const CARDS: &[(&str, &str)] = &[
     ("scheduler-manifest-moved", include_str!("../../scenarios/cards/scheduler-manifest-moved.ron")),
     ("corefile-typo", include_str!("../../scenarios/cards/corefile-typo.ron")),
     ("coredns-scaled-down", include_str!("../../scenarios/cards/coredns-scaled-down.ron")),
+    ("quota-blocks-restart", include_str!("../../scenarios/cards/quota-blocks-restart.ron")),
+    ("metrics-server-scaled-down", include_str!("../../scenarios/cards/metrics-server-scaled-down.ron")),
 ];
 
 /// (id, RON text) of every baseline in `scenarios/baselines/`, embedded.
