@@ -84,7 +84,7 @@ impl Cluster {
         let at_start = self.world();
         // When only some pods were written (and jobs), each controller looks only if one of
         // them is its own (`sim::changes`); its full pass would find nothing else to do.
-        let narrow = if at_start != seen { self.narrow_since(seen) } else { None };
+        let narrow = if at_start == seen { None } else { self.narrow_since(seen) };
         let skips = |kind: OwnerKind| narrow.as_ref().is_some_and(|n| !n.owned_by(kind));
         if at_start != seen {
             static_pods::step(self);
@@ -140,7 +140,7 @@ impl Cluster {
         }
         // Traffic is the same unless a node the pods ran on now shares its CPU differently.
         let traffic_changed =
-            changed && !(unseen && narrow.as_ref().is_some_and(|n| super::traffic::cpu_unchanged(self, n.nodes())));
+            changed && !(unseen && narrow.as_ref().is_some_and(|n| super::traffic::cpu_unchanged(self, &n.nodes())));
         super::traffic::step(self, traffic_changed);
         self.mark_reconciled(at_start);
     }

@@ -151,9 +151,9 @@ pub fn step(cluster: &mut Cluster, world_changed: bool) {
 
 /// Whether the nodes `nodes` share their CPU as the last traffic step found (under the load it
 /// found): when only pods no service selects changed, nothing else the step reads did.
-pub(in crate::sim) fn cpu_unchanged(cluster: &Cluster, nodes: std::collections::BTreeSet<&str>) -> bool {
+pub(in crate::sim) fn cpu_unchanged(cluster: &Cluster, nodes: &std::collections::BTreeSet<&str>) -> bool {
     let state = cluster.traffic();
-    let fresh = cpu::node_shares(cluster, &state.pod_load, &nodes);
+    let fresh = cpu::node_shares(cluster, &state.pod_load, nodes);
     nodes.iter().all(|n| fresh.get(*n).map(|s| s.to_bits()) == state.node_cpu.get(*n).map(|s| s.to_bits()))
 }
 

@@ -111,14 +111,13 @@ impl QuietSince {
             return None;
         }
         let asked = (pod.status.synced_world, cluster.world());
-        let at = match self.answers.iter().position(|(a, _, _)| *a == asked) {
-            Some(at) => at,
-            None => {
-                let narrow = cluster.narrow_since(asked.0);
-                let seen = narrow.as_ref().is_none_or(|n| n.seen_by_services(cluster));
-                self.answers.push((asked, narrow, seen));
-                self.answers.len() - 1
-            }
+        let at = if let Some(at) = self.answers.iter().position(|(a, _, _)| *a == asked) {
+            at
+        } else {
+            let narrow = cluster.narrow_since(asked.0);
+            let seen = narrow.as_ref().is_none_or(|n| n.seen_by_services(cluster));
+            self.answers.push((asked, narrow, seen));
+            self.answers.len() - 1
         };
         let (_, narrow, seen) = self.answers.get(at)?;
         narrow.as_ref().filter(|n| !n.contains(k)).map(|_| *seen)
