@@ -49,6 +49,14 @@ const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
     ("dns-cleanup-job", "Did anybody install something new on the cluster recently?", "janitor-installed"),
     ("two-problems", "Has anyone modified anything in your environment today?", "label-migration"),
     ("black-friday-scale", "Is anything set up differently compared to your last big sale?", "max-reset"),
+    ("library-loans", "Was anything new released or merged on your side today?", "two-prs"),
+    ("print-lab", "Did you ship something new this morning?", "release-520"),
+    ("quote-ports", "Has another team modified anything this morning?", "pr-88"),
+    ("lorem-ipsum", "Has someone on your side deployed or set up anything new lately?", "preview-deployed"),
+    ("course-rename", "Were any updates made to your setup last night?", "maintenance-notice"),
+    ("prod-deleted", "Has anything been modified in your environment today?", "wrong-context"),
+    ("ferry-dns", "Who else has access to your cluster, and did they change anything?", "platform-changes"),
+    ("sticky-image", "Is there any third-party software running in your cluster, from a vendor maybe?", "image-guard-trial"),
 ];
 
 #[test]

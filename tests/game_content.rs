@@ -76,6 +76,80 @@ const KNOWN: &[Known] = &[
         ],
         correct: &["hpa-max", "pod-quota"],
     },
+    Known {
+        id: "library-loans",
+        commands: &["describe pod -n lending -l app=loans-api", "get deployment loans-api -n lending -o yaml"],
+        correct: &["missing-configmap"],
+    },
+    Known {
+        id: "print-lab",
+        commands: &[
+            "rollout status deployment/orders -n pixelhaus",
+            "describe pod -n pixelhaus -l app=orders",
+            "get secrets -A",
+        ],
+        correct: &["secret-missing"],
+    },
+    Known {
+        id: "quote-ports",
+        commands: &[
+            "describe svc quote-engine -n quotes",
+            "logs deploy/quote-engine -n quotes --tail=5",
+            "describe pod -n quotes -l app=quote-engine",
+            // Fixing the Service alone brings the quotes back while the rollout stays stuck.
+            "patch svc quote-engine -n quotes -p '{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":9000}]}}'",
+            "/wait 1",
+        ],
+        correct: &["target-port"],
+    },
+    Known {
+        id: "lorem-ipsum",
+        commands: &[
+            "get pods -n gazette --show-labels",
+            "get endpoints gazette-web -n gazette",
+            "logs deploy/frontpage-preview -n gazette",
+        ],
+        correct: &["stray-preview"],
+    },
+    Known {
+        id: "course-rename",
+        commands: &["describe ingress students -n registrar", "get svc -n registrar -o wide"],
+        correct: &["stale-backends"],
+    },
+    Known {
+        id: "prod-deleted",
+        commands: &[
+            "describe pod -n billing -l app=invoices-api",
+            "get secret invoices-db-owner -n billing -o yaml",
+            "describe pvc search-index -n billing",
+            "describe storageclass standard",
+        ],
+        correct: &["secret-deleted", "no-default-sc"],
+    },
+    Known {
+        id: "ferry-dns",
+        commands: &[
+            "logs deploy/booking-web -n booking --tail=3",
+            "logs deploy/coredns -n kube-system",
+            "get configmap coredns -n kube-system -o yaml",
+        ],
+        correct: &["corefile-brace"],
+    },
+    Known {
+        id: "sticky-image",
+        commands: &[
+            "get pods -n clinic -l app=appointments -o jsonpath='{..image}'",
+            "get mutatingwebhookconfigurations",
+            "logs deploy/image-guard -n shieldwall",
+            // With the guard stopped and its webhook still registered, no pod can be created.
+            "scale deployment image-guard -n shieldwall --replicas=0",
+            "/wait 1",
+            "rollout restart deployment/appointments -n clinic",
+            "/wait 1",
+            "describe rs -n clinic -l app=appointments",
+        ],
+        correct: &["webhook-pins-image"],
+    },
 ];
 
 fn load(id: &str) -> Scenario {

@@ -16,6 +16,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("two-problems", include_str!("../../scenarios/two-problems.ron")),
     ("dns-cleanup-job", include_str!("../../scenarios/dns-cleanup-job.ron")),
     ("black-friday-scale", include_str!("../../scenarios/black-friday-scale.ron")),
+    ("library-loans", include_str!("../../scenarios/library-loans.ron")),
+    ("print-lab", include_str!("../../scenarios/print-lab.ron")),
+    ("quote-ports", include_str!("../../scenarios/quote-ports.ron")),
+    ("lorem-ipsum", include_str!("../../scenarios/lorem-ipsum.ron")),
+    ("course-rename", include_str!("../../scenarios/course-rename.ron")),
+    ("prod-deleted", include_str!("../../scenarios/prod-deleted.ron")),
+    ("ferry-dns", include_str!("../../scenarios/ferry-dns.ron")),
+    ("sticky-image", include_str!("../../scenarios/sticky-image.ron")),
 ];
 
 /// The raw sources, for `scenario validate` of the built-ins and tests.
