@@ -56,7 +56,11 @@ const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
     ("course-rename", "Were any updates made to your setup last night?", "maintenance-notice"),
     ("prod-deleted", "Has anything been modified in your environment today?", "wrong-context"),
     ("ferry-dns", "Who else has access to your cluster, and did they change anything?", "platform-changes"),
-    ("sticky-image", "Is there any third-party software running in your cluster, from a vendor maybe?", "image-guard-trial"),
+    (
+        "sticky-image",
+        "Is there any third-party software running in your cluster, from a vendor maybe?",
+        "image-guard-trial",
+    ),
 ];
 
 #[test]
