@@ -49,6 +49,14 @@ const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
     ("dns-cleanup-job", "Did anybody install something new on the cluster recently?", "janitor-installed"),
     ("two-problems", "Has anyone modified anything in your environment today?", "label-migration"),
     ("black-friday-scale", "Is anything set up differently compared to your last big sale?", "max-reset"),
+    ("private-registry", "Has anything been modified in your setup lately?", "private-repository"),
+    ("distroless-entrypoint", "Did your team deploy something new this morning?", "distroless-release"),
+    ("liveness-flap", "Did some other group alter anything today, for example in monitoring?", "obs-88"),
+    ("readiness-library", "Were there any edits to the catalogue setup since yesterday?", "chart-upgrade"),
+    ("payday-init", "Was any maintenance done on the servers this morning?", "kernel-patching"),
+    ("exam-quota", "Did another team introduce new rules or limits for your namespace yesterday?", "guardrails"),
+    ("presale-autoscale", "Did anything happen in the cluster overnight?", "janitor"),
+    ("lab-export-pileup", "Was something else deployed in the same window, perhaps a batch job?", "export-release"),
 ];
 
 #[test]

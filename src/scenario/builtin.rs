@@ -16,6 +16,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("two-problems", include_str!("../../scenarios/two-problems.ron")),
     ("dns-cleanup-job", include_str!("../../scenarios/dns-cleanup-job.ron")),
     ("black-friday-scale", include_str!("../../scenarios/black-friday-scale.ron")),
+    ("private-registry", include_str!("../../scenarios/private-registry.ron")),
+    ("distroless-entrypoint", include_str!("../../scenarios/distroless-entrypoint.ron")),
+    ("liveness-flap", include_str!("../../scenarios/liveness-flap.ron")),
+    ("readiness-library", include_str!("../../scenarios/readiness-library.ron")),
+    ("payday-init", include_str!("../../scenarios/payday-init.ron")),
+    ("exam-quota", include_str!("../../scenarios/exam-quota.ron")),
+    ("presale-autoscale", include_str!("../../scenarios/presale-autoscale.ron")),
+    ("lab-export-pileup", include_str!("../../scenarios/lab-export-pileup.ron")),
 ];
 
 /// The raw sources, for `scenario validate` of the built-ins and tests.
