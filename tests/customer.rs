@@ -54,7 +54,7 @@ const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
     ("liveness-flap", "Did some other group alter anything today, for example in monitoring?", "obs-88"),
     ("readiness-library", "Were there any edits to the catalogue setup since yesterday?", "chart-upgrade"),
     ("payday-init", "Was any maintenance done on the servers this morning?", "kernel-patching"),
-    ("exam-quota", "Did another team introduce new rules or limits for your namespace yesterday?", "guardrails"),
+    ("exam-morning", "Did another team introduce new rules or limits for your namespace yesterday?", "guardrails"),
     ("presale-autoscale", "Did anything happen in the cluster overnight?", "janitor"),
     ("lab-export-pileup", "Was something else deployed in the same window, perhaps a batch job?", "export-release"),
 ];

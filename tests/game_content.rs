@@ -109,7 +109,7 @@ const KNOWN: &[Known] = &[
         correct: &["cordoned-node"],
     },
     Known {
-        id: "exam-quota",
+        id: "exam-morning",
         commands: &[
             "get deploy exam-web -n exams",
             "describe rs -n exams -l app=exam-web",

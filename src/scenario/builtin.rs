@@ -21,7 +21,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("liveness-flap", include_str!("../../scenarios/liveness-flap.ron")),
     ("readiness-library", include_str!("../../scenarios/readiness-library.ron")),
     ("payday-init", include_str!("../../scenarios/payday-init.ron")),
-    ("exam-quota", include_str!("../../scenarios/exam-quota.ron")),
+    ("exam-morning", include_str!("../../scenarios/exam-morning.ron")),
     ("presale-autoscale", include_str!("../../scenarios/presale-autoscale.ron")),
     ("lab-export-pileup", include_str!("../../scenarios/lab-export-pileup.ron")),
 ];
