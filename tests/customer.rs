@@ -61,6 +61,14 @@ const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
         "Is there any third-party software running in your cluster, from a vendor maybe?",
         "image-guard-trial",
     ),
+    ("private-registry", "Has anything been modified in your setup lately?", "private-repository"),
+    ("distroless-entrypoint", "Did your team deploy something new this morning?", "distroless-release"),
+    ("liveness-flap", "Did some other group alter anything today, for example in monitoring?", "obs-88"),
+    ("readiness-library", "Were there any edits to the catalogue setup since yesterday?", "chart-upgrade"),
+    ("payday-init", "Was any maintenance done on the servers this morning?", "kernel-patching"),
+    ("exam-morning", "Did another team introduce new rules or limits for your namespace yesterday?", "guardrails"),
+    ("presale-autoscale", "Did anything happen in the cluster overnight?", "janitor"),
+    ("lab-export-pileup", "Was something else deployed in the same window, perhaps a batch job?", "export-release"),
 ];
 
 #[test]

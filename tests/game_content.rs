@@ -149,6 +149,68 @@ const KNOWN: &[Known] = &[
             "describe rs -n clinic -l app=appointments",
         ],
         correct: &["webhook-pins-image"],
+        id: "private-registry",
+        commands: &[
+            "describe pod -n clinics -l app=appointments-api",
+            "describe serviceaccount appointments-api -n clinics",
+        ],
+        correct: &["no-pull-secret"],
+    },
+    Known {
+        id: "distroless-entrypoint",
+        commands: &["get pods -n newsroom", "describe pod -n newsroom -l app=search"],
+        correct: &["shell-wrapper"],
+    },
+    Known {
+        id: "liveness-flap",
+        commands: &["describe pod -n fleet -l app=tracking-api", "rollout history deployment/tracking-api -n fleet"],
+        correct: &["liveness-port"],
+    },
+    Known {
+        id: "readiness-library",
+        commands: &[
+            "describe pod opac-0 -n catalogue",
+            "describe svc opac -n catalogue",
+            "exec opac-0 -n catalogue -- cat /opt/opac/README",
+        ],
+        correct: &["readiness-path"],
+    },
+    Known {
+        id: "payday-init",
+        commands: &["get pods -n payroll", "describe pod -n payroll -l app=payroll-db", "get nodes"],
+        correct: &["cordoned-node"],
+    },
+    Known {
+        id: "exam-morning",
+        commands: &[
+            "get deploy exam-web -n exams",
+            "describe rs -n exams -l app=exam-web",
+            "describe quota exams-quota -n exams",
+        ],
+        correct: &["quota-limits"],
+    },
+    Known {
+        id: "presale-autoscale",
+        commands: &[
+            "get hpa -n tickets",
+            "describe hpa shop -n tickets",
+            "get deploy -n kube-system",
+            // Once the autoscaler can see, the presale wave runs it into the quota.
+            "scale deployment metrics-server -n kube-system --replicas=1",
+            "/wait 6",
+            "describe rs -n tickets -l app=shop",
+        ],
+        correct: &["both"],
+    },
+    Known {
+        id: "lab-export-pileup",
+        commands: &[
+            "describe rs -n lab -l app=portal",
+            "get pods -n lab",
+            "describe cronjob results-export -n lab",
+            "logs -n lab job/results-export-29922250",
+        ],
+        correct: &["pileup"],
     },
 ];
 

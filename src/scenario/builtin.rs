@@ -24,6 +24,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("prod-deleted", include_str!("../../scenarios/prod-deleted.ron")),
     ("ferry-dns", include_str!("../../scenarios/ferry-dns.ron")),
     ("sticky-image", include_str!("../../scenarios/sticky-image.ron")),
+    ("private-registry", include_str!("../../scenarios/private-registry.ron")),
+    ("distroless-entrypoint", include_str!("../../scenarios/distroless-entrypoint.ron")),
+    ("liveness-flap", include_str!("../../scenarios/liveness-flap.ron")),
+    ("readiness-library", include_str!("../../scenarios/readiness-library.ron")),
+    ("payday-init", include_str!("../../scenarios/payday-init.ron")),
+    ("exam-morning", include_str!("../../scenarios/exam-morning.ron")),
+    ("presale-autoscale", include_str!("../../scenarios/presale-autoscale.ron")),
+    ("lab-export-pileup", include_str!("../../scenarios/lab-export-pileup.ron")),
 ];
 
 /// The raw sources, for `scenario validate` of the built-ins and tests.
