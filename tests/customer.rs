@@ -49,6 +49,14 @@ const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
     ("dns-cleanup-job", "Did anybody install something new on the cluster recently?", "janitor-installed"),
     ("two-problems", "Has anyone modified anything in your environment today?", "label-migration"),
     ("black-friday-scale", "Is anything set up differently compared to your last big sale?", "max-reset"),
+    ("rack-maintenance", "Were there any modifications on your side since yesterday?", "rack-b-maintenance"),
+    ("podcast-disk-full", "Did anybody on your side make modifications yesterday?", "extra-logging"),
+    ("new-node-pool", "Has your team or anybody altered something since Friday?", "pool-migration"),
+    ("exam-morning-nodes", "What did your team modify before the exams began?", "added-servers"),
+    ("clinic-after-reboot", "Did your team ship anything lately?", "release-6-1"),
+    ("on-sale-frozen", "Were there any edits on your side before the rush?", "scale-did-nothing"),
+    ("lunch-rush-rollout", "Has anything been rolled out on your side today?", "release-5"),
+    ("upgrade-day", "Did your team modify anything in the past hour?", "drain-hangs"),
 ];
 
 #[test]

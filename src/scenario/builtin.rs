@@ -16,6 +16,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("two-problems", include_str!("../../scenarios/two-problems.ron")),
     ("dns-cleanup-job", include_str!("../../scenarios/dns-cleanup-job.ron")),
     ("black-friday-scale", include_str!("../../scenarios/black-friday-scale.ron")),
+    ("rack-maintenance", include_str!("../../scenarios/rack-maintenance.ron")),
+    ("podcast-disk-full", include_str!("../../scenarios/podcast-disk-full.ron")),
+    ("new-node-pool", include_str!("../../scenarios/new-node-pool.ron")),
+    ("exam-morning-nodes", include_str!("../../scenarios/exam-morning-nodes.ron")),
+    ("clinic-after-reboot", include_str!("../../scenarios/clinic-after-reboot.ron")),
+    ("on-sale-frozen", include_str!("../../scenarios/on-sale-frozen.ron")),
+    ("lunch-rush-rollout", include_str!("../../scenarios/lunch-rush-rollout.ron")),
+    ("upgrade-day", include_str!("../../scenarios/upgrade-day.ron")),
 ];
 
 /// The raw sources, for `scenario validate` of the built-ins and tests.
