@@ -69,6 +69,14 @@ const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
     ("exam-morning", "Did another team introduce new rules or limits for your namespace yesterday?", "guardrails"),
     ("presale-autoscale", "Did anything happen in the cluster overnight?", "janitor"),
     ("lab-export-pileup", "Was something else deployed in the same window, perhaps a batch job?", "export-release"),
+    ("rack-maintenance", "Were there any modifications on your side since yesterday?", "rack-b-maintenance"),
+    ("podcast-disk-full", "Did anybody on your side make modifications yesterday?", "extra-logging"),
+    ("new-node-pool", "Has your team or anybody altered something since Friday?", "pool-migration"),
+    ("exam-morning-nodes", "What did your team modify before the exams began?", "added-servers"),
+    ("clinic-after-reboot", "Did your team ship anything lately?", "release-6-1"),
+    ("on-sale-frozen", "Were there any edits on your side before the rush?", "scale-did-nothing"),
+    ("lunch-rush-rollout", "Has anything been rolled out on your side today?", "release-5"),
+    ("upgrade-day", "Did your team modify anything in the past hour?", "drain-hangs"),
 ];
 
 #[test]

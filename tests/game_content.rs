@@ -211,6 +211,75 @@ const KNOWN: &[Known] = &[
             "logs -n lab job/results-export-29922250",
         ],
         correct: &["pileup"],
+        id: "rack-maintenance",
+        commands: &[
+            "describe node worker-3",
+            "describe pod -n booking -l app=booking-web",
+            "ssh worker-3 -- systemctl status kubelet",
+        ],
+        correct: &["kubelets-stopped"],
+    },
+    Known {
+        id: "podcast-disk-full",
+        commands: &[
+            "describe pod -n wavecast -l app=feed-server",
+            "describe node pod-node-a",
+            "ssh pod-node-a -- du -sh /var/log/*",
+        ],
+        correct: &["debug-log-filled-disks"],
+    },
+    Known {
+        id: "new-node-pool",
+        commands: &["describe pod -n spokes -l app=web", "describe node general-v2-a"],
+        correct: &["batch-taint"],
+    },
+    Known {
+        id: "exam-morning-nodes",
+        commands: &[
+            "describe node rsb-worker-3",
+            "describe pod -n classbook -l app=portal",
+            "ssh rsb-worker-3 -- ls /etc/cni/net.d",
+        ],
+        correct: &["cni-disabled"],
+    },
+    Known {
+        id: "clinic-after-reboot",
+        commands: &[
+            "get nodes",
+            "ssh clinic-node-2 -- journalctl -u kubelet",
+            "ssh clinic-node-2 -- cat /etc/fstab",
+            "describe pod -n clinic -l app=clinic-api",
+        ],
+        correct: &["swap-on", "oom"],
+    },
+    Known {
+        id: "on-sale-frozen",
+        commands: &[
+            "get deploy -n tickets",
+            "get pods -n kube-system",
+            "ssh control-plane -- ls /etc/kubernetes/manifests-rotating",
+        ],
+        correct: &["manifests-parked"],
+    },
+    Known {
+        id: "lunch-rush-rollout",
+        commands: &[
+            "rollout status deployment/orders-api -n forkful",
+            "describe pod -n forkful -l app=orders-api",
+            "logs -n forkful -l app=orders-api --tail=2",
+            "get mutatingwebhookconfigurations",
+        ],
+        correct: &["bad-release"],
+    },
+    Known {
+        id: "upgrade-day",
+        commands: &[
+            "get nodes",
+            "ssh hcu-w3 -- journalctl -u kubelet",
+            "describe pdb payments-api -n banking",
+            "get pdb -n banking",
+        ],
+        correct: &["pdb", "skew"],
     },
 ];
 

@@ -32,6 +32,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("exam-morning", include_str!("../../scenarios/exam-morning.ron")),
     ("presale-autoscale", include_str!("../../scenarios/presale-autoscale.ron")),
     ("lab-export-pileup", include_str!("../../scenarios/lab-export-pileup.ron")),
+    ("rack-maintenance", include_str!("../../scenarios/rack-maintenance.ron")),
+    ("podcast-disk-full", include_str!("../../scenarios/podcast-disk-full.ron")),
+    ("new-node-pool", include_str!("../../scenarios/new-node-pool.ron")),
+    ("exam-morning-nodes", include_str!("../../scenarios/exam-morning-nodes.ron")),
+    ("clinic-after-reboot", include_str!("../../scenarios/clinic-after-reboot.ron")),
+    ("on-sale-frozen", include_str!("../../scenarios/on-sale-frozen.ron")),
+    ("lunch-rush-rollout", include_str!("../../scenarios/lunch-rush-rollout.ron")),
+    ("upgrade-day", include_str!("../../scenarios/upgrade-day.ron")),
 ];
 
 /// The raw sources, for `scenario validate` of the built-ins and tests.
