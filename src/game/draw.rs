@@ -144,7 +144,7 @@ fn root_cause_options(
 ) -> Vec<crate::scenario::layer::RootCause> {
     use crate::scenario::layer::RootCause;
     // A fixed tweak of the seed: another stream than the draw's.
-    let mut rng = ChaCha8Rng::seed_from_u64(request.seed ^ 0x5eed_0f_c0a5e);
+    let mut rng = ChaCha8Rng::seed_from_u64(request.seed ^ 0x05ee_d0fc_0a5e);
     let mut options =
         vec![RootCause { id: "cause-1".to_owned(), text: scenario.game.postmortem.root_cause.clone(), correct: true }];
     let Ok(cluster) = business.cluster() else { return Vec::new() };
