@@ -102,6 +102,13 @@ fn draws_prove(difficulty: Difficulty, seeds: std::ops::Range<u64>) {
         let drawn = draw(&request).unwrap_or_else(|e| panic!("{difficulty} seed {seed}: {e}"));
         let (least, most) = kombat::game::draw::card_count(difficulty);
         assert!((least..=most).contains(&drawn.picks.len()), "{difficulty} seed {seed}: {:?}", drawn.picks);
+        // Easy mode's multiple choice: one right option (every card's root cause) among wrong
+        // ones from other cards, named after this baseline's objects.
+        let options = &drawn.scenario.game.root_causes;
+        assert_eq!(options.iter().filter(|o| o.correct).count(), 1, "{difficulty} seed {seed}: {options:?}");
+        assert!(options.len() >= 3, "{difficulty} seed {seed}: {options:?}");
+        let right = options.iter().find(|o| o.correct).map(|o| o.text.as_str()).unwrap_or_default();
+        assert_eq!(right, drawn.scenario.game.postmortem.root_cause);
         let again = draw(&request).expect("draws again");
         assert_eq!(to_ron(&drawn.scenario), to_ron(&again.scenario), "{difficulty} seed {seed} is deterministic");
     }

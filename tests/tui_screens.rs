@@ -128,6 +128,63 @@ fn picker_solo() {
     snapshot_both("picker_solo", &app);
 }
 
+/// Solo practice ends with "Random incident": the difficulty and the seed being typed.
+#[test]
+fn picker_random_incident() {
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert!(matches!(app.screen, Screen::Picker { selected, browse: false } if selected == app.catalog.len()));
+    snapshot_both("picker_random_fresh_seed", &app);
+    type_text(&mut app, "4x2");
+    assert_eq!(app.random_seed, "42", "only digits go into the seed");
+    snapshot_both("picker_random_seed_typed", &app);
+}
+
+/// A random incident's game shows its seed in the header, so friends can play the same one.
+#[test]
+fn random_incident_shows_its_seed() {
+    use kombat::game::Difficulty;
+    use kombat::game::draw::{Request, draw as draw_incident};
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    type_text(&mut app, "42");
+    let effects = update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    assert_eq!(
+        effects,
+        vec![kombat::tui::app::Effect::StartRandom {
+            difficulty: Difficulty::Normal,
+            seed: Some(42),
+            profile: "player".to_owned()
+        }]
+    );
+    let deck = kombat::scenario::cards().expect("cards");
+    let baselines = kombat::scenario::baselines().expect("baselines");
+    let request = Request {
+        deck: &deck,
+        baselines: &baselines,
+        baseline: None,
+        cards: &[],
+        difficulty: Difficulty::Normal,
+        seed: 42,
+    };
+    let drawn = draw_incident(&request).expect("seed 42 draws");
+    update(&mut app, Msg::Drawn { scenario: drawn.scenario.id.clone(), seed: 42 });
+    let mut game = Game::new(drawn.scenario, 42).expect("builds");
+    game.seat(Seat::Liaison, "you");
+    game.seat(Seat::Troubleshooter(0), "you");
+    game.start();
+    update(&mut app, Msg::Views(views(&game)));
+    let Screen::Game(screen) = &app.screen else { panic!("in game") };
+    assert!(screen.scenario.starts_with("random-"), "{}", screen.scenario);
+    for (w, h) in SIZES {
+        let frame = draw(&app, w, h);
+        assert!(frame.lines().take(3).any(|l| l.contains("seed 42")), "{frame}");
+        assert_snapshot!(format!("random_incident_game_{w}x{h}"), frame);
+    }
+}
+
 #[test]
 fn picker_browse() {
     let mut app = new_app();

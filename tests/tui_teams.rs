@@ -128,6 +128,10 @@ fn the_projector_shows_the_leaderboard_over_every_teams_board() {
     let first = text.find("team 1").expect("team 1 on the board");
     let second = text.find("team 2").expect("team 2 on the board");
     assert!(first < second, "the winner ranks first:\n{text}");
+    // The winner's board and the leaderboard name the same turn (the closing turn after the win
+    // is not the turn it was won in).
+    assert_eq!(text.matches("won at turn 2").count(), 2, "board and leaderboard agree:\n{text}");
+    assert!(!text.contains("turn 3/15"), "{text}");
     // What only the team's own seats saw stays off the wall.
     assert!(!text.contains("image updated"), "{text}");
     // A projector only watches: its one key leaves, after asking.

@@ -93,7 +93,8 @@ pub fn draw(request: &Request<'_>) -> Result<Drawn, DrawError> {
             Ok((business, picks)) => {
                 let chosen: Vec<Pick<'_>> = picks.iter().map(|(card, target)| Pick { card, target }).collect();
                 let id = format!("random-{}-{}", business.id, request.seed);
-                let scenario = compose(business, &chosen, request.seed, &id)?;
+                let mut scenario = compose(business, &chosen, request.seed, &id)?;
+                scenario.game.root_causes = root_cause_options(&scenario, request, business, &picks);
                 match fair(&scenario, request.seed) {
                     Ok(()) => {
                         return Ok(Drawn {
@@ -125,6 +126,53 @@ pub fn fair(scenario: &Scenario, seed: u64) -> Result<(), String> {
         None => Ok(()),
         Some(step) => Err(format!("{} ({})", step.name, step.detail)),
     }
+}
+
+/// Wrong options the easy-mode multiple-choice declaration offers next to the right one.
+pub const WRONG_ROOT_CAUSES: usize = 3;
+
+/// The multiple-choice declaration easy mode offers (hand-written scenarios have one): the
+/// drawn cards' root causes together as the right option, and the root causes of up to
+/// [`WRONG_ROOT_CAUSES`] other cards of other modes, each aimed at an object of the same
+/// baseline so it names real things, in an order drawn from the seed (the right one is not
+/// always first). Its own stream, so the draw itself is the same with or without it.
+fn root_cause_options(
+    scenario: &Scenario,
+    request: &Request<'_>,
+    business: &Business,
+    picks: &[(&CardTemplate, ObjectRef)],
+) -> Vec<crate::scenario::layer::RootCause> {
+    use crate::scenario::layer::RootCause;
+    // A fixed tweak of the seed: another stream than the draw's.
+    let mut rng = ChaCha8Rng::seed_from_u64(request.seed ^ 0x05ee_d0fc_0a5e);
+    let mut options =
+        vec![RootCause { id: "cause-1".to_owned(), text: scenario.game.postmortem.root_cause.clone(), correct: true }];
+    let Ok(cluster) = business.cluster() else { return Vec::new() };
+    let mut others: Vec<&CardTemplate> =
+        request.deck.iter().filter(|c| !picks.iter().any(|(p, _)| p.head.mode == c.head.mode)).collect();
+    while options.len() <= WRONG_ROOT_CAUSES && !others.is_empty() {
+        let card = others.swap_remove(rng.random_range(0..others.len()));
+        let bindings = targets(&card.head, &cluster);
+        if bindings.is_empty() {
+            continue;
+        }
+        let binding = &bindings[rng.random_range(0..bindings.len())];
+        let Ok(bound) = card.instantiate(binding) else { continue };
+        let text = bound.postmortem.root_cause;
+        if text.is_empty() || options.iter().any(|o| o.text == text) {
+            continue;
+        }
+        options.push(RootCause { id: format!("cause-{}", options.len() + 1), text, correct: false });
+    }
+    // Shuffled (Fisher–Yates) and numbered in the new order, so neither place nor id tells.
+    for i in (1..options.len()).rev() {
+        let j = rng.random_range(0..=i);
+        options.swap(i, j);
+    }
+    for (i, option) in options.iter_mut().enumerate() {
+        option.id = format!("cause-{}", i + 1);
+    }
+    if options.iter().any(|o| o.text.is_empty()) { Vec::new() } else { options }
 }
 
 type Chosen<'a> = (&'a Business, Vec<(&'a CardTemplate, ObjectRef)>);

@@ -74,9 +74,7 @@ impl Standing {
     pub fn of(game: &Game) -> Standing {
         let ending = score::ending(game);
         let (status, turn) = match ending.map(|(_, outcome)| outcome) {
-            Some(Outcome::Won { turn }) => (Status::Won, *turn),
-            Some(Outcome::Lost { turn, .. }) => (Status::Lost, *turn),
-            Some(Outcome::Stopped { turn }) => (Status::Stopped, *turn),
+            Some(outcome) => ended(outcome),
             None if matches!(game.phase, Phase::Lobby) => (Status::Lobby, words::turn_of_play(game.turn())),
             None => (Status::Playing, words::turn_of_play(game.turn())),
         };
@@ -112,6 +110,22 @@ impl Standing {
             status => format!("{} at turn {}", status.as_str(), self.turn),
         }
     }
+}
+
+/// How an ended game stands: won, lost or stopped, at the turn its outcome names (the turn the
+/// incident was resolved in, before the closing turn).
+pub fn ended(outcome: &Outcome) -> (Status, u32) {
+    match outcome {
+        Outcome::Won { turn } => (Status::Won, *turn),
+        Outcome::Lost { turn, .. } => (Status::Lost, *turn),
+        Outcome::Stopped { turn } => (Status::Stopped, *turn),
+    }
+}
+
+/// `won at turn 2`: an ended game as the leaderboard words it, for every screen that says it.
+pub fn ended_text(outcome: &Outcome) -> String {
+    let (status, turn) = ended(outcome);
+    format!("{} at turn {turn}", status.as_str())
 }
 
 /// What a team's room tells its tournament after a batch: the game's standing (the host's, with

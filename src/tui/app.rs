@@ -149,6 +149,8 @@ pub struct DebriefScreen {
     /// This player may lead the hosted table: the game master, or anyone at a table without one
     /// (the room's creator may then; the server decides and says so to anyone else).
     pub leads: bool,
+    /// A solo random incident: "Play again" draws the same one again.
+    pub random: Option<RandomIncident>,
 }
 
 impl DebriefScreen {
@@ -272,7 +274,20 @@ pub struct App {
     /// The hosted room is a team in a tournament: its leaderboard as last heard (the debrief
     /// shows it).
     pub leaderboard: Option<Box<Leaderboard>>,
+    /// The seed typed on the solo picker's "Random incident" row (digits; empty: a fresh one).
+    pub random_seed: String,
 }
+
+/// A solo game of a random incident: what it was drawn with, so it can be played again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RandomIncident {
+    pub difficulty: Difficulty,
+    /// Known once the shell drew it (`Msg::Drawn`); asked for, or none for a fresh one before.
+    pub seed: Option<u64>,
+}
+
+/// The most digits the seed field takes (a `u64` has at most 20).
+pub const SEED_DIGITS: usize = 19;
 
 /// Something that happened.
 #[derive(Clone, Debug)]
@@ -306,6 +321,11 @@ pub enum Msg {
     Warning(String),
     /// The shell could not start a game.
     StartFailed(String),
+    /// The shell drew the random incident being started: its scenario id and seed.
+    Drawn {
+        scenario: String,
+        seed: u64,
+    },
     /// News from the server of a hosted game.
     Net(NetMsg),
     /// The journals in the data directory, newest first, or why they could not be listed.
@@ -322,6 +342,14 @@ pub enum Effect {
     StartSolo {
         scenario: String,
         difficulty: Difficulty,
+        profile: String,
+    },
+    /// Draw a random incident at `difficulty` with `seed` (none: the shell picks a fresh one),
+    /// prove it and start a solo game of it; the shell answers with `Msg::Drawn`, then as for
+    /// `StartSolo`.
+    StartRandom {
+        difficulty: Difficulty,
+        seed: Option<u64>,
         profile: String,
     },
     /// Send an action to the room as `seat`.
@@ -376,7 +404,18 @@ impl App {
             area: Rect::new(0, 0, super::render::MIN_WIDTH, super::render::MIN_HEIGHT),
             now: None,
             leaderboard: None,
+            random_seed: String::new(),
         }
+    }
+
+    /// The rows of the picker: the scenarios, then (for solo play) "Random incident".
+    pub fn picker_rows(&self, browse: bool) -> usize {
+        self.catalog.len() + usize::from(!browse)
+    }
+
+    /// The seed typed for a random incident, if any.
+    pub fn typed_seed(&self) -> Option<u64> {
+        self.random_seed.parse().ok()
     }
 
     /// The actions worth showing in the footer now, in order.
@@ -509,6 +548,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.show(format!("warning: {text}"), true);
             Vec::new()
         }
+        Msg::Drawn { scenario, seed } => {
+            if let Screen::Game(game) = &mut app.screen {
+                game.scenario = scenario;
+                if let Some(random) = &mut game.random {
+                    random.seed = Some(seed);
+                }
+            }
+            Vec::new()
+        }
         Msg::StartFailed(text) => {
             app.screen = Screen::Picker { selected: 0, browse: false };
             app.show(format!("cannot start the game: {text}"), true);
@@ -547,6 +595,7 @@ fn on_views(app: &mut App, views: Vec<RoleView>) {
             selected: 0,
             hosted,
             leads,
+            random: game.random,
         };
         app.screen = Screen::Debrief(Box::new(debrief));
         app.overlay = None;
@@ -561,6 +610,12 @@ fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
     }
     if app.overlay.is_some() {
         return on_overlay_key(app, key);
+    }
+    if let Screen::Picker { selected, browse: false } = app.screen
+        && selected == app.catalog.len()
+        && edit_seed(app, event)
+    {
+        return Vec::new();
     }
     match app.screen {
         Screen::Game(_) => return play::on_key(app, key, event),
@@ -583,9 +638,33 @@ fn on_key(app: &mut App, event: &KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Digits and Backspace on the "Random incident" row edit its seed; true when the key did.
+fn edit_seed(app: &mut App, event: &KeyEvent) -> bool {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    if event.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+        return false;
+    }
+    match event.code {
+        KeyCode::Char(c @ '0'..='9') => {
+            if app.random_seed.len() < SEED_DIGITS && !(app.random_seed.is_empty() && c == '0') {
+                app.random_seed.push(c);
+            }
+            true
+        }
+        KeyCode::Backspace if !app.random_seed.is_empty() => {
+            app.random_seed.pop();
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Title, picker and debrief. None when the action means nothing here.
 fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
-    let scenarios = app.catalog.len();
+    let rows = match app.screen {
+        Screen::Picker { browse, .. } => app.picker_rows(browse),
+        _ => app.catalog.len(),
+    };
     let page = super::render::page_rows(app);
     match (&mut app.screen, action) {
         (_, Action::Help) => app.overlay = Some(Overlay::Help),
@@ -602,12 +681,16 @@ fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             let item = MenuItem::ALL.get(*selected).copied().unwrap_or(MenuItem::Solo);
             return Some(choose(app, item));
         }
-        (Screen::Picker { selected, .. }, Action::Up) if scenarios > 0 => {
-            *selected = selected.checked_sub(1).unwrap_or(scenarios - 1);
+        (Screen::Picker { selected, .. }, Action::Up) if rows > 0 => {
+            *selected = selected.checked_sub(1).unwrap_or(rows - 1);
         }
-        (Screen::Picker { selected, .. }, Action::Down) if scenarios > 0 => *selected = (*selected + 1) % scenarios,
+        (Screen::Picker { selected, .. }, Action::Down) if rows > 0 => *selected = (*selected + 1) % rows,
         (Screen::Picker { .. }, Action::Back | Action::Quit) => app.screen = Screen::Title { selected: 0 },
         (Screen::Picker { .. }, Action::Difficulty) => app.difficulty = app.difficulty.next(),
+        (Screen::Picker { selected, browse: false }, Action::Select) if *selected == app.catalog.len() => {
+            let random = RandomIncident { difficulty: app.difficulty, seed: app.typed_seed() };
+            return Some(start_random(app, random));
+        }
         (Screen::Picker { selected, .. }, Action::Select) => {
             let entry = app.catalog.get(*selected)?;
             return Some(start(app, entry.id.clone()));
@@ -666,9 +749,30 @@ fn start(app: &mut App, scenario: String) -> Vec<Effect> {
     vec![Effect::StartSolo { scenario, difficulty: app.difficulty, profile: app.player_name.clone() }]
 }
 
+/// Opens the game screen for a random incident and asks the shell to draw and start it.
+fn start_random(app: &mut App, random: RandomIncident) -> Vec<Effect> {
+    let mut game = GameScreen::new("random".to_owned());
+    game.profile.clone_from(&app.player_name);
+    game.random = Some(random);
+    app.screen = Screen::Game(Box::new(game));
+    vec![Effect::StartRandom { difficulty: random.difficulty, seed: random.seed, profile: app.player_name.clone() }]
+}
+
 fn after_debrief(app: &mut App, button: DebriefButton) -> Vec<Effect> {
     let Screen::Debrief(d) = &app.screen else { return Vec::new() };
     let current = d.scenario.clone();
+    if let Some(random) = d.random
+        && !d.hosted
+    {
+        let mut effects = vec![Effect::LeaveGame];
+        match button {
+            // The same incident again; the next one is a fresh draw at the same difficulty.
+            DebriefButton::PlayAgain => effects.extend(start_random(app, random)),
+            DebriefButton::NextScenario => effects.extend(start_random(app, RandomIncident { seed: None, ..random })),
+            DebriefButton::Menu => app.screen = Screen::Title { selected: 0 },
+        }
+        return effects;
+    }
     if d.hosted && d.leads && button != DebriefButton::Menu {
         // The room plays again, with everyone in it: its lobby comes back (`NetMsg::Lobby`).
         let next = button == DebriefButton::NextScenario;

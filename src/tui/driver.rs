@@ -208,6 +208,29 @@ impl Shell {
             Effect::Host(_) if self.settings.join_only.is_some() => {
                 Some(Msg::Net(NetMsg::Failed(REMOTE_ONLY_JOINS.to_owned())))
             }
+            Effect::StartRandom { .. } if self.settings.join_only.is_some() => {
+                Some(Msg::StartFailed(REMOTE_ONLY_JOINS.to_owned()))
+            }
+            Effect::StartRandom { difficulty, seed, profile } => {
+                self.leave().await;
+                // The seed is the shell's when none was typed, never the game's stream.
+                let seed = seed.unwrap_or_else(random_seed);
+                match start_random(difficulty, seed, &self.settings).await {
+                    Ok((scenario, sender, events)) => {
+                        let _ = self.to_app.send(Msg::Drawn { scenario, seed }).await;
+                        let forwarder = tokio::spawn(forward(events, self.to_app.clone()));
+                        self.playing = Some(Playing { sender, forwarder });
+                        // One command history for every random incident.
+                        let dir = self.settings.data_dir.as_deref();
+                        let lines = dir.map(|d| history::load(d, &profile, "random")).unwrap_or_default();
+                        Some(Msg::History(lines))
+                    }
+                    Err(e) => {
+                        tracing::warn!("cannot start a random incident (seed {seed}): {e:#}");
+                        Some(Msg::StartFailed(format!("{e:#}")))
+                    }
+                }
+            }
             Effect::StartSolo { scenario, difficulty, profile } => {
                 self.leave().await;
                 match start_solo(&scenario, difficulty, &self.settings).await {
@@ -409,6 +432,41 @@ async fn start_solo(id: &str, difficulty: Difficulty, settings: &Settings) -> an
     let seat = seat::solo(game, config, &SOLO_SEATS, PLAYER).await?;
     tracing::info!(scenario = id, seed, %difficulty, "solo game started");
     Ok(seat)
+}
+
+/// Draws, proves and starts a random incident seeded with `seed` (the game too, as
+/// `kombat console --random` does); answers with the scenario's id.
+async fn start_random(
+    difficulty: Difficulty,
+    seed: u64,
+    settings: &Settings,
+) -> anyhow::Result<(String, SeatSender, SeatEvents)> {
+    let deck = scenario::cards()?;
+    let baselines = scenario::baselines()?;
+    let request =
+        crate::game::draw::Request { deck: &deck, baselines: &baselines, baseline: None, cards: &[], difficulty, seed };
+    let drawn = crate::game::draw::draw(&request)?;
+    let text = scenario::to_ron(&drawn.scenario).map_err(|e| anyhow::anyhow!("cannot print the incident: {e}"))?;
+    let id = drawn.scenario.id.clone();
+    let game = Game::new(drawn.scenario, seed)
+        .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
+        .with_difficulty(difficulty);
+    let config = RoomConfig {
+        seed,
+        scenario_text: text.into(),
+        data_dir: settings.data_dir.clone(),
+        turn_timer: None,
+        keep_result: true,
+    };
+    let seat = seat::solo(game, config, &SOLO_SEATS, PLAYER).await?;
+    tracing::info!(scenario = id, seed, %difficulty, "random incident started");
+    Ok((id, seat.0, seat.1))
+}
+
+/// A seed for a random incident nobody typed one for: small enough to read out to a friend.
+fn random_seed() -> u64 {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    (now.as_secs() ^ u64::from(now.subsec_nanos())) % 1_000_000
 }
 
 /// A seed from the clock, so each solo game's cluster differs a little (pod names, timing).

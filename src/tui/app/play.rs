@@ -148,6 +148,8 @@ pub struct GameScreen {
     /// A replayed game's screen: it shows what the seat saw and takes no input, so it has no
     /// prompt.
     pub watching: bool,
+    /// A solo random incident: its difficulty and seed (the header shows the seed).
+    pub random: Option<super::RandomIncident>,
 }
 
 impl GameScreen {
@@ -175,6 +177,7 @@ impl GameScreen {
             manifest: None,
             saved: None,
             watching: false,
+            random: None,
         }
     }
 
@@ -185,6 +188,11 @@ impl GameScreen {
         game.targets = vec![default_target(seat)];
         game.active = 0;
         game
+    }
+
+    /// The name the command history is kept under: random incidents share one.
+    pub fn history_key(&self) -> &str {
+        if self.random.is_some() { "random" } else { &self.scenario }
     }
 
     pub fn seat(&self) -> Seat {
@@ -598,7 +606,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
     game.history_mut().push(&line);
     match target {
         Target::Console if manifest::opens(&line).is_some() => {
-            let scenario = game.scenario.clone();
+            let scenario = game.history_key().to_owned();
             let profile = game.profile.clone();
             let mut pane = ManifestEditor::new(&line, "");
             let mut effects = vec![Effect::Remember { profile, scenario, line: line.clone() }];
@@ -613,7 +621,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
             effects
         }
         Target::Console => {
-            let scenario = game.scenario.clone();
+            let scenario = game.history_key().to_owned();
             let profile = game.profile.clone();
             vec![
                 Effect::Act { seat, action: GameAction::Command(line.clone()) },

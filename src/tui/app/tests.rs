@@ -168,11 +168,50 @@ fn the_picker_starts_the_chosen_scenario() {
     assert_eq!(game.seats, [Seat::Liaison, TS]);
     assert_eq!(game.seat(), TS, "a newcomer starts at the console");
     assert!(game.views.is_empty());
-    // The picker wraps too.
+    // The picker wraps too, to "Random incident" below the scenarios.
     let mut app = self::app();
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Up);
-    assert!(matches!(app.screen, Screen::Picker { selected, .. } if selected == app.catalog.len() - 1));
+    assert!(matches!(app.screen, Screen::Picker { selected, .. } if selected == app.catalog.len()));
+}
+
+#[test]
+fn the_random_incident_row_takes_a_seed_and_starts_a_draw() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    // Digits only, no leading zero, Backspace takes one back.
+    type_text(&mut app, "0a7x31");
+    assert_eq!(app.random_seed, "731");
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(app.typed_seed(), Some(73));
+    press(&mut app, KeyCode::Char('d'));
+    assert_eq!(app.difficulty, Difficulty::Hard, "the difficulty key still works on the row");
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::StartRandom { difficulty: Difficulty::Hard, seed: Some(73), profile: "player".to_owned() }]
+    );
+    assert_eq!(screen(&app).random, Some(RandomIncident { difficulty: Difficulty::Hard, seed: Some(73) }));
+    // The shell says what it drew; the header shows the seed from then on.
+    update(&mut app, Msg::Drawn { scenario: "random-shop-73".to_owned(), seed: 73 });
+    assert_eq!(screen(&app).scenario, "random-shop-73");
+    assert_eq!(screen(&app).history_key(), "random");
+    // With nothing typed the shell picks the seed.
+    let mut app = self::app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::StartRandom { difficulty: Difficulty::Normal, seed: None, profile: "player".to_owned() }]
+    );
+    // In "Scenarios" (browsing) there is no random row: Up wraps to the last scenario.
+    let mut app = self::app();
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert!(matches!(app.screen, Screen::Picker { selected, browse: true } if selected == app.catalog.len() - 1));
 }
 
 #[test]

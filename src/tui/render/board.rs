@@ -128,6 +128,7 @@ pub fn render_strip(
     board: &Board,
     findings: &Findings,
     team: Option<&ChatLine>,
+    seed: Option<u64>,
     theme: &Theme,
     area: Rect,
     buf: &mut Buffer,
@@ -167,6 +168,12 @@ pub fn render_strip(
     spans.push(Span::styled(format!("{clues} finding{}", if clues == 1 { "" } else { "s" }), theme.ok));
     if let Some(id) = &findings.declared {
         spans.push(Span::styled(format!(", declared {}", sanitize(id)), theme.accent));
+    }
+    // A random incident's seed, so friends can play the same one (the header has no room for
+    // it on a narrow terminal).
+    if let Some(seed) = seed {
+        spans.push(Span::styled("  │ ", theme.border));
+        spans.push(Span::styled(format!("seed {seed}"), theme.accent));
     }
     if let Some(line) = team {
         spans.push(Span::styled("  │ team ", theme.border));

@@ -336,7 +336,12 @@ fn render_header_with(
     let room = usize::from(area.width.saturating_sub(right_width)).saturating_sub(tabs_width + 3);
     if room > 4 {
         left.push(Span::styled("│ ", theme.border));
-        left.push(Span::styled(text::truncate(&sanitize(&view.title), room), theme.title));
+        // A random incident's seed, so friends can play the same one.
+        let title = match game.random.and_then(|r| r.seed) {
+            Some(seed) => format!("{} · seed {seed}", sanitize(&view.title)),
+            None => sanitize(&view.title),
+        };
+        left.push(Span::styled(text::truncate(&title, room), theme.title));
     }
     Line::from(left).render(area, buf);
     let right_area = Rect { x: area.right().saturating_sub(right_width), width: right_width.min(area.width), ..area };
@@ -366,7 +371,8 @@ fn render_troubleshooter(
 
     let Some(side) = layout.side else {
         if let Some(strip) = layout.strip {
-            render_strip(&panel.board, &panel.findings, panel.team_chat.last(), theme, strip, buf);
+            let seed = game.random.and_then(|r| r.seed);
+            render_strip(&panel.board, &panel.findings, panel.team_chat.last(), seed, theme, strip, buf);
         }
         return;
     };

@@ -77,6 +77,11 @@ pub fn render_picker(app: &App, selected: usize, browse: bool, area: Rect, buf: 
             Cell::from(best),
         ])
     });
+    // Solo play ends the list with a new incident every time.
+    let random = (!browse).then(|| {
+        Row::new([Cell::from(Span::styled("Random incident", theme.accent)), Cell::from("any"), Cell::from("")])
+    });
+    let rows = rows.chain(random);
     let header = Row::new(["Scenario", "Level", "Best"]).style(theme.muted);
     let table = Table::new(rows, [Constraint::Fill(1), Constraint::Length(6), Constraint::Length(4)])
         .header(header)
@@ -91,8 +96,43 @@ pub fn render_picker(app: &App, selected: usize, browse: bool, area: Rect, buf: 
     block.render(detail_area, buf);
     match app.catalog.get(selected) {
         Some(entry) => render_detail(app, entry, inner, buf),
+        None if !browse && selected == app.catalog.len() => render_random(app, inner, buf),
         None => Line::styled("No scenarios found.", theme.muted).render(inner, buf),
     }
+}
+
+/// The "Random incident" row's details: what it is, the difficulty and the seed being typed.
+fn render_random(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let label = |name: &'static str| Span::styled(format!("{name:<11}"), theme.muted);
+    let seed = if app.random_seed.is_empty() {
+        Span::styled("a fresh one (type digits to choose)", theme.muted)
+    } else {
+        Span::styled(format!("{}▏", app.random_seed), theme.accent)
+    };
+    let mut lines = vec![
+        Line::styled("Random incident", theme.title),
+        Line::default(),
+        Line::from(vec![
+            label("Difficulty"),
+            Span::styled(app.difficulty.as_str(), theme.accent),
+            Span::styled(format!(" ({} to change)", app.keymap.label(Action::Difficulty)), theme.muted),
+        ]),
+        Line::from(vec![label("Seed"), seed]),
+        Line::default(),
+    ];
+    let about = "A healthy cluster with a business around it, broken by fault cards drawn from the seed and \
+                 proven fair before you play: it can be found, it can be fixed, and it does not fix itself. \
+                 The game shows its seed: the same seed and difficulty give friends the same incident.";
+    lines.extend(text::wrap(about, width).into_iter().map(Line::from));
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(app.keymap.label(Action::Select), theme.accent),
+        Span::raw(": draw and play"),
+    ]));
+    let inner = area.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    Paragraph::new(lines).render(inner, buf);
 }
 
 fn difficulty_style(app: &App, difficulty: &str) -> Style {

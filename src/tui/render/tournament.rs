@@ -14,7 +14,7 @@ use super::{pane, text};
 use crate::game::Seat;
 use crate::game::score::Grade;
 use crate::game::text::sanitize;
-use crate::game::tournament::{Leaderboard, Status, TeamBoard, TournamentView, minutes};
+use crate::game::tournament::{Leaderboard, Status, TeamBoard, TournamentView, ended_text, minutes};
 use crate::game::view::Panel;
 use crate::game::words::{self, Audience, Context};
 use crate::tui::app::App;
@@ -116,13 +116,23 @@ fn render_team(theme: &Theme, team: &TeamBoard, area: Rect, buf: &mut Buffer) {
     block.render(area, buf);
     let Panel::Spectator(board) = &view.panel else { return };
     let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-    let turn = words::turn_of_play(view.turn).min(view.turn_limit.max(1));
-    Line::from(vec![
-        Span::styled(format!("turn {turn}/{}", view.turn_limit), theme.accent),
-        Span::styled(format!("  {}", crate::game::clock(view.second)), theme.muted),
-        Span::styled(format!("  {}", phase_text(&view.phase)), theme.muted),
-    ])
-    .render(head, buf);
+    let head_line = match &view.phase {
+        // Over: the turn the outcome names, as the leaderboard says it (the closing turn after a
+        // win is not the turn it was won in).
+        crate::game::Phase::Ended(outcome) => Line::from(vec![
+            Span::styled(ended_text(outcome), theme.accent),
+            Span::styled(format!("  {}", crate::game::clock(view.second)), theme.muted),
+        ]),
+        phase => {
+            let turn = words::turn_of_play(view.turn).min(view.turn_limit.max(1));
+            Line::from(vec![
+                Span::styled(format!("turn {turn}/{}", view.turn_limit), theme.accent),
+                Span::styled(format!("  {}", crate::game::clock(view.second)), theme.muted),
+                Span::styled(format!("  {}", phase_text(phase)), theme.muted),
+            ])
+        }
+    };
+    head_line.render(head, buf);
     let height = board_height(board, false, rest.width).min(rest.height);
     let [board_area, timeline] = Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(rest);
     render_board(board, false, theme, board_area, buf);
