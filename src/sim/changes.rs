@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::cluster::Cluster;
-use super::objects::{OwnerKind, Pod, Selector};
+use super::objects::{OwnerKind, Pod};
 
 /// The writes since the last reconciled world, by change-counter value.
 #[derive(Clone, Debug, Default)]
@@ -69,7 +69,8 @@ impl Narrow {
 
     /// Whether `key` is among the pods written.
     pub fn contains(&self, key: &(String, String)) -> bool {
-        self.pods.iter().any(|p| &p.key == key)
+        // Names first: the pods written share their namespace with most others.
+        self.pods.iter().any(|p| p.key.1 == key.1 && p.key.0 == key.0)
     }
 
     /// Whether what other pods and traffic see could have changed through these pods: see
@@ -91,7 +92,8 @@ pub(in crate::sim) fn seen_by_services(cluster: &Cluster, key: &(String, String)
         cluster.services().values().any(|s| {
             &s.meta.namespace == namespace
                 && !s.selector.is_empty()
-                && Selector::from_labels(&s.selector).matches(&p.meta.labels)
+                // `Selector::from_labels(..).matches(..)`, without building the selector.
+                && s.selector.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v))
         })
     });
     selected
@@ -209,18 +211,9 @@ impl Cluster {
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::change::Object;
     use crate::sim::cluster::{Cluster, key};
-    use crate::sim::controllers::test_support::{cluster_with, deployment, node, web_app};
+    use crate::sim::controllers::test_support::settled;
     use crate::sim::objects::OwnerKind;
-
-    /// A settled cluster: one node and a two-replica deployment `web`.
-    fn settled() -> Cluster {
-        let objects = vec![Object::Deployment(deployment("default", "web", "web:v1", 2))];
-        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", web_app())], objects);
-        c.advance_seconds(300);
-        c
-    }
 
     fn some_pod(c: &Cluster) -> (String, String) {
         c.pods().keys().find(|k| k.1.starts_with("web-")).cloned().expect("a web pod")

@@ -62,6 +62,11 @@ impl std::hash::Hasher for SampleHasher {
     fn write_u8(&mut self, byte: u8) {
         self.mix(u64::from(byte));
     }
+
+    /// A number (a pod's uid) is one word: mixed as it is, not copied out as bytes.
+    fn write_u64(&mut self, word: u64) {
+        self.mix(word);
+    }
 }
 
 /// Objects of one kind by `(namespace, name)`; cluster-scoped kinds use an empty namespace.
@@ -706,17 +711,9 @@ pub fn civil(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::{Cluster, WRITE_ACCESSORS, key, timestamp};
-    use crate::sim::change::{Change, Object};
-    use crate::sim::controllers::test_support::{cluster_with, deployment, node, pods, web_app};
+    use crate::sim::change::Change;
+    use crate::sim::controllers::test_support::{pods, settled, web_app};
     use crate::sim::kind::Kind;
-
-    /// A settled cluster: one node and a two-replica deployment `web`, nothing left to reconcile.
-    fn settled() -> Cluster {
-        let objects = vec![Object::Deployment(deployment("default", "web", "web:v1", 2))];
-        let mut c = cluster_with(vec![node("node-1")], &[("web:v1", web_app())], objects);
-        c.advance_seconds(300);
-        c
-    }
 
     fn running(c: &Cluster) -> usize {
         pods(c, "default", "web-").iter().filter(|p| p.is_ready()).count()

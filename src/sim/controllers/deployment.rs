@@ -273,15 +273,22 @@ pub fn update_status(cluster: &mut Cluster) {
 pub fn update_deployments(cluster: &mut Cluster) {
     let now = cluster.now;
     let keys: Vec<(String, String)> = cluster.deployments().keys().cloned().collect();
+    // The replica sets by the namespace and name of their owner, grouped once for the pass (in
+    // store order, as a filter per deployment finds them).
+    let mut sets_by_owner: std::collections::BTreeMap<(String, String), Vec<(String, String)>> =
+        std::collections::BTreeMap::new();
+    for (rs_key, rs) in cluster.replicasets() {
+        if let Some(owner) = &rs.meta.owner {
+            sets_by_owner.entry((rs.meta.namespace.clone(), owner.name.clone())).or_default().push(rs_key.clone());
+        }
+    }
     for k in keys {
         let Some(d) = cluster.deployments().get(&k) else { continue };
-        let sets: Vec<&ReplicaSet> = cluster
-            .replicasets()
-            .values()
-            .filter(|rs| {
-                rs.meta.namespace == d.meta.namespace && rs.meta.owner.as_ref().is_some_and(|o| o.name == d.meta.name)
-            })
-            .collect();
+        // A deployment's key is its namespace and name, the owner's in its sets.
+        let sets: Vec<&ReplicaSet> = sets_by_owner
+            .get(&k)
+            .map(|owned| owned.iter().filter_map(|rs_key| cluster.replicasets().get(rs_key)).collect())
+            .unwrap_or_default();
         let newest = sets.iter().find(|rs| rs.revision == d.status.revision);
         let replicas: u32 = sets.iter().map(|rs| rs.current).sum();
         let updated = newest.map_or(0, |rs| rs.current);

@@ -18,8 +18,6 @@ pub const MAX_BACKOFF: u32 = 300;
 pub const LOG_LINES: usize = 200;
 
 pub fn step(cluster: &mut Cluster) {
-    let live_nodes: std::collections::BTreeSet<String> =
-        cluster.nodes().values().filter(|n| n.kubelet == KubeletState::Running).map(|n| n.meta.name.clone()).collect();
     let (world, now) = (cluster.world(), cluster.now);
     // A settled pod sleeps until the world changes or its next timed transition. Pods are taken
     // in key order; a settled pod woken only because the world changed stays settled unless the
@@ -36,46 +34,70 @@ pub fn step(cluster: &mut Cluster) {
     //
     // Once a sync in this pass may have changed what other pods read (the pod is one a service
     // selects), the pods after it that read other pods are asked in their turn again.
+    //
+    // This pass visits every pod whenever the world changed, so its per-pod checks are kept to
+    // a field compare or a hash lookup (ARCHITECTURE.md, "Invariants", the change counter).
     let mut quiet = QuietSince::default();
     let mut earlier_work_seen = false;
+    // Pods marked unaffected: those whose verdict held (already recorded) and those found so now.
     let mut untouched: Vec<usize> = Vec::new();
+    let mut newly_unaffected: Vec<u64> = Vec::new();
     let mut work: Vec<((String, String), Decide)> = Vec::new();
-    for (i, (k, p)) in cluster.pods().iter().enumerate() {
-        if p.status.synced_world == world && now < p.status.wake_at {
-            continue;
+    {
+        let mut live_nodes: LiveNodes<'_> = LiveNodes::default();
+        let mut nodes_known = false;
+        for (i, (k, p)) in cluster.pods().iter().enumerate() {
+            if p.status.synced_world == world && now < p.status.wake_at {
+                continue;
+            }
+            // A verdict that holds is asked first: it holds only while nothing but other pods was
+            // written since the pod's last look, when it was active on a live node (no node and
+            // none of its own fields changed since: those writes are broad or logged), so the
+            // checks below would pass too.
+            let verdict = if now < p.status.wake_at { quiet.verdict(cluster, p, k) } else { None };
+            if let Some(seen) = verdict
+                && ((!seen && !earlier_work_seen) || !container::reads_other_pods(cluster, p))
+            {
+                untouched.push(i);
+                continue;
+            }
+            if !nodes_known {
+                // Only once some pod is to be looked at this way: most steps look at none.
+                live_nodes.extend(
+                    cluster
+                        .nodes()
+                        .values()
+                        .filter(|n| n.kubelet == KubeletState::Running)
+                        .map(|n| n.meta.name.as_str()),
+                );
+                nodes_known = true;
+            }
+            if !p.is_active() || !p.status.node.as_deref().is_some_and(|n| live_nodes.contains(n)) {
+                continue;
+            }
+            let decide = if container::reads_other_pods(cluster, p) {
+                Decide::InTurn
+            } else if now < p.status.wake_at && container::unaffected(cluster, p) {
+                untouched.push(i);
+                newly_unaffected.push(p.meta.uid);
+                continue;
+            } else {
+                Decide::Sync
+            };
+            earlier_work_seen = earlier_work_seen || crate::sim::changes::seen_by_services(cluster, k, Some(p));
+            work.push((k.clone(), decide));
         }
-        if !p.is_active() || !p.status.node.as_ref().is_some_and(|n| live_nodes.contains(n)) {
-            continue;
-        }
-        if now < p.status.wake_at
-            && let Some(seen) = quiet.verdict(cluster, p, k)
-            && ((!seen && !earlier_work_seen) || !container::reads_other_pods(cluster, p))
-        {
-            untouched.push(i);
-            continue;
-        }
-        let decide = if container::reads_other_pods(cluster, p) {
-            Decide::InTurn
-        } else if now < p.status.wake_at && container::unaffected(cluster, p) {
-            untouched.push(i);
-            continue;
-        } else {
-            Decide::Sync
-        };
-        earlier_work_seen = earlier_work_seen || crate::sim::changes::seen_by_services(cluster, k, Some(p));
-        work.push((k.clone(), decide));
     }
     if let Some(&last) = untouched.last() {
         // Only their bookkeeping changes, which nothing in a sync reads: mark them all at once.
         let mut marks = untouched.iter().copied().peekable();
-        let mut uids = Vec::with_capacity(untouched.len());
         for (i, p) in cluster.pods_mut_status_only().values_mut().enumerate().take(last + 1) {
             if marks.next_if_eq(&i).is_some() {
                 p.status.synced_world = world;
-                uids.push(p.meta.uid);
             }
         }
-        cluster.note_kubelet_unaffected(uids);
+        // A pod whose verdict held is recorded already.
+        cluster.note_kubelet_unaffected(newly_unaffected);
     }
     for (k, decide) in work {
         let untouched = decide == Decide::InTurn
@@ -123,6 +145,10 @@ impl QuietSince {
         narrow.as_ref().filter(|n| !n.contains(k)).map(|_| *seen)
     }
 }
+
+/// The nodes whose kubelet runs, by name: a hash lookup per pod instead of a walk comparing names.
+type LiveNodes<'a> =
+    std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<crate::sim::cluster::SampleHasher>>;
 
 /// What the kubelet does with a pod the world's change woke.
 #[derive(Clone, Copy, PartialEq, Eq)]

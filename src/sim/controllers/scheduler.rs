@@ -34,16 +34,19 @@ pub fn step(cluster: &mut Cluster) {
         return;
     }
     // Requested resources and pod counts per node.
-    let mut used: BTreeMap<String, (u64, u64, u32)> = BTreeMap::new();
+    // Summed under borrowed names, copied once per node: a copy per pod was most of the pass.
+    let mut used_by_name: BTreeMap<&str, (u64, u64, u32)> = BTreeMap::new();
     for p in cluster.pods().values().filter(|p| p.is_active()) {
         if let Some(n) = &p.status.node {
             let (cpu, mem) = p.spec.requests();
-            let e = used.entry(n.clone()).or_default();
+            let e = used_by_name.entry(n.as_str()).or_default();
             e.0 += cpu.0;
             e.1 += mem.0;
             e.2 += 1;
         }
     }
+    let mut used: BTreeMap<String, (u64, u64, u32)> =
+        used_by_name.into_iter().map(|(n, u)| (n.to_owned(), u)).collect();
     for k in pending {
         let Some(pod) = cluster.pods().get(&k) else { continue };
         if let Err(reason) = claims_ready(cluster, pod) {

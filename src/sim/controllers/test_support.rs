@@ -10,6 +10,15 @@ use crate::sim::objects::{
 };
 use crate::sim::quantity::{Mebibytes, Millicores};
 
+/// A settled cluster: one node and a two-replica deployment `web`, run for five minutes so
+/// nothing is left to reconcile (the change-log and write-accessor tests start from it).
+pub fn settled() -> Cluster {
+    let objects = vec![Object::Deployment(deployment("default", "web", "web:v1", 2))];
+    let mut c = cluster_with(vec![node("node-1")], &[("web:v1", web_app())], objects);
+    c.advance_seconds(300);
+    c
+}
+
 /// A cluster at incident time 0 with the `default` and `kube-system` namespaces, the given
 /// nodes, apps (by image reference, like `web:v1`; each is its own registry tag) and objects.
 pub fn cluster_with(nodes: Vec<Node>, apps: &[(&str, AppProfile)], objects: Vec<Object>) -> Cluster {
