@@ -38,6 +38,7 @@ fn does(done: &StepDone, stamped: &Stamped) -> bool {
             stamped.seat == Some(Seat::Liaison)
         }
         (StepDone::StatusUpdate, Event::StatusUpdate { .. }) => by_responder,
+        (StepDone::AskedHoldOff, Event::HoldOffAsked) => by_responder,
         (StepDone::FoundClue, Event::ClueFound { .. }) => true,
         (StepDone::Declared, Event::CauseDeclared { .. } | Event::RootCauseDeclared { .. }) => by_responder,
         (StepDone::Hint, Event::Hint { .. }) => true,

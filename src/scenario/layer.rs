@@ -348,6 +348,8 @@ pub enum StepDone {
     AskedCustomer,
     /// A status update was posted.
     StatusUpdate,
+    /// The liaison asked the customer to hold off changes.
+    AskedHoldOff,
     /// The team found one of the scenario's clues.
     FoundClue,
     /// A root cause was declared.
