@@ -261,11 +261,15 @@ fn keys() -> anyhow::Result<ExitCode> {
 fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ScenarioCommand::List => {
-            let mut rows = Vec::new();
+            let mut library = Vec::new();
             for (id, _) in scenario::builtin_sources() {
-                let s = scenario::builtin(id).ok_or_else(|| anyhow::anyhow!("missing built-in {id}"))??;
-                rows.push(vec![s.id, s.title, s.difficulty.as_str().to_owned(), s.tags.join(",")]);
+                library.push(scenario::builtin(id).ok_or_else(|| anyhow::anyhow!("missing built-in {id}"))??);
             }
+            scenario::library_order(&mut library);
+            let rows: Vec<Vec<String>> = library
+                .into_iter()
+                .map(|s| vec![s.id, s.title, s.difficulty.as_str().to_owned(), s.tags.join(",")])
+                .collect();
             print_safe(&crate::sim::kubectl::table::render(&["ID", "TITLE", "DIFFICULTY", "TAGS"], &rows, false));
             Ok(ExitCode::SUCCESS)
         }

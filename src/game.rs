@@ -22,6 +22,7 @@ pub mod seat;
 pub mod state;
 pub mod text;
 pub mod tournament;
+pub mod tutorial;
 pub mod view;
 pub mod words;
 pub mod world;

@@ -18,7 +18,9 @@ mod system;
 mod validate;
 
 pub use build::{BuildError, build_cluster};
-pub use builtin::{BASELINES, BUILTIN, CARDS, DEFAULT_ID, baselines, builtin, builtin_sources, cards};
+pub use builtin::{
+    BASELINES, BUILTIN, CARDS, DEFAULT_ID, TUTORIAL_ID, baselines, builtin, builtin_sources, cards, library_order,
+};
 pub use business::Business;
 pub use card::{Card, CardTemplate};
 pub use compose::{ComposeError, Pick, compose};

@@ -98,6 +98,7 @@ fn spectator_view() -> RoleView {
         }),
         debrief: None,
         waiting: vec![Seat::Liaison],
+        tutorial: None,
     }
 }
 

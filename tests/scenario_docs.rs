@@ -171,3 +171,38 @@ fn a_missing_field_and_a_stale_row_are_named_with_what_to_do() {
     assert!(problems.contains(&"`Win` has no field `hold`: remove its row from \"### `Win`\"".to_owned()));
     assert!(problems.iter().any(|p| p.starts_with("type `Scenario` has no section")));
 }
+
+/// Every built-in scenario has facilitator notes, `docs/scenarios/ID.md`, with the three
+/// sections in this order, each with something under it, and docs/facilitator.md links them.
+#[test]
+fn every_builtin_scenario_has_facilitator_notes() {
+    const SECTIONS: [&str; 3] = ["## Play time", "## What to watch for", "## Debrief questions"];
+    let facilitator = std::fs::read_to_string("docs/facilitator.md").expect("docs/facilitator.md");
+    let mut problems = Vec::new();
+    for (id, _) in kombat::scenario::builtin_sources() {
+        let path = format!("docs/scenarios/{id}.md");
+        let Ok(notes) = std::fs::read_to_string(&path) else {
+            problems.push(format!("{path} is missing"));
+            continue;
+        };
+        let lines: Vec<&str> = notes.lines().collect();
+        let mut after = 0;
+        for section in SECTIONS {
+            match lines.iter().position(|l| l.trim_end() == section) {
+                None => problems.push(format!("{path} has no `{section}` heading")),
+                Some(at) if at < after => problems.push(format!("{path}: `{section}` is out of order")),
+                Some(at) => {
+                    let body = lines[at + 1..].iter().take_while(|l| !l.starts_with("## "));
+                    if body.filter(|l| !l.trim().is_empty()).count() == 0 {
+                        problems.push(format!("{path}: `{section}` is empty"));
+                    }
+                    after = at;
+                }
+            }
+        }
+        if !facilitator.contains(&format!("(scenarios/{id}.md)")) {
+            problems.push(format!("docs/facilitator.md does not link scenarios/{id}.md"));
+        }
+    }
+    assert!(problems.is_empty(), "facilitator notes: {problems:#?}");
+}

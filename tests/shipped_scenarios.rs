@@ -1,7 +1,9 @@
 //! Every shipped scenario is fair and solvable: not won at the start, not won by waiting out the
-//! turn limit, won by its reference solution, and not won by any of its wrong fixes.
+//! turn limit, won by its reference solution, and not won by any of its wrong fixes; and none is
+//! won in fewer than three turns at normal difficulty, however fast its solution is played.
 
-use kombat::scenario;
+use kombat::game::{Action, Difficulty, Event, Game, Phase, RuleError, Seat};
+use kombat::scenario::{self, Scenario};
 
 #[test]
 fn every_shipped_scenario_is_proven() {
@@ -26,4 +28,88 @@ fn shipped_scenarios_cover_at_least_ten_failure_modes() {
         modes.extend(s.modes);
     }
     assert!(modes.len() >= 10, "modes covered: {modes:?}");
+}
+
+/// The incident time a playthrough is at when the incident is resolved.
+#[derive(Debug)]
+struct Resolved {
+    /// Turns played when the win conditions had held long enough (the closing turn, which only
+    /// lets the liaison post the all-clear, is not counted).
+    turn: u32,
+    /// How the playthrough went, for a failure's message.
+    how: &'static str,
+}
+
+/// Plays `s`'s reference solution at normal difficulty as fast as the rules allow: the liaison
+/// asks the customer to hold off at once, then every console line of the solution runs as soon
+/// as the action points allow (`compress`: its `/wait N` lines are skipped, so the whole fix goes
+/// in on the first turn when the points suffice; otherwise they are honoured, for a solution that
+/// must wait for the cluster between steps), a turn ends only when the points run out or the
+/// lines do, and turns end until the incident is resolved. None when it is not won that way.
+fn fastest_win(s: &Scenario, compress: bool) -> Option<Resolved> {
+    const TAM: Seat = Seat::Troubleshooter(0);
+    let mut g = Game::new(s.clone(), 1).expect("builds").with_difficulty(Difficulty::Normal);
+    g.seat(Seat::Liaison, "Lee");
+    g.seat(TAM, "Tam");
+    g.start();
+    let _ = g.act(Seat::Liaison, &Action::AskHoldOff);
+    let end_turn = |g: &mut Game| {
+        for seat in [Seat::Liaison, TAM] {
+            let _ = g.act(seat, &Action::EndTurn);
+        }
+    };
+    for line in &s.solution {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(n) = line.strip_prefix("/wait") {
+            if !compress {
+                for _ in 0..n.trim().parse::<u32>().unwrap_or(1) {
+                    end_turn(&mut g);
+                }
+            }
+            continue;
+        }
+        let action = Action::Command(line.to_owned());
+        if let Err(RuleError::NoPoints { .. }) = g.act(TAM, &action) {
+            end_turn(&mut g);
+            let _ = g.act(TAM, &action);
+        }
+    }
+    let how = if compress { "the solution's lines at once" } else { "the solution with its waits" };
+    for _ in 0..=s.turn_limit {
+        let resolved = g.log.iter().find_map(|e| match e.event {
+            Event::ClosingTurn { turn } => Some(turn),
+            _ => None,
+        });
+        if let Some(turn) = resolved {
+            return Some(Resolved { turn, how });
+        }
+        if matches!(g.phase, Phase::Ended(_)) {
+            return None;
+        }
+        end_turn(&mut g);
+    }
+    None
+}
+
+/// Issue 17: no shipped scenario can be won in fewer than 3 turns at normal difficulty. The
+/// fastest play the engine allows is the reference solution with nothing wasted; a scenario that
+/// falls to it before turn 3 is too short to teach anything about turns, points and the customer.
+#[test]
+fn no_shipped_scenario_is_won_in_fewer_than_three_turns() {
+    let mut too_fast = Vec::new();
+    for (id, _) in scenario::builtin_sources() {
+        let s = scenario::builtin(id).expect("listed").unwrap_or_else(|e| panic!("{e}"));
+        let runs: Vec<Resolved> = [true, false].into_iter().filter_map(|compress| fastest_win(&s, compress)).collect();
+        let fastest = runs.iter().min_by_key(|r| r.turn);
+        let Some(fastest) = fastest else {
+            panic!("{id}: its reference solution, played at normal difficulty, never resolves the incident");
+        };
+        if fastest.turn < 3 {
+            too_fast.push(format!("{id}: resolved after {} turns of play by {}", fastest.turn, fastest.how));
+        }
+    }
+    assert!(too_fast.is_empty(), "won in fewer than 3 turns at normal difficulty: {too_fast:#?}");
 }

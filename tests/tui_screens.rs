@@ -185,6 +185,54 @@ fn random_incident_shows_its_seed() {
     }
 }
 
+/// A new player: the picker opens on the tutorial, the suggested next, grouped by difficulty,
+/// and tells what the tutorial teaches only once it has been played.
+#[test]
+fn picker_fresh_player_opens_on_the_tutorial() {
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Picker { selected: 0, browse: false }));
+    assert_eq!(app.catalog[0].id, kombat::scenario::TUTORIAL_ID);
+    let shown = draw(&app, 160, 48);
+    assert!(shown.contains("Start here") && shown.contains("Medium") && shown.contains("Hard"), "{shown}");
+    assert!(shown.contains("told once you have played it"), "{shown}");
+    snapshot_both("picker_fresh", &app);
+}
+
+/// A player who played the tutorial and the first easy one: their grades show, the next
+/// unplayed scenario is suggested and preselected, and a played one tells what it teaches.
+#[test]
+fn picker_with_results_suggests_the_next_and_tells_what_was_learnt() {
+    let mut app = new_app();
+    app.catalog[0].best = Some(kombat::game::score::Grade::A);
+    app.catalog[1].best = Some(kombat::game::score::Grade::C);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Picker { selected: 2, browse: false }), "the next unplayed one");
+    snapshot_both("picker_with_results", &app);
+    press(&mut app, KeyCode::Up);
+    let shown = draw(&app, 160, 48);
+    let teaches = app.catalog[1].teaches.clone().expect("the shipped scenarios say what they teach");
+    let start: String = teaches.chars().take(30).collect();
+    assert!(shown.contains(&start), "a played scenario tells what it teaches:\n{shown}");
+}
+
+/// The tutorial's first screen: the first step above the prompt.
+#[test]
+fn tutorial_first_screen() {
+    let scenario = kombat::scenario::builtin(kombat::scenario::TUTORIAL_ID).expect("built in").expect("valid");
+    let mut game = Game::new(scenario, 1).expect("builds");
+    game.seat(Seat::Liaison, "you");
+    game.seat(Seat::Troubleshooter(0), "you");
+    game.start();
+    let mut app = new_app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    update(&mut app, Msg::Views(views(&game)));
+    let shown = draw(&app, 160, 48);
+    assert!(shown.contains("Tutorial 1/9: Welcome!"), "{shown}");
+    snapshot_both("tutorial_first_screen", &app);
+}
+
 #[test]
 fn picker_browse() {
     let mut app = new_app();

@@ -95,6 +95,8 @@ pub struct LineMode<W: Write> {
     heredoc: Option<Gathering>,
     /// The tournament's leaderboard as last printed (a team's room, or a projector).
     board: Option<Leaderboard>,
+    /// The tutorial step last printed, so each prompt is printed once, when it comes up.
+    tutorial_told: Option<usize>,
 }
 
 /// A here-document being read, line by line, until its terminator.
@@ -152,6 +154,7 @@ impl<W: Write> LineMode<W> {
             early: Vec::new(),
             heredoc: None,
             board: None,
+            tutorial_told: None,
         }
     }
 
@@ -262,6 +265,16 @@ impl<W: Write> LineMode<W> {
         write_safe(&mut self.out, text)
     }
 
+    /// A tutorial's next step, when it is new: `[tutorial 2/8] …`.
+    fn tell_tutorial(&mut self) -> std::io::Result<()> {
+        let Some(prompt) = self.views.iter().find_map(|v| v.tutorial.clone()) else { return Ok(()) };
+        if self.tutorial_told == Some(prompt.step) {
+            return Ok(());
+        }
+        self.tutorial_told = Some(prompt.step);
+        self.say(&format!("[tutorial {}/{}] {}", prompt.step, prompt.steps, sanitize(&prompt.text)))
+    }
+
     async fn send(&mut self, queued: Queued) -> anyhow::Result<()> {
         if self.ended.is_some() {
             self.queue.clear();
@@ -322,6 +335,7 @@ impl<W: Write> LineMode<W> {
                     self.closing_shown = true;
                     self.say(&text)?;
                 }
+                self.tell_tutorial()?;
             }
             SeatEvent::Events(events) if self.views.is_empty() && !self.solo() => self.early.extend(events),
             SeatEvent::Events(events) => self.print_events(&events)?,

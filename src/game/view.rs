@@ -51,6 +51,11 @@ pub struct RoleView {
     /// The responders at the table who have not ended the current turn: whom the turn still
     /// waits for (empty unless the game is being played).
     pub waiting: Vec<Seat>,
+    /// A tutorial's next step, for a responder (`game::tutorial`). Not on the wire: the
+    /// tutorial is played solo, through a seat handle in this process, and skipped both ways it
+    /// leaves the protocol's bytes as they were (a hosted seat hears none).
+    #[serde(skip)]
+    pub tutorial: Option<super::tutorial::TutorialPrompt>,
 }
 
 /// A player at the table.
@@ -363,6 +368,7 @@ pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
         panel,
         debrief: debrief::for_game(game).map(Box::new),
         waiting: waiting(game),
+        tutorial: super::tutorial::prompt(game, seat),
     }
 }
 

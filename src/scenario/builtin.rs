@@ -8,8 +8,13 @@ use super::load::{LoadError, parse};
 /// The first incident a newcomer gets.
 pub const DEFAULT_ID: &str = "first-deploy";
 
-/// (id, RON text) of every built-in scenario, in the order the list shows them.
+/// The guided tutorial: first in every list, and where a player with no results starts.
+pub const TUTORIAL_ID: &str = "tutorial";
+
+/// (id, RON text) of every built-in scenario, in the order the list shows them (the tutorial
+/// first). A new scenario is a file and a line at the end here.
 pub const BUILTIN: &[(&str, &str)] = &[
+    ("tutorial", include_str!("../../scenarios/tutorial.ron")),
     ("first-deploy", include_str!("../../scenarios/first-deploy.ron")),
     ("config-drift", include_str!("../../scenarios/config-drift.ron")),
     ("memory-leak-friday", include_str!("../../scenarios/memory-leak-friday.ron")),
@@ -41,6 +46,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("lunch-rush-rollout", include_str!("../../scenarios/lunch-rush-rollout.ron")),
     ("upgrade-day", include_str!("../../scenarios/upgrade-day.ron")),
 ];
+
+/// The order every list of scenarios shows: the tutorial first, then easy, medium and hard, each
+/// in the order of [`BUILTIN`] (a sort that keeps equal keys in place).
+pub fn library_order(scenarios: &mut [Scenario]) {
+    scenarios.sort_by_key(|s| (s.id != TUTORIAL_ID, s.difficulty));
+}
 
 /// The raw sources, for `scenario validate` of the built-ins and tests.
 pub fn builtin_sources() -> impl Iterator<Item = (&'static str, &'static str)> {

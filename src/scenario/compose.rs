@@ -62,6 +62,7 @@ pub fn compose(business: &Business, picks: &[Pick<'_>], seed: u64, id: &str) -> 
         minutes_per_turn: business.minutes_per_turn,
         turn_limit: business.turn_limit,
         expected_minutes: None,
+        teaches: None,
         modes: Vec::new(),
         slo: business.slo.clone(),
         cluster: cluster.clone(),

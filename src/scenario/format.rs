@@ -36,6 +36,10 @@ pub struct Scenario {
     /// How long a good team needs, in real minutes.
     #[serde(default)]
     pub expected_minutes: Option<u32>,
+    /// What the incident teaches, in a line the picker shows once the player has played it
+    /// (before that it would give the twist away).
+    #[serde(default)]
+    pub teaches: Option<String>,
     /// Failure modes of docs/failure-catalog.md it exercises (row numbers).
     #[serde(default)]
     pub modes: Vec<u32>,

@@ -31,6 +31,9 @@ pub struct GameLayer {
     pub postmortem: PostmortemMaterial,
     /// Action points each troubleshooter gets per turn.
     pub action_points: Option<u32>,
+    /// A guided tutorial: prompts shown one at a time, each until the player has done what it
+    /// asks (`game::tutorial`). Empty for an ordinary scenario.
+    pub tutorial: Vec<TutorialStep>,
 }
 
 impl GameLayer {
@@ -319,4 +322,44 @@ pub struct PostmortemMaterial {
     pub root_cause: String,
     pub contributing_factors: Vec<String>,
     pub action_items: Vec<String>,
+}
+
+/// One step of a guided tutorial: a prompt that points at the next thing to try, shown until the
+/// player has done it. It says what to do, never what the incident's answer is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TutorialStep {
+    pub text: String,
+    /// What the player does that completes the step, read from the game's events.
+    pub done: StepDone,
+}
+
+/// What completes a tutorial step: something the player did, as the game's events tell it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum StepDone {
+    /// A troubleshooter ran any console command.
+    Command,
+    /// A troubleshooter ran a console command with this word in it (a verb: `describe`, `logs`).
+    CommandWith(String),
+    /// A console command changed the cluster.
+    Change,
+    /// The liaison wrote to the customer.
+    AskedCustomer,
+    /// A status update was posted.
+    StatusUpdate,
+    /// The liaison asked the customer to hold off changes.
+    AskedHoldOff,
+    /// The team found one of the scenario's clues.
+    FoundClue,
+    /// A root cause was declared.
+    Declared,
+    /// A hint was given.
+    Hint,
+    /// A turn ended and incident time moved on.
+    TurnEnded,
+    /// The incident is resolved: its closing turn began.
+    Resolved,
+    /// The game is over (the debrief follows).
+    Ended,
 }

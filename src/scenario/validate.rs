@@ -313,6 +313,21 @@ fn validate_game(s: &Scenario) -> Vec<Problem> {
     if !g.hints.is_empty() && tiers != [1, 2, 3] {
         out.push(problem("game.hints", format!("hints come in three tiers 1, 2 and 3; found {tiers:?}")));
     }
+    for (i, step) in g.tutorial.iter().enumerate() {
+        if step.text.trim().is_empty() {
+            out.push(problem(format!("game.tutorial[{i}].text"), "a step tells the player what to try"));
+        }
+        if let super::layer::StepDone::CommandWith(word) = &step.done
+            && word.split_whitespace().count() != 1
+        {
+            out.push(problem(format!("game.tutorial[{i}].done"), "CommandWith takes one word, like \"describe\""));
+        }
+    }
+    if let Some(teaches) = &s.teaches
+        && teaches.trim().is_empty()
+    {
+        out.push(problem("teaches", "leave it out rather than empty"));
+    }
     let entrypoints: BTreeSet<&str> = s.cluster.entrypoints.iter().map(|e| e.name.as_str()).collect();
     for (i, a) in g.alerts.iter().enumerate() {
         let named = match &a.rule {

@@ -718,8 +718,15 @@ fn on_menu_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
 
 fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
     match item {
-        MenuItem::Solo => app.screen = Screen::Picker { selected: 0, browse: false },
-        MenuItem::Scenarios => app.screen = Screen::Picker { selected: 0, browse: true },
+        // The picker opens on the scenario to play next: the tutorial for a new player.
+        MenuItem::Solo => {
+            app.screen =
+                Screen::Picker { selected: super::catalog::suggested(&app.catalog).unwrap_or(0), browse: false };
+        }
+        MenuItem::Scenarios => {
+            app.screen =
+                Screen::Picker { selected: super::catalog::suggested(&app.catalog).unwrap_or(0), browse: true };
+        }
         MenuItem::Host => {
             if app.catalog.is_empty() {
                 app.show("there is no scenario to host", true);

@@ -28,6 +28,8 @@ struct GameLayout {
     strip: Option<Rect>,
     main: Rect,
     candidates: Option<Rect>,
+    /// A tutorial's next step, above the prompt.
+    tutorial: Option<Rect>,
     /// None for a seat that only watches.
     prompt: Option<Rect>,
     /// The board and findings column (none when the strip stands in for it).
@@ -70,6 +72,25 @@ fn candidate_lines(game: &GameScreen, width: u16) -> Vec<String> {
     rows
 }
 
+/// The most rows a tutorial's prompt takes above the prompt.
+const TUTORIAL_ROWS: usize = 3;
+
+/// A tutorial's next step, `Tutorial 2/8: …`, wrapped to `width` in at most [`TUTORIAL_ROWS`]
+/// rows; none outside a tutorial.
+fn tutorial_lines(game: &GameScreen, width: u16) -> Vec<String> {
+    let Some(prompt) = game.view().and_then(|v| v.tutorial.as_ref()) else { return Vec::new() };
+    let width = usize::from(width.saturating_sub(2)).max(8);
+    let said = format!("Tutorial {}/{}: {}", prompt.step, prompt.steps, sanitize(&prompt.text));
+    let mut rows = text::wrap(&said, width);
+    if rows.len() > TUTORIAL_ROWS {
+        rows.truncate(TUTORIAL_ROWS);
+        if let Some(last) = rows.last_mut() {
+            *last = text::truncate(&format!("{last} …"), width);
+        }
+    }
+    rows
+}
+
 /// The status-update editor's height, borders included.
 const EDITOR_ROWS: u16 = 8;
 
@@ -87,6 +108,7 @@ impl GameLayout {
                 strip: None,
                 main: area,
                 candidates: None,
+                tutorial: None,
                 prompt: None,
                 side: None,
                 tall: area.height >= 40,
@@ -110,16 +132,19 @@ impl GameLayout {
                 strip,
                 main: left,
                 candidates: None,
+                tutorial: None,
                 prompt: None,
                 side,
                 tall: area.height >= 40,
             };
         }
         let candidate_rows = candidate_lines(game, left.width).len() as u16;
+        let tutorial_rows = tutorial_lines(game, left.width).len() as u16;
         // The status-update editor has room for a few lines; the prompt is one.
         let prompt_rows = if game.editor.is_some() { EDITOR_ROWS } else { 3 };
-        let [main, candidates, prompt] = Layout::vertical([
+        let [main, tutorial, candidates, prompt] = Layout::vertical([
             Constraint::Fill(1),
+            Constraint::Length(tutorial_rows),
             Constraint::Length(candidate_rows),
             Constraint::Length(prompt_rows),
         ])
@@ -129,6 +154,7 @@ impl GameLayout {
             strip,
             main,
             candidates: (candidate_rows > 0).then_some(candidates),
+            tutorial: (tutorial_rows > 0).then_some(tutorial),
             prompt: Some(prompt),
             side,
             tall: area.height >= 40,
@@ -161,6 +187,11 @@ pub fn render(app: &App, game: &GameScreen, area: Rect, buf: &mut Buffer) {
         Panel::Spectator(board) => {
             projector::render(app, game, view, board, layout.main, buf);
             return;
+        }
+    }
+    if let Some(rows) = layout.tutorial {
+        for (row, line) in rows.rows().zip(tutorial_lines(game, rows.width)) {
+            Line::from(vec![Span::raw(" "), Span::styled(line, theme.accent)]).render(row, buf);
         }
     }
     if let Some(rows) = layout.candidates {

@@ -11,7 +11,7 @@ use super::{pane, text};
 use crate::game::text::sanitize;
 use crate::tui::action::Action;
 use crate::tui::app::{App, MenuItem};
-use crate::tui::catalog::CatalogEntry;
+use crate::tui::catalog::{self, CatalogEntry};
 
 /// The title art, at most 70 columns by 8 rows.
 const TITLE_ART: &str = include_str!("../../../assets/title.txt");
@@ -64,38 +64,54 @@ pub fn render_picker(app: &App, selected: usize, browse: bool, area: Rect, buf: 
     let theme = &app.theme;
     let heading = if browse { "Scenarios" } else { "Solo practice: pick a scenario" };
     let list_width = (area.width * 45 / 100).clamp(42, 70);
-    // Borders, the highlight symbol, the level and best columns and the spacing between them.
-    let title_width = usize::from(list_width).saturating_sub(2 + 2 + 6 + 4 + 2);
+    // Borders, the highlight symbol, the best and next columns and the spacing between them.
+    let title_width = usize::from(list_width).saturating_sub(2 + 2 + 4 + 4 + 2);
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Fill(1)]).areas(area);
 
-    let rows = app.catalog.iter().map(|e| {
+    // One heading row per difficulty group: the table's row of catalog entry `i` is `i` plus the
+    // headings above it.
+    let groups = catalog::groups(&app.catalog);
+    let next = catalog::suggested(&app.catalog);
+    let mut rows = Vec::new();
+    let mut selected_row = 0;
+    for (i, e) in app.catalog.iter().enumerate() {
+        if let Some((_, level)) = groups.iter().find(|(start, _)| *start == i) {
+            rows.push(Row::new([Cell::from(Span::styled(group_label(level), difficulty_style(app, level)))]));
+        }
+        if i == selected {
+            selected_row = rows.len();
+        }
         let best = e.best.map_or("—", |g| g.as_str());
-        Row::new([
+        let mark = if next == Some(i) { "next" } else { "" };
+        rows.push(Row::new([
             Cell::from(text::truncate(&sanitize(&e.title), title_width)),
-            Cell::from(Span::styled(sanitize(&e.difficulty), difficulty_style(app, &e.difficulty))),
             Cell::from(best),
-        ])
-    });
-    // Solo play ends the list with a new incident every time.
-    let random = (!browse).then(|| {
-        Row::new([Cell::from(Span::styled("Random incident", theme.accent)), Cell::from("any"), Cell::from("")])
-    });
-    let rows = rows.chain(random);
-    let header = Row::new(["Scenario", "Level", "Best"]).style(theme.muted);
-    let table = Table::new(rows, [Constraint::Fill(1), Constraint::Length(6), Constraint::Length(4)])
+            Cell::from(Span::styled(mark, theme.accent)),
+        ]));
+    }
+    // Solo play ends the list with a new incident every time, under its own heading.
+    if !browse {
+        rows.push(Row::new([Cell::from(Span::styled("Random", theme.muted))]));
+        if selected == app.catalog.len() {
+            selected_row = rows.len();
+        }
+        rows.push(Row::new([Cell::from(Span::styled("Random incident", theme.accent)), Cell::from(""), Cell::from("")]));
+    }
+    let header = Row::new(["Scenario", "Best", ""]).style(theme.muted);
+    let table = Table::new(rows, [Constraint::Fill(1), Constraint::Length(4), Constraint::Length(4)])
         .header(header)
         .block(pane(format!(" {heading} "), theme, true))
         .row_highlight_style(theme.selected)
         .highlight_symbol("▸ ");
-    let mut state = TableState::default().with_selected(Some(selected));
+    let mut state = TableState::default().with_selected(Some(selected_row));
     StatefulWidget::render(table, list_area, buf, &mut state);
 
     let block = pane(" Details ", theme, false);
     let inner = block.inner(detail_area);
     block.render(detail_area, buf);
     match app.catalog.get(selected) {
-        Some(entry) => render_detail(app, entry, inner, buf),
+        Some(entry) => render_detail(app, entry, next == Some(selected), inner, buf),
         None if !browse && selected == app.catalog.len() => render_random(app, inner, buf),
         None => Line::styled("No scenarios found.", theme.muted).render(inner, buf),
     }
@@ -135,15 +151,26 @@ fn render_random(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(inner, buf);
 }
 
+/// A difficulty group's heading in the list.
+fn group_label(level: &str) -> String {
+    match level {
+        "tutorial" => "Start here".to_owned(),
+        "easy" => "Easy".to_owned(),
+        "medium" => "Medium".to_owned(),
+        "hard" => "Hard".to_owned(),
+        other => sanitize(other),
+    }
+}
+
 fn difficulty_style(app: &App, difficulty: &str) -> Style {
     match difficulty {
-        "easy" => app.theme.ok,
+        "easy" | "tutorial" => app.theme.ok,
         "medium" => app.theme.warn,
         _ => app.theme.bad,
     }
 }
 
-fn render_detail(app: &App, entry: &CatalogEntry, area: Rect, buf: &mut Buffer) {
+fn render_detail(app: &App, entry: &CatalogEntry, next: bool, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let width = usize::from(area.width.saturating_sub(2)).max(1);
     let label = |name: &'static str| Span::styled(format!("{name:<11}"), theme.muted);
@@ -172,6 +199,22 @@ fn render_detail(app: &App, entry: &CatalogEntry, area: Rect, buf: &mut Buffer) 
                 None => Span::styled("— (not played yet)", theme.muted),
             },
         ]),
+    ]);
+    if next {
+        lines.push(Line::from(vec![label("Next"), Span::styled("suggested: the next one to play", theme.accent)]));
+    }
+    match entry.teaches_now() {
+        Some(teaches) => {
+            for (i, row) in text::wrap(&sanitize(teaches), width.saturating_sub(11)).into_iter().enumerate() {
+                lines.push(Line::from(vec![if i == 0 { label("Teaches") } else { label("") }, Span::raw(row)]));
+            }
+        }
+        None if entry.teaches.is_some() => {
+            lines.push(Line::from(vec![label("Teaches"), Span::styled("told once you have played it", theme.muted)]));
+        }
+        None => {}
+    }
+    lines.extend([
         Line::from(vec![
             label("Play at"),
             Span::styled(app.difficulty.as_str(), theme.accent),
