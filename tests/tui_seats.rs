@@ -241,6 +241,7 @@ fn master_types_a_timer_value() {
     // Esc leaves without sending; the presets still work with nothing typed.
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay, Some(Overlay::Master { .. })), "{:?}", app.overlay);
+    press(&mut app, KeyCode::Esc);
     choose(&mut app, MasterControl::TurnTimer);
     type_text(&mut app, "3m");
     snapshot_both("master_timer_typed", &app);
