@@ -542,3 +542,70 @@ async fn a_lobby_survives_a_restart_and_a_bad_record_is_reported_and_kept() {
     host.kill().await;
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// The first answer to a connection that says hello and then `first`: the seat and token it was
+/// given, or why it was refused.
+async fn seat_or_refusal(addr: &str, first: ClientMsg) -> Result<(Seat, String), String> {
+    let stream = TcpStream::connect(addr).await.expect("connects");
+    let frames = Framed::new(stream, codec::framing());
+    let mut raw = Raw { frames, seat: Seat::GameMaster, token: String::new(), last_seq: 0 };
+    raw.send(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).await;
+    assert_eq!(raw.recv().await, ServerMsg::Welcome { protocol_version: PROTOCOL_VERSION });
+    raw.send(&first).await;
+    match raw.recv().await {
+        ServerMsg::Joined { seat, token, .. } => Ok((seat, token)),
+        ServerMsg::Refused { reason } => Err(reason),
+        other => panic!("neither seated nor refused: {other:?}"),
+    }
+}
+
+/// After a restart the players' clients are gone with their tokens (the host's `quit` ends
+/// them): a player joining with the same name takes their seat back (and only their own role's,
+/// when they wish for one), the old token resumes nothing, a stranger does not get a held seat,
+/// and once the seat's player is back it is theirs like any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_rooms_seats_go_back_to_their_players_by_name() {
+    let data = temp_dir("reclaim");
+    let mut host = Host::start(&data).await;
+    let addr = host.addr.clone();
+    let (code, _) = host.room().await;
+    let join = |name: &str, role| ClientMsg::Join { code: code.clone(), name: name.into(), role };
+    let mut lee = Raw::open(&addr, join("Lee", RoleWish::Liaison)).await;
+    let tam = Raw::open(&addr, join("Tam", RoleWish::Troubleshooter)).await;
+    assert_eq!((lee.seat, tam.seat), (Seat::Liaison, Seat::Troubleshooter(0)));
+    lee.send(&ClientMsg::Start).await;
+    lee.until_view(|v| v.phase == Phase::Playing).await;
+    assert_eq!(lee.act(1, Action::TeamChat("before the restart".into())).await, Ok(()));
+    let old_lee_token = lee.token.clone();
+    host.kill().await;
+    drop((lee, tam));
+
+    let mut host = Host::restart(&addr, &data).await;
+    let (again, resumed) = host.room().await;
+    assert_eq!((again.as_str(), resumed), (code.as_str(), true), "{:?}", host.out);
+
+    // A stranger wishing for a held seat does not get it.
+    let refused = seat_or_refusal(&addr, join("Zed", RoleWish::Liaison)).await;
+    assert_eq!(refused, Err("the liaison's seat is taken".to_owned()));
+    // Lee, with any case and any role, takes the liaison's seat back, with a new token.
+    let (seat, token) = seat_or_refusal(&addr, join("lee", RoleWish::Any)).await.expect("Lee is seated");
+    assert_eq!(seat, Seat::Liaison);
+    assert_ne!(token, old_lee_token);
+    // The old token resumes nothing now.
+    let stale = seat_or_refusal(&addr, ClientMsg::Resume { token: old_lee_token, last_seq: 0 }).await;
+    assert!(stale.is_err_and(|r| r.contains("cannot be resumed")), "the token the old client held is spent");
+    // Tam wishing for another role than his seat's is not put back in it: he asked for something else.
+    let tam_as_liaison = seat_or_refusal(&addr, join("Tam", RoleWish::Liaison)).await;
+    assert_eq!(tam_as_liaison, Err("the liaison's seat is taken".to_owned()));
+    // Tam asking for his role takes his own seat back and plays on in the game as it stood.
+    let mut tam = Raw::open(&addr, join("Tam", RoleWish::Troubleshooter)).await;
+    assert_eq!(tam.seat, Seat::Troubleshooter(0));
+    let view = tam.until_view(|v| v.phase == Phase::Playing).await;
+    assert!(team_chat(&view).iter().any(|l| l == "before the restart"), "{:?}", team_chat(&view));
+    assert_eq!(tam.act(7, Action::TeamChat("after the restart".into())).await, Ok(()));
+    // Once back, the seat is held like any other: a second "Tam" is a latecomer, not a takeover.
+    let second = seat_or_refusal(&addr, join("Tam", RoleWish::Troubleshooter)).await.expect("a free seat");
+    assert_eq!(second.0, Seat::Troubleshooter(1));
+    host.kill().await;
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -393,3 +393,129 @@ async fn no_color_and_a_dumb_term_from_the_client_draw_without_colour() {
     assert_eq!(dumb_env.coloured_cells(), 0, "TERM=dumb sent as env draws no colour:\n{}", dumb_env.contents());
     hosted.door.stop().await;
 }
+
+/// Remembers why the server hung up.
+struct Hung(Arc<Mutex<Option<String>>>);
+
+impl client::Handler for Hung {
+    type Error = russh::Error;
+
+    async fn check_server_key(&mut self, _key: &russh::keys::PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+
+    async fn disconnected(&mut self, reason: client::DisconnectReason<Self::Error>) -> Result<(), Self::Error> {
+        match reason {
+            client::DisconnectReason::ReceivedDisconnect(info) => {
+                *self.0.lock().expect("lock") = Some(info.message);
+                Ok(())
+            }
+            client::DisconnectReason::Error(e) => Err(e),
+        }
+    }
+}
+
+/// A burst of frames to a client that stops reading (its SSH window stays shut, its TCP
+/// unread): its queue is bounded, so it is dropped for falling behind, with that reason, and
+/// neither the server nor another player's screen waits for it. Without the byte bound the
+/// stalled client would be kept (4096 frames of a lobby is far more than this burst) until the
+/// write timeout hung up on it with another reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_for_falling_behind_and_blocks_nobody() {
+    tokio::time::timeout(Duration::from_secs(120), stalled_client_burst()).await.expect("the burst ended in time");
+}
+
+async fn stalled_client_burst() {
+    use kombat::net::server::{Limits, Rate};
+    let limits = Limits { chat: Rate { burst: 10_000, per: Duration::from_secs(1) }, ..Limits::default() };
+    let server = Server::bind("127.0.0.1:0".parse().expect("addr"), ServerConfig { limits, ..ServerConfig::default() })
+        .await
+        .expect("binds");
+    let game = server.local_addr().expect("addr");
+    let code = server.create_room("first-deploy").await.expect("room");
+    tokio::spawn(server.run(std::future::pending()));
+    let door_config = DoorConfig { frame_budget: 32 * 1024, ..DoorConfig::new(game) };
+    let door = SshDoor::start("127.0.0.1:0".parse().expect("addr"), key(3), door_config).await.expect("ssh");
+    let hosted = Hosted { code: code.clone(), door, game };
+    let mut gm = game_master(&hosted).await;
+    let hal = connect(&hosted.door, &code, &key(11), 100, 30).await;
+    join_as(&hal, &code, "hal", 2).await;
+
+    // Sly: a small window and a short channel queue, so when the reader stops the client's
+    // session stops too, and nothing more is read off the connection.
+    let reason = Arc::new(Mutex::new(None));
+    let config = client::Config { window_size: 16 * 1024, channel_buffer_size: 2, ..client::Config::default() };
+    let mut handle =
+        client::connect(Arc::new(config), hosted.door.local_addr(), Hung(Arc::clone(&reason))).await.expect("connects");
+    // A password, not a key: nothing to park the screen for, so it ends when the door hangs up.
+    assert!(handle.authenticate_password(code.clone(), "x").await.expect("auth").success());
+    let channel = handle.channel_open_session().await.expect("a session");
+    channel.request_pty(true, "xterm-256color", 100, 30, 0, 0, &[]).await.expect("pty");
+    channel.request_shell(true).await.expect("shell");
+    let (mut read, write) = channel.split();
+    let (reading, mut read_gate) = tokio::sync::watch::channel(true);
+    let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(30), nz(100), 0)));
+    let into = Arc::clone(&screen);
+    tokio::spawn(async move {
+        loop {
+            if read_gate.wait_for(|open| *open).await.is_err() {
+                return;
+            }
+            match read.wait().await {
+                Some(ChannelMsg::Data { data }) => into.lock().expect("lock").process(&data),
+                Some(_) => {}
+                None => return,
+            }
+        }
+    });
+    // Sly joins as a person would, typing into the join form (reading all along, for now).
+    let shown = |what: &str| {
+        let screen = Arc::clone(&screen);
+        let what = what.to_owned();
+        async move {
+            let deadline = tokio::time::Instant::now() + PATIENCE;
+            while !screen.lock().expect("lock").screen().contents().contains(&what) {
+                assert!(tokio::time::Instant::now() < deadline, "sly's screen never showed {what}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    shown(&code).await;
+    for keys in [&b"sly"[..], b"\x1b[B", b"\x1b[C", b"\x1b[C", b"\r"] {
+        write.data_bytes(keys.to_vec()).await.expect("typed");
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    shown("sly (you)").await;
+    until(
+        &mut gm,
+        "sly in the lobby",
+        |e| matches!(e, ClientEvent::Lobby(l) if l.players.iter().any(|p| p.name == "sly")),
+    )
+    .await;
+
+    // Sly stops reading; the game master chats a burst every screen redraws for.
+    reading.send(false).expect("the reader listens");
+    for n in 0..400 {
+        gm.send(ClientCommand::LobbyChat(format!("burst {n} of the chat that every lobby screen redraws for")))
+            .await
+            .expect("chat");
+    }
+    // Sly's seat is let go, and the others keep up meanwhile.
+    until(&mut gm, "sly gone from the lobby", |e| {
+        matches!(e, ClientEvent::Lobby(l) if l.chat.iter().any(|c| c.text.starts_with("burst 399"))
+            && !l.players.iter().any(|p| p.name == "sly"))
+    })
+    .await;
+    hal.until_shown("the end of the burst on hal's screen", |s| s.contains("burst 399")).await;
+
+    // Reading again, sly's client hears why it was hung up on.
+    reading.send(true).expect("the reader listens");
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while reason.lock().expect("lock").is_none() {
+        assert!(tokio::time::Instant::now() < deadline, "no reason for the hang-up in {PATIENCE:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(reason.lock().expect("lock").as_deref(), Some(kombat::cli::ssh::TOO_SLOW));
+    drop(handle);
+    hosted.door.stop().await;
+}

@@ -279,6 +279,77 @@ async fn the_tui_joins_a_hosted_room_readies_starts_and_plays() {
     let _ = tokio::time::timeout(PATIENCE, serving).await;
 }
 
+/// The game master's F8 during a hosted game: the player, then the seat, and the move is the
+/// room's (`LobbyRequest::Move`, as `/move` sends it): the player moved plays the new seat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_game_master_moves_a_player_mid_game_from_the_tui() {
+    let server = Server::bind("127.0.0.1:0".parse().expect("addr"), ServerConfig::default()).await.expect("binds");
+    let addr = server.local_addr().expect("addr");
+    let code = server.create_room("first-deploy").await.expect("room");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let request = JoinRequest {
+        server: addr.to_string(),
+        code: code.clone(),
+        name: "alice".to_owned(),
+        role: RoleWish::GameMaster,
+    };
+    let mut app = new_app();
+    let join = kombat::tui::app::open_lobby(&mut app, request);
+    let settings = Settings { first: vec![join], ..Settings::default() };
+    let (keys, tui, mut frames) = spawn_driver(app, settings, 120, 40);
+    until_shown(&mut frames, "alice seated in the lobby", PATIENCE, |f| f.contains("alice (you)")).await;
+    let config = ClientConfig::new(addr.to_string(), code.clone(), "bob", RoleWish::Troubleshooter);
+    let mut bob = Client::connect(config).await.expect("bob joins");
+    until(&mut bob, "alice in the lobby", |e| {
+        matches!(e, ClientEvent::Lobby(l) if l.players.iter().any(|p| p.name == "alice" && p.seat == Seat::GameMaster))
+    })
+    .await;
+    bob.send(ClientCommand::Ready(true)).await.expect("ready");
+    until(
+        &mut bob,
+        "bob's own ready",
+        |e| matches!(e, ClientEvent::Lobby(l) if l.players.iter().any(|p| p.name == "bob" && p.ready)),
+    )
+    .await;
+    send_keys(&keys, [KeyCode::F(6)]).await;
+    until(
+        &mut bob,
+        "the game's first view",
+        |e| matches!(e, ClientEvent::View(v) if v.seat == Seat::Troubleshooter(0)),
+    )
+    .await;
+    until_shown(&mut frames, "the game master's screen", PATIENCE, |f| f.contains("[ game master ]")).await;
+
+    // F8: bob is the only other player; the liaison's seat, nobody's, is the first listed.
+    send_keys(&keys, [KeyCode::F(8)]).await;
+    until_shown(&mut frames, "the players to move", PATIENCE, |f| f.contains("Whom to move?") && f.contains("bob"))
+        .await;
+    send_keys(&keys, [KeyCode::Enter]).await;
+    until_shown(&mut frames, "the seats to move bob to", PATIENCE, |f| {
+        f.contains("Move the troubleshooter 1 to which seat?") && f.contains("liaison") && f.contains("free")
+    })
+    .await;
+    send_keys(&keys, [KeyCode::Enter]).await;
+    until(&mut bob, "bob moved", |e| matches!(e, ClientEvent::Moved(Seat::Liaison))).await;
+    let view =
+        until(&mut bob, "the liaison's view", |e| matches!(e, ClientEvent::View(v) if v.seat == Seat::Liaison)).await;
+    let ClientEvent::View(view) = view else { unreachable!("matched a view") };
+    assert!(matches!(view.panel, kombat::game::view::Panel::Liaison(_)), "bob plays the liaison now");
+    assert!(view.table.iter().any(|s| s.seat == Seat::Liaison && s.name == "bob"), "{:?}", view.table);
+    // The game master's screen follows: the window is closed, and the turn waits for the liaison.
+    until_shown(&mut frames, "the turn waiting for the liaison", PATIENCE, |f| {
+        f.contains("waits for liaison") && !f.contains("Move the")
+    })
+    .await;
+    drop(keys);
+    let _ = tokio::time::timeout(PATIENCE, tui).await;
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(PATIENCE, serving).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_hosts_a_room_and_sits_in_it() {
     let dir = std::env::temp_dir().join(format!("kombat-tui-host-{}", std::process::id()));

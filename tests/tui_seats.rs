@@ -176,7 +176,7 @@ fn master_timer_hints_skip_and_inject() {
     use kombat::tui::app::MasterControl;
     let mut app = seated(&under_way("first-deploy"), Seat::GameMaster);
     assert_eq!(choose(&mut app, MasterControl::TurnTimer), Vec::new());
-    assert_eq!(app.overlay, Some(Overlay::Timer { selected: 0 }));
+    assert_eq!(app.overlay, Some(Overlay::Timer { selected: 0, typed: String::new() }));
     snapshot_both("master_timer", &app);
     press(&mut app, KeyCode::Down);
     assert_eq!(press(&mut app, KeyCode::Enter), by_master(Action::ExtendTurn(60)));
@@ -200,6 +200,103 @@ fn master_timer_hints_skip_and_inject() {
         press(&mut app, KeyCode::Enter),
         by_master(Action::InjectMessage("The payments team reports a spike in refunds.".to_owned()))
     );
+}
+
+#[test]
+fn master_types_a_timer_value() {
+    use kombat::tui::app::MasterControl;
+    let mut app = seated(&under_way("first-deploy"), Seat::GameMaster);
+    for (typed, action) in [
+        ("90", Action::SetTurnTimer(Some(90))),
+        ("2m", Action::SetTurnTimer(Some(120))),
+        ("1m30s", Action::SetTurnTimer(Some(90))),
+        ("+45", Action::ExtendTurn(45)),
+        ("+1m", Action::ExtendTurn(60)),
+        ("OFF", Action::SetTurnTimer(None)),
+    ] {
+        choose(&mut app, MasterControl::TurnTimer);
+        type_text(&mut app, typed);
+        assert_eq!(press(&mut app, KeyCode::Enter), by_master(action), "{typed}");
+        assert_eq!(app.overlay, None, "{typed}");
+    }
+    // A bad value changes nothing: no effect, the window stays with the text to mend, and says why.
+    choose(&mut app, MasterControl::TurnTimer);
+    type_text(&mut app, "2 mins");
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    assert_eq!(app.overlay, Some(Overlay::Timer { selected: 0, typed: "2 mins".to_owned() }));
+    snapshot_both("master_timer_typed_error", &app);
+    // Letters that are keys elsewhere (`q` quits) are typed here; Backspace mends.
+    for _ in 0.."2 mins".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "4000");
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new(), "out of range: refused before it is sent");
+    assert!(draw(&app, 80, 24).contains("a turn timer runs 5 to 3600 s a turn"), "{}", draw(&app, 80, 24));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "q");
+    assert!(matches!(&app.overlay, Some(Overlay::Timer { typed, .. }) if typed == "q"), "{:?}", app.overlay);
+    assert_eq!(press(&mut app, KeyCode::Enter), Vec::new());
+    // Esc leaves without sending; the presets still work with nothing typed.
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Some(Overlay::Master { .. })), "{:?}", app.overlay);
+    press(&mut app, KeyCode::Esc);
+    choose(&mut app, MasterControl::TurnTimer);
+    type_text(&mut app, "3m");
+    snapshot_both("master_timer_typed", &app);
+    assert_eq!(press(&mut app, KeyCode::Enter), by_master(Action::SetTurnTimer(Some(180))));
+}
+
+#[test]
+fn master_moves_a_player_mid_game() {
+    use kombat::net::protocol::RoleWish;
+    use kombat::tui::app::{Hosted, JoinRequest, LobbyRequest};
+    let mut app = seated(&under_way("first-deploy"), Seat::GameMaster);
+    // What the room's lobby listed before the game: two troubleshooters' seats, one customer's.
+    app.hosted = Some(Hosted {
+        code: "ABCDE-FGHJK".to_owned(),
+        seat: Seat::GameMaster,
+        request: JoinRequest {
+            server: "127.0.0.1:7878".to_owned(),
+            code: "ABCDE-FGHJK".to_owned(),
+            name: "Gil".to_owned(),
+            role: RoleWish::GameMaster,
+        },
+        limits: vec![(RoleWish::Liaison, 1), (RoleWish::Troubleshooter, 2), (RoleWish::Customer, 1)],
+    });
+    assert!(press(&mut app, KeyCode::F(8)).is_empty());
+    assert_eq!(app.overlay, Some(Overlay::MovePlayer { selected: 0 }));
+    let players = kombat::tui::app::removable(&app);
+    let tam = players.iter().position(|(seat, _)| *seat == Seat::Troubleshooter(0)).expect("Tam is listed");
+    for _ in 0..tam {
+        press(&mut app, KeyCode::Down);
+    }
+    snapshot_both("master_move_player", &app);
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(app.overlay, Some(Overlay::MoveTo { from: Seat::Troubleshooter(0), selected: 0 }));
+    let seats = kombat::tui::app::move_destinations(&app, Seat::Troubleshooter(0));
+    assert_eq!(
+        seats,
+        vec![
+            (Seat::Liaison, Some("Lee".to_owned())),
+            (Seat::Troubleshooter(1), None),
+            (Seat::Customer(0), Some("Dana".to_owned())),
+        ]
+    );
+    snapshot_both("master_move_to", &app);
+    // Esc goes back to the players, with Tam still selected.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, Some(Overlay::MovePlayer { selected: tam }));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    let moved = LobbyRequest::Move { from: Seat::Troubleshooter(0), to: Seat::Troubleshooter(1) };
+    assert_eq!(press(&mut app, KeyCode::Enter), vec![Effect::Lobby(moved)]);
+    assert_eq!(app.overlay, None);
+    // Only the game master has the key in a game.
+    let mut lee = seated(&under_way("first-deploy"), Seat::Liaison);
+    assert!(press(&mut lee, KeyCode::F(8)).is_empty());
+    assert!(!matches!(lee.overlay, Some(Overlay::MovePlayer { .. })));
 }
 
 #[test]

@@ -23,7 +23,8 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 pub use hostkey::{FILE as HOST_KEY_FILE, HostKeyError, load_or_create as host_key};
-pub use screen::{COLS, ROWS, clamp};
+pub use screen::{COLS, QUEUE_BYTES, ROWS, clamp};
+pub use session::TOO_SLOW;
 
 use crate::net::server::{DoorHandle, Gate, HostOptions, Limits, Rate, check_bind};
 
@@ -41,11 +42,19 @@ pub struct DoorConfig {
     pub grace: Duration,
     /// Authentication attempts per connection.
     pub auth_attempts: usize,
+    /// The bytes of frames one client may have waiting before it is dropped as too slow.
+    pub frame_budget: usize,
 }
 
 impl DoorConfig {
     pub fn new(game: SocketAddr) -> DoorConfig {
-        DoorConfig { game, per_address: 16, grace: Duration::from_secs(300), auth_attempts: 6 }
+        DoorConfig {
+            game,
+            per_address: 16,
+            grace: Duration::from_secs(300),
+            auth_attempts: 6,
+            frame_budget: screen::QUEUE_BYTES,
+        }
     }
 }
 
@@ -76,7 +85,9 @@ impl SshDoor {
             ..russh::server::Config::default()
         });
         let (stop, stopping) = watch::channel(false);
-        let shared = Arc::new(session::Shared::new(config.game, config.grace, stopping.clone()));
+        let mut shared = session::Shared::new(config.game, config.grace, stopping.clone());
+        shared.frame_budget = config.frame_budget;
+        let shared = Arc::new(shared);
         let limits = Limits {
             per_address: usize::try_from(config.per_address).unwrap_or(usize::MAX),
             connects: Rate { burst: config.per_address, per: Duration::from_secs(10) },

@@ -232,8 +232,8 @@ impl Action {
             }
             Action::NextMoment => "Replaying a game: on to the next moment (a turn, a change, the cause, the end)",
             Action::MoveSeat => {
-                "In a hosted game's lobby: move the selected player to the next seat, swapping with whoever \
-                 sits there (game master)"
+                "Move a player to another seat, swapping with whoever sits there (game master): in the \
+                 lobby the selected one to the next seat; during the game, choose the player and the seat"
             }
         }
     }

@@ -26,8 +26,8 @@ pub use manifest::{ManifestEditor, Saved, fetched_for_editor};
 pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
 pub use replay::{JournalFile, JournalList, ReplayScreen};
 pub use seats::{
-    MasterControl, MasterTab, TimerChoice, actions_for, customer_panel, has_prompt, help_actions, master_panel,
-    removable,
+    MasterControl, MasterTab, TIMER_TYPING, TimerChoice, actions_for, customer_panel, has_prompt, help_actions,
+    master_panel, move_destinations, removable,
 };
 
 pub use self::declare::{DeclareField, DeclareForm, fields as declare_fields, options as declare_options};
@@ -200,12 +200,22 @@ pub enum Overlay {
     },
     /// "End the game for everyone?"
     ConfirmEnd,
-    /// The turn timer's choices, for the game master.
+    /// The turn timer's choices, for the game master, and a value they may type instead.
     Timer {
         selected: usize,
+        typed: String,
     },
     /// The scenario's hints by tier, for the game master to grant one.
     Hints {
+        selected: usize,
+    },
+    /// The players at the table, for the game master to move one during a game.
+    MovePlayer {
+        selected: usize,
+    },
+    /// The seats the player in `from` may be moved to.
+    MoveTo {
+        from: Seat,
         selected: usize,
     },
 }

@@ -18,12 +18,12 @@ use ratatui::Terminal;
 use ratatui::crossterm::event::Event;
 use ratatui::layout::Size;
 use russh::keys::HashAlg;
-use russh::server::{Auth, ChannelOpenHandle, Handler, Msg, Session};
+use russh::server::{Auth, ChannelOpenHandle, Handle, Handler, Msg, Session};
 use russh::{Channel, ChannelId, ChannelWriteHalf, MethodKind, MethodSet};
 use tokio::sync::{mpsc, watch};
 
 use super::input::Keys;
-use super::screen::{self, Attachment, SshBackend};
+use super::screen::{self, Attachment, Queue, SshBackend};
 use crate::net::client::RoleWish;
 use crate::tui::app::{App, JoinForm, JoinRequest, Screen};
 use crate::tui::catalog;
@@ -48,11 +48,13 @@ pub struct Shared {
     pub grace: Duration,
     /// True once the host is stopping: every screen ends and gives its terminal back.
     pub stopping: watch::Receiver<bool>,
+    /// The bytes of frames one client may have waiting before it is dropped as too slow.
+    pub frame_budget: usize,
 }
 
 impl Shared {
     pub fn new(game: SocketAddr, grace: Duration, stopping: watch::Receiver<bool>) -> Shared {
-        Shared { game, parked: Mutex::new(HashMap::new()), grace, stopping }
+        Shared { game, parked: Mutex::new(HashMap::new()), grace, stopping, frame_budget: screen::QUEUE_BYTES }
     }
 
     fn parked(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Parked>>> {
@@ -278,19 +280,20 @@ impl Handler for Connection {
             return session.channel_failure(channel);
         };
         session.channel_success(channel)?;
+        let hang_up = session.handle();
         // Only a parked (detached) screen is taken back, never one another connection shows.
         let resumed = identity.and_then(|id| shared.unpark(&id));
         let running = match resumed {
             Some(running) => {
                 tracing::info!(%peer, "an SSH player came back to their screen");
                 let frames = running.attachment.attach(state.size);
-                tokio::spawn(pump(frames, write, running.attachment.clone()));
+                tokio::spawn(pump(frames, write, running.attachment.clone(), hang_up));
                 // A resize makes the screen redraw whole on the new terminal.
                 let (w, h) = (state.size.width, state.size.height);
                 let _ = running.input.send(Event::Resize(w, h)).await;
                 running
             }
-            None => start(&shared, &user, state.size, state.no_color, write),
+            None => start(&shared, &user, state.size, state.no_color, (write, hang_up)),
         };
         state.running = Some(running);
         Ok(())
@@ -358,8 +361,14 @@ impl Handler for Connection {
 
 /// A new game screen on its own task, on the join form (the code filled in when the user name
 /// is one), joining through the game server like `kombat join`.
-fn start(shared: &Arc<Shared>, user: &str, size: Size, no_color: bool, write: ChannelWriteHalf<Msg>) -> Running {
-    let attachment = Attachment::new(size);
+fn start(
+    shared: &Arc<Shared>,
+    user: &str,
+    size: Size,
+    no_color: bool,
+    (write, hang_up): (ChannelWriteHalf<Msg>, Handle),
+) -> Running {
+    let attachment = Attachment::new(size, shared.frame_budget);
     let frames = attachment.attach(size);
     let (input, events) = mpsc::channel(INPUT_QUEUE);
     let mut app = App::new(Keymap::default(), Theme::choose(None, no_color), catalog::builtin(None));
@@ -369,7 +378,7 @@ fn start(shared: &Arc<Shared>, user: &str, size: Size, no_color: bool, write: Ch
     let stopping = shared.stopping.clone();
     let screen = attachment.clone();
     let running = Running { input, attachment: attachment.clone() };
-    tokio::spawn(pump(frames, write, attachment.clone()));
+    tokio::spawn(pump(frames, write, attachment.clone(), hang_up));
     tokio::spawn(async move {
         // The screen runs in a task of its own, so a panic in it still gives the terminal back.
         let game = tokio::spawn(async move {
@@ -431,34 +440,54 @@ fn enter_bytes() -> Bytes {
     Bytes::from(out)
 }
 
+/// Why a client that fell behind was let go: the last thing its terminal shows, and the SSH
+/// disconnect's reason.
+pub const TOO_SLOW: &str = "kombat: your connection could not keep up with the game's screen, so it was closed; \
+                            ssh in again to take your seat back";
+/// Why a client that read nothing for the write timeout was let go.
+const NOT_READING: &str = "kombat: your terminal read nothing for too long, so the connection was closed";
+
 /// Writes one attachment's frames to its channel (waiting for the client's SSH window), then
-/// closes the channel: with the game's exit status when the game ended, after giving the
-/// terminal back when the client was dropped for falling behind.
-async fn pump(mut frames: mpsc::Receiver<Bytes>, write: ChannelWriteHalf<Msg>, attachment: Attachment) {
+/// closes the channel: with the game's exit status when the game ended. A client that fell
+/// behind (its queue full) gets none of its backlog: its terminal is given back with the reason,
+/// and the connection is hung up, so its screen is parked or ended as on any way out; so is one
+/// that took no bytes for the write timeout.
+async fn pump(mut frames: Queue, write: ChannelWriteHalf<Msg>, attachment: Attachment, hang_up: Handle) {
     let send = |bytes: Bytes| {
         let write = &write;
         async move { matches!(tokio::time::timeout(WRITE_TIMEOUT, write.data_bytes(bytes)).await, Ok(Ok(()))) }
     };
-    if !send(enter_bytes()).await {
-        return;
-    }
-    while let Some(frame) = frames.recv().await {
-        if !send(frame).await {
-            return;
+    let reason = 'written: {
+        if !send(enter_bytes()).await {
+            break 'written NOT_READING;
         }
-    }
-    match attachment.ended() {
-        Some(status) => {
-            let _ = write.exit_status(status).await;
+        while let Some(frame) = frames.recv().await {
+            let sent = send(frame.clone()).await;
+            frames.written(&frame);
+            if !sent {
+                break 'written NOT_READING;
+            }
         }
-        None if attachment.dropped_slow() => {
-            let _ = send(restore_bytes()).await;
+        match attachment.ended() {
+            Some(status) => {
+                let _ = write.exit_status(status).await;
+                let _ = write.eof().await;
+                let _ = write.close().await;
+                return;
+            }
+            None if frames.fell_behind() => TOO_SLOW,
+            // Replaced by a newer attachment (the player came back on another connection).
+            None => return,
         }
-        // Replaced by a newer attachment (the player came back on another connection).
-        None => return,
-    }
+    };
+    tracing::info!(reason, "an SSH client is let go");
+    attachment.let_go(&frames);
+    let mut last = restore_bytes().to_vec();
+    last.extend_from_slice(format!("\r\n{reason}\r\n").as_bytes());
+    let _ = tokio::time::timeout(Duration::from_secs(1), write.data_bytes(last)).await;
     let _ = write.eof().await;
     let _ = write.close().await;
+    let _ = hang_up.disconnect(russh::Disconnect::ByApplication, reason.to_owned(), String::new()).await;
 }
 
 #[cfg(test)]
@@ -474,7 +503,7 @@ mod tests {
     /// A running screen, and the receiving end that keeps it running.
     fn screen() -> (Running, mpsc::Receiver<Event>) {
         let (input, events) = mpsc::channel(1);
-        (Running { input, attachment: Attachment::new(screen::clamp(80, 24)) }, events)
+        (Running { input, attachment: Attachment::new(screen::clamp(80, 24), screen::QUEUE_BYTES) }, events)
     }
 
     #[tokio::test]

@@ -622,6 +622,9 @@ impl Table {
             let _ = reply.send(Err(TOO_MANY_JOINS.to_owned()));
             return Ok(Flow::Continue);
         }
+        if let Some(seat) = self.reclaimable(&name, wish) {
+            return self.reclaim(seat, outbox, reply).await;
+        }
         let mut choice = seating::choose(&self.held(), self.seats, wish, self.started);
         if choice.is_err() && matches!(wish, RoleWish::Spectator | RoleWish::Any) {
             // Spectators who dropped and did not come back make room for new ones.
@@ -653,6 +656,46 @@ impl Table {
         // On disk before the player holds the token: a restarted server knows it.
         self.keep().await?;
         outbox.send(&joined);
+        let _ = reply.send(Ok(seat));
+        self.seated(seat).await
+    }
+
+    /// The seat a joining player takes back by name: one a room brought back by a restart still
+    /// holds for a player of that name who has not come back on it since (their client, stopped
+    /// by the host's `quit`, no longer holds the token), and that the wish allows. A name is a weak
+    /// proof, so it only counts while nobody has the seat: once its player is back (or the game
+    /// master removed them) the seat is held or free as any other.
+    fn reclaimable(&self, name: &str, wish: RoleWish) -> Option<Seat> {
+        let name = name.trim();
+        self.members
+            .iter()
+            .filter(|(_, m)| m.conn == 0 && m.outbox.is_none() && m.token.is_some())
+            .filter(|(_, m)| !name.is_empty() && m.name.trim().eq_ignore_ascii_case(name))
+            .map(|(seat, _)| *seat)
+            .find(|seat| matches!(wish, RoleWish::Any) || RoleWish::of_seat(*seat) == wish)
+    }
+
+    /// Gives a restored seat back to its player, joining by name: a new token (the old one, which
+    /// the player's stopped client forgot, resumes nothing any more), and the game as it stands.
+    async fn reclaim(
+        &mut self,
+        seat: Seat,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Seat, String>>,
+    ) -> Result<Flow, RoomGone> {
+        let Ok(token) = code::new_token(&self.code) else {
+            let _ = reply.send(Err("the server cannot make a resume token right now".to_owned()));
+            return Ok(Flow::Continue);
+        };
+        let Some(member) = self.members.get_mut(&seat) else { return Ok(Flow::Continue) };
+        member.token = Some(token.clone());
+        member.seq = 0;
+        member.conn = outbox.id;
+        member.outbox = Some(outbox.clone());
+        super::quiet::log(|| tracing::info!(code = %self.code, ?seat, "a restored seat taken back by its player"));
+        // On disk before the player holds the token, as for a join.
+        self.keep().await?;
+        outbox.send(&ServerMsg::Joined { code: self.code.clone(), seat, token });
         let _ = reply.send(Ok(seat));
         self.seated(seat).await
     }

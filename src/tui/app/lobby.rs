@@ -283,6 +283,9 @@ pub struct Hosted {
     pub seat: Seat,
     /// How this player joined: the lobby is rebuilt from it when the room plays again.
     pub request: JoinRequest,
+    /// The room's seats by role, as its lobby last listed them (empty until it did): where the
+    /// game master may move a player during the game.
+    pub limits: Vec<(RoleWish, u8)>,
 }
 
 pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
@@ -305,7 +308,8 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
                     |h| h.request.clone(),
                 ),
             };
-            app.hosted = Some(Hosted { code: code.clone(), seat, request });
+            let limits = app.hosted.as_ref().map(|h| h.limits.clone()).unwrap_or_default();
+            app.hosted = Some(Hosted { code: code.clone(), seat, request, limits });
             if let Screen::Lobby(lobby) = &mut app.screen {
                 lobby.seat = Some(seat);
                 lobby.code = Some(code);
@@ -327,6 +331,9 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
             app.show("the room plays again: a new game, everyone in their seats", false);
         }
         NetMsg::Lobby(view) => {
+            if let Some(hosted) = &mut app.hosted {
+                hosted.limits.clone_from(&view.limits);
+            }
             if let Screen::Lobby(lobby) = &mut app.screen {
                 lobby.selected = lobby.selected.min(view.players.len().saturating_sub(1));
                 lobby.lobby = Some(view);

@@ -535,9 +535,13 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         | Action::PrevTurn
         | Action::NextTurn
         | Action::PrevMoment
-        | Action::NextMoment
-        | Action::MoveSeat => return None,
-        Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane => {
+        | Action::NextMoment => return None,
+        Action::Rate
+        | Action::Mishap
+        | Action::AnswerHoldOff
+        | Action::Master
+        | Action::NextPane
+        | Action::MoveSeat => {
             return seats::on_action(app, action);
         }
     }

@@ -9,6 +9,7 @@ use tui_input::Input;
 use super::{App, Effect, GameScreen, LobbyRequest, Overlay, Screen, Target};
 use crate::game::view::{CustomerPanel, GameMasterPanel, Panel};
 use crate::game::{Action as GameAction, HoldOff, Phase, Seat};
+use crate::net::protocol::RoleWish;
 use crate::tui::action::Action;
 use crate::tui::keymap::Key;
 
@@ -66,6 +67,8 @@ pub enum MasterControl {
     SpeakAsCustomer,
     /// Opens the list of players to remove one (a player who cannot come back).
     RemovePlayer,
+    /// Opens the list of players, then of seats: moves one (swapping with whoever sits there).
+    MovePlayer,
     /// Ends the current turn now, for everyone.
     SkipTurn,
     /// Opens the turn timer's choices: more time for this turn, another timer, none.
@@ -80,7 +83,7 @@ pub enum MasterControl {
 
 impl MasterControl {
     /// The controls in order; pause or resume, whichever applies now.
-    pub fn all(paused: bool) -> [MasterControl; 10] {
+    pub fn all(paused: bool) -> [MasterControl; 11] {
         let pause = if paused { MasterControl::Resume } else { MasterControl::Pause };
         [
             pause,
@@ -88,6 +91,7 @@ impl MasterControl {
             MasterControl::GrantHint,
             MasterControl::SpeakAsCustomer,
             MasterControl::RemovePlayer,
+            MasterControl::MovePlayer,
             MasterControl::SkipTurn,
             MasterControl::TurnTimer,
             MasterControl::ChooseHint,
@@ -109,6 +113,7 @@ impl MasterControl {
             MasterControl::GrantHint => "Grant the team a hint",
             MasterControl::SpeakAsCustomer => "Speak as the customer",
             MasterControl::RemovePlayer => "Remove a player…",
+            MasterControl::MovePlayer => "Move a player to another seat…",
             MasterControl::SkipTurn => "Skip to the next turn",
             MasterControl::TurnTimer => "Turn timer: extend, change, off…",
             MasterControl::ChooseHint => "Grant the hint of a tier…",
@@ -157,6 +162,71 @@ impl TimerChoice {
             TimerChoice::Off => GameAction::SetTurnTimer(None),
         }
     }
+
+    /// What the game master typed in the timer window: `90`, `90s`, `2m`, `1m30s` set the timer
+    /// to that a turn, `+45` or `+1m` give this turn that much more, `off` turns it off. What the
+    /// rules would refuse is refused here, with the range, so nothing is sent.
+    pub fn parse(text: &str) -> Result<TimerChoice, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return Ok(TimerChoice::Off);
+        }
+        let (extend, figure) = match text.strip_prefix('+') {
+            Some(rest) => (true, rest.trim()),
+            None => (false, text),
+        };
+        let Some(seconds) = duration_seconds(figure) else {
+            return Err(format!("{TIMER_TYPING}: not {:?}", crate::game::text::sanitize(text)));
+        };
+        let (range, choice) = if extend {
+            (crate::game::rules::EXTEND_SECS, TimerChoice::Extend(seconds))
+        } else {
+            (crate::game::rules::TURN_TIMER_SECS, TimerChoice::Set(seconds))
+        };
+        if range.contains(&seconds) {
+            Ok(choice)
+        } else if extend {
+            Err(format!("a turn may get {} to {} s more", range.start(), range.end()))
+        } else {
+            Err(format!("a turn timer runs {} to {} s a turn", range.start(), range.end()))
+        }
+    }
+}
+
+/// How the timer window's typed value reads, for its prompt and its error.
+pub const TIMER_TYPING: &str = "type 90, 2m or 1m30s a turn, +45 for more now, or off";
+
+/// `90`, `90s`, `2m`, `1m30s`, `1h` in seconds; None for anything else (or too large).
+fn duration_seconds(text: &str) -> Option<u32> {
+    if text.is_empty() {
+        return None;
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    let mut total: u32 = 0;
+    let mut digits = String::new();
+    let mut last_unit = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        // Units from the largest down, each once: `1h30m`, `2m5s`.
+        let (rank, unit) = match c.to_ascii_lowercase() {
+            'h' => (3, 3600),
+            'm' => (2, 60),
+            's' => (1, 1),
+            _ => return None,
+        };
+        if digits.is_empty() || (last_unit != 0 && rank >= last_unit) {
+            return None;
+        }
+        last_unit = rank;
+        let figure: u32 = std::mem::take(&mut digits).parse().ok()?;
+        total = total.checked_add(figure.checked_mul(unit)?)?;
+    }
+    digits.is_empty().then_some(total)
 }
 
 /// The UI actions that mean something on the game screen for `seat`, in the vocabulary's
@@ -218,6 +288,7 @@ pub fn actions_for(seat: Seat) -> Vec<Action> {
             A::Master,
             A::NextPane,
             A::SaveManifest,
+            A::MoveSeat,
         ],
         Seat::Spectator(_) => &[A::Help, A::Quit, A::Back, A::PageUp, A::PageDown, A::Theme],
     };
@@ -274,7 +345,7 @@ pub(super) fn overlay_footer(overlay: &Overlay) -> Option<Vec<Action>> {
     match overlay {
         Overlay::HoldOff => Some(vec![Action::Back]),
         Overlay::ConfirmMishap { .. } | Overlay::ConfirmEnd => Some(vec![Action::Select, Action::Back]),
-        Overlay::Timer { .. } | Overlay::Hints { .. } => {
+        Overlay::Timer { .. } | Overlay::Hints { .. } | Overlay::MovePlayer { .. } | Overlay::MoveTo { .. } => {
             Some(vec![Action::Up, Action::Down, Action::Select, Action::Back])
         }
         Overlay::Rate { .. } => Some(vec![Action::Up, Action::Down, Action::Back]),
@@ -371,6 +442,9 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
             }
         }
         Action::Master => app.overlay = Some(Overlay::Master { selected: 0 }),
+        Action::MoveSeat => {
+            control_chosen(app, MasterControl::MovePlayer);
+        }
         Action::NextPane => {
             let game = game_mut(app)?;
             game.tab = game.tab.next();
@@ -490,15 +564,58 @@ pub(super) fn on_overlay_key(app: &mut App, key: Key, actions: &[Action], overla
                 }
             }
         }
-        Overlay::Timer { selected } => {
-            if let Some(moved) = moved(actions, selected, TimerChoice::ALL.len()) {
-                app.overlay = Some(Overlay::Timer { selected: moved });
+        Overlay::Timer { selected, mut typed } => {
+            // Typed keys go to the value first: `q` or `k` are letters here, not keys.
+            if let Some(c) = key.printable() {
+                if typed.chars().count() < TIMER_TYPED_MAX {
+                    typed.push(c);
+                }
+                app.overlay = Some(Overlay::Timer { selected, typed });
+            } else if key.code == crate::tui::keymap::KeyCodeKey::Backspace {
+                typed.pop();
+                app.overlay = Some(Overlay::Timer { selected, typed });
+            } else if let Some(moved) = moved(actions, selected, TimerChoice::ALL.len()) {
+                app.overlay = Some(Overlay::Timer { selected: moved, typed });
             } else if closes(actions) {
                 app.overlay = Some(Overlay::Master { selected: MasterControl::position(MasterControl::TurnTimer) });
+            } else if actions.contains(&Action::Select) && !typed.trim().is_empty() {
+                match TimerChoice::parse(&typed) {
+                    Ok(choice) => {
+                        app.overlay = None;
+                        return act(app, choice.action());
+                    }
+                    // The window stays, with what was typed, so it can be mended.
+                    Err(e) => app.show(e, true),
+                }
             } else if actions.contains(&Action::Select) {
                 app.overlay = None;
                 if let Some(choice) = TimerChoice::ALL.get(selected) {
                     return act(app, choice.action());
+                }
+            }
+        }
+        Overlay::MovePlayer { selected } => {
+            let players = removable(app);
+            if let Some(moved) = moved(actions, selected, players.len()) {
+                app.overlay = Some(Overlay::MovePlayer { selected: moved });
+            } else if closes(actions) {
+                app.overlay = Some(Overlay::Master { selected: MasterControl::position(MasterControl::MovePlayer) });
+            } else if actions.contains(&Action::Select) {
+                app.overlay = players.get(selected).map(|(from, _)| Overlay::MoveTo { from: *from, selected: 0 });
+            }
+        }
+        Overlay::MoveTo { from, selected } => {
+            let seats = move_destinations(app, from);
+            if let Some(moved) = moved(actions, selected, seats.len()) {
+                app.overlay = Some(Overlay::MoveTo { from, selected: moved });
+            } else if closes(actions) {
+                let at = removable(app).iter().position(|(seat, _)| *seat == from).unwrap_or(0);
+                app.overlay = Some(Overlay::MovePlayer { selected: at });
+            } else if actions.contains(&Action::Select) {
+                app.overlay = None;
+                if let Some((to, _)) = seats.get(selected) {
+                    // The same request as `/move` and the lobby's move key: one seat path.
+                    return vec![Effect::Lobby(LobbyRequest::Move { from, to: *to })];
                 }
             }
         }
@@ -564,8 +681,15 @@ fn control_chosen(app: &mut App, control: MasterControl) -> Vec<Effect> {
                 app.overlay = Some(Overlay::Remove { selected: 0 });
             }
         }
+        MasterControl::MovePlayer => {
+            if removable(app).is_empty() {
+                app.show("nobody else sits at the table", true);
+            } else {
+                app.overlay = Some(Overlay::MovePlayer { selected: 0 });
+            }
+        }
         MasterControl::SkipTurn => return act(app, GameAction::SkipTurn),
-        MasterControl::TurnTimer => app.overlay = Some(Overlay::Timer { selected: 0 }),
+        MasterControl::TurnTimer => app.overlay = Some(Overlay::Timer { selected: 0, typed: String::new() }),
         MasterControl::ChooseHint => {
             if master_panel(app).is_none_or(|m| m.hints.is_empty()) {
                 app.show("this scenario has no hints", true);
@@ -583,6 +707,32 @@ fn control_chosen(app: &mut App, control: MasterControl) -> Vec<Effect> {
         MasterControl::EndGame => app.overlay = Some(Overlay::ConfirmEnd),
     }
     Vec::new()
+}
+
+/// The most characters the timer window takes (`+1h59m59s` fits).
+const TIMER_TYPED_MAX: usize = 12;
+
+/// Where the game master may move the player in `from` during a game: the liaison's seat, the
+/// troubleshooters' and the customers' seats the room has (as its lobby listed them; without
+/// that, the seats someone holds), but `from`; each with who sits there now (a move there swaps
+/// them), or None when it is free.
+pub fn move_destinations(app: &App, from: Seat) -> Vec<(Seat, Option<String>)> {
+    let Screen::Game(game) = &app.screen else { return Vec::new() };
+    let table = game.view().map(|v| v.table.clone()).unwrap_or_default();
+    let limit = |role| app.hosted.as_ref().and_then(|h| h.limits.iter().find(|(r, _)| *r == role).map(|(_, n)| *n));
+    let held = |pick: fn(Seat) -> Option<u8>| table.iter().filter_map(|s| pick(s.seat)).map(|n| n + 1).max();
+    let troubleshooters = limit(RoleWish::Troubleshooter)
+        .or_else(|| held(|s| if let Seat::Troubleshooter(n) = s { Some(n) } else { None }))
+        .unwrap_or(1);
+    let customers = limit(RoleWish::Customer)
+        .or_else(|| held(|s| if let Seat::Customer(n) = s { Some(n) } else { None }))
+        .unwrap_or(0);
+    std::iter::once(Seat::Liaison)
+        .chain((0..troubleshooters).map(Seat::Troubleshooter))
+        .chain((0..customers).map(Seat::Customer))
+        .filter(|seat| *seat != from)
+        .map(|seat| (seat, table.iter().find(|s| s.seat == seat).map(|s| s.name.clone())))
+        .collect()
 }
 
 /// The players the game master may remove: everyone at the table but the game master.

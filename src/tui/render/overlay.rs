@@ -16,8 +16,8 @@ use crate::game::text::sanitize;
 
 use crate::tui::action::Action;
 use crate::tui::app::{
-    App, DeclareField, DeclareForm, IncidentItem, MasterControl, Overlay, Screen, TimerChoice, customer_panel,
-    declare_fields, declare_options, help_actions, master_panel,
+    App, DeclareField, DeclareForm, IncidentItem, MasterControl, Overlay, Screen, TIMER_TYPING, TimerChoice,
+    customer_panel, declare_fields, declare_options, help_actions, master_panel,
 };
 
 pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
@@ -34,8 +34,10 @@ pub fn render(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::Injects { selected } => render_injects(app, *selected, area, buf),
         Overlay::Remove { selected } => render_remove(app, *selected, area, buf),
         Overlay::ConfirmEnd => render_confirm_end(app, area, buf),
-        Overlay::Timer { selected } => render_timer(app, *selected, area, buf),
+        Overlay::Timer { selected, typed } => render_timer(app, *selected, typed, area, buf),
         Overlay::Hints { selected } => render_hints(app, *selected, area, buf),
+        Overlay::MovePlayer { selected } => render_move_player(app, *selected, area, buf),
+        Overlay::MoveTo { from, selected } => render_move_to(app, *from, *selected, area, buf),
     }
 }
 
@@ -493,11 +495,71 @@ fn render_remove(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
     render_list(app, "Remove a player", say, items, selected, width, area, buf);
 }
 
-fn render_timer(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+fn render_timer(app: &App, selected: usize, typed: &str, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
     let items: Vec<ListItem> = TimerChoice::ALL.iter().map(|choice| ListItem::new(choice.label())).collect();
-    // Line mode's `/timer` takes any figure in range.
-    let say = "Every seat's countdown follows the change.";
-    render_list(app, "Turn timer", say, items, selected, 60, area, buf);
+    let count = items.len();
+    let inner = window(app, "Turn timer", 64, count as u16 + 7, area, buf);
+    let [intro_area, list_area, _, typed_area, hint_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(count as u16),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    Line::styled("Every seat's countdown follows the change.", theme.muted).render(intro_area, buf);
+    // The list's choice goes with Enter while nothing is typed; a typed value wins.
+    let mut state = ListState::default().with_selected(typed.is_empty().then_some(selected.min(count - 1)));
+    StatefulWidget::render(
+        List::new(items).highlight_style(theme.selected).highlight_symbol("▸ "),
+        list_area,
+        buf,
+        &mut state,
+    );
+    Line::from(vec![
+        Span::styled("or type: ", theme.accent),
+        Span::styled(sanitize(typed), theme.text),
+        Span::styled("▏", theme.accent),
+    ])
+    .render(typed_area, buf);
+    Line::styled(TIMER_TYPING, theme.muted).render(hint_area, buf);
+}
+
+fn render_move_player(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = area.width.saturating_sub(8).min(70);
+    let items: Vec<ListItem> = crate::tui::app::removable(app)
+        .into_iter()
+        .map(|(seat, name)| {
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<18}", seat.label()), theme.accent),
+                Span::styled(sanitize(&name), theme.text),
+            ]))
+        })
+        .collect();
+    let say = "Whom to move? The game goes on; they play the new seat from now.";
+    render_list(app, "Move a player", say, items, selected, width, area, buf);
+}
+
+fn render_move_to(app: &App, from: Seat, selected: usize, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = area.width.saturating_sub(8).min(70);
+    let items: Vec<ListItem> = crate::tui::app::move_destinations(app, from)
+        .into_iter()
+        .map(|(seat, holder)| {
+            let (who, style) = match holder {
+                Some(name) => (format!("swap with {}", sanitize(&name)), theme.text),
+                None => ("free".to_owned(), theme.ok),
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<18}", seat.label()), theme.accent),
+                Span::styled(who, style),
+            ]))
+        })
+        .collect();
+    let say = format!("Move the {} to which seat?", from.label());
+    render_list(app, "Move a player", &say, items, selected, width, area, buf);
 }
 
 fn render_hints(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
