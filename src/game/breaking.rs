@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Difficulty;
 use super::draw::budget;
+use crate::scenario::Baseline;
 use crate::scenario::card::targets;
 use crate::scenario::cause::ObjectRef;
-use crate::scenario::Baseline;
 use crate::scenario::{Business, CardTemplate, Pick, Scenario, compose, validate};
 
 /// What a customer seat asks of the break phase (the line mode's `/cards`, `/pick`, `/drop`,
@@ -118,9 +118,14 @@ impl Fairness {
 #[derive(Clone, Debug, PartialEq)]
 pub enum BreakEvent {
     Picked(Picked),
-    Dropped { card: String },
+    Dropped {
+        card: String,
+    },
     /// The proof ran on the picks as they are; the scenario is there when it was found fair.
-    Proven { fairness: Fairness, scenario: Option<Arc<Scenario>> },
+    Proven {
+        fairness: Fairness,
+        scenario: Option<Arc<Scenario>>,
+    },
 }
 
 /// One row of the hand: a card the team may still afford (or has picked), what it costs and
@@ -387,7 +392,13 @@ pub fn table_lines(view: &BreakView, with_hand: bool) -> Vec<String> {
             out.push("[break] no card left that the budget affords".to_owned());
         }
         for c in &view.hand {
-            out.push(format!("[break] card {} (cost {}): {}; targets {}", c.card, c.cost, c.title, c.targets.join(", ")));
+            out.push(format!(
+                "[break] card {} (cost {}): {}; targets {}",
+                c.card,
+                c.cost,
+                c.title,
+                c.targets.join(", ")
+            ));
         }
     }
     out
@@ -403,8 +414,8 @@ mod tests {
         Breaking::new(deck, Arc::new(business), difficulty, 7).expect("builds")
     }
 
-    fn run(b: &mut Breaking, request: BreakRequest) -> Result<(), BreakError> {
-        if let Some(event) = b.execute(&request)? {
+    fn run(b: &mut Breaking, request: &BreakRequest) -> Result<(), BreakError> {
+        if let Some(event) = b.execute(request)? {
             b.apply(event);
         }
         Ok(())
@@ -426,7 +437,7 @@ mod tests {
             let over = BreakRequest::Pick { card: dear, target: None };
             assert!(matches!(b.execute(&over), Err(BreakError::OverBudget { .. })));
         }
-        assert_eq!(run(&mut b, BreakRequest::Show), Ok(()));
+        assert_eq!(run(&mut b, &BreakRequest::Show), Ok(()));
         assert_eq!(b.view(), before, "refused requests change nothing");
     }
 
@@ -434,12 +445,12 @@ mod tests {
     fn a_pick_spends_the_budget_and_a_drop_gives_it_back() {
         let mut b = breaking(Difficulty::Hard);
         let first = b.view().hand[0].clone();
-        run(&mut b, BreakRequest::Pick { card: first.card.clone(), target: None }).expect("picks");
+        run(&mut b, &BreakRequest::Pick { card: first.card.clone(), target: None }).expect("picks");
         let view = b.view();
         assert_eq!(view.left, view.budget - first.cost);
         assert_eq!(view.picks[0].target, first.targets[0], "the first valid target by default");
         assert!(view.hand.iter().all(|c| c.card != first.card && c.cost <= view.left));
-        run(&mut b, BreakRequest::Drop(first.card)).expect("drops");
+        run(&mut b, &BreakRequest::Drop(first.card)).expect("drops");
         assert_eq!(b.view().left, b.view().budget);
     }
 
@@ -459,7 +470,7 @@ mod tests {
         };
         let mut b = breaking(Difficulty::Hard);
         for (card, target) in drawn(&b) {
-            run(&mut b, BreakRequest::Pick { card, target: Some(target.to_string()) }).expect("picks");
+            run(&mut b, &BreakRequest::Pick { card, target: Some(target.to_string()) }).expect("picks");
         }
         let proved = b.execute(&BreakRequest::Prove).expect("proves");
         assert_eq!(b.execute(&BreakRequest::Prove).expect("proves"), proved, "the same picks, the same verdict");
@@ -468,7 +479,7 @@ mod tests {
         assert!(fairness.is_fair(), "{}", fairness.words());
         assert!(b.proven().is_some());
         let card = b.view().picks[0].card.clone();
-        run(&mut b, BreakRequest::Drop(card)).expect("drops");
+        run(&mut b, &BreakRequest::Drop(card)).expect("drops");
         assert!(b.proven().is_none() && b.view().fairness.is_none());
     }
 

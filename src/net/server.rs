@@ -252,16 +252,22 @@ impl Rooms {
 
     /// With a break phase (`kombat host --break`), gives the new room's lobby one on the
     /// configured baseline, or on the one the room's seed picks; the baseline's title then.
-    async fn arm_break(&self, table: &TableHandle, seed: u64, difficulty: Difficulty) -> anyhow::Result<Option<String>> {
+    async fn arm_break(
+        &self,
+        table: &TableHandle,
+        seed: u64,
+        difficulty: Difficulty,
+    ) -> anyhow::Result<Option<String>> {
         if !self.config.break_phase {
             return Ok(None);
         }
         let deck = Arc::new(scenario::cards().map_err(|e| anyhow::anyhow!("the fault cards do not load: {e}"))?);
         let mut baselines = scenario::baselines().map_err(|e| anyhow::anyhow!("the baselines do not load: {e}"))?;
         let business = match &self.config.baseline {
-            Some(id) => baselines.into_iter().find(|b| &b.id == id).ok_or_else(|| {
-                anyhow::anyhow!("no baseline named {id:?} (try `kombat scenario baselines`)")
-            })?,
+            Some(id) => baselines
+                .into_iter()
+                .find(|b| &b.id == id)
+                .ok_or_else(|| anyhow::anyhow!("no baseline named {id:?} (try `kombat scenario baselines`)"))?,
             None if baselines.is_empty() => anyhow::bail!("no baselines to break"),
             None => {
                 let at = usize::try_from(seed % baselines.len() as u64).unwrap_or(0);

@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
+use crate::game::breaking::BreakRequest;
 use crate::game::text::sanitize;
 use crate::game::{Action, Declaration, FailureClass, IncidentState, ObjectRef, Seat, Severity};
-use crate::game::breaking::BreakRequest;
 use crate::net::seat::LobbyRequest;
 
 pub const HELP: &str =
@@ -94,7 +94,9 @@ pub enum Intent {
     /// The seat's findings, numbered as `/share N` names them.
     Findings,
     /// The break phase's card table: with the hand (`/cards`) or without (`/budget`).
-    BreakTable { hand: bool },
+    BreakTable {
+        hand: bool,
+    },
     Quit,
     /// The line is wrong; this says how it should be.
     Usage(String),

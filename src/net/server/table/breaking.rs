@@ -35,7 +35,11 @@ impl Table {
             "{}\n\nBreak phase: the customer team is composing the incident; the game starts once it is proven fair.",
             business.summary
         );
-        self.seats = super::seating::SeatLimits::of_counts(business.players.troubleshooters, business.players.customers, business.players.spectators);
+        self.seats = super::seating::SeatLimits::of_counts(
+            business.players.troubleshooters,
+            business.players.customers,
+            business.players.spectators,
+        );
         self.breaking = Some(breaking);
         self.lobby_changed();
     }
