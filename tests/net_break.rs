@@ -6,6 +6,7 @@
 //! The room kept the composed scenario beside its journal, and the journal replays, in the library
 //! and through `kombat replay`, to the same debrief and the same postmortem.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -56,7 +57,7 @@ impl Player {
             // Everything before the debrief; the debrief tells everyone everything.
             let now_ended = self.view.as_ref().is_some_and(|v| matches!(v.phase, Phase::Ended(_)));
             if !ended && !now_ended {
-                self.seen.push_str(&format!("{event:?}"));
+                let _ = write!(self.seen, "{event:?}");
             }
             if done(&event, self) {
                 return;
