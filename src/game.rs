@@ -4,6 +4,7 @@
 //! changes only by `Game::apply`.
 
 pub mod action;
+pub mod breaking;
 pub mod cause;
 pub mod debrief;
 pub mod difficulty;

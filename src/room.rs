@@ -489,6 +489,17 @@ impl Room {
             .and_then(|mut file| file.write_line(&header.to_line()).map(|()| file));
         match opened {
             Ok(file) => {
+                // A scenario that is not built in (composed by a break phase or drawn at random)
+                // is kept beside its journal, where `kombat replay` looks for it.
+                if crate::scenario::builtin_sources().all(|(id, _)| id != self.game.scenario().id) {
+                    let beside = files::scenario_beside(&file.path);
+                    if let Err(e) = files::write_private(&beside, self.config.scenario_text.as_bytes()) {
+                        self.warn(format!(
+                            "cannot keep the scenario beside the journal, {}: {e}; give it to `kombat replay` with --scenario",
+                            beside.display()
+                        ));
+                    }
+                }
                 self.journal_path = Some(file.path.clone());
                 self.journal = Some(file);
             }

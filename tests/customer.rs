@@ -43,6 +43,7 @@ fn reveals(events: &[Stamped], clue: &str) -> bool {
 /// Per shipped scenario: a question a liaison might really ask, in none of the scenario's words,
 /// and the key clue the customer gives for it.
 const KEY_QUESTIONS: &[(&str, &str, &str)] = &[
+    ("tutorial", "Did anyone on your side change something this morning?", "tidying"),
     ("first-deploy", "Hi Dana, did your team roll anything out in the past hour?", "hand-typed-tag"),
     ("config-drift", "Were there any edits to your setup this morning?", "renamed-key"),
     ("memory-leak-friday", "Has someone on your side pushed a new version today?", "session-cache"),

@@ -21,6 +21,11 @@ struct Known {
 
 const KNOWN: &[Known] = &[
     Known {
+        id: "tutorial",
+        commands: &["get deployments -n bakery"],
+        correct: &["scaled-to-zero"],
+    },
+    Known {
         id: "first-deploy",
         commands: &["describe pod -n shop -l app=web", "rollout history deployment/web -n shop"],
         correct: &["image-tag-typo"],
@@ -149,6 +154,8 @@ const KNOWN: &[Known] = &[
             "describe rs -n clinic -l app=appointments",
         ],
         correct: &["webhook-pins-image"],
+    },
+    Known {
         id: "private-registry",
         commands: &[
             "describe pod -n clinics -l app=appointments-api",
@@ -211,6 +218,8 @@ const KNOWN: &[Known] = &[
             "logs -n lab job/results-export-29922250",
         ],
         correct: &["pileup"],
+    },
+    Known {
         id: "rack-maintenance",
         commands: &[
             "describe node worker-3",

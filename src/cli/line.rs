@@ -97,6 +97,10 @@ pub struct LineMode<W: Write> {
     board: Option<Leaderboard>,
     /// The tutorial step last printed, so each prompt is printed once, when it comes up.
     tutorial_told: Option<usize>,
+    /// The break phase's card table as last printed, and whether the next one was asked for
+    /// (`/cards` with the hand, `/budget` without).
+    break_table: Option<crate::game::breaking::BreakView>,
+    break_asked: Option<bool>,
 }
 
 /// A here-document being read, line by line, until its terminator.
@@ -155,6 +159,8 @@ impl<W: Write> LineMode<W> {
             heredoc: None,
             board: None,
             tutorial_told: None,
+            break_table: None,
+            break_asked: None,
         }
     }
 
@@ -291,6 +297,17 @@ impl<W: Write> LineMode<W> {
     /// Prints what one event brings; an exit code once the session is over.
     fn event(&mut self, event: SeatEvent) -> anyhow::Result<Option<ExitCode>> {
         match event {
+            SeatEvent::Break(view) => {
+                // Printed when asked for, or when it changed (a pick, a drop, a verdict); the
+                // lobby sends it again on every change of its own.
+                let asked = self.break_asked.take();
+                if asked.is_some() || self.break_table.as_ref() != Some(&*view) {
+                    for line in crate::game::breaking::table_lines(&view, asked.unwrap_or(self.break_table.is_none())) {
+                        self.say(&line)?;
+                    }
+                }
+                self.break_table = Some(*view);
+            }
             SeatEvent::Lobby(lobby) => {
                 if !self.views.is_empty() {
                     // The room plays again: a new game starts from its lobby, and is told anew.
@@ -490,6 +507,13 @@ impl<W: Write> LineMode<W> {
             }
             Intent::Send(request) => {
                 if let Err(e) = self.sender.lobby(request).await {
+                    self.local(line, &format!("error: {e}"))?;
+                }
+            }
+            Intent::BreakTable { hand } => {
+                self.break_asked = Some(hand);
+                let show = crate::net::seat::LobbyRequest::Break(crate::game::breaking::BreakRequest::Show);
+                if let Err(e) = self.sender.lobby(show).await {
                     self.local(line, &format!("error: {e}"))?;
                 }
             }

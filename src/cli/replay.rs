@@ -19,10 +19,19 @@ pub fn run(file: &str, scenario_file: Option<&str>) -> anyhow::Result<ExitCode> 
     let text = files::journal_text(std::path::Path::new(file)).with_context(|| format!("cannot read {file}"))?;
     let journal = Journal::parse(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let header = &journal.header;
-    if scenario_file.is_none() && scenario::builtin_sources().all(|(id, _)| id != header.scenario) {
-        anyhow::bail!("{file}: the scenario {:?} is not built in; give its file with --scenario FILE", header.scenario);
-    }
-    let source = load(scenario_file.unwrap_or(&header.scenario))?;
+    let beside = files::scenario_beside(std::path::Path::new(file));
+    let beside = beside.to_string_lossy();
+    let scenario_file = match scenario_file {
+        Some(given) => given,
+        None if scenario::builtin_sources().any(|(id, _)| id == header.scenario) => header.scenario.as_str(),
+        // A composed or random incident's room kept its scenario beside the journal.
+        None if std::path::Path::new(beside.as_ref()).is_file() => beside.as_ref(),
+        None => anyhow::bail!(
+            "{file}: the scenario {:?} is not built in and not kept beside the journal ({beside}); give its file with --scenario FILE",
+            header.scenario
+        ),
+    };
+    let source = load(scenario_file)?;
     let Source { scenario, text: scenario_text } = source;
     let mut out = std::io::stdout().lock();
     // The journal, its file name and the scenario are all untrusted: everything printed is made

@@ -5,13 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::game::breaking::{BreakRequest, BreakView};
 use crate::game::state::ChatLine;
 use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::RoleView;
 use crate::game::{Action, Seat, Stamped};
 
 /// Bumped on every change to the messages below.
-pub const PROTOCOL_VERSION: u16 = 6;
+pub const PROTOCOL_VERSION: u16 = 7;
 
 /// The largest frame either side sends or accepts, header excluded.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -86,6 +87,10 @@ pub enum ClientMsg {
     /// someone sits in `to`, the two swap. Each moved player's connection is told its new seat
     /// (`Update::Moved`) and gets that seat's view from then on.
     Move { from: Seat, to: Seat },
+    /// In the lobby of a room with a break phase (`kombat host --break`), a customer seat
+    /// composes the incident: show the card table, pick or drop a card, prove the composition.
+    /// Answered with `Update::Break` to the customer seats (or a `Notice` saying why not).
+    Break(BreakRequest),
 }
 
 /// What the server sends.
@@ -168,6 +173,10 @@ pub enum Update {
     /// The projector's whole picture, to a spectator of a tournament's code: every team's public
     /// board (each team's spectator view) and the leaderboard; sent when any of it changes.
     Tournament(Box<TournamentView>),
+    /// The break phase's card table (the baseline, the hand the budget affords, the picks and
+    /// the proof's verdict); sent to customer seats only, in the lobby of a room with a break
+    /// phase, after each change and on `ClientMsg::Break(Show)`. Responders never get it.
+    Break(Box<BreakView>),
 }
 
 /// The lobby as every player in the room sees it.

@@ -56,6 +56,8 @@ pub enum SeatEvent {
     Leaderboard(Box<Leaderboard>),
     /// A projector on a tournament's code: every team's public board and the leaderboard.
     Tournament(Box<TournamentView>),
+    /// The break phase's card table (a customer seat in the lobby of a room with a break phase).
+    Break(Box<crate::game::breaking::BreakView>),
 }
 
 /// What a player in the lobby may ask.
@@ -75,6 +77,8 @@ pub enum LobbyRequest {
         from: Seat,
         to: Seat,
     },
+    /// The break phase: a customer seat composes the incident (`kombat host --break`).
+    Break(crate::game::breaking::BreakRequest),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -208,6 +212,7 @@ impl SeatSender {
             LobbyRequest::Kick(seat) => ClientCommand::Kick(seat),
             LobbyRequest::PlayAgain { next } => ClientCommand::PlayAgain { next },
             LobbyRequest::Move { from, to } => ClientCommand::Move { from, to },
+            LobbyRequest::Break(request) => ClientCommand::Break(request),
         };
         handle.send(command).await.map_err(|_| SeatError::Closed)
     }
@@ -358,6 +363,7 @@ fn from_client(event: ClientEvent) -> SeatEvent {
         ClientEvent::Moved(seat) => SeatEvent::Moved(seat),
         ClientEvent::Leaderboard(board) => SeatEvent::Leaderboard(board),
         ClientEvent::Tournament(view) => SeatEvent::Tournament(view),
+        ClientEvent::Break(view) => SeatEvent::Break(view),
     }
 }
 

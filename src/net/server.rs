@@ -45,7 +45,7 @@ use crate::room::RoomConfig;
 use crate::scenario;
 use persist::{ReviveError, RoomDir};
 use scenarios::{Scenarios, Shared};
-use table::{Opening, Start};
+use table::{Opening, Start, TableHandle};
 
 pub use bucket::Rate;
 pub use code::{check_name, normalize_code};
@@ -129,6 +129,11 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// The difficulty of a room opened without one (`kombat host --difficulty`).
     pub difficulty: Difficulty,
+    /// Rooms open with a break phase (`kombat host --break`): the customer team composes the
+    /// incident in the lobby (see `table::breaking`).
+    pub break_phase: bool,
+    /// The baseline a break phase composes on (`--baseline`); none lets each room's seed pick.
+    pub baseline: Option<String>,
 }
 
 /// A room just created.
@@ -197,8 +202,9 @@ impl Rooms {
             turn_timer: self.config.turn_timer,
             keep_result: false,
         };
-        let code = self.registry.create(game, config, self.keep.clone(), self.ends.clone()).await?;
-        let (id, title) = (incident.scenario.id.clone(), incident.scenario.title.clone());
+        let (code, table) = self.registry.create_team(game, config, self.keep.clone(), self.ends.clone(), None).await?;
+        let title = self.arm_break(&table, seed, incident.difficulty).await?;
+        let (id, title) = (incident.scenario.id.clone(), title.unwrap_or_else(|| incident.scenario.title.clone()));
         tracing::info!(code = %code, scenario = %id, seed, "room created");
         Ok(NewRoom { code, scenario: id, title })
     }
@@ -224,7 +230,7 @@ impl Rooms {
         }
         let seed = code::random_seed().map_err(|e| anyhow::anyhow!("cannot seed the room: {e}"))?;
         let id = parsed.id.clone();
-        let title = parsed.title.clone();
+        let mut title = parsed.title.clone();
         let game = Game::new(parsed, seed)
             .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
             .with_difficulty(difficulty);
@@ -236,9 +242,43 @@ impl Rooms {
             // Hosted games go in the host's night file, not its own solo results.
             keep_result: false,
         };
-        let code = self.registry.create(game, config, self.keep.clone(), self.ends.clone()).await?;
+        let (code, table) = self.registry.create_team(game, config, self.keep.clone(), self.ends.clone(), None).await?;
+        if let Some(baseline) = self.arm_break(&table, seed, difficulty).await? {
+            title = baseline;
+        }
         tracing::info!(code = %code, scenario = %id, seed, difficulty = %difficulty, "room created");
         Ok(NewRoom { code, scenario: id, title })
+    }
+
+    /// With a break phase (`kombat host --break`), gives the new room's lobby one on the
+    /// configured baseline, or on the one the room's seed picks; the baseline's title then.
+    async fn arm_break(
+        &self,
+        table: &TableHandle,
+        seed: u64,
+        difficulty: Difficulty,
+    ) -> anyhow::Result<Option<String>> {
+        if !self.config.break_phase {
+            return Ok(None);
+        }
+        let deck = Arc::new(scenario::cards().map_err(|e| anyhow::anyhow!("the fault cards do not load: {e}"))?);
+        let mut baselines = scenario::baselines().map_err(|e| anyhow::anyhow!("the baselines do not load: {e}"))?;
+        let business = match &self.config.baseline {
+            Some(id) => baselines
+                .into_iter()
+                .find(|b| &b.id == id)
+                .ok_or_else(|| anyhow::anyhow!("no baseline named {id:?} (try `kombat scenario baselines`)"))?,
+            None if baselines.is_empty() => anyhow::bail!("no baselines to break"),
+            None => {
+                let at = usize::try_from(seed % baselines.len() as u64).unwrap_or(0);
+                baselines.swap_remove(at)
+            }
+        };
+        let title = business.title.clone();
+        let breaking = crate::game::breaking::Breaking::new(deck, Arc::new(business), difficulty, seed)
+            .map_err(|e| anyhow::anyhow!("the baseline does not build: {e}"))?;
+        table.open_break(breaking).await.map_err(|_| anyhow::anyhow!("the room closed"))?;
+        Ok(Some(title))
     }
 
     /// The incident `scenario` (a built-in id or a .ron file) makes with `seed` (a random one

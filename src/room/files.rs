@@ -238,6 +238,12 @@ pub struct Reopened {
     pub cut: Option<String>,
 }
 
+/// Where the scenario of the journal at `journal` is kept when it is not built in: the same name,
+/// `.ron` for `.jsonl` (`journals/random-shop-7-7-1.jsonl` → `journals/random-shop-7-7-1.ron`).
+pub fn scenario_beside(journal: &Path) -> PathBuf {
+    journal.with_extension("ron")
+}
+
 /// A journal being written, one flushed line at a time.
 pub struct JournalFile {
     pub path: PathBuf,

@@ -393,6 +393,7 @@ async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
             SeatEvent::Moved(seat) => Msg::Net(NetMsg::Moved(seat)),
             SeatEvent::Leaderboard(board) => Msg::Net(NetMsg::Leaderboard(board)),
             SeatEvent::Tournament(view) => Msg::Net(NetMsg::Tournament(view)),
+            SeatEvent::Break(view) => Msg::Net(NetMsg::Break(view)),
             SeatEvent::Closed(Closed::Left) => return,
             SeatEvent::Closed(closed) => {
                 let why = match closed {

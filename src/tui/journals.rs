@@ -44,10 +44,20 @@ pub fn open(path: &Path, scenario_file: Option<&str>) -> Result<Replay, String> 
     let text = files::journal_text(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let journal = Journal::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
     let id = &journal.header.scenario;
-    if scenario_file.is_none() && scenario::builtin_sources().all(|(builtin, _)| builtin != id) {
-        return Err(format!("{shown}: the scenario {id:?} is not built in; give its file with --scenario FILE"));
-    }
-    let source = files::scenario_source(scenario_file.unwrap_or(id)).map_err(|e| format!("{shown}: {e}"))?;
+    let beside = files::scenario_beside(path);
+    let beside = beside.to_string_lossy();
+    let scenario_file = match scenario_file {
+        Some(given) => given,
+        None if scenario::builtin_sources().any(|(builtin, _)| builtin == id) => id.as_str(),
+        // A composed or random incident's room kept its scenario beside the journal.
+        None if Path::new(beside.as_ref()).is_file() => beside.as_ref(),
+        None => {
+            return Err(format!(
+                "{shown}: the scenario {id:?} is not built in and not kept beside the journal; give its file with --scenario FILE"
+            ));
+        }
+    };
+    let source = files::scenario_source(scenario_file).map_err(|e| format!("{shown}: {e}"))?;
     Replay::new(&journal, &source.text).map_err(|e| format!("{shown}: {e}"))
 }
 

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::game::breaking::BreakRequest;
 use crate::game::text::sanitize;
 use crate::game::{Action, Declaration, FailureClass, IncidentState, ObjectRef, Seat, Severity};
 use crate::net::seat::LobbyRequest;
@@ -27,6 +28,13 @@ liaison (customer), unless it starts with /:
   /ready [no]                  in the lobby: ready to start (or not)
   /start                       start the game (the game master, or the room's creator)
   /lobby TEXT                  write to the lobby chat
+  /cards                       break phase: the cards the budget affords, their cost and
+                               targets on this baseline (customer, `kombat host --break`)
+  /pick CARD [TARGET]          break phase: play a card on a target (default: its first valid one)
+  /drop CARD                   break phase: take a card back
+  /budget                      break phase: the budget left, the picks and the proof's verdict
+  /prove                       break phase: compose the picks and prove the incident fair; the
+                               game starts only on a proven break
   /rate N STARS                rate status update N with 1-5 stars (customer)
   /accept, /refuse             answer a request to hold off changes (customer)
   /mishap ID                   cause a mishap from your cards (customer)
@@ -85,6 +93,10 @@ pub enum Intent {
     Options,
     /// The seat's findings, numbered as `/share N` names them.
     Findings,
+    /// The break phase's card table: with the hand (`/cards`) or without (`/budget`).
+    BreakTable {
+        hand: bool,
+    },
     Quit,
     /// The line is wrong; this says how it should be.
     Usage(String),
@@ -168,6 +180,21 @@ pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
             _ => Intent::Usage("usage: /ready [no]".to_owned()),
         },
         "/start" => Intent::Send(LobbyRequest::Start),
+        "/cards" => Intent::BreakTable { hand: true },
+        "/budget" => Intent::BreakTable { hand: false },
+        "/prove" => Intent::Send(LobbyRequest::Break(BreakRequest::Prove)),
+        "/drop" => match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [card] => Intent::Send(LobbyRequest::Break(BreakRequest::Drop((*card).to_owned()))),
+            _ => Intent::Usage("usage: /drop CARD".to_owned()),
+        },
+        "/pick" => match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [card] => Intent::Send(LobbyRequest::Break(BreakRequest::Pick { card: (*card).to_owned(), target: None })),
+            [card, target] => Intent::Send(LobbyRequest::Break(BreakRequest::Pick {
+                card: (*card).to_owned(),
+                target: Some((*target).to_owned()),
+            })),
+            _ => Intent::Usage("usage: /pick CARD [KIND/NAMESPACE/NAME]   (/cards lists them)".to_owned()),
+        },
         "/lobby" if rest.is_empty() => Intent::Usage("usage: /lobby TEXT".to_owned()),
         "/lobby" => Intent::Send(LobbyRequest::Chat(rest.to_owned())),
         "/kick" => match parse_seat(rest) {
@@ -333,6 +360,21 @@ mod tests {
         );
         assert!(matches!(parse("/rate 0 4", Seat::Customer(0)), Some(Intent::Usage(_))));
         assert!(matches!(parse("/rate 1 6", Seat::Customer(0)), Some(Intent::Usage(_))));
+        let pick = |card: &str, target: Option<&str>| {
+            Some(Intent::Send(LobbyRequest::Break(BreakRequest::Pick {
+                card: card.into(),
+                target: target.map(Into::into),
+            })))
+        };
+        let customer = Seat::Customer(0);
+        assert_eq!(parse("/pick scaled-to-zero", customer), pick("scaled-to-zero", None));
+        assert_eq!(parse("/pick a deployment/shop/web", customer), pick("a", Some("deployment/shop/web")));
+        assert!(matches!(parse("/pick", customer), Some(Intent::Usage(_))));
+        assert!(matches!(parse("/pick a b c", customer), Some(Intent::Usage(_))));
+        assert_eq!(parse("/drop a", customer), Some(Intent::Send(LobbyRequest::Break(BreakRequest::Drop("a".into())))));
+        assert_eq!(parse("/prove", customer), Some(Intent::Send(LobbyRequest::Break(BreakRequest::Prove))));
+        assert_eq!(parse("/cards", customer), Some(Intent::BreakTable { hand: true }));
+        assert_eq!(parse("/budget", customer), Some(Intent::BreakTable { hand: false }));
         assert_eq!(parse("/ready", TS), Some(Intent::Send(LobbyRequest::Ready(true))));
         assert_eq!(parse("/ready no", TS), Some(Intent::Send(LobbyRequest::Ready(false))));
         assert_eq!(parse("/lobby hi", TS), Some(Intent::Send(LobbyRequest::Chat("hi".into()))));

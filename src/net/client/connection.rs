@@ -101,6 +101,8 @@ pub enum ClientEvent {
     Leaderboard(Box<Leaderboard>),
     /// A projector on a tournament's code: every team's public board and the leaderboard.
     Tournament(Box<TournamentView>),
+    /// The break phase's card table (customer seats in a room with a break phase).
+    Break(Box<crate::game::breaking::BreakView>),
 }
 
 /// Why a session ended.
@@ -139,6 +141,8 @@ pub enum ClientCommand {
         from: Seat,
         to: Seat,
     },
+    /// The break phase: a request of a customer seat in the lobby.
+    Break(crate::game::breaking::BreakRequest),
 }
 
 /// The sending half: give it to whatever produces actions. Ids of acts count up from 1.

@@ -69,6 +69,16 @@ pub struct HostOptions {
     /// make the same incident. A random one when left out.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// A break phase in each room's lobby: the customer team composes the incident from fault
+    /// cards on a baseline, within the budget --difficulty sets, and proves it fair before the
+    /// game starts (`/cards`, `/pick`, `/drop`, `/budget`, `/prove`). Without a human customer
+    /// the scripted customer draws one at the room's difficulty.
+    #[arg(long = "break", conflicts_with = "teams")]
+    pub break_phase: bool,
+    /// With --break, the baseline to compose on (`kombat scenario baselines` lists them); each
+    /// room's seed picks one when left out.
+    #[arg(long, value_name = "ID", requires = "break_phase")]
+    pub baseline: Option<String>,
 }
 
 /// Stops a front door; completes when its players were told.
@@ -105,8 +115,20 @@ pub fn host(options: HostOptions) -> anyhow::Result<ExitCode> {
 
 /// `kombat host` with a front door served beside the game server and stopped with it.
 pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Result<ExitCode> {
-    let HostOptions { bind, scenario, turn_timer, public, rooms, per_address, difficulty, ssh: _, teams, seed } =
-        options;
+    let HostOptions {
+        bind,
+        scenario,
+        turn_timer,
+        public,
+        rooms,
+        per_address,
+        difficulty,
+        ssh: _,
+        teams,
+        seed,
+        break_phase,
+        baseline,
+    } = options;
     check_bind(bind, public).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -119,6 +141,8 @@ pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Resul
                 ..Limits::default()
             },
             difficulty,
+            break_phase,
+            baseline,
         };
         let data_dir = config.data_dir.clone();
         let mut server =

@@ -69,20 +69,8 @@ impl Registry {
         Registry { commands }
     }
 
-    /// A table for `game` under a fresh join code; with `keep`, its record is kept there.
-    /// `ends` hears its game's end.
-    pub async fn create(
-        &self,
-        game: Game,
-        config: RoomConfig,
-        keep: Option<Arc<RoomDir>>,
-        ends: Option<mpsc::UnboundedSender<GameEnd>>,
-    ) -> anyhow::Result<String> {
-        Ok(self.create_team(game, config, keep, ends, None).await?.0)
-    }
-
-    /// A table like [`Registry::create`], a team in a tournament when `team` is given; with its
-    /// handle.
+    /// A table for `game` under a fresh join code, a team in a tournament when `team` is given;
+    /// with `keep`, its record is kept there; `ends` hears its game's end. With its handle.
     pub async fn create_team(
         &self,
         game: Game,

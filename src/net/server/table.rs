@@ -16,6 +16,7 @@
 //! record goes when the room closes after its game ended, or fails.
 
 mod again;
+mod breaking;
 mod fanout;
 mod requests;
 mod seating;
@@ -115,6 +116,8 @@ pub enum Command {
         round: u32,
         reply: oneshot::Sender<Result<(), String>>,
     },
+    /// The room gets a break phase (`kombat host --break`), before its game starts.
+    OpenBreak(Box<crate::game::breaking::Breaking>),
     /// Runs `f` inside the room actor (tests use it to make the room fail).
     #[cfg(test)]
     Room(Box<dyn FnOnce(RoomHandle) + Send>),
@@ -215,6 +218,8 @@ impl TableHandle {
             team,
             reported: None,
             board: None,
+            breaking: None,
+            next_events: None,
         };
         tokio::spawn(table.run(inbox, gone));
         TableHandle { commands }
@@ -275,6 +280,11 @@ impl TableHandle {
     /// A tournament's next round in this room.
     pub async fn renew(&self, incident: Incident, round: u32) -> Result<Result<(), String>, Closed> {
         self.ask(|reply| Command::Renew { incident: Box::new(incident), round, reply }).await
+    }
+
+    /// Gives the room a break phase: the customer team composes its incident in the lobby.
+    pub async fn open_break(&self, breaking: crate::game::breaking::Breaking) -> Result<(), Closed> {
+        self.commands.send(Command::OpenBreak(Box::new(breaking))).await.map_err(|_| Closed)
     }
 
     #[cfg(test)]
@@ -342,6 +352,11 @@ struct Table {
     reported: Option<(Standing, Box<RoleView>)>,
     /// The tournament's public leaderboard, as last heard.
     board: Option<Box<Leaderboard>>,
+    /// The lobby's break phase, until the game starts (see `breaking`).
+    breaking: Option<crate::game::breaking::Breaking>,
+    /// A room swapped in that the run loop has not listened to yet, subscribed before anything
+    /// happened in it.
+    next_events: Option<crate::room::Subscription>,
 }
 
 /// An ended game, as its players and the host get it.
@@ -398,7 +413,11 @@ impl Table {
             if renewed {
                 // What the old room still had to say is about a game that is over.
                 heard.clear();
-                if let Ok(subscription) = self.room.subscribe().await {
+                // A room swapped in by the break phase was subscribed to before its game started.
+                stale |= self.started;
+                if let Some(subscription) = self.next_events.take() {
+                    events = subscription;
+                } else if let Ok(subscription) = self.room.subscribe().await {
                     events = subscription;
                 } else {
                     self.fail();
@@ -576,7 +595,13 @@ impl Table {
                     let _ = reply.send(Err("nobody has joined the team yet".to_owned()));
                     return Ok(Flow::Continue);
                 }
-                let flow = self.begin().await?;
+                let flow = match self.begin_breaking().await? {
+                    Ok(flow) => flow,
+                    Err(why) => {
+                        let _ = reply.send(Err(why));
+                        return Ok(Flow::Continue);
+                    }
+                };
                 let _ = reply.send(Ok(()));
                 self.keep().await?;
                 Ok(flow)
@@ -601,6 +626,10 @@ impl Table {
                 let _ = reply.send(Ok(()));
                 self.keep().await?;
                 Ok(flow)
+            }
+            Command::OpenBreak(breaking) => {
+                self.open_break(*breaking);
+                Ok(Flow::Continue)
             }
             #[cfg(test)]
             Command::Room(f) => {

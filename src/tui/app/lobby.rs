@@ -208,6 +208,8 @@ pub struct LobbyScreen {
     pub input: Input,
     /// The player selected in the list (for the game master's kick).
     pub selected: usize,
+    /// The break phase's card table (a customer seat in a room with a break phase).
+    pub break_table: Option<crate::game::breaking::BreakView>,
 }
 
 impl LobbyScreen {
@@ -222,6 +224,7 @@ impl LobbyScreen {
             link: Link::Connecting,
             input: Input::default(),
             selected: 0,
+            break_table: None,
         }
     }
 
@@ -274,6 +277,8 @@ pub enum NetMsg {
     Leaderboard(Box<Leaderboard>),
     /// This is a projector on a tournament's code: every team's board and the leaderboard.
     Tournament(Box<TournamentView>),
+    /// The break phase's card table (customer seats only).
+    Break(Box<crate::game::breaking::BreakView>),
 }
 
 /// Everything a hosted session knows once joined: what the game screen and debrief need.
@@ -378,6 +383,11 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
             app.show(format!("the game master moved you: you are the {} now", seat.label()), false);
         }
         NetMsg::Leaderboard(board) => app.leaderboard = Some(board),
+        NetMsg::Break(view) => {
+            if let Screen::Lobby(lobby) = &mut app.screen {
+                lobby.break_table = Some(*view);
+            }
+        }
         NetMsg::Tournament(view) => match &mut app.screen {
             Screen::Tournament(shown) => *shown = view,
             Screen::Lobby(_) => {

@@ -150,6 +150,7 @@ impl Session {
                     }
                     Update::Leaderboard(board) => self.emit(ClientEvent::Leaderboard(board)).await,
                     Update::Tournament(view) => self.emit(ClientEvent::Tournament(view)).await,
+                    Update::Break(view) => self.emit(ClientEvent::Break(view)).await,
                 }
             }
             ServerMsg::Done { id, result } => {
@@ -191,6 +192,7 @@ impl Session {
             ClientCommand::Kick(seat) => ClientMsg::Kick { seat },
             ClientCommand::PlayAgain { next } => ClientMsg::PlayAgain { next },
             ClientCommand::Move { from, to } => ClientMsg::Move { from, to },
+            ClientCommand::Break(request) => ClientMsg::Break(request),
             ClientCommand::Leave => {
                 let _ = send(conn, &ClientMsg::Leave).await;
                 let _ = SinkExt::<bytes::Bytes>::close(conn).await;
@@ -283,6 +285,7 @@ impl Session {
                 ClientCommand::Kick(seat) => ClientMsg::Kick { seat },
                 ClientCommand::PlayAgain { next } => ClientMsg::PlayAgain { next },
                 ClientCommand::Move { from, to } => ClientMsg::Move { from, to },
+                ClientCommand::Break(request) => ClientMsg::Break(request),
                 ClientCommand::Act { .. } | ClientCommand::Leave => continue,
             };
             send(conn, &message).await?;

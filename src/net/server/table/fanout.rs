@@ -61,6 +61,8 @@ impl Table {
                 dropped |= !self.push_snapshot(seat, LOBBY, &body, None);
             }
             if !dropped {
+                // The customer team's card table follows its lobby (a join, a resume).
+                self.push_break(None);
                 return;
             }
         }

@@ -43,6 +43,7 @@ impl Table {
                 }
             }
             ClientMsg::Start => return self.start(seat).await,
+            ClientMsg::Break(request) => self.break_request(seat, &request),
             ClientMsg::Act { id, action } => return self.act(seat, id, action).await,
             ClientMsg::Kick { seat: target } => {
                 if !self.allow(seat, false) {
@@ -95,7 +96,13 @@ impl Table {
             );
             return Ok(Flow::Continue);
         }
-        self.begin().await
+        match self.begin_breaking().await? {
+            Ok(flow) => Ok(flow),
+            Err(why) => {
+                self.notice(seat, &why);
+                Ok(Flow::Continue)
+            }
+        }
     }
 
     /// Seats the players in the game and starts it (the checks of who may are the caller's).

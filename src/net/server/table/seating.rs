@@ -26,10 +26,15 @@ pub struct SeatLimits {
 impl SeatLimits {
     pub fn of(scenario: &Scenario) -> SeatLimits {
         let p = &scenario.players;
+        SeatLimits::of_counts(p.troubleshooters, p.customers, p.spectators)
+    }
+
+    /// The seats these player counts allow (a baseline's, in a break phase's lobby).
+    pub fn of_counts(troubleshooters: u32, customers: u32, spectators: u32) -> SeatLimits {
         SeatLimits {
-            troubleshooters: u8::try_from(p.troubleshooters.max(1)).unwrap_or(u8::MAX),
-            customers: u8::try_from(p.customers).unwrap_or(u8::MAX),
-            spectators: u16::try_from(p.spectators).unwrap_or(u16::MAX),
+            troubleshooters: u8::try_from(troubleshooters.max(1)).unwrap_or(u8::MAX),
+            customers: u8::try_from(customers).unwrap_or(u8::MAX),
+            spectators: u16::try_from(spectators).unwrap_or(u16::MAX),
         }
     }
 
