@@ -5,6 +5,7 @@
 
 use bytes::BytesMut;
 use kombat::game::score::Grade;
+use kombat::game::breaking::{BreakRequest, BreakView, Fairness, HandCard, Picked};
 use kombat::game::tournament::{Leaderboard, Standing, Status, TeamBoard, TeamRow, Total, TournamentView};
 use kombat::game::view::{Board, Panel, RoleView, Seated};
 use kombat::game::{Action, Event, IncidentState, Phase, Seat, Stamped};
@@ -30,7 +31,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 6 }, "00 06"),
+        ("Hello", ClientMsg::Hello { protocol_version: 7 }, "00 07"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -68,7 +69,31 @@ fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
         ("Leave", ClientMsg::Leave, "09"),
         ("PlayAgain", ClientMsg::PlayAgain { next: true }, "0a 01"),
         ("Move", ClientMsg::Move { from: Seat::Liaison, to: Seat::Troubleshooter(1) }, "0b 00 01 01"),
+        ("Break", ClientMsg::Break(BreakRequest::Pick { card: "bad-image-tag".into(), target: None }), "0c 01 0d 62 61 64 2d 69 6d 61 67 65 2d 74 61 67\n00"),
     ]
+}
+
+/// A customer team's card table with one card picked and proven fair.
+fn break_table() -> BreakView {
+    BreakView {
+        baseline: "shop".into(),
+        baseline_title: "Shop".into(),
+        budget: 4,
+        left: 2,
+        hand: vec![HandCard {
+            card: "scaled-to-zero".into(),
+            title: "Scaled to zero".into(),
+            cost: 1,
+            targets: vec!["Deployment/shop/cart".into()],
+        }],
+        picks: vec![Picked {
+            card: "bad-image-tag".into(),
+            title: "Bad image tag".into(),
+            cost: 2,
+            target: "Deployment/shop/web".into(),
+        }],
+        fairness: Some(Fairness::Fair),
+    }
 }
 
 /// The smallest honest view: a spectator's, early in a game, with one player at the table.
@@ -136,7 +161,7 @@ fn leaderboard() -> Leaderboard {
 
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 6 }, "00 06"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 7 }, "00 07"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -178,6 +203,11 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
                 }]),
             },
             "03 04 03 01 01 f0 01 01 03 13",
+        ),
+        (
+            "Update (break)",
+            ServerMsg::Update { seq: 9, update: Update::Break(Box::new(break_table())) },
+            "03 09 08 04 73 68 6f 70 04 53 68 6f 70 04 02 01\n0e 73 63 61 6c 65 64 2d 74 6f 2d 7a 65 72 6f 0e\n53 63 61 6c 65 64 20 74 6f 20 7a 65 72 6f 01 01\n14 44 65 70 6c 6f 79 6d 65 6e 74 2f 73 68 6f 70\n2f 63 61 72 74 01 0d 62 61 64 2d 69 6d 61 67 65\n2d 74 61 67 0d 42 61 64 20 69 6d 61 67 65 20 74\n61 67 02 13 44 65 70 6c 6f 79 6d 65 6e 74 2f 73\n68 6f 70 2f 77 65 62 01 00",
         ),
         (
             "Update (turn timer)",
@@ -239,7 +269,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 6, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 7, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }
@@ -269,10 +299,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 06");
-    assert!(DOC.contains("```\n00 00 00 02 00 06\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 07");
+    assert!(DOC.contains("```\n00 00 00 02 00 07\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 6 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 7 });
 }
 
 #[test]
