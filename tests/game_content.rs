@@ -20,11 +20,7 @@ struct Known {
 }
 
 const KNOWN: &[Known] = &[
-    Known {
-        id: "tutorial",
-        commands: &["get deployments -n bakery"],
-        correct: &["scaled-to-zero"],
-    },
+    Known { id: "tutorial", commands: &["get deployments -n bakery"], correct: &["scaled-to-zero"] },
     Known {
         id: "first-deploy",
         commands: &["describe pod -n shop -l app=web", "rollout history deployment/web -n shop"],

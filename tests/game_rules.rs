@@ -318,6 +318,10 @@ fn a_responder_who_left_no_longer_holds_up_the_turn() {
     // Leaving twice, or a seat nobody holds, changes nothing.
     assert_eq!(g.leave(Seat::Troubleshooter(0)), Vec::new());
     assert_eq!(g.leave(Seat::Troubleshooter(2)), Vec::new());
+    // The table every seat sees no longer lists the player who left.
+    let table = view::for_seat(&g, Seat::Liaison).table;
+    assert!(!table.iter().any(|s| s.seat == Seat::Troubleshooter(0)), "{table:?}");
+    assert!(table.iter().any(|s| s.seat == Seat::Liaison), "{table:?}");
 }
 
 #[test]

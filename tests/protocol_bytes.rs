@@ -4,8 +4,8 @@
 //! malformed; arbitrary bytes never panic the decoder; a message over 64 KiB is refused.
 
 use bytes::BytesMut;
-use kombat::game::score::Grade;
 use kombat::game::breaking::{BreakRequest, BreakView, Fairness, HandCard, Picked};
+use kombat::game::score::Grade;
 use kombat::game::tournament::{Leaderboard, Standing, Status, TeamBoard, TeamRow, Total, TournamentView};
 use kombat::game::view::{Board, Panel, RoleView, Seated};
 use kombat::game::{Action, Event, IncidentState, Phase, Seat, Stamped};
@@ -69,7 +69,11 @@ fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
         ("Leave", ClientMsg::Leave, "09"),
         ("PlayAgain", ClientMsg::PlayAgain { next: true }, "0a 01"),
         ("Move", ClientMsg::Move { from: Seat::Liaison, to: Seat::Troubleshooter(1) }, "0b 00 01 01"),
-        ("Break", ClientMsg::Break(BreakRequest::Pick { card: "bad-image-tag".into(), target: None }), "0c 01 0d 62 61 64 2d 69 6d 61 67 65 2d 74 61 67\n00"),
+        (
+            "Break",
+            ClientMsg::Break(BreakRequest::Pick { card: "bad-image-tag".into(), target: None }),
+            "0c 01 0d 62 61 64 2d 69 6d 61 67 65 2d 74 61 67\n00",
+        ),
     ]
 }
 

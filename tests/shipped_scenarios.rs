@@ -17,17 +17,27 @@ fn every_shipped_scenario_is_proven() {
         assert!(proof.steps.len() >= 4, "{id}: a proof has at least four checks");
         proven += 1;
     }
-    assert!(proven >= 6, "at least six scenarios ship");
+    assert!(proven >= 30, "issue 17: at least thirty scenarios ship");
 }
 
 #[test]
-fn shipped_scenarios_cover_at_least_ten_failure_modes() {
+fn shipped_scenarios_cover_at_least_thirty_five_failure_modes() {
     let mut modes = std::collections::BTreeSet::new();
+    let mut levels = std::collections::BTreeMap::new();
     for (id, _) in scenario::builtin_sources() {
         let s = scenario::builtin(id).expect("listed").unwrap_or_else(|e| panic!("{e}"));
         modes.extend(s.modes);
+        *levels.entry(s.difficulty).or_insert(0) += 1;
     }
-    assert!(modes.len() >= 10, "modes covered: {modes:?}");
+    // Issue 17's ladder: at least 6 easy, 12 medium and 8 hard.
+    let count = |d| levels.get(&d).copied().unwrap_or(0);
+    assert!(
+        count(scenario::Difficulty::Easy) >= 6
+            && count(scenario::Difficulty::Medium) >= 12
+            && count(scenario::Difficulty::Hard) >= 8,
+        "difficulty ladder: {levels:?}"
+    );
+    assert!(modes.len() >= 35, "issue 17: modes covered: {modes:?}");
 }
 
 /// The incident time a playthrough is at when the incident is resolved.

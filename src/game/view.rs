@@ -364,7 +364,13 @@ pub fn for_seat_within(game: &Game, seat: Seat, limits: Limits) -> RoleView {
         phase: game.phase.clone(),
         points_left: matches!(seat, Seat::Troubleshooter(_)).then(|| game.points.get(&seat).copied().unwrap_or(0)),
         ended_turn: game.ended.contains(&seat),
-        table: game.seats.iter().map(|(s, n)| Seated { seat: *s, name: n.clone() }).collect(),
+        // Who sits at the table now: a player who left (or was moved to another seat) is not.
+        table: game
+            .seats
+            .iter()
+            .filter(|(s, _)| !game.absent.contains(s))
+            .map(|(s, n)| Seated { seat: *s, name: n.clone() })
+            .collect(),
         panel,
         debrief: debrief::for_game(game).map(Box::new),
         waiting: waiting(game),

@@ -741,7 +741,11 @@ fn choose(app: &mut App, item: MenuItem) -> Vec<Effect> {
             if app.catalog.is_empty() {
                 app.show("there is no scenario to host", true);
             } else {
-                app.screen = Screen::HostSetup(Box::new(HostForm::new(&app.player_name)));
+                // A hosted game opens on the default first incident, not the solo tutorial (whose
+                // guided steps are for one player at their own screen).
+                let mut form = HostForm::new(&app.player_name);
+                form.scenario = app.catalog.iter().position(|e| e.id == crate::scenario::DEFAULT_ID).unwrap_or(0);
+                app.screen = Screen::HostSetup(Box::new(form));
             }
         }
         MenuItem::Join => app.screen = Screen::Join(Box::new(JoinForm::new(&app.player_name))),

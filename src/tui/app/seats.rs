@@ -9,7 +9,7 @@ use tui_input::Input;
 use super::{App, Effect, GameScreen, LobbyRequest, Overlay, Screen, Target};
 use crate::game::view::{CustomerPanel, GameMasterPanel, Panel};
 use crate::game::{Action as GameAction, HoldOff, Phase, Seat};
-use crate::net::protocol::RoleWish;
+use crate::net::client::RoleWish;
 use crate::tui::action::Action;
 use crate::tui::keymap::Key;
 

@@ -96,7 +96,11 @@ pub fn render_picker(app: &App, selected: usize, browse: bool, area: Rect, buf: 
         if selected == app.catalog.len() {
             selected_row = rows.len();
         }
-        rows.push(Row::new([Cell::from(Span::styled("Random incident", theme.accent)), Cell::from(""), Cell::from("")]));
+        rows.push(Row::new([
+            Cell::from(Span::styled("Random incident", theme.accent)),
+            Cell::from(""),
+            Cell::from(""),
+        ]));
     }
     let header = Row::new(["Scenario", "Best", ""]).style(theme.muted);
     let table = Table::new(rows, [Constraint::Fill(1), Constraint::Length(4), Constraint::Length(4)])
