@@ -92,7 +92,7 @@ const KNOWN: &[Known] = &[
         correct: &["secret-missing"],
     },
     Known {
-        id: "quote-ports",
+        id: "broker-quotes",
         commands: &[
             "describe svc quote-engine -n quotes",
             "logs deploy/quote-engine -n quotes --tail=5",
@@ -128,7 +128,7 @@ const KNOWN: &[Known] = &[
         correct: &["secret-deleted", "no-default-sc"],
     },
     Known {
-        id: "ferry-dns",
+        id: "ferry-fares",
         commands: &[
             "logs deploy/booking-web -n booking --tail=3",
             "logs deploy/coredns -n kube-system",
@@ -152,7 +152,7 @@ const KNOWN: &[Known] = &[
         correct: &["webhook-pins-image"],
     },
     Known {
-        id: "private-registry",
+        id: "appointments-portal",
         commands: &[
             "describe pod -n clinics -l app=appointments-api",
             "describe serviceaccount appointments-api -n clinics",
@@ -160,17 +160,17 @@ const KNOWN: &[Known] = &[
         correct: &["no-pull-secret"],
     },
     Known {
-        id: "distroless-entrypoint",
+        id: "stop-the-presses",
         commands: &["get pods -n newsroom", "describe pod -n newsroom -l app=search"],
         correct: &["shell-wrapper"],
     },
     Known {
-        id: "liveness-flap",
+        id: "vanishing-trucks",
         commands: &["describe pod -n fleet -l app=tracking-api", "rollout history deployment/tracking-api -n fleet"],
         correct: &["liveness-port"],
     },
     Known {
-        id: "readiness-library",
+        id: "empty-shelves",
         commands: &[
             "describe pod opac-0 -n catalogue",
             "describe svc opac -n catalogue",
@@ -179,7 +179,7 @@ const KNOWN: &[Known] = &[
         correct: &["readiness-path"],
     },
     Known {
-        id: "payday-init",
+        id: "payday-on-hold",
         commands: &["get pods -n payroll", "describe pod -n payroll -l app=payroll-db", "get nodes"],
         correct: &["cordoned-node"],
     },
@@ -206,7 +206,7 @@ const KNOWN: &[Known] = &[
         correct: &["both"],
     },
     Known {
-        id: "lab-export-pileup",
+        id: "results-pending",
         commands: &[
             "describe rs -n lab -l app=portal",
             "get pods -n lab",
@@ -225,7 +225,7 @@ const KNOWN: &[Known] = &[
         correct: &["kubelets-stopped"],
     },
     Known {
-        id: "podcast-disk-full",
+        id: "silent-feeds",
         commands: &[
             "describe pod -n wavecast -l app=feed-server",
             "describe node pod-node-a",
