@@ -120,8 +120,10 @@ fn the_join_form_sends_what_was_typed_and_keeps_it_after_a_refusal() {
 fn the_host_form_hosts_the_chosen_scenario_in_the_chosen_seat() {
     let mut app = app();
     open(&mut app, MenuItem::Host);
+    // The form opens on the default incident; Right picks the one after it.
+    let default = app.catalog.iter().position(|e| e.id == crate::scenario::DEFAULT_ID).expect("the default is listed");
     press(&mut app, KeyCode::Right);
-    let second = app.catalog.get(1).expect("two scenarios").id.clone();
+    let second = app.catalog.get(default + 1).expect("a scenario after the default").id.clone();
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Down);
