@@ -15,6 +15,7 @@
 mod swap;
 
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -328,7 +329,7 @@ impl Leaderboard {
             "#", "team", "status", "time", "budget", "mood", "grade"
         );
         if swapped {
-            header.push_str(&format!(" {:>5} {:>5} {:>5}", "fix", "break", "total"));
+            let _ = write!(header, " {:>5} {:>5} {:>5}", "fix", "break", "total");
         }
         lines.push(header);
         for (place, row) in self.rows.iter().enumerate() {
@@ -336,7 +337,7 @@ impl Leaderboard {
             if swapped {
                 let fix = row.standing.points.map_or_else(|| "-".to_owned(), |p| p.to_string());
                 let broke = row.broke.as_ref().and_then(|b| b.points).map_or_else(|| "-".to_owned(), |p| p.to_string());
-                line.push_str(&format!(" {fix:>5} {broke:>5} {:>5}", row.total()));
+                let _ = write!(line, " {fix:>5} {broke:>5} {:>5}", row.total());
             }
             lines.push(line);
         }

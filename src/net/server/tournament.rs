@@ -458,7 +458,7 @@ impl Tournament {
                 let _ = reply.send(said);
             }
             Command::Next { incident, breaking, reply } => {
-                let _ = reply.send(self.next(*incident, breaking.map(|b| *b)).await);
+                let _ = reply.send(self.next(*incident, breaking.as_deref()).await);
             }
             Command::Shutdown { reason, farewell, reply } => {
                 let goodbye = match farewell {
@@ -501,7 +501,7 @@ impl Tournament {
     /// Closes this round (its standings go to the past rounds) and renews every room with
     /// `incident` (and, with swapped sides, a new break phase on `breaking`); refused while a
     /// team still plays.
-    async fn next(&mut self, incident: Incident, breaking: Option<Breaking>) -> Result<String, String> {
+    async fn next(&mut self, incident: Incident, breaking: Option<&Breaking>) -> Result<String, String> {
         let board = self.leaderboard();
         let playing: Vec<&str> =
             board.rows.iter().filter(|r| r.standing.status == Status::Playing).map(|r| r.team.as_str()).collect();
@@ -513,7 +513,7 @@ impl Tournament {
         }
         let round = self.round + 1;
         for team in &self.teams {
-            match team.table.renew(incident.clone(), round, breaking.clone()).await {
+            match team.table.renew(incident.clone(), round, breaking.cloned()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(why)) => return Err(format!("{}: {why}", team.name)),
                 Err(_) => return Err(format!("{}: its room has closed", team.name)),
@@ -525,7 +525,7 @@ impl Tournament {
         }
         self.round = round;
         self.incident = incident;
-        if let (Some(title), Some(breaking)) = (&mut self.swapped, &breaking) {
+        if let (Some(title), Some(breaking)) = (&mut self.swapped, breaking) {
             title.clone_from(&breaking.business().title);
         }
         for slot in &mut self.boards {
