@@ -218,7 +218,7 @@ async fn two_teams_break_for_each_other_and_the_board_counts_fix_and_break() {
     let mut wall = Player::join(&addr, &code, "Wall", RoleWish::Spectator).await;
     wall.until("the first picture", |_, p| p.wall.is_some()).await;
     cat.until("the lobby", |_, p| p.lobby.as_ref().is_some_and(|l| l.summary.contains("Swapped sides"))).await;
-    let summary = cat.lobby.as_ref().map(|l| l.summary.clone()).unwrap_or_default();
+    let summary = cat.lobby.as_ref().expect("a lobby").summary.clone();
     assert!(summary.contains("team 2 responds in this room; team 1's customer team breaks"), "{summary}");
 
     // Nothing starts before every break is proven, and nobody starts a room alone.
