@@ -31,7 +31,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 7 }, "00 07"),
+        ("Hello", ClientMsg::Hello { protocol_version: 8 }, "00 08"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -148,6 +148,7 @@ fn leaderboard() -> Leaderboard {
     let standing = Standing {
         status: Status::Won,
         turn: 5,
+        turn_limit: 15,
         second: 1500,
         budget_left: 0.5,
         mood: Some(70),
@@ -157,15 +158,15 @@ fn leaderboard() -> Leaderboard {
     Leaderboard {
         round: 1,
         title: "Release".into(),
-        rows: vec![TeamRow { team: "team 1".into(), standing }],
+        rows: vec![TeamRow { team: "team 1".into(), standing, broke: None }],
         past: vec![],
-        totals: vec![Total { team: "team 1".into(), points: 61, resolved: 1, rounds: 1 }],
+        totals: vec![Total { team: "team 1".into(), points: 61, break_points: 0, resolved: 1, rounds: 1 }],
     }
 }
 
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 7 }, "00 07"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 8 }, "00 08"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -226,7 +227,7 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
         (
             "Update (leaderboard)",
             ServerMsg::Update { seq: 7, update: Update::Leaderboard(Box::new(leaderboard())) },
-            "03 07 06 01 07 52 65 6c 65 61 73 65 01 06 74 65\n61 6d 20 31 02 05 b8 17 00 00 00 00 00 00 e0 3f\n01 46 01 01 01 3d 00 01 06 74 65 61 6d 20 31 3d\n01 01",
+            "03 07 06 01 07 52 65 6c 65 61 73 65 01 06 74 65\n61 6d 20 31 02 05 0f b8 17 00 00 00 00 00 00 e0\n3f 01 46 01 01 01 3d 00 00 01 06 74 65 61 6d 20\n31 3d 00 01 01",
         ),
         (
             "Update (tournament)",
@@ -234,10 +235,10 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
                 seq: 8,
                 update: Update::Tournament(Box::new(TournamentView {
                     leaderboard: leaderboard(),
-                    teams: vec![TeamBoard { team: "team 1".into(), view: None }],
+                    teams: vec![TeamBoard { team: "team 1".into(), breaks_for: None, view: None }],
                 })),
             },
-            "03 08 07 01 07 52 65 6c 65 61 73 65 01 06 74 65\n61 6d 20 31 02 05 b8 17 00 00 00 00 00 00 e0 3f\n01 46 01 01 01 3d 00 01 06 74 65 61 6d 20 31 3d\n01 01 01 06 74 65 61 6d 20 31 00",
+            "03 08 07 01 07 52 65 6c 65 61 73 65 01 06 74 65\n61 6d 20 31 02 05 0f b8 17 00 00 00 00 00 00 e0\n3f 01 46 01 01 01 3d 00 00 01 06 74 65 61 6d 20\n31 3d 00 01 01 01 06 74 65 61 6d 20 31 00 00",
         ),
         ("Done (done)", ServerMsg::Done { id: 1, result: Ok(()) }, "04 01 00"),
         (
@@ -273,7 +274,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 7, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 8, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }
@@ -303,10 +304,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 07");
-    assert!(DOC.contains("```\n00 00 00 02 00 07\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 08");
+    assert!(DOC.contains("```\n00 00 00 02 00 08\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 7 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 8 });
 }
 
 #[test]

@@ -1,14 +1,18 @@
 //! The tournament's screens at 80×24 and 160×48 (insta snapshots of a `TestBackend`): the
 //! projector, a spectator on the tournament's code, with the leaderboard over every team's public
 //! board; and a team's debrief with the leaderboard under its own result. The teams are real
-//! games of `first-deploy`: team 1 fixed it and won, team 2 is a turn in.
+//! games of `first-deploy`: team 1 fixed it and won, team 2 is a turn in. With swapped sides the
+//! same two games stand for the rooms each team broke for the other: the board adds fix, break
+//! and total columns and each team's column says whom it breaks for.
 
 mod screen;
 
 use screen::draw;
 
 use insta::assert_snapshot;
-use kombat::game::tournament::{Leaderboard, TeamBoard, TeamRow, TournamentView, team_report};
+use kombat::game::tournament::{
+    BreakOrigin, Leaderboard, TeamBoard, TeamRow, TournamentView, swapped_rows, team_report,
+};
 use kombat::game::{Action, Game, IncidentState, Seat};
 use kombat::tui::app::{App, Msg, NetMsg, Overlay, Screen, update};
 use kombat::tui::catalog;
@@ -88,8 +92,8 @@ fn tournament() -> TournamentView {
     let mut teams = Vec::new();
     for (name, game) in &games {
         let (standing, board) = team_report(game);
-        rows.push(TeamRow { team: (*name).to_owned(), standing });
-        teams.push(TeamBoard { team: (*name).to_owned(), view: Some(Box::new(board)) });
+        rows.push(TeamRow::fix(name, standing));
+        teams.push(TeamBoard { team: (*name).to_owned(), breaks_for: None, view: Some(Box::new(board)) });
     }
     // Team 2 first, as the server lists teams; the board ranks them.
     rows.reverse();
@@ -97,8 +101,35 @@ fn tournament() -> TournamentView {
     TournamentView { leaderboard, teams }
 }
 
+/// Swapped sides: team 1 responds in room 1 (won) and broke room 2 (still playing), team 2 the
+/// other way round; room 1's break was composed by team 2 and proven fair, room 2's drawn.
+fn swapped() -> TournamentView {
+    let games = [winners(), chasers()];
+    let names = ["team 1".to_owned(), "team 2".to_owned()];
+    let reports: Vec<_> = games.iter().map(team_report).collect();
+    let rooms =
+        vec![(reports[0].0.clone(), Some(BreakOrigin::Composed)), (reports[1].0.clone(), Some(BreakOrigin::Drawn))];
+    let rows = swapped_rows(&names, &rooms);
+    let leaderboard = Leaderboard::new(1, "Shop", rows, Vec::new()).public();
+    let teams = names
+        .iter()
+        .zip(reports)
+        .enumerate()
+        .map(|(k, (name, (_, board)))| TeamBoard {
+            team: name.clone(),
+            breaks_for: Some(names[(k + 1) % 2].clone()),
+            view: Some(Box::new(board)),
+        })
+        .collect();
+    TournamentView { leaderboard, teams }
+}
+
 /// A TUI that joined the tournament's code as a spectator and got its first picture.
 fn projector() -> App {
+    projector_of(tournament())
+}
+
+fn projector_of(view: TournamentView) -> App {
     let mut app = new_app();
     for _ in 0..10 {
         if let Screen::Title { selected } = app.screen
@@ -114,8 +145,27 @@ fn projector() -> App {
     }
     press(&mut app, KeyCode::Enter);
     update(&mut app, Msg::Net(NetMsg::Joined { seat: Seat::Spectator(0), code: "3QK7M-ZP2WA".to_owned() }));
-    update(&mut app, Msg::Net(NetMsg::Tournament(Box::new(tournament()))));
+    update(&mut app, Msg::Net(NetMsg::Tournament(Box::new(view))));
     app
+}
+
+#[test]
+fn with_swapped_sides_the_projector_shows_fix_and_break() {
+    let mut app = projector_of(swapped());
+    app.notice = None;
+    snapshot_both("tournament_swapped", &app);
+    let text = draw(&app, 160, 48);
+    assert!(text.contains("swapped sides"), "{text}");
+    for column in ["fix", "break", "total"] {
+        assert!(text.contains(column), "no {column} column:\n{text}");
+    }
+    // Team 2 broke room 1 (composed, and team 1 won there): its break earned points; team 1's
+    // break of room 2 waits for team 2's game to end, and room 2's was drawn anyway.
+    assert!(text.contains("drawn"), "{text}");
+    assert!(text.contains("team 1 (breaks for team 2)"), "{text}");
+    assert!(text.contains("team 2 (breaks for team 1)"), "{text}");
+    let narrow = draw(&app, 80, 24);
+    assert!(narrow.contains("total"), "the columns fit at 80 columns:\n{narrow}");
 }
 
 #[test]

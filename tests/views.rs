@@ -413,19 +413,30 @@ fn check_views(g: &Game) -> Result<(), TestCaseError> {
     // A tournament's projector and leaderboard show a team only as a spectator of its room may
     // see it (`game::tournament`).
     let (standing, board) = tournament::team_report(g);
-    let row = tournament::TeamRow { team: "team 1".into(), standing };
+    let row = tournament::TeamRow::fix("team 1", standing.clone());
     let leaderboard = tournament::Leaderboard::new(1, &g.scenario().title, vec![row], Vec::new()).public();
     if !matches!(g.phase, Phase::Ended(_)) {
         prop_assert!(leaderboard.rows[0].standing.mood.is_none(), "the mood is public while the team plays");
         prop_assert!(leaderboard.rows[0].standing.grade.is_none());
     }
-    let wall = tournament::TournamentView {
-        leaderboard,
-        teams: vec![tournament::TeamBoard { team: "team 1".into(), view: Some(Box::new(board)) }],
-    };
-    let text = serde_json::to_string(&wall).expect("serializes");
-    for canary in forbidden(Seat::Spectator(0)) {
-        prop_assert!(!text.contains(canary), "{canary} leaked onto the tournament's projector");
+    // With swapped sides the same game stands for both rooms, each broken by the other team:
+    // the break's columns carry only how the incident came about and the points.
+    let names = ["team 1".to_owned(), "team 2".to_owned()];
+    let rooms = vec![
+        (standing.clone(), Some(tournament::BreakOrigin::Composed)),
+        (standing, Some(tournament::BreakOrigin::Drawn)),
+    ];
+    let swapped = tournament::Leaderboard::new(1, "Shop", tournament::swapped_rows(&names, &rooms), Vec::new());
+    let board = Box::new(board);
+    for (leaderboard, breaks_for) in [(leaderboard, None), (swapped.public(), Some("team 2".to_owned()))] {
+        let wall = tournament::TournamentView {
+            leaderboard,
+            teams: vec![tournament::TeamBoard { team: "team 1".into(), breaks_for, view: Some(board.clone()) }],
+        };
+        let text = serde_json::to_string(&wall).expect("serializes");
+        for canary in forbidden(Seat::Spectator(0)) {
+            prop_assert!(!text.contains(canary), "{canary} leaked onto the tournament's projector");
+        }
     }
     let customer = json(g, Seat::Customer(0));
     prop_assert!(customer.contains(BRIEF) && customer.contains(SECRET), "the customer lost their brief");

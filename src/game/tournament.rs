@@ -8,8 +8,14 @@
 //! What a board shows beyond the public board is only what the debrief makes public at the end:
 //! a team's grade and its customer's mood are blank while it plays ([`Standing::public`]); the
 //! host, who runs the night, sees the mood live.
+//!
+//! With swapped sides (`swap`) each team also breaks the cloud for another team, and its row adds
+//! what that break earned to what its fix did.
+
+mod swap;
 
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +26,8 @@ use super::state::{Game, Phase};
 use super::text::sanitize;
 use super::view::{self, RoleView};
 use super::words;
+
+pub use swap::{BREAK_MAX, BreakOrigin, BreakPart, break_points, breaks_for, broken_by, swapped_rows};
 
 /// Where a team's game is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +65,8 @@ pub struct Standing {
     pub status: Status,
     /// The turn of play, as every screen numbers turns (the turn it ended in, once over).
     pub turn: u32,
+    /// The incident's turn limit.
+    pub turn_limit: u32,
     /// The incident clock in seconds: now, or when the game ended (the time to resolve, when won).
     pub second: i64,
     /// Fraction of the error budget left (0–1), as the public board shows it.
@@ -87,6 +97,7 @@ impl Standing {
         Standing {
             status,
             turn,
+            turn_limit: game.scenario().turn_limit,
             second: score::end_second(game),
             budget_left: game.world.cluster.traffic().budget_remaining(),
             mood: Some(game.mood.min(100)),
@@ -139,7 +150,32 @@ pub fn team_report(game: &Game) -> (Standing, RoleView) {
 pub struct TeamRow {
     /// `team 1`, `team 2`, …
     pub team: String,
+    /// Its fix: its game in its own room.
     pub standing: Standing,
+    /// With swapped sides, the break it composed for another team's room.
+    pub broke: Option<BreakPart>,
+}
+
+impl TeamRow {
+    /// A row of a round without swapped sides.
+    pub fn fix(team: &str, standing: Standing) -> TeamRow {
+        TeamRow { team: team.to_owned(), standing, broke: None }
+    }
+
+    /// The fix's points: the debrief's, once the team's game is over (0 before).
+    pub fn fix_points(&self) -> u32 {
+        self.standing.points.unwrap_or(0)
+    }
+
+    /// The break's points, once known (0 before, and without swapped sides).
+    pub fn break_points(&self) -> u32 {
+        self.broke.as_ref().and_then(|b| b.points).unwrap_or(0)
+    }
+
+    /// The fix's and the break's points added up.
+    pub fn total(&self) -> u32 {
+        self.fix_points() + self.break_points()
+    }
 }
 
 /// A finished round: its scenario and the teams' final standings, ranked.
@@ -155,8 +191,10 @@ pub struct RoundResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Total {
     pub team: String,
-    /// The debrief's points, added up.
+    /// The debrief's points and the breaks' points, added up.
     pub points: u32,
+    /// Of which the breaks earned (swapped sides).
+    pub break_points: u32,
     /// Rounds the team resolved.
     pub resolved: u32,
     pub rounds: u32,
@@ -190,6 +228,8 @@ pub struct TournamentView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TeamBoard {
     pub team: String,
+    /// With swapped sides, the team whose room this team breaks.
+    pub breaks_for: Option<String>,
     /// The spectator's view of the team's game (none before the room has sent one).
     pub view: Option<Box<RoleView>>,
 }
@@ -208,9 +248,16 @@ pub fn compare(a: &Standing, b: &Standing) -> Ordering {
         .then(b.budget_left.total_cmp(&a.budget_left))
 }
 
-/// Ranks `rows` by [`compare`]; teams that stand equal keep their order.
+/// Orders two rows, better first: with swapped sides, the higher total of fix and break points
+/// first ([`TeamRow::total`]); then (and without swapped sides, only) by [`compare`].
+pub fn compare_rows(a: &TeamRow, b: &TeamRow) -> Ordering {
+    let swapped_total = |r: &TeamRow| if r.broke.is_some() { r.total() } else { 0 };
+    swapped_total(b).cmp(&swapped_total(a)).then_with(|| compare(&a.standing, &b.standing))
+}
+
+/// Ranks `rows` by [`compare_rows`]; teams that stand equal keep their order.
 pub fn rank(rows: &mut [TeamRow]) {
-    rows.sort_by(|a, b| compare(&a.standing, &b.standing));
+    rows.sort_by(compare_rows);
 }
 
 /// The totals over `past` and, when every team in it is over, the round `now`; most points
@@ -224,11 +271,12 @@ pub fn totals(past: &[RoundResult], now: &[TeamRow]) -> Vec<Total> {
             let at = if let Some(at) = totals.iter().position(|t| t.team == row.team) {
                 at
             } else {
-                totals.push(Total { team: row.team.clone(), points: 0, resolved: 0, rounds: 0 });
+                totals.push(Total { team: row.team.clone(), points: 0, break_points: 0, resolved: 0, rounds: 0 });
                 totals.len() - 1
             };
             let total = &mut totals[at];
-            total.points += row.standing.points.unwrap_or(0);
+            total.points += row.total();
+            total.break_points += row.break_points();
             total.resolved += u32::from(row.standing.status == Status::Won);
             total.rounds += 1;
         }
@@ -236,7 +284,7 @@ pub fn totals(past: &[RoundResult], now: &[TeamRow]) -> Vec<Total> {
     // Teams named in this round and in no finished one yet still show, with nothing.
     for row in now {
         if !totals.iter().any(|t| t.team == row.team) {
-            totals.push(Total { team: row.team.clone(), points: 0, resolved: 0, rounds: 0 });
+            totals.push(Total { team: row.team.clone(), points: 0, break_points: 0, resolved: 0, rounds: 0 });
         }
     }
     totals.sort_by(|a, b| b.points.cmp(&a.points).then(b.resolved.cmp(&a.resolved)));
@@ -255,28 +303,64 @@ impl Leaderboard {
     /// The board as anyone may see it ([`Standing::public`]).
     #[must_use]
     pub fn public(&self) -> Leaderboard {
-        let rows = self.rows.iter().map(|r| TeamRow { team: r.team.clone(), standing: r.standing.public() }).collect();
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| TeamRow { team: r.team.clone(), standing: r.standing.public(), broke: r.broke.clone() })
+            .collect();
         Leaderboard { rows, ..self.clone() }
     }
 
-    /// The board as text: this round's table, then the totals when there is more than one round
-    /// or a finished one. Team names and the title are sanitized here (they may come from a
-    /// peer or a scenario file); the columns' spacing is kept.
+    /// Whether this round is played with swapped sides (every team also breaks for another).
+    pub fn swapped(&self) -> bool {
+        self.rows.iter().any(|r| r.broke.is_some())
+    }
+
+    /// The board as text: this round's table (with swapped sides, its fix, break and total
+    /// columns, then each team's break in words), then the totals when there is more than one
+    /// round or a finished one. Team names and the title are sanitized here (they may come from
+    /// a peer or a scenario file); the columns' spacing is kept.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("round {}: {}", self.round, sanitize(&self.title))];
-        lines.push(format!(
+        let swapped = self.swapped();
+        let sides = if swapped { " (swapped sides: each team breaks the cloud for the next)" } else { "" };
+        let mut lines = vec![format!("round {}: {}{sides}", self.round, sanitize(&self.title))];
+        let mut header = format!(
             "{:>2}  {:<10} {:<20} {:>6} {:>7} {:>6} {:>5}",
             "#", "team", "status", "time", "budget", "mood", "grade"
-        ));
+        );
+        if swapped {
+            let _ = write!(header, " {:>5} {:>5} {:>5}", "fix", "break", "total");
+        }
+        lines.push(header);
         for (place, row) in self.rows.iter().enumerate() {
-            lines.push(row_line(place + 1, row));
+            let mut line = row_line(place + 1, row);
+            if swapped {
+                let fix = row.standing.points.map_or_else(|| "-".to_owned(), |p| p.to_string());
+                let broke = row.broke.as_ref().and_then(|b| b.points).map_or_else(|| "-".to_owned(), |p| p.to_string());
+                let _ = write!(line, " {fix:>5} {broke:>5} {:>5}", row.total());
+            }
+            lines.push(line);
+        }
+        if swapped {
+            lines.push("breaks:".to_owned());
+            for row in &self.rows {
+                if let Some(broke) = &row.broke {
+                    lines.push(format!("  {}", sanitize(&broke.text(&row.team))));
+                }
+            }
         }
         let any_finished = !self.past.is_empty() || self.totals.iter().any(|t| t.rounds > 0);
+        let split = swapped || self.totals.iter().any(|t| t.break_points > 0);
         if any_finished {
             lines.push("totals:".to_owned());
             for (place, total) in self.totals.iter().enumerate() {
+                let parts = if split {
+                    format!(" ({} fix + {} break)", total.points.saturating_sub(total.break_points), total.break_points)
+                } else {
+                    String::new()
+                };
                 lines.push(format!(
-                    "{:>2}  {:<10} {:>4} points, {} of {} resolved",
+                    "{:>2}  {:<10} {:>4} points{parts}, {} of {} resolved",
                     place + 1,
                     sanitize(&total.team),
                     total.points,
@@ -318,6 +402,7 @@ mod tests {
         Standing {
             status,
             turn: 3,
+            turn_limit: 15,
             second,
             budget_left: budget,
             mood: Some(50),
@@ -327,7 +412,7 @@ mod tests {
     }
 
     fn row(team: &str, standing: Standing) -> TeamRow {
-        TeamRow { team: team.to_owned(), standing }
+        TeamRow::fix(team, standing)
     }
 
     #[test]
@@ -369,13 +454,25 @@ mod tests {
             row("team 1", standing(Status::Playing, None, 600, 0.9)),
         ];
         let board = Leaderboard::new(2, "two", going.clone(), vec![first.clone()]);
-        assert_eq!(board.totals[0], Total { team: "team 1".into(), points: 100, resolved: 1, rounds: 1 });
-        assert_eq!(board.totals[1], Total { team: "team 2".into(), points: 70, resolved: 0, rounds: 1 });
+        assert_eq!(
+            board.totals[0],
+            Total { team: "team 1".into(), points: 100, break_points: 0, resolved: 1, rounds: 1 }
+        );
+        assert_eq!(
+            board.totals[1],
+            Total { team: "team 2".into(), points: 70, break_points: 0, resolved: 0, rounds: 1 }
+        );
         let mut over = going;
         over[1].standing = standing(Status::Lost, Some(Grade::F), 900, 0.0);
         let board = Leaderboard::new(2, "two", over, vec![first]);
-        assert_eq!(board.totals[0], Total { team: "team 2".into(), points: 170, resolved: 1, rounds: 2 });
-        assert_eq!(board.totals[1], Total { team: "team 1".into(), points: 160, resolved: 1, rounds: 2 });
+        assert_eq!(
+            board.totals[0],
+            Total { team: "team 2".into(), points: 170, break_points: 0, resolved: 1, rounds: 2 }
+        );
+        assert_eq!(
+            board.totals[1],
+            Total { team: "team 1".into(), points: 160, break_points: 0, resolved: 1, rounds: 2 }
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::game::view::RoleView;
 use crate::game::{Action, Seat, Stamped};
 
 /// Bumped on every change to the messages below.
-pub const PROTOCOL_VERSION: u16 = 7;
+pub const PROTOCOL_VERSION: u16 = 8;
 
 /// The largest frame either side sends or accepts, header excluded.
 pub const MAX_FRAME: usize = 64 * 1024;

@@ -40,6 +40,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::codec;
 use super::protocol::ServerMsg;
+use crate::game::tournament::broken_by;
 use crate::game::{Difficulty, Game};
 use crate::room::RoomConfig;
 use crate::scenario;
@@ -51,7 +52,9 @@ pub use bucket::Rate;
 pub use code::{check_name, normalize_code};
 pub use fit::{MAX_OUTPUT, fit_lobby, fit_view};
 pub use gate::{Gate, Pass, Refusal};
-pub use host::{DoorHandle, FrontDoor, HostConsole, HostOptions, StopDoor, check_bind, host, host_with};
+pub use host::{
+    DoorHandle, FrontDoor, HostConsole, HostOptions, StopDoor, check_bind, host, host_with, tournament_text,
+};
 pub use report::{GameEnd, PlayerAt, PlayerStatus, RoomPhase, RoomStatus};
 pub use table::Farewell;
 pub use tournament::{Incident, TournamentHandle};
@@ -156,6 +159,8 @@ pub struct NewTournament {
     pub seed: u64,
     /// Each team's name and room, in team order.
     pub teams: Vec<(String, NewRoom)>,
+    /// With swapped sides (`--break`): the baseline's title every room composes on.
+    pub swapped: Option<String>,
     pub handle: TournamentHandle,
     /// What the host should be told as standings change, one line each.
     pub lines: mpsc::UnboundedReceiver<String>,
@@ -258,6 +263,19 @@ impl Rooms {
         seed: u64,
         difficulty: Difficulty,
     ) -> anyhow::Result<Option<String>> {
+        let Some(breaking) = self.breaking(seed, difficulty)? else { return Ok(None) };
+        let title = breaking.business().title.clone();
+        table.open_break(breaking).await.map_err(|_| anyhow::anyhow!("the room closed"))?;
+        Ok(Some(title))
+    }
+
+    /// With a break phase (`kombat host --break`), the break phase a room opened with `seed`
+    /// gets: the configured baseline, or the one the seed picks, and the whole deck.
+    pub fn breaking(
+        &self,
+        seed: u64,
+        difficulty: Difficulty,
+    ) -> anyhow::Result<Option<crate::game::breaking::Breaking>> {
         if !self.config.break_phase {
             return Ok(None);
         }
@@ -274,11 +292,9 @@ impl Rooms {
                 baselines.swap_remove(at)
             }
         };
-        let title = business.title.clone();
         let breaking = crate::game::breaking::Breaking::new(deck, Arc::new(business), difficulty, seed)
             .map_err(|e| anyhow::anyhow!("the baseline does not build: {e}"))?;
-        table.open_break(breaking).await.map_err(|_| anyhow::anyhow!("the room closed"))?;
-        Ok(Some(title))
+        Ok(Some(breaking))
     }
 
     /// The incident `scenario` (a built-in id or a .ron file) makes with `seed` (a random one
@@ -299,11 +315,21 @@ impl Rooms {
     }
 
     /// A tournament: `teams` rooms, `team 1` to `team N`, each with its own join code and all on
-    /// `incident`, and the tournament around them under a code of its own.
+    /// `incident`, and the tournament around them under a code of its own. With a break phase
+    /// (`kombat host --teams N --break`), swapped sides: every room opens a break phase on the
+    /// same baseline at the incident's seed, and team k is also the customer team of room k+1
+    /// (`game::tournament::breaks_for`).
     pub async fn create_tournament(&self, teams: u16, incident: Incident) -> anyhow::Result<NewTournament> {
         if teams == 0 {
             anyhow::bail!("a tournament needs at least one team");
         }
+        let breaking = self.breaking(incident.seed, incident.difficulty)?;
+        if breaking.is_some() && teams < 2 {
+            anyhow::bail!(
+                "swapped sides (--teams with --break) need at least 2 teams: each team breaks another's room"
+            );
+        }
+        let names: Vec<String> = (1..=teams).map(|k| format!("team {k}")).collect();
         let (news, heard) = mpsc::unbounded_channel();
         let mut opened = Vec::new();
         let mut handles = Vec::new();
@@ -318,32 +344,40 @@ impl Rooms {
                 turn_timer: self.config.turn_timer,
                 keep_result: false,
             };
-            let link = tournament::TeamLink { team, round: 1, news: news.clone() };
+            let name = names.get(team).cloned().unwrap_or_default();
+            let sides = breaking.as_ref().map(|_| tournament::Sides {
+                responders: name.clone(),
+                breakers: names.get(broken_by(team, names.len())).cloned().unwrap_or_default(),
+            });
+            let link = tournament::TeamLink { team, round: 1, news: news.clone(), sides };
             let (code, table) =
                 self.registry.create_team(game, config, self.keep.clone(), self.ends.clone(), Some(link)).await?;
-            let name = format!("team {}", team + 1);
-            let room = NewRoom {
-                code: code.clone(),
-                scenario: incident.scenario.id.clone(),
-                title: incident.scenario.title.clone(),
-            };
+            let mut title = incident.scenario.title.clone();
+            if let Some(breaking) = &breaking {
+                title.clone_from(&breaking.business().title);
+                table.open_break(breaking.clone()).await.map_err(|_| anyhow::anyhow!("the room closed"))?;
+            }
+            let room = NewRoom { code: code.clone(), scenario: incident.scenario.id.clone(), title };
             handles.push(tournament::Team { name: name.clone(), code, table });
             opened.push((name, room));
         }
         let (lines_tx, lines) = mpsc::unbounded_channel();
-        let (scenario, title, seed) = (incident.scenario.id.clone(), incident.scenario.title.clone(), incident.seed);
+        let swapped = breaking.as_ref().map(|b| b.business().title.clone());
+        let (scenario, seed) = (incident.scenario.id.clone(), incident.seed);
+        let title = swapped.clone().unwrap_or_else(|| incident.scenario.title.clone());
         let (made_tx, made) = tokio::sync::oneshot::channel();
+        let sides = swapped.clone();
         let code = self
             .registry
             .create_tournament(move |code| {
-                let handle = TournamentHandle::spawn(code, handles, incident, heard, lines_tx);
+                let handle = TournamentHandle::spawn(code, handles, incident, sides, heard, lines_tx);
                 let _ = made_tx.send(handle.clone());
                 handle
             })
             .await?;
         let handle = made.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
-        tracing::info!(code = %code, scenario = %scenario, seed, teams, "tournament created");
-        Ok(NewTournament { code, scenario, title, seed, teams: opened, handle, lines })
+        tracing::info!(code = %code, scenario = %scenario, seed, teams, swapped = swapped.is_some(), "tournament created");
+        Ok(NewTournament { code, scenario, title, seed, teams: opened, swapped, handle, lines })
     }
 
     /// Where each open room stands, in the order of their codes. A room that does not answer

@@ -72,8 +72,10 @@ pub struct HostOptions {
     /// A break phase in each room's lobby: the customer team composes the incident from fault
     /// cards on a baseline, within the budget --difficulty sets, and proves it fair before the
     /// game starts (`/cards`, `/pick`, `/drop`, `/budget`, `/prove`). Without a human customer
-    /// the scripted customer draws one at the room's difficulty.
-    #[arg(long = "break", conflicts_with = "teams")]
+    /// the scripted customer draws one at the room's difficulty. With --teams (2 or more):
+    /// swapped sides, each team breaks the cloud for the next team (it joins that team's room as
+    /// customer), and the leaderboard adds what its break earned to what its fix did.
+    #[arg(long = "break")]
     pub break_phase: bool,
     /// With --break, the baseline to compose on (`kombat scenario baselines` lists them); each
     /// room's seed picks one when left out.
@@ -246,22 +248,50 @@ fn room_line(room: &NewRoom, shown: &str, resumed: bool) -> String {
 }
 
 /// What the host is told about a new tournament: its code, its incident, each team's join line
-/// and the projector's.
-fn tournament_text(tournament: &NewTournament, shown: &str) -> String {
+/// (with swapped sides, its responders' and its customer team's, in the room it breaks) and the
+/// projector's.
+pub fn tournament_text(tournament: &NewTournament, shown: &str) -> String {
     let code = &tournament.code;
-    let mut lines = vec![format!(
-        "tournament {code}: {} teams on {} ({}, seed {})",
-        tournament.teams.len(),
-        sanitize(&tournament.title),
-        sanitize(&tournament.scenario),
-        tournament.seed
-    )];
-    for (team, room) in &tournament.teams {
+    let mut lines = vec![match &tournament.swapped {
+        Some(baseline) => format!(
+            "tournament {code}: {} teams, swapped sides, each breaking the cloud for the next on {} (seed {})",
+            tournament.teams.len(),
+            sanitize(baseline),
+            tournament.seed
+        ),
+        None => format!(
+            "tournament {code}: {} teams on {} ({}, seed {})",
+            tournament.teams.len(),
+            sanitize(&tournament.title),
+            sanitize(&tournament.scenario),
+            tournament.seed
+        ),
+    }];
+    let count = tournament.teams.len();
+    for (k, (team, room)) in tournament.teams.iter().enumerate() {
         let room_code = &room.code;
-        lines.push(format!("  {team}: room {room_code} — join with: kombat join {shown} --code {room_code}"));
+        if tournament.swapped.is_none() {
+            lines.push(format!("  {team}: room {room_code} — join with: kombat join {shown} --code {room_code}"));
+            continue;
+        }
+        let Some((other, broken)) = tournament.teams.get(crate::game::tournament::breaks_for(k, count)) else {
+            continue;
+        };
+        let broken = &broken.code;
+        lines.push(format!("  {team} responds in room {room_code}: kombat join {shown} --code {room_code}"));
+        lines.push(format!(
+            "  {team} breaks for {other} in room {broken}: kombat join {shown} --code {broken} --role customer"
+        ));
     }
     lines.push(format!("  projector: kombat join {shown} --code {code} --role spectator"));
-    lines.push("  type `start` to start every team at once, `board` for the leaderboard".to_owned());
+    if tournament.swapped.is_some() {
+        lines.push(
+            "  type `board` to see whose break is proven, `start` once every break is (every team starts at once)"
+                .to_owned(),
+        );
+    } else {
+        lines.push("  type `start` to start every team at once, `board` for the leaderboard".to_owned());
+    }
     lines.join("\n")
 }
 
@@ -271,6 +301,8 @@ struct Running {
     handle: TournamentHandle,
     /// The scenario `next` plays again when none is named.
     scenario: String,
+    /// Swapped sides: `next` opens a new break phase in every room.
+    swapped: bool,
 }
 
 /// The host's console: what the person running `kombat host` can type while it serves, and
@@ -323,8 +355,8 @@ impl HostConsole {
     /// says as standings change is printed (or taken with [`HostConsole::board_news`]).
     #[must_use]
     pub fn with_tournament(mut self, tournament: NewTournament) -> Self {
-        let NewTournament { code, scenario, handle, lines, .. } = tournament;
-        self.tournament = Some(Running { code, handle, scenario });
+        let NewTournament { code, scenario, handle, lines, swapped, .. } = tournament;
+        self.tournament = Some(Running { code, handle, scenario, swapped: swapped.is_some() });
         self.board_lines = Some(lines);
         self
     }
@@ -470,7 +502,15 @@ impl HostConsole {
             Ok(incident) => incident,
             Err(e) => return format!("cannot start {}: {}", sanitize(&scenario), sanitize(&format!("{e:#}"))),
         };
-        match running.handle.next(incident).await {
+        let breaking = if running.swapped {
+            match self.rooms.breaking(incident.seed, difficulty) {
+                Ok(breaking) => breaking,
+                Err(e) => return format!("cannot open the break phase: {}", sanitize(&format!("{e:#}"))),
+            }
+        } else {
+            None
+        };
+        match running.handle.next(incident, breaking).await {
             Ok(Ok(said)) => {
                 running.scenario = scenario;
                 sanitize(&said)
@@ -530,9 +570,11 @@ const HELP: &str = "new [SCENARIO]   open another room (the --scenario one unles
      help             this list";
 
 const TOURNAMENT_HELP: &str = "board            the tournament's leaderboard (also `leaderboard`)\n\
-     start            start every team's game at once (the players who joined its room)\n\
+     start            start every team's game at once (the players who joined its room; with swapped\n\
+     \x20                sides only once every team's break is proven fair)\n\
      next [SCENARIO]  the next round: every team's room gets a new incident (the same scenario with a\n\
-     \x20                new seed, or SCENARIO); players keep their seats and go back to the lobby";
+     \x20                new seed, or SCENARIO); players keep their seats and go back to the lobby (with\n\
+     \x20                swapped sides, to a new break phase)";
 
 const NO_TOURNAMENT: &str = "there is no tournament: start the host with --teams N";
 

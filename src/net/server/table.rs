@@ -36,7 +36,7 @@ use super::persist::{MemberRecord, RecordPhase, Revived, RoomDir, RoomRecord};
 use super::report::{self, GameEnd, PlayerAt, PlayerStatus, RoomStatus};
 use super::tournament::{Incident, TeamLink, TeamNews};
 use crate::game::state::ChatLine;
-use crate::game::tournament::{Leaderboard, Standing};
+use crate::game::tournament::{BreakOrigin, Leaderboard, Standing};
 use crate::game::view::RoleView;
 use crate::game::{Event, Game, Phase, Seat, Stamped};
 use crate::net::protocol::{ClientMsg, MAX_FRAME, RoleWish, ServerMsg, Update};
@@ -110,10 +110,17 @@ pub enum Command {
     HostStart {
         reply: oneshot::Sender<Result<(), String>>,
     },
-    /// A tournament's next round: a new game of `incident` in this room, the players kept.
+    /// A tournament's next round: a new game of `incident` in this room, the players kept; with
+    /// `breaking`, behind a new break phase.
     Renew {
         incident: Box<Incident>,
         round: u32,
+        breaking: Option<Box<crate::game::breaking::Breaking>>,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// Whether the host could start the game now (a swapped-sides tournament starts every room
+    /// at once, so it asks each first): the reason when not.
+    CanStart {
         reply: oneshot::Sender<Result<(), String>>,
     },
     /// The room gets a break phase (`kombat host --break`), before its game starts.
@@ -219,6 +226,7 @@ impl TableHandle {
             reported: None,
             board: None,
             breaking: None,
+            origin: None,
             next_events: None,
         };
         tokio::spawn(table.run(inbox, gone));
@@ -277,9 +285,20 @@ impl TableHandle {
         self.ask(|reply| Command::HostStart { reply }).await
     }
 
-    /// A tournament's next round in this room.
-    pub async fn renew(&self, incident: Incident, round: u32) -> Result<Result<(), String>, Closed> {
-        self.ask(|reply| Command::Renew { incident: Box::new(incident), round, reply }).await
+    /// A tournament's next round in this room, behind a new break phase on `breaking` if given.
+    pub async fn renew(
+        &self,
+        incident: Incident,
+        round: u32,
+        breaking: Option<crate::game::breaking::Breaking>,
+    ) -> Result<Result<(), String>, Closed> {
+        let breaking = breaking.map(Box::new);
+        self.ask(|reply| Command::Renew { incident: Box::new(incident), round, breaking, reply }).await
+    }
+
+    /// Whether the host could start the game now: the reason when not.
+    pub async fn can_start(&self) -> Result<Result<(), String>, Closed> {
+        self.ask(|reply| Command::CanStart { reply }).await
     }
 
     /// Gives the room a break phase: the customer team composes its incident in the lobby.
@@ -349,11 +368,13 @@ struct Table {
     /// The room is a team in a tournament.
     team: Option<TeamLink>,
     /// What the tournament was last told (so an unchanged board is not sent again).
-    reported: Option<(Standing, Box<RoleView>)>,
+    reported: Option<(Standing, Box<RoleView>, Option<BreakOrigin>)>,
     /// The tournament's public leaderboard, as last heard.
     board: Option<Box<Leaderboard>>,
     /// The lobby's break phase, until the game starts (see `breaking`).
     breaking: Option<crate::game::breaking::Breaking>,
+    /// How the game's incident came about, once a game behind a break phase started.
+    origin: Option<BreakOrigin>,
     /// A room swapped in that the run loop has not listened to yet, subscribed before anything
     /// happened in it.
     next_events: Option<crate::room::Subscription>,
@@ -586,13 +607,13 @@ impl Table {
                 self.board = Some(board);
                 Ok(Flow::Continue)
             }
+            Command::CanStart { reply } => {
+                let _ = reply.send(self.start_check());
+                Ok(Flow::Continue)
+            }
             Command::HostStart { reply } => {
-                if self.started {
-                    let _ = reply.send(Err("the game has already started".to_owned()));
-                    return Ok(Flow::Continue);
-                }
-                if !self.members.iter().any(|(s, m)| !matches!(s, Seat::Spectator(_)) && m.token.is_some()) {
-                    let _ = reply.send(Err("nobody has joined the team yet".to_owned()));
+                if let Err(why) = self.start_check() {
+                    let _ = reply.send(Err(why));
                     return Ok(Flow::Continue);
                 }
                 let flow = match self.begin_breaking().await? {
@@ -606,12 +627,12 @@ impl Table {
                 self.keep().await?;
                 Ok(flow)
             }
-            Command::Renew { incident, round, reply } => {
+            Command::Renew { incident, round, breaking, reply } => {
                 if self.started && !self.ended {
                     let _ = reply.send(Err("its game is still being played".to_owned()));
                     return Ok(Flow::Continue);
                 }
-                let flow = self.renew(*incident).await;
+                let flow = self.renew(*incident, breaking.map(|b| *b)).await;
                 let flow = match flow {
                     Ok(flow) => flow,
                     Err(why) => {
@@ -745,7 +766,8 @@ impl Table {
         Ok(Flow::Continue)
     }
 
-    /// A team in a tournament: tells it the game's standing and public board, when they changed.
+    /// A team in a tournament: tells it the game's standing, public board and (with a break
+    /// phase) how its incident came about, when they changed.
     async fn report_team(&mut self) -> Result<(), RoomGone> {
         let Some(team) = &self.team else { return Ok(()) };
         let (standing, board) = self
@@ -755,13 +777,15 @@ impl Table {
                 (standing, Box::new(board))
             })
             .await?;
-        if self.reported.as_ref().is_some_and(|(s, b)| *s == standing && *b == board) {
+        let origin = self.break_origin();
+        if self.reported.as_ref().is_some_and(|(s, b, o)| *s == standing && *b == board && *o == origin) {
             return Ok(());
         }
-        let news = TeamNews { team: team.team, round: team.round, standing: standing.clone(), board: board.clone() };
+        let news =
+            TeamNews { team: team.team, round: team.round, standing: standing.clone(), board: board.clone(), origin };
         // The tournament may be gone (the host stopped): the game goes on without it.
         let _ = team.news.send(news);
-        self.reported = Some((standing, board));
+        self.reported = Some((standing, board, origin));
         Ok(())
     }
 

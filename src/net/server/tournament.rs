@@ -7,6 +7,12 @@
 //! code. The host's console asks it for the board, starts every team at once (`start`), and starts
 //! the next round in every room at once (`next`), keeping each round's results for the totals.
 //!
+//! With swapped sides (`kombat host --teams N --break`) every room has a break phase, and team k
+//! is also the customer team of room k+1 (`game::tournament::breaks_for`): each table reports how
+//! its incident came about (composing, proven, composed or drawn), the board adds each team's
+//! break to its fix, and `start` starts the rooms only once every room can start (every break
+//! with a human customer proven fair), all at once. `next` opens a new break phase in every room.
+//!
 //! Only public things leave here: the boards are spectators' views, and the leaderboard is
 //! `Leaderboard::public` (the mood and grade show once a team's game is over, as its debrief
 //! shows them). The host's own console gets the full board.
@@ -20,7 +26,11 @@ use super::code;
 use super::fit::fit_view;
 use super::outbox::Outbox;
 use super::table::{Farewell, TableHandle};
-use crate::game::tournament::{Leaderboard, RoundResult, Standing, Status, TeamBoard, TeamRow, TournamentView};
+use crate::game::breaking::Breaking;
+use crate::game::tournament::{
+    BreakOrigin, Leaderboard, RoundResult, Standing, Status, TeamBoard, TeamRow, TournamentView, breaks_for,
+    swapped_rows,
+};
 use crate::game::view::RoleView;
 use crate::game::{Difficulty, Seat};
 use crate::net::protocol::{MAX_FRAME, ServerMsg, Update};
@@ -35,6 +45,8 @@ pub struct TeamNews {
     pub standing: Standing,
     /// A spectator's view of the room.
     pub board: Box<RoleView>,
+    /// How the room's incident came about, in a room with a break phase.
+    pub origin: Option<BreakOrigin>,
 }
 
 /// What a table of a tournament holds to report to it.
@@ -43,6 +55,28 @@ pub struct TeamLink {
     pub team: usize,
     pub round: u32,
     pub news: mpsc::UnboundedSender<TeamNews>,
+    /// With swapped sides: who responds in this room and who breaks it.
+    pub sides: Option<Sides>,
+}
+
+/// Who plays which side in a room of a swapped-sides tournament.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sides {
+    /// The team that responds here (`team 2`).
+    pub responders: String,
+    /// The team whose customer team breaks the cloud here (`team 1`).
+    pub breakers: String,
+}
+
+impl Sides {
+    /// What the room's lobby tells everyone who joins it.
+    pub fn lobby_text(&self) -> String {
+        format!(
+            "Swapped sides: {} responds in this room; {}'s customer team breaks the cloud for it \
+             (join this room as customer to break, as any other role to respond).",
+            self.responders, self.breakers
+        )
+    }
 }
 
 /// The incident every team plays in a round.
@@ -71,7 +105,7 @@ enum Command {
     Gone { conn: u64 },
     Board { reply: oneshot::Sender<Leaderboard> },
     StartAll { reply: oneshot::Sender<Vec<String>> },
-    Next { incident: Box<Incident>, reply: oneshot::Sender<Result<String, String>> },
+    Next { incident: Box<Incident>, breaking: Option<Box<Breaking>>, reply: oneshot::Sender<Result<String, String>> },
     Shutdown { reason: String, farewell: Farewell, reply: oneshot::Sender<()> },
 }
 
@@ -93,10 +127,12 @@ const MAX_TITLE: usize = 200;
 impl TournamentHandle {
     /// The tournament `code` around `teams`, all playing `incident`; `lines` hears what the host
     /// should be told as standings change.
+    /// With `swapped`, the teams play swapped sides on the baseline of that title.
     pub fn spawn(
         code: String,
         teams: Vec<Team>,
         incident: Incident,
+        swapped: Option<String>,
         news: mpsc::UnboundedReceiver<TeamNews>,
         lines: mpsc::UnboundedSender<String>,
     ) -> TournamentHandle {
@@ -107,6 +143,7 @@ impl TournamentHandle {
             teams,
             boards,
             incident,
+            swapped,
             round: 1,
             past: Vec::new(),
             watchers: BTreeMap::new(),
@@ -149,9 +186,11 @@ impl TournamentHandle {
         self.ask(|reply| Command::StartAll { reply }).await
     }
 
-    /// The next round: every room plays `incident`, its players kept, back in the lobby.
-    pub async fn next(&self, incident: Incident) -> Result<Result<String, String>, Gone> {
-        self.ask(|reply| Command::Next { incident: Box::new(incident), reply }).await
+    /// The next round: every room plays `incident`, its players kept, back in the lobby; with
+    /// swapped sides, each room with a break phase of its own on `breaking`.
+    pub async fn next(&self, incident: Incident, breaking: Option<Breaking>) -> Result<Result<String, String>, Gone> {
+        let breaking = breaking.map(Box::new);
+        self.ask(|reply| Command::Next { incident: Box::new(incident), breaking, reply }).await
     }
 
     pub async fn shutdown(&self, reason: &str, farewell: Farewell) {
@@ -165,6 +204,7 @@ impl TournamentHandle {
 struct Slot {
     standing: Option<Standing>,
     board: Option<Box<RoleView>>,
+    origin: Option<BreakOrigin>,
 }
 
 struct Watcher {
@@ -180,6 +220,8 @@ struct Tournament {
     teams: Vec<Team>,
     boards: Vec<Slot>,
     incident: Incident,
+    /// With swapped sides: the baseline's title, which the board shows for the round.
+    swapped: Option<String>,
     round: u32,
     past: Vec<RoundResult>,
     /// Projectors by their spectator number.
@@ -225,8 +267,18 @@ impl Tournament {
         let Some(slot) = self.boards.get_mut(news.team) else { return };
         let was = slot.standing.as_ref().map(|s| s.status);
         let now = news.standing.status;
+        let origin_was = slot.origin;
         slot.standing = Some(news.standing);
         slot.board = Some(news.board);
+        slot.origin = news.origin;
+        let breakers = crate::game::tournament::broken_by(news.team, self.teams.len());
+        if self.swapped.is_some()
+            && news.origin != origin_was
+            && let Some(origin) = news.origin
+            && let (Some(by), Some(room)) = (self.teams.get(breakers), self.teams.get(news.team))
+        {
+            let _ = self.lines.send(format!("board: {}'s break for {}: {}", by.name, room.name, origin.words()));
+        }
         if was.is_some_and(|w| w != now) || (was.is_none() && now != Status::Lobby) {
             let board = self.leaderboard();
             let Some(name) = self.teams.get(news.team).map(|t| t.name.clone()) else { return };
@@ -246,16 +298,17 @@ impl Tournament {
 
     /// The board as it stands (full: the host's).
     fn leaderboard(&self) -> Leaderboard {
-        let rows = self
-            .teams
-            .iter()
-            .zip(&self.boards)
-            .map(|(team, slot)| TeamRow {
-                team: team.name.clone(),
-                standing: slot.standing.clone().unwrap_or_else(|| lobby_standing(&self.incident)),
-            })
-            .collect();
-        let title: String = self.incident.scenario.title.chars().take(MAX_TITLE).collect();
+        let standing = |slot: &Slot| slot.standing.clone().unwrap_or_else(|| lobby_standing(&self.incident));
+        let rows = if self.swapped.is_some() {
+            let names: Vec<String> = self.teams.iter().map(|t| t.name.clone()).collect();
+            let rooms: Vec<(Standing, Option<BreakOrigin>)> =
+                self.boards.iter().map(|slot| (standing(slot), slot.origin)).collect();
+            swapped_rows(&names, &rooms)
+        } else {
+            self.teams.iter().zip(&self.boards).map(|(team, slot)| TeamRow::fix(&team.name, standing(slot))).collect()
+        };
+        let title = self.swapped.as_deref().unwrap_or(&self.incident.scenario.title);
+        let title: String = title.chars().take(MAX_TITLE).collect();
         Leaderboard::new(self.round, &title, rows, self.past.clone())
     }
 
@@ -293,8 +346,14 @@ impl Tournament {
             .teams
             .iter()
             .zip(&self.boards)
-            .map(|(team, slot)| TeamBoard {
+            .enumerate()
+            .map(|(k, (team, slot))| TeamBoard {
                 team: team.name.clone(),
+                breaks_for: self
+                    .swapped
+                    .as_ref()
+                    .and_then(|_| self.teams.get(breaks_for(k, self.teams.len())))
+                    .map(|t| t.name.clone()),
                 view: slot.board.as_ref().map(|v| {
                     if encoded_size(v) > share { Box::new(fit_view((**v).clone(), share)) } else { v.clone() }
                 }),
@@ -381,6 +440,12 @@ impl Tournament {
                 let _ = reply.send(self.leaderboard());
             }
             Command::StartAll { reply } => {
+                if self.swapped.is_some()
+                    && let Err(said) = self.all_can_start().await
+                {
+                    let _ = reply.send(said);
+                    return false;
+                }
                 let mut said = Vec::new();
                 for team in &self.teams {
                     let line = match team.table.host_start().await {
@@ -392,8 +457,8 @@ impl Tournament {
                 }
                 let _ = reply.send(said);
             }
-            Command::Next { incident, reply } => {
-                let _ = reply.send(self.next(*incident).await);
+            Command::Next { incident, breaking, reply } => {
+                let _ = reply.send(self.next(*incident, breaking.as_deref()).await);
             }
             Command::Shutdown { reason, farewell, reply } => {
                 let goodbye = match farewell {
@@ -413,9 +478,30 @@ impl Tournament {
         false
     }
 
+    /// With swapped sides, whether every room can start now (each break with a human customer
+    /// proven fair): a line per room that cannot, and that nothing started, when one cannot.
+    async fn all_can_start(&self) -> Result<(), Vec<String>> {
+        let mut waiting = Vec::new();
+        for (k, team) in self.teams.iter().enumerate() {
+            let breakers = crate::game::tournament::broken_by(k, self.teams.len());
+            let by = self.teams.get(breakers).map_or("", |t| t.name.as_str());
+            match team.table.can_start().await {
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => waiting.push(format!("{}'s room (broken by {by}): {why}", team.name)),
+                Err(_) => waiting.push(format!("{}: its room has closed", team.name)),
+            }
+        }
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        waiting.push("nothing started: with swapped sides every team starts at once, once every room can".to_owned());
+        Err(waiting)
+    }
+
     /// Closes this round (its standings go to the past rounds) and renews every room with
-    /// `incident`; refused while a team still plays.
-    async fn next(&mut self, incident: Incident) -> Result<String, String> {
+    /// `incident` (and, with swapped sides, a new break phase on `breaking`); refused while a
+    /// team still plays.
+    async fn next(&mut self, incident: Incident, breaking: Option<&Breaking>) -> Result<String, String> {
         let board = self.leaderboard();
         let playing: Vec<&str> =
             board.rows.iter().filter(|r| r.standing.status == Status::Playing).map(|r| r.team.as_str()).collect();
@@ -427,7 +513,7 @@ impl Tournament {
         }
         let round = self.round + 1;
         for team in &self.teams {
-            match team.table.renew(incident.clone(), round).await {
+            match team.table.renew(incident.clone(), round, breaking.cloned()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(why)) => return Err(format!("{}: {why}", team.name)),
                 Err(_) => return Err(format!("{}: its room has closed", team.name)),
@@ -439,11 +525,21 @@ impl Tournament {
         }
         self.round = round;
         self.incident = incident;
+        if let (Some(title), Some(breaking)) = (&mut self.swapped, breaking) {
+            title.clone_from(&breaking.business().title);
+        }
         for slot in &mut self.boards {
             *slot = Slot::default();
         }
         self.last_order.clear();
         self.changed().await;
+        if let Some(title) = &self.swapped {
+            return Ok(format!(
+                "round {round}: a new break phase on {title} (seed {}) in every team's room; players are back in \
+                 their lobbies, each customer team composes again (type `start` once every break is proven)",
+                self.incident.seed
+            ));
+        }
         Ok(format!(
             "round {round}: {} (seed {}) in every team's room; players are back in their lobbies (type `start` to start them all)",
             self.incident.scenario.title, self.incident.seed
@@ -456,6 +552,7 @@ fn lobby_standing(incident: &Incident) -> Standing {
     Standing {
         status: Status::Lobby,
         turn: 1,
+        turn_limit: incident.scenario.turn_limit,
         second: 0,
         budget_left: incident.scenario.slo.budget_left.clamp(0.0, 1.0),
         mood: None,

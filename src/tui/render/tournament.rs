@@ -1,5 +1,7 @@
 //! The tournament's projector, and the leaderboard the debrief of each team shows: the ranked
-//! table (place, team, status, time, budget, mood, grade, and the totals once a round is over),
+//! table (place, team, status, time, budget, mood, grade; with swapped sides also the fix, break
+//! and total points, each team's column naming the team it breaks for; and the totals once a
+//! round is over),
 //! then every team's public board side by side, each as a spectator of its room sees it. It
 //! draws only what `TournamentView` carries, which is public by construction (the server sends
 //! spectators' views and `Leaderboard::public`).
@@ -14,7 +16,7 @@ use super::{pane, text};
 use crate::game::Seat;
 use crate::game::score::Grade;
 use crate::game::text::sanitize;
-use crate::game::tournament::{Leaderboard, Status, TeamBoard, TournamentView, ended_text, minutes};
+use crate::game::tournament::{BreakOrigin, Leaderboard, Status, TeamBoard, TournamentView, ended_text, minutes};
 use crate::game::view::Panel;
 use crate::game::words::{self, Audience, Context};
 use crate::tui::app::App;
@@ -39,9 +41,11 @@ pub fn render(app: &App, view: &TournamentView, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// The ranked board in a pane: `Leaderboard · round N: TITLE`.
+/// The ranked board in a pane: `Leaderboard · round N: TITLE` (`· swapped sides`).
 pub fn render_leaderboard(theme: &Theme, board: &Leaderboard, area: Rect, buf: &mut Buffer) {
-    let title = format!(" Leaderboard · round {}: {} ", board.round, sanitize(&board.title));
+    let swapped = board.swapped();
+    let sides = if swapped { " · swapped sides" } else { "" };
+    let title = format!(" Leaderboard · round {}: {}{sides} ", board.round, sanitize(&board.title));
     let block = pane(title, theme, false).padding(Padding::horizontal(1));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -62,7 +66,7 @@ pub fn render_leaderboard(theme: &Theme, board: &Leaderboard, area: Rect, buf: &
                 .map_or_else(|| Span::styled("-", theme.muted), |g| Span::styled(g.as_str(), grade_style(theme, g)));
             let mood = s.mood.map_or_else(|| "-".to_owned(), |m| format!("{m}/100"));
             let budget = unit(s.budget_left);
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(format!("{}", place + 1)),
                 Cell::from(sanitize(&row.team)),
                 Cell::from(Span::styled(s.status_text(), status_style)),
@@ -70,38 +74,89 @@ pub fn render_leaderboard(theme: &Theme, board: &Leaderboard, area: Rect, buf: &
                 Cell::from(Span::styled(percent(budget), budget_style(theme, budget))),
                 Cell::from(mood),
                 Cell::from(grade),
-            ])
+            ];
+            if let Some(broke) = row.broke.as_ref().filter(|_| swapped) {
+                let fix = s.points.map_or_else(|| Span::styled("-", theme.muted), |p| Span::raw(p.to_string()));
+                let earned = match (broke.origin, broke.points) {
+                    (BreakOrigin::Drawn, _) => Span::styled("drawn", theme.muted),
+                    (_, Some(points)) => Span::raw(points.to_string()),
+                    (_, None) => Span::styled("-", theme.muted),
+                };
+                cells.push(Cell::from(fix));
+                cells.push(Cell::from(earned));
+                cells.push(Cell::from(Span::styled(row.total().to_string(), theme.title)));
+            }
+            Row::new(cells)
         })
         .collect();
     if board.totals.iter().any(|t| t.rounds > 0) {
         rows.push(Row::new(vec![Cell::from("")]));
         rows.push(Row::new(vec![Cell::from(Span::styled("totals", theme.title))]));
         for (place, total) in board.totals.iter().enumerate() {
-            rows.push(Row::new(vec![
-                Cell::from(format!("{}", place + 1)),
-                Cell::from(sanitize(&total.team)),
-                Cell::from(format!("{} points", total.points)),
-                Cell::from(format!("{}/{} won", total.resolved, total.rounds)),
-            ]));
+            let cells = if swapped {
+                let fix = total.points.saturating_sub(total.break_points);
+                vec![
+                    Cell::from(format!("{}", place + 1)),
+                    Cell::from(sanitize(&total.team)),
+                    Cell::from(format!("{}/{} won", total.resolved, total.rounds)),
+                    Cell::from(""),
+                    Cell::from(""),
+                    Cell::from(""),
+                    Cell::from(""),
+                    Cell::from(fix.to_string()),
+                    Cell::from(total.break_points.to_string()),
+                    Cell::from(Span::styled(total.points.to_string(), theme.title)),
+                ]
+            } else {
+                vec![
+                    Cell::from(format!("{}", place + 1)),
+                    Cell::from(sanitize(&total.team)),
+                    Cell::from(format!("{} points", total.points)),
+                    Cell::from(format!("{}/{} won", total.resolved, total.rounds)),
+                ]
+            };
+            rows.push(Row::new(cells));
         }
     }
-    let header = Row::new(["#", "team", "status", "time", "budget", "mood", "grade"]).style(theme.muted);
-    let widths = [
-        Constraint::Length(2),
-        Constraint::Length(12),
-        Constraint::Length(20),
-        Constraint::Length(10),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(5),
-    ];
+    let mut header = vec!["#", "team", "status", "time", "budget", "mood", "grade"];
+    // Narrower columns with swapped sides, so that fix, break and total fit at 80 columns.
+    let mut widths = if swapped {
+        vec![
+            Constraint::Length(2),
+            Constraint::Length(8),
+            Constraint::Length(18),
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Length(7),
+            Constraint::Length(5),
+        ]
+    } else {
+        vec![
+            Constraint::Length(2),
+            Constraint::Length(12),
+            Constraint::Length(20),
+            Constraint::Length(10),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Length(5),
+        ]
+    };
+    if swapped {
+        header.extend(["fix", "break", "total"]);
+        widths.extend([Constraint::Length(3), Constraint::Length(5), Constraint::Length(5)]);
+    }
+    let header = Row::new(header).style(theme.muted);
     Widget::render(Table::new(rows, widths).header(header).column_spacing(1), inner, buf);
 }
 
 /// One team's column: who plays, the turn and clock, its public board.
 fn render_team(theme: &Theme, team: &TeamBoard, area: Rect, buf: &mut Buffer) {
+    let name = match &team.breaks_for {
+        Some(other) => format!("{} (breaks for {})", sanitize(&team.team), sanitize(other)),
+        None => sanitize(&team.team),
+    };
     let Some(view) = &team.view else {
-        let block = pane(format!(" {} ", sanitize(&team.team)), theme, false);
+        let block = pane(format!(" {name} "), theme, false);
         let inner = block.inner(area);
         block.render(area, buf);
         Line::styled("waiting for the room…", theme.muted).render(inner, buf);
@@ -109,8 +164,7 @@ fn render_team(theme: &Theme, team: &TeamBoard, area: Rect, buf: &mut Buffer) {
     };
     let players: Vec<String> = view.table.iter().map(|s| sanitize(&s.name)).collect();
     let players = if players.is_empty() { "nobody yet".to_owned() } else { players.join(", ") };
-    let title =
-        text::truncate(&format!(" {} · {players} ", sanitize(&team.team)), usize::from(area.width.saturating_sub(4)));
+    let title = text::truncate(&format!(" {name} · {players} "), usize::from(area.width.saturating_sub(4)));
     let block = pane(title, theme, false).padding(Padding::horizontal(1));
     let inner = block.inner(area);
     block.render(area, buf);

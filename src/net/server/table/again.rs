@@ -138,7 +138,7 @@ impl Table {
             self.notice(by, "the server cannot seed a new game right now; try again");
             return Ok(Flow::Continue);
         };
-        match self.renew(Incident { scenario, text, seed, difficulty }).await {
+        match self.renew(Incident { scenario, text, seed, difficulty }, None).await {
             Ok(flow) => Ok(flow),
             Err(reason) => {
                 self.notice(by, &reason);
@@ -147,10 +147,15 @@ impl Table {
         }
     }
 
-    /// A new game of `incident` in this room (play again, or a tournament's next round):
-    /// players keep their seats (those the new scenario has no room for are seated again as the
-    /// lobby would seat them) and go back to the lobby; players who left the last game are gone.
-    pub(super) async fn renew(&mut self, incident: Incident) -> Result<Flow, String> {
+    /// A new game of `incident` in this room (play again, or a tournament's next round), behind
+    /// a new break phase on `breaking` if given: players keep their seats (those the new scenario,
+    /// or the break's baseline, has no room for are seated again as the lobby would seat them) and
+    /// go back to the lobby; players who left the last game are gone.
+    pub(super) async fn renew(
+        &mut self,
+        incident: Incident,
+        breaking: Option<crate::game::breaking::Breaking>,
+    ) -> Result<Flow, String> {
         let Incident { scenario, text, seed, difficulty } = incident;
         let game = match Game::new(Arc::clone(&scenario), seed) {
             Ok(game) => game.with_difficulty(difficulty),
@@ -168,6 +173,12 @@ impl Table {
         self.seats = SeatLimits::of(&scenario);
         self.started = false;
         self.ended = false;
+        self.breaking = None;
+        self.origin = None;
+        if let Some(breaking) = breaking {
+            // Before the misfits are seated again: the break's baseline decides the seats.
+            self.arm_break(breaking);
+        }
         // The last game's end and whom its postmortem reached (`Table::finish`) are not this one's.
         self.scenario.clone_from(&scenario.id);
         self.seed = seed;

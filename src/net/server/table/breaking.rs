@@ -8,6 +8,10 @@
 //! the room's seed (`game::draw`). The composed scenario's RON is the room's scenario text from
 //! then on, so its journal records its hash and the room saves it beside the journal
 //! (`room`, "the journal file"), where `kombat replay` finds it.
+//!
+//! In a tournament with swapped sides the room's lobby says which team responds and which breaks
+//! here, the table reports how its incident came about (`BreakOrigin`), and only the host starts
+//! it, with every other room (`tournament`).
 
 use std::sync::Arc;
 
@@ -15,6 +19,7 @@ use super::{Flow, RoomGone, Table};
 use crate::game::Seat;
 use crate::game::breaking::{BreakRequest, Breaking};
 use crate::game::draw::{Request, draw};
+use crate::game::tournament::BreakOrigin;
 use crate::net::protocol::Update;
 use crate::room::{RoomConfig, RoomHandle};
 use crate::scenario::{Scenario, to_ron};
@@ -22,6 +27,8 @@ use crate::scenario::{Scenario, to_ron};
 pub const NO_BREAK_PHASE: &str = "this room has no break phase (the host starts one with `kombat host --break`)";
 pub const CUSTOMERS_ONLY: &str = "only the customer team composes the break";
 pub const PROVE_FIRST: &str = "the customer team's break is not proven fair yet: /pick cards, then /prove";
+pub const HOST_STARTS_SWAPPED: &str = "this room is a team in a tournament with swapped sides: the host starts \
+     every team at once, once every team's break is proven fair";
 
 impl Table {
     /// The room gets a break phase on this baseline and deck (before its game starts).
@@ -29,11 +36,19 @@ impl Table {
         if self.started {
             return;
         }
+        self.arm_break(breaking);
+        self.lobby_changed();
+    }
+
+    /// Sets the lobby up for a break phase (its title, summary and seats), without telling anyone.
+    pub(super) fn arm_break(&mut self, breaking: Breaking) {
         let business = breaking.business();
         self.title.clone_from(&business.title);
+        let sides = self.team.as_ref().and_then(|t| t.sides.as_ref()).map(|s| format!("\n\n{}", s.lobby_text()));
         self.summary = format!(
-            "{}\n\nBreak phase: the customer team is composing the incident; the game starts once it is proven fair.",
-            business.summary
+            "{}\n\nBreak phase: the customer team is composing the incident; the game starts once it is proven fair.{}",
+            business.summary,
+            sides.unwrap_or_default()
         );
         self.seats = super::seating::SeatLimits::of_counts(
             business.players.troubleshooters,
@@ -41,21 +56,22 @@ impl Table {
             business.players.spectators,
         );
         self.breaking = Some(breaking);
-        self.lobby_changed();
+        self.origin = None;
     }
 
-    /// A customer seat's request in the lobby.
-    pub(super) fn break_request(&mut self, seat: Seat, request: &BreakRequest) {
+    /// A customer seat's request in the lobby; a change to the composition refreshes what the
+    /// tournament hears of the room (composing or proven).
+    pub(super) fn break_request(&mut self, seat: Seat, request: &BreakRequest) -> Flow {
         if !self.in_lobby(seat) || !self.allow(seat, false) {
-            return;
+            return Flow::Continue;
         }
         let Some(breaking) = &self.breaking else {
             self.notice(seat, NO_BREAK_PHASE);
-            return;
+            return Flow::Continue;
         };
         if !matches!(seat, Seat::Customer(_)) {
             self.notice(seat, CUSTOMERS_ONLY);
-            return;
+            return Flow::Continue;
         }
         match breaking.execute(request) {
             Err(e) => self.notice(seat, &e.to_string()),
@@ -65,8 +81,39 @@ impl Table {
                     breaking.apply(event);
                 }
                 self.push_break(None);
+                return Flow::Refresh;
             }
         }
+        Flow::Continue
+    }
+
+    /// Whether a customer holds a seat at the table (else the scripted customer draws the break).
+    fn human_customer(&self) -> bool {
+        self.members.iter().any(|(s, m)| matches!(s, Seat::Customer(_)) && m.token.is_some())
+    }
+
+    /// How the room's incident came about: in the lobby, whether the break is proven yet; once
+    /// started, composed or drawn. None for a room without a break phase.
+    pub(super) fn break_origin(&self) -> Option<BreakOrigin> {
+        if self.started {
+            return self.origin;
+        }
+        let breaking = self.breaking.as_ref()?;
+        Some(if breaking.proven().is_some() { BreakOrigin::Proven } else { BreakOrigin::Composing })
+    }
+
+    /// Whether the host may start the game now (the same checks as its start): the reason when not.
+    pub(super) fn start_check(&self) -> Result<(), String> {
+        if self.started {
+            return Err("the game has already started".to_owned());
+        }
+        if !self.members.iter().any(|(s, m)| !matches!(s, Seat::Spectator(_)) && m.token.is_some()) {
+            return Err("nobody has joined the team yet".to_owned());
+        }
+        if self.breaking.as_ref().is_some_and(|b| b.proven().is_none()) && self.human_customer() {
+            return Err(PROVE_FIRST.to_owned());
+        }
+        Ok(())
     }
 
     /// Sends the card table to `only` that customer seat, or to every connected one.
@@ -88,13 +135,19 @@ impl Table {
         }
     }
 
-    /// Before the game starts in a room with a break phase: the incident it plays. `Ok(None)` for
-    /// a room without one; the reason when the game may not start yet.
-    pub(super) async fn break_incident(&mut self) -> Result<Result<Option<Arc<Scenario>>, String>, RoomGone> {
+    /// Before the game starts in a room with a break phase: the incident it plays and how it came
+    /// about. `Ok(None)` for a room without one; the reason when the game may not start yet.
+    pub(super) async fn break_incident(
+        &mut self,
+    ) -> Result<Result<Option<(Arc<Scenario>, BreakOrigin)>, String>, RoomGone> {
+        if self.breaking.is_none() {
+            return Ok(Ok(None));
+        }
+        let human = self.human_customer();
         let Some(breaking) = &self.breaking else { return Ok(Ok(None)) };
-        let human = self.members.iter().any(|(s, m)| matches!(s, Seat::Customer(_)) && m.token.is_some());
         if human {
-            return Ok(breaking.proven().cloned().map(Some).ok_or_else(|| PROVE_FIRST.to_owned()));
+            let proven = breaking.proven().cloned().map(|s| Some((s, BreakOrigin::Composed)));
+            return Ok(proven.ok_or_else(|| PROVE_FIRST.to_owned()));
         }
         let difficulty = self.room.inspect(|game| game.difficulty).await?;
         let business = breaking.business().clone();
@@ -107,7 +160,7 @@ impl Table {
             seed: self.seed,
         });
         Ok(match drawn {
-            Ok(drawn) => Ok(Some(Arc::new(drawn.scenario))),
+            Ok(drawn) => Ok(Some((Arc::new(drawn.scenario), BreakOrigin::Drawn))),
             Err(e) => Err(format!("the scripted customer could not draw a fair break: {e}")),
         })
     }
@@ -146,14 +199,15 @@ impl Table {
     /// Starts the game, on the composed incident in a room with a break phase (the checks of
     /// who may are the caller's). The reason when it may not start yet.
     pub(super) async fn begin_breaking(&mut self) -> Result<Result<Flow, String>, RoomGone> {
-        let scenario = match self.break_incident().await? {
+        let (scenario, origin) = match self.break_incident().await? {
             Err(why) => return Ok(Err(why)),
             Ok(None) => return Ok(Ok(self.begin().await?)),
-            Ok(Some(scenario)) => scenario,
+            Ok(Some(incident)) => incident,
         };
         if let Err(why) = self.install_break(scenario).await? {
             return Ok(Err(why));
         }
+        self.origin = Some(origin);
         self.begin().await?;
         // The table listens to the new room from now on (`Table::next_events`).
         Ok(Ok(Flow::Renewed))

@@ -43,7 +43,7 @@ impl Table {
                 }
             }
             ClientMsg::Start => return self.start(seat).await,
-            ClientMsg::Break(request) => self.break_request(seat, &request),
+            ClientMsg::Break(request) => return Ok(self.break_request(seat, &request)),
             ClientMsg::Act { id, action } => return self.act(seat, id, action).await,
             ClientMsg::Kick { seat: target } => {
                 if !self.allow(seat, false) {
@@ -94,6 +94,10 @@ impl Table {
                 seat,
                 "only the game master starts the game (or the room's creator, when there is no game master)",
             );
+            return Ok(Flow::Continue);
+        }
+        if self.team.as_ref().is_some_and(|t| t.sides.is_some()) {
+            self.notice(seat, super::breaking::HOST_STARTS_SWAPPED);
             return Ok(Flow::Continue);
         }
         match self.begin_breaking().await? {
