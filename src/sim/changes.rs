@@ -33,22 +33,8 @@ pub(in crate::sim) struct Changes {
     /// this time): (world, earliest wake). While the world stays and that time has not come, a
     /// pass would find the same, so it is skipped ([`Cluster::kubelet_asleep_until`]).
     kubelet_asleep: Option<(u64, i64)>,
-    /// Which pods run on which node, as of a world (see [`NodeIndex`]).
-    node_index: Option<NodeIndex>,
     /// Every controller takes its full pass (the differential test's reference).
     pub full_passes: bool,
-}
-
-/// Which pods run on which node as of a world, for the questions about a node or two that a step
-/// whose news is one batch pod asks (`traffic::cpu_unchanged`), which would otherwise pass over
-/// every pod. Derived data, never decisive: a pod written by key since its world is looked at
-/// where it is now (the log has it); a pod's node changes only through such a write or a broad
-/// one (status-only writes never move or remove a pod); after a broad write, or once the log no
-/// longer reaches back to its world, the index does not answer until it is built again.
-#[derive(Clone, Debug, Default)]
-struct NodeIndex {
-    world: u64,
-    pods: BTreeMap<String, std::collections::BTreeSet<(String, String)>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -160,12 +146,6 @@ impl Changes {
         }
     }
 
-    /// Whether the log still tells every pod written by key since the index's world, and
-    /// nothing else was written since.
-    fn index_holds(&self, index: &NodeIndex) -> bool {
-        self.broad <= index.world && index.world >= self.floor
-    }
-
     /// Drops what no question will ask about again: writes at or before the reconciled world.
     pub fn reconciled(&mut self, world: u64) {
         if world > self.floor {
@@ -240,62 +220,6 @@ impl Cluster {
         self.changes_mut().kubelet_asleep = asleep;
     }
 
-    /// The pods on `nodes` now, in key order (the order a pass over the store meets them), from
-    /// the node index; `None` when it does not hold (then pass over the pods, or refresh it
-    /// first with [`Cluster::refresh_node_index`]).
-    pub(in crate::sim) fn pods_on_nodes(&self, nodes: &[&str]) -> Option<Vec<(&(String, String), &Pod)>> {
-        let changes = self.changes();
-        let index = changes.node_index.as_ref().filter(|i| changes.index_holds(i))?;
-        let on_nodes = |p: &Pod| p.status.node.as_deref().is_some_and(|n| nodes.contains(&n));
-        let mut keys: Vec<&(String, String)> = nodes.iter().filter_map(|n| index.pods.get(*n)).flatten().collect();
-        // Those written since may have come, gone or moved: where they are now decides.
-        keys.extend(changes.pods.iter().filter(|(_, w)| w.world > index.world).map(|(k, _)| k));
-        keys.sort_unstable();
-        keys.dedup();
-        Some(keys.into_iter().filter_map(|k| self.pods().get_key_value(k)).filter(|(_, p)| on_nodes(p)).collect())
-    }
-
-    /// Brings the node index up to the current world: folds in the pods written by key since its
-    /// world, or builds it from every pod when it does not hold.
-    pub(in crate::sim) fn refresh_node_index(&mut self) {
-        let world = self.world();
-        let holding = self.changes().node_index.as_ref().filter(|i| self.changes().index_holds(i)).map(|i| i.world);
-        let index = match holding {
-            Some(since) => {
-                let written: Vec<(String, String)> =
-                    self.changes().pods.iter().filter(|(_, w)| w.world > since).map(|(k, _)| k.clone()).collect();
-                let placed: Vec<((String, String), Option<String>)> = written
-                    .into_iter()
-                    .map(|k| {
-                        let node = self.pods().get(&k).and_then(|p| p.status.node.clone());
-                        (k, node)
-                    })
-                    .collect();
-                let Some(mut index) = self.changes_mut().node_index.take() else { return };
-                for (k, node) in placed {
-                    for on_node in index.pods.values_mut() {
-                        on_node.remove(&k);
-                    }
-                    if let Some(node) = node {
-                        index.pods.entry(node).or_default().insert(k);
-                    }
-                }
-                index.world = world;
-                index
-            }
-            None => {
-                let mut index = NodeIndex { world, pods: BTreeMap::new() };
-                for (k, p) in self.pods() {
-                    if let Some(node) = &p.status.node {
-                        index.pods.entry(node.clone()).or_default().insert(k.clone());
-                    }
-                }
-                index
-            }
-        };
-        self.changes_mut().node_index = Some(index);
-    }
-
     /// Forgets the kubelet's verdicts on pods that are gone.
     pub(in crate::sim) fn forget_kubelet_verdicts(&mut self) {
         if self.changes().unaffected.len() > self.pods().len() + 64 {
@@ -307,9 +231,8 @@ impl Cluster {
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::change::Object;
     use crate::sim::cluster::{Cluster, key};
-    use crate::sim::controllers::test_support::{cluster_with, container, node, pod, pod_spec, settled, web_app};
+    use crate::sim::controllers::test_support::settled;
     use crate::sim::objects::OwnerKind;
 
     fn some_pod(c: &Cluster) -> (String, String) {
@@ -387,65 +310,6 @@ mod tests {
         assert!(c.kubelet_asleep_until().is_some());
         c.set_full_passes(true);
         assert_eq!(c.kubelet_asleep_until(), None, "the full passes always look");
-    }
-
-    /// The pods on `nodes` by a pass over every pod: what the node index must answer.
-    fn counted<'a>(c: &'a Cluster, nodes: &[&str]) -> Vec<(&'a (String, String), &'a crate::sim::objects::Pod)> {
-        c.pods().iter().filter(|(_, p)| p.status.node.as_deref().is_some_and(|n| nodes.contains(&n))).collect()
-    }
-
-    proptest::proptest! {
-        /// Whatever is written (pods moved, removed, created, whole-store writes, reconciled
-        /// worlds), the node index either does not answer or answers what a recount finds, and
-        /// answers again once refreshed.
-        #[test]
-        fn the_node_index_answers_what_a_recount_finds(ops in proptest::collection::vec((0u8..6, 0usize..8, 0u8..3), 1..40)) {
-            let nodes = vec![node("node-1"), node("node-2")];
-            let objects = (0..4)
-                .map(|i| {
-                    let mut spec = pod_spec(vec![container("web", "web:v1")]);
-                    spec.node_name = Some(format!("node-{}", 1 + i % 2));
-                    Object::Pod(pod("default", &format!("web-{i}"), spec))
-                })
-                .collect();
-            let mut c = cluster_with(nodes, &[("web:v1", web_app())], objects);
-            c.advance_seconds(30);
-            c.refresh_node_index();
-            let place = |n: u8| (n > 0).then(|| format!("node-{n}"));
-            for (op, which, n) in ops {
-                let keys: Vec<(String, String)> = c.pods().keys().cloned().collect();
-                let k = keys.get(which % keys.len().max(1)).cloned();
-                match (op, k) {
-                    (0, Some(k)) => {
-                        if let Some(p) = c.pod_mut(&k) {
-                            p.status.node = place(n);
-                        }
-                    }
-                    (1, Some(k)) => {
-                        c.remove_pod(&k);
-                    }
-                    (2, _) => {
-                        let mut p = pod("default", &format!("new-{which}-{n}"), pod_spec(vec![container("web", "web:v1")]));
-                        p.status.node = place(n);
-                        c.insert_pod(p);
-                    }
-                    (3, _) => c.refresh_node_index(),
-                    (4, _) => c.mark_reconciled(c.world()),
-                    _ => {
-                        if let Some(p) = c.pods_mut().values_mut().nth(which) {
-                            p.status.node = place(n);
-                        }
-                    }
-                }
-                for asked in [&["node-1"][..], &["node-2"], &["node-1", "node-2"]] {
-                    if let Some(indexed) = c.pods_on_nodes(asked) {
-                        proptest::prop_assert_eq!(indexed, counted(&c, asked));
-                    }
-                }
-            }
-            c.refresh_node_index();
-            proptest::prop_assert_eq!(c.pods_on_nodes(&["node-1"]), Some(counted(&c, &["node-1"])));
-        }
     }
 
     #[test]

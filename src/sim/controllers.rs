@@ -139,10 +139,6 @@ impl Cluster {
             deployment::update_status(self);
         }
         // Traffic is the same unless a node the pods ran on now shares its CPU differently.
-        if changed && unseen {
-            // Which pods are on those nodes, from the index (`sim::changes`), not every pod.
-            self.refresh_node_index();
-        }
         let traffic_changed =
             changed && !(unseen && narrow.as_ref().is_some_and(|n| super::traffic::cpu_unchanged(self, &n.nodes())));
         super::traffic::step(self, traffic_changed);

@@ -90,15 +90,10 @@ pub fn node_shares(cluster: &Cluster, load: &Load, nodes: &std::collections::BTr
     let mut wanted_on: BTreeMap<&str, f64> = BTreeMap::new();
     // Usually one or two nodes: compared in a list, cheaper per pod than a search of the set.
     let nodes: Vec<&str> = nodes.iter().copied().collect();
-    // The node index gives the pods on them in store order, so the sums are the same.
-    let indexed = cluster.pods_on_nodes(&nodes);
-    let on_nodes: Box<dyn Iterator<Item = (&(String, String), &Pod)>> = match indexed {
-        Some(pods) => Box::new(pods.into_iter()),
-        None => Box::new(
-            cluster.pods().iter().filter(|(_, p)| p.status.node.as_deref().is_some_and(|n| nodes.contains(&n))),
-        ),
-    };
-    for (key, pod) in on_nodes {
+    for (key, pod) in cluster.pods() {
+        if !pod.status.node.as_deref().is_some_and(|n| nodes.contains(&n)) {
+            continue;
+        }
         if let Some((node, _, granted)) = demand(cluster, key, pod, load) {
             *wanted_on.entry(node).or_default() += granted;
         }
