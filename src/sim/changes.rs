@@ -29,6 +29,10 @@ pub(in crate::sim) struct Changes {
     /// The uids of the pods the kubelet found unaffected at its last look (rather than syncing
     /// them), for [`Cluster::kubelet_found_unaffected`].
     unaffected: std::collections::HashSet<u64, std::hash::BuildHasherDefault<super::cluster::SampleHasher>>,
+    /// The kubelet's last pass found every pod asleep (synced at this world, none due before
+    /// this time): (world, earliest wake). While the world stays and that time has not come, a
+    /// pass would find the same, so it is skipped ([`Cluster::kubelet_asleep_until`]).
+    kubelet_asleep: Option<(u64, i64)>,
     /// Every controller takes its full pass (the differential test's reference).
     pub full_passes: bool,
 }
@@ -200,6 +204,22 @@ impl Cluster {
         self.changes_mut().unaffected.remove(&uid);
     }
 
+    /// Until when (exclusive) every pod stays asleep for the kubelet if the world stays as it is
+    /// now: its last pass found them all synced at this world with nothing due before then (or
+    /// finished and past their wake time, which a pass does not look at). Only
+    /// the kubelet writes a pod's `synced_world` and `wake_at`, and any other write to the pods
+    /// (a new pod, a removed one) moves the world. `None` (look at the pods) in the full passes.
+    pub(in crate::sim) fn kubelet_asleep_until(&self) -> Option<i64> {
+        let changes = self.changes();
+        changes.kubelet_asleep.filter(|(world, _)| !changes.full_passes && *world == self.world()).map(|(_, wake)| wake)
+    }
+
+    /// Records the kubelet's last pass: every pod was asleep at `world` until `wake` at the
+    /// earliest, or (`None`) some pod was looked at.
+    pub(in crate::sim) fn note_kubelet_asleep(&mut self, asleep: Option<(u64, i64)>) {
+        self.changes_mut().kubelet_asleep = asleep;
+    }
+
     /// Forgets the kubelet's verdicts on pods that are gone.
     pub(in crate::sim) fn forget_kubelet_verdicts(&mut self) {
         if self.changes().unaffected.len() > self.pods().len() + 64 {
@@ -268,6 +288,28 @@ mod tests {
         c.mark_reconciled(c.world());
         assert!(c.narrow_since(old).is_none(), "dropped, so anything may have changed");
         assert!(c.narrow_since(c.world()).is_some());
+    }
+
+    #[test]
+    fn the_kubelet_sleeps_through_quiet_steps_until_the_world_moves_or_a_pod_is_due() {
+        let mut c = settled();
+        c.step();
+        c.step();
+        let wake = c.kubelet_asleep_until().expect("a settled cluster's pods all sleep");
+        assert!(c.now < wake);
+        // Every pod is asleep as the pass would find it (or finished, which it passes over).
+        assert!(c.pods().values().all(|p| {
+            (p.status.synced_world == c.world() && p.status.wake_at >= wake)
+                || (!p.is_active() && p.status.wake_at <= c.now)
+        }));
+        let k = some_pod(&c);
+        let _ = c.pod_mut(&k);
+        assert_eq!(c.kubelet_asleep_until(), None, "a pod was written: the pass looks again");
+        c.step();
+        c.step();
+        assert!(c.kubelet_asleep_until().is_some());
+        c.set_full_passes(true);
+        assert_eq!(c.kubelet_asleep_until(), None, "the full passes always look");
     }
 
     #[test]

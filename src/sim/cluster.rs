@@ -171,8 +171,10 @@ pub struct Cluster {
     etcd: crate::sim::etcd::Etcd,
     /// Which app profile each `repository:tag` the registry knows runs, for
     /// [`Cluster::app_for_image`], which every controller asks for every container. A copy derived
-    /// from the registry and the app profiles; valid only while `image_index_stale` is false.
-    image_index: IndexMap<String, String>,
+    /// from the registry and the app profiles, holding the profile itself (shared, `None` for a
+    /// name no profile has) so an answer is one hash lookup and not a second search of the
+    /// profiles by name; valid only while `image_index_stale` is false.
+    image_index: IndexMap<String, Option<std::sync::Arc<AppProfile>>>,
     /// Set by every write to the registry or the app profiles; the next step rebuilds the index.
     image_index_stale: bool,
     /// Which pods were written since the controllers last looked, finer than `world`
@@ -188,8 +190,12 @@ pub struct Cluster {
 #[derive(Clone, Debug)]
 pub(in crate::sim) struct NodeFiles {
     files: BTreeMap<String, String>,
-    pub static_pods: Vec<(String, super::control_plane::StaticPod)>,
+    /// Shared: the readers (the API server's health, the control plane's status, etcd's quota,
+    /// the static pod controller) ask every step and keep what they read.
+    pub static_pods: Vec<(String, std::sync::Arc<super::control_plane::StaticPod>)>,
     pub network_ready: bool,
+    /// The API server's version, as its manifest on this node says (`None` if none runs it).
+    pub api_server_version: Option<String>,
 }
 
 /// Where a `kubectl port-forward` sends a local port: a pod (picked once, when it started, as
@@ -439,7 +445,7 @@ impl Cluster {
                 let text = format!("{}:{tag}", image.repository);
                 // Only texts the registry splits back into this repository and tag.
                 if super::apps::split_image(&text) == (image.repository.as_str(), tag.as_str()) {
-                    index.insert(text, profile.clone());
+                    index.insert(text, self.apps.get(profile).cloned().map(std::sync::Arc::new));
                 }
             }
         }
@@ -465,9 +471,10 @@ impl Cluster {
                         files: n.config_files.clone(),
                         static_pods: super::control_plane::static_pods(n)
                             .into_iter()
-                            .map(|(path, pod)| (path.to_owned(), pod))
+                            .map(|(path, pod)| (path.to_owned(), std::sync::Arc::new(pod)))
                             .collect(),
                         network_ready: super::cni::network_ready(n),
+                        api_server_version: super::control_plane::api_server_version(n),
                     },
                 };
                 (n.meta.name.clone(), parsed)
@@ -669,7 +676,7 @@ impl Cluster {
         if !self.image_index_stale
             && let Some(profile) = self.image_index.get(image)
         {
-            return self.apps.get(profile);
+            return profile.as_deref();
         }
         match self.registry.resolve(image) {
             super::apps::ImageLookup::Found { profile, .. } => self.apps.get(profile),

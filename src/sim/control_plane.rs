@@ -8,6 +8,7 @@
 //! has every component running, as before there was a control plane to break.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::{KUBERNETES_VERSION, KubeletState, Node};
@@ -274,10 +275,10 @@ pub fn static_pods(node: &Node) -> Vec<(&str, StaticPod)> {
 
 /// The static pods `node`'s kubelet runs, as [`static_pods`] reads them, from the step's parse
 /// while the node's files are unchanged since (the step's readers ask several times a step).
-pub fn static_pods_of<'a>(cluster: &'a Cluster, node: &'a Node) -> Vec<(&'a str, StaticPod)> {
+pub fn static_pods_of<'a>(cluster: &'a Cluster, node: &'a Node) -> Vec<(&'a str, Arc<StaticPod>)> {
     match cluster.node_files(node) {
-        Some(parsed) => parsed.static_pods.iter().map(|(path, pod)| (path.as_str(), pod.clone())).collect(),
-        None => static_pods(node),
+        Some(parsed) => parsed.static_pods.iter().map(|(path, pod)| (path.as_str(), Arc::clone(pod))).collect(),
+        None => static_pods(node).into_iter().map(|(path, pod)| (path, Arc::new(pod))).collect(),
     }
 }
 
@@ -287,8 +288,9 @@ pub fn static_pods_of<'a>(cluster: &'a Cluster, node: &'a Node) -> Vec<(&'a str,
 pub struct Status {
     /// Whether the cluster has a control-plane node at all (else everything runs).
     modelled: bool,
-    /// The static pods its kubelet runs with an image the registry has.
-    running: Vec<StaticPod>,
+    /// The static pods its kubelet runs with an image the registry has (shared with the step's
+    /// parse of the node's files, `Cluster::node_files`: read every step, not copied).
+    running: Vec<Arc<StaticPod>>,
 }
 
 impl Status {
@@ -357,20 +359,31 @@ pub fn api_server_url(cluster: &Cluster) -> Option<String> {
 pub fn server_version(cluster: &Cluster) -> String {
     node(cluster)
         .and_then(|n| {
-            // The node lifecycle asks every step: read kubeadm's file by its name first, cheaply.
-            let fast = n.config_files.get(&Component::ApiServer.manifest_path()).and_then(|text| {
-                let prefix = format!("image: {}:", Component::ApiServer.repository());
-                text.lines().find_map(|l| l.trim().strip_prefix(prefix.as_str()).map(str::to_owned))
-            });
-            if fast.is_some() {
-                return fast;
+            // The node lifecycle asks every step: from the step's parse of the node's files while
+            // they are unchanged.
+            match cluster.node_files(n) {
+                Some(parsed) => parsed.api_server_version.clone(),
+                None => api_server_version(n),
             }
-            static_pods(n)
-                .into_iter()
-                .find(|(_, p)| p.name == Component::ApiServer.name())
-                .and_then(|(_, p)| p.image.rsplit_once(':').map(|(_, tag)| tag.to_owned()))
         })
         .unwrap_or_else(|| KUBERNETES_VERSION.to_owned())
+}
+
+/// The tag of the API server's image on a control-plane node, from its files: `None` when no
+/// manifest there runs it.
+pub(in crate::sim) fn api_server_version(n: &Node) -> Option<String> {
+    // Kubeadm's file by its name first, cheaply.
+    let fast = n.config_files.get(&Component::ApiServer.manifest_path()).and_then(|text| {
+        let prefix = format!("image: {}:", Component::ApiServer.repository());
+        text.lines().find_map(|l| l.trim().strip_prefix(prefix.as_str()).map(str::to_owned))
+    });
+    if fast.is_some() {
+        return fast;
+    }
+    static_pods(n)
+        .into_iter()
+        .find(|(_, p)| p.name == Component::ApiServer.name())
+        .and_then(|(_, p)| p.image.rsplit_once(':').map(|(_, tag)| tag.to_owned()))
 }
 
 /// `v1.31.0` as (1, 31); `None` if it is not a version.
@@ -382,7 +395,13 @@ pub fn minor(version: &str) -> Option<(u32, u32)> {
 /// The version skew policy's verdict on a kubelet against the API server: a kubelet newer than
 /// the API server is refused; one more than three minors older is unsupported.
 pub fn kubelet_skew(kubelet: &str, api_server: &str) -> Skew {
-    match (minor(kubelet), minor(api_server)) {
+    skew(minor(kubelet), minor(api_server))
+}
+
+/// [`kubelet_skew`] of versions already read with [`minor`] (the node lifecycle reads the API
+/// server's once a step, not once per node).
+pub fn skew(kubelet: Option<(u32, u32)>, api_server: Option<(u32, u32)>) -> Skew {
+    match (kubelet, api_server) {
         (Some(k), Some(a)) if k.0 == a.0 && k.1 > a.1 => Skew::NewerThanApiServer,
         (Some(k), Some(a)) if k.0 == a.0 && a.1 > k.1 + 3 => Skew::TooOld,
         _ => Skew::Supported,

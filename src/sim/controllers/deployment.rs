@@ -270,43 +270,53 @@ pub fn update_status(cluster: &mut Cluster) {
 
 /// Recomputes each deployment's counts and conditions from its replica sets' counts as they
 /// stand: all of [`update_status`] when no replica set's pods changed since it last ran.
+///
+/// Two passes in store order, one reading (each deployment reads only itself and its own replica
+/// sets) and one writing, so no deployment or replica set is looked up by key: this runs on every
+/// step the world changed, often for one batch pod.
 pub fn update_deployments(cluster: &mut Cluster) {
     let now = cluster.now;
-    let keys: Vec<(String, String)> = cluster.deployments().keys().cloned().collect();
     // The replica sets by the namespace and name of their owner, grouped once for the pass (in
     // store order, as a filter per deployment finds them).
-    let mut sets_by_owner: std::collections::BTreeMap<(String, String), Vec<(String, String)>> =
+    let mut sets_by_owner: std::collections::BTreeMap<(&str, &str), Vec<&ReplicaSet>> =
         std::collections::BTreeMap::new();
-    for (rs_key, rs) in cluster.replicasets() {
+    for rs in cluster.replicasets().values() {
         if let Some(owner) = &rs.meta.owner {
-            sets_by_owner.entry((rs.meta.namespace.clone(), owner.name.clone())).or_default().push(rs_key.clone());
+            sets_by_owner.entry((rs.meta.namespace.as_str(), owner.name.as_str())).or_default().push(rs);
         }
     }
-    for k in keys {
-        let Some(d) = cluster.deployments().get(&k) else { continue };
-        // A deployment's key is its namespace and name, the owner's in its sets.
-        let sets: Vec<&ReplicaSet> = sets_by_owner
-            .get(&k)
-            .map(|owned| owned.iter().filter_map(|rs_key| cluster.replicasets().get(rs_key)).collect())
-            .unwrap_or_default();
-        let newest = sets.iter().find(|rs| rs.revision == d.status.revision);
-        let replicas: u32 = sets.iter().map(|rs| rs.current).sum();
-        let updated = newest.map_or(0, |rs| rs.current);
-        let updated_ready = newest.map_or(0, |rs| rs.available);
-        let ready: u32 = sets.iter().map(|rs| rs.ready).sum();
-        let available: u32 = sets.iter().map(|rs| rs.available).sum();
-        let new_name = newest.map(|rs| rs.meta.name.clone()).unwrap_or_default();
-        let failure = sets.iter().find_map(|rs| rs.create_error.clone());
-        let unavailable_allowed = match &d.strategy {
-            Strategy::RollingUpdate { max_unavailable, .. } => parse_bound(max_unavailable, d.replicas, false),
-            Strategy::Recreate => 0,
-        };
-        let complete = updated == d.replicas && updated_ready == d.replicas && replicas == d.replicas;
-        let progressed = updated_ready > d.status.updated_available || updated > d.status.updated;
+    let counted: Vec<Counted> = cluster
+        .deployments()
+        .iter()
+        .map(|(k, d)| {
+            // A deployment's key is its namespace and name, the owner's in its sets.
+            let sets: &[&ReplicaSet] = sets_by_owner.get(&(k.0.as_str(), k.1.as_str())).map_or(&[], Vec::as_slice);
+            let newest = sets.iter().find(|rs| rs.revision == d.status.revision);
+            let replicas: u32 = sets.iter().map(|rs| rs.current).sum();
+            let updated = newest.map_or(0, |rs| rs.current);
+            let updated_ready = newest.map_or(0, |rs| rs.available);
+            let unavailable_allowed = match &d.strategy {
+                Strategy::RollingUpdate { max_unavailable, .. } => parse_bound(max_unavailable, d.replicas, false),
+                Strategy::Recreate => 0,
+            };
+            Counted {
+                replicas,
+                updated,
+                updated_ready,
+                ready: sets.iter().map(|rs| rs.ready).sum(),
+                available: sets.iter().map(|rs| rs.available).sum(),
+                new_name: newest.map(|rs| rs.meta.name.clone()).unwrap_or_default(),
+                failure: sets.iter().find_map(|rs| rs.create_error.clone()),
+                unavailable_allowed,
+                complete: updated == d.replicas && updated_ready == d.replicas && replicas == d.replicas,
+                progressed: updated_ready > d.status.updated_available || updated > d.status.updated,
+            }
+        })
+        .collect();
+    for (d, c) in cluster.deployments_mut_status_only().values_mut().zip(counted) {
         let deadline = i64::from(d.progress_deadline_seconds);
-        let paused = d.paused;
-        let Some(d) = cluster.deployments_mut_status_only().get_mut(&k) else { continue };
-        if progressed || complete {
+        let Counted { replicas, updated, updated_ready, ready, available, new_name, failure, .. } = c;
+        if c.progressed || c.complete {
             d.status.last_progress = now;
         }
         d.status.replicas = replicas;
@@ -315,16 +325,16 @@ pub fn update_deployments(cluster: &mut Cluster) {
         d.status.ready = ready;
         d.status.available = available;
         d.status.observed_generation = d.status.generation;
-        let min_available = d.replicas.saturating_sub(unavailable_allowed);
+        let min_available = d.replicas.saturating_sub(c.unavailable_allowed);
         let (status, reason, message) = if available >= min_available {
             ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.".to_owned())
         } else {
             ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".to_owned())
         };
         set_condition(&mut d.status.conditions, "Available", status, reason, &message, now);
-        let (status, reason, message) = if paused {
+        let (status, reason, message) = if d.paused {
             ("Unknown", "DeploymentPaused", "Deployment is paused".to_owned())
-        } else if complete {
+        } else if c.complete {
             ("True", "NewReplicaSetAvailable", format!("ReplicaSet \"{new_name}\" has successfully progressed."))
         } else if now - d.status.last_progress > deadline {
             ("False", "ProgressDeadlineExceeded", format!("ReplicaSet \"{new_name}\" has timed out progressing."))
@@ -339,6 +349,21 @@ pub fn update_deployments(cluster: &mut Cluster) {
             None => d.status.conditions.retain(|c| c.kind != "ReplicaFailure"),
         }
     }
+}
+
+/// What [`update_deployments`] works out for one deployment from its replica sets, before it
+/// writes any deployment.
+struct Counted {
+    replicas: u32,
+    updated: u32,
+    updated_ready: u32,
+    ready: u32,
+    available: u32,
+    new_name: String,
+    failure: Option<String>,
+    unavailable_allowed: u32,
+    complete: bool,
+    progressed: bool,
 }
 
 fn set_condition(

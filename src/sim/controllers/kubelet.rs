@@ -19,6 +19,11 @@ pub const LOG_LINES: usize = 200;
 
 pub fn step(cluster: &mut Cluster) {
     let (world, now) = (cluster.world(), cluster.now);
+    // A quiet step: the last pass found every pod asleep, the world has not moved and no pod is
+    // due yet, so this pass would skip them all too.
+    if cluster.kubelet_asleep_until().is_some_and(|wake| now < wake) {
+        return;
+    }
     // A settled pod sleeps until the world changes or its next timed transition. Pods are taken
     // in key order; a settled pod woken only because the world changed stays settled unless the
     // change reaches it (a dependency, its config, its load): then it gets a full sync.
@@ -43,13 +48,20 @@ pub fn step(cluster: &mut Cluster) {
     let mut untouched: Vec<usize> = Vec::new();
     let mut newly_unaffected: Vec<u64> = Vec::new();
     let mut work: Vec<((String, String), Decide)> = Vec::new();
+    // Whether every pod is asleep, and the earliest any of them wakes.
+    let mut all_asleep = true;
+    let mut earliest_wake = i64::MAX;
     {
         let mut live_nodes: LiveNodes<'_> = LiveNodes::default();
         let mut nodes_known = false;
         for (i, (k, p)) in cluster.pods().iter().enumerate() {
             if p.status.synced_world == world && now < p.status.wake_at {
+                earliest_wake = earliest_wake.min(p.status.wake_at);
                 continue;
             }
+            // A finished pod past its wake time is passed over below without a look (no verdict
+            // is asked, it is not active), and stays so until something writes it: asleep too.
+            all_asleep = all_asleep && now >= p.status.wake_at && !p.is_active();
             // A verdict that holds is asked first: it holds only while nothing but other pods was
             // written since the pod's last look, when it was active on a live node (no node and
             // none of its own fields changed since: those writes are broad or logged), so the
@@ -88,6 +100,8 @@ pub fn step(cluster: &mut Cluster) {
             work.push((k.clone(), decide));
         }
     }
+    // Nothing below runs when every pod was asleep: no write, so the world is still `world`.
+    cluster.note_kubelet_asleep(all_asleep.then_some((world, earliest_wake)));
     if let Some(&last) = untouched.last() {
         // Only their bookkeeping changes, which nothing in a sync reads: mark them all at once.
         let mut marks = untouched.iter().copied().peekable();
@@ -125,6 +139,8 @@ pub fn step(cluster: &mut Cluster) {
 #[derive(Default)]
 struct QuietSince {
     answers: Vec<((u64, u64), Option<crate::sim::changes::Narrow>, bool)>,
+    /// The answer the last pod asked for: the pods in a row mostly share it.
+    last: usize,
 }
 
 impl QuietSince {
@@ -133,7 +149,9 @@ impl QuietSince {
             return None;
         }
         let asked = (pod.status.synced_world, cluster.world());
-        let at = if let Some(at) = self.answers.iter().position(|(a, _, _)| *a == asked) {
+        let at = if self.answers.get(self.last).is_some_and(|(a, _, _)| *a == asked) {
+            self.last
+        } else if let Some(at) = self.answers.iter().position(|(a, _, _)| *a == asked) {
             at
         } else {
             let narrow = cluster.narrow_since(asked.0);
@@ -141,6 +159,7 @@ impl QuietSince {
             self.answers.push((asked, narrow, seen));
             self.answers.len() - 1
         };
+        self.last = at;
         let (_, narrow, seen) = self.answers.get(at)?;
         narrow.as_ref().filter(|n| !n.contains(k)).map(|_| *seen)
     }

@@ -15,7 +15,7 @@ const GRACE_PERIOD: i64 = 40;
 pub fn step(cluster: &mut Cluster) {
     let now = cluster.now;
     let names: Vec<String> = cluster.nodes().keys().cloned().collect();
-    let api_server = control_plane::server_version(cluster);
+    let api_server = control_plane::minor(&control_plane::server_version(cluster));
     // Machines the cluster autoscaler added whose network plugin is still starting.
     let joining: std::collections::BTreeSet<String> =
         cluster.cloud().joining.iter().filter(|(_, until)| **until > now).map(|(n, _)| n.clone()).collect();
@@ -32,7 +32,8 @@ pub fn step(cluster: &mut Cluster) {
         let Some(node) = cluster.nodes_mut_status_only().get_mut(&name) else { continue };
         // A kubelet newer than the API server is outside the version skew policy: the API server
         // does not accept its status, so to the cluster it is as if it had stopped.
-        let refused = control_plane::kubelet_skew(&node.kubelet_version, &api_server) == Skew::NewerThanApiServer;
+        let refused =
+            control_plane::skew(control_plane::minor(&node.kubelet_version), api_server) == Skew::NewerThanApiServer;
         let running = node.kubelet == KubeletState::Running && !refused;
         if running {
             node.last_heartbeat = now;

@@ -35,7 +35,10 @@ pub fn step(cluster: &mut Cluster) {
     }
     // Requested resources and pod counts per node.
     // Summed under borrowed names, copied once per node: a copy per pod was most of the pass.
-    let mut used_by_name: BTreeMap<&str, (u64, u64, u32)> = BTreeMap::new();
+    // Hashed: a search of a sorted map compared names several times per pod (integer sums, so the
+    // order they are added in does not matter).
+    let mut used_by_name: crate::sim::cluster::IndexMap<&str, (u64, u64, u32)> =
+        crate::sim::cluster::IndexMap::default();
     for p in cluster.pods().values().filter(|p| p.is_active()) {
         if let Some(n) = &p.status.node {
             let (cpu, mem) = p.spec.requests();

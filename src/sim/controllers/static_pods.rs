@@ -21,13 +21,13 @@ pub fn step(cluster: &mut Cluster) {
     }
     let node_name = node.meta.name.clone();
     let ip = node.internal_ip.clone();
-    let wanted: BTreeMap<(String, String), Pod> = control_plane::static_pods_of(cluster, node)
-        .into_iter()
-        .map(|(_, s)| {
-            let pod = mirror_pod(&s, &node_name);
-            (pod.meta.key(), pod)
-        })
-        .collect();
+    // Each manifest's mirror pod by key, with its config hash: all the comparison below reads.
+    // The pod itself is built only for a manifest whose mirror is missing (most steps, none).
+    let wanted: BTreeMap<(String, String), (String, std::sync::Arc<StaticPod>)> =
+        control_plane::static_pods_of(cluster, node)
+            .into_iter()
+            .map(|(_, s)| (mirror_key(&s, &node_name), (config_hash(&s), s)))
+            .collect();
     // Mirror pods live in kube-system: look only there, not at every pod in the cluster.
     let range = ("kube-system".to_owned(), String::new())..("kube-system\u{0}".to_owned(), String::new());
     let existing: Vec<(String, String)> = cluster
@@ -41,9 +41,7 @@ pub fn step(cluster: &mut Cluster) {
         .collect();
     for k in &existing {
         let stale = match (wanted.get(k), cluster.pods().get(k)) {
-            (Some(want), Some(have)) => {
-                want.meta.annotations.get(MIRROR_ANNOTATION) != have.meta.annotations.get(MIRROR_ANNOTATION)
-            }
+            (Some((hash, _)), Some(have)) => Some(hash) != have.meta.annotations.get(MIRROR_ANNOTATION),
             _ => true,
         };
         if stale {
@@ -51,10 +49,11 @@ pub fn step(cluster: &mut Cluster) {
         }
     }
     let now = cluster.now;
-    for (k, mut pod) in wanted {
+    for (k, (_, manifest)) in wanted {
         if cluster.pods().contains_key(&k) || !cluster.namespace_exists(&k.0) {
             continue;
         }
+        let mut pod = mirror_pod(&manifest, &node_name);
         cluster.stamp(&mut pod.meta);
         pod.status = crate::sim::apply::new_pod_status(&pod);
         pod.status.node = Some(node_name.clone());
@@ -63,6 +62,11 @@ pub fn step(cluster: &mut Cluster) {
         pod.status.scheduled_at = Some(now);
         cluster.pods_mut().insert(k, pod);
     }
+}
+
+/// The key of the mirror pod of a manifest on `node`, as [`mirror_pod`] names it.
+fn mirror_key(s: &StaticPod, node: &str) -> (String, String) {
+    ("kube-system".to_owned(), format!("{}-{node}", s.name))
 }
 
 /// The pod the kubelet runs for a manifest, with the mirror annotations it sets: the config hash
@@ -108,4 +112,25 @@ fn config_hash(s: &StaticPod) -> String {
         b = (b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3 | 0x10);
     }
     format!("{a:016x}{b:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_compared_each_step_is_the_mirror_pods_own_and_its_hash_the_mirror_annotation() {
+        let s = StaticPod {
+            name: "kube-apiserver".to_owned(),
+            labels: vec![("component".to_owned(), "kube-apiserver".to_owned())],
+            container: "kube-apiserver".to_owned(),
+            image: "registry.k8s.io/kube-apiserver:v1.31.0".to_owned(),
+            command: vec!["kube-apiserver".to_owned()],
+            cpu: None,
+            memory: None,
+        };
+        let pod = mirror_pod(&s, "control-plane");
+        assert_eq!(mirror_key(&s, "control-plane"), pod.meta.key());
+        assert_eq!(pod.meta.annotations.get(MIRROR_ANNOTATION), Some(&config_hash(&s)));
+    }
 }
