@@ -23,6 +23,8 @@ const COST_WIDTH: u16 = 4;
 const LIST_ROWS: u16 = 5;
 /// The list's height from which its column headings show.
 const HEADINGS_FROM: u16 = 10;
+/// The largest budget drawn as a row of squares.
+const GAUGE_MAX: u32 = 20;
 /// The list's width from which each card's title has a column.
 const TITLES_FROM: u16 = 110;
 
@@ -59,11 +61,16 @@ fn budget_line(app: &App, table: &CardTable) -> Line<'static> {
     let theme = &app.theme;
     let (budget, left) = (table.view.budget, table.view.left);
     let spent = table.spent();
-    let gauge = format!("{}{}", "■".repeat(spent as usize), "□".repeat(left as usize));
+    // One square a point; a budget too large for squares (the server's word) gets none.
+    let gauge = if budget <= GAUGE_MAX {
+        format!("{}{} ", "■".repeat(spent as usize), "□".repeat(left.min(budget) as usize))
+    } else {
+        String::new()
+    };
     Line::from(vec![
         Span::styled("Budget ", theme.muted),
         Span::styled(gauge, if left == 0 { theme.warn } else { theme.accent }),
-        Span::styled(format!(" {spent} of {budget} points spent, {left} left"), theme.text),
+        Span::styled(format!("{spent} of {budget} points spent, {left} left"), theme.text),
     ])
 }
 
@@ -80,7 +87,8 @@ fn render_list(app: &App, table: &CardTable, focused: bool, area: Rect, buf: &mu
     }
     for (i, row) in rows.iter().enumerate() {
         if matches!(row, CardRow::Hand(_)) && (i == 0 || matches!(rows.get(i - 1), Some(CardRow::Picked(_)))) {
-            shown.push(heading(format!("Hand: what {} points afford", table.view.left)));
+            let left = table.view.left;
+            shown.push(heading(format!("Hand: what {left} point{} afford", if left == 1 { "" } else { "s" })));
         }
         if i == table.selected {
             selected_row = Some(shown.len());
@@ -95,7 +103,7 @@ fn render_list(app: &App, table: &CardTable, focused: bool, area: Rect, buf: &mu
     let mut headings = vec!["Card", "Cost", "Target"];
     if titled {
         widths.push(Constraint::Fill(3));
-        headings.push("What it breaks");
+        headings.push("Story");
     }
     let mut list = Table::new(shown, widths);
     if area.height >= HEADINGS_FROM {
