@@ -147,7 +147,10 @@ fn aim(app: &mut App, card: &str, target: &str) {
     let Some(CardRow::Hand(hand)) = table(app).selected_row() else { panic!("{card} is not in the hand") };
     assert_eq!(hand.card, card, "no row for {card}");
     for _ in 0..hand.targets.len() {
-        if table(app).selected_row().is_some_and(|r| matches!(r, CardRow::Hand(c) if table(app).target_of(c) == Some(target))) {
+        if table(app)
+            .selected_row()
+            .is_some_and(|r| matches!(r, CardRow::Hand(c) if table(app).target_of(c) == Some(target)))
+        {
             return;
         }
         press(app, KeyCode::Right);
@@ -164,14 +167,19 @@ fn the_card_table_fresh_and_after_a_pick() {
     // The second card of the hand on its second target: ↓, →, Enter send the pick line mode's
     // `/pick CARD TARGET` sends.
     let view = server.view();
-    let second = view.hand.iter().find(|c| c.targets.len() > 1 && c.card != view.hand[0].card).expect("a card with targets");
+    let second =
+        view.hand.iter().find(|c| c.targets.len() > 1 && c.card != view.hand[0].card).expect("a card with targets");
     aim(&mut app, &second.card, &second.targets[1]);
     let effects = press(&mut app, KeyCode::Enter);
     let pick = BreakRequest::Pick { card: second.card.clone(), target: Some(second.targets[1].clone()) };
     assert_eq!(effects, vec![Effect::Lobby(LobbyRequest::Break(pick))]);
     serve(&mut server, &mut app, effects);
     assert_eq!(table(&app).view.picks.len(), 1);
-    assert_eq!(table(&app).selected_row().map(|r| r.card().to_owned()), Some(second.card.clone()), "the selection follows it");
+    assert_eq!(
+        table(&app).selected_row().map(|r| r.card().to_owned()),
+        Some(second.card.clone()),
+        "the selection follows it"
+    );
     snapshot_both("break_after_pick", &app);
 
     // Enter on the pick takes it back (`/drop CARD`), and the budget with it.

@@ -59,12 +59,8 @@ impl CardTable {
     /// hand to the picks), a target chosen stays chosen while it is still free.
     pub fn update(&mut self, view: BreakView) {
         let card = self.selected_row().map(|r| r.card().to_owned());
-        let aimed: BTreeMap<String, String> = self
-            .view
-            .hand
-            .iter()
-            .filter_map(|c| Some((c.card.clone(), self.target_of(c)?.to_owned())))
-            .collect();
+        let aimed: BTreeMap<String, String> =
+            self.view.hand.iter().filter_map(|c| Some((c.card.clone(), self.target_of(c)?.to_owned()))).collect();
         self.view = view;
         self.proving = false;
         self.aim = self
@@ -220,7 +216,8 @@ mod tests {
 
     #[test]
     fn enter_picks_the_selected_card_on_the_target_chosen_and_drops_a_pick() {
-        let mut table = CardTable::new(view(vec![], vec![hand("a", 1, &["x/n/1", "x/n/2", "x/n/3"]), hand("b", 2, &[])]));
+        let mut table =
+            CardTable::new(view(vec![], vec![hand("a", 1, &["x/n/1", "x/n/2", "x/n/3"]), hand("b", 2, &[])]));
         assert_eq!(table.toggle(), Some(BreakRequest::Pick { card: "a".into(), target: Some("x/n/1".into()) }));
         assert!(table.cycle_target(false), "left wraps to the last target");
         assert_eq!(table.toggle(), Some(BreakRequest::Pick { card: "a".into(), target: Some("x/n/3".into()) }));

@@ -306,8 +306,10 @@ pub fn help_actions(app: &App) -> Vec<Action> {
             Action::ALL
                 .into_iter()
                 .filter(|a| {
-                    !matches!(a, Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane)
-                        && !Action::REPLAY.contains(a)
+                    !matches!(
+                        a,
+                        Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane
+                    ) && !Action::REPLAY.contains(a)
                         && (composing || !Action::BREAK.contains(a))
                 })
                 .collect()

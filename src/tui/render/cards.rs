@@ -109,9 +109,7 @@ fn render_list(app: &App, table: &CardTable, focused: bool, area: Rect, buf: &mu
     if area.height >= HEADINGS_FROM {
         list = list.header(Row::new(headings).style(theme.muted));
     }
-    let list = list
-        .row_highlight_style(if focused { theme.selected } else { Style::default() })
-        .highlight_symbol("▸ ");
+    let list = list.row_highlight_style(if focused { theme.selected } else { Style::default() }).highlight_symbol("▸ ");
     let mut state = TableState::default().with_selected(selected_row);
     StatefulWidget::render(list, area, buf, &mut state);
 }

@@ -96,7 +96,11 @@ fn host_rows<'a>(app: &'a App, form: &'a HostForm) -> Vec<Row<'a>> {
             value: Value::Text(&form.turn_timer),
             help: "seconds a turn lasts at most (5-3600); blank for none".into(),
         },
-        Row { label: "Break", value: Value::Choice(format!("◂ {} ▸", sanitize(&form.break_label()))), help: break_help },
+        Row {
+            label: "Break",
+            value: Value::Choice(format!("◂ {} ▸", sanitize(&form.break_label()))),
+            help: break_help,
+        },
     ]
 }
 
@@ -256,9 +260,13 @@ fn lobby_layout(lobby: &LobbyScreen, area: Rect) -> LobbyAreas {
     let rows = first + summary;
     let head = (rows as u16 + 2).clamp(4, (area.height / 3).max(4));
     if lobby.break_table.is_none() {
-        let [head, middle, chat, prompt] =
-            Layout::vertical([Constraint::Length(head), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(3)])
-                .areas(area);
+        let [head, middle, chat, prompt] = Layout::vertical([
+            Constraint::Length(head),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+        ])
+        .areas(area);
         let [players, seats] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(middle);
         return LobbyAreas { head, cards: None, players, seats: Some(seats), chat, prompt };
     }
