@@ -12,6 +12,7 @@ use super::lobby::{LobbyFocus, LobbyRequest, arrow};
 use super::{App, Effect, Overlay, Screen};
 use crate::game::breaking::{BreakRequest, BreakView, HandCard, Picked};
 use crate::tui::action::Action;
+use crate::tui::keymap::Key;
 
 /// The customer seat's card table and its selection.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,7 +143,7 @@ pub(super) fn lobby_key(app: &mut App, event: &KeyEvent, actions: &[Action]) -> 
     let Screen::Lobby(lobby) = &mut app.screen else { return None };
     let table = lobby.break_table.as_mut()?;
     let has = |a: Action| actions.contains(&a);
-    let printable = crate::tui::keymap::Key::from_event(event).and_then(|k| k.printable());
+    let printable = Key::from_event(event).and_then(Key::printable);
     // A prove key that types (a user's keymap may bind one) types at the chat prompt.
     if has(Action::Prove) && (lobby.focus == LobbyFocus::Cards || printable.is_none()) {
         return Some(match table.prove() {
