@@ -361,6 +361,7 @@ async fn the_tui_hosts_a_room_and_sits_in_it() {
         role: RoleWish::GameMaster,
         difficulty: kombat::game::Difficulty::Hard,
         turn_timer: Some(60),
+        break_phase: None,
     };
     let settings = Settings { data_dir: Some(dir.clone()), first: vec![Effect::Host(request)], ..Settings::default() };
     // The driver carries out `first` before it reads keys; the lobby screen is what `Host`

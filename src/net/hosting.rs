@@ -11,6 +11,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::lan;
+pub use super::server::BreakPhase;
 use super::server::{Farewell, Rooms, Server, ServerConfig};
 use crate::game::Difficulty;
 
@@ -51,14 +52,16 @@ impl LocalHost {
         Ok(LocalHost { bound, rooms, stop: Some(stop), task })
     }
 
-    /// Opens a room for a built-in scenario, its turns timed by `turn_timer` (none: untimed).
+    /// Opens a room for a built-in scenario, its turns timed by `turn_timer` (none: untimed),
+    /// with a break phase in its lobby when one is given (as `kombat host --break` opens them).
     pub async fn open(
         &self,
         scenario: &str,
         difficulty: Difficulty,
         turn_timer: Option<Duration>,
+        break_phase: Option<BreakPhase>,
     ) -> anyhow::Result<HostedRoom> {
-        let room = self.rooms.create_timed(scenario, difficulty, turn_timer).await?;
+        let room = self.rooms.create_hosted(scenario, difficulty, turn_timer, break_phase).await?;
         let share = format!("kombat join {} --code {}", lan::shareable(self.bound), room.code);
         Ok(HostedRoom { code: room.code, share, server: lan::local(self.bound).to_string() })
     }

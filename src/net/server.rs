@@ -139,6 +139,13 @@ pub struct ServerConfig {
     pub baseline: Option<String>,
 }
 
+/// A room's break phase (`kombat host --break`, or the game screen's Host form): the customer
+/// team composes the incident in its lobby, on this baseline or on the one the room's seed picks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BreakPhase {
+    pub baseline: Option<String>,
+}
+
 /// A room just created.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRoom {
@@ -208,7 +215,7 @@ impl Rooms {
             keep_result: false,
         };
         let (code, table) = self.registry.create_team(game, config, self.keep.clone(), self.ends.clone(), None).await?;
-        let title = self.arm_break(&table, seed, incident.difficulty).await?;
+        let title = self.arm_break(&table, seed, incident.difficulty, self.configured_break().as_ref()).await?;
         let (id, title) = (incident.scenario.id.clone(), title.unwrap_or_else(|| incident.scenario.title.clone()));
         tracing::info!(code = %code, scenario = %id, seed, "room created");
         Ok(NewRoom { code, scenario: id, title })
@@ -226,6 +233,18 @@ impl Rooms {
         scenario: &str,
         difficulty: Difficulty,
         turn_timer: Option<Duration>,
+    ) -> anyhow::Result<NewRoom> {
+        self.create_hosted(scenario, difficulty, turn_timer, self.configured_break()).await
+    }
+
+    /// A new room like [`Rooms::create_timed`], with a break phase of its own or none rather
+    /// than the server's (the game screen's Host form sets it per room).
+    pub async fn create_hosted(
+        &self,
+        scenario: &str,
+        difficulty: Difficulty,
+        turn_timer: Option<Duration>,
+        break_phase: Option<BreakPhase>,
     ) -> anyhow::Result<NewRoom> {
         // The text first: a room of a scenario already open shares its parse.
         let (file, text) = crate::room::files::scenario_text(scenario)?;
@@ -248,22 +267,28 @@ impl Rooms {
             keep_result: false,
         };
         let (code, table) = self.registry.create_team(game, config, self.keep.clone(), self.ends.clone(), None).await?;
-        if let Some(baseline) = self.arm_break(&table, seed, difficulty).await? {
+        if let Some(baseline) = self.arm_break(&table, seed, difficulty, break_phase.as_ref()).await? {
             title = baseline;
         }
         tracing::info!(code = %code, scenario = %id, seed, difficulty = %difficulty, "room created");
         Ok(NewRoom { code, scenario: id, title })
     }
 
-    /// With a break phase (`kombat host --break`), gives the new room's lobby one on the
-    /// configured baseline, or on the one the room's seed picks; the baseline's title then.
+    /// The break phase `kombat host --break [--baseline ID]` gives every room it opens.
+    fn configured_break(&self) -> Option<BreakPhase> {
+        self.config.break_phase.then(|| BreakPhase { baseline: self.config.baseline.clone() })
+    }
+
+    /// With a break phase, gives the new room's lobby one on its baseline, or on the one the
+    /// room's seed picks; the baseline's title then.
     async fn arm_break(
         &self,
         table: &TableHandle,
         seed: u64,
         difficulty: Difficulty,
+        break_phase: Option<&BreakPhase>,
     ) -> anyhow::Result<Option<String>> {
-        let Some(breaking) = self.breaking(seed, difficulty)? else { return Ok(None) };
+        let Some(breaking) = self.breaking_for(seed, difficulty, break_phase)? else { return Ok(None) };
         let title = breaking.business().title.clone();
         table.open_break(breaking).await.map_err(|_| anyhow::anyhow!("the room closed"))?;
         Ok(Some(title))
@@ -276,12 +301,20 @@ impl Rooms {
         seed: u64,
         difficulty: Difficulty,
     ) -> anyhow::Result<Option<crate::game::breaking::Breaking>> {
-        if !self.config.break_phase {
-            return Ok(None);
-        }
+        self.breaking_for(seed, difficulty, self.configured_break().as_ref())
+    }
+
+    /// The break phase `break_phase` (none: no break phase) gives a room opened with `seed`.
+    fn breaking_for(
+        &self,
+        seed: u64,
+        difficulty: Difficulty,
+        break_phase: Option<&BreakPhase>,
+    ) -> anyhow::Result<Option<crate::game::breaking::Breaking>> {
+        let Some(break_phase) = break_phase else { return Ok(None) };
         let deck = Arc::new(scenario::cards().map_err(|e| anyhow::anyhow!("the fault cards do not load: {e}"))?);
         let mut baselines = scenario::baselines().map_err(|e| anyhow::anyhow!("the baselines do not load: {e}"))?;
-        let business = match &self.config.baseline {
+        let business = match &break_phase.baseline {
             Some(id) => baselines
                 .into_iter()
                 .find(|b| &b.id == id)

@@ -84,10 +84,14 @@ pub enum Action {
     /// In a hosted game's lobby: the game master moves the selected player to the next seat
     /// (swapping with whoever sits there).
     MoveSeat,
+    /// In a break phase's lobby: play the selected card on its target, or take a picked one back.
+    PickCard,
+    /// In a break phase's lobby: compose the picks and prove the incident fair.
+    Prove,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 40] = [
         Action::Help,
         Action::Quit,
         Action::Back,
@@ -128,7 +132,12 @@ impl Action {
         Action::PrevMoment,
         Action::NextMoment,
         Action::MoveSeat,
+        Action::PickCard,
+        Action::Prove,
     ];
+
+    /// The keys of a break phase's card table, which mean nothing elsewhere.
+    pub const BREAK: [Action; 2] = [Action::PickCard, Action::Prove];
 
     /// The keys of the replay screen (`kombat replay --screen`, "Replay a game"), which mean
     /// nothing elsewhere.
@@ -182,6 +191,8 @@ impl Action {
             Action::PrevMoment => "prev moment",
             Action::NextMoment => "next moment",
             Action::MoveSeat => "move",
+            Action::PickCard => "pick/drop",
+            Action::Prove => "prove",
         }
     }
 
@@ -235,6 +246,11 @@ impl Action {
                 "Move a player to another seat, swapping with whoever sits there (game master): in the \
                  lobby the selected one to the next seat; during the game, choose the player and the seat"
             }
+            Action::PickCard => {
+                "Break phase (customer team): play the selected card on its target (←/→ choose), or take a \
+                 picked card back"
+            }
+            Action::Prove => "Break phase (customer team): compose the picks and prove the incident fair",
         }
     }
 }

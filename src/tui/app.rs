@@ -4,6 +4,7 @@
 //! game, send a seat's action to the room, remember a command line). It does no I/O, so every
 //! screen can be driven by synthetic keys in tests; drawing lives in `render`.
 
+mod cards;
 mod declare;
 mod lobby;
 mod manifest;
@@ -18,9 +19,10 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use tui_input::Input;
 
+pub use cards::{CardRow, CardTable};
 pub use lobby::{
-    HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, Link, LobbyRequest, LobbyScreen,
-    NetMsg, Origin, default_bind, next_seat, open_lobby, role_label,
+    HOST_ROLES, HostForm, HostRequest, Hosted, JOIN_ROLES, JoinForm, JoinRequest, Link, LobbyFocus, LobbyRequest,
+    LobbyScreen, NetMsg, Origin, default_bind, next_seat, open_lobby, role_label,
 };
 pub use manifest::{ManifestEditor, Saved, fetched_for_editor};
 pub use play::{CLEAR_HISTORY, GameScreen, Sent, StatusEditor, Target, status_template, targets_of};
@@ -450,6 +452,10 @@ impl App {
             }
             (None, Screen::Join(_) | Screen::HostSetup(_)) => {
                 vec![Action::Select, Action::Down, Action::Up, Action::Back, Action::Help]
+            }
+            (None, Screen::Lobby(lobby)) if lobby.break_table.is_some() => {
+                let first = if lobby.cards_focused() { Action::PickCard } else { Action::Select };
+                vec![first, Action::Prove, Action::Ready, Action::StartGame, Action::Back, Action::Help]
             }
             (None, Screen::Lobby(_)) => {
                 vec![

@@ -348,7 +348,7 @@ impl Shell {
         }
         let server = self.server.as_ref().ok_or_else(|| anyhow::anyhow!("the server did not start"))?;
         let turn_timer = request.turn_timer.map(|s| std::time::Duration::from_secs(u64::from(s)));
-        let room = server.open(&request.scenario, request.difficulty, turn_timer).await?;
+        let room = server.open(&request.scenario, request.difficulty, turn_timer, request.break_phase.clone()).await?;
         let join = JoinRequest { server: room.server, code: room.code, name: request.name.clone(), role: request.role };
         Ok((room.share, join))
     }

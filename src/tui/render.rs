@@ -5,6 +5,7 @@
 //! is drawn (ARCHITECTURE.md, "Untrusted text").
 
 mod board;
+mod cards;
 mod console;
 mod customer;
 mod debrief;
@@ -72,7 +73,7 @@ pub fn cursor(app: &App, area: Rect) -> Option<Position> {
         Screen::Game(game) => game::cursor(game, Regions::of(app, area).body),
         Screen::Join(form) => lobby::join_cursor(form, Regions::of(app, area).body),
         Screen::HostSetup(form) => lobby::host_cursor(form, Regions::of(app, area).body),
-        Screen::Lobby(lobby) => Some(lobby::lobby_cursor(lobby, Regions::of(app, area).body)),
+        Screen::Lobby(lobby) => lobby::lobby_cursor(lobby, Regions::of(app, area).body),
         _ => None,
     }
 }

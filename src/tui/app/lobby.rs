@@ -7,12 +7,14 @@ use ratatui::crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::cards::CardTable;
 use super::{App, Effect, GameScreen, Overlay, Screen};
 use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::RoleView;
 use crate::game::{Difficulty, Seat};
 use crate::net::client::DEFAULT_PORT;
 use crate::net::client::{LobbyView, RoleWish};
+use crate::net::hosting::BreakPhase;
 use crate::tui::action::Action;
 use crate::tui::keymap::Key;
 
@@ -66,6 +68,9 @@ pub struct HostRequest {
     pub difficulty: Difficulty,
     /// Seconds every turn of the room lasts at most (`kombat host --turn-timer`); none: no timer.
     pub turn_timer: Option<u32>,
+    /// A break phase in the room's lobby (`kombat host --break [--baseline ID]`); none: the
+    /// scenario is played as it is.
+    pub break_phase: Option<BreakPhase>,
 }
 
 /// What the lobby asks of the server: the seat handle's own vocabulary.
@@ -129,7 +134,8 @@ impl JoinForm {
     }
 }
 
-/// "Host a game": the scenario, where to listen, and the host's own name and role.
+/// "Host a game": the scenario, where to listen, the host's own name and role, the turn timer
+/// and the break phase.
 #[derive(Clone, Debug)]
 pub struct HostForm {
     /// Index into the catalog.
@@ -139,20 +145,58 @@ pub struct HostForm {
     pub role: usize,
     /// Seconds a turn, blank for no turn timer.
     pub turn_timer: Input,
+    /// The break phase's choice: 0 off, 1 on a baseline the room's seed picks, then on each of
+    /// [`HostForm::baselines`] in turn.
+    pub break_choice: usize,
+    /// The built-in baselines a break phase may compose on: (id, title).
+    pub baselines: Vec<(String, String)>,
     pub focus: usize,
 }
 
 impl HostForm {
-    pub const FIELDS: usize = 5;
+    pub const FIELDS: usize = 6;
 
     pub fn new(name: &str) -> HostForm {
+        // The built-in baselines are embedded: they load, or the choice offers only the seed's.
+        let baselines = crate::scenario::baselines()
+            .map(|all| all.into_iter().map(|b| (b.id, b.title)).collect())
+            .unwrap_or_default();
         HostForm {
             scenario: 0,
             bind: Input::new(default_bind()),
             name: Input::new(name.to_owned()),
             role: 0,
             turn_timer: Input::default(),
+            break_choice: 0,
+            baselines,
             focus: 0,
+        }
+    }
+
+    /// How many break-phase choices ←/→ cycles through: off, on (the seed's baseline), and one
+    /// for each baseline.
+    pub fn break_choices(&self) -> usize {
+        2 + self.baselines.len()
+    }
+
+    /// The break phase the form asks for, as `kombat host --break [--baseline ID]` gives one.
+    pub fn break_phase(&self) -> Option<BreakPhase> {
+        match self.break_choice {
+            0 => None,
+            1 => Some(BreakPhase { baseline: None }),
+            n => Some(BreakPhase { baseline: self.baselines.get(n - 2).map(|(id, _)| id.clone()) }),
+        }
+    }
+
+    /// The break phase's choice in words.
+    pub fn break_label(&self) -> String {
+        match self.break_choice {
+            0 => "off".to_owned(),
+            1 => "on, a baseline the room's seed picks".to_owned(),
+            n => match self.baselines.get(n - 2) {
+                Some((id, title)) => format!("on, baseline {id} ({title})"),
+                None => "on".to_owned(),
+            },
         }
     }
 
@@ -209,7 +253,19 @@ pub struct LobbyScreen {
     /// The player selected in the list (for the game master's kick).
     pub selected: usize,
     /// The break phase's card table (a customer seat in a room with a break phase).
-    pub break_table: Option<crate::game::breaking::BreakView>,
+    pub break_table: Option<CardTable>,
+    /// Where the keys go while there is a card table: the table, or the chat prompt.
+    pub focus: LobbyFocus,
+}
+
+/// Where a customer seat's keys go in a lobby with a card table (Tab switches).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LobbyFocus {
+    /// ↑/↓ choose a card, ←/→ its target, Enter picks or drops it.
+    #[default]
+    Cards,
+    /// Keys type at the lobby chat's prompt.
+    Chat,
 }
 
 impl LobbyScreen {
@@ -225,7 +281,13 @@ impl LobbyScreen {
             input: Input::default(),
             selected: 0,
             break_table: None,
+            focus: LobbyFocus::default(),
         }
+    }
+
+    /// Whether the keys go to the card table (a customer seat composing the break).
+    pub fn cards_focused(&self) -> bool {
+        self.break_table.is_some() && self.focus == LobbyFocus::Cards
     }
 
     /// Whether this player is ready, as the server last said.
@@ -344,6 +406,16 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
                 lobby.lobby = Some(view);
             }
         }
+        // A refusal of the card table's request (the server answers those with a notice): no
+        // verdict is coming.
+        NetMsg::Notice(text) if proving(app) => {
+            if let Screen::Lobby(lobby) = &mut app.screen
+                && let Some(table) = &mut lobby.break_table
+            {
+                table.proving = false;
+            }
+            return on_net(app, NetMsg::Notice(text));
+        }
         // A notice never hides an error the player has not read yet (why they left a room).
         NetMsg::Notice(text) if app.notice.as_ref().is_some_and(|n| n.error) => {
             tracing::info!("notice while an error shows: {text}");
@@ -376,7 +448,13 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
                 hosted.seat = seat;
             }
             match &mut app.screen {
-                Screen::Lobby(lobby) => lobby.seat = Some(seat),
+                Screen::Lobby(lobby) => {
+                    lobby.seat = Some(seat);
+                    // The card table is the customer team's alone.
+                    if !matches!(seat, Seat::Customer(_)) {
+                        lobby.break_table = None;
+                    }
+                }
                 Screen::Game(game) => game.moved(seat),
                 _ => {}
             }
@@ -385,7 +463,10 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
         NetMsg::Leaderboard(board) => app.leaderboard = Some(board),
         NetMsg::Break(view) => {
             if let Screen::Lobby(lobby) = &mut app.screen {
-                lobby.break_table = Some(*view);
+                match &mut lobby.break_table {
+                    Some(table) => table.update(*view),
+                    None => lobby.break_table = Some(CardTable::new(*view)),
+                }
             }
         }
         NetMsg::Tournament(view) => match &mut app.screen {
@@ -409,6 +490,11 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// Whether the lobby's card table waits for a proof's verdict.
+fn proving(app: &App) -> bool {
+    matches!(&app.screen, Screen::Lobby(lobby) if lobby.break_table.as_ref().is_some_and(|t| t.proving))
 }
 
 /// The name hosted games keep their console history under: one history for every game night,
@@ -460,7 +546,11 @@ pub(super) fn on_key(app: &mut App, key: Key, event: &KeyEvent) -> Vec<Effect> {
                 1 => (None, Some(&mut form.bind)),
                 2 => (None, Some(&mut form.name)),
                 3 => (Some((&mut form.role, HOST_ROLES.len())), None),
-                _ => (None, Some(&mut form.turn_timer)),
+                4 => (None, Some(&mut form.turn_timer)),
+                _ => {
+                    let choices = form.break_choices();
+                    (Some((&mut form.break_choice, choices)), None)
+                }
             };
             form_key(field, choice, &mut form.focus, HostForm::FIELDS, event, printable, &actions)
         }
@@ -570,16 +660,21 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
                 }
             };
             let role = form.role();
+            let break_phase = form.break_phase();
             let join = JoinRequest { server: bind.clone(), code: String::new(), name: name.clone(), role };
             let origin = Origin::Host((**form).clone());
             app.screen = Screen::Lobby(Box::new(LobbyScreen::new(join, origin)));
-            vec![Effect::Host(HostRequest { scenario, bind, name, role, difficulty: app.difficulty, turn_timer })]
+            let difficulty = app.difficulty;
+            vec![Effect::Host(HostRequest { scenario, bind, name, role, difficulty, turn_timer, break_phase })]
         }
         _ => Vec::new(),
     }
 }
 
 fn lobby_key(app: &mut App, event: &KeyEvent, printable: Option<char>, actions: &[Action]) -> Vec<Effect> {
+    if let Some(effects) = super::cards::lobby_key(app, event, actions) {
+        return effects;
+    }
     let Screen::Lobby(lobby) = &mut app.screen else { return Vec::new() };
     if printable.is_some() {
         type_into(&mut lobby.input, event);

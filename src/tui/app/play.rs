@@ -535,7 +535,9 @@ fn on_action(app: &mut App, action: Action) -> Option<Vec<Effect>> {
         | Action::PrevTurn
         | Action::NextTurn
         | Action::PrevMoment
-        | Action::NextMoment => return None,
+        | Action::NextMoment
+        | Action::PickCard
+        | Action::Prove => return None,
         Action::Rate
         | Action::Mishap
         | Action::AnswerHoldOff

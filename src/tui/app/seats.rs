@@ -301,13 +301,19 @@ pub fn help_actions(app: &App) -> Vec<Action> {
     match &app.screen {
         Screen::Game(game) => actions_for(game.seat()),
         Screen::Replay(_) => super::replay::HELP.to_vec(),
-        _ => Action::ALL
-            .into_iter()
-            .filter(|a| {
-                !matches!(a, Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane)
-                    && !Action::REPLAY.contains(a)
-            })
-            .collect(),
+        screen => {
+            let composing = matches!(screen, Screen::Lobby(lobby) if lobby.break_table.is_some());
+            Action::ALL
+                .into_iter()
+                .filter(|a| {
+                    !matches!(
+                        a,
+                        Action::Rate | Action::Mishap | Action::AnswerHoldOff | Action::Master | Action::NextPane
+                    ) && !Action::REPLAY.contains(a)
+                        && (composing || !Action::BREAK.contains(a))
+                })
+                .collect()
+        }
     }
 }
 

@@ -65,8 +65,19 @@ fn join_rows(form: &JoinForm) -> Vec<Row<'_>> {
 
 fn host_rows<'a>(app: &'a App, form: &'a HostForm) -> Vec<Row<'a>> {
     let scenario = app.catalog.get(form.scenario);
-    let scenario_label = scenario.map_or_else(|| "(none)".to_owned(), |e| sanitize(&e.title));
-    let scenario_help = scenario.map_or_else(String::new, |e| format!("←/→ to choose · {}", sanitize(&e.difficulty)));
+    let breaking = form.break_phase().is_some();
+    let scenario_label = match scenario {
+        _ if breaking => "(the customer team composes it)".to_owned(),
+        Some(e) => sanitize(&e.title),
+        None => "(none)".to_owned(),
+    };
+    let scenario_help = match scenario {
+        _ if breaking => "with a break phase, the incident is composed in the lobby".to_owned(),
+        Some(e) => format!("←/→ to choose · {}", sanitize(&e.difficulty)),
+        None => String::new(),
+    };
+    let budget = crate::game::draw::budget(app.difficulty);
+    let break_help = format!("←/→ · customers compose the incident: {budget} points ({})", app.difficulty.as_str());
     let loopback = form.bind.value().trim().parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback());
     let bind_help = if loopback {
         "127.0.0.1: players on this machine only; 0.0.0.0:7878 lets your network in".to_owned()
@@ -84,6 +95,11 @@ fn host_rows<'a>(app: &'a App, form: &'a HostForm) -> Vec<Row<'a>> {
             label: "Turn timer",
             value: Value::Text(&form.turn_timer),
             help: "seconds a turn lasts at most (5-3600); blank for none".into(),
+        },
+        Row {
+            label: "Break",
+            value: Value::Choice(format!("◂ {} ▸", sanitize(&form.break_label()))),
+            help: break_help,
         },
     ]
 }
@@ -180,6 +196,7 @@ pub fn host_cursor(form: &HostForm, area: Rect) -> Option<Position> {
     let input = match form.focus {
         1 => &form.bind,
         2 => &form.name,
+        4 => &form.turn_timer,
         _ => return None,
     };
     form_cursor(input, form.focus, HostForm::FIELDS, area)
@@ -194,28 +211,87 @@ fn form_cursor(input: &Input, focus: usize, rows: usize, area: Rect) -> Option<P
 
 pub fn render_lobby(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let [head, middle, chat, prompt] = lobby_layout(lobby, area);
-    render_lobby_head(app, lobby, head, buf);
-    let [players, seats] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(middle);
-    render_players(app, lobby, players, buf);
-    render_seats(app, lobby, seats, buf);
-    render_lobby_chat(app, lobby, chat, buf);
-    let block = pane(" lobby chat ", theme, true);
-    let inner = block.inner(prompt);
-    block.render(prompt, buf);
-    let (shown, _) = visible(&lobby.input, usize::from(inner.width.saturating_sub(2)));
-    Line::from(vec![Span::styled("> ", theme.ok), Span::styled(shown, theme.text)]).render(inner, buf);
+    let at = lobby_layout(lobby, area);
+    render_lobby_head(app, lobby, at.head, buf);
+    if let (Some(table), Some(cards)) = (&lobby.break_table, at.cards) {
+        super::cards::render(app, table, lobby.cards_focused(), cards, buf);
+    }
+    render_players(app, lobby, at.players, buf);
+    if let Some(seats) = at.seats {
+        render_seats(app, lobby, seats, buf);
+    }
+    render_lobby_chat(app, lobby, at.chat, buf);
+    let typing = !lobby.cards_focused();
+    let block = pane(" lobby chat ", theme, typing);
+    let inner = block.inner(at.prompt);
+    block.render(at.prompt, buf);
+    if typing || !lobby.input.value().is_empty() {
+        let (shown, _) = visible(&lobby.input, usize::from(inner.width.saturating_sub(2)));
+        Line::from(vec![Span::styled("> ", theme.ok), Span::styled(shown, theme.text)]).render(inner, buf);
+    } else {
+        let hint = format!("{} to chat (everyone in the room reads it)", app.keymap.label(Action::NextPane));
+        Line::styled(text::truncate(&hint, usize::from(inner.width)), theme.muted).render(inner, buf);
+    }
 }
 
+/// Where the lobby's panes go.
+struct LobbyAreas {
+    head: Rect,
+    /// The break phase's card table, for a customer seat composing.
+    cards: Option<Rect>,
+    players: Rect,
+    /// The seats by role; left out beside a card table on a short screen.
+    seats: Option<Rect>,
+    chat: Rect,
+    prompt: Rect,
+}
+
+/// The screen height under which a card table squeezes the rest of the lobby.
+const SHORT: u16 = 34;
+
 /// The head (its height follows the briefing, up to a third of the screen), the players and
-/// seats, the chat, and the prompt.
-fn lobby_layout(lobby: &LobbyScreen, area: Rect) -> [Rect; 4] {
+/// seats, the chat, and the prompt. With a card table, the table comes under the head and takes
+/// most of the screen; on a short screen the head keeps only its first lines, and the chat sits
+/// beside the players in place of the seats.
+fn lobby_layout(lobby: &LobbyScreen, area: Rect) -> LobbyAreas {
     let width = usize::from(area.width.saturating_sub(2)).max(1);
     let summary = lobby.lobby.as_ref().map_or(0, |l| text::wrap(&sanitize(&l.summary), width).len());
-    let rows = 1 + usize::from(lobby.share.is_some()) + summary;
+    let first = 1 + usize::from(lobby.share.is_some());
+    let rows = first + summary;
     let head = (rows as u16 + 2).clamp(4, (area.height / 3).max(4));
-    Layout::vertical([Constraint::Length(head), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(3)])
-        .areas(area)
+    if lobby.break_table.is_none() {
+        let [head, middle, chat, prompt] = Layout::vertical([
+            Constraint::Length(head),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        let [players, seats] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(middle);
+        return LobbyAreas { head, cards: None, players, seats: Some(seats), chat, prompt };
+    }
+    if area.height < SHORT {
+        let head = first as u16 + 2;
+        let [head, cards, bottom, prompt] = Layout::vertical([
+            Constraint::Length(head),
+            Constraint::Fill(1),
+            Constraint::Length(6),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        let [players, chat] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(bottom);
+        return LobbyAreas { head, cards: Some(cards), players, seats: None, chat, prompt };
+    }
+    let [head, cards, middle, chat, prompt] = Layout::vertical([
+        Constraint::Length(head),
+        Constraint::Fill(3),
+        Constraint::Fill(1),
+        Constraint::Fill(1),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    let [players, seats] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(middle);
+    LobbyAreas { head, cards: Some(cards), players, seats: Some(seats), chat, prompt }
 }
 
 fn render_lobby_head(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffer) {
@@ -330,9 +406,12 @@ fn render_lobby_chat(app: &App, lobby: &LobbyScreen, area: Rect, buf: &mut Buffe
     Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).style(Style::default()).render(inner, buf);
 }
 
-pub fn lobby_cursor(lobby: &LobbyScreen, area: Rect) -> Position {
-    let [_, _, _, prompt] = lobby_layout(lobby, area);
-    let inner = prompt.inner(ratatui::layout::Margin { horizontal: 1, vertical: 1 });
+/// At the chat prompt, unless the card table has the keys.
+pub fn lobby_cursor(lobby: &LobbyScreen, area: Rect) -> Option<Position> {
+    if lobby.cards_focused() {
+        return None;
+    }
+    let inner = lobby_layout(lobby, area).prompt.inner(ratatui::layout::Margin { horizontal: 1, vertical: 1 });
     let (_, column) = visible(&lobby.input, usize::from(inner.width.saturating_sub(2)));
-    Position { x: (inner.x + 2 + column).min(inner.right().saturating_sub(1)), y: inner.y }
+    Some(Position { x: (inner.x + 2 + column).min(inner.right().saturating_sub(1)), y: inner.y })
 }

@@ -139,6 +139,7 @@ fn the_host_form_hosts_the_chosen_scenario_in_the_chosen_seat() {
         role,
         difficulty: crate::game::Difficulty::Normal,
         turn_timer: Some(90),
+        break_phase: None,
     };
     assert_eq!(effects, vec![Effect::Host(expected)]);
     update(&mut app, Msg::Net(NetMsg::Hosting { share: "kombat join 127.0.0.1:7878 --code X".to_owned() }));
