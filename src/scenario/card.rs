@@ -537,7 +537,12 @@ mod tests {
             required_env: vec!["DB_HOST".to_owned(), "API_KEY".to_owned()],
             ..Default::default()
         };
-        let set = |name: &str| EnvVar { name: name.to_owned(), value: Some("x".to_owned()), config_map_key: None, secret_key: None };
+        let set = |name: &str| EnvVar {
+            name: name.to_owned(),
+            value: Some("x".to_owned()),
+            config_map_key: None,
+            secret_key: None,
+        };
         let mut container = Container { env: vec![set("OTHER")], ..Default::default() };
         assert_eq!(required_env(&profile, &container), None, "it sets none of them");
         container.env.push(set("API_KEY"));
