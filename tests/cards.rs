@@ -49,7 +49,7 @@ fn every_card_proves_on_every_target() {
 }
 
 /// How many turns after the start a clue may take to show (a container must crash a few times
-/// before it is OOMKilled in its last state, a node must miss its status updates).
+/// before its last state says `OOMKilled`, a node must miss its status updates).
 const CLUE_TURNS: u32 = 3;
 
 /// Every clue with `output_contains`, for every card on every target of every baseline: the
