@@ -93,6 +93,9 @@ pub const CARDS: &[(&str, &str)] = &[
     ("coredns-scaled-down", include_str!("../../scenarios/cards/coredns-scaled-down.ron")),
     ("quota-blocks-restart", include_str!("../../scenarios/cards/quota-blocks-restart.ron")),
     ("metrics-server-scaled-down", include_str!("../../scenarios/cards/metrics-server-scaled-down.ron")),
+    ("env-var-dropped", include_str!("../../scenarios/cards/env-var-dropped.ron")),
+    ("init-migrate-missing", include_str!("../../scenarios/cards/init-migrate-missing.ron")),
+    ("claim-unknown-storage-class", include_str!("../../scenarios/cards/claim-unknown-storage-class.ron")),
 ];
 
 /// (id, RON text) of every baseline in `scenarios/baselines/`, embedded.

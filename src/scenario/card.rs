@@ -123,6 +123,9 @@ pub enum Feature {
     Replicas,
     /// Its app profile lists the executables in its image, so a command naming another fails.
     Executables,
+    /// Its app refuses to start without an environment variable that its first container sets
+    /// (by value or from a config map or secret): `{required_env}` names it.
+    RequiredEnv,
 }
 
 /// A card's head and text: what [`CardTemplate::load`] gives.
@@ -169,6 +172,8 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ("host", "x", "that Ingress's host"),
     ("entrypoint", "x", "the name of the baseline entrypoint served through it"),
     ("node", "x", "the target node"),
+    ("required_env", "x", "an environment variable the app requires and its first container sets"),
+    ("missing_env_log", "x", "what the app logs when it starts without `{required_env}`"),
 ];
 
 impl CardTemplate {
@@ -406,6 +411,10 @@ impl<'a> Objects<'a> {
         v.insert("memory_limit", c.resources.limits.memory.map_or_else(|| "512Mi".to_owned(), |m| m.to_string()));
         let uses = profile.map_or(64, |p| p.memory.0);
         v.insert("low_memory", format!("{}Mi", (uses / 4).max(4)));
+        if let Some((var, log)) = profile.and_then(|p| required_env(p, c)) {
+            v.insert("required_env", var);
+            v.insert("missing_env_log", log);
+        }
         if let Some(s) = self.services.iter().find(|s| selects(s, d)) {
             service_values(&mut v, s);
             if let Some((ing, host, entrypoint)) = self.ingress_for(&ns, &s.meta.name) {
@@ -464,8 +473,19 @@ impl<'a> Objects<'a> {
             Feature::Recreate => d.strategy == crate::sim::objects::Strategy::Recreate,
             Feature::Replicas => d.replicas > 1,
             Feature::Executables => c.and_then(|c| self.profile(&c.image)).is_some_and(|p| !p.executables.is_empty()),
+            Feature::RequiredEnv => !values["required_env"].is_empty(),
         }
     }
+}
+
+/// The first environment variable `profile` requires that `container` sets, and the line the app
+/// logs when it starts without it (its `missing_env_log`, the variable's name put in).
+fn required_env(
+    profile: &crate::sim::apps::AppProfile,
+    container: &crate::sim::objects::Container,
+) -> Option<(String, String)> {
+    let var = profile.required_env.iter().find(|r| container.env.iter().any(|e| &e.name == *r))?;
+    Some((var.clone(), profile.missing_env_log.replace("{name}", var)))
 }
 
 /// Prefix matching by path element, as `pathType: Prefix` does (`/` serves everything).
@@ -508,6 +528,28 @@ mod tests {
     fn a_value_cannot_break_out_of_its_string() {
         let out = substitute("f", "\"{ns}\"", &values(&[("ns", "a\"b")])).expect("binds");
         assert_eq!(out, "\"a\\\"b\"");
+    }
+
+    #[test]
+    fn the_required_env_is_the_first_one_the_container_sets() {
+        use crate::sim::objects::{Container, EnvVar};
+        let profile = crate::sim::apps::AppProfile {
+            required_env: vec!["DB_HOST".to_owned(), "API_KEY".to_owned()],
+            ..Default::default()
+        };
+        let set = |name: &str| EnvVar {
+            name: name.to_owned(),
+            value: Some("x".to_owned()),
+            config_map_key: None,
+            secret_key: None,
+        };
+        let mut container = Container { env: vec![set("OTHER")], ..Default::default() };
+        assert_eq!(required_env(&profile, &container), None, "it sets none of them");
+        container.env.push(set("API_KEY"));
+        assert_eq!(
+            required_env(&profile, &container),
+            Some(("API_KEY".to_owned(), "FATAL: environment variable API_KEY is not set".to_owned()))
+        );
     }
 
     #[test]
