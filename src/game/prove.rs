@@ -31,14 +31,16 @@ impl Proof {
 /// Runs every check of a scenario with the given seed.
 pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
     let mut steps = Vec::new();
-    let fresh = || World::new(scenario.clone(), seed);
-    let session = match fresh() {
+    // Built once: every step plays a copy of the same world, which is what building it again
+    // from the scenario and the seed would give (the build is deterministic and pure).
+    let built = match World::new(scenario.clone(), seed) {
         Ok(s) => s,
         Err(e) => {
             steps.push(ProofStep { name: "builds".to_owned(), passed: false, detail: e.to_string() });
             return Proof { steps };
         }
     };
+    let session = built.clone();
     let already = session.win_conditions().iter().all(|(_, holds)| *holds);
     steps.push(ProofStep {
         name: "not won at start".to_owned(),
@@ -59,15 +61,11 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
         passed: !waited_won,
         detail: waiting.ending.as_ref().map(super::words::outcome_text).unwrap_or_default(),
     });
-    if let Ok(session) = fresh() {
-        steps.push(run_script("won by the reference solution", session, &scenario.solution, true));
-    }
+    steps.push(run_script("won by the reference solution", built.clone(), &scenario.solution, true));
     for fix in &scenario.wrong_fixes {
-        if let Ok(session) = fresh() {
-            steps.push(run_script(&format!("not won by wrong fix: {}", fix.name), session, &fix.commands, false));
-        }
+        steps.push(run_script(&format!("not won by wrong fix: {}", fix.name), built.clone(), &fix.commands, false));
     }
-    steps.extend(prove_game(scenario, seed));
+    steps.extend(prove_game(&built));
     Proof { steps }
 }
 
@@ -96,7 +94,8 @@ fn run_script(name: &str, mut session: World, lines: &[String], should_win: bool
 
 /// The game layer's checks: content exists, the canonical question reveals the key clue, and
 /// ignoring the customer leads to a mishap.
-fn prove_game(scenario: &Scenario, seed: u64) -> Vec<ProofStep> {
+fn prove_game(built: &World) -> Vec<ProofStep> {
+    let scenario = &built.scenario;
     let layer = &scenario.game;
     let npc = &layer.customer.npc;
     if npc.lines.is_empty() {
@@ -118,8 +117,8 @@ fn prove_game(scenario: &Scenario, seed: u64) -> Vec<ProofStep> {
         ]
         .join(", "),
     )];
-    steps.push(canonical_question(scenario, seed));
-    steps.push(ignored_customer(scenario, seed));
+    steps.push(canonical_question(built));
+    steps.push(ignored_customer(built));
     steps
 }
 
@@ -131,21 +130,22 @@ fn step(name: &str, passed: bool, detail: String) -> ProofStep {
     ProofStep { name: name.to_owned(), passed, detail }
 }
 
-/// A started game with a liaison and one troubleshooter.
-fn new_game(scenario: &Scenario, seed: u64) -> Result<Game, String> {
-    let mut game = Game::new(scenario.clone(), seed).map_err(|e| e.to_string())?;
+/// A started game with a liaison and one troubleshooter, played in a copy of the built world.
+fn new_game(built: &World) -> Game {
+    let mut game = Game::with_world(built.clone());
     game.seat(Seat::Liaison, "liaison");
     game.seat(Seat::Troubleshooter(0), "troubleshooter");
     game.start();
-    Ok(game)
+    game
 }
 
 /// The canonical question is a liaison's natural question (`intent::sample_question`) for the
 /// first intent of the first dialogue line that reveals a clue, naming the line's first topic
 /// when it has topics; asking it at the start must make the customer, hearing it through the
 /// classifier, reveal that clue.
-fn canonical_question(scenario: &Scenario, seed: u64) -> ProofStep {
+fn canonical_question(built: &World) -> ProofStep {
     const NAME: &str = "asking the canonical question reveals the key clue";
+    let scenario = &built.scenario;
     let line = scenario.game.customer.npc.lines.iter().find(|l| l.reveals.is_some());
     let Some((line, clue)) = line.and_then(|l| Some((l, l.reveals.as_ref()?))) else {
         return step(NAME, false, "no dialogue line reveals a clue".to_owned());
@@ -153,10 +153,7 @@ fn canonical_question(scenario: &Scenario, seed: u64) -> ProofStep {
     let Some(question) = super::npc::question_for(line) else {
         return step(NAME, false, format!("the line that reveals {clue} answers no intent"));
     };
-    let mut game = match new_game(scenario, seed) {
-        Ok(g) => g,
-        Err(e) => return step(NAME, false, e),
-    };
+    let mut game = new_game(built);
     match game.act(Seat::Liaison, &Action::CustomerChat(question.clone())) {
         Ok(events) => {
             let found = events.iter().any(|s| matches!(&s.event, Event::ClueFound { id, .. } if id == clue));
@@ -173,15 +170,13 @@ fn canonical_question(scenario: &Scenario, seed: u64) -> ProofStep {
 
 /// Only ending turns, never talking to the customer, must lead to one of their mishaps before the
 /// game ends.
-fn ignored_customer(scenario: &Scenario, seed: u64) -> ProofStep {
+fn ignored_customer(built: &World) -> ProofStep {
     const NAME: &str = "ignoring the customer leads to a mishap";
+    let scenario = &built.scenario;
     if scenario.game.customer.npc.mishaps.is_empty() {
         return step(NAME, false, "the customer has no mishaps".to_owned());
     }
-    let mut game = match new_game(scenario, seed) {
-        Ok(g) => g,
-        Err(e) => return step(NAME, false, e),
-    };
+    let mut game = new_game(built);
     while game.phase == Phase::Playing && game.turn() < scenario.turn_limit {
         for seat in [Seat::Liaison, Seat::Troubleshooter(0)] {
             if game.phase != Phase::Playing {
@@ -216,13 +211,17 @@ mod tests {
         crate::scenario::builtin("first-deploy").and_then(Result::ok).expect("the default scenario parses")
     }
 
+    fn built(scenario: Scenario) -> World {
+        World::new(scenario, 1).expect("the scenario builds")
+    }
+
     fn summary(steps: &[ProofStep]) -> Vec<(String, bool, String)> {
         steps.iter().map(|s| (s.name.clone(), s.passed, s.detail.clone())).collect()
     }
 
     #[test]
     fn the_default_scenario_proves_its_game_layer() {
-        let steps = prove_game(&first_deploy(), 1);
+        let steps = prove_game(&built(first_deploy()));
         assert_eq!(
             summary(&steps),
             vec![
@@ -255,7 +254,7 @@ mod tests {
     fn a_gated_canonical_answer_fails() {
         let mut s = first_deploy();
         s.game.customer.npc.lines[0].from_turn = Some(2);
-        let step = canonical_question(&s, 1);
+        let step = canonical_question(&built(s));
         assert!(!step.passed);
         assert_eq!(step.detail, "\"Did anything change on your side recently?\" did not reveal hand-typed-tag");
     }
@@ -266,7 +265,7 @@ mod tests {
         for line in &mut s.game.customer.npc.lines {
             line.reveals = None;
         }
-        let step = canonical_question(&s, 1);
+        let step = canonical_question(&built(s));
         assert_eq!((step.passed, step.detail.as_str()), (false, "no dialogue line reveals a clue"));
     }
 
@@ -274,10 +273,10 @@ mod tests {
     fn a_mishap_that_comes_too_late_fails() {
         let mut s = first_deploy();
         s.game.customer.npc.mishaps[0].when = MishapWhen::NotHeldOffBy(99);
-        let step = ignored_customer(&s, 1);
+        let step = ignored_customer(&built(s.clone()));
         assert!(!step.passed);
         assert!(step.detail.starts_with("no mishap before the game ended (Lost"), "{}", step.detail);
         s.game.customer.npc.mishaps.clear();
-        assert_eq!(ignored_customer(&s, 1).detail, "the customer has no mishaps");
+        assert_eq!(ignored_customer(&built(s)).detail, "the customer has no mishaps");
     }
 }

@@ -130,12 +130,16 @@ impl Game {
     /// A game in its lobby, with the scenario's cluster built from `seed`. The scenario may be
     /// shared with other games (an `Arc`): play never changes it.
     pub fn new(scenario: impl Into<Arc<Scenario>>, seed: u64) -> Result<Self, crate::scenario::BuildError> {
-        let scenario = scenario.into();
-        let mood = scenario.game.customer.npc.patience.start;
-        let world = World::new(scenario, seed)?;
+        Ok(Game::with_world(World::new(scenario, seed)?))
+    }
+
+    /// A game in its lobby played in `world`, a scenario's world as `World::new` built it (the
+    /// proof builds one and plays copies of it: building is most of a short play's cost).
+    pub fn with_world(world: World) -> Self {
+        let mood = world.scenario.game.customer.npc.patience.start;
         let samples = vec![TurnSample::of(&world)];
         let figures = vec![Sample { second: world.cluster.now, results: world.cluster.traffic().results.clone() }];
-        Ok(Game {
+        Game {
             samples,
             figures,
             world,
@@ -166,7 +170,7 @@ impl Game {
             said: BTreeSet::new(),
             mishaps: BTreeSet::new(),
             injects: BTreeSet::new(),
-        })
+        }
     }
 
     /// The same game at `difficulty`: the customer's starting patience follows it. Only in the
