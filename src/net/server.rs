@@ -288,7 +288,7 @@ impl Rooms {
         difficulty: Difficulty,
         break_phase: Option<&BreakPhase>,
     ) -> anyhow::Result<Option<String>> {
-        let Some(breaking) = self.breaking_for(seed, difficulty, break_phase)? else { return Ok(None) };
+        let Some(breaking) = Self::breaking_for(seed, difficulty, break_phase)? else { return Ok(None) };
         let title = breaking.business().title.clone();
         table.open_break(breaking).await.map_err(|_| anyhow::anyhow!("the room closed"))?;
         Ok(Some(title))
@@ -301,12 +301,11 @@ impl Rooms {
         seed: u64,
         difficulty: Difficulty,
     ) -> anyhow::Result<Option<crate::game::breaking::Breaking>> {
-        self.breaking_for(seed, difficulty, self.configured_break().as_ref())
+        Self::breaking_for(seed, difficulty, self.configured_break().as_ref())
     }
 
     /// The break phase `break_phase` (none: no break phase) gives a room opened with `seed`.
     fn breaking_for(
-        &self,
         seed: u64,
         difficulty: Difficulty,
         break_phase: Option<&BreakPhase>,
