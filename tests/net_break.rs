@@ -21,6 +21,9 @@ use kombat::net::protocol::RoleWish;
 use kombat::net::server::{Server, ServerConfig};
 use tokio::time::{Instant, timeout_at};
 
+#[path = "support/breaks.rs"]
+mod breaks;
+
 const PATIENCE: Duration = Duration::from_secs(60);
 const BASELINE: &str = "shop";
 
@@ -122,29 +125,6 @@ impl Player {
     }
 }
 
-/// A seed whose normal draw on the baseline is exactly two cards: the composition the customer
-/// plays (the same picks and seed compose the same incident the draw proved).
-fn two_card_break() -> (u64, kombat::game::draw::Drawn) {
-    let deck = kombat::scenario::cards().expect("cards");
-    let baselines = kombat::scenario::baselines().expect("baselines");
-    for seed in 1..200 {
-        let request = Request {
-            deck: &deck,
-            baselines: &baselines,
-            baseline: Some(BASELINE),
-            cards: &[],
-            difficulty: Difficulty::Normal,
-            seed,
-        };
-        if let Ok(drawn) = draw(&request)
-            && drawn.picks.len() == 2
-        {
-            return (seed, drawn);
-        }
-    }
-    panic!("no two-card normal draw on {BASELINE}");
-}
-
 fn journals(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir.join("journals")) else { return Vec::new() };
     let mut found: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -156,7 +136,7 @@ fn journals(dir: &Path) -> Vec<PathBuf> {
 // informed) loses on the customer's patience at turn 8 before the win holds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_composes_and_proves_a_break_and_a_troubleshooter_fixes_it() {
-    let (seed, drawn) = two_card_break();
+    let (seed, drawn) = breaks::two_card_break(BASELINE);
     let dir = std::env::temp_dir().join(format!("kombat-net-break-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let config = ServerConfig {

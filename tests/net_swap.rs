@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use kombat::game::breaking::{BreakRequest, BreakView};
-use kombat::game::draw::{Drawn, Request, draw};
+use kombat::game::draw::Drawn;
 use kombat::game::tournament::{BREAK_MAX, BreakOrigin, Leaderboard, Status, TournamentView, break_points};
 use kombat::game::view::RoleView;
 use kombat::game::{Action, Difficulty, Outcome, Phase};
@@ -21,6 +21,9 @@ use kombat::net::client::{Client, ClientCommand, ClientConfig, ClientEvent};
 use kombat::net::protocol::{LobbyView, RoleWish};
 use kombat::net::server::{Farewell, HostConsole, Server, ServerConfig, tournament_text};
 use tokio::time::{Instant, timeout, timeout_at};
+
+#[path = "support/breaks.rs"]
+mod breaks;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 const BASELINE: &str = "shop";
@@ -155,32 +158,9 @@ impl Player {
     }
 }
 
-/// A seed whose normal draw on the baseline is exactly two cards: the composition both customer
-/// teams play (the same picks and seed compose the same incident the draw proved).
-fn two_card_break() -> (u64, Drawn) {
-    let deck = kombat::scenario::cards().expect("cards");
-    let baselines = kombat::scenario::baselines().expect("baselines");
-    for seed in 1..200 {
-        let request = Request {
-            deck: &deck,
-            baselines: &baselines,
-            baseline: Some(BASELINE),
-            cards: &[],
-            difficulty: Difficulty::Normal,
-            seed,
-        };
-        if let Ok(drawn) = draw(&request)
-            && drawn.picks.len() == 2
-        {
-            return (seed, drawn);
-        }
-    }
-    panic!("no two-card normal draw on {BASELINE}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_teams_break_for_each_other_and_the_board_counts_fix_and_break() {
-    let (seed, drawn) = two_card_break();
+    let (seed, drawn) = breaks::two_card_break(BASELINE);
     let config = ServerConfig {
         difficulty: Difficulty::Normal,
         break_phase: true,
