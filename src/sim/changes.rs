@@ -33,8 +33,25 @@ pub(in crate::sim) struct Changes {
     /// this time): (world, earliest wake). While the world stays and that time has not come, a
     /// pass would find the same, so it is skipped ([`Cluster::kubelet_asleep_until`]).
     kubelet_asleep: Option<(u64, i64)>,
+    /// What the kubelet's last pass leaves behind for its next one ([`KubeletGroup`]).
+    kubelet_group: Option<KubeletGroup>,
     /// Every controller takes its full pass (the differential test's reference).
     pub full_passes: bool,
+}
+
+/// The pods the kubelet's last pass left synced at one world: every pod whose `synced_world` is
+/// `world` is among the pods it found unaffected (`Changes::unaffected`), except the few it
+/// synced (`synced`, by uid). Only the kubelet writes `synced_world` and only a sync drops a
+/// verdict, and a pod written since is in the log (or the write was broad), so the next pass
+/// knows such a pod's verdict holds without asking for it pod by pod.
+#[derive(Clone, Debug, Default)]
+pub(in crate::sim) struct KubeletGroup {
+    /// The world the pass ran at.
+    pub world: u64,
+    /// The pods it synced at that world, by uid; `None` when a pod may have had that
+    /// `synced_world` from before the pass without a verdict (the world had not moved since a
+    /// pass that left no group).
+    pub synced: Option<Vec<u64>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -218,6 +235,33 @@ impl Cluster {
     /// earliest, or (`None`) some pod was looked at.
     pub(in crate::sim) fn note_kubelet_asleep(&mut self, asleep: Option<(u64, i64)>) {
         self.changes_mut().kubelet_asleep = asleep;
+    }
+
+    /// The pods the kubelet's last pass left synced and unaffected ([`KubeletGroup`]); `None` in
+    /// the full passes.
+    pub(in crate::sim) fn kubelet_group(&self) -> Option<(u64, &[u64])> {
+        let changes = self.changes();
+        let group = changes.kubelet_group.as_ref().filter(|_| !changes.full_passes)?;
+        group.synced.as_deref().map(|synced| (group.world, synced))
+    }
+
+    /// Records what the kubelet's pass at `world` leaves behind for its next one: it synced
+    /// these pods (by uid) and found every other pod it wrote unaffected.
+    pub(in crate::sim) fn note_kubelet_group(&mut self, world: u64, synced: Vec<u64>) {
+        let changes = self.changes_mut();
+        // Pods synced at this world before the pass (it had not moved) stay exceptions.
+        let before = match changes.kubelet_group.take() {
+            Some(last) if last.world == world => last.synced,
+            Some(_) => Some(Vec::new()),
+            None => None,
+        };
+        let synced = before.map(|mut all| {
+            all.extend(synced);
+            all
+        });
+        // A long list would cost the next pass more than it saves.
+        let synced = synced.filter(|all| all.len() <= 64);
+        changes.kubelet_group = Some(KubeletGroup { world, synced });
     }
 
     /// Forgets the kubelet's verdicts on pods that are gone.

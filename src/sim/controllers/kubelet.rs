@@ -43,6 +43,9 @@ pub fn step(cluster: &mut Cluster) {
     // This pass visits every pod whenever the world changed, so its per-pod checks are kept to
     // a field compare or a hash lookup (ARCHITECTURE.md, "Invariants", the change counter).
     let mut quiet = QuietSince::default();
+    // The pods the last pass left synced and unaffected keep their verdict without asking, as
+    // long as no pod a service sees was written since (`sim::changes::KubeletGroup`).
+    let held = held_group(cluster);
     let mut earlier_work_seen = false;
     // Pods marked unaffected: those whose verdict held (already recorded) and those found so now.
     let mut untouched: Vec<usize> = Vec::new();
@@ -66,6 +69,17 @@ pub fn step(cluster: &mut Cluster) {
             // written since the pod's last look, when it was active on a live node (no node and
             // none of its own fields changed since: those writes are broad or logged), so the
             // checks below would pass too.
+            // What `quiet.verdict` would answer, `Some(false)`, for a pod of the group that was
+            // not written since; marked unaffected as below, while no earlier work was seen.
+            if let Some((group_world, written)) = &held
+                && !earlier_work_seen
+                && p.status.synced_world == *group_world
+                && now < p.status.wake_at
+                && !written.contains(&p.meta.uid)
+            {
+                untouched.push(i);
+                continue;
+            }
             let verdict = if now < p.status.wake_at { quiet.verdict(cluster, p, k) } else { None };
             if let Some(seen) = verdict
                 && ((!seen && !earlier_work_seen) || !container::reads_other_pods(cluster, p))
@@ -113,6 +127,7 @@ pub fn step(cluster: &mut Cluster) {
         // A pod whose verdict held is recorded already.
         cluster.note_kubelet_unaffected(newly_unaffected);
     }
+    let mut synced = Vec::new();
     for (k, decide) in work {
         let untouched = decide == Decide::InTurn
             && cluster.pods().get(&k).is_some_and(|p| {
@@ -126,9 +141,30 @@ pub fn step(cluster: &mut Cluster) {
                 cluster.note_kubelet_unaffected([uid]);
             }
         } else {
+            synced.extend(cluster.pods().get(&k).map(|p| p.meta.uid));
             sync_pod(cluster, &k, world);
         }
     }
+    cluster.note_kubelet_group(world, synced);
+}
+
+/// The last pass's group (`sim::changes::KubeletGroup`) when its verdicts hold for this pass:
+/// its world, and the pods of it that do not go without asking (those it synced, and those
+/// written since), by uid. `None` when anything but pods was written since, or a pod a service
+/// sees (then a pod that reads other pods must be asked).
+fn held_group(cluster: &Cluster) -> Option<(u64, Vec<u64>)> {
+    let (world, synced) = cluster.kubelet_group()?;
+    if world == cluster.world() {
+        // Its pods are asleep, synced at this world: the pass passes over them anyway.
+        return None;
+    }
+    let narrow = cluster.narrow_since(world)?;
+    if narrow.seen_by_services(cluster) {
+        return None;
+    }
+    let mut written = synced.to_vec();
+    written.extend(narrow.pods.iter().filter_map(|t| cluster.pods().get(&t.key)).map(|p| p.meta.uid));
+    Some((world, written))
 }
 
 /// Whether a pod's last verdict, unaffected, still holds: the kubelet found it unaffected at its
