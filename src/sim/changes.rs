@@ -35,6 +35,9 @@ pub(in crate::sim) struct Changes {
     kubelet_asleep: Option<(u64, i64)>,
     /// What the kubelet's last pass leaves behind for its next one ([`KubeletGroup`]).
     kubelet_group: Option<KubeletGroup>,
+    /// The earliest time a pod's graceful deletion ends (`None`: no pod is terminating), as of
+    /// a world ([`Cluster::earliest_termination`]).
+    termination: Option<(u64, Option<i64>)>,
     /// Every controller takes its full pass (the differential test's reference).
     pub full_passes: bool,
 }
@@ -264,6 +267,29 @@ impl Cluster {
         changes.kubelet_group = Some(KubeletGroup { world, synced });
     }
 
+    /// When the first graceful deletion under way ends (`None`: no pod is terminating). Known
+    /// from the last answer and the pods written since when only pods were: only a write to a
+    /// pod sets its `terminating_until`. The bound may be early (a pod that was removed since),
+    /// never late; the garbage collector's pass decides exactly and records what it leaves.
+    pub(in crate::sim) fn earliest_termination(&self) -> Option<i64> {
+        let changes = self.changes();
+        let since = changes.termination.and_then(|(world, earliest)| {
+            if world == self.world() {
+                return Some(earliest);
+            }
+            let narrow = self.narrow_since(world)?;
+            let written = narrow.pods.iter().filter_map(|t| self.pods().get(&t.key)?.status.terminating_until);
+            Some(written.chain(earliest).min())
+        });
+        since.unwrap_or_else(|| self.pods().values().filter_map(|p| p.status.terminating_until).min())
+    }
+
+    /// Records the earliest time a graceful deletion under way ends, as of now.
+    pub(in crate::sim) fn note_earliest_termination(&mut self, earliest: Option<i64>) {
+        let world = self.world();
+        self.changes_mut().termination = Some((world, earliest));
+    }
+
     /// Forgets the kubelet's verdicts on pods that are gone.
     pub(in crate::sim) fn forget_kubelet_verdicts(&mut self) {
         if self.changes().unaffected.len() > self.pods().len() + 64 {
@@ -354,6 +380,20 @@ mod tests {
         assert!(c.kubelet_asleep_until().is_some());
         c.set_full_passes(true);
         assert_eq!(c.kubelet_asleep_until(), None, "the full passes always look");
+    }
+
+    #[test]
+    fn the_earliest_termination_follows_pods_written_since_and_the_collector() {
+        let mut c = settled();
+        c.step();
+        assert_eq!(c.earliest_termination(), None, "nothing is terminating");
+        let k = some_pod(&c);
+        c.terminate_pod(&k.0, &k.1);
+        let due = c.pods().get(&k).and_then(|p| p.status.terminating_until).expect("terminating");
+        assert_eq!(c.earliest_termination(), Some(due), "known from the pod written since");
+        c.step();
+        assert!(!c.pods().contains_key(&k), "collected once its grace period ended");
+        assert_eq!(c.earliest_termination(), c.pods().values().filter_map(|p| p.status.terminating_until).min());
     }
 
     #[test]

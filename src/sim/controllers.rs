@@ -188,8 +188,9 @@ impl Cluster {
 /// and old events.
 fn collect_garbage(cluster: &mut Cluster) {
     let now = cluster.now;
-    let due = cluster.pods().values().any(|p| p.status.terminating_until.is_some_and(|t| t <= now));
-    if due {
+    // Most steps no deletion is due: known without a pass over the pods (`sim::changes`).
+    let earliest = cluster.earliest_termination();
+    if earliest.is_some_and(|t| t <= now) {
         let ready_nodes: std::collections::BTreeSet<String> =
             cluster.nodes().values().filter(|n| n.is_ready()).map(|n| n.meta.name.clone()).collect();
         // A pod on a dead node stays Terminating: nobody can confirm it stopped.
@@ -208,6 +209,10 @@ fn collect_garbage(cluster: &mut Cluster) {
             cluster.remove_pod(&k);
         }
         cluster.forget_kubelet_verdicts();
+        let left = cluster.pods().values().filter_map(|p| p.status.terminating_until).min();
+        cluster.note_earliest_termination(left);
+    } else {
+        cluster.note_earliest_termination(earliest);
     }
     // Evicted (Failed) pods of a replica set beyond a handful are cleaned up, as the pod GC does.
     let cutoff = now - 3600;
