@@ -108,14 +108,17 @@ fn finish(cluster: &mut Cluster, k: &(String, String), outcome: JobOutcome, acti
 
 fn reconcile(cluster: &mut Cluster, k: &(String, String), c: &Counts) {
     let now = cluster.now;
-    let Some(job) = cluster.jobs().get(k).cloned() else { return };
     let (ns, name) = (k.0.as_str(), k.1.as_str());
+    // A finished job (most of a cron job's history) is only waiting for its time to live: asked
+    // without a copy.
+    let Some(job) = cluster.jobs().get(k) else { return };
     if job.finished() {
-        if expired(&job, now) {
+        if expired(job, now) {
             let _ = cluster.delete_workload(Kind::Job, ns, name);
         }
         return;
     }
+    let job = job.clone();
     let started = job.status.start_time.unwrap_or(now);
     if let Some(j) = cluster.jobs_mut_status_only().get_mut(k) {
         j.status.start_time = Some(started);
