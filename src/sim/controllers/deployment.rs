@@ -276,102 +276,88 @@ pub fn update_status(cluster: &mut Cluster) {
 /// step the world changed, often for one batch pod.
 pub fn update_deployments(cluster: &mut Cluster) {
     let now = cluster.now;
-    // The replica sets by the namespace and name of their owner, grouped once for the pass (in
-    // store order, as a filter per deployment finds them).
-    let mut sets_by_owner: std::collections::BTreeMap<(&str, &str), Vec<&ReplicaSet>> =
-        std::collections::BTreeMap::new();
-    for rs in cluster.replicasets().values() {
-        if let Some(owner) = &rs.meta.owner {
-            sets_by_owner.entry((rs.meta.namespace.as_str(), owner.name.as_str())).or_default().push(rs);
+    // Written while the replica sets are read in place: the deployments are taken out of the
+    // cluster for the pass and put back (status only, as through the accessor), so nothing read
+    // from a set is copied.
+    let mut deployments = std::mem::take(cluster.deployments_mut_status_only());
+    {
+        // The replica sets by the namespace and name of their owner, grouped once for the pass
+        // (in store order, as a filter per deployment finds them).
+        let mut sets_by_owner: std::collections::BTreeMap<(&str, &str), Vec<&ReplicaSet>> =
+            std::collections::BTreeMap::new();
+        for rs in cluster.replicasets().values() {
+            if let Some(owner) = &rs.meta.owner {
+                sets_by_owner.entry((rs.meta.namespace.as_str(), owner.name.as_str())).or_default().push(rs);
+            }
         }
-    }
-    let counted: Vec<Counted> = cluster
-        .deployments()
-        .iter()
-        .map(|(k, d)| {
+        for (k, d) in &mut deployments {
             // A deployment's key is its namespace and name, the owner's in its sets.
             let sets: &[&ReplicaSet] = sets_by_owner.get(&(k.0.as_str(), k.1.as_str())).map_or(&[], Vec::as_slice);
-            let newest = sets.iter().find(|rs| rs.revision == d.status.revision);
-            let replicas: u32 = sets.iter().map(|rs| rs.current).sum();
-            let updated = newest.map_or(0, |rs| rs.current);
-            let updated_ready = newest.map_or(0, |rs| rs.available);
-            let unavailable_allowed = match &d.strategy {
-                Strategy::RollingUpdate { max_unavailable, .. } => parse_bound(max_unavailable, d.replicas, false),
-                Strategy::Recreate => 0,
-            };
-            Counted {
-                replicas,
-                updated,
-                updated_ready,
-                ready: sets.iter().map(|rs| rs.ready).sum(),
-                available: sets.iter().map(|rs| rs.available).sum(),
-                new_name: newest.map(|rs| rs.meta.name.clone()).unwrap_or_default(),
-                failure: sets.iter().find_map(|rs| rs.create_error.clone()),
-                unavailable_allowed,
-                complete: updated == d.replicas && updated_ready == d.replicas && replicas == d.replicas,
-                progressed: updated_ready > d.status.updated_available || updated > d.status.updated,
-            }
-        })
-        .collect();
-    for (d, c) in cluster.deployments_mut_status_only().values_mut().zip(counted) {
-        let deadline = i64::from(d.progress_deadline_seconds);
-        let Counted { replicas, updated, updated_ready, ready, available, new_name, failure, .. } = c;
-        if c.progressed || c.complete {
-            d.status.last_progress = now;
+            update_deployment(d, sets, now);
         }
-        d.status.replicas = replicas;
-        d.status.updated = updated;
-        d.status.updated_available = updated_ready;
-        d.status.ready = ready;
-        d.status.available = available;
-        d.status.observed_generation = d.status.generation;
-        let min_available = d.replicas.saturating_sub(c.unavailable_allowed);
-        let (status, reason, message) = if available >= min_available {
-            ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.".to_owned())
-        } else {
-            ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".to_owned())
-        };
-        set_condition(&mut d.status.conditions, "Available", status, reason, &message, now);
-        let (status, reason, message) = if d.paused {
-            ("Unknown", "DeploymentPaused", "Deployment is paused".to_owned())
-        } else if c.complete {
-            ("True", "NewReplicaSetAvailable", format!("ReplicaSet \"{new_name}\" has successfully progressed."))
-        } else if now - d.status.last_progress > deadline {
-            ("False", "ProgressDeadlineExceeded", format!("ReplicaSet \"{new_name}\" has timed out progressing."))
-        } else {
-            ("True", "ReplicaSetUpdated", format!("ReplicaSet \"{new_name}\" is progressing."))
-        };
-        set_condition(&mut d.status.conditions, "Progressing", status, reason, &message, now);
-        match failure {
-            Some(message) => {
-                set_condition(&mut d.status.conditions, "ReplicaFailure", "True", "FailedCreate", &message, now);
-            }
-            None => d.status.conditions.retain(|c| c.kind != "ReplicaFailure"),
+    }
+    *cluster.deployments_mut_status_only() = deployments;
+}
+
+/// One deployment's status from its replica sets as they stand.
+fn update_deployment(d: &mut Deployment, sets: &[&ReplicaSet], now: i64) {
+    let newest = sets.iter().find(|rs| rs.revision == d.status.revision);
+    let replicas: u32 = sets.iter().map(|rs| rs.current).sum();
+    let updated = newest.map_or(0, |rs| rs.current);
+    let updated_ready = newest.map_or(0, |rs| rs.available);
+    let unavailable_allowed = match &d.strategy {
+        Strategy::RollingUpdate { max_unavailable, .. } => parse_bound(max_unavailable, d.replicas, false),
+        Strategy::Recreate => 0,
+    };
+    let ready = sets.iter().map(|rs| rs.ready).sum();
+    let available = sets.iter().map(|rs| rs.available).sum();
+    let new_name = newest.map_or("", |rs| rs.meta.name.as_str());
+    let failure = sets.iter().find_map(|rs| rs.create_error.as_deref());
+    let complete = updated == d.replicas && updated_ready == d.replicas && replicas == d.replicas;
+    let progressed = updated_ready > d.status.updated_available || updated > d.status.updated;
+    let deadline = i64::from(d.progress_deadline_seconds);
+    if progressed || complete {
+        d.status.last_progress = now;
+    }
+    d.status.replicas = replicas;
+    d.status.updated = updated;
+    d.status.updated_available = updated_ready;
+    d.status.ready = ready;
+    d.status.available = available;
+    d.status.observed_generation = d.status.generation;
+    let min_available = d.replicas.saturating_sub(unavailable_allowed);
+    let (status, reason, message) = if available >= min_available {
+        ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+    } else {
+        ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+    };
+    set_condition(&mut d.status.conditions, "Available", status, reason, &[message], now);
+    let (status, reason, message) = if d.paused {
+        ("Unknown", "DeploymentPaused", ["Deployment is paused", "", ""])
+    } else if complete {
+        ("True", "NewReplicaSetAvailable", ["ReplicaSet \"", new_name, "\" has successfully progressed."])
+    } else if now - d.status.last_progress > deadline {
+        ("False", "ProgressDeadlineExceeded", ["ReplicaSet \"", new_name, "\" has timed out progressing."])
+    } else {
+        ("True", "ReplicaSetUpdated", ["ReplicaSet \"", new_name, "\" is progressing."])
+    };
+    set_condition(&mut d.status.conditions, "Progressing", status, reason, &message, now);
+    match failure {
+        Some(message) => {
+            set_condition(&mut d.status.conditions, "ReplicaFailure", "True", "FailedCreate", &[message], now);
         }
+        None => d.status.conditions.retain(|c| c.kind != "ReplicaFailure"),
     }
 }
 
-/// What [`update_deployments`] works out for one deployment from its replica sets, before it
-/// writes any deployment.
-struct Counted {
-    replicas: u32,
-    updated: u32,
-    updated_ready: u32,
-    ready: u32,
-    available: u32,
-    new_name: String,
-    failure: Option<String>,
-    unavailable_allowed: u32,
-    complete: bool,
-    progressed: bool,
-}
-
+/// Sets a condition; its message is the concatenation of `message`'s parts, written into the
+/// condition's own string (no message is formatted anew for every deployment at every pass).
 fn set_condition(
     conditions: &mut Vec<DeploymentCondition>,
     kind: &str,
     status: &str,
     reason: &str,
-    message: &str,
+    message: &[&str],
     now: i64,
 ) {
     match conditions.iter_mut().find(|c| c.kind == kind) {
@@ -381,13 +367,16 @@ fn set_condition(
             }
             status.clone_into(&mut c.status);
             reason.clone_into(&mut c.reason);
-            message.clone_into(&mut c.message);
+            c.message.clear();
+            for part in message {
+                c.message.push_str(part);
+            }
         }
         None => conditions.push(DeploymentCondition {
             kind: kind.to_owned(),
             status: status.to_owned(),
             reason: reason.to_owned(),
-            message: message.to_owned(),
+            message: message.concat(),
             since: now,
         }),
     }
