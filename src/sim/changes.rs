@@ -38,6 +38,9 @@ pub(in crate::sim) struct Changes {
     /// The earliest time a pod's graceful deletion ends (`None`: no pod is terminating), as of
     /// a world ([`Cluster::earliest_termination`]).
     termination: Option<(u64, Option<i64>)>,
+    /// The world at which the scheduler last found no pod waiting for it
+    /// ([`Cluster::nothing_to_schedule`]).
+    scheduled: Option<u64>,
     /// Every controller takes its full pass (the differential test's reference).
     pub full_passes: bool,
 }
@@ -288,6 +291,20 @@ impl Cluster {
     pub(in crate::sim) fn note_earliest_termination(&mut self, earliest: Option<i64>) {
         let world = self.world();
         self.changes_mut().termination = Some((world, earliest));
+    }
+
+    /// Whether no pod waits for the scheduler (`waiting`), known without a pass over the pods:
+    /// none did when it last looked, and of the pods written since (only pods were), none does.
+    /// Only a write to a pod makes it wait: a new pod, or one written without a node.
+    pub(in crate::sim) fn nothing_to_schedule(&self, waiting: impl Fn(&Pod) -> bool) -> bool {
+        let Some(world) = self.changes().scheduled else { return false };
+        self.narrow_since(world).is_some_and(|n| !n.pods.iter().any(|t| self.pods().get(&t.key).is_some_and(&waiting)))
+    }
+
+    /// Records whether the scheduler found pods waiting for it, as of now.
+    pub(in crate::sim) fn note_scheduling(&mut self, waiting: bool) {
+        let world = self.world();
+        self.changes_mut().scheduled = (!waiting).then_some(world);
     }
 
     /// Forgets the kubelet's verdicts on pods that are gone.

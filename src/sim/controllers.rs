@@ -118,6 +118,8 @@ impl Cluster {
             // The scheduler retries unschedulable pods at least this often even when nothing
             // changed, so a pod still Pending keeps a fresh FailedScheduling event.
             scheduler::step(self);
+        } else {
+            scheduler::carry(self);
         }
         // After the scheduler, so it sees this step's `FailedScheduling` verdicts.
         cluster_autoscaler::step(self);

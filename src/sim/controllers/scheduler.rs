@@ -18,18 +18,40 @@ enum VolumeNeed {
     StaticOnly(Vec<PersistentVolume>),
 }
 
+/// A pod this scheduler is to place.
+fn waiting(pod: &Pod) -> bool {
+    pod.status.node.is_none()
+        && pod.is_active()
+        && pod.spec.scheduler_name.as_deref().is_none_or(|s| s == "default-scheduler")
+}
+
+/// On a step the scheduler sits out, carries forward that no pod waits for it (the change log
+/// forgets old writes, so what it knew would otherwise be lost and the next step would look at
+/// every pod).
+pub fn carry(cluster: &mut Cluster) {
+    if cluster.nothing_to_schedule(waiting) {
+        cluster.note_scheduling(false);
+    }
+}
+
 pub fn step(cluster: &mut Cluster) {
+    // Most changing steps have no pod to place: known from the pods written since the last look.
+    if cluster.nothing_to_schedule(waiting) {
+        cluster.note_scheduling(false);
+        return;
+    }
     let pending: Vec<(String, String)> = cluster
         .pods()
         .iter()
-        .filter(|(_, p)| p.status.node.is_none() && p.is_active())
-        .filter(|(_, p)| p.spec.scheduler_name.as_deref().is_none_or(|s| s == "default-scheduler"))
+        .filter(|(_, p)| waiting(p))
         .map(|(k, p)| (std::cmp::Reverse(crate::sim::priority::of(p)), k.clone()))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         // The scheduling queue pops the highest priority first.
         .map(|(_, k)| k)
         .collect();
+    // Placed or not, the pods are looked at again next time.
+    cluster.note_scheduling(!pending.is_empty());
     if pending.is_empty() {
         return;
     }
