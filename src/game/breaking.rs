@@ -328,6 +328,38 @@ impl Breaking {
         }
     }
 
+    /// The composition as it stands: each pick's card and target (`KIND/NAMESPACE/NAME`), in
+    /// the order picked, and the proof's verdict on them (none since the last change). What a
+    /// room's record keeps of its break phase across a restart.
+    pub fn composition(&self) -> (Vec<(String, String)>, Option<&Fairness>) {
+        let picks = self.picks.iter().map(|(card, target)| (card.clone(), target.to_string())).collect();
+        (picks, self.fairness.as_ref())
+    }
+
+    /// Brings a composition kept across a restart back: each pick goes through the same checks
+    /// and events as a customer's (a card or target the deck or baseline no longer has is refused
+    /// and left out), and a composition that had been proven is proven again, so the verdict and
+    /// the composed incident are this code's own, never a file's. The requests refused.
+    pub fn restore(&mut self, picks: &[(String, String)], proven: bool) -> Vec<BreakError> {
+        let mut refused = Vec::new();
+        for (card, target) in picks {
+            let request = BreakRequest::Pick { card: card.clone(), target: Some(target.clone()) };
+            match self.execute(&request) {
+                Ok(Some(event)) => self.apply(event),
+                Ok(None) => {}
+                Err(e) => refused.push(e),
+            }
+        }
+        if proven {
+            match self.execute(&BreakRequest::Prove) {
+                Ok(Some(event)) => self.apply(event),
+                Ok(None) => {}
+                Err(e) => refused.push(e),
+            }
+        }
+        refused
+    }
+
     /// The card table the customer team sees.
     pub fn view(&self) -> BreakView {
         let left = self.budget.saturating_sub(self.spent());
@@ -481,6 +513,26 @@ mod tests {
         let card = b.view().picks[0].card.clone();
         run(&mut b, &BreakRequest::Drop(card)).expect("drops");
         assert!(b.proven().is_none() && b.view().fairness.is_none());
+    }
+
+    #[test]
+    fn a_restored_composition_is_the_same_picks_and_verdict() {
+        let mut b = breaking(Difficulty::Hard);
+        let first = b.view().hand[0].clone();
+        run(&mut b, &BreakRequest::Pick { card: first.card.clone(), target: Some(first.targets[0].clone()) })
+            .expect("picks");
+        run(&mut b, &BreakRequest::Prove).expect("proves");
+        let (picks, fairness) = b.composition();
+        let proven = fairness.is_some();
+        let mut again = breaking(Difficulty::Hard);
+        assert!(again.restore(&picks, proven).is_empty(), "every pick restores");
+        assert_eq!(again.view(), b.view(), "the same table, verdict and all");
+        assert_eq!(again.proven().is_some(), b.proven().is_some());
+        let bad = vec![("no-such-card".to_owned(), first.targets[0].clone())];
+        let mut other = breaking(Difficulty::Hard);
+        let refused = other.restore(&bad, false);
+        assert!(matches!(refused.as_slice(), [BreakError::UnknownCard(_)]), "{refused:?}");
+        assert!(other.view().picks.is_empty());
     }
 
     #[test]

@@ -437,6 +437,28 @@ impl Rooms {
     }
 }
 
+/// A lobby's break phase as its record kept it: the same baseline, budget and seed, the picks
+/// made again and, if they had been proven, proven again (`Breaking::restore`). A pick the deck
+/// or the baseline no longer takes is left out, and said in the log.
+fn restore_break(
+    record: &persist::RoomRecord,
+    kept: &persist::BreakRecord,
+) -> anyhow::Result<crate::game::breaking::Breaking> {
+    let phase = BreakPhase { baseline: Some(kept.baseline.clone()) };
+    let Some(mut breaking) = Rooms::breaking_for(record.seed, record.difficulty, Some(&phase))? else {
+        anyhow::bail!("no break phase");
+    };
+    let picks: Vec<(String, String)> = kept.picks.iter().map(|p| (p.card.clone(), p.target.clone())).collect();
+    for refused in breaking.restore(&picks, kept.fairness.is_some()) {
+        tracing::warn!(code = %record.code, "a pick of the kept break phase is left out: {refused}");
+    }
+    let now = breaking.composition().1.cloned();
+    if now != kept.fairness {
+        tracing::warn!(code = %record.code, "the kept break was proven again with another verdict: {now:?}");
+    }
+    Ok(breaking)
+}
+
 /// A bound server with its rooms, not yet accepting.
 pub struct Server {
     listener: TcpListener,
@@ -499,7 +521,18 @@ impl Server {
                     continue;
                 }
             };
-            let title = revived.game.scenario().title.clone();
+            let mut title = revived.game.scenario().title.clone();
+            let breaking = match record.breaking.as_ref().map(|kept| restore_break(&record, kept)).transpose() {
+                Ok(breaking) => breaking,
+                Err(e) => {
+                    tracing::warn!("room {code} not resumed: {e:#}");
+                    outcomes.push(Resumption::NotResumed { code, why: format!("its break phase: {e:#}") });
+                    continue;
+                }
+            };
+            if let Some(breaking) = &breaking {
+                title.clone_from(&breaking.business().title);
+            }
             let config = RoomConfig {
                 seed: record.seed,
                 turn_timer: record.turn_timer(),
@@ -507,7 +540,8 @@ impl Server {
                 data_dir: Some(data.clone()),
                 keep_result: false,
             };
-            let start = Start::Restored { revived, members: record.members };
+            let breaking = breaking.map(Box::new);
+            let start = Start::Restored { revived, members: record.members, breaking, origin: record.origin };
             let opening =
                 Opening { config, keep: Some(Arc::clone(&dir)), start, ends: self.rooms.ends.clone(), team: None };
             match self.rooms.registry.adopt(code.clone(), opening).await {

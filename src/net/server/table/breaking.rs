@@ -57,6 +57,8 @@ impl Table {
         );
         self.breaking = Some(breaking);
         self.origin = None;
+        // The record keeps the break phase.
+        self.dirty = true;
     }
 
     /// A customer seat's request in the lobby; a change to the composition refreshes what the
@@ -80,6 +82,8 @@ impl Table {
                 if let Some(breaking) = &mut self.breaking {
                     breaking.apply(event);
                 }
+                // A restart brings the composition back as it is now.
+                self.dirty = true;
                 self.push_break(None);
                 return Flow::Refresh;
             }
