@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use kombat::game::breaking::{BreakRequest, BreakView};
+use kombat::game::breaking::{BreakRequest, BreakView, NotYet};
 use kombat::game::draw::{Request, draw};
 use kombat::game::journal::{Journal, replay_with};
 use kombat::game::view::RoleView;
@@ -175,7 +175,8 @@ async fn a_customer_composes_and_proves_a_break_and_a_troubleshooter_fixes_it() 
     cat.ask(BreakRequest::Pick { card: "no-such-card".into(), target: None }).await;
     cat.until("the refusal", |e, _| matches!(e, ClientEvent::Notice(t) if t.contains("no card named"))).await;
     cat.client.send(ClientCommand::Start).await.expect("sent");
-    cat.until("no start yet", |e, _| matches!(e, ClientEvent::Notice(t) if t.contains("not proven fair"))).await;
+    // Typed: each front end words it (line mode names /pick and /prove, the game screen its keys).
+    cat.until("no start yet", |e, _| matches!(e, ClientEvent::NotYet(NotYet::Unproven))).await;
 
     // Two cards on their targets, then the proof.
     for (card, target) in &drawn.picks {

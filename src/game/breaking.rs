@@ -55,6 +55,27 @@ pub enum BreakError {
     NothingPicked,
 }
 
+/// Why a room with a break phase may not start yet, as the server tells the player who asked. It
+/// is typed, not worded, because each front end says how to get past it in its own terms (line
+/// mode's `/pick` and `/prove`, the game screen's keys); [`NotYet::words`] is the plain sentence
+/// for the host's console and the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotYet {
+    /// A customer sits at the table and its composition is not proven fair.
+    Unproven,
+}
+
+impl NotYet {
+    /// The reason in words that name no front end's commands or keys.
+    pub fn words(self) -> &'static str {
+        match self {
+            NotYet::Unproven => {
+                "the customer team's break is not proven fair yet: it picks its cards and proves them first"
+            }
+        }
+    }
+}
+
 /// A card played, as the customer team's table shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Picked {
