@@ -304,6 +304,32 @@ impl Rooms {
         Self::breaking_for(seed, difficulty, self.configured_break().as_ref())
     }
 
+    /// A break phase on the baseline `name` names for a room opened with `seed` (a swapped
+    /// tournament's `next NAME`): a baseline's id, or a built-in scenario whose healthy cluster a
+    /// baseline is built on (`first-deploy` names `shop`).
+    pub fn breaking_on(
+        &self,
+        name: &str,
+        seed: u64,
+        difficulty: Difficulty,
+    ) -> anyhow::Result<crate::game::breaking::Breaking> {
+        let baselines = scenario::baselines().map_err(|e| anyhow::anyhow!("the baselines do not load: {e}"))?;
+        let found = baselines.iter().find(|b| b.id == name).or_else(|| {
+            baselines
+                .iter()
+                .find(|b| matches!(&b.cluster, scenario::business::ClusterSource::Scenario(id) if id == name))
+        });
+        let Some(business) = found else {
+            let ids: Vec<&str> = baselines.iter().map(|b| b.id.as_str()).collect();
+            anyhow::bail!(
+                "{name:?} is neither a baseline nor a scenario one is built on (baselines: {})",
+                ids.join(", ")
+            );
+        };
+        let phase = BreakPhase { baseline: Some(business.id.clone()) };
+        Self::breaking_for(seed, difficulty, Some(&phase))?.ok_or_else(|| anyhow::anyhow!("no break phase"))
+    }
+
     /// The break phase `break_phase` (none: no break phase) gives a room opened with `seed`.
     fn breaking_for(
         seed: u64,
