@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use kombat::game::breaking::{BreakRequest, BreakView};
+use kombat::game::breaking::{BreakRequest, BreakView, NotYet};
 use kombat::game::draw::{Request, draw};
 use kombat::game::journal::{Journal, replay_with};
 use kombat::game::view::RoleView;
 use kombat::game::{Action, Difficulty, Outcome, Phase, Seat, debrief};
 use kombat::net::client::{Client, ClientCommand, ClientConfig, ClientEvent};
 use kombat::net::protocol::RoleWish;
-use kombat::net::server::{Server, ServerConfig};
+use kombat::net::server::{NewRoom, Resumption, Server, ServerConfig};
 use tokio::time::{Instant, timeout_at};
 
 #[path = "support/breaks.rs"]
@@ -47,7 +47,14 @@ impl Player {
         loop {
             let event = timeout_at(deadline, self.client.next_event())
                 .await
-                .unwrap_or_else(|_| panic!("{:?} waited in vain for {what}", self.client.seat()))
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "{:?} waited in vain for {what} (notices: {:?}, phase {:?})",
+                        self.client.seat(),
+                        self.notices,
+                        self.view.as_ref().map(|v| &v.phase)
+                    )
+                })
                 .unwrap_or_else(|| panic!("the session ended while waiting for {what}"));
             let ended = self.view.as_ref().is_some_and(|v| matches!(v.phase, Phase::Ended(_)));
             match &event {
@@ -168,7 +175,8 @@ async fn a_customer_composes_and_proves_a_break_and_a_troubleshooter_fixes_it() 
     cat.ask(BreakRequest::Pick { card: "no-such-card".into(), target: None }).await;
     cat.until("the refusal", |e, _| matches!(e, ClientEvent::Notice(t) if t.contains("no card named"))).await;
     cat.client.send(ClientCommand::Start).await.expect("sent");
-    cat.until("no start yet", |e, _| matches!(e, ClientEvent::Notice(t) if t.contains("not proven fair"))).await;
+    // Typed: each front end words it (line mode names /pick and /prove, the game screen its keys).
+    cat.until("no start yet", |e, _| matches!(e, ClientEvent::NotYet(NotYet::Unproven))).await;
 
     // Two cards on their targets, then the proof.
     for (card, target) in &drawn.picks {
@@ -323,5 +331,155 @@ async fn without_a_human_customer_the_scripted_customer_draws_the_break() {
     assert_eq!(kept, kombat::scenario::to_ron(&drawn.scenario).expect("prints"));
     let _ = stop.send(());
     let _ = serving.await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A server on `dir` with a break phase on the baseline, resuming what an earlier one left there
+/// (the `kombat host` way); with its address and what became of each kept room.
+async fn serve_resuming(dir: &Path) -> (String, Vec<Resumption>, Server) {
+    let config = ServerConfig {
+        data_dir: Some(dir.to_path_buf()),
+        difficulty: Difficulty::Normal,
+        break_phase: true,
+        baseline: Some(BASELINE.to_owned()),
+        ..ServerConfig::default()
+    };
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let mut server = Server::bind("127.0.0.1:0".parse().expect("addr"), config.clone()).await.expect("binds");
+        match server.resume_rooms().await {
+            Ok(outcomes) => {
+                let addr = server.local_addr().expect("bound").to_string();
+                return (addr, outcomes, server);
+            }
+            // The stopped server's last table may hold the rooms directory for a moment more.
+            Err(e) if e.to_string().contains("in use by another") && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(e) => panic!("cannot resume: {e:#}"),
+        }
+    }
+}
+
+fn run(server: Server) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    (stop, serving)
+}
+
+/// Issue 14: a room hosted with `--break` survives a host restart. Restarted in its lobby, it is
+/// in the same break phase with the customer team's picks and the proof's verdict; restarted
+/// once its game started, it plays the composed incident on to a win, and the debrief is the
+/// composed incident's (the same as its journal replays to).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_break_room_survives_a_host_restart_in_its_lobby_and_in_its_game() {
+    let (seed, drawn) = breaks::two_card_break(BASELINE);
+    let dir = std::env::temp_dir().join(format!("kombat-net-break-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let (addr, outcomes, server) = serve_resuming(&dir).await;
+    assert!(outcomes.is_empty());
+    let room = server.rooms().create_seeded("first-deploy", seed).await.expect("a room");
+    let (stop, serving) = run(server);
+    let mut cat = Player::join(&addr, &room.code, "Cat", RoleWish::Customer).await;
+    let tam = Player::join(&addr, &room.code, "Tam", RoleWish::Troubleshooter).await;
+    for (card, target) in &drawn.picks {
+        cat.ask(BreakRequest::Pick { card: card.clone(), target: Some(target.to_string()) }).await;
+        let n = cat.table.as_ref().map_or(0, |t| t.picks.len()) + 1;
+        cat.until("the pick", |_, p| p.table.as_ref().is_some_and(|t| t.picks.len() == n)).await;
+    }
+    cat.ask(BreakRequest::Prove).await;
+    cat.until("the verdict", |_, p| p.table.as_ref().is_some_and(|t| t.fairness.is_some())).await;
+    let before = cat.table.clone().expect("a table");
+    assert!(before.fairness.as_ref().is_some_and(kombat::game::breaking::Fairness::is_fair));
+    let record = std::fs::read_to_string(dir.join("rooms").join(format!("{}.json", room.code))).expect("a record");
+    assert!(record.contains("\"version\": 2") && record.contains("\"breaking\""), "{record}");
+    // The host stops first: a client dropped while connected leaves its seat.
+    let _ = stop.send(());
+    serving.await.expect("stops");
+    drop((cat, tam));
+
+    // Restarted in the lobby: the same break phase, picks and verdict.
+    let (addr, outcomes, server) = serve_resuming(&dir).await;
+    let baseline_title = kombat::scenario::baselines()
+        .expect("baselines")
+        .into_iter()
+        .find(|b| b.id == BASELINE)
+        .map(|b| b.title)
+        .expect("the baseline");
+    assert_eq!(
+        outcomes,
+        vec![Resumption::Resumed(NewRoom {
+            code: room.code.clone(),
+            scenario: "first-deploy".into(),
+            title: baseline_title
+        })]
+    );
+    let (stop, serving) = run(server);
+    let mut cat = Player::join(&addr, &room.code, "Cat", RoleWish::Customer).await;
+    assert_eq!(cat.client.seat(), Seat::Customer(0), "the customer's seat back by name");
+    let mut tam = Player::join(&addr, &room.code, "Tam", RoleWish::Troubleshooter).await;
+    cat.ask(BreakRequest::Show).await;
+    cat.until("the card table", |_, p| p.table.is_some()).await;
+    assert_eq!(cat.table.as_ref(), Some(&before), "the same picks and verdict");
+    assert!(tam.table.is_none(), "a responder still gets no card table");
+    cat.client.send(ClientCommand::Start).await.expect("sent");
+    tam.until("the game after the lobby's restart", |_, p| p.view.as_ref().is_some_and(|v| v.phase == Phase::Playing))
+        .await;
+    let view = tam.view.clone().expect("a view");
+    assert_eq!((view.title.as_str(), view.turn_limit), (drawn.scenario.title.as_str(), drawn.scenario.turn_limit));
+    let record = std::fs::read_to_string(dir.join("rooms").join(format!("{}.json", room.code))).expect("a record");
+    assert!(record.contains("\"origin\": \"Composed\"") && !record.contains("\"breaking\""), "{record}");
+    // The host stops first: a client dropped while connected leaves its seat.
+    let _ = stop.send(());
+    serving.await.expect("stops");
+    drop((cat, tam));
+
+    // Restarted in the game: it plays the composed incident on.
+    let (addr, outcomes, server) = serve_resuming(&dir).await;
+    assert!(matches!(outcomes.as_slice(), [Resumption::Resumed(r)] if r.title == drawn.scenario.title), "{outcomes:?}");
+    let (stop, serving) = run(server);
+    let mut tam = Player::join(&addr, &room.code, "Tam", RoleWish::Troubleshooter).await;
+    assert_eq!(tam.client.seat(), Seat::Troubleshooter(0));
+    tam.until("the resumed game", |_, p| p.view.as_ref().is_some_and(|v| v.phase == Phase::Playing)).await;
+    assert_eq!(tam.view.as_ref().map(|v| v.title.clone()), Some(drawn.scenario.title.clone()));
+    for line in &drawn.scenario.solution {
+        match line.strip_prefix("/wait") {
+            Some(n) => {
+                for _ in 0..n.trim().parse::<u32>().unwrap_or(1) {
+                    tam.next_turn().await;
+                }
+            }
+            None => tam.command(line).await,
+        }
+        if tam.view.as_ref().is_some_and(|v| matches!(v.phase, Phase::Ended(_))) {
+            break;
+        }
+    }
+    for _ in 0..20 {
+        if tam.view.as_ref().is_some_and(|v| matches!(v.phase, Phase::Ended(_))) {
+            break;
+        }
+        tam.next_turn().await;
+    }
+    let end = tam.view.clone().expect("a view");
+    assert!(matches!(end.phase, Phase::Ended(Outcome::Won { .. })), "won: {:?}", end.phase);
+    let told = end.debrief.as_deref().expect("the debrief");
+    let causes: Vec<String> = drawn.scenario.game.all_causes().iter().map(ToString::to_string).collect();
+    assert_eq!(told.causes, causes, "the debrief is the composed incident's");
+    let journal_path = journals(&dir).into_iter().find(|p| p.extension().is_some_and(|e| e == "jsonl")).expect("one");
+    let text = std::fs::read_to_string(journal_path.with_extension("ron")).expect("the composed scenario");
+    let journal = Journal::parse(&std::fs::read_to_string(&journal_path).expect("reads")).expect("parses");
+    let replayed = replay_with(&journal, &text, |_, _| {}).expect("replays");
+    assert_eq!(
+        serde_json::to_string(&debrief::for_game(&replayed).expect("a debrief")).expect("serializes"),
+        serde_json::to_string(told).expect("serializes"),
+        "the journal across both restarts replays to the same debrief"
+    );
+    let _ = stop.send(());
+    serving.await.expect("stops");
+    drop(tam);
     let _ = std::fs::remove_dir_all(&dir);
 }

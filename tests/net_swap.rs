@@ -308,3 +308,70 @@ async fn two_teams_break_for_each_other_and_the_board_counts_fix_and_break() {
     let _ = stop.send(Farewell::Stopped);
     timeout(PATIENCE, serving).await.expect("stops").expect("cleanly");
 }
+
+/// `next NAME` in a swapped tournament opens every room's new break phase on the baseline NAME
+/// names (its id, or a scenario a baseline is built on); a bare `next` keeps that baseline; a
+/// name that is neither changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn next_with_a_name_moves_every_rooms_break_to_that_baseline() {
+    let config = ServerConfig {
+        difficulty: Difficulty::Normal,
+        break_phase: true,
+        baseline: Some(BASELINE.to_owned()),
+        ..ServerConfig::default()
+    };
+    let server = Server::bind("127.0.0.1:0".parse().expect("addr"), config).await.expect("binds");
+    let addr = server.local_addr().expect("bound").to_string();
+    let rooms = server.rooms();
+    let incident = rooms.incident("first-deploy", Some(5), Difficulty::Normal).expect("the incident");
+    let tournament = rooms.create_tournament(2, incident).await.expect("a tournament");
+    let room: Vec<String> = tournament.teams.iter().map(|(_, r)| r.code.clone()).collect();
+    let opened = tournament.teams.iter().map(|(_, r)| r.clone()).collect();
+    let mut console =
+        HostConsole::new(rooms, addr.clone(), "first-deploy".into(), opened, None).with_tournament(tournament);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<Farewell>();
+    let serving = tokio::spawn(server.run_until(async { stopped.await.unwrap_or(Farewell::Restart) }));
+    let mut breakers = vec![
+        Player::join(&addr, &room[0], "Dee", RoleWish::Customer).await,
+        Player::join(&addr, &room[1], "Cat", RoleWish::Customer).await,
+    ];
+    for player in &mut breakers {
+        player.ask(BreakRequest::Show).await;
+        player.until("the first table", |_, p| p.table.as_ref().is_some_and(|t| t.baseline == BASELINE)).await;
+    }
+
+    // By a baseline's id, then by the scenario a baseline is built on, then again bare.
+    let bakery_scenario = kombat::scenario::baselines()
+        .expect("baselines")
+        .into_iter()
+        .find(|b| b.id == "bakery")
+        .and_then(|b| match b.cluster {
+            kombat::scenario::business::ClusterSource::Scenario(id) => Some(id),
+            kombat::scenario::business::ClusterSource::Inline(_) => None,
+        })
+        .expect("the bakery is built on a scenario");
+    for (line, baseline) in
+        [("next lockers", "lockers"), (&*format!("next {bakery_scenario}"), "bakery"), ("next", "bakery")]
+    {
+        let said = console.answer(line).await;
+        assert!(said.contains("a new break phase"), "{line}: {said}");
+        for player in &mut breakers {
+            player.ask(BreakRequest::Show).await;
+            player
+                .until(&format!("the table on {baseline}"), |_, p| {
+                    p.table.as_ref().is_some_and(|t| t.baseline == baseline && t.picks.is_empty())
+                })
+                .await;
+        }
+    }
+    let refused = console.answer("next no-such-place").await;
+    assert!(refused.starts_with("cannot open the break phase") && refused.contains("lockers"), "{refused}");
+    let board = console.answer("board").await;
+    assert!(board.contains("round 4"), "a refused next opens no round: {board}");
+
+    for player in &breakers {
+        let _ = player.client.send(ClientCommand::Leave).await;
+    }
+    let _ = stop.send(Farewell::Stopped);
+    timeout(PATIENCE, serving).await.expect("stops").expect("cleanly");
+}

@@ -4,7 +4,7 @@
 //! malformed; arbitrary bytes never panic the decoder; a message over 64 KiB is refused.
 
 use bytes::BytesMut;
-use kombat::game::breaking::{BreakRequest, BreakView, Fairness, HandCard, Picked};
+use kombat::game::breaking::{BreakRequest, BreakView, Fairness, HandCard, NotYet, Picked};
 use kombat::game::score::Grade;
 use kombat::game::tournament::{Leaderboard, Standing, Status, TeamBoard, TeamRow, Total, TournamentView};
 use kombat::game::view::{Board, Panel, RoleView, Seated};
@@ -31,7 +31,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn client_examples() -> Vec<(&'static str, ClientMsg, &'static str)> {
     vec![
-        ("Hello", ClientMsg::Hello { protocol_version: 8 }, "00 08"),
+        ("Hello", ClientMsg::Hello { protocol_version: 9 }, "00 09"),
         (
             "Join",
             ClientMsg::Join { code: "7K3QM-9XW2A".into(), name: "Ana".into(), role: RoleWish::Troubleshooter },
@@ -166,7 +166,7 @@ fn leaderboard() -> Leaderboard {
 
 fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
     vec![
-        ("Welcome", ServerMsg::Welcome { protocol_version: 8 }, "00 08"),
+        ("Welcome", ServerMsg::Welcome { protocol_version: 9 }, "00 09"),
         (
             "Refused",
             ServerMsg::Refused { reason: "no room has the code 7K3QM-9XW2A".into() },
@@ -258,6 +258,7 @@ fn server_examples() -> Vec<(&'static str, ServerMsg, &'static str)> {
             ServerMsg::Stopped { reason: "the host ended the game night".into() },
             "08 1d 74 68 65 20 68 6f 73 74 20 65 6e 64 65 64\n20 74 68 65 20 67 61 6d 65 20 6e 69 67 68 74",
         ),
+        ("NotYet", ServerMsg::NotYet { reason: NotYet::Unproven }, "09 00"),
     ]
 }
 
@@ -274,7 +275,7 @@ where
 
 #[test]
 fn every_message_has_the_bytes_the_doc_shows() {
-    assert_eq!(PROTOCOL_VERSION, 8, "a new version needs new examples here and in docs/protocol.md");
+    assert_eq!(PROTOCOL_VERSION, 9, "a new version needs new examples here and in docs/protocol.md");
     for (name, message, expected) in client_examples() {
         check(name, &message, expected);
     }
@@ -304,10 +305,10 @@ fn a_frame_is_a_big_endian_length_then_the_payload() {
     let payload = codec::encode(&ClientMsg::Hello { protocol_version: PROTOCOL_VERSION }).expect("encodes");
     let mut wire = BytesMut::new();
     codec::framing().encode(payload, &mut wire).expect("frames");
-    assert_eq!(hex(&wire), "00 00 00 02 00 08");
-    assert!(DOC.contains("```\n00 00 00 02 00 08\n```"));
+    assert_eq!(hex(&wire), "00 00 00 02 00 09");
+    assert!(DOC.contains("```\n00 00 00 02 00 09\n```"));
     let frame = codec::framing().decode(&mut wire).expect("a frame").expect("complete");
-    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 8 });
+    assert_eq!(codec::decode::<ClientMsg>(&frame).expect("decodes"), ClientMsg::Hello { protocol_version: 9 });
 }
 
 #[test]

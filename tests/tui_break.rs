@@ -11,7 +11,7 @@ use screen::draw;
 use std::sync::Arc;
 
 use insta::assert_snapshot;
-use kombat::game::breaking::{BreakRequest, BreakView, Breaking, Fairness};
+use kombat::game::breaking::{BreakRequest, BreakView, Breaking, Fairness, NotYet};
 use kombat::game::draw::{Request, draw as draw_incident};
 use kombat::game::{Difficulty, Seat};
 use kombat::net::client::LobbyView;
@@ -236,11 +236,12 @@ fn a_proven_composition_and_a_refused_start() {
             press(&mut app, KeyCode::Up);
         }
     }
-    // Before the proof: the server refuses the start, and the screen says why.
+    // Before the proof: the server refuses the start, and the screen says why in its own keys.
     assert_eq!(press(&mut app, KeyCode::F(6)), vec![Effect::Lobby(LobbyRequest::Start)]);
-    let refused = "the customer team's break is not proven fair yet: /pick cards, then /prove";
-    update(&mut app, Msg::Net(NetMsg::Notice(refused.to_owned())));
-    assert!(draw(&app, 80, 24).contains("not proven fair yet"));
+    update(&mut app, Msg::Net(NetMsg::NotYet(NotYet::Unproven)));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("enter picks cards, F2 proves them") && !screen.contains("/prove"), "{screen}");
+    snapshot_both("break_start_refused", &app);
 
     let effects = press(&mut app, KeyCode::F(2));
     assert_eq!(effects, vec![Effect::Lobby(LobbyRequest::Break(BreakRequest::Prove))]);
@@ -280,6 +281,12 @@ fn a_responder_in_a_break_room_sees_no_card_table() {
     let server = breaking();
     let app = joined(Seat::Troubleshooter(0), "tess", &server);
     snapshot_both("break_responder_lobby", &app);
+    // A responder who leads the room and starts too early hears whom the game waits for, and
+    // no keys of a table it does not have.
+    let mut early = app.clone();
+    update(&mut early, Msg::Net(NetMsg::NotYet(NotYet::Unproven)));
+    let text = draw(&early, 80, 24);
+    assert!(text.contains("the game waits for it") && !text.contains("F2"), "{text}");
     for (w, h) in SIZES {
         let text = draw(&app, w, h);
         assert!(text.contains("composing"), "{text}");

@@ -370,6 +370,7 @@ impl<W: Write> LineMode<W> {
                 }
             }
             SeatEvent::Notice(text) => self.say(&format!("[notice] {}", sanitize(&text)))?,
+            SeatEvent::NotYet(reason) => self.say(&format!("[notice] {}", lines::not_yet_words(reason)))?,
             // Line mode prints no running countdown: it announces each timed turn once, and
             // `/status` says what is left.
             SeatEvent::TurnTimer(left) => {

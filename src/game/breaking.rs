@@ -55,6 +55,27 @@ pub enum BreakError {
     NothingPicked,
 }
 
+/// Why a room with a break phase may not start yet, as the server tells the player who asked. It
+/// is typed, not worded, because each front end says how to get past it in its own terms (line
+/// mode's `/pick` and `/prove`, the game screen's keys); [`NotYet::words`] is the plain sentence
+/// for the host's console and the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotYet {
+    /// A customer sits at the table and its composition is not proven fair.
+    Unproven,
+}
+
+impl NotYet {
+    /// The reason in words that name no front end's commands or keys.
+    pub fn words(self) -> &'static str {
+        match self {
+            NotYet::Unproven => {
+                "the customer team's break is not proven fair yet: it picks its cards and proves them first"
+            }
+        }
+    }
+}
+
 /// A card played, as the customer team's table shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Picked {
@@ -328,6 +349,38 @@ impl Breaking {
         }
     }
 
+    /// The composition as it stands: each pick's card and target (`KIND/NAMESPACE/NAME`), in
+    /// the order picked, and the proof's verdict on them (none since the last change). What a
+    /// room's record keeps of its break phase across a restart.
+    pub fn composition(&self) -> (Vec<(String, String)>, Option<&Fairness>) {
+        let picks = self.picks.iter().map(|(card, target)| (card.clone(), target.to_string())).collect();
+        (picks, self.fairness.as_ref())
+    }
+
+    /// Brings a composition kept across a restart back: each pick goes through the same checks
+    /// and events as a customer's (a card or target the deck or baseline no longer has is refused
+    /// and left out), and a composition that had been proven is proven again, so the verdict and
+    /// the composed incident are this code's own, never a file's. The requests refused.
+    pub fn restore(&mut self, picks: &[(String, String)], proven: bool) -> Vec<BreakError> {
+        let mut refused = Vec::new();
+        for (card, target) in picks {
+            let request = BreakRequest::Pick { card: card.clone(), target: Some(target.clone()) };
+            match self.execute(&request) {
+                Ok(Some(event)) => self.apply(event),
+                Ok(None) => {}
+                Err(e) => refused.push(e),
+            }
+        }
+        if proven {
+            match self.execute(&BreakRequest::Prove) {
+                Ok(Some(event)) => self.apply(event),
+                Ok(None) => {}
+                Err(e) => refused.push(e),
+            }
+        }
+        refused
+    }
+
     /// The card table the customer team sees.
     pub fn view(&self) -> BreakView {
         let left = self.budget.saturating_sub(self.spent());
@@ -481,6 +534,26 @@ mod tests {
         let card = b.view().picks[0].card.clone();
         run(&mut b, &BreakRequest::Drop(card)).expect("drops");
         assert!(b.proven().is_none() && b.view().fairness.is_none());
+    }
+
+    #[test]
+    fn a_restored_composition_is_the_same_picks_and_verdict() {
+        let mut b = breaking(Difficulty::Hard);
+        let first = b.view().hand[0].clone();
+        run(&mut b, &BreakRequest::Pick { card: first.card.clone(), target: Some(first.targets[0].clone()) })
+            .expect("picks");
+        run(&mut b, &BreakRequest::Prove).expect("proves");
+        let (picks, fairness) = b.composition();
+        let proven = fairness.is_some();
+        let mut again = breaking(Difficulty::Hard);
+        assert!(again.restore(&picks, proven).is_empty(), "every pick restores");
+        assert_eq!(again.view(), b.view(), "the same table, verdict and all");
+        assert_eq!(again.proven().is_some(), b.proven().is_some());
+        let bad = vec![("no-such-card".to_owned(), first.targets[0].clone())];
+        let mut other = breaking(Difficulty::Hard);
+        let refused = other.restore(&bad, false);
+        assert!(matches!(refused.as_slice(), [BreakError::UnknownCard(_)]), "{refused:?}");
+        assert!(other.view().picks.is_empty());
     }
 
     #[test]

@@ -5,14 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::game::breaking::{BreakRequest, BreakView};
+use crate::game::breaking::{BreakRequest, BreakView, NotYet};
 use crate::game::state::ChatLine;
 use crate::game::tournament::{Leaderboard, TournamentView};
 use crate::game::view::RoleView;
 use crate::game::{Action, Seat, Stamped};
 
 /// Bumped on every change to the messages below.
-pub const PROTOCOL_VERSION: u16 = 8;
+pub const PROTOCOL_VERSION: u16 = 9;
 
 /// The largest frame either side sends or accepts, header excluded.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -140,6 +140,11 @@ pub enum ServerMsg {
     /// its players resume.)
     Stopped {
         reason: String,
+    },
+    /// The game may not start yet, for a reason each front end words in its own terms (9: a
+    /// `Start` in a room whose break is not proven fair).
+    NotYet {
+        reason: NotYet,
     },
 }
 

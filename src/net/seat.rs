@@ -38,6 +38,9 @@ pub enum SeatEvent {
     Done { id: u64, result: Result<(), String> },
     /// Something to know that changes nothing (a warning from the room, a server's notice).
     Notice(String),
+    /// The game may not start yet (hosted rooms): a front end says why, and how to get past it,
+    /// in its own terms.
+    NotYet(crate::game::breaking::NotYet),
     /// The ended game's postmortem was written here (a local room), or kept here after the host
     /// sent it (a hosted one).
     Postmortem(PathBuf),
@@ -354,6 +357,7 @@ fn from_client(event: ClientEvent) -> SeatEvent {
         ClientEvent::Events(events) => SeatEvent::Events(events),
         ClientEvent::Done { id, result } => SeatEvent::Done { id, result },
         ClientEvent::Notice(text) => SeatEvent::Notice(text),
+        ClientEvent::NotYet(reason) => SeatEvent::NotYet(reason),
         ClientEvent::Gap { from, to } => SeatEvent::Gap { from, to },
         ClientEvent::Reconnecting { attempt, after, reason } => SeatEvent::Reconnecting { attempt, after, reason },
         ClientEvent::Resumed => SeatEvent::Resumed,

@@ -304,6 +304,32 @@ impl Rooms {
         Self::breaking_for(seed, difficulty, self.configured_break().as_ref())
     }
 
+    /// A break phase on the baseline `name` names for a room opened with `seed` (a swapped
+    /// tournament's `next NAME`): a baseline's id, or a built-in scenario whose healthy cluster a
+    /// baseline is built on (`first-deploy` names `shop`).
+    pub fn breaking_on(
+        &self,
+        name: &str,
+        seed: u64,
+        difficulty: Difficulty,
+    ) -> anyhow::Result<crate::game::breaking::Breaking> {
+        let baselines = scenario::baselines().map_err(|e| anyhow::anyhow!("the baselines do not load: {e}"))?;
+        let found = baselines.iter().find(|b| b.id == name).or_else(|| {
+            baselines
+                .iter()
+                .find(|b| matches!(&b.cluster, scenario::business::ClusterSource::Scenario(id) if id == name))
+        });
+        let Some(business) = found else {
+            let ids: Vec<&str> = baselines.iter().map(|b| b.id.as_str()).collect();
+            anyhow::bail!(
+                "{name:?} is neither a baseline nor a scenario one is built on (baselines: {})",
+                ids.join(", ")
+            );
+        };
+        let phase = BreakPhase { baseline: Some(business.id.clone()) };
+        Self::breaking_for(seed, difficulty, Some(&phase))?.ok_or_else(|| anyhow::anyhow!("no break phase"))
+    }
+
     /// The break phase `break_phase` (none: no break phase) gives a room opened with `seed`.
     fn breaking_for(
         seed: u64,
@@ -437,6 +463,28 @@ impl Rooms {
     }
 }
 
+/// A lobby's break phase as its record kept it: the same baseline, budget and seed, the picks
+/// made again and, if they had been proven, proven again (`Breaking::restore`). A pick the deck
+/// or the baseline no longer takes is left out, and said in the log.
+fn restore_break(
+    record: &persist::RoomRecord,
+    kept: &persist::BreakRecord,
+) -> anyhow::Result<crate::game::breaking::Breaking> {
+    let phase = BreakPhase { baseline: Some(kept.baseline.clone()) };
+    let Some(mut breaking) = Rooms::breaking_for(record.seed, record.difficulty, Some(&phase))? else {
+        anyhow::bail!("no break phase");
+    };
+    let picks: Vec<(String, String)> = kept.picks.iter().map(|p| (p.card.clone(), p.target.clone())).collect();
+    for refused in breaking.restore(&picks, kept.fairness.is_some()) {
+        tracing::warn!(code = %record.code, "a pick of the kept break phase is left out: {refused}");
+    }
+    let now = breaking.composition().1.cloned();
+    if now != kept.fairness {
+        tracing::warn!(code = %record.code, "the kept break was proven again with another verdict: {now:?}");
+    }
+    Ok(breaking)
+}
+
 /// A bound server with its rooms, not yet accepting.
 pub struct Server {
     listener: TcpListener,
@@ -499,7 +547,18 @@ impl Server {
                     continue;
                 }
             };
-            let title = revived.game.scenario().title.clone();
+            let mut title = revived.game.scenario().title.clone();
+            let breaking = match record.breaking.as_ref().map(|kept| restore_break(&record, kept)).transpose() {
+                Ok(breaking) => breaking,
+                Err(e) => {
+                    tracing::warn!("room {code} not resumed: {e:#}");
+                    outcomes.push(Resumption::NotResumed { code, why: format!("its break phase: {e:#}") });
+                    continue;
+                }
+            };
+            if let Some(breaking) = &breaking {
+                title.clone_from(&breaking.business().title);
+            }
             let config = RoomConfig {
                 seed: record.seed,
                 turn_timer: record.turn_timer(),
@@ -507,7 +566,8 @@ impl Server {
                 data_dir: Some(data.clone()),
                 keep_result: false,
             };
-            let start = Start::Restored { revived, members: record.members };
+            let breaking = breaking.map(Box::new);
+            let start = Start::Restored { revived, members: record.members, breaking, origin: record.origin };
             let opening =
                 Opening { config, keep: Some(Arc::clone(&dir)), start, ends: self.rooms.ends.clone(), team: None };
             match self.rooms.registry.adopt(code.clone(), opening).await {

@@ -381,6 +381,7 @@ async fn forward(mut events: SeatEvents, to_app: mpsc::Sender<Msg>) {
             SeatEvent::Events(_) | SeatEvent::Done { result: Ok(()), .. } => continue,
             SeatEvent::Done { result: Err(reason), .. } => Msg::Rejected(sanitize(&reason)),
             SeatEvent::Notice(text) => Msg::Net(NetMsg::Notice(sanitize(&text))),
+            SeatEvent::NotYet(reason) => Msg::Net(NetMsg::NotYet(reason)),
             SeatEvent::Postmortem(path) => Msg::Postmortem(path),
             SeatEvent::Gap { from, to } => {
                 tracing::info!(from, to, "updates skipped; the next snapshot covers them");

@@ -102,6 +102,15 @@ pub enum Intent {
     Usage(String),
 }
 
+/// Why the game may not start yet, in line mode's terms (the server names no commands).
+pub fn not_yet_words(reason: crate::game::breaking::NotYet) -> &'static str {
+    match reason {
+        crate::game::breaking::NotYet::Unproven => {
+            "the customer team's break is not proven fair yet: /pick cards, then /prove"
+        }
+    }
+}
+
 /// What a line means for a player at `seat`; none for a blank line or a `#` comment.
 pub fn parse(raw: &str, seat: Seat) -> Option<Intent> {
     let line = raw.trim();

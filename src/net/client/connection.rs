@@ -76,6 +76,8 @@ pub enum ClientEvent {
         result: Result<(), String>,
     },
     Notice(String),
+    /// The game may not start yet; the front end says why in its own terms.
+    NotYet(crate::game::breaking::NotYet),
     /// Updates `from..=to` never arrived (the snapshot after them did, so nothing is missing
     /// from what is shown; this only says the numbering skipped).
     Gap {
@@ -289,5 +291,6 @@ fn kind(message: &ServerMsg) -> &'static str {
         ServerMsg::Notice { .. } => "Notice",
         ServerMsg::Postmortem { .. } => "Postmortem",
         ServerMsg::Stopped { .. } => "Stopped",
+        ServerMsg::NotYet { .. } => "NotYet",
     }
 }

@@ -303,6 +303,9 @@ struct Running {
     scenario: String,
     /// Swapped sides: `next` opens a new break phase in every room.
     swapped: bool,
+    /// With swapped sides, the baseline the last `next NAME` named: a bare `next` breaks on it
+    /// again (none: the host's `--baseline`, or the one each round's seed picks).
+    baseline: Option<String>,
 }
 
 /// The host's console: what the person running `kombat host` can type while it serves, and
@@ -356,7 +359,7 @@ impl HostConsole {
     #[must_use]
     pub fn with_tournament(mut self, tournament: NewTournament) -> Self {
         let NewTournament { code, scenario, handle, lines, swapped, .. } = tournament;
-        self.tournament = Some(Running { code, handle, scenario, swapped: swapped.is_some() });
+        self.tournament = Some(Running { code, handle, scenario, swapped: swapped.is_some(), baseline: None });
         self.board_lines = Some(lines);
         self
     }
@@ -493,26 +496,33 @@ impl HostConsole {
     }
 
     /// `next [SCENARIO]`: every team's room plays a new incident (the tournament's scenario with
-    /// a new seed, or SCENARIO), its players kept.
-    async fn next_round(&mut self, scenario: &str) -> String {
+    /// a new seed, or SCENARIO), its players kept. With swapped sides the rooms compose their
+    /// incident, so SCENARIO names the baseline they break instead: a baseline's id, or a
+    /// scenario a baseline is built on.
+    async fn next_round(&mut self, named: &str) -> String {
         let difficulty = self.rooms.config.difficulty;
         let Some(running) = &mut self.tournament else { return NO_TOURNAMENT.to_owned() };
-        let scenario = if scenario.is_empty() { running.scenario.clone() } else { scenario.to_owned() };
+        let baseline = if named.is_empty() { running.baseline.clone() } else { Some(named.to_owned()) };
+        let scenario = if named.is_empty() || running.swapped { running.scenario.clone() } else { named.to_owned() };
         let incident = match self.rooms.incident(&scenario, None, difficulty) {
             Ok(incident) => incident,
             Err(e) => return format!("cannot start {}: {}", sanitize(&scenario), sanitize(&format!("{e:#}"))),
         };
-        let breaking = if running.swapped {
-            match self.rooms.breaking(incident.seed, difficulty) {
-                Ok(breaking) => breaking,
-                Err(e) => return format!("cannot open the break phase: {}", sanitize(&format!("{e:#}"))),
-            }
-        } else {
-            None
+        let breaking = match (running.swapped, &baseline) {
+            (false, _) => Ok(None),
+            (true, Some(name)) => self.rooms.breaking_on(name, incident.seed, difficulty).map(Some),
+            (true, None) => self.rooms.breaking(incident.seed, difficulty),
+        };
+        let breaking = match breaking {
+            Ok(breaking) => breaking,
+            Err(e) => return format!("cannot open the break phase: {}", sanitize(&format!("{e:#}"))),
         };
         match running.handle.next(incident, breaking).await {
             Ok(Ok(said)) => {
                 running.scenario = scenario;
+                if running.swapped {
+                    running.baseline = baseline;
+                }
                 sanitize(&said)
             }
             Ok(Err(why)) => format!("not yet: {}", sanitize(&why)),
@@ -574,7 +584,7 @@ const TOURNAMENT_HELP: &str = "board            the tournament's leaderboard (al
      \x20                sides only once every team's break is proven fair)\n\
      next [SCENARIO]  the next round: every team's room gets a new incident (the same scenario with a\n\
      \x20                new seed, or SCENARIO); players keep their seats and go back to the lobby (with\n\
-     \x20                swapped sides, to a new break phase)";
+     \x20                swapped sides, to a new break phase, on the baseline SCENARIO names if given)";
 
 const NO_TOURNAMENT: &str = "there is no tournament: start the host with --teams N";
 

@@ -1,7 +1,8 @@
 //! Rooms that outlive their server process. Each room keeps a record in `<data>/rooms/<CODE>.json`
 //! (its scenario's full text, seed and turn timer, whether its game started, the file name of its
-//! journal, and who sits where with their resume tokens), replaced atomically whenever who sits
-//! where changes; the game itself is in the journal, one line per accepted action. A restarted
+//! journal, who sits where with their resume tokens, and with a break phase the customer team's
+//! picks in the lobby or how the incident came about once started), replaced atomically whenever
+//! who sits where, or the composition, changes; the game itself is in the journal, one line per accepted action. A restarted
 //! server reads the records back ([`RoomDir::records`]) and rebuilds each room ([`revive`]): a
 //! lobby as it was, a started game by replaying its journal. A lock on the directory keeps two
 //! servers from sharing it.
@@ -24,14 +25,20 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::code;
 use super::scenarios::{Scenarios, Shared};
+use crate::game::breaking::Fairness;
 use crate::game::journal::{self, Journal, JournalError};
+use crate::game::tournament::BreakOrigin;
 use crate::game::{Difficulty, Game, Phase, Seat};
 use crate::room::files::{self, JournalFile};
 
 /// What a record's `format` field says.
 pub const FORMAT: &str = "kombat-room";
-/// The record format this code writes and reads.
-pub const VERSION: u32 = 1;
+/// The newest record format this code writes and reads: version 2 added a room's break phase
+/// (`breaking` in the lobby, `origin` once its game started). A record that holds neither is
+/// still written as version 1, so that an older kombat resumes every room it can read.
+pub const VERSION: u32 = 2;
+/// The oldest record format this code reads.
+pub const OLDEST_VERSION: u32 = 1;
 /// The largest record file read: its scenario's text (at most `MAX_SCENARIO_FILE`) and room to
 /// spare for the rest. A larger file, or one that is not a regular file, is refused unread.
 pub const MAX_RECORD: u64 = files::MAX_SCENARIO_FILE + 256 * 1024;
@@ -42,6 +49,8 @@ pub const TURN_TIMER_MS: std::ops::RangeInclusive<u64> = 5_000..=3_600_000;
 const MAX_MEMBERS: usize = 1024;
 /// The longest scenario id or journal file name a record may hold.
 const MAX_FILE_NAME: usize = 255;
+/// Picks a break phase's record may hold (a budget buys far fewer cards).
+const MAX_PICKS: usize = 64;
 /// Holds the lock on the rooms directory while a server keeps its rooms there.
 const LOCK: &str = ".lock";
 
@@ -70,11 +79,36 @@ pub struct MemberRecord {
     pub ready: bool,
 }
 
+/// A lobby's break phase, as the record keeps it: what the customer team has composed so far.
+/// The deck is the built-in one and the budget the room's difficulty's; the composer and the
+/// proof use the room's seed. The verdict is kept to say whether the picks had been proven: a
+/// resumed room proves them again rather than take a file's word for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakRecord {
+    /// The baseline's id (`kombat scenario baselines`).
+    pub baseline: String,
+    /// Each pick, in the order picked.
+    pub picks: Vec<PickRecord>,
+    /// The proof's verdict on the picks as they stand; none since the last change.
+    #[serde(default)]
+    pub fairness: Option<Fairness>,
+}
+
+/// A card played on a target (`KIND/NAMESPACE/NAME`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PickRecord {
+    pub card: String,
+    pub target: String,
+}
+
 /// One room on disk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoomRecord {
     pub format: String,
+    /// As read; a record is written in the oldest version that holds it (`to_text`).
     pub version: u32,
     pub code: String,
     /// The scenario's id.
@@ -91,6 +125,13 @@ pub struct RoomRecord {
     /// takes it from its journal's header.
     #[serde(default)]
     pub difficulty: Difficulty,
+    /// In the lobby of a room with a break phase: the composition so far (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaking: Option<BreakRecord>,
+    /// Once a game behind a break phase started: how its incident came about (version 2). The
+    /// composed incident itself is the record's scenario text, whose hash its journal holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<BreakOrigin>,
 }
 
 impl RoomRecord {
@@ -104,7 +145,7 @@ impl RoomRecord {
     ) -> Self {
         RoomRecord {
             format: FORMAT.to_owned(),
-            version: VERSION,
+            version: OLDEST_VERSION,
             code: code.to_owned(),
             scenario: scenario.to_owned(),
             scenario_text: scenario_text.into(),
@@ -113,7 +154,14 @@ impl RoomRecord {
             phase: RecordPhase::Lobby,
             members: Vec::new(),
             difficulty: Difficulty::Normal,
+            breaking: None,
+            origin: None,
         }
+    }
+
+    /// The oldest format version that holds everything this record says.
+    pub fn version_needed(&self) -> u32 {
+        if self.breaking.is_some() || self.origin.is_some() { VERSION } else { OLDEST_VERSION }
     }
 
     pub fn turn_timer(&self) -> Option<Duration> {
@@ -128,12 +176,17 @@ impl RoomRecord {
             return Err(bad(format!("not a {FORMAT} record")));
         }
         match value.get("version").and_then(serde_json::Value::as_u64) {
-            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) if (u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&v) => {}
             Some(version) => return Err(RecordError::Version { path: path.to_path_buf(), version }),
             None => return Err(bad("the record has no format version".to_owned())),
         }
-        let record: RoomRecord = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+        let mut record: RoomRecord = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+        if record.version < record.version_needed() {
+            return Err(bad(format!("a version {} record cannot hold a break phase", record.version)));
+        }
         record.check().map_err(bad)?;
+        // As `to_text` would write it.
+        record.version = record.version_needed();
         Ok(record)
     }
 
@@ -169,6 +222,24 @@ impl RoomRecord {
         if self.members.iter().filter(|m| m.creator).count() > 1 {
             return Err("it has more than one creator".to_owned());
         }
+        if let Some(breaking) = &self.breaking {
+            if !matches!(self.phase, RecordPhase::Lobby) {
+                return Err("it keeps a break phase outside its lobby".to_owned());
+            }
+            if !plain_file_name(&breaking.baseline) || breaking.baseline.len() > MAX_FILE_NAME {
+                return Err(format!("the baseline {:?} is not a plain name", code::shown(&breaking.baseline)));
+            }
+            if breaking.picks.len() > MAX_PICKS {
+                return Err(format!("its break phase holds {} picks, more than {MAX_PICKS}", breaking.picks.len()));
+            }
+            if let Some(pick) = breaking
+                .picks
+                .iter()
+                .find(|p| !plain_file_name(&p.card) || p.card.len() > MAX_FILE_NAME || p.target.len() > MAX_FILE_NAME)
+            {
+                return Err(format!("the pick {:?} is not a card and a target", code::shown(&pick.card)));
+            }
+        }
         let mut seats = std::collections::BTreeSet::new();
         let mut orders = std::collections::BTreeSet::new();
         for member in &self.members {
@@ -190,9 +261,11 @@ impl RoomRecord {
         Ok(())
     }
 
+    /// The record's text, in the oldest format version that holds it.
     pub fn to_text(&self) -> String {
+        let record = RoomRecord { version: self.version_needed(), ..self.clone() };
         // Plain structs of strings, numbers and enums always serialize.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(&record).unwrap_or_default()
     }
 }
 
@@ -217,7 +290,7 @@ pub enum RecordError {
     Io { path: PathBuf, source: io::Error },
     #[error("{}: not a room record: {message}", path.display())]
     Format { path: PathBuf, message: String },
-    #[error("{}: room record version {version} is not supported (this kombat reads version {VERSION})", path.display())]
+    #[error("{}: room record version {version} is not supported (this kombat reads versions {OLDEST_VERSION} to {VERSION})", path.display())]
     Version { path: PathBuf, version: u64 },
     #[error("{} is in use by another kombat host", path.display())]
     Locked { path: PathBuf },

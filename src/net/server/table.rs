@@ -12,7 +12,8 @@
 //! A table may keep its room's record on disk (see `persist`): written before a new player hears
 //! their token, and again whenever who sits where or the game's phase changes (spectators are not
 //! kept: their joins write nothing, and after a restart they join again), so that a restarted
-//! server opens the table again as it was ([`TableHandle::open`] with a restored start). The
+//! server opens the table again as it was ([`TableHandle::open`] with a restored start), its
+//! lobby's break phase with the customer team's picks included (rewritten as they change). The
 //! record goes when the room closes after its game ended, or fails.
 
 mod again;
@@ -32,7 +33,7 @@ use super::Limits;
 use super::bucket::Bucket;
 use super::code;
 use super::outbox::Outbox;
-use super::persist::{MemberRecord, RecordPhase, Revived, RoomDir, RoomRecord};
+use super::persist::{BreakRecord, MemberRecord, PickRecord, RecordPhase, Revived, RoomDir, RoomRecord};
 use super::report::{self, GameEnd, PlayerAt, PlayerStatus, RoomStatus};
 use super::tournament::{Incident, TeamLink, TeamNews};
 use crate::game::state::ChatLine;
@@ -156,7 +157,13 @@ pub enum Start {
     /// A new room, its game in the lobby.
     Fresh(Game),
     /// A room as its record and journal left it before a restart; every player is disconnected.
-    Restored { revived: Revived, members: Vec<MemberRecord> },
+    /// A lobby's break phase comes back as `breaking`; a started game behind one keeps `origin`.
+    Restored {
+        revived: Revived,
+        members: Vec<MemberRecord>,
+        breaking: Option<Box<crate::game::breaking::Breaking>>,
+        origin: Option<BreakOrigin>,
+    },
 }
 
 impl TableHandle {
@@ -177,9 +184,11 @@ impl TableHandle {
     pub fn open(code: String, opening: Opening, limits: &Limits, gone: mpsc::UnboundedSender<String>) -> TableHandle {
         let (commands, inbox) = mpsc::channel(256);
         let Opening { config, keep, start, ends, team } = opening;
-        let (game, journal, members, acted) = match start {
-            Start::Fresh(game) => (game, None, Vec::new(), BTreeMap::new()),
-            Start::Restored { revived, members } => (revived.game, revived.journal, members, revived.acted),
+        let (game, journal, members, acted, breaking, origin) = match start {
+            Start::Fresh(game) => (game, None, Vec::new(), BTreeMap::new(), None, None),
+            Start::Restored { revived, members, breaking, origin } => {
+                (revived.game, revived.journal, members, revived.acted, breaking, origin)
+            }
         };
         let scenario = game.scenario();
         let keeping = keep.map(|dir| {
@@ -196,7 +205,7 @@ impl TableHandle {
             .collect();
         let timed = crate::room::turn_timer_of(&game, config.turn_timer).is_some();
         let seed = config.seed;
-        let table = Table {
+        let mut table = Table {
             scenario: scenario.id.clone(),
             seed,
             ends,
@@ -229,6 +238,10 @@ impl TableHandle {
             origin: None,
             next_events: None,
         };
+        if let Some(breaking) = breaking {
+            table.arm_break(*breaking);
+        }
+        table.origin = origin;
         tokio::spawn(table.run(inbox, gone));
         TableHandle { commands }
     }
@@ -931,12 +944,22 @@ impl Table {
             .filter(|(seat, _)| !matches!(seat, Seat::Spectator(_)))
             .map(|(seat, m)| m.record(*seat))
             .collect();
+        let breaking = if self.started { None } else { self.breaking.as_ref().map(break_record) };
+        let origin = if self.started { self.origin } else { None };
         let Some(keeping) = &mut self.keeping else { return Ok(()) };
-        if keeping.saved && keeping.record.phase == phase && keeping.record.members == members {
+        let record = &keeping.record;
+        if keeping.saved
+            && record.phase == phase
+            && record.members == members
+            && record.breaking == breaking
+            && record.origin == origin
+        {
             return Ok(());
         }
         keeping.record.phase = phase;
         keeping.record.members = members;
+        keeping.record.breaking = breaking;
+        keeping.record.origin = origin;
         match keeping.dir.save(&keeping.record) {
             Ok(()) => keeping.saved = true,
             Err(e) => tracing::warn!(code = %self.code, "cannot keep the room's record, so a restart loses it: {e}"),
@@ -951,6 +974,16 @@ impl Table {
             Ok(()) => tracing::info!(code = %self.code, "room record removed: {why}"),
             Err(e) => tracing::warn!(code = %self.code, "cannot remove the room's record ({why}): {e}"),
         }
+    }
+}
+
+/// What a room's record keeps of its lobby's break phase.
+fn break_record(breaking: &crate::game::breaking::Breaking) -> BreakRecord {
+    let (picks, fairness) = breaking.composition();
+    BreakRecord {
+        baseline: breaking.business().id.clone(),
+        picks: picks.into_iter().map(|(card, target)| PickRecord { card, target }).collect(),
+        fairness: fairness.cloned(),
     }
 }
 

@@ -10,9 +10,18 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::lobby::{LobbyFocus, LobbyRequest, arrow};
 use super::{App, Effect, Overlay, Screen};
-use crate::game::breaking::{BreakRequest, BreakView, HandCard, Picked};
+use crate::game::breaking::{BreakRequest, BreakView, HandCard, NotYet, Picked};
 use crate::tui::action::Action;
 use crate::tui::keymap::Key;
+
+/// Why the game may not start yet, in the game screen's terms: the card table's keys for a
+/// customer seat that holds it, who must act for anyone else (the server names no keys).
+pub fn not_yet_words(reason: NotYet, holds_table: bool) -> &'static str {
+    match (reason, holds_table) {
+        (NotYet::Unproven, true) => "not proven fair yet: enter picks cards, F2 proves them",
+        (NotYet::Unproven, false) => "the customer team has not proven its break fair yet; the game waits for it",
+    }
+}
 
 /// The customer seat's card table and its selection.
 #[derive(Clone, Debug, PartialEq, Eq)]

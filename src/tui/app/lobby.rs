@@ -324,6 +324,8 @@ pub enum NetMsg {
     },
     Lobby(LobbyView),
     Notice(String),
+    /// The game may not start yet: worded here, in the screen's own terms.
+    NotYet(crate::game::breaking::NotYet),
     Reconnecting {
         attempt: u32,
         reason: String,
@@ -415,6 +417,11 @@ pub(super) fn on_net(app: &mut App, msg: NetMsg) -> Vec<Effect> {
                 table.proving = false;
             }
             return on_net(app, NetMsg::Notice(text));
+        }
+        NetMsg::NotYet(reason) => {
+            let holds_table = matches!(&app.screen, Screen::Lobby(lobby) if lobby.break_table.is_some());
+            let words = super::cards::not_yet_words(reason, holds_table);
+            return on_net(app, NetMsg::Notice(words.to_owned()));
         }
         // A notice never hides an error the player has not read yet (why they left a room).
         NetMsg::Notice(text) if app.notice.as_ref().is_some_and(|n| n.error) => {

@@ -158,6 +158,7 @@ impl Session {
                 self.emit(ClientEvent::Done { id, result }).await;
             }
             ServerMsg::Notice { text } => self.emit(ClientEvent::Notice(text)).await,
+            ServerMsg::NotYet { reason } => self.emit(ClientEvent::NotYet(reason)).await,
             // The server hangs up after it. Whatever made it (shutting down for a restart, a
             // flood), resuming is worth a try; a refused resume ends the session.
             ServerMsg::Refused { reason } => return Some(Stop::Dropped(format!("the server hung up: {reason}"))),

@@ -243,3 +243,36 @@ fn a_room_keeps_its_difficulty_and_older_records_read_as_normal() {
     assert_eq!(RoomRecord::parse(&path, &older).expect("parses").difficulty, Difficulty::Normal);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_break_phase_is_kept_in_version_2_and_older_records_still_read() {
+    let path = PathBuf::from("rooms").join(format!("{CODE}.json"));
+    // Without a break phase a record is written as version 1, which an older kombat reads.
+    let plain = record();
+    let text = plain.to_text();
+    assert!(text.contains("\"version\": 1") && !text.contains("breaking") && !text.contains("origin"), "{text}");
+    assert_eq!(RoomRecord::parse(&path, &text).expect("parses"), plain);
+    // A lobby's break phase makes it version 2, and reads back whole.
+    let mut lobby = record();
+    lobby.breaking = Some(BreakRecord {
+        baseline: "shop".into(),
+        picks: vec![PickRecord { card: "image-tag-typo".into(), target: "Deployment/shop/web".into() }],
+        fairness: Some(Fairness::Fair),
+    });
+    let text = lobby.to_text();
+    assert!(text.contains("\"version\": 2"), "{text}");
+    let read = RoomRecord::parse(&path, &text).expect("parses");
+    assert_eq!((read.version, &read.breaking), (2, &lobby.breaking));
+    // A version 1 record cannot claim one, and a started game keeps no lobby's picks.
+    let err = RoomRecord::parse(&path, &text.replace("\"version\": 2", "\"version\": 1")).expect_err("refused");
+    assert!(err.to_string().contains("cannot hold a break phase"), "{err}");
+    let mut playing = lobby.clone();
+    playing.phase = RecordPhase::Playing { journal: "break-shop-11-1.jsonl".into() };
+    let err = RoomRecord::parse(&path, &playing.to_text()).expect_err("refused");
+    assert!(err.to_string().contains("outside its lobby"), "{err}");
+    // A started game behind a break keeps how its incident came about.
+    playing.breaking = None;
+    playing.origin = Some(BreakOrigin::Composed);
+    let read = RoomRecord::parse(&path, &playing.to_text()).expect("parses");
+    assert_eq!((read.version, read.origin), (2, Some(BreakOrigin::Composed)));
+}

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::{Flow, RoomGone, Table};
 use crate::game::Seat;
-use crate::game::breaking::{BreakRequest, Breaking};
+use crate::game::breaking::{BreakRequest, Breaking, NotYet};
 use crate::game::draw::{Request, draw};
 use crate::game::tournament::BreakOrigin;
 use crate::net::protocol::Update;
@@ -26,7 +26,6 @@ use crate::scenario::{Scenario, to_ron};
 
 pub const NO_BREAK_PHASE: &str = "this room has no break phase (the host starts one with `kombat host --break`)";
 pub const CUSTOMERS_ONLY: &str = "only the customer team composes the break";
-pub const PROVE_FIRST: &str = "the customer team's break is not proven fair yet: /pick cards, then /prove";
 pub const HOST_STARTS_SWAPPED: &str = "this room is a team in a tournament with swapped sides: the host starts \
      every team at once, once every team's break is proven fair";
 
@@ -57,6 +56,8 @@ impl Table {
         );
         self.breaking = Some(breaking);
         self.origin = None;
+        // The record keeps the break phase.
+        self.dirty = true;
     }
 
     /// A customer seat's request in the lobby; a change to the composition refreshes what the
@@ -80,11 +81,19 @@ impl Table {
                 if let Some(breaking) = &mut self.breaking {
                     breaking.apply(event);
                 }
+                // A restart brings the composition back as it is now.
+                self.dirty = true;
                 self.push_break(None);
                 return Flow::Refresh;
             }
         }
         Flow::Continue
+    }
+
+    /// Whether the game must wait for the customer team's proof: a break phase whose picks are not
+    /// proven fair, with a customer at the table (a room without one draws its break).
+    pub(super) fn unproven(&self) -> bool {
+        self.breaking.as_ref().is_some_and(|b| b.proven().is_none()) && self.human_customer()
     }
 
     /// Whether a customer holds a seat at the table (else the scripted customer draws the break).
@@ -110,8 +119,8 @@ impl Table {
         if !self.members.iter().any(|(s, m)| !matches!(s, Seat::Spectator(_)) && m.token.is_some()) {
             return Err("nobody has joined the team yet".to_owned());
         }
-        if self.breaking.as_ref().is_some_and(|b| b.proven().is_none()) && self.human_customer() {
-            return Err(PROVE_FIRST.to_owned());
+        if self.unproven() {
+            return Err(NotYet::Unproven.words().to_owned());
         }
         Ok(())
     }
@@ -147,7 +156,7 @@ impl Table {
         let Some(breaking) = &self.breaking else { return Ok(Ok(None)) };
         if human {
             let proven = breaking.proven().cloned().map(|s| Some((s, BreakOrigin::Composed)));
-            return Ok(proven.ok_or_else(|| PROVE_FIRST.to_owned()));
+            return Ok(proven.ok_or_else(|| NotYet::Unproven.words().to_owned()));
         }
         let difficulty = self.room.inspect(|game| game.difficulty).await?;
         let business = breaking.business().clone();

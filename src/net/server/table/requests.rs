@@ -4,6 +4,7 @@
 use tokio::time::Instant;
 
 use super::{Flow, KICKED, MAX_REASON, RoomGone, Table};
+use crate::game::breaking::NotYet;
 use crate::game::state::ChatLine;
 use crate::game::text::sanitize;
 use crate::game::{Action, Seat};
@@ -98,6 +99,11 @@ impl Table {
         }
         if self.team.as_ref().is_some_and(|t| t.sides.is_some()) {
             self.notice(seat, super::breaking::HOST_STARTS_SWAPPED);
+            return Ok(Flow::Continue);
+        }
+        if self.unproven() {
+            // Typed: each front end says how to prove a break in its own terms.
+            self.send(seat, &ServerMsg::NotYet { reason: NotYet::Unproven });
             return Ok(Flow::Continue);
         }
         match self.begin_breaking().await? {
