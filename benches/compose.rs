@@ -1,5 +1,5 @@
 //! Benchmark of a random incident (issue 14): draw a baseline and cards from a seed, compose the
-//! scenario and prove it (`game::draw::draw`, what "Random incident", `kombat console --random`
+//! scenario and prove it (`game::draw::draw_with` and the shell's `room::proof::SideBySide`, what "Random incident", `kombat console --random`
 //! and `kombat scenario generate` run), at each difficulty; target ≤ 50 ms. The seeds rotate
 //! over a fixed range so the figure is an average over many incidents, redraws included.
 //! Figures in docs/performance.md.
@@ -10,7 +10,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kombat::game::Difficulty;
-use kombat::game::draw::{Request, draw};
+use kombat::game::draw::{Request, draw_with};
+use kombat::room::proof::SideBySide;
 
 /// Seeds the measured draws cycle through.
 const SEEDS: u64 = 50;
@@ -27,7 +28,7 @@ fn compose_and_prove(c: &mut Criterion) {
                 seed = seed % SEEDS + 1;
                 let request =
                     Request { deck: &deck, baselines: &baselines, baseline: None, cards: &[], difficulty, seed };
-                std::hint::black_box(draw(&request).expect("draws a proven incident"))
+                std::hint::black_box(draw_with(&request, &SideBySide).expect("draws a proven incident"))
             });
         });
     }

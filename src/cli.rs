@@ -361,7 +361,7 @@ fn run_scenario_command(cmd: ScenarioCommand) -> anyhow::Result<ExitCode> {
                         continue;
                     }
                 };
-                for step in crate::game::prove(&s, seed).steps {
+                for step in crate::game::prove::prove_with(&s, seed, &crate::room::proof::SideBySide).steps {
                     failed |= !step.passed;
                     rows.push(vec![
                         s.id.clone(),

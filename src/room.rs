@@ -15,6 +15,7 @@
 //! appending to it ([`RoomHandle::restore`]).
 
 pub mod files;
+pub mod proof;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use super::safe::{eprint_safe, print_safe};
 use crate::game::Difficulty;
-use crate::game::draw::{Drawn, Request, draw, fair};
+use crate::game::draw::{Drawn, Request, draw_with, fair_with};
 use crate::scenario::card::targets;
 use crate::scenario::{self, Business, CardTemplate, Pick, Source, compose, to_ron};
 
@@ -21,7 +21,8 @@ pub fn generate(
 ) -> anyhow::Result<(Drawn, String)> {
     let deck = scenario::cards()?;
     let baselines = scenario::baselines()?;
-    let drawn = draw(&Request { deck: &deck, baselines: &baselines, baseline, cards, difficulty, seed })?;
+    let request = Request { deck: &deck, baselines: &baselines, baseline, cards, difficulty, seed };
+    let drawn = draw_with(&request, &crate::room::proof::SideBySide)?;
     let text = to_ron(&drawn.scenario).map_err(|e| anyhow::anyhow!("cannot print the scenario: {e}"))?;
     let header = format!(
         "// A random incident: kombat scenario generate --difficulty {difficulty} --seed {seed}\n// (baseline {}; its answer is below: do not read on if you want to play it).\n",
@@ -161,7 +162,7 @@ pub fn card_problems(file: &str, text: &str) -> anyhow::Result<Vec<String>> {
             let name = format!("{file}: on {} in {}", binding.target, b.id);
             match compose(&b, &[Pick { card: &card, target: &binding.target }], 1, "card-check") {
                 Err(e) => problems.push(format!("{name}: {e}")),
-                Ok(s) => match fair(&s, 1) {
+                Ok(s) => match fair_with(&s, 1, &crate::room::proof::SideBySide) {
                     Ok(()) => proven += 1,
                     Err(why) => problems.push(format!("{name}: {why}")),
                 },

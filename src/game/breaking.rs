@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Difficulty;
 use super::draw::budget;
+use super::prove::{InTurn, Runner};
 use crate::scenario::Baseline;
 use crate::scenario::card::targets;
 use crate::scenario::cause::ObjectRef;
@@ -246,8 +247,14 @@ impl Breaking {
             .collect()
     }
 
-    /// Checks `request` and works out its event (none for a request that only reads).
+    /// Checks `request` and works out its event (none for a request that only reads), a proof's
+    /// checks one after the other.
     pub fn execute(&self, request: &BreakRequest) -> Result<Option<BreakEvent>, BreakError> {
+        self.execute_with(request, &InTurn)
+    }
+
+    /// [`Self::execute`], with a proof's checks run by `runner` (the same verdict either way).
+    pub fn execute_with(&self, request: &BreakRequest, runner: &dyn Runner) -> Result<Option<BreakEvent>, BreakError> {
         match request {
             BreakRequest::Show => Ok(None),
             BreakRequest::Pick { card, target } => {
@@ -300,14 +307,14 @@ impl Breaking {
                 if self.picks.is_empty() {
                     return Err(BreakError::NothingPicked);
                 }
-                let (fairness, scenario) = self.prove();
+                let (fairness, scenario) = self.prove(runner);
                 Ok(Some(BreakEvent::Proven { fairness, scenario: scenario.map(Arc::new) }))
             }
         }
     }
 
     /// Composes the picks and runs the proof: validation, then every step of `game::prove`.
-    fn prove(&self) -> (Fairness, Option<Scenario>) {
+    fn prove(&self, runner: &dyn Runner) -> (Fairness, Option<Scenario>) {
         let mut chosen = Vec::new();
         for (id, target) in &self.picks {
             match self.card(id) {
@@ -322,7 +329,7 @@ impl Breaking {
         if let Some(problem) = validate(&scenario).first() {
             return (Fairness::Broken(problem.to_string()), None);
         }
-        let fairness = Fairness::of_proof(&super::prove(&scenario, self.seed));
+        let fairness = Fairness::of_proof(&super::prove::prove_with(&scenario, self.seed, runner));
         let fair = fairness.is_fair();
         (fairness, fair.then_some(scenario))
     }

@@ -8,6 +8,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::Difficulty;
+use super::prove::{Check, InTurn, ProofStep, Runner};
 use crate::scenario::card::targets;
 use crate::scenario::cause::ObjectRef;
 use crate::scenario::{Business, CardTemplate, ComposeError, Pick, Scenario, compose, validate};
@@ -71,8 +72,13 @@ pub fn budget(difficulty: Difficulty) -> u32 {
     }
 }
 
-/// Draws and proves an incident (see the module's header).
+/// Draws and proves an incident (see the module's header), the proof's checks one after the other.
 pub fn draw(request: &Request<'_>) -> Result<Drawn, DrawError> {
+    draw_with(request, &InTurn)
+}
+
+/// [`draw`], with each proof's checks run by `runner` (the same incident either way).
+pub fn draw_with(request: &Request<'_>, runner: &dyn Runner) -> Result<Drawn, DrawError> {
     for id in request.cards {
         if !request.deck.iter().any(|c| &c.head.id == id) {
             return Err(DrawError::UnknownCard(id.clone()));
@@ -95,7 +101,7 @@ pub fn draw(request: &Request<'_>) -> Result<Drawn, DrawError> {
                 let id = format!("random-{}-{}", business.id, request.seed);
                 let mut scenario = compose(business, &chosen, request.seed, &id)?;
                 scenario.game.root_causes = root_cause_options(&scenario, request, business, &picks);
-                match fair(&scenario, request.seed) {
+                match fair_with(&scenario, request.seed, runner) {
                     Ok(()) => {
                         return Ok(Drawn {
                             scenario,
@@ -118,15 +124,30 @@ pub fn draw(request: &Request<'_>) -> Result<Drawn, DrawError> {
 
 /// Why a composed scenario is not fair, if it is not: validation, then the proof.
 pub fn fair(scenario: &Scenario, seed: u64) -> Result<(), String> {
-    if let Some(p) = validate(scenario).first() {
-        return Err(format!("invalid: {p}"));
-    }
-    let proof = super::prove(scenario, seed);
-    match proof.steps.iter().find(|s| !s.passed) {
+    fair_with(scenario, seed, &InTurn)
+}
+
+/// [`fair`], with `runner` running validation beside the proof and the proof's checks (the
+/// verdict is the same: a validation problem comes first, then the proof's first failed step).
+pub fn fair_with(scenario: &Scenario, seed: u64, runner: &dyn Runner) -> Result<(), String> {
+    let checks: Vec<Check<'_>> = vec![
+        Box::new(|| {
+            let problems = validate(scenario);
+            let first = problems.first().map(|p| ProofStep { name: INVALID.to_owned(), passed: false, detail: p.to_string() });
+            first.into_iter().collect()
+        }),
+        Box::new(|| super::prove::prove_with(scenario, seed, runner).steps),
+    ];
+    let found = runner.run(checks);
+    match found.iter().flatten().find(|s| !s.passed) {
         None => Ok(()),
+        Some(step) if step.name == INVALID => Err(format!("invalid: {}", step.detail)),
         Some(step) => Err(format!("{} ({})", step.name, step.detail)),
     }
 }
+
+/// The name `fair_with` gives a validation problem among the proof's steps.
+const INVALID: &str = "valid";
 
 /// Wrong options the easy-mode multiple-choice declaration offers next to the right one.
 pub const WRONG_ROOT_CAUSES: usize = 3;

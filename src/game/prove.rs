@@ -2,6 +2,10 @@
 //! the turn limit, won by its reference solution, not won by any of its wrong fixes. For the game
 //! around it: the scenario has game content, asking the customer the canonical question in plain
 //! words reveals the key clue, and ignoring the customer long enough makes them cause a mishap.
+//!
+//! Each check after the build plays its own copy of the built world, so the checks are
+//! independent: a [`Runner`] runs them, one after the other here ([`InTurn`]) or side by side in
+//! the shell (ARCHITECTURE.md, "The proof on every core"). Either way the proof is the same.
 
 use super::world::{LineResult, World};
 use super::{Action, Event, Game, Outcome, Phase, Seat};
@@ -28,10 +32,33 @@ impl Proof {
     }
 }
 
-/// Runs every check of a scenario with the given seed.
+/// One independent part of a proof: it plays its own copy of the world and says what it found.
+pub type Check<'a> = Box<dyn FnOnce() -> Vec<ProofStep> + Send + 'a>;
+
+/// Runs a proof's independent checks and gives back what each found, in the order of the checks.
+pub trait Runner: Sync {
+    fn run<'a>(&self, checks: Vec<Check<'a>>) -> Vec<Vec<ProofStep>>;
+}
+
+/// Runs the checks one after the other on the caller's thread.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InTurn;
+
+impl Runner for InTurn {
+    fn run<'a>(&self, checks: Vec<Check<'a>>) -> Vec<Vec<ProofStep>> {
+        checks.into_iter().map(|check| check()).collect()
+    }
+}
+
+/// Runs every check of a scenario with the given seed, one after the other.
 pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
+    prove_with(scenario, seed, &InTurn)
+}
+
+/// [`prove`], with the checks after the build run by `runner`.
+pub fn prove_with(scenario: &Scenario, seed: u64, runner: &dyn Runner) -> Proof {
     let mut steps = Vec::new();
-    // Built once: every step plays a copy of the same world, which is what building it again
+    // Built once: every check plays a copy of the same world, which is what building it again
     // from the scenario and the seed would give (the build is deterministic and pure).
     let built = match World::new(scenario.clone(), seed) {
         Ok(s) => s,
@@ -40,8 +67,7 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
             return Proof { steps };
         }
     };
-    let session = built.clone();
-    let already = session.win_conditions().iter().all(|(_, holds)| *holds);
+    let already = built.win_conditions().iter().all(|(_, holds)| *holds);
     steps.push(ProofStep {
         name: "not won at start".to_owned(),
         passed: !already,
@@ -51,22 +77,39 @@ pub fn prove(scenario: &Scenario, seed: u64) -> Proof {
             "some win condition fails".to_owned()
         },
     });
-    let mut waiting = session;
+    let built = &built;
+    let mut checks: Vec<Check<'_>> = vec![
+        Box::new(move || vec![waited_out(built.clone())]),
+        Box::new(move || vec![run_script("won by the reference solution", built.clone(), &scenario.solution, true)]),
+    ];
+    for fix in &scenario.wrong_fixes {
+        checks.push(Box::new(move || {
+            vec![run_script(&format!("not won by wrong fix: {}", fix.name), built.clone(), &fix.commands, false)]
+        }));
+    }
+    match game_content(built) {
+        Ok(content) => {
+            checks.push(Box::new(move || vec![content]));
+            checks.push(Box::new(move || vec![canonical_question(built)]));
+            checks.push(Box::new(move || vec![ignored_customer(built)]));
+        }
+        Err(missing) => checks.push(Box::new(move || vec![missing])),
+    }
+    steps.extend(runner.run(checks).into_iter().flatten());
+    Proof { steps }
+}
+
+/// Only ending turns until the game ends must not win it.
+fn waited_out(mut waiting: World) -> ProofStep {
     while waiting.ending.is_none() {
         waiting.end_turn();
     }
     let waited_won = matches!(waiting.ending, Some(Outcome::Won { .. }));
-    steps.push(ProofStep {
+    ProofStep {
         name: "not won by waiting".to_owned(),
         passed: !waited_won,
         detail: waiting.ending.as_ref().map(super::words::outcome_text).unwrap_or_default(),
-    });
-    steps.push(run_script("won by the reference solution", built.clone(), &scenario.solution, true));
-    for fix in &scenario.wrong_fixes {
-        steps.push(run_script(&format!("not won by wrong fix: {}", fix.name), built.clone(), &fix.commands, false));
     }
-    steps.extend(prove_game(&built));
-    Proof { steps }
 }
 
 fn run_script(name: &str, mut session: World, lines: &[String], should_win: bool) -> ProofStep {
@@ -92,20 +135,19 @@ fn run_script(name: &str, mut session: World, lines: &[String], should_win: bool
     ProofStep { name: name.to_owned(), passed: won == should_win, detail }
 }
 
-/// The game layer's checks: content exists, the canonical question reveals the key clue, and
-/// ignoring the customer leads to a mishap.
-fn prove_game(built: &World) -> Vec<ProofStep> {
-    let scenario = &built.scenario;
-    let layer = &scenario.game;
+/// The game layer's first check: it has content (the step that says how much), or the step that
+/// fails for a scenario without a customer to talk to.
+fn game_content(built: &World) -> Result<ProofStep, ProofStep> {
+    let layer = &built.scenario.game;
     let npc = &layer.customer.npc;
     if npc.lines.is_empty() {
-        return vec![step(
+        return Err(step(
             GAME_CONTENT,
             false,
             "no customer dialogue: add a `game:` section with the customer, clues and hints".to_owned(),
-        )];
+        ));
     }
-    let mut steps = vec![step(
+    Ok(step(
         GAME_CONTENT,
         true,
         [
@@ -116,10 +158,7 @@ fn prove_game(built: &World) -> Vec<ProofStep> {
             count(npc.mishaps.len(), "mishap"),
         ]
         .join(", "),
-    )];
-    steps.push(canonical_question(built));
-    steps.push(ignored_customer(built));
-    steps
+    ))
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -221,7 +260,8 @@ mod tests {
 
     #[test]
     fn the_default_scenario_proves_its_game_layer() {
-        let steps = prove_game(&built(first_deploy()));
+        let world = built(first_deploy());
+        let steps = [game_content(&world).expect("has content"), canonical_question(&world), ignored_customer(&world)];
         assert_eq!(
             summary(&steps),
             vec![

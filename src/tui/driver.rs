@@ -447,7 +447,7 @@ async fn start_random(
     let baselines = scenario::baselines()?;
     let request =
         crate::game::draw::Request { deck: &deck, baselines: &baselines, baseline: None, cards: &[], difficulty, seed };
-    let drawn = crate::game::draw::draw(&request)?;
+    let drawn = crate::game::draw::draw_with(&request, &crate::room::proof::SideBySide)?;
     let text = scenario::to_ron(&drawn.scenario).map_err(|e| anyhow::anyhow!("cannot print the incident: {e}"))?;
     let id = drawn.scenario.id.clone();
     let game = Game::new(drawn.scenario, seed)

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use super::{Flow, RoomGone, Table};
 use crate::game::Seat;
 use crate::game::breaking::{BreakRequest, Breaking, NotYet};
-use crate::game::draw::{Request, draw};
+use crate::game::draw::{Request, draw_with};
 use crate::game::tournament::BreakOrigin;
 use crate::net::protocol::Update;
 use crate::room::{RoomConfig, RoomHandle};
@@ -74,7 +74,7 @@ impl Table {
             self.notice(seat, CUSTOMERS_ONLY);
             return Flow::Continue;
         }
-        match breaking.execute(request) {
+        match breaking.execute_with(request, &crate::room::proof::SideBySide) {
             Err(e) => self.notice(seat, &e.to_string()),
             Ok(None) => self.push_break(Some(seat)),
             Ok(Some(event)) => {
@@ -160,14 +160,15 @@ impl Table {
         }
         let difficulty = self.room.inspect(|game| game.difficulty).await?;
         let business = breaking.business().clone();
-        let drawn = draw(&Request {
+        let request = Request {
             deck: breaking.deck(),
             baselines: std::slice::from_ref(&business),
             baseline: Some(&business.id),
             cards: &[],
             difficulty,
             seed: self.seed,
-        });
+        };
+        let drawn = draw_with(&request, &crate::room::proof::SideBySide);
         Ok(match drawn {
             Ok(drawn) => Ok(Some((Arc::new(drawn.scenario), BreakOrigin::Drawn))),
             Err(e) => Err(format!("the scripted customer could not draw a fair break: {e}")),
