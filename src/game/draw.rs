@@ -133,7 +133,8 @@ pub fn fair_with(scenario: &Scenario, seed: u64, runner: &dyn Runner) -> Result<
     let checks: Vec<Check<'_>> = vec![
         Box::new(|| {
             let problems = validate(scenario);
-            let first = problems.first().map(|p| ProofStep { name: INVALID.to_owned(), passed: false, detail: p.to_string() });
+            let first =
+                problems.first().map(|p| ProofStep { name: INVALID.to_owned(), passed: false, detail: p.to_string() });
             first.into_iter().collect()
         }),
         Box::new(|| super::prove::prove_with(scenario, seed, runner).steps),

@@ -78,14 +78,14 @@ pub fn prove_with(scenario: &Scenario, seed: u64, runner: &dyn Runner) -> Proof 
         },
     });
     let built = &built;
-    let mut checks: Vec<Check<'_>> = vec![
-        Box::new(move || vec![waited_out(built.clone())]),
-        Box::new(move || vec![run_script("won by the reference solution", built.clone(), &scenario.solution, true)]),
-    ];
-    for fix in &scenario.wrong_fixes {
-        checks.push(Box::new(move || {
-            vec![run_script(&format!("not won by wrong fix: {}", fix.name), built.clone(), &fix.commands, false)]
-        }));
+    // The plays that must not win, each played once: waiting (no lines) first, then every wrong
+    // fix whose played part no earlier one has.
+    let plays = must_not_win_plays(scenario);
+    let mut checks: Vec<Check<'_>> = vec![Box::new(move || {
+        vec![run_script("won by the reference solution", built.clone(), &scenario.solution, true)]
+    })];
+    for &lines in &plays.distinct {
+        checks.push(Box::new(move || vec![run_script("", built.clone(), lines, false)]));
     }
     match game_content(built) {
         Ok(content) => {
@@ -95,21 +95,63 @@ pub fn prove_with(scenario: &Scenario, seed: u64, runner: &dyn Runner) -> Proof 
         }
         Err(missing) => checks.push(Box::new(move || vec![missing])),
     }
-    steps.extend(runner.run(checks).into_iter().flatten());
+    let mut found = runner.run(checks).into_iter();
+    let solution = found.next().unwrap_or_default();
+    let played: Vec<Vec<ProofStep>> = found.by_ref().take(plays.distinct.len()).collect();
+    let verdict = |i: usize, name: String| {
+        let step = played.get(i).and_then(|p| p.first());
+        ProofStep {
+            name,
+            passed: step.is_some_and(|s| s.passed),
+            detail: step.map(|s| s.detail.clone()).unwrap_or_default(),
+        }
+    };
+    steps.push(verdict(0, "not won by waiting".to_owned()));
+    steps.extend(solution);
+    for (fix, &i) in scenario.wrong_fixes.iter().zip(&plays.of_fix) {
+        steps.push(verdict(i, format!("not won by wrong fix: {}", fix.name)));
+    }
+    steps.extend(found.flatten());
     Proof { steps }
 }
 
-/// Only ending turns until the game ends must not win it.
-fn waited_out(mut waiting: World) -> ProofStep {
-    while waiting.ending.is_none() {
-        waiting.end_turn();
+/// The plays that must not win, each once: `distinct[0]` is waiting (no lines), and wrong fix
+/// `k` is played by `distinct[of_fix[k]]`.
+struct MustNotWin<'a> {
+    distinct: Vec<&'a [String]>,
+    of_fix: Vec<usize>,
+}
+
+/// Wrong fixes that differ only in the console lines at their end that change nothing but time
+/// play the same game: a play that must not win ends turns until the game ends after its lines
+/// anyway, and `/wait N` is N turn ends stopping at the ending (`World::run_line`). So each is
+/// keyed by its lines without those, and a key seen before (or empty, which is waiting) is not
+/// played again: its verdict and outcome are the earlier play's.
+fn must_not_win_plays(scenario: &Scenario) -> MustNotWin<'_> {
+    let mut distinct: Vec<&[String]> = vec![&[]];
+    let mut of_fix = Vec::with_capacity(scenario.wrong_fixes.len());
+    for fix in &scenario.wrong_fixes {
+        let played = played_part(&fix.commands);
+        let i = distinct.iter().position(|d| *d == played).unwrap_or_else(|| {
+            distinct.push(played);
+            distinct.len() - 1
+        });
+        of_fix.push(i);
     }
-    let waited_won = matches!(waiting.ending, Some(Outcome::Won { .. }));
-    ProofStep {
-        name: "not won by waiting".to_owned(),
-        passed: !waited_won,
-        detail: waiting.ending.as_ref().map(super::words::outcome_text).unwrap_or_default(),
-    }
+    MustNotWin { distinct, of_fix }
+}
+
+/// A script without its trailing lines that only let time pass or read: `/wait`, `/status`,
+/// `/help`, comments and blank lines.
+fn played_part(lines: &[String]) -> &[String] {
+    let idle = |line: &String| {
+        let line = line.trim();
+        line.is_empty()
+            || line.starts_with('#')
+            || matches!(line.split_whitespace().next(), Some("/wait" | "/status" | "/help"))
+    };
+    let kept = lines.iter().rposition(|l| !idle(l)).map_or(0, |i| i + 1);
+    &lines[..kept]
 }
 
 fn run_script(name: &str, mut session: World, lines: &[String], should_win: bool) -> ProofStep {
@@ -318,5 +360,42 @@ mod tests {
         assert!(step.detail.starts_with("no mishap before the game ended (Lost"), "{}", step.detail);
         s.game.customer.npc.mishaps.clear();
         assert_eq!(ignored_customer(&built(s)).detail, "the customer has no mishaps");
+    }
+
+    #[test]
+    fn only_the_lines_that_change_something_are_played() {
+        let lines = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let script =
+            lines(&["kubectl delete pod web", "/wait 2", "kubectl get pods", "/wait 3", "", "# done", "/status"]);
+        assert_eq!(played_part(&script), &script[..3]);
+        assert!(played_part(&lines(&["/wait 4", "/wait"])).is_empty());
+        assert!(played_part(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_wrong_fix_that_plays_like_another_is_played_once_and_reported_under_its_name() {
+        let mut s = first_deploy();
+        let first = s.wrong_fixes[0].clone();
+        let mut longer_wait = first.clone();
+        longer_wait.name = "the same, waiting longer".to_owned();
+        longer_wait.commands.push("/wait 5".to_owned());
+        let mut only_waiting = first.clone();
+        only_waiting.name = "just wait".to_owned();
+        only_waiting.commands = vec!["/wait 3".to_owned()];
+        s.wrong_fixes.extend([longer_wait, only_waiting]);
+        let plays = must_not_win_plays(&s);
+        let last = plays.of_fix.len() - 1;
+        assert_eq!(plays.of_fix[0], plays.of_fix[last - 1], "{:?}", plays.of_fix);
+        assert_eq!(plays.of_fix[last], 0, "waiting is the play of a fix that only waits");
+        assert_eq!(plays.distinct.len(), 1 + s.wrong_fixes.len() - 2);
+        let proof = prove(&s, 1);
+        let step = |name: &str| proof.steps.iter().find(|p| p.name == name).cloned().expect(name);
+        let same = step("not won by wrong fix: the same, waiting longer");
+        let original = step(&format!("not won by wrong fix: {}", first.name));
+        assert_eq!((same.passed, &same.detail), (original.passed, &original.detail));
+        let (waited, waiting) = (step("not won by wrong fix: just wait"), step("not won by waiting"));
+        assert_eq!((waited.passed, waited.detail), (waiting.passed, waiting.detail));
+        assert_eq!(proof.steps.len(), 2 + 1 + s.wrong_fixes.len() + 3, "{:#?}", proof.steps);
+        assert!(proof.passed(), "{:#?}", proof.steps);
     }
 }
