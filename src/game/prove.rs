@@ -37,7 +37,7 @@ pub type Check<'a> = Box<dyn FnOnce() -> Vec<ProofStep> + Send + 'a>;
 
 /// Runs a proof's independent checks and gives back what each found, in the order of the checks.
 pub trait Runner: Sync {
-    fn run<'a>(&self, checks: Vec<Check<'a>>) -> Vec<Vec<ProofStep>>;
+    fn run(&self, checks: Vec<Check<'_>>) -> Vec<Vec<ProofStep>>;
 }
 
 /// Runs the checks one after the other on the caller's thread.
@@ -45,7 +45,7 @@ pub trait Runner: Sync {
 pub struct InTurn;
 
 impl Runner for InTurn {
-    fn run<'a>(&self, checks: Vec<Check<'a>>) -> Vec<Vec<ProofStep>> {
+    fn run(&self, checks: Vec<Check<'_>>) -> Vec<Vec<ProofStep>> {
         checks.into_iter().map(|check| check()).collect()
     }
 }

@@ -13,7 +13,7 @@ use crate::game::prove::{Check, ProofStep, Runner};
 pub struct SideBySide;
 
 impl Runner for SideBySide {
-    fn run<'a>(&self, checks: Vec<Check<'a>>) -> Vec<Vec<ProofStep>> {
+    fn run(&self, checks: Vec<Check<'_>>) -> Vec<Vec<ProofStep>> {
         checks.into_par_iter().map(|check| check()).collect()
     }
 }
