@@ -72,8 +72,21 @@ fn order(rows: &[TeamRow]) -> Vec<(&str, Status)> {
 
 /// A server on the data directory, with what it resumed and the tournaments among it.
 async fn serve_resuming(dir: &Path) -> (String, Vec<Resumption>, Vec<NewTournament>, Server) {
-    let config =
-        ServerConfig { data_dir: Some(dir.to_path_buf()), difficulty: Difficulty::Normal, ..ServerConfig::default() };
+    serve_resuming_with(dir, None).await
+}
+
+/// Like [`serve_resuming`], with a break phase on `baseline` (`kombat host --break --baseline`).
+async fn serve_resuming_with(
+    dir: &Path,
+    baseline: Option<&str>,
+) -> (String, Vec<Resumption>, Vec<NewTournament>, Server) {
+    let config = ServerConfig {
+        data_dir: Some(dir.to_path_buf()),
+        difficulty: Difficulty::Normal,
+        break_phase: baseline.is_some(),
+        baseline: baseline.map(str::to_owned),
+        ..ServerConfig::default()
+    };
     let deadline = Instant::now() + PATIENCE;
     loop {
         let mut server = Server::bind("127.0.0.1:0".parse().expect("addr"), config.clone()).await.expect("binds");
@@ -236,5 +249,85 @@ async fn a_tournament_survives_a_host_restart_with_its_code_results_and_rounds()
     let _ = ann.send(ClientCommand::Leave).await;
     let _ = stop.send(Farewell::Stopped);
     timeout(PATIENCE, serving).await.expect("stops").expect("cleanly");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With swapped sides (`--teams 2 --break --baseline shop`), restarted by a host without
+/// `--break`, and with one team's room record lost: the tournament comes back swapped, the lost
+/// room is reported and opened again empty under its code with its break phase (its customer team
+/// gets the card table), `next` opens a new break phase in both rooms, and the baseline a `next
+/// NAME` names is what the next restart's console breaks on again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_swapped_tournament_survives_a_restart_and_a_lost_room_comes_back_empty() {
+    let dir = std::env::temp_dir().join(format!("kombat-net-tournament-swap-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let shop = kombat::scenario::baselines()
+        .expect("baselines")
+        .into_iter()
+        .find(|b| b.id == "shop")
+        .map(|b| b.title)
+        .expect("the shop baseline");
+
+    let (addr, _, _, server) = serve_resuming_with(&dir, Some("shop")).await;
+    let rooms = server.rooms();
+    let incident = rooms.incident("first-deploy", Some(7), Difficulty::Normal).expect("the incident");
+    let tournament = rooms.create_tournament(2, incident).await.expect("a tournament");
+    assert_eq!(tournament.swapped.as_deref(), Some(shop.as_str()));
+    let code = tournament.code.clone();
+    let teams: Vec<String> = tournament.teams.iter().map(|(_, room)| room.code.clone()).collect();
+    drop((rooms, tournament));
+    let (stop, serving) = run(server);
+    let cat = join(&addr, &teams[0], "Cat", RoleWish::Customer).await;
+    restart(stop, serving).await;
+    drop(cat);
+    std::fs::remove_file(dir.join("rooms").join(format!("{}.json", teams[1]))).expect("team 2's room record");
+
+    // Restarted without --break: still swapped; team 2's room reported and back empty.
+    let (addr, outcomes, mut resumed, server) = serve_resuming_with(&dir, None).await;
+    assert!(
+        outcomes.iter().any(|o| matches!(o, Resumption::Resumed(r) if r.code == teams[0] && r.title == shop)),
+        "{outcomes:?}"
+    );
+    let lost = outcomes
+        .iter()
+        .find_map(|o| match o {
+            Resumption::NotResumed { code, why } if *code == teams[1] => Some(why.clone()),
+            _ => None,
+        })
+        .expect("the lost room is reported");
+    assert!(lost.starts_with("its record is missing: team 2 of tournament "), "{lost}");
+    let tournament = resumed.pop().expect("the tournament");
+    assert_eq!((tournament.code.as_str(), tournament.swapped.as_deref()), (code.as_str(), Some(shop.as_str())));
+    assert_eq!(tournament.teams.iter().map(|(_, r)| r.title.as_str()).collect::<Vec<_>>(), [&shop, &shop]);
+    let opened = tournament.teams.iter().map(|(_, room)| room.clone()).collect();
+    let mut console =
+        HostConsole::new(server.rooms(), addr.clone(), "first-deploy".into(), opened, None).with_tournament(tournament);
+    let (stop, serving) = run(server);
+    let board = console.answer("board").await;
+    assert!(board.contains("(swapped sides: each team breaks the cloud for the next)"), "{board}");
+    let mut dee = join(&addr, &teams[1], "Dee", RoleWish::Customer).await;
+    until(&mut dee, "the card table of team 2's room", |e| matches!(e, ClientEvent::Break(_))).await;
+    let mut wall = join(&addr, &code, "Wall", RoleWish::Spectator).await;
+    let event = until(&mut wall, "the board", |e| matches!(e, ClientEvent::Tournament(_))).await;
+    let ClientEvent::Tournament(view) = event else { unreachable!() };
+    let breaks: Vec<Option<&str>> = view.teams.iter().map(|t| t.breaks_for.as_deref()).collect();
+    assert_eq!(breaks, [Some("team 2"), Some("team 1")]);
+
+    // `next` on the host's (absent) baseline, then `next first-deploy` (the scenario the shop
+    // baseline is built on): kept for the restart after.
+    let said = console.answer("next").await;
+    assert!(said.starts_with("round 2: a new break phase on "), "{said}");
+    until(&mut dee, "round 2's card table", |e| matches!(e, ClientEvent::Break(_))).await;
+    let said = console.answer("next first-deploy").await;
+    assert!(said.starts_with(&format!("round 3: a new break phase on {shop} (seed ")), "{said}");
+    restart(stop, serving).await;
+    drop((dee, wall, console));
+
+    let (_, outcomes, mut resumed, _server) = serve_resuming_with(&dir, None).await;
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, Resumption::Resumed(_))).count(), 2, "{outcomes:?}");
+    let tournament = resumed.pop().expect("the tournament");
+    assert_eq!(tournament.round, 3);
+    assert_eq!(tournament.baseline.as_deref(), Some("first-deploy"), "what `next NAME` named is kept");
+    assert_eq!(tournament.swapped.as_deref(), Some(shop.as_str()));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -441,6 +441,7 @@ impl Rooms {
             dir,
             next_scenario: incident.scenario.id.clone(),
             baseline: None,
+            round_baseline: breaking.as_ref().map(|b| b.business().id.clone()),
         });
         let code = self
             .registry

@@ -272,6 +272,7 @@ impl Server {
             dir: Arc::clone(dir),
             next_scenario: record.next_scenario.clone(),
             baseline: baseline.clone(),
+            round_baseline: record.swapped.as_ref().map(|s| s.round_baseline.clone()),
         };
         let standings = record.teams.iter().map(|t| (t.standing.clone(), t.origin)).collect();
         let resumed = tournament::Resumed { round: record.round, past: record.past.clone(), standings };
@@ -339,8 +340,8 @@ impl Server {
         let table = self.rooms.registry.find(&team.code).await.ok_or_else(|| anyhow::anyhow!("it closed at once"))?;
         let mut title = incident.scenario.title.clone();
         if current && let Some(swapped) = &tournament.record.swapped {
-            let baseline = swapped.baseline.clone().or_else(|| self.rooms.config.baseline.clone());
-            let phase = BreakPhase { baseline };
+            // The round's own baseline, whatever the restarted host's `--baseline`.
+            let phase = BreakPhase { baseline: Some(swapped.round_baseline.clone()) };
             if let Some(breaking) = Rooms::breaking_for(incident.seed, incident.difficulty, Some(&phase))? {
                 title.clone_from(&breaking.business().title);
                 table.open_break(breaking).await.map_err(|_| anyhow::anyhow!("the room closed"))?;

@@ -156,6 +156,8 @@ pub struct Kept {
     pub next_scenario: String,
     /// With swapped sides, the baseline a `next NAME` named.
     pub baseline: Option<String>,
+    /// With swapped sides, the id of the baseline the current round breaks on.
+    pub round_baseline: Option<String>,
 }
 
 /// Where a tournament stood when its record was last written.
@@ -379,10 +381,11 @@ impl Tournament {
             scenario_text: Arc::clone(&self.incident.text),
             seed: self.incident.seed,
             difficulty: self.incident.difficulty,
-            swapped: self
-                .swapped
-                .as_ref()
-                .map(|title| SwapRecord { title: title.clone(), baseline: keep.baseline.clone() }),
+            swapped: self.swapped.as_ref().map(|title| SwapRecord {
+                title: title.clone(),
+                round_baseline: keep.round_baseline.clone().unwrap_or_default(),
+                baseline: keep.baseline.clone(),
+            }),
             round: self.round,
             past: self.past.clone(),
             teams: self
@@ -570,6 +573,9 @@ impl Tournament {
                     if let Some(keep) = &mut self.keep {
                         keep.next_scenario = scenario;
                         keep.baseline = baseline;
+                        if let Some(breaking) = &breaking {
+                            keep.round_baseline = Some(breaking.business().id.clone());
+                        }
                     }
                     self.save();
                 }

@@ -47,6 +47,8 @@ pub const MAX_TOURNAMENT_RECORD: u64 = files::MAX_SCENARIO_FILE + 8 * 1024 * 102
 pub struct SwapRecord {
     /// The current round's baseline's title, which the board shows.
     pub title: String,
+    /// The current round's baseline's id: a room opened again in this round's lobby breaks on it.
+    pub round_baseline: String,
     /// The baseline the last `next NAME` named, which a bare `next` breaks on again; none: the
     /// host's `--baseline`, or the one each round's seed picks.
     pub baseline: Option<String>,
@@ -132,6 +134,9 @@ impl TournamentRecord {
         if let Some(swapped) = &self.swapped {
             if !plain_text(&swapped.title) {
                 return Err("the baseline's title is not one line of text".to_owned());
+            }
+            if !plain_file_name(&swapped.round_baseline) || swapped.round_baseline.len() > MAX_FILE_NAME {
+                return Err(format!("the baseline {:?} is not a plain name", code::shown(&swapped.round_baseline)));
             }
             if let Some(baseline) = &swapped.baseline
                 && (!plain_file_name(baseline) || baseline.len() > MAX_FILE_NAME)
@@ -286,7 +291,11 @@ mod tests {
             scenario_text: Arc::from(text),
             seed: 42,
             difficulty: Difficulty::Hard,
-            swapped: Some(SwapRecord { title: "A shop".to_owned(), baseline: Some("shop".to_owned()) }),
+            swapped: Some(SwapRecord {
+                title: "A shop".to_owned(),
+                round_baseline: "shop".to_owned(),
+                baseline: Some("first-deploy".to_owned()),
+            }),
             round: 2,
             past: vec![RoundResult {
                 round: 1,
