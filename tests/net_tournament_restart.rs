@@ -206,7 +206,10 @@ async fn a_tournament_survives_a_host_restart_with_its_code_results_and_rounds()
     // The players take their seats back by name, and `next` starts round 2 in both rooms.
     let mut tam = join(&addr, &teams[0], "Tam", RoleWish::Troubleshooter).await;
     let mut ann = join(&addr, &teams[1], "Ann", RoleWish::Troubleshooter).await;
-    until(&mut tam, "team 1's lobby", |e| matches!(e, ClientEvent::Lobby(_))).await;
+    let event = until(&mut tam, "team 1's lobby", |e| matches!(e, ClientEvent::Lobby(_))).await;
+    let ClientEvent::Lobby(lobby) = event else { unreachable!() };
+    // The room whose game was over came back with its players: Lee's seat waits for Lee.
+    assert!(lobby.players.iter().any(|p| p.name == "Lee" && !p.connected), "{:?}", lobby.players);
     let said = console.answer("next").await;
     assert!(said.starts_with("round 2: Friday afternoon release (seed "), "{said}");
     let event =
