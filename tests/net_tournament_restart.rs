@@ -210,6 +210,9 @@ async fn a_tournament_survives_a_host_restart_with_its_code_results_and_rounds()
     let ClientEvent::Lobby(lobby) = event else { unreachable!() };
     // The room whose game was over came back with its players: Lee's seat waits for Lee.
     assert!(lobby.players.iter().any(|p| p.name == "Lee" && !p.connected), "{:?}", lobby.players);
+    // It plays again only in the next round: the host's `start` leaves it be.
+    let refused = console.answer("start").await;
+    assert!(refused.starts_with("team 1: not started: this team's game of the round is over"), "{refused}");
     let said = console.answer("next").await;
     assert!(said.starts_with("round 2: Friday afternoon release (seed "), "{said}");
     let event =
