@@ -259,7 +259,12 @@ impl Server {
         let mut teams = Vec::new();
         let mut opened = Vec::new();
         for ((team, table), title) in record.teams.iter().zip(tables).zip(titles) {
-            let Some(table) = table else { return };
+            let Some(table) = table else {
+                // Every team got its room above, or the tournament was reported and left.
+                let why = format!("{}'s room {} did not open", team.name, team.code);
+                outcomes.push(Resumption::TournamentNotResumed { code, why });
+                return;
+            };
             teams.push(tournament::Team { name: team.name.clone(), code: team.code.clone(), table });
             let title = title.unwrap_or_else(|| incident.scenario.title.clone());
             let room = NewRoom { code: team.code.clone(), scenario: incident.scenario.id.clone(), title };
