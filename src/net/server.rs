@@ -23,6 +23,7 @@ mod persist;
 mod quiet;
 mod registry;
 mod report;
+mod resume;
 mod scenarios;
 mod table;
 mod tournament;
@@ -44,9 +45,9 @@ use crate::game::tournament::broken_by;
 use crate::game::{Difficulty, Game};
 use crate::room::RoomConfig;
 use crate::scenario;
-use persist::{ReviveError, RoomDir};
+use persist::RoomDir;
 use scenarios::{Scenarios, Shared};
-use table::{Opening, Start, TableHandle};
+use table::TableHandle;
 
 pub use bucket::Rate;
 pub use code::{check_name, normalize_code};
@@ -171,6 +172,13 @@ pub struct NewTournament {
     pub handle: TournamentHandle,
     /// What the host should be told as standings change, one line each.
     pub lines: mpsc::UnboundedReceiver<String>,
+    /// The difficulty every round is played at.
+    pub difficulty: Difficulty,
+    /// With swapped sides, the baseline the last `next NAME` named (none: the host's
+    /// `--baseline`, or the one each round's seed picks).
+    pub baseline: Option<String>,
+    /// The current round: 1 for a new tournament, later for one resumed after a restart.
+    pub round: u32,
 }
 
 /// What became of a room that an earlier server left on disk.
@@ -180,6 +188,9 @@ pub enum Resumption {
     Resumed(NewRoom),
     /// Left on disk as it is: the file's name for the room, and why.
     NotResumed { code: String, why: String },
+    /// A tournament left on disk as it is (its rooms resume as loose rooms): the file's name for
+    /// it, and why. A tournament that resumed is in [`Server::resumed_tournaments`].
+    TournamentNotResumed { code: String, why: String },
 }
 
 /// Creates rooms on a running server. Cheap to clone.
@@ -425,17 +436,45 @@ impl Rooms {
         let title = swapped.clone().unwrap_or_else(|| incident.scenario.title.clone());
         let (made_tx, made) = tokio::sync::oneshot::channel();
         let sides = swapped.clone();
+        let difficulty = incident.difficulty;
+        let keep = self.keep.clone().map(|dir| tournament::Kept {
+            dir,
+            next_scenario: incident.scenario.id.clone(),
+            baseline: None,
+            round_baseline: breaking.as_ref().map(|b| b.business().id.clone()),
+        });
         let code = self
             .registry
             .create_tournament(move |code| {
-                let handle = TournamentHandle::spawn(code, handles, incident, sides, heard, lines_tx);
+                let handle = TournamentHandle::spawn(tournament::Opening {
+                    code,
+                    teams: handles,
+                    incident,
+                    swapped: sides,
+                    news: heard,
+                    lines: lines_tx,
+                    keep,
+                    resumed: None,
+                });
                 let _ = made_tx.send(handle.clone());
                 handle
             })
             .await?;
         let handle = made.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
         tracing::info!(code = %code, scenario = %scenario, seed, teams, swapped = swapped.is_some(), "tournament created");
-        Ok(NewTournament { code, scenario, title, seed, teams: opened, swapped, handle, lines })
+        Ok(NewTournament {
+            code,
+            scenario,
+            title,
+            seed,
+            teams: opened,
+            swapped,
+            handle,
+            lines,
+            difficulty,
+            baseline: None,
+            round: 1,
+        })
     }
 
     /// Where each open room stands, in the order of their codes. A room that does not answer
@@ -463,32 +502,12 @@ impl Rooms {
     }
 }
 
-/// A lobby's break phase as its record kept it: the same baseline, budget and seed, the picks
-/// made again and, if they had been proven, proven again (`Breaking::restore`). A pick the deck
-/// or the baseline no longer takes is left out, and said in the log.
-fn restore_break(
-    record: &persist::RoomRecord,
-    kept: &persist::BreakRecord,
-) -> anyhow::Result<crate::game::breaking::Breaking> {
-    let phase = BreakPhase { baseline: Some(kept.baseline.clone()) };
-    let Some(mut breaking) = Rooms::breaking_for(record.seed, record.difficulty, Some(&phase))? else {
-        anyhow::bail!("no break phase");
-    };
-    let picks: Vec<(String, String)> = kept.picks.iter().map(|p| (p.card.clone(), p.target.clone())).collect();
-    for refused in breaking.restore(&picks, kept.fairness.is_some()) {
-        tracing::warn!(code = %record.code, "a pick of the kept break phase is left out: {refused}");
-    }
-    let now = breaking.composition().1.cloned();
-    if now != kept.fairness {
-        tracing::warn!(code = %record.code, "the kept break was proven again with another verdict: {now:?}");
-    }
-    Ok(breaking)
-}
-
 /// A bound server with its rooms, not yet accepting.
 pub struct Server {
     listener: TcpListener,
     rooms: Rooms,
+    /// Tournaments `resume_rooms` opened again, until taken.
+    resumed: Vec<NewTournament>,
 }
 
 impl Server {
@@ -507,79 +526,7 @@ impl Server {
         let registry = registry::Registry::spawn(&config.limits);
         let scenarios = Arc::new(Scenarios::default());
         let rooms = Rooms { registry, config: Arc::new(config), keep: None, scenarios, ends: None };
-        Ok(Server { listener, rooms })
-    }
-
-    /// Keeps a record of every room from now on in the data directory's `rooms/` (locked against
-    /// another server using it), and opens again each room an earlier server left there: a lobby
-    /// with its players, a started game replayed from its journal. Their players are all away
-    /// until they resume their seats. A record that cannot be resumed is logged, left on disk and
-    /// reported; rooms whose game ended are forgotten. Call it before creating rooms: rooms made
-    /// before, or through a [`Rooms`] handle taken before, keep no record.
-    pub async fn resume_rooms(&mut self) -> anyhow::Result<Vec<Resumption>> {
-        let Some(data) = self.rooms.config.data_dir.clone() else {
-            anyhow::bail!("there is no data directory to keep them in (set {})", crate::room::files::DATA_DIR_ENV);
-        };
-        let dir = Arc::new(RoomDir::open(&data)?);
-        let mut outcomes = Vec::new();
-        for (name, record) in dir.records()? {
-            let record = match record {
-                Ok(record) => record,
-                Err(e) => {
-                    tracing::warn!("room {name} not resumed: {e}");
-                    outcomes.push(Resumption::NotResumed { code: name, why: e.to_string() });
-                    continue;
-                }
-            };
-            let code = record.code.clone();
-            let revived = match persist::revive(&record, &data, &self.rooms.scenarios) {
-                Ok(revived) => revived,
-                Err(ReviveError::Ended) => {
-                    tracing::info!(code = %code, "the room's game had ended; its record is removed");
-                    if let Err(e) = dir.remove(&code) {
-                        tracing::warn!(code = %code, "{e}");
-                    }
-                    continue;
-                }
-                Err(e) => {
-                    tracing::warn!("room {code} not resumed: {e}");
-                    outcomes.push(Resumption::NotResumed { code, why: e.to_string() });
-                    continue;
-                }
-            };
-            let mut title = revived.game.scenario().title.clone();
-            let breaking = match record.breaking.as_ref().map(|kept| restore_break(&record, kept)).transpose() {
-                Ok(breaking) => breaking,
-                Err(e) => {
-                    tracing::warn!("room {code} not resumed: {e:#}");
-                    outcomes.push(Resumption::NotResumed { code, why: format!("its break phase: {e:#}") });
-                    continue;
-                }
-            };
-            if let Some(breaking) = &breaking {
-                title.clone_from(&breaking.business().title);
-            }
-            let config = RoomConfig {
-                seed: record.seed,
-                turn_timer: record.turn_timer(),
-                scenario_text: Arc::clone(&revived.scenario_text),
-                data_dir: Some(data.clone()),
-                keep_result: false,
-            };
-            let breaking = breaking.map(Box::new);
-            let start = Start::Restored { revived, members: record.members, breaking, origin: record.origin };
-            let opening =
-                Opening { config, keep: Some(Arc::clone(&dir)), start, ends: self.rooms.ends.clone(), team: None };
-            match self.rooms.registry.adopt(code.clone(), opening).await {
-                Ok(()) => {
-                    tracing::info!(code = %code, scenario = %record.scenario, "room resumed");
-                    outcomes.push(Resumption::Resumed(NewRoom { code, scenario: record.scenario, title }));
-                }
-                Err(e) => outcomes.push(Resumption::NotResumed { code, why: e.to_string() }),
-            }
-        }
-        self.rooms.keep = Some(dir);
-        Ok(outcomes)
+        Ok(Server { listener, rooms, resumed: Vec::new() })
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -619,7 +566,7 @@ impl Server {
     /// Like [`Server::run`], with `shutdown` saying how the players are sent off: told to resume
     /// later (a restart) or that the host stopped for good.
     pub async fn run_until(self, shutdown: impl Future<Output = Farewell>) {
-        let Server { listener, rooms } = self;
+        let Server { listener, rooms, .. } = self;
         let limits = rooms.config.limits;
         let stop = CancellationToken::new();
         // Every handler holds a clone; when all are dropped, every connection is closed.

@@ -182,7 +182,21 @@ pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Resul
                 Resumption::NotResumed { code, why } => {
                     println!("room {} not resumed: {}", sanitize(&code), sanitize(&why));
                 }
+                Resumption::TournamentNotResumed { code, why } => {
+                    println!("tournament {} not resumed: {}", sanitize(&code), sanitize(&why));
+                }
             }
+        }
+        // A tournament from before the restart goes on (the console runs the first); `--teams`
+        // opens a new one only when none did.
+        let mut resumed = server.resumed_tournaments().into_iter();
+        let restored = resumed.next();
+        for other in resumed {
+            println!("{}", tournament_text(&other, &shown));
+            println!(
+                "  (resumed; the console runs tournament {} only)",
+                restored.as_ref().map_or("", |t| t.code.as_str())
+            );
         }
         // A tournament's teams are its rooms; without one, `--rooms` new ones unless rooms resumed.
         let fresh = if opened.is_empty() && teams.is_none() { rooms } else { 0 };
@@ -194,15 +208,24 @@ pub fn host_with(options: HostOptions, door: Option<FrontDoor>) -> anyhow::Resul
             println!("{}", room_line(&room, &shown, false));
             opened.push(room);
         }
-        let tournament = match teams {
-            Some(teams) => {
+        let tournament = match (restored, teams) {
+            (Some(tournament), _) => {
+                println!("{}", tournament_text(&tournament, &shown));
+                for (_, room) in &tournament.teams {
+                    if !opened.iter().any(|r| r.code == room.code) {
+                        opened.push(room.clone());
+                    }
+                }
+                Some(tournament)
+            }
+            (None, Some(teams)) => {
                 let incident = server.rooms().incident(&scenario, seed, difficulty)?;
                 let tournament = server.rooms().create_tournament(teams, incident).await?;
                 println!("{}", tournament_text(&tournament, &shown));
                 opened.extend(tournament.teams.iter().map(|(_, room)| room.clone()));
                 Some(tournament)
             }
-            None => None,
+            (None, None) => None,
         };
         let night = data_dir.as_deref().map(|data| {
             let started =
@@ -252,15 +275,17 @@ fn room_line(room: &NewRoom, shown: &str, resumed: bool) -> String {
 /// projector's.
 pub fn tournament_text(tournament: &NewTournament, shown: &str) -> String {
     let code = &tournament.code;
+    let resumed =
+        if tournament.round > 1 { format!(" — resumed in round {}", tournament.round) } else { String::new() };
     let mut lines = vec![match &tournament.swapped {
         Some(baseline) => format!(
-            "tournament {code}: {} teams, swapped sides, each breaking the cloud for the next on {} (seed {})",
+            "tournament {code}: {} teams, swapped sides, each breaking the cloud for the next on {} (seed {}){resumed}",
             tournament.teams.len(),
             sanitize(baseline),
             tournament.seed
         ),
         None => format!(
-            "tournament {code}: {} teams on {} ({}, seed {})",
+            "tournament {code}: {} teams on {} ({}, seed {}){resumed}",
             tournament.teams.len(),
             sanitize(&tournament.title),
             sanitize(&tournament.scenario),
@@ -306,6 +331,9 @@ struct Running {
     /// With swapped sides, the baseline the last `next NAME` named: a bare `next` breaks on it
     /// again (none: the host's `--baseline`, or the one each round's seed picks).
     baseline: Option<String>,
+    /// Every round's difficulty (a tournament resumed keeps its own, whatever the restarted
+    /// host's `--difficulty`).
+    difficulty: Difficulty,
 }
 
 /// The host's console: what the person running `kombat host` can type while it serves, and
@@ -358,8 +386,8 @@ impl HostConsole {
     /// says as standings change is printed (or taken with [`HostConsole::board_news`]).
     #[must_use]
     pub fn with_tournament(mut self, tournament: NewTournament) -> Self {
-        let NewTournament { code, scenario, handle, lines, swapped, .. } = tournament;
-        self.tournament = Some(Running { code, handle, scenario, swapped: swapped.is_some(), baseline: None });
+        let NewTournament { code, scenario, handle, lines, swapped, baseline, difficulty, .. } = tournament;
+        self.tournament = Some(Running { code, handle, scenario, swapped: swapped.is_some(), baseline, difficulty });
         self.board_lines = Some(lines);
         self
     }
@@ -500,8 +528,8 @@ impl HostConsole {
     /// incident, so SCENARIO names the baseline they break instead: a baseline's id, or a
     /// scenario a baseline is built on.
     async fn next_round(&mut self, named: &str) -> String {
-        let difficulty = self.rooms.config.difficulty;
         let Some(running) = &mut self.tournament else { return NO_TOURNAMENT.to_owned() };
+        let difficulty = running.difficulty;
         let baseline = if named.is_empty() { running.baseline.clone() } else { Some(named.to_owned()) };
         let scenario = if named.is_empty() || running.swapped { running.scenario.clone() } else { named.to_owned() };
         let incident = match self.rooms.incident(&scenario, None, difficulty) {
@@ -511,13 +539,23 @@ impl HostConsole {
         let breaking = match (running.swapped, &baseline) {
             (false, _) => Ok(None),
             (true, Some(name)) => self.rooms.breaking_on(name, incident.seed, difficulty).map(Some),
-            (true, None) => self.rooms.breaking(incident.seed, difficulty),
+            // The host's `--baseline`, or the seed's pick (also on a host restarted without `--break`).
+            (true, None) => {
+                let phase = super::BreakPhase { baseline: self.rooms.config.baseline.clone() };
+                Rooms::breaking_for(incident.seed, difficulty, Some(&phase))
+            }
         };
         let breaking = match breaking {
             Ok(breaking) => breaking,
             Err(e) => return format!("cannot open the break phase: {}", sanitize(&format!("{e:#}"))),
         };
-        match running.handle.next(incident, breaking).await {
+        let round = super::tournament::NextRound {
+            incident,
+            breaking,
+            scenario: scenario.clone(),
+            baseline: if running.swapped { baseline.clone() } else { None },
+        };
+        match running.handle.next(round).await {
             Ok(Ok(said)) => {
                 running.scenario = scenario;
                 if running.swapped {

@@ -5,7 +5,8 @@
 //! who sits where, or the composition, changes; the game itself is in the journal, one line per accepted action. A restarted
 //! server reads the records back ([`RoomDir::records`]) and rebuilds each room ([`revive`]): a
 //! lobby as it was, a started game by replaying its journal. A lock on the directory keeps two
-//! servers from sharing it.
+//! servers from sharing it (and `<data>/tournaments/` beside it, where each tournament keeps its
+//! own record: `tournament`).
 //!
 //! ```text
 //! {"format":"kombat-room","version":1,"code":"7K3QM-9XW2A","scenario":"first-deploy",
@@ -292,6 +293,10 @@ pub enum RecordError {
     Format { path: PathBuf, message: String },
     #[error("{}: room record version {version} is not supported (this kombat reads versions {OLDEST_VERSION} to {VERSION})", path.display())]
     Version { path: PathBuf, version: u64 },
+    #[error("{}: not a tournament record: {message}", path.display())]
+    Tournament { path: PathBuf, message: String },
+    #[error("{}: tournament record version {version} is not supported (this kombat reads version {})", path.display(), tournament::TOURNAMENT_VERSION)]
+    TournamentVersion { path: PathBuf, version: u64 },
     #[error("{} is in use by another kombat host", path.display())]
     Locked { path: PathBuf },
 }
@@ -373,14 +378,16 @@ impl RoomDir {
         Ok(paths
             .into_iter()
             .map(|(stem, path)| {
-                let record = read_bounded(&path).and_then(|text| RoomRecord::parse(&path, &text)).and_then(|record| {
-                    if record.code == stem {
-                        Ok(record)
-                    } else {
-                        let message = format!("it is named for {stem} but holds the room {}", record.code);
-                        Err(RecordError::Format { path: path.clone(), message })
-                    }
-                });
+                let record = read_bounded(&path, MAX_RECORD).and_then(|text| RoomRecord::parse(&path, &text)).and_then(
+                    |record| {
+                        if record.code == stem {
+                            Ok(record)
+                        } else {
+                            let message = format!("it is named for {stem} but holds the room {}", record.code);
+                            Err(RecordError::Format { path: path.clone(), message })
+                        }
+                    },
+                );
                 (stem, record)
             })
             .collect())
@@ -388,22 +395,22 @@ impl RoomDir {
 }
 
 /// A record file's text: a regular file (not a symlink, a device or a directory) of at most
-/// [`MAX_RECORD`] bytes, read no further than that whatever it claims.
-fn read_bounded(path: &Path) -> Result<String, RecordError> {
+/// `max` bytes ([`MAX_RECORD`] for a room's), read no further than that whatever it claims.
+fn read_bounded(path: &Path, max: u64) -> Result<String, RecordError> {
     use std::io::Read;
     let refuse = |message: String| RecordError::Format { path: path.to_path_buf(), message };
     let meta = std::fs::symlink_metadata(path).map_err(io_error(path))?;
     if !meta.file_type().is_file() {
         return Err(refuse("it is not a regular file (a link, a device or a directory); left unread".to_owned()));
     }
-    let too_large = || refuse(format!("it is larger than {} KiB; left unread", MAX_RECORD / 1024));
-    if meta.len() > MAX_RECORD {
+    let too_large = || refuse(format!("it is larger than {} KiB; left unread", max / 1024));
+    if meta.len() > max {
         return Err(too_large());
     }
     let file = File::open(path).map_err(io_error(path))?;
     let mut text = String::new();
-    file.take(MAX_RECORD + 1).read_to_string(&mut text).map_err(io_error(path))?;
-    if text.len() as u64 > MAX_RECORD {
+    file.take(max + 1).read_to_string(&mut text).map_err(io_error(path))?;
+    if text.len() as u64 > max {
         return Err(too_large());
     }
     Ok(text)
@@ -478,6 +485,8 @@ pub fn revive(record: &RoomRecord, data: &Path, scenarios: &Scenarios) -> Result
     }
     Ok(Revived { game, scenario_text: text, journal: Some(file), acted })
 }
+
+pub mod tournament;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! The registry: one task that owns the map from join codes to tables, and to tournaments (whose
 //! codes come from the same space and never collide with a room's). It makes each new room's
 //! code (retrying on the unlikely collision), takes back a room restored after a restart under its
-//! old code, finds a table for a code, lists the open tables (for the host's console), forgets a
+//! old code (and a tournament restored likewise), finds a table for a code, lists the open tables (for the host's console), forgets a
 //! table when it ends, and on shutdown closes every table at once.
 
 use std::collections::HashMap;
@@ -32,6 +32,12 @@ enum Command {
     CreateTournament {
         open: Box<dyn FnOnce(String) -> TournamentHandle + Send>,
         reply: oneshot::Sender<anyhow::Result<String>>,
+    },
+    /// A tournament under the code it had before a restart.
+    AdoptTournament {
+        code: String,
+        handle: TournamentHandle,
+        reply: oneshot::Sender<anyhow::Result<()>>,
     },
     FindTournament {
         code: String,
@@ -96,6 +102,15 @@ impl Registry {
     ) -> anyhow::Result<String> {
         let (reply, answer) = oneshot::channel();
         let command = Command::CreateTournament { open: Box::new(open), reply };
+        self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
+        answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?
+    }
+
+    /// A tournament restored after a restart, under its old code (so its projectors join again
+    /// with the code they had).
+    pub async fn adopt_tournament(&self, code: String, handle: TournamentHandle) -> anyhow::Result<()> {
+        let (reply, answer) = oneshot::channel();
+        let command = Command::AdoptTournament { code, handle, reply };
         self.commands.send(command).await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?;
         answer.await.map_err(|_| anyhow::anyhow!("the server is shutting down"))?
     }
@@ -183,6 +198,17 @@ async fn run(mut inbox: mpsc::Receiver<Command>, limits: Arc<Limits>) {
                     tournaments.insert(code.clone(), start(code.clone()));
                 }
                 let _ = reply.send(code);
+            }
+            Command::AdoptTournament { code, handle, reply } => {
+                let answer = if !open {
+                    Err(anyhow::anyhow!("the server is shutting down"))
+                } else if tournaments.contains_key(&code) || tables.get(&code).is_some_and(|t| !t.is_closed()) {
+                    Err(anyhow::anyhow!("a room or tournament with the code {code} is already open"))
+                } else {
+                    tournaments.insert(code, handle);
+                    Ok(())
+                };
+                let _ = reply.send(answer);
             }
             Command::FindTournament { code, reply } => {
                 let _ = reply.send(tournaments.get(&code).cloned());

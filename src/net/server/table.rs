@@ -14,7 +14,8 @@
 //! kept: their joins write nothing, and after a restart they join again), so that a restarted
 //! server opens the table again as it was ([`TableHandle::open`] with a restored start), its
 //! lobby's break phase with the customer team's picks included (rewritten as they change). The
-//! record goes when the room closes after its game ended, or fails.
+//! record goes when the room closes after its game ended, or fails; a tournament's team room stays
+//! open and keeps its record once its game ended, for the next round (`resume`).
 
 mod again;
 mod breaking;
@@ -490,8 +491,9 @@ impl Table {
                 failed = true;
                 break;
             }
-            // Over, and everyone has seen the debrief and gone: nothing is left to serve.
-            if self.ended && self.members.values().all(|m| m.outbox.is_none()) {
+            // Over, and everyone has seen the debrief and gone: nothing is left to serve (but a
+            // team's room, which its tournament's next round renews).
+            if self.ended && self.team.is_none() && self.members.values().all(|m| m.outbox.is_none()) {
                 tracing::info!(code = %self.code, "the game is over and every player has gone");
                 let _ = self.room.end().await;
                 break;
@@ -499,7 +501,9 @@ impl Table {
         }
         if failed {
             self.forget("the room failed");
-        } else if self.ended {
+        } else if self.ended && self.team.is_none() {
+            // A team's room keeps its record: a restarted tournament brings it back, its players
+            // kept, for the next round.
             self.forget("its game is over");
         }
         tracing::info!(code = %self.code, "room closed");

@@ -13,6 +13,10 @@
 //! break to its fix, and `start` starts the rooms only once every room can start (every break
 //! with a human customer proven fair), all at once. `next` opens a new break phase in every room.
 //!
+//! With a data directory the tournament keeps its record (`persist::tournament`): written when it
+//! opens, when a team's game changes status (a start, a result) or its break's origin, and at each
+//! `next`, so that a restarted server opens it again under its code ([`Opening::resumed`]).
+//!
 //! Only public things leave here: the boards are spectators' views, and the leaderboard is
 //! `Leaderboard::public` (the mood and grade show once a team's game is over, as its debrief
 //! shows them). The host's own console gets the full board.
@@ -25,6 +29,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::code;
 use super::fit::fit_view;
 use super::outbox::Outbox;
+use super::persist::RoomDir;
+use super::persist::tournament::{SwapRecord, TOURNAMENT_FORMAT, TOURNAMENT_VERSION, TeamRecord, TournamentRecord};
 use super::table::{Farewell, TableHandle};
 use crate::game::breaking::Breaking;
 use crate::game::tournament::{
@@ -49,10 +55,16 @@ pub struct TeamNews {
     pub origin: Option<BreakOrigin>,
 }
 
+/// The round a team's room reports in while it waits for the next round: its game of the
+/// current round was over when the host stopped, and it came back after the restart as a lobby
+/// whose news are no round's (the round's result is the tournament's record).
+pub const WAITING: u32 = 0;
+
 /// What a table of a tournament holds to report to it.
 #[derive(Clone, Debug)]
 pub struct TeamLink {
     pub team: usize,
+    /// The round its game belongs to (from 1), or [`WAITING`].
     pub round: u32,
     pub news: mpsc::UnboundedSender<TeamNews>,
     /// With swapped sides: who responds in this room and who breaks it.
@@ -105,8 +117,55 @@ enum Command {
     Gone { conn: u64 },
     Board { reply: oneshot::Sender<Leaderboard> },
     StartAll { reply: oneshot::Sender<Vec<String>> },
-    Next { incident: Box<Incident>, breaking: Option<Box<Breaking>>, reply: oneshot::Sender<Result<String, String>> },
+    Next { round: Box<NextRound>, reply: oneshot::Sender<Result<String, String>> },
     Shutdown { reason: String, farewell: Farewell, reply: oneshot::Sender<()> },
+}
+
+/// What `next` plays: the incident, with swapped sides the break phase every room opens, and what
+/// the record keeps for the `next` after it.
+pub struct NextRound {
+    pub incident: Incident,
+    pub breaking: Option<Breaking>,
+    /// What a bare `next` plays again.
+    pub scenario: String,
+    /// With swapped sides, the baseline a `next NAME` named (none: the host's or the seed's).
+    pub baseline: Option<String>,
+}
+
+/// What a tournament opens with.
+pub struct Opening {
+    pub code: String,
+    pub teams: Vec<Team>,
+    /// The current round's incident.
+    pub incident: Incident,
+    /// With swapped sides: the baseline's title.
+    pub swapped: Option<String>,
+    pub news: mpsc::UnboundedReceiver<TeamNews>,
+    /// Hears what the host should be told as standings change.
+    pub lines: mpsc::UnboundedSender<String>,
+    /// Where the tournament's record is kept, if anywhere.
+    pub keep: Option<Kept>,
+    /// After a restart: where the tournament stood.
+    pub resumed: Option<Resumed>,
+}
+
+/// Where a tournament keeps its record, and what the console's `next` needs from it.
+pub struct Kept {
+    pub dir: Arc<RoomDir>,
+    /// What a bare `next` plays again.
+    pub next_scenario: String,
+    /// With swapped sides, the baseline a `next NAME` named.
+    pub baseline: Option<String>,
+    /// With swapped sides, the id of the baseline the current round breaks on.
+    pub round_baseline: Option<String>,
+}
+
+/// Where a tournament stood when its record was last written.
+pub struct Resumed {
+    pub round: u32,
+    pub past: Vec<RoundResult>,
+    /// Each team's standing and break origin in the current round, in team order.
+    pub standings: Vec<(Option<Standing>, Option<BreakOrigin>)>,
 }
 
 /// Talks to a tournament. Cheap to clone.
@@ -126,32 +185,37 @@ const MAX_TITLE: usize = 200;
 
 impl TournamentHandle {
     /// The tournament `code` around `teams`, all playing `incident`; `lines` hears what the host
-    /// should be told as standings change.
-    /// With `swapped`, the teams play swapped sides on the baseline of that title.
-    pub fn spawn(
-        code: String,
-        teams: Vec<Team>,
-        incident: Incident,
-        swapped: Option<String>,
-        news: mpsc::UnboundedReceiver<TeamNews>,
-        lines: mpsc::UnboundedSender<String>,
-    ) -> TournamentHandle {
+    /// should be told as standings change. With `swapped`, the teams play swapped sides on the
+    /// baseline of that title. Resumed, it goes on from the round and results it had.
+    pub fn spawn(opening: Opening) -> TournamentHandle {
+        let Opening { code, teams, incident, swapped, news, lines, keep, resumed } = opening;
         let (commands, inbox) = mpsc::channel(64);
-        let boards = teams.iter().map(|_| Slot::default()).collect();
+        let (round, past, boards) = match resumed {
+            Some(Resumed { round, past, standings }) => {
+                let mut boards: Vec<Slot> =
+                    standings.into_iter().map(|(standing, origin)| Slot { standing, board: None, origin }).collect();
+                boards.resize_with(teams.len(), Slot::default);
+                (round, past, boards)
+            }
+            None => (1, Vec::new(), teams.iter().map(|_| Slot::default()).collect()),
+        };
         let tournament = Tournament {
             code,
             teams,
             boards,
             incident,
             swapped,
-            round: 1,
-            past: Vec::new(),
+            round,
+            past,
             watchers: BTreeMap::new(),
             next_spectator: 0,
             sent_public: None,
             lines,
             last_order: Vec::new(),
+            keep,
         };
+        // On disk before anyone hears its code.
+        tournament.save();
         tokio::spawn(tournament.run(inbox, news));
         TournamentHandle { commands }
     }
@@ -188,9 +252,8 @@ impl TournamentHandle {
 
     /// The next round: every room plays `incident`, its players kept, back in the lobby; with
     /// swapped sides, each room with a break phase of its own on `breaking`.
-    pub async fn next(&self, incident: Incident, breaking: Option<Breaking>) -> Result<Result<String, String>, Gone> {
-        let breaking = breaking.map(Box::new);
-        self.ask(|reply| Command::Next { incident: Box::new(incident), breaking, reply }).await
+    pub async fn next(&self, round: NextRound) -> Result<Result<String, String>, Gone> {
+        self.ask(|reply| Command::Next { round: Box::new(round), reply }).await
     }
 
     pub async fn shutdown(&self, reason: &str, farewell: Farewell) {
@@ -232,6 +295,8 @@ struct Tournament {
     lines: mpsc::UnboundedSender<String>,
     /// The teams in rank order when the host was last told.
     last_order: Vec<String>,
+    /// Where the record is kept, if anywhere.
+    keep: Option<Kept>,
 }
 
 impl Tournament {
@@ -249,8 +314,12 @@ impl Tournament {
                     while let Ok(more) = news.try_recv() {
                         all.push(more);
                     }
+                    let mut moved = false;
                     for heard in all {
-                        self.heard(heard);
+                        moved |= self.heard(heard);
+                    }
+                    if moved {
+                        self.save();
                     }
                     self.changed().await;
                 }
@@ -259,12 +328,13 @@ impl Tournament {
         tracing::info!(code = %self.code, "tournament closed");
     }
 
-    /// Takes a team's news; tells the host when its status changed.
-    fn heard(&mut self, news: TeamNews) {
+    /// Takes a team's news; tells the host when its status changed. Whether the record should be
+    /// written again: a status or an origin changed.
+    fn heard(&mut self, news: TeamNews) -> bool {
         if news.round != self.round {
-            return;
+            return false;
         }
-        let Some(slot) = self.boards.get_mut(news.team) else { return };
+        let Some(slot) = self.boards.get_mut(news.team) else { return false };
         let was = slot.standing.as_ref().map(|s| s.status);
         let now = news.standing.status;
         let origin_was = slot.origin;
@@ -279,11 +349,12 @@ impl Tournament {
         {
             let _ = self.lines.send(format!("board: {}'s break for {}: {}", by.name, room.name, origin.words()));
         }
+        let moved = was != Some(now) || news.origin != origin_was;
         if was.is_some_and(|w| w != now) || (was.is_none() && now != Status::Lobby) {
             let board = self.leaderboard();
-            let Some(name) = self.teams.get(news.team).map(|t| t.name.clone()) else { return };
+            let Some(name) = self.teams.get(news.team).map(|t| t.name.clone()) else { return moved };
             let place = board.rows.iter().position(|r| r.team == name).map_or(0, |p| p + 1);
-            let Some(row) = board.rows.iter().find(|r| r.team == name) else { return };
+            let Some(row) = board.rows.iter().find(|r| r.team == name) else { return moved };
             let s = &row.standing;
             let grade = s.grade.map(|g| format!(", grade {}", g.as_str())).unwrap_or_default();
             let _ = self.lines.send(format!(
@@ -293,6 +364,44 @@ impl Tournament {
                 s.budget_left * 100.0,
                 board.rows.len()
             ));
+        }
+        moved
+    }
+
+    /// Writes the tournament's record, when it keeps one. A failure is logged: the night goes on,
+    /// only a restart would lose the tournament.
+    fn save(&self) {
+        let Some(keep) = &self.keep else { return };
+        let record = TournamentRecord {
+            format: TOURNAMENT_FORMAT.to_owned(),
+            version: TOURNAMENT_VERSION,
+            code: self.code.clone(),
+            next_scenario: keep.next_scenario.clone(),
+            scenario: self.incident.scenario.id.clone(),
+            scenario_text: Arc::clone(&self.incident.text),
+            seed: self.incident.seed,
+            difficulty: self.incident.difficulty,
+            swapped: self.swapped.as_ref().map(|title| SwapRecord {
+                title: title.clone(),
+                round_baseline: keep.round_baseline.clone().unwrap_or_default(),
+                baseline: keep.baseline.clone(),
+            }),
+            round: self.round,
+            past: self.past.clone(),
+            teams: self
+                .teams
+                .iter()
+                .zip(&self.boards)
+                .map(|(team, slot)| TeamRecord {
+                    name: team.name.clone(),
+                    code: team.code.clone(),
+                    standing: slot.standing.clone(),
+                    origin: slot.origin,
+                })
+                .collect(),
+        };
+        if let Err(e) = keep.dir.save_tournament(&record) {
+            tracing::warn!(code = %self.code, "cannot keep the tournament's record, so a restart loses it: {e}");
         }
     }
 
@@ -457,8 +566,20 @@ impl Tournament {
                 }
                 let _ = reply.send(said);
             }
-            Command::Next { incident, breaking, reply } => {
-                let _ = reply.send(self.next(*incident, breaking.as_deref()).await);
+            Command::Next { round, reply } => {
+                let NextRound { incident, breaking, scenario, baseline } = *round;
+                let said = self.next(incident, breaking.as_ref()).await;
+                if said.is_ok() {
+                    if let Some(keep) = &mut self.keep {
+                        keep.next_scenario = scenario;
+                        keep.baseline = baseline;
+                        if let Some(breaking) = &breaking {
+                            keep.round_baseline = Some(breaking.business().id.clone());
+                        }
+                    }
+                    self.save();
+                }
+                let _ = reply.send(said);
             }
             Command::Shutdown { reason, farewell, reply } => {
                 let goodbye = match farewell {

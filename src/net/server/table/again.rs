@@ -17,10 +17,19 @@ use crate::scenario::Scenario;
 
 pub const IN_A_TOURNAMENT: &str =
     "this room is a team in a tournament: the host starts the next round for every team at once";
+/// A team's room that came back after a restart once its game of the round was over
+/// (`tournament::WAITING`) plays again only in the next round.
+pub const WAITS_FOR_NEXT: &str =
+    "this team's game of the round is over: the host's `next` starts the next round for every team";
 pub const NOT_OVER: &str = "the game is not over yet: play again once it has ended";
 pub const ONLY_THE_LEAD: &str = "only the game master does that (or the room's creator, when there is no game master)";
 
 impl Table {
+    /// Whether the room waits for its tournament's next round (see [`WAITS_FOR_NEXT`]).
+    pub(super) fn waits_for_next(&self) -> bool {
+        self.team.as_ref().is_some_and(|t| t.round == crate::net::server::tournament::WAITING)
+    }
+
     /// Whether `seat` leads the table: the game master, or the room's creator without one.
     pub(super) fn leads(&self, seat: Seat) -> bool {
         seat == Seat::GameMaster

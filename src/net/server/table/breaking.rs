@@ -116,6 +116,9 @@ impl Table {
         if self.started {
             return Err("the game has already started".to_owned());
         }
+        if self.waits_for_next() {
+            return Err(super::again::WAITS_FOR_NEXT.to_owned());
+        }
         if !self.members.iter().any(|(s, m)| !matches!(s, Seat::Spectator(_)) && m.token.is_some()) {
             return Err("nobody has joined the team yet".to_owned());
         }

@@ -97,6 +97,10 @@ impl Table {
             );
             return Ok(Flow::Continue);
         }
+        if self.waits_for_next() {
+            self.notice(seat, super::again::WAITS_FOR_NEXT);
+            return Ok(Flow::Continue);
+        }
         if self.team.as_ref().is_some_and(|t| t.sides.is_some()) {
             self.notice(seat, super::breaking::HOST_STARTS_SWAPPED);
             return Ok(Flow::Continue);
