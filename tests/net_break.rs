@@ -23,6 +23,8 @@ use tokio::time::{Instant, timeout_at};
 
 #[path = "support/breaks.rs"]
 mod breaks;
+#[path = "support/resuming.rs"]
+mod resuming;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 const BASELINE: &str = "shop";
@@ -334,31 +336,9 @@ async fn without_a_human_customer_the_scripted_customer_draws_the_break() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A server on `dir` with a break phase on the baseline, resuming what an earlier one left there
-/// (the `kombat host` way); with its address and what became of each kept room.
+/// A server on `dir` with a break phase on the baseline, resuming what an earlier one left there.
 async fn serve_resuming(dir: &Path) -> (String, Vec<Resumption>, Server) {
-    let config = ServerConfig {
-        data_dir: Some(dir.to_path_buf()),
-        difficulty: Difficulty::Normal,
-        break_phase: true,
-        baseline: Some(BASELINE.to_owned()),
-        ..ServerConfig::default()
-    };
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let mut server = Server::bind("127.0.0.1:0".parse().expect("addr"), config.clone()).await.expect("binds");
-        match server.resume_rooms().await {
-            Ok(outcomes) => {
-                let addr = server.local_addr().expect("bound").to_string();
-                return (addr, outcomes, server);
-            }
-            // The stopped server's last table may hold the rooms directory for a moment more.
-            Err(e) if e.to_string().contains("in use by another") && Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            Err(e) => panic!("cannot resume: {e:#}"),
-        }
-    }
+    resuming::serve_resuming(dir, Some(BASELINE)).await
 }
 
 fn run(server: Server) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {

@@ -14,10 +14,13 @@ use kombat::game::tournament::{Status, TeamRow, TournamentView};
 use kombat::game::{Action, Difficulty, Outcome, Phase};
 use kombat::net::client::{Client, ClientCommand, ClientConfig, ClientEvent};
 use kombat::net::protocol::RoleWish;
-use kombat::net::server::{Farewell, HostConsole, NewTournament, Resumption, Server, ServerConfig};
+use kombat::net::server::{Farewell, HostConsole, NewTournament, Resumption, Server};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout, timeout_at};
+
+#[path = "support/resuming.rs"]
+mod resuming;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -80,29 +83,9 @@ async fn serve_resuming_with(
     dir: &Path,
     baseline: Option<&str>,
 ) -> (String, Vec<Resumption>, Vec<NewTournament>, Server) {
-    let config = ServerConfig {
-        data_dir: Some(dir.to_path_buf()),
-        difficulty: Difficulty::Normal,
-        break_phase: baseline.is_some(),
-        baseline: baseline.map(str::to_owned),
-        ..ServerConfig::default()
-    };
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let mut server = Server::bind("127.0.0.1:0".parse().expect("addr"), config.clone()).await.expect("binds");
-        match server.resume_rooms().await {
-            Ok(outcomes) => {
-                let addr = server.local_addr().expect("bound").to_string();
-                let tournaments = server.resumed_tournaments();
-                return (addr, outcomes, tournaments, server);
-            }
-            // The stopped server's last table may hold the rooms directory for a moment more.
-            Err(e) if e.to_string().contains("in use by another") && Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            Err(e) => panic!("cannot resume: {e:#}"),
-        }
-    }
+    let (addr, outcomes, mut server) = resuming::serve_resuming(dir, baseline).await;
+    let tournaments = server.resumed_tournaments();
+    (addr, outcomes, tournaments, server)
 }
 
 fn run(server: Server) -> (oneshot::Sender<Farewell>, JoinHandle<()>) {

@@ -403,16 +403,7 @@ impl Rooms {
         let mut opened = Vec::new();
         let mut handles = Vec::new();
         for team in 0..usize::from(teams) {
-            let game = Game::new(Arc::clone(&incident.scenario), incident.seed)
-                .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
-                .with_difficulty(incident.difficulty);
-            let config = RoomConfig {
-                seed: incident.seed,
-                scenario_text: Arc::clone(&incident.text),
-                data_dir: self.config.data_dir.clone(),
-                turn_timer: self.config.turn_timer,
-                keep_result: false,
-            };
+            let (game, config) = incident.team_room(self.config.data_dir.clone(), self.config.turn_timer)?;
             let name = names.get(team).cloned().unwrap_or_default();
             let sides = breaking.as_ref().map(|_| tournament::Sides {
                 responders: name.clone(),

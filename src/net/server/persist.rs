@@ -301,6 +301,23 @@ pub enum RecordError {
     Locked { path: PathBuf },
 }
 
+/// The `.json` files of a record folder, by stem, sorted; the temporary files `write_private`
+/// leaves behind when a write is cut short (`.<NAME>.json.tmp`) are removed.
+fn json_files(dir: &Path, entries: std::fs::ReadDir) -> Result<Vec<(String, PathBuf)>, RecordError> {
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(io_error(dir))?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') && name.to_ascii_lowercase().ends_with(".tmp") {
+            let _ = std::fs::remove_file(&path);
+        } else if let Some(stem) = name.strip_suffix(".json") {
+            paths.push((stem.to_owned(), path));
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> RecordError + '_ {
     move |source| RecordError::Io { path: path.to_path_buf(), source }
 }
@@ -363,19 +380,8 @@ impl RoomDir {
     /// Every record, by file name, with the name the file gives its room; temporary files a crash
     /// left behind are removed.
     pub fn records(&self) -> Result<Vec<Listed>, RecordError> {
-        let mut paths = Vec::new();
-        for entry in std::fs::read_dir(&self.dir).map_err(io_error(&self.dir))? {
-            let path = entry.map_err(io_error(&self.dir))?.path();
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            // The temporary files `write_private` makes: `.<CODE>.json.tmp`.
-            if name.starts_with('.') && name.to_ascii_lowercase().ends_with(".tmp") {
-                let _ = std::fs::remove_file(&path);
-            } else if let Some(stem) = name.strip_suffix(".json") {
-                paths.push((stem.to_owned(), path));
-            }
-        }
-        paths.sort();
-        Ok(paths
+        let entries = std::fs::read_dir(&self.dir).map_err(io_error(&self.dir))?;
+        Ok(json_files(&self.dir, entries)?
             .into_iter()
             .map(|(stem, path)| {
                 let record = read_bounded(&path, MAX_RECORD).and_then(|text| RoomRecord::parse(&path, &text)).and_then(

@@ -17,7 +17,6 @@ use super::scenarios::Shared;
 use super::table::{Opening, Start, TableHandle};
 use super::tournament::{self, Incident, TeamLink, TeamNews};
 use super::{BreakPhase, NewRoom, NewTournament, Resumption, Rooms, Server, TournamentHandle};
-use crate::game::Game;
 use crate::game::tournament::broken_by;
 use crate::room::RoomConfig;
 use crate::scenario;
@@ -325,16 +324,7 @@ impl Server {
     ) -> anyhow::Result<(TableHandle, String, bool)> {
         let team = tournament.record.teams.get(k).ok_or_else(|| anyhow::anyhow!("no team {k}"))?;
         let incident = &tournament.incident;
-        let game = Game::new(Arc::clone(&incident.scenario), incident.seed)
-            .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
-            .with_difficulty(incident.difficulty);
-        let config = RoomConfig {
-            seed: incident.seed,
-            scenario_text: Arc::clone(&incident.text),
-            data_dir: Some(data.to_path_buf()),
-            turn_timer: self.rooms.config.turn_timer,
-            keep_result: false,
-        };
+        let (game, config) = incident.team_room(Some(data.to_path_buf()), self.rooms.config.turn_timer)?;
         let missing = !dir.path_of(&team.code).exists();
         let current = !tournament.over(k);
         let keep = missing.then(|| Arc::clone(dir));

@@ -101,6 +101,28 @@ pub struct Incident {
     pub difficulty: Difficulty,
 }
 
+impl Incident {
+    /// A team's room on this incident, in its lobby: the game and the room's configuration (a
+    /// tournament keeps the results itself, so the room keeps none).
+    pub fn team_room(
+        &self,
+        data_dir: Option<std::path::PathBuf>,
+        turn_timer: Option<std::time::Duration>,
+    ) -> anyhow::Result<(crate::game::Game, crate::room::RoomConfig)> {
+        let game = crate::game::Game::new(Arc::clone(&self.scenario), self.seed)
+            .map_err(|e| anyhow::anyhow!("cannot build the cluster: {e}"))?
+            .with_difficulty(self.difficulty);
+        let config = crate::room::RoomConfig {
+            seed: self.seed,
+            scenario_text: Arc::clone(&self.text),
+            data_dir,
+            turn_timer,
+            keep_result: false,
+        };
+        Ok((game, config))
+    }
+}
+
 /// A team as the host knows it.
 #[derive(Clone, Debug)]
 pub struct Team {

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_FILE_NAME, RecordError, io_error, plain_file_name, read_bounded, text_in, text_out};
+use super::{MAX_FILE_NAME, RecordError, io_error, json_files, plain_file_name, read_bounded, text_in, text_out};
 use crate::game::Difficulty;
 use crate::game::tournament::{BreakOrigin, RoundResult, Standing};
 use crate::net::server::code;
@@ -215,18 +215,7 @@ impl super::RoomDir {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(RecordError::Io { path: dir, source: e }),
         };
-        let mut paths = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(io_error(&dir))?.path();
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            if name.starts_with('.') && name.to_ascii_lowercase().ends_with(".tmp") {
-                let _ = std::fs::remove_file(&path);
-            } else if let Some(stem) = name.strip_suffix(".json") {
-                paths.push((stem.to_owned(), path));
-            }
-        }
-        paths.sort();
-        Ok(paths
+        Ok(json_files(&dir, entries)?
             .into_iter()
             .map(|(stem, path)| {
                 let record = read_bounded(&path, MAX_TOURNAMENT_RECORD)
