@@ -193,6 +193,9 @@ pub(in crate::sim) struct NodeFiles {
     /// Shared: the readers (the API server's health, the control plane's status, etcd's quota,
     /// the static pod controller) ask every step and keep what they read.
     pub static_pods: Vec<(String, std::sync::Arc<super::control_plane::StaticPod>)>,
+    /// Each static pod's config hash, in the same order: the static pod controller compares it
+    /// with its mirror pod's every step.
+    pub static_pod_hashes: Vec<String>,
     pub network_ready: bool,
     /// The API server's version, as its manifest on this node says (`None` if none runs it).
     pub api_server_version: Option<String>,
@@ -467,15 +470,23 @@ impl Cluster {
             .map(|n| {
                 let parsed = match self.node_files.get(&n.meta.name) {
                     Some(m) if m.files == n.config_files => m.clone(),
-                    _ => NodeFiles {
-                        files: n.config_files.clone(),
-                        static_pods: super::control_plane::static_pods(n)
+                    _ => {
+                        let static_pods: Vec<_> = super::control_plane::static_pods(n)
                             .into_iter()
                             .map(|(path, pod)| (path.to_owned(), std::sync::Arc::new(pod)))
-                            .collect(),
-                        network_ready: super::cni::network_ready(n),
-                        api_server_version: super::control_plane::api_server_version(n),
-                    },
+                            .collect();
+                        let static_pod_hashes = static_pods
+                            .iter()
+                            .map(|(_, pod)| super::controllers::static_pods::config_hash(pod))
+                            .collect();
+                        NodeFiles {
+                            files: n.config_files.clone(),
+                            static_pods,
+                            static_pod_hashes,
+                            network_ready: super::cni::network_ready(n),
+                            api_server_version: super::control_plane::api_server_version(n),
+                        }
+                    }
                 };
                 (n.meta.name.clone(), parsed)
             })

@@ -18,7 +18,7 @@ pub use classes::{
     BUILTIN_PRIORITY_CLASSES, DEFAULT_INGRESS_CLASS, IngressClass, NGINX_CONTROLLER, PreemptionPolicy, PriorityClass,
 };
 pub use crd::{CrdScope, CustomResourceDefinition};
-pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm};
+pub use meta::{Labels, Meta, Namespace, OwnerKind, OwnerRef, Selector, SelectorOp, SelectorTerm, same_name};
 pub use network::{
     EndpointAddress, Endpoints, Ingress, IngressBackend, IngressPath, IngressRule, IngressTls, IpBlock, LabelOperator,
     LabelRequirement, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType, Service, ServicePort, ServiceType,

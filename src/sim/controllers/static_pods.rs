@@ -23,11 +23,19 @@ pub fn step(cluster: &mut Cluster) {
     let ip = node.internal_ip.clone();
     // Each manifest's mirror pod by key, with its config hash: all the comparison below reads.
     // The pod itself is built only for a manifest whose mirror is missing (most steps, none).
-    let wanted: BTreeMap<(String, String), (String, std::sync::Arc<StaticPod>)> =
-        control_plane::static_pods_of(cluster, node)
+    // The hashes come from the step's parse of the node's files while they are unchanged.
+    let wanted: BTreeMap<(String, String), (String, std::sync::Arc<StaticPod>)> = match cluster.node_files(node) {
+        Some(parsed) => parsed
+            .static_pods
+            .iter()
+            .zip(&parsed.static_pod_hashes)
+            .map(|((_, s), hash)| (mirror_key(s, &node_name), (hash.clone(), std::sync::Arc::clone(s))))
+            .collect(),
+        None => control_plane::static_pods_of(cluster, node)
             .into_iter()
             .map(|(_, s)| (mirror_key(&s, &node_name), (config_hash(&s), s)))
-            .collect();
+            .collect(),
+    };
     // Mirror pods live in kube-system: look only there, not at every pod in the cluster.
     let range = ("kube-system".to_owned(), String::new())..("kube-system\u{0}".to_owned(), String::new());
     let existing: Vec<(String, String)> = cluster
@@ -103,7 +111,7 @@ fn mirror_pod(s: &StaticPod, node: &str) -> Pod {
 }
 
 /// A stable 32-hex-digit hash of what the kubelet runs, like the kubelet's config hash.
-fn config_hash(s: &StaticPod) -> String {
+pub(in crate::sim) fn config_hash(s: &StaticPod) -> String {
     let text = format!("{}|{}|{}|{:?}|{:?}", s.name, s.image, s.command.join(" "), s.cpu, s.memory);
     let mut a: u64 = 0xcbf2_9ce4_8422_2325;
     let mut b: u64 = 0x8422_2325_cbf2_9ce4;

@@ -6,6 +6,13 @@ use serde::{Deserialize, Serialize};
 
 pub type Labels = BTreeMap<String, String>;
 
+/// `a == b` for object names, which mostly differ at their end (`node-1`, `node-2`, a pod's
+/// random suffix): compared from the last byte, inline, where `==` calls `memcmp`. For the
+/// passes that compare one name with every pod's.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().rev().zip(b.bytes().rev()).all(|(x, y)| x == y)
+}
+
 fn default_namespace() -> String {
     "default".to_owned()
 }
@@ -248,6 +255,12 @@ mod tests {
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn names_are_the_same_only_byte_for_byte() {
+        assert!(same_name("node-1", "node-1") && same_name("", ""));
+        assert!(!same_name("node-1", "node-2") && !same_name("node-1", "node-11") && !same_name("xode-1", "node-1"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::sim::cluster::Cluster;
-use crate::sim::objects::{ContainerState, Node, Pod};
+use crate::sim::objects::{ContainerState, Node, Pod, same_name};
 
 use super::Load;
 
@@ -101,12 +101,6 @@ pub fn node_shares(cluster: &Cluster, load: &Load, nodes: &std::collections::BTr
     over_committed(cluster, wanted_on)
 }
 
-/// `a == b` for node names, which differ at their end (`node-1`, `node-2`): compared from the
-/// last byte, inline, where `==` calls `memcmp` for every pod of the pass.
-fn same_name(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().rev().zip(b.bytes().rev()).all(|(x, y)| x == y)
-}
-
 #[cfg(test)]
 #[allow(clippy::float_cmp, reason = "the figures compared are computed exactly (copies, or short sums of the inputs)")]
 mod tests {
@@ -129,12 +123,6 @@ mod tests {
         spec.node_name = Some(node.to_owned());
         apply(c, Change::Create(Object::Pod(pod("shop", "crunch", spec))));
         c.advance_seconds(30);
-    }
-
-    #[test]
-    fn node_names_are_the_same_only_byte_for_byte() {
-        assert!(same_name("node-1", "node-1") && same_name("", ""));
-        assert!(!same_name("node-1", "node-2") && !same_name("node-1", "node-11") && !same_name("xode-1", "node-1"));
     }
 
     #[test]
