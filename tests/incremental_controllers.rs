@@ -19,7 +19,7 @@ fn state(c: &Cluster) -> Vec<(&'static str, String)> {
         ("now", c.now.to_string()),
         ("world", c.world().to_string()),
         ("rng", format!("{} {}", rng.random::<u64>(), names.random::<u64>())),
-        ("pods", format!("{:?}", c.pods())),
+        ("pods", format!("{:?}", pods_as_read(c))),
         ("deployments", format!("{:?}", c.deployments())),
         ("replicasets", format!("{:?}", c.replicasets())),
         ("daemonsets", format!("{:?}", c.daemonsets())),
@@ -36,6 +36,19 @@ fn state(c: &Cluster) -> Vec<(&'static str, String)> {
         ("traffic", format!("{:?}", c.traffic())),
         ("events", format!("{:?}", c.events)),
     ]
+}
+
+/// The pods, each with the world its kubelet reads it as synced at: a pod whose verdict held
+/// in the narrow passes keeps the `synced_world` it had (`Cluster::kubelet_synced_world`).
+fn pods_as_read(c: &Cluster) -> Vec<kombat::sim::objects::Pod> {
+    c.pods()
+        .values()
+        .map(|p| {
+            let mut p = p.clone();
+            p.status.synced_world = c.kubelet_synced_world(&p);
+            p
+        })
+        .collect()
 }
 
 /// The first store that differs, with both versions' text around the first difference.

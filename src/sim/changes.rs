@@ -45,19 +45,82 @@ pub(in crate::sim) struct Changes {
     pub full_passes: bool,
 }
 
-/// The pods the kubelet's last pass left synced at one world: every pod whose `synced_world` is
-/// `world` is among the pods it found unaffected (`Changes::unaffected`), except the few it
-/// synced (`synced`, by uid). Only the kubelet writes `synced_world` and only a sync drops a
-/// verdict, and a pod written since is in the log (or the write was broad), so the next pass
-/// knows such a pod's verdict holds without asking for it pod by pod.
+/// The pods the kubelet's last pass left synced at one world: every pod that reads as synced
+/// at `world` ([`KubeletGroup::synced_world`]) is among the pods it found unaffected
+/// (`Changes::unaffected`), except the few it synced (`synced`, by uid). Only the kubelet writes
+/// `synced_world` and only a sync drops a verdict, and a pod written since is in the log (or the
+/// write was broad), so the next pass knows such a pod's verdict holds without asking for it
+/// pod by pod.
+///
+/// A pass whose verdicts held for the group leaves the group's pods as they were rather than
+/// writing the new world into each: their `synced_world` stays what it was, at or after `since`
+/// (every pass since then carried the group over, so every `synced_world` written since is a
+/// world the group had), and reads as `world`. A pod with a `synced_world` at or after `since`
+/// that is not of the group (synced, or looked at and left as it was) is listed in `synced`.
+/// [`Cluster::settle_kubelet_group`] writes what the pods read into the pods, when the group's
+/// verdicts do not hold or its list grows long.
 #[derive(Clone, Debug, Default)]
 pub(in crate::sim) struct KubeletGroup {
     /// The world the pass ran at.
     pub world: u64,
-    /// The pods it synced at that world, by uid; `None` when a pod may have had that
-    /// `synced_world` from before the pass without a verdict (the world had not moved since a
-    /// pass that left no group).
+    /// The first world of the passes that carried the group over: a `synced_world` at or after
+    /// it reads as `world`.
+    pub since: u64,
+    /// The pods with a `synced_world` at or after `since` that are not of the group, by uid, sorted;
+    /// `None` when a pod may have had such a `synced_world` from before the pass without a
+    /// verdict (the world had not moved since a pass that left no group).
     pub synced: Option<Vec<u64>>,
+}
+
+impl KubeletGroup {
+    /// The world the kubelet last synced a pod against, as its passes read it: a pod of the group
+    /// reads as synced at the group's world.
+    pub fn synced_world(&self, pod: &Pod) -> u64 {
+        let stored = pod.status.synced_world;
+        match &self.synced {
+            Some(others)
+                if stored != self.world && stored >= self.since && others.binary_search(&pod.meta.uid).is_err() =>
+            {
+                self.world
+            }
+            _ => stored,
+        }
+    }
+
+    /// Whether pods may read as synced at another world than they store.
+    fn aliased(&self) -> bool {
+        self.since < self.world
+    }
+}
+
+/// The longest list of exceptions a group keeps: a longer one would cost the next pass more than
+/// it saves.
+const MOST_EXCEPTIONS: usize = 64;
+
+/// A set of pod uids asked about for every pod of a pass: a 256-bit filter answers most
+/// questions, the sorted list the rest.
+#[derive(Clone, Debug, Default)]
+pub(in crate::sim) struct Uids {
+    filter: [u64; 4],
+    sorted: Vec<u64>,
+}
+
+impl Uids {
+    pub fn new(mut uids: Vec<u64>) -> Uids {
+        uids.sort_unstable();
+        uids.dedup();
+        let mut filter = [0; 4];
+        for uid in &uids {
+            let bit = uid % 256;
+            filter[(bit / 64) as usize] |= 1 << (bit % 64);
+        }
+        Uids { filter, sorted: uids }
+    }
+
+    pub fn contains(&self, uid: u64) -> bool {
+        let bit = uid % 256;
+        self.filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0 && self.sorted.binary_search(&uid).is_ok()
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -129,7 +192,7 @@ pub(in crate::sim) fn seen_by_services(cluster: &Cluster, key: &(String, String)
             .endpoints()
             .iter()
             .filter(|(k, _)| &k.0 == namespace)
-            .any(|(_, e)| e.ready.iter().chain(&e.not_ready).any(|a| &a.pod == name))
+            .any(|(_, e)| e.ready.iter().chain(&e.not_ready).any(|a| super::objects::same_name(&a.pod, name)))
 }
 
 fn runs_ingress_controller(cluster: &Cluster, pod: &Pod) -> bool {
@@ -244,30 +307,79 @@ impl Cluster {
     }
 
     /// The pods the kubelet's last pass left synced and unaffected ([`KubeletGroup`]); `None` in
-    /// the full passes.
-    pub(in crate::sim) fn kubelet_group(&self) -> Option<(u64, &[u64])> {
+    /// the full passes and when its exceptions are not known.
+    pub(in crate::sim) fn kubelet_group(&self) -> Option<&KubeletGroup> {
         let changes = self.changes();
-        let group = changes.kubelet_group.as_ref().filter(|_| !changes.full_passes)?;
-        group.synced.as_deref().map(|synced| (group.world, synced))
+        changes.kubelet_group.as_ref().filter(|g| !changes.full_passes && g.synced.is_some())
+    }
+
+    /// The group whose pods may read as synced at another world than they store, to read their
+    /// synced world through ([`KubeletGroup::synced_world`]); `None` when every pod reads as it
+    /// stores.
+    pub(in crate::sim) fn kubelet_alias(&self) -> Option<&KubeletGroup> {
+        self.changes().kubelet_group.as_ref().filter(|g| g.aliased())
+    }
+
+    /// The first world of the kubelet's last group ([`KubeletGroup::since`]), whether its
+    /// verdicts hold or not: `None` when there is none.
+    pub(in crate::sim) fn kubelet_group_since(&self) -> Option<u64> {
+        self.changes().kubelet_group.as_ref().map(|g| g.since)
+    }
+
+    /// The world the kubelet last synced this pod against, as its passes read it (a pod whose
+    /// verdict held keeps the `synced_world` it had: [`KubeletGroup`]).
+    pub fn kubelet_synced_world(&self, pod: &Pod) -> u64 {
+        self.kubelet_alias().map_or(pod.status.synced_world, |g| g.synced_world(pod))
+    }
+
+    /// Writes into every pod of the kubelet's group the world it reads as synced at, so each pod
+    /// stores what it reads: before a pass the group's verdicts do not hold for, and when the
+    /// group's lists grow long. Only bookkeeping changes: the world does not move.
+    pub(in crate::sim) fn settle_kubelet_group(&mut self) {
+        let Some(group) = self.changes_mut().kubelet_group.take() else { return };
+        let synced = match &group.synced {
+            Some(others) if group.aliased() => {
+                let mut still = Vec::new();
+                for p in self.pods_mut_status_only().values_mut() {
+                    p.status.synced_world = group.synced_world(p);
+                    if p.status.synced_world == group.world && others.binary_search(&p.meta.uid).is_ok() {
+                        still.push(p.meta.uid);
+                    }
+                }
+                still.sort_unstable();
+                Some(still)
+            }
+            _ => group.synced.clone(),
+        };
+        let synced = synced.filter(|s| s.len() <= MOST_EXCEPTIONS);
+        self.changes_mut().kubelet_group = Some(KubeletGroup { world: group.world, since: group.world, synced });
     }
 
     /// Records what the kubelet's pass at `world` leaves behind for its next one: it synced
-    /// these pods (by uid) and found every other pod it wrote unaffected.
-    pub(in crate::sim) fn note_kubelet_group(&mut self, world: u64, synced: Vec<u64>) {
+    /// these pods (by uid), found every other pod it wrote unaffected, and looked at `left`
+    /// without writing them (pods of the last group it left as they were). With `carried`, the
+    /// last group's verdicts held for the pass: its pods not written stay of the group.
+    pub(in crate::sim) fn note_kubelet_group(&mut self, world: u64, synced: Vec<u64>, left: Vec<u64>, carried: bool) {
         let changes = self.changes_mut();
-        // Pods synced at this world before the pass (it had not moved) stay exceptions.
-        let before = match changes.kubelet_group.take() {
-            Some(last) if last.world == world => last.synced,
-            Some(_) => Some(Vec::new()),
-            None => None,
+        let mut group = match changes.kubelet_group.take() {
+            // Pods synced at this world before the pass (it had not moved) stay exceptions, and
+            // a group carried over keeps its pods and exceptions.
+            Some(last) if last.world == world || carried => last,
+            Some(_) => KubeletGroup { world, since: world, synced: Some(Vec::new()) },
+            None => KubeletGroup { world, since: world, synced: None },
         };
-        let synced = before.map(|mut all| {
-            all.extend(synced);
-            all
-        });
-        // A long list would cost the next pass more than it saves.
-        let synced = synced.filter(|all| all.len() <= 64);
-        changes.kubelet_group = Some(KubeletGroup { world, synced });
+        group.world = world;
+        if let Some(others) = &mut group.synced {
+            others.extend(synced);
+            others.extend(left);
+            others.sort_unstable();
+            others.dedup();
+        }
+        let long = group.synced.as_ref().is_none_or(|s| s.len() > MOST_EXCEPTIONS);
+        changes.kubelet_group = Some(group);
+        if long {
+            self.settle_kubelet_group();
+        }
     }
 
     /// When the first graceful deletion under way ends (`None`: no pod is terminating). Known
@@ -324,6 +436,65 @@ mod tests {
 
     fn some_pod(c: &Cluster) -> (String, String) {
         c.pods().keys().find(|k| k.1.starts_with("web-")).cloned().expect("a web pod")
+    }
+
+    #[test]
+    fn the_kubelets_group_reads_as_the_full_passes_write_it() {
+        // One cluster stepped narrowly, a copy with full passes, through random writes: a pod
+        // written (the other pods' verdicts hold, and they are left as they were), a pod held by
+        // a finalizer and deleted (looked at and left), its finalizer removed, a broad write.
+        // After every step every pod reads as synced at the same world.
+        use crate::sim::change::Object;
+        use crate::sim::controllers::test_support::{cluster_with, deployment, node, web_app};
+        use rand::{RngExt, SeedableRng};
+        let read = |c: &Cluster| {
+            c.pods().values().map(|p| (p.meta.name.clone(), c.kubelet_synced_world(p))).collect::<Vec<_>>()
+        };
+        let mut left_as_they_were = 0;
+        for seed in 0..24 {
+            // Workers that exit and restart with a back-off: pods with a next look due.
+            let worker = crate::sim::apps::AppProfile { exits_after: Some(20), exit_code: 1, ..web_app() };
+            let objects = vec![
+                Object::Deployment(deployment("default", "web", "web:v1", 6)),
+                Object::Deployment(deployment("default", "worker", "worker:v1", 3)),
+            ];
+            let mut narrow =
+                cluster_with(vec![node("node-1")], &[("web:v1", web_app()), ("worker:v1", worker)], objects);
+            narrow.advance_seconds(120);
+            let mut full = narrow.clone();
+            full.set_full_passes(true);
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            for round in 0..30 {
+                let (op, pick) = (rng.random_range(0..6), rng.random_range(0..64usize));
+                for c in [&mut narrow, &mut full] {
+                    let keys: Vec<(String, String)> = c.pods().keys().cloned().collect();
+                    let Some(k) = keys.get(pick % keys.len().max(1)).cloned() else { continue };
+                    match op {
+                        1 => drop(c.pod_mut(&k)),
+                        2 => {
+                            if let Some(p) = c.pod_mut(&k) {
+                                p.meta.finalizers.push("example.com/hold".to_owned());
+                            }
+                            c.terminate_pod(&k.0, &k.1);
+                        }
+                        3 => {
+                            if let Some(p) = c.pod_mut(&k) {
+                                p.meta.finalizers.clear();
+                            }
+                        }
+                        4 => c.touch(),
+                        _ => {}
+                    }
+                    c.step();
+                }
+                if narrow.kubelet_alias().is_some_and(|g| g.synced.as_ref().is_some_and(|s| !s.is_empty())) {
+                    left_as_they_were += 1;
+                }
+                assert_eq!(read(&narrow), read(&full), "seed {seed}, round {round}");
+            }
+            assert!(full.kubelet_alias().is_none(), "the full passes write every pod");
+        }
+        assert!(left_as_they_were > 0, "the group's pods were left as they were");
     }
 
     #[test]
@@ -386,7 +557,7 @@ mod tests {
         assert!(c.now < wake);
         // Every pod is asleep as the pass would find it (or finished, which it passes over).
         assert!(c.pods().values().all(|p| {
-            (p.status.synced_world == c.world() && p.status.wake_at >= wake)
+            (c.kubelet_synced_world(p) == c.world() && p.status.wake_at >= wake)
                 || (!p.is_active() && p.status.wake_at <= c.now)
         }));
         let k = some_pod(&c);

@@ -10,7 +10,7 @@ pub use container::container_usage;
 
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::WaitingReason;
-use crate::sim::objects::{ContainerState, KubeletState, PodPhase, RestartPolicy};
+use crate::sim::objects::{ContainerState, KubeletState, Pod, PodPhase, RestartPolicy};
 
 /// The longest a crashing container waits before its next restart.
 pub const MAX_BACKOFF: u32 = 300;
@@ -44,12 +44,24 @@ pub fn step(cluster: &mut Cluster) {
     // a field compare or a hash lookup (ARCHITECTURE.md, "Invariants", the change counter).
     let mut quiet = QuietSince::default();
     // The pods the last pass left synced and unaffected keep their verdict without asking, as
-    // long as no pod a service sees was written since (`sim::changes::KubeletGroup`).
+    // long as no pod a service sees was written since (`sim::changes::KubeletGroup`), and are
+    // left as they are: they read as synced at this pass's world once it is recorded.
     let held = held_group(cluster);
+    if held.is_none() && cluster.kubelet_alias().is_some_and(|g| g.world != world) {
+        // The group does not carry over: its pods store the world they read before they are asked.
+        cluster.settle_kubelet_group();
+    }
+    // What a pod's `synced_world` reads as, and the worlds that read as the group's.
+    let alias = cluster.kubelet_alias().cloned();
+    let synced_world = |p: &Pod| alias.as_ref().map_or(p.status.synced_world, |g| g.synced_world(p));
+    let group_since = cluster.kubelet_group_since();
     let mut earlier_work_seen = false;
-    // Pods marked unaffected: those whose verdict held (already recorded) and those found so now.
+    // Pods found unaffected now, to mark: by index, and by key while they are few.
     let mut untouched: Vec<usize> = Vec::new();
+    let mut untouched_keys: Vec<(String, String)> = Vec::new();
     let mut newly_unaffected: Vec<u64> = Vec::new();
+    // Pods of the last group looked at and left as they were: (key, the world they read as, uid).
+    let mut left: Vec<((String, String), u64, u64)> = Vec::new();
     let mut work: Vec<((String, String), Decide)> = Vec::new();
     // Whether every pod is asleep, and the earliest any of them wakes.
     let mut all_asleep = true;
@@ -58,33 +70,33 @@ pub fn step(cluster: &mut Cluster) {
         let mut live_nodes: LiveNodes<'_> = LiveNodes::default();
         let mut nodes_known = false;
         for (i, (k, p)) in cluster.pods().iter().enumerate() {
-            if p.status.synced_world == world && now < p.status.wake_at {
+            // A verdict that holds is asked first: it holds only while nothing but other pods was
+            // written since the pod's last look, when it was active on a live node (no node and
+            // none of its own fields changed since: those writes are broad or logged), so the
+            // checks below would pass too. What `quiet.verdict` would answer, `Some(false)`, for
+            // a pod of the group that was not written since, while no earlier work was seen: it
+            // is not asleep (the world moved since its look), and stays of the group.
+            if let Some(held) = &held
+                && !earlier_work_seen
+                && now < p.status.wake_at
+                && held.holds(p)
+            {
+                all_asleep = false;
+                continue;
+            }
+            let synced_at = synced_world(p);
+            if synced_at == world && now < p.status.wake_at {
                 earliest_wake = earliest_wake.min(p.status.wake_at);
                 continue;
             }
             // A finished pod past its wake time is passed over below without a look (no verdict
             // is asked, it is not active), and stays so until something writes it: asleep too.
             all_asleep = all_asleep && now >= p.status.wake_at && !p.is_active();
-            // A verdict that holds is asked first: it holds only while nothing but other pods was
-            // written since the pod's last look, when it was active on a live node (no node and
-            // none of its own fields changed since: those writes are broad or logged), so the
-            // checks below would pass too.
-            // What `quiet.verdict` would answer, `Some(false)`, for a pod of the group that was
-            // not written since; marked unaffected as below, while no earlier work was seen.
-            if let Some((group_world, written)) = &held
-                && !earlier_work_seen
-                && p.status.synced_world == *group_world
-                && now < p.status.wake_at
-                && !written.contains(&p.meta.uid)
-            {
-                untouched.push(i);
-                continue;
-            }
-            let verdict = if now < p.status.wake_at { quiet.verdict(cluster, p, k) } else { None };
+            let verdict = if now < p.status.wake_at { quiet.verdict(cluster, p, synced_at, k) } else { None };
             if let Some(seen) = verdict
                 && ((!seen && !earlier_work_seen) || !container::reads_other_pods(cluster, p))
             {
-                untouched.push(i);
+                mark(&mut untouched, &mut untouched_keys, i, k);
                 continue;
             }
             if !nodes_known {
@@ -99,12 +111,15 @@ pub fn step(cluster: &mut Cluster) {
                 nodes_known = true;
             }
             if !p.is_active() || !p.status.node.as_deref().is_some_and(|n| live_nodes.contains(n)) {
+                if synced_at != world && group_since.is_some_and(|since| p.status.synced_world >= since) {
+                    left.push((k.clone(), synced_at, p.meta.uid));
+                }
                 continue;
             }
             let decide = if container::reads_other_pods(cluster, p) {
                 Decide::InTurn
             } else if now < p.status.wake_at && container::unaffected(cluster, p) {
-                untouched.push(i);
+                mark(&mut untouched, &mut untouched_keys, i, k);
                 newly_unaffected.push(p.meta.uid);
                 continue;
             } else {
@@ -116,23 +131,40 @@ pub fn step(cluster: &mut Cluster) {
     }
     // Nothing below runs when every pod was asleep: no write, so the world is still `world`.
     cluster.note_kubelet_asleep(all_asleep.then_some((world, earliest_wake)));
-    if let Some(&last) = untouched.last() {
-        // Only their bookkeeping changes, which nothing in a sync reads: mark them all at once.
+    // Only their bookkeeping changes, which nothing in a sync reads: mark them all at once.
+    if untouched.len() == untouched_keys.len() {
+        for k in &untouched_keys {
+            if let Some(p) = cluster.pods_mut_status_only().get_mut(k) {
+                p.status.synced_world = world;
+            }
+        }
+    } else if let Some(&last) = untouched.last() {
         let mut marks = untouched.iter().copied().peekable();
         for (i, p) in cluster.pods_mut_status_only().values_mut().enumerate().take(last + 1) {
             if marks.next_if_eq(&i).is_some() {
                 p.status.synced_world = world;
             }
         }
-        // A pod whose verdict held is recorded already.
-        cluster.note_kubelet_unaffected(newly_unaffected);
     }
+    // A pod whose verdict held is recorded already.
+    cluster.note_kubelet_unaffected(newly_unaffected);
+    // A pod of the group left as it was keeps reading the world it does: stored, as an exception.
+    let left: Vec<u64> = left
+        .into_iter()
+        .map(|(k, synced_at, uid)| {
+            if let Some(p) = cluster.pods_mut_status_only().get_mut(&k) {
+                p.status.synced_world = synced_at;
+            }
+            uid
+        })
+        .collect();
     let mut synced = Vec::new();
     for (k, decide) in work {
         let untouched = decide == Decide::InTurn
             && cluster.pods().get(&k).is_some_and(|p| {
                 now < p.status.wake_at
-                    && (quiet.verdict(cluster, p, &k) == Some(false) || container::unaffected(cluster, p))
+                    && (quiet.verdict(cluster, p, synced_world(p), &k) == Some(false)
+                        || container::unaffected(cluster, p))
             });
         if untouched {
             if let Some(p) = cluster.pods_mut_status_only().get_mut(&k) {
@@ -145,26 +177,51 @@ pub fn step(cluster: &mut Cluster) {
             sync_pod(cluster, &k, world);
         }
     }
-    cluster.note_kubelet_group(world, synced);
+    cluster.note_kubelet_group(world, synced, left, held.is_some());
 }
 
-/// The last pass's group (`sim::changes::KubeletGroup`) when its verdicts hold for this pass:
-/// its world, and the pods of it that do not go without asking (those it synced, and those
-/// written since), by uid. `None` when anything but pods was written since, or a pod a service
-/// sees (then a pod that reads other pods must be asked).
-fn held_group(cluster: &Cluster) -> Option<(u64, Vec<u64>)> {
-    let (world, synced) = cluster.kubelet_group()?;
-    if world == cluster.world() {
+/// The most pods marked by key rather than in a walk over all of them.
+const MARKED_BY_KEY: usize = 16;
+
+/// Notes a pod found unaffected, to mark after the walk.
+fn mark(untouched: &mut Vec<usize>, keys: &mut Vec<(String, String)>, i: usize, k: &(String, String)) {
+    if untouched.len() == keys.len() && keys.len() < MARKED_BY_KEY {
+        keys.push(k.clone());
+    }
+    untouched.push(i);
+}
+
+/// The last pass's group (`sim::changes::KubeletGroup`) when its verdicts hold for this pass.
+struct Held {
+    /// The first world its pods may carry (`KubeletGroup::since`).
+    since: u64,
+    /// The pods of it that do not go without asking (its exceptions, and the pods
+    /// written since), by uid, sorted.
+    written: crate::sim::changes::Uids,
+}
+
+impl Held {
+    /// Whether the pod is of the group and was not written since.
+    fn holds(&self, p: &Pod) -> bool {
+        p.status.synced_world >= self.since && !self.written.contains(p.meta.uid)
+    }
+}
+
+/// The last pass's group when its verdicts hold for this pass: `None` when anything but pods was
+/// written since, or a pod a service sees (then a pod that reads other pods must be asked).
+fn held_group(cluster: &Cluster) -> Option<Held> {
+    let group = cluster.kubelet_group()?;
+    if group.world == cluster.world() {
         // Its pods are asleep, synced at this world: the pass passes over them anyway.
         return None;
     }
-    let narrow = cluster.narrow_since(world)?;
+    let narrow = cluster.narrow_since(group.world)?;
     if narrow.seen_by_services(cluster) {
         return None;
     }
-    let mut written = synced.to_vec();
+    let mut written = group.synced.clone().unwrap_or_default();
     written.extend(narrow.pods.iter().filter_map(|t| cluster.pods().get(&t.key)).map(|p| p.meta.uid));
-    Some((world, written))
+    Some(Held { since: group.since, written: crate::sim::changes::Uids::new(written) })
 }
 
 /// Whether a pod's last verdict, unaffected, still holds: the kubelet found it unaffected at its
@@ -180,11 +237,12 @@ struct QuietSince {
 }
 
 impl QuietSince {
-    fn verdict(&mut self, cluster: &Cluster, pod: &crate::sim::objects::Pod, k: &(String, String)) -> Option<bool> {
+    /// `synced_at`: the world the pod reads as synced at (`Cluster::kubelet_synced_world`).
+    fn verdict(&mut self, cluster: &Cluster, pod: &Pod, synced_at: u64, k: &(String, String)) -> Option<bool> {
         if !cluster.kubelet_found_unaffected(pod.meta.uid) {
             return None;
         }
-        let asked = (pod.status.synced_world, cluster.world());
+        let asked = (synced_at, cluster.world());
         let at = if self.answers.get(self.last).is_some_and(|(a, _, _)| *a == asked) {
             self.last
         } else if let Some(at) = self.answers.iter().position(|(a, _, _)| *a == asked) {
@@ -329,9 +387,11 @@ fn sync_pod(cluster: &mut Cluster, k: &(String, String), world: u64) {
     let before = &pod.status;
     let readiness_changed = before.phase != updated.status.phase
         || before.containers.iter().zip(&updated.status.containers).any(|(a, b)| a.ready != b.ready);
-    updated.status.synced_world = world;
+    // Unchanged: the sync wrote nothing new, and the pod was synced at this world already (as
+    // the kubelet reads it: a pod of its group may store an older one).
     updated.status.wake_at = before.wake_at;
-    let unchanged = *before == updated.status;
+    let unchanged = cluster.kubelet_synced_world(pod) == world && *before == updated.status;
+    updated.status.synced_world = world;
     let settled = unchanged && init_done && container::settled(cluster, &updated);
     updated.status.wake_at = if settled { i64::MAX } else { next_wake(&updated.status, retry_at) };
     if let Some(slot) = cluster.pods_mut_status_only().get_mut(k) {
@@ -670,7 +730,7 @@ mod tests {
         apply(&mut c, Change::Create(Object::ConfigMap(config_map("other", &[("a", "b")]))));
         c.advance_seconds(30);
         let now = get_pod(&c, "default", "web").status.clone();
-        assert_eq!(now.synced_world, c.world());
+        assert_eq!(c.kubelet_synced_world(get_pod(&c, "default", "web")), c.world());
         assert_eq!(crate::sim::objects::PodStatus { synced_world: settled.synced_world, ..now }, settled);
         // Removing the file it reads wakes it: it fails to open it and exits.
         let (namespace, config_map) = ("default".to_owned(), "app-config".to_owned());
