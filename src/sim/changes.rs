@@ -57,7 +57,7 @@ pub(in crate::sim) struct Changes {
 /// (every pass since then carried the group over, so every `synced_world` written since is a
 /// world the group had), and reads as `world`. A pod with a `synced_world` at or after `since`
 /// that is not of the group (synced, or looked at and left as it was) is listed in `synced`.
-/// [`Cluster::settle_kubelet_group`] writes what the pods read into the pods, when the group's
+/// The kubelet writes what the pods read into the pods (`kubelet::settle_group`), when the group's
 /// verdicts do not hold or its list grows long.
 #[derive(Clone, Debug, Default)]
 pub(in crate::sim) struct KubeletGroup {
@@ -88,7 +88,7 @@ impl KubeletGroup {
     }
 
     /// Whether pods may read as synced at another world than they store.
-    fn aliased(&self) -> bool {
+    pub fn aliased(&self) -> bool {
         self.since < self.world
     }
 }
@@ -332,34 +332,30 @@ impl Cluster {
         self.kubelet_alias().map_or(pod.status.synced_world, |g| g.synced_world(pod))
     }
 
-    /// Writes into every pod of the kubelet's group the world it reads as synced at, so each pod
-    /// stores what it reads: before a pass the group's verdicts do not hold for, and when the
-    /// group's lists grow long. Only bookkeeping changes: the world does not move.
-    pub(in crate::sim) fn settle_kubelet_group(&mut self) {
-        let Some(group) = self.changes_mut().kubelet_group.take() else { return };
-        let synced = match &group.synced {
-            Some(others) if group.aliased() => {
-                let mut still = Vec::new();
-                for p in self.pods_mut_status_only().values_mut() {
-                    p.status.synced_world = group.synced_world(p);
-                    if p.status.synced_world == group.world && others.binary_search(&p.meta.uid).is_ok() {
-                        still.push(p.meta.uid);
-                    }
-                }
-                still.sort_unstable();
-                Some(still)
-            }
-            _ => group.synced.clone(),
-        };
+    /// The kubelet's group, to write into its pods (`kubelet::settle_group`).
+    pub(in crate::sim) fn take_kubelet_group(&mut self) -> Option<KubeletGroup> {
+        self.changes_mut().kubelet_group.take()
+    }
+
+    /// Records the kubelet's group as its pods now store it: each reads the world it stores.
+    pub(in crate::sim) fn settled_kubelet_group(&mut self, world: u64, synced: Option<Vec<u64>>) {
         let synced = synced.filter(|s| s.len() <= MOST_EXCEPTIONS);
-        self.changes_mut().kubelet_group = Some(KubeletGroup { world: group.world, since: group.world, synced });
+        self.changes_mut().kubelet_group = Some(KubeletGroup { world, since: world, synced });
     }
 
     /// Records what the kubelet's pass at `world` leaves behind for its next one: it synced
     /// these pods (by uid), found every other pod it wrote unaffected, and looked at `left`
     /// without writing them (pods of the last group it left as they were). With `carried`, the
-    /// last group's verdicts held for the pass: its pods not written stay of the group.
-    pub(in crate::sim) fn note_kubelet_group(&mut self, world: u64, synced: Vec<u64>, left: Vec<u64>, carried: bool) {
+    /// last group's verdicts held for the pass: its pods not written stay of the group. True when
+    /// its list of exceptions grew long: then the group is to be written into its pods.
+    #[must_use]
+    pub(in crate::sim) fn note_kubelet_group(
+        &mut self,
+        world: u64,
+        synced: Vec<u64>,
+        left: Vec<u64>,
+        carried: bool,
+    ) -> bool {
         let changes = self.changes_mut();
         let mut group = match changes.kubelet_group.take() {
             // Pods synced at this world before the pass (it had not moved) stay exceptions, and
@@ -377,9 +373,7 @@ impl Cluster {
         }
         let long = group.synced.as_ref().is_none_or(|s| s.len() > MOST_EXCEPTIONS);
         changes.kubelet_group = Some(group);
-        if long {
-            self.settle_kubelet_group();
-        }
+        long
     }
 
     /// When the first graceful deletion under way ends (`None`: no pod is terminating). Known

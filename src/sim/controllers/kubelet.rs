@@ -49,7 +49,7 @@ pub fn step(cluster: &mut Cluster) {
     let held = held_group(cluster);
     if held.is_none() && cluster.kubelet_alias().is_some_and(|g| g.world != world) {
         // The group does not carry over: its pods store the world they read before they are asked.
-        cluster.settle_kubelet_group();
+        settle_group(cluster);
     }
     // What a pod's `synced_world` reads as, and the worlds that read as the group's.
     let alias = cluster.kubelet_alias().cloned();
@@ -177,7 +177,33 @@ pub fn step(cluster: &mut Cluster) {
             sync_pod(cluster, &k, world);
         }
     }
-    cluster.note_kubelet_group(world, synced, left, held.is_some());
+    if cluster.note_kubelet_group(world, synced, left, held.is_some()) {
+        settle_group(cluster);
+    }
+}
+
+/// Writes into every pod of the group (`sim::changes::KubeletGroup`) the world it reads as
+/// synced at, so each pod stores what it reads: before a pass the group's verdicts do not hold
+/// for, and when its list of exceptions grows long. Only bookkeeping changes: the world does not
+/// move.
+fn settle_group(cluster: &mut Cluster) {
+    let Some(group) = cluster.take_kubelet_group() else { return };
+    let synced = match &group.synced {
+        Some(others) if group.aliased() => {
+            // Of the exceptions, only those that store the group's world still need listing.
+            let mut still = Vec::new();
+            for p in cluster.pods_mut_status_only().values_mut() {
+                p.status.synced_world = group.synced_world(p);
+                if p.status.synced_world == group.world && others.binary_search(&p.meta.uid).is_ok() {
+                    still.push(p.meta.uid);
+                }
+            }
+            still.sort_unstable();
+            Some(still)
+        }
+        _ => group.synced.clone(),
+    };
+    cluster.settled_kubelet_group(group.world, synced);
 }
 
 /// The most pods marked by key rather than in a walk over all of them.
