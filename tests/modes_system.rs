@@ -13,6 +13,7 @@ use kombat::game::World;
 const FIXTURES: &[&str] = &[
     "modes/m19-corefile-syntax.ron",
     "modes/m19-corefile-wrong-zone.ron",
+    "modes/m20-kubelet-cluster-dns.ron",
     "modes/m28-upgrade-drain-blocked.ron",
     "modes/m37-scheduler-gone.ron",
     "modes/m38-replicaset-controller-off.ron",
@@ -204,33 +205,56 @@ fn m19_corefile_wrong_zone() {
     assert_wins(&mut s);
 }
 
-/// Mode 20: a wrong `clusterDNS` in one node's kubelet config. Pods started there afterwards get
-/// that nameserver in `/etc/resolv.conf` and their lookups time out; pods elsewhere are fine.
+/// Mode 20: a mistyped `clusterDNS` in node-2's kubelet config, read by a kubelet restart long
+/// before the incident. The pods running then kept their resolv.conf; the release replaced them,
+/// and the storefront pod placed on node-2 got the wrong nameserver: its lookups time out while
+/// the one on node-1 is fine. Fixing the file needs a kubelet restart, and the pods made before
+/// it keep the wrong nameserver until they are recreated.
 #[test]
 fn m20_kubelet_cluster_dns_wrong() {
-    let mut s = session("modes/m19-corefile-wrong-zone.ron");
-    ok(
-        &mut s,
-        "kubectl patch configmap coredns -n kube-system --type merge -p '{\"data\":{\"Corefile\":\".:53 {\\n    kubernetes cluster.local\\n    forward . /etc/resolv.conf\\n}\\n\"}}'",
-    );
-    ok(&mut s, "ssh node-2 -- sed -i 's/- 10.96.0.10/- 10.96.0.100/' /var/lib/kubelet/config.yaml");
-    expect(&mut s, "ssh node-2 -- cat /var/lib/kubelet/config.yaml", &["clusterDNS:\n- 10.96.0.100"]);
-    // The kubelet reads its config when it starts.
-    ok(&mut s, "ssh node-2 -- systemctl restart kubelet");
-    ok(&mut s, "kubectl delete pods -l app=web -n shop");
-    wait(&mut s, 2);
+    let mut s = session("modes/m20-kubelet-cluster-dns.ron");
+    let status = expect(&mut s, "/status", &["Checkout", "500 Internal Server Error"]);
+    assert!(!status.contains("100.0% ok"), "{status}");
     let pods = ok(&mut s, "kubectl get pods -n shop -l app=web -o wide");
-    let on_node_2 = pods.lines().find(|l| l.contains("node-2")).and_then(|l| l.split_whitespace().next());
-    let Some(pod) = on_node_2 else {
-        panic!("no storefront pod landed on node-2:\n{pods}");
+    let on = |node: &str| {
+        pods.lines().find(|l| l.contains(node)).and_then(|l| l.split_whitespace().next()).map(str::to_owned)
     };
-    expect(&mut s, &format!("kubectl exec {pod} -n shop -- cat /etc/resolv.conf"), &["nameserver 10.96.0.100"]);
+    let (Some(broken), Some(fine)) = (on("node-2"), on("node-1")) else {
+        panic!("the release should have a storefront pod on each node:\n{pods}");
+    };
+    // Nothing the API shows names the cause.
+    expect_not(&mut s, &format!("kubectl describe pod {broken} -n shop"), &["10.96.0.100", "dns", "DNS"]);
+    expect_not(&mut s, "kubectl get events -n shop", &["10.96.0.100", "dns", "DNS"]);
+    expect(&mut s, &format!("kubectl exec {broken} -n shop -- cat /etc/resolv.conf"), &["nameserver 10.96.0.100"]);
+    expect(&mut s, &format!("kubectl exec {fine} -n shop -- cat /etc/resolv.conf"), &["nameserver 10.96.0.10\n"]);
     expect(
         &mut s,
-        &format!("kubectl exec {pod} -n shop -- nslookup db"),
+        &format!("kubectl exec {broken} -n shop -- nslookup db"),
         &[";; connection timed out; no servers could be reached"],
     );
-    expect(&mut s, &format!("kubectl logs {pod} -n shop"), &["lookup db on 10.96.0.100:53: read udp: i/o timeout"]);
+    expect(&mut s, &format!("kubectl exec {fine} -n shop -- nslookup db"), &["db.shop.svc.cluster.local"]);
+    expect(&mut s, &format!("kubectl logs {broken} -n shop"), &["lookup db on 10.96.0.100:53: read udp: i/o timeout"]);
+    expect_not(&mut s, &format!("kubectl logs {fine} -n shop"), &["i/o timeout"]);
+    expect(&mut s, "kubectl get svc kube-dns -n kube-system", &[" 10.96.0.10 "]);
+    expect(&mut s, "ssh node-2 -- cat /var/lib/kubelet/config.yaml", &["clusterDNS:\n- 10.96.0.100\n"]);
+    expect(&mut s, "ssh node-1 -- cat /var/lib/kubelet/config.yaml", &["clusterDNS:\n- 10.96.0.10\n"]);
+
+    ok(&mut s, "ssh node-2 -- sed -i 's/10.96.0.100/10.96.0.10/' /var/lib/kubelet/config.yaml");
+    expect(&mut s, "ssh node-2 -- cat /var/lib/kubelet/config.yaml", &["clusterDNS:\n- 10.96.0.10\n"]);
+    // The kubelet reads its config when it starts; a running pod keeps the resolv.conf it got.
+    ok(&mut s, "ssh node-2 -- systemctl restart kubelet");
+    expect(&mut s, &format!("kubectl exec {broken} -n shop -- cat /etc/resolv.conf"), &["nameserver 10.96.0.100"]);
+    ok(&mut s, "kubectl rollout restart deployment/web -n shop");
+    settle(&mut s, 3);
+    let pods = ok(&mut s, "kubectl get pods -n shop -l app=web -o wide");
+    let Some(pod) = pods.lines().find(|l| l.contains("node-2")).and_then(|l| l.split_whitespace().next()) else {
+        panic!("no storefront pod landed on node-2:\n{pods}");
+    };
+    assert_ne!(pod, broken, "{pods}");
+    expect_not(&mut s, &format!("kubectl exec {pod} -n shop -- cat /etc/resolv.conf"), &["10.96.0.100"]);
+    expect(&mut s, &format!("kubectl exec {pod} -n shop -- nslookup db"), &["db.shop.svc.cluster.local"]);
+    expect(&mut s, "/status", &["100.0% ok"]);
+    assert_wins(&mut s);
 }
 
 /// Mode 37: the scheduler's manifest moved away. New pods stay Pending and nothing explains why.
