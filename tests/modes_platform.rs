@@ -350,6 +350,24 @@ fn m29_kubelet_stopped() {
     assert_wins(&mut s);
 }
 
+/// Mode 29, left alone: five minutes after the node was lost, the taint manager evicts its pods.
+/// They stay Terminating (no kubelet on the node confirms), and the replica set starts their
+/// replacements on the node that is left.
+#[test]
+fn m29_a_lost_nodes_pods_are_evicted_after_their_toleration() {
+    let mut s = session("modes/m29-kubelet-stopped.ron");
+    expect_not(&mut s, "kubectl get events -n shop", &["TaintManagerEviction"]);
+    wait(&mut s, 3);
+    expect(&mut s, "kubectl get events -n shop", &["TaintManagerEviction", "Marking for deletion Pod shop/web-"]);
+    let pods = ok(&mut s, "kubectl get pods -n shop -o wide");
+    assert!(pods.lines().any(|l| l.contains("Terminating") && l.contains("node-2")), "{pods}");
+    assert!(
+        pods.lines()
+            .any(|l| l.contains("1/1") && l.contains("Running") && l.contains("node-1") && l.starts_with("web-")),
+        "{pods}"
+    );
+}
+
 #[test]
 fn m31_disk_pressure() {
     let mut s = session("modes/m31-disk-pressure.ron");

@@ -1,9 +1,10 @@
 //! The cluster's own machinery: kube-system as kubeadm sets it up (the control plane as static
 //! pods, `CoreDNS` and its Corefile, the root CA config maps, built-in RBAC, `endpoints
 //! kubernetes`), node facts that agree everywhere, and failure modes 19, 20, 28 (during an
-//! upgrade), 37 and 38 of docs/failure-catalog.md reproduced from cause: each fixture breaks a
-//! file or object a real cluster has, the test reads the symptoms through the console, applies the
-//! catalog's fix and checks the symptoms clear.
+//! upgrade), 37 (the scheduler gone, and a scheduler nobody runs) and 38 of
+//! docs/failure-catalog.md reproduced from cause: each fixture breaks a file or object a real
+//! cluster has, the test reads the symptoms through the console, applies the catalog's fix and
+//! checks the symptoms clear.
 
 mod common;
 
@@ -275,6 +276,38 @@ fn m37_scheduler_gone() {
     expect(&mut s, "kubectl get pods -n kube-system", &["kube-scheduler-control-plane"]);
     expect_not(&mut s, "kubectl get pods -n shop", &["Pending"]);
     assert_wins(&mut s);
+}
+
+/// Mode 37, its other cause: pods that name a scheduler nobody runs (`schedulerName`) stay
+/// Pending with no events at all, while the default scheduler is up and binds everyone else.
+#[test]
+fn m37_pods_naming_a_scheduler_nobody_runs_stay_pending() {
+    let mut s = session("modes/m19-corefile-wrong-zone.ron");
+    ok(
+        &mut s,
+        r#"kubectl patch deployment web -n shop -p '{"spec":{"template":{"spec":{"schedulerName":"shop-scheduler"}}}}'"#,
+    );
+    wait(&mut s, 1);
+    let pending = ok(&mut s, "kubectl get pods -n shop --field-selector=status.phase=Pending -o name");
+    let pod = pending.lines().next().and_then(|l| l.strip_prefix("pod/")).unwrap_or_default().to_owned();
+    assert!(!pod.is_empty(), "a new storefront pod waits: {pending}");
+    expect(&mut s, &format!("kubectl get pod {pod} -n shop -o yaml"), &["schedulerName: shop-scheduler"]);
+    let described = expect_not(
+        &mut s,
+        &format!("kubectl describe pod {pod} -n shop"),
+        &["FailedScheduling", "Successfully assigned"],
+    );
+    assert!(described.trim_end().ends_with("<none>"), "no events at all: {described}");
+    expect(&mut s, "kubectl get pods -n kube-system", &["kube-scheduler-control-plane"]);
+    // The old pods still run: the rollout waits for the new ones.
+    expect(&mut s, "kubectl get pods -n shop -l app=web", &["Running", "Pending"]);
+    ok(
+        &mut s,
+        r#"kubectl patch deployment web -n shop --type json -p '[{"op":"remove","path":"/spec/template/spec/schedulerName"}]'"#,
+    );
+    wait(&mut s, 2);
+    expect_not(&mut s, "kubectl get pods -n shop", &["Pending"]);
+    expect_not(&mut s, "kubectl get deployment web -n shop -o yaml", &["shop-scheduler"]);
 }
 
 /// Mode 38: `-replicaset` in the controller manager's `--controllers`. The deployment asks for
