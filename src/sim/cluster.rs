@@ -475,10 +475,7 @@ impl Cluster {
                             .into_iter()
                             .map(|(path, pod)| (path.to_owned(), std::sync::Arc::new(pod)))
                             .collect();
-                        let static_pod_hashes = static_pods
-                            .iter()
-                            .map(|(_, pod)| super::controllers::static_pods::config_hash(pod))
-                            .collect();
+                        let static_pod_hashes = static_pods.iter().map(|(_, pod)| pod.config_hash()).collect();
                         NodeFiles {
                             files: n.config_files.clone(),
                             static_pods,

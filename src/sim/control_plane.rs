@@ -184,6 +184,18 @@ pub struct StaticPod {
 }
 
 impl StaticPod {
+    /// A stable 32-hex-digit hash of what the kubelet runs, like the kubelet's config hash.
+    pub fn config_hash(&self) -> String {
+        let text = format!("{}|{}|{}|{:?}|{:?}", self.name, self.image, self.command.join(" "), self.cpu, self.memory);
+        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+        for byte in text.bytes() {
+            a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            b = (b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3 | 0x10);
+        }
+        format!("{a:016x}{b:016x}")
+    }
+
     /// Reads the manifest kubeadm's shape of YAML (two-space indents, one container); `None`
     /// when it is not a pod the kubelet could run (it logs and skips such a file).
     pub fn parse(text: &str) -> Option<StaticPod> {

@@ -18,7 +18,7 @@ mod replicaset;
 mod revisions;
 mod scheduler;
 mod statefulset;
-pub(in crate::sim) mod static_pods;
+mod static_pods;
 mod storage;
 #[cfg(test)]
 mod storage_topology_tests;

@@ -33,7 +33,7 @@ pub fn step(cluster: &mut Cluster) {
             .collect(),
         None => control_plane::static_pods_of(cluster, node)
             .into_iter()
-            .map(|(_, s)| (mirror_key(&s, &node_name), (config_hash(&s), s)))
+            .map(|(_, s)| (mirror_key(&s, &node_name), (s.config_hash(), s)))
             .collect(),
     };
     // Mirror pods live in kube-system: look only there, not at every pod in the cluster.
@@ -80,7 +80,7 @@ fn mirror_key(s: &StaticPod, node: &str) -> (String, String) {
 /// The pod the kubelet runs for a manifest, with the mirror annotations it sets: the config hash
 /// changes with the manifest, which is how an edit restarts the pod.
 fn mirror_pod(s: &StaticPod, node: &str) -> Pod {
-    let hash = config_hash(s);
+    let hash = s.config_hash();
     let labels = s.labels.iter().cloned().collect();
     let annotations = BTreeMap::from([
         ("kubernetes.io/config.hash".to_owned(), hash.clone()),
@@ -110,18 +110,6 @@ fn mirror_pod(s: &StaticPod, node: &str) -> Pod {
     }
 }
 
-/// A stable 32-hex-digit hash of what the kubelet runs, like the kubelet's config hash.
-pub(in crate::sim) fn config_hash(s: &StaticPod) -> String {
-    let text = format!("{}|{}|{}|{:?}|{:?}", s.name, s.image, s.command.join(" "), s.cpu, s.memory);
-    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut b: u64 = 0x8422_2325_cbf2_9ce4;
-    for byte in text.bytes() {
-        a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        b = (b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3 | 0x10);
-    }
-    format!("{a:016x}{b:016x}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +127,6 @@ mod tests {
         };
         let pod = mirror_pod(&s, "control-plane");
         assert_eq!(mirror_key(&s, "control-plane"), pod.meta.key());
-        assert_eq!(pod.meta.annotations.get(MIRROR_ANNOTATION), Some(&config_hash(&s)));
+        assert_eq!(pod.meta.annotations.get(MIRROR_ANNOTATION), Some(&s.config_hash()));
     }
 }
