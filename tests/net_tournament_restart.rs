@@ -100,12 +100,15 @@ async fn restart(stop: oneshot::Sender<Farewell>, serving: JoinHandle<()>) {
     timeout(PATIENCE, serving).await.expect("stops in time").expect("cleanly");
 }
 
-/// The next line the tournament has for the host that `wanted` accepts.
-async fn board_line(console: &mut HostConsole, wanted: impl Fn(&str) -> bool) -> String {
-    loop {
+/// Reads the tournament's lines for the host until each of `wanted` has accepted one, in
+/// whatever order they come: the rooms report on their own, so two teams' news may arrive
+/// either way round.
+async fn board_lines(console: &mut HostConsole, wanted: &[&dyn Fn(&str) -> bool]) {
+    let mut seen = vec![false; wanted.len()];
+    while seen.contains(&false) {
         let line = timeout(PATIENCE, console.board_news()).await.expect("in time").expect("a line");
-        if wanted(&line) {
-            return line;
+        for (accepts, seen) in wanted.iter().zip(&mut seen) {
+            *seen |= accepts(&line);
         }
     }
 }
@@ -138,8 +141,11 @@ async fn a_tournament_survives_a_host_restart_with_its_code_results_and_rounds()
     assert!(matches!(won, Outcome::Won { .. }), "{won:?}");
     let lost = play_out(&mut ann, None).await;
     assert!(!matches!(lost, Outcome::Won { .. }), "{lost:?}");
-    board_line(&mut console, |l| l.starts_with("board: team 1 won")).await;
-    board_line(&mut console, |l| l.starts_with("board: team 2 ") && !l.contains("playing")).await;
+    board_lines(
+        &mut console,
+        &[&|l| l.starts_with("board: team 1 won"), &|l| l.starts_with("board: team 2 ") && !l.contains("playing")],
+    )
+    .await;
     // Asked after the news that carried the result: the record holds it by now.
     let before = console.answer("board").await;
     let text = std::fs::read_to_string(&record).expect("the record");
@@ -210,8 +216,11 @@ async fn a_tournament_survives_a_host_restart_with_its_code_results_and_rounds()
     assert_eq!(console.answer("start").await, "team 1: started\nteam 2: started");
     until(&mut tam, "round 2's game", |e| matches!(e, ClientEvent::View(v) if v.phase == Phase::Playing)).await;
     until(&mut ann, "round 2's game", |e| matches!(e, ClientEvent::View(v) if v.phase == Phase::Playing)).await;
-    board_line(&mut console, |l| l.starts_with("board: team 1 playing")).await;
-    board_line(&mut console, |l| l.starts_with("board: team 2 playing")).await;
+    board_lines(
+        &mut console,
+        &[&|l| l.starts_with("board: team 1 playing"), &|l| l.starts_with("board: team 2 playing")],
+    )
+    .await;
     restart(stop, serving).await;
     drop((tam, ann, wall, console));
 
