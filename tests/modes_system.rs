@@ -132,6 +132,28 @@ fn kube_system_objects_exist() {
     expect(&mut s, "kubectl version", &["Server Version: v1.31.0"]);
 }
 
+/// Every pod of every built-in scenario runs under a service account that exists, as the
+/// API server's service-account admission demands: the system pods' accounts included.
+#[test]
+fn every_pod_runs_under_an_account_that_exists() {
+    for (id, _) in kombat::scenario::builtin_sources() {
+        let scenario = kombat::scenario::builtin(id).expect("listed").unwrap_or_else(|e| panic!("{id}: {e}"));
+        let world = World::new(scenario, common::SEED).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let accounts = world.cluster.serviceaccounts();
+        // Static pods' mirrors name no account: the kubelet runs them without the API server.
+        for pod in world.cluster.pods().values().filter(|p| !p.spec.service_account.is_empty()) {
+            let key = (pod.meta.namespace.clone(), pod.spec.service_account.clone());
+            assert!(
+                accounts.contains_key(&key),
+                "{id}: pod {}/{} runs as {}, which does not exist",
+                pod.meta.namespace,
+                pod.meta.name,
+                pod.spec.service_account
+            );
+        }
+    }
+}
+
 /// `get nodes -o wide`, `describe node`, `-o yaml` and the node itself report the same machine.
 #[test]
 fn node_facts_agree_everywhere() {
@@ -357,6 +379,13 @@ fn m28_drain_blocked_by_a_budget_during_an_upgrade() {
     ok(&mut s, r#"kubectl patch pdb web -n shop -p '{"spec":{"minAvailable":1}}'"#);
     wait(&mut s, 2);
     expect_not(&mut s, "kubectl get pods -n shop -o wide", &["node-2"]);
+    // kubeadm's install guide holds the packages: apt refuses to move them until released.
+    expect(
+        &mut s,
+        "ssh node-2 -- apt-get install -y kubelet=1.31.0-1.1",
+        &["E: Held packages were changed and -y was used without --allow-change-held-packages."],
+    );
+    expect(&mut s, "ssh node-2 -- apt-mark unhold kubelet", &["Canceled hold on kubelet."]);
     expect(&mut s, "ssh node-2 -- apt-get install -y kubelet=1.31.0-1.1", &["Setting up kubelet (1.31.0-1.1) ..."]);
     ok(&mut s, "kubectl uncordon node-2");
     expect(&mut s, "kubectl get node node-2", &["node-2   Ready    <none>   30d   v1.31.0"]);
@@ -374,10 +403,28 @@ fn kubeadm_upgrade_apply_moves_the_control_plane() {
         "ssh control-plane -- kubeadm upgrade apply v1.33.0",
         &["kubeadm can upgrade only 1 minor version at a time"],
     );
+    // The kubeadm binary must be the new release first, and it asks before it acts.
+    expect(
+        &mut s,
+        "ssh control-plane -- kubeadm upgrade apply v1.32.0 -y",
+        &["is higher than the kubeadm version \"v1.31.0\". Upgrade kubeadm first"],
+    );
+    expect(
+        &mut s,
+        "ssh control-plane -- 'apt-mark unhold kubeadm && apt-get update && apt-get install -y kubeadm=1.32.0-* && apt-mark hold kubeadm'",
+        &["Selected version '1.32.0-1.1'", "Setting up kubeadm (1.32.0-1.1) ...", "kubeadm set on hold."],
+    );
+    expect(&mut s, "ssh control-plane -- kubeadm version", &["GitVersion:\"v1.32.0\""]);
+    expect(&mut s, "ssh control-plane -- kubeadm upgrade apply v1.32.0", &["won't proceed"]);
     expect(
         &mut s,
         "ssh control-plane -- kubeadm upgrade apply v1.32.0 -y",
         &["SUCCESS! Your cluster was upgraded to \"v1.32.0\""],
+    );
+    expect(
+        &mut s,
+        "ssh control-plane -- dpkg -l kubeadm kubelet",
+        &["hi  kubeadm        1.32.0-1.1", "hi  kubelet        1.31.0-1.1"],
     );
     wait(&mut s, 1);
     expect(&mut s, "kubectl version", &["Server Version: v1.32.0"]);
@@ -413,11 +460,17 @@ fn evict_matching_selects_by_label() {
 #[test]
 fn a_kubelet_newer_than_the_api_server_is_refused() {
     let mut s = session("modes/m28-upgrade-drain-blocked.ron");
-    ok(&mut s, "ssh node-1 -- apt-get install -y kubelet=1.32.0-1.1");
+    ok(&mut s, "ssh node-1 -- apt-get install -y --allow-change-held-packages kubelet=1.32.0-1.1");
     wait(&mut s, 1);
     expect(&mut s, "kubectl get node node-1", &["node-1   NotReady   <none>   30d   v1.32.0"]);
     expect(&mut s, "ssh node-1 -- journalctl -u kubelet", &["is newer than the API server version v1.31.0"]);
-    ok(&mut s, "ssh node-1 -- apt-get install -y kubelet=1.31.0-1.1");
+    // Going back is a downgrade, which apt does only when told to.
+    expect(
+        &mut s,
+        "ssh node-1 -- apt-get install -y --allow-change-held-packages kubelet=1.31.0-1.1",
+        &["E: Packages were downgraded and -y was used without --allow-downgrades."],
+    );
+    ok(&mut s, "ssh node-1 -- apt-get install -y --allow-change-held-packages --allow-downgrades kubelet=1.31.0-1.1");
     wait(&mut s, 1);
     expect(&mut s, "kubectl get node node-1", &["node-1   Ready    <none>   30d   v1.31.0"]);
 }

@@ -27,6 +27,7 @@ fn node(name: &str) -> Node {
         last_heartbeat: 0,
         conditions: Vec::new(),
         kubelet_version: kombat::sim::objects::KUBERNETES_VERSION.to_owned(),
+        packages: kombat::sim::objects::Packages::default(),
         config_files: BTreeMap::new(),
         swap: false,
         kubelet_process: kombat::sim::objects::KubeletProcess::default(),

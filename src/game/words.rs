@@ -75,9 +75,11 @@ fn console(stamped: &Stamped, reader: Option<Seat>) -> Option<String> {
                 line.push_str(sanitize_block(body).trim_end());
             }
             let shown = line.strip_prefix("kubectl ").unwrap_or(&line).trim_start();
+            // `ssh` is the console's, not kubectl's: it shows as typed.
+            let program = if shown.starts_with("ssh ") { "" } else { "kubectl " };
             let mut text = match (stamped.seat, reader) {
-                (Some(by), Some(reader)) if by != reader => format!("[{}] $ kubectl {shown}", by.label()),
-                _ => format!("$ kubectl {shown}"),
+                (Some(by), Some(reader)) if by != reader => format!("[{}] $ {program}{shown}", by.label()),
+                _ => format!("$ {program}{shown}"),
             };
             let output = sanitize_block(output);
             let output = output.trim_end_matches('\n');

@@ -278,7 +278,36 @@ impl Cluster {
                     return Err(ApiError::Client(format!("E: Version '{version}' for 'kubelet' was not found")));
                 }
                 let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.pin_packages_besides_the_kubelet();
                 n.kubelet_version = if version.starts_with('v') { version } else { format!("v{version}") };
+                Ok(())
+            }
+            Change::InstallPackages { node, versions } => {
+                if let Some((package, version)) =
+                    versions.iter().find(|(_, v)| super::control_plane::minor(v).is_none())
+                {
+                    return Err(ApiError::Client(format!("E: Version '{version}' for '{package}' was not found")));
+                }
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                n.pin_packages_besides_the_kubelet();
+                for (package, version) in versions {
+                    if package == "kubelet" {
+                        n.kubelet_version = version;
+                    } else {
+                        n.packages.versions.insert(package, version);
+                    }
+                }
+                Ok(())
+            }
+            Change::HoldPackages { node, packages, hold } => {
+                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
+                for package in packages {
+                    if hold {
+                        n.packages.held.insert(package);
+                    } else {
+                        n.packages.held.remove(&package);
+                    }
+                }
                 Ok(())
             }
             Change::DebugContainer { namespace, pod, name, image, target, command, log, exit_code } => {
@@ -1143,6 +1172,13 @@ pub fn summarize(change: &Change) -> String {
             format!("edit {path} on node/{node}: {find} -> {replace}").chars().take(200).collect()
         }
         Change::KubeletVersion { node, version } => format!("install kubelet {version} on node/{node}"),
+        Change::InstallPackages { node, versions } => {
+            let list: Vec<String> = versions.iter().map(|(p, v)| format!("{p} {v}")).collect();
+            format!("install {} on node/{node}", list.join(", "))
+        }
+        Change::HoldPackages { node, packages, hold } => {
+            format!("{} {} on node/{node}", if *hold { "hold" } else { "unhold" }, packages.join(" "))
+        }
         Change::Etcd { op } => format!("etcd {op:?}").to_lowercase(),
         Change::Drain { node, .. } => format!("drain node/{node}"),
         Change::DebugContainer { namespace, pod, name, .. } => {

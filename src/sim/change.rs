@@ -259,6 +259,19 @@ pub enum Change {
         node: String,
         version: String,
     },
+    /// Installs Kubernetes packages on a node at the given versions (`apt-get install
+    /// kubelet=1.31.0-1.1 kubeadm=…`): a new kubelet restarts, as the package's upgrade does.
+    InstallPackages {
+        node: String,
+        /// Package name to version (`v1.31.0`).
+        versions: std::collections::BTreeMap<String, String>,
+    },
+    /// Puts packages on hold or takes them off (`apt-mark hold|unhold`).
+    HoldPackages {
+        node: String,
+        packages: Vec<String>,
+        hold: bool,
+    },
     /// `kubectl drain NODE` left running: cordons the node, then evicts its pods through the
     /// eviction API, retrying every step while a disruption budget refuses, until none is left.
     /// Pods of a `DaemonSet`, or with `emptyDir` data, stop it at once unless the flag allows them.
@@ -382,6 +395,8 @@ impl Change {
             | Change::MoveNodeFile { node, .. }
             | Change::EditNodeFile { node, .. }
             | Change::KubeletVersion { node, .. }
+            | Change::InstallPackages { node, .. }
+            | Change::HoldPackages { node, .. }
             | Change::Drain { node, .. }
             | Change::RestartKubelet { node }
             | Change::Swap { node, .. }

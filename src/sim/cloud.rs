@@ -78,6 +78,7 @@ impl NodeTemplate {
             files: Vec::new(),
             kubelet: super::objects::KubeletState::Running,
             kubelet_version: super::objects::KUBERNETES_VERSION.to_owned(),
+            packages: super::objects::Packages::default(),
             config_files: BTreeMap::new(),
             swap: false,
             kubelet_process: super::objects::KubeletProcess::default(),

@@ -25,8 +25,8 @@ pub use network::{
     cidr_strict_subset, parse_cidr,
 };
 pub use node::{
-    DiskFile, DrainRun, KUBERNETES_VERSION, KubeletProcess, KubeletState, Node, NodeCondition, NodeInfo, Taint,
-    TaintEffect,
+    DiskFile, DrainRun, KUBERNETES_PACKAGES, KUBERNETES_VERSION, KubeletProcess, KubeletState, Node, NodeCondition,
+    NodeInfo, Packages, Taint, TaintEffect,
 };
 pub use policy::{
     FailurePolicy, Hpa, HpaStatus, LimitRange, Pdb, PolicyRuleSpec, ResourceQuota, Role, RoleBinding, RoleRef,

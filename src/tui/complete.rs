@@ -38,18 +38,31 @@ const EXEC_COMMANDS: &[&str] =
     &["cat", "curl", "env", "hostname", "id", "ls", "nslookup", "printenv", "ps", "sh", "wget", "whoami"];
 /// What `ssh NODE --` can run on a node.
 const NODE_COMMANDS: &[&str] = &[
+    "apt-cache",
+    "apt-get",
+    "apt-mark",
     "cat",
+    "cp",
     "crictl",
     "df",
+    "dpkg",
     "du",
+    "etcdctl",
     "free",
     "hostname",
     "journalctl",
+    "kubeadm",
     "ls",
+    "mv",
     "ps",
+    "reboot",
     "rm",
+    "sed",
+    "swapoff",
+    "swapon",
     "systemctl",
     "truncate",
+    "uname",
     "uptime",
 ];
 const SYSTEMCTL: &[&str] = &["status", "start", "stop", "restart"];
@@ -387,6 +400,16 @@ fn command_options(verb: &str, command: &[&str]) -> Vec<String> {
         ("ssh", [.., "systemctl"]) => strings(SYSTEMCTL),
         ("ssh", [.., "systemctl", _] | [.., "journalctl", "-u"]) => vec!["kubelet".to_owned()],
         ("ssh", [.., "journalctl"]) => vec!["-u".to_owned()],
+        ("ssh", [.., "apt-get" | "apt"]) => strings(&["install", "update", "upgrade"]),
+        ("ssh", [.., "apt-mark"]) => strings(&["hold", "showhold", "unhold"]),
+        ("ssh", [.., "apt-cache"]) => strings(&["madison", "policy"]),
+        ("ssh", words)
+            if words
+                .windows(2)
+                .any(|w| matches!(w, ["apt-get" | "apt", "install"] | ["apt-mark", "hold" | "unhold"])) =>
+        {
+            strings(&crate::sim::objects::KUBERNETES_PACKAGES)
+        }
         _ => Vec::new(),
     }
 }

@@ -31,6 +31,7 @@ pub fn node() -> Node {
         files: Vec::new(),
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
+        packages: crate::sim::objects::Packages::default(),
         config_files: BTreeMap::new(),
         swap: false,
         kubelet_process: crate::sim::objects::KubeletProcess::default(),

@@ -20,10 +20,14 @@ const KUBE_SYSTEM_ACCOUNTS: &[&str] = &[
     "disruption-controller",
     "endpoint-controller",
     "endpointslice-controller",
+    "endpointslicemirroring-controller",
     "ephemeral-volume-controller",
+    "expand-controller",
     "generic-garbage-collector",
     "horizontal-pod-autoscaler",
     "job-controller",
+    "kube-proxy",
+    "legacy-service-account-token-cleaner",
     "namespace-controller",
     "node-controller",
     "persistent-volume-binder",
@@ -39,6 +43,7 @@ const KUBE_SYSTEM_ACCOUNTS: &[&str] = &[
     "token-cleaner",
     "ttl-after-finished-controller",
     "ttl-controller",
+    "validatingadmissionpolicy-status-controller",
 ];
 
 fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRuleSpec {

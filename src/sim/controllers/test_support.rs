@@ -85,6 +85,7 @@ pub fn sized_node(name: &str, cpu: u64, memory: u64) -> Node {
         files: Vec::new(),
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
+        packages: crate::sim::objects::Packages::default(),
         config_files: std::collections::BTreeMap::new(),
         swap: false,
         kubelet_process: crate::sim::objects::KubeletProcess::default(),

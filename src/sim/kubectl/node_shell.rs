@@ -2,17 +2,21 @@
 //! and its journal, the disk, the container runtime and the kubelet's configuration. Starting
 //! or stopping the kubelet and deleting files are changes applied through the cluster API.
 
+mod apt;
 mod config;
 mod disk;
 mod etcdctl;
 mod kubelet;
+mod script;
 mod swap;
 
 use std::fmt::Write as _;
 
-use super::KubectlError;
+use script::Join;
+
 use super::describe::{hex_id, tabwriter};
 use super::verbs::Planned;
+use super::{KubectlError, pipe};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::{ContainerState, KubeletState, Node, NodeInfo, PodPhase};
@@ -39,32 +43,76 @@ pub fn plan(cluster: &Cluster, args: &[String]) -> Result<Planned, KubectlError>
     else {
         return Err(KubectlError::msg(format!("ssh: Could not resolve hostname {host}: Name or service not known")));
     };
-    let argv = command_words(rest);
-    if argv.is_empty() {
+    let rest = match rest.first() {
+        Some(d) if d == "--" => &rest[1..],
+        _ => rest,
+    };
+    let commands = script::parse(rest).map_err(KubectlError::msg)?;
+    if commands.is_empty() {
         return Err(KubectlError::msg(format!(
             "error: interactive sessions are not available in this console; run one command, e.g. ssh {host} -- systemctl status kubelet"
         )));
     }
-    match execute(cluster, node, &argv) {
-        Shell::Out(output) => Ok(Planned { changes: Vec::new(), output }),
-        Shell::Fail(text, _) => Err(KubectlError::msg(text)),
-        Shell::Apply(changes, output) => Ok(Planned { changes, output }),
+    match commands.as_slice() {
+        [one] if one.stages.is_empty() => match execute(cluster, node, &one.words) {
+            Shell::Out(output) => Ok(Planned { changes: Vec::new(), output }),
+            Shell::Fail(text, _) => Err(KubectlError::msg(text)),
+            Shell::Apply(changes, output) => Ok(Planned { changes, output }),
+        },
+        _ => run_chain(cluster, &node.meta.name, &commands),
     }
 }
 
-/// The command after `--`, split again if it came as one quoted word, without `sudo`.
-fn command_words(rest: &[String]) -> Vec<String> {
-    let mut words: Vec<String> = match rest.first() {
-        Some(d) if d == "--" => rest[1..].to_vec(),
-        _ => rest.to_vec(),
-    };
-    if words.len() == 1 && words[0].contains(' ') {
-        words = shlex::split(&words[0]).unwrap_or_default();
+/// Runs a chain as the shell does, each command seeing what the ones before it changed: on a
+/// copy of the cluster, whose changes are then planned for the real one in the same order.
+fn run_chain(cluster: &Cluster, host: &str, commands: &[script::Command]) -> Result<Planned, KubectlError> {
+    let mut scratch = cluster.clone();
+    let mut changes = Vec::new();
+    let mut output = Vec::new();
+    let mut ok = true;
+    for command in commands {
+        let skip = match command.join {
+            Join::Always => false,
+            Join::IfOk => !ok,
+            Join::IfFailed => ok,
+        };
+        if skip {
+            continue;
+        }
+        let Some(node) = scratch.nodes().get(host).cloned() else { break };
+        let (text, succeeded) = match execute(&scratch, &node, &command.words) {
+            Shell::Out(text) => (text, true),
+            Shell::Fail(text, _) => (text, false),
+            Shell::Apply(planned, text) => {
+                match planned.iter().try_for_each(|c| scratch.apply(c.clone(), "ssh").map_err(|e| e.to_string())) {
+                    Ok(()) => {
+                        changes.extend(planned);
+                        (text, true)
+                    }
+                    Err(e) => (e, false),
+                }
+            }
+        };
+        // The pipe tools read what the command printed; grep finding nothing fails, as in a shell.
+        let (text, succeeded) = if command.stages.is_empty() {
+            (text, succeeded)
+        } else {
+            let grep = command.stages.last().and_then(|s| s.as_ref()).and_then(|w| w.first()).map(String::as_str);
+            match pipe::run(&text, &command.stages) {
+                Ok(out) => {
+                    let found = !(out.is_empty() && matches!(grep, Some("grep" | "egrep")));
+                    (out, succeeded && found)
+                }
+                Err(e) => (e, false),
+            }
+        };
+        if !text.is_empty() {
+            output.push(text);
+        }
+        ok = succeeded;
     }
-    while words.first().is_some_and(|w| w == "sudo" || w == "-i" || w == "-s") {
-        words.remove(0);
-    }
-    words
+    let output = output.join("\n");
+    if ok || !changes.is_empty() { Ok(Planned { changes, output }) } else { Err(KubectlError::msg(output)) }
 }
 
 /// Runs one command on `node`, read-only: changes come back as [`Shell::Apply`].
@@ -102,7 +150,10 @@ pub fn execute(cluster: &Cluster, node: &Node, argv: &[String]) -> Shell {
         "mv" => config::move_or_copy(node, &args, false),
         "cp" => config::move_or_copy(node, &args, true),
         "sed" => config::sed(node, &args),
-        "apt-get" | "apt" => config::apt_get(node, &args),
+        "apt-get" | "apt" => apt::apt_get(node, &args),
+        "apt-mark" => apt::apt_mark(node, &args),
+        "apt-cache" => apt::apt_cache(node, &args),
+        "dpkg" => apt::dpkg(node, &args),
         "kubeadm" => config::kubeadm(node, &args),
         "truncate" => disk::truncate(node, &args),
         "crictl" => crictl(cluster, node, &args),

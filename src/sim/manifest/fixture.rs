@@ -58,6 +58,7 @@ fn node(name: &str, uid_n: u64, ready: bool, ip: &str) -> Node {
         files: Vec::new(),
         kubelet: crate::sim::objects::KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
+        packages: crate::sim::objects::Packages::default(),
         config_files: std::collections::BTreeMap::new(),
         swap: false,
         kubelet_process: crate::sim::objects::KubeletProcess::default(),

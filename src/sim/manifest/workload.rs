@@ -127,7 +127,8 @@ fn pod_spec(spec: &PodSpec, node: Option<&str>) -> Value {
         "nodeName": node,
         "nodeSelector": nonempty_map(&spec.node_selector),
         "tolerations": nonempty(spec.tolerations.iter().map(toleration).collect()),
-        "serviceAccountName": spec.service_account,
+        // Static pods' mirrors run under no account, and the API server leaves the field out.
+        "serviceAccountName": (!spec.service_account.is_empty()).then_some(&spec.service_account),
         "imagePullSecrets": nonempty(spec.image_pull_secrets.iter().map(|s| json!({"name": s})).collect()),
         "volumes": nonempty(spec.volumes.iter().map(volume).collect()),
         "schedulerName": spec.scheduler_name.as_deref().unwrap_or("default-scheduler"),

@@ -1,6 +1,6 @@
 //! Nodes: capacity, taints, the kubelet's health and the disk it fills.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +37,10 @@ pub struct Node {
     /// Whether swap is on (`swapon`, or `/etc/fstab` at boot); a kubelet refuses to start with it.
     #[serde(default)]
     pub swap: bool,
+    /// The Kubernetes packages apt manages on the node: which are held, and the versions of
+    /// `kubeadm` and `kubectl` (the kubelet's is `kubelet_version`).
+    #[serde(default)]
+    pub packages: Packages,
     /// What the kubelet process read when it last started, or the error it exited with.
     #[serde(skip)]
     pub kubelet_process: KubeletProcess,
@@ -52,6 +56,50 @@ pub struct Node {
     /// A drain left running against the node (a `Drain` change), retried every step.
     #[serde(skip)]
     pub draining: Option<DrainRun>,
+}
+
+/// The node's Kubernetes packages as dpkg knows them. kubeadm's install guide holds all three
+/// (`apt-mark hold kubelet kubeadm kubectl`), so an upgrade starts with `apt-mark unhold`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packages {
+    /// Packages on hold, which `apt-get install -y` refuses to change.
+    #[serde(default = "default_holds")]
+    pub held: BTreeSet<String>,
+    /// Installed versions (`v1.31.0`) of `kubeadm` and `kubectl`; one not listed matches the kubelet.
+    #[serde(default)]
+    pub versions: BTreeMap<String, String>,
+}
+
+/// The packages kubeadm's install guide puts on the node, in dpkg's order.
+pub const KUBERNETES_PACKAGES: [&str; 3] = ["kubeadm", "kubectl", "kubelet"];
+
+fn default_holds() -> BTreeSet<String> {
+    KUBERNETES_PACKAGES.iter().map(|p| (*p).to_owned()).collect()
+}
+
+impl Default for Packages {
+    fn default() -> Self {
+        Self { held: default_holds(), versions: BTreeMap::new() }
+    }
+}
+
+impl Node {
+    /// The installed version (`v1.31.0`) of one of [`KUBERNETES_PACKAGES`].
+    pub fn package_version(&self, package: &str) -> &str {
+        match package {
+            "kubelet" => &self.kubelet_version,
+            other => self.packages.versions.get(other).map_or(&self.kubelet_version, String::as_str),
+        }
+    }
+
+    /// Records kubeadm's and kubectl's versions before the kubelet's changes, as they do not
+    /// follow it: until then they are taken to match it.
+    pub fn pin_packages_besides_the_kubelet(&mut self) {
+        for package in KUBERNETES_PACKAGES.into_iter().filter(|p| *p != "kubelet") {
+            self.packages.versions.entry(package.to_owned()).or_insert_with(|| self.kubelet_version.clone());
+        }
+    }
 }
 
 /// A `kubectl drain` still running against a node: what its flags let it evict.

@@ -126,6 +126,8 @@ fn logs_and_exec_complete_pods_and_node_verbs_complete_nodes() {
     assert_eq!(line("ssh node-2 -- syst"), "ssh node-2 -- systemctl ");
     assert_eq!(line("ssh node-2 -- systemctl rest"), "ssh node-2 -- systemctl restart ");
     assert_eq!(line("ssh node-2 -- systemctl status k"), "ssh node-2 -- systemctl status kubelet ");
+    assert_eq!(line("ssh node-2 -- sudo apt-mark unh"), "ssh node-2 -- sudo apt-mark unhold ");
+    assert_eq!(line("ssh node-2 -- apt-mark unhold kubel"), "ssh node-2 -- apt-mark unhold kubelet ");
     assert_eq!(line("taint nodes node-1"), "taint nodes node-1 ");
     assert_eq!(line("top pods -n shop d"), "top pods -n shop db-0 ");
     assert_eq!(line("curl -n shop h"), "curl -n shop http://web ");

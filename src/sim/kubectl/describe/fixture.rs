@@ -23,6 +23,7 @@ pub(crate) fn node(name: &str, index: u32) -> Node {
         files: Vec::new(),
         kubelet: KubeletState::Running,
         kubelet_version: crate::sim::objects::KUBERNETES_VERSION.to_owned(),
+        packages: crate::sim::objects::Packages::default(),
         config_files: std::collections::BTreeMap::new(),
         swap: false,
         kubelet_process: crate::sim::objects::KubeletProcess::default(),

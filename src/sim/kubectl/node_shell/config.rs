@@ -1,6 +1,6 @@
 //! The node's configuration files, as root edits them: static pod manifests in
 //! `/etc/kubernetes/manifests` and the kubelet's `/var/lib/kubelet/config.yaml` (`ls`, `cat`,
-//! `mv`, `cp`, `rm`, `sed -i`), and upgrades: `apt-get install kubelet=…` and `kubeadm upgrade`.
+//! `mv`, `cp`, `rm`, `sed -i`), and `kubeadm upgrade` (packages are `apt`'s).
 //! Every edit is a change applied through the cluster API, so a scenario's fault can make it too.
 
 use super::Shell;
@@ -185,29 +185,6 @@ fn substitution(script: &str) -> Option<(String, String)> {
     }
 }
 
-/// `apt-get install -y kubelet=1.32.0-1.1`: installs that kubelet (the package's version is the
-/// Kubernetes version and a package revision). Other packages install quietly.
-pub fn apt_get(node: &Node, args: &[&str]) -> Shell {
-    if !args.contains(&"install") {
-        return Shell::Out("Reading package lists... Done".to_owned());
-    }
-    let mut changes = Vec::new();
-    let mut out = vec!["Reading package lists... Done".to_owned(), "Building dependency tree... Done".to_owned()];
-    for pkg in args.iter().filter(|a| !a.starts_with('-') && **a != "install") {
-        let Some((name, version)) = pkg.split_once('=') else { continue };
-        let upstream = version.split('-').next().unwrap_or(version);
-        let tag = format!("v{upstream}");
-        if control_plane::minor(&tag).is_none() {
-            return Shell::Fail(format!("E: Version '{version}' for '{name}' was not found"), 100);
-        }
-        out.push(format!("Setting up {name} ({version}) ..."));
-        if name == "kubelet" {
-            changes.push(Change::KubeletVersion { node: node.meta.name.clone(), version: tag });
-        }
-    }
-    Shell::Apply(changes, out.join("\n"))
-}
-
 /// `kubeadm upgrade plan|apply VERSION|node` and `kubeadm version`.
 pub fn kubeadm(node: &Node, args: &[&str]) -> Shell {
     let current = control_plane::static_pods(node)
@@ -217,7 +194,7 @@ pub fn kubeadm(node: &Node, args: &[&str]) -> Shell {
     match args {
         ["version", ..] => Shell::Out(format!(
             "kubeadm version: &version.Info{{Major:\"1\", Minor:\"31\", GitVersion:\"{}\", GoVersion:\"go1.22.5\", Compiler:\"gc\", Platform:\"linux/amd64\"}}",
-            node.kubelet_version
+            node.package_version("kubeadm")
         )),
         ["upgrade", "node", ..] => Shell::Out(
             "[upgrade] Reading configuration from the cluster...\n[upgrade] Skipping phase. Not a control plane node.\n[upgrade] The configuration for this node was successfully updated!\n[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.".to_owned(),
@@ -226,12 +203,13 @@ pub fn kubeadm(node: &Node, args: &[&str]) -> Shell {
             let Some(current) = current else {
                 return Shell::Fail("[upgrade/init config] FATAL: this is not a control-plane node".to_owned(), 1);
             };
-            upgrade_apply(node, &current, target)
+            let confirmed = args.iter().any(|a| matches!(*a, "-y" | "--yes" | "-f" | "--force"));
+            upgrade_apply(node, &current, target, confirmed)
         }
         ["upgrade", "plan", ..] => match current {
             Some(v) => Shell::Out(format!(
                 "[upgrade] Fetching available versions to upgrade to\n[upgrade/versions] Cluster version: {v}\n[upgrade/versions] kubeadm version: {}\n\nYou can now apply the upgrade by executing the following command:\n\n\tkubeadm upgrade apply {}",
-                node.kubelet_version,
+                node.package_version("kubeadm"),
                 control_plane::VERSIONS.last().copied().unwrap_or("v1.31.0")
             )),
             None => Shell::Fail("[upgrade/init config] FATAL: this is not a control-plane node".to_owned(), 1),
@@ -242,7 +220,7 @@ pub fn kubeadm(node: &Node, args: &[&str]) -> Shell {
 
 /// Rewrites the control plane's manifests to the target version, one minor at a time, as kubeadm
 /// refuses to skip one.
-fn upgrade_apply(node: &Node, current: &str, target: &str) -> Shell {
+fn upgrade_apply(node: &Node, current: &str, target: &str, confirmed: bool) -> Shell {
     let (Some(from), Some(to)) = (control_plane::minor(current), control_plane::minor(target)) else {
         return Shell::Fail(format!("[upgrade/version] FATAL: the --version argument is invalid: \"{target}\""), 1);
     };
@@ -250,6 +228,24 @@ fn upgrade_apply(node: &Node, current: &str, target: &str) -> Shell {
         return Shell::Fail(
             format!(
                 "[upgrade/version] FATAL: the specified version to upgrade to \"{target}\" is too high; kubeadm can upgrade only 1 minor version at a time"
+            ),
+            1,
+        );
+    }
+    // The binary carries the manifests it writes: it cannot write a newer release's.
+    let kubeadm = node.package_version("kubeadm");
+    if super::apt::semver(kubeadm) < super::apt::semver(target) {
+        return Shell::Fail(
+            format!(
+                "[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to \"{target}\" is higher than the kubeadm version \"{kubeadm}\". Upgrade kubeadm first using the tool you used to install kubeadm"
+            ),
+            1,
+        );
+    }
+    if !confirmed {
+        return Shell::Fail(
+            format!(
+                "[upgrade/version] You have chosen to change the cluster version to \"{target}\"\n[upgrade/confirm] Are you sure you want to proceed? [y/N]: [upgrade/confirm] FATAL: won't proceed; the user didn't answer (Y|y) in order to continue"
             ),
             1,
         );

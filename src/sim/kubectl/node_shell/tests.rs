@@ -166,18 +166,44 @@ fn config_files_read_and_edit_like_a_shell() {
     );
 }
 
-/// `apt-get install kubelet=VERSION-REVISION` installs that kubelet; a bad version is apt's error.
+/// `apt-get install kubelet=VERSION-REVISION` installs that kubelet once its hold is lifted; a
+/// version the repository lacks, a package it lacks or a missing `-y` stop as real apt stops.
 #[test]
 fn apt_get_installs_a_kubelet_version() {
-    let c = cluster();
+    let mut c = cluster();
+    assert!(
+        out(&c, "apt-get install -y kubelet=1.32.0-1.1")
+            .ends_with("E: Held packages were changed and -y was used without --allow-change-held-packages.")
+    );
+    let Shell::Apply(changes, _) = sh(&c, "apt-mark unhold kubelet kubectl") else { panic!("unhold is a change") };
+    for change in changes {
+        c.apply(change, "test").expect("unhold applies");
+    }
+    assert_eq!(out(&c, "apt-mark showhold"), "kubeadm");
     let Shell::Apply(changes, text) = sh(&c, "apt-get install -y kubelet=1.32.0-1.1 kubectl=1.32.0-1.1") else {
         panic!("an install is a change");
     };
-    assert_eq!(changes, [Change::KubeletVersion { node: "node-1".into(), version: "v1.32.0".into() }]);
+    let versions = [("kubectl", "v1.32.0"), ("kubelet", "v1.32.0")].map(|(p, v)| (p.to_owned(), v.to_owned()));
+    assert_eq!(changes, [Change::InstallPackages { node: "node-1".into(), versions: versions.into() }]);
     assert!(text.contains("Setting up kubelet (1.32.0-1.1) ..."), "{text}");
-    assert_eq!(
-        sh(&c, "apt-get install -y kubelet=latest"),
-        Shell::Fail("E: Version 'latest' for 'kubelet' was not found".into(), 100)
+    assert!(text.contains("The following packages will be upgraded:\n  kubectl kubelet"), "{text}");
+    assert!(out(&c, "apt-get install kubelet=1.32.0-1.1").ends_with("Do you want to continue? [Y/n] Abort."));
+    assert!(out(&c, "apt-get install -y kubelet=latest").ends_with("E: Version 'latest' for 'kubelet' was not found"));
+    assert!(out(&c, "apt-get install -y kubelet=1.31.0").ends_with("E: Version '1.31.0' for 'kubelet' was not found"));
+    assert!(out(&c, "apt-get install -y kubernetes").ends_with("E: Unable to locate package kubernetes"));
+    assert!(out(&c, "apt-get install -y kubelet=1.31.0-1.1").starts_with("Reading package lists... Done"));
+    assert!(
+        out(&c, "apt-get install -y kubelet=1.31.0-1.1")
+            .contains("kubelet is already the newest version (1.31.0-1.1).")
     );
     assert_eq!(out(&c, "uname -r"), "6.8.0-45-generic");
+}
+
+/// `apt-get upgrade` moves what is not held to the newest version and keeps the rest back.
+#[test]
+fn apt_get_upgrade_keeps_held_packages_back() {
+    let c = cluster();
+    let text = out(&c, "apt-get upgrade -y");
+    assert!(text.contains("The following packages have been kept back:\n  kubeadm kubectl kubelet"), "{text}");
+    assert!(text.ends_with("0 upgraded, 0 newly installed, 0 to remove and 3 not upgraded."), "{text}");
 }
