@@ -274,31 +274,9 @@ impl Cluster {
                 Ok(())
             }
             Change::KubeletVersion { node, version } => {
-                if super::control_plane::minor(&version).is_none() {
-                    return Err(ApiError::Client(format!("E: Version '{version}' for 'kubelet' was not found")));
-                }
-                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
-                n.pin_packages_besides_the_kubelet();
-                n.kubelet_version = if version.starts_with('v') { version } else { format!("v{version}") };
-                Ok(())
+                install_packages(self, &node, std::collections::BTreeMap::from([("kubelet".to_owned(), version)]))
             }
-            Change::InstallPackages { node, versions } => {
-                if let Some((package, version)) =
-                    versions.iter().find(|(_, v)| super::control_plane::minor(v).is_none())
-                {
-                    return Err(ApiError::Client(format!("E: Version '{version}' for '{package}' was not found")));
-                }
-                let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
-                n.pin_packages_besides_the_kubelet();
-                for (package, version) in versions {
-                    if package == "kubelet" {
-                        n.kubelet_version = version;
-                    } else {
-                        n.packages.versions.insert(package, version);
-                    }
-                }
-                Ok(())
-            }
+            Change::InstallPackages { node, versions } => install_packages(self, &node, versions),
             Change::HoldPackages { node, packages, hold } => {
                 let n = self.nodes_mut().get_mut(&node).ok_or_else(|| ApiError::not_found(Kind::Node, &node))?;
                 for package in packages {
@@ -1191,6 +1169,29 @@ pub fn summarize(change: &Change) -> String {
         Change::Reboot { node } => format!("reboot node/{node}"),
         other => format!("{other:?}").chars().take(160).collect(),
     }
+}
+
+/// Installs packages on a node at their versions (`v1.31.0` or `1.31.0`), as apt does: the
+/// packages the kubelet does not carry keep the versions they had.
+fn install_packages(
+    cluster: &mut Cluster,
+    node: &str,
+    versions: std::collections::BTreeMap<String, String>,
+) -> Result<(), ApiError> {
+    if let Some((package, version)) = versions.iter().find(|(_, v)| super::control_plane::minor(v).is_none()) {
+        return Err(ApiError::Client(format!("E: Version '{version}' for '{package}' was not found")));
+    }
+    let n = cluster.nodes_mut().get_mut(node).ok_or_else(|| ApiError::not_found(Kind::Node, node))?;
+    n.pin_packages_besides_the_kubelet();
+    for (package, version) in versions {
+        let version = if version.starts_with('v') { version } else { format!("v{version}") };
+        if package == "kubelet" {
+            n.kubelet_version = version;
+        } else {
+            n.packages.versions.insert(package, version);
+        }
+    }
+    Ok(())
 }
 
 fn object_label(o: &Object) -> String {

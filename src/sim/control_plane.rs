@@ -404,6 +404,13 @@ pub fn minor(version: &str) -> Option<(u32, u32)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
+/// A version as (major, minor, patch), to order `v1.30.5` before `v1.31.0`; what does not parse
+/// counts as 0, and a package revision (`1.31.0-1.1`) is ignored.
+pub fn release(version: &str) -> (u32, u32, u32) {
+    let mut parts = version.trim_start_matches('v').split(['.', '-']).map(|p| p.parse().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
 /// The version skew policy's verdict on a kubelet against the API server: a kubelet newer than
 /// the API server is refused; one more than three minors older is unsupported.
 pub fn kubelet_skew(kubelet: &str, api_server: &str) -> Skew {

@@ -25,6 +25,7 @@ mod node_shell;
 pub mod pipe;
 mod port_forward;
 mod rollout;
+mod script;
 pub mod table;
 pub mod verbs;
 mod wait;

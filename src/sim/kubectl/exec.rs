@@ -199,66 +199,45 @@ pub(crate) fn run_argv(ctx: &Ctx<'_>, argv: &[String]) -> Exit {
     }
 }
 
-/// A tiny shell: `a && b`, `a; b`, and the console's pipe tools (`| grep -i X | wc -l`) after a
-/// command.
+/// `sh -c SCRIPT`: commands joined by `&&`, `||` and `;`, each piped into the console's pipe
+/// tools (`| grep -i X | wc -l`), parsed as the node shell parses them ([`super::script`]).
 fn run_script(ctx: &Ctx<'_>, script: &str) -> Exit {
+    let commands = match super::script::parse(&[script.to_owned()]) {
+        Ok(commands) => commands,
+        Err(e) => return Exit::Fail(as_sh(&e), 2),
+    };
     let mut out: Vec<String> = Vec::new();
-    let mut last = Exit::Ok(String::new());
-    for (i, seq) in script.split(';').enumerate() {
-        let _ = i;
-        for part in seq.split("&&") {
-            let mut stages = part.split('|');
-            let Some(cmd) = stages.next() else { continue };
-            let Some(words) = shlex::split(cmd) else {
-                return Exit::Fail("sh: syntax error: unterminated quoted string".to_owned(), 2);
-            };
-            if words.is_empty() {
-                continue;
-            }
-            let mut result = run_argv(ctx, &words);
-            for filter in stages {
-                result = match result {
-                    Exit::Ok(text) => filter_output(&text, filter),
-                    other => other,
-                };
-            }
-            match result {
-                Exit::Ok(s) => {
-                    if !s.is_empty() {
-                        out.push(s);
-                    }
-                    last = Exit::Ok(String::new());
-                }
-                Exit::Fail(s, code) => {
-                    if !s.is_empty() {
-                        out.push(s);
-                    }
-                    last = Exit::Fail(String::new(), code);
-                    break;
-                }
-                Exit::NotFound(exe) => {
-                    out.push(format!("sh: {exe}: not found"));
-                    last = Exit::Fail(String::new(), 127);
-                    break;
-                }
-            }
+    let mut code = 0;
+    for command in &commands {
+        if !command.join.runs_after(code == 0) {
+            continue;
+        }
+        let (text, exit) = match run_argv(ctx, &command.words) {
+            Exit::Ok(text) => (text, 0),
+            Exit::Fail(text, exit) => (text, exit),
+            Exit::NotFound(exe) => (format!("sh: {exe}: not found"), 127),
+        };
+        let (text, ok) = command.piped(text, exit == 0);
+        code = match (ok, exit) {
+            (true, _) => 0,
+            (false, 0) => 1,
+            (false, exit) => exit,
+        };
+        if !text.is_empty() {
+            out.push(if exit == 0 && !ok { as_sh(&text) } else { text });
         }
     }
-    match last {
-        Exit::Fail(_, code) => Exit::Fail(out.join("\n"), code),
-        _ => Exit::Ok(out.join("\n")),
-    }
+    if code == 0 { Exit::Ok(out.join("\n")) } else { Exit::Fail(out.join("\n"), code) }
 }
 
-fn filter_output(text: &str, filter: &str) -> Exit {
-    let words = shlex::split(filter);
-    let tool = words.as_ref().and_then(|w| w.first()).cloned().unwrap_or_default();
-    match super::pipe::run(text, &[words]) {
-        // grep finding nothing exits 1, which stops an `&&` chain.
-        Ok(out) if out.is_empty() && matches!(tool.as_str(), "grep" | "egrep") => Exit::Fail(out, 1),
-        Ok(out) => Exit::Ok(out),
-        Err(e) if e.ends_with(": command not found") => Exit::NotFound(tool),
-        Err(e) => Exit::Fail(e.strip_prefix("bash: ").map_or_else(|| e.clone(), |rest| format!("sh: {rest}")), 2),
+/// A pipe tool's complaint as `sh` words it (`sh: wc: …`, `sh: foo: not found`).
+fn as_sh(error: &str) -> String {
+    match error.strip_prefix("bash: ") {
+        Some(rest) => match rest.strip_suffix(": command not found") {
+            Some(tool) => format!("sh: {tool}: not found"),
+            None => format!("sh: {rest}"),
+        },
+        None => error.to_owned(),
     }
 }
 

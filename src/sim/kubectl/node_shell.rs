@@ -7,16 +7,14 @@ mod config;
 mod disk;
 mod etcdctl;
 mod kubelet;
-mod script;
 mod swap;
 
 use std::fmt::Write as _;
 
-use script::Join;
-
+use super::KubectlError;
 use super::describe::{hex_id, tabwriter};
+use super::script::{self, Command};
 use super::verbs::Planned;
-use super::{KubectlError, pipe};
 use crate::sim::change::Change;
 use crate::sim::cluster::Cluster;
 use crate::sim::objects::{ContainerState, KubeletState, Node, NodeInfo, PodPhase};
@@ -47,7 +45,14 @@ pub fn plan(cluster: &Cluster, args: &[String]) -> Result<Planned, KubectlError>
         Some(d) if d == "--" => &rest[1..],
         _ => rest,
     };
-    let commands = script::parse(rest).map_err(KubectlError::msg)?;
+    let mut commands = script::parse(rest).map_err(KubectlError::msg)?;
+    // Every command runs as root already.
+    for c in &mut commands {
+        while c.words.first().is_some_and(|w| matches!(w.as_str(), "sudo" | "-i" | "-s" | "-E")) {
+            c.words.remove(0);
+        }
+    }
+    commands.retain(|c| !c.words.is_empty());
     if commands.is_empty() {
         return Err(KubectlError::msg(format!(
             "error: interactive sessions are not available in this console; run one command, e.g. ssh {host} -- systemctl status kubelet"
@@ -65,18 +70,13 @@ pub fn plan(cluster: &Cluster, args: &[String]) -> Result<Planned, KubectlError>
 
 /// Runs a chain as the shell does, each command seeing what the ones before it changed: on a
 /// copy of the cluster, whose changes are then planned for the real one in the same order.
-fn run_chain(cluster: &Cluster, host: &str, commands: &[script::Command]) -> Result<Planned, KubectlError> {
+fn run_chain(cluster: &Cluster, host: &str, commands: &[Command]) -> Result<Planned, KubectlError> {
     let mut scratch = cluster.clone();
     let mut changes = Vec::new();
     let mut output = Vec::new();
     let mut ok = true;
     for command in commands {
-        let skip = match command.join {
-            Join::Always => false,
-            Join::IfOk => !ok,
-            Join::IfFailed => ok,
-        };
-        if skip {
+        if !command.join.runs_after(ok) {
             continue;
         }
         let Some(node) = scratch.nodes().get(host).cloned() else { break };
@@ -93,19 +93,7 @@ fn run_chain(cluster: &Cluster, host: &str, commands: &[script::Command]) -> Res
                 }
             }
         };
-        // The pipe tools read what the command printed; grep finding nothing fails, as in a shell.
-        let (text, succeeded) = if command.stages.is_empty() {
-            (text, succeeded)
-        } else {
-            let grep = command.stages.last().and_then(|s| s.as_ref()).and_then(|w| w.first()).map(String::as_str);
-            match pipe::run(&text, &command.stages) {
-                Ok(out) => {
-                    let found = !(out.is_empty() && matches!(grep, Some("grep" | "egrep")));
-                    (out, succeeded && found)
-                }
-                Err(e) => (e, false),
-            }
-        };
+        let (text, succeeded) = command.piped(text, succeeded);
         if !text.is_empty() {
             output.push(text);
         }

@@ -65,12 +65,6 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     row[t.len()]
 }
 
-/// Orders `v1.30.5` before `v1.31.0`.
-pub(super) fn semver(tag: &str) -> (u32, u32, u32) {
-    let mut parts = tag.trim_start_matches('v').split(['.', '-']).map(|p| p.parse().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
-}
-
 /// Short options may be bundled (`-qy`); long ones are spelled out.
 fn has_flag(args: &[&str], short: char, long: &[&str]) -> bool {
     args.iter()
@@ -160,8 +154,11 @@ fn install(node: &Node, args: &[&str], packages: &[&str]) -> Shell {
 fn upgrade(node: &Node, args: &[&str]) -> Shell {
     let newest = available().next().unwrap_or(crate::sim::objects::KUBERNETES_VERSION);
     let mut out = vec![READING.to_owned(), "Calculating upgrade... Done".to_owned()];
-    let behind: Vec<&str> =
-        KUBERNETES_PACKAGES.iter().copied().filter(|p| semver(node.package_version(p)) < semver(newest)).collect();
+    let behind: Vec<&str> = KUBERNETES_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| control_plane::release(node.package_version(p)) < control_plane::release(newest))
+        .collect();
     let kept: Vec<&str> = behind.iter().copied().filter(|p| node.packages.held.contains(*p)).collect();
     if !kept.is_empty() {
         out.push(format!("The following packages have been kept back:\n  {}", kept.join(" ")));
@@ -183,8 +180,8 @@ fn carry_out(node: &Node, args: &[&str], mut moves: Vec<Move>, kept_back: usize,
         moves.iter().filter(|m| pick(m)).map(|m| m.package.as_str()).collect()
     };
     let held = list(&|m| node.packages.held.contains(&m.package));
-    let upgraded = list(&|m| semver(&m.to) > semver(&m.from));
-    let downgraded = list(&|m| semver(&m.to) < semver(&m.from));
+    let upgraded = list(&|m| control_plane::release(&m.to) > control_plane::release(&m.from));
+    let downgraded = list(&|m| control_plane::release(&m.to) < control_plane::release(&m.from));
     if !held.is_empty() {
         out.push(format!("The following held packages will be changed:\n  {}", held.join(" ")));
     }

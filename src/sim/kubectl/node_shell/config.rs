@@ -234,7 +234,7 @@ fn upgrade_apply(node: &Node, current: &str, target: &str, confirmed: bool) -> S
     }
     // The binary carries the manifests it writes: it cannot write a newer release's.
     let kubeadm = node.package_version("kubeadm");
-    if super::apt::semver(kubeadm) < super::apt::semver(target) {
+    if control_plane::release(kubeadm) < control_plane::release(target) {
         return Shell::Fail(
             format!(
                 "[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n\t- Specified version to upgrade to \"{target}\" is higher than the kubeadm version \"{kubeadm}\". Upgrade kubeadm first using the tool you used to install kubeadm"

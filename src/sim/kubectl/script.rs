@@ -1,6 +1,7 @@
-//! The shell syntax a remote command may carry (`ssh NODE -- 'a && b; c || d | grep x'`): words
-//! with quotes and escapes, joined by `&&`, `||` and `;`, each a pipeline into the console's
-//! pipe tools. Runbooks and the kubeadm upgrade guide chain their commands this way.
+//! The shell syntax a command line in a node or a container may carry (`ssh NODE -- 'a && b; c
+//! || d | grep x'`, `exec POD -- sh -c '…'`): words with quotes and escapes, joined by `&&`, `||`
+//! and `;`, each a pipeline into the console's pipe tools. Runbooks and the kubeadm upgrade guide
+//! chain their commands this way.
 
 /// How a command is joined to the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,12 +11,42 @@ pub enum Join {
     IfFailed,
 }
 
+impl Join {
+    /// Whether the command runs, given whether the one before it succeeded.
+    pub fn runs_after(self, ok: bool) -> bool {
+        match self {
+            Self::Always => true,
+            Self::IfOk => ok,
+            Self::IfFailed => !ok,
+        }
+    }
+}
+
 /// One pipeline: the command's words and the pipe stages after it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Command {
     pub join: Join,
     pub words: Vec<String>,
     pub stages: Vec<Option<Vec<String>>>,
+}
+
+impl Command {
+    /// What the pipeline prints and whether it succeeded, given the command's own output: a
+    /// failed command's message is its error and is not piped; grep finding nothing fails, as in
+    /// a shell; a pipe tool's own error (`bash: …`) fails the pipeline.
+    pub fn piped(&self, text: String, ok: bool) -> (String, bool) {
+        if !ok || self.stages.is_empty() {
+            return (text, ok);
+        }
+        let last = self.stages.last().and_then(|s| s.as_ref()).and_then(|w| w.first()).map(String::as_str);
+        match super::pipe::run(&text, &self.stages) {
+            Ok(out) => {
+                let found = !(out.is_empty() && matches!(last, Some("grep" | "egrep")));
+                (out, found)
+            }
+            Err(e) => (e, false),
+        }
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -148,11 +179,6 @@ pub fn parse(words: &[String]) -> Result<Vec<Command>, String> {
             }
         }
     }
-    for c in &mut commands {
-        while c.words.first().is_some_and(|w| matches!(w.as_str(), "sudo" | "-i" | "-s" | "-E")) {
-            c.words.remove(0);
-        }
-    }
     commands.retain(|c| !c.words.is_empty());
     Ok(commands)
 }
@@ -172,8 +198,8 @@ mod tests {
         ))
         .expect("parses");
         assert_eq!(c.len(), 3);
-        assert_eq!(c[0].words, ["apt-mark", "unhold", "kubelet"]);
-        assert_eq!((c[1].join, c[1].words[3].as_str()), (Join::IfOk, "kubelet=1.31.0-*"));
+        assert_eq!(c[0].words, ["sudo", "apt-mark", "unhold", "kubelet"]);
+        assert_eq!((c[1].join, c[1].words[4].as_str()), (Join::IfOk, "kubelet=1.31.0-*"));
         assert_eq!(c[2].join, Join::Always);
         assert_eq!(c[2].stages, [Some(vec!["grep".to_owned(), "kube".to_owned()])]);
     }
